@@ -1,0 +1,63 @@
+//! Insert-only events: what a person did, at a device, at a time. Nothing here is ever updated or
+//! overwritten; state (who is present, who holds a claim) is computed from the events.
+
+use crate::{AttendeeId, DeviceId, EventId, IssueId, ProjectId, Timestamp};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEvent {
+    pub id: EventId,
+    pub kind: PresenceKind,
+    pub attendee: AttendeeId,
+    /// The venue-local sprint day this sign-in or sign-out belongs to.
+    pub day: NaiveDate,
+    /// The project/table chosen at sign-in.
+    pub project: Option<ProjectId>,
+    pub device: DeviceId,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceKind {
+    SignIn,
+    SignOut,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimEvent {
+    pub id: EventId,
+    pub issue: IssueId,
+    pub action: ClaimAction,
+    pub device: DeviceId,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ClaimAction {
+    /// `attendee` takes the issue, with `mentor` for a first-time contributor.
+    Claim { attendee: AttendeeId, mentor: Option<AttendeeId> },
+    /// `attendee` lets the issue go.
+    Release { attendee: AttendeeId },
+    /// A lead settles a contested issue: the claims of `keep` stay (two or more kept = a pair), the others
+    /// made before this event are released.
+    Resolve { keep: Vec<AttendeeId> },
+    /// A pull request was opened for the issue (by `attendee`, if known).
+    PrOpened { attendee: Option<AttendeeId> },
+    /// The pull request was merged.
+    Merged,
+}
+
+impl ClaimAction {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClaimAction::Claim { .. } => "claim",
+            ClaimAction::Release { .. } => "release",
+            ClaimAction::Resolve { .. } => "resolve",
+            ClaimAction::PrOpened { .. } => "pr_opened",
+            ClaimAction::Merged => "merged",
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Typed ids. Ids are opaque strings made by the caller (the core's id source), so that two devices can
+//! create records offline without coordination and tests can make them deterministic.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person at the sprint.
+    AttendeeId
+);
+id_type!(
+    /// A project, which sits at one table.
+    ProjectId
+);
+id_type!(
+    /// A goal of a project.
+    GoalId
+);
+id_type!(
+    /// A daily status update: one per project and day, so its id is derived from both.
+    StatusId
+);
+id_type!(
+    /// An issue of a project's tracker, imported for offline use.
+    IssueId
+);
+id_type!(
+    /// An insert-only event (sign-in, sign-out, claim, …).
+    EventId
+);
+id_type!(
+    /// A device at the venue: the origin of every change it makes.
+    DeviceId
+);
+
+impl StatusId {
+    /// The one status update a project has on a day; two devices writing it merge field by field.
+    pub fn for_day(project: &ProjectId, day: chrono::NaiveDate) -> Self {
+        Self(format!("{project}@{day}"))
+    }
+}

@@ -1,0 +1,28 @@
+//! The sprint's domain: what an attendee, a project, a goal, an issue and a claim are, and the rules that
+//! decide who is present, which claims are active or contested, and who may claim what.
+//!
+//! Everything here is pure. This crate does no I/O, reads no clock and draws no random numbers: time comes
+//! in as a [`Timestamp`] argument and ids are made by the caller. That is what lets the rules be tested as
+//! tables of cases and lets every device compute the same answer from the same replicated data.
+
+mod attendee;
+mod claims;
+mod events;
+mod ids;
+mod presence;
+mod project;
+pub mod search;
+mod sprint;
+mod time;
+
+pub use attendee::{Attendee, Role, ValidationError};
+pub use claims::{
+    ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim,
+    issue_claims,
+};
+pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
+pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};
+pub use presence::{Presence, presence};
+pub use project::{Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, is_beginner_label};
+pub use sprint::{CodeOfConduct, Sprint, SprintDay, Venue};
+pub use time::Timestamp;

@@ -1,0 +1,234 @@
+//! Who is present: a pure function of the sign-in events, the sprint's days and hours, and the time.
+
+use crate::{AttendeeId, PresenceEvent, PresenceKind, ProjectId, Sprint, Timestamp};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Presence computed at one instant.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Presence {
+    /// The venue-local date, when it is an open sprint day.
+    pub today: Option<NaiveDate>,
+    /// Who is in the venue now, and at which project's table (if they chose one).
+    pub here: BTreeMap<AttendeeId, Option<ProjectId>>,
+    /// Distinct people who signed in on each day. A second sign-in on a day is not a second person.
+    pub per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>>,
+}
+
+impl Presence {
+    pub fn is_here(&self, attendee: &AttendeeId) -> bool {
+        self.here.contains_key(attendee)
+    }
+
+    pub fn today_count(&self) -> usize {
+        self.today.and_then(|day| self.per_day.get(&day)).map_or(0, BTreeSet::len)
+    }
+}
+
+/// Computes presence at `now`. `canonical` maps a merged duplicate to the person it was merged into, so a
+/// person's sign-ins under two records count once.
+///
+/// A person is here when their latest event today is a sign-in and the venue has not closed yet: closing
+/// time signs everyone out without anybody writing anything.
+pub fn presence(
+    sprint: &Sprint,
+    events: &[PresenceEvent],
+    canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
+    now: Timestamp,
+) -> Presence {
+    let date = sprint.local_date(now);
+    let today = sprint
+        .day(date)
+        .filter(|day| !day.is_break)
+        .filter(|_| sprint.closes_at(date).is_some_and(|close| now < close))
+        .map(|day| day.date);
+
+    let mut per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>> = BTreeMap::new();
+    let mut latest_today: HashMap<AttendeeId, &PresenceEvent> = HashMap::new();
+    for event in events.iter().filter(|event| event.at <= now) {
+        let person = canonical(&event.attendee);
+        if event.kind == PresenceKind::SignIn {
+            per_day.entry(event.day).or_default().insert(person.clone());
+        }
+        if Some(event.day) == today {
+            let slot = latest_today.entry(person).or_insert(event);
+            if (event.at, &event.id) > (slot.at, &slot.id) {
+                *slot = event;
+            }
+        }
+    }
+    let here = latest_today
+        .into_iter()
+        .filter(|(_, event)| event.kind == PresenceKind::SignIn)
+        .map(|(person, event)| (person, event.project.clone()))
+        .collect();
+    Presence { today, here, per_day }
+}
+
+/// The first time `attendee` signed out after `since`, if they did.
+pub(crate) fn signed_out_after(
+    events: &[PresenceEvent],
+    attendee: &AttendeeId,
+    canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
+    since: Timestamp,
+) -> Option<Timestamp> {
+    events
+        .iter()
+        .filter(|event| event.kind == PresenceKind::SignOut && event.at > since)
+        .filter(|event| &canonical(&event.attendee) == attendee)
+        .map(|event| event.at)
+        .min()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::{DeviceId, EventId};
+
+    pub fn sprint() -> Sprint {
+        let mut sprint = Sprint::new("Test sprint", "UTC", "2026-07-13".parse().unwrap(), 3).unwrap();
+        sprint.days[1].is_break = true;
+        sprint
+    }
+
+    /// `at("13 10:30")` is 2026-07-13 10:30 UTC.
+    pub fn at(text: &str) -> Timestamp {
+        let full = format!("2026-07-{text}:00Z").replace(' ', "T");
+        Timestamp::from_utc(full.parse().unwrap())
+    }
+
+    pub fn event(n: u32, kind: PresenceKind, who: &str, when: &str, project: Option<&str>) -> PresenceEvent {
+        let at = at(when);
+        PresenceEvent {
+            id: EventId(format!("e{n:03}")),
+            kind,
+            attendee: who.into(),
+            day: sprint().local_date(at),
+            project: project.map(Into::into),
+            device: DeviceId::from("kiosk"),
+            at,
+        }
+    }
+
+    pub fn same(id: &AttendeeId) -> AttendeeId {
+        id.clone()
+    }
+
+    use PresenceKind::{SignIn, SignOut};
+
+    #[test]
+    fn who_is_here_cases() {
+        struct Case {
+            name: &'static str,
+            events: Vec<PresenceEvent>,
+            now: &'static str,
+            here: &'static [(&'static str, Option<&'static str>)],
+            today_count: usize,
+        }
+        let cases = [
+            Case { name: "nobody", events: vec![], now: "13 10:00", here: &[], today_count: 0 },
+            Case {
+                name: "signed in",
+                events: vec![event(1, SignIn, "ana", "13 09:10", Some("cpython"))],
+                now: "13 10:00",
+                here: &[("ana", Some("cpython"))],
+                today_count: 1,
+            },
+            Case {
+                name: "signed in then out",
+                events: vec![
+                    event(1, SignIn, "ana", "13 09:10", Some("cpython")),
+                    event(2, SignOut, "ana", "13 12:00", None),
+                ],
+                now: "13 13:00",
+                here: &[],
+                today_count: 1,
+            },
+            Case {
+                name: "second sign-in the same day moves tables and is not a second person",
+                events: vec![
+                    event(1, SignIn, "ana", "13 09:10", Some("cpython")),
+                    event(2, SignIn, "ana", "13 11:00", Some("pypy")),
+                ],
+                now: "13 12:00",
+                here: &[("ana", Some("pypy"))],
+                today_count: 1,
+            },
+            Case {
+                name: "back after lunch",
+                events: vec![
+                    event(1, SignIn, "ana", "13 09:10", None),
+                    event(2, SignOut, "ana", "13 12:00", None),
+                    event(3, SignIn, "ana", "13 13:00", Some("django")),
+                ],
+                now: "13 14:00",
+                here: &[("ana", Some("django"))],
+                today_count: 1,
+            },
+            Case {
+                name: "closing time signs everyone out",
+                events: vec![event(1, SignIn, "ana", "13 09:10", None)],
+                now: "13 18:00",
+                here: &[],
+                today_count: 0,
+            },
+            Case {
+                name: "yesterday's sign-in does not make you present today",
+                events: vec![event(1, SignIn, "ana", "13 09:10", None)],
+                now: "15 10:00",
+                here: &[],
+                today_count: 0,
+            },
+            Case {
+                name: "break day: nobody is here",
+                events: vec![event(1, SignIn, "ana", "14 09:10", None)],
+                now: "14 10:00",
+                here: &[],
+                today_count: 0,
+            },
+            Case {
+                name: "events after now are not yet counted",
+                events: vec![event(1, SignIn, "ana", "13 11:00", None)],
+                now: "13 10:00",
+                here: &[],
+                today_count: 0,
+            },
+            Case {
+                name: "a merged duplicate counts as the same person",
+                events: vec![
+                    event(1, SignIn, "ana", "13 09:00", Some("cpython")),
+                    event(2, SignIn, "ana-dup", "13 09:30", Some("pypy")),
+                ],
+                now: "13 10:00",
+                here: &[("ana", Some("pypy"))],
+                today_count: 1,
+            },
+        ];
+        let canonical = |id: &AttendeeId| if id.as_str() == "ana-dup" { "ana".into() } else { id.clone() };
+        for case in cases {
+            let presence = presence(&sprint(), &case.events, &canonical, at(case.now));
+            let here: Vec<(AttendeeId, Option<ProjectId>)> = case
+                .here
+                .iter()
+                .map(|(who, project)| ((*who).into(), project.map(Into::into)))
+                .collect();
+            assert_eq!(presence.here.into_iter().collect::<Vec<_>>(), here, "{}", case.name);
+            assert_eq!(presence.today.map_or(0, |d| presence.per_day.get(&d).map_or(0, |s| s.len())), case.today_count, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn presence_per_day_counts_people_once_per_day() {
+        let events = vec![
+            event(1, SignIn, "ana", "13 09:00", None),
+            event(2, SignIn, "ana", "13 14:00", None),
+            event(3, SignIn, "bo", "13 10:00", None),
+            event(4, SignIn, "ana", "15 09:00", None),
+        ];
+        let presence = presence(&sprint(), &events, &same, at("15 10:00"));
+        let counts: Vec<(String, usize)> =
+            presence.per_day.iter().map(|(day, people)| (day.to_string(), people.len())).collect();
+        assert_eq!(counts, vec![("2026-07-13".into(), 2), ("2026-07-15".into(), 1)]);
+        assert_eq!(presence.today_count(), 1);
+    }
+}

@@ -1,0 +1,174 @@
+use crate::Timestamp;
+use crate::attendee::ValidationError;
+use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// The sprint this store is about: one store, one sprint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sprint {
+    pub name: String,
+    /// An IANA time zone name such as `Europe/Prague`; days and opening hours are in this zone.
+    pub time_zone: String,
+    pub days: Vec<SprintDay>,
+    pub venue: Venue,
+    pub code_of_conduct: CodeOfConduct,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SprintDay {
+    pub date: NaiveDate,
+    /// A break day: the venue is closed, nobody signs in.
+    #[serde(default)]
+    pub is_break: bool,
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Venue {
+    pub address: String,
+    pub wifi: String,
+    pub food: String,
+    pub house_rules: String,
+}
+
+/// The code of conduct attendees accept; a new version asks everyone again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeOfConduct {
+    pub text: String,
+    pub version: u32,
+}
+
+impl Sprint {
+    /// A sprint of `days` consecutive days from `start`, open 09:00–18:00.
+    pub fn new(name: &str, time_zone: &str, start: NaiveDate, days: u32) -> Result<Self, ValidationError> {
+        let sprint = Self {
+            name: name.trim().to_owned(),
+            time_zone: time_zone.to_owned(),
+            days: (0..days)
+                .filter_map(|offset| start.checked_add_days(chrono::Days::new(offset.into())))
+                .map(|date| SprintDay {
+                    date,
+                    is_break: false,
+                    opens: NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+                    closes: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or_default(),
+                })
+                .collect(),
+            venue: Venue::default(),
+            code_of_conduct: CodeOfConduct {
+                text: "Be kind, be welcoming, be patient. Harassment of any kind is not tolerated.".into(),
+                version: 1,
+            },
+        };
+        sprint.validate()?;
+        Ok(sprint)
+    }
+
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if self.name.is_empty() {
+            return Err(ValidationError::new("name", "the sprint needs a name"));
+        }
+        if self.tz().is_none() {
+            return Err(ValidationError::new(
+                "time_zone",
+                format!("\"{}\" is not a time zone name like Europe/Prague or America/Chicago", self.time_zone),
+            ));
+        }
+        if self.days.is_empty() {
+            return Err(ValidationError::new("days", "the sprint needs at least one day"));
+        }
+        if !(1..=60).contains(&self.days.len()) {
+            return Err(ValidationError::new("days", "a sprint lasts between 1 and 60 days"));
+        }
+        for pair in self.days.windows(2) {
+            if pair[0].date >= pair[1].date {
+                return Err(ValidationError::new("days", "the sprint's days must be in order, each date once"));
+            }
+        }
+        if let Some(day) = self.days.iter().find(|day| day.opens >= day.closes) {
+            return Err(ValidationError::new(
+                "days",
+                format!("on {} the venue must open before it closes", day.date),
+            ));
+        }
+        Ok(())
+    }
+
+    fn tz(&self) -> Option<Tz> {
+        self.time_zone.parse().ok()
+    }
+
+    /// The venue's local date at `at`.
+    pub fn local_date(&self, at: Timestamp) -> NaiveDate {
+        let utc = at.to_utc();
+        match self.tz() {
+            Some(tz) => utc.with_timezone(&tz).date_naive(),
+            None => utc.date_naive(),
+        }
+    }
+
+    /// The sprint day (break days included) on the venue's local date at `at`.
+    pub fn day_at(&self, at: Timestamp) -> Option<&SprintDay> {
+        let date = self.local_date(at);
+        self.days.iter().find(|day| day.date == date)
+    }
+
+    pub fn day(&self, date: NaiveDate) -> Option<&SprintDay> {
+        self.days.iter().find(|day| day.date == date)
+    }
+
+    /// The instant the venue opens on `date` (local time), if `date` is a sprint day.
+    pub fn opens_at(&self, date: NaiveDate) -> Option<Timestamp> {
+        self.day(date).map(|day| self.instant(date, day.opens))
+    }
+
+    /// The instant the venue closes on `date`: everyone is signed out and unfinished claims are released.
+    pub fn closes_at(&self, date: NaiveDate) -> Option<Timestamp> {
+        self.day(date).map(|day| self.instant(date, day.closes))
+    }
+
+    fn instant(&self, date: NaiveDate, time: NaiveTime) -> Timestamp {
+        let local = date.and_time(time);
+        let utc = match self.tz() {
+            // In a DST gap or overlap take the earliest valid reading; failing that, read it as UTC.
+            Some(tz) => tz.from_local_datetime(&local).earliest().map(|at| at.to_utc()),
+            None => None,
+        };
+        Timestamp::from_utc(utc.unwrap_or_else(|| local.and_utc()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn closing_time_is_read_in_the_venue_time_zone() {
+        let sprint = Sprint::new("PyCon US sprints", "America/Chicago", date("2026-05-18"), 4).unwrap();
+        let close = sprint.closes_at(date("2026-05-18")).unwrap();
+        // 18:00 in Chicago (CDT, UTC-5) is 23:00 UTC.
+        assert_eq!(close.to_utc().to_rfc3339(), "2026-05-18T23:00:00+00:00");
+        assert_eq!(sprint.local_date(close.plus_minutes(90)), date("2026-05-18"));
+        assert_eq!(sprint.local_date(close.plus_minutes(6 * 60)), date("2026-05-19"));
+        assert!(sprint.day(date("2026-05-22")).is_none());
+    }
+
+    #[test]
+    fn invalid_sprints_are_refused_with_the_reason() {
+        let cases: &[(&str, &str, u32, &str)] = &[
+            ("", "UTC", 3, "needs a name"),
+            ("Sprint", "Mars/Olympus", 3, "not a time zone"),
+            ("Sprint", "UTC", 0, "at least one day"),
+            ("Sprint", "UTC", 61, "between 1 and 60"),
+        ];
+        for (name, tz, days, expected) in cases {
+            let error = Sprint::new(name, tz, date("2026-01-01"), *days).unwrap_err();
+            assert!(error.to_string().contains(expected), "{name}/{tz}/{days}: {error}");
+        }
+    }
+}
