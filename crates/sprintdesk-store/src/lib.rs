@@ -1,1 +1,24 @@
-//! x
+//! The sprint's local store: one SQLite file per device holding the whole sprint, and the change log that
+//! sync exchanges.
+//!
+//! Every write goes through [`Store::write`], which updates the data and appends one change record per
+//! field or event, in one transaction. Records from other devices go through [`Store::apply`], which
+//! materializes them with the same code. Materializing is idempotent (a record seen twice is a no-op) and
+//! commutative (fields are last-writer-wins by `(hlc, origin)`, events are insert-only), so any delivery
+//! order gives the same state. Nothing else in Sprintdesk writes these tables.
+//!
+//! The store knows tables and records, not rules: who is present or who holds a claim is decided in
+//! `sprintdesk-domain` from what this crate reads back. It reads no clock: the caller passes the time.
+
+mod change;
+mod device;
+mod hlc;
+mod record;
+mod schema;
+mod store;
+
+pub use change::{Change, Entity, Op};
+pub use device::{DeviceIdError, device_id_for};
+pub use hlc::Hlc;
+pub use record::Record;
+pub use store::{ApplyOutcome, Store, StoreError};

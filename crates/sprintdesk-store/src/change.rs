@@ -1,0 +1,82 @@
+use crate::Hlc;
+use serde::{Deserialize, Serialize};
+use sprintdesk_domain::{ClaimEvent, DeviceId, PresenceEvent};
+
+/// The kinds of record the store holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Sprint,
+    Attendee,
+    Project,
+    Goal,
+    StatusUpdate,
+    Issue,
+    PresenceEvent,
+    ClaimEvent,
+}
+
+impl Entity {
+    pub const ALL: [Entity; 8] = [
+        Entity::Sprint,
+        Entity::Attendee,
+        Entity::Project,
+        Entity::Goal,
+        Entity::StatusUpdate,
+        Entity::Issue,
+        Entity::PresenceEvent,
+        Entity::ClaimEvent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Sprint => "sprint",
+            Entity::Attendee => "attendee",
+            Entity::Project => "project",
+            Entity::Goal => "goal",
+            Entity::StatusUpdate => "status_update",
+            Entity::Issue => "issue",
+            Entity::PresenceEvent => "presence_event",
+            Entity::ClaimEvent => "claim_event",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Entity> {
+        Entity::ALL.into_iter().find(|entity| entity.as_str() == text)
+    }
+
+    pub fn is_event(self) -> bool {
+        matches!(self, Entity::PresenceEvent | Entity::ClaimEvent)
+    }
+}
+
+/// One thing to write. A caller builds ops from domain records ([`Op::put`]) or events; the store turns
+/// each into one change record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    /// Set one field of one record; fields merge last-writer-wins.
+    Set { entity: Entity, id: String, field: &'static str, value: serde_json::Value },
+    /// Record that someone signed in or out. Insert-only.
+    Presence(PresenceEvent),
+    /// Record a claim, release, resolution, PR or merge. Insert-only.
+    Claim(ClaimEvent),
+}
+
+/// A change record: what one device changed, stamped so that any device can apply it in any order.
+///
+/// `(origin, seq)` is unique and gap-free per origin: sync compares the highest sequence held per origin.
+/// For a field, `field` names it and `value` is its new value; for an event, `field` is `"event"` and
+/// `value` the whole event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub origin: DeviceId,
+    pub seq: u64,
+    pub hlc: Hlc,
+    pub entity: Entity,
+    pub entity_id: String,
+    pub field: String,
+    pub value: serde_json::Value,
+}
+
+/// The `field` of a change record that carries an event.
+pub const EVENT_FIELD: &str = "event";

@@ -1,0 +1,231 @@
+//! The tables, their columns and the numbered migrations that create them.
+//!
+//! Column names are the serde field names of the domain records, so a row reads back into a record (and a
+//! record splits into field changes) without a hand-written mapping per entity.
+
+use crate::Entity;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Text,
+    Int,
+    Bool,
+    Json,
+}
+
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub entity: Entity,
+    pub name: &'static str,
+    /// Every column but `id`.
+    pub columns: &'static [(&'static str, Kind)],
+}
+
+impl Table {
+    pub fn column(&self, field: &str) -> Option<(&'static str, Kind)> {
+        self.columns.iter().copied().find(|(name, _)| *name == field)
+    }
+}
+
+use Kind::{Bool, Int, Json, Text};
+
+pub(crate) const TABLES: &[Table] = &[
+    Table {
+        entity: Entity::Sprint,
+        name: "sprint",
+        columns: &[("name", Text), ("time_zone", Text), ("days", Json), ("venue", Json), ("code_of_conduct", Json)],
+    },
+    Table {
+        entity: Entity::Attendee,
+        name: "attendees",
+        columns: &[
+            ("name", Text),
+            ("handle", Text),
+            ("email", Text),
+            ("roles", Json),
+            ("first_timer", Bool),
+            ("planned_days", Json),
+            ("badge_code", Text),
+            ("coc_version", Int),
+            ("photo_consent", Bool),
+            ("merged_into", Text),
+        ],
+    },
+    Table {
+        entity: Entity::Project,
+        name: "projects",
+        columns: &[
+            ("name", Text),
+            ("repo_url", Text),
+            ("table_label", Text),
+            ("leads", Json),
+            ("help_wanted", Bool),
+        ],
+    },
+    Table {
+        entity: Entity::Goal,
+        name: "goals",
+        columns: &[
+            ("project", Text),
+            ("title", Text),
+            ("beginner_friendly", Bool),
+            ("status", Text),
+            ("notes", Text),
+        ],
+    },
+    Table {
+        entity: Entity::StatusUpdate,
+        name: "status_updates",
+        columns: &[("project", Text), ("day", Text), ("done", Text), ("next", Text), ("blockers", Text)],
+    },
+    Table {
+        entity: Entity::Issue,
+        name: "issues",
+        columns: &[
+            ("project", Text),
+            ("url", Text),
+            ("number", Int),
+            ("title", Text),
+            ("labels", Json),
+            ("beginner_friendly", Bool),
+            ("state", Text),
+        ],
+    },
+    Table {
+        entity: Entity::PresenceEvent,
+        name: "presence_events",
+        columns: &[
+            ("kind", Text),
+            ("attendee", Text),
+            ("day", Text),
+            ("project", Text),
+            ("device", Text),
+            ("at", Int),
+        ],
+    },
+    Table {
+        entity: Entity::ClaimEvent,
+        name: "claim_events",
+        columns: &[("issue", Text), ("action", Json), ("device", Text), ("at", Int)],
+    },
+];
+
+pub(crate) fn table(entity: Entity) -> &'static Table {
+    TABLES.iter().find(|table| table.entity == entity).expect("every entity has a table")
+}
+
+/// Numbered, append-only: a released migration is never edited; a change to the schema is a new entry.
+/// The database's `user_version` is the number of migrations applied.
+pub(crate) const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The replicated change log: what sync exchanges.
+CREATE TABLE changes (
+    origin    TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    hlc       INTEGER NOT NULL,
+    entity    TEXT    NOT NULL,
+    entity_id TEXT    NOT NULL,
+    field     TEXT    NOT NULL,
+    value     TEXT    NOT NULL,
+    PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+CREATE INDEX changes_by_entity ON changes (entity, entity_id);
+
+-- The winning (hlc, origin) of every field, for last-writer-wins merging.
+CREATE TABLE field_versions (
+    entity    TEXT    NOT NULL,
+    entity_id TEXT    NOT NULL,
+    field     TEXT    NOT NULL,
+    hlc       INTEGER NOT NULL,
+    origin    TEXT    NOT NULL,
+    PRIMARY KEY (entity, entity_id, field)
+) WITHOUT ROWID;
+
+CREATE TABLE sprint (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL DEFAULT '',
+    time_zone       TEXT NOT NULL DEFAULT 'UTC',
+    days            TEXT NOT NULL DEFAULT '[]',
+    venue           TEXT NOT NULL DEFAULT '{}',
+    code_of_conduct TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE attendees (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL DEFAULT '',
+    handle        TEXT,
+    email         TEXT,
+    roles         TEXT NOT NULL DEFAULT '[]',
+    first_timer   INTEGER NOT NULL DEFAULT 0,
+    planned_days  TEXT NOT NULL DEFAULT '[]',
+    badge_code    TEXT,
+    coc_version   INTEGER,
+    photo_consent INTEGER,
+    merged_into   TEXT
+);
+CREATE INDEX attendees_by_badge ON attendees (badge_code);
+
+CREATE TABLE projects (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL DEFAULT '',
+    repo_url    TEXT,
+    table_label TEXT,
+    leads       TEXT NOT NULL DEFAULT '[]',
+    help_wanted INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE goals (
+    id                TEXT PRIMARY KEY,
+    project           TEXT NOT NULL DEFAULT '',
+    title             TEXT NOT NULL DEFAULT '',
+    beginner_friendly INTEGER NOT NULL DEFAULT 0,
+    status            TEXT NOT NULL DEFAULT 'planned',
+    notes             TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE status_updates (
+    id       TEXT PRIMARY KEY,
+    project  TEXT NOT NULL DEFAULT '',
+    day      TEXT NOT NULL DEFAULT '',
+    done     TEXT NOT NULL DEFAULT '',
+    "next"   TEXT NOT NULL DEFAULT '',
+    blockers TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE issues (
+    id                TEXT PRIMARY KEY,
+    project           TEXT NOT NULL DEFAULT '',
+    url               TEXT NOT NULL DEFAULT '',
+    number            INTEGER,
+    title             TEXT NOT NULL DEFAULT '',
+    labels            TEXT NOT NULL DEFAULT '[]',
+    beginner_friendly INTEGER NOT NULL DEFAULT 0,
+    state             TEXT NOT NULL DEFAULT 'open'
+);
+CREATE INDEX issues_by_project ON issues (project);
+
+-- Insert-only events: nothing here is ever updated.
+CREATE TABLE presence_events (
+    id       TEXT PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    attendee TEXT NOT NULL,
+    day      TEXT NOT NULL,
+    project  TEXT,
+    device   TEXT NOT NULL,
+    at       INTEGER NOT NULL
+);
+CREATE INDEX presence_by_day ON presence_events (day);
+
+CREATE TABLE claim_events (
+    id     TEXT PRIMARY KEY,
+    issue  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    device TEXT NOT NULL,
+    at     INTEGER NOT NULL
+);
+CREATE INDEX claims_by_issue ON claim_events (issue);
+"#];

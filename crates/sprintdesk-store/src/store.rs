@@ -1,0 +1,415 @@
+use crate::change::EVENT_FIELD;
+use crate::record::SPRINT_ID;
+use crate::schema::{self, Kind, MIGRATIONS, TABLES, Table};
+use crate::{Change, Entity, Hlc, Op, Record};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sprintdesk_domain::{ClaimEvent, DeviceId, PresenceEvent, Sprint, Timestamp};
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the sprint database could not be read or written: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("this sprint database was written by a newer Sprintdesk (schema {found}, this one knows {known}); update Sprintdesk")]
+    NewerSchema { found: usize, known: usize },
+    #[error("change {origin}#{seq} was refused: {reason}")]
+    BadChange { origin: DeviceId, seq: u64, reason: String },
+    #[error("a stored {entity} record could not be read: {reason}")]
+    Unreadable { entity: &'static str, reason: String },
+}
+
+/// What [`Store::apply`] did with a batch of change records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApplyOutcome {
+    pub applied: usize,
+    /// Records already held: applying them again changed nothing.
+    pub duplicates: usize,
+}
+
+/// One device's copy of the sprint.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    device: DeviceId,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` for `device`. WAL with `synchronous=FULL`: once
+    /// a write returns, it survives a crash or a power cut. A busy timeout lets a CLI command and a running
+    /// peer share the file.
+    pub fn open(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn, device)
+    }
+
+    /// A private in-memory store, for tests and benchmarks.
+    pub fn open_in_memory(device: DeviceId) -> Result<Self, StoreError> {
+        Self::init(Connection::open_in_memory()?, device)
+    }
+
+    fn init(mut conn: Connection, device: DeviceId) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        migrate(&mut conn)?;
+        let previous: Option<String> =
+            conn.query_row("SELECT value FROM meta WHERE key = 'device'", [], |row| row.get(0)).optional()?;
+        if previous.as_deref() != Some(device.as_str()) {
+            if let Some(previous) = previous {
+                tracing::warn!(%previous, %device, "this database was last used by another device (copied?); continuing as this device");
+            }
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
+        }
+        Ok(Self { conn, device })
+    }
+
+    pub fn device(&self) -> &DeviceId {
+        &self.device
+    }
+
+    /// The one mutation path: writes `ops` made on this device at `now`, each as the data change plus its
+    /// change record, all in one transaction. Returns the change records.
+    pub fn write(&mut self, now: Timestamp, ops: Vec<Op>) -> Result<Vec<Change>, StoreError> {
+        if ops.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut seq: u64 = tx.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1",
+            [self.device.as_str()],
+            |row| row.get(0),
+        )?;
+        let mut hlc = last_hlc(&tx)?;
+        let mut changes = Vec::with_capacity(ops.len());
+        for op in ops {
+            hlc = Hlc::next(hlc, now);
+            seq += 1;
+            changes.push(change_for(op, self.device.clone(), seq, hlc));
+        }
+        commit(&tx, &changes)?;
+        tx.commit()?;
+        Ok(changes)
+    }
+
+    /// Applies change records from other devices (or this one, replayed). Records already held are
+    /// skipped; the rest are materialized exactly as local writes are. The batch is one transaction: a
+    /// record that is not well formed refuses the whole batch and changes nothing.
+    pub fn apply(&mut self, changes: &[Change]) -> Result<ApplyOutcome, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut fresh: Vec<Change> = Vec::with_capacity(changes.len());
+        let mut seen = std::collections::HashSet::new();
+        {
+            let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
+            for change in changes {
+                let key = (change.origin.clone(), change.seq);
+                if seen.contains(&key) || held.exists(params![change.origin.as_str(), change.seq])? {
+                    continue;
+                }
+                seen.insert(key);
+                fresh.push(change.clone());
+            }
+        }
+        commit(&tx, &fresh)?;
+        tx.commit()?;
+        Ok(ApplyOutcome { applied: fresh.len(), duplicates: changes.len() - fresh.len() })
+    }
+
+    /// All change records, in `(origin, seq)` order.
+    pub fn changes(&self) -> Result<Vec<Change>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes ORDER BY origin, seq",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, u64>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut changes = Vec::new();
+        for row in rows {
+            let (origin, seq, hlc, entity, entity_id, field, value) = row?;
+            let unreadable = |reason: String| StoreError::Unreadable { entity: "change", reason };
+            changes.push(Change {
+                origin: DeviceId(origin),
+                seq,
+                hlc: Hlc(hlc as u64),
+                entity: Entity::parse(&entity).ok_or_else(|| unreadable(format!("unknown entity {entity}")))?,
+                entity_id,
+                field,
+                value: serde_json::from_str(&value).map_err(|e| unreadable(e.to_string()))?,
+            });
+        }
+        Ok(changes)
+    }
+
+    pub fn change_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM changes", [], |row| row.get(0))?)
+    }
+
+    /// Changes whenever any connection (this process or another) commits to the database.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+
+    pub fn sprint(&self) -> Result<Option<Sprint>, StoreError> {
+        self.get::<Sprint>(SPRINT_ID)
+    }
+
+    /// Every record of a kind. Rows that are not complete yet (a sync delivered some of a new record's
+    /// fields and not the rest) are left out until they are.
+    pub fn all<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        self.select::<R>("", &[])
+    }
+
+    pub fn get<R: Record>(&self, id: &str) -> Result<Option<R>, StoreError> {
+        Ok(self.select::<R>("WHERE id = ?1", &[id])?.into_iter().next())
+    }
+
+    /// Records whose `field` equals `value`; `field` must be one of the record's columns.
+    pub fn find<R: Record>(&self, field: &str, value: &str) -> Result<Vec<R>, StoreError> {
+        let table = schema::table(R::ENTITY);
+        let (column, _) = table.column(field).unwrap_or_else(|| panic!("{} has no field {field}", table.name));
+        self.select::<R>(&format!("WHERE \"{column}\" = ?1"), &[value])
+    }
+
+    pub fn presence_events(&self) -> Result<Vec<PresenceEvent>, StoreError> {
+        self.events(Entity::PresenceEvent)
+    }
+
+    pub fn claim_events(&self) -> Result<Vec<ClaimEvent>, StoreError> {
+        self.events(Entity::ClaimEvent)
+    }
+
+    fn events<E: serde::de::DeserializeOwned>(&self, entity: Entity) -> Result<Vec<E>, StoreError> {
+        let rows = read_rows(&self.conn, schema::table(entity), "ORDER BY at, id", &[])?;
+        rows.into_iter()
+            .map(|row| {
+                serde_json::from_value(row).map_err(|e| StoreError::Unreadable {
+                    entity: entity.as_str(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    fn select<R: Record>(&self, filter: &str, args: &[&str]) -> Result<Vec<R>, StoreError> {
+        let rows = read_rows(&self.conn, schema::table(R::ENTITY), &format!("{filter} ORDER BY id"), args)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match serde_json::from_value(row) {
+                Ok(record) => Some(record),
+                Err(error) => {
+                    tracing::debug!(entity = R::ENTITY.as_str(), %error, "skipping an incomplete record");
+                    None
+                }
+            })
+            .collect())
+    }
+
+    /// A hash of everything the sprint shows (records and events, not the change log or local
+    /// bookkeeping): two devices have equal digests exactly when they hold the same sprint.
+    pub fn digest(&self) -> Result<String, StoreError> {
+        let mut hasher = Sha256::new();
+        for table in TABLES {
+            hasher.update(table.name.as_bytes());
+            for row in read_rows(&self.conn, table, "ORDER BY id", &[])? {
+                hasher.update([0]);
+                hasher.update(row.to_string().as_bytes());
+            }
+        }
+        Ok(hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > MIGRATIONS.len() {
+        return Err(StoreError::NewerSchema { found: version, known: MIGRATIONS.len() });
+    }
+    for (number, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", number + 1)?;
+        tx.commit()?;
+        tracing::debug!(migration = number + 1, "migrated the sprint database");
+    }
+    Ok(())
+}
+
+fn last_hlc(conn: &Connection) -> Result<Hlc, StoreError> {
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'hlc'", [], |row| row.get(0)).optional()?;
+    Ok(Hlc(text.and_then(|t| t.parse().ok()).unwrap_or(0)))
+}
+
+fn change_for(op: Op, origin: DeviceId, seq: u64, hlc: Hlc) -> Change {
+    let (entity, entity_id, field, value) = match op {
+        Op::Set { entity, id, field, value } => (entity, id, field.to_owned(), value),
+        Op::Presence(event) => {
+            let id = event.id.0.clone();
+            (Entity::PresenceEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
+        }
+        Op::Claim(event) => {
+            let id = event.id.0.clone();
+            (Entity::ClaimEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
+        }
+    };
+    Change { origin, seq, hlc, entity, entity_id, field, value }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("events serialize to JSON")
+}
+
+/// Materializes `changes` and appends them to the change log, in the caller's transaction. The only code
+/// that writes the data tables.
+fn commit(conn: &Connection, changes: &[Change]) -> Result<(), StoreError> {
+    let mut log = conn.prepare_cached(
+        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut newest = last_hlc(conn)?;
+    for change in changes {
+        materialize(conn, change).map_err(|reason| match reason {
+            Refusal::Bad(reason) => StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason },
+            Refusal::Sqlite(error) => StoreError::Sqlite(error),
+        })?;
+        log.execute(params![
+            change.origin.as_str(),
+            change.seq,
+            change.hlc.0 as i64,
+            change.entity.as_str(),
+            change.entity_id,
+            change.field,
+            change.value.to_string(),
+        ])?;
+        newest = newest.max(change.hlc);
+    }
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
+    Ok(())
+}
+
+enum Refusal {
+    Bad(String),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(error: rusqlite::Error) -> Self {
+        Refusal::Sqlite(error)
+    }
+}
+
+fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
+    let table = schema::table(change.entity);
+    if change.entity_id.is_empty() || change.entity_id.len() > 200 {
+        return Err(Refusal::Bad("the record id is empty or too long".into()));
+    }
+    if change.entity.is_event() {
+        return insert_event(conn, table, change);
+    }
+    if change.entity == Entity::Sprint && change.entity_id != SPRINT_ID {
+        return Err(Refusal::Bad("there is one sprint per database".into()));
+    }
+    let (column, kind) = table
+        .column(&change.field)
+        .ok_or_else(|| Refusal::Bad(format!("{} has no field {:?}", change.entity.as_str(), change.field)))?;
+    let value = to_sql(kind, &change.value).map_err(Refusal::Bad)?;
+
+    let entity = change.entity.as_str();
+    let current: Option<(i64, String)> = conn
+        .prepare_cached("SELECT hlc, origin FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?
+        .query_row(params![entity, change.entity_id, column], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let incoming = (change.hlc.0 as i64, change.origin.as_str());
+    if current.as_ref().is_some_and(|(hlc, origin)| (*hlc, origin.as_str()) >= incoming) {
+        return Ok(()); // An equal or later write already won this field.
+    }
+    conn.prepare_cached(&format!("INSERT OR IGNORE INTO {} (id) VALUES (?1)", table.name))?
+        .execute([&change.entity_id])?;
+    conn.prepare_cached(&format!("UPDATE {} SET \"{column}\" = ?1 WHERE id = ?2", table.name))?
+        .execute(params![value, change.entity_id])?;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![entity, change.entity_id, column, incoming.0, incoming.1])?;
+    Ok(())
+}
+
+fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(), Refusal> {
+    if change.field != EVENT_FIELD {
+        return Err(Refusal::Bad(format!("an event change must have field \"{EVENT_FIELD}\"")));
+    }
+    // Reading the value as the domain event proves it is well formed before anything is written.
+    let parsed = match change.entity {
+        Entity::PresenceEvent => serde_json::from_value::<PresenceEvent>(change.value.clone()).map(|e| e.id),
+        _ => serde_json::from_value::<ClaimEvent>(change.value.clone()).map(|e| e.id),
+    };
+    let id = parsed.map_err(|e| Refusal::Bad(format!("not a valid {}: {e}", change.entity.as_str())))?;
+    if id.0 != change.entity_id {
+        return Err(Refusal::Bad("the event's id does not match the change's record id".into()));
+    }
+    let mut values: Vec<SqlValue> = vec![SqlValue::Text(id.0)];
+    for (name, kind) in table.columns {
+        values.push(to_sql(*kind, change.value.get(*name).unwrap_or(&Value::Null)).map_err(Refusal::Bad)?);
+    }
+    let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {} (id, {}) VALUES ({})",
+        table.name,
+        columns.join(", "),
+        placeholders.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
+    Ok(())
+}
+
+fn to_sql(kind: Kind, value: &Value) -> Result<SqlValue, String> {
+    Ok(match (kind, value) {
+        (_, Value::Null) => SqlValue::Null,
+        (Kind::Text, Value::String(text)) => SqlValue::Text(text.clone()),
+        (Kind::Int, Value::Number(n)) if n.is_i64() => SqlValue::Integer(n.as_i64().unwrap_or_default()),
+        (Kind::Bool, Value::Bool(b)) => SqlValue::Integer(i64::from(*b)),
+        (Kind::Json, value) => SqlValue::Text(value.to_string()),
+        (kind, value) => return Err(format!("{value} is not a valid {kind:?} value")),
+    })
+}
+
+fn from_sql(kind: Kind, value: SqlValue) -> Value {
+    match (kind, value) {
+        (_, SqlValue::Null) => Value::Null,
+        (Kind::Bool, SqlValue::Integer(i)) => Value::Bool(i != 0),
+        (_, SqlValue::Integer(i)) => Value::from(i),
+        (Kind::Json, SqlValue::Text(text)) => serde_json::from_str(&text).unwrap_or(Value::Null),
+        (_, SqlValue::Text(text)) => Value::String(text),
+        (_, SqlValue::Real(f)) => Value::from(f),
+        (_, SqlValue::Blob(_)) => Value::Null,
+    }
+}
+
+/// Reads rows of `table` as JSON objects keyed by field name: the shape the domain records deserialize
+/// from.
+fn read_rows(conn: &Connection, table: &Table, tail: &str, args: &[&str]) -> Result<Vec<Value>, StoreError> {
+    let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let sql = format!("SELECT id, {} FROM {} {tail}", columns.join(", "), table.name);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(rusqlite::params_from_iter(args), |row| {
+        let mut object = serde_json::Map::new();
+        object.insert("id".into(), Value::String(row.get(0)?));
+        for (i, (name, kind)) in table.columns.iter().enumerate() {
+            object.insert((*name).into(), from_sql(*kind, row.get(i + 1)?));
+        }
+        Ok(Value::Object(object))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,294 @@
+//! The store's promises, tested through its public API: every write is logged, the log replays to the
+//! same state in any order and any number of times, and bad records change nothing.
+
+use proptest::prelude::*;
+use serde_json::json;
+use sprintdesk_domain::{
+    Attendee, AttendeeId, ClaimAction, ClaimEvent, DeviceId, EventId, PresenceEvent, PresenceKind, Project,
+    Role, Sprint, Timestamp,
+};
+use sprintdesk_store::{Change, Entity, Op, Store, StoreError};
+
+fn store(device: &str) -> Store {
+    Store::open_in_memory(DeviceId::from(device)).unwrap()
+}
+
+fn attendee(id: &str, name: &str) -> Attendee {
+    Attendee { id: id.into(), name: name.into(), roles: vec![Role::Sprinter], ..Attendee::default() }
+}
+
+fn sign_in(id: &str, who: &str, at: i64) -> PresenceEvent {
+    PresenceEvent {
+        id: EventId::from(id),
+        kind: PresenceKind::SignIn,
+        attendee: who.into(),
+        day: "2026-07-13".parse().unwrap(),
+        project: None,
+        device: "kiosk".into(),
+        at: Timestamp(at),
+    }
+}
+
+const T0: i64 = 1_784_000_000_000;
+
+#[test]
+fn a_write_logs_one_gap_free_record_per_field_or_event() {
+    let mut store = store("laptop");
+    let ana = attendee("a1", "Ana");
+    let first = store.write(Timestamp(T0), Op::put(&ana, None)).unwrap();
+    let second = store.write(Timestamp(T0), vec![Op::Presence(sign_in("e1", "a1", T0))]).unwrap();
+    let all: Vec<Change> = first.iter().chain(&second).cloned().collect();
+    let seqs: Vec<u64> = all.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (1..=all.len() as u64).collect::<Vec<_>>(), "gap-free from 1");
+    assert!(all.windows(2).all(|w| w[0].hlc < w[1].hlc), "stamps strictly increase within a device");
+    assert!(all.iter().all(|c| c.origin.as_str() == "laptop"));
+    assert_eq!(first.len(), 10, "one record per attendee field");
+    assert_eq!(second[0].entity, Entity::PresenceEvent);
+    assert_eq!(store.changes().unwrap(), all, "the log holds exactly what was returned");
+    assert_eq!(store.get::<Attendee>("a1").unwrap(), Some(ana));
+    assert_eq!(store.presence_events().unwrap(), vec![sign_in("e1", "a1", T0)]);
+}
+
+#[test]
+fn putting_an_unchanged_record_writes_nothing_and_a_change_writes_only_that_field() {
+    let mut store = store("laptop");
+    let ana = attendee("a1", "Ana");
+    store.write(Timestamp(T0), Op::put(&ana, None)).unwrap();
+    assert!(Op::put(&ana, Some(&ana)).is_empty());
+    let renamed = Attendee { name: "Ana María".into(), ..ana.clone() };
+    let ops = Op::put(&renamed, Some(&ana));
+    assert_eq!(ops.len(), 1);
+    let changes = store.write(Timestamp(T0 + 1), ops).unwrap();
+    assert_eq!((changes[0].field.as_str(), &changes[0].value), ("name", &json!("Ana María")));
+}
+
+#[test]
+fn the_later_write_wins_a_field_whatever_the_order_of_arrival() {
+    let mut kiosk = store("kiosk");
+    let mut desk = store("desk");
+    let early = kiosk.write(Timestamp(T0), Op::put(&attendee("a1", "Early"), None)).unwrap();
+    let late = desk.write(Timestamp(T0 + 5_000), Op::put(&attendee("a1", "Late"), None)).unwrap();
+    for order in [[&early, &late], [&late, &early]] {
+        let mut replica = store("replica");
+        for batch in order {
+            replica.apply(batch).unwrap();
+        }
+        assert_eq!(replica.get::<Attendee>("a1").unwrap().unwrap().name, "Late");
+    }
+}
+
+#[test]
+fn a_device_with_a_slow_clock_still_writes_after_what_it_has_seen() {
+    let mut desk = store("desk");
+    let mut kiosk = store("kiosk");
+    let seen = desk.write(Timestamp(T0 + 60_000), Op::put(&attendee("a1", "From desk"), None)).unwrap();
+    kiosk.apply(&seen).unwrap();
+    // The kiosk's clock is a minute behind, but its edit comes after the one it saw.
+    let old = kiosk.get::<Attendee>("a1").unwrap().unwrap();
+    let edit = Attendee { name: "Edited on kiosk".into(), ..old.clone() };
+    let changes = kiosk.write(Timestamp(T0), Op::put(&edit, Some(&old))).unwrap();
+    assert!(changes[0].hlc > seen.iter().map(|c| c.hlc).max().unwrap());
+    desk.apply(&changes).unwrap();
+    assert_eq!(desk.get::<Attendee>("a1").unwrap().unwrap().name, "Edited on kiosk");
+}
+
+#[test]
+fn applying_records_twice_is_a_no_op() {
+    let mut source = store("kiosk");
+    let mut changes = source.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    changes.extend(source.write(Timestamp(T0), vec![Op::Presence(sign_in("e1", "a1", T0))]).unwrap());
+    let mut replica = store("desk");
+    let first = replica.apply(&changes).unwrap();
+    let digest = replica.digest().unwrap();
+    let doubled: Vec<Change> = changes.iter().chain(&changes).cloned().collect();
+    let again = replica.apply(&doubled).unwrap();
+    assert_eq!((first.applied, first.duplicates), (changes.len(), 0));
+    assert_eq!((again.applied, again.duplicates), (0, doubled.len()));
+    assert_eq!(replica.digest().unwrap(), digest);
+    assert_eq!(replica.digest().unwrap(), source.digest().unwrap());
+    assert_eq!(replica.change_count().unwrap(), changes.len() as u64);
+}
+
+#[test]
+fn a_malformed_record_refuses_the_whole_batch() {
+    let mut source = store("kiosk");
+    let good = source.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    let bad_cases: Vec<(&str, Change)> = vec![
+        ("unknown field", Change { field: "salary".into(), ..good[0].clone() }),
+        ("wrong kind of value", Change { field: "first_timer".into(), value: json!("yes"), ..good[0].clone() }),
+        ("a second sprint", Change { entity: Entity::Sprint, entity_id: "other".into(), field: "name".into(), ..good[0].clone() }),
+        ("empty id", Change { entity_id: String::new(), ..good[0].clone() }),
+        (
+            "an event that is not one",
+            Change { entity: Entity::PresenceEvent, field: "event".into(), value: json!({"id": "a1"}), ..good[0].clone() },
+        ),
+        (
+            "an event under another id",
+            Change {
+                entity: Entity::PresenceEvent,
+                entity_id: "e9".into(),
+                field: "event".into(),
+                value: serde_json::to_value(sign_in("e1", "a1", T0)).unwrap(),
+                ..good[0].clone()
+            },
+        ),
+    ];
+    for (name, bad) in bad_cases {
+        let mut replica = store("desk");
+        let empty = replica.digest().unwrap();
+        let mut batch = good.clone();
+        batch.push(Change { seq: 99, ..bad });
+        let error = replica.apply(&batch).unwrap_err();
+        assert!(matches!(error, StoreError::BadChange { seq: 99, .. }), "{name}: {error}");
+        assert_eq!(replica.digest().unwrap(), empty, "{name}: nothing applied");
+        assert_eq!(replica.change_count().unwrap(), 0, "{name}: nothing logged");
+    }
+}
+
+#[test]
+fn a_file_database_survives_reopening_and_refuses_a_newer_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sprint.db");
+    let sprint = Sprint::new("EuroPython sprints", "Europe/Prague", "2026-07-18".parse().unwrap(), 2).unwrap();
+    {
+        let mut store = Store::open(&path, "desk".into()).unwrap();
+        store.write(Timestamp(T0), Op::put(&sprint, None)).unwrap();
+    }
+    let mut reopened = Store::open(&path, "desk".into()).unwrap();
+    assert_eq!(reopened.sprint().unwrap(), Some(sprint));
+    let next = reopened.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    assert_eq!(next[0].seq, 6, "numbering continues after a restart");
+    drop(reopened);
+
+    // A newer release would leave a higher schema number behind.
+    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    let error = Store::open(&path, "desk".into()).unwrap_err();
+    assert!(error.to_string().contains("newer Sprintdesk"), "{error}");
+}
+
+#[test]
+fn a_store_reopened_on_another_device_keeps_its_own_numbering() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sprint.db");
+    Store::open(&path, "laptop".into()).unwrap().write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    let mut copy = Store::open(&path, "new-laptop".into()).unwrap();
+    let changes = copy.write(Timestamp(T0), Op::put(&attendee("a2", "Bo"), None)).unwrap();
+    assert_eq!((changes[0].origin.as_str(), changes[0].seq), ("new-laptop", 1));
+}
+
+// --- Replay property: any order, any duplication, same state. ---------------------------------------
+
+#[derive(Clone, Debug)]
+enum Action {
+    PutAttendee { id: u8, name: u8, first_timer: bool },
+    PutProject { id: u8, help_wanted: bool },
+    SignIn { who: u8 },
+    Claim { who: u8, issue: u8 },
+    Release { who: u8, issue: u8 },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        (0..4u8, 0..6u8, any::<bool>()).prop_map(|(id, name, first_timer)| Action::PutAttendee { id, name, first_timer }),
+        (0..3u8, any::<bool>()).prop_map(|(id, help_wanted)| Action::PutProject { id, help_wanted }),
+        (0..4u8).prop_map(|who| Action::SignIn { who }),
+        (0..4u8, 0..3u8).prop_map(|(who, issue)| Action::Claim { who, issue }),
+        (0..4u8, 0..3u8).prop_map(|(who, issue)| Action::Release { who, issue }),
+    ]
+}
+
+/// Runs `actions` spread over three devices, each writing through its own store's one mutation path,
+/// with clocks that jump around. Returns every change record made.
+fn make_changes(actions: &[(u8, u16, Action)]) -> Vec<Change> {
+    let mut devices: Vec<Store> = (0..3).map(|d| store(&format!("device-{d}"))).collect();
+    let mut all = Vec::new();
+    for (n, (device, clock, action)) in actions.iter().enumerate() {
+        let store = &mut devices[usize::from(*device % 3)];
+        let now = Timestamp(T0 + i64::from(*clock) * 1_000);
+        let event_id = EventId(format!("ev-{n}"));
+        let op_list = match action {
+            Action::PutAttendee { id, name, first_timer } => {
+                let old = store.get::<Attendee>(&format!("a{id}")).unwrap();
+                let new = Attendee { first_timer: *first_timer, ..attendee(&format!("a{id}"), &format!("Name {name}")) };
+                Op::put(&new, old.as_ref())
+            }
+            Action::PutProject { id, help_wanted } => {
+                let project = Project {
+                    id: format!("p{id}").as_str().into(),
+                    name: format!("Project {id}"),
+                    help_wanted: *help_wanted,
+                    ..Project::default()
+                };
+                Op::put(&project, None)
+            }
+            Action::SignIn { who } => {
+                vec![Op::Presence(sign_in(event_id.as_str(), &format!("a{who}"), now.0))]
+            }
+            Action::Claim { who, issue } => vec![Op::Claim(ClaimEvent {
+                id: event_id,
+                issue: format!("i{issue}").as_str().into(),
+                action: ClaimAction::Claim { attendee: AttendeeId(format!("a{who}")), mentor: None },
+                device: store.device().clone(),
+                at: now,
+            })],
+            Action::Release { who, issue } => vec![Op::Claim(ClaimEvent {
+                id: event_id,
+                issue: format!("i{issue}").as_str().into(),
+                action: ClaimAction::Release { attendee: AttendeeId(format!("a{who}")) },
+                device: store.device().clone(),
+                at: now,
+            })],
+        };
+        all.extend(store.write(now, op_list).unwrap());
+    }
+    all
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn shuffled_duplicated_replays_give_the_same_state(
+        actions in prop::collection::vec((0..3u8, 0..600u16, action()), 1..40),
+        seed in any::<u64>(),
+        duplicates in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+        batch_size in 1..8usize,
+    ) {
+        let changes = make_changes(&actions);
+
+        let mut ordered = store("replica-a");
+        ordered.apply(&changes).unwrap();
+
+        let mut shuffled: Vec<Change> = changes.clone();
+        for index in &duplicates {
+            shuffled.push(index.get(&changes).clone());
+        }
+        shuffle(&mut shuffled, seed);
+        let mut replayed = store("replica-b");
+        for batch in shuffled.chunks(batch_size) {
+            replayed.apply(batch).unwrap();
+        }
+        // And everything once more, as a reconnecting peer might resend it.
+        replayed.apply(&changes).unwrap();
+
+        prop_assert_eq!(ordered.digest().unwrap(), replayed.digest().unwrap());
+        prop_assert_eq!(replayed.change_count().unwrap(), changes.len() as u64);
+        prop_assert_eq!(ordered.all::<Attendee>().unwrap(), replayed.all::<Attendee>().unwrap());
+        prop_assert_eq!(ordered.claim_events().unwrap(), replayed.claim_events().unwrap());
+    }
+}
+
+/// A small deterministic shuffle (splitmix64), so a failing case replays from its seed.
+fn shuffle<T>(items: &mut [T], mut seed: u64) {
+    let mut next = || {
+        seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    for i in (1..items.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        items.swap(i, j);
+    }
+}
