@@ -1,1 +1,23 @@
-//! x
+//! The use cases of a sprint — set it up, import people and issues, sign in and out, claim issues, keep
+//! goals and daily status, show presence and the board — written once and used by every front end: the
+//! `sprintdesk` CLI and HTTP server today, the desktop shell later.
+//!
+//! The core decides nothing itself that the domain rules decide, and writes nothing except through the
+//! store's one mutation path. It reads no clock and draws no ids of its own: a [`Clock`] and an [`Ids`]
+//! source are passed in, so tests can run a whole sprint day in milliseconds. Errors leave as one
+//! [`ApiError`] `{code, message}`, worded for the person at the screen.
+
+mod clock;
+mod demo;
+mod desk;
+mod error;
+pub mod import;
+mod view;
+
+pub use clock::{Clock, FixedClock, Ids, RandomIds, SequentialIds, SystemClock};
+pub use desk::{Desk, Lookup, NewAttendee, NewProject, SignIn};
+pub use error::{ApiError, Error, RowError};
+pub use view::*;
+
+pub use sprintdesk_domain as domain;
+pub use sprintdesk_store as store;

@@ -99,9 +99,7 @@ impl Attendee {
             }
         }
         if let Some(handle) = &self.handle {
-            if handle.is_empty()
-                || !handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            {
+            if handle.is_empty() || !handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
                 return Err(ValidationError::new(
                     "handle",
                     format!("\"{handle}\" is not a GitHub/GitLab handle (letters, digits, - _ . only)"),

@@ -5,9 +5,7 @@
 //! same data, and nothing anyone did is overwritten.
 
 use crate::presence::signed_out_after;
-use crate::{
-    Attendee, AttendeeId, ClaimAction, ClaimEvent, Issue, IssueState, PresenceEvent, Sprint, Timestamp,
-};
+use crate::{Attendee, AttendeeId, ClaimAction, ClaimEvent, Issue, IssueState, PresenceEvent, Sprint, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -278,7 +276,13 @@ mod tests {
     }
 
     fn claim_event(n: u32, when: &str, action: ClaimAction) -> ClaimEvent {
-        ClaimEvent { id: EventId(format!("c{n:03}")), issue: "i1".into(), action, device: DeviceId::from("lead"), at: at(when) }
+        ClaimEvent {
+            id: EventId(format!("c{n:03}")),
+            issue: "i1".into(),
+            action,
+            device: DeviceId::from("lead"),
+            at: at(when),
+        }
     }
 
     fn claim(who: &str) -> ClaimAction {
@@ -506,8 +510,10 @@ mod tests {
         let a = claim_event(1, "13 10:00", claim("ana"));
         let b = claim_event(2, "13 10:05", claim("bo"));
         let r = claim_event(3, "13 10:30", ClaimAction::Resolve { keep: vec!["bo".into()] });
-        let forward = issue_claims(&sprint(), &issue(IssueState::Open, false), &[&a, &b, &r], &[], &same, at("13 11:00"));
-        let backward = issue_claims(&sprint(), &issue(IssueState::Open, false), &[&r, &b, &a], &[], &same, at("13 11:00"));
+        let forward =
+            issue_claims(&sprint(), &issue(IssueState::Open, false), &[&a, &b, &r], &[], &same, at("13 11:00"));
+        let backward =
+            issue_claims(&sprint(), &issue(IssueState::Open, false), &[&r, &b, &a], &[], &same, at("13 11:00"));
         assert_eq!(forward, backward);
     }
 

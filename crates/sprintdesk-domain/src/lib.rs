@@ -17,8 +17,7 @@ mod time;
 
 pub use attendee::{Attendee, Role, ValidationError};
 pub use claims::{
-    ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim,
-    issue_claims,
+    ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
 };
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};

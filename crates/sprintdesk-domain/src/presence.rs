@@ -207,13 +207,15 @@ pub(crate) mod tests {
         let canonical = |id: &AttendeeId| if id.as_str() == "ana-dup" { "ana".into() } else { id.clone() };
         for case in cases {
             let presence = presence(&sprint(), &case.events, &canonical, at(case.now));
-            let here: Vec<(AttendeeId, Option<ProjectId>)> = case
-                .here
-                .iter()
-                .map(|(who, project)| ((*who).into(), project.map(Into::into)))
-                .collect();
+            let here: Vec<(AttendeeId, Option<ProjectId>)> =
+                case.here.iter().map(|(who, project)| ((*who).into(), project.map(Into::into))).collect();
             assert_eq!(presence.here.into_iter().collect::<Vec<_>>(), here, "{}", case.name);
-            assert_eq!(presence.today.map_or(0, |d| presence.per_day.get(&d).map_or(0, |s| s.len())), case.today_count, "{}", case.name);
+            assert_eq!(
+                presence.today.map_or(0, |d| presence.per_day.get(&d).map_or(0, |s| s.len())),
+                case.today_count,
+                "{}",
+                case.name
+            );
         }
     }
 

@@ -120,8 +120,17 @@ pub fn is_beginner_label(label: &str) -> bool {
     let key: String = label.to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
     matches!(
         key.as_str(),
-        "goodfirstissue" | "goodfirstbug" | "beginner" | "beginnerfriendly" | "easy" | "easyfix"
-            | "starter" | "firsttimersonly" | "newcomer" | "newcomers" | "easypick"
+        "goodfirstissue"
+            | "goodfirstbug"
+            | "beginner"
+            | "beginnerfriendly"
+            | "easy"
+            | "easyfix"
+            | "starter"
+            | "firsttimersonly"
+            | "newcomer"
+            | "newcomers"
+            | "easypick"
     ) || key.contains("goodfirst")
         || key.contains("beginner")
         || key.contains("newcomer")

@@ -145,9 +145,11 @@ mod tests {
 
     fn index() -> SearchIndex {
         let ids: Vec<AttendeeId> = PEOPLE.iter().map(|(id, _, _)| AttendeeId::from(*id)).collect();
-        SearchIndex::build(
-            PEOPLE.iter().zip(&ids).map(|((_, name, handle), id)| Searchable { id, name, handle: *handle }),
-        )
+        SearchIndex::build(PEOPLE.iter().zip(&ids).map(|((_, name, handle), id)| Searchable {
+            id,
+            name,
+            handle: *handle,
+        }))
     }
 
     #[test]

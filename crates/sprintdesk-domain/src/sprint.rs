@@ -87,12 +87,14 @@ impl Sprint {
             }
         }
         if let Some(day) = self.days.iter().find(|day| day.opens >= day.closes) {
-            return Err(ValidationError::new(
-                "days",
-                format!("on {} the venue must open before it closes", day.date),
-            ));
+            return Err(ValidationError::new("days", format!("on {} the venue must open before it closes", day.date)));
         }
         Ok(())
+    }
+
+    /// Whether `name` is an IANA time zone this build knows.
+    pub fn is_time_zone(name: &str) -> bool {
+        name.parse::<Tz>().is_ok()
     }
 
     fn tz(&self) -> Option<Tz> {
@@ -105,6 +107,15 @@ impl Sprint {
         match self.tz() {
             Some(tz) => utc.with_timezone(&tz).date_naive(),
             None => utc.date_naive(),
+        }
+    }
+
+    /// The venue's local time of day at `at`.
+    pub fn local_time(&self, at: Timestamp) -> NaiveTime {
+        let utc = at.to_utc();
+        match self.tz() {
+            Some(tz) => utc.with_timezone(&tz).time(),
+            None => utc.time(),
         }
     }
 

@@ -54,24 +54,12 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         entity: Entity::Project,
         name: "projects",
-        columns: &[
-            ("name", Text),
-            ("repo_url", Text),
-            ("table_label", Text),
-            ("leads", Json),
-            ("help_wanted", Bool),
-        ],
+        columns: &[("name", Text), ("repo_url", Text), ("table_label", Text), ("leads", Json), ("help_wanted", Bool)],
     },
     Table {
         entity: Entity::Goal,
         name: "goals",
-        columns: &[
-            ("project", Text),
-            ("title", Text),
-            ("beginner_friendly", Bool),
-            ("status", Text),
-            ("notes", Text),
-        ],
+        columns: &[("project", Text), ("title", Text), ("beginner_friendly", Bool), ("status", Text), ("notes", Text)],
     },
     Table {
         entity: Entity::StatusUpdate,
@@ -94,14 +82,7 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         entity: Entity::PresenceEvent,
         name: "presence_events",
-        columns: &[
-            ("kind", Text),
-            ("attendee", Text),
-            ("day", Text),
-            ("project", Text),
-            ("device", Text),
-            ("at", Int),
-        ],
+        columns: &[("kind", Text), ("attendee", Text), ("day", Text), ("project", Text), ("device", Text), ("at", Int)],
     },
     Table {
         entity: Entity::ClaimEvent,

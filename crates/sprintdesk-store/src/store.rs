@@ -14,7 +14,9 @@ use std::time::Duration;
 pub enum StoreError {
     #[error("the sprint database could not be read or written: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("this sprint database was written by a newer Sprintdesk (schema {found}, this one knows {known}); update Sprintdesk")]
+    #[error(
+        "this sprint database was written by a newer Sprintdesk (schema {found}, this one knows {known}); update Sprintdesk"
+    )]
     NewerSchema { found: usize, known: usize },
     #[error("change {origin}#{seq} was refused: {reason}")]
     BadChange { origin: DeviceId, seq: u64, reason: String },
@@ -194,10 +196,8 @@ impl Store {
         let rows = read_rows(&self.conn, schema::table(entity), "ORDER BY at, id", &[])?;
         rows.into_iter()
             .map(|row| {
-                serde_json::from_value(row).map_err(|e| StoreError::Unreadable {
-                    entity: entity.as_str(),
-                    reason: e.to_string(),
-                })
+                serde_json::from_value(row)
+                    .map_err(|e| StoreError::Unreadable { entity: entity.as_str(), reason: e.to_string() })
             })
             .collect()
     }

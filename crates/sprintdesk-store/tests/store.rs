@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use serde_json::json;
 use sprintdesk_domain::{
-    Attendee, AttendeeId, ClaimAction, ClaimEvent, DeviceId, EventId, PresenceEvent, PresenceKind, Project,
-    Role, Sprint, Timestamp,
+    Attendee, AttendeeId, ClaimAction, ClaimEvent, DeviceId, EventId, PresenceEvent, PresenceKind, Project, Role,
+    Sprint, Timestamp,
 };
 use sprintdesk_store::{Change, Entity, Op, Store, StoreError};
 
@@ -116,11 +116,19 @@ fn a_malformed_record_refuses_the_whole_batch() {
     let bad_cases: Vec<(&str, Change)> = vec![
         ("unknown field", Change { field: "salary".into(), ..good[0].clone() }),
         ("wrong kind of value", Change { field: "first_timer".into(), value: json!("yes"), ..good[0].clone() }),
-        ("a second sprint", Change { entity: Entity::Sprint, entity_id: "other".into(), field: "name".into(), ..good[0].clone() }),
+        (
+            "a second sprint",
+            Change { entity: Entity::Sprint, entity_id: "other".into(), field: "name".into(), ..good[0].clone() },
+        ),
         ("empty id", Change { entity_id: String::new(), ..good[0].clone() }),
         (
             "an event that is not one",
-            Change { entity: Entity::PresenceEvent, field: "event".into(), value: json!({"id": "a1"}), ..good[0].clone() },
+            Change {
+                entity: Entity::PresenceEvent,
+                field: "event".into(),
+                value: json!({"id": "a1"}),
+                ..good[0].clone()
+            },
         ),
         (
             "an event under another id",
@@ -189,7 +197,11 @@ enum Action {
 
 fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
-        (0..4u8, 0..6u8, any::<bool>()).prop_map(|(id, name, first_timer)| Action::PutAttendee { id, name, first_timer }),
+        (0..4u8, 0..6u8, any::<bool>()).prop_map(|(id, name, first_timer)| Action::PutAttendee {
+            id,
+            name,
+            first_timer
+        }),
         (0..3u8, any::<bool>()).prop_map(|(id, help_wanted)| Action::PutProject { id, help_wanted }),
         (0..4u8).prop_map(|who| Action::SignIn { who }),
         (0..4u8, 0..3u8).prop_map(|(who, issue)| Action::Claim { who, issue }),
@@ -209,7 +221,8 @@ fn make_changes(actions: &[(u8, u16, Action)]) -> Vec<Change> {
         let op_list = match action {
             Action::PutAttendee { id, name, first_timer } => {
                 let old = store.get::<Attendee>(&format!("a{id}")).unwrap();
-                let new = Attendee { first_timer: *first_timer, ..attendee(&format!("a{id}"), &format!("Name {name}")) };
+                let new =
+                    Attendee { first_timer: *first_timer, ..attendee(&format!("a{id}"), &format!("Name {name}")) };
                 Op::put(&new, old.as_ref())
             }
             Action::PutProject { id, help_wanted } => {

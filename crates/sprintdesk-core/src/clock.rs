@@ -1,0 +1,74 @@
+//! Time and ids, passed in.
+
+use sprintdesk_domain::Timestamp;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> Timestamp;
+}
+
+/// The machine's wall clock.
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_utc(chrono::Utc::now())
+    }
+}
+
+/// A clock that shows what it is told: for tests, and for replaying a sprint day.
+#[derive(Debug)]
+pub struct FixedClock(Mutex<Timestamp>);
+
+impl FixedClock {
+    pub fn new(at: Timestamp) -> Self {
+        Self(Mutex::new(at))
+    }
+
+    pub fn set(&self, at: Timestamp) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+    }
+
+    pub fn advance_minutes(&self, minutes: i64) {
+        let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *now = now.plus_minutes(minutes);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Makes ids for new records. Ids are short enough to type at a terminal and random enough (50 bits) that
+/// devices creating records offline do not collide.
+pub trait Ids: Send + Sync + std::fmt::Debug {
+    fn make(&self, prefix: &str) -> String;
+}
+
+#[derive(Debug, Default)]
+pub struct RandomIds;
+
+const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+impl Ids for RandomIds {
+    fn make(&self, prefix: &str) -> String {
+        use rand::Rng;
+        let mut rng = rand::rng();
+        let body: String = (0..10).map(|_| ALPHABET[rng.random_range(0..32)] as char).collect();
+        format!("{prefix}-{body}")
+    }
+}
+
+/// Predictable ids (`a-1`, `a-2`, …) for tests and the demo's reproducible runs.
+#[derive(Debug, Default)]
+pub struct SequentialIds(AtomicU64);
+
+impl Ids for SequentialIds {
+    fn make(&self, prefix: &str) -> String {
+        format!("{prefix}-{}", self.0.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+}

@@ -1,0 +1,90 @@
+use serde::Serialize;
+use sprintdesk_domain::{ClaimRefusal, ValidationError};
+use sprintdesk_store::StoreError;
+
+/// Why a use case did not happen. Every message is meant for the person who asked, and nothing was
+/// changed when one is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no sprint is set up in this database yet; create one with `sprintdesk init` or try `sprintdesk demo`")]
+    NoSprint,
+    #[error("this database already holds the sprint \"{0}\"")]
+    SprintExists(String),
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Ambiguous(String),
+    #[error("{0}")]
+    Closed(String),
+    #[error("{0}")]
+    ConsentNeeded(String),
+    #[error("{0}")]
+    NotSignedIn(String),
+    #[error("{0}")]
+    Refused(#[from] ClaimRefusal),
+    #[error("{}", import_message(.0))]
+    Import(Vec<RowError>),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// One bad row of an import file: its line (or item) number and why, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// `line 4` for CSV, `item 4` for JSON.
+    pub place: String,
+    pub message: String,
+}
+
+fn import_message(rows: &[RowError]) -> String {
+    let mut text = format!(
+        "nothing was imported: {} {} must be fixed first",
+        rows.len(),
+        if rows.len() == 1 { "row" } else { "rows" }
+    );
+    for row in rows {
+        text.push_str(&format!("\n  {}: {}", row.place, row.message));
+    }
+    text
+}
+
+impl Error {
+    /// A stable machine-readable code for front ends to branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NoSprint => "no_sprint",
+            Error::SprintExists(_) => "sprint_exists",
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::Ambiguous(_) => "ambiguous",
+            Error::Closed(_) => "venue_closed",
+            Error::ConsentNeeded(_) => "consent_needed",
+            Error::NotSignedIn(_) => "not_signed_in",
+            Error::Refused(_) => "claim_refused",
+            Error::Import(_) => "import_rejected",
+            Error::Store(_) => "storage",
+        }
+    }
+}
+
+/// The one error that crosses the IPC/HTTP boundary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    /// The bad rows, for an import that was refused.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowError>,
+}
+
+impl From<&Error> for ApiError {
+    fn from(error: &Error) -> Self {
+        let rows = match error {
+            Error::Import(rows) => rows.clone(),
+            _ => Vec::new(),
+        };
+        ApiError { code: error.code().to_owned(), message: error.to_string(), rows }
+    }
+}

@@ -1,0 +1,545 @@
+//! Reading attendee and issue lists exported from other tools. Pure: text in, rows or row errors out;
+//! nothing is written here. The format is recognised from the header, never from the file name.
+//!
+//! Attendees: the pretix check-in list CSV, the Eventbrite attendee CSV, or a plain CSV with `name`,
+//! `email`, `handle`, `roles` columns. Issues: what `gh issue list --json number,title,labels,url,state`
+//! prints, or a CSV with `title` and `url` columns.
+
+use crate::RowError;
+use serde_json::Value;
+use sprintdesk_domain::{Attendee, IssueState, Role, is_beginner_label};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttendeeFormat {
+    Pretix,
+    Eventbrite,
+    Plain,
+}
+
+impl AttendeeFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            AttendeeFormat::Pretix => "pretix check-in list",
+            AttendeeFormat::Eventbrite => "Eventbrite attendees",
+            AttendeeFormat::Plain => "plain CSV",
+        }
+    }
+}
+
+/// One good row of an attendee file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedAttendee {
+    pub line: u64,
+    pub name: String,
+    pub email: Option<String>,
+    pub handle: Option<String>,
+    /// Only the plain format carries roles; `None` keeps what a known person has.
+    pub roles: Option<Vec<Role>>,
+    pub first_timer: Option<bool>,
+    /// The ticket secret (pretix), barcode (Eventbrite) or badge column (plain).
+    pub badge_code: Option<String>,
+}
+
+/// A header, folded so "E-mail", "e-mail " and "EMAIL" compare equal where they should.
+fn key(header: &str) -> String {
+    header.trim_start_matches('\u{feff}').trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Columns(HashMap<String, usize>, Vec<String>);
+
+impl Columns {
+    fn new(headers: &csv::StringRecord) -> Self {
+        let keys: Vec<String> = headers.iter().map(key).collect();
+        Columns(keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(), keys)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    fn find(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|name| self.0.get(*name).copied())
+    }
+
+    fn get<'r>(&self, record: &'r csv::StringRecord, names: &[&str]) -> Option<&'r str> {
+        self.find(names).and_then(|i| record.get(i)).map(str::trim).filter(|v| !v.is_empty())
+    }
+}
+
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes())
+}
+
+fn line_of(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, csv::Position::line)
+}
+
+fn empty_file() -> Vec<RowError> {
+    vec![RowError { place: "line 1".into(), message: "the file is empty".into() }]
+}
+
+/// Reads an attendee file. Either every row is good, or every bad row is reported.
+pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttendee>), Vec<RowError>> {
+    if text.trim().is_empty() {
+        return Err(empty_file());
+    }
+    let mut reader = reader(text);
+    let headers = reader.headers().map_err(|e| vec![csv_error(1, &e)])?.clone();
+    let columns = Columns::new(&headers);
+    let format = if columns.has("order code")
+        && (columns.has("secret") || columns.1.iter().any(|k| k.starts_with("attendee name")))
+    {
+        AttendeeFormat::Pretix
+    } else if columns.has("order #") && columns.has("first name") {
+        AttendeeFormat::Eventbrite
+    } else if columns.has("name") {
+        AttendeeFormat::Plain
+    } else {
+        return Err(vec![RowError {
+            place: "line 1".into(),
+            message: format!(
+                "the header ({}) is not a pretix check-in list, an Eventbrite attendee export, or a plain CSV with a \"name\" column",
+                headers.iter().collect::<Vec<_>>().join(", ")
+            ),
+        }]);
+    };
+
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut badges: HashMap<String, u64> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                errors.push(csv_error(error.position().map_or(0, csv::Position::line), &error));
+                continue;
+            }
+        };
+        let line = line_of(&record);
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        match read_attendee(format, &columns, &record) {
+            Ok(row) => {
+                if let Some(badge) = &row.badge_code {
+                    if let Some(first) = badges.insert(badge.clone(), line) {
+                        errors.push(RowError {
+                            place: format!("line {line}"),
+                            message: format!("the ticket code {badge} is also on line {first}: one ticket, one person"),
+                        });
+                        continue;
+                    }
+                }
+                rows.push(row);
+            }
+            Err(message) => errors.push(RowError { place: format!("line {line}"), message }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if rows.is_empty() {
+        return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
+    }
+    Ok((format, rows))
+}
+
+fn csv_error(line: u64, error: &csv::Error) -> RowError {
+    let message = match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("has {len} columns where the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "is not valid UTF-8 text (save the file as UTF-8)".into(),
+        _ => format!("could not be read: {error}"),
+    };
+    RowError { place: format!("line {line}"), message }
+}
+
+fn read_attendee(
+    format: AttendeeFormat,
+    columns: &Columns,
+    record: &csv::StringRecord,
+) -> Result<ImportedAttendee, String> {
+    let line = line_of(record);
+    let get = |names: &[&str]| columns.get(record, names).map(str::to_owned);
+    let (name, email, handle, roles, first_timer, badge_code) = match format {
+        AttendeeFormat::Pretix => {
+            let name = get(&["attendee name", "name"]).or_else(|| {
+                // Events that ask for name parts export one column per part.
+                let parts: Vec<&str> = columns
+                    .1
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| k.starts_with("attendee name:"))
+                    .filter_map(|(i, _)| record.get(i).map(str::trim).filter(|v| !v.is_empty()))
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(" "))
+            });
+            (name, get(&["e-mail", "email"]), None, None, None, get(&["secret"]))
+        }
+        AttendeeFormat::Eventbrite => {
+            let name = [get(&["first name"]), get(&["last name"])].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let badge = get(&["barcode #", "barcode", "ticket #", "attendee #"]);
+            (Some(name), get(&["email", "e-mail"]), None, None, None, badge)
+        }
+        AttendeeFormat::Plain => {
+            let roles = match get(&["roles", "role"]) {
+                None => None,
+                Some(text) => Some(
+                    text.split([';', '|', ','])
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(|r| {
+                            Role::parse(r).ok_or_else(|| {
+                                format!("\"{r}\" is not a role (use sprinter, table lead, mentor or organizer)")
+                            })
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                ),
+            };
+            let first_timer = match get(&["first_timer", "first timer", "first-timer", "first time"]) {
+                None => None,
+                Some(text) => {
+                    Some(parse_yes_no(&text).ok_or_else(|| format!("first timer \"{text}\" should be yes or no"))?)
+                }
+            };
+            let handle = get(&["handle", "github", "gitlab", "github handle"]);
+            (
+                get(&["name"]),
+                get(&["email", "e-mail"]),
+                handle,
+                roles,
+                first_timer,
+                get(&["badge", "badge code", "badge_code", "ticket"]),
+            )
+        }
+    };
+    let name = name.unwrap_or_default();
+    if name.trim().is_empty() {
+        return Err("the name is empty".into());
+    }
+    // The domain's own validation words the problem; we only add the line.
+    let checked =
+        Attendee { name, email, handle, badge_code, ..Attendee::default() }.normalized().map_err(|e| e.message)?;
+    Ok(ImportedAttendee {
+        line,
+        name: checked.name,
+        email: checked.email,
+        handle: checked.handle,
+        roles,
+        first_timer,
+        badge_code: checked.badge_code,
+    })
+}
+
+fn parse_yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "x" => Some(true),
+        "no" | "n" | "false" | "0" | "" => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueFormat {
+    GhJson,
+    Csv,
+}
+
+impl IssueFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            IssueFormat::GhJson => "gh issue list JSON",
+            IssueFormat::Csv => "issue CSV",
+        }
+    }
+}
+
+/// One good issue of an issue file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedIssue {
+    /// `item 3` or `line 3`, for messages about this issue.
+    pub place: String,
+    pub url: String,
+    pub number: Option<u32>,
+    pub title: String,
+    pub labels: Vec<String>,
+    pub beginner_friendly: bool,
+    pub state: IssueState,
+    /// A `project` column (CSV), matched against project names.
+    pub project: Option<String>,
+}
+
+impl ImportedIssue {
+    /// `https://github.com/python/cpython`, from an issue URL on GitHub or GitLab.
+    pub fn repository(&self) -> String {
+        let url = self.url.trim_end_matches('/');
+        for marker in ["/-/issues/", "/issues/", "/pull/"] {
+            if let Some(index) = url.find(marker) {
+                return url[..index].to_lowercase();
+            }
+        }
+        url.to_lowercase()
+    }
+}
+
+pub fn parse_issues(text: &str) -> Result<(IssueFormat, Vec<ImportedIssue>), Vec<RowError>> {
+    if text.trim().is_empty() {
+        return Err(empty_file());
+    }
+    if text.trim_start().starts_with('[') {
+        parse_gh_json(text).map(|issues| (IssueFormat::GhJson, issues))
+    } else {
+        parse_issue_csv(text).map(|issues| (IssueFormat::Csv, issues))
+    }
+}
+
+fn parse_gh_json(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
+    let items: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+        vec![RowError { place: format!("line {}", e.line()), message: format!("is not valid JSON: {e}") }]
+    })?;
+    let mut issues = Vec::new();
+    let mut errors = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let place = format!("item {}", index + 1);
+        let labels: Vec<String> = item
+            .get("labels")
+            .and_then(Value::as_array)
+            .map(|labels| {
+                labels
+                    .iter()
+                    .filter_map(|l| l.get("name").and_then(Value::as_str).or_else(|| l.as_str()))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fields = (
+            item.get("url").and_then(Value::as_str),
+            item.get("title").and_then(Value::as_str),
+            item.get("number").and_then(Value::as_u64),
+            item.get("state").and_then(Value::as_str).unwrap_or("OPEN"),
+        );
+        match build_issue(place.clone(), fields.0, fields.1, fields.2, fields.3, labels, None) {
+            Ok(issue) => issues.push(issue),
+            Err(message) => errors.push(RowError { place, message }),
+        }
+    }
+    finish_issues(issues, errors)
+}
+
+fn parse_issue_csv(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
+    let mut reader = reader(text);
+    let headers = reader.headers().map_err(|e| vec![csv_error(1, &e)])?.clone();
+    let columns = Columns::new(&headers);
+    if !(columns.has("title") && columns.has("url")) {
+        return Err(vec![RowError {
+            place: "line 1".into(),
+            message: "an issue CSV needs \"title\" and \"url\" columns (and may have number, labels, state, project)"
+                .into(),
+        }]);
+    }
+    let mut issues = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                errors.push(csv_error(error.position().map_or(0, csv::Position::line), &error));
+                continue;
+            }
+        };
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue;
+        }
+        let place = format!("line {}", line_of(&record));
+        let get = |name: &str| columns.get(&record, &[name]);
+        let number = match get("number").map(|n| n.trim_start_matches('#').parse::<u64>()) {
+            None => None,
+            Some(Ok(n)) => Some(n),
+            Some(Err(_)) => {
+                errors.push(RowError {
+                    place,
+                    message: format!("the number \"{}\" is not a number", get("number").unwrap_or_default()),
+                });
+                continue;
+            }
+        };
+        let labels = get("labels").map_or_else(Vec::new, |text| {
+            text.split([';', '|', ',']).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+        });
+        let project = get("project").map(str::to_owned);
+        match build_issue(
+            place.clone(),
+            get("url"),
+            get("title"),
+            number,
+            get("state").unwrap_or("open"),
+            labels,
+            project,
+        ) {
+            Ok(issue) => issues.push(issue),
+            Err(message) => errors.push(RowError { place, message }),
+        }
+    }
+    finish_issues(issues, errors)
+}
+
+fn build_issue(
+    place: String,
+    url: Option<&str>,
+    title: Option<&str>,
+    number: Option<u64>,
+    state: &str,
+    labels: Vec<String>,
+    project: Option<String>,
+) -> Result<ImportedIssue, String> {
+    let url = url.map(str::trim).filter(|u| !u.is_empty()).ok_or("the issue has no url")?;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!("\"{url}\" is not a web address"));
+    }
+    let title = title.map(str::trim).filter(|t| !t.is_empty()).ok_or("the issue has no title")?;
+    let number = match number {
+        Some(n) => Some(u32::try_from(n).map_err(|_| format!("the number {n} is too large"))?),
+        None => url.rsplit('/').next().and_then(|tail| tail.parse().ok()),
+    };
+    let state =
+        IssueState::parse(state).ok_or_else(|| format!("the state \"{state}\" is not open, closed or merged"))?;
+    let beginner_friendly = labels.iter().any(|label| is_beginner_label(label));
+    Ok(ImportedIssue {
+        place,
+        url: url.to_owned(),
+        number,
+        title: title.to_owned(),
+        labels,
+        beginner_friendly,
+        state,
+        project,
+    })
+}
+
+fn finish_issues(issues: Vec<ImportedIssue>, mut errors: Vec<RowError>) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for issue in &issues {
+        if let Some(first) = seen.insert(issue.url.as_str(), issue.place.as_str()) {
+            errors.push(RowError {
+                place: issue.place.clone(),
+                message: format!("the same issue as {first} ({})", issue.url),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if issues.is_empty() {
+        return Err(vec![RowError { place: "line 1".into(), message: "the file lists no issues".into() }]);
+    }
+    Ok(issues)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_recognised_from_the_header() {
+        let cases = [
+            (
+                "Order code,Attendee name,Product,Secret,E-mail\nABC12,Ana,Ticket,s3cr3t,ana@example.org\n",
+                Some(AttendeeFormat::Pretix),
+            ),
+            (
+                "\u{feff}Order code;Attendee name: Given name;Attendee name: Family name;Secret\nX1;Łukasz;Langa;abc\n",
+                Some(AttendeeFormat::Pretix),
+            ),
+            (
+                "Order #,Order Date,First Name,Last Name,Email,Barcode #\n1,2026-01-01,Ana,Núñez,ana@example.org,777\n",
+                Some(AttendeeFormat::Eventbrite),
+            ),
+            ("name,email,handle,roles\nAna,,ana,mentor\n", Some(AttendeeFormat::Plain)),
+            ("who,where\nAna,here\n", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_attendees(text).ok().map(|(format, _)| format), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn pretix_name_parts_are_joined_and_the_secret_is_the_badge() {
+        let (_, rows) = parse_attendees(
+            "Order code;Attendee name: Given name;Attendee name: Family name;Secret\nX1;Łukasz;Langa;abc\n",
+        )
+        .unwrap();
+        assert_eq!((rows[0].name.as_str(), rows[0].badge_code.as_deref()), ("Łukasz Langa", Some("abc")));
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let text = "name,email,handle,roles,first_timer,badge\n\
+                    Ana,ana@example.org,ana,mentor,no,B1\n\
+                    ,nobody@example.org,,,,\n\
+                    Bo,not-an-email,,,,\n\
+                    Cy,,c y,,,\n\
+                    Di,,,wizard,,\n\
+                    Ed,,,,maybe,\n\
+                    Fay,,,,,B1\n\
+                    Gus,too,many,columns,here,x,y\n";
+        let errors = parse_attendees(text).unwrap_err();
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.place.as_str(), e.message.as_str())).collect();
+        let expected_prefixes = [
+            ("line 3", "the name is empty"),
+            ("line 4", "\"not-an-email\" is not an email address"),
+            ("line 5", "\"c y\" is not a GitHub/GitLab handle"),
+            ("line 6", "\"wizard\" is not a role"),
+            ("line 7", "first timer \"maybe\" should be yes or no"),
+            ("line 8", "the ticket code B1 is also on line 2"),
+            ("line 9", "has 7 columns where the header has 6"),
+        ];
+        assert_eq!(got.len(), expected_prefixes.len(), "{got:#?}");
+        for ((place, message), (want_place, want)) in got.iter().zip(expected_prefixes) {
+            assert_eq!(*place, want_place);
+            assert!(message.starts_with(want), "{place}: {message}");
+        }
+    }
+
+    #[test]
+    fn gh_json_issues_and_beginner_labels() {
+        let text = r#"[
+          {"number": 101, "title": "Docs typo", "labels": [{"id": "x", "name": "good first issue"}], "url": "https://github.com/python/cpython/issues/101", "state": "OPEN"},
+          {"number": 102, "title": "Hard bug", "labels": [], "url": "https://github.com/python/cpython/issues/102", "state": "CLOSED"}
+        ]"#;
+        let (format, issues) = parse_issues(text).unwrap();
+        assert_eq!(format, IssueFormat::GhJson);
+        assert!(issues[0].beginner_friendly && !issues[1].beginner_friendly);
+        assert_eq!(issues[1].state, IssueState::Closed);
+        assert_eq!(issues[0].repository(), "https://github.com/python/cpython");
+    }
+
+    #[test]
+    fn bad_issues_are_named() {
+        let text = r#"[{"number": 1, "title": "", "url": "https://x.org/a/b/issues/1"}, {"title": "t", "url": "ftp://x"}, {"title": "t", "url": "https://x.org/a/b/issues/3", "state": "WONTFIX"}]"#;
+        let errors = parse_issues(text).unwrap_err();
+        let got: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.place, e.message)).collect();
+        assert_eq!(
+            got,
+            [
+                "item 1: the issue has no title",
+                "item 2: \"ftp://x\" is not a web address",
+                "item 3: the state \"WONTFIX\" is not open, closed or merged",
+            ]
+        );
+    }
+
+    #[test]
+    fn issue_csv_takes_numbers_from_urls_and_splits_labels() {
+        let text = "title,url,labels\nFix it,https://gitlab.com/g/p/-/issues/42,\"easy; docs\"\n";
+        let (format, issues) = parse_issues(text).unwrap();
+        assert_eq!(format, IssueFormat::Csv);
+        assert_eq!(issues[0].number, Some(42));
+        assert_eq!(issues[0].labels, vec!["easy", "docs"]);
+        assert!(issues[0].beginner_friendly);
+        assert_eq!(issues[0].repository(), "https://gitlab.com/g/p");
+    }
+}

@@ -1,0 +1,131 @@
+//! What the use cases return: plain serializable views, shaped for the screens that show them.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sprintdesk_domain::{AttendeeId, ClaimState, GoalId, GoalStatus, IssueId, IssueState, ProjectId};
+
+/// A person as a kiosk may show them: no email, no badge code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttendeeCard {
+    pub id: AttendeeId,
+    pub name: String,
+    pub handle: Option<String>,
+    pub first_timer: bool,
+    pub here_now: bool,
+    /// Their table now, when they are here and chose one.
+    pub table: Option<ProjectRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PersonRef {
+    pub id: AttendeeId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProjectRef {
+    pub id: ProjectId,
+    pub name: String,
+    pub table_label: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignInOutcome {
+    pub person: PersonRef,
+    pub day: NaiveDate,
+    pub project: Option<ProjectRef>,
+    /// They were already signed in at this table today: nothing new was recorded.
+    pub already_here: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PresenceReport {
+    pub today: Option<NaiveDate>,
+    pub here_now: usize,
+    /// Distinct people signed in today, including those who have left.
+    pub today_count: usize,
+    /// Who is here now, per table; `project` is `None` for people who did not choose one.
+    pub tables: Vec<TablePresence>,
+    pub per_day: Vec<DayCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TablePresence {
+    pub project: Option<ProjectRef>,
+    pub people: Vec<PersonRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DayCount {
+    pub date: NaiveDate,
+    pub is_break: bool,
+    pub people: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Board {
+    pub sprint: String,
+    pub today: Option<NaiveDate>,
+    pub here_now: usize,
+    pub today_count: usize,
+    pub projects: Vec<ProjectBoard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProjectBoard {
+    pub project: ProjectRef,
+    pub repo_url: Option<String>,
+    pub help_wanted: bool,
+    pub leads: Vec<PersonRef>,
+    pub present: Vec<PersonRef>,
+    pub goals: Vec<GoalView>,
+    /// Issues with a claim on them (active, PR open or merged), contested ones first.
+    pub claims: Vec<IssueBoard>,
+    pub status_today: Option<StatusView>,
+    pub open_issues: usize,
+    pub beginner_issues: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalView {
+    pub id: GoalId,
+    pub title: String,
+    pub status: GoalStatus,
+    pub beginner_friendly: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusView {
+    pub done: String,
+    pub next: String,
+    pub blockers: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IssueBoard {
+    pub id: IssueId,
+    pub number: Option<u32>,
+    pub title: String,
+    pub url: String,
+    pub state: IssueState,
+    pub beginner_friendly: bool,
+    pub contested: bool,
+    /// Current holders (active, PR open) and, once merged, who did it.
+    pub holders: Vec<HolderView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HolderView {
+    pub person: PersonRef,
+    pub mentor: Option<PersonRef>,
+    pub state: ClaimState,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// The format recognised from the header: `pretix`, `eventbrite`, `plain csv`, `gh json`.
+    pub format: String,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}

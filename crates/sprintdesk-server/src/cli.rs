@@ -1,0 +1,264 @@
+//! The command line, as clap parses it.
+
+use chrono::{NaiveDate, NaiveTime};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use sprintdesk_core::Lookup;
+use std::path::PathBuf;
+
+/// Sprintdesk: run an in-person coding sprint from a terminal.
+#[derive(Debug, Parser)]
+#[command(name = "sprintdesk", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The sprint database [default: the platform data directory, e.g. ~/.local/share/sprintdesk/sprint.db]
+    #[arg(long, global = true, env = "SPRINTDESK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Print JSON instead of text (errors too, as {"code", "message"} on stderr)
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the sprint in a new database
+    Init(Init),
+    /// Show the sprint's days, hours, venue and code of conduct
+    Sprint,
+    /// Fill a new database with a realistic three-day demo sprint
+    Demo,
+    /// Import attendees (pretix, Eventbrite, plain CSV) or issues (gh JSON, CSV)
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Find, list, add and merge attendees
+    #[command(subcommand)]
+    Attendees(AttendeesCommand),
+    /// Sign someone in for today, by id, name, @handle or badge
+    Signin(SignInArgs),
+    /// Sign someone out
+    Signout(Who),
+    /// Who is here now, per table, and how many came each day
+    Presence,
+    /// Add and list projects (tables)
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Add goals and change their status
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Record today's status for a project: done, next, blockers
+    Status(StatusArgs),
+    /// List issues and their claims
+    #[command(subcommand)]
+    Issues(IssuesCommand),
+    /// Record that someone works on an issue (ISSUE: id, URL, #123 or project#123)
+    Claim {
+        issue: String,
+        #[arg(long)]
+        by: String,
+        /// Required for a first-time contributor
+        #[arg(long)]
+        mentor: Option<String>,
+    },
+    /// Let go of a claimed issue
+    Release {
+        issue: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Settle a contested issue: who keeps it (name two to pair them)
+    Resolve {
+        issue: String,
+        #[arg(long, required = true)]
+        keep: Vec<String>,
+    },
+    /// Mark that a pull request was opened for an issue
+    Pr {
+        issue: String,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Mark an issue's pull request as merged
+    Merged { issue: String },
+    /// Every project: goals, claims, who is present, help wanted, today's status
+    Board,
+}
+
+#[derive(Debug, Args)]
+pub struct Init {
+    #[arg(long)]
+    pub name: String,
+    /// The first day, YYYY-MM-DD
+    #[arg(long)]
+    pub start: NaiveDate,
+    /// How many days, break days included
+    #[arg(long)]
+    pub days: u32,
+    /// The venue's time zone, e.g. Europe/Prague [default: this machine's]
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// A day when the venue is closed (repeatable)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub break_day: Vec<NaiveDate>,
+    #[arg(long, default_value = "09:00", value_parser = parse_time)]
+    pub opens: NaiveTime,
+    #[arg(long, default_value = "18:00", value_parser = parse_time)]
+    pub closes: NaiveTime,
+}
+
+fn parse_time(text: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| format!("\"{text}\" is not a time like 09:30"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A pretix check-in list CSV, an Eventbrite attendee CSV, or a CSV with name,email,handle,roles
+    Attendees { file: PathBuf },
+    /// The JSON of `gh issue list --json number,title,labels,url,state`, or a CSV with title,url,labels
+    Issues {
+        file: PathBuf,
+        /// The project the issues belong to [default: matched by repository URL]
+        #[arg(long)]
+        project: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AttendeesCommand {
+    /// Search by name or handle, ignoring accents and case ("lukasz" finds "Łukasz")
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Everyone (organizers only: includes emails)
+    List,
+    /// One person in full
+    Show { who: String },
+    /// Register someone (a walk-in)
+    Add(AddAttendee),
+    /// Mark DUPLICATE as the same person as INTO
+    Merge { duplicate: String, into: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AddAttendee {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// GitHub or GitLab handle
+    #[arg(long)]
+    pub handle: Option<String>,
+    /// sprinter, table-lead, mentor or organizer (repeatable)
+    #[arg(long)]
+    pub role: Vec<String>,
+    #[arg(long)]
+    pub first_timer: bool,
+    #[arg(long)]
+    pub badge: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Who {
+    /// An attendee id, @handle or full name
+    #[arg(required_unless_present = "badge", conflicts_with = "badge")]
+    pub attendee: Option<String>,
+    /// A badge code or ticket secret, as scanned
+    #[arg(long)]
+    pub badge: Option<String>,
+}
+
+impl Who {
+    pub fn lookup(&self) -> anyhow::Result<Lookup> {
+        match (&self.attendee, &self.badge) {
+            (_, Some(badge)) => Ok(Lookup::Badge(badge.clone())),
+            (Some(who), None) => Ok(Lookup::Text(who.clone())),
+            (None, None) => anyhow::bail!("name the attendee or pass --badge"),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    #[command(flatten)]
+    pub who: Who,
+    /// The project or table they sit at
+    #[arg(long)]
+    pub project: Option<String>,
+    /// They have read and accept the code of conduct (needed on their first sign-in, and when it changes)
+    #[arg(long)]
+    pub accept_coc: bool,
+    /// Whether they agree to be photographed
+    #[arg(long, value_enum)]
+    pub photo: Option<YesNo>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    Yes,
+    No,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        repo: Option<String>,
+        /// The table label, e.g. T4
+        #[arg(long)]
+        table: Option<String>,
+        /// A table lead, by id, @handle or name (repeatable)
+        #[arg(long)]
+        lead: Vec<String>,
+    },
+    List,
+    /// Raise or lower the "help wanted" flag
+    HelpWanted {
+        project: String,
+        state: OnOff,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    Add {
+        #[arg(long)]
+        project: String,
+        #[arg(long)]
+        title: String,
+        /// A goal suitable for first-time contributors
+        #[arg(long)]
+        beginner: bool,
+    },
+    /// Set a goal's status: planned, in-progress, done, dropped
+    Status { goal: String, status: String },
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    pub project: String,
+    #[arg(long, default_value = "")]
+    pub done: String,
+    #[arg(long, default_value = "")]
+    pub next: String,
+    #[arg(long, default_value = "")]
+    pub blockers: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IssuesCommand {
+    List {
+        #[arg(long)]
+        project: Option<String>,
+    },
+}
