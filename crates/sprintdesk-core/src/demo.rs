@@ -336,13 +336,13 @@ pub fn play(
 
     // Day one, from opening to closing.
     clock.set(opens_day_one);
-    for n in 0..people.len() {
+    for (n, id) in ids_by_index.iter().enumerate() {
         if n > 13 && !dice.chance(72) {
             continue;
         }
         clock.advance_minutes(1);
         desk.sign_in(SignIn {
-            who: Lookup::Id(ids_by_index[n].clone()),
+            who: Lookup::Id(id.clone()),
             project: Some(table_of(n).into()),
             accept_code_of_conduct: true,
             photo_consent: Some(dice.chance(85)),
@@ -365,11 +365,7 @@ pub fn play(
         }
     }
     clock.set(sprint.closes_at(day_one).unwrap_or(now).plus_minutes(-45));
-    for n in 0..people.len() {
-        if dice.chance(35) {
-            let _ = desk.sign_out(&Lookup::Id(ids_by_index[n].clone()));
-        }
-    }
+    some_leave(&mut desk, &mut dice, 35, &ids_by_index[..14])?;
 
     // Day two (today), from opening up to now.
     let opens_today = desk.sprint()?.opens_at(today).unwrap_or(now);
@@ -410,15 +406,22 @@ pub fn play(
     desk.set_help_wanted("Wagtail", true)?;
 
     clock.set(Timestamp(opens_today.0 + span * 7 / 10));
-    for n in 0..people.len() {
-        if n > 13 && dice.chance(8) {
-            let _ = desk.sign_out(&Lookup::Id(ids_by_index[n].clone()));
-        }
-    }
+    some_leave(&mut desk, &mut dice, 8, &ids_by_index[..14])?;
     // Two people claim the same issue on two devices that cannot see each other.
     clock.set(Timestamp(opens_today.0 + span * 8 / 10));
     make_contested_claim(&mut desk, clock.clone(), ids, offline_device, &people, &ids_by_index)?;
     Ok(desk.into_store())
+}
+
+/// Signs out about `percent` in a hundred of the people in the room, never the table leads.
+fn some_leave(desk: &mut Desk, dice: &mut Dice, percent: u64, leads: &[String]) -> Result<(), Error> {
+    let here = desk.presence()?;
+    for person in here.tables.iter().flat_map(|table| &table.people) {
+        if !leads.contains(&person.id.0) && dice.chance(percent) {
+            desk.sign_out(&Lookup::Id(person.id.0.clone()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Claims for people at each table, the way a lead records them: first-timers on beginner issues with a
@@ -464,14 +467,14 @@ fn run_claims(
     clock.advance_minutes(90);
     for issue in desk.issues(None)? {
         let holder = issue.holders.iter().find(|h| h.state == sprintdesk_domain::ClaimState::Active);
-        if let Some(holder) = holder {
-            if dice.chance(45) {
-                clock.advance_minutes(2);
-                desk.mark_pr_opened(issue.id.as_str(), Some(&Lookup::Id(holder.person.id.to_string())))?;
-                if dice.chance(50) {
-                    clock.advance_minutes(20);
-                    desk.mark_merged(issue.id.as_str())?;
-                }
+        if let Some(holder) = holder
+            && dice.chance(45)
+        {
+            clock.advance_minutes(2);
+            desk.mark_pr_opened(issue.id.as_str(), Some(&Lookup::Id(holder.person.id.to_string())))?;
+            if dice.chance(50) {
+                clock.advance_minutes(20);
+                desk.mark_merged(issue.id.as_str())?;
             }
         }
     }

@@ -124,10 +124,10 @@ impl Desk {
     /// since the last call. Reads are then cheap enough for a kiosk's every keystroke.
     fn snapshot(&mut self) -> Result<Arc<Snapshot>, Error> {
         let key = (self.store.data_version()?, self.writes);
-        if let Some((cached, snapshot)) = &self.cache {
-            if *cached == key {
-                return Ok(Arc::clone(snapshot));
-            }
+        if let Some((cached, snapshot)) = &self.cache
+            && *cached == key
+        {
+            return Ok(Arc::clone(snapshot));
         }
         let snapshot = Arc::new(Snapshot::load(&self.store)?);
         self.cache = Some((key, Arc::clone(&snapshot)));
@@ -182,14 +182,14 @@ impl Desk {
             ..Attendee::default()
         }
         .normalized()?;
-        if let Some(badge) = &attendee.badge_code {
-            if let Some(other) = snapshot.people().find(|p| p.badge_code.as_ref() == Some(badge)) {
-                return Err(ValidationError::new(
-                    "badge_code",
-                    format!("the badge code {badge} is already {}'s", other.name),
-                )
-                .into());
-            }
+        if let Some(badge) = &attendee.badge_code
+            && let Some(other) = snapshot.people().find(|p| p.badge_code.as_ref() == Some(badge))
+        {
+            return Err(ValidationError::new(
+                "badge_code",
+                format!("the badge code {badge} is already {}'s", other.name),
+            )
+            .into());
         }
         self.write(Op::put(&attendee, None))?;
         Ok(attendee)
@@ -242,14 +242,14 @@ impl Desk {
         let mut matched: HashMap<AttendeeId, u64> = HashMap::new();
         for row in rows {
             let found = match_existing(&existing, &row);
-            if let Some(person) = found {
-                if let Some(first) = matched.insert(person.id.clone(), row.line) {
-                    errors.push(RowError {
-                        place: format!("line {}", row.line),
-                        message: format!("this is {} again, as on line {first}", person.name),
-                    });
-                    continue;
-                }
+            if let Some(person) = found
+                && let Some(first) = matched.insert(person.id.clone(), row.line)
+            {
+                errors.push(RowError {
+                    place: format!("line {}", row.line),
+                    message: format!("this is {} again, as on line {first}", person.name),
+                });
+                continue;
             }
             let base =
                 found.cloned().unwrap_or_else(|| Attendee { id: AttendeeId(self.make_id("a")), ..Attendee::default() });
@@ -314,7 +314,7 @@ impl Desk {
                 day,
                 project: project_id,
                 device: self.store.device().clone(),
-                at: now,
+                at: snapshot.event_time(now, Some(&person.id), None),
             }));
         }
         self.write(ops)?;
@@ -340,7 +340,7 @@ impl Desk {
             day: snapshot.sprint.local_date(now),
             project: None,
             device: self.store.device().clone(),
-            at: now,
+            at: snapshot.event_time(now, Some(&person.id), None),
         })])?;
         Ok(snapshot.person(&person.id))
     }
@@ -397,14 +397,13 @@ impl Desk {
             return Err(ValidationError::new("name", format!("there is already a project called {name}")).into());
         }
         let table_label = new.table_label.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        if let Some(label) = &table_label {
-            if let Some(other) =
+        if let Some(label) = &table_label
+            && let Some(other) =
                 snapshot.projects.values().find(|p| p.table_label.as_ref().is_some_and(|l| fold(l) == fold(label)))
-            {
-                return Err(
-                    ValidationError::new("table_label", format!("table {label} is already {}'s", other.name)).into()
-                );
-            }
+        {
+            return Err(
+                ValidationError::new("table_label", format!("table {label} is already {}'s", other.name)).into()
+            );
         }
         let mut ops = Vec::new();
         let mut leads = Vec::new();
@@ -661,16 +660,24 @@ impl Desk {
 
     fn record_claim_event(&mut self, issue: &Issue, action: ClaimAction) -> Result<IssueBoard, Error> {
         let now = self.now();
+        let at = {
+            let snapshot = self.snapshot()?;
+            let person = match &action {
+                ClaimAction::Claim { attendee, .. } | ClaimAction::Release { attendee } => Some(attendee),
+                _ => None,
+            };
+            snapshot.event_time(now, person, Some(&issue.id))
+        };
         let event = ClaimEvent {
             id: EventId(self.make_id("c")),
             issue: issue.id.clone(),
             action,
             device: self.store.device().clone(),
-            at: now,
+            at,
         };
         self.write(vec![Op::Claim(event)])?;
         let snapshot = self.snapshot()?;
-        Ok(snapshot.issue_board(issue, now))
+        Ok(snapshot.issue_board(issue, at))
     }
 
     // --- The board -------------------------------------------------------------------------------------
@@ -777,20 +784,20 @@ fn match_existing<'a>(existing: &[&'a Attendee], row: &ImportedAttendee) -> Opti
         _ => true,
     };
     let lower = |s: &Option<String>| s.as_ref().map(|s| s.to_lowercase());
-    if let Some(badge) = &row.badge_code {
-        if let Some(person) = existing.iter().find(|a| a.badge_code.as_ref() == Some(badge)) {
-            return Some(person);
-        }
+    if let Some(badge) = &row.badge_code
+        && let Some(person) = existing.iter().find(|a| a.badge_code.as_ref() == Some(badge))
+    {
+        return Some(person);
     }
-    if let Some(email) = lower(&row.email) {
-        if let Some(person) = existing.iter().find(|a| lower(&a.email) == Some(email.clone()) && compatible(a)) {
-            return Some(person);
-        }
+    if let Some(email) = lower(&row.email)
+        && let Some(person) = existing.iter().find(|a| lower(&a.email) == Some(email.clone()) && compatible(a))
+    {
+        return Some(person);
     }
-    if let Some(handle) = lower(&row.handle) {
-        if let Some(person) = existing.iter().find(|a| lower(&a.handle) == Some(handle.clone()) && compatible(a)) {
-            return Some(person);
-        }
+    if let Some(handle) = lower(&row.handle)
+        && let Some(person) = existing.iter().find(|a| lower(&a.handle) == Some(handle.clone()) && compatible(a))
+    {
+        return Some(person);
     }
     None
 }
@@ -832,6 +839,26 @@ impl Snapshot {
             claim_events: store.claim_events()?,
             index,
         })
+    }
+
+    /// The time to record a new event at: now, or just after the latest event it follows (the person's
+    /// sign-ins, the issue's claims), so that two actions in the same millisecond, or on a clock that
+    /// stepped back, still happen in the order they were taken.
+    fn event_time(&self, now: Timestamp, person: Option<&AttendeeId>, issue: Option<&IssueId>) -> Timestamp {
+        let person = person.map(|p| self.canonical(p));
+        let after_presence = self
+            .presence_events
+            .iter()
+            .filter(|e| person.as_ref().is_some_and(|p| self.canonical(&e.attendee) == *p))
+            .map(|e| e.at);
+        let involves = |e: &ClaimEvent| match &e.action {
+            ClaimAction::Claim { attendee, .. } | ClaimAction::Release { attendee } => {
+                person.as_ref().is_some_and(|p| self.canonical(attendee) == *p)
+            }
+            _ => false,
+        };
+        let after_claims = self.claim_events.iter().filter(|e| Some(&e.issue) == issue || involves(e)).map(|e| e.at);
+        after_presence.chain(after_claims).map(|at| Timestamp(at.0 + 1)).fold(now, Timestamp::max)
     }
 
     /// People who are not merged duplicates.

@@ -124,14 +124,14 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
         }
         match read_attendee(format, &columns, &record) {
             Ok(row) => {
-                if let Some(badge) = &row.badge_code {
-                    if let Some(first) = badges.insert(badge.clone(), line) {
-                        errors.push(RowError {
-                            place: format!("line {line}"),
-                            message: format!("the ticket code {badge} is also on line {first}: one ticket, one person"),
-                        });
-                        continue;
-                    }
+                if let Some(badge) = &row.badge_code
+                    && let Some(first) = badges.insert(badge.clone(), line)
+                {
+                    errors.push(RowError {
+                        place: format!("line {line}"),
+                        message: format!("the ticket code {badge} is also on line {first}: one ticket, one person"),
+                    });
+                    continue;
                 }
                 rows.push(row);
             }

@@ -98,13 +98,13 @@ impl Attendee {
                 return Err(ValidationError::new("email", format!("\"{email}\" is not an email address")));
             }
         }
-        if let Some(handle) = &self.handle {
-            if handle.is_empty() || !handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
-                return Err(ValidationError::new(
-                    "handle",
-                    format!("\"{handle}\" is not a GitHub/GitLab handle (letters, digits, - _ . only)"),
-                ));
-            }
+        if let Some(handle) = &self.handle
+            && (handle.is_empty() || !handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        {
+            return Err(ValidationError::new(
+                "handle",
+                format!("\"{handle}\" is not a GitHub/GitLab handle (letters, digits, - _ . only)"),
+            ));
         }
         self.roles.sort();
         self.roles.dedup();
@@ -145,7 +145,9 @@ mod tests {
 
     #[test]
     fn normalization_cases() {
-        let cases: &[(&str, Option<&str>, Option<&str>, Result<(&str, Option<&str>), &str>)] = &[
+        /// (name, email, handle) in; (name, handle) or an error message out.
+        type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Result<(&'a str, Option<&'a str>), &'a str>);
+        let cases: &[Case] = &[
             ("  Łukasz   Langa ", None, Some("@ambv"), Ok(("Łukasz Langa", Some("ambv")))),
             ("Ada", Some(" ada@example.org "), None, Ok(("Ada", None))),
             ("   ", None, None, Err("the name is empty")),

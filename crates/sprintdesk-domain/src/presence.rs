@@ -45,7 +45,9 @@ pub fn presence(
 
     let mut per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>> = BTreeMap::new();
     let mut latest_today: HashMap<AttendeeId, &PresenceEvent> = HashMap::new();
-    for event in events.iter().filter(|event| event.at <= now) {
+    // Every known event counts, even one stamped a little after `now`: a kiosk whose clock runs fast
+    // still signed that person in.
+    for event in events {
         let person = canonical(&event.attendee);
         if event.kind == PresenceKind::SignIn {
             per_day.entry(event.day).or_default().insert(person.clone());
@@ -187,11 +189,11 @@ pub(crate) mod tests {
                 today_count: 0,
             },
             Case {
-                name: "events after now are not yet counted",
-                events: vec![event(1, SignIn, "ana", "13 11:00", None)],
+                name: "a sign-in from a device whose clock runs ahead still counts",
+                events: vec![event(1, SignIn, "ana", "13 10:02", None)],
                 now: "13 10:00",
-                here: &[],
-                today_count: 0,
+                here: &[("ana", None)],
+                today_count: 1,
             },
             Case {
                 name: "a merged duplicate counts as the same person",

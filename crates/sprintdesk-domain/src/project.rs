@@ -131,6 +131,7 @@ pub fn is_beginner_label(label: &str) -> bool {
             | "newcomer"
             | "newcomers"
             | "easypick"
+            | "easypickings"
     ) || key.contains("goodfirst")
         || key.contains("beginner")
         || key.contains("newcomer")
@@ -150,6 +151,7 @@ mod tests {
             ("type-bug", false),
             ("help wanted", false),
             ("newcomer friendly", true),
+            ("Easy pickings", true),
         ] {
             assert_eq!(is_beginner_label(label), beginner, "{label}");
         }

@@ -83,7 +83,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo => unreachable!("handled above"),
         Command::Init(init) => {
-            let mut sprint = Sprint::new(&init.name, &init.tz.unwrap_or_else(local_time_zone), init.start, init.days)?;
+            let mut sprint = Sprint::new(&init.name, &init.tz.unwrap_or_else(local_time_zone), init.start, init.days)
+                .map_err(Error::from)?;
             for day in &mut sprint.days {
                 day.is_break = init.break_day.contains(&day.date);
                 day.opens = init.opens;
@@ -326,7 +327,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
 }
 
 fn read(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::NotFound(format!("could not read {}: {e}", path.display())))?;
     String::from_utf8(bytes).map_err(|_| {
         anyhow::Error::new(Error::Import(vec![sprintdesk_core::RowError {
             place: "the file".into(),

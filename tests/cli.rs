@@ -1,0 +1,381 @@
+//! The `sprintdesk` binary, run as a separate process on a temporary database, with the time fixed by
+//! `SPRINTDESK_NOW` so that "today" is a sprint day.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The `sprintdesk` binary, built fresh once per test run: `cargo test` only rebuilds a package's
+/// binaries for that package's own tests, and a stale binary would test old code.
+fn binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            if let Some(path) = std::env::var_os("SPRINTDESK_BIN") {
+                return path.into();
+            }
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args(["build", "--quiet", "-p", "sprintdesk-server"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building sprintdesk failed");
+            let exe = std::env::current_exe().expect("the test knows where it is");
+            let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>");
+            dir.join(format!("sprintdesk{}", std::env::consts::EXE_SUFFIX))
+        })
+        .clone()
+}
+
+pub fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name).display().to_string()
+}
+
+/// A user at a terminal with their own database and device.
+pub struct User {
+    dir: tempfile::TempDir,
+    now: String,
+}
+
+impl User {
+    pub fn new(now: &str) -> Self {
+        Self { dir: tempfile::tempdir().unwrap(), now: now.into() }
+    }
+
+    pub fn at(&mut self, now: &str) -> &mut Self {
+        self.now = now.into();
+        self
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(binary())
+            .args(args)
+            .env("SPRINTDESK_DB", self.dir.path().join("sprint.db"))
+            .env("SPRINTDESK_STATE_DIR", self.dir.path().join("state"))
+            .env("SPRINTDESK_NOW", &self.now)
+            .env("SPRINTDESK_LOG", "warn")
+            .output()
+            .expect("sprintdesk runs")
+    }
+
+    /// Runs a command that must succeed; returns what it printed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "sprintdesk {args:?} failed ({}):\n{stderr}\n{stdout}", out.status);
+        stdout
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).expect("--json prints JSON")
+    }
+
+    /// Runs a command that must fail; returns its exit code and what it said on stderr.
+    pub fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "sprintdesk {args:?} should have failed but printed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    pub fn attendee_id(&self, query: &str) -> String {
+        let found = self.json(&["attendees", "search", query]);
+        found[0]["id"].as_str().unwrap_or_else(|| panic!("nobody found for {query}")).to_owned()
+    }
+}
+
+/// 10:30 in Long Beach on the first sprint day.
+const DAY_ONE_MORNING: &str = "2026-05-18T10:30:00-07:00";
+
+fn sprint_with_people() -> User {
+    let user = User::new(DAY_ONE_MORNING);
+    user.ok(&[
+        "init",
+        "--name",
+        "PyCon US 2026 Sprints",
+        "--start",
+        "2026-05-18",
+        "--days",
+        "4",
+        "--tz",
+        "America/Los_Angeles",
+    ]);
+    let out = user.ok(&["import", "attendees", &fixture("pretix-checkin-list.csv")]);
+    assert!(out.contains("pretix check-in list") && out.contains("6 added"), "{out}");
+    user
+}
+
+#[test]
+fn a_pretix_export_imports_and_its_people_are_found_by_accent_free_typing() {
+    let user = sprint_with_people();
+    let cases: &[(&str, &[&str])] = &[
+        ("lukasz", &["Łukasz Langa"]),
+        ("taskaya", &["Batuhan Taşkaya"]),
+        ("eric araujo", &["Éric Araujo"]),
+        ("dong", &["Dong-hee Na"]),
+        ("NUNEZ", &["Ana María Núñez"]),
+        ("soren kier", &["Søren Kierkegaard"]),
+        ("nobody-like-this", &[]),
+    ];
+    for (query, names) in cases {
+        let found = user.json(&["attendees", "search", query]);
+        let got: Vec<&str> = found.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert_eq!(got, *names, "search {query}");
+        for card in found.as_array().unwrap() {
+            assert!(card.get("email").is_none(), "search results never carry emails: {card}");
+        }
+    }
+    let text = user.ok(&["attendees", "search", "lukasz"]);
+    assert!(text.contains("Łukasz Langa"), "{text}");
+}
+
+#[test]
+fn a_badge_signs_in_after_the_code_of_conduct_is_accepted() {
+    let user = sprint_with_people();
+    let secret = "9h7vqy2tpvfz3xkd6m8r4wcj"; // Łukasz's ticket secret in the pretix export
+
+    let (code, stderr) = user.fails(&["signin", "--badge", secret]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("code of conduct"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert_eq!(user.json(&["presence"])["here_now"], 0, "a refused sign-in changes nothing");
+
+    let out = user.ok(&["signin", "--badge", secret, "--accept-coc", "--photo", "no"]);
+    assert!(out.contains("Signed in Łukasz Langa for 2026-05-18"), "{out}");
+    let again = user.ok(&["signin", "--badge", secret]);
+    assert!(again.contains("already signed in"), "a second sign-in the same day is not a second person: {again}");
+
+    let presence = user.json(&["presence"]);
+    assert_eq!((presence["here_now"].as_u64(), presence["today_count"].as_u64()), (Some(1), Some(1)));
+    let person = user.json(&["attendees", "show", &user.attendee_id("lukasz")]);
+    assert_eq!((person["coc_version"].as_u64(), person["photo_consent"].as_bool()), (Some(1), Some(false)));
+
+    let (code, stderr) = user.fails(&["signin", "--badge", "no-such-ticket"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no one has the badge code no-such-ticket"), "{stderr}");
+
+    user.ok(&["signout", "--badge", secret]);
+    assert_eq!(user.json(&["presence"])["here_now"], 0);
+    let (_, stderr) = user.fails(&["signout", "--badge", secret]);
+    assert!(stderr.contains("is not signed in"), "{stderr}");
+}
+
+#[test]
+fn a_bad_csv_changes_nothing_and_names_every_bad_line() {
+    let user = sprint_with_people();
+    let before = user.json(&["attendees", "list"]);
+    let (code, stderr) = user.fails(&["import", "attendees", &fixture("bad-attendees.csv")]);
+    assert_eq!(code, 1);
+    for expected in [
+        "nothing was imported: 6 rows must be fixed first",
+        "line 3: the name is empty",
+        "line 4: \"alan-at-example.org\" is not an email address",
+        "line 5: \"ada lovelace\" is not a GitHub/GitLab handle",
+        "line 6: \"wizard\" is not a role",
+        "line 7: first timer \"sometimes\" should be yes or no",
+        "line 8: the ticket code BAD-001 is also on line 2",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+    assert_eq!(user.json(&["attendees", "list"]), before, "nothing changed");
+    assert!(user.json(&["attendees", "search", "grace"]).as_array().unwrap().is_empty(), "not even the good rows");
+
+    let bad = fixture("bad-attendees.csv");
+    let (_, json_error) = user.fails(&["--json", "import", "attendees", &bad]);
+    let error: Value = serde_json::from_str(json_error.trim()).expect("--json errors are one JSON line");
+    assert_eq!(error["code"], "import_rejected");
+    assert_eq!(error["rows"].as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn re_importing_an_updated_export_adds_and_updates_without_duplicates() {
+    let user = sprint_with_people();
+    let out = user.ok(&["import", "attendees", &fixture("pretix-checkin-list-updated.csv")]);
+    assert!(out.contains("1 added, 1 updated, 5 unchanged"), "{out}");
+    let people = user.json(&["attendees", "list"]);
+    assert_eq!(people.as_array().unwrap().len(), 7);
+    let batuhan = user.json(&["attendees", "show", &user.attendee_id("taskaya")]);
+    assert_eq!(batuhan["email"], "batuhan.taskaya@example.org");
+    let again = user.ok(&["import", "attendees", &fixture("pretix-checkin-list-updated.csv")]);
+    assert!(again.contains("0 added, 0 updated, 7 unchanged"), "{again}");
+    // Two people on one order share the buyer's email; their tickets keep them apart.
+    assert_eq!(user.json(&["attendees", "search", "dong"])[0]["name"], "Dong-hee Na");
+    assert_eq!(user.json(&["attendees", "search", "eric"])[0]["name"], "Éric Araujo");
+}
+
+#[test]
+fn other_ticketing_exports_import_too() {
+    let user = sprint_with_people();
+    let out = user.ok(&["import", "attendees", &fixture("eventbrite-attendees.csv")]);
+    assert!(out.contains("Eventbrite attendees") && out.contains("3 added"), "{out}");
+    let out = user.ok(&["import", "attendees", &fixture("plain-attendees.csv")]);
+    assert!(out.contains("plain CSV") && out.contains("4 added"), "{out}");
+    assert_eq!(user.json(&["attendees", "search", "dang thu"])[0]["name"], "Đặng Thị Thu");
+    assert_eq!(user.json(&["attendees", "search", "gross"])[0]["name"], "Jürgen Groß");
+    user.ok(&["signin", "--badge", "203948571201001", "--accept-coc"]);
+    let carol = user.json(&["attendees", "show", "@willingc"]);
+    assert_eq!(carol["roles"], serde_json::json!(["table_lead", "mentor"]));
+}
+
+#[test]
+fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
+    let user = sprint_with_people();
+    user.ok(&["import", "attendees", &fixture("plain-attendees.csv")]);
+    user.ok(&[
+        "project",
+        "add",
+        "--name",
+        "CPython",
+        "--repo",
+        "https://github.com/python/cpython",
+        "--table",
+        "T1",
+        "--lead",
+        "@willingc",
+    ]);
+    user.ok(&["project", "add", "--name", "Django", "--table", "T3"]);
+    let out = user.ok(&["import", "issues", &fixture("gh-issues-cpython.json")]);
+    assert!(out.contains("gh issue list JSON") && out.contains("4 added"), "{out}");
+    let out = user.ok(&["import", "issues", &fixture("issues.csv")]);
+    assert!(out.contains("2 added"), "{out}");
+    for who in ["@willingc", "@mariatta", "@kmensah", "Priya Raghunathan", "Łukasz Langa"] {
+        user.ok(&["signin", who, "--project", "CPython", "--accept-coc"]);
+    }
+
+    // (issue, by, mentor, expected error or success text)
+    let cases: &[(&str, &str, Option<&str>, Result<&str, &str>)] = &[
+        ("#141051", "@kmensah", Some("@mariatta"), Err("first-time contributor: pick an issue labelled for beginners")),
+        ("#141020", "@kmensah", None, Err("first-time contributor: name a mentor")),
+        ("#141020", "@kmensah", Some("Łukasz Langa"), Err("Łukasz Langa is not a mentor or table lead")),
+        ("#141020", "@kmensah", Some("@mariatta"), Ok("Kwame Mensah (claimed, mentor Mariatta Wijaya)")),
+        ("#141033", "@kmensah", Some("@mariatta"), Err("already holds an issue: one at a time")),
+        ("#141020", "Łukasz Langa", None, Err("Kwame Mensah already holds this issue")),
+        ("#140999", "Łukasz Langa", None, Err("this issue is closed")),
+        ("#141051", "Éric Araujo", None, Err("Éric Araujo is not signed in today")),
+        ("#999", "Łukasz Langa", None, Err("there is no issue #999")),
+        ("#141051", "Łukasz Langa", None, Ok("Łukasz Langa (claimed)")),
+        ("Django#19214", "@willingc", None, Ok("Carol Willing (claimed)")),
+    ];
+    for (issue, by, mentor, expected) in cases {
+        let mut args = vec!["claim", *issue, "--by", *by];
+        if let Some(mentor) = mentor {
+            args.extend(["--mentor", *mentor]);
+        }
+        match expected {
+            Ok(text) => {
+                let out = user.ok(&args);
+                assert!(out.contains(text), "{args:?}: {out}");
+            }
+            Err(text) => {
+                let (code, stderr) = user.fails(&args);
+                assert_eq!(code, 1, "{args:?}");
+                assert!(stderr.contains(text), "{args:?}: {stderr}");
+            }
+        }
+    }
+    user.ok(&["pr", "#141051", "--by", "Łukasz Langa"]);
+    user.ok(&["merged", "#141051"]);
+    let board = user.json(&["board"]);
+    let cpython =
+        &board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap().clone();
+    let states: Vec<(u64, &str)> = cpython["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["number"].as_u64().unwrap(), c["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states, vec![(141020, "open"), (141051, "merged")]);
+    assert_eq!(cpython["present"].as_array().unwrap().len(), 5);
+    assert_eq!(cpython["leads"][0]["name"], "Carol Willing");
+    let text = user.ok(&["board"]);
+    assert!(
+        text.contains("CPython (table T1)") && text.contains("Kwame Mensah (claimed, mentor Mariatta Wijaya)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn closing_time_signs_everyone_out_and_releases_claims() {
+    let mut user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "CPython", "--repo", "https://github.com/python/cpython"]);
+    user.ok(&["import", "issues", &fixture("gh-issues-cpython.json")]);
+    user.ok(&["signin", "Éric Araujo", "--accept-coc"]);
+    user.ok(&["claim", "#141051", "--by", "Éric Araujo"]);
+    user.at("2026-05-18T18:00:00-07:00");
+    let presence = user.json(&["presence"]);
+    assert_eq!((presence["here_now"].as_u64(), presence["today"].as_str()), (Some(0), None));
+    let (_, stderr) = user.fails(&["signin", "Éric Araujo"]);
+    assert!(stderr.contains("the venue closed at 18:00 today"), "{stderr}");
+    user.at("2026-05-19T09:00:00-07:00");
+    let issues = user.json(&["issues", "list"]);
+    let issue = issues.as_array().unwrap().iter().find(|i| i["number"] == 141051).unwrap();
+    assert_eq!(issue["holders"].as_array().unwrap().len(), 0, "released at closing time: {issue}");
+    user.ok(&["signin", "Éric Araujo"]);
+    let days = user.json(&["presence"])["per_day"].clone();
+    assert_eq!(days[0]["people"], 1);
+    assert_eq!(days[1]["people"], 1, "arriving on a later day is a new sign-in");
+}
+
+#[test]
+fn failures_exit_non_zero_with_one_line_on_stderr() {
+    let user = User::new(DAY_ONE_MORNING);
+    // (arguments, exit code, what stderr says)
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["board"], 1, "no sprint is set up"),
+        (&["init", "--name", "X", "--start", "2026-05-18", "--days", "0"], 1, "at least one day"),
+        (&["init", "--name", "X", "--start", "2026-05-18", "--days", "2", "--tz", "Mars/Base"], 1, "not a time zone"),
+        (
+            &["init", "--name", "X", "--start", "2026-05-18", "--days", "2", "--break-day", "2026-06-01"],
+            1,
+            "not one of the sprint's days",
+        ),
+        (&["import", "attendees", "/nonexistent/file.csv"], 1, "could not read /nonexistent/file.csv"),
+        (&["--db", "/nonexistent/folder/sprint.db", "board"], 3, "the folder /nonexistent/folder does not exist"),
+        (&["frobnicate"], 2, "unrecognized subcommand"),
+    ];
+    for (args, code, message) in cases {
+        let (got, stderr) = user.fails(args);
+        assert_eq!(got, *code, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    user.ok(&["init", "--name", "X", "--start", "2026-05-18", "--days", "2"]);
+    let (code, stderr) = user.fails(&["init", "--name", "Y", "--start", "2026-05-18", "--days", "2"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("already holds the sprint \"X\""), "{stderr}");
+    let (_, stderr) = user.fails(&["signin", "Nobody At All"]);
+    assert!(stderr.contains("no attendee is called"), "{stderr}");
+}
+
+#[test]
+fn the_demo_is_a_believable_sprint() {
+    let user = User::new("2026-11-21T11:00:00Z");
+    let out = user.ok(&["demo"]);
+    assert!(out.contains("150 attendees, 8 projects"), "{out}");
+    let board = user.json(&["board"]);
+    let projects = board["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 8);
+    assert!(board["here_now"].as_u64().unwrap() > 40, "people are in the room: {}", board["here_now"]);
+    let claims: Vec<&Value> = projects.iter().flat_map(|p| p["claims"].as_array().unwrap()).collect();
+    assert_eq!(claims.iter().filter(|c| c["contested"] == true).count(), 1, "one contested claim");
+    for state in ["open", "pr_open", "merged"] {
+        assert!(claims.iter().any(|c| c["state"] == state), "some claim is {state}");
+    }
+    assert!(projects.iter().any(|p| p["help_wanted"] == true));
+    assert!(projects.iter().all(|p| !p["goals"].as_array().unwrap().is_empty()));
+    let presence = user.json(&["presence"]);
+    let per_day: Vec<u64> =
+        presence["per_day"].as_array().unwrap().iter().map(|d| d["people"].as_u64().unwrap()).collect();
+    assert!(per_day[0] > 50 && per_day[1] > 50 && per_day[2] == 0, "{per_day:?}");
+    assert!(user.ok(&["board"]).contains("CONTESTED"));
+    assert!(!user.json(&["attendees", "search", "lukasz"]).as_array().unwrap().is_empty());
+    let (_, stderr) = user.fails(&["demo"]);
+    assert!(stderr.contains("already holds the sprint"), "the demo never overwrites a sprint: {stderr}");
+}
