@@ -251,7 +251,8 @@ fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
     }
 
     // (issue, by, mentor, expected error or success text)
-    let cases: &[(&str, &str, Option<&str>, Result<&str, &str>)] = &[
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Result<&'a str, &'a str>);
+    let cases: &[Case] = &[
         ("#141051", "@kmensah", Some("@mariatta"), Err("first-time contributor: pick an issue labelled for beginners")),
         ("#141020", "@kmensah", None, Err("first-time contributor: name a mentor")),
         ("#141020", "@kmensah", Some("Łukasz Langa"), Err("Łukasz Langa is not a mentor or table lead")),
