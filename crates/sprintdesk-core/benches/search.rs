@@ -1,1 +1,159 @@
-fn main() {}
+//! Kiosk search over 10,000 attendees, through the core's use case (`Desk::search`), as a kiosk calls it
+//! on every keystroke. Target: p99 under 2 ms.
+//!
+//! `cargo bench -p sprintdesk-core --bench search` prints the percentiles of single searches first, then
+//! criterion's estimates per query.
+
+use criterion::{BenchmarkId, Criterion};
+use sprintdesk_core::domain::{Sprint, Timestamp};
+use sprintdesk_core::store::Store;
+use sprintdesk_core::{Desk, FixedClock, Lookup, SequentialIds, SignIn};
+use std::fmt::Write;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PEOPLE: usize = 10_000;
+const SIGNED_IN: usize = 1_000;
+
+const FIRST: &[&str] = &[
+    "Łukasz",
+    "Batuhan",
+    "Éric",
+    "Dong-hee",
+    "Ana María",
+    "Søren",
+    "Aoife",
+    "Kwame",
+    "Mei",
+    "Rahul",
+    "Olga",
+    "Tomás",
+    "Yuki",
+    "Fatima",
+    "Jürgen",
+    "Chiamaka",
+    "Matías",
+    "Ingrid",
+    "Hamid",
+    "Priya",
+    "Nikolai",
+    "Camille",
+    "Thandiwe",
+    "Siobhán",
+    "Ngozi",
+    "Hyun-woo",
+    "Leilani",
+    "Dóra",
+    "Arnav",
+    "Zoë",
+    "Mateus",
+    "Elif",
+    "Jakub",
+    "Amara",
+    "Björn",
+];
+const LAST: &[&str] = &[
+    "Langa",
+    "Taşkaya",
+    "Araujo",
+    "Na",
+    "Núñez",
+    "Kierkegaard",
+    "Ní Bhriain",
+    "Mensah",
+    "Chen",
+    "Iyer",
+    "Petrova",
+    "Tanaka",
+    "Haddad",
+    "Groß",
+    "Okafor",
+    "Fernández",
+    "Lindqvist",
+    "Rahimi",
+    "Volkov",
+    "Lefèvre",
+    "Dlamini",
+    "Wójcik",
+    "Adeyemi",
+    "Kim",
+    "Szabó",
+    "Deshpande",
+    "O'Brien",
+    "Gonçalves",
+    "Yılmaz",
+    "Dvořák",
+    "Nguyễn",
+    "Müller",
+];
+
+/// A sprint with 10,000 attendees, 1,000 of them signed in this morning.
+fn kiosk() -> Desk {
+    let morning = Timestamp(1_783_936_800_000); // 2026-07-13 10:00 UTC
+    let clock = Arc::new(FixedClock::new(morning));
+    let store = Store::open_in_memory("kiosk".into()).expect("in-memory store");
+    let mut desk = Desk::new(store, clock.clone(), Arc::new(SequentialIds::default()));
+    desk.create_sprint(Sprint::new("Bench sprint", "UTC", "2026-07-13".parse().unwrap(), 3).unwrap()).unwrap();
+    let mut csv = String::from("name,handle,badge\n");
+    for n in 0..PEOPLE {
+        let first = FIRST[n % FIRST.len()];
+        let last = LAST[(n / FIRST.len()) % LAST.len()];
+        let _ = writeln!(csv, "\"{first} {last} {n}\",user{n},B{n}");
+    }
+    let started = Instant::now();
+    desk.import_attendees(&csv).unwrap();
+    println!("import of {PEOPLE} attendees (one transaction): {:?}", started.elapsed());
+    let started = Instant::now();
+    for n in (0..PEOPLE).step_by(PEOPLE / SIGNED_IN) {
+        desk.sign_in(SignIn {
+            who: Lookup::Badge(format!("B{n}")),
+            project: None,
+            accept_code_of_conduct: true,
+            photo_consent: None,
+        })
+        .unwrap();
+    }
+    let each = started.elapsed() / SIGNED_IN as u32;
+    println!("sign-in through the core with {PEOPLE} attendees (each reloads the snapshot): {each:?} on average");
+    desk
+}
+
+/// What people type at a kiosk, letter by letter and whole.
+const QUERIES: &[&str] = &["l", "lu", "luk", "lukasz", "taskaya", "eric araujo", "dong", "nunez ana", "o'brien", "zzz"];
+
+fn percentiles(desk: &mut Desk) {
+    desk.search("warm up", 10).unwrap();
+    let mut samples: Vec<Duration> = Vec::with_capacity(20_000);
+    for _ in 0..2_000 {
+        for query in QUERIES {
+            let start = Instant::now();
+            black_box(desk.search(black_box(query), 10).unwrap());
+            samples.push(start.elapsed());
+        }
+    }
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p) as usize];
+    println!(
+        "kiosk search, {PEOPLE} attendees, {SIGNED_IN} signed in, {} searches: p50 {:?}  p99 {:?}  max {:?}",
+        samples.len(),
+        at(0.50),
+        at(0.99),
+        samples[samples.len() - 1]
+    );
+}
+
+fn main() {
+    let mut desk = kiosk();
+    percentiles(&mut desk);
+
+    let mut criterion = Criterion::default().configure_from_args().warm_up_time(Duration::from_secs(1));
+    let mut group = criterion.benchmark_group("kiosk_search_10k");
+    for query in QUERIES {
+        group.bench_with_input(BenchmarkId::from_parameter(query), query, |b, query| {
+            b.iter(|| black_box(desk.search(black_box(query), 10).unwrap()))
+        });
+    }
+    group.finish();
+    criterion.final_summary();
+}

@@ -9,7 +9,7 @@ use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
     Attendee, AttendeeId, ClaimAction, ClaimEvent, ClaimRequest, ClaimState, EventId, Goal, GoalId, GoalStatus, Issue,
     IssueClaims, IssueId, PresenceEvent, PresenceKind, Project, ProjectId, Role, Sprint, StatusId, StatusUpdate,
-    Timestamp, ValidationError, check_claim, issue_claims, presence,
+    Timestamp, ValidationError, check_claim, issue_claims, presence, whereabouts,
 };
 use sprintdesk_store::{Op, Store};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -214,8 +214,8 @@ impl Desk {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let presence = snapshot.presence(self.now());
-        Ok(ids.iter().filter_map(|id| snapshot.attendees.get(id)).map(|a| snapshot.card(a, &presence)).collect())
+        let now = self.now();
+        Ok(ids.iter().filter_map(|id| snapshot.attendees.get(id)).map(|a| snapshot.card(a, now)).collect())
     }
 
     /// Marks `duplicate` as the same person as `survivor`: their sign-ins and claims count as the
@@ -812,6 +812,8 @@ struct Snapshot {
     status_updates: Vec<StatusUpdate>,
     issues: Vec<Issue>,
     presence_events: Vec<PresenceEvent>,
+    /// Positions in `presence_events` of each person's events (merged duplicates under the survivor).
+    presence_by_person: HashMap<AttendeeId, Vec<usize>>,
     claim_events: Vec<ClaimEvent>,
     index: SearchIndex,
 }
@@ -828,7 +830,7 @@ impl Snapshot {
         }));
         let mut issues = store.all::<Issue>()?;
         issues.sort_by(|a, b| (&a.project, a.number, &a.url).cmp(&(&b.project, b.number, &b.url)));
-        Ok(Self {
+        let mut snapshot = Self {
             sprint,
             attendees,
             projects: store.all::<Project>()?.into_iter().map(|p| (p.id.clone(), p)).collect(),
@@ -836,9 +838,16 @@ impl Snapshot {
             status_updates: store.all()?,
             issues,
             presence_events: store.presence_events()?,
+            presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,
             index,
-        })
+        };
+        let mut by_person: HashMap<AttendeeId, Vec<usize>> = HashMap::new();
+        for (i, event) in snapshot.presence_events.iter().enumerate() {
+            by_person.entry(snapshot.canonical(&event.attendee)).or_default().push(i);
+        }
+        snapshot.presence_by_person = by_person;
+        Ok(snapshot)
     }
 
     /// The time to record a new event at: now, or just after the latest event it follows (the person's
@@ -900,15 +909,18 @@ impl Snapshot {
         ProjectRef { id: project.id.clone(), name: project.name.clone(), table_label: project.table_label.clone() }
     }
 
-    fn card(&self, attendee: &Attendee, presence: &sprintdesk_domain::Presence) -> AttendeeCard {
-        let table = presence.here.get(&attendee.id);
+    /// A kiosk's view of one person: only their own sign-ins are looked at, so it stays cheap however many
+    /// people are in the room.
+    fn card(&self, attendee: &Attendee, now: Timestamp) -> AttendeeCard {
+        let events = self.presence_by_person.get(&attendee.id).into_iter().flatten().map(|&i| &self.presence_events[i]);
+        let table = whereabouts(&self.sprint, events, now);
         AttendeeCard {
             id: attendee.id.clone(),
             name: attendee.name.clone(),
             handle: attendee.handle.clone(),
             first_timer: attendee.first_timer,
             here_now: table.is_some(),
-            table: table.and_then(|t| t.as_ref()).and_then(|id| self.projects.get(id)).map(|p| self.project_ref(p)),
+            table: table.flatten().and_then(|id| self.projects.get(&id)).map(|p| self.project_ref(p)),
         }
     }
 

@@ -21,7 +21,7 @@ pub use claims::{
 };
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};
-pub use presence::{Presence, presence};
+pub use presence::{Presence, presence, whereabouts};
 pub use project::{Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, is_beginner_label};
 pub use sprint::{CodeOfConduct, Sprint, SprintDay, Venue};
 pub use time::Timestamp;

@@ -36,12 +36,7 @@ pub fn presence(
     canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
     now: Timestamp,
 ) -> Presence {
-    let date = sprint.local_date(now);
-    let today = sprint
-        .day(date)
-        .filter(|day| !day.is_break)
-        .filter(|_| sprint.closes_at(date).is_some_and(|close| now < close))
-        .map(|day| day.date);
+    let today = open_today(sprint, now);
 
     let mut per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>> = BTreeMap::new();
     let mut latest_today: HashMap<AttendeeId, &PresenceEvent> = HashMap::new();
@@ -65,6 +60,29 @@ pub fn presence(
         .map(|(person, event)| (person, event.project.clone()))
         .collect();
     Presence { today, here, per_day }
+}
+
+/// The venue-local date at `now`, if the venue is open then (a sprint day, not a break, before closing).
+fn open_today(sprint: &Sprint, now: Timestamp) -> Option<NaiveDate> {
+    let date = sprint.local_date(now);
+    sprint
+        .day(date)
+        .filter(|day| !day.is_break)
+        .filter(|_| sprint.closes_at(date).is_some_and(|close| now < close))
+        .map(|day| day.date)
+}
+
+/// Where one person is now: `None` if not here, `Some(table)` if here. `events` are that person's own
+/// (merged duplicates included); the same rule as [`presence`], for when only a few people are asked about.
+pub fn whereabouts<'a>(
+    sprint: &Sprint,
+    events: impl IntoIterator<Item = &'a PresenceEvent>,
+    now: Timestamp,
+) -> Option<Option<ProjectId>> {
+    let today = open_today(sprint, now)?;
+    let latest =
+        events.into_iter().filter(|event| event.day == today).max_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)))?;
+    (latest.kind == PresenceKind::SignIn).then(|| latest.project.clone())
 }
 
 /// The first time `attendee` signed out after `since`, if they did.
@@ -211,6 +229,10 @@ pub(crate) mod tests {
             let presence = presence(&sprint(), &case.events, &canonical, at(case.now));
             let here: Vec<(AttendeeId, Option<ProjectId>)> =
                 case.here.iter().map(|(who, project)| ((*who).into(), project.map(Into::into))).collect();
+            for (who, table) in &here {
+                let theirs = case.events.iter().filter(|e| canonical(&e.attendee) == *who);
+                assert_eq!(whereabouts(&sprint(), theirs, at(case.now)), Some(table.clone()), "{}", case.name);
+            }
             assert_eq!(presence.here.into_iter().collect::<Vec<_>>(), here, "{}", case.name);
             assert_eq!(
                 presence.today.map_or(0, |d| presence.per_day.get(&d).map_or(0, |s| s.len())),
