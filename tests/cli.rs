@@ -296,7 +296,19 @@ fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
     assert_eq!(states, vec![(141020, "open"), (141051, "merged")]);
     assert_eq!(cpython["present"].as_array().unwrap().len(), 5);
     assert_eq!(cpython["leads"][0]["name"], "Carol Willing");
+    user.ok(&["status", "add", "--project", "T1", "--done", "Set up", "--next", "Reviews", "--blockers", "Slow CI"]);
+    let goal = user.json(&["goal", "add", "--project", "CPython", "--title", "Triage docs issues", "--beginner"]);
+    user.ok(&["goal", "status", goal["id"].as_str().unwrap(), "in-progress"]);
+    let (_, stderr) = user.fails(&["goal", "status", goal["id"].as_str().unwrap(), "sort-of"]);
+    assert!(stderr.contains("\"sort-of\" is not a goal status"), "{stderr}");
+    user.ok(&["project", "help-wanted", "CPython", "on"]);
+    let board = user.json(&["board"]);
+    let cpython = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap();
+    assert_eq!(cpython["status_today"]["blockers"], "Slow CI");
+    assert_eq!(cpython["goals"][0]["status"], "in_progress");
+    assert_eq!(cpython["help_wanted"], true);
     let text = user.ok(&["board"]);
+    assert!(text.contains("HELP WANTED") && text.contains("Blockers: Slow CI"), "{text}");
     assert!(
         text.contains("CPython (table T1)") && text.contains("Kwame Mensah (claimed, mentor Mariatta Wijaya)"),
         "{text}"

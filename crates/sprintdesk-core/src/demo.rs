@@ -97,6 +97,14 @@ const LAST_NAMES: &[&str] = &[
     "Müller",
 ];
 
+/// The `n`th name of the demo's international cast: first names and family names from many languages,
+/// with accents, hyphens, apostrophes and letters that do not decompose (ł, ß, ø).
+pub fn international_name(n: usize) -> String {
+    let first = FIRST_NAMES[n % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(n * 7 + n / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    format!("{first} {last}")
+}
+
 struct DemoProject {
     name: &'static str,
     repo: &'static str,
@@ -268,9 +276,7 @@ pub fn play(
     let mut csv = String::from("name,email,handle,roles,first_timer,badge\n");
     let mut people: Vec<(String, Role, bool)> = Vec::new();
     for n in 0..150usize {
-        let first = FIRST_NAMES[n % FIRST_NAMES.len()];
-        let last = LAST_NAMES[(n * 7 + n / FIRST_NAMES.len()) % LAST_NAMES.len()];
-        let name = format!("{first} {last}");
+        let name = international_name(n);
         let role = match n {
             0..=13 => Role::TableLead,
             14..=25 => Role::Mentor,

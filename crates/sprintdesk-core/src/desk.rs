@@ -116,7 +116,8 @@ impl Desk {
         }
         self.writes += 1;
         let now = self.clock.now();
-        self.store.write(now, ops)?;
+        let changes = self.store.write(now, ops)?;
+        tracing::debug!(changes = changes.len(), first_seq = changes[0].seq, "recorded");
         Ok(())
     }
 
@@ -264,11 +265,7 @@ impl Desk {
             }
             .normalized()?;
             let changes = Op::put(&updated, found);
-            match (found, changes.is_empty()) {
-                (None, _) => report.added += 1,
-                (Some(_), true) => report.unchanged += 1,
-                (Some(_), false) => report.updated += 1,
-            }
+            report.count(found.is_some(), !changes.is_empty());
             ops.extend(changes);
         }
         if !errors.is_empty() {
@@ -544,11 +541,7 @@ impl Desk {
                 state: row.state,
             };
             let changes = Op::put(&issue, old);
-            match (old, changes.is_empty()) {
-                (None, _) => report.added += 1,
-                (Some(_), true) => report.unchanged += 1,
-                (Some(_), false) => report.updated += 1,
-            }
+            report.count(old.is_some(), !changes.is_empty());
             ops.extend(changes);
         }
         if !errors.is_empty() {

@@ -73,6 +73,14 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes())
 }
 
+/// The data rows of a CSV file, blank rows skipped, unreadable ones as row errors.
+fn records<'r>(reader: &'r mut csv::Reader<&[u8]>) -> impl Iterator<Item = Result<csv::StringRecord, RowError>> + 'r {
+    reader
+        .records()
+        .map(|record| record.map_err(|error| csv_error(error.position().map_or(0, csv::Position::line), &error)))
+        .filter(|record| record.as_ref().map_or(true, |r| !r.iter().all(|field| field.trim().is_empty())))
+}
+
 fn line_of(record: &csv::StringRecord) -> u64 {
     record.position().map_or(0, csv::Position::line)
 }
@@ -110,18 +118,15 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut badges: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
+    for record in records(&mut reader) {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                errors.push(csv_error(error.position().map_or(0, csv::Position::line), &error));
+                errors.push(error);
                 continue;
             }
         };
         let line = line_of(&record);
-        if record.iter().all(|field| field.trim().is_empty()) {
-            continue;
-        }
         match read_attendee(format, &columns, &record) {
             Ok(row) => {
                 if let Some(badge) = &row.badge_code
@@ -343,17 +348,14 @@ fn parse_issue_csv(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
     }
     let mut issues = Vec::new();
     let mut errors = Vec::new();
-    for record in reader.records() {
+    for record in records(&mut reader) {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                errors.push(csv_error(error.position().map_or(0, csv::Position::line), &error));
+                errors.push(error);
                 continue;
             }
         };
-        if record.iter().all(|field| field.trim().is_empty()) {
-            continue;
-        }
         let place = format!("line {}", line_of(&record));
         let get = |name: &str| columns.get(&record, &[name]);
         let number = match get("number").map(|n| n.trim_start_matches('#').parse::<u64>()) {

@@ -15,6 +15,7 @@ pub mod import;
 mod view;
 
 pub use clock::{Clock, FixedClock, Ids, RandomIds, SequentialIds, SystemClock};
+pub use demo::international_name;
 pub use desk::{Desk, Lookup, NewAttendee, NewProject, SignIn};
 pub use error::{ApiError, Error, RowError};
 pub use view::*;

@@ -129,3 +129,14 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
 }
+
+impl ImportReport {
+    /// Counts one imported row: new, or known and changed, or known and unchanged.
+    pub(crate) fn count(&mut self, known: bool, changed: bool) {
+        match (known, changed) {
+            (false, _) => self.added += 1,
+            (true, true) => self.updated += 1,
+            (true, false) => self.unchanged += 1,
+        }
+    }
+}

@@ -45,8 +45,9 @@ pub enum Command {
     /// Add goals and change their status
     #[command(subcommand)]
     Goal(GoalCommand),
-    /// Record today's status for a project: done, next, blockers
-    Status(StatusArgs),
+    /// The daily status meeting: record a project's done, next and blockers for today
+    #[command(subcommand)]
+    Status(StatusCommand),
     /// List issues and their claims
     #[command(subcommand)]
     Issues(IssuesCommand),
@@ -241,6 +242,12 @@ pub enum GoalCommand {
     },
     /// Set a goal's status: planned, in-progress, done, dropped
     Status { goal: String, status: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// Record (or replace) today's status for a project
+    Add(StatusArgs),
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ mod render;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{AttendeesCommand, Cli, Command, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand};
+use cli::{AttendeesCommand, Cli, Command, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand, StatusCommand};
 use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp};
 use sprintdesk_core::store::{Store, device_id_for};
 use sprintdesk_core::{
@@ -117,31 +117,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(ImportCommand::Attendees { file }) => {
             let report = desk.import_attendees(&read(&file)?)?;
-            if json {
-                return print_json(&report);
-            }
-            println!(
-                "Imported {} ({}): {} added, {} updated, {} unchanged",
-                file.display(),
-                report.format,
-                report.added,
-                report.updated,
-                report.unchanged
-            );
+            print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::Issues { file, project }) => {
             let report = desk.import_issues(&read(&file)?, project.as_deref())?;
-            if json {
-                return print_json(&report);
-            }
-            println!(
-                "Imported {} ({}): {} added, {} updated, {} unchanged",
-                file.display(),
-                report.format,
-                report.added,
-                report.updated,
-                report.unchanged
-            );
+            print_import(json, &file, &report)?;
         }
         Command::Attendees(AttendeesCommand::Search { query, limit }) => {
             let found = desk.search(&query.join(" "), limit)?;
@@ -263,7 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("\"{}\" is now {}", goal.title, goal.status.as_str().replace('_', " "));
         }
-        Command::Status(status) => {
+        Command::Status(StatusCommand::Add(status)) => {
             let update = desk.set_status(&status.project, &status.done, &status.next, &status.blockers)?;
             if json {
                 return print_json(&update);
@@ -310,6 +290,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", render::board(&board));
         }
     }
+    Ok(())
+}
+
+fn print_import(json: bool, file: &Path, report: &sprintdesk_core::ImportReport) -> anyhow::Result<()> {
+    if json {
+        return print_json(report);
+    }
+    println!(
+        "Imported {} ({}): {} added, {} updated, {} unchanged",
+        file.display(),
+        report.format,
+        report.added,
+        report.updated,
+        report.unchanged
+    );
     Ok(())
 }
 
