@@ -137,7 +137,7 @@ fn every_mutation_kind_writes_change_records_and_the_log_replays_to_the_same_spr
     // The log alone rebuilds exactly the same sprint on another device.
     let mut replica = Store::open_in_memory(DeviceId::from("kiosk")).unwrap();
     let log = desk.store().changes().unwrap();
-    replica.apply(&log).unwrap();
+    replica.apply(&log, morning()).unwrap();
     assert_eq!(replica.digest().unwrap(), desk.store().digest().unwrap());
     let seqs: Vec<u64> = log.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, (1..=log.len() as u64).collect::<Vec<_>>(), "gap-free");

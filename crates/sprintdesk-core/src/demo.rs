@@ -3,7 +3,7 @@
 //! and merge PRs, leads write their status; one issue is claimed by two people on two devices that were
 //! offline at the time, and so is contested.
 
-use crate::{Desk, Error, FixedClock, Ids, Lookup, NewProject, SignIn};
+use crate::{Clock, Desk, Error, FixedClock, Ids, Lookup, NewProject, SignIn};
 use chrono::{Duration, NaiveTime, Timelike};
 use sprintdesk_domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp, Venue};
 use sprintdesk_store::Store;
@@ -500,7 +500,7 @@ fn make_contested_claim(
 ) -> Result<(), Error> {
     // The offline device has everything up to now (it synced this morning)…
     let mut copy = Store::open_in_memory(offline_device.clone())?;
-    copy.apply(&desk.store().changes()?)?;
+    copy.apply(&desk.store().changes()?, clock.now())?;
     let mut offline = Desk::new(copy, clock, ids);
     let here = desk.presence()?;
     let here: std::collections::HashSet<String> =

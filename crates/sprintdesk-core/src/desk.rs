@@ -87,7 +87,7 @@ impl Desk {
         changes: &[sprintdesk_store::Change],
     ) -> Result<sprintdesk_store::ApplyOutcome, Error> {
         self.writes += 1;
-        Ok(self.store.apply(changes)?)
+        Ok(self.store.apply(changes, self.clock.now())?)
     }
 
     /// Builds the demo sprint in an empty store; see [`crate::demo`].

@@ -7,18 +7,20 @@
 //! source are passed in, so tests can run a whole sprint day in milliseconds. Errors leave as one
 //! [`ApiError`] `{code, message}`, worded for the person at the screen.
 
-mod clock;
 mod demo;
 mod desk;
 mod error;
+mod ids;
 pub mod import;
 mod view;
 
-pub use clock::{Clock, FixedClock, Ids, RandomIds, SequentialIds, SystemClock};
 pub use demo::international_name;
 pub use desk::{Desk, Lookup, NewAttendee, NewProject, SignIn};
 pub use error::{ApiError, Error, RowError};
+pub use ids::{Ids, RandomIds, SequentialIds};
+pub use sprintdesk_sync::{Clock, FixedClock, SystemClock};
 pub use view::*;
 
 pub use sprintdesk_domain as domain;
 pub use sprintdesk_store as store;
+pub use sprintdesk_sync as sync;

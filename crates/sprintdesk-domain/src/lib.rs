@@ -7,6 +7,7 @@
 
 mod attendee;
 mod claims;
+mod device;
 mod events;
 mod ids;
 mod presence;
@@ -19,6 +20,7 @@ pub use attendee::{Attendee, Role, ValidationError};
 pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
 };
+pub use device::{Device, DeviceRole};
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};
 pub use presence::{Presence, presence, whereabouts};

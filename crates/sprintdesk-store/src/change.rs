@@ -14,10 +14,11 @@ pub enum Entity {
     Issue,
     PresenceEvent,
     ClaimEvent,
+    Device,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 8] = [
+    pub const ALL: [Entity; 9] = [
         Entity::Sprint,
         Entity::Attendee,
         Entity::Project,
@@ -26,6 +27,7 @@ impl Entity {
         Entity::Issue,
         Entity::PresenceEvent,
         Entity::ClaimEvent,
+        Entity::Device,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Entity {
             Entity::Issue => "issue",
             Entity::PresenceEvent => "presence_event",
             Entity::ClaimEvent => "claim_event",
+            Entity::Device => "device",
         }
     }
 
@@ -47,6 +50,12 @@ impl Entity {
 
     pub fn is_event(self) -> bool {
         matches!(self, Entity::PresenceEvent | Entity::ClaimEvent)
+    }
+
+    /// Whether records of this kind can be deleted (and restored). Events cannot: nothing a person did is
+    /// ever taken back, only followed by another event.
+    pub fn is_deletable(self) -> bool {
+        matches!(self, Entity::Attendee | Entity::Project | Entity::Goal | Entity::StatusUpdate | Entity::Issue)
     }
 }
 
@@ -60,6 +69,20 @@ pub enum Op {
     Presence(PresenceEvent),
     /// Record a claim, release, resolution, PR or merge. Insert-only.
     Claim(ClaimEvent),
+}
+
+impl Op {
+    /// Deletes a record. Deletion is its own last-writer-wins field, so an edit made elsewhere after the
+    /// deletion does not bring the record back; it shows up in [`crate::Store::deleted_then_edited`] instead.
+    pub fn delete(entity: Entity, id: impl Into<String>) -> Op {
+        Op::Set { entity, id: id.into(), field: DELETED_FIELD, value: serde_json::Value::Bool(true) }
+    }
+
+    /// Brings a deleted record back, with every field as it was last written (edits after the deletion
+    /// included).
+    pub fn restore(entity: Entity, id: impl Into<String>) -> Op {
+        Op::Set { entity, id: id.into(), field: DELETED_FIELD, value: serde_json::Value::Bool(false) }
+    }
 }
 
 /// A change record: what one device changed, stamped so that any device can apply it in any order.
@@ -80,3 +103,6 @@ pub struct Change {
 
 /// The `field` of a change record that carries an event.
 pub const EVENT_FIELD: &str = "event";
+
+/// The field of a deletable record that says whether it is deleted.
+pub const DELETED_FIELD: &str = "deleted";

@@ -13,12 +13,16 @@
 mod change;
 mod device;
 mod hlc;
+mod local;
 mod record;
 mod schema;
 mod store;
+mod vector;
 
-pub use change::{Change, Entity, Op};
+pub use change::{Change, DELETED_FIELD, Entity, Op};
 pub use device::{DeviceIdError, device_id_for};
 pub use hlc::Hlc;
+pub use local::{Identity, PeerRecord};
 pub use record::Record;
-pub use store::{ApplyOutcome, Store, StoreError};
+pub use store::{ApplyOutcome, DeletedEdit, MAX_AHEAD_MS, Refused, Store, StoreError};
+pub use vector::VersionVector;

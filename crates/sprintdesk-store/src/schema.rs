@@ -89,6 +89,18 @@ pub(crate) const TABLES: &[Table] = &[
         name: "claim_events",
         columns: &[("issue", Text), ("action", Json), ("device", Text), ("at", Int)],
     },
+    Table {
+        entity: Entity::Device,
+        name: "devices",
+        columns: &[
+            ("name", Text),
+            ("role", Text),
+            ("fingerprint", Text),
+            ("paired_by", Text),
+            ("paired_at", Int),
+            ("revoked", Bool),
+        ],
+    },
 ];
 
 pub(crate) fn table(entity: Entity) -> &'static Table {
@@ -97,7 +109,8 @@ pub(crate) fn table(entity: Entity) -> &'static Table {
 
 /// Numbered, append-only: a released migration is never edited; a change to the schema is a new entry.
 /// The database's `user_version` is the number of migrations applied.
-pub(crate) const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -209,4 +222,52 @@ CREATE TABLE claim_events (
     at     INTEGER NOT NULL
 );
 CREATE INDEX claims_by_issue ON claim_events (issue);
-"#];
+"#,
+    r#"
+-- Sync: the highest gap-free sequence held per origin device (the version vector).
+CREATE TABLE vector (
+    origin TEXT PRIMARY KEY,
+    seq    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO vector (origin, seq)
+    SELECT origin, MAX(seq) FROM changes GROUP BY origin HAVING COUNT(*) = MAX(seq);
+
+-- The venue's allow-list, replicated like any record. `revoked` never goes back to 0.
+CREATE TABLE devices (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL DEFAULT '',
+    role        TEXT NOT NULL DEFAULT 'organizer',
+    fingerprint TEXT NOT NULL DEFAULT '',
+    paired_by   TEXT,
+    paired_at   INTEGER,
+    revoked     INTEGER NOT NULL DEFAULT 0
+);
+
+-- Deletion is a last-writer-wins field of its own.
+ALTER TABLE attendees ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE projects ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE goals ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE status_updates ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE issues ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+
+-- This device's own bookkeeping: never replicated, never in the change log.
+CREATE TABLE local_identity (
+    device TEXT PRIMARY KEY,
+    cert   BLOB NOT NULL,
+    key    BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE local_join_codes (
+    code       TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE local_peers (
+    device      TEXT PRIMARY KEY,
+    address     TEXT,
+    last_seen   INTEGER,
+    offset_ms   INTEGER,
+    they_lack   INTEGER NOT NULL DEFAULT 0,
+    we_lack     INTEGER NOT NULL DEFAULT 0,
+    problem     TEXT
+) WITHOUT ROWID;
+"#,
+];

@@ -1,6 +1,7 @@
-use crate::change::EVENT_FIELD;
+use crate::change::{DELETED_FIELD, EVENT_FIELD};
 use crate::record::SPRINT_ID;
 use crate::schema::{self, Kind, MIGRATIONS, TABLES, Table};
+use crate::vector::VersionVector;
 use crate::{Change, Entity, Hlc, Op, Record};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -25,18 +26,49 @@ pub enum StoreError {
 }
 
 /// What [`Store::apply`] did with a batch of change records.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ApplyOutcome {
     pub applied: usize,
     /// Records already held: applying them again changed nothing.
     pub duplicates: usize,
+    /// Records not applied because they are stamped too far in the future (see [`MAX_AHEAD_MS`]).
+    pub refused: Vec<Refused>,
+}
+
+/// A change record [`Store::apply`] would not take: its device's clock was ahead of this one's by more
+/// than [`MAX_AHEAD_MS`] when it was made. The rest of that device's records in the batch are refused too,
+/// so that what is held stays gap-free; they are taken once they are no longer in the future.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub origin: DeviceId,
+    pub seq: u64,
+    /// How far ahead of this device's clock the record is stamped.
+    pub ahead_ms: i64,
+}
+
+/// Records stamped more than an hour ahead of the receiving device's clock are refused: applied, one
+/// device with a wrong clock would win every later edit for as long as its clock is off.
+pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
+
+/// A deleted record that some device edited after (or without knowing of) the deletion: it stays
+/// deleted, and an organizer reviews it and may restore it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletedEdit {
+    pub entity: Entity,
+    pub id: String,
+    pub deleted_by: DeviceId,
+    pub deleted_at: Hlc,
+    pub edited_by: DeviceId,
+    pub edited_at: Hlc,
+    /// The record's fields as they now stand, as JSON.
+    pub record: Value,
 }
 
 /// One device's copy of the sprint.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
-    device: DeviceId,
+    pub(crate) conn: Connection,
+    pub(crate) device: DeviceId,
 }
 
 impl Store {
@@ -98,27 +130,108 @@ impl Store {
         Ok(changes)
     }
 
-    /// Applies change records from other devices (or this one, replayed). Records already held are
-    /// skipped; the rest are materialized exactly as local writes are. The batch is one transaction: a
-    /// record that is not well formed refuses the whole batch and changes nothing.
-    pub fn apply(&mut self, changes: &[Change]) -> Result<ApplyOutcome, StoreError> {
+    /// Applies change records from other devices (or this one, replayed), received at `now`. Records
+    /// already held are skipped; the rest are materialized exactly as local writes are, in any order. The
+    /// batch is one transaction: a record that is not well formed refuses the whole batch and changes
+    /// nothing, not even this device's clock. Records stamped more than [`MAX_AHEAD_MS`] after `now` are
+    /// left out and reported.
+    pub fn apply(&mut self, changes: &[Change], now: Timestamp) -> Result<ApplyOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held_vector = read_vector(&tx)?;
+        let latest = u64::try_from(now.0.saturating_add(MAX_AHEAD_MS)).unwrap_or(0);
         let mut fresh: Vec<Change> = Vec::with_capacity(changes.len());
+        let mut refused: Vec<Refused> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         {
             let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
             for change in changes {
                 let key = (change.origin.clone(), change.seq);
-                if seen.contains(&key) || held.exists(params![change.origin.as_str(), change.seq])? {
+                if change.seq <= held_vector.get(&change.origin)
+                    || seen.contains(&key)
+                    || held.exists(params![change.origin.as_str(), change.seq])?
+                {
                     continue;
                 }
                 seen.insert(key);
+                let blocked = refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq);
+                if blocked || change.hlc.millis() > latest {
+                    let ahead_ms = i64::try_from(change.hlc.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
+                    refused.push(Refused { origin: change.origin.clone(), seq: change.seq, ahead_ms });
+                    continue;
+                }
                 fresh.push(change.clone());
             }
         }
+        // A refused record must not be followed by a later one from its device that slipped in earlier.
+        fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
         commit(&tx, &fresh)?;
         tx.commit()?;
-        Ok(ApplyOutcome { applied: fresh.len(), duplicates: changes.len() - fresh.len() })
+        if !refused.is_empty() {
+            tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
+        }
+        let duplicates = changes.len() - fresh.len() - refused.len();
+        Ok(ApplyOutcome { applied: fresh.len(), duplicates, refused })
+    }
+
+    /// What this device holds of the change log.
+    pub fn vector(&self) -> Result<VersionVector, StoreError> {
+        read_vector(&self.conn)
+    }
+
+    /// Up to `limit` of `origin`'s change records after `after`, in sequence order.
+    pub fn changes_after(&self, origin: &DeviceId, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes
+             WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = statement.query_map(params![origin.as_str(), after, limit as i64], read_change)?;
+        rows.map(|row| row?).collect()
+    }
+
+    /// Deleted records that were edited after their deletion (or by a device that had not yet heard of
+    /// it): the organizer's review list. They stay deleted until restored with [`Op::restore`].
+    pub fn deleted_then_edited(&self) -> Result<Vec<DeletedEdit>, StoreError> {
+        let mut found = Vec::new();
+        for table in TABLES.iter().filter(|table| table.entity.is_deletable()) {
+            let entity = table.entity.as_str();
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT d.entity_id, d.hlc, d.origin, e.hlc, e.origin
+                 FROM {table} t
+                 JOIN field_versions d ON d.entity = ?1 AND d.entity_id = t.id AND d.field = 'deleted'
+                 JOIN field_versions e ON e.entity = ?1 AND e.entity_id = t.id AND e.field != 'deleted'
+                 WHERE t.deleted = 1 AND e.hlc > d.hlc
+                 ORDER BY t.id, e.hlc DESC",
+                table = table.name
+            ))?;
+            let rows = statement.query_map([entity], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
+            })?;
+            let mut last_id: Option<String> = None;
+            for row in rows {
+                let (id, deleted_at, deleted_by, edited_at, edited_by) = row?;
+                if last_id.as_deref() == Some(id.as_str()) {
+                    continue; // Ordered newest edit first: keep one entry per record.
+                }
+                last_id = Some(id.clone());
+                let record = read_rows(&self.conn, table, "WHERE id = ?1", &[&id])?.pop().unwrap_or(Value::Null);
+                found.push(DeletedEdit {
+                    entity: table.entity,
+                    id,
+                    deleted_by: DeviceId(deleted_by),
+                    deleted_at: Hlc(deleted_at as u64),
+                    edited_by: DeviceId(edited_by),
+                    edited_at: Hlc(edited_at as u64),
+                    record,
+                });
+            }
+        }
+        Ok(found)
     }
 
     /// All change records, in `(origin, seq)` order.
@@ -126,32 +239,8 @@ impl Store {
         let mut statement = self.conn.prepare_cached(
             "SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes ORDER BY origin, seq",
         )?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, u64>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
-                row.get::<_, String>(6)?,
-            ))
-        })?;
-        let mut changes = Vec::new();
-        for row in rows {
-            let (origin, seq, hlc, entity, entity_id, field, value) = row?;
-            let unreadable = |reason: String| StoreError::Unreadable { entity: "change", reason };
-            changes.push(Change {
-                origin: DeviceId(origin),
-                seq,
-                hlc: Hlc(hlc as u64),
-                entity: Entity::parse(&entity).ok_or_else(|| unreadable(format!("unknown entity {entity}")))?,
-                entity_id,
-                field,
-                value: serde_json::from_str(&value).map_err(|e| unreadable(e.to_string()))?,
-            });
-        }
-        Ok(changes)
+        let rows = statement.query_map([], read_change)?;
+        rows.map(|row| row?).collect()
     }
 
     pub fn change_count(&self) -> Result<u64, StoreError> {
@@ -203,7 +292,12 @@ impl Store {
     }
 
     fn select<R: Record>(&self, filter: &str, args: &[&str]) -> Result<Vec<R>, StoreError> {
-        let rows = read_rows(&self.conn, schema::table(R::ENTITY), &format!("{filter} ORDER BY id"), args)?;
+        let live = if R::ENTITY.is_deletable() {
+            if filter.is_empty() { "WHERE deleted = 0" } else { "AND deleted = 0" }
+        } else {
+            ""
+        };
+        let rows = read_rows(&self.conn, schema::table(R::ENTITY), &format!("{filter} {live} ORDER BY id"), args)?;
         Ok(rows
             .into_iter()
             .filter_map(|row| match serde_json::from_value(row) {
@@ -244,6 +338,34 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tracing::debug!(migration = number + 1, "migrated the sprint database");
     }
     Ok(())
+}
+
+fn read_vector(conn: &Connection) -> Result<VersionVector, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT origin, seq FROM vector")?;
+    let rows = statement.query_map([], |row| Ok((DeviceId(row.get(0)?), row.get::<_, u64>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn read_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Change, StoreError>> {
+    let entity: String = row.get(3)?;
+    let value: String = row.get(6)?;
+    let unreadable = |reason: String| StoreError::Unreadable { entity: "change", reason };
+    let Some(entity) = Entity::parse(&entity) else {
+        return Ok(Err(unreadable(format!("unknown entity {entity}"))));
+    };
+    let value = match serde_json::from_str(&value) {
+        Ok(value) => value,
+        Err(e) => return Ok(Err(unreadable(e.to_string()))),
+    };
+    Ok(Ok(Change {
+        origin: DeviceId(row.get(0)?),
+        seq: row.get(1)?,
+        hlc: Hlc(row.get::<_, i64>(2)? as u64),
+        entity,
+        entity_id: row.get(4)?,
+        field: row.get(5)?,
+        value,
+    }))
 }
 
 fn last_hlc(conn: &Connection) -> Result<Hlc, StoreError> {
@@ -295,6 +417,31 @@ fn commit(conn: &Connection, changes: &[Change]) -> Result<(), StoreError> {
         newest = newest.max(change.hlc);
     }
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
+    let mut origins: Vec<&DeviceId> = changes.iter().map(|change| &change.origin).collect();
+    origins.sort();
+    origins.dedup();
+    for origin in origins {
+        advance_vector(conn, origin)?;
+    }
+    Ok(())
+}
+
+/// Moves `origin`'s entry of the version vector up to the highest sequence held without a gap.
+fn advance_vector(conn: &Connection, origin: &DeviceId) -> Result<(), StoreError> {
+    let start: u64 = conn
+        .prepare_cached("SELECT seq FROM vector WHERE origin = ?1")?
+        .query_row([origin.as_str()], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let mut seq = start;
+    let mut held = conn.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
+    while held.exists(params![origin.as_str(), seq + 1])? {
+        seq += 1;
+    }
+    if seq != start {
+        conn.prepare_cached("INSERT OR REPLACE INTO vector (origin, seq) VALUES (?1, ?2)")?
+            .execute(params![origin.as_str(), seq])?;
+    }
     Ok(())
 }
 
@@ -320,10 +467,17 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     if change.entity == Entity::Sprint && change.entity_id != SPRINT_ID {
         return Err(Refusal::Bad("there is one sprint per database".into()));
     }
-    let (column, kind) = table
-        .column(&change.field)
-        .ok_or_else(|| Refusal::Bad(format!("{} has no field {:?}", change.entity.as_str(), change.field)))?;
+    let (column, kind) = if change.field == DELETED_FIELD && change.entity.is_deletable() {
+        (DELETED_FIELD, Kind::Bool)
+    } else {
+        table
+            .column(&change.field)
+            .ok_or_else(|| Refusal::Bad(format!("{} has no field {:?}", change.entity.as_str(), change.field)))?
+    };
     let value = to_sql(kind, &change.value).map_err(Refusal::Bad)?;
+    // A revocation is final: `true` is kept whatever its stamp, so the column is the OR of every write.
+    let sticky = change.entity == Entity::Device && column == "revoked";
+    let sticks = sticky && value == SqlValue::Integer(1);
 
     let entity = change.entity.as_str();
     let current: Option<(i64, String)> = conn
@@ -331,13 +485,18 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
         .query_row(params![entity, change.entity_id, column], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let incoming = (change.hlc.0 as i64, change.origin.as_str());
-    if current.as_ref().is_some_and(|(hlc, origin)| (*hlc, origin.as_str()) >= incoming) {
+    let wins = current.as_ref().is_none_or(|(hlc, origin)| (*hlc, origin.as_str()) < incoming);
+    if !wins && !sticks {
         return Ok(()); // An equal or later write already won this field.
     }
     conn.prepare_cached(&format!("INSERT OR IGNORE INTO {} (id) VALUES (?1)", table.name))?
         .execute([&change.entity_id])?;
-    conn.prepare_cached(&format!("UPDATE {} SET \"{column}\" = ?1 WHERE id = ?2", table.name))?
+    let assignment = if sticky { format!("MAX(\"{column}\", ?1)") } else { "?1".to_owned() };
+    conn.prepare_cached(&format!("UPDATE {} SET \"{column}\" = {assignment} WHERE id = ?2", table.name))?
         .execute(params![value, change.entity_id])?;
+    if !wins {
+        return Ok(());
+    }
     conn.prepare_cached(
         "INSERT OR REPLACE INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -400,7 +559,11 @@ fn from_sql(kind: Kind, value: SqlValue) -> Value {
 /// Reads rows of `table` as JSON objects keyed by field name: the shape the domain records deserialize
 /// from.
 fn read_rows(conn: &Connection, table: &Table, tail: &str, args: &[&str]) -> Result<Vec<Value>, StoreError> {
-    let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let mut columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let deletable = table.entity.is_deletable();
+    if deletable {
+        columns.push(DELETED_FIELD.to_owned());
+    }
     let sql = format!("SELECT id, {} FROM {} {tail}", columns.join(", "), table.name);
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement.query_map(rusqlite::params_from_iter(args), |row| {
@@ -408,6 +571,9 @@ fn read_rows(conn: &Connection, table: &Table, tail: &str, args: &[&str]) -> Res
         object.insert("id".into(), Value::String(row.get(0)?));
         for (i, (name, kind)) in table.columns.iter().enumerate() {
             object.insert((*name).into(), from_sql(*kind, row.get(i + 1)?));
+        }
+        if deletable {
+            object.insert(DELETED_FIELD.into(), from_sql(Kind::Bool, row.get(table.columns.len() + 1)?));
         }
         Ok(Value::Object(object))
     })?;

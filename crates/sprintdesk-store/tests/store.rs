@@ -71,7 +71,7 @@ fn the_later_write_wins_a_field_whatever_the_order_of_arrival() {
     for order in [[&early, &late], [&late, &early]] {
         let mut replica = store("replica");
         for batch in order {
-            replica.apply(batch).unwrap();
+            replica.apply(batch, Timestamp(T0)).unwrap();
         }
         assert_eq!(replica.get::<Attendee>("a1").unwrap().unwrap().name, "Late");
     }
@@ -82,13 +82,13 @@ fn a_device_with_a_slow_clock_still_writes_after_what_it_has_seen() {
     let mut desk = store("desk");
     let mut kiosk = store("kiosk");
     let seen = desk.write(Timestamp(T0 + 60_000), Op::put(&attendee("a1", "From desk"), None)).unwrap();
-    kiosk.apply(&seen).unwrap();
+    kiosk.apply(&seen, Timestamp(T0)).unwrap();
     // The kiosk's clock is a minute behind, but its edit comes after the one it saw.
     let old = kiosk.get::<Attendee>("a1").unwrap().unwrap();
     let edit = Attendee { name: "Edited on kiosk".into(), ..old.clone() };
     let changes = kiosk.write(Timestamp(T0), Op::put(&edit, Some(&old))).unwrap();
     assert!(changes[0].hlc > seen.iter().map(|c| c.hlc).max().unwrap());
-    desk.apply(&changes).unwrap();
+    desk.apply(&changes, Timestamp(T0)).unwrap();
     assert_eq!(desk.get::<Attendee>("a1").unwrap().unwrap().name, "Edited on kiosk");
 }
 
@@ -98,10 +98,10 @@ fn applying_records_twice_is_a_no_op() {
     let mut changes = source.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
     changes.extend(source.write(Timestamp(T0), vec![Op::Presence(sign_in("e1", "a1", T0))]).unwrap());
     let mut replica = store("desk");
-    let first = replica.apply(&changes).unwrap();
+    let first = replica.apply(&changes, Timestamp(T0)).unwrap();
     let digest = replica.digest().unwrap();
     let doubled: Vec<Change> = changes.iter().chain(&changes).cloned().collect();
-    let again = replica.apply(&doubled).unwrap();
+    let again = replica.apply(&doubled, Timestamp(T0)).unwrap();
     assert_eq!((first.applied, first.duplicates), (changes.len(), 0));
     assert_eq!((again.applied, again.duplicates), (0, doubled.len()));
     assert_eq!(replica.digest().unwrap(), digest);
@@ -146,7 +146,7 @@ fn a_malformed_record_refuses_the_whole_batch() {
         let empty = replica.digest().unwrap();
         let mut batch = good.clone();
         batch.push(Change { seq: 99, ..bad });
-        let error = replica.apply(&batch).unwrap_err();
+        let error = replica.apply(&batch, Timestamp(T0)).unwrap_err();
         assert!(matches!(error, StoreError::BadChange { seq: 99, .. }), "{name}: {error}");
         assert_eq!(replica.digest().unwrap(), empty, "{name}: nothing applied");
         assert_eq!(replica.change_count().unwrap(), 0, "{name}: nothing logged");
@@ -270,7 +270,7 @@ proptest! {
         let changes = make_changes(&actions);
 
         let mut ordered = store("replica-a");
-        ordered.apply(&changes).unwrap();
+        ordered.apply(&changes, Timestamp(T0)).unwrap();
 
         let mut shuffled: Vec<Change> = changes.clone();
         for index in &duplicates {
@@ -279,10 +279,10 @@ proptest! {
         shuffle(&mut shuffled, seed);
         let mut replayed = store("replica-b");
         for batch in shuffled.chunks(batch_size) {
-            replayed.apply(batch).unwrap();
+            replayed.apply(batch, Timestamp(T0)).unwrap();
         }
         // And everything once more, as a reconnecting peer might resend it.
-        replayed.apply(&changes).unwrap();
+        replayed.apply(&changes, Timestamp(T0)).unwrap();
 
         prop_assert_eq!(ordered.digest().unwrap(), replayed.digest().unwrap());
         prop_assert_eq!(replayed.change_count().unwrap(), changes.len() as u64);

@@ -1,8 +1,8 @@
-//! Time and ids, passed in.
+//! Time, passed in: the one source of wall time for a device, so tests can run a sprint day in
+//! milliseconds and the hybrid logical clock has one source.
 
 use sprintdesk_domain::Timestamp;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> Timestamp;
@@ -40,35 +40,5 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
         *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// Makes ids for new records. Ids are short enough to type at a terminal and random enough (50 bits) that
-/// devices creating records offline do not collide.
-pub trait Ids: Send + Sync + std::fmt::Debug {
-    fn make(&self, prefix: &str) -> String;
-}
-
-#[derive(Debug, Default)]
-pub struct RandomIds;
-
-const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-
-impl Ids for RandomIds {
-    fn make(&self, prefix: &str) -> String {
-        use rand::Rng;
-        let mut rng = rand::rng();
-        let body: String = (0..10).map(|_| ALPHABET[rng.random_range(0..32)] as char).collect();
-        format!("{prefix}-{body}")
-    }
-}
-
-/// Predictable ids (`a-1`, `a-2`, …) for tests and the demo's reproducible runs.
-#[derive(Debug, Default)]
-pub struct SequentialIds(AtomicU64);
-
-impl Ids for SequentialIds {
-    fn make(&self, prefix: &str) -> String {
-        format!("{prefix}-{}", self.0.fetch_add(1, Ordering::Relaxed) + 1)
     }
 }

@@ -1,0 +1,56 @@
+//! The venue's devices: the replicated allow-list that decides which machines may sync.
+
+use crate::{DeviceId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// What a device is used for. The role decides which screens it opens on and, later, which use cases it
+/// may run; it grants nothing on the LAN by itself (the allow-list does).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceRole {
+    #[default]
+    Organizer,
+    TableLead,
+    Kiosk,
+    Board,
+}
+
+impl DeviceRole {
+    pub const ALL: [DeviceRole; 4] =
+        [DeviceRole::Organizer, DeviceRole::TableLead, DeviceRole::Kiosk, DeviceRole::Board];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceRole::Organizer => "organizer",
+            DeviceRole::TableLead => "table_lead",
+            DeviceRole::Kiosk => "kiosk",
+            DeviceRole::Board => "board",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeviceRole> {
+        let text = text.trim().to_lowercase().replace(['-', ' '], "_");
+        DeviceRole::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+/// A paired device. `fingerprint` is the SHA-256 of the device's TLS certificate: peers accept a connection
+/// only from a certificate whose fingerprint is on the allow-list and not revoked. Revocation is final: once
+/// any device has recorded it, no later write can undo it (a revoked machine pairs again as a new device).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: DeviceId,
+    pub name: String,
+    pub role: DeviceRole,
+    pub fingerprint: String,
+    pub paired_by: Option<DeviceId>,
+    pub paired_at: Option<Timestamp>,
+    pub revoked: bool,
+}
+
+impl Device {
+    /// Whether a peer presenting `fingerprint` is this device and may sync.
+    pub fn admits(&self, fingerprint: &str) -> bool {
+        !self.revoked && !self.fingerprint.is_empty() && self.fingerprint == fingerprint
+    }
+}

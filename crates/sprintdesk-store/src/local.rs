@@ -1,0 +1,122 @@
+//! This device's own bookkeeping: its TLS identity, the join codes it has shown, and what it knows of its
+//! peers. None of it is sprint data: it is never replicated and never in the change log, so it does not
+//! go through [`Store::write`].
+
+use crate::{Store, StoreError};
+use rusqlite::{OptionalExtension, params};
+use sprintdesk_domain::{DeviceId, Timestamp};
+
+/// A device's TLS key pair, DER-encoded.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub cert_der: Vec<u8>,
+    pub key_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity").field("cert_der", &self.cert_der.len()).finish_non_exhaustive()
+    }
+}
+
+/// What this device last learned of another.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeerRecord {
+    pub device: DeviceId,
+    /// Where it was last reached (or told to be reached), `host:port`.
+    pub address: Option<String>,
+    pub last_seen: Option<Timestamp>,
+    /// How far its clock is ahead of ours (negative: behind).
+    pub offset_ms: Option<i64>,
+    /// Change records we hold that it did not, when last seen.
+    pub they_lack: u64,
+    /// Change records it held that we did not, when last seen.
+    pub we_lack: u64,
+    /// What went wrong last, in words, if anything.
+    pub problem: Option<String>,
+}
+
+impl Store {
+    /// This device's TLS identity, if it has made one.
+    pub fn identity(&self) -> Result<Option<Identity>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT cert, key FROM local_identity WHERE device = ?1", [self.device.as_str()], |row| {
+                Ok(Identity { cert_der: row.get(0)?, key_der: row.get(1)? })
+            })
+            .optional()?)
+    }
+
+    pub fn save_identity(&self, identity: &Identity) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO local_identity (device, cert, key) VALUES (?1, ?2, ?3)",
+            params![self.device.as_str(), identity.cert_der, identity.key_der],
+        )?;
+        Ok(())
+    }
+
+    /// Remembers a join code this device showed, valid until `expires_at`.
+    pub fn add_join_code(&self, code: &str, expires_at: Timestamp) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO local_join_codes (code, expires_at) VALUES (?1, ?2)",
+            params![code, expires_at.0],
+        )?;
+        Ok(())
+    }
+
+    /// The join codes still valid at `now`.
+    pub fn join_codes(&self, now: Timestamp) -> Result<Vec<String>, StoreError> {
+        self.conn.execute("DELETE FROM local_join_codes WHERE expires_at <= ?1", [now.0])?;
+        let mut statement = self.conn.prepare_cached("SELECT code FROM local_join_codes ORDER BY expires_at")?;
+        let codes = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(codes)
+    }
+
+    /// Spends a join code: it works once. Returns whether it was still there.
+    pub fn spend_join_code(&self, code: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM local_join_codes WHERE code = ?1", [code])? == 1)
+    }
+
+    /// Records what was learned of a peer. An unknown address keeps the one remembered.
+    pub fn remember_peer(&self, peer: &PeerRecord) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO local_peers (device, address, last_seen, offset_ms, they_lack, we_lack, problem)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (device) DO UPDATE SET
+                address = COALESCE(excluded.address, address),
+                last_seen = COALESCE(excluded.last_seen, last_seen),
+                offset_ms = COALESCE(excluded.offset_ms, offset_ms),
+                they_lack = excluded.they_lack,
+                we_lack = excluded.we_lack,
+                problem = excluded.problem",
+            params![
+                peer.device.as_str(),
+                peer.address,
+                peer.last_seen.map(|t| t.0),
+                peer.offset_ms,
+                peer.they_lack,
+                peer.we_lack,
+                peer.problem,
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn peers(&self) -> Result<Vec<PeerRecord>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT device, address, last_seen, offset_ms, they_lack, we_lack, problem FROM local_peers ORDER BY device",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(PeerRecord {
+                device: DeviceId(row.get(0)?),
+                address: row.get(1)?,
+                last_seen: row.get::<_, Option<i64>>(2)?.map(Timestamp),
+                offset_ms: row.get(3)?,
+                they_lack: row.get(4)?,
+                we_lack: row.get(5)?,
+                problem: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,452 @@
+//! The executor: one sync session over any byte stream (an in-memory pipe in tests, TLS over TCP for
+//! real). Both sides run the same loop: send what the plan says the other lacks, apply what arrives,
+//! report what is now held.
+
+use crate::message::{self, Message, ProtocolError};
+use crate::plan::{self, Batch};
+use crate::replica::{Admission, Replica};
+use crate::tls::TlsSetupError;
+use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
+use sprintdesk_store::{Change, PeerRecord, Refused, StoreError, VersionVector};
+use std::collections::BTreeSet;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, WriteHalf};
+use tokio::sync::mpsc;
+
+/// Records per `Changes` message.
+pub const BATCH_RECORDS: u64 = 1_000;
+/// A clock further off than this from a peer's is shown as a problem.
+pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
+/// How long to wait for the other side's first message.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// A live session says it is alive this often, and gives up after three silent periods.
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Tls(#[from] TlsSetupError),
+    #[error("the other device refused: {0}")]
+    Denied(String),
+    #[error("the other device is not paired with this venue")]
+    NotPaired,
+    #[error("the other device has been revoked")]
+    Revoked,
+    #[error("the other device broke the protocol: {0}")]
+    Unexpected(String),
+    #[error("the other device closed the connection")]
+    Closed,
+    #[error("the other device stopped answering")]
+    Silent,
+    #[error("the device at that address did not prove it showed that join code")]
+    Impostor,
+}
+
+/// How the other end was authenticated.
+#[derive(Clone, Debug)]
+pub enum Authority {
+    /// Over TLS: the fingerprint of the certificate it presented, checked against the allow-list.
+    Certificate(String),
+    /// In-process tests: the other end is taken at its word.
+    Trusted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// End once both sides hold the same records.
+    OneShot,
+    /// Stay connected and push every new change at once.
+    Live,
+}
+
+/// What a session did.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub peer: DeviceId,
+    pub sent: u64,
+    pub received: u64,
+    pub bytes_out: u64,
+    pub bytes_in: u64,
+    /// The peer's clock minus ours, as seen at the start.
+    pub offset_ms: i64,
+    /// Origins whose records the peer refused as stamped in its future, with how far ahead.
+    pub refused_by_peer: Vec<(DeviceId, i64)>,
+    /// Records this device refused from the peer.
+    pub refused_here: Vec<Refused>,
+    /// Whether both sides held the same records when it ended.
+    pub complete: bool,
+}
+
+struct Link<S> {
+    writer: WriteHalf<S>,
+    incoming: mpsc::UnboundedReceiver<Result<(Message, usize), ProtocolError>>,
+    reader: tokio::task::JoinHandle<()>,
+    report: Report,
+}
+
+impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
+    fn new(stream: S) -> Self {
+        let (mut read_half, writer) = tokio::io::split(stream);
+        let (sender, incoming) = mpsc::unbounded_channel();
+        // Reading is its own task: a frame half read must never be dropped by a `select!`.
+        let reader = tokio::spawn(async move {
+            loop {
+                let next = message::read_message(&mut read_half).await;
+                let stop = !matches!(next, Ok(Some(_)));
+                let item = match next {
+                    Ok(Some(frame)) => Ok(frame),
+                    Ok(None) => Err(ProtocolError::Io(std::io::ErrorKind::UnexpectedEof.into())),
+                    Err(error) => Err(error),
+                };
+                if sender.send(item).is_err() || stop {
+                    break;
+                }
+            }
+        });
+        Self { writer, incoming, reader, report: Report::default() }
+    }
+
+    async fn send(&mut self, message: &Message) -> Result<(), SyncError> {
+        self.report.bytes_out += message::write_message(&mut self.writer, message).await? as u64;
+        Ok(())
+    }
+
+    async fn receive(&mut self) -> Result<Message, SyncError> {
+        match self.incoming.recv().await {
+            Some(Ok((message, size))) => {
+                self.report.bytes_in += size as u64;
+                Ok(message)
+            }
+            Some(Err(ProtocolError::Io(e))) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SyncError::Closed),
+            Some(Err(error)) => Err(error.into()),
+            None => Err(SyncError::Closed),
+        }
+    }
+
+    async fn receive_within(&mut self, limit: Duration) -> Result<Message, SyncError> {
+        tokio::time::timeout(limit, self.receive()).await.map_err(|_| SyncError::Silent)?
+    }
+
+    async fn deny(&mut self, reason: &str) {
+        let _ = self.send(&Message::Denied { reason: reason.to_owned() }).await;
+    }
+}
+
+impl<S> Drop for Link<S> {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+fn hello(replica: &Replica) -> Result<Message, SyncError> {
+    Ok(Message::Hello { device: replica.device().clone(), vector: replica.vector()?, now: replica.now() })
+}
+
+fn check(replica: &Replica, authority: &Authority, device: &DeviceId) -> Result<(), SyncError> {
+    let Authority::Certificate(fingerprint) = authority else { return Ok(()) };
+    match replica.admission(device, fingerprint)? {
+        Admission::Paired(_) => Ok(()),
+        Admission::Unknown => Err(SyncError::NotPaired),
+        Admission::Revoked => Err(SyncError::Revoked),
+    }
+}
+
+/// The connecting side of a sync session.
+pub async fn initiate<S>(replica: &Replica, stream: S, authority: Authority, mode: Mode) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let mut link = Link::new(stream);
+    start_as_initiator(replica, &mut link, &authority, mode).await
+}
+
+async fn start_as_initiator<S>(
+    replica: &Replica,
+    link: &mut Link<S>,
+    authority: &Authority,
+    mode: Mode,
+) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    link.send(&hello(replica)?).await?;
+    match link.receive_within(HANDSHAKE_TIMEOUT).await? {
+        Message::Hello { device, vector, now } => {
+            check(replica, authority, &device)?;
+            exchange(replica, link, authority, mode, device, vector, now).await
+        }
+        Message::Denied { reason } => Err(SyncError::Denied(reason)),
+        other => Err(SyncError::Unexpected(format!("expected hello, got {}", kind(&other)))),
+    }
+}
+
+/// The listening side of a session: admits a paired device, or pairs a joining one, then syncs live until
+/// the other side leaves.
+pub async fn respond<S>(replica: &Replica, stream: S, authority: Authority) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let mut link = Link::new(stream);
+    let mut joined = false;
+    loop {
+        match link.receive_within(HANDSHAKE_TIMEOUT).await? {
+            Message::Hello { device, vector, now } => {
+                if let Err(error) = check(replica, &authority, &device) {
+                    link.deny("this device is not paired with the venue; join with a code from an organizer").await;
+                    return Err(error);
+                }
+                link.send(&hello(replica)?).await?;
+                return exchange(replica, &mut link, &authority, Mode::Live, device, vector, now).await;
+            }
+            Message::Join { device, name, role, proof } if !joined => {
+                let Authority::Certificate(fingerprint) = &authority else {
+                    return Err(SyncError::Unexpected("a join without a certificate".into()));
+                };
+                match replica.admit_joining(&device, fingerprint, &name, role, &proof)? {
+                    Some(proof) => {
+                        tracing::info!(%device, %name, "a device joined the venue");
+                        link.send(&Message::Welcome { device: replica.device().clone(), proof }).await?;
+                        joined = true;
+                    }
+                    None => {
+                        link.deny("that join code is wrong, used or expired; ask an organizer for a new one").await;
+                        return Err(SyncError::NotPaired);
+                    }
+                }
+            }
+            other => {
+                link.deny("this device is not paired with the venue").await;
+                return Err(SyncError::Unexpected(format!("expected hello, got {}", kind(&other))));
+            }
+        }
+    }
+}
+
+/// Joins a venue: proves knowledge of `code` to the device at the other end, checks its proof in turn,
+/// then syncs everything once. `own` and `organizer` are the two certificate fingerprints.
+pub async fn join<S>(
+    replica: &Replica,
+    stream: S,
+    code: &str,
+    fingerprints: (&str, &str),
+    name: &str,
+    role: DeviceRole,
+) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    use crate::pairing::{Side, proof, same_proof};
+    let (own, organizer) = fingerprints;
+    let mut link = Link::new(stream);
+    let message = Message::Join {
+        device: replica.device().clone(),
+        name: name.to_owned(),
+        role,
+        proof: proof(code, Side::Joining, own, organizer),
+    };
+    link.send(&message).await?;
+    match link.receive_within(HANDSHAKE_TIMEOUT).await? {
+        Message::Welcome { device, proof: theirs } => {
+            if !same_proof(&theirs, &proof(code, Side::Organizer, own, organizer)) {
+                return Err(SyncError::Impostor);
+            }
+            // The organizer is trusted from here: it proved it showed the code. Its own allow-list entry
+            // arrives with the first sync.
+            let report = start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot).await?;
+            debug_assert_eq!(report.peer, device);
+            Ok(report)
+        }
+        Message::Denied { reason } => Err(SyncError::Denied(reason)),
+        other => Err(SyncError::Unexpected(format!("expected welcome, got {}", kind(&other)))),
+    }
+}
+
+fn kind(message: &Message) -> &'static str {
+    match message {
+        Message::Hello { .. } => "hello",
+        Message::Changes { .. } => "changes",
+        Message::Have { .. } => "have",
+        Message::Refused { .. } => "refused",
+        Message::Join { .. } => "join",
+        Message::Welcome { .. } => "welcome",
+        Message::Denied { .. } => "denied",
+        Message::Bye {} => "bye",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn exchange<S>(
+    replica: &Replica,
+    link: &mut Link<S>,
+    authority: &Authority,
+    mode: Mode,
+    peer: DeviceId,
+    mut peer_has: VersionVector,
+    peer_now: Timestamp,
+) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    link.report.peer = peer.clone();
+    link.report.offset_ms = peer_now.0 - replica.now().0;
+    if link.report.offset_ms.abs() > SKEW_WARNING_MS {
+        tracing::warn!(%peer, offset_ms = link.report.offset_ms, "a peer's clock is off from this device's");
+    }
+    let mut sent = peer_has.clone();
+    // Origins whose records one side refused as stamped in its future: not waited for in this session.
+    let mut refused: BTreeSet<DeviceId> = BTreeSet::new();
+    let mut changed = replica.subscribe();
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    let mut silent_periods = 0;
+    record_peer(replica, &link.report, &peer_has, None);
+    let result: Result<(), SyncError> = async {
+        loop {
+            let local = replica.vector()?;
+            if mode == Mode::OneShot && plan::complete(&local, &peer_has, &refused) {
+                link.report.complete = true;
+                link.send(&Message::Bye {}).await?;
+                return Ok(());
+            }
+            let next: Option<Batch> = plan::plan(&local, &sent, BATCH_RECORDS)
+                .into_iter()
+                .find(|batch| !refused.contains(&batch.origin));
+            if let Some(batch) = next {
+                let changes: Vec<Change> = replica.read(&batch)?;
+                let upto = changes.last().map_or(batch.after, |change| change.seq);
+                link.report.sent += changes.len() as u64;
+                link.send(&Message::Changes { changes }).await?;
+                sent.set(batch.origin, upto);
+                // Read what has arrived before the next batch, without waiting for more.
+                while let Ok(item) = link.incoming.try_recv() {
+                    let (message, size) = item?;
+                    link.report.bytes_in += size as u64;
+                    silent_periods = 0;
+                    if handle(replica, link, message, &mut peer_has, &mut sent, &mut refused).await? {
+                        return Ok(());
+                    }
+                }
+                continue;
+            }
+            tokio::select! {
+                message = link.receive() => {
+                    silent_periods = 0;
+                    if handle(replica, link, message?, &mut peer_has, &mut sent, &mut refused).await? {
+                        return Ok(());
+                    }
+                }
+                _ = changed.changed() => {}
+                _ = heartbeat.tick() => {
+                    silent_periods += 1;
+                    if silent_periods > 3 {
+                        return Err(SyncError::Silent);
+                    }
+                    if let Authority::Certificate(_) = authority {
+                        check(replica, authority, &peer).inspect_err(|_| tracing::info!(%peer, "dropping a revoked device"))?;
+                    }
+                    link.send(&Message::Have { vector: replica.vector()? }).await?;
+                }
+            }
+        }
+    }
+    .await;
+    let local = replica.vector().unwrap_or_default();
+    link.report.complete = link.report.complete || plan::complete(&local, &peer_has, &refused);
+    let problem = result.as_ref().err().map(ToString::to_string);
+    record_peer(replica, &link.report, &peer_has, problem);
+    match result {
+        Ok(()) | Err(SyncError::Closed) if mode == Mode::Live => Ok(link.report.clone()),
+        Ok(()) => Ok(link.report.clone()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Handles one message mid-session. Returns whether the session is over.
+async fn handle<S>(
+    replica: &Replica,
+    link: &mut Link<S>,
+    message: Message,
+    peer_has: &mut VersionVector,
+    sent: &mut VersionVector,
+    refused: &mut BTreeSet<DeviceId>,
+) -> Result<bool, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    match message {
+        Message::Changes { changes } => {
+            let outcome = replica.apply(&changes)?;
+            link.report.received += outcome.applied as u64;
+            let mut told = BTreeSet::new();
+            for refused in &outcome.refused {
+                if told.insert(refused.origin.clone()) {
+                    let message = Message::Refused {
+                        origin: refused.origin.clone(),
+                        seq: refused.seq,
+                        ahead_ms: refused.ahead_ms,
+                    };
+                    link.send(&message).await?;
+                }
+            }
+            refused.extend(outcome.refused.iter().map(|r| r.origin.clone()));
+            link.report.refused_here.extend(outcome.refused);
+            link.send(&Message::Have { vector: replica.vector()? }).await?;
+            Ok(false)
+        }
+        Message::Have { vector } => {
+            sent.raise_to(&vector);
+            *peer_has = vector;
+            Ok(false)
+        }
+        Message::Refused { origin, ahead_ms, .. } => {
+            tracing::warn!(%origin, ahead_ms, peer = %link.report.peer, "the peer refused records stamped in its future");
+            refused.insert(origin.clone());
+            link.report.refused_by_peer.push((origin, ahead_ms));
+            Ok(false)
+        }
+        Message::Bye {} => Ok(true),
+        Message::Denied { reason } => Err(SyncError::Denied(reason)),
+        other => Err(SyncError::Unexpected(format!("{} in the middle of a sync", kind(&other)))),
+    }
+}
+
+fn record_peer(replica: &Replica, report: &Report, peer_has: &VersionVector, problem: Option<String>) {
+    let local = replica.vector().unwrap_or_default();
+    let mut problems: Vec<String> = problem.into_iter().collect();
+    if report.offset_ms.abs() > SKEW_WARNING_MS {
+        let direction = if report.offset_ms > 0 { "ahead of" } else { "behind" };
+        problems.push(format!("its clock is {} {direction} this device's", minutes(report.offset_ms)));
+    }
+    for (origin, ahead_ms) in &report.refused_by_peer {
+        problems.push(format!("it refused {origin}'s changes, stamped {} in its future", minutes(*ahead_ms)));
+    }
+    if let Some(first) = report.refused_here.first() {
+        problems.push(format!(
+            "{}'s changes were refused here, stamped {} in the future",
+            first.origin,
+            minutes(first.ahead_ms)
+        ));
+    }
+    replica.remember_peer(&PeerRecord {
+        device: report.peer.clone(),
+        address: None,
+        last_seen: Some(replica.now()),
+        offset_ms: Some(report.offset_ms),
+        they_lack: local.ahead_of(peer_has),
+        we_lack: peer_has.ahead_of(&local),
+        problem: (!problems.is_empty()).then(|| problems.join("; ")),
+    });
+}
+
+fn minutes(ms: i64) -> String {
+    let minutes = ms.unsigned_abs() / 60_000;
+    match minutes {
+        0 => format!("{} s", ms.unsigned_abs() / 1000),
+        1..120 => format!("{minutes} min"),
+        _ => format!("{} h", minutes / 60),
+    }
+}

@@ -1,0 +1,157 @@
+//! Sessions over in-memory pipes: the same executor the LAN peer runs, without sockets.
+
+use crate::support::{T0, random_op, replica};
+use sprintdesk_domain::Timestamp;
+use sprintdesk_store::{Hlc, MAX_AHEAD_MS};
+use sprintdesk_sync::message::{self, Message};
+use sprintdesk_sync::session::{self, Authority, Mode};
+use sprintdesk_sync::{Replica, SyncError};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn write(replica: &Replica, kind: u8, a: u8, b: u8, event: &str) {
+    let at = replica.now();
+    replica.write(random_op(kind, a, b, event, replica.device(), at)).unwrap();
+}
+
+/// Runs a one-shot session between two replicas over a pipe; returns both sides' results.
+async fn sync_once(
+    initiator: &Arc<Replica>,
+    responder: &Arc<Replica>,
+) -> (Result<session::Report, SyncError>, Result<session::Report, SyncError>) {
+    let (near, far) = tokio::io::duplex(64 * 1024);
+    let responder = responder.clone();
+    let serving = tokio::spawn(async move { session::respond(&responder, far, Authority::Trusted).await });
+    let result = session::initiate(initiator, near, Authority::Trusted, Mode::OneShot).await;
+    (result, serving.await.unwrap())
+}
+
+fn digest(replica: &Replica) -> String {
+    replica.store().digest().unwrap()
+}
+
+#[tokio::test]
+async fn a_one_shot_sync_brings_both_sides_level_and_relays_third_devices() {
+    let (kiosk, _) = replica("kiosk", T0);
+    let (desk, _) = replica("desk", T0 + 10);
+    let (lead, _) = replica("lead", T0 + 20);
+    for n in 0..40u8 {
+        write(&kiosk, 3, n, n, &format!("k{n}"));
+        write(&desk, n % 3, n, n.wrapping_mul(7), &format!("d{n}"));
+    }
+    write(&lead, 4, 1, 1, "l1");
+
+    let (mine, theirs) = sync_once(&kiosk, &desk).await;
+    let mine = mine.unwrap();
+    assert!(mine.complete, "{mine:?}");
+    assert_eq!(
+        mine.sent,
+        kiosk.store().changes().unwrap().iter().filter(|c| c.origin.as_str() == "kiosk").count() as u64
+    );
+    assert!(mine.received > 0);
+    theirs.unwrap();
+    assert_eq!(kiosk.vector().unwrap(), desk.vector().unwrap());
+    assert_eq!(digest(&kiosk), digest(&desk));
+
+    // The lead syncs with the desk only, and still gets what the kiosk did.
+    let (from_lead, _) = sync_once(&lead, &desk).await;
+    assert!(from_lead.unwrap().complete);
+    assert_eq!(digest(&lead), digest(&desk));
+    let kiosk_events = kiosk.store().presence_events().unwrap();
+    assert_eq!(lead.store().presence_events().unwrap(), kiosk_events);
+    assert_eq!(kiosk_events.len(), 40);
+
+    // Nothing left to say: a second sync sends nothing.
+    let (again, _) = sync_once(&kiosk, &desk).await;
+    let again = again.unwrap();
+    assert_eq!((again.sent, again.received, again.complete), (0, 1 /* the lead's claim */, true));
+}
+
+#[tokio::test]
+async fn records_stamped_over_an_hour_ahead_are_refused_until_the_clock_catches_up() {
+    let (desk, desk_clock) = replica("desk", T0);
+    // The table lead's laptop is a day fast.
+    let (lead, _) = replica("lead", T0 + 86_400_000);
+    write(&lead, 3, 1, 1, "signed-in-on-fast-laptop");
+    write(&desk, 0, 1, 1, "x");
+    let (result, _) = sync_once(&desk, &lead).await;
+    let report = result.unwrap();
+    assert!(report.complete, "the sync ends, with the refusal accounted for");
+    assert_eq!(report.refused_here.len(), 1);
+    assert!(report.refused_here[0].ahead_ms > MAX_AHEAD_MS);
+    assert!(desk.store().presence_events().unwrap().is_empty(), "nothing of the fast laptop applied");
+    assert!(report.offset_ms > 23 * 3_600_000);
+    let peer = desk.store().peers().unwrap().pop().unwrap();
+    let problem = peer.problem.unwrap();
+    assert!(problem.contains("clock is 24 h ahead of"), "{problem}");
+    assert!(problem.contains("refused here"), "{problem}");
+
+    // The desk's own clock did not jump a day.
+    write(&desk, 0, 2, 2, "y");
+    let newest = desk.store().changes().unwrap().iter().map(|c| c.hlc).max().unwrap();
+    assert!(newest < Hlc::from_parts((T0 + MAX_AHEAD_MS) as u64, 0));
+
+    // The lead did get the desk's records: only the future ones are held back.
+    assert!(lead.vector().unwrap().get(&"desk".into()) > 0);
+
+    // Once the desk's time reaches the stamps (or the lead's records are no longer ahead), they apply.
+    desk_clock.set(Timestamp(T0 + 86_400_000));
+    let (result, _) = sync_once(&desk, &lead).await;
+    assert!(result.unwrap().refused_here.is_empty());
+    assert_eq!(digest(&desk), digest(&lead));
+    assert_eq!(desk.store().presence_events().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_live_session_pushes_each_new_change_without_being_asked() {
+    let (kiosk, _) = replica("kiosk", T0);
+    let (board, _) = replica("board", T0);
+    let (near, far) = tokio::io::duplex(64 * 1024);
+    let serving = {
+        let board = board.clone();
+        tokio::spawn(async move { session::respond(&board, far, Authority::Trusted).await })
+    };
+    let initiating = {
+        let kiosk = kiosk.clone();
+        tokio::spawn(async move { session::initiate(&kiosk, near, Authority::Trusted, Mode::Live).await })
+    };
+    for n in 0..5u8 {
+        write(&kiosk, 3, n, 1, &format!("live-{n}"));
+        let arrived = async {
+            while board.store().presence_events().unwrap().len() < usize::from(n) + 1 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), arrived).await.expect("the sign-in reached the board");
+    }
+    initiating.abort();
+    let _ = serving.await;
+}
+
+#[tokio::test]
+async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing() {
+    let (desk, _) = replica("desk", T0);
+    write(&desk, 0, 1, 1, "a");
+    let before = digest(&desk);
+    let hello = Message::Hello { device: "stranger".into(), vector: Default::default(), now: Timestamp(T0) };
+    let garbage: Vec<(&str, Vec<u8>)> = vec![
+        ("oversized", vec![0x7f, 0xff, 0xff, 0xff]),
+        ("not json", [&5u32.to_be_bytes()[..], b"\x01{{{{"].concat()),
+        ("bad change", {
+            let body = br#"{"type":"changes","changes":[{"origin":"x","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"no_such_field","value":1}]}"#;
+            [&(body.len() as u32 + 1).to_be_bytes()[..], b"\x01", body].concat()
+        }),
+    ];
+    for (name, bytes) in garbage {
+        let (mut near, far) = tokio::io::duplex(64 * 1024);
+        let serving = {
+            let desk = desk.clone();
+            tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
+        };
+        message::write_message(&mut near, &hello).await.unwrap();
+        tokio::io::AsyncWriteExt::write_all(&mut near, &bytes).await.unwrap();
+        let result = tokio::time::timeout(Duration::from_secs(10), serving).await.unwrap().unwrap();
+        assert!(result.is_err(), "{name}: {result:?}");
+        assert_eq!(digest(&desk), before, "{name} changed nothing");
+    }
+}
