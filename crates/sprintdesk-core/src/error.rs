@@ -28,6 +28,8 @@ pub enum Error {
     Import(Vec<RowError>),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Sync(#[from] sprintdesk_sync::SyncError),
 }
 
 /// One bad row of an import file: its line (or item) number and why, in plain words.
@@ -65,6 +67,16 @@ impl Error {
             Error::Refused(_) => "claim_refused",
             Error::Import(_) => "import_rejected",
             Error::Store(_) => "storage",
+            Error::Sync(error) => {
+                use sprintdesk_sync::SyncError;
+                match error {
+                    SyncError::NotPaired | SyncError::Revoked | SyncError::Denied(_) => "not_allowed",
+                    SyncError::Impostor => "impostor",
+                    SyncError::Protocol(sprintdesk_sync::message::ProtocolError::Io(_)) => "unreachable",
+                    SyncError::Store(_) => "storage",
+                    _ => "sync_failed",
+                }
+            }
         }
     }
 }

@@ -9,6 +9,7 @@
 
 mod demo;
 mod desk;
+mod devices;
 mod error;
 mod ids;
 pub mod import;
@@ -16,6 +17,7 @@ mod view;
 
 pub use demo::international_name;
 pub use desk::{Desk, Lookup, NewAttendee, NewProject, SignIn};
+pub use devices::{DeviceView, ReviewItem, deletable_kind};
 pub use error::{ApiError, Error, RowError};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use sprintdesk_sync::{Clock, FixedClock, SystemClock};

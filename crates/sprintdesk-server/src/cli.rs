@@ -21,6 +21,37 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run this device as a full venue peer: sync listener, live sync with known devices, discovery and
+    /// join codes. Stops with Ctrl-C.
+    Serve(Serve),
+    /// Show a one-time join code (and its QR) for a new device, valid for 10 minutes
+    Pair,
+    /// Join the venue of the device at ADDR (host:port) with the join code it shows
+    Join {
+        code: String,
+        addr: String,
+        /// How this device is listed [default: the machine's host name]
+        #[arg(long)]
+        name: Option<String>,
+        /// organizer, table-lead, kiosk or board
+        #[arg(long, default_value = "table-lead")]
+        role: String,
+    },
+    /// Known devices: last seen, clock offset, how far behind, problems
+    Peers,
+    /// Sync once with the device at ADDR (host:port), ending when both hold the same changes
+    Sync { addr: String },
+    /// The venue's paired devices
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// A hash of the sprint as this device shows it: equal on two devices exactly when they agree
+    Digest,
+    /// Delete a record (attendee, project, goal, issue, status)
+    Delete { kind: String, id: String },
+    /// Bring back a deleted record
+    Restore { kind: String, id: String },
+    /// Records deleted on one device and edited on another, to restore or leave deleted
+    Review,
     /// Create the sprint in a new database
     Init(Init),
     /// Show the sprint's days, hours, venue and code of conduct
@@ -268,4 +299,31 @@ pub enum IssuesCommand {
         #[arg(long)]
         project: Option<String>,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct Serve {
+    /// Where to accept sync connections from other devices
+    #[arg(long, default_value = "0.0.0.0:7733", value_name = "ADDR")]
+    pub listen: String,
+    /// Also keep connected to this device (host:port); repeat for more
+    #[arg(long, value_name = "ADDR")]
+    pub connect: Vec<String>,
+    /// Do not advertise or browse with mDNS
+    #[arg(long)]
+    pub no_discovery: bool,
+    /// How this device is listed [default: the machine's host name]
+    #[arg(long)]
+    pub name: Option<String>,
+    /// This device's role, when it starts a venue: organizer, table-lead, kiosk or board
+    #[arg(long, default_value = "organizer")]
+    pub role: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevicesCommand {
+    /// List the paired devices
+    List,
+    /// Revoke a device: every device refuses it once the revocation has synced
+    Revoke { id: String },
 }

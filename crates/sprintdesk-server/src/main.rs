@@ -3,11 +3,15 @@
 //! prints what the core returns; the rules live in the core and the domain.
 
 mod cli;
+mod lan;
 mod render;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{AttendeesCommand, Cli, Command, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand, StatusCommand};
+use cli::{
+    AttendeesCommand, Cli, Command, DevicesCommand, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand,
+    StatusCommand,
+};
 use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp};
 use sprintdesk_core::store::{Store, device_id_for};
 use sprintdesk_core::{
@@ -61,7 +65,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let clock = clock()?;
     let store = open_store(&db, ids.as_ref())?;
 
-    if let Command::Demo = cli.command {
+    let command = match cli.command {
+        Command::Serve(options) => return lan::serve(store, clock, options, json),
+        Command::Join { code, addr, name, role } => return lan::join(store, clock, (code, addr, name, role), json),
+        Command::Sync { addr } => return lan::sync(store, clock, &addr, json),
+        command => command,
+    };
+
+    if let Command::Demo = command {
         let offline = DeviceId(ids.make("demo-kiosk"));
         let time_zone = local_time_zone();
         let store = Desk::demo(store, offline, ids.clone(), clock.now(), &time_zone)?;
@@ -79,9 +90,70 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
 
+    let now = clock.now();
     let mut desk = Desk::new(store, clock, ids);
-    match cli.command {
-        Command::Demo => unreachable!("handled above"),
+    match command {
+        Command::Demo | Command::Serve(_) | Command::Join { .. } | Command::Sync { .. } => {
+            unreachable!("handled above")
+        }
+        Command::Pair => lan::pair(&desk, now, json)?,
+        Command::Peers => lan::peers(&desk, now, json)?,
+        Command::Devices(DevicesCommand::List) => {
+            let devices = desk.devices()?;
+            if json {
+                return print_json(&devices);
+            }
+            for d in devices {
+                let state = if d.revoked { "REVOKED" } else { "paired" };
+                let this = if d.this_device { "  (this device)" } else { "" };
+                println!("{:<14} {:<10} {:<20} {state:<8} {}{this}", d.id, d.role.as_str(), d.name, d.fingerprint);
+            }
+        }
+        Command::Devices(DevicesCommand::Revoke { id }) => {
+            let device = desk.revoke_device(&id)?;
+            if json {
+                return print_json(&device);
+            }
+            println!("Revoked {} ({}): devices refuse it once they have synced with this one.", device.name, device.id);
+        }
+        Command::Digest => {
+            let digest = desk.digest()?;
+            if json {
+                return print_json(&serde_json::json!({"digest": digest}));
+            }
+            println!("{digest}");
+        }
+        Command::Delete { kind, id } => {
+            let kind = sprintdesk_core::deletable_kind(&kind)?;
+            desk.delete(kind, &id)?;
+            if json {
+                return print_json(&serde_json::json!({"deleted": id}));
+            }
+            println!("Deleted {id}. `sprintdesk restore {} {id}` brings it back.", kind.as_str());
+        }
+        Command::Restore { kind, id } => {
+            let kind = sprintdesk_core::deletable_kind(&kind)?;
+            desk.restore(kind, &id)?;
+            if json {
+                return print_json(&serde_json::json!({"restored": id}));
+            }
+            println!("Restored {id}.");
+        }
+        Command::Review => {
+            let items = desk.review()?;
+            if json {
+                return print_json(&items);
+            }
+            if items.is_empty() {
+                println!("Nothing to review: no deleted record was edited elsewhere.");
+            }
+            for item in items {
+                println!(
+                    "{} {} \"{}\": deleted by {}, then edited by {}. Restore: sprintdesk restore {} {}",
+                    item.kind, item.id, item.label, item.deleted_by, item.edited_by, item.kind, item.id
+                );
+            }
+        }
         Command::Init(init) => {
             let mut sprint = Sprint::new(&init.name, &init.tz.unwrap_or_else(local_time_zone), init.start, init.days)
                 .map_err(Error::from)?;
@@ -316,7 +388,7 @@ fn print_issue(json: bool, verb: &str, issue: &sprintdesk_core::IssueBoard) -> a
     Ok(())
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }

@@ -17,7 +17,8 @@ pub struct DeviceIdError {
 }
 
 /// The id of this device for the database at `db_path`, made with `fresh` and remembered under
-/// `state_dir` the first time.
+/// `state_dir` the first time. A database file that does not exist yet always gets a fresh id: a sprint
+/// database deleted and made again must not reuse the old one's numbering, which its peers still hold.
 pub fn device_id_for(
     state_dir: &Path,
     db_path: &Path,
@@ -30,6 +31,7 @@ pub fn device_id_for(
     let path = dir.join(format!("{key}.id"));
     let error = |action, source| DeviceIdError { path: path.clone(), action, source };
     match std::fs::read_to_string(&path) {
+        Ok(_) if !db_path.exists() => {}
         Ok(text) => {
             if let Some(id) = text.lines().next().map(str::trim).filter(|id| !id.is_empty()) {
                 return Ok(DeviceId::from(id));
@@ -66,6 +68,7 @@ mod tests {
         let data = tempfile::tempdir().unwrap();
         let db = data.path().join("sprint.db");
         let copy = data.path().join("copy.db");
+        std::fs::write(&db, "").unwrap();
         let first = device_id_for(state.path(), &db, || "one".into()).unwrap();
         let again = device_id_for(state.path(), &db, || "two".into()).unwrap();
         let copied = device_id_for(state.path(), &copy, || "three".into()).unwrap();
@@ -74,5 +77,8 @@ mod tests {
         assert_eq!((first.as_str(), again.as_str()), ("one", "one"));
         assert_eq!(copied.as_str(), "three");
         assert_eq!(elsewhere.as_str(), "four");
+        std::fs::remove_file(&db).unwrap();
+        let remade = device_id_for(state.path(), &db, || "five".into()).unwrap();
+        assert_eq!(remade.as_str(), "five", "a database made again is a new device");
     }
 }

@@ -55,6 +55,22 @@ impl Store {
         Ok(())
     }
 
+    /// A remembered local setting (for example the address `serve` listens on).
+    pub fn local_setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [format!("local:{key}")], |row| row.get(0))
+            .optional()?)
+    }
+
+    pub fn set_local_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            params![format!("local:{key}"), value],
+        )?;
+        Ok(())
+    }
+
     /// Remembers a join code this device showed, valid until `expires_at`.
     pub fn add_join_code(&self, code: &str, expires_at: Timestamp) -> Result<(), StoreError> {
         self.conn.execute(

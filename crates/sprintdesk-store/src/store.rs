@@ -173,6 +173,15 @@ impl Store {
         Ok(ApplyOutcome { applied: fresh.len(), duplicates, refused })
     }
 
+    /// Whether a deletable record is deleted; `None` when there is no such record at all.
+    pub fn is_deleted(&self, entity: Entity, id: &str) -> Result<Option<bool>, StoreError> {
+        if !entity.is_deletable() {
+            return Ok(None);
+        }
+        let sql = format!("SELECT deleted FROM {} WHERE id = ?1", schema::table(entity).name);
+        Ok(self.conn.query_row(&sql, [id], |row| row.get::<_, bool>(0)).optional()?)
+    }
+
     /// What this device holds of the change log.
     pub fn vector(&self) -> Result<VersionVector, StoreError> {
         read_vector(&self.conn)

@@ -18,7 +18,14 @@ pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Message {
     /// The first message of a paired device on a connection: who it is, what it holds, its clock.
-    Hello { device: DeviceId, vector: VersionVector, now: Timestamp },
+    /// `listen` is the port it accepts connections on, if it does, so the other side can call back.
+    Hello {
+        device: DeviceId,
+        vector: VersionVector,
+        now: Timestamp,
+        #[serde(default)]
+        listen: Option<u16>,
+    },
     /// Change records the other side lacks, in sequence order per origin.
     Changes { changes: Vec<Change> },
     /// What the sender now holds, after applying a batch.
@@ -135,7 +142,12 @@ mod tests {
     #[tokio::test]
     async fn messages_round_trip_through_frames() {
         let messages = vec![
-            Message::Hello { device: "a".into(), vector: [("a".into(), 3)].into_iter().collect(), now: Timestamp(7) },
+            Message::Hello {
+                device: "a".into(),
+                vector: [("a".into(), 3)].into_iter().collect(),
+                now: Timestamp(7),
+                listen: Some(4),
+            },
             Message::Have { vector: VersionVector::default() },
             Message::Refused { origin: "b".into(), seq: 4, ahead_ms: 86_400_000 },
             Message::Join { device: "k".into(), name: "Kiosk 1".into(), role: DeviceRole::Kiosk, proof: "ab".into() },

@@ -6,6 +6,7 @@ use crate::pairing::{self, Side};
 use crate::plan::Batch;
 use sprintdesk_domain::{Device, DeviceId, DeviceRole, Timestamp};
 use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Store, StoreError, VersionVector};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
@@ -17,6 +18,7 @@ pub struct Replica {
     device: DeviceId,
     changed: watch::Sender<u64>,
     seen_version: Mutex<i64>,
+    listen_port: AtomicU16,
 }
 
 /// Whether and as what the other end of a connection is admitted.
@@ -40,11 +42,21 @@ impl Replica {
             device,
             changed: watch::channel(0).0,
             seen_version: Mutex::new(version),
+            listen_port: AtomicU16::new(0),
         }
     }
 
     pub fn device(&self) -> &DeviceId {
         &self.device
+    }
+
+    /// The port this device accepts sync connections on, told to peers so they can call back.
+    pub fn set_listen_port(&self, port: u16) {
+        self.listen_port.store(port, Ordering::Relaxed);
+    }
+
+    pub fn listen_port(&self) -> Option<u16> {
+        Some(self.listen_port.load(Ordering::Relaxed)).filter(|port| *port != 0)
     }
 
     pub fn now(&self) -> Timestamp {

@@ -143,8 +143,16 @@ impl<S> Drop for Link<S> {
 }
 
 fn hello(replica: &Replica) -> Result<Message, SyncError> {
-    Ok(Message::Hello { device: replica.device().clone(), vector: replica.vector()?, now: replica.now() })
+    Ok(Message::Hello {
+        device: replica.device().clone(),
+        vector: replica.vector()?,
+        now: replica.now(),
+        listen: replica.listen_port(),
+    })
 }
+
+/// Told who the other side is, once it is admitted, and the port it listens on.
+pub type OnPeer<'a> = &'a mut (dyn FnMut(&DeviceId, Option<u16>) + Send);
 
 fn check(replica: &Replica, authority: &Authority, device: &DeviceId) -> Result<(), SyncError> {
     let Authority::Certificate(fingerprint) = authority else { return Ok(()) };
@@ -160,8 +168,22 @@ pub async fn initiate<S>(replica: &Replica, stream: S, authority: Authority, mod
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
+    initiate_tracked(replica, stream, authority, mode, &mut |_, _| {}).await
+}
+
+/// [`initiate`], telling `on_peer` who answered once it is admitted.
+pub async fn initiate_tracked<S>(
+    replica: &Replica,
+    stream: S,
+    authority: Authority,
+    mode: Mode,
+    on_peer: OnPeer<'_>,
+) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
     let mut link = Link::new(stream);
-    start_as_initiator(replica, &mut link, &authority, mode).await
+    start_as_initiator(replica, &mut link, &authority, mode, on_peer).await
 }
 
 async fn start_as_initiator<S>(
@@ -169,14 +191,16 @@ async fn start_as_initiator<S>(
     link: &mut Link<S>,
     authority: &Authority,
     mode: Mode,
+    on_peer: OnPeer<'_>,
 ) -> Result<Report, SyncError>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     link.send(&hello(replica)?).await?;
     match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-        Message::Hello { device, vector, now } => {
+        Message::Hello { device, vector, now, listen } => {
             check(replica, authority, &device)?;
+            on_peer(&device, listen);
             exchange(replica, link, authority, mode, device, vector, now).await
         }
         Message::Denied { reason } => Err(SyncError::Denied(reason)),
@@ -190,15 +214,29 @@ pub async fn respond<S>(replica: &Replica, stream: S, authority: Authority) -> R
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
+    respond_tracked(replica, stream, authority, &mut |_, _| {}).await
+}
+
+/// [`respond`], telling `on_peer` who connected once it is admitted.
+pub async fn respond_tracked<S>(
+    replica: &Replica,
+    stream: S,
+    authority: Authority,
+    on_peer: OnPeer<'_>,
+) -> Result<Report, SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
     let mut link = Link::new(stream);
     let mut joined = false;
     loop {
         match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-            Message::Hello { device, vector, now } => {
+            Message::Hello { device, vector, now, listen } => {
                 if let Err(error) = check(replica, &authority, &device) {
                     link.deny("this device is not paired with the venue; join with a code from an organizer").await;
                     return Err(error);
                 }
+                on_peer(&device, listen);
                 link.send(&hello(replica)?).await?;
                 return exchange(replica, &mut link, &authority, Mode::Live, device, vector, now).await;
             }
@@ -256,7 +294,8 @@ where
             }
             // The organizer is trusted from here: it proved it showed the code. Its own allow-list entry
             // arrives with the first sync.
-            let report = start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot).await?;
+            let report =
+                start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot, &mut |_, _| {}).await?;
             debug_assert_eq!(report.peer, device);
             Ok(report)
         }
@@ -291,6 +330,9 @@ async fn exchange<S>(
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
+    if &peer == replica.device() {
+        return Err(SyncError::Unexpected("connected to itself".into()));
+    }
     link.report.peer = peer.clone();
     link.report.offset_ms = peer_now.0 - replica.now().0;
     if link.report.offset_ms.abs() > SKEW_WARNING_MS {

@@ -133,7 +133,8 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
     let (desk, _) = replica("desk", T0);
     write(&desk, 0, 1, 1, "a");
     let before = digest(&desk);
-    let hello = Message::Hello { device: "stranger".into(), vector: Default::default(), now: Timestamp(T0) };
+    let hello =
+        Message::Hello { device: "stranger".into(), vector: Default::default(), now: Timestamp(T0), listen: None };
     let garbage: Vec<(&str, Vec<u8>)> = vec![
         ("oversized", vec![0x7f, 0xff, 0xff, 0xff]),
         ("not json", [&5u32.to_be_bytes()[..], b"\x01{{{{"].concat()),

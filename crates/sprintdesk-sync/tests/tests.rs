@@ -2,5 +2,6 @@
 //! attendee did is lost, and what is not allowed in stays out.
 
 mod convergence;
+mod lan;
 mod sessions;
 mod support;

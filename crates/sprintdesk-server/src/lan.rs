@@ -1,0 +1,248 @@
+//! The LAN commands: `serve`, `pair`, `join`, `peers`, `sync`. They run the sync crate's peer on this
+//! device's database; everything they print comes from the store and the sync reports.
+
+use crate::cli::Serve;
+use crate::print_json;
+use anyhow::Context;
+use sprintdesk_core::domain::{DeviceRole, Timestamp};
+use sprintdesk_core::store::Store;
+use sprintdesk_core::sync::peer::{self, PeerOptions};
+use sprintdesk_core::sync::{Clock, Replica, SyncError, pairing};
+use sprintdesk_core::{Desk, Error};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("could not start the network runtime")
+}
+
+pub fn parse_role(text: &str) -> anyhow::Result<DeviceRole> {
+    DeviceRole::parse(text).ok_or_else(|| {
+        Error::Invalid(sprintdesk_core::domain::ValidationError::new(
+            "role",
+            format!("\"{text}\" is not a device role (organizer, table-lead, kiosk, board)"),
+        ))
+        .into()
+    })
+}
+
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "this device".into())
+}
+
+pub fn serve(store: Store, clock: Arc<dyn Clock>, options: Serve, json: bool) -> anyhow::Result<()> {
+    let role = parse_role(&options.role)?;
+    let sprint = store.sprint()?.map(|s| s.name);
+    let replica = Arc::new(Replica::new(store, clock));
+    let device = replica.enrol_self(options.name.as_deref().unwrap_or(&host_name()), role).map_err(Error::from)?;
+    let runtime = runtime()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&options.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("could not listen on {}: {e}", options.listen))?;
+        let address = listener.local_addr()?;
+        replica.store().set_local_setting("listening", &address.to_string())?;
+        if json {
+            print_json(&serde_json::json!({
+                "device": device.id, "listening": address.to_string(), "fingerprint": device.fingerprint, "sprint": sprint,
+            }))?;
+        } else {
+            println!(
+                "Serving {} as device {} ({}) on {address}",
+                sprint.as_deref().map_or("no sprint yet".to_owned(), |s| format!("\"{s}\"")),
+                device.id,
+                device.name
+            );
+            println!("New devices join with a code from `sprintdesk pair`. Stop with Ctrl-C.");
+        }
+        use std::io::Write;
+        std::io::stdout().flush().ok();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let options = PeerOptions { connect: options.connect, discovery: !options.no_discovery };
+        peer::serve(replica, listener, options, stopped).await.map_err(Error::from)?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return interrupt.await.unwrap_or(()),
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    interrupt.await.ok();
+}
+
+pub fn pair(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
+    let store = desk.store();
+    if store.sprint()?.is_none() {
+        anyhow::bail!(Error::NoSprint);
+    }
+    let code = pairing::new_code();
+    let expires = now.plus_minutes(pairing::JOIN_CODE_MINUTES);
+    store.add_join_code(&code, expires)?;
+    let address = store.local_setting("listening")?.map(|a| reachable(&a));
+    if json {
+        return print_json(&serde_json::json!({"code": code, "address": address, "expires_at": expires}));
+    }
+    println!("Join code: {code}   (valid for {} minutes, once)", pairing::JOIN_CODE_MINUTES);
+    match &address {
+        Some(address) => {
+            println!("On the new device:  sprintdesk join {code} {address}");
+            print!("{}", pairing::qr(&format!("sprintdesk:join?code={code}&addr={address}")));
+            println!();
+        }
+        None => println!("Start `sprintdesk serve` on this device so the new one can reach it."),
+    }
+    Ok(())
+}
+
+/// An address another machine can use: a wildcard listen address becomes this machine's LAN address.
+fn reachable(listening: &str) -> String {
+    let Ok(address) = listening.parse::<SocketAddr>() else { return listening.to_owned() };
+    if !address.ip().is_unspecified() {
+        return listening.to_owned();
+    }
+    // Asking the OS which interface would route outwards sends nothing.
+    let lan = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|socket| socket.connect("192.0.2.1:9").map(|_| socket))
+        .and_then(|socket| socket.local_addr())
+        .map(|local| local.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    SocketAddr::new(lan, address.port()).to_string()
+}
+
+pub fn join(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    args: (String, String, Option<String>, String),
+    json: bool,
+) -> anyhow::Result<()> {
+    let (code, address, name, role) = args;
+    let role = parse_role(&role)?;
+    let Some(code) = pairing::normalize(&code) else {
+        anyhow::bail!(Error::Invalid(sprintdesk_core::domain::ValidationError::new(
+            "code",
+            "that is not a join code: it has 10 letters and digits, like 7KQ2M-XW4PA",
+        )));
+    };
+    if let Some(sprint) = store.sprint()? {
+        anyhow::bail!(Error::SprintExists(format!(
+            "{}; a device joins a venue with an empty database (use --db with a new file)",
+            sprint.name
+        )));
+    }
+    let replica = Arc::new(Replica::new(store, clock));
+    let name = name.unwrap_or_else(host_name);
+    let report = runtime()?.block_on(peer::join(&replica, &address, &code, &name, role)).map_err(Error::from)?;
+    let sprint = replica.store().sprint()?.map(|s| s.name).unwrap_or_default();
+    if json {
+        return print_json(&serde_json::json!({
+            "joined": report.peer, "sprint": sprint, "received": report.received, "device": replica.device(),
+        }));
+    }
+    println!("Joined the venue of {} as {name}: \"{sprint}\", {} changes received.", report.peer, report.received);
+    println!("Run `sprintdesk serve` to stay in sync.");
+    Ok(())
+}
+
+pub fn sync(store: Store, clock: Arc<dyn Clock>, address: &str, json: bool) -> anyhow::Result<()> {
+    let replica = Arc::new(Replica::new(store, clock));
+    let report = runtime()?.block_on(peer::sync_once(&replica, address)).map_err(Error::from)?;
+    let held_back: Vec<String> = report
+        .refused_here
+        .iter()
+        .map(|r| format!("{}'s changes are stamped {} min in this device's future", r.origin, r.ahead_ms / 60_000))
+        .chain(report.refused_by_peer.iter().map(|(origin, ahead)| {
+            format!("{} refused {origin}'s changes, stamped {} min in its future", report.peer, ahead / 60_000)
+        }))
+        .collect();
+    if json {
+        print_json(&serde_json::json!({
+            "peer": report.peer, "sent": report.sent, "received": report.received, "complete": report.complete,
+            "clock_offset_ms": report.offset_ms, "held_back": held_back, "digest": replica.store().digest()?,
+        }))?;
+    } else {
+        println!("In step with {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
+        if report.offset_ms.abs() > sprintdesk_core::sync::session::SKEW_WARNING_MS {
+            println!("Warning: its clock is {} s off from this device's.", report.offset_ms / 1000);
+        }
+    }
+    if !held_back.is_empty() {
+        anyhow::bail!(Error::Sync(SyncError::Denied(format!(
+            "some changes were held back until the clocks agree: {}; fix the clock of the device that is ahead",
+            held_back.join("; ")
+        ))));
+    }
+    Ok(())
+}
+
+pub fn peers(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
+    let peers = desk.store().peers()?;
+    let devices = desk.devices()?;
+    let rows: Vec<serde_json::Value> = peers
+        .iter()
+        .map(|p| {
+            let device = devices.iter().find(|d| d.id == p.device.as_str());
+            serde_json::json!({
+                "device": p.device, "name": device.map(|d| d.name.clone()), "role": device.map(|d| d.role),
+                "revoked": device.is_some_and(|d| d.revoked), "address": p.address, "last_seen": p.last_seen,
+                "clock_offset_ms": p.offset_ms, "they_lack": p.they_lack, "we_lack": p.we_lack, "problem": p.problem,
+            })
+        })
+        .collect();
+    if json {
+        return print_json(&rows);
+    }
+    if peers.is_empty() {
+        println!("No other device seen yet. Pair one with `sprintdesk pair`, or `sprintdesk sync HOST:PORT`.");
+        return Ok(());
+    }
+    for p in &peers {
+        let device = devices.iter().find(|d| d.id == p.device.as_str());
+        let name = device.map_or("(not on the allow-list)".to_owned(), |d| d.name.clone());
+        let seen = p.last_seen.map_or("never".to_owned(), |t| ago(now, t));
+        let offset = p.offset_ms.map_or("?".to_owned(), |ms| format!("{:+.1} s", ms as f64 / 1000.0));
+        println!(
+            "{:<14} {:<20} {:<22} seen {:<10} clock {:<10} lacks {} / we lack {}{}",
+            p.device.as_str(),
+            name,
+            p.address.as_deref().unwrap_or("-"),
+            seen,
+            offset,
+            p.they_lack,
+            p.we_lack,
+            if device.is_some_and(|d| d.revoked) { "  REVOKED" } else { "" }
+        );
+        if let Some(problem) = &p.problem {
+            println!("{:<14} ! {problem}", "");
+        }
+    }
+    Ok(())
+}
+
+fn ago(now: Timestamp, then: Timestamp) -> String {
+    let seconds = (now.0 - then.0).max(0) / 1000;
+    match seconds {
+        0..60 => format!("{seconds} s ago"),
+        60..3600 => format!("{} min ago", seconds / 60),
+        _ => format!("{} h ago", seconds / 3600),
+    }
+}

@@ -1,0 +1,172 @@
+//! The LAN link over real sockets on 127.0.0.1: pairing, live sync, and what strangers, impostors and
+//! revoked devices get (nothing) and change (nothing).
+
+use crate::support::{T0, random_op};
+use sprintdesk_domain::{DeviceRole, Timestamp};
+use sprintdesk_store::{Entity, Op, Store};
+use sprintdesk_sync::peer::{self, PeerOptions};
+use sprintdesk_sync::session::{self, Authority, Mode};
+use sprintdesk_sync::{FixedClock, Replica, SyncError, tls};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsConnector;
+
+fn device(id: &str) -> Arc<Replica> {
+    let clock = Arc::new(FixedClock::new(Timestamp(T0)));
+    Arc::new(Replica::new(Store::open_in_memory(id.into()).unwrap(), clock))
+}
+
+/// An organizer device serving on a free port, with a few records and its own allow-list entry.
+async fn organizer() -> (Arc<Replica>, String, tokio::sync::watch::Sender<bool>) {
+    let desk = device("desk");
+    desk.enrol_self("Organizer desk", DeviceRole::Organizer).unwrap();
+    for n in 0..5u8 {
+        desk.write(random_op(0, n, n, "x", desk.device(), Timestamp(T0))).unwrap();
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let serving = desk.clone();
+    let options = PeerOptions { connect: vec![], discovery: false };
+    tokio::spawn(async move { peer::serve(serving, listener, options, stopped).await });
+    (desk, address, stop)
+}
+
+fn show_code(desk: &Replica) -> String {
+    let code = sprintdesk_sync::pairing::new_code();
+    desk.store().add_join_code(&code, Timestamp(T0 + 600_000)).unwrap();
+    code
+}
+
+/// A TLS connection that accepts any server: what a stranger's modified client would do.
+async fn stranger_connection(
+    identity: &sprintdesk_store::Identity,
+    address: &str,
+) -> (impl tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static, String) {
+    let config = tls::client_config(identity, Arc::new(|_| true)).unwrap();
+    let tcp = TcpStream::connect(address).await.unwrap();
+    let stream = TlsConnector::from(config).connect(tls::server_name(), tcp).await.unwrap();
+    let fingerprint = tls::peer_fingerprint(stream.get_ref().1).unwrap();
+    (stream, fingerprint)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_joins_with_the_code_and_then_syncs_live() {
+    let (desk, address, _stop) = organizer().await;
+    let kiosk = device("kiosk");
+    let code = show_code(&desk);
+    let report = peer::join(&kiosk, &address, &code, "Kiosk 1", DeviceRole::Kiosk).await.unwrap();
+    assert!(report.complete);
+    assert_eq!(kiosk.store().digest().unwrap(), desk.store().digest().unwrap());
+    let devices: Vec<sprintdesk_domain::Device> = kiosk.store().all().unwrap();
+    assert_eq!(devices.len(), 2, "the kiosk learned the allow-list: {devices:?}");
+
+    // The code worked once.
+    let again = device("kiosk-2");
+    let error = peer::join(&again, &address, &code, "Kiosk 2", DeviceRole::Kiosk).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong, used or expired")), "{error}");
+
+    // Now paired, the kiosk keeps a live session and the desk sees its sign-ins at once.
+    let live = {
+        let kiosk = kiosk.clone();
+        let address = address.clone();
+        tokio::spawn(async move {
+            let (stream, fingerprint) = peer::connect(&kiosk, &address).await.unwrap();
+            session::initiate(&kiosk, stream, Authority::Certificate(fingerprint), Mode::Live).await
+        })
+    };
+    kiosk.write(random_op(3, 1, 1, "sign-in-at-door", kiosk.device(), Timestamp(T0))).unwrap();
+    let arrived = async {
+        while desk.store().presence_events().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), arrived).await.expect("the sign-in reached the desk");
+    live.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing() {
+    let (desk, address, _stop) = organizer().await;
+    let before = desk.store().digest().unwrap();
+
+    // 1. An unpaired machine with its own certificate.
+    let stranger = device("stranger");
+    stranger.write(random_op(3, 2, 2, "stranger-sign-in", stranger.device(), Timestamp(T0))).unwrap();
+    let (stream, fingerprint) = stranger_connection(&stranger.identity().unwrap(), &address).await;
+    let error =
+        session::initiate(&stranger, stream, Authority::Certificate(fingerprint), Mode::OneShot).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(_)), "{error}");
+    // And the normal client refuses a server that is not on its allow-list before saying anything.
+    assert!(peer::sync_once(&stranger, &address).await.is_err());
+
+    // 2. A self-made certificate claiming to be a paired device.
+    let kiosk = device("kiosk");
+    let code = show_code(&desk);
+    peer::join(&kiosk, &address, &code, "Kiosk 1", DeviceRole::Kiosk).await.unwrap();
+    let after_join = desk.store().digest().unwrap();
+    let impostor = device("kiosk"); // same id, different key pair
+    impostor.write(random_op(3, 3, 3, "impostor-sign-in", impostor.device(), Timestamp(T0))).unwrap();
+    let (stream, fingerprint) = stranger_connection(&impostor.identity().unwrap(), &address).await;
+    let error =
+        session::initiate(&impostor, stream, Authority::Certificate(fingerprint), Mode::OneShot).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(_)), "{error}");
+
+    // 3. A wrong join code.
+    let (stream, organizer_fp) = stranger_connection(&stranger.identity().unwrap(), &address).await;
+    let own = tls::fingerprint(&stranger.identity().unwrap().cert_der);
+    let error = session::join(&stranger, stream, "AAAAA-AAAAA", (&own, &organizer_fp), "Evil", DeviceRole::Organizer)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SyncError::Denied(_)), "{error}");
+
+    // 4. A revoked device: the desk revokes the kiosk, which is then refused.
+    desk.write(vec![Op::Set {
+        entity: Entity::Device,
+        id: "kiosk".into(),
+        field: "revoked",
+        value: serde_json::Value::Bool(true),
+    }])
+    .unwrap();
+    let after_revoke = desk.store().digest().unwrap();
+    kiosk.write(random_op(3, 4, 4, "revoked-sign-in", kiosk.device(), Timestamp(T0))).unwrap();
+    let (stream, fingerprint) = stranger_connection(&kiosk.identity().unwrap(), &address).await;
+    let error =
+        session::initiate(&kiosk, stream, Authority::Certificate(fingerprint), Mode::OneShot).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(_)), "{error}");
+
+    assert_ne!(before, after_join, "pairing did add the kiosk");
+    assert_eq!(desk.store().digest().unwrap(), after_revoke, "none of them changed anything");
+    assert!(desk.store().presence_events().unwrap().is_empty(), "no stranger's, impostor's or revoked sign-in");
+    let stranger_has: Vec<sprintdesk_domain::Attendee> = stranger.store().all().unwrap();
+    assert!(stranger_has.is_empty(), "the stranger learned no attendee");
+    assert_eq!(stranger.vector().unwrap().len(), 1, "the stranger holds only its own changes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocation_reaches_a_third_device_which_then_refuses_the_revoked_one() {
+    let (desk, address, _stop) = organizer().await;
+    let lead = device("lead");
+    let kiosk = device("kiosk");
+    peer::join(&lead, &address, &show_code(&desk), "Lead", DeviceRole::TableLead).await.unwrap();
+    peer::join(&kiosk, &address, &show_code(&desk), "Kiosk", DeviceRole::Kiosk).await.unwrap();
+    peer::sync_once(&lead, &address).await.unwrap(); // the lead learns the kiosk is paired
+
+    // The lead serves too; the kiosk can sync with it.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let lead_address = listener.local_addr().unwrap().to_string();
+    let (_stop_lead, stopped) = tokio::sync::watch::channel(false);
+    let serving = lead.clone();
+    tokio::spawn(async move {
+        peer::serve(serving, listener, PeerOptions { connect: vec![], discovery: false }, stopped).await
+    });
+    peer::sync_once(&kiosk, &lead_address).await.unwrap();
+
+    // The organizer revokes the kiosk; the revocation reaches the lead.
+    desk.write(vec![Op::Set { entity: Entity::Device, id: "kiosk".into(), field: "revoked", value: true.into() }])
+        .unwrap();
+    peer::sync_once(&lead, &address).await.unwrap();
+    let error = peer::sync_once(&kiosk, &lead_address).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(_) | SyncError::Protocol(_)), "{error}");
+}
