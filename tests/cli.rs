@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 /// The `sprintdesk` binary, built fresh once per test run: `cargo test` only rebuilds a package's
 /// binaries for that package's own tests, and a stale binary would test old code.
-fn binary() -> PathBuf {
+pub fn binary() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {

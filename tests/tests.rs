@@ -3,4 +3,5 @@
 
 mod change_log;
 mod cli;
+mod lan;
 mod sprint_day;

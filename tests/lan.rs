@@ -1,0 +1,199 @@
+//! Three real `sprintdesk serve` processes on 127.0.0.1, each with its own database, paired with join
+//! codes. Sign-ins are made on all three with the CLI while one peer is killed with SIGKILL (once in the
+//! middle of a large sync) and restarted; in the end every device shows the same sprint and every
+//! acknowledged sign-in is on every device.
+//!
+//! These processes use the real clock (a fixed one would stamp changes in the peers' future), so the
+//! sprint is set up around today, in UTC, open all day.
+
+use crate::cli::binary;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Device {
+    dir: tempfile::TempDir,
+    serving: Option<Child>,
+}
+
+impl Device {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap(), serving: None }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(binary());
+        command
+            .args(args)
+            .env("SPRINTDESK_DB", self.dir.path().join("sprint.db"))
+            .env("SPRINTDESK_STATE_DIR", self.dir.path().join("state"))
+            .env_remove("SPRINTDESK_NOW")
+            .env("SPRINTDESK_LOG", "warn");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("sprintdesk runs")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "sprintdesk {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).expect("JSON")
+    }
+
+    /// Starts `sprintdesk serve` on a free port; returns its address once it listens.
+    fn serve(&mut self, connect: Option<&str>) -> String {
+        let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery"];
+        if let Some(address) = connect {
+            args.extend(["--connect", address]);
+        }
+        let mut child = self.command(&args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut text = String::new();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while let Some(Ok(line)) = lines.next() {
+            text.push_str(&line);
+            if line == "}" {
+                break;
+            }
+        }
+        let started: Value = serde_json::from_str(&text).expect("serve prints where it listens");
+        self.serving = Some(child);
+        started["listening"].as_str().unwrap().to_owned()
+    }
+
+    /// `kill -9`: no chance to finish a transaction or say goodbye.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.serving.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
+    fn digest(&self) -> String {
+        self.ok(&["digest"]).trim().to_owned()
+    }
+
+    fn present(&self) -> BTreeSet<String> {
+        let report = self.json(&["presence"]);
+        let mut ids = BTreeSet::new();
+        for table in report["tables"].as_array().unwrap() {
+            for person in table["people"].as_array().unwrap() {
+                ids.insert(person["id"].as_str().unwrap().to_owned());
+            }
+        }
+        ids
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn join(organizer: &Device, address: &str, device: &Device, name: &str) {
+    let code = organizer.json(&["pair"])["code"].as_str().unwrap().to_owned();
+    device.ok(&["join", &code, address, "--name", name, "--role", "kiosk"]);
+}
+
+fn wait_for_equal_digests(devices: &[&Device]) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let digests: Vec<String> = devices.iter().map(|d| d.digest()).collect();
+        if digests.iter().all(|d| d == &digests[0]) {
+            return digests[0].clone();
+        }
+        assert!(Instant::now() < deadline, "the devices did not converge: {digests:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn three_serving_peers_converge_through_kills_and_lose_no_sign_in() {
+    let mut desk = Device::new();
+    let mut kiosk = Device::new();
+    let mut lead = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[
+        "init",
+        "--name",
+        "LAN sprint",
+        "--start",
+        &yesterday,
+        "--days",
+        "3",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
+    let people: Vec<String> = (0..18)
+        .map(|n| {
+            desk.json(&["attendees", "add", "--name", &format!("Sprinter {n}")])["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+
+    let desk_address = desk.serve(None);
+    join(&desk, &desk_address, &kiosk, "Door kiosk");
+    join(&desk, &desk_address, &lead, "Table lead");
+    kiosk.serve(Some(&desk_address));
+    lead.serve(Some(&desk_address));
+
+    let mut acknowledged = BTreeSet::new();
+    let mut sign_in = |device: &Device, person: &String| {
+        let out = device.run(&["signin", person, "--accept-coc", "--photo", "no"]);
+        if out.status.success() {
+            acknowledged.insert(person.clone());
+        }
+    };
+    for (n, person) in people.iter().take(6).enumerate() {
+        sign_in([&desk, &kiosk, &lead][n % 3], person);
+    }
+
+    // A large import on the desk, and the kiosk killed while it is receiving it.
+    let csv: String = std::iter::once("name,email\n".to_owned())
+        .chain((0..1500).map(|n| format!("Imported Person {n},person{n}@example.org\n")))
+        .collect();
+    let file = desk.dir.path().join("many.csv");
+    std::fs::write(&file, csv).unwrap();
+    desk.ok(&["import", "attendees", file.to_str().unwrap()]);
+    std::thread::sleep(Duration::from_millis(30));
+    kiosk.kill();
+
+    // The kiosk keeps signing people in offline, and so do the others.
+    for (n, person) in people.iter().enumerate().skip(6).take(6) {
+        sign_in([&desk, &kiosk, &lead][n % 3], person);
+    }
+    // The lead is killed too, then both come back.
+    lead.kill();
+    for person in people.iter().skip(12) {
+        sign_in(&lead, person);
+    }
+    kiosk.serve(Some(&desk_address));
+    lead.serve(Some(&desk_address));
+
+    let digest = wait_for_equal_digests(&[&desk, &kiosk, &lead]);
+    assert_eq!(acknowledged.len(), people.len(), "every sign-in was acknowledged");
+    for device in [&desk, &kiosk, &lead] {
+        assert_eq!(device.present(), acknowledged, "every acknowledged sign-in is on every device");
+        assert_eq!(device.json(&["attendees", "list"]).as_array().unwrap().len(), 18 + 1500);
+    }
+
+    // And a one-shot sync agrees there is nothing left to exchange.
+    desk.kill();
+    let address = desk.serve(None);
+    let report = kiosk.json(&["sync", &address]);
+    assert_eq!(report["complete"], true);
+    assert_eq!(report["digest"].as_str().unwrap(), digest);
+}
