@@ -144,12 +144,23 @@ impl Store {
         let mut seen = std::collections::HashSet::new();
         {
             let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
+            let mut highest = tx.prepare_cached("SELECT MAX(seq) FROM changes WHERE origin = ?1")?;
+            // Above an origin's highest held sequence nothing is held: no lookup needed per record.
+            let mut highest_held: std::collections::HashMap<DeviceId, u64> = std::collections::HashMap::new();
             for change in changes {
                 let key = (change.origin.clone(), change.seq);
-                if change.seq <= held_vector.get(&change.origin)
-                    || seen.contains(&key)
-                    || held.exists(params![change.origin.as_str(), change.seq])?
-                {
+                if change.seq <= held_vector.get(&change.origin) || seen.contains(&key) {
+                    continue;
+                }
+                let top = match highest_held.get(&change.origin) {
+                    Some(top) => *top,
+                    None => {
+                        let top: Option<u64> = highest.query_row([change.origin.as_str()], |row| row.get(0))?;
+                        highest_held.insert(change.origin.clone(), top.unwrap_or(0));
+                        top.unwrap_or(0)
+                    }
+                };
+                if change.seq <= top && held.exists(params![change.origin.as_str(), change.seq])? {
                     continue;
                 }
                 seen.insert(key);
@@ -426,17 +437,23 @@ fn commit(conn: &Connection, changes: &[Change]) -> Result<(), StoreError> {
         newest = newest.max(change.hlc);
     }
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
-    let mut origins: Vec<&DeviceId> = changes.iter().map(|change| &change.origin).collect();
-    origins.sort();
-    origins.dedup();
-    for origin in origins {
-        advance_vector(conn, origin)?;
+    let mut arrived: std::collections::BTreeMap<&DeviceId, std::collections::HashSet<u64>> = Default::default();
+    for change in changes {
+        arrived.entry(&change.origin).or_default().insert(change.seq);
+    }
+    for (origin, seqs) in arrived {
+        advance_vector(conn, origin, &seqs)?;
     }
     Ok(())
 }
 
-/// Moves `origin`'s entry of the version vector up to the highest sequence held without a gap.
-fn advance_vector(conn: &Connection, origin: &DeviceId) -> Result<(), StoreError> {
+/// Moves `origin`'s entry of the version vector up to the highest sequence held without a gap. `arrived`
+/// are the sequences just written, known held without asking the database.
+fn advance_vector(
+    conn: &Connection,
+    origin: &DeviceId,
+    arrived: &std::collections::HashSet<u64>,
+) -> Result<(), StoreError> {
     let start: u64 = conn
         .prepare_cached("SELECT seq FROM vector WHERE origin = ?1")?
         .query_row([origin.as_str()], |row| row.get(0))
@@ -444,7 +461,7 @@ fn advance_vector(conn: &Connection, origin: &DeviceId) -> Result<(), StoreError
         .unwrap_or(0);
     let mut seq = start;
     let mut held = conn.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
-    while held.exists(params![origin.as_str(), seq + 1])? {
+    while arrived.contains(&(seq + 1)) || held.exists(params![origin.as_str(), seq + 1])? {
         seq += 1;
     }
     if seq != start {
