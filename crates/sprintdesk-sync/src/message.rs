@@ -132,6 +132,19 @@ mod tests {
         assert_eq!(decode(&good).unwrap(), Message::Bye {});
     }
 
+    proptest::proptest! {
+        /// The fuzz target's property, run on every test run: any bytes decode or fail, never panic.
+        #[test]
+        fn any_bytes_decode_or_fail_cleanly(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            if let Ok(message) = decode(&body) {
+                proptest::prop_assert_eq!(decode(&encode(&message)).unwrap(), message);
+            }
+            let mut versioned = vec![PROTOCOL_VERSION];
+            versioned.extend_from_slice(&body);
+            let _ = decode(&versioned);
+        }
+    }
+
     #[tokio::test]
     async fn an_oversized_length_is_refused_before_reading_the_body() {
         let mut frame: &[u8] = &[0xff, 0xff, 0xff, 0xff, 1, b'{'];
