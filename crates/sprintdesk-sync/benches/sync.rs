@@ -10,7 +10,7 @@ use sprintdesk_domain::{AttendeeId, DeviceId, DeviceRole, EventId, PresenceEvent
 use sprintdesk_store::{Change, Entity, Op, Store};
 use sprintdesk_sync::peer::{self, PeerOptions};
 use sprintdesk_sync::session::{self, Authority, Mode};
-use sprintdesk_sync::{FixedClock, Replica, SystemClock, tls};
+use sprintdesk_sync::{Replica, SystemClock, tls};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -110,9 +110,21 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// One automerge sync message from `from` to `to`, through its wire encoding; its size, if there was one.
+fn relay(
+    from: &mut automerge::AutoCommit,
+    from_state: &mut automerge::sync::State,
+    to: &mut automerge::AutoCommit,
+    to_state: &mut automerge::sync::State,
+) -> Option<usize> {
+    let wire = from.sync().generate_sync_message(from_state)?.encode();
+    let message = automerge::sync::Message::decode(&wire).unwrap();
+    to.sync().receive_sync_message(to_state, message).unwrap();
+    Some(wire.len())
+}
+
 fn automerge_comparison() -> (f64, usize, f64) {
     let mut source = automerge::AutoCommit::new();
-    let started = Instant::now();
     let attendees = source.put_object(automerge::ROOT, "attendees", automerge::ObjType::Map).unwrap();
     for n in 0..PEOPLE {
         let person = source.put_object(&attendees, format!("att-{n}"), automerge::ObjType::Map).unwrap();
@@ -124,33 +136,19 @@ fn automerge_comparison() -> (f64, usize, f64) {
         }
     }
     source.commit();
-    let write_seconds = started.elapsed().as_secs_f64();
     let mut target = automerge::AutoCommit::new();
     let (mut source_state, mut target_state) = (automerge::sync::State::new(), automerge::sync::State::new());
     let started = Instant::now();
     let mut bytes = 0;
     loop {
-        let mut quiet = true;
-        if let Some(message) = source.sync().generate_sync_message(&mut source_state) {
-            let wire = message.encode();
-            bytes += wire.len();
-            let message = automerge::sync::Message::decode(&wire).unwrap();
-            target.sync().receive_sync_message(&mut target_state, message).unwrap();
-            quiet = false;
-        }
-        if let Some(message) = target.sync().generate_sync_message(&mut target_state) {
-            let wire = message.encode();
-            bytes += wire.len();
-            let message = automerge::sync::Message::decode(&wire).unwrap();
-            source.sync().receive_sync_message(&mut source_state, message).unwrap();
-            quiet = false;
-        }
-        if quiet {
-            break;
+        let there = relay(&mut source, &mut source_state, &mut target, &mut target_state);
+        let back = relay(&mut target, &mut target_state, &mut source, &mut source_state);
+        match (there, back) {
+            (None, None) => break,
+            (there, back) => bytes += there.unwrap_or(0) + back.unwrap_or(0),
         }
     }
     let sync_seconds = started.elapsed().as_secs_f64();
-    let _ = write_seconds;
     (sync_seconds, bytes, (PEOPLE * FIELDS.len()) as f64 / sync_seconds)
 }
 
@@ -244,5 +242,4 @@ fn main() {
         bytes as f64 / (PEOPLE * FIELDS.len()) as f64,
         rate
     );
-    let _ = FixedClock::new(Timestamp(T0));
 }

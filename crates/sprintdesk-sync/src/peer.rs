@@ -138,26 +138,22 @@ pub async fn serve(
     {
         let replica = replica.clone();
         let active = active.clone();
-        let mut typed = options.connect.clone();
+        let mut pending = options.connect.clone();
         tasks.spawn(async move {
             let mut started: HashSet<String> = HashSet::new();
             let mut connectors = tokio::task::JoinSet::new();
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             loop {
-                let mut addresses: Vec<String> = std::mem::take(&mut typed);
-                addresses
-                    .extend(replica.store().peers().unwrap_or_default().into_iter().filter_map(|peer| peer.address));
-                while let Ok(address) = found.try_recv() {
-                    addresses.push(address);
-                }
-                for address in addresses {
+                let remembered =
+                    replica.store().peers().unwrap_or_default().into_iter().filter_map(|peer| peer.address);
+                for address in pending.drain(..).chain(remembered) {
                     if started.insert(address.clone()) {
                         connectors.spawn(keep_connected(replica.clone(), active.clone(), address));
                     }
                 }
                 tokio::select! {
                     _ = tick.tick() => {}
-                    Some(address) = found.recv() => typed.push(address),
+                    Some(address) = found.recv() => pending.push(address),
                 }
             }
         });

@@ -136,10 +136,9 @@ impl Replica {
     /// it. A device that joins a venue is put there by the organizer instead.
     pub fn enrol_self(&self, name: &str, role: DeviceRole) -> Result<Device, crate::session::SyncError> {
         let fingerprint = crate::tls::fingerprint(&self.identity()?.cert_der);
-        if let Some(existing) = self.store().get::<Device>(self.device.as_str())?
-            && existing.fingerprint == fingerprint
-        {
-            return Ok(existing);
+        let old = self.store().get::<Device>(self.device.as_str())?;
+        if let Some(existing) = old.as_ref().filter(|existing| existing.fingerprint == fingerprint) {
+            return Ok(existing.clone());
         }
         let device = Device {
             id: self.device.clone(),
@@ -150,7 +149,6 @@ impl Replica {
             paired_at: Some(self.now()),
             revoked: false,
         };
-        let old = self.store().get::<Device>(self.device.as_str())?;
         self.write(Op::put(&device, old.as_ref()))?;
         Ok(device)
     }
