@@ -9,7 +9,7 @@ use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
     Attendee, AttendeeId, ClaimAction, ClaimEvent, ClaimRequest, ClaimState, EventId, Goal, GoalId, GoalStatus, Issue,
     IssueClaims, IssueId, PresenceEvent, PresenceKind, Project, ProjectId, Role, Sprint, StatusId, StatusUpdate,
-    Timestamp, ValidationError, check_claim, issue_claims, presence, whereabouts,
+    Timestamp, ValidationError, check_claim, issue_claims, presence, whereabouts, without_retracted,
 };
 use sprintdesk_store::{Op, Store};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -64,13 +64,14 @@ pub struct Desk {
     ids: Arc<dyn Ids>,
     cache: Option<(CacheKey, Arc<Snapshot>)>,
     writes: u64,
+    pub(crate) undoable: crate::kiosk::UndoList,
 }
 
 type CacheKey = (i64, u64);
 
 impl Desk {
     pub fn new(store: Store, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Self {
-        Self { store, clock, ids, cache: None, writes: 0 }
+        Self { store, clock, ids, cache: None, writes: 0, undoable: Default::default() }
     }
 
     pub fn store(&self) -> &Store {
@@ -123,7 +124,7 @@ impl Desk {
 
     /// The whole sprint in memory, reloaded only when this or another process has written to the store
     /// since the last call. Reads are then cheap enough for a kiosk's every keystroke.
-    fn snapshot(&mut self) -> Result<Arc<Snapshot>, Error> {
+    pub(crate) fn snapshot(&mut self) -> Result<Arc<Snapshot>, Error> {
         let key = (self.store.data_version()?, self.writes);
         if let Some((cached, snapshot)) = &self.cache
             && *cached == key
@@ -303,9 +304,10 @@ impl Desk {
         }
         let mut ops = Op::put(&updated, Some(&person));
         let already_here = snapshot.presence(now).here.get(&person.id) == Some(&project_id);
+        let event = EventId(self.make_id("e"));
         if !already_here {
             ops.push(Op::Presence(PresenceEvent {
-                id: EventId(self.make_id("e")),
+                id: event.clone(),
                 kind: PresenceKind::SignIn,
                 attendee: person.id.clone(),
                 day,
@@ -315,23 +317,23 @@ impl Desk {
             }));
         }
         self.write(ops)?;
-        Ok(SignInOutcome {
-            person: snapshot.person(&person.id),
-            day,
-            project: project.map(|p| snapshot.project_ref(p)),
-            already_here,
-        })
+        let person = snapshot.person(&person.id);
+        let undo = (!already_here).then(|| {
+            self.remember_undo(format!("{} was signed in", person.name), vec![(person.id.clone(), event)], None)
+        });
+        Ok(SignInOutcome { person, day, project: project.map(|p| snapshot.project_ref(p)), already_here, undo })
     }
 
-    pub fn sign_out(&mut self, who: &Lookup) -> Result<PersonRef, Error> {
+    pub fn sign_out(&mut self, who: &Lookup) -> Result<SignOutOutcome, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let person = snapshot.find_attendee(who)?;
         if !snapshot.presence(now).is_here(&person.id) {
             return Err(Error::NotSignedIn(format!("{} is not signed in right now", person.name)));
         }
+        let event = EventId(self.make_id("e"));
         self.write(vec![Op::Presence(PresenceEvent {
-            id: EventId(self.make_id("e")),
+            id: event.clone(),
             kind: PresenceKind::SignOut,
             attendee: person.id.clone(),
             day: snapshot.sprint.local_date(now),
@@ -339,7 +341,10 @@ impl Desk {
             device: self.store.device().clone(),
             at: snapshot.event_time(now, Some(&person.id), None),
         })])?;
-        Ok(snapshot.person(&person.id))
+        let person = snapshot.person(&person.id);
+        let undo =
+            self.remember_undo(format!("{} was signed out", person.name), vec![(person.id.clone(), event)], None);
+        Ok(SignOutOutcome { person, undo: Some(undo) })
     }
 
     pub fn presence(&mut self) -> Result<PresenceReport, Error> {
@@ -753,7 +758,7 @@ fn normalize_repo(url: &str) -> String {
 }
 
 /// The venue-local day at `now`, if people can sign in then.
-fn open_day(sprint: &Sprint, now: Timestamp) -> Result<NaiveDate, Error> {
+pub(crate) fn open_day(sprint: &Sprint, now: Timestamp) -> Result<NaiveDate, Error> {
     let date = sprint.local_date(now);
     let Some(day) = sprint.day(date) else {
         let first = sprint.days.first().map(|d| d.date.to_string()).unwrap_or_default();
@@ -797,18 +802,18 @@ fn match_existing<'a>(existing: &[&'a Attendee], row: &ImportedAttendee) -> Opti
 
 /// The sprint read into memory at one moment.
 #[derive(Debug)]
-struct Snapshot {
-    sprint: Sprint,
-    attendees: HashMap<AttendeeId, Attendee>,
-    projects: HashMap<ProjectId, Project>,
+pub(crate) struct Snapshot {
+    pub(crate) sprint: Sprint,
+    pub(crate) attendees: HashMap<AttendeeId, Attendee>,
+    pub(crate) projects: HashMap<ProjectId, Project>,
     goals: Vec<Goal>,
     status_updates: Vec<StatusUpdate>,
     issues: Vec<Issue>,
-    presence_events: Vec<PresenceEvent>,
+    pub(crate) presence_events: Vec<PresenceEvent>,
     /// Positions in `presence_events` of each person's events (merged duplicates under the survivor).
     presence_by_person: HashMap<AttendeeId, Vec<usize>>,
     claim_events: Vec<ClaimEvent>,
-    index: SearchIndex,
+    pub(crate) index: SearchIndex,
 }
 
 impl Snapshot {
@@ -830,7 +835,7 @@ impl Snapshot {
             goals: store.all()?,
             status_updates: store.all()?,
             issues,
-            presence_events: store.presence_events()?,
+            presence_events: without_retracted(store.presence_events()?),
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,
             index,
@@ -846,7 +851,7 @@ impl Snapshot {
     /// The time to record a new event at: now, or just after the latest event it follows (the person's
     /// sign-ins, the issue's claims), so that two actions in the same millisecond, or on a clock that
     /// stepped back, still happen in the order they were taken.
-    fn event_time(&self, now: Timestamp, person: Option<&AttendeeId>, issue: Option<&IssueId>) -> Timestamp {
+    pub(crate) fn event_time(&self, now: Timestamp, person: Option<&AttendeeId>, issue: Option<&IssueId>) -> Timestamp {
         let person = person.map(|p| self.canonical(p));
         let after_presence = self
             .presence_events
@@ -864,7 +869,7 @@ impl Snapshot {
     }
 
     /// People who are not merged duplicates.
-    fn people(&self) -> impl Iterator<Item = &Attendee> {
+    pub(crate) fn people(&self) -> impl Iterator<Item = &Attendee> {
         self.attendees.values().filter(|a| a.merged_into.is_none())
     }
 
@@ -880,7 +885,7 @@ impl Snapshot {
         current.clone()
     }
 
-    fn presence(&self, now: Timestamp) -> sprintdesk_domain::Presence {
+    pub(crate) fn presence(&self, now: Timestamp) -> sprintdesk_domain::Presence {
         presence(&self.sprint, &self.presence_events, &|id| self.canonical(id), now)
     }
 
@@ -893,18 +898,18 @@ impl Snapshot {
         self.attendees.get(&self.canonical(id)).map_or_else(|| format!("({id})"), |a| a.name.clone())
     }
 
-    fn person(&self, id: &AttendeeId) -> PersonRef {
+    pub(crate) fn person(&self, id: &AttendeeId) -> PersonRef {
         let id = self.canonical(id);
         PersonRef { name: self.name(&id), id }
     }
 
-    fn project_ref(&self, project: &Project) -> ProjectRef {
+    pub(crate) fn project_ref(&self, project: &Project) -> ProjectRef {
         ProjectRef { id: project.id.clone(), name: project.name.clone(), table_label: project.table_label.clone() }
     }
 
     /// A kiosk's view of one person: only their own sign-ins are looked at, so it stays cheap however many
     /// people are in the room.
-    fn card(&self, attendee: &Attendee, now: Timestamp) -> AttendeeCard {
+    pub(crate) fn card(&self, attendee: &Attendee, now: Timestamp) -> AttendeeCard {
         let events = self.presence_by_person.get(&attendee.id).into_iter().flatten().map(|&i| &self.presence_events[i]);
         let table = whereabouts(&self.sprint, events, now);
         AttendeeCard {
@@ -914,6 +919,8 @@ impl Snapshot {
             first_timer: attendee.first_timer,
             here_now: table.is_some(),
             table: table.flatten().and_then(|id| self.projects.get(&id)).map(|p| self.project_ref(p)),
+            needs_code_of_conduct: attendee.coc_version != Some(self.sprint.code_of_conduct.version),
+            asks_photo_consent: attendee.photo_consent.is_none(),
         }
     }
 
@@ -941,7 +948,7 @@ impl Snapshot {
         }
     }
 
-    fn find_attendee(&self, who: &Lookup) -> Result<&Attendee, Error> {
+    pub(crate) fn find_attendee(&self, who: &Lookup) -> Result<&Attendee, Error> {
         let survivor = |a: &Attendee| self.attendees.get(&self.canonical(&a.id));
         match who {
             Lookup::Id(id) => self
@@ -979,7 +986,7 @@ impl Snapshot {
         }
     }
 
-    fn find_project(&self, text: &str) -> Result<&Project, Error> {
+    pub(crate) fn find_project(&self, text: &str) -> Result<&Project, Error> {
         let text = text.trim();
         if let Some(project) = self.projects.get(&ProjectId(text.to_owned())) {
             return Ok(project);

@@ -7,7 +7,8 @@ use sprintdesk_domain::{Device, DeviceRole, Timestamp};
 use sprintdesk_store::{DeletedEdit, Entity, Hlc, Op};
 
 /// A device on the venue's allow-list, as an organizer sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DeviceView {
     pub id: String,
     pub name: String,
@@ -23,7 +24,8 @@ pub struct DeviceView {
 
 /// A deleted record that a device edited after the deletion: it stays deleted until an organizer
 /// restores it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ReviewItem {
     pub kind: &'static str,
     pub id: String,

@@ -22,6 +22,9 @@ pub enum Error {
     ConsentNeeded(String),
     #[error("{0}")]
     NotSignedIn(String),
+    /// This device may not do that (a locked kiosk, a wrong PIN).
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{0}")]
     Refused(#[from] ClaimRefusal),
     #[error("{}", import_message(.0))]
@@ -29,11 +32,14 @@ pub enum Error {
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
+    Identity(#[from] sprintdesk_store::DeviceIdError),
+    #[error("{0}")]
     Sync(#[from] sprintdesk_sync::SyncError),
 }
 
 /// One bad row of an import file: its line (or item) number and why, in plain words.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RowError {
     /// `line 4` for CSV, `item 4` for JSON.
     pub place: String,
@@ -64,9 +70,10 @@ impl Error {
             Error::Closed(_) => "venue_closed",
             Error::ConsentNeeded(_) => "consent_needed",
             Error::NotSignedIn(_) => "not_signed_in",
+            Error::NotAllowed(_) => "not_allowed",
             Error::Refused(_) => "claim_refused",
             Error::Import(_) => "import_rejected",
-            Error::Store(_) => "storage",
+            Error::Store(_) | Error::Identity(_) => "storage",
             Error::Sync(error) => {
                 use sprintdesk_sync::SyncError;
                 match error {
@@ -82,12 +89,14 @@ impl Error {
 }
 
 /// The one error that crosses the IPC/HTTP boundary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ApiError {
     pub code: String,
     pub message: String,
     /// The bad rows, for an import that was refused.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<RowError>>", optional)]
     pub rows: Vec<RowError>,
 }
 

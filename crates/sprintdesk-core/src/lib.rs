@@ -1,6 +1,6 @@
 //! The use cases of a sprint — set it up, import people and issues, sign in and out, claim issues, keep
 //! goals and daily status, show presence and the board — written once and used by every front end: the
-//! `sprintdesk` CLI and HTTP server today, the desktop shell later.
+//! `sprintdesk` CLI and HTTP server, and the desktop shell.
 //!
 //! The core decides nothing itself that the domain rules decide, and writes nothing except through the
 //! store's one mutation path. It reads no clock and draws no ids of its own: a [`Clock`] and an [`Ids`]
@@ -13,6 +13,8 @@ mod devices;
 mod error;
 mod ids;
 pub mod import;
+mod kiosk;
+mod setup;
 mod view;
 
 pub use demo::international_name;
@@ -20,6 +22,8 @@ pub use desk::{Desk, Lookup, NewAttendee, NewProject, SignIn};
 pub use devices::{DeviceView, ReviewItem, deletable_kind};
 pub use error::{ApiError, Error, RowError};
 pub use ids::{Ids, RandomIds, SequentialIds};
+pub use kiosk::{UNDO_SECONDS, WalkIn};
+pub use setup::{AttendeeEdit, Mode, ModeChange, NewSprint, Setup};
 pub use sprintdesk_sync::{Clock, FixedClock, SystemClock};
 pub use view::*;
 

@@ -5,7 +5,8 @@ use serde::Serialize;
 use sprintdesk_domain::{AttendeeId, ClaimState, GoalId, GoalStatus, IssueId, IssueState, ProjectId};
 
 /// A person as a kiosk may show them: no email, no badge code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct AttendeeCard {
     pub id: AttendeeId,
     pub name: String,
@@ -14,31 +15,48 @@ pub struct AttendeeCard {
     pub here_now: bool,
     /// Their table now, when they are here and chose one.
     pub table: Option<ProjectRef>,
+    /// They have not accepted the current code of conduct yet: the kiosk asks before signing them in.
+    pub needs_code_of_conduct: bool,
+    /// They were never asked about photos: the kiosk asks once.
+    pub asks_photo_consent: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PersonRef {
     pub id: AttendeeId,
     pub name: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProjectRef {
     pub id: ProjectId,
     pub name: String,
     pub table_label: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SignInOutcome {
     pub person: PersonRef,
     pub day: NaiveDate,
     pub project: Option<ProjectRef>,
     /// They were already signed in at this table today: nothing new was recorded.
     pub already_here: bool,
+    /// Hands this to [`crate::Desk::undo`] within [`crate::UNDO_SECONDS`] to take the sign-in back.
+    pub undo: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SignOutOutcome {
+    pub person: PersonRef,
+    pub undo: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PresenceReport {
     pub today: Option<NaiveDate>,
     pub here_now: usize,
@@ -49,20 +67,23 @@ pub struct PresenceReport {
     pub per_day: Vec<DayCount>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct TablePresence {
     pub project: Option<ProjectRef>,
     pub people: Vec<PersonRef>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DayCount {
     pub date: NaiveDate,
     pub is_break: bool,
     pub people: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Board {
     pub sprint: String,
     pub today: Option<NaiveDate>,
@@ -71,7 +92,8 @@ pub struct Board {
     pub projects: Vec<ProjectBoard>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProjectBoard {
     pub project: ProjectRef,
     pub repo_url: Option<String>,
@@ -86,7 +108,8 @@ pub struct ProjectBoard {
     pub beginner_issues: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct GoalView {
     pub id: GoalId,
     pub title: String,
@@ -94,14 +117,16 @@ pub struct GoalView {
     pub beginner_friendly: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StatusView {
     pub done: String,
     pub next: String,
     pub blockers: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct IssueBoard {
     pub id: IssueId,
     pub number: Option<u32>,
@@ -114,14 +139,16 @@ pub struct IssueBoard {
     pub holders: Vec<HolderView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct HolderView {
     pub person: PersonRef,
     pub mentor: Option<PersonRef>,
     pub state: ClaimState,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportReport {
     /// The format recognised from the header: `pretix`, `eventbrite`, `plain csv`, `gh json`.
     pub format: String,

@@ -8,8 +8,9 @@ use crate::presence::signed_out_after;
 use crate::{Attendee, AttendeeId, ClaimAction, ClaimEvent, Issue, IssueState, PresenceEvent, Sprint, Timestamp};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "state", content = "reason")]
+#[ts(export)]
 pub enum ClaimState {
     /// Claimed, being worked on.
     Active,
@@ -25,8 +26,9 @@ impl ClaimState {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum ReleaseReason {
     /// The holder (or their lead) let it go.
     ByHand,

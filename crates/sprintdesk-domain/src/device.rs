@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 /// What a device is used for. The role decides which screens it opens on and, later, which use cases it
 /// may run; it grants nothing on the LAN by itself (the allow-list does).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum DeviceRole {
     #[default]
     Organizer,

@@ -23,6 +23,26 @@ pub struct PresenceEvent {
 pub enum PresenceKind {
     SignIn,
     SignOut,
+    /// Takes back the event whose id this one's id names (see [`PresenceEvent::retraction_id`]): the undo
+    /// at the kiosk. Presence is computed as if the retracted event had never happened.
+    Retract,
+}
+
+impl PresenceEvent {
+    const RETRACTION_SUFFIX: &str = "~undo";
+
+    /// The id of the event that retracts `target`: derived from it, so retracting twice is one event.
+    pub fn retraction_id(target: &EventId) -> EventId {
+        EventId(format!("{target}{}", Self::RETRACTION_SUFFIX))
+    }
+
+    /// The event this one retracts, if it is a retraction.
+    pub fn retracts(&self) -> Option<EventId> {
+        if self.kind != PresenceKind::Retract {
+            return None;
+        }
+        self.id.as_str().strip_suffix(Self::RETRACTION_SUFFIX).map(EventId::from)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,7 +23,7 @@ pub use claims::{
 pub use device::{Device, DeviceRole};
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};
-pub use presence::{Presence, presence, whereabouts};
+pub use presence::{Presence, presence, whereabouts, without_retracted};
 pub use project::{Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, is_beginner_label};
 pub use sprint::{CodeOfConduct, Sprint, SprintDay, Venue};
 pub use time::Timestamp;

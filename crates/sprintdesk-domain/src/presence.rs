@@ -1,8 +1,8 @@
 //! Who is present: a pure function of the sign-in events, the sprint's days and hours, and the time.
 
-use crate::{AttendeeId, PresenceEvent, PresenceKind, ProjectId, Sprint, Timestamp};
+use crate::{AttendeeId, EventId, PresenceEvent, PresenceKind, ProjectId, Sprint, Timestamp};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Presence computed at one instant.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,6 +23,16 @@ impl Presence {
     pub fn today_count(&self) -> usize {
         self.today.and_then(|day| self.per_day.get(&day)).map_or(0, BTreeSet::len)
     }
+}
+
+/// The events that count: retractions (undo at the kiosk) and the events they take back are dropped, so
+/// an undone sign-in is as if it never happened — for who is here, the day's count and claims alike.
+pub fn without_retracted(events: Vec<PresenceEvent>) -> Vec<PresenceEvent> {
+    let retracted: HashSet<EventId> = events.iter().filter_map(PresenceEvent::retracts).collect();
+    if retracted.is_empty() {
+        return events;
+    }
+    events.into_iter().filter(|e| e.kind != PresenceKind::Retract && !retracted.contains(&e.id)).collect()
 }
 
 /// Computes presence at `now`. `canonical` maps a merged duplicate to the person it was merged into, so a
@@ -130,6 +140,12 @@ pub(crate) mod tests {
         }
     }
 
+    /// The kiosk's undo of event `n`.
+    pub fn retract(n: u32, who: &str, when: &str) -> PresenceEvent {
+        let target = EventId(format!("e{n:03}"));
+        PresenceEvent { id: PresenceEvent::retraction_id(&target), ..event(0, PresenceKind::Retract, who, when, None) }
+    }
+
     pub fn same(id: &AttendeeId) -> AttendeeId {
         id.clone()
     }
@@ -223,9 +239,46 @@ pub(crate) mod tests {
                 here: &[("ana", Some("pypy"))],
                 today_count: 1,
             },
+            Case {
+                name: "an undone sign-in never happened: not here, not counted",
+                events: vec![event(1, SignIn, "ana", "13 09:10", Some("cpython")), retract(1, "ana", "13 09:11")],
+                now: "13 10:00",
+                here: &[],
+                today_count: 0,
+            },
+            Case {
+                name: "undoing a move puts them back at the table they came from",
+                events: vec![
+                    event(1, SignIn, "ana", "13 09:10", Some("cpython")),
+                    event(2, SignIn, "ana", "13 11:00", Some("pypy")),
+                    retract(2, "ana", "13 11:00"),
+                ],
+                now: "13 12:00",
+                here: &[("ana", Some("cpython"))],
+                today_count: 1,
+            },
+            Case {
+                name: "undoing a sign-out keeps them here",
+                events: vec![
+                    event(1, SignIn, "ana", "13 09:10", Some("cpython")),
+                    event(2, SignOut, "ana", "13 12:00", None),
+                    retract(2, "ana", "13 12:00"),
+                ],
+                now: "13 13:00",
+                here: &[("ana", Some("cpython"))],
+                today_count: 1,
+            },
+            Case {
+                name: "a retraction that arrives before its event still takes it back",
+                events: vec![retract(1, "ana", "13 09:11"), event(1, SignIn, "ana", "13 09:10", None)],
+                now: "13 10:00",
+                here: &[],
+                today_count: 0,
+            },
         ];
         let canonical = |id: &AttendeeId| if id.as_str() == "ana-dup" { "ana".into() } else { id.clone() };
-        for case in cases {
+        for mut case in cases {
+            case.events = without_retracted(case.events);
             let presence = presence(&sprint(), &case.events, &canonical, at(case.now));
             let here: Vec<(AttendeeId, Option<ProjectId>)> =
                 case.here.iter().map(|(who, project)| ((*who).into(), project.map(Into::into))).collect();

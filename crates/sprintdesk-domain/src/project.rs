@@ -3,7 +3,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A project sprinting at the venue, at one table.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Project {
     pub id: ProjectId,
     pub name: String,
@@ -14,7 +15,8 @@ pub struct Project {
     pub help_wanted: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Goal {
     pub id: GoalId,
     pub project: ProjectId,
@@ -24,8 +26,9 @@ pub struct Goal {
     pub notes: String,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum GoalStatus {
     #[default]
     Planned,
@@ -56,7 +59,8 @@ impl GoalStatus {
 }
 
 /// The daily status meeting's answer for one project and day.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StatusUpdate {
     pub id: StatusId,
     pub project: ProjectId,
@@ -67,7 +71,8 @@ pub struct StatusUpdate {
 }
 
 /// An issue from the project's tracker, imported beforehand so the list is there when the internet is not.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Issue {
     pub id: IssueId,
     pub project: ProjectId,
@@ -79,8 +84,9 @@ pub struct Issue {
     pub state: IssueState,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum IssueState {
     #[default]
     Open,

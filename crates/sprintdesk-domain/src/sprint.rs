@@ -5,7 +5,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// The sprint this store is about: one store, one sprint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Sprint {
     pub name: String,
     /// An IANA time zone name such as `Europe/Prague`; days and opening hours are in this zone.
@@ -15,7 +16,8 @@ pub struct Sprint {
     pub code_of_conduct: CodeOfConduct,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SprintDay {
     pub date: NaiveDate,
     /// A break day: the venue is closed, nobody signs in.
@@ -25,7 +27,8 @@ pub struct SprintDay {
     pub closes: NaiveTime,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Venue {
     pub address: String,
     pub wifi: String,
@@ -34,7 +37,8 @@ pub struct Venue {
 }
 
 /// The code of conduct attendees accept; a new version asks everyone again.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CodeOfConduct {
     pub text: String,
     pub version: u32,

@@ -3,8 +3,9 @@ use std::fmt;
 
 /// An instant, in milliseconds since the Unix epoch (UTC). The domain never reads a clock: callers pass
 /// the time in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(transparent)]
+#[ts(export, type = "number")]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
@@ -14,6 +15,10 @@ impl Timestamp {
 
     pub fn to_utc(self) -> chrono::DateTime<chrono::Utc> {
         chrono::DateTime::from_timestamp_millis(self.0).unwrap_or_default()
+    }
+
+    pub fn plus_seconds(self, seconds: i64) -> Self {
+        Self(self.0.saturating_add(seconds.saturating_mul(1000)))
     }
 
     pub fn plus_minutes(self, minutes: i64) -> Self {

@@ -256,11 +256,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Signout(who) => {
-            let person = desk.sign_out(&who.lookup()?)?;
+            let outcome = desk.sign_out(&who.lookup()?)?;
             if json {
-                return print_json(&person);
+                return print_json(&outcome.person);
             }
-            println!("Signed out {}", person.name);
+            println!("Signed out {}", outcome.person.name);
         }
         Command::Presence => {
             let report = desk.presence()?;

@@ -1,0 +1,187 @@
+//! The one API every front end calls. A [`Host`] is this device as a venue member: the core's [`Desk`]
+//! behind named [`commands`], the LAN peer running in-process, and a change feed that ticks whenever the
+//! sprint changes here or arrives from another device. The desktop shell wraps each command in a one-line
+//! Tauri command; the `sprintdesk` server answers `POST /api/<command>` with the same function.
+//!
+//! This crate holds no rules and no SQL: it parses arguments, calls the core, and reports the core's
+//! errors as the one `{code, message}` [`ApiError`]. It does not depend on Tauri or on any HTTP stack.
+
+pub mod commands;
+
+use commands::{COMMANDS, CallError, JoinCode};
+use serde_json::Value;
+use sprintdesk_core::domain::{DeviceId, DeviceRole, ValidationError};
+use sprintdesk_core::store::{Store, device_id_for};
+use sprintdesk_core::sync::peer::{self, PeerOptions};
+use sprintdesk_core::sync::{Replica, SyncError, pairing};
+use sprintdesk_core::{ApiError, Clock, Desk, Error, Ids};
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::watch;
+
+/// This device: its desk (for commands), its replica (for the LAN peer) and the change feed.
+#[derive(Debug)]
+pub struct Host {
+    desk: Mutex<Desk>,
+    replica: Arc<Replica>,
+}
+
+/// What joining a venue did.
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Joined {
+    /// The device that let this one in.
+    pub organizer: String,
+    pub sprint: Option<String>,
+    pub received: u32,
+}
+
+impl Host {
+    /// Opens the sprint database at `db` twice over: one connection for the desk, one for the peer (both
+    /// WAL, so neither blocks the other). The device id is kept in `state_dir`, outside the database.
+    pub fn open(db: &Path, state_dir: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Result<Self, Error> {
+        let device = device_id_for(state_dir, db, || DeviceId(ids.make("d")))?;
+        let desk = Desk::new(Store::open(db, device.clone())?, clock.clone(), ids);
+        let replica = Arc::new(Replica::new(Store::open(db, device)?, clock));
+        Ok(Self { desk: Mutex::new(desk), replica })
+    }
+
+    fn desk(&self) -> MutexGuard<'_, Desk> {
+        // A panic inside a use case leaves no half-written state (each write is one transaction).
+        self.desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs the command `name` with `args` (a JSON object, or `null` for none).
+    pub fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
+        let result = match commands::command(name) {
+            None => Err(CallError::UnknownCommand(name.into())),
+            Some(command) if command.name == "pair" => self.pair(),
+            Some(command) => commands::dispatch(&mut self.desk(), command, args),
+        };
+        match result {
+            Ok(value) => {
+                if COMMANDS.iter().any(|c| c.name == name && c.writes) {
+                    self.replica.notify();
+                }
+                Ok(value)
+            }
+            Err(error) => {
+                let error = ApiError::from(&error);
+                tracing::info!(command = name, code = %error.code, message = %error.message, "refused");
+                Err(error)
+            }
+        }
+    }
+
+    /// Ticks whenever the sprint may have changed: a command here, a change from another device, a write
+    /// by another process (the CLI) on the same database.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.replica.subscribe()
+    }
+
+    /// Puts this device on its own allow-list (once) under `name` and `role`.
+    pub fn enrol(&self, name: &str, role: DeviceRole) -> Result<(), Error> {
+        self.replica.enrol_self(name, role)?;
+        Ok(())
+    }
+
+    /// Runs the LAN peer (sync listener, discovery, live sessions) until `shutdown` turns true.
+    pub async fn serve_peer(
+        &self,
+        listener: tokio::net::TcpListener,
+        options: PeerOptions,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<(), Error> {
+        if let Ok(address) = listener.local_addr() {
+            self.replica.store().set_local_setting("listening", &address.to_string())?;
+        }
+        peer::serve(self.replica.clone(), listener, options, shutdown).await?;
+        Ok(())
+    }
+
+    /// Joins the venue of the device at `address` with the join code it shows (first start).
+    pub async fn join(&self, code: &str, address: &str, name: &str, role: DeviceRole) -> Result<Joined, ApiError> {
+        join_venue(&self.replica, code, address, name, role).await.map_err(|e| ApiError::from(&e))
+    }
+
+    fn pair(&self) -> Result<Value, CallError> {
+        let desk = self.desk();
+        let store = desk.store();
+        if store.sprint()?.is_none() {
+            return Err(Error::NoSprint.into());
+        }
+        let now = desk.now();
+        let code = pairing::new_code();
+        let expires = now.plus_minutes(pairing::JOIN_CODE_MINUTES);
+        store.add_join_code(&code, expires)?;
+        let address = store.local_setting("listening")?.map(|a| reachable(&a));
+        let link = format!("sprintdesk:join?code={code}&addr={}", address.as_deref().unwrap_or(""));
+        Ok(serde_json::to_value(JoinCode { qr_svg: pairing::qr_svg(&link), code, address, expires_at: expires.0 })
+            .unwrap_or(Value::Null))
+    }
+}
+
+/// Joins a venue: checks the code's shape and that this database is empty, then runs the join handshake
+/// and the first full sync.
+pub async fn join_venue(
+    replica: &Arc<Replica>,
+    code: &str,
+    address: &str,
+    name: &str,
+    role: DeviceRole,
+) -> Result<Joined, Error> {
+    let Some(code) = pairing::normalize(code) else {
+        return Err(ValidationError::new(
+            "code",
+            "that is not a join code: it has 10 letters and digits, like 7KQ2M-XW4PA",
+        )
+        .into());
+    };
+    if let Some(sprint) = replica.store().sprint()? {
+        return Err(Error::SprintExists(format!("{}; a device joins a venue with an empty database", sprint.name)));
+    }
+    let address = address.trim();
+    if address.is_empty() {
+        return Err(ValidationError::new(
+            "address",
+            "type the address the organizer's screen shows, like 192.168.1.20:7733",
+        )
+        .into());
+    }
+    let report = peer::join(replica, address, &code, name, role).await.map_err(|e: SyncError| Error::from(e))?;
+    let sprint = replica.store().sprint()?.map(|s| s.name);
+    Ok(Joined {
+        organizer: report.peer.to_string(),
+        sprint,
+        received: u32::try_from(report.received).unwrap_or(u32::MAX),
+    })
+}
+
+/// An address another machine can use: a wildcard listen address becomes this machine's LAN address.
+pub fn reachable(listening: &str) -> String {
+    let Ok(address) = listening.parse::<SocketAddr>() else { return listening.to_owned() };
+    if !address.ip().is_unspecified() {
+        return listening.to_owned();
+    }
+    // Asking the OS which interface would route outwards sends nothing.
+    let lan = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|socket| socket.connect("192.0.2.1:9").map(|_| socket))
+        .and_then(|socket| socket.local_addr())
+        .map(|local| local.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    SocketAddr::new(lan, address.port()).to_string()
+}
+
+/// This machine's name, for its entry on the allow-list.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "this device".into())
+}
+
+#[cfg(test)]
+mod tests;

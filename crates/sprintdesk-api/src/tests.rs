@@ -1,0 +1,219 @@
+use super::*;
+use serde_json::json;
+use sprintdesk_core::domain::Timestamp;
+use sprintdesk_core::{FixedClock, SequentialIds};
+
+struct Venue {
+    host: Host,
+    clock: Arc<FixedClock>,
+    _dir: tempfile::TempDir,
+}
+
+/// `at("13 10:30")` is 2026-07-13 10:30 UTC, a sprint day.
+fn at(text: &str) -> Timestamp {
+    let full = format!("2026-07-{text}:00Z").replace(' ', "T");
+    Timestamp::from_utc(full.parse().unwrap())
+}
+
+impl Venue {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::new(at("13 10:00")));
+        let host =
+            Host::open(&dir.path().join("sprint.db"), dir.path(), clock.clone(), Arc::new(SequentialIds::default()))
+                .unwrap();
+        let venue = Venue { host, clock, _dir: dir };
+        venue.ok(
+            "create_sprint",
+            json!({"name": "EuroPython sprints", "time_zone": "UTC", "start": "2026-07-13", "days": 2}),
+        );
+        venue.ok("add_attendee", json!({"name": "Łukasz Langa", "handle": "ambv", "badge_code": "QR-1"}));
+        venue.ok("add_attendee", json!({"name": "Ana Lima", "first_timer": true}));
+        venue.ok("add_project", json!({"name": "CPython", "table_label": "T1"}));
+        venue
+    }
+
+    fn call(&self, command: &str, args: Value) -> Result<Value, ApiError> {
+        self.host.call(command, args)
+    }
+
+    fn ok(&self, command: &str, args: Value) -> Value {
+        self.call(command, args).unwrap_or_else(|e| panic!("{command}: {} ({})", e.message, e.code))
+    }
+
+    fn code(&self, command: &str, args: Value) -> String {
+        match self.call(command, args) {
+            Ok(value) => panic!("{command} should have been refused, gave {value}"),
+            Err(error) => error.code,
+        }
+    }
+
+    fn person(&self, query: &str) -> Value {
+        self.ok("search", json!({"query": query}))[0].clone()
+    }
+
+    fn here_now(&self) -> u64 {
+        self.ok("presence", Value::Null)["here_now"].as_u64().unwrap()
+    }
+}
+
+#[test]
+fn the_generated_command_map_is_written_for_the_ui() {
+    let dir = std::env::var("TS_RS_EXPORT_DIR").expect("set in .cargo/config.toml");
+    let path = Path::new(&dir).join("commands.ts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(&path, commands::typescript_map()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    for command in COMMANDS {
+        assert!(text.contains(&format!("  {}: {{ args:", command.name)), "{} missing", command.name);
+    }
+}
+
+#[test]
+fn every_listed_command_is_answered() {
+    let venue = Venue::new();
+    for command in COMMANDS {
+        if let Err(error) = venue.call(command.name, Value::Null) {
+            assert_ne!(error.code, "unknown_command", "{} is listed but not dispatched", command.name);
+        }
+    }
+}
+
+#[test]
+fn kiosk_sign_in_asks_for_consent_and_can_be_undone() {
+    let venue = Venue::new();
+    let lukasz = venue.person("lukasz");
+    assert_eq!(lukasz["name"], "Łukasz Langa");
+    assert_eq!(lukasz["needs_code_of_conduct"], true);
+    assert!(lukasz.get("email").is_none(), "a kiosk card never carries an email");
+    let id = lukasz["id"].as_str().unwrap();
+
+    assert_eq!(venue.code("sign_in", json!({"attendee": id})), "consent_needed");
+    assert_eq!(venue.here_now(), 0, "a refused sign-in changes nothing");
+
+    let outcome = venue.ok(
+        "sign_in",
+        json!({"attendee": id, "project": "T1", "accept_code_of_conduct": true, "photo_consent": false}),
+    );
+    assert_eq!(outcome["project"]["name"], "CPython");
+    assert_eq!(venue.here_now(), 1);
+    assert_eq!(venue.person("lukasz")["needs_code_of_conduct"], false, "asked once");
+
+    let token = outcome["undo"].as_str().unwrap();
+    assert_eq!(venue.ok("undo", json!({"token": token})), "Łukasz Langa was signed in");
+    let presence = venue.ok("presence", Value::Null);
+    assert_eq!((presence["here_now"].as_u64(), presence["today_count"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(venue.code("undo", json!({"token": token})), "not_found", "an undo happens once");
+
+    let again = venue.ok("sign_in", json!({"attendee": id}));
+    let out = venue.ok("sign_out", json!({"attendee": id}));
+    assert_eq!(venue.here_now(), 0);
+    venue.ok("undo", json!({"token": out["undo"]}));
+    assert_eq!(venue.here_now(), 1, "undoing a sign-out keeps them here");
+    assert!(again["undo"].is_string());
+}
+
+#[test]
+fn undo_expires() {
+    let cases = [(10, true), (15, true), (16, false), (600, false)];
+    for (seconds, accepted) in cases {
+        let venue = Venue::new();
+        let id = venue.person("ana")["id"].as_str().unwrap().to_owned();
+        let outcome = venue.ok("sign_in", json!({"attendee": id, "accept_code_of_conduct": true}));
+        venue.clock.set(Timestamp(at("13 10:00").0 + seconds * 1000));
+        let result = venue.call("undo", json!({"token": outcome["undo"]}));
+        assert_eq!(result.is_ok(), accepted, "undo after {seconds} s");
+        if !accepted {
+            assert_eq!(result.unwrap_err().code, "venue_closed");
+            assert_eq!(venue.here_now(), 1, "a late undo changes nothing");
+        }
+    }
+}
+
+#[test]
+fn badges_walk_ins_and_their_undo() {
+    let venue = Venue::new();
+    assert_eq!(venue.ok("find_badge", json!({"code": " QR-1 "}))["name"], "Łukasz Langa");
+    assert_eq!(venue.code("find_badge", json!({"code": "QR-404"})), "not_found");
+
+    assert_eq!(venue.code("register_walk_in", json!({"name": "Zoë Ng"})), "consent_needed");
+    assert_eq!(venue.code("register_walk_in", json!({"name": "  ", "accept_code_of_conduct": true})), "invalid");
+    assert_eq!(
+        venue.code("register_walk_in", json!({"name": "Someone", "handle": "AMBV", "accept_code_of_conduct": true})),
+        "invalid",
+        "a handle already registered points the person to search instead"
+    );
+    let outcome =
+        venue.ok("register_walk_in", json!({"name": "Zoë Ng", "project": "CPython", "accept_code_of_conduct": true}));
+    assert_eq!(venue.person("zoe")["here_now"], true);
+    venue.ok("undo", json!({"token": outcome["undo"]}));
+    assert!(venue.ok("search", json!({"query": "zoe"})).as_array().unwrap().is_empty(), "the registration is gone too");
+    assert_eq!(venue.here_now(), 0);
+}
+
+#[test]
+fn bad_requests_are_refused_in_words() {
+    let venue = Venue::new();
+    let cases: &[(&str, Value, &str)] = &[
+        ("no_such_thing", Value::Null, "unknown_command"),
+        ("search", json!({"query": 5}), "bad_arguments"),
+        ("search", json!({"query": "a", "extra": true}), "bad_arguments"),
+        ("sign_in", json!({"attendee": "nobody", "accept_code_of_conduct": true}), "not_found"),
+        ("claim", json!({"issue": "i-1", "attendee": "nobody"}), "not_found"),
+        ("set_mode", json!({"mode": "table_lead"}), "invalid"),
+        (
+            "create_sprint",
+            json!({"name": "Again", "time_zone": "UTC", "start": "2026-07-13", "days": 2}),
+            "sprint_exists",
+        ),
+    ];
+    for (command, args, code) in cases {
+        let error = venue.call(command, args.clone()).unwrap_err();
+        assert_eq!(&error.code, code, "{command} {args}");
+        assert!(!error.message.contains('{'), "{command}: message reads as words: {}", error.message);
+    }
+    assert!(venue.ok("search", json!({"query": ""})).as_array().unwrap().is_empty(), "never the full list");
+}
+
+#[test]
+fn kiosk_mode_is_left_only_with_the_organizer_pin() {
+    struct Step {
+        mode: &'static str,
+        pin: Option<&'static str>,
+        refused: Option<&'static str>,
+        then: &'static str,
+    }
+    let steps = [
+        Step { mode: "kiosk", pin: None, refused: Some("not_allowed"), then: "organizer" },
+        Step { mode: "kiosk", pin: Some("12"), refused: Some("invalid"), then: "organizer" },
+        Step { mode: "kiosk", pin: Some("2468"), refused: None, then: "kiosk" },
+        Step { mode: "organizer", pin: None, refused: Some("not_allowed"), then: "kiosk" },
+        Step { mode: "board", pin: Some("1111"), refused: Some("not_allowed"), then: "kiosk" },
+        Step { mode: "organizer", pin: Some("2468"), refused: None, then: "organizer" },
+        Step { mode: "kiosk", pin: Some("1357"), refused: Some("not_allowed"), then: "organizer" },
+        Step { mode: "kiosk", pin: Some("2468"), refused: None, then: "kiosk" },
+        Step { mode: "table_lead", pin: Some("2468"), refused: None, then: "table_lead" },
+    ];
+    let venue = Venue::new();
+    for (n, step) in steps.iter().enumerate() {
+        let args = json!({"mode": step.mode, "pin": step.pin, "project": "CPython"});
+        match (venue.call("set_mode", args), step.refused) {
+            (Ok(_), None) => {}
+            (Err(error), Some(code)) => assert_eq!(error.code, code, "step {n}"),
+            (result, _) => panic!("step {n}: unexpected {result:?}"),
+        }
+        assert_eq!(venue.ok("setup", Value::Null)["mode"], step.then, "step {n}");
+    }
+    assert!(venue.ok("setup", Value::Null)["lead_project"].is_string());
+}
+
+#[test]
+fn writes_tick_the_change_feed() {
+    let venue = Venue::new();
+    let mut feed = venue.host.subscribe();
+    feed.mark_unchanged();
+    venue.ok("search", json!({"query": "ana"}));
+    assert!(!feed.has_changed().unwrap(), "a read is not a change");
+    venue.ok("add_goal", json!({"project": "CPython", "title": "Land the JIT docs"}));
+    assert!(feed.has_changed().unwrap());
+}

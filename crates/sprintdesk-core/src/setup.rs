@@ -1,0 +1,209 @@
+//! How this device is set up: which screen it shows (organizer, table lead for one project, kiosk,
+//! board) and the organizer PIN that locks a kiosk. Both are this device's own settings: they are not
+//! replicated, so locking the door kiosk locks only the door kiosk.
+
+use crate::{Desk, Error};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sprintdesk_domain::{Attendee, AttendeeId, ProjectId, Role, Sprint, ValidationError};
+use sprintdesk_store::Op;
+
+const MODE: &str = "mode";
+const LEAD_PROJECT: &str = "lead_project";
+const PIN_HASH: &str = "kiosk_pin";
+
+/// The screen this device opens on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Mode {
+    #[default]
+    Organizer,
+    TableLead,
+    Kiosk,
+    Board,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Organizer => "organizer",
+            Mode::TableLead => "table_lead",
+            Mode::Kiosk => "kiosk",
+            Mode::Board => "board",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "table_lead" => Mode::TableLead,
+            "kiosk" => Mode::Kiosk,
+            "board" => Mode::Board,
+            _ => Mode::Organizer,
+        }
+    }
+}
+
+/// What a front end needs before it can show anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Setup {
+    /// The sprint's name, or `None` on first start (the screen offers to create one or join a venue).
+    pub sprint: Option<String>,
+    pub mode: Mode,
+    /// The project a table lead's screen is bound to.
+    pub lead_project: Option<ProjectId>,
+    /// An organizer PIN is set: leaving kiosk mode asks for it.
+    pub pin_set: bool,
+    /// This device's id on the venue's allow-list.
+    pub device: String,
+}
+
+/// A request to change this device's screen.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ModeChange {
+    pub mode: Mode,
+    /// Required for [`Mode::TableLead`]: a project id, name or table label.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// The organizer PIN: needed to leave kiosk mode, and to enter it (the first time, it sets the PIN).
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+/// A new sprint, as the first-start screen asks for it.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct NewSprint {
+    pub name: String,
+    /// An IANA time zone such as `Europe/Prague`.
+    pub time_zone: String,
+    pub start: chrono::NaiveDate,
+    pub days: u32,
+}
+
+/// An organizer's edit of one attendee.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AttendeeEdit {
+    pub id: AttendeeId,
+    pub name: String,
+    pub handle: Option<String>,
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    pub first_timer: bool,
+    pub badge_code: Option<String>,
+}
+
+fn pin_hash(device: &str, pin: &str) -> String {
+    let digest = Sha256::digest(format!("sprintdesk kiosk pin\0{device}\0{pin}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn check_pin_shape(pin: &str) -> Result<(), Error> {
+    if !(4..=12).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(ValidationError::new("pin", "the organizer PIN is 4 to 12 digits").into());
+    }
+    Ok(())
+}
+
+impl Desk {
+    pub fn setup(&mut self) -> Result<Setup, Error> {
+        let store = self.store();
+        let mode = store.local_setting(MODE)?.map(|m| Mode::parse(&m)).unwrap_or_default();
+        Ok(Setup {
+            sprint: store.sprint()?.map(|s| s.name),
+            mode,
+            lead_project: store.local_setting(LEAD_PROJECT)?.filter(|_| mode == Mode::TableLead).map(ProjectId),
+            pin_set: store.local_setting(PIN_HASH)?.is_some(),
+            device: store.device().to_string(),
+        })
+    }
+
+    /// Switches this device's screen. Leaving kiosk mode needs the organizer PIN; entering it needs one too
+    /// (the first time, the PIN given becomes the organizer PIN of this device).
+    pub fn set_mode(&mut self, change: ModeChange) -> Result<Setup, Error> {
+        let current = self.setup()?;
+        let device = current.device.clone();
+        let stored = self.store().local_setting(PIN_HASH)?;
+        let pin = change.pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        let pin_matches = |pin: &str| stored.as_deref() == Some(pin_hash(&device, pin).as_str());
+        if current.mode == Mode::Kiosk && change.mode != Mode::Kiosk {
+            match pin {
+                Some(pin) if pin_matches(pin) => {}
+                Some(_) => return Err(Error::NotAllowed("that is not the organizer PIN".into())),
+                None => return Err(Error::NotAllowed("leaving the kiosk needs the organizer PIN".into())),
+            }
+        }
+        let mut new_pin = None;
+        if change.mode == Mode::Kiosk && current.mode != Mode::Kiosk {
+            let Some(pin) = pin else {
+                return Err(Error::NotAllowed("set an organizer PIN to lock this device as a kiosk".into()));
+            };
+            if stored.is_none() {
+                check_pin_shape(pin)?;
+                new_pin = Some(pin_hash(&device, pin));
+            } else if !pin_matches(pin) {
+                return Err(Error::NotAllowed("that is not the organizer PIN".into()));
+            }
+        }
+        let project = match change.mode {
+            Mode::TableLead => {
+                let Some(project) = change.project.as_deref() else {
+                    return Err(ValidationError::new("project", "choose the project of this table").into());
+                };
+                Some(self.snapshot()?.find_project(project)?.id.clone())
+            }
+            _ => None,
+        };
+        let store = self.store();
+        if let Some(hash) = new_pin {
+            store.set_local_setting(PIN_HASH, &hash)?;
+        }
+        if let Some(project) = project {
+            store.set_local_setting(LEAD_PROJECT, project.as_str())?;
+        }
+        store.set_local_setting(MODE, change.mode.as_str())?;
+        self.setup()
+    }
+
+    /// Creates the sprint from the first-start screen.
+    pub fn create_new_sprint(&mut self, new: NewSprint) -> Result<Sprint, Error> {
+        if !(1..=31).contains(&new.days) {
+            return Err(ValidationError::new("days", "a sprint lasts 1 to 31 days").into());
+        }
+        self.create_sprint(Sprint::new(&new.name, new.time_zone.trim(), new.start, new.days)?)
+    }
+
+    /// An organizer's correction of an attendee's details.
+    pub fn edit_attendee(&mut self, edit: AttendeeEdit) -> Result<Attendee, Error> {
+        let snapshot = self.snapshot()?;
+        let old = snapshot
+            .attendees
+            .get(&edit.id)
+            .filter(|a| a.merged_into.is_none())
+            .ok_or_else(|| Error::NotFound(format!("no attendee has the id {}", edit.id)))?;
+        let new = Attendee {
+            name: edit.name,
+            handle: edit.handle,
+            email: edit.email,
+            roles: edit.roles,
+            first_timer: edit.first_timer,
+            badge_code: edit.badge_code,
+            ..old.clone()
+        }
+        .normalized()?;
+        if let Some(badge) = &new.badge_code
+            && let Some(other) = snapshot.people().find(|p| p.id != new.id && p.badge_code.as_ref() == Some(badge))
+        {
+            return Err(ValidationError::new(
+                "badge_code",
+                format!("the badge code {badge} is already {}'s", other.name),
+            )
+            .into());
+        }
+        self.write(Op::put(&new, Some(old)))?;
+        Ok(new)
+    }
+}
