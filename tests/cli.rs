@@ -49,15 +49,20 @@ impl User {
         self
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(binary())
+    /// `sprintdesk ARGS` on this user's database, at this user's time.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(binary());
+        command
             .args(args)
             .env("SPRINTDESK_DB", self.dir.path().join("sprint.db"))
             .env("SPRINTDESK_STATE_DIR", self.dir.path().join("state"))
             .env("SPRINTDESK_NOW", &self.now)
-            .env("SPRINTDESK_LOG", "warn")
-            .output()
-            .expect("sprintdesk runs")
+            .env("SPRINTDESK_LOG", "warn");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("sprintdesk runs")
     }
 
     /// Runs a command that must succeed; returns what it printed.
@@ -93,9 +98,9 @@ impl User {
 }
 
 /// 10:30 in Long Beach on the first sprint day.
-const DAY_ONE_MORNING: &str = "2026-05-18T10:30:00-07:00";
+pub const DAY_ONE_MORNING: &str = "2026-05-18T10:30:00-07:00";
 
-fn sprint_with_people() -> User {
+pub fn sprint_with_people() -> User {
     let user = User::new(DAY_ONE_MORNING);
     user.ok(&[
         "init",

@@ -52,7 +52,7 @@ impl Device {
 
     /// Starts `sprintdesk serve` on a free port; returns its address once it listens.
     fn serve(&mut self, connect: Option<&str>) -> String {
-        let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery"];
+        let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"];
         if let Some(address) = connect {
             args.extend(["--connect", address]);
         }

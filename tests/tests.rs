@@ -3,5 +3,6 @@
 
 mod change_log;
 mod cli;
+mod http;
 mod lan;
 mod sprint_day;

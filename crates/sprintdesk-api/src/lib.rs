@@ -7,6 +7,9 @@
 //! errors as the one `{code, message}` [`ApiError`]. It does not depend on Tauri or on any HTTP stack.
 
 pub mod commands;
+mod places;
+
+pub use places::{clock_from_env, default_db, state_dir};
 
 use commands::{COMMANDS, CallError, JoinCode};
 use serde_json::Value;
@@ -61,6 +64,13 @@ impl Host {
         };
         match result {
             Ok(value) => {
+                if name == "create_sprint" {
+                    // The device that starts a venue is its first member (a joining one is enrolled by the
+                    // organizer's device instead).
+                    if let Err(error) = self.replica.enrol_self(&host_name(), DeviceRole::Organizer) {
+                        tracing::warn!(%error, "could not put this device on its own allow-list");
+                    }
+                }
                 if COMMANDS.iter().any(|c| c.name == name && c.writes) {
                     self.replica.notify();
                 }

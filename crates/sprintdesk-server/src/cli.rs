@@ -318,6 +318,15 @@ pub struct Serve {
     /// This device's role, when it starts a venue: organizer, table-lead, kiosk or board
     #[arg(long, default_value = "organizer")]
     pub role: String,
+    /// Where the browser UI and its JSON API listen (keep it on 127.0.0.1 unless the venue needs otherwise)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7780")]
+    pub http: Option<String>,
+    /// Do not serve the browser UI and its API
+    #[arg(long, conflicts_with = "http")]
+    pub no_http: bool,
+    /// The built UI to serve [default: ui/dist of this checkout, or $SPRINTDESK_UI]
+    #[arg(long, value_name = "DIR")]
+    pub ui: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

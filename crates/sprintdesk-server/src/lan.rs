@@ -4,12 +4,13 @@
 use crate::cli::Serve;
 use crate::print_json;
 use anyhow::Context;
+use sprintdesk_api::{Host, host_name, reachable};
 use sprintdesk_core::domain::{DeviceRole, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::sync::peer::{self, PeerOptions};
 use sprintdesk_core::sync::{Clock, Replica, SyncError, pairing};
-use sprintdesk_core::{Desk, Error};
-use std::net::{IpAddr, SocketAddr};
+use sprintdesk_core::{Desk, Error, Ids};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -26,38 +27,45 @@ pub fn parse_role(text: &str) -> anyhow::Result<DeviceRole> {
     })
 }
 
-pub fn host_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "this device".into())
-}
-
-pub fn serve(store: Store, clock: Arc<dyn Clock>, options: Serve, json: bool) -> anyhow::Result<()> {
+pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve, json: bool) -> anyhow::Result<()> {
     let role = parse_role(&options.role)?;
-    let sprint = store.sprint()?.map(|s| s.name);
-    let replica = Arc::new(Replica::new(store, clock));
-    let device = replica.enrol_self(options.name.as_deref().unwrap_or(&host_name()), role).map_err(Error::from)?;
+    let host = Arc::new(Host::open(db, &sprintdesk_api::state_dir()?, clock, ids)?);
+    host.enrol(options.name.as_deref().unwrap_or(&host_name()), role)?;
+    let setup = host.call("setup", serde_json::Value::Null).map_err(|e| anyhow::anyhow!(e.message))?;
+    let sprint = setup["sprint"].as_str().map(str::to_owned);
+    let device = setup["device"].as_str().unwrap_or_default().to_owned();
+    let ui = options.ui.clone().or_else(default_ui).filter(|dir| dir.join("index.html").is_file());
     let runtime = runtime()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&options.listen)
             .await
             .map_err(|e| anyhow::anyhow!("could not listen on {}: {e}", options.listen))?;
         let address = listener.local_addr()?;
-        replica.store().set_local_setting("listening", &address.to_string())?;
+        let web = match &options.http {
+            Some(http) => Some(
+                tokio::net::TcpListener::bind(http)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("could not listen for the browser UI on {http}: {e}"))?,
+            ),
+            None => None,
+        };
+        let web_address = web.as_ref().and_then(|w| w.local_addr().ok());
         if json {
             print_json(&serde_json::json!({
-                "device": device.id, "listening": address.to_string(), "fingerprint": device.fingerprint, "sprint": sprint,
+                "device": device, "listening": address.to_string(), "sprint": sprint,
+                "http": web_address.map(|a| a.to_string()), "ui": ui.is_some(),
             }))?;
         } else {
             println!(
-                "Serving {} as device {} ({}) on {address}",
-                sprint.as_deref().map_or("no sprint yet".to_owned(), |s| format!("\"{s}\"")),
-                device.id,
-                device.name
+                "Serving {} as device {device} on {address}",
+                sprint.as_deref().map_or("no sprint yet".to_owned(), |s| format!("\"{s}\""))
             );
+            if let Some(web) = web_address {
+                match &ui {
+                    Some(_) => println!("Open http://{web}/ in a browser (kiosk: http://{web}/#/kiosk)."),
+                    None => println!("API on http://{web}/api/ (the UI is not built: run `npm run build` in ui/)."),
+                }
+            }
             println!("New devices join with a code from `sprintdesk pair`. Stop with Ctrl-C.");
         }
         use std::io::Write;
@@ -67,10 +75,31 @@ pub fn serve(store: Store, clock: Arc<dyn Clock>, options: Serve, json: bool) ->
             shutdown_signal().await;
             let _ = stop.send(true);
         });
+        if let (Some(web), Some(web_address)) = (web, web_address) {
+            let app = crate::http::router(host.clone(), web_address, ui);
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let quit = async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                };
+                if let Err(error) = axum::serve(web, app).with_graceful_shutdown(quit).await {
+                    tracing::error!(%error, "the browser UI stopped");
+                }
+            });
+        }
         let options = PeerOptions { connect: options.connect, discovery: !options.no_discovery };
-        peer::serve(replica, listener, options, stopped).await.map_err(Error::from)?;
+        host.serve_peer(listener, options, stopped).await?;
         Ok(())
     })
+}
+
+/// The built UI next to the binary's checkout (`ui/dist`), for `scripts/run` and development.
+fn default_ui() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("SPRINTDESK_UI") {
+        return Some(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe().ok()?;
+    exe.ancestors().map(|dir| dir.join("ui").join("dist")).find(|dir| dir.join("index.html").is_file())
 }
 
 async fn shutdown_signal() {
@@ -112,21 +141,6 @@ pub fn pair(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
         None => println!("Start `sprintdesk serve` on this device so the new one can reach it."),
     }
     Ok(())
-}
-
-/// An address another machine can use: a wildcard listen address becomes this machine's LAN address.
-fn reachable(listening: &str) -> String {
-    let Ok(address) = listening.parse::<SocketAddr>() else { return listening.to_owned() };
-    if !address.ip().is_unspecified() {
-        return listening.to_owned();
-    }
-    // Asking the OS which interface would route outwards sends nothing.
-    let lan = std::net::UdpSocket::bind("0.0.0.0:0")
-        .and_then(|socket| socket.connect("192.0.2.1:9").map(|_| socket))
-        .and_then(|socket| socket.local_addr())
-        .map(|local| local.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    SocketAddr::new(lan, address.port()).to_string()
 }
 
 pub fn join(

@@ -3,21 +3,19 @@
 //! prints what the core returns; the rules live in the core and the domain.
 
 mod cli;
+mod http;
 mod lan;
 mod render;
 
-use anyhow::Context;
 use clap::Parser;
 use cli::{
     AttendeesCommand, Cli, Command, DevicesCommand, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand,
     StatusCommand,
 };
-use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp};
+use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, Sprint};
 use sprintdesk_core::store::{Store, device_id_for};
-use sprintdesk_core::{
-    ApiError, Clock, Desk, Error, FixedClock, Ids, Lookup, NewAttendee, NewProject, RandomIds, SignIn, SystemClock,
-};
-use std::path::{Path, PathBuf};
+use sprintdesk_core::{ApiError, Desk, Error, Ids, Lookup, NewAttendee, NewProject, RandomIds, SignIn};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -58,15 +56,20 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let db = match &cli.db {
         Some(path) => path.clone(),
-        None => default_db()?,
+        None => sprintdesk_api::default_db()?,
     };
     let json = cli.json;
     let ids: Arc<dyn Ids> = Arc::new(RandomIds);
-    let clock = clock()?;
+    let clock = sprintdesk_api::clock_from_env()?;
+    if let Command::Serve(mut options) = cli.command {
+        if options.no_http {
+            options.http = None;
+        }
+        return lan::serve(&db, clock, ids, options, json);
+    }
     let store = open_store(&db, ids.as_ref())?;
 
     let command = match cli.command {
-        Command::Serve(options) => return lan::serve(store, clock, options, json),
         Command::Join { code, addr, name, role } => return lan::join(store, clock, (code, addr, name, role), json),
         Command::Sync { addr } => return lan::sync(store, clock, &addr, json),
         command => command,
@@ -413,42 +416,13 @@ fn parse_role(text: &str) -> anyhow::Result<Role> {
     })
 }
 
-fn default_db() -> anyhow::Result<PathBuf> {
-    let dir = dirs::data_dir().context("this system has no data directory; pass --db PATH")?.join("sprintdesk");
-    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    Ok(dir.join("sprint.db"))
-}
-
-/// Where the device identity is kept: outside the database, on this machine.
-fn state_dir() -> anyhow::Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("SPRINTDESK_STATE_DIR") {
-        return Ok(PathBuf::from(dir));
-    }
-    let base = dirs::state_dir()
-        .or_else(dirs::data_local_dir)
-        .context("this system has no state directory; set SPRINTDESK_STATE_DIR")?;
-    Ok(base.join("sprintdesk"))
-}
-
 fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         anyhow::ensure!(parent.is_dir(), "the folder {} does not exist", parent.display());
     }
-    let device = device_id_for(&state_dir()?, db, || DeviceId(ids.make("d")))?;
+    let device = device_id_for(&sprintdesk_api::state_dir()?, db, || DeviceId(ids.make("d")))?;
     tracing::debug!(%device, db = %db.display(), "opening the sprint database");
     Ok(Store::open(db, device)?)
-}
-
-/// The wall clock, or a fixed time from `SPRINTDESK_NOW` (RFC 3339) for rehearsals and tests.
-fn clock() -> anyhow::Result<Arc<dyn Clock>> {
-    match std::env::var("SPRINTDESK_NOW") {
-        Ok(text) => {
-            let at = chrono::DateTime::parse_from_rfc3339(&text)
-                .with_context(|| format!("SPRINTDESK_NOW={text} is not a time like 2026-05-18T10:30:00-05:00"))?;
-            Ok(Arc::new(FixedClock::new(Timestamp::from_utc(at.to_utc()))))
-        }
-        Err(_) => Ok(Arc::new(SystemClock)),
-    }
 }
 
 /// The machine's IANA time zone, for a new sprint when `--tz` is not given.

@@ -1,0 +1,156 @@
+//! The HTTP face of `sprintdesk serve`: the built UI, `POST /api/<command>` for every command of the API,
+//! `POST /api/join`, and `GET /api/events` (server-sent events, one `changed` event per change).
+//!
+//! It is an adapter and nothing more: each request is one call of [`Host::call`]. It listens on
+//! 127.0.0.1 unless told otherwise, and it refuses what a web page on another site could send: requests
+//! without a JSON content type (so a cross-site form cannot post) and, on a loopback address, requests
+//! for another host name (DNS rebinding).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::Value;
+use sprintdesk_api::Host;
+use sprintdesk_core::ApiError;
+use sprintdesk_core::domain::DeviceRole;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::WatchStream;
+
+#[derive(Clone, Debug)]
+struct App {
+    host: Arc<Host>,
+    /// Only these `Host` header names are answered when listening on loopback.
+    loopback_only: bool,
+}
+
+/// Builds the HTTP routes over `host`, serving the UI from `ui` when it is given.
+pub fn router(host: Arc<Host>, address: SocketAddr, ui: Option<std::path::PathBuf>) -> Router {
+    let app = App { host, loopback_only: address.ip().is_loopback() };
+    let api = Router::new()
+        .route("/api/events", axum::routing::get(events))
+        .route("/api/join", axum::routing::post(join))
+        .route("/api/{command}", axum::routing::post(command))
+        .with_state(app.clone());
+    let router = match ui {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            api.fallback_service(
+                tower_http::services::ServeDir::new(dir).fallback(tower_http::services::ServeFile::new(index)),
+            )
+        }
+        None => api.fallback(no_ui),
+    };
+    router.layer(axum::middleware::from_fn_with_state(app, guard))
+}
+
+async fn no_ui() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "The Sprintdesk UI is not built here. Build it with `npm run build` in ui/ and start serve with --ui ui/dist.\n",
+    )
+        .into_response()
+}
+
+fn error_response(error: ApiError) -> Response {
+    let status = match error.code.as_str() {
+        "not_found" | "unknown_command" => StatusCode::NOT_FOUND,
+        "not_allowed" | "impostor" => StatusCode::FORBIDDEN,
+        "storage" | "sync_failed" => StatusCode::INTERNAL_SERVER_ERROR,
+        "unreachable" => StatusCode::BAD_GATEWAY,
+        "consent_needed" | "sprint_exists" | "claim_refused" | "venue_closed" | "not_signed_in" => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    (status, axum::Json(error)).into_response()
+}
+
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, axum::Json(ApiError { code: code.into(), message: message.into(), rows: Vec::new() })).into_response()
+}
+
+/// Refuses requests for a foreign host name on a loopback listener, and state-changing requests that a
+/// cross-site HTML form could send.
+async fn guard(State(app): State<App>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let headers = request.headers();
+    if app.loopback_only {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+        if !matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+            return refuse(StatusCode::FORBIDDEN, "not_allowed", "this Sprintdesk only answers on localhost");
+        }
+    }
+    if request.method() == axum::http::Method::POST && !is_json(headers) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "bad_arguments",
+            "send the request as JSON (Content-Type: application/json)",
+        );
+    }
+    next.run(request).await
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|value| value.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")))
+}
+
+/// The request's JSON body as `T` (an empty body is `null`), or why not.
+fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (StatusCode, String)> {
+    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(body).map_err(|e| (StatusCode::BAD_REQUEST, format!("the request is not JSON: {e}")))?
+    };
+    serde_json::from_value(value).map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
+}
+
+async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) -> Response {
+    let args: Value = match parse_body(&body) {
+        Ok(args) => args,
+        Err((status, message)) => return refuse(status, "bad_arguments", &message),
+    };
+    // SQLite is synchronous: keep it off the async workers.
+    let host = app.host.clone();
+    match tokio::task::spawn_blocking(move || host.call(&name, args)).await {
+        Ok(Ok(value)) => axum::Json(value).into_response(),
+        Ok(Err(error)) => error_response(error),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the request failed inside Sprintdesk"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinRequest {
+    code: String,
+    address: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    role: Option<DeviceRole>,
+}
+
+async fn join(State(app): State<App>, body: Bytes) -> Response {
+    let request: JoinRequest = match parse_body(&body) {
+        Ok(request) => request,
+        Err((status, message)) => return refuse(status, "bad_arguments", &message),
+    };
+    let name = request.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(sprintdesk_api::host_name);
+    match app.host.join(&request.code, &request.address, &name, request.role.unwrap_or_default()).await {
+        Ok(joined) => axum::Json(joined).into_response(),
+        Err(error) => error_response(error),
+    }
+}
+
+async fn events(State(app): State<App>) -> impl IntoResponse {
+    let changes = WatchStream::new(app.host.subscribe())
+        .map(|tick| Ok::<_, std::convert::Infallible>(Event::default().event("changed").data(tick.to_string())));
+    Sse::new(changes).keep_alive(KeepAlive::default())
+}

@@ -1,0 +1,55 @@
+//! Windows: the kiosk lock on the main window, and the projector board as a second window.
+
+use serde_json::Value;
+use sprintdesk_core::ApiError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, Window, WindowEvent};
+
+/// The main window is a locked kiosk: full screen, no decorations, and it cannot be closed. Leaving kiosk
+/// mode (with the organizer PIN, checked by the core) unlocks it.
+static KIOSK_LOCKED: AtomicBool = AtomicBool::new(false);
+
+/// Applies the device's mode (the `setup` answer) to the main window.
+pub fn apply_mode(app: &AppHandle, setup: &Value) {
+    let Some(main) = app.get_webview_window("main") else { return };
+    let mode = setup["mode"].as_str().unwrap_or("organizer");
+    let kiosk = mode == "kiosk";
+    KIOSK_LOCKED.store(kiosk, Ordering::SeqCst);
+    let full_screen = kiosk || mode == "board";
+    let results = [main.set_decorations(!kiosk), main.set_fullscreen(full_screen)];
+    for error in results.into_iter().filter_map(Result::err) {
+        tracing::warn!(%error, mode, "could not apply the mode to the window");
+    }
+}
+
+pub fn on_event(window: &Window, event: &WindowEvent) {
+    if let WindowEvent::CloseRequested { api, .. } = event
+        && window.label() == "main"
+        && KIOSK_LOCKED.load(Ordering::SeqCst)
+    {
+        api.prevent_close();
+    }
+}
+
+/// Opens (or brings forward) the board, full screen, on a second monitor when there is one.
+pub fn open_board(app: &AppHandle) -> Result<(), ApiError> {
+    if let Some(board) = app.get_webview_window("board") {
+        return board.set_focus().map_err(window_error);
+    }
+    let mut builder = WebviewWindowBuilder::new(app, "board", WebviewUrl::App("index.html#/board".into()))
+        .title("Sprintdesk board")
+        .fullscreen(true);
+    let primary = app.primary_monitor().ok().flatten().map(|m| *m.position());
+    if let Some(projector) =
+        app.available_monitors().unwrap_or_default().into_iter().find(|m| Some(*m.position()) != primary)
+    {
+        let scale = projector.scale_factor();
+        let at = projector.position().to_logical::<f64>(scale);
+        builder = builder.position(at.x, at.y);
+    }
+    builder.build().map(drop).map_err(window_error)
+}
+
+fn window_error(error: tauri::Error) -> ApiError {
+    ApiError { code: "window".into(), message: format!("the board window could not open: {error}"), rows: Vec::new() }
+}

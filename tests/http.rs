@@ -1,0 +1,171 @@
+//! `sprintdesk serve` as a browser sees it: the JSON API, its guards, the change events and the served UI,
+//! over a real socket to a real process. A plain HTTP/1.1 client is enough and keeps the test honest about
+//! what goes over the wire.
+
+use crate::cli::{User, sprint_with_people};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+struct Served {
+    child: Child,
+    http: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(user: &User, ui: Option<&std::path::Path>) -> Served {
+    let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0"];
+    let ui_arg;
+    if let Some(dir) = ui {
+        ui_arg = dir.display().to_string();
+        args.extend(["--ui", &ui_arg]);
+    }
+    let mut command = user.command(&args);
+    command.env("SPRINTDESK_UI", "/nonexistent");
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut text = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        text.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    let started: Value = serde_json::from_str(&text).expect("serve prints where it listens");
+    Served { child, http: started["http"].as_str().expect("an HTTP address").to_owned() }
+}
+
+/// One request; returns the status and the body.
+fn request(address: &str, head: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, body.to_owned())
+}
+
+impl Served {
+    fn post(&self, command: &str, args: Value) -> (u16, Value) {
+        let head =
+            format!("POST /api/{command} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json; charset=utf-8");
+        let (status, body) = request(&self.http, &head, &args.to_string());
+        (status, serde_json::from_str(&body).unwrap_or_else(|_| panic!("{command} answered non-JSON: {body}")))
+    }
+
+    fn ok(&self, command: &str, args: Value) -> Value {
+        let (status, value) = self.post(command, args);
+        assert_eq!(status, 200, "{command}: {value}");
+        value
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        request(&self.http, &format!("GET {path} HTTP/1.1\r\nHost: localhost"), "")
+    }
+}
+
+#[test]
+fn a_kiosk_signs_in_over_http_and_the_row_is_in_the_database() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+
+    let found = served.ok("search", json!({"query": "lukasz"}));
+    assert_eq!(found[0]["name"], "Łukasz Langa", "accent-free typing finds Łukasz");
+    assert!(found[0].get("email").is_none(), "no email crosses to a kiosk: {found}");
+    assert!(served.ok("search", json!({"query": ""})).as_array().unwrap().is_empty(), "never the full list");
+    let id = found[0]["id"].as_str().unwrap();
+
+    let (status, refused) = served.post("sign_in", json!({"attendee": id}));
+    assert_eq!((status, refused["code"].as_str()), (409, Some("consent_needed")), "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("code of conduct"));
+    assert_eq!(user.json(&["presence"])["here_now"], 0, "a refused sign-in changes nothing");
+
+    let outcome = served.ok("sign_in", json!({"attendee": id, "accept_code_of_conduct": true, "photo_consent": true}));
+    assert_eq!(user.json(&["presence"])["here_now"], 1, "the sign-in is in SQLite, seen by another process");
+
+    served.ok("undo", json!({"token": outcome["undo"]}));
+    assert_eq!(user.json(&["presence"])["here_now"], 0, "undone everywhere");
+}
+
+#[test]
+fn requests_a_web_page_could_forge_or_a_typo_would_send_are_refused() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+    let cases: &[(&str, &str, u16)] = &[
+        ("POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1", "", 415),
+        ("POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain", "{}", 415),
+        ("POST /api/setup HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json", "", 403),
+        ("POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json", "{not json", 400),
+        ("POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json", "{\"q\": 1}", 422),
+        ("POST /api/drop_tables HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json", "", 404),
+        ("POST /api/setup HTTP/1.1\r\nHost: localhost:1234\r\nContent-Type: application/json", "", 200),
+    ];
+    let before = user.ok(&["digest"]);
+    for (head, body, expected) in cases {
+        let (status, text) = request(&served.http, head, body);
+        assert_eq!(status, *expected, "{head}: {text}");
+        if status != 200 {
+            let error: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("error as JSON: {text}"));
+            assert!(error["code"].is_string() && error["message"].is_string(), "{error}");
+        }
+    }
+    assert_eq!(user.ok(&["digest"]), before, "nothing changed");
+}
+
+#[test]
+fn every_change_reaches_an_open_event_stream() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+    let mut stream = TcpStream::connect(&served.http).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET /api/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut changed = 0;
+    let mut wrote = false;
+    let started = Instant::now();
+    let mut line = String::new();
+    while changed < 2 && started.elapsed() < Duration::from_secs(10) {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line.trim() == "event: changed" {
+            changed += 1;
+            if !wrote {
+                // Another process (the CLI) writes: the peer's database watcher notices it.
+                user.ok(&["project", "add", "--name", "PyPy"]);
+                wrote = true;
+            }
+        }
+    }
+    assert_eq!(changed, 2, "the first event on connecting, then one for the CLI's write");
+}
+
+#[test]
+fn the_built_ui_is_served_with_its_routes() {
+    let user = sprint_with_people();
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), "<!doctype html><title>Sprintdesk</title>").unwrap();
+    std::fs::create_dir(ui.path().join("assets")).unwrap();
+    std::fs::write(ui.path().join("assets/app.js"), "console.log(1)").unwrap();
+    let served = serve(&user, Some(ui.path()));
+    for path in ["/", "/index.html", "/kiosk"] {
+        let (status, body) = served.get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains("<title>Sprintdesk</title>"), "{path}: {body}");
+    }
+    assert_eq!(served.get("/assets/app.js"), (200, "console.log(1)".into()));
+
+    let bare = serve(&user, None);
+    let (status, body) = bare.get("/");
+    assert_eq!(status, 404);
+    assert!(body.contains("npm run build"), "says how to get the UI: {body}");
+}

@@ -1,0 +1,110 @@
+// Shared by the end-to-end tests: a venue on a temporary database (the demo sprint plus a few people the
+// tests know by name), `sprintdesk serve` on it, Debian's Chromium, and screenshots.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+export const bin = process.env.SPRINTDESK_BIN ?? path.join(root, "target/debug/sprintdesk");
+export const shots = path.join(root, "docs/screenshots/tmp");
+
+/** A fixed "now" on the demo sprint's second day, late morning, in UTC: every run sees the same day. */
+export const NOW = process.env.E2E_NOW ?? new Date().toISOString().slice(0, 10) + "T11:00:00Z";
+
+/** A temporary venue: its database, its environment, and the CLI on it. */
+export function venue() {
+  const dir = mkdtempSync(path.join(tmpdir(), "sprintdesk-e2e-"));
+  const env = {
+    ...process.env,
+    SPRINTDESK_DB: path.join(dir, "sprint.db"),
+    SPRINTDESK_STATE_DIR: path.join(dir, "state"),
+    SPRINTDESK_NOW: NOW,
+    SPRINTDESK_LOG: "warn",
+    TZ: "UTC",
+  };
+  const cli = (...args) => {
+    const out = execFileSync(bin, ["--json", ...args], { env, encoding: "utf8" });
+    return out.trim() ? JSON.parse(out) : null;
+  };
+  return { dir, env, cli, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The demo sprint plus people the tests use: Łukasz (never signed in, so the kiosk asks for the code of
+ * conduct), a first-time contributor and a mentor.
+ */
+export function demoVenue() {
+  const v = venue();
+  v.cli("demo");
+  v.cli("attendees", "add", "--name", "Łukasz Testowski", "--handle", "ltest", "--badge", "BADGE-4242");
+  v.cli("attendees", "add", "--name", "Fern Firsttimer", "--handle", "fern", "--first-timer");
+  v.cli("attendees", "add", "--name", "Maya Mentor", "--handle", "maya", "--role", "mentor");
+  return v;
+}
+
+/** Starts `sprintdesk serve` with the built UI; resolves with its base URL. */
+export async function serve(v) {
+  const child = spawn(
+    bin,
+    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0", "--ui", path.join(root, "ui/dist")],
+    { env: v.env, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let text = "";
+  for await (const line of createInterface({ input: child.stdout })) {
+    text += line;
+    if (line === "}") break;
+  }
+  const started = JSON.parse(text);
+  const url = `http://${started.http}`;
+  return {
+    url,
+    stop: () => child.kill("SIGTERM"),
+    /** Another client: calls the API directly. */
+    call: async (command, args = null) => {
+      const response = await fetch(`${url}/api/${command}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(args),
+      });
+      const body = await response.json();
+      if (!response.ok) throw new Error(`${command}: ${body.message}`);
+      return body;
+    },
+  };
+}
+
+/** Debian's Chromium, headless, on a fresh profile. */
+export async function chromium() {
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(path.join(tmpdir(), "sprintdesk-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves a screenshot of `page` as docs/screenshots/tmp/<name>.png (the key ones are committed by hand). */
+export async function shot(page, name) {
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
