@@ -1,0 +1,139 @@
+// Benchmarks of the app as people use it (not a test: it prints figures for docs/benchmarks.md).
+//
+//   node ui/e2e/bench.mjs kiosk    keystroke → rendered results in the kiosk, 10,000 attendees, measured in
+//                                  Chromium with the Performance API (served by `sprintdesk serve`)
+//   node ui/e2e/bench.mjs memory   the desktop app's resident memory after 20 s idle with 5,000 attendees
+//                                  (needs DISPLAY; sums the app and its WebKit processes)
+import { spawn } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { chromium, root, serve, venue } from "./support.mjs";
+
+const FIRST = ["Łukasz", "Zoë", "Éric", "Batuhan", "Søren", "Ana María", "Dong-hee", "Chiamaka", "Priya", "Mateus",
+  "Yūki", "Olga", "Nguyễn", "Siobhán", "Jürgen", "Fatma", "Kwame", "Inés", "Björn", "Mei"];
+const LAST = ["Langa", "Taşkaya", "Araujo", "Kierkegaard", "Núñez", "Na", "Okafor", "Raman", "Souza", "Tanaka",
+  "Ivanova", "Trần", "O'Brien", "Müller", "Yılmaz", "Mensah", "García", "Sørensen", "Wang", "Kowalski"];
+
+/** A venue with `n` attendees, imported from a plain CSV as an organizer would. */
+function crowd(n) {
+  const v = venue();
+  v.cli("init", "--name", "Benchmark sprint", "--start", process.env.E2E_NOW?.slice(0, 10) ?? new Date().toISOString().slice(0, 10), "--days", "3", "--tz", "UTC", "--opens", "00:00", "--closes", "23:59");
+  const rows = ["name,email,handle"];
+  for (let i = 0; i < n; i++) {
+    const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]} ${i}`;
+    rows.push(`"${name}",person${i}@example.org,h${i}`);
+  }
+  const file = path.join(v.dir, "people.csv");
+  writeFileSync(file, rows.join("\n") + "\n");
+  v.cli("import", "attendees", file);
+  return v;
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function kiosk() {
+  const v = crowd(10000);
+  const server = await serve(v);
+  const browser = await chromium();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/#/kiosk`);
+    const search = page.getByTestId("kiosk-search");
+    await search.waitFor();
+    const queries = ["l", "lu", "luk", "luka", "t", "ta", "tas", "e", "er", "eric", "s", "so", "sor", "n", "nu", "nun"];
+    const times = [];
+    for (let round = 0; round < 5; round++) {
+      for (const query of queries) {
+        // One keystroke: from the input event to the frame after the result list changed.
+        const ms = await page.evaluate(async (text) => {
+          const input = document.querySelector("[data-testid=kiosk-search]");
+          const before = [...document.querySelectorAll("[data-testid=kiosk-result]")].map((e) => e.textContent).join("|");
+          const done = new Promise((resolve) => {
+            const check = () => {
+              const now = [...document.querySelectorAll("[data-testid=kiosk-result]")].map((e) => e.textContent).join("|");
+              if (now && now !== before) {
+                observer.disconnect();
+                requestAnimationFrame(() => resolve(performance.now()));
+              }
+            };
+            const observer = new MutationObserver(check);
+            observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+          });
+          const start = performance.now();
+          input.value = text;
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+          return (await done) - start;
+        }, query);
+        times.push(ms);
+        // Clear between words so every query really changes the list.
+        if (query.length >= 3 || queries[queries.indexOf(query) + 1]?.length === 1) {
+          await search.fill("");
+          await sleep(30);
+        }
+      }
+    }
+    times.sort((a, b) => a - b);
+    console.log(`kiosk keystroke → rendered results, 10,000 attendees, ${times.length} keystrokes:`);
+    console.log(`  p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms`);
+  } finally {
+    await browser.close();
+    server.stop();
+    v.remove();
+  }
+}
+
+/** Resident memory of `pid` and all its descendants, in KiB. */
+function treeRss(pid) {
+  const children = new Map();
+  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const rss = (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+  const rows = [];
+  const walk = (p) => {
+    try {
+      rows.push({ pid: p, name: readFileSync(`/proc/${p}/comm`, "utf8").trim(), kib: rss(p) });
+    } catch {
+      return;
+    }
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return rows;
+}
+
+async function memory() {
+  if (!process.env.DISPLAY) throw new Error("the memory benchmark opens the app window: set DISPLAY (Xvfb)");
+  const v = crowd(5000);
+  const app = spawn(path.join(root, "target/debug/sprintdesk-app"), [], {
+    env: { ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" },
+    stdio: "ignore",
+  });
+  try {
+    await sleep(20000);
+    const rows = treeRss(app.pid);
+    const total = rows.reduce((sum, r) => sum + r.kib, 0);
+    console.log("desktop app idle for 20 s, 5,000 attendees, organizer view:");
+    for (const r of rows) console.log(`  ${r.name.padEnd(20)} ${(r.kib / 1024).toFixed(1)} MiB`);
+    console.log(`  total RSS ${(total / 1024).toFixed(1)} MiB`);
+  } finally {
+    app.kill();
+    v.remove();
+  }
+}
+
+const which = process.argv[2];
+if (which === "kiosk") await kiosk();
+else if (which === "memory") await memory();
+else {
+  console.error("usage: node ui/e2e/bench.mjs kiosk|memory");
+  process.exit(2);
+}
