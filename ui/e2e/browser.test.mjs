@@ -1,0 +1,210 @@
+// End-to-end in Debian's Chromium (playwright-core) against `sprintdesk serve` on a temporary database:
+// the kiosk as an attendee uses it, a table lead's claim under the first-timer rules, the board following
+// another client's sign-in live, and a screenshot of every view (docs/screenshots/tmp/).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { chromium, demoVenue, serve, shot, venue } from "./support.mjs";
+
+let v;
+let server;
+let browser;
+
+before(async () => {
+  v = demoVenue();
+  v.cli("project", "add", "--name", "Sprintdesk", "--table", "T9", "--lead", "@maya");
+  const issues = path.join(v.dir, "issues.csv");
+  writeFileSync(
+    issues,
+    [
+      "title,url,labels",
+      "Fix the kiosk's focus ring,https://example.org/sprintdesk/issues/1,good first issue",
+      "Rewrite the sync planner,https://example.org/sprintdesk/issues/2,performance",
+      "Document the board,https://example.org/sprintdesk/issues/3,good first issue",
+    ].join("\n") + "\n",
+  );
+  v.cli("import", "issues", issues, "--project", "Sprintdesk");
+  server = await serve(v);
+  browser = await chromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  v?.remove();
+});
+
+async function page(width = 1280, height = 800) {
+  const p = await browser.context.newPage();
+  await p.setViewportSize({ width, height });
+  p.on("pageerror", (error) => assert.fail(`the page threw: ${error.message}`));
+  return p;
+}
+
+const personId = async (query) => (await server.call("search", { query }))[0].id;
+const hereNow = async () => (await server.call("presence")).here_now;
+
+test("kiosk: accent-free search, code of conduct, photo consent, table, undo, sign out", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+  const search = p.getByTestId("kiosk-search");
+  await search.waitFor();
+  assert.equal(await p.getByTestId("kiosk-result").count(), 0, "an empty field shows no one");
+  await shot(p, "kiosk-empty");
+
+  await search.pressSequentially("lukasz test");
+  const result = p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" });
+  await result.waitFor();
+  assert.ok((await p.getByTestId("kiosk-result").count()) <= 6, "never the full list");
+  assert.doesNotMatch(await p.locator("body").innerText(), /\w+@\w+\.\w+/, "no emails on a kiosk");
+  await shot(p, "kiosk-results");
+
+  // Keyboard alone: the first result is chosen with Enter.
+  await search.press("ArrowDown");
+  await p.keyboard.press("Enter");
+  await p.getByTestId("coc-accept").waitFor();
+  await shot(p, "kiosk-code-of-conduct");
+  await p.getByTestId("coc-accept").click();
+  await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").first().waitFor();
+  await shot(p, "kiosk-table");
+  const before = await hereNow();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Łukasz Testowski/);
+  assert.equal(await hereNow(), before + 1, "signed in");
+  await shot(p, "kiosk-welcome");
+
+  await p.getByTestId("kiosk-undo").click();
+  await p.waitForFunction(() => !document.querySelector("[data-testid=kiosk-undo]"));
+  assert.equal(await hereNow(), before, "the undo took the sign-in back");
+
+  // Back in, this time straight through (the code of conduct was accepted once already).
+  await search.fill("");
+  await search.pressSequentially("testowski");
+  await p.getByTestId("kiosk-result").first().click();
+  if (await p.getByTestId("photo-no").isVisible().catch(() => false)) await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.equal(await hereNow(), before + 1);
+
+  // The badge scanner types the code and Enter.
+  await p.goto(`${server.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").waitFor();
+  await p.getByTestId("kiosk-search").pressSequentially("BADGE-4242\n", { delay: 5 });
+  await p.getByTestId("kiosk-signout").click();
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Łukasz Testowski/);
+  assert.equal(await hereNow(), before, "signed out");
+  await shot(p, "kiosk-goodbye");
+  await p.close();
+
+  const portrait = await page(1080, 1920);
+  await portrait.goto(`${server.url}/#/kiosk`);
+  await portrait.getByTestId("kiosk-search").pressSequentially("eric");
+  await portrait.getByTestId("kiosk-result").first().waitFor();
+  await shot(portrait, "kiosk-portrait");
+  await portrait.close();
+});
+
+test("kiosk: a mistake reads as words, big", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").pressSequentially("NO-SUCH-BADGE-9\n", { delay: 5 });
+  await p.getByTestId("kiosk-error").waitFor();
+  const text = await p.getByTestId("kiosk-error").innerText();
+  assert.match(text, /badge/i);
+  assert.doesNotMatch(text, /[{}]|not_found/, "no raw JSON or codes on screen");
+  await shot(p, "kiosk-error");
+  await p.close();
+});
+
+test("table lead: claims for a first-timer need a beginner issue and a mentor, one at a time", async () => {
+  for (const who of ["fern", "maya"]) {
+    await server.call("sign_in", { attendee: await personId(who), project: "Sprintdesk", accept_code_of_conduct: true });
+  }
+  await server.call("set_mode", { mode: "table_lead", project: "Sprintdesk" });
+  const p = await page();
+  await p.goto(`${server.url}/#/lead`);
+  const issue = (title) => p.getByTestId("lead-issue").filter({ hasText: title });
+  const claim = async (title, mentor) => {
+    const row = issue(title);
+    await row.getByTestId("lead-claim").click();
+    await row.getByTestId("lead-claim-who").selectOption({ label: "Fern Firsttimer (first-timer)" });
+    if (mentor) await row.getByTestId("lead-claim-mentor").selectOption({ label: mentor });
+    await row.getByRole("button", { name: "Claim", exact: true }).click();
+    return row;
+  };
+  await issue("Rewrite the sync planner").waitFor();
+
+  let row = await claim("Rewrite the sync planner", "Maya Mentor");
+  await row.getByRole("alert").waitFor();
+  assert.match(await row.getByRole("alert").innerText(), /first-time contributor: pick an issue labelled for beginners/);
+
+  row = await claim("Fix the kiosk's focus ring", "Maya Mentor");
+  await row.getByText("Fern Firsttimer").first().waitFor();
+  const claimed = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
+  assert.equal(claimed.holders[0].person.name, "Fern Firsttimer");
+  assert.equal(claimed.holders[0].mentor.name, "Maya Mentor");
+
+  row = await claim("Document the board", "Maya Mentor");
+  await row.getByRole("alert").waitFor();
+  assert.match(await row.getByRole("alert").innerText(), /one at a time/);
+  await shot(p, "lead");
+  await server.call("set_mode", { mode: "organizer" });
+  await p.close();
+});
+
+test("board: another client's sign-in shows within a second", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/board`);
+  const count = p.getByTestId("board-here-now");
+  await count.waitFor();
+  await p.getByTestId("board-project").first().waitFor();
+  await p.waitForTimeout(1200); // let the page's fade-in finish before the picture
+  await shot(p, "board");
+  const shown = Number((await count.innerText()).replace(/\D/g, ""));
+  assert.equal(shown, await hereNow());
+
+  const cards = await server.call("search", { query: "a", limit: 20 });
+  const away = cards.find((c) => !c.here_now);
+  assert.ok(away, "someone to sign in");
+  const started = Date.now();
+  await server.call("sign_in", { attendee: away.id, accept_code_of_conduct: true });
+  await p.waitForFunction(
+    (expected) => Number(document.querySelector("[data-testid=board-here-now]").textContent.replace(/\D/g, "")) === expected,
+    shown + 1,
+    { timeout: 1000 },
+  );
+  console.log(`board followed the sign-in in ${Date.now() - started} ms`);
+  await p.close();
+});
+
+test("organizer: every page renders without errors", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  for (const nav of ["today", "attendees", "projects", "devices", "review", "settings"]) {
+    await p.getByTestId(`nav-${nav}`).click();
+    await p.waitForLoadState("networkidle");
+    await p.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+    assert.doesNotMatch(await p.locator("main").innerText(), /undefined|\[object Object\]|"code"/);
+    await shot(p, `organizer-${nav}`);
+  }
+  await p.close();
+});
+
+test("first start: a new device offers to create a sprint or join a venue", async () => {
+  const empty = venue();
+  const fresh = await serve(empty);
+  try {
+    const p = await page();
+    await p.goto(`${fresh.url}/`);
+    await p.getByText("Join a venue", { exact: false }).first().waitFor();
+    await shot(p, "start");
+    await p.close();
+  } finally {
+    fresh.stop();
+    empty.remove();
+  }
+});
