@@ -35,7 +35,8 @@ function session(id) {
     for (;;) {
       try {
         const found = await wd("POST", `${s}/element`, { using: "css selector", value: selector });
-        return found[ELEMENT];
+        // The W3C key, or whatever single key this driver uses for the element reference.
+        return found[ELEMENT] ?? Object.values(found)[0];
       } catch (error) {
         if (Date.now() > until) throw error;
         await sleep(200);
