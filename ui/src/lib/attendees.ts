@@ -1,0 +1,103 @@
+/** The organizer's attendee list: filtering on screen and spotting likely duplicates. Pure. */
+
+import type { Attendee } from "../bindings/Attendee";
+import type { Role } from "../bindings/Role";
+import { fold } from "./format";
+
+export type AttendeeFilter = "all" | "first_timers" | "leads" | "mentors" | "organizers" | "no_badge" | "no_coc";
+
+export const FILTER_LABELS: Record<AttendeeFilter, string> = {
+  all: "Everyone",
+  first_timers: "First-time contributors",
+  leads: "Table leads",
+  mentors: "Mentors",
+  organizers: "Organizers",
+  no_badge: "No badge code",
+  no_coc: "Code of conduct not accepted",
+};
+
+function hasRole(a: Attendee, role: Role): boolean {
+  return a.roles.includes(role);
+}
+
+function matchesFilter(a: Attendee, filter: AttendeeFilter): boolean {
+  switch (filter) {
+    case "all":
+      return true;
+    case "first_timers":
+      return a.first_timer;
+    case "leads":
+      return hasRole(a, "table_lead");
+    case "mentors":
+      return hasRole(a, "mentor");
+    case "organizers":
+      return hasRole(a, "organizer");
+    case "no_badge":
+      return a.badge_code === null;
+    case "no_coc":
+      return a.coc_version === null;
+  }
+}
+
+/** People (merged duplicates left out) whose name, handle, email or badge has every word of `query`,
+ * ignoring case and accents, sorted by name. */
+export function filterAttendees(list: readonly Attendee[], query: string, filter: AttendeeFilter = "all"): Attendee[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  return list
+    .filter((a) => a.merged_into === null && matchesFilter(a, filter))
+    .filter((a) => {
+      if (words.length === 0) return true;
+      const hay = fold([a.name, a.handle ?? "", a.email ?? "", a.badge_code ?? ""].join(" "));
+      return words.every((w) => hay.includes(w));
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Pairs that are probably the same person: same name ignoring accents, or the same email or handle. */
+export function likelyDuplicates(list: readonly Attendee[]): Array<[Attendee, Attendee]> {
+  const live = list.filter((a) => a.merged_into === null);
+  const pairs: Array<[Attendee, Attendee]> = [];
+  const seen = new Set<string>();
+  const keys = (a: Attendee) =>
+    [
+      "n:" + fold(a.name).replace(/\s+/g, " ").trim(),
+      a.email ? "e:" + a.email.trim().toLowerCase() : "",
+      a.handle ? "h:" + a.handle.trim().toLowerCase() : "",
+    ].filter(Boolean);
+  const byKey = new Map<string, Attendee[]>();
+  for (const a of live) {
+    for (const k of keys(a)) byKey.set(k, [...(byKey.get(k) ?? []), a]);
+  }
+  for (const group of byKey.values()) {
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const a = group[i]!;
+        const b = group[j]!;
+        const id = [a.id, b.id].sort().join("|");
+        if (!seen.has(id)) {
+          seen.add(id);
+          pairs.push([a, b]);
+        }
+      }
+    }
+  }
+  return pairs;
+}
+
+export const ROLES: readonly Role[] = ["sprinter", "table_lead", "mentor", "organizer"];
+
+const ROLE_LABELS: Record<Role, string> = {
+  sprinter: "Sprinter",
+  table_lead: "Table lead",
+  mentor: "Mentor",
+  organizer: "Organizer",
+};
+
+export function roleLabel(role: Role): string {
+  return ROLE_LABELS[role];
+}
+
+/** Who may mentor a first-time contributor: a mentor or table lead. */
+export function canMentor(a: Pick<Attendee, "roles">): boolean {
+  return a.roles.includes("mentor") || a.roles.includes("table_lead");
+}

@@ -1,0 +1,72 @@
+/** Issues and claims as a table lead works with them: order, what can be done next, who may mentor. Pure. */
+
+import type { Attendee } from "../bindings/Attendee";
+import type { HolderView } from "../bindings/HolderView";
+import type { IssueBoard } from "../bindings/IssueBoard";
+import type { PersonRef } from "../bindings/PersonRef";
+import { canMentor } from "./attendees";
+import { fold } from "./format";
+
+/** Holders still working on the issue (claimed or PR open), not merged or released ones. */
+export function workingHolders(issue: Pick<IssueBoard, "holders">): HolderView[] {
+  return issue.holders.filter((h) => h.state.state === "active" || h.state.state === "pr_open");
+}
+
+/** An issue someone can claim now: open and held by no one. */
+export function claimable(issue: Pick<IssueBoard, "state" | "holders">): boolean {
+  return issue.state === "open" && workingHolders(issue).length === 0;
+}
+
+function rank(issue: IssueBoard): number {
+  if (issue.contested) return 0;
+  if (workingHolders(issue).length > 0) return 1;
+  if (issue.state === "open") return issue.beginner_friendly ? 2 : 3;
+  return 4;
+}
+
+/** Contested first, then claimed ones, then open ones (beginner-friendly first), then merged and closed. */
+export function sortIssues(issues: readonly IssueBoard[]): IssueBoard[] {
+  return [...issues].sort((a, b) => rank(a) - rank(b) || (a.number ?? 0) - (b.number ?? 0));
+}
+
+export type IssueFilter = "all" | "open" | "claimed" | "done";
+
+export function filterIssues(issues: readonly IssueBoard[], filter: IssueFilter, query = ""): IssueBoard[] {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  return sortIssues(issues).filter((issue) => {
+    const keep =
+      filter === "all" ||
+      (filter === "open" && claimable(issue)) ||
+      (filter === "claimed" && workingHolders(issue).length > 0) ||
+      (filter === "done" && (issue.state === "merged" || issue.state === "closed"));
+    if (!keep) return false;
+    if (words.length === 0) return true;
+    const hay = fold(`${issue.number ?? ""} ${issue.title} ${issue.holders.map((h) => h.person.name).join(" ")}`);
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+/** People who may mentor `sprinter`'s claim: mentors and table leads who are here, not the sprinter. */
+export function mentorChoices(
+  attendees: readonly Attendee[],
+  hereIds: ReadonlySet<string>,
+  sprinter: string | null,
+): PersonRef[] {
+  return attendees
+    .filter((a) => a.merged_into === null && a.id !== sprinter && hereIds.has(a.id) && canMentor(a))
+    .map((a) => ({ id: a.id, name: a.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The ways to settle a contested issue: each holder alone, or all of them as a pair. */
+export function resolveOptions(issue: Pick<IssueBoard, "holders">): Array<{ label: string; keep: string[] }> {
+  const people = workingHolders(issue).map((h) => h.person);
+  const options = people.map((p) => ({ label: `Keep ${p.name}`, keep: [p.id] }));
+  if (people.length >= 2) {
+    options.push({
+      label: people.length === 2 ? "Keep both as a pair" : `Keep all ${people.length} together`,
+      keep: people.map((p) => p.id),
+    });
+  }
+  return options;
+}

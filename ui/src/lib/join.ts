@@ -1,0 +1,53 @@
+/** The first-start "Join a venue" form: the join code and the organizer's address as people type them. */
+
+import { type ApiError, errorMessage, UNREACHABLE_MESSAGE } from "./errors";
+
+/** A join code as typed (any case, spaces, with or without the dash) as `ABCDE-FGHJK`, or `null` when it
+ * cannot be one. The core does the final check (it also reads O as 0 and I or L as 1). */
+export function normalizeJoinCode(typed: string): string | null {
+  const chars = typed.replace(/[\s-]/g, "").toUpperCase();
+  if (!/^[0-9A-Z]{10}$/.test(chars)) return null;
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+/** What is wrong with an address typed as `host:port`, or `null`. */
+export function addressProblem(address: string): string | null {
+  const a = address.trim();
+  if (a === "") return "Type the address the organizer's screen shows, like 192.168.1.20:7733.";
+  const m = /^(\[[0-9a-fA-F:]+\]|[^\s:/]+):(\d{1,5})$/.exec(a);
+  if (!m) return "The address is a computer and a port, like 192.168.1.20:7733.";
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return "The port is a number from 1 to 65535.";
+  return null;
+}
+
+/** A default name for this device, e.g. "Kiosk 2" is for people to choose; this gives a neutral start. */
+export function defaultDeviceName(role: string): string {
+  switch (role) {
+    case "kiosk":
+      return "Entrance kiosk";
+    case "board":
+      return "Projector";
+    case "table_lead":
+      return "Table laptop";
+    default:
+      return "Organizer laptop";
+  }
+}
+
+/** What went wrong when joining, in words that say what to do next. */
+export function joinErrorText(error: ApiError, address: string): string {
+  switch (error.code) {
+    case "unreachable":
+      if (error.message === UNREACHABLE_MESSAGE) return error.message;
+      return `Could not reach the organizer’s device at ${address.trim()}. Check the address, that both computers are on the same network, and that Sprintdesk is running there.`;
+    case "not_allowed":
+      return "The organizer’s device did not accept this join code. A code works once, for 10 minutes: ask for a new one.";
+    case "impostor":
+      return "The device at that address is not the one that made this code. Check the address.";
+    case "sprint_exists":
+      return "This computer already holds a sprint, so it cannot join another venue.";
+    default:
+      return errorMessage(error);
+  }
+}

@@ -1,0 +1,104 @@
+/** The kiosk's sign-in steps, decided from what the core says about a person. Pure. */
+
+import type { AttendeeCard } from "../bindings/AttendeeCard";
+import type { Board } from "../bindings/Board";
+import type { ProjectRef } from "../bindings/ProjectRef";
+import { compareLabels } from "./format";
+
+export type SignInStep = "coc" | "photo" | "table";
+
+/** The questions to ask before signing `card` in: the code of conduct and photos only when needed. */
+export function signInSteps(card: Pick<AttendeeCard, "needs_code_of_conduct" | "asks_photo_consent">): SignInStep[] {
+  const steps: SignInStep[] = [];
+  if (card.needs_code_of_conduct) steps.push("coc");
+  if (card.asks_photo_consent) steps.push("photo");
+  steps.push("table");
+  return steps;
+}
+
+/** The step after `step`, or `null` when it was the last. */
+export function stepAfter(steps: readonly SignInStep[], step: SignInStep): SignInStep | null {
+  const i = steps.indexOf(step);
+  return i >= 0 && i + 1 < steps.length ? (steps[i + 1] ?? null) : null;
+}
+
+/** The tables to choose from, by table label (T2 before T10), then name. */
+export function tableChoices(board: Pick<Board, "projects"> | null): ProjectRef[] {
+  if (!board) return [];
+  return board.projects
+    .map((p) => p.project)
+    .sort((a, b) => compareLabels(a.table_label, b.table_label) || a.name.localeCompare(b.name));
+}
+
+export type WalkInForm = {
+  name: string;
+  handle: string;
+  firstTimer: boolean;
+  acceptCoc: boolean;
+  photoConsent: boolean | null;
+};
+
+/** What is missing from a walk-in's form, in words, or `null` when it can be sent. */
+export function walkInProblem(form: WalkInForm): string | null {
+  if (form.name.trim().length < 2) return "Please write your name.";
+  if (/\s/.test(form.handle.trim())) return "A GitHub handle has no spaces.";
+  if (!form.acceptCoc) return "Please read and accept the code of conduct.";
+  if (form.photoConsent === null) return "Please say whether photos of you are OK.";
+  return null;
+}
+
+/** A handle as typed (`@ana`, ` ana `), as the core wants it (`ana`), or null when empty. */
+export function cleanHandle(handle: string): string | null {
+  const h = handle.trim().replace(/^@/, "");
+  return h === "" ? null : h;
+}
+
+/** Where in the kiosk an error happened, to say it in the right words. */
+export type KioskContext = "search" | "badge" | "sign_in" | "sign_out" | "walk_in" | "undo";
+
+/** An error as the kiosk shows it: a short heading and a sentence, both for someone standing at the door. */
+export function kioskError(
+  error: { code: string; message: string },
+  context: KioskContext,
+  typed = "",
+): { title: string; message: string } {
+  const said = tidy(error.message);
+  switch (error.code) {
+    case "unreachable":
+      return {
+        title: "This kiosk cannot reach Sprintdesk",
+        message: "Please ask an organizer for help. Sign-ins will work again once it is back.",
+      };
+    case "venue_closed":
+      return { title: "The venue is closed", message: said || "Signing in is possible during opening hours." };
+    case "not_found":
+      if (context === "badge") {
+        return {
+          title: typed ? `We could not find “${typed}”` : "We could not find that badge",
+          message: "Check the spelling or scan your badge again. New here? Press “I’m not on the list”.",
+        };
+      }
+      return { title: "We could not find you", message: said };
+    case "consent_needed":
+      return { title: "Please accept the code of conduct", message: said };
+    case "ambiguous":
+      return { title: "More than one person matches", message: "Please type more of your name and choose yourself." };
+    case "not_allowed":
+      return { title: "This kiosk cannot do that", message: said };
+    case "invalid":
+      return { title: "Please check what you typed", message: said };
+    default:
+      return {
+        title: context === "undo" ? "It could not be undone" : "Something went wrong",
+        message: "Please try again, or ask an organizer for help.",
+      };
+  }
+}
+
+function tidy(text: string): string {
+  const t = text.trim();
+  if (t === "" || t.startsWith("{")) return "";
+  const s = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : s + ".";
+}
+

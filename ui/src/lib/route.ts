@@ -1,0 +1,79 @@
+/**
+ * Hash routes (`#/kiosk`, `#/organizer/attendees`, …) and which screen a device opens on. Pure: the app
+ * shell feeds it `location.hash` and the device's `setup`.
+ */
+
+import type { Mode } from "../bindings/Mode";
+import type { Setup } from "../bindings/Setup";
+
+export const ORGANIZER_PAGES = ["today", "attendees", "projects", "devices", "review", "settings"] as const;
+export type OrganizerPage = (typeof ORGANIZER_PAGES)[number];
+
+export type Route =
+  | { view: "start" }
+  | { view: "kiosk" }
+  | { view: "organizer"; page: OrganizerPage }
+  | { view: "lead" }
+  | { view: "board" };
+
+function isOrganizerPage(text: string): text is OrganizerPage {
+  return (ORGANIZER_PAGES as readonly string[]).includes(text);
+}
+
+/** The route a hash names, or `null` when it names none. */
+export function parseRoute(hash: string): Route | null {
+  const path = hash.replace(/^#?\/?/, "").replace(/[?].*$/, "");
+  const [head = "", sub = ""] = path.split("/").map((part) => part.trim().toLowerCase());
+  switch (head) {
+    case "start":
+      return { view: "start" };
+    case "kiosk":
+      return { view: "kiosk" };
+    case "lead":
+      return { view: "lead" };
+    case "board":
+      return { view: "board" };
+    case "organizer":
+      return { view: "organizer", page: isOrganizerPage(sub) ? sub : "today" };
+    default:
+      return null;
+  }
+}
+
+/** The hash for a route. */
+export function formatRoute(route: Route): string {
+  if (route.view === "organizer") return route.page === "today" ? "#/organizer" : `#/organizer/${route.page}`;
+  return `#/${route.view}`;
+}
+
+/** Where a device in `mode` opens. */
+export function routeForMode(mode: Mode): Route {
+  switch (mode) {
+    case "organizer":
+      return { view: "organizer", page: "today" };
+    case "table_lead":
+      return { view: "lead" };
+    case "kiosk":
+      return { view: "kiosk" };
+    case "board":
+      return { view: "board" };
+  }
+}
+
+/** A kiosk is locked to its screen: no navigation, hash changes ignored, leaving needs the PIN. */
+export function isLocked(setup: Pick<Setup, "mode" | "sprint">): boolean {
+  return setup.sprint !== null && setup.mode === "kiosk";
+}
+
+/** The screen to show for this device and hash. */
+export function decideRoute(setup: Pick<Setup, "mode" | "sprint">, hash: string): Route {
+  if (setup.sprint === null) return { view: "start" };
+  if (isLocked(setup)) return { view: "kiosk" };
+  const asked = parseRoute(hash);
+  if (asked === null || asked.view === "start") return routeForMode(setup.mode);
+  return asked;
+}
+
+export function sameRoute(a: Route, b: Route): boolean {
+  return formatRoute(a) === formatRoute(b);
+}

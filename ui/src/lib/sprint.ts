@@ -1,0 +1,85 @@
+/** Checks on what organizers type: the PIN, a new sprint, changes to the sprint's settings. Pure. */
+
+import type { NewSprint } from "../bindings/NewSprint";
+import type { Sprint } from "../bindings/Sprint";
+
+/** The organizer PIN is 4 to 12 digits (the core checks the same). */
+export function pinProblem(pin: string): string | null {
+  if (!/^\d*$/.test(pin)) return "The PIN is digits only.";
+  if (pin.length < 4 || pin.length > 12) return "The PIN is 4 to 12 digits.";
+  return null;
+}
+
+/** This screen's IANA time zone, e.g. `Europe/Prague`, or `Etc/UTC` when the platform does not say. */
+export function localTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "Etc/UTC";
+  } catch {
+    return "Etc/UTC";
+  }
+}
+
+/** Today's date on this screen, `YYYY-MM-DD`. */
+export function localToday(now: Date = new Date()): string {
+  const y = now.getFullYear();
+  const m = String(now.getMonth() + 1).padStart(2, "0");
+  const d = String(now.getDate()).padStart(2, "0");
+  return `${y}-${m}-${d}`;
+}
+
+export function newSprintProblem(s: NewSprint): string | null {
+  if (s.name.trim() === "") return "Give the sprint a name.";
+  if (s.time_zone.trim() === "") return "Choose the time zone of the venue.";
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s.start)) return "Choose the first day.";
+  if (!Number.isInteger(s.days) || s.days < 1 || s.days > 31) return "A sprint lasts 1 to 31 days.";
+  return null;
+}
+
+/** What is wrong with an edited sprint before it is sent, or `null`. */
+export function sprintEditProblem(before: Sprint, after: Sprint): string | null {
+  if (after.name.trim() === "") return "The sprint needs a name.";
+  if (after.days.length === 0) return "The sprint needs at least one day.";
+  const dates = after.days.map((d) => d.date);
+  if (new Set(dates).size !== dates.length) return "Two days have the same date.";
+  for (const day of after.days) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.date)) return "Every day needs a date.";
+    if (!day.is_break && toMinutes(day.closes) <= toMinutes(day.opens)) {
+      return `On ${day.date} the venue must close after it opens.`;
+    }
+  }
+  const coc = cocChange(before.code_of_conduct, after.code_of_conduct);
+  if (coc) return coc;
+  return null;
+}
+
+/** A changed code of conduct needs a higher version (everyone is asked again); the version never goes down. */
+export function cocChange(
+  before: { text: string; version: number },
+  after: { text: string; version: number },
+): string | null {
+  if (after.version < before.version) return "The code of conduct's version cannot go down.";
+  if (after.text.trim() !== before.text.trim() && after.version <= before.version) {
+    return `You changed the code of conduct: raise its version to ${before.version + 1} so everyone is asked to accept it again.`;
+  }
+  return null;
+}
+
+function toMinutes(time: string): number {
+  const m = /^(\d{1,2}):(\d{2})/.exec(time);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+}
+
+/** `09:00:00` → `09:00` for an `<input type="time">`, and back. */
+export function toTimeInput(time: string): string {
+  return time.slice(0, 5);
+}
+export function fromTimeInput(value: string): string {
+  return /^\d{2}:\d{2}$/.test(value) ? `${value}:00` : value;
+}
+
+/** The date `days` after `date` (YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const at = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days));
+  return at.toISOString().slice(0, 10);
+}

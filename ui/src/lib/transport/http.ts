@@ -1,0 +1,100 @@
+/**
+ * The browser transport: `POST /api/<command>` against `sprintdesk serve`, and server-sent events from
+ * `GET /api/events` for live updates.
+ */
+
+import type { Joined } from "../../bindings/Joined";
+import { fromHttpAnswer } from "../errors";
+import type { JoinRequest, Transport } from "./types";
+
+type EventSourceLike = {
+  addEventListener(type: string, listener: () => void): void;
+  close(): void;
+  onopen: ((this: EventSourceLike, ev: Event) => unknown) | null;
+  onerror: ((this: EventSourceLike, ev: Event) => unknown) | null;
+};
+
+export type HttpOptions = {
+  /** Where the API lives; `/api` when the UI is served by `sprintdesk serve` or Vite's dev proxy. */
+  base?: string;
+  fetch?: typeof fetch;
+  /** Makes the event stream; absent where the platform has no `EventSource` (tests, very old browsers). */
+  eventSource?: ((url: string) => EventSourceLike) | null;
+  /** Opens a new browser tab (the board on a projector). */
+  openWindow?: (url: string) => void;
+};
+
+export function createHttpTransport(options: HttpOptions = {}): Transport {
+  const base = options.base ?? "/api";
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const makeSource =
+    options.eventSource === undefined
+      ? typeof EventSource === "function"
+        ? (url: string) => new EventSource(url) as unknown as EventSourceLike
+        : null
+      : options.eventSource;
+  const openWindow = options.openWindow ?? ((url: string) => void window.open(url, "_blank"));
+
+  async function post(path: string, body: unknown): Promise<unknown> {
+    // A network failure rejects with a TypeError, which the client turns into "unreachable".
+    const response = await doFetch(`${base}/${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body ?? null),
+    });
+    const text = await response.text();
+    if (!response.ok) throw fromHttpAnswer(response.status, text);
+    if (text.trim() === "") return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw { code: "internal", message: "Sprintdesk sent an answer this screen cannot read." };
+    }
+  }
+
+  // One event stream for all listeners, opened with the first and closed with the last.
+  const listeners = new Set<() => void>();
+  let source: EventSourceLike | null = null;
+  let dropped = false;
+
+  function emit() {
+    for (const listener of [...listeners]) listener();
+  }
+
+  function open() {
+    if (!makeSource || source) return;
+    source = makeSource(`${base}/events`);
+    source.addEventListener("changed", emit);
+    source.onerror = () => {
+      dropped = true;
+    };
+    source.onopen = () => {
+      // After a dropped connection, changes may have been missed: refetch once.
+      if (dropped) {
+        dropped = false;
+        emit();
+      }
+    };
+  }
+
+  return {
+    kind: "http",
+    call: (name, args) => post(name, args),
+    listen(callback) {
+      listeners.add(callback);
+      open();
+      return () => {
+        listeners.delete(callback);
+        if (listeners.size === 0 && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
+    join: (request: JoinRequest) => post("join", request) as Promise<Joined>,
+    async openBoardWindow() {
+      openWindow("#/board");
+    },
+    isProjectorWindow: () => false,
+  };
+}
