@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import {
+  barShares,
+  claimChip,
+  claimStep,
+  compareLabels,
+  count,
+  fold,
+  formatClock,
+  formatDay,
+  goalStatusLabel,
+  tableName,
+  take,
+} from "./format";
+
+describe("claim chips", () => {
+  it("follow claimed → PR open → merged", () => {
+    expect(claimChip({ state: "active" })).toEqual({ label: "Claimed", tone: "info" });
+    expect(claimChip({ state: "pr_open" })).toEqual({ label: "PR open", tone: "progress" });
+    expect(claimChip({ state: "merged" })).toEqual({ label: "Merged", tone: "success" });
+    expect(claimStep({ state: "active" })).toBeLessThan(claimStep({ state: "pr_open" }));
+    expect(claimStep({ state: "pr_open" })).toBeLessThan(claimStep({ state: "merged" }));
+  });
+  it("say why a claim was released", () => {
+    expect(claimChip({ state: "released", reason: "closing_time" }).label).toBe("released at closing time");
+    expect(claimStep({ state: "released", reason: "by_hand" })).toBe(-1);
+  });
+});
+
+describe("labels", () => {
+  it("names goal states in words", () => {
+    expect(goalStatusLabel("in_progress")).toBe("In progress");
+  });
+  it("names tables", () => {
+    expect(tableName({ id: "p", name: "CPython", table_label: "T1" })).toBe("CPython · T1");
+    expect(tableName({ id: "p", name: "CPython", table_label: null })).toBe("CPython");
+    expect(tableName(null)).toBe("No table");
+  });
+  it("counts with the right noun", () => {
+    expect(count(1, "person", "people")).toBe("1 person");
+    expect(count(3, "person", "people")).toBe("3 people");
+    expect(count(0, "goal")).toBe("0 goals");
+  });
+});
+
+describe("dates and times", () => {
+  it("writes a sprint day as it is, whatever this screen's zone", () => {
+    expect(formatDay("2026-11-21")).toBe("Sat 21 Nov");
+    expect(formatDay("not a date")).toBe("not a date");
+  });
+  it("drops the seconds of opening hours", () => {
+    expect(formatClock("09:00:00")).toBe("09:00");
+    expect(formatClock("9:30")).toBe("09:30");
+  });
+});
+
+describe("barShares", () => {
+  it("scales to the largest value", () => {
+    expect(barShares([50, 100, 0])).toEqual([0.5, 1, 0]);
+  });
+  it("is all zero when nobody came", () => {
+    expect(barShares([0, 0])).toEqual([0, 0]);
+    expect(barShares([])).toEqual([]);
+  });
+});
+
+describe("fold", () => {
+  it.each([
+    ["Łukasz", "lukasz"],
+    ["Jürgen Groß", "jurgen gross"],
+    ["Søren Åström", "soren astrom"],
+    ["Siobhán Ó Briain", "siobhan o briain"],
+    ["Taşkaya", "taskaya"],
+  ])("%s → %s", (text, folded) => {
+    expect(fold(text)).toBe(folded);
+  });
+});
+
+describe("compareLabels", () => {
+  it("sorts T2 before T10 and unlabelled tables last", () => {
+    expect(["T10", null, "T2", "T1"].sort(compareLabels)).toEqual(["T1", "T2", "T10", null]);
+  });
+});
+
+describe("take", () => {
+  it("says how many did not fit", () => {
+    expect(take([1, 2, 3, 4], 2)).toEqual({ shown: [1, 2], more: 2 });
+    expect(take([1, 2], 5)).toEqual({ shown: [1, 2], more: 0 });
+  });
+});

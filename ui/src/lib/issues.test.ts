@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import type { Attendee } from "../bindings/Attendee";
+import type { HolderView } from "../bindings/HolderView";
+import type { IssueBoard } from "../bindings/IssueBoard";
+import { claimable, filterIssues, mentorChoices, resolveOptions, sortIssues, workingHolders } from "./issues";
+
+const holder = (id: string, state: HolderView["state"]): HolderView => ({
+  person: { id, name: id.toUpperCase() },
+  mentor: null,
+  state,
+});
+
+function issue(id: string, extra: Partial<IssueBoard> = {}): IssueBoard {
+  return {
+    id,
+    number: Number(id.replace(/\D/g, "")) || null,
+    title: `Issue ${id}`,
+    url: "",
+    state: "open",
+    beginner_friendly: false,
+    contested: false,
+    holders: [],
+    ...extra,
+  };
+}
+
+describe("claims", () => {
+  it("counts only people still working as holders", () => {
+    const i = issue("i1", {
+      holders: [holder("a", { state: "active" }), holder("b", { state: "released", reason: "by_hand" }), holder("c", { state: "pr_open" })],
+    });
+    expect(workingHolders(i).map((h) => h.person.id)).toEqual(["a", "c"]);
+  });
+
+  it("lets people claim open issues nobody holds, including ones whose claim was released", () => {
+    expect(claimable(issue("i1"))).toBe(true);
+    expect(claimable(issue("i2", { holders: [holder("a", { state: "released", reason: "signed_out" })] }))).toBe(true);
+    expect(claimable(issue("i3", { holders: [holder("a", { state: "active" })] }))).toBe(false);
+    expect(claimable(issue("i4", { state: "merged" }))).toBe(false);
+  });
+});
+
+describe("sortIssues and filterIssues", () => {
+  const list = [
+    issue("i5", { state: "merged", holders: [holder("m", { state: "merged" })] }),
+    issue("i4"),
+    issue("i3", { beginner_friendly: true }),
+    issue("i2", { holders: [holder("a", { state: "active" })] }),
+    issue("i1", { contested: true, holders: [holder("a", { state: "active" }), holder("b", { state: "active" })] }),
+  ];
+
+  it("puts contested first, then claimed, then beginner-friendly open, then the rest", () => {
+    expect(sortIssues(list).map((i) => i.id)).toEqual(["i1", "i2", "i3", "i4", "i5"]);
+  });
+
+  it("filters by what a lead looks for", () => {
+    expect(filterIssues(list, "open").map((i) => i.id)).toEqual(["i3", "i4"]);
+    expect(filterIssues(list, "claimed").map((i) => i.id)).toEqual(["i1", "i2"]);
+    expect(filterIssues(list, "done").map((i) => i.id)).toEqual(["i5"]);
+    expect(filterIssues(list, "all", "issue i4").map((i) => i.id)).toEqual(["i4"]);
+    expect(filterIssues(list, "all", "B").map((i) => i.id)).toEqual(["i1"]);
+  });
+});
+
+describe("mentorChoices", () => {
+  const a = (id: string, roles: Attendee["roles"], merged_into: string | null = null) =>
+    ({ id, name: id, roles, merged_into, first_timer: false }) as unknown as Attendee;
+  const people = [a("maya", ["mentor"]), a("lee", ["table_lead"]), a("sam", ["sprinter"]), a("gone", ["mentor"], "maya"), a("away", ["mentor"])];
+
+  it("offers mentors and leads who are here, not the sprinter", () => {
+    const here = new Set(["maya", "lee", "sam", "gone"]);
+    expect(mentorChoices(people, here, "sam").map((p) => p.id)).toEqual(["lee", "maya"]);
+    expect(mentorChoices(people, here, "lee").map((p) => p.id)).toEqual(["maya"]);
+  });
+});
+
+describe("resolveOptions", () => {
+  it("offers each holder alone and both as a pair", () => {
+    const options = resolveOptions(issue("i1", { holders: [holder("a", { state: "active" }), holder("b", { state: "pr_open" })] }));
+    expect(options).toEqual([
+      { label: "Keep A", keep: ["a"] },
+      { label: "Keep B", keep: ["b"] },
+      { label: "Keep both as a pair", keep: ["a", "b"] },
+    ]);
+  });
+  it("says 'all' for three", () => {
+    const options = resolveOptions(
+      issue("i1", { holders: ["a", "b", "c"].map((id) => holder(id, { state: "active" })) }),
+    );
+    expect(options.at(-1)).toEqual({ label: "Keep all 3 together", keep: ["a", "b", "c"] });
+  });
+});

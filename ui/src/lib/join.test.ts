@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { UNREACHABLE_MESSAGE } from "./errors";
+import { addressProblem, joinErrorText, normalizeJoinCode } from "./join";
+
+describe("normalizeJoinCode", () => {
+  it.each([
+    ["7KQ2M-XW4PA", "7KQ2M-XW4PA"],
+    ["7kq2mxw4pa", "7KQ2M-XW4PA"],
+    [" 7KQ2M XW4PA ", "7KQ2M-XW4PA"],
+    ["7KQ2M-XW4P", null],
+    ["7KQ2M-XW4PA1", null],
+    ["7KQ2M_XW4PA", null],
+  ])("%j → %j", (typed, code) => {
+    expect(normalizeJoinCode(typed)).toBe(code);
+  });
+});
+
+describe("addressProblem", () => {
+  it.each(["192.168.1.20:7733", "organizer.local:7733", "[fe80::1]:7733"])("accepts %s", (address) => {
+    expect(addressProblem(address)).toBeNull();
+  });
+  it.each([
+    ["", /Type the address/],
+    ["192.168.1.20", /computer and a port/],
+    ["http://x:1", /computer and a port/],
+    ["host:70000", /1 to 65535/],
+  ])("refuses %j", (address, problem) => {
+    expect(addressProblem(address)).toMatch(problem);
+  });
+});
+
+describe("joinErrorText", () => {
+  it("tells a far device that cannot be reached from this computer's own core going away", () => {
+    expect(joinErrorText({ code: "unreachable", message: "connection refused" }, "10.0.0.2:7733")).toMatch(
+      /organizer’s device at 10\.0\.0\.2:7733/,
+    );
+    expect(joinErrorText({ code: "unreachable", message: UNREACHABLE_MESSAGE }, "x:1")).toBe(UNREACHABLE_MESSAGE);
+  });
+  it("says what to do about a refused code", () => {
+    expect(joinErrorText({ code: "not_allowed", message: "code spent" }, "x:1")).toMatch(/ask for a new one/);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { Board } from "../bindings/Board";
+import type { ProjectBoard } from "../bindings/ProjectBoard";
+import { cleanHandle, kioskError, signInSteps, stepAfter, tableChoices, walkInProblem } from "./kiosk";
+
+describe("signInSteps", () => {
+  it.each([
+    [{ needs_code_of_conduct: true, asks_photo_consent: true }, ["coc", "photo", "table"]],
+    [{ needs_code_of_conduct: true, asks_photo_consent: false }, ["coc", "table"]],
+    [{ needs_code_of_conduct: false, asks_photo_consent: true }, ["photo", "table"]],
+    [{ needs_code_of_conduct: false, asks_photo_consent: false }, ["table"]],
+  ])("%j → %j", (card, steps) => {
+    expect(signInSteps(card)).toEqual(steps);
+  });
+
+  it("walks the steps in order and ends after the table", () => {
+    const steps = signInSteps({ needs_code_of_conduct: true, asks_photo_consent: true });
+    expect(stepAfter(steps, "coc")).toBe("photo");
+    expect(stepAfter(steps, "photo")).toBe("table");
+    expect(stepAfter(steps, "table")).toBeNull();
+  });
+});
+
+describe("tableChoices", () => {
+  const project = (id: string, name: string, table_label: string | null) =>
+    ({ project: { id, name, table_label } }) as ProjectBoard;
+
+  it("lists tables by label as people read them, then by name", () => {
+    const board = { projects: [project("a", "pip", "T10"), project("b", "Django", "T2"), project("c", "Attic", null), project("d", "CPython", "T1")] } as Board;
+    expect(tableChoices(board).map((p) => p.name)).toEqual(["CPython", "Django", "pip", "Attic"]);
+  });
+
+  it("is empty before the board has loaded", () => {
+    expect(tableChoices(null)).toEqual([]);
+  });
+});
+
+describe("walk-in form", () => {
+  const ok = { name: "Ana Lima", handle: "", firstTimer: true, acceptCoc: true, photoConsent: false };
+
+  it("accepts a complete form", () => {
+    expect(walkInProblem(ok)).toBeNull();
+  });
+  it("asks for what is missing, one thing at a time", () => {
+    expect(walkInProblem({ ...ok, name: " " })).toMatch(/name/);
+    expect(walkInProblem({ ...ok, acceptCoc: false })).toMatch(/code of conduct/);
+    expect(walkInProblem({ ...ok, photoConsent: null })).toMatch(/photos/);
+    expect(walkInProblem({ ...ok, handle: "ana lima" })).toMatch(/no spaces/);
+  });
+  it("cleans a handle as typed", () => {
+    expect(cleanHandle(" @ana ")).toBe("ana");
+    expect(cleanHandle("   ")).toBeNull();
+  });
+});
+
+describe("kioskError", () => {
+  it("turns an unknown badge into words, with what was typed", () => {
+    const said = kioskError({ code: "not_found", message: "no one has the badge ZZ-1" }, "badge", "ZZ-1");
+    expect(said.title).toBe("We could not find “ZZ-1”");
+    expect(said.message).toMatch(/not on the list/);
+  });
+  it("keeps the core's sentence for a closed venue, tidied", () => {
+    const said = kioskError({ code: "venue_closed", message: "the venue opens at 09:00" }, "sign_in");
+    expect(said).toEqual({ title: "The venue is closed", message: "The venue opens at 09:00." });
+  });
+  it("never shows raw JSON or internals", () => {
+    const said = kioskError({ code: "storage", message: '{"sqlite": "disk I/O error"}' }, "sign_in");
+    expect(said.message).not.toMatch(/[{}]|sqlite/);
+    const weird = kioskError({ code: "invalid", message: '{"x":1}' }, "walk_in");
+    expect(weird.message).toBe("");
+  });
+  it("tells the kiosk user to find an organizer when the core is gone", () => {
+    expect(kioskError({ code: "unreachable", message: "x" }, "search").title).toMatch(/cannot reach/);
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { Sprint } from "../bindings/Sprint";
+import { addDays, cocChange, fromTimeInput, localToday, newSprintProblem, pinProblem, sprintEditProblem, toTimeInput } from "./sprint";
+
+describe("pinProblem", () => {
+  it.each([
+    ["1234", null],
+    ["123456789012", null],
+    ["123", "The PIN is 4 to 12 digits."],
+    ["1234567890123", "The PIN is 4 to 12 digits."],
+    ["12a4", "The PIN is digits only."],
+    ["", "The PIN is 4 to 12 digits."],
+  ])("%j → %j", (pin, problem) => {
+    expect(pinProblem(pin)).toBe(problem);
+  });
+});
+
+describe("newSprintProblem", () => {
+  const ok = { name: "PySprints", time_zone: "Europe/Prague", start: "2026-11-20", days: 3 };
+  it("accepts a sensible sprint", () => expect(newSprintProblem(ok)).toBeNull());
+  it("refuses what the core would refuse", () => {
+    expect(newSprintProblem({ ...ok, name: " " })).toMatch(/name/);
+    expect(newSprintProblem({ ...ok, days: 0 })).toMatch(/1 to 31/);
+    expect(newSprintProblem({ ...ok, days: 32 })).toMatch(/1 to 31/);
+    expect(newSprintProblem({ ...ok, start: "" })).toMatch(/first day/);
+  });
+});
+
+describe("code of conduct versions", () => {
+  const v1 = { text: "Be kind.", version: 1 };
+  it("needs a higher version for a changed text", () => {
+    expect(cocChange(v1, { text: "Be kind and patient.", version: 1 })).toMatch(/raise its version to 2/);
+    expect(cocChange(v1, { text: "Be kind and patient.", version: 2 })).toBeNull();
+  });
+  it("never lets the version go down", () => {
+    expect(cocChange({ text: "x", version: 3 }, { text: "x", version: 2 })).toMatch(/cannot go down/);
+  });
+  it("ignores whitespace-only edits", () => {
+    expect(cocChange(v1, { text: "Be kind. ", version: 1 })).toBeNull();
+  });
+});
+
+describe("sprintEditProblem", () => {
+  const sprint: Sprint = {
+    name: "S",
+    time_zone: "Etc/UTC",
+    days: [
+      { date: "2026-11-20", is_break: false, opens: "09:00:00", closes: "18:00:00" },
+      { date: "2026-11-21", is_break: true, opens: "09:00:00", closes: "09:00:00" },
+    ],
+    venue: { address: "", wifi: "", food: "", house_rules: "" },
+    code_of_conduct: { text: "Be kind.", version: 1 },
+  };
+  it("accepts the sprint as it is (a break day's hours do not matter)", () => {
+    expect(sprintEditProblem(sprint, sprint)).toBeNull();
+  });
+  it("finds closing before opening, twice the same date, and a changed code of conduct", () => {
+    const late = { ...sprint, days: [{ ...sprint.days[0]!, closes: "08:00:00" }] };
+    expect(sprintEditProblem(sprint, late)).toMatch(/close after it opens/);
+    const twice = { ...sprint, days: [sprint.days[0]!, sprint.days[0]!] };
+    expect(sprintEditProblem(sprint, twice)).toMatch(/same date/);
+    const coc = { ...sprint, code_of_conduct: { text: "New.", version: 1 } };
+    expect(sprintEditProblem(sprint, coc)).toMatch(/version/);
+  });
+});
+
+describe("dates and time inputs", () => {
+  it("adds days across months", () => {
+    expect(addDays("2026-11-30", 1)).toBe("2026-12-01");
+    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+  });
+  it("converts opening hours for <input type=time> and back", () => {
+    expect(toTimeInput("09:30:00")).toBe("09:30");
+    expect(fromTimeInput("18:00")).toBe("18:00:00");
+  });
+  it("writes today in this screen's calendar", () => {
+    expect(localToday(new Date(2026, 10, 5, 23, 30))).toBe("2026-11-05");
+  });
+});
