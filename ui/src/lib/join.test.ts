@@ -36,6 +36,11 @@ describe("joinErrorText", () => {
     );
     expect(joinErrorText({ code: "unreachable", message: UNREACHABLE_MESSAGE }, "x:1")).toBe(UNREACHABLE_MESSAGE);
   });
+  it("does not show the protocol's numbers when something else answered at that address", () => {
+    const text = joinErrorText({ code: "sync_failed", message: "a message of 1213486160 bytes is over the limit" }, "x:1");
+    expect(text).not.toMatch(/\d{5,}/);
+    expect(text).toMatch(/address and port/);
+  });
   it("says what to do about a refused code", () => {
     expect(joinErrorText({ code: "not_allowed", message: "code spent" }, "x:1")).toMatch(/ask for a new one/);
   });

@@ -45,6 +45,8 @@ export function joinErrorText(error: ApiError, address: string): string {
       return "The organizer’s device did not accept this join code. A code works once, for 10 minutes: ask for a new one.";
     case "impostor":
       return "The device at that address is not the one that made this code. Check the address.";
+    case "sync_failed":
+      return "The device at that address did not answer like Sprintdesk. Check the address and port: the organizer’s screen shows them next to the code.";
     case "sprint_exists":
       return "This computer already holds a sprint, so it cannot join another venue.";
     default:
