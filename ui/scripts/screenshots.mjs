@@ -2,6 +2,7 @@
 //
 //   node scripts/screenshots.mjs --base http://127.0.0.1:7781 [--kiosk-base URL] [--start-base URL] [--out /tmp/ui-shots]
 //
+// --only NAME takes just the shots whose name contains NAME; --full takes whole pages, not the viewport.
 // --base serves a device in organizer mode; --kiosk-base (optional) one locked as a kiosk; --start-base
 // (optional) one with no sprint yet. Any of them can be `sprintdesk serve --http …` or scripts/fake-api.mjs.
 import { chromium } from "playwright-core";
@@ -19,6 +20,7 @@ const kioskBase = option("kiosk-base", null);
 const startBase = option("start-base", null);
 const out = option("out", "/tmp/ui-shots");
 const only = option("only", null);
+const full = argv.includes("--full");
 mkdirSync(out, { recursive: true });
 
 const profile = mkdtempSync(join(tmpdir(), "sprintdesk-shots-"));
@@ -50,7 +52,7 @@ async function shot(name, fn, size = { width: 1280, height: 800 }) {
   try {
     await fn();
     await page.waitForTimeout(350);
-    await page.screenshot({ path: join(out, `${name}.png`), fullPage: false });
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: full });
     console.log(`ok   ${name}`);
   } catch (e) {
     console.log(`FAIL ${name}: ${e.message.split("\n")[0]}`);

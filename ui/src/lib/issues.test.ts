@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { Attendee } from "../bindings/Attendee";
 import type { HolderView } from "../bindings/HolderView";
 import type { IssueBoard } from "../bindings/IssueBoard";
-import { claimable, filterIssues, mentorChoices, resolveOptions, sortIssues, workingHolders } from "./issues";
+import {
+  claimable,
+  filterIssues,
+  issuePeople,
+  issueStatus,
+  mentorChoices,
+  resolveOptions,
+  sortIssues,
+  workingHolders,
+} from "./issues";
 
 const holder = (id: string, state: HolderView["state"]): HolderView => ({
   person: { id, name: id.toUpperCase() },
@@ -88,5 +97,24 @@ describe("resolveOptions", () => {
       issue("i1", { holders: ["a", "b", "c"].map((id) => holder(id, { state: "active" })) }),
     );
     expect(options.at(-1)).toEqual({ label: "Keep all 3 together", keep: ["a", "b", "c"] });
+  });
+});
+
+describe("issueStatus and issuePeople", () => {
+  it("says claimed for an open issue someone works on", () => {
+    expect(issueStatus(issue("i1")).label).toBe("Open");
+    expect(issueStatus(issue("i1", { holders: [holder("a", { state: "active" })] }))).toEqual({ label: "Claimed", tone: "info" });
+    expect(issueStatus(issue("i1", { state: "pr_open", holders: [holder("a", { state: "pr_open" })] })).label).toBe("PR open");
+    expect(issueStatus(issue("i1", { contested: true })).label).toBe("Contested");
+    expect(issueStatus(issue("i1", { state: "merged" })).tone).toBe("success");
+  });
+  it("names who did a merged issue and leaves released claims out", () => {
+    const merged = issue("i1", {
+      state: "merged",
+      holders: [holder("a", { state: "merged" }), holder("b", { state: "released", reason: "by_hand" })],
+    });
+    expect(issuePeople(merged)).toBe("A");
+    const mentored = issue("i2", { holders: [{ ...holder("f", { state: "active" }), mentor: { id: "m", name: "Maya" } }] });
+    expect(issuePeople(mentored)).toBe("F (with Maya)");
   });
 });

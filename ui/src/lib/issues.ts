@@ -5,7 +5,7 @@ import type { HolderView } from "../bindings/HolderView";
 import type { IssueBoard } from "../bindings/IssueBoard";
 import type { PersonRef } from "../bindings/PersonRef";
 import { canMentor } from "./attendees";
-import { fold } from "./format";
+import { fold, type Tone } from "./format";
 
 /** Holders still working on the issue (claimed or PR open), not merged or released ones. */
 export function workingHolders(issue: Pick<IssueBoard, "holders">): HolderView[] {
@@ -69,4 +69,27 @@ export function resolveOptions(issue: Pick<IssueBoard, "holders">): Array<{ labe
     });
   }
   return options;
+}
+
+/** One chip for an issue in a list: contested, claimed, PR open, merged, closed or open. */
+export function issueStatus(issue: Pick<IssueBoard, "state" | "contested" | "holders">): { label: string; tone: Tone } {
+  if (issue.contested) return { label: "Contested", tone: "warning" };
+  switch (issue.state) {
+    case "merged":
+      return { label: "Merged", tone: "success" };
+    case "closed":
+      return { label: "Closed", tone: "muted" };
+    case "pr_open":
+      return { label: "PR open", tone: "progress" };
+    case "open":
+      return workingHolders(issue).length > 0 ? { label: "Claimed", tone: "info" } : { label: "Open", tone: "neutral" };
+  }
+}
+
+/** Who is on an issue, or did it: everyone whose claim was not released. */
+export function issuePeople(issue: Pick<IssueBoard, "holders">): string {
+  return issue.holders
+    .filter((h) => h.state.state !== "released")
+    .map((h) => (h.mentor ? `${h.person.name} (with ${h.mentor.name})` : h.person.name))
+    .join(", ");
 }
