@@ -63,6 +63,11 @@ describe("decideRoute", () => {
     expect(isLocked(organizer)).toBe(false);
   });
 
+  it("keeps the app's projector window on the board, even on a locked kiosk", () => {
+    expect(decideRoute(organizer, "#/organizer", true)).toEqual({ view: "board" });
+    expect(decideRoute({ sprint: "S", mode: "kiosk" }, "#/board", true)).toEqual({ view: "board" });
+  });
+
   it("maps every mode to a screen", () => {
     expect(routeForMode("kiosk")).toEqual({ view: "kiosk" });
     expect(routeForMode("board")).toEqual({ view: "board" });

@@ -65,9 +65,10 @@ export function isLocked(setup: Pick<Setup, "mode" | "sprint">): boolean {
   return setup.sprint !== null && setup.mode === "kiosk";
 }
 
-/** The screen to show for this device and hash. */
-export function decideRoute(setup: Pick<Setup, "mode" | "sprint">, hash: string): Route {
+/** The screen to show for this device and hash. The desktop app's projector window always shows the board. */
+export function decideRoute(setup: Pick<Setup, "mode" | "sprint">, hash: string, projector = false): Route {
   if (setup.sprint === null) return { view: "start" };
+  if (projector) return { view: "board" };
   if (isLocked(setup)) return { view: "kiosk" };
   const asked = parseRoute(hash);
   if (asked === null || asked.view === "start") return routeForMode(setup.mode);
