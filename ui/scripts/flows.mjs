@@ -6,10 +6,18 @@
 //
 //   node scripts/flows.mjs http://127.0.0.1:7781
 import { chromium } from "playwright-core";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 const base = process.argv[2] ?? "http://127.0.0.1:7781";
 mkdirSync("/tmp/ui-shots", { recursive: true });
-const ctx = await chromium.launchPersistentContext(mkdtempSync("/tmp/pw-"), { executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 800 }, args: ["--no-sandbox", "--disable-gpu"] });
+const profile = mkdtempSync(join(tmpdir(), "sprintdesk-flows-"));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  viewport: { width: 1280, height: 800 },
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
 const p = ctx.pages()[0];
 const goto0 = p.goto.bind(p);
 p.goto = async (url) => { await goto0("about:blank"); return goto0(url); };
@@ -147,3 +155,4 @@ await step("board-escape", async () => {
 });
 if (errors.length > 0) console.log("page errors:", errors);
 await ctx.close();
+rmSync(profile, { recursive: true, force: true });
