@@ -122,7 +122,7 @@ function treeRss(pid) {
 async function memory() {
   if (!process.env.DISPLAY) throw new Error("the memory benchmark opens the app window: set DISPLAY (Xvfb)");
   const v = crowd(5000);
-  const app = spawn(path.join(root, "target/debug/sprintdesk-app"), [], {
+  const app = spawn(process.env.SPRINTDESK_APP ?? path.join(root, "target/debug/sprintdesk-app"), [], {
     env: { ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" },
     stdio: "ignore",
   });
