@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium, root, serve, venue } from "./support.mjs";
+import { built, chromium, serve, venue } from "./support.mjs";
 
 const FIRST = ["Łukasz", "Zoë", "Éric", "Batuhan", "Søren", "Ana María", "Dong-hee", "Chiamaka", "Priya", "Mateus",
   "Yūki", "Olga", "Nguyễn", "Siobhán", "Jürgen", "Fatma", "Kwame", "Inés", "Björn", "Mei"];
@@ -122,7 +122,7 @@ function treeRss(pid) {
 async function memory() {
   if (!process.env.DISPLAY) throw new Error("the memory benchmark opens the app window: set DISPLAY (Xvfb)");
   const v = crowd(5000);
-  const app = spawn(process.env.SPRINTDESK_APP ?? path.join(root, "target/debug/sprintdesk-app"), [], {
+  const app = spawn(process.env.SPRINTDESK_APP ?? path.join(built, "sprintdesk-app"), [], {
     env: { ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" },
     stdio: "ignore",
   });

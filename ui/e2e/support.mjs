@@ -7,7 +7,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 
 export const root = path.resolve(import.meta.dirname, "../..");
-export const bin = process.env.SPRINTDESK_BIN ?? path.join(root, "target/debug/sprintdesk");
+/** Where cargo put the binaries: `$CARGO_TARGET_DIR/debug`, or the checkout's `target/debug`. */
+export const built = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "debug");
+export const bin = process.env.SPRINTDESK_BIN ?? path.join(built, "sprintdesk");
 export const shots = path.join(root, "docs/screenshots/tmp");
 
 /** A fixed "now" on the demo sprint's second day, late morning, in UTC: every run sees the same day. */

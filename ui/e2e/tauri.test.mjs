@@ -8,9 +8,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { demoVenue, root, shots } from "./support.mjs";
+import { built, demoVenue, shots } from "./support.mjs";
 
-const app = process.env.SPRINTDESK_APP ?? path.join(root, "target/debug/sprintdesk-app");
+const app = process.env.SPRINTDESK_APP ?? path.join(built, "sprintdesk-app");
 const PORT = 4444 + Math.floor(Math.random() * 1000);
 const DRIVER = `http://127.0.0.1:${PORT}`;
 
