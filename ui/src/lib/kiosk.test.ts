@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Board } from "../bindings/Board";
 import type { ProjectBoard } from "../bindings/ProjectBoard";
-import { cleanHandle, kioskError, signInSteps, stepAfter, tableChoices, walkInProblem } from "./kiosk";
+import { cleanHandle, kioskError, signInSteps, stepAfter, tableChoices, undoneText, walkInProblem } from "./kiosk";
 
 describe("signInSteps", () => {
   it.each([
@@ -71,5 +71,16 @@ describe("kioskError", () => {
   });
   it("tells the kiosk user to find an organizer when the core is gone", () => {
     expect(kioskError({ code: "unreachable", message: "x" }, "search").title).toMatch(/cannot reach/);
+  });
+});
+
+describe("undoneText", () => {
+  it("says the result of taking a sign-in or sign-out back", () => {
+    expect(undoneText("Ana Lima was signed in")).toBe("Undone: Ana Lima’s sign-in is taken back.");
+    expect(undoneText("Ana Lima was signed out")).toBe("Undone: Ana Lima is still signed in.");
+  });
+  it("passes anything else on", () => {
+    expect(undoneText("Ana Lima moved to T3")).toBe("Undone: Ana Lima moved to T3.");
+    expect(undoneText("")).toBe("Undone.");
   });
 });

@@ -102,3 +102,13 @@ function tidy(text: string): string {
   return /[.!?]$/.test(s) ? s : s + ".";
 }
 
+
+/** The note after an undo. The core names what was taken back ("Ana Lima was signed in"); say the result. */
+export function undoneText(said: string): string {
+  const t = said.trim().replace(/\.$/, "");
+  const signedIn = /^(.+) was signed in$/.exec(t);
+  if (signedIn) return `Undone: ${signedIn[1]}’s sign-in is taken back.`;
+  const signedOut = /^(.+) was signed out$/.exec(t);
+  if (signedOut) return `Undone: ${signedOut[1]} is still signed in.`;
+  return t === "" ? "Undone." : `Undone: ${t}.`;
+}
