@@ -15,6 +15,7 @@ use commands::{COMMANDS, CallError, JoinCode};
 use serde_json::Value;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
+use sprintdesk_core::sync::message::ProtocolError;
 use sprintdesk_core::sync::peer::{self, PeerOptions};
 use sprintdesk_core::sync::{Replica, SyncError, pairing};
 use sprintdesk_core::{ApiError, Clock, Desk, Error, Ids};
@@ -159,13 +160,24 @@ pub async fn join_venue(
         )
         .into());
     }
-    let report = peer::join(replica, address, &code, name, role).await.map_err(|e: SyncError| Error::from(e))?;
+    let report = peer::join(replica, address, &code, name, role).await.map_err(|error| match error {
+        // Something answered that does not speak Sprintdesk (a web server on that port, say).
+        SyncError::Protocol(ProtocolError::TooLarge { .. } | ProtocolError::Malformed(_)) => not_sprintdesk(address),
+        SyncError::Protocol(ProtocolError::Io(io)) if io.kind() == std::io::ErrorKind::InvalidData => {
+            not_sprintdesk(address)
+        }
+        error => Error::from(error),
+    })?;
     let sprint = replica.store().sprint()?.map(|s| s.name);
     Ok(Joined {
         organizer: report.peer.to_string(),
         sprint,
         received: u32::try_from(report.received).unwrap_or(u32::MAX),
     })
+}
+
+fn not_sprintdesk(address: &str) -> Error {
+    Error::NotFound(format!("{address} is not a Sprintdesk device: check the address on the organizer's Devices page"))
 }
 
 /// An address another machine can use: a wildcard listen address becomes this machine's LAN address.

@@ -217,3 +217,26 @@ fn writes_tick_the_change_feed() {
     venue.ok("add_goal", json!({"project": "CPython", "title": "Land the JIT docs"}));
     assert!(feed.has_changed().unwrap());
 }
+
+#[test]
+fn joining_something_that_is_not_sprintdesk_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(at("13 10:00")));
+    let host = Host::open(&dir.path().join("new.db"), dir.path(), clock, Arc::new(SequentialIds::default())).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let error = runtime.block_on(async {
+        // A web server where the organizer's sync port should be.
+        let web = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = web.local_addr().unwrap().to_string();
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            while let Ok((mut socket, _)) = web.accept().await {
+                let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
+            }
+        });
+        host.join("7KQ2M-XW4PA", &address, "Door kiosk", DeviceRole::Kiosk).await.unwrap_err()
+    });
+    assert_eq!(error.code, "not_found", "{}", error.message);
+    assert!(error.message.contains("is not a Sprintdesk device"), "{}", error.message);
+    assert_eq!(host.call("setup", Value::Null).unwrap()["sprint"], Value::Null, "nothing joined");
+}
