@@ -5,19 +5,13 @@
 // board with Escape. Prints ok/FAIL per flow and saves a picture of each failure in /tmp/ui-shots/.
 //
 //   node scripts/flows.mjs http://127.0.0.1:7781
-import { chromium } from "playwright-core";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { chromium } from "../e2e/support.mjs";
+import { mkdirSync } from "node:fs";
 const base = process.argv[2] ?? "http://127.0.0.1:7781";
 mkdirSync("/tmp/ui-shots", { recursive: true });
-const profile = mkdtempSync(join(tmpdir(), "sprintdesk-flows-"));
-const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 800 },
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+// The same Chromium, flags and fresh profile as the end-to-end tests.
+const browser = await chromium();
+const ctx = browser.context;
 const p = ctx.pages()[0];
 const goto0 = p.goto.bind(p);
 p.goto = async (url) => { await goto0("about:blank"); return goto0(url); };
@@ -154,5 +148,4 @@ await step("board-escape", async () => {
   await p.getByTestId("nav-today").waitFor({ timeout: 2000 });
 });
 if (errors.length > 0) console.log("page errors:", errors);
-await ctx.close();
-rmSync(profile, { recursive: true, force: true });
+await browser.close();

@@ -5,9 +5,8 @@
 // --only NAME takes just the shots whose name contains NAME; --full takes whole pages, not the viewport.
 // --base serves a device in organizer mode; --kiosk-base (optional) one locked as a kiosk; --start-base
 // (optional) one with no sprint yet. Any of them can be `sprintdesk serve --http …` or scripts/fake-api.mjs.
-import { chromium } from "playwright-core";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chromium } from "../e2e/support.mjs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const argv = process.argv.slice(2);
@@ -23,22 +22,9 @@ const only = option("only", null);
 const full = argv.includes("--full");
 mkdirSync(out, { recursive: true });
 
-const profile = mkdtempSync(join(tmpdir(), "sprintdesk-shots-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 800 },
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+// The same Chromium, flags and fresh profile as the end-to-end tests.
+const browser = await chromium();
+const context = browser.context;
 const page = context.pages()[0] ?? (await context.newPage());
 const problems = [];
 page.on("console", (m) => {
@@ -223,8 +209,7 @@ if (startBase) {
   });
 }
 
-await context.close();
-rmSync(profile, { recursive: true, force: true });
+await browser.close();
 if (problems.length > 0) {
   console.log("\nConsole problems:");
   for (const p of [...new Set(problems)]) console.log(`  ${p}`);
