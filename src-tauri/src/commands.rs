@@ -73,7 +73,9 @@ api_commands!(
 #[tauri::command(async)]
 pub fn set_mode(app: AppHandle, host: State<'_, Arc<Host>>, args: Option<Value>) -> Reply {
     let setup = host.call("set_mode", args.unwrap_or(Value::Null))?;
-    windows::apply_mode(&app, &setup);
+    if let Ok(mode) = serde_json::from_value(setup["mode"].clone()) {
+        windows::apply_mode(&app, mode);
+    }
     Ok(setup)
 }
 

@@ -85,13 +85,13 @@ pub fn run() {
         .manage(host.clone())
         .invoke_handler(commands::handler())
         .setup(move |app| {
-            if let Ok(setup) = host.call("setup", serde_json::Value::Null) {
-                if setup["sprint"].is_string()
+            if let Ok(setup) = host.setup() {
+                if setup.sprint.is_some()
                     && let Err(error) = host.enrol(&sprintdesk_api::host_name(), Default::default())
                 {
                     tracing::warn!(%error, "could not put this device on its own allow-list");
                 }
-                windows::apply_mode(app.handle(), &setup);
+                windows::apply_mode(app.handle(), setup.mode);
             }
             start_peer(host.clone());
             forward_changes(app.handle().clone(), &host);

@@ -1,7 +1,6 @@
 //! Windows: the kiosk lock on the main window, and the projector board as a second window.
 
-use serde_json::Value;
-use sprintdesk_core::ApiError;
+use sprintdesk_core::{ApiError, Mode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, Window, WindowEvent};
 
@@ -9,16 +8,15 @@ use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, Window, Window
 /// mode (with the organizer PIN, checked by the core) unlocks it.
 static KIOSK_LOCKED: AtomicBool = AtomicBool::new(false);
 
-/// Applies the device's mode (the `setup` answer) to the main window.
-pub fn apply_mode(app: &AppHandle, setup: &Value) {
+/// Applies the device's mode to the main window.
+pub fn apply_mode(app: &AppHandle, mode: Mode) {
     let Some(main) = app.get_webview_window("main") else { return };
-    let mode = setup["mode"].as_str().unwrap_or("organizer");
-    let kiosk = mode == "kiosk";
+    let kiosk = mode == Mode::Kiosk;
     KIOSK_LOCKED.store(kiosk, Ordering::SeqCst);
-    let full_screen = kiosk || mode == "board";
+    let full_screen = kiosk || mode == Mode::Board;
     let results = [main.set_decorations(!kiosk), main.set_fullscreen(full_screen)];
     for error in results.into_iter().filter_map(Result::err) {
-        tracing::warn!(%error, mode, "could not apply the mode to the window");
+        tracing::warn!(%error, ?mode, "could not apply the mode to the window");
     }
 }
 

@@ -11,14 +11,14 @@ mod places;
 
 pub use places::{clock_from_env, default_db, state_dir};
 
-use commands::{COMMANDS, CallError, JoinCode};
+use commands::{CallError, JoinCode};
 use serde_json::Value;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
 use sprintdesk_core::sync::message::ProtocolError;
 use sprintdesk_core::sync::peer::{self, PeerOptions};
 use sprintdesk_core::sync::{Replica, SyncError, pairing};
-use sprintdesk_core::{ApiError, Clock, Desk, Error, Ids};
+use sprintdesk_core::{ApiError, Clock, Desk, Error, Ids, Setup};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -58,31 +58,36 @@ impl Host {
 
     /// Runs the command `name` with `args` (a JSON object, or `null` for none).
     pub fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
-        let result = match commands::command(name) {
-            None => Err(CallError::UnknownCommand(name.into())),
-            Some(command) if command.name == "pair" => self.pair(),
-            Some(command) => commands::dispatch(&mut self.desk(), command, args),
+        let Some(command) = commands::command(name) else {
+            return Err(self.refused(name, CallError::UnknownCommand(name.into())));
         };
-        match result {
-            Ok(value) => {
-                if name == "create_sprint" {
-                    // The device that starts a venue is its first member (a joining one is enrolled by the
-                    // organizer's device instead).
-                    if let Err(error) = self.replica.enrol_self(&host_name(), DeviceRole::Organizer) {
-                        tracing::warn!(%error, "could not put this device on its own allow-list");
-                    }
-                }
-                if COMMANDS.iter().any(|c| c.name == name && c.writes) {
-                    self.replica.notify();
-                }
-                Ok(value)
-            }
-            Err(error) => {
-                let error = ApiError::from(&error);
-                tracing::info!(command = name, code = %error.code, message = %error.message, "refused");
-                Err(error)
+        let result = match command.name {
+            "pair" => self.pair(),
+            _ => commands::dispatch(&mut self.desk(), command, args),
+        };
+        let value = result.map_err(|error| self.refused(name, error))?;
+        if command.name == "create_sprint" {
+            // The device that starts a venue is its first member (a joining one is enrolled by the
+            // organizer's device instead).
+            if let Err(error) = self.replica.enrol_self(&host_name(), DeviceRole::Organizer) {
+                tracing::warn!(%error, "could not put this device on its own allow-list");
             }
         }
+        if command.writes {
+            self.replica.notify();
+        }
+        Ok(value)
+    }
+
+    fn refused(&self, name: &str, error: CallError) -> ApiError {
+        let error = ApiError::from(&error);
+        tracing::info!(command = name, code = %error.code, message = %error.message, "refused");
+        error
+    }
+
+    /// This device's setup (its sprint, mode and id), typed, for the adapters' own start-up.
+    pub fn setup(&self) -> Result<Setup, Error> {
+        self.desk().setup()
     }
 
     /// Ticks whenever the sprint may have changed: a command here, a change from another device, a write

@@ -1,4 +1,5 @@
 use super::*;
+use crate::commands::COMMANDS;
 use serde_json::json;
 use sprintdesk_core::domain::Timestamp;
 use sprintdesk_core::{FixedClock, SequentialIds};

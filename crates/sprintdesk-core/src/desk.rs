@@ -304,8 +304,8 @@ impl Desk {
         }
         let mut ops = Op::put(&updated, Some(&person));
         let already_here = snapshot.presence(now).here.get(&person.id) == Some(&project_id);
-        let event = EventId(self.make_id("e"));
-        if !already_here {
+        let event = (!already_here).then(|| EventId(self.make_id("e")));
+        if let Some(event) = &event {
             ops.push(Op::Presence(PresenceEvent {
                 id: event.clone(),
                 kind: PresenceKind::SignIn,
@@ -318,7 +318,7 @@ impl Desk {
         }
         self.write(ops)?;
         let person = snapshot.person(&person.id);
-        let undo = (!already_here).then(|| {
+        let undo = event.map(|event| {
             self.remember_undo(format!("{} was signed in", person.name), vec![(person.id.clone(), event)], None)
         });
         Ok(SignInOutcome { person, day, project: project.map(|p| snapshot.project_ref(p)), already_here, undo })

@@ -9,7 +9,7 @@ use sprintdesk_core::domain::{DeviceRole, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::sync::peer::{self, PeerOptions};
 use sprintdesk_core::sync::{Clock, Replica, SyncError, pairing};
-use sprintdesk_core::{Desk, Error, Ids};
+use sprintdesk_core::{Desk, Error, Ids, Setup};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,9 +31,7 @@ pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve
     let role = parse_role(&options.role)?;
     let host = Arc::new(Host::open(db, &sprintdesk_api::state_dir()?, clock, ids)?);
     host.enrol(options.name.as_deref().unwrap_or(&host_name()), role)?;
-    let setup = host.call("setup", serde_json::Value::Null).map_err(|e| anyhow::anyhow!(e.message))?;
-    let sprint = setup["sprint"].as_str().map(str::to_owned);
-    let device = setup["device"].as_str().unwrap_or_default().to_owned();
+    let Setup { sprint, device, .. } = host.setup()?;
     let ui = options.ui.clone().or_else(default_ui).filter(|dir| dir.join("index.html").is_file());
     let runtime = runtime()?;
     runtime.block_on(async move {
