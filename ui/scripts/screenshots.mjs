@@ -4,7 +4,7 @@
 //
 // --only NAME takes just the shots whose name contains NAME; --full takes whole pages, not the viewport.
 // --base serves a device in organizer mode; --kiosk-base (optional) one locked as a kiosk; --start-base
-// (optional) one with no sprint yet. Any of them can be `sprintdesk serve --http …` or scripts/fake-api.mjs.
+// (optional) one with no sprint yet. Each is a `sprintdesk serve --http …`.
 import { chromium } from "../e2e/support.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
