@@ -7,12 +7,14 @@
 mod commands;
 mod windows;
 
+pub use windows::settle_webview;
+
 use anyhow::Context;
 use sprintdesk_api::Host;
 use sprintdesk_core::RandomIds;
 use sprintdesk_core::sync::peer::PeerOptions;
 use std::sync::Arc;
-use tauri::Emitter;
+use tauri::{Emitter, Manager};
 
 /// Where the peer listens for other devices: `$SPRINTDESK_LISTEN`, else the usual port, else any free one.
 const SYNC_PORT: u16 = 7733;
@@ -85,6 +87,9 @@ pub fn run() {
         .manage(host.clone())
         .invoke_handler(commands::handler())
         .setup(move |app| {
+            if let Some(main) = app.get_webview_window("main") {
+                windows::settle_webview(&main);
+            }
             if let Ok(setup) = host.setup() {
                 if setup.sprint.is_some()
                     && let Err(error) = host.enrol(&sprintdesk_api::host_name(), Default::default())

@@ -2,7 +2,7 @@
 
 use sprintdesk_core::{ApiError, Mode};
 use std::sync::atomic::{AtomicBool, Ordering};
-use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, Window, WindowEvent};
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, Window, WindowEvent};
 
 /// The main window is a locked kiosk: full screen, no decorations, and it cannot be closed. Leaving kiosk
 /// mode (with the organizer PIN, checked by the core) unlocks it.
@@ -29,6 +29,30 @@ pub fn on_event(window: &Window, event: &WindowEvent) {
     }
 }
 
+/// Settles the web view's settings for a long-running, mostly idle screen. Sprintdesk's pages are flat
+/// (no 3D, no video), so WebKit's accelerated compositing buys nothing and costs its web process about
+/// 90 MiB (GL surfaces and tiles; measured in docs/benchmarks.md); the document-viewer cache model keeps
+/// no back/forward pages and a small memory cache.
+pub fn settle_webview(window: &WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    let result = window.with_webview(|webview| {
+        use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
+        let view = webview.inner();
+        if let Some(settings) = WebViewExt::settings(&view) {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            settings.set_enable_page_cache(false);
+        }
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+    });
+    #[cfg(not(target_os = "linux"))]
+    let result: tauri::Result<()> = Ok(());
+    if let Err(error) = result {
+        tracing::warn!(%error, window = window.label(), "could not settle the web view's settings");
+    }
+}
+
 /// Opens (or brings forward) the board, full screen, on a second monitor when there is one.
 pub fn open_board(app: &AppHandle) -> Result<(), ApiError> {
     if let Some(board) = app.get_webview_window("board") {
@@ -45,7 +69,9 @@ pub fn open_board(app: &AppHandle) -> Result<(), ApiError> {
         let at = projector.position().to_logical::<f64>(scale);
         builder = builder.position(at.x, at.y);
     }
-    builder.build().map(drop).map_err(window_error)
+    let board = builder.build().map_err(window_error)?;
+    settle_webview(&board);
+    Ok(())
 }
 
 fn window_error(error: tauri::Error) -> ApiError {

@@ -3,7 +3,8 @@
 //   node ui/e2e/bench.mjs kiosk    keystroke → rendered results in the kiosk, 10,000 attendees, measured in
 //                                  Chromium with the Performance API (served by `sprintdesk serve`)
 //   node ui/e2e/bench.mjs memory   the desktop app's resident memory after 20 s idle with 5,000 attendees
-//                                  (needs DISPLAY; sums the app and its WebKit processes)
+//                                  (BENCH_PEOPLE to change), beside a bare Tauri window's (the floor);
+//                                  needs DISPLAY; sums each program's own and its WebKit processes
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -119,23 +120,41 @@ function treeRss(pid) {
   return rows;
 }
 
-async function memory() {
-  if (!process.env.DISPLAY) throw new Error("the memory benchmark opens the app window: set DISPLAY (Xvfb)");
-  const v = crowd(5000);
-  const app = spawn(process.env.SPRINTDESK_APP ?? path.join(built, "sprintdesk-app"), [], {
-    env: { ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" },
-    stdio: "ignore",
-  });
+/** Starts `binary`, waits until it idles, and returns the memory of it and its WebKit processes. */
+async function idle(binary, env) {
+  const app = spawn(binary, [], { env, stdio: "ignore" });
   try {
     await sleep(20000);
-    const rows = treeRss(app.pid);
-    const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`.padStart(10);
-    console.log("desktop app idle for 20 s, 5,000 attendees, organizer view:           RSS        PSS");
-    for (const r of rows) console.log(`  ${r.name.padEnd(20)} ${mib(r.kib)} ${mib(r.pss)}`);
-    const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
-    console.log(`  ${"all processes".padEnd(20)} ${mib(sum("kib"))} ${mib(sum("pss"))}`);
+    return treeRss(app.pid);
   } finally {
     app.kill();
+    await sleep(1000);
+  }
+}
+
+function report(title, rows) {
+  const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`.padStart(10);
+  console.log(`${title.padEnd(62)} RSS        PSS`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(20)} ${mib(r.kib)} ${mib(r.pss)}`);
+  const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
+  console.log(`  ${"all processes".padEnd(20)} ${mib(sum("kib"))} ${mib(sum("pss"))}`);
+  return { kib: sum("kib"), pss: sum("pss") };
+}
+
+async function memory() {
+  if (!process.env.DISPLAY) throw new Error("the memory benchmark opens the app window: set DISPLAY (Xvfb)");
+  // The floor: a Tauri window with the app's web view settings and a one-line page (src-tauri/examples).
+  const floorBinary = process.env.SPRINTDESK_FLOOR ?? path.join(built, "examples", "webview_floor");
+  const floor = report("a Tauri window on a one-line page (the floor), idle 20 s:", await idle(floorBinary, process.env));
+  const people = Number(process.env.BENCH_PEOPLE ?? 5000);
+  const v = crowd(people);
+  try {
+    const env = { ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" };
+    const rows = await idle(process.env.SPRINTDESK_APP ?? path.join(built, "sprintdesk-app"), env);
+    const app = report(`the app, ${people.toLocaleString("en")} attendees, organizer view, idle 20 s:`, rows);
+    const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+    console.log(`the app above the floor: ${mib(app.kib - floor.kib)} RSS, ${mib(app.pss - floor.pss)} PSS`);
+  } finally {
     v.remove();
   }
 }
