@@ -98,6 +98,29 @@ fn a_kiosk_signs_in_over_http_and_the_row_is_in_the_database() {
 }
 
 #[test]
+fn a_kiosk_served_to_a_browser_cannot_be_used_as_the_organizer_screen() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+
+    // Someone at the door edits the address or calls the API: the door's commands answer, nothing else.
+    assert_eq!(served.ok("search", json!({"query": "soren"}))[0]["name"], "Søren Kierkegaard");
+    for (command, args) in [
+        ("attendees", Value::Null),
+        ("add_attendee", json!({"name": "Mallory"})),
+        ("pair", Value::Null),
+        ("set_mode", json!({"mode": "organizer"})),
+    ] {
+        let (status, refused) = served.post(command, args);
+        assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{command}: {refused}");
+    }
+    assert!(!user.json(&["attendees", "list"]).to_string().contains("Mallory"), "nothing was added");
+
+    served.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    assert!(served.ok("attendees", Value::Null).as_array().unwrap().len() >= 2, "unlocked with the PIN");
+}
+
+#[test]
 fn requests_a_web_page_could_forge_or_a_typo_would_send_are_refused() {
     let user = sprint_with_people();
     let served = serve(&user, None);

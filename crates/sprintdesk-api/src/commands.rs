@@ -5,66 +5,69 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sprintdesk_core::Reach::{self, Door, Staff};
 use sprintdesk_core::domain::{GoalStatus, Role, Sprint};
 use sprintdesk_core::{
     AttendeeEdit, Desk, Error, Lookup, ModeChange, NewAttendee, NewProject, NewSprint, SignIn, WalkIn,
 };
 
-/// One command: its name, the TypeScript types of its arguments and result, and whether it writes.
+/// One command: its name, the TypeScript types of its arguments and result, whether it writes, and which
+/// devices may use it (a locked kiosk reaches only the door's commands).
 #[derive(Clone, Copy, Debug)]
 pub struct Command {
     pub name: &'static str,
     pub args: &'static str,
     pub result: &'static str,
     pub writes: bool,
+    pub reach: Reach,
 }
 
-const fn read(name: &'static str, args: &'static str, result: &'static str) -> Command {
-    Command { name, args, result, writes: false }
+const fn read(reach: Reach, name: &'static str, args: &'static str, result: &'static str) -> Command {
+    Command { name, args, result, writes: false, reach }
 }
 
-const fn write(name: &'static str, args: &'static str, result: &'static str) -> Command {
-    Command { name, args, result, writes: true }
+const fn write(reach: Reach, name: &'static str, args: &'static str, result: &'static str) -> Command {
+    Command { name, args, result, writes: true, reach }
 }
 
 /// Every command, in the order the generated client lists them.
 pub const COMMANDS: &[Command] = &[
-    read("setup", "null", "Setup"),
-    write("set_mode", "ModeChange", "Setup"),
-    write("create_sprint", "NewSprint", "Sprint"),
-    read("sprint", "null", "Sprint"),
-    write("update_sprint", "Sprint", "Sprint"),
-    read("search", "SearchArgs", "Array<AttendeeCard>"),
-    read("find_badge", "BadgeArgs", "AttendeeCard"),
-    write("sign_in", "SignInArgs", "SignInOutcome"),
-    write("sign_out", "PersonArgs", "SignOutOutcome"),
-    write("register_walk_in", "WalkIn", "SignInOutcome"),
-    write("undo", "UndoArgs", "string"),
-    read("presence", "null", "PresenceReport"),
-    read("board", "null", "Board"),
-    read("attendees", "null", "Array<Attendee>"),
-    write("add_attendee", "NewAttendeeArgs", "Attendee"),
-    write("edit_attendee", "AttendeeEdit", "Attendee"),
-    write("merge_attendees", "MergeArgs", "Attendee"),
-    write("import_attendees", "ImportArgs", "ImportReport"),
-    read("projects", "null", "Array<Project>"),
-    write("add_project", "NewProjectArgs", "Project"),
-    write("set_help_wanted", "HelpWantedArgs", "Project"),
-    write("add_goal", "NewGoalArgs", "Goal"),
-    write("set_goal_status", "GoalStatusArgs", "Goal"),
-    write("set_status", "StatusArgs", "StatusUpdate"),
-    write("import_issues", "ImportArgs", "ImportReport"),
-    read("issues", "IssuesArgs", "Array<IssueBoard>"),
-    write("claim", "ClaimArgs", "IssueBoard"),
-    write("release", "ClaimArgs", "IssueBoard"),
-    write("resolve", "ResolveArgs", "IssueBoard"),
-    write("mark_pr_opened", "IssueArgs", "IssueBoard"),
-    write("mark_merged", "IssueArgs", "IssueBoard"),
-    read("devices", "null", "Array<DeviceView>"),
-    write("revoke_device", "DeviceArgs", "DeviceView"),
-    read("review", "null", "Array<ReviewItem>"),
-    write("restore", "RecordArgs", "null"),
-    write("pair", "null", "JoinCode"),
+    read(Door, "setup", "null", "Setup"),
+    write(Door, "set_mode", "ModeChange", "Setup"),
+    write(Staff, "create_sprint", "NewSprint", "Sprint"),
+    read(Door, "sprint", "null", "Sprint"),
+    write(Staff, "update_sprint", "Sprint", "Sprint"),
+    read(Door, "search", "SearchArgs", "Array<AttendeeCard>"),
+    read(Door, "find_badge", "BadgeArgs", "AttendeeCard"),
+    write(Door, "sign_in", "SignInArgs", "SignInOutcome"),
+    write(Door, "sign_out", "PersonArgs", "SignOutOutcome"),
+    write(Door, "register_walk_in", "WalkIn", "SignInOutcome"),
+    write(Door, "undo", "UndoArgs", "string"),
+    read(Staff, "presence", "null", "PresenceReport"),
+    read(Door, "board", "null", "Board"),
+    read(Staff, "attendees", "null", "Array<Attendee>"),
+    write(Staff, "add_attendee", "NewAttendeeArgs", "Attendee"),
+    write(Staff, "edit_attendee", "AttendeeEdit", "Attendee"),
+    write(Staff, "merge_attendees", "MergeArgs", "Attendee"),
+    write(Staff, "import_attendees", "ImportArgs", "ImportReport"),
+    read(Staff, "projects", "null", "Array<Project>"),
+    write(Staff, "add_project", "NewProjectArgs", "Project"),
+    write(Staff, "set_help_wanted", "HelpWantedArgs", "Project"),
+    write(Staff, "add_goal", "NewGoalArgs", "Goal"),
+    write(Staff, "set_goal_status", "GoalStatusArgs", "Goal"),
+    write(Staff, "set_status", "StatusArgs", "StatusUpdate"),
+    write(Staff, "import_issues", "ImportArgs", "ImportReport"),
+    read(Staff, "issues", "IssuesArgs", "Array<IssueBoard>"),
+    write(Staff, "claim", "ClaimArgs", "IssueBoard"),
+    write(Staff, "release", "ClaimArgs", "IssueBoard"),
+    write(Staff, "resolve", "ResolveArgs", "IssueBoard"),
+    write(Staff, "mark_pr_opened", "IssueArgs", "IssueBoard"),
+    write(Staff, "mark_merged", "IssueArgs", "IssueBoard"),
+    read(Staff, "devices", "null", "Array<DeviceView>"),
+    write(Staff, "revoke_device", "DeviceArgs", "DeviceView"),
+    read(Staff, "review", "null", "Array<ReviewItem>"),
+    write(Staff, "restore", "RecordArgs", "null"),
+    write(Staff, "pair", "null", "JoinCode"),
 ];
 
 /// Finds a command by name.

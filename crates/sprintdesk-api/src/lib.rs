@@ -61,10 +61,11 @@ impl Host {
         let Some(command) = commands::command(name) else {
             return Err(self.refused(name, CallError::UnknownCommand(name.into())));
         };
-        let result = match command.name {
+        let result = self.desk().setup().and_then(|setup| setup.mode.check(command.reach)).map_err(CallError::from);
+        let result = result.and_then(|()| match command.name {
             "pair" => self.pair(),
             _ => commands::dispatch(&mut self.desk(), command, args),
-        };
+        });
         let value = result.map_err(|error| self.refused(name, error))?;
         if command.name == "create_sprint" {
             // The device that starts a venue is its first member (a joining one is enrolled by the

@@ -209,6 +209,96 @@ fn kiosk_mode_is_left_only_with_the_organizer_pin() {
 }
 
 #[test]
+fn a_locked_kiosk_answers_only_the_door() {
+    // Every command, and whether a locked kiosk may use it. The door finds people, signs them in and
+    // out, registers walk-ins, undoes, shows the board and sprint it needs, and unlocks with the PIN.
+    let table: &[(&str, bool)] = &[
+        ("setup", true),
+        ("set_mode", true),
+        ("create_sprint", false),
+        ("sprint", true),
+        ("update_sprint", false),
+        ("search", true),
+        ("find_badge", true),
+        ("sign_in", true),
+        ("sign_out", true),
+        ("register_walk_in", true),
+        ("undo", true),
+        ("presence", false),
+        ("board", true),
+        ("attendees", false),
+        ("add_attendee", false),
+        ("edit_attendee", false),
+        ("merge_attendees", false),
+        ("import_attendees", false),
+        ("projects", false),
+        ("add_project", false),
+        ("set_help_wanted", false),
+        ("add_goal", false),
+        ("set_goal_status", false),
+        ("set_status", false),
+        ("import_issues", false),
+        ("issues", false),
+        ("claim", false),
+        ("release", false),
+        ("resolve", false),
+        ("mark_pr_opened", false),
+        ("mark_merged", false),
+        ("devices", false),
+        ("revoke_device", false),
+        ("review", false),
+        ("restore", false),
+        ("pair", false),
+    ];
+    let listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+    assert_eq!(listed, table.iter().map(|(name, _)| *name).collect::<Vec<_>>(), "the table covers every command");
+
+    let venue = Venue::new();
+    let attendees_before = venue.ok("attendees", Value::Null);
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    for (name, door) in table {
+        let refused =
+            venue.call(name, Value::Null).err().filter(|e| e.code == "not_allowed" && e.message.contains("kiosk"));
+        assert_eq!(refused.is_none(), *door, "{name} on a locked kiosk");
+    }
+    // Real arguments change nothing either: the refusal comes before the command runs.
+    let refused = venue.call("add_attendee", json!({"name": "Mallory"})).unwrap_err();
+    assert!(refused.message.contains("organizer can unlock it with the PIN"), "{}", refused.message);
+    venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    assert_eq!(venue.ok("attendees", Value::Null), attendees_before);
+
+    // Every other mode is the screen a device opens on, not a lock.
+    for mode in ["organizer", "table_lead", "board"] {
+        venue.ok("set_mode", json!({"mode": mode, "project": "CPython"}));
+        venue.ok("attendees", Value::Null);
+        venue.ok("add_goal", json!({"project": "CPython", "title": format!("Goal set from {mode}")}));
+    }
+}
+
+#[test]
+fn the_board_tells_a_lead_who_needs_a_mentor_without_contact_details() {
+    let venue = Venue::new();
+    venue.ok("add_attendee", json!({"name": "Maya Mentor", "roles": ["mentor"], "email": "maya@example.org"}));
+    for who in ["ana", "maya"] {
+        let id = venue.person(who)["id"].clone();
+        venue.ok(
+            "sign_in",
+            json!({"attendee": id, "project": "T1", "accept_code_of_conduct": true, "photo_consent": false}),
+        );
+    }
+    let board = venue.ok("board", Value::Null);
+    let present = &board["projects"][0]["present"];
+    assert_eq!(
+        present,
+        &json!([
+            {"id": venue.person("ana")["id"], "name": "Ana Lima", "first_timer": true, "can_mentor": false},
+            {"id": venue.person("maya")["id"], "name": "Maya Mentor", "first_timer": false, "can_mentor": true},
+        ])
+    );
+    assert!(!board.to_string().contains("example.org"), "no email on the board");
+}
+
+#[test]
 fn writes_tick_the_change_feed() {
     let venue = Venue::new();
     let mut feed = venue.host.subscribe();

@@ -690,11 +690,11 @@ impl Desk {
         let boards = projects
             .into_iter()
             .map(|project| {
-                let mut present: Vec<PersonRef> = presence
+                let mut present: Vec<PresentPerson> = presence
                     .here
                     .iter()
                     .filter(|(_, table)| table.as_ref() == Some(&project.id))
-                    .map(|(person, _)| snapshot.person(person))
+                    .map(|(person, _)| snapshot.present_person(person))
                     .collect();
                 present.sort_by_cached_key(|p| fold(&p.name));
                 let issues: Vec<&Issue> = snapshot.issues.iter().filter(|i| i.project == project.id).collect();
@@ -901,6 +901,17 @@ impl Snapshot {
     pub(crate) fn person(&self, id: &AttendeeId) -> PersonRef {
         let id = self.canonical(id);
         PersonRef { name: self.name(&id), id }
+    }
+
+    fn present_person(&self, id: &AttendeeId) -> PresentPerson {
+        let id = self.canonical(id);
+        let attendee = self.attendees.get(&id);
+        PresentPerson {
+            name: self.name(&id),
+            first_timer: attendee.is_some_and(|a| a.first_timer),
+            can_mentor: attendee.is_some_and(Attendee::can_mentor),
+            id,
+        }
     }
 
     pub(crate) fn project_ref(&self, project: &Project) -> ProjectRef {

@@ -23,7 +23,7 @@ pub use devices::{DeviceView, ReviewItem, deletable_kind};
 pub use error::{ApiError, Error, RowError};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{UNDO_SECONDS, WalkIn};
-pub use setup::{AttendeeEdit, Mode, ModeChange, NewSprint, Setup};
+pub use setup::{AttendeeEdit, Mode, ModeChange, NewSprint, Reach, Setup};
 pub use sprintdesk_sync::{Clock, FixedClock, SystemClock};
 pub use view::*;
 

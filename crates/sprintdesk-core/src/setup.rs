@@ -42,6 +42,33 @@ impl Mode {
             _ => Mode::Organizer,
         }
     }
+
+    /// Whether a device in this mode may use a command of the given reach. The locked kiosk's screen is
+    /// not the only guard: its API answers only what the door needs, whatever asks it.
+    pub fn reaches(self, reach: Reach) -> bool {
+        reach == Reach::Door || self != Mode::Kiosk
+    }
+
+    /// Refuses, in words, what this mode does not reach.
+    pub fn check(self, reach: Reach) -> Result<(), Error> {
+        if self.reaches(reach) {
+            return Ok(());
+        }
+        Err(Error::NotAllowed(
+            "this device is a locked kiosk, which only signs people in and out: an organizer can unlock it \
+             with the PIN"
+                .into(),
+        ))
+    }
+}
+
+/// Which devices may use a command. A locked kiosk reaches only the door's commands (find people, sign
+/// in and out, walk-ins, undo, the board and the sprint it shows, and unlocking with the PIN); every
+/// other mode is a screen the device opens on, not a lock, and reaches the staff's commands too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    Door,
+    Staff,
 }
 
 /// What a front end needs before it can show anything.

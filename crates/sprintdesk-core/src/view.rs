@@ -28,6 +28,18 @@ pub struct PersonRef {
     pub name: String,
 }
 
+/// Someone signed in at a table, with what a table lead needs to pair people: no contact details.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PresentPerson {
+    pub id: AttendeeId,
+    pub name: String,
+    /// A first-time contributor: their claims need a mentor.
+    pub first_timer: bool,
+    /// A mentor or table lead, who may mentor a first-timer's claim.
+    pub can_mentor: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct ProjectRef {
@@ -99,7 +111,7 @@ pub struct ProjectBoard {
     pub repo_url: Option<String>,
     pub help_wanted: bool,
     pub leads: Vec<PersonRef>,
-    pub present: Vec<PersonRef>,
+    pub present: Vec<PresentPerson>,
     pub goals: Vec<GoalView>,
     /// Issues with a claim on them (active, PR open or merged), contested ones first.
     pub claims: Vec<IssueBoard>,

@@ -1,7 +1,7 @@
 //! Plain-text views for a terminal. JSON output is the core's views serialized; this is for people.
 
 use sprintdesk_core::domain::{Attendee, ClaimState, GoalStatus, IssueState, Sprint};
-use sprintdesk_core::{AttendeeCard, Board, IssueBoard, PersonRef, PresenceReport, ProjectRef};
+use sprintdesk_core::{AttendeeCard, Board, IssueBoard, PresenceReport, ProjectRef};
 use std::fmt::Write;
 
 pub fn table_name(project: &ProjectRef) -> String {
@@ -11,8 +11,8 @@ pub fn table_name(project: &ProjectRef) -> String {
     }
 }
 
-fn names(people: &[PersonRef]) -> String {
-    people.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+fn names<'a>(people: impl IntoIterator<Item = &'a str>) -> String {
+    people.into_iter().collect::<Vec<_>>().join(", ")
 }
 
 pub fn sprint(sprint: &Sprint) -> String {
@@ -110,7 +110,12 @@ pub fn presence(report: &PresenceReport) -> String {
     }
     for table in &report.tables {
         let label = table.project.as_ref().map_or("No table chosen".to_owned(), table_name);
-        let _ = writeln!(out, "\n{label} — {}\n  {}", table.people.len(), names(&table.people));
+        let _ = writeln!(
+            out,
+            "\n{label} — {}\n  {}",
+            table.people.len(),
+            names(table.people.iter().map(|p| p.name.as_str()))
+        );
     }
     out.push_str("\nPer day:\n");
     for day in &report.per_day {
@@ -141,7 +146,7 @@ pub fn issue_line(issue: &IssueBoard) -> String {
         let _ = write!(
             line,
             "\n         CONTESTED: {} — pair them or resolve",
-            names(&issue.holders.iter().map(|h| h.person.clone()).collect::<Vec<_>>())
+            names(issue.holders.iter().map(|h| h.person.name.as_str()))
         );
     } else {
         for holder in &issue.holders {
@@ -164,13 +169,17 @@ pub fn board(board: &Board) -> String {
         let help = if project.help_wanted { "   ** HELP WANTED **" } else { "" };
         let _ = writeln!(out, "\n━━ {}{help}", table_name(&project.project));
         if !project.leads.is_empty() {
-            let _ = writeln!(out, "   Leads: {}", names(&project.leads));
+            let _ = writeln!(out, "   Leads: {}", names(project.leads.iter().map(|p| p.name.as_str())));
         }
         let _ = writeln!(
             out,
             "   Here ({}): {}",
             project.present.len(),
-            if project.present.is_empty() { "nobody yet".into() } else { names(&project.present) }
+            if project.present.is_empty() {
+                "nobody yet".into()
+            } else {
+                names(project.present.iter().map(|p| p.name.as_str()))
+            }
         );
         if !project.goals.is_empty() {
             out.push_str("   Goals:\n");

@@ -2,10 +2,11 @@
 import type { GoalView } from "./GoalView";
 import type { IssueBoard } from "./IssueBoard";
 import type { PersonRef } from "./PersonRef";
+import type { PresentPerson } from "./PresentPerson";
 import type { ProjectRef } from "./ProjectRef";
 import type { StatusView } from "./StatusView";
 
-export type ProjectBoard = { project: ProjectRef, repo_url: string | null, help_wanted: boolean, leads: Array<PersonRef>, present: Array<PersonRef>, goals: Array<GoalView>, 
+export type ProjectBoard = { project: ProjectRef, repo_url: string | null, help_wanted: boolean, leads: Array<PersonRef>, present: Array<PresentPerson>, goals: Array<GoalView>, 
 /**
  * Issues with a claim on them (active, PR open or merged), contested ones first.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Attendee } from "../bindings/Attendee";
-import { canMentor, filterAttendees, likelyDuplicates } from "./attendees";
+import { filterAttendees, likelyDuplicates } from "./attendees";
 
 function person(id: string, name: string, extra: Partial<Attendee> = {}): Attendee {
   return {
@@ -79,10 +79,3 @@ describe("likelyDuplicates", () => {
   });
 });
 
-describe("canMentor", () => {
-  it("is for mentors and table leads", () => {
-    expect(canMentor({ roles: ["mentor"] })).toBe(true);
-    expect(canMentor({ roles: ["table_lead"] })).toBe(true);
-    expect(canMentor({ roles: ["sprinter", "organizer"] })).toBe(false);
-  });
-});

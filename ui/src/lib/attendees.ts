@@ -96,8 +96,3 @@ const ROLE_LABELS: Record<Role, string> = {
 export function roleLabel(role: Role): string {
   return ROLE_LABELS[role];
 }
-
-/** Who may mentor a first-time contributor: a mentor or table lead. */
-export function canMentor(a: Pick<Attendee, "roles">): boolean {
-  return a.roles.includes("mentor") || a.roles.includes("table_lead");
-}

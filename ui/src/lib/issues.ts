@@ -1,10 +1,9 @@
 /** Issues and claims as a table lead works with them: order, what can be done next, who may mentor. Pure. */
 
-import type { Attendee } from "../bindings/Attendee";
 import type { HolderView } from "../bindings/HolderView";
 import type { IssueBoard } from "../bindings/IssueBoard";
 import type { PersonRef } from "../bindings/PersonRef";
-import { canMentor } from "./attendees";
+import type { PresentPerson } from "../bindings/PresentPerson";
 import { fold, type Tone } from "./format";
 
 /** Holders still working on the issue (claimed or PR open), not merged or released ones. */
@@ -47,15 +46,12 @@ export function filterIssues(issues: readonly IssueBoard[], filter: IssueFilter,
 }
 
 /** People who may mentor `sprinter`'s claim: mentors and table leads who are here, not the sprinter. */
-export function mentorChoices(
-  attendees: readonly Attendee[],
-  hereIds: ReadonlySet<string>,
-  sprinter: string | null,
-): PersonRef[] {
-  return attendees
-    .filter((a) => a.merged_into === null && a.id !== sprinter && hereIds.has(a.id) && canMentor(a))
-    .map((a) => ({ id: a.id, name: a.name }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+export function mentorChoices(here: readonly PresentPerson[], sprinter: string | null): PersonRef[] {
+  const choices = new Map<string, PersonRef>();
+  for (const p of here) {
+    if (p.can_mentor && p.id !== sprinter) choices.set(p.id, { id: p.id, name: p.name });
+  }
+  return [...choices.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The ways to settle a contested issue: each holder alone, or all of them as a pair. */
