@@ -125,7 +125,7 @@ impl Store {
             seq += 1;
             changes.push(change_for(op, self.device.clone(), seq, hlc));
         }
-        commit(&tx, &changes)?;
+        commit(&tx, changes.iter())?;
         tx.commit()?;
         Ok(changes)
     }
@@ -139,16 +139,16 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let held_vector = read_vector(&tx)?;
         let latest = u64::try_from(now.0.saturating_add(MAX_AHEAD_MS)).unwrap_or(0);
-        let mut fresh: Vec<Change> = Vec::with_capacity(changes.len());
+        let mut fresh: Vec<&Change> = Vec::with_capacity(changes.len());
         let mut refused: Vec<Refused> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<(&str, u64)> = std::collections::HashSet::new();
         {
             let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
             let mut highest = tx.prepare_cached("SELECT MAX(seq) FROM changes WHERE origin = ?1")?;
             // Above an origin's highest held sequence nothing is held: no lookup needed per record.
             let mut highest_held: std::collections::HashMap<DeviceId, u64> = std::collections::HashMap::new();
             for change in changes {
-                let key = (change.origin.clone(), change.seq);
+                let key = (change.origin.as_str(), change.seq);
                 if change.seq <= held_vector.get(&change.origin) || seen.contains(&key) {
                     continue;
                 }
@@ -170,12 +170,12 @@ impl Store {
                     refused.push(Refused { origin: change.origin.clone(), seq: change.seq, ahead_ms });
                     continue;
                 }
-                fresh.push(change.clone());
+                fresh.push(change);
             }
         }
         // A refused record must not be followed by a later one from its device that slipped in earlier.
         fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
-        commit(&tx, &fresh)?;
+        commit(&tx, fresh.iter().copied())?;
         tx.commit()?;
         if !refused.is_empty() {
             tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
@@ -415,12 +415,12 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 
 /// Materializes `changes` and appends them to the change log, in the caller's transaction. The only code
 /// that writes the data tables.
-fn commit(conn: &Connection, changes: &[Change]) -> Result<(), StoreError> {
+fn commit<'a>(conn: &Connection, changes: impl Iterator<Item = &'a Change> + Clone) -> Result<(), StoreError> {
     let mut log = conn.prepare_cached(
         "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut newest = last_hlc(conn)?;
-    for change in changes {
+    for change in changes.clone() {
         materialize(conn, change).map_err(|reason| match reason {
             Refusal::Bad(reason) => StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason },
             Refusal::Sqlite(error) => StoreError::Sqlite(error),
@@ -506,27 +506,27 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     let sticks = sticky && value == SqlValue::Integer(1);
 
     let entity = change.entity.as_str();
-    let current: Option<(i64, String)> = conn
-        .prepare_cached("SELECT hlc, origin FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3")?
-        .query_row(params![entity, change.entity_id, column], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
     let incoming = (change.hlc.0 as i64, change.origin.as_str());
-    let wins = current.as_ref().is_none_or(|(hlc, origin)| (*hlc, origin.as_str()) < incoming);
+    // Last writer wins by (HLC, origin): one upsert that records this write's stamp only when it is later
+    // than the field's, and says (by the rows it changed) whether it was.
+    let wins = conn
+        .prepare_cached(
+            "INSERT INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
+             WHERE (excluded.hlc, excluded.origin) > (field_versions.hlc, field_versions.origin)",
+        )?
+        .execute(params![entity, change.entity_id, column, incoming.0, incoming.1])?
+        == 1;
     if !wins && !sticks {
         return Ok(()); // An equal or later write already won this field.
     }
-    conn.prepare_cached(&format!("INSERT OR IGNORE INTO {} (id) VALUES (?1)", table.name))?
-        .execute([&change.entity_id])?;
-    let assignment = if sticky { format!("MAX(\"{column}\", ?1)") } else { "?1".to_owned() };
-    conn.prepare_cached(&format!("UPDATE {} SET \"{column}\" = {assignment} WHERE id = ?2", table.name))?
-        .execute(params![value, change.entity_id])?;
-    if !wins {
-        return Ok(());
-    }
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![entity, change.entity_id, column, incoming.0, incoming.1])?;
+    let assignment =
+        if sticky { format!("MAX(\"{column}\", excluded.\"{column}\")") } else { format!("excluded.\"{column}\"") };
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (id, \"{column}\") VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET \"{column}\" = {assignment}",
+        table = table.name
+    ))?
+    .execute(params![change.entity_id, value])?;
     Ok(())
 }
 

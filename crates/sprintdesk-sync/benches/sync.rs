@@ -168,6 +168,9 @@ fn main() {
         rates.iter().cloned().fold(0.0, f64::max)
     );
     println!("apply rate (on disk, WAL, synchronous=FULL): {:.0} changes/s", apply_rate_on_disk(&changes));
+    if std::env::args().any(|a| a == "apply") {
+        return; // `cargo bench -p sprintdesk-sync --bench sync -- apply`: the apply rates only.
+    }
 
     // Bootstrap: a fresh device pulls everything over mutual TLS on loopback.
     let (organizer, board) = paired(organizer, "board");
