@@ -2,14 +2,17 @@
 //
 //   node ui/e2e/bench.mjs kiosk    keystroke → rendered results in the kiosk, 10,000 attendees, measured in
 //                                  Chromium with the Performance API (served by `sprintdesk serve`)
+//   node ui/e2e/bench.mjs start    the desktop app's start: process start → the organizer's figures on
+//                                  screen, 5,000 attendees, through tauri-driver (needs DISPLAY)
 //   node ui/e2e/bench.mjs memory   the desktop app's resident memory after 20 s idle with 5,000 attendees
 //                                  (BENCH_PEOPLE to change), beside a bare Tauri window's (the floor);
 //                                  needs DISPLAY; sums each program's own and its WebKit processes
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { built, chromium, serve, venue } from "./support.mjs";
+import { tauriDriver } from "./webdriver.mjs";
 
 const FIRST = ["Łukasz", "Zoë", "Éric", "Batuhan", "Søren", "Ana María", "Dong-hee", "Chiamaka", "Priya", "Mateus",
   "Yūki", "Olga", "Nguyễn", "Siobhán", "Jürgen", "Fatma", "Kwame", "Inés", "Björn", "Mei"];
@@ -159,10 +162,70 @@ async function memory() {
   }
 }
 
+/** When process `pid` started, in milliseconds since the epoch (10 ms resolution, from /proc). */
+function startedAt(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+  const boot = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))[1]);
+  const perSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  return boot * 1000 + (ticks / perSecond) * 1000;
+}
+
+/** The newest process called `name`. */
+function newest(name) {
+  const pids = readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number);
+  const named = pids.filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/comm`, "utf8").trim() === name.slice(0, 15);
+    } catch {
+      return false;
+    }
+  });
+  return Math.max(...named);
+}
+
+async function start() {
+  if (!process.env.DISPLAY) throw new Error("the start benchmark opens the app window: set DISPLAY (Xvfb)");
+  const app = process.env.SPRINTDESK_APP ?? path.join(built, "sprintdesk-app");
+  const v = crowd(5000);
+  const driver = await tauriDriver({ ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" });
+  const times = [];
+  try {
+    for (let run = 0; run < 6; run++) {
+      const w = await driver.open(app);
+      try {
+        // Interactive: the organizer's first screen shows its figures (the sprint loaded and answered).
+        let shown = null;
+        for (let polls = 0; shown === null; polls++) {
+          if (polls > 1500) throw new Error("the organizer's figures never showed");
+          shown = await w.run(
+            "return document.querySelector('.stat .num') ? performance.timeOrigin + performance.now() : null",
+          );
+          if (shown === null) await sleep(10);
+        }
+        const ms = shown - startedAt(newest(path.basename(app)));
+        // The first run warms the disk cache and WebKit's; report it apart.
+        if (run === 0) console.log(`first start after building the venue: ${ms.toFixed(0)} ms`);
+        else times.push(ms);
+      } finally {
+        await w.close().catch(() => {});
+        await sleep(500);
+      }
+    }
+  } finally {
+    driver.stop();
+    v.remove();
+  }
+  times.sort((a, b) => a - b);
+  console.log(`desktop app start → organizer figures on screen, 5,000 attendees, ${times.length} starts:`);
+  console.log(`  median ${percentile(times, 50).toFixed(0)} ms  max ${times.at(-1).toFixed(0)} ms`);
+}
+
 const which = process.argv[2];
 if (which === "kiosk") await kiosk();
 else if (which === "memory") await memory();
+else if (which === "start") await start();
 else {
-  console.error("usage: node ui/e2e/bench.mjs kiosk|memory");
+  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start");
   process.exit(2);
 }

@@ -10,7 +10,7 @@ pub enum Error {
     NoSprint,
     #[error("this database already holds the sprint \"{0}\"")]
     SprintExists(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] ValidationError),
     #[error("{0}")]
     NotFound(String),
@@ -25,15 +25,15 @@ pub enum Error {
     /// This device may not do that (a locked kiosk, a wrong PIN).
     #[error("{0}")]
     NotAllowed(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Refused(#[from] ClaimRefusal),
     #[error("{}", import_message(.0))]
     Import(Vec<RowError>),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
+    #[error(transparent)]
     Identity(#[from] sprintdesk_store::DeviceIdError),
-    #[error("{0}")]
+    #[error(transparent)]
     Sync(#[from] sprintdesk_sync::SyncError),
 }
 
