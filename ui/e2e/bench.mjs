@@ -135,12 +135,14 @@ async function idle(binary, env) {
   }
 }
 
+const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
+
 function report(title, rows) {
-  const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`.padStart(10);
+  const column = (kib) => mib(kib).padStart(10);
   console.log(`${title.padEnd(62)} RSS        PSS`);
-  for (const r of rows) console.log(`  ${r.name.padEnd(20)} ${mib(r.kib)} ${mib(r.pss)}`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(20)} ${column(r.kib)} ${column(r.pss)}`);
   const sum = (key) => rows.reduce((total, r) => total + r[key], 0);
-  console.log(`  ${"all processes".padEnd(20)} ${mib(sum("kib"))} ${mib(sum("pss"))}`);
+  console.log(`  ${"all processes".padEnd(20)} ${column(sum("kib"))} ${column(sum("pss"))}`);
   return { kib: sum("kib"), pss: sum("pss") };
 }
 
@@ -155,7 +157,6 @@ async function memory() {
     const env = { ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" };
     const rows = await idle(process.env.SPRINTDESK_APP ?? path.join(built, "sprintdesk-app"), env);
     const app = report(`the app, ${people.toLocaleString("en")} attendees, organizer view, idle 20 s:`, rows);
-    const mib = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
     console.log(`the app above the floor: ${mib(app.kib - floor.kib)} RSS, ${mib(app.pss - floor.pss)} PSS`);
   } finally {
     v.remove();

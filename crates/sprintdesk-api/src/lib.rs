@@ -61,7 +61,8 @@ impl Host {
         let Some(command) = commands::command(name) else {
             return Err(self.refused(name, CallError::UnknownCommand(name.into())));
         };
-        let result = self.desk().setup().and_then(|setup| setup.mode.check(command.reach)).map_err(CallError::from);
+        // The device's role is checked before anything runs (a locked kiosk reaches only the door).
+        let result = self.desk().mode().and_then(|mode| mode.check(command.reach)).map_err(CallError::from);
         let result = result.and_then(|()| match command.name {
             "pair" => self.pair(),
             _ => commands::dispatch(&mut self.desk(), command, args),

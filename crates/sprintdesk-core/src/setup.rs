@@ -137,8 +137,8 @@ fn check_pin_shape(pin: &str) -> Result<(), Error> {
 
 impl Desk {
     pub fn setup(&mut self) -> Result<Setup, Error> {
+        let mode = self.mode()?;
         let store = self.store();
-        let mode = store.local_setting(MODE)?.map(|m| Mode::parse(&m)).unwrap_or_default();
         Ok(Setup {
             sprint: store.sprint()?.map(|s| s.name),
             mode,
@@ -146,6 +146,11 @@ impl Desk {
             pin_set: store.local_setting(PIN_HASH)?.is_some(),
             device: store.device().to_string(),
         })
+    }
+
+    /// This device's mode: one local setting, cheap enough to read before every command.
+    pub fn mode(&self) -> Result<Mode, Error> {
+        Ok(self.store().local_setting(MODE)?.map(|m| Mode::parse(&m)).unwrap_or_default())
     }
 
     /// Switches this device's screen. Leaving kiosk mode needs the organizer PIN; entering it needs one too

@@ -47,11 +47,10 @@ export function filterIssues(issues: readonly IssueBoard[], filter: IssueFilter,
 
 /** People who may mentor `sprinter`'s claim: mentors and table leads who are here, not the sprinter. */
 export function mentorChoices(here: readonly PresentPerson[], sprinter: string | null): PersonRef[] {
-  const choices = new Map<string, PersonRef>();
-  for (const p of here) {
-    if (p.can_mentor && p.id !== sprinter) choices.set(p.id, { id: p.id, name: p.name });
-  }
-  return [...choices.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return here
+    .filter((p) => p.can_mentor && p.id !== sprinter)
+    .map((p) => ({ id: p.id, name: p.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The ways to settle a contested issue: each holder alone, or all of them as a pair. */
