@@ -15,10 +15,13 @@ pub enum Entity {
     PresenceEvent,
     ClaimEvent,
     Device,
+    /// An origin a device stopped writing under after its clock was put back: see
+    /// [`crate::Store::reissue_future_changes`].
+    Retirement,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 9] = [
+    pub const ALL: [Entity; 10] = [
         Entity::Sprint,
         Entity::Attendee,
         Entity::Project,
@@ -28,6 +31,7 @@ impl Entity {
         Entity::PresenceEvent,
         Entity::ClaimEvent,
         Entity::Device,
+        Entity::Retirement,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +45,7 @@ impl Entity {
             Entity::PresenceEvent => "presence_event",
             Entity::ClaimEvent => "claim_event",
             Entity::Device => "device",
+            Entity::Retirement => "retirement",
         }
     }
 
@@ -103,6 +108,9 @@ pub struct Change {
 
 /// The `field` of a change record that carries an event.
 pub const EVENT_FIELD: &str = "event";
+
+/// The field of a retirement: the last sequence of the retired origin that stands.
+pub const RETIREMENT_FIELD: &str = "after";
 
 /// The field of a deletable record that says whether it is deleted.
 pub const DELETED_FIELD: &str = "deleted";

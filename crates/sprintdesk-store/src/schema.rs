@@ -101,6 +101,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("revoked", Bool),
         ],
     },
+    Table { entity: Entity::Retirement, name: "retirements", columns: &[("after", Int)] },
 ];
 
 pub(crate) fn table(entity: Entity) -> &'static Table {
@@ -274,4 +275,12 @@ CREATE TABLE local_peers (
     // (191,000 → 233,000 changes/s in `cargo bench -p sprintdesk-sync --bench sync -- apply`). A privacy
     // erasure scans the log anyway: events name the person inside their value, not in `entity_id`.
     "DROP INDEX changes_by_entity;",
+    r#"
+-- Origins retired after a device's clock was put back: `id` is the origin, `after` the last of its
+-- records that stands. Its later records were issued again, freshly stamped, under the device's next origin.
+CREATE TABLE retirements (
+    id    TEXT PRIMARY KEY,
+    after INTEGER NOT NULL
+);
+"#,
 ];

@@ -1,4 +1,4 @@
-use crate::change::{DELETED_FIELD, EVENT_FIELD};
+use crate::change::{DELETED_FIELD, EVENT_FIELD, RETIREMENT_FIELD};
 use crate::record::SPRINT_ID;
 use crate::schema::{self, Kind, MIGRATIONS, TABLES, Table};
 use crate::vector::VersionVector;
@@ -31,6 +31,9 @@ pub struct ApplyOutcome {
     pub applied: usize,
     /// Records already held: applying them again changed nothing.
     pub duplicates: usize,
+    /// Records of an origin retired before them (see [`Store::reissue_future_changes`]): dropped, because
+    /// what they said was issued again under their device's next origin.
+    pub superseded: usize,
     /// Records not applied because they are stamped too far in the future (see [`MAX_AHEAD_MS`]).
     pub refused: Vec<Refused>,
 }
@@ -49,6 +52,20 @@ pub struct Refused {
 /// Records stamped more than an hour ahead of the receiving device's clock are refused: applied, one
 /// device with a wrong clock would win every later edit for as long as its clock is off.
 pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
+
+/// What [`Store::reissue_future_changes`] did once this device's clock had been put back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reissue {
+    /// The origin the device wrote under until now, retired after sequence `after`.
+    pub retired: DeviceId,
+    pub after: u64,
+    /// The origin it writes under from now on.
+    pub origin: DeviceId,
+    /// How many records were issued again: the latest value of each field, and every event.
+    pub reissued: usize,
+    /// How far ahead of the corrected clock the newest retired record was stamped.
+    pub ahead_ms: i64,
+}
 
 /// A deleted record that some device edited after (or without knowing of) the deletion: it stays
 /// deleted, and an organizer reviews it and may restore it.
@@ -98,12 +115,20 @@ impl Store {
                 tracing::warn!(%previous, %device, "this database was last used by another device (copied?); continuing as this device");
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
+            conn.execute("DELETE FROM meta WHERE key IN ('origin', 'epoch')", [])?;
         }
         Ok(Self { conn, device })
     }
 
     pub fn device(&self) -> &DeviceId {
         &self.device
+    }
+
+    /// The origin this device stamps its change records with: its id, or `{id}~{n}` once it has retired
+    /// earlier origins (see [`Store::reissue_future_changes`]). Read from the database at every write, so
+    /// that every connection to it (the app, a CLI command, a running peer) writes under the same one.
+    pub fn origin(&self) -> Result<DeviceId, StoreError> {
+        read_origin(&self.conn, &self.device)
     }
 
     /// The one mutation path: writes `ops` made on this device at `now`, each as the data change plus its
@@ -113,21 +138,62 @@ impl Store {
             return Ok(Vec::new());
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut seq: u64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1",
-            [self.device.as_str()],
-            |row| row.get(0),
-        )?;
+        let origin = read_origin(&tx, &self.device)?;
+        let mut seq: u64 =
+            tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1", [origin.as_str()], |row| {
+                row.get(0)
+            })?;
         let mut hlc = last_hlc(&tx)?;
         let mut changes = Vec::with_capacity(ops.len());
         for op in ops {
             hlc = Hlc::next(hlc, now);
             seq += 1;
-            changes.push(change_for(op, self.device.clone(), seq, hlc));
+            changes.push(change_for(op, origin.clone(), seq, hlc));
         }
         commit(&tx, changes.iter())?;
         tx.commit()?;
         Ok(changes)
+    }
+
+    /// Puts right what this device stamped while its clock was fast, once the clock has been put back
+    /// (its clock, `now`, is more than [`MAX_AHEAD_MS`] behind a stamp it holds). Peers with right clocks
+    /// refuse records stamped that far ahead, and the device's clock would go on stamping from there, so
+    /// on its own it would not converge until real time caught up — a day, for a clock a day fast.
+    ///
+    /// Call it only when a second clock agrees with `now` (sync calls it when a peer's clock is within two
+    /// minutes of this device's): alone, a device cannot tell a fast clock put right from a right clock
+    /// gone slow, and issuing its records again with a slow clock's stamps would let older edits win.
+    ///
+    /// Instead, the device retires its origin after the last record stamped no later than `now`, and
+    /// issues the rest again under its next origin (`{device}~{n}`), freshly stamped: first the
+    /// retirement, then the latest value of each field and every event, in their order. Every device that
+    /// applies the retirement drops the retired records it holds, rebuilds what they touched from the rest
+    /// of its log, and takes none of them again. Nothing is lost: what the device did arrives as if done
+    /// now. Its clock is also brought back to the newest stamp a right clock would accept.
+    ///
+    /// Cheap when there is nothing to do (one read). Returns what it did, if anything was issued again.
+    pub fn reissue_future_changes(&mut self, now: Timestamp) -> Result<Option<Reissue>, StoreError> {
+        let horizon = Hlc::from_parts(millis(now.0.saturating_add(MAX_AHEAD_MS)), u16::MAX);
+        if last_hlc(&self.conn)? <= horizon {
+            return Ok(None);
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let origin = read_origin(&tx, &self.device)?;
+        let planned = plan_reissue(&tx, &self.device, &origin, now)?;
+        if let Some((changes, _)) = &planned {
+            commit(&tx, changes.iter())?;
+        }
+        tx.commit()?;
+        let Some((_, reissue)) = planned else { return Ok(None) };
+        tracing::warn!(
+            retired = %reissue.retired,
+            after = reissue.after,
+            origin = %reissue.origin,
+            reissued = reissue.reissued,
+            ahead_ms = reissue.ahead_ms,
+            "this device's clock was put back: what it stamped in the future was issued again with the right time"
+        );
+        Ok(Some(reissue))
     }
 
     /// Applies change records from other devices (or this one, replayed), received at `now`. Records
@@ -138,9 +204,11 @@ impl Store {
     pub fn apply(&mut self, changes: &[Change], now: Timestamp) -> Result<ApplyOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let held_vector = read_vector(&tx)?;
-        let latest = u64::try_from(now.0.saturating_add(MAX_AHEAD_MS)).unwrap_or(0);
+        let retired = read_retirements(&tx)?;
+        let latest = millis(now.0.saturating_add(MAX_AHEAD_MS));
         let mut fresh: Vec<&Change> = Vec::with_capacity(changes.len());
         let mut refused: Vec<Refused> = Vec::new();
+        let mut superseded = 0;
         let mut seen: std::collections::HashSet<(&str, u64)> = std::collections::HashSet::new();
         {
             let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
@@ -150,6 +218,11 @@ impl Store {
             for change in changes {
                 let key = (change.origin.as_str(), change.seq);
                 if change.seq <= held_vector.get(&change.origin) || seen.contains(&key) {
+                    continue;
+                }
+                if retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after) {
+                    seen.insert(key);
+                    superseded += 1;
                     continue;
                 }
                 let top = match highest_held.get(&change.origin) {
@@ -165,7 +238,9 @@ impl Store {
                 }
                 seen.insert(key);
                 let blocked = refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq);
-                if blocked || change.hlc.millis() > latest {
+                // A retirement decides no field, so it is taken whatever its stamp.
+                let ahead = change.hlc.millis() > latest && change.entity != Entity::Retirement;
+                if blocked || ahead {
                     let ahead_ms = i64::try_from(change.hlc.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
                     refused.push(Refused { origin: change.origin.clone(), seq: change.seq, ahead_ms });
                     continue;
@@ -175,13 +250,14 @@ impl Store {
         }
         // A refused record must not be followed by a later one from its device that slipped in earlier.
         fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
-        commit(&tx, fresh.iter().copied())?;
+        // A retirement in this batch supersedes the records after it that it retires.
+        let dropped = commit(&tx, fresh.iter().copied())?;
         tx.commit()?;
         if !refused.is_empty() {
             tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
         }
-        let duplicates = changes.len() - fresh.len() - refused.len();
-        Ok(ApplyOutcome { applied: fresh.len(), duplicates, refused })
+        let duplicates = changes.len() - fresh.len() - refused.len() - superseded;
+        Ok(ApplyOutcome { applied: fresh.len() - dropped, duplicates, superseded: superseded + dropped, refused })
     }
 
     /// Whether a deletable record is deleted; `None` when there is no such record at all.
@@ -200,12 +276,12 @@ impl Store {
 
     /// Up to `limit` of `origin`'s change records after `after`, in sequence order.
     pub fn changes_after(&self, origin: &DeviceId, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes
-             WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-        )?;
-        let rows = statement.query_map(params![origin.as_str(), after, limit as i64], read_change)?;
-        rows.map(|row| row?).collect()
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        read_changes(
+            &self.conn,
+            "WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            params![origin.as_str(), after, limit],
+        )
     }
 
     /// Deleted records that were edited after their deletion (or by a device that had not yet heard of
@@ -256,11 +332,7 @@ impl Store {
 
     /// All change records, in `(origin, seq)` order.
     pub fn changes(&self) -> Result<Vec<Change>, StoreError> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes ORDER BY origin, seq",
-        )?;
-        let rows = statement.query_map([], read_change)?;
-        rows.map(|row| row?).collect()
+        read_changes(&self.conn, "ORDER BY origin, seq", [])
     }
 
     pub fn change_count(&self) -> Result<u64, StoreError> {
@@ -334,7 +406,7 @@ impl Store {
     /// bookkeeping): two devices have equal digests exactly when they hold the same sprint.
     pub fn digest(&self) -> Result<String, StoreError> {
         let mut hasher = Sha256::new();
-        for table in TABLES {
+        for table in TABLES.iter().filter(|table| table.entity != Entity::Retirement) {
             hasher.update(table.name.as_bytes());
             for row in read_rows(&self.conn, table, "ORDER BY id", &[])? {
                 hasher.update([0]);
@@ -414,13 +486,20 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 }
 
 /// Materializes `changes` and appends them to the change log, in the caller's transaction. The only code
-/// that writes the data tables.
-fn commit<'a>(conn: &Connection, changes: impl Iterator<Item = &'a Change> + Clone) -> Result<(), StoreError> {
+/// that writes the data tables. Records of a retired origin past its retirement (one earlier in `changes`
+/// included) are left out; returns how many.
+fn commit<'a>(conn: &Connection, changes: impl Iterator<Item = &'a Change> + Clone) -> Result<usize, StoreError> {
     let mut log = conn.prepare_cached(
         "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut newest = last_hlc(conn)?;
+    let mut retired = read_retirements(conn)?;
+    let mut dropped: std::collections::HashSet<(&DeviceId, u64)> = std::collections::HashSet::new();
     for change in changes.clone() {
+        if retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after) {
+            dropped.insert((&change.origin, change.seq));
+            continue;
+        }
         materialize(conn, change).map_err(|reason| match reason {
             Refusal::Bad(reason) => StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason },
             Refusal::Sqlite(error) => StoreError::Sqlite(error),
@@ -435,16 +514,187 @@ fn commit<'a>(conn: &Connection, changes: impl Iterator<Item = &'a Change> + Clo
             change.value.to_string(),
         ])?;
         newest = newest.max(change.hlc);
+        if change.entity == Entity::Retirement {
+            retired = read_retirements(conn)?;
+        }
     }
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
     let mut arrived: std::collections::BTreeMap<&DeviceId, std::collections::HashSet<u64>> = Default::default();
     for change in changes {
-        arrived.entry(&change.origin).or_default().insert(change.seq);
+        let retired_since = retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after);
+        if !retired_since && !dropped.contains(&(&change.origin, change.seq)) {
+            arrived.entry(&change.origin).or_default().insert(change.seq);
+        }
     }
     for (origin, seqs) in arrived {
         advance_vector(conn, origin, &seqs)?;
     }
+    Ok(dropped.len())
+}
+
+/// Retired origins and the last sequence of each that stands.
+fn read_retirements(conn: &Connection) -> Result<std::collections::HashMap<String, u64>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT id, \"after\" FROM retirements")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn read_origin(conn: &Connection, device: &DeviceId) -> Result<DeviceId, StoreError> {
+    let origin: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'origin'")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    Ok(origin.map_or_else(|| device.clone(), DeviceId))
+}
+
+fn millis(at: i64) -> u64 {
+    u64::try_from(at).unwrap_or(0)
+}
+
+/// The change records that retire `origin`'s records stamped after `now` and issue them again under the
+/// device's next origin, with the retirement they make; `None` when the device stamped nothing after
+/// `now`. Either way the device's clock is brought back to the newest stamp it holds that a right clock
+/// accepts. See [`Store::reissue_future_changes`].
+fn plan_reissue(
+    conn: &Connection,
+    device: &DeviceId,
+    origin: &DeviceId,
+    now: Timestamp,
+) -> Result<Option<(Vec<Change>, Reissue)>, StoreError> {
+    let present = Hlc::from_parts(millis(now.0), u16::MAX);
+    let horizon = Hlc::from_parts(millis(now.0.saturating_add(MAX_AHEAD_MS)), u16::MAX);
+    // A device's own stamps rise with its sequence, so what it stamped after `now` is a tail. A
+    // retirement the device made stands whatever its stamp: what it retired is gone everywhere.
+    let after: u64 = conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1 AND (hlc <= ?2 OR entity = 'retirement')",
+        params![origin.as_str(), present.0 as i64],
+        |row| row.get(0),
+    )?;
+    let clock: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(hlc), 0) FROM changes WHERE hlc <= ?1 AND NOT (origin = ?2 AND seq > ?3)",
+        params![horizon.0 as i64, origin.as_str(), after],
+        |row| row.get(0),
+    )?;
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [clock.to_string()])?;
+    let tail = read_changes(conn, "WHERE origin = ?1 AND seq > ?2 ORDER BY seq", params![origin.as_str(), after])?;
+    let Some(newest) = tail.last() else { return Ok(None) };
+    let ahead_ms = i64::try_from(newest.hlc.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
+
+    let epoch: u64 = conn
+        .query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |row| row.get::<_, String>(0))
+        .optional()?
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(1);
+    let next = DeviceId(format!("{device}~{}", epoch + 1));
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?1), ('origin', ?2)",
+        params![(epoch + 1).to_string(), next.as_str()],
+    )?;
+
+    // The latest value of each field, and every event, in the order they were made.
+    let mut seen_fields = std::collections::HashSet::new();
+    let mut again: Vec<&Change> = tail
+        .iter()
+        .rev()
+        .filter(|c| c.entity.is_event() || seen_fields.insert((c.entity, c.entity_id.as_str(), c.field.as_str())))
+        .collect();
+    again.reverse();
+    let mut hlc = Hlc(clock as u64);
+    let mut stamp = |seq: usize| {
+        hlc = Hlc::next(hlc, now);
+        (seq as u64 + 1, hlc)
+    };
+    let (seq, at) = stamp(0);
+    let retirement = Change {
+        origin: next.clone(),
+        seq,
+        hlc: at,
+        entity: Entity::Retirement,
+        entity_id: origin.to_string(),
+        field: RETIREMENT_FIELD.to_owned(),
+        value: Value::from(after),
+    };
+    let mut changes = vec![retirement];
+    for (i, old) in again.into_iter().enumerate() {
+        let (seq, hlc) = stamp(i + 1);
+        changes.push(Change { origin: next.clone(), seq, hlc, ..old.clone() });
+    }
+    let reissue = Reissue { retired: origin.clone(), after, origin: next, reissued: changes.len() - 1, ahead_ms };
+    Ok(Some((changes, reissue)))
+}
+
+/// Applies a retirement: records the origin as retired after `after` (the lower, if it already was),
+/// drops its records held past that, and rebuilds every record they touched from the rest of the log.
+fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
+    let Some(after) = change.value.as_u64().filter(|_| change.field == RETIREMENT_FIELD) else {
+        return Err(Refusal::Bad(format!(
+            "a retirement must give the last sequence that stands in {RETIREMENT_FIELD:?}"
+        )));
+    };
+    if change.entity_id == change.origin.as_str() {
+        return Err(Refusal::Bad("a device cannot retire the origin it writes under".into()));
+    }
+    let origin = change.entity_id.as_str();
+    conn.prepare_cached(
+        "INSERT INTO retirements (id, \"after\") VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET \"after\" = MIN(\"after\", excluded.\"after\")",
+    )?
+    .execute(params![origin, after])?;
+    let after: u64 = conn.query_row("SELECT \"after\" FROM retirements WHERE id = ?1", [origin], |row| row.get(0))?;
+    conn.execute("UPDATE vector SET seq = ?2 WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
+    let mut touched: std::collections::HashMap<Entity, std::collections::HashSet<String>> = Default::default();
+    for dropped in read_changes(conn, "WHERE origin = ?1 AND seq > ?2", params![origin, after]).map_err(unreadable)? {
+        if dropped.entity != Entity::Retirement {
+            touched.entry(dropped.entity).or_default().insert(dropped.entity_id);
+        }
+    }
+    conn.execute("DELETE FROM changes WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
+    if touched.is_empty() {
+        return Ok(());
+    }
+    for (entity, ids) in &touched {
+        let table = schema::table(*entity).name;
+        for id in ids {
+            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+            conn.execute(
+                "DELETE FROM field_versions WHERE entity = ?1 AND entity_id = ?2",
+                params![entity.as_str(), id],
+            )?;
+        }
+    }
+    // One pass over the log (it has no index by record: this is rare), then the same code as any apply.
+    let mut remaining = Vec::new();
+    {
+        let mut statement = conn.prepare("SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let entity = Entity::parse(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?);
+            let ids = entity.and_then(|entity| touched.get(&entity));
+            if ids.is_some_and(|ids| {
+                row.get_ref(4).ok().and_then(|id| id.as_str().ok()).is_some_and(|id| ids.contains(id))
+            }) {
+                remaining.push(read_change(row)?.map_err(unreadable)?);
+            }
+        }
+    }
+    for change in &remaining {
+        materialize(conn, change)?;
+    }
     Ok(())
+}
+
+fn unreadable(error: StoreError) -> Refusal {
+    match error {
+        StoreError::Sqlite(error) => Refusal::Sqlite(error),
+        other => Refusal::Bad(other.to_string()),
+    }
+}
+
+fn read_changes(conn: &Connection, tail: &str, args: impl rusqlite::Params) -> Result<Vec<Change>, StoreError> {
+    let mut statement =
+        conn.prepare_cached(&format!("SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes {tail}"))?;
+    let rows = statement.query_map(args, read_change)?;
+    rows.map(|row| row?).collect()
 }
 
 /// Moves `origin`'s entry of the version vector up to the highest sequence held without a gap. `arrived`
@@ -489,6 +739,9 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     }
     if change.entity.is_event() {
         return insert_event(conn, table, change);
+    }
+    if change.entity == Entity::Retirement {
+        return retire(conn, change);
     }
     if change.entity == Entity::Sprint && change.entity_id != SPRINT_ID {
         return Err(Refusal::Bad("there is one sprint per database".into()));

@@ -9,7 +9,9 @@ use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
 use sprintdesk_store::{Change, VersionVector};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-pub const PROTOCOL_VERSION: u8 = 1;
+/// 2: change records may be retirements ([`sprintdesk_store::Entity::Retirement`]), which version 1
+/// devices cannot read.
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// The largest frame a peer accepts. Batches are built well under it.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;

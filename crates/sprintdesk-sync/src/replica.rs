@@ -5,7 +5,7 @@ use crate::Clock;
 use crate::pairing::{self, Side};
 use crate::plan::Batch;
 use sprintdesk_domain::{Device, DeviceId, DeviceRole, Timestamp};
-use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Store, StoreError, VersionVector};
+use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, Store, StoreError, VersionVector};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
@@ -110,6 +110,16 @@ impl Replica {
             self.notify();
         }
         Ok(outcome)
+    }
+
+    /// Issues again what this device stamped while its clock was fast, once a peer's clock agrees that
+    /// those stamps are in the future (see [`Store::reissue_future_changes`]), and wakes live sessions.
+    pub fn reissue_future_changes(&self) -> Result<Option<Reissue>, StoreError> {
+        let reissue = self.store().reissue_future_changes(self.clock.now())?;
+        if reissue.is_some() {
+            self.notify();
+        }
+        Ok(reissue)
     }
 
     /// Writes local changes through the store's one mutation path.

@@ -7,9 +7,9 @@ use crate::plan::{self, Batch};
 use crate::replica::{Admission, Replica};
 use crate::tls::TlsSetupError;
 use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
-use sprintdesk_store::{Change, PeerRecord, Refused, StoreError, VersionVector};
+use sprintdesk_store::{Change, PeerRecord, Refused, Reissue, StoreError, VersionVector};
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, WriteHalf};
 use tokio::sync::mpsc;
 
@@ -77,6 +77,8 @@ pub struct Report {
     pub refused_by_peer: Vec<(DeviceId, i64)>,
     /// Records this device refused from the peer.
     pub refused_here: Vec<Refused>,
+    /// What this device issued again, its clock having been put right (the peer's clock agreed).
+    pub reissued: Option<Reissue>,
     /// Whether both sides held the same records when it ended.
     pub complete: bool,
 }
@@ -338,6 +340,12 @@ where
     if link.report.offset_ms.abs() > SKEW_WARNING_MS {
         tracing::warn!(%peer, offset_ms = link.report.offset_ms, "a peer's clock is off from this device's");
     }
+    // The peer's clock as it runs on, to notice this device's being put right mid-session.
+    let met = Instant::now();
+    let peer_clock = || Timestamp(peer_now.0.saturating_add(i64::try_from(met.elapsed().as_millis()).unwrap_or(0)));
+    if reissue_if_put_right(replica, link, peer_clock())? {
+        link.send(&Message::Have { vector: replica.vector()? }).await?;
+    }
     let mut sent = peer_has.clone();
     // Origins whose records one side refused as stamped in its future: not waited for in this session.
     let mut refused: BTreeSet<DeviceId> = BTreeSet::new();
@@ -390,6 +398,7 @@ where
                     if let Authority::Certificate(_) = authority {
                         check(replica, authority, &peer).inspect_err(|_| tracing::info!(%peer, "dropping a revoked device"))?;
                     }
+                    reissue_if_put_right(replica, link, peer_clock())?;
                     link.send(&Message::Have { vector: replica.vector()? }).await?;
                 }
             }
@@ -405,6 +414,19 @@ where
         Ok(()) => Ok(link.report.clone()),
         Err(error) => Err(error),
     }
+}
+
+/// When the peer's clock agrees with this device's, and this device holds stamps more than an hour ahead of
+/// both, its clock ran fast and has been put right: what it stamped meanwhile is issued again with the
+/// right time, so that the peer takes it now rather than when real time catches up. Returns whether it was.
+fn reissue_if_put_right<S>(replica: &Replica, link: &mut Link<S>, peer_now: Timestamp) -> Result<bool, SyncError> {
+    if (peer_now.0 - replica.now().0).abs() > SKEW_WARNING_MS {
+        return Ok(false);
+    }
+    let Some(reissue) = replica.reissue_future_changes()? else { return Ok(false) };
+    link.report.refused_by_peer.retain(|(origin, _)| origin != &reissue.retired);
+    link.report.reissued = Some(reissue);
+    Ok(true)
 }
 
 /// Handles one message mid-session. Returns whether the session is over.

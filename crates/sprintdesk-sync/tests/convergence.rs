@@ -1,5 +1,6 @@
-//! Property: any number of devices, any operations, any partial, duplicated, reordered delivery and any
-//! restarts — after a final full exchange every device shows the same sprint and no event is lost.
+//! Property: any number of devices, any operations, any partial, duplicated, reordered delivery, any
+//! restarts and clocks set wrong and put right — after the clocks are right and a final full exchange,
+//! every device shows the same sprint and no event is lost.
 
 use crate::support::{T0, random_op};
 use proptest::prelude::*;
@@ -35,7 +36,19 @@ enum Step {
     Restart {
         device: u8,
     },
+    /// Sets a device's clock off by one of [`CLOCK_ERRORS`] (or right again).
+    Clock {
+        device: u8,
+        error: u8,
+    },
 }
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+/// Right (most often), a little fast, fast enough to be refused, a day fast, and slow.
+const CLOCK_ERRORS: [i64; 6] = [0, 0, 30 * MINUTE, 2 * HOUR, 24 * HOUR, -2 * HOUR];
+/// Writes happen at `T0` plus up to this much; a device's clock reads the end of it (plus its error).
+const WINDOW_MS: i64 = 1_200_000;
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
@@ -45,6 +58,7 @@ fn step() -> impl Strategy<Value = Step> {
         3 => any::<u16>().prop_map(|pick| Step::Deliver { pick }),
         1 => any::<u16>().prop_map(|pick| Step::Duplicate { pick }),
         1 => any::<u8>().prop_map(|device| Step::Restart { device }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(device, error)| Step::Clock { device, error }),
     ]
 }
 
@@ -54,8 +68,8 @@ struct Venue {
     wire: Vec<(usize, Vec<Change>)>,
     delivered: Vec<(usize, Vec<Change>)>,
     events: BTreeSet<String>,
-    /// Receivers' clocks are a day on, so no record is refused as stamped in the future here.
-    receive_at: Timestamp,
+    /// How far off each device's clock is.
+    clock_errors: Vec<i64>,
 }
 
 impl Venue {
@@ -70,7 +84,29 @@ impl Venue {
             wire: Vec::new(),
             delivered: Vec::new(),
             events: BTreeSet::new(),
-            receive_at: Timestamp(T0 + 86_400_000),
+            clock_errors: vec![0; count],
+        }
+    }
+
+    /// What device `i`'s clock reads when it receives or starts a session.
+    fn now(&self, i: usize) -> Timestamp {
+        Timestamp(T0 + WINDOW_MS + self.clock_errors[i])
+    }
+
+    /// Device `i` receives records, at its own clock.
+    fn apply(&mut self, i: usize, records: &[Change]) {
+        let now = self.now(i);
+        self.devices[i].apply(records, now).unwrap();
+    }
+
+    /// What the start of a session does: when the two clocks agree, each side issues again what it
+    /// stamped over an hour ahead of them.
+    fn meet(&mut self, a: usize, b: usize) {
+        if self.clock_errors[a] == self.clock_errors[b] {
+            for i in [a, b] {
+                let now = self.now(i);
+                self.devices[i].reissue_future_changes(now).unwrap();
+            }
         }
     }
 
@@ -78,8 +114,9 @@ impl Venue {
         let count = self.devices.len();
         match *step {
             Step::Write { device, kind, a, b, clock } => {
-                let store = &mut self.devices[usize::from(device) % count];
-                let at = Timestamp(T0 + i64::from(clock) * 1_000);
+                let i = usize::from(device) % count;
+                let at = Timestamp(T0 + i64::from(clock) * 1_000 + self.clock_errors[i]);
+                let store = &mut self.devices[i];
                 let event = format!("ev-{n}");
                 let ops = random_op(kind, a, b, &event, store.device(), at);
                 let written = store.write(at, ops).unwrap();
@@ -92,6 +129,7 @@ impl Venue {
                 if from == to {
                     return;
                 }
+                self.meet(from, to);
                 let batches = plan(&self.devices[from].vector().unwrap(), &self.devices[to].vector().unwrap(), 3);
                 for (i, batch) in batches.iter().enumerate() {
                     if mask & (1 << (i % 8)) != 0 {
@@ -104,14 +142,14 @@ impl Venue {
             Step::Deliver { pick } => {
                 if !self.wire.is_empty() {
                     let (to, records) = self.wire.remove(usize::from(pick) % self.wire.len());
-                    self.devices[to].apply(&records, self.receive_at).unwrap();
+                    self.apply(to, &records);
                     self.delivered.push((to, records));
                 }
             }
             Step::Duplicate { pick } => {
                 if !self.delivered.is_empty() {
-                    let (to, records) = &self.delivered[usize::from(pick) % self.delivered.len()];
-                    self.devices[*to].apply(records, self.receive_at).unwrap();
+                    let (to, records) = self.delivered[usize::from(pick) % self.delivered.len()].clone();
+                    self.apply(to, &records);
                 }
             }
             Step::Restart { device } => {
@@ -119,11 +157,17 @@ impl Venue {
                 let reopened = open(&self.dir, i);
                 self.devices[i] = reopened;
             }
+            Step::Clock { device, error } => {
+                let i = usize::from(device) % count;
+                self.clock_errors[i] = CLOCK_ERRORS[usize::from(error) % CLOCK_ERRORS.len()];
+            }
         }
     }
 
-    /// Every pair exchanges everything, in bounded batches, until nothing is left to send.
+    /// Every clock is put right, then every pair meets and exchanges everything, in bounded batches,
+    /// until nothing is left to send.
     fn settle(&mut self) {
+        self.clock_errors.fill(0);
         for _round in 0..self.devices.len() + 1 {
             let mut sent = 0;
             for from in 0..self.devices.len() {
@@ -131,10 +175,11 @@ impl Venue {
                     if from == to {
                         continue;
                     }
+                    self.meet(from, to);
                     for batch in plan(&self.devices[from].vector().unwrap(), &self.devices[to].vector().unwrap(), 7) {
                         let records =
                             self.devices[from].changes_after(&batch.origin, batch.after, batch.len() as usize).unwrap();
-                        self.devices[to].apply(&records, self.receive_at).unwrap();
+                        self.apply(to, &records);
                         sent += 1;
                     }
                 }

@@ -103,6 +103,61 @@ async fn records_stamped_over_an_hour_ahead_are_refused_until_the_clock_catches_
 }
 
 #[tokio::test]
+async fn a_fast_laptop_converges_at_its_first_sync_once_its_clock_is_put_right() {
+    let (desk, _) = replica("desk", T0);
+    let (lead, lead_clock) = replica("lead", T0 + 86_400_000);
+    write(&lead, 3, 1, 1, "signed-in-on-fast-laptop");
+    write(&lead, 0, 1, 1, "renamed-on-fast-laptop");
+    let (result, _) = sync_once(&lead, &desk).await;
+    assert!(!result.unwrap().refused_by_peer.is_empty(), "held back while the clock is a day fast");
+
+    // Someone puts the laptop's clock right; its next sync carries everything across.
+    lead_clock.set(Timestamp(T0 + 60_000));
+    let (result, desk_side) = sync_once(&lead, &desk).await;
+    let report = result.unwrap();
+    assert!(report.complete);
+    assert!(report.refused_by_peer.is_empty(), "{:?}", report.refused_by_peer);
+    let reissue = report.reissued.expect("what it stamped a day ahead was issued again");
+    assert_eq!((reissue.retired.as_str(), reissue.origin.as_str()), ("lead", "lead~2"));
+    assert!(desk_side.unwrap().refused_here.is_empty());
+    assert_eq!(desk.vector().unwrap(), lead.vector().unwrap());
+    assert_eq!(digest(&desk), digest(&lead));
+    assert_eq!(desk.store().presence_events().unwrap().len(), 1, "the sign-in made while fast arrived");
+    let seen = desk.store().peers().unwrap().into_iter().find(|p| p.device.as_str() == "lead").unwrap();
+    assert_eq!(seen.problem, None, "the desk no longer lists the laptop as a problem");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_live_session_notices_the_clock_being_put_right() {
+    let (desk, _) = replica("desk", T0);
+    let (lead, lead_clock) = replica("lead", T0 + 86_400_000);
+    let (near, far) = tokio::io::duplex(64 * 1024);
+    let serving = {
+        let desk = desk.clone();
+        tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
+    };
+    let initiating = {
+        let lead = lead.clone();
+        tokio::spawn(async move { session::initiate(&lead, near, Authority::Trusted, Mode::Live).await })
+    };
+    write(&lead, 3, 1, 1, "signed-in-on-fast-laptop");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(desk.store().presence_events().unwrap().is_empty(), "held back while the clock is a day fast");
+
+    // The clock is put right while the session runs: within a heartbeat the sign-in is across.
+    lead_clock.set(Timestamp(T0 + 60_000));
+    let arrived = async {
+        while desk.store().presence_events().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(12), arrived).await.expect("the sign-in reached the desk");
+    assert_eq!(lead.store().origin().unwrap().as_str(), "lead~2");
+    initiating.abort();
+    let _ = serving.await;
+}
+
+#[tokio::test]
 async fn a_live_session_pushes_each_new_change_without_being_asked() {
     let (kiosk, _) = replica("kiosk", T0);
     let (board, _) = replica("board", T0);

@@ -1,0 +1,246 @@
+//! A device whose clock ran fast, once the clock is put back: what it stamped in the future is retired
+//! and issued again with the right time, so its peers (which refuse records stamped over an hour ahead)
+//! take it at once and every device converges.
+
+use serde_json::json;
+use sprintdesk_domain::{Attendee, DeviceId, EventId, PresenceEvent, PresenceKind, Role, Timestamp};
+use sprintdesk_store::{Change, Entity, Op, Store, StoreError};
+
+const T0: i64 = 1_784_000_000_000;
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+fn store(device: &str) -> Store {
+    Store::open_in_memory(DeviceId::from(device)).unwrap()
+}
+
+fn attendee(id: &str, name: &str) -> Attendee {
+    Attendee { id: id.into(), name: name.into(), roles: vec![Role::Sprinter], ..Attendee::default() }
+}
+
+fn sign_in(id: &str, who: &str, at: i64) -> Op {
+    Op::Presence(PresenceEvent {
+        id: EventId::from(id),
+        kind: PresenceKind::SignIn,
+        attendee: who.into(),
+        day: "2026-07-13".parse().unwrap(),
+        project: None,
+        device: "laptop".into(),
+        at: Timestamp(at),
+    })
+}
+
+fn rename(id: &str, name: &str) -> Op {
+    Op::Set { entity: Entity::Attendee, id: id.into(), field: "name", value: json!(name) }
+}
+
+/// Everything `from` holds that `to` lacks, applied at `now`.
+fn sync(from: &Store, to: &mut Store, now: i64) -> sprintdesk_store::ApplyOutcome {
+    let lacking: Vec<Change> =
+        from.changes().unwrap().into_iter().filter(|c| c.seq > to.vector().unwrap().get(&c.origin)).collect();
+    to.apply(&lacking, Timestamp(now)).unwrap()
+}
+
+fn name_of(store: &Store, id: &str) -> Option<String> {
+    store.get::<Attendee>(id).unwrap().map(|a| a.name)
+}
+
+#[test]
+fn when_a_put_back_clock_makes_a_device_issue_its_changes_again() {
+    // The right time when the laptop next writes is T0 + 10 min.
+    let right = T0 + 10 * MINUTE;
+    // (case, how far ahead the laptop's clock ran while it wrote, its clock when it next writes,
+    //  reissued?, then taken whole by a peer whose clock is right?)
+    let cases = [
+        ("a day fast, then put right", DAY, right, true, true),
+        ("two hours fast, then put right", 2 * HOUR, right, true, true),
+        ("a day fast, put right only to 90 min fast", DAY, right + 90 * MINUTE, true, false),
+        ("half an hour fast: peers take that anyway", 30 * MINUTE, right, false, true),
+        ("a day fast and still fast", DAY, right + DAY, false, false),
+        ("a slow clock", -2 * HOUR, right, false, true),
+        ("a right clock", 0, right, false, true),
+    ];
+    for (case, ahead, later, reissued, taken_whole) in cases {
+        let mut laptop = store("laptop");
+        laptop.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+        laptop.write(Timestamp(T0 + ahead), vec![rename("a1", "Ana Fast"), sign_in("e1", "a1", T0 + ahead)]).unwrap();
+        let before = laptop.digest().unwrap();
+        let outcome = laptop.reissue_future_changes(Timestamp(later)).unwrap();
+        assert_eq!(outcome.is_some(), reissued, "{case}");
+        assert_eq!(laptop.digest().unwrap(), before, "{case}: the device shows what it showed");
+        let expected_origin = if reissued { "laptop~2" } else { "laptop" };
+        assert_eq!(laptop.origin().unwrap().as_str(), expected_origin, "{case}");
+        let next = laptop.write(Timestamp(later), vec![rename("a1", "Ana Later")]).unwrap();
+        assert_eq!(next[0].origin.as_str(), expected_origin, "{case}");
+        if reissued {
+            assert_eq!(next[0].hlc.millis(), later as u64, "{case}: stamped with the right time again");
+        }
+        // A peer whose clock is right takes everything the laptop now holds when reissued.
+        let mut desk = store("desk");
+        let taken = sync(&laptop, &mut desk, right);
+        assert_eq!(taken.refused.is_empty(), taken_whole, "{case}: {taken:?}");
+    }
+}
+
+#[test]
+fn the_fast_laptop_and_a_right_peer_converge_as_soon_as_the_clock_is_put_right() {
+    let mut laptop = store("laptop");
+    let mut desk = store("desk");
+    desk.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    sync(&desk, &mut laptop, T0);
+
+    // A day fast: the laptop renames Ana twice, adds Bo, and signs Ana in.
+    let fast = T0 + DAY;
+    laptop.write(Timestamp(fast), vec![rename("a1", "Ana B")]).unwrap();
+    laptop.write(Timestamp(fast + 1), Op::put(&attendee("a2", "Bo"), None)).unwrap();
+    laptop.write(Timestamp(fast + 2), vec![rename("a1", "Ana Banana"), sign_in("e1", "a1", fast)]).unwrap();
+    let refused = sync(&laptop, &mut desk, T0 + MINUTE);
+    assert_eq!(refused.applied, 0);
+    assert!(!refused.refused.is_empty(), "a right clock refuses a day-ahead stamp");
+    assert_eq!(name_of(&desk, "a1").as_deref(), Some("Ana"));
+
+    // The clock is put right. Before the laptop syncs again, the desk renames Bo's host record.
+    desk.write(Timestamp(T0 + 2 * MINUTE), vec![rename("a1", "Ana (desk)")]).unwrap();
+    let now = T0 + 3 * MINUTE;
+    let reissue = laptop.reissue_future_changes(Timestamp(now)).unwrap().expect("the tail is issued again");
+    assert_eq!((reissue.retired.as_str(), reissue.after, reissue.origin.as_str()), ("laptop", 0, "laptop~2"));
+    assert_eq!(reissue.reissued, 1 + 10 + 1, "Ana's latest name, Bo's ten fields, the sign-in");
+    assert!(reissue.ahead_ms > DAY - 5 * MINUTE, "{reissue:?}");
+
+    let taken = sync(&laptop, &mut desk, now);
+    assert!(taken.refused.is_empty(), "{taken:?}");
+    sync(&desk, &mut laptop, now);
+    assert_eq!(desk.vector().unwrap(), laptop.vector().unwrap());
+    assert_eq!(desk.digest().unwrap(), laptop.digest().unwrap());
+    assert_eq!(name_of(&desk, "a2").as_deref(), Some("Bo"));
+    assert_eq!(desk.presence_events().unwrap().len(), 1, "the sign-in made while fast is kept");
+    // Stamped when the laptop came back, its rename is the later one: it wins, on both.
+    assert_eq!(name_of(&desk, "a1").as_deref(), Some("Ana Banana"));
+    for device in [&desk, &laptop] {
+        let total: u64 = device.vector().unwrap().iter().map(|(_, seq)| seq).sum();
+        assert_eq!(device.change_count().unwrap(), total, "the log holds exactly what the vector says");
+    }
+    // The retired records are gone from the laptop's log too: nothing is left to be refused.
+    assert!(laptop.changes().unwrap().iter().all(|c| c.hlc.millis() <= now as u64));
+}
+
+#[test]
+fn a_peer_that_took_the_future_records_drops_them_and_rebuilds_what_they_touched() {
+    // Two laptops were a day fast together and swapped records; only `fast` made any.
+    let mut fast = store("fast");
+    let mut twin = store("twin");
+    let mut desk = store("desk");
+    desk.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    sync(&desk, &mut fast, T0);
+    sync(&desk, &mut twin, T0);
+    let early_digest = twin.digest().unwrap();
+    fast.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana Fast"), sign_in("e1", "a1", T0 + DAY)]).unwrap();
+    fast.write(Timestamp(T0 + DAY), Op::put(&attendee("a2", "Bo"), None)).unwrap();
+    fast.write(Timestamp(T0 + DAY), vec![Op::delete(Entity::Attendee, "a1")]).unwrap();
+    sync(&fast, &mut twin, T0 + DAY);
+    assert_eq!(twin.digest().unwrap(), fast.digest().unwrap());
+
+    // Both clocks are put right; the fast laptop retires its tail. The twin applies only the retirement
+    // first: everything the tail did is undone there…
+    let now = T0 + 5 * MINUTE;
+    fast.reissue_future_changes(Timestamp(now)).unwrap().unwrap();
+    let retirement: Vec<Change> =
+        fast.changes().unwrap().into_iter().filter(|c| c.entity == Entity::Retirement).collect();
+    twin.apply(&retirement, Timestamp(now)).unwrap();
+    assert_eq!(twin.digest().unwrap(), early_digest, "as if the tail had never arrived");
+    assert_eq!(twin.vector().unwrap().get(&"fast".into()), 0);
+    // …and then the rest arrives, freshly stamped.
+    sync(&fast, &mut twin, now);
+    sync(&fast, &mut desk, now);
+    for device in [&twin, &desk] {
+        assert_eq!(device.digest().unwrap(), fast.digest().unwrap());
+        assert_eq!(device.vector().unwrap(), fast.vector().unwrap());
+        assert_eq!(device.presence_events().unwrap().len(), 1);
+        assert_eq!(name_of(device, "a2").as_deref(), Some("Bo"));
+        assert_eq!(device.is_deleted(Entity::Attendee, "a1").unwrap(), Some(true), "the deletion stands");
+    }
+}
+
+#[test]
+fn retired_records_that_arrive_after_the_retirement_are_superseded_not_applied() {
+    let mut fast = store("fast");
+    fast.write(Timestamp(T0 + DAY), vec![sign_in("e1", "a1", T0 + DAY), rename("a1", "Ana Fast")]).unwrap();
+    let old_tail = fast.changes().unwrap();
+    fast.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+
+    // The desk hears of the retirement first; a device that was a day fast too relays the old tail later,
+    // when its clock is still fast (so the tail is not refused as being ahead).
+    let mut desk = store("desk");
+    sync(&fast, &mut desk, T0);
+    let digest = desk.digest().unwrap();
+    let late = desk.apply(&old_tail, Timestamp(T0 + DAY)).unwrap();
+    assert_eq!((late.applied, late.superseded, late.refused.len()), (0, old_tail.len(), 0));
+    assert_eq!(desk.digest().unwrap(), digest);
+    // Even stamped far ahead of the desk, they are dropped quietly, not reported as refused.
+    let late = desk.apply(&old_tail, Timestamp(T0)).unwrap();
+    assert_eq!((late.superseded, late.refused.len()), (old_tail.len(), 0));
+}
+
+#[test]
+fn a_malformed_retirement_changes_nothing() {
+    let mut source = store("laptop");
+    let good = source.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    let retirement = |origin: &str, value| Change {
+        entity: Entity::Retirement,
+        entity_id: origin.into(),
+        field: "after".into(),
+        value,
+        ..good[0].clone()
+    };
+    let cases = [
+        ("no sequence", retirement("old", json!("soon"))),
+        ("a negative sequence", retirement("old", json!(-1))),
+        ("another field", Change { field: "name".into(), ..retirement("old", json!(1)) }),
+        ("its own origin", retirement("laptop", json!(0))),
+    ];
+    for (case, bad) in cases {
+        let mut desk = store("desk");
+        let mut batch = good.clone();
+        batch.push(Change { seq: 99, ..bad });
+        let error = desk.apply(&batch, Timestamp(T0)).unwrap_err();
+        assert!(matches!(error, StoreError::BadChange { seq: 99, .. }), "{case}: {error}");
+        assert_eq!(desk.change_count().unwrap(), 0, "{case}: nothing logged");
+        assert_eq!(name_of(&desk, "a1"), None, "{case}: nothing applied");
+    }
+}
+
+#[test]
+fn the_new_origin_survives_a_restart_and_a_copied_database_starts_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sprint.db");
+    {
+        let mut laptop = Store::open(&path, "laptop".into()).unwrap();
+        laptop.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana")]).unwrap();
+        laptop.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+        laptop.write(Timestamp(T0), vec![rename("a1", "Ana Right")]).unwrap();
+        assert_eq!(laptop.origin().unwrap().as_str(), "laptop~2");
+    }
+    let mut reopened = Store::open(&path, "laptop".into()).unwrap();
+    let next = reopened.write(Timestamp(T0 + 1), vec![rename("a1", "Ana Again")]).unwrap();
+    assert_eq!((next[0].origin.as_str(), next[0].seq), ("laptop~2", 4), "retirement, reissue, rename, this");
+    drop(reopened);
+    let mut copy = Store::open(&path, "new-laptop".into()).unwrap();
+    assert_eq!(copy.origin().unwrap().as_str(), "new-laptop");
+    let next = copy.write(Timestamp(T0 + 2), vec![rename("a1", "Ana Copied")]).unwrap();
+    assert_eq!((next[0].origin.as_str(), next[0].seq), ("new-laptop", 1));
+}
+
+#[test]
+fn a_second_connection_to_the_database_writes_under_the_new_origin_at_once() {
+    // The desktop app and its in-process peer (or a CLI command and `serve`) share one file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sprint.db");
+    let mut app = Store::open(&path, "laptop".into()).unwrap();
+    let mut peer = Store::open(&path, "laptop".into()).unwrap();
+    app.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana")]).unwrap();
+    peer.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    let next = app.write(Timestamp(T0 + 1), vec![rename("a1", "Ana Right")]).unwrap();
+    assert_eq!((next[0].origin.as_str(), next[0].seq), ("laptop~2", 3), "not under the retired origin");
+    assert_eq!(next[0].hlc.millis(), (T0 + 1) as u64);
+}
