@@ -197,3 +197,46 @@ fn three_serving_peers_converge_through_kills_and_lose_no_sign_in() {
     assert_eq!(report["complete"], true);
     assert_eq!(report["digest"].as_str().unwrap(), digest);
 }
+
+#[test]
+fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_right() {
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Clock sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join(&desk, &address, &lead, "Table lead");
+
+    // The lead's laptop runs a day fast: what it records is stamped tomorrow, and the desk refuses it.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let fast = |args: &[&str]| lead.command(args).env("SPRINTDESK_NOW", &tomorrow).output().unwrap();
+    assert!(fast(&["attendees", "add", "--name", "Bo Fast"]).status.success());
+    assert!(fast(&["signin", &ana, "--accept-coc", "--photo", "no"]).status.success());
+    let refused = fast(&["sync", &address]);
+    assert!(!refused.status.success(), "a one-shot sync says what was held back");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("held back until the clocks agree"), "{said}");
+    assert_ne!(desk.digest(), lead.digest());
+
+    // Its clock is put right: the next sync brings the devices level at once, not a day later.
+    let report = lead.json(&["sync", &address]);
+    assert_eq!(report["complete"], true, "{report}");
+    assert_eq!(report["held_back"], serde_json::json!([]), "{report}");
+    let note = report["reissued"].as_str().expect("it says what it issued again");
+    assert!(note.contains("clock had run 24 h ahead and has been put right"), "{note}");
+    let digest = wait_for_equal_digests(&[&desk, &lead]);
+    assert_eq!(report["digest"].as_str().unwrap(), digest);
+    let names: Vec<String> = desk
+        .json(&["attendees", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"Bo Fast".to_owned()), "{names:?}");
+    // The sign-in was for the day the laptop thought it was: the desk has it for that day.
+    let tomorrow_on_desk = desk.command(&["--json", "presence"]).env("SPRINTDESK_NOW", &tomorrow).output().unwrap();
+    assert!(String::from_utf8_lossy(&tomorrow_on_desk.stdout).contains(&ana), "the sign-in arrived");
+}

@@ -186,13 +186,24 @@ pub fn sync(store: Store, clock: Arc<dyn Clock>, address: &str, json: bool) -> a
             format!("{} refused {origin}'s changes, stamped {} min in its future", report.peer, ahead / 60_000)
         }))
         .collect();
+    let reissued = report.reissued.as_ref().map(|r| {
+        format!(
+            "this device's clock had run {} ahead and has been put right: the {} changes made meanwhile were issued again with the right time",
+            sprintdesk_core::sync::session::minutes(r.ahead_ms),
+            r.reissued
+        )
+    });
     if json {
         print_json(&serde_json::json!({
             "peer": report.peer, "sent": report.sent, "received": report.received, "complete": report.complete,
-            "clock_offset_ms": report.offset_ms, "held_back": held_back, "digest": replica.store().digest()?,
+            "clock_offset_ms": report.offset_ms, "held_back": held_back, "reissued": reissued,
+            "digest": replica.store().digest()?,
         }))?;
     } else {
         println!("In step with {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
+        if let Some(reissued) = &reissued {
+            println!("Note: {reissued}.");
+        }
         if report.offset_ms.abs() > sprintdesk_core::sync::session::SKEW_WARNING_MS {
             println!("Warning: its clock is {} s off from this device's.", report.offset_ms / 1000);
         }

@@ -113,6 +113,10 @@ pub async fn read_message<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option
 mod tests {
     use super::*;
 
+    fn versioned(json: &[u8]) -> Vec<u8> {
+        [&[PROTOCOL_VERSION][..], json].concat()
+    }
+
     #[test]
     fn bad_frames_are_refused_with_a_reason() {
         let good = encode(&Message::Bye {});
@@ -121,11 +125,12 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 9"),
-            ("not json", b"\x01{nope".to_vec(), "malformed"),
-            ("unknown type", b"\x01{\"type\":\"format_disk\"}".to_vec(), "malformed"),
-            ("unknown field", b"\x01{\"type\":\"bye\",\"extra\":1}".to_vec(), "malformed"),
-            ("wrong shape", b"\x01{\"type\":\"have\",\"vector\":[1,2]}".to_vec(), "malformed"),
-            ("negative seq", b"\x01{\"type\":\"have\",\"vector\":{\"a\":-1}}".to_vec(), "malformed"),
+            ("a version 1 device", [&[1u8][..], &good[1..]].concat(), "version 1; this device speaks 2"),
+            ("not json", versioned(b"{nope"), "malformed"),
+            ("unknown type", versioned(b"{\"type\":\"format_disk\"}"), "malformed"),
+            ("unknown field", versioned(b"{\"type\":\"bye\",\"extra\":1}"), "malformed"),
+            ("wrong shape", versioned(b"{\"type\":\"have\",\"vector\":[1,2]}"), "malformed"),
+            ("negative seq", versioned(b"{\"type\":\"have\",\"vector\":{\"a\":-1}}"), "malformed"),
         ];
         for (name, body, expected) in cases {
             let error = decode(&body).unwrap_err().to_string();
@@ -141,9 +146,7 @@ mod tests {
             if let Ok(message) = decode(&body) {
                 proptest::prop_assert_eq!(decode(&encode(&message)).unwrap(), message);
             }
-            let mut versioned = vec![PROTOCOL_VERSION];
-            versioned.extend_from_slice(&body);
-            let _ = decode(&versioned);
+            let _ = decode(&versioned(&body));
         }
     }
 

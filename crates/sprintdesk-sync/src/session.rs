@@ -506,11 +506,12 @@ fn record_peer(replica: &Replica, report: &Report, peer_has: &VersionVector, pro
     });
 }
 
-fn minutes(ms: i64) -> String {
+/// A duration in words: seconds, minutes or hours.
+pub fn minutes(ms: i64) -> String {
     let minutes = ms.unsigned_abs() / 60_000;
     match minutes {
         0 => format!("{} s", ms.unsigned_abs() / 1000),
         1..120 => format!("{minutes} min"),
-        _ => format!("{} h", minutes / 60),
+        _ => format!("{} h", (minutes + 30) / 60),
     }
 }

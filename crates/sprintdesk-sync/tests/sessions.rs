@@ -190,15 +190,19 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
     let before = digest(&desk);
     let hello =
         Message::Hello { device: "stranger".into(), vector: Default::default(), now: Timestamp(T0), listen: None };
-    let garbage: Vec<(&str, Vec<u8>)> = vec![
-        ("oversized", vec![0x7f, 0xff, 0xff, 0xff]),
-        ("not json", [&5u32.to_be_bytes()[..], b"\x01{{{{"].concat()),
-        ("bad change", {
-            let body = br#"{"type":"changes","changes":[{"origin":"x","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"no_such_field","value":1}]}"#;
-            [&(body.len() as u32 + 1).to_be_bytes()[..], b"\x01", body].concat()
-        }),
+    let garbage: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("oversized", vec![0x7f, 0xff, 0xff, 0xff], "over the"),
+        ("not json", [&5u32.to_be_bytes()[..], &[message::PROTOCOL_VERSION], b"{{{{"].concat(), "malformed"),
+        (
+            "bad change",
+            {
+                let body = br#"{"type":"changes","changes":[{"origin":"x","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"no_such_field","value":1}]}"#;
+                [&(body.len() as u32 + 1).to_be_bytes()[..], &[message::PROTOCOL_VERSION], body].concat()
+            },
+            "no_such_field",
+        ),
     ];
-    for (name, bytes) in garbage {
+    for (name, bytes, expected) in garbage {
         let (mut near, far) = tokio::io::duplex(64 * 1024);
         let serving = {
             let desk = desk.clone();
@@ -207,7 +211,8 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
         message::write_message(&mut near, &hello).await.unwrap();
         tokio::io::AsyncWriteExt::write_all(&mut near, &bytes).await.unwrap();
         let result = tokio::time::timeout(Duration::from_secs(10), serving).await.unwrap().unwrap();
-        assert!(result.is_err(), "{name}: {result:?}");
+        let error = result.expect_err(name).to_string();
+        assert!(error.contains(expected), "{name}: {error}");
         assert_eq!(digest(&desk), before, "{name} changed nothing");
     }
 }
