@@ -56,9 +56,9 @@ pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
 /// What [`Store::reissue_future_changes`] did once this device's clock had been put back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reissue {
-    /// The origin the device wrote under until now, retired after sequence `after`.
-    pub retired: DeviceId,
-    pub after: u64,
+    /// The origins retired (the one the device wrote under until now, and any earlier one that kept
+    /// records now known to be in the future), each with the last of its sequence numbers that stands.
+    pub retired: Vec<(DeviceId, u64)>,
     /// The origin it writes under from now on.
     pub origin: DeviceId,
     /// How many records were issued again: the latest value of each field, and every event.
@@ -178,16 +178,14 @@ impl Store {
             return Ok(None);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let origin = read_origin(&tx, &self.device)?;
-        let planned = plan_reissue(&tx, &self.device, &origin, now)?;
+        let planned = plan_reissue(&tx, &self.device, now)?;
         if let Some((changes, _)) = &planned {
             commit(&tx, changes.iter())?;
         }
         tx.commit()?;
         let Some((_, reissue)) = planned else { return Ok(None) };
         tracing::warn!(
-            retired = %reissue.retired,
-            after = reissue.after,
+            retired = ?reissue.retired,
             origin = %reissue.origin,
             reissued = reissue.reissued,
             ahead_ms = reissue.ahead_ms,
@@ -551,34 +549,63 @@ fn millis(at: i64) -> u64 {
     u64::try_from(at).unwrap_or(0)
 }
 
-/// The change records that retire `origin`'s records stamped after `now` and issue them again under the
-/// device's next origin, with the retirement they make; `None` when the device stamped nothing after
-/// `now`. Either way the device's clock is brought back to the newest stamp it holds that a right clock
-/// accepts. See [`Store::reissue_future_changes`].
+/// The change records that retire what this device stamped after `now` and issue it again under the
+/// device's next origin, with what they do; `None` when the device stamped nothing after `now`. Either way
+/// the device's clock is brought back to the newest stamp it holds that a right clock accepts. See
+/// [`Store::reissue_future_changes`].
 fn plan_reissue(
     conn: &Connection,
     device: &DeviceId,
-    origin: &DeviceId,
     now: Timestamp,
 ) -> Result<Option<(Vec<Change>, Reissue)>, StoreError> {
     let present = Hlc::from_parts(millis(now.0), u16::MAX);
     let horizon = Hlc::from_parts(millis(now.0.saturating_add(MAX_AHEAD_MS)), u16::MAX);
-    // A device's own stamps rise with its sequence, so what it stamped after `now` is a tail. A
-    // retirement the device made stands whatever its stamp: what it retired is gone everywhere.
-    let after: u64 = conn.query_row(
-        "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1 AND (hlc <= ?2 OR entity = 'retirement')",
-        params![origin.as_str(), present.0 as i64],
-        |row| row.get(0),
-    )?;
-    let clock: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(hlc), 0) FROM changes WHERE hlc <= ?1 AND NOT (origin = ?2 AND seq > ?3)",
-        params![horizon.0 as i64, origin.as_str(), after],
-        |row| row.get(0),
-    )?;
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [clock.to_string()])?;
-    let tail = read_changes(conn, "WHERE origin = ?1 AND seq > ?2 ORDER BY seq", params![origin.as_str(), after])?;
-    let Some(newest) = tail.last() else { return Ok(None) };
-    let ahead_ms = i64::try_from(newest.hlc.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
+    // Every origin the device has written under, oldest first: records an earlier origin kept when it was
+    // retired may be in the future too (a clock put right twice, or only part of the way the first time).
+    let mut own: Vec<DeviceId> = read_vector(conn)?
+        .iter()
+        .map(|(origin, _)| origin)
+        .filter(|o| device_of(o.as_str()) == device.as_str())
+        .cloned()
+        .collect();
+    own.sort_by_key(|origin| epoch_of(origin.as_str()));
+    let mut retired: Vec<(DeviceId, u64)> = Vec::new();
+    let mut tail: Vec<Change> = Vec::new();
+    for origin in own {
+        // A device's own stamps rise with its sequence, so what it stamped after `now` is a tail. A
+        // retirement it made stands whatever its stamp: what it retired is gone everywhere.
+        let after: u64 = conn.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1 AND (hlc <= ?2 OR entity = 'retirement')",
+            params![origin.as_str(), present.0 as i64],
+            |row| row.get(0),
+        )?;
+        let records =
+            read_changes(conn, "WHERE origin = ?1 AND seq > ?2 ORDER BY seq", params![origin.as_str(), after])?;
+        if !records.is_empty() {
+            tail.extend(records);
+            retired.push((origin, after));
+        }
+    }
+
+    let mut clock = Hlc::default();
+    let newest: Vec<(String, i64)> = conn
+        .prepare("SELECT origin, MAX(hlc) FROM changes WHERE hlc <= ?1 GROUP BY origin")?
+        .query_map([horizon.0 as i64], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (origin, newest) in newest {
+        let newest = match retired.iter().find(|(retired, _)| retired.as_str() == origin) {
+            Some((_, after)) => conn.query_row(
+                "SELECT COALESCE(MAX(hlc), 0) FROM changes WHERE origin = ?1 AND seq <= ?2 AND hlc <= ?3",
+                params![origin, after, horizon.0 as i64],
+                |row| row.get(0),
+            )?,
+            None => newest,
+        };
+        clock = clock.max(Hlc(newest as u64));
+    }
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [clock.0.to_string()])?;
+    let Some(newest) = tail.iter().map(|c| c.hlc).max() else { return Ok(None) };
+    let ahead_ms = i64::try_from(newest.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
 
     let epoch: u64 = conn
         .query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |row| row.get::<_, String>(0))
@@ -597,29 +624,23 @@ fn plan_reissue(
         .iter()
         .rev()
         .filter(|c| c.entity.is_event() || seen_fields.insert((c.entity, c.entity_id.as_str(), c.field.as_str())))
+        .filter(|c| c.entity != Entity::Retirement)
         .collect();
     again.reverse();
-    let mut hlc = Hlc(clock as u64);
-    let mut stamp = |seq: usize| {
-        hlc = Hlc::next(hlc, now);
-        (seq as u64 + 1, hlc)
-    };
-    let (seq, at) = stamp(0);
-    let retirement = Change {
-        origin: next.clone(),
-        seq,
-        hlc: at,
-        entity: Entity::Retirement,
-        entity_id: origin.to_string(),
-        field: RETIREMENT_FIELD.to_owned(),
-        value: Value::from(after),
-    };
-    let mut changes = vec![retirement];
-    for (i, old) in again.into_iter().enumerate() {
-        let (seq, hlc) = stamp(i + 1);
-        changes.push(Change { origin: next.clone(), seq, hlc, ..old.clone() });
-    }
-    let reissue = Reissue { retired: origin.clone(), after, origin: next, reissued: changes.len() - 1, ahead_ms };
+    let retirements = retired.iter().map(|(origin, after)| {
+        (Entity::Retirement, origin.to_string(), RETIREMENT_FIELD.to_owned(), Value::from(*after))
+    });
+    let bodies = again.into_iter().map(|old| (old.entity, old.entity_id.clone(), old.field.clone(), old.value.clone()));
+    let mut hlc = clock;
+    let changes: Vec<Change> = retirements
+        .chain(bodies)
+        .enumerate()
+        .map(|(i, (entity, entity_id, field, value))| {
+            hlc = Hlc::next(hlc, now);
+            Change { origin: next.clone(), seq: i as u64 + 1, hlc, entity, entity_id, field, value }
+        })
+        .collect();
+    let reissue = Reissue { reissued: changes.len() - retired.len(), retired, origin: next, ahead_ms };
     Ok(Some((changes, reissue)))
 }
 
@@ -633,6 +654,9 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     };
     if change.entity_id == change.origin.as_str() {
         return Err(Refusal::Bad("a device cannot retire the origin it writes under".into()));
+    }
+    if device_of(&change.entity_id) != device_of(change.origin.as_str()) {
+        return Err(Refusal::Bad("a device can retire only its own earlier origins".into()));
     }
     let origin = change.entity_id.as_str();
     conn.prepare_cached(
@@ -681,6 +705,25 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
         materialize(conn, change)?;
     }
     Ok(())
+}
+
+/// The device an origin belongs to: `laptop` for `laptop`, `laptop~2`, `laptop~3`…
+fn device_of(origin: &str) -> &str {
+    split_origin(origin).0
+}
+
+/// Which of its device's origins this is: 1 for the device's own id, `n` for `{id}~{n}`.
+fn epoch_of(origin: &str) -> u64 {
+    split_origin(origin).1
+}
+
+fn split_origin(origin: &str) -> (&str, u64) {
+    match origin.rsplit_once('~') {
+        Some((device, epoch)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {
+            (device, epoch.parse().unwrap_or(u64::MAX))
+        }
+        _ => (origin, 1),
+    }
 }
 
 fn unreadable(error: StoreError) -> Refusal {

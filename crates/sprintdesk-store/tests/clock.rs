@@ -104,7 +104,8 @@ fn the_fast_laptop_and_a_right_peer_converge_as_soon_as_the_clock_is_put_right()
     desk.write(Timestamp(T0 + 2 * MINUTE), vec![rename("a1", "Ana (desk)")]).unwrap();
     let now = T0 + 3 * MINUTE;
     let reissue = laptop.reissue_future_changes(Timestamp(now)).unwrap().expect("the tail is issued again");
-    assert_eq!((reissue.retired.as_str(), reissue.after, reissue.origin.as_str()), ("laptop", 0, "laptop~2"));
+    assert_eq!(reissue.retired, vec![("laptop".into(), 0)]);
+    assert_eq!(reissue.origin.as_str(), "laptop~2");
     assert_eq!(reissue.reissued, 1 + 10 + 1, "Ana's latest name, Bo's ten fields, the sign-in");
     assert!(reissue.ahead_ms > DAY - 5 * MINUTE, "{reissue:?}");
 
@@ -194,10 +195,12 @@ fn a_malformed_retirement_changes_nothing() {
         ..good[0].clone()
     };
     let cases = [
-        ("no sequence", retirement("old", json!("soon"))),
-        ("a negative sequence", retirement("old", json!(-1))),
-        ("another field", Change { field: "name".into(), ..retirement("old", json!(1)) }),
+        ("no sequence", retirement("laptop~1", json!("soon"))),
+        ("a negative sequence", retirement("laptop~1", json!(-1))),
+        ("another field", Change { field: "name".into(), ..retirement("laptop~1", json!(1)) }),
         ("its own origin", retirement("laptop", json!(0))),
+        ("another device's origin", Change { origin: "laptop~2".into(), ..retirement("desk", json!(0)) }),
+        ("a look-alike device", Change { origin: "laptop~2".into(), ..retirement("laptop~x", json!(0)) }),
     ];
     for (case, bad) in cases {
         let mut desk = store("desk");
@@ -243,4 +246,28 @@ fn a_second_connection_to_the_database_writes_under_the_new_origin_at_once() {
     let next = app.write(Timestamp(T0 + 1), vec![rename("a1", "Ana Right")]).unwrap();
     assert_eq!((next[0].origin.as_str(), next[0].seq), ("laptop~2", 3), "not under the retired origin");
     assert_eq!(next[0].hlc.millis(), (T0 + 1) as u64);
+}
+
+#[test]
+fn a_clock_put_right_in_two_steps_retires_what_the_first_step_kept() {
+    let mut laptop = store("laptop");
+    laptop.write(Timestamp(T0), vec![rename("a1", "Ana")]).unwrap();
+    laptop.write(Timestamp(T0 + 2 * HOUR), vec![rename("a2", "Bo two hours fast")]).unwrap();
+    laptop.write(Timestamp(T0 + DAY), vec![rename("a3", "Cy a day fast")]).unwrap();
+    // First put back only to two hours fast (a peer as wrong agreed), then put right.
+    let first = laptop.reissue_future_changes(Timestamp(T0 + 2 * HOUR + MINUTE)).unwrap().unwrap();
+    assert_eq!(first.retired, vec![("laptop".into(), 2)]);
+    let second = laptop.reissue_future_changes(Timestamp(T0 + 5 * MINUTE)).unwrap().unwrap();
+    assert_eq!(second.retired, vec![("laptop".into(), 1), ("laptop~2".into(), 1)], "the first retirement stands");
+    assert_eq!(second.origin.as_str(), "laptop~3");
+
+    let mut desk = store("desk");
+    let taken = sync(&laptop, &mut desk, T0 + 5 * MINUTE);
+    assert!(taken.refused.is_empty(), "{taken:?}");
+    assert_eq!(desk.vector().unwrap(), laptop.vector().unwrap());
+    assert_eq!(desk.digest().unwrap(), laptop.digest().unwrap());
+    for (id, name) in [("a1", "Ana"), ("a2", "Bo two hours fast"), ("a3", "Cy a day fast")] {
+        let held = desk.changes().unwrap().into_iter().find(|c| c.entity_id == id && c.field == "name").unwrap();
+        assert_eq!(held.value, json!(name));
+    }
 }

@@ -424,7 +424,7 @@ fn reissue_if_put_right<S>(replica: &Replica, link: &mut Link<S>, peer_now: Time
         return Ok(false);
     }
     let Some(reissue) = replica.reissue_future_changes()? else { return Ok(false) };
-    link.report.refused_by_peer.retain(|(origin, _)| origin != &reissue.retired);
+    link.report.refused_by_peer.retain(|(origin, _)| !reissue.retired.iter().any(|(retired, _)| retired == origin));
     link.report.reissued = Some(reissue);
     Ok(true)
 }

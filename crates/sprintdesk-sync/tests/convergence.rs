@@ -236,6 +236,26 @@ proptest! {
     }
 }
 
+/// Found by the long run: a device put back only to two hours fast (its peer as wrong), then right; what
+/// its first retirement kept was still in the future.
+#[test]
+fn a_clock_put_right_in_two_steps_still_converges() {
+    let write = Step::Write { device: 0, kind: 0, a: 0, b: 0, clock: 0 };
+    let clock = |device, error| Step::Clock { device, error };
+    let steps = [
+        write.clone(),
+        clock(0, 3),
+        write.clone(),
+        write.clone(),
+        clock(0, 4),
+        write,
+        clock(0, 3),
+        clock(1, 3),
+        Step::Send { from: 0, to: 1, mask: 0 },
+    ];
+    check_schedule(2, &steps).unwrap();
+}
+
 /// The long run behind the figure in docs/sync.md: `cargo test -p sprintdesk-sync --release -- --ignored`.
 #[test]
 #[ignore = "10,000 schedules; run by hand, result recorded in docs/sync.md"]

@@ -118,7 +118,7 @@ async fn a_fast_laptop_converges_at_its_first_sync_once_its_clock_is_put_right()
     assert!(report.complete);
     assert!(report.refused_by_peer.is_empty(), "{:?}", report.refused_by_peer);
     let reissue = report.reissued.expect("what it stamped a day ahead was issued again");
-    assert_eq!((reissue.retired.as_str(), reissue.origin.as_str()), ("lead", "lead~2"));
+    assert_eq!((reissue.retired, reissue.origin.as_str()), (vec![("lead".into(), 0)], "lead~2"));
     assert!(desk_side.unwrap().refused_here.is_empty());
     assert_eq!(desk.vector().unwrap(), lead.vector().unwrap());
     assert_eq!(digest(&desk), digest(&lead));
