@@ -24,5 +24,5 @@ pub use device::{DeviceIdError, device_id_for};
 pub use hlc::Hlc;
 pub use local::{Identity, PeerRecord};
 pub use record::Record;
-pub use store::{ApplyOutcome, DeletedEdit, MAX_AHEAD_MS, Refused, Reissue, Store, StoreError};
+pub use store::{ApplyOutcome, DeletedEdit, MAX_AHEAD_MS, Refused, Reissue, Store, StoreError, device_of};
 pub use vector::VersionVector;

@@ -49,6 +49,9 @@ pub struct Refused {
     pub ahead_ms: i64,
 }
 
+/// The one field kept as the OR of every write, whatever their stamps: a device's revocation is final.
+const STICKY_FIELD: &str = "revoked";
+
 /// Records stamped more than an hour ahead of the receiving device's clock are refused: applied, one
 /// device with a wrong clock would win every later edit for as long as its clock is off.
 pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
@@ -115,7 +118,6 @@ impl Store {
                 tracing::warn!(%previous, %device, "this database was last used by another device (copied?); continuing as this device");
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
-            conn.execute("DELETE FROM meta WHERE key IN ('origin', 'epoch')", [])?;
         }
         Ok(Self { conn, device })
     }
@@ -150,7 +152,10 @@ impl Store {
             seq += 1;
             changes.push(change_for(op, origin.clone(), seq, hlc));
         }
-        commit(&tx, changes.iter())?;
+        if commit(&tx, changes.iter())? > 0 {
+            // Cannot happen while the origin is read in this transaction; never acknowledge a lost write.
+            return Err(StoreError::BadChange { origin, seq, reason: "its origin has been retired".into() });
+        }
         tx.commit()?;
         Ok(changes)
     }
@@ -160,16 +165,17 @@ impl Store {
     /// refuse records stamped that far ahead, and the device's clock would go on stamping from there, so
     /// on its own it would not converge until real time caught up — a day, for a clock a day fast.
     ///
-    /// Call it only when a second clock agrees with `now` (sync calls it when a peer's clock is within two
-    /// minutes of this device's): alone, a device cannot tell a fast clock put right from a right clock
-    /// gone slow, and issuing its records again with a slow clock's stamps would let older edits win.
+    /// Call it only when a second clock agrees with `now` (sync calls it when a peer whose clock is within
+    /// two minutes of this device's refuses this device's records as in its future): alone, a device cannot
+    /// tell a fast clock put right from a right clock gone slow, and issuing its records again with a slow
+    /// clock's stamps would let older edits win.
     ///
-    /// Instead, the device retires its origin after the last record stamped no later than `now`, and
-    /// issues the rest again under its next origin (`{device}~{n}`), freshly stamped: first the
-    /// retirement, then the latest value of each field and every event, in their order. Every device that
-    /// applies the retirement drops the retired records it holds, rebuilds what they touched from the rest
-    /// of its log, and takes none of them again. Nothing is lost: what the device did arrives as if done
-    /// now. Its clock is also brought back to the newest stamp a right clock would accept.
+    /// Instead, the device retires its origins after the last record each stamped no later than `now`, and
+    /// issues the rest again under its next origin (`{device}~{n}`), freshly stamped: the latest value of
+    /// each field (a revocation stays one) and every event, in their order, then the retirements. Every
+    /// device that applies a retirement drops the retired records it holds, rebuilds what they touched from
+    /// the rest of its log, and takes none of them again. Nothing is lost: what the device did arrives as if
+    /// done now. Its clock is also brought back to the newest stamp a right clock would accept.
     ///
     /// Cheap when there is nothing to do (one read). Returns what it did, if anything was issued again.
     pub fn reissue_future_changes(&mut self, now: Timestamp) -> Result<Option<Reissue>, StoreError> {
@@ -236,9 +242,7 @@ impl Store {
                 }
                 seen.insert(key);
                 let blocked = refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq);
-                // A retirement decides no field, so it is taken whatever its stamp.
-                let ahead = change.hlc.millis() > latest && change.entity != Entity::Retirement;
-                if blocked || ahead {
+                if blocked || change.hlc.millis() > latest {
                     let ahead_ms = i64::try_from(change.hlc.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
                     refused.push(Refused { origin: change.origin.clone(), seq: change.seq, ahead_ms });
                     continue;
@@ -537,12 +541,16 @@ fn read_retirements(conn: &Connection) -> Result<std::collections::HashMap<Strin
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The origin `device` writes under (kept per device id: a file opened under two ids keeps both straight).
 fn read_origin(conn: &Connection, device: &DeviceId) -> Result<DeviceId, StoreError> {
     let origin: Option<String> = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = 'origin'")?
-        .query_row([], |row| row.get(0))
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([format!("origin:{device}")], |row| row.get(0))
         .optional()?;
-    Ok(origin.map_or_else(|| device.clone(), DeviceId))
+    Ok(origin
+        .map(DeviceId)
+        .filter(|origin| device_of(origin.as_str()) == device.as_str())
+        .unwrap_or_else(|| device.clone()))
 }
 
 fn millis(at: i64) -> u64 {
@@ -572,10 +580,9 @@ fn plan_reissue(
     let mut retired: Vec<(DeviceId, u64)> = Vec::new();
     let mut tail: Vec<Change> = Vec::new();
     for origin in own {
-        // A device's own stamps rise with its sequence, so what it stamped after `now` is a tail. A
-        // retirement it made stands whatever its stamp: what it retired is gone everywhere.
+        // Within an origin a device's stamps rise with its sequence, so what it stamped after `now` is a tail.
         let after: u64 = conn.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1 AND (hlc <= ?2 OR entity = 'retirement')",
+            "SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1 AND hlc <= ?2",
             params![origin.as_str(), present.0 as i64],
             |row| row.get(0),
         )?;
@@ -607,40 +614,63 @@ fn plan_reissue(
     let Some(newest) = tail.iter().map(|c| c.hlc).max() else { return Ok(None) };
     let ahead_ms = i64::try_from(newest.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
 
-    let epoch: u64 = conn
-        .query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |row| row.get::<_, String>(0))
-        .optional()?
-        .and_then(|text| text.parse().ok())
+    // The next origin: past every one this device has used, whichever connection made it.
+    let used = read_vector(conn)?
+        .iter()
+        .filter(|(origin, _)| device_of(origin.as_str()) == device.as_str())
+        .map(|(origin, _)| epoch_of(origin.as_str()))
+        .chain([epoch_of(read_origin(conn, device)?.as_str())])
+        .max()
         .unwrap_or(1);
-    let next = DeviceId(format!("{device}~{}", epoch + 1));
+    let next = DeviceId(format!("{device}~{}", used + 1));
     conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?1), ('origin', ?2)",
-        params![(epoch + 1).to_string(), next.as_str()],
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+        params![format!("origin:{device}"), next.as_str()],
     )?;
 
-    // The latest value of each field, and every event, in the order they were made.
+    // The latest value of each field and every event, in the order they were made; a revocation stays a
+    // revocation whatever followed it. Then the retirements, last, so that a device applying them already
+    // holds what replaces the records they drop: the tail's own retirements (a clock put right twice) and
+    // the new ones, the lowest per origin.
     let mut seen_fields = std::collections::HashSet::new();
-    let mut again: Vec<&Change> = tail
+    let mut again: Vec<Change> = tail
         .iter()
         .rev()
-        .filter(|c| c.entity.is_event() || seen_fields.insert((c.entity, c.entity_id.as_str(), c.field.as_str())))
         .filter(|c| c.entity != Entity::Retirement)
+        .filter(|c| c.entity.is_event() || seen_fields.insert((c.entity, c.entity_id.as_str(), c.field.as_str())))
+        .cloned()
         .collect();
     again.reverse();
-    let retirements = retired.iter().map(|(origin, after)| {
-        (Entity::Retirement, origin.to_string(), RETIREMENT_FIELD.to_owned(), Value::from(*after))
-    });
-    let bodies = again.into_iter().map(|old| (old.entity, old.entity_id.clone(), old.field.clone(), old.value.clone()));
+    for change in again.iter_mut().filter(|c| c.entity == Entity::Device && c.field == STICKY_FIELD) {
+        let revoked = tail
+            .iter()
+            .any(|c| c.entity_id == change.entity_id && c.field == STICKY_FIELD && c.value == Value::Bool(true));
+        change.value = Value::Bool(revoked);
+    }
+    let mut lowest: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let carried = tail
+        .iter()
+        .filter(|c| c.entity == Entity::Retirement)
+        .filter_map(|c| Some((c.entity_id.clone(), c.value.as_u64()?)));
+    for (origin, after) in carried.chain(retired.iter().map(|(origin, after)| (origin.to_string(), *after))) {
+        let entry = lowest.entry(origin).or_insert(after);
+        *entry = (*entry).min(after);
+    }
+    let retirements = lowest
+        .into_iter()
+        .map(|(origin, after)| (Entity::Retirement, origin, RETIREMENT_FIELD.to_owned(), Value::from(after)));
+    let bodies = again.into_iter().map(|old| (old.entity, old.entity_id, old.field, old.value));
     let mut hlc = clock;
-    let changes: Vec<Change> = retirements
-        .chain(bodies)
+    let changes: Vec<Change> = bodies
+        .chain(retirements)
         .enumerate()
         .map(|(i, (entity, entity_id, field, value))| {
             hlc = Hlc::next(hlc, now);
             Change { origin: next.clone(), seq: i as u64 + 1, hlc, entity, entity_id, field, value }
         })
         .collect();
-    let reissue = Reissue { reissued: changes.len() - retired.len(), retired, origin: next, ahead_ms };
+    let reissued = changes.iter().filter(|c| c.entity != Entity::Retirement).count();
+    let reissue = Reissue { reissued, retired, origin: next, ahead_ms };
     Ok(Some((changes, reissue)))
 }
 
@@ -655,8 +685,12 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     if change.entity_id == change.origin.as_str() {
         return Err(Refusal::Bad("a device cannot retire the origin it writes under".into()));
     }
-    if device_of(&change.entity_id) != device_of(change.origin.as_str()) {
+    let (retired, by) = (split_origin(&change.entity_id), split_origin(change.origin.as_str()));
+    if retired.0 != by.0 || retired.1 >= by.1 {
         return Err(Refusal::Bad("a device can retire only its own earlier origins".into()));
+    }
+    if i64::try_from(after).is_err() {
+        return Err(Refusal::Bad("a retirement's sequence is out of range".into()));
     }
     let origin = change.entity_id.as_str();
     conn.prepare_cached(
@@ -708,7 +742,7 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
 }
 
 /// The device an origin belongs to: `laptop` for `laptop`, `laptop~2`, `laptop~3`…
-fn device_of(origin: &str) -> &str {
+pub fn device_of(origin: &str) -> &str {
     split_origin(origin).0
 }
 
@@ -798,7 +832,7 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     };
     let value = to_sql(kind, &change.value).map_err(Refusal::Bad)?;
     // A revocation is final: `true` is kept whatever its stamp, so the column is the OR of every write.
-    let sticky = change.entity == Entity::Device && column == "revoked";
+    let sticky = change.entity == Entity::Device && column == STICKY_FIELD;
     let sticks = sticky && value == SqlValue::Integer(1);
 
     let entity = change.entity.as_str();

@@ -199,8 +199,10 @@ fn a_malformed_retirement_changes_nothing() {
         ("a negative sequence", retirement("laptop~1", json!(-1))),
         ("another field", Change { field: "name".into(), ..retirement("laptop~1", json!(1)) }),
         ("its own origin", retirement("laptop", json!(0))),
+        ("a later origin", retirement("laptop~5", json!(0))),
         ("another device's origin", Change { origin: "laptop~2".into(), ..retirement("desk", json!(0)) }),
         ("a look-alike device", Change { origin: "laptop~2".into(), ..retirement("laptop~x", json!(0)) }),
+        ("a sequence out of range", Change { origin: "laptop~2".into(), ..retirement("laptop", json!(u64::MAX)) }),
     ];
     for (case, bad) in cases {
         let mut desk = store("desk");
@@ -258,7 +260,7 @@ fn a_clock_put_right_in_two_steps_retires_what_the_first_step_kept() {
     let first = laptop.reissue_future_changes(Timestamp(T0 + 2 * HOUR + MINUTE)).unwrap().unwrap();
     assert_eq!(first.retired, vec![("laptop".into(), 2)]);
     let second = laptop.reissue_future_changes(Timestamp(T0 + 5 * MINUTE)).unwrap().unwrap();
-    assert_eq!(second.retired, vec![("laptop".into(), 1), ("laptop~2".into(), 1)], "the first retirement stands");
+    assert_eq!(second.retired, vec![("laptop".into(), 1), ("laptop~2".into(), 0)]);
     assert_eq!(second.origin.as_str(), "laptop~3");
 
     let mut desk = store("desk");
@@ -269,5 +271,64 @@ fn a_clock_put_right_in_two_steps_retires_what_the_first_step_kept() {
     for (id, name) in [("a1", "Ana"), ("a2", "Bo two hours fast"), ("a3", "Cy a day fast")] {
         let held = desk.changes().unwrap().into_iter().find(|c| c.entity_id == id && c.field == "name").unwrap();
         assert_eq!(held.value, json!(name));
+    }
+    // Nothing the desk took moved its clock: its next write is stamped with its own time.
+    let next = desk.write(Timestamp(T0 + 6 * MINUTE), vec![rename("a4", "Di")]).unwrap();
+    assert_eq!(next[0].hlc.millis(), (T0 + 6 * MINUTE) as u64);
+}
+
+#[test]
+fn a_revocation_in_the_future_tail_stays_a_revocation() {
+    let mut organizer = store("organizer");
+    let revoke =
+        |value: bool| Op::Set { entity: Entity::Device, id: "kiosk-2".into(), field: "revoked", value: json!(value) };
+    organizer.write(Timestamp(T0 + DAY), vec![revoke(true)]).unwrap();
+    organizer.write(Timestamp(T0 + DAY + 1), vec![revoke(false)]).unwrap();
+    organizer.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    let mut desk = store("desk");
+    sync(&organizer, &mut desk, T0);
+    for device in [&organizer, &desk] {
+        let kiosk = device.get::<sprintdesk_domain::Device>("kiosk-2").unwrap();
+        assert!(kiosk.is_none_or(|kiosk| kiosk.revoked), "revoked, as before the clock was put right");
+        let row = device.changes().unwrap().into_iter().rev().find(|c| c.field == "revoked").unwrap();
+        assert_eq!(row.value, json!(true), "issued again as a revocation");
+    }
+    assert_eq!(desk.digest().unwrap(), organizer.digest().unwrap());
+}
+
+#[test]
+fn a_file_opened_under_another_device_id_keeps_each_ones_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sprint.db");
+    let mut serve = Store::open(&path, "laptop".into()).unwrap();
+    serve.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana")]).unwrap();
+    serve.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    // A CLI run with another state directory opens the same file under another id, and writes.
+    let mut other = Store::open(&path, "other".into()).unwrap();
+    assert_eq!(other.write(Timestamp(T0 + 1), vec![rename("a2", "Bo")]).unwrap()[0].origin.as_str(), "other");
+    let next = serve.write(Timestamp(T0 + 2), vec![rename("a3", "Cy")]).unwrap();
+    assert_eq!(next[0].origin.as_str(), "laptop~2", "still the new origin, not the retired one");
+    let logged = serve.changes().unwrap();
+    assert!(logged.iter().all(|c| c.origin.as_str() != "laptop"), "nothing under the retired origin");
+    assert!(logged.iter().any(|c| c.origin.as_str() == "laptop~2" && c.value == json!("Cy")));
+}
+
+#[test]
+fn a_retirement_applied_in_one_batch_with_what_it_retires_gives_the_same_sprint() {
+    let mut fast = store("fast");
+    fast.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    fast.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana Fast"), sign_in("e1", "a1", T0 + DAY)]).unwrap();
+    let old_tail = fast.changes().unwrap();
+    fast.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    let now_held = fast.changes().unwrap();
+    // A device a day fast gets the old tail and the reissue in one batch, in either order.
+    for batch in [[old_tail.clone(), now_held.clone()].concat(), [now_held.clone(), old_tail.clone()].concat()] {
+        let mut twin = store("twin");
+        let outcome = twin.apply(&batch, Timestamp(T0 + DAY)).unwrap();
+        assert!(outcome.refused.is_empty());
+        assert_eq!(twin.digest().unwrap(), fast.digest().unwrap());
+        assert_eq!(twin.vector().unwrap(), fast.vector().unwrap());
+        let total: u64 = twin.vector().unwrap().iter().map(|(_, seq)| seq).sum();
+        assert_eq!(twin.change_count().unwrap(), total);
     }
 }

@@ -191,6 +191,9 @@ impl Replica {
         role: DeviceRole,
         proof: &str,
     ) -> Result<Option<String>, crate::session::SyncError> {
+        if joining.as_str().is_empty() || joining.as_str().contains('~') {
+            return Ok(None); // `~` marks a device's later origins (see `Store::reissue_future_changes`).
+        }
         let own = crate::tls::fingerprint(&self.identity()?.cert_der);
         let now = self.now();
         let codes = self.store().join_codes(now)?;

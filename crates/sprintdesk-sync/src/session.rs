@@ -7,7 +7,7 @@ use crate::plan::{self, Batch};
 use crate::replica::{Admission, Replica};
 use crate::tls::TlsSetupError;
 use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
-use sprintdesk_store::{Change, PeerRecord, Refused, Reissue, StoreError, VersionVector};
+use sprintdesk_store::{Change, Entity, PeerRecord, Refused, Reissue, StoreError, VersionVector, device_of};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, WriteHalf};
@@ -21,6 +21,8 @@ pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
 const HEARTBEAT: Duration = Duration::from_secs(5);
+/// Every this many heartbeats (a minute), records a side refused are offered again.
+const RETRY_REFUSED_EVERY: u32 = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -326,7 +328,7 @@ async fn exchange<S>(
     authority: &Authority,
     mode: Mode,
     peer: DeviceId,
-    mut peer_has: VersionVector,
+    peer_has: VersionVector,
     peer_now: Timestamp,
 ) -> Result<Report, SyncError>
 where
@@ -336,47 +338,41 @@ where
         return Err(SyncError::Unexpected("connected to itself".into()));
     }
     link.report.peer = peer.clone();
-    link.report.offset_ms = peer_now.0 - replica.now().0;
+    link.report.offset_ms = peer_now.0.saturating_sub(replica.now().0);
     if link.report.offset_ms.abs() > SKEW_WARNING_MS {
         tracing::warn!(%peer, offset_ms = link.report.offset_ms, "a peer's clock is off from this device's");
     }
-    // The peer's clock as it runs on, to notice this device's being put right mid-session.
-    let met = Instant::now();
-    let peer_clock = || Timestamp(peer_now.0.saturating_add(i64::try_from(met.elapsed().as_millis()).unwrap_or(0)));
-    if reissue_if_put_right(replica, link, peer_clock())? {
-        link.send(&Message::Have { vector: replica.vector()? }).await?;
-    }
-    let mut sent = peer_has.clone();
-    // Origins whose records one side refused as stamped in its future: not waited for in this session.
-    let mut refused: BTreeSet<DeviceId> = BTreeSet::new();
+    let mut progress =
+        Progress { sent: peer_has.clone(), peer_has, refused: BTreeSet::new(), peer_now: (peer_now, Instant::now()) };
     let mut changed = replica.subscribe();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
+    let mut heartbeats: u32 = 0;
     let mut silent_periods = 0;
-    record_peer(replica, &link.report, &peer_has, None);
+    record_peer(replica, &link.report, &progress.peer_has, None);
     let result: Result<(), SyncError> = async {
         loop {
             let local = replica.vector()?;
-            if mode == Mode::OneShot && plan::complete(&local, &peer_has, &refused) {
+            if mode == Mode::OneShot && plan::complete(&local, &progress.peer_has, &progress.refused) {
                 link.report.complete = true;
                 link.send(&Message::Bye {}).await?;
                 return Ok(());
             }
-            let next: Option<Batch> = plan::plan(&local, &sent, BATCH_RECORDS)
+            let next: Option<Batch> = plan::plan(&local, &progress.sent, BATCH_RECORDS)
                 .into_iter()
-                .find(|batch| !refused.contains(&batch.origin));
+                .find(|batch| !progress.refused.contains(&batch.origin));
             if let Some(batch) = next {
                 let changes: Vec<Change> = replica.read(&batch)?;
                 let upto = changes.last().map_or(batch.after, |change| change.seq);
                 link.report.sent += changes.len() as u64;
                 link.send(&Message::Changes { changes }).await?;
-                sent.set(batch.origin, upto);
+                progress.sent.set(batch.origin, upto);
                 // Read what has arrived before the next batch, without waiting for more.
                 while let Ok(item) = link.incoming.try_recv() {
                     let (message, size) = item?;
                     link.report.bytes_in += size as u64;
                     silent_periods = 0;
-                    if handle(replica, link, message, &mut peer_has, &mut sent, &mut refused).await? {
+                    if handle(replica, link, message, &mut progress).await? {
                         return Ok(());
                     }
                 }
@@ -385,7 +381,7 @@ where
             tokio::select! {
                 message = link.receive() => {
                     silent_periods = 0;
-                    if handle(replica, link, message?, &mut peer_has, &mut sent, &mut refused).await? {
+                    if handle(replica, link, message?, &mut progress).await? {
                         return Ok(());
                     }
                 }
@@ -398,7 +394,10 @@ where
                     if let Authority::Certificate(_) = authority {
                         check(replica, authority, &peer).inspect_err(|_| tracing::info!(%peer, "dropping a revoked device"))?;
                     }
-                    reissue_if_put_right(replica, link, peer_clock())?;
+                    heartbeats = heartbeats.wrapping_add(1);
+                    if heartbeats.is_multiple_of(RETRY_REFUSED_EVERY) {
+                        progress.offer_refused_again();
+                    }
                     link.send(&Message::Have { vector: replica.vector()? }).await?;
                 }
             }
@@ -406,9 +405,9 @@ where
     }
     .await;
     let local = replica.vector().unwrap_or_default();
-    link.report.complete = link.report.complete || plan::complete(&local, &peer_has, &refused);
+    link.report.complete = link.report.complete || plan::complete(&local, &progress.peer_has, &progress.refused);
     let problem = result.as_ref().err().map(ToString::to_string);
-    record_peer(replica, &link.report, &peer_has, problem);
+    record_peer(replica, &link.report, &progress.peer_has, problem);
     match result {
         Ok(()) | Err(SyncError::Closed) if mode == Mode::Live => Ok(link.report.clone()),
         Ok(()) => Ok(link.report.clone()),
@@ -416,14 +415,47 @@ where
     }
 }
 
-/// When the peer's clock agrees with this device's, and this device holds stamps more than an hour ahead of
-/// both, its clock ran fast and has been put right: what it stamped meanwhile is issued again with the
-/// right time, so that the peer takes it now rather than when real time catches up. Returns whether it was.
-fn reissue_if_put_right<S>(replica: &Replica, link: &mut Link<S>, peer_now: Timestamp) -> Result<bool, SyncError> {
-    if (peer_now.0 - replica.now().0).abs() > SKEW_WARNING_MS {
+/// Where a session stands with its peer.
+struct Progress {
+    /// What the peer last said it holds.
+    peer_has: VersionVector,
+    /// What the peer holds or has been sent.
+    sent: VersionVector,
+    /// Origins whose records one side refused as stamped in its future: not sent or waited for, until
+    /// offered again.
+    refused: BTreeSet<DeviceId>,
+    /// The peer's clock when it said hello, and when that was here.
+    peer_now: (Timestamp, Instant),
+}
+
+impl Progress {
+    /// The peer's clock now, as it runs on from its hello.
+    fn peer_now(&self) -> Timestamp {
+        let (said, at) = self.peer_now;
+        Timestamp(said.0.saturating_add(i64::try_from(at.elapsed().as_millis()).unwrap_or(i64::MAX)))
+    }
+
+    /// Refused records are offered again, in case a clock has been put right (or time caught up with them).
+    fn offer_refused_again(&mut self) {
+        for origin in std::mem::take(&mut self.refused) {
+            self.sent.set(origin.clone(), self.peer_has.get(&origin));
+        }
+    }
+}
+
+/// The peer refused records of this device's own as stamped over an hour in its future. If its clock and
+/// this device's agree, this device's clock ran fast and has been put right: what it stamped meanwhile is
+/// issued again with the right time (see [`sprintdesk_store::Store::reissue_future_changes`]), and what
+/// its retired origins keep is offered again. Returns whether it was.
+fn reissue_if_put_right<S>(replica: &Replica, link: &mut Link<S>, progress: &mut Progress) -> Result<bool, SyncError> {
+    if progress.peer_now().0.saturating_sub(replica.now().0).abs() > SKEW_WARNING_MS {
         return Ok(false);
     }
     let Some(reissue) = replica.reissue_future_changes()? else { return Ok(false) };
+    for (origin, _) in &reissue.retired {
+        progress.refused.remove(origin);
+        progress.sent.set(origin.clone(), progress.peer_has.get(origin));
+    }
     link.report.refused_by_peer.retain(|(origin, _)| !reissue.retired.iter().any(|(retired, _)| retired == origin));
     link.report.reissued = Some(reissue);
     Ok(true)
@@ -434,9 +466,7 @@ async fn handle<S>(
     replica: &Replica,
     link: &mut Link<S>,
     message: Message,
-    peer_has: &mut VersionVector,
-    sent: &mut VersionVector,
-    refused: &mut BTreeSet<DeviceId>,
+    progress: &mut Progress,
 ) -> Result<bool, SyncError>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
@@ -445,9 +475,14 @@ where
         Message::Changes { changes } => {
             let outcome = replica.apply(&changes)?;
             link.report.received += outcome.applied as u64;
-            let mut told = BTreeSet::new();
-            for refused in &outcome.refused {
-                if told.insert(refused.origin.clone()) {
+            // A retirement taken here ends what this session held against the origin it retires.
+            let taken = |c: &&Change| !outcome.refused.iter().any(|r| r.origin == c.origin && r.seq <= c.seq);
+            for retirement in changes.iter().filter(|c| c.entity == Entity::Retirement).filter(taken) {
+                link.report.refused_here.retain(|held| held.origin.as_str() != retirement.entity_id);
+                progress.refused.retain(|origin| origin.as_str() != retirement.entity_id);
+            }
+            for refused in outcome.refused {
+                if progress.refused.insert(refused.origin.clone()) {
                     let message = Message::Refused {
                         origin: refused.origin.clone(),
                         seq: refused.seq,
@@ -455,21 +490,28 @@ where
                     };
                     link.send(&message).await?;
                 }
+                if !link.report.refused_here.iter().any(|held| held.origin == refused.origin) {
+                    link.report.refused_here.push(refused);
+                }
             }
-            refused.extend(outcome.refused.iter().map(|r| r.origin.clone()));
-            link.report.refused_here.extend(outcome.refused);
             link.send(&Message::Have { vector: replica.vector()? }).await?;
             Ok(false)
         }
         Message::Have { vector } => {
-            sent.raise_to(&vector);
-            *peer_has = vector;
+            progress.sent.raise_to(&vector);
+            progress.peer_has = vector;
             Ok(false)
         }
         Message::Refused { origin, ahead_ms, .. } => {
             tracing::warn!(%origin, ahead_ms, peer = %link.report.peer, "the peer refused records stamped in its future");
-            refused.insert(origin.clone());
-            link.report.refused_by_peer.push((origin, ahead_ms));
+            progress.refused.insert(origin.clone());
+            match link.report.refused_by_peer.iter_mut().find(|(held, _)| held == &origin) {
+                Some(held) => held.1 = ahead_ms,
+                None => link.report.refused_by_peer.push((origin.clone(), ahead_ms)),
+            }
+            if device_of(origin.as_str()) == replica.device().as_str() {
+                reissue_if_put_right(replica, link, progress)?;
+            }
             Ok(false)
         }
         Message::Bye {} => Ok(true),

@@ -113,13 +113,12 @@ async fn a_fast_laptop_converges_at_its_first_sync_once_its_clock_is_put_right()
 
     // Someone puts the laptop's clock right; its next sync carries everything across.
     lead_clock.set(Timestamp(T0 + 60_000));
-    let (result, desk_side) = sync_once(&lead, &desk).await;
+    let (result, _) = sync_once(&lead, &desk).await;
     let report = result.unwrap();
     assert!(report.complete);
     assert!(report.refused_by_peer.is_empty(), "{:?}", report.refused_by_peer);
     let reissue = report.reissued.expect("what it stamped a day ahead was issued again");
     assert_eq!((reissue.retired, reissue.origin.as_str()), (vec![("lead".into(), 0)], "lead~2"));
-    assert!(desk_side.unwrap().refused_here.is_empty());
     assert_eq!(desk.vector().unwrap(), lead.vector().unwrap());
     assert_eq!(digest(&desk), digest(&lead));
     assert_eq!(desk.store().presence_events().unwrap().len(), 1, "the sign-in made while fast arrived");
@@ -144,14 +143,15 @@ async fn a_live_session_notices_the_clock_being_put_right() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(desk.store().presence_events().unwrap().is_empty(), "held back while the clock is a day fast");
 
-    // The clock is put right while the session runs: within a heartbeat the sign-in is across.
+    // The clock is put right while the session runs: refused records are offered again every minute, the
+    // desk refuses them again, and this time the two clocks agree.
     lead_clock.set(Timestamp(T0 + 60_000));
     let arrived = async {
         while desk.store().presence_events().unwrap().is_empty() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(12), arrived).await.expect("the sign-in reached the desk");
+    tokio::time::timeout(Duration::from_secs(90), arrived).await.expect("the sign-in reached the desk");
     assert_eq!(lead.store().origin().unwrap().as_str(), "lead~2");
     initiating.abort();
     let _ = serving.await;
