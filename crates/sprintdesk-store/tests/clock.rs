@@ -42,6 +42,15 @@ fn sync(from: &Store, to: &mut Store, now: i64) -> sprintdesk_store::ApplyOutcom
     to.apply(&lacking, Timestamp(now)).unwrap()
 }
 
+/// A laptop's database file that was written a day fast and then reissued (so it writes as `laptop~2`).
+fn reissued_laptop_file(dir: &tempfile::TempDir) -> (std::path::PathBuf, Store) {
+    let path = dir.path().join("sprint.db");
+    let mut laptop = Store::open(&path, "laptop".into()).unwrap();
+    laptop.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana")]).unwrap();
+    laptop.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    (path, laptop)
+}
+
 fn name_of(store: &Store, id: &str) -> Option<String> {
     store.get::<Attendee>(id).unwrap().map(|a| a.name)
 }
@@ -218,17 +227,15 @@ fn a_malformed_retirement_changes_nothing() {
 #[test]
 fn the_new_origin_survives_a_restart_and_a_copied_database_starts_afresh() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sprint.db");
-    {
-        let mut laptop = Store::open(&path, "laptop".into()).unwrap();
-        laptop.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana")]).unwrap();
-        laptop.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    let path = {
+        let (path, mut laptop) = reissued_laptop_file(&dir);
         laptop.write(Timestamp(T0), vec![rename("a1", "Ana Right")]).unwrap();
         assert_eq!(laptop.origin().unwrap().as_str(), "laptop~2");
-    }
+        path
+    };
     let mut reopened = Store::open(&path, "laptop".into()).unwrap();
     let next = reopened.write(Timestamp(T0 + 1), vec![rename("a1", "Ana Again")]).unwrap();
-    assert_eq!((next[0].origin.as_str(), next[0].seq), ("laptop~2", 4), "retirement, reissue, rename, this");
+    assert_eq!((next[0].origin.as_str(), next[0].seq), ("laptop~2", 4), "reissue, retirement, rename, this");
     drop(reopened);
     let mut copy = Store::open(&path, "new-laptop".into()).unwrap();
     assert_eq!(copy.origin().unwrap().as_str(), "new-laptop");
@@ -299,10 +306,7 @@ fn a_revocation_in_the_future_tail_stays_a_revocation() {
 #[test]
 fn a_file_opened_under_another_device_id_keeps_each_ones_origin() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sprint.db");
-    let mut serve = Store::open(&path, "laptop".into()).unwrap();
-    serve.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana")]).unwrap();
-    serve.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    let (path, mut serve) = reissued_laptop_file(&dir);
     // A CLI run with another state directory opens the same file under another id, and writes.
     let mut other = Store::open(&path, "other".into()).unwrap();
     assert_eq!(other.write(Timestamp(T0 + 1), vec![rename("a2", "Bo")]).unwrap()[0].origin.as_str(), "other");

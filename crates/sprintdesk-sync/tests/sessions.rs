@@ -14,6 +14,18 @@ fn write(replica: &Replica, kind: u8, a: u8, b: u8, event: &str) {
     replica.write(random_op(kind, a, b, event, replica.device(), at)).unwrap();
 }
 
+type Running = tokio::task::JoinHandle<Result<session::Report, SyncError>>;
+
+/// Starts a live session between two replicas over a pipe; returns both sides' tasks.
+fn live(initiator: &Arc<Replica>, responder: &Arc<Replica>) -> (Running, Running) {
+    let (near, far) = tokio::io::duplex(64 * 1024);
+    let (initiator, responder) = (initiator.clone(), responder.clone());
+    let serving = tokio::spawn(async move { session::respond(&responder, far, Authority::Trusted).await });
+    let initiating =
+        tokio::spawn(async move { session::initiate(&initiator, near, Authority::Trusted, Mode::Live).await });
+    (initiating, serving)
+}
+
 /// Runs a one-shot session between two replicas over a pipe; returns both sides' results.
 async fn sync_once(
     initiator: &Arc<Replica>,
@@ -130,15 +142,7 @@ async fn a_fast_laptop_converges_at_its_first_sync_once_its_clock_is_put_right()
 async fn a_live_session_notices_the_clock_being_put_right() {
     let (desk, _) = replica("desk", T0);
     let (lead, lead_clock) = replica("lead", T0 + 86_400_000);
-    let (near, far) = tokio::io::duplex(64 * 1024);
-    let serving = {
-        let desk = desk.clone();
-        tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
-    };
-    let initiating = {
-        let lead = lead.clone();
-        tokio::spawn(async move { session::initiate(&lead, near, Authority::Trusted, Mode::Live).await })
-    };
+    let (initiating, serving) = live(&lead, &desk);
     write(&lead, 3, 1, 1, "signed-in-on-fast-laptop");
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(desk.store().presence_events().unwrap().is_empty(), "held back while the clock is a day fast");
@@ -161,15 +165,7 @@ async fn a_live_session_notices_the_clock_being_put_right() {
 async fn a_live_session_pushes_each_new_change_without_being_asked() {
     let (kiosk, _) = replica("kiosk", T0);
     let (board, _) = replica("board", T0);
-    let (near, far) = tokio::io::duplex(64 * 1024);
-    let serving = {
-        let board = board.clone();
-        tokio::spawn(async move { session::respond(&board, far, Authority::Trusted).await })
-    };
-    let initiating = {
-        let kiosk = kiosk.clone();
-        tokio::spawn(async move { session::initiate(&kiosk, near, Authority::Trusted, Mode::Live).await })
-    };
+    let (initiating, serving) = live(&kiosk, &board);
     for n in 0..5u8 {
         write(&kiosk, 3, n, 1, &format!("live-{n}"));
         let arrived = async {
