@@ -8,6 +8,7 @@ use sprintdesk_api::{Host, host_name, reachable};
 use sprintdesk_core::domain::{DeviceRole, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::sync::peer::{self, PeerOptions};
+use sprintdesk_core::sync::session::minutes;
 use sprintdesk_core::sync::{Clock, Replica, SyncError, pairing};
 use sprintdesk_core::{Desk, Error, Ids, Setup};
 use std::path::{Path, PathBuf};
@@ -181,15 +182,15 @@ pub fn sync(store: Store, clock: Arc<dyn Clock>, address: &str, json: bool) -> a
     let held_back: Vec<String> = report
         .refused_here
         .iter()
-        .map(|r| format!("{}'s changes are stamped {} min in this device's future", r.origin, r.ahead_ms / 60_000))
+        .map(|r| format!("{}'s changes are stamped {} in this device's future", r.origin, minutes(r.ahead_ms)))
         .chain(report.refused_by_peer.iter().map(|(origin, ahead)| {
-            format!("{} refused {origin}'s changes, stamped {} min in its future", report.peer, ahead / 60_000)
+            format!("{} refused {origin}'s changes, stamped {} in its future", report.peer, minutes(*ahead))
         }))
         .collect();
     let reissued = report.reissued.as_ref().map(|r| {
         format!(
             "this device's clock had run {} ahead and has been put right: the {} changes made meanwhile were issued again with the right time",
-            sprintdesk_core::sync::session::minutes(r.ahead_ms),
+            minutes(r.ahead_ms),
             r.reissued
         )
     });
