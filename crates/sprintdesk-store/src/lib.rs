@@ -10,19 +10,27 @@
 //! The store knows tables and records, not rules: who is present or who holds a claim is decided in
 //! `sprintdesk-domain` from what this crate reads back. It reads no clock: the caller passes the time.
 
+mod apply;
 mod change;
 mod device;
 mod hlc;
 mod local;
+mod materialize;
+mod read;
 mod record;
+mod reissue;
 mod schema;
 mod store;
 mod vector;
+mod write;
 
+pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Refused};
 pub use change::{Change, DELETED_FIELD, Entity, Op};
 pub use device::{DeviceIdError, device_id_for};
 pub use hlc::Hlc;
 pub use local::{Identity, PeerRecord};
+pub use read::DeletedEdit;
 pub use record::Record;
-pub use store::{ApplyOutcome, DeletedEdit, MAX_AHEAD_MS, Refused, Reissue, Store, StoreError, device_of};
+pub use reissue::Reissue;
+pub use store::{Store, StoreError, device_of};
 pub use vector::VersionVector;

@@ -1,0 +1,102 @@
+//! Taking change records made elsewhere, [`Store::apply`]: it skips what is already held, sets aside
+//! records of retired origins and refuses those stamped more than [`MAX_AHEAD_MS`] in this device's
+//! future, then hands the rest to the materializer it shares with `Store::write`, all in one
+//! transaction. It must not merge anything itself, and a batch it refuses changes nothing.
+
+use crate::Change;
+use crate::materialize::materialize_and_record;
+use crate::store::{Store, StoreError, millis, read_retirements, read_vector};
+use rusqlite::{TransactionBehavior, params};
+use sprintdesk_domain::{DeviceId, Timestamp};
+
+/// What [`Store::apply`] did with a batch of change records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyOutcome {
+    pub applied: usize,
+    /// Records already held: applying them again changed nothing.
+    pub duplicates: usize,
+    /// Records of an origin retired before them (see [`Store::reissue_future_changes`]): dropped, because
+    /// what they said was issued again under their device's next origin.
+    pub superseded: usize,
+    /// Records not applied because they are stamped too far in the future (see [`MAX_AHEAD_MS`]).
+    pub refused: Vec<Refused>,
+}
+
+/// A change record [`Store::apply`] would not take: its device's clock was ahead of this one's by more
+/// than [`MAX_AHEAD_MS`] when it was made. The rest of that device's records in the batch are refused too,
+/// so that what is held stays gap-free; they are taken once they are no longer in the future.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub origin: DeviceId,
+    pub seq: u64,
+    /// How far ahead of this device's clock the record is stamped.
+    pub ahead_ms: i64,
+}
+
+/// Records stamped more than an hour ahead of the receiving device's clock are refused: applied, one
+/// device with a wrong clock would win every later edit for as long as its clock is off.
+pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
+
+impl Store {
+    /// Applies change records from other devices (or this one, replayed), received at `now`. Records
+    /// already held are skipped; the rest are materialized exactly as local writes are, in any order. The
+    /// batch is one transaction: a record that is not well formed refuses the whole batch and changes
+    /// nothing, not even this device's clock. Records stamped more than [`MAX_AHEAD_MS`] after `now` are
+    /// left out and reported.
+    pub fn apply(&mut self, changes: &[Change], now: Timestamp) -> Result<ApplyOutcome, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held_vector = read_vector(&tx)?;
+        let retired = read_retirements(&tx)?;
+        let latest = millis(now.0.saturating_add(MAX_AHEAD_MS));
+        let mut fresh: Vec<&Change> = Vec::with_capacity(changes.len());
+        let mut refused: Vec<Refused> = Vec::new();
+        let mut superseded = 0;
+        let mut seen: std::collections::HashSet<(&str, u64)> = std::collections::HashSet::new();
+        {
+            let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
+            let mut highest = tx.prepare_cached("SELECT MAX(seq) FROM changes WHERE origin = ?1")?;
+            // Above an origin's highest held sequence nothing is held: no lookup needed per record.
+            let mut highest_held: std::collections::HashMap<DeviceId, u64> = std::collections::HashMap::new();
+            for change in changes {
+                let key = (change.origin.as_str(), change.seq);
+                if change.seq <= held_vector.get(&change.origin) || seen.contains(&key) {
+                    continue;
+                }
+                if retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after) {
+                    seen.insert(key);
+                    superseded += 1;
+                    continue;
+                }
+                let top = match highest_held.get(&change.origin) {
+                    Some(top) => *top,
+                    None => {
+                        let top: Option<u64> = highest.query_row([change.origin.as_str()], |row| row.get(0))?;
+                        highest_held.insert(change.origin.clone(), top.unwrap_or(0));
+                        top.unwrap_or(0)
+                    }
+                };
+                if change.seq <= top && held.exists(params![change.origin.as_str(), change.seq])? {
+                    continue;
+                }
+                seen.insert(key);
+                let blocked = refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq);
+                if blocked || change.hlc.millis() > latest {
+                    let ahead_ms = i64::try_from(change.hlc.millis()).unwrap_or(i64::MAX).saturating_sub(now.0);
+                    refused.push(Refused { origin: change.origin.clone(), seq: change.seq, ahead_ms });
+                    continue;
+                }
+                fresh.push(change);
+            }
+        }
+        // A refused record must not be followed by a later one from its device that slipped in earlier.
+        fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
+        // A retirement in this batch supersedes the records after it that it retires.
+        let dropped = materialize_and_record(&tx, fresh.iter().copied())?;
+        tx.commit()?;
+        if !refused.is_empty() {
+            tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
+        }
+        let duplicates = changes.len() - fresh.len() - refused.len() - superseded;
+        Ok(ApplyOutcome { applied: fresh.len() - dropped, duplicates, superseded: superseded + dropped, refused })
+    }
+}

@@ -1,0 +1,271 @@
+//! The materializer: the one code that writes the data tables. [`materialize_and_record`] turns change
+//! records into rows, last-writer-wins per field by `(hlc, origin)` and insert-only for events, applies
+//! retirements (dropping a retired origin's records and rebuilding what they touched from the rest of the
+//! log), appends each record to the change log and moves the clock and the version vector past them.
+//! `Store::write` and `Store::apply` both call it, so a local write and the same record from elsewhere
+//! land alike. It opens no transaction (it runs in the caller's), reads no wall clock and decides no
+//! rule beyond how records merge.
+
+use crate::change::{DELETED_FIELD, EVENT_FIELD, RETIREMENT_FIELD};
+use crate::record::SPRINT_ID;
+use crate::schema::{self, Kind, Table};
+use crate::store::{StoreError, last_hlc, read_change, read_changes, read_retirements, split_origin};
+use crate::{Change, Entity};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+use sprintdesk_domain::{ClaimEvent, DeviceId, PresenceEvent};
+
+/// The one field kept as the OR of every write, whatever their stamps: a device's revocation is final.
+pub(crate) const STICKY_FIELD: &str = "revoked";
+
+/// Materializes `changes` and appends them to the change log, in the caller's transaction, then moves
+/// this device's clock and the version vector past them. The only code that writes the data tables.
+/// Records of a retired origin past its retirement (one earlier in `changes` included) are left out;
+/// returns how many.
+pub(crate) fn materialize_and_record<'a>(
+    conn: &Connection,
+    changes: impl Iterator<Item = &'a Change> + Clone,
+) -> Result<usize, StoreError> {
+    let mut log = conn.prepare_cached(
+        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut newest = last_hlc(conn)?;
+    let mut retired = read_retirements(conn)?;
+    let mut dropped: std::collections::HashSet<(&DeviceId, u64)> = std::collections::HashSet::new();
+    for change in changes.clone() {
+        if retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after) {
+            dropped.insert((&change.origin, change.seq));
+            continue;
+        }
+        materialize(conn, change).map_err(|reason| match reason {
+            Refusal::Bad(reason) => StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason },
+            Refusal::Sqlite(error) => StoreError::Sqlite(error),
+        })?;
+        log.execute(params![
+            change.origin.as_str(),
+            change.seq,
+            change.hlc.0 as i64,
+            change.entity.as_str(),
+            change.entity_id,
+            change.field,
+            change.value.to_string(),
+        ])?;
+        newest = newest.max(change.hlc);
+        if change.entity == Entity::Retirement {
+            retired = read_retirements(conn)?;
+        }
+    }
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
+    let mut arrived: std::collections::BTreeMap<&DeviceId, std::collections::HashSet<u64>> = Default::default();
+    for change in changes {
+        let retired_since = retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after);
+        if !retired_since && !dropped.contains(&(&change.origin, change.seq)) {
+            arrived.entry(&change.origin).or_default().insert(change.seq);
+        }
+    }
+    for (origin, seqs) in arrived {
+        advance_vector(conn, origin, &seqs)?;
+    }
+    Ok(dropped.len())
+}
+
+/// Moves `origin`'s entry of the version vector up to the highest sequence held without a gap. `arrived`
+/// are the sequences just written, known held without asking the database.
+fn advance_vector(
+    conn: &Connection,
+    origin: &DeviceId,
+    arrived: &std::collections::HashSet<u64>,
+) -> Result<(), StoreError> {
+    let start: u64 = conn
+        .prepare_cached("SELECT seq FROM vector WHERE origin = ?1")?
+        .query_row([origin.as_str()], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let mut seq = start;
+    let mut held = conn.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
+    while arrived.contains(&(seq + 1)) || held.exists(params![origin.as_str(), seq + 1])? {
+        seq += 1;
+    }
+    if seq != start {
+        conn.prepare_cached("INSERT OR REPLACE INTO vector (origin, seq) VALUES (?1, ?2)")?
+            .execute(params![origin.as_str(), seq])?;
+    }
+    Ok(())
+}
+
+enum Refusal {
+    Bad(String),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(error: rusqlite::Error) -> Self {
+        Refusal::Sqlite(error)
+    }
+}
+
+fn unreadable(error: StoreError) -> Refusal {
+    match error {
+        StoreError::Sqlite(error) => Refusal::Sqlite(error),
+        other => Refusal::Bad(other.to_string()),
+    }
+}
+
+fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
+    let table = schema::table(change.entity);
+    if change.entity_id.is_empty() || change.entity_id.len() > 200 {
+        return Err(Refusal::Bad("the record id is empty or too long".into()));
+    }
+    if change.entity.is_event() {
+        return insert_event(conn, table, change);
+    }
+    if change.entity == Entity::Retirement {
+        return retire(conn, change);
+    }
+    if change.entity == Entity::Sprint && change.entity_id != SPRINT_ID {
+        return Err(Refusal::Bad("there is one sprint per database".into()));
+    }
+    let (column, kind) = if change.field == DELETED_FIELD && change.entity.is_deletable() {
+        (DELETED_FIELD, Kind::Bool)
+    } else {
+        table
+            .column(&change.field)
+            .ok_or_else(|| Refusal::Bad(format!("{} has no field {:?}", change.entity.as_str(), change.field)))?
+    };
+    let value = to_sql(kind, &change.value).map_err(Refusal::Bad)?;
+    // A revocation is final: `true` is kept whatever its stamp, so the column is the OR of every write.
+    let sticky = change.entity == Entity::Device && column == STICKY_FIELD;
+    let sticks = sticky && value == SqlValue::Integer(1);
+
+    let entity = change.entity.as_str();
+    let incoming = (change.hlc.0 as i64, change.origin.as_str());
+    // Last writer wins by (HLC, origin): one upsert that records this write's stamp only when it is later
+    // than the field's, and says (by the rows it changed) whether it was.
+    let wins = conn
+        .prepare_cached(
+            "INSERT INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
+             WHERE (excluded.hlc, excluded.origin) > (field_versions.hlc, field_versions.origin)",
+        )?
+        .execute(params![entity, change.entity_id, column, incoming.0, incoming.1])?
+        == 1;
+    if !wins && !sticks {
+        return Ok(()); // An equal or later write already won this field.
+    }
+    let assignment =
+        if sticky { format!("MAX(\"{column}\", excluded.\"{column}\")") } else { format!("excluded.\"{column}\"") };
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} (id, \"{column}\") VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET \"{column}\" = {assignment}",
+        table = table.name
+    ))?
+    .execute(params![change.entity_id, value])?;
+    Ok(())
+}
+
+/// Applies a retirement: records the origin as retired after `after` (the lower, if it already was),
+/// drops its records held past that, and rebuilds every record they touched from the rest of the log.
+fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
+    let Some(after) = change.value.as_u64().filter(|_| change.field == RETIREMENT_FIELD) else {
+        return Err(Refusal::Bad(format!(
+            "a retirement must give the last sequence that stands in {RETIREMENT_FIELD:?}"
+        )));
+    };
+    if change.entity_id == change.origin.as_str() {
+        return Err(Refusal::Bad("a device cannot retire the origin it writes under".into()));
+    }
+    let (retired, by) = (split_origin(&change.entity_id), split_origin(change.origin.as_str()));
+    if retired.0 != by.0 || retired.1 >= by.1 {
+        return Err(Refusal::Bad("a device can retire only its own earlier origins".into()));
+    }
+    if i64::try_from(after).is_err() {
+        return Err(Refusal::Bad("a retirement's sequence is out of range".into()));
+    }
+    let origin = change.entity_id.as_str();
+    conn.prepare_cached(
+        "INSERT INTO retirements (id, \"after\") VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET \"after\" = MIN(\"after\", excluded.\"after\")",
+    )?
+    .execute(params![origin, after])?;
+    let after: u64 = conn.query_row("SELECT \"after\" FROM retirements WHERE id = ?1", [origin], |row| row.get(0))?;
+    conn.execute("UPDATE vector SET seq = ?2 WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
+    let mut touched: std::collections::HashMap<Entity, std::collections::HashSet<String>> = Default::default();
+    for dropped in read_changes(conn, "WHERE origin = ?1 AND seq > ?2", params![origin, after]).map_err(unreadable)? {
+        if dropped.entity != Entity::Retirement {
+            touched.entry(dropped.entity).or_default().insert(dropped.entity_id);
+        }
+    }
+    conn.execute("DELETE FROM changes WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
+    if touched.is_empty() {
+        return Ok(());
+    }
+    for (entity, ids) in &touched {
+        let table = schema::table(*entity).name;
+        for id in ids {
+            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+            conn.execute(
+                "DELETE FROM field_versions WHERE entity = ?1 AND entity_id = ?2",
+                params![entity.as_str(), id],
+            )?;
+        }
+    }
+    // One pass over the log (it has no index by record: this is rare), then the same code as any apply.
+    let mut remaining = Vec::new();
+    {
+        let mut statement = conn.prepare("SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let entity = Entity::parse(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?);
+            let ids = entity.and_then(|entity| touched.get(&entity));
+            if ids.is_some_and(|ids| {
+                row.get_ref(4).ok().and_then(|id| id.as_str().ok()).is_some_and(|id| ids.contains(id))
+            }) {
+                remaining.push(read_change(row)?.map_err(unreadable)?);
+            }
+        }
+    }
+    for change in &remaining {
+        materialize(conn, change)?;
+    }
+    Ok(())
+}
+
+fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(), Refusal> {
+    if change.field != EVENT_FIELD {
+        return Err(Refusal::Bad(format!("an event change must have field \"{EVENT_FIELD}\"")));
+    }
+    // Reading the value as the domain event proves it is well formed before anything is written.
+    let parsed = match change.entity {
+        Entity::PresenceEvent => serde_json::from_value::<PresenceEvent>(change.value.clone()).map(|e| e.id),
+        _ => serde_json::from_value::<ClaimEvent>(change.value.clone()).map(|e| e.id),
+    };
+    let id = parsed.map_err(|e| Refusal::Bad(format!("not a valid {}: {e}", change.entity.as_str())))?;
+    if id.0 != change.entity_id {
+        return Err(Refusal::Bad("the event's id does not match the change's record id".into()));
+    }
+    let mut values: Vec<SqlValue> = vec![SqlValue::Text(id.0)];
+    for (name, kind) in table.columns {
+        values.push(to_sql(*kind, change.value.get(*name).unwrap_or(&Value::Null)).map_err(Refusal::Bad)?);
+    }
+    let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+    conn.prepare_cached(&format!(
+        "INSERT OR IGNORE INTO {} (id, {}) VALUES ({})",
+        table.name,
+        columns.join(", "),
+        placeholders.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(values))?;
+    Ok(())
+}
+
+fn to_sql(kind: Kind, value: &Value) -> Result<SqlValue, String> {
+    Ok(match (kind, value) {
+        (_, Value::Null) => SqlValue::Null,
+        (Kind::Text, Value::String(text)) => SqlValue::Text(text.clone()),
+        (Kind::Int, Value::Number(n)) if n.is_i64() => SqlValue::Integer(n.as_i64().unwrap_or_default()),
+        (Kind::Bool, Value::Bool(b)) => SqlValue::Integer(i64::from(*b)),
+        (Kind::Json, value) => SqlValue::Text(value.to_string()),
+        (kind, value) => return Err(format!("{value} is not a valid {kind:?} value")),
+    })
+}

@@ -1,0 +1,223 @@
+//! Reading the sprint back: records and events as the domain types, the change log and version vector
+//! sync asks for, the digest that says whether two devices hold the same sprint, and the list of deleted
+//! records edited after their deletion. Nothing here writes: every method takes `&self`.
+
+use crate::change::DELETED_FIELD;
+use crate::record::SPRINT_ID;
+use crate::schema::{self, Kind, TABLES, Table};
+use crate::store::{Store, StoreError, read_changes, read_vector};
+use crate::vector::VersionVector;
+use crate::{Change, Entity, Hlc, Record};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sprintdesk_domain::{ClaimEvent, DeviceId, PresenceEvent, Sprint};
+
+/// A deleted record that some device edited after (or without knowing of) the deletion: it stays
+/// deleted, and an organizer reviews it and may restore it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletedEdit {
+    pub entity: Entity,
+    pub id: String,
+    pub deleted_by: DeviceId,
+    pub deleted_at: Hlc,
+    pub edited_by: DeviceId,
+    pub edited_at: Hlc,
+    /// The record's fields as they now stand, as JSON.
+    pub record: Value,
+}
+
+impl Store {
+    /// Whether a deletable record is deleted; `None` when there is no such record at all.
+    pub fn is_deleted(&self, entity: Entity, id: &str) -> Result<Option<bool>, StoreError> {
+        if !entity.is_deletable() {
+            return Ok(None);
+        }
+        let sql = format!("SELECT deleted FROM {} WHERE id = ?1", schema::table(entity).name);
+        Ok(self.conn.query_row(&sql, [id], |row| row.get::<_, bool>(0)).optional()?)
+    }
+
+    /// What this device holds of the change log.
+    pub fn vector(&self) -> Result<VersionVector, StoreError> {
+        read_vector(&self.conn)
+    }
+
+    /// Up to `limit` of `origin`'s change records after `after`, in sequence order.
+    pub fn changes_after(&self, origin: &DeviceId, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        read_changes(
+            &self.conn,
+            "WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            params![origin.as_str(), after, limit],
+        )
+    }
+
+    /// Deleted records that were edited after their deletion (or by a device that had not yet heard of
+    /// it): the organizer's review list. They stay deleted until restored with [`Op::restore`](crate::Op::restore).
+    pub fn deleted_then_edited(&self) -> Result<Vec<DeletedEdit>, StoreError> {
+        let mut found = Vec::new();
+        for table in TABLES.iter().filter(|table| table.entity.is_deletable()) {
+            let entity = table.entity.as_str();
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT d.entity_id, d.hlc, d.origin, e.hlc, e.origin
+                 FROM {table} t
+                 JOIN field_versions d ON d.entity = ?1 AND d.entity_id = t.id AND d.field = 'deleted'
+                 JOIN field_versions e ON e.entity = ?1 AND e.entity_id = t.id AND e.field != 'deleted'
+                 WHERE t.deleted = 1 AND e.hlc > d.hlc
+                 ORDER BY t.id, e.hlc DESC",
+                table = table.name
+            ))?;
+            let rows = statement.query_map([entity], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
+            })?;
+            let mut last_id: Option<String> = None;
+            for row in rows {
+                let (id, deleted_at, deleted_by, edited_at, edited_by) = row?;
+                if last_id.as_deref() == Some(id.as_str()) {
+                    continue; // Ordered newest edit first: keep one entry per record.
+                }
+                last_id = Some(id.clone());
+                let record = read_rows(&self.conn, table, "WHERE id = ?1", &[&id])?.pop().unwrap_or(Value::Null);
+                found.push(DeletedEdit {
+                    entity: table.entity,
+                    id,
+                    deleted_by: DeviceId(deleted_by),
+                    deleted_at: Hlc(deleted_at as u64),
+                    edited_by: DeviceId(edited_by),
+                    edited_at: Hlc(edited_at as u64),
+                    record,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// All change records, in `(origin, seq)` order.
+    pub fn changes(&self) -> Result<Vec<Change>, StoreError> {
+        read_changes(&self.conn, "ORDER BY origin, seq", [])
+    }
+
+    pub fn change_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM changes", [], |row| row.get(0))?)
+    }
+
+    /// Changes whenever any connection (this process or another) commits to the database.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
+
+    pub fn sprint(&self) -> Result<Option<Sprint>, StoreError> {
+        self.get::<Sprint>(SPRINT_ID)
+    }
+
+    /// Every record of a kind. Rows that are not complete yet (a sync delivered some of a new record's
+    /// fields and not the rest) are left out until they are.
+    pub fn all<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        self.select::<R>("", &[])
+    }
+
+    pub fn get<R: Record>(&self, id: &str) -> Result<Option<R>, StoreError> {
+        Ok(self.select::<R>("WHERE id = ?1", &[id])?.into_iter().next())
+    }
+
+    /// Records whose `field` equals `value`; `field` must be one of the record's columns.
+    pub fn find<R: Record>(&self, field: &str, value: &str) -> Result<Vec<R>, StoreError> {
+        let table = schema::table(R::ENTITY);
+        let (column, _) = table.column(field).unwrap_or_else(|| panic!("{} has no field {field}", table.name));
+        self.select::<R>(&format!("WHERE \"{column}\" = ?1"), &[value])
+    }
+
+    pub fn presence_events(&self) -> Result<Vec<PresenceEvent>, StoreError> {
+        self.events(Entity::PresenceEvent)
+    }
+
+    pub fn claim_events(&self) -> Result<Vec<ClaimEvent>, StoreError> {
+        self.events(Entity::ClaimEvent)
+    }
+
+    fn events<E: serde::de::DeserializeOwned>(&self, entity: Entity) -> Result<Vec<E>, StoreError> {
+        let rows = read_rows(&self.conn, schema::table(entity), "ORDER BY at, id", &[])?;
+        rows.into_iter()
+            .map(|row| {
+                serde_json::from_value(row)
+                    .map_err(|e| StoreError::Unreadable { entity: entity.as_str(), reason: e.to_string() })
+            })
+            .collect()
+    }
+
+    fn select<R: Record>(&self, filter: &str, args: &[&str]) -> Result<Vec<R>, StoreError> {
+        let live = if R::ENTITY.is_deletable() {
+            if filter.is_empty() { "WHERE deleted = 0" } else { "AND deleted = 0" }
+        } else {
+            ""
+        };
+        let rows = read_rows(&self.conn, schema::table(R::ENTITY), &format!("{filter} {live} ORDER BY id"), args)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| match serde_json::from_value(row) {
+                Ok(record) => Some(record),
+                Err(error) => {
+                    tracing::debug!(entity = R::ENTITY.as_str(), %error, "skipping an incomplete record");
+                    None
+                }
+            })
+            .collect())
+    }
+
+    /// A hash of everything the sprint shows (records and events, not the change log or local
+    /// bookkeeping): two devices have equal digests exactly when they hold the same sprint.
+    pub fn digest(&self) -> Result<String, StoreError> {
+        let mut hasher = Sha256::new();
+        for table in TABLES.iter().filter(|table| table.entity != Entity::Retirement) {
+            hasher.update(table.name.as_bytes());
+            for row in read_rows(&self.conn, table, "ORDER BY id", &[])? {
+                hasher.update([0]);
+                hasher.update(row.to_string().as_bytes());
+            }
+        }
+        Ok(hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect())
+    }
+}
+
+fn from_sql(kind: Kind, value: SqlValue) -> Value {
+    match (kind, value) {
+        (_, SqlValue::Null) => Value::Null,
+        (Kind::Bool, SqlValue::Integer(i)) => Value::Bool(i != 0),
+        (_, SqlValue::Integer(i)) => Value::from(i),
+        (Kind::Json, SqlValue::Text(text)) => serde_json::from_str(&text).unwrap_or(Value::Null),
+        (_, SqlValue::Text(text)) => Value::String(text),
+        (_, SqlValue::Real(f)) => Value::from(f),
+        (_, SqlValue::Blob(_)) => Value::Null,
+    }
+}
+
+/// Reads rows of `table` as JSON objects keyed by field name: the shape the domain records deserialize
+/// from.
+fn read_rows(conn: &Connection, table: &Table, tail: &str, args: &[&str]) -> Result<Vec<Value>, StoreError> {
+    let mut columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+    let deletable = table.entity.is_deletable();
+    if deletable {
+        columns.push(DELETED_FIELD.to_owned());
+    }
+    let sql = format!("SELECT id, {} FROM {} {tail}", columns.join(", "), table.name);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(rusqlite::params_from_iter(args), |row| {
+        let mut object = serde_json::Map::new();
+        object.insert("id".into(), Value::String(row.get(0)?));
+        for (i, (name, kind)) in table.columns.iter().enumerate() {
+            object.insert((*name).into(), from_sql(*kind, row.get(i + 1)?));
+        }
+        if deletable {
+            object.insert(DELETED_FIELD.into(), from_sql(Kind::Bool, row.get(table.columns.len() + 1)?));
+        }
+        Ok(Value::Object(object))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,60 @@
+//! The one mutation path, [`Store::write`]: in one transaction it stamps this device's ops with its
+//! origin, the next sequence numbers and its hybrid logical clock, materializes each, appends its change
+//! record, and commits. It must not write a data table itself or open any other way to change the sprint:
+//! rows change only through the materializer it shares with `Store::apply`.
+
+use crate::change::EVENT_FIELD;
+use crate::materialize::materialize_and_record;
+use crate::store::{Store, StoreError, last_hlc, read_origin};
+use crate::{Change, Entity, Hlc, Op};
+use rusqlite::TransactionBehavior;
+use serde_json::Value;
+use sprintdesk_domain::{DeviceId, Timestamp};
+
+impl Store {
+    /// The one mutation path: writes `ops` made on this device at `now`, each as the data change plus its
+    /// change record, all in one transaction. Returns the change records.
+    pub fn write(&mut self, now: Timestamp, ops: Vec<Op>) -> Result<Vec<Change>, StoreError> {
+        if ops.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let origin = read_origin(&tx, &self.device)?;
+        let mut seq: u64 =
+            tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1", [origin.as_str()], |row| {
+                row.get(0)
+            })?;
+        let mut hlc = last_hlc(&tx)?;
+        let mut changes = Vec::with_capacity(ops.len());
+        for op in ops {
+            hlc = Hlc::next(hlc, now);
+            seq += 1;
+            changes.push(change_for(op, origin.clone(), seq, hlc));
+        }
+        if materialize_and_record(&tx, changes.iter())? > 0 {
+            // Cannot happen while the origin is read in this transaction; never acknowledge a lost write.
+            return Err(StoreError::BadChange { origin, seq, reason: "its origin has been retired".into() });
+        }
+        tx.commit()?;
+        Ok(changes)
+    }
+}
+
+fn change_for(op: Op, origin: DeviceId, seq: u64, hlc: Hlc) -> Change {
+    let (entity, entity_id, field, value) = match op {
+        Op::Set { entity, id, field, value } => (entity, id, field.to_owned(), value),
+        Op::Presence(event) => {
+            let id = event.id.0.clone();
+            (Entity::PresenceEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
+        }
+        Op::Claim(event) => {
+            let id = event.id.0.clone();
+            (Entity::ClaimEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
+        }
+    };
+    Change { origin, seq, hlc, entity, entity_id, field, value }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("events serialize to JSON")
+}
