@@ -10,23 +10,32 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Folds `text` to lowercase ASCII-ish letters: accents removed, `ł`→`l`, `ß`→`ss`, `ø`→`o`, …
+///
+/// Compatibility forms become plain letters (`ﬁ`→`fi`, `Ａ`→`a`), every combining mark goes, and the letters
+/// people type without their stroke or as two letters are replaced after lowercasing, so capitals such as
+/// `ẞ` fold like their small letter. `ς` folds to `σ`: capitals have no final sigma, so "ΣΟΦΟΣ" must meet
+/// "σοφος".
+/// The UI's `fold` (ui/src/lib/format.ts) must give the same answers: see `the_ui_fold_vectors_are_current`.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfkd() {
         if is_combining_mark(c) {
             continue;
         }
-        match c {
-            'ł' | 'Ł' => out.push('l'),
-            'ß' => out.push_str("ss"),
-            'ø' | 'Ø' => out.push('o'),
-            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-            'ı' => out.push('i'),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            'þ' | 'Þ' => out.push_str("th"),
-            'ħ' | 'Ħ' => out.push('h'),
-            _ => out.extend(c.to_lowercase()),
+        for c in c.to_lowercase() {
+            match c {
+                'ł' => out.push('l'),
+                'ß' => out.push_str("ss"),
+                'ø' => out.push('o'),
+                'đ' | 'ð' => out.push('d'),
+                'ı' => out.push('i'),
+                'æ' => out.push_str("ae"),
+                'œ' => out.push_str("oe"),
+                'þ' => out.push_str("th"),
+                'ħ' => out.push('h'),
+                'ς' => out.push('σ'),
+                _ => out.push(c),
+            }
         }
     }
     out
@@ -196,9 +205,148 @@ mod tests {
         assert!(index.search("a", 0).is_empty());
     }
 
+    /// Inputs for ui/src/lib/fold-vectors.json, the file the UI's `fold` (ui/src/lib/format.ts) is tested
+    /// against so that a name found here is found on screen too. Add a case here, never in the file.
+    const FOLD_VECTOR_INPUTS: &[&str] = &[
+        "",
+        "Łukasz Langa",
+        "ŁUKASZ",
+        "Batuhan Taşkaya",
+        "Éric Araujo",
+        "ÉRIC ARAUJO",
+        "e\u{301}ric araujo",
+        "Åström",
+        "A\u{30a}stro\u{308}m",
+        "Dong-hee Na",
+        "Søren Kierkegaard",
+        "Bjørn Ødegård",
+        "Jürgen Groß",
+        "GROẞ",
+        "Müller-Lüdenscheidt",
+        "Zoë O'Brien",
+        "Zoë O’Brien",
+        "François Hébert",
+        "Noël Lefèvre",
+        "Ana María Núñez",
+        "João Gonçalves da Conceição",
+        "Đặng Thị Thu",
+        "NGUYỄN ĐỨC",
+        "Trần Hưng Đạo",
+        "Đorđe Balašević",
+        "Ġużeppi Ħabib",
+        "ħ",
+        "ĦAMRUN",
+        "Þórður Guðmundsson",
+        "ÞÓRÐUR ÐÓRA",
+        "Ægir Æbeltoft",
+        "Œdipe et cœur",
+        "İstanbul",
+        "i\u{307}stanbul",
+        "Işık Irmak",
+        "IŞIK ığdır",
+        "Çağrı Öztürk",
+        "Zażółć gęślą jaźń",
+        "Łódź",
+        "Antonín Dvořák",
+        "Erdős Pál",
+        "Ștefan Țiriac",
+        "Şerban Ţuţea",
+        "Jānis Bērziņš",
+        "Ĉu ŝi ĝuas?",
+        "Ŀlorenç Col·lell",
+        "Ŋuvttoš",
+        "Οδυσσέας Ελύτης",
+        "ΟΔΥΣΣΕΑΣ ΕΛΥΤΗΣ",
+        "Σ ς σ",
+        "Пётр Чайковский",
+        "ЁЛКИН",
+        "山田太郎",
+        "ﾔﾏﾀﾞ ﾀﾛｳ",
+        "김민준",
+        "مُحَمَّد",
+        "שָׁלוֹם",
+        "हिन्दी",
+        "ნინო",
+        "ＡＢＣ　ｄｅｆ１２",
+        "ﬁnance ﬂow ﬀ ﬃ ﬅ",
+        "Ĳsselmeer",
+        "ǄEMAL Ǉubljana",
+        "ŉ",
+        "ſtraße",
+        "K Ω Å ℌ",
+        "x² ①② Ⓐⓑ ™ ½ …",
+        "Z\u{324}\u{354}\u{367}\u{311}a\u{310}l\u{31b}go",
+        "\u{301}",
+        "  leading and trailing  ",
+        "tab\there",
+        "line\nbreak",
+        "no\u{a0}break",
+        "thin\u{2009}space",
+        "ideographic\u{3000}space",
+        "zero\u{200b}width",
+        "soft\u{ad}hyphen",
+        "Anne\u{2011}Marie",
+        "Jean-Luc Picard",
+        "dr. who? #42 — «Élodie»",
+        "mAcDoNaLd",
+        "ÀÉÎÕÜ àéîõü",
+        "Table 12",
+        "٣ ٤",
+        "🎉 Party 👍🏽",
+        "ambv",
+        "corona10",
+    ];
+
+    /// Writes the JSON the UI's tests read when `SPRINTDESK_BLESS=1`; otherwise fails if it is stale.
+    #[test]
+    fn the_ui_fold_vectors_are_current() {
+        #[derive(serde::Serialize)]
+        struct Vectors<'a> {
+            generated_by: &'a str,
+            cases: Vec<Case<'a>>,
+        }
+        #[derive(serde::Serialize)]
+        struct Case<'a> {
+            input: &'a str,
+            folded: String,
+        }
+
+        let mut seen = std::collections::HashSet::new();
+        for input in FOLD_VECTOR_INPUTS {
+            assert!(seen.insert(input), "{input:?} is listed twice");
+        }
+        let vectors = Vectors {
+            generated_by: "fold in crates/sprintdesk-domain/src/search.rs; do not edit: add cases there and run \
+                           SPRINTDESK_BLESS=1 cargo test -p sprintdesk-domain",
+            cases: FOLD_VECTOR_INPUTS.iter().map(|input| Case { input, folded: fold(input) }).collect(),
+        };
+        let want = serde_json::to_string_pretty(&vectors).unwrap() + "\n";
+        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/fold-vectors.json"));
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        if have == want {
+            return;
+        }
+        if std::env::var_os("SPRINTDESK_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(path, want).unwrap();
+            return;
+        }
+        panic!(
+            "ui/src/lib/fold-vectors.json is stale: it does not hold what `fold` makes of FOLD_VECTOR_INPUTS. \
+             Run `SPRINTDESK_BLESS=1 cargo test -p sprintdesk-domain` and commit the file."
+        );
+    }
+
     #[test]
     fn folding() {
-        for (text, folded) in [("Łukasz", "lukasz"), ("Taşkaya", "taskaya"), ("Groß", "gross"), ("ÆØ", "aeo")] {
+        for (text, folded) in [
+            ("Łukasz", "lukasz"),
+            ("Taşkaya", "taskaya"),
+            ("Groß", "gross"),
+            ("GROẞ", "gross"),
+            ("ÆØ", "aeo"),
+            ("ΣΟΦΟΣ", "σοφοσ"),
+            ("Σοφός", "σοφοσ"),
+        ] {
             assert_eq!(fold(text), folded);
         }
     }

@@ -138,24 +138,36 @@ export function barShares(values: readonly number[]): number[] {
   return values.map((v) => (max > 0 ? Math.max(0, v) / max : 0));
 }
 
-/** Folds case and accents the way the core's search does, for filtering lists on screen. */
+/** Letters that keep their identity under NFKD but that people type without the stroke, or as two letters. */
+const FOLDED_LETTERS: Readonly<Record<string, string>> = {
+  ł: "l",
+  ß: "ss",
+  ø: "o",
+  đ: "d",
+  ð: "d",
+  ı: "i",
+  æ: "ae",
+  œ: "oe",
+  þ: "th",
+  ħ: "h",
+  ς: "σ",
+};
+const FOLDED_LETTER = /[łßøđðıæœþħς]/g;
+const COMBINING_MARK = /\p{M}/gu;
+const ASCII = /^[\0-\x7f]*$/;
+
+/** Folds case and accents exactly as the core's search does (`fold` in crates/sprintdesk-domain/src/search.rs,
+ * checked against the answers it writes to fold-vectors.json): compatibility forms become plain letters
+ * (NFKD), combining marks go, then lowercase, then the letters above. Runs on every keystroke over a list, so
+ * ASCII, the usual case, takes a shortcut; whole-string `toLowerCase` differs from the core's per-letter
+ * lowercase only for a final `Σ` (`ς` instead of `σ`), which the table then folds to `σ` anyway. */
 export function fold(text: string): string {
-  const special: Record<string, string> = {
-    ł: "l",
-    đ: "d",
-    ð: "d",
-    ø: "o",
-    æ: "ae",
-    œ: "oe",
-    ß: "ss",
-    þ: "th",
-    ı: "i",
-  };
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
-    .toLocaleLowerCase("en")
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[łđðøæœßþı]/g, (c) => special[c] ?? c);
+    .normalize("NFKD")
+    .replace(COMBINING_MARK, "")
+    .toLowerCase()
+    .replace(FOLDED_LETTER, (c) => FOLDED_LETTERS[c] ?? c);
 }
 
 /** Sorts table labels as people read them: T2 before T10. */
