@@ -1,9 +1,14 @@
-//! Every kind of mutation the core offers leaves change records, and the log alone rebuilds the sprint:
-//! that is what sync will exchange, so nothing may change without a record.
+//! Every command that changes the sprint leaves change records about what it changed, and the log alone
+//! rebuilds the sprint: that is what sync exchanges, so nothing may change without a record. The table is
+//! checked against the API's own list of commands, so a new writing command cannot be left out.
 
-use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp};
-use sprintdesk_core::store::{Entity, Store};
-use sprintdesk_core::{Desk, Error, FixedClock, Lookup, NewAttendee, NewProject, SequentialIds, SignIn};
+use serde_json::{Value, json};
+use sprintdesk_api::Host;
+use sprintdesk_api::commands::COMMANDS;
+use sprintdesk_core::domain::{Device, DeviceId, DeviceRole, Timestamp};
+use sprintdesk_core::store::{Entity, Op, Store};
+use sprintdesk_core::{Desk, FixedClock, SequentialIds};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub fn desk_at(device: &str, clock: Arc<FixedClock>) -> Desk {
@@ -15,163 +20,189 @@ pub fn morning() -> Timestamp {
     Timestamp(1_783_936_800_000)
 }
 
-pub fn test_sprint() -> Sprint {
-    Sprint::new("EuroPython sprints", "UTC", "2026-07-13".parse().unwrap(), 2).unwrap()
+/// A two-day sprint from 2026-07-13, in UTC.
+pub fn new_test_sprint() -> sprintdesk_core::NewSprint {
+    serde_json::from_value(json!({"name": "EuroPython sprints", "time_zone": "UTC", "start": "2026-07-13", "days": 2}))
+        .unwrap()
 }
 
-type Mutation = (&'static str, Box<dyn Fn(&mut Desk) -> Result<(), Error>>, &'static [Entity]);
+/// One row: the command, how to make its arguments (which may read the sprint first), and the kinds of
+/// record it must write (none for this device's own settings, which are not replicated).
+struct Row {
+    command: &'static str,
+    args: Box<dyn Fn(&Host) -> Value>,
+    entities: &'static [Entity],
+}
+
+fn row(command: &'static str, entities: &'static [Entity], args: impl Fn(&Host) -> Value + 'static) -> Row {
+    Row { command, args: Box::new(args), entities }
+}
+
+fn ok(host: &Host, command: &str, args: Value) -> Value {
+    host.call(command, args).unwrap_or_else(|e| panic!("{command}: {}", e.message))
+}
+
+fn first_goal(host: &Host) -> Value {
+    ok(host, "board", Value::Null)["projects"][0]["goals"][0]["id"].clone()
+}
 
 #[test]
-fn every_mutation_kind_writes_change_records_and_the_log_replays_to_the_same_sprint() {
+fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_sprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sprint.db");
     let clock = Arc::new(FixedClock::new(morning()));
-    let mut desk = desk_at("organizer", clock.clone());
-    let who = |name: &str| Lookup::Text(name.into());
+    let host = Host::open(&db, dir.path(), clock.clone(), Arc::new(SequentialIds::default())).unwrap();
     let attendees = "name,email,handle,roles,first_timer,badge\nAna Núñez,ana@example.org,ana,mentor,no,B-1\nBo Chen,,bo,sprinter,yes,B-2\nCy Diallo,,cy,sprinter,no,B-3\n";
     let issues = r#"[{"number": 7, "title": "Docs typo", "labels": [{"name": "good first issue"}], "url": "https://github.com/example/proj/issues/7", "state": "OPEN"},
                      {"number": 8, "title": "Crash", "labels": [], "url": "https://github.com/example/proj/issues/8", "state": "OPEN"}]"#;
-    let mutations: Vec<Mutation> = vec![
-        ("create the sprint", Box::new(|d| d.create_sprint(test_sprint()).map(drop)), &[Entity::Sprint]),
-        (
-            "change the sprint's settings",
-            Box::new(|d| {
-                let mut sprint = d.sprint()?;
-                sprint.days[1].is_break = true;
-                sprint.venue.wifi = "EuroPython / sprints2026".into();
-                d.update_sprint(sprint).map(drop)
-            }),
-            &[Entity::Sprint],
+    use Entity::{Attendee, ClaimEvent, Goal, Issue, PresenceEvent, Project, StatusUpdate};
+    let rows = vec![
+        row(
+            "create_sprint",
+            &[Entity::Sprint, Entity::Device],
+            |_| json!({"name": "EuroPython sprints", "time_zone": "UTC", "start": "2026-07-13", "days": 2}),
         ),
-        ("import attendees", Box::new(move |d| d.import_attendees(attendees).map(drop)), &[Entity::Attendee]),
-        (
-            "register a walk-in",
-            Box::new(|d| {
-                d.add_attendee(NewAttendee {
-                    name: "Dee Walk-In".into(),
-                    roles: vec![Role::Sprinter],
-                    ..NewAttendee::default()
-                })
-                .map(drop)
-            }),
-            &[Entity::Attendee],
+        row("update_sprint", &[Entity::Sprint], |host| {
+            let mut sprint = ok(host, "sprint", Value::Null);
+            sprint["days"][1]["is_break"] = json!(true);
+            sprint["venue"]["wifi"] = json!("EuroPython / sprints2026");
+            sprint
+        }),
+        row("import_attendees", &[Attendee], move |_| json!({"text": attendees})),
+        row("add_attendee", &[Attendee], |_| json!({"name": "Dee Added", "roles": ["sprinter"]})),
+        row("edit_attendee", &[Attendee], |host| {
+            let mut dee = ok(host, "attendee", json!({"attendee": "Dee Added"}));
+            dee["email"] = json!("dee@example.org");
+            json!({"id": dee["id"], "name": dee["name"], "handle": dee["handle"], "email": dee["email"],
+                   "roles": dee["roles"], "first_timer": dee["first_timer"], "badge_code": dee["badge_code"]})
+        }),
+        row("merge_attendees", &[Attendee], |_| json!({"duplicate": "Dee Added", "survivor": "@cy"})),
+        row(
+            "add_project",
+            &[Project, Attendee],
+            |_| json!({"name": "Proj", "repo_url": "https://github.com/example/proj", "table_label": "T1", "leads": ["@ana"]}),
         ),
-        (
-            "merge a duplicate",
-            Box::new(move |d| d.merge_attendees(&who("Dee Walk-In"), &who("@cy")).map(drop)),
-            &[Entity::Attendee],
+        row("set_help_wanted", &[Project], |_| json!({"project": "Proj", "help_wanted": true})),
+        row("add_goal", &[Goal], |_| json!({"project": "Proj", "title": "Ship 1.0", "beginner_friendly": true})),
+        row("set_goal_status", &[Goal], |host| json!({"goal": first_goal(host), "status": "done"})),
+        row(
+            "set_status",
+            &[StatusUpdate],
+            |_| json!({"project": "Proj", "done": "setup", "next": "PRs", "blockers": "none"}),
         ),
-        (
-            "add a project",
-            Box::new(move |d| {
-                d.add_project(NewProject {
-                    name: "Proj".into(),
-                    repo_url: Some("https://github.com/example/proj".into()),
-                    table_label: Some("T1".into()),
-                    leads: vec!["@ana".into()],
-                })
-                .map(drop)
-            }),
-            &[Entity::Project, Entity::Attendee],
+        row("import_issues", &[Issue], move |_| json!({"text": issues})),
+        row(
+            "sign_in",
+            &[Attendee, PresenceEvent],
+            |_| json!({"attendee": "@bo", "project": "T1", "accept_code_of_conduct": true, "photo_consent": true}),
         ),
-        ("raise help wanted", Box::new(|d| d.set_help_wanted("Proj", true).map(drop)), &[Entity::Project]),
-        ("add a goal", Box::new(|d| d.add_goal("Proj", "Ship 1.0", true).map(drop)), &[Entity::Goal]),
-        (
-            "set a goal's status",
-            Box::new(|d| {
-                let goal = d.board()?.projects[0].goals[0].id.clone();
-                d.set_goal_status(goal.as_str(), GoalStatus::Done).map(drop)
-            }),
-            &[Entity::Goal],
+        row(
+            "register_walk_in",
+            &[Attendee, PresenceEvent],
+            |_| json!({"name": "Eve Walk-In", "project": "T1", "accept_code_of_conduct": true}),
         ),
-        (
-            "write today's status",
-            Box::new(|d| d.set_status("Proj", "setup", "PRs", "none").map(drop)),
-            &[Entity::StatusUpdate],
-        ),
-        ("import issues", Box::new(move |d| d.import_issues(issues, None).map(drop)), &[Entity::Issue]),
-        (
-            "sign in (accepting the code of conduct)",
-            Box::new(|d| {
-                for person in ["@ana", "@bo", "@cy"] {
-                    d.sign_in(SignIn {
-                        who: Lookup::Text(person.into()),
-                        project: Some("T1".into()),
-                        accept_code_of_conduct: true,
-                        photo_consent: Some(true),
-                    })?;
-                }
-                Ok(())
-            }),
-            &[Entity::Attendee, Entity::PresenceEvent],
-        ),
-        ("claim", Box::new(move |d| d.claim("#7", &who("@bo"), Some(&who("@ana"))).map(drop)), &[Entity::ClaimEvent]),
-        ("release", Box::new(move |d| d.release("#7", &who("@bo")).map(drop)), &[Entity::ClaimEvent]),
-        (
-            "resolve",
-            Box::new(move |d| {
-                d.claim("#8", &who("@cy"), None)?;
-                d.resolve("#8", &[who("@cy")]).map(drop)
-            }),
-            &[Entity::ClaimEvent],
-        ),
-        (
-            "mark a PR opened",
-            Box::new(move |d| d.mark_pr_opened("#8", Some(&who("@cy"))).map(drop)),
-            &[Entity::ClaimEvent],
-        ),
-        ("mark merged", Box::new(|d| d.mark_merged("#8").map(drop)), &[Entity::ClaimEvent]),
-        ("sign out", Box::new(move |d| d.sign_out(&who("@bo")).map(drop)), &[Entity::PresenceEvent]),
+        row("undo", &[PresenceEvent, Attendee], |host| {
+            let outcome = ok(host, "register_walk_in", json!({"name": "Fay Oops", "accept_code_of_conduct": true}));
+            json!({"token": outcome["undo"]})
+        }),
+        row("claim", &[ClaimEvent], |host| {
+            ok(host, "sign_in", json!({"attendee": "@ana", "project": "T1", "accept_code_of_conduct": true}));
+            json!({"issue": "#7", "attendee": "@bo", "mentor": "@ana"})
+        }),
+        row("release", &[ClaimEvent], |_| json!({"issue": "#7", "attendee": "@bo"})),
+        row("resolve", &[ClaimEvent], |host| {
+            ok(host, "sign_in", json!({"attendee": "@cy", "project": "T1", "accept_code_of_conduct": true}));
+            ok(host, "claim", json!({"issue": "#8", "attendee": "@cy"}));
+            json!({"issue": "#8", "keep": ["@cy"]})
+        }),
+        row("mark_pr_opened", &[ClaimEvent], |_| json!({"issue": "#8", "attendee": "@cy"})),
+        row("mark_merged", &[ClaimEvent], |_| json!({"issue": "#8"})),
+        row("sign_out", &[PresenceEvent], |_| json!({"attendee": "@bo"})),
+        row("delete", &[Goal], |host| json!({"kind": "goal", "id": first_goal(host)})),
+        row("restore", &[Goal], {
+            let db = db.clone();
+            move |host| {
+                let deleted = ok(host, "board", Value::Null)["projects"][0]["goals"].as_array().unwrap().is_empty();
+                assert!(deleted, "the deleted goal left the board");
+                let log = Store::open(&db, "reader".into()).unwrap().changes().unwrap();
+                let id = log.iter().rev().find(|c| c.entity == Goal).unwrap().entity_id.clone();
+                json!({"kind": "goal", "id": id})
+            }
+        }),
+        row("revoke_device", &[Entity::Device], {
+            let db = db.clone();
+            move |_| {
+                // Another device on the allow-list (as pairing puts it there), written the one way writes go.
+                let mut store = Store::open(&db, "projector".into()).unwrap();
+                let projector = Device {
+                    id: DeviceId::from("projector"),
+                    name: "Projector".into(),
+                    role: DeviceRole::Board,
+                    fingerprint: "ab".repeat(32),
+                    paired_by: None,
+                    paired_at: Some(morning()),
+                    revoked: false,
+                };
+                store.write(morning(), Op::put(&projector, None)).unwrap();
+                json!({"device": "projector"})
+            }
+        }),
+        // This device's own settings and join codes: never replicated, so no change record.
+        row("set_mode", &[], |_| json!({"mode": "table_lead", "project": "Proj"})),
+        row("pair", &[], |_| Value::Null),
     ];
 
-    for (name, mutate, entities) in &mutations {
-        let before = desk.store().change_count().unwrap();
+    let writing: BTreeSet<&str> = COMMANDS.iter().filter(|c| c.writes).map(|c| c.name).collect();
+    let covered: BTreeSet<&str> = rows.iter().map(|r| r.command).collect();
+    assert_eq!(covered, writing, "a row for every command that writes, and only those");
+
+    let log = || Store::open(&db, "reader".into()).unwrap().changes().unwrap();
+    for row in &rows {
         clock.advance_minutes(1);
-        mutate(&mut desk).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let changes = desk.store().changes().unwrap();
-        let new: Vec<_> = changes.iter().filter(|c| c.seq > before).collect();
-        assert!(!new.is_empty(), "{name} wrote no change record");
-        let kinds: std::collections::BTreeSet<Entity> = new.iter().map(|c| c.entity).collect();
-        let expected: std::collections::BTreeSet<Entity> = entities.iter().copied().collect();
-        assert_eq!(kinds, expected, "{name} wrote records about the wrong things");
+        let args = (row.args)(&host);
+        let before = log().len();
+        ok(&host, row.command, args);
+        let kinds: BTreeSet<Entity> = log()[before..].iter().map(|c| c.entity).collect();
+        let expected: BTreeSet<Entity> = row.entities.iter().copied().collect();
+        assert_eq!(kinds, expected, "{} wrote records about the wrong things", row.command);
     }
 
     // The log alone rebuilds exactly the same sprint on another device.
     let mut replica = Store::open_in_memory(DeviceId::from("kiosk")).unwrap();
-    let log = desk.store().changes().unwrap();
-    replica.apply(&log, morning()).unwrap();
-    assert_eq!(replica.digest().unwrap(), desk.store().digest().unwrap());
-    let seqs: Vec<u64> = log.iter().map(|c| c.seq).collect();
-    assert_eq!(seqs, (1..=log.len() as u64).collect::<Vec<_>>(), "gap-free");
+    let log = log();
+    replica.apply(&log, morning().plus_minutes(60)).unwrap();
+    let digest = ok(&host, "digest", Value::Null);
+    assert_eq!(json!(replica.digest().unwrap()), digest);
 }
 
 #[test]
-fn a_refused_use_case_writes_nothing() {
-    let clock = Arc::new(FixedClock::new(morning()));
-    let mut desk = desk_at("organizer", clock);
-    desk.create_sprint(test_sprint()).unwrap();
-    desk.import_attendees("name,badge\nAna,B-1\n").unwrap();
-    let before = desk.store().change_count().unwrap();
-    let refusals: Vec<Result<(), Error>> = vec![
-        desk.import_attendees("name,email\nBo,not-an-email\n").map(drop),
-        desk.sign_in(SignIn {
-            who: Lookup::Badge("B-1".into()),
-            project: None,
-            accept_code_of_conduct: false,
-            photo_consent: None,
-        })
-        .map(drop),
-        desk.sign_in(SignIn {
-            who: Lookup::Badge("B-1".into()),
-            project: Some("Nowhere".into()),
-            accept_code_of_conduct: true,
-            photo_consent: None,
-        })
-        .map(drop),
-        desk.add_project(NewProject { name: " ".into(), ..NewProject::default() }).map(drop),
-        desk.claim("#1", &Lookup::Text("Ana".into()), None).map(drop),
-        desk.create_sprint(test_sprint()).map(drop),
+fn a_refused_command_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sprint.db");
+    let host = Host::open(&db, dir.path(), Arc::new(FixedClock::new(morning())), Arc::new(SequentialIds::default()))
+        .unwrap()
+        .for_script();
+    ok(
+        &host,
+        "create_sprint",
+        json!({"name": "EuroPython sprints", "time_zone": "UTC", "start": "2026-07-13", "days": 2}),
+    );
+    ok(&host, "import_attendees", json!({"text": "name,badge\nAna,B-1\n"}));
+    let ana = ok(&host, "find_badge", json!({"code": "B-1"}))["id"].clone();
+    let count = || Store::open(&db, "reader".into()).unwrap().change_count().unwrap();
+    let before = count();
+    let refusals = [
+        ("import_attendees", json!({"text": "name,email\nBo,not-an-email\n"})),
+        ("sign_in", json!({"attendee": ana, "accept_code_of_conduct": false})),
+        ("sign_in", json!({"attendee": ana, "project": "Nowhere", "accept_code_of_conduct": true})),
+        ("add_project", json!({"name": " "})),
+        ("claim", json!({"issue": "#1", "attendee": "Ana"})),
+        ("create_sprint", json!({"name": "Again", "time_zone": "UTC", "start": "2026-07-13", "days": 2})),
+        ("create_sprint", json!({"name": "Long", "time_zone": "UTC", "start": "2026-07-13", "days": 32})),
+        ("undo", json!({"token": "u-never-given"})),
     ];
-    for result in refusals {
-        assert!(result.is_err());
+    for (command, args) in refusals {
+        assert!(host.call(command, args.clone()).is_err(), "{command} {args} should be refused");
     }
-    assert_eq!(desk.store().change_count().unwrap(), before);
+    assert_eq!(count(), before);
 }

@@ -349,6 +349,8 @@ fn failures_exit_non_zero_with_one_line_on_stderr() {
     let cases: &[(&[&str], i32, &str)] = &[
         (&["board"], 1, "no sprint is set up"),
         (&["init", "--name", "X", "--start", "2026-05-18", "--days", "0"], 1, "at least one day"),
+        // One sprint-length rule, whichever way the sprint is made (the app's first start says the same).
+        (&["init", "--name", "X", "--start", "2026-05-18", "--days", "32"], 1, "a sprint lasts 1 to 31 days"),
         (&["init", "--name", "X", "--start", "2026-05-18", "--days", "2", "--tz", "Mars/Base"], 1, "not a time zone"),
         (
             &["init", "--name", "X", "--start", "2026-05-18", "--days", "2", "--break-day", "2026-06-01"],
@@ -370,6 +372,47 @@ fn failures_exit_non_zero_with_one_line_on_stderr() {
     assert!(stderr.contains("already holds the sprint \"X\""), "{stderr}");
     let (_, stderr) = user.fails(&["signin", "Nobody At All"]);
     assert!(stderr.contains("no attendee is called"), "{stderr}");
+}
+
+#[test]
+fn output_cut_short_by_its_reader_ends_quietly() {
+    let user = sprint_with_people();
+    // `sprintdesk attendees list | head -0`: the reader has gone before anything is written.
+    for args in [&["attendees", "list"][..], &["--json", "board"], &["call", "attendees"]] {
+        let mut child = user
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} says nothing: {stderr}");
+    }
+}
+
+#[test]
+fn any_command_of_the_api_runs_from_the_command_line_with_the_same_answers() {
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Lukasz  LANGA"]);
+    let duplicates = user.json(&["call", "duplicates"]);
+    let pair = &duplicates.as_array().unwrap()[0];
+    assert_eq!(pair["because"], "name", "{duplicates}");
+    let names = [pair["a"]["name"].as_str().unwrap(), pair["b"]["name"].as_str().unwrap()];
+    assert!(names.contains(&"Łukasz Langa") && names.contains(&"Lukasz LANGA"), "{names:?}");
+    assert!(user.ok(&["attendees", "duplicates"]).contains("the same name"));
+    let found = user.json(&["call", "search", r#"{"query": "lukasz", "limit": 1}"#]);
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    // Refusals keep their code and words.
+    let (code, stderr) = user.fails(&["--json", "call", "undo", r#"{"token": "u-1"}"#]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains(r#""code":"nothing_to_undo""#), "{stderr}");
+    let (_, stderr) = user.fails(&["call", "no_such_command"]);
+    assert!(stderr.contains("there is no command called no_such_command"), "{stderr}");
+    let (_, stderr) = user.fails(&["call", "search", "{not json"]);
+    assert!(stderr.contains("the arguments are not JSON"), "{stderr}");
 }
 
 #[test]

@@ -1,14 +1,17 @@
 //! Whole stretches of a sprint played through the core on a clock the test moves, across devices.
 
-use crate::change_log::{desk_at, morning, test_sprint};
+use crate::change_log::{desk_at, morning, new_test_sprint};
 use sprintdesk_core::domain::ClaimState;
 use sprintdesk_core::store::Store;
-use sprintdesk_core::{Desk, Error, FixedClock, Lookup, NewProject, SequentialIds, SignIn};
+use sprintdesk_core::{
+    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, Resolve, Search,
+    SequentialIds, SignIn,
+};
 use std::sync::Arc;
 
 fn sign_in(desk: &mut Desk, who: &str) {
     desk.sign_in(SignIn {
-        who: Lookup::Text(who.into()),
+        attendee: who.into(),
         project: Some("T1".into()),
         accept_code_of_conduct: true,
         photo_consent: None,
@@ -18,12 +21,19 @@ fn sign_in(desk: &mut Desk, who: &str) {
 
 fn set_up(clock: Arc<FixedClock>) -> Desk {
     let mut desk = desk_at("organizer", clock);
-    desk.create_sprint(test_sprint()).unwrap();
-    desk.import_attendees("name,handle,roles,first_timer\nAna,ana,mentor,no\nBo,bo,sprinter,no\nCy,cy,sprinter,no\n")
-        .unwrap();
+    desk.create_sprint(new_test_sprint()).unwrap();
+    desk.import_attendees(ImportFile {
+        text: "name,handle,roles,first_timer\nAna,ana,mentor,no\nBo,bo,sprinter,no\nCy,cy,sprinter,no\n".into(),
+        project: None,
+    })
+    .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
         .unwrap();
-    desk.import_issues("title,url,labels\nCrash on start,https://example.org/p/issues/1,bug\n", Some("Proj")).unwrap();
+    desk.import_issues(ImportFile {
+        text: "title,url,labels\nCrash on start,https://example.org/p/issues/1,bug\n".into(),
+        project: Some("Proj".into()),
+    })
+    .unwrap();
     for who in ["@ana", "@bo", "@cy"] {
         sign_in(&mut desk, who);
     }
@@ -48,26 +58,26 @@ fn two_offline_claims_become_contested_on_both_devices_until_a_lead_pairs_them()
 
     // The Wi-Fi is down: each device sees a free issue and records a claim.
     clock.advance_minutes(5);
-    desk.claim("#1", &Lookup::Text("@bo".into()), None).unwrap();
-    kiosk.claim("#1", &Lookup::Text("@cy".into()), None).unwrap();
+    desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    kiosk.claim(Claim { issue: "#1".into(), attendee: "@cy".into(), mentor: None }).unwrap();
     // Back online.
     sync(&kiosk, &mut desk);
     sync(&desk, &mut kiosk);
     for device in [&mut desk, &mut kiosk] {
-        let issue = &device.issues(None).unwrap()[0];
+        let issue = &device.issues(IssuesQuery::default()).unwrap()[0];
         assert!(issue.contested, "contested on every device");
         assert_eq!(issue.holders.len(), 2, "neither claim was dropped");
     }
-    let (code, message) = match desk.claim("#1", &Lookup::Text("@ana".into()), None) {
+    let (code, message) = match desk.claim(Claim { issue: "#1".into(), attendee: "@ana".into(), mentor: None }) {
         Err(e) => (e.code(), e.to_string()),
         Ok(_) => panic!("a third claim on a held issue is refused"),
     };
-    assert_eq!(code, "claim_refused", "{message}");
+    assert_eq!(code, sprintdesk_core::ErrorCode::ClaimRefused, "{message}");
 
     clock.advance_minutes(5);
-    kiosk.resolve("#1", &[Lookup::Text("@bo".into()), Lookup::Text("@cy".into())]).unwrap();
+    kiosk.resolve(Resolve { issue: "#1".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
     sync(&kiosk, &mut desk);
-    let issue = &desk.issues(None).unwrap()[0];
+    let issue = &desk.issues(IssuesQuery::default()).unwrap()[0];
     assert!(!issue.contested, "paired by the lead");
     assert_eq!(issue.holders.iter().filter(|h| h.state == ClaimState::Active).count(), 2);
     assert_eq!(desk.store().digest().unwrap(), kiosk.store().digest().unwrap());
@@ -77,34 +87,37 @@ fn two_offline_claims_become_contested_on_both_devices_until_a_lead_pairs_them()
 fn signing_out_releases_a_claim_and_a_merged_duplicate_counts_once() {
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock.clone());
-    desk.claim("#1", &Lookup::Text("@bo".into()), None).unwrap();
+    desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
     clock.advance_minutes(30);
-    desk.sign_out(&Lookup::Text("@bo".into())).unwrap();
-    assert!(desk.issues(None).unwrap()[0].holders.is_empty(), "released at sign-out");
+    desk.sign_out(PersonQuery { attendee: "@bo".into() }).unwrap();
+    assert!(desk.issues(IssuesQuery::default()).unwrap()[0].holders.is_empty(), "released at sign-out");
 
     // Bo registered again at the kiosk as a walk-in; the organizer merges the two records.
     let walk_in =
         desk.add_attendee(sprintdesk_core::NewAttendee { name: "Bo (again)".into(), ..Default::default() }).unwrap();
     sign_in(&mut desk, walk_in.id.as_str());
-    desk.merge_attendees(&Lookup::Id(walk_in.id.0.clone()), &Lookup::Text("@bo".into())).unwrap();
+    desk.merge_attendees(Merge { duplicate: walk_in.id.to_string(), survivor: "@bo".into() }).unwrap();
     let presence = desk.presence().unwrap();
     assert_eq!(presence.today_count, 3, "Bo counts once");
     assert!(presence.tables[0].people.iter().any(|p| p.name == "Bo"), "present under the surviving record");
-    assert!(desk.search("again", 10).unwrap().is_empty(), "the duplicate leaves search");
+    assert!(
+        desk.search(Search { query: "again".into(), limit: Some(10) }).unwrap().is_empty(),
+        "the duplicate leaves search"
+    );
 }
 
 #[test]
 fn a_new_code_of_conduct_version_is_asked_for_again() {
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock.clone());
-    desk.sign_out(&Lookup::Text("@ana".into())).unwrap();
+    desk.sign_out(PersonQuery { attendee: "@ana".into() }).unwrap();
     let mut sprint = desk.sprint().unwrap();
     sprint.code_of_conduct.text.push_str(" Masks are welcome.");
     assert!(matches!(desk.update_sprint(sprint.clone()), Err(Error::Invalid(_))), "a new text needs a new version");
     sprint.code_of_conduct.version = 2;
     desk.update_sprint(sprint).unwrap();
     let refused = desk.sign_in(SignIn {
-        who: Lookup::Text("@ana".into()),
+        attendee: "@ana".into(),
         project: None,
         accept_code_of_conduct: false,
         photo_consent: None,
@@ -120,10 +133,10 @@ fn search_sees_changes_made_by_another_process_on_the_same_file() {
     let clock = Arc::new(FixedClock::new(morning()));
     let ids = Arc::new(SequentialIds::default());
     let mut kiosk = Desk::new(Store::open(&path, "kiosk".into()).unwrap(), clock.clone(), ids.clone());
-    kiosk.create_sprint(test_sprint()).unwrap();
-    assert!(kiosk.search("ana", 5).unwrap().is_empty());
+    kiosk.create_sprint(new_test_sprint()).unwrap();
+    assert!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap().is_empty());
     // The organizer's CLI writes to the same database file.
     let mut cli = Desk::new(Store::open(&path, "kiosk".into()).unwrap(), clock, ids);
-    cli.import_attendees("name\nAna Núñez\n").unwrap();
-    assert_eq!(kiosk.search("ana", 5).unwrap()[0].name, "Ana Núñez");
+    cli.import_attendees(ImportFile { text: "name\nAna Núñez\n".into(), project: None }).unwrap();
+    assert_eq!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap()[0].name, "Ana Núñez");
 }

@@ -1,7 +1,8 @@
-//! One-line wrappers: each Tauri command calls the API command of the same name. No rules here.
+//! One-line wrappers: each Tauri command calls the API command of the same name, generated from the API's
+//! one declaration of every command (`sprintdesk_api::for_each_command!`). No rules here.
 //!
-//! `set_mode` is the one exception in shape, not in substance: after the API changed the mode, the shell
-//! applies the kiosk lock to the window (full screen, not closable) — window state is the shell's job.
+//! After `set_mode` the shell applies the kiosk lock to the window (full screen, not closable): window
+//! state is the shell's job, so that one effect lives here, in [`after`].
 
 use crate::windows;
 use serde_json::Value;
@@ -13,70 +14,39 @@ use tauri::{AppHandle, State};
 
 type Reply = Result<Value, ApiError>;
 
-macro_rules! api_commands {
-    ($($name:ident),* $(,)?) => {
+/// Makes a Tauri command per API command, the invoke handler, and the list of wrapped names.
+macro_rules! tauri_wrappers {
+    ($( $(#[doc = $doc:literal])* $name:ident { $($declaration:tt)* } )*) => {
         $(
+            $(#[doc = $doc])*
             #[tauri::command(async)]
-            pub fn $name(host: State<'_, Arc<Host>>, args: Option<Value>) -> Reply {
-                host.call(stringify!($name), args.unwrap_or(Value::Null))
+            pub fn $name(app: AppHandle, host: State<'_, Arc<Host>>, args: Option<Value>) -> Reply {
+                let reply = host.call(stringify!($name), args.unwrap_or(Value::Null))?;
+                after(&app, stringify!($name), &reply);
+                Ok(reply)
             }
         )*
 
         /// The invoke handler for every command, the API's and the shell's.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* set_mode, join_venue, open_board_window]
+            tauri::generate_handler![$($name,)* join_venue, open_board_window]
         }
 
+        /// Every API command this shell wraps.
         #[cfg(test)]
-        pub const WRAPPED: &[&str] = &[$(stringify!($name),)* "set_mode"];
+        pub const WRAPPED: &[&str] = &[$(stringify!($name),)*];
     };
 }
 
-api_commands!(
-    setup,
-    create_sprint,
-    sprint,
-    update_sprint,
-    search,
-    find_badge,
-    sign_in,
-    sign_out,
-    register_walk_in,
-    undo,
-    presence,
-    board,
-    attendees,
-    add_attendee,
-    edit_attendee,
-    merge_attendees,
-    import_attendees,
-    projects,
-    add_project,
-    set_help_wanted,
-    add_goal,
-    set_goal_status,
-    set_status,
-    import_issues,
-    issues,
-    claim,
-    release,
-    resolve,
-    mark_pr_opened,
-    mark_merged,
-    devices,
-    revoke_device,
-    review,
-    restore,
-    pair,
-);
+sprintdesk_api::for_each_command!(tauri_wrappers);
 
-#[tauri::command(async)]
-pub fn set_mode(app: AppHandle, host: State<'_, Arc<Host>>, args: Option<Value>) -> Reply {
-    let setup = host.call("set_mode", args.unwrap_or(Value::Null))?;
-    if let Ok(mode) = serde_json::from_value(setup["mode"].clone()) {
-        windows::apply_mode(&app, mode);
+/// What the window does after a command: a mode change locks or unlocks the kiosk window.
+fn after(app: &AppHandle, command: &str, reply: &Value) {
+    if command == "set_mode"
+        && let Ok(mode) = serde_json::from_value(reply["mode"].clone())
+    {
+        windows::apply_mode(app, mode);
     }
-    Ok(setup)
 }
 
 #[tauri::command]
@@ -88,7 +58,7 @@ pub async fn join_venue(
     role: Option<DeviceRole>,
 ) -> Result<Joined, ApiError> {
     let name = name.filter(|n| !n.trim().is_empty()).unwrap_or_else(sprintdesk_api::host_name);
-    host.join(&code, &address, &name, role.unwrap_or_default()).await
+    host.join(&code, &address, &name, role.unwrap_or_default()).await.map_err(|error| ApiError::from(&error))
 }
 
 #[tauri::command]
@@ -99,36 +69,46 @@ pub fn open_board_window(app: AppHandle) -> Result<(), ApiError> {
 #[cfg(test)]
 mod tests {
     use super::WRAPPED;
-    use sprintdesk_api::commands::COMMANDS;
+    use sprintdesk_api::commands::{COMMANDS, SHELL_COMMANDS};
 
     #[test]
     fn every_api_command_is_wrapped_once() {
-        let mut wrapped: Vec<&str> = WRAPPED.to_vec();
-        let mut listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
-        wrapped.sort_unstable();
-        listed.sort_unstable();
-        assert_eq!(wrapped, listed);
+        let listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert_eq!(WRAPPED, listed.as_slice());
+    }
+
+    /// What capabilities/default.json must say: exactly the API's commands and the shell's, in every window.
+    fn capability() -> String {
+        let mut permissions = vec!["core:default".to_owned()];
+        permissions.extend(
+            COMMANDS
+                .iter()
+                .map(|c| c.name)
+                .chain(SHELL_COMMANDS)
+                .map(|name| format!("allow-{}", name.replace('_', "-"))),
+        );
+        let capability = serde_json::json!({
+            "$schema": "../gen/schemas/desktop-schema.json",
+            "identifier": "default",
+            "description": "What the Sprintdesk UI may call: exactly the API's commands and the shell's two (join a venue, open the board window), in every window. Generated from the command declarations: `SPRINTDESK_BLESS=1 cargo test -p sprintdesk-app` writes it again.",
+            "windows": ["main", "board"],
+            "permissions": permissions,
+        });
+        serde_json::to_string_pretty(&capability).unwrap() + "\n"
     }
 
     #[test]
     fn the_capability_grants_exactly_the_commands() {
-        let text = include_str!("../capabilities/default.json");
-        let capability: serde_json::Value = serde_json::from_str(text).unwrap();
-        let mut granted: Vec<String> = capability["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|p| p.as_str())
-            .filter(|p| !p.starts_with("core:"))
-            .map(str::to_owned)
-            .collect();
-        let mut expected: Vec<String> = WRAPPED
-            .iter()
-            .chain(&["join_venue", "open_board_window"])
-            .map(|name| format!("allow-{}", name.replace('_', "-")))
-            .collect();
-        granted.sort();
-        expected.sort();
-        assert_eq!(granted, expected);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/default.json");
+        let expected = capability();
+        if std::env::var("SPRINTDESK_BLESS").as_deref() == Ok("1") {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            committed == expected,
+            "capabilities/default.json does not grant exactly the commands: run `SPRINTDESK_BLESS=1 cargo test -p \
+             sprintdesk-app` and commit it"
+        );
     }
 }

@@ -11,8 +11,8 @@ pub use windows::settle_webview;
 
 use anyhow::Context;
 use sprintdesk_api::Host;
+use sprintdesk_api::sync::peer::PeerOptions;
 use sprintdesk_core::RandomIds;
-use sprintdesk_core::sync::peer::PeerOptions;
 use std::sync::Arc;
 use tauri::{Emitter, Manager};
 

@@ -1,6 +1,6 @@
 //! Windows: the kiosk lock on the main window, and the projector board as a second window.
 
-use sprintdesk_core::{ApiError, Mode};
+use sprintdesk_core::{ApiError, ErrorCode, Mode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, Window, WindowEvent};
 
@@ -75,5 +75,5 @@ pub fn open_board(app: &AppHandle) -> Result<(), ApiError> {
 }
 
 fn window_error(error: tauri::Error) -> ApiError {
-    ApiError { code: "window".into(), message: format!("the board window could not open: {error}"), rows: Vec::new() }
+    ApiError::new(ErrorCode::Internal, format!("the board window could not open: {error}"))
 }

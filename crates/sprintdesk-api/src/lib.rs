@@ -1,24 +1,29 @@
 //! The one API every front end calls. A [`Host`] is this device as a venue member: the core's [`Desk`]
 //! behind named [`commands`], the LAN peer running in-process, and a change feed that ticks whenever the
 //! sprint changes here or arrives from another device. The desktop shell wraps each command in a one-line
-//! Tauri command; the `sprintdesk` server answers `POST /api/<command>` with the same function.
+//! Tauri command; the `sprintdesk` server answers `POST /api/<command>` with the same function; the
+//! `sprintdesk` CLI calls the same commands typed ([`Host::run`]). So what a device may do (a locked kiosk
+//! only the door's commands) holds whatever asks it, and pairing and joining are written once, here.
 //!
 //! This crate holds no rules and no SQL: it parses arguments, calls the core, and reports the core's
 //! errors as the one `{code, message}` [`ApiError`]. It does not depend on Tauri or on any HTTP stack.
 
 pub mod commands;
+mod error;
 mod places;
 
+pub use error::Error;
 pub use places::{clock_from_env, default_db, state_dir};
+pub use sprintdesk_sync as sync;
 
-use commands::{CallError, JoinCode};
+use commands::{Command, JoinCode};
 use serde_json::Value;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
-use sprintdesk_core::sync::message::ProtocolError;
-use sprintdesk_core::sync::peer::{self, PeerOptions};
-use sprintdesk_core::sync::{Replica, SyncError, pairing};
-use sprintdesk_core::{ApiError, Clock, Desk, Error, Ids, Setup};
+use sprintdesk_core::{ApiError, Clock, Desk, Ids, NewSprint, Setup};
+use sprintdesk_sync::message::ProtocolError;
+use sprintdesk_sync::peer::{self, PeerOptions};
+use sprintdesk_sync::{Replica, SyncError, pairing};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,11 +34,13 @@ use tokio::sync::watch;
 pub struct Host {
     desk: Mutex<Desk>,
     replica: Arc<Replica>,
+    /// The name and role this device puts itself on its own allow-list with when it creates a sprint (the
+    /// app does; `sprintdesk init` leaves it to `serve`, which knows its `--name` and `--role`).
+    enrol_on_create: Option<(String, DeviceRole)>,
 }
 
 /// What joining a venue did.
 #[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Joined {
     /// The device that let this one in.
     pub organizer: String,
@@ -45,51 +52,72 @@ impl Host {
     /// Opens the sprint database at `db` twice over: one connection for the desk, one for the peer (both
     /// WAL, so neither blocks the other). The device id is kept in `state_dir`, outside the database.
     pub fn open(db: &Path, state_dir: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Result<Self, Error> {
-        let device = device_id_for(state_dir, db, || DeviceId(ids.make("d")))?;
+        let device = device_id_for(state_dir, db, || DeviceId(ids.make("d"))).map_err(sprintdesk_core::Error::from)?;
         let desk = Desk::new(Store::open(db, device.clone())?, clock.clone(), ids);
         let replica = Arc::new(Replica::new(Store::open(db, device)?, clock));
-        Ok(Self { desk: Mutex::new(desk), replica })
+        Ok(Self { desk: Mutex::new(desk), replica, enrol_on_create: Some((host_name(), DeviceRole::Organizer)) })
     }
 
-    fn desk(&self) -> MutexGuard<'_, Desk> {
+    /// A host for one command from a script (`sprintdesk`): creating a sprint does not enrol the device,
+    /// which `serve` does with the name and role it is given.
+    pub fn for_script(mut self) -> Self {
+        self.enrol_on_create = None;
+        self
+    }
+
+    pub(crate) fn desk(&self) -> MutexGuard<'_, Desk> {
         // A panic inside a use case leaves no half-written state (each write is one transaction).
         self.desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs the command `name` with `args` (a JSON object, or `null` for none).
-    pub fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
-        let Some(command) = commands::command(name) else {
-            return Err(self.refused(name, CallError::UnknownCommand(name.into())));
-        };
-        // The device's role is checked before anything runs (a locked kiosk reaches only the door).
-        let result = self.desk().mode().and_then(|mode| mode.check(command.reach)).map_err(CallError::from);
-        let result = result.and_then(|()| match command.name {
-            "pair" => self.pair(),
-            _ => commands::dispatch(&mut self.desk(), command, args),
-        });
-        let value = result.map_err(|error| self.refused(name, error))?;
-        if command.name == "create_sprint" {
-            // The device that starts a venue is its first member (a joining one is enrolled by the
-            // organizer's device instead).
-            if let Err(error) = self.replica.enrol_self(&host_name(), DeviceRole::Organizer) {
-                tracing::warn!(%error, "could not put this device on its own allow-list");
-            }
-        }
-        if command.writes {
-            self.replica.notify();
-        }
-        Ok(value)
+    /// Runs the command `C`, typed: what the CLI calls. A device's reach holds here as on every transport.
+    pub fn run<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
+        self.check_reach::<C>()?;
+        self.run_reached::<C>(args)
     }
 
-    fn refused(&self, name: &str, error: CallError) -> ApiError {
-        let error = ApiError::from(&error);
-        tracing::info!(command = name, code = %error.code, message = %error.message, "refused");
-        error
+    fn run_reached<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
+        let output = C::run(self, args).inspect_err(|error| Self::log_refusal(C::NAME, error))?;
+        if C::WRITES {
+            self.replica.notify();
+        }
+        Ok(output)
+    }
+
+    /// Runs the command `name` with `args` (a JSON object, or `null` for none): what the Tauri wrappers
+    /// and `POST /api/<name>` call.
+    pub fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
+        commands::call_json(self, name, args).map_err(|error| {
+            if matches!(error, Error::UnknownCommand(_) | Error::BadArguments { .. }) {
+                Self::log_refusal(name, &error);
+            }
+            ApiError::from(&error)
+        })
+    }
+
+    pub(crate) fn call_typed<C: Command>(&self, args: Value) -> Result<Value, Error> {
+        // The device's role is checked before anything is read (a locked kiosk reaches only the door).
+        self.check_reach::<C>()?;
+        let args = parse::<C::Args>(C::NAME, args)?;
+        Ok(serde_json::to_value(self.run_reached::<C>(args)?).unwrap_or(Value::Null))
+    }
+
+    fn check_reach<C: Command>(&self) -> Result<(), Error> {
+        let checked = self.desk().mode().and_then(|mode| mode.check(C::REACH));
+        checked.map_err(|error| {
+            let error = Error::from(error);
+            Self::log_refusal(C::NAME, &error);
+            error
+        })
+    }
+
+    fn log_refusal(command: &str, error: &Error) {
+        tracing::info!(command, code = ?error.code(), message = %error, "refused");
     }
 
     /// This device's setup (its sprint, mode and id), typed, for the adapters' own start-up.
     pub fn setup(&self) -> Result<Setup, Error> {
-        self.desk().setup()
+        Ok(self.desk().setup()?)
     }
 
     /// Ticks whenever the sprint may have changed: a command here, a change from another device, a write
@@ -102,6 +130,11 @@ impl Host {
     pub fn enrol(&self, name: &str, role: DeviceRole) -> Result<(), Error> {
         self.replica.enrol_self(name, role)?;
         Ok(())
+    }
+
+    /// The replica the LAN commands (`sync`, `peers`) work with.
+    pub fn replica(&self) -> &Arc<Replica> {
+        &self.replica
     }
 
     /// Runs the LAN peer (sync listener, discovery, live sessions) until `shutdown` turns true.
@@ -119,15 +152,27 @@ impl Host {
     }
 
     /// Joins the venue of the device at `address` with the join code it shows (first start).
-    pub async fn join(&self, code: &str, address: &str, name: &str, role: DeviceRole) -> Result<Joined, ApiError> {
-        join_venue(&self.replica, code, address, name, role).await.map_err(|e| ApiError::from(&e))
+    pub async fn join(&self, code: &str, address: &str, name: &str, role: DeviceRole) -> Result<Joined, Error> {
+        join_venue(&self.replica, code, address, name, role).await
     }
 
-    fn pair(&self) -> Result<Value, CallError> {
+    fn create_sprint(&self, new: NewSprint) -> Result<sprintdesk_core::domain::Sprint, Error> {
+        let sprint = self.desk().create_sprint(new)?;
+        if let Some((name, role)) = &self.enrol_on_create {
+            // The device that starts a venue is its first member (a joining one is enrolled by the
+            // organizer's device instead).
+            if let Err(error) = self.replica.enrol_self(name, *role) {
+                tracing::warn!(%error, "could not put this device on its own allow-list");
+            }
+        }
+        Ok(sprint)
+    }
+
+    fn pair(&self) -> Result<JoinCode, Error> {
         let desk = self.desk();
         let store = desk.store();
         if store.sprint()?.is_none() {
-            return Err(Error::NoSprint.into());
+            return Err(sprintdesk_core::Error::NoSprint.into());
         }
         let now = desk.now();
         let code = pairing::new_code();
@@ -135,9 +180,22 @@ impl Host {
         store.add_join_code(&code, expires)?;
         let address = store.local_setting("listening")?.map(|a| reachable(&a));
         let link = format!("sprintdesk:join?code={code}&addr={}", address.as_deref().unwrap_or(""));
-        Ok(serde_json::to_value(JoinCode { qr_svg: pairing::qr_svg(&link), code, address, expires_at: expires.0 })
-            .unwrap_or(Value::Null))
+        Ok(JoinCode { qr_svg: pairing::qr_svg(&link), code, address, expires_at: expires.0 })
     }
+}
+
+/// Reads a command's arguments. `null` and `{}` both stand for "no arguments".
+fn parse<T: serde::de::DeserializeOwned>(command: &'static str, args: Value) -> Result<T, Error> {
+    let empty = args.is_null() || args.as_object().is_some_and(|o| o.is_empty());
+    serde_json::from_value::<T>(args.clone())
+        .or_else(|error| {
+            if !empty {
+                return Err(error);
+            }
+            let other = if args.is_null() { Value::Object(Default::default()) } else { Value::Null };
+            serde_json::from_value(other).map_err(|_| error)
+        })
+        .map_err(|error| Error::BadArguments { command, reason: error.to_string() })
 }
 
 /// Joins a venue: checks the code's shape and that this database is empty, then runs the join handshake
@@ -157,7 +215,11 @@ pub async fn join_venue(
         .into());
     };
     if let Some(sprint) = replica.store().sprint()? {
-        return Err(Error::SprintExists(format!("{}; a device joins a venue with an empty database", sprint.name)));
+        return Err(sprintdesk_core::Error::SprintExists(format!(
+            "{}; a device joins a venue with an empty database",
+            sprint.name
+        ))
+        .into());
     }
     let address = address.trim();
     if address.is_empty() {
@@ -173,7 +235,7 @@ pub async fn join_venue(
         SyncError::Protocol(ProtocolError::Io(io)) if io.kind() == std::io::ErrorKind::InvalidData => {
             not_sprintdesk(address)
         }
-        error => Error::from(error),
+        error => error.into(),
     })?;
     let sprint = replica.store().sprint()?.map(|s| s.name);
     Ok(Joined {
@@ -184,7 +246,7 @@ pub async fn join_venue(
 }
 
 fn not_sprintdesk(address: &str) -> Error {
-    Error::NotFound(format!("{address} is not a Sprintdesk device: check the address on the organizer's Devices page"))
+    Error::NotSprintdesk(address.to_owned())
 }
 
 /// An address another machine can use: a wildcard listen address becomes this machine's LAN address.

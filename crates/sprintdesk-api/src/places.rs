@@ -12,10 +12,10 @@ pub fn default_db() -> Result<PathBuf, Error> {
         return Ok(PathBuf::from(path));
     }
     let dir = dirs::data_dir()
-        .ok_or_else(|| Error::NotFound("this system has no data directory; set SPRINTDESK_DB".into()))?
+        .ok_or_else(|| Error::Folder("this system has no data directory; set SPRINTDESK_DB".into()))?
         .join("sprintdesk");
     std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::NotFound(format!("could not create the folder {}: {e}", dir.display())))?;
+        .map_err(|e| Error::Folder(format!("could not create the folder {}: {e}", dir.display())))?;
     Ok(dir.join("sprint.db"))
 }
 
@@ -26,7 +26,7 @@ pub fn state_dir() -> Result<PathBuf, Error> {
     }
     let base = dirs::state_dir()
         .or_else(dirs::data_local_dir)
-        .ok_or_else(|| Error::NotFound("this system has no state directory; set SPRINTDESK_STATE_DIR".into()))?;
+        .ok_or_else(|| Error::Folder("this system has no state directory; set SPRINTDESK_STATE_DIR".into()))?;
     Ok(base.join("sprintdesk"))
 }
 

@@ -2,7 +2,7 @@ use super::*;
 use crate::commands::COMMANDS;
 use serde_json::json;
 use sprintdesk_core::domain::Timestamp;
-use sprintdesk_core::{FixedClock, SequentialIds};
+use sprintdesk_core::{ErrorCode, FixedClock, SequentialIds};
 
 struct Venue {
     host: Host,
@@ -39,13 +39,13 @@ impl Venue {
     }
 
     fn ok(&self, command: &str, args: Value) -> Value {
-        self.call(command, args).unwrap_or_else(|e| panic!("{command}: {} ({})", e.message, e.code))
+        self.call(command, args).unwrap_or_else(|e| panic!("{command}: {} ({:?})", e.message, e.code))
     }
 
     fn code(&self, command: &str, args: Value) -> String {
         match self.call(command, args) {
             Ok(value) => panic!("{command} should have been refused, gave {value}"),
-            Err(error) => error.code,
+            Err(error) => code_name(error.code),
         }
     }
 
@@ -58,16 +58,60 @@ impl Venue {
     }
 }
 
+fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code).unwrap().as_str().unwrap().to_owned()
+}
+
+/// The `.ts` files of a folder, by name.
+fn typescript_files(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Default::default() };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "ts"))
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap()))
+        .collect()
+}
+
+/// Generates the UI's bindings (every type a command takes or gives, and the command map) and compares
+/// them with the committed ones. It never writes them unless asked: `SPRINTDESK_BLESS=1 cargo test`.
 #[test]
-fn the_generated_command_map_is_written_for_the_ui() {
-    let dir = std::env::var("TS_RS_EXPORT_DIR").expect("set in .cargo/config.toml");
-    let path = Path::new(&dir).join("commands.ts");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(&path, commands::typescript_map()).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap();
-    for command in COMMANDS {
-        assert!(text.contains(&format!("  {}: {{ args:", command.name)), "{} missing", command.name);
+fn the_committed_typescript_bindings_are_current() {
+    let out = tempfile::tempdir().unwrap();
+    let cfg = ts_rs::Config::from_env().with_out_dir(out.path());
+    commands::export_bindings(&cfg).unwrap();
+    commands::export_shell_bindings(&cfg).unwrap();
+    std::fs::write(out.path().join("commands.ts"), commands::typescript_map(&cfg)).unwrap();
+    let fresh = typescript_files(out.path());
+    let committed_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");
+    let committed = typescript_files(&committed_dir);
+    assert!(fresh["commands.ts"].contains("  sign_in: { args: SignIn; result: SignInOutcome };"));
+    if fresh == committed {
+        return;
     }
+    if std::env::var("SPRINTDESK_BLESS").as_deref() == Ok("1") {
+        for stale in committed.keys().filter(|name| !fresh.contains_key(*name)) {
+            std::fs::remove_file(committed_dir.join(stale)).unwrap();
+        }
+        for (name, text) in &fresh {
+            std::fs::write(committed_dir.join(name), text).unwrap();
+        }
+        return;
+    }
+    let mut differences: Vec<String> = Vec::new();
+    for (name, text) in &fresh {
+        match committed.get(name) {
+            None => differences.push(format!("{name} is missing")),
+            Some(old) if old != text => differences.push(format!("{name} is out of date")),
+            Some(_) => {}
+        }
+    }
+    differences.extend(committed.keys().filter(|name| !fresh.contains_key(*name)).map(|n| format!("{n} is stale")));
+    panic!(
+        "ui/src/bindings does not match the Rust types ({}): run `SPRINTDESK_BLESS=1 cargo test -p sprintdesk-api` \
+         and commit what it writes",
+        differences.join(", ")
+    );
 }
 
 #[test]
@@ -75,7 +119,7 @@ fn every_listed_command_is_answered() {
     let venue = Venue::new();
     for command in COMMANDS {
         if let Err(error) = venue.call(command.name, Value::Null) {
-            assert_ne!(error.code, "unknown_command", "{} is listed but not dispatched", command.name);
+            assert_ne!(error.code, ErrorCode::UnknownCommand, "{} is listed but not dispatched", command.name);
         }
     }
 }
@@ -104,7 +148,7 @@ fn kiosk_sign_in_asks_for_consent_and_can_be_undone() {
     assert_eq!(venue.ok("undo", json!({"token": token})), "Łukasz Langa was signed in");
     let presence = venue.ok("presence", Value::Null);
     assert_eq!((presence["here_now"].as_u64(), presence["today_count"].as_u64()), (Some(0), Some(0)));
-    assert_eq!(venue.code("undo", json!({"token": token})), "not_found", "an undo happens once");
+    assert_eq!(venue.code("undo", json!({"token": token})), "nothing_to_undo", "an undo happens once");
 
     let again = venue.ok("sign_in", json!({"attendee": id}));
     let out = venue.ok("sign_out", json!({"attendee": id}));
@@ -125,7 +169,8 @@ fn undo_expires() {
         let result = venue.call("undo", json!({"token": outcome["undo"]}));
         assert_eq!(result.is_ok(), accepted, "undo after {seconds} s");
         if !accepted {
-            assert_eq!(result.unwrap_err().code, "venue_closed");
+            let error = result.unwrap_err();
+            assert_eq!(error.code, ErrorCode::TooLateToUndo, "{}", error.message);
             assert_eq!(venue.here_now(), 1, "a late undo changes nothing");
         }
     }
@@ -170,7 +215,7 @@ fn bad_requests_are_refused_in_words() {
     ];
     for (command, args, code) in cases {
         let error = venue.call(command, args.clone()).unwrap_err();
-        assert_eq!(&error.code, code, "{command} {args}");
+        assert_eq!(code_name(error.code), *code, "{command} {args}");
         assert!(!error.message.contains('{'), "{command}: message reads as words: {}", error.message);
     }
     assert!(venue.ok("search", json!({"query": ""})).as_array().unwrap().is_empty(), "never the full list");
@@ -200,7 +245,7 @@ fn kiosk_mode_is_left_only_with_the_organizer_pin() {
         let args = json!({"mode": step.mode, "pin": step.pin, "project": "CPython"});
         match (venue.call("set_mode", args), step.refused) {
             (Ok(_), None) => {}
-            (Err(error), Some(code)) => assert_eq!(error.code, code, "step {n}"),
+            (Err(error), Some(code)) => assert_eq!(code_name(error.code), code, "step {n}"),
             (result, _) => panic!("step {n}: unexpected {result:?}"),
         }
         assert_eq!(venue.ok("setup", Value::Null)["mode"], step.then, "step {n}");
@@ -227,8 +272,10 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("presence", false),
         ("board", true),
         ("attendees", false),
+        ("attendee", false),
         ("add_attendee", false),
         ("edit_attendee", false),
+        ("duplicates", false),
         ("merge_attendees", false),
         ("import_attendees", false),
         ("projects", false),
@@ -247,7 +294,9 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("devices", false),
         ("revoke_device", false),
         ("review", false),
+        ("delete", false),
         ("restore", false),
+        ("digest", false),
         ("pair", false),
     ];
     let listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
@@ -257,8 +306,10 @@ fn a_locked_kiosk_answers_only_the_door() {
     let attendees_before = venue.ok("attendees", Value::Null);
     venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
     for (name, door) in table {
-        let refused =
-            venue.call(name, Value::Null).err().filter(|e| e.code == "not_allowed" && e.message.contains("kiosk"));
+        let refused = venue
+            .call(name, Value::Null)
+            .err()
+            .filter(|e| e.code == ErrorCode::NotAllowed && e.message.contains("kiosk"));
         assert_eq!(refused.is_none(), *door, "{name} on a locked kiosk");
     }
     // Real arguments change nothing either: the refusal comes before the command runs.
@@ -325,9 +376,9 @@ fn joining_something_that_is_not_sprintdesk_says_so() {
                 let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
             }
         });
-        host.join("7KQ2M-XW4PA", &address, "Door kiosk", DeviceRole::Kiosk).await.unwrap_err()
+        ApiError::from(&host.join("7KQ2M-XW4PA", &address, "Door kiosk", DeviceRole::Kiosk).await.unwrap_err())
     });
-    assert_eq!(error.code, "not_found", "{}", error.message);
+    assert_eq!(error.code, ErrorCode::NotSprintdesk, "{}", error.message);
     assert!(error.message.contains("is not a Sprintdesk device"), "{}", error.message);
     assert_eq!(host.call("setup", Value::Null).unwrap()["sprint"], Value::Null, "nothing joined");
 }

@@ -5,9 +5,11 @@
 //! criterion's estimates per query.
 
 use criterion::{BenchmarkId, Criterion};
-use sprintdesk_core::domain::{Sprint, Timestamp};
+use sprintdesk_core::domain::Timestamp;
 use sprintdesk_core::store::Store;
-use sprintdesk_core::{Desk, FixedClock, Lookup, SequentialIds, SignIn, international_name};
+use sprintdesk_core::{
+    BadgeScan, Desk, FixedClock, ImportFile, NewSprint, Search, SequentialIds, SignIn, international_name,
+};
 use std::fmt::Write;
 use std::hint::black_box;
 use std::sync::Arc;
@@ -22,23 +24,27 @@ fn kiosk() -> Desk {
     let clock = Arc::new(FixedClock::new(morning));
     let store = Store::open_in_memory("kiosk".into()).expect("in-memory store");
     let mut desk = Desk::new(store, clock.clone(), Arc::new(SequentialIds::default()));
-    desk.create_sprint(Sprint::new("Bench sprint", "UTC", "2026-07-13".parse().unwrap(), 3).unwrap()).unwrap();
+    let new = NewSprint {
+        name: "Bench sprint".into(),
+        time_zone: "UTC".into(),
+        start: "2026-07-13".parse().unwrap(),
+        days: 3,
+        break_days: Vec::new(),
+        opens: None,
+        closes: None,
+    };
+    desk.create_sprint(new).unwrap();
     let mut csv = String::from("name,handle,badge\n");
     for n in 0..PEOPLE {
         let _ = writeln!(csv, "\"{} {n}\",user{n},B{n}", international_name(n).replace('"', ""));
     }
     let started = Instant::now();
-    desk.import_attendees(&csv).unwrap();
+    desk.import_attendees(ImportFile { text: csv, project: None }).unwrap();
     println!("import of {PEOPLE} attendees (one transaction): {:?}", started.elapsed());
     let started = Instant::now();
     for n in (0..PEOPLE).step_by(PEOPLE / SIGNED_IN) {
-        desk.sign_in(SignIn {
-            who: Lookup::Badge(format!("B{n}")),
-            project: None,
-            accept_code_of_conduct: true,
-            photo_consent: None,
-        })
-        .unwrap();
+        let attendee = desk.find_badge(BadgeScan { code: format!("B{n}") }).unwrap().id.to_string();
+        desk.sign_in(SignIn { attendee, project: None, accept_code_of_conduct: true, photo_consent: None }).unwrap();
     }
     let each = started.elapsed() / SIGNED_IN as u32;
     println!("sign-in through the core with {PEOPLE} attendees (each reloads the snapshot): {each:?} on average");
@@ -49,12 +55,12 @@ fn kiosk() -> Desk {
 const QUERIES: &[&str] = &["l", "lu", "luk", "lukasz", "taskaya", "eric araujo", "dong", "nunez ana", "o'brien", "zzz"];
 
 fn percentiles(desk: &mut Desk) {
-    desk.search("warm up", 10).unwrap();
+    desk.search(Search { query: "warm up".into(), limit: Some(10) }).unwrap();
     let mut samples: Vec<Duration> = Vec::with_capacity(20_000);
     for _ in 0..2_000 {
         for query in QUERIES {
             let start = Instant::now();
-            black_box(desk.search(black_box(query), 10).unwrap());
+            black_box(desk.search(Search { query: (*black_box(query)).to_owned(), limit: Some(10) }).unwrap());
             samples.push(start.elapsed());
         }
     }
@@ -77,7 +83,9 @@ fn main() {
     let mut group = criterion.benchmark_group("kiosk_search_10k");
     for query in QUERIES {
         group.bench_with_input(BenchmarkId::from_parameter(query), query, |b, query| {
-            b.iter(|| black_box(desk.search(black_box(query), 10).unwrap()))
+            b.iter(|| {
+                black_box(desk.search(Search { query: (*black_box(query)).to_owned(), limit: Some(10) }).unwrap())
+            })
         });
     }
     group.finish();

@@ -1,14 +1,12 @@
-//! Use cases about the venue's devices and about deleted records: the allow-list, revocation, and the
-//! organizer's review list of records deleted on one device and edited on another.
+//! Use cases of the venue's devices: the allow-list as an organizer sees it, and revocation.
 
 use crate::{Desk, Error};
-use serde::Serialize;
-use sprintdesk_domain::{Device, DeviceRole, Timestamp};
-use sprintdesk_store::{DeletedEdit, Entity, Hlc, Op};
+use serde::{Deserialize, Serialize};
+use sprintdesk_domain::{Device, DeviceRole, Timestamp, ValidationError};
+use sprintdesk_store::{Entity, Op};
 
 /// A device on the venue's allow-list, as an organizer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct DeviceView {
     pub id: String,
     pub name: String,
@@ -22,56 +20,11 @@ pub struct DeviceView {
     pub this_device: bool,
 }
 
-/// A deleted record that a device edited after the deletion: it stays deleted until an organizer
-/// restores it.
-#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct ReviewItem {
-    pub kind: &'static str,
-    pub id: String,
-    /// The record's name or title, for the list.
-    pub label: String,
-    pub deleted_by: String,
-    pub deleted_at: Timestamp,
-    pub edited_by: String,
-    pub edited_at: Timestamp,
-}
-
-fn wall(hlc: Hlc) -> Timestamp {
-    Timestamp(i64::try_from(hlc.millis()).unwrap_or(i64::MAX))
-}
-
-impl From<DeletedEdit> for ReviewItem {
-    fn from(item: DeletedEdit) -> Self {
-        let label = ["name", "title"]
-            .iter()
-            .find_map(|field| item.record.get(*field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()))
-            .unwrap_or(&item.id)
-            .to_owned();
-        ReviewItem {
-            kind: item.entity.as_str(),
-            id: item.id,
-            label,
-            deleted_by: item.deleted_by.0,
-            deleted_at: wall(item.deleted_at),
-            edited_by: item.edited_by.0,
-            edited_at: wall(item.edited_at),
-        }
-    }
-}
-
-/// Which kinds of record a person can delete, by the names they use.
-pub fn deletable_kind(text: &str) -> Result<Entity, Error> {
-    match text.trim().to_lowercase().as_str() {
-        "attendee" | "person" => Ok(Entity::Attendee),
-        "project" | "table" => Ok(Entity::Project),
-        "goal" => Ok(Entity::Goal),
-        "issue" => Ok(Entity::Issue),
-        "status" | "status_update" => Ok(Entity::StatusUpdate),
-        other => Err(Error::NotFound(format!(
-            "\"{other}\" is not something that can be deleted (attendee, project, goal, issue, status)"
-        ))),
-    }
+/// One device of the allow-list, by id.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRef {
+    pub device: String,
 }
 
 impl Desk {
@@ -95,10 +48,10 @@ impl Desk {
 
     /// Takes a device off the allow-list for good: once the revocation reaches a device, it refuses the
     /// revoked one. A revoked machine can only come back by joining again with a new database.
-    pub fn revoke_device(&mut self, id: &str) -> Result<DeviceView, Error> {
-        let id = id.trim();
+    pub fn revoke_device(&mut self, device: DeviceRef) -> Result<DeviceView, Error> {
+        let id = device.device.trim();
         if id == self.store().device().as_str() {
-            return Err(Error::Invalid(sprintdesk_domain::ValidationError::new(
+            return Err(Error::Invalid(ValidationError::new(
                 "device",
                 "this is the device you are using; revoke it from another organizer device",
             )));
@@ -118,51 +71,5 @@ impl Desk {
             .into_iter()
             .find(|d| d.id == id)
             .ok_or_else(|| Error::NotFound(format!("the device {id} disappeared")))
-    }
-
-    /// A hash of the materialized sprint: equal on two devices exactly when they show the same sprint.
-    pub fn digest(&self) -> Result<String, Error> {
-        Ok(self.store().digest()?)
-    }
-
-    /// Deletes a record. An edit made elsewhere afterwards does not bring it back: it appears in
-    /// [`Desk::review`] instead.
-    pub fn delete(&mut self, kind: Entity, id: &str) -> Result<(), Error> {
-        if !self.exists(kind, id)? {
-            return Err(Error::NotFound(format!("there is no {} with the id {id}", kind.as_str().replace('_', " "))));
-        }
-        self.write(vec![Op::delete(kind, id)])
-    }
-
-    /// Brings a deleted record back, with its latest edits.
-    pub fn restore(&mut self, kind: Entity, id: &str) -> Result<(), Error> {
-        match self.store().is_deleted(kind, id)? {
-            Some(true) => self.write(vec![Op::restore(kind, id)]),
-            Some(false) => {
-                Err(Error::Invalid(sprintdesk_domain::ValidationError::new("id", format!("{id} is not deleted"))))
-            }
-            None => Err(Error::NotFound(format!(
-                "there is no deleted {} with the id {id}",
-                kind.as_str().replace('_', " ")
-            ))),
-        }
-    }
-
-    /// Records deleted on one device and edited on another: for an organizer to restore or leave deleted.
-    pub fn review(&self) -> Result<Vec<ReviewItem>, Error> {
-        Ok(self.store().deleted_then_edited()?.into_iter().map(ReviewItem::from).collect())
-    }
-
-    fn exists(&self, kind: Entity, id: &str) -> Result<bool, Error> {
-        use sprintdesk_domain::{Attendee, Goal, Issue, Project, StatusUpdate};
-        let store = self.store();
-        Ok(match kind {
-            Entity::Attendee => store.get::<Attendee>(id)?.is_some(),
-            Entity::Project => store.get::<Project>(id)?.is_some(),
-            Entity::Goal => store.get::<Goal>(id)?.is_some(),
-            Entity::Issue => store.get::<Issue>(id)?.is_some(),
-            Entity::StatusUpdate => store.get::<StatusUpdate>(id)?.is_some(),
-            _ => false,
-        })
     }
 }

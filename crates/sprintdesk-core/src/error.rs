@@ -1,3 +1,7 @@
+//! Why a use case did not happen, and the one `{code, message}` error that crosses the IPC/HTTP boundary.
+//! Codes are an enum ([`ErrorCode`], exported to TypeScript): HTTP statuses and the UI's headings are chosen
+//! by matching on it, so a new code cannot be forgotten anywhere the compiler looks.
+
 use serde::Serialize;
 use sprintdesk_domain::{ClaimRefusal, ValidationError};
 use sprintdesk_store::StoreError;
@@ -16,8 +20,20 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Ambiguous(String),
+    /// Not a sprint day, a break day, or after closing time.
     #[error("{0}")]
-    Closed(String),
+    VenueClosed(String),
+    /// The undo token's few seconds have passed.
+    #[error("{0}")]
+    TooLateToUndo(String),
+    /// The undo token was used already, or this app restarted since.
+    #[error("{0}")]
+    NothingToUndo(String),
+    #[error("{0}")]
+    AlreadyMerged(String),
+    /// A pull request cannot be opened for an issue that is merged or closed.
+    #[error("{0}")]
+    IssueClosed(String),
     #[error("{0}")]
     ConsentNeeded(String),
     #[error("{0}")]
@@ -33,13 +49,13 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Identity(#[from] sprintdesk_store::DeviceIdError),
-    #[error(transparent)]
-    Sync(#[from] sprintdesk_sync::SyncError),
+    /// A folder Sprintdesk needs could not be found or made.
+    #[error("{0}")]
+    Folder(String),
 }
 
 /// One bad row of an import file: its line (or item) number and why, in plain words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct RowError {
     /// `line 4` for CSV, `item 4` for JSON.
     pub place: String,
@@ -58,46 +74,103 @@ fn import_message(rows: &[RowError]) -> String {
     text
 }
 
-impl Error {
-    /// A stable machine-readable code for front ends to branch on.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::NoSprint => "no_sprint",
-            Error::SprintExists(_) => "sprint_exists",
-            Error::Invalid(_) => "invalid",
-            Error::NotFound(_) => "not_found",
-            Error::Ambiguous(_) => "ambiguous",
-            Error::Closed(_) => "venue_closed",
-            Error::ConsentNeeded(_) => "consent_needed",
-            Error::NotSignedIn(_) => "not_signed_in",
-            Error::NotAllowed(_) => "not_allowed",
-            Error::Refused(_) => "claim_refused",
-            Error::Import(_) => "import_rejected",
-            Error::Store(_) | Error::Identity(_) => "storage",
-            Error::Sync(error) => {
-                use sprintdesk_sync::SyncError;
-                match error {
-                    SyncError::NotPaired | SyncError::Revoked | SyncError::Denied(_) => "not_allowed",
-                    SyncError::Impostor => "impostor",
-                    SyncError::Protocol(sprintdesk_sync::message::ProtocolError::Io(_)) => "unreachable",
-                    SyncError::Store(_) => "storage",
-                    _ => "sync_failed",
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $code:ident => $status:literal,)*) => {
+        /// What kind of refusal an [`ApiError`] is, for front ends to branch on (the UI's heading, the HTTP
+        /// status). Serialized in snake case: `venue_closed`, `too_late_to_undo`, …
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $($(#[$doc])* $code,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$code,)*];
+
+            /// The HTTP status `sprintdesk serve` answers with.
+            pub fn http_status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$code => $status,)*
                 }
             }
+        }
+    };
+}
+
+error_codes! {
+    NoSprint => 409,
+    SprintExists => 409,
+    /// Input that breaks a rule (a field of a form).
+    Invalid => 422,
+    NotFound => 404,
+    Ambiguous => 422,
+    VenueClosed => 409,
+    TooLateToUndo => 409,
+    NothingToUndo => 404,
+    AlreadyMerged => 409,
+    IssueClosed => 409,
+    ConsentNeeded => 409,
+    NotSignedIn => 409,
+    NotAllowed => 403,
+    ClaimRefused => 409,
+    ImportRejected => 422,
+    /// The database could not be read or written.
+    Storage => 500,
+    /// No command has that name (a front end newer or older than this device).
+    UnknownCommand => 404,
+    /// The command's arguments did not fit (a front end out of step with this device).
+    BadArguments => 422,
+    /// The address given for joining answers, but not as Sprintdesk.
+    NotSprintdesk => 502,
+    /// The other device could not be reached.
+    Unreachable => 502,
+    /// A device presented a certificate that is not the one it was paired with.
+    Impostor => 403,
+    SyncFailed => 500,
+    /// Something that should not happen: a fault in Sprintdesk itself.
+    Internal => 500,
+}
+
+impl Error {
+    /// What kind of refusal this is.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NoSprint => ErrorCode::NoSprint,
+            Error::SprintExists(_) => ErrorCode::SprintExists,
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Ambiguous(_) => ErrorCode::Ambiguous,
+            Error::VenueClosed(_) => ErrorCode::VenueClosed,
+            Error::TooLateToUndo(_) => ErrorCode::TooLateToUndo,
+            Error::NothingToUndo(_) => ErrorCode::NothingToUndo,
+            Error::AlreadyMerged(_) => ErrorCode::AlreadyMerged,
+            Error::IssueClosed(_) => ErrorCode::IssueClosed,
+            Error::ConsentNeeded(_) => ErrorCode::ConsentNeeded,
+            Error::NotSignedIn(_) => ErrorCode::NotSignedIn,
+            Error::NotAllowed(_) => ErrorCode::NotAllowed,
+            Error::Refused(_) => ErrorCode::ClaimRefused,
+            Error::Import(_) => ErrorCode::ImportRejected,
+            Error::Store(_) | Error::Identity(_) | Error::Folder(_) => ErrorCode::Storage,
         }
     }
 }
 
 /// The one error that crosses the IPC/HTTP boundary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     /// The bad rows, for an import that was refused.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<RowError>>", optional)]
     pub rows: Vec<RowError>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), rows: Vec::new() }
+    }
 }
 
 impl From<&Error> for ApiError {
@@ -106,6 +179,27 @@ impl From<&Error> for ApiError {
             Error::Import(rows) => rows.clone(),
             _ => Vec::new(),
         };
-        ApiError { code: error.code().to_owned(), message: error.to_string(), rows }
+        ApiError { code: error.code(), message: error.to_string(), rows }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_on_the_wire_and_distinct() {
+        let names: Vec<String> = ErrorCode::ALL
+            .iter()
+            .map(|code| serde_json::to_value(code).unwrap().as_str().unwrap().to_owned())
+            .collect();
+        assert!(names.contains(&"too_late_to_undo".to_owned()) && names.contains(&"venue_closed".to_owned()));
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len());
+        for code in ErrorCode::ALL {
+            assert!((400..600).contains(&code.http_status()), "{code:?}");
+        }
     }
 }

@@ -1,43 +1,45 @@
-//! Use cases of the sign-in screen beyond sign-in itself: a badge scan, a walk-in registering, and the
-//! undo that follows every kiosk action for a few seconds.
+//! Use cases of the sign-in screen beyond sign-in itself: finding people as they type, a badge scan, a
+//! walk-in registering, and the undo that follows every kiosk action for a few seconds.
 //!
 //! Undo never deletes an event: it records a retraction (an insert-only event that names the one it takes
 //! back), and presence is computed as if the retracted event had never happened. So an undo syncs and
 //! converges like everything else.
 
-use crate::desk::open_day;
-use crate::view::{AttendeeCard, SignInOutcome};
-use crate::{Desk, Error, Lookup};
+use crate::sprint::open_day;
+use crate::undo::{UNDO_SECONDS, UndoGone, Undoable};
+use crate::view::{AttendeeCard, PersonRef, SignInOutcome};
+use crate::{Desk, Error};
 use serde::Deserialize;
-use sprintdesk_domain::{Attendee, AttendeeId, EventId, PresenceEvent, PresenceKind, Timestamp, ValidationError};
+use sprintdesk_domain::{Attendee, AttendeeId, ValidationError};
 use sprintdesk_store::{Entity, Op};
 
-/// How long after a kiosk action its undo is still accepted. The screen offers it for 10 seconds; the
-/// core allows a little more so a tap in the last moment is not refused.
-pub const UNDO_SECONDS: i64 = 15;
+/// What the kiosk's search box holds.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    pub query: String,
+    /// At most this many people (default 8, never more than 20).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
 
-/// Undo tokens remembered, newest last; older ones are forgotten.
-const UNDO_KEPT: usize = 32;
+/// What a badge scanner typed.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeScan {
+    pub code: String,
+}
 
-/// The actions that can still be undone on this device (in memory: an undo does not outlive the app).
-#[derive(Debug, Default)]
-pub(crate) struct UndoList(Vec<Undoable>);
-
-#[derive(Debug)]
-struct Undoable {
-    token: String,
-    /// What undoing does, in words: "Ana Lima was signed in".
-    label: String,
-    until: Timestamp,
-    /// Presence events to retract, with whose they are.
-    retract: Vec<(AttendeeId, EventId)>,
-    /// A walk-in registration to delete.
-    delete: Option<AttendeeId>,
+/// The token a kiosk action returned, to take it back.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UndoToken {
+    pub token: String,
 }
 
 /// A person who registers themselves at the kiosk, and signs in at once.
 #[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
-#[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct WalkIn {
     pub name: String,
     #[serde(default)]
@@ -54,63 +56,23 @@ pub struct WalkIn {
 }
 
 impl Desk {
-    pub(crate) fn remember_undo(
-        &mut self,
-        label: String,
-        retract: Vec<(AttendeeId, EventId)>,
-        delete: Option<AttendeeId>,
-    ) -> String {
-        let token = self.make_id("u");
-        let until = self.now().plus_seconds(UNDO_SECONDS);
-        let list = &mut self.undoable.0;
-        list.push(Undoable { token: token.clone(), label, until, retract, delete });
-        if list.len() > UNDO_KEPT {
-            list.remove(0);
-        }
-        token
-    }
-
-    /// Takes back the kiosk action that returned `token`, if it is recent enough. Returns what was undone,
-    /// in words.
-    pub fn undo(&mut self, token: &str) -> Result<String, Error> {
-        let now = self.now();
-        let position = self.undoable.0.iter().position(|u| u.token == token).ok_or_else(|| {
-            Error::NotFound("there is nothing to undo: it was undone already, or this app was restarted".into())
-        })?;
-        if now > self.undoable.0[position].until {
-            self.undoable.0.remove(position);
-            return Err(Error::Closed(format!("it is too late to undo that ({UNDO_SECONDS} seconds have passed)")));
-        }
+    /// Kiosk search: folds case and accents, matches word starts; an empty query finds nobody.
+    pub fn search(&mut self, search: Search) -> Result<Vec<AttendeeCard>, Error> {
+        let limit = search.limit.unwrap_or(8).clamp(1, 20) as usize;
         let snapshot = self.snapshot()?;
-        let day = snapshot.sprint.local_date(now);
-        let undoable = &self.undoable.0[position];
-        let mut ops: Vec<Op> = undoable
-            .retract
-            .iter()
-            .map(|(attendee, event)| {
-                Op::Presence(PresenceEvent {
-                    id: PresenceEvent::retraction_id(event),
-                    kind: PresenceKind::Retract,
-                    attendee: attendee.clone(),
-                    day,
-                    project: None,
-                    device: self.store().device().clone(),
-                    at: snapshot.event_time(now, Some(attendee), None),
-                })
-            })
-            .collect();
-        if let Some(attendee) = &undoable.delete {
-            ops.push(Op::delete(Entity::Attendee, attendee.as_str()));
+        let ids = snapshot.index.search(&search.query, limit);
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        self.write(ops)?;
-        Ok(self.undoable.0.remove(position).label)
+        let now = self.now();
+        Ok(ids.iter().filter_map(|id| snapshot.attendees.get(id)).map(|a| snapshot.card(a, now)).collect())
     }
 
     /// The person whose badge (ticket secret, printed QR value) a scanner typed.
-    pub fn find_badge(&mut self, code: &str) -> Result<AttendeeCard, Error> {
+    pub fn find_badge(&mut self, scan: BadgeScan) -> Result<AttendeeCard, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
-        let person = snapshot.find_attendee(&Lookup::Badge(code.to_owned()))?;
+        let person = snapshot.find_by_badge(&scan.code)?;
         Ok(snapshot.card(person, now))
     }
 
@@ -119,7 +81,8 @@ impl Desk {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let day = open_day(&snapshot.sprint, now)?;
-        let project = walk_in.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
+        let project = walk_in.project.as_deref().filter(|p| !p.trim().is_empty());
+        let project = project.map(|p| snapshot.find_project(p)).transpose()?;
         if !walk_in.accept_code_of_conduct {
             return Err(Error::ConsentNeeded("please read and accept the code of conduct to sign in".into()));
         }
@@ -144,30 +107,51 @@ impl Desk {
             )
             .into());
         }
-        let event = EventId(self.make_id("e"));
+        let event = self.sign_in_event(&snapshot, &attendee.id, day, project.map(|p| p.id.clone()));
+        let retract = vec![(attendee.id.clone(), event.id.clone())];
         let mut ops = Op::put(&attendee, None);
-        ops.push(Op::Presence(PresenceEvent {
-            id: event.clone(),
-            kind: PresenceKind::SignIn,
-            attendee: attendee.id.clone(),
-            day,
-            project: project.map(|p| p.id.clone()),
-            device: self.store().device().clone(),
-            at: now,
-        }));
+        ops.push(Op::Presence(event));
         self.write(ops)?;
-        let person = crate::PersonRef { id: attendee.id.clone(), name: attendee.name.clone() };
-        let undo = self.remember_undo(
-            format!("{} was registered and signed in", attendee.name),
-            vec![(attendee.id.clone(), event)],
-            Some(attendee.id.clone()),
-        );
+        let token = self.make_id("u");
+        self.undoable.remember(Undoable {
+            token: token.clone(),
+            label: format!("{} was registered and signed in", attendee.name),
+            until: now.plus_seconds(UNDO_SECONDS),
+            retract,
+            delete: Some(attendee.id.clone()),
+        });
         Ok(SignInOutcome {
-            person,
+            person: PersonRef { id: attendee.id, name: attendee.name },
             day,
             project: project.map(|p| snapshot.project_ref(p)),
             already_here: false,
-            undo: Some(undo),
+            undo: Some(token),
         })
+    }
+
+    /// Takes back the kiosk action that returned `token`, if it is recent enough. Returns what was undone,
+    /// in words.
+    pub fn undo(&mut self, undo: UndoToken) -> Result<String, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let day = snapshot.sprint.local_date(now);
+        let undoable = self.undoable.get(&undo.token, now).map_err(|gone| match gone {
+            UndoGone::Unknown => Error::NothingToUndo(
+                "there is nothing to undo: it was undone already, or this app was restarted".into(),
+            ),
+            UndoGone::TooLate => {
+                Error::TooLateToUndo(format!("it is too late to undo that ({UNDO_SECONDS} seconds have passed)"))
+            }
+        })?;
+        let (retract, delete) = (undoable.retract.clone(), undoable.delete.clone());
+        let mut ops: Vec<Op> = retract
+            .iter()
+            .map(|(attendee, event)| Op::Presence(self.retraction_event(&snapshot, attendee, event, day)))
+            .collect();
+        if let Some(attendee) = &delete {
+            ops.push(Op::delete(Entity::Attendee, attendee.as_str()));
+        }
+        self.write(ops)?;
+        Ok(self.undoable.forget(&undo.token).unwrap_or_default())
     }
 }

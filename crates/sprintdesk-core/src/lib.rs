@@ -1,12 +1,22 @@
 //! The use cases of a sprint — set it up, import people and issues, sign in and out, claim issues, keep
-//! goals and daily status, show presence and the board — written once and used by every front end: the
-//! `sprintdesk` CLI and HTTP server, and the desktop shell.
+//! goals and daily status, show presence and the board — written once and used by every front end through
+//! `sprintdesk-api`: the `sprintdesk` CLI and HTTP server, and the desktop shell.
+//!
+//! Each area has its module, an `impl` block of [`Desk`] with the input types its use cases take (the same
+//! types cross the IPC/HTTP boundary: there are no twins): `sprint`, `attendees`, `presence`, `kiosk`,
+//! `projects` (and goals, daily status), `claims` (and issues), `board`, `records` (delete, restore,
+//! review, digest), `devices`, `setup` (this device's screen and PIN). `desk` holds the desk itself and
+//! builds every event; `snapshot` is the sprint in memory and the questions asked of it.
 //!
 //! The core decides nothing itself that the domain rules decide, and writes nothing except through the
 //! store's one mutation path. It reads no clock and draws no ids of its own: a [`Clock`] and an [`Ids`]
-//! source are passed in, so tests can run a whole sprint day in milliseconds. Errors leave as one
-//! [`ApiError`] `{code, message}`, worded for the person at the screen.
+//! source are passed in, so tests can run a whole sprint day in milliseconds. It knows nothing of the
+//! network: sync, pairing and joining are the api crate's. Errors leave as one [`ApiError`]
+//! `{code, message}`, worded for the person at the screen.
 
+mod attendees;
+mod board;
+mod claims;
 mod demo;
 mod desk;
 mod devices;
@@ -14,19 +24,31 @@ mod error;
 mod ids;
 pub mod import;
 mod kiosk;
+mod presence;
+mod projects;
+mod records;
 mod setup;
+mod snapshot;
+mod sprint;
+mod undo;
 mod view;
 
-pub use demo::international_name;
-pub use desk::{Desk, Lookup, NewAttendee, NewProject, SignIn};
-pub use devices::{DeviceView, ReviewItem, deletable_kind};
-pub use error::{ApiError, Error, RowError};
+pub use attendees::{AttendeeEdit, ImportFile, Merge, NewAttendee, PersonQuery};
+pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
+pub use demo::{international_name, play as demo};
+pub use desk::Desk;
+pub use devices::{DeviceRef, DeviceView};
+pub use error::{ApiError, Error, ErrorCode, RowError};
 pub use ids::{Ids, RandomIds, SequentialIds};
-pub use kiosk::{UNDO_SECONDS, WalkIn};
-pub use setup::{AttendeeEdit, Mode, ModeChange, NewSprint, Reach, Setup};
-pub use sprintdesk_sync::{Clock, FixedClock, SystemClock};
+pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};
+pub use presence::SignIn;
+pub use projects::{DailyStatus, GoalProgress, HelpWanted, NewGoal, NewProject};
+pub use records::{RecordRef, ReviewItem, deletable_kind};
+pub use setup::{Mode, ModeChange, Reach, Setup};
+pub use sprint::NewSprint;
+pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};
+pub use undo::UNDO_SECONDS;
 pub use view::*;
 
 pub use sprintdesk_domain as domain;
 pub use sprintdesk_store as store;
-pub use sprintdesk_sync as sync;

@@ -5,8 +5,7 @@
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sprintdesk_domain::{Attendee, AttendeeId, ProjectId, Role, Sprint, ValidationError};
-use sprintdesk_store::Op;
+use sprintdesk_domain::{ProjectId, ValidationError};
 
 const MODE: &str = "mode";
 const LEAD_PROJECT: &str = "lead_project";
@@ -15,7 +14,6 @@ const PIN_HASH: &str = "kiosk_pin";
 /// The screen this device opens on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Mode {
     #[default]
     Organizer,
@@ -73,7 +71,6 @@ pub enum Reach {
 
 /// What a front end needs before it can show anything.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Setup {
     /// The sprint's name, or `None` on first start (the screen offers to create one or join a venue).
     pub sprint: Option<String>,
@@ -88,7 +85,6 @@ pub struct Setup {
 
 /// A request to change this device's screen.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct ModeChange {
     pub mode: Mode,
     /// Required for [`Mode::TableLead`]: a project id, name or table label.
@@ -97,30 +93,6 @@ pub struct ModeChange {
     /// The organizer PIN: needed to leave kiosk mode, and to enter it (the first time, it sets the PIN).
     #[serde(default)]
     pub pin: Option<String>,
-}
-
-/// A new sprint, as the first-start screen asks for it.
-#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
-#[ts(export)]
-pub struct NewSprint {
-    pub name: String,
-    /// An IANA time zone such as `Europe/Prague`.
-    pub time_zone: String,
-    pub start: chrono::NaiveDate,
-    pub days: u32,
-}
-
-/// An organizer's edit of one attendee.
-#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
-#[ts(export)]
-pub struct AttendeeEdit {
-    pub id: AttendeeId,
-    pub name: String,
-    pub handle: Option<String>,
-    pub email: Option<String>,
-    pub roles: Vec<Role>,
-    pub first_timer: bool,
-    pub badge_code: Option<String>,
 }
 
 fn pin_hash(device: &str, pin: &str) -> String {
@@ -198,44 +170,5 @@ impl Desk {
         }
         store.set_local_setting(MODE, change.mode.as_str())?;
         self.setup()
-    }
-
-    /// Creates the sprint from the first-start screen.
-    pub fn create_new_sprint(&mut self, new: NewSprint) -> Result<Sprint, Error> {
-        if !(1..=31).contains(&new.days) {
-            return Err(ValidationError::new("days", "a sprint lasts 1 to 31 days").into());
-        }
-        self.create_sprint(Sprint::new(&new.name, new.time_zone.trim(), new.start, new.days)?)
-    }
-
-    /// An organizer's correction of an attendee's details.
-    pub fn edit_attendee(&mut self, edit: AttendeeEdit) -> Result<Attendee, Error> {
-        let snapshot = self.snapshot()?;
-        let old = snapshot
-            .attendees
-            .get(&edit.id)
-            .filter(|a| a.merged_into.is_none())
-            .ok_or_else(|| Error::NotFound(format!("no attendee has the id {}", edit.id)))?;
-        let new = Attendee {
-            name: edit.name,
-            handle: edit.handle,
-            email: edit.email,
-            roles: edit.roles,
-            first_timer: edit.first_timer,
-            badge_code: edit.badge_code,
-            ..old.clone()
-        }
-        .normalized()?;
-        if let Some(badge) = &new.badge_code
-            && let Some(other) = snapshot.people().find(|p| p.id != new.id && p.badge_code.as_ref() == Some(badge))
-        {
-            return Err(ValidationError::new(
-                "badge_code",
-                format!("the badge code {badge} is already {}'s", other.name),
-            )
-            .into());
-        }
-        self.write(Op::put(&new, Some(old)))?;
-        Ok(new)
     }
 }

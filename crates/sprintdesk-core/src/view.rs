@@ -2,11 +2,10 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sprintdesk_domain::{AttendeeId, ClaimState, GoalId, GoalStatus, IssueId, IssueState, ProjectId};
+use sprintdesk_domain::{AttendeeId, ClaimState, GoalId, GoalStatus, IssueId, IssueState, ProjectId, SameBecause};
 
 /// A person as a kiosk may show them: no email, no badge code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct AttendeeCard {
     pub id: AttendeeId,
     pub name: String,
@@ -22,7 +21,6 @@ pub struct AttendeeCard {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct PersonRef {
     pub id: AttendeeId,
     pub name: String,
@@ -30,7 +28,6 @@ pub struct PersonRef {
 
 /// Someone signed in at a table, with what a table lead needs to pair people: no contact details.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct PresentPerson {
     pub id: AttendeeId,
     pub name: String,
@@ -41,7 +38,6 @@ pub struct PresentPerson {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct ProjectRef {
     pub id: ProjectId,
     pub name: String,
@@ -49,7 +45,6 @@ pub struct ProjectRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct SignInOutcome {
     pub person: PersonRef,
     pub day: NaiveDate,
@@ -61,14 +56,12 @@ pub struct SignInOutcome {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct SignOutOutcome {
     pub person: PersonRef,
     pub undo: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct PresenceReport {
     pub today: Option<NaiveDate>,
     pub here_now: usize,
@@ -80,14 +73,12 @@ pub struct PresenceReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct TablePresence {
     pub project: Option<ProjectRef>,
     pub people: Vec<PersonRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct DayCount {
     pub date: NaiveDate,
     pub is_break: bool,
@@ -95,7 +86,6 @@ pub struct DayCount {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Board {
     pub sprint: String,
     pub today: Option<NaiveDate>,
@@ -105,7 +95,6 @@ pub struct Board {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct ProjectBoard {
     pub project: ProjectRef,
     pub repo_url: Option<String>,
@@ -121,7 +110,6 @@ pub struct ProjectBoard {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct GoalView {
     pub id: GoalId,
     pub title: String,
@@ -130,7 +118,6 @@ pub struct GoalView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct StatusView {
     pub done: String,
     pub next: String,
@@ -138,7 +125,6 @@ pub struct StatusView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct IssueBoard {
     pub id: IssueId,
     pub number: Option<u32>,
@@ -152,7 +138,6 @@ pub struct IssueBoard {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct HolderView {
     pub person: PersonRef,
     pub mentor: Option<PersonRef>,
@@ -160,7 +145,6 @@ pub struct HolderView {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
 pub struct ImportReport {
     /// The format recognised from the header: `pretix`, `eventbrite`, `plain csv`, `gh json`.
     pub format: String,
@@ -178,4 +162,13 @@ impl ImportReport {
             (true, false) => self.unchanged += 1,
         }
     }
+}
+
+/// Two records that are probably one person, for the organizer to merge (or leave).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Duplicate {
+    pub a: PersonRef,
+    pub b: PersonRef,
+    /// The evidence: the same ticket, email or handle, or only the same name.
+    pub because: SameBecause,
 }

@@ -5,7 +5,6 @@ use std::fmt;
 
 /// A person at the sprint, as imported from the ticketing system or registered at the kiosk.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Attendee {
     pub id: AttendeeId,
     pub name: String,
@@ -26,7 +25,6 @@ pub struct Attendee {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Role {
     Sprinter,
     TableLead,
@@ -126,6 +124,82 @@ impl Attendee {
     pub fn can_mentor(&self) -> bool {
         self.has_role(Role::Mentor) || self.has_role(Role::TableLead)
     }
+
+    /// The one "same person" rule, used by imports (to update a known person rather than add a second) and
+    /// by the organizer's merge suggestions. The same ticket is the same person; so is the same email or
+    /// handle, unless the two hold different tickets; the same name with accents, case and spacing folded
+    /// away is only a likely match ([`SameBecause::is_certain`]).
+    pub fn same_person_as(&self, other: &Attendee) -> Option<SameBecause> {
+        self.same_person_by(other, true)
+    }
+
+    /// [`Attendee::same_person_as`] without the name: only the evidence an import acts on.
+    pub fn certainly_same_person_as(&self, other: &Attendee) -> Option<SameBecause> {
+        self.same_person_by(other, false)
+    }
+
+    fn same_person_by(&self, other: &Attendee, by_name: bool) -> Option<SameBecause> {
+        if let (Some(mine), Some(theirs)) = (&self.badge_code, &other.badge_code) {
+            return (mine == theirs).then_some(SameBecause::Badge);
+        }
+        let same = |a: &Option<String>, b: &Option<String>, key: fn(&str) -> String| match (a, b) {
+            (Some(a), Some(b)) => key(a) == key(b),
+            _ => false,
+        };
+        if same(&self.email, &other.email, email_key) {
+            return Some(SameBecause::Email);
+        }
+        if same(&self.handle, &other.handle, handle_key) {
+            return Some(SameBecause::Handle);
+        }
+        if !by_name {
+            return None;
+        }
+        let (mine, theirs) = (name_key(&self.name), name_key(&other.name));
+        (!mine.is_empty() && mine == theirs).then_some(SameBecause::Name)
+    }
+
+    /// Keys such that two people who share none are never the same under [`Attendee::same_person_as`]: for
+    /// finding candidates among thousands without comparing every pair.
+    pub fn same_person_keys(&self) -> Vec<String> {
+        let mut keys = Vec::with_capacity(4);
+        keys.extend(self.badge_code.as_ref().map(|b| format!("b:{b}")));
+        keys.extend(self.email.as_deref().map(|e| format!("e:{}", email_key(e))));
+        keys.extend(self.handle.as_deref().map(|h| format!("h:{}", handle_key(h))));
+        keys.push(format!("n:{}", name_key(&self.name)));
+        keys
+    }
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn handle_key(handle: &str) -> String {
+    handle.trim().trim_start_matches('@').to_lowercase()
+}
+
+fn name_key(name: &str) -> String {
+    crate::search::fold(name).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Why two attendee records are (probably) one person, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SameBecause {
+    /// The same ticket secret or badge code.
+    Badge,
+    Email,
+    Handle,
+    /// The same name, ignoring accents, case and spacing: only likely.
+    Name,
+}
+
+impl SameBecause {
+    /// Evidence enough for an import to treat a row as the known person.
+    pub fn is_certain(self) -> bool {
+        self != SameBecause::Name
+    }
 }
 
 fn clean(value: Option<String>) -> Option<String> {
@@ -170,6 +244,38 @@ mod tests {
                 (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn same_person_cases() {
+        let person = |name: &str, email: Option<&str>, handle: Option<&str>, badge: Option<&str>| Attendee {
+            badge_code: badge.map(Into::into),
+            ..attendee(name, email, handle)
+        };
+        let ana = person("Ana Lima", Some("ana@example.org"), Some("analima"), Some("T1"));
+        let cases: &[(Attendee, Option<SameBecause>)] = &[
+            (person("Someone Else", None, None, Some("T1")), Some(SameBecause::Badge)),
+            (person("Ana Lima", Some("ana@example.org"), None, Some("T2")), None),
+            (person("A. Lima", Some(" ANA@example.org "), None, None), Some(SameBecause::Email)),
+            (person("A. Lima", None, Some("@AnaLima"), None), Some(SameBecause::Handle)),
+            (person("ána  LIMA", None, None, None), Some(SameBecause::Name)),
+            (person("Ana Lim", Some("other@example.org"), Some("other"), None), None),
+        ];
+        for (other, expected) in cases {
+            assert_eq!(ana.same_person_as(other), *expected, "{other:?}");
+            assert_eq!(other.same_person_as(&ana), *expected, "symmetric: {other:?}");
+        }
+        assert!(SameBecause::Email.is_certain() && !SameBecause::Name.is_certain());
+        for (other, expected) in cases {
+            let certain = expected.filter(|because| because.is_certain());
+            assert_eq!(ana.certainly_same_person_as(other), certain, "certain only: {other:?}");
+            if expected.is_some() {
+                let keys = ana.same_person_keys();
+                assert!(other.same_person_keys().iter().any(|k| keys.contains(k)), "shares a key: {other:?}");
+            }
+        }
+        let nameless = person("", None, None, None);
+        assert_eq!(nameless.same_person_as(&nameless.clone()), None, "an empty name matches nobody");
     }
 
     #[test]

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case", tag = "state", content = "reason")]
-#[ts(export)]
 pub enum ClaimState {
     /// Claimed, being worked on.
     Active,
@@ -28,7 +27,6 @@ impl ClaimState {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ReleaseReason {
     /// The holder (or their lead) let it go.
     ByHand,

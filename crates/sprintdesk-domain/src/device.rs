@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 /// may run; it grants nothing on the LAN by itself (the allow-list does).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum DeviceRole {
     #[default]
     Organizer,

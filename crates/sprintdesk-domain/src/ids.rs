@@ -9,7 +9,6 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
         #[serde(transparent)]
-        #[ts(export)]
         pub struct $name(pub String);
 
         impl $name {

@@ -2,11 +2,13 @@
 //! decide who is present, which claims are active or contested, and who may claim what.
 //!
 //! Everything here is pure. This crate does no I/O, reads no clock and draws no random numbers: time comes
-//! in as a [`Timestamp`] argument and ids are made by the caller. That is what lets the rules be tested as
+//! in as a [`Timestamp`] argument and ids are made by the caller. (The [`Clock`] trait is declared here so
+//! every layer shares one; only front ends construct a [`SystemClock`] and pass it in.) That is what lets the rules be tested as
 //! tables of cases and lets every device compute the same answer from the same replicated data.
 
 mod attendee;
 mod claims;
+mod clock;
 mod device;
 mod events;
 mod ids;
@@ -16,10 +18,11 @@ pub mod search;
 mod sprint;
 mod time;
 
-pub use attendee::{Attendee, Role, ValidationError};
+pub use attendee::{Attendee, Role, SameBecause, ValidationError};
 pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
 };
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use device::{Device, DeviceRole};
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 /// A project sprinting at the venue, at one table.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Project {
     pub id: ProjectId,
     pub name: String,
@@ -16,7 +15,6 @@ pub struct Project {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Goal {
     pub id: GoalId,
     pub project: ProjectId,
@@ -28,7 +26,6 @@ pub struct Goal {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum GoalStatus {
     #[default]
     Planned,
@@ -60,7 +57,6 @@ impl GoalStatus {
 
 /// The daily status meeting's answer for one project and day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct StatusUpdate {
     pub id: StatusId,
     pub project: ProjectId,
@@ -72,7 +68,6 @@ pub struct StatusUpdate {
 
 /// An issue from the project's tracker, imported beforehand so the list is there when the internet is not.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Issue {
     pub id: IssueId,
     pub project: ProjectId,
@@ -86,7 +81,6 @@ pub struct Issue {
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum IssueState {
     #[default]
     Open,

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 /// The sprint this store is about: one store, one sprint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Sprint {
     pub name: String,
     /// An IANA time zone name such as `Europe/Prague`; days and opening hours are in this zone.
@@ -17,7 +16,6 @@ pub struct Sprint {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct SprintDay {
     pub date: NaiveDate,
     /// A break day: the venue is closed, nobody signs in.
@@ -28,7 +26,6 @@ pub struct SprintDay {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct Venue {
     pub address: String,
     pub wifi: String,
@@ -38,15 +35,20 @@ pub struct Venue {
 
 /// The code of conduct attendees accept; a new version asks everyone again.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[ts(export)]
 pub struct CodeOfConduct {
     pub text: String,
     pub version: u32,
 }
 
 impl Sprint {
+    /// The longest sprint, break days included. The one rule for every way a sprint is made or changed.
+    pub const MAX_DAYS: usize = 31;
+
     /// A sprint of `days` consecutive days from `start`, open 09:00–18:00.
     pub fn new(name: &str, time_zone: &str, start: NaiveDate, days: u32) -> Result<Self, ValidationError> {
+        if days as usize > Self::MAX_DAYS {
+            return Err(Self::too_long());
+        }
         let sprint = Self {
             name: name.trim().to_owned(),
             time_zone: time_zone.to_owned(),
@@ -82,8 +84,8 @@ impl Sprint {
         if self.days.is_empty() {
             return Err(ValidationError::new("days", "the sprint needs at least one day"));
         }
-        if !(1..=60).contains(&self.days.len()) {
-            return Err(ValidationError::new("days", "a sprint lasts between 1 and 60 days"));
+        if self.days.len() > Self::MAX_DAYS {
+            return Err(Self::too_long());
         }
         for pair in self.days.windows(2) {
             if pair[0].date >= pair[1].date {
@@ -94,6 +96,10 @@ impl Sprint {
             return Err(ValidationError::new("days", format!("on {} the venue must open before it closes", day.date)));
         }
         Ok(())
+    }
+
+    fn too_long() -> ValidationError {
+        ValidationError::new("days", format!("a sprint lasts 1 to {} days", Self::MAX_DAYS))
     }
 
     /// Whether `name` is an IANA time zone this build knows.
@@ -179,7 +185,8 @@ mod tests {
             ("", "UTC", 3, "needs a name"),
             ("Sprint", "Mars/Olympus", 3, "not a time zone"),
             ("Sprint", "UTC", 0, "at least one day"),
-            ("Sprint", "UTC", 61, "between 1 and 60"),
+            ("Sprint", "UTC", 32, "1 to 31 days"),
+            ("Sprint", "UTC", 4_000_000, "1 to 31 days"),
         ];
         for (name, tz, days, expected) in cases {
             let error = Sprint::new(name, tz, date("2026-01-01"), *days).unwrap_err();

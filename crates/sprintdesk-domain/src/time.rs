@@ -5,7 +5,7 @@ use std::fmt;
 /// the time in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(transparent)]
-#[ts(export, type = "number")]
+#[ts(type = "number")]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {

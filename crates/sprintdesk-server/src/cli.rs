@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use sprintdesk_core::Lookup;
 use std::path::PathBuf;
 
 /// Sprintdesk: run an in-person coding sprint from a terminal.
@@ -113,6 +112,13 @@ pub enum Command {
     Merged { issue: String },
     /// Every project: goals, claims, who is present, help wanted, today's status
     Board,
+    /// Run any command of the API by name, with its arguments as JSON; prints the JSON result. The same
+    /// commands as the app and `POST /api/<command>` (e.g. `sprintdesk call duplicates`)
+    Call {
+        command: String,
+        /// The arguments as a JSON object, e.g. '{"query": "lukasz"}'
+        args: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +175,8 @@ pub enum AttendeesCommand {
     Show { who: String },
     /// Register someone (a walk-in)
     Add(AddAttendee),
+    /// Pairs of records that are probably one person (same ticket, email, handle or name)
+    Duplicates,
     /// Mark DUPLICATE as the same person as INTO
     Merge { duplicate: String, into: String },
 }
@@ -199,16 +207,6 @@ pub struct Who {
     /// A badge code or ticket secret, as scanned
     #[arg(long)]
     pub badge: Option<String>,
-}
-
-impl Who {
-    pub fn lookup(&self) -> anyhow::Result<Lookup> {
-        match (&self.attendee, &self.badge) {
-            (_, Some(badge)) => Ok(Lookup::Badge(badge.clone())),
-            (Some(who), None) => Ok(Lookup::Text(who.clone())),
-            (None, None) => anyhow::bail!("name the attendee or pass --badge"),
-        }
-    }
 }
 
 #[derive(Debug, Args)]

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use sprintdesk_api::Host;
-use sprintdesk_core::ApiError;
 use sprintdesk_core::domain::DeviceRole;
+use sprintdesk_core::{ApiError, ErrorCode};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio_stream::StreamExt;
@@ -58,20 +58,14 @@ async fn no_ui() -> Response {
         .into_response()
 }
 
+/// The error as JSON, with the status its code stands for (chosen where the codes are declared).
 fn error_response(error: ApiError) -> Response {
-    let status = match error.code.as_str() {
-        "not_found" | "unknown_command" => StatusCode::NOT_FOUND,
-        "not_allowed" | "impostor" => StatusCode::FORBIDDEN,
-        "storage" | "sync_failed" => StatusCode::INTERNAL_SERVER_ERROR,
-        "unreachable" => StatusCode::BAD_GATEWAY,
-        "consent_needed" | "sprint_exists" | "claim_refused" | "venue_closed" | "not_signed_in" => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    let status = StatusCode::from_u16(error.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, axum::Json(error)).into_response()
 }
 
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(ApiError { code: code.into(), message: message.into(), rows: Vec::new() })).into_response()
+fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    (status, axum::Json(ApiError::new(code, message))).into_response()
 }
 
 /// Refuses requests for a foreign host name on a loopback listener, and state-changing requests that a
@@ -82,13 +76,13 @@ async fn guard(State(app): State<App>, request: axum::extract::Request, next: ax
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
         let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
         if !matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-            return refuse(StatusCode::FORBIDDEN, "not_allowed", "this Sprintdesk only answers on localhost");
+            return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, "this Sprintdesk only answers on localhost");
         }
     }
     if request.method() == axum::http::Method::POST && !is_json(headers) {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "bad_arguments",
+            ErrorCode::BadArguments,
             "send the request as JSON (Content-Type: application/json)",
         );
     }
@@ -115,14 +109,16 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (Status
 async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) -> Response {
     let args: Value = match parse_body(&body) {
         Ok(args) => args,
-        Err((status, message)) => return refuse(status, "bad_arguments", &message),
+        Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
     };
     // SQLite is synchronous: keep it off the async workers.
     let host = app.host.clone();
     match tokio::task::spawn_blocking(move || host.call(&name, args)).await {
         Ok(Ok(value)) => axum::Json(value).into_response(),
         Ok(Err(error)) => error_response(error),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "storage", "the request failed inside Sprintdesk"),
+        Err(_) => {
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "the request failed inside Sprintdesk")
+        }
     }
 }
 
@@ -140,12 +136,12 @@ struct JoinRequest {
 async fn join(State(app): State<App>, body: Bytes) -> Response {
     let request: JoinRequest = match parse_body(&body) {
         Ok(request) => request,
-        Err((status, message)) => return refuse(status, "bad_arguments", &message),
+        Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
     };
     let name = request.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(sprintdesk_api::host_name);
     match app.host.join(&request.code, &request.address, &name, request.role.unwrap_or_default()).await {
         Ok(joined) => axum::Json(joined).into_response(),
-        Err(error) => error_response(error),
+        Err(error) => error_response(ApiError::from(&error)),
     }
 }
 

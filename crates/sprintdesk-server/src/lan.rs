@@ -2,15 +2,15 @@
 //! device's database; everything they print comes from the store and the sync reports.
 
 use crate::cli::Serve;
-use crate::print_json;
+use crate::{out, outln, print_json};
 use anyhow::Context;
-use sprintdesk_api::{Host, host_name, reachable};
+use sprintdesk_api::commands as cmd;
+use sprintdesk_api::sync::peer::{self, PeerOptions};
+use sprintdesk_api::sync::session::minutes;
+use sprintdesk_api::sync::{SyncError, pairing};
+use sprintdesk_api::{Host, host_name};
 use sprintdesk_core::domain::{DeviceRole, Timestamp};
-use sprintdesk_core::store::Store;
-use sprintdesk_core::sync::peer::{self, PeerOptions};
-use sprintdesk_core::sync::session::minutes;
-use sprintdesk_core::sync::{Clock, Replica, SyncError, pairing};
-use sprintdesk_core::{Desk, Error, Ids, Setup};
+use sprintdesk_core::{Clock, Error, Ids, Setup};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -55,17 +55,17 @@ pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve
                 "http": web_address.map(|a| a.to_string()), "ui": ui.is_some(),
             }))?;
         } else {
-            println!(
+            outln!(
                 "Serving {} as device {device} on {address}",
                 sprint.as_deref().map_or("no sprint yet".to_owned(), |s| format!("\"{s}\""))
             );
             if let Some(web) = web_address {
                 match &ui {
-                    Some(_) => println!("Open http://{web}/ in a browser (kiosk: http://{web}/#/kiosk)."),
-                    None => println!("API on http://{web}/api/ (the UI is not built: run `npm run build` in ui/)."),
+                    Some(_) => outln!("Open http://{web}/ in a browser (kiosk: http://{web}/#/kiosk)."),
+                    None => outln!("API on http://{web}/api/ (the UI is not built: run `npm run build` in ui/)."),
                 }
             }
-            println!("New devices join with a code from `sprintdesk pair`. Stop with Ctrl-C.");
+            outln!("New devices join with a code from `sprintdesk pair`. Stop with Ctrl-C.");
         }
         use std::io::Write;
         std::io::stdout().flush().ok();
@@ -118,67 +118,44 @@ async fn shutdown_signal() {
     interrupt.await.ok();
 }
 
-pub fn pair(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
-    let store = desk.store();
-    if store.sprint()?.is_none() {
-        anyhow::bail!(Error::NoSprint);
-    }
-    let code = pairing::new_code();
-    let expires = now.plus_minutes(pairing::JOIN_CODE_MINUTES);
-    store.add_join_code(&code, expires)?;
-    let address = store.local_setting("listening")?.map(|a| reachable(&a));
+pub fn pair(host: &Host, json: bool) -> anyhow::Result<()> {
+    let code = host.run::<cmd::pair>(())?;
     if json {
-        return print_json(&serde_json::json!({"code": code, "address": address, "expires_at": expires}));
+        return print_json(
+            &serde_json::json!({"code": code.code, "address": code.address, "expires_at": code.expires_at}),
+        );
     }
-    println!("Join code: {code}   (valid for {} minutes, once)", pairing::JOIN_CODE_MINUTES);
-    match &address {
+    outln!("Join code: {}   (valid for {} minutes, once)", code.code, pairing::JOIN_CODE_MINUTES);
+    match &code.address {
         Some(address) => {
-            println!("On the new device:  sprintdesk join {code} {address}");
-            print!("{}", pairing::qr(&format!("sprintdesk:join?code={code}&addr={address}")));
-            println!();
+            outln!("On the new device:  sprintdesk join {} {address}", code.code);
+            out!("{}", pairing::qr(&format!("sprintdesk:join?code={}&addr={address}", code.code)));
+            outln!();
         }
-        None => println!("Start `sprintdesk serve` on this device so the new one can reach it."),
+        None => outln!("Start `sprintdesk serve` on this device so the new one can reach it."),
     }
     Ok(())
 }
 
-pub fn join(
-    store: Store,
-    clock: Arc<dyn Clock>,
-    args: (String, String, Option<String>, String),
-    json: bool,
-) -> anyhow::Result<()> {
+pub fn join(host: &Host, args: (String, String, Option<String>, String), json: bool) -> anyhow::Result<()> {
     let (code, address, name, role) = args;
     let role = parse_role(&role)?;
-    let Some(code) = pairing::normalize(&code) else {
-        anyhow::bail!(Error::Invalid(sprintdesk_core::domain::ValidationError::new(
-            "code",
-            "that is not a join code: it has 10 letters and digits, like 7KQ2M-XW4PA",
-        )));
-    };
-    if let Some(sprint) = store.sprint()? {
-        anyhow::bail!(Error::SprintExists(format!(
-            "{}; a device joins a venue with an empty database (use --db with a new file)",
-            sprint.name
-        )));
-    }
-    let replica = Arc::new(Replica::new(store, clock));
     let name = name.unwrap_or_else(host_name);
-    let report = runtime()?.block_on(peer::join(&replica, &address, &code, &name, role)).map_err(Error::from)?;
-    let sprint = replica.store().sprint()?.map(|s| s.name).unwrap_or_default();
+    let joined = runtime()?.block_on(host.join(&code, &address, &name, role))?;
+    let sprint = joined.sprint.unwrap_or_default();
     if json {
         return print_json(&serde_json::json!({
-            "joined": report.peer, "sprint": sprint, "received": report.received, "device": replica.device(),
+            "joined": joined.organizer, "sprint": sprint, "received": joined.received, "device": host.setup()?.device,
         }));
     }
-    println!("Joined the venue of {} as {name}: \"{sprint}\", {} changes received.", report.peer, report.received);
-    println!("Run `sprintdesk serve` to stay in sync.");
+    outln!("Joined the venue of {} as {name}: \"{sprint}\", {} changes received.", joined.organizer, joined.received);
+    outln!("Run `sprintdesk serve` to stay in sync.");
     Ok(())
 }
 
-pub fn sync(store: Store, clock: Arc<dyn Clock>, address: &str, json: bool) -> anyhow::Result<()> {
-    let replica = Arc::new(Replica::new(store, clock));
-    let report = runtime()?.block_on(peer::sync_once(&replica, address)).map_err(Error::from)?;
+pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
+    let replica = host.replica();
+    let report = runtime()?.block_on(peer::sync_once(replica, address)).map_err(sprintdesk_api::Error::from)?;
     let held_back: Vec<String> = report
         .refused_here
         .iter()
@@ -201,16 +178,16 @@ pub fn sync(store: Store, clock: Arc<dyn Clock>, address: &str, json: bool) -> a
             "digest": replica.store().digest()?,
         }))?;
     } else {
-        println!("In step with {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
+        outln!("In step with {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
         if let Some(reissued) = &reissued {
-            println!("Note: {reissued}.");
+            outln!("Note: {reissued}.");
         }
-        if report.offset_ms.abs() > sprintdesk_core::sync::session::SKEW_WARNING_MS {
-            println!("Warning: its clock is {} s off from this device's.", report.offset_ms / 1000);
+        if report.offset_ms.abs() > sprintdesk_api::sync::session::SKEW_WARNING_MS {
+            outln!("Warning: its clock is {} s off from this device's.", report.offset_ms / 1000);
         }
     }
     if !held_back.is_empty() {
-        anyhow::bail!(Error::Sync(SyncError::Denied(format!(
+        anyhow::bail!(sprintdesk_api::Error::from(SyncError::Denied(format!(
             "some changes were held back until the clocks agree: {}; fix the clock of the device that is ahead",
             held_back.join("; ")
         ))));
@@ -218,9 +195,9 @@ pub fn sync(store: Store, clock: Arc<dyn Clock>, address: &str, json: bool) -> a
     Ok(())
 }
 
-pub fn peers(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
-    let peers = desk.store().peers()?;
-    let devices = desk.devices()?;
+pub fn peers(host: &Host, now: Timestamp, json: bool) -> anyhow::Result<()> {
+    let devices = host.run::<cmd::devices>(())?;
+    let peers = host.replica().store().peers().map_err(Error::from)?;
     let rows: Vec<serde_json::Value> = peers
         .iter()
         .map(|p| {
@@ -236,7 +213,7 @@ pub fn peers(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
         return print_json(&rows);
     }
     if peers.is_empty() {
-        println!("No other device seen yet. Pair one with `sprintdesk pair`, or `sprintdesk sync HOST:PORT`.");
+        outln!("No other device seen yet. Pair one with `sprintdesk pair`, or `sprintdesk sync HOST:PORT`.");
         return Ok(());
     }
     for p in &peers {
@@ -244,7 +221,7 @@ pub fn peers(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
         let name = device.map_or("(not on the allow-list)".to_owned(), |d| d.name.clone());
         let seen = p.last_seen.map_or("never".to_owned(), |t| ago(now, t));
         let offset = p.offset_ms.map_or("?".to_owned(), |ms| format!("{:+.1} s", ms as f64 / 1000.0));
-        println!(
+        outln!(
             "{:<14} {:<20} {:<22} seen {:<10} clock {:<10} lacks {} / we lack {}{}",
             p.device.as_str(),
             name,
@@ -256,7 +233,7 @@ pub fn peers(desk: &Desk, now: Timestamp, json: bool) -> anyhow::Result<()> {
             if device.is_some_and(|d| d.revoked) { "  REVOKED" } else { "" }
         );
         if let Some(problem) = &p.problem {
-            println!("{:<14} ! {problem}", "");
+            outln!("{:<14} ! {problem}", "");
         }
     }
     Ok(())

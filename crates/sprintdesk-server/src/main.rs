@@ -12,12 +12,41 @@ use cli::{
     AttendeesCommand, Cli, Command, DevicesCommand, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand,
     StatusCommand,
 };
-use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, Sprint};
+use sprintdesk_api::Host;
+use sprintdesk_api::commands as cmd;
+use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, SameBecause, Sprint, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
-use sprintdesk_core::{ApiError, Desk, Error, Ids, Lookup, NewAttendee, NewProject, RandomIds, SignIn};
+use sprintdesk_core::{
+    ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, Error, ErrorCode, GoalProgress, HelpWanted, Ids, ImportFile,
+    IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject, NewSprint, PersonQuery, PrOpened, RandomIds,
+    RecordRef, Release, Resolve, Search, SignIn,
+};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+/// `print!` to stdout that stops quietly when the reader has gone (`sprintdesk attendees list | head -1`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        crate::write_out(format_args!($($arg)*))?
+    };
+}
+
+/// `println!` to stdout, stopping quietly when the reader has gone.
+macro_rules! outln {
+    () => {
+        crate::write_out(format_args!("\n"))?
+    };
+    ($($arg:tt)*) => {
+        crate::write_out(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+pub(crate) use {out, outln};
+
+pub(crate) fn write_out(text: std::fmt::Arguments) -> std::io::Result<()> {
+    std::io::stdout().lock().write_fmt(text)
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,20 +58,32 @@ fn main() -> ExitCode {
         )
         .with_target(false)
         .init();
-    match run(cli) {
+    let result = run(cli).and_then(|()| Ok(std::io::stdout().flush()?));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Whoever read the output has stopped (`| head`): nothing is wrong, and nothing more to say.
+        Err(error)
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
-            // A core error is the user's own mistake or a refusal, worded for them; anything else is a
-            // fault of the machine (a file that cannot be read, a full disk).
-            match error.downcast_ref::<Error>() {
-                Some(core) => {
+            // A refusal is the user's own mistake or a rule, worded for them; anything else is a fault of
+            // the machine (a file that cannot be read, a full disk).
+            let refusal = error
+                .downcast_ref::<sprintdesk_api::Error>()
+                .map(ApiError::from)
+                .or_else(|| error.downcast_ref::<Error>().map(ApiError::from))
+                .or_else(|| error.downcast_ref::<CallRefused>().map(|refused| refused.0.clone()));
+            match refusal {
+                Some(refusal) => {
                     if json {
-                        let api = ApiError::from(core);
-                        eprintln!("{}", serde_json::to_string(&api).unwrap_or_else(|_| api.message.clone()));
+                        eprintln!("{}", serde_json::to_string(&refusal).unwrap_or_else(|_| refusal.message.clone()));
                     } else {
-                        eprintln!("error: {core}");
+                        eprintln!("error: {}", refusal.message);
                     }
-                    ExitCode::from(if matches!(core, Error::Store(_)) { 3 } else { 1 })
+                    let fault = matches!(refusal.code, ErrorCode::Storage | ErrorCode::Internal);
+                    ExitCode::from(if fault { 3 } else { 1 })
                 }
                 None => {
                     eprintln!("error: {error:#}");
@@ -67,161 +108,167 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         return lan::serve(&db, clock, ids, options, json);
     }
-    let store = open_store(&db, ids.as_ref())?;
-
-    let command = match cli.command {
-        Command::Join { code, addr, name, role } => return lan::join(store, clock, (code, addr, name, role), json),
-        Command::Sync { addr } => return lan::sync(store, clock, &addr, json),
-        command => command,
-    };
-
-    if let Command::Demo = command {
+    ensure_folder(&db)?;
+    if let Command::Demo = cli.command {
         let offline = DeviceId(ids.make("demo-kiosk"));
-        let time_zone = local_time_zone();
-        let store = Desk::demo(store, offline, ids.clone(), clock.now(), &time_zone)?;
-        let mut desk = Desk::new(store, clock, ids);
-        let board = desk.board()?;
-        let people = desk.attendees()?.len();
-        if json {
-            return print_json(
-                &serde_json::json!({"sprint": board.sprint, "attendees": people, "projects": board.projects.len(), "here_now": board.here_now}),
-            );
-        }
-        println!("Made the demo sprint \"{}\" in {}", board.sprint, db.display());
-        println!("{people} attendees, {} projects, {} people in the venue now.", board.projects.len(), board.here_now);
-        println!("Try: sprintdesk board · sprintdesk presence · sprintdesk attendees search lukasz");
-        return Ok(());
+        sprintdesk_core::demo(open_store(&db, ids.as_ref())?, offline, ids.clone(), clock.now(), &local_time_zone())?;
     }
-
+    let host = Host::open(&db, &sprintdesk_api::state_dir()?, clock.clone(), ids)?.for_script();
     let now = clock.now();
-    let mut desk = Desk::new(store, clock, ids);
-    match command {
-        Command::Demo | Command::Serve(_) | Command::Join { .. } | Command::Sync { .. } => {
-            unreachable!("handled above")
+    match cli.command {
+        Command::Serve(_) => unreachable!("handled above"),
+        Command::Demo => {
+            let board = host.run::<cmd::board>(())?;
+            let people = host.run::<cmd::attendees>(())?.len();
+            if json {
+                return print_json(
+                    &serde_json::json!({"sprint": board.sprint, "attendees": people, "projects": board.projects.len(), "here_now": board.here_now}),
+                );
+            }
+            outln!("Made the demo sprint \"{}\" in {}", board.sprint, db.display());
+            outln!(
+                "{people} attendees, {} projects, {} people in the venue now.",
+                board.projects.len(),
+                board.here_now
+            );
+            outln!("Try: sprintdesk board · sprintdesk presence · sprintdesk attendees search lukasz");
         }
-        Command::Pair => lan::pair(&desk, now, json)?,
-        Command::Peers => lan::peers(&desk, now, json)?,
+        Command::Join { code, addr, name, role } => lan::join(&host, (code, addr, name, role), json)?,
+        Command::Sync { addr } => lan::sync(&host, &addr, json)?,
+        Command::Pair => lan::pair(&host, json)?,
+        Command::Peers => lan::peers(&host, now, json)?,
+        Command::Call { command, args } => {
+            let args = match args {
+                Some(text) => serde_json::from_str(&text).map_err(|e| {
+                    Error::Invalid(ValidationError::new("args", format!("the arguments are not JSON: {e}")))
+                })?,
+                None => serde_json::Value::Null,
+            };
+            let value = host.call(&command, args).map_err(CallRefused)?;
+            return print_json(&value);
+        }
         Command::Devices(DevicesCommand::List) => {
-            let devices = desk.devices()?;
+            let devices = host.run::<cmd::devices>(())?;
             if json {
                 return print_json(&devices);
             }
             for d in devices {
                 let state = if d.revoked { "REVOKED" } else { "paired" };
                 let this = if d.this_device { "  (this device)" } else { "" };
-                println!("{:<14} {:<10} {:<20} {state:<8} {}{this}", d.id, d.role.as_str(), d.name, d.fingerprint);
+                outln!("{:<14} {:<10} {:<20} {state:<8} {}{this}", d.id, d.role.as_str(), d.name, d.fingerprint);
             }
         }
         Command::Devices(DevicesCommand::Revoke { id }) => {
-            let device = desk.revoke_device(&id)?;
+            let device = host.run::<cmd::revoke_device>(DeviceRef { device: id })?;
             if json {
                 return print_json(&device);
             }
-            println!("Revoked {} ({}): devices refuse it once they have synced with this one.", device.name, device.id);
+            outln!("Revoked {} ({}): devices refuse it once they have synced with this one.", device.name, device.id);
         }
         Command::Digest => {
-            let digest = desk.digest()?;
+            let digest = host.run::<cmd::digest>(())?;
             if json {
                 return print_json(&serde_json::json!({"digest": digest}));
             }
-            println!("{digest}");
+            outln!("{digest}");
         }
         Command::Delete { kind, id } => {
-            let kind = sprintdesk_core::deletable_kind(&kind)?;
-            desk.delete(kind, &id)?;
+            host.run::<cmd::delete>(RecordRef { kind: kind.clone(), id: id.clone() })?;
             if json {
                 return print_json(&serde_json::json!({"deleted": id}));
             }
-            println!("Deleted {id}. `sprintdesk restore {} {id}` brings it back.", kind.as_str());
+            let kind = sprintdesk_core::deletable_kind(&kind)?;
+            outln!("Deleted {id}. `sprintdesk restore {} {id}` brings it back.", kind.as_str());
         }
         Command::Restore { kind, id } => {
-            let kind = sprintdesk_core::deletable_kind(&kind)?;
-            desk.restore(kind, &id)?;
+            host.run::<cmd::restore>(RecordRef { kind, id: id.clone() })?;
             if json {
                 return print_json(&serde_json::json!({"restored": id}));
             }
-            println!("Restored {id}.");
+            outln!("Restored {id}.");
         }
         Command::Review => {
-            let items = desk.review()?;
+            let items = host.run::<cmd::review>(())?;
             if json {
                 return print_json(&items);
             }
             if items.is_empty() {
-                println!("Nothing to review: no deleted record was edited elsewhere.");
+                outln!("Nothing to review: no deleted record was edited elsewhere.");
             }
             for item in items {
-                println!(
+                outln!(
                     "{} {} \"{}\": deleted by {}, then edited by {}. Restore: sprintdesk restore {} {}",
-                    item.kind, item.id, item.label, item.deleted_by, item.edited_by, item.kind, item.id
+                    item.kind,
+                    item.id,
+                    item.label,
+                    item.deleted_by,
+                    item.edited_by,
+                    item.kind,
+                    item.id
                 );
             }
         }
         Command::Init(init) => {
-            let mut sprint = Sprint::new(&init.name, &init.tz.unwrap_or_else(local_time_zone), init.start, init.days)
-                .map_err(Error::from)?;
-            for day in &mut sprint.days {
-                day.is_break = init.break_day.contains(&day.date);
-                day.opens = init.opens;
-                day.closes = init.closes;
-            }
-            if let Some(stray) = init.break_day.iter().find(|d| sprint.day(**d).is_none()) {
-                anyhow::bail!(Error::Invalid(sprintdesk_core::domain::ValidationError::new(
-                    "days",
-                    format!("the break day {stray} is not one of the sprint's days")
-                )));
-            }
-            let sprint = desk.create_sprint(sprint)?;
+            let start = init.start;
+            let sprint = host.run::<cmd::create_sprint>(NewSprint {
+                name: init.name,
+                time_zone: init.tz.unwrap_or_else(local_time_zone),
+                start,
+                days: init.days,
+                break_days: init.break_day,
+                opens: Some(init.opens),
+                closes: Some(init.closes),
+            })?;
             if json {
                 return print_json(&sprint);
             }
-            println!(
-                "Created the sprint \"{}\" ({} days from {}) in {}",
+            outln!(
+                "Created the sprint \"{}\" ({} days from {start}) in {}",
                 sprint.name,
                 sprint.days.len(),
-                init.start,
                 db.display()
             );
         }
         Command::Sprint => {
-            let sprint = desk.sprint()?;
+            let sprint = host.run::<cmd::sprint>(())?;
             if json {
                 return print_json(&sprint);
             }
-            print!("{}", render::sprint(&sprint));
+            out!("{}", render::sprint(&sprint));
         }
         Command::Import(ImportCommand::Attendees { file }) => {
-            let report = desk.import_attendees(&read(&file)?)?;
+            let report = host.run::<cmd::import_attendees>(ImportFile { text: read(&file)?, project: None })?;
             print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::Issues { file, project }) => {
-            let report = desk.import_issues(&read(&file)?, project.as_deref())?;
+            let report = host.run::<cmd::import_issues>(ImportFile { text: read(&file)?, project })?;
             print_import(json, &file, &report)?;
         }
         Command::Attendees(AttendeesCommand::Search { query, limit }) => {
-            let found = desk.search(&query.join(" "), limit)?;
+            let limit = Some(u32::try_from(limit).unwrap_or(u32::MAX));
+            let found = host.run::<cmd::search>(Search { query: query.join(" "), limit })?;
             if json {
                 return print_json(&found);
             }
-            print!("{}", render::cards(&found));
+            out!("{}", render::cards(&found));
         }
         Command::Attendees(AttendeesCommand::List) => {
-            let people = desk.attendees()?;
+            let people = host.run::<cmd::attendees>(())?;
             if json {
                 return print_json(&people);
             }
-            print!("{}", render::attendees(&people));
+            out!("{}", render::attendees(&people));
         }
         Command::Attendees(AttendeesCommand::Show { who }) => {
-            let person = desk.attendee(&Lookup::Text(who))?;
+            let person = host.run::<cmd::attendee>(PersonQuery { attendee: who })?;
             if json {
                 return print_json(&person);
             }
-            print!("{}", render::attendee(&person));
+            out!("{}", render::attendee(&person));
         }
         Command::Attendees(AttendeesCommand::Add(add)) => {
             let roles = add.role.iter().map(|r| parse_role(r)).collect::<anyhow::Result<Vec<Role>>>()?;
-            let person = desk.add_attendee(NewAttendee {
+            let person = host.run::<cmd::add_attendee>(NewAttendee {
                 name: add.name,
                 email: add.email,
                 handle: add.handle,
@@ -232,18 +279,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 return print_json(&person);
             }
-            println!("Added {} ({})", person.name, person.id);
+            outln!("Added {} ({})", person.name, person.id);
+        }
+        Command::Attendees(AttendeesCommand::Duplicates) => {
+            let pairs = host.run::<cmd::duplicates>(())?;
+            if json {
+                return print_json(&pairs);
+            }
+            if pairs.is_empty() {
+                outln!("No likely duplicates.");
+            }
+            for pair in pairs {
+                let because = match pair.because {
+                    SameBecause::Badge => "the same ticket",
+                    SameBecause::Email => "the same email",
+                    SameBecause::Handle => "the same handle",
+                    SameBecause::Name => "the same name (only likely)",
+                };
+                outln!("{} ({}) and {} ({}): {because}", pair.a.name, pair.a.id, pair.b.name, pair.b.id);
+            }
         }
         Command::Attendees(AttendeesCommand::Merge { duplicate, into }) => {
-            let survivor = desk.merge_attendees(&Lookup::Text(duplicate), &Lookup::Text(into))?;
+            let survivor = host.run::<cmd::merge_attendees>(Merge { duplicate, survivor: into })?;
             if json {
                 return print_json(&survivor);
             }
-            println!("Merged into {} ({})", survivor.name, survivor.id);
+            outln!("Merged into {} ({})", survivor.name, survivor.id);
         }
         Command::Signin(signin) => {
-            let outcome = desk.sign_in(SignIn {
-                who: signin.who.lookup()?,
+            let attendee = who(&host, &signin.who)?;
+            let outcome = host.run::<cmd::sign_in>(SignIn {
+                attendee,
                 project: signin.project,
                 accept_code_of_conduct: signin.accept_coc,
                 photo_consent: signin.photo.map(|p| p == cli::YesNo::Yes),
@@ -253,126 +319,152 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let at = outcome.project.as_ref().map(|p| format!(" at {}", render::table_name(p))).unwrap_or_default();
             if outcome.already_here {
-                println!("{} is already signed in{at} today ({})", outcome.person.name, outcome.day);
+                outln!("{} is already signed in{at} today ({})", outcome.person.name, outcome.day);
             } else {
-                println!("Signed in {}{at} for {}", outcome.person.name, outcome.day);
+                outln!("Signed in {}{at} for {}", outcome.person.name, outcome.day);
             }
         }
-        Command::Signout(who) => {
-            let outcome = desk.sign_out(&who.lookup()?)?;
+        Command::Signout(person) => {
+            let outcome = host.run::<cmd::sign_out>(PersonQuery { attendee: who(&host, &person)? })?;
             if json {
                 return print_json(&outcome.person);
             }
-            println!("Signed out {}", outcome.person.name);
+            outln!("Signed out {}", outcome.person.name);
         }
         Command::Presence => {
-            let report = desk.presence()?;
+            let report = host.run::<cmd::presence>(())?;
             if json {
                 return print_json(&report);
             }
-            print!("{}", render::presence(&report));
+            out!("{}", render::presence(&report));
         }
         Command::Project(ProjectCommand::Add { name, repo, table, lead }) => {
-            let project = desk.add_project(NewProject { name, repo_url: repo, table_label: table, leads: lead })?;
+            let project =
+                host.run::<cmd::add_project>(NewProject { name, repo_url: repo, table_label: table, leads: lead })?;
             if json {
                 return print_json(&project);
             }
-            println!("Added the project {} ({})", project.name, project.id);
+            outln!("Added the project {} ({})", project.name, project.id);
         }
         Command::Project(ProjectCommand::List) => {
-            let projects = desk.projects()?;
+            let projects = host.run::<cmd::projects>(())?;
             if json {
                 return print_json(&projects);
             }
             for project in projects {
                 let table = project.table_label.as_deref().unwrap_or("no table");
                 let help = if project.help_wanted { "  [help wanted]" } else { "" };
-                println!("{:<14} {:<10} {}{help}", project.id.as_str(), table, project.name);
+                outln!("{:<14} {:<10} {}{help}", project.id.as_str(), table, project.name);
             }
         }
         Command::Project(ProjectCommand::HelpWanted { project, state }) => {
-            let project = desk.set_help_wanted(&project, state == cli::OnOff::On)?;
+            let help_wanted = state == cli::OnOff::On;
+            let project = host.run::<cmd::set_help_wanted>(HelpWanted { project, help_wanted })?;
             if json {
                 return print_json(&project);
             }
             let now = if project.help_wanted { "wants help" } else { "no longer asks for help" };
-            println!("{} {now}", project.name);
+            outln!("{} {now}", project.name);
         }
         Command::Goal(GoalCommand::Add { project, title, beginner }) => {
-            let goal = desk.add_goal(&project, &title, beginner)?;
+            let goal = host.run::<cmd::add_goal>(NewGoal { project, title, beginner_friendly: beginner })?;
             if json {
                 return print_json(&goal);
             }
-            println!("Added the goal \"{}\" ({})", goal.title, goal.id);
+            outln!("Added the goal \"{}\" ({})", goal.title, goal.id);
         }
         Command::Goal(GoalCommand::Status { goal, status }) => {
             let status = GoalStatus::parse(&status).ok_or_else(|| {
-                Error::Invalid(sprintdesk_core::domain::ValidationError::new(
+                Error::Invalid(ValidationError::new(
                     "status",
                     format!("\"{status}\" is not a goal status (planned, in-progress, done, dropped)"),
                 ))
             })?;
-            let goal = desk.set_goal_status(&goal, status)?;
+            let goal = host.run::<cmd::set_goal_status>(GoalProgress { goal, status })?;
             if json {
                 return print_json(&goal);
             }
-            println!("\"{}\" is now {}", goal.title, goal.status.as_str().replace('_', " "));
+            outln!("\"{}\" is now {}", goal.title, goal.status.as_str().replace('_', " "));
         }
         Command::Status(StatusCommand::Add(status)) => {
-            let update = desk.set_status(&status.project, &status.done, &status.next, &status.blockers)?;
+            let project = status.project.clone();
+            let update = host.run::<cmd::set_status>(DailyStatus {
+                project: status.project,
+                done: status.done,
+                next: status.next,
+                blockers: status.blockers,
+            })?;
             if json {
                 return print_json(&update);
             }
-            println!("Recorded today's status for {}", status.project);
+            outln!("Recorded today's status for {project}");
         }
         Command::Issues(IssuesCommand::List { project }) => {
-            let issues = desk.issues(project.as_deref())?;
+            let issues = host.run::<cmd::issues>(IssuesQuery { project })?;
             if json {
                 return print_json(&issues);
             }
             for issue in &issues {
-                println!("{}", render::issue_line(issue));
+                outln!("{}", render::issue_line(issue));
             }
         }
         Command::Claim { issue, by, mentor } => {
-            let mentor = mentor.map(Lookup::Text);
-            let issue = desk.claim(&issue, &Lookup::Text(by), mentor.as_ref())?;
+            let issue = host.run::<cmd::claim>(Claim { issue, attendee: by, mentor })?;
             print_issue(json, "Claimed", &issue)?;
         }
         Command::Release { issue, by } => {
-            let issue = desk.release(&issue, &Lookup::Text(by))?;
+            let issue = host.run::<cmd::release>(Release { issue, attendee: by })?;
             print_issue(json, "Released", &issue)?;
         }
         Command::Resolve { issue, keep } => {
-            let keep: Vec<Lookup> = keep.into_iter().map(Lookup::Text).collect();
-            let issue = desk.resolve(&issue, &keep)?;
+            let issue = host.run::<cmd::resolve>(Resolve { issue, keep })?;
             print_issue(json, "Resolved", &issue)?;
         }
         Command::Pr { issue, by } => {
-            let by = by.map(Lookup::Text);
-            let issue = desk.mark_pr_opened(&issue, by.as_ref())?;
+            let issue = host.run::<cmd::mark_pr_opened>(PrOpened { issue, attendee: by })?;
             print_issue(json, "PR opened for", &issue)?;
         }
         Command::Merged { issue } => {
-            let issue = desk.mark_merged(&issue)?;
+            let issue = host.run::<cmd::mark_merged>(IssueRef { issue })?;
             print_issue(json, "Merged", &issue)?;
         }
         Command::Board => {
-            let board = desk.board()?;
+            let board = host.run::<cmd::board>(())?;
             if json {
                 return print_json(&board);
             }
-            print!("{}", render::board(&board));
+            out!("{}", render::board(&board));
         }
     }
     Ok(())
+}
+
+/// A refusal from `sprintdesk call`, already in the `{code, message}` shape.
+#[derive(Debug)]
+struct CallRefused(ApiError);
+
+impl std::fmt::Display for CallRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for CallRefused {}
+
+/// The attendee a `Who` names, as the commands take them: their id for a badge scan, else the text.
+fn who(host: &Host, who: &cli::Who) -> anyhow::Result<String> {
+    match (&who.attendee, &who.badge) {
+        (_, Some(badge)) => Ok(host.run::<cmd::find_badge>(BadgeScan { code: badge.clone() })?.id.to_string()),
+        (Some(text), None) => Ok(text.clone()),
+        (None, None) => anyhow::bail!("name the attendee or pass --badge"),
+    }
 }
 
 fn print_import(json: bool, file: &Path, report: &sprintdesk_core::ImportReport) -> anyhow::Result<()> {
     if json {
         return print_json(report);
     }
-    println!(
+    outln!(
         "Imported {} ({}): {} added, {} updated, {} unchanged",
         file.display(),
         report.format,
@@ -387,12 +479,12 @@ fn print_issue(json: bool, verb: &str, issue: &sprintdesk_core::IssueBoard) -> a
     if json {
         return print_json(issue);
     }
-    println!("{verb} {}", render::issue_line(issue));
+    outln!("{verb} {}", render::issue_line(issue));
     Ok(())
 }
 
 pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -416,13 +508,19 @@ fn parse_role(text: &str) -> anyhow::Result<Role> {
     })
 }
 
-fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
+/// Refuses a database path whose folder does not exist (rather than making folders the user did not ask for).
+fn ensure_folder(db: &Path) -> anyhow::Result<()> {
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         anyhow::ensure!(parent.is_dir(), "the folder {} does not exist", parent.display());
     }
-    let device = device_id_for(&sprintdesk_api::state_dir()?, db, || DeviceId(ids.make("d")))?;
+    Ok(())
+}
+
+/// The store the demo is played into (the device id kept as for every other command).
+fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
+    let device = device_id_for(&sprintdesk_api::state_dir()?, db, || DeviceId(ids.make("d"))).map_err(Error::from)?;
     tracing::debug!(%device, db = %db.display(), "opening the sprint database");
-    Ok(Store::open(db, device)?)
+    Ok(Store::open(db, device).map_err(Error::from)?)
 }
 
 /// The machine's IANA time zone, for a new sprint when `--tz` is not given.

@@ -10,16 +10,16 @@
 //! This crate merges nothing itself: the store's materializer does (last-writer-wins fields, insert-only
 //! events). It reads no clock but the [`Clock`] it is given.
 
-pub mod clock;
 pub mod message;
 pub mod pairing;
 pub mod peer;
 pub mod plan;
 pub mod replica;
+pub mod report;
 pub mod session;
 pub mod tls;
 
-pub use clock::{Clock, FixedClock, SystemClock};
 pub use plan::{Batch, complete, plan};
 pub use replica::{Admission, Replica};
 pub use session::{Authority, Mode, Report, SyncError};
+pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};

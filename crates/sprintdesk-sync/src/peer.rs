@@ -5,7 +5,8 @@
 //! because venue Wi-Fi often blocks multicast.
 
 use crate::replica::Replica;
-use crate::session::{self, Authority, Mode, Report, SyncError};
+use crate::report::{Authority, Mode, Report, SyncError};
+use crate::session;
 use crate::tls;
 use sprintdesk_domain::{DeviceId, DeviceRole};
 use sprintdesk_store::PeerRecord;

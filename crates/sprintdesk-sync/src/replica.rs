@@ -132,7 +132,7 @@ impl Replica {
     }
 
     /// This device's TLS identity, made on first use.
-    pub fn identity(&self) -> Result<Identity, crate::session::SyncError> {
+    pub fn identity(&self) -> Result<Identity, crate::report::SyncError> {
         let store = self.store();
         if let Some(identity) = store.identity()? {
             return Ok(identity);
@@ -144,7 +144,7 @@ impl Replica {
 
     /// Puts this device on its own allow-list (if it is not there yet), so that the devices it pairs learn
     /// it. A device that joins a venue is put there by the organizer instead.
-    pub fn enrol_self(&self, name: &str, role: DeviceRole) -> Result<Device, crate::session::SyncError> {
+    pub fn enrol_self(&self, name: &str, role: DeviceRole) -> Result<Device, crate::report::SyncError> {
         let fingerprint = crate::tls::fingerprint(&self.identity()?.cert_der);
         let old = self.store().get::<Device>(self.device.as_str())?;
         if let Some(existing) = old.as_ref().filter(|existing| existing.fingerprint == fingerprint) {
@@ -190,7 +190,7 @@ impl Replica {
         name: &str,
         role: DeviceRole,
         proof: &str,
-    ) -> Result<Option<String>, crate::session::SyncError> {
+    ) -> Result<Option<String>, crate::report::SyncError> {
         if joining.as_str().is_empty() || joining.as_str().contains('~') {
             return Ok(None); // `~` marks a device's later origins (see `Store::reissue_future_changes`).
         }

@@ -5,9 +5,9 @@
 use crate::message::{self, Message, ProtocolError};
 use crate::plan::{self, Batch};
 use crate::replica::{Admission, Replica};
-use crate::tls::TlsSetupError;
+pub use crate::report::{Authority, Mode, Report, SKEW_WARNING_MS, SyncError, minutes};
 use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
-use sprintdesk_store::{Change, Entity, PeerRecord, Refused, Reissue, StoreError, VersionVector, device_of};
+use sprintdesk_store::{Change, Entity, PeerRecord, VersionVector, device_of};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, WriteHalf};
@@ -15,75 +15,12 @@ use tokio::sync::mpsc;
 
 /// Records per `Changes` message.
 pub const BATCH_RECORDS: u64 = 1_000;
-/// A clock further off than this from a peer's is shown as a problem.
-pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
 const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Every this many heartbeats (a minute), records a side refused are offered again.
 const RETRY_REFUSED_EVERY: u32 = 12;
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Protocol(#[from] ProtocolError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Tls(#[from] TlsSetupError),
-    #[error("the other device refused: {0}")]
-    Denied(String),
-    #[error("the other device is not paired with this venue")]
-    NotPaired,
-    #[error("the other device has been revoked")]
-    Revoked,
-    #[error("the other device broke the protocol: {0}")]
-    Unexpected(String),
-    #[error("the other device closed the connection")]
-    Closed,
-    #[error("the other device stopped answering")]
-    Silent,
-    #[error("the device at that address did not prove it showed that join code")]
-    Impostor,
-}
-
-/// How the other end was authenticated.
-#[derive(Clone, Debug)]
-pub enum Authority {
-    /// Over TLS: the fingerprint of the certificate it presented, checked against the allow-list.
-    Certificate(String),
-    /// In-process tests: the other end is taken at its word.
-    Trusted,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// End once both sides hold the same records.
-    OneShot,
-    /// Stay connected and push every new change at once.
-    Live,
-}
-
-/// What a session did.
-#[derive(Clone, Debug, Default)]
-pub struct Report {
-    pub peer: DeviceId,
-    pub sent: u64,
-    pub received: u64,
-    pub bytes_out: u64,
-    pub bytes_in: u64,
-    /// The peer's clock minus ours, as seen at the start.
-    pub offset_ms: i64,
-    /// Origins whose records the peer refused as stamped in its future, with how far ahead.
-    pub refused_by_peer: Vec<(DeviceId, i64)>,
-    /// Records this device refused from the peer.
-    pub refused_here: Vec<Refused>,
-    /// What this device issued again, its clock having been put right (the peer's clock agreed).
-    pub reissued: Option<Reissue>,
-    /// Whether both sides held the same records when it ended.
-    pub complete: bool,
-}
 
 struct Link<S> {
     writer: WriteHalf<S>,
@@ -546,14 +483,4 @@ fn record_peer(replica: &Replica, report: &Report, peer_has: &VersionVector, pro
         we_lack: peer_has.ahead_of(&local),
         problem: (!problems.is_empty()).then(|| problems.join("; ")),
     });
-}
-
-/// A duration in words: seconds, minutes or hours.
-pub fn minutes(ms: i64) -> String {
-    let minutes = ms.unsigned_abs() / 60_000;
-    match minutes {
-        0 => format!("{} s", ms.unsigned_abs() / 1000),
-        1..120 => format!("{minutes} min"),
-        _ => format!("{} h", (minutes + 30) / 60),
-    }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Attendee } from "../bindings/Attendee";
-import { filterAttendees, likelyDuplicates } from "./attendees";
+import { filterAttendees } from "./attendees";
 
 function person(id: string, name: string, extra: Partial<Attendee> = {}): Attendee {
   return {
@@ -54,28 +54,4 @@ describe("filterAttendees", () => {
   });
 });
 
-describe("likelyDuplicates", () => {
-  it("pairs records with the same name ignoring accents, or the same email or handle", () => {
-    const list = [
-      person("a", "Lukasz Nowak"),
-      person("b", "Łukasz  Nowak"),
-      person("c", "Someone", { email: "X@example.org" }),
-      person("d", "Someone Else", { email: "x@example.org " }),
-      person("e", "Third", { handle: "third" }),
-      person("f", "Other", { handle: "Third" }),
-      person("g", "Unique Person"),
-    ];
-    const pairs = likelyDuplicates(list).map(([x, y]) => [x.id, y.id].sort().join(""));
-    expect(pairs.sort()).toEqual(["ab", "cd", "ef"]);
-  });
-
-  it("does not suggest merged records or a pair twice", () => {
-    const list = [
-      person("a", "Same Name", { email: "s@example.org" }),
-      person("b", "Same Name", { email: "s@example.org" }),
-      person("c", "Same Name", { merged_into: "a" }),
-    ];
-    expect(likelyDuplicates(list)).toHaveLength(1);
-  });
-});
 

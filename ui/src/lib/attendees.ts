@@ -53,37 +53,6 @@ export function filterAttendees(list: readonly Attendee[], query: string, filter
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Pairs that are probably the same person: same name ignoring accents, or the same email or handle. */
-export function likelyDuplicates(list: readonly Attendee[]): Array<[Attendee, Attendee]> {
-  const live = list.filter((a) => a.merged_into === null);
-  const pairs: Array<[Attendee, Attendee]> = [];
-  const seen = new Set<string>();
-  const keys = (a: Attendee) =>
-    [
-      "n:" + fold(a.name).replace(/\s+/g, " ").trim(),
-      a.email ? "e:" + a.email.trim().toLowerCase() : "",
-      a.handle ? "h:" + a.handle.trim().toLowerCase() : "",
-    ].filter(Boolean);
-  const byKey = new Map<string, Attendee[]>();
-  for (const a of live) {
-    for (const k of keys(a)) byKey.set(k, [...(byKey.get(k) ?? []), a]);
-  }
-  for (const group of byKey.values()) {
-    for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) {
-        const a = group[i]!;
-        const b = group[j]!;
-        const id = [a.id, b.id].sort().join("|");
-        if (!seen.has(id)) {
-          seen.add(id);
-          pairs.push([a, b]);
-        }
-      }
-    }
-  }
-  return pairs;
-}
-
 export const ROLES: readonly Role[] = ["sprinter", "table_lead", "mentor", "organizer"];
 
 const ROLE_LABELS: Record<Role, string> = {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorMessage, errorTitle, fromHttpAnswer, looksTechnical, sentence, toApiError, UNREACHABLE_MESSAGE } from "./errors";
+import { ERROR_CODES } from "../bindings/commands";
+import type { ApiError } from "./errors";
 
 describe("toApiError", () => {
   it("keeps an ApiError's code, message and rows", () => {
@@ -48,7 +50,7 @@ describe("errorMessage", () => {
     expect(errorMessage({ code: "claim_refused", message: "one at a time!" })).toBe("One at a time!");
   });
   it("keeps only the first line of an import refusal (the rows show as a table)", () => {
-    const error = { code: "import_rejected", message: "nothing was imported: 2 rows must be fixed first\n  line 3: x\n  line 4: y" };
+    const error: ApiError = { code: "import_rejected", message: "nothing was imported: 2 rows must be fixed first\n  line 3: x\n  line 4: y" };
     expect(errorMessage(error)).toBe("Nothing was imported: 2 rows must be fixed first.");
   });
   it("never shows JSON or internals", () => {
@@ -58,7 +60,18 @@ describe("errorMessage", () => {
   });
   it("has a title for each code the core sends, and a general one", () => {
     expect(errorTitle({ code: "venue_closed", message: "" })).toBe("The venue is closed");
-    expect(errorTitle({ code: "something_new", message: "" })).toBe("Something went wrong");
+    const fromANewerDevice = { code: "something_new", message: "" } as unknown as ApiError;
+    expect(errorTitle(fromANewerDevice)).toBe("Something went wrong");
+  });
+  it.each(ERROR_CODES.map((code) => [code]))("heads %s with its own words", (code) => {
+    const title = errorTitle({ code, message: "" });
+    expect(title).not.toMatch(/_/);
+    if (code !== "internal") expect(title).not.toBe("Something went wrong");
+    expect(errorMessage({ code, message: "" })).toMatch(/^[A-Z].*[.!?]$/);
+  });
+  it("tells a late undo from a closed venue", () => {
+    expect(errorTitle({ code: "too_late_to_undo", message: "" })).toBe("Too late to undo");
+    expect(errorTitle({ code: "already_merged", message: "" })).toBe("Already merged");
   });
 });
 

@@ -4,13 +4,15 @@
  */
 
 import type { ApiError } from "../bindings/ApiError";
+import type { ErrorCode } from "../bindings/ErrorCode";
 import type { RowError } from "../bindings/RowError";
 
-export type { ApiError };
+export type { ApiError, ErrorCode };
 
 export const UNREACHABLE_MESSAGE = "Cannot reach Sprintdesk on this computer. Is it still running?";
 
-/** Whether `value` already has the `ApiError` shape. */
+/** Whether `value` already has the `ApiError` shape. (A code this build does not know, from a newer
+ * device, still counts: it is shown with the general heading.) */
 export function isApiError(value: unknown): value is ApiError {
   return (
     typeof value === "object" &&
@@ -70,9 +72,14 @@ export function fromHttpAnswer(status: number, body: string): ApiError {
   return { code: "internal", message: `Sprintdesk answered with an error (HTTP ${status}).` };
 }
 
-const TITLES: Record<string, string> = {
+/** A heading for every code: the compiler refuses this table if a code is missing. */
+const TITLES: Record<ErrorCode, string> = {
   unreachable: "Cannot connect",
   venue_closed: "The venue is closed",
+  too_late_to_undo: "Too late to undo",
+  nothing_to_undo: "Nothing to undo",
+  already_merged: "Already merged",
+  issue_closed: "That issue is closed",
   not_found: "Not found",
   ambiguous: "More than one match",
   consent_needed: "Please accept the code of conduct",
@@ -84,13 +91,17 @@ const TITLES: Record<string, string> = {
   no_sprint: "No sprint yet",
   sprint_exists: "There is already a sprint",
   storage: "Sprintdesk could not save",
+  unknown_command: "This screen is out of step",
+  bad_arguments: "This screen is out of step",
+  not_sprintdesk: "That is not a Sprintdesk device",
   impostor: "That device is not who it says it is",
   sync_failed: "Syncing failed",
+  internal: "Something went wrong",
 };
 
 /** A short heading for an error panel. */
 export function errorTitle(error: ApiError): string {
-  return TITLES[error.code] ?? "Something went wrong";
+  return (TITLES as Partial<Record<string, string>>)[error.code] ?? "Something went wrong";
 }
 
 /** The sentence to show for an error: the server's words, tidied (capital first letter, final stop), or our
@@ -106,7 +117,8 @@ export function errorMessage(error: ApiError): string {
     case "import_rejected": {
       // The server's message repeats every row on its own line; the rows are shown as a table instead.
       const first = error.message.split("\n")[0] ?? error.message;
-      return sentence(first);
+      if (first.trim() !== "") return sentence(first);
+      break;
     }
   }
   const text = error.message.trim();

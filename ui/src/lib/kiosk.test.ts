@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Board } from "../bindings/Board";
 import type { ProjectBoard } from "../bindings/ProjectBoard";
+import { ERROR_CODES } from "../bindings/commands";
 import { cleanHandle, kioskError, signInSteps, stepAfter, tableChoices, undoneText, walkInProblem } from "./kiosk";
 
 describe("signInSteps", () => {
@@ -68,6 +69,17 @@ describe("kioskError", () => {
     expect(said.message).not.toMatch(/[{}]|sqlite/);
     const weird = kioskError({ code: "invalid", message: '{"x":1}' }, "walk_in");
     expect(weird.message).toBe("");
+  });
+  it("heads a late undo as too late, not as a closed venue", () => {
+    const late = kioskError({ code: "too_late_to_undo", message: "it is too late to undo that (15 seconds have passed)" }, "undo");
+    expect(late).toEqual({ title: "Too late to undo", message: "It is too late to undo that (15 seconds have passed)." });
+    expect(kioskError({ code: "nothing_to_undo", message: "" }, "undo").title).toBe("Nothing to undo");
+  });
+  it.each(ERROR_CODES.map((code) => [code]))("says %s in words a person at the door reads", (code) => {
+    const said = kioskError({ code, message: "" }, "sign_in");
+    expect(said.title).not.toMatch(/_|[{}]/);
+    expect(said.message).not.toMatch(/_|[{}]/);
+    expect(said.title.length).toBeGreaterThan(3);
   });
   it("tells the kiosk user to find an organizer when the core is gone", () => {
     expect(kioskError({ code: "unreachable", message: "x" }, "search").title).toMatch(/cannot reach/);

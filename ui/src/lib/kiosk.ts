@@ -1,5 +1,6 @@
 /** The kiosk's sign-in steps, decided from what the core says about a person. Pure. */
 
+import type { ApiError } from "../bindings/ApiError";
 import type { AttendeeCard } from "../bindings/AttendeeCard";
 import type { Board } from "../bindings/Board";
 import type { ProjectRef } from "../bindings/ProjectRef";
@@ -58,7 +59,7 @@ export type KioskContext = "search" | "badge" | "sign_in" | "sign_out" | "walk_i
 
 /** An error as the kiosk shows it: a short heading and a sentence, both for someone standing at the door. */
 export function kioskError(
-  error: { code: string; message: string },
+  error: ApiError,
   context: KioskContext,
   typed = "",
 ): { title: string; message: string } {
@@ -71,6 +72,10 @@ export function kioskError(
       };
     case "venue_closed":
       return { title: "The venue is closed", message: said || "Signing in is possible during opening hours." };
+    case "too_late_to_undo":
+      return { title: "Too late to undo", message: said || "The few seconds to undo have passed." };
+    case "nothing_to_undo":
+      return { title: "Nothing to undo", message: said || "It was undone already." };
     case "not_found":
       if (context === "badge") {
         return {

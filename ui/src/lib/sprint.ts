@@ -2,6 +2,7 @@
 
 import type { NewSprint } from "../bindings/NewSprint";
 import type { Sprint } from "../bindings/Sprint";
+import { SPRINT_MAX_DAYS } from "../bindings/commands";
 
 /** The organizer PIN is 4 to 12 digits (the core checks the same). */
 export function pinProblem(pin: string): string | null {
@@ -31,7 +32,10 @@ export function newSprintProblem(s: NewSprint): string | null {
   if (s.name.trim() === "") return "Give the sprint a name.";
   if (s.time_zone.trim() === "") return "Choose the time zone of the venue.";
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s.start)) return "Choose the first day.";
-  if (!Number.isInteger(s.days) || s.days < 1 || s.days > 31) return "A sprint lasts 1 to 31 days.";
+  if (!Number.isInteger(s.days) || s.days < 1 || s.days > SPRINT_MAX_DAYS) {
+    // The core's rule, from its generated constant: the form says it before asking.
+    return `A sprint lasts 1 to ${SPRINT_MAX_DAYS} days.`;
+  }
   return null;
 }
 

@@ -3,223 +3,20 @@
 //! and merge PRs, leads write their status; one issue is claimed by two people on two devices that were
 //! offline at the time, and so is contested.
 
-use crate::{Clock, Desk, Error, FixedClock, Ids, Lookup, NewProject, SignIn};
+use crate::{
+    Claim, Clock, DailyStatus, Desk, Error, FixedClock, GoalProgress, HelpWanted, Ids, ImportFile, IssueRef,
+    IssuesQuery, NewGoal, NewProject, PersonQuery, PrOpened, SignIn,
+};
 use chrono::{Duration, NaiveTime, Timelike};
 use sprintdesk_domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp, Venue};
 use sprintdesk_store::Store;
 use std::fmt::Write;
 use std::sync::Arc;
 
-const FIRST_NAMES: &[&str] = &[
-    "Łukasz",
-    "Zeynep",
-    "Éric",
-    "Dong-hee",
-    "Ana María",
-    "Søren",
-    "Aoife",
-    "Kwame",
-    "Mei",
-    "Rahul",
-    "Olga",
-    "Tomás",
-    "Yuki",
-    "Fatima",
-    "Jürgen",
-    "Chiamaka",
-    "Matías",
-    "Ingrid",
-    "Hamid",
-    "Priya",
-    "Nikolai",
-    "Camille",
-    "Thandiwe",
-    "Bartłomiej",
-    "Siobhán",
-    "Ngozi",
-    "Hyun-woo",
-    "Leilani",
-    "Dóra",
-    "Arnav",
-    "Zoë",
-    "Mateus",
-    "Elif",
-    "Jakub",
-    "Amara",
-    "Björn",
-    "Lucía",
-    "Tariq",
-    "Mirela",
-    "Kofi",
-];
-const LAST_NAMES: &[&str] = &[
-    "Nowak",
-    "Taşkaya",
-    "Araujo",
-    "Park",
-    "Núñez",
-    "Kierkegaard",
-    "Ní Bhriain",
-    "Mensah",
-    "Chen",
-    "Iyer",
-    "Petrova",
-    "Ó Súilleabháin",
-    "Tanaka",
-    "Haddad",
-    "Groß",
-    "Okafor",
-    "Fernández",
-    "Lindqvist",
-    "Rahimi",
-    "Raghunathan",
-    "Volkov",
-    "Lefèvre",
-    "Dlamini",
-    "Wójcik",
-    "Ó Briain",
-    "Adeyemi",
-    "Kim",
-    "Kahananui",
-    "Szabó",
-    "Deshpande",
-    "O'Brien",
-    "Gonçalves",
-    "Yılmaz",
-    "Dvořák",
-    "Diallo",
-    "Åström",
-    "García",
-    "Qureshi",
-    "Popescu",
-    "Boateng",
-    "Nguyễn",
-    "Müller",
-];
+mod cast;
 
-/// The `n`th name of the demo's international cast: first names and family names from many languages,
-/// with accents, hyphens, apostrophes and letters that do not decompose (ł, ß, ø).
-pub fn international_name(n: usize) -> String {
-    let first = FIRST_NAMES[n % FIRST_NAMES.len()];
-    let last = LAST_NAMES[(n * 7 + n / FIRST_NAMES.len()) % LAST_NAMES.len()];
-    format!("{first} {last}")
-}
-
-struct DemoProject {
-    name: &'static str,
-    repo: &'static str,
-    table: &'static str,
-    goals: &'static [(&'static str, bool)],
-    issues: &'static [(u32, &'static str, bool)],
-}
-
-const PROJECTS: &[DemoProject] = &[
-    DemoProject {
-        name: "CPython",
-        repo: "https://github.com/python/cpython",
-        table: "T1",
-        goals: &[
-            ("Triage 30 open documentation issues", true),
-            ("Land the REPL colour theme PR", false),
-            ("Review sprint PRs within the day", false),
-        ],
-        issues: &[
-            (141020, "Docs: clarify str.splitlines() with trailing newline", true),
-            (141033, "Add missing test for argparse mutually exclusive groups", true),
-            (141051, "pathlib: Path.walk() follows symlinks inconsistently on Windows", false),
-            (141077, "Typo in the tutorial's section on list comprehensions", true),
-            (141102, "asyncio: TaskGroup error message names the wrong task", false),
-            (141118, "Improve error message for unclosed f-string brace", false),
-            (141140, "Document the -X importtime output columns", true),
-        ],
-    },
-    DemoProject {
-        name: "PyPy",
-        repo: "https://github.com/pypy/pypy",
-        table: "T2",
-        goals: &[
-            ("Make the 3.11 test suite green on Linux", false),
-            ("Write a first-contributor guide to RPython", true),
-        ],
-        issues: &[
-            (5120, "Port the missing os.memfd_create", false),
-            (5126, "Translate error: unsupported opcode in a generated helper", false),
-            (5131, "Docs: how to run a single app-level test", true),
-            (5140, "JIT log viewer crashes on empty traces", false),
-        ],
-    },
-    DemoProject {
-        name: "Django",
-        repo: "https://github.com/django/django",
-        table: "T3",
-        goals: &[("Close 10 'Accepted' easy-pickings tickets", true), ("Finish the async ORM cursor review", false)],
-        issues: &[
-            (19201, "Admin: date hierarchy ignores the USE_TZ setting for month links", false),
-            (19214, "Add a system check for a duplicate app label in INSTALLED_APPS", true),
-            (19222, "Docs: update the deployment checklist for ASGI", true),
-            (19230, "QuerySet.bulk_update() with an expression in a JSONField", false),
-            (19241, "Translate the new password validator messages", true),
-        ],
-    },
-    DemoProject {
-        name: "pip",
-        repo: "https://github.com/pypa/pip",
-        table: "T4",
-        goals: &[("Ship the resolver progress reporter", false), ("Improve --dry-run output", true)],
-        issues: &[
-            (13402, "Show the requirement chain when a conflict is reported", false),
-            (13410, "pip list --outdated should honour --index-url", false),
-            (13415, "Typo in 'pip download' help text", true),
-            (13421, "Add a news fragment template check to CI", true),
-        ],
-    },
-    DemoProject {
-        name: "pytest",
-        repo: "https://github.com/pytest-dev/pytest",
-        table: "T5",
-        goals: &[("Clear the 'good first issue' backlog", true), ("Prototype fixture scoping for classes", false)],
-        issues: &[
-            (13050, "Improve the message when a fixture name is misspelled", true),
-            (13061, "approx() repr for nested dicts is hard to read", true),
-            (13072, "Deprecate the --strict alias", false),
-            (13080, "Docs: explain tmp_path retention policy", true),
-        ],
-    },
-    DemoProject {
-        name: "BeeWare",
-        repo: "https://github.com/beeware/toga",
-        table: "T6",
-        goals: &[("Android: finish the Table widget", false), ("Every new contributor lands a PR", true)],
-        issues: &[
-            (3301, "Add a missing docstring to the Switch widget", true),
-            (3310, "GTK: Slider emits on_change twice", false),
-            (3317, "Example app for the MapView widget", true),
-        ],
-    },
-    DemoProject {
-        name: "Wagtail",
-        repo: "https://github.com/wagtail/wagtail",
-        table: "T7",
-        goals: &[("Accessibility audit of the page editor", false), ("Translate admin strings into 3 languages", true)],
-        issues: &[
-            (12801, "Contrast of the 'Live' status badge fails WCAG AA", true),
-            (12814, "Keyboard focus lost after closing the image chooser", false),
-            (12820, "Missing alt-text hint in the image upload form", true),
-        ],
-    },
-    DemoProject {
-        name: "NumPy",
-        repo: "https://github.com/numpy/numpy",
-        table: "T8",
-        goals: &[("Finish the NEP 50 follow-ups", false), ("Fix 5 documentation examples that fail doctest", true)],
-        issues: &[
-            (28010, "DOC: np.linspace example output is out of date", true),
-            (28016, "BUG: np.unique with equal_nan on complex input", false),
-            (28023, "DOC: add a see-also from argsort to lexsort", true),
-            (28031, "ENH: better error for mismatched ufunc out shapes", false),
-        ],
-    },
-];
+use cast::PROJECTS;
+pub use cast::international_name;
 
 /// A tiny deterministic generator, so the demo is the same sprint every time.
 struct Dice(u64);
@@ -269,7 +66,7 @@ pub fn play(
     };
     let opens_day_one = sprint.opens_at(day_one).unwrap_or(now);
     clock.set(opens_day_one.plus_minutes(-60));
-    desk.create_sprint(sprint.clone())?;
+    desk.put_new_sprint(sprint.clone())?;
 
     // People, from a plain CSV export.
     let mut dice = Dice(2026);
@@ -300,7 +97,7 @@ pub fn play(
         );
         people.push((name, role, first_timer));
     }
-    desk.import_attendees(&csv)?;
+    desk.import_attendees(ImportFile { text: csv, project: None })?;
     let everyone = desk.attendees()?;
     let id_of = |name: &str| everyone.iter().find(|a| a.name == name).map(|a| a.id.to_string()).unwrap_or_default();
     let ids_by_index: Vec<String> = people.iter().map(|(name, _, _)| id_of(name)).collect();
@@ -317,7 +114,11 @@ pub fn play(
             leads,
         })?;
         for (title, beginner) in project.goals {
-            goals.push(desk.add_goal(project.name, title, *beginner)?);
+            goals.push(desk.add_goal(NewGoal {
+                project: project.name.into(),
+                title: (*title).into(),
+                beginner_friendly: *beginner,
+            })?);
         }
         for (number, title, beginner) in project.issues {
             let labels = if *beginner { "good first issue;docs" } else { "type-bug" };
@@ -328,7 +129,7 @@ pub fn play(
             );
         }
     }
-    desk.import_issues(&issue_csv, None)?;
+    desk.import_issues(ImportFile { text: issue_csv, project: None })?;
 
     // Everyone's table: leads at their own, the rest spread over the room.
     let table_of = |n: usize| -> &'static str {
@@ -348,7 +149,7 @@ pub fn play(
         }
         clock.advance_minutes(1);
         desk.sign_in(SignIn {
-            who: Lookup::Id(id.clone()),
+            attendee: id.clone(),
             project: Some(table_of(n).into()),
             accept_code_of_conduct: true,
             photo_consent: Some(dice.chance(85)),
@@ -357,17 +158,19 @@ pub fn play(
     run_claims(&mut desk, &clock, &mut dice, &ids_by_index, &people, table_of, 3)?;
     for (p, project) in PROJECTS.iter().enumerate() {
         clock.advance_minutes(2);
-        desk.set_status(
-            project.name,
-            ["Set up dev environments for everyone", "Triaged the backlog", "Paired newcomers with mentors"][p % 3],
-            "Get the first PRs reviewed",
-            if p % 3 == 1 { "CI runners are slow on the venue network" } else { "" },
-        )?;
+        desk.set_status(DailyStatus {
+            project: project.name.into(),
+            done: ["Set up dev environments for everyone", "Triaged the backlog", "Paired newcomers with mentors"]
+                [p % 3]
+                .into(),
+            next: "Get the first PRs reviewed".into(),
+            blockers: if p % 3 == 1 { "CI runners are slow on the venue network" } else { "" }.into(),
+        })?;
     }
     let mut goal_dice = Dice(7);
     for goal in &goals {
         if goal_dice.chance(60) {
-            desk.set_goal_status(goal.id.as_str(), GoalStatus::InProgress)?;
+            desk.set_goal_status(GoalProgress { goal: goal.id.to_string(), status: GoalStatus::InProgress })?;
         }
     }
     clock.set(sprint.closes_at(day_one).unwrap_or(now).plus_minutes(-45));
@@ -382,7 +185,7 @@ pub fn play(
         // Arrivals spread over the first half of the time so far.
         clock.set(Timestamp(opens_today.0 + span / 2 * k as i64 / arrivals.len().max(1) as i64));
         desk.sign_in(SignIn {
-            who: Lookup::Id(ids_by_index[n].clone()),
+            attendee: ids_by_index[n].clone(),
             project: Some(table_of(n).into()),
             accept_code_of_conduct: true,
             photo_consent: None,
@@ -391,25 +194,31 @@ pub fn play(
     clock.set(Timestamp(opens_today.0 + span * 6 / 10));
     run_claims(&mut desk, &clock, &mut dice, &ids_by_index, &people, table_of, 4)?;
     for (p, project) in PROJECTS.iter().enumerate() {
-        desk.set_status(
-            project.name,
-            ["Three PRs merged, docs backlog halved", "Got the test suite running for all", "Reviewed yesterday's PRs"]
-                [p % 3],
-            [
+        desk.set_status(DailyStatus {
+            project: project.name.into(),
+            done: [
+                "Three PRs merged, docs backlog halved",
+                "Got the test suite running for all",
+                "Reviewed yesterday's PRs",
+            ][p % 3]
+                .into(),
+            next: [
                 "Finish reviews before lunch",
                 "Pair the newcomers on beginner issues",
                 "Write the summary for the closing",
-            ][p % 3],
-            if p == 3 { "Waiting on a maintainer with merge rights" } else { "" },
-        )?;
+            ][p % 3]
+                .into(),
+            blockers: if p == 3 { "Waiting on a maintainer with merge rights" } else { "" }.into(),
+        })?;
     }
     for goal in &goals {
         if goal_dice.chance(30) {
-            desk.set_goal_status(goal.id.as_str(), GoalStatus::Done)?;
+            desk.set_goal_status(GoalProgress { goal: goal.id.to_string(), status: GoalStatus::Done })?;
         }
     }
-    desk.set_help_wanted("PyPy", true)?;
-    desk.set_help_wanted("Wagtail", true)?;
+    for project in ["PyPy", "Wagtail"] {
+        desk.set_help_wanted(HelpWanted { project: project.into(), help_wanted: true })?;
+    }
 
     clock.set(Timestamp(opens_today.0 + span * 7 / 10));
     some_leave(&mut desk, &mut dice, 8, &ids_by_index[..14])?;
@@ -424,7 +233,7 @@ fn some_leave(desk: &mut Desk, dice: &mut Dice, percent: u64, leads: &[String]) 
     let here = desk.presence()?;
     for person in here.tables.iter().flat_map(|table| &table.people) {
         if !leads.contains(&person.id.0) && dice.chance(percent) {
-            desk.sign_out(&Lookup::Id(person.id.0.clone()))?;
+            desk.sign_out(PersonQuery { attendee: person.id.to_string() })?;
         }
     }
     Ok(())
@@ -455,32 +264,34 @@ fn run_claims(
                 break;
             }
             let (_, _, first_timer) = &people[n];
-            let issues = desk.issues(Some(project.name))?;
+            let issues = desk.issues(IssuesQuery { project: Some(project.name.into()) })?;
             let pick = issues
                 .iter()
                 .filter(|i| i.number != Some(CONTESTED_ISSUE))
                 .filter(|i| i.holders.iter().all(|h| !h.state.is_open()) && i.state.is_open());
             let pick: Vec<_> = pick.filter(|i| !first_timer || i.beginner_friendly).collect();
             let Some(issue) = pick.get(dice.roll(pick.len() as u64) as usize) else { continue };
-            let mentor = if *first_timer { mentor.map(|m| Lookup::Id(ids_by_index[m].clone())) } else { None };
+            let mentor = if *first_timer { mentor.map(|m| ids_by_index[m].clone()) } else { None };
             clock.advance_minutes(3);
-            match desk.claim(issue.id.as_str(), &Lookup::Id(ids_by_index[n].clone()), mentor.as_ref()) {
+            let claim = Claim { issue: issue.id.to_string(), attendee: ids_by_index[n].clone(), mentor };
+            match desk.claim(claim) {
                 Ok(_) => made += 1,
                 Err(error) => tracing::debug!(%error, "demo claim skipped"),
             }
         }
     }
     clock.advance_minutes(90);
-    for issue in desk.issues(None)? {
+    for issue in desk.issues(IssuesQuery::default())? {
         let holder = issue.holders.iter().find(|h| h.state == sprintdesk_domain::ClaimState::Active);
         if let Some(holder) = holder
             && dice.chance(45)
         {
             clock.advance_minutes(2);
-            desk.mark_pr_opened(issue.id.as_str(), Some(&Lookup::Id(holder.person.id.to_string())))?;
+            let by = Some(holder.person.id.to_string());
+            desk.mark_pr_opened(PrOpened { issue: issue.id.to_string(), attendee: by })?;
             if dice.chance(50) {
                 clock.advance_minutes(20);
-                desk.mark_merged(issue.id.as_str())?;
+                desk.mark_merged(IssueRef { issue: issue.id.to_string() })?;
             }
         }
     }
@@ -517,8 +328,8 @@ fn make_contested_claim(
     };
     let issue = format!("Django#{CONTESTED_ISSUE}");
     // …then, with the Wi-Fi down, two leads record the same issue for two people.
-    desk.claim(&issue, &Lookup::Id((*first).clone()), None)?;
-    offline.claim(&issue, &Lookup::Id((*second).clone()), None)?;
+    desk.claim(Claim { issue: issue.clone(), attendee: (*first).clone(), mentor: None })?;
+    offline.claim(Claim { issue, attendee: (*second).clone(), mentor: None })?;
     // When the Wi-Fi is back, the offline device's changes arrive.
     let news: Vec<_> = offline.store().changes()?.into_iter().filter(|c| c.origin == offline_device).collect();
     desk.apply_remote(&news)?;

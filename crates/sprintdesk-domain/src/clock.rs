@@ -1,7 +1,11 @@
 //! Time, passed in: the one source of wall time for a device, so tests can run a sprint day in
 //! milliseconds and the hybrid logical clock has one source.
+//!
+//! The trait lives with the domain so that every layer (store, sync, core) shares it without depending on
+//! each other. No rule calls a clock: front ends make a [`SystemClock`] (or a [`FixedClock`]) and pass it
+//! in; the rules get the time as a [`Timestamp`] argument.
 
-use sprintdesk_domain::Timestamp;
+use crate::Timestamp;
 use std::sync::Mutex;
 
 pub trait Clock: Send + Sync + std::fmt::Debug {

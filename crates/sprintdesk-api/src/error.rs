@@ -1,0 +1,69 @@
+//! Why a command was not run: the core's refusal, a sync or pairing failure, or a request that does not
+//! fit any command. All of them leave as the one `{code, message}` [`ApiError`].
+
+use sprintdesk_core::{ApiError, ErrorCode};
+use sprintdesk_sync::SyncError;
+use sprintdesk_sync::message::ProtocolError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Core(#[from] sprintdesk_core::Error),
+    #[error(transparent)]
+    Sync(SyncError),
+    #[error("there is no command called {0}")]
+    UnknownCommand(String),
+    #[error("the request to {command} did not make sense: {reason}")]
+    BadArguments { command: &'static str, reason: String },
+    /// Something answered at the join address, but not Sprintdesk (a web server on that port, say).
+    #[error("{0} is not a Sprintdesk device: check the address on the organizer's Devices page")]
+    NotSprintdesk(String),
+}
+
+impl From<SyncError> for Error {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Store(error) => Error::Core(error.into()),
+            error => Error::Sync(error),
+        }
+    }
+}
+
+impl From<sprintdesk_core::store::StoreError> for Error {
+    fn from(error: sprintdesk_core::store::StoreError) -> Self {
+        Error::Core(error.into())
+    }
+}
+
+impl From<sprintdesk_core::domain::ValidationError> for Error {
+    fn from(error: sprintdesk_core::domain::ValidationError) -> Self {
+        Error::Core(error.into())
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Core(error) => error.code(),
+            Error::Sync(error) => match error {
+                SyncError::NotPaired | SyncError::Revoked | SyncError::Denied(_) => ErrorCode::NotAllowed,
+                SyncError::Impostor => ErrorCode::Impostor,
+                SyncError::Protocol(ProtocolError::Io(_)) => ErrorCode::Unreachable,
+                SyncError::Store(_) => ErrorCode::Storage,
+                _ => ErrorCode::SyncFailed,
+            },
+            Error::UnknownCommand(_) => ErrorCode::UnknownCommand,
+            Error::BadArguments { .. } => ErrorCode::BadArguments,
+            Error::NotSprintdesk(_) => ErrorCode::NotSprintdesk,
+        }
+    }
+}
+
+impl From<&Error> for ApiError {
+    fn from(error: &Error) -> Self {
+        match error {
+            Error::Core(core) => core.into(),
+            error => ApiError::new(error.code(), error.to_string()),
+        }
+    }
+}

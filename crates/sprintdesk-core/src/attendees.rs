@@ -1,0 +1,237 @@
+//! Use cases about the people on the list: add, correct, find, list, import from a ticketing export,
+//! suggest and merge duplicates. Who counts as "the same person" is the domain's one rule
+//! ([`Attendee::same_person_as`]), used here by the import and by the merge suggestions alike.
+
+use crate::import::{self, ImportedAttendee};
+use crate::view::{Duplicate, ImportReport};
+use crate::{Desk, Error, RowError};
+use serde::Deserialize;
+use sprintdesk_domain::search::fold;
+use sprintdesk_domain::{Attendee, AttendeeId, Role, ValidationError};
+use sprintdesk_store::Op;
+use std::collections::{BTreeSet, HashMap};
+
+/// A person the organizer adds by hand.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewAttendee {
+    pub name: String,
+    #[serde(default)]
+    pub handle: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub first_timer: bool,
+    #[serde(default)]
+    pub badge_code: Option<String>,
+}
+
+/// An organizer's edit of one attendee.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AttendeeEdit {
+    pub id: AttendeeId,
+    pub name: String,
+    pub handle: Option<String>,
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    pub first_timer: bool,
+    pub badge_code: Option<String>,
+}
+
+/// One person, named as an organizer types them: an attendee id, a `@handle`, or a full name.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PersonQuery {
+    pub attendee: String,
+}
+
+/// Two records of one person: `duplicate` leaves the lists, its sign-ins and claims count as `survivor`'s.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Merge {
+    pub duplicate: String,
+    pub survivor: String,
+}
+
+/// The text of an export file to import.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ImportFile {
+    /// The file's text: a pretix or Eventbrite export, a plain CSV, or a GitHub issue list.
+    pub text: String,
+    /// For issues: the project they belong to, when the file does not say.
+    #[serde(default)]
+    pub project: Option<String>,
+}
+
+impl Desk {
+    pub fn add_attendee(&mut self, new: NewAttendee) -> Result<Attendee, Error> {
+        let snapshot = self.snapshot()?;
+        let attendee = Attendee {
+            id: AttendeeId(self.make_id("a")),
+            name: new.name,
+            handle: new.handle,
+            email: new.email,
+            roles: new.roles,
+            first_timer: new.first_timer,
+            badge_code: new.badge_code,
+            ..Attendee::default()
+        }
+        .normalized()?;
+        check_badge_free(snapshot.people(), &attendee)?;
+        self.write(Op::put(&attendee, None))?;
+        Ok(attendee)
+    }
+
+    /// An organizer's correction of an attendee's details.
+    pub fn edit_attendee(&mut self, edit: AttendeeEdit) -> Result<Attendee, Error> {
+        let snapshot = self.snapshot()?;
+        let old = snapshot
+            .attendees
+            .get(&edit.id)
+            .filter(|a| a.merged_into.is_none())
+            .ok_or_else(|| Error::NotFound(format!("no attendee has the id {}", edit.id)))?;
+        let new = Attendee {
+            name: edit.name,
+            handle: edit.handle,
+            email: edit.email,
+            roles: edit.roles,
+            first_timer: edit.first_timer,
+            badge_code: edit.badge_code,
+            ..old.clone()
+        }
+        .normalized()?;
+        check_badge_free(snapshot.people(), &new)?;
+        self.write(Op::put(&new, Some(old)))?;
+        Ok(new)
+    }
+
+    /// One person in full, for the organizer.
+    pub fn attendee(&mut self, query: PersonQuery) -> Result<Attendee, Error> {
+        Ok(self.snapshot()?.find_attendee(&query.attendee)?.clone())
+    }
+
+    /// Everyone, for the organizer (never for a kiosk).
+    pub fn attendees(&mut self) -> Result<Vec<Attendee>, Error> {
+        let snapshot = self.snapshot()?;
+        let mut people: Vec<Attendee> = snapshot.people().cloned().collect();
+        people.sort_by_cached_key(|p| fold(&p.name));
+        Ok(people)
+    }
+
+    /// Pairs of records that are probably one person, surest first, for the organizer to merge.
+    pub fn duplicates(&mut self) -> Result<Vec<Duplicate>, Error> {
+        let snapshot = self.snapshot()?;
+        let mut by_key: HashMap<String, Vec<&Attendee>> = HashMap::new();
+        for person in snapshot.people() {
+            for key in person.same_person_keys() {
+                by_key.entry(key).or_default().push(person);
+            }
+        }
+        let mut pairs = BTreeSet::new();
+        for group in by_key.values().filter(|group| group.len() > 1) {
+            for (i, a) in group.iter().enumerate() {
+                for b in &group[i + 1..] {
+                    if let Some(because) = a.same_person_as(b) {
+                        let (a, b) = if a.id < b.id { (a, b) } else { (b, a) };
+                        pairs.insert((because, fold(&a.name), a.id.clone(), b.id.clone()));
+                    }
+                }
+            }
+        }
+        Ok(pairs
+            .into_iter()
+            .map(|(because, _, a, b)| Duplicate { a: snapshot.person(&a), b: snapshot.person(&b), because })
+            .collect())
+    }
+
+    /// Marks `duplicate` as the same person as `survivor`: their sign-ins and claims count as the
+    /// survivor's, and the duplicate leaves lists and search.
+    pub fn merge_attendees(&mut self, merge: Merge) -> Result<Attendee, Error> {
+        let snapshot = self.snapshot()?;
+        let duplicate = snapshot.find_attendee(&merge.duplicate)?.clone();
+        let survivor = snapshot.find_attendee(&merge.survivor)?.clone();
+        if duplicate.id == survivor.id {
+            return Err(ValidationError::new("merged_into", "that is the same person twice").into());
+        }
+        let merged = Attendee { merged_into: Some(survivor.id.clone()), ..duplicate.clone() };
+        self.write(Op::put(&merged, Some(&duplicate)))?;
+        Ok(survivor)
+    }
+
+    /// Imports a pretix, Eventbrite or plain CSV list: a row about a known person (same ticket, email or
+    /// handle) updates them, the others are added. A file with any bad row imports nothing.
+    pub fn import_attendees(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
+        let (format, rows) = import::parse_attendees(&file.text).map_err(Error::Import)?;
+        let snapshot = self.snapshot()?;
+        let existing: Vec<&Attendee> = snapshot.people().collect();
+        let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
+        let mut ops = Vec::new();
+        let mut errors = Vec::new();
+        let mut matched: HashMap<AttendeeId, u64> = HashMap::new();
+        for row in rows {
+            let found = known_person(&existing, &row);
+            if let Some(person) = found
+                && let Some(first) = matched.insert(person.id.clone(), row.line)
+            {
+                errors.push(RowError {
+                    place: format!("line {}", row.line),
+                    message: format!("this is {} again, as on line {first}", person.name),
+                });
+                continue;
+            }
+            let base =
+                found.cloned().unwrap_or_else(|| Attendee { id: AttendeeId(self.make_id("a")), ..Attendee::default() });
+            let updated = Attendee {
+                name: row.name,
+                email: row.email.or(base.email.clone()),
+                handle: row.handle.or(base.handle.clone()),
+                badge_code: row.badge_code.or(base.badge_code.clone()),
+                roles: row.roles.unwrap_or(base.roles.clone()),
+                first_timer: row.first_timer.unwrap_or(base.first_timer),
+                ..base.clone()
+            }
+            .normalized()?;
+            let changes = Op::put(&updated, found);
+            report.count(found.is_some(), !changes.is_empty());
+            ops.extend(changes);
+        }
+        if !errors.is_empty() {
+            return Err(Error::Import(errors));
+        }
+        self.write(ops)?;
+        Ok(report)
+    }
+}
+
+/// Refuses a badge code that is already someone else's.
+fn check_badge_free<'a>(people: impl Iterator<Item = &'a Attendee>, person: &Attendee) -> Result<(), Error> {
+    let Some(badge) = &person.badge_code else { return Ok(()) };
+    match people.into_iter().find(|p| p.id != person.id && p.badge_code.as_ref() == Some(badge)) {
+        Some(other) => {
+            Err(ValidationError::new("badge_code", format!("the badge code {badge} is already {}'s", other.name))
+                .into())
+        }
+        None => Ok(()),
+    }
+}
+
+/// The known person an import row is about, by the strongest certain evidence (ticket, then email, then
+/// handle).
+fn known_person<'a>(existing: &[&'a Attendee], row: &ImportedAttendee) -> Option<&'a Attendee> {
+    let probe = Attendee {
+        name: row.name.clone(),
+        email: row.email.clone(),
+        handle: row.handle.clone(),
+        badge_code: row.badge_code.clone(),
+        ..Attendee::default()
+    };
+    existing
+        .iter()
+        .filter_map(|person| person.certainly_same_person_as(&probe).map(|because| (because, *person)))
+        .min_by_key(|(because, _)| *because)
+        .map(|(_, person)| person)
+}

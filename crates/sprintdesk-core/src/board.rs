@@ -1,0 +1,74 @@
+//! The projector board's use case: every project with its goals, claims, who is at its table, help wanted
+//! and today's status, in table order.
+
+use crate::view::{Board, GoalView, IssueBoard, PresentPerson, ProjectBoard, StatusView};
+use crate::{Desk, Error};
+use sprintdesk_domain::search::fold;
+use sprintdesk_domain::{Issue, Project, StatusId};
+
+impl Desk {
+    /// Every project: its goals, claims and their state, who is at its table, help wanted, today's status.
+    pub fn board(&mut self) -> Result<Board, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let presence = snapshot.presence(now);
+        let mut projects: Vec<&Project> = snapshot.projects.values().collect();
+        projects.sort_by_cached_key(|p| (p.table_label.clone().unwrap_or_default(), fold(&p.name)));
+        let boards = projects
+            .into_iter()
+            .map(|project| {
+                let mut present: Vec<PresentPerson> = presence
+                    .here
+                    .iter()
+                    .filter(|(_, table)| table.as_ref() == Some(&project.id))
+                    .map(|(person, _)| snapshot.present_person(person))
+                    .collect();
+                present.sort_by_cached_key(|p| fold(&p.name));
+                let issues: Vec<&Issue> = snapshot.issues.iter().filter(|i| i.project == project.id).collect();
+                let mut claims: Vec<IssueBoard> = issues
+                    .iter()
+                    .map(|issue| snapshot.issue_board(issue, now))
+                    .filter(|board| !board.holders.is_empty())
+                    .collect();
+                claims.sort_by_key(|c| (!c.contested, c.state, c.number));
+                let open: Vec<&&Issue> = issues.iter().filter(|i| i.state.is_open()).collect();
+                ProjectBoard {
+                    project: snapshot.project_ref(project),
+                    repo_url: project.repo_url.clone(),
+                    help_wanted: project.help_wanted,
+                    leads: project.leads.iter().map(|id| snapshot.person(id)).collect(),
+                    present,
+                    goals: snapshot
+                        .goals
+                        .iter()
+                        .filter(|g| g.project == project.id)
+                        .map(|g| GoalView {
+                            id: g.id.clone(),
+                            title: g.title.clone(),
+                            status: g.status,
+                            beginner_friendly: g.beginner_friendly,
+                        })
+                        .collect(),
+                    claims,
+                    status_today: presence.today.and_then(|day| {
+                        let id = StatusId::for_day(&project.id, day);
+                        snapshot.status_updates.iter().find(|s| s.id == id).map(|s| StatusView {
+                            done: s.done.clone(),
+                            next: s.next.clone(),
+                            blockers: s.blockers.clone(),
+                        })
+                    }),
+                    open_issues: open.len(),
+                    beginner_issues: open.iter().filter(|i| i.beginner_friendly).count(),
+                }
+            })
+            .collect();
+        Ok(Board {
+            sprint: snapshot.sprint.name.clone(),
+            today: presence.today,
+            here_now: presence.here.len(),
+            today_count: presence.today_count(),
+            projects: boards,
+        })
+    }
+}

@@ -1,0 +1,245 @@
+//! Use cases of issues and claims: import the issue list, list issues with their claims, claim (with the
+//! first-timer rules), release, settle a contested issue, mark a pull request opened or merged. Every one
+//! records an insert-only claim event; what state an issue is in is decided by the domain from the events.
+
+use crate::attendees::ImportFile;
+use crate::import;
+use crate::snapshot::Snapshot;
+use crate::view::{ImportReport, IssueBoard};
+use crate::{Desk, Error, RowError};
+use serde::Deserialize;
+use sprintdesk_domain::{ClaimAction, ClaimRequest, Issue, IssueId, Project, ValidationError, check_claim};
+use sprintdesk_store::Op;
+use std::collections::HashMap;
+
+/// Which issues to list: one project's (an id, name or table label), or every project's.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct IssuesQuery {
+    #[serde(default)]
+    pub project: Option<String>,
+}
+
+/// One issue: an id, its URL, `#123`, `123` or `project#123`.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRef {
+    pub issue: String,
+}
+
+/// Someone starts work on an issue.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub issue: String,
+    /// The sprinter: an attendee id, `@handle` or full name.
+    pub attendee: String,
+    /// Their mentor (a first-time contributor needs one).
+    #[serde(default)]
+    pub mentor: Option<String>,
+}
+
+/// Someone lets go of an issue they hold.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Release {
+    pub issue: String,
+    pub attendee: String,
+}
+
+/// How a contested issue is settled.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Resolve {
+    pub issue: String,
+    /// Who keeps the issue; two or more make a pair.
+    pub keep: Vec<String>,
+}
+
+/// A pull request was opened for an issue.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct PrOpened {
+    pub issue: String,
+    /// Who opened it, if known.
+    #[serde(default)]
+    pub attendee: Option<String>,
+}
+
+impl Desk {
+    pub fn import_issues(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
+        let (format, rows) = import::parse_issues(&file.text).map_err(Error::Import)?;
+        let snapshot = self.snapshot()?;
+        let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
+        let by_repo: HashMap<String, &Project> = snapshot
+            .projects
+            .values()
+            .filter_map(|p| p.repo_url.as_ref().map(|url| (normalize_repo(url), p)))
+            .collect();
+        let by_url: HashMap<&str, &Issue> = snapshot.issues.iter().map(|i| (i.url.as_str(), i)).collect();
+        let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
+        let mut ops = Vec::new();
+        let mut errors = Vec::new();
+        for row in rows {
+            let project = match (forced, &row.project) {
+                (Some(project), _) => Ok(project),
+                (None, Some(name)) => snapshot.find_project(name).map_err(|e| e.to_string()),
+                (None, None) => by_repo.get(&normalize_repo(&row.repository())).copied().ok_or_else(|| {
+                    format!(
+                        "no project has the repository {}; add the project with that repository, or import with --project",
+                        row.repository()
+                    )
+                }),
+            };
+            let project = match project {
+                Ok(project) => project,
+                Err(message) => {
+                    errors.push(RowError { place: row.place.clone(), message });
+                    continue;
+                }
+            };
+            let old = by_url.get(row.url.as_str()).copied();
+            let issue = Issue {
+                id: old.map_or_else(|| IssueId(self.make_id("i")), |o| o.id.clone()),
+                project: project.id.clone(),
+                url: row.url,
+                number: row.number,
+                title: row.title,
+                labels: row.labels,
+                beginner_friendly: row.beginner_friendly,
+                state: row.state,
+            };
+            let changes = Op::put(&issue, old);
+            report.count(old.is_some(), !changes.is_empty());
+            ops.extend(changes);
+        }
+        if !errors.is_empty() {
+            return Err(Error::Import(errors));
+        }
+        self.write(ops)?;
+        Ok(report)
+    }
+
+    pub fn issues(&mut self, query: IssuesQuery) -> Result<Vec<IssueBoard>, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let project = query.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
+        Ok(snapshot
+            .issues
+            .iter()
+            .filter(|issue| project.is_none_or(|p| p.id == issue.project))
+            .map(|issue| snapshot.issue_board(issue, now))
+            .collect())
+    }
+
+    /// Records that `by` works on `issue` (with `mentor` for a first-time contributor), if the rules
+    /// allow it.
+    pub fn claim(&mut self, claim: Claim) -> Result<IssueBoard, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let issue = snapshot.find_issue(&claim.issue)?;
+        let person = snapshot.find_attendee(&claim.attendee)?;
+        let mentor = claim.mentor.as_deref().map(|m| snapshot.find_attendee(m)).transpose()?;
+        let presence = snapshot.presence(now);
+        let claims = snapshot.claims(issue, now);
+        let open_elsewhere = snapshot
+            .issues
+            .iter()
+            .filter(|other| other.id != issue.id)
+            .filter(|other| snapshot.claims(other, now).open_by(&person.id).is_some())
+            .count();
+        check_claim(&ClaimRequest {
+            attendee: person,
+            issue,
+            mentor,
+            claims: &claims,
+            open_elsewhere,
+            attendee_present: presence.is_here(&person.id),
+            mentor_present: mentor.is_some_and(|m| presence.is_here(&m.id)),
+            holder_name: claims.open().next().map(|h| snapshot.name(&h.attendee)),
+        })?;
+        let action = ClaimAction::Claim { attendee: person.id.clone(), mentor: mentor.map(|m| m.id.clone()) };
+        self.record_claim_event(&snapshot, issue, action)
+    }
+
+    pub fn release(&mut self, release: Release) -> Result<IssueBoard, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let issue = snapshot.find_issue(&release.issue)?;
+        let person = snapshot.find_attendee(&release.attendee)?;
+        if snapshot.claims(issue, now).open_by(&person.id).is_none() {
+            return Err(Error::NotFound(format!("{} does not hold {}", person.name, issue_label(issue))));
+        }
+        self.record_claim_event(&snapshot, issue, ClaimAction::Release { attendee: person.id.clone() })
+    }
+
+    /// Settles a contested issue: the people in `keep` keep it (two or more make a pair), the others'
+    /// claims are released.
+    pub fn resolve(&mut self, resolve: Resolve) -> Result<IssueBoard, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let issue = snapshot.find_issue(&resolve.issue)?;
+        let claims = snapshot.claims(issue, now);
+        if resolve.keep.is_empty() {
+            return Err(ValidationError::new("keep", "name who keeps the issue (two names make a pair)").into());
+        }
+        let mut kept = Vec::new();
+        for who in &resolve.keep {
+            let person = snapshot.find_attendee(who)?;
+            if claims.open_by(&person.id).is_none() {
+                return Err(Error::NotFound(format!("{} does not hold {}", person.name, issue_label(issue))));
+            }
+            kept.push(person.id.clone());
+        }
+        self.record_claim_event(&snapshot, issue, ClaimAction::Resolve { keep: kept })
+    }
+
+    pub fn mark_pr_opened(&mut self, pr: PrOpened) -> Result<IssueBoard, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let issue = snapshot.find_issue(&pr.issue)?;
+        let claims = snapshot.claims(issue, now);
+        if !claims.state.is_open() {
+            return Err(Error::IssueClosed(format!(
+                "{} is already {}",
+                issue_label(issue),
+                claims.state.as_str().replace('_', " ")
+            )));
+        }
+        let by = pr.attendee.as_deref().map(|who| snapshot.find_attendee(who)).transpose()?;
+        self.record_claim_event(&snapshot, issue, ClaimAction::PrOpened { attendee: by.map(|p| p.id.clone()) })
+    }
+
+    pub fn mark_merged(&mut self, merged: IssueRef) -> Result<IssueBoard, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let issue = snapshot.find_issue(&merged.issue)?;
+        if snapshot.claims(issue, now).state == sprintdesk_domain::IssueState::Merged {
+            return Err(Error::AlreadyMerged(format!("{} is already merged", issue_label(issue))));
+        }
+        self.record_claim_event(&snapshot, issue, ClaimAction::Merged)
+    }
+
+    fn record_claim_event(
+        &mut self,
+        snapshot: &Snapshot,
+        issue: &Issue,
+        action: ClaimAction,
+    ) -> Result<IssueBoard, Error> {
+        let event = self.claim_event(snapshot, issue, action);
+        let at = event.at;
+        self.write(vec![Op::Claim(event)])?;
+        Ok(self.snapshot()?.issue_board(issue, at))
+    }
+}
+
+fn issue_label(issue: &Issue) -> String {
+    match issue.number {
+        Some(number) => format!("#{number} ({})", issue.title),
+        None => format!("\"{}\"", issue.title),
+    }
+}
+
+fn normalize_repo(url: &str) -> String {
+    url.trim().trim_end_matches('/').trim_end_matches(".git").to_lowercase()
+}

@@ -1,0 +1,133 @@
+//! Use cases of presence: sign in (with the code of conduct and photo consent asked on the way), sign out,
+//! and who is here now, per table and per day.
+
+use crate::sprint::open_day;
+use crate::undo::Undoable;
+use crate::view::{DayCount, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence};
+use crate::{Desk, Error};
+use serde::Deserialize;
+use sprintdesk_domain::search::fold;
+use sprintdesk_domain::{AttendeeId, EventId};
+use sprintdesk_store::Op;
+use std::collections::BTreeMap;
+
+/// Signing a person in for today.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    /// An attendee id, a `@handle` or a full name.
+    pub attendee: String,
+    /// A project id, name or table label.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// The person has read and accepted the current code of conduct (asked on their first sign-in and
+    /// again when it changes).
+    #[serde(default)]
+    pub accept_code_of_conduct: bool,
+    #[serde(default)]
+    pub photo_consent: Option<bool>,
+}
+
+impl Desk {
+    pub fn sign_in(&mut self, request: SignIn) -> Result<SignInOutcome, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let day = open_day(&snapshot.sprint, now)?;
+        let person = snapshot.find_attendee(&request.attendee)?.clone();
+        let project = request.project.as_deref().filter(|p| !p.trim().is_empty());
+        let project = project.map(|p| snapshot.find_project(p)).transpose()?;
+        let project_id = project.map(|p| p.id.clone());
+
+        let mut updated = person.clone();
+        let coc = &snapshot.sprint.code_of_conduct;
+        if person.coc_version != Some(coc.version) {
+            if !request.accept_code_of_conduct {
+                let again =
+                    if person.coc_version.is_some() { " (it has changed since they last accepted it)" } else { "" };
+                return Err(Error::ConsentNeeded(format!(
+                    "{} must read and accept the code of conduct{again} to sign in",
+                    person.name
+                )));
+            }
+            updated.coc_version = Some(coc.version);
+        }
+        if request.photo_consent.is_some() {
+            updated.photo_consent = request.photo_consent;
+        }
+        let mut ops = Op::put(&updated, Some(&person));
+        let already_here = snapshot.presence(now).here.get(&person.id) == Some(&project_id);
+        let event = (!already_here).then(|| self.sign_in_event(&snapshot, &person.id, day, project_id));
+        let event_id = event.as_ref().map(|e| e.id.clone());
+        ops.extend(event.map(Op::Presence));
+        self.write(ops)?;
+        let person = snapshot.person(&person.id);
+        let undo =
+            event_id.map(|event| self.remember_undo(format!("{} was signed in", person.name), &person.id, event));
+        Ok(SignInOutcome { person, day, project: project.map(|p| snapshot.project_ref(p)), already_here, undo })
+    }
+
+    pub fn sign_out(&mut self, who: crate::PersonQuery) -> Result<SignOutOutcome, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let person = snapshot.find_attendee(&who.attendee)?;
+        if !snapshot.presence(now).is_here(&person.id) {
+            return Err(Error::NotSignedIn(format!("{} is not signed in right now", person.name)));
+        }
+        let event = self.sign_out_event(&snapshot, &person.id, snapshot.sprint.local_date(now));
+        let event_id = event.id.clone();
+        self.write(vec![Op::Presence(event)])?;
+        let person = snapshot.person(&person.id);
+        let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id);
+        Ok(SignOutOutcome { person, undo: Some(undo) })
+    }
+
+    /// Remembers a sign-in or sign-out for the kiosk's undo; returns its token.
+    fn remember_undo(&mut self, label: String, attendee: &AttendeeId, event: EventId) -> String {
+        let token = self.make_id("u");
+        let until = self.now().plus_seconds(crate::UNDO_SECONDS);
+        let retract = vec![(attendee.clone(), event)];
+        self.undoable.remember(Undoable { token: token.clone(), label, until, retract, delete: None });
+        token
+    }
+
+    /// Who is here now, per table, and how many came each day.
+    pub fn presence(&mut self) -> Result<PresenceReport, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let presence = snapshot.presence(now);
+        let mut tables: BTreeMap<(bool, String), TablePresence> = BTreeMap::new();
+        for (person, project) in &presence.here {
+            let project = project.as_ref().and_then(|id| snapshot.projects.get(id));
+            let key = (project.is_none(), project.map_or_else(String::new, |p| fold(&p.name)));
+            tables
+                .entry(key)
+                .or_insert_with(|| TablePresence {
+                    project: project.map(|p| snapshot.project_ref(p)),
+                    people: Vec::new(),
+                })
+                .people
+                .push(snapshot.person(person));
+        }
+        let mut tables: Vec<TablePresence> = tables.into_values().collect();
+        for table in &mut tables {
+            table.people.sort_by_cached_key(|p| fold(&p.name));
+        }
+        let per_day = snapshot
+            .sprint
+            .days
+            .iter()
+            .map(|day| DayCount {
+                date: day.date,
+                is_break: day.is_break,
+                people: presence.per_day.get(&day.date).map_or(0, |people| people.len()),
+            })
+            .collect();
+        Ok(PresenceReport {
+            today: presence.today,
+            here_now: presence.here.len(),
+            today_count: presence.today_count(),
+            tables,
+            per_day,
+        })
+    }
+}

@@ -1,0 +1,178 @@
+//! Use cases of projects and their tables, leads, goals and the daily status (done, next, blockers).
+
+use crate::{Desk, Error};
+use serde::Deserialize;
+use sprintdesk_domain::search::fold;
+use sprintdesk_domain::{Goal, GoalId, GoalStatus, Project, ProjectId, Role, StatusId, StatusUpdate, ValidationError};
+use sprintdesk_store::Op;
+
+/// A project and its table.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewProject {
+    pub name: String,
+    #[serde(default)]
+    pub repo_url: Option<String>,
+    #[serde(default)]
+    pub table_label: Option<String>,
+    /// Attendee ids, handles or full names.
+    #[serde(default)]
+    pub leads: Vec<String>,
+}
+
+/// Raising or lowering a project's "help wanted" flag.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct HelpWanted {
+    /// A project id, name or table label.
+    pub project: String,
+    pub help_wanted: bool,
+}
+
+/// A goal of a project.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NewGoal {
+    /// A project id, name or table label.
+    pub project: String,
+    pub title: String,
+    #[serde(default)]
+    pub beginner_friendly: bool,
+}
+
+/// A goal's new state.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GoalProgress {
+    pub goal: String,
+    pub status: GoalStatus,
+}
+
+/// A project's status for today, from the daily status meeting.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DailyStatus {
+    /// A project id, name or table label.
+    pub project: String,
+    #[serde(default)]
+    pub done: String,
+    #[serde(default)]
+    pub next: String,
+    #[serde(default)]
+    pub blockers: String,
+}
+
+impl Desk {
+    pub fn add_project(&mut self, new: NewProject) -> Result<Project, Error> {
+        let snapshot = self.snapshot()?;
+        let name = new.name.trim().to_owned();
+        if name.is_empty() {
+            return Err(ValidationError::new("name", "the project needs a name").into());
+        }
+        if snapshot.projects.values().any(|p| fold(&p.name) == fold(&name)) {
+            return Err(ValidationError::new("name", format!("there is already a project called {name}")).into());
+        }
+        let table_label = new.table_label.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        if let Some(label) = &table_label
+            && let Some(other) =
+                snapshot.projects.values().find(|p| p.table_label.as_ref().is_some_and(|l| fold(l) == fold(label)))
+        {
+            return Err(
+                ValidationError::new("table_label", format!("table {label} is already {}'s", other.name)).into()
+            );
+        }
+        let mut ops = Vec::new();
+        let mut leads = Vec::new();
+        for lead in &new.leads {
+            let person = snapshot.find_attendee(lead)?;
+            if !person.has_role(Role::TableLead) {
+                let mut promoted = person.clone();
+                promoted.roles.push(Role::TableLead);
+                promoted.roles.sort();
+                ops.extend(Op::put(&promoted, Some(person)));
+            }
+            leads.push(person.id.clone());
+        }
+        let project = Project {
+            id: ProjectId(self.make_id("p")),
+            name,
+            repo_url: new.repo_url.map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
+            table_label,
+            leads,
+            help_wanted: false,
+        };
+        ops.extend(Op::put(&project, None));
+        self.write(ops)?;
+        Ok(project)
+    }
+
+    pub fn projects(&mut self) -> Result<Vec<Project>, Error> {
+        let snapshot = self.snapshot()?;
+        let mut projects: Vec<Project> = snapshot.projects.values().cloned().collect();
+        projects.sort_by_cached_key(|p| fold(&p.name));
+        Ok(projects)
+    }
+
+    pub fn set_help_wanted(&mut self, change: HelpWanted) -> Result<Project, Error> {
+        let snapshot = self.snapshot()?;
+        let old = snapshot.find_project(&change.project)?;
+        let new = Project { help_wanted: change.help_wanted, ..old.clone() };
+        self.write(Op::put(&new, Some(old)))?;
+        Ok(new)
+    }
+
+    pub fn add_goal(&mut self, new: NewGoal) -> Result<Goal, Error> {
+        let snapshot = self.snapshot()?;
+        let project = snapshot.find_project(&new.project)?;
+        let title = new.title.trim();
+        if title.is_empty() {
+            return Err(ValidationError::new("title", "the goal needs a title").into());
+        }
+        let goal = Goal {
+            id: GoalId(self.make_id("g")),
+            project: project.id.clone(),
+            title: title.to_owned(),
+            beginner_friendly: new.beginner_friendly,
+            status: GoalStatus::Planned,
+            notes: String::new(),
+        };
+        self.write(Op::put(&goal, None))?;
+        Ok(goal)
+    }
+
+    pub fn set_goal_status(&mut self, change: GoalProgress) -> Result<Goal, Error> {
+        let snapshot = self.snapshot()?;
+        let goal = change.goal.trim();
+        let old = snapshot
+            .goals
+            .iter()
+            .find(|g| g.id.as_str() == goal)
+            .ok_or_else(|| Error::NotFound(format!("there is no goal {goal}")))?;
+        let new = Goal { status: change.status, ..old.clone() };
+        self.write(Op::put(&new, Some(old)))?;
+        Ok(new)
+    }
+
+    /// Today's status update for a project (the daily status meeting): done, next, blockers.
+    pub fn set_status(&mut self, status: DailyStatus) -> Result<StatusUpdate, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let project = snapshot.find_project(&status.project)?;
+        let day = snapshot.sprint.local_date(now);
+        if snapshot.sprint.day(day).is_none() {
+            return Err(Error::VenueClosed(format!("{day} is not a day of the sprint")));
+        }
+        let id = StatusId::for_day(&project.id, day);
+        let old = snapshot.status_updates.iter().find(|s| s.id == id);
+        let new = StatusUpdate {
+            id,
+            project: project.id.clone(),
+            day,
+            done: status.done.trim().to_owned(),
+            next: status.next.trim().to_owned(),
+            blockers: status.blockers.trim().to_owned(),
+        };
+        self.write(Op::put(&new, old))?;
+        Ok(new)
+    }
+}

@@ -1,0 +1,115 @@
+//! Use cases about records as records: delete one, bring it back, the organizer's review of records deleted
+//! on one device and edited on another, and the digest that says whether two devices agree.
+
+use crate::{Desk, Error};
+use serde::{Deserialize, Serialize};
+use sprintdesk_domain::{Timestamp, ValidationError};
+use sprintdesk_store::{DeletedEdit, Entity, Hlc, Op};
+
+/// One record, by kind and id.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRef {
+    /// attendee, project, goal, issue or status_update (also: person, table, status).
+    pub kind: String,
+    pub id: String,
+}
+
+/// A deleted record that a device edited after the deletion: it stays deleted until an organizer
+/// restores it.
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
+pub struct ReviewItem {
+    pub kind: String,
+    pub id: String,
+    /// The record's name or title, for the list.
+    pub label: String,
+    pub deleted_by: String,
+    pub deleted_at: Timestamp,
+    pub edited_by: String,
+    pub edited_at: Timestamp,
+}
+
+fn wall(hlc: Hlc) -> Timestamp {
+    Timestamp(i64::try_from(hlc.millis()).unwrap_or(i64::MAX))
+}
+
+impl From<DeletedEdit> for ReviewItem {
+    fn from(item: DeletedEdit) -> Self {
+        let label = ["name", "title"]
+            .iter()
+            .find_map(|field| item.record.get(*field).and_then(|v| v.as_str()).filter(|s| !s.is_empty()))
+            .unwrap_or(&item.id)
+            .to_owned();
+        ReviewItem {
+            kind: item.entity.as_str().to_owned(),
+            id: item.id,
+            label,
+            deleted_by: item.deleted_by.0,
+            deleted_at: wall(item.deleted_at),
+            edited_by: item.edited_by.0,
+            edited_at: wall(item.edited_at),
+        }
+    }
+}
+
+/// Which kinds of record a person can delete, by the names they use.
+pub fn deletable_kind(text: &str) -> Result<Entity, Error> {
+    match text.trim().to_lowercase().as_str() {
+        "attendee" | "person" => Ok(Entity::Attendee),
+        "project" | "table" => Ok(Entity::Project),
+        "goal" => Ok(Entity::Goal),
+        "issue" => Ok(Entity::Issue),
+        "status" | "status_update" => Ok(Entity::StatusUpdate),
+        other => Err(Error::NotFound(format!(
+            "\"{other}\" is not something that can be deleted (attendee, project, goal, issue, status)"
+        ))),
+    }
+}
+
+impl Desk {
+    /// A hash of the materialized sprint: equal on two devices exactly when they show the same sprint.
+    pub fn digest(&self) -> Result<String, Error> {
+        Ok(self.store().digest()?)
+    }
+
+    /// Deletes a record. An edit made elsewhere afterwards does not bring it back: it appears in
+    /// [`Desk::review`] instead.
+    pub fn delete(&mut self, record: RecordRef) -> Result<(), Error> {
+        let (kind, id) = (deletable_kind(&record.kind)?, record.id.trim());
+        if !self.exists(kind, id)? {
+            return Err(Error::NotFound(format!("there is no {} with the id {id}", kind.as_str().replace('_', " "))));
+        }
+        self.write(vec![Op::delete(kind, id)])
+    }
+
+    /// Brings a deleted record back, with its latest edits.
+    pub fn restore(&mut self, record: RecordRef) -> Result<(), Error> {
+        let (kind, id) = (deletable_kind(&record.kind)?, record.id.trim());
+        match self.store().is_deleted(kind, id)? {
+            Some(true) => self.write(vec![Op::restore(kind, id)]),
+            Some(false) => Err(Error::Invalid(ValidationError::new("id", format!("{id} is not deleted")))),
+            None => Err(Error::NotFound(format!(
+                "there is no deleted {} with the id {id}",
+                kind.as_str().replace('_', " ")
+            ))),
+        }
+    }
+
+    /// Records deleted on one device and edited on another: for an organizer to restore or leave deleted.
+    pub fn review(&self) -> Result<Vec<ReviewItem>, Error> {
+        Ok(self.store().deleted_then_edited()?.into_iter().map(ReviewItem::from).collect())
+    }
+
+    fn exists(&self, kind: Entity, id: &str) -> Result<bool, Error> {
+        use sprintdesk_domain::{Attendee, Goal, Issue, Project, StatusUpdate};
+        let store = self.store();
+        Ok(match kind {
+            Entity::Attendee => store.get::<Attendee>(id)?.is_some(),
+            Entity::Project => store.get::<Project>(id)?.is_some(),
+            Entity::Goal => store.get::<Goal>(id)?.is_some(),
+            Entity::Issue => store.get::<Issue>(id)?.is_some(),
+            Entity::StatusUpdate => store.get::<StatusUpdate>(id)?.is_some(),
+            _ => false,
+        })
+    }
+}

@@ -1,0 +1,81 @@
+//! What a sync session says about itself: how it ended ([`SyncError`]), how the other end was
+//! authenticated, whether it stays live, and its [`Report`], with the words durations are said in. Shared
+//! by the session, the replica and the peer; it uses none of them.
+
+use crate::message::ProtocolError;
+use crate::tls::TlsSetupError;
+use sprintdesk_domain::DeviceId;
+use sprintdesk_store::{Refused, Reissue, StoreError};
+
+/// A clock further off than this from a peer's is shown as a problem.
+pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Tls(#[from] TlsSetupError),
+    #[error("the other device refused: {0}")]
+    Denied(String),
+    #[error("the other device is not paired with this venue")]
+    NotPaired,
+    #[error("the other device has been revoked")]
+    Revoked,
+    #[error("the other device broke the protocol: {0}")]
+    Unexpected(String),
+    #[error("the other device closed the connection")]
+    Closed,
+    #[error("the other device stopped answering")]
+    Silent,
+    #[error("the device at that address did not prove it showed that join code")]
+    Impostor,
+}
+
+/// How the other end was authenticated.
+#[derive(Clone, Debug)]
+pub enum Authority {
+    /// Over TLS: the fingerprint of the certificate it presented, checked against the allow-list.
+    Certificate(String),
+    /// In-process tests: the other end is taken at its word.
+    Trusted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// End once both sides hold the same records.
+    OneShot,
+    /// Stay connected and push every new change at once.
+    Live,
+}
+
+/// What a session did.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub peer: DeviceId,
+    pub sent: u64,
+    pub received: u64,
+    pub bytes_out: u64,
+    pub bytes_in: u64,
+    /// The peer's clock minus ours, as seen at the start.
+    pub offset_ms: i64,
+    /// Origins whose records the peer refused as stamped in its future, with how far ahead.
+    pub refused_by_peer: Vec<(DeviceId, i64)>,
+    /// Records this device refused from the peer.
+    pub refused_here: Vec<Refused>,
+    /// What this device issued again, its clock having been put right (the peer's clock agreed).
+    pub reissued: Option<Reissue>,
+    /// Whether both sides held the same records when it ended.
+    pub complete: bool,
+}
+
+/// A duration in words: seconds, minutes or hours.
+pub fn minutes(ms: i64) -> String {
+    let minutes = ms.unsigned_abs() / 60_000;
+    match minutes {
+        0 => format!("{} s", ms.unsigned_abs() / 1000),
+        1..120 => format!("{minutes} min"),
+        _ => format!("{} h", (minutes + 30) / 60),
+    }
+}
