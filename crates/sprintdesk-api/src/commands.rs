@@ -10,10 +10,12 @@
 //!
 //! Argument types are the core's own input types: the wire shape and the use case's input are one type.
 
-use crate::{Error, Host, Joined};
+use crate::error::Error;
+use crate::host::{Host, JoinCode, Joined};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sprintdesk_core::ApiError;
 use sprintdesk_core::Reach::{self, Door, Staff};
 use sprintdesk_core::domain::{Attendee, Goal, Project, Sprint, StatusUpdate};
 use sprintdesk_core::*;
@@ -204,21 +206,70 @@ macro_rules! declare_commands {
 
 for_each_command!(declare_commands);
 
+impl Host {
+    /// Runs the command `C`, typed: what the CLI calls. A device's reach holds here as on every transport.
+    pub fn run<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
+        self.check_reach::<C>()?;
+        self.run_reached::<C>(args)
+    }
+
+    fn run_reached<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
+        let output = C::run(self, args).inspect_err(|error| Self::log_refusal(C::NAME, error))?;
+        if C::WRITES {
+            self.replica.notify();
+        }
+        Ok(output)
+    }
+
+    /// Runs the command `name` with `args` (a JSON object, or `null` for none): what the Tauri wrappers
+    /// and `POST /api/<name>` call.
+    pub fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
+        call_json(self, name, args).map_err(|error| {
+            if matches!(error, Error::UnknownCommand(_) | Error::BadArguments { .. }) {
+                Self::log_refusal(name, &error);
+            }
+            ApiError::from(&error)
+        })
+    }
+
+    pub(crate) fn call_typed<C: Command>(&self, args: Value) -> Result<Value, Error> {
+        // The device's role is checked before anything is read (a locked kiosk reaches only the door).
+        self.check_reach::<C>()?;
+        let args = parse::<C::Args>(C::NAME, args)?;
+        Ok(serde_json::to_value(self.run_reached::<C>(args)?).unwrap_or(Value::Null))
+    }
+
+    fn check_reach<C: Command>(&self) -> Result<(), Error> {
+        let checked = self.desk().mode().and_then(|mode| mode.check(C::REACH));
+        checked.map_err(|error| {
+            let error = Error::from(error);
+            Self::log_refusal(C::NAME, &error);
+            error
+        })
+    }
+
+    fn log_refusal(command: &str, error: &Error) {
+        tracing::info!(command, code = ?error.code(), message = %error, "refused");
+    }
+}
+
+/// Reads a command's arguments. `null` and `{}` both stand for "no arguments".
+fn parse<T: serde::de::DeserializeOwned>(command: &'static str, args: Value) -> Result<T, Error> {
+    let empty = args.is_null() || args.as_object().is_some_and(|o| o.is_empty());
+    serde_json::from_value::<T>(args.clone())
+        .or_else(|error| {
+            if !empty {
+                return Err(error);
+            }
+            let other = if args.is_null() { Value::Object(Default::default()) } else { Value::Null };
+            serde_json::from_value(other).map_err(|_| error)
+        })
+        .map_err(|error| Error::BadArguments { command, reason: error.to_string() })
+}
+
 /// Finds a command by name.
 pub fn command(name: &str) -> Option<&'static CommandInfo> {
     COMMANDS.iter().find(|c| c.name == name)
-}
-
-/// A join code for a new device, with where to reach this one.
-#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
-pub struct JoinCode {
-    pub code: String,
-    /// This device's LAN address, when its peer is listening.
-    pub address: Option<String>,
-    #[ts(type = "number")]
-    pub expires_at: i64,
-    /// The QR code of `sprintdesk:join?code=…&addr=…`, as SVG.
-    pub qr_svg: String,
 }
 
 /// The exportable types `T` stands for: itself, or what it wraps (`Vec<T>`, `Option<T>`), recursively.

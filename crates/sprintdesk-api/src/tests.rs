@@ -1,8 +1,14 @@
-use super::*;
+use crate::commands;
 use crate::commands::COMMANDS;
+use crate::Host;
+use serde_json::Value;
 use serde_json::json;
+use sprintdesk_core::ApiError;
+use sprintdesk_core::domain::DeviceRole;
 use sprintdesk_core::domain::Timestamp;
 use sprintdesk_core::{ErrorCode, FixedClock, SequentialIds};
+use std::path::Path;
+use std::sync::Arc;
 
 struct Venue {
     host: Host,

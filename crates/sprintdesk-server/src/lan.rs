@@ -2,7 +2,7 @@
 //! device's database; everything they print comes from the store and the sync reports.
 
 use crate::cli::Serve;
-use crate::{out, outln, print_json};
+use crate::print::{out, outln, print_json};
 use anyhow::Context;
 use sprintdesk_api::commands as cmd;
 use sprintdesk_api::sync::peer::{self, PeerOptions};

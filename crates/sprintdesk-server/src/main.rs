@@ -5,6 +5,7 @@
 mod cli;
 mod http;
 mod lan;
+mod print;
 mod render;
 
 use clap::Parser;
@@ -12,6 +13,7 @@ use cli::{
     AttendeesCommand, Cli, Command, DevicesCommand, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand,
     StatusCommand,
 };
+use print::{out, outln, print_import, print_issue, print_json};
 use sprintdesk_api::Host;
 use sprintdesk_api::commands as cmd;
 use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, SameBecause, Sprint, ValidationError};
@@ -25,28 +27,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-
-/// `print!` to stdout that stops quietly when the reader has gone (`sprintdesk attendees list | head -1`).
-macro_rules! out {
-    ($($arg:tt)*) => {
-        crate::write_out(format_args!($($arg)*))?
-    };
-}
-
-/// `println!` to stdout, stopping quietly when the reader has gone.
-macro_rules! outln {
-    () => {
-        crate::write_out(format_args!("\n"))?
-    };
-    ($($arg:tt)*) => {
-        crate::write_out(format_args!("{}\n", format_args!($($arg)*)))?
-    };
-}
-pub(crate) use {out, outln};
-
-pub(crate) fn write_out(text: std::fmt::Arguments) -> std::io::Result<()> {
-    std::io::stdout().lock().write_fmt(text)
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -458,34 +438,6 @@ fn who(host: &Host, who: &cli::Who) -> anyhow::Result<String> {
         (Some(text), None) => Ok(text.clone()),
         (None, None) => anyhow::bail!("name the attendee or pass --badge"),
     }
-}
-
-fn print_import(json: bool, file: &Path, report: &sprintdesk_core::ImportReport) -> anyhow::Result<()> {
-    if json {
-        return print_json(report);
-    }
-    outln!(
-        "Imported {} ({}): {} added, {} updated, {} unchanged",
-        file.display(),
-        report.format,
-        report.added,
-        report.updated,
-        report.unchanged
-    );
-    Ok(())
-}
-
-fn print_issue(json: bool, verb: &str, issue: &sprintdesk_core::IssueBoard) -> anyhow::Result<()> {
-    if json {
-        return print_json(issue);
-    }
-    outln!("{verb} {}", render::issue_line(issue));
-    Ok(())
-}
-
-pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    outln!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
 }
 
 fn read(path: &Path) -> anyhow::Result<String> {

@@ -1,0 +1,213 @@
+//! This device as a venue member: [`Host`] holds the core's desk (for commands), the replica (for the
+//! in-process LAN peer) and the change feed; pairing and joining a venue are here, once. How commands run on
+//! it is in `commands`, which uses this module (this module uses none of it).
+
+use crate::error::Error;
+use sprintdesk_core::domain::{DeviceId, DeviceRole, ValidationError};
+use sprintdesk_core::store::{Store, device_id_for};
+use sprintdesk_core::{Clock, Desk, Ids, NewSprint, Setup};
+use sprintdesk_sync::message::ProtocolError;
+use sprintdesk_sync::peer::{self, PeerOptions};
+use sprintdesk_sync::{Replica, SyncError, pairing};
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::watch;
+
+/// This device: its desk (for commands), its replica (for the LAN peer) and the change feed.
+#[derive(Debug)]
+pub struct Host {
+    desk: Mutex<Desk>,
+    pub(crate) replica: Arc<Replica>,
+    /// The name and role this device puts itself on its own allow-list with when it creates a sprint (the
+    /// app does; `sprintdesk init` leaves it to `serve`, which knows its `--name` and `--role`).
+    enrol_on_create: Option<(String, DeviceRole)>,
+}
+
+/// What joining a venue did.
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+pub struct Joined {
+    /// The device that let this one in.
+    pub organizer: String,
+    pub sprint: Option<String>,
+    pub received: u32,
+}
+
+impl Host {
+    /// Opens the sprint database at `db` twice over: one connection for the desk, one for the peer (both
+    /// WAL, so neither blocks the other). The device id is kept in `state_dir`, outside the database.
+    pub fn open(db: &Path, state_dir: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Result<Self, Error> {
+        let device = device_id_for(state_dir, db, || DeviceId(ids.make("d"))).map_err(sprintdesk_core::Error::from)?;
+        let desk = Desk::new(Store::open(db, device.clone())?, clock.clone(), ids);
+        let replica = Arc::new(Replica::new(Store::open(db, device)?, clock));
+        Ok(Self { desk: Mutex::new(desk), replica, enrol_on_create: Some((host_name(), DeviceRole::Organizer)) })
+    }
+
+    /// A host for one command from a script (`sprintdesk`): creating a sprint does not enrol the device,
+    /// which `serve` does with the name and role it is given.
+    pub fn for_script(mut self) -> Self {
+        self.enrol_on_create = None;
+        self
+    }
+
+    pub(crate) fn desk(&self) -> MutexGuard<'_, Desk> {
+        // A panic inside a use case leaves no half-written state (each write is one transaction).
+        self.desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// This device's setup (its sprint, mode and id), typed, for the adapters' own start-up.
+    pub fn setup(&self) -> Result<Setup, Error> {
+        Ok(self.desk().setup()?)
+    }
+
+    /// Ticks whenever the sprint may have changed: a command here, a change from another device, a write
+    /// by another process (the CLI) on the same database.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.replica.subscribe()
+    }
+
+    /// Puts this device on its own allow-list (once) under `name` and `role`.
+    pub fn enrol(&self, name: &str, role: DeviceRole) -> Result<(), Error> {
+        self.replica.enrol_self(name, role)?;
+        Ok(())
+    }
+
+    /// The replica the LAN commands (`sync`, `peers`) work with.
+    pub fn replica(&self) -> &Arc<Replica> {
+        &self.replica
+    }
+
+    /// Runs the LAN peer (sync listener, discovery, live sessions) until `shutdown` turns true.
+    pub async fn serve_peer(
+        &self,
+        listener: tokio::net::TcpListener,
+        options: PeerOptions,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<(), Error> {
+        if let Ok(address) = listener.local_addr() {
+            self.replica.store().set_local_setting("listening", &address.to_string())?;
+        }
+        peer::serve(self.replica.clone(), listener, options, shutdown).await?;
+        Ok(())
+    }
+
+    /// Joins the venue of the device at `address` with the join code it shows (first start).
+    pub async fn join(&self, code: &str, address: &str, name: &str, role: DeviceRole) -> Result<Joined, Error> {
+        join_venue(&self.replica, code, address, name, role).await
+    }
+
+    pub(crate) fn create_sprint(&self, new: NewSprint) -> Result<sprintdesk_core::domain::Sprint, Error> {
+        let sprint = self.desk().create_sprint(new)?;
+        if let Some((name, role)) = &self.enrol_on_create {
+            // The device that starts a venue is its first member (a joining one is enrolled by the
+            // organizer's device instead).
+            if let Err(error) = self.replica.enrol_self(name, *role) {
+                tracing::warn!(%error, "could not put this device on its own allow-list");
+            }
+        }
+        Ok(sprint)
+    }
+
+    pub(crate) fn pair(&self) -> Result<JoinCode, Error> {
+        let desk = self.desk();
+        let store = desk.store();
+        if store.sprint()?.is_none() {
+            return Err(sprintdesk_core::Error::NoSprint.into());
+        }
+        let now = desk.now();
+        let code = pairing::new_code();
+        let expires = now.plus_minutes(pairing::JOIN_CODE_MINUTES);
+        store.add_join_code(&code, expires)?;
+        let address = store.local_setting("listening")?.map(|a| reachable(&a));
+        let link = format!("sprintdesk:join?code={code}&addr={}", address.as_deref().unwrap_or(""));
+        Ok(JoinCode { qr_svg: pairing::qr_svg(&link), code, address, expires_at: expires.0 })
+    }
+}
+
+/// Joins a venue: checks the code's shape and that this database is empty, then runs the join handshake
+/// and the first full sync.
+pub async fn join_venue(
+    replica: &Arc<Replica>,
+    code: &str,
+    address: &str,
+    name: &str,
+    role: DeviceRole,
+) -> Result<Joined, Error> {
+    let Some(code) = pairing::normalize(code) else {
+        return Err(ValidationError::new(
+            "code",
+            "that is not a join code: it has 10 letters and digits, like 7KQ2M-XW4PA",
+        )
+        .into());
+    };
+    if let Some(sprint) = replica.store().sprint()? {
+        return Err(sprintdesk_core::Error::SprintExists(format!(
+            "{}; a device joins a venue with an empty database",
+            sprint.name
+        ))
+        .into());
+    }
+    let address = address.trim();
+    if address.is_empty() {
+        return Err(ValidationError::new(
+            "address",
+            "type the address the organizer's screen shows, like 192.168.1.20:7733",
+        )
+        .into());
+    }
+    let report = peer::join(replica, address, &code, name, role).await.map_err(|error| match error {
+        // Something answered that does not speak Sprintdesk (a web server on that port, say).
+        SyncError::Protocol(ProtocolError::TooLarge { .. } | ProtocolError::Malformed(_)) => not_sprintdesk(address),
+        SyncError::Protocol(ProtocolError::Io(io)) if io.kind() == std::io::ErrorKind::InvalidData => {
+            not_sprintdesk(address)
+        }
+        error => error.into(),
+    })?;
+    let sprint = replica.store().sprint()?.map(|s| s.name);
+    Ok(Joined {
+        organizer: report.peer.to_string(),
+        sprint,
+        received: u32::try_from(report.received).unwrap_or(u32::MAX),
+    })
+}
+
+fn not_sprintdesk(address: &str) -> Error {
+    Error::NotSprintdesk(address.to_owned())
+}
+
+/// An address another machine can use: a wildcard listen address becomes this machine's LAN address.
+pub fn reachable(listening: &str) -> String {
+    let Ok(address) = listening.parse::<SocketAddr>() else { return listening.to_owned() };
+    if !address.ip().is_unspecified() {
+        return listening.to_owned();
+    }
+    // Asking the OS which interface would route outwards sends nothing.
+    let lan = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|socket| socket.connect("192.0.2.1:9").map(|_| socket))
+        .and_then(|socket| socket.local_addr())
+        .map(|local| local.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    SocketAddr::new(lan, address.port()).to_string()
+}
+
+/// This machine's name, for its entry on the allow-list.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "this device".into())
+}
+
+/// A join code for a new device, with where to reach this one.
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+pub struct JoinCode {
+    pub code: String,
+    /// This device's LAN address, when its peer is listening.
+    pub address: Option<String>,
+    #[ts(type = "number")]
+    pub expires_at: i64,
+    /// The QR code of `sprintdesk:join?code=…&addr=…`, as SVG.
+    pub qr_svg: String,
+}

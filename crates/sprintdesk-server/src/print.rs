@@ -1,0 +1,56 @@
+//! What the command line prints: text and JSON to stdout, stopping quietly when the reader has gone
+//! (`sprintdesk attendees list | head -1`), and the lines shared by several commands.
+
+use crate::render;
+use std::io::Write;
+use std::path::Path;
+
+/// `print!` to stdout that stops quietly when the reader has gone (`sprintdesk attendees list | head -1`).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        crate::print::write_out(format_args!($($arg)*))?
+    };
+}
+
+/// `println!` to stdout, stopping quietly when the reader has gone.
+macro_rules! outln {
+    () => {
+        crate::print::write_out(format_args!("\n"))?
+    };
+    ($($arg:tt)*) => {
+        crate::print::write_out(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+pub(crate) use {out, outln};
+
+pub(crate) fn write_out(text: std::fmt::Arguments) -> std::io::Result<()> {
+    std::io::stdout().lock().write_fmt(text)
+}
+
+pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::ImportReport) -> anyhow::Result<()> {
+    if json {
+        return print_json(report);
+    }
+    outln!(
+        "Imported {} ({}): {} added, {} updated, {} unchanged",
+        file.display(),
+        report.format,
+        report.added,
+        report.updated,
+        report.unchanged
+    );
+    Ok(())
+}
+
+pub(crate) fn print_issue(json: bool, verb: &str, issue: &sprintdesk_core::IssueBoard) -> anyhow::Result<()> {
+    if json {
+        return print_json(issue);
+    }
+    outln!("{verb} {}", render::issue_line(issue));
+    Ok(())
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    outln!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
