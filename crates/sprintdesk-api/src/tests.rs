@@ -1,6 +1,6 @@
+use crate::Host;
 use crate::commands;
 use crate::commands::COMMANDS;
-use crate::Host;
 use serde_json::Value;
 use serde_json::json;
 use sprintdesk_core::ApiError;
@@ -387,4 +387,87 @@ fn joining_something_that_is_not_sprintdesk_says_so() {
     assert_eq!(error.code, ErrorCode::NotSprintdesk, "{}", error.message);
     assert!(error.message.contains("is not a Sprintdesk device"), "{}", error.message);
     assert_eq!(host.call("setup", Value::Null).unwrap()["sprint"], Value::Null, "nothing joined");
+}
+
+/// Every code, met the way a person meets it, says what happened in their words. The match is exhaustive:
+/// a new code does not compile until it has its row here (and its heading in the UI's `errors.ts`).
+#[test]
+fn every_error_code_comes_with_words_a_person_reads() {
+    use crate::Error;
+    use sprintdesk_sync::SyncError;
+    let venue = Venue::new();
+    let issue = "https://example.org/cpython/issues/1";
+    venue.ok("import_issues", json!({"text": format!("title,url\nCrash,{issue}\n"), "project": "CPython"}));
+    let ana = venue.person("ana")["id"].clone();
+    let refusal = |command: &str, args: Value| venue.call(command, args).expect_err(command);
+    let adapter = |error: Error| ApiError::from(&error);
+    for &code in ErrorCode::ALL {
+        let error = match code {
+            ErrorCode::NoSprint => {
+                let dir = tempfile::tempdir().unwrap();
+                let clock = Arc::new(FixedClock::new(at("13 10:00")));
+                let empty =
+                    Host::open(&dir.path().join("new.db"), dir.path(), clock, Arc::new(SequentialIds::default()));
+                empty.unwrap().call("board", Value::Null).unwrap_err()
+            }
+            ErrorCode::SprintExists => {
+                refusal("create_sprint", json!({"name": "Again", "time_zone": "UTC", "start": "2026-07-13", "days": 2}))
+            }
+            ErrorCode::Invalid => refusal("add_attendee", json!({"name": "  "})),
+            ErrorCode::NotFound => refusal("sign_in", json!({"attendee": "nobody at all"})),
+            ErrorCode::Ambiguous => {
+                // A second "Ana Lima": the rows after this one name Ana by her id.
+                venue.ok("add_attendee", json!({"name": "Ana Lima"}));
+                refusal("sign_in", json!({"attendee": "Ana Lima"}))
+            }
+            ErrorCode::VenueClosed => {
+                venue.clock.set(at("13 19:00"));
+                let error = refusal("sign_in", json!({"attendee": ana, "accept_code_of_conduct": true}));
+                venue.clock.set(at("13 10:00"));
+                error
+            }
+            ErrorCode::TooLateToUndo => {
+                let signed = venue.ok("sign_in", json!({"attendee": ana, "accept_code_of_conduct": true}));
+                venue.clock.set(at("13 10:01"));
+                let error = refusal("undo", json!({"token": signed["undo"]}));
+                venue.clock.set(at("13 10:00"));
+                error
+            }
+            ErrorCode::NothingToUndo => refusal("undo", json!({"token": "u-never"})),
+            ErrorCode::AlreadyMerged => {
+                venue.ok("mark_merged", json!({"issue": issue}));
+                refusal("mark_merged", json!({"issue": issue}))
+            }
+            ErrorCode::IssueClosed => refusal("mark_pr_opened", json!({"issue": issue})),
+            ErrorCode::ConsentNeeded => refusal("register_walk_in", json!({"name": "Zoë Ng"})),
+            ErrorCode::NotSignedIn => refusal("sign_out", json!({"attendee": "@ambv"})),
+            ErrorCode::NotAllowed => refusal("set_mode", json!({"mode": "kiosk"})),
+            ErrorCode::ClaimRefused => refusal("claim", json!({"issue": issue, "attendee": "@ambv"})),
+            ErrorCode::ImportRejected => refusal("import_attendees", json!({"text": "name,email\nBo,not-an-email\n"})),
+            ErrorCode::Storage => adapter(Error::Core(sprintdesk_core::Error::Folder(
+                "could not create the folder /nowhere/sprintdesk: permission denied".into(),
+            ))),
+            ErrorCode::UnknownCommand => refusal("drop_tables", Value::Null),
+            ErrorCode::BadArguments => refusal("search", json!({"query": 5})),
+            ErrorCode::NotSprintdesk => adapter(Error::NotSprintdesk("192.168.1.20:80".into())),
+            ErrorCode::Unreachable => {
+                let runtime = tokio::runtime::Runtime::new().unwrap();
+                let dir = tempfile::tempdir().unwrap();
+                let clock = Arc::new(FixedClock::new(at("13 10:00")));
+                let new = Host::open(&dir.path().join("new.db"), dir.path(), clock, Arc::new(SequentialIds::default()))
+                    .unwrap();
+                // Nothing listens on port 9 of this machine.
+                let joined = runtime.block_on(new.join("7KQ2M-XW4PA", "127.0.0.1:9", "Door", DeviceRole::Kiosk));
+                adapter(joined.unwrap_err())
+            }
+            ErrorCode::Impostor => adapter(SyncError::Impostor.into()),
+            ErrorCode::SyncFailed => adapter(SyncError::Silent.into()),
+            ErrorCode::Internal => ApiError::new(ErrorCode::Internal, "the request failed inside Sprintdesk"),
+        };
+        assert_eq!(error.code, code, "{}", error.message);
+        let message = &error.message;
+        assert!(message.len() > 10 && message.contains(' '), "{code:?}: {message}");
+        assert!(!message.contains('{') && !message.contains("::") && !message.contains("Error"), "{code:?}: {message}");
+        assert!(!message.contains(&code_name(code)), "{code:?} does not name its own code: {message}");
+    }
 }
