@@ -194,6 +194,26 @@ test("organizer: every page renders without errors", async () => {
   await p.close();
 });
 
+test("organizer: merge suggestions come from the core's same-person rule, and a merge takes effect", async () => {
+  // The same person registered again without accents, as a walk-in might be.
+  v.cli("attendees", "add", "--name", "Lukasz  TESTOWSKI");
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-attendees").click();
+  await p.getByRole("button", { name: "Merge duplicates" }).click();
+  const dialog = p.getByRole("dialog");
+  const pair = dialog.getByRole("button", { name: /Łukasz Testowski.*Lukasz TESTOWSKI|Lukasz TESTOWSKI.*Łukasz Testowski/ });
+  await pair.waitFor();
+  await shot(p, "organizer-merge");
+  await pair.click();
+  await dialog.getByRole("button", { name: /^Merge/ }).last().click();
+  await dialog.waitFor({ state: "hidden" });
+  const left = (await server.call("attendees")).filter((a) => /testowski/i.test(a.name));
+  assert.deepEqual(left.map((a) => a.name), ["Łukasz Testowski"], "the fuller record (badge, handle) is kept");
+  assert.equal((await server.call("duplicates")).filter((d) => /testowski/i.test(d.a.name)).length, 0);
+  await p.close();
+});
+
 test("first start: a new device offers to create a sprint or join a venue", async () => {
   const empty = venue();
   const fresh = await serve(empty);

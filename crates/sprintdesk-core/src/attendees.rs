@@ -136,7 +136,8 @@ impl Desk {
             for (i, a) in group.iter().enumerate() {
                 for b in &group[i + 1..] {
                     if let Some(because) = a.same_person_as(b) {
-                        let (a, b) = if a.id < b.id { (a, b) } else { (b, a) };
+                        // The fuller record first: the one to keep, with the ticket and contact details.
+                        let (a, b) = if (details(b), &a.id) > (details(a), &b.id) { (b, a) } else { (a, b) };
                         pairs.insert((because, fold(&a.name), a.id.clone(), b.id.clone()));
                     }
                 }
@@ -205,6 +206,14 @@ impl Desk {
         self.write(ops)?;
         Ok(report)
     }
+}
+
+/// How much a record holds beyond a name: a duplicate suggestion keeps the fuller one.
+fn details(person: &Attendee) -> usize {
+    [person.badge_code.is_some(), person.email.is_some(), person.handle.is_some(), person.coc_version.is_some()]
+        .into_iter()
+        .filter(|held| *held)
+        .count()
 }
 
 /// Refuses a badge code that is already someone else's.

@@ -167,7 +167,9 @@ impl ImportReport {
 /// Two records that are probably one person, for the organizer to merge (or leave).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Duplicate {
+    /// The fuller record (ticket, email, handle): the one to keep, unless the organizer knows better.
     pub a: PersonRef,
+    /// The likely duplicate.
     pub b: PersonRef,
     /// The evidence: the same ticket, email or handle, or only the same name.
     pub because: SameBecause,

@@ -5,7 +5,15 @@ import type { SameBecause } from "./SameBecause";
 /**
  * Two records that are probably one person, for the organizer to merge (or leave).
  */
-export type Duplicate = { a: PersonRef, b: PersonRef, 
+export type Duplicate = { 
+/**
+ * The fuller record (ticket, email, handle): the one to keep, unless the organizer knows better.
+ */
+a: PersonRef, 
+/**
+ * The likely duplicate.
+ */
+b: PersonRef, 
 /**
  * The evidence: the same ticket, email or handle, or only the same name.
  */
