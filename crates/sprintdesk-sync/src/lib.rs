@@ -20,6 +20,6 @@ pub mod session;
 pub mod tls;
 
 pub use plan::{Batch, complete, plan};
-pub use replica::{Admission, Replica};
+pub use replica::{Admission, JoinRefusal, Replica};
 pub use session::{Authority, Mode, Report, SyncError};
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};

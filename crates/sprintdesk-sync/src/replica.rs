@@ -21,6 +21,30 @@ pub struct Replica {
     listen_port: AtomicU16,
 }
 
+/// Why a join was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinRefusal {
+    /// The proof matches no unspent join code.
+    Code,
+    /// A device with that id is on the allow-list already: joining never replaces one.
+    IdTaken,
+    /// That id was revoked.
+    Revoked,
+}
+
+impl JoinRefusal {
+    /// What the joining device is told.
+    pub fn reason(self) -> &'static str {
+        match self {
+            JoinRefusal::Code => "that join code is wrong, used or expired; ask an organizer for a new one",
+            JoinRefusal::IdTaken => {
+                "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
+            }
+            JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
+        }
+    }
+}
+
 /// Whether and as what the other end of a connection is admitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Admission {
@@ -190,9 +214,9 @@ impl Replica {
         name: &str,
         role: DeviceRole,
         proof: &str,
-    ) -> Result<Option<String>, crate::report::SyncError> {
+    ) -> Result<Result<String, JoinRefusal>, crate::report::SyncError> {
         if joining.as_str().is_empty() || joining.as_str().contains('~') {
-            return Ok(None); // `~` marks a device's later origins (see `Store::reissue_future_changes`).
+            return Ok(Err(JoinRefusal::Code)); // `~` marks a device's later origins (see `Store::reissue_future_changes`).
         }
         let own = crate::tls::fingerprint(&self.identity()?.cert_der);
         let now = self.now();
@@ -201,10 +225,18 @@ impl Replica {
             .into_iter()
             .find(|code| pairing::same_proof(proof, &pairing::proof(code, Side::Joining, joining_fingerprint, &own)))
         else {
-            return Ok(None);
+            return Ok(Err(JoinRefusal::Code));
         };
+        // Joining adds a device; it never replaces one. A new device has a new id (each database draws its
+        // own), so a join claiming an id on the allow-list is a device trying to take another's place (or
+        // a revoked one trying to come back): refused, and the code stays unspent for the real newcomer.
+        if let Some(existing) = self.store().get::<Device>(joining.as_str())? {
+            tracing::warn!(device = %joining, name = %existing.name, revoked = existing.revoked,
+                "refused a join claiming the id of a device already on the allow-list");
+            return Ok(Err(if existing.revoked { JoinRefusal::Revoked } else { JoinRefusal::IdTaken }));
+        }
         if !self.store().spend_join_code(&code)? {
-            return Ok(None); // Spent by a concurrent join.
+            return Ok(Err(JoinRefusal::Code)); // Spent by a concurrent join.
         }
         let device = Device {
             id: joining.clone(),
@@ -215,12 +247,8 @@ impl Replica {
             paired_at: Some(now),
             revoked: false,
         };
-        let old = self.store().get::<Device>(joining.as_str())?;
-        if old.as_ref().is_some_and(|old| old.revoked) {
-            return Ok(None); // A revoked id stays revoked; the machine joins again under a new database.
-        }
-        self.write(Op::put(&device, old.as_ref()))?;
-        Ok(Some(pairing::proof(&code, Side::Organizer, joining_fingerprint, &own)))
+        self.write(Op::put(&device, None))?;
+        Ok(Ok(pairing::proof(&code, Side::Organizer, joining_fingerprint, &own)))
     }
 
     pub fn remember_peer(&self, peer: &PeerRecord) {

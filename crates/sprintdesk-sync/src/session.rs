@@ -186,13 +186,13 @@ where
                     return Err(SyncError::Unexpected("a join without a certificate".into()));
                 };
                 match replica.admit_joining(&device, fingerprint, &name, role, &proof)? {
-                    Some(proof) => {
+                    Ok(proof) => {
                         tracing::info!(%device, %name, "a device joined the venue");
                         link.send(&Message::Welcome { device: replica.device().clone(), proof }).await?;
                         joined = true;
                     }
-                    None => {
-                        link.deny("that join code is wrong, used or expired; ask an organizer for a new one").await;
+                    Err(refusal) => {
+                        link.deny(refusal.reason()).await;
                         return Err(SyncError::NotPaired);
                     }
                 }

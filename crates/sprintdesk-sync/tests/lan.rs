@@ -87,6 +87,35 @@ async fn a_device_joins_with_the_code_and_then_syncs_live() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_never_takes_the_place_of_a_device_already_on_the_allow_list() {
+    let (desk, address, _stop) = organizer().await;
+    let kiosk = device("kiosk");
+    peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+    let allow_list = || desk.store().all::<sprintdesk_domain::Device>().unwrap();
+    let before = allow_list();
+    let digest = desk.store().digest().unwrap();
+    // Someone holding a fresh, valid join code claims the kiosk's id, then the organizer's own, from a
+    // machine of their own (a new database: a certificate of its own).
+    let mut unspent = Vec::new();
+    for claimed in ["kiosk", "desk"] {
+        let thief = device(claimed);
+        let code = show_code(&desk);
+        let error = peer::join(&thief, &address, &code, "Kiosk (new)", DeviceRole::Organizer).await.unwrap_err();
+        assert!(
+            matches!(error, SyncError::Denied(ref reason) if reason.contains("already on the venue's allow-list")),
+            "claiming {claimed}: {error}"
+        );
+        assert!(thief.store().sprint().unwrap().is_none(), "claiming {claimed}: it got nothing");
+        unspent.push(code);
+    }
+    assert_eq!(allow_list(), before, "no entry was replaced");
+    assert_eq!(desk.store().digest().unwrap(), digest, "nothing changed");
+    // The real kiosk still syncs; the codes were not spent, so a real newcomer joins with one.
+    peer::sync_once(&kiosk, &address).await.expect("the kiosk is still paired");
+    peer::join(&device("projector"), &address, &unspent[0], "Projector", DeviceRole::Board).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing() {
     let (desk, address, _stop) = organizer().await;
     let before = desk.store().digest().unwrap();
