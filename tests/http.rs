@@ -128,6 +128,28 @@ fn a_kiosk_served_to_a_browser_cannot_be_used_as_the_organizer_screen() {
 }
 
 #[test]
+fn guessing_the_kiosk_pin_over_http_is_stopped_after_a_few_tries() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    // Someone at the door tries PINs through the API as fast as the server answers.
+    let mut statuses = Vec::new();
+    for guess in 0..20 {
+        let (status, _) = served.post("set_mode", json!({"mode": "organizer", "pin": format!("{:04}", 1000 + guess)}));
+        statuses.push(status);
+    }
+    assert_eq!(&statuses[..4], &[403; 4], "the first wrong PINs are only wrong");
+    assert!(statuses[4..].iter().all(|s| *s == 429), "then the PIN is locked: {statuses:?}");
+    // The 21st try is the right PIN: still locked, so a guess that happens to be right gets nothing.
+    let (status, refused) = served.post("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    assert_eq!((status, refused["code"].as_str()), (429, Some("too_many_tries")), "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("can be tried again in"), "{refused}");
+    assert_eq!(served.ok("setup", Value::Null)["mode"], "kiosk", "still a locked kiosk");
+    let (status, _) = served.post("attendees", Value::Null);
+    assert_eq!(status, 403, "no e-mails for the guesser");
+}
+
+#[test]
 fn requests_a_web_page_could_forge_or_a_typo_would_send_are_refused() {
     let user = sprint_with_people();
     let served = serve(&user, None);

@@ -260,6 +260,33 @@ fn kiosk_mode_is_left_only_with_the_organizer_pin() {
 }
 
 #[test]
+fn wrong_pins_lock_the_pin_for_longer_each_time_and_the_right_one_works_after() {
+    let venue = Venue::new();
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    let leave = |pin: &str| venue.call("set_mode", json!({"mode": "organizer", "pin": pin}));
+    for n in 1..=4 {
+        assert_eq!(leave("1111").unwrap_err().code, ErrorCode::NotAllowed, "wrong PIN {n} costs nothing yet");
+    }
+    let fifth = leave("1111").unwrap_err();
+    assert_eq!(fifth.code, ErrorCode::TooManyTries);
+    assert!(fifth.message.contains("again in 1 minute"), "{}", fifth.message);
+    // Locked: not even the right PIN is checked.
+    let locked = leave("2468").unwrap_err();
+    assert_eq!(locked.code, ErrorCode::TooManyTries, "{}", locked.message);
+    assert_eq!(venue.ok("setup", Value::Null)["mode"], "kiosk");
+    // After the minute, one more wrong PIN locks for two.
+    venue.clock.set(at("13 10:01"));
+    assert!(leave("1111").unwrap_err().message.contains("again in 2 minutes"));
+    venue.clock.set(at("13 10:02"));
+    assert_eq!(leave("2468").unwrap_err().code, ErrorCode::TooManyTries, "still locked");
+    venue.clock.set(at("13 10:03"));
+    venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    // The right PIN cleared the count: the next wrong one costs nothing.
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    assert_eq!(leave("1111").unwrap_err().code, ErrorCode::NotAllowed);
+}
+
+#[test]
 fn a_locked_kiosk_answers_only_the_door() {
     // Every command, and whether a locked kiosk may use it. The door finds people, signs them in and
     // out, registers walk-ins, undoes, shows the board and sprint it needs, and unlocks with the PIN.
@@ -442,6 +469,14 @@ fn every_error_code_comes_with_words_a_person_reads() {
             ErrorCode::ConsentNeeded => refusal("register_walk_in", json!({"name": "Zoë Ng"})),
             ErrorCode::NotSignedIn => refusal("sign_out", json!({"attendee": "@ambv"})),
             ErrorCode::NotAllowed => refusal("set_mode", json!({"mode": "kiosk"})),
+            ErrorCode::TooManyTries => {
+                let pins = Venue::new();
+                pins.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+                for _ in 0..5 {
+                    let _ = pins.call("set_mode", json!({"mode": "organizer", "pin": "0000"}));
+                }
+                pins.call("set_mode", json!({"mode": "organizer", "pin": "2468"})).unwrap_err()
+            }
             ErrorCode::ClaimRefused => refusal("claim", json!({"issue": issue, "attendee": "@ambv"})),
             ErrorCode::ImportRejected => refusal("import_attendees", json!({"text": "name,email\nBo,not-an-email\n"})),
             ErrorCode::Storage => adapter(Error::Core(sprintdesk_core::Error::Folder(

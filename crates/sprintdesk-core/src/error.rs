@@ -41,6 +41,9 @@ pub enum Error {
     /// This device may not do that (a locked kiosk, a wrong PIN).
     #[error("{0}")]
     NotAllowed(String),
+    /// Too many wrong PINs in a row: the PIN is not checked for a while.
+    #[error("{0}")]
+    TooManyTries(String),
     #[error(transparent)]
     Refused(#[from] ClaimRefusal),
     #[error("{}", import_message(.0))]
@@ -113,6 +116,8 @@ error_codes! {
     ConsentNeeded => 409,
     NotSignedIn => 409,
     NotAllowed => 403,
+    /// Too many wrong PINs in a row: locked for a while.
+    TooManyTries => 429,
     ClaimRefused => 409,
     ImportRejected => 422,
     /// The database could not be read or written.
@@ -149,6 +154,7 @@ impl Error {
             Error::ConsentNeeded(_) => ErrorCode::ConsentNeeded,
             Error::NotSignedIn(_) => ErrorCode::NotSignedIn,
             Error::NotAllowed(_) => ErrorCode::NotAllowed,
+            Error::TooManyTries(_) => ErrorCode::TooManyTries,
             Error::Refused(_) => ErrorCode::ClaimRefused,
             Error::Import(_) => ErrorCode::ImportRejected,
             Error::Store(_) | Error::Identity(_) | Error::Folder(_) => ErrorCode::Storage,

@@ -10,6 +10,24 @@ use sprintdesk_domain::{ProjectId, ValidationError};
 const MODE: &str = "mode";
 const LEAD_PROJECT: &str = "lead_project";
 const PIN_HASH: &str = "kiosk_pin";
+/// Wrong PINs in a row, and until when the PIN is not even checked (local settings: a restart keeps them).
+const PIN_FAILURES: &str = "kiosk_pin_failures";
+const PIN_LOCKED_UNTIL: &str = "kiosk_pin_locked_until";
+/// Wrong PINs in a row that cost nothing: fingers slip.
+const PIN_FREE_TRIES: u32 = 5;
+/// The longest lockout, reached after a few more wrong PINs: at most 24 guesses a day from then on.
+const PIN_MAX_LOCKOUT_MINUTES: i64 = 60;
+
+/// How long the PIN stays locked after `failures` wrong PINs in a row: nothing for the first few, then a
+/// minute, doubling with each further wrong PIN up to an hour. A 4-digit PIN (10,000 of them) then takes
+/// weeks to guess, not seconds.
+pub(crate) fn pin_lockout_minutes(failures: u32) -> i64 {
+    if failures < PIN_FREE_TRIES {
+        return 0;
+    }
+    let doublings = (failures - PIN_FREE_TRIES).min(6);
+    (1i64 << doublings).min(PIN_MAX_LOCKOUT_MINUTES)
+}
 
 /// The screen this device opens on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -135,8 +153,7 @@ impl Desk {
         let pin_matches = |pin: &str| stored.as_deref() == Some(pin_hash(&device, pin).as_str());
         if current.mode == Mode::Kiosk && change.mode != Mode::Kiosk {
             match pin {
-                Some(pin) if pin_matches(pin) => {}
-                Some(_) => return Err(Error::NotAllowed("that is not the organizer PIN".into())),
+                Some(pin) => self.check_pin(pin_matches(pin))?,
                 None => return Err(Error::NotAllowed("leaving the kiosk needs the organizer PIN".into())),
             }
         }
@@ -148,8 +165,8 @@ impl Desk {
             if stored.is_none() {
                 check_pin_shape(pin)?;
                 new_pin = Some(pin_hash(&device, pin));
-            } else if !pin_matches(pin) {
-                return Err(Error::NotAllowed("that is not the organizer PIN".into()));
+            } else {
+                self.check_pin(pin_matches(pin))?;
             }
         }
         let project = match change.mode {
@@ -170,5 +187,57 @@ impl Desk {
         }
         store.set_local_setting(MODE, change.mode.as_str())?;
         self.setup()
+    }
+
+    /// Counts a PIN attempt. While the PIN is locked nothing is checked, not even the right PIN; a wrong PIN
+    /// adds to the count (and, past the first few, locks the PIN for longer each time); the right one
+    /// clears it. The count is this device's own bookkeeping: the one write a refused use case makes.
+    fn check_pin(&mut self, matches: bool) -> Result<(), Error> {
+        let now = self.now();
+        let store = self.store();
+        let locked_until = store.local_setting(PIN_LOCKED_UNTIL)?.and_then(|t| t.parse::<i64>().ok());
+        if let Some(until) = locked_until.filter(|until| now.0 < *until) {
+            let minutes = (until - now.0 + 59_999) / 60_000;
+            return Err(Error::TooManyTries(format!(
+                "too many wrong PINs: the PIN can be tried again in {minutes} {}",
+                if minutes == 1 { "minute" } else { "minutes" }
+            )));
+        }
+        let failures: u32 = store.local_setting(PIN_FAILURES)?.and_then(|n| n.parse().ok()).unwrap_or(0);
+        if matches {
+            if failures > 0 {
+                store.set_local_setting(PIN_FAILURES, "0")?;
+            }
+            return Ok(());
+        }
+        let failures = failures.saturating_add(1);
+        store.set_local_setting(PIN_FAILURES, &failures.to_string())?;
+        let lockout = pin_lockout_minutes(failures);
+        if lockout > 0 {
+            store.set_local_setting(PIN_LOCKED_UNTIL, &now.plus_minutes(lockout).0.to_string())?;
+            tracing::warn!(failures, lockout_minutes = lockout, "wrong organizer PINs in a row: the PIN is locked");
+            return Err(Error::TooManyTries(format!(
+                "that is not the organizer PIN; after {failures} wrong PINs in a row it can be tried again in \
+                 {lockout} {}",
+                if lockout == 1 { "minute" } else { "minutes" }
+            )));
+        }
+        Err(Error::NotAllowed("that is not the organizer PIN".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pin_lockout_minutes;
+
+    #[test]
+    fn wrong_pins_lock_for_longer_and_longer() {
+        let cases = [(0, 0), (4, 0), (5, 1), (6, 2), (7, 4), (10, 32), (11, 60), (500, 60)];
+        for (failures, minutes) in cases {
+            assert_eq!(pin_lockout_minutes(failures), minutes, "after {failures} wrong PINs");
+        }
+        // Guessing all 10,000 four-digit PINs, one at a time as the lockouts allow, takes weeks.
+        let minutes: i64 = (1..=10_000).map(pin_lockout_minutes).sum();
+        assert!(minutes > 100 * 24 * 60, "{minutes} minutes");
     }
 }

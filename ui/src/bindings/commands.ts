@@ -176,6 +176,7 @@ export const ERROR_CODES: ReadonlyArray<ErrorCode> = [
   "consent_needed",
   "not_signed_in",
   "not_allowed",
+  "too_many_tries",
   "claim_refused",
   "import_rejected",
   "storage",

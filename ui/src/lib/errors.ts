@@ -85,6 +85,7 @@ const TITLES: Record<ErrorCode, string> = {
   consent_needed: "Please accept the code of conduct",
   not_signed_in: "Not signed in",
   not_allowed: "Not allowed",
+  too_many_tries: "Too many wrong PINs",
   claim_refused: "That claim is not possible",
   import_rejected: "Nothing was imported",
   invalid: "Please check what you entered",

@@ -90,6 +90,8 @@ export function kioskError(
       return { title: "More than one person matches", message: "Please type more of your name and choose yourself." };
     case "not_allowed":
       return { title: "This kiosk cannot do that", message: said };
+    case "too_many_tries":
+      return { title: "Too many wrong PINs", message: said || "Please wait, then try again." };
     case "invalid":
       return { title: "Please check what you typed", message: said };
     default:
