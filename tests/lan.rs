@@ -70,6 +70,34 @@ impl Device {
         started["listening"].as_str().unwrap().to_owned()
     }
 
+    /// Starts `sprintdesk serve` with its browser API, allowed only `open_files` open files (`ulimit -n`);
+    /// returns its sync and HTTP addresses.
+    fn serve_limited(&mut self, open_files: u32) -> (String, String) {
+        let args = ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0"];
+        let mut limited = Command::new("sh");
+        limited
+            .arg("-c")
+            .arg(format!("ulimit -n {open_files} && exec \"$0\" \"$@\""))
+            .arg(binary())
+            .args(args)
+            .env("SPRINTDESK_DB", self.dir.path().join("sprint.db"))
+            .env("SPRINTDESK_STATE_DIR", self.dir.path().join("state"))
+            .env_remove("SPRINTDESK_NOW")
+            .env("SPRINTDESK_LOG", "warn");
+        let mut child = limited.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let mut text = String::new();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        while let Some(Ok(line)) = lines.next() {
+            text.push_str(&line);
+            if line == "}" {
+                break;
+            }
+        }
+        let started: Value = serde_json::from_str(&text).expect("serve prints where it listens");
+        self.serving = Some(child);
+        (started["listening"].as_str().unwrap().to_owned(), started["http"].as_str().unwrap().to_owned())
+    }
+
     /// `kill -9`: no chance to finish a transaction or say goodbye.
     fn kill(&mut self) {
         if let Some(mut child) = self.serving.take() {
@@ -239,4 +267,68 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
     // The sign-in was for the day the laptop thought it was: the desk has it for that day.
     let tomorrow_on_desk = desk.command(&["--json", "presence"]).env("SPRINTDESK_NOW", &tomorrow).output().unwrap();
     assert!(String::from_utf8_lossy(&tomorrow_on_desk.stdout).contains(&ana), "the sign-in arrived");
+}
+
+/// This process's limit of open files, from `/proc/self/limits`.
+fn open_file_limit() -> u64 {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let line = limits.lines().find(|line| line.starts_with("Max open files")).unwrap_or_default();
+    line.split_whitespace().nth(3).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn a_flood_of_idle_browser_connections_leaves_sync_and_the_api_working() {
+    // 1,100 connections that never send a request, against a peer limited to 1,024 open files, as a
+    // stranger on the venue Wi-Fi could open to a hub serving its UI on the LAN.
+    const FLOOD: usize = 1_100;
+    assert!(
+        open_file_limit() > FLOOD as u64 + 200,
+        "this test opens {FLOOD} connections: raise the open-file limit (`ulimit -n 4096`; scripts/test does)"
+    );
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Flooded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let (sync, http) = desk.serve_limited(1_024);
+    join(&desk, &sync, &kiosk, "Door kiosk");
+
+    let flood: Vec<std::net::TcpStream> = (0..FLOOD).filter_map(|_| std::net::TcpStream::connect(&http).ok()).collect();
+    assert!(flood.len() >= 1_000, "the flood connected: {}", flood.len());
+    std::thread::sleep(Duration::from_secs(1));
+
+    // The paired kiosk still syncs, and the browser API still answers, while the flood holds on.
+    desk.ok(&["attendees", "add", "--name", "Arrived During The Flood"]);
+    let started = Instant::now();
+    let out = kiosk.run(&["sync", &sync]);
+    assert!(out.status.success(), "sync during the flood: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(kiosk.ok(&["attendees", "search", "flood"]).contains("Arrived During The Flood"));
+    let answered = setup_over_http(&http, Duration::from_secs(30));
+    assert!(answered.contains("\"sprint\":\"Flooded\""), "{answered}");
+    eprintln!("sync and /api/setup during the flood: {:?}", started.elapsed());
+    drop(flood);
+}
+
+/// `POST /api/setup` over a plain socket, retrying until `within` has passed; returns the response body.
+fn setup_over_http(address: &str, within: Duration) -> String {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + within;
+    loop {
+        let attempt = (|| -> std::io::Result<String> {
+            let mut stream = std::net::TcpStream::connect(address)?;
+            stream.set_read_timeout(Some(Duration::from_secs(15)))?;
+            let head = format!(
+                "POST /api/setup HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            stream.write_all(head.as_bytes())?;
+            let mut response = String::new();
+            stream.read_to_string(&mut response)?;
+            Ok(response)
+        })();
+        match attempt {
+            Ok(response) if response.starts_with("HTTP/1.1 200") => return response,
+            other => assert!(Instant::now() < deadline, "/api/setup did not answer during the flood: {other:?}"),
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

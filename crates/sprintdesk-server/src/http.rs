@@ -5,6 +5,11 @@
 //! 127.0.0.1 unless told otherwise, and it refuses what a web page on another site could send: requests
 //! without a JSON content type (so a cross-site form cannot post) and, on a loopback address, requests
 //! for another host name (DNS rebinding).
+//!
+//! [`serve`] bounds what a client can hold: a new connection has a few seconds to start its request, and ten
+//! to send its headers (so none sits idle between requests either), a request a minute to finish, and at
+//! most [`MAX_CONNECTIONS`] connections are served at once; more wait in the kernel's queue, holding none of
+//! this process's files, so a flood of idle connections cannot starve the LAN peer running beside it.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -19,6 +24,9 @@ use sprintdesk_core::domain::DeviceRole;
 use sprintdesk_core::{ApiError, ErrorCode};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::WatchStream;
 
@@ -29,13 +37,71 @@ struct App {
     loopback_only: bool,
 }
 
+/// Connections served at once; more wait in the kernel's accept queue. Well under the usual limit of 1,024
+/// open files, which the database and the LAN peer share.
+pub const MAX_CONNECTIONS: usize = 512;
+/// How long a new connection may stay silent before its request starts.
+const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a connection may take to send a request's headers, or stay idle between requests.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one request (its body and the command it runs) may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Serves `app` on `listener` until `stopped` turns true, with the limits above.
+pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let stop = async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    tokio::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return,
+            },
+            () = &mut stop => return,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of files, say: wait a moment rather than spin.
+                    tracing::warn!(%error, "could not accept a browser connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => return,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _slot = permit;
+            // A connection that says nothing gives its place back at once (an idle flood drains fast).
+            if !matches!(tokio::time::timeout(FIRST_BYTE_TIMEOUT, stream.readable()).await, Ok(Ok(()))) {
+                return;
+            }
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "a browser connection ended");
+            }
+        });
+    }
+}
+
 /// Builds the HTTP routes over `host`, serving the UI from `ui` when it is given.
 pub fn router(host: Arc<Host>, address: SocketAddr, ui: Option<std::path::PathBuf>) -> Router {
     let app = App { host, loopback_only: address.ip().is_loopback() };
+    let timeout = tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT);
     let api = Router::new()
-        .route("/api/events", axum::routing::get(events))
         .route("/api/join", axum::routing::post(join))
         .route("/api/{command}", axum::routing::post(command))
+        .layer(timeout)
+        // The event stream stays open as long as the page does: no request timeout for it.
+        .route("/api/events", axum::routing::get(events))
         .with_state(app.clone());
     let router = match ui {
         Some(dir) => {

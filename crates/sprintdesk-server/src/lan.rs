@@ -76,15 +76,7 @@ pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve
         });
         if let (Some(web), Some(web_address)) = (web, web_address) {
             let app = crate::http::router(host.clone(), web_address, ui);
-            let mut stopped = stopped.clone();
-            tokio::spawn(async move {
-                let quit = async move {
-                    let _ = stopped.wait_for(|stop| *stop).await;
-                };
-                if let Err(error) = axum::serve(web, app).with_graceful_shutdown(quit).await {
-                    tracing::error!(%error, "the browser UI stopped");
-                }
-            });
+            tokio::spawn(crate::http::serve(web, app, stopped.clone()));
         }
         let options = PeerOptions { connect: options.connect, discovery: !options.no_discovery };
         host.serve_peer(listener, options, stopped).await?;
