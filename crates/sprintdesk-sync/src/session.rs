@@ -287,8 +287,17 @@ where
     let mut heartbeats: u32 = 0;
     let mut silent_periods = 0;
     record_peer(replica, &link.report, &progress.peer_has, None);
+    // A revoked peer is dropped as soon as the revocation is applied here (it arrives as a change, which
+    // wakes this loop): nothing more is sent to it, and nothing more it sends is applied.
+    let still_admitted = || match authority {
+        Authority::Certificate(_) => {
+            check(replica, authority, &peer).inspect_err(|_| tracing::info!(%peer, "dropping a revoked device"))
+        }
+        Authority::Trusted => Ok(()),
+    };
     let result: Result<(), SyncError> = async {
         loop {
+            still_admitted()?;
             let local = replica.vector()?;
             if mode == Mode::OneShot && plan::complete(&local, &progress.peer_has, &progress.refused) {
                 link.report.complete = true;
@@ -309,6 +318,7 @@ where
                     let (message, size) = item?;
                     link.report.bytes_in += size as u64;
                     silent_periods = 0;
+                    still_admitted()?;
                     if handle(replica, link, message, &mut progress).await? {
                         return Ok(());
                     }
@@ -318,6 +328,7 @@ where
             tokio::select! {
                 message = link.receive() => {
                     silent_periods = 0;
+                    still_admitted()?;
                     if handle(replica, link, message?, &mut progress).await? {
                         return Ok(());
                     }
@@ -327,9 +338,6 @@ where
                     silent_periods += 1;
                     if silent_periods > 3 {
                         return Err(SyncError::Silent);
-                    }
-                    if let Authority::Certificate(_) = authority {
-                        check(replica, authority, &peer).inspect_err(|_| tracing::info!(%peer, "dropping a revoked device"))?;
                     }
                     heartbeats = heartbeats.wrapping_add(1);
                     if heartbeats.is_multiple_of(RETRY_REFUSED_EVERY) {

@@ -199,3 +199,42 @@ async fn a_revocation_reaches_a_third_device_which_then_refuses_the_revoked_one(
     let error = peer::sync_once(&kiosk, &lead_address).await.unwrap_err();
     assert!(matches!(error, SyncError::Denied(_) | SyncError::Protocol(_)), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_devices_open_session_exchanges_nothing_once_the_revocation_is_applied() {
+    let (desk, address, _stop) = organizer().await;
+    let kiosk = device("kiosk");
+    peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+    let live = {
+        let kiosk = kiosk.clone();
+        let address = address.clone();
+        tokio::spawn(async move {
+            let (stream, fingerprint) = peer::connect(&kiosk, &address).await.unwrap();
+            session::initiate(&kiosk, stream, Authority::Certificate(fingerprint), Mode::Live).await
+        })
+    };
+    // The session is live: a sign-in at the door reaches the desk.
+    kiosk.write(random_op(3, 1, 1, "before-revocation", kiosk.device(), Timestamp(T0))).unwrap();
+    let arrived = async {
+        while desk.store().presence_events().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), arrived).await.expect("the session is live");
+    let from_desk =
+        |replica: &Replica| replica.store().changes().unwrap().iter().filter(|c| c.origin.as_str() == "desk").count();
+    let kiosk_had = from_desk(&kiosk);
+
+    // The organizer revokes the kiosk; then both go on working, well within one heartbeat (5 s).
+    desk.write(vec![Op::Set { entity: Entity::Device, id: "kiosk".into(), field: "revoked", value: true.into() }])
+        .unwrap();
+    for n in 2..5u8 {
+        desk.write(random_op(0, n, n, "after", desk.device(), Timestamp(T0))).unwrap();
+        kiosk.write(random_op(3, n, n, &format!("after-revocation-{n}"), kiosk.device(), Timestamp(T0))).unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // The desk dropped the session (the kiosk sees it closed, as a live session ends).
+    tokio::time::timeout(Duration::from_secs(2), live).await.expect("the session ended at once").unwrap().ok();
+    assert_eq!(desk.store().presence_events().unwrap().len(), 1, "no sign-in of the revoked kiosk was taken");
+    assert_eq!(from_desk(&kiosk), kiosk_had, "nothing reached the revoked kiosk, not even its revocation");
+}
