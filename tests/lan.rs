@@ -332,3 +332,35 @@ fn setup_over_http(address: &str, within: Duration) -> String {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn a_second_peer_on_one_database_is_refused_and_commands_still_work_beside_the_first() {
+    let mut desk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "One peer", "--start", &today, "--days", "1", "--tz", "UTC"]);
+    desk.serve(None);
+    let first = desk.serving.as_ref().unwrap().id();
+    let mut second = desk
+        .command(&["serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while second.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            second.kill().unwrap();
+            panic!("a second peer ran on the same database");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("process {first} already runs this database's peer")), "{stderr}");
+    desk.ok(&["attendees", "add", "--name", "Beside The Peer"]);
+    assert!(desk.ok(&["attendees", "search", "beside"]).contains("Beside The Peer"));
+    // Once the first is gone (even by kill -9), a peer starts again.
+    desk.kill();
+    desk.serve(None);
+}

@@ -43,6 +43,12 @@ async fn bind_sync_listener() -> std::io::Result<tokio::net::TcpListener> {
 /// Runs the LAN peer until the app quits.
 fn start_peer(host: Arc<Host>) {
     tauri::async_runtime::spawn(async move {
+        // `sprintdesk serve` on the same database already syncs it (and pushes this app's changes, which
+        // it sees in the file): then the app leaves the LAN to it.
+        let claim = match host.claim_peer() {
+            Ok(claim) => claim,
+            Err(error) => return tracing::warn!(%error, "this app's LAN peer does not run"),
+        };
         let listener = match bind_sync_listener().await {
             Ok(listener) => listener,
             Err(error) => return tracing::error!(%error, "cannot listen for other devices; this one works alone"),
@@ -50,7 +56,7 @@ fn start_peer(host: Arc<Host>) {
         let discovery = std::env::var_os("SPRINTDESK_NO_DISCOVERY").is_none();
         let (_stop, stopped) = tokio::sync::watch::channel(false);
         let options = PeerOptions { connect: Vec::new(), discovery };
-        if let Err(error) = host.serve_peer(listener, options, stopped).await {
+        if let Err(error) = host.serve_peer(claim, listener, options, stopped).await {
             tracing::error!(%error, "the LAN peer stopped");
         }
     });

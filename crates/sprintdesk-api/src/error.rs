@@ -18,6 +18,9 @@ pub enum Error {
     /// Something answered at the join address, but not Sprintdesk (a web server on that port, say).
     #[error("{0} is not a Sprintdesk device: check the address on the organizer's Devices page")]
     NotSprintdesk(String),
+    /// Another process already runs this database's LAN peer.
+    #[error("{0}")]
+    AlreadyServed(String),
 }
 
 impl From<SyncError> for Error {
@@ -55,6 +58,7 @@ impl Error {
             Error::UnknownCommand(_) => ErrorCode::UnknownCommand,
             Error::BadArguments { .. } => ErrorCode::BadArguments,
             Error::NotSprintdesk(_) => ErrorCode::NotSprintdesk,
+            Error::AlreadyServed(_) => ErrorCode::AlreadyServed,
         }
     }
 }

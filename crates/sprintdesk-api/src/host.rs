@@ -17,11 +17,20 @@ use tokio::sync::watch;
 /// This device: its desk (for commands), its replica (for the LAN peer) and the change feed.
 #[derive(Debug)]
 pub struct Host {
+    /// The sprint database, for the lock that makes one process its LAN peer.
+    db: std::path::PathBuf,
     desk: Mutex<Desk>,
     pub(crate) replica: Arc<Replica>,
     /// The name and role this device puts itself on its own allow-list with when it creates a sprint (the
     /// app does; `sprintdesk init` leaves it to `serve`, which knows its `--name` and `--role`).
     enrol_on_create: Option<(String, DeviceRole)>,
+}
+
+/// This process's claim to be its database's one LAN peer (a lock on `<database>.peer-lock`, which the
+/// system releases when the process ends, however it ends).
+#[derive(Debug)]
+pub struct PeerLock {
+    _file: std::fs::File,
 }
 
 /// What joining a venue did.
@@ -40,7 +49,12 @@ impl Host {
         let device = device_id_for(state_dir, db, || DeviceId(ids.make("d"))).map_err(sprintdesk_core::Error::from)?;
         let desk = Desk::new(Store::open(db, device.clone())?, clock.clone(), ids);
         let replica = Arc::new(Replica::new(Store::open(db, device)?, clock));
-        Ok(Self { desk: Mutex::new(desk), replica, enrol_on_create: Some((host_name(), DeviceRole::Organizer)) })
+        Ok(Self {
+            db: db.to_owned(),
+            desk: Mutex::new(desk),
+            replica,
+            enrol_on_create: Some((host_name(), DeviceRole::Organizer)),
+        })
     }
 
     /// A host for one command from a script (`sprintdesk`): creating a sprint does not enrol the device,
@@ -77,9 +91,48 @@ impl Host {
         &self.replica
     }
 
-    /// Runs the LAN peer (sync listener, discovery, live sessions) until `shutdown` turns true.
+    /// Claims this database's LAN peer for this process, for as long as the lock lives. Two peers on one
+    /// database would both act as the same device (two sign-in events for one person); the second is
+    /// refused, naming the process that holds it. Commands (the CLI) need no claim and work beside it.
+    pub fn claim_peer(&self) -> Result<PeerLock, Error> {
+        use std::io::{Read, Seek, Write};
+        let mut path = self.db.clone().into_os_string();
+        path.push(".peer-lock");
+        let path = std::path::PathBuf::from(path);
+        let folder_error = |e: std::io::Error| {
+            Error::Core(sprintdesk_core::Error::Folder(format!("could not use {}: {e}", path.display())))
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(folder_error)?;
+        match file.try_lock() {
+            Ok(()) => {
+                file.set_len(0).and_then(|()| write!(file, "{}", std::process::id())).map_err(folder_error)?;
+                Ok(PeerLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.rewind().and_then(|_| file.read_to_string(&mut holder));
+                let holder = holder.trim();
+                let holder = if holder.is_empty() { "another process".to_owned() } else { format!("process {holder}") };
+                Err(Error::AlreadyServed(format!(
+                    "{holder} already runs this database's peer (`sprintdesk serve` or the app); stop it first, or \
+                     use commands beside it"
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(folder_error(e)),
+        }
+    }
+
+    /// Runs the LAN peer (sync listener, discovery, live sessions) until `shutdown` turns true. The claim
+    /// ([`Host::claim_peer`]) is held until it returns.
     pub async fn serve_peer(
         &self,
+        _claim: PeerLock,
         listener: tokio::net::TcpListener,
         options: PeerOptions,
         shutdown: watch::Receiver<bool>,

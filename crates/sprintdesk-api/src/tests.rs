@@ -485,6 +485,10 @@ fn every_error_code_comes_with_words_a_person_reads() {
             ErrorCode::UnknownCommand => refusal("drop_tables", Value::Null),
             ErrorCode::BadArguments => refusal("search", json!({"query": 5})),
             ErrorCode::NotSprintdesk => adapter(Error::NotSprintdesk("192.168.1.20:80".into())),
+            ErrorCode::AlreadyServed => {
+                let _held = venue.host.claim_peer().unwrap();
+                adapter(venue.host.claim_peer().unwrap_err())
+            }
             ErrorCode::Unreachable => {
                 let runtime = tokio::runtime::Runtime::new().unwrap();
                 let dir = tempfile::tempdir().unwrap();

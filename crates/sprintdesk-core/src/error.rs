@@ -128,6 +128,8 @@ error_codes! {
     BadArguments => 422,
     /// The address given for joining answers, but not as Sprintdesk.
     NotSprintdesk => 502,
+    /// Another process already runs this database's LAN peer.
+    AlreadyServed => 409,
     /// The other device could not be reached.
     Unreachable => 502,
     /// A device presented a certificate that is not the one it was paired with.

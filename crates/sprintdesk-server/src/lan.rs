@@ -31,6 +31,7 @@ pub fn parse_role(text: &str) -> anyhow::Result<DeviceRole> {
 pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve, json: bool) -> anyhow::Result<()> {
     let role = parse_role(&options.role)?;
     let host = Arc::new(Host::open(db, &sprintdesk_api::state_dir()?, clock, ids)?);
+    let claim = host.claim_peer()?;
     host.enrol(options.name.as_deref().unwrap_or(&host_name()), role)?;
     let Setup { sprint, device, .. } = host.setup()?;
     let ui = options.ui.clone().or_else(default_ui).filter(|dir| dir.join("index.html").is_file());
@@ -79,7 +80,7 @@ pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve
             tokio::spawn(crate::http::serve(web, app, stopped.clone()));
         }
         let options = PeerOptions { connect: options.connect, discovery: !options.no_discovery };
-        host.serve_peer(listener, options, stopped).await?;
+        host.serve_peer(claim, listener, options, stopped).await?;
         Ok(())
     })
 }

@@ -183,6 +183,7 @@ export const ERROR_CODES: ReadonlyArray<ErrorCode> = [
   "unknown_command",
   "bad_arguments",
   "not_sprintdesk",
+  "already_served",
   "unreachable",
   "impostor",
   "sync_failed",

@@ -95,6 +95,7 @@ const TITLES: Record<ErrorCode, string> = {
   unknown_command: "This screen is out of step",
   bad_arguments: "This screen is out of step",
   not_sprintdesk: "That is not a Sprintdesk device",
+  already_served: "Sprintdesk already runs here",
   impostor: "That device is not who it says it is",
   sync_failed: "Syncing failed",
   internal: "Something went wrong",
