@@ -49,7 +49,9 @@ impl Error {
         match self {
             Error::Core(error) => error.code(),
             Error::Sync(error) => match error {
-                SyncError::NotPaired | SyncError::Revoked | SyncError::Denied(_) => ErrorCode::NotAllowed,
+                SyncError::NotPaired | SyncError::Revoked | SyncError::Denied(_) | SyncError::JoinRefused(_) => {
+                    ErrorCode::NotAllowed
+                }
                 SyncError::Impostor => ErrorCode::Impostor,
                 SyncError::Protocol(ProtocolError::Io(_)) => ErrorCode::Unreachable,
                 SyncError::Store(_) => ErrorCode::Storage,

@@ -17,9 +17,11 @@ pub mod plan;
 pub mod replica;
 pub mod report;
 pub mod session;
+pub mod throttle;
 pub mod tls;
 
 pub use plan::{Batch, complete, plan};
-pub use replica::{Admission, JoinRefusal, Replica};
+pub use replica::{Admission, Replica};
+pub use report::JoinRefusal;
 pub use session::{Authority, Mode, Report, SyncError};
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};

@@ -5,8 +5,9 @@
 //! because venue Wi-Fi often blocks multicast.
 
 use crate::replica::Replica;
-use crate::report::{Authority, Mode, Report, SyncError};
+use crate::report::{Authority, JoinRefusal, Mode, Report, SyncError};
 use crate::session;
+use crate::throttle::JoinThrottle;
 use crate::tls;
 use sprintdesk_domain::{DeviceId, DeviceRole};
 use sprintdesk_store::PeerRecord;
@@ -113,6 +114,7 @@ pub async fn serve(
 ) -> Result<(), SyncError> {
     let identity = replica.identity()?;
     let acceptor = TlsAcceptor::from(tls::server_config(&identity)?);
+    let throttle = Arc::new(JoinThrottle::default());
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
     replica.set_listen_port(port);
     let active: Active = Arc::default();
@@ -165,7 +167,11 @@ pub async fn serve(
             accepted = listener.accept() => {
                 let Ok((tcp, from)) = accepted else { continue };
                 tcp.set_nodelay(true).ok();
-                tasks.spawn(answer(replica.clone(), active.clone(), acceptor.clone(), tcp, from));
+                if !throttle.allows(from.ip(), std::time::Instant::now()) {
+                    tracing::debug!(%from, "closed a connection from an address locked out for wrong join codes");
+                    continue;
+                }
+                tasks.spawn(answer(replica.clone(), active.clone(), acceptor.clone(), throttle.clone(), tcp, from));
             }
             _ = shutdown.changed() => {
                 if *shutdown.borrow() {
@@ -178,7 +184,14 @@ pub async fn serve(
     Ok(())
 }
 
-async fn answer(replica: Arc<Replica>, active: Active, acceptor: TlsAcceptor, tcp: TcpStream, from: SocketAddr) {
+async fn answer(
+    replica: Arc<Replica>,
+    active: Active,
+    acceptor: TlsAcceptor,
+    throttle: Arc<JoinThrottle>,
+    tcp: TcpStream,
+    from: SocketAddr,
+) {
     let stream = match tokio::time::timeout(CONNECT_TIMEOUT, acceptor.accept(tcp)).await {
         Ok(Ok(stream)) => stream,
         Ok(Err(error)) => return tracing::info!(%from, %error, "a TLS handshake failed"),
@@ -195,8 +208,15 @@ async fn answer(replica: Arc<Replica>, active: Active, acceptor: TlsAcceptor, tc
     let result = session::respond_tracked(&replica, stream, Authority::Certificate(fingerprint), &mut on_peer).await;
     match result {
         Ok(report) => {
+            throttle.succeeded(from.ip());
             tracing::info!(peer = %report.peer, sent = report.sent, received = report.received, "a session ended")
         }
+        Err(SyncError::JoinRefused(JoinRefusal::Code)) => match throttle.failed(from.ip(), std::time::Instant::now()) {
+            Some(wait) => {
+                tracing::warn!(%from, seconds = wait.as_secs(), "wrong join codes from one address: locked out")
+            }
+            None => tracing::info!(%from, "a wrong join code"),
+        },
         Err(error) => tracing::info!(%from, %error, "a connection was refused or dropped"),
     }
 }

@@ -4,46 +4,12 @@
 use crate::Clock;
 use crate::pairing::{self, Side};
 use crate::plan::Batch;
+use crate::report::JoinRefusal;
 use sprintdesk_domain::{Device, DeviceId, DeviceRole, Timestamp};
 use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, Store, StoreError, VersionVector};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
-
-/// The device's store and what sync needs around it. Shared by every session of a peer.
-#[derive(Debug)]
-pub struct Replica {
-    store: Mutex<Store>,
-    clock: Arc<dyn Clock>,
-    device: DeviceId,
-    changed: watch::Sender<u64>,
-    seen_version: Mutex<i64>,
-    listen_port: AtomicU16,
-}
-
-/// Why a join was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JoinRefusal {
-    /// The proof matches no unspent join code.
-    Code,
-    /// A device with that id is on the allow-list already: joining never replaces one.
-    IdTaken,
-    /// That id was revoked.
-    Revoked,
-}
-
-impl JoinRefusal {
-    /// What the joining device is told.
-    pub fn reason(self) -> &'static str {
-        match self {
-            JoinRefusal::Code => "that join code is wrong, used or expired; ask an organizer for a new one",
-            JoinRefusal::IdTaken => {
-                "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
-            }
-            JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
-        }
-    }
-}
 
 /// Whether and as what the other end of a connection is admitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +20,17 @@ pub enum Admission {
     Unknown,
     /// The device was paired and has been revoked.
     Revoked,
+}
+
+/// The device's store and what sync needs around it. Shared by every session of a peer.
+#[derive(Debug)]
+pub struct Replica {
+    store: Mutex<Store>,
+    clock: Arc<dyn Clock>,
+    device: DeviceId,
+    changed: watch::Sender<u64>,
+    seen_version: Mutex<i64>,
+    listen_port: AtomicU16,
 }
 
 impl Replica {

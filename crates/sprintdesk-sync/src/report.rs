@@ -31,6 +31,9 @@ pub enum SyncError {
     Silent,
     #[error("the device at that address did not prove it showed that join code")]
     Impostor,
+    /// This device refused a joining device (the error of the side that was asked).
+    #[error("{}", .0.reason())]
+    JoinRefused(JoinRefusal),
 }
 
 /// How the other end was authenticated.
@@ -77,5 +80,29 @@ pub fn minutes(ms: i64) -> String {
         0 => format!("{} s", ms.unsigned_abs() / 1000),
         1..120 => format!("{minutes} min"),
         _ => format!("{} h", (minutes + 30) / 60),
+    }
+}
+
+/// Why a join was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinRefusal {
+    /// The proof matches no unspent join code.
+    Code,
+    /// A device with that id is on the allow-list already: joining never replaces one.
+    IdTaken,
+    /// That id was revoked.
+    Revoked,
+}
+
+impl JoinRefusal {
+    /// What the joining device is told.
+    pub fn reason(self) -> &'static str {
+        match self {
+            JoinRefusal::Code => "that join code is wrong, used or expired; ask an organizer for a new one",
+            JoinRefusal::IdTaken => {
+                "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
+            }
+            JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
+        }
     }
 }

@@ -193,7 +193,7 @@ where
                     }
                     Err(refusal) => {
                         link.deny(refusal.reason()).await;
-                        return Err(SyncError::NotPaired);
+                        return Err(SyncError::JoinRefused(refusal));
                     }
                 }
             }

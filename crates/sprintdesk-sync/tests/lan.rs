@@ -238,3 +238,26 @@ async fn a_revoked_devices_open_session_exchanges_nothing_once_the_revocation_is
     assert_eq!(desk.store().presence_events().unwrap().len(), 1, "no sign-in of the revoked kiosk was taken");
     assert_eq!(from_desk(&kiosk), kiosk_had, "nothing reached the revoked kiosk, not even its revocation");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
+    let (desk, address, _stop) = organizer().await;
+    let right = show_code(&desk);
+    // A stranger on the Wi-Fi tries codes as fast as the desk answers.
+    for n in 0..5 {
+        let guess = sprintdesk_sync::pairing::new_code();
+        let error = peer::join(&device(&format!("guesser-{n}")), &address, &guess, "Guesser", DeviceRole::Organizer)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong")), "try {n}: {error}");
+    }
+    // Locked out: even the right code is not looked at, and the connection is closed before TLS.
+    let started = std::time::Instant::now();
+    let locked = peer::join(&device("guesser-lucky"), &address, &right, "Guesser", DeviceRole::Organizer).await;
+    assert!(!matches!(locked, Ok(_) | Err(SyncError::Denied(_))), "{locked:?}");
+    assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
+    assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
+    // After the lockout (a second, then two, four, …) the right code works, and the count starts again.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    peer::join(&device("kiosk"), &address, &right, "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+}
