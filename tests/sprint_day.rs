@@ -1,7 +1,7 @@
 //! Whole stretches of a sprint played through the core on a clock the test moves, across devices.
 
 use crate::change_log::{desk_at, morning, new_test_sprint};
-use sprintdesk_core::domain::ClaimState;
+use sprintdesk_core::domain::{ClaimState, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::{
     Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, Resolve, Search,
@@ -139,4 +139,18 @@ fn search_sees_changes_made_by_another_process_on_the_same_file() {
     let mut cli = Desk::new(Store::open(&path, "kiosk".into()).unwrap(), clock, ids);
     cli.import_attendees(ImportFile { text: "name\nAna Núñez\n".into(), project: None }).unwrap();
     assert_eq!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap()[0].name, "Ana Núñez");
+}
+
+#[test]
+fn the_demo_never_stamps_the_future_whatever_the_hour() {
+    // A device joining refuses records stamped over an hour in its future, and the demo used to stamp up
+    // to three hours ahead depending on the hour it ran.
+    for hour in [0, 11, 23] {
+        let now = Timestamp(morning().0 - 10 * 3_600_000 + hour * 3_600_000);
+        let store = Store::open_in_memory("organizer".into()).unwrap();
+        let ids = Arc::new(SequentialIds::default());
+        let store = sprintdesk_core::demo(store, "demo-kiosk".into(), ids, now, "UTC").unwrap();
+        let latest = store.changes().unwrap().iter().map(|c| c.hlc.millis()).max().unwrap();
+        assert!(latest <= now.0 as u64, "at {hour}:00 the demo stamped {} ms in the future", latest - now.0 as u64);
+    }
 }

@@ -41,7 +41,7 @@ pub fn play(
     now: Timestamp,
     time_zone: &str,
 ) -> Result<Store, Error> {
-    let clock = Arc::new(FixedClock::new(now));
+    let clock = Arc::new(DemoClock { set: FixedClock::new(now), now });
     let mut desk = Desk::new(store, clock.clone(), ids.clone());
 
     let today = {
@@ -228,6 +228,30 @@ pub fn play(
     Ok(desk.into_store())
 }
 
+/// The demo's clock: it shows the time the demo sets, but never later than the real `now`, so nothing the
+/// demo records is stamped in the future (a device joining this venue would refuse such records).
+#[derive(Debug)]
+struct DemoClock {
+    set: FixedClock,
+    now: Timestamp,
+}
+
+impl DemoClock {
+    fn set(&self, at: Timestamp) {
+        self.set.set(at);
+    }
+
+    fn advance_minutes(&self, minutes: i64) {
+        self.set.advance_minutes(minutes);
+    }
+}
+
+impl Clock for DemoClock {
+    fn now(&self) -> Timestamp {
+        self.set.now().min(self.now)
+    }
+}
+
 /// Signs out about `percent` in a hundred of the people in the room, never the table leads.
 fn some_leave(desk: &mut Desk, dice: &mut Dice, percent: u64, leads: &[String]) -> Result<(), Error> {
     let here = desk.presence()?;
@@ -243,7 +267,7 @@ fn some_leave(desk: &mut Desk, dice: &mut Dice, percent: u64, leads: &[String]) 
 /// mentor from their table; then some PRs opened and merged.
 fn run_claims(
     desk: &mut Desk,
-    clock: &FixedClock,
+    clock: &DemoClock,
     dice: &mut Dice,
     ids_by_index: &[String],
     people: &[(String, Role, bool)],
@@ -303,7 +327,7 @@ const CONTESTED_ISSUE: u32 = 19230;
 
 fn make_contested_claim(
     desk: &mut Desk,
-    clock: Arc<FixedClock>,
+    clock: Arc<DemoClock>,
     ids: Arc<dyn Ids>,
     offline_device: DeviceId,
     people: &[(String, Role, bool)],
