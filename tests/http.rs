@@ -215,6 +215,7 @@ fn the_built_ui_is_served_with_its_routes() {
         assert!(body.contains("<title>Sprintdesk</title>"), "{path}: {body}");
     }
     assert_eq!(served.get("/assets/app.js"), (200, "console.log(1)".into()));
+    drop(served); // one peer per database: the next serve starts once this one has stopped
 
     let bare = serve(&user, None);
     let (status, body) = bare.get("/");
