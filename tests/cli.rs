@@ -416,6 +416,29 @@ fn any_command_of_the_api_runs_from_the_command_line_with_the_same_answers() {
 }
 
 #[test]
+fn another_programs_database_is_refused_and_left_as_it_was() {
+    let user = User::new(DAY_ONE_MORNING);
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("accounts.db");
+    rusqlite::Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE invoices (total INTEGER); INSERT INTO invoices VALUES (42);")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    let db = foreign.display().to_string();
+    for args in [
+        &["--db", &db, "attendees", "list"][..],
+        &["--db", &db, "init", "--name", "X", "--start", "2026-05-18", "--days", "2"],
+    ] {
+        let (code, stderr) = user.fails(args);
+        assert_eq!(code, 3, "{stderr}");
+        assert!(stderr.contains("is not a Sprintdesk database (it holds other tables: invoices)"), "{stderr}");
+    }
+    assert_eq!(std::fs::read(&foreign).unwrap(), before, "not a byte changed");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no file was made beside it");
+}
+
+#[test]
 fn the_demo_is_a_believable_sprint() {
     let user = User::new("2026-11-21T11:00:00Z");
     let out = user.ok(&["demo"]);

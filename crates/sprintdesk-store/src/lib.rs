@@ -32,5 +32,5 @@ pub use local::{Identity, PeerRecord};
 pub use read::DeletedEdit;
 pub use record::Record;
 pub use reissue::Reissue;
-pub use store::{Store, StoreError, device_of};
+pub use store::{APPLICATION_ID, Store, StoreError, device_of};
 pub use vector::VersionVector;

@@ -24,7 +24,12 @@ pub enum StoreError {
     BadChange { origin: DeviceId, seq: u64, reason: String },
     #[error("a stored {entity} record could not be read: {reason}")]
     Unreadable { entity: &'static str, reason: String },
+    #[error("{path} is not a Sprintdesk database ({what}); it was left exactly as it was: choose another file")]
+    NotOurs { path: String, what: String },
 }
+
+/// `PRAGMA application_id` of a Sprintdesk database: "SPDK".
+pub const APPLICATION_ID: i32 = 0x5350_444b;
 
 /// One device's copy of the sprint.
 #[derive(Debug)]
@@ -40,6 +45,7 @@ impl Store {
     pub fn open(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        claim_or_refuse(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::init(conn, device)
     }
@@ -74,6 +80,39 @@ impl Store {
     pub fn origin(&self) -> Result<DeviceId, StoreError> {
         read_origin(&self.conn, &self.device)
     }
+}
+
+/// Refuses, before writing a byte, a file that is not a Sprintdesk database: another program's SQLite file
+/// (its own application id, or tables that are not ours), or not SQLite at all. An empty file becomes ours,
+/// and so does a Sprintdesk database from before the mark (it has our tables and schema version).
+fn claim_or_refuse(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let not_ours = |what: String| StoreError::NotOurs { path: path.display().to_string(), what };
+    let id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(|error| match error {
+        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::NotADatabase => {
+            not_ours("it is not an SQLite file".into())
+        }
+        error => error.into(),
+    })?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    if id != 0 {
+        return Err(not_ours(format!("it belongs to another program, application id {id:#x}")));
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let ours = tables.is_empty()
+        || (version > 0 && ["meta", "changes", "vector"].iter().all(|t| tables.iter().any(|n| n == t)));
+    if !ours {
+        let shown: Vec<&str> = tables.iter().take(5).map(String::as_str).collect();
+        let more = if tables.len() > 5 { ", …" } else { "" };
+        return Err(not_ours(format!("it holds other tables: {}{more}", shown.join(", "))));
+    }
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -305,3 +305,48 @@ fn shuffle<T>(items: &mut [T], mut seed: u64) {
         items.swap(i, j);
     }
 }
+
+/// Files that are not ours are refused before a byte of them changes; ours (new, or from before the mark)
+/// open and are marked.
+#[test]
+fn only_sprintdesk_databases_are_opened_and_others_are_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("customers.db");
+    {
+        let conn = rusqlite::Connection::open(&foreign).unwrap();
+        conn.execute_batch("CREATE TABLE customers (name TEXT); INSERT INTO customers VALUES ('Ada');").unwrap();
+    }
+    let other_app = dir.path().join("other-app.db");
+    {
+        let conn = rusqlite::Connection::open(&other_app).unwrap();
+        conn.pragma_update(None, "application_id", 0x1234_5678).unwrap();
+    }
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, "these are my notes, not a database\n".repeat(40)).unwrap();
+    let cases = [
+        (&foreign, "it holds other tables: customers"),
+        (&other_app, "another program"),
+        (&text, "not an SQLite file"),
+    ];
+    for (path, says) in cases {
+        let before = std::fs::read(path).unwrap();
+        let error = Store::open(path, "d-1".into()).unwrap_err();
+        assert!(matches!(error, StoreError::NotOurs { .. }), "{}: {error}", path.display());
+        assert!(error.to_string().contains(says), "{error}");
+        assert_eq!(std::fs::read(path).unwrap(), before, "{} was not touched", path.display());
+        let mut wal = path.clone().into_os_string();
+        wal.push("-wal");
+        assert!(!std::path::Path::new(&wal).exists(), "no WAL was made beside {}", path.display());
+    }
+
+    // A new file becomes ours; a Sprintdesk file from before the mark opens and is marked.
+    let ours = dir.path().join("sprint.db");
+    drop(Store::open(&ours, "d-1".into()).unwrap());
+    let application_id = |path: &std::path::Path| -> i32 {
+        rusqlite::Connection::open(path).unwrap().pragma_query_value(None, "application_id", |r| r.get(0)).unwrap()
+    };
+    assert_eq!(application_id(&ours), sprintdesk_store::APPLICATION_ID);
+    rusqlite::Connection::open(&ours).unwrap().pragma_update(None, "application_id", 0).unwrap();
+    drop(Store::open(&ours, "d-1".into()).unwrap());
+    assert_eq!(application_id(&ours), sprintdesk_store::APPLICATION_ID);
+}
