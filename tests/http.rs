@@ -31,15 +31,7 @@ fn serve(user: &User, ui: Option<&std::path::Path>) -> Served {
     let mut command = user.command(&args);
     command.env("SPRINTDESK_UI", "/nonexistent");
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut text = String::new();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while let Some(Ok(line)) = lines.next() {
-        text.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let started: Value = serde_json::from_str(&text).expect("serve prints where it listens");
+    let started = crate::lan::started(&mut child);
     Served { child, http: started["http"].as_str().expect("an HTTP address").to_owned() }
 }
 

@@ -57,15 +57,7 @@ impl Device {
             args.extend(["--connect", address]);
         }
         let mut child = self.command(&args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-        let mut text = String::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while let Some(Ok(line)) = lines.next() {
-            text.push_str(&line);
-            if line == "}" {
-                break;
-            }
-        }
-        let started: Value = serde_json::from_str(&text).expect("serve prints where it listens");
+        let started = started(&mut child);
         self.serving = Some(child);
         started["listening"].as_str().unwrap().to_owned()
     }
@@ -85,15 +77,7 @@ impl Device {
             .env_remove("SPRINTDESK_NOW")
             .env("SPRINTDESK_LOG", "warn");
         let mut child = limited.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-        let mut text = String::new();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        while let Some(Ok(line)) = lines.next() {
-            text.push_str(&line);
-            if line == "}" {
-                break;
-            }
-        }
-        let started: Value = serde_json::from_str(&text).expect("serve prints where it listens");
+        let started = started(&mut child);
         self.serving = Some(child);
         (started["listening"].as_str().unwrap().to_owned(), started["http"].as_str().unwrap().to_owned())
     }
@@ -126,6 +110,19 @@ impl Drop for Device {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// What `sprintdesk --json serve` prints once it listens (one JSON object, pretty-printed).
+pub fn started(child: &mut Child) -> Value {
+    let mut text = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        text.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    serde_json::from_str(&text).expect("serve prints where it listens")
 }
 
 fn join(organizer: &Device, address: &str, device: &Device, name: &str) {

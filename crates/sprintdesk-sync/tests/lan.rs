@@ -39,6 +39,22 @@ fn show_code(desk: &Replica) -> String {
     code
 }
 
+/// A live session from `device` to the peer at `address`, running until it ends.
+fn live_session(device: &Arc<Replica>, address: &str) -> tokio::task::JoinHandle<Result<session::Report, SyncError>> {
+    let (device, address) = (device.clone(), address.to_owned());
+    tokio::spawn(async move {
+        let (stream, fingerprint) = peer::connect(&device, &address).await.unwrap();
+        session::initiate(&device, stream, Authority::Certificate(fingerprint), Mode::Live).await
+    })
+}
+
+/// Resolves once `desk` holds a sign-in.
+async fn until_a_sign_in_reaches(desk: &Replica) {
+    while desk.store().presence_events().unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// A TLS connection that accepts any server: what a stranger's modified client would do.
 async fn stranger_connection(
     identity: &sprintdesk_store::Identity,
@@ -68,20 +84,9 @@ async fn a_device_joins_with_the_code_and_then_syncs_live() {
     assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong, used or expired")), "{error}");
 
     // Now paired, the kiosk keeps a live session and the desk sees its sign-ins at once.
-    let live = {
-        let kiosk = kiosk.clone();
-        let address = address.clone();
-        tokio::spawn(async move {
-            let (stream, fingerprint) = peer::connect(&kiosk, &address).await.unwrap();
-            session::initiate(&kiosk, stream, Authority::Certificate(fingerprint), Mode::Live).await
-        })
-    };
+    let live = live_session(&kiosk, &address);
     kiosk.write(random_op(3, 1, 1, "sign-in-at-door", kiosk.device(), Timestamp(T0))).unwrap();
-    let arrived = async {
-        while desk.store().presence_events().unwrap().is_empty() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    };
+    let arrived = until_a_sign_in_reaches(&desk);
     tokio::time::timeout(Duration::from_secs(10), arrived).await.expect("the sign-in reached the desk");
     live.abort();
 }
@@ -205,21 +210,10 @@ async fn a_revoked_devices_open_session_exchanges_nothing_once_the_revocation_is
     let (desk, address, _stop) = organizer().await;
     let kiosk = device("kiosk");
     peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", DeviceRole::Kiosk).await.unwrap();
-    let live = {
-        let kiosk = kiosk.clone();
-        let address = address.clone();
-        tokio::spawn(async move {
-            let (stream, fingerprint) = peer::connect(&kiosk, &address).await.unwrap();
-            session::initiate(&kiosk, stream, Authority::Certificate(fingerprint), Mode::Live).await
-        })
-    };
+    let live = live_session(&kiosk, &address);
     // The session is live: a sign-in at the door reaches the desk.
     kiosk.write(random_op(3, 1, 1, "before-revocation", kiosk.device(), Timestamp(T0))).unwrap();
-    let arrived = async {
-        while desk.store().presence_events().unwrap().is_empty() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    };
+    let arrived = until_a_sign_in_reaches(&desk);
     tokio::time::timeout(Duration::from_secs(10), arrived).await.expect("the session is live");
     let from_desk =
         |replica: &Replica| replica.store().changes().unwrap().iter().filter(|c| c.origin.as_str() == "desk").count();
