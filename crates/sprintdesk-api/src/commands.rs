@@ -255,21 +255,15 @@ impl Host {
 
 /// Reads a command's arguments. `null` and `{}` both stand for "no arguments".
 fn parse<T: serde::de::DeserializeOwned>(command: &'static str, args: Value) -> Result<T, Error> {
+    let bad = |error: serde_json::Error| Error::BadArguments { command, reason: error.to_string() };
     let empty = args.is_null() || args.as_object().is_some_and(|o| o.is_empty());
-    serde_json::from_value::<T>(args.clone())
-        .or_else(|error| {
-            if !empty {
-                return Err(error);
-            }
-            let other = if args.is_null() { Value::Object(Default::default()) } else { Value::Null };
-            serde_json::from_value(other).map_err(|_| error)
-        })
-        .map_err(|error| Error::BadArguments { command, reason: error.to_string() })
-}
-
-/// Finds a command by name.
-pub fn command(name: &str) -> Option<&'static CommandInfo> {
-    COMMANDS.iter().find(|c| c.name == name)
+    if !empty {
+        // Arguments are parsed as they came, never copied (an import's text can be megabytes).
+        return serde_json::from_value(args).map_err(bad);
+    }
+    serde_json::from_value::<T>(Value::Null)
+        .or_else(|_| serde_json::from_value(Value::Object(Default::default())))
+        .map_err(bad)
 }
 
 /// The exportable types `T` stands for: itself, or what it wraps (`Vec<T>`, `Option<T>`), recursively.

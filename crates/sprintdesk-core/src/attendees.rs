@@ -168,13 +168,13 @@ impl Desk {
     pub fn import_attendees(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
         let (format, rows) = import::parse_attendees(&file.text).map_err(Error::Import)?;
         let snapshot = self.snapshot()?;
-        let existing: Vec<&Attendee> = snapshot.people().collect();
+        let existing = KnownPeople::index(snapshot.people());
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
         let mut errors = Vec::new();
         let mut matched: HashMap<AttendeeId, u64> = HashMap::new();
         for row in rows {
-            let found = known_person(&existing, &row);
+            let found = existing.find(&row);
             if let Some(person) = found
                 && let Some(first) = matched.insert(person.id.clone(), row.line)
             {
@@ -228,19 +228,38 @@ fn check_badge_free<'a>(people: impl Iterator<Item = &'a Attendee>, person: &Att
     }
 }
 
-/// The known person an import row is about, by the strongest certain evidence (ticket, then email, then
-/// handle).
-fn known_person<'a>(existing: &[&'a Attendee], row: &ImportedAttendee) -> Option<&'a Attendee> {
-    let probe = Attendee {
-        name: row.name.clone(),
-        email: row.email.clone(),
-        handle: row.handle.clone(),
-        badge_code: row.badge_code.clone(),
-        ..Attendee::default()
-    };
-    existing
-        .iter()
-        .filter_map(|person| person.certainly_same_person_as(&probe).map(|because| (because, *person)))
-        .min_by_key(|(because, _)| *because)
-        .map(|(_, person)| person)
+/// The people already on the list, indexed by the keys of the "same person" rule, so an import of
+/// thousands of rows looks at a handful of candidates per row instead of everyone.
+struct KnownPeople<'a>(HashMap<String, Vec<&'a Attendee>>);
+
+impl<'a> KnownPeople<'a> {
+    fn index(people: impl Iterator<Item = &'a Attendee>) -> Self {
+        let mut by_key: HashMap<String, Vec<&'a Attendee>> = HashMap::new();
+        for person in people {
+            for key in person.same_person_keys() {
+                by_key.entry(key).or_default().push(person);
+            }
+        }
+        Self(by_key)
+    }
+
+    /// The known person an import row is about, by the strongest certain evidence (ticket, then email,
+    /// then handle).
+    fn find(&self, row: &ImportedAttendee) -> Option<&'a Attendee> {
+        let probe = Attendee {
+            name: row.name.clone(),
+            email: row.email.clone(),
+            handle: row.handle.clone(),
+            badge_code: row.badge_code.clone(),
+            ..Attendee::default()
+        };
+        probe
+            .same_person_keys()
+            .iter()
+            .filter_map(|key| self.0.get(key))
+            .flatten()
+            .filter_map(|person| person.certainly_same_person_as(&probe).map(|because| (because, &person.id, *person)))
+            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .map(|(_, _, person)| person)
+    }
 }
