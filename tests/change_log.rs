@@ -142,6 +142,7 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
                     paired_by: None,
                     paired_at: Some(morning()),
                     revoked: false,
+                    grant: None,
                 };
                 store.write(morning(), Op::put(&projector, None)).unwrap();
                 json!({"device": "projector"})
@@ -150,6 +151,7 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         // This device's own settings and join codes: never replicated, so no change record.
         row("set_mode", &[], |_| json!({"mode": "table_lead", "project": "Proj"})),
         row("pair", &[], |_| Value::Null),
+        row("pair_organizer", &[], |_| Value::Null),
     ];
 
     let writing: BTreeSet<&str> = COMMANDS.iter().filter(|c| c.writes).map(|c| c.name).collect();

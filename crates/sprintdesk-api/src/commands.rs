@@ -128,8 +128,11 @@ macro_rules! for_each_command {
             restore { Staff write (RecordRef) -> () = |host, record| host.desk().restore(record) }
             /// A hash of the sprint as this device shows it: equal on two devices exactly when they agree.
             digest { Staff read (()) -> String = |host, ()| host.desk().digest() }
-            /// A one-time join code (and its QR) for a new device, valid for 10 minutes.
-            pair { Staff write (()) -> JoinCode = |host, ()| host.pair() }
+            /// A one-time join code (and its QR) for a new kiosk, table lead or board, valid for 10 minutes.
+            pair { Staff write (()) -> JoinCode = |host, ()| host.pair(false) }
+            /// A one-time join code for another organizer's device: it gets the venue's key, so it can pair
+            /// and revoke devices too.
+            pair_organizer { Staff write (()) -> JoinCode = |host, ()| host.pair(true) }
         }
     };
 }

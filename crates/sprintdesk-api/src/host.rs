@@ -161,16 +161,24 @@ impl Host {
         Ok(sprint)
     }
 
-    pub(crate) fn pair(&self) -> Result<JoinCode, Error> {
+    pub(crate) fn pair(&self, organizer: bool) -> Result<JoinCode, Error> {
         let desk = self.desk();
         let store = desk.store();
         if store.sprint()?.is_none() {
             return Err(sprintdesk_core::Error::NoSprint.into());
         }
+        if !store.holds_venue_secret()? {
+            return Err(sprintdesk_core::Error::NotAllowed(
+                "only an organizer's device that holds the venue's key can pair devices; pair from the device \
+                 that created the sprint, or one it paired as an organizer's"
+                    .into(),
+            )
+            .into());
+        }
         let now = desk.now();
         let code = pairing::new_code();
         let expires = now.plus_minutes(pairing::JOIN_CODE_MINUTES);
-        store.add_join_code(&code, expires)?;
+        store.add_join_code_for(&code, expires, organizer)?;
         let address = store.local_setting("listening")?.map(|a| reachable(&a));
         let link = format!("sprintdesk:join?code={code}&addr={}", address.as_deref().unwrap_or(""));
         Ok(JoinCode { qr_svg: pairing::qr_svg(&link), code, address, expires_at: expires.0 })

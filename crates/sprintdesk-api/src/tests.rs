@@ -331,6 +331,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("restore", false),
         ("digest", false),
         ("pair", false),
+        ("pair_organizer", false),
     ];
     let listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
     assert_eq!(listed, table.iter().map(|(name, _)| *name).collect::<Vec<_>>(), "the table covers every command");

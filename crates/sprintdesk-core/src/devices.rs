@@ -3,7 +3,7 @@
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{Device, DeviceRole, Timestamp, ValidationError};
-use sprintdesk_store::{Entity, Op};
+use sprintdesk_store::{Entity, Op, device_of};
 
 /// A device on the venue's allow-list, as an organizer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -18,6 +18,13 @@ pub struct DeviceView {
     pub revoked: bool,
     /// Whether this is the device showing the list.
     pub this_device: bool,
+    /// Whether the venue's key vouches for this entry (false: it admits nothing and nothing it writes is
+    /// taken). Always true on a database from before venues had keys.
+    pub vouched: bool,
+    /// How many of its records this device refused (outside its role, or not signed by it).
+    pub refused: u32,
+    /// Why the latest of them was refused.
+    pub refusal: Option<String>,
 }
 
 /// One device of the allow-list, by id.
@@ -31,9 +38,17 @@ impl Desk {
     pub fn devices(&self) -> Result<Vec<DeviceView>, Error> {
         let this = self.store().device().clone();
         let devices: Vec<Device> = self.store().all()?;
+        let trust = self.store().trust()?;
+        let refusals = self.store().refusals(10_000)?;
         Ok(devices
             .into_iter()
             .map(|d| DeviceView {
+                vouched: trust.venue.is_none() || trust.device(d.id.as_str()).is_some(),
+                refused: refusals.iter().filter(|r| device_of(r.origin.as_str()) == d.id.as_str()).count() as u32,
+                refusal: refusals
+                    .iter()
+                    .find(|r| device_of(r.origin.as_str()) == d.id.as_str())
+                    .map(|r| r.reason.clone()),
                 this_device: d.id == this,
                 id: d.id.0,
                 name: d.name,

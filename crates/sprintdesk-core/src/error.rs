@@ -155,7 +155,7 @@ impl Error {
             Error::IssueClosed(_) => ErrorCode::IssueClosed,
             Error::ConsentNeeded(_) => ErrorCode::ConsentNeeded,
             Error::NotSignedIn(_) => ErrorCode::NotSignedIn,
-            Error::NotAllowed(_) => ErrorCode::NotAllowed,
+            Error::NotAllowed(_) | Error::Store(StoreError::NotAllowed(_)) => ErrorCode::NotAllowed,
             Error::TooManyTries(_) => ErrorCode::TooManyTries,
             Error::Refused(_) => ErrorCode::ClaimRefused,
             Error::Import(_) => ErrorCode::ImportRejected,

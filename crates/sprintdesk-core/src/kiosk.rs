@@ -87,7 +87,7 @@ impl Desk {
             return Err(Error::ConsentNeeded("please read and accept the code of conduct to sign in".into()));
         }
         let attendee = Attendee {
-            id: AttendeeId(self.make_id("a")),
+            id: AttendeeId::registered_at(&self.make_id("a"), self.store().device()),
             name: walk_in.name,
             handle: walk_in.handle,
             first_timer: walk_in.first_timer,

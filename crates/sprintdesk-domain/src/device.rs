@@ -46,6 +46,22 @@ pub struct Device {
     pub paired_by: Option<DeviceId>,
     pub paired_at: Option<Timestamp>,
     pub revoked: bool,
+    /// The venue's signature on who this device is: without a grant that the venue's key signed, an entry
+    /// admits nothing on a venue that has a key (see `sprintdesk_store::trust`).
+    #[serde(default)]
+    pub grant: Option<Grant>,
+}
+
+/// What the venue's key vouches for about one device: its role, its TLS certificate and the key it signs
+/// its change records with. `signature` is hex Ed25519 by the venue key over all of these and the device id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    pub role: DeviceRole,
+    pub fingerprint: String,
+    /// The device's Ed25519 public key, hex.
+    pub key: String,
+    pub signature: String,
 }
 
 impl Device {

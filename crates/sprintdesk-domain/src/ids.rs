@@ -70,3 +70,16 @@ impl StatusId {
         Self(format!("{project}@{day}"))
     }
 }
+
+impl AttendeeId {
+    /// The id of a person a device registers itself (a walk-in at the door): a fresh id that names the
+    /// device, so that on the LAN the device may go on writing this person and no one else.
+    pub fn registered_at(fresh: &str, device: &DeviceId) -> Self {
+        Self(format!("{fresh}@{device}"))
+    }
+
+    /// The device that registered this person, for an id made by [`AttendeeId::registered_at`].
+    pub fn registered_by(&self) -> Option<&str> {
+        self.0.rsplit_once('@').map(|(_, device)| device).filter(|device| !device.is_empty())
+    }
+}

@@ -23,7 +23,7 @@ pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use device::{Device, DeviceRole};
+pub use device::{Device, DeviceRole, Grant};
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, StatusId};
 pub use presence::{Presence, presence, whereabouts, without_retracted};

@@ -24,7 +24,11 @@ pub enum Command {
     /// join codes. Stops with Ctrl-C.
     Serve(Serve),
     /// Show a one-time join code (and its QR) for a new device, valid for 10 minutes
-    Pair,
+    Pair {
+        /// For another organizer's device: it gets the venue's key and may pair and revoke devices too
+        #[arg(long)]
+        organizer: bool,
+    },
     /// Join the venue of the device at ADDR (host:port) with the join code it shows
     Join {
         code: String,

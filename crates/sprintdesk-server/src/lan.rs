@@ -111,8 +111,8 @@ async fn shutdown_signal() {
     interrupt.await.ok();
 }
 
-pub fn pair(host: &Host, json: bool) -> anyhow::Result<()> {
-    let code = host.run::<cmd::pair>(())?;
+pub fn pair(host: &Host, organizer: bool, json: bool) -> anyhow::Result<()> {
+    let code = if organizer { host.run::<cmd::pair_organizer>(())? } else { host.run::<cmd::pair>(())? };
     if json {
         return print_json(
             &serde_json::json!({"code": code.code, "address": code.address, "expires_at": code.expires_at}),
@@ -121,7 +121,8 @@ pub fn pair(host: &Host, json: bool) -> anyhow::Result<()> {
     outln!("Join code: {}   (valid for {} minutes, once)", code.code, pairing::JOIN_CODE_MINUTES);
     match &code.address {
         Some(address) => {
-            outln!("On the new device:  sprintdesk join {} {address}", code.code);
+            let role = if organizer { " --role organizer" } else { "" };
+            outln!("On the new device:  sprintdesk join {} {address}{role}", code.code);
             out!("{}", pairing::qr(&format!("sprintdesk:join?code={}&addr={address}", code.code)));
             outln!();
         }

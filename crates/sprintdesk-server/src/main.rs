@@ -115,7 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Join { code, addr, name, role } => lan::join(&host, (code, addr, name, role), json)?,
         Command::Sync { addr } => lan::sync(&host, &addr, json)?,
-        Command::Pair => lan::pair(&host, json)?,
+        Command::Pair { organizer } => lan::pair(&host, organizer, json)?,
         Command::Peers => lan::peers(&host, now, json)?,
         Command::Call { command, args } => {
             let args = match args {

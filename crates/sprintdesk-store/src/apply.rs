@@ -4,7 +4,8 @@
 //! transaction. It must not merge anything itself, and a batch it refuses changes nothing.
 
 use crate::Change;
-use crate::materialize::materialize_and_record;
+use crate::chain::{judge, remember_refusals};
+use crate::materialize::materialize_and_record_judged;
 use crate::store::{Store, StoreError, millis, read_retirements, read_vector};
 use rusqlite::{TransactionBehavior, params};
 use sprintdesk_domain::{DeviceId, Timestamp};
@@ -20,6 +21,10 @@ pub struct ApplyOutcome {
     pub superseded: usize,
     /// Records not applied because they are stamped too far in the future (see [`MAX_AHEAD_MS`]).
     pub refused: Vec<Refused>,
+    /// Records left out because no proof showed their origin's device wrote them (see [`crate::trust`]).
+    pub unproven: usize,
+    /// Records refused by the rules of trust: outside their author's role, or not signed by it; with why.
+    pub forbidden: Vec<(DeviceId, u64, String)>,
 }
 
 /// A change record [`Store::apply`] would not take: its device's clock was ahead of this one's by more
@@ -44,6 +49,7 @@ impl Store {
     /// nothing, not even this device's clock. Records stamped more than [`MAX_AHEAD_MS`] after `now` are
     /// left out and reported.
     pub fn apply(&mut self, changes: &[Change], now: Timestamp) -> Result<ApplyOutcome, StoreError> {
+        let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let held_vector = read_vector(&tx)?;
         let retired = read_retirements(&tx)?;
@@ -90,13 +96,27 @@ impl Store {
         }
         // A refused record must not be followed by a later one from its device that slipped in earlier.
         fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
+        // Only records their author provably wrote are taken; those outside its role are logged, not applied.
+        let judgement = judge(&tx, &trust, &mut fresh)?;
+        remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
-        let dropped = materialize_and_record(&tx, fresh.iter().copied())?;
+        let dropped = materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden)?;
         tx.commit()?;
+        if fresh.iter().any(|c| c.entity == crate::Entity::Device) {
+            self.forget_trust();
+        }
         if !refused.is_empty() {
             tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
         }
-        let duplicates = changes.len() - fresh.len() - refused.len() - superseded;
-        Ok(ApplyOutcome { applied: fresh.len() - dropped, duplicates, superseded: superseded + dropped, refused })
+        let duplicates = changes.len() - fresh.len() - refused.len() - superseded - judgement.unproven;
+        let forbidden = judgement.refusals;
+        Ok(ApplyOutcome {
+            applied: fresh.len().saturating_sub(dropped + judgement.forbidden.len()),
+            duplicates,
+            superseded: superseded + dropped,
+            refused,
+            unproven: judgement.unproven,
+            forbidden,
+        })
     }
 }

@@ -104,6 +104,9 @@ pub struct Change {
     pub entity_id: String,
     pub field: String,
     pub value: serde_json::Value,
+    /// The origin's signature of its chain up to this record, on some records (see [`crate::trust`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
 }
 
 /// The `field` of a change record that carries an event.

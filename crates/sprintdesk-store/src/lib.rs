@@ -11,6 +11,7 @@
 //! `sprintdesk-domain` from what this crate reads back. It reads no clock: the caller passes the time.
 
 mod apply;
+mod chain;
 mod change;
 mod device;
 mod hlc;
@@ -21,10 +22,12 @@ mod record;
 mod reissue;
 mod schema;
 mod store;
+pub mod trust;
 mod vector;
 mod write;
 
 pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Refused};
+pub use chain::{Refusal, Trust, TrustedDevice};
 pub use change::{Change, DELETED_FIELD, Entity, Op};
 pub use device::{DeviceIdError, device_id_for};
 pub use hlc::Hlc;

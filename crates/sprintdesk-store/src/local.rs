@@ -71,20 +71,27 @@ impl Store {
         Ok(())
     }
 
-    /// Remembers a join code this device showed, valid until `expires_at`.
+    /// Remembers a join code this device showed, valid until `expires_at`, for a device that is not an
+    /// organizer's.
     pub fn add_join_code(&self, code: &str, expires_at: Timestamp) -> Result<(), StoreError> {
+        self.add_join_code_for(code, expires_at, false)
+    }
+
+    /// Remembers a join code; `organizer`: for another organizer's device, which gets the venue's key.
+    pub fn add_join_code_for(&self, code: &str, expires_at: Timestamp, organizer: bool) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO local_join_codes (code, expires_at) VALUES (?1, ?2)",
-            params![code, expires_at.0],
+            "INSERT OR REPLACE INTO local_join_codes (code, expires_at, organizer) VALUES (?1, ?2, ?3)",
+            params![code, expires_at.0, organizer],
         )?;
         Ok(())
     }
 
-    /// The join codes still valid at `now`.
-    pub fn join_codes(&self, now: Timestamp) -> Result<Vec<String>, StoreError> {
+    /// The join codes still valid at `now`, each with whether it is for an organizer's device.
+    pub fn join_codes(&self, now: Timestamp) -> Result<Vec<(String, bool)>, StoreError> {
         self.conn.execute("DELETE FROM local_join_codes WHERE expires_at <= ?1", [now.0])?;
-        let mut statement = self.conn.prepare_cached("SELECT code FROM local_join_codes ORDER BY expires_at")?;
-        let codes = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        let mut statement =
+            self.conn.prepare_cached("SELECT code, organizer FROM local_join_codes ORDER BY expires_at")?;
+        let codes = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
         Ok(codes)
     }
 

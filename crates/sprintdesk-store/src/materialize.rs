@@ -27,8 +27,20 @@ pub(crate) fn materialize_and_record<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
 ) -> Result<usize, StoreError> {
+    materialize_and_record_judged(conn, changes, &Default::default())
+}
+
+/// [`materialize_and_record`], with records whose author's role does not allow them (`refused`) logged and
+/// relayed but not materialized: every device refuses them alike, and the chain they are links of stays
+/// whole.
+pub(crate) fn materialize_and_record_judged<'a>(
+    conn: &Connection,
+    changes: impl Iterator<Item = &'a Change> + Clone,
+    refused: &std::collections::HashSet<(DeviceId, u64)>,
+) -> Result<usize, StoreError> {
     let mut log = conn.prepare_cached(
-        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
@@ -38,10 +50,15 @@ pub(crate) fn materialize_and_record<'a>(
             dropped.insert((&change.origin, change.seq));
             continue;
         }
-        materialize(conn, change).map_err(|reason| match reason {
-            Refusal::Bad(reason) => StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason },
-            Refusal::Sqlite(error) => StoreError::Sqlite(error),
-        })?;
+        let judged_out = !refused.is_empty() && refused.contains(&(change.origin.clone(), change.seq));
+        if !judged_out {
+            materialize(conn, change).map_err(|reason| match reason {
+                Refusal::Bad(reason) => {
+                    StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason }
+                }
+                Refusal::Sqlite(error) => StoreError::Sqlite(error),
+            })?;
+        }
         log.execute(params![
             change.origin.as_str(),
             change.seq,
@@ -50,6 +67,8 @@ pub(crate) fn materialize_and_record<'a>(
             change.entity_id,
             change.field,
             change.value.to_string(),
+            change.proof,
+            judged_out,
         ])?;
         newest = newest.max(change.hlc);
         if change.entity == Entity::Retirement {
@@ -212,7 +231,9 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     // One pass over the log (it has no index by record: this is rare), then the same code as any apply.
     let mut remaining = Vec::new();
     {
-        let mut statement = conn.prepare("SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes")?;
+        let mut statement = conn.prepare(
+            "SELECT origin, seq, hlc, entity, entity_id, field, value, proof FROM changes WHERE refused = 0",
+        )?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
             let entity = Entity::parse(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?);

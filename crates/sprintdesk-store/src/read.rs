@@ -43,14 +43,19 @@ impl Store {
         read_vector(&self.conn)
     }
 
-    /// Up to `limit` of `origin`'s change records after `after`, in sequence order.
+    /// Up to `limit` of `origin`'s change records after `after`, in sequence order, ending on a record that
+    /// carries its device's proof when one is among them (a receiver takes records up to a proof only).
     pub fn changes_after(&self, origin: &DeviceId, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        read_changes(
+        let mut changes = read_changes(
             &self.conn,
             "WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             params![origin.as_str(), after, limit],
-        )
+        )?;
+        if let Some(last_proof) = changes.iter().rposition(|change| change.proof.is_some()) {
+            changes.truncate(last_proof + 1);
+        }
+        Ok(changes)
     }
 
     /// Deleted records that were edited after their deletion (or by a device that had not yet heard of

@@ -52,8 +52,9 @@ impl Store {
             return Ok(None);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let planned = plan_reissue(&tx, &self.device, now)?;
-        if let Some((changes, _)) = &planned {
+        let mut planned = plan_reissue(&tx, &self.device, now)?;
+        if let Some((changes, _)) = &mut planned {
+            crate::chain::seal(&tx, &self.device, changes)?;
             materialize_and_record(&tx, changes.iter())?;
         }
         tx.commit()?;
@@ -178,7 +179,7 @@ fn plan_reissue(
         .enumerate()
         .map(|(i, (entity, entity_id, field, value))| {
             hlc = Hlc::next(hlc, now);
-            Change { origin: next.clone(), seq: i as u64 + 1, hlc, entity, entity_id, field, value }
+            Change { origin: next.clone(), seq: i as u64 + 1, hlc, entity, entity_id, field, value, proof: None }
         })
         .collect();
     let reissued = changes.iter().filter(|c| c.entity != Entity::Retirement).count();

@@ -99,6 +99,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("paired_by", Text),
             ("paired_at", Int),
             ("revoked", Bool),
+            ("grant", Json),
         ],
     },
     Table { entity: Entity::Retirement, name: "retirements", columns: &[("after", Int)] },
@@ -282,5 +283,39 @@ CREATE TABLE retirements (
     id    TEXT PRIMARY KEY,
     after INTEGER NOT NULL
 );
+"#,
+    r#"
+-- Trust: what proves who wrote a record and who is in (see `trust.rs`).
+-- A record's `proof` is its device's signature of the origin's chain up to it (on some records only);
+-- `refused` marks a record held and relayed but not applied, because its author's role does not allow it.
+ALTER TABLE changes ADD COLUMN proof TEXT;
+ALTER TABLE changes ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;
+-- The venue's signature on who a device is.
+ALTER TABLE devices ADD COLUMN "grant" TEXT;
+-- The link of the last record held of each origin whose chain has been checked.
+CREATE TABLE chains (
+    origin TEXT PRIMARY KEY,
+    seq    INTEGER NOT NULL,
+    link   BLOB NOT NULL
+) WITHOUT ROWID;
+-- This device's own keys: `device` (it signs its records) and `venue` (pinned; the secret only on an
+-- organizer's device).
+CREATE TABLE local_keys (
+    device TEXT NOT NULL,
+    name   TEXT NOT NULL,
+    public BLOB NOT NULL,
+    secret BLOB,
+    PRIMARY KEY (device, name)
+) WITHOUT ROWID;
+-- A join code for another organizer's device hands over the venue's key.
+ALTER TABLE local_join_codes ADD COLUMN organizer INTEGER NOT NULL DEFAULT 0;
+-- Records this device would not apply, and why: shown with the peers and on the Devices page.
+CREATE TABLE local_refusals (
+    origin TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    at     INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
 "#,
 ];

@@ -26,6 +26,11 @@ pub enum StoreError {
     Unreadable { entity: &'static str, reason: String },
     #[error("{path} is not a Sprintdesk database ({what}); it was left exactly as it was: choose another file")]
     NotOurs { path: String, what: String },
+    /// This device's role (as the venue vouched for it) does not allow the write.
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("a key could not be used: {0}")]
+    BadKey(String),
 }
 
 /// `PRAGMA application_id` of a Sprintdesk database: "SPDK".
@@ -36,6 +41,7 @@ pub const APPLICATION_ID: i32 = 0x5350_444b;
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) device: DeviceId,
+    pub(crate) trust_cache: std::sync::Mutex<crate::chain::TrustCache>,
 }
 
 impl Store {
@@ -67,7 +73,7 @@ impl Store {
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
         }
-        Ok(Self { conn, device })
+        Ok(Self { conn, device, trust_cache: Default::default() })
     }
 
     pub fn device(&self) -> &DeviceId {
@@ -189,8 +195,9 @@ pub(crate) fn read_changes(
     tail: &str,
     args: impl rusqlite::Params,
 ) -> Result<Vec<Change>, StoreError> {
-    let mut statement =
-        conn.prepare_cached(&format!("SELECT origin, seq, hlc, entity, entity_id, field, value FROM changes {tail}"))?;
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT origin, seq, hlc, entity, entity_id, field, value, proof FROM changes {tail}"
+    ))?;
     let rows = statement.query_map(args, read_change)?;
     rows.map(|row| row?).collect()
 }
@@ -214,5 +221,6 @@ pub(crate) fn read_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Ch
         entity_id: row.get(4)?,
         field: row.get(5)?,
         value,
+        proof: row.get(7)?,
     }))
 }

@@ -3,6 +3,7 @@
 //! record, and commits. It must not write a data table itself or open any other way to change the sprint:
 //! rows change only through the materializer it shares with `Store::apply`.
 
+use crate::chain::{check_own_role, seal};
 use crate::change::EVENT_FIELD;
 use crate::materialize::materialize_and_record;
 use crate::store::{Store, StoreError, last_hlc, read_origin};
@@ -18,6 +19,7 @@ impl Store {
         if ops.is_empty() {
             return Ok(Vec::new());
         }
+        let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let origin = read_origin(&tx, &self.device)?;
         let mut seq: u64 =
@@ -31,11 +33,17 @@ impl Store {
             seq += 1;
             changes.push(change_for(op, origin.clone(), seq, hlc));
         }
+        // What the LAN would refuse is refused here first: a device never holds a write no other accepts.
+        check_own_role(&trust, &self.device, &changes)?;
+        seal(&tx, &self.device, &mut changes)?;
         if materialize_and_record(&tx, changes.iter())? > 0 {
             // Cannot happen while the origin is read in this transaction; never acknowledge a lost write.
             return Err(StoreError::BadChange { origin, seq, reason: "its origin has been retired".into() });
         }
         tx.commit()?;
+        if changes.iter().any(|c| c.entity == Entity::Device) {
+            self.forget_trust();
+        }
         Ok(changes)
     }
 }
@@ -52,7 +60,7 @@ fn change_for(op: Op, origin: DeviceId, seq: u64, hlc: Hlc) -> Change {
             (Entity::ClaimEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
         }
     };
-    Change { origin, seq, hlc, entity, entity_id, field, value }
+    Change { origin, seq, hlc, entity, entity_id, field, value, proof: None }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {

@@ -21,7 +21,7 @@ pub mod throttle;
 pub mod tls;
 
 pub use plan::{Batch, complete, plan};
-pub use replica::{Admission, Replica};
+pub use replica::{Admission, Joining, Replica, Welcome};
 pub use report::JoinRefusal;
 pub use session::{Authority, Mode, Report, SyncError};
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};

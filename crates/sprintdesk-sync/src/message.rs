@@ -10,8 +10,9 @@ use sprintdesk_store::{Change, VersionVector};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// 2: change records may be retirements ([`sprintdesk_store::Entity::Retirement`]), which version 1
-/// devices cannot read.
-pub const PROTOCOL_VERSION: u8 = 2;
+/// devices cannot read. 3: records carry their author's proofs, joins exchange keys, and the venue's key
+/// vouches for who is in (see [`sprintdesk_store::trust`]).
+pub const PROTOCOL_VERSION: u8 = 3;
 
 /// The largest frame a peer accepts. Batches are built well under it.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -36,9 +37,11 @@ pub enum Message {
     /// future.
     Refused { origin: DeviceId, seq: u64, ahead_ms: i64 },
     /// A new device asks to join with a join code; `proof` shows it knows the code (see [`crate::pairing`]).
-    Join { device: DeviceId, name: String, role: DeviceRole, proof: String },
-    /// The organizer's device accepted a join; `proof` shows it knows the code too.
-    Welcome { device: DeviceId, proof: String },
+    /// `key` is the public key it will sign its records with.
+    Join { device: DeviceId, name: String, role: DeviceRole, key: String, proof: String },
+    /// The organizer's device accepted a join; `proof` shows it knows the code too, and binds `venue`, the
+    /// venue's public key the new device pins. An organizer's device also gets the venue's secret key.
+    Welcome { device: DeviceId, venue: String, venue_secret: Option<String>, proof: String },
     /// The connection is refused, in words for a person.
     Denied { reason: String },
     /// A one-shot sync is finished.
@@ -125,7 +128,7 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 9"),
-            ("a version 1 device", [&[1u8][..], &good[1..]].concat(), "version 1; this device speaks 2"),
+            ("a version 2 device", [&[2u8][..], &good[1..]].concat(), "version 2; this device speaks 3"),
             ("not json", versioned(b"{nope"), "malformed"),
             ("unknown type", versioned(b"{\"type\":\"format_disk\"}"), "malformed"),
             ("unknown field", versioned(b"{\"type\":\"bye\",\"extra\":1}"), "malformed"),
@@ -168,7 +171,13 @@ mod tests {
             },
             Message::Have { vector: VersionVector::default() },
             Message::Refused { origin: "b".into(), seq: 4, ahead_ms: 86_400_000 },
-            Message::Join { device: "k".into(), name: "Kiosk 1".into(), role: DeviceRole::Kiosk, proof: "ab".into() },
+            Message::Join {
+                device: "k".into(),
+                name: "Kiosk 1".into(),
+                role: DeviceRole::Kiosk,
+                key: "cd".into(),
+                proof: "ab".into(),
+            },
             Message::Denied { reason: "no".into() },
             Message::Bye {},
         ];

@@ -47,14 +47,15 @@ pub enum Side {
     Organizer,
 }
 
-/// The proof that one side of a join knows `code`, bound to both certificates.
-pub fn proof(code: &str, side: Side, joining_fingerprint: &str, organizer_fingerprint: &str) -> String {
+/// The proof that one side of a join knows `code`, bound to both certificates and to the key the side
+/// hands over (`key`: the joining device's record key, or the venue's key from the organizer).
+pub fn proof(code: &str, side: Side, joining_fingerprint: &str, organizer_fingerprint: &str, key: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(code.as_bytes()).expect("HMAC takes any key length");
     let side = match side {
         Side::Joining => "joining",
         Side::Organizer => "organizer",
     };
-    mac.update(format!("sprintdesk-join-1|{side}|{joining_fingerprint}|{organizer_fingerprint}").as_bytes());
+    mac.update(format!("sprintdesk-join-2|{side}|{joining_fingerprint}|{organizer_fingerprint}|{key}").as_bytes());
     mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -111,13 +112,14 @@ mod tests {
 
     #[test]
     fn a_proof_is_bound_to_the_code_the_side_and_both_certificates() {
-        let base = proof("AAAAA-BBBBB", Side::Joining, "j", "o");
-        assert!(same_proof(&base, &proof("AAAAA-BBBBB", Side::Joining, "j", "o")));
+        let base = proof("AAAAA-BBBBB", Side::Joining, "j", "o", "k");
+        assert!(same_proof(&base, &proof("AAAAA-BBBBB", Side::Joining, "j", "o", "k")));
         for other in [
-            proof("AAAAA-BBBBC", Side::Joining, "j", "o"),
-            proof("AAAAA-BBBBB", Side::Organizer, "j", "o"),
-            proof("AAAAA-BBBBB", Side::Joining, "x", "o"),
-            proof("AAAAA-BBBBB", Side::Joining, "j", "x"),
+            proof("AAAAA-BBBBC", Side::Joining, "j", "o", "k"),
+            proof("AAAAA-BBBBB", Side::Organizer, "j", "o", "k"),
+            proof("AAAAA-BBBBB", Side::Joining, "x", "o", "k"),
+            proof("AAAAA-BBBBB", Side::Joining, "j", "x", "k"),
+            proof("AAAAA-BBBBB", Side::Joining, "j", "o", "x"),
         ] {
             assert!(!same_proof(&base, &other));
         }

@@ -22,6 +22,26 @@ pub enum Admission {
     Revoked,
 }
 
+/// A device asking to join, as its `Join` message and its certificate say.
+#[derive(Clone, Copy, Debug)]
+pub struct Joining<'a> {
+    pub device: &'a DeviceId,
+    pub fingerprint: &'a str,
+    pub name: &'a str,
+    pub role: DeviceRole,
+    /// The public key it will sign its records with, hex.
+    pub key: &'a str,
+    pub proof: &'a str,
+}
+
+/// What the organizer's device answers an accepted join.
+#[derive(Clone, Debug)]
+pub struct Welcome {
+    pub venue: String,
+    pub venue_secret: Option<String>,
+    pub proof: String,
+}
+
 /// The device's store and what sync needs around it. Shared by every session of a peer.
 #[derive(Debug)]
 pub struct Replica {
@@ -144,13 +164,20 @@ impl Replica {
     }
 
     /// Puts this device on its own allow-list (if it is not there yet), so that the devices it pairs learn
-    /// it. A device that joins a venue is put there by the organizer instead.
+    /// it. The device that starts a venue makes the venue's key here and signs its own grant with it; a
+    /// device that joins a venue is put there by the organizer instead.
     pub fn enrol_self(&self, name: &str, role: DeviceRole) -> Result<Device, crate::report::SyncError> {
         let fingerprint = crate::tls::fingerprint(&self.identity()?.cert_der);
         let old = self.store().get::<Device>(self.device.as_str())?;
-        if let Some(existing) = old.as_ref().filter(|existing| existing.fingerprint == fingerprint) {
+        if let Some(existing) = old.as_ref().filter(|d| d.fingerprint == fingerprint && d.grant.is_some()) {
             return Ok(existing.clone());
         }
+        let grant = {
+            let store = self.store();
+            store.create_venue()?;
+            let key = store.record_key()?;
+            store.sign_grant(&self.device, role, &fingerprint, &key)?
+        };
         let device = Device {
             id: self.device.clone(),
             name: name.to_owned(),
@@ -159,14 +186,55 @@ impl Replica {
             paired_by: None,
             paired_at: Some(self.now()),
             revoked: false,
+            grant: Some(grant),
         };
         self.write(Op::put(&device, old.as_ref()))?;
         Ok(device)
     }
 
-    /// Who a connection presenting `fingerprint` and calling itself `claimed` is.
+    /// Puts another device on the allow-list with the venue's grant (this device must hold the venue's
+    /// key): what an accepted join does once the code checks.
+    pub fn enrol(
+        &self,
+        device: &DeviceId,
+        name: &str,
+        role: DeviceRole,
+        fingerprint: &str,
+        key: &str,
+    ) -> Result<Device, crate::report::SyncError> {
+        let grant = self.store().sign_grant(device, role, fingerprint, key)?;
+        let device = Device {
+            id: device.clone(),
+            name: name.trim().chars().take(80).collect(),
+            role,
+            fingerprint: fingerprint.to_owned(),
+            paired_by: Some(self.device.clone()),
+            paired_at: Some(self.now()),
+            revoked: false,
+            grant: Some(grant),
+        };
+        self.write(Op::put(&device, None))?;
+        Ok(device)
+    }
+
+    /// Who a connection presenting `fingerprint` and calling itself `claimed` is. On a venue with a key,
+    /// only an entry the venue vouched for admits.
     pub fn admission(&self, claimed: &DeviceId, fingerprint: &str) -> Result<Admission, StoreError> {
-        let devices: Vec<Device> = self.store().all()?;
+        let store = self.store();
+        let trust = store.trust()?;
+        if trust.venue.is_some() {
+            if trust.devices.values().any(|d| d.revoked && d.vouched.fingerprint == fingerprint) {
+                return Ok(Admission::Revoked);
+            }
+            if !trust.admits(claimed.as_str(), fingerprint) {
+                return Ok(Admission::Unknown);
+            }
+            return Ok(match store.get::<Device>(claimed.as_str())? {
+                Some(device) => Admission::Paired(device),
+                None => Admission::Unknown,
+            });
+        }
+        let devices: Vec<Device> = store.all()?;
         if devices.iter().any(|d| d.fingerprint == fingerprint && d.revoked) {
             return Ok(Admission::Revoked);
         }
@@ -178,30 +246,36 @@ impl Replica {
 
     /// Whether a server presenting `fingerprint` is a paired device.
     pub fn trusts(&self, fingerprint: &str) -> bool {
-        let devices: Vec<Device> = self.store().all().unwrap_or_default();
-        devices.iter().any(|d| d.admits(fingerprint))
+        let store = self.store();
+        match store.trust() {
+            Ok(trust) if trust.venue.is_some() => {
+                trust.devices.values().any(|d| !d.revoked && d.vouched.fingerprint == fingerprint)
+            }
+            _ => store.all::<Device>().unwrap_or_default().iter().any(|d| d.admits(fingerprint)),
+        }
     }
 
     /// Checks a joining device's proof against the join codes this device has shown and, if one matches,
-    /// spends it and puts the device on the allow-list. Returns the organizer's proof, or `None`.
+    /// spends it and puts the device on the allow-list with the venue's grant. Returns the welcome.
     pub fn admit_joining(
         &self,
-        joining: &DeviceId,
-        joining_fingerprint: &str,
-        name: &str,
-        role: DeviceRole,
-        proof: &str,
-    ) -> Result<Result<String, JoinRefusal>, crate::report::SyncError> {
-        if joining.as_str().is_empty() || joining.as_str().contains('~') {
-            return Ok(Err(JoinRefusal::Code)); // `~` marks a device's later origins (see `Store::reissue_future_changes`).
+        joining: &Joining<'_>,
+    ) -> Result<Result<Welcome, JoinRefusal>, crate::report::SyncError> {
+        let Joining { device: joining, fingerprint: joining_fingerprint, name, role, key, proof } = *joining;
+        if joining.as_str().is_empty() || joining.as_str().contains('~') || joining.as_str().contains('@') {
+            // `~` marks a device's later origins (see `Store::reissue_future_changes`); `@` ends the ids of
+            // the people a device registers.
+            return Ok(Err(JoinRefusal::Code));
         }
         let own = crate::tls::fingerprint(&self.identity()?.cert_der);
         let now = self.now();
+        if !self.store().holds_venue_secret()? {
+            return Ok(Err(JoinRefusal::NotOrganizer));
+        }
         let codes = self.store().join_codes(now)?;
-        let Some(code) = codes
-            .into_iter()
-            .find(|code| pairing::same_proof(proof, &pairing::proof(code, Side::Joining, joining_fingerprint, &own)))
-        else {
+        let Some((code, for_organizer)) = codes.into_iter().find(|(code, _)| {
+            pairing::same_proof(proof, &pairing::proof(code, Side::Joining, joining_fingerprint, &own, key))
+        }) else {
             return Ok(Err(JoinRefusal::Code));
         };
         // Joining adds a device; it never replaces one. A new device has a new id (each database draws its
@@ -212,20 +286,22 @@ impl Replica {
                 "refused a join claiming the id of a device already on the allow-list");
             return Ok(Err(if existing.revoked { JoinRefusal::Revoked } else { JoinRefusal::IdTaken }));
         }
+        if (role == DeviceRole::Organizer) != for_organizer {
+            return Ok(Err(if for_organizer { JoinRefusal::OrganizerCode } else { JoinRefusal::NotForOrganizer }));
+        }
+        let (venue, venue_secret) = {
+            let store = self.store();
+            let venue = store.venue_key()?.unwrap_or_default();
+            let secret =
+                if for_organizer { store.venue_secret()?.map(|s| sprintdesk_store::trust::hex(&s)) } else { None };
+            (venue, secret)
+        };
         if !self.store().spend_join_code(&code)? {
             return Ok(Err(JoinRefusal::Code)); // Spent by a concurrent join.
         }
-        let device = Device {
-            id: joining.clone(),
-            name: name.trim().chars().take(80).collect(),
-            role,
-            fingerprint: joining_fingerprint.to_owned(),
-            paired_by: Some(self.device.clone()),
-            paired_at: Some(now),
-            revoked: false,
-        };
-        self.write(Op::put(&device, None))?;
-        Ok(Ok(pairing::proof(&code, Side::Organizer, joining_fingerprint, &own)))
+        self.enrol(joining, name, role, joining_fingerprint, key)?;
+        let proof = pairing::proof(&code, Side::Organizer, joining_fingerprint, &own, &venue);
+        Ok(Ok(Welcome { venue, venue_secret, proof }))
     }
 
     pub fn remember_peer(&self, peer: &PeerRecord) {

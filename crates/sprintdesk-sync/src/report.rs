@@ -69,6 +69,11 @@ pub struct Report {
     pub refused_here: Vec<Refused>,
     /// What this device issued again, its clock having been put right (the peer's clock agreed).
     pub reissued: Option<Reissue>,
+    /// Records from the peer refused by the rules of trust (outside their author's role, or not signed by
+    /// it), with why: the first few.
+    pub forbidden: Vec<(DeviceId, u64, String)>,
+    /// Records from the peer left out for want of their author's proof.
+    pub unproven: u64,
     /// Whether both sides held the same records when it ended.
     pub complete: bool,
 }
@@ -92,6 +97,12 @@ pub enum JoinRefusal {
     IdTaken,
     /// That id was revoked.
     Revoked,
+    /// This device cannot pair: it does not hold the venue's key.
+    NotOrganizer,
+    /// The code is for another organizer's device, and the joining device asked for another role.
+    OrganizerCode,
+    /// The code is not for an organizer's device, and the joining device asked to be one.
+    NotForOrganizer,
 }
 
 impl JoinRefusal {
@@ -103,6 +114,16 @@ impl JoinRefusal {
                 "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
             }
             JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
+            JoinRefusal::NotOrganizer => {
+                "that device cannot pair devices: only an organizer's device that holds the venue's key can"
+            }
+            JoinRefusal::OrganizerCode => {
+                "that join code is for another organizer's device: join with the organizer role"
+            }
+            JoinRefusal::NotForOrganizer => {
+                "that join code is not for an organizer's device: ask an organizer for an organizer's code, or \
+                 join with another role"
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::message::{self, Message, ProtocolError};
 use crate::plan::{self, Batch};
-use crate::replica::{Admission, Replica};
+use crate::replica::{Admission, Joining, Replica, Welcome};
 pub use crate::report::{Authority, Mode, Report, SKEW_WARNING_MS, SyncError, minutes};
 use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
 use sprintdesk_store::{Change, Entity, PeerRecord, VersionVector, device_of};
@@ -181,14 +181,16 @@ where
                 link.send(&hello(replica)?).await?;
                 return exchange(replica, &mut link, &authority, Mode::Live, device, vector, now).await;
             }
-            Message::Join { device, name, role, proof } if !joined => {
+            Message::Join { device, name, role, key, proof } if !joined => {
                 let Authority::Certificate(fingerprint) = &authority else {
                     return Err(SyncError::Unexpected("a join without a certificate".into()));
                 };
-                match replica.admit_joining(&device, fingerprint, &name, role, &proof)? {
-                    Ok(proof) => {
-                        tracing::info!(%device, %name, "a device joined the venue");
-                        link.send(&Message::Welcome { device: replica.device().clone(), proof }).await?;
+                let joining = Joining { device: &device, fingerprint, name: &name, role, key: &key, proof: &proof };
+                match replica.admit_joining(&joining)? {
+                    Ok(Welcome { venue, venue_secret, proof }) => {
+                        tracing::info!(%device, %name, role = role.as_str(), "a device joined the venue");
+                        let welcome = Message::Welcome { device: replica.device().clone(), venue, venue_secret, proof };
+                        link.send(&welcome).await?;
                         joined = true;
                     }
                     Err(refusal) => {
@@ -221,20 +223,25 @@ where
     use crate::pairing::{Side, proof, same_proof};
     let (own, organizer) = fingerprints;
     let mut link = Link::new(stream);
+    let key = replica.store().record_key()?;
     let message = Message::Join {
         device: replica.device().clone(),
         name: name.to_owned(),
         role,
-        proof: proof(code, Side::Joining, own, organizer),
+        proof: proof(code, Side::Joining, own, organizer, &key),
+        key,
     };
     link.send(&message).await?;
     match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-        Message::Welcome { device, proof: theirs } => {
-            if !same_proof(&theirs, &proof(code, Side::Organizer, own, organizer)) {
+        Message::Welcome { device, venue, venue_secret, proof: theirs } => {
+            if !same_proof(&theirs, &proof(code, Side::Organizer, own, organizer, &venue)) {
                 return Err(SyncError::Impostor);
             }
-            // The organizer is trusted from here: it proved it showed the code. Its own allow-list entry
-            // arrives with the first sync.
+            // The organizer is trusted from here: it proved it showed the code, and vouched for the venue's
+            // key, which this device pins before it takes anything. Every record that arrives must then
+            // prove its author, the organizer's own included (its grant arrives with its first records).
+            let secret = venue_secret.as_deref().map(|hex| sprintdesk_store::trust::unhex(hex).unwrap_or_default());
+            replica.store().pin_venue(&venue, secret.as_deref())?;
             let report =
                 start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot, &mut |_, _| {}).await?;
             debug_assert_eq!(report.peer, device);
@@ -420,6 +427,17 @@ where
         Message::Changes { changes } => {
             let outcome = replica.apply(&changes)?;
             link.report.received += outcome.applied as u64;
+            if outcome.unproven > 0 || !outcome.forbidden.is_empty() {
+                link.report.unproven += outcome.unproven as u64;
+                // An origin whose records could not be proven is not waited for: it comes again with its proof.
+                let held = replica.vector()?;
+                for change in changes.iter().filter(|c| c.seq > held.get(&c.origin)) {
+                    progress.refused.insert(change.origin.clone());
+                }
+                for refusal in outcome.forbidden.iter().take(20 - link.report.forbidden.len().min(20)) {
+                    link.report.forbidden.push(refusal.clone());
+                }
+            }
             // A retirement taken here ends what this session held against the origin it retires.
             let taken = |c: &&Change| !outcome.refused.iter().any(|r| r.origin == c.origin && r.seq <= c.seq);
             for retirement in changes.iter().filter(|c| c.entity == Entity::Retirement).filter(taken) {
@@ -474,6 +492,15 @@ fn record_peer(replica: &Replica, report: &Report, peer_has: &VersionVector, pro
     }
     for (origin, ahead_ms) in &report.refused_by_peer {
         problems.push(format!("it refused {origin}'s changes, stamped {} in its future", minutes(*ahead_ms)));
+    }
+    if let Some((origin, seq, why)) = report.forbidden.first() {
+        let more = report.forbidden.len() - 1;
+        let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+        problems.push(format!("it sent a record this device refused: {origin}#{seq}, {why}{more}"));
+    }
+    if report.unproven > 0 {
+        problems
+            .push(format!("{} of its records came without their author's proof and were left out", report.unproven));
     }
     if let Some(first) = report.refused_here.first() {
         problems.push(format!(

@@ -13,4 +13,17 @@ fingerprint: string, paired_by: string | null, paired_at: Timestamp | null, revo
 /**
  * Whether this is the device showing the list.
  */
-this_device: boolean, };
+this_device: boolean, 
+/**
+ * Whether the venue's key vouches for this entry (false: it admits nothing and nothing it writes is
+ * taken). Always true on a database from before venues had keys.
+ */
+vouched: boolean, 
+/**
+ * How many of its records this device refused (outside its role, or not signed by it).
+ */
+refused: number, 
+/**
+ * Why the latest of them was refused.
+ */
+refusal: string | null, };

@@ -124,8 +124,10 @@ export interface Commands {
   restore: { args: RecordRef; result: null };
   /** A hash of the sprint as this device shows it: equal on two devices exactly when they agree. */
   digest: { args: null; result: string };
-  /** A one-time join code (and its QR) for a new device, valid for 10 minutes. */
+  /** A one-time join code (and its QR) for a new kiosk, table lead or board, valid for 10 minutes. */
   pair: { args: null; result: JoinCode };
+  /** A one-time join code for another organizer's device: it gets the venue's key, so it can pair and revoke devices too. */
+  pair_organizer: { args: null; result: JoinCode };
 }
 
 /** The commands that change the sprint. */
@@ -156,6 +158,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "delete",
   "restore",
   "pair",
+  "pair_organizer",
 ];
 
 /** The longest sprint, break days included (the core's one rule). */

@@ -1,0 +1,354 @@
+//! The store's side of trust ([`crate::trust`] has the rules): this device's keys, the venue's pinned key,
+//! the allow-list as the venue vouched for it, sealing this device's records into its chain as they are
+//! written, and judging records from elsewhere before they are applied.
+
+use crate::store::{Store, StoreError, device_of};
+use crate::trust::{self, GENESIS, Link, PROOF_EVERY, SigningKey, Vouched};
+use crate::{Change, Entity};
+use rusqlite::{Connection, OptionalExtension, params};
+use sprintdesk_domain::{DeviceId, DeviceRole, Grant, Timestamp};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// The allow-list as the venue vouched for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trust {
+    /// The venue's public key, pinned when this device made or joined the venue. Without one, nothing is
+    /// checked (a database from before venues had keys, or a test's bare store).
+    pub venue: Option<[u8; 32]>,
+    /// Devices whose grant the venue signed.
+    pub devices: HashMap<String, TrustedDevice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedDevice {
+    pub vouched: Vouched,
+    pub revoked: bool,
+}
+
+impl Trust {
+    /// The vouched-for entry of `device`, if it is on the allow-list with a good grant.
+    pub fn device(&self, device: &str) -> Option<&TrustedDevice> {
+        self.devices.get(device)
+    }
+
+    /// Whether a connection from `device` presenting `fingerprint` is admitted.
+    pub fn admits(&self, device: &str, fingerprint: &str) -> bool {
+        self.device(device).is_some_and(|d| !d.revoked && d.vouched.fingerprint == fingerprint)
+    }
+}
+
+/// A record this device would not apply, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub origin: DeviceId,
+    pub seq: u64,
+    pub reason: String,
+    pub at: Timestamp,
+}
+
+/// What judging a batch from elsewhere found.
+#[derive(Debug, Default)]
+pub(crate) struct Judgement {
+    /// Records that are links of their author's chain but outside its role: logged, not applied.
+    pub forbidden: HashSet<(DeviceId, u64)>,
+    /// Records left out because nothing proved their author wrote them (yet).
+    pub unproven: usize,
+    /// Why, per record, for the refusals list.
+    pub refusals: Vec<(DeviceId, u64, String)>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct TrustCache {
+    cached: Option<(i64, Arc<Trust>)>,
+}
+
+impl Store {
+    /// The allow-list as the venue vouched for it (cached until the devices change).
+    pub fn trust(&self) -> Result<Arc<Trust>, StoreError> {
+        let version = self.data_version()?;
+        let mut cache = self.trust_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((at, trust)) = &cache.cached
+            && *at == version
+        {
+            return Ok(trust.clone());
+        }
+        let trust = Arc::new(load_trust(&self.conn, &self.device)?);
+        cache.cached = Some((version, trust.clone()));
+        Ok(trust)
+    }
+
+    pub(crate) fn forget_trust(&self) {
+        self.trust_cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).cached = None;
+    }
+
+    /// This device's record-signing key's public half, hex (made on first use).
+    pub fn record_key(&self) -> Result<String, StoreError> {
+        Ok(signing_key(&self.conn, &self.device)?.public_hex())
+    }
+
+    /// The venue's public key, hex, once this device made or joined a venue.
+    pub fn venue_key(&self) -> Result<Option<String>, StoreError> {
+        Ok(read_key(&self.conn, &self.device, "venue")?.map(|(public, _)| trust::hex(&public)))
+    }
+
+    /// Whether this device holds the venue's secret key (an organizer's device), so it can pair and revoke.
+    pub fn holds_venue_secret(&self) -> Result<bool, StoreError> {
+        Ok(read_key(&self.conn, &self.device, "venue")?.is_some_and(|(_, secret)| secret.is_some()))
+    }
+
+    /// Makes a key for a new venue and keeps both halves: the device that starts a venue is its authority.
+    /// Does nothing if this device already has a venue.
+    pub fn create_venue(&self) -> Result<String, StoreError> {
+        if let Some(existing) = self.venue_key()? {
+            return Ok(existing);
+        }
+        let key = SigningKey::generate();
+        self.keep_venue(&key.public(), Some(key.pkcs8()))?;
+        Ok(key.public_hex())
+    }
+
+    /// Pins the venue this device joins: its public key, and its secret on an organizer's device. A device
+    /// keeps the first venue it pins; joining another is refused.
+    pub fn pin_venue(&self, public_hex: &str, secret_pkcs8: Option<&[u8]>) -> Result<(), StoreError> {
+        let bad = |why: &str| StoreError::BadKey(why.to_owned());
+        let public: [u8; 32] = trust::unhex(public_hex)
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| bad("the venue's key is not a public key"))?;
+        if let Some(secret) = secret_pkcs8
+            && SigningKey::from_pkcs8(secret).map(|key| key.public()) != Some(public)
+        {
+            return Err(bad("the venue's secret key does not match its public key"));
+        }
+        match read_key(&self.conn, &self.device, "venue")? {
+            Some((held, _)) if held != public => Err(bad("this device already belongs to another venue")),
+            _ => self.keep_venue(&public, secret_pkcs8),
+        }
+    }
+
+    /// The venue's secret key, for handing to another organizer's device when it joins.
+    pub fn venue_secret(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(read_key(&self.conn, &self.device, "venue")?.and_then(|(_, secret)| secret))
+    }
+
+    fn keep_venue(&self, public: &[u8; 32], secret: Option<&[u8]>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO local_keys (device, name, public, secret) VALUES (?1, 'venue', ?2, ?3)",
+            params![self.device.as_str(), public.as_slice(), secret],
+        )?;
+        self.forget_trust();
+        Ok(())
+    }
+
+    /// The venue's grant for `device`, signed with the venue key this device holds.
+    pub fn sign_grant(
+        &self,
+        device: &DeviceId,
+        role: DeviceRole,
+        fingerprint: &str,
+        key: &str,
+    ) -> Result<Grant, StoreError> {
+        let Some((_, Some(secret))) = read_key(&self.conn, &self.device, "venue")? else {
+            return Err(StoreError::NotAllowed(
+                "only an organizer's device that holds the venue's key can pair devices".into(),
+            ));
+        };
+        let venue = SigningKey::from_pkcs8(&secret).ok_or_else(|| StoreError::BadKey("unreadable".into()))?;
+        Ok(trust::sign_grant(&venue, device.as_str(), role, fingerprint, key))
+    }
+
+    /// Records this device would not apply, newest first.
+    pub fn refusals(&self, limit: usize) -> Result<Vec<Refusal>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT origin, seq, reason, at FROM local_refusals ORDER BY at DESC, origin, seq LIMIT ?1",
+        )?;
+        let rows = statement.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
+            Ok(Refusal {
+                origin: DeviceId(row.get(0)?),
+                seq: row.get(1)?,
+                reason: row.get(2)?,
+                at: Timestamp(row.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A kept key: its public half, and its secret half in PKCS#8 where this device holds it.
+type KeptKey = ([u8; 32], Option<Vec<u8>>);
+
+fn read_key(conn: &Connection, device: &DeviceId, name: &str) -> Result<Option<KeptKey>, StoreError> {
+    let row: Option<(Vec<u8>, Option<Vec<u8>>)> = conn
+        .prepare_cached("SELECT public, secret FROM local_keys WHERE device = ?1 AND name = ?2")?
+        .query_row(params![device.as_str(), name], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(public, secret)| Some((public.try_into().ok()?, secret))))
+}
+
+/// This device's record-signing key, made and kept the first time it is needed.
+pub(crate) fn signing_key(conn: &Connection, device: &DeviceId) -> Result<SigningKey, StoreError> {
+    if let Some((_, Some(secret))) = read_key(conn, device, "device")? {
+        return SigningKey::from_pkcs8(&secret)
+            .ok_or_else(|| StoreError::BadKey("this device's key is unreadable".into()));
+    }
+    let key = SigningKey::generate();
+    conn.execute(
+        "INSERT OR REPLACE INTO local_keys (device, name, public, secret) VALUES (?1, 'device', ?2, ?3)",
+        params![device.as_str(), key.public().as_slice(), key.pkcs8()],
+    )?;
+    Ok(key)
+}
+
+pub(crate) fn load_trust(conn: &Connection, device: &DeviceId) -> Result<Trust, StoreError> {
+    let Some((venue, _)) = read_key(conn, device, "venue")? else { return Ok(Trust::default()) };
+    let mut devices = HashMap::new();
+    let mut statement =
+        conn.prepare_cached("SELECT id, \"grant\", revoked FROM devices WHERE \"grant\" IS NOT NULL")?;
+    let rows = statement
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?)))?;
+    for row in rows {
+        let (id, grant, revoked) = row?;
+        let Ok(grant) = serde_json::from_str::<Grant>(&grant) else { continue };
+        if let Some(vouched) = trust::check_grant(&venue, &id, &grant) {
+            devices.insert(id, TrustedDevice { vouched, revoked });
+        }
+    }
+    Ok(Trust { venue: Some(venue), devices })
+}
+
+fn read_chain(conn: &Connection, origin: &str) -> Result<(u64, Link), StoreError> {
+    let row: Option<(u64, Vec<u8>)> = conn
+        .prepare_cached("SELECT seq, link FROM chains WHERE origin = ?1")?
+        .query_row([origin], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(seq, link)| Some((seq, link.try_into().ok()?))).unwrap_or((0, GENESIS)))
+}
+
+fn save_chain(conn: &Connection, origin: &str, seq: u64, link: &Link) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR REPLACE INTO chains (origin, seq, link) VALUES (?1, ?2, ?3)")?.execute(params![
+        origin,
+        seq,
+        link.as_slice()
+    ])?;
+    Ok(())
+}
+
+/// Links this device's new records (all of one origin, in sequence order, following what the log holds of
+/// it) into the origin's chain and signs it at every [`PROOF_EVERY`]th record and at the last.
+pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change]) -> Result<(), StoreError> {
+    let Some(first) = changes.first() else { return Ok(()) };
+    let origin = first.origin.clone();
+    let key = signing_key(conn, device)?;
+    let (mut seq, mut link) = read_chain(conn, origin.as_str())?;
+    // Records written before chains existed (or by an older Sprintdesk on this file) are linked first.
+    if seq + 1 < first.seq {
+        for old in crate::store::read_changes(
+            conn,
+            "WHERE origin = ?1 AND seq > ?2 AND seq < ?3 ORDER BY seq",
+            params![origin.as_str(), seq, first.seq],
+        )? {
+            link = trust::link(&link, &old, &trust::content_hash(&old));
+            seq = old.seq;
+        }
+    }
+    let last = changes.len() - 1;
+    for (i, change) in changes.iter_mut().enumerate() {
+        link = trust::link(&link, change, &trust::content_hash(change));
+        if i == last || change.seq.is_multiple_of(PROOF_EVERY) {
+            change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin.as_str(), change.seq, &link))));
+        }
+        seq = change.seq;
+    }
+    save_chain(conn, origin.as_str(), seq, &link)
+}
+
+/// Checks this device's own role allows `changes`, once the venue vouches for it.
+pub(crate) fn check_own_role(trust: &Trust, device: &DeviceId, changes: &[Change]) -> Result<(), StoreError> {
+    let Some(me) = trust.device(device.as_str()) else { return Ok(()) };
+    for change in changes {
+        trust::may_write(me.vouched.role, device.as_str(), change).map_err(StoreError::NotAllowed)?;
+    }
+    Ok(())
+}
+
+/// Judges records from elsewhere before they are applied: each origin's records must continue the chain
+/// held of it and end on a proof its device signed; what no proof covers is left out (it comes again with
+/// one). Proven records outside their author's role are kept as links but not applied. `fresh` keeps the
+/// proven records. Without a pinned venue nothing is checked.
+pub(crate) fn judge(conn: &Connection, trust: &Trust, fresh: &mut Vec<&Change>) -> Result<Judgement, StoreError> {
+    let mut judgement = Judgement::default();
+    let Some(venue) = &trust.venue else { return Ok(judgement) };
+    // Grants carried by this batch: a device's first records arrive with the venue's word for its key.
+    let mut carried: HashMap<&str, Vouched> = HashMap::new();
+    for change in fresh.iter().filter(|c| c.entity == Entity::Device && c.field == "grant") {
+        if let Ok(grant) = serde_json::from_value::<Grant>(change.value.clone())
+            && let Some(vouched) = trust::check_grant(venue, &change.entity_id, &grant)
+        {
+            carried.insert(change.entity_id.as_str(), vouched);
+        }
+    }
+    let mut by_origin: BTreeMap<&DeviceId, Vec<&Change>> = BTreeMap::new();
+    for change in fresh.iter() {
+        by_origin.entry(&change.origin).or_default().push(change);
+    }
+    let mut proven: HashSet<(&DeviceId, u64)> = HashSet::new();
+    for (origin, mut records) in by_origin {
+        records.sort_by_key(|c| c.seq);
+        let author = device_of(origin.as_str());
+        let vouched = trust.device(author).map(|d| &d.vouched).or_else(|| carried.get(author));
+        let (mut seq, mut link) = read_chain(conn, origin.as_str())?;
+        let mut upto: Option<(usize, u64, Link)> = None;
+        let mut problem: Option<String> = None;
+        for (i, change) in records.iter().enumerate() {
+            if change.seq != seq + 1 {
+                break; // Not the next record: what the chain holds does not reach it yet.
+            }
+            link = trust::link(&link, change, &trust::content_hash(change));
+            seq = change.seq;
+            let Some(proof) = &change.proof else { continue };
+            let Some(vouched) = vouched else {
+                problem = Some(format!("records of {author}, which the venue has not vouched for"));
+                break;
+            };
+            if trust::verify(&vouched.key, &trust::head_message(origin.as_str(), seq, &link), proof) {
+                upto = Some((i, seq, link));
+            } else {
+                problem = Some(format!("records under {author}'s name that {author} did not sign"));
+                break;
+            }
+        }
+        let kept = upto.map_or(0, |(i, _, _)| i + 1);
+        judgement.unproven += records.len() - kept;
+        if let Some(problem) = problem {
+            tracing::warn!(%origin, seq = records[kept.min(records.len() - 1)].seq, "refused {problem}");
+            let first = records.get(kept).copied().unwrap_or(records[0]);
+            judgement.refusals.push((origin.clone(), first.seq, format!("refused {problem}")));
+        }
+        if let Some((_, seq, link)) = upto {
+            save_chain(conn, origin.as_str(), seq, &link)?;
+        }
+        for change in &records[..kept] {
+            proven.insert((&change.origin, change.seq));
+            let role = vouched.map(|v| v.role).unwrap_or(DeviceRole::Board);
+            if let Err(reason) = trust::may_write(role, author, change) {
+                judgement.forbidden.insert((change.origin.clone(), change.seq));
+                judgement.refusals.push((change.origin.clone(), change.seq, reason));
+            }
+        }
+    }
+    fresh.retain(|change| proven.contains(&(&change.origin, change.seq)));
+    if !judgement.forbidden.is_empty() {
+        tracing::warn!(count = judgement.forbidden.len(), first = ?judgement.refusals.first(), "refused records outside their author's role");
+    }
+    Ok(judgement)
+}
+
+/// Remembers what was refused, for the peers list and the Devices page.
+pub(crate) fn remember_refusals(conn: &Connection, judgement: &Judgement, now: Timestamp) -> Result<(), StoreError> {
+    let mut insert =
+        conn.prepare_cached("INSERT OR IGNORE INTO local_refusals (origin, seq, reason, at) VALUES (?1, ?2, ?3, ?4)")?;
+    for (origin, seq, reason) in &judgement.refusals {
+        insert.execute(params![origin.as_str(), seq, reason, now.0])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! What proves who wrote a record and who is in: the keys, the chain, the grants, the roles.
+//!
+//! - **Keys.** Every device has an Ed25519 key it signs its change records with. A venue has a key too,
+//!   made with its sprint; organizer devices hold its secret half, every device pins its public half when
+//!   it joins.
+//! - **Grants.** An allow-list entry counts only with a [`Grant`] the venue key signed: device id, role,
+//!   TLS fingerprint and record key. A paired device that writes a device record cannot make one: it does
+//!   not hold the venue's key.
+//! - **Chains.** Each origin's records form a hash chain: record `n`'s link hashes record `n - 1`'s link,
+//!   its place (origin, sequence, clock) and the hash of its content. The device signs the link of its
+//!   last record in every write, and of every [`PROOF_EVERY`]th record, and the signature travels with that
+//!   record (its `proof`). One signature check then proves every record before it, whoever relays them.
+//!   Signatures cover hashes, not content: content can be cleared later (erasure) and the chain still
+//!   checks with the content's hash in its place.
+//! - **Roles.** [`may_write`] is what each role may write, a pure function of the role, the author and the
+//!   record, so every device decides alike whatever order records arrive in.
+//!
+//! Nothing here touches the database: the store calls these functions in its transactions.
+
+use crate::{Change, DELETED_FIELD, Entity};
+use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
+use sha2::{Digest, Sha256};
+use sprintdesk_domain::{AttendeeId, DeviceRole, Grant};
+
+/// A device signs the chain at least every this many of its records, so a batch can always end on a proof.
+pub const PROOF_EVERY: u64 = 256;
+
+/// A chain link: the SHA-256 that carries everything before it.
+pub type Link = [u8; 32];
+
+/// The link before an origin's first record.
+pub const GENESIS: Link = [0; 32];
+
+/// An Ed25519 key pair in PKCS#8, with its public half.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKey {
+    pkcs8: Vec<u8>,
+    public: [u8; 32],
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("public", &hex(&self.public)).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// A fresh key from the system's random source.
+    pub fn generate() -> SigningKey {
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).expect("the system's random source works");
+        SigningKey::from_pkcs8(pkcs8.as_ref()).expect("a key just made is well formed")
+    }
+
+    pub fn from_pkcs8(pkcs8: &[u8]) -> Option<SigningKey> {
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8).ok()?;
+        let public = pair.public_key().as_ref().try_into().ok()?;
+        Some(SigningKey { pkcs8: pkcs8.to_vec(), public })
+    }
+
+    pub fn pkcs8(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
+    pub fn public(&self) -> [u8; 32] {
+        self.public
+    }
+
+    pub fn public_hex(&self) -> String {
+        hex(&self.public)
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        let pair = Ed25519KeyPair::from_pkcs8(&self.pkcs8).expect("checked when loaded");
+        pair.sign(message).as_ref().try_into().expect("Ed25519 signatures are 64 bytes")
+    }
+}
+
+/// Whether `signature` (hex) is `public`'s signature of `message`.
+pub fn verify(public: &[u8; 32], message: &[u8], signature: &str) -> bool {
+    let Some(signature) = unhex(signature) else { return false };
+    UnparsedPublicKey::new(&ED25519, public).verify(message, &signature).is_ok()
+}
+
+/// The hash of a record's content (what it changes), which its link covers in its place.
+pub fn content_hash(change: &Change) -> [u8; 32] {
+    content_hash_of(change.entity, &change.entity_id, &change.field, &change.value.to_string())
+}
+
+pub(crate) fn content_hash_of(entity: Entity, entity_id: &str, field: &str, value_json: &str) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for part in [entity.as_str(), entity_id, field] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.update(value_json.as_bytes());
+    hash.finalize().into()
+}
+
+/// Record `change`'s link, after `previous` (its origin's link before it).
+pub fn link(previous: &Link, change: &Change, content: &[u8; 32]) -> Link {
+    let mut hash = Sha256::new();
+    hash.update(b"sprintdesk-chain-1");
+    hash.update(previous);
+    hash.update((change.origin.as_str().len() as u64).to_be_bytes());
+    hash.update(change.origin.as_str().as_bytes());
+    hash.update(change.seq.to_be_bytes());
+    hash.update(change.hlc.0.to_be_bytes());
+    hash.update(content);
+    hash.finalize().into()
+}
+
+/// What a device signs to vouch for its chain up to `seq`.
+pub fn head_message(origin: &str, seq: u64, link: &Link) -> Vec<u8> {
+    let mut message = b"sprintdesk-head-1\0".to_vec();
+    message.extend_from_slice(origin.as_bytes());
+    message.push(0);
+    message.extend_from_slice(&seq.to_be_bytes());
+    message.extend_from_slice(link);
+    message
+}
+
+/// What the venue signs to vouch for a device.
+pub fn grant_message(venue: &[u8; 32], device: &str, role: DeviceRole, fingerprint: &str, key: &str) -> Vec<u8> {
+    let mut message = b"sprintdesk-grant-1\0".to_vec();
+    message.extend_from_slice(venue);
+    for part in [device, role.as_str(), fingerprint, key] {
+        message.extend_from_slice(part.as_bytes());
+        message.push(0);
+    }
+    message
+}
+
+/// The venue's grant for `device`, signed with the venue's key.
+pub fn sign_grant(venue: &SigningKey, device: &str, role: DeviceRole, fingerprint: &str, key: &str) -> Grant {
+    let signature = venue.sign(&grant_message(&venue.public(), device, role, fingerprint, key));
+    Grant { role, fingerprint: fingerprint.to_owned(), key: key.to_owned(), signature: hex(&signature) }
+}
+
+/// What a grant vouches for, once its signature checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vouched {
+    pub role: DeviceRole,
+    pub fingerprint: String,
+    pub key: [u8; 32],
+}
+
+/// `grant` for `device`, if the venue key `venue` signed it.
+pub fn check_grant(venue: &[u8; 32], device: &str, grant: &Grant) -> Option<Vouched> {
+    let key: [u8; 32] = unhex(&grant.key)?.try_into().ok()?;
+    let message = grant_message(venue, device, grant.role, &grant.fingerprint, &grant.key);
+    verify(venue, &message, &grant.signature).then(|| Vouched {
+        role: grant.role,
+        fingerprint: grant.fingerprint.clone(),
+        key,
+    })
+}
+
+/// The attendee fields anyone who signs people in may set on anyone: the consents given at sign-in.
+const CONSENT_FIELDS: [&str; 2] = ["coc_version", "photo_consent"];
+
+/// Whether a device of `role` whose id is `author` may write `change`; if not, why, in words.
+///
+/// - an organizer writes anything;
+/// - a kiosk writes what the door does: its own sign-ins and sign-outs, the consents given at sign-in,
+///   and the people it registered itself (walk-ins, whose ids name it: [`AttendeeId::registered_by`]);
+/// - a table lead writes goals, daily status and its own claims, help wanted, and what a kiosk does;
+/// - a board writes nothing;
+/// - any device retires its own earlier origins (the store checks the rest of that).
+pub fn may_write(role: DeviceRole, author: &str, change: &Change) -> Result<(), String> {
+    use DeviceRole::{Board, Kiosk, Organizer, TableLead};
+    let door = matches!(role, Kiosk | TableLead);
+    let event_by_author = || change.value.get("device").and_then(|d| d.as_str()) == Some(author);
+    let allowed = match (change.entity, role) {
+        (_, Organizer) => true,
+        (Entity::Retirement, _) => crate::device_of(&change.entity_id) == author,
+        (_, Board) => false,
+        (Entity::PresenceEvent, _) => door && event_by_author(),
+        (Entity::Attendee, _) => {
+            door && (CONSENT_FIELDS.contains(&change.field.as_str())
+                || AttendeeId(change.entity_id.clone()).registered_by() == Some(author))
+        }
+        (Entity::ClaimEvent | Entity::Goal | Entity::StatusUpdate, TableLead) => {
+            change.entity != Entity::ClaimEvent || event_by_author()
+        }
+        (Entity::Project, TableLead) => change.field == "help_wanted",
+        _ => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let what = match (change.entity, change.field.as_str()) {
+        (Entity::PresenceEvent | Entity::ClaimEvent, _) if door => "an event in another device's name",
+        (entity, DELETED_FIELD) => {
+            return Err(format!("a {} device may not delete a {}", role.as_str(), entity.as_str()));
+        }
+        (Entity::Attendee, _) => "a person it did not register",
+        (Entity::Device, _) => "the allow-list",
+        (Entity::Sprint, _) => "the sprint's settings",
+        _ => "this",
+    };
+    Err(format!("a {} device may not write {what} ({} {:?})", role.as_str(), change.entity.as_str(), change.field))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+}
