@@ -13,17 +13,17 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-struct Device {
-    dir: tempfile::TempDir,
+pub(crate) struct Device {
+    pub(crate) dir: tempfile::TempDir,
     serving: Option<Child>,
 }
 
 impl Device {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self { dir: tempfile::tempdir().unwrap(), serving: None }
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(binary());
         command
             .args(args)
@@ -34,24 +34,24 @@ impl Device {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("sprintdesk runs")
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(out.status.success(), "sprintdesk {args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         serde_json::from_str(&self.ok(&all)).expect("JSON")
     }
 
     /// Starts `sprintdesk serve` on a free port; returns its address once it listens.
-    fn serve(&mut self, connect: Option<&str>) -> String {
+    pub(crate) fn serve(&mut self, connect: Option<&str>) -> String {
         let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"];
         if let Some(address) = connect {
             args.extend(["--connect", address]);
@@ -90,7 +90,7 @@ impl Device {
         }
     }
 
-    fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         self.ok(&["digest"]).trim().to_owned()
     }
 
@@ -130,7 +130,7 @@ fn join(organizer: &Device, address: &str, device: &Device, name: &str) {
 }
 
 /// Joins `device` to the venue with a code `organizer` shows for `role` (an organizer's code for an organizer).
-fn join_as(organizer: &Device, address: &str, device: &Device, name: &str, role: &str) {
+pub(crate) fn join_as(organizer: &Device, address: &str, device: &Device, name: &str, role: &str) {
     let pair: &[&str] = if role == "organizer" { &["pair", "--organizer"] } else { &["pair"] };
     let code = organizer.json(pair)["code"].as_str().unwrap().to_owned();
     device.ok(&["join", &code, address, "--name", name, "--role", role]);

@@ -6,3 +6,4 @@ mod cli;
 mod http;
 mod lan;
 mod sprint_day;
+mod trust;

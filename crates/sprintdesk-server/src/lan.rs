@@ -158,6 +158,15 @@ pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
             format!("{} refused {origin}'s changes, stamped {} in its future", report.peer, minutes(*ahead))
         }))
         .collect();
+    // Records refused by the rules of trust: they will not be taken later either.
+    let refused: Vec<String> = report
+        .forbidden
+        .iter()
+        .map(|(origin, seq, why)| format!("{origin}#{seq}: {why}"))
+        .chain(report.untrusted_by_peer.iter().map(|(origin, seq)| {
+            format!("{} refused {origin}'s records from #{seq}: nothing proved {origin} wrote them", report.peer)
+        }))
+        .collect();
     let reissued = report.reissued.as_ref().map(|r| {
         format!(
             "this device's clock had run {} ahead and has been put right: the {} changes made meanwhile were issued again with the right time",
@@ -168,7 +177,7 @@ pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
     if json {
         print_json(&serde_json::json!({
             "peer": report.peer, "sent": report.sent, "received": report.received, "complete": report.complete,
-            "clock_offset_ms": report.offset_ms, "held_back": held_back, "reissued": reissued,
+            "clock_offset_ms": report.offset_ms, "held_back": held_back, "reissued": reissued, "refused": refused,
             "digest": replica.store().digest()?,
         }))?;
     } else {
@@ -179,6 +188,12 @@ pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
         if report.offset_ms.abs() > sprintdesk_api::sync::session::SKEW_WARNING_MS {
             outln!("Warning: its clock is {} s off from this device's.", report.offset_ms / 1000);
         }
+    }
+    if !refused.is_empty() {
+        anyhow::bail!(sprintdesk_api::Error::from(SyncError::Denied(format!(
+            "some records were refused, as every device refuses them: {}",
+            refused.join("; ")
+        ))));
     }
     if !held_back.is_empty() {
         anyhow::bail!(sprintdesk_api::Error::from(SyncError::Denied(format!(

@@ -36,6 +36,9 @@ pub enum Message {
     /// The sender would not apply `origin`'s records from `seq` on: they are stamped `ahead_ms` in its
     /// future.
     Refused { origin: DeviceId, seq: u64, ahead_ms: i64 },
+    /// The sender would not take `origin`'s records from `seq` on: nothing proved that its device wrote
+    /// them (see [`sprintdesk_store::trust`]). They are not sent again in this session.
+    Untrusted { origin: DeviceId, seq: u64 },
     /// A new device asks to join with a join code; `proof` shows it knows the code (see [`crate::pairing`]).
     /// `key` is the public key it will sign its records with.
     Join { device: DeviceId, name: String, role: DeviceRole, key: String, proof: String },

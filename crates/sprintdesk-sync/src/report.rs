@@ -74,6 +74,8 @@ pub struct Report {
     pub forbidden: Vec<(DeviceId, u64, String)>,
     /// Records from the peer left out for want of their author's proof.
     pub unproven: u64,
+    /// Origins whose records the peer would not take, nothing having proved their author, from which record.
+    pub untrusted_by_peer: Vec<(DeviceId, u64)>,
     /// Whether both sides held the same records when it ended.
     pub complete: bool,
 }

@@ -258,6 +258,7 @@ fn kind(message: &Message) -> &'static str {
         Message::Changes { .. } => "changes",
         Message::Have { .. } => "have",
         Message::Refused { .. } => "refused",
+        Message::Untrusted { .. } => "untrusted",
         Message::Join { .. } => "join",
         Message::Welcome { .. } => "welcome",
         Message::Denied { .. } => "denied",
@@ -431,8 +432,14 @@ where
                 link.report.unproven += outcome.unproven as u64;
                 // An origin whose records could not be proven is not waited for: it comes again with its proof.
                 let held = replica.vector()?;
+                let mut untrusted: Vec<(DeviceId, u64)> = Vec::new();
                 for change in changes.iter().filter(|c| c.seq > held.get(&c.origin)) {
-                    progress.refused.insert(change.origin.clone());
+                    if progress.refused.insert(change.origin.clone()) {
+                        untrusted.push((change.origin.clone(), change.seq));
+                    }
+                }
+                for (origin, seq) in untrusted {
+                    link.send(&Message::Untrusted { origin, seq }).await?;
                 }
                 for refusal in outcome.forbidden.iter().take(20 - link.report.forbidden.len().min(20)) {
                     link.report.forbidden.push(refusal.clone());
@@ -477,6 +484,14 @@ where
             }
             Ok(false)
         }
+        Message::Untrusted { origin, seq } => {
+            tracing::warn!(%origin, seq, peer = %link.report.peer, "the peer refused records it could not prove");
+            progress.refused.insert(origin.clone());
+            if !link.report.untrusted_by_peer.iter().any(|(held, _)| held == &origin) {
+                link.report.untrusted_by_peer.push((origin, seq));
+            }
+            Ok(false)
+        }
         Message::Bye {} => Ok(true),
         Message::Denied { reason } => Err(SyncError::Denied(reason)),
         other => Err(SyncError::Unexpected(format!("{} in the middle of a sync", kind(&other)))),
@@ -497,6 +512,9 @@ fn record_peer(replica: &Replica, report: &Report, peer_has: &VersionVector, pro
         let more = report.forbidden.len() - 1;
         let more = if more > 0 { format!(" (and {more} more)") } else { String::new() };
         problems.push(format!("it sent a record this device refused: {origin}#{seq}, {why}{more}"));
+    }
+    for (origin, seq) in &report.untrusted_by_peer {
+        problems.push(format!("it refused {origin}'s records from #{seq}: nothing proved {origin} wrote them"));
     }
     if report.unproven > 0 {
         problems

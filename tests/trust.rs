@@ -1,0 +1,215 @@
+//! The venue's trust rules tried as attackers would, against real `sprintdesk` processes on 127.0.0.1:
+//! the owner of a paired kiosk edits its SQLite file to plant a device on the allow-list, rewrite a
+//! person's e-mail and write under the organizer's name, then syncs. Every device refuses alike and says
+//! so; the planted machine gets nothing. And only an organizer's device pairs.
+
+use crate::lan::{Device, join_as};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sprintdesk_store::trust::{self, SigningKey};
+use sprintdesk_store::{Change, Entity, Hlc};
+use std::path::Path;
+
+/// What the owner of a paired device can do with its file: append a record to its change log as if the
+/// device had written it under `origin`, linked into that origin's chain and signed with the key the file
+/// holds (the device's own: the file holds no other).
+fn forge(db: &Path, device: &str, origin: &str, entity: Entity, entity_id: &str, field: &str, value: Value) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let secret: Vec<u8> = conn
+        .query_row("SELECT secret FROM local_keys WHERE device = ?1 AND name = 'device'", [device], |r| r.get(0))
+        .unwrap();
+    let key = SigningKey::from_pkcs8(&secret).unwrap();
+    let seq: u64 =
+        conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1", [origin], |r| r.get(0)).unwrap();
+    let (tip, link): (u64, Vec<u8>) = conn
+        .query_row("SELECT seq, link FROM chains WHERE origin = ?1", [origin], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap_or((0, vec![0; 32]));
+    assert_eq!(tip, seq, "the chain of {origin} is linked up to its last record");
+    let hlc: i64 = conn.query_row("SELECT MAX(hlc) FROM changes", [], |r| r.get(0)).unwrap();
+    let mut change = Change {
+        origin: origin.into(),
+        seq: seq + 1,
+        hlc: Hlc(hlc as u64 + 1),
+        entity,
+        entity_id: entity_id.to_owned(),
+        field: field.to_owned(),
+        value,
+        proof: None,
+    };
+    let link = trust::link(&link.try_into().unwrap(), &change, &trust::content_hash(&change));
+    change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin, change.seq, &link))));
+    conn.execute(
+        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        rusqlite::params![
+            origin,
+            change.seq,
+            change.hlc.0 as i64,
+            entity.as_str(),
+            entity_id,
+            field,
+            change.value.to_string(),
+            change.proof
+        ],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT OR REPLACE INTO chains (origin, seq, link) VALUES (?1, ?2, ?3)",
+        rusqlite::params![origin, change.seq, link.as_slice()],
+    )
+    .unwrap();
+    conn.execute("INSERT OR REPLACE INTO vector (origin, seq) VALUES (?1, ?2)", rusqlite::params![origin, change.seq])
+        .unwrap();
+}
+
+fn db(device: &Device) -> std::path::PathBuf {
+    device.dir.path().join("sprint.db")
+}
+
+fn device_id(device: &Device) -> String {
+    device.json(&["call", "setup"])["device"].as_str().unwrap().to_owned()
+}
+
+/// The SHA-256 of the certificate a device presents, as the allow-list records it.
+fn fingerprint(device: &Device) -> String {
+    let conn = rusqlite::Connection::open(db(device)).unwrap();
+    let cert: Vec<u8> = conn.query_row("SELECT cert FROM local_identity", [], |r| r.get(0)).unwrap();
+    Sha256::digest(cert).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn email(device: &Device, who: &str) -> Value {
+    device.json(&["attendees", "show", who])["email"].clone()
+}
+
+fn allow_list(device: &Device) -> Vec<Value> {
+    device.json(&["call", "devices"]).as_array().unwrap().clone()
+}
+
+#[test]
+fn a_paired_kiosk_that_edits_its_file_to_forge_records_is_refused_on_every_device() {
+    let mut desk = Device::new();
+    let mut kiosk = Device::new();
+    let lead = Device::new();
+    let projector = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Trust sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira", "--email", "ana@example.org"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    join_as(&desk, &address, &lead, "Table lead", "table_lead");
+    let (desk_id, kiosk_id) = (device_id(&desk), device_id(&kiosk));
+    kiosk.ok(&["sync", &address]); // It holds everything the desk holds.
+
+    // A machine of the attacker's: it has a certificate of its own but is not paired.
+    let refused = projector.run(&["sync", &address]);
+    assert!(!refused.status.success(), "an unpaired machine is refused");
+    let planted = fingerprint(&projector);
+
+    // The kiosk's owner edits its file: a device record for the projector (with a grant signed by the
+    // kiosk's own key: the file holds no other), a new e-mail for Ana, and a record under the organizer's
+    // name. Each is linked into its chain and signed, as Sprintdesk would.
+    let kiosk_key = {
+        let conn = rusqlite::Connection::open(db(&kiosk)).unwrap();
+        let secret: Vec<u8> = conn
+            .query_row("SELECT secret FROM local_keys WHERE device = ?1 AND name = 'device'", [&kiosk_id], |r| r.get(0))
+            .unwrap();
+        SigningKey::from_pkcs8(&secret).unwrap()
+    };
+    let grant = trust::sign_grant(
+        &kiosk_key,
+        "projector",
+        sprintdesk_core::domain::DeviceRole::Organizer,
+        &planted,
+        &kiosk_key.public_hex(),
+    );
+    let kiosk_db = db(&kiosk);
+    for (field, value) in [
+        ("name", json!("Projector")),
+        ("role", json!("organizer")),
+        ("fingerprint", json!(planted)),
+        ("revoked", json!(false)),
+        ("grant", serde_json::to_value(&grant).unwrap()),
+    ] {
+        forge(&kiosk_db, &kiosk_id, &kiosk_id, Entity::Device, "projector", field, value);
+    }
+    forge(&kiosk_db, &kiosk_id, &kiosk_id, Entity::Attendee, &ana, "email", json!("ana@attacker.example"));
+    forge(&kiosk_db, &kiosk_id, &desk_id, Entity::Attendee, &ana, "email", json!("via-desk@attacker.example"));
+
+    // The kiosk syncs with the organizer's desk: told what was refused, and why.
+    let out = kiosk.run(&["sync", &address]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the forging kiosk is told its records were refused");
+    assert!(said.contains("nothing proved"), "{said}");
+
+    // The desk took none of it, and its Devices page and peers list say what the kiosk sent.
+    assert_eq!(email(&desk, &ana), json!("ana@example.org"));
+    let devices = allow_list(&desk);
+    assert!(devices.iter().all(|d| d["id"] != "projector"), "nothing planted: {devices:?}");
+    let kiosk_row = devices.iter().find(|d| d["id"] == kiosk_id.as_str()).unwrap();
+    assert!(kiosk_row["refused"].as_u64().unwrap() >= 6, "{kiosk_row}");
+    assert!(kiosk_row["refusal"].as_str().unwrap().contains("may not write"), "{kiosk_row}");
+    let peers = desk.json(&["peers"]).to_string();
+    assert!(peers.contains("refused"), "{peers}");
+
+    // The planted machine is still refused.
+    let out = projector.run(&["sync", &address]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("not on the venue's allow-list"), "{said}");
+
+    // A third device takes the kiosk's records relayed by the desk, and the forged organizer record
+    // straight from the kiosk: it refuses them alike.
+    let out = lead.run(&["sync", &address]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("may not write the allow-list"), "the lead refuses the relayed records too: {said}");
+    let kiosk_address = kiosk.serve(None);
+    let out = lead.run(&["sync", &kiosk_address]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&format!("under {desk_id}'s name that {desk_id} did not sign")), "{said}");
+    assert_eq!(email(&lead, &ana), json!("ana@example.org"));
+    assert!(allow_list(&lead).iter().all(|d| d["id"] != "projector"));
+    assert_eq!(lead.digest(), desk.digest(), "the lead and the desk hold the same sprint");
+}
+
+#[test]
+fn only_an_organizers_device_pairs_and_an_organizers_code_is_needed_to_join_as_one() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let second = Device::new();
+    let newcomer = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Pairing sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+
+    // A kiosk does not hold the venue's key: it cannot make join codes.
+    let out = kiosk.run(&["pair"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only an organizer's device"));
+
+    // An ordinary code does not make an organizer.
+    let code = desk.json(&["pair"])["code"].as_str().unwrap().to_owned();
+    let out = second.run(&["join", &code, &address, "--name", "Sneaky", "--role", "organizer"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not for an organizer's device"));
+
+    // An organizer's code does: the second organizer's device holds the venue's key and pairs a newcomer,
+    // whose records every device then takes.
+    join_as(&desk, &address, &second, "Second organizer", "organizer");
+    let mut second = second;
+    let second_address = second.serve(Some(&address));
+    join_as(&second, &second_address, &newcomer, "Board", "board");
+    // The second organizer's live session tells the desk of the newcomer.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while allow_list(&desk).len() < 4 {
+        assert!(std::time::Instant::now() < deadline, "the newcomer's entry reached the desk");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    newcomer.ok(&["sync", &address]);
+    let ids: Vec<Value> = allow_list(&desk).iter().map(|d| d["vouched"].clone()).collect();
+    assert_eq!(ids.len(), 4, "desk, kiosk, second organizer and board are on the desk's allow-list");
+    assert!(ids.iter().all(|v| v == &json!(true)), "every entry is vouched for: {ids:?}");
+}
