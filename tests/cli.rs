@@ -439,6 +439,23 @@ fn another_programs_database_is_refused_and_left_as_it_was() {
 }
 
 #[test]
+fn a_read_only_database_is_read_and_a_write_to_it_is_refused_in_words() {
+    use std::os::unix::fs::PermissionsExt;
+    let user = sprint_with_people();
+    let db = user.dir.path().join("sprint.db");
+    assert!(!user.dir.path().join("sprint.db-wal").exists(), "the last command checkpointed its WAL");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let people = user.json(&["attendees", "list"]);
+    assert_eq!(people.as_array().unwrap().len(), 6, "{people}");
+    assert!(user.ok(&["attendees", "search", "lukasz"]).contains("Łukasz"));
+    let (code, stderr) = user.fails(&["attendees", "add", "--name", "Bo Smith"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("is read-only (you may read it, not write it); nothing was changed"), "{stderr}");
+    assert_eq!(std::fs::read(&db).unwrap(), before, "not a byte changed");
+}
+
+#[test]
 fn the_demo_is_a_believable_sprint() {
     let user = User::new("2026-11-21T11:00:00Z");
     let out = user.ok(&["demo"]);

@@ -367,3 +367,26 @@ fn a_second_peer_on_one_database_is_refused_and_commands_still_work_beside_the_f
     desk.kill();
     desk.serve(None);
 }
+
+#[test]
+fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let later = (chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    // The organizer's clock ran three hours fast while it set the sprint up, and was then put right.
+    let fast = |args: &[&str]| {
+        let out = desk.command(args).env("SPRINTDESK_NOW", &later).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    fast(&["init", "--name", "Fast clock", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    fast(&["attendees", "add", "--name", "Ana Pereira"]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    let digest = wait_for_equal_digests(&[&desk, &kiosk]);
+    let report = kiosk.json(&["sync", &address]);
+    assert_eq!(report["complete"], true, "{report}");
+    assert_eq!(report["digest"].as_str().unwrap(), digest);
+    assert!(kiosk.ok(&["attendees", "search", "ana"]).contains("Ana Pereira"));
+}

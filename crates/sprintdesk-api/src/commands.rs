@@ -128,6 +128,8 @@ macro_rules! for_each_command {
             restore { Staff write (RecordRef) -> () = |host, record| host.desk().restore(record) }
             /// A hash of the sprint as this device shows it: equal on two devices exactly when they agree.
             digest { Staff read (()) -> String = |host, ()| host.desk().digest() }
+            /// Who was locked out for guessing join codes or the organizer PIN in the last day.
+            lockouts { Staff read (()) -> Vec<LockoutView> = |host, ()| host.desk().lockouts() }
             /// A one-time join code (and its QR) for a new kiosk, table lead or board, valid for 10 minutes.
             pair { Staff write (()) -> JoinCode = |host, ()| host.pair(false) }
             /// A one-time join code for another organizer's device: it gets the venue's key, so it can pair

@@ -281,6 +281,12 @@ fn wrong_pins_lock_the_pin_for_longer_each_time_and_the_right_one_works_after() 
     assert_eq!(leave("2468").unwrap_err().code, ErrorCode::TooManyTries, "still locked");
     venue.clock.set(at("13 10:03"));
     venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    // The organizer's Devices page lists the lockout: the latest, after six wrong PINs, and over now.
+    let lockouts = venue.ok("lockouts", Value::Null);
+    assert_eq!(lockouts.as_array().unwrap().len(), 1, "{lockouts}");
+    assert_eq!(lockouts[0]["what"], "organizer PIN");
+    assert_eq!(lockouts[0]["failures"], 6);
+    assert_eq!(lockouts[0]["locked_now"], false);
     // The right PIN cleared the count: the next wrong one costs nothing.
     venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
     assert_eq!(leave("1111").unwrap_err().code, ErrorCode::NotAllowed);
@@ -330,6 +336,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("delete", false),
         ("restore", false),
         ("digest", false),
+        ("lockouts", false),
         ("pair", false),
         ("pair_organizer", false),
     ];

@@ -27,6 +27,20 @@ pub struct DeviceView {
     pub refusal: Option<String>,
 }
 
+/// Someone locked out for guessing, as the organizer's Devices page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct LockoutView {
+    /// What was guessed: "join codes" or "organizer PIN".
+    pub what: String,
+    /// Where the guesses came from: an address, or "this device".
+    pub source: String,
+    /// Wrong guesses in a row.
+    pub failures: u32,
+    pub locked_until: Timestamp,
+    /// Whether it is still locked out.
+    pub locked_now: bool,
+}
+
 /// One device of the allow-list, by id.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +71,25 @@ impl Desk {
                 paired_by: d.paired_by.map(|p| p.0),
                 paired_at: d.paired_at,
                 revoked: d.revoked,
+            })
+            .collect())
+    }
+
+    /// Lockouts of the last day on this device: wrong join codes from an address (when this device's peer
+    /// runs), wrong organizer PINs here.
+    pub fn lockouts(&self) -> Result<Vec<LockoutView>, Error> {
+        let now = self.now();
+        let since = Timestamp(now.0.saturating_sub(24 * 60 * 60 * 1000));
+        Ok(self
+            .store()
+            .lockouts(since)?
+            .into_iter()
+            .map(|l| LockoutView {
+                what: l.kind,
+                source: l.source,
+                failures: l.failures,
+                locked_now: l.locked_until.0 > now.0,
+                locked_until: l.locked_until,
             })
             .collect())
     }

@@ -37,7 +37,7 @@ pub use attendees::{AttendeeEdit, ImportFile, Merge, NewAttendee, PersonQuery};
 pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
 pub use demo::{international_name, play as demo};
 pub use desk::Desk;
-pub use devices::{DeviceRef, DeviceView};
+pub use devices::{DeviceRef, DeviceView, LockoutView};
 pub use error::{ApiError, Error, ErrorCode, RowError};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};

@@ -6,6 +6,7 @@ use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sprintdesk_domain::{ProjectId, ValidationError};
+use sprintdesk_store::Lockout;
 
 const MODE: &str = "mode";
 const LEAD_PROJECT: &str = "lead_project";
@@ -215,6 +216,13 @@ impl Desk {
         let lockout = pin_lockout_minutes(failures);
         if lockout > 0 {
             store.set_local_setting(PIN_LOCKED_UNTIL, &now.plus_minutes(lockout).0.to_string())?;
+            store.note_lockout(&Lockout {
+                kind: Lockout::PIN.into(),
+                source: "this device".into(),
+                failures,
+                locked_until: now.plus_minutes(lockout),
+                at: now,
+            })?;
             tracing::warn!(failures, lockout_minutes = lockout, "wrong organizer PINs in a row: the PIN is locked");
             return Err(Error::TooManyTries(format!(
                 "that is not the organizer PIN; after {failures} wrong PINs in a row it can be tried again in \

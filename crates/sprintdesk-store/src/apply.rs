@@ -8,7 +8,7 @@ use crate::chain::{judge, remember_refusals};
 use crate::materialize::materialize_and_record_judged;
 use crate::store::{Store, StoreError, millis, read_retirements, read_vector};
 use rusqlite::{TransactionBehavior, params};
-use sprintdesk_domain::{DeviceId, Timestamp};
+use sprintdesk_domain::{DeviceId, Grant, Timestamp};
 
 /// What [`Store::apply`] did with a batch of change records.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +49,18 @@ impl Store {
     /// nothing, not even this device's clock. Records stamped more than [`MAX_AHEAD_MS`] after `now` are
     /// left out and reported.
     pub fn apply(&mut self, changes: &[Change], now: Timestamp) -> Result<ApplyOutcome, StoreError> {
+        self.apply_with_grants(changes, &[], now)
+    }
+
+    /// [`Store::apply`], with the venue's grants for the records' authors as the sender sent them: each is
+    /// used only if the venue's key signed it.
+    pub fn apply_with_grants(
+        &mut self,
+        changes: &[Change],
+        grants: &[(DeviceId, Grant)],
+        now: Timestamp,
+    ) -> Result<ApplyOutcome, StoreError> {
+        self.writable()?;
         let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let held_vector = read_vector(&tx)?;
@@ -97,7 +109,7 @@ impl Store {
         // A refused record must not be followed by a later one from its device that slipped in earlier.
         fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
         // Only records their author provably wrote are taken; those outside its role are logged, not applied.
-        let judgement = judge(&tx, &trust, &mut fresh)?;
+        let judgement = judge(&tx, &trust, grants, &mut fresh)?;
         remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
         let dropped = materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden)?;

@@ -275,11 +275,22 @@ pub(crate) fn check_own_role(trust: &Trust, device: &DeviceId, changes: &[Change
 /// held of it and end on a proof its device signed; what no proof covers is left out (it comes again with
 /// one). Proven records outside their author's role are kept as links but not applied. `fresh` keeps the
 /// proven records. Without a pinned venue nothing is checked.
-pub(crate) fn judge(conn: &Connection, trust: &Trust, fresh: &mut Vec<&Change>) -> Result<Judgement, StoreError> {
+pub(crate) fn judge(
+    conn: &Connection,
+    trust: &Trust,
+    grants: &[(DeviceId, Grant)],
+    fresh: &mut Vec<&Change>,
+) -> Result<Judgement, StoreError> {
     let mut judgement = Judgement::default();
     let Some(venue) = &trust.venue else { return Ok(judgement) };
-    // Grants carried by this batch: a device's first records arrive with the venue's word for its key.
+    // Grants carried with this batch, or in it: the venue's word for an author's key can arrive with (or
+    // after) the author's first records. Each counts only if the venue's key signed it.
     let mut carried: HashMap<&str, Vouched> = HashMap::new();
+    for (device, grant) in grants {
+        if let Some(vouched) = trust::check_grant(venue, device.as_str(), grant) {
+            carried.insert(device.as_str(), vouched);
+        }
+    }
     for change in fresh.iter().filter(|c| c.entity == Entity::Device && c.field == "grant") {
         if let Ok(grant) = serde_json::from_value::<Grant>(change.value.clone())
             && let Some(vouched) = trust::check_grant(venue, &change.entity_id, &grant)
@@ -307,7 +318,8 @@ pub(crate) fn judge(conn: &Connection, trust: &Trust, fresh: &mut Vec<&Change>) 
             seq = change.seq;
             let Some(proof) = &change.proof else { continue };
             let Some(vouched) = vouched else {
-                problem = Some(format!("records of {author}, which the venue has not vouched for"));
+                // Not an attack by itself: the venue's grant for this device may not have arrived yet.
+                tracing::info!(%origin, "left out records of a device the venue has not vouched for (yet)");
                 break;
             };
             if trust::verify(&vouched.key, &trust::head_message(origin.as_str(), seq, &link), proof) {

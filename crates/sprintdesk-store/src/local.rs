@@ -19,6 +19,25 @@ impl std::fmt::Debug for Identity {
     }
 }
 
+/// Someone locked out for guessing: wrong join codes from an address, or wrong organizer PINs here.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lockout {
+    /// What was guessed: [`Lockout::JOIN_CODES`] or [`Lockout::PIN`].
+    pub kind: String,
+    /// Where the guesses came from: an address, or this device.
+    pub source: String,
+    /// Wrong guesses in a row.
+    pub failures: u32,
+    pub locked_until: Timestamp,
+    /// When it was locked out (last).
+    pub at: Timestamp,
+}
+
+impl Lockout {
+    pub const JOIN_CODES: &str = "join codes";
+    pub const PIN: &str = "organizer PIN";
+}
+
 /// What this device last learned of another.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PeerRecord {
@@ -98,6 +117,32 @@ impl Store {
     /// Spends a join code: it works once. Returns whether it was still there.
     pub fn spend_join_code(&self, code: &str) -> Result<bool, StoreError> {
         Ok(self.conn.execute("DELETE FROM local_join_codes WHERE code = ?1", [code])? == 1)
+    }
+
+    /// Remembers a lockout (the latest per kind and source), for the organizer's Devices page.
+    pub fn note_lockout(&self, lockout: &Lockout) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO local_lockouts (kind, source, failures, locked_until, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![lockout.kind, lockout.source, lockout.failures, lockout.locked_until.0, lockout.at.0],
+        )?;
+        Ok(())
+    }
+
+    /// Lockouts since `since`, latest first.
+    pub fn lockouts(&self, since: Timestamp) -> Result<Vec<Lockout>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT kind, source, failures, locked_until, at FROM local_lockouts WHERE at >= ?1 ORDER BY at DESC",
+        )?;
+        let rows = statement.query_map([since.0], |row| {
+            Ok(Lockout {
+                kind: row.get(0)?,
+                source: row.get(1)?,
+                failures: row.get(2)?,
+                locked_until: Timestamp(row.get(3)?),
+                at: Timestamp(row.get(4)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Records what was learned of a peer. An unknown address keeps the one remembered.

@@ -43,8 +43,9 @@ impl Store {
         read_vector(&self.conn)
     }
 
-    /// Up to `limit` of `origin`'s change records after `after`, in sequence order, ending on a record that
-    /// carries its device's proof when one is among them (a receiver takes records up to a proof only).
+    /// About `limit` of `origin`'s change records after `after`, in sequence order, ending on a record that
+    /// carries its device's proof: fewer when a proof is among them, more (up to the next proof) when none
+    /// is. A receiver takes records only up to a proof.
     pub fn changes_after(&self, origin: &DeviceId, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut changes = read_changes(
@@ -52,8 +53,26 @@ impl Store {
             "WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             params![origin.as_str(), after, limit],
         )?;
-        if let Some(last_proof) = changes.iter().rposition(|change| change.proof.is_some()) {
-            changes.truncate(last_proof + 1);
+        match (changes.iter().rposition(|change| change.proof.is_some()), changes.last()) {
+            (Some(last_proof), _) => changes.truncate(last_proof + 1),
+            // No proof among them: on to the next one (at most `PROOF_EVERY` records on), if there is one.
+            (None, Some(last)) => {
+                let next: Option<u64> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT seq FROM changes WHERE origin = ?1 AND seq > ?2 AND proof IS NOT NULL ORDER BY seq LIMIT 1",
+                    )?
+                    .query_row(params![origin.as_str(), last.seq], |row| row.get(0))
+                    .optional()?;
+                if let Some(next) = next {
+                    changes.extend(read_changes(
+                        &self.conn,
+                        "WHERE origin = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
+                        params![origin.as_str(), last.seq, next],
+                    )?);
+                }
+            }
+            (None, None) => {}
         }
         Ok(changes)
     }

@@ -309,6 +309,15 @@ CREATE TABLE local_keys (
 ) WITHOUT ROWID;
 -- A join code for another organizer's device hands over the venue's key.
 ALTER TABLE local_join_codes ADD COLUMN organizer INTEGER NOT NULL DEFAULT 0;
+-- Guessers locked out: join codes from an address, the organizer PIN on this device.
+CREATE TABLE local_lockouts (
+    kind         TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    failures     INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL,
+    at           INTEGER NOT NULL,
+    PRIMARY KEY (kind, source)
+) WITHOUT ROWID;
 -- Records this device would not apply, and why: shown with the peers and on the Devices page.
 CREATE TABLE local_refusals (
     origin TEXT NOT NULL,

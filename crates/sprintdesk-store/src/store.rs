@@ -31,6 +31,8 @@ pub enum StoreError {
     NotAllowed(String),
     #[error("a key could not be used: {0}")]
     BadKey(String),
+    #[error("{path} is read-only ({why}); nothing was changed: copy it somewhere you can write to change it")]
+    ReadOnly { path: String, why: String },
 }
 
 /// `PRAGMA application_id` of a Sprintdesk database: "SPDK".
@@ -42,6 +44,8 @@ pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) device: DeviceId,
     pub(crate) trust_cache: std::sync::Mutex<crate::chain::TrustCache>,
+    /// The file's path, when it was opened read-only: writes are refused.
+    pub(crate) read_only: Option<String>,
 }
 
 impl Store {
@@ -49,11 +53,45 @@ impl Store {
     /// a write returns, it survives a crash or a power cut. A busy timeout lets a CLI command and a running
     /// peer share the file.
     pub fn open(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
+        if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+            return Self::open_read_only(path, device);
+        }
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         claim_or_refuse(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::init(conn, device)
+    }
+
+    /// Opens a file this user may not write (a copy kept for reference, a backup): reads work, nothing is
+    /// migrated or marked, and every write is refused in words. Only a database of this Sprintdesk's schema
+    /// can be read this way.
+    fn open_read_only(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
+        use rusqlite::OpenFlags;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let not_ours = |what: String| StoreError::NotOurs { path: path.display().to_string(), what };
+        let id: i32 =
+            conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(|error| match error {
+                rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::NotADatabase => {
+                    not_ours("it is not an SQLite file".into())
+                }
+                error => error.into(),
+            })?;
+        if id != APPLICATION_ID {
+            return Err(not_ours("it is not marked as Sprintdesk's".into()));
+        }
+        let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version != MIGRATIONS.len() {
+            return Err(StoreError::ReadOnly {
+                path: path.display().to_string(),
+                why: format!(
+                    "it was written by another version of Sprintdesk (schema {version}) and cannot be updated"
+                ),
+            });
+        }
+        Ok(Self { conn, device, trust_cache: Default::default(), read_only: Some(path.display().to_string()) })
     }
 
     /// A private in-memory store, for tests and benchmarks.
@@ -73,11 +111,19 @@ impl Store {
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
         }
-        Ok(Self { conn, device, trust_cache: Default::default() })
+        Ok(Self { conn, device, trust_cache: Default::default(), read_only: None })
     }
 
     pub fn device(&self) -> &DeviceId {
         &self.device
+    }
+
+    /// Refuses a write to a file opened read-only, before anything is tried.
+    pub(crate) fn writable(&self) -> Result<(), StoreError> {
+        match &self.read_only {
+            Some(path) => Err(StoreError::ReadOnly { path: path.clone(), why: "you may read it, not write it".into() }),
+            None => Ok(()),
+        }
     }
 
     /// The origin this device stamps its change records with: its id, or `{id}~{n}` once it has retired

@@ -19,6 +19,7 @@ impl Store {
         if ops.is_empty() {
             return Ok(Vec::new());
         }
+        self.writable()?;
         let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let origin = read_origin(&tx, &self.device)?;

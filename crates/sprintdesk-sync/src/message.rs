@@ -5,7 +5,7 @@
 //! refusal ends the connection: nothing of a bad frame reaches the store.
 
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
+use sprintdesk_domain::{DeviceId, DeviceRole, Grant, Timestamp};
 use sprintdesk_store::{Change, VersionVector};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
@@ -29,8 +29,14 @@ pub enum Message {
         #[serde(default)]
         listen: Option<u16>,
     },
-    /// Change records the other side lacks, in sequence order per origin.
-    Changes { changes: Vec<Change> },
+    /// Change records the other side lacks, in sequence order per origin, with the venue's grant for each
+    /// of their authors (self-certifying: it checks against the venue's key), so that a receiver can prove
+    /// records whose author's grant it has not received yet.
+    Changes {
+        changes: Vec<Change>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        grants: Vec<(DeviceId, Grant)>,
+    },
     /// What the sender now holds, after applying a batch.
     Have { vector: VersionVector },
     /// The sender would not apply `origin`'s records from `seq` on: they are stamped `ahead_ms` in its

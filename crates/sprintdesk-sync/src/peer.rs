@@ -9,8 +9,8 @@ use crate::report::{Authority, JoinRefusal, Mode, Report, SyncError};
 use crate::session;
 use crate::throttle::JoinThrottle;
 use crate::tls;
-use sprintdesk_domain::{DeviceId, DeviceRole};
-use sprintdesk_store::PeerRecord;
+use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
+use sprintdesk_store::{Lockout, PeerRecord};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -212,8 +212,19 @@ async fn answer(
             tracing::info!(peer = %report.peer, sent = report.sent, received = report.received, "a session ended")
         }
         Err(SyncError::JoinRefused(JoinRefusal::Code)) => match throttle.failed(from.ip(), std::time::Instant::now()) {
-            Some(wait) => {
-                tracing::warn!(%from, seconds = wait.as_secs(), "wrong join codes from one address: locked out")
+            Some((wait, failures)) => {
+                tracing::warn!(%from, seconds = wait.as_secs(), failures, "wrong join codes from one address: locked out");
+                let now = replica.now();
+                let lockout = Lockout {
+                    kind: Lockout::JOIN_CODES.into(),
+                    source: from.ip().to_string(),
+                    failures,
+                    locked_until: Timestamp(now.0.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX))),
+                    at: now,
+                };
+                if let Err(error) = replica.store().note_lockout(&lockout) {
+                    tracing::warn!(%error, "could not remember a lockout");
+                }
             }
             None => tracing::info!(%from, "a wrong join code"),
         },

@@ -5,11 +5,14 @@ use crate::Clock;
 use crate::pairing::{self, Side};
 use crate::plan::Batch;
 use crate::report::JoinRefusal;
-use sprintdesk_domain::{Device, DeviceId, DeviceRole, Timestamp};
+use sprintdesk_domain::{Device, DeviceId, DeviceRole, Grant, Timestamp};
 use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, Store, StoreError, VersionVector};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
+
+/// The venue's grants for the authors of a batch of records, sent with it.
+pub type AuthorGrants = Vec<(DeviceId, Grant)>;
 
 /// Whether and as what the other end of a connection is admitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,16 +120,33 @@ impl Replica {
         self.store().vector()
     }
 
-    /// The change records of one planned batch.
-    pub fn read(&self, batch: &Batch) -> Result<Vec<Change>, StoreError> {
+    /// The change records of one planned batch, and the venue's grant for their author if this device
+    /// holds it.
+    pub fn read(&self, batch: &Batch) -> Result<(Vec<Change>, AuthorGrants), StoreError> {
         let limit = usize::try_from(batch.len()).unwrap_or(usize::MAX);
-        self.store().changes_after(&batch.origin, batch.after, limit)
+        let store = self.store();
+        let changes = store.changes_after(&batch.origin, batch.after, limit)?;
+        let author = DeviceId::from(sprintdesk_store::device_of(batch.origin.as_str()));
+        let grants = match store.get::<Device>(author.as_str())?.and_then(|d| d.grant) {
+            Some(grant) => vec![(author, grant)],
+            None => Vec::new(),
+        };
+        Ok((changes, grants))
     }
 
     /// Applies a received batch in one transaction and wakes the other sessions, which relay it.
     pub fn apply(&self, changes: &[Change]) -> Result<ApplyOutcome, StoreError> {
+        self.apply_with_grants(changes, &[])
+    }
+
+    /// [`Replica::apply`] with the grants the sender sent for the records' authors.
+    pub fn apply_with_grants(
+        &self,
+        changes: &[Change],
+        grants: &[(DeviceId, Grant)],
+    ) -> Result<ApplyOutcome, StoreError> {
         let now = self.clock.now();
-        let outcome = self.store().apply(changes, now)?;
+        let outcome = self.store().apply_with_grants(changes, grants, now)?;
         if outcome.applied > 0 {
             self.notify();
         }
@@ -215,6 +235,14 @@ impl Replica {
         };
         self.write(Op::put(&device, None))?;
         Ok(device)
+    }
+
+    /// When each device on the allow-list was paired (milliseconds), by id. A device's grant is written by
+    /// one paired before it, so sending origins in this order lets a receiver learn each author's key before
+    /// its records.
+    pub fn pairing_order(&self) -> std::collections::HashMap<String, i64> {
+        let devices: Vec<Device> = self.store().all().unwrap_or_default();
+        devices.into_iter().map(|d| (d.id.0, d.paired_at.map_or(0, |at| at.0))).collect()
     }
 
     /// Who a connection presenting `fingerprint` and calling itself `claimed` is. On a venue with a key,

@@ -31,6 +31,10 @@ pub enum SyncError {
     Silent,
     #[error("the device at that address did not prove it showed that join code")]
     Impostor,
+    /// The join was accepted, but this device does not hold the venue's entry for the organizer yet, so it
+    /// could not sync again.
+    #[error("joined, but the venue's allow-list did not arrive: {0}")]
+    JoinIncomplete(String),
     /// This device refused a joining device (the error of the side that was asked).
     #[error("{}", .0.reason())]
     JoinRefused(JoinRefusal),

@@ -19,6 +19,8 @@ pub const BATCH_RECORDS: u64 = 1_000;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
 const HEARTBEAT: Duration = Duration::from_secs(5);
+/// How long a one-shot sync waits for a peer whose clock was put right to issue its records again.
+const REISSUE_WAIT: Duration = Duration::from_secs(10);
 /// Every this many heartbeats (a minute), records a side refused are offered again.
 const RETRY_REFUSED_EVERY: u32 = 12;
 
@@ -245,6 +247,18 @@ where
             let report =
                 start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot, &mut |_, _| {}).await?;
             debug_assert_eq!(report.peer, device);
+            // Joined only once this device can sync again: it holds the venue's word for the organizer.
+            if !replica.store().trust()?.admits(device.as_str(), organizer) {
+                let why = match report.refused_here.first() {
+                    Some(first) => format!(
+                        "the organizer's records are stamped {} in this device's future: set the clock right on the \
+                         device that is wrong and sync again",
+                        minutes(first.ahead_ms)
+                    ),
+                    None => "it did not send its entry".to_owned(),
+                };
+                return Err(SyncError::JoinIncomplete(why));
+            }
             Ok(report)
         }
         Message::Denied { reason } => Err(SyncError::Denied(reason)),
@@ -287,8 +301,13 @@ where
     if link.report.offset_ms.abs() > SKEW_WARNING_MS {
         tracing::warn!(%peer, offset_ms = link.report.offset_ms, "a peer's clock is off from this device's");
     }
-    let mut progress =
-        Progress { sent: peer_has.clone(), peer_has, refused: BTreeSet::new(), peer_now: (peer_now, Instant::now()) };
+    let mut progress = Progress {
+        sent: peer_has.clone(),
+        peer_has,
+        refused: BTreeSet::new(),
+        peer_now: (peer_now, Instant::now()),
+        reissue_due: None,
+    };
     let mut changed = replica.subscribe();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
@@ -307,19 +326,27 @@ where
         loop {
             still_admitted()?;
             let local = replica.vector()?;
-            if mode == Mode::OneShot && plan::complete(&local, &progress.peer_has, &progress.refused) {
+            let awaiting_reissue = progress.reissue_due.is_some_and(|due| Instant::now() < due);
+            if mode == Mode::OneShot
+                && !awaiting_reissue
+                && plan::complete(&local, &progress.peer_has, &progress.refused)
+            {
                 link.report.complete = true;
                 link.send(&Message::Bye {}).await?;
                 return Ok(());
             }
-            let next: Option<Batch> = plan::plan(&local, &progress.sent, BATCH_RECORDS)
-                .into_iter()
-                .find(|batch| !progress.refused.contains(&batch.origin));
+            let mut batches = plan::plan(&local, &progress.sent, BATCH_RECORDS);
+            if batches.len() > 1 {
+                // Authors in the order they were paired: the grant naming a device's key arrives before its records.
+                let order = replica.pairing_order();
+                batches.sort_by_key(|b| order.get(device_of(b.origin.as_str())).copied().unwrap_or(i64::MAX));
+            }
+            let next: Option<Batch> = batches.into_iter().find(|batch| !progress.refused.contains(&batch.origin));
             if let Some(batch) = next {
-                let changes: Vec<Change> = replica.read(&batch)?;
+                let (changes, grants) = replica.read(&batch)?;
                 let upto = changes.last().map_or(batch.after, |change| change.seq);
                 link.report.sent += changes.len() as u64;
-                link.send(&Message::Changes { changes }).await?;
+                link.send(&Message::Changes { changes, grants }).await?;
                 progress.sent.set(batch.origin, upto);
                 // Read what has arrived before the next batch, without waiting for more.
                 while let Ok(item) = link.incoming.try_recv() {
@@ -379,6 +406,10 @@ struct Progress {
     refused: BTreeSet<DeviceId>,
     /// The peer's clock when it said hello, and when that was here.
     peer_now: (Timestamp, Instant),
+    /// Records of the peer's own were refused here as stamped in the future while the two clocks agree: the
+    /// peer's clock ran fast and has been put right, so it issues them again (see `reissue_if_put_right`).
+    /// A one-shot sync waits for that until this moment.
+    reissue_due: Option<Instant>,
 }
 
 impl Progress {
@@ -425,8 +456,14 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     match message {
-        Message::Changes { changes } => {
-            let outcome = replica.apply(&changes)?;
+        Message::Changes { changes, grants } => {
+            let outcome = replica.apply_with_grants(&changes, &grants)?;
+            // The peer holds what it sends.
+            for change in &changes {
+                if change.seq > progress.peer_has.get(&change.origin) {
+                    progress.peer_has.set(change.origin.clone(), change.seq);
+                }
+            }
             link.report.received += outcome.applied as u64;
             if outcome.unproven > 0 || !outcome.forbidden.is_empty() {
                 link.report.unproven += outcome.unproven as u64;
@@ -450,6 +487,14 @@ where
             for retirement in changes.iter().filter(|c| c.entity == Entity::Retirement).filter(taken) {
                 link.report.refused_here.retain(|held| held.origin.as_str() != retirement.entity_id);
                 progress.refused.retain(|origin| origin.as_str() != retirement.entity_id);
+                if device_of(&retirement.entity_id) == link.report.peer.as_str() {
+                    progress.reissue_due = None;
+                }
+            }
+            let clocks_agree = progress.peer_now().0.saturating_sub(replica.now().0).abs() <= SKEW_WARNING_MS;
+            if clocks_agree && outcome.refused.iter().any(|r| device_of(r.origin.as_str()) == link.report.peer.as_str())
+            {
+                progress.reissue_due = Some(Instant::now() + REISSUE_WAIT);
             }
             for refused in outcome.refused {
                 if progress.refused.insert(refused.origin.clone()) {

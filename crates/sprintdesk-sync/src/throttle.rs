@@ -42,8 +42,9 @@ impl JoinThrottle {
         sources.get(&source).and_then(|tries| tries.locked_until).is_none_or(|until| now >= until)
     }
 
-    /// Counts a wrong join code from `source`; returns the lockout it starts, if any.
-    pub fn failed(&self, source: IpAddr, now: Instant) -> Option<Duration> {
+    /// Counts a wrong join code from `source`; returns the lockout it starts, if any, and the wrong codes
+    /// in a row so far.
+    pub fn failed(&self, source: IpAddr, now: Instant) -> Option<(Duration, u32)> {
         let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if sources.len() >= REMEMBERED {
             sources.retain(|_, tries| tries.locked_until.is_some_and(|until| until > now));
@@ -52,7 +53,7 @@ impl JoinThrottle {
         tries.failures = tries.failures.saturating_add(1);
         let wait = lockout(tries.failures);
         tries.locked_until = (!wait.is_zero()).then(|| now + wait);
-        (!wait.is_zero()).then_some(wait)
+        (!wait.is_zero()).then_some((wait, tries.failures))
     }
 
     /// A session from `source` went well: its count starts again.
@@ -81,11 +82,11 @@ mod tests {
         for _ in 0..4 {
             assert_eq!(throttle.failed(guesser, start), None);
         }
-        assert_eq!(throttle.failed(guesser, start), Some(Duration::from_secs(1)));
+        assert_eq!(throttle.failed(guesser, start), Some((Duration::from_secs(1), 5)));
         assert!(!throttle.allows(guesser, start));
         assert!(throttle.allows(neighbour, start), "only the guesser is locked out");
         assert!(throttle.allows(guesser, start + Duration::from_secs(1)));
-        assert_eq!(throttle.failed(guesser, start + Duration::from_secs(1)), Some(Duration::from_secs(2)));
+        assert_eq!(throttle.failed(guesser, start + Duration::from_secs(1)), Some((Duration::from_secs(2), 6)));
         throttle.succeeded(guesser);
         assert!(throttle.allows(guesser, start + Duration::from_secs(1)));
     }

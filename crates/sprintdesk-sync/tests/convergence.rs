@@ -4,8 +4,8 @@
 
 use crate::support::{T0, random_op};
 use proptest::prelude::*;
-use sprintdesk_domain::{DeviceId, Timestamp};
-use sprintdesk_store::{Change, Store, device_of};
+use sprintdesk_domain::{Device, DeviceId, DeviceRole, Timestamp};
+use sprintdesk_store::{Change, Op, Store, device_of};
 use sprintdesk_sync::plan;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -74,11 +74,39 @@ struct Venue {
 }
 
 impl Venue {
-    fn new(count: usize) -> Self {
+    /// `count` devices; with `keyed`, a venue with a key: device 0 made it and granted every device (as
+    /// organizers, so that any operation is within role), and each pinned it, so every record applied is
+    /// checked against its author's proof.
+    fn new(count: usize, keyed: bool) -> Self {
         // tmpfs when there is one: the stores are real files (restarts reopen them) without waiting on disk.
         let shm = PathBuf::from("/dev/shm");
         let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }.unwrap();
-        let devices = (0..count).map(|i| open(&dir, i)).collect();
+        let mut devices: Vec<Store> = (0..count).map(|i| open(&dir, i)).collect();
+        if keyed {
+            let venue = devices[0].create_venue().unwrap();
+            let grants: Vec<Op> = (0..count)
+                .flat_map(|i| {
+                    let id = devices[i].device().clone();
+                    let key = devices[i].record_key().unwrap();
+                    let grant = devices[0].sign_grant(&id, DeviceRole::Organizer, "", &key).unwrap();
+                    let entry = Device {
+                        id,
+                        name: format!("Device {i}"),
+                        role: DeviceRole::Organizer,
+                        fingerprint: String::new(),
+                        paired_by: None,
+                        paired_at: Some(Timestamp(T0 + i as i64)),
+                        revoked: false,
+                        grant: Some(grant),
+                    };
+                    Op::put(&entry, None)
+                })
+                .collect();
+            devices[0].write(Timestamp(T0), grants).unwrap();
+            for device in &devices[1..] {
+                device.pin_venue(&venue, None).unwrap();
+            }
+        }
         Self {
             dir,
             devices,
@@ -191,8 +219,8 @@ fn open(dir: &tempfile::TempDir, i: usize) -> Store {
     Store::open(&dir.path().join(format!("device-{i}.db")), DeviceId(format!("device-{i}"))).unwrap()
 }
 
-fn check_schedule(count: usize, steps: &[Step]) -> Result<(), TestCaseError> {
-    let mut venue = Venue::new(count);
+fn check_schedule(count: usize, keyed: bool, steps: &[Step]) -> Result<(), TestCaseError> {
+    let mut venue = Venue::new(count, keyed);
     for (n, step) in steps.iter().enumerate() {
         venue.run(step, n);
     }
@@ -219,16 +247,16 @@ fn check_schedule(count: usize, steps: &[Step]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn schedules() -> impl Strategy<Value = (usize, Vec<Step>)> {
-    (2..=6usize, prop::collection::vec(step(), 1..80))
+fn schedules() -> impl Strategy<Value = (usize, bool, Vec<Step>)> {
+    (2..=6usize, any::<bool>(), prop::collection::vec(step(), 1..80))
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn devices_converge_whatever_the_delivery((count, steps) in schedules()) {
-        check_schedule(count, &steps)?;
+    fn devices_converge_whatever_the_delivery((count, keyed, steps) in schedules()) {
+        check_schedule(count, keyed, &steps)?;
     }
 }
 
@@ -250,7 +278,8 @@ fn a_clock_put_right_in_two_steps_still_converges() {
         Step::Send { from: 0, to: 1, mask: 0xff },
         Step::Deliver { pick: 2 },
     ];
-    check_schedule(2, &steps).unwrap();
+    check_schedule(2, false, &steps).unwrap();
+    check_schedule(2, true, &steps).unwrap();
 }
 
 /// The long run behind the figure in docs/sync.md: `cargo test -p sprintdesk-sync --release -- --ignored`.
@@ -259,5 +288,5 @@ fn a_clock_put_right_in_two_steps_still_converges() {
 fn devices_converge_over_ten_thousand_schedules() {
     let config = ProptestConfig { cases: 10_000, ..ProptestConfig::default() };
     let mut runner = proptest::test_runner::TestRunner::new(config);
-    runner.run(&schedules(), |(count, steps)| check_schedule(count, &steps)).unwrap();
+    runner.run(&schedules(), |(count, keyed, steps)| check_schedule(count, keyed, &steps)).unwrap();
 }

@@ -251,6 +251,11 @@ async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
     assert!(!matches!(locked, Ok(_) | Err(SyncError::Denied(_))), "{locked:?}");
     assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
     assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
+    // The organizer's Devices page is told who was locked out, from where, after how many wrong codes.
+    let lockouts = desk.store().lockouts(Timestamp(0)).unwrap();
+    assert_eq!(lockouts.len(), 1, "{lockouts:?}");
+    assert_eq!((lockouts[0].kind.as_str(), lockouts[0].source.as_str()), ("join codes", "127.0.0.1"));
+    assert_eq!(lockouts[0].failures, 5);
     // After the lockout (a second, then two, four, …) the right code works, and the count starts again.
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     peer::join(&device("kiosk"), &address, &right, "Door kiosk", DeviceRole::Kiosk).await.unwrap();

@@ -19,6 +19,7 @@ import type { IssueBoard } from "./IssueBoard";
 import type { IssueRef } from "./IssueRef";
 import type { IssuesQuery } from "./IssuesQuery";
 import type { JoinCode } from "./JoinCode";
+import type { LockoutView } from "./LockoutView";
 import type { Merge } from "./Merge";
 import type { ModeChange } from "./ModeChange";
 import type { NewAttendee } from "./NewAttendee";
@@ -124,6 +125,8 @@ export interface Commands {
   restore: { args: RecordRef; result: null };
   /** A hash of the sprint as this device shows it: equal on two devices exactly when they agree. */
   digest: { args: null; result: string };
+  /** Who was locked out for guessing join codes or the organizer PIN in the last day. */
+  lockouts: { args: null; result: Array<LockoutView> };
   /** A one-time join code (and its QR) for a new kiosk, table lead or board, valid for 10 minutes. */
   pair: { args: null; result: JoinCode };
   /** A one-time join code for another organizer's device: it gets the venue's key, so it can pair and revoke devices too. */

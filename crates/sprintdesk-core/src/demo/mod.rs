@@ -8,8 +8,8 @@ use crate::{
     IssuesQuery, NewGoal, NewProject, PersonQuery, PrOpened, SignIn,
 };
 use chrono::{Duration, NaiveTime, Timelike};
-use sprintdesk_domain::{DeviceId, GoalStatus, Role, Sprint, Timestamp, Venue};
-use sprintdesk_store::Store;
+use sprintdesk_domain::{Device, DeviceId, DeviceRole, GoalStatus, Role, Sprint, Timestamp, Venue};
+use sprintdesk_store::{Op, Store};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -336,6 +336,21 @@ fn make_contested_claim(
     // The offline device has everything up to now (it synced this morning)…
     let mut copy = Store::open_in_memory(offline_device.clone())?;
     copy.apply(&desk.store().changes()?, clock.now())?;
+    // …and is a table lead's laptop the venue vouched for when it was paired (it never connects here: it
+    // has no certificate), so every device takes its records as the lead's.
+    desk.store().create_venue()?;
+    let grant = desk.store().sign_grant(&offline_device, DeviceRole::TableLead, "", &copy.record_key()?)?;
+    let laptop = Device {
+        id: offline_device.clone(),
+        name: "Table lead laptop (offline)".into(),
+        role: DeviceRole::TableLead,
+        fingerprint: String::new(),
+        paired_by: Some(desk.store().device().clone()),
+        paired_at: Some(clock.now()),
+        revoked: false,
+        grant: Some(grant),
+    };
+    desk.write(Op::put(&laptop, None))?;
     let mut offline = Desk::new(copy, clock, ids);
     let here = desk.presence()?;
     let here: std::collections::HashSet<String> =
