@@ -10,7 +10,7 @@ use sprintdesk_domain::{AttendeeId, DeviceId, DeviceRole, EventId, PresenceEvent
 use sprintdesk_store::{Change, Entity, Op, Store};
 use sprintdesk_sync::peer::{self, PeerOptions};
 use sprintdesk_sync::session::{self, Authority, Mode};
-use sprintdesk_sync::{Replica, SystemClock, tls};
+use sprintdesk_sync::{Replica, SystemClock};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -120,16 +120,12 @@ fn apply_rate_on_disk(changes: &[Change], venue: Option<&str>) -> f64 {
     changes.len() as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Two replicas that know each other's certificates, as after pairing.
-fn paired(organizer: Store, device: &str) -> (Arc<Replica>, Arc<Replica>) {
+/// The organizer (enrolled on its own allow-list, holding the venue's key) and a fresh device.
+fn enrolled(organizer: Store, device: &str) -> (Arc<Replica>, Arc<Replica>) {
     let clock = Arc::new(SystemClock);
     let a = Arc::new(Replica::new(organizer, clock.clone()));
     let b = Arc::new(Replica::new(Store::open_in_memory(device.into()).unwrap(), clock));
     a.enrol_self("Organizer", DeviceRole::Organizer).unwrap();
-    let b_fp = tls::fingerprint(&b.identity().unwrap().cert_der);
-    let b_key = b.store().record_key().unwrap();
-    a.enrol(&device.into(), "Board", DeviceRole::Board, &b_fp, &b_key).unwrap();
-    b.store().pin_venue(&a.store().venue_key().unwrap().unwrap(), None).unwrap();
     (a, b)
 }
 
@@ -226,18 +222,21 @@ fn main() {
         return; // `cargo bench -p sprintdesk-sync --bench sync -- apply`: the apply rates only.
     }
 
-    // Bootstrap: a fresh device pulls everything over mutual TLS on loopback.
-    let (organizer, board) = paired(organizer, "board");
+    // Bootstrap: a fresh device joins with a code and pulls everything over mutual TLS on loopback,
+    // checking every record's proof against the venue's key it pins.
+    let (organizer, board) = enrolled(organizer, "board");
+    let code = sprintdesk_sync::pairing::new_code();
+    organizer.store().add_join_code(&code, Timestamp(i64::MAX)).unwrap();
     let report = runtime.block_on(async {
         let address = serve(organizer.clone()).await;
         let started = Instant::now();
-        let report = peer::sync_once(&board, &address).await.unwrap();
+        let report = peer::join(&board, &address, &code, "Board", DeviceRole::Board).await.unwrap();
         (report, started.elapsed())
     });
     let (report, elapsed) = report;
     assert_eq!(board.store().digest().unwrap(), organizer.store().digest().unwrap());
     println!(
-        "bootstrap: {} changes in {:.2} s over TLS loopback ({:.0} changes/s)",
+        "bootstrap (join, every record verified): {} changes in {:.2} s over TLS loopback ({:.0} changes/s)",
         report.received,
         elapsed.as_secs_f64(),
         report.received as f64 / elapsed.as_secs_f64()
