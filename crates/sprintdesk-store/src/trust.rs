@@ -82,19 +82,30 @@ pub fn verify(public: &[u8; 32], message: &[u8], signature: &str) -> bool {
     UnparsedPublicKey::new(&ED25519, public).verify(message, &signature).is_ok()
 }
 
-/// The hash of a record's content (what it changes), which its link covers in its place.
+/// The hash of a record's content (what it changes), which its link covers in its place: the entity, id
+/// and field, then the value as the change log stores it (its JSON text), streamed into the hash.
 pub fn content_hash(change: &Change) -> [u8; 32] {
-    content_hash_of(change.entity, &change.entity_id, &change.field, &change.value.to_string())
-}
-
-pub(crate) fn content_hash_of(entity: Entity, entity_id: &str, field: &str, value_json: &str) -> [u8; 32] {
     let mut hash = Sha256::new();
-    for part in [entity.as_str(), entity_id, field] {
+    for part in [change.entity.as_str(), &change.entity_id, &change.field] {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part.as_bytes());
     }
-    hash.update(value_json.as_bytes());
+    serde_json::to_writer(HashWriter(&mut hash), &change.value).expect("JSON values serialize");
     hash.finalize().into()
+}
+
+/// Feeds what is written into a hash.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Record `change`'s link, after `previous` (its origin's link before it).
