@@ -223,3 +223,136 @@ pub fn unhex(text: &str) -> Option<Vec<u8>> {
     }
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Hlc;
+    use DeviceRole::{Board, Kiosk, Organizer, TableLead};
+    use serde_json::json;
+
+    fn change(entity: Entity, id: &str, field: &str, value: serde_json::Value) -> Change {
+        Change {
+            origin: "k1".into(),
+            seq: 1,
+            hlc: Hlc(1),
+            entity,
+            entity_id: id.into(),
+            field: field.into(),
+            value,
+            proof: None,
+        }
+    }
+
+    #[test]
+    fn what_each_role_may_write() {
+        let sign_in = |device: &str| json!({"id": "e1", "kind": "sign_in", "device": device});
+        let cases: Vec<(&str, DeviceRole, Change, bool)> = vec![
+            ("organizer: the allow-list", Organizer, change(Entity::Device, "x", "grant", json!(null)), true),
+            ("organizer: the sprint", Organizer, change(Entity::Sprint, "sprint", "name", json!("S")), true),
+            ("kiosk: its own sign-in", Kiosk, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), true),
+            (
+                "kiosk: a sign-in in another's name",
+                Kiosk,
+                change(Entity::PresenceEvent, "e1", "event", sign_in("d9")),
+                false,
+            ),
+            ("kiosk: consent at sign-in", Kiosk, change(Entity::Attendee, "a-1", "coc_version", json!(2)), true),
+            ("kiosk: photo consent", Kiosk, change(Entity::Attendee, "a-1", "photo_consent", json!(true)), true),
+            ("kiosk: someone's e-mail", Kiosk, change(Entity::Attendee, "a-1", "email", json!("x@y")), false),
+            ("kiosk: its walk-in's name", Kiosk, change(Entity::Attendee, "a-9@k1", "name", json!("Bo")), true),
+            ("kiosk: undoing its walk-in", Kiosk, change(Entity::Attendee, "a-9@k1", "deleted", json!(true)), true),
+            ("kiosk: another kiosk's walk-in", Kiosk, change(Entity::Attendee, "a-9@k2", "name", json!("Bo")), false),
+            ("kiosk: deleting a person", Kiosk, change(Entity::Attendee, "a-1", "deleted", json!(true)), false),
+            ("kiosk: the allow-list", Kiosk, change(Entity::Device, "x", "fingerprint", json!("ab")), false),
+            ("kiosk: a revocation", Kiosk, change(Entity::Device, "d1", "revoked", json!(true)), false),
+            ("kiosk: a goal", Kiosk, change(Entity::Goal, "g1", "status", json!("done")), false),
+            ("kiosk: a claim", Kiosk, change(Entity::ClaimEvent, "c1", "event", json!({"device": "k1"})), false),
+            ("kiosk: the sprint", Kiosk, change(Entity::Sprint, "sprint", "name", json!("S")), false),
+            ("kiosk: its own earlier origin", Kiosk, change(Entity::Retirement, "k1", "after", json!(3)), true),
+            ("kiosk: another's origin", Kiosk, change(Entity::Retirement, "d1", "after", json!(3)), false),
+            ("lead: a goal", TableLead, change(Entity::Goal, "g1", "status", json!("done")), true),
+            ("lead: daily status", TableLead, change(Entity::StatusUpdate, "p@d", "done", json!("x")), true),
+            ("lead: its claim", TableLead, change(Entity::ClaimEvent, "c1", "event", json!({"device": "k1"})), true),
+            (
+                "lead: a claim in another's name",
+                TableLead,
+                change(Entity::ClaimEvent, "c1", "event", json!({"device": "d9"})),
+                false,
+            ),
+            ("lead: help wanted", TableLead, change(Entity::Project, "p1", "help_wanted", json!(true)), true),
+            ("lead: a project's name", TableLead, change(Entity::Project, "p1", "name", json!("X")), false),
+            ("lead: issues", TableLead, change(Entity::Issue, "i1", "title", json!("X")), false),
+            ("lead: a sign-in", TableLead, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), true),
+            ("lead: someone's e-mail", TableLead, change(Entity::Attendee, "a-1", "email", json!("x@y")), false),
+            ("board: a sign-in", Board, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), false),
+            ("board: consent", Board, change(Entity::Attendee, "a-1", "coc_version", json!(2)), false),
+            ("board: its own earlier origin", Board, change(Entity::Retirement, "k1", "after", json!(3)), true),
+        ];
+        for (name, role, change, allowed) in cases {
+            let verdict = may_write(role, "k1", &change);
+            assert_eq!(verdict.is_ok(), allowed, "{name}: {verdict:?}");
+            if let Err(why) = verdict {
+                assert!(why.starts_with(&format!("a {} device may not", role.as_str())), "{name}: {why}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_grant_checks_only_as_the_venue_signed_it() {
+        let venue = SigningKey::generate();
+        let device = SigningKey::generate();
+        let grant = sign_grant(&venue, "k1", Kiosk, "fp", &device.public_hex());
+        let vouched = check_grant(&venue.public(), "k1", &grant).expect("the venue's own grant checks");
+        assert_eq!((vouched.role, vouched.key), (Kiosk, device.public()));
+        let tampered = [
+            ("another device", "k2", grant.clone()),
+            ("another role", "k1", Grant { role: Organizer, ..grant.clone() }),
+            ("another certificate", "k1", Grant { fingerprint: "fq".into(), ..grant.clone() }),
+            ("another key", "k1", Grant { key: SigningKey::generate().public_hex(), ..grant.clone() }),
+            ("no signature", "k1", Grant { signature: String::new(), ..grant.clone() }),
+        ];
+        for (name, id, grant) in tampered {
+            assert!(check_grant(&venue.public(), id, &grant).is_none(), "{name}");
+        }
+        let self_signed = sign_grant(&device, "k1", Organizer, "fp", &device.public_hex());
+        assert!(check_grant(&venue.public(), "k1", &self_signed).is_none(), "only the venue's key vouches");
+    }
+
+    #[test]
+    fn a_link_covers_the_record_and_everything_before_it() {
+        let record = change(Entity::Attendee, "a-1", "name", json!("Ana"));
+        let base = link(&GENESIS, &record, &content_hash(&record));
+        let differs = [
+            ("previous link", link(&[1; 32], &record, &content_hash(&record))),
+            ("origin", {
+                let r = Change { origin: "k2".into(), ..record.clone() };
+                link(&GENESIS, &r, &content_hash(&r))
+            }),
+            ("sequence", {
+                let r = Change { seq: 2, ..record.clone() };
+                link(&GENESIS, &r, &content_hash(&r))
+            }),
+            ("clock", {
+                let r = Change { hlc: Hlc(2), ..record.clone() };
+                link(&GENESIS, &r, &content_hash(&r))
+            }),
+            ("value", {
+                let r = Change { value: json!("Ann"), ..record.clone() };
+                link(&GENESIS, &r, &content_hash(&r))
+            }),
+            ("field", {
+                let r = Change { field: "email".into(), ..record.clone() };
+                link(&GENESIS, &r, &content_hash(&r))
+            }),
+        ];
+        for (what, other) in differs {
+            assert_ne!(other, base, "{what}");
+        }
+        // The proof is not part of what is linked: it signs the link.
+        let proven = Change { proof: Some("ab".into()), ..record.clone() };
+        assert_eq!(link(&GENESIS, &proven, &content_hash(&proven)), base);
+        // Content can be replaced by its hash and the link stays (what erasure needs).
+        assert_eq!(link(&GENESIS, &Change { value: json!(null), ..record.clone() }, &content_hash(&record)), base);
+    }
+}
