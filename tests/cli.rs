@@ -456,6 +456,35 @@ fn a_read_only_database_is_read_and_a_write_to_it_is_refused_in_words() {
 }
 
 #[test]
+fn another_databases_write_ahead_log_beside_ours_is_refused_and_nothing_is_lost() {
+    let user = sprint_with_people();
+    let db = user.dir.path().join("sprint.db");
+    let wal = user.dir.path().join("sprint.db-wal");
+    // Another database's log, left beside ours (a copy made while another program had its file open).
+    let other = user.dir.path().join("other.db");
+    let writer = rusqlite::Connection::open(&other).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+             CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('not a sprint');",
+        )
+        .unwrap();
+    std::fs::copy(user.dir.path().join("other.db-wal"), &wal).unwrap();
+    drop(writer);
+    let (db_before, wal_before) = (std::fs::read(&db).unwrap(), std::fs::read(&wal).unwrap());
+    for args in [&["attendees", "list"][..], &["attendees", "add", "--name", "Bo Smith"]] {
+        let (code, stderr) = user.fails(args);
+        assert_eq!(code, 3, "{stderr}");
+        assert!(stderr.contains("sprint.db-wal beside") && stderr.contains("is not its write-ahead log"), "{stderr}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), db_before, "the sprint was not touched");
+    assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "nor the other log");
+    // Moved away, as the message says: every person is there.
+    std::fs::rename(&wal, user.dir.path().join("moved-away.wal")).unwrap();
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 6);
+}
+
+#[test]
 fn the_demo_is_a_believable_sprint() {
     let user = User::new("2026-11-21T11:00:00Z");
     let out = user.ok(&["demo"]);

@@ -31,6 +31,11 @@ pub enum StoreError {
     NotAllowed(String),
     #[error("a key could not be used: {0}")]
     BadKey(String),
+    #[error(
+        "{wal} beside {path} is not its write-ahead log (it would replace the sprint with another database); \
+         nothing was changed: move {wal} away, then open {path} again"
+    )]
+    ForeignWal { path: String, wal: String },
     #[error("{path} is read-only ({why}); nothing was changed: copy it somewhere you can write to change it")]
     ReadOnly { path: String, why: String },
 }
@@ -56,6 +61,7 @@ impl Store {
         if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
             return Self::open_read_only(path, device);
         }
+        refuse_foreign_wal(path)?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         claim_or_refuse(&conn, path)?;
@@ -165,6 +171,71 @@ fn claim_or_refuse(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     }
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     Ok(())
+}
+
+/// Refuses, before SQLite replays it, a write-ahead log beside our file that cannot be its own: one whose
+/// last committed first page says the database belongs to another program, or holds an older schema than
+/// the file's (an empty or foreign database's log). Replayed, it would replace the sprint's pages, and the
+/// next write would make that permanent. SQLite ties a log to nothing but its own header, so this reads both
+/// headers itself. A log from another Sprintdesk database of the same schema is not caught here.
+fn refuse_foreign_wal(path: &Path) -> Result<(), StoreError> {
+    let mut wal_path = path.as_os_str().to_owned();
+    wal_path.push("-wal");
+    let Ok(wal) = std::fs::read(&wal_path) else { return Ok(()) };
+    let Some(main) = std::fs::read(path).ok().and_then(|bytes| DatabaseHeader::of(&bytes)) else { return Ok(()) };
+    if main.application_id != APPLICATION_ID || main.user_version == 0 {
+        return Ok(());
+    }
+    let Some(logged) = last_committed_first_page(&wal) else { return Ok(()) };
+    if logged.application_id == APPLICATION_ID && logged.user_version >= main.user_version {
+        return Ok(());
+    }
+    Err(StoreError::ForeignWal {
+        path: path.display().to_string(),
+        wal: std::path::PathBuf::from(wal_path).display().to_string(),
+    })
+}
+
+/// The fields of an SQLite database header (the first 100 bytes of page 1) this store checks.
+#[derive(Debug, PartialEq, Eq)]
+struct DatabaseHeader {
+    user_version: u32,
+    application_id: i32,
+}
+
+impl DatabaseHeader {
+    fn of(page: &[u8]) -> Option<DatabaseHeader> {
+        if page.len() < 100 || &page[..16] != b"SQLite format 3\0" {
+            return None;
+        }
+        let word = |at: usize| u32::from_be_bytes([page[at], page[at + 1], page[at + 2], page[at + 3]]);
+        Some(DatabaseHeader { user_version: word(60), application_id: word(68) as i32 })
+    }
+}
+
+/// The header of page 1 as of the last committed transaction of a write-ahead log, if the log changes it.
+fn last_committed_first_page(wal: &[u8]) -> Option<DatabaseHeader> {
+    let word = |at: usize| wal.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+    if !matches!(word(0)?, 0x377f_0682 | 0x377f_0683) {
+        return None;
+    }
+    let page_size = usize::try_from(word(8)?).ok().filter(|size| size.is_power_of_two() && *size >= 512)?;
+    let salts = (word(16)?, word(20)?);
+    let (mut at, mut pending, mut committed) = (32, None, None);
+    while at + 24 + page_size <= wal.len() {
+        let (page, commit) = (word(at)?, word(at + 4)?);
+        if (word(at + 8)?, word(at + 12)?) != salts {
+            break; // A frame of an earlier generation of the log: SQLite stops here too.
+        }
+        if page == 1 {
+            pending = DatabaseHeader::of(&wal[at + 24..at + 24 + page_size]);
+        }
+        if commit != 0 && pending.is_some() {
+            committed = pending.take();
+        }
+        at += 24 + page_size;
+    }
+    committed
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
