@@ -286,8 +286,15 @@ pub(crate) fn judge(
     // Grants carried with this batch, or in it: the venue's word for an author's key can arrive with (or
     // after) the author's first records. Each counts only if the venue's key signed it.
     let mut carried: HashMap<&str, Vouched> = HashMap::new();
+    let authors: HashSet<&str> = fresh.iter().map(|c| device_of(c.origin.as_str())).collect();
+    // Only grants for this batch's authors not vouched for yet, one each: a message cannot make this device
+    // check signatures by the thousand.
     for (device, grant) in grants {
-        if let Some(vouched) = trust::check_grant(venue, device.as_str(), grant) {
+        let wanted = authors.contains(device.as_str()) && trust.device(device.as_str()).is_none();
+        if wanted
+            && !carried.contains_key(device.as_str())
+            && let Some(vouched) = trust::check_grant(venue, device.as_str(), grant)
+        {
             carried.insert(device.as_str(), vouched);
         }
     }

@@ -131,15 +131,23 @@ pub fn head_message(origin: &str, seq: u64, link: &Link) -> Vec<u8> {
     message
 }
 
-/// What the venue signs to vouch for a device.
+/// What the venue signs to vouch for a device. Every part is length-prefixed, so no choice of device id
+/// (or fingerprint) makes the same bytes read as another grant.
 pub fn grant_message(venue: &[u8; 32], device: &str, role: DeviceRole, fingerprint: &str, key: &str) -> Vec<u8> {
-    let mut message = b"sprintdesk-grant-1\0".to_vec();
+    let mut message = b"sprintdesk-grant-2\0".to_vec();
     message.extend_from_slice(venue);
     for part in [device, role.as_str(), fingerprint, key] {
+        message.extend_from_slice(&(part.len() as u64).to_be_bytes());
         message.extend_from_slice(part.as_bytes());
-        message.push(0);
     }
     message
+}
+
+/// Whether `id` can be a device's id: what Sprintdesk makes (`d-` and letters and digits), up to 64 of
+/// `A–Z a–z 0–9 - _`. Anything else (a `~` that marks a later origin, an `@` that ends a walk-in's id, a
+/// control character) is refused at the door.
+pub fn is_device_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The venue's grant for `device`, signed with the venue's key.
@@ -317,6 +325,28 @@ mod tests {
         }
         let self_signed = sign_grant(&device, "k1", Organizer, "fp", &device.public_hex());
         assert!(check_grant(&venue.public(), "k1", &self_signed).is_none(), "only the venue's key vouches");
+    }
+
+    /// Found by review: with parts only separated by a zero byte, a kiosk joining as `X\0organizer\0` got
+    /// a grant whose bytes also read as an organizer's grant for `X`.
+    #[test]
+    fn no_device_id_makes_a_grant_read_as_another() {
+        let venue = SigningKey::generate();
+        let key = SigningKey::generate().public_hex();
+        let asked = sign_grant(&venue, "X\0organizer\0", Kiosk, "F", &key);
+        let reread = Grant { role: Organizer, fingerprint: "\0kiosk\0F".into(), ..asked.clone() };
+        assert!(check_grant(&venue.public(), "X", &reread).is_none());
+        for (id, ok) in [
+            ("d-8k2m4n6p8r", true),
+            ("kiosk_1", true),
+            ("X\0organizer\0", false),
+            ("d~2", false),
+            ("a@b", false),
+            ("", false),
+            (&"d".repeat(65), false),
+        ] {
+            assert_eq!(is_device_id(id), ok, "{id:?}");
+        }
     }
 
     #[test]

@@ -290,10 +290,10 @@ impl Replica {
         joining: &Joining<'_>,
     ) -> Result<Result<Welcome, JoinRefusal>, crate::report::SyncError> {
         let Joining { device: joining, fingerprint: joining_fingerprint, name, role, key, proof } = *joining;
-        if joining.as_str().is_empty() || joining.as_str().contains('~') || joining.as_str().contains('@') {
-            // `~` marks a device's later origins (see `Store::reissue_future_changes`); `@` ends the ids of
-            // the people a device registers.
-            return Ok(Err(JoinRefusal::Code));
+        if !sprintdesk_store::trust::is_device_id(joining.as_str()) || name.chars().any(char::is_control) {
+            // `~` marks a device's later origins (see `Store::reissue_future_changes`), `@` ends the ids of
+            // the people a device registers, and ids are signed into grants: only plain ids get in.
+            return Ok(Err(JoinRefusal::BadId));
         }
         let own = crate::tls::fingerprint(&self.identity()?.cert_der);
         let now = self.now();

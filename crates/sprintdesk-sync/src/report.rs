@@ -105,6 +105,8 @@ pub enum JoinRefusal {
     Revoked,
     /// This device cannot pair: it does not hold the venue's key.
     NotOrganizer,
+    /// The joining device's id or name is not one Sprintdesk makes.
+    BadId,
     /// The code is for another organizer's device, and the joining device asked for another role.
     OrganizerCode,
     /// The code is not for an organizer's device, and the joining device asked to be one.
@@ -120,6 +122,7 @@ impl JoinRefusal {
                 "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
             }
             JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
+            JoinRefusal::BadId => "that device's id or name has characters a device's id or name cannot have",
             JoinRefusal::NotOrganizer => {
                 "that device cannot pair devices: only an organizer's device that holds the venue's key can"
             }

@@ -120,6 +120,20 @@ async fn a_join_never_takes_the_place_of_a_device_already_on_the_allow_list() {
     peer::join(&device("projector"), &address, &unspent[0], "Projector", DeviceRole::Board).await.unwrap();
 }
 
+/// Found by review: a device id with zero bytes in it made the venue's grant for a kiosk read as an
+/// organizer's grant for another id. Such an id does not get in, and the code stays unspent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_with_an_id_sprintdesk_would_not_make_is_refused() {
+    let (desk, address, _stop) = organizer().await;
+    let code = show_code(&desk);
+    for id in ["X\0organizer\0", "kiosk~2", "a@kiosk", "x y"] {
+        let error = peer::join(&device(id), &address, &code, "Kiosk", DeviceRole::Kiosk).await.unwrap_err();
+        assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("cannot have")), "{id:?}: {error}");
+    }
+    assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
+    peer::join(&device("kiosk"), &address, &code, "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing() {
     let (desk, address, _stop) = organizer().await;
