@@ -115,6 +115,14 @@ async fn a_join_never_takes_the_place_of_a_device_already_on_the_allow_list() {
     }
     assert_eq!(allow_list(), before, "no entry was replaced");
     assert_eq!(desk.store().digest().unwrap(), digest, "nothing changed");
+    // An entry only part of which has arrived (a sync cut short) is somebody's too.
+    desk.write(vec![Op::Set { entity: Entity::Device, id: "half".into(), field: "name", value: "Half".into() }])
+        .unwrap();
+    let error = peer::join(&device("half"), &address, &unspent[1], "Half", DeviceRole::Kiosk).await.unwrap_err();
+    assert!(
+        matches!(error, SyncError::Denied(ref reason) if reason.contains("already on the venue's allow-list")),
+        "{error}"
+    );
     // The real kiosk still syncs; the codes were not spent, so a real newcomer joins with one.
     peer::sync_once(&kiosk, &address).await.expect("the kiosk is still paired");
     peer::join(&device("projector"), &address, &unspent[0], "Projector", DeviceRole::Board).await.unwrap();
