@@ -345,9 +345,12 @@ fn closing_time_signs_everyone_out_and_releases_claims() {
 #[test]
 fn failures_exit_non_zero_with_one_line_on_stderr() {
     let user = User::new(DAY_ONE_MORNING);
+    let (_, stderr) = user.fails(&["attendees", "list"]);
+    assert!(stderr.contains("there is no sprint database at"), "{stderr}");
+    assert!(!user.dir.path().join("sprint.db").exists(), "a read made no database");
     // (arguments, exit code, what stderr says)
     let cases: &[(&[&str], i32, &str)] = &[
-        (&["board"], 1, "no sprint is set up"),
+        (&["board"], 1, "there is no sprint database at"),
         (&["init", "--name", "X", "--start", "2026-05-18", "--days", "0"], 1, "at least one day"),
         // One sprint-length rule, whichever way the sprint is made (the app's first start says the same).
         (&["init", "--name", "X", "--start", "2026-05-18", "--days", "32"], 1, "a sprint lasts 1 to 31 days"),
@@ -357,8 +360,11 @@ fn failures_exit_non_zero_with_one_line_on_stderr() {
             1,
             "not one of the sprint's days",
         ),
-        (&["import", "attendees", "/nonexistent/file.csv"], 1, "could not read /nonexistent/file.csv"),
-        (&["--db", "/nonexistent/folder/sprint.db", "board"], 3, "the folder /nonexistent/folder does not exist"),
+        (
+            &["--db", "/nonexistent/folder/sprint.db", "init", "--name", "X", "--start", "2026-05-18", "--days", "2"],
+            3,
+            "the folder /nonexistent/folder does not exist",
+        ),
         (&["frobnicate"], 2, "unrecognized subcommand"),
     ];
     for (args, code, message) in cases {
@@ -367,6 +373,9 @@ fn failures_exit_non_zero_with_one_line_on_stderr() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
     user.ok(&["init", "--name", "X", "--start", "2026-05-18", "--days", "2"]);
+    let (code, stderr) = user.fails(&["import", "attendees", "/nonexistent/file.csv"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("could not read /nonexistent/file.csv"), "{stderr}");
     let (code, stderr) = user.fails(&["init", "--name", "Y", "--start", "2026-05-18", "--days", "2"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("already holds the sprint \"X\""), "{stderr}");

@@ -103,8 +103,8 @@ fn a_paired_kiosk_that_edits_its_file_to_forge_records_is_refused_on_every_devic
     let (desk_id, kiosk_id) = (device_id(&desk), device_id(&kiosk));
     kiosk.ok(&["sync", &address]); // It holds everything the desk holds.
 
-    // A machine of the attacker's: it has a certificate of its own but is not paired.
-    let refused = projector.run(&["sync", &address]);
+    // A machine of the attacker's: it has a certificate of its own (made trying a join) but is not paired.
+    let refused = projector.run(&["join", "AAAAA-BBBBB", &address, "--name", "Projector", "--role", "board"]);
     assert!(!refused.status.success(), "an unpaired machine is refused");
     let planted = fingerprint(&projector);
 

@@ -88,6 +88,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         return lan::serve(&db, clock, ids, options, json);
     }
+    // Only the commands that start a device's database make one: a read (or a typo in --db) never leaves a
+    // new, empty sprint database behind.
+    let starts_a_database = match &cli.command {
+        Command::Init(_) | Command::Demo | Command::Join { .. } => true,
+        Command::Call { command, .. } => command == "create_sprint",
+        _ => false,
+    };
+    if !starts_a_database && !db.exists() {
+        return Err(sprintdesk_api::Error::from(sprintdesk_core::Error::NotFound(format!(
+            "there is no sprint database at {}; nothing was made: start one with `sprintdesk init` (or \
+             `sprintdesk demo`), join a venue with `sprintdesk join`, or give another --db",
+            db.display()
+        )))
+        .into());
+    }
     ensure_folder(&db)?;
     if let Command::Demo = cli.command {
         let offline = DeviceId(ids.make("demo-kiosk"));
