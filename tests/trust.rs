@@ -212,4 +212,6 @@ fn only_an_organizers_device_pairs_and_an_organizers_code_is_needed_to_join_as_o
     let ids: Vec<Value> = allow_list(&desk).iter().map(|d| d["vouched"].clone()).collect();
     assert_eq!(ids.len(), 4, "desk, kiosk, second organizer and board are on the desk's allow-list");
     assert!(ids.iter().all(|v| v == &json!(true)), "every entry is vouched for: {ids:?}");
+    let board = allow_list(&desk).into_iter().find(|d| d["name"] == "Board").unwrap();
+    assert_eq!(board["paired_by"], "Second organizer", "the Devices page names who paired it");
 }

@@ -13,6 +13,7 @@ pub struct DeviceView {
     pub role: DeviceRole,
     /// The first 16 hex digits of its certificate's SHA-256, to compare by eye.
     pub fingerprint: String,
+    /// The name of the device that paired it (its id when that device is not on the list).
     pub paired_by: Option<String>,
     pub paired_at: Option<Timestamp>,
     pub revoked: bool,
@@ -54,6 +55,8 @@ impl Desk {
         let devices: Vec<Device> = self.store().all()?;
         let trust = self.store().trust()?;
         let refusals = self.store().refusals(10_000)?;
+        let names: std::collections::HashMap<String, String> =
+            devices.iter().map(|d| (d.id.0.clone(), d.name.clone())).collect();
         Ok(devices
             .into_iter()
             .map(|d| DeviceView {
@@ -68,7 +71,7 @@ impl Desk {
                 name: d.name,
                 role: d.role,
                 fingerprint: d.fingerprint.chars().take(16).collect(),
-                paired_by: d.paired_by.map(|p| p.0),
+                paired_by: d.paired_by.map(|p| names.get(p.as_str()).cloned().unwrap_or(p.0)),
                 paired_at: d.paired_at,
                 revoked: d.revoked,
             })

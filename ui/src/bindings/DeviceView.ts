@@ -9,7 +9,11 @@ export type DeviceView = { id: string, name: string, role: DeviceRole,
 /**
  * The first 16 hex digits of its certificate's SHA-256, to compare by eye.
  */
-fingerprint: string, paired_by: string | null, paired_at: Timestamp | null, revoked: boolean, 
+fingerprint: string, 
+/**
+ * The name of the device that paired it (its id when that device is not on the list).
+ */
+paired_by: string | null, paired_at: Timestamp | null, revoked: boolean, 
 /**
  * Whether this is the device showing the list.
  */
