@@ -237,14 +237,6 @@ impl Replica {
         Ok(device)
     }
 
-    /// When each device on the allow-list was paired (milliseconds), by id. A device's grant is written by
-    /// one paired before it, so sending origins in this order lets a receiver learn each author's key before
-    /// its records.
-    pub fn pairing_order(&self) -> std::collections::HashMap<String, i64> {
-        let devices: Vec<Device> = self.store().all().unwrap_or_default();
-        devices.into_iter().map(|d| (d.id.0, d.paired_at.map_or(0, |at| at.0))).collect()
-    }
-
     /// Who a connection presenting `fingerprint` and calling itself `claimed` is. On a venue with a key,
     /// only an entry the venue vouched for admits.
     pub fn admission(&self, claimed: &DeviceId, fingerprint: &str) -> Result<Admission, StoreError> {

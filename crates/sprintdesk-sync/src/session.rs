@@ -335,13 +335,9 @@ where
                 link.send(&Message::Bye {}).await?;
                 return Ok(());
             }
-            let mut batches = plan::plan(&local, &progress.sent, BATCH_RECORDS);
-            if batches.len() > 1 {
-                // Authors in the order they were paired: the grant naming a device's key arrives before its records.
-                let order = replica.pairing_order();
-                batches.sort_by_key(|b| order.get(device_of(b.origin.as_str())).copied().unwrap_or(i64::MAX));
-            }
-            let next: Option<Batch> = batches.into_iter().find(|batch| !progress.refused.contains(&batch.origin));
+            let next: Option<Batch> = plan::plan(&local, &progress.sent, BATCH_RECORDS)
+                .into_iter()
+                .find(|batch| !progress.refused.contains(&batch.origin));
             if let Some(batch) = next {
                 let (changes, grants) = replica.read(&batch)?;
                 let upto = changes.last().map_or(batch.after, |change| change.seq);
