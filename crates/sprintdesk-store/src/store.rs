@@ -77,16 +77,11 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        let not_ours = |what: String| StoreError::NotOurs { path: path.display().to_string(), what };
-        let id: i32 =
-            conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(|error| match error {
-                rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::NotADatabase => {
-                    not_ours("it is not an SQLite file".into())
-                }
-                error => error.into(),
-            })?;
-        if id != APPLICATION_ID {
-            return Err(not_ours("it is not marked as Sprintdesk's".into()));
+        if application_id(&conn, path)? != APPLICATION_ID {
+            return Err(StoreError::NotOurs {
+                path: path.display().to_string(),
+                what: "it is not marked as Sprintdesk's".into(),
+            });
         }
         let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         if version != MIGRATIONS.len() {
@@ -145,12 +140,7 @@ impl Store {
 /// and so does a Sprintdesk database from before the mark (it has our tables and schema version).
 fn claim_or_refuse(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let not_ours = |what: String| StoreError::NotOurs { path: path.display().to_string(), what };
-    let id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(|error| match error {
-        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::NotADatabase => {
-            not_ours("it is not an SQLite file".into())
-        }
-        error => error.into(),
-    })?;
+    let id = application_id(conn, path)?;
     if id == APPLICATION_ID {
         return Ok(());
     }
@@ -181,19 +171,17 @@ fn claim_or_refuse(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 fn refuse_foreign_wal(path: &Path) -> Result<(), StoreError> {
     let mut wal_path = path.as_os_str().to_owned();
     wal_path.push("-wal");
-    let Ok(wal) = std::fs::read(&wal_path) else { return Ok(()) };
-    let Some(main) = std::fs::read(path).ok().and_then(|bytes| DatabaseHeader::of(&bytes)) else { return Ok(()) };
-    if main.application_id != APPLICATION_ID || main.user_version == 0 {
+    let wal_path = std::path::PathBuf::from(wal_path);
+    let Ok(mut wal) = std::fs::File::open(&wal_path) else { return Ok(()) };
+    let main = std::fs::File::open(path).ok().and_then(|mut file| read_header(&mut file, 0));
+    let Some(main) = main.filter(|main| main.application_id == APPLICATION_ID && main.user_version > 0) else {
         return Ok(());
-    }
-    let Some(logged) = last_committed_first_page(&wal) else { return Ok(()) };
+    };
+    let Some(logged) = last_committed_first_page(&mut wal) else { return Ok(()) };
     if logged.application_id == APPLICATION_ID && logged.user_version >= main.user_version {
         return Ok(());
     }
-    Err(StoreError::ForeignWal {
-        path: path.display().to_string(),
-        wal: std::path::PathBuf::from(wal_path).display().to_string(),
-    })
+    Err(StoreError::ForeignWal { path: path.display().to_string(), wal: wal_path.display().to_string() })
 }
 
 /// The fields of an SQLite database header (the first 100 bytes of page 1) this store checks.
@@ -203,39 +191,62 @@ struct DatabaseHeader {
     application_id: i32,
 }
 
-impl DatabaseHeader {
-    fn of(page: &[u8]) -> Option<DatabaseHeader> {
-        if page.len() < 100 || &page[..16] != b"SQLite format 3\0" {
-            return None;
-        }
-        let word = |at: usize| u32::from_be_bytes([page[at], page[at + 1], page[at + 2], page[at + 3]]);
-        Some(DatabaseHeader { user_version: word(60), application_id: word(68) as i32 })
+/// The database header at byte `at` of `file` (0 for a database, a frame's page in a log).
+fn read_header(file: &mut std::fs::File, at: u64) -> Option<DatabaseHeader> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut page = [0u8; 100];
+    file.seek(SeekFrom::Start(at)).ok()?;
+    file.read_exact(&mut page).ok()?;
+    if &page[..16] != b"SQLite format 3\0" {
+        return None;
     }
+    let word = |at: usize| u32::from_be_bytes([page[at], page[at + 1], page[at + 2], page[at + 3]]);
+    Some(DatabaseHeader { user_version: word(60), application_id: word(68) as i32 })
 }
 
 /// The header of page 1 as of the last committed transaction of a write-ahead log, if the log changes it.
-fn last_committed_first_page(wal: &[u8]) -> Option<DatabaseHeader> {
-    let word = |at: usize| wal.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-    if !matches!(word(0)?, 0x377f_0682 | 0x377f_0683) {
+/// Reads the log's frame headers, and the start of its first-page frames, nothing more.
+fn last_committed_first_page(wal: &mut std::fs::File) -> Option<DatabaseHeader> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut bytes = [0u8; 32];
+    wal.read_exact(&mut bytes).ok()?;
+    let word = |bytes: &[u8], at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    if !matches!(word(&bytes, 0), 0x377f_0682 | 0x377f_0683) {
         return None;
     }
-    let page_size = usize::try_from(word(8)?).ok().filter(|size| size.is_power_of_two() && *size >= 512)?;
-    let salts = (word(16)?, word(20)?);
-    let (mut at, mut pending, mut committed) = (32, None, None);
-    while at + 24 + page_size <= wal.len() {
-        let (page, commit) = (word(at)?, word(at + 4)?);
-        if (word(at + 8)?, word(at + 12)?) != salts {
+    let page_size = u64::from(word(&bytes, 8)).max(1);
+    if !page_size.is_power_of_two() || page_size < 512 {
+        return None;
+    }
+    let salts = (word(&bytes, 16), word(&bytes, 20));
+    let length = wal.metadata().ok()?.len();
+    let (mut at, mut pending, mut committed) = (32u64, None, None);
+    let mut frame = [0u8; 24];
+    while at + 24 + page_size <= length {
+        wal.seek(SeekFrom::Start(at)).ok()?;
+        wal.read_exact(&mut frame).ok()?;
+        if (word(&frame, 8), word(&frame, 12)) != salts {
             break; // A frame of an earlier generation of the log: SQLite stops here too.
         }
-        if page == 1 {
-            pending = DatabaseHeader::of(&wal[at + 24..at + 24 + page_size]);
+        if word(&frame, 0) == 1 {
+            pending = read_header(wal, at + 24);
         }
-        if commit != 0 && pending.is_some() {
+        if word(&frame, 4) != 0 && pending.is_some() {
             committed = pending.take();
         }
         at += 24 + page_size;
     }
     committed
+}
+
+/// The file's `PRAGMA application_id`; a file that is not SQLite at all is not ours.
+fn application_id(conn: &Connection, path: &Path) -> Result<i32, StoreError> {
+    conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(|error| match error {
+        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::NotADatabase => {
+            StoreError::NotOurs { path: path.display().to_string(), what: "it is not an SQLite file".into() }
+        }
+        error => error.into(),
+    })
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -31,10 +31,11 @@ pub type Link = [u8; 32];
 /// The link before an origin's first record.
 pub const GENESIS: Link = [0; 32];
 
-/// An Ed25519 key pair in PKCS#8, with its public half.
-#[derive(Clone, PartialEq, Eq)]
+/// An Ed25519 key pair: its PKCS#8 form (as kept), parsed once, and its public half.
+#[derive(Clone)]
 pub struct SigningKey {
     pkcs8: Vec<u8>,
+    pair: std::sync::Arc<Ed25519KeyPair>,
     public: [u8; 32],
 }
 
@@ -55,7 +56,7 @@ impl SigningKey {
     pub fn from_pkcs8(pkcs8: &[u8]) -> Option<SigningKey> {
         let pair = Ed25519KeyPair::from_pkcs8(pkcs8).ok()?;
         let public = pair.public_key().as_ref().try_into().ok()?;
-        Some(SigningKey { pkcs8: pkcs8.to_vec(), public })
+        Some(SigningKey { pkcs8: pkcs8.to_vec(), pair: std::sync::Arc::new(pair), public })
     }
 
     pub fn pkcs8(&self) -> &[u8] {
@@ -71,8 +72,7 @@ impl SigningKey {
     }
 
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
-        let pair = Ed25519KeyPair::from_pkcs8(&self.pkcs8).expect("checked when loaded");
-        pair.sign(message).as_ref().try_into().expect("Ed25519 signatures are 64 bytes")
+        self.pair.sign(message).as_ref().try_into().expect("Ed25519 signatures are 64 bytes")
     }
 }
 
