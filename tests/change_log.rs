@@ -150,8 +150,7 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         }),
         // This device's own settings and join codes: never replicated, so no change record.
         row("set_mode", &[], |_| json!({"mode": "table_lead", "project": "Proj"})),
-        row("pair", &[], |_| Value::Null),
-        row("pair_organizer", &[], |_| Value::Null),
+        row("pair", &[], |_| json!({"role": "table_lead", "project": "Proj"})),
     ];
 
     let writing: BTreeSet<&str> = COMMANDS.iter().filter(|c| c.writes).map(|c| c.name).collect();

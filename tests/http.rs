@@ -100,7 +100,7 @@ fn a_kiosk_served_to_a_browser_cannot_be_used_as_the_organizer_screen() {
     for (command, args) in [
         ("attendees", Value::Null),
         ("add_attendee", json!({"name": "Mallory"})),
-        ("pair", Value::Null),
+        ("pair", json!({"role": "kiosk"})),
         ("set_mode", json!({"mode": "organizer"})),
     ] {
         let (status, refused) = served.post(command, args);

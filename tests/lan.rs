@@ -131,9 +131,16 @@ fn join(organizer: &Device, address: &str, device: &Device, name: &str) {
 
 /// Joins `device` to the venue with a code `organizer` shows for `role` (an organizer's code for an organizer).
 pub(crate) fn join_as(organizer: &Device, address: &str, device: &Device, name: &str, role: &str) {
-    let pair: &[&str] = if role == "organizer" { &["pair", "--organizer"] } else { &["pair"] };
-    let code = organizer.json(pair)["code"].as_str().unwrap().to_owned();
+    let code = organizer.json(&["pair", "--role", role])["code"].as_str().unwrap().to_owned();
     device.ok(&["join", &code, address, "--name", name, "--role", role]);
+}
+
+/// Joins `device` as the table lead's laptop of `project`, with a code for just that; the device says
+/// nothing of its role: the code decides. Returns what `join --json` said.
+pub(crate) fn join_as_lead(organizer: &Device, address: &str, device: &Device, name: &str, project: &str) -> Value {
+    let code =
+        organizer.json(&["pair", "--role", "table-lead", "--project", project])["code"].as_str().unwrap().to_owned();
+    device.json(&["join", &code, address, "--name", name])
 }
 
 fn wait_for_equal_digests(devices: &[&Device]) -> String {

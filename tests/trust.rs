@@ -3,7 +3,7 @@
 //! person's e-mail and write under the organizer's name, then syncs. Every device refuses alike and says
 //! so; the planted machine gets nothing. And only an organizer's device pairs.
 
-use crate::lan::{Device, join_as};
+use crate::lan::{Device, join_as, join_as_lead};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sprintdesk_store::trust::{self, SigningKey};
@@ -97,9 +97,10 @@ fn a_paired_kiosk_that_edits_its_file_to_forge_records_is_refused_on_every_devic
         .as_str()
         .unwrap()
         .to_owned();
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
-    join_as(&desk, &address, &lead, "Table lead", "table_lead");
+    join_as_lead(&desk, &address, &lead, "Table lead", "Django");
     let (desk_id, kiosk_id) = (device_id(&desk), device_id(&kiosk));
     kiosk.ok(&["sync", &address]); // It holds everything the desk holds.
 
@@ -122,6 +123,7 @@ fn a_paired_kiosk_that_edits_its_file_to_forge_records_is_refused_on_every_devic
         &kiosk_key,
         "projector",
         sprintdesk_core::domain::DeviceRole::Organizer,
+        None,
         &planted,
         &kiosk_key.public_hex(),
     );
@@ -194,7 +196,8 @@ fn only_an_organizers_device_pairs_and_an_organizers_code_is_needed_to_join_as_o
     let code = desk.json(&["pair"])["code"].as_str().unwrap().to_owned();
     let out = second.run(&["join", &code, &address, "--name", "Sneaky", "--role", "organizer"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not for an organizer's device"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("that join code is for a kiosk, not an organizer's device"), "{said}");
 
     // An organizer's code does: the second organizer's device holds the venue's key and pairs a newcomer,
     // whose records every device then takes.
@@ -214,4 +217,56 @@ fn only_an_organizers_device_pairs_and_an_organizers_code_is_needed_to_join_as_o
     assert!(ids.iter().all(|v| v == &json!(true)), "every entry is vouched for: {ids:?}");
     let board = allow_list(&desk).into_iter().find(|d| d["name"] == "Board").unwrap();
     assert_eq!(board["paired_by"], "Second organizer", "the Devices page names who paired it");
+}
+
+#[test]
+fn a_table_lead_writes_its_own_projects_goals_and_nothing_of_another_even_by_editing_its_file() {
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Scoped sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    desk.ok(&["project", "add", "--name", "CPython", "--table", "T2"]);
+    let goal = |project: &str, title: &str| {
+        desk.json(&["goal", "add", "--project", project, "--title", title])["id"].as_str().unwrap().to_owned()
+    };
+    let (ours, theirs) = (goal("Django", "Async ORM docs"), goal("CPython", "Faster startup"));
+    let address = desk.serve(None);
+
+    // A table lead's code is for one table; a code asked for a lead without a project is refused in words.
+    let out = desk.run(&["pair", "--role", "table-lead"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("choose its project"), "{out:?}");
+    // The laptop says nothing of what it is: the code decides, and it opens on its table.
+    let joined = join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    assert_eq!((joined["role"].as_str(), joined["project"].as_str()), (Some("table_lead"), Some("Django")));
+    let setup = lead.json(&["call", "setup"]);
+    assert_eq!(setup["mode"], "table_lead", "{setup}");
+    let lead_id = device_id(&lead);
+
+    // Through Sprintdesk, the lead's own project's goal changes; another project's is refused in words.
+    lead.ok(&["goal", "status", &ours, "done"]);
+    let out = lead.run(&["goal", "status", &theirs, "dropped"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("may not write another project's goal"), "{said}");
+
+    // Its owner edits the file instead: the record is linked and signed as Sprintdesk would.
+    forge(&db(&lead), &lead_id, &lead_id, Entity::Goal, &theirs, "status", json!("dropped"));
+    lead.run(&["sync", &address]);
+    let board = desk.json(&["call", "board"]);
+    let goal_status = |id: &str| -> Value {
+        board["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["goals"].as_array().unwrap().iter())
+            .find(|g| g["id"] == id)
+            .map(|g| g["status"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(goal_status(&ours), json!("done"), "the lead's own project's goal changed on the desk");
+    assert_eq!(goal_status(&theirs), json!("planned"), "another project's goal did not");
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
+    assert_eq!(row["refused"], 1, "{row}");
+    assert!(row["refusal"].as_str().unwrap().contains("another project's goal"), "{row}");
 }

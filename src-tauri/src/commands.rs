@@ -58,7 +58,7 @@ pub async fn join_venue(
     role: Option<DeviceRole>,
 ) -> Result<Joined, ApiError> {
     let name = name.filter(|n| !n.trim().is_empty()).unwrap_or_else(sprintdesk_api::host_name);
-    host.join(&code, &address, &name, role.unwrap_or_default()).await.map_err(|error| ApiError::from(&error))
+    host.join(&code, &address, &name, role).await.map_err(|error| ApiError::from(&error))
 }
 
 #[tauri::command]

@@ -214,6 +214,52 @@ test("organizer: merge suggestions come from the core's same-person rule, and a 
   await p.close();
 });
 
+test("pairing: the organizer makes a code for one table's lead; the laptop joins with it and opens on that table", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-devices").click();
+  await p.getByRole("button", { name: "Pair a new device" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel(/A table lead’s laptop/).check();
+  await dialog.getByRole("button", { name: "Make the join code" }).click();
+  await dialog.getByText("Choose the table lead’s project", { exact: false }).waitFor();
+  await shot(p, "organizer-pair-choose");
+  const options = await dialog.getByLabel("Its table’s project").locator("option").allInnerTexts();
+  assert.ok(options.includes("Sprintdesk (table T9)"), JSON.stringify(options));
+  await dialog.getByLabel("Its table’s project").selectOption({ label: "Sprintdesk (table T9)" });
+  await dialog.getByRole("button", { name: "Make the join code" }).click();
+  await dialog.locator(".code").waitFor();
+  assert.match(await dialog.innerText(), /makes the new device the table lead’s laptop for Sprintdesk/);
+  const code = (await dialog.locator(".code").innerText()).trim();
+  const address = (await dialog.locator(".addr").innerText()).trim();
+  await shot(p, "organizer-pair-code");
+  await p.close();
+
+  // The laptop: a new database, first start. It says nothing of what it is: the code does.
+  const empty = venue();
+  const laptop = await serve(empty);
+  try {
+    const q = await page();
+    await q.goto(`${laptop.url}/`);
+    await q.getByRole("button", { name: "Join a venue" }).click();
+    await q.getByLabel("Join code").fill(code);
+    await q.getByLabel("Organizer's address").fill(address);
+    await q.getByLabel(/Device name/).fill("Sprintdesk table");
+    await q.getByRole("button", { name: "Join", exact: true }).click();
+    await q.getByText("as the table lead’s laptop for Sprintdesk", { exact: false }).waitFor();
+    const setup = await laptop.call("setup");
+    assert.equal(setup.mode, "table_lead", "it opens on its table's screen");
+    const device = (await server.call("devices")).find((d) => d.name === "Sprintdesk table");
+    assert.equal(device?.role, "table_lead", "on the organizer's allow-list as the lead the organizer chose");
+    await q.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+    await shot(q, "joined-as-lead");
+    await q.close();
+  } finally {
+    laptop.stop();
+    empty.remove();
+  }
+});
+
 test("first start: a new device offers to create a sprint or join a venue", async () => {
   const empty = venue();
   const fresh = await serve(empty);

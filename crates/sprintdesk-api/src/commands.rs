@@ -11,7 +11,7 @@
 //! Argument types are the core's own input types: the wire shape and the use case's input are one type.
 
 use crate::error::Error;
-use crate::host::{Host, JoinCode, Joined};
+use crate::host::{Host, JoinCode, Joined, PairRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -130,11 +130,10 @@ macro_rules! for_each_command {
             digest { Staff read (()) -> String = |host, ()| host.desk().digest() }
             /// Who was locked out for guessing join codes or the organizer PIN in the last day.
             lockouts { Staff read (()) -> Vec<LockoutView> = |host, ()| host.desk().lockouts() }
-            /// A one-time join code (and its QR) for a new kiosk, table lead or board, valid for 10 minutes.
-            pair { Staff write (()) -> JoinCode = |host, ()| host.pair(false) }
-            /// A one-time join code for another organizer's device: it gets the venue's key, so it can pair
-            /// and revoke devices too.
-            pair_organizer { Staff write (()) -> JoinCode = |host, ()| host.pair(true) }
+            /// A one-time join code (and its QR), valid for 10 minutes, for a new device of the role the
+            /// organizer chooses: a kiosk, a board, a table lead's laptop for one project, or another
+            /// organizer's device (which gets the venue's key, so it can pair and revoke devices too).
+            pair { Staff write (PairRequest) -> JoinCode = |host, request| host.pair(request) }
         }
     };
 }

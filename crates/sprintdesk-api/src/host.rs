@@ -3,9 +3,9 @@
 //! it is in `commands`, which uses this module (this module uses none of it).
 
 use crate::error::Error;
-use sprintdesk_core::domain::{DeviceId, DeviceRole, ValidationError};
+use sprintdesk_core::domain::{Device, DeviceId, DeviceRole, Project, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
-use sprintdesk_core::{Clock, Desk, Ids, NewSprint, Setup};
+use sprintdesk_core::{Clock, Desk, Ids, Mode, ModeChange, NewSprint, Setup};
 use sprintdesk_sync::message::ProtocolError;
 use sprintdesk_sync::peer::{self, PeerOptions};
 use sprintdesk_sync::{Replica, SyncError, pairing};
@@ -40,6 +40,10 @@ pub struct Joined {
     pub organizer: String,
     pub sprint: Option<String>,
     pub received: u32,
+    /// What the organizer made this device when it made the code.
+    pub role: DeviceRole,
+    /// A table lead's project, by name: the device opens on its table's screen.
+    pub project: Option<String>,
 }
 
 impl Host {
@@ -84,6 +88,17 @@ impl Host {
     pub fn enrol(&self, name: &str, role: DeviceRole) -> Result<(), Error> {
         self.replica.enrol_self(name, role)?;
         Ok(())
+    }
+
+    /// [`Host::enrol`] if this device holds a sprint, and otherwise when it creates one. A device with no
+    /// sprint yet makes no venue: it may be about to join one (a served first start).
+    pub fn enrolled(mut self, name: &str, role: DeviceRole) -> Result<Self, Error> {
+        if self.setup()?.sprint.is_some() {
+            self.enrol(name, role)?;
+        } else {
+            self.enrol_on_create = Some((name.to_owned(), role));
+        }
+        Ok(self)
     }
 
     /// The replica the LAN commands (`sync`, `peers`) work with.
@@ -145,8 +160,21 @@ impl Host {
     }
 
     /// Joins the venue of the device at `address` with the join code it shows (first start).
-    pub async fn join(&self, code: &str, address: &str, name: &str, role: DeviceRole) -> Result<Joined, Error> {
-        join_venue(&self.replica, code, address, name, role).await
+    pub async fn join(&self, code: &str, address: &str, name: &str, role: Option<DeviceRole>) -> Result<Joined, Error> {
+        let joined = join_venue(&self.replica, code, address, name, role).await?;
+        // A table lead's laptop opens on its table, a board on the board: what the organizer chose. (A kiosk
+        // is locked with a PIN on it, by whoever sets it up at the door.)
+        let mode = match joined.role {
+            DeviceRole::TableLead => joined.project.as_ref().map(|_| Mode::TableLead),
+            DeviceRole::Board => Some(Mode::Board),
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            let own = self.desk().store().get::<Device>(self.replica.device().as_str())?;
+            let project = own.and_then(|d| d.grant).and_then(|g| g.project).map(|p| p.to_string());
+            self.desk().set_mode(ModeChange { mode, project, pin: None })?;
+        }
+        Ok(joined)
     }
 
     pub(crate) fn create_sprint(&self, new: NewSprint) -> Result<sprintdesk_core::domain::Sprint, Error> {
@@ -161,18 +189,17 @@ impl Host {
         Ok(sprint)
     }
 
-    pub(crate) fn pair(&self, organizer: bool) -> Result<JoinCode, Error> {
+    pub(crate) fn pair(&self, request: PairRequest) -> Result<JoinCode, Error> {
         if self.replica.store().venue_key()?.is_none() && self.desk().store().sprint()?.is_some() {
             // A sprint made without a venue key (the demo, or a database from before venues had keys): the
             // device pairing is its organizer's, and becomes the venue's authority now.
             self.replica.enrol_self(&host_name(), DeviceRole::Organizer)?;
         }
-        let desk = self.desk();
-        let store = desk.store();
-        if store.sprint()?.is_none() {
+        let mut desk = self.desk();
+        if desk.store().sprint()?.is_none() {
             return Err(sprintdesk_core::Error::NoSprint.into());
         }
-        if !store.holds_venue_secret()? {
+        if !desk.store().holds_venue_secret()? {
             return Err(sprintdesk_core::Error::NotAllowed(
                 "only an organizer's device that holds the venue's key can pair devices; pair from the device \
                  that created the sprint, or one it paired as an organizer's"
@@ -180,13 +207,36 @@ impl Host {
             )
             .into());
         }
+        // The organizer decides what the device is: the code names its role, and a table lead's project.
+        let project = match (request.role, request.project.as_deref().map(str::trim).filter(|p| !p.is_empty())) {
+            (DeviceRole::TableLead, Some(project)) => Some(desk.find_project(project)?),
+            (DeviceRole::TableLead, None) => {
+                return Err(ValidationError::new(
+                    "project",
+                    "a table lead's laptop is for one table: choose its project",
+                )
+                .into());
+            }
+            (_, Some(_)) => {
+                return Err(ValidationError::new("project", "only a table lead's laptop is for one project").into());
+            }
+            (_, None) => None,
+        };
         let now = desk.now();
+        let store = desk.store();
         let code = pairing::new_code();
         let expires = now.plus_minutes(pairing::JOIN_CODE_MINUTES);
-        store.add_join_code_for(&code, expires, organizer)?;
+        store.add_join_code_for(&code, expires, request.role, project.as_ref().map(|p| &p.id))?;
         let address = store.local_setting("listening")?.map(|a| reachable(&a));
         let link = format!("sprintdesk:join?code={code}&addr={}", address.as_deref().unwrap_or(""));
-        Ok(JoinCode { qr_svg: pairing::qr_svg(&link), code, address, expires_at: expires.0 })
+        Ok(JoinCode {
+            qr_svg: pairing::qr_svg(&link),
+            code,
+            address,
+            expires_at: expires.0,
+            role: request.role,
+            project: project.map(|p| p.name),
+        })
     }
 }
 
@@ -197,7 +247,7 @@ pub async fn join_venue(
     code: &str,
     address: &str,
     name: &str,
-    role: DeviceRole,
+    role: Option<DeviceRole>,
 ) -> Result<Joined, Error> {
     let Some(code) = pairing::normalize(code) else {
         return Err(ValidationError::new(
@@ -229,11 +279,19 @@ pub async fn join_venue(
         }
         error => error.into(),
     })?;
-    let sprint = replica.store().sprint()?.map(|s| s.name);
+    let store = replica.store();
+    let sprint = store.sprint()?.map(|s| s.name);
+    let grant = store.get::<Device>(replica.device().as_str())?.and_then(|d| d.grant);
+    let project = match grant.as_ref().and_then(|g| g.project.as_ref()) {
+        Some(id) => Some(store.get::<Project>(id.as_str())?.map_or_else(|| id.to_string(), |p| p.name)),
+        None => None,
+    };
     Ok(Joined {
         organizer: report.peer.to_string(),
         sprint,
         received: u32::try_from(report.received).unwrap_or(u32::MAX),
+        role: grant.map(|g| g.role).unwrap_or_default(),
+        project,
     })
 }
 
@@ -276,4 +334,17 @@ pub struct JoinCode {
     pub expires_at: i64,
     /// The QR code of `sprintdesk:join?code=…&addr=…`, as SVG.
     pub qr_svg: String,
+    /// What the code makes the device that uses it.
+    pub role: DeviceRole,
+    /// A table lead's project, by name.
+    pub project: Option<String>,
+}
+
+/// What a join code is for: the organizer chooses the new device's role (and a table lead's project).
+#[derive(Clone, Debug, serde::Deserialize, ts_rs::TS)]
+pub struct PairRequest {
+    pub role: DeviceRole,
+    /// For a table lead: the project's id, name or table.
+    #[serde(default)]
+    pub project: Option<String>,
 }

@@ -14,7 +14,7 @@ mod host;
 mod places;
 
 pub use error::Error;
-pub use host::{Host, JoinCode, Joined, PeerLock, host_name, join_venue, reachable};
+pub use host::{Host, JoinCode, Joined, PairRequest, PeerLock, host_name, join_venue, reachable};
 pub use places::{clock_from_env, default_db, state_dir};
 pub use sprintdesk_sync as sync;
 

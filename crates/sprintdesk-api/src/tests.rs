@@ -338,7 +338,6 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("digest", false),
         ("lockouts", false),
         ("pair", false),
-        ("pair_organizer", false),
     ];
     let listed: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
     assert_eq!(listed, table.iter().map(|(name, _)| *name).collect::<Vec<_>>(), "the table covers every command");
@@ -417,7 +416,7 @@ fn joining_something_that_is_not_sprintdesk_says_so() {
                 let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
             }
         });
-        ApiError::from(&host.join("7KQ2M-XW4PA", &address, "Door kiosk", DeviceRole::Kiosk).await.unwrap_err())
+        ApiError::from(&host.join("7KQ2M-XW4PA", &address, "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap_err())
     });
     assert_eq!(error.code, ErrorCode::NotSprintdesk, "{}", error.message);
     assert!(error.message.contains("is not a Sprintdesk device"), "{}", error.message);
@@ -504,7 +503,7 @@ fn every_error_code_comes_with_words_a_person_reads() {
                 let new = Host::open(&dir.path().join("new.db"), dir.path(), clock, Arc::new(SequentialIds::default()))
                     .unwrap();
                 // Nothing listens on port 9 of this machine.
-                let joined = runtime.block_on(new.join("7KQ2M-XW4PA", "127.0.0.1:9", "Door", DeviceRole::Kiosk));
+                let joined = runtime.block_on(new.join("7KQ2M-XW4PA", "127.0.0.1:9", "Door", Some(DeviceRole::Kiosk)));
                 adapter(joined.unwrap_err())
             }
             ErrorCode::Impostor => adapter(SyncError::Impostor.into()),

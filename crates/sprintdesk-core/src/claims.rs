@@ -100,7 +100,7 @@ impl Desk {
             };
             let old = by_url.get(row.url.as_str()).copied();
             let issue = Issue {
-                id: old.map_or_else(|| IssueId(self.make_id("i")), |o| o.id.clone()),
+                id: old.map_or_else(|| IssueId::in_project(&self.make_id("i"), &project.id), |o| o.id.clone()),
                 project: project.id.clone(),
                 url: row.url,
                 number: row.number,

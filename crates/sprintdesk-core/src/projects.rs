@@ -113,6 +113,11 @@ impl Desk {
         Ok(projects)
     }
 
+    /// The project `text` names (its id, name or table), or a clear error.
+    pub fn find_project(&mut self, text: &str) -> Result<Project, Error> {
+        Ok(self.snapshot()?.find_project(text)?.clone())
+    }
+
     pub fn set_help_wanted(&mut self, change: HelpWanted) -> Result<Project, Error> {
         let snapshot = self.snapshot()?;
         let old = snapshot.find_project(&change.project)?;
@@ -129,7 +134,7 @@ impl Desk {
             return Err(ValidationError::new("title", "the goal needs a title").into());
         }
         let goal = Goal {
-            id: GoalId(self.make_id("g")),
+            id: GoalId::in_project(&self.make_id("g"), &project.id),
             project: project.id.clone(),
             title: title.to_owned(),
             beginner_friendly: new.beginner_friendly,

@@ -175,7 +175,19 @@ impl Desk {
                 let Some(project) = change.project.as_deref() else {
                     return Err(ValidationError::new("project", "choose the project of this table").into());
                 };
-                Some(self.snapshot()?.find_project(project)?.id.clone())
+                let chosen = self.snapshot()?.find_project(project)?.id.clone();
+                // A laptop the venue paired for one table's lead writes only that project's records.
+                let trust = self.store().trust()?;
+                let granted = trust.device(&device).and_then(|d| d.vouched.project.clone());
+                if let Some(granted) = granted.filter(|granted| granted != chosen.as_str()) {
+                    let name = self.snapshot()?.projects.get(&ProjectId(granted.clone())).map(|p| p.name.clone());
+                    return Err(Error::NotAllowed(format!(
+                        "this laptop was paired as the table lead's of {}: it writes only that project's goals, \
+                         status and claims",
+                        name.unwrap_or(granted)
+                    )));
+                }
+                Some(chosen)
             }
             _ => None,
         };

@@ -1,6 +1,6 @@
 //! The venue's devices: the replicated allow-list that decides which machines may sync.
 
-use crate::{DeviceId, Timestamp};
+use crate::{DeviceId, ProjectId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// What a device is used for. The role decides which screens it opens on and, later, which use cases it
@@ -58,6 +58,10 @@ pub struct Device {
 #[serde(deny_unknown_fields)]
 pub struct Grant {
     pub role: DeviceRole,
+    /// The project a table lead is scoped to: on the LAN it writes only that project's goals, status and
+    /// claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<ProjectId>,
     pub fingerprint: String,
     /// The device's Ed25519 public key, hex.
     pub key: String,

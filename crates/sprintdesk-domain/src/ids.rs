@@ -71,6 +71,44 @@ impl StatusId {
     }
 }
 
+/// The project named at the end of an id made by [`GoalId::in_project`] or [`IssueId::in_project`] (or a
+/// status update's, which ends with its day): on the LAN a table lead may write only its own project's.
+fn project_suffix(id: &str) -> Option<&str> {
+    id.split_once('@').map(|(_, project)| project).filter(|project| !project.is_empty())
+}
+
+impl GoalId {
+    /// A new goal's id: a fresh id that names its project, so that every device can tell, from the record
+    /// alone, whether a table lead may write it.
+    pub fn in_project(fresh: &str, project: &ProjectId) -> Self {
+        Self(format!("{fresh}@{project}"))
+    }
+
+    /// The project named in the id (goals made before ids named their project have none).
+    pub fn project(&self) -> Option<&str> {
+        project_suffix(&self.0)
+    }
+}
+
+impl IssueId {
+    /// An imported issue's id: a fresh id that names its project (see [`GoalId::in_project`]).
+    pub fn in_project(fresh: &str, project: &ProjectId) -> Self {
+        Self(format!("{fresh}@{project}"))
+    }
+
+    /// The project named in the id.
+    pub fn project(&self) -> Option<&str> {
+        project_suffix(&self.0)
+    }
+}
+
+impl StatusId {
+    /// The project this status update is about.
+    pub fn project(&self) -> Option<&str> {
+        self.0.rsplit_once('@').map(|(project, _)| project).filter(|project| !project.is_empty())
+    }
+}
+
 impl AttendeeId {
     /// The id of a person a device registers itself (a walk-in at the door): a fresh id that names the
     /// device, so that on the LAN the device may go on writing this person and no one else.

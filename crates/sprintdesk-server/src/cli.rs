@@ -23,10 +23,18 @@ pub enum Command {
     /// Run this device as a full venue peer: sync listener, live sync with known devices, discovery and
     /// join codes. Stops with Ctrl-C.
     Serve(Serve),
-    /// Show a one-time join code (and its QR) for a new device, valid for 10 minutes
+    /// Show a one-time join code (and its QR) for a new device, valid for 10 minutes: the code says what
+    /// the device will be
     Pair {
-        /// For another organizer's device: it gets the venue's key and may pair and revoke devices too
+        /// kiosk, board, table-lead (with --project) or organizer
+        #[arg(long, default_value = "kiosk")]
+        role: String,
+        /// A table lead's project (id, name or table): its laptop writes only that project's goals, status
+        /// and claims
         #[arg(long)]
+        project: Option<String>,
+        /// The same as --role organizer: the device gets the venue's key and may pair and revoke devices too
+        #[arg(long, conflicts_with = "role")]
         organizer: bool,
     },
     /// Join the venue of the device at ADDR (host:port) with the join code it shows
@@ -36,9 +44,10 @@ pub enum Command {
         /// How this device is listed [default: the machine's host name]
         #[arg(long)]
         name: Option<String>,
-        /// organizer, table-lead, kiosk or board
-        #[arg(long, default_value = "table-lead")]
-        role: String,
+        /// What this device is (organizer, table-lead, kiosk or board), checked against what the organizer
+        /// chose for the code [default: what the code says]
+        #[arg(long)]
+        role: Option<String>,
     },
     /// Known devices: last seen, clock offset, how far behind, problems
     Peers,

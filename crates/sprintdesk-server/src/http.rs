@@ -205,7 +205,7 @@ async fn join(State(app): State<App>, body: Bytes) -> Response {
         Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
     };
     let name = request.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(sprintdesk_api::host_name);
-    match app.host.join(&request.code, &request.address, &name, request.role.unwrap_or_default()).await {
+    match app.host.join(&request.code, &request.address, &name, request.role).await {
         Ok(joined) => axum::Json(joined).into_response(),
         Err(error) => error_response(ApiError::from(&error)),
     }

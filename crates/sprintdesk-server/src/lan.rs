@@ -8,7 +8,7 @@ use sprintdesk_api::commands as cmd;
 use sprintdesk_api::sync::peer::{self, PeerOptions};
 use sprintdesk_api::sync::session::minutes;
 use sprintdesk_api::sync::{SyncError, pairing};
-use sprintdesk_api::{Host, host_name};
+use sprintdesk_api::{Host, PairRequest, host_name};
 use sprintdesk_core::domain::{DeviceRole, Timestamp};
 use sprintdesk_core::{Clock, Error, Ids, Setup};
 use std::path::{Path, PathBuf};
@@ -30,9 +30,9 @@ pub fn parse_role(text: &str) -> anyhow::Result<DeviceRole> {
 
 pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve, json: bool) -> anyhow::Result<()> {
     let role = parse_role(&options.role)?;
-    let host = Arc::new(Host::open(db, &sprintdesk_api::state_dir()?, clock, ids)?);
+    let host = Host::open(db, &sprintdesk_api::state_dir()?, clock, ids)?;
     let claim = host.claim_peer()?;
-    host.enrol(options.name.as_deref().unwrap_or(&host_name()), role)?;
+    let host = Arc::new(host.enrolled(options.name.as_deref().unwrap_or(&host_name()), role)?);
     let Setup { sprint, device, .. } = host.setup()?;
     let ui = options.ui.clone().or_else(default_ui).filter(|dir| dir.join("index.html").is_file());
     let runtime = runtime()?;
@@ -111,18 +111,24 @@ async fn shutdown_signal() {
     interrupt.await.ok();
 }
 
-pub fn pair(host: &Host, organizer: bool, json: bool) -> anyhow::Result<()> {
-    let code = if organizer { host.run::<cmd::pair_organizer>(())? } else { host.run::<cmd::pair>(())? };
+pub fn pair(host: &Host, request: PairRequest, json: bool) -> anyhow::Result<()> {
+    let code = host.run::<cmd::pair>(request)?;
     if json {
-        return print_json(
-            &serde_json::json!({"code": code.code, "address": code.address, "expires_at": code.expires_at}),
-        );
+        return print_json(&serde_json::json!({
+            "code": code.code, "address": code.address, "expires_at": code.expires_at,
+            "role": code.role, "project": code.project,
+        }));
     }
-    outln!("Join code: {}   (valid for {} minutes, once)", code.code, pairing::JOIN_CODE_MINUTES);
+    let what = match (code.role, &code.project) {
+        (DeviceRole::TableLead, Some(project)) => format!("a table lead's laptop for {project}"),
+        (DeviceRole::Organizer, _) => "another organizer's device (it gets the venue's key)".into(),
+        (DeviceRole::Board, _) => "a projector board".into(),
+        _ => "a kiosk".into(),
+    };
+    outln!("Join code for {what}: {}   (valid for {} minutes, once)", code.code, pairing::JOIN_CODE_MINUTES);
     match &code.address {
         Some(address) => {
-            let role = if organizer { " --role organizer" } else { "" };
-            outln!("On the new device:  sprintdesk join {} {address}{role}", code.code);
+            outln!("On the new device:  sprintdesk join {} {address}", code.code);
             out!("{}", pairing::qr(&format!("sprintdesk:join?code={}&addr={address}", code.code)));
             outln!();
         }
@@ -131,18 +137,27 @@ pub fn pair(host: &Host, organizer: bool, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn join(host: &Host, args: (String, String, Option<String>, String), json: bool) -> anyhow::Result<()> {
+pub fn join(host: &Host, args: (String, String, Option<String>, Option<String>), json: bool) -> anyhow::Result<()> {
     let (code, address, name, role) = args;
-    let role = parse_role(&role)?;
+    let role = role.as_deref().map(parse_role).transpose()?;
     let name = name.unwrap_or_else(host_name);
     let joined = runtime()?.block_on(host.join(&code, &address, &name, role))?;
     let sprint = joined.sprint.unwrap_or_default();
     if json {
         return print_json(&serde_json::json!({
             "joined": joined.organizer, "sprint": sprint, "received": joined.received, "device": host.setup()?.device,
+            "role": joined.role, "project": joined.project,
         }));
     }
-    outln!("Joined the venue of {} as {name}: \"{sprint}\", {} changes received.", joined.organizer, joined.received);
+    let what = match (&joined.role, &joined.project) {
+        (DeviceRole::TableLead, Some(project)) => format!("the table lead's laptop for {project}"),
+        (role, _) => role.as_str().replace('_', " "),
+    };
+    outln!(
+        "Joined the venue of {} as {name}, {what}: \"{sprint}\", {} changes received.",
+        joined.organizer,
+        joined.received
+    );
     outln!("Run `sprintdesk serve` to stay in sync.");
     Ok(())
 }

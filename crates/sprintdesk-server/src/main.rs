@@ -16,7 +16,7 @@ use cli::{
 use print::{out, outln, print_import, print_issue, print_json};
 use sprintdesk_api::Host;
 use sprintdesk_api::commands as cmd;
-use sprintdesk_core::domain::{DeviceId, GoalStatus, Role, SameBecause, Sprint, ValidationError};
+use sprintdesk_core::domain::{DeviceId, DeviceRole, GoalStatus, Role, SameBecause, Sprint, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
 use sprintdesk_core::{
     ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, Error, ErrorCode, GoalProgress, HelpWanted, Ids, ImportFile,
@@ -130,7 +130,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Join { code, addr, name, role } => lan::join(&host, (code, addr, name, role), json)?,
         Command::Sync { addr } => lan::sync(&host, &addr, json)?,
-        Command::Pair { organizer } => lan::pair(&host, organizer, json)?,
+        Command::Pair { role, project, organizer } => {
+            let role = if organizer { DeviceRole::Organizer } else { lan::parse_role(&role)? };
+            lan::pair(&host, sprintdesk_api::PairRequest { role, project }, json)?
+        }
         Command::Peers => lan::peers(&host, now, json)?,
         Command::Call { command, args } => {
             let args = match args {

@@ -6,7 +6,7 @@ use crate::store::{Store, StoreError, device_of};
 use crate::trust::{self, GENESIS, Link, PROOF_EVERY, SigningKey, Vouched};
 use crate::{Change, Entity};
 use rusqlite::{Connection, OptionalExtension, params};
-use sprintdesk_domain::{DeviceId, DeviceRole, Grant, Timestamp};
+use sprintdesk_domain::{DeviceId, DeviceRole, Grant, ProjectId, Timestamp};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -145,6 +145,7 @@ impl Store {
         &self,
         device: &DeviceId,
         role: DeviceRole,
+        project: Option<&ProjectId>,
         fingerprint: &str,
         key: &str,
     ) -> Result<Grant, StoreError> {
@@ -154,7 +155,7 @@ impl Store {
             ));
         };
         let venue = SigningKey::from_pkcs8(&secret).ok_or_else(|| StoreError::BadKey("unreadable".into()))?;
-        Ok(trust::sign_grant(&venue, device.as_str(), role, fingerprint, key))
+        Ok(trust::sign_grant(&venue, device.as_str(), role, project.map(ProjectId::as_str), fingerprint, key))
     }
 
     /// Records this device would not apply, newest first.
@@ -266,7 +267,8 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
 pub(crate) fn check_own_role(trust: &Trust, device: &DeviceId, changes: &[Change]) -> Result<(), StoreError> {
     let Some(me) = trust.device(device.as_str()) else { return Ok(()) };
     for change in changes {
-        trust::may_write(me.vouched.role, device.as_str(), change).map_err(StoreError::NotAllowed)?;
+        trust::may_write(me.vouched.role, me.vouched.project.as_deref(), device.as_str(), change)
+            .map_err(StoreError::NotAllowed)?;
     }
     Ok(())
 }
@@ -349,7 +351,8 @@ pub(crate) fn judge(
         for change in &records[..kept] {
             proven.insert((&change.origin, change.seq));
             let role = vouched.map(|v| v.role).unwrap_or(DeviceRole::Board);
-            if let Err(reason) = trust::may_write(role, author, change) {
+            let project = vouched.and_then(|v| v.project.as_deref());
+            if let Err(reason) = trust::may_write(role, project, author, change) {
                 judgement.forbidden.insert((change.origin.clone(), change.seq));
                 judgement.refusals.push((change.origin.clone(), change.seq, reason));
             }

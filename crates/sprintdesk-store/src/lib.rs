@@ -31,7 +31,7 @@ pub use chain::{Refusal, Trust, TrustedDevice};
 pub use change::{Change, DELETED_FIELD, Entity, Op};
 pub use device::{DeviceIdError, device_id_for};
 pub use hlc::Hlc;
-pub use local::{Identity, Lockout, PeerRecord};
+pub use local::{Identity, Lockout, PeerRecord, PendingCode};
 pub use read::DeletedEdit;
 pub use record::Record;
 pub use reissue::Reissue;

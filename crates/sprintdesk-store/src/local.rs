@@ -4,7 +4,18 @@
 
 use crate::{Store, StoreError};
 use rusqlite::{OptionalExtension, params};
-use sprintdesk_domain::{DeviceId, Timestamp};
+use sprintdesk_domain::{DeviceId, DeviceRole, ProjectId, Timestamp};
+
+/// A join code this device showed and has not seen used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingCode {
+    pub code: String,
+    /// The role the organizer chose for the device it pairs (`None`: a code from before codes named one,
+    /// for any role but an organizer's).
+    pub role: Option<DeviceRole>,
+    /// A table lead's project.
+    pub project: Option<ProjectId>,
+}
 
 /// A device's TLS key pair, DER-encoded.
 #[derive(Clone, PartialEq, Eq)]
@@ -90,27 +101,48 @@ impl Store {
         Ok(())
     }
 
-    /// Remembers a join code this device showed, valid until `expires_at`, for a device that is not an
-    /// organizer's.
+    /// Remembers a join code this device showed, valid until `expires_at`, for a kiosk.
     pub fn add_join_code(&self, code: &str, expires_at: Timestamp) -> Result<(), StoreError> {
-        self.add_join_code_for(code, expires_at, false)
+        self.add_join_code_for(code, expires_at, DeviceRole::Kiosk, None)
     }
 
-    /// Remembers a join code; `organizer`: for another organizer's device, which gets the venue's key.
-    pub fn add_join_code_for(&self, code: &str, expires_at: Timestamp, organizer: bool) -> Result<(), StoreError> {
+    /// Remembers a join code for a device of `role` (a table lead's scoped to `project`). An organizer's
+    /// code hands over the venue's key.
+    pub fn add_join_code_for(
+        &self,
+        code: &str,
+        expires_at: Timestamp,
+        role: DeviceRole,
+        project: Option<&ProjectId>,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT OR REPLACE INTO local_join_codes (code, expires_at, organizer) VALUES (?1, ?2, ?3)",
-            params![code, expires_at.0, organizer],
+            "INSERT OR REPLACE INTO local_join_codes (code, expires_at, organizer, role, project) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code, expires_at.0, role == DeviceRole::Organizer, role.as_str(), project.map(ProjectId::as_str)],
         )?;
         Ok(())
     }
 
-    /// The join codes still valid at `now`, each with whether it is for an organizer's device.
-    pub fn join_codes(&self, now: Timestamp) -> Result<Vec<(String, bool)>, StoreError> {
+    /// The join codes still valid at `now`.
+    pub fn join_codes(&self, now: Timestamp) -> Result<Vec<PendingCode>, StoreError> {
         self.conn.execute("DELETE FROM local_join_codes WHERE expires_at <= ?1", [now.0])?;
-        let mut statement =
-            self.conn.prepare_cached("SELECT code, organizer FROM local_join_codes ORDER BY expires_at")?;
-        let codes = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT code, organizer, role, project FROM local_join_codes ORDER BY expires_at")?;
+        let codes = statement
+            .query_map([], |row| {
+                let organizer: bool = row.get(1)?;
+                let role: Option<String> = row.get(2)?;
+                Ok(PendingCode {
+                    code: row.get(0)?,
+                    role: match role.as_deref().and_then(DeviceRole::parse) {
+                        Some(role) => Some(role),
+                        None => organizer.then_some(DeviceRole::Organizer),
+                    },
+                    project: row.get::<_, Option<String>>(3)?.map(ProjectId),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
         Ok(codes)
     }
 

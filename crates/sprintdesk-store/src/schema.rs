@@ -327,4 +327,10 @@ CREATE TABLE local_refusals (
     PRIMARY KEY (origin, seq)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- A join code names the role (and a table lead's project) the organizer chose for the device it pairs;
+-- codes made before this say only whether they were for an organizer (`role` NULL).
+ALTER TABLE local_join_codes ADD COLUMN role TEXT;
+ALTER TABLE local_join_codes ADD COLUMN project TEXT;
+"#,
 ];

@@ -20,7 +20,7 @@
 use crate::{Change, DELETED_FIELD, Entity};
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use sha2::{Digest, Sha256};
-use sprintdesk_domain::{AttendeeId, DeviceRole, Grant};
+use sprintdesk_domain::{AttendeeId, DeviceRole, GoalId, Grant, IssueId, ProjectId, StatusId};
 
 /// A device signs the chain at least every this many of its records, so a batch can always end on a proof.
 pub const PROOF_EVERY: u64 = 256;
@@ -133,10 +133,20 @@ pub fn head_message(origin: &str, seq: u64, link: &Link) -> Vec<u8> {
 
 /// What the venue signs to vouch for a device. Every part is length-prefixed, so no choice of device id
 /// (or fingerprint) makes the same bytes read as another grant.
-pub fn grant_message(venue: &[u8; 32], device: &str, role: DeviceRole, fingerprint: &str, key: &str) -> Vec<u8> {
-    let mut message = b"sprintdesk-grant-2\0".to_vec();
+pub fn grant_message(
+    venue: &[u8; 32],
+    device: &str,
+    role: DeviceRole,
+    project: Option<&str>,
+    fingerprint: &str,
+    key: &str,
+) -> Vec<u8> {
+    // A grant scoped to a project is a different message (tag and one more part), so neither form can be
+    // passed off as the other.
+    let mut message =
+        if project.is_some() { b"sprintdesk-grant-3\0".to_vec() } else { b"sprintdesk-grant-2\0".to_vec() };
     message.extend_from_slice(venue);
-    for part in [device, role.as_str(), fingerprint, key] {
+    for part in [device, role.as_str(), fingerprint, key].into_iter().chain(project) {
         message.extend_from_slice(&(part.len() as u64).to_be_bytes());
         message.extend_from_slice(part.as_bytes());
     }
@@ -151,15 +161,31 @@ pub fn is_device_id(id: &str) -> bool {
 }
 
 /// The venue's grant for `device`, signed with the venue's key.
-pub fn sign_grant(venue: &SigningKey, device: &str, role: DeviceRole, fingerprint: &str, key: &str) -> Grant {
-    let signature = venue.sign(&grant_message(&venue.public(), device, role, fingerprint, key));
-    Grant { role, fingerprint: fingerprint.to_owned(), key: key.to_owned(), signature: hex(&signature) }
+/// `project` scopes a table lead to its table's project.
+pub fn sign_grant(
+    venue: &SigningKey,
+    device: &str,
+    role: DeviceRole,
+    project: Option<&str>,
+    fingerprint: &str,
+    key: &str,
+) -> Grant {
+    let signature = venue.sign(&grant_message(&venue.public(), device, role, project, fingerprint, key));
+    Grant {
+        role,
+        project: project.map(ProjectId::from),
+        fingerprint: fingerprint.to_owned(),
+        key: key.to_owned(),
+        signature: hex(&signature),
+    }
 }
 
 /// What a grant vouches for, once its signature checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Vouched {
     pub role: DeviceRole,
+    /// The project a table lead's grant scopes it to.
+    pub project: Option<String>,
     pub fingerprint: String,
     pub key: [u8; 32],
 }
@@ -167,9 +193,11 @@ pub struct Vouched {
 /// `grant` for `device`, if the venue key `venue` signed it.
 pub fn check_grant(venue: &[u8; 32], device: &str, grant: &Grant) -> Option<Vouched> {
     let key: [u8; 32] = unhex(&grant.key)?.try_into().ok()?;
-    let message = grant_message(venue, device, grant.role, &grant.fingerprint, &grant.key);
+    let project = grant.project.as_ref().map(|p| p.as_str());
+    let message = grant_message(venue, device, grant.role, project, &grant.fingerprint, &grant.key);
     verify(venue, &message, &grant.signature).then(|| Vouched {
         role: grant.role,
+        project: project.map(str::to_owned),
         fingerprint: grant.fingerprint.clone(),
         key,
     })
@@ -183,13 +211,28 @@ const CONSENT_FIELDS: [&str; 2] = ["coc_version", "photo_consent"];
 /// - an organizer writes anything;
 /// - a kiosk writes what the door does: its own sign-ins and sign-outs, the consents given at sign-in,
 ///   and the people it registered itself (walk-ins, whose ids name it: [`AttendeeId::registered_by`]);
-/// - a table lead writes goals, daily status and its own claims, help wanted, and what a kiosk does;
+/// - a table lead writes its own project's goals, daily status, claims (its own) and help wanted, and what a
+///   kiosk does; `project` is the project its grant names (a lead without one writes only what a kiosk
+///   does). Which project a record is about is read from its id, so the rule needs nothing but the record;
 /// - a board writes nothing;
 /// - any device retires its own earlier origins (the store checks the rest of that).
-pub fn may_write(role: DeviceRole, author: &str, change: &Change) -> Result<(), String> {
+pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: &Change) -> Result<(), String> {
     use DeviceRole::{Board, Kiosk, Organizer, TableLead};
     let door = matches!(role, Kiosk | TableLead);
     let event_by_author = || change.value.get("device").and_then(|d| d.as_str()) == Some(author);
+    let ours = |named: Option<&str>| named.is_some() && named == project;
+    // A goal's or status update's own `project` field must agree with its id.
+    let stays_ours = || change.field != "project" || ours(change.value.as_str());
+    let about_ours = || match change.entity {
+        Entity::Goal => ours(GoalId(change.entity_id.clone()).project()) && stays_ours(),
+        Entity::StatusUpdate => ours(StatusId(change.entity_id.clone()).project()) && stays_ours(),
+        Entity::ClaimEvent => {
+            let issue = change.value.get("issue").and_then(|i| i.as_str()).unwrap_or_default();
+            event_by_author() && ours(IssueId::from(issue).project())
+        }
+        Entity::Project => ours(Some(&change.entity_id)) && change.field == "help_wanted",
+        _ => false,
+    };
     let allowed = match (change.entity, role) {
         (_, Organizer) => true,
         (Entity::Retirement, _) => crate::device_of(&change.entity_id) == author,
@@ -199,17 +242,26 @@ pub fn may_write(role: DeviceRole, author: &str, change: &Change) -> Result<(), 
             door && (CONSENT_FIELDS.contains(&change.field.as_str())
                 || AttendeeId(change.entity_id.clone()).registered_by() == Some(author))
         }
-        (Entity::ClaimEvent | Entity::Goal | Entity::StatusUpdate, TableLead) => {
-            change.entity != Entity::ClaimEvent || event_by_author()
-        }
-        (Entity::Project, TableLead) => change.field == "help_wanted",
+        (Entity::ClaimEvent | Entity::Goal | Entity::StatusUpdate | Entity::Project, TableLead) => about_ours(),
         _ => false,
     };
     if allowed {
         return Ok(());
     }
     let what = match (change.entity, change.field.as_str()) {
-        (Entity::PresenceEvent | Entity::ClaimEvent, _) if door => "an event in another device's name",
+        (Entity::PresenceEvent, _) if door => "an event in another device's name",
+        (Entity::ClaimEvent, _) if role == TableLead && !event_by_author() => "an event in another device's name",
+        (Entity::Goal | Entity::StatusUpdate | Entity::ClaimEvent, _) | (Entity::Project, "help_wanted")
+            if role == TableLead =>
+        {
+            let whose = if project.is_some() { "another project's" } else { "any project's (its grant names none)" };
+            return Err(format!(
+                "a {} device may not write {whose} {} ({:?})",
+                role.as_str(),
+                change.entity.as_str().replace('_', " "),
+                change.field
+            ));
+        }
         (entity, DELETED_FIELD) => {
             return Err(format!("a {} device may not delete a {}", role.as_str(), entity.as_str()));
         }
@@ -255,6 +307,7 @@ mod tests {
     #[test]
     fn what_each_role_may_write() {
         let sign_in = |device: &str| json!({"id": "e1", "kind": "sign_in", "device": device});
+        let claim = |device: &str, issue: &str| json!({"id": "c1", "issue": issue, "device": device});
         let cases: Vec<(&str, DeviceRole, Change, bool)> = vec![
             ("organizer: the allow-list", Organizer, change(Entity::Device, "x", "grant", json!(null)), true),
             ("organizer: the sprint", Organizer, change(Entity::Sprint, "sprint", "name", json!("S")), true),
@@ -279,18 +332,52 @@ mod tests {
             ("kiosk: the sprint", Kiosk, change(Entity::Sprint, "sprint", "name", json!("S")), false),
             ("kiosk: its own earlier origin", Kiosk, change(Entity::Retirement, "k1", "after", json!(3)), true),
             ("kiosk: another's origin", Kiosk, change(Entity::Retirement, "d1", "after", json!(3)), false),
-            ("lead: a goal", TableLead, change(Entity::Goal, "g1", "status", json!("done")), true),
-            ("lead: daily status", TableLead, change(Entity::StatusUpdate, "p@d", "done", json!("x")), true),
-            ("lead: its claim", TableLead, change(Entity::ClaimEvent, "c1", "event", json!({"device": "k1"})), true),
+            ("lead: its project's goal", TableLead, change(Entity::Goal, "g-1@p1", "status", json!("done")), true),
+            (
+                "lead: a new goal of its project",
+                TableLead,
+                change(Entity::Goal, "g-1@p1", "project", json!("p1")),
+                true,
+            ),
+            ("lead: its goal moved away", TableLead, change(Entity::Goal, "g-1@p1", "project", json!("p2")), false),
+            ("lead: another project's goal", TableLead, change(Entity::Goal, "g-1@p2", "status", json!("done")), false),
+            ("lead: a goal of no project", TableLead, change(Entity::Goal, "g1", "status", json!("done")), false),
+            ("lead: deleting its goal", TableLead, change(Entity::Goal, "g-1@p1", "deleted", json!(true)), true),
+            ("lead: daily status", TableLead, change(Entity::StatusUpdate, "p1@2026-05-18", "done", json!("x")), true),
+            (
+                "lead: another's daily status",
+                TableLead,
+                change(Entity::StatusUpdate, "p2@2026-05-18", "done", json!("x")),
+                false,
+            ),
+            (
+                "lead: status filed under another project",
+                TableLead,
+                change(Entity::StatusUpdate, "p1@2026-05-18", "project", json!("p2")),
+                false,
+            ),
+            ("lead: its claim", TableLead, change(Entity::ClaimEvent, "c1", "event", claim("k1", "i-1@p1")), true),
+            (
+                "lead: a claim on another project's issue",
+                TableLead,
+                change(Entity::ClaimEvent, "c1", "event", claim("k1", "i-1@p2")),
+                false,
+            ),
             (
                 "lead: a claim in another's name",
                 TableLead,
-                change(Entity::ClaimEvent, "c1", "event", json!({"device": "d9"})),
+                change(Entity::ClaimEvent, "c1", "event", claim("d9", "i-1@p1")),
                 false,
             ),
             ("lead: help wanted", TableLead, change(Entity::Project, "p1", "help_wanted", json!(true)), true),
+            (
+                "lead: another's help wanted",
+                TableLead,
+                change(Entity::Project, "p2", "help_wanted", json!(true)),
+                false,
+            ),
             ("lead: a project's name", TableLead, change(Entity::Project, "p1", "name", json!("X")), false),
-            ("lead: issues", TableLead, change(Entity::Issue, "i1", "title", json!("X")), false),
+            ("lead: issues", TableLead, change(Entity::Issue, "i-1@p1", "title", json!("X")), false),
             ("lead: a sign-in", TableLead, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), true),
             ("lead: someone's e-mail", TableLead, change(Entity::Attendee, "a-1", "email", json!("x@y")), false),
             ("board: a sign-in", Board, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), false),
@@ -298,32 +385,47 @@ mod tests {
             ("board: its own earlier origin", Board, change(Entity::Retirement, "k1", "after", json!(3)), true),
         ];
         for (name, role, change, allowed) in cases {
-            let verdict = may_write(role, "k1", &change);
+            // A lead's grant names its table's project.
+            let project = (role == TableLead).then_some("p1");
+            let verdict = may_write(role, project, "k1", &change);
             assert_eq!(verdict.is_ok(), allowed, "{name}: {verdict:?}");
             if let Err(why) = verdict {
                 assert!(why.starts_with(&format!("a {} device may not", role.as_str())), "{name}: {why}");
             }
         }
+        // A lead whose grant names no project writes what the door does, and no project's records.
+        let goal = change(Entity::Goal, "g-1@p1", "status", json!("done"));
+        let why = may_write(TableLead, None, "k1", &goal).unwrap_err();
+        assert_eq!(why, "a table_lead device may not write any project's (its grant names none) goal (\"status\")");
+        assert!(may_write(TableLead, None, "k1", &change(Entity::PresenceEvent, "e1", "event", sign_in("k1"))).is_ok());
+        let why = may_write(TableLead, Some("p1"), "k1", &change(Entity::Goal, "g-1@p2", "title", json!("X")));
+        assert_eq!(why.unwrap_err(), "a table_lead device may not write another project's goal (\"title\")");
     }
 
     #[test]
     fn a_grant_checks_only_as_the_venue_signed_it() {
         let venue = SigningKey::generate();
         let device = SigningKey::generate();
-        let grant = sign_grant(&venue, "k1", Kiosk, "fp", &device.public_hex());
+        let grant = sign_grant(&venue, "k1", Kiosk, None, "fp", &device.public_hex());
         let vouched = check_grant(&venue.public(), "k1", &grant).expect("the venue's own grant checks");
         assert_eq!((vouched.role, vouched.key), (Kiosk, device.public()));
+        let lead = sign_grant(&venue, "k1", TableLead, Some("p1"), "fp", &device.public_hex());
+        let vouched = check_grant(&venue.public(), "k1", &lead).expect("a lead's grant checks");
+        assert_eq!((vouched.role, vouched.project.as_deref()), (TableLead, Some("p1")));
         let tampered = [
             ("another device", "k2", grant.clone()),
             ("another role", "k1", Grant { role: Organizer, ..grant.clone() }),
             ("another certificate", "k1", Grant { fingerprint: "fq".into(), ..grant.clone() }),
             ("another key", "k1", Grant { key: SigningKey::generate().public_hex(), ..grant.clone() }),
             ("no signature", "k1", Grant { signature: String::new(), ..grant.clone() }),
+            ("a project added", "k1", Grant { project: Some("p1".into()), ..grant.clone() }),
+            ("a lead's project taken off", "k1", Grant { project: None, ..lead.clone() }),
+            ("a lead's project changed", "k1", Grant { project: Some("p2".into()), ..lead.clone() }),
         ];
         for (name, id, grant) in tampered {
             assert!(check_grant(&venue.public(), id, &grant).is_none(), "{name}");
         }
-        let self_signed = sign_grant(&device, "k1", Organizer, "fp", &device.public_hex());
+        let self_signed = sign_grant(&device, "k1", Organizer, None, "fp", &device.public_hex());
         assert!(check_grant(&venue.public(), "k1", &self_signed).is_none(), "only the venue's key vouches");
     }
 
@@ -333,7 +435,7 @@ mod tests {
     fn no_device_id_makes_a_grant_read_as_another() {
         let venue = SigningKey::generate();
         let key = SigningKey::generate().public_hex();
-        let asked = sign_grant(&venue, "X\0organizer\0", Kiosk, "F", &key);
+        let asked = sign_grant(&venue, "X\0organizer\0", Kiosk, None, "F", &key);
         let reread = Grant { role: Organizer, fingerprint: "\0kiosk\0F".into(), ..asked.clone() };
         assert!(check_grant(&venue.public(), "X", &reread).is_none());
         for (id, ok) in [

@@ -51,7 +51,7 @@ fn organizer_store() -> Store {
     let mut store = Store::open_in_memory("organizer".into()).unwrap();
     store.create_venue().unwrap();
     let key = store.record_key().unwrap();
-    let grant = store.sign_grant(&"organizer".into(), DeviceRole::Organizer, "bench", &key).unwrap();
+    let grant = store.sign_grant(&"organizer".into(), DeviceRole::Organizer, None, "bench", &key).unwrap();
     let me = sprintdesk_domain::Device {
         id: "organizer".into(),
         name: "Organizer".into(),
@@ -230,7 +230,7 @@ fn main() {
     let report = runtime.block_on(async {
         let address = serve(organizer.clone()).await;
         let started = Instant::now();
-        let report = peer::join(&board, &address, &code, "Board", DeviceRole::Board).await.unwrap();
+        let report = peer::join(&board, &address, &code, "Board", None).await.unwrap();
         (report, started.elapsed())
     });
     let (report, elapsed) = report;

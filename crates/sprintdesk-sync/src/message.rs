@@ -46,8 +46,16 @@ pub enum Message {
     /// them (see [`sprintdesk_store::trust`]). They are not sent again in this session.
     Untrusted { origin: DeviceId, seq: u64 },
     /// A new device asks to join with a join code; `proof` shows it knows the code (see [`crate::pairing`]).
-    /// `key` is the public key it will sign its records with.
-    Join { device: DeviceId, name: String, role: DeviceRole, key: String, proof: String },
+    /// `key` is the public key it will sign its records with. `role` is what the device's user says it
+    /// is, checked against what the organizer chose when making the code (`None`: whatever the code says).
+    Join {
+        device: DeviceId,
+        name: String,
+        #[serde(default)]
+        role: Option<DeviceRole>,
+        key: String,
+        proof: String,
+    },
     /// The organizer's device accepted a join; `proof` shows it knows the code too, and binds `venue`, the
     /// venue's public key the new device pins. An organizer's device also gets the venue's secret key.
     Welcome { device: DeviceId, venue: String, venue_secret: Option<String>, proof: String },
@@ -183,7 +191,7 @@ mod tests {
             Message::Join {
                 device: "k".into(),
                 name: "Kiosk 1".into(),
-                role: DeviceRole::Kiosk,
+                role: Some(DeviceRole::Kiosk),
                 key: "cd".into(),
                 proof: "ab".into(),
             },

@@ -81,7 +81,7 @@ pub async fn join(
     address: &str,
     code: &str,
     name: &str,
-    role: DeviceRole,
+    role: Option<DeviceRole>,
 ) -> Result<Report, SyncError> {
     let identity = replica.identity()?;
     let own = tls::fingerprint(&identity.cert_der);

@@ -5,7 +5,7 @@ use crate::Clock;
 use crate::pairing::{self, Side};
 use crate::plan::Batch;
 use crate::report::JoinRefusal;
-use sprintdesk_domain::{Device, DeviceId, DeviceRole, Grant, Timestamp};
+use sprintdesk_domain::{Device, DeviceId, DeviceRole, Grant, ProjectId, Timestamp};
 use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, Store, StoreError, VersionVector};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -18,7 +18,7 @@ pub type AuthorGrants = Vec<(DeviceId, Grant)>;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Admission {
     /// A paired device, not revoked, presenting its own certificate.
-    Paired(Device),
+    Paired(Box<Device>),
     /// Nothing on the allow-list matches.
     Unknown,
     /// The device was paired and has been revoked.
@@ -31,7 +31,8 @@ pub struct Joining<'a> {
     pub device: &'a DeviceId,
     pub fingerprint: &'a str,
     pub name: &'a str,
-    pub role: DeviceRole,
+    /// The role the device says it is (`None`: whatever its code says).
+    pub role: Option<DeviceRole>,
     /// The public key it will sign its records with, hex.
     pub key: &'a str,
     pub proof: &'a str,
@@ -196,7 +197,7 @@ impl Replica {
             let store = self.store();
             store.create_venue()?;
             let key = store.record_key()?;
-            store.sign_grant(&self.device, role, &fingerprint, &key)?
+            store.sign_grant(&self.device, role, None, &fingerprint, &key)?
         };
         let device = Device {
             id: self.device.clone(),
@@ -219,10 +220,11 @@ impl Replica {
         device: &DeviceId,
         name: &str,
         role: DeviceRole,
+        project: Option<&ProjectId>,
         fingerprint: &str,
         key: &str,
     ) -> Result<Device, crate::report::SyncError> {
-        let grant = self.store().sign_grant(device, role, fingerprint, key)?;
+        let grant = self.store().sign_grant(device, role, project, fingerprint, key)?;
         let device = Device {
             id: device.clone(),
             name: name.trim().chars().take(80).collect(),
@@ -250,7 +252,7 @@ impl Replica {
                 return Ok(Admission::Unknown);
             }
             return Ok(match store.get::<Device>(claimed.as_str())? {
-                Some(device) => Admission::Paired(device),
+                Some(device) => Admission::Paired(Box::new(device)),
                 None => Admission::Unknown,
             });
         }
@@ -259,7 +261,7 @@ impl Replica {
             return Ok(Admission::Revoked);
         }
         Ok(match devices.into_iter().find(|d| &d.id == claimed && d.admits(fingerprint)) {
-            Some(device) => Admission::Paired(device),
+            Some(device) => Admission::Paired(Box::new(device)),
             None => Admission::Unknown,
         })
     }
@@ -293,8 +295,8 @@ impl Replica {
             return Ok(Err(JoinRefusal::NotOrganizer));
         }
         let codes = self.store().join_codes(now)?;
-        let Some((code, for_organizer)) = codes.into_iter().find(|(code, _)| {
-            pairing::same_proof(proof, &pairing::proof(code, Side::Joining, joining_fingerprint, &own, key))
+        let Some(pending) = codes.into_iter().find(|pending| {
+            pairing::same_proof(proof, &pairing::proof(&pending.code, Side::Joining, joining_fingerprint, &own, key))
         }) else {
             return Ok(Err(JoinRefusal::Code));
         };
@@ -306,9 +308,19 @@ impl Replica {
                 "refused a join claiming the id of a device already on the allow-list");
             return Ok(Err(if existing.revoked { JoinRefusal::Revoked } else { JoinRefusal::IdTaken }));
         }
-        if (role == DeviceRole::Organizer) != for_organizer {
-            return Ok(Err(if for_organizer { JoinRefusal::OrganizerCode } else { JoinRefusal::NotForOrganizer }));
-        }
+        // The organizer chose what the device is when it made the code; a code from before codes named a
+        // role is for any role but an organizer's.
+        let role = match (pending.role, role) {
+            (Some(chosen), Some(asked)) if chosen != asked => {
+                return Ok(Err(JoinRefusal::WrongRole(chosen, asked)));
+            }
+            (Some(chosen), _) => chosen,
+            (None, Some(DeviceRole::Organizer)) => {
+                return Ok(Err(JoinRefusal::WrongRole(DeviceRole::Kiosk, DeviceRole::Organizer)));
+            }
+            (None, asked) => asked.unwrap_or(DeviceRole::Kiosk),
+        };
+        let for_organizer = role == DeviceRole::Organizer;
         let (venue, venue_secret) = {
             let store = self.store();
             let venue = store.venue_key()?.unwrap_or_default();
@@ -316,11 +328,12 @@ impl Replica {
                 if for_organizer { store.venue_secret()?.map(|s| sprintdesk_store::trust::hex(&s)) } else { None };
             (venue, secret)
         };
-        if !self.store().spend_join_code(&code)? {
+        if !self.store().spend_join_code(&pending.code)? {
             return Ok(Err(JoinRefusal::Code)); // Spent by a concurrent join.
         }
-        self.enrol(joining, name, role, joining_fingerprint, key)?;
-        let proof = pairing::proof(&code, Side::Organizer, joining_fingerprint, &own, &venue);
+        let project = pending.project.as_ref().filter(|_| role == DeviceRole::TableLead);
+        self.enrol(joining, name, role, project, joining_fingerprint, key)?;
+        let proof = pairing::proof(&pending.code, Side::Organizer, joining_fingerprint, &own, &venue);
         Ok(Ok(Welcome { venue, venue_secret, proof }))
     }
 

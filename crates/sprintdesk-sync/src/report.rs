@@ -4,7 +4,7 @@
 
 use crate::message::ProtocolError;
 use crate::tls::TlsSetupError;
-use sprintdesk_domain::DeviceId;
+use sprintdesk_domain::{DeviceId, DeviceRole};
 use sprintdesk_store::{Refused, Reissue, StoreError};
 
 /// A clock further off than this from a peer's is shown as a problem.
@@ -107,16 +107,25 @@ pub enum JoinRefusal {
     NotOrganizer,
     /// The joining device's id or name is not one Sprintdesk makes.
     BadId,
-    /// The code is for another organizer's device, and the joining device asked for another role.
-    OrganizerCode,
-    /// The code is not for an organizer's device, and the joining device asked to be one.
-    NotForOrganizer,
+    /// The organizer made the code for a device of another role than the joining device asked for (the
+    /// code's role, then the one asked for): the organizer decides what a device is, not the device.
+    WrongRole(DeviceRole, DeviceRole),
+}
+
+/// A role as people name it.
+fn role_words(role: DeviceRole) -> &'static str {
+    match role {
+        DeviceRole::Organizer => "an organizer's device",
+        DeviceRole::TableLead => "a table lead's laptop",
+        DeviceRole::Kiosk => "a kiosk",
+        DeviceRole::Board => "a projector board",
+    }
 }
 
 impl JoinRefusal {
     /// What the joining device is told.
-    pub fn reason(self) -> &'static str {
-        match self {
+    pub fn reason(self) -> String {
+        let text = match self {
             JoinRefusal::Code => "that join code is wrong, used or expired; ask an organizer for a new one",
             JoinRefusal::IdTaken => {
                 "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
@@ -126,13 +135,14 @@ impl JoinRefusal {
             JoinRefusal::NotOrganizer => {
                 "that device cannot pair devices: only an organizer's device that holds the venue's key can"
             }
-            JoinRefusal::OrganizerCode => {
-                "that join code is for another organizer's device: join with the organizer role"
+            JoinRefusal::WrongRole(code, asked) => {
+                let (code, asked) = (role_words(code), role_words(asked));
+                return format!(
+                    "that join code is for {code}, not {asked}: join as what the organizer chose, or ask for a \
+                     code for {asked}"
+                );
             }
-            JoinRefusal::NotForOrganizer => {
-                "that join code is not for an organizer's device: ask an organizer for an organizer's code, or \
-                 join with another role"
-            }
-        }
+        };
+        text.to_owned()
     }
 }

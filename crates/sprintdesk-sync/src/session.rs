@@ -190,13 +190,13 @@ where
                 let joining = Joining { device: &device, fingerprint, name: &name, role, key: &key, proof: &proof };
                 match replica.admit_joining(&joining)? {
                     Ok(Welcome { venue, venue_secret, proof }) => {
-                        tracing::info!(%device, %name, role = role.as_str(), "a device joined the venue");
+                        tracing::info!(%device, %name, "a device joined the venue");
                         let welcome = Message::Welcome { device: replica.device().clone(), venue, venue_secret, proof };
                         link.send(&welcome).await?;
                         joined = true;
                     }
                     Err(refusal) => {
-                        link.deny(refusal.reason()).await;
+                        link.deny(&refusal.reason()).await;
                         return Err(SyncError::JoinRefused(refusal));
                     }
                 }
@@ -217,7 +217,7 @@ pub async fn join<S>(
     code: &str,
     fingerprints: (&str, &str),
     name: &str,
-    role: DeviceRole,
+    role: Option<DeviceRole>,
 ) -> Result<Report, SyncError>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,

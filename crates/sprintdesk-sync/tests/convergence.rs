@@ -88,7 +88,7 @@ impl Venue {
                 .flat_map(|i| {
                     let id = devices[i].device().clone();
                     let key = devices[i].record_key().unwrap();
-                    let grant = devices[0].sign_grant(&id, DeviceRole::Organizer, "", &key).unwrap();
+                    let grant = devices[0].sign_grant(&id, DeviceRole::Organizer, None, "", &key).unwrap();
                     let entry = Device {
                         id,
                         name: format!("Device {i}"),

@@ -39,6 +39,13 @@ fn show_code(desk: &Replica) -> String {
     code
 }
 
+/// A join code for a device of `role` (a kiosk's is [`show_code`]).
+fn show_code_for(desk: &Replica, role: DeviceRole) -> String {
+    let code = sprintdesk_sync::pairing::new_code();
+    desk.store().add_join_code_for(&code, Timestamp(T0 + 600_000), role, None).unwrap();
+    code
+}
+
 /// A live session from `device` to the peer at `address`, running until it ends.
 fn live_session(device: &Arc<Replica>, address: &str) -> tokio::task::JoinHandle<Result<session::Report, SyncError>> {
     let (device, address) = (device.clone(), address.to_owned());
@@ -72,7 +79,7 @@ async fn a_device_joins_with_the_code_and_then_syncs_live() {
     let (desk, address, _stop) = organizer().await;
     let kiosk = device("kiosk");
     let code = show_code(&desk);
-    let report = peer::join(&kiosk, &address, &code, "Kiosk 1", DeviceRole::Kiosk).await.unwrap();
+    let report = peer::join(&kiosk, &address, &code, "Kiosk 1", Some(DeviceRole::Kiosk)).await.unwrap();
     assert!(report.complete);
     assert_eq!(kiosk.store().digest().unwrap(), desk.store().digest().unwrap());
     let devices: Vec<sprintdesk_domain::Device> = kiosk.store().all().unwrap();
@@ -80,7 +87,7 @@ async fn a_device_joins_with_the_code_and_then_syncs_live() {
 
     // The code worked once.
     let again = device("kiosk-2");
-    let error = peer::join(&again, &address, &code, "Kiosk 2", DeviceRole::Kiosk).await.unwrap_err();
+    let error = peer::join(&again, &address, &code, "Kiosk 2", Some(DeviceRole::Kiosk)).await.unwrap_err();
     assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong, used or expired")), "{error}");
 
     // Now paired, the kiosk keeps a live session and the desk sees its sign-ins at once.
@@ -95,7 +102,7 @@ async fn a_device_joins_with_the_code_and_then_syncs_live() {
 async fn a_join_never_takes_the_place_of_a_device_already_on_the_allow_list() {
     let (desk, address, _stop) = organizer().await;
     let kiosk = device("kiosk");
-    peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+    peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
     let allow_list = || desk.store().all::<sprintdesk_domain::Device>().unwrap();
     let before = allow_list();
     let digest = desk.store().digest().unwrap();
@@ -105,7 +112,7 @@ async fn a_join_never_takes_the_place_of_a_device_already_on_the_allow_list() {
     for claimed in ["kiosk", "desk"] {
         let thief = device(claimed);
         let code = show_code(&desk);
-        let error = peer::join(&thief, &address, &code, "Kiosk (new)", DeviceRole::Organizer).await.unwrap_err();
+        let error = peer::join(&thief, &address, &code, "Kiosk (new)", Some(DeviceRole::Organizer)).await.unwrap_err();
         assert!(
             matches!(error, SyncError::Denied(ref reason) if reason.contains("already on the venue's allow-list")),
             "claiming {claimed}: {error}"
@@ -118,14 +125,26 @@ async fn a_join_never_takes_the_place_of_a_device_already_on_the_allow_list() {
     // An entry only part of which has arrived (a sync cut short) is somebody's too.
     desk.write(vec![Op::Set { entity: Entity::Device, id: "half".into(), field: "name", value: "Half".into() }])
         .unwrap();
-    let error = peer::join(&device("half"), &address, &unspent[1], "Half", DeviceRole::Kiosk).await.unwrap_err();
+    let error = peer::join(&device("half"), &address, &unspent[1], "Half", Some(DeviceRole::Kiosk)).await.unwrap_err();
     assert!(
         matches!(error, SyncError::Denied(ref reason) if reason.contains("already on the venue's allow-list")),
         "{error}"
     );
     // The real kiosk still syncs; the codes were not spent, so a real newcomer joins with one.
     peer::sync_once(&kiosk, &address).await.expect("the kiosk is still paired");
-    peer::join(&device("projector"), &address, &unspent[0], "Projector", DeviceRole::Board).await.unwrap();
+    // The organizer chose what each code's device is: a newcomer asking to be something else is refused,
+    // and the code stays unspent; asking nothing, it becomes what the code says.
+    let error = peer::join(&device("projector"), &address, &unspent[0], "Projector", Some(DeviceRole::Board))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, SyncError::Denied(ref reason)
+            if reason.starts_with("that join code is for a kiosk, not a projector board")),
+        "{error}"
+    );
+    peer::join(&device("door2"), &address, &unspent[0], "Door 2", None).await.unwrap();
+    let door = desk.store().get::<sprintdesk_domain::Device>("door2").unwrap().expect("on the allow-list");
+    assert_eq!(door.grant.map(|g| g.role), Some(DeviceRole::Kiosk));
 }
 
 /// Found by review: a device id with zero bytes in it made the venue's grant for a kiosk read as an
@@ -135,11 +154,11 @@ async fn a_join_with_an_id_sprintdesk_would_not_make_is_refused() {
     let (desk, address, _stop) = organizer().await;
     let code = show_code(&desk);
     for id in ["X\0organizer\0", "kiosk~2", "a@kiosk", "x y"] {
-        let error = peer::join(&device(id), &address, &code, "Kiosk", DeviceRole::Kiosk).await.unwrap_err();
+        let error = peer::join(&device(id), &address, &code, "Kiosk", Some(DeviceRole::Kiosk)).await.unwrap_err();
         assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("cannot have")), "{id:?}: {error}");
     }
     assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
-    peer::join(&device("kiosk"), &address, &code, "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+    peer::join(&device("kiosk"), &address, &code, "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -160,7 +179,7 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     // 2. A self-made certificate claiming to be a paired device.
     let kiosk = device("kiosk");
     let code = show_code(&desk);
-    peer::join(&kiosk, &address, &code, "Kiosk 1", DeviceRole::Kiosk).await.unwrap();
+    peer::join(&kiosk, &address, &code, "Kiosk 1", Some(DeviceRole::Kiosk)).await.unwrap();
     let after_join = desk.store().digest().unwrap();
     let impostor = device("kiosk"); // same id, different key pair
     impostor.write(random_op(3, 3, 3, "impostor-sign-in", impostor.device(), Timestamp(T0))).unwrap();
@@ -172,9 +191,10 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     // 3. A wrong join code.
     let (stream, organizer_fp) = stranger_connection(&stranger.identity().unwrap(), &address).await;
     let own = tls::fingerprint(&stranger.identity().unwrap().cert_der);
-    let error = session::join(&stranger, stream, "AAAAA-AAAAA", (&own, &organizer_fp), "Evil", DeviceRole::Organizer)
-        .await
-        .unwrap_err();
+    let error =
+        session::join(&stranger, stream, "AAAAA-AAAAA", (&own, &organizer_fp), "Evil", Some(DeviceRole::Organizer))
+            .await
+            .unwrap_err();
     assert!(matches!(error, SyncError::Denied(_)), "{error}");
 
     // 4. A revoked device: the desk revokes the kiosk, which is then refused.
@@ -205,8 +225,10 @@ async fn a_revocation_reaches_a_third_device_which_then_refuses_the_revoked_one(
     let (desk, address, _stop) = organizer().await;
     let lead = device("lead");
     let kiosk = device("kiosk");
-    peer::join(&lead, &address, &show_code(&desk), "Lead", DeviceRole::TableLead).await.unwrap();
-    peer::join(&kiosk, &address, &show_code(&desk), "Kiosk", DeviceRole::Kiosk).await.unwrap();
+    peer::join(&lead, &address, &show_code_for(&desk, DeviceRole::TableLead), "Lead", Some(DeviceRole::TableLead))
+        .await
+        .unwrap();
+    peer::join(&kiosk, &address, &show_code(&desk), "Kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
     peer::sync_once(&lead, &address).await.unwrap(); // the lead learns the kiosk is paired
 
     // The lead serves too; the kiosk can sync with it.
@@ -231,7 +253,7 @@ async fn a_revocation_reaches_a_third_device_which_then_refuses_the_revoked_one(
 async fn a_revoked_devices_open_session_exchanges_nothing_once_the_revocation_is_applied() {
     let (desk, address, _stop) = organizer().await;
     let kiosk = device("kiosk");
-    peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+    peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
     let live = live_session(&kiosk, &address);
     // The session is live: a sign-in at the door reaches the desk.
     kiosk.write(random_op(3, 1, 1, "before-revocation", kiosk.device(), Timestamp(T0))).unwrap();
@@ -262,14 +284,15 @@ async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
     // A stranger on the Wi-Fi tries codes as fast as the desk answers.
     for n in 0..5 {
         let guess = sprintdesk_sync::pairing::new_code();
-        let error = peer::join(&device(&format!("guesser-{n}")), &address, &guess, "Guesser", DeviceRole::Organizer)
-            .await
-            .unwrap_err();
+        let error =
+            peer::join(&device(&format!("guesser-{n}")), &address, &guess, "Guesser", Some(DeviceRole::Organizer))
+                .await
+                .unwrap_err();
         assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong")), "try {n}: {error}");
     }
     // Locked out: even the right code is not looked at, and the connection is closed before TLS.
     let started = std::time::Instant::now();
-    let locked = peer::join(&device("guesser-lucky"), &address, &right, "Guesser", DeviceRole::Organizer).await;
+    let locked = peer::join(&device("guesser-lucky"), &address, &right, "Guesser", Some(DeviceRole::Organizer)).await;
     assert!(!matches!(locked, Ok(_) | Err(SyncError::Denied(_))), "{locked:?}");
     assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
     assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
@@ -280,5 +303,5 @@ async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
     assert_eq!(lockouts[0].failures, 5);
     // After the lockout (a second, then two, four, …) the right code works, and the count starts again.
     tokio::time::sleep(Duration::from_millis(1_100)).await;
-    peer::join(&device("kiosk"), &address, &right, "Door kiosk", DeviceRole::Kiosk).await.unwrap();
+    peer::join(&device("kiosk"), &address, &right, "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
 }

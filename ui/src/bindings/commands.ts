@@ -26,6 +26,7 @@ import type { NewAttendee } from "./NewAttendee";
 import type { NewGoal } from "./NewGoal";
 import type { NewProject } from "./NewProject";
 import type { NewSprint } from "./NewSprint";
+import type { PairRequest } from "./PairRequest";
 import type { PersonQuery } from "./PersonQuery";
 import type { PrOpened } from "./PrOpened";
 import type { PresenceReport } from "./PresenceReport";
@@ -127,10 +128,8 @@ export interface Commands {
   digest: { args: null; result: string };
   /** Who was locked out for guessing join codes or the organizer PIN in the last day. */
   lockouts: { args: null; result: Array<LockoutView> };
-  /** A one-time join code (and its QR) for a new kiosk, table lead or board, valid for 10 minutes. */
-  pair: { args: null; result: JoinCode };
-  /** A one-time join code for another organizer's device: it gets the venue's key, so it can pair and revoke devices too. */
-  pair_organizer: { args: null; result: JoinCode };
+  /** A one-time join code (and its QR), valid for 10 minutes, for a new device of the role the organizer chooses: a kiosk, a board, a table lead's laptop for one project, or another organizer's device (which gets the venue's key, so it can pair and revoke devices too). */
+  pair: { args: PairRequest; result: JoinCode };
 }
 
 /** The commands that change the sprint. */
@@ -161,7 +160,6 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "delete",
   "restore",
   "pair",
-  "pair_organizer",
 ];
 
 /** The longest sprint, break days included (the core's one rule). */

@@ -21,17 +21,17 @@ export function addressProblem(address: string): string | null {
   return null;
 }
 
-/** A default name for this device, e.g. "Kiosk 2" is for people to choose; this gives a neutral start. */
-export function defaultDeviceName(role: string): string {
+/** What a joined device became, as the organizer chose it: “a kiosk”, “the table lead’s laptop for Django”. */
+export function joinedAs(role: string, project: string | null): string {
   switch (role) {
     case "kiosk":
-      return "Entrance kiosk";
+      return "the kiosk";
     case "board":
-      return "Projector";
+      return "a projector board";
     case "table_lead":
-      return "Table laptop";
+      return project ? `the table lead’s laptop for ${project}` : "a table lead’s laptop";
     default:
-      return "Organizer laptop";
+      return "an organizer’s computer";
   }
 }
 

@@ -338,8 +338,12 @@ fn make_contested_claim(
     copy.apply(&desk.store().changes()?, clock.now())?;
     // …and is a table lead's laptop the venue vouched for when it was paired (it never connects here: it
     // has no certificate), so every device takes its records as the lead's.
+    // Its grant scopes it to the project of the issue it claims (Django's table).
+    let issue = format!("Django#{CONTESTED_ISSUE}");
+    let project = desk.snapshot()?.find_issue(&issue)?.project.clone();
     desk.store().create_venue()?;
-    let grant = desk.store().sign_grant(&offline_device, DeviceRole::TableLead, "", &copy.record_key()?)?;
+    let key = copy.record_key()?;
+    let grant = desk.store().sign_grant(&offline_device, DeviceRole::TableLead, Some(&project), "", &key)?;
     let laptop = Device {
         id: offline_device.clone(),
         name: "Table lead laptop (offline)".into(),
@@ -365,7 +369,6 @@ fn make_contested_claim(
     let [first, second] = sprinters.as_slice() else {
         return Err(Error::NotFound("the demo found fewer than two sprinters in the room".into()));
     };
-    let issue = format!("Django#{CONTESTED_ISSUE}");
     // …then, with the Wi-Fi down, two leads record the same issue for two people.
     desk.claim(Claim { issue: issue.clone(), attendee: (*first).clone(), mentor: None })?;
     offline.claim(Claim { issue, attendee: (*second).clone(), mentor: None })?;

@@ -9,9 +9,10 @@ export type JoinRequest = {
   code: string;
   /** The organizer's device, `host:port`. */
   address: string;
-  /** How this device is listed. */
+  /** How this device is listed (empty: the computer's name). */
   name: string;
-  role: DeviceRole;
+  /** What this device is: `null` takes what the organizer chose when making the code. */
+  role: DeviceRole | null;
 };
 
 export interface Transport {
