@@ -465,6 +465,35 @@ fn a_read_only_database_is_read_and_a_write_to_it_is_refused_in_words() {
 }
 
 #[test]
+fn a_read_leaves_a_database_of_an_older_release_as_it_was() {
+    let user = sprint_with_people();
+    let db = user.dir.path().join("sprint.db");
+    let version = |db: &std::path::Path| -> usize {
+        rusqlite::Connection::open(db).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+    };
+    let current = version(&db);
+    // The file as the previous release left it (update this when a migration is added).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE local_join_codes DROP COLUMN project; ALTER TABLE local_join_codes DROP COLUMN role;",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", current - 1).unwrap();
+    drop(conn);
+    let before = std::fs::read(&db).unwrap();
+    // Reads, through the command line and the API, work and leave it as it was: that release can still open it.
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 6);
+    assert!(user.ok(&["attendees", "search", "lukasz"]).contains("Łukasz"));
+    assert!(user.json(&["call", "presence"])["here_now"].is_number());
+    assert_eq!(std::fs::read(&db).unwrap(), before, "not a byte of the database changed");
+    assert_eq!(version(&db), current - 1);
+    // A write brings it up to date.
+    user.ok(&["attendees", "add", "--name", "Bo Smith"]);
+    assert_eq!(version(&db), current);
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 7);
+}
+
+#[test]
 fn another_databases_write_ahead_log_beside_ours_is_refused_and_nothing_is_lost() {
     let user = sprint_with_people();
     let db = user.dir.path().join("sprint.db");

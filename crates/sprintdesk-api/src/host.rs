@@ -50,9 +50,30 @@ impl Host {
     /// Opens the sprint database at `db` twice over: one connection for the desk, one for the peer (both
     /// WAL, so neither blocks the other). The device id is kept in `state_dir`, outside the database.
     pub fn open(db: &Path, state_dir: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Result<Self, Error> {
+        Self::open_with(db, state_dir, clock, ids, Store::open)
+    }
+
+    /// [`Host::open`] for a command that only reads: a database an older Sprintdesk wrote is read through a
+    /// migrated copy and left as it was (see [`Store::open_for_reading`]).
+    pub fn open_for_reading(
+        db: &Path,
+        state_dir: &Path,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn Ids>,
+    ) -> Result<Self, Error> {
+        Self::open_with(db, state_dir, clock, ids, Store::open_for_reading)
+    }
+
+    fn open_with(
+        db: &Path,
+        state_dir: &Path,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn Ids>,
+        open: fn(&Path, DeviceId) -> Result<Store, sprintdesk_core::store::StoreError>,
+    ) -> Result<Self, Error> {
         let device = device_id_for(state_dir, db, || DeviceId(ids.make("d"))).map_err(sprintdesk_core::Error::from)?;
-        let desk = Desk::new(Store::open(db, device.clone())?, clock.clone(), ids);
-        let replica = Arc::new(Replica::new(Store::open(db, device)?, clock));
+        let desk = Desk::new(open(db, device.clone())?, clock.clone(), ids);
+        let replica = Arc::new(Replica::new(open(db, device)?, clock));
         Ok(Self {
             db: db.to_owned(),
             desk: Mutex::new(desk),

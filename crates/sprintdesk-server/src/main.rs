@@ -108,7 +108,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         let offline = DeviceId(ids.make("demo-kiosk"));
         sprintdesk_core::demo(open_store(&db, ids.as_ref())?, offline, ids.clone(), clock.now(), &local_time_zone())?;
     }
-    let host = Host::open(&db, &sprintdesk_api::state_dir()?, clock.clone(), ids)?.for_script();
+    // A command that only reads never migrates the file (an older Sprintdesk could not open it again).
+    let reads_only = match &cli.command {
+        Command::Peers
+        | Command::Devices(DevicesCommand::List)
+        | Command::Digest
+        | Command::Review
+        | Command::Sprint
+        | Command::Presence
+        | Command::Board
+        | Command::Project(ProjectCommand::List)
+        | Command::Issues(IssuesCommand::List { .. })
+        | Command::Attendees(
+            AttendeesCommand::Search { .. }
+            | AttendeesCommand::List
+            | AttendeesCommand::Show { .. }
+            | AttendeesCommand::Duplicates,
+        ) => true,
+        Command::Call { command, .. } => cmd::COMMANDS.iter().any(|c| c.name == command && !c.writes),
+        _ => false,
+    };
+    let open = if reads_only { Host::open_for_reading } else { Host::open };
+    let host = open(&db, &sprintdesk_api::state_dir()?, clock.clone(), ids)?.for_script();
     let now = clock.now();
     match cli.command {
         Command::Serve(_) => unreachable!("handled above"),

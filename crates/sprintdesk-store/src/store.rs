@@ -64,19 +64,35 @@ impl Store {
         refuse_foreign_wal(path)?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        claim_or_refuse(&conn, path)?;
+        claim_or_refuse(&conn, path, true)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::init(conn, device)
     }
 
+    /// Opens the database at `path` for a command that only reads. A database of this schema opens as
+    /// [`Store::open`] does; one an older Sprintdesk wrote is read through a copy in memory brought up to
+    /// this schema, and the file is left exactly as it was (an older Sprintdesk can still open it). Every
+    /// write to such a copy is refused.
+    pub fn open_for_reading(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
+        if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+            return Self::open_read_only(path, device);
+        }
+        refuse_foreign_wal(path)?;
+        let conn = read_only_connection(path)?;
+        let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        if version == 0 || version >= MIGRATIONS.len() {
+            drop(conn);
+            return Self::open(path, device);
+        }
+        claim_or_refuse(&conn, path, false)?;
+        Self::reading_copy(&conn, path, device, version)
+    }
+
     /// Opens a file this user may not write (a copy kept for reference, a backup): reads work, nothing is
-    /// migrated or marked, and every write is refused in words. Only a database of this Sprintdesk's schema
-    /// can be read this way.
+    /// migrated or marked, and every write is refused in words. A database of an older schema is read
+    /// through a migrated copy in memory.
     fn open_read_only(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
-        use rusqlite::OpenFlags;
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        let conn = read_only_connection(path)?;
         if application_id(&conn, path)? != APPLICATION_ID {
             return Err(StoreError::NotOurs {
                 path: path.display().to_string(),
@@ -84,15 +100,23 @@ impl Store {
             });
         }
         let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-        if version != MIGRATIONS.len() {
-            return Err(StoreError::ReadOnly {
-                path: path.display().to_string(),
-                why: format!(
-                    "it was written by another version of Sprintdesk (schema {version}) and cannot be updated"
-                ),
-            });
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::NewerSchema { found: version, known: MIGRATIONS.len() });
+        }
+        if version < MIGRATIONS.len() {
+            return Self::reading_copy(&conn, path, device, version);
         }
         Ok(Self { conn, device, trust_cache: Default::default(), read_only: Some(path.display().to_string()) })
+    }
+
+    /// A copy in memory of the database `conn` reads, migrated from `version` to this schema.
+    fn reading_copy(conn: &Connection, path: &Path, device: DeviceId, version: usize) -> Result<Self, StoreError> {
+        let mut memory = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(conn, &mut memory)?.run_to_completion(1024, Duration::ZERO, None)?;
+        tracing::debug!(version, path = %path.display(), "reading an older schema through a migrated copy");
+        let mut store = Self::init(memory, device)?;
+        store.read_only = Some(path.display().to_string());
+        Ok(store)
     }
 
     /// A private in-memory store, for tests and benchmarks.
@@ -137,8 +161,9 @@ impl Store {
 
 /// Refuses, before writing a byte, a file that is not a Sprintdesk database: another program's SQLite file
 /// (its own application id, or tables that are not ours), or not SQLite at all. An empty file becomes ours,
-/// and so does a Sprintdesk database from before the mark (it has our tables and schema version).
-fn claim_or_refuse(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+/// and so does a Sprintdesk database from before the mark (it has our tables and schema version); it is
+/// marked only when `mark` (a read leaves the file as it is).
+fn claim_or_refuse(conn: &Connection, path: &Path, mark: bool) -> Result<(), StoreError> {
     let not_ours = |what: String| StoreError::NotOurs { path: path.display().to_string(), what };
     let id = application_id(conn, path)?;
     if id == APPLICATION_ID {
@@ -159,8 +184,17 @@ fn claim_or_refuse(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         let more = if tables.len() > 5 { ", …" } else { "" };
         return Err(not_ours(format!("it holds other tables: {}{more}", shown.join(", "))));
     }
-    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    if mark {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
     Ok(())
+}
+
+fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(conn)
 }
 
 /// Refuses, before SQLite replays it, a write-ahead log beside our file that cannot be its own: one whose

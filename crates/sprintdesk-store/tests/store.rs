@@ -350,3 +350,62 @@ fn only_sprintdesk_databases_are_opened_and_others_are_left_untouched() {
     drop(Store::open(&ours, "d-1".into()).unwrap());
     assert_eq!(application_id(&ours), sprintdesk_store::APPLICATION_ID);
 }
+
+/// Every file in `dir`, with its size and a hash of its bytes.
+fn files(dir: &std::path::Path) -> Vec<(String, usize, u64)> {
+    use std::hash::{Hash, Hasher};
+    let mut files: Vec<(String, usize, u64)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut hasher);
+            (path.file_name().unwrap().to_string_lossy().into_owned(), bytes.len(), hasher.finish())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sprint.db");
+    let sprint = Sprint::new("PyCon DE sprints", "Europe/Berlin", "2026-04-17".parse().unwrap(), 2).unwrap();
+    let current: usize = {
+        let mut store = Store::open(&path, "desk".into()).unwrap();
+        store.write(Timestamp(T0), Op::put(&sprint, None)).unwrap();
+        store.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+        rusqlite::Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+    };
+    // The file as the previous release left it: its schema, without this release's last step (update this
+    // when a migration is added).
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE local_join_codes DROP COLUMN project; ALTER TABLE local_join_codes DROP COLUMN role;",
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", current - 1).unwrap();
+    }
+    let before = files(dir.path());
+
+    let reader = Store::open_for_reading(&path, "desk".into()).unwrap();
+    assert_eq!(reader.sprint().unwrap(), Some(sprint.clone()), "the sprint reads");
+    assert_eq!(reader.get::<Attendee>("a1").unwrap().map(|a| a.name), Some("Ana".to_owned()));
+    let mut reader = reader;
+    let refused = reader.write(Timestamp(T0), Op::put(&attendee("a2", "Bo"), None)).unwrap_err();
+    assert!(matches!(refused, StoreError::ReadOnly { .. }), "{refused}");
+    drop(reader);
+    // SQLite's own companions of a WAL database (`-shm`, an empty `-wal`) may appear, as for any reader.
+    let after: Vec<_> = files(dir.path()).into_iter().filter(|(name, ..)| name == "sprint.db").collect();
+    assert_eq!(after, before, "the read changed no byte of the database");
+
+    // A write opens it as ever, and brings it up to this schema.
+    let mut writer = Store::open(&path, "desk".into()).unwrap();
+    writer.write(Timestamp(T0), Op::put(&attendee("a2", "Bo"), None)).unwrap();
+    let version: usize =
+        rusqlite::Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!(version, current);
+}
