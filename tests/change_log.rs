@@ -118,6 +118,8 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         row("mark_pr_opened", &[ClaimEvent], |_| json!({"issue": "#8", "attendee": "@cy"})),
         row("mark_merged", &[ClaimEvent], |_| json!({"issue": "#8"})),
         row("sign_out", &[PresenceEvent], |_| json!({"attendee": "@bo"})),
+        // Cy and the duplicate merged into them (Dee): two erasures.
+        row("erase_attendee", &[Entity::Erasure], |_| json!({"attendee": "@cy"})),
         row("delete", &[Goal], |host| json!({"kind": "goal", "id": first_goal(host)})),
         row("restore", &[Goal], {
             let db = db.clone();

@@ -22,7 +22,11 @@ impl Drop for Served {
 }
 
 fn serve(user: &User, ui: Option<&std::path::Path>) -> Served {
-    let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0"];
+    serve_http_on(user, ui, "127.0.0.1:0")
+}
+
+fn serve_http_on(user: &User, ui: Option<&std::path::Path>, http: &str) -> Served {
+    let mut args = vec!["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", http];
     let ui_arg;
     if let Some(dir) = ui {
         ui_arg = dir.display().to_string();
@@ -32,7 +36,8 @@ fn serve(user: &User, ui: Option<&std::path::Path>) -> Served {
     command.env("SPRINTDESK_UI", "/nonexistent");
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let started = crate::lan::started(&mut child);
-    Served { child, http: started["http"].as_str().expect("an HTTP address").to_owned() }
+    let http = started["http"].as_str().expect("an HTTP address").replace("0.0.0.0", "127.0.0.1");
+    Served { child, http }
 }
 
 /// One request; returns the status and the body.
@@ -117,6 +122,28 @@ fn a_kiosk_served_to_a_browser_cannot_be_used_as_the_organizer_screen() {
     served.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
     assert!(served.ok("attendees", Value::Null).as_array().unwrap().len() >= 2, "unlocked with the PIN");
     assert!(!user.json(&["attendees", "list"]).to_string().contains("Mallory"), "nothing was added");
+}
+
+#[test]
+fn over_the_venue_network_the_api_answers_the_doors_commands_only() {
+    let user = sprint_with_people();
+    // Listening on every address (a browser kiosk or board on the Wi-Fi): anyone there can reach it.
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    assert_eq!(served.ok("search", json!({"query": "soren"}))[0]["name"], "Søren Kierkegaard");
+    assert!(served.ok("board", Value::Null)["projects"].is_array());
+    for (command, args) in [
+        ("attendees", Value::Null),
+        ("pair", json!({"role": "organizer"})),
+        ("export_person", json!({"attendee": "soren"})),
+        ("erase_attendee", json!({"attendee": "soren"})),
+    ] {
+        let (status, refused) = served.post(command, args);
+        assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{command}: {refused}");
+        assert!(refused["message"].as_str().unwrap().contains("door's commands only"), "{refused}");
+    }
+    let (status, _) = served.post("join", json!({"code": "AAAAA-AAAAA", "address": "127.0.0.1:1"}));
+    assert_eq!(status, 403);
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 6, "nobody was erased");
 }
 
 #[test]

@@ -5,5 +5,6 @@ mod change_log;
 mod cli;
 mod http;
 mod lan;
+mod privacy;
 mod sprint_day;
 mod trust;

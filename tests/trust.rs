@@ -35,6 +35,7 @@ fn forge(db: &Path, device: &str, origin: &str, entity: Entity, entity_id: &str,
         field: field.to_owned(),
         value,
         proof: None,
+        cleared: None,
     };
     let link = trust::link(&link.try_into().unwrap(), &change, &trust::content_hash(&change));
     change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin, change.seq, &link))));

@@ -88,6 +88,11 @@ macro_rules! for_each_command {
             duplicates { Staff read (()) -> Vec<Duplicate> = |host, ()| host.desk().duplicates() }
             /// Marks one record as a duplicate of another person.
             merge_attendees { Staff write (Merge) -> Attendee = |host, merge| host.desk().merge_attendees(merge) }
+            /// Erases a person's personal data on every device, for good; their sign-ins and claims still
+            /// count under a pseudonym. Needs the organizer PIN where one is set.
+            erase_attendee { Staff write (Erase) -> Erased = |host, request| host.desk().erase_attendee(request) }
+            /// Everything this device holds about one person, for an access request.
+            export_person { Staff read (PersonQuery) -> PersonExport = |host, who| host.desk().export_person(who) }
             /// Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing.
             import_attendees { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_attendees(file) }
             /// Every project (table).

@@ -316,6 +316,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("edit_attendee", false),
         ("duplicates", false),
         ("merge_attendees", false),
+        ("erase_attendee", false),
+        ("export_person", false),
         ("import_attendees", false),
         ("projects", false),
         ("add_project", false),

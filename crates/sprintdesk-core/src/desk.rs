@@ -91,12 +91,26 @@ impl Desk {
         day: NaiveDate,
         project: Option<ProjectId>,
     ) -> PresenceEvent {
-        self.presence_event(snapshot, EventId(self.make_id("e")), PresenceKind::SignIn, attendee, day, project)
+        self.presence_event(
+            snapshot,
+            EventId::made_by(&self.make_id("e"), self.store().device()),
+            PresenceKind::SignIn,
+            attendee,
+            day,
+            project,
+        )
     }
 
     /// A sign-out of `attendee` on `day`.
     pub(crate) fn sign_out_event(&self, snapshot: &Snapshot, attendee: &AttendeeId, day: NaiveDate) -> PresenceEvent {
-        self.presence_event(snapshot, EventId(self.make_id("e")), PresenceKind::SignOut, attendee, day, None)
+        self.presence_event(
+            snapshot,
+            EventId::made_by(&self.make_id("e"), self.store().device()),
+            PresenceKind::SignOut,
+            attendee,
+            day,
+            None,
+        )
     }
 
     /// The retraction of `attendee`'s event `retracted` (an undo): its id names the event it takes back.
@@ -138,7 +152,7 @@ impl Desk {
             _ => None,
         };
         ClaimEvent {
-            id: EventId(self.make_id("c")),
+            id: EventId::made_by(&self.make_id("c"), self.store().device()),
             issue: issue.id.clone(),
             at: snapshot.event_time(self.now(), person, Some(&issue.id)),
             action,

@@ -202,6 +202,18 @@ impl Desk {
         self.setup()
     }
 
+    /// Asks for the organizer PIN before something that cannot be undone (`what`, in words), where this
+    /// device has one; counts wrong PINs as leaving the kiosk does.
+    pub(crate) fn confirm_pin(&mut self, pin: Option<&str>, what: &str) -> Result<(), Error> {
+        let store = self.store();
+        let Some(stored) = store.local_setting(PIN_HASH)? else { return Ok(()) };
+        let device = store.device().to_string();
+        match pin.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(pin) => self.check_pin(stored == pin_hash(&device, pin)),
+            None => Err(Error::NotAllowed(format!("{what} needs the organizer PIN"))),
+        }
+    }
+
     /// Counts a PIN attempt. While the PIN is locked nothing is checked, not even the right PIN; a wrong PIN
     /// adds to the count (and, past the first few, locks the PIN for longer each time); the right one
     /// clears it. The count is this device's own bookkeeping: the one write a refused use case makes.

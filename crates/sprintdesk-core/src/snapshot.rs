@@ -26,6 +26,8 @@ pub struct Snapshot {
     presence_by_person: HashMap<AttendeeId, Vec<usize>>,
     pub(crate) claim_events: Vec<ClaimEvent>,
     pub(crate) index: SearchIndex,
+    /// People whose personal data was erased: they still count, under a pseudonym, and are listed nowhere.
+    pub(crate) erased: HashSet<AttendeeId>,
 }
 
 impl Snapshot {
@@ -33,7 +35,9 @@ impl Snapshot {
         let sprint = store.sprint()?.ok_or(Error::NoSprint)?;
         let attendees: HashMap<AttendeeId, Attendee> =
             store.all::<Attendee>()?.into_iter().map(|a| (a.id.clone(), a)).collect();
-        let index = SearchIndex::build(attendees.values().filter(|a| a.merged_into.is_none()).map(|a| Searchable {
+        let erased: HashSet<AttendeeId> = store.erased()?.into_iter().map(AttendeeId).collect();
+        let listed = |a: &&Attendee| a.merged_into.is_none() && !erased.contains(&a.id);
+        let index = SearchIndex::build(attendees.values().filter(listed).map(|a| Searchable {
             id: &a.id,
             name: &a.name,
             handle: a.handle.as_deref(),
@@ -51,6 +55,7 @@ impl Snapshot {
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,
             index,
+            erased,
         };
         let mut by_person: HashMap<AttendeeId, Vec<usize>> = HashMap::new();
         for (i, event) in snapshot.presence_events.iter().enumerate() {
@@ -80,9 +85,9 @@ impl Snapshot {
         after_presence.chain(after_claims).map(|at| Timestamp(at.0 + 1)).fold(now, Timestamp::max)
     }
 
-    /// People who are not merged duplicates.
+    /// People who are not merged duplicates, nor erased.
     pub(crate) fn people(&self) -> impl Iterator<Item = &Attendee> {
-        self.attendees.values().filter(|a| a.merged_into.is_none())
+        self.attendees.values().filter(|a| a.merged_into.is_none() && !self.erased.contains(&a.id))
     }
 
     /// The person a (possibly merged) id stands for.

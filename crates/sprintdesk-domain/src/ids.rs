@@ -109,6 +109,26 @@ impl StatusId {
     }
 }
 
+impl EventId {
+    /// A new event's id: a fresh id that names the device recording it, so that no other device can write
+    /// an event under it (nor take it back: a retraction's id is this one's with `~undo`).
+    pub fn made_by(fresh: &str, device: &DeviceId) -> Self {
+        Self(format!("{fresh}@{device}"))
+    }
+
+    /// The device named at the end of the id (of the event a retraction takes back, for a retraction);
+    /// `None` for ids made before ids named their device.
+    pub fn author(&self) -> Option<&str> {
+        Self::author_in(&self.0)
+    }
+
+    /// [`EventId::author`] of an id as text.
+    pub fn author_in(id: &str) -> Option<&str> {
+        let id = id.strip_suffix("~undo").unwrap_or(id);
+        id.rsplit_once('@').map(|(_, device)| device)
+    }
+}
+
 impl AttendeeId {
     /// The id of a person a device registers itself (a walk-in at the door): a fresh id that names the
     /// device, so that on the LAN the device may go on writing this person and no one else.

@@ -60,6 +60,14 @@ pub enum Command {
     Digest,
     /// Delete a record (attendee, project, goal, issue, status)
     Delete { kind: String, id: String },
+    /// Erase a person's personal data (name, e-mail, handle, badge) on every device, for good; their
+    /// sign-ins and claims still count under a pseudonym
+    Erase {
+        who: String,
+        /// The organizer PIN, where this device has one
+        #[arg(long)]
+        pin: Option<String>,
+    },
     /// Bring back a deleted record
     Restore { kind: String, id: String },
     /// Records deleted on one device and edited on another, to restore or leave deleted
@@ -192,6 +200,13 @@ pub enum AttendeesCommand {
     Duplicates,
     /// Mark DUPLICATE as the same person as INTO
     Merge { duplicate: String, into: String },
+    /// Everything the venue holds about one person, as JSON (an access request)
+    ExportPerson {
+        who: String,
+        /// Write it to this file instead of the screen
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use sprintdesk_api::Host;
 use sprintdesk_core::domain::DeviceRole;
-use sprintdesk_core::{ApiError, ErrorCode};
+use sprintdesk_core::{ApiError, ErrorCode, Reach};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -173,6 +173,13 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (Status
 }
 
 async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) -> Response {
+    // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
+    // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
+    // join codes, the venue's key) are for this computer's own screen.
+    let staff = sprintdesk_api::commands::COMMANDS.iter().any(|c| c.name == name && c.reach == Reach::Staff);
+    if !app.loopback_only && staff {
+        return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
+    }
     let args: Value = match parse_body(&body) {
         Ok(args) => args,
         Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
@@ -199,7 +206,14 @@ struct JoinRequest {
     role: Option<DeviceRole>,
 }
 
+/// What a staff command says when asked over the venue network.
+const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \
+     in and out, the board); use the organizer's screen on this computer (127.0.0.1) for the rest";
+
 async fn join(State(app): State<App>, body: Bytes) -> Response {
+    if !app.loopback_only {
+        return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
+    }
     let request: JoinRequest = match parse_body(&body) {
         Ok(request) => request,
         Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),

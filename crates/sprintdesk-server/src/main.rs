@@ -123,6 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             AttendeesCommand::Search { .. }
             | AttendeesCommand::List
             | AttendeesCommand::Show { .. }
+            | AttendeesCommand::ExportPerson { .. }
             | AttendeesCommand::Duplicates,
         ) => true,
         Command::Call { command, .. } => cmd::COMMANDS.iter().any(|c| c.name == command && !c.writes),
@@ -190,6 +191,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return print_json(&serde_json::json!({"digest": digest}));
             }
             outln!("{digest}");
+        }
+        Command::Erase { who, pin } => {
+            let erased = host.run::<cmd::erase_attendee>(sprintdesk_core::Erase { attendee: who, pin })?;
+            if json {
+                return print_json(&erased);
+            }
+            let ids: Vec<String> = erased.ids.iter().map(ToString::to_string).collect();
+            outln!(
+                "Erased {}: their name, e-mail, handle and badge are gone from this device and its history, and \
+                 from every device it syncs with. {} sign-ins and {} claim events still count, under a pseudonym.",
+                ids.join(", "),
+                erased.presence_events,
+                erased.claim_events
+            );
+        }
+        Command::Attendees(AttendeesCommand::ExportPerson { who, out }) => {
+            let export = host.run::<cmd::export_person>(PersonQuery { attendee: who })?;
+            let text = serde_json::to_string_pretty(&export)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, format!("{text}\n"))
+                        .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+                    if !json {
+                        outln!("Wrote everything held about {} to {}", export.attendee.id, path.display());
+                    }
+                }
+                None => outln!("{text}"),
+            }
         }
         Command::Delete { kind, id } => {
             host.run::<cmd::delete>(RecordRef { kind: kind.clone(), id: id.clone() })?;

@@ -117,6 +117,9 @@ impl Store {
         if fresh.iter().any(|c| c.entity == crate::Entity::Device) {
             self.forget_trust();
         }
+        if fresh.iter().any(|c| c.entity == crate::Entity::Erasure) {
+            self.scrub_files();
+        }
         if !refused.is_empty() {
             tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
         }

@@ -248,13 +248,13 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
             "WHERE origin = ?1 AND seq > ?2 AND seq < ?3 ORDER BY seq",
             params![origin.as_str(), seq, first.seq],
         )? {
-            link = trust::link(&link, &old, &trust::content_hash(&old));
+            link = trust::link(&link, &old, &trust::record_hash(&old));
             seq = old.seq;
         }
     }
     let last = changes.len() - 1;
     for (i, change) in changes.iter_mut().enumerate() {
-        link = trust::link(&link, change, &trust::content_hash(change));
+        link = trust::link(&link, change, &trust::record_hash(change));
         if i == last || change.seq.is_multiple_of(PROOF_EVERY) {
             change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin.as_str(), change.seq, &link))));
         }
@@ -323,7 +323,7 @@ pub(crate) fn judge(
             if change.seq != seq + 1 {
                 break; // Not the next record: what the chain holds does not reach it yet.
             }
-            link = trust::link(&link, change, &trust::content_hash(change));
+            link = trust::link(&link, change, &trust::record_hash(change));
             seq = change.seq;
             let Some(proof) = &change.proof else { continue };
             let Some(vouched) = vouched else {

@@ -18,10 +18,13 @@ pub enum Entity {
     /// An origin a device stopped writing under after its clock was put back: see
     /// [`crate::Store::reissue_future_changes`].
     Retirement,
+    /// A person whose personal data is erased on every device, for good (see [`PERSONAL_FIELDS`]). Its id
+    /// is the attendee's.
+    Erasure,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 11] = [
         Entity::Sprint,
         Entity::Attendee,
         Entity::Project,
@@ -32,6 +35,7 @@ impl Entity {
         Entity::ClaimEvent,
         Entity::Device,
         Entity::Retirement,
+        Entity::Erasure,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +50,7 @@ impl Entity {
             Entity::ClaimEvent => "claim_event",
             Entity::Device => "device",
             Entity::Retirement => "retirement",
+            Entity::Erasure => "erasure",
         }
     }
 
@@ -107,7 +112,23 @@ pub struct Change {
     /// The origin's signature of its chain up to this record, on some records (see [`crate::trust`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<String>,
+    /// Set when the record's content was erased: `value` is null and this is the hash the content had
+    /// (hex SHA-256, see [`crate::trust::content_hash`]), so the origin's chain still checks. Only an
+    /// attendee's [`PERSONAL_FIELDS`] are ever cleared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleared: Option<String>,
 }
+
+/// The attendee fields that identify a person: what an erasure clears from every table and from the
+/// change log. The rest (roles, first-timer, planned days, consents, merges) stays, so that the person
+/// still counts in the sprint's numbers as a pseudonym.
+pub const PERSONAL_FIELDS: [&str; 4] = ["name", "handle", "email", "badge_code"];
+
+/// What an erased person is called wherever a name must stand.
+pub const ERASED_NAME: &str = "Erased person";
+
+/// The field of an erasure record.
+pub const ERASURE_FIELD: &str = "erased";
 
 /// The `field` of a change record that carries an event.
 pub const EVENT_FIELD: &str = "event";

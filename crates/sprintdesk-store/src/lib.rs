@@ -28,7 +28,7 @@ mod write;
 
 pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Refused};
 pub use chain::{Refusal, Trust, TrustedDevice};
-pub use change::{Change, DELETED_FIELD, Entity, Op};
+pub use change::{Change, DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, Entity, Op, PERSONAL_FIELDS};
 pub use device::{DeviceIdError, device_id_for};
 pub use hlc::Hlc;
 pub use local::{Identity, Lockout, PeerRecord, PendingCode};

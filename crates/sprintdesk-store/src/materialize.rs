@@ -6,7 +6,7 @@
 //! land alike. It opens no transaction (it runs in the caller's), reads no wall clock and decides no
 //! rule beyond how records merge.
 
-use crate::change::{DELETED_FIELD, EVENT_FIELD, RETIREMENT_FIELD};
+use crate::change::{DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, EVENT_FIELD, PERSONAL_FIELDS, RETIREMENT_FIELD};
 use crate::record::SPRINT_ID;
 use crate::schema::{self, Kind, Table};
 use crate::store::{StoreError, last_hlc, read_change, read_changes, read_retirements, split_origin};
@@ -39,8 +39,8 @@ pub(crate) fn materialize_and_record_judged<'a>(
     refused: &std::collections::HashSet<(DeviceId, u64)>,
 ) -> Result<usize, StoreError> {
     let mut log = conn.prepare_cached(
-        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
@@ -51,14 +51,17 @@ pub(crate) fn materialize_and_record_judged<'a>(
             continue;
         }
         let judged_out = !refused.is_empty() && refused.contains(&(change.origin.clone(), change.seq));
+        let refusal = |reason: Refusal| match reason {
+            Refusal::Bad(reason) => StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason },
+            Refusal::Sqlite(error) => StoreError::Sqlite(error),
+        };
+        // A record whose content was erased elsewhere, or that is about a person erased here: the log keeps
+        // its place in the chain and the hash of its content, never the content.
+        let cleared = clearing(conn, change).map_err(refusal)?;
         if !judged_out {
-            materialize(conn, change).map_err(|reason| match reason {
-                Refusal::Bad(reason) => {
-                    StoreError::BadChange { origin: change.origin.clone(), seq: change.seq, reason }
-                }
-                Refusal::Sqlite(error) => StoreError::Sqlite(error),
-            })?;
+            materialize(conn, change).map_err(refusal)?;
         }
+        let value = if cleared.is_some() { "null".to_owned() } else { change.value.to_string() };
         log.execute(params![
             change.origin.as_str(),
             change.seq,
@@ -66,9 +69,10 @@ pub(crate) fn materialize_and_record_judged<'a>(
             change.entity.as_str(),
             change.entity_id,
             change.field,
-            change.value.to_string(),
+            value,
             change.proof,
             judged_out,
+            cleared.as_ref().map(|hash| hash.as_slice()),
         ])?;
         newest = newest.max(change.hlc);
         if change.entity == Entity::Retirement {
@@ -131,10 +135,77 @@ fn unreadable(error: StoreError) -> Refusal {
     }
 }
 
+/// Whether `change` is kept without its content, and the hash its content had: a record that arrives with
+/// its content already cleared (only an attendee's personal fields ever are, and their value is then
+/// null), or one about a personal field of a person erased here.
+fn clearing(conn: &Connection, change: &Change) -> Result<Option<[u8; 32]>, Refusal> {
+    let personal = change.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&change.field.as_str());
+    if let Some(hash) = &change.cleared {
+        let hash = crate::trust::unhex(hash).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
+        return match hash {
+            Some(hash) if personal && change.value.is_null() => Ok(Some(hash)),
+            _ => Err(Refusal::Bad("only a person's erased personal data arrives cleared, as a null and a hash".into())),
+        };
+    }
+    if personal && is_erased(conn, &change.entity_id)? {
+        return Ok(Some(crate::trust::content_hash(change)));
+    }
+    Ok(None)
+}
+
+fn is_erased(conn: &Connection, attendee: &str) -> Result<bool, rusqlite::Error> {
+    conn.prepare_cached("SELECT 1 FROM erasures WHERE id = ?1")?.exists([attendee])
+}
+
+/// Applies an erasure: the person is erased for good (erasures are only ever added), their personal
+/// fields are replaced by a pseudonym in the attendees table, and every record of them in the change log
+/// keeps only the hash of its content. The rest of what they did stays, counted under their id.
+fn erase(conn: &Connection, change: &Change) -> Result<(), Refusal> {
+    if change.field != ERASURE_FIELD || change.value != Value::Bool(true) {
+        return Err(Refusal::Bad(format!("an erasure is final: its {ERASURE_FIELD:?} is true")));
+    }
+    conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?.execute([&change.entity_id])?;
+    pseudonymize(conn, &change.entity_id)?;
+    let held = read_changes(
+        conn,
+        "WHERE entity = 'attendee' AND entity_id = ?1 AND cleared IS NULL \
+         AND field IN ('name', 'handle', 'email', 'badge_code')",
+        [&change.entity_id],
+    )
+    .map_err(unreadable)?;
+    let mut clear =
+        conn.prepare_cached("UPDATE changes SET value = 'null', cleared = ?3 WHERE origin = ?1 AND seq = ?2")?;
+    for record in held {
+        let hash = crate::trust::content_hash(&record);
+        clear.execute(params![record.origin.as_str(), record.seq, hash.as_slice()])?;
+    }
+    Ok(())
+}
+
+/// What an erased person's row shows: a pseudonym, and none of their personal fields.
+fn pseudonymize(conn: &Connection, attendee: &str) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO attendees (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET
+         name = excluded.name, handle = NULL, email = NULL, badge_code = NULL",
+    )?
+    .execute(params![attendee, ERASED_NAME])?;
+    Ok(())
+}
+
 fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     let table = schema::table(change.entity);
     if change.entity_id.is_empty() || change.entity_id.len() > 200 {
         return Err(Refusal::Bad("the record id is empty or too long".into()));
+    }
+    if change.cleared.is_some() {
+        return Ok(()); // Its content is gone: nothing to set.
+    }
+    if change.entity == Entity::Erasure {
+        return erase(conn, change);
+    }
+    let personal = change.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&change.field.as_str());
+    if personal && is_erased(conn, &change.entity_id)? {
+        return Ok(()); // Written somewhere that had not heard of the erasure yet.
     }
     if change.entity.is_event() {
         return insert_event(conn, table, change);
@@ -232,7 +303,7 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     let mut remaining = Vec::new();
     {
         let mut statement = conn.prepare(
-            "SELECT origin, seq, hlc, entity, entity_id, field, value, proof FROM changes WHERE refused = 0",
+            "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared FROM changes WHERE refused = 0",
         )?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
@@ -247,6 +318,12 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     }
     for change in &remaining {
         materialize(conn, change)?;
+    }
+    // Rebuilt rows of erased people show their pseudonym again.
+    for id in touched.get(&Entity::Attendee).into_iter().flatten() {
+        if is_erased(conn, id)? {
+            pseudonymize(conn, id)?;
+        }
     }
     Ok(())
 }

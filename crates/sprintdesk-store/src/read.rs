@@ -141,6 +141,13 @@ impl Store {
         self.get::<Sprint>(SPRINT_ID)
     }
 
+    /// The people whose personal data was erased (see [`Entity::Erasure`]).
+    pub fn erased(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut statement = self.conn.prepare_cached("SELECT id FROM erasures")?;
+        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// Every record of a kind. Rows that are not complete yet (a sync delivered some of a new record's
     /// fields and not the rest) are left out until they are.
     pub fn all<R: Record>(&self) -> Result<Vec<R>, StoreError> {

@@ -179,7 +179,8 @@ fn plan_reissue(
         .enumerate()
         .map(|(i, (entity, entity_id, field, value))| {
             hlc = Hlc::next(hlc, now);
-            Change { origin: next.clone(), seq: i as u64 + 1, hlc, entity, entity_id, field, value, proof: None }
+            let seq = i as u64 + 1;
+            Change { origin: next.clone(), seq, hlc, entity, entity_id, field, value, proof: None, cleared: None }
         })
         .collect();
     let reissued = changes.iter().filter(|c| c.entity != Entity::Retirement).count();

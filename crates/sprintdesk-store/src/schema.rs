@@ -103,6 +103,7 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table { entity: Entity::Retirement, name: "retirements", columns: &[("after", Int)] },
+    Table { entity: Entity::Erasure, name: "erasures", columns: &[("erased", Bool)] },
 ];
 
 pub(crate) fn table(entity: Entity) -> &'static Table {
@@ -332,5 +333,14 @@ CREATE TABLE local_refusals (
 -- codes made before this say only whether they were for an organizer (`role` NULL).
 ALTER TABLE local_join_codes ADD COLUMN role TEXT;
 ALTER TABLE local_join_codes ADD COLUMN project TEXT;
+"#,
+    r#"
+-- Erasure (see `Entity::Erasure`): the people erased, and the hash a change record's content had once
+-- its content is cleared (its `value` is then null).
+CREATE TABLE erasures (
+    id     TEXT PRIMARY KEY,
+    erased INTEGER NOT NULL DEFAULT 1
+) WITHOUT ROWID;
+ALTER TABLE changes ADD COLUMN cleared BLOB;
 "#,
 ];

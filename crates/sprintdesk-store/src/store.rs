@@ -112,7 +112,7 @@ impl Store {
     /// A copy in memory of the database `conn` reads, migrated from `version` to this schema.
     fn reading_copy(conn: &Connection, path: &Path, device: DeviceId, version: usize) -> Result<Self, StoreError> {
         let mut memory = Connection::open_in_memory()?;
-        rusqlite::backup::Backup::new(conn, &mut memory)?.run_to_completion(1024, Duration::ZERO, None)?;
+        rusqlite::backup::Backup::new(conn, &mut memory)?.run_to_completion(i32::MAX, Duration::ZERO, None)?;
         tracing::debug!(version, path = %path.display(), "reading an older schema through a migrated copy");
         let mut store = Self::init(memory, device)?;
         store.read_only = Some(path.display().to_string());
@@ -126,6 +126,9 @@ impl Store {
 
     fn init(mut conn: Connection, device: DeviceId) -> Result<Self, StoreError> {
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // What is deleted or overwritten is zeroed in the file, not left in free space: an erasure must
+        // take a person's bytes out of the file.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         migrate(&mut conn)?;
         let previous: Option<String> =
@@ -148,6 +151,22 @@ impl Store {
         match &self.read_only {
             Some(path) => Err(StoreError::ReadOnly { path: path.clone(), why: "you may read it, not write it".into() }),
             None => Ok(()),
+        }
+    }
+
+    /// Takes what was just erased out of the files too: the write-ahead log still holds the pages as they
+    /// were before, so it is checkpointed into the database (whose freed space `secure_delete` zeroes)
+    /// and truncated. If another connection is reading right then, the log is truncated at a later
+    /// erasure or checkpoint instead, and a warning says so.
+    pub(crate) fn scrub_files(&self) {
+        if self.read_only.is_some() {
+            return;
+        }
+        let result = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0));
+        match result {
+            Ok(0) => {}
+            Ok(_) => tracing::warn!("the write-ahead log could not be emptied after an erasure: a reader was busy"),
+            Err(error) => tracing::warn!(%error, "could not empty the write-ahead log after an erasure"),
         }
     }
 
@@ -358,7 +377,7 @@ pub(crate) fn read_changes(
     args: impl rusqlite::Params,
 ) -> Result<Vec<Change>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT origin, seq, hlc, entity, entity_id, field, value, proof FROM changes {tail}"
+        "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared FROM changes {tail}"
     ))?;
     let rows = statement.query_map(args, read_change)?;
     rows.map(|row| row?).collect()
@@ -384,5 +403,6 @@ pub(crate) fn read_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Ch
         field: row.get(5)?,
         value,
         proof: row.get(7)?,
+        cleared: row.get::<_, Option<Vec<u8>>>(8)?.map(|hash| crate::trust::hex(&hash)),
     }))
 }

@@ -94,6 +94,15 @@ pub fn content_hash(change: &Change) -> [u8; 32] {
     hash.finalize().into()
 }
 
+/// The content hash `change`'s link takes: its content's, or, for a record whose content was erased, the
+/// hash its content had (carried in `cleared`).
+pub fn record_hash(change: &Change) -> [u8; 32] {
+    match change.cleared.as_deref().and_then(unhex).and_then(|bytes| bytes.try_into().ok()) {
+        Some(hash) => hash,
+        None => content_hash(change),
+    }
+}
+
 /// Feeds what is written into a hash.
 struct HashWriter<'a>(&'a mut Sha256);
 
@@ -212,15 +221,23 @@ const CONSENT_FIELDS: [&str; 2] = ["coc_version", "photo_consent"];
 /// - a kiosk writes what the door does: its own sign-ins and sign-outs, the consents given at sign-in,
 ///   and the people it registered itself (walk-ins, whose ids name it: [`AttendeeId::registered_by`]);
 /// - a table lead writes its own project's goals, daily status, claims (its own) and help wanted, and what a
-///   kiosk does; `project` is the project its grant names (a lead without one writes only what a kiosk
-///   does). Which project a record is about is read from its id, so the rule needs nothing but the record;
+///   kiosk does; `project` is the project its grant names. Which project a record is about is read from its
+///   id, so the rule needs nothing but the record. A lead paired before grants named a project (a grant
+///   without one) writes these for any project, as it always could, so that every device still decides
+///   alike about what it wrote; pairing it again scopes it;
+/// - an event a door device writes is in its own name: its `device`, and the author named at the end of
+///   its id (`…@<device>`, ids made since events named their author) are its own, so it can neither reuse
+///   another device's event id nor take back (`…~undo`) another device's sign-in;
 /// - a board writes nothing;
 /// - any device retires its own earlier origins (the store checks the rest of that).
 pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: &Change) -> Result<(), String> {
     use DeviceRole::{Board, Kiosk, Organizer, TableLead};
     let door = matches!(role, Kiosk | TableLead);
-    let event_by_author = || change.value.get("device").and_then(|d| d.as_str()) == Some(author);
-    let ours = |named: Option<&str>| named.is_some() && named == project;
+    let event_by_author = || {
+        change.value.get("device").and_then(|d| d.as_str()) == Some(author)
+            && sprintdesk_domain::EventId::author_in(&change.entity_id).is_none_or(|named| named == author)
+    };
+    let ours = |named: Option<&str>| named.is_some() && (project.is_none() || named == project);
     // A goal's or status update's own `project` field must agree with its id.
     let stays_ours = || change.field != "project" || ours(change.value.as_str());
     let about_ours = || match change.entity {
@@ -254,9 +271,8 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         (Entity::Goal | Entity::StatusUpdate | Entity::ClaimEvent, _) | (Entity::Project, "help_wanted")
             if role == TableLead =>
         {
-            let whose = if project.is_some() { "another project's" } else { "any project's (its grant names none)" };
             return Err(format!(
-                "a {} device may not write {whose} {} ({:?})",
+                "a {} device may not write another project's {} ({:?})",
                 role.as_str(),
                 change.entity.as_str().replace('_', " "),
                 change.field
@@ -301,6 +317,7 @@ mod tests {
             field: field.into(),
             value,
             proof: None,
+            cleared: None,
         }
     }
 
@@ -316,6 +333,20 @@ mod tests {
                 "kiosk: a sign-in in another's name",
                 Kiosk,
                 change(Entity::PresenceEvent, "e1", "event", sign_in("d9")),
+                false,
+            ),
+            ("kiosk: its own event id", Kiosk, change(Entity::PresenceEvent, "e-1@k1", "event", sign_in("k1")), true),
+            (
+                "kiosk: another device's event id",
+                Kiosk,
+                change(Entity::PresenceEvent, "e-1@d9", "event", sign_in("k1")),
+                false,
+            ),
+            ("kiosk: its own undo", Kiosk, change(Entity::PresenceEvent, "e-1@k1~undo", "event", sign_in("k1")), true),
+            (
+                "kiosk: taking back another device's sign-in",
+                Kiosk,
+                change(Entity::PresenceEvent, "e-1@d9~undo", "event", sign_in("k1")),
                 false,
             ),
             ("kiosk: consent at sign-in", Kiosk, change(Entity::Attendee, "a-1", "coc_version", json!(2)), true),
@@ -364,6 +395,12 @@ mod tests {
                 false,
             ),
             (
+                "lead: another device's claim id",
+                TableLead,
+                change(Entity::ClaimEvent, "c-1@d9", "event", claim("k1", "i-1@p1")),
+                false,
+            ),
+            (
                 "lead: a claim in another's name",
                 TableLead,
                 change(Entity::ClaimEvent, "c1", "event", claim("d9", "i-1@p1")),
@@ -393,10 +430,11 @@ mod tests {
                 assert!(why.starts_with(&format!("a {} device may not", role.as_str())), "{name}: {why}");
             }
         }
-        // A lead whose grant names no project writes what the door does, and no project's records.
-        let goal = change(Entity::Goal, "g-1@p1", "status", json!("done"));
-        let why = may_write(TableLead, None, "k1", &goal).unwrap_err();
-        assert_eq!(why, "a table_lead device may not write any project's (its grant names none) goal (\"status\")");
+        // A lead paired before grants named a project writes any project's goals, as it always could: every
+        // device decides alike about what it wrote then.
+        let goal = change(Entity::Goal, "g-1@p2", "status", json!("done"));
+        assert!(may_write(TableLead, None, "k1", &goal).is_ok());
+        assert!(may_write(TableLead, None, "k1", &change(Entity::Goal, "g1", "status", json!("x"))).is_err());
         assert!(may_write(TableLead, None, "k1", &change(Entity::PresenceEvent, "e1", "event", sign_in("k1"))).is_ok());
         let why = may_write(TableLead, Some("p1"), "k1", &change(Entity::Goal, "g-1@p2", "title", json!("X")));
         assert_eq!(why.unwrap_err(), "a table_lead device may not write another project's goal (\"title\")");

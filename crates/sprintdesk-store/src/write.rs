@@ -4,7 +4,7 @@
 //! rows change only through the materializer it shares with `Store::apply`.
 
 use crate::chain::{check_own_role, seal};
-use crate::change::EVENT_FIELD;
+use crate::change::{EVENT_FIELD, PERSONAL_FIELDS};
 use crate::materialize::materialize_and_record;
 use crate::store::{Store, StoreError, last_hlc, read_origin};
 use crate::{Change, Entity, Hlc, Op};
@@ -36,6 +36,18 @@ impl Store {
         }
         // What the LAN would refuse is refused here first: a device never holds a write no other accepts.
         check_own_role(&trust, &self.device, &changes)?;
+        // An erased person's personal data is never written again (it would be cleared, not kept: a write
+        // acknowledged and lost).
+        for change in &changes {
+            let personal = change.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&change.field.as_str());
+            if personal && tx.prepare_cached("SELECT 1 FROM erasures WHERE id = ?1")?.exists([&change.entity_id])? {
+                return Err(StoreError::NotAllowed(
+                    "that person's personal data was erased: it cannot be written again (add them anew if they \
+                     come back)"
+                        .into(),
+                ));
+            }
+        }
         seal(&tx, &self.device, &mut changes)?;
         if materialize_and_record(&tx, changes.iter())? > 0 {
             // Cannot happen while the origin is read in this transaction; never acknowledge a lost write.
@@ -44,6 +56,9 @@ impl Store {
         tx.commit()?;
         if changes.iter().any(|c| c.entity == Entity::Device) {
             self.forget_trust();
+        }
+        if changes.iter().any(|c| c.entity == Entity::Erasure) {
+            self.scrub_files();
         }
         Ok(changes)
     }
@@ -61,7 +76,7 @@ fn change_for(op: Op, origin: DeviceId, seq: u64, hlc: Hlc) -> Change {
             (Entity::ClaimEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
         }
     };
-    Change { origin, seq, hlc, entity, entity_id, field, value, proof: None }
+    Change { origin, seq, hlc, entity, entity_id, field, value, proof: None, cleared: None }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {

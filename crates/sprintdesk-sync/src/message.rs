@@ -12,7 +12,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// 2: change records may be retirements ([`sprintdesk_store::Entity::Retirement`]), which version 1
 /// devices cannot read. 3: records carry their author's proofs, joins exchange keys, and the venue's key
 /// vouches for who is in (see [`sprintdesk_store::trust`]).
-pub const PROTOCOL_VERSION: u8 = 3;
+pub const PROTOCOL_VERSION: u8 = 4;
 
 /// The largest frame a peer accepts. Batches are built well under it.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -145,7 +145,7 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 9"),
-            ("a version 2 device", [&[2u8][..], &good[1..]].concat(), "version 2; this device speaks 3"),
+            ("a version 3 device", [&[3u8][..], &good[1..]].concat(), "version 3; this device speaks 4"),
             ("not json", versioned(b"{nope"), "malformed"),
             ("unknown type", versioned(b"{\"type\":\"format_disk\"}"), "malformed"),
             ("unknown field", versioned(b"{\"type\":\"bye\",\"extra\":1}"), "malformed"),

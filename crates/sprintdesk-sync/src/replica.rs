@@ -315,8 +315,9 @@ impl Replica {
                 return Ok(Err(JoinRefusal::WrongRole(chosen, asked)));
             }
             (Some(chosen), _) => chosen,
-            (None, Some(DeviceRole::Organizer)) => {
-                return Ok(Err(JoinRefusal::WrongRole(DeviceRole::Kiosk, DeviceRole::Organizer)));
+            // A code from before codes named a role makes a kiosk or a board, nothing more.
+            (None, Some(asked @ (DeviceRole::Organizer | DeviceRole::TableLead))) => {
+                return Ok(Err(JoinRefusal::WrongRole(DeviceRole::Kiosk, asked)));
             }
             (None, asked) => asked.unwrap_or(DeviceRole::Kiosk),
         };

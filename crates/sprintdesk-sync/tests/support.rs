@@ -23,7 +23,7 @@ pub fn random_op(kind: u8, a: u8, b: u8, event: &str, device: &DeviceId, at: Tim
     let project = format!("proj-{}", a % 3);
     let goal = format!("goal-{}", a % 3);
     let set = |entity, id: &str, field, value| Op::Set { entity, id: id.to_owned(), field, value };
-    match kind % 9 {
+    match kind % 10 {
         0 => vec![
             set(Entity::Attendee, &attendee, "name", json!(format!("Name {b}"))),
             set(Entity::Attendee, &attendee, "first_timer", json!(b.is_multiple_of(2))),
@@ -74,7 +74,10 @@ pub fn random_op(kind: u8, a: u8, b: u8, event: &str, device: &DeviceId, at: Tim
             set(Entity::Device, &format!("dev-{}", a % 3), "name", json!(format!("Laptop {b}"))),
             set(Entity::Device, &format!("dev-{}", a % 3), "fingerprint", json!(format!("fp-{}", a % 3))),
         ],
-        _ => vec![set(Entity::Device, &format!("dev-{}", a % 3), "revoked", json!(b.is_multiple_of(4)))],
+        8 => vec![set(Entity::Device, &format!("dev-{}", a % 3), "revoked", json!(b.is_multiple_of(4)))],
+        // Erasing a person, now and then (their later edits are refused where the erasure is known).
+        _ if b.is_multiple_of(4) => vec![set(Entity::Erasure, &attendee, "erased", json!(true))],
+        _ => vec![set(Entity::Attendee, &attendee, "email", json!(format!("p{b}@example.org")))],
     }
 }
 

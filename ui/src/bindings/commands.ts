@@ -10,6 +10,8 @@ import type { DailyStatus } from "./DailyStatus";
 import type { DeviceRef } from "./DeviceRef";
 import type { DeviceView } from "./DeviceView";
 import type { Duplicate } from "./Duplicate";
+import type { Erase } from "./Erase";
+import type { Erased } from "./Erased";
 import type { Goal } from "./Goal";
 import type { GoalProgress } from "./GoalProgress";
 import type { HelpWanted } from "./HelpWanted";
@@ -27,6 +29,7 @@ import type { NewGoal } from "./NewGoal";
 import type { NewProject } from "./NewProject";
 import type { NewSprint } from "./NewSprint";
 import type { PairRequest } from "./PairRequest";
+import type { PersonExport } from "./PersonExport";
 import type { PersonQuery } from "./PersonQuery";
 import type { PrOpened } from "./PrOpened";
 import type { PresenceReport } from "./PresenceReport";
@@ -86,6 +89,10 @@ export interface Commands {
   duplicates: { args: null; result: Array<Duplicate> };
   /** Marks one record as a duplicate of another person. */
   merge_attendees: { args: Merge; result: Attendee };
+  /** Erases a person's personal data on every device, for good; their sign-ins and claims still count under a pseudonym. Needs the organizer PIN where one is set. */
+  erase_attendee: { args: Erase; result: Erased };
+  /** Everything this device holds about one person, for an access request. */
+  export_person: { args: PersonQuery; result: PersonExport };
   /** Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing. */
   import_attendees: { args: ImportFile; result: ImportReport };
   /** Every project (table). */
@@ -144,6 +151,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "add_attendee",
   "edit_attendee",
   "merge_attendees",
+  "erase_attendee",
   "import_attendees",
   "add_project",
   "set_help_wanted",

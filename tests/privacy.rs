@@ -1,0 +1,102 @@
+//! Erasure tried as an organizer and as a curious device owner would, against real `sprintdesk` processes on
+//! 127.0.0.1: the organizer erases a person it has just edited while a table lead's laptop is offline; once
+//! every device has synced, no byte of the person's name, e-mail, handle or badge is left in any device's
+//! files, the sprint's numbers are unchanged, and every device shows the same sprint.
+
+use crate::lan::{Device, join_as, join_as_lead};
+use serde_json::{Value, json};
+
+/// Every place in `device`'s folder where one of `needles` occurs as bytes: (file, needle).
+fn traces(device: &Device, needles: &[&str]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for name in ["sprint.db", "sprint.db-wal", "sprint.db-shm"] {
+        let Ok(bytes) = std::fs::read(device.dir.path().join(name)) else { continue };
+        for needle in needles {
+            if bytes.windows(needle.len()).any(|window| window == needle.as_bytes()) {
+                found.push((name.to_owned(), (*needle).to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// The numbers the report keeps: people per day, here now, people per table.
+fn numbers(device: &Device) -> Value {
+    let presence = device.json(&["call", "presence"]);
+    let per_table: Vec<(Value, usize)> = presence["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["project"]["name"].clone(), t["people"].as_array().unwrap().len()))
+        .collect();
+    json!({"per_day": presence["per_day"], "here_now": presence["here_now"], "per_table": per_table})
+}
+
+/// The arguments of `edit_attendee` that change `who`'s e-mail and nothing else.
+fn with_email(device: &Device, who: &str, email: &str) -> String {
+    let mut person = device.json(&["attendees", "show", who]);
+    person["email"] = json!(email);
+    let fields = ["id", "name", "handle", "email", "roles", "first_timer", "badge_code"];
+    let edit: serde_json::Map<String, Value> = fields.iter().map(|f| ((*f).to_owned(), person[*f].clone())).collect();
+    Value::Object(edit).to_string()
+}
+
+#[test]
+fn an_erasure_reaches_every_device_and_its_history_and_the_numbers_stay() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let lead = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let add = ["attendees", "add", "--name", "Zofia Quastenbrück", "--email", "zofia.q@example.org"];
+    let zofia = desk.json(&[&add[..], &["--handle", "zofiaq", "--badge", "ZQ-7781-XK"]].concat())["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    desk.ok(&["attendees", "add", "--name", "Ana Pereira", "--email", "ana@example.org"]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+
+    // Zofia signs in at the door with her badge, Ana by name; everyone syncs.
+    kiosk.ok(&["signin", "--badge", "ZQ-7781-XK", "--project", "T1", "--accept-coc"]);
+    kiosk.ok(&["signin", "Ana Pereira", "--project", "T1", "--accept-coc"]);
+    kiosk.ok(&["sync", &address]);
+    lead.ok(&["sync", &address]);
+    let before = numbers(&desk);
+    assert_eq!(before["here_now"], 2, "{before}");
+    let needles = ["Quastenbr", "zofia.q@example.org", "zofia.new@example.org", "zofiaq", "ZQ-7781-XK"];
+    assert!(!traces(&lead, &needles).is_empty(), "the lead's laptop holds her data before the erasure");
+
+    // The lead's laptop goes offline. The organizer corrects her e-mail, then she asks to be erased.
+    desk.ok(&["call", "edit_attendee", &with_email(&desk, &zofia, "zofia.new@example.org")]);
+    let erased = desk.json(&["erase", &zofia]);
+    assert_eq!(erased["ids"], json!([zofia]), "{erased}");
+    assert_eq!(erased["presence_events"], 1, "{erased}");
+
+    // Every device syncs, the laptop last.
+    kiosk.ok(&["sync", &address]);
+    lead.ok(&["sync", &address]);
+    for (name, device) in [("desk", &desk), ("kiosk", &kiosk), ("lead", &lead)] {
+        assert_eq!(traces(device, &needles), Vec::<(String, String)>::new(), "{name}'s files");
+        assert_eq!(numbers(device), before, "{name} counts her still");
+        let found = device.json(&["attendees", "search", "zofia"]);
+        assert_eq!(found, json!([]), "{name} finds her no more");
+        let shown = device.json(&["attendees", "show", &zofia]);
+        assert_eq!((shown["name"].as_str(), &shown["email"]), (Some("Erased person"), &Value::Null), "{name}");
+    }
+    assert_eq!(kiosk.digest(), desk.digest());
+    assert_eq!(lead.digest(), desk.digest());
+
+    // Her data cannot come back through an edit, and her access request shows what is left.
+    let out = desk.run(&["call", "edit_attendee", &with_email(&desk, &zofia, "back@example.org")]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("was erased"), "{out:?}");
+    let export = desk.json(&["attendees", "export-person", &zofia]);
+    assert_eq!(export["erased"], true);
+    assert_eq!(export["presence"].as_array().unwrap().len(), 1, "{export}");
+    assert!(export["history"].as_array().unwrap().iter().any(|h| h["cleared"] == true), "{export}");
+    assert!(!export.to_string().contains("zofia"), "{export}");
+}
