@@ -260,6 +260,30 @@ test("pairing: the organizer makes a code for one table's lead; the laptop joins
   }
 });
 
+test("organizer: erasing a person asks first, says it cannot be undone, and leaves them nowhere by name", async () => {
+  v.cli("attendees", "add", "--name", "Quirin Eraseme", "--email", "quirin@example.org", "--badge", "QE-4242");
+  const quirin = await personId("Quirin Eraseme");
+  await server.call("sign_in", { attendee: quirin, accept_code_of_conduct: true });
+  const here = await hereNow();
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-attendees").click();
+  await p.getByRole("button", { name: "Edit Quirin Eraseme" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Erase…" }).click();
+  await dialog.getByText("This cannot be undone.").waitFor();
+  await shot(p, "organizer-erase-confirm");
+  await dialog.getByRole("button", { name: "Erase for good" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await p.getByText("still count, as “Erased person”", { exact: false }).waitFor();
+  await p.waitForFunction(() => !document.body.innerText.includes("Quirin"));
+  assert.doesNotMatch(await p.locator("main").innerText(), /Quirin|quirin@example\.org|QE-4242/);
+  assert.equal(await hereNow(), here, "they still count among the people here");
+  assert.deepEqual(await server.call("search", { query: "quirin" }), []);
+  await shot(p, "organizer-erased");
+  await p.close();
+});
+
 test("first start: a new device offers to create a sprint or join a venue", async () => {
   const empty = venue();
   const fresh = await serve(empty);

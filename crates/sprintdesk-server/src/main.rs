@@ -198,12 +198,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return print_json(&erased);
             }
             let ids: Vec<String> = erased.ids.iter().map(ToString::to_string).collect();
+            let count = |n: u32, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
             outln!(
                 "Erased {}: their name, e-mail, handle and badge are gone from this device and its history, and \
-                 from every device it syncs with. {} sign-ins and {} claim events still count, under a pseudonym.",
+                 from every device it syncs with. {} and {} still count, under a pseudonym.",
                 ids.join(", "),
-                erased.presence_events,
-                erased.claim_events
+                count(erased.presence_events, "sign-in"),
+                count(erased.claim_events, "claim event")
             );
         }
         Command::Attendees(AttendeesCommand::ExportPerson { who, out }) => {
