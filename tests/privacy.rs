@@ -100,3 +100,55 @@ fn an_erasure_reaches_every_device_and_its_history_and_the_numbers_stay() {
     assert!(export["history"].as_array().unwrap().iter().any(|h| h["cleared"] == true), "{export}");
     assert!(!export.to_string().contains("zofia"), "{export}");
 }
+
+#[test]
+fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_and_the_numbers_stay() {
+    let desk = Device::new();
+    let kiosk = Device::new();
+    // The sprint ran 40 days ago: everything is set up with the clock of that day.
+    let then = chrono::Utc::now() - chrono::Duration::days(40);
+    let start = then.format("%Y-%m-%d").to_string();
+    let at = then.date_naive().and_hms_opt(10, 0, 0).unwrap().and_utc().to_rfc3339();
+    let past = |device: &Device, args: &[&str]| -> String {
+        let out = device.command(args).env("SPRINTDESK_NOW", &at).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    past(&desk, &[&["init", "--name", "Last month's sprint", "--start", &start, "--days", "2"][..], &all_day].concat());
+    past(&desk, &["project", "add", "--name", "PyPy", "--table", "T2"]);
+    let add = ["attendees", "add", "--name", "Rosalind Retainova", "--email", "rosalind.r@example.org"];
+    past(&desk, &[&add[..], &["--badge", "RR-5150-QQ", "--handle", "rosretain"]].concat());
+    past(&desk, &["attendees", "add", "--name", "Bruno Keptdata", "--email", "bruno.k@example.org"]);
+    past(&desk, &["signin", "--badge", "RR-5150-QQ", "--project", "T2", "--accept-coc"]);
+    past(&desk, &["signin", "Bruno Keptdata", "--accept-coc"]);
+    // The kiosk joined that day (the desk's peer ran with that day's clock).
+    let mut serving = desk
+        .command(&["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"])
+        .env("SPRINTDESK_NOW", &at)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = crate::lan::started(&mut serving)["listening"].as_str().unwrap().to_owned();
+    let code: Value = serde_json::from_str(&past(&desk, &["--json", "pair"])).unwrap();
+    past(&kiosk, &["join", code["code"].as_str().unwrap(), &address, "--name", "Door kiosk"]);
+    serving.kill().unwrap();
+    serving.wait().unwrap();
+    let needles = ["Retainova", "rosalind.r@example.org", "rosretain", "RR-5150-QQ", "Keptdata", "bruno.k@example.org"];
+    assert_eq!(traces(&kiosk, &needles).len(), 6, "the kiosk held their data");
+    let per_day = |device: &Device| device.json(&["call", "presence"])["per_day"].clone();
+    let before = per_day(&desk);
+
+    // Today, 40 days on, with the default retention of 30 days after the last day: the desk's next start
+    // (its peer), and the kiosk's next sync, erase everyone's personal data.
+    let mut desk = desk;
+    let address = desk.serve(None);
+    kiosk.ok(&["sync", &address]);
+    for (name, device) in [("desk", &desk), ("kiosk", &kiosk)] {
+        assert_eq!(traces(device, &needles), Vec::<(String, String)>::new(), "{name}'s files");
+        assert_eq!(per_day(device), before, "{name}: the numbers for the report stay");
+        assert_eq!(device.json(&["attendees", "list"]), json!([]), "{name} lists no one");
+    }
+    assert_eq!(kiosk.digest(), desk.digest());
+}

@@ -96,6 +96,9 @@ pub fn run() {
             if let Some(main) = app.get_webview_window("main") {
                 windows::settle_webview(&main);
             }
+            if let Err(error) = host.enforce_retention() {
+                tracing::warn!(%error, "could not apply the sprint's retention period");
+            }
             if let Ok(setup) = host.setup() {
                 if setup.sprint.is_some()
                     && let Err(error) = host.enrol(&sprintdesk_api::host_name(), Default::default())

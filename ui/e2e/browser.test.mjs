@@ -284,6 +284,25 @@ test("organizer: erasing a person asks first, says it cannot be undone, and leav
   await p.close();
 });
 
+test("settings: a short retention period shows on Today as a warning a week ahead", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-settings").click();
+  const retention = p.getByLabel("Keep attendees’ personal data for", { exact: false });
+  await retention.fill("2");
+  await retention.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  await shot(p, "organizer-settings-retention");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await p.getByText("Settings saved.").waitFor();
+  assert.equal((await server.call("sprint")).retention_days, 2);
+  await p.getByTestId("nav-today").click();
+  await p.getByText("personal data will be erased on every device from", { exact: false }).waitFor();
+  await shot(p, "organizer-today-retention");
+  // Back to the default, for the tests after this one.
+  await server.call("update_sprint", { ...(await server.call("sprint")), retention_days: null });
+  await p.close();
+});
+
 test("first start: a new device offers to create a sprint or join a venue", async () => {
   const empty = venue();
   const fresh = await serve(empty);

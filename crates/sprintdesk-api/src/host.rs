@@ -105,6 +105,11 @@ impl Host {
         self.replica.subscribe()
     }
 
+    /// At a start: erases everyone's personal data if the sprint's retention period has ended.
+    pub fn enforce_retention(&self) -> Result<bool, Error> {
+        Ok(self.replica.enforce_retention().map_err(sprintdesk_core::Error::from)?)
+    }
+
     /// Puts this device on its own allow-list (once) under `name` and `role`.
     pub fn enrol(&self, name: &str, role: DeviceRole) -> Result<(), Error> {
         self.replica.enrol_self(name, role)?;

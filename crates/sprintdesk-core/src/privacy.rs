@@ -88,7 +88,7 @@ impl Desk {
             .values()
             .filter(|a| snapshot.canonical(&a.id) == person.id)
             .map(|a| a.id.clone())
-            .filter(|id| !snapshot.erased.contains(id))
+            .filter(|id| !snapshot.is_erased(id))
             .collect();
         ids.sort();
         if ids.is_empty() {
@@ -162,7 +162,7 @@ impl Desk {
                 field: c.field,
             })
             .collect();
-        let erased = snapshot.erased.contains(&person.id);
+        let erased = snapshot.is_erased(&person.id);
         let duplicates = ids.into_iter().filter(|id| *id != person.id).collect();
         Ok(PersonExport { attendee: person, erased, duplicates, presence, claims, history })
     }

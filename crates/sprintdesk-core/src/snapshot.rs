@@ -36,7 +36,8 @@ impl Snapshot {
         let attendees: HashMap<AttendeeId, Attendee> =
             store.all::<Attendee>()?.into_iter().map(|a| (a.id.clone(), a)).collect();
         let erased: HashSet<AttendeeId> = store.erased()?.into_iter().map(AttendeeId).collect();
-        let listed = |a: &&Attendee| a.merged_into.is_none() && !erased.contains(&a.id);
+        let everyone = erased.contains(&AttendeeId::from("*"));
+        let listed = |a: &&Attendee| a.merged_into.is_none() && !everyone && !erased.contains(&a.id);
         let index = SearchIndex::build(attendees.values().filter(listed).map(|a| Searchable {
             id: &a.id,
             name: &a.name,
@@ -87,7 +88,12 @@ impl Snapshot {
 
     /// People who are not merged duplicates, nor erased.
     pub(crate) fn people(&self) -> impl Iterator<Item = &Attendee> {
-        self.attendees.values().filter(|a| a.merged_into.is_none() && !self.erased.contains(&a.id))
+        self.attendees.values().filter(|a| a.merged_into.is_none() && !self.is_erased(&a.id))
+    }
+
+    /// Whether `id`'s personal data was erased (alone, or with everyone's once the retention period ended).
+    pub(crate) fn is_erased(&self, id: &AttendeeId) -> bool {
+        self.erased.contains(id) || self.erased.contains(&AttendeeId::from("*"))
     }
 
     /// The person a (possibly merged) id stands for.

@@ -13,6 +13,10 @@ pub struct Sprint {
     pub days: Vec<SprintDay>,
     pub venue: Venue,
     pub code_of_conduct: CodeOfConduct,
+    /// How many days after the sprint's last day attendees' personal data is kept; then every device
+    /// erases it. `None`: [`Sprint::DEFAULT_RETENTION_DAYS`].
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -44,6 +48,20 @@ impl Sprint {
     /// The longest sprint, break days included. The one rule for every way a sprint is made or changed.
     pub const MAX_DAYS: usize = 31;
 
+    /// Personal data is kept this many days after the last day, unless the organizer says otherwise.
+    pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+
+    /// The longest retention an organizer can set (two years).
+    pub const MAX_RETENTION_DAYS: u32 = 730;
+
+    /// The first day on which attendees' personal data is no longer kept: the day after the last sprint
+    /// day plus the retention period.
+    pub fn retention_ends(&self) -> Option<NaiveDate> {
+        let last = self.days.last()?.date;
+        let days = self.retention_days.unwrap_or(Self::DEFAULT_RETENTION_DAYS);
+        last.checked_add_days(chrono::Days::new(u64::from(days) + 1))
+    }
+
     /// A sprint of `days` consecutive days from `start`, open 09:00–18:00.
     pub fn new(name: &str, time_zone: &str, start: NaiveDate, days: u32) -> Result<Self, ValidationError> {
         if days as usize > Self::MAX_DAYS {
@@ -66,6 +84,7 @@ impl Sprint {
                 text: "Be kind, be welcoming, be patient. Harassment of any kind is not tolerated.".into(),
                 version: 1,
             },
+            retention_days: None,
         };
         sprint.validate()?;
         Ok(sprint)
@@ -91,6 +110,12 @@ impl Sprint {
             if pair[0].date >= pair[1].date {
                 return Err(ValidationError::new("days", "the sprint's days must be in order, each date once"));
             }
+        }
+        if self.retention_days.is_some_and(|days| days > Self::MAX_RETENTION_DAYS) {
+            return Err(ValidationError::new(
+                "retention_days",
+                format!("personal data is kept at most {} days after the sprint", Self::MAX_RETENTION_DAYS),
+            ));
         }
         if let Some(day) = self.days.iter().find(|day| day.opens >= day.closes) {
             return Err(ValidationError::new("days", format!("on {} the venue must open before it closes", day.date)));

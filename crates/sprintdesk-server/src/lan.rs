@@ -33,6 +33,9 @@ pub fn serve(db: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, options: Serve
     let host = Host::open(db, &sprintdesk_api::state_dir()?, clock, ids)?;
     let claim = host.claim_peer()?;
     let host = Arc::new(host.enrolled(options.name.as_deref().unwrap_or(&host_name()), role)?);
+    if host.enforce_retention()? {
+        eprintln!("The sprint's retention period has ended: everyone's personal data was erased on this device.");
+    }
     let Setup { sprint, device, .. } = host.setup()?;
     let ui = options.ui.clone().or_else(default_ui).filter(|dir| dir.join("index.html").is_file());
     let runtime = runtime()?;

@@ -20,6 +20,7 @@ mod materialize;
 mod read;
 mod record;
 mod reissue;
+mod retention;
 mod schema;
 mod store;
 pub mod trust;

@@ -153,8 +153,9 @@ fn clearing(conn: &Connection, change: &Change) -> Result<Option<[u8; 32]>, Refu
     Ok(None)
 }
 
-fn is_erased(conn: &Connection, attendee: &str) -> Result<bool, rusqlite::Error> {
-    conn.prepare_cached("SELECT 1 FROM erasures WHERE id = ?1")?.exists([attendee])
+/// Whether `attendee` was erased, alone or with everyone once the retention period ended.
+pub(crate) fn is_erased(conn: &Connection, attendee: &str) -> Result<bool, rusqlite::Error> {
+    conn.prepare_cached("SELECT 1 FROM erasures WHERE id IN (?1, '*')")?.exists([attendee])
 }
 
 /// Applies an erasure: the person is erased for good (erasures are only ever added), their personal
@@ -164,15 +165,24 @@ fn erase(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     if change.field != ERASURE_FIELD || change.value != Value::Bool(true) {
         return Err(Refusal::Bad(format!("an erasure is final: its {ERASURE_FIELD:?} is true")));
     }
-    conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?.execute([&change.entity_id])?;
-    pseudonymize(conn, &change.entity_id)?;
-    let held = read_changes(
-        conn,
-        "WHERE entity = 'attendee' AND entity_id = ?1 AND cleared IS NULL \
-         AND field IN ('name', 'handle', 'email', 'badge_code')",
-        [&change.entity_id],
-    )
-    .map_err(unreadable)?;
+    erase_person(conn, &change.entity_id).map_err(unreadable)
+}
+
+/// Erases one person (`*`: everyone, when the retention period has ended): see [`erase`].
+pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?.execute([attendee])?;
+    let personal = "cleared IS NULL AND field IN ('name', 'handle', 'email', 'badge_code')";
+    let held = if attendee == "*" {
+        let ids: Vec<String> =
+            conn.prepare("SELECT id FROM attendees")?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        for id in &ids {
+            pseudonymize(conn, id)?;
+        }
+        read_changes(conn, &format!("WHERE entity = 'attendee' AND {personal}"), [])?
+    } else {
+        pseudonymize(conn, attendee)?;
+        read_changes(conn, &format!("WHERE entity = 'attendee' AND entity_id = ?1 AND {personal}"), [attendee])?
+    };
     let mut clear =
         conn.prepare_cached("UPDATE changes SET value = 'null', cleared = ?3 WHERE origin = ?1 AND seq = ?2")?;
     for record in held {

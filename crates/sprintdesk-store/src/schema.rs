@@ -33,7 +33,14 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         entity: Entity::Sprint,
         name: "sprint",
-        columns: &[("name", Text), ("time_zone", Text), ("days", Json), ("venue", Json), ("code_of_conduct", Json)],
+        columns: &[
+            ("name", Text),
+            ("time_zone", Text),
+            ("days", Json),
+            ("venue", Json),
+            ("code_of_conduct", Json),
+            ("retention_days", Int),
+        ],
     },
     Table {
         entity: Entity::Attendee,
@@ -342,5 +349,10 @@ CREATE TABLE erasures (
     erased INTEGER NOT NULL DEFAULT 1
 ) WITHOUT ROWID;
 ALTER TABLE changes ADD COLUMN cleared BLOB;
+"#,
+    r#"
+-- Retention: days after the last sprint day that attendees' personal data is kept (NULL: the default).
+-- Once it has passed, an erasure of everyone (`erasures.id = '*'`) stands on every device.
+ALTER TABLE sprint ADD COLUMN retention_days INTEGER;
 "#,
 ];

@@ -71,6 +71,10 @@ pub async fn sync_once(replica: &Arc<Replica>, address: &str) -> Result<Report, 
     let (stream, fingerprint) = connect(replica, address).await?;
     let report = session::initiate(replica, stream, Authority::Certificate(fingerprint), Mode::OneShot).await?;
     remember_address(replica, &report.peer, address);
+    // A sync is when a device notices the sprint's retention period has ended, even one that brought nothing.
+    if let Err(error) = replica.enforce_retention() {
+        tracing::warn!(%error, "could not apply the sprint's retention period");
+    }
     Ok(report)
 }
 

@@ -147,11 +147,27 @@ impl Replica {
         grants: &[(DeviceId, Grant)],
     ) -> Result<ApplyOutcome, StoreError> {
         let now = self.clock.now();
-        let outcome = self.store().apply_with_grants(changes, grants, now)?;
+        let outcome = {
+            let mut store = self.store();
+            let outcome = store.apply_with_grants(changes, grants, now)?;
+            // A sync is when a device notices the sprint's retention period has ended.
+            store.enforce_retention(now)?;
+            outcome
+        };
         if outcome.applied > 0 {
             self.notify();
         }
         Ok(outcome)
+    }
+
+    /// Erases everyone's personal data if the sprint's retention period has ended (at a start, and after
+    /// each sync): see [`Store::enforce_retention`].
+    pub fn enforce_retention(&self) -> Result<bool, StoreError> {
+        let erased = self.store().enforce_retention(self.clock.now())?;
+        if erased {
+            self.notify();
+        }
+        Ok(erased)
     }
 
     /// Issues again what this device stamped while its clock was fast, once a peer's clock agrees that

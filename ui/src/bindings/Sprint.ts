@@ -10,4 +10,9 @@ export type Sprint = { name: string,
 /**
  * An IANA time zone name such as `Europe/Prague`; days and opening hours are in this zone.
  */
-time_zone: string, days: Array<SprintDay>, venue: Venue, code_of_conduct: CodeOfConduct, };
+time_zone: string, days: Array<SprintDay>, venue: Venue, code_of_conduct: CodeOfConduct, 
+/**
+ * How many days after the sprint's last day attendees' personal data is kept; then every device
+ * erases it. `None`: [`Sprint::DEFAULT_RETENTION_DAYS`].
+ */
+retention_days: number | null, };

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Sprint } from "../bindings/Sprint";
-import { addDays, cocChange, fromTimeInput, localToday, newSprintProblem, pinProblem, sprintEditProblem, toTimeInput } from "./sprint";
+import {
+  addDays,
+  cocChange,
+  fromTimeInput,
+  localToday,
+  newSprintProblem,
+  pinProblem,
+  retentionEnds,
+  retentionNotice,
+  sprintEditProblem,
+  toTimeInput,
+} from "./sprint";
 
 describe("pinProblem", () => {
   it.each([
@@ -50,6 +61,7 @@ describe("sprintEditProblem", () => {
     ],
     venue: { address: "", wifi: "", food: "", house_rules: "" },
     code_of_conduct: { text: "Be kind.", version: 1 },
+    retention_days: null,
   };
   it("accepts the sprint as it is (a break day's hours do not matter)", () => {
     expect(sprintEditProblem(sprint, sprint)).toBeNull();
@@ -75,5 +87,24 @@ describe("dates and time inputs", () => {
   });
   it("writes today in this screen's calendar", () => {
     expect(localToday(new Date(2026, 10, 5, 23, 30))).toBe("2026-11-05");
+  });
+});
+
+describe("retention", () => {
+  const day = (date: string) => ({ date, is_break: false, opens: "09:00:00", closes: "18:00:00" });
+  const sprint = { days: [day("2026-05-18"), day("2026-05-19")], retention_days: null };
+  it("ends the day after the last day plus 30 days by default", () => {
+    expect(retentionEnds(sprint)).toBe("2026-06-19");
+    expect(retentionEnds({ ...sprint, retention_days: 0 })).toBe("2026-05-20");
+    expect(retentionEnds({ days: [], retention_days: 5 })).toBeNull();
+  });
+  it.each([
+    ["2026-06-11", null],
+    ["2026-06-12", "warning"],
+    ["2026-06-18", "warning"],
+    ["2026-06-19", "info"],
+    ["2027-01-01", "info"],
+  ])("on %s: %j", (today, tone) => {
+    expect(retentionNotice(sprint, today)?.tone ?? null).toBe(tone);
   });
 });

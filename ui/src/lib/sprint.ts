@@ -87,3 +87,38 @@ export function addDays(date: string, days: number): string {
   const at = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days));
   return at.toISOString().slice(0, 10);
 }
+
+/** Days after the last sprint day that attendees' personal data is kept, unless the organizer says otherwise
+ * (the core's `Sprint::DEFAULT_RETENTION_DAYS`). */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** The first day on which attendees' personal data is no longer kept (the core's `Sprint::retention_ends`),
+ * `YYYY-MM-DD`, or `null` for a sprint without days. */
+export function retentionEnds(sprint: Pick<Sprint, "days" | "retention_days">): string | null {
+  const last = sprint.days.at(-1);
+  if (!last) return null;
+  return addDays(last.date, (sprint.retention_days ?? DEFAULT_RETENTION_DAYS) + 1);
+}
+
+/** What the organizer's screen says about retention on `today`: a warning in the last week before personal
+ * data is erased, a note once it has been, nothing otherwise. */
+export function retentionNotice(
+  sprint: Pick<Sprint, "days" | "retention_days">,
+  today: string,
+): { tone: "warning" | "info"; text: string } | null {
+  const ends = retentionEnds(sprint);
+  if (!ends) return null;
+  if (today >= ends) {
+    return {
+      tone: "info",
+      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased on ${ends}, as the retention period set in Settings says; the sprint’s numbers are kept.`,
+    };
+  }
+  if (today >= addDays(ends, -7)) {
+    return {
+      tone: "warning",
+      text: `Attendees’ personal data will be erased on every device from ${ends}. Download what the report needs now, or keep it longer in Settings.`,
+    };
+  }
+  return null;
+}
