@@ -120,6 +120,56 @@ fn apply_rate_on_disk(changes: &[Change], venue: Option<&str>) -> f64 {
     changes.len() as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Erasing one person on a device whose log holds all of `changes` (on disk, WAL, `synchronous=FULL`), nine
+/// people one after another, each time beside an ordinary one-field edit: the times (medians), how many log
+/// records each erasure rewrote, and the file's size before and after.
+fn erase_bench(changes: &[Change]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let mut store = Store::open(&path, "desk".into()).unwrap();
+    for batch in batches(changes) {
+        store.apply(batch, Timestamp(T0)).unwrap();
+    }
+    let cleared = |store: &Store| store.changes().unwrap().iter().filter(|c| c.cleared.is_some()).count();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let size_before = size();
+    let (mut erasures, mut edits, mut rewritten) = (vec![], vec![], vec![]);
+    for n in 0..9 {
+        let started = Instant::now();
+        let op = Op::Set {
+            entity: Entity::Attendee,
+            id: format!("att-{}", 500 + n),
+            field: "roles",
+            value: serde_json::json!(["mentor"]),
+        };
+        store.write(Timestamp(T0 + 1), vec![op]).unwrap();
+        edits.push(started.elapsed().as_secs_f64() * 1000.0);
+        let before = cleared(&store);
+        let started = Instant::now();
+        let op = Op::Set {
+            entity: Entity::Erasure,
+            id: format!("att-{n}"),
+            field: "erased",
+            value: serde_json::json!(true),
+        };
+        store.write(Timestamp(T0 + 1), vec![op]).unwrap();
+        erasures.push(started.elapsed().as_secs_f64() * 1000.0);
+        rewritten.push(cleared(&store) - before);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!("log: {} change records, on disk", changes.len() + 18);
+    println!(
+        "erase one person, median of 9: {:.1} ms (an ordinary one-field edit beside it: {:.1} ms)",
+        median(erasures),
+        median(edits)
+    );
+    println!("log records each erasure rewrote: {rewritten:?} (the person's name, handle, e-mail and badge)");
+    println!("database file: {} bytes before, {} after", size_before, size());
+}
+
 /// The organizer (enrolled on its own allow-list, holding the venue's key) and a fresh device.
 fn enrolled(organizer: Store, device: &str) -> (Arc<Replica>, Arc<Replica>) {
     let clock = Arc::new(SystemClock);
@@ -193,6 +243,9 @@ fn main() {
     let changes = organizer.changes().unwrap();
     println!("change records: {}", changes.len());
 
+    if std::env::args().any(|a| a == "erase") {
+        return erase_bench(&changes); // `cargo bench -p sprintdesk-sync --bench sync -- erase`
+    }
     let venue = organizer.venue_key().unwrap();
     let venue = venue.as_deref();
     // Verified and unverified side by side, alternating, so a noisy machine weighs on both alike.
