@@ -165,7 +165,7 @@ fn a_file_database_survives_reopening_and_refuses_a_newer_schema() {
     let mut reopened = Store::open(&path, "desk".into()).unwrap();
     assert_eq!(reopened.sprint().unwrap(), Some(sprint));
     let next = reopened.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
-    assert_eq!(next[0].seq, 6, "numbering continues after a restart");
+    assert_eq!(next[0].seq, 7, "numbering continues after a restart (the sprint's six fields, then this)");
     drop(reopened);
 
     // A newer release would leave a higher schema number behind.
@@ -383,7 +383,7 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     // when a migration is added).
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP TABLE erasures; ALTER TABLE changes DROP COLUMN cleared;").unwrap();
+        conn.execute_batch("ALTER TABLE sprint DROP COLUMN retention_days;").unwrap();
         conn.pragma_update(None, "user_version", current - 1).unwrap();
     }
     let before = files(dir.path());
