@@ -136,7 +136,7 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
     serving.kill().unwrap();
     serving.wait().unwrap();
     let needles = ["Retainova", "rosalind.r@example.org", "rosretain", "RR-5150-QQ", "Keptdata", "bruno.k@example.org"];
-    assert_eq!(traces(&kiosk, &needles).len(), 6, "the kiosk held their data");
+    assert_eq!(traces(&kiosk, &needles).len(), 4, "the kiosk held their names, handles and badges (no e-mails)");
     let per_day = |device: &Device| device.json(&["call", "presence"])["per_day"].clone();
     let before = per_day(&desk);
 
@@ -151,4 +151,61 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
         assert_eq!(device.json(&["attendees", "list"]), json!([]), "{name} lists no one");
     }
     assert_eq!(kiosk.digest(), desk.digest());
+}
+
+#[test]
+fn a_kiosk_holds_no_e_mails_works_offline_with_what_it_holds_and_relays_only_its_own_records() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let laptop = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Big sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&["project", "add", "--name", "NumPy", "--table", "T8"]);
+    let mut csv = String::from("name,email,handle,roles,first_timer,badge\n");
+    for n in 0..2000 {
+        csv.push_str(&format!("Person Number{n},person{n}@venue-mail.example,handle{n},sprinter,no,BADGE-{n:05}\n"));
+    }
+    let file = desk.dir.path().join("people.csv");
+    std::fs::write(&file, csv).unwrap();
+    desk.ok(&["import", "attendees", file.to_str().unwrap()]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    // A table lead's laptop: a staff device, it holds everything.
+    join_as_lead(&desk, &address, &laptop, "NumPy table", "NumPy");
+
+    // 2,000 people at the door, and not one e-mail in the kiosk's files.
+    let emails = |device: &Device| traces(device, &["@venue-mail.example"]);
+    assert_eq!(emails(&kiosk), Vec::<(String, String)>::new(), "the kiosk holds no e-mail");
+    assert!(!emails(&laptop).is_empty(), "the lead's laptop holds them");
+    let shown = kiosk.json(&["attendees", "show", "handle1234"]);
+    assert_eq!((shown["name"].as_str(), &shown["email"]), (Some("Person Number1234"), &Value::Null));
+
+    // Offline, with what it holds: search by name, sign in by badge, a walk-in.
+    let found = kiosk.json(&["attendees", "search", "number1999"]);
+    assert_eq!(found[0]["name"], "Person Number1999", "{found}");
+    kiosk.ok(&["signin", "--badge", "BADGE-00042", "--project", "T8", "--accept-coc"]);
+    let walk_in = json!({"name": "Wanda Walkin", "project": "T8", "accept_code_of_conduct": true});
+    kiosk.ok(&["call", "register_walk_in", &walk_in.to_string()]);
+    assert_eq!(emails(&kiosk), Vec::<(String, String)>::new());
+
+    // The organizer adds someone; the kiosk takes it (without the e-mail). The lead's laptop, which can reach
+    // only the kiosk, gets the kiosk's own records from it and nothing the kiosk holds cleared.
+    desk.ok(&["attendees", "add", "--name", "Late Comer", "--email", "late@venue-mail.example"]);
+    kiosk.ok(&["sync", &address]);
+    assert_eq!(emails(&kiosk), Vec::<(String, String)>::new());
+    let mut kiosk = kiosk;
+    let kiosk_address = kiosk.serve(None);
+    laptop.ok(&["sync", &kiosk_address]);
+    assert_eq!(laptop.json(&["call", "presence"])["here_now"], 2, "the kiosk's sign-ins reached the laptop");
+    assert_eq!(laptop.json(&["attendees", "search", "late comer"]), json!([]), "not the desk's news, relayed");
+    let person = laptop.json(&["attendees", "show", "handle7"]);
+    assert_eq!(person["email"], "person7@venue-mail.example", "the laptop's e-mails are whole");
+
+    // The kiosk's sign-ins reach the organizer; once the laptop reaches a staff device it holds all again.
+    assert_eq!(desk.json(&["call", "presence"])["here_now"], 2);
+    laptop.ok(&["sync", &address]);
+    assert_eq!(laptop.json(&["attendees", "show", "Late Comer"])["email"], "late@venue-mail.example");
+    assert_eq!(laptop.digest(), desk.digest());
+    assert_eq!(kiosk.digest(), desk.digest(), "the kiosk holds the same sprint, less the e-mails");
 }

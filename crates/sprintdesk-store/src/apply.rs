@@ -112,7 +112,8 @@ impl Store {
         let judgement = judge(&tx, &trust, grants, &mut fresh)?;
         remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
-        let dropped = materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden)?;
+        let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
+        let dropped = materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view)?;
         tx.commit()?;
         if fresh.iter().any(|c| c.entity == crate::Entity::Device) {
             self.forget_trust();
@@ -120,6 +121,9 @@ impl Store {
         if fresh.iter().any(|c| c.entity == crate::Entity::Erasure) {
             self.scrub_files();
         }
+        // Records that arrived before the venue's word on this device's own role (the first batches of a
+        // join) are brought to what its role holds, once.
+        self.enforce_view()?;
         if !refused.is_empty() {
             tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
         }

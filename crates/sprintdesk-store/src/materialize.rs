@@ -27,16 +27,19 @@ pub(crate) fn materialize_and_record<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
 ) -> Result<usize, StoreError> {
-    materialize_and_record_judged(conn, changes, &Default::default())
+    materialize_and_record_judged(conn, changes, &Default::default(), None)
 }
 
 /// [`materialize_and_record`], with records whose author's role does not allow them (`refused`) logged and
 /// relayed but not materialized: every device refuses them alike, and the chain they are links of stays
 /// whole.
+/// `view`: this device's role, when the venue vouches for it: fields it does not hold
+/// ([`crate::trust::holds`]) are stored cleared.
 pub(crate) fn materialize_and_record_judged<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
     refused: &std::collections::HashSet<(DeviceId, u64)>,
+    view: Option<sprintdesk_domain::DeviceRole>,
 ) -> Result<usize, StoreError> {
     let mut log = conn.prepare_cached(
         "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared)
@@ -57,8 +60,11 @@ pub(crate) fn materialize_and_record_judged<'a>(
         };
         // A record whose content was erased elsewhere, or that is about a person erased here: the log keeps
         // its place in the chain and the hash of its content, never the content.
-        let cleared = clearing(conn, change).map_err(refusal)?;
-        if !judged_out {
+        let mut cleared = clearing(conn, change).map_err(refusal)?;
+        if cleared.is_none() && view.is_some_and(|role| !crate::trust::holds(role, change.entity, &change.field)) {
+            cleared = Some(crate::trust::content_hash(change)); // Not a field this kind of device holds.
+        }
+        if !judged_out && cleared.is_none() {
             materialize(conn, change).map_err(refusal)?;
         }
         let value = if cleared.is_some() { "null".to_owned() } else { change.value.to_string() };

@@ -202,13 +202,41 @@ impl Store {
             .collect())
     }
 
-    /// A hash of everything the sprint shows (records and events, not the change log or local
-    /// bookkeeping): two devices have equal digests exactly when they hold the same sprint.
+    /// A hash of the sprint as every device holds it (records and events, not the change log or local
+    /// bookkeeping; without the personal fields some kinds of device do not hold, see
+    /// [`crate::trust::holds`]): a kiosk and the organizer's desk have equal digests exactly when they hold
+    /// the same sprint. [`Store::full_digest`] includes those fields too.
     pub fn digest(&self) -> Result<String, StoreError> {
+        let left_out: Vec<&str> = crate::PERSONAL_FIELDS
+            .iter()
+            .copied()
+            .filter(|field| {
+                sprintdesk_domain::DeviceRole::ALL
+                    .iter()
+                    .any(|role| !crate::trust::holds(*role, Entity::Attendee, field))
+            })
+            .collect();
+        self.digest_without(&left_out)
+    }
+
+    /// A hash of everything the sprint shows, every field included: equal on two devices of roles that hold
+    /// everything exactly when they hold the same sprint.
+    pub fn full_digest(&self) -> Result<String, StoreError> {
+        self.digest_without(&[])
+    }
+
+    fn digest_without(&self, attendee_fields: &[&str]) -> Result<String, StoreError> {
         let mut hasher = Sha256::new();
         for table in TABLES.iter().filter(|table| table.entity != Entity::Retirement) {
             hasher.update(table.name.as_bytes());
-            for row in read_rows(&self.conn, table, "ORDER BY id", &[])? {
+            for mut row in read_rows(&self.conn, table, "ORDER BY id", &[])? {
+                if table.entity == Entity::Attendee
+                    && let Some(object) = row.as_object_mut()
+                {
+                    for field in attendee_fields {
+                        object.remove(*field);
+                    }
+                }
                 hasher.update([0]);
                 hasher.update(row.to_string().as_bytes());
             }

@@ -5,7 +5,9 @@
 //! and records about anyone that arrive later are cleared on arrival.
 
 use crate::materialize::erase_person;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, read_changes};
+use crate::trust::holds;
+use crate::{Entity, PERSONAL_FIELDS};
 use rusqlite::TransactionBehavior;
 use sprintdesk_domain::Timestamp;
 
@@ -29,3 +31,50 @@ impl Store {
         Ok(true)
     }
 }
+
+impl Store {
+    /// Brings what this device holds down to what its role holds ([`crate::trust::holds`]: a kiosk no
+    /// e-mails, a board only names), once the venue vouches for its role: the fields it does not hold are
+    /// emptied in the tables and cleared in the change log (their content hashes kept), and the write-ahead
+    /// log is emptied. Records arriving later are cleared on arrival. Done once per role; returns whether it
+    /// did something now.
+    pub fn enforce_view(&mut self) -> Result<bool, StoreError> {
+        if self.read_only.is_some() {
+            return Ok(false);
+        }
+        let trust = self.trust()?;
+        let Some(me) = trust.device(self.device.as_str()) else { return Ok(false) };
+        let role = me.vouched.role;
+        let left_out: Vec<&str> =
+            PERSONAL_FIELDS.iter().copied().filter(|field| !holds(role, Entity::Attendee, field)).collect();
+        if left_out.is_empty() || self.local_setting(VIEW_SETTING)?.as_deref() == Some(role.as_str()) {
+            return Ok(false);
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for field in &left_out {
+            tx.execute(&format!("UPDATE attendees SET \"{field}\" = NULL WHERE \"{field}\" IS NOT NULL"), [])?;
+        }
+        let fields: Vec<String> = left_out.iter().map(|field| format!("'{field}'")).collect();
+        let held = read_changes(
+            &tx,
+            &format!("WHERE entity = 'attendee' AND cleared IS NULL AND field IN ({})", fields.join(", ")),
+            [],
+        )?;
+        {
+            let mut clear =
+                tx.prepare_cached("UPDATE changes SET value = 'null', cleared = ?3 WHERE origin = ?1 AND seq = ?2")?;
+            for record in &held {
+                let hash = crate::trust::content_hash(record);
+                clear.execute(rusqlite::params![record.origin.as_str(), record.seq, hash.as_slice()])?;
+            }
+        }
+        tx.commit()?;
+        self.set_local_setting(VIEW_SETTING, role.as_str())?;
+        tracing::info!(role = role.as_str(), cleared = held.len(), "this device now holds what its role holds");
+        self.scrub_files();
+        Ok(true)
+    }
+}
+
+/// The role whose view this device's data was last brought down to (a local setting).
+const VIEW_SETTING: &str = "held_view";

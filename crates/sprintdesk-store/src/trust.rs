@@ -212,6 +212,25 @@ pub fn check_grant(venue: &[u8; 32], device: &str, grant: &Grant) -> Option<Vouc
     })
 }
 
+/// Whether a device of `role` holds `field` of an `entity` at all: the door holds what the door needs. A kiosk
+/// holds no e-mail (it finds people by name and handle, signs them in by badge); a board holds only names
+/// (it shows who leads and who is here). Organizers' and table leads' devices hold everything. What a device
+/// does not hold it stores cleared on arrival (value null, content hash kept, as erasure does), so its chains
+/// still check; and it relays no one's records but its own (see [`relays_others`]), so nothing it holds
+/// incomplete is passed on as complete.
+pub fn holds(role: DeviceRole, entity: Entity, field: &str) -> bool {
+    !matches!(
+        (role, entity, field),
+        (DeviceRole::Kiosk, Entity::Attendee, "email")
+            | (DeviceRole::Board, Entity::Attendee, "email" | "handle" | "badge_code")
+    )
+}
+
+/// Whether a device of `role` passes on other devices' records: only those that hold everything.
+pub fn relays_others(role: DeviceRole) -> bool {
+    matches!(role, DeviceRole::Organizer | DeviceRole::TableLead)
+}
+
 /// The attendee fields anyone who signs people in may set on anyone: the consents given at sign-in.
 const CONSENT_FIELDS: [&str; 2] = ["coc_version", "photo_consent"];
 
@@ -438,6 +457,33 @@ mod tests {
         assert!(may_write(TableLead, None, "k1", &change(Entity::PresenceEvent, "e1", "event", sign_in("k1"))).is_ok());
         let why = may_write(TableLead, Some("p1"), "k1", &change(Entity::Goal, "g-1@p2", "title", json!("X")));
         assert_eq!(why.unwrap_err(), "a table_lead device may not write another project's goal (\"title\")");
+    }
+
+    #[test]
+    fn each_role_holds_what_it_uses() {
+        let cases = [
+            (Organizer, Entity::Attendee, "email", true),
+            (TableLead, Entity::Attendee, "email", true),
+            (Kiosk, Entity::Attendee, "email", false),
+            (Kiosk, Entity::Attendee, "name", true),
+            (Kiosk, Entity::Attendee, "handle", true),
+            (Kiosk, Entity::Attendee, "badge_code", true),
+            (Kiosk, Entity::Attendee, "coc_version", true),
+            (Board, Entity::Attendee, "name", true),
+            (Board, Entity::Attendee, "email", false),
+            (Board, Entity::Attendee, "handle", false),
+            (Board, Entity::Attendee, "badge_code", false),
+            (Board, Entity::Project, "name", true),
+            (Kiosk, Entity::Device, "grant", true),
+        ];
+        for (role, entity, field, held) in cases {
+            assert_eq!(holds(role, entity, field), held, "{role:?} {entity:?} {field}");
+            if !held {
+                assert!(crate::PERSONAL_FIELDS.contains(&field), "only personal fields are ever left out");
+            }
+        }
+        assert!(relays_others(Organizer) && relays_others(TableLead));
+        assert!(!relays_others(Kiosk) && !relays_others(Board));
     }
 
     #[test]

@@ -74,10 +74,10 @@ fn when_a_put_back_clock_makes_a_device_issue_its_changes_again() {
         let mut laptop = store("laptop");
         laptop.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
         laptop.write(Timestamp(T0 + ahead), vec![rename("a1", "Ana Fast"), sign_in("e1", "a1", T0 + ahead)]).unwrap();
-        let before = laptop.digest().unwrap();
+        let before = laptop.full_digest().unwrap();
         let outcome = laptop.reissue_future_changes(Timestamp(later)).unwrap();
         assert_eq!(outcome.is_some(), reissued, "{case}");
-        assert_eq!(laptop.digest().unwrap(), before, "{case}: the device shows what it showed");
+        assert_eq!(laptop.full_digest().unwrap(), before, "{case}: the device shows what it showed");
         let expected_origin = if reissued { "laptop~2" } else { "laptop" };
         assert_eq!(laptop.origin().unwrap().as_str(), expected_origin, "{case}");
         let next = laptop.write(Timestamp(later), vec![rename("a1", "Ana Later")]).unwrap();
@@ -122,7 +122,7 @@ fn the_fast_laptop_and_a_right_peer_converge_as_soon_as_the_clock_is_put_right()
     assert!(taken.refused.is_empty(), "{taken:?}");
     sync(&desk, &mut laptop, now);
     assert_eq!(desk.vector().unwrap(), laptop.vector().unwrap());
-    assert_eq!(desk.digest().unwrap(), laptop.digest().unwrap());
+    assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
     assert_eq!(name_of(&desk, "a2").as_deref(), Some("Bo"));
     assert_eq!(desk.presence_events().unwrap().len(), 1, "the sign-in made while fast is kept");
     // Stamped when the laptop came back, its rename is the later one: it wins, on both.
@@ -144,12 +144,12 @@ fn a_peer_that_took_the_future_records_drops_them_and_rebuilds_what_they_touched
     desk.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
     sync(&desk, &mut fast, T0);
     sync(&desk, &mut twin, T0);
-    let early_digest = twin.digest().unwrap();
+    let early_digest = twin.full_digest().unwrap();
     fast.write(Timestamp(T0 + DAY), vec![rename("a1", "Ana Fast"), sign_in("e1", "a1", T0 + DAY)]).unwrap();
     fast.write(Timestamp(T0 + DAY), Op::put(&attendee("a2", "Bo"), None)).unwrap();
     fast.write(Timestamp(T0 + DAY), vec![Op::delete(Entity::Attendee, "a1")]).unwrap();
     sync(&fast, &mut twin, T0 + DAY);
-    assert_eq!(twin.digest().unwrap(), fast.digest().unwrap());
+    assert_eq!(twin.full_digest().unwrap(), fast.full_digest().unwrap());
 
     // Both clocks are put right; the fast laptop retires its tail. The twin applies only the retirement
     // first: everything the tail did is undone there…
@@ -158,13 +158,13 @@ fn a_peer_that_took_the_future_records_drops_them_and_rebuilds_what_they_touched
     let retirement: Vec<Change> =
         fast.changes().unwrap().into_iter().filter(|c| c.entity == Entity::Retirement).collect();
     twin.apply(&retirement, Timestamp(now)).unwrap();
-    assert_eq!(twin.digest().unwrap(), early_digest, "as if the tail had never arrived");
+    assert_eq!(twin.full_digest().unwrap(), early_digest, "as if the tail had never arrived");
     assert_eq!(twin.vector().unwrap().get(&"fast".into()), 0);
     // …and then the rest arrives, freshly stamped.
     sync(&fast, &mut twin, now);
     sync(&fast, &mut desk, now);
     for device in [&twin, &desk] {
-        assert_eq!(device.digest().unwrap(), fast.digest().unwrap());
+        assert_eq!(device.full_digest().unwrap(), fast.full_digest().unwrap());
         assert_eq!(device.vector().unwrap(), fast.vector().unwrap());
         assert_eq!(device.presence_events().unwrap().len(), 1);
         assert_eq!(name_of(device, "a2").as_deref(), Some("Bo"));
@@ -183,10 +183,10 @@ fn retired_records_that_arrive_after_the_retirement_are_superseded_not_applied()
     // when its clock is still fast (so the tail is not refused as being ahead).
     let mut desk = store("desk");
     sync(&fast, &mut desk, T0);
-    let digest = desk.digest().unwrap();
+    let digest = desk.full_digest().unwrap();
     let late = desk.apply(&old_tail, Timestamp(T0 + DAY)).unwrap();
     assert_eq!((late.applied, late.superseded, late.refused.len()), (0, old_tail.len(), 0));
-    assert_eq!(desk.digest().unwrap(), digest);
+    assert_eq!(desk.full_digest().unwrap(), digest);
     // Even stamped far ahead of the desk, they are dropped quietly, not reported as refused.
     let late = desk.apply(&old_tail, Timestamp(T0)).unwrap();
     assert_eq!((late.superseded, late.refused.len()), (old_tail.len(), 0));
@@ -274,7 +274,7 @@ fn a_clock_put_right_in_two_steps_retires_what_the_first_step_kept() {
     let taken = sync(&laptop, &mut desk, T0 + 5 * MINUTE);
     assert!(taken.refused.is_empty(), "{taken:?}");
     assert_eq!(desk.vector().unwrap(), laptop.vector().unwrap());
-    assert_eq!(desk.digest().unwrap(), laptop.digest().unwrap());
+    assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
     for (id, name) in [("a1", "Ana"), ("a2", "Bo two hours fast"), ("a3", "Cy a day fast")] {
         let held = desk.changes().unwrap().into_iter().find(|c| c.entity_id == id && c.field == "name").unwrap();
         assert_eq!(held.value, json!(name));
@@ -300,7 +300,7 @@ fn a_revocation_in_the_future_tail_stays_a_revocation() {
         let row = device.changes().unwrap().into_iter().rev().find(|c| c.field == "revoked").unwrap();
         assert_eq!(row.value, json!(true), "issued again as a revocation");
     }
-    assert_eq!(desk.digest().unwrap(), organizer.digest().unwrap());
+    assert_eq!(desk.full_digest().unwrap(), organizer.full_digest().unwrap());
 }
 
 #[test]
@@ -330,7 +330,7 @@ fn a_retirement_applied_in_one_batch_with_what_it_retires_gives_the_same_sprint(
         let mut twin = store("twin");
         let outcome = twin.apply(&batch, Timestamp(T0 + DAY)).unwrap();
         assert!(outcome.refused.is_empty());
-        assert_eq!(twin.digest().unwrap(), fast.digest().unwrap());
+        assert_eq!(twin.full_digest().unwrap(), fast.full_digest().unwrap());
         assert_eq!(twin.vector().unwrap(), fast.vector().unwrap());
         let total: u64 = twin.vector().unwrap().iter().map(|(_, seq)| seq).sum();
         assert_eq!(twin.change_count().unwrap(), total);

@@ -42,8 +42,18 @@ pub fn plan(local: &VersionVector, remote: &VersionVector, limit: u64) -> Vec<Ba
 /// Whether a sync between two devices is over: each holds what the other holds, except the records of the
 /// origins in `refused` (stamped in one side's future, so held back until that side's clock gets there).
 pub fn complete(local: &VersionVector, remote: &VersionVector, refused: &BTreeSet<DeviceId>) -> bool {
-    let remote_has_ours = local.iter().all(|(origin, seq)| remote.get(origin) >= seq || refused.contains(origin));
-    let we_have_theirs = remote.iter().all(|(origin, seq)| local.get(origin) >= seq || refused.contains(origin));
+    complete_between((local, local), (remote, remote), refused)
+}
+
+/// [`complete`] where a side passes on only some of what it holds (a kiosk or a board: its own records).
+/// Each side is (what it passes on, what it holds).
+pub fn complete_between(
+    (we_send, we_hold): (&VersionVector, &VersionVector),
+    (they_send, they_hold): (&VersionVector, &VersionVector),
+    refused: &BTreeSet<DeviceId>,
+) -> bool {
+    let remote_has_ours = we_send.iter().all(|(origin, seq)| they_hold.get(origin) >= seq || refused.contains(origin));
+    let we_have_theirs = they_send.iter().all(|(origin, seq)| we_hold.get(origin) >= seq || refused.contains(origin));
     remote_has_ours && we_have_theirs
 }
 

@@ -121,12 +121,45 @@ impl Replica {
         self.store().vector()
     }
 
+    /// The role the venue vouched for `device`, on a venue with a key.
+    pub fn role_of(&self, device: &str) -> Option<DeviceRole> {
+        self.store().trust().ok()?.device(device).map(|d| d.vouched.role)
+    }
+
+    /// What this device passes on, as a version vector: everything it holds, or, on a kiosk or a board
+    /// (which hold some records cleared, see [`sprintdesk_store::trust::holds`]), only its own records, so
+    /// that nothing held incomplete is passed on as complete.
+    pub fn relayable_vector(&self) -> Result<VersionVector, StoreError> {
+        let vector = self.vector()?;
+        match self.role_of(self.device.as_str()) {
+            Some(role) if !sprintdesk_store::trust::relays_others(role) => {
+                let mut own = VersionVector::default();
+                for (origin, seq) in vector.iter() {
+                    if sprintdesk_store::device_of(origin.as_str()) == self.device.as_str() {
+                        own.set(origin.clone(), seq);
+                    }
+                }
+                Ok(own)
+            }
+            _ => Ok(vector),
+        }
+    }
+
     /// The change records of one planned batch, and the venue's grant for their author if this device
-    /// holds it.
-    pub fn read(&self, batch: &Batch) -> Result<(Vec<Change>, AuthorGrants), StoreError> {
+    /// holds it. For a peer of a role that does not hold every field (a kiosk, a board), those fields go
+    /// out cleared: their content never leaves this device for it.
+    pub fn read(&self, batch: &Batch, peer: Option<DeviceRole>) -> Result<(Vec<Change>, AuthorGrants), StoreError> {
         let limit = usize::try_from(batch.len()).unwrap_or(usize::MAX);
         let store = self.store();
-        let changes = store.changes_after(&batch.origin, batch.after, limit)?;
+        let mut changes = store.changes_after(&batch.origin, batch.after, limit)?;
+        if let Some(role) = peer {
+            for change in changes.iter_mut() {
+                if change.cleared.is_none() && !sprintdesk_store::trust::holds(role, change.entity, &change.field) {
+                    change.cleared = Some(sprintdesk_store::trust::hex(&sprintdesk_store::trust::content_hash(change)));
+                    change.value = serde_json::Value::Null;
+                }
+            }
+        }
         let author = DeviceId::from(sprintdesk_store::device_of(batch.origin.as_str()));
         let grants = match store.get::<Device>(author.as_str())?.and_then(|d| d.grant) {
             Some(grant) => vec![(author, grant)],
@@ -163,7 +196,11 @@ impl Replica {
     /// Erases everyone's personal data if the sprint's retention period has ended (at a start, and after
     /// each sync): see [`Store::enforce_retention`].
     pub fn enforce_retention(&self) -> Result<bool, StoreError> {
-        let erased = self.store().enforce_retention(self.clock.now())?;
+        let mut store = self.store();
+        // A kiosk or a board from before it held only its role's fields is brought down to them too.
+        store.enforce_view()?;
+        let erased = store.enforce_retention(self.clock.now())?;
+        drop(store);
         if erased {
             self.notify();
         }

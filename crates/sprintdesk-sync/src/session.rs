@@ -325,12 +325,10 @@ where
     let result: Result<(), SyncError> = async {
         loop {
             still_admitted()?;
-            let local = replica.vector()?;
+            // A kiosk or a board passes on only its own records.
+            let local = replica.relayable_vector()?;
             let awaiting_reissue = progress.reissue_due.is_some_and(|due| Instant::now() < due);
-            if mode == Mode::OneShot
-                && !awaiting_reissue
-                && plan::complete(&local, &progress.peer_has, &progress.refused)
-            {
+            if mode == Mode::OneShot && !awaiting_reissue && is_complete(replica, &local, &peer, &progress)? {
                 link.report.complete = true;
                 link.send(&Message::Bye {}).await?;
                 return Ok(());
@@ -339,7 +337,7 @@ where
                 .into_iter()
                 .find(|batch| !progress.refused.contains(&batch.origin));
             if let Some(batch) = next {
-                let (changes, grants) = replica.read(&batch)?;
+                let (changes, grants) = replica.read(&batch, replica.role_of(peer.as_str()))?;
                 let upto = changes.last().map_or(batch.after, |change| change.seq);
                 link.report.sent += changes.len() as u64;
                 link.send(&Message::Changes { changes, grants }).await?;
@@ -380,8 +378,8 @@ where
         }
     }
     .await;
-    let local = replica.vector().unwrap_or_default();
-    link.report.complete = link.report.complete || plan::complete(&local, &progress.peer_has, &progress.refused);
+    let local = replica.relayable_vector().unwrap_or_default();
+    link.report.complete = link.report.complete || is_complete(replica, &local, &peer, &progress).unwrap_or(false);
     let problem = result.as_ref().err().map(ToString::to_string);
     record_peer(replica, &link.report, &progress.peer_has, problem);
     match result {
@@ -389,6 +387,30 @@ where
         Ok(()) => Ok(link.report.clone()),
         Err(error) => Err(error),
     }
+}
+
+/// Whether a session with `peer` is over: it holds what this device passes on (`sends`), and this device
+/// holds what it passes on (a kiosk or a board passes on only its own records).
+fn is_complete(
+    replica: &Replica,
+    sends: &VersionVector,
+    peer: &DeviceId,
+    progress: &Progress,
+) -> Result<bool, SyncError> {
+    let holds = replica.vector()?;
+    let peer_filtered =
+        replica.role_of(peer.as_str()).is_some_and(|role| !sprintdesk_store::trust::relays_others(role));
+    let they_send: VersionVector = if peer_filtered {
+        progress
+            .peer_has
+            .iter()
+            .filter(|(origin, _)| sprintdesk_store::device_of(origin.as_str()) == peer.as_str())
+            .map(|(origin, seq)| (origin.clone(), seq))
+            .collect()
+    } else {
+        progress.peer_has.clone()
+    };
+    Ok(plan::complete_between((sends, &holds), (&they_send, &progress.peer_has), &progress.refused))
 }
 
 /// Where a session stands with its peer.
@@ -453,6 +475,15 @@ where
 {
     match message {
         Message::Changes { changes, grants } => {
+            // A kiosk or a board holds some fields cleared: only its own records are taken from it.
+            let sender = link.report.peer.clone();
+            let changes: Vec<Change> = match replica.role_of(sender.as_str()) {
+                Some(role) if !sprintdesk_store::trust::relays_others(role) => changes
+                    .into_iter()
+                    .filter(|c| sprintdesk_store::device_of(c.origin.as_str()) == sender.as_str())
+                    .collect(),
+                _ => changes,
+            };
             let outcome = replica.apply_with_grants(&changes, &grants)?;
             // The peer holds what it sends.
             for change in &changes {
