@@ -519,3 +519,24 @@ fn every_error_code_comes_with_words_a_person_reads() {
         assert!(!message.contains(&code_name(code)), "{code:?} does not name its own code: {message}");
     }
 }
+
+#[test]
+fn erasing_a_person_needs_the_organizer_pin_where_this_device_has_one() {
+    let venue = Venue::new();
+    // This device was a locked kiosk once: it has an organizer PIN.
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    let erase = |pin: Option<&str>| venue.call("erase_attendee", json!({"attendee": "@ambv", "pin": pin}));
+    let missing = erase(None).unwrap_err();
+    assert_eq!(
+        (missing.code, missing.message.as_str()),
+        (ErrorCode::NotAllowed, "erasing a person needs the organizer PIN")
+    );
+    assert_eq!(erase(Some("1111")).unwrap_err().code, ErrorCode::NotAllowed, "a wrong PIN");
+    assert_eq!(venue.person("langa")["name"], "Łukasz Langa", "nothing was erased");
+    let erased = erase(Some("2468")).unwrap();
+    assert_eq!(erased["ids"].as_array().unwrap().len(), 1);
+    assert_eq!(venue.ok("search", json!({"query": "langa"})), json!([]));
+    let again = erase(Some("2468")).unwrap_err();
+    assert_eq!(again.code, ErrorCode::NotFound, "{}", again.message);
+}
