@@ -269,6 +269,14 @@ pub(crate) fn check_own_role(trust: &Trust, device: &DeviceId, changes: &[Change
     for change in changes {
         trust::may_write(me.vouched.role, me.vouched.project.as_deref(), device.as_str(), change)
             .map_err(StoreError::NotAllowed)?;
+        if !change.value.is_null() && !trust::holds(me.vouched.role, change.entity, &change.field) {
+            return Err(StoreError::NotAllowed(format!(
+                "a {} device does not hold {}s' {}: write it from an organizer's device",
+                me.vouched.role.as_str(),
+                change.entity.as_str(),
+                change.field.replace('_', " ")
+            )));
+        }
     }
     Ok(())
 }

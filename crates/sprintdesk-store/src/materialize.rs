@@ -266,6 +266,11 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
         table = table.name
     ))?
     .execute(params![change.entity_id, value])?;
+    // A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
+    // those erased after they arrived do: every device shows the same.
+    if change.entity == Entity::Attendee && is_erased(conn, &change.entity_id)? {
+        pseudonymize(conn, &change.entity_id)?;
+    }
     Ok(())
 }
 

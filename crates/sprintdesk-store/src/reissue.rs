@@ -172,7 +172,12 @@ fn plan_reissue(
     let retirements = lowest
         .into_iter()
         .map(|(origin, after)| (Entity::Retirement, origin, RETIREMENT_FIELD.to_owned(), Value::from(after)));
-    let bodies = again.into_iter().map(|old| (old.entity, old.entity_id, old.field, old.value));
+    // A record whose content was erased is not issued again: there is nothing left to say, and issued as a
+    // plain null it would set a field elsewhere.
+    let bodies = again
+        .into_iter()
+        .filter(|old| old.cleared.is_none())
+        .map(|old| (old.entity, old.entity_id, old.field, old.value));
     let mut hlc = clock;
     let changes: Vec<Change> = bodies
         .chain(retirements)
