@@ -36,6 +36,7 @@ fn forge(db: &Path, device: &str, origin: &str, entity: Entity, entity_id: &str,
         value,
         proof: None,
         cleared: None,
+        salt: None,
     };
     let link = trust::link(&link.try_into().unwrap(), &change, &trust::content_hash(&change));
     change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin, change.seq, &link))));

@@ -117,6 +117,27 @@ pub struct Change {
     /// attendee's [`PERSONAL_FIELDS`] are ever cleared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleared: Option<String>,
+    /// On a record of a person's [`PERSONAL_FIELDS`]: random bytes (hex) its content hash covers with the
+    /// value, dropped with the value when it is cleared, so the hash kept cannot confirm a guessed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+}
+
+impl Change {
+    /// Whether this record sets one of a person's [`PERSONAL_FIELDS`].
+    pub fn is_personal(&self) -> bool {
+        self.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&self.field.as_str())
+    }
+
+    /// This record with its content cleared: a null value, no salt, and the hash its content had.
+    pub fn cleared(mut self) -> Change {
+        if self.cleared.is_none() {
+            self.cleared = Some(crate::trust::hex(&crate::trust::content_hash(&self)));
+        }
+        self.value = serde_json::Value::Null;
+        self.salt = None;
+        self
+    }
 }
 
 /// The attendee fields that identify a person: what an erasure clears from every table and from the

@@ -42,8 +42,8 @@ pub(crate) fn materialize_and_record_judged<'a>(
     view: Option<sprintdesk_domain::DeviceRole>,
 ) -> Result<usize, StoreError> {
     let mut log = conn.prepare_cached(
-        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared, salt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
@@ -79,6 +79,7 @@ pub(crate) fn materialize_and_record_judged<'a>(
             change.proof,
             judged_out,
             cleared.as_ref().map(|hash| hash.as_slice()),
+            if cleared.is_some() { None } else { change.salt.as_deref() },
         ])?;
         newest = newest.max(change.hlc);
         if change.entity == Entity::Retirement {
@@ -149,7 +150,7 @@ fn clearing(conn: &Connection, change: &Change) -> Result<Option<[u8; 32]>, Refu
     if let Some(hash) = &change.cleared {
         let hash = crate::trust::unhex(hash).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
         return match hash {
-            Some(hash) if personal && change.value.is_null() => Ok(Some(hash)),
+            Some(hash) if personal && change.value.is_null() && change.salt.is_none() => Ok(Some(hash)),
             _ => Err(Refusal::Bad("only a person's erased personal data arrives cleared, as a null and a hash".into())),
         };
     }
@@ -189,8 +190,9 @@ pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), Stor
         pseudonymize(conn, attendee)?;
         read_changes(conn, &format!("WHERE entity = 'attendee' AND entity_id = ?1 AND {personal}"), [attendee])?
     };
-    let mut clear =
-        conn.prepare_cached("UPDATE changes SET value = 'null', cleared = ?3 WHERE origin = ?1 AND seq = ?2")?;
+    let mut clear = conn.prepare_cached(
+        "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
+    )?;
     for record in held {
         let hash = crate::trust::content_hash(&record);
         clear.execute(params![record.origin.as_str(), record.seq, hash.as_slice()])?;
@@ -324,7 +326,7 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     let mut remaining = Vec::new();
     {
         let mut statement = conn.prepare(
-            "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared FROM changes WHERE refused = 0",
+            "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared, salt FROM changes WHERE refused = 0",
         )?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {

@@ -185,7 +185,22 @@ fn plan_reissue(
         .map(|(i, (entity, entity_id, field, value))| {
             hlc = Hlc::next(hlc, now);
             let seq = i as u64 + 1;
-            Change { origin: next.clone(), seq, hlc, entity, entity_id, field, value, proof: None, cleared: None }
+            let mut change = Change {
+                origin: next.clone(),
+                seq,
+                hlc,
+                entity,
+                entity_id,
+                field,
+                value,
+                proof: None,
+                cleared: None,
+                salt: None,
+            };
+            if change.is_personal() && !change.value.is_null() {
+                change.salt = Some(crate::write::new_salt());
+            }
+            change
         })
         .collect();
     let reissued = changes.iter().filter(|c| c.entity != Entity::Retirement).count();

@@ -61,8 +61,9 @@ impl Store {
             [],
         )?;
         {
-            let mut clear =
-                tx.prepare_cached("UPDATE changes SET value = 'null', cleared = ?3 WHERE origin = ?1 AND seq = ?2")?;
+            let mut clear = tx.prepare_cached(
+                "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
+            )?;
             for record in &held {
                 let hash = crate::trust::content_hash(record);
                 clear.execute(rusqlite::params![record.origin.as_str(), record.seq, hash.as_slice()])?;

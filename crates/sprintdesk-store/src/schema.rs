@@ -355,4 +355,8 @@ ALTER TABLE changes ADD COLUMN cleared BLOB;
 -- Once it has passed, an erasure of everyone (`erasures.id = '*'`) stands on every device.
 ALTER TABLE sprint ADD COLUMN retention_days INTEGER;
 "#,
+    r#"
+-- A personal value's salt (see `Change::salt`), dropped with the value when it is cleared.
+ALTER TABLE changes ADD COLUMN salt TEXT;
+"#,
 ];

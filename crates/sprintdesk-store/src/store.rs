@@ -377,7 +377,7 @@ pub(crate) fn read_changes(
     args: impl rusqlite::Params,
 ) -> Result<Vec<Change>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared FROM changes {tail}"
+        "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared, salt FROM changes {tail}"
     ))?;
     let rows = statement.query_map(args, read_change)?;
     rows.map(|row| row?).collect()
@@ -404,5 +404,6 @@ pub(crate) fn read_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Ch
         value,
         proof: row.get(7)?,
         cleared: row.get::<_, Option<Vec<u8>>>(8)?.map(|hash| crate::trust::hex(&hash)),
+        salt: row.get(9)?,
     }))
 }

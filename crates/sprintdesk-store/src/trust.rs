@@ -90,6 +90,13 @@ pub fn content_hash(change: &Change) -> [u8; 32] {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part.as_bytes());
     }
+    // A personal value's salt: the hash kept once the value is cleared cannot be checked against a guess.
+    // (A field name never holds a zero byte, so a salted hash never reads as an unsalted one.)
+    if let Some(salt) = &change.salt {
+        hash.update([0]);
+        hash.update((salt.len() as u64).to_be_bytes());
+        hash.update(salt.as_bytes());
+    }
     serde_json::to_writer(HashWriter(&mut hash), &change.value).expect("JSON values serialize");
     hash.finalize().into()
 }
@@ -337,6 +344,7 @@ mod tests {
             value,
             proof: None,
             cleared: None,
+            salt: None,
         }
     }
 

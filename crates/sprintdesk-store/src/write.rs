@@ -76,7 +76,20 @@ fn change_for(op: Op, origin: DeviceId, seq: u64, hlc: Hlc) -> Change {
             (Entity::ClaimEvent, id, EVENT_FIELD.to_owned(), to_json(&event))
         }
     };
-    Change { origin, seq, hlc, entity, entity_id, field, value, proof: None, cleared: None }
+    let mut change =
+        Change { origin, seq, hlc, entity, entity_id, field, value, proof: None, cleared: None, salt: None };
+    if change.is_personal() && !change.value.is_null() {
+        change.salt = Some(new_salt());
+    }
+    change
+}
+
+/// Sixteen random bytes, hex: a personal value's salt (see [`Change::salt`]).
+pub(crate) fn new_salt() -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new().fill(&mut bytes).expect("the system's random source works");
+    crate::trust::hex(&bytes)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {

@@ -383,7 +383,7 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     // when a migration is added).
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("ALTER TABLE sprint DROP COLUMN retention_days;").unwrap();
+        conn.execute_batch("ALTER TABLE changes DROP COLUMN salt;").unwrap();
         conn.pragma_update(None, "user_version", current - 1).unwrap();
     }
     let before = files(dir.path());
@@ -441,6 +441,14 @@ fn an_erasure_and_the_records_it_erases_give_one_sprint_in_any_order() {
             for change in device.changes().unwrap() {
                 let text = change.value.to_string();
                 assert!(!text.contains("Zofia") && !text.contains("z@q"), "{erased}: kept {change:?}");
+                // The hash kept of a cleared value cannot confirm a guess: the value's salt went with it.
+                if let Some(kept) = &change.cleared {
+                    assert_eq!(change.salt, None);
+                    for guess in [json!("z@q.example"), json!("Zofia Quast")] {
+                        let guessed = Change { value: guess, cleared: None, ..change.clone() };
+                        assert_ne!(&sprintdesk_store::trust::hex(&sprintdesk_store::trust::content_hash(&guessed)), kept);
+                    }
+                }
             }
             digests.push(device.full_digest().unwrap());
         }

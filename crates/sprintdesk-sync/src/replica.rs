@@ -153,12 +153,16 @@ impl Replica {
         let store = self.store();
         let mut changes = store.changes_after(&batch.origin, batch.after, limit)?;
         if let Some(role) = peer {
-            for change in changes.iter_mut() {
-                if change.cleared.is_none() && !sprintdesk_store::trust::holds(role, change.entity, &change.field) {
-                    change.cleared = Some(sprintdesk_store::trust::hex(&sprintdesk_store::trust::content_hash(change)));
-                    change.value = serde_json::Value::Null;
-                }
-            }
+            changes = changes
+                .into_iter()
+                .map(|change| {
+                    if sprintdesk_store::trust::holds(role, change.entity, &change.field) {
+                        change
+                    } else {
+                        change.cleared()
+                    }
+                })
+                .collect();
         }
         let author = DeviceId::from(sprintdesk_store::device_of(batch.origin.as_str()));
         let grants = match store.get::<Device>(author.as_str())?.and_then(|d| d.grant) {
