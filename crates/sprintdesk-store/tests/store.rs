@@ -446,7 +446,10 @@ fn an_erasure_and_the_records_it_erases_give_one_sprint_in_any_order() {
                     assert_eq!(change.salt, None);
                     for guess in [json!("z@q.example"), json!("Zofia Quast")] {
                         let guessed = Change { value: guess, cleared: None, ..change.clone() };
-                        assert_ne!(&sprintdesk_store::trust::hex(&sprintdesk_store::trust::content_hash(&guessed)), kept);
+                        assert_ne!(
+                            &sprintdesk_store::trust::hex(&sprintdesk_store::trust::content_hash(&guessed)),
+                            kept
+                        );
                     }
                 }
             }
