@@ -190,11 +190,17 @@ pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), Stor
         pseudonymize(conn, attendee)?;
         read_changes(conn, &format!("WHERE entity = 'attendee' AND entity_id = ?1 AND {personal}"), [attendee])?
     };
+    clear_in_log(conn, &held)
+}
+
+/// Clears `records` in the change log: each keeps its place and the hash of its content, never the content
+/// or its salt.
+pub(crate) fn clear_in_log(conn: &Connection, records: &[Change]) -> Result<(), StoreError> {
     let mut clear = conn.prepare_cached(
         "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
     )?;
-    for record in held {
-        let hash = crate::trust::content_hash(&record);
+    for record in records {
+        let hash = crate::trust::content_hash(record);
         clear.execute(params![record.origin.as_str(), record.seq, hash.as_slice()])?;
     }
     Ok(())

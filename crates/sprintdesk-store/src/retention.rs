@@ -4,7 +4,7 @@
 //! same sprint settings, so they agree without a record: `erasures` gains `*`, which stands for everyone,
 //! and records about anyone that arrive later are cleared on arrival.
 
-use crate::materialize::erase_person;
+use crate::materialize::{clear_in_log, erase_person};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
 use crate::{Entity, PERSONAL_FIELDS};
@@ -60,15 +60,7 @@ impl Store {
             &format!("WHERE entity = 'attendee' AND cleared IS NULL AND field IN ({})", fields.join(", ")),
             [],
         )?;
-        {
-            let mut clear = tx.prepare_cached(
-                "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
-            )?;
-            for record in &held {
-                let hash = crate::trust::content_hash(record);
-                clear.execute(rusqlite::params![record.origin.as_str(), record.seq, hash.as_slice()])?;
-            }
-        }
+        clear_in_log(&tx, &held)?;
         tx.commit()?;
         self.set_local_setting(VIEW_SETTING, role.as_str())?;
         tracing::info!(role = role.as_str(), cleared = held.len(), "this device now holds what its role holds");
