@@ -7,7 +7,7 @@
 use crate::materialize::{clear_in_log, erase_person};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
-use crate::{Entity, PERSONAL_FIELDS};
+use crate::{Entity, Op, PERSONAL_FIELDS};
 use rusqlite::TransactionBehavior;
 use sprintdesk_domain::Timestamp;
 
@@ -71,3 +71,36 @@ impl Store {
 
 /// The role whose view this device's data was last brought down to (a local setting).
 const VIEW_SETTING: &str = "held_view";
+
+impl Store {
+    /// On an organizer's device: erases every record merged into an erased person that is not erased yet (a
+    /// duplicate merged into them on a device that had not heard of the erasure). The erasures are records,
+    /// written through the one mutation path, so every device takes them alike whatever it saw in between.
+    /// Returns how many people it erased now.
+    pub fn erase_merged_into_erased(&mut self, now: Timestamp) -> Result<usize, StoreError> {
+        if self.read_only.is_some() || (self.venue_key()?.is_some() && !self.holds_venue_secret()?) {
+            return Ok(0);
+        }
+        let mut erased = 0;
+        for _ in 0..16 {
+            let ids: Vec<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT id FROM attendees WHERE merged_into IN (SELECT id FROM erasures)
+                     AND id NOT IN (SELECT id FROM erasures) ORDER BY id",
+                )?
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            if ids.is_empty() {
+                break;
+            }
+            erased += ids.len();
+            let ops = ids
+                .into_iter()
+                .map(|id| Op::Set { entity: Entity::Erasure, id, field: crate::ERASURE_FIELD, value: true.into() })
+                .collect();
+            self.write(now, ops)?;
+        }
+        Ok(erased)
+    }
+}

@@ -458,3 +458,44 @@ fn an_erasure_and_the_records_it_erases_give_one_sprint_in_any_order() {
         assert!(digests.windows(2).all(|w| w[0] == w[1]), "{erased}: {digests:?}");
     }
 }
+
+#[test]
+fn a_duplicate_merged_offline_into_an_erased_person_is_erased_too() {
+    let mut desk = Store::open_in_memory("desk".into()).unwrap();
+    let mut laptop = Store::open_in_memory("laptop".into()).unwrap();
+    let people = desk
+        .write(
+            Timestamp(T0),
+            [attendee("p", "Pia Erased"), attendee("d", "Pia E.")].iter().flat_map(|a| Op::put(a, None)).collect(),
+        )
+        .unwrap();
+    laptop.apply(&people, Timestamp(T0)).unwrap();
+    // The desk erases Pia while the laptop, offline, merges her duplicate into her.
+    let erasure = desk
+        .write(
+            Timestamp(T0 + 1),
+            vec![Op::Set { entity: Entity::Erasure, id: "p".into(), field: "erased", value: json!(true) }],
+        )
+        .unwrap();
+    let merge = laptop
+        .write(
+            Timestamp(T0 + 2),
+            vec![Op::Set { entity: Entity::Attendee, id: "d".into(), field: "merged_into", value: json!("p") }],
+        )
+        .unwrap();
+    desk.apply(&merge, Timestamp(T0 + 3)).unwrap();
+    assert_eq!(desk.erase_merged_into_erased(Timestamp(T0 + 3)).unwrap(), 1);
+    assert_eq!(desk.erase_merged_into_erased(Timestamp(T0 + 3)).unwrap(), 0, "once");
+    // Every device, whatever it saw in between, ends with neither name anywhere.
+    laptop.apply(&erasure, Timestamp(T0 + 4)).unwrap();
+    laptop.apply(&desk.changes().unwrap(), Timestamp(T0 + 4)).unwrap();
+    for device in [&desk, &laptop] {
+        assert!(
+            device.changes().unwrap().iter().all(|c| !c.value.to_string().contains("Pia")),
+            "{:?}",
+            device.device()
+        );
+        assert_eq!(device.get::<Attendee>("d").unwrap().unwrap().name, "Erased person");
+    }
+    assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
+}

@@ -187,8 +187,10 @@ impl Replica {
         let outcome = {
             let mut store = self.store();
             let outcome = store.apply_with_grants(changes, grants, now)?;
-            // A sync is when a device notices the sprint's retention period has ended.
+            // A sync is when a device notices the sprint's retention period has ended, and when an organizer's
+            // device erases a duplicate merged elsewhere into someone it erased.
             store.enforce_retention(now)?;
+            store.erase_merged_into_erased(now)?;
             outcome
         };
         if outcome.applied > 0 {
@@ -204,6 +206,7 @@ impl Replica {
         // A kiosk or a board from before it held only its role's fields is brought down to them too.
         store.enforce_view()?;
         let erased = store.enforce_retention(self.clock.now())?;
+        store.erase_merged_into_erased(self.clock.now())?;
         drop(store);
         if erased {
             self.notify();
