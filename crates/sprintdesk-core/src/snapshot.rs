@@ -28,6 +28,8 @@ pub struct Snapshot {
     pub(crate) index: SearchIndex,
     /// People whose personal data was erased: they still count, under a pseudonym, and are listed nowhere.
     pub(crate) erased: HashSet<AttendeeId>,
+    /// Everyone's was (the retention period has ended).
+    everyone_erased: bool,
 }
 
 impl Snapshot {
@@ -57,6 +59,7 @@ impl Snapshot {
             claim_events: store.claim_events()?,
             index,
             erased,
+            everyone_erased: everyone,
         };
         let mut by_person: HashMap<AttendeeId, Vec<usize>> = HashMap::new();
         for (i, event) in snapshot.presence_events.iter().enumerate() {
@@ -93,7 +96,7 @@ impl Snapshot {
 
     /// Whether `id`'s personal data was erased (alone, or with everyone's once the retention period ended).
     pub(crate) fn is_erased(&self, id: &AttendeeId) -> bool {
-        self.erased.contains(id) || self.erased.contains(&AttendeeId::from("*"))
+        self.everyone_erased || self.erased.contains(id)
     }
 
     /// The person a (possibly merged) id stands for.

@@ -146,7 +146,7 @@ fn unreadable(error: StoreError) -> Refusal {
 /// its content already cleared (only an attendee's personal fields ever are, and their value is then
 /// null), or one about a personal field of a person erased here.
 fn clearing(conn: &Connection, change: &Change) -> Result<Option<[u8; 32]>, Refusal> {
-    let personal = change.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&change.field.as_str());
+    let personal = change.is_personal();
     if let Some(hash) = &change.cleared {
         let hash = crate::trust::unhex(hash).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
         return match hash {
@@ -178,7 +178,7 @@ fn erase(conn: &Connection, change: &Change) -> Result<(), Refusal> {
 /// Erases one person (`*`: everyone, when the retention period has ended): see [`erase`].
 pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), StoreError> {
     conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?.execute([attendee])?;
-    let personal = "cleared IS NULL AND field IN ('name', 'handle', 'email', 'badge_code')";
+    let personal = format!("cleared IS NULL AND field IN ({})", sql_list(&PERSONAL_FIELDS));
     let held = if attendee == "*" {
         let ids: Vec<String> =
             conn.prepare("SELECT id FROM attendees")?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
@@ -191,6 +191,11 @@ pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), Stor
         read_changes(conn, &format!("WHERE entity = 'attendee' AND entity_id = ?1 AND {personal}"), [attendee])?
     };
     clear_in_log(conn, &held)
+}
+
+/// `'a', 'b'`: field names for an SQL `IN (…)`.
+pub(crate) fn sql_list(fields: &[&str]) -> String {
+    fields.iter().map(|field| format!("'{field}'")).collect::<Vec<_>>().join(", ")
 }
 
 /// Clears `records` in the change log: each keeps its place and the hash of its content, never the content
@@ -226,10 +231,6 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     }
     if change.entity == Entity::Erasure {
         return erase(conn, change);
-    }
-    let personal = change.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&change.field.as_str());
-    if personal && is_erased(conn, &change.entity_id)? {
-        return Ok(()); // Written somewhere that had not heard of the erasure yet.
     }
     if change.entity.is_event() {
         return insert_event(conn, table, change);

@@ -4,7 +4,7 @@
 //! same sprint settings, so they agree without a record: `erasures` gains `*`, which stands for everyone,
 //! and records about anyone that arrive later are cleared on arrival.
 
-use crate::materialize::{clear_in_log, erase_person};
+use crate::materialize::{clear_in_log, erase_person, is_erased, sql_list};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
 use crate::{Entity, Op, PERSONAL_FIELDS};
@@ -20,7 +20,7 @@ impl Store {
         }
         let Some(sprint) = self.sprint()? else { return Ok(false) };
         let Some(ends) = sprint.retention_ends() else { return Ok(false) };
-        if sprint.local_date(now) < ends || self.erased()?.contains("*") {
+        if sprint.local_date(now) < ends || is_erased(&self.conn, "*")? {
             return Ok(false);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -54,10 +54,9 @@ impl Store {
         for field in &left_out {
             tx.execute(&format!("UPDATE attendees SET \"{field}\" = NULL WHERE \"{field}\" IS NOT NULL"), [])?;
         }
-        let fields: Vec<String> = left_out.iter().map(|field| format!("'{field}'")).collect();
         let held = read_changes(
             &tx,
-            &format!("WHERE entity = 'attendee' AND cleared IS NULL AND field IN ({})", fields.join(", ")),
+            &format!("WHERE entity = 'attendee' AND cleared IS NULL AND field IN ({})", sql_list(&left_out)),
             [],
         )?;
         clear_in_log(&tx, &held)?;

@@ -4,7 +4,7 @@
 //! rows change only through the materializer it shares with `Store::apply`.
 
 use crate::chain::{check_own_role, seal};
-use crate::change::{EVENT_FIELD, PERSONAL_FIELDS};
+use crate::change::EVENT_FIELD;
 use crate::materialize::materialize_and_record;
 use crate::store::{Store, StoreError, last_hlc, read_origin};
 use crate::{Change, Entity, Hlc, Op};
@@ -39,8 +39,8 @@ impl Store {
         // An erased person's personal data is never written again (it would be cleared, not kept: a write
         // acknowledged and lost).
         for change in &changes {
-            let personal = change.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&change.field.as_str());
-            if personal && tx.prepare_cached("SELECT 1 FROM erasures WHERE id = ?1")?.exists([&change.entity_id])? {
+            // (Everyone's, once the retention period has ended.)
+            if change.is_personal() && crate::materialize::is_erased(&tx, &change.entity_id)? {
                 return Err(StoreError::NotAllowed(
                     "that person's personal data was erased: it cannot be written again (add them anew if they \
                      come back)"

@@ -190,7 +190,11 @@ impl Replica {
             // A sync is when a device notices the sprint's retention period has ended, and when an organizer's
             // device erases a duplicate merged elsewhere into someone it erased.
             store.enforce_retention(now)?;
-            store.erase_merged_into_erased(now)?;
+            let merges_or_erasures =
+                changes.iter().any(|c| c.entity == sprintdesk_store::Entity::Erasure || c.field == "merged_into");
+            if merges_or_erasures {
+                store.erase_merged_into_erased(now)?;
+            }
             outcome
         };
         if outcome.applied > 0 {

@@ -243,9 +243,7 @@ fn check_schedule(count: usize, keyed: bool, steps: &[Step]) -> Result<(), TestC
         // An erased person's personal data is in no device's log, whatever order things arrived in.
         let erased = store.erased().unwrap();
         for change in store.changes().unwrap() {
-            let personal = change.entity == sprintdesk_store::Entity::Attendee
-                && sprintdesk_store::PERSONAL_FIELDS.contains(&change.field.as_str());
-            if personal && erased.contains(&change.entity_id) {
+            if change.is_personal() && erased.contains(&change.entity_id) {
                 prop_assert!(change.cleared.is_some() && change.value.is_null(), "kept after erasure: {change:?}");
             }
         }
