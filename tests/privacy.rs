@@ -209,3 +209,124 @@ fn a_kiosk_holds_no_e_mails_works_offline_with_what_it_holds_and_relays_only_its
     assert_eq!(laptop.digest(), desk.digest());
     assert_eq!(kiosk.digest(), desk.digest(), "the kiosk holds the same sprint, less the e-mails");
 }
+
+/// Starts `sprintdesk serve` on `device` with its clock at `at` (RFC 3339); returns it and its address.
+fn serve_at(device: &Device, at: &str) -> (std::process::Child, String) {
+    let mut serving = device
+        .command(&["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"])
+        .env("SPRINTDESK_NOW", at)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = crate::lan::started(&mut serving)["listening"].as_str().unwrap().to_owned();
+    (serving, address)
+}
+
+/// A sprint of yesterday and the two days after on `desk`, a project, and two table leads' laptops paired
+/// with it; returns the desk's address.
+fn desk_and_two_leads(desk: &mut Device, first: &Device, second: &Device) -> String {
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Relay sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
+    desk.ok(&["attendees", "add", "--name", "Early Bird", "--email", "early@relay-mail.example"]);
+    let address = desk.serve(None);
+    join_as_lead(desk, &address, first, "First laptop", "CPython");
+    join_as_lead(desk, &address, second, "Second laptop", "CPython");
+    address
+}
+
+#[test]
+fn a_laptop_whose_clock_ends_retention_early_passes_on_only_its_own_records() {
+    let mut desk = Device::new();
+    let fast = Device::new();
+    let other = Device::new();
+    let address = desk_and_two_leads(&mut desk, &fast, &other);
+    // The organizer adds someone; the first laptop takes it, the second has not synced since.
+    desk.ok(&["attendees", "add", "--name", "Quentin Held", "--email", "quentin@relay-mail.example"]);
+    fast.ok(&["sync", &address]);
+    assert!(!traces(&fast, &["quentin@relay-mail.example"]).is_empty());
+
+    // The first laptop's clock runs 40 days fast: by it, the retention period (30 days after the sprint's
+    // last day) has ended, so at its start it erases everyone's personal data on its own.
+    let fast_now = (chrono::Utc::now() + chrono::Duration::days(40)).to_rfc3339();
+    let (mut serving, fast_address) = serve_at(&fast, &fast_now);
+    assert_eq!(traces(&fast, &["@relay-mail.example", "Quentin"]), Vec::<(String, String)>::new());
+
+    // The second laptop reaches it first: it must not take the desk's records cleared from it (they would
+    // count as held, and it would never get the values), only the first laptop's own.
+    other.ok(&["sync", &fast_address]);
+    serving.kill().unwrap();
+    serving.wait().unwrap();
+    other.ok(&["sync", &address]);
+    let quentin = other.json(&["attendees", "show", "Quentin Held"]);
+    assert_eq!(quentin["email"], "quentin@relay-mail.example", "the values came from the desk: {quentin}");
+    assert_eq!(other.digest(), desk.digest());
+    let flagged: Vec<Value> =
+        other.json(&["devices", "list"]).as_array().unwrap().iter().filter(|d| d["refused"] != 0).cloned().collect();
+    assert_eq!(flagged, Vec::<Value>::new(), "nothing was withheld from the second laptop");
+}
+
+/// What `sprintdesk` keeps as a record's content hash (see `trust::content_hash`), from its row.
+fn stored_content_hash(entity: &str, id: &str, field: &str, salt: Option<&str>, value: &str) -> Vec<u8> {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for part in [entity, id, field] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    if let Some(salt) = salt {
+        hash.update([0]);
+        hash.update((salt.len() as u64).to_be_bytes());
+        hash.update(salt.as_bytes());
+    }
+    hash.update(value.as_bytes());
+    hash.finalize().to_vec()
+}
+
+#[test]
+fn a_laptop_whose_owner_clears_records_in_its_file_is_named_as_withholding_them() {
+    let mut desk = Device::new();
+    let tampered = Device::new();
+    let other = Device::new();
+    let address = desk_and_two_leads(&mut desk, &tampered, &other);
+    desk.ok(&["attendees", "add", "--name", "Quentin Held", "--email", "quentin@relay-mail.example"]);
+    tampered.ok(&["sync", &address]);
+
+    // The first laptop's owner clears the e-mail's record in its file, as an erasure would: value gone,
+    // the content hash kept, so the chain still checks.
+    let db = rusqlite::Connection::open(tampered.dir.path().join("sprint.db")).unwrap();
+    let (origin, seq, entity, id, field, salt, value): (String, i64, String, String, String, Option<String>, String) =
+        db.query_row(
+            "SELECT origin, seq, entity, entity_id, field, salt, value FROM changes
+             WHERE field = 'email' AND value LIKE '%quentin@%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .unwrap();
+    let hash = stored_content_hash(&entity, &id, &field, salt.as_deref(), &value);
+    db.execute(
+        "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
+        rusqlite::params![origin, seq, hash],
+    )
+    .unwrap();
+    drop(db);
+
+    // The second laptop syncs from it before it reaches the desk: the record comes cleared, with no erasure
+    // to explain it. Its Devices page names the laptop that withheld it.
+    let mut tampered = tampered;
+    let tampered_address = tampered.serve(None);
+    other.ok(&["sync", &tampered_address]);
+    let devices = other.json(&["devices", "list"]);
+    let row = devices.as_array().unwrap().iter().find(|d| d["name"] == "First laptop").unwrap();
+    assert_eq!(row["refused"], 1, "{row}");
+    let why = row["refusal"].as_str().unwrap();
+    assert!(why.contains("without the erasure that clears it") && why.contains("revoke"), "{why}");
+    // What an erasure explains is not flagged: once the organizer erases the person, the flag goes.
+    desk.ok(&["erase", "Quentin Held"]);
+    other.ok(&["sync", &address]);
+    let row =
+        other.json(&["devices", "list"]).as_array().unwrap().iter().find(|d| d["name"] == "First laptop").cloned();
+    assert_eq!(row.unwrap()["refused"], 0);
+}

@@ -49,23 +49,43 @@ pub struct DeviceRef {
     pub device: String,
 }
 
+/// Why a relay's row is flagged when it passed on records cleared with no erasure held here to explain it.
+fn withheld_reason(records: u64) -> String {
+    format!(
+        "passed on {records} record{} about people with their personal data cleared, without the erasure that \
+         clears it: it withheld what they said. Unless it erased everyone on its own clock when the retention \
+         period ended, it was tampered with: revoke it",
+        if records == 1 { "" } else { "s" }
+    )
+}
+
 impl Desk {
     pub fn devices(&self) -> Result<Vec<DeviceView>, Error> {
         let this = self.store().device().clone();
         let devices: Vec<Device> = self.store().all()?;
         let trust = self.store().trust()?;
         let refusals = self.store().refusals(10_000)?;
+        // A relay that passed on records cleared with no erasure to explain it withheld their content.
+        let withheld: std::collections::HashMap<String, u64> =
+            self.store().unexplained_clearings()?.into_iter().map(|(relay, n)| (relay.0, n)).collect();
         let names: std::collections::HashMap<String, String> =
             devices.iter().map(|d| (d.id.0.clone(), d.name.clone())).collect();
         Ok(devices
             .into_iter()
-            .map(|d| DeviceView {
-                vouched: trust.venue.is_none() || trust.device(d.id.as_str()).is_some(),
-                refused: refusals.iter().filter(|r| device_of(r.origin.as_str()) == d.id.as_str()).count() as u32,
-                refusal: refusals
+            .map(|d| {
+                let refused = refusals.iter().filter(|r| device_of(r.origin.as_str()) == d.id.as_str()).count();
+                let withheld = withheld.get(d.id.as_str()).copied().unwrap_or(0);
+                let refusal = refusals
                     .iter()
                     .find(|r| device_of(r.origin.as_str()) == d.id.as_str())
-                    .map(|r| r.reason.clone()),
+                    .map(|r| r.reason.clone())
+                    .or_else(|| (withheld > 0).then(|| withheld_reason(withheld)));
+                (d, u32::try_from(refused as u64 + withheld).unwrap_or(u32::MAX), refusal)
+            })
+            .map(|(d, refused, refusal)| DeviceView {
+                vouched: trust.venue.is_none() || trust.device(d.id.as_str()).is_some(),
+                refused,
+                refusal,
                 this_device: d.id == this,
                 id: d.id.0,
                 name: d.name,

@@ -60,6 +60,18 @@ impl Store {
         grants: &[(DeviceId, Grant)],
         now: Timestamp,
     ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_from(changes, grants, None, now)
+    }
+
+    /// [`Store::apply_with_grants`] for records passed on by `relay`: those that arrive cleared while no
+    /// erasure held here clears them are noted against it (see [`Store::unexplained_clearings`]).
+    pub fn apply_from(
+        &mut self,
+        changes: &[Change],
+        grants: &[(DeviceId, Grant)],
+        relay: Option<&DeviceId>,
+        now: Timestamp,
+    ) -> Result<ApplyOutcome, StoreError> {
         self.writable()?;
         let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -114,6 +126,9 @@ impl Store {
         // A retirement in this batch supersedes the records after it that it retires.
         let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
         let dropped = materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view)?;
+        if let Some(relay) = relay {
+            crate::retention::note_clearings(&tx, &fresh, relay, view, now)?;
+        }
         tx.commit()?;
         if fresh.iter().any(|c| c.entity == crate::Entity::Device) {
             self.forget_trust();

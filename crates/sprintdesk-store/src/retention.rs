@@ -1,34 +1,126 @@
 //! Retention: attendees' personal data does not outlive the sprint. Once the sprint's retention period has
-//! ended (see [`Sprint::retention_ends`]), a device erases everyone's personal data at its next start or
-//! sync, as an erasure of each person would, keeping what they did. Every device applies the same rule to the
-//! same sprint settings, so they agree without a record: `erasures` gains `*`, which stands for everyone,
-//! and records about anyone that arrive later are cleared on arrival.
+//! ended (see [`Sprint::retention_ends`]), an organizer's device writes an erasure of everyone (`*`, an
+//! [`Entity::Erasure`] record, signed and replicated like any erasure), so every device erases alike on the
+//! venue's word whatever its own clock says. A device that is not an organizer's also erases everyone at its
+//! next start or sync when its own clock says the period has ended — it must not keep the data longer for
+//! want of the organizer — but until the organizer's erasure reaches it, it has *erased alone*: it passes on
+//! only its own records ([`Store::relays_others`]), so no record it cleared on its own word reaches a device
+//! that still holds the values.
 
 use crate::materialize::{clear_in_log, erase_person, is_erased, sql_list};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
-use crate::{Entity, Op, PERSONAL_FIELDS};
-use rusqlite::TransactionBehavior;
-use sprintdesk_domain::Timestamp;
+use crate::{Change, Entity, Op, PERSONAL_FIELDS};
+use rusqlite::{Connection, TransactionBehavior, params};
+use sprintdesk_domain::{DeviceId, Timestamp};
+
+/// The erasure id that stands for everyone.
+pub const EVERYONE: &str = "*";
 
 impl Store {
     /// Erases everyone's personal data if the sprint's retention period ended before `now` (in the venue's
-    /// time zone) and this device has not done so yet. Returns whether it did now.
+    /// time zone) and this device has not done so yet: on an organizer's device by writing the erasure of
+    /// everyone, elsewhere alone (see the module's notes). Returns whether it did now.
     pub fn enforce_retention(&mut self, now: Timestamp) -> Result<bool, StoreError> {
         if self.read_only.is_some() {
             return Ok(false);
         }
         let Some(sprint) = self.sprint()? else { return Ok(false) };
         let Some(ends) = sprint.retention_ends() else { return Ok(false) };
-        if sprint.local_date(now) < ends || is_erased(&self.conn, "*")? {
+        if sprint.local_date(now) < ends {
+            return Ok(false);
+        }
+        if self.writes_erasures()? {
+            if holds_erasure_record(&self.conn, EVERYONE)? {
+                return Ok(false);
+            }
+            let erasure = Op::Set {
+                entity: Entity::Erasure,
+                id: EVERYONE.into(),
+                field: crate::ERASURE_FIELD,
+                value: true.into(),
+            };
+            self.write(now, vec![erasure])?;
+            tracing::warn!(%ends, "the sprint's retention period has ended: everyone's personal data was erased");
+            return Ok(true);
+        }
+        if is_erased(&self.conn, EVERYONE)? {
             return Ok(false);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        erase_person(&tx, "*")?;
+        erase_person(&tx, EVERYONE)?;
         tx.commit()?;
-        tracing::warn!(%ends, "the sprint's retention period has ended: everyone's personal data was erased here");
+        tracing::warn!(%ends, "the sprint's retention period has ended by this device's clock: everyone's personal \
+            data was erased here; it passes on only its own records until the organizer's erasure arrives");
         self.scrub_files();
         Ok(true)
+    }
+
+    /// Whether this device writes erasures: an organizer's device (it holds the venue's secret), or one that
+    /// belongs to no venue.
+    fn writes_erasures(&self) -> Result<bool, StoreError> {
+        Ok(self.venue_key()?.is_none() || self.holds_venue_secret()?)
+    }
+
+    /// Whether this device erased everyone on its own clock and holds no organizer's erasure of everyone yet.
+    pub fn erased_alone(&self) -> Result<bool, StoreError> {
+        Ok(is_erased(&self.conn, EVERYONE)? && !holds_erasure_record(&self.conn, EVERYONE)?)
+    }
+
+    /// Whether this device passes on other devices' records: only a device that holds everything
+    /// ([`crate::trust::relays_others`]) and has not erased alone. The others pass on only their own.
+    pub fn relays_others(&self) -> Result<bool, StoreError> {
+        let trust = self.trust()?;
+        let role_relays =
+            trust.device(self.device.as_str()).is_none_or(|me| crate::trust::relays_others(me.vouched.role));
+        Ok(role_relays && !self.erased_alone()?)
+    }
+}
+
+/// Whether an erasure record of `id` is held (not only a device's own erasure on its clock).
+fn holds_erasure_record(conn: &Connection, id: &str) -> Result<bool, rusqlite::Error> {
+    conn.prepare_cached("SELECT 1 FROM changes WHERE entity = 'erasure' AND entity_id = ?1 LIMIT 1")?.exists([id])
+}
+
+/// Notes the records of `taken` that arrived cleared from `relay` although this device holds no erasure
+/// that clears them (nor is of a role that leaves the field out), and forgets the notes that erasures now
+/// held explain. See [`Store::unexplained_clearings`].
+pub(crate) fn note_clearings(
+    conn: &Connection,
+    taken: &[&Change],
+    relay: &DeviceId,
+    view: Option<sprintdesk_domain::DeviceRole>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let mut note = conn.prepare_cached(
+        "INSERT OR IGNORE INTO local_unexplained_clearings (origin, seq, attendee, relay, at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for change in taken.iter().filter(|c| c.cleared.is_some() && c.entity == Entity::Attendee) {
+        let held = view.is_none_or(|role| holds(role, change.entity, &change.field));
+        if held && !is_erased(conn, &change.entity_id)? {
+            note.execute(params![change.origin.as_str(), change.seq, change.entity_id, relay.as_str(), now.0])?;
+        }
+    }
+    if taken.iter().any(|c| c.entity == Entity::Erasure) {
+        conn.execute(
+            "DELETE FROM local_unexplained_clearings WHERE attendee IN (SELECT id FROM erasures)
+             OR EXISTS (SELECT 1 FROM erasures WHERE id = '*')",
+            [],
+        )?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Per relay, how many records it passed on cleared that no erasure held here explains: it withheld their
+    /// content (a tampered device, or one that erased alone before a version that kept it from relaying).
+    pub fn unexplained_clearings(&self) -> Result<Vec<(DeviceId, u64)>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT relay, COUNT(*) FROM local_unexplained_clearings GROUP BY relay ORDER BY relay")?;
+        let rows = statement.query_map([], |row| Ok((DeviceId(row.get(0)?), row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
@@ -77,7 +169,7 @@ impl Store {
     /// written through the one mutation path, so every device takes them alike whatever it saw in between.
     /// Returns how many people it erased now.
     pub fn erase_merged_into_erased(&mut self, now: Timestamp) -> Result<usize, StoreError> {
-        if self.read_only.is_some() || (self.venue_key()?.is_some() && !self.holds_venue_secret()?) {
+        if self.read_only.is_some() || !self.writes_erasures()? {
             return Ok(0);
         }
         let mut erased = 0;

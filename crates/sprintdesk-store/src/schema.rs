@@ -359,4 +359,17 @@ ALTER TABLE sprint ADD COLUMN retention_days INTEGER;
 -- A personal value's salt (see `Change::salt`), dropped with the value when it is cleared.
 ALTER TABLE changes ADD COLUMN salt TEXT;
 "#,
+    r#"
+-- Records that arrived cleared from a relay while this device held no erasure that clears them: a relay
+-- that clears what no erasure clears withholds data (it was tampered with, or erased alone). Shown on the
+-- Devices page with the relay; a row goes once the erasure that explains it arrives.
+CREATE TABLE local_unexplained_clearings (
+    origin   TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    attendee TEXT NOT NULL,
+    relay    TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+"#,
 ];

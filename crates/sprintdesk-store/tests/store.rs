@@ -383,7 +383,7 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     // when a migration is added).
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("ALTER TABLE changes DROP COLUMN salt;").unwrap();
+        conn.execute_batch("DROP TABLE local_unexplained_clearings;").unwrap();
         conn.pragma_update(None, "user_version", current - 1).unwrap();
     }
     let before = files(dir.path());
@@ -498,4 +498,50 @@ fn a_duplicate_merged_offline_into_an_erased_person_is_erased_too() {
         assert_eq!(device.get::<Attendee>("d").unwrap().unwrap().name, "Erased person");
     }
     assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
+}
+
+#[test]
+fn the_organizers_erasure_of_everyone_reaches_a_device_whose_clock_has_not_got_there() {
+    const DAY: i64 = 86_400_000;
+    // The sprint's last day is the day of T0; personal data is kept 30 days after it.
+    let sprint = Sprint::new("Kept sprint", "UTC", "2026-07-13".parse().unwrap(), 2).unwrap();
+    let mut desk = store("desk");
+    let mut laptop = store("laptop");
+    let setup = [Op::put(&sprint, None), Op::put(&attendee("p", "Pia Kept"), None)].concat();
+    laptop.apply(&desk.write(Timestamp(T0), setup).unwrap(), Timestamp(T0)).unwrap();
+    assert!(!desk.enforce_retention(Timestamp(T0 + 30 * DAY)).unwrap(), "not yet");
+
+    // 40 days on by the desk's clock the period has ended: the desk writes the erasure of everyone.
+    assert!(desk.enforce_retention(Timestamp(T0 + 40 * DAY)).unwrap());
+    assert!(!desk.enforce_retention(Timestamp(T0 + 41 * DAY)).unwrap(), "once");
+    let erasures: Vec<Change> = desk.changes().unwrap().into_iter().filter(|c| c.entity == Entity::Erasure).collect();
+    assert_eq!(erasures.iter().map(|c| c.entity_id.as_str()).collect::<Vec<_>>(), ["*"]);
+
+    // The laptop's clock says the period runs on; the venue's word erases it all the same.
+    laptop.apply(&desk.changes().unwrap(), Timestamp(T0 + 40 * DAY)).unwrap();
+    assert!(!laptop.enforce_retention(Timestamp(T0 + DAY)).unwrap());
+    assert_eq!(laptop.get::<Attendee>("p").unwrap().unwrap().name, "Erased person");
+    assert!(laptop.changes().unwrap().iter().all(|c| !c.value.to_string().contains("Pia")));
+    assert!(laptop.relays_others().unwrap() && !laptop.erased_alone().unwrap());
+    assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
+}
+
+#[test]
+fn a_device_that_erases_everyone_on_its_own_clock_passes_on_only_its_own_records() {
+    const DAY: i64 = 86_400_000;
+    let sprint = Sprint::new("Kept sprint", "UTC", "2026-07-13".parse().unwrap(), 2).unwrap();
+    let mut desk = store("desk");
+    let mut laptop = store("laptop");
+    let setup = [Op::put(&sprint, None), Op::put(&attendee("p", "Pia Kept"), None)].concat();
+    laptop.apply(&desk.write(Timestamp(T0), setup).unwrap(), Timestamp(T0)).unwrap();
+    // The laptop belongs to a venue whose key it does not hold: it is not an organizer's device.
+    let venue = store("authority").create_venue().unwrap();
+    laptop.pin_venue(&venue, None).unwrap();
+    assert!(laptop.relays_others().unwrap());
+
+    assert!(laptop.enforce_retention(Timestamp(T0 + 40 * DAY)).unwrap());
+    assert!(laptop.erased_alone().unwrap() && !laptop.relays_others().unwrap());
+    assert!(laptop.changes().unwrap().iter().all(|c| c.entity != Entity::Erasure), "it writes no erasure");
+    assert_eq!(laptop.get::<Attendee>("p").unwrap().unwrap().name, "Erased person");
+    assert!(!laptop.enforce_retention(Timestamp(T0 + 41 * DAY)).unwrap(), "once");
 }

@@ -11,8 +11,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// 2: change records may be retirements ([`sprintdesk_store::Entity::Retirement`]), which version 1
 /// devices cannot read. 3: records carry their author's proofs, joins exchange keys, and the venue's key
-/// vouches for who is in (see [`sprintdesk_store::trust`]).
-pub const PROTOCOL_VERSION: u8 = 4;
+/// vouches for who is in (see [`sprintdesk_store::trust`]). 4: join codes name roles, records name their
+/// project and author. 5: a device says in its hello that it passes on only its own records.
+pub const PROTOCOL_VERSION: u8 = 5;
 
 /// The largest frame a peer accepts. Batches are built well under it.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -28,6 +29,10 @@ pub enum Message {
         now: Timestamp,
         #[serde(default)]
         listen: Option<u16>,
+        /// The sender passes on only its own records (a kiosk, a board, or a device that erased everyone's
+        /// personal data on its own clock): take only those from it, and do not wait for the rest.
+        #[serde(default)]
+        own_only: bool,
     },
     /// Change records the other side lacks, in sequence order per origin, with the venue's grant for each
     /// of their authors (self-certifying: it checks against the venue's key), so that a receiver can prove
@@ -185,6 +190,7 @@ mod tests {
                 vector: [("a".into(), 3)].into_iter().collect(),
                 now: Timestamp(7),
                 listen: Some(4),
+                own_only: true,
             },
             Message::Have { vector: VersionVector::default() },
             Message::Refused { origin: "b".into(), seq: 4, ahead_ms: 86_400_000 },

@@ -127,22 +127,26 @@ impl Replica {
     }
 
     /// What this device passes on, as a version vector: everything it holds, or, on a kiosk or a board
-    /// (which hold some records cleared, see [`sprintdesk_store::trust::holds`]), only its own records, so
-    /// that nothing held incomplete is passed on as complete.
+    /// (which hold some records cleared, see [`sprintdesk_store::trust::holds`]) or a device that erased
+    /// everyone alone on its own clock, only its own records, so that nothing held incomplete is passed on as
+    /// complete.
     pub fn relayable_vector(&self) -> Result<VersionVector, StoreError> {
         let vector = self.vector()?;
-        match self.role_of(self.device.as_str()) {
-            Some(role) if !sprintdesk_store::trust::relays_others(role) => {
-                let mut own = VersionVector::default();
-                for (origin, seq) in vector.iter() {
-                    if sprintdesk_store::device_of(origin.as_str()) == self.device.as_str() {
-                        own.set(origin.clone(), seq);
-                    }
-                }
-                Ok(own)
-            }
-            _ => Ok(vector),
+        if self.relays_others()? {
+            return Ok(vector);
         }
+        let mut own = VersionVector::default();
+        for (origin, seq) in vector.iter() {
+            if sprintdesk_store::device_of(origin.as_str()) == self.device.as_str() {
+                own.set(origin.clone(), seq);
+            }
+        }
+        Ok(own)
+    }
+
+    /// Whether this device passes on other devices' records (see [`sprintdesk_store::Store::relays_others`]).
+    pub fn relays_others(&self) -> Result<bool, StoreError> {
+        self.store().relays_others()
     }
 
     /// The change records of one planned batch, and the venue's grant for their author if this device
@@ -183,10 +187,29 @@ impl Replica {
         changes: &[Change],
         grants: &[(DeviceId, Grant)],
     ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_batch(changes, grants, None)
+    }
+
+    /// [`Replica::apply_with_grants`] for a batch `relay` passed on (see [`sprintdesk_store::Store::apply_from`]).
+    pub fn apply_from(
+        &self,
+        changes: &[Change],
+        grants: &[(DeviceId, Grant)],
+        relay: &DeviceId,
+    ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_batch(changes, grants, Some(relay))
+    }
+
+    fn apply_batch(
+        &self,
+        changes: &[Change],
+        grants: &[(DeviceId, Grant)],
+        relay: Option<&DeviceId>,
+    ) -> Result<ApplyOutcome, StoreError> {
         let now = self.clock.now();
         let outcome = {
             let mut store = self.store();
-            let outcome = store.apply_with_grants(changes, grants, now)?;
+            let outcome = store.apply_from(changes, grants, relay, now)?;
             // A sync is when a device notices the sprint's retention period has ended, and when an organizer's
             // device erases a duplicate merged elsewhere into someone it erased.
             store.enforce_retention(now)?;

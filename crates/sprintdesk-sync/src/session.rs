@@ -91,6 +91,7 @@ fn hello(replica: &Replica) -> Result<Message, SyncError> {
         vector: replica.vector()?,
         now: replica.now(),
         listen: replica.listen_port(),
+        own_only: !replica.relays_others()?,
     })
 }
 
@@ -141,10 +142,11 @@ where
 {
     link.send(&hello(replica)?).await?;
     match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-        Message::Hello { device, vector, now, listen } => {
+        Message::Hello { device, vector, now, listen, own_only } => {
             check(replica, authority, &device)?;
             on_peer(&device, listen);
-            exchange(replica, link, authority, mode, device, vector, now).await
+            let peer = Peer { device, has: vector, now, own_only };
+            exchange(replica, link, authority, mode, peer).await
         }
         Message::Denied { reason } => Err(SyncError::Denied(reason)),
         other => Err(SyncError::Unexpected(format!("expected hello, got {}", kind(&other)))),
@@ -174,14 +176,15 @@ where
     let mut joined = false;
     loop {
         match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-            Message::Hello { device, vector, now, listen } => {
+            Message::Hello { device, vector, now, listen, own_only } => {
                 if let Err(error) = check(replica, &authority, &device) {
                     link.deny("this device is not paired with the venue; join with a code from an organizer").await;
                     return Err(error);
                 }
                 on_peer(&device, listen);
                 link.send(&hello(replica)?).await?;
-                return exchange(replica, &mut link, &authority, Mode::Live, device, vector, now).await;
+                let peer = Peer { device, has: vector, now, own_only };
+                return exchange(replica, &mut link, &authority, Mode::Live, peer).await;
             }
             Message::Join { device, name, role, key, proof } if !joined => {
                 let Authority::Certificate(fingerprint) = &authority else {
@@ -280,19 +283,28 @@ fn kind(message: &Message) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The other side of a session, as its hello described it.
+struct Peer {
+    device: DeviceId,
+    has: VersionVector,
+    now: Timestamp,
+    own_only: bool,
+}
+
 async fn exchange<S>(
     replica: &Replica,
     link: &mut Link<S>,
     authority: &Authority,
     mode: Mode,
-    peer: DeviceId,
-    peer_has: VersionVector,
-    peer_now: Timestamp,
+    peer: Peer,
 ) -> Result<Report, SyncError>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
+    let Peer { device: peer, has: peer_has, now: peer_now, own_only } = peer;
+    // A kiosk, a board, or a device that erased alone passes on only its own records.
+    let peer_own_only =
+        own_only || replica.role_of(peer.as_str()).is_some_and(|role| !sprintdesk_store::trust::relays_others(role));
     if &peer == replica.device() {
         return Err(SyncError::Unexpected("connected to itself".into()));
     }
@@ -307,6 +319,7 @@ where
         refused: BTreeSet::new(),
         peer_now: (peer_now, Instant::now()),
         reissue_due: None,
+        peer_own_only,
     };
     let mut changed = replica.subscribe();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
@@ -398,9 +411,7 @@ fn is_complete(
     progress: &Progress,
 ) -> Result<bool, SyncError> {
     let holds = replica.vector()?;
-    let peer_filtered =
-        replica.role_of(peer.as_str()).is_some_and(|role| !sprintdesk_store::trust::relays_others(role));
-    let they_send: VersionVector = if peer_filtered {
+    let they_send: VersionVector = if progress.peer_own_only {
         progress
             .peer_has
             .iter()
@@ -428,6 +439,8 @@ struct Progress {
     /// peer's clock ran fast and has been put right, so it issues them again (see `reissue_if_put_right`).
     /// A one-shot sync waits for that until this moment.
     reissue_due: Option<Instant>,
+    /// The peer passes on only its own records: only those are taken from it or waited for.
+    peer_own_only: bool,
 }
 
 impl Progress {
@@ -477,14 +490,15 @@ where
         Message::Changes { changes, grants } => {
             // A kiosk or a board holds some fields cleared: only its own records are taken from it.
             let sender = link.report.peer.clone();
-            let changes: Vec<Change> = match replica.role_of(sender.as_str()) {
-                Some(role) if !sprintdesk_store::trust::relays_others(role) => changes
+            let changes: Vec<Change> = if progress.peer_own_only {
+                changes
                     .into_iter()
                     .filter(|c| sprintdesk_store::device_of(c.origin.as_str()) == sender.as_str())
-                    .collect(),
-                _ => changes,
+                    .collect()
+            } else {
+                changes
             };
-            let outcome = replica.apply_with_grants(&changes, &grants)?;
+            let outcome = replica.apply_from(&changes, &grants, &sender)?;
             // The peer holds what it sends.
             for change in &changes {
                 if change.seq > progress.peer_has.get(&change.origin) {

@@ -184,8 +184,13 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
     let (desk, _) = replica("desk", T0);
     write(&desk, 0, 1, 1, "a");
     let before = digest(&desk);
-    let hello =
-        Message::Hello { device: "stranger".into(), vector: Default::default(), now: Timestamp(T0), listen: None };
+    let hello = Message::Hello {
+        device: "stranger".into(),
+        vector: Default::default(),
+        now: Timestamp(T0),
+        listen: None,
+        own_only: false,
+    };
     let garbage: Vec<(&str, Vec<u8>, &str)> = vec![
         ("oversized", vec![0x7f, 0xff, 0xff, 0xff], "over the"),
         ("not json", [&5u32.to_be_bytes()[..], &[message::PROTOCOL_VERSION], b"{{{{"].concat(), "malformed"),
