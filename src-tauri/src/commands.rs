@@ -29,7 +29,7 @@ macro_rules! tauri_wrappers {
 
         /// The invoke handler for every command, the API's and the shell's.
         pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name,)* join_venue, open_board_window]
+            tauri::generate_handler![$($name,)* join_venue, open_board_window, save_download]
         }
 
         /// Every API command this shell wraps.
@@ -66,6 +66,17 @@ pub fn open_board_window(app: AppHandle) -> Result<(), ApiError> {
     windows::open_board(&app)
 }
 
+/// Saves a file the person downloads (the browser would; the app's web view does not) in their Downloads
+/// folder, never replacing one; returns where it went.
+#[tauri::command(async)]
+pub fn save_download(name: String, contents: String) -> Result<String, ApiError> {
+    let saved = sprintdesk_api::downloads_dir()
+        .and_then(|dir| sprintdesk_api::save_download(&dir, &name, contents.as_bytes()))
+        .map_err(|error| ApiError::from(&error))?;
+    tracing::info!(path = %saved.display(), "saved a download");
+    Ok(saved.display().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::WRAPPED;
@@ -90,7 +101,7 @@ mod tests {
         let capability = serde_json::json!({
             "$schema": "../gen/schemas/desktop-schema.json",
             "identifier": "default",
-            "description": "What the Sprintdesk UI may call: exactly the API's commands and the shell's two (join a venue, open the board window), in every window. Generated from the command declarations: `SPRINTDESK_BLESS=1 cargo test -p sprintdesk-app` writes it again.",
+            "description": "What the Sprintdesk UI may call: exactly the API's commands and the shell's three (join a venue, open the board window, save a download), in every window. Generated from the command declarations: `SPRINTDESK_BLESS=1 cargo test -p sprintdesk-app` writes it again.",
             "windows": ["main", "board"],
             "permissions": permissions,
         });

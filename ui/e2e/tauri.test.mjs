@@ -1,9 +1,11 @@
 // The real desktop app under Xvfb, driven through tauri-driver and WebKitWebDriver: it starts on a temporary
-// database, a kiosk sign-in works, and the sign-in is in SQLite afterwards (read back by another process).
+// database, a kiosk sign-in works, and the sign-in is in SQLite afterwards (read back by another process);
+// a download (an access request's JSON) is saved as a file, which the app's web view would not do by itself.
 //
 // Run by scripts/test with DISPLAY set and tauri-driver on PATH; SPRINTDESK_APP names the app binary.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { built, demoVenue } from "./support.mjs";
 import { tauriDriver } from "./webdriver.mjs";
@@ -37,5 +39,40 @@ test("the desktop app signs someone in at the kiosk, and the row is in SQLite", 
   const presence = v.cli("presence");
   const everyone = presence.tables.flatMap((t) => t.people.map((p) => p.name));
   assert.ok(everyone.includes("Łukasz Testowski"), "the sign-in made in the window is in the database");
+  v.remove();
+});
+
+test("the desktop app saves an access request's download in the Downloads folder", { timeout: 120000 }, async () => {
+  const v = demoVenue();
+  const downloads = path.join(v.dir, "Downloads");
+  const driver = await tauriDriver({
+    ...v.env,
+    SPRINTDESK_DOWNLOADS: downloads,
+    SPRINTDESK_LISTEN: "127.0.0.1:0",
+    SPRINTDESK_NO_DISCOVERY: "1",
+  });
+  const person = v.cli("attendees", "show", "ltest");
+  try {
+    const w = await driver.open(app);
+    try {
+      await w.click("[data-testid=nav-attendees]");
+      await w.click('[aria-label="Edit Łukasz Testowski"]');
+      await w.find("dialog[open]");
+      await w.run(`[...document.querySelectorAll("dialog[open] button")].find((b) => b.textContent.includes("Download")).click()`);
+      const file = path.join(downloads, `person-${person.id}.json`);
+      for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(readdirSync(downloads), [`person-${person.id}.json`]);
+      const saved = JSON.parse(readFileSync(file, "utf8"));
+      assert.equal(JSON.stringify(saved).includes("BADGE-4242"), true, "everything held about them");
+      assert.equal(saved.attendee.name, "Łukasz Testowski");
+      const said = await w.run(`return document.body.innerText`);
+      assert.match(said, new RegExp(`Saved to .*Downloads/person-${person.id}\\.json`));
+      await w.screenshot("tauri-download-saved");
+    } finally {
+      await w.close().catch(() => {});
+    }
+  } finally {
+    driver.stop();
+  }
   v.remove();
 });

@@ -358,7 +358,7 @@ pub fn typescript_map(cfg: &ts_rs::Config) -> String {
 }
 
 /// The shell's own commands (joining a venue, the board window), which the desktop app adds to these.
-pub const SHELL_COMMANDS: [&str; 2] = ["join_venue", "open_board_window"];
+pub const SHELL_COMMANDS: [&str; 3] = ["join_venue", "open_board_window", "save_download"];
 
 /// What `join_venue` returns, exported with the commands' types.
 pub fn export_shell_bindings(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {

@@ -21,6 +21,9 @@ pub enum Error {
     /// Another process already runs this database's LAN peer.
     #[error("{0}")]
     AlreadyServed(String),
+    /// A file a person downloads could not be saved.
+    #[error("{0}")]
+    NotSaved(String),
 }
 
 impl From<SyncError> for Error {
@@ -61,6 +64,7 @@ impl Error {
             Error::BadArguments { .. } => ErrorCode::BadArguments,
             Error::NotSprintdesk(_) => ErrorCode::NotSprintdesk,
             Error::AlreadyServed(_) => ErrorCode::AlreadyServed,
+            Error::NotSaved(_) => ErrorCode::Storage,
         }
     }
 }

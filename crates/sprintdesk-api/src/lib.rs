@@ -15,7 +15,7 @@ mod places;
 
 pub use error::Error;
 pub use host::{Host, JoinCode, Joined, PairRequest, PeerLock, host_name, join_venue, reachable};
-pub use places::{clock_from_env, default_db, state_dir};
+pub use places::{clock_from_env, default_db, downloads_dir, save_download, state_dir};
 pub use sprintdesk_sync as sync;
 
 #[cfg(test)]

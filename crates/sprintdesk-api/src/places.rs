@@ -42,3 +42,77 @@ pub fn clock_from_env() -> Result<Arc<dyn Clock>, Error> {
         Err(_) => Ok(Arc::new(SystemClock)),
     }
 }
+
+/// Where the desktop app saves the files a person downloads (an access request's JSON, the report, exports):
+/// `$SPRINTDESK_DOWNLOADS`, else the user's Downloads folder, else their home folder.
+pub fn downloads_dir() -> Result<PathBuf, crate::Error> {
+    if let Some(dir) = std::env::var_os("SPRINTDESK_DOWNLOADS") {
+        return Ok(PathBuf::from(dir));
+    }
+    dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| crate::Error::NotSaved("this system has no Downloads or home folder to save the file in".into()))
+}
+
+/// Saves `contents` in `dir` as `name` (reduced to a plain file name), never replacing a file already there:
+/// `report.html`, then `report (2).html`, … Returns where it went.
+pub fn save_download(dir: &std::path::Path, name: &str, contents: &[u8]) -> Result<PathBuf, crate::Error> {
+    let name = plain_file_name(name);
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
+        _ => (name.as_str(), ""),
+    };
+    let not_saved =
+        |e: std::io::Error| crate::Error::NotSaved(format!("could not save {name} in {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(not_saved)?;
+    for n in 1..1000 {
+        let path = if n == 1 { dir.join(&name) } else { dir.join(format!("{stem} ({n}){extension}")) };
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(contents).and_then(|()| file.sync_all()).map_err(not_saved)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(not_saved(e)),
+        }
+    }
+    Err(crate::Error::NotSaved(format!("{} already has 999 files called {name}: tidy it up", dir.display())))
+}
+
+/// `name` as a file name that stays in its folder: letters, digits, `-_.() ` and spaces; no leading dot.
+fn plain_file_name(name: &str) -> String {
+    let kept: String =
+        name.chars().map(|c| if c.is_alphanumeric() || "-_.() ".contains(c) { c } else { '-' }).take(120).collect();
+    let kept = kept.trim().trim_start_matches('.').to_owned();
+    if kept.is_empty() { "sprintdesk-file".into() } else { kept }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_download_is_a_plain_file_in_its_folder_and_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = save_download(dir.path(), "report.html", b"one").unwrap();
+        let second = save_download(dir.path(), "report.html", b"two").unwrap();
+        assert_eq!(first, dir.path().join("report.html"));
+        assert_eq!(second, dir.path().join("report (2).html"));
+        assert_eq!(std::fs::read(&first).unwrap(), b"one", "the first is kept");
+        for (asked, saved) in [
+            ("../../etc/passwd", "-..-etc-passwd"),
+            ("/tmp/x.json", "-tmp-x.json"),
+            (".bashrc", "bashrc"),
+            ("", "sprintdesk-file"),
+            ("...", "sprintdesk-file"),
+            ("person-a-7k2m.json", "person-a-7k2m.json"),
+            ("Łukasz attendance.csv", "Łukasz attendance.csv"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = save_download(dir.path(), asked, b"x").unwrap();
+            assert_eq!(path.parent(), Some(dir.path()), "{asked}");
+            assert_eq!(path.file_name().unwrap().to_str().unwrap(), saved, "{asked}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, inTauri, join, onChange, selectTransport, useTransport } from "./api";
+import { call, inTauri, join, onChange, saveFile, selectTransport, useTransport } from "./api";
 import { UNREACHABLE_MESSAGE } from "./errors";
 import { createHttpTransport } from "./transport/http";
 import { createTauriTransport } from "./transport/tauri";
@@ -111,6 +111,18 @@ describe("call over Tauri", () => {
     await t.openBoardWindow();
     expect(invoke).toHaveBeenLastCalledWith("open_board_window");
     expect(t.isProjectorWindow()).toBe(true);
+  });
+
+  it("saves a download through the shell in the app, and says where it went", async () => {
+    const invoke = vi.fn(async () => "/home/ana/Downloads/report (2).html");
+    useTransport(createTauriTransport({ invoke, listen: async () => () => {} }));
+    await expect(saveFile("report.html", "<h1>Hi</h1>", "text/html")).resolves.toBe("/home/ana/Downloads/report (2).html");
+    expect(invoke).toHaveBeenLastCalledWith("save_download", { name: "report.html", contents: "<h1>Hi</h1>" });
+    invoke.mockRejectedValueOnce({ code: "storage", message: "could not save report.html in /ro: read-only" });
+    await expect(saveFile("report.html", "x", "text/html")).rejects.toEqual({
+      code: "storage",
+      message: "could not save report.html in /ro: read-only",
+    });
   });
 
   it("listens to sprint-changed and stops even when asked before listening started", async () => {

@@ -92,6 +92,18 @@ export async function openBoardWindow(): Promise<void> {
   }
 }
 
+/**
+ * Saves a file the person asked for: downloaded in a browser, in the Downloads folder in the app. Resolves to
+ * where it went, in words ("/home/ana/Downloads/report.html").
+ */
+export async function saveFile(name: string, contents: string, type: string): Promise<string> {
+  try {
+    return await current().saveFile(name, contents, type);
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
 /** This window is the app's projector window: it has no other screen to go back to. */
 export function isProjectorWindow(): boolean {
   return current().isProjectorWindow();

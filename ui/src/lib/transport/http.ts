@@ -95,6 +95,14 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
     async openBoardWindow() {
       openWindow("#/board");
     },
+    async saveFile(name, contents, type) {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([contents], { type }));
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      return `your browser's downloads (${name})`;
+    },
     isProjectorWindow: () => false,
   };
 }

@@ -52,6 +52,7 @@ export function createTauriTransport(options: TauriOptions = {}): Transport {
     async openBoardWindow() {
       await doInvoke("open_board_window");
     },
+    saveFile: async (name, contents) => (await doInvoke("save_download", { name, contents })) as string,
     isProjectorWindow: () => label() === BOARD_WINDOW_LABEL,
   };
 }

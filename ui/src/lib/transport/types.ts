@@ -23,6 +23,11 @@ export interface Transport {
   listen(callback: () => void): () => void;
   join(request: JoinRequest): Promise<Joined>;
   openBoardWindow(): Promise<void>;
+  /**
+   * Saves a file the person asked for (an export, the report). The browser downloads it; the app, whose web
+   * view does not, saves it in the Downloads folder. Resolves to where it went, in words.
+   */
+  saveFile(name: string, contents: string, type: string): Promise<string>;
   /** This window is the projector window the desktop app opened (it has nowhere to go back to). */
   isProjectorWindow(): boolean;
 }
