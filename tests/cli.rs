@@ -544,3 +544,102 @@ fn the_demo_is_a_believable_sprint() {
     let (_, stderr) = user.fails(&["demo"]);
     assert!(stderr.contains("already holds the sprint"), "the demo never overwrites a sprint: {stderr}");
 }
+
+/// A sprint with three projects (GitHub and GitLab repositories), their issues, four people signed in, and
+/// claims on issues of each project.
+fn sprint_with_claims() -> User {
+    let user = sprint_with_people();
+    user.ok(&["import", "attendees", &fixture("plain-attendees.csv")]);
+    for (name, repo, table) in [
+        ("CPython", "https://github.com/python/cpython", "T1"),
+        ("Django", "https://github.com/django/django", "T3"),
+        ("PyPy", "https://foss.heptapod.net/pypy/pypy", "T4"),
+    ] {
+        user.ok(&["project", "add", "--name", name, "--repo", repo, "--table", table]);
+    }
+    user.ok(&["import", "issues", &fixture("gh-issues-cpython.json")]);
+    user.ok(&["import", "issues", &fixture("issues.csv")]);
+    let pypy = user.dir.path().join("pypy-issues.csv");
+    std::fs::write(
+        &pypy,
+        "number,title,url,labels\n3977,JIT warmup is slow for small loops,https://foss.heptapod.net/pypy/pypy/-/issues/3977,jit\n",
+    )
+    .unwrap();
+    user.ok(&["import", "issues", pypy.to_str().unwrap(), "--project", "PyPy"]);
+    for who in ["@willingc", "@mariatta", "@kmensah", "Éric Araujo"] {
+        user.ok(&["signin", who, "--accept-coc"]);
+    }
+    user.ok(&["claim", "#141020", "--by", "@kmensah", "--mentor", "@mariatta"]);
+    user.ok(&["claim", "#141033", "--by", "@willingc"]);
+    user.ok(&["claim", "Django#19214", "--by", "@mariatta"]);
+    user.ok(&["claim", "PyPy#3977", "--by", "Éric Araujo"]);
+    user
+}
+
+fn issue_states(user: &User) -> Vec<(u64, String)> {
+    let mut states: Vec<(u64, String)> = user
+        .json(&["issues", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["number"].as_u64().unwrap(), i["state"].as_str().unwrap().to_owned()))
+        .collect();
+    states.sort();
+    states
+}
+
+#[test]
+fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_close() {
+    let user = sprint_with_claims();
+    // (file, format said, added, claims moved)
+    let files = [
+        ("gh-prs-cpython.json", "gh pr list JSON", "5 added", "2 claim(s) moved"),
+        ("gh-api-pulls-django.json", "GitHub REST pulls JSON", "2 added", "1 claim(s) moved"),
+        ("glab-mrs-pypy.json", "GitLab merge requests JSON", "2 added", "1 claim(s) moved"),
+    ];
+    for (file, format, added, moved) in files {
+        let out = user.ok(&["import", "prs", &fixture(file)]);
+        assert!(out.contains(format) && out.contains(added) && out.contains(moved), "{file}: {out}");
+    }
+    let states = issue_states(&user);
+    let expected: Vec<(u64, String)> = [
+        (3977, "merged"),  // GitLab: "Closes #3977", merged
+        (19214, "merged"), // REST: "Fixed #19214 -- …", merged
+        (19230, "open"),   // an open PR, but nobody claimed it
+        (140999, "closed"),
+        (141020, "merged"),  // gh: "gh-141020:" and "Fixes #141020", merged
+        (141033, "pr_open"), // gh: "gh-141033:", open
+        (141051, "open"),    // merged, but after the sprint by someone who had not claimed it: unclaimed
+    ]
+    .iter()
+    .map(|(n, s)| (*n, (*s).to_owned()))
+    .collect();
+    assert_eq!(states, expected);
+
+    // Importing again writes nothing and moves nothing.
+    let again = user.ok(&["import", "prs", &fixture("gh-prs-cpython.json")]);
+    assert!(again.contains("0 added, 0 updated, 5 unchanged") && !again.contains("moved"), "{again}");
+    assert_eq!(issue_states(&user), expected);
+
+    // A file with bad items imports nothing and names each.
+    let (code, stderr) = user.fails(&["import", "prs", &fixture("bad-prs.json")]);
+    assert_eq!(code, 1);
+    for said in [
+        "nothing was imported",
+        "item 2: the pull request has no url",
+        "item 3: createdAt \"yesterday\" is not a time",
+        "item 4: the state \"sort_of\" is not open, merged or closed",
+    ] {
+        assert!(stderr.contains(said), "{said}: {stderr}");
+    }
+    assert!(!stderr.contains("item 1"), "{stderr}");
+    // A repository no project has is named, with what to do.
+    let elsewhere = user.dir.path().join("elsewhere.json");
+    std::fs::write(
+        &elsewhere,
+        std::fs::read_to_string(fixture("gh-prs-cpython.json")).unwrap().replace("python/cpython", "psf/black"),
+    )
+    .unwrap();
+    let (_, stderr) = user.fails(&["import", "prs", elsewhere.to_str().unwrap()]);
+    assert!(stderr.contains("no project has the repository https://github.com/psf/black"), "{stderr}");
+}

@@ -109,6 +109,9 @@ macro_rules! for_each_command {
             set_status { Staff write (DailyStatus) -> StatusUpdate = |host, status| host.desk().set_status(status) }
             /// Imports a GitHub issue list (gh JSON) or a CSV of issues.
             import_issues { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_issues(file) }
+            /// Imports pull requests (gh pr list JSON, GitHub REST, GitLab merge requests); merged ones move
+            /// the claims of the issues they close.
+            import_prs { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_prs(file) }
             /// Issues with their claims, for one project or all.
             issues { Staff read (IssuesQuery) -> Vec<IssueBoard> = |host, query| host.desk().issues(query) }
             /// Records that someone works on an issue, if the rules allow it.

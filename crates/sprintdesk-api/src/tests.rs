@@ -326,6 +326,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("set_goal_status", false),
         ("set_status", false),
         ("import_issues", false),
+        ("import_prs", false),
         ("issues", false),
         ("claim", false),
         ("release", false),

@@ -4,6 +4,7 @@
 
 use crate::attendees::ImportFile;
 use crate::import;
+use crate::pulls::normalize_repo;
 use crate::snapshot::Snapshot;
 use crate::view::{ImportReport, IssueBoard};
 use crate::{Desk, Error, RowError};
@@ -238,8 +239,4 @@ fn issue_label(issue: &Issue) -> String {
         Some(number) => format!("#{number} ({})", issue.title),
         None => format!("\"{}\"", issue.title),
     }
-}
-
-fn normalize_repo(url: &str) -> String {
-    url.trim().trim_end_matches('/').trim_end_matches(".git").to_lowercase()
 }

@@ -27,6 +27,7 @@ mod kiosk;
 mod presence;
 mod privacy;
 mod projects;
+pub mod pulls;
 mod records;
 mod setup;
 mod snapshot;

@@ -7,7 +7,8 @@ use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
     Attendee, AttendeeId, ClaimAction, ClaimEvent, ClaimState, Goal, Issue, IssueClaims, IssueId, PresenceEvent,
-    Project, ProjectId, Sprint, StatusUpdate, Timestamp, issue_claims, presence, whereabouts, without_retracted,
+    Project, ProjectId, PullRequest, RetroAnswer, Sprint, StatusUpdate, Timestamp, issue_claims, presence, whereabouts,
+    without_retracted,
 };
 use sprintdesk_store::Store;
 use std::collections::{HashMap, HashSet};
@@ -21,6 +22,8 @@ pub struct Snapshot {
     pub(crate) goals: Vec<Goal>,
     pub(crate) status_updates: Vec<StatusUpdate>,
     pub(crate) issues: Vec<Issue>,
+    pub(crate) pull_requests: Vec<PullRequest>,
+    pub(crate) retro_answers: Vec<RetroAnswer>,
     pub(crate) presence_events: Vec<PresenceEvent>,
     /// Positions in `presence_events` of each person's events (merged duplicates under the survivor).
     presence_by_person: HashMap<AttendeeId, Vec<usize>>,
@@ -54,6 +57,8 @@ impl Snapshot {
             goals: store.all()?,
             status_updates: store.all()?,
             issues,
+            pull_requests: store.all()?,
+            retro_answers: store.all()?,
             presence_events: without_retracted(store.presence_events()?),
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,

@@ -151,6 +151,9 @@ pub struct ImportReport {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Pull requests only: claims moved to "PR open" or merged by the pull requests that close their issues.
+    #[serde(default)]
+    pub claims_moved: usize,
 }
 
 impl ImportReport {

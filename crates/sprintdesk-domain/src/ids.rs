@@ -56,6 +56,14 @@ id_type!(
     IssueId
 );
 id_type!(
+    /// A pull request (or GitLab merge request) of a project's repository.
+    PullRequestId
+);
+id_type!(
+    /// One person's answers to the retrospective, stored without saying whose.
+    RetroAnswerId
+);
+id_type!(
     /// An insert-only event (sign-in, sign-out, claim, …).
     EventId
 );
@@ -98,6 +106,31 @@ impl IssueId {
 
     /// The project named in the id.
     pub fn project(&self) -> Option<&str> {
+        project_suffix(&self.0)
+    }
+}
+
+impl PullRequestId {
+    /// An imported pull request's id: a fresh id that names its project (see [`GoalId::in_project`]).
+    pub fn in_project(fresh: &str, project: &ProjectId) -> Self {
+        Self(format!("{fresh}@{project}"))
+    }
+
+    /// The project named in the id.
+    pub fn project(&self) -> Option<&str> {
+        project_suffix(&self.0)
+    }
+}
+
+impl RetroAnswerId {
+    /// A new set of answers' id: a fresh id that names the device it was given on, so that no other device
+    /// can write over it (the id says which device, never which person).
+    pub fn made_by(fresh: &str, device: &DeviceId) -> Self {
+        Self(format!("{fresh}@{device}"))
+    }
+
+    /// The device named at the end of the id.
+    pub fn device(&self) -> Option<&str> {
         project_suffix(&self.0)
     }
 }

@@ -17,6 +17,9 @@ pub struct Sprint {
     /// erases it. `None`: [`Sprint::DEFAULT_RETENTION_DAYS`].
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// The retrospective's questions. `None`: [`crate::default_retro_questions`].
+    #[serde(default)]
+    pub retro_questions: Option<Vec<crate::RetroQuestion>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -85,6 +88,7 @@ impl Sprint {
                 version: 1,
             },
             retention_days: None,
+            retro_questions: None,
         };
         sprint.validate()?;
         Ok(sprint)

@@ -78,7 +78,7 @@ pub enum Command {
     Sprint,
     /// Fill a new database with a realistic three-day demo sprint
     Demo,
-    /// Import attendees (pretix, Eventbrite, plain CSV) or issues (gh JSON, CSV)
+    /// Import attendees (pretix, Eventbrite, plain CSV), issues (gh JSON, CSV) or pull requests (gh, GitHub REST, GitLab)
     #[command(subcommand)]
     Import(ImportCommand),
     /// Find, list, add and merge attendees
@@ -176,6 +176,15 @@ pub enum ImportCommand {
     Issues {
         file: PathBuf,
         /// The project the issues belong to [default: matched by repository URL]
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Pull requests: `gh pr list --state all --json number,title,url,state,author,createdAt,mergedAt,closedAt,labels,body`,
+    /// `gh api repos/OWNER/REPO/pulls?state=all --paginate`, or `glab mr list -F json`. Merged ones move the
+    /// claims of the issues they close
+    Prs {
+        file: PathBuf,
+        /// The project the pull requests belong to [default: matched by repository URL]
         #[arg(long)]
         project: Option<String>,
     },

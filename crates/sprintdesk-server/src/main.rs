@@ -293,6 +293,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let report = host.run::<cmd::import_issues>(ImportFile { text: read(&file)?, project })?;
             print_import(json, &file, &report)?;
         }
+        Command::Import(ImportCommand::Prs { file, project }) => {
+            let report = host.run::<cmd::import_prs>(ImportFile { text: read(&file)?, project })?;
+            print_import(json, &file, &report)?;
+        }
         Command::Attendees(AttendeesCommand::Search { query, limit }) => {
             let limit = Some(u32::try_from(limit).unwrap_or(u32::MAX));
             let found = host.run::<cmd::search>(Search { query: query.join(" "), limit })?;

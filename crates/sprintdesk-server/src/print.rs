@@ -39,6 +39,12 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
         report.updated,
         report.unchanged
     );
+    if report.claims_moved > 0 {
+        outln!(
+            "{} claim(s) moved to \"PR open\" or merged by the pull requests that close their issues",
+            report.claims_moved
+        );
+    }
     Ok(())
 }
 

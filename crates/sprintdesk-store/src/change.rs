@@ -12,6 +12,10 @@ pub enum Entity {
     Goal,
     StatusUpdate,
     Issue,
+    /// A pull request or merge request imported from a forge.
+    PullRequest,
+    /// One person's retrospective answers (with no attendee id).
+    RetroAnswer,
     PresenceEvent,
     ClaimEvent,
     Device,
@@ -24,13 +28,15 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Sprint,
         Entity::Attendee,
         Entity::Project,
         Entity::Goal,
         Entity::StatusUpdate,
         Entity::Issue,
+        Entity::PullRequest,
+        Entity::RetroAnswer,
         Entity::PresenceEvent,
         Entity::ClaimEvent,
         Entity::Device,
@@ -46,6 +52,8 @@ impl Entity {
             Entity::Goal => "goal",
             Entity::StatusUpdate => "status_update",
             Entity::Issue => "issue",
+            Entity::PullRequest => "pull_request",
+            Entity::RetroAnswer => "retro_answer",
             Entity::PresenceEvent => "presence_event",
             Entity::ClaimEvent => "claim_event",
             Entity::Device => "device",

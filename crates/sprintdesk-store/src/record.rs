@@ -1,7 +1,7 @@
 use crate::{Entity, Op, schema};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sprintdesk_domain::{Attendee, Device, Goal, Issue, Project, Sprint, StatusUpdate};
+use sprintdesk_domain::{Attendee, Device, Goal, Issue, Project, PullRequest, RetroAnswer, Sprint, StatusUpdate};
 
 /// A domain record the store keeps as a row whose fields merge one by one.
 pub trait Record: Serialize + DeserializeOwned {
@@ -36,6 +36,8 @@ record!(Goal, Goal);
 record!(StatusUpdate, StatusUpdate);
 record!(Issue, Issue);
 record!(Device, Device);
+record!(PullRequest, PullRequest);
+record!(RetroAnswer, RetroAnswer);
 
 impl Op {
     /// The field changes that turn `old` into `new` (every field when `old` is `None`). A field whose value

@@ -40,6 +40,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("venue", Json),
             ("code_of_conduct", Json),
             ("retention_days", Int),
+            ("retro_questions", Json),
         ],
     },
     Table {
@@ -109,6 +110,25 @@ pub(crate) const TABLES: &[Table] = &[
             ("grant", Json),
         ],
     },
+    Table {
+        entity: Entity::PullRequest,
+        name: "pull_requests",
+        columns: &[
+            ("project", Text),
+            ("url", Text),
+            ("number", Int),
+            ("title", Text),
+            ("state", Text),
+            ("attendee", Text),
+            ("author", Text),
+            ("first_contribution", Bool),
+            ("created_at", Int),
+            ("merged_at", Int),
+            ("closed_at", Int),
+            ("closes", Json),
+        ],
+    },
+    Table { entity: Entity::RetroAnswer, name: "retro_answers", columns: &[("day", Text), ("replies", Json)] },
     Table { entity: Entity::Retirement, name: "retirements", columns: &[("after", Int)] },
     Table { entity: Entity::Erasure, name: "erasures", columns: &[("erased", Bool)] },
 ];
@@ -371,5 +391,30 @@ CREATE TABLE local_unexplained_clearings (
     at       INTEGER NOT NULL,
     PRIMARY KEY (origin, seq)
 ) WITHOUT ROWID;
+"#,
+    r#"
+-- After the sprint: pull requests imported from the forges, the retrospective's questions and its
+-- anonymous answers.
+CREATE TABLE pull_requests (
+    id                 TEXT PRIMARY KEY,
+    project            TEXT,
+    url                TEXT,
+    number             INTEGER,
+    title              TEXT,
+    state              TEXT,
+    attendee           TEXT,
+    author             TEXT,
+    first_contribution INTEGER,
+    created_at         INTEGER,
+    merged_at          INTEGER,
+    closed_at          INTEGER,
+    closes             TEXT
+) WITHOUT ROWID;
+CREATE TABLE retro_answers (
+    id      TEXT PRIMARY KEY,
+    day     TEXT,
+    replies TEXT
+) WITHOUT ROWID;
+ALTER TABLE sprint ADD COLUMN retro_questions TEXT;
 "#,
 ];

@@ -20,7 +20,7 @@
 use crate::{Change, DELETED_FIELD, Entity};
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use sha2::{Digest, Sha256};
-use sprintdesk_domain::{AttendeeId, DeviceRole, GoalId, Grant, IssueId, ProjectId, StatusId};
+use sprintdesk_domain::{AttendeeId, DeviceRole, GoalId, Grant, IssueId, ProjectId, RetroAnswerId, StatusId};
 
 /// A device signs the chain at least every this many of its records, so a batch can always end on a proof.
 pub const PROOF_EVERY: u64 = 256;
@@ -286,6 +286,8 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
                 || AttendeeId(change.entity_id.clone()).registered_by() == Some(author))
         }
         (Entity::ClaimEvent | Entity::Goal | Entity::StatusUpdate | Entity::Project, TableLead) => about_ours(),
+        // Retrospective answers given at a door or a lead's laptop, under an id that names that device.
+        (Entity::RetroAnswer, _) => door && RetroAnswerId(change.entity_id.clone()).device() == Some(author),
         _ => false,
     };
     if allowed {
@@ -308,6 +310,8 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
             return Err(format!("a {} device may not delete a {}", role.as_str(), entity.as_str()));
         }
         (Entity::Attendee, _) => "a person it did not register",
+        (Entity::RetroAnswer, _) => "answers in another device's name",
+        (Entity::PullRequest, _) => "pull requests",
         (Entity::Device, _) => "the allow-list",
         (Entity::Sprint, _) => "the sprint's settings",
         _ => "this",
@@ -447,6 +451,19 @@ mod tests {
             ("board: a sign-in", Board, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), false),
             ("board: consent", Board, change(Entity::Attendee, "a-1", "coc_version", json!(2)), false),
             ("board: its own earlier origin", Board, change(Entity::Retirement, "k1", "after", json!(3)), true),
+            ("kiosk: answers given at it", Kiosk, change(Entity::RetroAnswer, "r-1@k1", "day", json!("d")), true),
+            (
+                "kiosk: answers in another's name",
+                Kiosk,
+                change(Entity::RetroAnswer, "r-1@k2", "day", json!("d")),
+                false,
+            ),
+            ("kiosk: answers with no device", Kiosk, change(Entity::RetroAnswer, "r-1", "day", json!("d")), false),
+            ("lead: answers given at it", TableLead, change(Entity::RetroAnswer, "r-1@k1", "day", json!("d")), true),
+            ("board: answers", Board, change(Entity::RetroAnswer, "r-1@k1", "day", json!("d")), false),
+            ("organizer: pull requests", Organizer, change(Entity::PullRequest, "p-1@p1", "title", json!("X")), true),
+            ("lead: pull requests", TableLead, change(Entity::PullRequest, "p-1@p1", "title", json!("X")), false),
+            ("kiosk: pull requests", Kiosk, change(Entity::PullRequest, "p-1@p1", "state", json!("merged")), false),
         ];
         for (name, role, change, allowed) in cases {
             // A lead's grant names its table's project.

@@ -4,4 +4,8 @@ export type ImportReport = {
 /**
  * The format recognised from the header: `pretix`, `eventbrite`, `plain csv`, `gh json`.
  */
-format: string, added: number, updated: number, unchanged: number, };
+format: string, added: number, updated: number, unchanged: number, 
+/**
+ * Pull requests only: claims moved to "PR open" or merged by the pull requests that close their issues.
+ */
+claims_moved: number, };

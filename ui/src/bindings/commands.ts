@@ -109,6 +109,8 @@ export interface Commands {
   set_status: { args: DailyStatus; result: StatusUpdate };
   /** Imports a GitHub issue list (gh JSON) or a CSV of issues. */
   import_issues: { args: ImportFile; result: ImportReport };
+  /** Imports pull requests (gh pr list JSON, GitHub REST, GitLab merge requests); merged ones move the claims of the issues they close. */
+  import_prs: { args: ImportFile; result: ImportReport };
   /** Issues with their claims, for one project or all. */
   issues: { args: IssuesQuery; result: Array<IssueBoard> };
   /** Records that someone works on an issue, if the rules allow it. */
@@ -159,6 +161,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "set_goal_status",
   "set_status",
   "import_issues",
+  "import_prs",
   "claim",
   "release",
   "resolve",

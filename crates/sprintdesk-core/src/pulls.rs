@@ -1,0 +1,456 @@
+//! Pull requests in: GitHub's `gh pr list --json …`, its REST form (`gh api repos/O/R/pulls --paginate`,
+//! pages one after another), and GitLab merge requests (`glab mr list -F json`, the API). Each is matched to
+//! its project by repository, its author to an attendee by handle, and the issues it closes by the
+//! conventions projects use. A merged pull request that closes a claimed issue moves the claim to merged,
+//! an open one to "PR open": ordinary claim events that sync. A file with a bad item imports nothing.
+
+use crate::snapshot::Snapshot;
+use crate::{Desk, Error, ImportFile, ImportReport, RowError};
+use serde_json::Value;
+use sprintdesk_domain::{
+    AttendeeId, ClaimAction, ClaimState, Issue, IssueId, IssueState, PrState, Project, PullRequest, PullRequestId,
+    Timestamp,
+};
+use sprintdesk_store::Op;
+use std::collections::HashMap;
+
+/// The shapes of pull request file Sprintdesk reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrFormat {
+    /// `gh pr list --state all --json number,title,url,state,author,createdAt,mergedAt,closedAt,labels,body`
+    GhCli,
+    /// `gh api repos/OWNER/REPO/pulls?state=all --paginate` (GitHub's REST API)
+    GitHubRest,
+    /// `glab mr list -F json`, or GitLab's merge requests API
+    GitLab,
+}
+
+impl PrFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            PrFormat::GhCli => "gh pr list JSON",
+            PrFormat::GitHubRest => "GitHub REST pulls JSON",
+            PrFormat::GitLab => "GitLab merge requests JSON",
+        }
+    }
+}
+
+/// One good item of a pull request file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedPr {
+    /// `item 3`, for messages about it.
+    pub place: String,
+    pub url: String,
+    /// `https://github.com/python/cpython`: where its project is found.
+    pub repository: String,
+    pub number: u32,
+    pub title: String,
+    pub state: PrState,
+    pub author: Option<String>,
+    pub first_contribution: bool,
+    pub created_at: Timestamp,
+    pub merged_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    /// What it says it closes.
+    pub closes: Vec<IssueReference>,
+}
+
+/// An issue a pull request says it closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IssueReference {
+    /// `#123`, `gh-123`: in the pull request's own repository.
+    Number(u32),
+    /// `owner/repo#123`, or an issue's address: the repository (lower case, no trailing slash) and number.
+    In(String, u32),
+}
+
+/// Reads a pull request file. Either every item is good, or every bad item is reported.
+pub fn parse_prs(text: &str) -> Result<(PrFormat, Vec<ImportedPr>), Vec<RowError>> {
+    if text.trim().is_empty() {
+        return Err(vec![RowError { place: "line 1".into(), message: "the file is empty".into() }]);
+    }
+    // `gh api --paginate` writes one JSON array per page, one after another.
+    let mut items: Vec<Value> = Vec::new();
+    for page in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+        match page {
+            Ok(Value::Array(page)) => items.extend(page),
+            Ok(_) => return Err(not_a_list()),
+            Err(e) => {
+                return Err(vec![RowError {
+                    place: format!("line {}", e.line()),
+                    message: format!("is not valid JSON: {e}"),
+                }]);
+            }
+        }
+    }
+    let Some(first) = items.first() else {
+        return Err(vec![RowError { place: "line 1".into(), message: "the list has no pull requests".into() }]);
+    };
+    let format = if first.get("iid").is_some() || first.get("web_url").is_some() {
+        PrFormat::GitLab
+    } else if first.get("html_url").is_some() || first.get("user").is_some() {
+        PrFormat::GitHubRest
+    } else {
+        PrFormat::GhCli
+    };
+    let mut prs = Vec::new();
+    let mut errors = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let place = format!("item {}", index + 1);
+        match read_pr(format, item, place.clone()) {
+            Ok(pr) => prs.push(pr),
+            Err(message) => errors.push(RowError { place, message }),
+        }
+    }
+    if errors.is_empty() { Ok((format, prs)) } else { Err(errors) }
+}
+
+fn not_a_list() -> Vec<RowError> {
+    vec![RowError {
+        place: "line 1".into(),
+        message: "this is not a list of pull requests: export them with `gh pr list --state all --json \
+                  number,title,url,state,author,createdAt,mergedAt,closedAt,labels,body`, `gh api \
+                  repos/OWNER/REPO/pulls?state=all --paginate` or `glab mr list -F json`"
+            .into(),
+    }]
+}
+
+fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, String> {
+    let text = |key: &str| item.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let (url_key, number_key, author, created, merged, closed, body) = match format {
+        PrFormat::GhCli => {
+            ("url", "number", item.pointer("/author/login"), "createdAt", "mergedAt", "closedAt", "body")
+        }
+        PrFormat::GitHubRest => {
+            ("html_url", "number", item.pointer("/user/login"), "created_at", "merged_at", "closed_at", "body")
+        }
+        PrFormat::GitLab => {
+            ("web_url", "iid", item.pointer("/author/username"), "created_at", "merged_at", "closed_at", "description")
+        }
+    };
+    let url = text(url_key).ok_or_else(|| format!("the pull request has no {url_key}"))?;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(format!("\"{url}\" is not a web address"));
+    }
+    let repository = repository_of(url).ok_or_else(|| format!("\"{url}\" is not a pull or merge request's address"))?;
+    let number = item
+        .get(number_key)
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| format!("the pull request has no {number_key}"))?;
+    let title = text("title").ok_or("the pull request has no title")?.to_owned();
+    let time = |key: &str| -> Result<Option<Timestamp>, String> {
+        match text(key) {
+            None => Ok(None),
+            Some(value) => chrono::DateTime::parse_from_rfc3339(value)
+                .map(|at| Some(Timestamp::from_utc(at.to_utc())))
+                .map_err(|_| format!("{key} \"{value}\" is not a time like 2026-05-18T10:30:00Z")),
+        }
+    };
+    let created_at = time(created)?.ok_or_else(|| format!("the pull request has no {created}"))?;
+    let merged_at = time(merged)?;
+    let closed_at = time(closed)?;
+    let raw_state = text("state").unwrap_or("open").to_lowercase();
+    let state = match (raw_state.as_str(), merged_at) {
+        ("merged", _) | ("closed", Some(_)) => PrState::Merged,
+        ("open" | "opened", _) => PrState::Open,
+        ("closed" | "locked", None) => PrState::Closed,
+        (other, _) => return Err(format!("the state \"{other}\" is not open, merged or closed")),
+    };
+    let first_contribution = match format {
+        PrFormat::GitHubRest => {
+            matches!(text("author_association"), Some("FIRST_TIME_CONTRIBUTOR" | "FIRST_TIMER"))
+        }
+        PrFormat::GitLab => item.get("first_contribution").and_then(Value::as_bool).unwrap_or(false),
+        // `gh pr list` has no such field.
+        PrFormat::GhCli => false,
+    };
+    let body = item.get(body).and_then(Value::as_str).unwrap_or_default();
+    Ok(ImportedPr {
+        place,
+        url: url.to_owned(),
+        repository,
+        number,
+        closes: closing_references(&title, body),
+        title,
+        state,
+        author: author.and_then(Value::as_str).map(|a| a.trim().trim_start_matches('@').to_owned()),
+        first_contribution,
+        created_at,
+        merged_at,
+        closed_at,
+    })
+}
+
+/// `https://github.com/python/cpython` from a pull request's, merge request's or issue's address.
+fn repository_of(url: &str) -> Option<String> {
+    let url = url.trim_end_matches('/');
+    ["/-/merge_requests/", "/pull/", "/-/issues/", "/issues/"]
+        .iter()
+        .find_map(|marker| url.find(marker).map(|at| url[..at].to_lowercase()))
+}
+
+/// The words with which projects say a pull request closes an issue (GitHub's and GitLab's keywords).
+const CLOSING_WORDS: [&str; 12] = [
+    "close",
+    "closes",
+    "closed",
+    "closing",
+    "fix",
+    "fixes",
+    "fixed",
+    "fixing",
+    "resolve",
+    "resolves",
+    "resolved",
+    "resolving",
+];
+
+/// The issues a pull request says it closes: "Fixes #123", "closes owner/repo#45", "Resolves
+/// https://…/issues/7" in its title or description, and CPython's title prefix "gh-123456:".
+pub fn closing_references(title: &str, body: &str) -> Vec<IssueReference> {
+    let mut found = Vec::new();
+    let prefix = title.trim_start();
+    if prefix.len() > 3 && prefix[..3].eq_ignore_ascii_case("gh-") {
+        let digits: String = prefix[3..].chars().take_while(char::is_ascii_digit).collect();
+        if let (Ok(n), true) = (digits.parse(), prefix[3 + digits.len()..].starts_with(':')) {
+            found.push(IssueReference::Number(n));
+        }
+    }
+    for text in [title, body] {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for (at, word) in words.iter().enumerate() {
+            let keyword = word.trim_end_matches(':').to_lowercase();
+            if !CLOSING_WORDS.contains(&keyword.as_str()) {
+                continue;
+            }
+            // "Fixes #1, #2 and #3" closes all three: a list after the keyword.
+            let mut index = at + 1;
+            while let Some(word) = words.get(index) {
+                let token = word.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ')' | '(' | '`'));
+                match reference(token) {
+                    Some(found_one) => found.push(found_one),
+                    None => break,
+                }
+                index += 1;
+                if words.get(index).is_some_and(|w| w.eq_ignore_ascii_case("and")) {
+                    index += 1;
+                } else if !word.ends_with(',') {
+                    break;
+                }
+            }
+        }
+    }
+    let mut unique = Vec::new();
+    for reference in found {
+        if !unique.contains(&reference) {
+            unique.push(reference);
+        }
+    }
+    unique
+}
+
+/// `#123`, `gh-123`, `owner/repo#123` or an issue's address.
+fn reference(token: &str) -> Option<IssueReference> {
+    let number = |text: &str| text.parse::<u32>().ok().filter(|n| *n > 0);
+    if let Some(rest) = token.strip_prefix('#') {
+        return number(rest).map(IssueReference::Number);
+    }
+    if token.len() > 3 && token[..3].eq_ignore_ascii_case("gh-") {
+        return number(&token[3..]).map(IssueReference::Number);
+    }
+    if token.starts_with("https://") || token.starts_with("http://") {
+        let (repo, tail) = token.rsplit_once('/')?;
+        let repo = repo.strip_suffix("/issues").or_else(|| repo.strip_suffix("/-/issues"))?;
+        let repo = repo.strip_suffix("/-").unwrap_or(repo);
+        return number(tail).map(|n| IssueReference::In(repo.to_lowercase(), n));
+    }
+    let (repo, tail) = token.split_once('#')?;
+    let parts: Vec<&str> = repo.split('/').collect();
+    if parts.len() >= 2 && parts.iter().all(|p| !p.is_empty()) {
+        return number(tail).map(|n| IssueReference::In(repo.to_lowercase(), n));
+    }
+    None
+}
+
+pub(crate) fn normalize_repo(url: &str) -> String {
+    url.trim().trim_end_matches('/').trim_end_matches(".git").to_lowercase()
+}
+
+/// The issue `reference` points to, among the imported issues of `repository` (the pull request's).
+fn find_issue<'a>(issues: &'a [Issue], repository: &str, reference: &IssueReference) -> Option<&'a Issue> {
+    let (repo, number) = match reference {
+        IssueReference::Number(n) => (repository.to_owned(), *n),
+        IssueReference::In(repo, n) => {
+            // `owner/repo#1` is on the pull request's own forge.
+            let repo = if repo.contains("://") {
+                repo.clone()
+            } else {
+                let forge = repository.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+                format!("{forge}/{repo}")
+            };
+            (repo, *n)
+        }
+    };
+    issues.iter().find(|issue| {
+        issue.number == Some(number)
+            && repository_of(&issue.url).is_some_and(|issue_repo| normalize_repo(&issue_repo) == normalize_repo(&repo))
+    })
+}
+
+impl Desk {
+    /// Imports pull requests (see the module's notes). Returns what was added, updated and left as it was.
+    pub fn import_prs(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
+        let (format, rows) = parse_prs(&file.text).map_err(Error::Import)?;
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
+        let by_repo: HashMap<String, &Project> = snapshot
+            .projects
+            .values()
+            .filter_map(|p| p.repo_url.as_ref().map(|url| (normalize_repo(url), p)))
+            .collect();
+        let by_handle: HashMap<String, AttendeeId> = snapshot
+            .attendees
+            .values()
+            .filter(|a| !snapshot.is_erased(&a.id))
+            .filter_map(|a| {
+                a.handle.as_ref().map(|h| (h.trim_start_matches('@').to_lowercase(), snapshot.canonical(&a.id)))
+            })
+            .collect();
+        let known: HashMap<&str, &PullRequest> = snapshot.pull_requests.iter().map(|p| (p.url.as_str(), p)).collect();
+        let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
+        let mut ops = Vec::new();
+        let mut errors = Vec::new();
+        // What each closed issue's claim moves to: a merged pull request outranks an open one.
+        let mut moves: HashMap<IssueId, ClaimAction> = HashMap::new();
+        for row in rows {
+            let project = match forced.or_else(|| by_repo.get(&normalize_repo(&row.repository)).copied()) {
+                Some(project) => project,
+                None => {
+                    errors.push(RowError {
+                        place: row.place.clone(),
+                        message: format!(
+                            "no project has the repository {}; give the project that repository, or import with --project",
+                            row.repository
+                        ),
+                    });
+                    continue;
+                }
+            };
+            let attendee = row.author.as_ref().and_then(|a| by_handle.get(&a.to_lowercase()).cloned());
+            let closes: Vec<IssueId> = row
+                .closes
+                .iter()
+                .filter_map(|r| find_issue(&snapshot.issues, &row.repository, r))
+                .filter(|issue| issue.project == project.id)
+                .map(|issue| issue.id.clone())
+                .collect();
+            let old = known.get(row.url.as_str()).copied();
+            let pr = PullRequest {
+                id: old.map_or_else(|| PullRequestId::in_project(&self.make_id("p"), &project.id), |o| o.id.clone()),
+                project: project.id.clone(),
+                url: row.url,
+                number: Some(row.number),
+                title: row.title,
+                state: row.state,
+                author: if attendee.is_some() { None } else { row.author },
+                attendee,
+                first_contribution: row.first_contribution,
+                created_at: row.created_at,
+                merged_at: row.merged_at,
+                closed_at: row.closed_at,
+                closes,
+            };
+            for issue_id in &pr.closes {
+                if let Some(action) = claim_move(&snapshot, issue_id, &pr, now)
+                    && !matches!(moves.get(issue_id), Some(ClaimAction::Merged))
+                {
+                    moves.insert(issue_id.clone(), action);
+                }
+            }
+            let changes = Op::put(&pr, old);
+            report.count(old.is_some(), !changes.is_empty());
+            ops.extend(changes);
+        }
+        if !errors.is_empty() {
+            return Err(Error::Import(errors));
+        }
+        let mut moves: Vec<(IssueId, ClaimAction)> = moves.into_iter().collect();
+        moves.sort_by(|a, b| a.0.cmp(&b.0));
+        for (issue_id, action) in moves {
+            if let Some(issue) = snapshot.issues.iter().find(|i| i.id == issue_id) {
+                ops.push(Op::Claim(self.claim_event(&snapshot, issue, action)));
+                report.claims_moved += 1;
+            }
+        }
+        self.write(ops)?;
+        Ok(report)
+    }
+}
+
+/// What a pull request does to the claim on an issue it closes: merged moves an open claim to merged, open
+/// moves an active one to "PR open"; nothing when the claim is already there (so a re-import writes nothing).
+fn claim_move(snapshot: &Snapshot, issue_id: &IssueId, pr: &PullRequest, now: Timestamp) -> Option<ClaimAction> {
+    let issue = snapshot.issues.iter().find(|i| &i.id == issue_id)?;
+    let claims = snapshot.claims(issue, now);
+    let claimed = claims.holders.iter().any(|h| h.state.is_open());
+    match pr.state {
+        PrState::Merged if claimed && claims.state != IssueState::Merged => Some(ClaimAction::Merged),
+        PrState::Open
+            if claims.holders.iter().any(|h| h.state == ClaimState::Active) && claims.state == IssueState::Open =>
+        {
+            Some(ClaimAction::PrOpened { attendee: pr.attendee.clone() })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IssueReference::{In, Number};
+    use super::*;
+
+    #[test]
+    fn the_issues_a_pull_request_closes_as_projects_write_them() {
+        let cases: Vec<(&str, &str, Vec<IssueReference>)> = vec![
+            ("Fix the parser", "Fixes #123", vec![Number(123)]),
+            ("Fix the parser", "fixes: #123.", vec![Number(123)]),
+            ("Fix the parser", "This closes #12, #13 and #14", vec![Number(12), Number(13), Number(14)]),
+            ("Fix the parser", "Closes #12, and #13", vec![Number(12), Number(13)]),
+            ("gh-123456: Speed up dicts", "", vec![Number(123456)]),
+            ("GH-99: Speed up dicts", "Also resolves gh-100", vec![Number(99), Number(100)]),
+            ("gh-123456 without colon", "", vec![]),
+            ("Refs", "See #5 (not closing)", vec![]),
+            ("Refs", "Resolves django/django#77", vec![In("django/django".into(), 77)]),
+            (
+                "Refs",
+                "Closes https://github.com/python/cpython/issues/4242",
+                vec![In("https://github.com/python/cpython".into(), 4242)],
+            ),
+            (
+                "Refs",
+                "Closes https://gitlab.com/pypy/pypy/-/issues/31",
+                vec![In("https://gitlab.com/pypy/pypy".into(), 31)],
+            ),
+            ("Refs", "fixed #0 and fix #x", vec![]),
+            ("Fix #7", "Fixes #7", vec![Number(7)]),
+            ("Refs", "prefix-fixes #9", vec![]),
+        ];
+        for (title, body, expected) in cases {
+            assert_eq!(closing_references(title, body), expected, "{title:?} / {body:?}");
+        }
+    }
+
+    #[test]
+    fn pull_requests_find_their_repository() {
+        for (url, repo) in [
+            ("https://github.com/python/cpython/pull/12", Some("https://github.com/python/cpython")),
+            ("https://gitlab.com/pypy/pypy/-/merge_requests/5", Some("https://gitlab.com/pypy/pypy")),
+            ("https://GitHub.com/Django/Django/pull/1/", Some("https://github.com/django/django")),
+            ("https://example.org/something", None),
+        ] {
+            assert_eq!(repository_of(url).as_deref(), repo, "{url}");
+        }
+    }
+}
