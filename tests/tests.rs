@@ -6,5 +6,6 @@ mod cli;
 mod http;
 mod lan;
 mod privacy;
+mod report;
 mod sprint_day;
 mod trust;

@@ -112,6 +112,17 @@ macro_rules! for_each_command {
             /// Imports pull requests (gh pr list JSON, GitHub REST, GitLab merge requests); merged ones move
             /// the claims of the issues they close.
             import_prs { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_prs(file) }
+            /// The sprint's report: who came, what each project did, pull requests, the retrospective.
+            sprint_report { Staff read (()) -> SprintReport = |host, ()| host.desk().sprint_report() }
+            /// The report as a file to save: Markdown, one self-contained HTML file, or JSON.
+            report { Staff read (ReportRequest) -> Document = |host, request| host.desk().report(request) }
+            /// An export as a file: attendance per person per day, claims, pull requests (CSV), the
+            /// photo-consent list (CSV), or the whole sprint (JSON).
+            export { Staff read (ExportRequest) -> Document = |host, request| host.desk().export(request) }
+            /// The retrospective's questions, and whether the kiosk asks them at sign-out today.
+            retro { Door read (()) -> RetroPrompt = |host, ()| host.desk().retro() }
+            /// One person's answers to the retrospective, kept with no attendee id.
+            answer_retro { Door write (RetroSubmission) -> RetroThanks = |host, answers| host.desk().answer_retro(answers) }
             /// Issues with their claims, for one project or all.
             issues { Staff read (IssuesQuery) -> Vec<IssueBoard> = |host, query| host.desk().issues(query) }
             /// Records that someone works on an issue, if the rules allow it.
@@ -300,7 +311,7 @@ type ExportFn = fn(&ts_rs::Config) -> Result<(), ts_rs::ExportError>;
 pub fn export_with_dependencies<T: ts_rs::TS + 'static + ?Sized>(
     cfg: &ts_rs::Config,
 ) -> Result<(), ts_rs::ExportError> {
-    named_types::<T>(cfg).into_iter().try_for_each(|(_, export)| export(cfg))
+    named_types::<T>(cfg).into_iter().try_for_each(|(_, write)| write(cfg))
 }
 
 struct TsRow {

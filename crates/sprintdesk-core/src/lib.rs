@@ -21,6 +21,7 @@ mod demo;
 mod desk;
 mod devices;
 mod error;
+mod exports;
 mod ids;
 pub mod import;
 mod kiosk;
@@ -29,6 +30,9 @@ mod privacy;
 mod projects;
 pub mod pulls;
 mod records;
+mod report;
+pub mod report_render;
+mod retro;
 mod setup;
 mod snapshot;
 mod sprint;
@@ -41,12 +45,18 @@ pub use demo::{international_name, play as demo};
 pub use desk::Desk;
 pub use devices::{DeviceRef, DeviceView, LockoutView};
 pub use error::{ApiError, Error, ErrorCode, RowError};
+pub use exports::{ExportKind, ExportRequest};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};
 pub use presence::SignIn;
 pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine};
 pub use projects::{DailyStatus, GoalProgress, HelpWanted, NewGoal, NewProject};
 pub use records::{RecordRef, ReviewItem, deletable_kind};
+pub use report::{
+    Document, FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat,
+    ReportRequest, RetroResult, RoleCount, SprintReport, StatusLine, Totals,
+};
+pub use retro::{RetroPrompt, RetroSubmission, RetroThanks};
 pub use setup::{Mode, ModeChange, Reach, Setup};
 pub use sprint::NewSprint;
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};

@@ -8,8 +8,7 @@ use crate::snapshot::Snapshot;
 use crate::{Desk, Error, ImportFile, ImportReport, RowError};
 use serde_json::Value;
 use sprintdesk_domain::{
-    AttendeeId, ClaimAction, ClaimState, Issue, IssueId, IssueState, PrState, Project, PullRequest, PullRequestId,
-    Timestamp,
+    AttendeeId, ClaimAction, Issue, IssueId, IssueState, PrState, Project, PullRequest, PullRequestId, Timestamp,
 };
 use sprintdesk_store::Op;
 use std::collections::HashMap;
@@ -389,17 +388,18 @@ impl Desk {
     }
 }
 
-/// What a pull request does to the claim on an issue it closes: merged moves an open claim to merged, open
-/// moves an active one to "PR open"; nothing when the claim is already there (so a re-import writes nothing).
+/// What a pull request does to the claims on an issue it closes: merged marks a claimed issue merged, open
+/// marks it "PR open"; nothing when it is there already (so a re-import writes nothing). Claims count whether
+/// they are still held or were let go at closing time: pull requests are often imported after the sprint.
 fn claim_move(snapshot: &Snapshot, issue_id: &IssueId, pr: &PullRequest, now: Timestamp) -> Option<ClaimAction> {
     let issue = snapshot.issues.iter().find(|i| &i.id == issue_id)?;
     let claims = snapshot.claims(issue, now);
-    let claimed = claims.holders.iter().any(|h| h.state.is_open());
+    if claims.holders.is_empty() {
+        return None;
+    }
     match pr.state {
-        PrState::Merged if claimed && claims.state != IssueState::Merged => Some(ClaimAction::Merged),
-        PrState::Open
-            if claims.holders.iter().any(|h| h.state == ClaimState::Active) && claims.state == IssueState::Open =>
-        {
+        PrState::Merged if claims.state != IssueState::Merged => Some(ClaimAction::Merged),
+        PrState::Open if claims.state == IssueState::Open => {
             Some(ClaimAction::PrOpened { attendee: pr.attendee.clone() })
         }
         _ => None,

@@ -31,6 +31,9 @@ pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, PullReq
 pub use presence::{Presence, presence, whereabouts, without_retracted};
 pub use project::{Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, is_beginner_label};
 pub use pulls::{PrState, PullRequest};
-pub use retro::{MAX_RETRO_TEXT, RetroAnswer, RetroKind, RetroQuestion, RetroReply, default_retro_questions};
+pub use retro::{
+    MAX_RETRO_QUESTIONS, MAX_RETRO_TEXT, RetroAnswer, RetroKind, RetroQuestion, RetroReply, check_replies,
+    default_retro_questions, validate_questions,
+};
 pub use sprint::{CodeOfConduct, Sprint, SprintDay, Venue};
 pub use time::Timestamp;

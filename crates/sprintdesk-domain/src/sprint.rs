@@ -124,6 +124,9 @@ impl Sprint {
         if let Some(day) = self.days.iter().find(|day| day.opens >= day.closes) {
             return Err(ValidationError::new("days", format!("on {} the venue must open before it closes", day.date)));
         }
+        if let Some(questions) = &self.retro_questions {
+            crate::retro::validate_questions(questions)?;
+        }
         Ok(())
     }
 
@@ -171,6 +174,11 @@ impl Sprint {
     /// The instant the venue opens on `date` (local time), if `date` is a sprint day.
     pub fn opens_at(&self, date: NaiveDate) -> Option<Timestamp> {
         self.day(date).map(|day| self.instant(date, day.opens))
+    }
+
+    /// Midnight at the start of `date` in the venue's time zone.
+    pub fn day_starts_at(&self, date: NaiveDate) -> Timestamp {
+        self.instant(date, NaiveTime::MIN)
     }
 
     /// The instant the venue closes on `date`: everyone is signed out and unfinished claims are released.

@@ -133,6 +133,23 @@ pub enum Command {
     Merged { issue: String },
     /// Every project: goals, claims, who is present, help wanted, today's status
     Board,
+    /// The sprint's report: who came, what each project did, pull requests, the retrospective
+    Report {
+        /// html (one self-contained file), md (for a blog post) or json (for scripts)
+        #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
+        format: String,
+        /// Write it to this file instead of the screen
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Export: attendance (per person per day), claims, prs, photo-consent (CSV), or sprint (everything, JSON)
+    Export {
+        #[arg(value_parser = ["attendance", "claims", "prs", "photo-consent", "sprint"])]
+        kind: String,
+        /// Write it to this file instead of the screen
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run any command of the API by name, with its arguments as JSON; prints the JSON result. The same
     /// commands as the app and `POST /api/<command>` (e.g. `sprintdesk call duplicates`)
     Call {

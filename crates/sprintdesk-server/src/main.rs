@@ -19,9 +19,9 @@ use sprintdesk_api::commands as cmd;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, GoalStatus, Role, SameBecause, Sprint, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
 use sprintdesk_core::{
-    ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, Error, ErrorCode, GoalProgress, HelpWanted, Ids, ImportFile,
-    IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject, NewSprint, PersonQuery, PrOpened, RandomIds,
-    RecordRef, Release, Resolve, Search, SignIn,
+    ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, Error, ErrorCode, ExportRequest, GoalProgress, HelpWanted, Ids,
+    ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject, NewSprint, PersonQuery, PrOpened,
+    RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, SignIn,
 };
 use std::io::Write;
 use std::path::Path;
@@ -117,6 +117,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::Sprint
         | Command::Presence
         | Command::Board
+        | Command::Report { .. }
+        | Command::Export { .. }
         | Command::Project(ProjectCommand::List)
         | Command::Issues(IssuesCommand::List { .. })
         | Command::Attendees(
@@ -206,6 +208,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 count(erased.presence_events, "sign-in"),
                 count(erased.claim_events, "claim event")
             );
+        }
+        Command::Report { format, out } => {
+            let format = serde_json::from_value(serde_json::Value::String(format))?;
+            let document = host.run::<cmd::report>(ReportRequest { format })?;
+            write_document(&document, out.as_deref(), json)?;
+        }
+        Command::Export { kind, out } => {
+            let kind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_")))?;
+            let document = host.run::<cmd::export>(ExportRequest { kind })?;
+            write_document(&document, out.as_deref(), json)?;
         }
         Command::Attendees(AttendeesCommand::ExportPerson { who, out }) => {
             let export = host.run::<cmd::export_person>(PersonQuery { attendee: who })?;
@@ -551,4 +563,25 @@ fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
 /// The machine's IANA time zone, for a new sprint when `--tz` is not given.
 fn local_time_zone() -> String {
     iana_time_zone::get_timezone().ok().filter(|tz| Sprint::is_time_zone(tz)).unwrap_or_else(|| "UTC".into())
+}
+
+/// Writes a report or export to `out`, or to the screen.
+fn write_document(
+    document: &sprintdesk_core::Document,
+    out: Option<&std::path::Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, &document.text)
+                .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+            if json {
+                print_json(&serde_json::json!({"written": path, "bytes": document.text.len()}))?;
+            } else {
+                outln!("Wrote {} ({} bytes)", path.display(), document.text.len());
+            }
+        }
+        None => out!("{}", document.text),
+    }
+    Ok(())
 }

@@ -9,9 +9,11 @@ import type { Claim } from "./Claim";
 import type { DailyStatus } from "./DailyStatus";
 import type { DeviceRef } from "./DeviceRef";
 import type { DeviceView } from "./DeviceView";
+import type { Document } from "./Document";
 import type { Duplicate } from "./Duplicate";
 import type { Erase } from "./Erase";
 import type { Erased } from "./Erased";
+import type { ExportRequest } from "./ExportRequest";
 import type { Goal } from "./Goal";
 import type { GoalProgress } from "./GoalProgress";
 import type { HelpWanted } from "./HelpWanted";
@@ -36,7 +38,11 @@ import type { PresenceReport } from "./PresenceReport";
 import type { Project } from "./Project";
 import type { RecordRef } from "./RecordRef";
 import type { Release } from "./Release";
+import type { ReportRequest } from "./ReportRequest";
 import type { Resolve } from "./Resolve";
+import type { RetroPrompt } from "./RetroPrompt";
+import type { RetroSubmission } from "./RetroSubmission";
+import type { RetroThanks } from "./RetroThanks";
 import type { ReviewItem } from "./ReviewItem";
 import type { Search } from "./Search";
 import type { Setup } from "./Setup";
@@ -44,6 +50,7 @@ import type { SignIn } from "./SignIn";
 import type { SignInOutcome } from "./SignInOutcome";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Sprint } from "./Sprint";
+import type { SprintReport } from "./SprintReport";
 import type { StatusUpdate } from "./StatusUpdate";
 import type { UndoToken } from "./UndoToken";
 import type { WalkIn } from "./WalkIn";
@@ -111,6 +118,16 @@ export interface Commands {
   import_issues: { args: ImportFile; result: ImportReport };
   /** Imports pull requests (gh pr list JSON, GitHub REST, GitLab merge requests); merged ones move the claims of the issues they close. */
   import_prs: { args: ImportFile; result: ImportReport };
+  /** The sprint's report: who came, what each project did, pull requests, the retrospective. */
+  sprint_report: { args: null; result: SprintReport };
+  /** The report as a file to save: Markdown, one self-contained HTML file, or JSON. */
+  report: { args: ReportRequest; result: Document };
+  /** An export as a file: attendance per person per day, claims, pull requests (CSV), the photo-consent list (CSV), or the whole sprint (JSON). */
+  export: { args: ExportRequest; result: Document };
+  /** The retrospective's questions, and whether the kiosk asks them at sign-out today. */
+  retro: { args: null; result: RetroPrompt };
+  /** One person's answers to the retrospective, kept with no attendee id. */
+  answer_retro: { args: RetroSubmission; result: RetroThanks };
   /** Issues with their claims, for one project or all. */
   issues: { args: IssuesQuery; result: Array<IssueBoard> };
   /** Records that someone works on an issue, if the rules allow it. */
@@ -162,6 +179,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "set_status",
   "import_issues",
   "import_prs",
+  "answer_retro",
   "claim",
   "release",
   "resolve",

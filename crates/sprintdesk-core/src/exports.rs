@@ -1,0 +1,280 @@
+//! Exports for the people around a sprint: attendance per person per day (sponsors, insurers, the venue),
+//! claims and pull requests, the photo-consent list (the photographer), and the whole sprint as JSON. Staff
+//! only: a locked kiosk cannot reach them. Erased people appear as "Erased person" under their pseudonymous
+//! id. Cells a spreadsheet would run as a formula are written so it shows them as text.
+
+use crate::report::Document;
+use crate::report_render::slug;
+use crate::snapshot::Snapshot;
+use crate::{Desk, Error};
+use serde::{Deserialize, Serialize};
+use sprintdesk_domain::{AttendeeId, PresenceKind, Timestamp};
+use std::collections::BTreeMap;
+
+/// What `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// One row per person per day they came: when they signed in and out, at which table.
+    Attendance,
+    /// Every claim on every issue: who, with which mentor, since when, how it stands.
+    Claims,
+    /// The imported pull requests.
+    Prs,
+    /// Everyone and whether they agreed to be photographed.
+    PhotoConsent,
+    /// The whole sprint as JSON: every record this device holds.
+    Sprint,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 5] =
+        [ExportKind::Attendance, ExportKind::Claims, ExportKind::Prs, ExportKind::PhotoConsent, ExportKind::Sprint];
+
+    fn stem(self) -> &'static str {
+        match self {
+            ExportKind::Attendance => "attendance",
+            ExportKind::Claims => "claims",
+            ExportKind::Prs => "pull-requests",
+            ExportKind::PhotoConsent => "photo-consent",
+            ExportKind::Sprint => "sprint",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    pub kind: ExportKind,
+}
+
+/// The whole sprint, as the `sprint` export writes it.
+#[derive(Serialize)]
+struct WholeSprint<'a> {
+    sprint: &'a sprintdesk_domain::Sprint,
+    attendees: Vec<&'a sprintdesk_domain::Attendee>,
+    projects: Vec<&'a sprintdesk_domain::Project>,
+    goals: &'a [sprintdesk_domain::Goal],
+    status_updates: &'a [sprintdesk_domain::StatusUpdate],
+    issues: &'a [sprintdesk_domain::Issue],
+    pull_requests: &'a [sprintdesk_domain::PullRequest],
+    presence_events: &'a [sprintdesk_domain::PresenceEvent],
+    claim_events: &'a [sprintdesk_domain::ClaimEvent],
+    retrospective_answers: &'a [sprintdesk_domain::RetroAnswer],
+}
+
+impl Desk {
+    /// One export, as a file to save.
+    pub fn export(&mut self, request: ExportRequest) -> Result<Document, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let name = format!("{}-{}", slug(&snapshot.sprint.name), request.kind.stem());
+        let (extension, media_type, text) = match request.kind {
+            ExportKind::Sprint => ("json", "application/json", whole_sprint(&snapshot)?),
+            kind => ("csv", "text/csv", csv_text(&rows(&snapshot, kind, now))?),
+        };
+        Ok(Document { file_name: format!("{name}.{extension}"), media_type: media_type.into(), text })
+    }
+}
+
+fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
+    let mut attendees: Vec<_> = snapshot.attendees.values().collect();
+    attendees.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut projects: Vec<_> = snapshot.projects.values().collect();
+    projects.sort_by(|a, b| a.id.cmp(&b.id));
+    let whole = WholeSprint {
+        sprint: &snapshot.sprint,
+        attendees,
+        projects,
+        goals: &snapshot.goals,
+        status_updates: &snapshot.status_updates,
+        issues: &snapshot.issues,
+        pull_requests: &snapshot.pull_requests,
+        presence_events: &snapshot.presence_events,
+        claim_events: &snapshot.claim_events,
+        retrospective_answers: &snapshot.retro_answers,
+    };
+    serde_json::to_string_pretty(&whole)
+        .map(|text| text + "\n")
+        .map_err(|e| Error::Invalid(sprintdesk_domain::ValidationError::new("export", e.to_string())))
+}
+
+/// One person's day: first sign-in, last sign-out, the table of the first sign-in.
+type DayAtVenue = (Option<Timestamp>, Option<Timestamp>, String);
+
+/// The header and rows of a CSV export.
+fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String>> {
+    let sprint = &snapshot.sprint;
+    let local = |at: Timestamp| format!("{} {}", sprint.local_date(at), sprint.local_time(at).format("%H:%M"));
+    let project_name = |id: &sprintdesk_domain::ProjectId| {
+        snapshot.projects.get(id).map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    match kind {
+        ExportKind::Attendance => {
+            rows.push(["name", "attendee_id", "day", "signed_in", "signed_out", "table"].map(String::from).to_vec());
+            // Per person and day: the first sign-in (and its table), the last sign-out.
+            let mut days: BTreeMap<(AttendeeId, chrono::NaiveDate), DayAtVenue> = BTreeMap::new();
+            for event in &snapshot.presence_events {
+                let key = (snapshot.canonical(&event.attendee), event.day);
+                let entry = days.entry(key).or_insert((None, None, String::new()));
+                match event.kind {
+                    PresenceKind::SignIn if entry.0.is_none_or(|first| event.at < first) => {
+                        entry.0 = Some(event.at);
+                        entry.2 = event.project.as_ref().map(&project_name).unwrap_or_default();
+                    }
+                    PresenceKind::SignOut if entry.1.is_none_or(|last| event.at > last) => entry.1 = Some(event.at),
+                    _ => {}
+                }
+            }
+            let mut lines: Vec<Vec<String>> = days
+                .into_iter()
+                .filter(|(_, (signed_in, _, _))| signed_in.is_some())
+                .map(|((id, day), (signed_in, signed_out, table))| {
+                    vec![
+                        snapshot.name(&id),
+                        id.to_string(),
+                        day.to_string(),
+                        signed_in.map(|t| sprint.local_time(t).format("%H:%M").to_string()).unwrap_or_default(),
+                        signed_out.map(|t| sprint.local_time(t).format("%H:%M").to_string()).unwrap_or_default(),
+                        table,
+                    ]
+                })
+                .collect();
+            lines.sort_by(|a, b| (&a[0], &a[1], &a[2]).cmp(&(&b[0], &b[1], &b[2])));
+            rows.extend(lines);
+        }
+        ExportKind::Claims => {
+            rows.push(
+                ["project", "issue", "title", "url", "holder", "mentor", "claimed_at", "claim", "issue_state"]
+                    .map(String::from)
+                    .to_vec(),
+            );
+            for issue in &snapshot.issues {
+                let claims = snapshot.claims(issue, now);
+                for holder in &claims.holders {
+                    let state = serde_json::to_value(holder.state)
+                        .ok()
+                        .and_then(|v| {
+                            let state = v["state"].as_str()?.to_owned();
+                            Some(match v["reason"].as_str() {
+                                Some(reason) => format!("{state} ({})", reason.replace('_', " ")),
+                                None => state,
+                            })
+                        })
+                        .unwrap_or_default()
+                        .replace('_', " ");
+                    rows.push(vec![
+                        project_name(&issue.project),
+                        issue.number.map(|n| format!("#{n}")).unwrap_or_default(),
+                        issue.title.clone(),
+                        issue.url.clone(),
+                        snapshot.name(&holder.attendee),
+                        holder.mentor.as_ref().map(|m| snapshot.name(m)).unwrap_or_default(),
+                        local(holder.since),
+                        state,
+                        claims.state.as_str().replace('_', " "),
+                    ]);
+                }
+            }
+        }
+        ExportKind::Prs => {
+            rows.push(
+                [
+                    "project",
+                    "number",
+                    "title",
+                    "url",
+                    "state",
+                    "author",
+                    "first_contribution",
+                    "created_at",
+                    "merged_at",
+                    "closed_at",
+                ]
+                .map(String::from)
+                .to_vec(),
+            );
+            let mut prs: Vec<_> = snapshot.pull_requests.iter().collect();
+            prs.sort_by_key(|p| (project_name(&p.project), p.number));
+            for pr in prs {
+                rows.push(vec![
+                    project_name(&pr.project),
+                    pr.number.map(|n| n.to_string()).unwrap_or_default(),
+                    pr.title.clone(),
+                    pr.url.clone(),
+                    pr.state.as_str().to_owned(),
+                    pr.attendee.as_ref().map(|id| snapshot.name(id)).or_else(|| pr.author.clone()).unwrap_or_default(),
+                    yes_no(pr.first_contribution),
+                    local(pr.created_at),
+                    pr.merged_at.map(local).unwrap_or_default(),
+                    pr.closed_at.map(local).unwrap_or_default(),
+                ]);
+            }
+        }
+        ExportKind::PhotoConsent => {
+            rows.push(["name", "handle", "badge", "photo_consent"].map(String::from).to_vec());
+            let mut people: Vec<_> = snapshot.people().collect();
+            people.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+            for person in people {
+                let consent = match person.photo_consent {
+                    Some(true) => "yes",
+                    Some(false) => "no",
+                    None => "not asked",
+                };
+                rows.push(vec![
+                    person.name.clone(),
+                    person.handle.clone().unwrap_or_default(),
+                    person.badge_code.clone().unwrap_or_default(),
+                    consent.to_owned(),
+                ]);
+            }
+        }
+        ExportKind::Sprint => {}
+    }
+    rows
+}
+
+fn csv_text(rows: &[Vec<String>]) -> Result<String, Error> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| as_text(cell)))
+            .map_err(|e| Error::Invalid(sprintdesk_domain::ValidationError::new("export", e.to_string())))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Invalid(sprintdesk_domain::ValidationError::new("export", e.to_string())))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A cell a spreadsheet shows as text: one starting with `=`, `+`, `-`, `@` or a control character would be
+/// run as a formula by Excel or LibreOffice (an attendee named `=HYPERLINK(…)`), so it gets a leading `'`.
+fn as_text(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_text;
+
+    #[test]
+    fn a_cell_that_would_be_a_formula_is_shown_as_text() {
+        for (cell, written) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1 555", "'+1 555"),
+            ("-2", "'-2"),
+            ("@kmensah", "'@kmensah"),
+            ("\tx", "'\tx"),
+            ("Łukasz", "Łukasz"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(as_text(cell), written, "{cell:?}");
+        }
+    }
+}

@@ -1,0 +1,517 @@
+//! The report as files: Markdown that pastes into a blog post, one self-contained HTML file (inline CSS and
+//! SVG charts, nothing fetched, readable on a projector and tidy when printed), and JSON for scripts.
+
+use crate::report::{Document, MergeRate, PrLine, ProjectReport, ReportFormat, SprintReport};
+use sprintdesk_domain::{GoalStatus, RetroKind};
+use std::fmt::Write;
+
+/// The report in `format`, named for saving.
+pub fn document(report: &SprintReport, format: ReportFormat) -> Document {
+    let stem = format!("{}-report", slug(&report.name));
+    let (extension, media_type, text) = match format {
+        ReportFormat::Md => ("md", "text/markdown", markdown(report)),
+        ReportFormat::Html => ("html", "text/html", html(report)),
+        ReportFormat::Json => {
+            ("json", "application/json", serde_json::to_string_pretty(report).unwrap_or_default() + "\n")
+        }
+    };
+    Document { file_name: format!("{stem}.{extension}"), media_type: media_type.into(), text }
+}
+
+/// `pycon-us-2026-sprints` from "PyCon US 2026 Sprints".
+pub(crate) fn slug(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_owned();
+    if slug.is_empty() { "sprint".into() } else { slug }
+}
+
+fn dates(report: &SprintReport) -> String {
+    match (report.first_day, report.last_day) {
+        (Some(first), Some(last)) if first == last => first.format("%-d %B %Y").to_string(),
+        (Some(first), Some(last)) => format!("{} to {}", first.format("%-d %B"), last.format("%-d %B %Y")),
+        _ => String::new(),
+    }
+}
+
+fn goal_word(status: GoalStatus) -> &'static str {
+    match status {
+        GoalStatus::Planned => "not started",
+        GoalStatus::InProgress => "in progress",
+        GoalStatus::Done => "done",
+        GoalStatus::Dropped => "dropped",
+    }
+}
+
+fn rate_words(rate: &MergeRate) -> String {
+    let ratio = rate.ratio.map_or(String::new(), |r| format!(" ({r:.1}× the usual rate)"));
+    format!(
+        "{:.1} pull requests merged per sprint day against {:.1} per day over the four weeks before{ratio}",
+        rate.per_sprint_day, rate.usual_per_day
+    )
+}
+
+fn people(n: u32) -> String {
+    if n == 1 { "1 person".into() } else { format!("{n} people") }
+}
+
+fn are(n: u32) -> &'static str {
+    if n == 1 { "is" } else { "are" }
+}
+
+fn pr_label(pr: &PrLine) -> String {
+    let number = pr.number.map_or(String::new(), |n| format!("#{n} "));
+    let by = pr.author.as_ref().map_or(String::new(), |a| format!(" by {a}"));
+    format!("{number}{}{by} ({})", pr.title, pr.state.as_str())
+}
+
+fn project_summary(project: &ProjectReport) -> String {
+    format!(
+        "{} issues claimed ({} with a pull request open, {} merged); {} pull requests opened and {} merged during the sprint",
+        project.issues_claimed, project.issues_pr_open, project.issues_merged, project.prs_opened, project.prs_merged
+    )
+}
+
+fn markdown(report: &SprintReport) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}\n", md_text(&report.name));
+    let place = if report.venue.is_empty() { String::new() } else { format!(", {}", md_text(&report.venue)) };
+    let _ = writeln!(md, "{}{place}\n", dates(report));
+    let _ = writeln!(md, "## Who came\n");
+    let first_timers = if report.first_timers > 0 {
+        format!(", {} of them first-time contributors", report.first_timers)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(md, "**{}** took part{first_timers}.", people(report.participants));
+    if !report.roles.is_empty() {
+        let roles: Vec<String> = report.roles.iter().map(role_count).collect();
+        let _ = writeln!(md, "By role: {}.", roles.join(", "));
+    }
+    let _ = writeln!(md, "\n| Day | People | Arrived | Left |\n|---|---:|---:|---:|");
+    for day in &report.days {
+        let date = day.date.format("%a %-d %b");
+        if day.is_break {
+            let _ = writeln!(md, "| {date} | break | | |");
+        } else {
+            let _ = writeln!(md, "| {date} | {} | {} | {} |", day.people, day.arrivals, day.departures);
+        }
+    }
+    let t = &report.totals;
+    let _ = writeln!(md, "\n## What got done\n");
+    let _ = writeln!(
+        md,
+        "- {} issues claimed, {} merged\n- {} pull requests opened and {} merged during the sprint\n- {} first-time contributors with a merged pull request",
+        t.issues_claimed, t.issues_merged, t.prs_opened, t.prs_merged, t.first_contributions_merged
+    );
+    if let Some(rate) = &report.merge_rate {
+        let _ = writeln!(md, "- {}", rate_words(rate));
+    }
+    for project in &report.projects {
+        let table = project.table.as_ref().map_or(String::new(), |t| format!(" (table {})", md_text(t)));
+        let _ = writeln!(md, "\n### {}{table}\n", md_text(&project.name));
+        let per_day: Vec<String> = report
+            .days
+            .iter()
+            .zip(&project.sprinters_per_day)
+            .filter(|(day, _)| !day.is_break)
+            .map(|(day, n)| format!("{} {n}", day.date.format("%a")))
+            .collect();
+        let _ = writeln!(md, "Sprinters per day: {}.\n", per_day.join(", "));
+        let _ = writeln!(md, "{}.", project_summary(project));
+        if let Some(rate) = &project.merge_rate {
+            let _ = writeln!(md, "{}.", rate_words(rate));
+        }
+        if !project.goals.is_empty() {
+            let _ = writeln!(md, "\nGoals:\n");
+            for goal in &project.goals {
+                let _ = writeln!(md, "- {} — {}", md_text(&goal.title), goal_word(goal.status));
+            }
+        }
+        if !project.first_time_contributors.is_empty() {
+            let _ = writeln!(md, "\nFirst-time contributors:\n");
+            for person in &project.first_time_contributors {
+                let first = person.first_merged.as_ref().map_or(String::new(), |pr| {
+                    format!(": first merged pull request [{}]({})", md_text(&pr_label(pr)), pr.url)
+                });
+                let _ = writeln!(md, "- {}{first}", md_text(&person.name));
+            }
+        }
+        if !project.mentor_pairs.is_empty() || !project.pairs.is_empty() {
+            let mut lines: Vec<String> = project
+                .mentor_pairs
+                .iter()
+                .map(|p| format!("{} mentored by {}", md_text(&p.mentee), md_text(&p.mentor)))
+                .collect();
+            lines.extend(project.pairs.iter().map(|p| format!("{} worked as a pair", md_text(&p.join(" and ")))));
+            let _ = writeln!(md, "\nPairs: {}.", lines.join("; "));
+        }
+        if !project.prs.is_empty() {
+            let _ = writeln!(md, "\nPull requests:\n");
+            for pr in &project.prs {
+                let first = if pr.first_contribution { " — first contribution" } else { "" };
+                let _ = writeln!(md, "- [{}]({}){first}", md_text(&pr_label(pr)), pr.url);
+            }
+        }
+        if !project.status_log.is_empty() {
+            let _ = writeln!(md, "\nDaily notes:\n");
+            for line in &project.status_log {
+                let mut parts = vec![];
+                for (label, text) in [("done", &line.done), ("next", &line.next), ("blockers", &line.blockers)] {
+                    if !text.trim().is_empty() {
+                        parts.push(format!("{label}: {}", md_text(text.trim())));
+                    }
+                }
+                let _ = writeln!(md, "- {}: {}", line.day.format("%a %-d %b"), parts.join("; "));
+            }
+        }
+    }
+    if report.retrospective.iter().any(|q| q.answers > 0) {
+        let _ = writeln!(md, "\n## How it went\n");
+        for question in &report.retrospective {
+            let _ = writeln!(md, "**{}** ({} answers)\n", md_text(&question.question), question.answers);
+            match question.kind {
+                RetroKind::Rating => {
+                    if let Some(average) = question.average {
+                        let spread: Vec<String> =
+                            question.ratings.iter().enumerate().map(|(i, n)| format!("{}: {n}", i + 1)).collect();
+                        let _ = writeln!(md, "Average {average:.1} of 5 ({}).\n", spread.join(", "));
+                    }
+                }
+                RetroKind::Text => {
+                    for text in &question.texts {
+                        let _ = writeln!(md, "> {}\n", md_text(text).replace('\n', " "));
+                    }
+                }
+            }
+        }
+    }
+    if report.erased > 0 {
+        let _ = writeln!(
+            md,
+            "\n_{} whose personal data was erased {} counted, not named._",
+            people(report.erased),
+            are(report.erased)
+        );
+    }
+    md
+}
+
+/// "4 sprinters", "1 mentor".
+fn role_count(count: &crate::report::RoleCount) -> String {
+    let word = match count.role {
+        sprintdesk_domain::Role::Sprinter => "sprinter",
+        sprintdesk_domain::Role::TableLead => "table lead",
+        sprintdesk_domain::Role::Mentor => "mentor",
+        sprintdesk_domain::Role::Organizer => "organizer",
+    };
+    format!("{} {word}{}", count.people, if count.people == 1 { "" } else { "s" })
+}
+
+/// Text that reads as itself in Markdown: characters Markdown would act on are escaped.
+fn md_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text safe inside HTML elements and attribute values.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A link only to a web address (never `javascript:`).
+fn href(url: &str) -> String {
+    if url.starts_with("https://") || url.starts_with("http://") { esc(url) } else { "#".into() }
+}
+
+const CSS: &str = "
+:root { --ink: #1b2330; --muted: #5a6577; --line: #d9dee7; --bar: #2f5fb3; --soft: #eef2f8; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: var(--ink); margin: 0; background: #fff; }
+main { max-width: 980px; margin: 0 auto; padding: 32px 24px 64px; }
+h1 { font-size: 2.2rem; margin: 0 0 4px; }
+h2 { font-size: 1.5rem; margin: 40px 0 12px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 1.2rem; margin: 28px 0 8px; }
+.sub { color: var(--muted); font-size: 1.1rem; margin: 0 0 24px; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 16px 0; }
+.figure { background: var(--soft); border-radius: 8px; padding: 12px 16px; }
+.figure b { display: block; font-size: 2rem; line-height: 1.1; }
+.figure span { color: var(--muted); font-size: .95rem; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+ul { margin: 4px 0 8px; padding-left: 22px; }
+.project { break-inside: avoid-page; }
+.muted { color: var(--muted); }
+.blockers { color: #9b2c2c; }
+blockquote { margin: 6px 0; padding: 4px 12px; border-left: 4px solid var(--line); }
+svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
+a { color: #1f4e9c; }
+@media print {
+  main { max-width: none; padding: 0; }
+  body { font-size: 11pt; }
+  h2 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .figure { border: 1px solid var(--line); }
+}
+";
+
+/// An inline bar chart of `values` (one bar per label), `title` as its accessible name.
+fn bar_chart(title: &str, labels: &[String], values: &[Option<u32>], width: u32, height: u32) -> String {
+    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let n = values.len().max(1) as u32;
+    let slot = width / n;
+    let bar = (slot * 7 / 10).max(4);
+    let chart = height - 36;
+    let mut svg = format!(
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" width=\"100%\" style=\"max-width:{width}px\">",
+        esc(title)
+    );
+    for (i, (label, value)) in labels.iter().zip(values).enumerate() {
+        let x = i as u32 * slot + (slot - bar) / 2;
+        let center = i as u32 * slot + slot / 2;
+        match value {
+            Some(value) => {
+                let h = (value * chart / max).max(u32::from(*value > 0) * 2);
+                let y = 16 + chart - h;
+                let _ = write!(
+                    svg,
+                    "<rect x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{h}\" rx=\"3\" fill=\"#2f5fb3\"/>\
+                     <text x=\"{center}\" y=\"{}\" text-anchor=\"middle\">{value}</text>",
+                    y.saturating_sub(4).max(12)
+                );
+            }
+            None => {
+                let _ = write!(
+                    svg,
+                    "<text x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"#5a6577\">break</text>",
+                    16 + chart
+                );
+            }
+        }
+        let _ = write!(svg, "<text x=\"{center}\" y=\"{}\" text-anchor=\"middle\">{}</text>", height - 4, esc(label));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn html(report: &SprintReport) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+         <title>{} — report</title><style>{CSS}</style></head><body><main>",
+        esc(&report.name)
+    );
+    let place = if report.venue.is_empty() { String::new() } else { format!(" · {}", esc(&report.venue)) };
+    let _ = write!(h, "<h1>{}</h1><p class=\"sub\">{}{place}</p>", esc(&report.name), esc(&dates(report)));
+    let t = &report.totals;
+    let _ = write!(h, "<div class=\"figures\">");
+    for (value, label) in [
+        (report.participants, "people took part"),
+        (report.first_timers, "first-time contributors"),
+        (t.prs_opened, "pull requests opened"),
+        (t.prs_merged, "pull requests merged"),
+        (t.issues_claimed, "issues claimed"),
+    ] {
+        let _ = write!(h, "<div class=\"figure\"><b>{value}</b><span>{label}</span></div>");
+    }
+    let _ = write!(h, "</div>");
+    if let Some(rate) = &report.merge_rate {
+        let _ = write!(h, "<p>{}.</p>", esc(&rate_words(rate)));
+    }
+
+    let _ = write!(h, "<h2>Who came</h2>");
+    if !report.roles.is_empty() {
+        let roles: Vec<String> = report.roles.iter().map(role_count).collect();
+        let _ = write!(h, "<p>By role: {}.</p>", esc(&roles.join(", ")));
+    }
+    let labels: Vec<String> = report.days.iter().map(|d| d.date.format("%a %-d").to_string()).collect();
+    let values: Vec<Option<u32>> = report.days.iter().map(|d| (!d.is_break).then_some(d.people)).collect();
+    h.push_str(&bar_chart("People per day", &labels, &values, 640, 200));
+    let _ = write!(
+        h,
+        "<table><thead><tr><th>Day</th><th class=\"n\">People</th><th class=\"n\">Arrived</th><th class=\"n\">Left</th></tr></thead><tbody>"
+    );
+    for day in &report.days {
+        let date = day.date.format("%A %-d %B");
+        if day.is_break {
+            let _ = write!(h, "<tr><td>{date}</td><td class=\"n muted\" colspan=\"3\">break day</td></tr>");
+        } else {
+            let _ = write!(
+                h,
+                "<tr><td>{date}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                day.people, day.arrivals, day.departures
+            );
+        }
+    }
+    let _ = write!(h, "</tbody></table>");
+
+    let _ = write!(h, "<h2>Projects</h2>");
+    for project in &report.projects {
+        let _ = write!(h, "<section class=\"project\"><h3>{}", esc(&project.name));
+        if let Some(table) = &project.table {
+            let _ = write!(h, " <span class=\"muted\">· table {}</span>", esc(table));
+        }
+        let _ = write!(h, "</h3>");
+        if let Some(repo) = &project.repo {
+            let _ = write!(h, "<p class=\"muted\"><a href=\"{}\">{}</a></p>", href(repo), esc(repo));
+        }
+        let open: Vec<(String, Option<u32>)> = report
+            .days
+            .iter()
+            .zip(&project.sprinters_per_day)
+            .map(|(d, n)| (d.date.format("%a").to_string(), (!d.is_break).then_some(*n)))
+            .collect();
+        let (labels, values): (Vec<String>, Vec<Option<u32>>) = open.into_iter().unzip();
+        h.push_str(&bar_chart(&format!("Sprinters per day at {}", project.name), &labels, &values, 360, 120));
+        let _ = write!(h, "<p>{}.</p>", esc(&project_summary(project)));
+        if let Some(rate) = &project.merge_rate {
+            let _ = write!(h, "<p>{}.</p>", esc(&rate_words(rate)));
+        }
+        if !project.goals.is_empty() {
+            let _ = write!(h, "<p><b>Goals</b></p><ul>");
+            for goal in &project.goals {
+                let _ = write!(h, "<li>{} — <i>{}</i></li>", esc(&goal.title), goal_word(goal.status));
+            }
+            let _ = write!(h, "</ul>");
+        }
+        if !project.first_time_contributors.is_empty() {
+            let _ = write!(h, "<p><b>First-time contributors</b></p><ul>");
+            for person in &project.first_time_contributors {
+                let first = person.first_merged.as_ref().map_or(String::new(), |pr| {
+                    format!(": first merged pull request <a href=\"{}\">{}</a>", href(&pr.url), esc(&pr_label(pr)))
+                });
+                let _ = write!(h, "<li>{}{first}</li>", esc(&person.name));
+            }
+            let _ = write!(h, "</ul>");
+        }
+        if !project.mentor_pairs.is_empty() || !project.pairs.is_empty() {
+            let _ = write!(h, "<p><b>Pairs</b></p><ul>");
+            for pair in &project.mentor_pairs {
+                let _ = write!(h, "<li>{} mentored by {}</li>", esc(&pair.mentee), esc(&pair.mentor));
+            }
+            for pair in &project.pairs {
+                let _ = write!(h, "<li>{} worked as a pair</li>", esc(&pair.join(" and ")));
+            }
+            let _ = write!(h, "</ul>");
+        }
+        if !project.prs.is_empty() {
+            let _ = write!(h, "<p><b>Pull requests during the sprint</b></p><ul>");
+            for pr in &project.prs {
+                let first = if pr.first_contribution { " — first contribution" } else { "" };
+                let _ = write!(h, "<li><a href=\"{}\">{}</a>{first}</li>", href(&pr.url), esc(&pr_label(pr)));
+            }
+            let _ = write!(h, "</ul>");
+        }
+        if !project.status_log.is_empty() {
+            let _ = write!(h, "<p><b>Daily notes</b></p><table><tbody>");
+            for line in &project.status_log {
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{}{}{}</td></tr>",
+                    line.day.format("%a %-d %b"),
+                    labelled("Done", &line.done, ""),
+                    labelled("Next", &line.next, ""),
+                    labelled("Blockers", &line.blockers, "blockers"),
+                );
+            }
+            let _ = write!(h, "</tbody></table>");
+        }
+        let _ = write!(h, "</section>");
+    }
+
+    if report.retrospective.iter().any(|q| q.answers > 0) {
+        let _ = write!(h, "<h2>How it went</h2>");
+        for question in &report.retrospective {
+            let _ = write!(
+                h,
+                "<h3>{} <span class=\"muted\">· {} answers</span></h3>",
+                esc(&question.question),
+                question.answers
+            );
+            match question.kind {
+                RetroKind::Rating => {
+                    if let Some(average) = question.average {
+                        let _ = write!(h, "<p>Average <b>{average:.1}</b> of 5.</p>");
+                        let labels: Vec<String> = (1..=5).map(|n| n.to_string()).collect();
+                        let values: Vec<Option<u32>> = question.ratings.iter().map(|n| Some(*n)).collect();
+                        h.push_str(&bar_chart(
+                            &format!("Answers to {}", question.question),
+                            &labels,
+                            &values,
+                            300,
+                            120,
+                        ));
+                    }
+                }
+                RetroKind::Text => {
+                    for text in &question.texts {
+                        let _ = write!(h, "<blockquote>{}</blockquote>", esc(text));
+                    }
+                }
+            }
+        }
+    }
+    if report.erased > 0 {
+        let _ = write!(
+            h,
+            "<p class=\"muted\">{} whose personal data was erased {} counted, not named.</p>",
+            people(report.erased),
+            are(report.erased)
+        );
+    }
+    let _ = writeln!(h, "<p class=\"muted\">Made with Sprintdesk.</p></main></body></html>");
+    h
+}
+
+fn labelled(label: &str, text: &str, class: &str) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    format!("<div class=\"{class}\"><b>{label}:</b> {}</div>", esc(text.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_file_names_and_text_stays_text() {
+        assert_eq!(slug("PyCon US 2026 Sprints"), "pycon-us-2026-sprints");
+        assert_eq!(slug("  ¡Sprint! "), "sprint");
+        assert_eq!(slug("Łódź · Core"), "łódź-core");
+        assert_eq!(slug("!!!"), "sprint");
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(md_text("a_b *c* [d](e) | f"), "a\\_b \\*c\\* \\[d\\](e) \\| f");
+        assert_eq!(href("javascript:alert(1)"), "#");
+        assert_eq!(href("https://github.com/a/b?x=1&y=2"), "https://github.com/a/b?x=1&amp;y=2");
+    }
+}

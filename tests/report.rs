@@ -1,0 +1,298 @@
+//! The report's numbers, on a sprint built by hand through the core: people arriving and leaving on
+//! different days, a break day, a walk-in merged into an imported person, an erased person, pull requests
+//! merged before, during and after the sprint, a first-timer's first merged pull request, a contested claim
+//! resolved as a pair, and the retrospective.
+
+use crate::change_log::desk_at;
+use serde_json::{Value, json};
+use sprintdesk_core::domain::{RetroReply, Timestamp};
+use sprintdesk_core::store::Store;
+use sprintdesk_core::{
+    Claim, DailyStatus, Desk, Erase, ExportKind, ExportRequest, FixedClock, GoalProgress, ImportFile, Merge, NewGoal,
+    NewProject, ReportFormat, ReportRequest, Resolve, RetroSubmission, SequentialIds, SignIn, WalkIn,
+};
+use std::sync::Arc;
+
+/// 10:00 UTC on `date` (the sprint runs in UTC).
+fn at(date: &str) -> Timestamp {
+    let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T10:00:00Z")).unwrap();
+    Timestamp::from_utc(at.to_utc())
+}
+
+fn sign_in(desk: &mut Desk, who: &str, table: &str) {
+    let request = SignIn {
+        attendee: who.into(),
+        project: Some(table.into()),
+        accept_code_of_conduct: true,
+        photo_consent: Some(who != "@cy"),
+    };
+    desk.sign_in(request).unwrap_or_else(|e| panic!("{who}: {e}"));
+}
+
+fn sync(from: &Desk, to: &mut Desk) {
+    to.apply_remote(&from.store().changes().unwrap()).unwrap();
+}
+
+const PRS: &str = r#"[
+ {"author":{"login":"outsider"},"body":"","closedAt":"2026-06-20T12:00:00Z","createdAt":"2026-06-18T12:00:00Z","labels":[],"mergedAt":"2026-06-20T12:00:00Z","number":10,"state":"MERGED","title":"Before the sprint","url":"https://github.com/org/proj/pull/10"},
+ {"author":{"login":"outsider"},"body":"","closedAt":"2026-06-25T12:00:00Z","createdAt":"2026-06-24T12:00:00Z","labels":[],"mergedAt":"2026-06-25T12:00:00Z","number":11,"state":"MERGED","title":"Also before","url":"https://github.com/org/proj/pull/11"},
+ {"author":{"login":"outsider"},"body":"","closedAt":"2026-05-01T12:00:00Z","createdAt":"2026-05-01T11:00:00Z","labels":[],"mergedAt":"2026-05-01T12:00:00Z","number":9,"state":"MERGED","title":"Long before: not in the usual rate","url":"https://github.com/org/proj/pull/9"},
+ {"author":{"login":"dee"},"body":"Fixes #1","closedAt":"2026-07-15T16:00:00Z","createdAt":"2026-07-13T15:00:00Z","labels":[],"mergedAt":"2026-07-15T16:00:00Z","number":12,"state":"MERGED","title":"Handle an empty config","url":"https://github.com/org/proj/pull/12"},
+ {"author":{"login":"bo"},"body":"","closedAt":null,"createdAt":"2026-07-15T11:00:00Z","labels":[],"mergedAt":null,"number":13,"state":"OPEN","title":"gh-2: Speed up the loader","url":"https://github.com/org/proj/pull/13"},
+ {"author":{"login":"cy"},"body":"","closedAt":"2026-07-21T09:00:00Z","createdAt":"2026-07-20T09:00:00Z","labels":[],"mergedAt":"2026-07-21T09:00:00Z","number":14,"state":"MERGED","title":"After the sprint","url":"https://github.com/org/proj/pull/14"},
+ {"author":{"login":"eve"},"body":"","closedAt":"2026-07-15T17:00:00Z","createdAt":"2026-07-15T12:00:00Z","labels":[],"mergedAt":"2026-07-15T17:00:00Z","number":3,"state":"MERGED","title":"Docs typo","url":"https://github.com/org/docs/pull/3"}
+]"#;
+
+/// The hand-built sprint: 13–16 July 2026, the 14th a break day; Proj at T1 and Docs at T2.
+fn hand_built() -> Desk {
+    let clock = Arc::new(FixedClock::new(at("2026-07-13")));
+    let mut desk = desk_at("organizer", clock.clone());
+    desk.create_sprint(
+        serde_json::from_value(json!({
+            "name": "Hand-built sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 4,
+            "break_days": ["2026-07-14"]
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    desk.import_attendees(ImportFile {
+        text: "name,handle,roles,first_timer\nAna Mentor,ana,mentor,no\nBo Builder,bo,sprinter,no\nCy Coder,cy,sprinter,no\nDee Newcomer,dee,sprinter,yes\nEve Erasable,eve,sprinter,no\n".into(),
+        project: None,
+    })
+    .unwrap();
+    for (name, repo, table) in
+        [("Proj", "https://github.com/org/proj", "T1"), ("Docs", "https://github.com/org/docs", "T2")]
+    {
+        let project = NewProject {
+            name: name.into(),
+            repo_url: Some(repo.into()),
+            table_label: Some(table.into()),
+            ..NewProject::default()
+        };
+        desk.add_project(project).unwrap();
+    }
+    desk.import_issues(ImportFile {
+        text: "number,title,url,labels\n1,Crash on an empty config,https://github.com/org/proj/issues/1,good first issue\n2,Slow loader,https://github.com/org/proj/issues/2,perf\n".into(),
+        project: Some("Proj".into()),
+    })
+    .unwrap();
+    let done = desk
+        .add_goal(NewGoal { project: "Proj".into(), title: "Fix the loader".into(), beginner_friendly: false })
+        .unwrap();
+    let dropped = desk
+        .add_goal(NewGoal { project: "Proj".into(), title: "Rewrite in Rust".into(), beginner_friendly: false })
+        .unwrap();
+
+    // Day 1: everyone comes. Dee (a first-timer) claims #1 with Ana as mentor; Bo here and Cy on a lead's
+    // laptop, offline, both claim #2; back online the lead keeps both: a pair.
+    let mut laptop = Desk::new(
+        Store::open_in_memory("lead-laptop".into()).unwrap(),
+        clock.clone(),
+        Arc::new(SequentialIds::default()),
+    );
+    for who in ["@ana", "@bo", "@cy", "@dee"] {
+        sign_in(&mut desk, who, "T1");
+    }
+    sign_in(&mut desk, "@eve", "T2");
+    sync(&desk, &mut laptop);
+    desk.claim(Claim { issue: "#1".into(), attendee: "@dee".into(), mentor: Some("@ana".into()) }).unwrap();
+    desk.claim(Claim { issue: "#2".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    laptop.claim(Claim { issue: "#2".into(), attendee: "@cy".into(), mentor: None }).unwrap();
+    sync(&laptop, &mut desk);
+    desk.resolve(Resolve { issue: "#2".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
+    desk.set_status(DailyStatus {
+        project: "T1".into(),
+        done: "Set up".into(),
+        next: "Loader".into(),
+        blockers: "Slow CI".into(),
+    })
+    .unwrap();
+
+    // Day 3 (after the break): Bo comes back registered again at the door as a walk-in, merged into his
+    // record; Cy does not come back.
+    clock.set(at("2026-07-15"));
+    for who in ["@ana", "@dee"] {
+        sign_in(&mut desk, who, "T1");
+    }
+    sign_in(&mut desk, "@eve", "T2");
+    let walk_in = desk
+        .register_walk_in(WalkIn {
+            name: "Bo B.".into(),
+            project: Some("T1".into()),
+            accept_code_of_conduct: true,
+            ..WalkIn::default()
+        })
+        .unwrap();
+    desk.merge_attendees(Merge { duplicate: walk_in.person.id.to_string(), survivor: "@bo".into() }).unwrap();
+    desk.set_status(DailyStatus { project: "Proj".into(), done: "Loader faster".into(), ..DailyStatus::default() })
+        .unwrap();
+    desk.set_goal_status(GoalProgress { goal: done.id.to_string(), status: sprintdesk_core::domain::GoalStatus::Done })
+        .unwrap();
+    desk.set_goal_status(GoalProgress {
+        goal: dropped.id.to_string(),
+        status: sprintdesk_core::domain::GoalStatus::Dropped,
+    })
+    .unwrap();
+
+    // Day 4, the last: Ana and Dee; three answer the retrospective at sign-out, one skips.
+    clock.set(at("2026-07-16"));
+    for who in ["@ana", "@dee"] {
+        sign_in(&mut desk, who, "T1");
+    }
+    let reply = |q: &str, rating: Option<u8>, text: Option<&str>| RetroReply {
+        question: q.into(),
+        rating,
+        text: text.map(str::to_owned),
+    };
+    for replies in [
+        vec![reply("q1", Some(5), None), reply("q2", None, Some("The mentors"))],
+        vec![reply("q1", Some(4), None), reply("q3", None, Some("More power sockets"))],
+        vec![reply("q1", Some(4), None)],
+        vec![],
+    ] {
+        desk.answer_retro(RetroSubmission { replies }).unwrap();
+    }
+
+    // Afterwards: the pull requests come in, and Eve asks to be erased.
+    clock.set(at("2026-07-22"));
+    desk.import_prs(ImportFile { text: PRS.into(), project: None }).unwrap();
+    desk.erase_attendee(Erase { attendee: "@eve".into(), pin: None }).unwrap();
+    desk
+}
+
+#[test]
+fn the_report_counts_what_happened() {
+    let mut desk = hand_built();
+    let report = serde_json::to_value(desk.sprint_report().unwrap()).unwrap();
+    let proj = |pointer: &str| format!("/projects/1{pointer}"); // Docs, Proj: by name
+    // (what, where in the report, expected)
+    let cases: Vec<(&str, String, Value)> = vec![
+        ("distinct participants (the walk-in counts as Bo)", "/participants".into(), json!(5)),
+        ("first-time contributors", "/first_timers".into(), json!(1)),
+        ("erased, counted", "/erased".into(), json!(1)),
+        ("roles", "/roles".into(), json!([{"role": "sprinter", "people": 4}, {"role": "mentor", "people": 1}])),
+        (
+            "people per day, the break day empty",
+            "/days".into(),
+            json!([
+                {"date": "2026-07-13", "is_break": false, "people": 5, "arrivals": 5, "departures": 1},
+                {"date": "2026-07-14", "is_break": true, "people": 0, "arrivals": 0, "departures": 0},
+                {"date": "2026-07-15", "is_break": false, "people": 4, "arrivals": 0, "departures": 2},
+                {"date": "2026-07-16", "is_break": false, "people": 2, "arrivals": 0, "departures": 2},
+            ]),
+        ),
+        ("projects by name", "/projects/0/name".into(), json!("Docs")),
+        ("Docs: the erased person's table still counts", "/projects/0/sprinters_per_day".into(), json!([1, 0, 1, 0])),
+        ("Proj: sprinters per day (Bo on day 3 through his walk-in)", proj("/sprinters_per_day"), json!([4, 0, 3, 2])),
+        ("Proj: issues claimed", proj("/issues_claimed"), json!(2)),
+        ("Proj: with a PR open", proj("/issues_pr_open"), json!(1)),
+        ("Proj: merged", proj("/issues_merged"), json!(1)),
+        ("Proj: PRs opened during the sprint (#12, #13)", proj("/prs_opened"), json!(2)),
+        ("Proj: PRs merged during the sprint (#12)", proj("/prs_merged"), json!(1)),
+        ("Proj: the PRs of the sprint", proj("/prs/0/number"), json!(12)),
+        (
+            "Proj: first-timer and first merged PR",
+            proj("/first_time_contributors"),
+            json!([{
+                "name": "Dee Newcomer",
+                "first_merged": {"number": 12, "title": "Handle an empty config", "url": "https://github.com/org/proj/pull/12",
+                                 "state": "merged", "author": "Dee Newcomer", "first_contribution": false}
+            }]),
+        ),
+        ("Proj: mentor pairs", proj("/mentor_pairs"), json!([{"mentee": "Dee Newcomer", "mentor": "Ana Mentor"}])),
+        ("Proj: the contested claim, resolved as a pair", proj("/pairs"), json!([["Bo Builder", "Cy Coder"]])),
+        (
+            "Proj: goals and how they ended",
+            proj("/goals"),
+            json!([
+                {"title": "Fix the loader", "status": "done"}, {"title": "Rewrite in Rust", "status": "dropped"}
+            ]),
+        ),
+        ("Proj: daily notes", proj("/status_log/0/blockers"), json!("Slow CI")),
+        (
+            "Proj: 1 merged in 3 open days against 2 in the 28 days before",
+            proj("/merge_rate"),
+            json!({
+                "per_sprint_day": 1.0 / 3.0, "usual_per_day": 2.0 / 28.0, "ratio": (1.0 / 3.0) / (2.0 / 28.0)
+            }),
+        ),
+        (
+            "totals",
+            "/totals".into(),
+            json!({
+                "issues_claimed": 2, "issues_merged": 1, "prs_opened": 3, "prs_merged": 2, "first_contributions_merged": 1
+            }),
+        ),
+        ("retrospective: ratings", "/retrospective/0/ratings".into(), json!([0, 0, 0, 2, 1])),
+        ("retrospective: average", "/retrospective/0/average".into(), json!(13.0 / 3.0)),
+        ("retrospective: went well", "/retrospective/1/texts".into(), json!(["The mentors"])),
+        ("retrospective: change", "/retrospective/2/texts".into(), json!(["More power sockets"])),
+    ];
+    for (what, pointer, expected) in cases {
+        assert_eq!(report.pointer(&pointer), Some(&expected), "{what} ({pointer})");
+    }
+    // Eve, erased, is named in no format of the report nor in any export; her pull request still counts.
+    for format in [ReportFormat::Md, ReportFormat::Html, ReportFormat::Json] {
+        let text = desk.report(ReportRequest { format }).unwrap().text;
+        assert!(!text.contains("Eve") && !text.contains("eve"), "{format:?}");
+    }
+    for kind in ExportKind::ALL {
+        let text = desk.export(ExportRequest { kind }).unwrap().text;
+        assert!(!text.contains("Eve") && !text.contains("Erasable"), "{kind:?}");
+    }
+    assert_eq!(report.pointer("/projects/0/prs/0/author"), Some(&json!("Erased person")));
+}
+
+#[test]
+fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
+    let mut desk = hand_built();
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap();
+    assert_eq!(md.file_name, "hand-built-sprint-report.md");
+    for line in [
+        "# Hand-built sprint",
+        "**5 people** took part, 1 of them first-time contributors.",
+        "| Tue 14 Jul | break | | |",
+        "- Dee Newcomer: first merged pull request [#12 Handle an empty config by Dee Newcomer (merged)](https://github.com/org/proj/pull/12)",
+        "Pairs: Dee Newcomer mentored by Ana Mentor; Bo Builder and Cy Coder worked as a pair.",
+        "- Mon 13 Jul: done: Set up; next: Loader; blockers: Slow CI",
+        "Average 4.3 of 5 (1: 0, 2: 0, 3: 0, 4: 2, 5: 1).",
+        "> More power sockets",
+        "_1 person whose personal data was erased is counted, not named._",
+    ] {
+        assert!(md.text.contains(line), "{line}\n---\n{}", md.text);
+    }
+    let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap();
+    assert_eq!((html.file_name.as_str(), html.media_type.as_str()), ("hand-built-sprint-report.html", "text/html"));
+    assert!(
+        html.text.starts_with("<!doctype html>")
+            && html.text.contains("<svg role=\"img\" aria-label=\"People per day\"")
+    );
+    // One self-contained file: nothing is fetched.
+    for outside in ["<script", "src=", "<link", "@import", "url("] {
+        assert!(!html.text.contains(outside), "{outside}");
+    }
+}
+
+#[test]
+fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
+    let mut desk = hand_built();
+    let attendance = desk.export(ExportRequest { kind: ExportKind::Attendance }).unwrap();
+    assert_eq!(attendance.file_name, "hand-built-sprint-attendance.csv");
+    let lines: Vec<&str> = attendance.text.lines().collect();
+    assert_eq!(lines[0], "name,attendee_id,day,signed_in,signed_out,table");
+    let bo: Vec<&&str> = lines.iter().filter(|l| l.starts_with("Bo Builder,")).collect();
+    assert_eq!(bo.len(), 2, "Bo on days 1 and 3 (the walk-in merged into him): {bo:?}");
+    assert!(bo[1].contains(",2026-07-15,10:00,,Proj"), "{}", bo[1]);
+    assert_eq!(lines.len(), 1 + 5 + 4 + 2, "one row per person per day");
+    let consent = desk.export(ExportRequest { kind: ExportKind::PhotoConsent }).unwrap().text;
+    assert!(consent.contains("Cy Coder,cy,,no") && consent.contains("Ana Mentor,ana,,yes"), "{consent}");
+    let claims = desk.export(ExportRequest { kind: ExportKind::Claims }).unwrap().text;
+    assert!(claims.contains("Proj,#1,Crash on an empty config,https://github.com/org/proj/issues/1,Dee Newcomer,Ana Mentor,2026-07-13 10:00,released (closing time),merged"), "{claims}");
+    let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
+    assert_eq!(prs.lines().count(), 1 + 7);
+    let whole: Value =
+        serde_json::from_str(&desk.export(ExportRequest { kind: ExportKind::Sprint }).unwrap().text).unwrap();
+    assert_eq!(whole["pull_requests"].as_array().unwrap().len(), 7);
+    assert_eq!(whole["retrospective_answers"].as_array().unwrap().len(), 3, "the skip wrote nothing");
+    assert!(whole["retrospective_answers"].to_string().find("attendee").is_none(), "answers name no one");
+}
