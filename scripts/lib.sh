@@ -59,7 +59,7 @@ ensure_tauri_build_deps() {
 # What the end-to-end tests drive: Debian's Chromium, a virtual X display, WebKit's WebDriver.
 ensure_e2e_deps() {
   if command -v apt-get >/dev/null; then
-    ensure_apt_packages xvfb xauth x11-utils webkit2gtk-driver chromium imagemagick
+    ensure_apt_packages xvfb xauth x11-utils webkit2gtk-driver chromium imagemagick poppler-utils
   fi
 }
 

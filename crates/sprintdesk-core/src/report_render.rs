@@ -73,9 +73,18 @@ fn pr_label(pr: &PrLine) -> String {
 
 fn project_summary(project: &ProjectReport) -> String {
     format!(
-        "{} issues claimed ({} with a pull request open, {} merged); {} pull requests opened and {} merged during the sprint",
-        project.issues_claimed, project.issues_pr_open, project.issues_merged, project.prs_opened, project.prs_merged
+        "{} claimed ({} with a pull request open, {} merged); {} opened and {} merged during the sprint",
+        count(project.issues_claimed, "issue"),
+        project.issues_pr_open,
+        project.issues_merged,
+        count(project.prs_opened, "pull request"),
+        project.prs_merged
     )
+}
+
+/// "1 issue", "3 issues".
+fn count(n: u32, thing: &str) -> String {
+    if n == 1 { format!("1 {thing}") } else { format!("{n} {thing}s") }
 }
 
 fn markdown(report: &SprintReport) -> String {
@@ -270,6 +279,7 @@ ul { margin: 4px 0 8px; padding-left: 22px; }
 blockquote { margin: 6px 0; padding: 4px 12px; border-left: 4px solid var(--line); }
 svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 a { color: #1f4e9c; }
+@page { margin: 16mm 14mm; }
 @media print {
   main { max-width: none; padding: 0; }
   body { font-size: 11pt; }

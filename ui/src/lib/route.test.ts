@@ -14,6 +14,8 @@ describe("parseRoute", () => {
     ["#/organizer/nonsense", { view: "organizer", page: "today" }],
     ["#kiosk", { view: "kiosk" }],
     ["#/board?x=1", { view: "board" }],
+    ["#/retro", { view: "retro" }],
+    ["#/organizer/report", { view: "organizer", page: "report" }],
   ])("%s", (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -25,7 +27,7 @@ describe("parseRoute", () => {
 
 describe("formatRoute", () => {
   it("round-trips every route", () => {
-    for (const hash of ["#/kiosk", "#/board", "#/lead", "#/start", "#/organizer", "#/organizer/review"]) {
+    for (const hash of ["#/kiosk", "#/board", "#/lead", "#/start", "#/organizer", "#/organizer/review", "#/retro"]) {
       expect(formatRoute(parseRoute(hash)!)).toBe(hash);
     }
   });

@@ -6,7 +6,7 @@
 import type { Mode } from "../bindings/Mode";
 import type { Setup } from "../bindings/Setup";
 
-export const ORGANIZER_PAGES = ["today", "attendees", "projects", "devices", "review", "settings"] as const;
+export const ORGANIZER_PAGES = ["today", "attendees", "projects", "report", "devices", "review", "settings"] as const;
 export type OrganizerPage = (typeof ORGANIZER_PAGES)[number];
 
 export type Route =
@@ -14,7 +14,9 @@ export type Route =
   | { view: "kiosk" }
   | { view: "organizer"; page: OrganizerPage }
   | { view: "lead" }
-  | { view: "board" };
+  | { view: "board" }
+  /** The retrospective, answered on a staff device (a kiosk asks it at sign-out on the last day). */
+  | { view: "retro" };
 
 function isOrganizerPage(text: string): text is OrganizerPage {
   return (ORGANIZER_PAGES as readonly string[]).includes(text);
@@ -33,6 +35,8 @@ export function parseRoute(hash: string): Route | null {
       return { view: "lead" };
     case "board":
       return { view: "board" };
+    case "retro":
+      return { view: "retro" };
     case "organizer":
       return { view: "organizer", page: isOrganizerPage(sub) ? sub : "today" };
     default:

@@ -62,6 +62,7 @@ describe("sprintEditProblem", () => {
     venue: { address: "", wifi: "", food: "", house_rules: "" },
     code_of_conduct: { text: "Be kind.", version: 1 },
     retention_days: null,
+    retro_questions: null,
   };
   it("accepts the sprint as it is (a break day's hours do not matter)", () => {
     expect(sprintEditProblem(sprint, sprint)).toBeNull();

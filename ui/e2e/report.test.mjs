@@ -1,0 +1,185 @@
+// After the sprint, in Debian's Chromium against `sprintdesk serve`: on the sprint's last day an attendee
+// signs out at the kiosk and answers the retrospective (another skips), a table lead's laptop hands the
+// retrospective round, the organizer imports pull requests through the Report page, saves the report and an
+// export, and the HTML report opens on its own, at 1280×800 and printed to PDF (rendered with pdftoppm).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { NOW, chromium, root, serve, shot, shots, venue } from "./support.mjs";
+
+let v;
+let server;
+let browser;
+const today = NOW.slice(0, 10);
+const start = new Date(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
+
+before(async () => {
+  v = venue();
+  // A three-day sprint whose last day is today.
+  v.cli("init", "--name", "Harbour Sprint 2026", "--start", start, "--days", "3", "--tz", "UTC", "--opens", "00:00", "--closes", "23:59");
+  v.cli("import", "attendees", path.join(root, "tests/fixtures/plain-attendees.csv"));
+  v.cli("project", "add", "--name", "CPython", "--repo", "https://github.com/python/cpython", "--table", "T1", "--lead", "@willingc");
+  v.cli("import", "issues", path.join(root, "tests/fixtures/gh-issues-cpython.json"));
+  for (const who of ["@willingc", "@mariatta", "@kmensah", "Priya Raghunathan"]) {
+    v.cli("signin", who, "--project", "T1", "--accept-coc");
+  }
+  v.cli("claim", "#141020", "--by", "@kmensah", "--mentor", "@mariatta");
+  server = await serve(v);
+  browser = await chromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+  v?.remove();
+});
+
+async function page(width = 1280, height = 800) {
+  const p = await browser.context.newPage();
+  await p.setViewportSize({ width, height });
+  p.on("pageerror", (error) => assert.fail(`the page threw: ${error.message}`));
+  return p;
+}
+
+async function signOutAtKiosk(p, query, name) {
+  await p.goto(`${server.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").fill(query);
+  await p.getByTestId("kiosk-result").filter({ hasText: name }).click();
+  await p.getByTestId("kiosk-signout").click();
+  await p.getByTestId("kiosk-retro").waitFor();
+}
+
+test("kiosk: signing out on the last day asks the retrospective; one tap skips", async () => {
+  const p = await page();
+  await signOutAtKiosk(p, "kwame", "Kwame Mensah");
+  assert.match(await p.getByTestId("kiosk-retro").innerText(), /Goodbye, Kwame Mensah! Before you go: how was the sprint\?/);
+  await p.getByTestId("retro-rating-4").click();
+  await p.getByLabel("What went well?").fill("Mariatta's mentoring");
+  await shot(p, "kiosk-retro");
+  await p.getByTestId("retro-send").click();
+  await p.getByText("Thank you for your answers").waitFor();
+  await shot(p, "kiosk-retro-thanks");
+
+  await signOutAtKiosk(p, "priya", "Priya Raghunathan");
+  await p.getByTestId("retro-skip").click();
+  await p.getByText("Thanks for sprinting with us.").waitFor();
+
+  const report = await server.call("sprint_report");
+  assert.equal(report.retrospective[0].answers, 1, "the skip recorded nothing");
+  assert.deepEqual(report.retrospective[0].ratings, [0, 0, 0, 1, 0]);
+  assert.deepEqual(report.retrospective[1].texts, ["Mariatta's mentoring"]);
+  const whole = JSON.parse((await server.call("export", { kind: "sprint" })).text);
+  assert.doesNotMatch(JSON.stringify(whole.retrospective_answers), /kmensah|Kwame|a-/, "answers name no one");
+  await p.close();
+});
+
+test("staff device: the retrospective handed round, person after person", async () => {
+  const p = await page(1024, 768);
+  await p.goto(`${server.url}/#/retro`);
+  await p.getByTestId("retro-rating-5").click();
+  await p.getByLabel("What should we change next time?").fill("More power sockets");
+  await p.getByTestId("retro-send").click();
+  await p.getByTestId("retro-thanks").waitFor();
+  await shot(p, "retro-staff-thanks");
+  await p.getByRole("button", { name: "Next person" }).click();
+  await p.getByTestId("retro-form").waitFor();
+  assert.equal(await p.getByTestId("retro-rating-5").getAttribute("aria-checked"), "false", "a fresh form for the next person");
+  const report = await server.call("sprint_report");
+  assert.equal(report.retrospective[0].answers, 2);
+  await p.close();
+});
+
+test("organizer: pull requests imported on the Report page, the report saved and printed, an export", async () => {
+  const pulls = path.join(v.dir, "prs.json");
+  writeFileSync(
+    pulls,
+    JSON.stringify([
+      {
+        author: { login: "kmensah" },
+        body: "Fixes #141020",
+        closedAt: `${today}T10:00:00Z`,
+        createdAt: `${start}T15:00:00Z`,
+        labels: [],
+        mergedAt: `${today}T10:00:00Z`,
+        number: 141600,
+        state: "MERGED",
+        title: "gh-141020: Clarify str.splitlines() with a trailing newline",
+        url: "https://github.com/python/cpython/pull/141600",
+      },
+      {
+        author: { login: "vstinner" },
+        body: "",
+        closedAt: null,
+        createdAt: `${start}T09:00:00Z`,
+        labels: [],
+        mergedAt: null,
+        number: 141610,
+        state: "OPEN",
+        title: "Speed up the tokenizer",
+        url: "https://github.com/python/cpython/pull/141610",
+      },
+    ]),
+  );
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer/report`);
+  const frame = p.frameLocator("[data-testid=report-frame]");
+  await frame.getByRole("heading", { name: "Harbour Sprint 2026" }).waitFor();
+  await p.getByRole("button", { name: "Import pull requests" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.locator("#import-file").setInputFiles(pulls);
+  await dialog.getByText("Read prs.json.").waitFor();
+  await dialog.getByRole("button", { name: "Import" }).click();
+  await dialog.getByText("Imported (gh pr list JSON)").waitFor();
+  assert.match(await dialog.getByRole("status").innerText(), /2 added, 0 updated, 0 unchanged\.\s+1\s+claimed issue moved/);
+  await shot(p, "organizer-import-prs");
+  await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
+
+  // The report follows: Kwame's first merged pull request, the retrospective's answers.
+  await frame.getByText("first merged pull request").waitFor();
+  const shown = await frame.locator("body").innerText();
+  assert.match(shown, /Kwame Mensah: first merged pull request #141600/);
+  assert.match(shown, /Average 4\.5 of 5/);
+  assert.match(shown, /More power sockets/);
+  assert.match(shown, /4\s*people took part/);
+  await shot(p, "organizer-report");
+  await p.getByTestId("report-frame").evaluate((el) => el.scrollIntoView());
+  await p.mouse.wheel(0, 900);
+  await shot(p, "organizer-report-projects");
+
+  // Saved as the browser saves downloads.
+  const [markdown] = await Promise.all([p.waitForEvent("download"), p.getByTestId("report-save-md").click()]);
+  assert.equal(markdown.suggestedFilename(), "harbour-sprint-2026-report.md");
+  const md = readFileSync(await markdown.path(), "utf8");
+  assert.match(md, /^# Harbour Sprint 2026\n/);
+  assert.match(md, /\[#141600 gh-141020: Clarify str\.splitlines\(\) with a trailing newline by Kwame Mensah \(merged\)\]/);
+  const [attendance] = await Promise.all([p.waitForEvent("download"), p.getByTestId("export-attendance").click()]);
+  const csv = readFileSync(await attendance.path(), "utf8");
+  assert.equal(csv.split("\r\n")[0], "name,attendee_id,day,signed_in,signed_out,table");
+  assert.equal(csv.trim().split("\r\n").length, 1 + 4, "four people came today");
+  await p.close();
+});
+
+test("the HTML report on its own: readable at 1280×800, and tidy printed to PDF", async () => {
+  const file = path.join(v.dir, "report.html");
+  writeFileSync(file, (await server.call("report", { format: "html" })).text);
+  const p = await page();
+  const fetched = [];
+  p.on("request", (request) => {
+    if (!request.url().startsWith("file:")) fetched.push(request.url());
+  });
+  await p.goto(`file://${file}`);
+  await p.getByRole("heading", { name: "Harbour Sprint 2026" }).waitFor();
+  assert.deepEqual(fetched, [], "one self-contained file: nothing fetched");
+  assert.equal(await p.locator("svg[role=img]").count() >= 2, true, "charts drawn inline");
+  await shot(p, "report-html");
+  const pdf = path.join(v.dir, "report.pdf");
+  await p.pdf({ path: pdf, format: "A4", printBackground: true });
+  const out = path.join(shots, "report-pdf");
+  execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "2", pdf, out]);
+  assert.ok(existsSync(`${out}-1.png`), "the first page rendered");
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [pdf], { encoding: "utf8" }))[1]);
+  assert.ok(pages >= 1 && pages <= 4, `${pages} pages`);
+  await p.close();
+});
