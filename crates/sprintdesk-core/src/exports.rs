@@ -3,7 +3,7 @@
 //! only: a locked kiosk cannot reach them. Erased people appear as "Erased person" under their pseudonymous
 //! id. Cells a spreadsheet would run as a formula are written so it shows them as text.
 
-use crate::report::Document;
+use crate::Document;
 use crate::report_render::slug;
 use crate::snapshot::Snapshot;
 use crate::{Desk, Error};

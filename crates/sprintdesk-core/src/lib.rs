@@ -31,7 +31,7 @@ mod projects;
 pub mod pulls;
 mod records;
 mod report;
-pub mod report_render;
+mod report_render;
 mod retro;
 mod setup;
 mod snapshot;
@@ -53,7 +53,7 @@ pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceL
 pub use projects::{DailyStatus, GoalProgress, HelpWanted, NewGoal, NewProject};
 pub use records::{RecordRef, ReviewItem, deletable_kind};
 pub use report::{
-    Document, FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat,
+    FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat,
     ReportRequest, RetroResult, RoleCount, SprintReport, StatusLine, Totals,
 };
 pub use retro::{RetroPrompt, RetroSubmission, RetroThanks};

@@ -3,7 +3,7 @@
 //! sprint day against the repositories' usual rate, and the retrospective. Computed from the sprint as this
 //! device holds it; erased people are counted, never named. Rendered as Markdown (for a blog post), one
 //! self-contained HTML file (inline SVG charts, no network, prints cleanly) or JSON (for scripts) by
-//! [`crate::report_render`].
+//! `report_render`.
 
 use crate::snapshot::Snapshot;
 use crate::{Desk, Error};
@@ -181,26 +181,12 @@ pub struct ReportRequest {
     pub format: ReportFormat,
 }
 
-/// A file made for a person to save: its suggested name, media type and text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
-pub struct Document {
-    pub file_name: String,
-    pub media_type: String,
-    pub text: String,
-}
-
 impl Desk {
     /// The sprint's report, computed now.
     pub fn sprint_report(&mut self) -> Result<SprintReport, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         Ok(build(&snapshot, now))
-    }
-
-    /// The report as a file: Markdown, HTML or JSON.
-    pub fn report(&mut self, request: ReportRequest) -> Result<Document, Error> {
-        let report = self.sprint_report()?;
-        Ok(crate::report_render::document(&report, request.format))
     }
 }
 

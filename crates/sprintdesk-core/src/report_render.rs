@@ -1,9 +1,18 @@
 //! The report as files: Markdown that pastes into a blog post, one self-contained HTML file (inline CSS and
 //! SVG charts, nothing fetched, readable on a projector and tidy when printed), and JSON for scripts.
 
-use crate::report::{Document, MergeRate, PrLine, ProjectReport, ReportFormat, SprintReport};
+use crate::report::{MergeRate, PrLine, ProjectReport, ReportFormat, ReportRequest, SprintReport};
+use crate::{Desk, Document, Error};
 use sprintdesk_domain::{GoalStatus, RetroKind};
 use std::fmt::Write;
+
+impl Desk {
+    /// The report as a file: Markdown, HTML or JSON.
+    pub fn report(&mut self, request: ReportRequest) -> Result<Document, Error> {
+        let report = self.sprint_report()?;
+        Ok(document(&report, request.format))
+    }
+}
 
 /// The report in `format`, named for saving.
 pub fn document(report: &SprintReport, format: ReportFormat) -> Document {

@@ -177,3 +177,11 @@ pub struct Duplicate {
     /// The evidence: the same ticket, email or handle, or only the same name.
     pub because: SameBecause,
 }
+
+/// A file made for a person to save: its suggested name, media type and text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Document {
+    pub file_name: String,
+    pub media_type: String,
+    pub text: String,
+}
