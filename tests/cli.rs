@@ -633,6 +633,21 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
         assert!(stderr.contains(said), "{said}: {stderr}");
     }
     assert!(!stderr.contains("item 1"), "{stderr}");
+    // Pages that overlap list a pull request twice: it is imported once.
+    let overlapping = user.dir.path().join("overlapping.json");
+    let page = std::fs::read_to_string(fixture("glab-mrs-pypy.json")).unwrap();
+    std::fs::write(&overlapping, format!("{page}{page}")).unwrap();
+    let out = user.ok(&["import", "prs", overlapping.to_str().unwrap()]);
+    assert!(out.contains("0 added, 0 updated, 2 unchanged"), "{out}");
+    // Two projects with one repository: which one a pull request is for cannot be told, and is asked.
+    user.ok(&["project", "add", "--name", "PyPy docs", "--repo", "https://foss.heptapod.net/pypy/pypy"]);
+    let (_, stderr) = user.fails(&["import", "prs", &fixture("glab-mrs-pypy.json")]);
+    assert!(
+        stderr.contains("PyPy") && stderr.contains("both have the repository") && stderr.contains("--project"),
+        "{stderr}"
+    );
+    let out = user.ok(&["import", "prs", &fixture("glab-mrs-pypy.json"), "--project", "PyPy"]);
+    assert!(out.contains("2 unchanged"), "{out}");
     // A repository no project has is named, with what to do.
     let elsewhere = user.dir.path().join("elsewhere.json");
     std::fs::write(

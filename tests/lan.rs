@@ -83,7 +83,7 @@ impl Device {
     }
 
     /// `kill -9`: no chance to finish a transaction or say goodbye.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.serving.take() {
             child.kill().unwrap();
             child.wait().unwrap();

@@ -277,3 +277,43 @@ fn a_table_lead_writes_its_own_projects_goals_and_nothing_of_another_even_by_edi
     assert_eq!(row["refused"], 1, "{row}");
     assert!(row["refusal"].as_str().unwrap().contains("another project's goal"), "{row}");
 }
+
+#[test]
+fn a_lead_that_forges_an_erasure_of_everyone_does_not_turn_retention_off() {
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Kept sprint", "--start", &yesterday, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    desk.ok(&["attendees", "add", "--name", "Rita Retained", "--email", "rita@kept.example"]);
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+
+    // The laptop's owner plants an erasure of everyone, signed as the laptop: every device refuses it (only an
+    // organizer erases), but it sits in their logs.
+    let lead_id = device_id(&lead);
+    forge(&db(&lead), &lead_id, &lead_id, Entity::Erasure, "*", "erased", json!(true));
+    lead.ok(&["sync", &address]);
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
+    assert_eq!(row["refused"], 1, "{row}");
+    assert_eq!(desk.json(&["attendees", "show", "Rita Retained"])["email"], "rita@kept.example", "nothing erased");
+
+    // Forty days on, the retention period has ended: the organizer's device still erases everyone at its start.
+    desk.kill();
+    let later = (chrono::Utc::now() + chrono::Duration::days(40)).to_rfc3339();
+    let mut serving = desk
+        .command(&["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"])
+        .env("SPRINTDESK_NOW", &later)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    crate::lan::started(&mut serving);
+    serving.kill().unwrap();
+    serving.wait().unwrap();
+    let bytes = std::fs::read(db(&desk)).unwrap();
+    let wal = std::fs::read(db(&desk).with_extension("db-wal")).unwrap_or_default();
+    for file in [&bytes, &wal] {
+        assert!(!file.windows(17).any(|w| w == b"rita@kept.example"), "the e-mail is gone from the desk's files");
+    }
+}

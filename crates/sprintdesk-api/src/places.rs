@@ -58,6 +58,17 @@ pub fn downloads_dir() -> Result<PathBuf, crate::Error> {
 /// `report.html`, then `report (2).html`, … Returns where it went.
 pub fn save_download(dir: &std::path::Path, name: &str, contents: &[u8]) -> Result<PathBuf, crate::Error> {
     let name = plain_file_name(name);
+    // Only the kinds of file Sprintdesk makes (nothing a desktop would run), and nothing huge.
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    if !DOWNLOAD_KINDS.contains(&extension.as_str()) {
+        return Err(crate::Error::NotSaved(format!(
+            "{name} was not saved: Sprintdesk saves only {} files",
+            DOWNLOAD_KINDS.join(", ")
+        )));
+    }
+    if contents.len() > MAX_DOWNLOAD_BYTES {
+        return Err(crate::Error::NotSaved(format!("{name} was not saved: it is over 64 MB")));
+    }
     let (stem, extension) = match name.rfind('.') {
         Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
         _ => (name.as_str(), ""),
@@ -80,6 +91,12 @@ pub fn save_download(dir: &std::path::Path, name: &str, contents: &[u8]) -> Resu
     Err(crate::Error::NotSaved(format!("{} already has 999 files called {name}: tidy it up", dir.display())))
 }
 
+/// The file extensions a download may have: what reports and exports are.
+const DOWNLOAD_KINDS: [&str; 5] = ["csv", "json", "md", "html", "txt"];
+
+/// The largest download saved.
+const MAX_DOWNLOAD_BYTES: usize = 64 * 1024 * 1024;
+
 /// `name` as a file name that stays in its folder: letters, digits, `-_.() ` and spaces; no leading dot.
 fn plain_file_name(name: &str) -> String {
     let kept: String =
@@ -101,11 +118,9 @@ mod tests {
         assert_eq!(second, dir.path().join("report (2).html"));
         assert_eq!(std::fs::read(&first).unwrap(), b"one", "the first is kept");
         for (asked, saved) in [
-            ("../../etc/passwd", "-..-etc-passwd"),
             ("/tmp/x.json", "-tmp-x.json"),
-            (".bashrc", "bashrc"),
-            ("", "sprintdesk-file"),
-            ("...", "sprintdesk-file"),
+            ("../../etc/passwd.csv", "-..-etc-passwd.csv"),
+            (".bashrc.txt", "bashrc.txt"),
             ("person-a-7k2m.json", "person-a-7k2m.json"),
             ("Łukasz attendance.csv", "Łukasz attendance.csv"),
         ] {
@@ -113,6 +128,12 @@ mod tests {
             let path = save_download(dir.path(), asked, b"x").unwrap();
             assert_eq!(path.parent(), Some(dir.path()), "{asked}");
             assert_eq!(path.file_name().unwrap().to_str().unwrap(), saved, "{asked}");
+        }
+        for refused in ["run.desktop", "setup.exe", "x.sh", "", "...", "noextension", "report.html.lnk"] {
+            let dir = tempfile::tempdir().unwrap();
+            let error = save_download(dir.path(), refused, b"x").unwrap_err().to_string();
+            assert!(error.contains("Sprintdesk saves only csv, json, md, html, txt files"), "{refused}: {error}");
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{refused}: nothing written");
         }
     }
 }

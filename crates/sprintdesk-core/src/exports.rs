@@ -199,11 +199,14 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
             let mut prs: Vec<_> = snapshot.pull_requests.iter().collect();
             prs.sort_by_key(|p| (project_name(&p.project), p.number));
             for pr in prs {
+                // An erased person's pull request is counted, but its page would name them: no title or link.
+                let erased = pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&snapshot.canonical(id)));
+                let shown = |text: String| if erased { String::new() } else { text };
                 rows.push(vec![
                     project_name(&pr.project),
-                    pr.number.map(|n| n.to_string()).unwrap_or_default(),
-                    pr.title.clone(),
-                    pr.url.clone(),
+                    shown(pr.number.map(|n| n.to_string()).unwrap_or_default()),
+                    shown(pr.title.clone()),
+                    shown(pr.url.clone()),
                     pr.state.as_str().to_owned(),
                     pr.attendee.as_ref().map(|id| snapshot.name(id)).or_else(|| pr.author.clone()).unwrap_or_default(),
                     yes_no(pr.first_contribution),

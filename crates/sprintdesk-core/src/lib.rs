@@ -53,8 +53,8 @@ pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceL
 pub use projects::{DailyStatus, GoalProgress, HelpWanted, NewGoal, NewProject};
 pub use records::{RecordRef, ReviewItem, deletable_kind};
 pub use report::{
-    FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat,
-    ReportRequest, RetroResult, RoleCount, SprintReport, StatusLine, Totals,
+    FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat, ReportRequest,
+    RetroResult, RoleCount, SprintReport, StatusLine, Totals,
 };
 pub use retro::{RetroPrompt, RetroSubmission, RetroThanks};
 pub use setup::{Mode, ModeChange, Reach, Setup};

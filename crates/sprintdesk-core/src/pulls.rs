@@ -209,10 +209,9 @@ const CLOSING_WORDS: [&str; 12] = [
 /// https://…/issues/7" in its title or description, and CPython's title prefix "gh-123456:".
 pub fn closing_references(title: &str, body: &str) -> Vec<IssueReference> {
     let mut found = Vec::new();
-    let prefix = title.trim_start();
-    if prefix.len() > 3 && prefix[..3].eq_ignore_ascii_case("gh-") {
-        let digits: String = prefix[3..].chars().take_while(char::is_ascii_digit).collect();
-        if let (Ok(n), true) = (digits.parse(), prefix[3 + digits.len()..].starts_with(':')) {
+    if let Some(rest) = strip_gh(title.trim_start()) {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let (Ok(n), true) = (digits.parse(), rest[digits.len()..].starts_with(':')) {
             found.push(IssueReference::Number(n));
         }
     }
@@ -249,14 +248,19 @@ pub fn closing_references(title: &str, body: &str) -> Vec<IssueReference> {
     unique
 }
 
+/// What follows a leading `gh-` (any case), if there is one.
+fn strip_gh(text: &str) -> Option<&str> {
+    text.get(..3).filter(|head| head.eq_ignore_ascii_case("gh-")).map(|_| &text[3..])
+}
+
 /// `#123`, `gh-123`, `owner/repo#123` or an issue's address.
 fn reference(token: &str) -> Option<IssueReference> {
     let number = |text: &str| text.parse::<u32>().ok().filter(|n| *n > 0);
     if let Some(rest) = token.strip_prefix('#') {
         return number(rest).map(IssueReference::Number);
     }
-    if token.len() > 3 && token[..3].eq_ignore_ascii_case("gh-") {
-        return number(&token[3..]).map(IssueReference::Number);
+    if let Some(rest) = strip_gh(token) {
+        return number(rest).map(IssueReference::Number);
     }
     if token.starts_with("https://") || token.starts_with("http://") {
         let (repo, tail) = token.rsplit_once('/')?;
@@ -304,11 +308,13 @@ impl Desk {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
-        let by_repo: HashMap<String, &Project> = snapshot
-            .projects
-            .values()
-            .filter_map(|p| p.repo_url.as_ref().map(|url| (normalize_repo(url), p)))
-            .collect();
+        // Two projects with one repository cannot tell their pull requests apart: those need --project.
+        let mut by_repo: HashMap<String, Vec<&Project>> = HashMap::new();
+        for project in snapshot.projects.values() {
+            if let Some(url) = &project.repo_url {
+                by_repo.entry(normalize_repo(url)).or_default().push(project);
+            }
+        }
         let by_handle: HashMap<String, AttendeeId> = snapshot
             .attendees
             .values()
@@ -318,15 +324,44 @@ impl Desk {
             })
             .collect();
         let known: HashMap<&str, &PullRequest> = snapshot.pull_requests.iter().map(|p| (p.url.as_str(), p)).collect();
+        // Once everyone's personal data is erased, no handle is kept, not even of people who were not there.
+        let keep_handles = !snapshot.is_erased(&AttendeeId::from("*"));
+        // Pages that overlap list a pull request twice: it is one pull request (the later item wins).
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let rows: Vec<ImportedPr> = {
+            let mut unique: Vec<ImportedPr> = Vec::new();
+            for row in rows {
+                match seen.get(&row.url) {
+                    Some(&at) => unique[at] = row,
+                    None => {
+                        seen.insert(row.url.clone(), unique.len());
+                        unique.push(row);
+                    }
+                }
+            }
+            unique
+        };
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
         let mut errors = Vec::new();
         // What each closed issue's claim moves to: a merged pull request outranks an open one.
         let mut moves: HashMap<IssueId, ClaimAction> = HashMap::new();
         for row in rows {
-            let project = match forced.or_else(|| by_repo.get(&normalize_repo(&row.repository)).copied()) {
-                Some(project) => project,
-                None => {
+            let candidates = by_repo.get(&normalize_repo(&row.repository)).map_or(&[][..], Vec::as_slice);
+            let project = match (forced, candidates) {
+                (Some(project), _) => project,
+                (None, [project]) => *project,
+                (None, [first, second, ..]) => {
+                    errors.push(RowError {
+                        place: row.place.clone(),
+                        message: format!(
+                            "{} and {} both have the repository {}; import their pull requests with --project",
+                            first.name, second.name, row.repository
+                        ),
+                    });
+                    continue;
+                }
+                (None, []) => {
                     errors.push(RowError {
                         place: row.place.clone(),
                         message: format!(
@@ -337,7 +372,13 @@ impl Desk {
                     continue;
                 }
             };
-            let attendee = row.author.as_ref().and_then(|a| by_handle.get(&a.to_lowercase()).cloned());
+            let old = known.get(row.url.as_str()).copied();
+            // Matched once, matched for good: an author erased since keeps the link (and no handle is written).
+            let attendee = row
+                .author
+                .as_ref()
+                .and_then(|a| by_handle.get(&a.to_lowercase()).cloned())
+                .or_else(|| old.and_then(|o| o.attendee.clone()));
             let closes: Vec<IssueId> = row
                 .closes
                 .iter()
@@ -345,7 +386,6 @@ impl Desk {
                 .filter(|issue| issue.project == project.id)
                 .map(|issue| issue.id.clone())
                 .collect();
-            let old = known.get(row.url.as_str()).copied();
             let pr = PullRequest {
                 id: old.map_or_else(|| PullRequestId::in_project(&self.make_id("p"), &project.id), |o| o.id.clone()),
                 project: project.id.clone(),
@@ -353,7 +393,7 @@ impl Desk {
                 number: Some(row.number),
                 title: row.title,
                 state: row.state,
-                author: if attendee.is_some() { None } else { row.author },
+                author: if attendee.is_some() || !keep_handles { None } else { row.author },
                 attendee,
                 first_contribution: row.first_contribution,
                 created_at: row.created_at,
@@ -436,6 +476,8 @@ mod tests {
             ("Refs", "fixed #0 and fix #x", vec![]),
             ("Fix #7", "Fixes #7", vec![Number(7)]),
             ("Refs", "prefix-fixes #9", vec![]),
+            ("🐛 Fix a crash", "Fixes 🎉 and fixes #4", vec![Number(4)]),
+            ("gh🎉", "gh-🎉 #5", vec![]),
         ];
         for (title, body, expected) in cases {
             assert_eq!(closing_references(title, body), expected, "{title:?} / {body:?}");

@@ -238,6 +238,9 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
         Some((sprint.day_starts_at(first.date), sprint.day_starts_at(last.date.succ_opt()?)))
     });
     let during = |at: Option<Timestamp>| at.zip(window).is_some_and(|(at, (start, end))| at >= start && at < end);
+    // On a day the venue was open (the merge rate's days: a break day is in neither count).
+    let on_open_day =
+        |at: Option<Timestamp>| at.is_some_and(|at| sprint.day(sprint.local_date(at)).is_some_and(|day| !day.is_break));
     let open_days = sprint.days.iter().filter(|d| !d.is_break).count().max(1) as f64;
     let rate = |prs: &[&PullRequest]| -> Option<MergeRate> {
         let (start, _) = window?;
@@ -246,10 +249,12 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
         if usual == 0 {
             return None;
         }
-        let per_sprint_day = prs.iter().filter(|p| during(p.merged_at)).count() as f64 / open_days;
+        let per_sprint_day = prs.iter().filter(|p| on_open_day(p.merged_at)).count() as f64 / open_days;
         let usual_per_day = usual as f64 / USUAL_RATE_DAYS as f64;
         Some(MergeRate { per_sprint_day, usual_per_day, ratio: Some(per_sprint_day / usual_per_day) })
     };
+    // A pull request's page names its author: an erased person's pull requests are counted, never listed.
+    let by_erased = |pr: &PullRequest| pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&canonical(id)));
     let pr_line = |pr: &PullRequest| PrLine {
         number: pr.number,
         title: pr.title.clone(),
@@ -307,9 +312,12 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             }
         }
         people_here.extend(prs.iter().filter_map(|p| p.attendee.as_ref().map(&canonical)));
+        // A first-timer's first merged pull request: merged once the sprint began.
+        let sprint_start = window.map(|(start, _)| start);
         let first_merged = |id: &AttendeeId| {
             prs.iter()
                 .filter(|p| p.state == PrState::Merged && p.attendee.as_ref().map(&canonical).as_ref() == Some(id))
+                .filter(|p| p.merged_at.zip(sprint_start).is_some_and(|(merged, start)| merged >= start))
                 .min_by_key(|p| p.merged_at)
                 .map(|p| pr_line(p))
         };
@@ -321,12 +329,13 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                         .iter()
                         .any(|p| p.first_contribution && p.attendee.as_ref().map(&canonical).as_ref() == Some(*id))
             })
-            .map(|id| {
+            .filter_map(|id| {
                 let first = first_merged(id);
                 if first.is_some() {
                     contributed.insert(id.clone());
                 }
-                FirstContribution { name: snapshot.name(id), first_merged: first }
+                // Counted in the totals, but not listed: their first pull request would name them.
+                (!snapshot.is_erased(id)).then(|| FirstContribution { name: snapshot.name(id), first_merged: first })
             })
             .collect();
         let mut goals: Vec<GoalLine> = snapshot
@@ -369,7 +378,11 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             issues_merged: merged,
             prs_opened,
             prs_merged,
-            prs: prs.iter().filter(|p| during(Some(p.created_at)) || during(p.merged_at)).map(|p| pr_line(p)).collect(),
+            prs: prs
+                .iter()
+                .filter(|p| !by_erased(p) && (during(Some(p.created_at)) || during(p.merged_at)))
+                .map(|p| pr_line(p))
+                .collect(),
             first_time_contributors,
             mentor_pairs,
             pairs,

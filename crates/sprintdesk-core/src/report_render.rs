@@ -156,7 +156,7 @@ fn markdown(report: &SprintReport) -> String {
             let _ = writeln!(md, "\nFirst-time contributors:\n");
             for person in &project.first_time_contributors {
                 let first = person.first_merged.as_ref().map_or(String::new(), |pr| {
-                    format!(": first merged pull request [{}]({})", md_text(&pr_label(pr)), pr.url)
+                    format!(": first merged pull request [{}]({})", md_text(&pr_label(pr)), md_url(&pr.url))
                 });
                 let _ = writeln!(md, "- {}{first}", md_text(&person.name));
             }
@@ -174,7 +174,7 @@ fn markdown(report: &SprintReport) -> String {
             let _ = writeln!(md, "\nPull requests:\n");
             for pr in &project.prs {
                 let first = if pr.first_contribution { " — first contribution" } else { "" };
-                let _ = writeln!(md, "- [{}]({}){first}", md_text(&pr_label(pr)), pr.url);
+                let _ = writeln!(md, "- [{}]({}){first}", md_text(&pr_label(pr)), md_url(&pr.url));
             }
         }
         if !project.status_log.is_empty() {
@@ -235,11 +235,31 @@ fn role_count(count: &crate::report::RoleCount) -> String {
 /// Text that reads as itself in Markdown: characters Markdown would act on are escaped.
 fn md_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+    for c in text.chars().map(|c| if c.is_control() { ' ' } else { c }) {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '{' | '}') {
             out.push('\\');
         }
         out.push(c);
+    }
+    out
+}
+
+/// A web address as a Markdown link's target: only http(s), with what would end or break the link encoded.
+fn md_url(url: &str) -> String {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return "#".into();
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            ' ' => out.push_str("%20"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
     }
     out
 }
@@ -530,6 +550,9 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(md_text("a_b *c* [d](e) | f"), "a\\_b \\*c\\* \\[d\\](e) \\| f");
+        assert_eq!(md_text("line\n# heading\r\n{{ site }}"), "line # heading  \\{\\{ site \\}\\}");
+        assert_eq!(md_url("https://x.org/a (b)<c>"), "https://x.org/a%20%28b%29%3Cc%3E");
+        assert_eq!(md_url("javascript:alert(1)"), "#");
         assert_eq!(href("javascript:alert(1)"), "#");
         assert_eq!(href("https://github.com/a/b?x=1&y=2"), "https://github.com/a/b?x=1&amp;y=2");
     }

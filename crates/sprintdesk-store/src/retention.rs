@@ -73,13 +73,19 @@ impl Store {
         let trust = self.trust()?;
         let role_relays =
             trust.device(self.device.as_str()).is_none_or(|me| crate::trust::relays_others(me.vouched.role));
-        Ok(role_relays && !self.erased_alone()?)
+        // A kiosk or a board paired again as a staff device still holds what its old role left out.
+        let reduced = self.local_setting(VIEW_SETTING)?.is_some_and(|role| {
+            sprintdesk_domain::DeviceRole::parse(&role).is_some_and(|role| !crate::trust::relays_others(role))
+        });
+        Ok(role_relays && !reduced && !self.erased_alone()?)
     }
 }
 
-/// Whether an erasure record of `id` is held (not only a device's own erasure on its clock).
+/// Whether an erasure record of `id` is held and was taken (not only a device's own erasure on its clock,
+/// nor one refused as written outside its author's role, which is logged but never applied).
 fn holds_erasure_record(conn: &Connection, id: &str) -> Result<bool, rusqlite::Error> {
-    conn.prepare_cached("SELECT 1 FROM changes WHERE entity = 'erasure' AND entity_id = ?1 LIMIT 1")?.exists([id])
+    conn.prepare_cached("SELECT 1 FROM changes WHERE entity = 'erasure' AND entity_id = ?1 AND refused = 0 LIMIT 1")?
+        .exists([id])
 }
 
 /// Notes the records of `taken` that arrived cleared from `relay` although this device holds no erasure
@@ -116,9 +122,12 @@ impl Store {
     /// Per relay, how many records it passed on cleared that no erasure held here explains: it withheld their
     /// content (a tampered device, or one that erased alone before a version that kept it from relaying).
     pub fn unexplained_clearings(&self) -> Result<Vec<(DeviceId, u64)>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT relay, COUNT(*) FROM local_unexplained_clearings GROUP BY relay ORDER BY relay")?;
+        // A note an erasure held now explains (written here, or arrived since) no longer counts.
+        let mut statement = self.conn.prepare_cached(
+            "SELECT relay, COUNT(*) FROM local_unexplained_clearings
+             WHERE attendee NOT IN (SELECT id FROM erasures) AND NOT EXISTS (SELECT 1 FROM erasures WHERE id = '*')
+             GROUP BY relay ORDER BY relay",
+        )?;
         let rows = statement.query_map([], |row| Ok((DeviceId(row.get(0)?), row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
