@@ -154,3 +154,43 @@ fn the_demo_never_stamps_the_future_whatever_the_hour() {
         assert!(latest <= now.0 as u64, "at {hour}:00 the demo stamped {} ms in the future", latest - now.0 as u64);
     }
 }
+
+#[test]
+fn a_walk_in_whose_name_is_on_the_list_is_asked_before_a_second_record_is_made() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = desk_at("kiosk", clock);
+    desk.create_sprint(new_test_sprint()).unwrap();
+    desk.import_attendees(ImportFile {
+        text: "name,handle\nŁukasz Wiśniewski,lwis\nAna Lima,\n".into(),
+        project: None,
+    })
+    .unwrap();
+    let walk_in = |name: &str, someone_else: bool| sprintdesk_core::WalkIn {
+        name: name.into(),
+        accept_code_of_conduct: true,
+        someone_else,
+        ..sprintdesk_core::WalkIn::default()
+    };
+    let people = |desk: &mut Desk| desk.attendees().unwrap().len();
+    let here = |desk: &mut Desk| desk.presence().unwrap().here_now;
+    // (typed at the door, says they are someone else, registered?)
+    let cases = [
+        ("Lukasz Wisniewski", false, false),
+        ("  lukasz   WIŚNIEWSKI ", false, false),
+        ("ana lima", false, false),
+        ("Lukasz W.", false, true),
+        ("Lukasz Wisniewski", true, true),
+    ];
+    for (typed, someone_else, registered) in cases {
+        let (before, here_before) = (people(&mut desk), here(&mut desk));
+        match desk.register_walk_in(walk_in(typed, someone_else)) {
+            Ok(outcome) => assert!(registered, "{typed:?} was registered as {}", outcome.person.name),
+            Err(error) => {
+                assert!(!registered, "{typed:?}: {error}");
+                assert_eq!(error.code(), sprintdesk_core::ErrorCode::Ambiguous, "{typed:?}");
+                assert!(error.to_string().contains("is already on the list"), "{error}");
+                assert_eq!((people(&mut desk), here(&mut desk)), (before, here_before), "{typed:?} changed nothing");
+            }
+        }
+    }
+}

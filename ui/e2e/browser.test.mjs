@@ -194,6 +194,28 @@ test("organizer: every page renders without errors", async () => {
   await p.close();
 });
 
+test("kiosk: a walk-in typing a name on the list is asked, and finds themselves instead of a second record", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("Lukasz Testowski");
+  await p.getByTestId("kiosk-result").first().waitFor();
+  await p.getByRole("button", { name: "I’m not on the list" }).click();
+  assert.equal(await p.getByLabel("Your name").inputValue(), "Lukasz Testowski", "what was typed is carried over");
+  await p.getByTestId("coc-accept").check();
+  await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  const people = (await server.call("attendees")).length;
+  await p.getByRole("button", { name: "Sign me in" }).click();
+  await p.getByTestId("walkin-same-name").waitFor();
+  assert.match(await p.getByTestId("walkin-same-name").innerText(), /Łukasz Testowski is already on the list/);
+  await shot(p, "kiosk-walkin-same-name");
+  assert.equal((await server.call("attendees")).length, people, "no second record");
+  await p.getByTestId("walkin-thats-me").click();
+  await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).waitFor();
+  await p.close();
+});
+
 test("organizer: merge suggestions come from the core's same-person rule, and a merge takes effect", async () => {
   // The same person registered again without accents, as a walk-in might be.
   v.cli("attendees", "add", "--name", "Lukasz  TESTOWSKI");

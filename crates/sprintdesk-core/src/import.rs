@@ -73,16 +73,57 @@ fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes())
 }
 
-/// The data rows of a CSV file, blank rows skipped, unreadable ones as row errors.
-fn records<'r>(reader: &'r mut csv::Reader<&[u8]>) -> impl Iterator<Item = Result<csv::StringRecord, RowError>> + 'r {
-    reader
-        .records()
-        .map(|record| record.map_err(|error| csv_error(error.position().map_or(0, csv::Position::line), &error)))
-        .filter(|record| record.as_ref().map_or(true, |r| !r.iter().all(|field| field.trim().is_empty())))
+/// Where each line of a file starts, as an editor or a spreadsheet numbers them: `\r\n` (Excel, Eventbrite,
+/// pretix), `\n` and a lone `\r` each end one line. (The CSV reader's own line count is off by one for
+/// `\r\n` files and stays at 1 for `\r`-only ones, and its record positions point at the end of the record
+/// before, blank lines not skipped: an organizer fixing "line 4" would edit the wrong row.)
+struct Lines<'t>(Vec<u64>, &'t [u8]);
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u64];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    i += 1;
+                    starts.push(i as u64 + 1);
+                }
+                b'\r' | b'\n' => starts.push(i as u64 + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Lines(starts, bytes)
+    }
+
+    /// The line (from 1) the byte at `offset` is on.
+    fn at(&self, offset: u64) -> u64 {
+        self.0.partition_point(|start| *start <= offset) as u64
+    }
+
+    /// The line a record starts on, from the position the CSV reader gives it (past the line breaks and blank
+    /// lines before the record).
+    fn of(&self, position: Option<&csv::Position>) -> u64 {
+        let Some(position) = position else { return 0 };
+        let mut start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+        while self.1.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.at(start as u64)
+    }
 }
 
-fn line_of(record: &csv::StringRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
+/// The data rows of a CSV file, blank rows skipped, unreadable ones as row errors.
+fn records<'r>(
+    reader: &'r mut csv::Reader<&[u8]>,
+    lines: &'r Lines<'r>,
+) -> impl Iterator<Item = Result<csv::StringRecord, RowError>> + 'r {
+    reader
+        .records()
+        .map(|record| record.map_err(|error| csv_error(lines.of(error.position()), &error)))
+        .filter(|record| record.as_ref().map_or(true, |r| !r.iter().all(|field| field.trim().is_empty())))
 }
 
 fn empty_file() -> Vec<RowError> {
@@ -118,7 +159,8 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut badges: HashMap<String, u64> = HashMap::new();
-    for record in records(&mut reader) {
+    let lines = Lines::new(text);
+    for record in records(&mut reader, &lines) {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
@@ -126,8 +168,8 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
                 continue;
             }
         };
-        let line = line_of(&record);
-        match read_attendee(format, &columns, &record) {
+        let line = lines.of(record.position());
+        match read_attendee(format, &columns, &record, line) {
             Ok(row) => {
                 if let Some(badge) = &row.badge_code
                     && let Some(first) = badges.insert(badge.clone(), line)
@@ -167,8 +209,8 @@ fn read_attendee(
     format: AttendeeFormat,
     columns: &Columns,
     record: &csv::StringRecord,
+    line: u64,
 ) -> Result<ImportedAttendee, String> {
-    let line = line_of(record);
     let get = |names: &[&str]| columns.get(record, names).map(str::to_owned);
     let (name, email, handle, roles, first_timer, badge_code) = match format {
         AttendeeFormat::Pretix => {
@@ -348,7 +390,8 @@ fn parse_issue_csv(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
     }
     let mut issues = Vec::new();
     let mut errors = Vec::new();
-    for record in records(&mut reader) {
+    let lines = Lines::new(text);
+    for record in records(&mut reader, &lines) {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
@@ -356,7 +399,7 @@ fn parse_issue_csv(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
                 continue;
             }
         };
-        let place = format!("line {}", line_of(&record));
+        let place = format!("line {}", lines.of(record.position()));
         let get = |name: &str| columns.get(&record, &[name]);
         let number = match get("number").map(|n| n.trim_start_matches('#').parse::<u64>()) {
             None => None,
@@ -504,6 +547,29 @@ mod tests {
             assert_eq!(*place, want_place);
             assert!(message.starts_with(want), "{place}: {message}");
         }
+    }
+
+    #[test]
+    fn line_numbers_are_the_editors_whatever_ends_the_lines() {
+        // The same file as Excel (CRLF), Unix (LF) and old Mac (CR) write it, and with blank lines: the bad rows
+        // are named on the lines an editor shows them on.
+        let rows = ["name,badge", "Ana,B1", "", "Bo,B2", "Bo again,B1", "", "", ",B3", "Cy,B4"];
+        for ending in ["\r\n", "\n", "\r"] {
+            let text = rows.join(ending) + ending;
+            let errors = parse_attendees(&text).unwrap_err();
+            let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.place.as_str(), e.message.as_str())).collect();
+            assert_eq!(
+                got,
+                vec![
+                    ("line 5", "the ticket code B1 is also on line 2: one ticket, one person"),
+                    ("line 8", "the name is empty"),
+                ],
+                "{ending:?}"
+            );
+        }
+        let issues = ["title,url", "Good,https://example.org/i/1", "", "Bad,ftp://example.org/i/2"].join("\r\n");
+        let errors = parse_issues(&issues).unwrap_err();
+        assert_eq!(errors[0].place, "line 4", "{errors:?}");
     }
 
     #[test]

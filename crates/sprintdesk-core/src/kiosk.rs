@@ -10,7 +10,7 @@ use crate::undo::{UNDO_SECONDS, UndoGone, Undoable};
 use crate::view::{AttendeeCard, PersonRef, SignInOutcome};
 use crate::{Desk, Error};
 use serde::Deserialize;
-use sprintdesk_domain::{Attendee, AttendeeId, ValidationError};
+use sprintdesk_domain::{Attendee, AttendeeId, SameBecause, ValidationError};
 use sprintdesk_store::{Entity, Op};
 
 /// What the kiosk's search box holds.
@@ -53,6 +53,9 @@ pub struct WalkIn {
     pub accept_code_of_conduct: bool,
     #[serde(default)]
     pub photo_consent: Option<bool>,
+    /// The person says they are not the one already registered under this name (two people can share one).
+    #[serde(default)]
+    pub someone_else: bool,
 }
 
 impl Desk {
@@ -97,6 +100,17 @@ impl Desk {
             ..Attendee::default()
         }
         .normalized()?;
+        // "Lukasz Wisniewski" typed at the door is probably the "Łukasz Wiśniewski" on the list: a second record
+        // would count them twice. Asked first, not guessed: they find themselves, or say they are someone else.
+        if !walk_in.someone_else
+            && let Some(other) = snapshot.people().find(|p| p.same_person_as(&attendee) == Some(SameBecause::Name))
+        {
+            return Err(Error::Ambiguous(format!(
+                "{} is already on the list: if that is you, find yourself in the search; if you are someone else \
+                 with the same name, say so",
+                other.name
+            )));
+        }
         if let Some(handle) = &attendee.handle
             && let Some(other) =
                 snapshot.people().find(|p| p.handle.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(handle)))

@@ -7,4 +7,8 @@ export type WalkIn = { name: string, handle: string | null, first_timer: boolean
 /**
  * A project id, name or table label.
  */
-project: string | null, accept_code_of_conduct: boolean, photo_consent: boolean | null, };
+project: string | null, accept_code_of_conduct: boolean, photo_consent: boolean | null, 
+/**
+ * The person says they are not the one already registered under this name (two people can share one).
+ */
+someone_else: boolean, };
