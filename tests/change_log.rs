@@ -91,6 +91,13 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             |_| json!({"project": "Proj", "done": "setup", "next": "PRs", "blockers": "none"}),
         ),
         row("import_issues", &[Issue], move |_| json!({"text": issues})),
+        row("import_prs", &[Entity::PullRequest], |_| {
+            let pull = json!([{"author": {"login": "ana"}, "body": "", "closedAt": null, "createdAt": "2026-07-13T09:00:00Z",
+                "labels": [], "mergedAt": null, "number": 7, "state": "OPEN", "title": "Faster start",
+                "url": "https://github.com/example/proj/pull/7"}]);
+            json!({"text": pull.to_string()})
+        }),
+        row("answer_retro", &[Entity::RetroAnswer], |_| json!({"replies": [{"question": "q1", "rating": 5}]})),
         row(
             "sign_in",
             &[Attendee, PresenceEvent],
