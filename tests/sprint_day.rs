@@ -194,3 +194,25 @@ fn a_walk_in_whose_name_is_on_the_list_is_asked_before_a_second_record_is_made()
         }
     }
 }
+
+#[test]
+fn the_boards_count_of_open_issues_follows_merges_made_at_the_sprint() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock);
+    desk.import_issues(ImportFile {
+        text: "title,url,labels\nTypo in docs,https://example.org/p/issues/2,good first issue\nOld one,https://example.org/p/issues/3,bug\n".into(),
+        project: Some("Proj".into()),
+    })
+    .unwrap();
+    let counts = |desk: &mut Desk| {
+        let board = desk.board().unwrap();
+        let proj = board.projects.iter().find(|p| p.project.name == "Proj").unwrap();
+        (proj.open_issues, proj.beginner_issues)
+    };
+    assert_eq!(counts(&mut desk), (3, 1));
+    desk.claim(Claim { issue: "#2".into(), attendee: "@ana".into(), mentor: None }).unwrap();
+    desk.mark_pr_opened(sprintdesk_core::PrOpened { issue: "#2".into(), attendee: Some("@ana".into()) }).unwrap();
+    assert_eq!(counts(&mut desk), (3, 1), "a pull request open leaves it open");
+    desk.mark_merged(sprintdesk_core::IssueRef { issue: "#2".into() }).unwrap();
+    assert_eq!(counts(&mut desk), (2, 0), "merged: neither open nor for beginners any more");
+}

@@ -152,7 +152,26 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   await row.getByRole("alert").waitFor();
   assert.match(await row.getByRole("alert").innerText(), /one at a time/);
   await shot(p, "lead");
+
+  // A pull request opened: the row says "PR open" once (the holder's), not twice.
+  row = issue("Fix the kiosk's focus ring");
+  await row.getByRole("button", { name: "PR opened" }).click();
+  await row.getByRole("button", { name: "Merged" }).waitFor();
+  assert.equal(await row.getByText("PR open", { exact: true }).count(), 1);
   await server.call("set_mode", { mode: "organizer" });
+  await p.close();
+});
+
+test("organizer: looking at the table lead screen leaves the device an organizer's", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByRole("link", { name: "Table lead screen" }).click();
+  await p.getByTestId("lead-preview-note").waitFor();
+  await p.getByRole("button", { name: /Sprintdesk/ }).click();
+  await p.getByRole("heading", { name: /Sprintdesk/ }).waitFor();
+  assert.equal((await server.call("setup")).mode, "organizer", "still an organizer's device");
+  await p.getByRole("link", { name: "Organizer" }).click();
+  await p.getByTestId("nav-today").waitFor();
   await p.close();
 });
 
@@ -184,7 +203,7 @@ test("board: another client's sign-in shows within a second", async () => {
 test("organizer: every page renders without errors", async () => {
   const p = await page();
   await p.goto(`${server.url}/#/organizer`);
-  for (const nav of ["today", "attendees", "projects", "devices", "review", "settings"]) {
+  for (const nav of ["today", "attendees", "projects", "report", "devices", "review", "settings"]) {
     await p.getByTestId(`nav-${nav}`).click();
     await p.waitForLoadState("networkidle");
     await p.waitForFunction(() => !document.querySelector("[aria-busy=true]"));

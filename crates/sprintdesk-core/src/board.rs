@@ -31,7 +31,8 @@ impl Desk {
                     .filter(|board| !board.holders.is_empty())
                     .collect();
                 claims.sort_by_key(|c| (!c.contested, c.state, c.number));
-                let open: Vec<&&Issue> = issues.iter().filter(|i| i.state.is_open()).collect();
+                // Open as the claims have it now: a merge recorded here closes an issue the import said was open.
+                let open: Vec<&&Issue> = issues.iter().filter(|i| snapshot.claims(i, now).state.is_open()).collect();
                 ProjectBoard {
                     project: snapshot.project_ref(project),
                     repo_url: project.repo_url.clone(),
