@@ -73,6 +73,7 @@ test("kiosk: accent-free search, code of conduct, photo consent, table, undo, si
   await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
   await p.getByTestId("kiosk-success").waitFor();
   assert.match(await p.getByTestId("kiosk-success").innerText(), /Łukasz Testowski/);
+  assert.match(await p.getByTestId("kiosk-mend").innerText(), /change table or sign out/, "how to mend a mistake");
   assert.equal(await hereNow(), before + 1, "signed in");
   await shot(p, "kiosk-welcome");
 
@@ -232,6 +233,38 @@ test("kiosk: a walk-in typing a name on the list is asked, and finds themselves 
   assert.equal((await server.call("attendees")).length, people, "no second record");
   await p.getByTestId("walkin-thats-me").click();
   await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).waitFor();
+  await p.close();
+});
+
+test("kiosk, keyboard alone: Enter never guesses among several people, and ticks a box instead of sending", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("zeynep");
+  await p.getByTestId("kiosk-result").nth(1).waitFor();
+  const before = await hereNow();
+  await search.press("Enter");
+  await p.getByText(/people match: choose your name below/).waitFor();
+  assert.equal(await p.getByTestId("kiosk-search").count(), 1, "still on the search");
+  assert.equal(await hereNow(), before, "no one was signed in by guess");
+  await shot(p, "kiosk-several-match");
+
+  // The walk-in form: Enter on the code of conduct ticks it; the form is not sent half-filled.
+  await p.getByRole("button", { name: "I’m not on the list" }).click();
+  await p.getByLabel("Your name").fill("Keyboard Kim");
+  await p.getByTestId("coc-accept").focus();
+  await p.keyboard.press("Enter");
+  assert.equal(await p.getByTestId("coc-accept").isChecked(), true, "Enter ticked the box");
+  assert.equal(await p.getByRole("alert").count(), 0, "nothing was sent");
+  // Sent without the photo question answered: what to fix is brought into view.
+  await p.getByRole("button", { name: "Sign me in" }).click();
+  const problem = p.getByRole("alert");
+  await problem.waitFor();
+  assert.match(await problem.innerText(), /photos/);
+  assert.ok(await problem.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  }), "the problem is on screen");
   await p.close();
 });
 

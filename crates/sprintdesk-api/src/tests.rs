@@ -546,3 +546,17 @@ fn erasing_a_person_needs_the_organizer_pin_where_this_device_has_one() {
     let again = erase(Some("2468")).unwrap_err();
     assert_eq!(again.code, ErrorCode::NotFound, "{}", again.message);
 }
+
+/// The kiosk counts its Undo down from the core's window, less a second for the request: the number in the UI
+/// is checked here so the two cannot drift apart again (it once showed 10 s of a 15 s window).
+#[test]
+fn the_kiosks_undo_countdown_is_the_cores_window_less_a_second() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/countdown.ts");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let shown: i64 = source
+        .lines()
+        .find_map(|line| line.strip_prefix("export const UNDO_WINDOW_SECONDS = "))
+        .and_then(|rest| rest.trim_end_matches(';').trim().parse().ok())
+        .expect("countdown.ts declares UNDO_WINDOW_SECONDS");
+    assert_eq!(shown, sprintdesk_core::UNDO_SECONDS - 1);
+}

@@ -24,9 +24,13 @@ describe("enterAction", () => {
     expect(enterAction({ ...base, text: "   " })).toEqual({ kind: "none" });
   });
 
-  it("chooses the highlighted result for a name", () => {
-    expect(enterAction({ ...base, text: "lukasz", results: 3, active: 0 })).toEqual({ kind: "choose", index: 0 });
-    expect(enterAction({ ...base, text: "lukasz", results: 3, active: 2 })).toEqual({ kind: "choose", index: 2 });
+  it("chooses the one person a name finds", () => {
+    expect(enterAction({ ...base, text: "lukasz", results: 1, active: 0 })).toEqual({ kind: "choose", index: 0 });
+  });
+
+  it("never guesses among several people: they pick (with the arrows, or a tap)", () => {
+    expect(enterAction({ ...base, text: "lukasz", results: 3, active: 0 })).toEqual({ kind: "pick", count: 3 });
+    expect(enterAction({ ...base, text: "lukasz", results: 3, active: 2, moved: true })).toEqual({ kind: "choose", index: 2 });
   });
 
   it("looks a code up as a badge even while a search for it shows someone", () => {

@@ -14,6 +14,8 @@ export type EnterAction =
   | { kind: "badge"; code: string }
   /** A name whose search has not answered yet: decide again when it has. */
   | { kind: "wait" }
+  /** Several people match and none was picked with the arrow keys: the person chooses (Enter never guesses). */
+  | { kind: "pick"; count: number }
   | { kind: "none" };
 
 export type EnterState = {
@@ -34,6 +36,7 @@ export function enterAction(state: EnterState): EnterAction {
   const activeValid = state.active >= 0 && state.active < results;
   if (state.moved && activeValid) return { kind: "choose", index: state.active };
   if (looksLikeBadge(text)) return { kind: "badge", code: text };
+  if (results > 1) return { kind: "pick", count: results };
   if (activeValid) return { kind: "choose", index: state.active };
   if (state.results === null) return { kind: "wait" };
   // A name that matches no one may still be a code printed without digits.

@@ -6,21 +6,21 @@ describe("undo countdown", () => {
 
   it("starts at the full window and counts down in whole seconds", () => {
     expect(secondsLeft(start, start)).toBe(UNDO_WINDOW_SECONDS);
-    expect(secondsLeft(start, start + 1)).toBe(10);
-    expect(secondsLeft(start, start + 999)).toBe(10);
-    expect(secondsLeft(start, start + 1000)).toBe(9);
-    expect(secondsLeft(start, start + 9_001)).toBe(1);
+    expect(secondsLeft(start, start + 1)).toBe(14);
+    expect(secondsLeft(start, start + 999)).toBe(14);
+    expect(secondsLeft(start, start + 1000)).toBe(13);
+    expect(secondsLeft(start, start + 13_001)).toBe(1);
   });
 
   it("ends at zero, never below", () => {
-    expect(secondsLeft(start, start + 10_000)).toBe(0);
+    expect(secondsLeft(start, start + 14_000)).toBe(0);
     expect(secondsLeft(start, start + 60_000)).toBe(0);
-    expect(expired(start, start + 9_999)).toBe(false);
-    expect(expired(start, start + 10_000)).toBe(true);
+    expect(expired(start, start + 13_999)).toBe(false);
+    expect(expired(start, start + 14_000)).toBe(true);
   });
 
   it("never shows more than the window if the clock steps back", () => {
-    expect(secondsLeft(start, start - 5_000)).toBe(10);
+    expect(secondsLeft(start, start - 5_000)).toBe(14);
   });
 
   it("takes other window lengths", () => {

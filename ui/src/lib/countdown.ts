@@ -1,7 +1,10 @@
 /** Countdowns: the kiosk's undo window and a join code's validity. Pure: the caller passes the time. */
 
-/** How long the kiosk offers Undo after a sign-in or sign-out (the core accepts it for 15 s). */
-export const UNDO_WINDOW_SECONDS = 10;
+/**
+ * How long the kiosk offers Undo after a sign-in or sign-out: the core accepts it for 15 s (`UNDO_SECONDS`) from
+ * when it recorded the sign-in; a second less here leaves time for the request. A Rust test keeps them in step.
+ */
+export const UNDO_WINDOW_SECONDS = 14;
 
 /** Whole seconds left of a `total`-second window that started at `startedAt` (ms), never below 0. */
 export function secondsLeft(startedAt: number, now: number, total: number = UNDO_WINDOW_SECONDS): number {
