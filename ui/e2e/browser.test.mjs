@@ -268,6 +268,26 @@ test("kiosk, keyboard alone: Enter never guesses among several people, and ticks
   await p.close();
 });
 
+test("organizer: a toast over an open dialog is on top and readable", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-attendees").click();
+  await p.getByRole("button", { name: "Edit Maya Mentor" }).click();
+  const dialog = p.getByRole("dialog");
+  const [download] = await Promise.all([
+    p.waitForEvent("download"),
+    dialog.getByRole("button", { name: "Download (access request)" }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^person-a-.*\.json$/);
+  const said = p.getByTestId("toasts").getByText(/Saved to your browser’s downloads|Saved to your browser's downloads/);
+  await said.waitFor();
+  // In the top layer, raised after the dialog: painted above it (a modal dialog leaves it inert, not hidden).
+  const inTopLayer = await p.getByTestId("toasts").evaluate((el) => el.matches(":popover-open"));
+  await shot(p, "organizer-toast-over-dialog");
+  assert.ok(inTopLayer, "the toasts are in the top layer");
+  await p.close();
+});
+
 test("organizer: merge suggestions come from the core's same-person rule, and a merge takes effect", async () => {
   // The same person registered again without accents, as a walk-in might be.
   v.cli("attendees", "add", "--name", "Lukasz  TESTOWSKI");

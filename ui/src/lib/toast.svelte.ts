@@ -2,12 +2,19 @@
 
 export type Toast = { id: number; text: string; tone: "success" | "info" | "error" };
 
+/** At most this many at once: older ones go, so they never pile up over the buttons people are using. */
+export const MAX_TOASTS = 2;
+
 let next = 1;
 export const toasts: Toast[] = $state([]);
 
 export function toast(text: string, tone: Toast["tone"] = "success", ms = 4000): void {
+  // The same words again (a double click, a retry) replace the earlier toast rather than stacking.
+  const same = toasts.findIndex((t) => t.text === text);
+  if (same >= 0) toasts.splice(same, 1);
   const id = next++;
   toasts.push({ id, text, tone });
+  while (toasts.length > MAX_TOASTS) toasts.shift();
   setTimeout(() => dismiss(id), ms);
 }
 
