@@ -136,6 +136,7 @@ fn a_pretix_export_imports_and_its_people_are_found_by_accent_free_typing() {
         assert_eq!(got, *names, "search {query}");
         for card in found.as_array().unwrap() {
             assert!(card.get("email").is_none(), "search results never carry emails: {card}");
+            assert!(card.get("table").is_none(), "nor where the person sits: {card}");
         }
     }
     let text = user.ok(&["attendees", "search", "lukasz"]);

@@ -245,6 +245,10 @@ test("kiosk, keyboard alone: Enter never guesses among several people, and ticks
   const before = await hereNow();
   await search.press("Enter");
   await p.getByText(/people match: choose your name below/).waitFor();
+  // Who is here, never where: no one at the door learns where a named person sits.
+  const shown = await p.locator("main").innerText();
+  assert.match(shown, /Here now/);
+  assert.doesNotMatch(shown, /Here now · /);
   assert.equal(await p.getByTestId("kiosk-search").count(), 1, "still on the search");
   assert.equal(await hereNow(), before, "no one was signed in by guess");
   await shot(p, "kiosk-several-match");

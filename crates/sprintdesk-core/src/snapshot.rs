@@ -160,7 +160,6 @@ impl Snapshot {
             handle: attendee.handle.clone(),
             first_timer: attendee.first_timer,
             here_now: table.is_some(),
-            table: table.flatten().and_then(|id| self.projects.get(&id)).map(|p| self.project_ref(p)),
             needs_code_of_conduct: attendee.coc_version != Some(self.sprint.code_of_conduct.version),
             asks_photo_consent: attendee.photo_consent.is_none(),
         }

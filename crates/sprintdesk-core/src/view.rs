@@ -11,9 +11,9 @@ pub struct AttendeeCard {
     pub name: String,
     pub handle: Option<String>,
     pub first_timer: bool,
+    /// Whether they are signed in now. Never where they sit: the door must not tell anyone where a named person
+    /// is (someone avoiding a person, under the code of conduct); the person knows their own table.
     pub here_now: bool,
-    /// Their table now, when they are here and chose one.
-    pub table: Option<ProjectRef>,
     /// They have not accepted the current code of conduct yet: the kiosk asks before signing them in.
     pub needs_code_of_conduct: bool,
     /// They were never asked about photos: the kiosk asks once.

@@ -48,11 +48,7 @@ pub fn cards(found: &[AttendeeCard]) -> String {
     let mut out = String::new();
     for card in found {
         let handle = card.handle.as_ref().map(|h| format!(" @{h}")).unwrap_or_default();
-        let here = match (&card.here_now, &card.table) {
-            (true, Some(table)) => format!("  — here, at {}", table_name(table)),
-            (true, None) => "  — here".into(),
-            (false, _) => String::new(),
-        };
+        let here = if card.here_now { "  — here" } else { "" };
         let new = if card.first_timer { "  (first-time contributor)" } else { "" };
         let _ = writeln!(out, "{:<14} {}{handle}{new}{here}", card.id.as_str(), card.name);
     }
