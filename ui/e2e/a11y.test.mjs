@@ -4,23 +4,16 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { chromium, demoVenue, root, serve } from "./support.mjs";
+import { browserSession, demoVenue, root } from "./support.mjs";
 
-let v;
 let server;
-let browser;
 
+const session = browserSession(demoVenue, { failOnErrors: false });
 before(async () => {
-  v = demoVenue();
-  server = await serve(v);
-  browser = await chromium();
+  await session.open();
+  ({ server } = session);
 });
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  v?.remove();
-});
+after(session.close);
 
 const AXE = path.join(root, "ui/node_modules/axe-core/axe.min.js");
 
@@ -36,11 +29,7 @@ async function violations(p) {
   return found;
 }
 
-async function page(width = 1280, height = 800) {
-  const p = await browser.context.newPage();
-  await p.setViewportSize({ width, height });
-  return p;
-}
+const page = session.page;
 
 async function settled(p) {
   await p.waitForLoadState("networkidle");

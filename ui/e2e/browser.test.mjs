@@ -5,14 +5,13 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { chromium, demoVenue, serve, shot, venue } from "./support.mjs";
+import { browserSession, demoVenue, serve, shot, venue } from "./support.mjs";
 
 let v;
 let server;
-let browser;
 
-before(async () => {
-  v = demoVenue();
+const session = browserSession(() => {
+  const v = demoVenue();
   v.cli("project", "add", "--name", "Sprintdesk", "--table", "T9", "--lead", "@maya");
   const issues = path.join(v.dir, "issues.csv");
   writeFileSync(
@@ -25,22 +24,14 @@ before(async () => {
     ].join("\n") + "\n",
   );
   v.cli("import", "issues", issues, "--project", "Sprintdesk");
-  server = await serve(v);
-  browser = await chromium();
+  return v;
 });
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  v?.remove();
+before(async () => {
+  await session.open();
+  ({ v, server } = session);
 });
-
-async function page(width = 1280, height = 800) {
-  const p = await browser.context.newPage();
-  await p.setViewportSize({ width, height });
-  p.on("pageerror", (error) => assert.fail(`the page threw: ${error.message}`));
-  return p;
-}
+after(session.close);
+const page = session.page;
 
 const personId = async (query) => (await server.call("search", { query }))[0].id;
 const hereNow = async () => (await server.call("presence")).here_now;

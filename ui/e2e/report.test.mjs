@@ -7,16 +7,15 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { NOW, chromium, root, serve, shot, shots, venue } from "./support.mjs";
+import { NOW, browserSession, root, shot, shots, venue } from "./support.mjs";
 
 let v;
 let server;
-let browser;
 const today = NOW.slice(0, 10);
 const start = new Date(Date.parse(`${today}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10);
 
-before(async () => {
-  v = venue();
+const session = browserSession(() => {
+  const v = venue();
   // A three-day sprint whose last day is today.
   v.cli("init", "--name", "Harbour Sprint 2026", "--start", start, "--days", "3", "--tz", "UTC", "--opens", "00:00", "--closes", "23:59");
   v.cli("import", "attendees", path.join(root, "tests/fixtures/plain-attendees.csv"));
@@ -26,22 +25,14 @@ before(async () => {
     v.cli("signin", who, "--project", "T1", "--accept-coc");
   }
   v.cli("claim", "#141020", "--by", "@kmensah", "--mentor", "@mariatta");
-  server = await serve(v);
-  browser = await chromium();
+  return v;
 });
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-  v?.remove();
+before(async () => {
+  await session.open();
+  ({ v, server } = session);
 });
-
-async function page(width = 1280, height = 800) {
-  const p = await browser.context.newPage();
-  await p.setViewportSize({ width, height });
-  p.on("pageerror", (error) => assert.fail(`the page threw: ${error.message}`));
-  return p;
-}
+after(session.close);
+const page = session.page;
 
 async function signOutAtKiosk(p, query, name) {
   await p.goto(`${server.url}/#/kiosk`);

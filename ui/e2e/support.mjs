@@ -110,3 +110,37 @@ export async function shot(page, name) {
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, `${name}.png`) });
 }
+
+/**
+ * One test file's venue in Chromium: `sprintdesk serve` on the venue `make()` builds, Debian's Chromium on it,
+ * and pages of a given size. Call `open()` in `before` and `close()` in `after`; `v` and `server` are set by
+ * `open()`. With `failOnErrors`, a page that throws fails the test.
+ */
+export function browserSession(make, { failOnErrors = true } = {}) {
+  const session = {
+    v: null,
+    server: null,
+    browser: null,
+    async open() {
+      session.v = await make();
+      session.server = await serve(session.v);
+      session.browser = await chromium();
+    },
+    async close() {
+      await session.browser?.close();
+      session.server?.stop();
+      session.v?.remove();
+    },
+    async page(width = 1280, height = 800) {
+      const p = await session.browser.context.newPage();
+      await p.setViewportSize({ width, height });
+      if (failOnErrors) {
+        p.on("pageerror", (error) => {
+          throw new Error(`the page threw: ${error.message}`);
+        });
+      }
+      return p;
+    },
+  };
+  return session;
+}

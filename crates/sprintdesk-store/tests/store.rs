@@ -503,15 +503,22 @@ fn a_duplicate_merged_offline_into_an_erased_person_is_erased_too() {
     assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
 }
 
-#[test]
-fn the_organizers_erasure_of_everyone_reaches_a_device_whose_clock_has_not_got_there() {
-    const DAY: i64 = 86_400_000;
-    // The sprint's last day is the day of T0; personal data is kept 30 days after it.
+const DAY: i64 = 86_400_000;
+
+/// A desk and a laptop holding a sprint whose last day is the day of T0 (personal data kept 30 days after it)
+/// and one person.
+fn kept_sprint() -> (Store, Store) {
     let sprint = Sprint::new("Kept sprint", "UTC", "2026-07-13".parse().unwrap(), 2).unwrap();
     let mut desk = store("desk");
     let mut laptop = store("laptop");
     let setup = [Op::put(&sprint, None), Op::put(&attendee("p", "Pia Kept"), None)].concat();
     laptop.apply(&desk.write(Timestamp(T0), setup).unwrap(), Timestamp(T0)).unwrap();
+    (desk, laptop)
+}
+
+#[test]
+fn the_organizers_erasure_of_everyone_reaches_a_device_whose_clock_has_not_got_there() {
+    let (mut desk, mut laptop) = kept_sprint();
     assert!(!desk.enforce_retention(Timestamp(T0 + 30 * DAY)).unwrap(), "not yet");
 
     // 40 days on by the desk's clock the period has ended: the desk writes the erasure of everyone.
@@ -531,12 +538,7 @@ fn the_organizers_erasure_of_everyone_reaches_a_device_whose_clock_has_not_got_t
 
 #[test]
 fn a_device_that_erases_everyone_on_its_own_clock_passes_on_only_its_own_records() {
-    const DAY: i64 = 86_400_000;
-    let sprint = Sprint::new("Kept sprint", "UTC", "2026-07-13".parse().unwrap(), 2).unwrap();
-    let mut desk = store("desk");
-    let mut laptop = store("laptop");
-    let setup = [Op::put(&sprint, None), Op::put(&attendee("p", "Pia Kept"), None)].concat();
-    laptop.apply(&desk.write(Timestamp(T0), setup).unwrap(), Timestamp(T0)).unwrap();
+    let (_desk, mut laptop) = kept_sprint();
     // The laptop belongs to a venue whose key it does not hold: it is not an organizer's device.
     let venue = store("authority").create_venue().unwrap();
     laptop.pin_venue(&venue, None).unwrap();
