@@ -124,7 +124,13 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
     const row = issue(title);
     await row.getByTestId("lead-claim").click();
     await row.getByTestId("lead-claim-who").selectOption({ label: "Fern Firsttimer (first-timer)" });
-    if (mentor) await row.getByTestId("lead-claim-mentor").selectOption({ label: mentor });
+    if (mentor) {
+      // The picker says where each mentor is and how many they mentor: "Maya Mentor (at this table)".
+      const pick = row.getByTestId("lead-claim-mentor");
+      const option = pick.locator("option", { hasText: mentor });
+      assert.match(await option.innerText(), /at this table/);
+      await pick.selectOption(await option.getAttribute("value"));
+    }
     await row.getByRole("button", { name: "Claim", exact: true }).click();
     return row;
   };

@@ -7,6 +7,7 @@ import {
   filterIssues,
   issuePeople,
   issueStatus,
+  menteeCounts,
   mentorChoices,
   resolveOptions,
   sortIssues,
@@ -80,6 +81,34 @@ describe("mentorChoices", () => {
     expect(mentorChoices(here, "sam").map((x) => x.id)).toEqual(["lee", "maya"]);
     expect(mentorChoices(here, "lee").map((x) => x.id)).toEqual(["maya"]);
     expect(mentorChoices([], null)).toEqual([]);
+  });
+
+  it("puts this table's mentors first, then those with the fewest mentees", () => {
+    const venue = [p("ana", true), p("bo", true), p("cy", true), p("dee", true), p("fern", false)];
+    const table = [p("dee", true), p("cy", true), p("fern", false)];
+    const mentees = { cy: 2, ana: 1 };
+    // (who, at this table?, mentees): dee (here, 0), cy (here, 2), bo (0), ana (1)
+    const got = mentorChoices(venue, "fern", table, mentees);
+    expect(got.map((m) => [m.id, m.atTable, m.mentees])).toEqual([
+      ["dee", true, 0],
+      ["cy", true, 2],
+      ["bo", false, 0],
+      ["ana", false, 1],
+    ]);
+    expect(got.map((m) => m.label)).toEqual(["dee (at this table)", "cy (at this table, mentors 2)", "bo", "ana (mentors 1)"]);
+  });
+
+  it("counts the mentees of working claims only", () => {
+    const mentored = (mentor: string, state: HolderView["state"]): HolderView => ({
+      person: { id: "x", name: "X" },
+      mentor: { id: mentor, name: mentor },
+      state,
+    });
+    const issues = [
+      { holders: [mentored("maya", { state: "active" }), mentored("maya", { state: "pr_open" })] },
+      { holders: [mentored("lee", { state: "merged" }), mentored("maya", { state: "released", reason: "signed_out" })] },
+    ];
+    expect(menteeCounts(issues)).toEqual({ maya: 2 });
   });
 });
 

@@ -45,12 +45,45 @@ export function filterIssues(issues: readonly IssueBoard[], filter: IssueFilter,
   });
 }
 
-/** People who may mentor `sprinter`'s claim: mentors and table leads who are here, not the sprinter. */
-export function mentorChoices(here: readonly PresentPerson[], sprinter: string | null): PersonRef[] {
+/** A possible mentor, with what helps the lead choose: at this table, how many they mentor already. */
+export type MentorChoice = PersonRef & { atTable: boolean; mentees: number; label: string };
+
+/**
+ * People who may mentor `sprinter`'s claim: mentors and table leads who are here, not the sprinter. Those at
+ * this table (`table`) first, then those with the fewest mentees now (`mentees`, by person id), then by name.
+ */
+export function mentorChoices(
+  here: readonly PresentPerson[],
+  sprinter: string | null,
+  table: readonly PresentPerson[] = [],
+  mentees: Readonly<Record<string, number>> = {},
+): MentorChoice[] {
+  const atTable = new Set(table.map((p) => p.id));
   return here
     .filter((p) => p.can_mentor && p.id !== sprinter)
-    .map((p) => ({ id: p.id, name: p.name }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .map((p) => {
+      const count = mentees[p.id] ?? 0;
+      const notes = [atTable.has(p.id) ? "at this table" : null, count > 0 ? `mentors ${count}` : null].filter(Boolean);
+      return {
+        id: p.id,
+        name: p.name,
+        atTable: atTable.has(p.id),
+        mentees: count,
+        label: notes.length > 0 ? `${p.name} (${notes.join(", ")})` : p.name,
+      };
+    })
+    .sort((a, b) => Number(b.atTable) - Number(a.atTable) || a.mentees - b.mentees || a.name.localeCompare(b.name));
+}
+
+/** How many people each mentor mentors now, over every table's working claims. */
+export function menteeCounts(issues: readonly Pick<IssueBoard, "holders">[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const issue of issues) {
+    for (const h of workingHolders(issue)) {
+      if (h.mentor) counts[h.mentor.id] = (counts[h.mentor.id] ?? 0) + 1;
+    }
+  }
+  return counts;
 }
 
 /** The ways to settle a contested issue: each holder alone, or all of them as a pair. */
