@@ -156,6 +156,19 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   await row.getByRole("button", { name: "PR opened" }).click();
   await row.getByRole("button", { name: "Merged" }).waitFor();
   assert.equal(await row.getByText("PR open", { exact: true }).count(), 1);
+  // Merged and Release ask once before acting: they cannot be taken back.
+  await row.getByRole("button", { name: "Merged" }).click();
+  await row.getByText("Merged for good?").waitFor();
+  await shot(p, "lead-confirm-merged");
+  await row.getByRole("button", { name: "Not yet" }).click();
+  const still = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
+  assert.equal(still.state, "pr_open", "nothing changed until yes");
+  await row.getByRole("button", { name: "Release" }).click();
+  await row.getByRole("button", { name: "Yes, release" }).click();
+  await row.getByRole("button", { name: "Release" }).waitFor({ state: "detached" });
+  const released = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
+  const working = released.holders.filter((h) => ["active", "pr_open"].includes(h.state.state));
+  assert.deepEqual(working, [], "released after the yes");
   await server.call("set_mode", { mode: "organizer" });
   await p.close();
 });
