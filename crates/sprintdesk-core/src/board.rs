@@ -4,7 +4,7 @@
 use crate::view::{Board, GoalView, IssueBoard, PresentPerson, ProjectBoard, StatusView};
 use crate::{Desk, Error};
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{Issue, Project, StatusId};
+use sprintdesk_domain::{Project, StatusId};
 
 impl Desk {
     /// Every project: its goals, claims and their state, who is at its table, help wanted, today's status.
@@ -24,15 +24,18 @@ impl Desk {
                     .map(|(person, _)| snapshot.present_person(person))
                     .collect();
                 present.sort_by_cached_key(|p| fold(&p.name));
-                let issues: Vec<&Issue> = snapshot.issues.iter().filter(|i| i.project == project.id).collect();
-                let mut claims: Vec<IssueBoard> = issues
+                let boards: Vec<IssueBoard> = snapshot
+                    .issues
                     .iter()
+                    .filter(|i| i.project == project.id)
                     .map(|issue| snapshot.issue_board(issue, now))
-                    .filter(|board| !board.holders.is_empty())
                     .collect();
-                claims.sort_by_key(|c| (!c.contested, c.state, c.number));
                 // Open as the claims have it now: a merge recorded here closes an issue the import said was open.
-                let open: Vec<&&Issue> = issues.iter().filter(|i| snapshot.claims(i, now).state.is_open()).collect();
+                let open: Vec<&IssueBoard> = boards.iter().filter(|b| b.state.is_open()).collect();
+                let (open_issues, beginner_issues) = (open.len(), open.iter().filter(|b| b.beginner_friendly).count());
+                let mut claims: Vec<IssueBoard> =
+                    boards.into_iter().filter(|board| !board.holders.is_empty()).collect();
+                claims.sort_by_key(|c| (!c.contested, c.state, c.number));
                 ProjectBoard {
                     project: snapshot.project_ref(project),
                     repo_url: project.repo_url.clone(),
@@ -59,8 +62,8 @@ impl Desk {
                             blockers: s.blockers.clone(),
                         })
                     }),
-                    open_issues: open.len(),
-                    beginner_issues: open.iter().filter(|i| i.beginner_friendly).count(),
+                    open_issues,
+                    beginner_issues,
                 }
             })
             .collect();

@@ -323,13 +323,7 @@ pub struct ImportedIssue {
 impl ImportedIssue {
     /// `https://github.com/python/cpython`, from an issue URL on GitHub or GitLab.
     pub fn repository(&self) -> String {
-        let url = self.url.trim_end_matches('/');
-        for marker in ["/-/issues/", "/issues/", "/pull/"] {
-            if let Some(index) = url.find(marker) {
-                return url[..index].to_lowercase();
-            }
-        }
-        url.to_lowercase()
+        crate::pulls::repository_of(&self.url).unwrap_or_else(|| self.url.trim_end_matches('/').to_lowercase())
     }
 }
 

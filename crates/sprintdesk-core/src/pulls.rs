@@ -182,7 +182,7 @@ fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, 
 }
 
 /// `https://github.com/python/cpython` from a pull request's, merge request's or issue's address.
-fn repository_of(url: &str) -> Option<String> {
+pub(crate) fn repository_of(url: &str) -> Option<String> {
     let url = url.trim_end_matches('/');
     ["/-/merge_requests/", "/pull/", "/-/issues/", "/issues/"]
         .iter()
