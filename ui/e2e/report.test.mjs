@@ -134,10 +134,10 @@ test("organizer: pull requests imported on the Report page, the report saved and
   assert.match(shown, /Average 4\.5 of 5/);
   assert.match(shown, /More power sockets/);
   assert.match(shown, /4\s*people took part/);
-  await shot(p, "organizer-report");
+  await shot(p, "report-page");
   await p.getByTestId("report-frame").evaluate((el) => el.scrollIntoView());
   await p.mouse.wheel(0, 900);
-  await shot(p, "organizer-report-projects");
+  await shot(p, "report-page-projects");
 
   // Saved as the browser saves downloads.
   const [markdown] = await Promise.all([p.waitForEvent("download"), p.getByTestId("report-save-md").click()]);
