@@ -31,9 +31,11 @@ async function violations(p) {
 
 const page = session.page;
 
+/** Waits until the screen has drawn what it fetched: no spinner, no busy button. (Not "network idle": the
+ * change feed is an open event stream, so the network is never idle for long on a busy machine.) */
 async function settled(p) {
-  await p.waitForLoadState("networkidle");
-  await p.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+  await p.waitForTimeout(150);
+  await p.waitForFunction(() => !document.querySelector(".loading, [aria-busy=true]"));
   await p.waitForTimeout(300);
 }
 
