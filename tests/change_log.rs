@@ -82,7 +82,12 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             &[Project, Attendee],
             |_| json!({"name": "Proj", "repo_url": "https://github.com/example/proj", "table_label": "T1", "leads": ["@ana"]}),
         ),
-        row("set_help_wanted", &[Project], |_| json!({"project": "Proj", "help_wanted": true})),
+        row(
+            "set_help_wanted",
+            &[Project],
+            |_| json!({"project": "Proj", "help_wanted": true, "note": "a Windows hand"}),
+        ),
+        row("standup", &[Entity::Standup], |_| json!({"action": "start"})),
         row("add_goal", &[Goal], |_| json!({"project": "Proj", "title": "Ship 1.0", "beginner_friendly": true})),
         row("set_goal_status", &[Goal], |host| json!({"goal": first_goal(host), "status": "done"})),
         row(

@@ -300,3 +300,57 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     assert_eq!(whole["retrospective_answers"].as_array().unwrap().len(), 3, "the skip wrote nothing");
     assert!(whole["retrospective_answers"].to_string().find("attendee").is_none(), "answers name no one");
 }
+
+/// The stand-up, run from the organizer's device on a hand-built sprint day: it speaks table by table in table
+/// order (only tables with someone there or a status), keeps each turn's time and what the screen showed, and
+/// the report says so. Stepping with nothing running, or after the end, is refused in words.
+#[test]
+fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
+    use sprintdesk_core::{StandupAction, StandupStep};
+    let clock = Arc::new(FixedClock::new(at("2026-07-13")));
+    let mut desk = desk_at("organizer", clock.clone());
+    desk.create_sprint(
+        serde_json::from_value(
+            json!({"name": "Stand-up sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 2}),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    desk.import_attendees(ImportFile { text: "name,handle\nAna,ana\nBo,bo\n".into(), project: None }).unwrap();
+    for (name, table) in [("Quiet", "T0"), ("Docs", "T2"), ("Proj", "T1")] {
+        let project = NewProject { name: name.into(), table_label: Some(table.into()), ..NewProject::default() };
+        desk.add_project(project).unwrap();
+    }
+    sign_in(&mut desk, "@ana", "T1");
+    desk.set_status(DailyStatus { project: "T2".into(), blockers: "No wifi".into(), ..DailyStatus::default() })
+        .unwrap();
+    let step = |action| StandupStep { action, turn_seconds: None };
+
+    let refused = desk.standup(step(StandupAction::Next)).unwrap_err();
+    assert!(refused.to_string().contains("start it first"), "{refused}");
+    let started = desk.standup(StandupStep { action: StandupAction::Start, turn_seconds: Some(90) }).unwrap().unwrap();
+    let order: Vec<&str> = started.order.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(order, ["Proj", "Docs"], "table order, the quiet table left out");
+    assert_eq!((started.position, started.turn_seconds), (0, 90));
+    let board = desk.board().unwrap().standup.expect("the board shows the stand-up");
+    assert_eq!(board.order[board.position as usize].name, "Proj");
+
+    clock.set(Timestamp(at("2026-07-13").0 + 80_000));
+    assert_eq!(desk.board().unwrap().standup.unwrap().elapsed_seconds, 80);
+    let on = desk.standup(step(StandupAction::Next)).unwrap().unwrap();
+    assert_eq!((on.position, on.elapsed_seconds), (1, 0));
+    clock.set(Timestamp(at("2026-07-13").0 + 200_000));
+    assert_eq!(desk.standup(step(StandupAction::Next)).unwrap(), None, "past the last table it ends");
+    assert!(desk.board().unwrap().standup.is_none());
+    let over = desk.standup(step(StandupAction::Previous)).unwrap_err();
+    assert!(over.to_string().contains("start it first"), "{over}");
+
+    let report = desk.sprint_report().unwrap();
+    let standups = serde_json::to_value(&report.standups).unwrap();
+    assert_eq!(standups, json!([{"day": "2026-07-13", "tables": 2, "seconds": 200, "blockers": 1}]));
+    let docs = report.projects.iter().find(|p| p.name == "Docs").unwrap();
+    assert_eq!(docs.status_log[0].standup_seconds, 120);
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    assert!(md.contains("## Stand-ups\n\n- Mon 13 Jul: 2 tables in 3 min 20 s, 1 blocker raised"), "{md}");
+    assert!(md.contains("blockers: No wifi (stand-up: 2 min)"), "{md}");
+}

@@ -101,6 +101,8 @@ macro_rules! for_each_command {
             add_project { Staff write (NewProject) -> Project = |host, new| host.desk().add_project(new) }
             /// Raises or lowers a project's "help wanted" flag.
             set_help_wanted { Staff write (HelpWanted) -> Project = |host, change| host.desk().set_help_wanted(change) }
+            /// Starts, steps (next / previous table) or ends today's stand-up on the projector.
+            standup { Staff write (StandupStep) -> Option<StandupView> = |host, step| host.desk().standup(step) }
             /// Adds a goal to a project.
             add_goal { Staff write (NewGoal) -> Goal = |host, new| host.desk().add_goal(new) }
             /// Moves a goal to planned, in progress, done or dropped.

@@ -322,6 +322,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("projects", false),
         ("add_project", false),
         ("set_help_wanted", false),
+        ("standup", false),
         ("add_goal", false),
         ("set_goal_status", false),
         ("set_status", false),

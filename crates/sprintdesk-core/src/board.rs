@@ -40,6 +40,7 @@ impl Desk {
                     project: snapshot.project_ref(project),
                     repo_url: project.repo_url.clone(),
                     help_wanted: project.help_wanted,
+                    help_note: if project.help_wanted { project.help_note.clone() } else { String::new() },
                     leads: project.leads.iter().map(|id| snapshot.person(id)).collect(),
                     present,
                     goals: snapshot
@@ -73,6 +74,7 @@ impl Desk {
             here_now: presence.here.len(),
             today_count: presence.today_count(),
             projects: boards,
+            standup: presence.today.and_then(|day| snapshot.standup_view(day, now)),
         })
     }
 }

@@ -15,6 +15,7 @@
 //! `{code, message}`, worded for the person at the screen.
 
 mod attendees;
+pub mod badge_pdf;
 mod board;
 mod claims;
 mod demo;
@@ -36,6 +37,7 @@ mod retro;
 mod setup;
 mod snapshot;
 mod sprint;
+mod standup;
 mod undo;
 mod view;
 
@@ -54,12 +56,13 @@ pub use projects::{DailyStatus, GoalProgress, HelpWanted, NewGoal, NewProject};
 pub use records::{RecordRef, ReviewItem, deletable_kind};
 pub use report::{
     FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat, ReportRequest,
-    RetroResult, RoleCount, SprintReport, StatusLine, Totals,
+    RetroResult, RoleCount, SprintReport, StandupDay, StatusLine, Totals,
 };
 pub use retro::{RetroPrompt, RetroSubmission, RetroThanks};
 pub use setup::{Mode, ModeChange, Reach, Setup};
 pub use sprint::NewSprint;
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};
+pub use standup::{StandupAction, StandupStep};
 pub use undo::UNDO_SECONDS;
 pub use view::*;
 

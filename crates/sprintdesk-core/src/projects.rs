@@ -27,7 +27,14 @@ pub struct HelpWanted {
     /// A project id, name or table label.
     pub project: String,
     pub help_wanted: bool,
+    /// What help is wanted ("someone who knows Windows"); left as it was when not given.
+    #[serde(default)]
+    #[ts(optional)]
+    pub note: Option<String>,
 }
+
+/// The longest "what help is wanted" the board shows.
+const HELP_NOTE_MAX: usize = 120;
 
 /// A goal of a project.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
@@ -100,6 +107,7 @@ impl Desk {
             table_label,
             leads,
             help_wanted: false,
+            help_note: String::new(),
         };
         ops.extend(Op::put(&project, None));
         self.write(ops)?;
@@ -121,7 +129,18 @@ impl Desk {
     pub fn set_help_wanted(&mut self, change: HelpWanted) -> Result<Project, Error> {
         let snapshot = self.snapshot()?;
         let old = snapshot.find_project(&change.project)?;
-        let new = Project { help_wanted: change.help_wanted, ..old.clone() };
+        let note = match change.note {
+            Some(note) => note.split_whitespace().collect::<Vec<_>>().join(" "),
+            None => old.help_note.clone(),
+        };
+        if note.chars().count() > HELP_NOTE_MAX {
+            return Err(ValidationError::new(
+                "note",
+                format!("say what help is wanted in {HELP_NOTE_MAX} characters or fewer"),
+            )
+            .into());
+        }
+        let new = Project { help_wanted: change.help_wanted, help_note: note, ..old.clone() };
         self.write(Op::put(&new, Some(old)))?;
         Ok(new)
     }

@@ -36,6 +36,8 @@ pub struct SprintReport {
     pub totals: Totals,
     /// Pull requests merged per sprint day against the usual rate, over every project's repository.
     pub merge_rate: Option<MergeRate>,
+    /// Each day's stand-up on the projector: how many tables spoke, for how long, blockers raised.
+    pub standups: Vec<StandupDay>,
     pub retrospective: Vec<RetroResult>,
     /// When the report was made.
     #[ts(type = "number")]
@@ -135,6 +137,20 @@ pub struct StatusLine {
     pub done: String,
     pub next: String,
     pub blockers: String,
+    /// Seconds the table spoke at that day's stand-up (0 if it did not).
+    pub standup_seconds: u32,
+}
+
+/// One day's stand-up, as it was run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct StandupDay {
+    pub day: NaiveDate,
+    /// Distinct tables shown.
+    pub tables: u32,
+    /// Seconds over all turns.
+    pub seconds: u32,
+    /// Turns that showed a blocker.
+    pub blockers: u32,
 }
 
 /// Pull requests merged per sprint day against the usual daily rate over the four weeks before the sprint.
@@ -354,6 +370,14 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                 done: s.done.clone(),
                 next: s.next.clone(),
                 blockers: s.blockers.clone(),
+                standup_seconds: snapshot
+                    .standups
+                    .iter()
+                    .filter(|standup| standup.day == s.day)
+                    .flat_map(|standup| &standup.shown)
+                    .filter(|turn| turn.project == project.id)
+                    .map(|turn| turn.seconds)
+                    .sum(),
             })
             .collect();
         status_log.sort_by_key(|s| s.day);
@@ -406,9 +430,26 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
         projects: project_reports,
         totals,
         merge_rate: rate(&all_prs),
+        standups: standups(snapshot),
         retrospective: retrospective(snapshot),
         made_at: now,
     }
+}
+
+fn standups(snapshot: &Snapshot) -> Vec<StandupDay> {
+    let mut days: Vec<StandupDay> = snapshot
+        .standups
+        .iter()
+        .filter(|s| !s.shown.is_empty())
+        .map(|s| StandupDay {
+            day: s.day,
+            tables: s.shown.iter().map(|t| &t.project).collect::<BTreeSet<_>>().len() as u32,
+            seconds: s.shown.iter().map(|t| t.seconds).sum(),
+            blockers: s.shown.iter().filter(|t| !t.blockers.trim().is_empty()).count() as u32,
+        })
+        .collect();
+    days.sort_by_key(|d| d.day);
+    days
 }
 
 fn retrospective(snapshot: &Snapshot) -> Vec<RetroResult> {

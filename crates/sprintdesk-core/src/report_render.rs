@@ -186,8 +186,14 @@ fn markdown(report: &SprintReport) -> String {
                         parts.push(format!("{label}: {}", md_text(text.trim())));
                     }
                 }
-                let _ = writeln!(md, "- {}: {}", line.day.format("%a %-d %b"), parts.join("; "));
+                let _ = writeln!(md, "- {}: {}{}", line.day.format("%a %-d %b"), parts.join("; "), spoke(line));
             }
+        }
+    }
+    if !report.standups.is_empty() {
+        let _ = writeln!(md, "\n## Stand-ups\n");
+        for day in &report.standups {
+            let _ = writeln!(md, "- {}", standup_line(day));
         }
     }
     if report.retrospective.iter().any(|q| q.answers > 0) {
@@ -472,11 +478,12 @@ fn html(report: &SprintReport) -> String {
             for line in &project.status_log {
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{}{}{}</td></tr>",
+                    "<tr><td>{}</td><td>{}{}{}{}</td></tr>",
                     line.day.format("%a %-d %b"),
                     labelled("Done", &line.done, ""),
                     labelled("Next", &line.next, ""),
                     labelled("Blockers", &line.blockers, "blockers"),
+                    esc(&spoke(line)),
                 );
             }
             let _ = write!(h, "</tbody></table>");
@@ -484,6 +491,13 @@ fn html(report: &SprintReport) -> String {
         let _ = write!(h, "</section>");
     }
 
+    if !report.standups.is_empty() {
+        let _ = write!(h, "<h2>Stand-ups</h2><ul>");
+        for day in &report.standups {
+            let _ = write!(h, "<li>{}</li>", esc(&standup_line(day)));
+        }
+        let _ = write!(h, "</ul>");
+    }
     if report.retrospective.iter().any(|q| q.answers > 0) {
         let _ = write!(h, "<h2>How it went</h2>");
         for question in &report.retrospective {
@@ -533,6 +547,29 @@ fn labelled(label: &str, text: &str, class: &str) -> String {
         return String::new();
     }
     format!("<div class=\"{class}\"><b>{label}:</b> {}</div>", esc(text.trim()))
+}
+
+/// " (stand-up: 1 min 50 s)" after a day's notes when the table spoke at that day's stand-up.
+fn spoke(line: &crate::StatusLine) -> String {
+    if line.standup_seconds == 0 { String::new() } else { format!(" (stand-up: {})", duration(line.standup_seconds)) }
+}
+
+fn standup_line(day: &crate::StandupDay) -> String {
+    let blockers = match day.blockers {
+        0 => "no blockers".to_owned(),
+        1 => "1 blocker raised".to_owned(),
+        n => format!("{n} blockers raised"),
+    };
+    let tables = if day.tables == 1 { "1 table".to_owned() } else { format!("{} tables", day.tables) };
+    format!("{}: {tables} in {}, {blockers}", day.day.format("%a %-d %b"), duration(day.seconds))
+}
+
+fn duration(seconds: u32) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
 }
 
 #[cfg(test)]

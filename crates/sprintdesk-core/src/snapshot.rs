@@ -7,8 +7,8 @@ use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
     Attendee, AttendeeId, ClaimAction, ClaimEvent, ClaimState, Goal, Issue, IssueClaims, IssueId, PresenceEvent,
-    Project, ProjectId, PullRequest, RetroAnswer, Sprint, StatusUpdate, Timestamp, issue_claims, presence, whereabouts,
-    without_retracted,
+    Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate, Timestamp, issue_claims, presence,
+    whereabouts, without_retracted,
 };
 use sprintdesk_store::Store;
 use std::collections::{HashMap, HashSet};
@@ -24,6 +24,7 @@ pub struct Snapshot {
     pub(crate) issues: Vec<Issue>,
     pub(crate) pull_requests: Vec<PullRequest>,
     pub(crate) retro_answers: Vec<RetroAnswer>,
+    pub(crate) standups: Vec<Standup>,
     pub(crate) presence_events: Vec<PresenceEvent>,
     /// Positions in `presence_events` of each person's events (merged duplicates under the survivor).
     presence_by_person: HashMap<AttendeeId, Vec<usize>>,
@@ -59,6 +60,7 @@ impl Snapshot {
             issues,
             pull_requests: store.all()?,
             retro_answers: store.all()?,
+            standups: store.all()?,
             presence_events: without_retracted(store.presence_events()?),
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,

@@ -92,6 +92,8 @@ pub struct Board {
     pub here_now: usize,
     pub today_count: usize,
     pub projects: Vec<ProjectBoard>,
+    /// Today's stand-up, while it runs.
+    pub standup: Option<StandupView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -99,6 +101,8 @@ pub struct ProjectBoard {
     pub project: ProjectRef,
     pub repo_url: Option<String>,
     pub help_wanted: bool,
+    /// What help is wanted, in the lead's words ("" if they said nothing).
+    pub help_note: String,
     pub leads: Vec<PersonRef>,
     pub present: Vec<PresentPerson>,
     pub goals: Vec<GoalView>,
@@ -107,6 +111,18 @@ pub struct ProjectBoard {
     pub status_today: Option<StatusView>,
     pub open_issues: usize,
     pub beginner_issues: usize,
+}
+
+/// Today's stand-up while it runs: which table speaks, in what order, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct StandupView {
+    pub day: NaiveDate,
+    /// Which of `order` is speaking.
+    pub position: u32,
+    pub order: Vec<ProjectRef>,
+    pub turn_seconds: u32,
+    /// Seconds the speaking table has had when this was read.
+    pub elapsed_seconds: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

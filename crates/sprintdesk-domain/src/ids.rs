@@ -64,6 +64,10 @@ id_type!(
     RetroAnswerId
 );
 id_type!(
+    /// The stand-up of one day: one per day, so its id is derived from the day.
+    StandupId
+);
+id_type!(
     /// An insert-only event (sign-in, sign-out, claim, …).
     EventId
 );

@@ -18,6 +18,7 @@ mod pulls;
 mod retro;
 pub mod search;
 mod sprint;
+mod standup;
 mod time;
 
 pub use attendee::{Attendee, Role, SameBecause, ValidationError};
@@ -27,7 +28,9 @@ pub use claims::{
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use device::{Device, DeviceRole, Grant};
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
-pub use ids::{AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, PullRequestId, RetroAnswerId, StatusId};
+pub use ids::{
+    AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, PullRequestId, RetroAnswerId, StandupId, StatusId,
+};
 pub use presence::{Presence, presence, whereabouts, without_retracted};
 pub use project::{Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, is_beginner_label};
 pub use pulls::{PrState, PullRequest};
@@ -36,4 +39,5 @@ pub use retro::{
     default_retro_questions, validate_questions,
 };
 pub use sprint::{CodeOfConduct, Sprint, SprintDay, Venue};
+pub use standup::{DEFAULT_TURN_SECONDS, MAX_TURN_SECONDS, ShownStatus, Standup, StandupError, StandupTurn};
 pub use time::Timestamp;

@@ -12,6 +12,9 @@ pub struct Project {
     pub table_label: Option<String>,
     pub leads: Vec<AttendeeId>,
     pub help_wanted: bool,
+    /// What help the table needs ("someone who knows Windows"), shown with the flag.
+    #[serde(default)]
+    pub help_note: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

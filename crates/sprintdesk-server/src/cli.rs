@@ -309,6 +309,9 @@ pub enum ProjectCommand {
     HelpWanted {
         project: String,
         state: OnOff,
+        /// What help is wanted, e.g. "someone who knows Windows"
+        #[arg(long)]
+        note: Option<String>,
     },
 }
 

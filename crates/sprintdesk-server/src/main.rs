@@ -422,9 +422,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 outln!("{:<14} {:<10} {}{help}", project.id.as_str(), table, project.name);
             }
         }
-        Command::Project(ProjectCommand::HelpWanted { project, state }) => {
+        Command::Project(ProjectCommand::HelpWanted { project, state, note }) => {
             let help_wanted = state == cli::OnOff::On;
-            let project = host.run::<cmd::set_help_wanted>(HelpWanted { project, help_wanted })?;
+            let project = host.run::<cmd::set_help_wanted>(HelpWanted { project, help_wanted, note })?;
             if json {
                 return print_json(&project);
             }

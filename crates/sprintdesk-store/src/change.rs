@@ -16,6 +16,8 @@ pub enum Entity {
     PullRequest,
     /// One person's retrospective answers (with no attendee id).
     RetroAnswer,
+    /// One day's stand-up on the projector.
+    Standup,
     PresenceEvent,
     ClaimEvent,
     Device,
@@ -28,7 +30,7 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 13] = [
+    pub const ALL: [Entity; 14] = [
         Entity::Sprint,
         Entity::Attendee,
         Entity::Project,
@@ -37,6 +39,7 @@ impl Entity {
         Entity::Issue,
         Entity::PullRequest,
         Entity::RetroAnswer,
+        Entity::Standup,
         Entity::PresenceEvent,
         Entity::ClaimEvent,
         Entity::Device,
@@ -54,6 +57,7 @@ impl Entity {
             Entity::Issue => "issue",
             Entity::PullRequest => "pull_request",
             Entity::RetroAnswer => "retro_answer",
+            Entity::Standup => "standup",
             Entity::PresenceEvent => "presence_event",
             Entity::ClaimEvent => "claim_event",
             Entity::Device => "device",

@@ -1,7 +1,9 @@
 use crate::{Entity, Op, schema};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sprintdesk_domain::{Attendee, Device, Goal, Issue, Project, PullRequest, RetroAnswer, Sprint, StatusUpdate};
+use sprintdesk_domain::{
+    Attendee, Device, Goal, Issue, Project, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate,
+};
 
 /// A domain record the store keeps as a row whose fields merge one by one.
 pub trait Record: Serialize + DeserializeOwned {
@@ -38,6 +40,7 @@ record!(Issue, Issue);
 record!(Device, Device);
 record!(PullRequest, PullRequest);
 record!(RetroAnswer, RetroAnswer);
+record!(Standup, Standup);
 
 impl Op {
     /// The field changes that turn `old` into `new` (every field when `old` is `None`). A field whose value

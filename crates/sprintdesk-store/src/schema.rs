@@ -62,7 +62,14 @@ pub(crate) const TABLES: &[Table] = &[
     Table {
         entity: Entity::Project,
         name: "projects",
-        columns: &[("name", Text), ("repo_url", Text), ("table_label", Text), ("leads", Json), ("help_wanted", Bool)],
+        columns: &[
+            ("name", Text),
+            ("repo_url", Text),
+            ("table_label", Text),
+            ("leads", Json),
+            ("help_wanted", Bool),
+            ("help_note", Text),
+        ],
     },
     Table {
         entity: Entity::Goal,
@@ -129,6 +136,19 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table { entity: Entity::RetroAnswer, name: "retro_answers", columns: &[("day", Text), ("replies", Json)] },
+    Table {
+        entity: Entity::Standup,
+        name: "standups",
+        columns: &[
+            ("day", Text),
+            ("tables", Json),
+            ("position", Int),
+            ("turn_started", Int),
+            ("turn_seconds", Int),
+            ("ended", Bool),
+            ("shown", Json),
+        ],
+    },
     Table { entity: Entity::Retirement, name: "retirements", columns: &[("after", Int)] },
     Table { entity: Entity::Erasure, name: "erasures", columns: &[("erased", Bool)] },
 ];
@@ -416,5 +436,19 @@ CREATE TABLE retro_answers (
     replies TEXT
 ) WITHOUT ROWID;
 ALTER TABLE sprint ADD COLUMN retro_questions TEXT;
+"#,
+    r#"
+-- The venue day: what help a table wants, and each day's stand-up on the projector.
+ALTER TABLE projects ADD COLUMN help_note TEXT;
+CREATE TABLE standups (
+    id           TEXT PRIMARY KEY,
+    day          TEXT,
+    tables       TEXT,
+    position     INTEGER,
+    turn_started INTEGER,
+    turn_seconds INTEGER,
+    ended        INTEGER,
+    shown        TEXT
+) WITHOUT ROWID;
 "#,
 ];

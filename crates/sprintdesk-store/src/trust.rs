@@ -240,6 +240,8 @@ pub fn relays_others(role: DeviceRole) -> bool {
 
 /// The attendee fields anyone who signs people in may set on anyone: the consents given at sign-in.
 const CONSENT_FIELDS: [&str; 2] = ["coc_version", "photo_consent"];
+/// The fields of its project a table lead may set: the help-wanted flag and what help is wanted.
+const HELP_FIELDS: [&str; 2] = ["help_wanted", "help_note"];
 
 /// Whether a device of `role` whose id is `author` may write `change`; if not, why, in words.
 ///
@@ -273,7 +275,7 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
             let issue = change.value.get("issue").and_then(|i| i.as_str()).unwrap_or_default();
             event_by_author() && ours(IssueId::from(issue).project())
         }
-        Entity::Project => ours(Some(&change.entity_id)) && change.field == "help_wanted",
+        Entity::Project => ours(Some(&change.entity_id)) && HELP_FIELDS.contains(&change.field.as_str()),
         _ => false,
     };
     let allowed = match (change.entity, role) {
@@ -296,7 +298,8 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
     let what = match (change.entity, change.field.as_str()) {
         (Entity::PresenceEvent, _) if door => "an event in another device's name",
         (Entity::ClaimEvent, _) if role == TableLead && !event_by_author() => "an event in another device's name",
-        (Entity::Goal | Entity::StatusUpdate | Entity::ClaimEvent, _) | (Entity::Project, "help_wanted")
+        (Entity::Goal | Entity::StatusUpdate | Entity::ClaimEvent, _)
+        | (Entity::Project, "help_wanted" | "help_note")
             if role == TableLead =>
         {
             return Err(format!(
@@ -312,6 +315,7 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         (Entity::Attendee, _) => "a person it did not register",
         (Entity::RetroAnswer, _) => "answers in another device's name",
         (Entity::PullRequest, _) => "pull requests",
+        (Entity::Standup, _) => "the stand-up",
         (Entity::Device, _) => "the allow-list",
         (Entity::Sprint, _) => "the sprint's settings",
         _ => "this",
@@ -438,6 +442,11 @@ mod tests {
                 false,
             ),
             ("lead: help wanted", TableLead, change(Entity::Project, "p1", "help_wanted", json!(true)), true),
+            ("lead: what help", TableLead, change(Entity::Project, "p1", "help_note", json!("Windows")), true),
+            ("lead: the project's name", TableLead, change(Entity::Project, "p1", "name", json!("X")), false),
+            ("organizer: the stand-up", Organizer, change(Entity::Standup, "standup@d", "position", json!(1)), true),
+            ("lead: the stand-up", TableLead, change(Entity::Standup, "standup@d", "position", json!(1)), false),
+            ("board: the stand-up", Board, change(Entity::Standup, "standup@d", "position", json!(1)), false),
             (
                 "lead: another's help wanted",
                 TableLead,

@@ -383,10 +383,7 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     // when a migration is added).
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(
-            "DROP TABLE pull_requests; DROP TABLE retro_answers; ALTER TABLE sprint DROP COLUMN retro_questions;",
-        )
-        .unwrap();
+        conn.execute_batch("DROP TABLE standups; ALTER TABLE projects DROP COLUMN help_note;").unwrap();
         conn.pragma_update(None, "user_version", current - 1).unwrap();
     }
     let before = files(dir.path());

@@ -7,4 +7,8 @@ export type HelpWanted = {
 /**
  * A project id, name or table label.
  */
-project: string, help_wanted: boolean, };
+project: string, help_wanted: boolean, 
+/**
+ * What help is wanted ("someone who knows Windows"); left as it was when not given.
+ */
+note?: string, };

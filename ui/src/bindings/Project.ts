@@ -9,4 +9,8 @@ export type Project = { id: ProjectId, name: string, repo_url: string | null,
 /**
  * The label on the table, e.g. "T4" or "by the window".
  */
-table_label: string | null, leads: Array<AttendeeId>, help_wanted: boolean, };
+table_label: string | null, leads: Array<AttendeeId>, help_wanted: boolean, 
+/**
+ * What help the table needs ("someone who knows Windows"), shown with the flag.
+ */
+help_note: string, };

@@ -6,7 +6,11 @@ import type { PresentPerson } from "./PresentPerson";
 import type { ProjectRef } from "./ProjectRef";
 import type { StatusView } from "./StatusView";
 
-export type ProjectBoard = { project: ProjectRef, repo_url: string | null, help_wanted: boolean, leads: Array<PersonRef>, present: Array<PresentPerson>, goals: Array<GoalView>, 
+export type ProjectBoard = { project: ProjectRef, repo_url: string | null, help_wanted: boolean, 
+/**
+ * What help is wanted, in the lead's words ("" if they said nothing).
+ */
+help_note: string, leads: Array<PersonRef>, present: Array<PresentPerson>, goals: Array<GoalView>, 
 /**
  * Issues with a claim on them (active, PR open or merged), contested ones first.
  */

@@ -4,6 +4,7 @@ import type { ProjectReport } from "./ProjectReport";
 import type { ReportDay } from "./ReportDay";
 import type { RetroResult } from "./RetroResult";
 import type { RoleCount } from "./RoleCount";
+import type { StandupDay } from "./StandupDay";
 import type { Totals } from "./Totals";
 
 /**
@@ -33,7 +34,11 @@ erased: number, projects: Array<ProjectReport>, totals: Totals,
 /**
  * Pull requests merged per sprint day against the usual rate, over every project's repository.
  */
-merge_rate: MergeRate | null, retrospective: Array<RetroResult>, 
+merge_rate: MergeRate | null, 
+/**
+ * Each day's stand-up on the projector: how many tables spoke, for how long, blockers raised.
+ */
+standups: Array<StandupDay>, retrospective: Array<RetroResult>, 
 /**
  * When the report was made.
  */

@@ -51,6 +51,8 @@ import type { SignInOutcome } from "./SignInOutcome";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Sprint } from "./Sprint";
 import type { SprintReport } from "./SprintReport";
+import type { StandupStep } from "./StandupStep";
+import type { StandupView } from "./StandupView";
 import type { StatusUpdate } from "./StatusUpdate";
 import type { UndoToken } from "./UndoToken";
 import type { WalkIn } from "./WalkIn";
@@ -108,6 +110,8 @@ export interface Commands {
   add_project: { args: NewProject; result: Project };
   /** Raises or lowers a project's "help wanted" flag. */
   set_help_wanted: { args: HelpWanted; result: Project };
+  /** Starts, steps (next / previous table) or ends today's stand-up on the projector. */
+  standup: { args: StandupStep; result: StandupView | null };
   /** Adds a goal to a project. */
   add_goal: { args: NewGoal; result: Goal };
   /** Moves a goal to planned, in progress, done or dropped. */
@@ -174,6 +178,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "import_attendees",
   "add_project",
   "set_help_wanted",
+  "standup",
   "add_goal",
   "set_goal_status",
   "set_status",

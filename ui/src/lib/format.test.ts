@@ -9,6 +9,7 @@ import {
   formatClock,
   formatDay,
   goalStatusLabel,
+  standupClock,
   tableName,
   take,
 } from "./format";
@@ -86,5 +87,18 @@ describe("take", () => {
   it("says how many did not fit", () => {
     expect(take([1, 2, 3, 4], 2)).toEqual({ shown: [1, 2], more: 2 });
     expect(take([1, 2], 5)).toEqual({ shown: [1, 2], more: 0 });
+  });
+});
+
+describe("standupClock", () => {
+  it.each([
+    [120, "2:00"],
+    [61, "1:01"],
+    [9, "0:09"],
+    [0, "0:00"],
+    [-12, "+0:12"],
+    [-75, "+1:15"],
+  ])("%i seconds left reads %s", (left, shown) => {
+    expect(standupClock(left)).toBe(shown);
   });
 });

@@ -183,3 +183,11 @@ export function take<T>(items: readonly T[], max: number): { shown: T[]; more: n
   if (items.length <= max) return { shown: [...items], more: 0 };
   return { shown: items.slice(0, Math.max(0, max)), more: items.length - Math.max(0, max) };
 }
+
+/** A stand-up turn's time left as the projector shows it: "1:45", or "+0:12" once over time. */
+export function standupClock(secondsLeft: number): string {
+  const over = secondsLeft < 0;
+  const s = Math.abs(Math.trunc(secondsLeft));
+  const text = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  return over ? `+${text}` : text;
+}

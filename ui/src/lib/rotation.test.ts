@@ -1,50 +1,93 @@
 import { describe, expect, it } from "vitest";
-import { clampPage, nextPage, pageCount, pageItems, perPage } from "./rotation";
+import { boardFontPx, clampPage, columnCount, nextPage, NO_LIMITS, packPages, previousPage, shorten } from "./rotation";
 
-describe("perPage", () => {
-  it("puts two projects on a wide projector and one on a small screen", () => {
-    expect(perPage(1280, 800)).toBe(2);
-    expect(perPage(1920, 1080)).toBe(2);
-    expect(perPage(1024, 768)).toBe(1);
+describe("type and columns on every projector", () => {
+  const cases: [string, number, number, number, number][] = [
+    // name, width, height, type at least, columns
+    ["720p", 1280, 720, 16, 3],
+    ["WXGA", 1280, 800, 17, 3],
+    ["1080p", 1920, 1080, 25, 3],
+    ["4K", 3840, 2160, 50, 3],
+    ["portrait 1080p", 1080, 1920, 23, 2],
+    ["tablet portrait", 768, 1024, 16, 2],
+    ["small window", 640, 480, 15, 2],
+  ];
+  it.each(cases)("%s", (_name, width, height, minType, columns) => {
+    const font = boardFontPx(width, height);
+    expect(font).toBeGreaterThanOrEqual(minType);
+    expect(columnCount(width, font)).toBe(columns);
   });
-  it("stacks two on a tall portrait screen", () => {
-    expect(perPage(1080, 1920)).toBe(2);
-    expect(perPage(800, 1280)).toBe(1);
+  it("never smaller than 15 px nor larger than 60 px", () => {
+    expect(boardFontPx(300, 200)).toBe(15);
+    expect(boardFontPx(10000, 8000)).toBe(60);
+  });
+});
+
+describe("packPages", () => {
+  const cases: [string, number[], number, number, number[][][]][] = [
+    ["nothing: one empty page", [], 3, 500, [[]]],
+    ["all in one column", [100, 100, 100], 2, 400, [[[0, 1, 2]]]],
+    ["gap counted: the third moves on", [190, 190, 10], 3, 400, [[[0, 1], [2]]]],
+    ["columns fill, then a new page", [300, 300, 300, 300], 2, 400, [[[0], [1]], [[2], [3]]]],
+    ["a card taller than a column has one of its own", [100, 900, 100], 3, 400, [[[0], [1], [2]]]],
+    ["order is kept", [50, 350, 50, 50], 1, 400, [[[0]], [[1]], [[2, 3]]]],
+  ];
+  it.each(cases)("%s", (_name, heights, columns, available, pages) => {
+    expect(packPages(heights, columns, available, 10)).toEqual(pages);
+  });
+
+  it("places every card exactly once, in order, within the height it was given", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const heights = Array.from({ length: Math.floor(random() * 30) }, () => 20 + Math.floor(random() * 500));
+      const columns = 1 + Math.floor(random() * 4);
+      const pages = packPages(heights, columns, 400, 12);
+      const flat = pages.flat(2);
+      expect(flat).toEqual(heights.map((_, i) => i));
+      for (const page of pages) {
+        expect(page.length).toBeLessThanOrEqual(columns);
+        for (const column of page) {
+          const used = column.reduce((sum, i) => sum + (heights[i] ?? 0), 0) + 12 * (column.length - 1);
+          if (column.length > 1) expect(used).toBeLessThanOrEqual(400);
+        }
+      }
+    }
   });
 });
 
 describe("paging", () => {
-  const items = ["a", "b", "c", "d", "e"];
-
-  it("counts pages, at least one", () => {
-    expect(pageCount(5, 2)).toBe(3);
-    expect(pageCount(4, 2)).toBe(2);
-    expect(pageCount(0, 2)).toBe(1);
+  it("turns forwards and backwards round the pages", () => {
+    expect(nextPage(0, 3)).toBe(1);
+    expect(nextPage(2, 3)).toBe(0);
+    expect(previousPage(0, 3)).toBe(2);
+    expect(previousPage(1, 3)).toBe(0);
+    expect(nextPage(0, 1)).toBe(0);
   });
+  it("a page index from before the pages shrank starts again", () => {
+    expect(clampPage(4, 2)).toBe(0);
+    expect(clampPage(1, 2)).toBe(1);
+    expect(nextPage(5, 2)).toBe(1);
+  });
+});
 
-  it("shows each item exactly once over a full rotation", () => {
-    const seen: string[] = [];
-    let page = 0;
-    for (let i = 0; i < pageCount(items.length, 2); i++) {
-      seen.push(...pageItems(items, page, 2));
-      page = nextPage(page, items.length, 2);
+describe("shorten", () => {
+  const lengths = { present: 40, goals: 6, claims: 12 };
+  it("cuts each list by the square root of how much too tall the card was", () => {
+    expect(shorten(NO_LIMITS, lengths, 1000, 500)).toEqual({ present: 28, goals: 4, claims: 8 });
+    expect(shorten(NO_LIMITS, lengths, 1000, 950)).toEqual({ present: 36, goals: 5, claims: 10 });
+  });
+  it("keeps at least a few names, one goal and one claim, then gives up", () => {
+    let limits = { ...NO_LIMITS };
+    for (let i = 0; i < 20; i++) {
+      const next = shorten(limits, lengths, 1000, 100);
+      if (next === null) break;
+      limits = next;
     }
-    expect(seen).toEqual(items);
-    expect(page).toBe(0);
+    expect(limits).toEqual({ present: 3, goals: 1, claims: 1 });
+    expect(shorten(limits, lengths, 1000, 100)).toBeNull();
   });
-
-  it("wraps a stale page index instead of showing nothing", () => {
-    expect(pageItems(items, 3, 2)).toEqual(["a", "b"]);
-    expect(pageItems(items, -1, 2)).toEqual(["e"]);
-  });
-
-  it("goes back to the first page when the list shrank under the current one", () => {
-    expect(clampPage(2, 3, 2)).toBe(0);
-    expect(clampPage(1, 3, 2)).toBe(1);
-  });
-
-  it("stays on the only page", () => {
-    expect(nextPage(0, 1, 2)).toBe(0);
-    expect(nextPage(0, 0, 2)).toBe(0);
+  it("short lists are left whole", () => {
+    expect(shorten(NO_LIMITS, { present: 2, goals: 1, claims: 0 }, 1000, 500)).toBeNull();
   });
 });

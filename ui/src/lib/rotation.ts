@@ -1,33 +1,99 @@
-/** The projector board's paging: which projects are on screen, and turning the page every few seconds. */
+/**
+ * The projector board's layout and paging. Type grows with the screen; columns follow from the type size;
+ * pages are made by what the cards hold (measured), so no card is cut and no page is half empty.
+ */
 
 /** Seconds each page stays on the projector. */
 export const ROTATE_SECONDS = 12;
 
-/** Projects per screen: two side by side on a wide screen, two stacked on a tall portrait one, else one. */
-export function perPage(width: number, height: number): number {
-  if (width >= height) return width >= 1200 ? 2 : 1;
-  return height >= 1500 ? 2 : 1;
+/** The board's base type size in pixels: readable from the back of a room at every projector size. */
+export function boardFontPx(width: number, height: number): number {
+  const portrait = height > width;
+  const size = Math.min(width / (portrait ? 46 : 74), height / 42);
+  return Math.round(Math.min(60, Math.max(15, size)) * 10) / 10;
 }
 
-export function pageCount(items: number, size: number): number {
-  if (items <= 0 || size <= 0) return 1;
-  return Math.ceil(items / size);
+/** Columns of cards: as many as fit at about twenty characters' width each, one to four. */
+export function columnCount(width: number, fontPx: number): number {
+  if (fontPx <= 0) return 1;
+  return Math.min(4, Math.max(1, Math.floor(width / (fontPx * 20))));
 }
 
-/** The items on `page` (wrapping round, so a page index from before a list shrank stays valid). */
-export function pageItems<T>(items: readonly T[], page: number, size: number): T[] {
-  const pages = pageCount(items.length, size);
-  const p = ((page % pages) + pages) % pages;
-  return items.slice(p * size, p * size + size);
+/**
+ * Packs cards of the given heights, in order, into columns of `available` pixels and those into pages of
+ * `columns` columns. Returns page → column → card positions. A card taller than a column gets a column of its
+ * own (the caller shortens it). There is always at least one page.
+ */
+export function packPages(heights: readonly number[], columns: number, available: number, gap: number): number[][][] {
+  const cols = Math.max(1, columns);
+  const pages: number[][][] = [];
+  let page: number[][] = [];
+  let column: number[] = [];
+  let used = 0;
+  heights.forEach((height, i) => {
+    const needed = column.length === 0 ? height : used + gap + height;
+    if (column.length > 0 && needed > available) {
+      page.push(column);
+      column = [];
+      used = 0;
+      if (page.length === cols) {
+        pages.push(page);
+        page = [];
+      }
+    }
+    used = column.length === 0 ? height : used + gap + height;
+    column.push(i);
+  });
+  if (column.length > 0) page.push(column);
+  if (page.length > 0 || pages.length === 0) pages.push(page);
+  return pages;
 }
 
 /** The page after `page`, back to the first after the last. */
-export function nextPage(page: number, items: number, size: number): number {
-  return (page + 1) % pageCount(items, size);
+export function nextPage(page: number, pages: number): number {
+  return pages <= 0 ? 0 : (clampPage(page, pages) + 1) % pages;
 }
 
-/** Keeps a page index valid after the list changed length. */
-export function clampPage(page: number, items: number, size: number): number {
-  const pages = pageCount(items, size);
-  return page >= pages ? 0 : Math.max(0, page);
+/** The page before `page`, round to the last from the first. */
+export function previousPage(page: number, pages: number): number {
+  return pages <= 0 ? 0 : (clampPage(page, pages) + pages - 1) % pages;
+}
+
+/** Keeps a page index valid after the pages changed. */
+export function clampPage(page: number, pages: number): number {
+  return page >= pages || page < 0 ? 0 : page;
+}
+
+/** How many of a card's lists to show. */
+export type CardLimits = { present: number; goals: number; claims: number };
+
+export const NO_LIMITS: CardLimits = { present: Infinity, goals: Infinity, claims: Infinity };
+
+/**
+ * Shorter lists for a card that was `height` pixels where `available` fit, given how long its lists are:
+ * each list is cut in proportion (names first, as they are one line for many), never below one item.
+ * Returns `null` when nothing more can be cut.
+ */
+export function shorten(
+  limits: CardLimits,
+  lengths: CardLimits,
+  height: number,
+  available: number,
+): CardLimits | null {
+  // Gently (the square root of how much too tall): cutting in proportion overshoots, as headings stay.
+  const ratio = Math.max(0.5, Math.min(0.9, Math.sqrt(available / height)));
+  const cut = (limit: number, length: number, floor: number) => {
+    const now = Math.min(limit, length);
+    return Math.max(Math.min(floor, now), Math.floor(now * ratio));
+  };
+  const next = {
+    present: cut(limits.present, lengths.present, 3),
+    goals: cut(limits.goals, lengths.goals, 1),
+    claims: cut(limits.claims, lengths.claims, 1),
+  };
+  const same =
+    next.present === Math.min(limits.present, lengths.present) &&
+    next.goals === Math.min(limits.goals, lengths.goals) &&
+    next.claims === Math.min(limits.claims, lengths.claims);
+  return same ? null : next;
 }

@@ -216,8 +216,8 @@ pub fn play(
             desk.set_goal_status(GoalProgress { goal: goal.id.to_string(), status: GoalStatus::Done })?;
         }
     }
-    for project in ["PyPy", "Wagtail"] {
-        desk.set_help_wanted(HelpWanted { project: project.into(), help_wanted: true })?;
+    for (project, note) in [("PyPy", "someone who knows RPython's JIT"), ("Wagtail", "a designer for the admin UI")] {
+        desk.set_help_wanted(HelpWanted { project: project.into(), help_wanted: true, note: Some(note.into()) })?;
     }
 
     clock.set(Timestamp(opens_today.0 + span * 7 / 10));

@@ -1,0 +1,137 @@
+// The projector board in Chromium against `sprintdesk serve` on the demo sprint: it fits every projector from
+// 720p to 4K and portrait (no card cut, nothing off the side, every table on some page, today's status shown),
+// and the stand-up steps through the tables from the organizer's screen and a presenter's clicker, with the
+// lead told when their table is next.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { browserSession, demoVenue, shot } from "./support.mjs";
+
+const session = browserSession(demoVenue);
+before(session.open);
+after(session.close);
+
+/** What is wrong with the page of the board on screen now, in words (empty when it fits). */
+async function misfits(p) {
+  return p.evaluate(() => {
+    const found = [];
+    const root = document.scrollingElement;
+    if (root.scrollWidth > innerWidth + 1) found.push(`the page is ${root.scrollWidth}px wide in ${innerWidth}px`);
+    const main = document.querySelector("main.projects");
+    const bottom = main.getBoundingClientRect().bottom;
+    for (const card of document.querySelectorAll("[data-testid=board-project]")) {
+      const name = card.querySelector("h2").textContent;
+      const box = card.getBoundingClientRect();
+      if (box.bottom > bottom + 1) found.push(`${name}: cut at the bottom (${Math.round(box.bottom - bottom)}px)`);
+      if (box.right > innerWidth + 1) found.push(`${name}: off the right side`);
+      if (card.scrollHeight > card.clientHeight + 1) found.push(`${name}: what it holds is cut inside it`);
+      for (const el of card.querySelectorAll("*")) {
+        if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible") {
+          found.push(`${name}: "${el.textContent.slice(0, 30)}" clipped sideways`);
+        }
+      }
+    }
+    return found;
+  });
+}
+
+const screens = [
+  ["720p", 1280, 720],
+  ["1280x800", 1280, 800],
+  ["1080p", 1920, 1080],
+  ["4k", 3840, 2160],
+  ["portrait", 1080, 1920],
+  ["tablet-portrait", 768, 1024],
+];
+
+for (const [name, width, height] of screens) {
+  test(`board at ${name} (${width}×${height}): every table on a page, none cut, today's status shown`, async () => {
+    const p = await session.page(width, height);
+    await p.goto(`${session.server.url}/#/board`);
+    await p.getByTestId("board-project").first().waitFor();
+    await p.waitForTimeout(500);
+    const pager = p.getByTestId("board-pager");
+    const pages = (await pager.count()) ? await pager.locator(".dot").count() : 1;
+    const seen = [];
+    const problems = [];
+    let statuses = 0;
+    for (let i = 0; i < pages; i++) {
+      if (i > 0) {
+        await p.keyboard.press(i % 2 ? "PageDown" : "ArrowRight");
+        await p.waitForTimeout(700);
+      }
+      for (const problem of await misfits(p)) problems.push(`page ${i + 1}: ${problem}`);
+      const cards = p.getByTestId("board-project");
+      seen.push(...(await cards.evaluateAll((all) => all.map((c) => c.dataset.project))));
+      statuses += await p.getByTestId("board-status").count();
+      if (i < 2) await shot(p, `board-${name}-page${i + 1}`);
+    }
+    const projects = await p.evaluate(async () => (await (await fetch("/api/board", { method: "POST", body: "null", headers: { "content-type": "application/json" } })).json()));
+    const all = projects.projects.map((x) => x.project.id);
+    assert.deepEqual(problems, []);
+    if (all.length > 0) assert.deepEqual([...seen].sort(), [...all].sort(), "every table exactly once over the pages");
+    assert.ok(statuses > 0, "leads' done / next / blockers are on the board");
+    // Big type on big screens: readable from the back of the room.
+    const type = await p.evaluate(() => parseFloat(getComputedStyle(document.querySelector(".board")).fontSize));
+    assert.ok(type >= Math.min(width, height) / 50, `type ${type}px on a ${width}×${height} screen`);
+    await p.close();
+  });
+}
+
+test("stand-up: started from Today, stepped by a clicker on the board, the next lead told, ended", async () => {
+  const api = async (p, command, body = null) =>
+    p.evaluate(
+      async ([command, body]) =>
+        (await fetch(`/api/${command}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } })).json(),
+      [command, body],
+    );
+  const organizer = await session.page(1280, 800);
+  await organizer.goto(`${session.server.url}/#/organizer`);
+  const panel = organizer.getByTestId("standup-panel");
+  await panel.getByTestId("standup-minutes").fill("1");
+  await panel.getByTestId("standup-start").click();
+  await panel.getByTestId("standup-now").waitFor();
+  const { standup } = await api(organizer, "board");
+  assert.equal(standup.turn_seconds, 60);
+  assert.ok(standup.order.length >= 2, "several tables speak");
+  await shot(organizer, "standup-organizer-panel");
+
+  const board = await session.page(1920, 1080);
+  await board.goto(`${session.server.url}/#/board`);
+  await board.getByTestId("board-standup").waitFor();
+  assert.equal(await board.getByTestId("standup-position").innerText(), `Table 1 of ${standup.order.length}`);
+  assert.match(await board.getByTestId("standup-timer").innerText(), /^(1:00|0:5\d)$/);
+  const first = standup.order[0];
+  assert.equal(await board.locator("[data-testid=board-project] h2").innerText(), first.name);
+  const cut = await board.evaluate(() => {
+    const turn = document.querySelector("[data-testid=board-standup] [data-testid=board-project]");
+    return turn.getBoundingClientRect().bottom - document.querySelector("[data-testid=board-standup]").getBoundingClientRect().bottom;
+  });
+  assert.ok(cut <= 1, `the table's card is cut by ${cut}px`);
+  await shot(board, "board-standup-1080p");
+
+  // The lead of the second table sees they are next; once the clicker steps on, that they are on now.
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${session.server.url}/#/lead`);
+  const second = standup.order[1];
+  await lead.getByRole("button", { name: new RegExp(second.name) }).first().click();
+  await lead.getByTestId("lead-standup").waitFor();
+  assert.match(await lead.getByTestId("lead-standup").innerText(), /you are next/);
+  await shot(lead, "lead-standup-next");
+
+  await board.keyboard.press("PageDown");
+  await board.waitForFunction((n) => document.querySelector("[data-testid=standup-position]")?.textContent === `Table 2 of ${n}`, standup.order.length);
+  assert.equal(await board.locator("[data-testid=board-project] h2").innerText(), second.name);
+  await lead.waitForFunction(() => /on the projector now/.test(document.querySelector("[data-testid=lead-standup]")?.textContent ?? ""));
+  await board.keyboard.press("ArrowLeft");
+  await board.waitForFunction(() => document.querySelector("[data-testid=standup-position]")?.textContent.startsWith("Table 1 "));
+
+  await panel.getByTestId("standup-end").click();
+  await board.getByTestId("board-standup").waitFor({ state: "detached" });
+  await board.getByTestId("board-project").first().waitFor();
+  const after = await api(organizer, "board");
+  assert.equal(after.standup, null);
+  const report = await api(organizer, "sprint_report");
+  assert.equal(report.standups.length, 1, "the stand-up is kept for the report");
+  assert.equal(report.standups[0].tables, 2, "two tables were shown");
+  for (const p of [organizer, board, lead]) await p.close();
+});
