@@ -475,7 +475,8 @@ fn a_read_leaves_a_database_of_an_older_release_as_it_was() {
     let current = version(&db);
     // The file as the previous release left it (update this when a migration is added).
     let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("DROP TABLE standups; ALTER TABLE projects DROP COLUMN help_note;").unwrap();
+    conn.execute_batch("DROP TABLE standups; DROP TABLE badge_prints; ALTER TABLE projects DROP COLUMN help_note;")
+        .unwrap();
     conn.pragma_update(None, "user_version", current - 1).unwrap();
     drop(conn);
     let before = std::fs::read(&db).unwrap();
@@ -658,4 +659,70 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
     .unwrap();
     let (_, stderr) = user.fails(&["import", "prs", elsewhere.to_str().unwrap()]);
     assert!(stderr.contains("no project has the repository https://github.com/psf/black"), "{stderr}");
+}
+
+/// `sprintdesk badge`: the PDF's QR code reads back as the person's badge code (a pretix secret here, a new
+/// code for someone added by hand), the file is never replaced, and with a printer chosen the PDF goes to
+/// CUPS' `lp` for that printer (a stand-in `lp` on the PATH records what it was given).
+#[test]
+fn a_badge_prints_on_the_chosen_printer_and_its_qr_code_reads_back_as_the_badge_code() {
+    use std::os::unix::fs::PermissionsExt;
+    let user = sprint_with_people();
+    let dir = user.dir.path();
+    let pdf = dir.join("lukasz.pdf");
+    let out = user.ok(&["badge", "Łukasz Langa", "--out", pdf.to_str().unwrap()]);
+    assert!(out.contains("No badge printer is chosen"), "{out}");
+    assert_eq!(qr_code_of(&pdf), "9h7vqy2tpvfz3xkd6m8r4wcj", "the pretix secret is the badge code");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("Łukasz Langa") && text.contains("PyCon US 2026 Sprints"), "{text}");
+    let (_, stderr) = user.fails(&["badge", "Łukasz Langa", "--out", pdf.to_str().unwrap()]);
+    assert!(stderr.contains("could not write") && stderr.contains("exists"), "{stderr}");
+
+    user.ok(&["attendees", "add", "--name", "Zoë Walk-In"]);
+    let zoe = dir.join("zoe.pdf");
+    user.ok(&["badge", "Zoë Walk-In", "--out", zoe.to_str().unwrap()]);
+    let shown = user.json(&["attendees", "show", "Zoë Walk-In"]);
+    let code = shown["badge_code"].as_str().expect("a code was given").to_owned();
+    assert_eq!(qr_code_of(&zoe), code);
+
+    // A printer chosen: the badge goes to `lp -d NAME`, the PDF on its standard input.
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let seen = dir.join("lp-seen");
+    std::fs::write(bin.join("lp"), format!("#!/bin/sh\necho \"$@\" > {0}.args\ncat > {0}.pdf\n", seen.display()))
+        .unwrap();
+    std::fs::set_permissions(bin.join("lp"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    user.ok(&["call", "set_printer", r#"{"printer": "Front_Desk"}"#]);
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let printed = user
+        .command(&["badge", "Zoë Walk-In", "--out", dir.join("again.pdf").to_str().unwrap()])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&printed.stdout);
+    assert!(printed.status.success(), "{said}{}", String::from_utf8_lossy(&printed.stderr));
+    assert!(said.contains("Sent to the printer Front_Desk") && said.contains("printed 1 time(s) before"), "{said}");
+    let args = std::fs::read_to_string(dir.join("lp-seen.args")).unwrap();
+    assert!(args.starts_with("-d Front_Desk -t Badge: Zoë Walk-In -- -"), "{args}");
+    assert_eq!(std::fs::read(dir.join("lp-seen.pdf")).unwrap(), std::fs::read(dir.join("again.pdf")).unwrap());
+    let log = user.json(&["call", "badge_prints"]);
+    assert_eq!(log.as_array().unwrap().len(), 3, "{log}");
+    assert_eq!(log.as_array().unwrap().iter().filter(|p| p["printer"] == "Front_Desk").count(), 1, "{log}");
+}
+
+/// Runs a Debian tool the test script installs (poppler-utils, zbar-tools); says which package if missing.
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        let package = if name == "zbarimg" { "zbar-tools" } else { "poppler-utils" };
+        panic!("{name} could not run ({e}): install Debian's {package} (scripts/test does)")
+    });
+    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What the QR code on a PDF's first page says, read as a person's phone would: rendered, then decoded.
+fn qr_code_of(pdf: &Path) -> String {
+    let png = pdf.with_extension("");
+    tool("pdftoppm", &["-r", "200", "-png", "-singlefile", pdf.to_str().unwrap(), png.to_str().unwrap()]);
+    tool("zbarimg", &["--quiet", "--raw", png.with_extension("png").to_str().unwrap()]).trim().to_owned()
 }

@@ -69,9 +69,18 @@ pub fn open_board_window(app: AppHandle) -> Result<(), ApiError> {
 /// Saves a file the person downloads (the browser would; the app's web view does not) in their Downloads
 /// folder, never replacing one; returns where it went.
 #[tauri::command(async)]
-pub fn save_download(name: String, contents: String) -> Result<String, ApiError> {
+pub fn save_download(name: String, contents: String, base64: Option<bool>) -> Result<String, ApiError> {
+    // A PDF (a badge) comes as base64; text files as they are.
+    let bytes = if base64.unwrap_or(false) {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(contents.as_bytes()).map_err(|e| {
+            ApiError::from(&sprintdesk_api::Error::NotSaved(format!("{name} was not saved: it came garbled ({e})")))
+        })?
+    } else {
+        contents.into_bytes()
+    };
     let saved = sprintdesk_api::downloads_dir()
-        .and_then(|dir| sprintdesk_api::save_download(&dir, &name, contents.as_bytes()))
+        .and_then(|dir| sprintdesk_api::save_download(&dir, &name, &bytes))
         .map_err(|error| ApiError::from(&error))?;
     tracing::info!(path = %saved.display(), "saved a download");
     Ok(saved.display().to_string())

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { browserSession, demoVenue, serve, shot, venue } from "./support.mjs";
+import { browserSession, demoVenue, root, serve, shot, venue } from "./support.mjs";
 
 let v;
 let server;
@@ -424,4 +424,39 @@ test("first start: a new device offers to create a sprint or join a venue", asyn
     fresh.stop();
     empty.remove();
   }
+});
+
+test("kiosk: a walk-in prints a badge whose QR code reads back as their code; a second needs the organizer", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").pressSequentially("Bea Badgeless");
+  await p.getByRole("button", { name: "I’m not on the list" }).click();
+  await p.getByTestId("coc-accept").check();
+  await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByRole("button", { name: "Sign me in" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  const [download] = await Promise.all([p.waitForEvent("download"), p.getByTestId("kiosk-badge").click()]);
+  assert.equal(download.suggestedFilename(), "badge-bea-badgeless.pdf");
+  await p.getByTestId("kiosk-badge-note").getByText(/ready to print/).waitFor();
+  await shot(p, "kiosk-badge-printed");
+  const dir = mkdtempSync(path.join(tmpdir(), "badge-"));
+  const pdf = path.join(dir, "badge.pdf");
+  await download.saveAs(pdf);
+  execFileSync("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, path.join(dir, "badge")]);
+  const read = execFileSync("zbarimg", ["--quiet", "--raw", path.join(dir, "badge.png")], { encoding: "utf8" }).trim();
+  const bea = (await server.call("attendees")).find((a) => a.name === "Bea Badgeless");
+  assert.equal(read, bea.badge_code, "the QR code is the badge code the kiosk signs people in by");
+  const text = execFileSync("pdftotext", [pdf, "-"], { encoding: "utf8" });
+  assert.match(text, /Bea Badgeless/);
+  assert.match(text, /Sprintdesk/, "today's project is on it");
+  // Looking at the badge as a person would.
+  execFileSync("cp", [path.join(dir, "badge.png"), path.join(root, "docs/screenshots/tmp/badge-pdf.png")]);
+
+  await p.getByTestId("kiosk-badge").click();
+  await p.getByTestId("kiosk-badge-note").getByText(/printed before.*needs an organizer/).waitFor();
+  await p.close();
 });

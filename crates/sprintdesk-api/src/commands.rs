@@ -10,6 +10,7 @@
 //!
 //! Argument types are the core's own input types: the wire shape and the use case's input are one type.
 
+use crate::badges::{PrinterChoice, Printers};
 use crate::error::Error;
 use crate::host::{Host, JoinCode, Joined, PairRequest};
 use serde::Serialize;
@@ -101,6 +102,17 @@ macro_rules! for_each_command {
             add_project { Staff write (NewProject) -> Project = |host, new| host.desk().add_project(new) }
             /// Raises or lowers a project's "help wanted" flag.
             set_help_wanted { Staff write (HelpWanted) -> Project = |host, change| host.desk().set_help_wanted(change) }
+            /// A badge for someone without one, printed on this device's printer or returned as a PDF. At the door
+            /// only a first badge for a person who had none; anything else needs the organizer's PIN.
+            print_badge { Door write (BadgeRequest) -> Badge = |host, request| host.print_badge(request, Reach::Door) }
+            /// A badge for anyone, again if need be, from an organizer's device.
+            reprint_badge { Staff write (BadgeRequest) -> Badge = |host, request| host.print_badge(request, Reach::Staff) }
+            /// Every badge printed, newest first.
+            badge_prints { Staff read (()) -> Vec<BadgePrintLine> = |host, ()| host.desk().badge_prints() }
+            /// The printers CUPS knows on this device, and the one badges go to.
+            printers { Staff read (()) -> Printers = |host, ()| host.printers() }
+            /// Chooses this device's badge printer (none: badges open as a PDF).
+            set_printer { Staff write (PrinterChoice) -> Printers = |host, choice| host.set_printer(choice) }
             /// Starts, steps (next / previous table) or ends today's stand-up on the projector.
             standup { Staff write (StandupStep) -> Option<StandupView> = |host, step| host.desk().standup(step) }
             /// Adds a goal to a project.

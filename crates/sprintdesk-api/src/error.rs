@@ -24,6 +24,9 @@ pub enum Error {
     /// A file a person downloads could not be saved.
     #[error("{0}")]
     NotSaved(String),
+    /// The printer did not take a badge.
+    #[error("{0}")]
+    NotPrinted(String),
 }
 
 impl From<SyncError> for Error {
@@ -65,6 +68,7 @@ impl Error {
             Error::NotSprintdesk(_) => ErrorCode::NotSprintdesk,
             Error::AlreadyServed(_) => ErrorCode::AlreadyServed,
             Error::NotSaved(_) => ErrorCode::Storage,
+            Error::NotPrinted(_) => ErrorCode::Unreachable,
         }
     }
 }

@@ -8,11 +8,13 @@
 //! This crate holds no rules and no SQL: it parses arguments, calls the core, and reports the core's
 //! errors as the one `{code, message}` [`ApiError`]. It does not depend on Tauri or on any HTTP stack.
 
+mod badges;
 pub mod commands;
 mod error;
 mod host;
 mod places;
 
+pub use badges::{PrinterChoice, Printers};
 pub use error::Error;
 pub use host::{Host, JoinCode, Joined, PairRequest, PeerLock, host_name, join_venue, reachable};
 pub use places::{clock_from_env, default_db, downloads_dir, save_download, state_dir};

@@ -92,7 +92,7 @@ pub fn save_download(dir: &std::path::Path, name: &str, contents: &[u8]) -> Resu
 }
 
 /// The file extensions a download may have: what reports and exports are.
-const DOWNLOAD_KINDS: [&str; 5] = ["csv", "json", "md", "html", "txt"];
+const DOWNLOAD_KINDS: [&str; 6] = ["csv", "json", "md", "html", "txt", "pdf"];
 
 /// The largest download saved.
 const MAX_DOWNLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -123,6 +123,7 @@ mod tests {
             (".bashrc.txt", "bashrc.txt"),
             ("person-a-7k2m.json", "person-a-7k2m.json"),
             ("Łukasz attendance.csv", "Łukasz attendance.csv"),
+            ("badge-zoë.pdf", "badge-zoë.pdf"),
         ] {
             let dir = tempfile::tempdir().unwrap();
             let path = save_download(dir.path(), asked, b"x").unwrap();
@@ -132,7 +133,7 @@ mod tests {
         for refused in ["run.desktop", "setup.exe", "x.sh", "", "...", "noextension", "report.html.lnk"] {
             let dir = tempfile::tempdir().unwrap();
             let error = save_download(dir.path(), refused, b"x").unwrap_err().to_string();
-            assert!(error.contains("Sprintdesk saves only csv, json, md, html, txt files"), "{refused}: {error}");
+            assert!(error.contains("Sprintdesk saves only csv, json, md, html, txt, pdf files"), "{refused}: {error}");
             assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{refused}: nothing written");
         }
     }

@@ -322,6 +322,11 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("projects", false),
         ("add_project", false),
         ("set_help_wanted", false),
+        ("print_badge", true),
+        ("reprint_badge", false),
+        ("badge_prints", false),
+        ("printers", false),
+        ("set_printer", false),
         ("standup", false),
         ("add_goal", false),
         ("set_goal_status", false),
@@ -560,4 +565,45 @@ fn the_kiosks_undo_countdown_is_the_cores_window_less_a_second() {
         .and_then(|rest| rest.trim_end_matches(';').trim().parse().ok())
         .expect("countdown.ts declares UNDO_WINDOW_SECONDS");
     assert_eq!(shown, sprintdesk_core::UNDO_SECONDS - 1);
+}
+
+#[test]
+fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs_the_organizer() {
+    let venue = Venue::new();
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    venue.ok("register_walk_in", json!({"name": "Zoë Ng", "project": "CPython", "accept_code_of_conduct": true}));
+    // (who, the PIN given, what the door says)
+    let cases: [(&str, Option<&str>, Result<u64, &str>); 6] = [
+        ("Zoë Ng", None, Ok(0)),                      // a walk-in's first badge: a new code
+        ("Zoë Ng", None, Err("was printed before")),  // a second needs the organizer
+        ("Zoë Ng", Some("1111"), Err("not_allowed")), // not with a wrong PIN
+        ("Zoë Ng", Some("2468"), Ok(1)),              // with the PIN
+        ("@ambv", None, Err("has a badge already")),  // a badge code (a ticket's secret) is not printed at the door
+        ("Ana Lima", None, Ok(0)), // on the list without a code: given one (a paired kiosk may not: "ask an organizer")
+    ];
+    for (n, (who, pin, expected)) in cases.into_iter().enumerate() {
+        let got = venue.call("print_badge", json!({"attendee": who, "pin": pin}));
+        match (got, expected) {
+            (Ok(badge), Ok(before)) => {
+                assert_eq!(badge["printed_before"], before, "case {n}");
+                assert!(badge["pdf_base64"].as_str().unwrap().starts_with("JVBERi"), "case {n}: a PDF");
+                assert_eq!(badge["printer"], Value::Null, "case {n}: no printer chosen");
+            }
+            (Err(e), Err(words)) => {
+                assert!(e.message.contains(words) || code_name(e.code) == words, "case {n}: {}", e.message);
+            }
+            (got, expected) => {
+                panic!("case {n} ({who}): {:?}, expected {expected:?}", got.map(|b| b["printed_before"].clone()))
+            }
+        }
+    }
+    venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    let zoe = &venue.ok("search", json!({"query": "zoe"}))[0];
+    let code = venue.ok("attendee", json!({"attendee": zoe["id"]}))["badge_code"].clone();
+    assert!(code.as_str().is_some_and(|c| c.starts_with("SD-")), "the walk-in was given a code: {code}");
+    // The organizer prints anyone's, again if need be; the log has every print.
+    assert_eq!(venue.ok("reprint_badge", json!({"attendee": "@ambv"}))["printed_before"], 0);
+    assert_eq!(venue.ok("reprint_badge", json!({"attendee": "Zoë Ng"}))["printed_before"], 2);
+    let log = venue.ok("badge_prints", Value::Null);
+    assert_eq!(log.as_array().unwrap().len(), 5, "{log}");
 }

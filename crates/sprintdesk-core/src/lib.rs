@@ -16,6 +16,7 @@
 
 mod attendees;
 pub mod badge_pdf;
+mod badges;
 mod board;
 mod claims;
 mod demo;
@@ -42,6 +43,7 @@ mod undo;
 mod view;
 
 pub use attendees::{AttendeeEdit, ImportFile, Merge, NewAttendee, PersonQuery};
+pub use badges::{Badge, BadgeFile, BadgePrintLine, BadgeRequest};
 pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
 pub use demo::{international_name, play as demo};
 pub use desk::Desk;

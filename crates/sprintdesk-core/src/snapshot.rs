@@ -6,9 +6,9 @@ use crate::Error;
 use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson, ProjectRef};
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
-    Attendee, AttendeeId, ClaimAction, ClaimEvent, ClaimState, Goal, Issue, IssueClaims, IssueId, PresenceEvent,
-    Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate, Timestamp, issue_claims, presence,
-    whereabouts, without_retracted,
+    Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Goal, Issue, IssueClaims, IssueId,
+    PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate, Timestamp,
+    issue_claims, presence, whereabouts, without_retracted,
 };
 use sprintdesk_store::Store;
 use std::collections::{HashMap, HashSet};
@@ -25,6 +25,7 @@ pub struct Snapshot {
     pub(crate) pull_requests: Vec<PullRequest>,
     pub(crate) retro_answers: Vec<RetroAnswer>,
     pub(crate) standups: Vec<Standup>,
+    pub(crate) badge_prints: Vec<BadgePrint>,
     pub(crate) presence_events: Vec<PresenceEvent>,
     /// Positions in `presence_events` of each person's events (merged duplicates under the survivor).
     presence_by_person: HashMap<AttendeeId, Vec<usize>>,
@@ -61,6 +62,7 @@ impl Snapshot {
             pull_requests: store.all()?,
             retro_answers: store.all()?,
             standups: store.all()?,
+            badge_prints: store.all()?,
             presence_events: without_retracted(store.presence_events()?),
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,
@@ -149,6 +151,12 @@ impl Snapshot {
 
     pub(crate) fn project_ref(&self, project: &Project) -> ProjectRef {
         ProjectRef { id: project.id.clone(), name: project.name.clone(), table_label: project.table_label.clone() }
+    }
+
+    /// The table a person is signed in at now, if any.
+    pub(crate) fn whereabouts_of(&self, id: &AttendeeId, now: Timestamp) -> Option<ProjectId> {
+        let events = self.presence_by_person.get(id).into_iter().flatten().map(|&i| &self.presence_events[i]);
+        whereabouts(&self.sprint, events, now).flatten()
     }
 
     /// A kiosk's view of one person: only their own sign-ins are looked at, so it stays cheap however many

@@ -7,6 +7,7 @@
 //! tables of cases and lets every device compute the same answer from the same replicated data.
 
 mod attendee;
+mod badge;
 mod claims;
 mod clock;
 mod device;
@@ -22,6 +23,7 @@ mod standup;
 mod time;
 
 pub use attendee::{Attendee, Role, SameBecause, ValidationError};
+pub use badge::{BadgePrint, new_badge_code};
 pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
 };

@@ -150,6 +150,15 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// A printable badge (name, handle, project, QR code of the badge code) for someone without one: sent to
+    /// this device's badge printer when one is chosen in Settings, and written as a PDF
+    Badge {
+        /// The attendee: id, @handle or name
+        who: String,
+        /// Where to write the PDF [default: badge.pdf here]; an existing file is never replaced
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Run any command of the API by name, with its arguments as JSON; prints the JSON result. The same
     /// commands as the app and `POST /api/<command>` (e.g. `sprintdesk call duplicates`)
     Call {

@@ -214,6 +214,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let document = host.run::<cmd::report>(ReportRequest { format })?;
             write_document(&document, out.as_deref(), json)?;
         }
+        Command::Badge { who, out } => {
+            use base64::Engine;
+            // The file is made first (never replacing one), so a badge is not logged as printed when it
+            // cannot be written.
+            let path = out.unwrap_or_else(|| "badge.pdf".into());
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+            let made = host.run::<cmd::reprint_badge>(sprintdesk_core::BadgeRequest { attendee: who, pin: None });
+            let badge = match made {
+                Ok(badge) => badge,
+                Err(error) => {
+                    drop(file);
+                    let _ = std::fs::remove_file(&path);
+                    return Err(error.into());
+                }
+            };
+            let pdf = base64::engine::general_purpose::STANDARD.decode(&badge.pdf_base64)?;
+            std::io::Write::write_all(&mut file, &pdf)?;
+            if json {
+                return print_json(
+                    &serde_json::json!({"written": path, "printer": badge.printer, "printed_before": badge.printed_before}),
+                );
+            }
+            outln!("Wrote {}'s badge to {}", badge.name, path.display());
+            match &badge.printer {
+                Some(printer) => outln!("Sent to the printer {printer}."),
+                None => outln!("No badge printer is chosen on this device: print the PDF."),
+            }
+            if badge.printed_before > 0 {
+                outln!("(printed {} time(s) before)", badge.printed_before);
+            }
+        }
         Command::Export { kind, out } => {
             let kind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_")))?;
             let document = host.run::<cmd::export>(ExportRequest { kind })?;

@@ -18,6 +18,8 @@ pub enum Entity {
     RetroAnswer,
     /// One day's stand-up on the projector.
     Standup,
+    /// A badge printed at the venue.
+    BadgePrint,
     PresenceEvent,
     ClaimEvent,
     Device,
@@ -30,7 +32,7 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 14] = [
+    pub const ALL: [Entity; 15] = [
         Entity::Sprint,
         Entity::Attendee,
         Entity::Project,
@@ -40,6 +42,7 @@ impl Entity {
         Entity::PullRequest,
         Entity::RetroAnswer,
         Entity::Standup,
+        Entity::BadgePrint,
         Entity::PresenceEvent,
         Entity::ClaimEvent,
         Entity::Device,
@@ -58,6 +61,7 @@ impl Entity {
             Entity::PullRequest => "pull_request",
             Entity::RetroAnswer => "retro_answer",
             Entity::Standup => "standup",
+            Entity::BadgePrint => "badge_print",
             Entity::PresenceEvent => "presence_event",
             Entity::ClaimEvent => "claim_event",
             Entity::Device => "device",

@@ -2,7 +2,7 @@ use crate::{Entity, Op, schema};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sprintdesk_domain::{
-    Attendee, Device, Goal, Issue, Project, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate,
+    Attendee, BadgePrint, Device, Goal, Issue, Project, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate,
 };
 
 /// A domain record the store keeps as a row whose fields merge one by one.
@@ -41,6 +41,7 @@ record!(Device, Device);
 record!(PullRequest, PullRequest);
 record!(RetroAnswer, RetroAnswer);
 record!(Standup, Standup);
+record!(BadgePrint, BadgePrint);
 
 impl Op {
     /// The field changes that turn `old` into `new` (every field when `old` is `None`). A field whose value

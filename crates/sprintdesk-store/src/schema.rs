@@ -149,6 +149,11 @@ pub(crate) const TABLES: &[Table] = &[
             ("shown", Json),
         ],
     },
+    Table {
+        entity: Entity::BadgePrint,
+        name: "badge_prints",
+        columns: &[("attendee", Text), ("device", Text), ("at", Int), ("printer", Text)],
+    },
     Table { entity: Entity::Retirement, name: "retirements", columns: &[("after", Int)] },
     Table { entity: Entity::Erasure, name: "erasures", columns: &[("erased", Bool)] },
 ];
@@ -438,7 +443,7 @@ CREATE TABLE retro_answers (
 ALTER TABLE sprint ADD COLUMN retro_questions TEXT;
 "#,
     r#"
--- The venue day: what help a table wants, and each day's stand-up on the projector.
+-- The venue day: what help a table wants, each day's stand-up on the projector, badges printed.
 ALTER TABLE projects ADD COLUMN help_note TEXT;
 CREATE TABLE standups (
     id           TEXT PRIMARY KEY,
@@ -449,6 +454,14 @@ CREATE TABLE standups (
     turn_seconds INTEGER,
     ended        INTEGER,
     shown        TEXT
+) WITHOUT ROWID;
+-- Badges printed at the venue: a second print of one person's badge needs the organizer.
+CREATE TABLE badge_prints (
+    id       TEXT PRIMARY KEY,
+    attendee TEXT,
+    device   TEXT,
+    at       INTEGER,
+    printer  TEXT
 ) WITHOUT ROWID;
 "#,
 ];

@@ -290,6 +290,8 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         (Entity::ClaimEvent | Entity::Goal | Entity::StatusUpdate | Entity::Project, TableLead) => about_ours(),
         // Retrospective answers given at a door or a lead's laptop, under an id that names that device.
         (Entity::RetroAnswer, _) => door && RetroAnswerId(change.entity_id.clone()).device() == Some(author),
+        // A badge printed at a door or a lead's laptop, logged under an id that names that device.
+        (Entity::BadgePrint, _) => door && sprintdesk_domain::EventId::author_in(&change.entity_id) == Some(author),
         _ => false,
     };
     if allowed {
@@ -316,6 +318,7 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         (Entity::RetroAnswer, _) => "answers in another device's name",
         (Entity::PullRequest, _) => "pull requests",
         (Entity::Standup, _) => "the stand-up",
+        (Entity::BadgePrint, _) => "a badge print in another device's name",
         (Entity::Device, _) => "the allow-list",
         (Entity::Sprint, _) => "the sprint's settings",
         _ => "this",
@@ -447,6 +450,14 @@ mod tests {
             ("organizer: the stand-up", Organizer, change(Entity::Standup, "standup@d", "position", json!(1)), true),
             ("lead: the stand-up", TableLead, change(Entity::Standup, "standup@d", "position", json!(1)), false),
             ("board: the stand-up", Board, change(Entity::Standup, "standup@d", "position", json!(1)), false),
+            ("kiosk: a badge it printed", Kiosk, change(Entity::BadgePrint, "b1@k1", "attendee", json!("a-1")), true),
+            (
+                "kiosk: a print in another's name",
+                Kiosk,
+                change(Entity::BadgePrint, "b1@k2", "attendee", json!("a-1")),
+                false,
+            ),
+            ("board: a badge print", Board, change(Entity::BadgePrint, "b1@k1", "attendee", json!("a-1")), false),
             (
                 "lead: another's help wanted",
                 TableLead,

@@ -3,6 +3,9 @@
 import type { Attendee } from "./Attendee";
 import type { AttendeeCard } from "./AttendeeCard";
 import type { AttendeeEdit } from "./AttendeeEdit";
+import type { Badge } from "./Badge";
+import type { BadgePrintLine } from "./BadgePrintLine";
+import type { BadgeRequest } from "./BadgeRequest";
 import type { BadgeScan } from "./BadgeScan";
 import type { Board } from "./Board";
 import type { Claim } from "./Claim";
@@ -35,6 +38,8 @@ import type { PersonExport } from "./PersonExport";
 import type { PersonQuery } from "./PersonQuery";
 import type { PrOpened } from "./PrOpened";
 import type { PresenceReport } from "./PresenceReport";
+import type { PrinterChoice } from "./PrinterChoice";
+import type { Printers } from "./Printers";
 import type { Project } from "./Project";
 import type { RecordRef } from "./RecordRef";
 import type { Release } from "./Release";
@@ -110,6 +115,16 @@ export interface Commands {
   add_project: { args: NewProject; result: Project };
   /** Raises or lowers a project's "help wanted" flag. */
   set_help_wanted: { args: HelpWanted; result: Project };
+  /** A badge for someone without one, printed on this device's printer or returned as a PDF. At the door only a first badge for a person who had none; anything else needs the organizer's PIN. */
+  print_badge: { args: BadgeRequest; result: Badge };
+  /** A badge for anyone, again if need be, from an organizer's device. */
+  reprint_badge: { args: BadgeRequest; result: Badge };
+  /** Every badge printed, newest first. */
+  badge_prints: { args: null; result: Array<BadgePrintLine> };
+  /** The printers CUPS knows on this device, and the one badges go to. */
+  printers: { args: null; result: Printers };
+  /** Chooses this device's badge printer (none: badges open as a PDF). */
+  set_printer: { args: PrinterChoice; result: Printers };
   /** Starts, steps (next / previous table) or ends today's stand-up on the projector. */
   standup: { args: StandupStep; result: StandupView | null };
   /** Adds a goal to a project. */
@@ -178,6 +193,9 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "import_attendees",
   "add_project",
   "set_help_wanted",
+  "print_badge",
+  "reprint_badge",
+  "set_printer",
   "standup",
   "add_goal",
   "set_goal_status",

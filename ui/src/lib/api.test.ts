@@ -118,6 +118,8 @@ describe("call over Tauri", () => {
     useTransport(createTauriTransport({ invoke, listen: async () => () => {} }));
     await expect(saveFile("report.html", "<h1>Hi</h1>", "text/html")).resolves.toBe("/home/ana/Downloads/report (2).html");
     expect(invoke).toHaveBeenLastCalledWith("save_download", { name: "report.html", contents: "<h1>Hi</h1>" });
+    await saveFile("badge.pdf", "JVBERi0=", "application/pdf", "base64");
+    expect(invoke).toHaveBeenLastCalledWith("save_download", { name: "badge.pdf", contents: "JVBERi0=", base64: true });
     invoke.mockRejectedValueOnce({ code: "storage", message: "could not save report.html in /ro: read-only" });
     await expect(saveFile("report.html", "x", "text/html")).rejects.toEqual({
       code: "storage",

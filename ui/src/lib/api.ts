@@ -96,9 +96,9 @@ export async function openBoardWindow(): Promise<void> {
  * Saves a file the person asked for: downloaded in a browser, in the Downloads folder in the app. Resolves to
  * where it went, in words ("/home/ana/Downloads/report.html").
  */
-export async function saveFile(name: string, contents: string, type: string): Promise<string> {
+export async function saveFile(name: string, contents: string, type: string, encoding?: "base64"): Promise<string> {
   try {
-    return await current().saveFile(name, contents, type);
+    return await current().saveFile(name, contents, type, encoding);
   } catch (error) {
     throw toApiError(error);
   }

@@ -95,9 +95,10 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
     async openBoardWindow() {
       openWindow("#/board");
     },
-    async saveFile(name, contents, type) {
+    async saveFile(name, contents, type, encoding) {
       const link = document.createElement("a");
-      link.href = URL.createObjectURL(new Blob([contents], { type }));
+      const body = encoding === "base64" ? Uint8Array.from(atob(contents), (c) => c.charCodeAt(0)) : contents;
+      link.href = URL.createObjectURL(new Blob([body], { type }));
       link.download = name;
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);

@@ -52,7 +52,8 @@ export function createTauriTransport(options: TauriOptions = {}): Transport {
     async openBoardWindow() {
       await doInvoke("open_board_window");
     },
-    saveFile: async (name, contents) => (await doInvoke("save_download", { name, contents })) as string,
+    saveFile: async (name, contents, _type, encoding) =>
+      (await doInvoke("save_download", encoding === "base64" ? { name, contents, base64: true } : { name, contents })) as string,
     isProjectorWindow: () => label() === BOARD_WINDOW_LABEL,
   };
 }

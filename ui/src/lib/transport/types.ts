@@ -27,7 +27,7 @@ export interface Transport {
    * Saves a file the person asked for (an export, the report). The browser downloads it; the app, whose web
    * view does not, saves it in the Downloads folder. Resolves to where it went, in words.
    */
-  saveFile(name: string, contents: string, type: string): Promise<string>;
+  saveFile(name: string, contents: string, type: string, encoding?: "base64"): Promise<string>;
   /** This window is the projector window the desktop app opened (it has nowhere to go back to). */
   isProjectorWindow(): boolean;
 }

@@ -1,0 +1,192 @@
+//! Badges for people without one: a printable PDF (name, handle, today's project, a QR code of the badge code)
+//! made at the door for a person who has no badge yet, and by an organizer for anyone. A badge code is a key
+//! to sign its holder in and out (and may be their ticket's secret), so the door never prints a badge that
+//! exists already, nor one printed before, without the organizer's PIN. Every print is logged and replicated.
+//! Sending the PDF to a printer is the api crate's (it runs CUPS' `lp`); this module decides and records.
+
+use crate::badge_pdf::{BadgeFace, badge_pdf};
+use crate::setup::Reach;
+use crate::{Desk, Error};
+use serde::{Deserialize, Serialize};
+use sprintdesk_domain::{Attendee, AttendeeId, BadgePrint, DeviceRole, EventId, Timestamp, new_badge_code};
+use sprintdesk_store::Op;
+
+/// Whose badge to make.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeRequest {
+    /// An attendee id, handle or name.
+    pub attendee: String,
+    /// The organizer's PIN, for a badge the door may not print alone.
+    #[serde(default)]
+    #[ts(optional)]
+    pub pin: Option<String>,
+}
+
+/// A badge made: the PDF, and where it went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Badge {
+    pub name: String,
+    pub file_name: String,
+    /// The PDF, base64-encoded.
+    pub pdf_base64: String,
+    /// The CUPS printer it was sent to; `None`: it is for the screen to open or save.
+    pub printer: Option<String>,
+    /// Badges of this person printed before this one.
+    pub printed_before: u32,
+}
+
+/// A badge ready to print, not yet logged.
+#[derive(Debug)]
+pub struct BadgeFile {
+    pub attendee: AttendeeId,
+    pub name: String,
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+    pub printed_before: u32,
+}
+
+/// One line of the print log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct BadgePrintLine {
+    pub name: String,
+    pub device: String,
+    #[ts(type = "number")]
+    pub at: Timestamp,
+    pub printer: Option<String>,
+}
+
+impl Desk {
+    /// Makes a person's badge as a PDF (giving them a badge code if they have none). `reach` is who asks: the
+    /// door prints a first badge for someone who had none; anything else at the door needs the organizer's
+    /// PIN. Staff ask from an organizer's device. Nothing is logged until [`Desk::log_badge_print`].
+    pub fn make_badge(&mut self, request: BadgeRequest, reach: Reach) -> Result<BadgeFile, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let person = snapshot.find_attendee(&request.attendee)?.clone();
+        let printed_before = snapshot.badge_prints.iter().filter(|p| p.attendee == person.id).count() as u32;
+        let organizer_device = self.own_role()?.is_none_or(|role| role == DeviceRole::Organizer);
+        let why_organizer = if printed_before > 0 {
+            Some(format!("{}'s badge was printed before: another print", person.name))
+        } else if person.badge_code.is_some() {
+            Some(format!("{} has a badge already: printing it again", person.name))
+        } else {
+            None
+        };
+        match (reach, why_organizer) {
+            (Reach::Staff, _) if !organizer_device => {
+                return Err(Error::NotAllowed("badges are printed at the door or on an organizer's device".into()));
+            }
+            (Reach::Staff, _) | (Reach::Door, None) => {}
+            // Without a PIN on this device the door cannot tell the organizer from anyone: never alone.
+            (Reach::Door, Some(why)) if !self.setup()?.pin_set => {
+                return Err(Error::NotAllowed(format!(
+                    "{why} needs an organizer: print it from an organizer's device (Attendees, then the person)"
+                )));
+            }
+            (Reach::Door, Some(why)) => {
+                self.confirm_pin(request.pin.as_deref(), &format!("{why} (ask an organizer)"))?
+            }
+        }
+        let person = match person.badge_code {
+            Some(_) => person,
+            None => {
+                let code = new_badge_code(&EventId::made_by(&self.make_id("b"), self.store().device()).0);
+                let with_code = Attendee { badge_code: Some(code), ..person.clone() };
+                self.write(Op::put(&with_code, Some(&person))).map_err(|e| match e {
+                    Error::Store(sprintdesk_store::StoreError::NotAllowed(_)) => Error::NotAllowed(format!(
+                        "{} has no badge code yet and this device may not give them one: ask an organizer",
+                        person.name
+                    )),
+                    e => e,
+                })?;
+                with_code
+            }
+        };
+        let snapshot = self.snapshot()?;
+        let project = snapshot.whereabouts_of(&person.id, now).and_then(|p| snapshot.projects.get(&p));
+        let code = person.badge_code.clone().unwrap_or_default();
+        let pdf = badge_pdf(&BadgeFace {
+            sprint: &snapshot.sprint.name,
+            name: &person.name,
+            handle: person.handle.as_deref(),
+            project: project.map(|p| p.name.as_str()),
+            code: &code,
+        });
+        Ok(BadgeFile {
+            file_name: format!("badge-{}.pdf", file_stem(&person.name)),
+            attendee: person.id,
+            name: person.name,
+            pdf,
+            printed_before,
+        })
+    }
+
+    /// Logs that a badge was printed (or saved to print), so a second print needs the organizer anywhere.
+    pub fn log_badge_print(&mut self, attendee: &AttendeeId, printer: Option<String>) -> Result<(), Error> {
+        let device = self.store().device().to_string();
+        let print = BadgePrint {
+            id: EventId::made_by(&self.make_id("bp"), self.store().device()),
+            attendee: attendee.clone(),
+            device,
+            at: self.now(),
+            printer,
+        };
+        self.write(Op::put(&print, None))
+    }
+
+    /// Every badge printed, newest first.
+    pub fn badge_prints(&mut self) -> Result<Vec<BadgePrintLine>, Error> {
+        let snapshot = self.snapshot()?;
+        let mut lines: Vec<BadgePrintLine> = snapshot
+            .badge_prints
+            .iter()
+            .map(|p| BadgePrintLine {
+                name: snapshot.name(&p.attendee),
+                device: p.device.clone(),
+                at: p.at,
+                printer: p.printer.clone(),
+            })
+            .collect();
+        lines.sort_by_key(|line| std::cmp::Reverse(line.at));
+        Ok(lines)
+    }
+
+    /// This device's role at the venue; `None` on a device that is in no venue yet.
+    pub(crate) fn own_role(&self) -> Result<Option<DeviceRole>, Error> {
+        let trust = self.store().trust()?;
+        Ok(trust.device(self.store().device().as_str()).map(|d| d.vouched.role))
+    }
+}
+
+/// A file name from a person's name: letters and digits kept (any script), the rest as single dashes.
+fn file_stem(name: &str) -> String {
+    let mut stem = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            stem.extend(c.to_lowercase());
+        } else if !stem.ends_with('-') && !stem.is_empty() {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_end_matches('-');
+    if stem.is_empty() { "person".into() } else { stem.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn file_names_keep_letters_of_any_script() {
+        for (name, stem) in [
+            ("Łukasz Wiśniewski", "łukasz-wiśniewski"),
+            ("Zoë O'Brien", "zoë-o-brien"),
+            ("李小龍", "李小龍"),
+            ("../../etc", "etc"),
+            ("", "person"),
+        ] {
+            assert_eq!(file_stem(name), stem, "{name}");
+        }
+    }
+}
