@@ -60,7 +60,8 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         row(
             "create_sprint",
             &[Entity::Sprint, Entity::Device],
-            |_| json!({"name": "EuroPython sprints", "time_zone": "UTC", "start": "2026-07-13", "days": 2}),
+            // Three days, the second made a break below: a claim can still be kept over a night.
+            |_| json!({"name": "EuroPython sprints", "time_zone": "UTC", "start": "2026-07-13", "days": 3}),
         ),
         row("update_sprint", &[Entity::Sprint], |host| {
             let mut sprint = ok(host, "sprint", Value::Null);
@@ -113,6 +114,9 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             &[Attendee, PresenceEvent],
             |_| json!({"name": "Eve Walk-In", "project": "T1", "accept_code_of_conduct": true}),
         ),
+        row("print_badge", &[Attendee, Entity::BadgePrint], |_| json!({"attendee": "Eve Walk-In"})),
+        row("reprint_badge", &[Entity::BadgePrint], |_| json!({"attendee": "@ana"})),
+        row("set_printer", &[], |_| json!({"printer": null})),
         row("undo", &[PresenceEvent, Attendee], |host| {
             let outcome = ok(host, "register_walk_in", json!({"name": "Fay Oops", "accept_code_of_conduct": true}));
             json!({"token": outcome["undo"]})
@@ -121,6 +125,7 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             ok(host, "sign_in", json!({"attendee": "@ana", "project": "T1", "accept_code_of_conduct": true}));
             json!({"issue": "#7", "attendee": "@bo", "mentor": "@ana"})
         }),
+        row("keep_overnight", &[ClaimEvent], |_| json!({"issue": "#7", "attendee": "@bo"})),
         row("release", &[ClaimEvent], |_| json!({"issue": "#7", "attendee": "@bo"})),
         row("resolve", &[ClaimEvent], |host| {
             ok(host, "sign_in", json!({"attendee": "@cy", "project": "T1", "accept_code_of_conduct": true}));

@@ -25,6 +25,7 @@ fn sign_in(desk: &mut Desk, who: &str, table: &str) {
         project: Some(table.into()),
         accept_code_of_conduct: true,
         photo_consent: Some(who != "@cy"),
+        proof: None,
     };
     desk.sign_in(request).unwrap_or_else(|e| panic!("{who}: {e}"));
 }
@@ -353,4 +354,69 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(md.contains("## Stand-ups\n\n- Mon 13 Jul: 2 tables in 3 min 20 s, 1 blocker raised"), "{md}");
     assert!(md.contains("blockers: No wifi (stand-up: 2 min)"), "{md}");
+}
+
+/// Closing time on a lead's screen: from half an hour before, the board lists the claims closing will release;
+/// the lead keeps one overnight (one per table), which is then not released that evening, nor by its holder
+/// signing out, and is released at the next sprint day's closing. The last day has no night to keep one over.
+#[test]
+fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_keeps_one_overnight() {
+    let time = |date: &str, hm: &str| {
+        let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hm}:00Z")).unwrap();
+        Timestamp::from_utc(at.to_utc())
+    };
+    let clock = Arc::new(FixedClock::new(time("2026-07-13", "10:00")));
+    let mut desk = desk_at("organizer", clock.clone());
+    desk.create_sprint(
+        serde_json::from_value(json!({"name": "Evening sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 3,
+            "break_days": ["2026-07-14"]}))
+        .unwrap(),
+    )
+    .unwrap();
+    desk.import_attendees(ImportFile { text: "name,handle\nAna,ana\nBo,bo\nCy,cy\n".into(), project: None }).unwrap();
+    desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
+        .unwrap();
+    let issues = r#"[{"number": 1, "title": "One", "labels": [], "url": "https://example.org/p/issues/1", "state": "OPEN"},
+                     {"number": 2, "title": "Two", "labels": [], "url": "https://example.org/p/issues/2", "state": "OPEN"},
+                     {"number": 3, "title": "Three", "labels": [], "url": "https://example.org/p/issues/3", "state": "OPEN"}]"#;
+    desk.import_issues(ImportFile { text: issues.into(), project: Some("Proj".into()) }).unwrap();
+    for (who, issue) in [("@ana", "#1"), ("@bo", "#2"), ("@cy", "#3")] {
+        sign_in(&mut desk, who, "T1");
+        desk.claim(Claim { issue: issue.into(), attendee: who.into(), mentor: None }).unwrap();
+    }
+    let releasing = |desk: &mut Desk| -> Vec<String> {
+        let board = desk.board().unwrap();
+        board.projects[0].closing_releases.iter().map(|r| r.person.name.clone()).collect()
+    };
+    assert_eq!(releasing(&mut desk), Vec::<String>::new(), "nothing listed in the morning");
+    assert!(desk.board().unwrap().closing_at.is_none());
+
+    clock.set(time("2026-07-13", "17:35"));
+    assert_eq!(releasing(&mut desk), ["Ana", "Bo", "Cy"]);
+    assert_eq!(desk.board().unwrap().closing_at, Some(time("2026-07-13", "18:00")));
+    let kept = desk.keep_overnight(sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() }).unwrap();
+    assert!(kept.holders[0].kept_overnight);
+    assert_eq!(releasing(&mut desk), ["Ana", "Cy"]);
+    let second = desk.keep_overnight(sprintdesk_core::Release { issue: "#1".into(), attendee: "@ana".into() });
+    let refused = second.unwrap_err().to_string();
+    assert!(refused.contains("already keeps") && refused.contains("(Bo) overnight"), "one per table: {refused}");
+    clock.set(time("2026-07-13", "17:45"));
+    desk.sign_out(sprintdesk_core::PersonQuery { attendee: "@bo".into() }).unwrap();
+
+    // The break day passes; on the next sprint day Bo still holds #2, the others were released at closing.
+    clock.set(time("2026-07-15", "10:00"));
+    let held: Vec<(String, bool)> = ["#1", "#2", "#3"]
+        .iter()
+        .map(|i| {
+            let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
+            let issue = board.iter().find(|b| format!("#{}", b.number.unwrap()) == *i).unwrap().clone();
+            (i.to_string(), issue.holders.iter().any(|h| h.state.is_open()))
+        })
+        .collect();
+    assert_eq!(held, [("#1".into(), false), ("#2".into(), true), ("#3".into(), false)]);
+    let last = desk.keep_overnight(sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() });
+    assert!(last.unwrap_err().to_string().contains("last day"), "no night after the last day");
+    clock.set(time("2026-07-15", "18:00"));
+    let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
+    assert!(board.iter().all(|b| b.holders.iter().all(|h| !h.state.is_open())), "released at the next closing");
 }

@@ -4,7 +4,7 @@
 // lead told when their table is next.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, demoVenue, shot } from "./support.mjs";
+import { browserSession, demoVenue, NOW, serve, shot } from "./support.mjs";
 
 const session = browserSession(demoVenue);
 before(session.open);
@@ -134,4 +134,39 @@ test("stand-up: started from Today, stepped by a clicker on the board, the next 
   assert.equal(report.standups.length, 1, "the stand-up is kept for the report");
   assert.equal(report.standups[0].tables, 2, "two tables were shown");
   for (const p of [organizer, board, lead]) await p.close();
+});
+
+test("closing: half an hour before, the lead and the board list the claims closing releases; the lead keeps one", async () => {
+  const v = demoVenue();
+  v.env.SPRINTDESK_NOW = `${NOW.slice(0, 10)}T17:40:00Z`; // the demo venue closes at 18:00
+  const server = await serve(v);
+  try {
+    const lead = await session.page(1280, 800);
+    await lead.goto(`${server.url}/#/lead`);
+    await lead.getByRole("button", { name: /CPython/ }).first().click();
+    const closing = lead.getByTestId("lead-closing");
+    await closing.waitFor();
+    assert.match(await closing.innerText(), /Closing at 18:00/);
+    const before = (await server.call("board")).projects.find((p) => p.project.name === "CPython").closing_releases;
+    assert.ok(before.length >= 2, "several claims would be released");
+    await shot(lead, "lead-closing");
+    await closing.getByRole("button", { name: "Keep overnight" }).first().click();
+    await closing.getByText(/Kept overnight: .* One per table/).waitFor();
+    assert.equal(await closing.getByRole("button", { name: "Keep overnight" }).count(), 0, "one per table");
+    const after = (await server.call("board")).projects.find((p) => p.project.name === "CPython").closing_releases;
+    assert.equal(after.length, before.length - 1);
+    await shot(lead, "lead-closing-kept");
+
+    const board = await session.page(1920, 1080);
+    await board.goto(`${server.url}/#/board`);
+    await board.getByTestId("board-closing").first().waitFor();
+    assert.match(await board.getByTestId("board-closing").first().innerText(), /Released at closing/i);
+    await board.waitForTimeout(900); // the page's fade-in
+    await shot(board, "board-closing-1080p");
+    await lead.close();
+    await board.close();
+  } finally {
+    server.stop();
+    v.remove();
+  }
 });

@@ -143,6 +143,8 @@ macro_rules! for_each_command {
             claim { Staff write (Claim) -> IssueBoard = |host, request| host.desk().claim(request) }
             /// Lets go of a claim.
             release { Staff write (Release) -> IssueBoard = |host, request| host.desk().release(request) }
+            /// Keeps a claim over the night (one per table): not released at today's closing.
+            keep_overnight { Staff write (Release) -> IssueBoard = |host, request| host.desk().keep_overnight(request) }
             /// Settles a contested issue: who keeps it.
             resolve { Staff write (Resolve) -> IssueBoard = |host, request| host.desk().resolve(request) }
             /// Marks that a pull request was opened for an issue.

@@ -342,6 +342,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("claim", false),
         ("release", false),
         ("resolve", false),
+        ("keep_overnight", false),
         ("mark_pr_opened", false),
         ("mark_merged", false),
         ("devices", false),

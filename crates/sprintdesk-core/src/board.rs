@@ -1,10 +1,13 @@
 //! The projector board's use case: every project with its goals, claims, who is at its table, help wanted
 //! and today's status, in table order.
 
-use crate::view::{Board, GoalView, IssueBoard, PresentPerson, ProjectBoard, StatusView};
+use crate::view::{Board, ClosingRelease, GoalView, IssueBoard, PresentPerson, ProjectBoard, StatusView};
 use crate::{Desk, Error};
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{Project, StatusId};
+use sprintdesk_domain::{ClaimState, Project, StatusId};
+
+/// How long before closing the board and the leads' screens list the claims closing will release.
+const CLOSING_NOTICE_MS: i64 = 30 * 60 * 1000;
 
 impl Desk {
     /// Every project: its goals, claims and their state, who is at its table, help wanted, today's status.
@@ -12,6 +15,10 @@ impl Desk {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let presence = snapshot.presence(now);
+        let closing_at = presence
+            .today
+            .and_then(|day| snapshot.sprint.closes_at(day))
+            .filter(|closes| now.0 < closes.0 && closes.0 - now.0 <= CLOSING_NOTICE_MS);
         let mut projects: Vec<&Project> = snapshot.projects.values().collect();
         projects.sort_by_cached_key(|p| (p.table_label.clone().unwrap_or_default(), fold(&p.name)));
         let boards = projects
@@ -35,6 +42,23 @@ impl Desk {
                 let (open_issues, beginner_issues) = (open.len(), open.iter().filter(|b| b.beginner_friendly).count());
                 let mut claims: Vec<IssueBoard> =
                     boards.into_iter().filter(|board| !board.holders.is_empty()).collect();
+                let closing_releases = if closing_at.is_some() {
+                    claims
+                        .iter()
+                        .flat_map(|issue| {
+                            let releasing =
+                                issue.holders.iter().filter(|h| h.state == ClaimState::Active && !h.kept_overnight);
+                            releasing.map(|h| ClosingRelease {
+                                issue: issue.id.clone(),
+                                number: issue.number,
+                                title: issue.title.clone(),
+                                person: h.person.clone(),
+                            })
+                        })
+                        .collect()
+                } else {
+                    vec![]
+                };
                 claims.sort_by_key(|c| (!c.contested, c.state, c.number));
                 ProjectBoard {
                     project: snapshot.project_ref(project),
@@ -65,6 +89,7 @@ impl Desk {
                     }),
                     open_issues,
                     beginner_issues,
+                    closing_releases,
                 }
             })
             .collect();
@@ -75,6 +100,7 @@ impl Desk {
             today_count: presence.today_count(),
             projects: boards,
             standup: presence.today.and_then(|day| snapshot.standup_view(day, now)),
+            closing_at,
         })
     }
 }

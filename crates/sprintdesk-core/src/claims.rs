@@ -9,7 +9,9 @@ use crate::snapshot::Snapshot;
 use crate::view::{ImportReport, IssueBoard};
 use crate::{Desk, Error, RowError};
 use serde::Deserialize;
-use sprintdesk_domain::{ClaimAction, ClaimRequest, Issue, IssueId, Project, ValidationError, check_claim};
+use sprintdesk_domain::{
+    ClaimAction, ClaimRequest, ClaimState, Issue, IssueId, Project, ValidationError, check_claim, next_open_day,
+};
 use sprintdesk_store::Op;
 use std::collections::HashMap;
 
@@ -172,6 +174,46 @@ impl Desk {
             return Err(Error::NotFound(format!("{} does not hold {}", person.name, issue_label(issue))));
         }
         self.record_claim_event(&snapshot, issue, ClaimAction::Release { attendee: person.id.clone() })
+    }
+
+    /// Keeps a person's claim over the night: closing time (and their sign-out) today leaves it theirs until
+    /// the next sprint day's closing. One per table per night, so claims still come free for others.
+    pub fn keep_overnight(&mut self, keep: Release) -> Result<IssueBoard, Error> {
+        let now = self.now();
+        let snapshot = self.snapshot()?;
+        let issue = snapshot.find_issue(&keep.issue)?;
+        let person = snapshot.find_attendee(&keep.attendee)?;
+        let label = issue_label(issue);
+        let claims = snapshot.claims(issue, now);
+        let Some(holder) = claims.open_by(&person.id) else {
+            return Err(Error::NotFound(format!("{} does not hold {label}", person.name)));
+        };
+        if holder.state != ClaimState::Active {
+            return Err(Error::NotFound(format!("{label} has a pull request open: closing time does not release it")));
+        }
+        let today = snapshot.sprint.local_date(now);
+        let Some(next) = next_open_day(&snapshot.sprint, today) else {
+            return Err(Error::VenueClosed(
+                "today is the sprint's last day: there is no night to keep a claim over".into(),
+            ));
+        };
+        if holder.kept_until == Some(next) {
+            return Ok(snapshot.issue_board(issue, now));
+        }
+        let kept_here =
+            snapshot.issues.iter().filter(|other| other.project == issue.project && other.id != issue.id).find_map(
+                |other| {
+                    let claims = snapshot.claims(other, now);
+                    let kept = claims.open().find(|h| h.kept_until == Some(next)).map(|h| snapshot.name(&h.attendee));
+                    kept.map(|who| (issue_label(other), who))
+                },
+            );
+        if let Some((other, who)) = kept_here {
+            return Err(Error::NotAllowed(format!(
+                "this table already keeps {other} ({who}) overnight: one claim per table, so the rest come free"
+            )));
+        }
+        self.record_claim_event(&snapshot, issue, ClaimAction::KeepOvernight { attendee: person.id.clone() })
     }
 
     /// Settles a contested issue: the people in `keep` keep it (two or more make a pair), the others'

@@ -174,7 +174,7 @@ fn involves(action: &ClaimAction, ids: &[AttendeeId]) -> bool {
         ClaimAction::Claim { attendee, mentor } => {
             ids.contains(attendee) || mentor.as_ref().is_some_and(|m| ids.contains(m))
         }
-        ClaimAction::Release { attendee } => ids.contains(attendee),
+        ClaimAction::Release { attendee } | ClaimAction::KeepOvernight { attendee } => ids.contains(attendee),
         ClaimAction::Resolve { keep } => keep.iter().any(|k| ids.contains(k)),
         ClaimAction::PrOpened { attendee } => attendee.as_ref().is_some_and(|a| ids.contains(a)),
         ClaimAction::Merged => false,

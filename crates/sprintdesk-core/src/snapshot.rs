@@ -185,6 +185,7 @@ impl Snapshot {
                 person: self.person(&h.attendee),
                 mentor: h.mentor.as_ref().map(|m| self.person(m)),
                 state: h.state,
+                kept_overnight: h.state == ClaimState::Active && h.kept_until.is_some(),
             })
             .collect();
         IssueBoard {

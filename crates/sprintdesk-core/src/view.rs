@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sprintdesk_domain::{AttendeeId, ClaimState, GoalId, GoalStatus, IssueId, IssueState, ProjectId, SameBecause};
+use sprintdesk_domain::{
+    AttendeeId, ClaimState, GoalId, GoalStatus, IssueId, IssueState, ProjectId, SameBecause, Timestamp,
+};
 
 /// A person as a kiosk may show them: no email, no badge code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -94,6 +96,9 @@ pub struct Board {
     pub projects: Vec<ProjectBoard>,
     /// Today's stand-up, while it runs.
     pub standup: Option<StandupView>,
+    /// The venue closes within half an hour, at this instant: claims not kept overnight are released then.
+    #[ts(type = "number | null")]
+    pub closing_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -111,6 +116,8 @@ pub struct ProjectBoard {
     pub status_today: Option<StatusView>,
     pub open_issues: usize,
     pub beginner_issues: usize,
+    /// From half an hour before closing: the claims closing will release (none kept overnight).
+    pub closing_releases: Vec<ClosingRelease>,
 }
 
 /// Today's stand-up while it runs: which table speaks, in what order, and for how long.
@@ -158,6 +165,17 @@ pub struct HolderView {
     pub person: PersonRef,
     pub mentor: Option<PersonRef>,
     pub state: ClaimState,
+    /// A lead kept it over the night: closing time does not release it today.
+    pub kept_overnight: bool,
+}
+
+/// A claim that today's closing will release (shown from half an hour before).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ClosingRelease {
+    pub issue: IssueId,
+    pub number: Option<u32>,
+    pub title: String,
+    pub person: PersonRef,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ts_rs::TS)]

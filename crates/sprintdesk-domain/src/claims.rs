@@ -46,6 +46,14 @@ pub struct ClaimHolder {
     pub state: ClaimState,
     /// Kept by a lead's resolution: part of an agreed pair, so not contested.
     pub settled: bool,
+    /// Kept overnight by a lead: released at this sprint day's closing or sign-out, not before.
+    #[serde(default)]
+    pub kept_until: Option<chrono::NaiveDate>,
+}
+
+/// The sprint day after `date` on which the venue opens (break days skipped), if there is one.
+pub fn next_open_day(sprint: &Sprint, date: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+    sprint.days.iter().filter(|d| d.date > date && !d.is_break).map(|d| d.date).min()
 }
 
 /// The claims on one issue, computed at one instant.
@@ -88,8 +96,13 @@ pub fn issue_claims(
     // Releases that happen with time alone: the holder signed out, or the venue closed.
     let expire = |holders: &mut Vec<ClaimHolder>, until: Timestamp| {
         for holder in holders.iter_mut().filter(|h| h.state == ClaimState::Active) {
-            let closing = sprint.closes_at(sprint.local_date(holder.since));
-            let signed_out = signed_out_after(presence_events, &holder.attendee, canonical, holder.since);
+            // A claim kept overnight counts from the next sprint day's opening.
+            let (day, from) = match holder.kept_until {
+                Some(day) => (day, sprint.opens_at(day).unwrap_or(holder.since)),
+                None => (sprint.local_date(holder.since), holder.since),
+            };
+            let closing = sprint.closes_at(day);
+            let signed_out = signed_out_after(presence_events, &holder.attendee, canonical, from);
             let release = [(signed_out, ReleaseReason::SignedOut), (closing, ReleaseReason::ClosingTime)]
                 .into_iter()
                 .filter_map(|(at, reason)| at.map(|at| (at, reason)))
@@ -115,6 +128,7 @@ pub fn issue_claims(
                     since: event.at,
                     state: if merged { ClaimState::Merged } else { ClaimState::Active },
                     settled: false,
+                    kept_until: None,
                 });
             }
             ClaimAction::Release { attendee } => {
@@ -140,6 +154,13 @@ pub fn issue_claims(
                     if by.is_none() || by.as_ref() == Some(&holder.attendee) {
                         holder.state = ClaimState::PrOpen;
                     }
+                }
+            }
+            ClaimAction::KeepOvernight { attendee } => {
+                let attendee = canonical(attendee);
+                let next = next_open_day(sprint, sprint.local_date(event.at));
+                for holder in holders.iter_mut().filter(|h| h.attendee == attendee && h.state == ClaimState::Active) {
+                    holder.kept_until = next.or(holder.kept_until);
                 }
             }
             ClaimAction::Merged => {
@@ -361,6 +382,72 @@ mod tests {
                 state: IssueState::Open,
             },
             Case {
+                name: "kept overnight: not released at closing, nor by the sign-out that day",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 17:40", ClaimAction::KeepOvernight { attendee: "ana".into() }),
+                ],
+                presence: vec![signout(1, "ana", "13 17:50")],
+                issue_state: IssueState::Open,
+                now: "15 11:00", // the 14th is a break day: kept until the 15th
+                holders: &[("ana", Active)],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "kept overnight, then released at the next sprint day's closing",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 17:40", ClaimAction::KeepOvernight { attendee: "ana".into() }),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "15 18:00",
+                holders: &[("ana", Released(ClosingTime))],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "kept overnight, then released by a sign-out the next sprint day",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 17:40", ClaimAction::KeepOvernight { attendee: "ana".into() }),
+                ],
+                presence: vec![signout(1, "ana", "13 17:50"), signout(2, "ana", "15 12:00")],
+                issue_state: IssueState::Open,
+                now: "15 13:00",
+                holders: &[("ana", Released(SignedOut))],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "keeping after closing is too late: the claim was released",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 18:30", ClaimAction::KeepOvernight { attendee: "ana".into() }),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "15 11:00",
+                holders: &[("ana", Released(ClosingTime))],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "keeping one person's claim keeps no one else's",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 10:05", claim("bo")),
+                    claim_event(3, "13 17:40", ClaimAction::KeepOvernight { attendee: "bo".into() }),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "15 11:00",
+                holders: &[("ana", Released(ClosingTime)), ("bo", Active)],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
                 name: "claimed again the next day after the closing-time release",
                 claims: vec![claim_event(1, "13 10:00", claim("ana")), claim_event(2, "15 10:00", claim("ana"))],
                 presence: vec![],
@@ -535,6 +622,7 @@ mod tests {
                 since: at("13 09:00"),
                 state: ClaimState::Active,
                 settled: false,
+                kept_until: None,
             }],
             contested: false,
             state: IssueState::Open,

@@ -68,6 +68,9 @@ pub enum ClaimAction {
     PrOpened { attendee: Option<AttendeeId> },
     /// The pull request was merged.
     Merged,
+    /// A lead keeps `attendee`'s claim over the night: not released at that day's closing or sign-out, but at
+    /// the next sprint day's.
+    KeepOvernight { attendee: AttendeeId },
 }
 
 impl ClaimAction {
@@ -78,6 +81,7 @@ impl ClaimAction {
             ClaimAction::Resolve { .. } => "resolve",
             ClaimAction::PrOpened { .. } => "pr_opened",
             ClaimAction::Merged => "merged",
+            ClaimAction::KeepOvernight { .. } => "keep_overnight",
         }
     }
 }

@@ -6,4 +6,8 @@ export type Board = { sprint: string, today: string | null, here_now: number, to
 /**
  * Today's stand-up, while it runs.
  */
-standup: StandupView | null, };
+standup: StandupView | null, 
+/**
+ * The venue closes within half an hour, at this instant: claims not kept overnight are released then.
+ */
+closing_at: number | null, };

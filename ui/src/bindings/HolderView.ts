@@ -2,4 +2,8 @@
 import type { ClaimState } from "./ClaimState";
 import type { PersonRef } from "./PersonRef";
 
-export type HolderView = { person: PersonRef, mentor: PersonRef | null, state: ClaimState, };
+export type HolderView = { person: PersonRef, mentor: PersonRef | null, state: ClaimState, 
+/**
+ * A lead kept it over the night: closing time does not release it today.
+ */
+kept_overnight: boolean, };

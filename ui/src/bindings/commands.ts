@@ -153,6 +153,8 @@ export interface Commands {
   claim: { args: Claim; result: IssueBoard };
   /** Lets go of a claim. */
   release: { args: Release; result: IssueBoard };
+  /** Keeps a claim over the night (one per table): not released at today's closing. */
+  keep_overnight: { args: Release; result: IssueBoard };
   /** Settles a contested issue: who keeps it. */
   resolve: { args: Resolve; result: IssueBoard };
   /** Marks that a pull request was opened for an issue. */
@@ -205,6 +207,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "answer_retro",
   "claim",
   "release",
+  "keep_overnight",
   "resolve",
   "mark_pr_opened",
   "mark_merged",

@@ -18,6 +18,7 @@ const holder = (id: string, state: HolderView["state"]): HolderView => ({
   person: { id, name: id.toUpperCase() },
   mentor: null,
   state,
+  kept_overnight: false,
 });
 
 function issue(id: string, extra: Partial<IssueBoard> = {}): IssueBoard {
@@ -103,6 +104,7 @@ describe("mentorChoices", () => {
       person: { id: "x", name: "X" },
       mentor: { id: mentor, name: mentor },
       state,
+      kept_overnight: false,
     });
     const issues = [
       { holders: [mentored("maya", { state: "active" }), mentored("maya", { state: "pr_open" })] },
