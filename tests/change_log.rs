@@ -83,6 +83,10 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             &[Project, Attendee],
             |_| json!({"name": "Proj", "repo_url": "https://github.com/example/proj", "table_label": "T1", "leads": ["@ana"]}),
         ),
+        row("edit_project", &[Project, Attendee], |_| {
+            json!({"project": "Proj", "to": {"name": "Proj", "repo_url": "https://github.com/example/proj",
+                   "table_label": "T1", "leads": ["@ana", "@bo"]}})
+        }),
         row(
             "set_help_wanted",
             &[Project],
@@ -91,6 +95,11 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         row("standup", &[Entity::Standup], |_| json!({"action": "start"})),
         row("add_goal", &[Goal], |_| json!({"project": "Proj", "title": "Ship 1.0", "beginner_friendly": true})),
         row("set_goal_status", &[Goal], |host| json!({"goal": first_goal(host), "status": "done"})),
+        row(
+            "edit_goal",
+            &[Goal],
+            |host| json!({"goal": first_goal(host), "title": "Ship 1.0.1", "beginner_friendly": false}),
+        ),
         row(
             "set_status",
             &[StatusUpdate],
@@ -135,6 +144,10 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         row("mark_pr_opened", &[ClaimEvent], |_| json!({"issue": "#8", "attendee": "@cy"})),
         row("mark_merged", &[ClaimEvent], |_| json!({"issue": "#8"})),
         row("sign_out", &[PresenceEvent], |_| json!({"attendee": "@bo"})),
+        row("sign_out_at_door", &[PresenceEvent], |host| {
+            ok(host, "sign_in", json!({"attendee": "@bo", "project": "T1"}));
+            json!({"attendee": "@bo", "table": "T1"})
+        }),
         // Cy and the duplicate merged into them (Dee): two erasures.
         row("erase_attendee", &[Entity::Erasure], |_| json!({"attendee": "@cy"})),
         row("delete", &[Goal], |host| json!({"kind": "goal", "id": first_goal(host)})),

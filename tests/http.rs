@@ -168,6 +168,54 @@ fn guessing_the_kiosk_pin_over_http_is_stopped_after_a_few_tries() {
     assert_eq!(status, 403, "no e-mails for the guesser");
 }
 
+/// A stranger on the venue's Wi-Fi (the API listening on every address) knows a name and tries to sign that
+/// person out: the organizer's `sign_out` is not the door's, a move to a table of their choosing needs the same
+/// proof, and guessing the person's table stops at the first wrong one. The person's own badge still works.
+#[test]
+fn a_stranger_on_the_network_cannot_sign_a_named_person_out_by_guessing_their_table() {
+    let user = sprint_with_people();
+    for (name, table) in [("CPython", "T1"), ("Django", "T2"), ("PyPy", "T3"), ("Pillow", "T4")] {
+        user.ok(&["project", "add", "--name", name, "--table", table]);
+    }
+    user.ok(&["signin", "Łukasz Langa", "--project", "Pillow", "--accept-coc"]);
+    let here = || user.json(&["presence"])["tables"].to_string().contains("Łukasz Langa");
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+
+    let (status, refused) = served.post("sign_out", json!({"attendee": "Łukasz Langa"}));
+    assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "sign_out is not the door's: {refused}");
+    let (status, refused) =
+        served.post("sign_in", json!({"attendee": "Łukasz Langa", "project": "T1", "accept_code_of_conduct": true}));
+    assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "no move without proof: {refused}");
+    assert!(here(), "still here, at his table");
+
+    // Every table in turn, his last: the first wrong one is refused in words, and then no table is checked.
+    let mut answers = Vec::new();
+    for table in ["T1", "T2", "T3", "T4", "Pillow"] {
+        let (status, answer) = served.post("sign_out_at_door", json!({"attendee": "Łukasz Langa", "table": table}));
+        answers.push((status, answer["code"].as_str().unwrap_or("signed out").to_owned()));
+        if status == 403 {
+            assert_eq!(
+                answer["message"],
+                "That is not where Łukasz Langa signed in. Scan your badge, or ask at the desk."
+            );
+        }
+    }
+    let expected = [(403, "not_allowed"), (429, "too_many_tries"), (429, "too_many_tries"), (429, "too_many_tries")];
+    assert_eq!(&answers[..4], &expected.map(|(s, c)| (s, c.to_owned())), "{answers:?}");
+    assert_eq!(answers[4].0, 429, "not even his own table: {answers:?}");
+    // Moving him "from" a guessed table is the same guess, and as locked.
+    let (status, _) =
+        served.post("sign_in", json!({"attendee": "Łukasz Langa", "project": "T1", "proof": {"table": "T4"}}));
+    assert_eq!(status, 429);
+    assert!(here(), "the stranger changed nothing");
+
+    // Łukasz himself, with his badge.
+    let badge = "9h7vqy2tpvfz3xkd6m8r4wcj";
+    let outcome = served.ok("sign_out_at_door", json!({"attendee": "Łukasz Langa", "badge": badge}));
+    assert_eq!(outcome["person"]["name"], "Łukasz Langa");
+    assert!(!here(), "signed out with his badge");
+}
+
 #[test]
 fn requests_a_web_page_could_forge_or_a_typo_would_send_are_refused() {
     let user = sprint_with_people();

@@ -15,6 +15,7 @@ fn sign_in(desk: &mut Desk, who: &str) {
         project: Some("T1".into()),
         accept_code_of_conduct: true,
         photo_consent: None,
+        proof: None,
     })
     .unwrap_or_else(|e| panic!("{who}: {e}"));
 }
@@ -121,6 +122,7 @@ fn a_new_code_of_conduct_version_is_asked_for_again() {
         project: None,
         accept_code_of_conduct: false,
         photo_consent: None,
+        proof: None,
     });
     assert!(matches!(&refused, Err(Error::ConsentNeeded(m)) if m.contains("it has changed")), "{refused:?}");
     sign_in(&mut desk, "@ana");

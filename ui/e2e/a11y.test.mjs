@@ -1,6 +1,6 @@
 // Accessibility in Chromium: axe-core over every screen and mode against `sprintdesk serve` on the demo
-// sprint — the kiosk (empty, results, walk-in form), every organizer page, the table lead screen, the board
-// (landscape and portrait) and the retrospective. No serious or critical violation may remain.
+// sprint — the kiosk (empty, results, walk-in form, the table question before signing out), every organizer
+// page, the table lead screen, the board (landscape and portrait) and the retrospective. No serious or critical violation may remain.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -50,7 +50,21 @@ test("axe: the kiosk, empty, with results, and the walk-in form", async () => {
   await p.getByRole("button", { name: "I’m not on the list" }).click();
   await p.getByLabel("Your name").waitFor();
   seen.walkIn = await violations(p);
-  assert.deepEqual(seen, { empty: [], results: [], walkIn: [] });
+  // Someone here, found by name: "Which table are you at?" before signing out.
+  const [someone] = await server.call("search", { query: "zeynep" });
+  if (!someone.here_now) {
+    await server.call("sign_in", { attendee: someone.id, accept_code_of_conduct: true, photo_consent: false });
+  }
+  await p.reload();
+  await p.getByTestId("kiosk-search").pressSequentially("zeynep");
+  await p.getByTestId("kiosk-result").filter({ hasText: someone.name }).first().click();
+  await p.getByTestId("kiosk-signout").waitFor();
+  seen.here = await violations(p);
+  await p.getByTestId("kiosk-signout").click();
+  await p.getByTestId("kiosk-which-table").waitFor();
+  await settled(p);
+  seen.whichTable = await violations(p);
+  assert.deepEqual(seen, { empty: [], results: [], walkIn: [], here: [], whichTable: [] });
   await p.close();
 });
 

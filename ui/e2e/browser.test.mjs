@@ -59,6 +59,7 @@ test("kiosk: accent-free search, code of conduct, photo consent, table, undo, si
   await p.getByTestId("coc-accept").click();
   await p.getByTestId("photo-no").click();
   await p.getByTestId("table-choice").first().waitFor();
+  assert.equal(await p.locator("#table-title").innerText(), "Where are you sitting today, Łukasz Testowski?", "whose sign-in");
   await shot(p, "kiosk-table");
   const before = await hereNow();
   await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
@@ -109,6 +110,79 @@ test("kiosk: a mistake reads as words, big", async () => {
   assert.match(text, /badge/i);
   assert.doesNotMatch(text, /[{}]|not_found/, "no raw JSON or codes on screen");
   await shot(p, "kiosk-error");
+  await p.close();
+});
+
+test("kiosk: signing out by name asks which table; a wrong one is refused in words, the right one signs out, a badge always does", async () => {
+  for (const [name, badge_code] of [["Dora Doorway", "DORA-2026"], ["Sam Signout", null]]) {
+    await server.call("add_attendee", { name, badge_code });
+    await server.call("sign_in", { attendee: await personId(name), project: "Sprintdesk", accept_code_of_conduct: true });
+  }
+  const isHere = async (name) => (await server.call("search", { query: name }))[0].here_now;
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+
+  // Someone who is not Dora types her name and guesses a table.
+  await p.getByTestId("kiosk-search").pressSequentially("dora doorway");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Dora Doorway" }).click();
+  await p.getByTestId("kiosk-signout").click();
+  const question = p.getByTestId("kiosk-which-table");
+  await question.waitFor();
+  assert.match(await question.innerText(), /Which table are you at\?/);
+  assert.match(await question.innerText(), /or scan your badge/);
+  const choices = await question.getByTestId("table-choice").allInnerTexts();
+  assert.ok(choices.some((c) => /Sprintdesk/.test(c)) && choices.at(-1) === "No table", `every table, and No table: ${choices}`);
+  assert.doesNotMatch(await question.innerText(), /You are here/, "the question does not give the answer away");
+  await shot(p, "kiosk-which-table");
+  await question.getByTestId("table-choice").filter({ hasNotText: "Sprintdesk" }).first().click();
+  const error = p.getByTestId("kiosk-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /Not signed out/);
+  assert.match(await error.innerText(), /That is not where Dora Doorway signed in\. Scan your badge, or ask at the desk\./);
+  await shot(p, "kiosk-wrong-table");
+  assert.equal(await isHere("Dora Doorway"), true, "still signed in");
+  // Choosing again, even her own table, is off for a while on this kiosk.
+  await p.getByRole("button", { name: "OK" }).click();
+  await p.getByTestId("kiosk-search").pressSequentially("dora doorway");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Dora Doorway" }).click();
+  await p.getByTestId("kiosk-signout").click();
+  await question.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await error.waitFor();
+  assert.match(await error.innerText(), /Scan your badge, or ask at the desk/);
+  assert.equal(await isHere("Dora Doorway"), true, "still signed in");
+  await p.getByRole("button", { name: "OK" }).click();
+  // Dora herself scans her badge at the question: the scanner's Enter does not press the table under focus.
+  await p.getByTestId("kiosk-search").pressSequentially("dora doorway");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Dora Doorway" }).click();
+  await p.getByTestId("kiosk-signout").click();
+  await question.getByTestId("table-choice").first().waitFor();
+  await p.keyboard.type("DORA-2026", { delay: 5 });
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Goodbye, Dora Doorway!/);
+  assert.equal(await isHere("Dora Doorway"), false, "signed out with her badge");
+  await p.getByRole("button", { name: "Done" }).click();
+
+  // Sam signs himself out, with the keyboard alone: his name, Enter, Sign out, then Tab to his table.
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("sam signout");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Sam Signout" }).waitFor();
+  await search.press("Enter");
+  await p.getByTestId("kiosk-signout").waitFor();
+  await p.keyboard.press("Enter");
+  await question.waitFor();
+  for (let i = 0; i < 30; i++) {
+    const focused = await p.evaluate(() => document.activeElement?.textContent ?? "");
+    if (focused.includes("Sprintdesk")) break;
+    await p.keyboard.press("Tab");
+  }
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Goodbye, Sam Signout!/);
+  assert.equal(await isHere("Sam Signout"), false, "signed out");
+  await p.getByTestId("kiosk-undo").click();
+  await p.waitForFunction(() => !document.querySelector("[data-testid=kiosk-undo]"));
+  assert.equal(await isHere("Sam Signout"), true, "the undo keeps him here");
   await p.close();
 });
 
@@ -361,6 +435,14 @@ test("pairing: the organizer makes a code for one table's lead; the laptop joins
     assert.equal(device?.role, "table_lead", "on the organizer's allow-list as the lead the organizer chose");
     await q.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
     await shot(q, "joined-as-lead");
+    // The lead's laptop holds the list, but no screen of it shows the e-mails: no Organizer link, and the
+    // organizer's pages typed in by hand say whose they are.
+    await q.goto(`${laptop.url}/#/lead`);
+    await q.getByRole("heading", { level: 1 }).waitFor();
+    assert.equal(await q.getByRole("link", { name: "Organizer" }).count(), 0);
+    await q.goto(`${laptop.url}/#/organizer/attendees`);
+    await q.getByTestId("lead-device-organizer").waitFor();
+    assert.doesNotMatch(await q.locator("body").innerText(), /@example|@venue/);
     await q.close();
   } finally {
     laptop.stop();
@@ -458,5 +540,38 @@ test("kiosk: a walk-in prints a badge whose QR code reads back as their code; a 
 
   await p.getByTestId("kiosk-badge").click();
   await p.getByTestId("kiosk-badge-note").getByText(/printed before.*needs an organizer/).waitFor();
+  await p.close();
+});
+
+test("organizer: a project's typo is corrected, a goal renamed, and a deleted project comes back with Undo", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-projects").click();
+  await p.getByRole("button", { name: /T9/ }).first().click();
+  await p.getByTestId("project-edit").click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel("Name").fill("Sprintdesk desktop");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await p.getByRole("heading", { name: /Sprintdesk desktop/ }).waitFor();
+  const leads = (await server.call("board")).projects.find((x) => x.project.table_label === "T9").leads;
+  assert.deepEqual(leads.map((l) => l.name), ["Maya Mentor"], "the leads stay as they were");
+
+  await p.getByPlaceholder(/A new goal/).fill("Ship the badg printer");
+  await p.getByRole("button", { name: "Add goal" }).click();
+  await p.getByText("Ship the badg printer").waitFor();
+  await p.getByRole("button", { name: "Edit “Ship the badg printer”" }).click();
+  await p.getByTestId("goal-title-input").fill("Ship the badge printer");
+  await p.getByRole("button", { name: "Save" }).click();
+  await p.getByText("Ship the badge printer").waitFor();
+  await shot(p, "organizer-project-edited");
+
+  await p.getByTestId("project-delete").click();
+  await p.getByRole("group", { name: "Confirm" }).getByRole("button", { name: "Delete" }).click();
+  await p.getByTestId("project-deleted").waitFor();
+  assert.ok(!(await server.call("board")).projects.some((x) => x.project.table_label === "T9"), "gone from the board");
+  await p.getByTestId("project-undelete").click();
+  await p.getByRole("heading", { name: /Sprintdesk desktop/ }).waitFor();
+  const back = (await server.call("board")).projects.find((x) => x.project.table_label === "T9");
+  assert.equal(back.goals.length, 1, "back with its goal");
   await p.close();
 });

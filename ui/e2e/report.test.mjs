@@ -39,6 +39,8 @@ async function signOutAtKiosk(p, query, name) {
   await p.getByTestId("kiosk-search").fill(query);
   await p.getByTestId("kiosk-result").filter({ hasText: name }).click();
   await p.getByTestId("kiosk-signout").click();
+  // Found by name: the door asks which table they are at (everyone here sits at CPython, T1).
+  await p.getByTestId("kiosk-which-table").getByTestId("table-choice").filter({ hasText: "CPython" }).click();
   await p.getByTestId("kiosk-retro").waitFor();
 }
 

@@ -67,8 +67,11 @@ macro_rules! for_each_command {
             find_badge { Door read (BadgeScan) -> AttendeeCard = |host, scan| host.desk().find_badge(scan) }
             /// Signs a person in for today.
             sign_in { Door write (SignIn) -> SignInOutcome = |host, request| host.desk().sign_in(request) }
-            /// Signs a person out.
-            sign_out { Door write (PersonQuery) -> SignOutOutcome = |host, who| host.desk().sign_out(who) }
+            /// Signs a person out, with no questions (an organizer's or a lead's screen).
+            sign_out { Staff write (PersonQuery) -> SignOutOutcome = |host, who| host.desk().sign_out(who) }
+            /// Signs a person out at the door, with their badge or the table they signed in at; after one
+            /// wrong table, only their badge (or the desk) signs them out here for ten minutes.
+            sign_out_at_door { Door write (DoorSignOut) -> SignOutOutcome = |host, request| host.desk().sign_out_at_door(request) }
             /// Registers a walk-in and signs them in.
             register_walk_in { Door write (WalkIn) -> SignInOutcome = |host, walk_in| host.desk().register_walk_in(walk_in) }
             /// Takes back a kiosk action within its few seconds; says what was undone.
@@ -100,6 +103,10 @@ macro_rules! for_each_command {
             projects { Staff read (()) -> Vec<Project> = |host, ()| host.desk().projects() }
             /// Adds a project and its table and leads.
             add_project { Staff write (NewProject) -> Project = |host, new| host.desk().add_project(new) }
+            /// Corrects a project: name, repository, table, leads.
+            edit_project { Staff write (ProjectEdit) -> Project = |host, edit| host.desk().edit_project(edit) }
+            /// Corrects a goal's title or beginner flag.
+            edit_goal { Staff write (GoalEdit) -> Goal = |host, edit| host.desk().edit_goal(edit) }
             /// Raises or lowers a project's "help wanted" flag.
             set_help_wanted { Staff write (HelpWanted) -> Project = |host, change| host.desk().set_help_wanted(change) }
             /// A badge for someone without one, printed on this device's printer or returned as a PDF. At the door

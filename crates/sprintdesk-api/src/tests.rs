@@ -305,7 +305,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("search", true),
         ("find_badge", true),
         ("sign_in", true),
-        ("sign_out", true),
+        ("sign_out", false),
+        ("sign_out_at_door", true),
         ("register_walk_in", true),
         ("undo", true),
         ("presence", false),
@@ -321,6 +322,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("import_attendees", false),
         ("projects", false),
         ("add_project", false),
+        ("edit_project", false),
+        ("edit_goal", false),
         ("set_help_wanted", false),
         ("print_badge", true),
         ("reprint_badge", false),
@@ -341,8 +344,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("issues", false),
         ("claim", false),
         ("release", false),
-        ("resolve", false),
         ("keep_overnight", false),
+        ("resolve", false),
         ("mark_pr_opened", false),
         ("mark_merged", false),
         ("devices", false),
@@ -379,6 +382,124 @@ fn a_locked_kiosk_answers_only_the_door() {
         venue.ok("attendees", Value::Null);
         venue.ok("add_goal", json!({"project": "CPython", "title": format!("Goal set from {mode}")}));
     }
+}
+
+/// At the door anyone can type a name: signing a person out there needs their badge, or the table they signed
+/// in at chosen among every table ("No table" for none). One wrong table, and for ten minutes only the badge
+/// signs them out on this device; an organizer's `sign_out` is not the door's.
+#[test]
+fn the_door_signs_a_person_out_only_with_their_badge_or_their_table() {
+    type Attempt = (i64, Value, Result<(), &'static str>);
+    let wrong: Value = json!({"table": "Django"});
+    // (what happens, where Łukasz signed in ("" for no table), then each try: minutes after the first, what the
+    // door sends besides his name, and what it answers)
+    let cases: Vec<(&str, &str, Vec<Attempt>)> = vec![
+        ("by name, the right table", "T1", vec![(0, json!({"table": "T1"}), Ok(()))]),
+        ("the right table by its project's name", "T1", vec![(0, json!({"table": "CPython"}), Ok(()))]),
+        ("a wrong table changes nothing", "T1", vec![(0, wrong.clone(), Err("not_allowed"))]),
+        (
+            "the right table within ten minutes of a wrong one",
+            "T1",
+            vec![(0, wrong.clone(), Err("not_allowed")), (9, json!({"table": "T1"}), Err("too_many_tries"))],
+        ),
+        (
+            "the right table ten minutes after a wrong one",
+            "T1",
+            vec![(0, wrong.clone(), Err("not_allowed")), (10, json!({"table": "T1"}), Ok(()))],
+        ),
+        ("the badge code", "T1", vec![(0, json!({"badge": " QR-1 "}), Ok(()))]),
+        (
+            "the badge while tables are off for him",
+            "T1",
+            vec![(0, wrong.clone(), Err("not_allowed")), (1, json!({"badge": "QR-1"}), Ok(()))],
+        ),
+        ("a badge that is not his", "T1", vec![(0, json!({"badge": "QR-404"}), Err("not_allowed"))]),
+        ("no table, for someone at a table", "T1", vec![(0, json!({"table": null}), Err("not_allowed"))]),
+        ("nothing at all, for someone at a table", "T1", vec![(0, json!({}), Err("not_allowed"))]),
+        ("no table, for someone at none", "", vec![(0, json!({"table": null}), Ok(()))]),
+        ("a table, for someone at none", "", vec![(0, json!({"table": "T1"}), Err("not_allowed"))]),
+    ];
+    for (case, table, attempts) in cases {
+        let venue = Venue::new();
+        venue.ok("add_project", json!({"name": "Django", "table_label": "T2"}));
+        let lukasz = venue.person("lukasz")["id"].clone();
+        venue.ok("sign_in", json!({"attendee": lukasz, "project": table, "accept_code_of_conduct": true}));
+        venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+        assert_eq!(venue.code("sign_out", json!({"attendee": lukasz})), "not_allowed", "{case}: not the door's");
+        for (minutes, proof, expected) in attempts {
+            venue.clock.set(at("13 10:00").plus_minutes(minutes));
+            let mut args = json!({"attendee": "Łukasz Langa"});
+            args.as_object_mut().unwrap().extend(proof.as_object().unwrap().clone());
+            let got = venue.call("sign_out_at_door", args);
+            let here = venue.person("lukasz")["here_now"] == true;
+            match (got, expected) {
+                (Ok(outcome), Ok(())) => {
+                    assert_eq!(outcome["person"]["name"], "Łukasz Langa", "{case}");
+                    assert!(!here, "{case}: signed out");
+                    assert_eq!(venue.ok("undo", json!({"token": outcome["undo"]})), "Łukasz Langa was signed out");
+                    assert!(venue.person("lukasz")["here_now"] == true, "{case}: the undo keeps him here");
+                }
+                (Err(error), Err(code)) => {
+                    assert_eq!(code_name(error.code), code, "{case}: {}", error.message);
+                    assert!(here, "{case}: a refusal changes nothing");
+                    assert!(error.message.contains("Łukasz Langa"), "{case}: {}", error.message);
+                    assert!(!error.message.contains("CPython"), "{case}: never where he sits: {}", error.message);
+                }
+                (got, expected) => panic!("{case} at +{minutes} min: {got:?}, expected {expected:?}"),
+            }
+        }
+    }
+
+    // The refusal says so in words for the person at the door; it locks one person, not everyone.
+    let venue = Venue::new();
+    venue.ok("add_project", json!({"name": "Django", "table_label": "T2"}));
+    for who in ["lukasz", "ana"] {
+        let id = venue.person(who)["id"].clone();
+        venue.ok("sign_in", json!({"attendee": id, "project": "T1", "accept_code_of_conduct": true}));
+    }
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    let refused = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T2"})).unwrap_err();
+    assert_eq!(refused.message, "That is not where Łukasz Langa signed in. Scan your badge, or ask at the desk.");
+    venue.ok("sign_out_at_door", json!({"attendee": "Ana Lima", "table": "T1"}));
+    let locked = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T1"})).unwrap_err();
+    assert!(locked.message.contains("10 more minutes") && locked.message.contains("badge"), "{}", locked.message);
+    // An organizer signs anyone out.
+    venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    venue.ok("sign_out", json!({"attendee": "@ambv"}));
+    assert_eq!(venue.here_now(), 0);
+}
+
+/// Moving someone who is here to another table at the door needs the same proof: otherwise the door could move
+/// them to a table of its choosing and then sign them out "from" it, or learn where they sit.
+#[test]
+fn moving_someone_at_the_door_needs_the_same_proof() {
+    let venue = Venue::new();
+    venue.ok("add_project", json!({"name": "Django", "table_label": "T2"}));
+    let ana = venue.person("ana")["id"].clone();
+    venue.ok("sign_in", json!({"attendee": ana, "project": "T1", "accept_code_of_conduct": true}));
+    venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    let board = || venue.ok("board", Value::Null)["projects"].clone();
+    let before = board();
+    // (the sign-in's proof, what the door answers)
+    let cases = [
+        (Value::Null, "not_allowed"),                    // no proof: not even "already here"
+        (json!({"table": "T2"}), "not_allowed"),         // a wrong table...
+        (json!({"table": "T1"}), "too_many_tries"),      // ...locks tables for her for a while
+        (json!({"badge": "QR-1"}), "not_allowed"),       // Łukasz's badge is not hers
+        (json!({"table": "CPython"}), "too_many_tries"), // still locked
+    ];
+    for (n, (proof, code)) in cases.into_iter().enumerate() {
+        let refused = venue.call("sign_in", json!({"attendee": ana, "project": "T2", "proof": proof})).unwrap_err();
+        assert_eq!(code_name(refused.code), code, "case {n}: {}", refused.message);
+        assert_eq!(board(), before, "case {n}: nobody moved");
+    }
+    venue.clock.set(at("13 10:10"));
+    let moved = venue.ok("sign_in", json!({"attendee": ana, "project": "T2", "proof": {"table": "T1"}}));
+    assert_eq!((moved["project"]["name"].as_str(), moved["already_here"].as_bool()), (Some("Django"), Some(false)));
+    // Where someone is not signed in, nothing is asked.
+    let lukasz = venue.person("lukasz")["id"].clone();
+    venue.ok("sign_in", json!({"attendee": lukasz, "project": "T1", "accept_code_of_conduct": true}));
+    venue.ok("sign_in", json!({"attendee": lukasz, "project": "T2", "proof": {"badge": "QR-1"}}));
 }
 
 #[test]
@@ -607,4 +728,49 @@ fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs
     assert_eq!(venue.ok("reprint_badge", json!({"attendee": "Zoë Ng"}))["printed_before"], 2);
     let log = venue.ok("badge_prints", Value::Null);
     assert_eq!(log.as_array().unwrap().len(), 5, "{log}");
+}
+
+#[test]
+fn a_project_and_its_goals_are_corrected_in_place_and_bad_corrections_change_nothing() {
+    let venue = Venue::new();
+    venue.ok("add_project", json!({"name": "Django", "table_label": "T2"}));
+    venue.ok("set_help_wanted", json!({"project": "CPython", "help_wanted": true, "note": "Windows"}));
+    let goal = venue.ok("add_goal", json!({"project": "CPython", "title": "Relase 3.15", "beginner_friendly": false}));
+    let edit = |to: Value| venue.call("edit_project", json!({"project": "T1", "to": to}));
+    // (what, the correction, the error code, or the name it takes)
+    let cases: [(&str, Value, Result<&str, &str>); 5] = [
+        (
+            "a typo fixed",
+            json!({"name": "  CPython   core ", "table_label": "T1", "leads": ["@ambv"]}),
+            Ok("CPython core"),
+        ),
+        ("no name", json!({"name": " ", "table_label": "T1"}), Err("invalid")),
+        ("another project's name", json!({"name": "django", "table_label": "T1"}), Err("invalid")),
+        ("another project's table", json!({"name": "CPython", "table_label": "t2"}), Err("invalid")),
+        (
+            "a lead not on the list",
+            json!({"name": "CPython", "table_label": "T1", "leads": ["@nobody"]}),
+            Err("not_found"),
+        ),
+    ];
+    for (what, to, expected) in cases {
+        match (edit(to), expected) {
+            (Ok(project), Ok(name)) => assert_eq!(project["name"], name, "{what}"),
+            (Err(e), Err(code)) => assert_eq!(code_name(e.code), code, "{what}: {}", e.message),
+            (got, _) => panic!("{what}: {got:?}"),
+        }
+    }
+    let board = venue.ok("board", Value::Null);
+    let cpython = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["table_label"] == "T1").unwrap();
+    assert_eq!(cpython["project"]["name"], "CPython core", "the refused corrections changed nothing");
+    assert_eq!((cpython["help_wanted"].clone(), cpython["help_note"].clone()), (json!(true), json!("Windows")));
+    assert_eq!(cpython["leads"][0]["name"], "Łukasz Langa");
+    assert_eq!(cpython["goals"].as_array().unwrap().len(), 1, "its goals stay");
+
+    assert_eq!(
+        venue.code("edit_goal", json!({"goal": goal["id"], "title": "  ", "beginner_friendly": true})),
+        "invalid"
+    );
+    let fixed = venue.ok("edit_goal", json!({"goal": goal["id"], "title": "Release 3.15", "beginner_friendly": true}));
+    assert_eq!((fixed["title"].clone(), fixed["beginner_friendly"].clone()), (json!("Release 3.15"), json!(true)));
 }

@@ -44,7 +44,14 @@ fn kiosk() -> Desk {
     let started = Instant::now();
     for n in (0..PEOPLE).step_by(PEOPLE / SIGNED_IN) {
         let attendee = desk.find_badge(BadgeScan { code: format!("B{n}") }).unwrap().id.to_string();
-        desk.sign_in(SignIn { attendee, project: None, accept_code_of_conduct: true, photo_consent: None }).unwrap();
+        desk.sign_in(SignIn {
+            attendee,
+            project: None,
+            accept_code_of_conduct: true,
+            photo_consent: None,
+            proof: None,
+        })
+        .unwrap();
     }
     let each = started.elapsed() / SIGNED_IN as u32;
     println!("sign-in through the core with {PEOPLE} attendees (each reloads the snapshot): {each:?} on average");

@@ -41,7 +41,8 @@ pub enum Error {
     /// This device may not do that (a locked kiosk, a wrong PIN).
     #[error("{0}")]
     NotAllowed(String),
-    /// Too many wrong PINs in a row: the PIN is not checked for a while.
+    /// Too many wrong guesses: wrong PINs in a row (the PIN is not checked for a while), or a wrong table
+    /// for a person at the door (tables are not checked for them for a while).
     #[error("{0}")]
     TooManyTries(String),
     #[error(transparent)]
@@ -116,7 +117,7 @@ error_codes! {
     ConsentNeeded => 409,
     NotSignedIn => 409,
     NotAllowed => 403,
-    /// Too many wrong PINs in a row: locked for a while.
+    /// Too many wrong guesses (PINs, or a person's table at the door): locked for a while.
     TooManyTries => 429,
     ClaimRefused => 409,
     ImportRejected => 422,

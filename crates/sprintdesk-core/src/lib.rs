@@ -4,9 +4,10 @@
 //!
 //! Each area has its module, an `impl` block of [`Desk`] with the input types its use cases take (the same
 //! types cross the IPC/HTTP boundary: there are no twins): `sprint`, `attendees`, `presence`, `kiosk`,
-//! `projects` (and goals, daily status), `claims` (and issues), `board`, `records` (delete, restore,
-//! review, digest), `devices`, `setup` (this device's screen and PIN). `desk` holds the desk itself and
-//! builds every event; `snapshot` is the sprint in memory and the questions asked of it.
+//! `door` (the proof the door asks before it signs someone out or moves them), `projects` (and goals, daily
+//! status), `claims` (and issues), `board`, `records` (delete, restore, review, digest), `devices`, `setup`
+//! (this device's screen and PIN). `desk` holds the desk itself and builds every event; `snapshot` is the
+//! sprint in memory and the questions asked of it.
 //!
 //! The core decides nothing itself that the domain rules decide, and writes nothing except through the
 //! store's one mutation path. It reads no clock and draws no ids of its own: a [`Clock`] and an [`Ids`]
@@ -22,6 +23,7 @@ mod claims;
 mod demo;
 mod desk;
 mod devices;
+mod door;
 mod error;
 mod exports;
 mod ids;
@@ -48,13 +50,14 @@ pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
 pub use demo::{international_name, play as demo};
 pub use desk::Desk;
 pub use devices::{DeviceRef, DeviceView, LockoutView};
+pub use door::{DoorProof, DoorSignOut};
 pub use error::{ApiError, Error, ErrorCode, RowError};
 pub use exports::{ExportKind, ExportRequest};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};
 pub use presence::SignIn;
 pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine};
-pub use projects::{DailyStatus, GoalProgress, HelpWanted, NewGoal, NewProject};
+pub use projects::{DailyStatus, GoalEdit, GoalProgress, HelpWanted, NewGoal, NewProject, ProjectEdit};
 pub use records::{RecordRef, ReviewItem, deletable_kind};
 pub use report::{
     FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat, ReportRequest,

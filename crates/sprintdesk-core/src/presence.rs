@@ -1,6 +1,7 @@
 //! Use cases of presence: sign in (with the code of conduct and photo consent asked on the way), sign out,
 //! and who is here now, per table and per day.
 
+use crate::door::DoorProof;
 use crate::sprint::open_day;
 use crate::undo::Undoable;
 use crate::view::{DayCount, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence};
@@ -26,6 +27,11 @@ pub struct SignIn {
     pub accept_code_of_conduct: bool,
     #[serde(default)]
     pub photo_consent: Option<bool>,
+    /// For someone who is here already (a move to another table): their badge, or the table they are at
+    /// now. Without it, the door could move anyone, or learn where they sit.
+    #[serde(default)]
+    #[ts(optional)]
+    pub proof: Option<DoorProof>,
 }
 
 impl Desk {
@@ -37,6 +43,15 @@ impl Desk {
         let project = request.project.as_deref().filter(|p| !p.trim().is_empty());
         let project = project.map(|p| snapshot.find_project(p)).transpose()?;
         let project_id = project.map(|p| p.id.clone());
+        if let Some(at) = snapshot.presence(now).here.get(&person.id) {
+            let Some(proof) = &request.proof else {
+                return Err(Error::NotAllowed(format!(
+                    "{} is signed in already: to change table, say which table you are at now, or scan your badge",
+                    person.name
+                )));
+            };
+            self.check_door_proof(&snapshot, &person, at.as_ref(), proof)?;
+        }
 
         let mut updated = person.clone();
         let coc = &snapshot.sprint.code_of_conduct;
@@ -66,12 +81,22 @@ impl Desk {
         Ok(SignInOutcome { person, day, project: project.map(|p| snapshot.project_ref(p)), already_here, undo })
     }
 
+    /// Signs a person out, with no questions: an organizer's (the door asks for a proof, see
+    /// [`Desk::sign_out_at_door`]).
     pub fn sign_out(&mut self, who: crate::PersonQuery) -> Result<SignOutOutcome, Error> {
+        self.sign_out_with(&who.attendee, None)
+    }
+
+    /// Signs out the person `attendee` names; with a `proof`, only when it shows it is them.
+    pub(crate) fn sign_out_with(&mut self, attendee: &str, proof: Option<&DoorProof>) -> Result<SignOutOutcome, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
-        let person = snapshot.find_attendee(&who.attendee)?;
-        if !snapshot.presence(now).is_here(&person.id) {
+        let person = snapshot.find_attendee(attendee)?;
+        let Some(at) = snapshot.presence(now).here.get(&person.id).cloned() else {
             return Err(Error::NotSignedIn(format!("{} is not signed in right now", person.name)));
+        };
+        if let Some(proof) = proof {
+            self.check_door_proof(&snapshot, person, at.as_ref(), proof)?;
         }
         let event = self.sign_out_event(&snapshot, &person.id, snapshot.sprint.local_date(now));
         let event_id = event.id.clone();

@@ -20,6 +20,23 @@ pub struct NewProject {
     pub leads: Vec<String>,
 }
 
+/// A project corrected: `project` (its id, name or table) becomes `to`.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectEdit {
+    pub project: String,
+    pub to: NewProject,
+}
+
+/// A goal's title or beginner flag corrected.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GoalEdit {
+    pub goal: String,
+    pub title: String,
+    pub beginner_friendly: bool,
+}
+
 /// Raising or lowering a project's "help wanted" flag.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -71,18 +88,41 @@ pub struct DailyStatus {
 
 impl Desk {
     pub fn add_project(&mut self, new: NewProject) -> Result<Project, Error> {
+        let id = ProjectId(self.make_id("p"));
+        let (project, ops) = self.checked_project(id, None, new)?;
+        self.write(ops)?;
+        Ok(project)
+    }
+
+    /// Corrects a project: its name, repository, table and leads (a typo must not stay on the projector all
+    /// week). Its goals, claims and who sits at it stay.
+    pub fn edit_project(&mut self, edit: ProjectEdit) -> Result<Project, Error> {
+        let old = self.snapshot()?.find_project(&edit.project)?.clone();
+        let (project, ops) = self.checked_project(old.id.clone(), Some(&old), edit.to)?;
+        self.write(ops)?;
+        Ok(project)
+    }
+
+    /// `new` as the project `id` (replacing `old`), checked: a name, unique names and tables, leads who are
+    /// on the list (made table leads if they were not).
+    fn checked_project(
+        &mut self,
+        id: ProjectId,
+        old: Option<&Project>,
+        new: NewProject,
+    ) -> Result<(Project, Vec<Op>), Error> {
         let snapshot = self.snapshot()?;
-        let name = new.name.trim().to_owned();
+        let others = || snapshot.projects.values().filter(|p| p.id != id);
+        let name = new.name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() {
             return Err(ValidationError::new("name", "the project needs a name").into());
         }
-        if snapshot.projects.values().any(|p| fold(&p.name) == fold(&name)) {
+        if others().any(|p| fold(&p.name) == fold(&name)) {
             return Err(ValidationError::new("name", format!("there is already a project called {name}")).into());
         }
         let table_label = new.table_label.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         if let Some(label) = &table_label
-            && let Some(other) =
-                snapshot.projects.values().find(|p| p.table_label.as_ref().is_some_and(|l| fold(l) == fold(label)))
+            && let Some(other) = others().find(|p| p.table_label.as_ref().is_some_and(|l| fold(l) == fold(label)))
         {
             return Err(
                 ValidationError::new("table_label", format!("table {label} is already {}'s", other.name)).into()
@@ -92,6 +132,9 @@ impl Desk {
         let mut leads = Vec::new();
         for lead in &new.leads {
             let person = snapshot.find_attendee(lead)?;
+            if leads.contains(&person.id) {
+                continue;
+            }
             if !person.has_role(Role::TableLead) {
                 let mut promoted = person.clone();
                 promoted.roles.push(Role::TableLead);
@@ -101,17 +144,16 @@ impl Desk {
             leads.push(person.id.clone());
         }
         let project = Project {
-            id: ProjectId(self.make_id("p")),
+            id,
             name,
             repo_url: new.repo_url.map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
             table_label,
             leads,
-            help_wanted: false,
-            help_note: String::new(),
+            help_wanted: old.is_some_and(|p| p.help_wanted),
+            help_note: old.map(|p| p.help_note.clone()).unwrap_or_default(),
         };
-        ops.extend(Op::put(&project, None));
-        self.write(ops)?;
-        Ok(project)
+        ops.extend(Op::put(&project, old));
+        Ok((project, ops))
     }
 
     pub fn projects(&mut self) -> Result<Vec<Project>, Error> {
@@ -173,6 +215,24 @@ impl Desk {
             .find(|g| g.id.as_str() == goal)
             .ok_or_else(|| Error::NotFound(format!("there is no goal {goal}")))?;
         let new = Goal { status: change.status, ..old.clone() };
+        self.write(Op::put(&new, Some(old)))?;
+        Ok(new)
+    }
+
+    /// Corrects a goal's title or whether it suits beginners; its state stays.
+    pub fn edit_goal(&mut self, edit: GoalEdit) -> Result<Goal, Error> {
+        let snapshot = self.snapshot()?;
+        let goal = edit.goal.trim();
+        let old = snapshot
+            .goals
+            .iter()
+            .find(|g| g.id.as_str() == goal)
+            .ok_or_else(|| Error::NotFound(format!("there is no goal {goal}")))?;
+        let title = edit.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            return Err(ValidationError::new("title", "the goal needs a title").into());
+        }
+        let new = Goal { title, beginner_friendly: edit.beginner_friendly, ..old.clone() };
         self.write(Op::put(&new, Some(old)))?;
         Ok(new)
     }

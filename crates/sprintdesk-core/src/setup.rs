@@ -5,7 +5,7 @@
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sprintdesk_domain::{ProjectId, ValidationError};
+use sprintdesk_domain::{DeviceRole, ProjectId, ValidationError};
 use sprintdesk_store::Lockout;
 
 const MODE: &str = "mode";
@@ -100,6 +100,8 @@ pub struct Setup {
     pub pin_set: bool,
     /// This device's id on the venue's allow-list.
     pub device: String,
+    /// The role the venue paired this device for (`None` before it is in a venue).
+    pub role: Option<DeviceRole>,
 }
 
 /// A request to change this device's screen.
@@ -136,6 +138,7 @@ impl Desk {
             lead_project: store.local_setting(LEAD_PROJECT)?.filter(|_| mode == Mode::TableLead).map(ProjectId),
             pin_set: store.local_setting(PIN_HASH)?.is_some(),
             device: store.device().to_string(),
+            role: self.own_role()?,
         })
     }
 

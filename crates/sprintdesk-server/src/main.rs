@@ -19,9 +19,9 @@ use sprintdesk_api::commands as cmd;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, GoalStatus, Role, SameBecause, Sprint, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for};
 use sprintdesk_core::{
-    ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, Error, ErrorCode, ExportRequest, GoalProgress, HelpWanted, Ids,
-    ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject, NewSprint, PersonQuery, PrOpened,
-    RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, SignIn,
+    ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
+    GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
+    NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, SignIn,
 };
 use std::io::Write;
 use std::path::Path;
@@ -408,11 +408,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Signin(signin) => {
             let attendee = who(&host, &signin.who)?;
+            // A badge is also the proof the door asks of someone who is here already (to move them).
+            let proof = signin.who.badge.clone().map(|badge| DoorProof { table: None, badge: Some(badge) });
             let outcome = host.run::<cmd::sign_in>(SignIn {
                 attendee,
                 project: signin.project,
                 accept_code_of_conduct: signin.accept_coc,
                 photo_consent: signin.photo.map(|p| p == cli::YesNo::Yes),
+                proof,
             })?;
             if json {
                 return print_json(&outcome);
@@ -425,7 +428,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Signout(person) => {
-            let outcome = host.run::<cmd::sign_out>(PersonQuery { attendee: who(&host, &person)? })?;
+            let attendee = who(&host, &person)?;
+            // With a badge, as the door does (a locked kiosk's command line too); by name, an organizer's.
+            let outcome = match person.badge.clone() {
+                Some(badge) => {
+                    host.run::<cmd::sign_out_at_door>(DoorSignOut { attendee, table: None, badge: Some(badge) })?
+                }
+                None => host.run::<cmd::sign_out>(PersonQuery { attendee })?,
+            };
             if json {
                 return print_json(&outcome.person);
             }

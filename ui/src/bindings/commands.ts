@@ -13,11 +13,13 @@ import type { DailyStatus } from "./DailyStatus";
 import type { DeviceRef } from "./DeviceRef";
 import type { DeviceView } from "./DeviceView";
 import type { Document } from "./Document";
+import type { DoorSignOut } from "./DoorSignOut";
 import type { Duplicate } from "./Duplicate";
 import type { Erase } from "./Erase";
 import type { Erased } from "./Erased";
 import type { ExportRequest } from "./ExportRequest";
 import type { Goal } from "./Goal";
+import type { GoalEdit } from "./GoalEdit";
 import type { GoalProgress } from "./GoalProgress";
 import type { HelpWanted } from "./HelpWanted";
 import type { ImportFile } from "./ImportFile";
@@ -41,6 +43,7 @@ import type { PresenceReport } from "./PresenceReport";
 import type { PrinterChoice } from "./PrinterChoice";
 import type { Printers } from "./Printers";
 import type { Project } from "./Project";
+import type { ProjectEdit } from "./ProjectEdit";
 import type { RecordRef } from "./RecordRef";
 import type { Release } from "./Release";
 import type { ReportRequest } from "./ReportRequest";
@@ -81,8 +84,10 @@ export interface Commands {
   find_badge: { args: BadgeScan; result: AttendeeCard };
   /** Signs a person in for today. */
   sign_in: { args: SignIn; result: SignInOutcome };
-  /** Signs a person out. */
+  /** Signs a person out, with no questions (an organizer's or a lead's screen). */
   sign_out: { args: PersonQuery; result: SignOutOutcome };
+  /** Signs a person out at the door, with their badge or the table they signed in at; after one wrong table, only their badge (or the desk) signs them out here for ten minutes. */
+  sign_out_at_door: { args: DoorSignOut; result: SignOutOutcome };
   /** Registers a walk-in and signs them in. */
   register_walk_in: { args: WalkIn; result: SignInOutcome };
   /** Takes back a kiosk action within its few seconds; says what was undone. */
@@ -113,6 +118,10 @@ export interface Commands {
   projects: { args: null; result: Array<Project> };
   /** Adds a project and its table and leads. */
   add_project: { args: NewProject; result: Project };
+  /** Corrects a project: name, repository, table, leads. */
+  edit_project: { args: ProjectEdit; result: Project };
+  /** Corrects a goal's title or beginner flag. */
+  edit_goal: { args: GoalEdit; result: Goal };
   /** Raises or lowers a project's "help wanted" flag. */
   set_help_wanted: { args: HelpWanted; result: Project };
   /** A badge for someone without one, printed on this device's printer or returned as a PDF. At the door only a first badge for a person who had none; anything else needs the organizer's PIN. */
@@ -186,6 +195,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "update_sprint",
   "sign_in",
   "sign_out",
+  "sign_out_at_door",
   "register_walk_in",
   "undo",
   "add_attendee",
@@ -194,6 +204,8 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "erase_attendee",
   "import_attendees",
   "add_project",
+  "edit_project",
+  "edit_goal",
   "set_help_wanted",
   "print_badge",
   "reprint_badge",

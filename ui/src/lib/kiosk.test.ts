@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { Board } from "../bindings/Board";
 import type { ProjectBoard } from "../bindings/ProjectBoard";
 import { ERROR_CODES } from "../bindings/commands";
-import { cleanHandle, kioskError, signInSteps, stepAfter, tableChoices, undoneText, walkInProblem } from "./kiosk";
+import {
+  cleanHandle,
+  doorProof,
+  kioskError,
+  signInSteps,
+  stepAfter,
+  tableChoices,
+  undoneText,
+  walkInProblem,
+} from "./kiosk";
 
 describe("signInSteps", () => {
   it.each([
@@ -54,7 +63,26 @@ describe("walk-in form", () => {
   });
 });
 
+describe("doorProof", () => {
+  it.each([
+    [{ badge: "QR-1" }, { table: null, badge: "QR-1" }],
+    [{ table: { id: "p-1", name: "CPython", table_label: "T1" } }, { table: "p-1" }],
+    // "No table" is an answer too: not the same as giving none.
+    [{ table: null }, { table: null }],
+  ] as const)("%j → %j", (answer, sent) => {
+    expect(doorProof(answer)).toEqual(sent);
+  });
+});
+
 describe("kioskError", () => {
+  it("says a refused sign-out or move at the door in the core's words, big", () => {
+    const wrong = "That is not where Ana Lima signed in. Scan your badge, or ask at the desk.";
+    expect(kioskError({ code: "not_allowed", message: wrong }, "sign_out")).toEqual({ title: "Not signed out", message: wrong });
+    const locked = kioskError({ code: "too_many_tries", message: "A wrong table was chosen for Ana Lima a moment ago" }, "move");
+    expect(locked.title).toBe("Not moved");
+    expect(locked.message).toMatch(/^A wrong table was chosen for Ana Lima a moment ago\.$/);
+    expect(kioskError({ code: "too_many_tries", message: "" }, "search").title).toBe("Too many wrong PINs");
+  });
   it("turns an unknown badge into words, with what was typed", () => {
     const said = kioskError({ code: "not_found", message: "no one has the badge ZZ-1" }, "badge", "ZZ-1");
     expect(said.title).toBe("We could not find “ZZ-1”");

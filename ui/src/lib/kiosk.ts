@@ -54,8 +54,19 @@ export function cleanHandle(handle: string): string | null {
   return h === "" ? null : h;
 }
 
+/**
+ * What the person at the door gives to show it is them, before signing out or moving table: the badge they
+ * scanned, or the table they say they signed in at (`null`: "No table").
+ */
+export type DoorAnswer = { badge: string } | { table: ProjectRef | null };
+
+/** A door answer as the core takes it (`sign_out_at_door`'s `table` and `badge`, a move's `proof`). */
+export function doorProof(answer: DoorAnswer): { table: string | null; badge?: string } {
+  return "badge" in answer ? { table: null, badge: answer.badge } : { table: answer.table?.id ?? null };
+}
+
 /** Where in the kiosk an error happened, to say it in the right words. */
-export type KioskContext = "search" | "badge" | "sign_in" | "sign_out" | "walk_in" | "undo";
+export type KioskContext = "search" | "badge" | "sign_in" | "move" | "sign_out" | "walk_in" | "undo";
 
 /** An error as the kiosk shows it: a short heading and a sentence, both for someone standing at the door. */
 export function kioskError(
@@ -89,9 +100,14 @@ export function kioskError(
     case "ambiguous":
       return { title: "More than one person matches", message: "Please type more of your name and choose yourself." };
     case "not_allowed":
-      return { title: "This kiosk cannot do that", message: said };
-    case "too_many_tries":
-      return { title: "Too many wrong PINs", message: said || "Please wait, then try again." };
+    case "too_many_tries": {
+      // At the door, a sign-out or a move the person's badge or table did not prove: the core says why.
+      const door = context === "sign_out" ? "Not signed out" : context === "move" ? "Not moved" : null;
+      if (door) return { title: door, message: said || "Scan your badge, or ask at the desk." };
+      return error.code === "not_allowed"
+        ? { title: "This kiosk cannot do that", message: said }
+        : { title: "Too many wrong PINs", message: said || "Please wait, then try again." };
+    }
     case "invalid":
       return { title: "Please check what you typed", message: said };
     default:

@@ -153,6 +153,7 @@ pub fn play(
             project: Some(table_of(n).into()),
             accept_code_of_conduct: true,
             photo_consent: Some(dice.chance(85)),
+            proof: None,
         })?;
     }
     run_claims(&mut desk, &clock, &mut dice, &ids_by_index, &people, table_of, 3)?;
@@ -189,6 +190,7 @@ pub fn play(
             project: Some(table_of(n).into()),
             accept_code_of_conduct: true,
             photo_consent: None,
+            proof: None,
         })?;
     }
     clock.set(Timestamp(opens_today.0 + span * 6 / 10));
