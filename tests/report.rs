@@ -336,6 +336,8 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
     let board = desk.board().unwrap().standup.expect("the board shows the stand-up");
     assert_eq!(board.order[board.position as usize].name, "Proj");
 
+    clock.set(Timestamp(at("2026-07-13").0 + 3_700_000));
+    assert!(desk.board().unwrap().standup.is_none(), "left running for an hour, it lets the board go");
     clock.set(Timestamp(at("2026-07-13").0 + 80_000));
     assert_eq!(desk.board().unwrap().standup.unwrap().elapsed_seconds, 80);
     let on = desk.standup(step(StandupAction::Next)).unwrap().unwrap();

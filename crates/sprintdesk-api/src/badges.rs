@@ -32,6 +32,8 @@ pub struct PrinterChoice {
 
 impl Host {
     /// Makes a badge, prints it on this device's printer if one is chosen, and logs the print.
+    /// At the door the PDF comes back only when there is no printer (the screen saves or opens it). `lp` runs while this
+    /// device's desk waits; CUPS queues at once (a printer that is off does not hold it up).
     pub fn print_badge(&self, request: BadgeRequest, reach: Reach) -> Result<Badge, Error> {
         let mut desk = self.desk();
         let file = desk.make_badge(request, reach)?;
@@ -39,12 +41,18 @@ impl Host {
         if let Some(printer) = &printer {
             print_pdf(printer, &file.name, &file.pdf)?;
         }
-        desk.log_badge_print(&file.attendee, printer.clone())?;
+        desk.log_badge_print(&file, printer.clone())?;
         tracing::info!(printer = printer.as_deref().unwrap_or("(none: PDF)"), "badge printed");
+        // Sent to a printer from the door: the PDF (and so the code in its QR) does not come back to the screen.
+        let pdf_base64 = if printer.is_some() && reach == Reach::Door {
+            String::new()
+        } else {
+            base64::engine::general_purpose::STANDARD.encode(&file.pdf)
+        };
         Ok(Badge {
             name: file.name,
             file_name: file.file_name,
-            pdf_base64: base64::engine::general_purpose::STANDARD.encode(&file.pdf),
+            pdf_base64,
             printer,
             printed_before: file.printed_before,
         })

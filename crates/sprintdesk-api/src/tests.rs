@@ -693,18 +693,24 @@ fn the_kiosks_undo_countdown_is_the_cores_window_less_a_second() {
 fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs_the_organizer() {
     let venue = Venue::new();
     venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
-    venue.ok("register_walk_in", json!({"name": "Zoë Ng", "project": "CPython", "accept_code_of_conduct": true}));
-    // (who, the PIN given, what the door says)
-    let cases: [(&str, Option<&str>, Result<u64, &str>); 6] = [
-        ("Zoë Ng", None, Ok(0)),                      // a walk-in's first badge: a new code
-        ("Zoë Ng", None, Err("was printed before")),  // a second needs the organizer
-        ("Zoë Ng", Some("1111"), Err("not_allowed")), // not with a wrong PIN
-        ("Zoë Ng", Some("2468"), Ok(1)),              // with the PIN
-        ("@ambv", None, Err("has a badge already")),  // a badge code (a ticket's secret) is not printed at the door
-        ("Ana Lima", None, Ok(0)), // on the list without a code: given one (a paired kiosk may not: "ask an organizer")
+    let zoe =
+        venue.ok("register_walk_in", json!({"name": "Zoë Ng", "project": "CPython", "accept_code_of_conduct": true}));
+    let token = zoe["undo"].as_str().unwrap().to_owned();
+    let bo = venue.ok("register_walk_in", json!({"name": "Bo Other", "accept_code_of_conduct": true}));
+    let others = bo["undo"].as_str().unwrap().to_owned();
+    // (who, the sign-in token shown on the welcome screen, the PIN given, what the door says)
+    let cases: [(&str, Option<&str>, Option<&str>, Result<u64, &str>); 8] = [
+        ("Zoë Ng", None, None, Err("right after signing in")), // a name typed by anyone: no
+        ("Zoë Ng", Some(&others), None, Err("right after signing in")), // someone else's sign-in: no
+        ("Zoë Ng", Some(&token), None, Ok(0)),                 // her own welcome screen: a first badge, a new code
+        ("Zoë Ng", Some(&token), None, Err("was printed before")), // a second needs the organizer
+        ("Zoë Ng", None, Some("1111"), Err("not_allowed")),    // not with a wrong PIN
+        ("Zoë Ng", None, Some("2468"), Ok(1)),                 // with the PIN
+        ("@ambv", None, None, Err("has a badge already")),     // a badge code (a ticket's secret) is not printed
+        ("Ana Lima", None, Some("2468"), Ok(0)),               // on the list without a code: the organizer, here
     ];
-    for (n, (who, pin, expected)) in cases.into_iter().enumerate() {
-        let got = venue.call("print_badge", json!({"attendee": who, "pin": pin}));
+    for (n, (who, token, pin, expected)) in cases.into_iter().enumerate() {
+        let got = venue.call("print_badge", json!({"attendee": who, "token": token, "pin": pin}));
         match (got, expected) {
             (Ok(badge), Ok(before)) => {
                 assert_eq!(badge["printed_before"], before, "case {n}");
@@ -722,6 +728,8 @@ fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs
     venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
     let zoe = &venue.ok("search", json!({"query": "zoe"}))[0];
     let code = venue.ok("attendee", json!({"attendee": zoe["id"]}))["badge_code"].clone();
+    let bo = &venue.ok("search", json!({"query": "bo other"}))[0];
+    assert_eq!(venue.ok("attendee", json!({"attendee": bo["id"]}))["badge_code"], Value::Null, "refused: no code");
     assert!(code.as_str().is_some_and(|c| c.starts_with("SD-")), "the walk-in was given a code: {code}");
     // The organizer prints anyone's, again if need be; the log has every print.
     assert_eq!(venue.ok("reprint_badge", json!({"attendee": "@ambv"}))["printed_before"], 0);

@@ -21,6 +21,10 @@ pub struct BadgeRequest {
     #[serde(default)]
     #[ts(optional)]
     pub pin: Option<String>,
+    /// At the door: the undo token of the sign-in just made here, which shows it is the person themselves.
+    #[serde(default)]
+    #[ts(optional)]
+    pub token: Option<String>,
 }
 
 /// A badge made: the PDF, and where it went.
@@ -28,7 +32,7 @@ pub struct BadgeRequest {
 pub struct Badge {
     pub name: String,
     pub file_name: String,
-    /// The PDF, base64-encoded.
+    /// The PDF, base64-encoded; empty when it went to a printer (the code in its QR stays off the screen).
     pub pdf_base64: String,
     /// The CUPS printer it was sent to; `None`: it is for the screen to open or save.
     pub printer: Option<String>,
@@ -40,6 +44,9 @@ pub struct Badge {
 #[derive(Debug)]
 pub struct BadgeFile {
     pub attendee: AttendeeId,
+    /// The badge code made for a person who had none, written with the print's log entry (so a print that
+    /// fails leaves them without a code, free to try again).
+    pub new_code: Option<String>,
     pub name: String,
     pub file_name: String,
     pub pdf: Vec<u8>,
@@ -77,7 +84,20 @@ impl Desk {
             (Reach::Staff, _) if !organizer_device => {
                 return Err(Error::NotAllowed("badges are printed at the door or on an organizer's device".into()));
             }
-            (Reach::Staff, _) | (Reach::Door, None) => {}
+            (Reach::Staff, _) => {}
+            // A first badge at the door only for the person who has just signed in here (the welcome screen
+            // holds the sign-in's undo token), never for a name typed by someone else.
+            (Reach::Door, None) => {
+                let just_signed_in = request.token.as_deref().is_some_and(|token| {
+                    self.undoable.get(token, now).is_ok_and(|u| u.retract.iter().any(|(who, _)| *who == person.id))
+                });
+                if !just_signed_in {
+                    self.confirm_pin(
+                        request.pin.as_deref(),
+                        "a badge is printed at the door right after signing in; any other (ask an organizer)",
+                    )?;
+                }
+            }
             // Without a PIN on this device the door cannot tell the organizer from anyone: never alone.
             (Reach::Door, Some(why)) if !self.setup()?.pin_set => {
                 return Err(Error::NotAllowed(format!(
@@ -88,21 +108,23 @@ impl Desk {
                 self.confirm_pin(request.pin.as_deref(), &format!("{why} (ask an organizer)"))?
             }
         }
-        let person = match person.badge_code {
-            Some(_) => person,
+        // A code is made for someone who had none; a device that may not give it (a kiosk, for a person it did
+        // not register) says so before anything is printed.
+        let new_code = match person.badge_code {
+            Some(_) => None,
             None => {
-                let code = new_badge_code(&EventId::made_by(&self.make_id("b"), self.store().device()).0);
-                let with_code = Attendee { badge_code: Some(code), ..person.clone() };
-                self.write(Op::put(&with_code, Some(&person))).map_err(|e| match e {
-                    Error::Store(sprintdesk_store::StoreError::NotAllowed(_)) => Error::NotAllowed(format!(
+                let device = self.store().device().to_string();
+                let registered_here = person.id.registered_by() == Some(device.as_str());
+                if !organizer_device && !registered_here {
+                    return Err(Error::NotAllowed(format!(
                         "{} has no badge code yet and this device may not give them one: ask an organizer",
                         person.name
-                    )),
-                    e => e,
-                })?;
-                with_code
+                    )));
+                }
+                Some(new_badge_code(&EventId::made_by(&self.make_id("b"), self.store().device()).0))
             }
         };
+        let person = Attendee { badge_code: person.badge_code.clone().or_else(|| new_code.clone()), ..person };
         let snapshot = self.snapshot()?;
         let project = snapshot.whereabouts_of(&person.id, now).and_then(|p| snapshot.projects.get(&p));
         let code = person.badge_code.clone().unwrap_or_default();
@@ -116,14 +138,25 @@ impl Desk {
         Ok(BadgeFile {
             file_name: format!("badge-{}.pdf", file_stem(&person.name)),
             attendee: person.id,
+            new_code,
             name: person.name,
             pdf,
             printed_before,
         })
     }
 
-    /// Logs that a badge was printed (or saved to print), so a second print needs the organizer anywhere.
-    pub fn log_badge_print(&mut self, attendee: &AttendeeId, printer: Option<String>) -> Result<(), Error> {
+    /// Logs that a badge was printed (or saved to print), so a second print needs the organizer anywhere;
+    /// with the badge code it carries when the person had none, in the same write.
+    pub fn log_badge_print(&mut self, file: &BadgeFile, printer: Option<String>) -> Result<(), Error> {
+        let attendee = &file.attendee;
+        let mut ops = Vec::new();
+        if let Some(code) = &file.new_code {
+            let snapshot = self.snapshot()?;
+            let old = snapshot.attendees.get(attendee).ok_or_else(|| Error::NotFound("that person is gone".into()))?;
+            if old.badge_code.is_none() {
+                ops.extend(Op::put(&Attendee { badge_code: Some(code.clone()), ..old.clone() }, Some(old)));
+            }
+        }
         let device = self.store().device().to_string();
         let print = BadgePrint {
             id: EventId::made_by(&self.make_id("bp"), self.store().device()),
@@ -132,7 +165,8 @@ impl Desk {
             at: self.now(),
             printer,
         };
-        self.write(Op::put(&print, None))
+        ops.extend(Op::put(&print, None));
+        self.write(ops)
     }
 
     /// Every badge printed, newest first.

@@ -11,6 +11,9 @@ use sprintdesk_domain::{
 };
 use sprintdesk_store::Op;
 
+/// A stand-up nobody has stepped for this long is taken as forgotten.
+const FORGOTTEN_AFTER_SECONDS: u32 = 3600;
+
 /// What to do with today's stand-up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -88,9 +91,13 @@ impl Desk {
 }
 
 impl crate::snapshot::Snapshot {
-    /// The day's stand-up as the board shows it, while it runs.
+    /// The day's stand-up as the board shows it, while it runs. One left running (nobody stepped it for an
+    /// hour) no longer holds the projector: the board goes back to its pages.
     pub(crate) fn standup_view(&self, day: chrono::NaiveDate, now: Timestamp) -> Option<StandupView> {
         let standup = self.standups.iter().find(|s| s.id == StandupId::for_day(day) && !s.ended)?;
+        if standup.elapsed(now) > FORGOTTEN_AFTER_SECONDS {
+            return None;
+        }
         let order = standup
             .tables
             .iter()

@@ -12,9 +12,14 @@ pub struct Project {
     pub table_label: Option<String>,
     pub leads: Vec<AttendeeId>,
     pub help_wanted: bool,
-    /// What help the table needs ("someone who knows Windows"), shown with the flag.
-    #[serde(default)]
+    /// What help the table needs ("someone who knows Windows"), shown with the flag. Absent or null in
+    /// projects written before it existed (their rows have the column empty): read as "".
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub help_note: String,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -142,6 +147,18 @@ pub fn is_beginner_label(label: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_project_written_before_help_notes_existed_still_reads() {
+        for stored in [
+            serde_json::json!({"id": "p1", "name": "Django", "repo_url": null, "table_label": "T1", "leads": [], "help_wanted": false}),
+            serde_json::json!({"id": "p1", "name": "Django", "repo_url": null, "table_label": "T1", "leads": [], "help_wanted": false, "help_note": null}),
+        ] {
+            let project: Project = serde_json::from_value(stored.clone()).unwrap_or_else(|e| panic!("{stored}: {e}"));
+            assert_eq!((project.name.as_str(), project.help_note.as_str()), ("Django", ""));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -224,7 +224,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .create_new(true)
                 .open(&path)
                 .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
-            let made = host.run::<cmd::reprint_badge>(sprintdesk_core::BadgeRequest { attendee: who, pin: None });
+            let made =
+                host.run::<cmd::reprint_badge>(sprintdesk_core::BadgeRequest { attendee: who, pin: None, token: None });
             let badge = match made {
                 Ok(badge) => badge,
                 Err(error) => {

@@ -4,8 +4,8 @@
 use proptest::prelude::*;
 use serde_json::json;
 use sprintdesk_domain::{
-    Attendee, AttendeeId, ClaimAction, ClaimEvent, DeviceId, EventId, PresenceEvent, PresenceKind, Project, Role,
-    Sprint, Timestamp,
+    Attendee, AttendeeId, ClaimAction, ClaimEvent, DeviceId, EventId, PresenceEvent, PresenceKind, Project, ProjectId,
+    Role, Sprint, Timestamp,
 };
 use sprintdesk_store::{Change, Entity, Op, Store, StoreError};
 
@@ -377,6 +377,7 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
         let mut store = Store::open(&path, "desk".into()).unwrap();
         store.write(Timestamp(T0), Op::put(&sprint, None)).unwrap();
         store.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+        store.write(Timestamp(T0), Op::put(&django(), None)).unwrap();
         rusqlite::Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
     };
     // The file as the previous release left it: its schema, without this release's last step (update this
@@ -406,6 +407,20 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     let version: usize =
         rusqlite::Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(version, current);
+    // A project from before a column was added (its new column empty) is still there, on every screen.
+    assert_eq!(writer.all::<Project>().unwrap(), vec![django()], "no record is lost to a new column");
+}
+
+fn django() -> Project {
+    Project {
+        id: ProjectId::from("p1"),
+        name: "Django".into(),
+        repo_url: None,
+        table_label: Some("T1".into()),
+        leads: vec![],
+        help_wanted: false,
+        help_note: String::new(),
+    }
 }
 
 #[test]

@@ -12,8 +12,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// 2: change records may be retirements ([`sprintdesk_store::Entity::Retirement`]), which version 1
 /// devices cannot read. 3: records carry their author's proofs, joins exchange keys, and the venue's key
 /// vouches for who is in (see [`sprintdesk_store::trust`]). 4: join codes name roles, records name their
-/// project and author. 5: a device says in its hello that it passes on only its own records.
-pub const PROTOCOL_VERSION: u8 = 5;
+/// project and author. 5: a device says in its hello that it passes on only its own records. 6: records may
+/// be stand-ups and badge prints, and claim events may keep a claim overnight, which version 5 cannot read.
+pub const PROTOCOL_VERSION: u8 = 6;
 
 /// The largest frame a peer accepts. Batches are built well under it.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;

@@ -5,7 +5,7 @@
  */
 export type Badge = { name: string, file_name: string, 
 /**
- * The PDF, base64-encoded.
+ * The PDF, base64-encoded; empty when it went to a printer (the code in its QR stays off the screen).
  */
 pdf_base64: string, 
 /**

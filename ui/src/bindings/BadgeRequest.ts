@@ -11,4 +11,8 @@ attendee: string,
 /**
  * The organizer's PIN, for a badge the door may not print alone.
  */
-pin?: string, };
+pin?: string, 
+/**
+ * At the door: the undo token of the sign-in just made here, which shows it is the person themselves.
+ */
+token?: string, };

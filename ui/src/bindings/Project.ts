@@ -11,6 +11,7 @@ export type Project = { id: ProjectId, name: string, repo_url: string | null,
  */
 table_label: string | null, leads: Array<AttendeeId>, help_wanted: boolean, 
 /**
- * What help the table needs ("someone who knows Windows"), shown with the flag.
+ * What help the table needs ("someone who knows Windows"), shown with the flag. Absent or null in
+ * projects written before it existed (their rows have the column empty): read as "".
  */
 help_note: string, };
