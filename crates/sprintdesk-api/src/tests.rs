@@ -699,7 +699,8 @@ fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs
     let bo = venue.ok("register_walk_in", json!({"name": "Bo Other", "accept_code_of_conduct": true}));
     let others = bo["undo"].as_str().unwrap().to_owned();
     // (who, the sign-in token shown on the welcome screen, the PIN given, what the door says)
-    let cases: [(&str, Option<&str>, Option<&str>, Result<u64, &str>); 8] = [
+    type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Result<u64, &'a str>);
+    let cases: [Case; 8] = [
         ("Zoë Ng", None, None, Err("right after signing in")), // a name typed by anyone: no
         ("Zoë Ng", Some(&others), None, Err("right after signing in")), // someone else's sign-in: no
         ("Zoë Ng", Some(&token), None, Ok(0)),                 // her own welcome screen: a first badge, a new code
