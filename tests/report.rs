@@ -46,6 +46,13 @@ const PRS: &str = r#"[
 
 /// The hand-built sprint: 13–16 July 2026, the 14th a break day; Proj at T1 and Docs at T2.
 fn hand_built() -> Desk {
+    let (mut desk, clock) = hand_built_day_one();
+    desk.resolve(Resolve { issue: "#2".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
+    hand_built_rest(desk, clock)
+}
+
+/// The hand-built sprint's first morning, up to the contested claim on #2 (Bo here, Cy on a lead's laptop).
+fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(at("2026-07-13")));
     let mut desk = desk_at("organizer", clock.clone());
     desk.create_sprint(
@@ -77,12 +84,9 @@ fn hand_built() -> Desk {
         project: Some("Proj".into()),
     })
     .unwrap();
-    let done = desk
-        .add_goal(NewGoal { project: "Proj".into(), title: "Fix the loader".into(), beginner_friendly: false })
-        .unwrap();
-    let dropped = desk
-        .add_goal(NewGoal { project: "Proj".into(), title: "Rewrite in Rust".into(), beginner_friendly: false })
-        .unwrap();
+    for title in ["Fix the loader", "Rewrite in Rust"] {
+        desk.add_goal(NewGoal { project: "Proj".into(), title: title.into(), beginner_friendly: false }).unwrap();
+    }
 
     // Day 1: everyone comes. Dee (a first-timer) claims #1 with Ana as mentor; Bo here and Cy on a lead's
     // laptop, offline, both claim #2; back online the lead keeps both: a pair.
@@ -100,7 +104,15 @@ fn hand_built() -> Desk {
     desk.claim(Claim { issue: "#2".into(), attendee: "@bo".into(), mentor: None }).unwrap();
     laptop.claim(Claim { issue: "#2".into(), attendee: "@cy".into(), mentor: None }).unwrap();
     sync(&laptop, &mut desk);
-    desk.resolve(Resolve { issue: "#2".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
+    (desk, clock)
+}
+
+fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
+    let goal = |desk: &mut Desk, title: &str| {
+        let board = desk.board().unwrap();
+        board.projects.iter().flat_map(|p| p.goals.clone()).find(|g| g.title == title).unwrap()
+    };
+    let (done, dropped) = (goal(&mut desk, "Fix the loader"), goal(&mut desk, "Rewrite in Rust"));
     desk.set_status(DailyStatus {
         project: "T1".into(),
         done: "Set up".into(),
@@ -421,4 +433,31 @@ fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_
     clock.set(time("2026-07-15", "18:00"));
     let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
     assert!(board.iter().all(|b| b.holders.iter().all(|h| !h.state.is_open())), "released at the next closing");
+}
+
+/// A contested issue says where each claim came from and when; once a lead keeps both, each holder is shown
+/// as one of a pair and the issue is no longer contested.
+#[test]
+fn a_contested_claim_says_which_device_made_each_and_when_and_a_pair_shows_as_one() {
+    let (mut desk, _clock) = hand_built_day_one();
+    let issue = |desk: &mut Desk| {
+        desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap().into_iter().find(|i| i.number == Some(2)).unwrap()
+    };
+    let contested = issue(&mut desk);
+    assert!(contested.contested);
+    let mut origins: Vec<(String, Option<String>)> =
+        contested.holders.iter().map(|h| (h.person.name.clone(), h.claimed_on.clone())).collect();
+    origins.sort();
+    assert_eq!(
+        origins,
+        [
+            ("Bo Builder".to_owned(), Some("organizer".to_owned())),
+            ("Cy Coder".to_owned(), Some("lead-laptop".to_owned()))
+        ]
+    );
+    assert!(contested.holders.iter().all(|h| h.claimed_at.0 > 0 && !h.paired));
+    desk.resolve(Resolve { issue: "#2".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
+    let paired = issue(&mut desk);
+    assert!(!paired.contested);
+    assert!(paired.holders.iter().all(|h| h.paired), "{:?}", paired.holders);
 }

@@ -575,3 +575,25 @@ test("organizer: a project's typo is corrected, a goal renamed, and a deleted pr
   assert.equal(back.goals.length, 1, "back with its goal");
   await p.close();
 });
+
+test("review: a contested claim says which device made each claim and when; a pair then shows as one", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-review").click();
+  const origins = p.getByTestId("claim-origin");
+  await origins.first().waitFor();
+  assert.equal(await origins.count(), 2);
+  for (const text of await origins.allInnerTexts()) assert.match(text, /claimed .+ on .+/);
+  await shot(p, "review-contested-origins");
+  const issue = (await server.call("issues", { project: null })).find((i) => i.contested);
+  await p.getByRole("button", { name: "Keep both as a pair" }).click();
+  await p.getByText("Every claimed issue has one owner (or a pair).").waitFor();
+  const paired = (await server.call("issues", { project: null })).find((i) => i.id === issue.id);
+  assert.deepEqual(paired.holders.map((h) => h.paired), [true, true]);
+  // The lead sees the pair.
+  const project = (await server.call("board")).projects.find((x) => x.claims.some((c) => c.id === issue.id));
+  await p.goto(`${server.url}/#/lead`);
+  await p.getByRole("button", { name: new RegExp(project.project.name) }).first().click();
+  await p.getByText("Pair", { exact: true }).first().waitFor();
+  await p.close();
+});

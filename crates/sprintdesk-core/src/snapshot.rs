@@ -6,8 +6,8 @@ use crate::Error;
 use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson, ProjectRef};
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
-    Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Goal, Issue, IssueClaims, IssueId,
-    PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate, Timestamp,
+    Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Device, DeviceId, Goal, Issue, IssueClaims,
+    IssueId, PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate, Timestamp,
     issue_claims, presence, whereabouts, without_retracted,
 };
 use sprintdesk_store::Store;
@@ -26,6 +26,8 @@ pub struct Snapshot {
     pub(crate) retro_answers: Vec<RetroAnswer>,
     pub(crate) standups: Vec<Standup>,
     pub(crate) badge_prints: Vec<BadgePrint>,
+    /// Every device's name on the allow-list, by id.
+    pub(crate) devices: HashMap<DeviceId, String>,
     pub(crate) presence_events: Vec<PresenceEvent>,
     /// Positions in `presence_events` of each person's events (merged duplicates under the survivor).
     presence_by_person: HashMap<AttendeeId, Vec<usize>>,
@@ -63,6 +65,7 @@ impl Snapshot {
             retro_answers: store.all()?,
             standups: store.all()?,
             badge_prints: store.all()?,
+            devices: store.all::<Device>()?.into_iter().map(|d| (d.id, d.name)).collect(),
             presence_events: without_retracted(store.presence_events()?),
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,
@@ -186,6 +189,9 @@ impl Snapshot {
                 mentor: h.mentor.as_ref().map(|m| self.person(m)),
                 state: h.state,
                 kept_overnight: h.state == ClaimState::Active && h.kept_until.is_some(),
+                claimed_at: h.since,
+                claimed_on: h.device.as_ref().map(|d| self.devices.get(d).cloned().unwrap_or_else(|| d.to_string())),
+                paired: h.settled && h.state.is_open() && claims.open().count() >= 2,
             })
             .collect();
         IssueBoard {

@@ -167,6 +167,12 @@ pub struct HolderView {
     pub state: ClaimState,
     /// A lead kept it over the night: closing time does not release it today.
     pub kept_overnight: bool,
+    /// When the claim was made, and on which device (by its name on the allow-list).
+    #[ts(type = "number")]
+    pub claimed_at: Timestamp,
+    pub claimed_on: Option<String>,
+    /// A lead agreed to two or more holding it together.
+    pub paired: bool,
 }
 
 /// A claim that today's closing will release (shown from half an hour before).

@@ -49,6 +49,9 @@ pub struct ClaimHolder {
     /// Kept overnight by a lead: released at this sprint day's closing or sign-out, not before.
     #[serde(default)]
     pub kept_until: Option<chrono::NaiveDate>,
+    /// The device the claim was recorded on (contested claims are settled knowing where each came from).
+    #[serde(default)]
+    pub device: Option<crate::DeviceId>,
 }
 
 /// The sprint day after `date` on which the venue opens (break days skipped), if there is one.
@@ -129,6 +132,7 @@ pub fn issue_claims(
                     state: if merged { ClaimState::Merged } else { ClaimState::Active },
                     settled: false,
                     kept_until: None,
+                    device: Some(event.device.clone()),
                 });
             }
             ClaimAction::Release { attendee } => {
@@ -623,6 +627,7 @@ mod tests {
                 state: ClaimState::Active,
                 settled: false,
                 kept_until: None,
+                device: None,
             }],
             contested: false,
             state: IssueState::Open,

@@ -6,4 +6,12 @@ export type HolderView = { person: PersonRef, mentor: PersonRef | null, state: C
 /**
  * A lead kept it over the night: closing time does not release it today.
  */
-kept_overnight: boolean, };
+kept_overnight: boolean, 
+/**
+ * When the claim was made, and on which device (by its name on the allow-list).
+ */
+claimed_at: number, claimed_on: string | null, 
+/**
+ * A lead agreed to two or more holding it together.
+ */
+paired: boolean, };

@@ -19,6 +19,9 @@ const holder = (id: string, state: HolderView["state"]): HolderView => ({
   mentor: null,
   state,
   kept_overnight: false,
+  claimed_at: 0,
+  claimed_on: null,
+  paired: false,
 });
 
 function issue(id: string, extra: Partial<IssueBoard> = {}): IssueBoard {
@@ -105,6 +108,9 @@ describe("mentorChoices", () => {
       mentor: { id: mentor, name: mentor },
       state,
       kept_overnight: false,
+      claimed_at: 0,
+      claimed_on: null,
+      paired: false,
     });
     const issues = [
       { holders: [mentored("maya", { state: "active" }), mentored("maya", { state: "pr_open" })] },
