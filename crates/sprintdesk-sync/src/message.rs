@@ -151,7 +151,7 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 9"),
-            ("a version 4 device", [&[4u8][..], &good[1..]].concat(), "version 4; this device speaks 5"),
+            ("a version 5 device", [&[5u8][..], &good[1..]].concat(), "version 5; this device speaks 6"),
             ("not json", versioned(b"{nope"), "malformed"),
             ("unknown type", versioned(b"{\"type\":\"format_disk\"}"), "malformed"),
             ("unknown field", versioned(b"{\"type\":\"bye\",\"extra\":1}"), "malformed"),
