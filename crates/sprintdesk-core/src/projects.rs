@@ -208,12 +208,7 @@ impl Desk {
 
     pub fn set_goal_status(&mut self, change: GoalProgress) -> Result<Goal, Error> {
         let snapshot = self.snapshot()?;
-        let goal = change.goal.trim();
-        let old = snapshot
-            .goals
-            .iter()
-            .find(|g| g.id.as_str() == goal)
-            .ok_or_else(|| Error::NotFound(format!("there is no goal {goal}")))?;
+        let old = find_goal(&snapshot, &change.goal)?;
         let new = Goal { status: change.status, ..old.clone() };
         self.write(Op::put(&new, Some(old)))?;
         Ok(new)
@@ -222,12 +217,7 @@ impl Desk {
     /// Corrects a goal's title or whether it suits beginners; its state stays.
     pub fn edit_goal(&mut self, edit: GoalEdit) -> Result<Goal, Error> {
         let snapshot = self.snapshot()?;
-        let goal = edit.goal.trim();
-        let old = snapshot
-            .goals
-            .iter()
-            .find(|g| g.id.as_str() == goal)
-            .ok_or_else(|| Error::NotFound(format!("there is no goal {goal}")))?;
+        let old = find_goal(&snapshot, &edit.goal)?;
         let title = edit.title.split_whitespace().collect::<Vec<_>>().join(" ");
         if title.is_empty() {
             return Err(ValidationError::new("title", "the goal needs a title").into());
@@ -259,4 +249,10 @@ impl Desk {
         self.write(Op::put(&new, old))?;
         Ok(new)
     }
+}
+
+/// The goal with id `id`, or a clear error.
+fn find_goal<'a>(snapshot: &'a crate::snapshot::Snapshot, id: &str) -> Result<&'a Goal, Error> {
+    let id = id.trim();
+    snapshot.goals.iter().find(|g| g.id.as_str() == id).ok_or_else(|| Error::NotFound(format!("there is no goal {id}")))
 }
