@@ -168,8 +168,8 @@ fn guessing_the_kiosk_pin_over_http_is_stopped_after_a_few_tries() {
     assert_eq!(status, 403, "no e-mails for the guesser");
 }
 
-/// A stranger on the venue's Wi-Fi (the API listening on every address) knows a name and tries to sign that
-/// person out: the organizer's `sign_out` is not the door's, a move to a table of their choosing needs the same
+/// A stranger on the venue's Wi-Fi (the API listening on every address) knows a name and tries to find and sign
+/// that person out: the board does not say where they sit, the organizer's `sign_out` is not the door's, a move to a table of their choosing needs the same
 /// proof, and guessing the person's table stops at the first wrong one. The person's own badge still works.
 #[test]
 fn a_stranger_on_the_network_cannot_sign_a_named_person_out_by_guessing_their_table() {
@@ -180,6 +180,14 @@ fn a_stranger_on_the_network_cannot_sign_a_named_person_out_by_guessing_their_ta
     user.ok(&["signin", "Łukasz Langa", "--project", "Pillow", "--accept-coc"]);
     let here = || user.json(&["presence"])["tables"].to_string().contains("Łukasz Langa");
     let served = serve_http_on(&user, None, "0.0.0.0:0");
+
+    // The board the network is given counts him at his table but does not say who he is.
+    let board = served.ok("board", Value::Null);
+    let pillow = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "Pillow").unwrap();
+    assert_eq!(pillow["here"], 1);
+    assert!(!board.to_string().contains("Łukasz"), "the network's board locates nobody: {board}");
+    let (status, _) = served.post("room_board", Value::Null);
+    assert_eq!(status, 403, "the room's board, with names, is not the network's");
 
     let (status, refused) = served.post("sign_out", json!({"attendee": "Łukasz Langa"}));
     assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "sign_out is not the door's: {refused}");

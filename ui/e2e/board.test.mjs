@@ -173,3 +173,53 @@ test("closing: half an hour before, the lead and the board list the claims closi
     v.remove();
   }
 });
+
+test("on the venue network the board counts who is at each table and names only the leads", async () => {
+  // A venue of its own: one `serve` per database. The CLI beside it reads the room's board, with names.
+  const v = demoVenue();
+  const room = v.cli("board");
+  const leads = new Set(room.projects.flatMap((p) => p.leads.map((l) => l.name)));
+  const named = new Set(
+    room.projects.flatMap((p) => [
+      ...p.present.map((x) => x.name),
+      ...p.claims.flatMap((c) => c.holders.flatMap((h) => [h.person.name, h.mentor?.name ?? ""])),
+    ]),
+  );
+  const hidden = [...named].filter((name) => name && !leads.has(name));
+  assert.ok(hidden.length > 0, "the demo has people at tables and on claims");
+  // The same venue served to browsers on the Wi-Fi: anyone there can open the board.
+  const lan = await serve(v, { http: "0.0.0.0:0" });
+  try {
+    const p = await session.page(1920, 1080);
+    await p.goto(`${lan.url}/#/board`);
+    await p.getByTestId("board-project").first().waitFor();
+    await p.waitForTimeout(900); // the page's fade-in
+    await shot(p, "board-door-1080p");
+    const pager = p.getByTestId("board-pager");
+    const pages = (await pager.count()) ? await pager.locator(".dot").count() : 1;
+    let text = "";
+    const counts = {};
+    for (let i = 0; i < pages; i++) {
+      if (i > 0) {
+        await p.keyboard.press("PageDown");
+        await p.waitForTimeout(700);
+      }
+      text += await p.locator("body").innerText();
+      for (const card of await p.getByTestId("board-project").all()) {
+        counts[await card.getAttribute("data-project")] = await card.getByTestId("board-here").innerText();
+      }
+    }
+    for (const name of hidden) assert.ok(!text.includes(name), `${name} is not on the door's board`);
+    for (const table of room.projects) assert.equal(counts[table.project.id], `${table.here} here`, table.project.name);
+    if (leads.size > 0) assert.ok((await p.getByTestId("board-leads").count()) > 0, "the leads are named");
+    const asked = await p.evaluate(async () => {
+      const r = await fetch("/api/room_board", { method: "POST", body: "null", headers: { "content-type": "application/json" } });
+      return r.status;
+    });
+    assert.equal(asked, 403, "the room's board is not for the network");
+    await p.close();
+  } finally {
+    lan.stop();
+    v.remove();
+  }
+});

@@ -46,11 +46,14 @@ export function demoVenue() {
   return v;
 }
 
-/** Starts `sprintdesk serve` with the built UI; resolves with its base URL. */
-export async function serve(v) {
+/**
+ * Starts `sprintdesk serve` with the built UI; resolves with its base URL. `http: "0.0.0.0:0"` listens on
+ * every address, as a hub serving browsers on the venue network does (reached here on 127.0.0.1).
+ */
+export async function serve(v, { http = "127.0.0.1:0" } = {}) {
   const child = spawn(
     bin,
-    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0", "--ui", path.join(root, "ui/dist")],
+    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", http, "--ui", path.join(root, "ui/dist")],
     { env: v.env, stdio: ["ignore", "pipe", "inherit"] },
   );
   let text = "";
@@ -59,7 +62,7 @@ export async function serve(v) {
     if (line === "}") break;
   }
   const started = JSON.parse(text);
-  const url = `http://${started.http}`;
+  const url = `http://${started.http.replace("0.0.0.0", "127.0.0.1")}`;
   return {
     url,
     stop: () => child.kill("SIGTERM"),

@@ -78,8 +78,11 @@ macro_rules! for_each_command {
             undo { Door write (UndoToken) -> String = |host, token| host.desk().undo(token) }
             /// Who is here now, per table, and per day.
             presence { Staff read (()) -> PresenceReport = |host, ()| host.desk().presence() }
-            /// Every project: goals, claims, who is at the table, help wanted, today's status.
-            board { Door read (()) -> Board = |host, ()| host.desk().board() }
+            /// Every project: goals, claims, how many are at the table, help wanted, today's status; naming
+            /// only the leads (the door and the venue network must not learn where a named person sits).
+            board { Door read (()) -> Board = |host, ()| host.desk().door_board() }
+            /// The board for the room's own screens: also who is at each table and who holds each claim.
+            room_board { Staff read (()) -> Board = |host, ()| host.desk().board() }
             /// Everyone on the list, with contact details (never for a kiosk).
             attendees { Staff read (()) -> Vec<Attendee> = |host, ()| host.desk().attendees() }
             /// One person in full, by id, handle or name.

@@ -311,6 +311,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("undo", true),
         ("presence", false),
         ("board", true),
+        ("room_board", false),
         ("attendees", false),
         ("attendee", false),
         ("add_attendee", false),
@@ -513,7 +514,7 @@ fn the_board_tells_a_lead_who_needs_a_mentor_without_contact_details() {
             json!({"attendee": id, "project": "T1", "accept_code_of_conduct": true, "photo_consent": false}),
         );
     }
-    let board = venue.ok("board", Value::Null);
+    let board = venue.ok("room_board", Value::Null);
     let present = &board["projects"][0]["present"];
     assert_eq!(
         present,
@@ -522,7 +523,38 @@ fn the_board_tells_a_lead_who_needs_a_mentor_without_contact_details() {
             {"id": venue.person("maya")["id"], "name": "Maya Mentor", "first_timer": false, "can_mentor": true},
         ])
     );
+    assert_eq!((board["names"].clone(), board["projects"][0]["here"].clone()), (json!(true), json!(2)));
     assert!(!board.to_string().contains("example.org"), "no email on the board");
+}
+
+/// The door's board counts who is here but names nobody except the leads: not at a table, not on a claim,
+/// not in closing's list, not by id (the search gives ids), not by the device a claim was made on.
+#[test]
+fn the_doors_board_says_how_many_are_at_a_table_but_not_who() {
+    let venue = Venue::new();
+    let (ana, lukasz) = (venue.person("ana"), venue.person("lukasz"));
+    venue.ok("sign_in", json!({"attendee": ana["id"], "project": "T1", "accept_code_of_conduct": true}));
+    venue.ok("sign_in", json!({"attendee": lukasz["id"], "project": "T1", "accept_code_of_conduct": true}));
+    let url = "https://github.com/python/cpython/issues/1";
+    venue.ok("import_issues", json!({"text": format!("title,url\nCrash,{url}\n"), "project": "CPython"}));
+    venue.ok("claim", json!({"issue": url, "attendee": lukasz["id"]}));
+    venue.clock.set(at("13 17:40"));
+    let room = venue.ok("room_board", Value::Null);
+    let door = venue.ok("board", Value::Null);
+    let (room_t1, door_t1) = (&room["projects"][0], &door["projects"][0]);
+    assert_eq!((room_t1["here"].clone(), door_t1["here"].clone()), (json!(2), json!(2)));
+    assert_eq!(room_t1["closing_releases"][0]["person"]["name"], "Łukasz Langa", "the room sees whose claim");
+    assert_eq!(door["names"], json!(false));
+    assert_eq!(door_t1["present"], json!([]));
+    assert_eq!(door_t1["claims"][0]["holders"][0]["state"], room_t1["claims"][0]["holders"][0]["state"]);
+    assert_eq!(door_t1["closing_releases"].as_array().map(Vec::len), Some(1), "closing's list is still there");
+    for who in [&ana, &lukasz] {
+        let (id, name) = (who["id"].as_str().unwrap(), who["name"].as_str().unwrap());
+        assert!(room.to_string().contains(name), "{name} is on the room's board");
+        assert!(!door.to_string().contains(name), "{name} is not on the door's: {door}");
+        assert!(!door.to_string().contains(id), "nor their id");
+    }
+    assert_eq!(door_t1["claims"][0]["holders"][0]["claimed_on"], Value::Null, "nor the device that made the claim");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The projector board's use case: every project with its goals, claims, who is at its table, help wanted
-//! and today's status, in table order.
+//! and today's status, in table order. The room's screens see who sits where; the door sees counts (see
+//! [`Desk::door_board`]).
 
-use crate::view::{Board, ClosingRelease, GoalView, IssueBoard, PresentPerson, ProjectBoard, StatusView};
+use crate::view::{Board, ClosingRelease, GoalView, IssueBoard, PersonRef, PresentPerson, ProjectBoard, StatusView};
 use crate::{Desk, Error};
 use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{ClaimState, Project, StatusId};
@@ -10,6 +11,27 @@ use sprintdesk_domain::{ClaimState, Project, StatusId};
 const CLOSING_NOTICE_MS: i64 = 30 * 60 * 1000;
 
 impl Desk {
+    /// The board as the door and the venue network see it: every table's goals, status, claims and how many
+    /// are here, naming only the leads. Who sits where, and who works on which issue at which table, would
+    /// tell anyone at the door where a named person is; the table they sit at is also what proves it is them
+    /// when they sign out without their badge ([`crate::DoorProof`]).
+    pub fn door_board(&mut self) -> Result<Board, Error> {
+        let mut board = self.board()?;
+        board.names = false;
+        for project in &mut board.projects {
+            project.present.clear();
+            for holder in project.claims.iter_mut().flat_map(|c| c.holders.iter_mut()) {
+                holder.person = PersonRef::withheld();
+                holder.mentor = None;
+                holder.claimed_on = None;
+            }
+            for release in &mut project.closing_releases {
+                release.person = PersonRef::withheld();
+            }
+        }
+        Ok(board)
+    }
+
     /// Every project: its goals, claims and their state, who is at its table, help wanted, today's status.
     pub fn board(&mut self) -> Result<Board, Error> {
         let now = self.now();
@@ -66,6 +88,7 @@ impl Desk {
                     help_wanted: project.help_wanted,
                     help_note: if project.help_wanted { project.help_note.clone() } else { String::new() },
                     leads: project.leads.iter().map(|id| snapshot.person(id)).collect(),
+                    here: present.len(),
                     present,
                     goals: snapshot
                         .goals
@@ -95,6 +118,7 @@ impl Desk {
             .collect();
         Ok(Board {
             sprint: snapshot.sprint.name.clone(),
+            names: true,
             today: presence.today,
             here_now: presence.here.len(),
             today_count: presence.today_count(),

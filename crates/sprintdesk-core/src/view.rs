@@ -28,6 +28,13 @@ pub struct PersonRef {
     pub name: String,
 }
 
+impl PersonRef {
+    /// Someone the door's board does not name: an empty id and name (see [`Board::names`]).
+    pub fn withheld() -> Self {
+        Self { id: AttendeeId::default(), name: String::new() }
+    }
+}
+
 /// Someone signed in at a table, with what a table lead needs to pair people: no contact details.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PresentPerson {
@@ -90,6 +97,10 @@ pub struct DayCount {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Board {
     pub sprint: String,
+    /// It names who is here at each table and who holds each claim: a screen in the room (a paired board,
+    /// a lead's, the organizer's). `false` at the door and over the venue network, where it names only the
+    /// leads: someone avoiding a person must not be able to find them from the door.
+    pub names: bool,
     pub today: Option<NaiveDate>,
     pub here_now: usize,
     pub today_count: usize,
@@ -109,6 +120,9 @@ pub struct ProjectBoard {
     /// What help is wanted, in the lead's words ("" if they said nothing).
     pub help_note: String,
     pub leads: Vec<PersonRef>,
+    /// How many are signed in at this table now.
+    pub here: usize,
+    /// Who they are (empty when the board does not name people, see [`Board::names`]).
     pub present: Vec<PresentPerson>,
     pub goals: Vec<GoalView>,
     /// Issues with a claim on them (active, PR open or merged), contested ones first.

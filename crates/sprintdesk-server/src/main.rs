@@ -540,7 +540,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             print_issue(json, "Merged", &issue)?;
         }
         Command::Board => {
-            let board = host.run::<cmd::board>(())?;
+            let board = host.run::<cmd::room_board>(())?;
             if json {
                 return print_json(&board);
             }

@@ -170,8 +170,10 @@ pub fn board(board: &Board) -> String {
         let _ = writeln!(
             out,
             "   Here ({}): {}",
-            project.present.len(),
-            if project.present.is_empty() {
+            project.here,
+            if !board.names {
+                "(names are shown on the room's screens)".into()
+            } else if project.present.is_empty() {
                 "nobody yet".into()
             } else {
                 names(project.present.iter().map(|p| p.name.as_str()))

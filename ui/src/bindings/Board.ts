@@ -2,7 +2,13 @@
 import type { ProjectBoard } from "./ProjectBoard";
 import type { StandupView } from "./StandupView";
 
-export type Board = { sprint: string, today: string | null, here_now: number, today_count: number, projects: Array<ProjectBoard>, 
+export type Board = { sprint: string, 
+/**
+ * It names who is here at each table and who holds each claim: a screen in the room (a paired board,
+ * a lead's, the organizer's). `false` at the door and over the venue network, where it names only the
+ * leads: someone avoiding a person must not be able to find them from the door.
+ */
+names: boolean, today: string | null, here_now: number, today_count: number, projects: Array<ProjectBoard>, 
 /**
  * Today's stand-up, while it runs.
  */

@@ -11,7 +11,15 @@ export type ProjectBoard = { project: ProjectRef, repo_url: string | null, help_
 /**
  * What help is wanted, in the lead's words ("" if they said nothing).
  */
-help_note: string, leads: Array<PersonRef>, present: Array<PresentPerson>, goals: Array<GoalView>, 
+help_note: string, leads: Array<PersonRef>, 
+/**
+ * How many are signed in at this table now.
+ */
+here: number, 
+/**
+ * Who they are (empty when the board does not name people, see [`Board::names`]).
+ */
+present: Array<PresentPerson>, goals: Array<GoalView>, 
 /**
  * Issues with a claim on them (active, PR open or merged), contested ones first.
  */

@@ -94,8 +94,10 @@ export interface Commands {
   undo: { args: UndoToken; result: string };
   /** Who is here now, per table, and per day. */
   presence: { args: null; result: PresenceReport };
-  /** Every project: goals, claims, who is at the table, help wanted, today's status. */
+  /** Every project: goals, claims, how many are at the table, help wanted, today's status; naming only the leads (the door and the venue network must not learn where a named person sits). */
   board: { args: null; result: Board };
+  /** The board for the room's own screens: also who is at each table and who holds each claim. */
+  room_board: { args: null; result: Board };
   /** Everyone on the list, with contact details (never for a kiosk). */
   attendees: { args: null; result: Array<Attendee> };
   /** One person in full, by id, handle or name. */
