@@ -193,12 +193,12 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
     };
     let garbage: Vec<(&str, Vec<u8>, &str)> = vec![
         ("oversized", vec![0x7f, 0xff, 0xff, 0xff], "over the"),
-        ("not json", [&5u32.to_be_bytes()[..], &[message::PROTOCOL_VERSION], b"{{{{"].concat(), "malformed"),
+        ("not json", [&6u32.to_be_bytes()[..], &[message::PROTOCOL_VERSION, 0], b"{{{{"].concat(), "malformed"),
         (
             "bad change",
             {
                 let body = br#"{"type":"changes","changes":[{"origin":"x","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"no_such_field","value":1}]}"#;
-                [&(body.len() as u32 + 1).to_be_bytes()[..], &[message::PROTOCOL_VERSION], body].concat()
+                [&(body.len() as u32 + 2).to_be_bytes()[..], &[message::PROTOCOL_VERSION, 0], body].concat()
             },
             "no_such_field",
         ),
