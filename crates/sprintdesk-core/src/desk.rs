@@ -22,6 +22,8 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn Ids>,
     cache: Option<(CacheKey, Arc<Snapshot>)>,
+    /// Patch the snapshot after writes rather than read it again (off only to compare the two).
+    patching: bool,
     writes: u64,
     pub(crate) undoable: UndoList,
 }
@@ -30,7 +32,14 @@ type CacheKey = (i64, u64);
 
 impl Desk {
     pub fn new(store: Store, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Self {
-        Self { store, clock, ids, cache: None, writes: 0, undoable: UndoList::default() }
+        Self { store, clock, ids, cache: None, patching: true, writes: 0, undoable: UndoList::default() }
+    }
+
+    /// Reads the whole sprint again after every write instead of patching it: for benchmarks that compare
+    /// the two, and for tests that check they agree.
+    #[doc(hidden)]
+    pub fn reload_after_writes(&mut self) {
+        self.patching = false;
     }
 
     pub fn store(&self) -> &Store {
@@ -67,14 +76,24 @@ impl Desk {
         Ok(())
     }
 
-    /// The whole sprint in memory, reloaded only when this or another process has written to the store
-    /// since the last call. Reads are then cheap enough for a kiosk's every keystroke.
+    /// The whole sprint in memory, brought up to date only when this or another process has written to the
+    /// store since the last call: patched with the records that changed, or read again whole when many did.
+    /// Reads are then cheap enough for a kiosk's every keystroke, however busy the door.
     pub(crate) fn snapshot(&mut self) -> Result<Arc<Snapshot>, Error> {
         let key = (self.store.data_version()?, self.writes);
         if let Some((cached, snapshot)) = &self.cache
             && *cached == key
         {
             return Ok(Arc::clone(snapshot));
+        }
+        // Patched in place when no reader still holds the old one (none does between use cases).
+        if self.patching
+            && let Some((_, mut cached)) = self.cache.take()
+            && let Some(snapshot) = Arc::get_mut(&mut cached)
+            && snapshot.patch(&self.store)?
+        {
+            self.cache = Some((key, Arc::clone(&cached)));
+            return Ok(cached);
         }
         let snapshot = Arc::new(Snapshot::load(&self.store)?);
         self.cache = Some((key, Arc::clone(&snapshot)));

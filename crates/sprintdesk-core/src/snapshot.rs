@@ -1,16 +1,20 @@
 //! The sprint read into memory at one moment, and the questions every use case asks of it: who a name
 //! stands for, which project a table label means, who is here, what state an issue's claims are in, and
 //! the views built from them. Nothing here writes.
+//!
+//! After a write, here or on another device, the snapshot is patched ([`Snapshot::patch`]): the change log
+//! says which records changed since the snapshot's version vector, and only those are read again; a sign-in
+//! costs one event read, not the whole sprint.
 
 use crate::Error;
 use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson, ProjectRef};
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
-    Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Device, DeviceId, Goal, Issue, IssueClaims,
-    IssueId, PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate, Timestamp,
-    issue_claims, presence, whereabouts, without_retracted,
+    Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Device, DeviceId, EventId, Goal, Issue,
+    IssueClaims, IssueId, PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate,
+    Timestamp, issue_claims, presence, whereabouts, without_retracted,
 };
-use sprintdesk_store::Store;
+use sprintdesk_store::{Entity, Store, VersionVector};
 use std::collections::{HashMap, HashSet};
 
 /// The sprint read into memory at one moment.
@@ -37,10 +41,19 @@ pub struct Snapshot {
     pub(crate) erased: HashSet<AttendeeId>,
     /// Everyone's was (the retention period has ended).
     everyone_erased: bool,
+    /// What of the change log this snapshot holds (at least: it may hold a little more).
+    vector: VersionVector,
+    /// Presence events an undo took back, whether or not they have arrived.
+    retracted: HashSet<EventId>,
 }
+
+/// More records than this changed since a snapshot (a bulk sync, an import): it is read again in full.
+const PATCH_AT_MOST: usize = 2_000;
 
 impl Snapshot {
     pub(crate) fn load(store: &Store) -> Result<Self, Error> {
+        // The vector first: whatever lands while the tables are read is read again by the next patch.
+        let vector = store.vector()?;
         let sprint = store.sprint()?.ok_or(Error::NoSprint)?;
         let attendees: HashMap<AttendeeId, Attendee> =
             store.all::<Attendee>()?.into_iter().map(|a| (a.id.clone(), a)).collect();
@@ -66,19 +79,150 @@ impl Snapshot {
             standups: store.all()?,
             badge_prints: store.all()?,
             devices: store.all::<Device>()?.into_iter().map(|d| (d.id, d.name)).collect(),
-            presence_events: without_retracted(store.presence_events()?),
+            presence_events: Vec::new(),
             presence_by_person: HashMap::new(),
             claim_events: store.claim_events()?,
             index,
             erased,
             everyone_erased: everyone,
+            vector,
+            retracted: HashSet::new(),
         };
-        let mut by_person: HashMap<AttendeeId, Vec<usize>> = HashMap::new();
-        for (i, event) in snapshot.presence_events.iter().enumerate() {
-            by_person.entry(snapshot.canonical(&event.attendee)).or_default().push(i);
-        }
-        snapshot.presence_by_person = by_person;
+        let events = store.presence_events()?;
+        snapshot.retracted = events.iter().filter_map(PresenceEvent::retracts).collect();
+        snapshot.presence_events = without_retracted(events);
+        snapshot.index_presence();
         Ok(snapshot)
+    }
+
+    fn index_presence(&mut self) {
+        let mut by_person: HashMap<AttendeeId, Vec<usize>> = HashMap::new();
+        for (i, event) in self.presence_events.iter().enumerate() {
+            by_person.entry(self.canonical(&event.attendee)).or_default().push(i);
+        }
+        self.presence_by_person = by_person;
+    }
+
+    /// Brings this snapshot up to what `store` holds now by reading again only the records changed since
+    /// it was read. `false` (and the snapshot half patched: drop it) when it cannot: too many changes, an
+    /// erasure or a retirement, which touch everything.
+    pub(crate) fn patch(&mut self, store: &Store) -> Result<bool, Error> {
+        let now_held = store.vector()?;
+        let Some(touched) = store.touched_since(&self.vector, PATCH_AT_MOST)? else {
+            return Ok(false);
+        };
+        self.vector = now_held;
+        let mut kinds: HashSet<Entity> = HashSet::new();
+        let (mut presence, mut claims, mut people): (Vec<&str>, Vec<&str>, Vec<&str>) = Default::default();
+        for (entity, id) in &touched {
+            match entity {
+                Entity::Erasure | Entity::Retirement => return Ok(false),
+                Entity::PresenceEvent => presence.push(id),
+                Entity::ClaimEvent => claims.push(id),
+                Entity::Attendee => people.push(id),
+                other => {
+                    kinds.insert(*other);
+                }
+            }
+        }
+        for kind in kinds {
+            self.reread(store, kind)?;
+        }
+        people.sort_unstable();
+        people.dedup();
+        let mut reindex = false;
+        for id in people {
+            reindex |= self.reread_person(store, &AttendeeId::from(id))?;
+        }
+        for event in store.presence_events_with_ids(&presence)? {
+            reindex |= self.add_presence(event);
+        }
+        for event in store.claim_events_with_ids(&claims)? {
+            if !self.claim_events.iter().any(|e| e.id == event.id) {
+                let at = self.claim_events.partition_point(|e| (e.at, &e.id) < (event.at, &event.id));
+                self.claim_events.insert(at, event);
+            }
+        }
+        if reindex {
+            self.index_presence();
+        }
+        Ok(true)
+    }
+
+    /// Reads one kind of record again, whole (projects, goals and the like are few).
+    fn reread(&mut self, store: &Store, kind: Entity) -> Result<(), Error> {
+        match kind {
+            Entity::Sprint => self.sprint = store.sprint()?.ok_or(Error::NoSprint)?,
+            Entity::Project => self.projects = store.all::<Project>()?.into_iter().map(|p| (p.id.clone(), p)).collect(),
+            Entity::Goal => self.goals = store.all()?,
+            Entity::StatusUpdate => self.status_updates = store.all()?,
+            Entity::Issue => {
+                let mut issues = store.all::<Issue>()?;
+                issues.sort_by(|a, b| (&a.project, a.number, &a.url).cmp(&(&b.project, b.number, &b.url)));
+                self.issues = issues;
+            }
+            Entity::PullRequest => self.pull_requests = store.all()?,
+            Entity::RetroAnswer => self.retro_answers = store.all()?,
+            Entity::Standup => self.standups = store.all()?,
+            Entity::BadgePrint => self.badge_prints = store.all()?,
+            Entity::Device => self.devices = store.all::<Device>()?.into_iter().map(|d| (d.id, d.name)).collect(),
+            Entity::Attendee | Entity::PresenceEvent | Entity::ClaimEvent | Entity::Retirement | Entity::Erasure => {}
+        }
+        Ok(())
+    }
+
+    /// Reads one person again and indexes them for search as [`Snapshot::load`] does. Whether who they
+    /// stand for changed (a merge), so presence must be indexed again.
+    fn reread_person(&mut self, store: &Store, id: &AttendeeId) -> Result<bool, Error> {
+        let now = store.get::<Attendee>(id.as_str())?;
+        let merged_before = self.attendees.get(id).map(|a| a.merged_into.clone());
+        let merged_now = now.as_ref().map(|a| a.merged_into.clone());
+        match now {
+            Some(person) => {
+                let listed = person.merged_into.is_none() && !self.is_erased(&person.id);
+                if listed {
+                    self.index.upsert(Searchable {
+                        id: &person.id,
+                        name: &person.name,
+                        handle: person.handle.as_deref(),
+                    });
+                } else {
+                    self.index.remove(id);
+                }
+                self.attendees.insert(id.clone(), person);
+            }
+            None => {
+                self.index.remove(id);
+                self.attendees.remove(id);
+            }
+        }
+        Ok(merged_before != merged_now)
+    }
+
+    /// Adds one stored presence event as [`Snapshot::load`] would have it (undo's retractions applied).
+    /// Whether the per-person positions must be made again (it did not go at the end).
+    fn add_presence(&mut self, event: PresenceEvent) -> bool {
+        if let Some(taken_back) = event.retracts() {
+            self.retracted.insert(taken_back.clone());
+            match self.presence_events.iter().position(|e| e.id == taken_back) {
+                Some(at) => {
+                    self.presence_events.remove(at);
+                    return true;
+                }
+                None => return false,
+            }
+        }
+        if self.retracted.contains(&event.id) || self.presence_events.iter().any(|e| e.id == event.id) {
+            return false;
+        }
+        let at = self.presence_events.partition_point(|e| (e.at, &e.id) < (event.at, &event.id));
+        let last = at == self.presence_events.len();
+        let person = self.canonical(&event.attendee);
+        self.presence_events.insert(at, event);
+        if last {
+            self.presence_by_person.entry(person).or_default().push(at);
+        }
+        !last
     }
 
     /// The time to record a new event at: now, or just after the latest event it follows (the person's
@@ -291,6 +435,166 @@ impl Snapshot {
                 names.sort();
                 Err(Error::Ambiguous(format!("several projects have an issue #{number}: say {}", names.join(" or "))))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Desk, NewSprint, SequentialIds};
+    use proptest::prelude::*;
+    use sprintdesk_domain::{FixedClock, PresenceKind};
+    use sprintdesk_store::Op;
+    use std::sync::Arc;
+
+    const T0: i64 = 1_784_000_000_000; // 2026-07-13, the sprint's first day
+
+    /// One write, as a device or a sync would make it: events may arrive out of order, an undo before
+    /// what it takes back, a merge or deletion between sign-ins.
+    #[derive(Clone, Debug)]
+    enum Step {
+        Presence { event: u8, person: u8, table: Option<u8>, minute: u16, out: bool },
+        Undo { event: u8, minute: u16 },
+        Claim { event: u8, person: u8, minute: u16 },
+        Rename { person: u8, name: u8 },
+        Merge { person: u8, into: u8 },
+        Delete { person: u8 },
+        Project { table: u8 },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            4 => (0..40u8, 0..8u8, proptest::option::of(0..3u8), 0..600u16, any::<bool>())
+                .prop_map(|(event, person, table, minute, out)| Step::Presence { event, person, table, minute, out }),
+            1 => (0..40u8, 0..600u16).prop_map(|(event, minute)| Step::Undo { event, minute }),
+            1 => (0..20u8, 0..8u8, 0..600u16).prop_map(|(event, person, minute)| Step::Claim { event, person, minute }),
+            1 => (0..8u8, 0..4u8).prop_map(|(person, name)| Step::Rename { person, name }),
+            1 => (0..8u8, 0..8u8).prop_map(|(person, into)| Step::Merge { person, into }),
+            1 => (0..8u8).prop_map(|person| Step::Delete { person }),
+            1 => (0..3u8).prop_map(|table| Step::Project { table }),
+        ]
+    }
+
+    fn person(n: u8) -> Attendee {
+        Attendee {
+            id: AttendeeId(format!("a-{n}")),
+            name: format!("Person {n}"),
+            handle: Some(format!("p{n}")),
+            email: None,
+            roles: vec![],
+            first_timer: n.is_multiple_of(2),
+            planned_days: vec![],
+            badge_code: None,
+            coc_version: None,
+            photo_consent: None,
+            merged_into: None,
+        }
+    }
+
+    fn ops(desk: &Desk, step: &Step) -> Vec<Op> {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 7, 13).unwrap();
+        let at = |minute: u16| Timestamp(T0 + 8 * 3_600_000 + i64::from(minute) * 60_000);
+        let current = |n: u8| desk.store().get::<Attendee>(&format!("a-{n}")).unwrap();
+        match step {
+            Step::Presence { event, person, table, minute, out } => vec![Op::Presence(PresenceEvent {
+                id: EventId(format!("e-{event}")),
+                kind: if *out { PresenceKind::SignOut } else { PresenceKind::SignIn },
+                attendee: AttendeeId(format!("a-{person}")),
+                day,
+                project: table.map(|t| ProjectId(format!("p-{t}"))),
+                device: "d".into(),
+                at: at(*minute),
+            })],
+            Step::Undo { event, minute } => {
+                let target = EventId(format!("e-{event}"));
+                vec![Op::Presence(PresenceEvent {
+                    id: PresenceEvent::retraction_id(&target),
+                    kind: PresenceKind::Retract,
+                    attendee: AttendeeId("a-0".into()),
+                    day,
+                    project: None,
+                    device: "d".into(),
+                    at: at(*minute),
+                })]
+            }
+            Step::Claim { event, person, minute } => vec![Op::Claim(ClaimEvent {
+                id: EventId(format!("c-{event}")),
+                issue: IssueId("i-1".into()),
+                action: ClaimAction::Claim { attendee: AttendeeId(format!("a-{person}")), mentor: None },
+                device: "d".into(),
+                at: at(*minute),
+            })],
+            Step::Rename { person, name } => match current(*person) {
+                Some(old) => Op::put(&Attendee { name: format!("Renamed {name} Ünal"), ..old.clone() }, Some(&old)),
+                None => Op::put(&self::person(*person), None),
+            },
+            Step::Merge { person, into } if person != into => match current(*person) {
+                Some(old) if current(*into).is_some_and(|i| i.merged_into.is_none()) => {
+                    Op::put(&Attendee { merged_into: Some(AttendeeId(format!("a-{into}"))), ..old.clone() }, Some(&old))
+                }
+                _ => vec![],
+            },
+            Step::Merge { .. } => vec![],
+            Step::Delete { person } => vec![Op::delete(Entity::Attendee, format!("a-{person}"))],
+            Step::Project { table } => {
+                let project = Project {
+                    id: ProjectId(format!("p-{table}")),
+                    name: format!("Project {table}"),
+                    repo_url: None,
+                    table_label: Some(format!("T{table}")),
+                    leads: vec![],
+                    help_wanted: false,
+                    help_note: String::new(),
+                };
+                Op::put(&project, None)
+            }
+        }
+    }
+
+    /// Everything a snapshot holds, in one order, to compare a patched one with one read whole.
+    fn contents(s: &Snapshot) -> String {
+        let mut attendees: Vec<_> = s.attendees.values().collect();
+        attendees.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut projects: Vec<_> = s.projects.values().collect();
+        projects.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut by_person: Vec<_> = s.presence_by_person.iter().collect();
+        by_person.sort();
+        format!(
+            "{:?}\n{attendees:?}\n{projects:?}\n{:?}\n{:?}\n{by_person:?}\n{:?}",
+            s.sprint,
+            s.presence_events,
+            s.claim_events,
+            s.index.contents()
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// After any writes, in any order and batches, the patched snapshot is the one a full read gives.
+        #[test]
+        fn a_patched_snapshot_is_the_snapshot_read_whole(steps in proptest::collection::vec((step(), any::<bool>()), 1..40)) {
+            let store = Store::open_in_memory("d".into()).unwrap();
+            let clock = Arc::new(FixedClock::new(Timestamp(T0)));
+            let mut desk = Desk::new(store, clock, Arc::new(SequentialIds::default()));
+            let sprint: NewSprint = serde_json::from_value(serde_json::json!({
+                "name": "Patch", "time_zone": "UTC", "start": "2026-07-13", "days": 2
+            })).unwrap();
+            desk.create_sprint(sprint).unwrap();
+            let people: Vec<Op> = (0..6).flat_map(|n| Op::put(&person(n), None)).collect();
+            desk.write(people).unwrap();
+            desk.snapshot().unwrap();
+            for (step, look) in &steps {
+                let ops = ops(&desk, step);
+                desk.write(ops).unwrap();
+                if *look {
+                    let patched = desk.snapshot().unwrap();
+                    let whole = Snapshot::load(desk.store()).unwrap();
+                    prop_assert_eq!(contents(&patched), contents(&whole), "after {:?}", step);
+                }
+            }
+            let patched = desk.snapshot().unwrap();
+            prop_assert_eq!(contents(&patched), contents(&Snapshot::load(desk.store()).unwrap()));
         }
     }
 }

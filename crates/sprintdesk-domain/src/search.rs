@@ -54,6 +54,22 @@ struct Entry {
     sort_key: String,
 }
 
+impl Entry {
+    fn new(person: Searchable<'_>) -> Self {
+        let mut words = words(person.name);
+        for part in person.name.split_whitespace().filter(|part| part.contains(['-', '\''])) {
+            words.push(self::words(part).concat());
+        }
+        if let Some(handle) = person.handle {
+            words.extend(self::words(handle));
+            words.push(fold(handle).chars().filter(|c| c.is_alphanumeric()).collect());
+        }
+        words.retain(|w| !w.is_empty());
+        words.dedup();
+        Entry { id: person.id.clone(), words, sort_key: fold(person.name) }
+    }
+}
+
 /// One person to index.
 #[derive(Debug, Clone, Copy)]
 pub struct Searchable<'a> {
@@ -70,23 +86,28 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn build<'a>(people: impl IntoIterator<Item = Searchable<'a>>) -> Self {
-        let entries = people
-            .into_iter()
-            .map(|person| {
-                let mut words = words(person.name);
-                for part in person.name.split_whitespace().filter(|part| part.contains(['-', '\''])) {
-                    words.push(self::words(part).concat());
-                }
-                if let Some(handle) = person.handle {
-                    words.extend(self::words(handle));
-                    words.push(fold(handle).chars().filter(|c| c.is_alphanumeric()).collect());
-                }
-                words.retain(|w| !w.is_empty());
-                words.dedup();
-                Entry { id: person.id.clone(), words, sort_key: fold(person.name) }
-            })
-            .collect();
-        Self { entries }
+        Self { entries: people.into_iter().map(Entry::new).collect() }
+    }
+
+    /// Adds a person, or replaces what is indexed for them.
+    pub fn upsert(&mut self, person: Searchable<'_>) {
+        let entry = Entry::new(person);
+        match self.entries.iter_mut().find(|e| e.id == entry.id) {
+            Some(found) => *found = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    /// Takes a person out (no longer listed: merged, erased or deleted).
+    pub fn remove(&mut self, id: &AttendeeId) {
+        self.entries.retain(|e| &e.id != id);
+    }
+
+    /// The ids indexed, each with its words, in id order: for comparing two indexes.
+    pub fn contents(&self) -> Vec<(&AttendeeId, &[String])> {
+        let mut all: Vec<(&AttendeeId, &[String])> = self.entries.iter().map(|e| (&e.id, e.words.as_slice())).collect();
+        all.sort();
+        all
     }
 
     pub fn len(&self) -> usize {

@@ -128,6 +128,69 @@ impl Store {
         read_changes(&self.conn, "ORDER BY origin, seq", [])
     }
 
+    /// Which records the change records beyond `seen` touch, as (kind, record id), for a reader that patches
+    /// what it holds instead of reading everything again; `None` when there are more than `limit`.
+    pub fn touched_since(
+        &self,
+        seen: &VersionVector,
+        limit: usize,
+    ) -> Result<Option<Vec<(Entity, String)>>, StoreError> {
+        let mut touched = Vec::new();
+        let mut statement = self.conn.prepare_cached(
+            "SELECT entity, entity_id FROM changes WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        for (origin, held) in self.vector()?.iter() {
+            let after = seen.get(origin);
+            if held <= after {
+                continue;
+            }
+            let room = i64::try_from(limit + 1 - touched.len().min(limit)).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![origin.as_str(), after, room], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (entity, id) = row?;
+                let entity = Entity::parse(&entity).ok_or_else(|| StoreError::Unreadable {
+                    entity: "change",
+                    reason: format!("unknown entity {entity}"),
+                })?;
+                touched.push((entity, id));
+            }
+            if touched.len() > limit {
+                return Ok(None);
+            }
+        }
+        Ok(Some(touched))
+    }
+
+    /// The presence events with these ids, as stored (an event the store refused is not among them).
+    pub fn presence_events_with_ids(&self, ids: &[&str]) -> Result<Vec<PresenceEvent>, StoreError> {
+        self.events_with_ids(Entity::PresenceEvent, ids)
+    }
+
+    /// The claim events with these ids, as stored.
+    pub fn claim_events_with_ids(&self, ids: &[&str]) -> Result<Vec<ClaimEvent>, StoreError> {
+        self.events_with_ids(Entity::ClaimEvent, ids)
+    }
+
+    fn events_with_ids<E: serde::de::DeserializeOwned>(
+        &self,
+        entity: Entity,
+        ids: &[&str],
+    ) -> Result<Vec<E>, StoreError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            let rows = read_rows(&self.conn, schema::table(entity), "WHERE id = ?1", &[id])?;
+            for row in rows {
+                found.push(
+                    serde_json::from_value(row)
+                        .map_err(|e| StoreError::Unreadable { entity: entity.as_str(), reason: e.to_string() })?,
+                );
+            }
+        }
+        Ok(found)
+    }
+
     pub fn change_count(&self) -> Result<u64, StoreError> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM changes", [], |row| row.get(0))?)
     }
