@@ -555,6 +555,17 @@ test("organizer: a project's typo is corrected, a goal renamed, and a deleted pr
   await p.getByRole("heading", { name: /Sprintdesk desktop/ }).waitFor();
   const leads = (await server.call("board")).projects.find((x) => x.project.table_label === "T9").leads;
   assert.deepEqual(leads.map((l) => l.name), ["Maya Mentor"], "the leads stay as they were");
+  // A second lead, typed key by key as a person does: the other fields stay as they are.
+  await p.getByTestId("project-edit").click();
+  await dialog.getByLabel("Leads").click();
+  await p.keyboard.press("End");
+  await dialog.getByLabel("Leads").pressSequentially(", Fern Firsttimer", { delay: 10 });
+  assert.equal(await dialog.getByLabel("Name").inputValue(), "Sprintdesk desktop", "typing a lead keeps the name");
+  assert.equal(await dialog.getByLabel("Leads").inputValue(), "Maya Mentor, Fern Firsttimer");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  const both = (await server.call("board")).projects.find((x) => x.project.table_label === "T9").leads;
+  assert.deepEqual(both.map((l) => l.name).sort(), ["Fern Firsttimer", "Maya Mentor"]);
 
   await p.getByPlaceholder(/A new goal/).fill("Ship the badg printer");
   await p.getByRole("button", { name: "Add goal" }).click();
