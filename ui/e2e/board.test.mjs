@@ -6,7 +6,18 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, demoVenue, NOW, serve, shot } from "./support.mjs";
 
-const session = browserSession(demoVenue);
+// The demo venue, with the first table as full as a card gets: a long help note and long blockers (a card
+// that once ran off the bottom of a 1080p screen).
+const session = browserSession(() => {
+  const v = demoVenue();
+  const first = v.cli("board").projects[0].project.name;
+  v.cli("project", "help-wanted", first, "on", "--note", "someone who knows the Windows build and the installer");
+  v.cli(
+    "status", "add", "--project", first, "--done", "Three PRs merged, docs backlog halved",
+    "--next", "Finish reviews before lunch", "--blockers", "CI on Windows is red since this morning and nobody knows why",
+  );
+  return v;
+});
 before(session.open);
 after(session.close);
 

@@ -77,17 +77,26 @@ describe("shorten", () => {
     expect(shorten(NO_LIMITS, lengths, 1000, 500)).toEqual({ present: 28, goals: 4, claims: 8 });
     expect(shorten(NO_LIMITS, lengths, 1000, 950)).toEqual({ present: 36, goals: 5, claims: 10 });
   });
-  it("keeps at least a few names, one goal and one claim, then gives up", () => {
+  it("comes down to a few names, one goal and one claim; then names, then every list, go to counts", () => {
+    const steps = [];
     let limits = { ...NO_LIMITS };
     for (let i = 0; i < 20; i++) {
       const next = shorten(limits, lengths, 1000, 100);
       if (next === null) break;
+      steps.push(next);
       limits = next;
     }
-    expect(limits).toEqual({ present: 3, goals: 1, claims: 1 });
+    expect(steps.at(-3)).toEqual({ present: 3, goals: 1, claims: 1 });
+    expect(steps.at(-2)).toEqual({ present: 0, goals: 1, claims: 1 });
+    expect(steps.at(-1)).toEqual({ present: 0, goals: 0, claims: 0 });
     expect(shorten(limits, lengths, 1000, 100)).toBeNull();
   });
-  it("short lists are left whole", () => {
-    expect(shorten(NO_LIMITS, { present: 2, goals: 1, claims: 0 }, 1000, 500)).toBeNull();
+  it("short lists are left whole until nothing else is left", () => {
+    expect(shorten(NO_LIMITS, { present: 2, goals: 1, claims: 0 }, 1000, 500)).toEqual({
+      present: 0,
+      goals: 1,
+      claims: 0,
+    });
+    expect(shorten(NO_LIMITS, { present: 0, goals: 0, claims: 0 }, 1000, 500)).toBeNull();
   });
 });

@@ -71,8 +71,8 @@ export const NO_LIMITS: CardLimits = { present: Infinity, goals: Infinity, claim
 
 /**
  * Shorter lists for a card that was `height` pixels where `available` fit, given how long its lists are:
- * each list is cut in proportion (names first, as they are one line for many), never below one item.
- * Returns `null` when nothing more can be cut.
+ * each list is cut in proportion (names first, as they are one line for many), to a few of each, then to
+ * none (the card says how many). Returns `null` when nothing more can be cut.
  */
 export function shorten(
   limits: CardLimits,
@@ -86,14 +86,20 @@ export function shorten(
     const now = Math.min(limit, length);
     return Math.max(Math.min(floor, now), Math.floor(now * ratio));
   };
+  const same = (next: CardLimits) =>
+    next.present === Math.min(limits.present, lengths.present) &&
+    next.goals === Math.min(limits.goals, lengths.goals) &&
+    next.claims === Math.min(limits.claims, lengths.claims);
   const next = {
     present: cut(limits.present, lengths.present, 3),
     goals: cut(limits.goals, lengths.goals, 1),
     claims: cut(limits.claims, lengths.claims, 1),
   };
-  const same =
-    next.present === Math.min(limits.present, lengths.present) &&
-    next.goals === Math.min(limits.goals, lengths.goals) &&
-    next.claims === Math.min(limits.claims, lengths.claims);
-  return same ? null : next;
+  if (!same(next)) return next;
+  // At a few of each and still too tall (a long help note, long blockers): the lists go to their counts
+  // ("and 10 more"), the names first.
+  const bare = { ...next, present: 0 };
+  if (!same(bare)) return bare;
+  const none = { present: 0, goals: 0, claims: 0 };
+  return same(none) ? null : none;
 }
