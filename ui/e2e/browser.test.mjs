@@ -569,11 +569,11 @@ test("organizer: a project's typo is corrected, a goal renamed, and a deleted pr
 
   await p.getByPlaceholder(/A new goal/).fill("Ship the badg printer");
   await p.getByRole("button", { name: "Add goal" }).click();
-  await p.getByText("Ship the badg printer").waitFor();
+  await p.getByText("Ship the badg printer", { exact: true }).waitFor();
   await p.getByRole("button", { name: "Edit “Ship the badg printer”" }).click();
   await p.getByTestId("goal-title-input").fill("Ship the badge printer");
   await p.getByRole("button", { name: "Save" }).click();
-  await p.getByText("Ship the badge printer").waitFor();
+  await p.getByText("Ship the badge printer", { exact: true }).waitFor();
   await shot(p, "organizer-project-edited");
 
   await p.getByTestId("project-delete").click();
