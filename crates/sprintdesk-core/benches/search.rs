@@ -21,6 +21,11 @@ use std::time::{Duration, Instant};
 const PEOPLE: usize = 10_000;
 const SIGNED_IN: usize = 1_000;
 
+/// Someone found by their badge signs in, accepting the code of conduct, at no table.
+fn at_the_door(attendee: String) -> SignIn {
+    SignIn { attendee, project: None, accept_code_of_conduct: true, photo_consent: None, proof: None }
+}
+
 /// A sprint with 10,000 attendees, 1,000 of them signed in this morning.
 fn kiosk() -> Desk {
     let morning = Timestamp(1_783_936_800_000); // 2026-07-13 10:00 UTC
@@ -47,14 +52,7 @@ fn kiosk() -> Desk {
     let started = Instant::now();
     for n in (0..PEOPLE).step_by(PEOPLE / SIGNED_IN) {
         let attendee = desk.find_badge(BadgeScan { code: format!("B{n}") }).unwrap().id.to_string();
-        desk.sign_in(SignIn {
-            attendee,
-            project: None,
-            accept_code_of_conduct: true,
-            photo_consent: None,
-            proof: None,
-        })
-        .unwrap();
+        desk.sign_in(at_the_door(attendee)).unwrap();
     }
     let each = started.elapsed() / SIGNED_IN as u32;
     println!("sign-in through the core with {PEOPLE} attendees (snapshot patched): {each:?} on average");
@@ -93,14 +91,7 @@ fn sign_in_then_search(desk: &mut Desk, how: &str) {
     for n in (1..PEOPLE).step_by(PEOPLE / SIGNED_IN).take(500) {
         let attendee = desk.find_badge(BadgeScan { code: format!("B{n}") }).unwrap().id.to_string();
         let start = Instant::now();
-        desk.sign_in(SignIn {
-            attendee,
-            project: None,
-            accept_code_of_conduct: true,
-            photo_consent: None,
-            proof: None,
-        })
-        .unwrap();
+        desk.sign_in(at_the_door(attendee)).unwrap();
         sign_ins.push(start.elapsed());
         let start = Instant::now();
         black_box(desk.search(Search { query: "luk".into(), limit: Some(10) }).unwrap());
