@@ -108,7 +108,7 @@ impl Snapshot {
     /// erasure or a retirement, which touch everything.
     pub(crate) fn patch(&mut self, store: &Store) -> Result<bool, Error> {
         let now_held = store.vector()?;
-        let Some(touched) = store.touched_since(&self.vector, PATCH_AT_MOST)? else {
+        let Some(touched) = store.touched_since(&self.vector, &now_held, PATCH_AT_MOST)? else {
             return Ok(false);
         };
         self.vector = now_held;

@@ -128,24 +128,26 @@ impl Store {
         read_changes(&self.conn, "ORDER BY origin, seq", [])
     }
 
-    /// Which records the change records beyond `seen` touch, as (kind, record id), for a reader that patches
-    /// what it holds instead of reading everything again; `None` when there are more than `limit`.
+    /// Which records the change records beyond `seen` and up to `held` (this store's [`Store::vector`], read
+    /// by the caller) touch, as (kind, record id), for a reader that patches what it holds instead of reading
+    /// everything again; `None` when there are more than `limit`.
     pub fn touched_since(
         &self,
         seen: &VersionVector,
+        held: &VersionVector,
         limit: usize,
     ) -> Result<Option<Vec<(Entity, String)>>, StoreError> {
         let mut touched = Vec::new();
         let mut statement = self.conn.prepare_cached(
-            "SELECT entity, entity_id FROM changes WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+            "SELECT entity, entity_id FROM changes WHERE origin = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4",
         )?;
-        for (origin, held) in self.vector()?.iter() {
+        for (origin, upto) in held.iter() {
             let after = seen.get(origin);
-            if held <= after {
+            if upto <= after {
                 continue;
             }
             let room = i64::try_from(limit + 1 - touched.len().min(limit)).unwrap_or(i64::MAX);
-            let rows = statement.query_map(params![origin.as_str(), after, room], |row| {
+            let rows = statement.query_map(params![origin.as_str(), after, upto, room], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
             })?;
             for row in rows {

@@ -141,9 +141,16 @@ pub fn frame_json(body: &[u8]) -> Result<Vec<u8>, ProtocolError> {
     match encoding {
         e if e == Encoding::Json as u8 => Ok(payload.to_vec()),
         e if e == Encoding::ZstdJson as u8 => {
-            // Bounded: a small frame that would decompress past the limit is refused, not allocated.
-            zstd::bulk::decompress(payload, MAX_MESSAGE_BYTES)
-                .map_err(|e| ProtocolError::Malformed(format!("a compressed frame that does not decompress: {e}")))
+            // The frame says what it decompresses to (the encoder always writes it): that much is allocated,
+            // and a frame that would go past the limit is refused before anything is.
+            let unreadable =
+                |why: String| ProtocolError::Malformed(format!("a compressed frame that does not decompress: {why}"));
+            let size = match zstd::zstd_safe::get_frame_content_size(payload) {
+                Ok(Some(size)) if size <= MAX_MESSAGE_BYTES as u64 => size as usize,
+                Ok(Some(size)) => return Err(unreadable(format!("it says {size} bytes, over the limit"))),
+                Ok(None) | Err(_) => return Err(unreadable("it does not say its size".into())),
+            };
+            zstd::bulk::decompress(payload, size).map_err(|e| unreadable(e.to_string()))
         }
         other => Err(ProtocolError::Malformed(format!("a frame in an unknown encoding ({other})"))),
     }
