@@ -385,6 +385,30 @@ fn failures_exit_non_zero_with_one_line_on_stderr() {
 }
 
 #[test]
+fn a_repository_typed_into_the_tables_field_is_refused_and_nothing_is_added() {
+    let user = User::new(DAY_ONE_MORNING);
+    user.ok(&["init", "--name", "X", "--start", "2026-05-18", "--days", "2"]);
+    user.ok(&["project", "add", "--name", "CPython", "--repo", "https://github.com/python/cpython", "--table", "T1"]);
+    let before = user.json(&["project", "list"]);
+    // (arguments after `project add --name Django`, what stderr says)
+    let cases: &[(&[&str], &str)] = &[
+        (&["--table", "https://github.com/django/django"], "looks like a web or e-mail address"),
+        (&["--table", "github.com/django/django"], "looks like a web or e-mail address"),
+        (&["--table", "the long table at the back by the window"], "keep it to 24"),
+        (&["--repo", "T2"], "must be a web address starting with https://"),
+        (&["--table", "t1"], "table t1 is already CPython's"),
+    ];
+    for (args, message) in cases {
+        let args = [&["project", "add", "--name", "Django"][..], args].concat();
+        let (code, stderr) = user.fails(&args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert_eq!(user.json(&["project", "list"]), before, "{args:?} changed nothing");
+    }
+    user.ok(&["project", "add", "--name", "Django", "--repo", "https://github.com/django/django", "--table", "T2"]);
+}
+
+#[test]
 fn output_cut_short_by_its_reader_ends_quietly() {
     let user = sprint_with_people();
     // `sprintdesk attendees list | head -0`: the reader has gone before anything is written.

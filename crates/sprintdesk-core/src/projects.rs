@@ -3,7 +3,9 @@
 use crate::{Desk, Error};
 use serde::Deserialize;
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{Goal, GoalId, GoalStatus, Project, ProjectId, Role, StatusId, StatusUpdate, ValidationError};
+use sprintdesk_domain::{
+    Goal, GoalId, GoalStatus, Project, ProjectId, Role, StatusId, StatusUpdate, ValidationError, check_table_and_repo,
+};
 use sprintdesk_store::Op;
 
 /// A project and its table.
@@ -121,6 +123,8 @@ impl Desk {
             return Err(ValidationError::new("name", format!("there is already a project called {name}")).into());
         }
         let table_label = new.table_label.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let repo_url = new.repo_url.map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty());
+        check_table_and_repo(table_label.as_deref(), repo_url.as_deref())?;
         if let Some(label) = &table_label
             && let Some(other) = others().find(|p| p.table_label.as_ref().is_some_and(|l| fold(l) == fold(label)))
         {
@@ -146,7 +150,7 @@ impl Desk {
         let project = Project {
             id,
             name,
-            repo_url: new.repo_url.map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty()),
+            repo_url,
             table_label,
             leads,
             help_wanted: old.is_some_and(|p| p.help_wanted),

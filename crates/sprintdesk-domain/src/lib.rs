@@ -35,7 +35,10 @@ pub use ids::{
     AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, PullRequestId, RetroAnswerId, StandupId, StatusId,
 };
 pub use presence::{Presence, presence, whereabouts, without_retracted};
-pub use project::{Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, is_beginner_label};
+pub use project::{
+    Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo,
+    is_beginner_label,
+};
 pub use pulls::{PrState, PullRequest};
 pub use retro::{
     MAX_RETRO_QUESTIONS, MAX_RETRO_TEXT, RetroAnswer, RetroKind, RetroQuestion, RetroReply, check_replies,

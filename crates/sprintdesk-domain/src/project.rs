@@ -18,6 +18,51 @@ pub struct Project {
     pub help_note: String,
 }
 
+/// The longest table label: what is written on the table, and what fits on the board's card.
+pub const TABLE_LABEL_MAX: usize = 24;
+
+/// Checks a project's table label and repository as an organizer typed them (trimmed, empty meaning none),
+/// saying what is wrong in their words. A web address in the table's field is the repository put in the
+/// wrong box: refused, or it would stay on the projector as the table's name.
+pub fn check_table_and_repo(table_label: Option<&str>, repo_url: Option<&str>) -> Result<(), crate::ValidationError> {
+    use crate::ValidationError;
+    if let Some(label) = table_label {
+        let looks_like_address = label.contains("://")
+            || label.to_ascii_lowercase().starts_with("www.")
+            || label.split_once('/').is_some_and(|(host, _)| host.contains('.') && !host.contains(' '))
+            || label.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+        if looks_like_address {
+            return Err(ValidationError::new(
+                "table_label",
+                "that looks like a web or e-mail address: the table label is what is written on the table, \
+                 like T4 or \"by the window\" (the repository has its own field)",
+            ));
+        }
+        let length = label.chars().count();
+        if length > TABLE_LABEL_MAX {
+            return Err(ValidationError::new(
+                "table_label",
+                format!(
+                    "the table label is {length} characters long; keep it to {TABLE_LABEL_MAX} (it is written \
+                     on the table and on the board), like T4 or \"by the window\""
+                ),
+            ));
+        }
+    }
+    if let Some(url) = repo_url {
+        let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+        let host = host.map(|rest| rest.split('/').next().unwrap_or(""));
+        if !host.is_some_and(|h| h.contains('.') || h.starts_with("localhost")) || url.contains(char::is_whitespace) {
+            return Err(ValidationError::new(
+                "repo_url",
+                "the repository must be a web address starting with https://, like \
+                 https://github.com/python/cpython",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
@@ -147,6 +192,33 @@ pub fn is_beginner_label(label: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn table_and_repository_cases() {
+        // (table label, repository, the field refused, if any)
+        let cases: &[(Option<&str>, Option<&str>, Option<&str>)] = &[
+            (Some("T4"), Some("https://github.com/python/cpython"), None),
+            (Some("by the window"), None, None),
+            (Some("Table 12 / Room B"), None, None),
+            (Some("Room 2.1/left"), None, None),
+            (Some("https://github.com/python/cpython"), None, Some("table_label")),
+            (Some("github.com/python/cpython"), None, Some("table_label")),
+            (Some("www.djangoproject.com"), None, Some("table_label")),
+            (Some("WWW.example.org"), None, Some("table_label")),
+            (Some("ana@example.org"), None, Some("table_label")),
+            (Some("@ana's table"), None, None),
+            (Some("the long table at the back by the window"), None, Some("table_label")),
+            (Some("ÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅÅ"), None, None),
+            (None, Some("http://localhost:3000/repo"), None),
+            (None, Some("github.com/python/cpython"), Some("repo_url")),
+            (None, Some("https://"), Some("repo_url")),
+            (None, Some("https://github.com/python/c python"), Some("repo_url")),
+            (None, Some("T4"), Some("repo_url")),
+        ];
+        for (table, repo, refused) in cases {
+            let got = super::check_table_and_repo(*table, *repo).err().map(|e| e.field);
+            assert_eq!(got, *refused, "{table:?} / {repo:?}");
+        }
+    }
 
     #[test]
     fn a_project_written_before_help_notes_existed_still_reads() {

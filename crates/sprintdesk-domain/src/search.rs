@@ -4,6 +4,11 @@
 //! or `ß`) and split into words at spaces and punctuation. Every word of the query must be the start of
 //! some word of the person's name or handle, in any order: "eric araujo" finds "Éric Araujo", "dong" finds
 //! "Dong-hee Na". An empty query finds nobody: a kiosk never lists everyone.
+//!
+//! People mistype names they have only heard: a query word of five letters or more may hold one typing
+//! mistake (a letter added, dropped, changed, or two neighbours swapped), nine or more two, and still find
+//! the start of a word beginning with the same letter ("testowsky" finds "Testowski", "maya mentr" finds
+//! "Maya Mentor"). Such matches rank after every match without a mistake.
 
 use crate::AttendeeId;
 use unicode_normalization::UnicodeNormalization;
@@ -118,19 +123,26 @@ impl SearchIndex {
         self.entries.is_empty()
     }
 
-    /// Up to `limit` people matching `query`, best first: whole-word matches before prefix matches, then
-    /// by name.
+    /// Up to `limit` people matching `query`, best first: matches without typing mistakes before those with,
+    /// whole-word matches before prefix matches, then by name.
     pub fn search(&self, query: &str, limit: usize) -> Vec<AttendeeId> {
-        let terms = words(query);
+        let terms: Vec<(String, Vec<char>)> = words(query)
+            .into_iter()
+            .map(|term| {
+                let chars = term.chars().collect();
+                (term, chars)
+            })
+            .collect();
         if terms.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let mut hits: Vec<(usize, &Entry)> = self
+        let mut word_chars = Vec::new();
+        let mut hits: Vec<(usize, usize, &Entry)> = self
             .entries
             .iter()
             .filter_map(|entry| {
-                let mut exact = 0;
-                for term in &terms {
+                let (mut exact, mut typos) = (0, 0);
+                for (term, term_chars) in &terms {
                     let mut found = false;
                     for word in &entry.words {
                         if word.starts_with(term.as_str()) {
@@ -142,17 +154,90 @@ impl SearchIndex {
                         }
                     }
                     if !found {
-                        return None;
+                        let allowed = typos_allowed(term_chars.len());
+                        let fewest = entry
+                            .words
+                            .iter()
+                            .filter(|word| allowed > 0 && word.chars().next() == term_chars.first().copied())
+                            .filter_map(|word| {
+                                word_chars.clear();
+                                word_chars.extend(word.chars());
+                                edits(term_chars, &word_chars, allowed, true)
+                            })
+                            .min()?;
+                        typos += fewest;
                     }
                 }
-                Some((exact, entry))
+                Some((typos, exact, entry))
             })
             .collect();
-        hits.sort_by(|(a_exact, a), (b_exact, b)| {
-            b_exact.cmp(a_exact).then_with(|| a.sort_key.cmp(&b.sort_key)).then_with(|| a.id.cmp(&b.id))
+        hits.sort_by(|(a_typos, a_exact, a), (b_typos, b_exact, b)| {
+            a_typos
+                .cmp(b_typos)
+                .then_with(|| b_exact.cmp(a_exact))
+                .then_with(|| a.sort_key.cmp(&b.sort_key))
+                .then_with(|| a.id.cmp(&b.id))
         });
-        hits.into_iter().take(limit).map(|(_, entry)| entry.id.clone()).collect()
+        hits.into_iter().take(limit).map(|(_, _, entry)| entry.id.clone()).collect()
     }
+}
+
+/// How many typing mistakes a query word of `letters` letters may hold: none below five letters (too many
+/// short names lie one letter apart), one up to eight, two from nine.
+fn typos_allowed(letters: usize) -> usize {
+    match letters {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Whether two names are probably one name typed differently: folded, spaces evened out, at most one
+/// typing mistake apart (two for names of twelve letters or more). "Fern Firstimer" and "Fern Firsttimer"
+/// are; "Ana Lima" and "Anna Lima" are too, which is why this only ever leads to a question. Names shorter
+/// than six letters never are.
+pub fn names_close(a: &str, b: &str) -> bool {
+    let key = |name: &str| -> Vec<char> { words(name).join(" ").chars().collect() };
+    let (a, b) = (key(a), key(b));
+    let shorter = a.len().min(b.len());
+    if shorter < 6 {
+        return false;
+    }
+    let allowed = if shorter >= 12 { 2 } else { 1 };
+    edits(&a, &b, allowed, false).is_some()
+}
+
+/// The fewest typing mistakes (a letter added, dropped or changed, two neighbours swapped) that turn
+/// `typed` into `word` — or into the start of `word` when `prefix` — if at most `max`.
+fn edits(typed: &[char], word: &[char], max: usize, prefix: bool) -> Option<usize> {
+    if !prefix && typed.len().abs_diff(word.len()) > max {
+        return None;
+    }
+    // Three rows of the classic table (the swap looks two rows back); a row whose best is over `max` ends it.
+    let m = word.len();
+    let mut before: Vec<usize> = vec![0; m + 1];
+    let mut last: Vec<usize> = (0..=m).collect();
+    let mut row: Vec<usize> = vec![0; m + 1];
+    for i in 1..=typed.len() {
+        row[0] = i;
+        let mut best = i;
+        for j in 1..=m {
+            let change = usize::from(typed[i - 1] != word[j - 1]);
+            let mut d = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + change);
+            if i > 1 && j > 1 && typed[i - 1] == word[j - 2] && typed[i - 2] == word[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
+            best = best.min(d);
+        }
+        if best > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
+    }
+    let d = if prefix { last.iter().copied().min().unwrap_or(0) } else { last[m] };
+    (d <= max).then_some(d)
 }
 
 #[cfg(test)]
@@ -208,6 +293,25 @@ mod tests {
             ("e", &["3", "8", "5"]),
             ("eric xyz", &[]),
             ("ukasz", &[]),
+            // Typing mistakes: one in five to eight letters, two from nine, never the first letter, ranked
+            // after every match without one.
+            ("kierkegard", &["7"]),
+            ("kirkegaard", &["7"]),
+            ("kierkeagard", &["7"]),
+            ("araujp", &["3"]),
+            ("arauo", &["3"]),
+            ("aruajo", &["3"]),
+            ("eirc", &[]),
+            ("erci", &[]),
+            ("langs", &["1"]),
+            ("lnaga", &["1"]),
+            ("lnagz", &[]),
+            ("brein", &["9"]),
+            ("egebreg aasland", &["5"]),
+            ("snwo", &[]),
+            ("barauj", &[]),
+            ("kxxrkegaard", &["7"]),
+            ("kxxxkegaard", &[]),
             ("", &[]),
             ("   ", &[]),
             ("-- ..", &[]),
@@ -216,6 +320,44 @@ mod tests {
         for (query, expected) in cases {
             let got: Vec<String> = index.search(query, 10).into_iter().map(|id| id.0).collect();
             assert_eq!(got, *expected, "query {query:?}");
+        }
+    }
+
+    #[test]
+    fn matches_without_mistakes_rank_before_those_with() {
+        let ids: Vec<AttendeeId> = ["a", "b", "c"].into_iter().map(AttendeeId::from).collect();
+        let people = [("Maya Mentor", None), ("Maya Mentr", None), ("Ezra Mentos", Some("mentos"))];
+        let index = SearchIndex::build(people.iter().zip(&ids).map(|((name, handle), id)| Searchable {
+            id,
+            name,
+            handle: *handle,
+        }));
+        let got = |q: &str| index.search(q, 10).into_iter().map(|id| id.0).collect::<Vec<_>>();
+        assert_eq!(got("mentr"), ["b", "c", "a"], "the exact word first, then one mistake, by name");
+        assert_eq!(got("maya mentor"), ["a", "b"]);
+        assert_eq!(got("mentos"), ["c", "a"]);
+    }
+
+    #[test]
+    fn close_name_cases() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("Fern Firstimer", "Fern Firsttimer", true),
+            ("Lukasz Wisniewski", "Łukasz Wiśniewski", true),
+            ("Łukasz  Wiśniewski", "lukasz wisniewsky", true),
+            ("Maya Mentor", "Maya Mentro", true),
+            ("Ana Lima", "Anna Lima", true),
+            ("Ana Lima", "Ana Lim", true),
+            ("Ana Lima", "Ina Lim", false),
+            ("Alexander Hamilton", "Alexandr Hamiltno", true),
+            ("Alexander Hamilton", "Alexandr Hmailtno", false),
+            ("Jo Li", "Jo Lu", false),
+            ("Eric Snow", "Erin Snow", true),
+            ("Eric Snow", "Eric Araujo", false),
+            ("", "", false),
+        ];
+        for (a, b, close) in cases {
+            assert_eq!(names_close(a, b), *close, "{a:?} / {b:?}");
+            assert_eq!(names_close(b, a), *close, "symmetric: {b:?} / {a:?}");
         }
     }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Attendee } from "../bindings/Attendee";
-import { filterAttendees } from "./attendees";
+import { filterAttendees, prefixEdits } from "./attendees";
 
 function person(id: string, name: string, extra: Partial<Attendee> = {}): Attendee {
   return {
@@ -34,6 +34,35 @@ describe("filterAttendees", () => {
     expect(filterAttendees(people, "LNOWAK").map((a) => a.id)).toEqual(["1"]);
     expect(filterAttendees(people, "b-1").map((a) => a.id)).toEqual(["1"]);
     expect(filterAttendees(people, "ana zzz")).toEqual([]);
+  });
+
+  it("forgives a typing mistake in longer words, listing exact matches first", () => {
+    const list = [...people, person("6", "Maya Mentr")];
+    // (typed, found) — one mistake from five letters, two from nine, never in the first letter.
+    const cases: [string, string[]][] = [
+      ["maya mentr", ["6", "3"]],
+      ["mentro", ["3", "6"]],
+      ["mnetor", ["3"]],
+      ["mnetro", []],
+      ["nowka", ["1"]],
+      ["nwak", []],
+      ["garcai", ["2"]],
+      ["lnowka", ["1"]],
+      ["xnowak", []],
+      ["ana garcia nowak", []],
+    ];
+    for (const [typed, found] of cases) {
+      expect(filterAttendees(list, typed).map((a) => a.id), typed).toEqual(found);
+    }
+  });
+
+  it("counts typing mistakes like the kiosk's search", () => {
+    const edits = (a: string, b: string, max: number) => prefixEdits([...a], [...b], max);
+    expect(edits("testowsky", "testowski", 2)).toBe(1);
+    expect(edits("kierkeagard", "kierkegaard", 2)).toBe(1);
+    expect(edits("kxxxkegaard", "kierkegaard", 2)).toBeNull();
+    expect(edits("mentr", "mentor", 1)).toBe(1);
+    expect(edits("ment", "mentor", 0)).toBe(0);
   });
 
   it("leaves merged duplicates out and sorts by name", () => {

@@ -40,17 +40,67 @@ function matchesFilter(a: Attendee, filter: AttendeeFilter): boolean {
 }
 
 /** People (merged duplicates left out) whose name, handle, email or badge has every word of `query`,
- * ignoring case and accents, sorted by name. */
+ * ignoring case and accents, sorted by name. As at the kiosk (crates/sprintdesk-domain/src/search.rs), a word
+ * of five letters or more may hold one typing mistake (nine or more: two) against the start of a word that
+ * begins with the same letter; such matches come after the rest. */
 export function filterAttendees(list: readonly Attendee[], query: string, filter: AttendeeFilter = "all"): Attendee[] {
   const words = fold(query).split(/\s+/).filter(Boolean);
-  return list
-    .filter((a) => a.merged_into === null && matchesFilter(a, filter))
-    .filter((a) => {
-      if (words.length === 0) return true;
-      const hay = fold([a.name, a.handle ?? "", a.email ?? "", a.badge_code ?? ""].join(" "));
-      return words.every((w) => hay.includes(w));
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const scored: { a: Attendee; typos: number }[] = [];
+  for (const a of list) {
+    if (a.merged_into !== null || !matchesFilter(a, filter)) continue;
+    const hay = fold([a.name, a.handle ?? "", a.email ?? "", a.badge_code ?? ""].join(" "));
+    let typos = 0;
+    const found = words.every((w) => {
+      if (hay.includes(w)) return true;
+      const fewest = fewestTypos(w, hay);
+      typos += fewest ?? 0;
+      return fewest !== null;
+    });
+    if (found) scored.push({ a, typos });
+  }
+  return scored.sort((x, y) => x.typos - y.typos || x.a.name.localeCompare(y.a.name)).map((x) => x.a);
+}
+
+/** How many typing mistakes a searched word of `letters` letters may hold. */
+export function typosAllowed(letters: number): number {
+  return letters < 5 ? 0 : letters < 9 ? 1 : 2;
+}
+
+/** The fewest typing mistakes between `word` and the start of a word of `hay` with the same first letter. */
+function fewestTypos(word: string, hay: string): number | null {
+  const allowed = typosAllowed([...word].length);
+  if (allowed === 0) return null;
+  let best: number | null = null;
+  for (const candidate of hay.split(/[^\p{L}\p{N}]+/u)) {
+    if (candidate === "" || candidate[0] !== word[0]) continue;
+    const d = prefixEdits([...word], [...candidate], allowed);
+    if (d !== null && (best === null || d < best)) best = d;
+  }
+  return best;
+}
+
+/** The fewest edits (add, drop, change a letter, swap two neighbours) turning `typed` into the start of `word`,
+ * if at most `max`. */
+export function prefixEdits(typed: readonly string[], word: readonly string[], max: number): number | null {
+  const m = word.length;
+  let before = new Array<number>(m + 1).fill(0);
+  let last = Array.from({ length: m + 1 }, (_, j) => j);
+  let row = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= typed.length; i++) {
+    row[0] = i;
+    let best = i;
+    for (let j = 1; j <= m; j++) {
+      const at = (r: number[], k: number) => r[k] ?? Infinity;
+      let d = Math.min(at(last, j) + 1, at(row, j - 1) + 1, at(last, j - 1) + (typed[i - 1] === word[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && typed[i - 1] === word[j - 2] && typed[i - 2] === word[j - 1]) d = Math.min(d, at(before, j - 2) + 1);
+      row[j] = d;
+      best = Math.min(best, d);
+    }
+    if (best > max) return null;
+    [before, last, row] = [last, row, before];
+  }
+  const d = Math.min(...last);
+  return d <= max ? d : null;
 }
 
 export const ROLES: readonly Role[] = ["sprinter", "table_lead", "mentor", "organizer"];
