@@ -409,7 +409,7 @@ fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_
     assert_eq!(releasing(&mut desk), ["Ana", "Bo", "Cy"]);
     assert_eq!(desk.board().unwrap().closing_at, Some(time("2026-07-13", "18:00")));
     let kept = desk.keep_overnight(sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() }).unwrap();
-    assert!(kept.holders[0].kept_overnight);
+    assert!(kept.issue.holders[0].kept_overnight);
     assert_eq!(releasing(&mut desk), ["Ana", "Cy"]);
     let second = desk.keep_overnight(sprintdesk_core::Release { issue: "#1".into(), attendee: "@ana".into() });
     let refused = second.unwrap_err().to_string();

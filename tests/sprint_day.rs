@@ -1,11 +1,11 @@
 //! Whole stretches of a sprint played through the core on a clock the test moves, across devices.
 
 use crate::change_log::{desk_at, morning, new_test_sprint};
-use sprintdesk_core::domain::{ClaimState, Timestamp};
+use sprintdesk_core::domain::{ClaimState, Clock, IssueState, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::{
-    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, Resolve, Search,
-    SequentialIds, SignIn,
+    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, PrOpened, Release,
+    Resolve, Search, SequentialIds, SignIn, UndoToken,
 };
 use std::sync::Arc;
 
@@ -180,6 +180,12 @@ fn a_walk_in_whose_name_is_on_the_list_is_asked_before_a_second_record_is_made()
         ("Lukasz Wisniewski", false, false),
         ("  lukasz   WIŚNIEWSKI ", false, false),
         ("ana lima", false, false),
+        // One or two typing mistakes from a name on the list are asked about too.
+        ("Lukasz Wisniewsky", false, false),
+        ("Łukasz Wiśnievski", false, false),
+        ("Ana Lma", false, false),
+        ("Ana Limas", false, false),
+        ("Ana Lima Santos", false, true),
         ("Lukasz W.", false, true),
         ("Lukasz Wisniewski", true, true),
     ];
@@ -217,4 +223,60 @@ fn the_boards_count_of_open_issues_follows_merges_made_at_the_sprint() {
     assert_eq!(counts(&mut desk), (3, 1), "a pull request open leaves it open");
     desk.mark_merged(sprintdesk_core::IssueRef { issue: "#2".into() }).unwrap();
     assert_eq!(counts(&mut desk), (2, 0), "merged: neither open nor for beginners any more");
+}
+
+#[test]
+fn a_lead_takes_back_a_release_a_pr_and_a_merge_within_seconds_and_every_device_agrees() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock.clone());
+    let mut laptop = Desk::new(
+        Store::open_in_memory("lead-laptop".into()).unwrap(),
+        clock.clone(),
+        Arc::new(SequentialIds::default()),
+    );
+    let issue = |desk: &mut Desk| desk.issues(IssuesQuery::default()).unwrap().remove(0);
+    let states = |desk: &mut Desk| {
+        let issue = issue(desk);
+        (issue.state, issue.holders.iter().map(|h| (h.person.name.clone(), h.state)).collect::<Vec<_>>())
+    };
+    let undo = |desk: &mut Desk, token: Option<String>| desk.undo(UndoToken { token: token.unwrap() });
+    let one = || sprintdesk_core::IssueRef { issue: "#1".into() };
+    desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    let held = states(&mut desk);
+    assert_eq!(held.1, [("Bo".to_owned(), ClaimState::Active)]);
+
+    // (what the lead did by mistake, then took back: the issue as it was before)
+    clock.advance_minutes(1);
+    let done = desk.release(Release { issue: "#1".into(), attendee: "@bo".into() }).unwrap();
+    assert_eq!(done.done, "Bo let go of #1 (Crash on start)");
+    assert_eq!(undo(&mut desk, done.undo).unwrap(), "Bo let go of #1 (Crash on start)");
+    assert_eq!(states(&mut desk), held, "the release undone: Bo holds it again");
+
+    clock.advance_minutes(1);
+    let pr = desk.mark_pr_opened(PrOpened { issue: "#1".into(), attendee: Some("@bo".into()) }).unwrap();
+    let pr_open = states(&mut desk);
+    assert_eq!(pr_open.0, IssueState::PrOpen);
+    let merged = desk.mark_merged(one()).unwrap();
+    assert_eq!(states(&mut desk).0, IssueState::Merged);
+    undo(&mut desk, merged.undo).unwrap();
+    assert_eq!(states(&mut desk), pr_open, "the merge undone: the PR is open again");
+    undo(&mut desk, pr.undo).unwrap();
+    assert_eq!(states(&mut desk), held, "the PR undone too");
+
+    // Twice is refused in words, and so is too late: 15 seconds, as at the kiosk.
+    let again = desk.mark_merged(one()).unwrap();
+    let token = again.undo.clone();
+    undo(&mut desk, token.clone()).unwrap();
+    let error = undo(&mut desk, token).unwrap_err();
+    assert!(error.to_string().contains("undone already"), "{error}");
+    let merged = desk.mark_merged(one()).unwrap();
+    clock.set(clock.now().plus_seconds(16));
+    let error = undo(&mut desk, merged.undo).unwrap_err();
+    assert!(error.to_string().contains("too late to undo"), "{error}");
+    assert_eq!(states(&mut desk).0, IssueState::Merged);
+
+    // The undos sync like any record: another device sees the same issue.
+    sync(&desk, &mut laptop);
+    assert_eq!(issue(&mut laptop), issue(&mut desk));
+    assert_eq!(laptop.digest().unwrap(), desk.digest().unwrap());
 }

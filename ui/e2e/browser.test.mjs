@@ -209,40 +209,82 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
     return row;
   };
   await issue("Rewrite the sync planner").waitFor();
+  // The first-timer rules are said in the picker, before Claim: Fern cannot be chosen for a hard issue.
+  const fernOption = async (title) => {
+    const row = issue(title);
+    await row.getByTestId("lead-claim").click();
+    const option = row.getByTestId("lead-claim-who").locator("option", { hasText: "Fern Firsttimer" });
+    const said = { label: await option.innerText(), disabled: await option.isDisabled() };
+    if (title.startsWith("Rewrite")) {
+      assert.match(await row.getByTestId("lead-claim-rule").innerText(), /first-time contributors can take only those/);
+      await shot(p, "lead-first-timer-rule");
+    }
+    await row.getByRole("button", { name: "Cancel" }).click();
+    return said;
+  };
+  assert.deepEqual(await fernOption("Rewrite the sync planner"), {
+    label: "Fern Firsttimer (first-timer: good first issues only)",
+    disabled: true,
+  });
 
-  let row = await claim("Rewrite the sync planner", "Maya Mentor");
-  await row.getByRole("alert").waitFor();
-  assert.match(await row.getByRole("alert").innerText(), /first-time contributor: pick an issue labelled for beginners/);
-
-  row = await claim("Fix the kiosk's focus ring", "Maya Mentor");
+  let row = await claim("Fix the kiosk's focus ring", "Maya Mentor");
   await row.getByText("Fern Firsttimer").first().waitFor();
   const claimed = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
   assert.equal(claimed.holders[0].person.name, "Fern Firsttimer");
   assert.equal(claimed.holders[0].mentor.name, "Maya Mentor");
 
-  row = await claim("Document the board", "Maya Mentor");
-  await row.getByRole("alert").waitFor();
-  assert.match(await row.getByRole("alert").innerText(), /one at a time/);
+  await issue("Document the board").waitFor();
+  await p.waitForFunction(() => document.querySelectorAll("[data-testid=lead-issue]").length > 0);
+  assert.deepEqual(await fernOption("Document the board"), {
+    label: "Fern Firsttimer (first-timer: already holds an issue)",
+    disabled: true,
+  });
   await shot(p, "lead");
 
-  // A pull request opened: the row says "PR open" once (the holder's), not twice.
+  const state = async () => {
+    const found = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
+    return [found.state, found.holders.filter((h) => ["active", "pr_open"].includes(h.state.state)).map((h) => h.state.state)];
+  };
+  const undo = async (words) => {
+    const toast = p.getByTestId("toasts").locator(".toast", { hasText: words });
+    await toast.waitFor();
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await p.getByTestId("toasts").getByText(/^Undone: /).first().waitFor();
+  };
+
+  // A pull request opened: the row says "PR open" once (the holder's), not twice. The buttons say what
+  // they do, and name the issue and the person to a screen reader.
   row = issue("Fix the kiosk's focus ring");
-  await row.getByRole("button", { name: "PR opened" }).click();
-  await row.getByRole("button", { name: "Merged" }).waitFor();
+  const number = (await row.locator(".num").innerText()).trim();
+  await row.getByRole("button", { name: `Mark PR opened for ${number} by Fern Firsttimer`, exact: true }).click();
+  await row.getByRole("button", { name: `Mark merged: ${number}`, exact: true }).waitFor();
   assert.equal(await row.getByText("PR open", { exact: true }).count(), 1);
-  // Merged and Release ask once before acting: they cannot be taken back.
-  await row.getByRole("button", { name: "Merged" }).click();
-  await row.getByText("Merged for good?").waitFor();
+  assert.deepEqual(await state(), ["pr_open", ["pr_open"]]);
+  // Merged and Release ask once before acting, and can be undone for a few seconds after.
+  await row.getByRole("button", { name: "Mark merged" }).click();
+  await row.getByText(`Mark ${number} merged?`).waitFor();
   await shot(p, "lead-confirm-merged");
   await row.getByRole("button", { name: "Not yet" }).click();
-  const still = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
-  assert.equal(still.state, "pr_open", "nothing changed until yes");
+  assert.deepEqual(await state(), ["pr_open", ["pr_open"]], "nothing changed until yes");
+  await row.getByRole("button", { name: "Mark merged" }).click();
+  await row.getByRole("button", { name: "Yes, merged" }).click();
+  await p.getByTestId("toasts").getByText(/is merged\.$/).waitFor();
+  await shot(p, "lead-merged-undo");
+  assert.equal((await state())[0], "merged");
+  await undo("is merged");
+  await row.getByRole("button", { name: "Mark merged" }).waitFor();
+  assert.deepEqual(await state(), ["pr_open", ["pr_open"]], "the merge undone");
+
+  await row.getByRole("button", { name: `Release Fern Firsttimer's claim on ${number}`, exact: true }).click();
+  await row.getByRole("button", { name: "Yes, release" }).click();
+  await row.getByRole("button", { name: "Release" }).waitFor({ state: "detached" });
+  assert.deepEqual(await state(), ["pr_open", []], "released after the yes");
+  await undo("let go of");
+  await row.getByRole("button", { name: "Release" }).waitFor();
+  assert.deepEqual(await state(), ["pr_open", ["pr_open"]], "the release undone: Fern holds it again");
   await row.getByRole("button", { name: "Release" }).click();
   await row.getByRole("button", { name: "Yes, release" }).click();
   await row.getByRole("button", { name: "Release" }).waitFor({ state: "detached" });
-  const released = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));
-  const working = released.holders.filter((h) => ["active", "pr_open"].includes(h.state.state));
-  assert.deepEqual(working, [], "released after the yes");
   await server.call("set_mode", { mode: "organizer" });
   await p.close();
 });
@@ -317,6 +359,36 @@ test("kiosk: a walk-in typing a name on the list is asked, and finds themselves 
   assert.equal((await server.call("attendees")).length, people, "no second record");
   await p.getByTestId("walkin-thats-me").click();
   await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).waitFor();
+  await p.close();
+});
+
+test("kiosk: a name misspelt in the search is found, and a walk-in one letter off a name is asked", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/kiosk`);
+  const search = p.getByTestId("kiosk-search");
+  // One input event each (typed letter by letter, an earlier prefix would find them anyway); the answer is
+  // either results or "No one matches".
+  const found = async (typed) => {
+    await search.fill("");
+    await p.getByTestId("kiosk-result").first().waitFor({ state: "detached" });
+    await search.fill(typed);
+    await p.locator("[data-testid=kiosk-result], .search :text('No one matches')").first().waitFor();
+    return p.getByTestId("kiosk-result").allInnerTexts();
+  };
+  assert.match((await found("testowsky")).join("\n"), /Łukasz Testowski/);
+  assert.match((await found("fern firstimer")).join("\n"), /Fern Firsttimer/);
+  await shot(p, "kiosk-search-misspelt");
+  // Said they are not on the list anyway: asked before a second Fern is made.
+  await p.getByRole("button", { name: "I’m not on the list" }).click();
+  assert.equal(await p.getByLabel("Your name").inputValue(), "fern firstimer");
+  await p.getByTestId("coc-accept").check();
+  await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  const people = (await server.call("attendees")).length;
+  await p.getByRole("button", { name: "Sign me in" }).click();
+  await p.getByTestId("walkin-same-name").waitFor();
+  assert.match(await p.getByTestId("walkin-same-name").innerText(), /Fern Firsttimer is already on the list/);
+  assert.equal((await server.call("attendees")).length, people, "no second Fern");
   await p.close();
 });
 

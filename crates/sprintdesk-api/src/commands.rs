@@ -74,7 +74,8 @@ macro_rules! for_each_command {
             sign_out_at_door { Door write (DoorSignOut) -> SignOutOutcome = |host, request| host.desk().sign_out_at_door(request) }
             /// Registers a walk-in and signs them in.
             register_walk_in { Door write (WalkIn) -> SignInOutcome = |host, walk_in| host.desk().register_walk_in(walk_in) }
-            /// Takes back a kiosk action within its few seconds; says what was undone.
+            /// Takes back a kiosk action, or a lead's action on an issue, within its few seconds; says what was
+            /// undone.
             undo { Door write (UndoToken) -> String = |host, token| host.desk().undo(token) }
             /// Who is here now, per table, and per day.
             presence { Staff read (()) -> PresenceReport = |host, ()| host.desk().presence() }
@@ -150,17 +151,17 @@ macro_rules! for_each_command {
             /// Issues with their claims, for one project or all.
             issues { Staff read (IssuesQuery) -> Vec<IssueBoard> = |host, query| host.desk().issues(query) }
             /// Records that someone works on an issue, if the rules allow it.
-            claim { Staff write (Claim) -> IssueBoard = |host, request| host.desk().claim(request) }
+            claim { Staff write (Claim) -> ClaimDone = |host, request| host.desk().claim(request) }
             /// Lets go of a claim.
-            release { Staff write (Release) -> IssueBoard = |host, request| host.desk().release(request) }
+            release { Staff write (Release) -> ClaimDone = |host, request| host.desk().release(request) }
             /// Keeps a claim over the night (one per table): not released at today's closing.
-            keep_overnight { Staff write (Release) -> IssueBoard = |host, request| host.desk().keep_overnight(request) }
+            keep_overnight { Staff write (Release) -> ClaimDone = |host, request| host.desk().keep_overnight(request) }
             /// Settles a contested issue: who keeps it.
-            resolve { Staff write (Resolve) -> IssueBoard = |host, request| host.desk().resolve(request) }
+            resolve { Staff write (Resolve) -> ClaimDone = |host, request| host.desk().resolve(request) }
             /// Marks that a pull request was opened for an issue.
-            mark_pr_opened { Staff write (PrOpened) -> IssueBoard = |host, pr| host.desk().mark_pr_opened(pr) }
+            mark_pr_opened { Staff write (PrOpened) -> ClaimDone = |host, pr| host.desk().mark_pr_opened(pr) }
             /// Marks an issue's pull request as merged.
-            mark_merged { Staff write (IssueRef) -> IssueBoard = |host, issue| host.desk().mark_merged(issue) }
+            mark_merged { Staff write (IssueRef) -> ClaimDone = |host, issue| host.desk().mark_merged(issue) }
             /// The venue's allow-list of devices.
             devices { Staff read (()) -> Vec<DeviceView> = |host, ()| host.desk().devices() }
             /// Takes a device off the allow-list for good.

@@ -6,7 +6,8 @@ use crate::attendees::ImportFile;
 use crate::import;
 use crate::pulls::normalize_repo;
 use crate::snapshot::Snapshot;
-use crate::view::{ImportReport, IssueBoard};
+use crate::undo::{UNDO_SECONDS, Undoable};
+use crate::view::{ClaimDone, ImportReport, IssueBoard};
 use crate::{Desk, Error, RowError};
 use serde::Deserialize;
 use sprintdesk_domain::{
@@ -137,7 +138,7 @@ impl Desk {
 
     /// Records that `by` works on `issue` (with `mentor` for a first-time contributor), if the rules
     /// allow it.
-    pub fn claim(&mut self, claim: Claim) -> Result<IssueBoard, Error> {
+    pub fn claim(&mut self, claim: Claim) -> Result<ClaimDone, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let issue = snapshot.find_issue(&claim.issue)?;
@@ -165,7 +166,7 @@ impl Desk {
         self.record_claim_event(&snapshot, issue, action)
     }
 
-    pub fn release(&mut self, release: Release) -> Result<IssueBoard, Error> {
+    pub fn release(&mut self, release: Release) -> Result<ClaimDone, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let issue = snapshot.find_issue(&release.issue)?;
@@ -178,7 +179,7 @@ impl Desk {
 
     /// Keeps a person's claim over the night: closing time (and their sign-out) today leaves it theirs until
     /// the next sprint day's closing. One per table per night, so claims still come free for others.
-    pub fn keep_overnight(&mut self, keep: Release) -> Result<IssueBoard, Error> {
+    pub fn keep_overnight(&mut self, keep: Release) -> Result<ClaimDone, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let issue = snapshot.find_issue(&keep.issue)?;
@@ -198,7 +199,8 @@ impl Desk {
             ));
         };
         if holder.kept_until == Some(next) {
-            return Ok(snapshot.issue_board(issue, now));
+            let done = format!("{}'s claim on {label} is kept overnight already", person.name);
+            return Ok(ClaimDone { issue: snapshot.issue_board(issue, now), done, undo: None });
         }
         let kept_here =
             snapshot.issues.iter().filter(|other| other.project == issue.project && other.id != issue.id).find_map(
@@ -218,7 +220,7 @@ impl Desk {
 
     /// Settles a contested issue: the people in `keep` keep it (two or more make a pair), the others'
     /// claims are released.
-    pub fn resolve(&mut self, resolve: Resolve) -> Result<IssueBoard, Error> {
+    pub fn resolve(&mut self, resolve: Resolve) -> Result<ClaimDone, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let issue = snapshot.find_issue(&resolve.issue)?;
@@ -237,7 +239,7 @@ impl Desk {
         self.record_claim_event(&snapshot, issue, ClaimAction::Resolve { keep: kept })
     }
 
-    pub fn mark_pr_opened(&mut self, pr: PrOpened) -> Result<IssueBoard, Error> {
+    pub fn mark_pr_opened(&mut self, pr: PrOpened) -> Result<ClaimDone, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let issue = snapshot.find_issue(&pr.issue)?;
@@ -253,7 +255,7 @@ impl Desk {
         self.record_claim_event(&snapshot, issue, ClaimAction::PrOpened { attendee: by.map(|p| p.id.clone()) })
     }
 
-    pub fn mark_merged(&mut self, merged: IssueRef) -> Result<IssueBoard, Error> {
+    pub fn mark_merged(&mut self, merged: IssueRef) -> Result<ClaimDone, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let issue = snapshot.find_issue(&merged.issue)?;
@@ -263,16 +265,38 @@ impl Desk {
         self.record_claim_event(&snapshot, issue, ClaimAction::Merged)
     }
 
+    /// Records `action` on `issue`, remembering how to take it back for a few seconds.
     fn record_claim_event(
         &mut self,
         snapshot: &Snapshot,
         issue: &Issue,
         action: ClaimAction,
-    ) -> Result<IssueBoard, Error> {
+    ) -> Result<ClaimDone, Error> {
+        let label = issue_label(issue);
+        let done = match &action {
+            ClaimAction::Claim { attendee, .. } => format!("{} claimed {label}", snapshot.name(attendee)),
+            ClaimAction::Release { attendee } => format!("{} let go of {label}", snapshot.name(attendee)),
+            ClaimAction::KeepOvernight { attendee } => {
+                format!("{}'s claim on {label} is kept overnight", snapshot.name(attendee))
+            }
+            ClaimAction::Resolve { .. } => format!("the claim on {label} is settled"),
+            ClaimAction::PrOpened { .. } => format!("{label} has a pull request open"),
+            ClaimAction::Merged => format!("{label} is merged"),
+            ClaimAction::Retract => format!("an action on {label} was taken back"),
+        };
         let event = self.claim_event(snapshot, issue, action);
-        let at = event.at;
+        let (at, id) = (event.at, event.id.clone());
         self.write(vec![Op::Claim(event)])?;
-        Ok(self.snapshot()?.issue_board(issue, at))
+        let token = self.make_id("u");
+        self.undoable.remember(Undoable {
+            token: token.clone(),
+            label: done.clone(),
+            until: self.now().plus_seconds(UNDO_SECONDS),
+            retract: Vec::new(),
+            delete: None,
+            claim: Some((issue.id.clone(), id)),
+        });
+        Ok(ClaimDone { issue: self.snapshot()?.issue_board(issue, at), done, undo: Some(token) })
     }
 }
 

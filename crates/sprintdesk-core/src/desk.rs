@@ -10,7 +10,8 @@ use crate::undo::UndoList;
 use crate::{Error, Ids};
 use chrono::NaiveDate;
 use sprintdesk_domain::{
-    AttendeeId, ClaimAction, ClaimEvent, Clock, EventId, Issue, PresenceEvent, PresenceKind, ProjectId, Timestamp,
+    AttendeeId, ClaimAction, ClaimEvent, Clock, EventId, Issue, IssueId, PresenceEvent, PresenceKind, ProjectId,
+    Timestamp,
 };
 use sprintdesk_store::{ApplyOutcome, Change, Op, Store};
 use std::sync::Arc;
@@ -161,6 +162,23 @@ impl Desk {
             project,
             device: self.store.device().clone(),
             at: snapshot.event_time(self.now(), Some(attendee), None),
+        }
+    }
+
+    /// The retraction of the claim event `retracted` on `issue` (an undo): its id names the event it takes
+    /// back.
+    pub(crate) fn claim_retraction_event(
+        &self,
+        snapshot: &Snapshot,
+        issue: &IssueId,
+        retracted: &EventId,
+    ) -> ClaimEvent {
+        ClaimEvent {
+            id: ClaimEvent::retraction_id(retracted),
+            issue: issue.clone(),
+            at: snapshot.event_time(self.now(), None, Some(issue)),
+            action: ClaimAction::Retract,
+            device: self.store.device().clone(),
         }
     }
 

@@ -10,7 +10,7 @@ use crate::undo::{UNDO_SECONDS, UndoGone, Undoable};
 use crate::view::{AttendeeCard, PersonRef, SignInOutcome};
 use crate::{Desk, Error};
 use serde::Deserialize;
-use sprintdesk_domain::{Attendee, AttendeeId, SameBecause, ValidationError};
+use sprintdesk_domain::{Attendee, AttendeeId, SameBecause, ValidationError, search};
 use sprintdesk_store::{Entity, Op};
 
 /// What the kiosk's search box holds.
@@ -100,10 +100,13 @@ impl Desk {
             ..Attendee::default()
         }
         .normalized()?;
-        // "Lukasz Wisniewski" typed at the door is probably the "Łukasz Wiśniewski" on the list: a second record
-        // would count them twice. Asked first, not guessed: they find themselves, or say they are someone else.
+        // "Lukasz Wisniewski" typed at the door is probably the "Łukasz Wiśniewski" on the list, and "Fern
+        // Firstimer" the "Fern Firsttimer": a second record would count them twice. Asked first, not guessed:
+        // they find themselves, or say they are someone else. The same name is asked about before a close one.
+        let same_name = || snapshot.people().find(|p| p.same_person_as(&attendee) == Some(SameBecause::Name));
+        let close_name = || snapshot.people().find(|p| search::names_close(&p.name, &attendee.name));
         if !walk_in.someone_else
-            && let Some(other) = snapshot.people().find(|p| p.same_person_as(&attendee) == Some(SameBecause::Name))
+            && let Some(other) = same_name().or_else(close_name)
         {
             return Err(Error::Ambiguous(format!(
                 "{} is already on the list: if that is you, find yourself in the search; if you are someone else \
@@ -133,6 +136,7 @@ impl Desk {
             until: now.plus_seconds(UNDO_SECONDS),
             retract,
             delete: Some(attendee.id.clone()),
+            claim: None,
         });
         Ok(SignInOutcome {
             person: PersonRef { id: attendee.id, name: attendee.name },
@@ -143,7 +147,8 @@ impl Desk {
         })
     }
 
-    /// Takes back the kiosk action that returned `token`, if it is recent enough. Returns what was undone,
+    /// Takes back the kiosk action (or a lead's action on an issue) that returned `token`, if it is recent
+    /// enough. Returns what was undone,
     /// in words.
     pub fn undo(&mut self, undo: UndoToken) -> Result<String, Error> {
         let now = self.now();
@@ -157,13 +162,16 @@ impl Desk {
                 Error::TooLateToUndo(format!("it is too late to undo that ({UNDO_SECONDS} seconds have passed)"))
             }
         })?;
-        let (retract, delete) = (undoable.retract.clone(), undoable.delete.clone());
+        let (retract, delete, claim) = (undoable.retract.clone(), undoable.delete.clone(), undoable.claim.clone());
         let mut ops: Vec<Op> = retract
             .iter()
             .map(|(attendee, event)| Op::Presence(self.retraction_event(&snapshot, attendee, event, day)))
             .collect();
         if let Some(attendee) = &delete {
             ops.push(Op::delete(Entity::Attendee, attendee.as_str()));
+        }
+        if let Some((issue, event)) = &claim {
+            ops.push(Op::Claim(self.claim_retraction_event(&snapshot, issue, event)));
         }
         self.write(ops)?;
         Ok(self.undoable.forget(&undo.token).unwrap_or_default())

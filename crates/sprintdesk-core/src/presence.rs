@@ -111,7 +111,7 @@ impl Desk {
         let token = self.make_id("u");
         let until = self.now().plus_seconds(crate::UNDO_SECONDS);
         let retract = vec![(attendee.clone(), event)];
-        self.undoable.remember(Undoable { token: token.clone(), label, until, retract, delete: None });
+        self.undoable.remember(Undoable { token: token.clone(), label, until, retract, delete: None, claim: None });
         token
     }
 

@@ -177,6 +177,6 @@ fn involves(action: &ClaimAction, ids: &[AttendeeId]) -> bool {
         ClaimAction::Release { attendee } | ClaimAction::KeepOvernight { attendee } => ids.contains(attendee),
         ClaimAction::Resolve { keep } => keep.iter().any(|k| ids.contains(k)),
         ClaimAction::PrOpened { attendee } => attendee.as_ref().is_some_and(|a| ids.contains(a)),
-        ClaimAction::Merged => false,
+        ClaimAction::Merged | ClaimAction::Retract => false,
     }
 }

@@ -314,7 +314,9 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                     }
                 }
             }
-            for event in snapshot.claim_events.iter().filter(|e| e.issue == issue.id) {
+            let events: Vec<_> = snapshot.claim_events.iter().filter(|e| e.issue == issue.id).collect();
+            let undone: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
+            for event in events.iter().filter(|e| !undone.contains(&e.id.as_str())) {
                 if let ClaimAction::Resolve { keep } = &event.action
                     && keep.len() > 1
                 {

@@ -1,8 +1,8 @@
-//! What the kiosk can still take back: the last few actions on this device, each with a token, a deadline
+//! What the kiosk (or a lead's screen) can still take back: the last few actions on this device, each with a token, a deadline
 //! and what undoing it means. Kept in memory only, so an undo does not outlive the app. The undo use case
 //! itself is in `kiosk`.
 
-use sprintdesk_domain::{AttendeeId, EventId, Timestamp};
+use sprintdesk_domain::{AttendeeId, EventId, IssueId, Timestamp};
 
 /// How long after a kiosk action its undo is still accepted. The screen offers it for 10 seconds; the
 /// core allows a little more so a tap in the last moment is not refused.
@@ -25,6 +25,8 @@ pub(crate) struct Undoable {
     pub retract: Vec<(AttendeeId, EventId)>,
     /// A walk-in registration to delete.
     pub delete: Option<AttendeeId>,
+    /// A lead's claim event to retract (claim, release, PR opened, merged…), on its issue.
+    pub claim: Option<(IssueId, EventId)>,
 }
 
 /// Why an undo token cannot be used.
@@ -67,7 +69,14 @@ mod tests {
     use super::*;
 
     fn undoable(token: &str, until: i64) -> Undoable {
-        Undoable { token: token.into(), label: token.into(), until: Timestamp(until), retract: vec![], delete: None }
+        Undoable {
+            token: token.into(),
+            label: token.into(),
+            until: Timestamp(until),
+            retract: vec![],
+            delete: None,
+            claim: None,
+        }
     }
 
     #[test]

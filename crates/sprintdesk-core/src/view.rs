@@ -174,6 +174,17 @@ pub struct IssueBoard {
     pub holders: Vec<HolderView>,
 }
 
+/// What a lead's action on an issue (claim, release, PR opened, merged, …) left, and how to take it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ClaimDone {
+    pub issue: IssueBoard,
+    /// What was done, in words ("Ana Lima let go of #12 (Fix the docs)").
+    pub done: String,
+    /// Hands this to [`crate::Desk::undo`] within [`crate::UNDO_SECONDS`] to take the action back (none
+    /// when nothing new was recorded).
+    pub undo: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct HolderView {
     pub person: PersonRef,

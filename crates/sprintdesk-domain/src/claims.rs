@@ -91,6 +91,9 @@ pub fn issue_claims(
     now: Timestamp,
 ) -> IssueClaims {
     let mut events: Vec<&ClaimEvent> = claim_events.iter().copied().filter(|e| e.issue == issue.id).collect();
+    // An undone event counts as never made; its retraction, only for that.
+    let retracted: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
+    events.retain(|e| e.action != ClaimAction::Retract && !retracted.contains(&e.id.as_str()));
     events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
 
     let mut holders: Vec<ClaimHolder> = Vec::new();
@@ -173,6 +176,7 @@ pub fn issue_claims(
                     holder.state = ClaimState::Merged;
                 }
             }
+            ClaimAction::Retract => {}
         }
     }
     expire(&mut holders, now);
@@ -309,6 +313,12 @@ mod tests {
         }
     }
 
+    /// The retraction of event `n` (an undo), made at `when`.
+    fn undo_of(n: u32, when: &str) -> ClaimEvent {
+        let target = claim_event(n, when, ClaimAction::Retract);
+        ClaimEvent { id: ClaimEvent::retraction_id(&target.id), ..target }
+    }
+
     fn claim(who: &str) -> ClaimAction {
         ClaimAction::Claim { attendee: who.into(), mentor: None }
     }
@@ -372,6 +382,61 @@ mod tests {
                 issue_state: IssueState::Open,
                 now: "13 14:00",
                 holders: &[("ana", Active)],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "an undone release: the claim is held as before",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 10:30", ClaimAction::Release { attendee: "ana".into() }),
+                    undo_of(2, "13 10:31"),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 11:00",
+                holders: &[("ana", Active)],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "an undone merge, then an undone PR: active again, the issue open",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 10:30", ClaimAction::PrOpened { attendee: Some("ana".into()) }),
+                    claim_event(3, "13 10:40", ClaimAction::Merged),
+                    undo_of(3, "13 10:41"),
+                    undo_of(2, "13 10:42"),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 11:00",
+                holders: &[("ana", Active)],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "an undone merge leaves the PR open; the undo arriving first changes nothing",
+                claims: vec![
+                    undo_of(3, "13 10:41"),
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 10:30", ClaimAction::PrOpened { attendee: Some("ana".into()) }),
+                    claim_event(3, "13 10:40", ClaimAction::Merged),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 11:00",
+                holders: &[("ana", PrOpen)],
+                contested: false,
+                state: IssueState::PrOpen,
+            },
+            Case {
+                name: "an undone claim: no holder",
+                claims: vec![claim_event(1, "13 10:00", claim("ana")), undo_of(1, "13 10:01"), undo_of(1, "13 10:02")],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 11:00",
+                holders: &[],
                 contested: false,
                 state: IssueState::Open,
             },

@@ -28,12 +28,13 @@ pub enum PresenceKind {
     Retract,
 }
 
-impl PresenceEvent {
-    const RETRACTION_SUFFIX: &str = "~undo";
+/// The end of a retraction's id: the id of the event it takes back, then this.
+const RETRACTION_SUFFIX: &str = "~undo";
 
+impl PresenceEvent {
     /// The id of the event that retracts `target`: derived from it, so retracting twice is one event.
     pub fn retraction_id(target: &EventId) -> EventId {
-        EventId(format!("{target}{}", Self::RETRACTION_SUFFIX))
+        EventId(format!("{target}{RETRACTION_SUFFIX}"))
     }
 
     /// The event this one retracts, if it is a retraction.
@@ -41,7 +42,22 @@ impl PresenceEvent {
         if self.kind != PresenceKind::Retract {
             return None;
         }
-        self.id.as_str().strip_suffix(Self::RETRACTION_SUFFIX).map(EventId::from)
+        self.id.as_str().strip_suffix(RETRACTION_SUFFIX).map(EventId::from)
+    }
+}
+
+impl ClaimEvent {
+    /// The id of the event that retracts `target`: derived from it, so retracting twice is one event.
+    pub fn retraction_id(target: &EventId) -> EventId {
+        EventId(format!("{target}{RETRACTION_SUFFIX}"))
+    }
+
+    /// The id of the event this one retracts, if it is a retraction.
+    pub fn retracts(&self) -> Option<&str> {
+        if self.action != ClaimAction::Retract {
+            return None;
+        }
+        self.id.as_str().strip_suffix(RETRACTION_SUFFIX)
     }
 }
 
@@ -71,6 +87,9 @@ pub enum ClaimAction {
     /// A lead keeps `attendee`'s claim over the night: not released at that day's closing or sign-out, but at
     /// the next sprint day's.
     KeepOvernight { attendee: AttendeeId },
+    /// Takes back the claim event whose id this one's id names (see [`ClaimEvent::retraction_id`]): the
+    /// undo on a lead's screen. The claims are computed as if that event had never happened.
+    Retract,
 }
 
 impl ClaimAction {
@@ -82,6 +101,7 @@ impl ClaimAction {
             ClaimAction::PrOpened { .. } => "pr_opened",
             ClaimAction::Merged => "merged",
             ClaimAction::KeepOvernight { .. } => "keep_overnight",
+            ClaimAction::Retract => "retract",
         }
     }
 }

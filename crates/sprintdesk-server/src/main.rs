@@ -520,23 +520,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Claim { issue, by, mentor } => {
-            let issue = host.run::<cmd::claim>(Claim { issue, attendee: by, mentor })?;
+            let issue = host.run::<cmd::claim>(Claim { issue, attendee: by, mentor })?.issue;
             print_issue(json, "Claimed", &issue)?;
         }
         Command::Release { issue, by } => {
-            let issue = host.run::<cmd::release>(Release { issue, attendee: by })?;
+            let issue = host.run::<cmd::release>(Release { issue, attendee: by })?.issue;
             print_issue(json, "Released", &issue)?;
         }
         Command::Resolve { issue, keep } => {
-            let issue = host.run::<cmd::resolve>(Resolve { issue, keep })?;
+            let issue = host.run::<cmd::resolve>(Resolve { issue, keep })?.issue;
             print_issue(json, "Resolved", &issue)?;
         }
         Command::Pr { issue, by } => {
-            let issue = host.run::<cmd::mark_pr_opened>(PrOpened { issue, attendee: by })?;
+            let issue = host.run::<cmd::mark_pr_opened>(PrOpened { issue, attendee: by })?.issue;
             print_issue(json, "PR opened for", &issue)?;
         }
         Command::Merged { issue } => {
-            let issue = host.run::<cmd::mark_merged>(IssueRef { issue })?;
+            let issue = host.run::<cmd::mark_merged>(IssueRef { issue })?.issue;
             print_issue(json, "Merged", &issue)?;
         }
         Command::Board => {

@@ -255,7 +255,7 @@ const HELP_FIELDS: [&str; 2] = ["help_wanted", "help_note"];
 ///   alike about what it wrote; pairing it again scopes it;
 /// - an event a door device writes is in its own name: its `device`, and the author named at the end of
 ///   its id (`…@<device>`, ids made since events named their author) are its own, so it can neither reuse
-///   another device's event id nor take back (`…~undo`) another device's sign-in;
+///   another device's event id nor take back (`…~undo`) another device's sign-in or claim event;
 /// - a board writes nothing;
 /// - any device retires its own earlier origins (the store checks the rest of that).
 pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: &Change) -> Result<(), String> {
@@ -436,6 +436,18 @@ mod tests {
                 "lead: another device's claim id",
                 TableLead,
                 change(Entity::ClaimEvent, "c-1@d9", "event", claim("k1", "i-1@p1")),
+                false,
+            ),
+            (
+                "lead: its undo of its own claim event",
+                TableLead,
+                change(Entity::ClaimEvent, "c-1@k1~undo", "event", claim("k1", "i-1@p1")),
+                true,
+            ),
+            (
+                "lead: an undo of another device's claim event",
+                TableLead,
+                change(Entity::ClaimEvent, "c-1@d9~undo", "event", claim("k1", "i-1@p1")),
                 false,
             ),
             (

@@ -16,8 +16,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// vouches for who is in (see [`sprintdesk_store::trust`]). 4: join codes name roles, records name their
 /// project and author. 5: a device says in its hello that it passes on only its own records. 6: records may
 /// be stand-ups and badge prints, and claim events may keep a claim overnight, which version 5 cannot read.
-/// 7: frames say how their message is encoded, and batches are compressed.
-pub const PROTOCOL_VERSION: u8 = 7;
+/// 7: frames say how their message is encoded, and batches are compressed. 8: claim events may retract
+/// another (a lead's undo), which version 7 cannot read.
+pub const PROTOCOL_VERSION: u8 = 8;
 
 /// The largest frame a peer accepts, and the most a compressed frame may decompress to. Batches are built
 /// well under it.
@@ -214,7 +215,7 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 9"),
-            ("a version 6 device", [&[6u8][..], &good[2..]].concat(), "version 6; this device speaks 7"),
+            ("a version 7 device", [&[7u8][..], &good[2..]].concat(), "version 7; this device speaks 8"),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),
             ("not zstd", [&[PROTOCOL_VERSION, 1][..], b"{\"type\":\"bye\"}"].concat(), "does not decompress"),

@@ -9,6 +9,7 @@ import type { BadgeRequest } from "./BadgeRequest";
 import type { BadgeScan } from "./BadgeScan";
 import type { Board } from "./Board";
 import type { Claim } from "./Claim";
+import type { ClaimDone } from "./ClaimDone";
 import type { DailyStatus } from "./DailyStatus";
 import type { DeviceRef } from "./DeviceRef";
 import type { DeviceView } from "./DeviceView";
@@ -90,7 +91,7 @@ export interface Commands {
   sign_out_at_door: { args: DoorSignOut; result: SignOutOutcome };
   /** Registers a walk-in and signs them in. */
   register_walk_in: { args: WalkIn; result: SignInOutcome };
-  /** Takes back a kiosk action within its few seconds; says what was undone. */
+  /** Takes back a kiosk action, or a lead's action on an issue, within its few seconds; says what was undone. */
   undo: { args: UndoToken; result: string };
   /** Who is here now, per table, and per day. */
   presence: { args: null; result: PresenceReport };
@@ -161,17 +162,17 @@ export interface Commands {
   /** Issues with their claims, for one project or all. */
   issues: { args: IssuesQuery; result: Array<IssueBoard> };
   /** Records that someone works on an issue, if the rules allow it. */
-  claim: { args: Claim; result: IssueBoard };
+  claim: { args: Claim; result: ClaimDone };
   /** Lets go of a claim. */
-  release: { args: Release; result: IssueBoard };
+  release: { args: Release; result: ClaimDone };
   /** Keeps a claim over the night (one per table): not released at today's closing. */
-  keep_overnight: { args: Release; result: IssueBoard };
+  keep_overnight: { args: Release; result: ClaimDone };
   /** Settles a contested issue: who keeps it. */
-  resolve: { args: Resolve; result: IssueBoard };
+  resolve: { args: Resolve; result: ClaimDone };
   /** Marks that a pull request was opened for an issue. */
-  mark_pr_opened: { args: PrOpened; result: IssueBoard };
+  mark_pr_opened: { args: PrOpened; result: ClaimDone };
   /** Marks an issue's pull request as merged. */
-  mark_merged: { args: IssueRef; result: IssueBoard };
+  mark_merged: { args: IssueRef; result: ClaimDone };
   /** The venue's allow-list of devices. */
   devices: { args: null; result: Array<DeviceView> };
   /** Takes a device off the allow-list for good. */

@@ -5,6 +5,8 @@ import type { IssueBoard } from "../bindings/IssueBoard";
 import {
   claimable,
   filterIssues,
+  firstTimerBlock,
+  holdingCounts,
   issuePeople,
   issueStatus,
   menteeCounts,
@@ -51,6 +53,29 @@ describe("claims", () => {
     expect(claimable(issue("i2", { holders: [holder("a", { state: "released", reason: "signed_out" })] }))).toBe(true);
     expect(claimable(issue("i3", { holders: [holder("a", { state: "active" })] }))).toBe(false);
     expect(claimable(issue("i4", { state: "merged" }))).toBe(false);
+  });
+});
+
+describe("the first-timer rules, before Claim is pressed", () => {
+  const fern = { id: "fern", name: "Fern", first_timer: true };
+  const bo = { id: "bo", name: "Bo", first_timer: false };
+  const beginner = issue("i1", { beginner_friendly: true });
+  const hard = issue("i2");
+  const fernsOther = issue("i3", { beginner_friendly: true, holders: [holder("fern", { state: "active" })] });
+  const fernsReleased = issue("i4", { beginner_friendly: true, holders: [holder("fern", { state: "released", reason: "by_hand" })] });
+  it("says why, as the core would refuse", () => {
+    const none = holdingCounts([]);
+    const busy = holdingCounts([fernsOther, fernsReleased]);
+    // (person, issue, what they hold elsewhere, why not)
+    const cases: [typeof fern, IssueBoard, Record<string, number>, string | null][] = [
+      [fern, beginner, none, null],
+      [fern, hard, none, "first-timer: good first issues only"],
+      [fern, beginner, busy, "first-timer: already holds an issue"],
+      [fern, fernsOther, busy, null],
+      [bo, hard, busy, null],
+    ];
+    for (const [person, i, holding, why] of cases) expect(firstTimerBlock(person, i, holding), `${person.id} ${i.id}`).toBe(why);
+    expect(busy).toEqual({ fern: 1 });
   });
 });
 

@@ -86,6 +86,29 @@ export function menteeCounts(issues: readonly Pick<IssueBoard, "holders">[]): Re
   return counts;
 }
 
+/** How many issues each person works on now (active or with a PR open), over every table. */
+export function holdingCounts(issues: readonly Pick<IssueBoard, "holders">[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const issue of issues) {
+    for (const h of workingHolders(issue)) counts[h.person.id] = (counts[h.person.id] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Why `person` cannot claim `issue` under the first-timer rules, in the core's words, or null: said
+ * before Claim is pressed (the core refuses the same). */
+export function firstTimerBlock(
+  person: Pick<PresentPerson, "id" | "name" | "first_timer">,
+  issue: Pick<IssueBoard, "beginner_friendly" | "holders">,
+  holding: Record<string, number>,
+): string | null {
+  if (!person.first_timer) return null;
+  if (!issue.beginner_friendly) return "first-timer: good first issues only";
+  const here = workingHolders(issue).some((h) => h.person.id === person.id) ? 1 : 0;
+  if ((holding[person.id] ?? 0) - here > 0) return "first-timer: already holds an issue";
+  return null;
+}
+
 /** The ways to settle a contested issue: each holder alone, or all of them as a pair. */
 export function resolveOptions(issue: Pick<IssueBoard, "holders">): Array<{ label: string; keep: string[] }> {
   const people = workingHolders(issue).map((h) => h.person);

@@ -20,6 +20,15 @@ describe("toasts", () => {
     expect(toasts.map((t) => t.text)).toEqual(["Goal added.", "Marked as merged."]);
   });
 
+  it("carry an action, such as Undo, only when given one", () => {
+    let undone = 0;
+    toast("Bo let go of #1.", "success", 10000, { label: "Undo", run: () => undone++ });
+    toast("Goal added.");
+    expect(toasts.map((t) => t.action?.label ?? null)).toEqual(["Undo", null]);
+    toasts[0]?.action?.run();
+    expect(undone).toBe(1);
+  });
+
   it("go by themselves", () => {
     vi.useFakeTimers();
     toast("Saved.", "success", 1000);
