@@ -1,0 +1,74 @@
+// The kiosk at the door, as a first-time sprinter meets it, in Debian's Chromium against `sprintdesk serve`
+// on the demo sprint: the keyboard in the search results, a walk-in already on the list, a table question
+// locked after wrong answers, and the photo question. Screenshots at 1280×800 and portrait 1080×1920.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { browserSession, demoVenue, shot } from "./support.mjs";
+
+let server;
+
+const session = browserSession(() => {
+  const v = demoVenue();
+  v.cli("project", "add", "--name", "Sprintdesk", "--table", "T9");
+  return v;
+});
+before(async () => {
+  await session.open();
+  ({ server } = session);
+});
+after(session.close);
+
+/** Waits until the screen has drawn what it fetched: no spinner, no busy button. */
+async function settled(p) {
+  await p.waitForFunction(() => !document.querySelector(".loading, [aria-busy=true]"));
+}
+
+/** A screenshot at 1280×800 and another in portrait (1080×1920), the page left as it was. */
+async function shots(p, name) {
+  await settled(p);
+  await shot(p, name);
+  await p.setViewportSize({ width: 1080, height: 1920 });
+  await settled(p);
+  await shot(p, `${name}-portrait`);
+  await p.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function kiosk() {
+  const p = await session.page();
+  await p.goto(`${server.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").waitFor();
+  return p;
+}
+
+/** Whether all of `locator`'s box is inside the window. */
+const onScreen = (locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+
+const person = async (query) => (await server.call("search", { query }))[0];
+
+test("kiosk: the arrow keys keep the chosen result on screen", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("a");
+  const results = p.getByTestId("kiosk-result");
+  await results.nth(5).waitFor();
+  const count = await results.count();
+  assert.equal(await onScreen(results.nth(count - 1)), false, "the last result starts below the fold at 1280×800");
+
+  for (let i = 1; i < count; i++) {
+    await search.press("ArrowDown");
+    const active = p.locator(".result.active");
+    assert.equal(await active.getAttribute("id"), `kiosk-result-${i}`);
+    assert.ok(await onScreen(active), `result ${i + 1} of ${count} is on screen`);
+  }
+  assert.ok(await onScreen(search), "what is typed stays in sight");
+  await shots(p, "kiosk-results-arrowed");
+  for (let i = count - 2; i >= 0; i--) {
+    await search.press("ArrowUp");
+    assert.ok(await onScreen(p.locator(".result.active")), `back up at result ${i + 1}`);
+  }
+  await p.close();
+});
