@@ -72,3 +72,58 @@ test("kiosk: the arrow keys keep the chosen result on screen", async () => {
   }
   await p.close();
 });
+
+test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Space choose either", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("fern firsttimer");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Fern Firsttimer" }).waitFor();
+  await search.press("Enter");
+  await p.getByTestId("coc-accept").waitFor();
+  await p.keyboard.press("Enter");
+  const yes = p.getByTestId("photo-yes");
+  await yes.waitFor();
+  await settled(p);
+  assert.notEqual(await p.evaluate(() => document.activeElement?.getAttribute("data-testid")), "photo-yes", "Yes has no focus");
+  await p.keyboard.press("Enter");
+  await p.keyboard.press("Enter");
+  assert.ok(await yes.isVisible(), "a stray Enter answered nothing");
+  assert.equal(await p.getByTestId("table-choice").count(), 0);
+  await shots(p, "kiosk-photo-question");
+
+  // Tab to "No photos", then Enter.
+  for (let i = 0; i < 5; i++) {
+    await p.keyboard.press("Tab");
+    if ((await p.evaluate(() => document.activeElement?.getAttribute("data-testid"))) === "photo-no") break;
+  }
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute("data-testid")), "photo-no");
+  await p.keyboard.press("Enter");
+  await p.getByTestId("table-choice").first().waitFor();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  const fern = (await server.call("attendees")).find((a) => a.name === "Fern Firsttimer");
+  assert.equal(fern.photo_consent, false, "no photos, as chosen");
+  await p.close();
+
+  // Someone else says yes with Tab and Space.
+  await server.call("add_attendee", { name: "Yara Yesman" });
+  const q = await kiosk();
+  await q.getByTestId("kiosk-search").pressSequentially("yara yesman");
+  await q.getByTestId("kiosk-result").filter({ hasText: "Yara Yesman" }).click();
+  if (await q.getByTestId("coc-accept").isVisible().catch(() => false)) await q.getByTestId("coc-accept").click();
+  await q.getByTestId("photo-no").waitFor();
+  await settled(q);
+  await q.keyboard.press("Space");
+  assert.ok(await q.getByTestId("photo-yes").isVisible(), "a stray Space answered nothing");
+  for (let i = 0; i < 5; i++) {
+    await q.keyboard.press("Tab");
+    if ((await q.evaluate(() => document.activeElement?.getAttribute("data-testid"))) === "photo-yes") break;
+  }
+  assert.equal(await q.evaluate(() => document.activeElement?.getAttribute("data-testid")), "photo-yes");
+  await q.keyboard.press("Space");
+  await q.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await q.getByTestId("kiosk-success").waitFor();
+  const yara = (await server.call("attendees")).find((a) => a.name === "Yara Yesman");
+  assert.equal(yara.photo_consent, true, "photos OK, as chosen");
+  await q.close();
+});
