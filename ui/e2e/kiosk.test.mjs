@@ -73,6 +73,58 @@ test("kiosk: the arrow keys keep the chosen result on screen", async () => {
   await p.close();
 });
 
+test("kiosk: a walk-in already on the list keeps the focus and is not asked twice", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  const walkIn = async (typed) => {
+    await search.fill("");
+    await search.pressSequentially(typed);
+    await p.getByTestId("kiosk-result").first().waitFor();
+    await p.getByRole("button", { name: "I’m not on the list" }).click();
+    await p.getByTestId("coc-accept").check();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+    await p.getByRole("button", { name: "Sign me in" }).click();
+    await p.getByTestId("walkin-same-name").waitFor();
+    await settled(p);
+  };
+  const focusIn = (testid) =>
+    p.evaluate((id) => !!document.activeElement?.closest(`[data-testid=${id}]`), testid);
+
+  // Łukasz, who never signed in, thinks he is not on the list.
+  await walkIn("Lukasz Testowski");
+  assert.match(await p.getByTestId("walkin-same-name").innerText(), /Łukasz Testowski is already on the list/);
+  assert.ok(await focusIn("walkin-same-name"), "the focus is on the question, not lost");
+  assert.ok(await onScreen(p.getByTestId("walkin-same-name")), "the question is on screen");
+  await shots(p, "kiosk-walkin-same-name-focus");
+  // Keyboard alone: Tab reaches the answer, Enter takes it.
+  await p.keyboard.press("Tab");
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent?.trim()), "Yes, that’s me: find me");
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).click();
+  // He gave the code of conduct, photos and table already: he is signed in, not asked again.
+  const welcome = p.getByTestId("kiosk-success");
+  await welcome.waitFor();
+  assert.match(await welcome.innerText(), /Welcome, Łukasz Testowski!/);
+  assert.match(await welcome.innerText(), /Your table: T9 · Sprintdesk|Sprintdesk/);
+  const lukasz = await person("Łukasz Testowski");
+  assert.equal(lukasz.here_now, true, "signed in");
+  assert.equal(lukasz.needs_code_of_conduct, false, "his acceptance was kept");
+  assert.equal(lukasz.asks_photo_consent, false, "his photo answer was kept");
+  await p.getByRole("button", { name: "Done" }).click();
+
+  // Maya's namesake is someone else: the answers she gave sign her in as a new person.
+  const people = (await server.call("attendees")).length;
+  await walkIn("Maya Mentor");
+  assert.ok(await focusIn("walkin-same-name"), "the focus is on the question");
+  await p.getByTestId("walkin-someone-else").click();
+  await welcome.waitFor();
+  assert.match(await welcome.innerText(), /Welcome, Maya Mentor!/);
+  assert.match(await welcome.innerText(), /Sprintdesk/);
+  assert.equal((await server.call("attendees")).length, people + 1, "a second Maya Mentor");
+  await p.close();
+});
+
 test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Space choose either", async () => {
   const p = await kiosk();
   const search = p.getByTestId("kiosk-search");

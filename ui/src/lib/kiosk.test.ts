@@ -8,6 +8,7 @@ import {
   kioskError,
   signInSteps,
   stepAfter,
+  stepsToAsk,
   tableChoices,
   undoneText,
   walkInProblem,
@@ -28,6 +29,25 @@ describe("signInSteps", () => {
     expect(stepAfter(steps, "coc")).toBe("photo");
     expect(stepAfter(steps, "photo")).toBe("table");
     expect(stepAfter(steps, "table")).toBeNull();
+  });
+});
+
+describe("stepsToAsk", () => {
+  const newcomer = { needs_code_of_conduct: true, asks_photo_consent: true };
+  const cpython = { id: "p-1", name: "CPython", table_label: "T1" };
+  it.each([
+    ["nothing given", null, ["coc", "photo", "table"]],
+    ["everything given", { accept: true, photo: false, table: cpython }, []],
+    ["'No table yet' is an answer", { accept: true, photo: true, table: null }, []],
+    ["no table chosen", { accept: true, photo: false, table: undefined }, ["table"]],
+    ["photos not answered", { accept: true, photo: null, table: cpython }, ["photo"]],
+    ["code of conduct not accepted", { accept: false, photo: false, table: cpython }, ["coc"]],
+  ] as const)("%s", (_, given, steps) => {
+    expect(stepsToAsk(newcomer, given)).toEqual(steps);
+  });
+  it("asks no more than the person needs", () => {
+    const regular = { needs_code_of_conduct: false, asks_photo_consent: false };
+    expect(stepsToAsk(regular, { accept: false, photo: null, table: undefined })).toEqual(["table"]);
   });
 });
 

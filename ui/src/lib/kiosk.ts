@@ -17,6 +17,31 @@ export function signInSteps(card: Pick<AttendeeCard, "needs_code_of_conduct" | "
   return steps;
 }
 
+/**
+ * What a walk-in answered on the form before learning they are on the list already: the code of conduct
+ * accepted, photos (`null`: not answered) and the table (`undefined`: none chosen, `null`: "No table yet").
+ */
+export type GivenAnswers = { accept: boolean; photo: boolean | null; table: ProjectRef | null | undefined };
+
+/** The steps still to ask `card` when `given` was answered already: a question answered once is not asked again. */
+export function stepsToAsk(
+  card: Pick<AttendeeCard, "needs_code_of_conduct" | "asks_photo_consent">,
+  given: GivenAnswers | null,
+): SignInStep[] {
+  const steps = signInSteps(card);
+  if (!given) return steps;
+  return steps.filter((step) => {
+    switch (step) {
+      case "coc":
+        return !given.accept;
+      case "photo":
+        return given.photo === null;
+      case "table":
+        return given.table === undefined;
+    }
+  });
+}
+
 /** The step after `step`, or `null` when it was the last. */
 export function stepAfter(steps: readonly SignInStep[], step: SignInStep): SignInStep | null {
   const i = steps.indexOf(step);
