@@ -3,7 +3,8 @@
 // locked after wrong answers, and the photo question. Screenshots at 1280×800 and portrait 1080×1920.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, demoVenue, shot } from "./support.mjs";
+import path from "node:path";
+import { browserSession, demoVenue, root, shot } from "./support.mjs";
 
 let server;
 
@@ -48,6 +49,17 @@ const onScreen = (locator) =>
   });
 
 const person = async (query) => (await server.call("search", { query }))[0];
+
+/** The serious and critical accessibility problems axe-core finds on the page as it is now. */
+async function axe(p) {
+  await p.addScriptTag({ path: path.join(root, "ui/node_modules/axe-core/axe.min.js") });
+  return p.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
 
 test("kiosk: the arrow keys keep the chosen result on screen", async () => {
   const p = await kiosk();
@@ -96,6 +108,7 @@ test("kiosk: a walk-in already on the list keeps the focus and is not asked twic
   assert.match(await p.getByTestId("walkin-same-name").innerText(), /Łukasz Testowski is already on the list/);
   assert.ok(await focusIn("walkin-same-name"), "the focus is on the question, not lost");
   assert.ok(await onScreen(p.getByTestId("walkin-same-name")), "the question is on screen");
+  assert.deepEqual(await axe(p), []);
   await shots(p, "kiosk-walkin-same-name-focus");
   // Keyboard alone: Tab reaches the answer, Enter takes it.
   await p.keyboard.press("Tab");
@@ -125,6 +138,94 @@ test("kiosk: a walk-in already on the list keeps the focus and is not asked twic
   await p.close();
 });
 
+test("kiosk: after wrong tables, the door asks for the badge up front, and the badge works", async () => {
+  await server.call("add_attendee", { name: "Lena Lockout", badge_code: "LENA-2026" });
+  const lena = await person("Lena Lockout");
+  await server.call("sign_in", { attendee: lena.id, project: "Sprintdesk", accept_code_of_conduct: true, photo_consent: false });
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  const signOutByName = async () => {
+    await search.fill("");
+    await search.pressSequentially("lena lockout");
+    await p.getByTestId("kiosk-result").filter({ hasText: "Lena Lockout" }).click();
+    await p.getByTestId("kiosk-signout").click();
+  };
+  const question = p.getByTestId("kiosk-which-table");
+  const error = p.getByTestId("kiosk-error");
+  const locked = p.getByTestId("kiosk-door-locked");
+
+  // Someone guesses a wrong table; then even the right one is refused for a while, in minutes.
+  await signOutByName();
+  await question.getByTestId("table-choice").filter({ hasNotText: "Sprintdesk" }).first().click();
+  await error.waitFor();
+  await p.getByRole("button", { name: "OK" }).click();
+  await signOutByName();
+  await question.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await error.waitFor();
+  assert.match(await error.innerText(), /for 10 more minutes/);
+  await p.getByRole("button", { name: "OK" }).click();
+
+  // Now the kiosk knows: no table question, but the badge or a volunteer, and how long.
+  await signOutByName();
+  await locked.waitFor();
+  assert.equal(await question.count(), 0, "no table question while it is locked");
+  assert.equal(await p.getByTestId("table-choice").count(), 0, "no tables to pick");
+  const said = await locked.innerText();
+  assert.match(said, /scan your badge/i);
+  assert.match(said, /volunteer/);
+  assert.match(said, /10 minutes/);
+  assert.deepEqual(await axe(p), []);
+  await shots(p, "kiosk-door-locked");
+  // Moving table asks the same.
+  await p.getByRole("button", { name: "Cancel" }).click();
+  await search.pressSequentially("lena lockout");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Lena Lockout" }).click();
+  await p.getByTestId("kiosk-move").click();
+  await locked.waitFor();
+  assert.match(await locked.innerText(), /to move/);
+  await p.getByRole("button", { name: "Cancel" }).click();
+
+  // Lena scans her badge: signed out.
+  await signOutByName();
+  await locked.waitFor();
+  await p.keyboard.type("LENA-2026", { delay: 5 });
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Goodbye, Lena Lockout!/);
+  assert.equal((await person("Lena Lockout")).here_now, false, "signed out with her badge");
+
+  // Another kiosk session knows nothing of it: it asks for the table, where a scanned badge still works (the
+  // scanner's Enter does not press the table under focus)...
+  await server.call("sign_in", { attendee: lena.id, project: "Sprintdesk", accept_code_of_conduct: true });
+  const other = await kiosk();
+  const signOutThere = async () => {
+    await other.getByTestId("kiosk-search").fill("");
+    await other.getByTestId("kiosk-search").pressSequentially("lena lockout");
+    await other.getByTestId("kiosk-result").filter({ hasText: "Lena Lockout" }).click();
+    await other.getByTestId("kiosk-signout").click();
+  };
+  await signOutThere();
+  const there = other.getByTestId("kiosk-which-table");
+  await there.getByTestId("table-choice").first().waitFor();
+  await other.keyboard.type("LENA-2026", { delay: 5 });
+  await other.keyboard.press("Enter");
+  await other.getByTestId("kiosk-success").waitFor();
+  assert.match(await other.getByTestId("kiosk-success").innerText(), /Goodbye, Lena Lockout!/);
+  await other.getByRole("button", { name: "Done" }).click();
+  // ...and a table is refused by the core, which tells this kiosk for how long.
+  await server.call("sign_in", { attendee: lena.id, project: "Sprintdesk", accept_code_of_conduct: true });
+  await signOutThere();
+  await there.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await other.getByTestId("kiosk-error").waitFor();
+  assert.match(await other.getByTestId("kiosk-error").innerText(), /more minutes?/);
+  assert.equal((await person("Lena Lockout")).here_now, true, "still signed in");
+  await other.getByRole("button", { name: "OK" }).click();
+  await signOutThere();
+  await other.getByTestId("kiosk-door-locked").waitFor();
+  await other.close();
+  await p.close();
+});
+
 test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Space choose either", async () => {
   const p = await kiosk();
   const search = p.getByTestId("kiosk-search");
@@ -141,6 +242,7 @@ test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Spac
   await p.keyboard.press("Enter");
   assert.ok(await yes.isVisible(), "a stray Enter answered nothing");
   assert.equal(await p.getByTestId("table-choice").count(), 0);
+  assert.deepEqual(await axe(p), []);
   await shots(p, "kiosk-photo-question");
 
   // Tab to "No photos", then Enter.

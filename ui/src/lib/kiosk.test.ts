@@ -4,8 +4,11 @@ import type { ProjectBoard } from "../bindings/ProjectBoard";
 import { ERROR_CODES } from "../bindings/commands";
 import {
   cleanHandle,
+  doorLockLeft,
+  doorLockMinutes,
   doorProof,
   kioskError,
+  lockDoor,
   signInSteps,
   stepAfter,
   stepsToAsk,
@@ -142,5 +145,33 @@ describe("undoneText", () => {
   it("passes anything else on", () => {
     expect(undoneText("Ana Lima moved to T3")).toBe("Undone: Ana Lima moved to T3.");
     expect(undoneText("")).toBe("Undone.");
+  });
+});
+
+describe("door locks", () => {
+  const said = (minutes: number) =>
+    `A wrong table was chosen for Ana Lima a moment ago, so choosing a table for Ana Lima is off here for ${minutes} more ${minutes === 1 ? "minute" : "minutes"}. Scan your badge, or ask at the desk.`;
+
+  it("reads the minutes from the core's refusal", () => {
+    expect(doorLockMinutes({ code: "too_many_tries", message: said(10) })).toBe(10);
+    expect(doorLockMinutes({ code: "too_many_tries", message: said(1) })).toBe(1);
+  });
+  it("is no lock for any other refusal, or one that says no minutes", () => {
+    expect(doorLockMinutes({ code: "not_allowed", message: "That is not where Ana Lima signed in." })).toBeNull();
+    expect(doorLockMinutes({ code: "too_many_tries", message: "" })).toBeNull();
+  });
+  it("counts the minutes left up, per person, until it ends", () => {
+    const now = 1_000_000;
+    const locks = lockDoor({}, "a-1", 10, now);
+    expect(doorLockLeft(locks, "a-1", now)).toBe(10);
+    expect(doorLockLeft(locks, "a-1", now + 1)).toBe(10);
+    expect(doorLockLeft(locks, "a-1", now + 9 * 60_000 + 1)).toBe(1);
+    expect(doorLockLeft(locks, "a-1", now + 10 * 60_000)).toBe(0);
+    expect(doorLockLeft(locks, "a-2", now)).toBe(0);
+  });
+  it("keeps other people's locks, and a later refusal sets a person's anew", () => {
+    const locks = lockDoor(lockDoor({}, "a-1", 10, 0), "a-2", 3, 0);
+    expect(doorLockLeft(locks, "a-1", 0)).toBe(10);
+    expect(doorLockLeft(lockDoor(locks, "a-1", 2, 0), "a-1", 0)).toBe(2);
   });
 });

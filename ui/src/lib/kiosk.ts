@@ -160,3 +160,27 @@ export function undoneText(said: string): string {
   if (signedOut) return `Undone: ${signedOut[1]} is still signed in.`;
   return t === "" ? "Undone." : `Undone: ${t}.`;
 }
+
+/**
+ * How long a refusal at the door says choosing a table for the person is off on this device, in minutes
+ * (the core's "… is off here for 10 more minutes …"), or `null` when it is not that refusal.
+ */
+export function doorLockMinutes(error: ApiError): number | null {
+  if (error.code !== "too_many_tries") return null;
+  const said = /(\d+) more minutes?\b/.exec(error.message);
+  return said ? Number(said[1]) : null;
+}
+
+/** Until when (ms), per person id, choosing a table for them is off on this kiosk, as the core said. */
+export type DoorLocks = Readonly<Record<string, number>>;
+
+/** `locks` with `person` locked for `minutes` from `now` (ms). */
+export function lockDoor(locks: DoorLocks, person: string, minutes: number, now: number): DoorLocks {
+  return { ...locks, [person]: now + minutes * 60_000 };
+}
+
+/** The whole minutes, rounded up, that choosing a table for `person` is still off at `now`; 0 when it is not. */
+export function doorLockLeft(locks: DoorLocks, person: string, now: number): number {
+  const until = locks[person];
+  return until === undefined || until <= now ? 0 : Math.ceil((until - now) / 60_000);
+}
