@@ -151,11 +151,11 @@ test("kiosk: signing out by name asks which table; a wrong one is refused in wor
   assert.match(await error.innerText(), /Scan your badge, or ask at the desk/);
   assert.equal(await isHere("Dora Doorway"), true, "still signed in");
   await p.getByRole("button", { name: "OK" }).click();
-  // Dora herself scans her badge at the question: the scanner's Enter does not press the table under focus.
+  // Dora herself scans her badge: the kiosk, told of the lock, asks for it up front (e2e/kiosk.test.mjs).
   await p.getByTestId("kiosk-search").pressSequentially("dora doorway");
   await p.getByTestId("kiosk-result").filter({ hasText: "Dora Doorway" }).click();
   await p.getByTestId("kiosk-signout").click();
-  await question.getByTestId("table-choice").first().waitFor();
+  await p.getByTestId("kiosk-door-locked").waitFor();
   await p.keyboard.type("DORA-2026", { delay: 5 });
   await p.keyboard.press("Enter");
   await p.getByTestId("kiosk-success").waitFor();

@@ -4,10 +4,14 @@ import type { ProjectBoard } from "../bindings/ProjectBoard";
 import { ERROR_CODES } from "../bindings/commands";
 import {
   cleanHandle,
+  doorLockLeft,
+  doorLockMinutes,
   doorProof,
   kioskError,
+  lockDoor,
   signInSteps,
   stepAfter,
+  stepsToAsk,
   tableChoices,
   undoneText,
   walkInProblem,
@@ -28,6 +32,25 @@ describe("signInSteps", () => {
     expect(stepAfter(steps, "coc")).toBe("photo");
     expect(stepAfter(steps, "photo")).toBe("table");
     expect(stepAfter(steps, "table")).toBeNull();
+  });
+});
+
+describe("stepsToAsk", () => {
+  const newcomer = { needs_code_of_conduct: true, asks_photo_consent: true };
+  const cpython = { id: "p-1", name: "CPython", table_label: "T1" };
+  it.each([
+    ["nothing given", null, ["coc", "photo", "table"]],
+    ["everything given", { accept: true, photo: false, table: cpython }, []],
+    ["'No table yet' is an answer", { accept: true, photo: true, table: null }, []],
+    ["no table chosen", { accept: true, photo: false, table: undefined }, ["table"]],
+    ["photos not answered", { accept: true, photo: null, table: cpython }, ["photo"]],
+    ["code of conduct not accepted", { accept: false, photo: false, table: cpython }, ["coc"]],
+  ] as const)("%s", (_, given, steps) => {
+    expect(stepsToAsk(newcomer, given)).toEqual(steps);
+  });
+  it("asks no more than the person needs", () => {
+    const regular = { needs_code_of_conduct: false, asks_photo_consent: false };
+    expect(stepsToAsk(regular, { accept: false, photo: null, table: undefined })).toEqual(["table"]);
   });
 });
 
@@ -122,5 +145,33 @@ describe("undoneText", () => {
   it("passes anything else on", () => {
     expect(undoneText("Ana Lima moved to T3")).toBe("Undone: Ana Lima moved to T3.");
     expect(undoneText("")).toBe("Undone.");
+  });
+});
+
+describe("door locks", () => {
+  const said = (minutes: number) =>
+    `A wrong table was chosen for Ana Lima a moment ago, so choosing a table for Ana Lima is off here for ${minutes} more ${minutes === 1 ? "minute" : "minutes"}. Scan your badge, or ask at the desk.`;
+
+  it("reads the minutes from the core's refusal", () => {
+    expect(doorLockMinutes({ code: "too_many_tries", message: said(10) })).toBe(10);
+    expect(doorLockMinutes({ code: "too_many_tries", message: said(1) })).toBe(1);
+  });
+  it("is no lock for any other refusal, or one that says no minutes", () => {
+    expect(doorLockMinutes({ code: "not_allowed", message: "That is not where Ana Lima signed in." })).toBeNull();
+    expect(doorLockMinutes({ code: "too_many_tries", message: "" })).toBeNull();
+  });
+  it("counts the minutes left up, per person, until it ends", () => {
+    const now = 1_000_000;
+    const locks = lockDoor({}, "a-1", 10, now);
+    expect(doorLockLeft(locks, "a-1", now)).toBe(10);
+    expect(doorLockLeft(locks, "a-1", now + 1)).toBe(10);
+    expect(doorLockLeft(locks, "a-1", now + 9 * 60_000 + 1)).toBe(1);
+    expect(doorLockLeft(locks, "a-1", now + 10 * 60_000)).toBe(0);
+    expect(doorLockLeft(locks, "a-2", now)).toBe(0);
+  });
+  it("keeps other people's locks, and a later refusal sets a person's anew", () => {
+    const locks = lockDoor(lockDoor({}, "a-1", 10, 0), "a-2", 3, 0);
+    expect(doorLockLeft(locks, "a-1", 0)).toBe(10);
+    expect(doorLockLeft(lockDoor(locks, "a-1", 2, 0), "a-1", 0)).toBe(2);
   });
 });

@@ -17,6 +17,31 @@ export function signInSteps(card: Pick<AttendeeCard, "needs_code_of_conduct" | "
   return steps;
 }
 
+/**
+ * What a walk-in answered on the form before learning they are on the list already: the code of conduct
+ * accepted, photos (`null`: not answered) and the table (`undefined`: none chosen, `null`: "No table yet").
+ */
+export type GivenAnswers = { accept: boolean; photo: boolean | null; table: ProjectRef | null | undefined };
+
+/** The steps still to ask `card` when `given` was answered already: a question answered once is not asked again. */
+export function stepsToAsk(
+  card: Pick<AttendeeCard, "needs_code_of_conduct" | "asks_photo_consent">,
+  given: GivenAnswers | null,
+): SignInStep[] {
+  const steps = signInSteps(card);
+  if (!given) return steps;
+  return steps.filter((step) => {
+    switch (step) {
+      case "coc":
+        return !given.accept;
+      case "photo":
+        return given.photo === null;
+      case "table":
+        return given.table === undefined;
+    }
+  });
+}
+
 /** The step after `step`, or `null` when it was the last. */
 export function stepAfter(steps: readonly SignInStep[], step: SignInStep): SignInStep | null {
   const i = steps.indexOf(step);
@@ -134,4 +159,28 @@ export function undoneText(said: string): string {
   const signedOut = /^(.+) was signed out$/.exec(t);
   if (signedOut) return `Undone: ${signedOut[1]} is still signed in.`;
   return t === "" ? "Undone." : `Undone: ${t}.`;
+}
+
+/**
+ * How long a refusal at the door says choosing a table for the person is off on this device, in minutes
+ * (the core's "… is off here for 10 more minutes …"), or `null` when it is not that refusal.
+ */
+export function doorLockMinutes(error: ApiError): number | null {
+  if (error.code !== "too_many_tries") return null;
+  const said = /(\d+) more minutes?\b/.exec(error.message);
+  return said ? Number(said[1]) : null;
+}
+
+/** Until when (ms), per person id, choosing a table for them is off on this kiosk, as the core said. */
+export type DoorLocks = Readonly<Record<string, number>>;
+
+/** `locks` with `person` locked for `minutes` from `now` (ms). */
+export function lockDoor(locks: DoorLocks, person: string, minutes: number, now: number): DoorLocks {
+  return { ...locks, [person]: now + minutes * 60_000 };
+}
+
+/** The whole minutes, rounded up, that choosing a table for `person` is still off at `now`; 0 when it is not. */
+export function doorLockLeft(locks: DoorLocks, person: string, now: number): number {
+  const until = locks[person];
+  return until === undefined || until <= now ? 0 : Math.ceil((until - now) / 60_000);
 }

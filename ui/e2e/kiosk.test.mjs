@@ -1,0 +1,283 @@
+// The kiosk at the door, as a first-time sprinter meets it, in Debian's Chromium against `sprintdesk serve`
+// on the demo sprint: the keyboard in the search results, a walk-in already on the list, a table question
+// locked after wrong answers, and the photo question. Screenshots at 1280×800 and portrait 1080×1920.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { browserSession, demoVenue, root, shot } from "./support.mjs";
+
+let server;
+
+const session = browserSession(() => {
+  const v = demoVenue();
+  v.cli("project", "add", "--name", "Sprintdesk", "--table", "T9");
+  return v;
+});
+before(async () => {
+  await session.open();
+  ({ server } = session);
+});
+after(session.close);
+
+/** Waits until the screen has drawn what it fetched: no spinner, no busy button. */
+async function settled(p) {
+  await p.waitForFunction(() => !document.querySelector(".loading, [aria-busy=true]"));
+}
+
+/** A screenshot at 1280×800 and another in portrait (1080×1920), the page left as it was. */
+async function shots(p, name) {
+  await settled(p);
+  await shot(p, name);
+  await p.setViewportSize({ width: 1080, height: 1920 });
+  await settled(p);
+  await shot(p, `${name}-portrait`);
+  await p.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function kiosk() {
+  const p = await session.page();
+  await p.goto(`${server.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").waitFor();
+  return p;
+}
+
+/** Whether all of `locator`'s box is inside the window. */
+const onScreen = (locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+
+const person = async (query) => (await server.call("search", { query }))[0];
+
+/** The serious and critical accessibility problems axe-core finds on the page as it is now. */
+async function axe(p) {
+  await p.addScriptTag({ path: path.join(root, "ui/node_modules/axe-core/axe.min.js") });
+  return p.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+test("kiosk: the arrow keys keep the chosen result on screen", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("a");
+  const results = p.getByTestId("kiosk-result");
+  await results.nth(5).waitFor();
+  const count = await results.count();
+  assert.equal(await onScreen(results.nth(count - 1)), false, "the last result starts below the fold at 1280×800");
+
+  for (let i = 1; i < count; i++) {
+    await search.press("ArrowDown");
+    const active = p.locator(".result.active");
+    assert.equal(await active.getAttribute("id"), `kiosk-result-${i}`);
+    assert.ok(await onScreen(active), `result ${i + 1} of ${count} is on screen`);
+  }
+  assert.ok(await onScreen(search), "what is typed stays in sight");
+  await shots(p, "kiosk-results-arrowed");
+  for (let i = count - 2; i >= 0; i--) {
+    await search.press("ArrowUp");
+    assert.ok(await onScreen(p.locator(".result.active")), `back up at result ${i + 1}`);
+  }
+  await p.close();
+});
+
+test("kiosk: a walk-in already on the list keeps the focus and is not asked twice", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  const walkIn = async (typed) => {
+    await search.fill("");
+    await search.pressSequentially(typed);
+    await p.getByTestId("kiosk-result").first().waitFor();
+    await p.getByRole("button", { name: "I’m not on the list" }).click();
+    await p.getByTestId("coc-accept").check();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+    await p.getByRole("button", { name: "Sign me in" }).click();
+    await p.getByTestId("walkin-same-name").waitFor();
+    await settled(p);
+  };
+  const focusIn = (testid) =>
+    p.evaluate((id) => !!document.activeElement?.closest(`[data-testid=${id}]`), testid);
+
+  // Łukasz, who never signed in, thinks he is not on the list.
+  await walkIn("Lukasz Testowski");
+  assert.match(await p.getByTestId("walkin-same-name").innerText(), /Łukasz Testowski is already on the list/);
+  assert.ok(await focusIn("walkin-same-name"), "the focus is on the question, not lost");
+  assert.ok(await onScreen(p.getByTestId("walkin-same-name")), "the question is on screen");
+  assert.deepEqual(await axe(p), []);
+  await shots(p, "kiosk-walkin-same-name-focus");
+  // Keyboard alone: Tab reaches the answer, Enter takes it.
+  await p.keyboard.press("Tab");
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent?.trim()), "Yes, that’s me: find me");
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).click();
+  // He gave the code of conduct, photos and table already: he is signed in, not asked again.
+  const welcome = p.getByTestId("kiosk-success");
+  await welcome.waitFor();
+  assert.match(await welcome.innerText(), /Welcome, Łukasz Testowski!/);
+  assert.match(await welcome.innerText(), /Your table: T9 · Sprintdesk|Sprintdesk/);
+  const lukasz = await person("Łukasz Testowski");
+  assert.equal(lukasz.here_now, true, "signed in");
+  assert.equal(lukasz.needs_code_of_conduct, false, "his acceptance was kept");
+  assert.equal(lukasz.asks_photo_consent, false, "his photo answer was kept");
+  await p.getByRole("button", { name: "Done" }).click();
+
+  // Maya's namesake is someone else: the answers she gave sign her in as a new person.
+  const people = (await server.call("attendees")).length;
+  await walkIn("Maya Mentor");
+  assert.ok(await focusIn("walkin-same-name"), "the focus is on the question");
+  await p.getByTestId("walkin-someone-else").click();
+  await welcome.waitFor();
+  assert.match(await welcome.innerText(), /Welcome, Maya Mentor!/);
+  assert.match(await welcome.innerText(), /Sprintdesk/);
+  assert.equal((await server.call("attendees")).length, people + 1, "a second Maya Mentor");
+  await p.close();
+});
+
+test("kiosk: after wrong tables, the door asks for the badge up front, and the badge works", async () => {
+  await server.call("add_attendee", { name: "Lena Lockout", badge_code: "LENA-2026" });
+  const lena = await person("Lena Lockout");
+  await server.call("sign_in", { attendee: lena.id, project: "Sprintdesk", accept_code_of_conduct: true, photo_consent: false });
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  const signOutByName = async () => {
+    await search.fill("");
+    await search.pressSequentially("lena lockout");
+    await p.getByTestId("kiosk-result").filter({ hasText: "Lena Lockout" }).click();
+    await p.getByTestId("kiosk-signout").click();
+  };
+  const question = p.getByTestId("kiosk-which-table");
+  const error = p.getByTestId("kiosk-error");
+  const locked = p.getByTestId("kiosk-door-locked");
+
+  // Someone guesses a wrong table; then even the right one is refused for a while, in minutes.
+  await signOutByName();
+  await question.getByTestId("table-choice").filter({ hasNotText: "Sprintdesk" }).first().click();
+  await error.waitFor();
+  await p.getByRole("button", { name: "OK" }).click();
+  await signOutByName();
+  await question.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await error.waitFor();
+  assert.match(await error.innerText(), /for 10 more minutes/);
+  await p.getByRole("button", { name: "OK" }).click();
+
+  // Now the kiosk knows: no table question, but the badge or a volunteer, and how long.
+  await signOutByName();
+  await locked.waitFor();
+  assert.equal(await question.count(), 0, "no table question while it is locked");
+  assert.equal(await p.getByTestId("table-choice").count(), 0, "no tables to pick");
+  const said = await locked.innerText();
+  assert.match(said, /scan your badge/i);
+  assert.match(said, /volunteer/);
+  assert.match(said, /10 minutes/);
+  assert.deepEqual(await axe(p), []);
+  await shots(p, "kiosk-door-locked");
+  // Moving table asks the same.
+  await p.getByRole("button", { name: "Cancel" }).click();
+  await search.pressSequentially("lena lockout");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Lena Lockout" }).click();
+  await p.getByTestId("kiosk-move").click();
+  await locked.waitFor();
+  assert.match(await locked.innerText(), /to move/);
+  await p.getByRole("button", { name: "Cancel" }).click();
+
+  // Lena scans her badge: signed out.
+  await signOutByName();
+  await locked.waitFor();
+  await p.keyboard.type("LENA-2026", { delay: 5 });
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Goodbye, Lena Lockout!/);
+  assert.equal((await person("Lena Lockout")).here_now, false, "signed out with her badge");
+
+  // Another kiosk session knows nothing of it: it asks for the table, where a scanned badge still works (the
+  // scanner's Enter does not press the table under focus)...
+  await server.call("sign_in", { attendee: lena.id, project: "Sprintdesk", accept_code_of_conduct: true });
+  const other = await kiosk();
+  const signOutThere = async () => {
+    await other.getByTestId("kiosk-search").fill("");
+    await other.getByTestId("kiosk-search").pressSequentially("lena lockout");
+    await other.getByTestId("kiosk-result").filter({ hasText: "Lena Lockout" }).click();
+    await other.getByTestId("kiosk-signout").click();
+  };
+  await signOutThere();
+  const there = other.getByTestId("kiosk-which-table");
+  await there.getByTestId("table-choice").first().waitFor();
+  await other.keyboard.type("LENA-2026", { delay: 5 });
+  await other.keyboard.press("Enter");
+  await other.getByTestId("kiosk-success").waitFor();
+  assert.match(await other.getByTestId("kiosk-success").innerText(), /Goodbye, Lena Lockout!/);
+  await other.getByRole("button", { name: "Done" }).click();
+  // ...and a table is refused by the core, which tells this kiosk for how long.
+  await server.call("sign_in", { attendee: lena.id, project: "Sprintdesk", accept_code_of_conduct: true });
+  await signOutThere();
+  await there.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await other.getByTestId("kiosk-error").waitFor();
+  assert.match(await other.getByTestId("kiosk-error").innerText(), /more minutes?/);
+  assert.equal((await person("Lena Lockout")).here_now, true, "still signed in");
+  await other.getByRole("button", { name: "OK" }).click();
+  await signOutThere();
+  await other.getByTestId("kiosk-door-locked").waitFor();
+  await other.close();
+  await p.close();
+});
+
+test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Space choose either", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  await search.pressSequentially("fern firsttimer");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Fern Firsttimer" }).waitFor();
+  await search.press("Enter");
+  await p.getByTestId("coc-accept").waitFor();
+  await p.keyboard.press("Enter");
+  const yes = p.getByTestId("photo-yes");
+  await yes.waitFor();
+  await settled(p);
+  assert.notEqual(await p.evaluate(() => document.activeElement?.getAttribute("data-testid")), "photo-yes", "Yes has no focus");
+  await p.keyboard.press("Enter");
+  await p.keyboard.press("Enter");
+  assert.ok(await yes.isVisible(), "a stray Enter answered nothing");
+  assert.equal(await p.getByTestId("table-choice").count(), 0);
+  assert.deepEqual(await axe(p), []);
+  await shots(p, "kiosk-photo-question");
+
+  // Tab to "No photos", then Enter.
+  for (let i = 0; i < 5; i++) {
+    await p.keyboard.press("Tab");
+    if ((await p.evaluate(() => document.activeElement?.getAttribute("data-testid"))) === "photo-no") break;
+  }
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute("data-testid")), "photo-no");
+  await p.keyboard.press("Enter");
+  await p.getByTestId("table-choice").first().waitFor();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  const fern = (await server.call("attendees")).find((a) => a.name === "Fern Firsttimer");
+  assert.equal(fern.photo_consent, false, "no photos, as chosen");
+  await p.close();
+
+  // Someone else says yes with Tab and Space.
+  await server.call("add_attendee", { name: "Yara Yesman" });
+  const q = await kiosk();
+  await q.getByTestId("kiosk-search").pressSequentially("yara yesman");
+  await q.getByTestId("kiosk-result").filter({ hasText: "Yara Yesman" }).click();
+  if (await q.getByTestId("coc-accept").isVisible().catch(() => false)) await q.getByTestId("coc-accept").click();
+  await q.getByTestId("photo-no").waitFor();
+  await settled(q);
+  await q.keyboard.press("Space");
+  assert.ok(await q.getByTestId("photo-yes").isVisible(), "a stray Space answered nothing");
+  for (let i = 0; i < 5; i++) {
+    await q.keyboard.press("Tab");
+    if ((await q.evaluate(() => document.activeElement?.getAttribute("data-testid"))) === "photo-yes") break;
+  }
+  assert.equal(await q.evaluate(() => document.activeElement?.getAttribute("data-testid")), "photo-yes");
+  await q.keyboard.press("Space");
+  await q.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await q.getByTestId("kiosk-success").waitFor();
+  const yara = (await server.call("attendees")).find((a) => a.name === "Yara Yesman");
+  assert.equal(yara.photo_consent, true, "photos OK, as chosen");
+  await q.close();
+});
