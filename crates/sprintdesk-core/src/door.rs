@@ -129,8 +129,10 @@ impl Desk {
             Verdict::WrongTable => {
                 store.set_local_setting(&key, &now.plus_minutes(WRONG_TABLE_LOCK_MINUTES).0.to_string())?;
                 tracing::info!(attendee = %person.id, "a wrong table at the door: choosing a table for them is off");
+                // Said with the lock's minutes, so the kiosk asks for the badge up front from now on.
                 Err(Error::NotAllowed(format!(
-                    "That is not where {name} signed in. Scan your badge, or ask at the desk."
+                    "That is not where {name} signed in. Choosing a table for {name} is off here for \
+                     {WRONG_TABLE_LOCK_MINUTES} more minutes: scan your badge, or ask at the desk."
                 )))
             }
         }

@@ -157,7 +157,9 @@ describe("door locks", () => {
     expect(doorLockMinutes({ code: "too_many_tries", message: said(1) })).toBe(1);
   });
   it("is no lock for any other refusal, or one that says no minutes", () => {
-    expect(doorLockMinutes({ code: "not_allowed", message: "That is not where Ana Lima signed in." })).toBeNull();
+    expect(doorLockMinutes({ code: "not_allowed", message: "That is not Ana Lima's badge." })).toBeNull();
+    const first = "That is not where Ana Lima signed in. Choosing a table for Ana Lima is off here for 10 more minutes: scan your badge, or ask at the desk.";
+    expect(doorLockMinutes({ code: "not_allowed", message: first })).toBe(10);
     expect(doorLockMinutes({ code: "too_many_tries", message: "" })).toBeNull();
   });
   it("counts the minutes left up, per person, until it ends", () => {

@@ -166,7 +166,8 @@ export function undoneText(said: string): string {
  * (the core's "… is off here for 10 more minutes …"), or `null` when it is not that refusal.
  */
 export function doorLockMinutes(error: ApiError): number | null {
-  if (error.code !== "too_many_tries") return null;
+  // The first wrong table (not_allowed) starts the lock and says so; later tries are too_many_tries.
+  if (error.code !== "too_many_tries" && error.code !== "not_allowed") return null;
   const said = /(\d+) more minutes?\b/.exec(error.message);
   return said ? Number(said[1]) : null;
 }
