@@ -43,7 +43,8 @@ impl Desk {
         let project = request.project.as_deref().filter(|p| !p.trim().is_empty());
         let project = project.map(|p| snapshot.find_project(p)).transpose()?;
         let project_id = project.map(|p| p.id.clone());
-        if let Some(at) = snapshot.presence(now).here.get(&person.id) {
+        let here_at = snapshot.here_at(&person.id, now);
+        if let Some(at) = &here_at {
             let Some(proof) = &request.proof else {
                 return Err(Error::NotAllowed(format!(
                     "{} is signed in already: to change table, say which table you are at now, or scan your badge",
@@ -70,7 +71,7 @@ impl Desk {
             updated.photo_consent = request.photo_consent;
         }
         let mut ops = Op::put(&updated, Some(&person));
-        let already_here = snapshot.presence(now).here.get(&person.id) == Some(&project_id);
+        let already_here = here_at == Some(project_id.clone());
         let event = (!already_here).then(|| self.sign_in_event(&snapshot, &person.id, day, project_id));
         let event_id = event.as_ref().map(|e| e.id.clone());
         ops.extend(event.map(Op::Presence));
@@ -92,7 +93,7 @@ impl Desk {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let person = snapshot.find_attendee(attendee)?;
-        let Some(at) = snapshot.presence(now).here.get(&person.id).cloned() else {
+        let Some(at) = snapshot.here_at(&person.id, now) else {
             return Err(Error::NotSignedIn(format!("{} is not signed in right now", person.name)));
         };
         if let Some(proof) = proof {

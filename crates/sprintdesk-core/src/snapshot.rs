@@ -230,11 +230,7 @@ impl Snapshot {
     /// stepped back, still happen in the order they were taken.
     pub(crate) fn event_time(&self, now: Timestamp, person: Option<&AttendeeId>, issue: Option<&IssueId>) -> Timestamp {
         let person = person.map(|p| self.canonical(p));
-        let after_presence = self
-            .presence_events
-            .iter()
-            .filter(|e| person.as_ref().is_some_and(|p| self.canonical(&e.attendee) == *p))
-            .map(|e| e.at);
+        let after_presence = person.iter().flat_map(|p| self.events_of(p)).map(|e| e.at);
         let involves = |e: &ClaimEvent| match &e.action {
             ClaimAction::Claim { attendee, .. } | ClaimAction::Release { attendee } => {
                 person.as_ref().is_some_and(|p| self.canonical(attendee) == *p)
@@ -302,15 +298,24 @@ impl Snapshot {
 
     /// The table a person is signed in at now, if any.
     pub(crate) fn whereabouts_of(&self, id: &AttendeeId, now: Timestamp) -> Option<ProjectId> {
-        let events = self.presence_by_person.get(id).into_iter().flatten().map(|&i| &self.presence_events[i]);
-        whereabouts(&self.sprint, events, now).flatten()
+        self.here_at(id, now).flatten()
+    }
+
+    /// Whether `id` (a person as they are now, not a merged duplicate) is here, and at which table: only
+    /// their own events are read, the same rule as [`Snapshot::presence`] for everyone.
+    pub(crate) fn here_at(&self, id: &AttendeeId, now: Timestamp) -> Option<Option<ProjectId>> {
+        whereabouts(&self.sprint, self.events_of(id), now)
+    }
+
+    /// The presence events of `id` and of the duplicates merged into them.
+    fn events_of<'a>(&'a self, id: &AttendeeId) -> impl Iterator<Item = &'a PresenceEvent> + 'a {
+        self.presence_by_person.get(id).into_iter().flatten().map(|&i| &self.presence_events[i])
     }
 
     /// A kiosk's view of one person: only their own sign-ins are looked at, so it stays cheap however many
     /// people are in the room.
     pub(crate) fn card(&self, attendee: &Attendee, now: Timestamp) -> AttendeeCard {
-        let events = self.presence_by_person.get(&attendee.id).into_iter().flatten().map(|&i| &self.presence_events[i]);
-        let table = whereabouts(&self.sprint, events, now);
+        let table = self.here_at(&attendee.id, now);
         AttendeeCard {
             id: attendee.id.clone(),
             name: attendee.name.clone(),
