@@ -69,3 +69,37 @@ test("projects: a project just added is the one selected, and the next goal goes
   await shot(p, "organizer-project-added");
   await p.close();
 });
+
+test("dialogs: focus starts in the first field, or on the main button when there is none", async () => {
+  const p = await organizer("projects");
+  await p.getByRole("button", { name: "Add project" }).click();
+  await p.getByRole("dialog").waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.id), "proj-name", `Add project: ${await focused(p)}`);
+  await p.keyboard.press("Escape");
+  await p.getByRole("dialog").waitFor({ state: "hidden" });
+
+  await p.getByTestId("nav-attendees").click();
+  await ready(p);
+  await p.getByRole("button", { name: "Add attendee" }).click();
+  await p.getByRole("dialog").waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.id), "att-name", `Add attendee: ${await focused(p)}`);
+  await p.keyboard.press("Escape");
+
+  await p.getByTestId("nav-devices").click();
+  await ready(p);
+  await p.getByRole("button", { name: "Pair a new device" }).click();
+  await p.getByRole("dialog").waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute("type")), "radio", `Pair: ${await focused(p)}`);
+  await shot(p, "organizer-dialog-focus");
+  await p.keyboard.press("Escape");
+
+  // No field: the least harmful way out (Cancel), never the ✕ in the corner.
+  const revoke = p.getByRole("button", { name: /^Revoke/ }).first();
+  if (await revoke.count()) {
+    await revoke.click();
+    await p.getByRole("dialog").waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement?.textContent?.trim()), "Cancel", `Revoke: ${await focused(p)}`);
+    await p.keyboard.press("Escape");
+  }
+  await p.close();
+});
