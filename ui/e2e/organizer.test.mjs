@@ -103,3 +103,15 @@ test("dialogs: focus starts in the first field, or on the main button when there
   }
   await p.close();
 });
+
+test("goals: Edit puts the cursor in the goal's text", async () => {
+  const p = await organizer("projects");
+  await p.getByTestId("goal-edit").first().click();
+  const input = p.getByTestId("goal-title-input");
+  await input.waitFor();
+  assert.equal(await input.evaluate((el) => el === document.activeElement), true, `focus is on ${await focused(p)}`);
+  await p.keyboard.press("End");
+  await p.keyboard.type(" (edited)");
+  assert.match(await input.inputValue(), / \(edited\)$/, "typing goes into the goal");
+  await p.close();
+});
