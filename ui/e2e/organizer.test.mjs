@@ -115,3 +115,34 @@ test("goals: Edit puts the cursor in the goal's text", async () => {
   assert.match(await input.inputValue(), / \(edited\)$/, "typing goes into the goal");
   await p.close();
 });
+
+test("venue: address, food and house rules are on Today and on the kiosk after signing in", async () => {
+  const venue = (await server.call("sprint")).venue;
+  assert.ok(venue.address && venue.food && venue.house_rules, "the demo sets them");
+  for (const [width, height] of SIZES) {
+    const p = await organizer("today", width, height);
+    const text = await p.locator("main").innerText();
+    for (const value of [venue.address, venue.wifi, venue.food, venue.house_rules]) assert.ok(text.includes(value), `Today shows “${value}”`);
+    await p.getByTestId("today-venue").scrollIntoViewIfNeeded();
+    await shot(p, `organizer-today-venue-${width}x${height}`);
+    await p.close();
+  }
+
+  for (const [width, height] of SIZES) {
+    const name = `Vera Venue ${width}`;
+    await server.call("add_attendee", { name });
+    const p = await session.page(width, height);
+    await p.goto(`${server.url}/#/kiosk`);
+    await p.getByTestId("kiosk-search").pressSequentially(name);
+    await p.getByTestId("kiosk-result").filter({ hasText: name }).first().click();
+    await p.getByTestId("coc-accept").click();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").first().click();
+    const welcome = p.getByTestId("kiosk-success");
+    await welcome.waitFor();
+    const text = await welcome.innerText();
+    for (const value of [venue.address, venue.wifi, venue.food, venue.house_rules]) assert.ok(text.includes(value), `the kiosk shows “${value}”`);
+    await shot(p, `kiosk-welcome-venue-${width}x${height}`);
+    await p.close();
+  }
+});
