@@ -146,3 +146,18 @@ test("venue: address, food and house rules are on Today and on the kiosk after s
     await p.close();
   }
 });
+
+test("report: Arrived and Left are explained in plain words", async () => {
+  const p = await organizer("report");
+  await p.getByTestId("report-frame").waitFor();
+  const help = p.getByTestId("report-arrived-left");
+  await help.waitFor({ timeout: 3000 });
+  const text = await help.innerText();
+  assert.match(text, /Arrived/);
+  assert.match(text, /first day/);
+  assert.match(text, /Left/);
+  assert.match(text, /last day/);
+  await help.scrollIntoViewIfNeeded();
+  await shot(p, "organizer-report-arrived-left");
+  await p.close();
+});
