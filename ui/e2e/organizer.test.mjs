@@ -161,3 +161,25 @@ test("report: Arrived and Left are explained in plain words", async () => {
   await shot(p, "organizer-report-arrived-left");
   await p.close();
 });
+
+test("attendees: a name in the results opens that person, by mouse and by keyboard", async () => {
+  const someone = (await server.call("attendees")).find((a) => a.merged_into === null && a.email);
+  const p = await organizer("attendees");
+  await p.getByLabel("Search attendees").fill(someone.name);
+  const name = p.getByRole("button", { name: someone.name, exact: true });
+  await name.first().waitFor({ timeout: 3000 });
+  await name.first().click();
+  const dialog = p.getByRole("dialog");
+  await dialog.waitFor({ timeout: 3000 });
+  assert.match(await dialog.getByRole("heading").innerText(), new RegExp(`Edit ${someone.name}`));
+  await p.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+
+  await name.first().focus();
+  await p.keyboard.press("Enter");
+  await dialog.waitFor();
+  assert.match(await dialog.getByRole("heading").innerText(), new RegExp(`Edit ${someone.name}`));
+  await shot(p, "organizer-attendee-opened");
+  await p.keyboard.press("Escape");
+  await p.close();
+});
