@@ -116,6 +116,74 @@ test("goals: Edit puts the cursor in the goal's text", async () => {
   await p.close();
 });
 
+test("settings: leaving with unsaved changes asks to save, discard or stay; reloading warns", async () => {
+  const name = (await server.call("sprint")).name;
+  const p = await organizer("settings");
+  const field = p.getByLabel("Name", { exact: true });
+  await field.fill(`${name} (draft)`);
+
+  // Closing or reloading the window: the browser asks.
+  const warned = await p.evaluate(() => {
+    const event = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  assert.equal(warned, true, "beforeunload is cancelled while there are unsaved changes");
+
+  // Another page from the menu: asked first. Stay keeps the edit.
+  await p.getByTestId("nav-today").click();
+  const ask = p.getByRole("dialog");
+  await ask.waitFor({ timeout: 10_000 });
+  assert.match(await ask.innerText(), /unsaved changes/i);
+  await shot(p, "organizer-settings-leave");
+  await ask.getByRole("button", { name: "Stay" }).click();
+  await ask.waitFor({ state: "hidden" });
+  assert.equal(await field.inputValue(), `${name} (draft)`);
+  assert.match(p.url(), /settings/);
+
+  // Discard: the page changes and nothing is saved.
+  await p.getByTestId("nav-today").click();
+  await ask.getByRole("button", { name: "Discard changes" }).click();
+  await p.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+  assert.equal((await server.call("sprint")).name, name, "nothing saved");
+
+  // Save: saved, then on to the page asked for.
+  await p.getByTestId("nav-settings").click();
+  await ready(p);
+  await field.fill(`${name} 2`);
+  await p.getByTestId("nav-report").click();
+  await ask.getByRole("button", { name: "Save and leave" }).click();
+  await p.getByRole("heading", { name: "Report", level: 1 }).waitFor();
+  assert.equal((await server.call("sprint")).name, `${name} 2`, "saved");
+  await server.call("update_sprint", { ...(await server.call("sprint")), name });
+
+  // Nothing changed: no question.
+  await p.getByTestId("nav-settings").click();
+  await ready(p);
+  await p.getByTestId("nav-today").click();
+  await p.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+  await p.close();
+});
+
+test("settings: the save bar never covers the field being edited", async () => {
+  for (const [width, height] of SIZES) {
+    const p = await organizer("settings", width, height);
+    const retention = p.getByLabel("Keep attendees’ personal data for", { exact: false });
+    // Scrolled just far enough to show it, as a caret or a keyboard user moving down does, then typed in.
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await retention.evaluate((el) => el.scrollIntoView({ block: "nearest" }));
+    await retention.evaluate((el) => el.focus());
+    await p.keyboard.type("30");
+    await p.waitForTimeout(200);
+    const field = await retention.boundingBox();
+    const bar = await p.getByRole("button", { name: "Save settings" }).boundingBox();
+    await shot(p, `organizer-settings-bottom-${width}x${height}`);
+    assert.ok(field.y + field.height <= bar.y - 4, `the field (bottom ${field.y + field.height}) is above the bar (top ${bar.y})`);
+    await p.getByRole("button", { name: "Discard changes" }).click();
+    await p.close();
+  }
+});
+
 test("venue: address, food and house rules are on Today and on the kiosk after signing in", async () => {
   const venue = (await server.call("sprint")).venue;
   assert.ok(venue.address && venue.food && venue.house_rules, "the demo sets them");
