@@ -251,3 +251,29 @@ test("attendees: a name in the results opens that person, by mouse and by keyboa
   await p.keyboard.press("Escape");
   await p.close();
 });
+
+test("settings: opening and closing times show in full", async () => {
+  for (const [width, height] of SIZES) {
+    const p = await organizer("settings", width, height);
+    const times = p.locator("input[type=time]:not(:disabled)");
+    await times.first().waitFor();
+    await times.first().scrollIntoViewIfNeeded();
+    // The whole value with its AM/PM and the clock button: a copy sized to its content says how wide that is.
+    const clipped = await times.evaluateAll((inputs) =>
+      inputs
+        .map((el) => {
+          const probe = el.cloneNode();
+          probe.style.cssText = "field-sizing: content; width: auto; min-width: 0; position: absolute; visibility: hidden";
+          probe.value = el.value;
+          el.after(probe);
+          const needs = probe.getBoundingClientRect().width;
+          probe.remove();
+          return { id: el.id, value: el.value, width: el.getBoundingClientRect().width, needs };
+        })
+        .filter((x) => x.width < x.needs),
+    );
+    await shot(p, `organizer-settings-times-${width}x${height}`);
+    assert.deepEqual(clipped, [], "time fields too narrow for their value");
+    await p.close();
+  }
+});
