@@ -252,6 +252,51 @@ test("attendees: a name in the results opens that person, by mouse and by keyboa
   await p.close();
 });
 
+test("toasts: cover neither the page's heading nor what was just used, at both sizes", async () => {
+  for (const [width, height] of SIZES) {
+    const p = await organizer("projects", width, height);
+    const input = p.getByPlaceholder(/A new goal/);
+    await input.fill(`A goal seen at ${width}`);
+    const add = p.getByRole("button", { name: "Add goal" });
+    await add.click();
+    const toast = p.getByTestId("toasts").locator(".toast").first();
+    await toast.waitFor();
+    const box = await toast.boundingBox();
+    const covered = [];
+    for (const [what, locator] of [
+      ["the page heading", p.getByRole("heading", { level: 1 })],
+      ["the project heading", p.locator(".detail h2")],
+      ["the goal field", input],
+      ["Add goal", add],
+    ]) {
+      if (overlap(box, await locator.boundingBox())) covered.push(what);
+    }
+    await shot(p, `organizer-toast-${width}x${height}`);
+    assert.deepEqual(covered, [], `the toast at ${JSON.stringify(box)} covers`);
+
+    // A save at the bottom of Settings.
+    await p.getByTestId("nav-settings").click();
+    await ready(p);
+    const field = p.getByLabel("House rules");
+    await field.fill("Badges visible; quiet room on level 3");
+    const save = p.getByRole("button", { name: "Save settings" });
+    await save.click();
+    await p.getByTestId("toasts").getByText("Settings saved.").waitFor();
+    const saved = await p.getByTestId("toasts").locator(".toast").first().boundingBox();
+    const hidden = [];
+    for (const [what, locator] of [
+      ["the page heading", p.getByRole("heading", { level: 1 })],
+      ["Save settings", save],
+      ["the field", field],
+    ]) {
+      if (overlap(saved, await locator.boundingBox())) hidden.push(what);
+    }
+    await shot(p, `organizer-toast-settings-${width}x${height}`);
+    assert.deepEqual(hidden, [], `the toast at ${JSON.stringify(saved)} covers`);
+    await p.close();
+  }
+});
+
 test("settings: opening and closing times show in full", async () => {
   for (const [width, height] of SIZES) {
     const p = await organizer("settings", width, height);
