@@ -322,3 +322,57 @@ test("settings: opening and closing times show in full", async () => {
     await p.close();
   }
 });
+
+test("stand-up: the board shows every goal and issue that fits before saying “more”", async () => {
+  // A table with many goals and a few claims: the goals column is long, the issues column short.
+  const project = (await server.call("board")).projects.toSorted((a, b) => b.claims.length - a.claims.length)[0].project;
+  for (let i = 1; i <= 12; i++) {
+    await server.call("add_goal", { project: project.id, title: `Goal number ${i} of a long list`, beginner_friendly: false });
+  }
+  await server.call("standup", { action: "end" }).catch(() => {});
+  await server.call("standup", { action: "start", turn_seconds: 300 });
+  for (let i = 0; i < 20; i++) {
+    const s = (await server.call("board")).standup;
+    if (s.order[s.position].id === project.id) break;
+    await server.call("standup", { action: "next" });
+  }
+  for (const [width, height] of SIZES) {
+    const p = await session.page(width, height);
+    await p.goto(`${server.url}/#/board`);
+    await p.getByTestId("board-standup").waitFor();
+    await p.waitForTimeout(1500);
+    const result = await p.evaluate(() => {
+      const turn = document.querySelector(".turn");
+      const bottom = turn.getBoundingClientRect().bottom;
+      // Where each list's content ends (a grid cell stretches to its row: its own box says nothing).
+      const blocks = [...document.querySelectorAll(".turn .block")].map((b) => {
+        const r = b.getBoundingClientRect();
+        const end = b.lastElementChild?.getBoundingClientRect().bottom ?? r.bottom;
+        return { b, r: { top: r.top, left: r.left, right: r.right, bottom: end } };
+      });
+      const out = [];
+      for (const { b, r } of blocks) {
+        const more = b.querySelector(".more");
+        if (!more) continue;
+        // The room left under this list's column: below the lowest block that starts under it and shares
+        // its width (goals and issues stand side by side, who is here spans both).
+        const under = blocks.filter((x) => x.r.top >= r.top - 1 && x.r.left < r.right && r.left < x.r.right);
+        const lowest = Math.max(...blocks.map((x) => x.r.bottom));
+        const card = turn.firstElementChild.getBoundingClientRect().bottom;
+        const room = bottom - card + (lowest - Math.max(...under.map((x) => x.r.bottom)));
+        // One more goal or issue takes as much as the tallest one shown; a name, a line.
+        const line = parseFloat(getComputedStyle(b).fontSize) * 1.45;
+        const items = [...b.querySelectorAll("li")].map((li) => li.getBoundingClientRect().height);
+        const needs = b.classList.contains("present") ? line : Math.max(line, ...items);
+        if (room > needs) out.push(`${b.querySelector("h3")?.textContent}: “${more.textContent}” with ${Math.round(room)}px free`);
+      }
+      const overflow = turn.firstElementChild.getBoundingClientRect().bottom > bottom + 1;
+      return { out, overflow };
+    });
+    await shot(p, `board-standup-fit-${width}x${height}`);
+    assert.deepEqual(result.out, [], "lists collapsed with room to spare");
+    assert.equal(result.overflow, false, "the card fits");
+    await p.close();
+  }
+  await server.call("standup", { action: "end" });
+});
