@@ -43,6 +43,15 @@ const focused = (p) =>
     return el ? `${el.tagName.toLowerCase()}#${el.id}[${el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 30)}]` : "none";
   });
 
+/** Waits for the organizer page titled `title`; if it never comes, says where the page is instead. */
+async function arrive(p, title) {
+  await p.getByRole("heading", { name: title, level: 1 }).waitFor({ timeout: 10_000 }).catch(async (e) => {
+    const asked = await p.getByRole("dialog").isVisible();
+    const said = await p.locator("[role=alert], [role=status]").allInnerTexts();
+    throw new Error(`not on ${title}: at ${p.url()}, question open: ${asked}, notices: ${said.join(" | ")}`, { cause: e });
+  });
+}
+
 /** Whether two boxes overlap. */
 const overlap = (a, b) => a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -144,7 +153,7 @@ test("settings: leaving with unsaved changes asks to save, discard or stay; relo
   // Discard: the page changes and nothing is saved.
   await p.getByTestId("nav-today").click();
   await ask.getByRole("button", { name: "Discard changes" }).click();
-  await p.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+  await arrive(p, "Today");
   assert.equal((await server.call("sprint")).name, name, "nothing saved");
 
   // Save: saved, then on to the page asked for.
@@ -153,15 +162,29 @@ test("settings: leaving with unsaved changes asks to save, discard or stay; relo
   await field.fill(`${name} 2`);
   await p.getByTestId("nav-report").click();
   await ask.getByRole("button", { name: "Save and leave" }).click();
-  await p.getByRole("heading", { name: "Report", level: 1 }).waitFor();
+  await arrive(p, "Report");
   assert.equal((await server.call("sprint")).name, `${name} 2`, "saved");
   await server.call("update_sprint", { ...(await server.call("sprint")), name });
+
+  // The browser's Back button: asked too, and Stay keeps the page and the edit.
+  await p.getByTestId("nav-settings").click();
+  await ready(p);
+  await field.fill(`${name} (back)`);
+  await p.goBack();
+  await ask.waitFor({ timeout: 10_000 });
+  await ask.getByRole("button", { name: "Stay" }).click();
+  assert.match(p.url(), /settings/);
+  assert.equal(await field.inputValue(), `${name} (back)`);
+  await p.goBack();
+  await ask.getByRole("button", { name: "Discard changes" }).click();
+  await arrive(p, "Report");
+  assert.equal((await server.call("sprint")).name, name, "nothing saved");
 
   // Nothing changed: no question.
   await p.getByTestId("nav-settings").click();
   await ready(p);
   await p.getByTestId("nav-today").click();
-  await p.getByRole("heading", { name: "Today", level: 1 }).waitFor();
+  await arrive(p, "Today");
   await p.close();
 });
 
