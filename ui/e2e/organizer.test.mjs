@@ -68,6 +68,7 @@ test("projects: a project just added is the one selected, and the next goal goes
   await dialog.waitFor({ state: "hidden" });
   assert.ok(!before.includes("Zebra Tools"));
   const heading = p.locator(".detail h2");
+  // Given a moment to follow the board; the assertion below then says which project is shown instead.
   await p.waitForFunction(() => /Zebra Tools/.test(document.querySelector(".detail h2")?.textContent ?? ""), null, { timeout: 5000 }).catch(() => {});
   assert.match(await heading.innerText(), /Zebra Tools/, `the new project is selected, not ${selectedBefore}`);
   await p.getByPlaceholder(/A new goal/).fill("Stripes on every tool");
@@ -352,7 +353,7 @@ test("stand-up: the board shows every goal and issue that fits before saying “
   for (let i = 1; i <= 12; i++) {
     await server.call("add_goal", { project: project.id, title: `Goal number ${i} of a long list`, beginner_friendly: false });
   }
-  await server.call("standup", { action: "end" }).catch(() => {});
+  await server.call("standup", { action: "end" }).catch(() => {}); // none may be running yet
   await server.call("standup", { action: "start", turn_seconds: 300 });
   for (let i = 0; i < 20; i++) {
     const s = (await server.call("board")).standup;
