@@ -1,0 +1,402 @@
+// The organizer's screens as an organizer uses them, in Debian's Chromium against `sprintdesk serve` on the
+// demo sprint: where focus goes, what is selected after a change, what a toast may cover, what leaving a page
+// with unsaved settings does, and where the venue's information is shown. Each test was first seen failing on
+// the screen it describes.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { browserSession, demoVenue, shot } from "./support.mjs";
+
+const session = browserSession(demoVenue);
+let server;
+before(async () => {
+  await session.open();
+  server = session.server;
+});
+after(session.close);
+
+const SIZES = [
+  [1280, 800],
+  [1920, 1080],
+];
+
+/** Waits until the page has drawn its data. */
+async function ready(p) {
+  await p.waitForTimeout(100);
+  await p.waitForFunction(() => !document.querySelector(".loading, [aria-busy=true]"), null, { timeout: 10_000 }).catch(async (e) => {
+    const busy = await p.evaluate(() => [...document.querySelectorAll(".loading, [aria-busy=true]")].map((x) => x.outerHTML.slice(0, 160)));
+    throw new Error(`still busy: ${busy.join(" | ")}`, { cause: e });
+  });
+}
+
+async function organizer(page, width = 1280, height = 800) {
+  const p = await session.page(width, height);
+  await p.goto(`${session.server.url}/#/organizer/${page}`);
+  await p.getByTestId(`nav-${page}`).waitFor();
+  await ready(p);
+  return p;
+}
+
+/** What the focused element is, in words a failure message can show. */
+const focused = (p) =>
+  p.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()}#${el.id}[${el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 30)}]` : "none";
+  });
+
+/** Waits for the organizer page titled `title`; if it never comes, says where the page is instead. */
+async function arrive(p, title) {
+  await p.getByRole("heading", { name: title, level: 1 }).waitFor({ timeout: 10_000 }).catch(async (e) => {
+    const asked = await p.getByRole("dialog").isVisible();
+    const said = await p.locator("[role=alert], [role=status]").allInnerTexts();
+    throw new Error(`not on ${title}: at ${p.url()}, question open: ${asked}, notices: ${said.join(" | ")}`, { cause: e });
+  });
+}
+
+/** Whether two boxes overlap. */
+const overlap = (a, b) => a && b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+test("projects: a project just added is the one selected, and the next goal goes to it", async () => {
+  const p = await organizer("projects");
+  const before = (await server.call("board")).projects.map((x) => x.project.name);
+  await p.getByRole("heading", { level: 2 }).first().waitFor();
+  const selectedBefore = await p.getByRole("heading", { level: 2 }).first().innerText();
+  await p.getByRole("button", { name: "Add project" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel("Name").fill("Zebra Tools");
+  await dialog.getByLabel("Table label").fill("T99");
+  await dialog.getByRole("button", { name: "Add project" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.ok(!before.includes("Zebra Tools"));
+  const heading = p.locator(".detail h2");
+  // Given a moment to follow the board; the assertion below then says which project is shown instead.
+  await p.waitForFunction(() => /Zebra Tools/.test(document.querySelector(".detail h2")?.textContent ?? ""), null, { timeout: 5000 }).catch(() => {});
+  assert.match(await heading.innerText(), /Zebra Tools/, `the new project is selected, not ${selectedBefore}`);
+  await p.getByPlaceholder(/A new goal/).fill("Stripes on every tool");
+  await p.getByRole("button", { name: "Add goal" }).click();
+  await p.getByText("Stripes on every tool", { exact: true }).waitFor();
+  const zebra = (await server.call("board")).projects.find((x) => x.project.name === "Zebra Tools");
+  assert.deepEqual(zebra.goals.map((g) => g.title), ["Stripes on every tool"], "the goal went to the new project");
+  await shot(p, "organizer-project-added");
+  await p.close();
+});
+
+test("dialogs: focus starts in the first field, or on the main button when there is none", async () => {
+  const p = await organizer("projects");
+  await p.getByRole("button", { name: "Add project" }).click();
+  await p.getByRole("dialog").waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.id), "proj-name", `Add project: ${await focused(p)}`);
+  await p.keyboard.press("Escape");
+  await p.getByRole("dialog").waitFor({ state: "hidden" });
+
+  await p.getByTestId("nav-attendees").click();
+  await ready(p);
+  await p.getByRole("button", { name: "Add attendee" }).click();
+  await p.getByRole("dialog").waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.id), "att-name", `Add attendee: ${await focused(p)}`);
+  await p.keyboard.press("Escape");
+
+  await p.getByTestId("nav-devices").click();
+  await ready(p);
+  await p.getByRole("button", { name: "Pair a new device" }).click();
+  await p.getByRole("dialog").waitFor();
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute("type")), "radio", `Pair: ${await focused(p)}`);
+  await shot(p, "organizer-dialog-focus");
+  await p.keyboard.press("Escape");
+
+  // No field: the least harmful way out (Cancel), never the ✕ in the corner.
+  const revoke = p.getByRole("button", { name: /^Revoke/ }).first();
+  if (await revoke.count()) {
+    await revoke.click();
+    await p.getByRole("dialog").waitFor();
+    assert.equal(await p.evaluate(() => document.activeElement?.textContent?.trim()), "Cancel", `Revoke: ${await focused(p)}`);
+    await p.keyboard.press("Escape");
+  }
+  await p.close();
+});
+
+test("goals: Edit puts the cursor in the goal's text", async () => {
+  const p = await organizer("projects");
+  await p.getByTestId("goal-edit").first().click();
+  const input = p.getByTestId("goal-title-input");
+  await input.waitFor();
+  assert.equal(await input.evaluate((el) => el === document.activeElement), true, `focus is on ${await focused(p)}`);
+  await p.keyboard.press("End");
+  await p.keyboard.type(" (edited)");
+  assert.match(await input.inputValue(), / \(edited\)$/, "typing goes into the goal");
+  await p.close();
+});
+
+test("settings: leaving with unsaved changes asks to save, discard or stay; reloading warns", async () => {
+  const name = (await server.call("sprint")).name;
+  const p = await organizer("settings");
+  const field = p.getByLabel("Name", { exact: true });
+  await field.fill(`${name} (draft)`);
+
+  // Closing or reloading the window: the browser asks.
+  const warned = await p.evaluate(() => {
+    const event = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+  assert.equal(warned, true, "beforeunload is cancelled while there are unsaved changes");
+
+  // Another page from the menu: asked first. Stay keeps the edit.
+  await p.getByTestId("nav-today").click();
+  const ask = p.getByRole("dialog");
+  await ask.waitFor({ timeout: 10_000 });
+  assert.match(await ask.innerText(), /unsaved changes/i);
+  await shot(p, "organizer-settings-leave");
+  await ask.getByRole("button", { name: "Stay" }).click();
+  await ask.waitFor({ state: "hidden" });
+  assert.equal(await field.inputValue(), `${name} (draft)`);
+  assert.match(p.url(), /settings/);
+
+  // Discard: the page changes and nothing is saved.
+  await p.getByTestId("nav-today").click();
+  await ask.getByRole("button", { name: "Discard changes" }).click();
+  await arrive(p, "Today");
+  assert.equal((await server.call("sprint")).name, name, "nothing saved");
+
+  // Save: saved, then on to the page asked for.
+  await p.getByTestId("nav-settings").click();
+  await ready(p);
+  await field.fill(`${name} 2`);
+  await p.getByTestId("nav-report").click();
+  await ask.getByRole("button", { name: "Save and leave" }).click();
+  await arrive(p, "Report");
+  assert.equal((await server.call("sprint")).name, `${name} 2`, "saved");
+  await server.call("update_sprint", { ...(await server.call("sprint")), name });
+
+  // The browser's Back button: asked too, and Stay keeps the page and the edit.
+  await p.getByTestId("nav-settings").click();
+  await ready(p);
+  await field.fill(`${name} (back)`);
+  await p.goBack();
+  await ask.waitFor({ timeout: 10_000 });
+  await ask.getByRole("button", { name: "Stay" }).click();
+  assert.match(p.url(), /settings/);
+  assert.equal(await field.inputValue(), `${name} (back)`);
+  await p.goBack();
+  await ask.getByRole("button", { name: "Discard changes" }).click();
+  await arrive(p, "Report");
+  assert.equal((await server.call("sprint")).name, name, "nothing saved");
+
+  // Nothing changed: no question.
+  await p.getByTestId("nav-settings").click();
+  await ready(p);
+  await p.getByTestId("nav-today").click();
+  await arrive(p, "Today");
+  await p.close();
+});
+
+test("settings: the save bar never covers the field being edited", async () => {
+  for (const [width, height] of SIZES) {
+    const p = await organizer("settings", width, height);
+    const retention = p.getByLabel("Keep attendees’ personal data for", { exact: false });
+    // Scrolled just far enough to show it, as a caret or a keyboard user moving down does, then typed in.
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await retention.evaluate((el) => el.scrollIntoView({ block: "nearest" }));
+    await retention.evaluate((el) => el.focus());
+    await p.keyboard.type("30");
+    await p.waitForTimeout(200);
+    const field = await retention.boundingBox();
+    const bar = await p.getByRole("button", { name: "Save settings" }).boundingBox();
+    await shot(p, `organizer-settings-bottom-${width}x${height}`);
+    assert.ok(field.y + field.height <= bar.y - 4, `the field (bottom ${field.y + field.height}) is above the bar (top ${bar.y})`);
+    await p.getByRole("button", { name: "Discard changes" }).click();
+    await p.close();
+  }
+});
+
+test("venue: address, food and house rules are on Today and on the kiosk after signing in", async () => {
+  const venue = (await server.call("sprint")).venue;
+  assert.ok(venue.address && venue.food && venue.house_rules, "the demo sets them");
+  for (const [width, height] of SIZES) {
+    const p = await organizer("today", width, height);
+    const text = await p.locator("main").innerText();
+    for (const value of [venue.address, venue.wifi, venue.food, venue.house_rules]) assert.ok(text.includes(value), `Today shows “${value}”`);
+    await p.getByTestId("today-venue").scrollIntoViewIfNeeded();
+    await shot(p, `organizer-today-venue-${width}x${height}`);
+    await p.close();
+  }
+
+  for (const [width, height] of SIZES) {
+    const name = `Vera Venue ${width}`;
+    await server.call("add_attendee", { name });
+    const p = await session.page(width, height);
+    await p.goto(`${server.url}/#/kiosk`);
+    await p.getByTestId("kiosk-search").pressSequentially(name);
+    await p.getByTestId("kiosk-result").filter({ hasText: name }).first().click();
+    await p.getByTestId("coc-accept").click();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").first().click();
+    const welcome = p.getByTestId("kiosk-success");
+    await welcome.waitFor();
+    const text = await welcome.innerText();
+    for (const value of [venue.address, venue.wifi, venue.food, venue.house_rules]) assert.ok(text.includes(value), `the kiosk shows “${value}”`);
+    await shot(p, `kiosk-welcome-venue-${width}x${height}`);
+    await p.close();
+  }
+});
+
+test("report: Arrived and Left are explained in plain words", async () => {
+  const p = await organizer("report");
+  await p.getByTestId("report-frame").waitFor();
+  const help = p.getByTestId("report-arrived-left");
+  await help.waitFor({ timeout: 3000 });
+  const text = await help.innerText();
+  assert.match(text, /Arrived/);
+  assert.match(text, /first day/);
+  assert.match(text, /Left/);
+  assert.match(text, /last day/);
+  await help.scrollIntoViewIfNeeded();
+  await shot(p, "organizer-report-arrived-left");
+  await p.close();
+});
+
+test("attendees: a name in the results opens that person, by mouse and by keyboard", async () => {
+  const someone = (await server.call("attendees")).find((a) => a.merged_into === null && a.email);
+  const p = await organizer("attendees");
+  await p.getByLabel("Search attendees").fill(someone.name);
+  const name = p.getByRole("button", { name: someone.name, exact: true });
+  await name.first().waitFor({ timeout: 3000 });
+  await name.first().click();
+  const dialog = p.getByRole("dialog");
+  await dialog.waitFor({ timeout: 3000 });
+  assert.match(await dialog.getByRole("heading").innerText(), new RegExp(`Edit ${someone.name}`));
+  await p.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+
+  await name.first().focus();
+  await p.keyboard.press("Enter");
+  await dialog.waitFor();
+  assert.match(await dialog.getByRole("heading").innerText(), new RegExp(`Edit ${someone.name}`));
+  await shot(p, "organizer-attendee-opened");
+  await p.keyboard.press("Escape");
+  await p.close();
+});
+
+test("toasts: cover neither the page's heading nor what was just used, at both sizes", async () => {
+  for (const [width, height] of SIZES) {
+    const p = await organizer("projects", width, height);
+    const input = p.getByPlaceholder(/A new goal/);
+    await input.fill(`A goal seen at ${width}`);
+    const add = p.getByRole("button", { name: "Add goal" });
+    await add.click();
+    const toast = p.getByTestId("toasts").locator(".toast").first();
+    await toast.waitFor();
+    const box = await toast.boundingBox();
+    const covered = [];
+    for (const [what, locator] of [
+      ["the page heading", p.getByRole("heading", { level: 1 })],
+      ["the project heading", p.locator(".detail h2")],
+      ["the goal field", input],
+      ["Add goal", add],
+    ]) {
+      if (overlap(box, await locator.boundingBox())) covered.push(what);
+    }
+    await shot(p, `organizer-toast-${width}x${height}`);
+    assert.deepEqual(covered, [], `the toast at ${JSON.stringify(box)} covers`);
+
+    // A save at the bottom of Settings.
+    await p.getByTestId("nav-settings").click();
+    await ready(p);
+    const field = p.getByLabel("House rules");
+    await field.fill("Badges visible; quiet room on level 3");
+    const save = p.getByRole("button", { name: "Save settings" });
+    await save.click();
+    await p.getByTestId("toasts").getByText("Settings saved.").waitFor();
+    const saved = await p.getByTestId("toasts").locator(".toast").first().boundingBox();
+    const hidden = [];
+    for (const [what, locator] of [
+      ["the page heading", p.getByRole("heading", { level: 1 })],
+      ["Save settings", save],
+      ["the field", field],
+    ]) {
+      if (overlap(saved, await locator.boundingBox())) hidden.push(what);
+    }
+    await shot(p, `organizer-toast-settings-${width}x${height}`);
+    assert.deepEqual(hidden, [], `the toast at ${JSON.stringify(saved)} covers`);
+    await p.close();
+  }
+});
+
+test("settings: opening and closing times show in full", async () => {
+  for (const [width, height] of SIZES) {
+    const p = await organizer("settings", width, height);
+    const times = p.locator("input[type=time]:not(:disabled)");
+    await times.first().waitFor();
+    await times.first().scrollIntoViewIfNeeded();
+    // The whole value with its AM/PM and the clock button: a copy sized to its content says how wide that is.
+    const clipped = await times.evaluateAll((inputs) =>
+      inputs
+        .map((el) => {
+          const probe = el.cloneNode();
+          probe.style.cssText = "field-sizing: content; width: auto; min-width: 0; position: absolute; visibility: hidden";
+          probe.value = el.value;
+          el.after(probe);
+          const needs = probe.getBoundingClientRect().width;
+          probe.remove();
+          return { id: el.id, value: el.value, width: el.getBoundingClientRect().width, needs };
+        })
+        .filter((x) => x.width < x.needs),
+    );
+    await shot(p, `organizer-settings-times-${width}x${height}`);
+    assert.deepEqual(clipped, [], "time fields too narrow for their value");
+    await p.close();
+  }
+});
+
+test("stand-up: the board shows every goal and issue that fits before saying “more”", async () => {
+  // A table with many goals and a few claims: the goals column is long, the issues column short.
+  const project = (await server.call("board")).projects.toSorted((a, b) => b.claims.length - a.claims.length)[0].project;
+  for (let i = 1; i <= 12; i++) {
+    await server.call("add_goal", { project: project.id, title: `Goal number ${i} of a long list`, beginner_friendly: false });
+  }
+  await server.call("standup", { action: "end" }).catch(() => {}); // none may be running yet
+  await server.call("standup", { action: "start", turn_seconds: 300 });
+  for (let i = 0; i < 20; i++) {
+    const s = (await server.call("board")).standup;
+    if (s.order[s.position].id === project.id) break;
+    await server.call("standup", { action: "next" });
+  }
+  for (const [width, height] of SIZES) {
+    const p = await session.page(width, height);
+    await p.goto(`${server.url}/#/board`);
+    await p.getByTestId("board-standup").waitFor();
+    await p.waitForTimeout(1500);
+    const result = await p.evaluate(() => {
+      const turn = document.querySelector(".turn");
+      const bottom = turn.getBoundingClientRect().bottom;
+      // Where each list's content ends (a grid cell stretches to its row: its own box says nothing).
+      const blocks = [...document.querySelectorAll(".turn .block")].map((b) => {
+        const r = b.getBoundingClientRect();
+        const end = b.lastElementChild?.getBoundingClientRect().bottom ?? r.bottom;
+        return { b, r: { top: r.top, left: r.left, right: r.right, bottom: end } };
+      });
+      const out = [];
+      for (const { b, r } of blocks) {
+        const more = b.querySelector(".more");
+        if (!more) continue;
+        // The room left under this list's column: below the lowest block that starts under it and shares
+        // its width (goals and issues stand side by side, who is here spans both).
+        const under = blocks.filter((x) => x.r.top >= r.top - 1 && x.r.left < r.right && r.left < x.r.right);
+        const lowest = Math.max(...blocks.map((x) => x.r.bottom));
+        const card = turn.firstElementChild.getBoundingClientRect().bottom;
+        const room = bottom - card + (lowest - Math.max(...under.map((x) => x.r.bottom)));
+        // One more goal or issue takes as much as the tallest one shown; a name, a line.
+        const line = parseFloat(getComputedStyle(b).fontSize) * 1.45;
+        const items = [...b.querySelectorAll("li")].map((li) => li.getBoundingClientRect().height);
+        const needs = b.classList.contains("present") ? line : Math.max(line, ...items);
+        if (room > needs) out.push(`${b.querySelector("h3")?.textContent}: “${more.textContent}” with ${Math.round(room)}px free`);
+      }
+      const overflow = turn.firstElementChild.getBoundingClientRect().bottom > bottom + 1;
+      return { out, overflow };
+    });
+    await shot(p, `board-standup-fit-${width}x${height}`);
+    assert.deepEqual(result.out, [], "lists collapsed with room to spare");
+    assert.equal(result.overflow, false, "the card fits");
+    await p.close();
+  }
+  await server.call("standup", { action: "end" });
+});
