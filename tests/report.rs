@@ -368,6 +368,13 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(md.contains("## Stand-ups\n\n- Mon 13 Jul: 2 tables in 3 min 20 s, 1 blocker raised"), "{md}");
     assert!(md.contains("blockers: No wifi (stand-up: 2 min)"), "{md}");
+    // The per-day columns are explained where they stand, in every file ("Left" is not sign-outs).
+    let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
+    for text in [&md, &html] {
+        assert!(
+            text.contains("Left: it was their last day at the sprint") && text.contains("Neither counts sign-outs")
+        );
+    }
 }
 
 /// Closing time on a lead's screen: from half an hour before, the board lists the claims closing will release;

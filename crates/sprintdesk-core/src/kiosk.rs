@@ -109,8 +109,8 @@ impl Desk {
             && let Some(other) = same_name().or_else(close_name)
         {
             return Err(Error::Ambiguous(format!(
-                "{} is already on the list: if that is you, find yourself in the search; if you are someone else \
-                 with the same name, say so",
+                "{} is already on the list: if that is you, find yourself in the search; if you are someone \
+                 else, say so.",
                 other.name
             )));
         }

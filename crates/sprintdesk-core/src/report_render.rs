@@ -6,6 +6,11 @@ use crate::{Desk, Document, Error};
 use sprintdesk_domain::{GoalStatus, RetroKind};
 use std::fmt::Write;
 
+/// What the per-day columns count, said beside them in every format: "Left" is easily read as sign-outs.
+pub(crate) const DAY_COLUMNS: &str = "Per day: People signed in at least once that day. Arrived: it was their first \
+     day at the sprint. Left: it was their last day at the sprint as far as anyone knows yet (they did not come \
+     on a later day), so on the last day, and today, it counts all who came. Neither counts sign-outs.";
+
 impl Desk {
     /// The report as a file: Markdown, HTML or JSON.
     pub fn report(&mut self, request: ReportRequest) -> Result<Document, Error> {
@@ -112,7 +117,8 @@ fn markdown(report: &SprintReport) -> String {
         let roles: Vec<String> = report.roles.iter().map(role_count).collect();
         let _ = writeln!(md, "By role: {}.", roles.join(", "));
     }
-    let _ = writeln!(md, "\n| Day | People | Arrived | Left |\n|---|---:|---:|---:|");
+    let _ = writeln!(md, "\n{DAY_COLUMNS}\n");
+    let _ = writeln!(md, "| Day | People | Arrived | Left |\n|---|---:|---:|---:|");
     for day in &report.days {
         let date = day.date.format("%a %-d %b");
         if day.is_break {
@@ -414,7 +420,7 @@ fn html(report: &SprintReport) -> String {
             );
         }
     }
-    let _ = write!(h, "</tbody></table>");
+    let _ = write!(h, "</tbody></table><p class=\"muted\">{}</p>", esc(DAY_COLUMNS));
 
     let _ = write!(h, "<h2>Projects</h2>");
     for project in &report.projects {
