@@ -1,7 +1,9 @@
 // Benchmarks of the app as people use it (not a test: it prints figures for docs/benchmarks.md).
 //
 //   node ui/e2e/bench.mjs kiosk    keystroke → rendered results in the kiosk, 10,000 attendees, measured in
-//                                  Chromium with the Performance API (served by `sprintdesk serve`)
+//                                  Chromium with the Performance API (served by `sprintdesk serve`): idle,
+//                                  then while three other devices (joined kiosks, each its own `serve`)
+//                                  sign in two people per second each, synced to the kiosk's device live
 //   node ui/e2e/bench.mjs start    the desktop app's start: process start → the organizer's figures on
 //                                  screen, 5,000 attendees, through tauri-driver (needs DISPLAY)
 //   node ui/e2e/bench.mjs memory   the desktop app's resident memory after 20 s idle with 5,000 attendees
@@ -36,62 +38,121 @@ function crowd(n) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/**
+ * `count` other devices joined to the venue `hub` serves (kiosks, each with its own database and `serve`),
+ * each signing in `perSecond` people a second from `people` through its own API once `start()` is called.
+ */
+async function writers(hub, server, people, count, perSecond) {
+  const devices = [];
+  for (let i = 0; i < count; i++) {
+    const v = venue();
+    const code = hub.cli("pair", "--role", "kiosk").code;
+    v.cli("join", code, server.listening, "--name", `writer-${i + 1}`);
+    devices.push({ v, server: await serve(v) });
+  }
+  let timers = [];
+  let next = 0;
+  let signedIn = 0;
+  const failures = [];
+  return {
+    start() {
+      timers = devices.map((d) =>
+        setInterval(() => {
+          const attendee = people[next++ % people.length];
+          d.server
+            .call("sign_in", { attendee, project: null, accept_code_of_conduct: true })
+            .then(() => signedIn++)
+            .catch((e) => failures.push(e.message));
+        }, 1000 / perSecond),
+      );
+    },
+    stop() {
+      for (const t of timers) clearInterval(t);
+      for (const d of devices) {
+        d.server.stop();
+        d.v.remove();
+      }
+      return { signedIn, failures };
+    },
+  };
+}
+
 async function kiosk() {
   const v = crowd(10000);
   const server = await serve(v);
   const browser = await chromium();
+  const people = (await server.call("attendees")).map((a) => a.id);
+  const others = await writers(v, server, people, 3, 2);
   try {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/#/kiosk`);
     const search = page.getByTestId("kiosk-search");
     await search.waitFor();
-    const queries = ["l", "lu", "luk", "luka", "t", "ta", "tas", "e", "er", "eric", "s", "so", "sor", "n", "nu", "nun"];
-    const times = [];
-    for (let round = 0; round < 5; round++) {
-      for (const query of queries) {
-        // One keystroke: from the input event until the frame after the search for it came back and
-        // Svelte applied it (a microtask after the response; the next animation frame is painted).
-        const ms = await page.evaluate(async (text) => {
-          const input = document.querySelector("[data-testid=kiosk-search]");
-          const answered = new Promise((resolve, reject) => {
-            const original = window.fetch;
-            const timer = setTimeout(() => reject(new Error(`no search for ${text}`)), 5000);
-            window.fetch = async (...args) => {
-              const response = await original(...args);
-              const body = typeof args[1]?.body === "string" ? args[1].body : "";
-              if (String(args[0]).endsWith("/api/search") && body.includes(JSON.stringify(text))) {
-                window.fetch = original;
-                clearTimeout(timer);
-                const clone = response.clone();
-                clone.json().then(() => resolve());
-              }
-              return response;
-            };
-          });
-          const start = performance.now();
-          input.value = text;
-          input.dispatchEvent(new Event("input", { bubbles: true }));
-          await answered;
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          await new Promise((resolve) => requestAnimationFrame(() => resolve()));
-          return performance.now() - start;
-        }, query);
-        times.push(ms);
-        // Clear between words so every query really changes the list.
-        if (query.length >= 3 || queries[queries.indexOf(query) + 1]?.length === 1) {
-          await search.fill("");
-          await sleep(30);
-        }
-      }
-    }
-    times.sort((a, b) => a - b);
-    console.log(`kiosk keystroke → rendered results, 10,000 attendees, ${times.length} keystrokes:`);
-    console.log(`  p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms`);
+    const idle = await keystrokes(page, search);
+    keystrokeReport("idle", idle);
+    const here = async () => (await server.call("presence")).here_now;
+    const before = await here();
+    others.start();
+    const busy = await keystrokes(page, search);
+    const { signedIn, failures } = others.stop();
+    await sleep(1000);
+    keystrokeReport(`while 3 other devices sign in 2 people/s each (${signedIn} sign-ins; the kiosk's device held ${(await here()) - before} more here)`, busy);
+    if (failures.length > 0) console.log(`  ${failures.length} sign-ins refused, e.g. ${failures[0]}`);
   } finally {
     await browser.close();
     server.stop();
     v.remove();
   }
+}
+
+function keystrokeReport(what, times) {
+  times.sort((a, b) => a - b);
+  console.log(`kiosk keystroke → rendered results, 10,000 attendees, ${times.length} keystrokes, ${what}:`);
+  console.log(`  p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  max ${times.at(-1).toFixed(1)} ms`);
+}
+
+/** Ten rounds of typing names letter by letter in the kiosk's search; each keystroke's time in ms. */
+async function keystrokes(page, search) {
+  const queries = ["l", "lu", "luk", "luka", "t", "ta", "tas", "e", "er", "eric", "s", "so", "sor", "n", "nu", "nun"];
+  const times = [];
+  for (let round = 0; round < 10; round++) {
+    for (const query of queries) {
+      // One keystroke: from the input event until the frame after the search for it came back and
+      // Svelte applied it (a microtask after the response; the next animation frame is painted).
+      const ms = await page.evaluate(async (text) => {
+        const input = document.querySelector("[data-testid=kiosk-search]");
+        const answered = new Promise((resolve, reject) => {
+          const original = window.fetch;
+          const timer = setTimeout(() => reject(new Error(`no search for ${text}`)), 5000);
+          window.fetch = async (...args) => {
+            const response = await original(...args);
+            const body = typeof args[1]?.body === "string" ? args[1].body : "";
+            if (String(args[0]).endsWith("/api/search") && body.includes(JSON.stringify(text))) {
+              window.fetch = original;
+              clearTimeout(timer);
+              const clone = response.clone();
+              clone.json().then(() => resolve());
+            }
+            return response;
+          };
+        });
+        const start = performance.now();
+        input.value = text;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        await answered;
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+        return performance.now() - start;
+      }, query);
+      times.push(ms);
+      // Clear between words so every query really changes the list.
+      if (query.length >= 3 || queries[queries.indexOf(query) + 1]?.length === 1) {
+        await search.fill("");
+        await sleep(30);
+      }
+    }
+  }
+  return times;
 }
 
 /** Resident memory of `pid` and all its descendants, in KiB. */

@@ -48,12 +48,14 @@ export function demoVenue() {
 
 /**
  * Starts `sprintdesk serve` with the built UI; resolves with its base URL. `http: "0.0.0.0:0"` listens on
- * every address, as a hub serving browsers on the venue network does (reached here on 127.0.0.1).
+ * every address, as a hub serving browsers on the venue network does (reached here on 127.0.0.1). `connect`: other
+ * devices' sync addresses to reach (a joined device reaches its venue by itself).
  */
-export async function serve(v, { http = "127.0.0.1:0" } = {}) {
+export async function serve(v, { http = "127.0.0.1:0", connect = [] } = {}) {
+  const peers = connect.flatMap((address) => ["--connect", address]);
   const child = spawn(
     bin,
-    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", http, "--ui", path.join(root, "ui/dist")],
+    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", http, "--ui", path.join(root, "ui/dist"), ...peers],
     { env: v.env, stdio: ["ignore", "pipe", "inherit"] },
   );
   let text = "";
@@ -65,6 +67,8 @@ export async function serve(v, { http = "127.0.0.1:0" } = {}) {
   const url = `http://${started.http.replace("0.0.0.0", "127.0.0.1")}`;
   return {
     url,
+    /** Where it listens for other devices' sync sessions. */
+    listening: started.listening,
     stop: () => child.kill("SIGTERM"),
     /** Another client: calls the API directly. */
     call: async (command, args = null) => {
