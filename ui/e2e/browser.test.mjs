@@ -279,6 +279,13 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   await row.getByRole("button", { name: "Release" }).click();
   await row.getByRole("button", { name: "Yes, release" }).click();
   await row.getByRole("button", { name: "Release" }).waitFor({ state: "detached" });
+  // Released with its PR open: no one holds it, and it can still be marked merged.
+  await row.getByTestId("lead-unheld-pr").waitFor();
+  await shot(p, "lead-unheld-pr");
+  await row.getByRole("button", { name: `Mark merged: ${number}`, exact: true }).click();
+  await row.getByRole("button", { name: "Yes, merged" }).click();
+  await row.getByTestId("lead-unheld-pr").waitFor({ state: "detached" });
+  assert.deepEqual(await state(), ["merged", []]);
   await server.call("set_mode", { mode: "organizer" });
   await p.close();
 });

@@ -277,3 +277,17 @@ test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Spac
   assert.equal(yara.photo_consent, true, "photos OK, as chosen");
   await q.close();
 });
+
+test("kiosk: when more people match than are listed, the screen says to type more", async () => {
+  const p = await kiosk();
+  const search = p.getByTestId("kiosk-search");
+  await search.fill("a");
+  await p.getByTestId("kiosk-more").waitFor({ timeout: 5000 });
+  assert.equal(await p.getByTestId("kiosk-result").count(), 6);
+  assert.match(await p.getByTestId("kiosk-more").innerText(), /More people match “a”: type more of your name/);
+  await shots(p, "kiosk-more-match");
+  await search.fill("fern firsttimer");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Fern Firsttimer" }).waitFor();
+  assert.equal(await p.getByTestId("kiosk-more").count(), 0, "not said when all are listed");
+  await p.close();
+});

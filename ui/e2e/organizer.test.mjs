@@ -401,3 +401,24 @@ test("stand-up: the board shows every goal and issue that fits before saying “
   }
   await server.call("standup", { action: "end" });
 });
+
+test("settings: a refused save is said beside the Save button, on screen, and the day named as on the page", async () => {
+  const p = await organizer("settings");
+  const name = (await server.call("sprint")).name;
+  // The first open day closes before it opens, then Save, at the top of the page.
+  const closes = p.locator("input[id$=-closes]:not(:disabled)").first();
+  await closes.fill("07:00");
+  await closes.dispatchEvent("change");
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await p.getByRole("button", { name: "Save settings" }).click();
+  const problem = p.getByTestId("settings-problem");
+  await problem.waitFor({ timeout: 5000 });
+  assert.match(await problem.innerText(), /On \w{3} \d{1,2} \w{3} the venue must close after it opens/);
+  const box = await problem.boundingBox();
+  const viewport = p.viewportSize();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, `the refusal is on screen: ${JSON.stringify(box)}`);
+  await shot(p, "organizer-settings-refused");
+  assert.equal((await server.call("sprint")).name, name, "nothing saved");
+  await p.getByRole("button", { name: "Discard changes" }).click();
+  await p.close();
+});

@@ -3,6 +3,7 @@
 import type { NewSprint } from "../bindings/NewSprint";
 import type { Sprint } from "../bindings/Sprint";
 import { SPRINT_MAX_DAYS } from "../bindings/commands";
+import { formatDay } from "./format";
 
 /** The organizer PIN is 4 to 12 digits (the core checks the same). */
 export function pinProblem(pin: string): string | null {
@@ -48,7 +49,7 @@ export function sprintEditProblem(before: Sprint, after: Sprint): string | null 
   for (const day of after.days) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day.date)) return "Every day needs a date.";
     if (!day.is_break && toMinutes(day.closes) <= toMinutes(day.opens)) {
-      return `On ${day.date} the venue must close after it opens.`;
+      return `On ${formatDay(day.date)} the venue must close after it opens: check that day's times.`;
     }
   }
   const coc = cocChange(before.code_of_conduct, after.code_of_conduct);
