@@ -280,3 +280,16 @@ fn a_lead_takes_back_a_release_a_pr_and_a_merge_within_seconds_and_every_device_
     assert_eq!(issue(&mut laptop), issue(&mut desk));
     assert_eq!(laptop.digest().unwrap(), desk.digest().unwrap());
 }
+
+#[test]
+fn the_board_lists_tables_as_people_read_their_labels() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock);
+    for (name, table) in [("Jupyter", "T10"), ("Django", "T2"), ("PyPy", "by the window")] {
+        desk.add_project(NewProject { name: name.into(), table_label: Some(table.into()), ..NewProject::default() })
+            .unwrap();
+    }
+    desk.add_project(NewProject { name: "Unseated".into(), ..NewProject::default() }).unwrap();
+    let order: Vec<String> = desk.board().unwrap().projects.iter().map(|p| p.project.name.clone()).collect();
+    assert_eq!(order, ["PyPy", "Proj", "Django", "Jupyter", "Unseated"], "T1, T2, T10; no table last");
+}

@@ -36,8 +36,8 @@ pub use ids::{
 };
 pub use presence::{Presence, presence, whereabouts, without_retracted};
 pub use project::{
-    Goal, GoalStatus, Issue, IssueState, Project, StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo,
-    is_beginner_label,
+    Goal, GoalStatus, Issue, IssueState, LabelPart, Project, StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo,
+    is_beginner_label, table_order_key,
 };
 pub use pulls::{PrState, PullRequest};
 pub use retro::{

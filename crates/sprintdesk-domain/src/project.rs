@@ -63,6 +63,35 @@ pub fn check_table_and_repo(table_label: Option<&str>, repo_url: Option<&str>) -
     Ok(())
 }
 
+/// A key that orders tables as people read their labels: "T2" before "T10", case and accents aside, tables
+/// without a label last (the UI's `compareLabels` agrees).
+pub fn table_order_key(label: Option<&str>) -> (bool, Vec<LabelPart>) {
+    let Some(label) = label else { return (true, Vec::new()) };
+    let folded = crate::search::fold(label);
+    let mut parts = Vec::new();
+    let mut rest = folded.as_str();
+    while let Some(c) = rest.chars().next() {
+        let digit = c.is_ascii_digit();
+        let end = rest.find(|c: char| c.is_ascii_digit() != digit).unwrap_or(rest.len());
+        let (run, after) = rest.split_at(end);
+        parts.push(if digit {
+            let digits = run.trim_start_matches('0');
+            LabelPart::Number(digits.len(), digits.to_owned())
+        } else {
+            LabelPart::Text(run.to_owned())
+        });
+        rest = after;
+    }
+    (false, parts)
+}
+
+/// A run of a table label: digits compare as the number they write (by length, then digits), before text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LabelPart {
+    Number(usize, String),
+    Text(String),
+}
+
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
@@ -192,6 +221,36 @@ pub fn is_beginner_label(label: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tables_are_ordered_as_people_read_them() {
+        let mut labels = vec![
+            Some("T10"),
+            None,
+            Some("T2"),
+            Some("t1"),
+            Some("T1b"),
+            Some("by the window"),
+            Some("T02"),
+            Some("Room 3"),
+            Some("Ålcove"),
+        ];
+        labels.sort_by_cached_key(|l| super::table_order_key(*l));
+        assert_eq!(
+            labels,
+            [
+                Some("Ålcove"),
+                Some("by the window"),
+                Some("Room 3"),
+                Some("t1"),
+                Some("T1b"),
+                Some("T2"),
+                Some("T02"),
+                Some("T10"),
+                None
+            ]
+        );
+    }
+
     #[test]
     fn table_and_repository_cases() {
         // (table label, repository, the field refused, if any)
