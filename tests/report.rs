@@ -190,10 +190,10 @@ fn the_report_counts_what_happened() {
             "people per day, the break day empty",
             "/days".into(),
             json!([
-                {"date": "2026-07-13", "is_break": false, "people": 5, "arrivals": 5, "departures": 1},
-                {"date": "2026-07-14", "is_break": true, "people": 0, "arrivals": 0, "departures": 0},
-                {"date": "2026-07-15", "is_break": false, "people": 4, "arrivals": 0, "departures": 2},
-                {"date": "2026-07-16", "is_break": false, "people": 2, "arrivals": 0, "departures": 2},
+                {"date": "2026-07-13", "is_break": false, "people": 5, "arrivals": 5, "departures": 1, "to_come": false},
+                {"date": "2026-07-14", "is_break": true, "people": 0, "arrivals": 0, "departures": 0, "to_come": false},
+                {"date": "2026-07-15", "is_break": false, "people": 4, "arrivals": 0, "departures": 2, "to_come": false},
+                {"date": "2026-07-16", "is_break": false, "people": 2, "arrivals": 0, "departures": 2, "to_come": false},
             ]),
         ),
         ("projects by name", "/projects/0/name".into(), json!("Docs")),
@@ -361,6 +361,10 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
     assert!(over.to_string().contains("start it first"), "{over}");
 
     let report = desk.sprint_report().unwrap();
+    // Made on the first day: the days after it are to come, not days when no one came.
+    let to_come: Vec<bool> = report.days.iter().map(|d| d.to_come).collect();
+    assert!(!to_come[0]);
+    assert!(to_come[1..].iter().all(|t| *t), "{to_come:?}");
     let standups = serde_json::to_value(&report.standups).unwrap();
     assert_eq!(standups, json!([{"day": "2026-07-13", "tables": 2, "seconds": 200, "blockers": 1}]));
     let docs = report.projects.iter().find(|p| p.name == "Docs").unwrap();
@@ -374,6 +378,7 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
         assert!(
             text.contains("Left: it was their last day at the sprint") && text.contains("Neither counts sign-outs")
         );
+        assert!(text.contains("to come"), "days after today say so");
     }
 }
 

@@ -460,7 +460,11 @@ fn the_door_signs_a_person_out_only_with_their_badge_or_their_table() {
     }
     venue.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
     let refused = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T2"})).unwrap_err();
-    assert_eq!(refused.message, "That is not where Łukasz Langa signed in. Scan your badge, or ask at the desk.");
+    assert_eq!(
+        refused.message,
+        "That is not where Łukasz Langa signed in. Choosing a table for Łukasz Langa is off here for 10 more \
+         minutes: scan your badge, or ask at the desk."
+    );
     venue.ok("sign_out_at_door", json!({"attendee": "Ana Lima", "table": "T1"}));
     let locked = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T1"})).unwrap_err();
     assert!(locked.message.contains("10 more minutes") && locked.message.contains("badge"), "{}", locked.message);

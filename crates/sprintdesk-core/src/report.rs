@@ -54,6 +54,8 @@ pub struct ReportDay {
     pub arrivals: u32,
     /// People whose last day at the sprint it was (on the last day: everyone still there).
     pub departures: u32,
+    /// A day after the day the report was made: nothing to count yet.
+    pub to_come: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -220,6 +222,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             at_table.entry((project.clone(), event.day)).or_default().insert(person);
         }
     }
+    let today = sprint.local_date(now);
     let days: Vec<ReportDay> = sprint
         .days
         .iter()
@@ -233,6 +236,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                 people: days_of.values().filter(|d| d.contains(&day.date)).count() as u32,
                 arrivals: count(&|d| d.first().copied()),
                 departures: count(&|d| d.last().copied()),
+                to_come: day.date > today,
             }
         })
         .collect();

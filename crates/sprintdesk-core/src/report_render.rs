@@ -123,6 +123,8 @@ fn markdown(report: &SprintReport) -> String {
         let date = day.date.format("%a %-d %b");
         if day.is_break {
             let _ = writeln!(md, "| {date} | break | | |");
+        } else if day.to_come {
+            let _ = writeln!(md, "| {date} | to come | | |");
         } else {
             let _ = writeln!(md, "| {date} | {} | {} | {} |", day.people, day.arrivals, day.departures);
         }
@@ -402,7 +404,8 @@ fn html(report: &SprintReport) -> String {
         let _ = write!(h, "<p>By role: {}.</p>", esc(&roles.join(", ")));
     }
     let labels: Vec<String> = report.days.iter().map(|d| d.date.format("%a %-d").to_string()).collect();
-    let values: Vec<Option<u32>> = report.days.iter().map(|d| (!d.is_break).then_some(d.people)).collect();
+    let values: Vec<Option<u32>> =
+        report.days.iter().map(|d| (!d.is_break && !d.to_come).then_some(d.people)).collect();
     h.push_str(&bar_chart("People per day", &labels, &values, 640, 200));
     let _ = write!(
         h,
@@ -412,6 +415,8 @@ fn html(report: &SprintReport) -> String {
         let date = day.date.format("%A %-d %B");
         if day.is_break {
             let _ = write!(h, "<tr><td>{date}</td><td class=\"n muted\" colspan=\"3\">break day</td></tr>");
+        } else if day.to_come {
+            let _ = write!(h, "<tr><td>{date}</td><td class=\"n muted\" colspan=\"3\">to come</td></tr>");
         } else {
             let _ = write!(
                 h,

@@ -12,4 +12,8 @@ arrivals: number,
 /**
  * People whose last day at the sprint it was (on the last day: everyone still there).
  */
-departures: number, };
+departures: number, 
+/**
+ * A day after the day the report was made: nothing to count yet.
+ */
+to_come: boolean, };
