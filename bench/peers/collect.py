@@ -19,9 +19,11 @@ def find(pattern):
 
 
 if name == "sprintdesk":
-    values, seconds, _, bytes_in = find(r"bootstrap to disk .*?: (\d+) changes in ([\d.]+) s \((\d+) changes/s\), "
-                                        r"(\d+) bytes in")
-    row.update(values=values, seconds=seconds, rate=values / seconds, bytes=bytes_in)
+    values, seconds, _, bytes_in, _, bytes_out = find(
+        r"bootstrap to disk .*?: (\d+) changes in ([\d.]+) s \((\d+) changes/s\), (\d+) bytes in \(([\d.]+) per change\), "
+        r"(\d+) bytes out")
+    # Both ways, as automerge's figure: the organizer's frames and the joining device's hello and answers.
+    row.update(values=values, seconds=seconds, rate=values / seconds, bytes=bytes_in + bytes_out, bytes_in=bytes_in)
 elif name == "sprintdesk-apply":
     verified, unverified = find(r"apply rate \(on disk.*?: (\d+) changes/s verified, (\d+) unverified")
     row.update(apply_rate=verified, apply_rate_unverified=unverified)

@@ -287,12 +287,13 @@ fn bootstrap_to_disk(runtime: &tokio::runtime::Runtime, organizer: &Arc<Replica>
     });
     println!(
         "bootstrap to disk (join, every record verified, WAL, synchronous=FULL): {} changes in {:.2} s \
-         ({:.0} changes/s), {} bytes in ({:.1} per change)",
+         ({:.0} changes/s), {} bytes in ({:.1} per change), {} bytes out",
         report.received,
         elapsed.as_secs_f64(),
         report.received as f64 / elapsed.as_secs_f64(),
         report.bytes_in,
-        report.bytes_in as f64 / report.received as f64
+        report.bytes_in as f64 / report.received as f64,
+        report.bytes_out
     );
 }
 
