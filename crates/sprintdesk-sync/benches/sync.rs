@@ -2,7 +2,9 @@
 //! mutual TLS on loopback, bytes on the wire per change, live propagation of a sign-in, and the same rows
 //! replicated with the `automerge` crate for comparison.
 //!
-//! `cargo bench -p sprintdesk-sync --bench sync` (prints a table; a figure per line).
+//! `cargo bench -p sprintdesk-sync --bench sync` (prints a table; a figure per line); `-- apply` prints the
+//! apply rates only, `-- bootstrap-disk` a fresh device's bootstrap to disk only, `-- automerge` the
+//! automerge comparison only.
 
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
@@ -205,7 +207,7 @@ fn relay(
     Some(wire.len())
 }
 
-fn automerge_comparison() -> (f64, usize, f64) {
+fn automerge_comparison() -> (f64, usize, f64, automerge::AutoCommit) {
     let mut source = automerge::AutoCommit::new();
     let attendees = source.put_object(automerge::ROOT, "attendees", automerge::ObjType::Map).unwrap();
     for n in 0..PEOPLE {
@@ -231,15 +233,87 @@ fn automerge_comparison() -> (f64, usize, f64) {
         }
     }
     let sync_seconds = started.elapsed().as_secs_f64();
-    (sync_seconds, bytes, (PEOPLE * FIELDS.len()) as f64 / sync_seconds)
+    (sync_seconds, bytes, (PEOPLE * FIELDS.len()) as f64 / sync_seconds, target)
+}
+
+/// The receiver's document made durable the way an automerge app keeps one: saved whole to a file and
+/// fsynced. The seconds and the file's size.
+fn automerge_save(target: &mut automerge::AutoCommit) -> (f64, u64) {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("target.automerge");
+    let started = Instant::now();
+    let mut file = std::fs::File::create(&path).unwrap();
+    file.write_all(&target.save()).unwrap();
+    file.sync_all().unwrap();
+    (started.elapsed().as_secs_f64(), std::fs::metadata(&path).unwrap().len())
+}
+
+fn print_automerge() {
+    let (seconds, bytes, rate, mut target) = automerge_comparison();
+    println!(
+        "automerge 0.12, same {} field values, sync protocol in memory: {:.2} s, {} bytes ({:.0} bytes per value), {:.0} values/s",
+        PEOPLE * FIELDS.len(),
+        seconds,
+        bytes,
+        bytes as f64 / (PEOPLE * FIELDS.len()) as f64,
+        rate
+    );
+    let (save_seconds, file_bytes) = automerge_save(&mut target);
+    println!(
+        "automerge 0.12, the receiver's document then saved to disk and fsynced: {:.2} s, {} bytes; \
+         sync + save: {:.2} s ({:.0} values/s durable)",
+        save_seconds,
+        file_bytes,
+        seconds + save_seconds,
+        (PEOPLE * FIELDS.len()) as f64 / (seconds + save_seconds)
+    );
+}
+
+/// A fresh device whose store is on disk (WAL, synchronous=FULL) joins the organizer and pulls its whole log
+/// over mutual TLS on loopback, checking every record's proof: the figure to set beside peers that write
+/// what they receive to disk (scripts/bench-peers).
+fn bootstrap_to_disk(runtime: &tokio::runtime::Runtime, organizer: &Arc<Replica>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("board.db"), "board-on-disk".into()).unwrap();
+    let on_disk = Arc::new(Replica::new(store, Arc::new(SystemClock)));
+    let code = sprintdesk_sync::pairing::new_code();
+    organizer.store().add_join_code(&code, Timestamp(i64::MAX)).unwrap();
+    let (report, elapsed) = runtime.block_on(async {
+        let address = serve(organizer.clone()).await;
+        let started = Instant::now();
+        let report = peer::join(&on_disk, &address, &code, "Board on disk", None).await.unwrap();
+        (report, started.elapsed())
+    });
+    println!(
+        "bootstrap to disk (join, every record verified, WAL, synchronous=FULL): {} changes in {:.2} s \
+         ({:.0} changes/s), {} bytes in ({:.1} per change), {} bytes out",
+        report.received,
+        elapsed.as_secs_f64(),
+        report.received as f64 / elapsed.as_secs_f64(),
+        report.bytes_in,
+        report.bytes_in as f64 / report.received as f64,
+        report.bytes_out
+    );
 }
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks benches to list themselves.
     }
+    if std::env::args().any(|a| a == "automerge") {
+        // `cargo bench -p sprintdesk-sync --bench sync -- automerge`: automerge alone, so that the process's
+        // peak memory is automerge's (scripts/bench-peers).
+        return print_automerge();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let organizer = organizer_store();
+    if std::env::args().any(|a| a == "bootstrap-disk") {
+        // `cargo bench -p sprintdesk-sync --bench sync -- bootstrap-disk`: that bootstrap alone, so that the
+        // process's peak memory is the two peers' (scripts/bench-peers).
+        let (organizer, _board) = enrolled(organizer, "board");
+        return bootstrap_to_disk(&runtime, &organizer);
+    }
     let changes = organizer.changes().unwrap();
     println!("change records: {}", changes.len());
 
@@ -298,6 +372,7 @@ fn main() {
         "bytes on the wire per change (bootstrap to a board, compressed frames): {:.1}",
         report.bytes_in as f64 / report.received as f64
     );
+    bootstrap_to_disk(&runtime, &organizer);
     // The same log in batches as the wire carries them, as plain JSON (protocol 6's frames) and as sent now.
     let log = organizer.store().changes().unwrap();
     let (mut json, mut compressed) = (0usize, 0usize);
@@ -357,13 +432,5 @@ fn main() {
         sorted[sorted.len() - 1]
     );
 
-    let (seconds, bytes, rate) = automerge_comparison();
-    println!(
-        "automerge 0.12, same {} field values, sync protocol in memory: {:.2} s, {} bytes ({:.0} bytes per value), {:.0} values/s",
-        PEOPLE * FIELDS.len(),
-        seconds,
-        bytes,
-        bytes as f64 / (PEOPLE * FIELDS.len()) as f64,
-        rate
-    );
+    print_automerge();
 }
