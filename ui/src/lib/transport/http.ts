@@ -22,7 +22,19 @@ export type HttpOptions = {
   eventSource?: ((url: string) => EventSourceLike) | null;
   /** Opens a new browser tab (the board on a projector). */
   openWindow?: (url: string) => void;
+  /** Whether the page is out of sight, and a way to hear when that changes (the document's, by default). */
+  visibility?: Visibility | null;
 };
+
+export type Visibility = { hidden(): boolean; onChange(listener: () => void): void };
+
+const documentVisibility: Visibility | null =
+  typeof document === "undefined"
+    ? null
+    : {
+        hidden: () => document.visibilityState === "hidden",
+        onChange: (listener) => document.addEventListener("visibilitychange", listener),
+      };
 
 export function createHttpTransport(options: HttpOptions = {}): Transport {
   const base = options.base ?? "/api";
@@ -34,6 +46,7 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
         : null
       : options.eventSource;
   const openWindow = options.openWindow ?? ((url: string) => void window.open(url, "_blank"));
+  const visibility = options.visibility === undefined ? documentVisibility : options.visibility;
 
   async function post(path: string, body: unknown): Promise<unknown> {
     // A network failure rejects with a TypeError, which the client turns into "unreachable".
@@ -62,7 +75,7 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
   }
 
   function open() {
-    if (!makeSource || source) return;
+    if (!makeSource || source || visibility?.hidden()) return;
     source = makeSource(`${base}/events`);
     source.addEventListener("changed", emit);
     source.onerror = () => {
@@ -76,6 +89,21 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
       }
     };
   }
+
+  // A tab out of sight gives its event stream back: a browser keeps at most six connections to a server, and
+  // every open Sprintdesk tab holding one leaves none for the screen in use (its buttons then hang). Back in
+  // sight, it opens the stream again and catches up once.
+  visibility?.onChange(() => {
+    if (visibility.hidden()) {
+      if (source) {
+        source.close();
+        source = null;
+        dropped = true;
+      }
+    } else if (listeners.size > 0) {
+      open();
+    }
+  });
 
   return {
     kind: "http",
