@@ -379,6 +379,8 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
             text.contains("Left: it was their last day at the sprint") && text.contains("Neither counts sign-outs")
         );
         assert!(text.contains("to come"), "days after today say so");
+        // Issues a lead marked merged are counted apart from the pull requests imported from the repository.
+        assert!(text.contains("imported from the repositor"), "the pull request counts say where they come from");
     }
 }
 

@@ -87,7 +87,8 @@ fn pr_label(pr: &PrLine) -> String {
 
 fn project_summary(project: &ProjectReport) -> String {
     format!(
-        "{} claimed ({} with a pull request open, {} merged); {} opened and {} merged during the sprint",
+        "{} claimed ({} with a pull request open, {} merged); {} opened and {} merged during the sprint, as \
+         imported from the repository",
         count(project.issues_claimed, "issue"),
         project.issues_pr_open,
         project.issues_merged,
@@ -133,7 +134,7 @@ fn markdown(report: &SprintReport) -> String {
     let _ = writeln!(md, "\n## What got done\n");
     let _ = writeln!(
         md,
-        "- {} issues claimed, {} merged\n- {} pull requests opened and {} merged during the sprint\n- {} first-time contributors with a merged pull request",
+        "- {} issues claimed, {} merged\n- {} pull requests opened and {} merged during the sprint (imported from the repositories)\n- {} first-time contributors with a merged pull request",
         t.issues_claimed, t.issues_merged, t.prs_opened, t.prs_merged, t.first_contributions_merged
     );
     if let Some(rate) = &report.merge_rate {
@@ -387,9 +388,10 @@ fn html(report: &SprintReport) -> String {
     for (value, label) in [
         (report.participants, "people took part"),
         (report.first_timers, "first-time contributors"),
-        (t.prs_opened, "pull requests opened"),
-        (t.prs_merged, "pull requests merged"),
         (t.issues_claimed, "issues claimed"),
+        (t.issues_merged, "claimed issues merged"),
+        (t.prs_opened, "pull requests opened (imported)"),
+        (t.prs_merged, "pull requests merged (imported)"),
     ] {
         let _ = write!(h, "<div class=\"figure\"><b>{value}</b><span>{label}</span></div>");
     }
