@@ -47,6 +47,8 @@ pub(crate) fn materialize_and_record_judged<'a>(
     )?;
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
+    // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
+    let mut erasures = any_erased(conn)?;
     let mut dropped: std::collections::HashSet<(&DeviceId, u64)> = std::collections::HashSet::new();
     for change in changes.clone() {
         if retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after) {
@@ -60,12 +62,13 @@ pub(crate) fn materialize_and_record_judged<'a>(
         };
         // A record whose content was erased elsewhere, or that is about a person erased here: the log keeps
         // its place in the chain and the hash of its content, never the content.
-        let mut cleared = clearing(conn, change).map_err(refusal)?;
+        let mut cleared = clearing(conn, change, erasures).map_err(refusal)?;
         if cleared.is_none() && view.is_some_and(|role| !crate::trust::holds(role, change.entity, &change.field)) {
             cleared = Some(crate::trust::content_hash(change)); // Not a field this kind of device holds.
         }
         if !judged_out && cleared.is_none() {
-            materialize(conn, change).map_err(refusal)?;
+            materialize(conn, change, erasures).map_err(refusal)?;
+            erasures = erasures || change.entity == Entity::Erasure;
         }
         let value = if cleared.is_some() { "null".to_owned() } else { change.value.to_string() };
         log.execute(params![
@@ -145,7 +148,7 @@ fn unreadable(error: StoreError) -> Refusal {
 /// Whether `change` is kept without its content, and the hash its content had: a record that arrives with
 /// its content already cleared (only an attendee's personal fields ever are, and their value is then
 /// null), or one about a personal field of a person erased here.
-fn clearing(conn: &Connection, change: &Change) -> Result<Option<[u8; 32]>, Refusal> {
+fn clearing(conn: &Connection, change: &Change, erasures: bool) -> Result<Option<[u8; 32]>, Refusal> {
     let personal = change.is_personal();
     if let Some(hash) = &change.cleared {
         let hash = crate::trust::unhex(hash).and_then(|bytes| <[u8; 32]>::try_from(bytes).ok());
@@ -154,15 +157,24 @@ fn clearing(conn: &Connection, change: &Change) -> Result<Option<[u8; 32]>, Refu
             _ => Err(Refusal::Bad("only a person's erased personal data arrives cleared, as a null and a hash".into())),
         };
     }
-    if personal && is_erased(conn, &change.entity_id)? {
+    if personal && erasures && is_erased(conn, &change.entity_id)? {
         return Ok(Some(crate::trust::content_hash(change)));
     }
     Ok(None)
 }
 
+/// Whether anyone was erased here (alone, or everyone once the retention period ended).
+fn any_erased(conn: &Connection) -> Result<bool, rusqlite::Error> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM erasures)")?.query_row([], |row| row.get(0))
+}
+
 /// Whether `attendee` was erased, alone or with everyone once the retention period ended.
 pub(crate) fn is_erased(conn: &Connection, attendee: &str) -> Result<bool, rusqlite::Error> {
-    conn.prepare_cached("SELECT 1 FROM erasures WHERE id IN (?1, '*')")?.exists([attendee])
+    // Two lookups by key: `id IN (?1, '*')` builds a temporary table on every call, a quarter of a bootstrap.
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM erasures WHERE id = ?1) OR EXISTS (SELECT 1 FROM erasures WHERE id = '*')",
+    )?
+    .query_row([attendee], |row| row.get(0))
 }
 
 /// Applies an erasure: the person is erased for good (erasures are only ever added), their personal
@@ -221,7 +233,8 @@ fn pseudonymize(conn: &Connection, attendee: &str) -> Result<(), rusqlite::Error
     Ok(())
 }
 
-fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
+/// Materializes one record. `erasures`: whether anyone may be erased here (if not, no lookup is needed).
+fn materialize(conn: &Connection, change: &Change, erasures: bool) -> Result<(), Refusal> {
     let table = schema::table(change.entity);
     if change.entity_id.is_empty() || change.entity_id.len() > 200 {
         return Err(Refusal::Bad("the record id is empty or too long".into()));
@@ -268,16 +281,18 @@ fn materialize(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     if !wins && !sticks {
         return Ok(()); // An equal or later write already won this field.
     }
-    let assignment =
-        if sticky { format!("MAX(\"{column}\", excluded.\"{column}\")") } else { format!("excluded.\"{column}\"") };
-    conn.prepare_cached(&format!(
-        "INSERT INTO {table} (id, \"{column}\") VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET \"{column}\" = {assignment}",
-        table = table.name
-    ))?
-    .execute(params![change.entity_id, value])?;
+    let upsert = sql_once((table.name, column), || {
+        let assignment =
+            if sticky { format!("MAX(\"{column}\", excluded.\"{column}\")") } else { format!("excluded.\"{column}\"") };
+        format!(
+            "INSERT INTO {table} (id, \"{column}\") VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET \"{column}\" = {assignment}",
+            table = table.name
+        )
+    });
+    conn.prepare_cached(upsert)?.execute(params![change.entity_id, value])?;
     // A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
     // those erased after they arrived do: every device shows the same.
-    if change.entity == Entity::Attendee && is_erased(conn, &change.entity_id)? {
+    if change.entity == Entity::Attendee && erasures && is_erased(conn, &change.entity_id)? {
         pseudonymize(conn, &change.entity_id)?;
     }
     Ok(())
@@ -346,8 +361,9 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
             }
         }
     }
+    let erasures = any_erased(conn)?;
     for change in &remaining {
-        materialize(conn, change)?;
+        materialize(conn, change, erasures)?;
     }
     // Rebuilt rows of erased people show their pseudonym again.
     for id in touched.get(&Entity::Attendee).into_iter().flatten() {
@@ -363,9 +379,10 @@ fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(),
         return Err(Refusal::Bad(format!("an event change must have field \"{EVENT_FIELD}\"")));
     }
     // Reading the value as the domain event proves it is well formed before anything is written.
+    use serde::Deserialize;
     let parsed = match change.entity {
-        Entity::PresenceEvent => serde_json::from_value::<PresenceEvent>(change.value.clone()).map(|e| e.id),
-        _ => serde_json::from_value::<ClaimEvent>(change.value.clone()).map(|e| e.id),
+        Entity::PresenceEvent => PresenceEvent::deserialize(&change.value).map(|e| e.id),
+        _ => ClaimEvent::deserialize(&change.value).map(|e| e.id),
     };
     let id = parsed.map_err(|e| Refusal::Bad(format!("not a valid {}: {e}", change.entity.as_str())))?;
     if id.0 != change.entity_id {
@@ -375,16 +392,28 @@ fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(),
     for (name, kind) in table.columns {
         values.push(to_sql(*kind, change.value.get(*name).unwrap_or(&Value::Null)).map_err(Refusal::Bad)?);
     }
-    let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
-    let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-    conn.prepare_cached(&format!(
-        "INSERT OR IGNORE INTO {} (id, {}) VALUES ({})",
-        table.name,
-        columns.join(", "),
-        placeholders.join(", ")
-    ))?
-    .execute(rusqlite::params_from_iter(values))?;
+    let insert = sql_once((table.name, ""), || {
+        let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+        let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT OR IGNORE INTO {} (id, {}) VALUES ({})",
+            table.name,
+            columns.join(", "),
+            placeholders.join(", ")
+        )
+    });
+    conn.prepare_cached(insert)?.execute(rusqlite::params_from_iter(values))?;
     Ok(())
+}
+
+/// The text of a statement about one table (and column, or `""`), made the first time it is needed: a
+/// record applied needs no formatting.
+fn sql_once(key: (&'static str, &'static str), make: impl FnOnce() -> String) -> &'static str {
+    type Made = std::collections::HashMap<(&'static str, &'static str), &'static str>;
+    static MADE: std::sync::OnceLock<std::sync::Mutex<Made>> = std::sync::OnceLock::new();
+    let mut made = MADE.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    // A handful of tables and columns: what is made is kept for the life of the process.
+    made.entry(key).or_insert_with(|| Box::leak(make().into_boxed_str()))
 }
 
 fn to_sql(kind: Kind, value: &Value) -> Result<SqlValue, String> {

@@ -186,7 +186,7 @@ impl Store {
             let ids: Vec<String> = self
                 .conn
                 .prepare_cached(
-                    "SELECT id FROM attendees WHERE merged_into IN (SELECT id FROM erasures)
+                    "SELECT id FROM attendees WHERE merged_into IS NOT NULL AND merged_into IN (SELECT id FROM erasures)
                      AND id NOT IN (SELECT id FROM erasures) ORDER BY id",
                 )?
                 .query_map([], |row| row.get(0))?

@@ -464,4 +464,7 @@ CREATE TABLE badge_prints (
     printer  TEXT
 ) WITHOUT ROWID;
 "#,
+    // The few people merged into another, found without reading every attendee: a sync checks them after
+    // each batch that merges or erases someone (a duplicate merged into an erased person is erased too).
+    "CREATE INDEX attendees_merged ON attendees (merged_into) WHERE merged_into IS NOT NULL;",
 ];

@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p sprintdesk-sync --bench sync` (prints a table; a figure per line); `-- apply` prints the
 //! apply rates only, `-- bootstrap-disk` a fresh device's bootstrap to disk only, `-- automerge` the
-//! automerge comparison only.
+//! automerge comparison only, `-- million` a fresh device bootstrapping a million changes from another
+//! process (both on disk), with each side's peak memory.
 
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
@@ -297,9 +298,163 @@ fn bootstrap_to_disk(runtime: &tokio::runtime::Runtime, organizer: &Arc<Replica>
     );
 }
 
+/// The million-change venue: 50,000 attendees with ten fields each (500,000 records) and five days of a
+/// sign-in and a sign-out for each of them (500,000), all written by the organizer's device.
+const MILLION_PEOPLE: usize = 50_000;
+const MILLION_DAYS: usize = 5;
+
+/// Writes the million-change venue into a database at `path`, as the organizer's device, and enrols that
+/// device on its own allow-list (it holds the venue's key).
+fn make_million(path: &std::path::Path) {
+    let store = Store::open(path, "organizer".into()).unwrap();
+    let organizer = Replica::new(store, Arc::new(SystemClock));
+    organizer.enrol_self("Organizer", DeviceRole::Organizer).unwrap();
+    let started = Instant::now();
+    let people: Vec<usize> = (0..MILLION_PEOPLE).collect();
+    for chunk in people.chunks(200) {
+        let ops: Vec<Op> = chunk
+            .iter()
+            .flat_map(|&n| {
+                FIELDS.iter().map(move |field| Op::Set {
+                    entity: Entity::Attendee,
+                    id: format!("att-{n}"),
+                    field,
+                    value: value(field, n),
+                })
+            })
+            .collect();
+        organizer.write(ops).unwrap();
+    }
+    for day in 0..MILLION_DAYS {
+        let date: chrono::NaiveDate =
+            "2026-07-13".parse::<chrono::NaiveDate>().unwrap() + chrono::Days::new(day as u64);
+        for chunk in people.chunks(1_000) {
+            let ops: Vec<Op> = chunk
+                .iter()
+                .flat_map(|&n| {
+                    [PresenceKind::SignIn, PresenceKind::SignOut].into_iter().enumerate().map(move |(i, kind)| {
+                        Op::Presence(PresenceEvent {
+                            id: EventId(format!("ev-{day}-{n}-{i}")),
+                            kind,
+                            attendee: AttendeeId(format!("att-{n}")),
+                            day: date,
+                            project: None,
+                            device: DeviceId::from("organizer"),
+                            at: Timestamp(T0 + (day * 86_400_000 + i * 28_800_000) as i64),
+                        })
+                    })
+                })
+                .collect();
+            organizer.write(ops).unwrap();
+        }
+    }
+    let held = organizer.vector().unwrap().iter().map(|(_, seq)| seq).sum::<u64>();
+    eprintln!("made the million-change venue: {held} records in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// This process's peak resident memory so far, in MiB (`VmHWM`).
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+/// The organizer's side of the million-change bootstrap, in its own process: serves the database at `path`
+/// on loopback, prints its address and a join code, and once its standard input closes prints its digest
+/// and its peak memory.
+fn serve_million(path: &std::path::Path) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let store = Store::open(path, "organizer".into()).unwrap();
+    let organizer = Arc::new(Replica::new(store, Arc::new(SystemClock)));
+    let code = sprintdesk_sync::pairing::new_code();
+    // A second organizer's laptop: a staff device, which holds every field (a kiosk holds fewer).
+    organizer.store().add_join_code_for(&code, Timestamp(i64::MAX), DeviceRole::Organizer, None).unwrap();
+    let address = runtime.block_on(serve(organizer.clone()));
+    println!("{address} {code}");
+    let mut line = String::new();
+    while std::io::stdin().read_line(&mut line).map(|n| n > 0).unwrap_or(false) {}
+    let peak = peak_rss_mib(); // Before the digest, which reads the whole log.
+    println!("{} {peak:.1}", organizer.store().digest().unwrap());
+}
+
+/// A fresh device on disk joins the million-change venue served by another process, and the figures: the
+/// time, the rate, the bytes, each side's peak memory; both sides' digests must agree.
+fn million() {
+    use std::io::{BufRead, Write};
+    use std::process::{Command, Stdio};
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("million-v1");
+    let source = dir.join("organizer.db");
+    let me = std::env::current_exe().unwrap();
+    if !source.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let partial = dir.join("organizer.partial.db");
+        let _ = std::fs::remove_file(&partial);
+        let made = Command::new(&me).arg("million-make").arg(&partial).status().unwrap();
+        assert!(made.success(), "making the million-change venue failed");
+        std::fs::rename(&partial, &source).unwrap();
+    }
+    // Each run serves a copy, so every run starts from the same venue (a join adds the new device to it).
+    let target = tempfile::tempdir().unwrap();
+    let served = target.path().join("organizer.db");
+    std::fs::copy(&source, &served).unwrap();
+    let mut organizer = Command::new(&me)
+        .arg("million-serve")
+        .arg(&served)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut answers = std::io::BufReader::new(organizer.stdout.take().unwrap());
+    let mut line = String::new();
+    answers.read_line(&mut line).unwrap();
+    let (address, code) = line.trim().split_once(' ').unwrap();
+    let (address, code) = (address.to_owned(), code.to_owned());
+    let store = Store::open(&target.path().join("fresh.db"), "fresh".into()).unwrap();
+    let fresh = Arc::new(Replica::new(store, Arc::new(SystemClock)));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let started = Instant::now();
+    let report = runtime.block_on(peer::join(&fresh, &address, &code, "Fresh", None)).unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let joiner_peak = peak_rss_mib();
+    let mut input = organizer.stdin.take().unwrap();
+    input.write_all(b"done\n").unwrap();
+    drop(input);
+    line.clear();
+    answers.read_line(&mut line).unwrap();
+    organizer.wait().unwrap();
+    let (their_digest, organizer_peak) = line.trim().split_once(' ').unwrap();
+    let digest = fresh.store().digest().unwrap();
+    assert_eq!(digest, their_digest, "the fresh device does not hold what the organizer holds");
+    let size = std::fs::metadata(target.path().join("fresh.db")).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "bootstrap of a million changes (join over TLS loopback, organizer in another process, both on disk, every \
+         record verified): {} changes in {:.2} s ({:.0} changes/s), {} bytes in ({:.1} per change); peak RSS: \
+         joining device {:.0} MiB, organizer {} MiB; the new database {:.0} MiB",
+        report.received,
+        elapsed,
+        report.received as f64 / elapsed,
+        report.bytes_in,
+        report.bytes_in as f64 / report.received as f64,
+        joiner_peak,
+        organizer_peak,
+        size as f64 / 1048576.0
+    );
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks benches to list themselves.
+    }
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a.starts_with("million")).map(|i| (args[i].as_str(), args.get(i + 1))) {
+        Some(("million-make", Some(path))) => return make_million(std::path::Path::new(path)),
+        Some(("million-serve", Some(path))) => return serve_million(std::path::Path::new(path)),
+        Some(("million", _)) => return million(),
+        _ => {}
     }
     if std::env::args().any(|a| a == "automerge") {
         // `cargo bench -p sprintdesk-sync --bench sync -- automerge`: automerge alone, so that the process's

@@ -213,8 +213,9 @@ impl Replica {
             // A sync is when a device notices the sprint's retention period has ended, and when an organizer's
             // device erases a duplicate merged elsewhere into someone it erased.
             store.enforce_retention(now)?;
-            let merges_or_erasures =
-                changes.iter().any(|c| c.entity == sprintdesk_store::Entity::Erasure || c.field == "merged_into");
+            let merges_or_erasures = changes.iter().any(|c| {
+                c.entity == sprintdesk_store::Entity::Erasure || (c.field == "merged_into" && !c.value.is_null())
+            });
             if merges_or_erasures {
                 store.erase_merged_into_erased(now)?;
             }

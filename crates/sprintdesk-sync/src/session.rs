@@ -15,6 +15,12 @@ use tokio::sync::mpsc;
 
 /// Records per `Changes` message.
 pub const BATCH_RECORDS: u64 = 1_000;
+/// At most this many records are sent and not yet answered by a `have`: the receiver holds no more than
+/// this waiting to be applied, so a bootstrap's memory stays the same whatever the log's size.
+pub const IN_FLIGHT_RECORDS: u64 = 8 * BATCH_RECORDS;
+/// Batches already arrived are applied together, up to this many records, in one transaction (one
+/// `fsync`, not one per batch).
+const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
@@ -27,6 +33,8 @@ const RETRY_REFUSED_EVERY: u32 = 12;
 struct Link<S> {
     writer: WriteHalf<S>,
     incoming: mpsc::UnboundedReceiver<Result<(Message, usize), ProtocolError>>,
+    /// A message taken from `incoming` while gathering batches to apply together, to be handled next.
+    pending: Option<Message>,
     reader: tokio::task::JoinHandle<()>,
     report: Report,
 }
@@ -50,7 +58,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                 }
             }
         });
-        Self { writer, incoming, reader, report: Report::default() }
+        Self { writer, incoming, pending: None, reader, report: Report::default() }
     }
 
     async fn send(&mut self, message: &Message) -> Result<(), SyncError> {
@@ -59,6 +67,9 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
     }
 
     async fn receive(&mut self) -> Result<Message, SyncError> {
+        if let Some(message) = self.pending.take() {
+            return Ok(message);
+        }
         match self.incoming.recv().await {
             Some(Ok((message, size))) => {
                 self.report.bytes_in += size as u64;
@@ -67,6 +78,21 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
             Some(Err(ProtocolError::Io(e))) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SyncError::Closed),
             Some(Err(error)) => Err(error.into()),
             None => Err(SyncError::Closed),
+        }
+    }
+
+    /// A message that has already arrived, without waiting.
+    fn try_receive(&mut self) -> Result<Option<Message>, SyncError> {
+        if let Some(message) = self.pending.take() {
+            return Ok(Some(message));
+        }
+        match self.incoming.try_recv() {
+            Ok(item) => {
+                let (message, size) = item?;
+                self.report.bytes_in += size as u64;
+                Ok(Some(message))
+            }
+            Err(_) => Ok(None),
         }
     }
 
@@ -346,9 +372,14 @@ where
                 link.send(&Message::Bye {}).await?;
                 return Ok(());
             }
-            let next: Option<Batch> = plan::plan(&local, &progress.sent, BATCH_RECORDS)
-                .into_iter()
-                .find(|batch| !progress.refused.contains(&batch.origin));
+            // Once the window is full, the next batch waits for the peer to say it applied one.
+            let next: Option<Batch> = if progress.in_flight() < IN_FLIGHT_RECORDS {
+                plan::plan(&local, &progress.sent, BATCH_RECORDS)
+                    .into_iter()
+                    .find(|batch| !progress.refused.contains(&batch.origin))
+            } else {
+                None
+            };
             if let Some(batch) = next {
                 let (changes, grants) = replica.read(&batch, replica.role_of(peer.as_str()))?;
                 let upto = changes.last().map_or(batch.after, |change| change.seq);
@@ -356,9 +387,7 @@ where
                 link.send(&Message::Changes { changes, grants }).await?;
                 progress.sent.set(batch.origin, upto);
                 // Read what has arrived before the next batch, without waiting for more.
-                while let Ok(item) = link.incoming.try_recv() {
-                    let (message, size) = item?;
-                    link.report.bytes_in += size as u64;
+                while let Some(message) = link.try_receive()? {
                     silent_periods = 0;
                     still_admitted()?;
                     if handle(replica, link, message, &mut progress).await? {
@@ -444,6 +473,15 @@ struct Progress {
 }
 
 impl Progress {
+    /// Records sent that the peer has not said it holds, of origins it has not refused.
+    fn in_flight(&self) -> u64 {
+        self.sent
+            .iter()
+            .filter(|(origin, _)| !self.refused.contains(*origin))
+            .map(|(origin, seq)| seq.saturating_sub(self.peer_has.get(origin)))
+            .sum()
+    }
+
     /// The peer's clock now, as it runs on from its hello.
     fn peer_now(&self) -> Timestamp {
         let (said, at) = self.peer_now;
@@ -487,7 +525,21 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     match message {
-        Message::Changes { changes, grants } => {
+        Message::Changes { mut changes, mut grants } => {
+            // Batches that have arrived meanwhile are applied with this one, in one transaction.
+            while changes.len() < APPLY_TOGETHER_RECORDS {
+                match link.try_receive()? {
+                    Some(Message::Changes { changes: more, grants: more_grants }) => {
+                        changes.extend(more);
+                        grants.extend(more_grants);
+                    }
+                    Some(other) => {
+                        link.pending = Some(other);
+                        break;
+                    }
+                    None => break,
+                }
+            }
             // A kiosk or a board holds some fields cleared: only its own records are taken from it.
             let sender = link.report.peer.clone();
             let changes: Vec<Change> = if progress.peer_own_only {

@@ -217,3 +217,71 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
         assert_eq!(digest(&desk), before, "{name} changed nothing");
     }
 }
+
+#[tokio::test]
+async fn a_sender_waits_for_the_peer_to_apply_what_it_sent_before_sending_more() {
+    // A log much larger than the window: without one, the whole log would be sent (and held by the
+    // receiver, decoded, waiting to be applied) before the receiver answered once.
+    let (desk, _) = replica("desk", T0);
+    let total: u64 = session::IN_FLIGHT_RECORDS * 2 + 500;
+    for chunk in (0..total).collect::<Vec<_>>().chunks(1_000) {
+        let ops = chunk
+            .iter()
+            .map(|n| sprintdesk_store::Op::Set {
+                entity: sprintdesk_store::Entity::Attendee,
+                id: format!("a{n}"),
+                field: "name",
+                value: serde_json::json!(format!("Person {n}")),
+            })
+            .collect();
+        desk.write(ops).unwrap();
+    }
+    let (mut near, far) = tokio::io::duplex(64 * 1024);
+    let serving = {
+        let desk = desk.clone();
+        tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
+    };
+    let hello = Message::Hello {
+        device: "slow".into(),
+        vector: Default::default(),
+        now: Timestamp(T0),
+        listen: None,
+        own_only: false,
+    };
+    message::write_message(&mut near, &hello).await.unwrap();
+    // Reads what arrives within `wait`; returns the records and the vector they make.
+    async fn read_for(
+        near: &mut tokio::io::DuplexStream,
+        wait: Duration,
+        held: &mut sprintdesk_store::VersionVector,
+    ) -> u64 {
+        let mut records = 0;
+        let deadline = tokio::time::Instant::now() + wait;
+        while let Ok(read) = tokio::time::timeout_at(deadline, message::read_message(near)).await {
+            if let Some((Message::Changes { changes, .. }, _)) = read.unwrap() {
+                records += changes.len() as u64;
+                for change in changes {
+                    held.set(change.origin.clone(), change.seq.max(held.get(&change.origin)));
+                }
+            }
+        }
+        records
+    }
+    let mut held = sprintdesk_store::VersionVector::default();
+    let first = read_for(&mut near, Duration::from_millis(1_500), &mut held).await;
+    assert!(first > 0, "the sender started");
+    // A batch ends on its author's proof, a few records past a round thousand at most.
+    let bound = session::IN_FLIGHT_RECORDS + sprintdesk_store::trust::PROOF_EVERY;
+    assert!(first <= bound, "{first} records sent without an answer (window {bound})");
+    // Saying what it holds opens the window again, until everything has arrived.
+    let mut received = first;
+    for _ in 0..10 {
+        message::write_message(&mut near, &Message::Have { vector: held.clone() }).await.unwrap();
+        received += read_for(&mut near, Duration::from_millis(500), &mut held).await;
+        if received >= total {
+            break;
+        }
+    }
+    assert!(received >= total, "everything arrived once answered: {received} of {total}");
+    serving.abort();
+}
