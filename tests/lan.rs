@@ -397,3 +397,44 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
     assert_eq!(report["digest"].as_str().unwrap(), digest);
     assert!(kiosk.ok(&["attendees", "search", "ana"]).contains("Ana Pereira"));
 }
+
+#[test]
+fn joining_a_large_venue_says_how_many_records_have_arrived() {
+    let mut desk = Device::new();
+    let door = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Big sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    let mut rows = String::from("name,email,handle\n");
+    for i in 0..2_000 {
+        rows.push_str(&format!("Person Number {i},person{i}@example.org,p{i}\n"));
+    }
+    let file = desk.dir.path().join("people.csv");
+    std::fs::write(&file, rows).unwrap();
+    desk.ok(&["import", "attendees", file.to_str().unwrap()]);
+    let address = desk.serve(None);
+    let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    let out = door.run(&["join", &code, &address, "--name", "Door 2"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    let received: u64 = stdout
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" changes received.\nRun `sprintdesk serve` to stay in sync.\n"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("join says how many arrived: {stdout}"));
+    // The first line comes with the first batch, as "N of TOTAL (P%)", the total being all it was to get.
+    let line = stderr.lines().find(|l| l.starts_with("Receiving records: ")).unwrap_or_else(|| panic!("{stderr}"));
+    let total = received.to_string();
+    let grouped: String = total
+        .chars()
+        .enumerate()
+        .flat_map(|(i, c)| ((i > 0 && (total.len() - i).is_multiple_of(3)).then_some(',')).into_iter().chain([c]))
+        .collect();
+    assert!(line.contains(&format!(" of {grouped} (")), "{line} (received {received})");
+    assert!(received > 16_000, "{received}");
+    // With --json nothing but the JSON is printed.
+    let quiet = Device::new();
+    let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    let out = quiet.run(&["--json", "join", &code, &address, "--name", "Door 3"]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("Receiving"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -12,7 +12,7 @@
 
 use crate::badges::{PrinterChoice, Printers};
 use crate::error::Error;
-use crate::host::{Host, JoinCode, Joined, PairRequest};
+use crate::host::{Host, JoinCode, Joined, PairRequest, SyncProgress};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -162,6 +162,9 @@ macro_rules! for_each_command {
             mark_pr_opened { Staff write (PrOpened) -> ClaimDone = |host, pr| host.desk().mark_pr_opened(pr) }
             /// Marks an issue's pull request as merged.
             mark_merged { Staff write (IssueRef) -> ClaimDone = |host, issue| host.desk().mark_merged(issue) }
+            /// How far this device's latest sync has got: records received of those expected (a joining
+            /// screen's progress).
+            sync_progress { Staff read (()) -> SyncProgress = |host, ()| Ok::<_, Error>(host.sync_progress()) }
             /// The venue's allow-list of devices.
             devices { Staff read (()) -> Vec<DeviceView> = |host, ()| host.desk().devices() }
             /// Takes a device off the allow-list for good.

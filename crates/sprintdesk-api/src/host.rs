@@ -46,7 +46,29 @@ pub struct Joined {
     pub project: Option<String>,
 }
 
+/// How far this device's latest sync has got: what the joining screen shows while a venue arrives.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct SyncProgress {
+    /// Records applied so far.
+    pub received: u32,
+    /// Records the other device held and this one did not when the sync began.
+    pub expected: u32,
+    /// The sync is still running.
+    pub running: bool,
+}
+
 impl Host {
+    /// How far this device's latest sync has got (see [`SyncProgress`]).
+    pub fn sync_progress(&self) -> SyncProgress {
+        let incoming = self.replica.incoming().borrow().clone();
+        let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        SyncProgress {
+            received: clamp(incoming.received),
+            expected: clamp(incoming.expected.max(incoming.received)),
+            running: incoming.peer.is_some() && !incoming.done,
+        }
+    }
+
     /// Opens the sprint database at `db` twice over: one connection for the desk, one for the peer (both
     /// WAL, so neither blocks the other). The device id is kept in `state_dir`, outside the database.
     pub fn open(db: &Path, state_dir: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Result<Self, Error> {

@@ -16,7 +16,7 @@ mod places;
 
 pub use badges::{PrinterChoice, Printers};
 pub use error::Error;
-pub use host::{Host, JoinCode, Joined, PairRequest, PeerLock, host_name, join_venue, reachable};
+pub use host::{Host, JoinCode, Joined, PairRequest, PeerLock, SyncProgress, host_name, join_venue, reachable};
 pub use places::{clock_from_env, default_db, downloads_dir, save_download, state_dir};
 pub use sprintdesk_sync as sync;
 

@@ -7,7 +7,7 @@ use anyhow::Context;
 use sprintdesk_api::commands as cmd;
 use sprintdesk_api::sync::peer::{self, PeerOptions};
 use sprintdesk_api::sync::session::minutes;
-use sprintdesk_api::sync::{SyncError, pairing};
+use sprintdesk_api::sync::{Replica, SyncError, pairing};
 use sprintdesk_api::{Host, PairRequest, host_name};
 use sprintdesk_core::domain::{DeviceRole, Timestamp};
 use sprintdesk_core::{Clock, Error, Ids, Setup};
@@ -144,7 +144,7 @@ pub fn join(host: &Host, args: (String, String, Option<String>, Option<String>),
     let (code, address, name, role) = args;
     let role = role.as_deref().map(parse_role).transpose()?;
     let name = name.unwrap_or_else(host_name);
-    let joined = runtime()?.block_on(host.join(&code, &address, &name, role))?;
+    let joined = runtime()?.block_on(with_progress(host.replica(), json, host.join(&code, &address, &name, role)))?;
     let sprint = joined.sprint.unwrap_or_default();
     if json {
         return print_json(&serde_json::json!({
@@ -165,9 +165,70 @@ pub fn join(host: &Host, args: (String, String, Option<String>, Option<String>),
     Ok(())
 }
 
+/// Runs `work` (a join or a sync) while saying on standard error how many records have arrived, once the
+/// first batch is in and then every quarter second (every 2 s when standard error is not a terminal), so
+/// that a large venue's first sync does not look stuck. Nothing is said with `--json`.
+async fn with_progress<T>(replica: &Arc<Replica>, json: bool, work: impl std::future::Future<Output = T>) -> T {
+    use std::io::{IsTerminal, Write};
+    use std::time::{Duration, Instant};
+    if json {
+        return work.await;
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let every = if terminal { Duration::from_millis(250) } else { Duration::from_secs(2) };
+    let mut incoming = replica.incoming();
+    incoming.mark_unchanged();
+    let said = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let saying = {
+        let said = said.clone();
+        tokio::spawn(async move {
+            let mut last: Option<Instant> = None;
+            while incoming.changed().await.is_ok() {
+                let now = incoming.borrow_and_update().clone();
+                if now.received == 0 || now.done || last.is_some_and(|at| at.elapsed() < every) {
+                    continue;
+                }
+                last = Some(Instant::now());
+                let line = progress_line(now.received, now.expected);
+                let mut err = std::io::stderr().lock();
+                let _ = if terminal { write!(err, "\r{line}\x1b[K") } else { writeln!(err, "{line}") };
+                let _ = err.flush();
+                said.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+    };
+    let result = work.await;
+    saying.abort();
+    if terminal && said.load(std::sync::atomic::Ordering::Relaxed) {
+        eprint!("\r\x1b[K");
+    }
+    result
+}
+
+/// "Receiving records: 412,000 of 1,000,014 (41%)".
+pub fn progress_line(received: u64, expected: u64) -> String {
+    let percent = (received * 100).checked_div(expected.max(received)).unwrap_or(100);
+    format!("Receiving records: {} of {} ({percent}%)", grouped(received), grouped(expected.max(received)))
+}
+
+/// 1000014 as "1,000,014".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
     let replica = host.replica();
-    let report = runtime()?.block_on(peer::sync_once(replica, address)).map_err(sprintdesk_api::Error::from)?;
+    let report = runtime()?
+        .block_on(with_progress(replica, json, peer::sync_once(replica, address)))
+        .map_err(sprintdesk_api::Error::from)?;
     let held_back: Vec<String> = report
         .refused_here
         .iter()

@@ -53,8 +53,23 @@ pub struct Replica {
     clock: Arc<dyn Clock>,
     device: DeviceId,
     changed: watch::Sender<u64>,
+    incoming: watch::Sender<Incoming>,
     seen_version: Mutex<i64>,
     listen_port: AtomicU16,
+}
+
+/// Records arriving in a session, for a progress line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Incoming {
+    /// The device sending them.
+    pub peer: Option<DeviceId>,
+    /// Records applied so far in this session.
+    pub received: u64,
+    /// Records the peer held and this device did not when the session began (what it passes on may be
+    /// fewer: a kiosk passes on only its own).
+    pub expected: u64,
+    /// The session has ended.
+    pub done: bool,
 }
 
 impl Replica {
@@ -66,6 +81,7 @@ impl Replica {
             clock,
             device,
             changed: watch::channel(0).0,
+            incoming: watch::channel(Incoming::default()).0,
             seen_version: Mutex::new(version),
             listen_port: AtomicU16::new(0),
         }
@@ -96,6 +112,16 @@ impl Replica {
     /// Fires on every change of what this device holds.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+
+    /// How far the latest session to receive records has got: what a joining screen and `sprintdesk
+    /// join`/`sync` show while a large venue arrives.
+    pub fn incoming(&self) -> watch::Receiver<Incoming> {
+        self.incoming.subscribe()
+    }
+
+    pub(crate) fn note_incoming(&self, change: impl FnOnce(&mut Incoming)) {
+        self.incoming.send_modify(change);
     }
 
     /// Tells live sessions that this device holds something new.

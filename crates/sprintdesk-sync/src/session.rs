@@ -347,6 +347,12 @@ where
         reissue_due: None,
         peer_own_only,
     };
+    let expected = progress.peer_has.ahead_of(&replica.vector()?);
+    if expected > 0 {
+        replica.note_incoming(|incoming| {
+            *incoming = crate::replica::Incoming { peer: Some(peer.clone()), received: 0, expected, done: false }
+        });
+    }
     let mut changed = replica.subscribe();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
@@ -420,6 +426,11 @@ where
         }
     }
     .await;
+    replica.note_incoming(|incoming| {
+        if incoming.peer.as_ref() == Some(&peer) {
+            incoming.done = true;
+        }
+    });
     let local = replica.relayable_vector().unwrap_or_default();
     link.report.complete = link.report.complete || is_complete(replica, &local, &peer, &progress).unwrap_or(false);
     let problem = result.as_ref().err().map(ToString::to_string);
@@ -558,6 +569,13 @@ where
                 }
             }
             link.report.received += outcome.applied as u64;
+            let (peer, received) = (&link.report.peer, link.report.received);
+            replica.note_incoming(|incoming| {
+                if incoming.peer.as_ref() == Some(peer) {
+                    incoming.received = received;
+                    incoming.expected = incoming.expected.max(received);
+                }
+            });
             if outcome.unproven > 0 || !outcome.forbidden.is_empty() {
                 link.report.unproven += outcome.unproven as u64;
                 // An origin whose records could not be proven is not waited for: it comes again with its proof.

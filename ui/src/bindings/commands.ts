@@ -63,6 +63,7 @@ import type { SprintReport } from "./SprintReport";
 import type { StandupStep } from "./StandupStep";
 import type { StandupView } from "./StandupView";
 import type { StatusUpdate } from "./StatusUpdate";
+import type { SyncProgress } from "./SyncProgress";
 import type { UndoToken } from "./UndoToken";
 import type { WalkIn } from "./WalkIn";
 import type { ErrorCode } from "./ErrorCode";
@@ -173,6 +174,8 @@ export interface Commands {
   mark_pr_opened: { args: PrOpened; result: ClaimDone };
   /** Marks an issue's pull request as merged. */
   mark_merged: { args: IssueRef; result: ClaimDone };
+  /** How far this device's latest sync has got: records received of those expected (a joining screen's progress). */
+  sync_progress: { args: null; result: SyncProgress };
   /** The venue's allow-list of devices. */
   devices: { args: null; result: Array<DeviceView> };
   /** Takes a device off the allow-list for good. */

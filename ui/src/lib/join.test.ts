@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UNREACHABLE_MESSAGE } from "./errors";
-import { addressProblem, joinErrorText, normalizeJoinCode } from "./join";
+import { addressProblem, joinErrorText, joinProgressText, normalizeJoinCode } from "./join";
 
 describe("normalizeJoinCode", () => {
   it.each([
@@ -43,5 +43,18 @@ describe("joinErrorText", () => {
   });
   it("says what to do about a refused code", () => {
     expect(joinErrorText({ code: "not_allowed", message: "code spent" }, "x:1")).toMatch(/ask for a new one/);
+  });
+});
+
+describe("joinProgressText", () => {
+  it.each([
+    [0, 0, "Connecting to the organizer’s device…"],
+    [0, 5000, "Connecting to the organizer’s device…"],
+    [412000, 1000014, "Receiving the venue’s records: 412,000 of 1,000,014 (41%)"],
+    [1000014, 1000014, "Receiving the venue’s records: 1,000,014 of 1,000,014 (100%)"],
+    // More can arrive than was expected (records written meanwhile): never over 100%.
+    [1200, 1000, "Receiving the venue’s records: 1,200 of 1,200 (100%)"],
+  ])("%d of %d → %s", (received, expected, text) => {
+    expect(joinProgressText(received, expected)).toBe(text);
   });
 });

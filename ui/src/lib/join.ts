@@ -53,3 +53,13 @@ export function joinErrorText(error: ApiError, address: string): string {
       return errorMessage(error);
   }
 }
+
+/** What the joining screen says while the venue's records arrive: “Receiving the venue’s records: 412,000 of
+ * 1,000,014 (41%)”, or that it is still connecting before the first batch. */
+export function joinProgressText(received: number, expected: number): string {
+  if (received === 0) return "Connecting to the organizer’s device…";
+  const total = Math.max(expected, received);
+  const percent = Math.floor((received * 100) / total);
+  const n = (x: number) => x.toLocaleString("en");
+  return `Receiving the venue’s records: ${n(received)} of ${n(total)} (${percent}%)`;
+}
