@@ -14,7 +14,8 @@
 //                                  device (joined, its own `serve`, synced live to the app's peer on
 //                                  127.0.0.1) signing one person in a second, and out again 4 minutes later;
 //                                  RSS and PSS of every process of the app each minute, and each one's growth
-//                                  per hour (least squares from minute 5). Release build
+//                                  per hour (least squares from minute 5); the app reloads its board every
+//                                  BENCH_RELOAD_MINUTES (5; the app's own default is 2 hours). Release build
 //                                  (SPRINTDESK_BIN=target/release/sprintdesk; the app from target/release
 //                                  unless SPRINTDESK_APP); needs DISPLAY; screenshots in docs/screenshots/tmp
 import { execFileSync, spawn } from "node:child_process";
@@ -22,7 +23,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { bin, built, chromium, root, serve, venue } from "./support.mjs";
+import { bin, built, chromium, root, serve, shots, venue } from "./support.mjs";
 import { tauriDriver } from "./webdriver.mjs";
 
 const FIRST = ["Łukasz", "Zoë", "Éric", "Batuhan", "Søren", "Ana María", "Dong-hee", "Chiamaka", "Priya", "Mateus",
@@ -183,11 +184,14 @@ function treeRss(pid) {
   }
   const rss = (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
   // Proportional: a page shared by three processes (the WebKit libraries) counts a third in each.
-  const pss = (p) => Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  const rollup = (p, field) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))?.[1] ?? 0);
   const rows = [];
   const walk = (p) => {
     try {
-      rows.push({ pid: p, name: readFileSync(`/proc/${p}/comm`, "utf8").trim(), kib: rss(p), pss: pss(p) });
+      const name = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+      // Anonymous: the heaps (malloc's, JavaScript's), apart from mapped files.
+      rows.push({ pid: p, name, kib: rss(p), pss: rollup(p, "Pss"), anon: rollup(p, "Anonymous") });
     } catch {
       return;
     }
@@ -332,6 +336,9 @@ const BOARD_STATE = `
     cards: document.querySelectorAll("main.projects > .column [data-project]").length,
     names,
     nodes: document.getElementsByTagName("*").length,
+    // Tauri's pending IPC callbacks (two per call in flight), and when this document was loaded.
+    callbacks: window.__TAURI_INTERNALS__?.callbacks?.size ?? -1,
+    loaded: Math.round(performance.timeOrigin),
   };
 `;
 
@@ -356,7 +363,15 @@ async function soak() {
   v.cli("call", "set_mode", JSON.stringify({ mode: "board" }));
   v.cli("call", "set_board_pace", JSON.stringify({ page_seconds: 2 }));
   const port = await freePort();
-  const env = { ...v.env, SPRINTDESK_LISTEN: `127.0.0.1:${port}`, SPRINTDESK_NO_DISCOVERY: "1" };
+  // The app loads its board afresh every 2 hours; here every BENCH_RELOAD_MINUTES (5 unless told) so a run
+  // sees it happen (0: never, to measure the web process growing on its own).
+  const reload = process.env.BENCH_RELOAD_MINUTES ?? "5";
+  const env = {
+    ...v.env,
+    SPRINTDESK_LISTEN: `127.0.0.1:${port}`,
+    SPRINTDESK_NO_DISCOVERY: "1",
+    SPRINTDESK_BOARD_RELOAD_MINUTES: reload,
+  };
 
   const driver = await tauriDriver(env);
   let w = null;
@@ -409,37 +424,57 @@ async function soak() {
     const turns = seen.filter((p, i) => i > 0 && p !== seen[i - 1]).length;
     console.log(`board pages over 12 s, read every 500 ms: ${seen.join(" ")} (${turns} turns)`);
     await w.screenshot("soak-board-early");
+    // Loading the board afresh starts a new web process, which WebDriver takes for a crash: it ends the
+    // session (the app carries on). From then the board is seen in screenshots of the X display.
+    const board = async () => {
+      try {
+        return w ? await w.run(BOARD_STATE) : null;
+      } catch {
+        w = null;
+        return null;
+      }
+    };
+    const screenshot = async (name) => {
+      if (w) await w.screenshot(name).catch(() => {});
+      else execFileSync("import", ["-window", "root", path.join(shots, `${name}.png`)]);
+    };
 
     const samples = [];
     const started = Date.now();
     const header = (rows) =>
       `${"min".padStart(4)}  ${rows.map((r) => `${r.name.slice(0, 15).padEnd(15)} RSS / PSS`.padEnd(30)).join("")}` +
-      `${"all processes PSS".padEnd(20)}board: page/pages  here (device)  DOM nodes`;
+      `${"all processes PSS".padEnd(20)}board: page/pages  here (device)  DOM nodes  IPC callbacks`;
     for (let minute = 0; minute <= minutes; minute++) {
       if (minute > 0) await sleep(started + minute * 60000 - Date.now());
       const rows = treeRss(pid);
-      const board = await w.run(BOARD_STATE);
+      const shown = await board();
       const deviceHere = (await door.call("presence")).here_now;
-      samples.push({ minute, rows, board, deviceHere });
+      // The other device's `serve`: the same sprint and sign-ins in a Rust process with no window.
+      const control = treeRss(door.pid)[0];
+      samples.push({ minute, rows, board: shown, deviceHere, control });
       if (minute === 0) console.log(header(rows));
       const cells = rows.map((r) => `${mib(r.kib)} / ${mib(r.pss)}`.padEnd(30)).join("");
       const total = mib(rows.reduce((t, r) => t + r.pss, 0)).padEnd(20);
-      console.log(
-        `${String(minute).padStart(4)}  ${cells}${total}${`${board.page}/${board.pages}`.padEnd(19)}` +
-          `${`${board.here} (${deviceHere})`.padEnd(15)}${board.nodes}`,
-      );
-      if (minute === Math.min(2, minutes)) await w.screenshot("soak-board-minute-2");
+      const seen = shown
+        ? `${`${shown.page}/${shown.pages}`.padEnd(19)}${`${shown.here} (${deviceHere})`.padEnd(15)}` +
+          `${String(shown.nodes).padEnd(11)}${shown.callbacks}`
+        : `${"(screenshots)".padEnd(19)}${`? (${deviceHere})`.padEnd(15)}`;
+      const previous = samples.at(-2);
+      const fresh = previous && rows.at(-1)?.pid !== previous.rows.at(-1)?.pid;
+      console.log(`${String(minute).padStart(4)}  ${cells}${total}${seen}${fresh ? "  new web process: loaded afresh" : ""}`);
+      if (minute === Math.min(2, minutes)) await screenshot("soak-board-minute-2");
+      if (fresh) await screenshot(`soak-board-minute-${minute}`);
     }
-    await w.screenshot("soak-board-late");
+    await screenshot("soak-board-late");
     clearInterval(signer);
     signer = null;
 
-    // Growth per hour: each process (by pid, as the tree was at the start) over the samples from the warm-up on.
+    // Growth per hour: each process (by name: a board loaded afresh has a new web process) from the warm-up on.
     const after = samples.filter((s) => s.minute >= warmUp);
     console.log(`\ngrowth per hour, least squares over minutes ${warmUp}–${minutes} (${after.length} samples):`);
-    console.log(`  ${"process".padEnd(20)} ${"RSS first → last".padEnd(26)} ${"PSS first → last".padEnd(26)} RSS/h      PSS/h`);
+    console.log(`  ${"process".padEnd(20)} ${"RSS first → last".padEnd(26)} ${"PSS first → last".padEnd(26)} RSS/h      PSS/h      anonymous/h`);
     const pids = samples[0].rows.map((r) => ({ pid: r.pid, name: r.name }));
-    const pick = (s, p, key) => s.rows.find((r) => r.pid === p.pid)?.[key];
+    const pick = (s, p, key) => s.rows.find((r) => r.name === p.name)?.[key];
     const lines = [...pids, { pid: "all", name: "all processes" }];
     for (const p of lines) {
       const value = (s, key) => (p.pid === "all" ? s.rows.reduce((t, r) => t + r[key], 0) : pick(s, p, key));
@@ -447,13 +482,22 @@ async function soak() {
       const xs = kept.map((s) => s.minute / 60);
       const perHour = (key) => slope(xs, kept.map((s) => value(s, key)));
       const range = (key) => `${mib(value(samples[0], key))} → ${mib(value(samples.at(-1), key))}`.padEnd(26);
-      console.log(`  ${p.name.padEnd(20)} ${range("kib")} ${range("pss")} ${mib(perHour("kib")).padStart(10)} ${mib(perHour("pss")).padStart(10)}`);
+      const rates = ["kib", "pss", "anon"].map((key) => mib(perHour(key)).padStart(10)).join(" ");
+      console.log(`  ${p.name.padEnd(20)} ${range("kib")} ${range("pss")} ${rates}`);
     }
-    const nodes = after.map((s) => s.board.nodes);
-    console.log(`board DOM nodes from minute ${warmUp}: ${Math.min(...nodes)}–${Math.max(...nodes)}`);
+    {
+      const xs = after.map((s) => s.minute / 60);
+      const first = samples[0].control;
+      const last = samples.at(-1).control;
+      const rates = ["kib", "pss", "anon"].map((key) => mib(slope(xs, after.map((s) => s.control[key]))).padStart(10)).join(" ");
+      const range = (key) => `${mib(first[key])} → ${mib(last[key])}`.padEnd(26);
+      console.log(`  ${"(the other device's sprintdesk serve)".padEnd(20)}\n  ${"".padEnd(20)} ${range("kib")} ${range("pss")} ${rates}`);
+    }
+    const nodes = after.filter((s) => s.board).map((s) => s.board.nodes);
+    if (nodes.length) console.log(`board DOM nodes from minute ${warmUp} (read while WebDriver could): ${Math.min(...nodes)}–${Math.max(...nodes)}`);
     console.log(`the other device signed in ${signedIn} and out ${signedOut}; ${failures.length} refused${failures.length ? `, e.g. ${failures[0]}` : ""}`);
     const last = samples.at(-1);
-    console.log(`at the end the board said ${last.board.here} here; the other device held ${last.deviceHere}`);
+    console.log(`at the end the board said ${last.board?.here ?? "(see the screenshot)"} here; the other device held ${last.deviceHere}`);
   } finally {
     if (signer) clearInterval(signer);
     await w?.close().catch(() => {});
