@@ -126,6 +126,7 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         row("print_badge", &[Attendee, Entity::BadgePrint], |_| json!({"attendee": "Eve Walk-In"})),
         row("reprint_badge", &[Entity::BadgePrint], |_| json!({"attendee": "@ana"})),
         row("set_printer", &[], |_| json!({"printer": null})),
+        row("set_board_pace", &[], |_| json!({"page_seconds": 5})),
         row("undo", &[PresenceEvent, Attendee], |host| {
             let outcome = ok(host, "register_walk_in", json!({"name": "Fay Oops", "accept_code_of_conduct": true}));
             json!({"token": outcome["undo"]})

@@ -109,6 +109,7 @@ pub fn run() {
             }
             start_peer(host.clone());
             forward_changes(app.handle().clone(), &host);
+            windows::reload_boards(app.handle().clone(), host.clone());
             Ok(())
         })
         .on_window_event(windows::on_event)

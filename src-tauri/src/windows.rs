@@ -1,7 +1,10 @@
 //! Windows: the kiosk lock on the main window, and the projector board as a second window.
 
+use sprintdesk_api::Host;
 use sprintdesk_core::{ApiError, ErrorCode, Mode};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder, Window, WindowEvent};
 
 /// The main window is a locked kiosk: full screen, no decorations, and it cannot be closed. Leaving kiosk
@@ -51,6 +54,58 @@ pub fn settle_webview(window: &WebviewWindow) {
     if let Err(error) = result {
         tracing::warn!(%error, window = window.label(), "could not settle the web view's settings");
     }
+}
+
+/// How often a board is loaded afresh, in minutes, unless `$SPRINTDESK_BOARD_RELOAD_MINUTES` says (0: never).
+const BOARD_RELOAD_MINUTES: u64 = 120;
+
+/// Loads every board this app shows afresh every two hours: the main window when this device is a board,
+/// and the projector window. WebKit's web process grows by about 13 MiB an hour behind a board that turns
+/// its pages and follows sign-ins, while the page's own JavaScript heap, DOM and listeners stay level
+/// (docs/benchmarks.md, "The board all week"); a week on a projector would take gigabytes. A new web
+/// process gives it back. The audience sees the board draw itself again from its first page.
+pub fn reload_boards(app: AppHandle, host: Arc<Host>) {
+    let minutes = match std::env::var("SPRINTDESK_BOARD_RELOAD_MINUTES") {
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(minutes) => minutes,
+            Err(_) => {
+                tracing::warn!(%text, "SPRINTDESK_BOARD_RELOAD_MINUTES is not a number of minutes: every {BOARD_RELOAD_MINUTES}");
+                BOARD_RELOAD_MINUTES
+            }
+        },
+        Err(_) => BOARD_RELOAD_MINUTES,
+    };
+    if minutes == 0 {
+        return;
+    }
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(minutes * 60));
+            let main_is_board = host.setup().map(|setup| setup.mode == Mode::Board).unwrap_or(false);
+            let boards =
+                [main_is_board.then(|| app.get_webview_window("main")).flatten(), app.get_webview_window("board")];
+            for board in boards.into_iter().flatten() {
+                if let Err(error) = load_afresh(&board) {
+                    tracing::warn!(%error, window = board.label(), "could not load the board afresh");
+                }
+            }
+        }
+    });
+}
+
+/// Loads `board` again in a new web process. A reload in the same process gave nothing back (the page's
+/// own memory was never what grew), so on Linux the web process goes and WebKit starts another for the
+/// reload; the window and its settings stay.
+fn load_afresh(board: &WebviewWindow) -> tauri::Result<()> {
+    #[cfg(target_os = "linux")]
+    return board.with_webview(|webview| {
+        use webkit2gtk::WebViewExt;
+        let view = webview.inner();
+        view.terminate_web_process();
+        view.reload();
+    });
+    #[cfg(not(target_os = "linux"))]
+    board.reload()
 }
 
 /// Opens (or brings forward) the board, full screen, on a second monitor when there is one.

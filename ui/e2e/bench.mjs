@@ -9,11 +9,21 @@
 //   node ui/e2e/bench.mjs memory   the desktop app's resident memory after 20 s idle with 5,000 attendees
 //                                  (BENCH_PEOPLE to change), beside a bare Tauri window's (the floor);
 //                                  needs DISPLAY; sums each program's own and its WebKit processes
+//   node ui/e2e/bench.mjs soak     the desktop app as a projector board for BENCH_MINUTES (default 30): 1,000
+//                                  attendees (BENCH_PEOPLE), 24 tables, pages turning every 2 s, and another
+//                                  device (joined, its own `serve`, synced live to the app's peer on
+//                                  127.0.0.1) signing one person in a second, and out again 4 minutes later;
+//                                  RSS and PSS of every process of the app each minute, and each one's growth
+//                                  per hour (least squares from minute 5); the app reloads its board every
+//                                  BENCH_RELOAD_MINUTES (5; the app's own default is 2 hours). Release build
+//                                  (SPRINTDESK_BIN=target/release/sprintdesk; the app from target/release
+//                                  unless SPRINTDESK_APP); needs DISPLAY; screenshots in docs/screenshots/tmp
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { built, chromium, serve, venue } from "./support.mjs";
+import { bin, built, chromium, root, serve, shots, venue } from "./support.mjs";
 import { tauriDriver } from "./webdriver.mjs";
 
 const FIRST = ["Łukasz", "Zoë", "Éric", "Batuhan", "Søren", "Ana María", "Dong-hee", "Chiamaka", "Priya", "Mateus",
@@ -21,9 +31,13 @@ const FIRST = ["Łukasz", "Zoë", "Éric", "Batuhan", "Søren", "Ana María", "D
 const LAST = ["Langa", "Taşkaya", "Araujo", "Kierkegaard", "Núñez", "Na", "Okafor", "Raman", "Souza", "Tanaka",
   "Ivanova", "Trần", "O'Brien", "Müller", "Yılmaz", "Mensah", "García", "Sørensen", "Wang", "Kowalski"];
 
-/** A venue with `n` attendees, imported from a plain CSV as an organizer would. */
-function crowd(n) {
+/**
+ * A venue with `n` attendees, imported from a plain CSV as an organizer would; on the wall clock with
+ * `realTime` (else at the tests' fixed time, `NOW`).
+ */
+function crowd(n, { realTime = false } = {}) {
   const v = venue();
+  if (realTime) delete v.env.SPRINTDESK_NOW;
   v.cli("init", "--name", "Benchmark sprint", "--start", process.env.E2E_NOW?.slice(0, 10) ?? new Date().toISOString().slice(0, 10), "--days", "3", "--tz", "UTC", "--opens", "00:00", "--closes", "23:59");
   const rows = ["name,email,handle"];
   for (let i = 0; i < n; i++) {
@@ -170,11 +184,14 @@ function treeRss(pid) {
   }
   const rss = (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
   // Proportional: a page shared by three processes (the WebKit libraries) counts a third in each.
-  const pss = (p) => Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  const rollup = (p, field) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(readFileSync(`/proc/${p}/smaps_rollup`, "utf8"))?.[1] ?? 0);
   const rows = [];
   const walk = (p) => {
     try {
-      rows.push({ pid: p, name: readFileSync(`/proc/${p}/comm`, "utf8").trim(), kib: rss(p), pss: pss(p) });
+      const name = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+      // Anonymous: the heaps (malloc's, JavaScript's), apart from mapped files.
+      rows.push({ pid: p, name, kib: rss(p), pss: rollup(p, "Pss"), anon: rollup(p, "Anonymous") });
     } catch {
       return;
     }
@@ -283,11 +300,221 @@ async function start() {
   console.log(`  median ${percentile(times, 50).toFixed(0)} ms  max ${times.at(-1).toFixed(0)} ms`);
 }
 
+/** A port nothing listens on now (the app's sync listener is told it, so another device can reach it). */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Least-squares slope of `ys` over `xs`. */
+function slope(xs, ys) {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+/** What the board shows now, read in its window: page, pages, here now, names on screen, DOM size. */
+const BOARD_STATE = `
+  const pager = document.querySelector("[data-testid=board-pager] .visually-hidden")?.textContent ?? "";
+  const [, page, pages] = /Page (\\d+) of (\\d+)/.exec(pager) ?? [];
+  const names = [...document.querySelectorAll("main.projects > .column [data-project] .pname")].map((li) => li.textContent.trim());
+  return {
+    hash: location.hash,
+    page: Number(page ?? 0),
+    pages: Number(pages ?? 0),
+    here: Number(document.querySelector("[data-testid=board-here-now] .num")?.textContent ?? -1),
+    cards: document.querySelectorAll("main.projects > .column [data-project]").length,
+    names,
+    nodes: document.getElementsByTagName("*").length,
+    // Tauri's pending IPC callbacks (two per call in flight), and when this document was loaded.
+    callbacks: window.__TAURI_INTERNALS__?.callbacks?.size ?? -1,
+    loaded: Math.round(performance.timeOrigin),
+  };
+`;
+
+async function soak() {
+  if (!process.env.DISPLAY) throw new Error("the soak opens the app's board window: set DISPLAY (Xvfb)");
+  const minutes = Number(process.env.BENCH_MINUTES ?? 30);
+  const people = Number(process.env.BENCH_PEOPLE ?? 1000);
+  const tables = 24;
+  const warmUp = Math.min(5, Math.max(0, minutes - 2));
+  const release = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "release");
+  const app = process.env.SPRINTDESK_APP ?? path.join(release, "sprintdesk-app");
+  if (!bin.includes(`${path.sep}release${path.sep}`)) console.log(`note: the CLI and the other device run ${bin} (SPRINTDESK_BIN)`);
+
+  // The venue on the app's database, on the real clock (a soak is real time): a day open round the clock.
+  const v = crowd(people, { realTime: true });
+  const leads = v.cli("attendees", "list").slice(0, tables);
+  for (let t = 1; t <= tables; t++) {
+    const project = `Project ${String.fromCharCode(64 + t)}${t > 9 ? "ware" : "lib"}`;
+    v.cli("call", "add_project", JSON.stringify({ name: project, table_label: `T${t}`, leads: [leads[t - 1].id] }));
+    for (let g = 1; g <= 1 + (t % 3); g++) v.cli("call", "add_goal", JSON.stringify({ project: `T${t}`, title: `Goal ${g} of table ${t}: make the thing ${g} faster` }));
+  }
+  v.cli("call", "set_mode", JSON.stringify({ mode: "board" }));
+  v.cli("call", "set_board_pace", JSON.stringify({ page_seconds: 2 }));
+  const port = await freePort();
+  // The app loads its board afresh every 2 hours; here every BENCH_RELOAD_MINUTES (5 unless told) so a run
+  // sees it happen (0: never, to measure the web process growing on its own).
+  const reload = process.env.BENCH_RELOAD_MINUTES ?? "5";
+  const env = {
+    ...v.env,
+    SPRINTDESK_LISTEN: `127.0.0.1:${port}`,
+    SPRINTDESK_NO_DISCOVERY: "1",
+    SPRINTDESK_BOARD_RELOAD_MINUTES: reload,
+  };
+
+  const driver = await tauriDriver(env);
+  let w = null;
+  let other = null;
+  let signer = null;
+  try {
+    w = await driver.open(app);
+    const pid = newest(path.basename(app));
+    // The other device: joins the app's device (its peer answers the join), then syncs to it live.
+    other = venue();
+    delete other.env.SPRINTDESK_NOW;
+    const code = v.cli("pair", "--role", "kiosk").code;
+    other.cli("join", code, `127.0.0.1:${port}`, "--name", "door-kiosk");
+    const door = await serve(other);
+    other.server = door;
+    const ids = (await door.call("attendees")).map((a) => a.id);
+    const projects = (await door.call("projects")).map((p) => p.id);
+    // One sign-in a second at a table, round the tables; each person signs out 4 minutes later, so about
+    // 240 people are here at any time and the board changes every second without growing for ever.
+    let n = 0;
+    const here = [];
+    const failures = [];
+    let signedIn = 0;
+    let signedOut = 0;
+    signer = setInterval(() => {
+      const i = n++;
+      const attendee = ids[i % ids.length];
+      door
+        .call("sign_in", { attendee, project: projects[i % projects.length], accept_code_of_conduct: true })
+        .then(() => {
+          signedIn++;
+          here.push(attendee);
+        })
+        .catch((e) => failures.push(e.message));
+      if (here.length > 240) {
+        door
+          .call("sign_out", { attendee: here.shift() })
+          .then(() => signedOut++)
+          .catch((e) => failures.push(e.message));
+      }
+    }, 1000);
+
+    // Does it turn every 2 s? Read the page 24 times, 500 ms apart, once the first sign-ins are on it.
+    await sleep(15000);
+    const seen = [];
+    for (let i = 0; i < 24; i++) {
+      seen.push((await w.run(BOARD_STATE)).page);
+      await sleep(500);
+    }
+    const turns = seen.filter((p, i) => i > 0 && p !== seen[i - 1]).length;
+    console.log(`board pages over 12 s, read every 500 ms: ${seen.join(" ")} (${turns} turns)`);
+    await w.screenshot("soak-board-early");
+    // Loading the board afresh starts a new web process, which WebDriver takes for a crash: it ends the
+    // session (the app carries on). From then the board is seen in screenshots of the X display.
+    const board = async () => {
+      try {
+        return w ? await w.run(BOARD_STATE) : null;
+      } catch {
+        w = null;
+        return null;
+      }
+    };
+    const screenshot = async (name) => {
+      if (w) await w.screenshot(name).catch(() => {});
+      else execFileSync("import", ["-window", "root", path.join(shots, `${name}.png`)]);
+    };
+
+    const samples = [];
+    const started = Date.now();
+    const header = (rows) =>
+      `${"min".padStart(4)}  ${rows.map((r) => `${r.name.slice(0, 15).padEnd(15)} RSS / PSS`.padEnd(30)).join("")}` +
+      `${"all processes PSS".padEnd(20)}board: page/pages  here (device)  DOM nodes  IPC callbacks`;
+    for (let minute = 0; minute <= minutes; minute++) {
+      if (minute > 0) await sleep(started + minute * 60000 - Date.now());
+      const rows = treeRss(pid);
+      const shown = await board();
+      const deviceHere = (await door.call("presence")).here_now;
+      // The other device's `serve`: the same sprint and sign-ins in a Rust process with no window.
+      const control = treeRss(door.pid)[0];
+      samples.push({ minute, rows, board: shown, deviceHere, control });
+      if (minute === 0) console.log(header(rows));
+      const cells = rows.map((r) => `${mib(r.kib)} / ${mib(r.pss)}`.padEnd(30)).join("");
+      const total = mib(rows.reduce((t, r) => t + r.pss, 0)).padEnd(20);
+      const seen = shown
+        ? `${`${shown.page}/${shown.pages}`.padEnd(19)}${`${shown.here} (${deviceHere})`.padEnd(15)}` +
+          `${String(shown.nodes).padEnd(11)}${shown.callbacks}`
+        : `${"(screenshots)".padEnd(19)}${`? (${deviceHere})`.padEnd(15)}`;
+      const previous = samples.at(-2);
+      const fresh = previous && rows.at(-1)?.pid !== previous.rows.at(-1)?.pid;
+      console.log(`${String(minute).padStart(4)}  ${cells}${total}${seen}${fresh ? "  new web process: loaded afresh" : ""}`);
+      if (minute === Math.min(2, minutes)) await screenshot("soak-board-minute-2");
+      if (fresh) await screenshot(`soak-board-minute-${minute}`);
+    }
+    await screenshot("soak-board-late");
+    clearInterval(signer);
+    signer = null;
+
+    // Growth per hour: each process (by name: a board loaded afresh has a new web process) from the warm-up on.
+    const after = samples.filter((s) => s.minute >= warmUp);
+    console.log(`\ngrowth per hour, least squares over minutes ${warmUp}–${minutes} (${after.length} samples):`);
+    console.log(`  ${"process".padEnd(20)} ${"RSS first → last".padEnd(26)} ${"PSS first → last".padEnd(26)} RSS/h      PSS/h      anonymous/h`);
+    const pids = samples[0].rows.map((r) => ({ pid: r.pid, name: r.name }));
+    const pick = (s, p, key) => s.rows.find((r) => r.name === p.name)?.[key];
+    const lines = [...pids, { pid: "all", name: "all processes" }];
+    for (const p of lines) {
+      const value = (s, key) => (p.pid === "all" ? s.rows.reduce((t, r) => t + r[key], 0) : pick(s, p, key));
+      const kept = after.filter((s) => value(s, "kib") !== undefined);
+      const xs = kept.map((s) => s.minute / 60);
+      const perHour = (key) => slope(xs, kept.map((s) => value(s, key)));
+      const range = (key) => `${mib(value(samples[0], key))} → ${mib(value(samples.at(-1), key))}`.padEnd(26);
+      const rates = ["kib", "pss", "anon"].map((key) => mib(perHour(key)).padStart(10)).join(" ");
+      console.log(`  ${p.name.padEnd(20)} ${range("kib")} ${range("pss")} ${rates}`);
+    }
+    {
+      const xs = after.map((s) => s.minute / 60);
+      const first = samples[0].control;
+      const last = samples.at(-1).control;
+      const rates = ["kib", "pss", "anon"].map((key) => mib(slope(xs, after.map((s) => s.control[key]))).padStart(10)).join(" ");
+      const range = (key) => `${mib(first[key])} → ${mib(last[key])}`.padEnd(26);
+      console.log(`  ${"(the other device's sprintdesk serve)".padEnd(20)}\n  ${"".padEnd(20)} ${range("kib")} ${range("pss")} ${rates}`);
+    }
+    const nodes = after.filter((s) => s.board).map((s) => s.board.nodes);
+    if (nodes.length) console.log(`board DOM nodes from minute ${warmUp} (read while WebDriver could): ${Math.min(...nodes)}–${Math.max(...nodes)}`);
+    console.log(`the other device signed in ${signedIn} and out ${signedOut}; ${failures.length} refused${failures.length ? `, e.g. ${failures[0]}` : ""}`);
+    const last = samples.at(-1);
+    console.log(`at the end the board said ${last.board?.here ?? "(see the screenshot)"} here; the other device held ${last.deviceHere}`);
+  } finally {
+    if (signer) clearInterval(signer);
+    await w?.close().catch(() => {});
+    driver.stop();
+    other?.server?.stop();
+    await sleep(1000);
+    other?.remove();
+    v.remove();
+  }
+}
+
 const which = process.argv[2];
 if (which === "kiosk") await kiosk();
 else if (which === "memory") await memory();
 else if (which === "start") await start();
+else if (which === "soak") await soak();
 else {
-  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start");
+  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start|soak");
   process.exit(2);
 }

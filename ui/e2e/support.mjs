@@ -69,6 +69,7 @@ export async function serve(v, { http = "127.0.0.1:0", connect = [] } = {}) {
     url,
     /** Where it listens for other devices' sync sessions. */
     listening: started.listening,
+    pid: child.pid,
     stop: () => child.kill("SIGTERM"),
     /** Another client: calls the API directly. */
     call: async (command, args = null) => {

@@ -55,6 +55,8 @@ macro_rules! for_each_command {
             setup { Door read (()) -> Setup = |host, ()| host.desk().setup() }
             /// Switches this device's screen; leaving or locking kiosk mode needs the organizer PIN.
             set_mode { Door write (ModeChange) -> Setup = |host, change| host.desk().set_mode(change) }
+            /// Sets how many seconds this device's board shows each page.
+            set_board_pace { Staff write (BoardPace) -> Setup = |host, pace| host.desk().set_board_pace(pace) }
             /// Creates the sprint in an empty database; this device becomes the venue's first member.
             create_sprint { Staff write (NewSprint) -> Sprint = |host, new| host.create_sprint(new) }
             /// The sprint's days, hours, venue and code of conduct.

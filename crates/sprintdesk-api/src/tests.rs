@@ -228,6 +228,23 @@ fn bad_requests_are_refused_in_words() {
 }
 
 #[test]
+fn the_board_turns_its_pages_at_this_devices_pace() {
+    let venue = Venue::new();
+    let pace = || venue.ok("setup", Value::Null)["board_page_seconds"].as_u64().unwrap();
+    assert_eq!(pace(), 12, "the default");
+    let cases: &[(u32, Option<&str>, u64)] =
+        &[(2, None, 2), (1, Some("invalid"), 2), (121, Some("invalid"), 2), (120, None, 120), (30, None, 30)];
+    for &(seconds, refused, then) in cases {
+        match (venue.call("set_board_pace", json!({"page_seconds": seconds})), refused) {
+            (Ok(setup), None) => assert_eq!(setup["board_page_seconds"], then, "{seconds} s"),
+            (Err(error), Some(code)) => assert_eq!(code_name(error.code), code, "{seconds} s"),
+            (result, _) => panic!("{seconds} s: unexpected {result:?}"),
+        }
+        assert_eq!(pace(), then, "{seconds} s");
+    }
+}
+
+#[test]
 fn kiosk_mode_is_left_only_with_the_organizer_pin() {
     struct Step {
         mode: &'static str,
@@ -299,6 +316,7 @@ fn a_locked_kiosk_answers_only_the_door() {
     let table: &[(&str, bool)] = &[
         ("setup", true),
         ("set_mode", true),
+        ("set_board_pace", false),
         ("create_sprint", false),
         ("sprint", true),
         ("update_sprint", false),

@@ -64,7 +64,7 @@ pub use report::{
     RetroResult, RoleCount, SprintReport, StandupDay, StatusLine, Totals,
 };
 pub use retro::{RetroPrompt, RetroSubmission, RetroThanks};
-pub use setup::{Mode, ModeChange, Reach, Setup};
+pub use setup::{BOARD_PAGE_SECONDS, BoardPace, DEFAULT_BOARD_PAGE_SECONDS, Mode, ModeChange, Reach, Setup};
 pub use sprint::NewSprint;
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};
 pub use standup::{StandupAction, StandupStep};

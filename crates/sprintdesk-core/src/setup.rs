@@ -1,6 +1,6 @@
 //! How this device is set up: which screen it shows (organizer, table lead for one project, kiosk,
-//! board) and the organizer PIN that locks a kiosk. Both are this device's own settings: they are not
-//! replicated, so locking the door kiosk locks only the door kiosk.
+//! board), how long its board shows each page, and the organizer PIN that locks a kiosk. All are this
+//! device's own settings: they are not replicated, so locking the door kiosk locks only the door kiosk.
 
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,11 @@ use sprintdesk_store::Lockout;
 const MODE: &str = "mode";
 const LEAD_PROJECT: &str = "lead_project";
 const PIN_HASH: &str = "kiosk_pin";
+const BOARD_PACE: &str = "board_page_seconds";
+/// Seconds the board shows each page unless this device was told otherwise, and the bounds it may be told:
+/// under 2 s nobody reads a card; over 2 minutes the last page waits too long for its turn.
+pub const DEFAULT_BOARD_PAGE_SECONDS: u32 = 12;
+pub const BOARD_PAGE_SECONDS: std::ops::RangeInclusive<u32> = 2..=120;
 /// Wrong PINs in a row, and until when the PIN is not even checked (local settings: a restart keeps them).
 const PIN_FAILURES: &str = "kiosk_pin_failures";
 const PIN_LOCKED_UNTIL: &str = "kiosk_pin_locked_until";
@@ -102,6 +107,16 @@ pub struct Setup {
     pub device: String,
     /// The role the venue paired this device for (`None` before it is in a venue).
     pub role: Option<DeviceRole>,
+    /// Seconds this device's board shows each page before turning to the next.
+    pub board_page_seconds: u32,
+}
+
+/// How long this device's board shows each page.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct BoardPace {
+    /// Seconds per page, 2 to 120.
+    pub page_seconds: u32,
 }
 
 /// A request to change this device's screen.
@@ -139,7 +154,27 @@ impl Desk {
             pin_set: store.local_setting(PIN_HASH)?.is_some(),
             device: store.device().to_string(),
             role: self.own_role()?,
+            board_page_seconds: store
+                .local_setting(BOARD_PACE)?
+                .and_then(|s| s.parse().ok())
+                .filter(|s| BOARD_PAGE_SECONDS.contains(s))
+                .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
         })
+    }
+
+    /// Sets how long this device's board shows each page (a board in a small room, or a soak test, turns
+    /// faster than the default).
+    pub fn set_board_pace(&mut self, pace: BoardPace) -> Result<Setup, Error> {
+        if !BOARD_PAGE_SECONDS.contains(&pace.page_seconds) {
+            let (low, high) = (BOARD_PAGE_SECONDS.start(), BOARD_PAGE_SECONDS.end());
+            return Err(ValidationError::new(
+                "page_seconds",
+                format!("a board page shows for {low} to {high} seconds"),
+            )
+            .into());
+        }
+        self.store().set_local_setting(BOARD_PACE, &pace.page_seconds.to_string())?;
+        self.setup()
     }
 
     /// This device's mode: one local setting, cheap enough to read before every command.

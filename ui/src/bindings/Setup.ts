@@ -26,4 +26,8 @@ device: string,
 /**
  * The role the venue paired this device for (`None` before it is in a venue).
  */
-role: DeviceRole | null, };
+role: DeviceRole | null, 
+/**
+ * Seconds this device's board shows each page before turning to the next.
+ */
+board_page_seconds: number, };

@@ -8,6 +8,7 @@ import type { BadgePrintLine } from "./BadgePrintLine";
 import type { BadgeRequest } from "./BadgeRequest";
 import type { BadgeScan } from "./BadgeScan";
 import type { Board } from "./Board";
+import type { BoardPace } from "./BoardPace";
 import type { Claim } from "./Claim";
 import type { ClaimDone } from "./ClaimDone";
 import type { DailyStatus } from "./DailyStatus";
@@ -74,6 +75,8 @@ export interface Commands {
   setup: { args: null; result: Setup };
   /** Switches this device's screen; leaving or locking kiosk mode needs the organizer PIN. */
   set_mode: { args: ModeChange; result: Setup };
+  /** Sets how many seconds this device's board shows each page. */
+  set_board_pace: { args: BoardPace; result: Setup };
   /** Creates the sprint in an empty database; this device becomes the venue's first member. */
   create_sprint: { args: NewSprint; result: Sprint };
   /** The sprint's days, hours, venue and code of conduct. */
@@ -197,6 +200,7 @@ export interface Commands {
 /** The commands that change the sprint. */
 export const WRITES: ReadonlyArray<keyof Commands> = [
   "set_mode",
+  "set_board_pace",
   "create_sprint",
   "update_sprint",
   "sign_in",

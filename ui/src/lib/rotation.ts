@@ -3,7 +3,10 @@
  * pages are made by what the cards hold (measured), so no card is cut and no page is half empty.
  */
 
-/** Seconds each page stays on the projector. */
+/**
+ * Seconds each page stays on the projector when the device does not say (its setup's
+ * `board_page_seconds`, set in Settings; the same default as the core's).
+ */
 export const ROTATE_SECONDS = 12;
 
 /** The board's base type size in pixels: readable from the back of a room at every projector size. */
