@@ -48,6 +48,21 @@ fn value(field: &str, n: usize) -> serde_json::Value {
     }
 }
 
+/// The ten fields of each of `people`, as the organizer writes them.
+fn attendee_ops(people: &[usize]) -> Vec<Op> {
+    people
+        .iter()
+        .flat_map(|&n| {
+            FIELDS.iter().map(move |field| Op::Set {
+                entity: Entity::Attendee,
+                id: format!("att-{n}"),
+                field,
+                value: value(field, n),
+            })
+        })
+        .collect()
+}
+
 /// The venue's first device: it holds the venue's key and signs its own grant, so every record it writes
 /// can be verified by a device that pinned the venue.
 fn organizer_store() -> Store {
@@ -67,18 +82,7 @@ fn organizer_store() -> Store {
     };
     store.write(Timestamp(T0), Op::put(&me, None)).unwrap();
     for chunk in (0..PEOPLE).collect::<Vec<_>>().chunks(100) {
-        let ops: Vec<Op> = chunk
-            .iter()
-            .flat_map(|&n| {
-                FIELDS.iter().map(move |field| Op::Set {
-                    entity: Entity::Attendee,
-                    id: format!("att-{n}"),
-                    field,
-                    value: value(field, n),
-                })
-            })
-            .collect();
-        store.write(Timestamp(T0), ops).unwrap();
+        store.write(Timestamp(T0), attendee_ops(chunk)).unwrap();
     }
     store
 }
@@ -312,18 +316,7 @@ fn make_million(path: &std::path::Path) {
     let started = Instant::now();
     let people: Vec<usize> = (0..MILLION_PEOPLE).collect();
     for chunk in people.chunks(200) {
-        let ops: Vec<Op> = chunk
-            .iter()
-            .flat_map(|&n| {
-                FIELDS.iter().map(move |field| Op::Set {
-                    entity: Entity::Attendee,
-                    id: format!("att-{n}"),
-                    field,
-                    value: value(field, n),
-                })
-            })
-            .collect();
-        organizer.write(ops).unwrap();
+        organizer.write(attendee_ops(chunk)).unwrap();
     }
     for day in 0..MILLION_DAYS {
         let date: chrono::NaiveDate =
