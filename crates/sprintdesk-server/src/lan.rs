@@ -206,7 +206,7 @@ async fn with_progress<T>(replica: &Arc<Replica>, json: bool, work: impl std::fu
 }
 
 /// "Receiving records: 412,000 of 1,000,014 (41%)".
-pub fn progress_line(received: u64, expected: u64) -> String {
+fn progress_line(received: u64, expected: u64) -> String {
     let percent = (received * 100).checked_div(expected.max(received)).unwrap_or(100);
     format!("Receiving records: {} of {} ({percent}%)", grouped(received), grouped(expected.max(received)))
 }
