@@ -41,14 +41,10 @@ pub(crate) fn materialize_and_record_judged<'a>(
     refused: &std::collections::HashSet<(DeviceId, u64)>,
     view: Option<sprintdesk_domain::DeviceRole>,
 ) -> Result<usize, StoreError> {
-    let mut log = conn.prepare_cached(
-        "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared, salt)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
+    // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
+    let mut writer = Writer::new(conn, any_erased(conn)?);
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
-    // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
-    let mut erasures = any_erased(conn)?;
     let mut dropped: std::collections::HashSet<(&DeviceId, u64)> = std::collections::HashSet::new();
     for change in changes.clone() {
         if retired.get(change.origin.as_str()).is_some_and(|after| change.seq > *after) {
@@ -62,16 +58,15 @@ pub(crate) fn materialize_and_record_judged<'a>(
         };
         // A record whose content was erased elsewhere, or that is about a person erased here: the log keeps
         // its place in the chain and the hash of its content, never the content.
-        let mut cleared = clearing(conn, change, erasures).map_err(refusal)?;
+        let mut cleared = clearing(conn, change, writer.erasures).map_err(refusal)?;
         if cleared.is_none() && view.is_some_and(|role| !crate::trust::holds(role, change.entity, &change.field)) {
             cleared = Some(crate::trust::content_hash(change)); // Not a field this kind of device holds.
         }
         if !judged_out && cleared.is_none() {
-            materialize(conn, change, erasures).map_err(refusal)?;
-            erasures = erasures || change.entity == Entity::Erasure;
+            materialize(&mut writer, change).map_err(refusal)?;
         }
         let value = if cleared.is_some() { "null".to_owned() } else { change.value.to_string() };
-        log.execute(params![
+        writer.statement(LOG)?.execute(params![
             change.origin.as_str(),
             change.seq,
             change.hlc.0 as i64,
@@ -89,6 +84,8 @@ pub(crate) fn materialize_and_record_judged<'a>(
             retired = read_retirements(conn)?;
         }
     }
+    writer.flush()?;
+    drop(writer);
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
     let mut arrived: std::collections::BTreeMap<&DeviceId, std::collections::HashSet<u64>> = Default::default();
     for change in changes {
@@ -233,8 +230,10 @@ fn pseudonymize(conn: &Connection, attendee: &str) -> Result<(), rusqlite::Error
     Ok(())
 }
 
-/// Materializes one record. `erasures`: whether anyone may be erased here (if not, no lookup is needed).
-fn materialize(conn: &Connection, change: &Change, erasures: bool) -> Result<(), Refusal> {
+/// Materializes one record. A field's winner is decided now; the row it wins in is written when `writer`
+/// is flushed (see [`Writer`]).
+fn materialize(writer: &mut Writer<'_>, change: &Change) -> Result<(), Refusal> {
+    let conn = writer.conn;
     let table = schema::table(change.entity);
     if change.entity_id.is_empty() || change.entity_id.len() > 200 {
         return Err(Refusal::Bad("the record id is empty or too long".into()));
@@ -242,13 +241,18 @@ fn materialize(conn: &Connection, change: &Change, erasures: bool) -> Result<(),
     if change.cleared.is_some() {
         return Ok(()); // Its content is gone: nothing to set.
     }
+    // An erasure and a retirement read and rewrite rows: the rows first hold what came before them.
     if change.entity == Entity::Erasure {
-        return erase(conn, change);
+        writer.flush()?;
+        erase(conn, change)?;
+        writer.erasures = true;
+        return Ok(());
     }
     if change.entity.is_event() {
-        return insert_event(conn, table, change);
+        return insert_event(writer, table, change);
     }
     if change.entity == Entity::Retirement {
+        writer.flush()?;
         return retire(conn, change);
     }
     if change.entity == Entity::Sprint && change.entity_id != SPRINT_ID {
@@ -263,39 +267,158 @@ fn materialize(conn: &Connection, change: &Change, erasures: bool) -> Result<(),
     };
     let value = to_sql(kind, &change.value).map_err(Refusal::Bad)?;
     // A revocation is final: `true` is kept whatever its stamp, so the column is the OR of every write.
-    let sticky = change.entity == Entity::Device && column == STICKY_FIELD;
-    let sticks = sticky && value == SqlValue::Integer(1);
+    let sticks = is_sticky(table, column) && value == SqlValue::Integer(1);
 
     let entity = change.entity.as_str();
     let incoming = (change.hlc.0 as i64, change.origin.as_str());
     // Last writer wins by (HLC, origin): one upsert that records this write's stamp only when it is later
     // than the field's, and says (by the rows it changed) whether it was.
-    let wins = conn
-        .prepare_cached(
-            "INSERT INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
-             WHERE (excluded.hlc, excluded.origin) > (field_versions.hlc, field_versions.origin)",
-        )?
-        .execute(params![entity, change.entity_id, column, incoming.0, incoming.1])?
-        == 1;
+    let wins =
+        writer.statement(VERSION)?.execute(params![entity, change.entity_id, column, incoming.0, incoming.1])? == 1;
     if !wins && !sticks {
         return Ok(()); // An equal or later write already won this field.
     }
-    let upsert = sql_once((table.name, column), || {
-        let assignment =
-            if sticky { format!("MAX(\"{column}\", excluded.\"{column}\")") } else { format!("excluded.\"{column}\"") };
-        format!(
-            "INSERT INTO {table} (id, \"{column}\") VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET \"{column}\" = {assignment}",
-            table = table.name
-        )
-    });
-    conn.prepare_cached(upsert)?.execute(params![change.entity_id, value])?;
-    // A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
-    // those erased after they arrived do: every device shows the same.
-    if change.entity == Entity::Attendee && erasures && is_erased(conn, &change.entity_id)? {
-        pseudonymize(conn, &change.entity_id)?;
-    }
+    writer.set(table, &change.entity_id, column, value);
     Ok(())
+}
+
+/// Whether `column` of `table` keeps the OR of every write (see [`STICKY_FIELD`]).
+fn is_sticky(table: &Table, column: &str) -> bool {
+    table.entity == Entity::Device && column == STICKY_FIELD
+}
+
+/// Appending a record to the change log.
+const LOG: &str =
+    "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared, salt)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+/// Last writer wins by (HLC, origin): one upsert that records a write's stamp only when it is later than the
+/// field's, and says (by the rows it changed) whether it was.
+const VERSION: &str = "INSERT INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
+    WHERE (excluded.hlc, excluded.origin) > (field_versions.hlc, field_versions.origin)";
+
+/// What materializing a batch writes with: its statements, held for the batch (not looked up by their
+/// text per record), and the fields records have won, gathered per row and written once per row: an
+/// attendee's ten fields are one row write, not ten. What a row is set to is what writing each won field
+/// in turn would leave. Flushed before anything reads or rewrites rows (an erasure, a retirement) and at
+/// the end of a batch.
+struct Writer<'c> {
+    conn: &'c Connection,
+    /// Whether anyone may be erased here (if not, no lookup is needed).
+    erasures: bool,
+    /// Statements by the address of their `'static` text.
+    held: Vec<(usize, rusqlite::CachedStatement<'c>)>,
+    /// Rows with fields won and not written yet, in the order their first field was won; `index` finds
+    /// them by table and id.
+    pending: Vec<PendingRow>,
+    index: std::collections::HashMap<(&'static str, String), usize>,
+}
+
+/// One row's fields won in a batch, not written yet.
+struct PendingRow {
+    table: &'static Table,
+    id: String,
+    /// A bit per column set: its place in `table.columns`, or [`DELETED_BIT`].
+    columns: u64,
+    /// Each column set, with its bit, and its value.
+    values: Vec<(u64, &'static str, SqlValue)>,
+}
+
+/// The bit of `deleted`, which is no column of [`Table::columns`].
+const DELETED_BIT: u64 = 1 << 63;
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection, erasures: bool) -> Self {
+        Self { conn, erasures, held: Vec::new(), pending: Vec::new(), index: Default::default() }
+    }
+
+    fn statement(&mut self, sql: &'static str) -> Result<&mut rusqlite::CachedStatement<'c>, rusqlite::Error> {
+        let key = sql.as_ptr() as usize;
+        let at = match self.held.iter().position(|(held, _)| *held == key) {
+            Some(at) => at,
+            None => {
+                self.held.push((key, self.conn.prepare_cached(sql)?));
+                self.held.len() - 1
+            }
+        };
+        Ok(&mut self.held[at].1)
+    }
+
+    /// Sets `column` of the row `id` of `table` to `value` when the writer is flushed.
+    fn set(&mut self, table: &'static Table, id: &str, column: &'static str, value: SqlValue) {
+        let bit = if column == DELETED_FIELD {
+            DELETED_BIT
+        } else {
+            1 << table.columns.iter().position(|(name, _)| *name == column).unwrap_or_default()
+        };
+        let at = match self.index.get(&(table.name, id.to_owned())) {
+            Some(at) => *at,
+            None => {
+                self.index.insert((table.name, id.to_owned()), self.pending.len());
+                self.pending.push(PendingRow { table, id: id.to_owned(), columns: 0, values: Vec::new() });
+                self.pending.len() - 1
+            }
+        };
+        let PendingRow { columns, values, .. } = &mut self.pending[at];
+        if *columns & bit == 0 {
+            *columns |= bit;
+            values.push((bit, column, value));
+        } else if let Some((_, _, held)) = values.iter_mut().find(|(_, name, _)| *name == column) {
+            *held = if is_sticky(table, column) { sql_max(held, value) } else { value };
+        }
+    }
+
+    /// Writes every gathered row, one statement each. A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
+    /// those erased after they arrived do: every device shows the same.
+    fn flush(&mut self) -> Result<(), rusqlite::Error> {
+        self.index.clear();
+        let pending = std::mem::take(&mut self.pending);
+        for PendingRow { table, id, columns, mut values } in pending {
+            // One statement per set of columns: its placeholders follow the columns' order in the table.
+            values.sort_unstable_by_key(|(bit, _, _)| *bit);
+            let upsert = self.statement(sql_once((table.name, columns), || row_upsert(table, &values)))?;
+            upsert.raw_bind_parameter(1, &id)?;
+            for (i, (_, _, value)) in values.iter().enumerate() {
+                upsert.raw_bind_parameter(i + 2, value)?;
+            }
+            upsert.raw_execute()?;
+            if table.entity == Entity::Attendee && self.erasures && is_erased(self.conn, &id)? {
+                pseudonymize(self.conn, &id)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// SQLite's `MAX(a, b)` of two values: NULL if either is.
+fn sql_max(a: &SqlValue, b: SqlValue) -> SqlValue {
+    match (a, &b) {
+        (SqlValue::Integer(a), SqlValue::Integer(b)) => SqlValue::Integer(*a.max(b)),
+        _ => SqlValue::Null,
+    }
+}
+
+/// `INSERT … ON CONFLICT (id) DO UPDATE` setting `values`' columns of one row of `table`, in their order.
+fn row_upsert(table: &Table, values: &[(u64, &'static str, SqlValue)]) -> String {
+    let names: Vec<String> = values.iter().map(|(_, column, _)| format!("\"{column}\"")).collect();
+    let placeholders: Vec<String> = (2..=values.len() + 1).map(|i| format!("?{i}")).collect();
+    let assignments: Vec<String> = values
+        .iter()
+        .map(|(_, column, _)| {
+            if is_sticky(table, column) {
+                format!("\"{column}\" = MAX(\"{column}\", excluded.\"{column}\")")
+            } else {
+                format!("\"{column}\" = excluded.\"{column}\"")
+            }
+        })
+        .collect();
+    format!(
+        "INSERT INTO {} (id, {}) VALUES (?1, {}) ON CONFLICT (id) DO UPDATE SET {}",
+        table.name,
+        names.join(", "),
+        placeholders.join(", "),
+        assignments.join(", ")
+    )
 }
 
 /// Applies a retirement: records the origin as retired after `after` (the lower, if it already was),
@@ -361,10 +484,11 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
             }
         }
     }
-    let erasures = any_erased(conn)?;
+    let mut writer = Writer::new(conn, any_erased(conn)?);
     for change in &remaining {
-        materialize(conn, change, erasures)?;
+        materialize(&mut writer, change)?;
     }
+    writer.flush()?;
     // Rebuilt rows of erased people show their pseudonym again.
     for id in touched.get(&Entity::Attendee).into_iter().flatten() {
         if is_erased(conn, id)? {
@@ -374,7 +498,7 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(), Refusal> {
+fn insert_event(writer: &mut Writer<'_>, table: &Table, change: &Change) -> Result<(), Refusal> {
     if change.field != EVENT_FIELD {
         return Err(Refusal::Bad(format!("an event change must have field \"{EVENT_FIELD}\"")));
     }
@@ -392,7 +516,7 @@ fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(),
     for (name, kind) in table.columns {
         values.push(to_sql(*kind, change.value.get(*name).unwrap_or(&Value::Null)).map_err(Refusal::Bad)?);
     }
-    let insert = sql_once((table.name, ""), || {
+    let insert = sql_once((table.name, 0), || {
         let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
         let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
         format!(
@@ -402,17 +526,18 @@ fn insert_event(conn: &Connection, table: &Table, change: &Change) -> Result<(),
             placeholders.join(", ")
         )
     });
-    conn.prepare_cached(insert)?.execute(rusqlite::params_from_iter(values))?;
+    writer.statement(insert)?.execute(rusqlite::params_from_iter(values))?;
     Ok(())
 }
 
-/// The text of a statement about one table (and column, or `""`), made the first time it is needed: a
-/// record applied needs no formatting.
-fn sql_once(key: (&'static str, &'static str), make: impl FnOnce() -> String) -> &'static str {
-    type Made = std::collections::HashMap<(&'static str, &'static str), &'static str>;
+/// The text of a statement about one table (and set of its columns, or 0), made the first time it is
+/// needed: a record applied needs no formatting.
+fn sql_once(key: (&'static str, u64), make: impl FnOnce() -> String) -> &'static str {
+    type Made = std::collections::HashMap<(&'static str, u64), &'static str>;
     static MADE: std::sync::OnceLock<std::sync::Mutex<Made>> = std::sync::OnceLock::new();
     let mut made = MADE.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    // A handful of tables and columns: what is made is kept for the life of the process.
+    // A handful of tables and the sets of columns records of them carry together: what is made is kept for
+    // the life of the process.
     made.entry(key).or_insert_with(|| Box::leak(make().into_boxed_str()))
 }
 

@@ -345,6 +345,16 @@ fn make_million(path: &std::path::Path) {
     eprintln!("made the million-change venue: {held} records in {:.1} s", started.elapsed().as_secs_f64());
 }
 
+/// The CPU time this process has used so far, every thread, user and system, in seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name (which ends with the last ')'): utime and stime are 14th and 15th.
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let ticks: f64 = fields.get(11..13).map(|t| t.iter().filter_map(|n| n.parse::<f64>().ok()).sum()).unwrap_or(0.0);
+    ticks / 100.0 // USER_HZ, 100 on Linux.
+}
+
 /// This process's peak resident memory so far, in MiB (`VmHWM`).
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -370,8 +380,8 @@ fn serve_million(path: &std::path::Path) {
     println!("{address} {code}");
     let mut line = String::new();
     while std::io::stdin().read_line(&mut line).map(|n| n > 0).unwrap_or(false) {}
-    let peak = peak_rss_mib(); // Before the digest, which reads the whole log.
-    println!("{} {peak:.1}", organizer.store().digest().unwrap());
+    let (peak, cpu) = (peak_rss_mib(), cpu_seconds()); // Before the digest, which reads the whole log.
+    println!("{} {peak:.1} {cpu:.2}", organizer.store().digest().unwrap());
 }
 
 /// A fresh device on disk joins the million-change venue served by another process, and the figures: the
@@ -409,9 +419,10 @@ fn million() {
     let store = Store::open(&target.path().join("fresh.db"), "fresh".into()).unwrap();
     let fresh = Arc::new(Replica::new(store, Arc::new(SystemClock)));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let started = Instant::now();
+    let (started, cpu_before) = (Instant::now(), cpu_seconds());
     let report = runtime.block_on(peer::join(&fresh, &address, &code, "Fresh", None)).unwrap();
     let elapsed = started.elapsed().as_secs_f64();
+    let joiner_cpu = cpu_seconds() - cpu_before;
     let joiner_peak = peak_rss_mib();
     let mut input = organizer.stdin.take().unwrap();
     input.write_all(b"done\n").unwrap();
@@ -419,14 +430,17 @@ fn million() {
     line.clear();
     answers.read_line(&mut line).unwrap();
     organizer.wait().unwrap();
-    let (their_digest, organizer_peak) = line.trim().split_once(' ').unwrap();
+    let mut answer = line.split_whitespace();
+    let (their_digest, organizer_peak, organizer_cpu) =
+        (answer.next().unwrap(), answer.next().unwrap(), answer.next().unwrap());
     let digest = fresh.store().digest().unwrap();
     assert_eq!(digest, their_digest, "the fresh device does not hold what the organizer holds");
     let size = std::fs::metadata(target.path().join("fresh.db")).map(|m| m.len()).unwrap_or(0);
     println!(
         "bootstrap of a million changes (join over TLS loopback, organizer in another process, both on disk, every \
          record verified): {} changes in {:.2} s ({:.0} changes/s), {} bytes in ({:.1} per change); peak RSS: \
-         joining device {:.0} MiB, organizer {} MiB; the new database {:.0} MiB",
+         joining device {:.0} MiB, organizer {} MiB; CPU time: joining device {:.2} s, organizer {} s; the new \
+         database {:.0} MiB",
         report.received,
         elapsed,
         report.received as f64 / elapsed,
@@ -434,6 +448,8 @@ fn million() {
         report.bytes_in as f64 / report.received as f64,
         joiner_peak,
         organizer_peak,
+        joiner_cpu,
+        organizer_cpu,
         size as f64 / 1048576.0
     );
 }
