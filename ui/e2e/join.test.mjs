@@ -1,0 +1,108 @@
+// End-to-end in Debian's Chromium: a fresh device joins a venue large enough to take a few seconds (thousands
+// of attendees imported from a plain CSV, as an organizer would), and its first-start screen shows the records
+// arriving, as a bar and as "Receiving the venue’s records: N of TOTAL (P%)", until the join ends. The screen
+// stays up meanwhile though the venue's sprint arrives with the first records. Screenshot, mid-join:
+// docs/screenshots/tmp/join-progress.png.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { browserSession, NOW, serve, shot, venue } from "./support.mjs";
+
+/** Ten change records each: about 5 s to import and 5 s to join in a debug build on two cores. */
+const PEOPLE = 6_000;
+
+const session = browserSession(() => {
+  const v = venue();
+  v.cli("init", "--name", "Big sprint", "--start", NOW.slice(0, 10), "--days", "3", "--tz", "UTC");
+  const rows = ["name,email,handle"];
+  for (let i = 0; i < PEOPLE; i++) rows.push(`Person Number ${i},person${i}@example.org,p${i}`);
+  const file = path.join(v.dir, "people.csv");
+  writeFileSync(file, rows.join("\n") + "\n");
+  v.cli("import", "attendees", file);
+  return v;
+});
+before(session.open);
+after(session.close);
+
+const PROGRESS = /^Receiving the venue’s records: ([\d,]+) of ([\d,]+) \((\d+)%\)$/;
+
+test("joining a large venue: the bar and the words follow the records as they arrive", { timeout: 120_000 }, async (t) => {
+  const { v, server } = session;
+  const code = v.cli("pair", "--role", "kiosk").code;
+  const empty = venue();
+  const fresh = await serve(empty);
+  try {
+    const p = await session.page();
+    await p.goto(`${fresh.url}/`);
+    await p.getByRole("button", { name: "Join a venue" }).click();
+    await p.getByLabel("Join code").fill(code);
+    await p.getByLabel("Organizer's address").fill(server.listening);
+    await p.getByLabel(/Device name/).fill("Door kiosk");
+
+    // Everything the joining screen shows, as it changes: its words and its bar.
+    await p.evaluate(() => {
+      const seen = (window.joinSeen = []);
+      new MutationObserver(() => {
+        const shown = document.querySelector("[data-testid=join-progress]");
+        if (!shown) return;
+        const bar = shown.querySelector("progress");
+        const now = { text: shown.innerText.trim(), value: bar.value, max: bar.max };
+        const last = seen.at(-1);
+        if (!last || last.text !== now.text || last.value !== now.value || last.max !== now.max) seen.push(now);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await p.getByRole("button", { name: "Join", exact: true }).click();
+
+    // A screenshot a quarter of the way in or more, not all: unless the join is over (the screen gone) first.
+    const midJoin = await p.waitForFunction(
+      (pattern) => {
+        const shown = document.querySelector("[data-testid=join-progress]");
+        if (!shown) return window.joinSeen.length > 0 ? "over" : false;
+        const m = new RegExp(pattern).exec(shown.innerText.trim());
+        const [n, total] = m ? [m[1], m[2]].map((x) => Number(x.replaceAll(",", ""))) : [0, 0];
+        if (n * 4 < total || n >= total) return false;
+        // On the screen as it opened (1280×800), not below it.
+        return shown.getBoundingClientRect().bottom <= innerHeight ? "mid" : "mid, out of sight";
+      },
+      PROGRESS.source,
+      { polling: "raf", timeout: 60_000 },
+    );
+    const moment = await midJoin.jsonValue();
+    if (moment !== "over") {
+      await shot(p, "join-progress");
+      assert.equal(moment, "mid", "the records arriving show where the person looks");
+    }
+
+    await p.getByText("Joined Big sprint as the kiosk.").waitFor({ timeout: 60_000 });
+    const seen = await p.evaluate(() => window.joinSeen);
+    const figures = seen
+      .map(({ text, value, max }) => ({ match: PROGRESS.exec(text), value, max, text }))
+      .filter(({ match }) => match)
+      .map(({ match, value, max, text }) => {
+        const [n, total, percent] = match.slice(1).map((x) => Number(x.replaceAll(",", "")));
+        return { n, total, percent, value, max, text };
+      });
+    const shown = seen.map((s) => s.text).join(" | ");
+    assert.equal(seen[0]?.text, "Connecting to the organizer’s device…", `it says it is connecting first: ${shown}`);
+    const mid = figures.filter(({ n, total }) => n > 0 && n < total);
+    assert.ok(mid.length > 0, `the screen showed records arriving, some of all: ${shown}`);
+    t.diagnostic(`${mid.length} figures shown mid-join: ${mid.map((f) => `${f.percent}%`).join(" ")}`);
+    for (const { n, total, percent, value, max, text } of figures) {
+      assert.equal(percent, Math.floor((n * 100) / total), text);
+      assert.deepEqual([value, max], [n, total], `the bar agrees with the words: ${text}`);
+    }
+    assert.ok(figures.every((f, i) => i === 0 || f.n >= figures[i - 1].n), `never backwards: ${shown}`);
+
+    // All of it arrived: what this device got is the total the screen counted towards.
+    const after = await fresh.call("sync_progress");
+    assert.equal(after.running, false);
+    assert.ok(after.received >= PEOPLE * 10, `${after.received} records`);
+    assert.equal(mid[0].total, after.received, "the total was all there was to get");
+    assert.equal((await fresh.call("setup")).role, "kiosk", "it is what the code made it");
+    await p.close();
+  } finally {
+    fresh.stop();
+    empty.remove();
+  }
+});
