@@ -319,7 +319,9 @@ pub(crate) fn judge(
     for change in fresh.iter() {
         by_origin.entry(&change.origin).or_default().push(change);
     }
-    let mut proven: HashSet<(&DeviceId, u64)> = HashSet::new();
+    // What is proven of each origin is a run of its sequence: from the first record after what the chain
+    // holds, to the last a proof covers.
+    let mut proven: BTreeMap<&DeviceId, std::ops::RangeInclusive<u64>> = BTreeMap::new();
     for (origin, mut records) in by_origin {
         records.sort_by_key(|c| c.seq);
         let author = device_of(origin.as_str());
@@ -356,8 +358,10 @@ pub(crate) fn judge(
         if let Some((_, seq, link)) = upto {
             save_chain(conn, origin.as_str(), seq, &link)?;
         }
+        if let (Some(first), Some(last)) = (records[..kept].first(), records[..kept].last()) {
+            proven.insert(origin, first.seq..=last.seq);
+        }
         for change in &records[..kept] {
-            proven.insert((&change.origin, change.seq));
             let role = vouched.map(|v| v.role).unwrap_or(DeviceRole::Board);
             let project = vouched.and_then(|v| v.project.as_deref());
             if let Err(reason) = trust::may_write(role, project, author, change) {
@@ -366,7 +370,7 @@ pub(crate) fn judge(
             }
         }
     }
-    fresh.retain(|change| proven.contains(&(&change.origin, change.seq)));
+    fresh.retain(|change| proven.get(&change.origin).is_some_and(|run| run.contains(&change.seq)));
     if !judgement.forbidden.is_empty() {
         tracing::warn!(count = judgement.forbidden.len(), first = ?judgement.refusals.first(), "refused records outside their author's role");
     }

@@ -43,6 +43,7 @@ pub(crate) fn materialize_and_record_judged<'a>(
 ) -> Result<usize, StoreError> {
     // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
     let mut writer = Writer::new(conn, any_erased(conn)?);
+    let mut text: Vec<u8> = Vec::new();
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
     let mut dropped: std::collections::HashSet<(&DeviceId, u64)> = std::collections::HashSet::new();
@@ -65,7 +66,14 @@ pub(crate) fn materialize_and_record_judged<'a>(
         if !judged_out && cleared.is_none() {
             materialize(&mut writer, change).map_err(refusal)?;
         }
-        let value = if cleared.is_some() { "null".to_owned() } else { change.value.to_string() };
+        // The value as JSON text, written into one buffer for the batch (not formatted into a new string).
+        text.clear();
+        if cleared.is_some() {
+            text.extend_from_slice(b"null");
+        } else {
+            serde_json::to_writer(&mut text, &change.value).map_err(|e| refusal(Refusal::Bad(e.to_string())))?;
+        }
+        let value = std::str::from_utf8(&text).map_err(|e| refusal(Refusal::Bad(e.to_string())))?;
         writer.statement(LOG)?.execute(params![
             change.origin.as_str(),
             change.seq,
