@@ -123,16 +123,20 @@ pub fn encode(message: &Message) -> Vec<u8> {
 
 /// Reads a frame body back into a message.
 pub fn decode(body: &[u8]) -> Result<Message, ProtocolError> {
-    let json = frame_json(body)?;
-    trace_frame("read", &json);
+    decode_json(&frame_json(body)?)
+}
+
+/// Reads a frame's JSON (see [`frame_json`]) into a message.
+fn decode_json(json: &[u8]) -> Result<Message, ProtocolError> {
+    trace_frame("read", json);
     // A batch (the sender writes its tag first) is read straight into its fields; anything else, and a
     // batch that does not read so, as the enum, which says what is wrong.
     if json.starts_with(CHANGES_START)
-        && let Ok(ChangesMessage { changes, grants, .. }) = serde_json::from_slice(&json)
+        && let Ok(ChangesMessage { changes, grants, .. }) = serde_json::from_slice(json)
     {
         return Ok(Message::Changes { changes, grants });
     }
-    serde_json::from_slice(&json).map_err(|e| ProtocolError::Malformed(e.to_string()))
+    serde_json::from_slice(json).map_err(|e| ProtocolError::Malformed(e.to_string()))
 }
 
 /// How a `changes` message's JSON begins.
@@ -209,6 +213,19 @@ pub async fn write_message<W: AsyncWrite + Unpin>(writer: &mut W, message: &Mess
 
 /// Reads one frame. `Ok(None)` when the peer closed the connection between frames.
 pub async fn read_message<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option<(Message, usize)>, ProtocolError> {
+    Ok(read_frame(reader).await?.map(|frame| (frame.message, frame.wire_bytes)))
+}
+
+/// A frame read: its message, the bytes it took on the wire, and the bytes of its JSON (decompressed).
+#[derive(Debug)]
+pub struct Frame {
+    pub message: Message,
+    pub wire_bytes: usize,
+    pub json_bytes: usize,
+}
+
+/// [`read_message`], saying how large the message's JSON was too.
+pub async fn read_frame<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option<Frame>, ProtocolError> {
     let mut length = [0u8; 4];
     match reader.read_exact(&mut length).await {
         Ok(_) => {}
@@ -221,7 +238,8 @@ pub async fn read_message<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option
     }
     let mut body = vec![0u8; size];
     reader.read_exact(&mut body).await?;
-    Ok(Some((decode(&body)?, size + 4)))
+    let json = frame_json(&body)?;
+    Ok(Some(Frame { message: decode_json(&json)?, wire_bytes: size + 4, json_bytes: json.len() }))
 }
 
 #[cfg(test)]

@@ -21,6 +21,12 @@ pub const IN_FLIGHT_RECORDS: u64 = 8 * BATCH_RECORDS;
 /// Batches already arrived are applied together, up to this many records, in one transaction (one
 /// `fsync`, not one per batch).
 const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
+/// Messages read and not yet handled: at most this many, and at most `QUEUED_JSON_BYTES` of their JSON. A
+/// peer that sends faster than this device applies, or that never reads what it is sent (so that this
+/// side waits to write), is left waiting to send: what it sends is not held in memory here. Well above
+/// what a peer keeps in flight (`IN_FLIGHT_RECORDS`, and its answers), so two honest sides never both wait.
+const QUEUED_MESSAGES: usize = 64;
+const QUEUED_JSON_BYTES: usize = 2 * message::MAX_MESSAGE_BYTES;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
@@ -30,9 +36,13 @@ const REISSUE_WAIT: Duration = Duration::from_secs(10);
 /// Every this many heartbeats (a minute), records a side refused are offered again.
 const RETRY_REFUSED_EVERY: u32 = 12;
 
+/// A message read, the bytes it took on the wire, and its share of the queue's bytes (given back once it
+/// is taken off the queue).
+type Queued = Result<(Message, usize, tokio::sync::OwnedSemaphorePermit), ProtocolError>;
+
 struct Link<S> {
     writer: WriteHalf<S>,
-    incoming: mpsc::UnboundedReceiver<Result<(Message, usize), ProtocolError>>,
+    incoming: mpsc::Receiver<Queued>,
     /// A message taken from `incoming` while gathering batches to apply together, to be handled next.
     pending: Option<Message>,
     reader: tokio::task::JoinHandle<()>,
@@ -42,18 +52,24 @@ struct Link<S> {
 impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
     fn new(stream: S) -> Self {
         let (mut read_half, writer) = tokio::io::split(stream);
-        let (sender, incoming) = mpsc::unbounded_channel();
-        // Reading is its own task: a frame half read must never be dropped by a `select!`.
+        let (sender, incoming) = mpsc::channel(QUEUED_MESSAGES);
+        let budget = std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUED_JSON_BYTES));
+        // Reading is its own task: a frame half read must never be dropped by a `select!`. It reads no
+        // further while the queue is full: the peer's sending waits.
         let reader = tokio::spawn(async move {
             loop {
-                let next = message::read_message(&mut read_half).await;
+                let next = message::read_frame(&mut read_half).await;
                 let stop = !matches!(next, Ok(Some(_)));
                 let item = match next {
-                    Ok(Some(frame)) => Ok(frame),
+                    Ok(Some(frame)) => {
+                        let bytes = u32::try_from(frame.json_bytes.min(QUEUED_JSON_BYTES)).unwrap_or(u32::MAX);
+                        let Ok(permit) = budget.clone().acquire_many_owned(bytes).await else { break };
+                        Ok((frame.message, frame.wire_bytes, permit))
+                    }
                     Ok(None) => Err(ProtocolError::Io(std::io::ErrorKind::UnexpectedEof.into())),
                     Err(error) => Err(error),
                 };
-                if sender.send(item).is_err() || stop {
+                if sender.send(item).await.is_err() || stop {
                     break;
                 }
             }
@@ -71,7 +87,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
             return Ok(message);
         }
         match self.incoming.recv().await {
-            Some(Ok((message, size))) => {
+            Some(Ok((message, size, _taken))) => {
                 self.report.bytes_in += size as u64;
                 Ok(message)
             }
@@ -88,7 +104,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
         }
         match self.incoming.try_recv() {
             Ok(item) => {
-                let (message, size) = item?;
+                let (message, size, _taken) = item?;
                 self.report.bytes_in += size as u64;
                 Ok(Some(message))
             }

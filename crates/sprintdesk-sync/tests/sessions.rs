@@ -285,3 +285,84 @@ async fn a_sender_waits_for_the_peer_to_apply_what_it_sent_before_sending_more()
     assert!(received >= total, "everything arrived once answered: {received} of {total}");
     serving.abort();
 }
+
+#[tokio::test]
+async fn a_peer_that_floods_and_never_reads_is_made_to_wait_not_held_in_memory() {
+    // The owner of a paired device can send batch after batch and never read what it is sent. The other
+    // side then waits to write to it; had it gone on reading meanwhile, every batch sent would be held
+    // here, decoded, until the write went through (never). Two shapes: many batches, and a few of the
+    // largest a frame may be.
+    let cases = [("many batches", 100 * 1024, 400), ("large batches", 4 * 1024 * 1024, 40)];
+    for (name, value_bytes, frames) in cases {
+        let (desk, _) = replica("desk", T0);
+        // More than the pipe holds, so that the desk's sending (which nobody reads) waits.
+        for chunk in (0..10_000u32).collect::<Vec<_>>().chunks(1_000) {
+            let ops = chunk
+                .iter()
+                .map(|n| sprintdesk_store::Op::Set {
+                    entity: sprintdesk_store::Entity::Attendee,
+                    id: format!("a{n}"),
+                    field: "name",
+                    value: serde_json::json!(format!("Person {n}")),
+                })
+                .collect();
+            desk.write(ops).unwrap();
+        }
+        let (mut near, far) = tokio::io::duplex(64 * 1024);
+        let serving = {
+            let desk = desk.clone();
+            tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
+        };
+        let hello = Message::Hello {
+            device: "flood".into(),
+            vector: Default::default(),
+            now: Timestamp(T0),
+            listen: None,
+            own_only: false,
+        };
+        message::write_message(&mut near, &hello).await.unwrap();
+        // Values that do not compress away: the pipe holds about one frame.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut noise = |len: usize| -> String {
+            (0..len / 16)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    format!("{state:016x}")
+                })
+                .collect()
+        };
+        let mut written = 0;
+        for seq in 1..=frames {
+            let batch = Message::Changes {
+                changes: vec![sprintdesk_store::Change {
+                    origin: "flood".into(),
+                    seq,
+                    hlc: Hlc::from_parts(T0 as u64, 0),
+                    entity: sprintdesk_store::Entity::Attendee,
+                    entity_id: format!("f{seq}"),
+                    field: "name".into(),
+                    value: serde_json::json!(noise(value_bytes)),
+                    proof: None,
+                    cleared: None,
+                    salt: None,
+                }],
+                grants: vec![],
+            };
+            let sent = tokio::time::timeout(Duration::from_secs(1), message::write_message(&mut near, &batch)).await;
+            if !matches!(sent, Ok(Ok(_))) {
+                break; // The other side stopped reading: the flood waits.
+            }
+            written += 1;
+        }
+        // What the desk takes in before it stops reading: its queue (by count or by bytes), the frame its
+        // reader holds and what the pipe buffers.
+        let bound = match name {
+            "many batches" => 64 + 12,
+            _ => 8 + 4,
+        };
+        assert!(written <= bound, "{name}: the desk read {written} of {frames} batches while it could not write");
+        serving.abort();
+    }
+}
