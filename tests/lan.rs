@@ -438,3 +438,59 @@ fn joining_a_large_venue_says_how_many_records_have_arrived() {
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Receiving"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
+    // The Wi-Fi drops (here: the joining process is killed) once the organizer has let the new device in
+    // and part of the venue has arrived. The device holds part of the venue and its code is spent. It must
+    // not be stuck: it says so, and joining again with a new code fetches the rest, keeping what arrived.
+    let mut desk = Device::new();
+    let mut door = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Big sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    const PEOPLE: usize = 6_000;
+    let mut rows = String::from("name,email,handle\n");
+    for i in 0..PEOPLE {
+        rows.push_str(&format!("Person Number {i},person{i}@example.org,p{i}\n"));
+    }
+    let file = desk.dir.path().join("people.csv");
+    std::fs::write(&file, rows).unwrap();
+    desk.ok(&["import", "attendees", file.to_str().unwrap()]);
+    let address = desk.serve(None);
+    let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    let mut joining = door
+        .command(&["join", &code, &address, "--name", "Door 2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(joining.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Receiving records: ") {
+        line.clear();
+        assert!(said.read_line(&mut line).unwrap() > 0, "the join ended before any records arrived");
+    }
+    assert!(joining.try_wait().unwrap().is_none(), "the join was still running when cut off");
+    joining.kill().unwrap();
+    joining.wait().unwrap();
+    let count = |device: &Device| device.json(&["attendees", "list"]).as_array().unwrap().len();
+    let held = count(&door);
+    assert!(held < PEOPLE, "cut off part way: {held} of {PEOPLE} people had arrived ({line})");
+    assert_eq!(door.json(&["call", "setup"])["join_unfinished"], true, "the device says its join was cut off");
+    // The same code is spent; a new one lets it finish, and what arrived is kept, not fetched again.
+    let again = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    let out = door.run(&["--json", "join", &again, &address, "--name", "Door 2"]);
+    assert!(out.status.success(), "joining again: {}", String::from_utf8_lossy(&out.stderr));
+    let joined: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(joined["role"], "kiosk", "{joined}");
+    assert_eq!(count(&door), PEOPLE);
+    assert_eq!(door.json(&["call", "setup"])["join_unfinished"], false);
+    // And it runs as the kiosk it was paired as, in sync with the desk.
+    door.serve(Some(&address));
+    desk.ok(&["attendees", "add", "--name", "Arrived After The Join"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !door.ok(&["attendees", "search", "Arrived After"]).contains("Arrived After The Join") {
+        assert!(Instant::now() < deadline, "the door does not stay in sync");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

@@ -106,3 +106,49 @@ test("joining a large venue: the bar and the words follow the records as they ar
     empty.remove();
   }
 });
+
+test("a join cut off part way says so, keeps what arrived, and joining again fetches the rest", { timeout: 120_000 }, async () => {
+  const { v } = session;
+  const code = v.cli("pair", "--role", "kiosk").code;
+  const empty = venue();
+  const fresh = await serve(empty);
+  try {
+    const p = await session.page();
+    await p.goto(`${fresh.url}/`);
+    await p.getByRole("button", { name: "Join a venue" }).click();
+    await p.getByLabel("Join code").fill(code);
+    await p.getByLabel("Organizer's address").fill(session.server.listening);
+    await p.getByLabel(/Device name/).fill("Door kiosk");
+    await p.getByRole("button", { name: "Join", exact: true }).click();
+    // Records are arriving when the organizer's computer goes away (its Wi-Fi drops, its lid closes).
+    await p.waitForFunction(
+      () => /records: [1-9]/.test(document.querySelector("[data-testid=join-progress]")?.innerText ?? ""),
+      null,
+      { polling: "raf", timeout: 60_000 },
+    );
+    session.server.stop();
+    await p.getByTestId("join-cut-off").waitFor({ timeout: 60_000 });
+    await p.getByRole("alert").filter({ hasText: "Could not join" }).waitFor();
+    await shot(p, "join-cut-off");
+    const held = empty.cli("attendees", "list").length;
+    assert.ok(held > 0 && held < PEOPLE, `part of the venue arrived and is kept: ${held} of ${PEOPLE}`);
+    assert.equal((await fresh.call("setup")).join_unfinished, true);
+    assert.ok(await p.getByRole("button", { name: "Create a new sprint" }).isDisabled(), "it belongs to a venue now");
+
+    // The organizer's computer is back (at another address); with a new code, the join finishes.
+    session.server = await serve(v);
+    const again = v.cli("pair", "--role", "kiosk").code;
+    await p.getByLabel("Join code").fill(again);
+    await p.getByLabel("Organizer's address").fill(session.server.listening);
+    await p.getByRole("button", { name: "Join", exact: true }).click();
+    await p.getByText("Joined Big sprint as the kiosk.").waitFor({ timeout: 60_000 });
+    assert.equal(empty.cli("attendees", "list").length, PEOPLE);
+    const setup = await fresh.call("setup");
+    assert.deepEqual([setup.join_unfinished, setup.role], [false, "kiosk"]);
+    await p.getByTestId("join-cut-off").waitFor({ state: "detached" });
+    await p.close();
+  } finally {
+    fresh.stop();
+    empty.remove();
+  }
+});

@@ -27,7 +27,7 @@ export function venue() {
     TZ: "UTC",
   };
   const cli = (...args) => {
-    const out = execFileSync(bin, ["--json", ...args], { env, encoding: "utf8" });
+    const out = execFileSync(bin, ["--json", ...args], { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     return out.trim() ? JSON.parse(out) : null;
   };
   return { dir, env, cli, remove: () => rmSync(dir, { recursive: true, force: true }) };

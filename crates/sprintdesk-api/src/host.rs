@@ -139,8 +139,12 @@ impl Host {
     }
 
     /// [`Host::enrol`] if this device holds a sprint, and otherwise when it creates one. A device with no
-    /// sprint yet makes no venue: it may be about to join one (a served first start).
+    /// sprint yet makes no venue: it may be about to join one (a served first start); nor does one whose
+    /// join was cut off (the organizer enrolled it, and it may join again).
     pub fn enrolled(mut self, name: &str, role: DeviceRole) -> Result<Self, Error> {
+        if self.replica.store().join_unfinished()? {
+            return Ok(self);
+        }
         if self.setup()?.sprint.is_some() {
             self.enrol(name, role)?;
         } else {
@@ -304,7 +308,9 @@ pub async fn join_venue(
         )
         .into());
     };
-    if let Some(sprint) = replica.store().sprint()? {
+    // A join that was let in and then cut off may be run again (with a new code) to fetch the rest.
+    let unfinished = replica.store().join_unfinished()?;
+    if let Some(sprint) = replica.store().sprint()?.filter(|_| !unfinished) {
         return Err(sprintdesk_core::Error::SprintExists(format!(
             "{}; a device joins a venue with an empty database",
             sprint.name

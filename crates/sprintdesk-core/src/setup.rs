@@ -109,6 +109,9 @@ pub struct Setup {
     pub role: Option<DeviceRole>,
     /// Seconds this device's board shows each page before turning to the next.
     pub board_page_seconds: u32,
+    /// This device was let into a venue but its first sync broke off: it holds part of the venue, and the
+    /// first-start screen asks it to join again (with a new code) to fetch the rest.
+    pub join_unfinished: bool,
 }
 
 /// How long this device's board shows each page.
@@ -159,6 +162,7 @@ impl Desk {
                 .and_then(|s| s.parse().ok())
                 .filter(|s| BOARD_PAGE_SECONDS.contains(s))
                 .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
+            join_unfinished: store.join_unfinished()?,
         })
     }
 

@@ -24,6 +24,9 @@ pub struct Identity {
     pub key_der: Vec<u8>,
 }
 
+/// The local setting that marks a join let in but not finished (see [`Store::join_unfinished`]).
+const JOIN_UNFINISHED: &str = "join_unfinished";
+
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Identity").field("cert_der", &self.cert_der.len()).finish_non_exhaustive()
@@ -99,6 +102,16 @@ impl Store {
             params![format!("local:{key}"), value],
         )?;
         Ok(())
+    }
+
+    /// Whether this device was let into a venue and its first sync broke off before it finished: it holds
+    /// part of the venue, and may join again (with a new code) to fetch the rest.
+    pub fn join_unfinished(&self) -> Result<bool, StoreError> {
+        Ok(self.local_setting(JOIN_UNFINISHED)?.as_deref() == Some("1"))
+    }
+
+    pub fn set_join_unfinished(&self, unfinished: bool) -> Result<(), StoreError> {
+        self.set_local_setting(JOIN_UNFINISHED, if unfinished { "1" } else { "0" })
     }
 
     /// Remembers a join code this device showed, valid until `expires_at`, for a kiosk.

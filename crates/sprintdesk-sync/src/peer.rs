@@ -92,9 +92,15 @@ pub async fn join(
     // Any server: it proves it showed the code (bound to its certificate) before anything is trusted.
     let config = tls::client_config(&identity, Arc::new(|_| true))?;
     let (stream, organizer) = open(config, address).await?;
-    let report = session::join(replica, stream, code, (&own, &organizer), name, role).await?;
-    remember_address(replica, &report.peer, address);
-    Ok(report)
+    let mut admitted: Option<DeviceId> = None;
+    let mut on_admitted = |device: &DeviceId, _: Option<u16>| admitted = Some(device.clone());
+    let joined = session::join(replica, stream, code, (&own, &organizer), name, role, &mut on_admitted).await;
+    // Once let in, the organizer's address is kept even if the join broke off (the Wi-Fi dropped): the
+    // device is in the venue with part of its records, and fetches the rest from there on its own.
+    if let Some(organizer) = &admitted {
+        remember_address(replica, organizer, address);
+    }
+    joined
 }
 
 fn remember_address(replica: &Replica, device: &DeviceId, address: &str) {

@@ -417,7 +417,18 @@ impl Replica {
         // Joining adds a device; it never replaces one. A new device has a new id (each database draws its
         // own), so a join claiming an id on the allow-list is a device trying to take another's place (or
         // a revoked one trying to come back): refused, and the code stays unspent for the real newcomer.
-        if let Some(existing) = self.store().get::<Device>(joining.as_str())? {
+        // Only the device itself may join again (its join was cut off): the certificate it connects with and
+        // the key it signs with are the ones its entry was granted for.
+        let same_device = |existing: &Device| {
+            !existing.revoked
+                && existing.fingerprint == joining_fingerprint
+                && existing
+                    .grant
+                    .as_ref()
+                    .is_some_and(|grant| grant.fingerprint == joining_fingerprint && grant.key == key)
+        };
+        if let Some(existing) = self.store().get::<Device>(joining.as_str())?.filter(|existing| !same_device(existing))
+        {
             tracing::warn!(device = %joining, name = %existing.name, revoked = existing.revoked,
                 "refused a join claiming the id of a device already on the allow-list");
             return Ok(Err(if existing.revoked { JoinRefusal::Revoked } else { JoinRefusal::IdTaken }));

@@ -255,7 +255,8 @@ where
 }
 
 /// Joins a venue: proves knowledge of `code` to the device at the other end, checks its proof in turn,
-/// then syncs everything once. `own` and `organizer` are the two certificate fingerprints.
+/// then syncs everything once. `own` and `organizer` are the two certificate fingerprints. `on_admitted` is
+/// told the organizer's device as soon as it has let this one in (before the records, which may break off).
 pub async fn join<S>(
     replica: &Replica,
     stream: S,
@@ -263,6 +264,7 @@ pub async fn join<S>(
     fingerprints: (&str, &str),
     name: &str,
     role: Option<DeviceRole>,
+    on_admitted: OnPeer<'_>,
 ) -> Result<Report, SyncError>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
@@ -289,6 +291,9 @@ where
             // prove its author, the organizer's own included (its grant arrives with its first records).
             let secret = venue_secret.as_deref().map(|hex| sprintdesk_store::trust::unhex(hex).unwrap_or_default());
             replica.store().pin_venue(&venue, secret.as_deref())?;
+            // Until the first sync finishes, the device is marked as joining: cut off, it may join again.
+            replica.store().set_join_unfinished(true)?;
+            on_admitted(&device, None);
             let report =
                 start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot, &mut |_, _| {}).await?;
             debug_assert_eq!(report.peer, device);
@@ -304,6 +309,7 @@ where
                 };
                 return Err(SyncError::JoinIncomplete(why));
             }
+            replica.store().set_join_unfinished(false)?;
             Ok(report)
         }
         Message::Denied { reason } => Err(SyncError::Denied(reason)),

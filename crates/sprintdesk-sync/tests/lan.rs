@@ -191,10 +191,17 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     // 3. A wrong join code.
     let (stream, organizer_fp) = stranger_connection(&stranger.identity().unwrap(), &address).await;
     let own = tls::fingerprint(&stranger.identity().unwrap().cert_der);
-    let error =
-        session::join(&stranger, stream, "AAAAA-AAAAA", (&own, &organizer_fp), "Evil", Some(DeviceRole::Organizer))
-            .await
-            .unwrap_err();
+    let error = session::join(
+        &stranger,
+        stream,
+        "AAAAA-AAAAA",
+        (&own, &organizer_fp),
+        "Evil",
+        Some(DeviceRole::Organizer),
+        &mut |_, _| {},
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(error, SyncError::Denied(_)), "{error}");
 
     // 4. A revoked device: the desk revokes the kiosk, which is then refused.

@@ -30,4 +30,9 @@ role: DeviceRole | null,
 /**
  * Seconds this device's board shows each page before turning to the next.
  */
-board_page_seconds: number, };
+board_page_seconds: number, 
+/**
+ * This device was let into a venue but its first sync broke off: it holds part of the venue, and the
+ * first-start screen asks it to join again (with a new code) to fetch the rest.
+ */
+join_unfinished: boolean, };

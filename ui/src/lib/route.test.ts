@@ -39,6 +39,10 @@ describe("decideRoute", () => {
   it("sends a device with no sprint to the first-start screen, whatever the hash", () => {
     expect(decideRoute({ sprint: null, mode: "organizer" }, "#/organizer/attendees")).toEqual({ view: "start" });
     expect(decideRoute({ sprint: null, mode: "kiosk" }, "#/kiosk")).toEqual({ view: "start" });
+    // A join cut off part way: part of the venue is here, but the device is asked to join again.
+    expect(decideRoute({ sprint: "S", mode: "organizer", join_unfinished: true }, "#/organizer/today")).toEqual({
+      view: "start",
+    });
   });
 
   it("opens the device's own screen when the hash names none", () => {

@@ -70,8 +70,13 @@ export function isLocked(setup: Pick<Setup, "mode" | "sprint">): boolean {
 }
 
 /** The screen to show for this device and hash. The desktop app's projector window always shows the board. */
-export function decideRoute(setup: Pick<Setup, "mode" | "sprint">, hash: string, projector = false): Route {
-  if (setup.sprint === null) return { view: "start" };
+export function decideRoute(
+  setup: Pick<Setup, "mode" | "sprint"> & Partial<Pick<Setup, "join_unfinished">>,
+  hash: string,
+  projector = false,
+): Route {
+  // A join cut off part way holds a sprint but is not in the venue yet: it is asked to join again.
+  if (setup.sprint === null || setup.join_unfinished) return { view: "start" };
   if (projector) return { view: "board" };
   if (isLocked(setup)) return { view: "kiosk" };
   const asked = parseRoute(hash);
