@@ -218,6 +218,10 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     let error =
         session::initiate(&kiosk, stream, Authority::Certificate(fingerprint), Mode::OneShot).await.unwrap_err();
     assert!(matches!(error, SyncError::Denied(_)), "{error}");
+    // 5. The revoked kiosk asks to join again with a valid code, as itself (its own certificate and key,
+    // which a device whose join was cut off may do): refused too.
+    let error = peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", None).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("revoked")), "{error}");
 
     assert_ne!(before, after_join, "pairing did add the kiosk");
     assert_eq!(desk.store().digest().unwrap(), after_revoke, "none of them changed anything");
