@@ -80,6 +80,33 @@ test("projects: a project just added is the one selected, and the next goal goes
   await p.close();
 });
 
+test("a dialog with something typed asks before Escape or ✕ throws it away", async () => {
+  const p = await organizer("attendees");
+  await p.getByRole("button", { name: "Add attendee" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel("Name", { exact: true }).fill("Half Typed Person");
+  await p.keyboard.press("Escape");
+  const question = dialog.getByTestId("dialog-discard");
+  await question.waitFor();
+  assert.ok(await dialog.isVisible(), "Escape did not throw the typing away");
+  await shot(p, "organizer-dialog-discard");
+  // Escape again (or Keep editing): back to the form as typed, typing where it was.
+  await p.keyboard.press("Escape");
+  await question.waitFor({ state: "detached" });
+  assert.equal(await dialog.getByLabel("Name", { exact: true }).inputValue(), "Half Typed Person");
+  assert.equal(await p.evaluate(() => document.activeElement?.id), "att-name", "typing goes on where it was");
+  // The ✕ asks too; Discard closes, and nothing was added.
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await question.getByRole("button", { name: "Discard" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(await p.getByText("Half Typed Person").count(), 0, "nothing was added");
+  await p.getByRole("button", { name: "Add attendee" }).click();
+  assert.equal(await p.getByRole("dialog").getByLabel("Name", { exact: true }).inputValue(), "", "it opens empty");
+  await p.keyboard.press("Escape");
+  await p.getByRole("dialog").waitFor({ state: "hidden" });
+  await p.close();
+});
+
 test("dialogs: focus starts in the first field, or on the main button when there is none", async () => {
   const p = await organizer("projects");
   await p.getByRole("button", { name: "Add project" }).click();
