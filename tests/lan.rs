@@ -398,19 +398,24 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
     assert!(kiosk.ok(&["attendees", "search", "ana"]).contains("Ana Pereira"));
 }
 
-#[test]
-fn joining_a_large_venue_says_how_many_records_have_arrived() {
-    let mut desk = Device::new();
-    let door = Device::new();
+/// Makes `desk` a sprint around today of `people` attendees imported from a plain CSV, as an organizer would.
+fn big_sprint(desk: &Device, people: usize) {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     desk.ok(&["init", "--name", "Big sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
     let mut rows = String::from("name,email,handle\n");
-    for i in 0..2_000 {
+    for i in 0..people {
         rows.push_str(&format!("Person Number {i},person{i}@example.org,p{i}\n"));
     }
     let file = desk.dir.path().join("people.csv");
     std::fs::write(&file, rows).unwrap();
     desk.ok(&["import", "attendees", file.to_str().unwrap()]);
+}
+
+#[test]
+fn joining_a_large_venue_says_how_many_records_have_arrived() {
+    let mut desk = Device::new();
+    let door = Device::new();
+    big_sprint(&desk, 2_000);
     let address = desk.serve(None);
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     let out = door.run(&["join", &code, &address, "--name", "Door 2"]);
@@ -446,16 +451,8 @@ fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
     // not be stuck: it says so, and joining again with a new code fetches the rest, keeping what arrived.
     let mut desk = Device::new();
     let mut door = Device::new();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Big sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
     const PEOPLE: usize = 6_000;
-    let mut rows = String::from("name,email,handle\n");
-    for i in 0..PEOPLE {
-        rows.push_str(&format!("Person Number {i},person{i}@example.org,p{i}\n"));
-    }
-    let file = desk.dir.path().join("people.csv");
-    std::fs::write(&file, rows).unwrap();
-    desk.ok(&["import", "attendees", file.to_str().unwrap()]);
+    big_sprint(&desk, PEOPLE);
     let address = desk.serve(None);
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     let mut joining = door

@@ -25,6 +25,15 @@ const session = browserSession(() => {
 before(session.open);
 after(session.close);
 
+/** Opens a fresh device's first-start screen at `url` and fills in the join form, not sent yet. */
+async function fillJoin(p, url, code, address) {
+  await p.goto(`${url}/`);
+  await p.getByRole("button", { name: "Join a venue" }).click();
+  await p.getByLabel("Join code").fill(code);
+  await p.getByLabel("Organizer's address").fill(address);
+  await p.getByLabel(/Device name/).fill("Door kiosk");
+}
+
 const PROGRESS = /^Receiving the venue’s records: ([\d,]+) of ([\d,]+) \((\d+)%\)$/;
 
 test("joining a large venue: the bar and the words follow the records as they arrive", { timeout: 120_000 }, async (t) => {
@@ -34,11 +43,7 @@ test("joining a large venue: the bar and the words follow the records as they ar
   const fresh = await serve(empty);
   try {
     const p = await session.page();
-    await p.goto(`${fresh.url}/`);
-    await p.getByRole("button", { name: "Join a venue" }).click();
-    await p.getByLabel("Join code").fill(code);
-    await p.getByLabel("Organizer's address").fill(server.listening);
-    await p.getByLabel(/Device name/).fill("Door kiosk");
+    await fillJoin(p, fresh.url, code, server.listening);
 
     // Everything the joining screen shows, as it changes: its words and its bar.
     await p.evaluate(() => {
@@ -114,11 +119,7 @@ test("a join cut off part way says so, keeps what arrived, and joining again fet
   const fresh = await serve(empty);
   try {
     const p = await session.page();
-    await p.goto(`${fresh.url}/`);
-    await p.getByRole("button", { name: "Join a venue" }).click();
-    await p.getByLabel("Join code").fill(code);
-    await p.getByLabel("Organizer's address").fill(session.server.listening);
-    await p.getByLabel(/Device name/).fill("Door kiosk");
+    await fillJoin(p, fresh.url, code, session.server.listening);
     await p.getByRole("button", { name: "Join", exact: true }).click();
     // Records are arriving when the organizer's computer goes away (its Wi-Fi drops, its lid closes).
     await p.waitForFunction(

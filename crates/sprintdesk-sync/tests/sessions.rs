@@ -218,13 +218,11 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
     }
 }
 
-#[tokio::test]
-async fn a_sender_waits_for_the_peer_to_apply_what_it_sent_before_sending_more() {
-    // A log much larger than the window: without one, the whole log would be sent (and held by the
-    // receiver, decoded, waiting to be applied) before the receiver answered once.
+/// A desk holding `people` attendees' names, answering a session over a pipe whose other end (returned,
+/// with the desk's task) has said hello as `who`, holding nothing.
+async fn desk_greeted_by(people: u64, who: &str) -> (tokio::io::DuplexStream, Running) {
     let (desk, _) = replica("desk", T0);
-    let total: u64 = session::IN_FLIGHT_RECORDS * 2 + 500;
-    for chunk in (0..total).collect::<Vec<_>>().chunks(1_000) {
+    for chunk in (0..people).collect::<Vec<_>>().chunks(1_000) {
         let ops = chunk
             .iter()
             .map(|n| sprintdesk_store::Op::Set {
@@ -237,18 +235,24 @@ async fn a_sender_waits_for_the_peer_to_apply_what_it_sent_before_sending_more()
         desk.write(ops).unwrap();
     }
     let (mut near, far) = tokio::io::duplex(64 * 1024);
-    let serving = {
-        let desk = desk.clone();
-        tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
-    };
+    let serving = tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await });
     let hello = Message::Hello {
-        device: "slow".into(),
+        device: who.into(),
         vector: Default::default(),
         now: Timestamp(T0),
         listen: None,
         own_only: false,
     };
     message::write_message(&mut near, &hello).await.unwrap();
+    (near, serving)
+}
+
+#[tokio::test]
+async fn a_sender_waits_for_the_peer_to_apply_what_it_sent_before_sending_more() {
+    // A log much larger than the window: without one, the whole log would be sent (and held by the
+    // receiver, decoded, waiting to be applied) before the receiver answered once.
+    let total: u64 = session::IN_FLIGHT_RECORDS * 2 + 500;
+    let (mut near, serving) = desk_greeted_by(total, "slow").await;
     // Reads what arrives within `wait`; returns the records and the vector they make.
     async fn read_for(
         near: &mut tokio::io::DuplexStream,
@@ -294,33 +298,8 @@ async fn a_peer_that_floods_and_never_reads_is_made_to_wait_not_held_in_memory()
     // largest a frame may be.
     let cases = [("many batches", 100 * 1024, 400), ("large batches", 4 * 1024 * 1024, 40)];
     for (name, value_bytes, frames) in cases {
-        let (desk, _) = replica("desk", T0);
         // More than the pipe holds, so that the desk's sending (which nobody reads) waits.
-        for chunk in (0..10_000u32).collect::<Vec<_>>().chunks(1_000) {
-            let ops = chunk
-                .iter()
-                .map(|n| sprintdesk_store::Op::Set {
-                    entity: sprintdesk_store::Entity::Attendee,
-                    id: format!("a{n}"),
-                    field: "name",
-                    value: serde_json::json!(format!("Person {n}")),
-                })
-                .collect();
-            desk.write(ops).unwrap();
-        }
-        let (mut near, far) = tokio::io::duplex(64 * 1024);
-        let serving = {
-            let desk = desk.clone();
-            tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
-        };
-        let hello = Message::Hello {
-            device: "flood".into(),
-            vector: Default::default(),
-            now: Timestamp(T0),
-            listen: None,
-            own_only: false,
-        };
-        message::write_message(&mut near, &hello).await.unwrap();
+        let (mut near, serving) = desk_greeted_by(10_000, "flood").await;
         // Values that do not compress away: the pipe holds about one frame.
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut noise = |len: usize| -> String {
