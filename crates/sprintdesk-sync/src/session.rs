@@ -23,10 +23,11 @@ pub const IN_FLIGHT_RECORDS: u64 = 8 * BATCH_RECORDS;
 const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
 /// Messages read and not yet handled: at most this many, and at most `QUEUED_JSON_BYTES` of their JSON. A
 /// peer that sends faster than this device applies, or that never reads what it is sent (so that this
-/// side waits to write), is left waiting to send: what it sends is not held in memory here. Well above
-/// what a peer keeps in flight (`IN_FLIGHT_RECORDS`, and its answers), so two honest sides never both wait.
-const QUEUED_MESSAGES: usize = 64;
-const QUEUED_JSON_BYTES: usize = 2 * message::MAX_MESSAGE_BYTES;
+/// side waits to write), is left waiting to send: what it sends is not held in memory here. Both are above
+/// what an honest peer keeps in flight (`IN_FLIGHT_RECORDS` in batches of at most the largest frame, and
+/// its answers), so two honest sides can never both wait for the other to read.
+const QUEUED_MESSAGES: usize = 256;
+const QUEUED_JSON_BYTES: usize = (IN_FLIGHT_RECORDS / BATCH_RECORDS + 1) as usize * message::MAX_MESSAGE_BYTES;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
