@@ -136,7 +136,16 @@ test("stand-up: started from Today, stepped by a clicker on the board, the next 
   await board.keyboard.press("ArrowLeft");
   await board.waitForFunction(() => document.querySelector("[data-testid=standup-position]")?.textContent.startsWith("Table 1 "));
 
+  // End, beside Next, with tables still to speak: it asks first, and Keep going keeps the stand-up on.
   await panel.getByTestId("standup-end").click();
+  const confirm = panel.getByTestId("standup-end-confirm");
+  assert.match(await confirm.innerText(), new RegExp(`${standup.order.length - 1} of ${standup.order.length} tables have not spoken`));
+  await shot(organizer, "standup-end-confirm");
+  await confirm.getByRole("button", { name: "Keep going" }).click();
+  await confirm.waitFor({ state: "detached" });
+  assert.notEqual((await api(organizer, "board")).standup, null, "still on");
+  await panel.getByTestId("standup-end").click();
+  await panel.getByTestId("standup-end-yes").click();
   await board.getByTestId("board-standup").waitFor({ state: "detached" });
   await board.getByTestId("board-project").first().waitFor();
   const after = await api(organizer, "board");
