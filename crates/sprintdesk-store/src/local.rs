@@ -105,9 +105,15 @@ impl Store {
     }
 
     /// Whether this device was let into a venue and its first sync broke off before it finished: it holds
-    /// part of the venue, and may join again (with a new code) to fetch the rest.
+    /// part of the venue, and may join again (with a new code) to fetch the rest. It is finished once its
+    /// own allow-list entry has arrived (the organizer wrote it last, when it let the device in), whether
+    /// by joining again or by a later sync with a device it already trusts.
     pub fn join_unfinished(&self) -> Result<bool, StoreError> {
-        Ok(self.local_setting(JOIN_UNFINISHED)?.as_deref() == Some("1"))
+        if self.local_setting(JOIN_UNFINISHED)?.as_deref() != Some("1") {
+            return Ok(false);
+        }
+        let own = self.get::<sprintdesk_domain::Device>(self.device.as_str())?;
+        Ok(own.is_none_or(|entry| entry.grant.is_none()))
     }
 
     pub fn set_join_unfinished(&self, unfinished: bool) -> Result<(), StoreError> {

@@ -96,7 +96,8 @@ pub async fn join(
     let mut on_admitted = |device: &DeviceId, _: Option<u16>| admitted = Some(device.clone());
     let joined = session::join(replica, stream, code, (&own, &organizer), name, role, &mut on_admitted).await;
     // Once let in, the organizer's address is kept even if the join broke off (the Wi-Fi dropped): the
-    // device is in the venue with part of its records, and fetches the rest from there on its own.
+    // device is in the venue with part of its records, and syncs the rest from there once it holds the
+    // organizer's entry (else it joins again with a new code).
     if let Some(organizer) = &admitted {
         remember_address(replica, organizer, address);
     }
