@@ -25,6 +25,11 @@ after(session.close);
 async function misfits(p) {
   return p.evaluate(() => {
     const found = [];
+    // The sprint's name in the header: squeezed by the counts beside it, it once stood a letter to a line.
+    const title = document.querySelector("header .sprint");
+    const style = getComputedStyle(title);
+    const lines = title.getBoundingClientRect().height / (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2);
+    if (lines > 2.5) found.push(`the sprint's name takes ${Math.round(lines)} lines`);
     const root = document.scrollingElement;
     if (root.scrollWidth > innerWidth + 1) found.push(`the page is ${root.scrollWidth}px wide in ${innerWidth}px`);
     const main = document.querySelector("main.projects");
@@ -52,6 +57,7 @@ const screens = [
   ["4k", 3840, 2160],
   ["portrait", 1080, 1920],
   ["tablet-portrait", 768, 1024],
+  ["phone", 390, 844],
 ];
 
 for (const [name, width, height] of screens) {
