@@ -473,6 +473,21 @@ fn another_programs_database_is_refused_and_left_as_it_was() {
 }
 
 #[test]
+fn a_device_that_cannot_be_reached_exits_3_as_the_readme_says() {
+    // The README's table: 1 is a refusal (the user's to put right), 3 the machine, the file or another
+    // device. Syncing with an address nobody answers on is the last.
+    let user = sprint_with_people();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    for args in [&["sync", address.as_str()][..], &["--json", "sync", address.as_str()]] {
+        let (code, stderr) = user.fails(args);
+        assert_eq!(code, 3, "{args:?}: {stderr}");
+        assert!(stderr.contains(&format!("could not reach {address}")), "{stderr}");
+    }
+}
+
+#[test]
 fn a_read_only_database_is_read_and_a_write_to_it_is_refused_in_words() {
     use std::os::unix::fs::PermissionsExt;
     let user = sprint_with_people();

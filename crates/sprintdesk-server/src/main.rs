@@ -62,7 +62,9 @@ fn main() -> ExitCode {
                     } else {
                         eprintln!("error: {}", refusal.message);
                     }
-                    let fault = matches!(refusal.code, ErrorCode::Storage | ErrorCode::Internal);
+                    // Exit 3 as the README says: the machine, the file or another device failed, not the user.
+                    let fault =
+                        matches!(refusal.code, ErrorCode::Storage | ErrorCode::Internal | ErrorCode::Unreachable);
                     ExitCode::from(if fault { 3 } else { 1 })
                 }
                 None => {
