@@ -291,3 +291,29 @@ test("kiosk: when more people match than are listed, the screen says to type mor
   assert.equal(await p.getByTestId("kiosk-more").count(), 0, "not said when all are listed");
   await p.close();
 });
+
+test("kiosk: someone signed out elsewhere meanwhile is told so, not to try again", async () => {
+  // Two doors: Nia chooses herself at this one, and before she picks her table a volunteer at the other
+  // signs her out. This kiosk then says what happened, in words, not "something went wrong".
+  await server.call("add_attendee", { name: "Nia Race" });
+  const nia = await person("Nia Race");
+  await server.call("sign_in", { attendee: nia.id, project: "Sprintdesk", accept_code_of_conduct: true, photo_consent: false });
+  const p = await kiosk();
+  await p.getByTestId("kiosk-search").pressSequentially("nia race");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Nia Race" }).click();
+  await p.getByTestId("kiosk-signout").click();
+  const table = p.getByTestId("kiosk-which-table").getByTestId("table-choice").filter({ hasText: "Sprintdesk" });
+  await table.waitFor();
+  await server.call("sign_out", { attendee: nia.id });
+  await table.click();
+  const error = p.getByTestId("kiosk-error");
+  await error.waitFor();
+  const said = await error.innerText();
+  assert.match(said, /Not signed in/);
+  assert.match(said, /Nia Race is not signed in right now\./);
+  assert.doesNotMatch(said, /try again/i);
+  await shot(p, "kiosk-signed-out-elsewhere");
+  await p.getByRole("button", { name: "OK" }).click();
+  await p.getByTestId("kiosk-search").waitFor();
+  await p.close();
+});

@@ -132,6 +132,27 @@ describe("kioskError", () => {
     expect(said.message).not.toMatch(/_|[{}]/);
     expect(said.title.length).toBeGreaterThan(3);
   });
+  it.each([
+    ["sign_in", "Not signed in", /could not save it/],
+    ["sign_out", "Not signed out", /could not save it/],
+    ["move", "Not moved", /could not save it/],
+    ["walk_in", "Not added", /could not save it/],
+    ["undo", "It could not be undone", /could not save it/],
+    ["search", "Something went wrong", /cannot read the sprint/],
+  ] as const)("says a failed disk at %s as what did not happen", (context, title, message) => {
+    const said = kioskError({ code: "storage", message: "disk I/O error" }, context);
+    expect(said.title).toBe(title);
+    expect(said.message).toMatch(message);
+    expect(said.message).toMatch(/organizer/);
+  });
+  it("says who is not signed in, in the core's words", () => {
+    const said = kioskError({ code: "not_signed_in", message: "Ana Lima is not signed in right now" }, "sign_out");
+    expect(said).toEqual({ title: "Not signed in", message: "Ana Lima is not signed in right now." });
+    expect(kioskError({ code: "not_signed_in", message: "" }, "sign_out").message).toMatch(/nothing to sign out/);
+  });
+  it("tells a kiosk with no sprint to find an organizer", () => {
+    expect(kioskError({ code: "no_sprint", message: "no sprint" }, "search").title).toBe("This kiosk has no sprint yet");
+  });
   it("tells the kiosk user to find an organizer when the core is gone", () => {
     expect(kioskError({ code: "unreachable", message: "x" }, "search").title).toMatch(/cannot reach/);
   });

@@ -93,6 +93,17 @@ export function doorProof(answer: DoorAnswer): { table: string | null; badge?: s
 /** Where in the kiosk an error happened, to say it in the right words. */
 export type KioskContext = "search" | "badge" | "sign_in" | "move" | "sign_out" | "walk_in" | "undo";
 
+/** What did not happen, as a heading, when the kiosk could not keep or read something. */
+const NOT_DONE: Record<KioskContext, string> = {
+  search: "Something went wrong",
+  badge: "Something went wrong",
+  sign_in: "Not signed in",
+  move: "Not moved",
+  sign_out: "Not signed out",
+  walk_in: "Not added",
+  undo: "It could not be undone",
+};
+
 /** An error as the kiosk shows it: a short heading and a sentence, both for someone standing at the door. */
 export function kioskError(
   error: ApiError,
@@ -135,6 +146,22 @@ export function kioskError(
     }
     case "invalid":
       return { title: "Please check what you typed", message: said };
+    case "not_signed_in":
+      return { title: "Not signed in", message: said || "There is nothing to sign out: you are not signed in." };
+    case "storage":
+      // The disk or the database failed: the person must know that what they did was not kept.
+      return {
+        title: NOT_DONE[context],
+        message:
+          context === "search" || context === "badge"
+            ? "This kiosk cannot read the sprint just now. Please ask an organizer for help."
+            : "This kiosk could not save it. Please ask an organizer for help.",
+      };
+    case "no_sprint":
+      return {
+        title: "This kiosk has no sprint yet",
+        message: "Please ask an organizer: the kiosk is set up before the doors open.",
+      };
     default:
       return {
         title: context === "undo" ? "It could not be undone" : "Something went wrong",
