@@ -473,6 +473,32 @@ fn another_programs_database_is_refused_and_left_as_it_was() {
 }
 
 #[test]
+fn a_name_that_is_not_whole_is_refused_with_the_people_it_may_mean() {
+    // `signin Łukasz` at the hub: nobody is called just that, and guessing could sign in the wrong person.
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Łukasz Nowak", "--handle", "lnowak"]);
+    let cases: &[(&str, Option<&str>)] = &[
+        ("Łukasz", Some("did you mean Łukasz Langa or Łukasz Nowak (@lnowak)? Give the full name")),
+        ("eric", Some("did you mean Éric Araujo? Give the full name")),
+        ("soren k", Some("did you mean Søren Kierkegaard? Give the full name")),
+        ("nobody-like-this", None),
+    ];
+    for (typed, hint) in cases {
+        let (code, stderr) = user.fails(&["signin", typed, "--accept-coc"]);
+        assert_eq!(code, 1, "{typed}: {stderr}");
+        assert!(
+            stderr.contains(&format!("no attendee is called, has the id or has the handle \"{typed}\"")),
+            "{stderr}"
+        );
+        match hint {
+            Some(hint) => assert!(stderr.contains(hint), "{typed}: {stderr}"),
+            None => assert!(!stderr.contains("did you mean"), "{typed}: {stderr}"),
+        }
+    }
+    assert_eq!(user.json(&["board"])["here_now"], 0, "nobody was signed in by a guess");
+}
+
+#[test]
 fn a_device_that_cannot_be_reached_exits_3_as_the_readme_says() {
     // The README's table: 1 is a refusal (the user's to put right), 3 the machine, the file or another
     // device. Syncing with an address nobody answers on is the last.

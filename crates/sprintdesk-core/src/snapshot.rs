@@ -371,7 +371,33 @@ impl Snapshot {
         }
         match found.as_slice() {
             [one] => Ok(one),
-            [] => Err(Error::NotFound(format!("no attendee is called, has the id or has the handle \"{text}\""))),
+            [] => {
+                // Not taken as meaning whoever it starts like (two people share a first name): said instead.
+                const SHOWN: usize = 4;
+                let mut like: Vec<String> = self
+                    .index
+                    .search(text, SHOWN + 1)
+                    .iter()
+                    .filter_map(|id| self.attendees.get(id))
+                    .map(|a| match &a.handle {
+                        Some(handle) => format!("{} (@{handle})", a.name),
+                        None => a.name.clone(),
+                    })
+                    .collect();
+                if like.len() > SHOWN {
+                    like.truncate(SHOWN);
+                    like.push("someone else whose name starts so".into());
+                }
+                let hint = match like.as_slice() {
+                    [] => String::new(),
+                    [one] => format!("; did you mean {one}? Give the full name, the @handle or the id"),
+                    [first @ .., last] => format!(
+                        "; did you mean {} or {last}? Give the full name, the @handle or the id",
+                        first.join(", ")
+                    ),
+                };
+                Err(Error::NotFound(format!("no attendee is called, has the id or has the handle \"{text}\"{hint}")))
+            }
             many => Err(Error::Ambiguous(format!(
                 "\"{text}\" could be {}; use their id",
                 many.iter().map(|a| format!("{} ({})", a.name, a.id)).collect::<Vec<_>>().join(" or ")
