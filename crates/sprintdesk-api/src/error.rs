@@ -59,6 +59,11 @@ impl Error {
                     ErrorCode::NotAllowed
                 }
                 SyncError::Impostor => ErrorCode::Impostor,
+                // The other end answered, with a certificate, an alert or bytes this device refuses: not a
+                // network that failed, and not to be retried as one.
+                SyncError::Protocol(ProtocolError::Io(io)) if io.kind() == std::io::ErrorKind::InvalidData => {
+                    ErrorCode::SyncFailed
+                }
                 SyncError::Protocol(ProtocolError::Io(_)) => ErrorCode::Unreachable,
                 SyncError::Store(_) => ErrorCode::Storage,
                 _ => ErrorCode::SyncFailed,
