@@ -133,25 +133,32 @@ describe("kioskError", () => {
     expect(said.title.length).toBeGreaterThan(3);
   });
   it.each([
-    ["sign_in", "Not signed in", /could not save it/],
-    ["sign_out", "Not signed out", /could not save it/],
-    ["move", "Not moved", /could not save it/],
-    ["walk_in", "Not added", /could not save it/],
-    ["undo", "It could not be undone", /could not save it/],
-    ["search", "Something went wrong", /cannot read the sprint/],
-  ] as const)("says a failed disk at %s as what did not happen", (context, title, message) => {
+    ["sign_in", "Not signed in", "This kiosk could not save your sign-in."],
+    ["sign_out", "Not signed out", "This kiosk could not save your sign-out."],
+    ["move", "Not moved", "This kiosk could not save the move to another table."],
+    ["walk_in", "Not registered", "This kiosk could not save your registration."],
+    ["undo", "It could not be undone", "This kiosk could not save the undo."],
+    ["search", "Something went wrong", "This kiosk cannot read the sprint just now."],
+    ["badge", "Something went wrong", "This kiosk cannot read the sprint just now."],
+  ] as const)("says a failed disk at %s as what was not kept", (context, title, first) => {
     const said = kioskError({ code: "storage", message: "disk I/O error" }, context);
     expect(said.title).toBe(title);
-    expect(said.message).toMatch(message);
-    expect(said.message).toMatch(/organizer/);
+    expect(said.message).toBe(`${first} Please ask an organizer for help.`);
   });
-  it("says who is not signed in, in the core's words", () => {
+  it("says someone signed out meanwhile is signed out already, in the core's words", () => {
     const said = kioskError({ code: "not_signed_in", message: "Ana Lima is not signed in right now" }, "sign_out");
-    expect(said).toEqual({ title: "Not signed in", message: "Ana Lima is not signed in right now." });
-    expect(kioskError({ code: "not_signed_in", message: "" }, "sign_out").message).toMatch(/nothing to sign out/);
+    expect(said).toEqual({
+      title: "Already signed out",
+      message: "Ana Lima is not signed in right now. It may have been done at another door.",
+    });
+    expect(kioskError({ code: "not_signed_in", message: "" }, "sign_out").message).toBe("It may have been done at another door.");
+    expect(kioskError({ code: "not_signed_in", message: "" }, "move")).toEqual({ title: "Not signed in", message: "Please sign in first." });
   });
   it("tells a kiosk with no sprint to find an organizer", () => {
-    expect(kioskError({ code: "no_sprint", message: "no sprint" }, "search").title).toBe("This kiosk has no sprint yet");
+    expect(kioskError({ code: "no_sprint", message: "no sprint" }, "search")).toEqual({
+      title: "This kiosk is not set up yet",
+      message: "Please ask an organizer for help.",
+    });
   });
   it("tells the kiosk user to find an organizer when the core is gone", () => {
     expect(kioskError({ code: "unreachable", message: "x" }, "search").title).toMatch(/cannot reach/);

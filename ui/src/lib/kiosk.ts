@@ -93,15 +93,13 @@ export function doorProof(answer: DoorAnswer): { table: string | null; badge?: s
 /** Where in the kiosk an error happened, to say it in the right words. */
 export type KioskContext = "search" | "badge" | "sign_in" | "move" | "sign_out" | "walk_in" | "undo";
 
-/** What did not happen, as a heading, when the kiosk could not keep or read something. */
-const NOT_DONE: Record<KioskContext, string> = {
-  search: "Something went wrong",
-  badge: "Something went wrong",
-  sign_in: "Not signed in",
-  move: "Not moved",
-  sign_out: "Not signed out",
-  walk_in: "Not added",
-  undo: "It could not be undone",
+/** When the kiosk could not keep something: the heading, and what was not saved. */
+const NOT_SAVED: Record<Exclude<KioskContext, "search" | "badge">, [string, string]> = {
+  sign_in: ["Not signed in", "your sign-in"],
+  move: ["Not moved", "the move to another table"],
+  sign_out: ["Not signed out", "your sign-out"],
+  walk_in: ["Not registered", "your registration"],
+  undo: ["It could not be undone", "the undo"],
 };
 
 /** An error as the kiosk shows it: a short heading and a sentence, both for someone standing at the door. */
@@ -147,21 +145,23 @@ export function kioskError(
     case "invalid":
       return { title: "Please check what you typed", message: said };
     case "not_signed_in":
-      return { title: "Not signed in", message: said || "There is nothing to sign out: you are not signed in." };
-    case "storage":
+      // Signed out meanwhile, at another door or by a volunteer.
+      return context === "sign_out"
+        ? { title: "Already signed out", message: `${said ? said + " " : ""}It may have been done at another door.` }
+        : { title: "Not signed in", message: said || "Please sign in first." };
+    case "storage": {
       // The disk or the database failed: the person must know that what they did was not kept.
-      return {
-        title: NOT_DONE[context],
-        message:
-          context === "search" || context === "badge"
-            ? "This kiosk cannot read the sprint just now. Please ask an organizer for help."
-            : "This kiosk could not save it. Please ask an organizer for help.",
-      };
+      if (context === "search" || context === "badge") {
+        return {
+          title: "Something went wrong",
+          message: "This kiosk cannot read the sprint just now. Please ask an organizer for help.",
+        };
+      }
+      const [title, what] = NOT_SAVED[context];
+      return { title, message: `This kiosk could not save ${what}. Please ask an organizer for help.` };
+    }
     case "no_sprint":
-      return {
-        title: "This kiosk has no sprint yet",
-        message: "Please ask an organizer: the kiosk is set up before the doors open.",
-      };
+      return { title: "This kiosk is not set up yet", message: "Please ask an organizer for help." };
     default:
       return {
         title: context === "undo" ? "It could not be undone" : "Something went wrong",
