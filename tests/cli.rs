@@ -496,6 +496,22 @@ fn a_name_that_is_not_whole_is_refused_with_the_people_it_may_mean() {
         }
     }
     assert_eq!(user.json(&["board"])["here_now"], 0, "nobody was signed in by a guess");
+
+    // An erased person and a merged duplicate are never named; past four, "someone else".
+    user.ok(&["attendees", "add", "--name", "Łukasz Erased", "--handle", "lerased"]);
+    user.ok(&["attendees", "add", "--name", "Łukasz Twice"]);
+    let twice = user.json(&["attendees", "search", "Łukasz Twice"])[0]["id"].as_str().unwrap().to_owned();
+    user.ok(&["attendees", "merge", &twice, "@lnowak"]);
+    user.ok(&["erase", "@lerased"]);
+    let (_, stderr) = user.fails(&["signin", "Łukasz", "--accept-coc"]);
+    assert!(stderr.contains("did you mean Łukasz Langa or Łukasz Nowak (@lnowak)?"), "{stderr}");
+    assert!(!stderr.contains("Erased") && !stderr.contains("lerased") && !stderr.contains("Twice"), "{stderr}");
+    for n in 1..=4 {
+        user.ok(&["attendees", "add", "--name", &format!("Łukasz Many{n}")]);
+    }
+    let (_, stderr) = user.fails(&["signin", "Łukasz", "--accept-coc"]);
+    assert_eq!(stderr.matches("Łukasz ").count(), 4, "four named: {stderr}");
+    assert!(stderr.contains(" or someone else? Give the full name"), "{stderr}");
 }
 
 #[test]

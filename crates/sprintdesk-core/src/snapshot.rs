@@ -386,7 +386,7 @@ impl Snapshot {
                     .collect();
                 if like.len() > SHOWN {
                     like.truncate(SHOWN);
-                    like.push("someone else whose name starts so".into());
+                    like.push("someone else".into());
                 }
                 let hint = match like.as_slice() {
                     [] => String::new(),
