@@ -282,6 +282,31 @@ fn a_lead_takes_back_a_release_a_pr_and_a_merge_within_seconds_and_every_device_
 }
 
 #[test]
+fn undoing_a_claim_a_later_step_builds_on_is_refused_until_that_step_is_undone() {
+    // A lead claims #1 for Bo, marks Bo's PR opened, then presses the claim's Undo (its toast still up).
+    // Taking the claim back from under the PR would leave "a PR is open; no one holds it", with no way left
+    // to name who opened it.
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock.clone());
+    let undo = |desk: &mut Desk, token: Option<String>| desk.undo(UndoToken { token: token.unwrap() });
+    let holders = |desk: &mut Desk| {
+        let issue = desk.issues(IssuesQuery::default()).unwrap().remove(0);
+        (issue.state, issue.holders.iter().map(|h| (h.person.name.clone(), h.state)).collect::<Vec<_>>())
+    };
+    let claimed = desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    let pr = desk.mark_pr_opened(PrOpened { issue: "#1".into(), attendee: Some("@bo".into()) }).unwrap();
+    let before = holders(&mut desk);
+    assert_eq!(before.0, IssueState::PrOpen);
+    let error = undo(&mut desk, claimed.undo.clone()).unwrap_err();
+    assert!(error.to_string().contains("too late to undo that: a later step on issue #1 builds on it"), "{error}");
+    assert_eq!(holders(&mut desk), before, "nothing changed");
+    // Step by step, it goes: the PR, then the claim.
+    undo(&mut desk, pr.undo).unwrap();
+    undo(&mut desk, claimed.undo).unwrap();
+    assert_eq!(holders(&mut desk), (IssueState::Open, vec![]), "back to as it was");
+}
+
+#[test]
 fn the_board_lists_tables_as_people_read_their_labels() {
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock);

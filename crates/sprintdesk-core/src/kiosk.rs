@@ -10,7 +10,9 @@ use crate::undo::{UNDO_SECONDS, UndoGone, Undoable};
 use crate::view::{AttendeeCard, PersonRef, SignInOutcome};
 use crate::{Desk, Error};
 use serde::Deserialize;
-use sprintdesk_domain::{Attendee, AttendeeId, SameBecause, ValidationError, search};
+use sprintdesk_domain::{
+    Attendee, AttendeeId, ClaimAction, ClaimEvent, EventId, IssueId, SameBecause, ValidationError, search,
+};
 use sprintdesk_store::{Entity, Op};
 
 /// What the kiosk's search box holds.
@@ -163,6 +165,9 @@ impl Desk {
             }
         })?;
         let (retract, delete, claim) = (undoable.retract.clone(), undoable.delete.clone(), undoable.claim.clone());
+        if let Some((issue, event)) = &claim {
+            later_step_refuses_undo(&snapshot, issue, event)?;
+        }
         let mut ops: Vec<Op> = retract
             .iter()
             .map(|(attendee, event)| Op::Presence(self.retraction_event(&snapshot, attendee, event, day)))
@@ -176,4 +181,37 @@ impl Desk {
         self.write(ops)?;
         Ok(self.undoable.forget(&undo.token).unwrap_or_default())
     }
+}
+
+/// Undo goes back one step at a time on an issue: a claim event that a later step builds on (a pull request
+/// marked opened for the claim, a merge, a release) is not taken back from under it, which would leave the
+/// step with no one behind it. Another person's later claim stands on its own and does not stop it.
+fn later_step_refuses_undo(
+    snapshot: &crate::snapshot::Snapshot,
+    issue: &IssueId,
+    event: &EventId,
+) -> Result<(), Error> {
+    let events = &snapshot.claim_events;
+    let Some(undone) = events.iter().find(|e| &e.id == event) else { return Ok(()) };
+    let retracted: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
+    let builds_on = |e: &&ClaimEvent| {
+        &e.issue == issue
+            && (e.at, &e.id) > (undone.at, &undone.id)
+            && !matches!(e.action, ClaimAction::Claim { .. } | ClaimAction::Retract)
+            && !retracted.contains(&e.id.as_str())
+    };
+    if events.iter().any(|e| builds_on(&e)) {
+        let number = snapshot
+            .issues
+            .iter()
+            .find(|i| &i.id == issue)
+            .and_then(|i| i.number)
+            .map(|n| format!(" #{n}"))
+            .unwrap_or_default();
+        return Err(Error::TooLateToUndo(format!(
+            "too late to undo that: a later step on issue{number} builds on it; undo that step first, or release \
+             the claim by hand"
+        )));
+    }
+    Ok(())
 }
