@@ -317,3 +317,26 @@ test("kiosk: someone signed out elsewhere meanwhile is told so, not to try again
   await p.getByTestId("kiosk-search").waitFor();
   await p.close();
 });
+
+test("kiosk: after the walk-in form on a small screen, the welcome is on screen from its top", async () => {
+  // The form is longer than a 1024×768 screen: the person scrolls down to "Sign me in". The welcome that
+  // follows must not open scrolled down with its heading above the window.
+  const p = await kiosk();
+  await p.setViewportSize({ width: 1024, height: 768 });
+  await p.getByTestId("kiosk-search").pressSequentially("Quinn Newcomer");
+  await p.getByRole("button", { name: "I’m not on the list" }).click();
+  await p.getByTestId("coc-accept").check();
+  await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByRole("button", { name: "Sign me in" }).click();
+  const welcome = p.getByTestId("kiosk-success");
+  await welcome.waitFor();
+  await settled(p);
+  await shot(p, "kiosk-walkin-welcome-1024");
+  const heading = welcome.getByRole("heading").first();
+  assert.match(await heading.innerText(), /Welcome, Quinn Newcomer!/);
+  const box = await heading.evaluate((el) => `${Math.round(el.getBoundingClientRect().top)}..${Math.round(el.getBoundingClientRect().bottom)} at scroll ${scrollY}`);
+  assert.ok(await onScreen(heading), `the welcome's heading is on screen (${box})`);
+  assert.equal(await p.evaluate(() => window.scrollY), 0, "the page starts at its top");
+  await p.close();
+});
