@@ -32,6 +32,8 @@ describe("filterAttendees", () => {
     expect(filterAttendees(people, "lukasz").map((a) => a.id)).toEqual(["1"]);
     expect(filterAttendees(people, "maria garcia").map((a) => a.id)).toEqual(["2"]);
     expect(filterAttendees(people, "LNOWAK").map((a) => a.id)).toEqual(["1"]);
+    expect(filterAttendees(people, "@lnowak").map((a) => a.id)).toEqual(["1"]);
+    expect(filterAttendees(people, "@").map((a) => a.id)).toHaveLength(filterAttendees(people, "").length);
     expect(filterAttendees(people, "b-1").map((a) => a.id)).toEqual(["1"]);
     expect(filterAttendees(people, "ana zzz")).toEqual([]);
   });

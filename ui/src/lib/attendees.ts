@@ -39,12 +39,16 @@ function matchesFilter(a: Attendee, filter: AttendeeFilter): boolean {
   }
 }
 
-/** People (merged duplicates left out) whose name, handle, email or badge has every word of `query`,
+/** People (merged duplicates left out) whose name, handle (with or without its "@"), email or badge has every word of `query`,
  * ignoring case and accents, sorted by name. As at the kiosk (crates/sprintdesk-domain/src/search.rs), a word
  * of five letters or more may hold one typing mistake (nine or more: two) against the start of a word that
  * begins with the same letter; such matches come after the rest. */
 export function filterAttendees(list: readonly Attendee[], query: string, filter: AttendeeFilter = "all"): Attendee[] {
-  const words = fold(query).split(/\s+/).filter(Boolean);
+  // "@lnowak" is how a handle is written (and shown in the list): the "@" is not part of it.
+  const words = fold(query)
+    .split(/\s+/)
+    .map((w) => w.replace(/^@+/, ""))
+    .filter(Boolean);
   const scored: { a: Attendee; typos: number }[] = [];
   for (const a of list) {
     if (a.merged_into !== null || !matchesFilter(a, filter)) continue;
