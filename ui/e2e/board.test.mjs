@@ -289,3 +289,48 @@ test("a long sprint name wraps beside the counts on a wide screen, and above the
     await server.call("update_sprint", sprint);
   }
 });
+
+test("a lead's long status never pushes the table's blockers off the board", async () => {
+  // A realistic day: a paragraph under Done, another under Next, a long blocker. Each says its first lines
+  // on the board; the blocker stays on screen, and no card is cut.
+  const server = session.server;
+  const board = await server.call("board");
+  const project = board.projects.find((x) => x.project.table_label === "T6") ?? board.projects[5];
+  const before = project.status_today;
+  const sentence = (what, n) => Array.from({ length: n }, (_, i) => `${what} ${i + 1} went through review and CI.`).join(" ");
+  await server.call("set_status", {
+    project: project.project.id,
+    done: sentence("Pull request", 8),
+    next: sentence("Follow-up", 5),
+    blockers: `The Windows runners have failed since the morning. ${sentence("Retry", 8)}`,
+  });
+  try {
+    for (const [name, width, height] of [["720p", 1280, 720], ["1080p", 1920, 1080], ["tablet-portrait", 768, 1024]]) {
+      const p = await session.page(width, height);
+      await p.goto(`${server.url}/#/board`);
+      const card = p.locator(`[data-testid=board-project][data-project="${project.project.id}"]`);
+      // Turn pages until the table is shown.
+      for (let i = 0; i < 12 && !(await card.count()); i++) {
+        await p.keyboard.press("PageDown");
+        await p.waitForTimeout(400);
+      }
+      await card.waitFor();
+      await p.waitForTimeout(500);
+      const blockers = card.getByTestId("board-blockers");
+      assert.ok(await onScreen(blockers), `${name}: the blockers are on screen`);
+      assert.deepEqual(await misfits(p), [], name);
+      await shot(p, `board-long-status-${name}`);
+      await p.close();
+    }
+  } finally {
+    await server.call("set_status", { project: project.project.id, done: before?.done ?? "", next: before?.next ?? "", blockers: before?.blockers ?? "" });
+  }
+});
+
+/** Whether all of `locator`'s box is inside the window. */
+async function onScreen(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
+  });
+}
