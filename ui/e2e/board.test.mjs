@@ -334,3 +334,29 @@ async function onScreen(locator) {
     return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
   });
 }
+
+test("a lead who empties today's status is asked to clear it, and the board shows none", async () => {
+  const server = session.server;
+  const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);
+  const before = table.status_today;
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const done = lead.locator("#status-done");
+  await done.waitFor();
+  assert.equal(await done.inputValue(), before.done);
+  try {
+    for (const id of ["#status-done", "#status-next", "#status-blockers"]) await lead.locator(id).fill("   ");
+    // The button says what it will do: not "Update", which read as saving, and then the status was gone.
+    const clear = lead.getByRole("button", { name: "Clear today’s status" });
+    await clear.waitFor();
+    await shot(lead, "lead-status-clear");
+    await clear.click();
+    await lead.getByText("Today’s status is cleared from the board.").waitFor();
+    const after = (await server.call("board")).projects.find((x) => x.project.id === table.project.id);
+    assert.ok(!after.status_today || (!after.status_today.done && !after.status_today.next), "cleared");
+  } finally {
+    await server.call("set_status", { project: table.project.id, done: before.done, next: before.next, blockers: before.blockers });
+    await lead.close();
+  }
+});
