@@ -432,15 +432,23 @@ test("stand-up: the board shows every goal and issue that fits before saying “
 test("settings: a refused save is said beside the Save button, on screen, and the day named as on the page", async () => {
   const p = await organizer("settings");
   const name = (await server.call("sprint")).name;
+  const problem = p.getByTestId("settings-problem");
+  // A time zone the server refuses first; once it is put right, its refusal goes with it.
+  const zone = p.locator("#set-tz");
+  const tz = await zone.inputValue();
+  await zone.fill("utc+2");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  await problem.getByText(/utc\+2/).waitFor({ timeout: 5000 });
+  await zone.fill(tz);
   // The first open day closes before it opens, then Save, at the top of the page.
   const closes = p.locator("input[id$=-closes]:not(:disabled)").first();
   await closes.fill("07:00");
   await closes.dispatchEvent("change");
   await p.evaluate(() => window.scrollTo(0, 0));
   await p.getByRole("button", { name: "Save settings" }).click();
-  const problem = p.getByTestId("settings-problem");
-  await problem.waitFor({ timeout: 5000 });
+  await problem.getByText(/must close after it opens/).waitFor({ timeout: 5000 });
   assert.match(await problem.innerText(), /On \w{3} \d{1,2} \w{3} the venue must close after it opens/);
+  assert.doesNotMatch(await problem.innerText(), /utc\+2/, "the earlier refusal, put right, is not said again");
   const box = await problem.boundingBox();
   const viewport = p.viewportSize();
   assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, `the refusal is on screen: ${JSON.stringify(box)}`);
