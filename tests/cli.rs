@@ -144,6 +144,27 @@ fn a_pretix_export_imports_and_its_people_are_found_by_accent_free_typing() {
 }
 
 #[test]
+fn a_badge_code_in_another_case_is_the_same_badge() {
+    // A volunteer types a badge by hand, in lower case; and one adds " case-77 " for someone new while
+    // CASE-77 is Ana's. One badge, one person, whatever the case.
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Ana Case", "--badge", "CASE-77"]);
+    let (code, stderr) = user.fails(&["attendees", "add", "--name", "Bo Case", "--badge", " case-77 "]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the badge code case-77 is already Ana Case's (as CASE-77)"), "{stderr}");
+    assert!(user.json(&["attendees", "search", "Bo Case"]).as_array().unwrap().is_empty(), "nobody added");
+    let out = user.ok(&["signin", "--badge", "case-77", "--accept-coc"]);
+    assert!(out.contains("Signed in Ana Case"), "{out}");
+    // An import with one ticket twice in two cases is refused too.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("twice.csv");
+    std::fs::write(&csv, "name,badge\nCy One,TICKET-9\nDee Two,ticket-9\n").unwrap();
+    let (code, stderr) = user.fails(&["import", "attendees", &csv.display().to_string()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("the ticket code ticket-9 is also on line 2"), "{stderr}");
+}
+
+#[test]
 fn a_badge_signs_in_after_the_code_of_conduct_is_accepted() {
     let user = sprint_with_people();
     let secret = "9h7vqy2tpvfz3xkd6m8r4wcj"; // Łukasz's ticket secret in the pretix export

@@ -216,13 +216,20 @@ fn details(person: &Attendee) -> usize {
         .count()
 }
 
-/// Refuses a badge code that is already someone else's.
+/// Refuses a badge code that is already someone else's, in any case: a code typed by hand at the door is
+/// looked up without regard to case (see `Snapshot::find_by_badge`), so `demo-1` and `DEMO-1` are one badge.
 fn check_badge_free<'a>(people: impl Iterator<Item = &'a Attendee>, person: &Attendee) -> Result<(), Error> {
     let Some(badge) = &person.badge_code else { return Ok(()) };
-    match people.into_iter().find(|p| p.id != person.id && p.badge_code.as_ref() == Some(badge)) {
+    let same = |other: &String| other.eq_ignore_ascii_case(badge);
+    match people.into_iter().find(|p| p.id != person.id && p.badge_code.as_ref().is_some_and(same)) {
         Some(other) => {
-            Err(ValidationError::new("badge_code", format!("the badge code {badge} is already {}'s", other.name))
-                .into())
+            let held = other.badge_code.as_deref().filter(|held| held != badge);
+            let written = held.map(|held| format!(" (as {held})")).unwrap_or_default();
+            Err(ValidationError::new(
+                "badge_code",
+                format!("the badge code {badge} is already {}'s{written}", other.name),
+            )
+            .into())
         }
         None => Ok(()),
     }

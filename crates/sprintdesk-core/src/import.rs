@@ -172,7 +172,7 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
         match read_attendee(format, &columns, &record, line) {
             Ok(row) => {
                 if let Some(badge) = &row.badge_code
-                    && let Some(first) = badges.insert(badge.clone(), line)
+                    && let Some(first) = badges.insert(badge.to_ascii_lowercase(), line)
                 {
                     errors.push(RowError {
                         place: format!("line {line}"),

@@ -408,9 +408,17 @@ impl Snapshot {
     /// The person whose badge code (ticket secret, printed QR value) a scanner typed.
     pub(crate) fn find_by_badge(&self, code: &str) -> Result<&Attendee, Error> {
         let code = code.trim();
-        self.attendees
-            .values()
-            .find(|a| a.badge_code.as_deref() == Some(code))
+        // As scanned first; else typed by hand in another case ("demo-42" for "DEMO-42"), when that names one
+        // badge only.
+        let exact = self.attendees.values().find(|a| a.badge_code.as_deref() == Some(code));
+        let mut any_case =
+            self.attendees.values().filter(|a| a.badge_code.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(code)));
+        let by_hand = match (any_case.next(), any_case.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        };
+        exact
+            .or(by_hand)
             .and_then(|a| self.survivor(a))
             .ok_or_else(|| Error::NotFound(format!("no one has the badge code {code}; try typing your name instead")))
     }
