@@ -360,3 +360,35 @@ test("a lead who empties today's status is asked to clear it, and the board show
     await lead.close();
   }
 });
+
+test("a lead's toasts stand where they cover no button or field", async () => {
+  // A lead adds two goals in a row at 1280×800: two toasts stacked in the bottom-right corner covered the
+  // goals' status buttons and "Add goal" itself. They now take the corner where they cover nothing.
+  const server = session.server;
+  const table = (await server.call("board")).projects.find((x) => x.goals.length >= 3) ?? (await server.call("board")).projects[0];
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const title = lead.getByPlaceholder("A new goal, e.g. “Release 2.1”");
+  await title.waitFor();
+  await title.scrollIntoViewIfNeeded();
+  for (const goal of ["Toast test goal one", "Toast test goal two"]) {
+    await title.fill(goal);
+    await lead.getByRole("button", { name: "Add goal" }).click();
+    await lead.getByTestId("toasts").getByText(goal).waitFor();
+  }
+  await lead.waitForTimeout(300);
+  const covered = await lead.evaluate(() => {
+    const shelf = document.querySelector("[data-testid=toasts]").getBoundingClientRect();
+    return [...document.querySelectorAll("button, a[href], input, textarea, select")]
+      .filter((c) => !c.closest("[data-testid=toasts]"))
+      .filter((c) => {
+        const b = c.getBoundingClientRect();
+        return b.width > 0 && b.left < shelf.right && shelf.left < b.right && b.top < shelf.bottom && shelf.top < b.bottom;
+      })
+      .map((c) => (c.textContent.trim() || c.getAttribute("placeholder") || c.tagName).slice(0, 30));
+  });
+  await shot(lead, "lead-toasts-placed");
+  assert.deepEqual(covered, [], "the toasts cover no control");
+  await lead.close();
+});
