@@ -143,6 +143,7 @@ test("dialogs: focus starts in the first field, or on the main button when there
 
 test("goals: Edit puts the cursor in the goal's text", async () => {
   const p = await organizer("projects");
+  const goal = await p.getByTestId("goal-edit").first().getAttribute("aria-label");
   await p.getByTestId("goal-edit").first().click();
   const input = p.getByTestId("goal-title-input");
   await input.waitFor();
@@ -150,6 +151,11 @@ test("goals: Edit puts the cursor in the goal's text", async () => {
   await p.keyboard.press("End");
   await p.keyboard.type(" (edited)");
   assert.match(await input.inputValue(), / \(edited\)$/, "typing goes into the goal");
+  // Escape leaves it as Cancel does: nothing saved, the keyboard back on the goal's Edit.
+  await p.keyboard.press("Escape");
+  await input.waitFor({ state: "detached" });
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute("aria-label")), goal, `focus is on ${await focused(p)}`);
+  assert.doesNotMatch(await p.getByTestId("goal-edit").first().getAttribute("aria-label"), /\(edited\)/, "not saved");
   await p.close();
 });
 
