@@ -304,6 +304,14 @@ fn undoing_a_claim_a_later_step_builds_on_is_refused_until_that_step_is_undone()
     undo(&mut desk, pr.undo).unwrap();
     undo(&mut desk, claimed.undo).unwrap();
     assert_eq!(holders(&mut desk), (IssueState::Open, vec![]), "back to as it was");
+    // A release someone else's claim came after (it could be made because the issue was let go) stays.
+    desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    let released = desk.release(Release { issue: "#1".into(), attendee: "@bo".into() }).unwrap();
+    desk.claim(Claim { issue: "#1".into(), attendee: "@ana".into(), mentor: None }).unwrap();
+    let error = undo(&mut desk, released.undo).unwrap_err();
+    assert!(error.to_string().contains("a later step on issue #1 builds on it; undo that step first"), "{error}");
+    let names: Vec<String> = holders(&mut desk).1.into_iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["Ana"], "one holder, not a contest made by the undo");
 }
 
 #[test]

@@ -183,9 +183,12 @@ impl Desk {
     }
 }
 
-/// Undo goes back one step at a time on an issue: a claim event that a later step builds on (a pull request
-/// marked opened for the claim, a merge, a release) is not taken back from under it, which would leave the
-/// step with no one behind it. Another person's later claim stands on its own and does not stop it.
+/// Undo goes back one step at a time on an issue: a claim event that a later step builds on is not taken back
+/// from under it, which would leave the step with no one behind it (a pull request marked opened for a claim
+/// undone: "its PR is open; no one holds it"). What builds on an event: a later step of the same person
+/// (their release, PR or keep-overnight), a step for the whole issue (a PR with no one named, a merge, a
+/// resolution), and, on a release, anyone's later claim (it could be made because the issue was let go).
+/// Another person's own steps stand on their own and do not stop it.
 fn later_step_refuses_undo(
     snapshot: &crate::snapshot::Snapshot,
     issue: &IssueId,
@@ -193,14 +196,28 @@ fn later_step_refuses_undo(
 ) -> Result<(), Error> {
     let events = &snapshot.claim_events;
     let Some(undone) = events.iter().find(|e| &e.id == event) else { return Ok(()) };
+    let person = |action: &ClaimAction| match action {
+        ClaimAction::Claim { attendee, .. }
+        | ClaimAction::Release { attendee }
+        | ClaimAction::KeepOvernight { attendee }
+        | ClaimAction::PrOpened { attendee: Some(attendee) } => Some(attendee.clone()),
+        _ => None,
+    };
+    let whose = person(&undone.action);
     let retracted: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
-    let builds_on = |e: &&ClaimEvent| {
+    let builds_on = |e: &ClaimEvent| match &e.action {
+        ClaimAction::Retract => false,
+        ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Resolve { .. } => true,
+        ClaimAction::Claim { .. } => matches!(undone.action, ClaimAction::Release { .. }),
+        action => person(action).is_some() && person(action) == whose,
+    };
+    let later = events.iter().find(|e| {
         &e.issue == issue
             && (e.at, &e.id) > (undone.at, &undone.id)
-            && !matches!(e.action, ClaimAction::Claim { .. } | ClaimAction::Retract)
             && !retracted.contains(&e.id.as_str())
-    };
-    if events.iter().any(|e| builds_on(&e)) {
+            && builds_on(e)
+    });
+    if later.is_some() {
         let number = snapshot
             .issues
             .iter()
@@ -209,8 +226,7 @@ fn later_step_refuses_undo(
             .map(|n| format!(" #{n}"))
             .unwrap_or_default();
         return Err(Error::TooLateToUndo(format!(
-            "too late to undo that: a later step on issue{number} builds on it; undo that step first, or release \
-             the claim by hand"
+            "too late to undo that: a later step on issue{number} builds on it; undo that step first"
         )));
     }
     Ok(())
