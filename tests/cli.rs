@@ -162,6 +162,11 @@ fn a_badge_code_in_another_case_is_the_same_badge() {
     let (code, stderr) = user.fails(&["import", "attendees", &csv.display().to_string()]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("the ticket code ticket-9 is also on line 2"), "{stderr}");
+    // A re-import with Ana's ticket in lower case is Ana (a ticket names one person), not a second holder.
+    std::fs::write(&csv, "name,badge\nAna Case,case-77\n").unwrap();
+    let people = user.json(&["attendees", "list"]).as_array().unwrap().len();
+    user.ok(&["import", "attendees", &csv.display().to_string()]);
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), people, "no one new");
 }
 
 #[test]

@@ -140,7 +140,8 @@ impl Attendee {
 
     fn same_person_by(&self, other: &Attendee, by_name: bool) -> Option<SameBecause> {
         if let (Some(mine), Some(theirs)) = (&self.badge_code, &other.badge_code) {
-            return (mine == theirs).then_some(SameBecause::Badge);
+            // One badge in any case: a code typed by hand is looked up so at the door.
+            return mine.eq_ignore_ascii_case(theirs).then_some(SameBecause::Badge);
         }
         let same = |a: &Option<String>, b: &Option<String>, key: fn(&str) -> String| match (a, b) {
             (Some(a), Some(b)) => key(a) == key(b),
@@ -163,7 +164,7 @@ impl Attendee {
     /// finding candidates among thousands without comparing every pair.
     pub fn same_person_keys(&self) -> Vec<String> {
         let mut keys = Vec::with_capacity(4);
-        keys.extend(self.badge_code.as_ref().map(|b| format!("b:{b}")));
+        keys.extend(self.badge_code.as_ref().map(|b| format!("b:{}", b.to_ascii_lowercase())));
         keys.extend(self.email.as_deref().map(|e| format!("e:{}", email_key(e))));
         keys.extend(self.handle.as_deref().map(|h| format!("h:{}", handle_key(h))));
         keys.push(format!("n:{}", name_key(&self.name)));
@@ -255,6 +256,7 @@ mod tests {
         let ana = person("Ana Lima", Some("ana@example.org"), Some("analima"), Some("T1"));
         let cases: &[(Attendee, Option<SameBecause>)] = &[
             (person("Someone Else", None, None, Some("T1")), Some(SameBecause::Badge)),
+            (person("Typed By Hand", None, None, Some("t1")), Some(SameBecause::Badge)),
             (person("Ana Lima", Some("ana@example.org"), None, Some("T2")), None),
             (person("A. Lima", Some(" ANA@example.org "), None, None), Some(SameBecause::Email)),
             (person("A. Lima", None, Some("@AnaLima"), None), Some(SameBecause::Handle)),
