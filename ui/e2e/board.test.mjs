@@ -355,6 +355,11 @@ test("a lead who empties today's status is asked to clear it, and the board show
     await lead.getByText("Today’s status is cleared from the board.").waitFor();
     const after = (await server.call("board")).projects.find((x) => x.project.id === table.project.id);
     assert.ok(!after.status_today || (!after.status_today.done && !after.status_today.next), "cleared");
+    // Cleared, the form is as on a day with no status: nothing to clear again, and an empty one is refused.
+    const save = lead.getByRole("button", { name: "Save today’s status" });
+    await save.waitFor();
+    await save.click();
+    await lead.getByText("Write what was done, what is next or what blocks the table.").waitFor();
   } finally {
     await server.call("set_status", { project: table.project.id, done: before.done, next: before.next, blockers: before.blockers });
     await lead.close();
@@ -391,4 +396,6 @@ test("a lead's toasts stand where they cover no button or field", async () => {
   await shot(lead, "lead-toasts-placed");
   assert.deepEqual(covered, [], "the toasts cover no control");
   await lead.close();
+  const added = (await server.call("board")).projects.flatMap((x) => x.goals).filter((g) => g.title.startsWith("Toast test goal"));
+  for (const goal of added) await server.call("delete", { kind: "goal", id: goal.id });
 });
