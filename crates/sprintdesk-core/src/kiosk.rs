@@ -204,20 +204,13 @@ fn later_step_refuses_undo(
         _ => None,
     };
     let whose = person(&undone.action);
-    let retracted: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
     let builds_on = |e: &ClaimEvent| match &e.action {
-        ClaimAction::Retract => false,
         ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Resolve { .. } => true,
         ClaimAction::Claim { .. } => matches!(undone.action, ClaimAction::Release { .. }),
         action => person(action).is_some() && person(action) == whose,
     };
-    let later = events.iter().find(|e| {
-        &e.issue == issue
-            && (e.at, &e.id) > (undone.at, &undone.id)
-            && !retracted.contains(&e.id.as_str())
-            && builds_on(e)
-    });
-    if later.is_some() {
+    let standing = sprintdesk_domain::standing(events.iter().filter(|e| &e.issue == issue));
+    if standing.iter().any(|e| (e.at, &e.id) > (undone.at, &undone.id) && builds_on(e)) {
         let number = snapshot
             .issues
             .iter()

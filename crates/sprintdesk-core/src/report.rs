@@ -318,9 +318,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                     }
                 }
             }
-            let events: Vec<_> = snapshot.claim_events.iter().filter(|e| e.issue == issue.id).collect();
-            let undone: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
-            for event in events.iter().filter(|e| !undone.contains(&e.id.as_str())) {
+            for event in sprintdesk_domain::standing(snapshot.claim_events.iter().filter(|e| e.issue == issue.id)) {
                 if let ClaimAction::Resolve { keep } = &event.action
                     && keep.len() > 1
                 {

@@ -410,18 +410,21 @@ impl Snapshot {
         let code = code.trim();
         // As scanned first; else typed by hand in another case ("demo-42" for "DEMO-42"), when that names one
         // badge only.
-        let exact = self.attendees.values().find(|a| a.badge_code.as_deref() == Some(code));
-        // Records merged into one person (who kept the duplicate's code) are one badge.
-        let any_case: Vec<&Attendee> = self
-            .attendees
+        let by_hand = || {
+            // Records merged into one person (who kept the duplicate's code) are one badge.
+            let any_case: Vec<&Attendee> = self
+                .attendees
+                .values()
+                .filter(|a| a.badge_code.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(code)))
+                .filter_map(|a| self.survivor(a))
+                .collect();
+            any_case.first().copied().filter(|one| any_case.iter().all(|other| other.id == one.id))
+        };
+        self.attendees
             .values()
-            .filter(|a| a.badge_code.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(code)))
-            .filter_map(|a| self.survivor(a))
-            .collect();
-        let by_hand = any_case.first().copied().filter(|one| any_case.iter().all(|other| other.id == one.id));
-        exact
+            .find(|a| a.badge_code.as_deref() == Some(code))
             .and_then(|a| self.survivor(a))
-            .or(by_hand)
+            .or_else(by_hand)
             .ok_or_else(|| Error::NotFound(format!("no one has the badge code {code}; try typing your name instead")))
     }
 

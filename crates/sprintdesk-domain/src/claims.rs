@@ -81,6 +81,15 @@ impl IssueClaims {
     }
 }
 
+/// One issue's claim events as they stand: an undone event counts as never made, and its retraction only
+/// for that (both are left out).
+pub fn standing<'a>(events: impl IntoIterator<Item = &'a ClaimEvent>) -> Vec<&'a ClaimEvent> {
+    let mut events: Vec<&ClaimEvent> = events.into_iter().collect();
+    let retracted: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
+    events.retain(|e| e.action != ClaimAction::Retract && !retracted.contains(&e.id.as_str()));
+    events
+}
+
 /// Computes the claims on `issue` at `now` from its claim events and everyone's sign-in events.
 pub fn issue_claims(
     sprint: &Sprint,
@@ -90,10 +99,7 @@ pub fn issue_claims(
     canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
     now: Timestamp,
 ) -> IssueClaims {
-    let mut events: Vec<&ClaimEvent> = claim_events.iter().copied().filter(|e| e.issue == issue.id).collect();
-    // An undone event counts as never made; its retraction, only for that.
-    let retracted: Vec<&str> = events.iter().filter_map(|e| e.retracts()).collect();
-    events.retain(|e| e.action != ClaimAction::Retract && !retracted.contains(&e.id.as_str()));
+    let mut events = standing(claim_events.iter().copied().filter(|e| e.issue == issue.id));
     events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
 
     let mut holders: Vec<ClaimHolder> = Vec::new();

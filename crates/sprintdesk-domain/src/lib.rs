@@ -26,7 +26,7 @@ pub use attendee::{Attendee, Role, SameBecause, ValidationError};
 pub use badge::{BadgePrint, new_badge_code};
 pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
-    next_open_day,
+    next_open_day, standing,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use device::{Device, DeviceRole, Grant};
