@@ -8,14 +8,16 @@
 
 use crate::Error;
 use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson, ProjectRef};
+use chrono::NaiveDate;
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
     Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Device, DeviceId, EventId, Goal, Issue,
-    IssueClaims, IssueId, PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup, StatusUpdate,
-    Timestamp, issue_claims, presence, whereabouts, without_retracted,
+    IssueClaims, IssueId, Presence, PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup,
+    StatusUpdate, Timestamp, issue_claims, open_today, presence, signed_out_after, whereabouts, without_retracted,
 };
 use sprintdesk_store::{Entity, Store, VersionVector};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The sprint read into memory at one moment.
 #[derive(Debug)]
@@ -45,6 +47,10 @@ pub struct Snapshot {
     vector: VersionVector,
     /// Presence events an undo took back, whether or not they have arrived.
     retracted: HashSet<EventId>,
+    /// Presence as last worked out, and the open day it was worked out for: every board asks for it
+    /// twice a second, it reads every event of the sprint, and it changes only with a write (which
+    /// patches this snapshot and forgets it) or with the day.
+    presence_seen: Mutex<Option<(Option<NaiveDate>, Arc<Presence>)>>,
 }
 
 /// More records than this changed since a snapshot (a bulk sync, an import): it is read again in full.
@@ -87,6 +93,7 @@ impl Snapshot {
             everyone_erased: everyone,
             vector,
             retracted: HashSet::new(),
+            presence_seen: Mutex::new(None),
         };
         let events = store.presence_events()?;
         snapshot.retracted = events.iter().filter_map(PresenceEvent::retracts).collect();
@@ -107,6 +114,7 @@ impl Snapshot {
     /// it was read. `false` (and the snapshot half patched: drop it) when it cannot: too many changes, an
     /// erasure or a retirement, which touch everything.
     pub(crate) fn patch(&mut self, store: &Store) -> Result<bool, Error> {
+        *self.presence_seen.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
         let now_held = store.vector()?;
         let Some(touched) = store.touched_since(&self.vector, &now_held, PATCH_AT_MOST)? else {
             return Ok(false);
@@ -212,10 +220,12 @@ impl Snapshot {
                 None => return false,
             }
         }
-        if self.retracted.contains(&event.id) || self.presence_events.iter().any(|e| e.id == event.id) {
+        // Kept in (time, id) order, and an event's time is part of it: one already held sits where this
+        // one would go (no walk through a week of events per sign-in).
+        let at = self.presence_events.partition_point(|e| (e.at, &e.id) < (event.at, &event.id));
+        if self.retracted.contains(&event.id) || self.presence_events.get(at).is_some_and(|e| e.id == event.id) {
             return false;
         }
-        let at = self.presence_events.partition_point(|e| (e.at, &e.id) < (event.at, &event.id));
         let last = at == self.presence_events.len();
         let person = self.canonical(&event.attendee);
         self.presence_events.insert(at, event);
@@ -263,13 +273,24 @@ impl Snapshot {
         current.clone()
     }
 
-    pub(crate) fn presence(&self, now: Timestamp) -> sprintdesk_domain::Presence {
-        presence(&self.sprint, &self.presence_events, &|id| self.canonical(id), now)
+    /// Who is here at `now` and how many came each day: worked out once per write and open day.
+    pub(crate) fn presence(&self, now: Timestamp) -> Arc<Presence> {
+        let today = open_today(&self.sprint, now);
+        let mut seen = self.presence_seen.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*seen {
+            Some((day, presence)) if *day == today => Arc::clone(presence),
+            _ => {
+                let presence = Arc::new(presence(&self.sprint, &self.presence_events, &|id| self.canonical(id), now));
+                *seen = Some((today, Arc::clone(&presence)));
+                presence
+            }
+        }
     }
 
     pub(crate) fn claims(&self, issue: &Issue, now: Timestamp) -> IssueClaims {
         let events: Vec<&ClaimEvent> = self.claim_events.iter().filter(|e| e.issue == issue.id).collect();
-        issue_claims(&self.sprint, issue, &events, &self.presence_events, &|id| self.canonical(id), now)
+        let signed_out = |who: &AttendeeId, since| signed_out_after(self.events_of(who), since);
+        issue_claims(&self.sprint, issue, &events, &signed_out, &|id| self.canonical(id), now)
     }
 
     pub(crate) fn name(&self, id: &AttendeeId) -> String {

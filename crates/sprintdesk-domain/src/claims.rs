@@ -4,8 +4,7 @@
 //! at sign-out or at closing time is therefore a decision, not a write: every device reaches it from the
 //! same data, and nothing anyone did is overwritten.
 
-use crate::presence::signed_out_after;
-use crate::{Attendee, AttendeeId, ClaimAction, ClaimEvent, Issue, IssueState, PresenceEvent, Sprint, Timestamp};
+use crate::{Attendee, AttendeeId, ClaimAction, ClaimEvent, Issue, IssueState, Sprint, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -90,12 +89,15 @@ pub fn standing<'a>(events: impl IntoIterator<Item = &'a ClaimEvent>) -> Vec<&'a
     events
 }
 
-/// Computes the claims on `issue` at `now` from its claim events and everyone's sign-in events.
+/// Computes the claims on `issue` at `now` from its claim events and the holders' sign-outs:
+/// `signed_out(person, since)` is the first time that person (as `canonical` gives them) signed out after
+/// `since` ([`crate::signed_out_after`] over their own events: a board asks this for every claim, and
+/// must not read the whole week's events each time).
 pub fn issue_claims(
     sprint: &Sprint,
     issue: &Issue,
     claim_events: &[&ClaimEvent],
-    presence_events: &[PresenceEvent],
+    signed_out: &dyn Fn(&AttendeeId, Timestamp) -> Option<Timestamp>,
     canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
     now: Timestamp,
 ) -> IssueClaims {
@@ -114,7 +116,7 @@ pub fn issue_claims(
                 None => (sprint.local_date(holder.since), holder.since),
             };
             let closing = sprint.closes_at(day);
-            let signed_out = signed_out_after(presence_events, &holder.attendee, canonical, from);
+            let signed_out = signed_out(&holder.attendee, from);
             let release = [(signed_out, ReleaseReason::SignedOut), (closing, ReleaseReason::ClosingTime)]
                 .into_iter()
                 .filter_map(|(at, reason)| at.map(|at| (at, reason)))
@@ -294,7 +296,13 @@ pub fn check_claim(request: &ClaimRequest<'_>) -> Result<(), ClaimRefusal> {
 mod tests {
     use super::*;
     use crate::presence::tests::{at, event, same, sprint};
-    use crate::{DeviceId, EventId, PresenceKind, Role};
+    use crate::{DeviceId, EventId, PresenceEvent, PresenceKind, Role};
+
+    /// `issue_claims`'s question answered from everyone's events, as the snapshot answers it from one
+    /// person's.
+    fn signed_out_in(events: &[PresenceEvent]) -> impl Fn(&AttendeeId, Timestamp) -> Option<Timestamp> + '_ {
+        |who, since| crate::signed_out_after(events.iter().filter(|e| &e.attendee == who), since)
+    }
 
     fn issue(state: IssueState, beginner: bool) -> Issue {
         Issue {
@@ -655,8 +663,14 @@ mod tests {
         ];
         for case in cases {
             let refs: Vec<&ClaimEvent> = case.claims.iter().collect();
-            let claims =
-                issue_claims(&sprint(), &issue(case.issue_state, false), &refs, &case.presence, &same, at(case.now));
+            let claims = issue_claims(
+                &sprint(),
+                &issue(case.issue_state, false),
+                &refs,
+                &signed_out_in(&case.presence),
+                &same,
+                at(case.now),
+            );
             let got: Vec<(String, ClaimState)> =
                 claims.holders.iter().map(|h| (h.attendee.to_string(), h.state)).collect();
             let want: Vec<(String, ClaimState)> = case.holders.iter().map(|(w, s)| ((*w).to_owned(), *s)).collect();
@@ -671,10 +685,22 @@ mod tests {
         let a = claim_event(1, "13 10:00", claim("ana"));
         let b = claim_event(2, "13 10:05", claim("bo"));
         let r = claim_event(3, "13 10:30", ClaimAction::Resolve { keep: vec!["bo".into()] });
-        let forward =
-            issue_claims(&sprint(), &issue(IssueState::Open, false), &[&a, &b, &r], &[], &same, at("13 11:00"));
-        let backward =
-            issue_claims(&sprint(), &issue(IssueState::Open, false), &[&r, &b, &a], &[], &same, at("13 11:00"));
+        let forward = issue_claims(
+            &sprint(),
+            &issue(IssueState::Open, false),
+            &[&a, &b, &r],
+            &signed_out_in(&[]),
+            &same,
+            at("13 11:00"),
+        );
+        let backward = issue_claims(
+            &sprint(),
+            &issue(IssueState::Open, false),
+            &[&r, &b, &a],
+            &signed_out_in(&[]),
+            &same,
+            at("13 11:00"),
+        );
         assert_eq!(forward, backward);
     }
 

@@ -73,7 +73,7 @@ pub fn presence(
 }
 
 /// The venue-local date at `now`, if the venue is open then (a sprint day, not a break, before closing).
-fn open_today(sprint: &Sprint, now: Timestamp) -> Option<NaiveDate> {
+pub fn open_today(sprint: &Sprint, now: Timestamp) -> Option<NaiveDate> {
     let date = sprint.local_date(now);
     sprint
         .day(date)
@@ -95,17 +95,15 @@ pub fn whereabouts<'a>(
     (latest.kind == PresenceKind::SignIn).then(|| latest.project.clone())
 }
 
-/// The first time `attendee` signed out after `since`, if they did.
-pub(crate) fn signed_out_after(
-    events: &[PresenceEvent],
-    attendee: &AttendeeId,
-    canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
+/// The first time a person signed out after `since`, if they did. `events` are that person's own
+/// (merged duplicates included), as for [`whereabouts`].
+pub fn signed_out_after<'a>(
+    events: impl IntoIterator<Item = &'a PresenceEvent>,
     since: Timestamp,
 ) -> Option<Timestamp> {
     events
-        .iter()
+        .into_iter()
         .filter(|event| event.kind == PresenceKind::SignOut && event.at > since)
-        .filter(|event| &canonical(&event.attendee) == attendee)
         .map(|event| event.at)
         .min()
 }
