@@ -73,6 +73,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<ApplyOutcome, StoreError> {
         self.writable()?;
+        self.size_cache_for(changes.len())?;
         let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let held_vector = read_vector(&tx)?;

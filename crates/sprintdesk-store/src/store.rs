@@ -51,7 +51,20 @@ pub struct Store {
     pub(crate) trust_cache: std::sync::Mutex<crate::chain::TrustCache>,
     /// The file's path, when it was opened read-only: writes are refused.
     pub(crate) read_only: Option<String>,
+    /// Whether SQLite's page cache is at its bulk size ([`Store::size_cache_for`]).
+    pub(crate) bulk_cache: bool,
 }
+
+/// SQLite's page cache, in KiB, for everyday writes: a sign-in touches a few pages (the ends of the log and
+/// the events, a leaf of each index), and what is read is read from the core's snapshot, not from here. A
+/// cache as large as the bulk one would fill towards its bound with every page a week of events writes
+/// (the app's memory growing by some 700 bytes an event until it is full; docs/benchmarks.md).
+const CACHE_KIB: i64 = 8 * 1024;
+/// For a bulk write (a bootstrap's batches, an import): its B-trees are written in no particular order,
+/// and pages read again from the file cost more than the memory.
+const BULK_CACHE_KIB: i64 = 32 * 1024;
+/// A write of at least this many records is a bulk one.
+const BULK_RECORDS: usize = 256;
 
 impl Store {
     /// Opens (creating if needed) the database at `path` for `device`. WAL with `synchronous=FULL`: once
@@ -106,7 +119,13 @@ impl Store {
         if version < MIGRATIONS.len() {
             return Self::reading_copy(&conn, path, device, version);
         }
-        Ok(Self { conn, device, trust_cache: Default::default(), read_only: Some(path.display().to_string()) })
+        Ok(Self {
+            conn,
+            device,
+            trust_cache: Default::default(),
+            read_only: Some(path.display().to_string()),
+            bulk_cache: false,
+        })
     }
 
     /// A copy in memory of the database `conn` reads, migrated from `version` to this schema.
@@ -128,9 +147,7 @@ impl Store {
         // Applying a batch uses a statement per table and column: more than rusqlite's default 16, which
         // would prepare them again and again.
         conn.set_prepared_statement_cache_capacity(128);
-        // 32 MiB of page cache (SQLite's default is 2 MiB): a bootstrap writes the tables' B-trees in no
-        // particular order, and pages read again from the file cost more than the memory.
-        conn.pragma_update(None, "cache_size", -32_768)?;
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         // What is deleted or overwritten is zeroed in the file, not left in free space: an erasure must
         // take a person's bytes out of the file.
@@ -145,7 +162,20 @@ impl Store {
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
         }
-        Ok(Self { conn, device, trust_cache: Default::default(), read_only: None })
+        Ok(Self { conn, device, trust_cache: Default::default(), read_only: None, bulk_cache: false })
+    }
+
+    /// Sizes SQLite's page cache for a write of `records` records: the bulk size while large batches come
+    /// (a bootstrap), the everyday one again with the first small write after them. Shrinking it lets go
+    /// of the pages above the smaller bound.
+    pub(crate) fn size_cache_for(&mut self, records: usize) -> Result<(), StoreError> {
+        let bulk = records >= BULK_RECORDS;
+        if bulk != self.bulk_cache {
+            let kib = if bulk { BULK_CACHE_KIB } else { CACHE_KIB };
+            self.conn.pragma_update(None, "cache_size", -kib)?;
+            self.bulk_cache = bulk;
+        }
+        Ok(())
     }
 
     pub fn device(&self) -> &DeviceId {
@@ -412,4 +442,69 @@ pub(crate) fn read_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Ch
         cleared: row.get::<_, Option<Vec<u8>>>(8)?.map(|hash| crate::trust::hex(&hash)),
         salt: row.get(9)?,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Op;
+    use sprintdesk_domain::{Attendee, PresenceEvent, PresenceKind, Timestamp};
+
+    fn cache_kib(store: &Store) -> i64 {
+        -store.conn.pragma_query_value(None, "cache_size", |row| row.get::<_, i64>(0)).unwrap()
+    }
+
+    fn sign_in(n: usize) -> Op {
+        Op::Presence(PresenceEvent {
+            id: sprintdesk_domain::EventId(format!("e{n}")),
+            kind: PresenceKind::SignIn,
+            attendee: "a1".into(),
+            day: "2026-07-13".parse().unwrap(),
+            project: None,
+            device: "kiosk".into(),
+            at: Timestamp(1_784_000_000_000 + n as i64),
+        })
+    }
+
+    /// The page cache is large only while bulk writes come: a bootstrap's batches, an import.
+    #[test]
+    fn the_page_cache_is_large_only_for_bulk_writes() {
+        let mut organizer = Store::open_in_memory("organizer".into()).unwrap();
+        let people: Vec<Op> = (0..40)
+            .flat_map(|n| {
+                Op::put(
+                    &Attendee {
+                        id: sprintdesk_domain::AttendeeId(format!("a{n}")),
+                        name: format!("P {n}"),
+                        ..Default::default()
+                    },
+                    None,
+                )
+            })
+            .collect();
+        let import = organizer.write(Timestamp(1_784_000_000_000), people).unwrap();
+        assert!(import.len() >= BULK_RECORDS);
+        let one = organizer.write(Timestamp(1_784_000_000_001), vec![sign_in(1)]).unwrap();
+
+        let mut door = Store::open_in_memory("door".into()).unwrap();
+        assert_eq!(cache_kib(&door), CACHE_KIB, "opened");
+        struct Step<'a> {
+            what: &'a str,
+            batch: &'a [crate::Change],
+            kib: i64,
+        }
+        for step in [
+            Step { what: "a bootstrap's batch", batch: &import, kib: BULK_CACHE_KIB },
+            Step { what: "the next live record", batch: &one, kib: CACHE_KIB },
+            Step { what: "an empty batch", batch: &[], kib: CACHE_KIB },
+        ] {
+            door.apply(step.batch, Timestamp(1_784_000_000_002)).unwrap();
+            assert_eq!(cache_kib(&door), step.kib, "after {}", step.what);
+        }
+        let sign_ins: Vec<Op> = (2..2 + BULK_RECORDS).map(sign_in).collect();
+        door.write(Timestamp(1_784_000_000_003), sign_ins).unwrap();
+        assert_eq!(cache_kib(&door), BULK_CACHE_KIB, "after a bulk write here");
+        door.write(Timestamp(1_784_000_000_004), vec![sign_in(9_999)]).unwrap();
+        assert_eq!(cache_kib(&door), CACHE_KIB, "after a sign-in here");
+    }
 }

@@ -20,6 +20,7 @@ impl Store {
             return Ok(Vec::new());
         }
         self.writable()?;
+        self.size_cache_for(ops.len())?;
         let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let origin = read_origin(&tx, &self.device)?;
