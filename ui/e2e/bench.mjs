@@ -18,8 +18,10 @@
 //                                  BENCH_RELOAD_MINUTES (5; the app's own default is 2 hours). Release build
 //                                  (SPRINTDESK_BIN=target/release/sprintdesk; the app from target/release
 //                                  unless SPRINTDESK_APP); needs DISPLAY; screenshots in docs/screenshots/tmp
+//   node ui/e2e/bench.mjs week     a week of sign-ins on one `serve` (BENCH_EVENTS, 60,000): its memory, and
+//                                  a board read and a sign-in as they pile up, with 200 claims standing
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -509,12 +511,102 @@ async function soak() {
   }
 }
 
+/**
+ * A week of sign-ins on one device: its memory and what a board read and a sign-in cost as events pile up.
+ * `sprintdesk serve` on a venue of 1,000 attendees and 24 tables of 9 issues, 200 of them claimed by people
+ * who stay all along (each of their claims stands until they sign out, so a board asks of every one whether
+ * they have); then BENCH_EVENTS sign-ins and sign-outs (60,000; at a sign-in a second and each person out
+ * again after 240 others, about 7,200 an hour), as fast as the device takes them. Every BENCH_STEP
+ * events: RSS, PSS and anonymous memory of `serve`, the database's size, and the medians of 15 reads of the
+ * room's board (read again and again, and each just after a sign-in) and of 15 sign-ins (each signed out
+ * again).
+ */
+async function week() {
+  const total = Number(process.env.BENCH_EVENTS ?? 60000);
+  const step = Number(process.env.BENCH_STEP ?? 10000);
+  const v = crowd(1000, { realTime: true });
+  const urls = [];
+  for (let t = 1; t <= 24; t++) {
+    const repo = `https://github.com/bench/p${t}`;
+    v.cli("project", "add", "--name", `Project ${t}`, "--table", `T${t}`, "--repo", repo);
+    const rows = ["title,url,labels"];
+    for (let k = 1; k <= 9; k++) {
+      rows.push(`Issue ${k},${repo}/issues/${k},`);
+      urls.push(`${repo}/issues/${k}`);
+    }
+    const file = path.join(v.dir, `issues-${t}.csv`);
+    writeFileSync(file, rows.join("\n") + "\n");
+    v.cli("import", "issues", "--project", `Project ${t}`, file);
+  }
+  const server = await serve(v);
+  try {
+    const ids = (await server.call("attendees")).map((a) => a.id);
+    const projects = (await server.call("projects")).map((p) => p.id);
+    // People 800-999 claim an issue each and stay; 780-799 are the measured sign-ins; 0-779 come and go.
+    for (let c = 0; c < 200; c++) {
+      const attendee = ids[800 + c];
+      await server.call("sign_in", { attendee, project: projects[c % projects.length], accept_code_of_conduct: true });
+      await server.call("claim", { issue: urls[c], attendee, mentor: null });
+    }
+    const median = async (n, action) => {
+      const times = [];
+      for (let k = 0; k < n; k++) {
+        const t0 = performance.now();
+        await action(k);
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[Math.floor(n / 2)];
+    };
+    const started = Date.now();
+    const sample = async (events) => {
+      const board = await median(15, () => server.call("room_board"));
+      const signIn = await median(15, async (k) => {
+        await server.call("sign_in", { attendee: ids[780 + k], project: projects[0], accept_code_of_conduct: true });
+        await server.call("sign_out", { attendee: ids[780 + k] });
+      });
+      // The board as a room sees it: read again after every sign-in (nothing it worked out still holds).
+      const fresh = [];
+      for (let k = 0; k < 15; k++) {
+        await server.call("sign_in", { attendee: ids[780 + k], project: projects[0], accept_code_of_conduct: true });
+        const t0 = performance.now();
+        await server.call("room_board");
+        fresh.push(performance.now() - t0);
+        await server.call("sign_out", { attendee: ids[780 + k] });
+      }
+      const boardAfterWrite = fresh.sort((a, b) => a - b)[7];
+      const [row] = treeRss(server.pid);
+      const size = (f) => (existsSync(f) ? statSync(f).size : 0);
+      const db = size(v.env.SPRINTDESK_DB) + size(`${v.env.SPRINTDESK_DB}-wal`);
+      console.log(
+        `${String(events).padStart(7)} events  RSS ${mib(row.kib)}  PSS ${mib(row.pss)}  anonymous ${mib(row.anon)}` +
+          `  database ${(db / 1048576).toFixed(1)} MiB  board ${board.toFixed(1)} ms (after a write ${boardAfterWrite.toFixed(1)})  sign-in + sign-out ${signIn.toFixed(1)} ms` +
+          `  (${Math.round((Date.now() - started) / 1000)} s)`,
+      );
+    };
+    await sample(0);
+    const here = [];
+    for (let n = 1, k = 0; n <= total; n++) {
+      if (here.length >= 240) await server.call("sign_out", { attendee: here.shift() });
+      else {
+        const attendee = ids[k % 780];
+        await server.call("sign_in", { attendee, project: projects[k++ % projects.length], accept_code_of_conduct: true });
+        here.push(attendee);
+      }
+      if (n % step === 0) await sample(n);
+    }
+  } finally {
+    server.stop();
+    v.remove();
+  }
+}
+
 const which = process.argv[2];
 if (which === "kiosk") await kiosk();
 else if (which === "memory") await memory();
 else if (which === "start") await start();
 else if (which === "soak") await soak();
+else if (which === "week") await week();
 else {
-  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start|soak");
+  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start|soak|week");
   process.exit(2);
 }
