@@ -263,6 +263,11 @@ impl Snapshot {
 
     /// The person a (possibly merged) id stands for.
     pub(crate) fn canonical(&self, id: &AttendeeId) -> AttendeeId {
+        self.canonical_ref(id).clone()
+    }
+
+    /// [`Snapshot::canonical`], without copying it.
+    fn canonical_ref<'a>(&'a self, id: &'a AttendeeId) -> &'a AttendeeId {
         let mut current = id;
         for _ in 0..16 {
             match self.attendees.get(current).and_then(|a| a.merged_into.as_ref()) {
@@ -270,7 +275,7 @@ impl Snapshot {
                 None => break,
             }
         }
-        current.clone()
+        current
     }
 
     /// Who is here at `now` and how many came each day: worked out once per write and open day.
@@ -280,7 +285,8 @@ impl Snapshot {
         match &*seen {
             Some((day, presence)) if *day == today => Arc::clone(presence),
             _ => {
-                let presence = Arc::new(presence(&self.sprint, &self.presence_events, &|id| self.canonical(id), now));
+                let presence =
+                    Arc::new(presence(&self.sprint, &self.presence_events, &|id| self.canonical_ref(id), now));
                 *seen = Some((today, Arc::clone(&presence)));
                 presence
             }

@@ -40,22 +40,25 @@ pub fn without_retracted(events: Vec<PresenceEvent>) -> Vec<PresenceEvent> {
 ///
 /// A person is here when their latest event today is a sign-in and the venue has not closed yet: closing
 /// time signs everyone out without anybody writing anything.
-pub fn presence(
+pub fn presence<'a>(
     sprint: &Sprint,
-    events: &[PresenceEvent],
-    canonical: &dyn Fn(&AttendeeId) -> AttendeeId,
+    events: &'a [PresenceEvent],
+    canonical: &dyn Fn(&'a AttendeeId) -> &'a AttendeeId,
     now: Timestamp,
 ) -> Presence {
     let today = open_today(sprint, now);
 
     let mut per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>> = BTreeMap::new();
-    let mut latest_today: HashMap<AttendeeId, &PresenceEvent> = HashMap::new();
+    let mut latest_today: HashMap<&AttendeeId, &PresenceEvent> = HashMap::new();
     // Every known event counts, even one stamped a little after `now`: a kiosk whose clock runs fast
-    // still signed that person in.
+    // still signed that person in. (Read for every write on a board: nothing is copied per event.)
     for event in events {
         let person = canonical(&event.attendee);
         if event.kind == PresenceKind::SignIn {
-            per_day.entry(event.day).or_default().insert(person.clone());
+            let people = per_day.entry(event.day).or_default();
+            if !people.contains(person) {
+                people.insert(person.clone());
+            }
         }
         if Some(event.day) == today {
             let slot = latest_today.entry(person).or_insert(event);
@@ -67,7 +70,7 @@ pub fn presence(
     let here = latest_today
         .into_iter()
         .filter(|(_, event)| event.kind == PresenceKind::SignIn)
-        .map(|(person, event)| (person, event.project.clone()))
+        .map(|(person, event)| (person.clone(), event.project.clone()))
         .collect();
     Presence { today, here, per_day }
 }
@@ -274,10 +277,12 @@ pub(crate) mod tests {
                 today_count: 0,
             },
         ];
-        let canonical = |id: &AttendeeId| if id.as_str() == "ana-dup" { "ana".into() } else { id.clone() };
+        let ana = AttendeeId::from("ana");
+        let canonical = |id: &AttendeeId| if id.as_str() == "ana-dup" { ana.clone() } else { id.clone() };
         for mut case in cases {
             case.events = without_retracted(case.events);
-            let presence = presence(&sprint(), &case.events, &canonical, at(case.now));
+            let presence =
+                presence(&sprint(), &case.events, &|id| if id.as_str() == "ana-dup" { &ana } else { id }, at(case.now));
             let here: Vec<(AttendeeId, Option<ProjectId>)> =
                 case.here.iter().map(|(who, project)| ((*who).into(), project.map(Into::into))).collect();
             for (who, table) in &here {
@@ -302,7 +307,7 @@ pub(crate) mod tests {
             event(3, SignIn, "bo", "13 10:00", None),
             event(4, SignIn, "ana", "15 09:00", None),
         ];
-        let presence = presence(&sprint(), &events, &same, at("15 10:00"));
+        let presence = presence(&sprint(), &events, &|id| id, at("15 10:00"));
         let counts: Vec<(String, usize)> =
             presence.per_day.iter().map(|(day, people)| (day.to_string(), people.len())).collect();
         assert_eq!(counts, vec![("2026-07-13".into(), 2), ("2026-07-15".into(), 1)]);
