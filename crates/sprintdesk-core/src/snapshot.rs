@@ -47,9 +47,9 @@ pub struct Snapshot {
     vector: VersionVector,
     /// Presence events an undo took back, whether or not they have arrived.
     retracted: HashSet<EventId>,
-    /// Presence as last worked out, and the open day it was worked out for: every board asks for it
-    /// twice a second, it reads every event of the sprint, and it changes only with a write (which
-    /// patches this snapshot and forgets it) or with the day.
+    /// Presence as last worked out, and the open day it was worked out for (none after closing time):
+    /// every board asks for it twice a second, it reads every event of the sprint, and it changes only
+    /// with a write (which patches this snapshot and forgets it) or as a day opens or closes.
     presence_seen: Mutex<Option<(Option<NaiveDate>, Arc<Presence>)>>,
 }
 
@@ -655,13 +655,51 @@ mod tests {
             let people: Vec<Op> = (0..6).flat_map(|n| Op::put(&person(n), None)).collect();
             desk.write(people).unwrap();
             desk.snapshot().unwrap();
+            // What a board asks, of the patched snapshot and of one read whole: while the events' day is
+            // open and after it closes (T0 is 03:33 UTC on the second day; the events say they are the
+            // first day's and are stamped from 11:33 on the second), on the second day, and after the
+            // sprint. The patched one has been asked before each write, last at the time it is asked
+            // first after it: what it worked out must not outlive that write.
+            let issue = Issue {
+                id: IssueId("i-1".into()),
+                project: ProjectId("p-0".into()),
+                url: "https://github.com/python/cpython/issues/1".into(),
+                number: Some(1),
+                title: "Claimed".into(),
+                labels: vec![],
+                beginner_friendly: false,
+                state: sprintdesk_domain::IssueState::Open,
+            };
+            // `worked_out`: as the rules give it from every event, not as the snapshot kept it (presence)
+            // or looks it up (a claim holder's sign-outs, from their own events, merged duplicates' too).
+            let asked = |s: &Snapshot, worked_out: bool| {
+                [-15, -17, -11, -7, 7, 9, 12, 20, 33, -15].map(|hour| Timestamp(T0 + hour * 3_600_000)).map(|now| {
+                    if !worked_out {
+                        return format!("{:?}\n{:?}", s.presence(now), s.claims(&issue, now));
+                    }
+                    let everyone = &s.presence_events;
+                    let signed_out = |who: &AttendeeId, since| {
+                        signed_out_after(everyone.iter().filter(|e| s.canonical_ref(&e.attendee) == who), since)
+                    };
+                    let events: Vec<&ClaimEvent> = s.claim_events.iter().filter(|e| e.issue == issue.id).collect();
+                    format!(
+                        "{:?}\n{:?}",
+                        Arc::new(presence(&s.sprint, everyone, &|id| s.canonical_ref(id), now)),
+                        issue_claims(&s.sprint, &issue, &events, &signed_out, &|id| s.canonical(id), now)
+                    )
+                })
+            };
             for (step, look) in &steps {
+                let before = desk.snapshot().unwrap();
+                asked(&before, false);
+                drop(before);
                 let ops = ops(&desk, step);
                 desk.write(ops).unwrap();
                 if *look {
                     let patched = desk.snapshot().unwrap();
                     let whole = Snapshot::load(desk.store()).unwrap();
                     prop_assert_eq!(contents(&patched), contents(&whole), "after {:?}", step);
+                    prop_assert_eq!(asked(&patched, false), asked(&whole, true), "after {:?}", step);
                 }
             }
             let patched = desk.snapshot().unwrap();
