@@ -684,7 +684,7 @@ mod tests {
                     let events: Vec<&ClaimEvent> = s.claim_events.iter().filter(|e| e.issue == issue.id).collect();
                     format!(
                         "{:?}\n{:?}",
-                        Arc::new(presence(&s.sprint, everyone, &|id| s.canonical_ref(id), now)),
+                        presence(&s.sprint, everyone, &|id| s.canonical_ref(id), now),
                         issue_claims(&s.sprint, &issue, &events, &signed_out, &|id| s.canonical(id), now)
                     )
                 })
