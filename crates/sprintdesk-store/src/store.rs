@@ -55,11 +55,12 @@ pub struct Store {
     pub(crate) bulk_cache: bool,
 }
 
-/// SQLite's page cache, in KiB, for everyday writes: a sign-in touches a few pages (the ends of the log and
-/// the events, a leaf of each index), and what is read is read from the core's snapshot, not from here. A
-/// cache as large as the bulk one would fill towards its bound with every page a week of events writes
-/// (the app's memory growing by some 700 bytes an event until it is full; docs/benchmarks.md).
-const CACHE_KIB: i64 = 8 * 1024;
+/// SQLite's page cache, in KiB, for everyday writes (SQLite's own default size): a sign-in touches a few
+/// pages (the ends of the log and the events, a leaf of each index), and what is read is read from the
+/// core's snapshot, not from here. A larger cache fills towards its bound with the pages a week of events
+/// writes, and a board's process grows with it for hours (8 MiB: some 350 bytes an event until full;
+/// docs/benchmarks.md), for no faster sign-in or board.
+const CACHE_KIB: i64 = 2 * 1024;
 /// For a bulk write (a bootstrap's batches, an import): its B-trees are written in no particular order,
 /// and pages read again from the file cost more than the memory.
 const BULK_CACHE_KIB: i64 = 32 * 1024;
