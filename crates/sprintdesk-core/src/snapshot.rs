@@ -8,12 +8,11 @@
 
 use crate::Error;
 use crate::view::{AttendeeCard, HolderView, IssueBoard, PersonRef, PresentPerson, ProjectRef};
-use chrono::NaiveDate;
 use sprintdesk_domain::search::{SearchIndex, Searchable, fold};
 use sprintdesk_domain::{
     Attendee, AttendeeId, BadgePrint, ClaimAction, ClaimEvent, ClaimState, Device, DeviceId, EventId, Goal, Issue,
-    IssueClaims, IssueId, Presence, PresenceEvent, Project, ProjectId, PullRequest, RetroAnswer, Sprint, Standup,
-    StatusUpdate, Timestamp, issue_claims, open_today, presence, signed_out_after, whereabouts, without_retracted,
+    IssueClaims, IssueId, Presence, PresenceEvent, PresenceTally, Project, ProjectId, PullRequest, RetroAnswer, Sprint,
+    Standup, StatusUpdate, Timestamp, issue_claims, open_today, signed_out_after, whereabouts, without_retracted,
 };
 use sprintdesk_store::{Entity, Store, VersionVector};
 use std::collections::{HashMap, HashSet};
@@ -47,10 +46,19 @@ pub struct Snapshot {
     vector: VersionVector,
     /// Presence events an undo took back, whether or not they have arrived.
     retracted: HashSet<EventId>,
-    /// Presence as last worked out, and the open day it was worked out for (none after closing time):
-    /// every board asks for it twice a second, it reads every event of the sprint, and it changes only
-    /// with a write (which patches this snapshot and forgets it) or as a day opens or closes.
-    presence_seen: Mutex<Option<(Option<NaiveDate>, Arc<Presence>)>>,
+    /// Presence as last worked out, for the open day its tally is for (none after closing time): every
+    /// board asks for it twice a second, and it changes only with a write or as a day opens or closes. A
+    /// patch that only adds events keeps the tally, which then adds just those (a week of events is not
+    /// read again after every sign-in); any other patch forgets it.
+    presence_seen: Mutex<Option<KeptPresence>>,
+}
+
+/// Presence worked out, and the tally it came from: see [`Snapshot::presence`].
+#[derive(Debug)]
+struct KeptPresence {
+    tally: PresenceTally,
+    /// What the tally said when it had added every event; `None` once a patch added more.
+    presence: Option<Arc<Presence>>,
 }
 
 /// More records than this changed since a snapshot (a bulk sync, an import): it is read again in full.
@@ -114,7 +122,8 @@ impl Snapshot {
     /// it was read. `false` (and the snapshot half patched: drop it) when it cannot: too many changes, an
     /// erasure or a retirement, which touch everything.
     pub(crate) fn patch(&mut self, store: &Store) -> Result<bool, Error> {
-        *self.presence_seen.get_mut().unwrap_or_else(PoisonError::into_inner) = None;
+        // Kept only if this patch just adds events after those the tally holds (checked at the end).
+        let kept = self.presence_seen.get_mut().unwrap_or_else(PoisonError::into_inner).take();
         let now_held = store.vector()?;
         let Some(touched) = store.touched_since(&self.vector, &now_held, PATCH_AT_MOST)? else {
             return Ok(false);
@@ -153,6 +162,9 @@ impl Snapshot {
         }
         if reindex {
             self.index_presence();
+        } else if let Some(mut kept) = kept {
+            kept.presence = None;
+            *self.presence_seen.get_mut().unwrap_or_else(PoisonError::into_inner) = Some(kept);
         }
         Ok(true)
     }
@@ -278,19 +290,23 @@ impl Snapshot {
         current
     }
 
-    /// Who is here at `now` and how many came each day: worked out once per write and open day.
+    /// Who is here at `now` and how many came each day: the events are tallied once per open day, and
+    /// after a write only the events it added.
     pub(crate) fn presence(&self, now: Timestamp) -> Arc<Presence> {
         let today = open_today(&self.sprint, now);
         let mut seen = self.presence_seen.lock().unwrap_or_else(PoisonError::into_inner);
-        match &*seen {
-            Some((day, presence)) if *day == today => Arc::clone(presence),
-            _ => {
-                let presence =
-                    Arc::new(presence(&self.sprint, &self.presence_events, &|id| self.canonical_ref(id), now));
-                *seen = Some((today, Arc::clone(&presence)));
-                presence
+        let kept = match seen.take().filter(|kept| kept.tally.today() == today) {
+            Some(KeptPresence { presence: Some(presence), tally }) => KeptPresence { tally, presence: Some(presence) },
+            held => {
+                let mut tally = held.map_or_else(|| PresenceTally::new(today), |kept| kept.tally);
+                tally.add(&self.presence_events, &|id| self.canonical_ref(id));
+                let presence = Some(Arc::new(tally.presence(&self.presence_events)));
+                KeptPresence { tally, presence }
             }
-        }
+        };
+        let presence = kept.presence.clone().unwrap_or_default();
+        *seen = Some(kept);
+        presence
     }
 
     pub(crate) fn claims(&self, issue: &Issue, now: Timestamp) -> IssueClaims {
@@ -515,7 +531,7 @@ mod tests {
     use super::*;
     use crate::{Desk, NewSprint, SequentialIds};
     use proptest::prelude::*;
-    use sprintdesk_domain::{FixedClock, PresenceKind};
+    use sprintdesk_domain::{FixedClock, PresenceKind, presence};
     use sprintdesk_store::Op;
     use std::sync::Arc;
 

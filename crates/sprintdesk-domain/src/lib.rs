@@ -34,7 +34,7 @@ pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{
     AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, PullRequestId, RetroAnswerId, StandupId, StatusId,
 };
-pub use presence::{Presence, open_today, presence, signed_out_after, whereabouts, without_retracted};
+pub use presence::{Presence, PresenceTally, open_today, presence, signed_out_after, whereabouts, without_retracted};
 pub use project::{
     Goal, GoalStatus, Issue, IssueState, LabelPart, Project, StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo,
     is_beginner_label, table_order_key,

@@ -46,33 +46,83 @@ pub fn presence<'a>(
     canonical: &dyn Fn(&'a AttendeeId) -> &'a AttendeeId,
     now: Timestamp,
 ) -> Presence {
-    let today = open_today(sprint, now);
+    let mut tally = PresenceTally::new(open_today(sprint, now));
+    tally.add(events, canonical);
+    tally.presence(events)
+}
 
-    let mut per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>> = BTreeMap::new();
-    let mut latest_today: HashMap<&AttendeeId, &PresenceEvent> = HashMap::new();
-    // Every known event counts, even one stamped a little after `now`: a kiosk whose clock runs fast
-    // still signed that person in. (Read for every write on a board: nothing is copied per event.)
-    for event in events {
-        let person = canonical(&event.attendee);
-        if event.kind == PresenceKind::SignIn {
-            let people = per_day.entry(event.day).or_default();
-            if !people.contains(person) {
-                people.insert(person.clone());
-            }
-        }
-        if Some(event.day) == today {
-            let slot = latest_today.entry(person).or_insert(event);
-            if (event.at, &event.id) > (slot.at, &slot.id) {
-                *slot = event;
-            }
-        }
+/// [`presence`] worked out event by event, so that a device that keeps it adds only the events that
+/// arrive instead of reading every event of the sprint again: a board asks after every sign-in.
+///
+/// It holds positions in the events it was given: they must be given again, unchanged, with only new
+/// events after them (an event put before others, taken back or made another person's by a merge
+/// needs a new tally).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PresenceTally {
+    today: Option<NaiveDate>,
+    per_day: BTreeMap<NaiveDate, BTreeSet<AttendeeId>>,
+    /// Each person's latest event today, by its position.
+    latest_today: HashMap<AttendeeId, usize>,
+    /// How many of the events have been added.
+    added: usize,
+}
+
+impl PresenceTally {
+    /// A tally for the open day `today` ([`open_today`]; none after closing time).
+    pub fn new(today: Option<NaiveDate>) -> Self {
+        Self { today, ..Self::default() }
     }
-    let here = latest_today
-        .into_iter()
-        .filter(|(_, event)| event.kind == PresenceKind::SignIn)
-        .map(|(person, event)| (person.clone(), event.project.clone()))
-        .collect();
-    Presence { today, here, per_day }
+
+    /// The open day this tally is for.
+    pub fn today(&self) -> Option<NaiveDate> {
+        self.today
+    }
+
+    /// How many events it has added: the next call adds from there.
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
+    /// Adds the events after those already added.
+    pub fn add<'a>(&mut self, events: &'a [PresenceEvent], canonical: &dyn Fn(&'a AttendeeId) -> &'a AttendeeId) {
+        // Every known event counts, even one stamped a little after `now`: a kiosk whose clock runs fast
+        // still signed that person in. (Read for every event of a sprint: nothing is copied per event.)
+        for (at, event) in events.iter().enumerate().skip(self.added) {
+            let person = canonical(&event.attendee);
+            if event.kind == PresenceKind::SignIn {
+                let people = self.per_day.entry(event.day).or_default();
+                if !people.contains(person) {
+                    people.insert(person.clone());
+                }
+            }
+            if Some(event.day) == self.today {
+                match self.latest_today.get_mut(person) {
+                    Some(slot) => {
+                        let held = &events[*slot];
+                        if (event.at, &event.id) > (held.at, &held.id) {
+                            *slot = at;
+                        }
+                    }
+                    None => {
+                        self.latest_today.insert(person.clone(), at);
+                    }
+                }
+            }
+        }
+        self.added = self.added.max(events.len());
+    }
+
+    /// Presence as the events added so far make it.
+    pub fn presence(&self, events: &[PresenceEvent]) -> Presence {
+        let here = self
+            .latest_today
+            .iter()
+            .map(|(person, at)| (person, &events[*at]))
+            .filter(|(_, event)| event.kind == PresenceKind::SignIn)
+            .map(|(person, event)| (person.clone(), event.project.clone()))
+            .collect();
+        Presence { today: self.today, here, per_day: self.per_day.clone() }
+    }
 }
 
 /// The venue-local date at `now`, if the venue is open then (a sprint day, not a break, before closing).
@@ -288,6 +338,14 @@ pub(crate) mod tests {
             for (who, table) in &here {
                 let theirs = case.events.iter().filter(|e| canonical(&e.attendee) == *who);
                 assert_eq!(whereabouts(&sprint(), theirs, at(case.now)), Some(table.clone()), "{}", case.name);
+            }
+            // Kept as a board keeps it: the events tallied as they arrive, in every split, say the same.
+            for split in 0..=case.events.len() {
+                let mut tally = PresenceTally::new(open_today(&sprint(), at(case.now)));
+                tally.add(&case.events[..split], &|id| if id.as_str() == "ana-dup" { &ana } else { id });
+                assert_eq!(tally.added(), split);
+                tally.add(&case.events, &|id| if id.as_str() == "ana-dup" { &ana } else { id });
+                assert_eq!(tally.presence(&case.events), presence, "{}, tallied after {split}", case.name);
             }
             assert_eq!(presence.here.into_iter().collect::<Vec<_>>(), here, "{}", case.name);
             assert_eq!(
