@@ -794,6 +794,61 @@ fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs
     assert_eq!(log.as_array().unwrap().len(), 5, "{log}");
 }
 
+/// What a table's card and the stand-up show is kept to a length the projector holds: up to it is kept
+/// (counted in characters, after the spaces around it), one character more is refused in words and changes
+/// nothing.
+#[test]
+fn what_the_board_shows_is_kept_to_a_length_and_a_longer_text_changes_nothing() {
+    use sprintdesk_core::{GOAL_TITLE_MAX, HELP_NOTE_MAX, STATUS_FIELD_MAX};
+    let venue = Venue::new();
+    let goal = venue.ok("add_goal", json!({"project": "CPython", "title": "Release 3.15", "beginner_friendly": false}));
+    let goal = goal["id"].as_str().unwrap().to_owned();
+    let status = |field: &str, text: String| {
+        let mut args = json!({"project": "CPython", "done": "Triage", "next": "Docs", "blockers": ""});
+        args[field] = json!(text);
+        args
+    };
+    type Args<'a> = Box<dyn Fn(String) -> Value + 'a>;
+    // (what, the command, its arguments around the text, the field that holds it in the answer, the limit)
+    let cases: [(&str, &str, Args, &str, usize); 6] = [
+        (
+            "a new goal",
+            "add_goal",
+            Box::new(|t| json!({"project": "CPython", "title": t, "beginner_friendly": false})),
+            "title",
+            GOAL_TITLE_MAX,
+        ),
+        (
+            "a goal corrected",
+            "edit_goal",
+            Box::new(|t| json!({"goal": goal, "title": t, "beginner_friendly": false})),
+            "title",
+            GOAL_TITLE_MAX,
+        ),
+        ("what was done", "set_status", Box::new(|t| status("done", t)), "done", STATUS_FIELD_MAX),
+        ("what is next", "set_status", Box::new(|t| status("next", t)), "next", STATUS_FIELD_MAX),
+        ("what blocks the table", "set_status", Box::new(|t| status("blockers", t)), "blockers", STATUS_FIELD_MAX),
+        (
+            "the help wanted",
+            "set_help_wanted",
+            Box::new(|t| json!({"project": "CPython", "help_wanted": true, "note": t})),
+            "help_note",
+            HELP_NOTE_MAX,
+        ),
+    ];
+    for (what, command, args, field, max) in cases {
+        let board = || venue.ok("board", Value::Null);
+        let before = board();
+        let error = venue.call(command, args("é".repeat(max + 1))).unwrap_err();
+        assert_eq!(code_name(error.code), "invalid", "{what}");
+        assert!(error.message.contains(&format!("in {max} characters or fewer")), "{what}: {}", error.message);
+        assert_eq!(board(), before, "{what}: refused, and nothing changed");
+        let kept = venue.ok(command, args(format!("  {}\n", "é".repeat(max))));
+        assert_eq!(kept[field].as_str().map(|t| t.chars().count()), Some(max), "{what}: {max} is kept");
+        assert_ne!(board(), before, "{what}: shown");
+    }
+}
+
 #[test]
 fn a_project_and_its_goals_are_corrected_in_place_and_bad_corrections_change_nothing() {
     let venue = Venue::new();

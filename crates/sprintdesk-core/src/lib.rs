@@ -57,7 +57,10 @@ pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};
 pub use presence::SignIn;
 pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine};
-pub use projects::{DailyStatus, GoalEdit, GoalProgress, HelpWanted, NewGoal, NewProject, ProjectEdit};
+pub use projects::{
+    DailyStatus, GOAL_TITLE_MAX, GoalEdit, GoalProgress, HELP_NOTE_MAX, HelpWanted, NewGoal, NewProject, ProjectEdit,
+    STATUS_FIELD_MAX,
+};
 pub use records::{RecordRef, ReviewItem, deletable_kind};
 pub use report::{
     FirstContribution, GoalLine, MentorPair, MergeRate, PrLine, ProjectReport, ReportDay, ReportFormat, ReportRequest,

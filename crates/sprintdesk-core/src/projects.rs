@@ -53,7 +53,24 @@ pub struct HelpWanted {
 }
 
 /// The longest "what help is wanted" the board shows.
-const HELP_NOTE_MAX: usize = 120;
+pub const HELP_NOTE_MAX: usize = 120;
+/// The longest goal title: a line on a table's card on the board.
+pub const GOAL_TITLE_MAX: usize = 200;
+/// The longest of a status's done, next and blockers: each is read out at the stand-up, on the projector,
+/// with the other two on the same screen.
+pub const STATUS_FIELD_MAX: usize = 280;
+
+/// `text` when it is at most `max` characters; otherwise the error that says so, for `field`, in words
+/// that name what it is (`what`).
+fn at_most(field: &'static str, what: &str, text: String, max: usize) -> Result<String, Error> {
+    let count = text.chars().count();
+    if count > max {
+        return Err(
+            ValidationError::new(field, format!("{what} in {max} characters or fewer (this is {count})")).into()
+        );
+    }
+    Ok(text)
+}
 
 /// A goal of a project.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
@@ -179,13 +196,7 @@ impl Desk {
             Some(note) => note.split_whitespace().collect::<Vec<_>>().join(" "),
             None => old.help_note.clone(),
         };
-        if note.chars().count() > HELP_NOTE_MAX {
-            return Err(ValidationError::new(
-                "note",
-                format!("say what help is wanted in {HELP_NOTE_MAX} characters or fewer"),
-            )
-            .into());
-        }
+        let note = at_most("note", "say what help is wanted", note, HELP_NOTE_MAX)?;
         let new = Project { help_wanted: change.help_wanted, help_note: note, ..old.clone() };
         self.write(Op::put(&new, Some(old)))?;
         Ok(new)
@@ -198,10 +209,11 @@ impl Desk {
         if title.is_empty() {
             return Err(ValidationError::new("title", "the goal needs a title").into());
         }
+        let title = at_most("title", "say the goal", title.to_owned(), GOAL_TITLE_MAX)?;
         let goal = Goal {
             id: GoalId::in_project(&self.make_id("g"), &project.id),
             project: project.id.clone(),
-            title: title.to_owned(),
+            title,
             beginner_friendly: new.beginner_friendly,
             status: GoalStatus::Planned,
             notes: String::new(),
@@ -226,6 +238,7 @@ impl Desk {
         if title.is_empty() {
             return Err(ValidationError::new("title", "the goal needs a title").into());
         }
+        let title = at_most("title", "say the goal", title, GOAL_TITLE_MAX)?;
         let new = Goal { title, beginner_friendly: edit.beginner_friendly, ..old.clone() };
         self.write(Op::put(&new, Some(old)))?;
         Ok(new)
@@ -246,9 +259,14 @@ impl Desk {
             id,
             project: project.id.clone(),
             day,
-            done: status.done.trim().to_owned(),
-            next: status.next.trim().to_owned(),
-            blockers: status.blockers.trim().to_owned(),
+            done: at_most("done", "say what was done", status.done.trim().to_owned(), STATUS_FIELD_MAX)?,
+            next: at_most("next", "say what is next", status.next.trim().to_owned(), STATUS_FIELD_MAX)?,
+            blockers: at_most(
+                "blockers",
+                "say what blocks the table",
+                status.blockers.trim().to_owned(),
+                STATUS_FIELD_MAX,
+            )?,
         };
         self.write(Op::put(&new, old))?;
         Ok(new)
