@@ -6,15 +6,23 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { browserSession, demoVenue, NOW, serve, shot } from "./support.mjs";
 
-// The demo venue, with the first table as full as a card gets: a long help note and long blockers (a card
-// that once ran off the bottom of a 1080p screen).
+/** Words up to `length` characters exactly, as a lead would write them. */
+function wordsOf(length, words) {
+  let text = words;
+  while (text.length < length) text += ` ${words}`;
+  return text.slice(0, length).trimEnd().padEnd(length, ".");
+}
+
+// The demo venue, with the first table as full as a card gets: the longest help note and the longest done,
+// next and blockers a lead can write (a card with far less once ran off the bottom of a 1080p screen).
 const session = browserSession(() => {
   const v = demoVenue();
   const first = v.cli("board").projects[0].project.name;
-  v.cli("project", "help-wanted", first, "on", "--note", "someone who knows the Windows build and the installer");
+  v.cli("project", "help-wanted", first, "on", "--note", wordsOf(120, "someone who knows the Windows build and the installer"));
   v.cli(
-    "status", "add", "--project", first, "--done", "Three PRs merged, docs backlog halved",
-    "--next", "Finish reviews before lunch", "--blockers", "CI on Windows is red since this morning and nobody knows why",
+    "status", "add", "--project", first, "--done", wordsOf(280, "Three PRs merged, docs backlog halved, two first-timers onboarded"),
+    "--next", wordsOf(280, "Finish reviews before lunch, then the release notes"),
+    "--blockers", wordsOf(280, "CI on Windows is red since this morning and nobody knows why"),
   );
   return v;
 });
@@ -123,8 +131,8 @@ test("stand-up: started from Today, stepped by a clicker on the board, the next 
     const turn = document.querySelector("[data-testid=board-standup] [data-testid=board-project]");
     return turn.getBoundingClientRect().bottom - document.querySelector("[data-testid=board-standup]").getBoundingClientRect().bottom;
   });
-  assert.ok(cut <= 1, `the table's card is cut by ${cut}px`);
   await shot(board, "board-standup-1080p");
+  assert.ok(cut <= 1, `the table's card is cut by ${cut}px`);
 
   // The lead of the second table sees they are next; once the clicker steps on, that they are on now.
   const lead = await session.page(1280, 800);
@@ -291,19 +299,17 @@ test("a long sprint name wraps beside the counts on a wide screen, and above the
 });
 
 test("a lead's long status never pushes the table's blockers off the board", async () => {
-  // A realistic day: a paragraph under Done, another under Next, a long blocker. Each says its first lines
-  // on the board; the blocker stays on screen, and no card is cut.
+  // The longest a lead can write: a paragraph under Done, another under Next, a long blocker (one character
+  // more is refused, in words). Each says its first lines on the board; the blocker stays on screen, and no
+  // card is cut.
   const server = session.server;
   const board = await server.call("board");
   const project = board.projects.find((x) => x.project.table_label === "T6") ?? board.projects[5];
   const before = project.status_today;
-  const sentence = (what, n) => Array.from({ length: n }, (_, i) => `${what} ${i + 1} went through review and CI.`).join(" ");
-  await server.call("set_status", {
-    project: project.project.id,
-    done: sentence("Pull request", 8),
-    next: sentence("Follow-up", 5),
-    blockers: `The Windows runners have failed since the morning. ${sentence("Retry", 8)}`,
-  });
+  const sentence = (what) => wordsOf(280, `${what} went through review and CI.`);
+  const longest = { project: project.project.id, done: sentence("Pull request"), next: sentence("Follow-up"), blockers: `The Windows runners have failed since the morning. ${sentence("Retry")}`.slice(0, 280) };
+  await assert.rejects(server.call("set_status", { ...longest, done: `${longest.done}!` }), /say what was done in 280 characters or fewer/);
+  await server.call("set_status", longest);
   try {
     for (const [name, width, height] of [["720p", 1280, 720], ["1080p", 1920, 1080], ["tablet-portrait", 768, 1024]]) {
       const p = await session.page(width, height);

@@ -74,10 +74,10 @@ describe("paging", () => {
 describe("shorten", () => {
   const lengths = { present: 40, goals: 6, claims: 12 };
   it("cuts each list by the square root of how much too tall the card was", () => {
-    expect(shorten(NO_LIMITS, lengths, 1000, 500)).toEqual({ present: 28, goals: 4, claims: 8 });
-    expect(shorten(NO_LIMITS, lengths, 1000, 950)).toEqual({ present: 36, goals: 5, claims: 10 });
+    expect(shorten(NO_LIMITS, lengths, 1000, 500)).toEqual({ present: 28, goals: 4, claims: 8, notes: 3 });
+    expect(shorten(NO_LIMITS, lengths, 1000, 950)).toEqual({ present: 36, goals: 5, claims: 10, notes: 3 });
   });
-  it("comes down to a few names, one goal and one claim; then names, then every list, go to counts", () => {
+  it("comes down to a few names, one goal and one claim; then names, then every list, go to counts; then notes to a line", () => {
     const steps = [];
     let limits = { ...NO_LIMITS };
     for (let i = 0; i < 20; i++) {
@@ -86,9 +86,11 @@ describe("shorten", () => {
       steps.push(next);
       limits = next;
     }
-    expect(steps.at(-3)).toEqual({ present: 3, goals: 1, claims: 1 });
-    expect(steps.at(-2)).toEqual({ present: 0, goals: 1, claims: 1 });
-    expect(steps.at(-1)).toEqual({ present: 0, goals: 0, claims: 0 });
+    expect(steps.at(-5)).toEqual({ present: 3, goals: 1, claims: 1, notes: 3 });
+    expect(steps.at(-4)).toEqual({ present: 0, goals: 1, claims: 1, notes: 3 });
+    expect(steps.at(-3)).toEqual({ present: 0, goals: 0, claims: 0, notes: 3 });
+    expect(steps.at(-2)).toEqual({ present: 0, goals: 0, claims: 0, notes: 2 });
+    expect(steps.at(-1)).toEqual({ present: 0, goals: 0, claims: 0, notes: 1 });
     expect(shorten(limits, lengths, 1000, 100)).toBeNull();
   });
   it("short lists are left whole until nothing else is left", () => {
@@ -96,7 +98,14 @@ describe("shorten", () => {
       present: 0,
       goals: 1,
       claims: 0,
+      notes: 3,
     });
-    expect(shorten(NO_LIMITS, { present: 0, goals: 0, claims: 0 }, 1000, 500)).toBeNull();
+    expect(shorten(NO_LIMITS, { present: 0, goals: 0, claims: 0 }, 1000, 500)).toEqual({
+      present: 0,
+      goals: 0,
+      claims: 0,
+      notes: 2,
+    });
+    expect(shorten({ ...NO_LIMITS, notes: 1 }, { present: 0, goals: 0, claims: 0 }, 1000, 500)).toBeNull();
   });
 });

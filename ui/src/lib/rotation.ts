@@ -67,19 +67,26 @@ export function clampPage(page: number, pages: number): number {
   return page >= pages || page < 0 ? 0 : page;
 }
 
-/** How many of a card's lists to show. */
-export type CardLimits = { present: number; goals: number; claims: number };
+/** How long a card's lists are. */
+export type CardLists = { present: number; goals: number; claims: number };
 
-export const NO_LIMITS: CardLimits = { present: Infinity, goals: Infinity, claims: Infinity };
+/**
+ * How many of a card's lists to show, and how many lines each of its notes (the help wanted, done, next)
+ * says on the board; the blockers one more. The stand-up's card shows its notes whole.
+ */
+export type CardLimits = CardLists & { notes: number };
+
+export const NO_LIMITS: CardLimits = { present: Infinity, goals: Infinity, claims: Infinity, notes: 3 };
 
 /**
  * Shorter lists for a card that was `height` pixels where `available` fit, given how long its lists are:
  * each list is cut in proportion (names first, as they are one line for many), to a few of each, then to
- * none (the card says how many). Returns `null` when nothing more can be cut.
+ * none (the card says how many); then its notes a line shorter at a time, down to one (the longest of
+ * everything a lead can write, under a long sprint name). Returns `null` when nothing more can be cut.
  */
 export function shorten(
   limits: CardLimits,
-  lengths: CardLimits,
+  lengths: CardLists,
   height: number,
   available: number,
 ): CardLimits | null {
@@ -97,12 +104,14 @@ export function shorten(
     present: cut(limits.present, lengths.present, 3),
     goals: cut(limits.goals, lengths.goals, 1),
     claims: cut(limits.claims, lengths.claims, 1),
+    notes: limits.notes,
   };
   if (!same(next)) return next;
   // At a few of each and still too tall (a long help note, long blockers): the lists go to their counts
   // ("and 10 more"), the names first.
   const bare = { ...next, present: 0 };
   if (!same(bare)) return bare;
-  const none = { present: 0, goals: 0, claims: 0 };
-  return same(none) ? null : none;
+  const none = { present: 0, goals: 0, claims: 0, notes: limits.notes };
+  if (!same(none)) return none;
+  return limits.notes > 1 ? { ...none, notes: limits.notes - 1 } : null;
 }
