@@ -14,10 +14,20 @@ function wordsOf(length, words) {
 }
 
 // The demo venue, with the first table as full as a card gets: the longest help note and the longest done,
-// next and blockers a lead can write (a card with far less once ran off the bottom of a 1080p screen).
+// next and blockers a lead can write, and eight more goals with the longest titles (a card with far less
+// once ran off the bottom of a 1080p screen).
 const session = browserSession(() => {
   const v = demoVenue();
   const first = v.cli("board").projects[0].project.name;
+  for (let g = 1; g <= 8; g++) {
+    v.cli("goal", "add", "--project", first, "--title", wordsOf(200, `Goal ${g}: port the test suite to the new runner and write it up`));
+  }
+  // And the room's busiest table: twenty more people move to it from the others.
+  const others = v.cli("board").projects.slice(1).flatMap((x) => x.present).slice(0, 20);
+  for (const person of others) {
+    v.cli("call", "sign_out", JSON.stringify({ attendee: person.id }));
+    v.cli("call", "sign_in", JSON.stringify({ attendee: person.id, project: first, accept_code_of_conduct: true }));
+  }
   v.cli("project", "help-wanted", first, "on", "--note", wordsOf(120, "someone who knows the Windows build and the installer"));
   v.cli(
     "status", "add", "--project", first, "--done", wordsOf(280, "Three PRs merged, docs backlog halved, two first-timers onboarded"),

@@ -55,11 +55,11 @@ pub struct Store {
     pub(crate) bulk_cache: bool,
 }
 
-/// SQLite's page cache, in KiB, for everyday writes (SQLite's own default size): a sign-in touches a few
-/// pages (the ends of the log and the events, a leaf of each index), and what is read is read from the
-/// core's snapshot, not from here. A larger cache fills towards its bound with the pages a week of events
-/// writes, and a board's process grows with it for hours (8 MiB: some 350 bytes an event until full;
-/// docs/benchmarks.md), for no faster sign-in or board.
+/// SQLite's page cache, in KiB, for everyday writes (about SQLite's own default, 2,000 KiB): a sign-in
+/// touches a few pages (the ends of the log and the events, a leaf of each index), and what is read is read
+/// from the core's snapshot, not from here. A larger cache fills towards its bound with the pages a week of
+/// events writes, and a board's process grows with it for hours (8 MiB: some 350 bytes an event until
+/// full; docs/benchmarks.md), for no faster sign-in or board.
 const CACHE_KIB: i64 = 2 * 1024;
 /// For a bulk write (a bootstrap's batches, an import): its B-trees are written in no particular order,
 /// and pages read again from the file cost more than the memory.
