@@ -1,6 +1,7 @@
 // The real desktop app under Xvfb, driven through tauri-driver and WebKitWebDriver: it starts on a temporary
 // database, a kiosk sign-in works, and the sign-in is in SQLite afterwards (read back by another process);
-// a download (an access request's JSON) is saved as a file, which the app's web view would not do by itself.
+// a download (an access request's JSON) is saved as a file, which the app's web view would not do by itself;
+// and the board fits the fullest card a lead can write in WebKitGTK as it does in Chromium.
 //
 // Run by scripts/test with DISPLAY set and tauri-driver on PATH; SPRINTDESK_APP names the app binary.
 import { test } from "node:test";
@@ -68,6 +69,45 @@ test("the desktop app saves an access request's download in the Downloads folder
       const said = await w.run(`return document.body.innerText`);
       assert.match(said, new RegExp(`Saved to .*Downloads/person-${person.id}\\.json`));
       await w.screenshot("tauri-download-saved");
+    } finally {
+      await w.close().catch(() => {});
+    }
+  } finally {
+    driver.stop();
+  }
+  v.remove();
+});
+
+test("the board in the real window fits the fullest card a lead can write, its notes cut to lines", { timeout: 120000 }, async () => {
+  const v = demoVenue();
+  const first = v.cli("board").projects[0].project.name;
+  const long = (words) => words.repeat(40).slice(0, 280);
+  v.cli("project", "help-wanted", first, "on", "--note", long("someone who knows the Windows build ").slice(0, 120));
+  v.cli("status", "add", "--project", first, "--done", long("Three PRs merged, docs backlog halved. "), "--next", long("Finish the reviews, then the release notes. "), "--blockers", long("CI on Windows is red since this morning. "));
+  const driver = await tauriDriver({ ...v.env, SPRINTDESK_LISTEN: "127.0.0.1:0", SPRINTDESK_NO_DISCOVERY: "1" });
+  try {
+    const w = await driver.open(app);
+    try {
+      await w.find("[data-testid=nav-today]");
+      await w.run("location.hash = '#/board'");
+      await w.find("[data-testid=board-status]");
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // The cards are measured and packed.
+      const fit = await w.run(`
+        const main = document.querySelector("main.projects").getBoundingClientRect();
+        const cards = [...document.querySelectorAll("[data-testid=board-project]")];
+        const done = document.querySelector("[data-testid=board-status] dd");
+        return {
+          cards: cards.length,
+          cut: Math.max(...cards.map((c) => c.getBoundingClientRect().bottom - main.bottom)),
+          clamp: getComputedStyle(done).webkitLineClamp,
+          lines: Math.round(done.getBoundingClientRect().height / parseFloat(getComputedStyle(done).lineHeight)),
+        };
+      `);
+      await w.screenshot("tauri-board-fullest-card");
+      assert.ok(fit.cards > 0, "cards on the page");
+      assert.ok(fit.cut <= 1, `a card is cut by ${fit.cut}px`);
+      assert.match(String(fit.clamp), /^[1-3]$/, "the status says its first lines");
+      assert.ok(fit.lines >= 1 && fit.lines <= Number(fit.clamp), `done takes ${fit.lines} lines, clamped to ${fit.clamp}`);
     } finally {
       await w.close().catch(() => {});
     }
