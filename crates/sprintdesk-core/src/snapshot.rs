@@ -295,17 +295,16 @@ impl Snapshot {
     pub(crate) fn presence(&self, now: Timestamp) -> Arc<Presence> {
         let today = open_today(&self.sprint, now);
         let mut seen = self.presence_seen.lock().unwrap_or_else(PoisonError::into_inner);
-        let kept = match seen.take().filter(|kept| kept.tally.today() == today) {
-            Some(KeptPresence { presence: Some(presence), tally }) => KeptPresence { tally, presence: Some(presence) },
+        let (tally, presence) = match seen.take().filter(|kept| kept.tally.today() == today) {
+            Some(KeptPresence { tally, presence: Some(presence) }) => (tally, presence),
             held => {
                 let mut tally = held.map_or_else(|| PresenceTally::new(today), |kept| kept.tally);
                 tally.add(&self.presence_events, &|id| self.canonical_ref(id));
-                let presence = Some(Arc::new(tally.presence(&self.presence_events)));
-                KeptPresence { tally, presence }
+                let presence = Arc::new(tally.presence(&self.presence_events));
+                (tally, presence)
             }
         };
-        let presence = kept.presence.clone().unwrap_or_default();
-        *seen = Some(kept);
+        *seen = Some(KeptPresence { tally, presence: Some(Arc::clone(&presence)) });
         presence
     }
 
