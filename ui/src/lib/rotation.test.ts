@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boardFontPx, clampPage, columnCount, nextPage, NO_LIMITS, packPages, previousPage, shorten } from "./rotation";
+import { boardFontPx, cardLists, clampPage, columnCount, nextPage, NO_LIMITS, packPages, previousPage, shorten } from "./rotation";
 
 describe("type and columns on every projector", () => {
   const cases: [string, number, number, number, number][] = [
@@ -107,5 +107,13 @@ describe("shorten", () => {
       notes: 2,
     });
     expect(shorten({ ...NO_LIMITS, notes: 1 }, { present: 0, goals: 0, claims: 0 }, 1000, 500)).toBeNull();
+  });
+});
+
+describe("cardLists", () => {
+  const card = { present: [1, 2, 3], goals: [1], claims: [1, 2] };
+  it("counts the names only where the card shows them", () => {
+    expect(cardLists(card, true)).toEqual({ present: 3, goals: 1, claims: 2 });
+    expect(cardLists(card, false)).toEqual({ present: 0, goals: 1, claims: 2 });
   });
 });

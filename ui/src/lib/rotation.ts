@@ -71,6 +71,14 @@ export function clampPage(page: number, pages: number): number {
 export type CardLists = { present: number; goals: number; claims: number };
 
 /**
+ * How long a card's lists are, as `shorten` sees them: names the card does not show (the door's board,
+ * `names` false) are not a list to shorten.
+ */
+export function cardLists(p: { present: unknown[]; goals: unknown[]; claims: unknown[] }, names: boolean): CardLists {
+  return { present: names ? p.present.length : 0, goals: p.goals.length, claims: p.claims.length };
+}
+
+/**
  * How many of a card's lists to show, and how many lines each of its notes (the help wanted, done, next)
  * says on the board; the blockers one more. The stand-up's card shows its notes whole.
  */
