@@ -4,14 +4,7 @@
 // lead told when their table is next.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, demoVenue, NOW, serve, shot } from "./support.mjs";
-
-/** Words up to `length` characters exactly, as a lead would write them. */
-function wordsOf(length, words) {
-  let text = words;
-  while (text.length < length) text += ` ${words}`;
-  return text.slice(0, length).trimEnd().padEnd(length, ".");
-}
+import { browserSession, demoVenue, NOW, serve, shot, wordsOf } from "./support.mjs";
 
 // The demo venue, with the first table as full as a card gets: the longest help note and the longest done,
 // next and blockers a lead can write, and eight more goals with the longest titles (a card with far less

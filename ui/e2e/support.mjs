@@ -113,6 +113,13 @@ export async function chromium() {
   };
 }
 
+/** Words up to `length` characters exactly, as a lead would write them: the longest a field takes. */
+export function wordsOf(length, words) {
+  let text = words;
+  while (text.length < length) text += ` ${words}`;
+  return text.slice(0, length).trimEnd().padEnd(length, ".");
+}
+
 /** Saves a screenshot of `page` as docs/screenshots/tmp/<name>.png (the key ones are committed by hand). */
 export async function shot(page, name) {
   mkdirSync(shots, { recursive: true });
