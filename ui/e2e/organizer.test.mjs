@@ -288,6 +288,42 @@ test("report: Arrived and Left are explained in plain words", async () => {
   await p.close();
 });
 
+test("attendees: an import with bad rows names every problem of each row and adds no one", async () => {
+  const before = (await server.call("attendees")).length;
+  const csv = [
+    "name,email,handle,roles,first_timer,badge",
+    "Nadia Import,nadia@example.org,nadia,mentor,no,IMP-1",
+    ",not-an-email,c y,wizard,maybe,",
+    "Olu Import,olu@,,,,IMP-2",
+  ].join("\n");
+  for (const [width, height] of SIZES) {
+    const p = await organizer("attendees", width, height);
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("…or paste the text").fill(csv);
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const rows = dialog.locator(".rows tbody tr");
+    await rows.first().waitFor({ timeout: 5000 });
+    const got = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.innerText.trim())));
+    assert.deepEqual(got.map(([place]) => place), ["line 3", "line 4"]);
+    // All five problems of line 3 at once, so one round of fixing the file mends it.
+    for (const problem of [/"wizard" is not a role/, /first timer "maybe"/, /the name is empty/, /"not-an-email" is not an email/, /"c y" is not a GitHub\/GitLab handle/]) {
+      assert.match(got[0][1], problem);
+    }
+    assert.match(got[1][1], /"olu@" is not an email address/);
+    const said = await dialog.innerText();
+    assert.match(said, /2 rows must be fixed first/);
+    assert.equal(said.match(/nothing was imported/gi)?.length, 1, `said once, as the title: ${said}`);
+    // The table is inside the dialog's view, not cut off.
+    const table = await dialog.locator(".rows").boundingBox();
+    assert.ok(table && table.width > 200 && table.x >= 0 && table.x + table.width <= width, `table at ${JSON.stringify(table)}`);
+    await dialog.locator(".rows").scrollIntoViewIfNeeded();
+    await shot(p, `organizer-import-problems-${width}`);
+    await p.close();
+  }
+  assert.equal((await server.call("attendees")).length, before, "a file with bad rows adds no one");
+});
+
 test("attendees: a name in the results opens that person, by mouse and by keyboard", async () => {
   const someone = (await server.call("attendees")).find((a) => a.merged_into === null && a.email);
   const p = await organizer("attendees");

@@ -182,7 +182,7 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
                 }
                 rows.push(row);
             }
-            Err(message) => errors.push(RowError { place: format!("line {line}"), message }),
+            Err(problems) => errors.push(RowError { place: format!("line {line}"), message: problems.join("; ") }),
         }
     }
     if !errors.is_empty() {
@@ -205,12 +205,15 @@ fn csv_error(line: u64, error: &csv::Error) -> RowError {
     RowError { place: format!("line {line}"), message }
 }
 
+/// One row as a person, or every problem with it, in the order of its columns' meaning (roles and first
+/// timer, then name, email, handle), so that one round of fixing the file mends the whole row.
 fn read_attendee(
     format: AttendeeFormat,
     columns: &Columns,
     record: &csv::StringRecord,
     line: u64,
-) -> Result<ImportedAttendee, String> {
+) -> Result<ImportedAttendee, Vec<String>> {
+    let mut problems = Vec::new();
     let get = |names: &[&str]| columns.get(record, names).map(str::to_owned);
     let (name, email, handle, roles, first_timer, badge_code) = match format {
         AttendeeFormat::Pretix => {
@@ -233,26 +236,24 @@ fn read_attendee(
             (Some(name), get(&["email", "e-mail"]), None, None, None, badge)
         }
         AttendeeFormat::Plain => {
-            let roles = match get(&["roles", "role"]) {
-                None => None,
-                Some(text) => Some(
-                    text.split([';', '|', ','])
-                        .map(str::trim)
-                        .filter(|r| !r.is_empty())
-                        .map(|r| {
-                            Role::parse(r).ok_or_else(|| {
-                                format!("\"{r}\" is not a role (use sprinter, table lead, mentor or organizer)")
-                            })
-                        })
-                        .collect::<Result<Vec<_>, _>>()?,
-                ),
-            };
-            let first_timer = match get(&["first_timer", "first timer", "first-timer", "first time"]) {
-                None => None,
-                Some(text) => {
-                    Some(parse_yes_no(&text).ok_or_else(|| format!("first timer \"{text}\" should be yes or no"))?)
+            let roles = get(&["roles", "role"]).map(|text| {
+                let mut roles = Vec::new();
+                for r in text.split([';', '|', ',']).map(str::trim).filter(|r| !r.is_empty()) {
+                    match Role::parse(r) {
+                        Some(role) => roles.push(role),
+                        None => problems
+                            .push(format!("\"{r}\" is not a role (use sprinter, table lead, mentor or organizer)")),
+                    }
                 }
-            };
+                roles
+            });
+            let first_timer = get(&["first_timer", "first timer", "first-timer", "first time"]).and_then(|text| {
+                let parsed = parse_yes_no(&text);
+                if parsed.is_none() {
+                    problems.push(format!("first timer \"{text}\" should be yes or no"));
+                }
+                parsed
+            });
             let handle = get(&["handle", "github", "gitlab", "github handle"]);
             (
                 get(&["name"]),
@@ -264,13 +265,17 @@ fn read_attendee(
             )
         }
     };
+    // The domain's own validation words the problems; we only add the line.
     let name = name.unwrap_or_default();
-    if name.trim().is_empty() {
-        return Err("the name is empty".into());
-    }
-    // The domain's own validation words the problem; we only add the line.
-    let checked =
-        Attendee { name, email, handle, badge_code, ..Attendee::default() }.normalized().map_err(|e| e.message)?;
+    let checked = Attendee { name, email, handle, badge_code, ..Attendee::default() }.normalized_or_problems();
+    let checked = match checked {
+        Ok(checked) if problems.is_empty() => checked,
+        Ok(_) => return Err(problems),
+        Err(more) => {
+            problems.extend(more.into_iter().map(|problem| problem.message));
+            return Err(problems);
+        }
+    };
     Ok(ImportedAttendee {
         line,
         name: checked.name,
@@ -524,7 +529,9 @@ mod tests {
                     Di,,,wizard,,\n\
                     Ed,,,,maybe,\n\
                     Fay,,,,,B1\n\
-                    Gus,too,many,columns,here,x,y\n";
+                    Gus,too,many,columns,here,x,y\n\
+                    ,not-an-email,c y,wizard;mentor;elf,maybe,\n\
+                    Hal,hal@,,,,B2\n";
         let errors = parse_attendees(text).unwrap_err();
         let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.place.as_str(), e.message.as_str())).collect();
         let expected_prefixes = [
@@ -535,6 +542,15 @@ mod tests {
             ("line 7", "first timer \"maybe\" should be yes or no"),
             ("line 8", "the ticket code B1 is also on line 2"),
             ("line 9", "has 7 columns where the header has 6"),
+            // Every problem of a row, in one round: roles and first timer, then name, email, handle.
+            (
+                "line 10",
+                "\"wizard\" is not a role (use sprinter, table lead, mentor or organizer); \
+                 \"elf\" is not a role (use sprinter, table lead, mentor or organizer); \
+                 first timer \"maybe\" should be yes or no; the name is empty; \
+                 \"not-an-email\" is not an email address; \"c y\" is not a GitHub/GitLab handle",
+            ),
+            ("line 11", "\"hal@\" is not an email address"),
         ];
         assert_eq!(got.len(), expected_prefixes.len(), "{got:#?}");
         for ((place, message), (want_place, want)) in got.iter().zip(expected_prefixes) {

@@ -79,32 +79,42 @@ impl ValidationError {
 
 impl Attendee {
     /// Trims the fields and checks them: a name, an email that looks like one, a handle without spaces.
-    pub fn normalized(mut self) -> Result<Self, ValidationError> {
+    /// The first problem found, when there are several: [`Attendee::normalized_or_problems`] gives them all.
+    pub fn normalized(self) -> Result<Self, ValidationError> {
+        self.normalized_or_problems().map_err(|mut problems| problems.swap_remove(0))
+    }
+
+    /// [`Attendee::normalized`], with every problem found (at least one when `Err`), in the order of the
+    /// fields: name, email, handle.
+    pub fn normalized_or_problems(mut self) -> Result<Self, Vec<ValidationError>> {
         self.name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
         self.handle = clean(self.handle).map(|h| h.trim_start_matches('@').to_owned());
         self.email = clean(self.email);
         self.badge_code = clean(self.badge_code);
+        let mut problems = Vec::new();
         if self.name.is_empty() {
-            return Err(ValidationError::new("name", "the name is empty"));
-        }
-        if self.name.chars().count() > 200 {
-            return Err(ValidationError::new("name", "the name is longer than 200 characters"));
+            problems.push(ValidationError::new("name", "the name is empty"));
+        } else if self.name.chars().count() > 200 {
+            problems.push(ValidationError::new("name", "the name is longer than 200 characters"));
         }
         if let Some(email) = &self.email {
             let valid = email.split_once('@').is_some_and(|(user, host)| {
                 !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
             }) && !email.contains(char::is_whitespace);
             if !valid {
-                return Err(ValidationError::new("email", format!("\"{email}\" is not an email address")));
+                problems.push(ValidationError::new("email", format!("\"{email}\" is not an email address")));
             }
         }
         if let Some(handle) = &self.handle
             && (handle.is_empty() || !handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
         {
-            return Err(ValidationError::new(
+            problems.push(ValidationError::new(
                 "handle",
                 format!("\"{handle}\" is not a GitHub/GitLab handle (letters, digits, - _ . only)"),
             ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
         }
         self.roles.sort();
         self.roles.dedup();
@@ -243,6 +253,33 @@ mod tests {
                 }
                 (Err(e), Err(message)) => assert!(e.message.contains(message), "{name}: {e}"),
                 (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_problem_is_named_in_the_order_of_the_fields_and_the_first_is_normalizeds() {
+        let long = "x".repeat(201);
+        /// (name, email, handle) in; the fields with a problem out.
+        type Case<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+        let cases: &[Case] = &[
+            ("Ada", Some("ada@example.org"), Some("ada"), &[]),
+            ("", Some("nope"), Some("a b"), &["name", "email", "handle"]),
+            (&long, Some("nope"), None, &["name", "email"]),
+            ("Ada", Some("nope"), Some("a b"), &["email", "handle"]),
+            ("  ", None, Some("a b"), &["name", "handle"]),
+            ("Ada", None, Some("a b"), &["handle"]),
+        ];
+        for (name, email, handle, fields) in cases {
+            let all = attendee(name, *email, *handle).normalized_or_problems();
+            let first = attendee(name, *email, *handle).normalized();
+            match all {
+                Ok(_) => assert!(fields.is_empty() && first.is_ok(), "{name:?}: {fields:?}"),
+                Err(problems) => {
+                    let got: Vec<&str> = problems.iter().map(|p| p.field).collect();
+                    assert_eq!(&got, fields, "{name:?} {email:?} {handle:?}");
+                    assert_eq!(first.err().as_ref(), problems.first(), "normalized says the first");
+                }
             }
         }
     }

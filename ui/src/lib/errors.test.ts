@@ -49,9 +49,10 @@ describe("errorMessage", () => {
     expect(errorMessage({ code: "not_signed_in", message: "Ana is not signed in" })).toBe("Ana is not signed in.");
     expect(errorMessage({ code: "claim_refused", message: "one at a time!" })).toBe("One at a time!");
   });
-  it("keeps only the first line of an import refusal (the rows show as a table)", () => {
+  it("keeps only the first line of an import refusal (the rows show as a table), without its title's words", () => {
     const error: ApiError = { code: "import_rejected", message: "nothing was imported: 2 rows must be fixed first\n  line 3: x\n  line 4: y" };
-    expect(errorMessage(error)).toBe("Nothing was imported: 2 rows must be fixed first.");
+    expect(errorMessage(error)).toBe("2 rows must be fixed first.");
+    expect(errorTitle(error)).toBe("Nothing was imported");
   });
   it("never shows JSON or internals", () => {
     expect(errorMessage({ code: "internal", message: '{"a":1}' })).toBe("Something unexpected happened. Please try again.");

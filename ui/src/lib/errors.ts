@@ -117,8 +117,9 @@ export function errorMessage(error: ApiError): string {
       if (looksTechnical(error.message)) return "Something unexpected happened. Please try again.";
       break;
     case "import_rejected": {
-      // The server's message repeats every row on its own line; the rows are shown as a table instead.
-      const first = error.message.split("\n")[0] ?? error.message;
+      // The server's message repeats every row on its own line; the rows are shown as a table instead. Its
+      // opening words are this error's title, so they are not said twice.
+      const first = (error.message.split("\n")[0] ?? error.message).replace(/^nothing was imported:\s*/i, "");
       if (first.trim() !== "") return sentence(first);
       break;
     }
