@@ -318,3 +318,46 @@ fn a_lead_that_forges_an_erasure_of_everyone_does_not_turn_retention_off() {
         assert!(!file.windows(17).any(|w| w == b"rita@kept.example"), "the e-mail is gone from the desk's files");
     }
 }
+
+#[test]
+fn a_paired_kiosk_that_makes_up_origins_megabytes_long_cannot_stop_the_venues_sync() {
+    // Every device keeps each origin it holds records of for good, and lists them all in every `hello`.
+    // The owner of a paired kiosk makes up origins of its own device six megabytes long (`{id}~000…02`),
+    // writes an allowed record under each, signed with the kiosk's own key, and syncs them one at a time
+    // (so that its own `hello` stays under the 16 MiB a frame may be). Taken, three would make the
+    // organizer's `hello` too large for any device to read: no sync, no join, even after a revocation.
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Origin sprint", "--start", &today, "--days", "3"]);
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    let kiosk_id = device_id(&kiosk);
+    let kiosk_db = db(&kiosk);
+    for n in 2..=4 {
+        let origin = format!("{kiosk_id}~{}{n}", "0".repeat(6_000_000));
+        forge(&kiosk_db, &kiosk_id, &origin, Entity::Attendee, &ana, "coc_version", json!(n));
+        let conn = rusqlite::Connection::open(&kiosk_db).unwrap();
+        conn.execute("DELETE FROM vector WHERE length(origin) > 100 AND origin <> ?1", [&origin]).unwrap();
+        // Given a minute: on a device that takes such records, this sync never ends.
+        let mut sync = kiosk.command(&["sync", &address]).spawn().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while sync.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = sync.kill();
+        let _ = sync.wait();
+    }
+
+    // The organizer took none of it: no origin of its is longer than a device's id and `~999`.
+    let longest: i64 = rusqlite::Connection::open(db(&desk))
+        .unwrap()
+        .query_row("SELECT COALESCE(MAX(length(origin)), 0) FROM changes", [], |r| r.get(0))
+        .unwrap();
+    assert!(longest <= 68, "the organizer keeps an origin of {longest} bytes");
+    // And the venue still works: a new device joins and holds what the organizer holds.
+    let fresh = Device::new();
+    join_as(&desk, &address, &fresh, "New kiosk", "kiosk");
+    assert_eq!(fresh.json(&["attendees", "show", &ana])["name"], json!("Ana Pereira"));
+}

@@ -21,7 +21,8 @@ pub struct ApplyOutcome {
     pub superseded: usize,
     /// Records not applied because they are stamped too far in the future (see [`MAX_AHEAD_MS`]).
     pub refused: Vec<Refused>,
-    /// Records left out because no proof showed their origin's device wrote them (see [`crate::trust`]).
+    /// Records left out because no proof showed their origin's device wrote them (see [`crate::trust`]), or
+    /// because their origin is no device's ([`crate::is_origin`]).
     pub unproven: usize,
     /// Records refused by the rules of trust: outside their author's role, or not signed by it; with why.
     pub forbidden: Vec<(DeviceId, u64, String)>,
@@ -82,6 +83,7 @@ impl Store {
         let mut fresh: Vec<&Change> = Vec::with_capacity(changes.len());
         let mut refused: Vec<Refused> = Vec::new();
         let mut superseded = 0;
+        let mut malformed = 0;
         let mut seen: std::collections::HashSet<(&str, u64)> = std::collections::HashSet::new();
         {
             let mut held = tx.prepare_cached("SELECT 1 FROM changes WHERE origin = ?1 AND seq = ?2")?;
@@ -89,6 +91,12 @@ impl Store {
             // Above an origin's highest held sequence nothing is held: no lookup needed per record.
             let mut highest_held: std::collections::HashMap<DeviceId, u64> = std::collections::HashMap::new();
             for change in changes {
+                // Not a device's origin (see `is_origin`): not kept, not even as a refusal, so that it never
+                // reaches this device's version vector and every `hello` it sends.
+                if !crate::is_origin(change.origin.as_str()) {
+                    malformed += 1;
+                    continue;
+                }
                 let key = (change.origin.as_str(), change.seq);
                 if change.seq <= held_vector.get(&change.origin) || seen.contains(&key) {
                     continue;
@@ -143,14 +151,18 @@ impl Store {
         if !refused.is_empty() {
             tracing::warn!(count = refused.len(), first = ?refused[0], "refused change records stamped in the future");
         }
-        let duplicates = changes.len() - fresh.len() - refused.len() - superseded - judgement.unproven;
+        if malformed > 0 {
+            tracing::warn!(count = malformed, "left out change records under an origin that is no device's");
+        }
+        let unproven = judgement.unproven + malformed;
+        let duplicates = changes.len() - fresh.len() - refused.len() - superseded - unproven;
         let forbidden = judgement.refusals;
         Ok(ApplyOutcome {
             applied: fresh.len().saturating_sub(dropped + judgement.forbidden.len()),
             duplicates,
             superseded: superseded + dropped,
             refused,
-            unproven: judgement.unproven,
+            unproven,
             forbidden,
         })
     }

@@ -36,5 +36,5 @@ pub use local::{Identity, Lockout, PeerRecord, PendingCode};
 pub use read::DeletedEdit;
 pub use record::Record;
 pub use reissue::Reissue;
-pub use store::{APPLICATION_ID, Store, StoreError, device_of};
+pub use store::{APPLICATION_ID, MAX_EPOCH, Store, StoreError, device_of, is_origin};
 pub use vector::VersionVector;

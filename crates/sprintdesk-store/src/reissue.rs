@@ -135,6 +135,12 @@ fn plan_reissue(
         .chain([epoch_of(read_origin(conn, device)?.as_str())])
         .max()
         .unwrap_or(1);
+    if used >= crate::store::MAX_EPOCH {
+        return Err(StoreError::NotAllowed(format!(
+            "this device's clock has been put right {used} times: no device takes more of its records; pair it \
+             again as a new device"
+        )));
+    }
     let next = DeviceId(format!("{device}~{}", used + 1));
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",

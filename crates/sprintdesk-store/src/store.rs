@@ -376,6 +376,30 @@ pub(crate) fn epoch_of(origin: &str) -> u64 {
     split_origin(origin).1
 }
 
+/// The most origins a device has: its own id and `{id}~2` to `{id}~999`. A device whose clock is put
+/// right after running fast starts the next (see [`Store::reissue_future_changes`]); a thousand times is
+/// past any real device, and the bound keeps what every device lists per origin (its version vector, sent
+/// in every `hello`) small whatever one device's owner does.
+pub const MAX_EPOCH: u64 = 999;
+
+/// Whether `origin` can be a device's origin: a device's id ([`crate::trust::is_device_id`]), or one
+/// followed by `~n`, `n` from 2 to [`MAX_EPOCH`] written without leading zeros. Records under anything
+/// else are not taken: an origin is kept by every device for good, so one megabytes long, or a device's
+/// millionth, would be carried in every sync.
+pub fn is_origin(origin: &str) -> bool {
+    let (device, epoch) = match origin.split_once('~') {
+        Some((device, epoch)) => (device, Some(epoch)),
+        None => (origin, None),
+    };
+    crate::trust::is_device_id(device)
+        && epoch.is_none_or(|epoch| {
+            !epoch.starts_with('0')
+                && epoch.len() <= 3
+                && epoch.bytes().all(|b| b.is_ascii_digit())
+                && epoch.parse::<u64>().is_ok_and(|n| (2..=MAX_EPOCH).contains(&n))
+        })
+}
+
 pub(crate) fn split_origin(origin: &str) -> (&str, u64) {
     match origin.rsplit_once('~') {
         Some((device, epoch)) if !epoch.is_empty() && epoch.bytes().all(|b| b.is_ascii_digit()) => {

@@ -280,7 +280,7 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
     };
     let allowed = match (change.entity, role) {
         (_, Organizer) => true,
-        (Entity::Retirement, _) => crate::device_of(&change.entity_id) == author,
+        (Entity::Retirement, _) => crate::is_origin(&change.entity_id) && crate::device_of(&change.entity_id) == author,
         (_, Board) => false,
         (Entity::PresenceEvent, _) => door && event_by_author(),
         (Entity::Attendee, _) => {
@@ -589,6 +589,25 @@ mod tests {
             (&"d".repeat(65), false),
         ] {
             assert_eq!(is_device_id(id), ok, "{id:?}");
+        }
+        let long = format!("d-k~{}2", "0".repeat(6_000_000));
+        for (origin, ok) in [
+            ("d-8k2m4n6p8r", true),
+            ("d-8k2m4n6p8r~2", true),
+            ("d-8k2m4n6p8r~999", true),
+            ("d-8k2m4n6p8r~1000", false),
+            ("d-8k2m4n6p8r~1", false),
+            ("d-8k2m4n6p8r~0", false),
+            ("d-8k2m4n6p8r~02", false),
+            ("d-8k2m4n6p8r~", false),
+            ("d-8k2m4n6p8r~2~3", false),
+            ("d-8k2m4n6p8r~+2", false),
+            ("~2", false),
+            ("a@b~2", false),
+            (&long, false),
+            (&format!("{}~2", "d".repeat(65)), false),
+        ] {
+            assert_eq!(crate::is_origin(origin), ok, "{:?}", &origin[..origin.len().min(40)]);
         }
     }
 

@@ -462,7 +462,8 @@ fn an_erasure_and_the_records_it_erases_give_one_sprint_in_any_order() {
         )
         .unwrap();
     for erased in ["a1", "*"] {
-        let mut organizer = Store::open_in_memory(format!("org-{erased}").as_str().into()).unwrap();
+        let name = if erased == "*" { "org-all".to_owned() } else { format!("org-{erased}") };
+        let mut organizer = Store::open_in_memory(name.as_str().into()).unwrap();
         let erasure = organizer
             .write(
                 Timestamp(T0 + 2),
