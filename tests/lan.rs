@@ -11,6 +11,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub(crate) struct Device {
@@ -60,6 +61,11 @@ impl Device {
         let started = started(&mut child);
         self.serving = Some(child);
         started["listening"].as_str().unwrap().to_owned()
+    }
+
+    /// The process id of its `sprintdesk serve`, if one runs.
+    pub(crate) fn serving_pid(&self) -> Option<u32> {
+        self.serving.as_ref().map(Child::id)
     }
 
     /// Starts `sprintdesk serve` with its browser API, allowed only `open_files` open files (`ulimit -n`);
@@ -528,4 +534,93 @@ fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) {
     let held = people(door);
     assert!(held < total, "cut off part way: {held} of {total} people had arrived ({line})");
     assert_eq!(door.json(&["call", "setup"])["join_unfinished"], true, "the device says its join was cut off");
+}
+
+/// A process's peak resident memory (`VmHWM`), in MiB.
+fn peak_rss_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0);
+    kib / 1024
+}
+
+#[test]
+fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_venue_syncs_on() {
+    // A stranger on the venue Wi-Fi, with a certificate of its own making, opens connections to a device's
+    // sync port and sends, as its first message, frames of about 20 KB that unpack to 16 MiB of
+    // `"value":[0,0,0,…]`: each `0,` is a JSON value in memory, 16 times its size. A side reads no more
+    // than a small `hello` from a device it has not let in, so none of it is unpacked.
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    let pid = desk.serving_pid().unwrap();
+    let before = peak_rss_mib(pid);
+
+    let mut json = br#"{"type":"changes","changes":[{"origin":"x","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"f","value":["#.to_vec();
+    let limit = sprintdesk_sync::message::MAX_MESSAGE_BYTES;
+    while json.len() < limit - 64 {
+        json.extend_from_slice(b"0,");
+    }
+    json.extend_from_slice(b"0]}]}");
+    // Protocol 8's frame: its version, its encoding (1: JSON compressed with zstd, its size in the header),
+    // the message.
+    let mut body = vec![sprintdesk_sync::message::PROTOCOL_VERSION, 1];
+    body.extend(zstd::bulk::compress(&json, 19).unwrap());
+    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+    frame.extend(&body);
+    assert!(frame.len() < 100_000, "a small frame: {} bytes", frame.len());
+
+    let stranger = Arc::new(sprintdesk_sync::Replica::new(
+        sprintdesk_store::Store::open_in_memory("stranger".into()).unwrap(),
+        Arc::new(sprintdesk_sync::SystemClock),
+    ));
+    let identity = stranger.identity().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let config = sprintdesk_sync::tls::client_config(&identity, Arc::new(|_| true)).unwrap();
+        let mut attacks = Vec::new();
+        for _ in 0..6 {
+            let (config, address, frame) = (config.clone(), address.clone(), frame.clone());
+            attacks.push(tokio::spawn(async move {
+                let tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+                let mut tls = tokio_rustls::TlsConnector::from(config)
+                    .connect(sprintdesk_sync::tls::server_name(), tcp)
+                    .await
+                    .unwrap();
+                for _ in 0..4 {
+                    if tls.write_all(&frame).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = tls.flush().await;
+                // Held open for a while, reading whatever comes, as an attacker would.
+                let mut sink = vec![0u8; 4096];
+                let _ = tokio::time::timeout(Duration::from_secs(5), async {
+                    while tls.read(&mut sink).await.is_ok_and(|n| n > 0) {}
+                })
+                .await;
+            }));
+        }
+        for attack in attacks {
+            attack.await.unwrap();
+        }
+    });
+    let after = peak_rss_mib(pid);
+    eprintln!("the organizer's peak memory: {before} MiB before the frames, {after} MiB after");
+    assert!(after < before + 100, "the frames were unpacked: peak {before} MiB before, {after} MiB after");
+
+    // The venue syncs on at once.
+    desk.ok(&["attendees", "add", "--name", "Arrived After The Bombs"]);
+    let started = Instant::now();
+    let out = kiosk.run(&["sync", &address]);
+    assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(started.elapsed() < Duration::from_secs(30), "sync took {:?}", started.elapsed());
+    assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
 }

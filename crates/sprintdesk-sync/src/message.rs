@@ -94,8 +94,8 @@ pub enum Message {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProtocolError {
-    #[error("a message of {size} bytes is over the {MAX_MESSAGE_BYTES}-byte limit")]
-    TooLarge { size: usize },
+    #[error("a message of {size} bytes is over the {limit}-byte limit")]
+    TooLarge { size: usize, limit: usize },
     #[error("the peer speaks protocol version {found}; this device speaks {PROTOCOL_VERSION}: update Sprintdesk")]
     Version { found: u8 },
     #[error("a malformed message: {0}")]
@@ -163,8 +163,14 @@ enum ChangesTag {
 
 /// A frame body's message as the JSON it carries, decompressed: for reading a frame while debugging.
 pub fn frame_json(body: &[u8]) -> Result<Vec<u8>, ProtocolError> {
-    if body.len() > MAX_MESSAGE_BYTES {
-        return Err(ProtocolError::TooLarge { size: body.len() });
+    frame_json_within(body, MAX_MESSAGE_BYTES)
+}
+
+/// [`frame_json`], refusing a frame over `limit` bytes, on the wire or decompressed, before it is
+/// decompressed.
+fn frame_json_within(body: &[u8], limit: usize) -> Result<Vec<u8>, ProtocolError> {
+    if body.len() > limit {
+        return Err(ProtocolError::TooLarge { size: body.len(), limit });
     }
     let (&version, rest) = body.split_first().ok_or_else(|| ProtocolError::Malformed("an empty frame".into()))?;
     if version != PROTOCOL_VERSION {
@@ -180,7 +186,7 @@ pub fn frame_json(body: &[u8]) -> Result<Vec<u8>, ProtocolError> {
             let unreadable =
                 |why: String| ProtocolError::Malformed(format!("a compressed frame that does not decompress: {why}"));
             let size = match zstd::zstd_safe::get_frame_content_size(payload) {
-                Ok(Some(size)) if size <= MAX_MESSAGE_BYTES as u64 => size as usize,
+                Ok(Some(size)) if size <= limit as u64 => size as usize,
                 Ok(Some(size)) => return Err(unreadable(format!("it says {size} bytes, over the limit"))),
                 Ok(None) | Err(_) => return Err(unreadable("it does not say its size".into())),
             };
@@ -199,10 +205,11 @@ fn trace_frame(direction: &str, json: &[u8]) {
 /// Writes one message as a frame. Returns the bytes written.
 pub async fn write_message<W: AsyncWrite + Unpin>(writer: &mut W, message: &Message) -> Result<usize, ProtocolError> {
     let body = encode(message);
+    let too_large = || ProtocolError::TooLarge { size: body.len(), limit: MAX_MESSAGE_BYTES };
     if body.len() > MAX_MESSAGE_BYTES {
-        return Err(ProtocolError::TooLarge { size: body.len() });
+        return Err(too_large());
     }
-    let length = u32::try_from(body.len()).map_err(|_| ProtocolError::TooLarge { size: body.len() })?;
+    let length = u32::try_from(body.len()).map_err(|_| too_large())?;
     let mut frame = Vec::with_capacity(4 + body.len());
     frame.extend_from_slice(&length.to_be_bytes());
     frame.extend_from_slice(&body);
@@ -226,6 +233,15 @@ pub struct Frame {
 
 /// [`read_message`], saying how large the message's JSON was too.
 pub async fn read_frame<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option<Frame>, ProtocolError> {
+    read_frame_within(reader, MAX_MESSAGE_BYTES).await
+}
+
+/// [`read_frame`], refusing a frame over `limit` bytes (on the wire or decompressed) before reading or
+/// decompressing it: what a side reads from a peer it has not admitted yet.
+pub async fn read_frame_within<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    limit: usize,
+) -> Result<Option<Frame>, ProtocolError> {
     let mut length = [0u8; 4];
     match reader.read_exact(&mut length).await {
         Ok(_) => {}
@@ -233,12 +249,12 @@ pub async fn read_frame<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option<F
         Err(e) => return Err(e.into()),
     }
     let size = u32::from_be_bytes(length) as usize;
-    if size > MAX_MESSAGE_BYTES {
-        return Err(ProtocolError::TooLarge { size });
+    if size > limit {
+        return Err(ProtocolError::TooLarge { size, limit });
     }
     let mut body = vec![0u8; size];
     reader.read_exact(&mut body).await?;
-    let json = frame_json(&body)?;
+    let json = frame_json_within(&body, limit)?;
     Ok(Some(Frame { message: decode_json(&json)?, wire_bytes: size + 4, json_bytes: json.len() }))
 }
 
@@ -334,7 +350,7 @@ mod tests {
     async fn an_oversized_length_is_refused_before_reading_the_body() {
         let mut frame: &[u8] = &[0xff, 0xff, 0xff, 0xff, 1, b'{'];
         let error = read_message(&mut frame).await.unwrap_err();
-        assert!(matches!(error, ProtocolError::TooLarge { size } if size == u32::MAX as usize));
+        assert!(matches!(error, ProtocolError::TooLarge { size, .. } if size == u32::MAX as usize));
     }
 
     #[tokio::test]

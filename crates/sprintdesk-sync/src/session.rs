@@ -10,7 +10,7 @@ use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
 use sprintdesk_store::{Change, Entity, PeerRecord, VersionVector, device_of};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncWrite, WriteHalf};
+use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
 use tokio::sync::mpsc;
 
 /// Records per `Changes` message.
@@ -41,23 +41,46 @@ const RETRY_REFUSED_EVERY: u32 = 12;
 /// is taken off the queue).
 type Queued = Result<(Message, usize, tokio::sync::OwnedSemaphorePermit), ProtocolError>;
 
+/// The most a side reads of one message from a peer it has not admitted yet (its `hello`, `join` or
+/// `welcome`), on the wire and decompressed: a stranger gets this much read and decoded, one message at a
+/// time, and nothing more until it is let in. A `hello` lists one entry per origin the device holds (at
+/// most a thousand per device, see `sprintdesk_store::is_origin`): some 40 bytes each.
+pub const HANDSHAKE_BYTES: usize = 256 * 1024;
+
 struct Link<S> {
     writer: WriteHalf<S>,
-    incoming: mpsc::Receiver<Queued>,
+    /// Until the other side is admitted ([`Link::admit`]), messages are read here, one at a time, each at
+    /// most [`HANDSHAKE_BYTES`]; then by the reader task.
+    unadmitted: Option<ReadHalf<S>>,
+    incoming: Option<mpsc::Receiver<Queued>>,
     /// A message taken from `incoming` while gathering batches to apply together, to be handled next.
     pending: Option<Message>,
-    reader: tokio::task::JoinHandle<()>,
+    reader: Option<tokio::task::JoinHandle<()>>,
     report: Report,
 }
 
 impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
     fn new(stream: S) -> Self {
-        let (mut read_half, writer) = tokio::io::split(stream);
+        let (read_half, writer) = tokio::io::split(stream);
+        Self {
+            writer,
+            unadmitted: Some(read_half),
+            incoming: None,
+            pending: None,
+            reader: None,
+            report: Report::default(),
+        }
+    }
+
+    /// The other side is who it says and may sync: from now on its messages are read as they come, up to
+    /// the largest a frame may be, by a task of their own.
+    fn admit(&mut self) {
+        let Some(mut read_half) = self.unadmitted.take() else { return };
         let (sender, incoming) = mpsc::channel(QUEUED_MESSAGES);
         let budget = std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUED_JSON_BYTES));
         // Reading is its own task: a frame half read must never be dropped by a `select!`. It reads no
         // further while the queue is full: the peer's sending waits.
-        let reader = tokio::spawn(async move {
+        self.reader = Some(tokio::spawn(async move {
             loop {
                 let next = message::read_frame(&mut read_half).await;
                 let stop = !matches!(next, Ok(Some(_)));
@@ -74,8 +97,8 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                     break;
                 }
             }
-        });
-        Self { writer, incoming, pending: None, reader, report: Report::default() }
+        }));
+        self.incoming = Some(incoming);
     }
 
     async fn send(&mut self, message: &Message) -> Result<(), SyncError> {
@@ -87,7 +110,20 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
         if let Some(message) = self.pending.take() {
             return Ok(message);
         }
-        match self.incoming.recv().await {
+        let Some(incoming) = self.incoming.as_mut() else {
+            // Not admitted yet: one small message, read here.
+            let read_half = self.unadmitted.as_mut().expect("a link not admitted still has its reading half");
+            return match message::read_frame_within(read_half, HANDSHAKE_BYTES).await {
+                Ok(Some(frame)) => {
+                    self.report.bytes_in += frame.wire_bytes as u64;
+                    Ok(frame.message)
+                }
+                Ok(None) => Err(SyncError::Closed),
+                Err(ProtocolError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SyncError::Closed),
+                Err(error) => Err(error.into()),
+            };
+        };
+        match incoming.recv().await {
             Some(Ok((message, size, _taken))) => {
                 self.report.bytes_in += size as u64;
                 Ok(message)
@@ -103,7 +139,8 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
         if let Some(message) = self.pending.take() {
             return Ok(Some(message));
         }
-        match self.incoming.try_recv() {
+        let Some(incoming) = self.incoming.as_mut() else { return Ok(None) };
+        match incoming.try_recv() {
             Ok(item) => {
                 let (message, size, _taken) = item?;
                 self.report.bytes_in += size as u64;
@@ -124,7 +161,9 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
 
 impl<S> Drop for Link<S> {
     fn drop(&mut self) {
-        self.reader.abort();
+        if let Some(reader) = &self.reader {
+            reader.abort();
+        }
     }
 }
 
@@ -187,6 +226,7 @@ where
     match link.receive_within(HANDSHAKE_TIMEOUT).await? {
         Message::Hello { device, vector, now, listen, own_only } => {
             check(replica, authority, &device)?;
+            link.admit();
             on_peer(&device, listen);
             let peer = Peer { device, has: vector, now, own_only };
             exchange(replica, link, authority, mode, peer).await
@@ -224,6 +264,7 @@ where
                     link.deny("this device is not paired with the venue; join with a code from an organizer").await;
                     return Err(error);
                 }
+                link.admit();
                 on_peer(&device, listen);
                 link.send(&hello(replica)?).await?;
                 let peer = Peer { device, has: vector, now, own_only };
