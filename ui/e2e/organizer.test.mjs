@@ -80,6 +80,31 @@ test("projects: a project just added is the one selected, and the next goal goes
   await p.close();
 });
 
+test("projects: issues imported while another project is shown go to the project of their repository", async () => {
+  const projects = (await server.call("board")).projects.map((x) => x.project);
+  const wagtail = projects.find((x) => x.name === "Wagtail");
+  const cpython = projects.find((x) => x.name === "CPython");
+  assert.ok(wagtail && cpython, "the demo has Wagtail and CPython");
+  const issue = (number, repo) => ({ number, title: `Imported issue ${number}`, labels: [], url: `https://github.com/${repo}/issues/${number}`, state: "OPEN" });
+  // Two of CPython's issues, and one of a repository no project has.
+  const file = JSON.stringify([issue(990001, "python/cpython"), issue(990002, "python/cpython"), issue(990003, "someone/elsewhere")]);
+  const p = await organizer("projects");
+  await p.getByRole("list", { name: "Projects" }).getByRole("button", { name: /Wagtail/ }).click();
+  await p.waitForFunction(() => /Wagtail/.test(document.querySelector(".detail h2")?.textContent ?? ""), null, { timeout: 5000 });
+  await p.getByRole("button", { name: "Import issues", exact: true }).click();
+  const dialog = p.getByRole("dialog");
+  assert.equal(await dialog.getByLabel("Project").inputValue(), wagtail.id, "the project on screen is offered");
+  await dialog.getByLabel("…or paste the text").fill(file);
+  await dialog.getByRole("button", { name: "Import", exact: true }).click();
+  await dialog.getByText(/3 added/).waitFor({ timeout: 5000 });
+  await shot(p, "organizer-import-issues-by-repository");
+  await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
+  const where = async (project) => (await server.call("issues", { project: project.id })).map((i) => i.number).filter((n) => n >= 990001).sort();
+  assert.deepEqual(await where(cpython), [990001, 990002], "CPython's issues went to CPython");
+  assert.deepEqual(await where(wagtail), [990003], "only the issue no project's repository has went to the project chosen");
+  await p.close();
+});
+
 test("a dialog with something typed asks before Escape or ✕ throws it away", async () => {
   const p = await organizer("attendees");
   await p.getByRole("button", { name: "Add attendee" }).click();
@@ -96,7 +121,7 @@ test("a dialog with something typed asks before Escape or ✕ throws it away", a
   assert.equal(await dialog.getByLabel("Name", { exact: true }).inputValue(), "Half Typed Person");
   assert.equal(await p.evaluate(() => document.activeElement?.id), "att-name", "typing goes on where it was");
   // The ✕ asks too; Discard closes, and nothing was added.
-  await dialog.getByRole("button", { name: "Close" }).click();
+  await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
   await question.getByRole("button", { name: "Discard" }).click();
   await dialog.waitFor({ state: "hidden" });
   assert.equal(await p.getByText("Half Typed Person").count(), 0, "nothing was added");

@@ -11,7 +11,7 @@ use crate::view::{ClaimDone, ImportReport, IssueBoard};
 use crate::{Desk, Error, RowError};
 use serde::Deserialize;
 use sprintdesk_domain::{
-    ClaimAction, ClaimRequest, ClaimState, Issue, IssueId, Project, ValidationError, check_claim, next_open_day,
+    ClaimAction, ClaimRequest, ClaimState, Issue, IssueId, ValidationError, check_claim, next_open_day,
 };
 use sprintdesk_store::Op;
 use std::collections::HashMap;
@@ -75,25 +75,19 @@ impl Desk {
         let (format, rows) = import::parse_issues(&file.text).map_err(Error::Import)?;
         let snapshot = self.snapshot()?;
         let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
-        let by_repo: HashMap<String, &Project> = snapshot
-            .projects
-            .values()
-            .filter_map(|p| p.repo_url.as_ref().map(|url| (normalize_repo(url), p)))
-            .collect();
+        let by_repo = crate::pulls::projects_by_repo(&snapshot);
         let by_url: HashMap<&str, &Issue> = snapshot.issues.iter().map(|i| (i.url.as_str(), i)).collect();
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
         let mut errors = Vec::new();
         for row in rows {
-            let project = match (forced, &row.project) {
-                (Some(project), _) => Ok(project),
-                (None, Some(name)) => snapshot.find_project(name).map_err(|e| e.to_string()),
-                (None, None) => by_repo.get(&normalize_repo(&row.repository())).copied().ok_or_else(|| {
-                    format!(
-                        "no project has the repository {}; add the project with that repository, or import with --project",
-                        row.repository()
-                    )
-                }),
+            // A project the file names beats the one chosen, as the project that has the file's repository does.
+            let project = match &row.project {
+                Some(name) => snapshot.find_project(name).map_err(|e| e.to_string()),
+                None => {
+                    let candidates = by_repo.get(&normalize_repo(&row.repository())).map_or(&[][..], Vec::as_slice);
+                    crate::pulls::project_for(forced, candidates, &row.repository(), "issues")
+                }
             };
             let project = match project {
                 Ok(project) => project,

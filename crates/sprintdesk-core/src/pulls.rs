@@ -301,6 +301,42 @@ fn find_issue<'a>(issues: &'a [Issue], repository: &str, reference: &IssueRefere
     })
 }
 
+/// The projects that have each repository (normalized): two can share one.
+pub(crate) fn projects_by_repo(snapshot: &Snapshot) -> HashMap<String, Vec<&Project>> {
+    let mut by_repo: HashMap<String, Vec<&Project>> = HashMap::new();
+    for project in snapshot.projects.values() {
+        if let Some(url) = &project.repo_url {
+            by_repo.entry(normalize_repo(url)).or_default().push(project);
+        }
+    }
+    by_repo
+}
+
+/// Which project an imported issue or pull request of `repository` goes to, given the projects that have
+/// that repository (`candidates`) and the one the organizer chose, if any. The file's word comes first:
+/// the chosen project is used when it has the repository, or when no project does; otherwise the one
+/// project that has it. So issues of CPython never land in Wagtail because Wagtail was the project on
+/// screen when the file was imported.
+pub(crate) fn project_for<'p>(
+    chosen: Option<&'p Project>,
+    candidates: &[&'p Project],
+    repository: &str,
+    what: &str,
+) -> Result<&'p Project, String> {
+    match (chosen, candidates) {
+        (Some(chosen), _) if candidates.iter().any(|c| c.id == chosen.id) => Ok(chosen),
+        (_, [project]) => Ok(project),
+        (Some(chosen), []) => Ok(chosen),
+        (None, []) => Err(format!(
+            "no project has the repository {repository}; give the project that repository, or import with --project"
+        )),
+        (_, [first, second, ..]) => Err(format!(
+            "{} and {} both have the repository {repository}; import their {what} with --project naming one of them",
+            first.name, second.name
+        )),
+    }
+}
+
 impl Desk {
     /// Imports pull requests (see the module's notes). Returns what was added, updated and left as it was.
     pub fn import_prs(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
@@ -309,12 +345,7 @@ impl Desk {
         let snapshot = self.snapshot()?;
         let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
         // Two projects with one repository cannot tell their pull requests apart: those need --project.
-        let mut by_repo: HashMap<String, Vec<&Project>> = HashMap::new();
-        for project in snapshot.projects.values() {
-            if let Some(url) = &project.repo_url {
-                by_repo.entry(normalize_repo(url)).or_default().push(project);
-            }
-        }
+        let by_repo = projects_by_repo(&snapshot);
         let by_handle: HashMap<String, AttendeeId> = snapshot
             .attendees
             .values()
@@ -348,27 +379,10 @@ impl Desk {
         let mut moves: HashMap<IssueId, ClaimAction> = HashMap::new();
         for row in rows {
             let candidates = by_repo.get(&normalize_repo(&row.repository)).map_or(&[][..], Vec::as_slice);
-            let project = match (forced, candidates) {
-                (Some(project), _) => project,
-                (None, [project]) => *project,
-                (None, [first, second, ..]) => {
-                    errors.push(RowError {
-                        place: row.place.clone(),
-                        message: format!(
-                            "{} and {} both have the repository {}; import their pull requests with --project",
-                            first.name, second.name, row.repository
-                        ),
-                    });
-                    continue;
-                }
-                (None, []) => {
-                    errors.push(RowError {
-                        place: row.place.clone(),
-                        message: format!(
-                            "no project has the repository {}; give the project that repository, or import with --project",
-                            row.repository
-                        ),
-                    });
+            let project = match project_for(forced, candidates, &row.repository, "pull requests") {
+                Ok(project) => project,
+                Err(message) => {
+                    errors.push(RowError { place: row.place.clone(), message });
                     continue;
                 }
             };
@@ -450,6 +464,36 @@ fn claim_move(snapshot: &Snapshot, issue_id: &IssueId, pr: &PullRequest, now: Ti
 mod tests {
     use super::IssueReference::{In, Number};
     use super::*;
+
+    #[test]
+    fn an_imported_row_goes_to_the_project_of_its_repository_before_the_one_chosen() {
+        let project = |id: &str| Project {
+            id: sprintdesk_domain::ProjectId::from(id),
+            name: id.to_uppercase(),
+            ..Project::default()
+        };
+        let (a, b, c) = (project("a"), project("b"), project("c"));
+        /// (chosen, projects with the row's repository) → the project, or words of the refusal.
+        type Case<'a> = (Option<&'a Project>, Vec<&'a Project>, Result<&'a str, &'a str>);
+        let cases: Vec<Case> = vec![
+            (None, vec![&a], Ok("a")),
+            (Some(&a), vec![&a], Ok("a")),
+            (Some(&b), vec![&a], Ok("a")), // The file's repository beats the project on screen.
+            (Some(&b), vec![], Ok("b")),   // No project has it: the choice decides.
+            (None, vec![], Err("no project has the repository r")),
+            (Some(&b), vec![&a, &b], Ok("b")), // Two share it: the choice tells them apart.
+            (None, vec![&a, &b], Err("A and B both have the repository r")),
+            (Some(&c), vec![&a, &b], Err("A and B both have the repository r")),
+        ];
+        for (n, (chosen, candidates, expected)) in cases.into_iter().enumerate() {
+            let got = project_for(chosen, &candidates, "r", "issues").map(|p| p.id.0.as_str());
+            match (got, expected) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "case {n}"),
+                (Err(got), Err(want)) => assert!(got.starts_with(want), "case {n}: {got}"),
+                (got, want) => panic!("case {n}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
 
     #[test]
     fn the_issues_a_pull_request_closes_as_projects_write_them() {
