@@ -314,6 +314,29 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     assert!(whole["retrospective_answers"].to_string().find("attendee").is_none(), "answers name no one");
 }
 
+/// The stand-up calls tables in the order the board and the Projects page show them: by their numbers (T9
+/// before T10), a table with no label last; not as text sorts (T1, T10, T11, …, T2).
+#[test]
+fn the_stand_up_calls_tables_in_number_order_as_the_board_shows_them() {
+    use sprintdesk_core::{StandupAction, StandupStep};
+    let clock = Arc::new(FixedClock::new(at("2026-07-13")));
+    let mut desk = desk_at("organizer", clock);
+    desk.create_sprint(
+        serde_json::from_value(json!({"name": "Order sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 1}))
+            .unwrap(),
+    )
+    .unwrap();
+    for (name, table) in [("Ten", Some("T10")), ("Floor", None), ("Nine", Some("T9")), ("One", Some("T1"))] {
+        let project = NewProject { name: name.into(), table_label: table.map(Into::into), ..NewProject::default() };
+        desk.add_project(project).unwrap();
+    }
+    let started = desk.standup(StandupStep { action: StandupAction::Start, turn_seconds: None }).unwrap().unwrap();
+    let order: Vec<&str> = started.order.iter().map(|p| p.name.as_str()).collect();
+    let board: Vec<String> = desk.board().unwrap().projects.iter().map(|p| p.project.name.clone()).collect();
+    assert_eq!(order, ["One", "Nine", "Ten", "Floor"]);
+    assert_eq!(order, board, "the board's order");
+}
+
 /// The stand-up, run from the organizer's device on a hand-built sprint day: it speaks table by table in table
 /// order (only tables with someone there or a status), keeps each turn's time and what the screen showed, and
 /// the report says so. Stepping with nothing running, or after the end, is refused in words.

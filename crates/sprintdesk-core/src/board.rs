@@ -5,7 +5,7 @@
 use crate::view::{Board, ClosingRelease, GoalView, IssueBoard, PersonRef, PresentPerson, ProjectBoard, StatusView};
 use crate::{Desk, Error};
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{ClaimState, Project, StatusId, table_order_key};
+use sprintdesk_domain::{ClaimState, Project, StatusId};
 
 /// How long before closing the board and the leads' screens list the claims closing will release.
 const CLOSING_NOTICE_MS: i64 = 30 * 60 * 1000;
@@ -42,7 +42,7 @@ impl Desk {
             .and_then(|day| snapshot.sprint.closes_at(day))
             .filter(|closes| now.0 < closes.0 && closes.0 - now.0 <= CLOSING_NOTICE_MS);
         let mut projects: Vec<&Project> = snapshot.projects.values().collect();
-        projects.sort_by_cached_key(|p| (table_order_key(p.table_label.as_deref()), fold(&p.name)));
+        projects.sort_by_cached_key(|p| p.order_key());
         let boards = projects
             .into_iter()
             .map(|project| {

@@ -5,7 +5,6 @@
 use crate::view::StandupView;
 use crate::{Desk, Error};
 use serde::Deserialize;
-use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{
     DEFAULT_TURN_SECONDS, Project, ProjectId, ShownStatus, Standup, StandupId, StatusId, Timestamp, ValidationError,
 };
@@ -57,7 +56,7 @@ impl Desk {
                 let here: Vec<ProjectId> = snapshot.presence(now).here.values().flatten().cloned().collect();
                 let said = |p: &Project| snapshot.status_updates.iter().any(|s| s.id == StatusId::for_day(&p.id, day));
                 let mut tables: Vec<&Project> = snapshot.projects.values().collect();
-                tables.sort_by_cached_key(|p| (p.table_label.clone().unwrap_or_default(), fold(&p.name)));
+                tables.sort_by_cached_key(|p| p.order_key());
                 // The tables with someone at them or a status written today; every table if none has either.
                 let speaking: Vec<ProjectId> =
                     tables.iter().filter(|p| here.contains(&p.id) || said(p)).map(|p| p.id.clone()).collect();

@@ -85,6 +85,14 @@ pub fn table_order_key(label: Option<&str>) -> (bool, Vec<LabelPart>) {
     (false, parts)
 }
 
+impl Project {
+    /// The one order of tables wherever they are listed in turn (the board, the Projects page, the
+    /// stand-up): by label as [`table_order_key`] reads it, then by name.
+    pub fn order_key(&self) -> ((bool, Vec<LabelPart>), String) {
+        (table_order_key(self.table_label.as_deref()), crate::search::fold(&self.name))
+    }
+}
+
 /// A run of a table label: digits compare as the number they write (by length, then digits), before text.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LabelPart {
