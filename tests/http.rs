@@ -136,6 +136,9 @@ fn over_the_venue_network_the_api_answers_the_doors_commands_only() {
         ("pair", json!({"role": "organizer"})),
         ("export_person", json!({"attendee": "soren"})),
         ("erase_attendee", json!({"attendee": "soren"})),
+        // Switching the serving device's screen, or locking it as a kiosk with a PIN of the caller's choosing.
+        ("set_mode", json!({"mode": "kiosk", "pin": "9999"})),
+        ("set_mode", json!({"mode": "board"})),
     ] {
         let (status, refused) = served.post(command, args);
         assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{command}: {refused}");
@@ -144,6 +147,8 @@ fn over_the_venue_network_the_api_answers_the_doors_commands_only() {
     let (status, _) = served.post("join", json!({"code": "AAAAA-AAAAA", "address": "127.0.0.1:1"}));
     assert_eq!(status, 403);
     assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 6, "nobody was erased");
+    assert_eq!(served.ok("setup", Value::Null)["mode"], "organizer", "still the organizer's screen, no PIN set");
+    assert_eq!(user.json(&["call", "setup"])["pin_set"], false);
 }
 
 #[test]

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sprintdesk_core::ApiError;
-use sprintdesk_core::Reach::{self, Door, Staff};
+use sprintdesk_core::Reach::{self, Door, Screen, Staff};
 use sprintdesk_core::domain::{Attendee, Goal, Project, Sprint, StatusUpdate};
 use sprintdesk_core::*;
 
@@ -54,7 +54,7 @@ macro_rules! for_each_command {
             /// This device's setup: its sprint, screen (mode) and id.
             setup { Door read (()) -> Setup = |host, ()| host.desk().setup() }
             /// Switches this device's screen; leaving or locking kiosk mode needs the organizer PIN.
-            set_mode { Door write (ModeChange) -> Setup = |host, change| host.desk().set_mode(change) }
+            set_mode { Screen write (ModeChange) -> Setup = |host, change| host.desk().set_mode(change) }
             /// Sets how many seconds this device's board shows each page.
             set_board_pace { Staff write (BoardPace) -> Setup = |host, pace| host.desk().set_board_pace(pace) }
             /// Creates the sprint in an empty database; this device becomes the venue's first member.

@@ -87,7 +87,7 @@ impl Desk {
             (Reach::Staff, _) => {}
             // A first badge at the door only for the person who has just signed in here (the welcome screen
             // holds the sign-in's undo token), never for a name typed by someone else.
-            (Reach::Door, None) => {
+            (Reach::Door | Reach::Screen, None) => {
                 let just_signed_in = request.token.as_deref().is_some_and(|token| {
                     self.undoable.get(token, now).is_ok_and(|u| u.retract.iter().any(|(who, _)| *who == person.id))
                 });
@@ -99,12 +99,12 @@ impl Desk {
                 }
             }
             // Without a PIN on this device the door cannot tell the organizer from anyone: never alone.
-            (Reach::Door, Some(why)) if !self.setup()?.pin_set => {
+            (Reach::Door | Reach::Screen, Some(why)) if !self.setup()?.pin_set => {
                 return Err(Error::NotAllowed(format!(
                     "{why} needs an organizer: print it from an organizer's device (Attendees, then the person)"
                 )));
             }
-            (Reach::Door, Some(why)) => {
+            (Reach::Door | Reach::Screen, Some(why)) => {
                 self.confirm_pin(request.pin.as_deref(), &format!("{why} (ask an organizer)"))?
             }
         }

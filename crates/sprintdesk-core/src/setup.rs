@@ -68,7 +68,7 @@ impl Mode {
     /// Whether a device in this mode may use a command of the given reach. The locked kiosk's screen is
     /// not the only guard: its API answers only what the door needs, whatever asks it.
     pub fn reaches(self, reach: Reach) -> bool {
-        reach == Reach::Door || self != Mode::Kiosk
+        reach != Reach::Staff || self != Mode::Kiosk
     }
 
     /// Refuses, in words, what this mode does not reach.
@@ -85,11 +85,16 @@ impl Mode {
 }
 
 /// Which devices may use a command. A locked kiosk reaches only the door's commands (find people, sign
-/// in and out, walk-ins, undo, the board and the sprint it shows, and unlocking with the PIN); every
-/// other mode is a screen the device opens on, not a lock, and reaches the staff's commands too.
+/// in and out, walk-ins, undo, the board and the sprint it shows) and its own screen's (unlocking with
+/// the PIN); every other mode is a screen the device opens on, not a lock, and reaches the staff's
+/// commands too. Over the venue network (a browser on the Wi-Fi) only the door's are answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reach {
     Door,
+    /// What this device's own screen does to the device, a locked kiosk's included: switching its mode
+    /// (leaving the kiosk with the PIN). Never the venue network's: a browser there would switch (or lock,
+    /// setting the PIN) the device that serves it.
+    Screen,
     Staff,
 }
 
