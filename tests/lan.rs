@@ -562,20 +562,7 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
     let pid = desk.serving_pid().unwrap();
     let before = peak_rss_mib(pid);
 
-    let mut json = br#"{"type":"changes","changes":[{"origin":"x","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"f","value":["#.to_vec();
-    let limit = sprintdesk_sync::message::MAX_MESSAGE_BYTES;
-    while json.len() < limit - 64 {
-        json.extend_from_slice(b"0,");
-    }
-    json.extend_from_slice(b"0]}]}");
-    // Protocol 8's frame: its version, its encoding (1: JSON compressed with zstd, its size in the header),
-    // the message.
-    let mut body = vec![sprintdesk_sync::message::PROTOCOL_VERSION, 1];
-    body.extend(zstd::bulk::compress(&json, 19).unwrap());
-    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
-    frame.extend(&body);
-    assert!(frame.len() < 100_000, "a small frame: {} bytes", frame.len());
-
+    let frame = bomb_frame("x");
     let stranger = Arc::new(sprintdesk_sync::Replica::new(
         sprintdesk_store::Store::open_in_memory("stranger".into()).unwrap(),
         Arc::new(sprintdesk_sync::SystemClock),
@@ -622,5 +609,102 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
     let out = kiosk.run(&["sync", &address]);
     assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() < Duration::from_secs(30), "sync took {:?}", started.elapsed());
+    assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
+}
+
+/// A frame of about 20 KB whose message unpacks to 16 MiB: one change record under `origin` whose value is
+/// `[0,0,0,…]`, each `0,` a JSON value sixteen times its size once read.
+fn bomb_frame(origin: &str) -> Vec<u8> {
+    let head = format!(
+        r#"{{"type":"changes","changes":[{{"origin":"{origin}","seq":1,"hlc":1,"entity":"attendee","entity_id":"a","field":"f","value":["#
+    );
+    let mut json = head.into_bytes();
+    let limit = sprintdesk_sync::message::MAX_MESSAGE_BYTES;
+    while json.len() < limit - 64 {
+        json.extend_from_slice(b"0,");
+    }
+    json.extend_from_slice(b"0]}]}");
+    // Protocol 8's frame: its version, its encoding (1: JSON compressed with zstd, its size in the header),
+    // the message.
+    let mut body = vec![sprintdesk_sync::message::PROTOCOL_VERSION, 1];
+    body.extend(zstd::bulk::compress(&json, 19).unwrap());
+    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+    frame.extend(&body);
+    assert!(frame.len() < 100_000, "a small frame: {} bytes", frame.len());
+    frame
+}
+
+#[test]
+fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_venue_syncs_on() {
+    // The owner of a paired kiosk takes its key and certificate from its file and speaks the protocol
+    // itself: a proper `hello`, then batches of about 20 KB that unpack to 16 MiB of `[0,0,0,…]`, over
+    // three connections. Each is counted before it is read (some 8 million values, over the 250,000 a
+    // message may hold) and ends the connection; nothing is unpacked into memory.
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    let pid = desk.serving_pid().unwrap();
+    let kiosk_id = kiosk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
+    let owned = Arc::new(sprintdesk_sync::Replica::new(
+        sprintdesk_store::Store::open(&kiosk.dir.path().join("sprint.db"), kiosk_id.as_str().into()).unwrap(),
+        Arc::new(sprintdesk_sync::SystemClock),
+    ));
+    let hello = sprintdesk_sync::message::Message::Hello {
+        device: kiosk_id.as_str().into(),
+        vector: owned.vector().unwrap(),
+        now: owned.now(),
+        listen: None,
+        own_only: true,
+    };
+    let identity = owned.identity().unwrap();
+    let frame = bomb_frame(&kiosk_id);
+    let before = peak_rss_mib(pid);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let cut_off = runtime.block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let config = sprintdesk_sync::tls::client_config(&identity, Arc::new(|_| true)).unwrap();
+        let mut attacks = Vec::new();
+        for _ in 0..3 {
+            let (config, address, frame, hello) = (config.clone(), address.clone(), frame.clone(), hello.clone());
+            attacks.push(tokio::spawn(async move {
+                let tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+                let mut tls = tokio_rustls::TlsConnector::from(config)
+                    .connect(sprintdesk_sync::tls::server_name(), tcp)
+                    .await
+                    .unwrap();
+                sprintdesk_sync::message::write_message(&mut tls, &hello).await.unwrap();
+                for _ in 0..4 {
+                    if tls.write_all(&frame).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = tls.flush().await;
+                // Read until the organizer hangs up (cut off), for at most 20 s.
+                let mut sink = vec![0u8; 64 * 1024];
+                tokio::time::timeout(Duration::from_secs(20), async {
+                    while tls.read(&mut sink).await.is_ok_and(|n| n > 0) {}
+                })
+                .await
+                .is_ok()
+            }));
+        }
+        let mut cut_off = 0;
+        for attack in attacks {
+            cut_off += usize::from(attack.await.unwrap());
+        }
+        cut_off
+    });
+    let after = peak_rss_mib(pid);
+    eprintln!("the organizer's peak memory: {before} MiB before the frames, {after} MiB after");
+    assert!(after < before + 100, "the frames were unpacked: peak {before} MiB before, {after} MiB after");
+    assert_eq!(cut_off, 3, "every connection was ended by the organizer");
+
+    // The venue syncs on, the kiosk (with Sprintdesk as it is) included.
+    desk.ok(&["attendees", "add", "--name", "Arrived After The Bombs"]);
+    let out = kiosk.run(&["sync", &address]);
+    assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
     assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
 }

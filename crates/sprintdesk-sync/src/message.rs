@@ -24,6 +24,42 @@ pub const PROTOCOL_VERSION: u8 = 8;
 /// well under it.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
+/// The most JSON values (numbers, strings, keys, arrays, objects) one message may hold. Each is a few
+/// dozen bytes once read, so a frame of `[0,0,0,…]` would take sixteen times its size in memory: counted
+/// before anything is decoded, and refused over this. An honest batch of [`crate::session::BATCH_RECORDS`]
+/// records holds some 30,000.
+pub const MAX_MESSAGE_VALUES: usize = 250_000;
+
+/// What a value read costs in memory at most, for weighing a message before it is queued: a
+/// `serde_json::Value` or serde's buffered `Content` (32 bytes) and its share of a map's or vector's room.
+pub const BYTES_PER_VALUE: usize = 64;
+
+/// How many JSON values `json` holds, at least one per value and never fewer than there are: every `[`,
+/// `{`, `,` and `:` outside strings starts one more. A linear scan, cheap beside decoding.
+pub fn count_values(json: &[u8]) -> usize {
+    let mut count = 1;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &byte in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' | b',' | b':' => count += 1,
+                _ => {}
+            }
+        }
+    }
+    count
+}
+
 /// How a frame's message is encoded, the byte after the version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -223,12 +259,13 @@ pub async fn read_message<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option
     Ok(read_frame(reader).await?.map(|frame| (frame.message, frame.wire_bytes)))
 }
 
-/// A frame read: its message, the bytes it took on the wire, and the bytes of its JSON (decompressed).
+/// A frame read: its message, the bytes it took on the wire, and what it may take in memory (its JSON,
+/// decompressed, and [`BYTES_PER_VALUE`] per value it holds).
 #[derive(Debug)]
 pub struct Frame {
     pub message: Message,
     pub wire_bytes: usize,
-    pub json_bytes: usize,
+    pub weight: usize,
 }
 
 /// [`read_message`], saying how large the message's JSON was too.
@@ -255,7 +292,15 @@ pub async fn read_frame_within<R: AsyncRead + Unpin>(
     let mut body = vec![0u8; size];
     reader.read_exact(&mut body).await?;
     let json = frame_json_within(&body, limit)?;
-    Ok(Some(Frame { message: decode_json(&json)?, wire_bytes: size + 4, json_bytes: json.len() }))
+    drop(body);
+    let values = count_values(&json);
+    if values > MAX_MESSAGE_VALUES {
+        return Err(ProtocolError::Malformed(format!(
+            "a message of {values} values, over the limit of {MAX_MESSAGE_VALUES}"
+        )));
+    }
+    let weight = json.len() + values * BYTES_PER_VALUE;
+    Ok(Some(Frame { message: decode_json(&json)?, wire_bytes: size + 4, weight }))
 }
 
 #[cfg(test)]
@@ -268,6 +313,53 @@ mod tests {
 
     fn compressed(json: &[u8]) -> Vec<u8> {
         [&[PROTOCOL_VERSION, Encoding::ZstdJson as u8][..], &zstd::bulk::compress(json, 3).unwrap()].concat()
+    }
+
+    /// Every value a `serde_json::Value` holds, keys included.
+    fn values_in(value: &serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::Array(items) => 1 + items.iter().map(values_in).sum::<usize>(),
+            serde_json::Value::Object(map) => 1 + map.values().map(|v| 1 + values_in(v)).sum::<usize>(),
+            _ => 1,
+        }
+    }
+
+    #[test]
+    fn values_are_counted_never_fewer_than_there_are_and_not_in_strings() {
+        for (json, exactly) in [
+            ("0", Some(1)),
+            ("[]", Some(2)), // At most one more than there are: an empty array or object.
+            ("[0,0,0]", Some(3 + 1)),
+            (r#"{"a":1,"b":[true,null]}"#, Some(1 + 2 + 2 + 2)),
+            (r#"["a,b:c[d{e", "\\", "x\"[,"]"#, Some(3 + 1)),
+            (r#"{"type":"changes","changes":[{"origin":"d","seq":1,"value":{"device":"d","at":3}}]}"#, None),
+        ] {
+            let parsed: serde_json::Value = serde_json::from_str(json).unwrap();
+            let counted = count_values(json.as_bytes());
+            assert!(counted >= values_in(&parsed), "{json}: {counted} < {}", values_in(&parsed));
+            if let Some(exactly) = exactly {
+                assert_eq!(counted, exactly, "{json}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_frame_of_more_values_than_a_message_may_hold_is_refused_before_it_is_decoded() {
+        let mut json = br#"{"type":"have","vector":{},"value":["#.to_vec();
+        for _ in 0..MAX_MESSAGE_VALUES {
+            json.extend_from_slice(b"0,");
+        }
+        json.extend_from_slice(b"0]}");
+        let mut body = vec![PROTOCOL_VERSION, Encoding::ZstdJson as u8];
+        body.extend(zstd::bulk::compress(&json, 3).unwrap());
+        let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+        frame.extend(body);
+        let error = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(read_frame(&mut frame.as_slice()))
+            .unwrap_err();
+        assert!(error.to_string().contains("over the limit of 250000"), "{error}");
     }
 
     #[test]

@@ -21,13 +21,14 @@ pub const IN_FLIGHT_RECORDS: u64 = 8 * BATCH_RECORDS;
 /// Batches already arrived are applied together, up to this many records, in one transaction (one
 /// `fsync`, not one per batch).
 const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
-/// Messages read and not yet handled: at most this many, and at most `QUEUED_JSON_BYTES` of their JSON. A
-/// peer that sends faster than this device applies, or that never reads what it is sent (so that this
-/// side waits to write), is left waiting to send: what it sends is not held in memory here. Both are above
-/// what an honest peer keeps in flight (`IN_FLIGHT_RECORDS` in batches of at most the largest frame, and
-/// its answers), so two honest sides can never both wait for the other to read.
+/// Messages read and not yet handled: at most this many, and at most `QUEUED_BYTES` of their weight (their
+/// JSON and what its values take once read, [`message::Frame::weight`]). A peer that sends faster than
+/// this device applies, or that never reads what it is sent (so that this side waits to write), is left
+/// waiting to send: what it sends is not held in memory here. Both are well above what an honest peer
+/// keeps in flight (`IN_FLIGHT_RECORDS` records of a few kilobytes each, and its answers), so two honest
+/// sides can never both wait for the other to read.
 const QUEUED_MESSAGES: usize = 256;
-const QUEUED_JSON_BYTES: usize = (IN_FLIGHT_RECORDS / BATCH_RECORDS + 1) as usize * message::MAX_MESSAGE_BYTES;
+const QUEUED_BYTES: usize = (IN_FLIGHT_RECORDS / BATCH_RECORDS + 1) as usize * message::MAX_MESSAGE_BYTES;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
@@ -77,7 +78,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
     fn admit(&mut self) {
         let Some(mut read_half) = self.unadmitted.take() else { return };
         let (sender, incoming) = mpsc::channel(QUEUED_MESSAGES);
-        let budget = std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUED_JSON_BYTES));
+        let budget = std::sync::Arc::new(tokio::sync::Semaphore::new(QUEUED_BYTES));
         // Reading is its own task: a frame half read must never be dropped by a `select!`. It reads no
         // further while the queue is full: the peer's sending waits.
         self.reader = Some(tokio::spawn(async move {
@@ -86,7 +87,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                 let stop = !matches!(next, Ok(Some(_)));
                 let item = match next {
                     Ok(Some(frame)) => {
-                        let bytes = u32::try_from(frame.json_bytes.min(QUEUED_JSON_BYTES)).unwrap_or(u32::MAX);
+                        let bytes = u32::try_from(frame.weight.min(QUEUED_BYTES)).unwrap_or(u32::MAX);
                         let Ok(permit) = budget.clone().acquire_many_owned(bytes).await else { break };
                         Ok((frame.message, frame.wire_bytes, permit))
                     }

@@ -303,7 +303,7 @@ async fn a_peer_that_floods_and_never_reads_is_made_to_wait_not_held_in_memory()
 #[tokio::test]
 #[ignore = "moves 150 MiB of JSON: about 20 s in a debug build; run with --ignored"]
 async fn a_flood_of_the_largest_frames_is_held_to_the_queues_bytes() {
-    // Few messages, each as large as a frame may be: the queue's 144 MiB of JSON (an honest window of the
+    // Few messages, each as large as a frame may be: the queue's 144 MiB of weight (an honest window of the
     // largest frames, and one more) is what stops the reading, not its count.
     let written = flood(4 * 1024 * 1024, 60).await;
     assert!(written <= 35 + 5, "the desk read {written} of 60 batches of 4 MiB while it could not write");
