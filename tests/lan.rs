@@ -708,3 +708,39 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
     assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
     assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
 }
+
+#[test]
+fn a_stranger_opening_a_hundred_sync_connections_from_one_address_keeps_sixteen() {
+    // Idle connections to the sync port, as a stranger on the Wi-Fi could open by the thousand to take
+    // every file the device may open. Beyond sixteen from one address they are closed at once; once the
+    // stranger lets go, the kiosk (from the same address, here) syncs.
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Crowded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    let flood: Vec<std::net::TcpStream> =
+        (0..100).filter_map(|_| std::net::TcpStream::connect(&address).ok()).collect();
+    assert_eq!(flood.len(), 100, "the connections were made");
+    std::thread::sleep(Duration::from_millis(1_000));
+    // Within a second (the TLS handshake may take five), which did the device close?
+    let closed = flood
+        .iter()
+        .filter(|stream| {
+            use std::io::{ErrorKind, Read};
+            stream.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+            let mut stream: &std::net::TcpStream = stream;
+            match stream.read(&mut [0u8; 1]) {
+                Ok(read) => read == 0,
+                Err(error) => !matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            }
+        })
+        .count();
+    assert!(closed >= 84, "only {closed} of 100 were closed at once");
+    drop(flood);
+    desk.ok(&["attendees", "add", "--name", "Arrived After The Crowd"]);
+    let out = kiosk.run(&["sync", &address]);
+    assert!(out.status.success(), "sync after the crowd: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(kiosk.ok(&["attendees", "search", "crowd"]).contains("Arrived After The Crowd"));
+}

@@ -13,6 +13,7 @@ use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
 use sprintdesk_store::{Lockout, PeerRecord};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -25,6 +26,15 @@ pub const SERVICE_TYPE: &str = "_sprintdesk._tcp.local.";
 const WATCH_EVERY: Duration = Duration::from_millis(20);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
+/// An address announced on the LAN (mDNS) is tried this many times; unless a device of the venue answers
+/// there, it is then dropped until it is announced again.
+const DISCOVERED_TRIES: u32 = 5;
+/// At most this many announced addresses are tried at once: anyone on the Wi-Fi can announce thousands,
+/// and each try is a task, a socket and a TLS handshake.
+const DISCOVERED_AT_ONCE: usize = 16;
+/// At most this many connections from one address at once: a stranger opening thousands would otherwise
+/// take every file this process may open. A device holds one or two with each peer.
+const CONNECTIONS_PER_ADDRESS: usize = 16;
 
 #[derive(Clone, Debug)]
 pub struct PeerOptions {
@@ -148,13 +158,17 @@ pub async fn serve(
     let (found_sender, mut found) = tokio::sync::mpsc::unbounded_channel::<String>();
     let _discovery = if options.discovery { discovery::start(port, found_sender) } else { None };
 
-    // Keep connected to every address we know: typed, remembered, discovered.
+    // Keep connected to every address we know: typed and remembered for good; announced on the LAN a few
+    // tries, a few at a time, unless a device of the venue answers there (then it is remembered).
     {
         let replica = replica.clone();
         let active = active.clone();
         let mut pending = options.connect.clone();
         tasks.spawn(async move {
             let mut started: HashSet<String> = HashSet::new();
+            let mut discovered: HashSet<String> = HashSet::new();
+            // Announced addresses being tried where no device of the venue has answered yet.
+            let unproven = Arc::new(AtomicUsize::new(0));
             let mut connectors = tokio::task::JoinSet::new();
             let mut tick = tokio::time::interval(Duration::from_secs(2));
             loop {
@@ -162,27 +176,59 @@ pub async fn serve(
                     replica.store().peers().unwrap_or_default().into_iter().filter_map(|peer| peer.address);
                 for address in pending.drain(..).chain(remembered) {
                     if started.insert(address.clone()) {
-                        connectors.spawn(keep_connected(replica.clone(), active.clone(), address));
+                        connectors.spawn(keep_connected(replica.clone(), active.clone(), address, None));
                     }
                 }
                 tokio::select! {
                     _ = tick.tick() => {}
-                    Some(address) = found.recv() => pending.push(address),
+                    Some(address) = found.recv() => {
+                        if !started.contains(&address) && unproven.load(Ordering::SeqCst) < DISCOVERED_AT_ONCE {
+                            started.insert(address.clone());
+                            discovered.insert(address.clone());
+                            unproven.fetch_add(1, Ordering::SeqCst);
+                            let tries = Some(Unproven { left: DISCOVERED_TRIES, counted: unproven.clone() });
+                            connectors.spawn(keep_connected(replica.clone(), active.clone(), address, tries));
+                        }
+                    }
+                    // An announced address given up on may be tried again when announced again; a typed or
+                    // remembered one ends only when it is this device's own, and is not tried again.
+                    Some(Ok(ended)) = connectors.join_next() => {
+                        if discovered.remove(&ended) {
+                            started.remove(&ended);
+                        }
+                    }
                 }
             }
         });
     }
+    let from_address: Arc<Mutex<HashMap<std::net::IpAddr, usize>>> = Arc::default();
 
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((tcp, from)) = accepted else { continue };
+                let (tcp, from) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of open files, most likely: a moment's pause, not a loop that takes a core.
+                        tracing::warn!(%error, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
                 tcp.set_nodelay(true).ok();
                 if !throttle.allows(from.ip(), std::time::Instant::now()) {
                     tracing::debug!(%from, "closed a connection from an address locked out for wrong join codes");
                     continue;
                 }
-                tasks.spawn(answer(replica.clone(), active.clone(), acceptor.clone(), throttle.clone(), tcp, from));
+                let Some(slot) = ConnectionSlot::take(&from_address, from.ip()) else {
+                    tracing::debug!(%from, "closed a connection: too many open from that address");
+                    continue;
+                };
+                let answering = answer(replica.clone(), active.clone(), acceptor.clone(), throttle.clone(), tcp, from);
+                tasks.spawn(async move {
+                    answering.await;
+                    drop(slot);
+                });
             }
             _ = shutdown.changed() => {
                 if *shutdown.borrow() {
@@ -243,16 +289,68 @@ async fn answer(
     }
 }
 
-/// Keeps a live session to `address`, reconnecting with exponential backoff.
-async fn keep_connected(replica: Arc<Replica>, active: Active, address: String) {
+/// One connection counted against its address's [`CONNECTIONS_PER_ADDRESS`] while it lasts.
+struct ConnectionSlot {
+    counts: Arc<Mutex<HashMap<std::net::IpAddr, usize>>>,
+    ip: std::net::IpAddr,
+}
+
+impl ConnectionSlot {
+    fn take(counts: &Arc<Mutex<HashMap<std::net::IpAddr, usize>>>, ip: std::net::IpAddr) -> Option<Self> {
+        let mut held = counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = held.entry(ip).or_default();
+        if *count >= CONNECTIONS_PER_ADDRESS {
+            return None;
+        }
+        *count += 1;
+        Some(Self { counts: counts.clone(), ip })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut held = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = held.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// An announced address's tries left, counted among the [`DISCOVERED_AT_ONCE`] until it is given up or a
+/// device of the venue answers there.
+struct Unproven {
+    left: u32,
+    counted: Arc<AtomicUsize>,
+}
+
+impl Drop for Unproven {
+    fn drop(&mut self) {
+        self.counted.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Keeps a live session to `address`, reconnecting with exponential backoff. With `tries` (an address
+/// announced on the LAN), gives up after that many tries unless a device of the venue was let in there,
+/// and returns the address.
+async fn keep_connected(replica: Arc<Replica>, active: Active, address: String, mut tries: Option<Unproven>) -> String {
     let mut backoff = Duration::from_millis(250);
     loop {
+        if let Some(unproven) = tries.as_mut() {
+            if unproven.left == 0 {
+                tracing::debug!(%address, "gave up on an announced address: no device of the venue answers there");
+                return address;
+            }
+            unproven.left -= 1;
+        }
         let known =
             replica.store().peers().unwrap_or_default().into_iter().find(|p| p.address.as_deref() == Some(&address));
         let already =
             known.as_ref().is_some_and(|peer| active.lock().map(|a| a.contains_key(&peer.device)).unwrap_or(false));
         if known.as_ref().is_some_and(|peer| &peer.device == replica.device()) {
-            return; // Our own address.
+            return address; // Our own address.
         }
         if !already {
             match connect(&replica, &address).await {
@@ -264,6 +362,7 @@ async fn keep_connected(replica: Arc<Replica>, active: Active, address: String) 
                     if let Some(peer) = guard.peer() {
                         remember_address(&replica, &peer, &address);
                         backoff = Duration::from_millis(250);
+                        tries = None; // A device of the venue: kept connected for good.
                     }
                     if let Err(error) = result {
                         tracing::info!(%address, %error, "a live session ended");
@@ -394,5 +493,37 @@ mod discovery {
             Err(error) => tracing::info!(%error, "could not browse over mDNS"),
         }
         Some(Discovery { daemon })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_announced_address_where_no_device_answers_is_given_up_and_uncounted() {
+        // Nothing listens on port 1 of this machine: as an address a stranger announced on the LAN.
+        let store = sprintdesk_store::Store::open_in_memory("desk".into()).unwrap();
+        let replica = Arc::new(Replica::new(store, Arc::new(sprintdesk_domain::SystemClock)));
+        let counted = Arc::new(AtomicUsize::new(1));
+        let tries = Some(Unproven { left: DISCOVERED_TRIES, counted: counted.clone() });
+        // Five tries a backoff apart are some 8 s; a device that keeps trying is still at it after ten minutes.
+        let trying = keep_connected(replica, Active::default(), "127.0.0.1:1".into(), tries);
+        let given_up = tokio::time::timeout(Duration::from_secs(600), trying).await;
+        assert_eq!(given_up.as_deref(), Ok("127.0.0.1:1"), "given up");
+        assert_eq!(counted.load(Ordering::SeqCst), 0, "no longer counted among the addresses being tried");
+    }
+
+    #[test]
+    fn one_address_holds_at_most_its_share_of_connections_and_gives_them_back() {
+        let counts: Arc<Mutex<HashMap<std::net::IpAddr, usize>>> = Arc::default();
+        let (one, other) = ("10.0.0.7".parse().unwrap(), "10.0.0.8".parse().unwrap());
+        let held: Vec<ConnectionSlot> =
+            (0..CONNECTIONS_PER_ADDRESS).map(|_| ConnectionSlot::take(&counts, one).unwrap()).collect();
+        assert!(ConnectionSlot::take(&counts, one).is_none(), "one more from that address is closed");
+        assert!(ConnectionSlot::take(&counts, other).is_some(), "another address is not held to it");
+        drop(held);
+        assert!(ConnectionSlot::take(&counts, one).is_some(), "given back when they close");
+        assert!(counts.lock().unwrap().get(&one).is_none_or(|n| *n <= 1));
     }
 }
