@@ -744,3 +744,35 @@ fn a_stranger_opening_a_hundred_sync_connections_from_one_address_keeps_sixteen(
     assert!(out.status.success(), "sync after the crowd: {}", String::from_utf8_lossy(&out.stderr));
     assert!(kiosk.ok(&["attendees", "search", "crowd"]).contains("Arrived After The Crowd"));
 }
+
+#[test]
+fn a_script_holding_hundreds_of_event_streams_leaves_the_browser_api_answering() {
+    // `GET /api/events` stays open as long as the page that asked: 520 of them, from a script on the venue
+    // network (or on this computer), would hold every one of the API's 512 connections. Past 64 they are
+    // refused at once and the API answers.
+    const STREAMS: usize = 520;
+    assert!(
+        open_file_limit() > STREAMS as u64 + 200,
+        "this test opens {STREAMS} connections: raise the open-file limit (`ulimit -n 4096`; scripts/test does)"
+    );
+    let mut desk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Followed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let (_sync, http) = desk.serve_limited(4_096);
+    let mut streams = Vec::new();
+    for _ in 0..STREAMS {
+        use std::io::Write;
+        let Ok(mut stream) = std::net::TcpStream::connect(&http) else { continue };
+        let asked = write!(stream, "GET /api/events HTTP/1.1\r\nHost: {http}\r\nAccept: text/event-stream\r\n\r\n");
+        if asked.is_ok() {
+            streams.push(stream);
+        }
+    }
+    assert!(streams.len() >= 500, "the streams were asked for: {}", streams.len());
+    std::thread::sleep(Duration::from_secs(1));
+    let started = Instant::now();
+    let answered = setup_over_http(&http, Duration::from_secs(10));
+    assert!(answered.contains("\"sprint\":\"Followed\""), "{answered}");
+    eprintln!("/api/setup with {} event streams asked for: {:?}", streams.len(), started.elapsed());
+    drop(streams);
+}

@@ -35,7 +35,14 @@ struct App {
     host: Arc<Host>,
     /// Only these `Host` header names are answered when listening on loopback.
     loopback_only: bool,
+    /// One of the [`MAX_EVENT_STREAMS`] for each event stream open.
+    event_streams: Arc<Semaphore>,
 }
+
+/// Event streams (`GET /api/events`, one per open page) followed at once. A stream stays open as long as
+/// its page does, holding one of the [`MAX_CONNECTIONS`]: capped well below them, a script that opens
+/// hundreds takes the live updates of later pages (they are refused, 503), never the API itself.
+pub const MAX_EVENT_STREAMS: usize = 64;
 
 /// Connections served at once; more wait in the kernel's accept queue. Well under the usual limit of 1,024
 /// open files, which the database and the LAN peer share.
@@ -94,7 +101,8 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
 
 /// Builds the HTTP routes over `host`, serving the UI from `ui` when it is given.
 pub fn router(host: Arc<Host>, address: SocketAddr, ui: Option<std::path::PathBuf>) -> Router {
-    let app = App { host, loopback_only: address.ip().is_loopback() };
+    let event_streams = Arc::new(Semaphore::new(MAX_EVENT_STREAMS));
+    let app = App { host, loopback_only: address.ip().is_loopback(), event_streams };
     let timeout = tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT);
     let api = Router::new()
         .route("/api/join", axum::routing::post(join))
@@ -226,8 +234,21 @@ async fn join(State(app): State<App>, body: Bytes) -> Response {
     }
 }
 
-async fn events(State(app): State<App>) -> impl IntoResponse {
-    let changes = WatchStream::new(app.host.subscribe())
-        .map(|tick| Ok::<_, std::convert::Infallible>(Event::default().event("changed").data(tick.to_string())));
-    Sse::new(changes).keep_alive(KeepAlive::default())
+async fn events(State(app): State<App>) -> Response {
+    let Ok(slot) = app.event_streams.clone().try_acquire_owned() else {
+        // Said, and the connection closed: it gives its place back at once.
+        let mut refused = refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::TooManyTries,
+            "too many pages are following this device's changes; close some, then reload this one",
+        );
+        refused.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        return refused;
+    };
+    // The stream holds its place for as long as the page keeps it open.
+    let changes = WatchStream::new(app.host.subscribe()).map(move |tick| {
+        let _held = &slot;
+        Ok::<_, std::convert::Infallible>(Event::default().event("changed").data(tick.to_string()))
+    });
+    Sse::new(changes).keep_alive(KeepAlive::default()).into_response()
 }
