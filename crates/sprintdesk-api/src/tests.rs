@@ -427,6 +427,26 @@ fn the_door_signs_a_person_out_only_with_their_badge_or_their_table() {
             "T1",
             vec![(0, wrong.clone(), Err("not_allowed")), (10, json!({"table": "T1"}), Ok(()))],
         ),
+        (
+            "a second wrong table in a row: an hour",
+            "T1",
+            vec![
+                (0, wrong.clone(), Err("not_allowed")),
+                (10, wrong.clone(), Err("not_allowed")),
+                (69, json!({"table": "T1"}), Err("too_many_tries")),
+                (70, json!({"table": "T1"}), Ok(())),
+            ],
+        ),
+        (
+            "the right table starts the count again",
+            "T1",
+            vec![
+                (0, wrong.clone(), Err("not_allowed")),
+                (10, json!({"table": "T1"}), Ok(())),
+                (10, wrong.clone(), Err("not_allowed")),
+                (20, json!({"table": "T1"}), Ok(())),
+            ],
+        ),
         ("the badge code", "T1", vec![(0, json!({"badge": " QR-1 "}), Ok(()))]),
         (
             "the badge while tables are off for him",
@@ -487,6 +507,14 @@ fn the_door_signs_a_person_out_only_with_their_badge_or_their_table() {
     venue.ok("sign_out_at_door", json!({"attendee": "Ana Lima", "table": "T1"}));
     let locked = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T1"})).unwrap_err();
     assert!(locked.message.contains("10 more minutes") && locked.message.contains("badge"), "{}", locked.message);
+    // Tried again once the ten minutes are over, another wrong table: an hour, then six.
+    use sprintdesk_core::domain::Clock;
+    venue.clock.set(venue.clock.now().plus_minutes(10));
+    let again = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T2"})).unwrap_err();
+    assert!(again.message.contains("off here for 1 more hour"), "{}", again.message);
+    venue.clock.set(venue.clock.now().plus_minutes(60));
+    let third = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T2"})).unwrap_err();
+    assert!(third.message.contains("off here for 6 more hours"), "{}", third.message);
     // An organizer signs anyone out.
     venue.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
     venue.ok("sign_out", json!({"attendee": "@ambv"}));

@@ -16,6 +16,24 @@ use sprintdesk_domain::{Attendee, AttendeeId, ProjectId, Timestamp};
 /// How long choosing a table for a person is off on this device after one wrong table.
 pub(crate) const WRONG_TABLE_LOCK_MINUTES: i64 = 10;
 
+/// How long choosing a table for a person is off on this device after the `wrong`-th wrong table in a row
+/// (since their badge or the right table last worked here): ten minutes, then an hour, six hours, a day.
+/// A person who picks the wrong table once waits ten minutes; a stranger trying the five tables of a small
+/// sprint one after another needs a day and a half, not forty minutes, to learn where someone sits.
+fn lock_minutes(wrong: u32) -> i64 {
+    (WRONG_TABLE_LOCK_MINUTES * 6_i64.pow(wrong.saturating_sub(1).min(3))).min(24 * 60)
+}
+
+/// "10 more minutes", "1 more hour", "6 more hours": how long a lock has left, in words.
+fn more(minutes: i64) -> String {
+    match minutes {
+        1 => "1 more minute".into(),
+        m if m < 60 => format!("{m} more minutes"),
+        m if m <= 60 => "1 more hour".into(),
+        m => format!("{} more hours", (m + 59) / 60),
+    }
+}
+
 /// What the person at the door gave to show who they are: their badge code, or the table they signed in
 /// at (`table: null` for "No table").
 #[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
@@ -114,25 +132,38 @@ impl Desk {
         };
         let key = lock_key(&person.id);
         let store = self.store();
-        let locked_until = store.local_setting(&key)?.and_then(|t| t.parse().ok()).map(Timestamp);
+        // "{until} {wrong tables in a row}" (before the count was kept: "{until}", one wrong table).
+        let kept = store.local_setting(&key)?.unwrap_or_default();
+        let mut kept = kept.split_whitespace();
+        let locked_until = kept.next().and_then(|t| t.parse().ok()).map(Timestamp);
+        let wrong_before: u32 =
+            if locked_until.is_some() { kept.next().and_then(|n| n.parse().ok()).unwrap_or(1) } else { 0 };
         let name = &person.name;
         match judge(&given, at, locked_until, now) {
-            Verdict::Proven => Ok(()),
+            Verdict::Proven => {
+                if wrong_before > 0 {
+                    store.set_local_setting(&key, "")?; // Proven here: the count starts again.
+                }
+                Ok(())
+            }
             Verdict::WrongBadge => {
                 Err(Error::NotAllowed(format!("That is not {name}'s badge. Scan your own badge, or ask at the desk.")))
             }
             Verdict::Locked { minutes } => Err(Error::TooManyTries(format!(
                 "A wrong table was chosen for {name} a moment ago, so choosing a table for {name} is off here \
-                 for {minutes} more {}. Scan your badge, or ask at the desk.",
-                if minutes == 1 { "minute" } else { "minutes" }
+                 for {}. Scan your badge, or ask at the desk.",
+                more(minutes)
             ))),
             Verdict::WrongTable => {
-                store.set_local_setting(&key, &now.plus_minutes(WRONG_TABLE_LOCK_MINUTES).0.to_string())?;
-                tracing::info!(attendee = %person.id, "a wrong table at the door: choosing a table for them is off");
-                // Said with the lock's minutes, so the kiosk asks for the badge up front from now on.
+                let wrong = wrong_before + 1;
+                let minutes = lock_minutes(wrong);
+                store.set_local_setting(&key, &format!("{} {wrong}", now.plus_minutes(minutes).0))?;
+                tracing::info!(attendee = %person.id, wrong, minutes, "a wrong table at the door: choosing a table for them is off");
+                // Said with the lock's length, so the kiosk asks for the badge up front from now on.
                 Err(Error::NotAllowed(format!(
-                    "That is not where {name} signed in. Choosing a table for {name} is off here for \
-                     {WRONG_TABLE_LOCK_MINUTES} more minutes: scan your badge, or ask at the desk."
+                    "That is not where {name} signed in. Choosing a table for {name} is off here for {}: scan \
+                     your badge, or ask at the desk.",
+                    more(minutes)
                 )))
             }
         }
@@ -142,6 +173,21 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_wrong_table_in_a_row_locks_tables_longer_up_to_a_day() {
+        let cases =
+            [(1, 10, "10 more minutes"), (2, 60, "1 more hour"), (3, 360, "6 more hours"), (4, 1440, "24 more hours")];
+        for (wrong, minutes, said) in cases {
+            assert_eq!(lock_minutes(wrong), minutes, "the wrong table number {wrong}");
+            assert_eq!(more(minutes), said);
+        }
+        assert_eq!(lock_minutes(9), 24 * 60, "never more than a day");
+        assert_eq!(
+            (more(1), more(59), more(61)),
+            ("1 more minute".into(), "59 more minutes".into(), "2 more hours".into())
+        );
+    }
 
     #[test]
     fn the_door_signs_out_only_with_the_persons_badge_or_table_and_stops_guessing() {

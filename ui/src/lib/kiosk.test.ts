@@ -6,6 +6,7 @@ import {
   cleanHandle,
   doorLockLeft,
   doorLockMinutes,
+  lockWords,
   doorProof,
   kioskError,
   lockDoor,
@@ -183,6 +184,14 @@ describe("door locks", () => {
   it("reads the minutes from the core's refusal", () => {
     expect(doorLockMinutes({ code: "too_many_tries", message: said(10) })).toBe(10);
     expect(doorLockMinutes({ code: "too_many_tries", message: said(1) })).toBe(1);
+  });
+  it("reads hours, after more wrong tables in a row, as minutes", () => {
+    const hours = (n: number) => `That is not where Ana Lima signed in. Choosing a table for Ana Lima is off here for ${n} more ${n === 1 ? "hour" : "hours"}: scan your badge, or ask at the desk.`;
+    expect(doorLockMinutes({ code: "not_allowed", message: hours(1) })).toBe(60);
+    expect(doorLockMinutes({ code: "not_allowed", message: hours(6) })).toBe(360);
+  });
+  it("says what is left in minutes, then hours", () => {
+    expect([1, 10, 59, 60, 61, 360, 1440].map(lockWords)).toEqual(["minute", "10 minutes", "59 minutes", "hour", "2 hours", "6 hours", "24 hours"]);
   });
   it("is no lock for any other refusal, or one that says no minutes", () => {
     expect(doorLockMinutes({ code: "not_allowed", message: "That is not Ana Lima's badge." })).toBeNull();

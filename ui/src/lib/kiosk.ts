@@ -190,13 +190,23 @@ export function undoneText(said: string): string {
 
 /**
  * How long a refusal at the door says choosing a table for the person is off on this device, in minutes
- * (the core's "… is off here for 10 more minutes …"), or `null` when it is not that refusal.
+ * (the core's "… is off here for 10 more minutes …", or "6 more hours" after more wrong tables in a row),
+ * or `null` when it is not that refusal.
  */
 export function doorLockMinutes(error: ApiError): number | null {
   // The first wrong table (not_allowed) starts the lock and says so; later tries are too_many_tries.
   if (error.code !== "too_many_tries" && error.code !== "not_allowed") return null;
-  const said = /(\d+) more minutes?\b/.exec(error.message);
-  return said ? Number(said[1]) : null;
+  const said = /(\d+) more (minute|hour)s?\b/.exec(error.message);
+  if (!said) return null;
+  return Number(said[1]) * (said[2] === "hour" ? 60 : 1);
+}
+
+/** "minute", "10 minutes", "hour", "6 hours": how long a door lock has left, after "for the next". */
+export function lockWords(minutes: number): string {
+  if (minutes === 1) return "minute";
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  return hours === 1 ? "hour" : `${hours} hours`;
 }
 
 /** Until when (ms), per person id, choosing a table for them is off on this kiosk, as the core said. */
