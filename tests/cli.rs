@@ -454,6 +454,32 @@ fn output_cut_short_by_its_reader_ends_quietly() {
 }
 
 #[test]
+fn a_person_on_two_tickets_is_imported_twice_and_offered_as_a_likely_duplicate() {
+    // The same name and e-mail on two tickets (bought twice, or registered again): an import cannot tell
+    // them from two people (one e-mail may buy for a family), so both are kept; the organizer is asked.
+    let user = sprint_with_people();
+    let csv = user.dir.path().join("twice.csv");
+    std::fs::write(
+        &csv,
+        "name,email,badge\nŁukasz Nowakowski,lukasz@example.pl,TICKET-1\nLukasz Nowakowski,LUKASZ@example.pl,TICKET-2\n\
+         Ewa Nowakowska,lukasz@example.pl,TICKET-3\n",
+    )
+    .unwrap();
+    let out = user.ok(&["import", "attendees", csv.to_str().unwrap()]);
+    assert!(out.contains("3 added"), "{out}");
+    let duplicates = user.json(&["call", "duplicates"]);
+    let pairs: Vec<[&str; 2]> = duplicates
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| [pair["a"]["name"].as_str().unwrap(), pair["b"]["name"].as_str().unwrap()])
+        .filter(|names| names.iter().any(|n| n.contains("Nowak")))
+        .collect();
+    assert_eq!(pairs.len(), 1, "only the two Łukasz records, not Ewa who shares the e-mail: {duplicates}");
+    assert!(pairs[0].contains(&"Łukasz Nowakowski") && pairs[0].contains(&"Lukasz Nowakowski"), "{pairs:?}");
+}
+
+#[test]
 fn any_command_of_the_api_runs_from_the_command_line_with_the_same_answers() {
     let user = sprint_with_people();
     user.ok(&["attendees", "add", "--name", "Lukasz  LANGA"]);

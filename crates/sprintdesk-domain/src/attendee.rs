@@ -137,8 +137,9 @@ impl Attendee {
 
     /// The one "same person" rule, used by imports (to update a known person rather than add a second) and
     /// by the organizer's merge suggestions. The same ticket is the same person; so is the same email or
-    /// handle, unless the two hold different tickets; the same name with accents, case and spacing folded
-    /// away is only a likely match ([`SameBecause::is_certain`]).
+    /// handle, unless the two hold different tickets (then they are only likely the same, when their names
+    /// are too); the same name with accents, case and spacing folded away is only a likely match
+    /// ([`SameBecause::is_certain`]).
     pub fn same_person_as(&self, other: &Attendee) -> Option<SameBecause> {
         self.same_person_by(other, true)
     }
@@ -149,14 +150,25 @@ impl Attendee {
     }
 
     fn same_person_by(&self, other: &Attendee, by_name: bool) -> Option<SameBecause> {
-        if let (Some(mine), Some(theirs)) = (&self.badge_code, &other.badge_code) {
-            // One badge in any case: a code typed by hand is looked up so at the door.
-            return mine.eq_ignore_ascii_case(theirs).then_some(SameBecause::Badge);
-        }
         let same = |a: &Option<String>, b: &Option<String>, key: fn(&str) -> String| match (a, b) {
             (Some(a), Some(b)) => key(a) == key(b),
             _ => false,
         };
+        if let (Some(mine), Some(theirs)) = (&self.badge_code, &other.badge_code) {
+            // One badge in any case: a code typed by hand is looked up so at the door.
+            if mine.eq_ignore_ascii_case(theirs) {
+                return Some(SameBecause::Badge);
+            }
+            // Two tickets are two people as far as an import can tell (one e-mail may buy for a family).
+            // The same name with the same e-mail or handle on both is worth asking about all the same: a
+            // ticket bought twice, or a person registered again.
+            let name = name_key(&self.name);
+            let again = by_name
+                && !name.is_empty()
+                && name == name_key(&other.name)
+                && (same(&self.email, &other.email, email_key) || same(&self.handle, &other.handle, handle_key));
+            return again.then_some(SameBecause::Name);
+        }
         if same(&self.email, &other.email, email_key) {
             return Some(SameBecause::Email);
         }
@@ -294,7 +306,11 @@ mod tests {
         let cases: &[(Attendee, Option<SameBecause>)] = &[
             (person("Someone Else", None, None, Some("T1")), Some(SameBecause::Badge)),
             (person("Typed By Hand", None, None, Some("t1")), Some(SameBecause::Badge)),
-            (person("Ana Lima", Some("ana@example.org"), None, Some("T2")), None),
+            // Two tickets: only likely the same, when the name and the e-mail (or handle) are.
+            (person("Ana Lima", Some("ana@example.org"), None, Some("T2")), Some(SameBecause::Name)),
+            (person("ANA LIMA", None, Some("analima"), Some("T2")), Some(SameBecause::Name)),
+            (person("Bo Lima", Some("ana@example.org"), None, Some("T2")), None),
+            (person("Ana Lima", Some("other@example.org"), None, Some("T2")), None),
             (person("A. Lima", Some(" ANA@example.org "), None, None), Some(SameBecause::Email)),
             (person("A. Lima", None, Some("@AnaLima"), None), Some(SameBecause::Handle)),
             (person("ána  LIMA", None, None, None), Some(SameBecause::Name)),
