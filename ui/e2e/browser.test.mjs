@@ -471,6 +471,58 @@ test("organizer: merge suggestions come from the core's same-person rule, and a 
   await p.close();
 });
 
+test("pairing: a device joined as the door's kiosk shows no organizer page, and locks itself with a PIN", async () => {
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer`);
+  await p.getByTestId("nav-devices").click();
+  await p.getByRole("button", { name: "Pair a new device" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel(/The kiosk at the door/).check();
+  await dialog.getByRole("button", { name: "Make the join code" }).click();
+  await dialog.locator(".code").waitFor();
+  const code = (await dialog.locator(".code").innerText()).trim();
+  const address = (await dialog.locator(".addr").innerText()).trim();
+  await p.close();
+
+  const empty = venue();
+  const door = await serve(empty);
+  try {
+    const q = await page();
+    await q.goto(`${door.url}/`);
+    await q.getByRole("button", { name: "Join a venue" }).click();
+    await q.getByLabel("Join code").fill(code);
+    await q.getByLabel("Organizer's address").fill(address);
+    await q.getByLabel(/Device name/).fill("Door kiosk");
+    await q.getByRole("button", { name: "Join", exact: true }).click();
+    const deadline = Date.now() + 30_000;
+    while ((await door.call("setup")).role !== "kiosk" && Date.now() < deadline) await q.waitForTimeout(200);
+    assert.equal((await door.call("setup")).role, "kiosk", "joined as the kiosk the code is for");
+    // The organizer's pages, typed in by hand: the kiosk's card instead, and no badge code or e-mail.
+    const codes = (await door.call("attendees")).map((a) => a.badge_code).filter(Boolean);
+    assert.ok(codes.length > 0, "the kiosk holds badge codes (the door finds people by them)");
+    await q.goto(`${door.url}/#/organizer/attendees`);
+    const card = q.getByTestId("kiosk-device");
+    await card.waitFor();
+    const said = await q.locator("body").innerText();
+    assert.ok(!codes.some((c) => said.includes(c)), "no badge code on screen");
+    assert.doesNotMatch(said, /@example|@venue/);
+    await shot(q, "kiosk-device-unlocked");
+    // Too short a PIN is said; a good one locks it and opens the door's screen.
+    await card.getByLabel("Choose an organizer PIN").fill("12");
+    await card.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await card.getByRole("alert").waitFor();
+    await card.getByLabel("Choose an organizer PIN").fill("4821");
+    await card.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await q.getByTestId("kiosk-device").waitFor({ state: "detached" });
+    const setup = await door.call("setup");
+    assert.deepEqual([setup.mode, setup.pin_set], ["kiosk", true]);
+    await q.close();
+  } finally {
+    door.stop();
+    empty.remove();
+  }
+});
+
 test("pairing: the organizer makes a code for one table's lead; the laptop joins with it and opens on that table", async () => {
   const p = await page();
   await p.goto(`${server.url}/#/organizer`);
