@@ -562,46 +562,15 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
     let pid = desk.serving_pid().unwrap();
     let before = peak_rss_mib(pid);
 
-    let frame = bomb_frame("x");
-    let stranger = Arc::new(sprintdesk_sync::Replica::new(
+    let stranger = sprintdesk_sync::Replica::new(
         sprintdesk_store::Store::open_in_memory("stranger".into()).unwrap(),
         Arc::new(sprintdesk_sync::SystemClock),
-    ));
-    let identity = stranger.identity().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    runtime.block_on(async {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let config = sprintdesk_sync::tls::client_config(&identity, Arc::new(|_| true)).unwrap();
-        let mut attacks = Vec::new();
-        for _ in 0..6 {
-            let (config, address, frame) = (config.clone(), address.clone(), frame.clone());
-            attacks.push(tokio::spawn(async move {
-                let tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
-                let mut tls = tokio_rustls::TlsConnector::from(config)
-                    .connect(sprintdesk_sync::tls::server_name(), tcp)
-                    .await
-                    .unwrap();
-                for _ in 0..4 {
-                    if tls.write_all(&frame).await.is_err() {
-                        break;
-                    }
-                }
-                let _ = tls.flush().await;
-                // Held open for a while, reading whatever comes, as an attacker would.
-                let mut sink = vec![0u8; 4096];
-                let _ = tokio::time::timeout(Duration::from_secs(5), async {
-                    while tls.read(&mut sink).await.is_ok_and(|n| n > 0) {}
-                })
-                .await;
-            }));
-        }
-        for attack in attacks {
-            attack.await.unwrap();
-        }
-    });
+    );
+    let cut_off = bomb(&stranger.identity().unwrap(), &address, None, &bomb_frame("x"), 6);
     let after = peak_rss_mib(pid);
     eprintln!("the organizer's peak memory: {before} MiB before the frames, {after} MiB after");
     assert!(after < before + 100, "the frames were unpacked: peak {before} MiB before, {after} MiB after");
+    assert_eq!(cut_off, 6, "every connection was ended by the organizer");
 
     // The venue syncs on at once.
     desk.ok(&["attendees", "add", "--name", "Arrived After The Bombs"]);
@@ -610,6 +579,54 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
     assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() < Duration::from_secs(30), "sync took {:?}", started.elapsed());
     assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
+}
+
+/// Opens `connections` TLS connections to `address` with `identity`'s certificate, says `hello` on each
+/// if given, then sends `frame` four times and reads until the other side hangs up, for at most 20 s.
+/// Returns how many connections the other side ended.
+fn bomb(
+    identity: &sprintdesk_store::Identity,
+    address: &str,
+    hello: Option<&sprintdesk_sync::message::Message>,
+    frame: &[u8],
+    connections: usize,
+) -> usize {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let config = sprintdesk_sync::tls::client_config(identity, Arc::new(|_| true)).unwrap();
+        let mut attacks = Vec::new();
+        for _ in 0..connections {
+            let (config, address, frame, hello) = (config.clone(), address.to_owned(), frame.to_vec(), hello.cloned());
+            attacks.push(tokio::spawn(async move {
+                let tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+                let mut tls = tokio_rustls::TlsConnector::from(config)
+                    .connect(sprintdesk_sync::tls::server_name(), tcp)
+                    .await
+                    .unwrap();
+                if let Some(hello) = &hello {
+                    sprintdesk_sync::message::write_message(&mut tls, hello).await.unwrap();
+                }
+                for _ in 0..4 {
+                    if tls.write_all(&frame).await.is_err() {
+                        break;
+                    }
+                }
+                let _ = tls.flush().await;
+                let mut sink = vec![0u8; 64 * 1024];
+                tokio::time::timeout(Duration::from_secs(20), async {
+                    while tls.read(&mut sink).await.is_ok_and(|n| n > 0) {}
+                })
+                .await
+                .is_ok()
+            }));
+        }
+        let mut cut_off = 0;
+        for attack in attacks {
+            cut_off += usize::from(attack.await.unwrap());
+        }
+        cut_off
+    })
 }
 
 /// A frame of about 20 KB whose message unpacks to 16 MiB: one change record under `origin` whose value is
@@ -648,10 +665,10 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
     join(&desk, &address, &kiosk, "Door kiosk");
     let pid = desk.serving_pid().unwrap();
     let kiosk_id = kiosk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
-    let owned = Arc::new(sprintdesk_sync::Replica::new(
+    let owned = sprintdesk_sync::Replica::new(
         sprintdesk_store::Store::open(&kiosk.dir.path().join("sprint.db"), kiosk_id.as_str().into()).unwrap(),
         Arc::new(sprintdesk_sync::SystemClock),
-    ));
+    );
     let hello = sprintdesk_sync::message::Message::Hello {
         device: kiosk_id.as_str().into(),
         vector: owned.vector().unwrap(),
@@ -659,44 +676,8 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
         listen: None,
         own_only: true,
     };
-    let identity = owned.identity().unwrap();
-    let frame = bomb_frame(&kiosk_id);
     let before = peak_rss_mib(pid);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let cut_off = runtime.block_on(async {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let config = sprintdesk_sync::tls::client_config(&identity, Arc::new(|_| true)).unwrap();
-        let mut attacks = Vec::new();
-        for _ in 0..3 {
-            let (config, address, frame, hello) = (config.clone(), address.clone(), frame.clone(), hello.clone());
-            attacks.push(tokio::spawn(async move {
-                let tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
-                let mut tls = tokio_rustls::TlsConnector::from(config)
-                    .connect(sprintdesk_sync::tls::server_name(), tcp)
-                    .await
-                    .unwrap();
-                sprintdesk_sync::message::write_message(&mut tls, &hello).await.unwrap();
-                for _ in 0..4 {
-                    if tls.write_all(&frame).await.is_err() {
-                        break;
-                    }
-                }
-                let _ = tls.flush().await;
-                // Read until the organizer hangs up (cut off), for at most 20 s.
-                let mut sink = vec![0u8; 64 * 1024];
-                tokio::time::timeout(Duration::from_secs(20), async {
-                    while tls.read(&mut sink).await.is_ok_and(|n| n > 0) {}
-                })
-                .await
-                .is_ok()
-            }));
-        }
-        let mut cut_off = 0;
-        for attack in attacks {
-            cut_off += usize::from(attack.await.unwrap());
-        }
-        cut_off
-    });
+    let cut_off = bomb(&owned.identity().unwrap(), &address, Some(&hello), &bomb_frame(&kiosk_id), 3);
     let after = peak_rss_mib(pid);
     eprintln!("the organizer's peak memory: {before} MiB before the frames, {after} MiB after");
     assert!(after < before + 100, "the frames were unpacked: peak {before} MiB before, {after} MiB after");
