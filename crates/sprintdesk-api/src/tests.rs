@@ -507,11 +507,11 @@ fn the_door_signs_a_person_out_only_with_their_badge_or_their_table() {
     venue.ok("sign_out_at_door", json!({"attendee": "Ana Lima", "table": "T1"}));
     let locked = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T1"})).unwrap_err();
     assert!(locked.message.contains("10 more minutes") && locked.message.contains("badge"), "{}", locked.message);
-    // Tried again once the ten minutes are over, another wrong table: an hour, then six.
+    // Tried again once the ten minutes are over, another wrong table: an hour (said in minutes), then six.
     use sprintdesk_core::domain::Clock;
     venue.clock.set(venue.clock.now().plus_minutes(10));
     let again = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T2"})).unwrap_err();
-    assert!(again.message.contains("off here for 1 more hour"), "{}", again.message);
+    assert!(again.message.contains("off here for 60 more minutes"), "{}", again.message);
     venue.clock.set(venue.clock.now().plus_minutes(60));
     let third = venue.call("sign_out_at_door", json!({"attendee": "@ambv", "table": "T2"})).unwrap_err();
     assert!(third.message.contains("off here for 6 more hours"), "{}", third.message);

@@ -24,12 +24,12 @@ fn lock_minutes(wrong: u32) -> i64 {
     (WRONG_TABLE_LOCK_MINUTES * 6_i64.pow(wrong.saturating_sub(1).min(3))).min(24 * 60)
 }
 
-/// "10 more minutes", "1 more hour", "6 more hours": how long a lock has left, in words.
+/// "10 more minutes", "6 more hours": how long a lock has left, in words; in minutes under two hours, so
+/// that rounding up never says much more than is left.
 fn more(minutes: i64) -> String {
     match minutes {
         1 => "1 more minute".into(),
-        m if m < 60 => format!("{m} more minutes"),
-        m if m <= 60 => "1 more hour".into(),
+        m if m < 120 => format!("{m} more minutes"),
         m => format!("{} more hours", (m + 59) / 60),
     }
 }
@@ -176,8 +176,12 @@ mod tests {
 
     #[test]
     fn each_wrong_table_in_a_row_locks_tables_longer_up_to_a_day() {
-        let cases =
-            [(1, 10, "10 more minutes"), (2, 60, "1 more hour"), (3, 360, "6 more hours"), (4, 1440, "24 more hours")];
+        let cases = [
+            (1, 10, "10 more minutes"),
+            (2, 60, "60 more minutes"),
+            (3, 360, "6 more hours"),
+            (4, 1440, "24 more hours"),
+        ];
         for (wrong, minutes, said) in cases {
             assert_eq!(lock_minutes(wrong), minutes, "the wrong table number {wrong}");
             assert_eq!(more(minutes), said);
@@ -185,7 +189,7 @@ mod tests {
         assert_eq!(lock_minutes(9), 24 * 60, "never more than a day");
         assert_eq!(
             (more(1), more(59), more(61)),
-            ("1 more minute".into(), "59 more minutes".into(), "2 more hours".into())
+            ("1 more minute".into(), "59 more minutes".into(), "61 more minutes".into())
         );
     }
 

@@ -376,11 +376,12 @@ pub(crate) fn epoch_of(origin: &str) -> u64 {
     split_origin(origin).1
 }
 
-/// The most origins a device has: its own id and `{id}~2` to `{id}~999`. A device whose clock is put
-/// right after running fast starts the next (see [`Store::reissue_future_changes`]); a thousand times is
+/// The most origins a device has: its own id and `{id}~2` to `{id}~99`. A device whose clock is put
+/// right after running fast starts the next (see [`Store::reissue_future_changes`]); a hundred times is
 /// past any real device, and the bound keeps what every device lists per origin (its version vector, sent
-/// in every `hello`) small whatever one device's owner does.
-pub const MAX_EPOCH: u64 = 999;
+/// in every `hello`) small whatever a device's owner does: some 7 KB a device at most, so a venue's
+/// `hello` stays far under what a side reads from a device it has not let in yet (1 MiB).
+pub const MAX_EPOCH: u64 = 99;
 
 /// Whether `origin` can be a device's origin: a device's id ([`crate::trust::is_device_id`]), or one
 /// followed by `~n`, `n` from 2 to [`MAX_EPOCH`] written without leading zeros. Records under anything
@@ -394,7 +395,7 @@ pub fn is_origin(origin: &str) -> bool {
     crate::trust::is_device_id(device)
         && epoch.is_none_or(|epoch| {
             !epoch.starts_with('0')
-                && epoch.len() <= 3
+                && epoch.len() <= 2
                 && epoch.bytes().all(|b| b.is_ascii_digit())
                 && epoch.parse::<u64>().is_ok_and(|n| (2..=MAX_EPOCH).contains(&n))
         })

@@ -594,8 +594,8 @@ mod tests {
         for (origin, ok) in [
             ("d-8k2m4n6p8r", true),
             ("d-8k2m4n6p8r~2", true),
-            ("d-8k2m4n6p8r~999", true),
-            ("d-8k2m4n6p8r~1000", false),
+            ("d-8k2m4n6p8r~99", true),
+            ("d-8k2m4n6p8r~100", false),
             ("d-8k2m4n6p8r~1", false),
             ("d-8k2m4n6p8r~0", false),
             ("d-8k2m4n6p8r~02", false),

@@ -26,9 +26,10 @@ pub const SERVICE_TYPE: &str = "_sprintdesk._tcp.local.";
 const WATCH_EVERY: Duration = Duration::from_millis(20);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
-/// An address announced on the LAN (mDNS) is tried this many times; unless a device of the venue answers
-/// there, it is then dropped until it is announced again.
-const DISCOVERED_TRIES: u32 = 5;
+/// An address announced on the LAN (mDNS) is tried this many times, a backoff apart (some five minutes in
+/// all); unless a device of the venue answers there, it is then dropped until it is announced again (mDNS
+/// announces a device again when it restarts or changes).
+const DISCOVERED_TRIES: u32 = 14;
 /// At most this many announced addresses are tried at once: anyone on the Wi-Fi can announce thousands,
 /// and each try is a task, a socket and a TLS handshake.
 const DISCOVERED_AT_ONCE: usize = 16;
@@ -507,9 +508,9 @@ mod tests {
         let replica = Arc::new(Replica::new(store, Arc::new(sprintdesk_domain::SystemClock)));
         let counted = Arc::new(AtomicUsize::new(1));
         let tries = Some(Unproven { left: DISCOVERED_TRIES, counted: counted.clone() });
-        // Five tries a backoff apart are some 8 s; a device that keeps trying is still at it after ten minutes.
+        // Its tries a backoff apart are some five minutes; a device that keeps trying is still at it after an hour.
         let trying = keep_connected(replica, Active::default(), "127.0.0.1:1".into(), tries);
-        let given_up = tokio::time::timeout(Duration::from_secs(600), trying).await;
+        let given_up = tokio::time::timeout(Duration::from_secs(3600), trying).await;
         assert_eq!(given_up.as_deref(), Ok("127.0.0.1:1"), "given up");
         assert_eq!(counted.load(Ordering::SeqCst), 0, "no longer counted among the addresses being tried");
     }

@@ -44,9 +44,10 @@ type Queued = Result<(Message, usize, tokio::sync::OwnedSemaphorePermit), Protoc
 
 /// The most a side reads of one message from a peer it has not admitted yet (its `hello`, `join` or
 /// `welcome`), on the wire and decompressed: a stranger gets this much read and decoded, one message at a
-/// time, and nothing more until it is let in. A `hello` lists one entry per origin the device holds (at
-/// most a thousand per device, see `sprintdesk_store::is_origin`): some 40 bytes each.
-pub const HANDSHAKE_BYTES: usize = 256 * 1024;
+/// time, and nothing more until it is let in. A `hello` lists one entry per origin the device holds, some
+/// 20 to 70 bytes each, at most a hundred per device (`sprintdesk_store::MAX_EPOCH`): a venue of a hundred
+/// devices that each made up every origin it may is under half of it.
+pub const HANDSHAKE_BYTES: usize = 1024 * 1024;
 
 struct Link<S> {
     writer: WriteHalf<S>,

@@ -191,7 +191,18 @@ describe("door locks", () => {
     expect(doorLockMinutes({ code: "not_allowed", message: hours(6) })).toBe(360);
   });
   it("says what is left in minutes, then hours", () => {
-    expect([1, 10, 59, 60, 61, 360, 1440].map(lockWords)).toEqual(["minute", "10 minutes", "59 minutes", "hour", "2 hours", "6 hours", "24 hours"]);
+    expect([1, 10, 59, 60, 61, 119, 120, 121, 360, 1440].map(lockWords)).toEqual([
+      "minute",
+      "10 minutes",
+      "59 minutes",
+      "60 minutes",
+      "61 minutes",
+      "119 minutes",
+      "2 hours",
+      "3 hours",
+      "6 hours",
+      "24 hours",
+    ]);
   });
   it("is no lock for any other refusal, or one that says no minutes", () => {
     expect(doorLockMinutes({ code: "not_allowed", message: "That is not Ana Lima's badge." })).toBeNull();

@@ -201,12 +201,12 @@ export function doorLockMinutes(error: ApiError): number | null {
   return Number(said[1]) * (said[2] === "hour" ? 60 : 1);
 }
 
-/** "minute", "10 minutes", "hour", "6 hours": how long a door lock has left, after "for the next". */
+/** "minute", "10 minutes", "6 hours": how long a door lock has left, after "for the next" (in minutes under
+ * two hours, as the core says it, so that rounding up never says much more than is left). */
 export function lockWords(minutes: number): string {
   if (minutes === 1) return "minute";
-  if (minutes < 60) return `${minutes} minutes`;
-  const hours = Math.ceil(minutes / 60);
-  return hours === 1 ? "hour" : `${hours} hours`;
+  if (minutes < 120) return `${minutes} minutes`;
+  return `${Math.ceil(minutes / 60)} hours`;
 }
 
 /** Until when (ms), per person id, choosing a table for them is off on this kiosk, as the core said. */
