@@ -159,6 +159,7 @@ describe("change events", () => {
     onopen: (() => void) | null = null;
     onerror: (() => void) | null = null;
     closed = false;
+    readyState = 0;
     constructor(public url: string) {
       FakeSource.made.push(this);
     }
@@ -204,6 +205,33 @@ describe("change events", () => {
     source.onerror?.();
     source.onopen?.();
     expect(seen).toHaveBeenCalledTimes(1);
+  });
+
+  it("asks for the stream again a while after the server refused it, and catches up then", () => {
+    vi.useFakeTimers();
+    try {
+      FakeSource.made = [];
+      const t = createHttpTransport({ fetch: vi.fn(), eventSource: (url) => new FakeSource(url) as never, eventRetryMs: 30_000 });
+      const seen = vi.fn();
+      t.listen(seen);
+      // A drop the browser retries itself: nothing to do.
+      FakeSource.made[0]!.onerror?.();
+      vi.advanceTimersByTime(60_000);
+      expect(FakeSource.made).toHaveLength(1);
+      // Refused (a 503): the browser gives up on it; asked for again 30 s later.
+      FakeSource.made[0]!.readyState = 2;
+      FakeSource.made[0]!.onerror?.();
+      vi.advanceTimersByTime(29_000);
+      expect(FakeSource.made).toHaveLength(1);
+      vi.advanceTimersByTime(1_000);
+      expect(FakeSource.made).toHaveLength(2);
+      FakeSource.made[1]!.onopen?.();
+      expect(seen).toHaveBeenCalledTimes(1);
+      FakeSource.made[1]!.fire("changed");
+      expect(seen).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("tells this page's screens about its own writes at once", async () => {

@@ -10,6 +10,8 @@ import type { JoinRequest, Transport } from "./types";
 type EventSourceLike = {
   addEventListener(type: string, listener: () => void): void;
   close(): void;
+  /** 2 (closed) once the browser has given up on it: an answer other than a stream (a 503, say). */
+  readonly readyState?: number;
   onopen: ((this: EventSourceLike, ev: Event) => unknown) | null;
   onerror: ((this: EventSourceLike, ev: Event) => unknown) | null;
 };
@@ -24,7 +26,12 @@ export type HttpOptions = {
   openWindow?: (url: string) => void;
   /** Whether the page is out of sight, and a way to hear when that changes (the document's, by default). */
   visibility?: Visibility | null;
+  /** How long after the server refused the event stream to ask for it again (30 s). */
+  eventRetryMs?: number;
 };
+
+/** `EventSource.CLOSED`. */
+const CLOSED = 2;
 
 export type Visibility = { hidden(): boolean; onChange(listener: () => void): void };
 
@@ -65,6 +72,7 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
     }
   }
 
+  const retryMs = options.eventRetryMs ?? 30_000;
   // One event stream for all listeners, opened with the first and closed with the last.
   const listeners = new Set<() => void>();
   let source: EventSourceLike | null = null;
@@ -76,10 +84,19 @@ export function createHttpTransport(options: HttpOptions = {}): Transport {
 
   function open() {
     if (!makeSource || source || visibility?.hidden()) return;
-    source = makeSource(`${base}/events`);
-    source.addEventListener("changed", emit);
-    source.onerror = () => {
+    const opened = makeSource(`${base}/events`);
+    source = opened;
+    opened.addEventListener("changed", emit);
+    opened.onerror = () => {
       dropped = true;
+      // A dropped stream is retried by the browser; one refused (the server following too many pages: 503)
+      // is given up for good. Asked for again a while later, so that a board on the wall does not go stale.
+      if (opened.readyState === CLOSED && source === opened) {
+        source = null;
+        setTimeout(() => {
+          if (listeners.size > 0) open();
+        }, retryMs);
+      }
     };
     source.onopen = () => {
       // After a dropped connection, changes may have been missed: refetch once.
