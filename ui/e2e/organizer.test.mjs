@@ -80,28 +80,40 @@ test("projects: a project just added is the one selected, and the next goal goes
   await p.close();
 });
 
-test("projects: issues imported while another project is shown go to the project of their repository", async () => {
+test("projects: issues imported while another project is shown go to their repository's; a contradicted choice is refused", async () => {
   const projects = (await server.call("board")).projects.map((x) => x.project);
   const wagtail = projects.find((x) => x.name === "Wagtail");
   const cpython = projects.find((x) => x.name === "CPython");
   assert.ok(wagtail && cpython, "the demo has Wagtail and CPython");
-  const issue = (number, repo) => ({ number, title: `Imported issue ${number}`, labels: [], url: `https://github.com/${repo}/issues/${number}`, state: "OPEN" });
-  // Two of CPython's issues, and one of a repository no project has.
-  const file = JSON.stringify([issue(990001, "python/cpython"), issue(990002, "python/cpython"), issue(990003, "someone/elsewhere")]);
+  const issue = (number) => ({ number, title: `Imported issue ${number}`, labels: [], url: `https://github.com/python/cpython/issues/${number}`, state: "OPEN" });
+  const file = JSON.stringify([issue(990001), issue(990002)]);
+  const where = async (project) => (await server.call("issues", { project: project.id })).map((i) => i.number).filter((n) => n >= 990001).sort();
   const p = await organizer("projects");
   await p.getByRole("list", { name: "Projects" }).getByRole("button", { name: /Wagtail/ }).click();
   await p.waitForFunction(() => /Wagtail/.test(document.querySelector(".detail h2")?.textContent ?? ""), null, { timeout: 5000 });
-  await p.getByRole("button", { name: "Import issues", exact: true }).click();
   const dialog = p.getByRole("dialog");
-  assert.equal(await dialog.getByLabel("Project").inputValue(), wagtail.id, "the project on screen is offered");
+
+  // For this project, with CPython's issues: the file says otherwise, so nothing is imported and it says why.
+  await p.getByRole("button", { name: "Import issues for this project" }).click();
+  assert.equal(await dialog.getByLabel("Project").inputValue(), wagtail.id, "the project on screen");
   await dialog.getByLabel("…or paste the text").fill(file);
   await dialog.getByRole("button", { name: "Import", exact: true }).click();
-  await dialog.getByText(/3 added/).waitFor({ timeout: 5000 });
+  await dialog.getByText(/python\/cpython is CPython's repository, not Wagtail's/).first().waitFor({ timeout: 5000 });
+  await shot(p, "organizer-import-issues-contradicted");
+  await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
+  await dialog.waitFor({ state: "hidden" });
+  assert.deepEqual(await where(wagtail), [], "nothing went to Wagtail");
+
+  // The page's own button: as the file says, whichever project is on screen.
+  await p.getByRole("button", { name: "Import issues", exact: true }).click();
+  assert.equal(await dialog.getByLabel("Project").inputValue(), "", "as the file says");
+  await dialog.getByLabel("…or paste the text").fill(file);
+  await dialog.getByRole("button", { name: "Import", exact: true }).click();
+  await dialog.getByText(/2 added/).waitFor({ timeout: 5000 });
   await shot(p, "organizer-import-issues-by-repository");
   await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
-  const where = async (project) => (await server.call("issues", { project: project.id })).map((i) => i.number).filter((n) => n >= 990001).sort();
   assert.deepEqual(await where(cpython), [990001, 990002], "CPython's issues went to CPython");
-  assert.deepEqual(await where(wagtail), [990003], "only the issue no project's repository has went to the project chosen");
+  assert.deepEqual(await where(wagtail), []);
   await p.close();
 });
 

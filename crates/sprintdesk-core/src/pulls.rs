@@ -313,24 +313,37 @@ pub(crate) fn projects_by_repo(snapshot: &Snapshot) -> HashMap<String, Vec<&Proj
 }
 
 /// Which project an imported issue or pull request of `repository` goes to, given the projects that have
-/// that repository (`candidates`) and the one the organizer chose, if any. The file's word comes first:
-/// the chosen project is used when it has the repository, or when no project does; otherwise the one
-/// project that has it. So issues of CPython never land in Wagtail because Wagtail was the project on
-/// screen when the file was imported.
+/// that repository (`candidates`) and the one the organizer chose, if any. The choice decides when the file
+/// cannot contradict it: the chosen project has the repository, has none of its own (a docs table), or no
+/// project has it. A choice the file contradicts (Wagtail chosen for issues of CPython's repository) is
+/// refused in words rather than followed or silently overruled. With no choice, the one project that has
+/// the repository.
 pub(crate) fn project_for<'p>(
     chosen: Option<&'p Project>,
     candidates: &[&'p Project],
     repository: &str,
     what: &str,
 ) -> Result<&'p Project, String> {
+    let names = |projects: &[&Project]| match projects {
+        [one] => format!("{}'s", one.name),
+        [first, second, ..] => format!("{} and {}'s", first.name, second.name),
+        [] => String::new(),
+    };
     match (chosen, candidates) {
         (Some(chosen), _) if candidates.iter().any(|c| c.id == chosen.id) => Ok(chosen),
-        (_, [project]) => Ok(project),
+        (Some(chosen), _) if chosen.repo_url.is_none() => Ok(chosen),
         (Some(chosen), []) => Ok(chosen),
+        (Some(chosen), others) => Err(format!(
+            "{repository} is {} repository, not {}'s: import these {what} as the file says, or for {}",
+            names(others),
+            chosen.name,
+            others[0].name
+        )),
+        (None, [project]) => Ok(project),
         (None, []) => Err(format!(
             "no project has the repository {repository}; give the project that repository, or import with --project"
         )),
-        (_, [first, second, ..]) => Err(format!(
+        (None, [first, second, ..]) => Err(format!(
             "{} and {} both have the repository {repository}; import their {what} with --project naming one of them",
             first.name, second.name
         )),
@@ -466,24 +479,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_imported_row_goes_to_the_project_of_its_repository_before_the_one_chosen() {
-        let project = |id: &str| Project {
+    fn an_imported_row_goes_where_its_repository_and_the_choice_agree() {
+        let project = |id: &str, repo: Option<&str>| Project {
             id: sprintdesk_domain::ProjectId::from(id),
             name: id.to_uppercase(),
+            repo_url: repo.map(Into::into),
             ..Project::default()
         };
-        let (a, b, c) = (project("a"), project("b"), project("c"));
+        let (a, b, c) = (project("a", Some("r")), project("b", Some("r")), project("c", Some("elsewhere")));
+        let docs = project("docs", None);
         /// (chosen, projects with the row's repository) → the project, or words of the refusal.
         type Case<'a> = (Option<&'a Project>, Vec<&'a Project>, Result<&'a str, &'a str>);
         let cases: Vec<Case> = vec![
             (None, vec![&a], Ok("a")),
             (Some(&a), vec![&a], Ok("a")),
-            (Some(&b), vec![&a], Ok("a")), // The file's repository beats the project on screen.
-            (Some(&b), vec![], Ok("b")),   // No project has it: the choice decides.
+            (Some(&c), vec![&a], Err("r is A's repository, not C's")), // The file says otherwise: asked.
+            (Some(&docs), vec![&a], Ok("docs")), // A table with no repository of its own: the choice.
+            (Some(&c), vec![], Ok("c")),         // No project has it: the choice decides.
             (None, vec![], Err("no project has the repository r")),
             (Some(&b), vec![&a, &b], Ok("b")), // Two share it: the choice tells them apart.
             (None, vec![&a, &b], Err("A and B both have the repository r")),
-            (Some(&c), vec![&a, &b], Err("A and B both have the repository r")),
+            (Some(&c), vec![&a, &b], Err("r is A and B's repository, not C's")),
         ];
         for (n, (chosen, candidates, expected)) in cases.into_iter().enumerate() {
             let got = project_for(chosen, &candidates, "r", "issues").map(|p| p.id.0.as_str());
