@@ -105,15 +105,13 @@ test("joining a large venue: the bar and the words follow the records as they ar
     assert.ok(after.received >= PEOPLE * 10, `${after.received} records`);
     assert.equal(mid[0].total, after.received, "the total was all there was to get");
     assert.equal((await fresh.call("setup")).role, "kiosk", "it is what the code made it");
-    // It opens on the organizer's screens, saying what it was paired as and how to lock it to the door.
-    const paired = p.getByTestId("paired-as-kiosk");
+    // It opens on no organizer's screen (it holds every badge code): it says what it was paired as and
+    // asks for the PIN that locks it to the door.
+    const paired = p.getByTestId("kiosk-device");
     await paired.waitFor();
     await shot(p, "join-paired-as-kiosk");
-    await paired.getByRole("button", { name: "Lock it as the kiosk…" }).click();
-    const dialog = p.getByRole("dialog");
-    assert.ok(await dialog.getByLabel(/Kiosk/).isChecked(), "the switch opens on the kiosk");
-    await dialog.getByLabel("Choose an organizer PIN").fill("4826");
-    await dialog.getByRole("button", { name: "Switch" }).click();
+    await paired.getByLabel("Choose an organizer PIN").fill("4826");
+    await paired.getByRole("button", { name: "Lock as the kiosk" }).click();
     await p.getByTestId("kiosk-search").waitFor();
     assert.equal((await fresh.call("setup")).mode, "kiosk", "locked as the kiosk");
     assert.equal(await paired.count(), 0);

@@ -447,6 +447,17 @@ fn the_door_signs_a_person_out_only_with_their_badge_or_their_table() {
                 (20, json!({"table": "T1"}), Ok(())),
             ],
         ),
+        (
+            "his badge starts the count again, but the lock runs on",
+            "T1",
+            vec![
+                (0, wrong.clone(), Err("not_allowed")),
+                (1, json!({"badge": "QR-1"}), Ok(())),
+                (5, json!({"table": "T1"}), Err("too_many_tries")),
+                (10, wrong.clone(), Err("not_allowed")),
+                (20, json!({"table": "T1"}), Ok(())),
+            ],
+        ),
         ("the badge code", "T1", vec![(0, json!({"badge": " QR-1 "}), Ok(()))]),
         (
             "the badge while tables are off for him",

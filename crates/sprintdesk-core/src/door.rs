@@ -141,8 +141,10 @@ impl Desk {
         let name = &person.name;
         match judge(&given, at, locked_until, now) {
             Verdict::Proven => {
-                if wrong_before > 0 {
-                    store.set_local_setting(&key, "")?; // Proven here: the count starts again.
+                // Proven here (the badge works whatever the lock): the count of wrong tables starts again,
+                // and a lock still running runs to its end.
+                if let Some(until) = locked_until.filter(|_| wrong_before > 0) {
+                    store.set_local_setting(&key, &format!("{} 0", until.0))?;
                 }
                 Ok(())
             }

@@ -201,7 +201,8 @@ pub enum ImportCommand {
     /// The JSON of `gh issue list --json number,title,labels,url,state`, or a CSV with title,url,labels
     Issues {
         file: PathBuf,
-        /// The project the issues belong to [default: matched by repository URL]
+        /// The project the issues belong to, when the file's repository is this project's or none's (one of
+        /// another project's repository is refused) [default: matched by repository URL]
         #[arg(long)]
         project: Option<String>,
     },
@@ -210,7 +211,8 @@ pub enum ImportCommand {
     /// claims of the issues they close
     Prs {
         file: PathBuf,
-        /// The project the pull requests belong to [default: matched by repository URL]
+        /// The project the pull requests belong to, when the file's repository is this project's or none's
+        /// (one of another project's repository is refused) [default: matched by repository URL]
         #[arg(long)]
         project: Option<String>,
     },
