@@ -553,12 +553,7 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
     // sync port and sends, as its first message, frames of about 20 KB that unpack to 16 MiB of
     // `"value":[0,0,0,…]`: each `0,` is a JSON value in memory, 16 times its size. A side reads no more
     // than a small `hello` from a device it has not let in, so none of it is unpacked.
-    let mut desk = Device::new();
-    let kiosk = Device::new();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
-    let address = desk.serve(None);
-    join(&desk, &address, &kiosk, "Door kiosk");
+    let (desk, kiosk, address) = bombed_venue();
     let pid = desk.serving_pid().unwrap();
     let before = peak_rss_mib(pid);
 
@@ -572,10 +567,25 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
     assert!(after < before + 100, "the frames were unpacked: peak {before} MiB before, {after} MiB after");
     assert_eq!(cut_off, 6, "every connection was ended by the organizer");
 
-    // The venue syncs on at once.
+    syncs_on_after_the_bombs(&desk, &kiosk, &address);
+}
+
+/// An organizer serving a sprint of today on loopback, with a kiosk joined: the venue of the frame attacks.
+fn bombed_venue() -> (Device, Device, String) {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    (desk, kiosk, address)
+}
+
+/// After an attack, the venue syncs on at once: the kiosk (with Sprintdesk as it is) takes a new record.
+fn syncs_on_after_the_bombs(desk: &Device, kiosk: &Device, address: &str) {
     desk.ok(&["attendees", "add", "--name", "Arrived After The Bombs"]);
     let started = Instant::now();
-    let out = kiosk.run(&["sync", &address]);
+    let out = kiosk.run(&["sync", address]);
     assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() < Duration::from_secs(30), "sync took {:?}", started.elapsed());
     assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
@@ -657,12 +667,7 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
     // itself: a proper `hello`, then batches of about 20 KB that unpack to 16 MiB of `[0,0,0,…]`, over
     // three connections. Each is counted before it is read (some 8 million values, over the 250,000 a
     // message may hold) and ends the connection; nothing is unpacked into memory.
-    let mut desk = Device::new();
-    let kiosk = Device::new();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
-    let address = desk.serve(None);
-    join(&desk, &address, &kiosk, "Door kiosk");
+    let (desk, kiosk, address) = bombed_venue();
     let pid = desk.serving_pid().unwrap();
     let kiosk_id = kiosk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
     let owned = sprintdesk_sync::Replica::new(
@@ -683,11 +688,7 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
     assert!(after < before + 100, "the frames were unpacked: peak {before} MiB before, {after} MiB after");
     assert_eq!(cut_off, 3, "every connection was ended by the organizer");
 
-    // The venue syncs on, the kiosk (with Sprintdesk as it is) included.
-    desk.ok(&["attendees", "add", "--name", "Arrived After The Bombs"]);
-    let out = kiosk.run(&["sync", &address]);
-    assert!(out.status.success(), "sync after the frames: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(kiosk.ok(&["attendees", "search", "bombs"]).contains("Arrived After The Bombs"));
+    syncs_on_after_the_bombs(&desk, &kiosk, &address);
 }
 
 #[test]
