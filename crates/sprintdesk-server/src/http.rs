@@ -184,9 +184,8 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) 
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
     // join codes, the venue's key) are for this computer's own screen.
-    let door = sprintdesk_api::commands::COMMANDS.iter().any(|c| c.name == name && c.reach == Reach::Door);
-    let known = sprintdesk_api::commands::COMMANDS.iter().any(|c| c.name == name);
-    if !app.loopback_only && known && !door {
+    let reach = sprintdesk_api::commands::COMMANDS.iter().find(|c| c.name == name).map(|c| c.reach);
+    if !app.loopback_only && reach.is_some_and(|reach| reach != Reach::Door) {
         return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
     }
     let args: Value = match parse_body(&body) {

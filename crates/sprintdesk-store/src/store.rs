@@ -395,7 +395,6 @@ pub fn is_origin(origin: &str) -> bool {
     crate::trust::is_device_id(device)
         && epoch.is_none_or(|epoch| {
             !epoch.starts_with('0')
-                && epoch.len() <= 2
                 && epoch.bytes().all(|b| b.is_ascii_digit())
                 && epoch.parse::<u64>().is_ok_and(|n| (2..=MAX_EPOCH).contains(&n))
         })

@@ -202,7 +202,7 @@ pub async fn serve(
             }
         });
     }
-    let from_address: Arc<Mutex<HashMap<std::net::IpAddr, usize>>> = Arc::default();
+    let from_address: PerAddress = Arc::default();
 
     loop {
         tokio::select! {
@@ -290,14 +290,17 @@ async fn answer(
     }
 }
 
+/// How many inbound connections each source address holds.
+type PerAddress = Arc<Mutex<HashMap<std::net::IpAddr, usize>>>;
+
 /// One connection counted against its address's [`CONNECTIONS_PER_ADDRESS`] while it lasts.
 struct ConnectionSlot {
-    counts: Arc<Mutex<HashMap<std::net::IpAddr, usize>>>,
+    counts: PerAddress,
     ip: std::net::IpAddr,
 }
 
 impl ConnectionSlot {
-    fn take(counts: &Arc<Mutex<HashMap<std::net::IpAddr, usize>>>, ip: std::net::IpAddr) -> Option<Self> {
+    fn take(counts: &PerAddress, ip: std::net::IpAddr) -> Option<Self> {
         let mut held = counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let count = held.entry(ip).or_default();
         if *count >= CONNECTIONS_PER_ADDRESS {
@@ -517,7 +520,7 @@ mod tests {
 
     #[test]
     fn one_address_holds_at_most_its_share_of_connections_and_gives_them_back() {
-        let counts: Arc<Mutex<HashMap<std::net::IpAddr, usize>>> = Arc::default();
+        let counts: PerAddress = Arc::default();
         let (one, other) = ("10.0.0.7".parse().unwrap(), "10.0.0.8".parse().unwrap());
         let held: Vec<ConnectionSlot> =
             (0..CONNECTIONS_PER_ADDRESS).map(|_| ConnectionSlot::take(&counts, one).unwrap()).collect();
