@@ -51,6 +51,15 @@ async function misfits(p) {
       if (box.bottom > bottom + 1) found.push(`${name}: cut at the bottom (${Math.round(box.bottom - bottom)}px)`);
       if (box.right > innerWidth + 1) found.push(`${name}: off the right side`);
       if (card.scrollHeight > card.clientHeight + 1) found.push(`${name}: what it holds is cut inside it`);
+      // A card that leaves names out ("and 8 more") is as tall as a column less one line of names: it once
+      // said "and 8 more" with half a column empty below it.
+      const people = card.querySelector(".people");
+      if (people?.querySelector(".more")) {
+        const style = getComputedStyle(main);
+        const room = main.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom) - box.height;
+        const line = parseFloat(getComputedStyle(people).lineHeight);
+        if (room > line * 1.05) found.push(`${name}: leaves names out with ${Math.round(room)}px to spare (a line is ${Math.round(line)}px)`);
+      }
       for (const el of card.querySelectorAll("*")) {
         if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible") {
           found.push(`${name}: "${el.textContent.slice(0, 30)}" clipped sideways`);

@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { boardFontPx, cardLists, clampPage, columnCount, nextPage, NO_LIMITS, packPages, previousPage, shorten } from "./rotation";
+import {
+  boardFontPx,
+  cardLists,
+  clampPage,
+  columnCount,
+  fitCards,
+  nextPage,
+  NO_LIMITS,
+  packPages,
+  previousPage,
+  shorten,
+  type CardLimits,
+  type CardLists,
+} from "./rotation";
 
 describe("type and columns on every projector", () => {
   const cases: [string, number, number, number, number][] = [
@@ -115,5 +128,100 @@ describe("cardLists", () => {
   it("counts the names only where the card shows them", () => {
     expect(cardLists(card, true)).toEqual({ present: 3, goals: 1, claims: 2 });
     expect(cardLists(card, false)).toEqual({ present: 0, goals: 1, claims: 2 });
+  });
+});
+
+/**
+ * A card as the board draws it, in pixels: a heading; three notes of so many lines each (the blockers one
+ * more); names four to a line, "and N more" as wide as a name; goals and issues of their own heights, each
+ * list's "+N more" a line.
+ */
+type Card = { notes: number[]; present: number; goals: number[]; claims: number[] };
+const LINE = 20;
+
+function cardHeight(card: Card, l: CardLimits): number {
+  const notes = card.notes.reduce((sum, lines, i) => sum + Math.min(lines, l.notes + (i === 2 ? 1 : 0)) * LINE, 0);
+  const shownNames = Math.min(l.present, card.present);
+  const names = Math.ceil((shownNames + (shownNames < card.present ? 1 : 0)) / 4) * LINE;
+  const list = (items: number[], limit: number) =>
+    items.slice(0, Math.min(limit, items.length)).reduce((a, b) => a + b, 0) + (limit < items.length ? LINE : 0);
+  return 3 * LINE + notes + names + list(card.goals, l.goals) + list(card.claims, l.claims);
+}
+
+function lengthsOf(card: Card): CardLists {
+  return { present: card.present, goals: card.goals.length, claims: card.claims.length };
+}
+
+/** A small seeded generator, so a failing case is the same every run. */
+function random(seed: number) {
+  let x = seed;
+  return (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+}
+
+async function fit(cards: Card[], available: number) {
+  let calls = 0;
+  const fitted = await fitCards(cards.map(lengthsOf), available, async (all) => {
+    calls++;
+    return cards.map((c, i) => cardHeight(c, all[i] ?? NO_LIMITS));
+  });
+  if (!fitted) throw new Error("the board went away");
+  return { ...fitted, calls };
+}
+
+describe("fitCards", () => {
+  // The walkthrough's table: the longest notes, 30 people, 9 goals, 4 issues. Shortening alone left it at
+  // 13 names in 500 px, and at no names and two lines of notes in 330 px, each with room to spare.
+  const busy: Card = { notes: [8, 8, 8], present: 30, goals: Array(9).fill(40), claims: Array(4).fill(40) };
+  const cases: [number, CardLimits][] = [
+    [500, { present: 15, goals: 2, claims: 1, notes: 3 }],
+    [330, { present: 3, goals: 0, claims: 0, notes: 3 }],
+  ];
+  for (const [available, expected] of cases) {
+    it(`a busy card in ${available} px is given back the room shortening left`, async () => {
+      const { limits, heights } = await fit([busy], available);
+      expect(limits[0]).toEqual(expected);
+      expect(heights[0]).toBeLessThanOrEqual(available);
+    });
+  }
+
+  it("a card that fits is shown whole", async () => {
+    const card: Card = { notes: [1, 1, 1], present: 5, goals: [40], claims: [40] };
+    const { limits, calls } = await fit([card], 900);
+    expect(limits[0]).toEqual(NO_LIMITS);
+    expect(calls).toBe(2);
+  });
+
+  it("every card ends fitting, and no list could show one more and still fit", async () => {
+    const next = random(7);
+    const items = (n: number) => Array.from({ length: n }, () => LINE + next(8) * LINE);
+    for (let run = 0; run < 300; run++) {
+      const cards = Array.from({ length: 1 + next(6) }, () => ({
+        notes: [next(8), next(8), next(8)],
+        present: next(60),
+        goals: items(next(14)),
+        claims: items(next(14)),
+      }));
+      const available = 300 + next(900);
+      const { limits, heights, calls } = await fit(cards, available);
+      expect(calls).toBeLessThan(90);
+      cards.forEach((card, i) => {
+        const l = limits[i] ?? NO_LIMITS;
+        const height = heights[i] ?? 0;
+        expect(height).toBe(cardHeight(card, l));
+        const smallest = { present: 0, goals: 0, claims: 0, notes: 1 };
+        if (cardHeight(card, smallest) <= available) expect(height, `run ${run} card ${i}`).toBeLessThanOrEqual(available);
+        if (height > available) return;
+        const lengths = { ...lengthsOf(card), notes: 3 };
+        for (const list of ["present", "goals", "claims", "notes"] as const) {
+          if (Math.min(l[list], lengths[list]) >= lengths[list]) continue;
+          const more: CardLimits = { ...l };
+          more[list] = Math.min(l[list], lengths[list]) + 1;
+          expect(cardHeight(card, more), `run ${run} card ${i}: one more of ${list} still fits`).toBeGreaterThan(available);
+        }
+      });
+    }
   });
 });

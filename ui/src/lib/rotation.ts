@@ -123,3 +123,111 @@ export function shorten(
   if (!same(none)) return none;
   return limits.notes > 1 ? { ...none, notes: limits.notes - 1 } : null;
 }
+
+/**
+ * What is given back to a card `shorten` cut, once it fits, in turn: the lead's notes, then goals and issues
+ * alike, then names, then what room is left to goals and then to issues. Each stage is one number shared by
+ * its lists, found by halving: a few layouts per list, never more than fits.
+ */
+const GIVE_BACK: readonly (readonly (keyof CardLimits)[])[] = [
+  ["notes"],
+  ["goals", "claims"],
+  ["present"],
+  ["goals"],
+  ["claims"],
+];
+
+/** A card being given back what it can hold: `fit` fits; the stage's number lies in `low`..`high`. */
+export type Growth = { fit: CardLimits; stage: number; low: number; high: number };
+
+/** The most of `list` a card can show: every item, or its notes' three lines. */
+function most(list: keyof CardLimits, lengths: CardLists): number {
+  return list === "notes" ? NO_LIMITS.notes : lengths[list];
+}
+
+/** `fit` with the stage's lists showing `k` items each (those showing more keep theirs). */
+function grownTo(g: Growth, lengths: CardLists, k: number): CardLimits {
+  const next = { ...g.fit };
+  for (const list of GIVE_BACK[g.stage] ?? []) {
+    next[list] = Math.max(Math.min(g.fit[list], most(list, lengths)), Math.min(k, most(list, lengths)));
+  }
+  return next;
+}
+
+/** The growth at the first stage from `stage` on that has anything to give back; `stage` past the last ends. */
+function atStage(fit: CardLimits, lengths: CardLists, stage: number): Growth {
+  for (; stage < GIVE_BACK.length; stage++) {
+    const lists = GIVE_BACK[stage] ?? [];
+    const shown = lists.map((list) => Math.min(fit[list], most(list, lengths)));
+    const low = Math.min(...shown);
+    const high = Math.max(...lists.map((list) => most(list, lengths)));
+    if (lists.some((list) => Math.min(fit[list], most(list, lengths)) < most(list, lengths))) {
+      return { fit, stage, low, high };
+    }
+  }
+  return { fit, stage, low: 0, high: 0 };
+}
+
+/** Starts giving back to a card that fits with `fit`. */
+export function startGrowth(fit: CardLimits, lengths: CardLists): Growth {
+  return atStage(fit, lengths, 0);
+}
+
+/** The limits to measure next, or `null` when nothing more can be given back (`fit` is the answer). */
+export function growthTrial(g: Growth, lengths: CardLists): CardLimits | null {
+  if (g.stage >= GIVE_BACK.length) return null;
+  return grownTo(g, lengths, Math.ceil((g.low + g.high) / 2));
+}
+
+/** The growth after `growthTrial`'s limits were measured: they fit, or they did not. */
+export function grown(g: Growth, lengths: CardLists, fits: boolean): Growth {
+  if (g.stage >= GIVE_BACK.length) return g;
+  const k = Math.ceil((g.low + g.high) / 2);
+  const next = fits ? { ...g, fit: grownTo(g, lengths, k), low: k } : { ...g, high: k - 1 };
+  return next.low >= next.high ? atStage(next.fit, lengths, g.stage + 1) : next;
+}
+
+/**
+ * Settles how much of each card the board shows: every card taller than `available` is shortened until it
+ * fits (or nothing more can go), then given back what still fits, so no card says "and 8 more" with room
+ * beside it. `measure` draws the cards with the limits given and answers their heights (`null`: the board
+ * went away). Answers the limits and the heights they were measured at.
+ */
+export async function fitCards(
+  lengths: readonly CardLists[],
+  available: number,
+  measure: (limits: readonly CardLimits[]) => Promise<readonly number[] | null>,
+): Promise<{ limits: CardLimits[]; heights: number[] } | null> {
+  const cards = lengths.map((l) => ({ lengths: l, limits: NO_LIMITS, cut: false, growth: null as Growth | null }));
+  // A card a little too tall loses a tenth of a list a round, then its lists go to counts and its notes to
+  // a line: a crowded table takes some 30 rounds (each a layout, a few ms).
+  for (let round = 0; round < 60; round++) {
+    const heights = await measure(cards.map((c) => c.limits));
+    if (!heights) return null;
+    let changed = false;
+    cards.forEach((c, i) => {
+      const height = heights[i] ?? 0;
+      const shorter = height > available ? shorten(c.limits, c.lengths, height, available) : null;
+      if (!shorter) return;
+      c.limits = shorter;
+      changed = c.cut = true;
+    });
+    if (!changed) break;
+  }
+  // Then what fits is given back, every cut card at once: some 20 rounds more.
+  for (const c of cards) if (c.cut) c.growth = startGrowth(c.limits, c.lengths);
+  for (let round = 0; round < 60; round++) {
+    const trials = cards.map((c) => (c.growth ? growthTrial(c.growth, c.lengths) : null));
+    if (trials.every((t) => t === null)) break;
+    const heights = await measure(cards.map((c, i) => trials[i] ?? c.limits));
+    if (!heights) return null;
+    cards.forEach((c, i) => {
+      if (!c.growth || !trials[i]) return;
+      c.growth = grown(c.growth, c.lengths, (heights[i] ?? 0) <= available);
+      c.limits = c.growth.fit;
+    });
+  }
+  const limits = cards.map((c) => c.limits);
+  const heights = await measure(limits);
+  return heights ? { limits, heights: [...heights] } : null;
+}
