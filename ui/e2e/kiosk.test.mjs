@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { browserSession, demoVenue, root, shot } from "./support.mjs";
+import { browserSession, demoVenue, root, serve, shot } from "./support.mjs";
 
 let server;
 
@@ -339,4 +339,50 @@ test("kiosk: after the walk-in form on a small screen, the welcome is on screen 
   assert.ok(await onScreen(heading), `the welcome's heading is on screen (${box})`);
   assert.equal(await p.evaluate(() => window.scrollY), 0, "the page starts at its top");
   await p.close();
+});
+
+test("kiosk: a badge the door may not print alone asks for the organizer's PIN in a field, then prints", async () => {
+  // A kiosk locked with the organizer's PIN. Łukasz has a badge (his ticket's code): the welcome screen once
+  // offered "Print my badge", then said it needed the organizer PIN, with nowhere to type it.
+  const v = demoVenue();
+  const locked = await serve(v);
+  try {
+    await locked.call("set_mode", { mode: "kiosk", pin: "2468" });
+    const p = await session.page();
+    await p.goto(`${locked.url}/#/kiosk`);
+    await p.getByTestId("kiosk-search").pressSequentially("ltest");
+    await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).click();
+    await p.getByTestId("coc-accept").click();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").first().click();
+    await p.getByTestId("kiosk-success").waitFor();
+    await p.getByTestId("kiosk-badge").click();
+    const form = p.getByTestId("kiosk-badge-pin");
+    await form.waitFor();
+    assert.match(await form.innerText(), /ask one to type the organizer PIN/);
+    await settled(p);
+    await shot(p, "kiosk-badge-pin");
+    const pin = form.getByLabel("Organizer PIN");
+    await pin.fill("1111");
+    await form.getByRole("button", { name: "Print the badge" }).click();
+    const note = p.getByTestId("kiosk-badge-note");
+    await note.waitFor();
+    assert.match(await note.innerText(), /PIN/);
+    assert.doesNotMatch(await note.innerText(), /ready to print/);
+    assert.equal(await pin.inputValue(), "", "a wrong PIN is cleared");
+    await pin.fill("2468");
+    const [download] = await Promise.all([
+      p.waitForEvent("download"),
+      form.getByRole("button", { name: "Print the badge" }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^badge-.*testowski\.pdf$/);
+    await note.getByText(/ready to print/).waitFor();
+    assert.equal(await form.count(), 0, "the PIN field is gone once printed");
+    assert.equal(await p.getByTestId("kiosk-badge").count(), 0, "and no second print is offered");
+    await shot(p, "kiosk-badge-pin-printed");
+    await p.close();
+  } finally {
+    locked.stop();
+    v.remove();
+  }
 });

@@ -833,6 +833,50 @@ fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs
     assert_eq!(log.as_array().unwrap().len(), 5, "{log}");
 }
 
+/// The welcome screen offers for a badge what the door will then do: "print" prints with the sign-in's
+/// token alone, "pin" needs the organizer's PIN (and prints with it), "ask" prints at this door not even with
+/// a PIN. It once offered "Print my badge" to everyone and then asked for a PIN it had no field for.
+#[test]
+fn the_welcome_screen_offers_for_a_badge_what_the_door_then_does() {
+    let kiosk = Venue::new();
+    kiosk.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    let unlocked = Venue::new();
+    let sign_in = |who: &str| json!({"attendee": who, "project": "T1", "accept_code_of_conduct": true});
+    // Someone already here, again at the door: the table they sit at is their proof.
+    let again = |who: &str| json!({"attendee": who, "project": "T1", "proof": {"table": "T1"}});
+    let walk_in = json!({"name": "Zoë Ng", "project": "CPython", "accept_code_of_conduct": true});
+    // (the device, the sign-in, what is offered, whether to print now, words of the refusal without the PIN)
+    type Case<'a> = (&'a Venue, &'a str, Value, &'a str, bool, &'a str);
+    let cases: [Case; 8] = [
+        (&kiosk, "register_walk_in", walk_in, "print", true, ""),
+        (&kiosk, "sign_in", again("Zoë Ng"), "pin", true, "was printed before"), // already here: no new sign-in
+        (&kiosk, "sign_in", sign_in("Ana Lima"), "print", false, ""),            // on the list without a code
+        (&kiosk, "sign_in", again("Ana Lima"), "pin", true, "right after signing in"), // already here
+        (&kiosk, "sign_in", sign_in("@ambv"), "pin", true, "has a badge already"), // a ticket's code
+        (&unlocked, "sign_in", sign_in("@ambv"), "ask", true, "needs an organizer"), // no PIN to ask for
+        (&unlocked, "sign_in", sign_in("Ana Lima"), "print", true, ""),
+        (&unlocked, "sign_in", again("Ana Lima"), "ask", true, "was printed before"),
+    ];
+    for (n, (venue, command, args, offered, print, refusal)) in cases.into_iter().enumerate() {
+        let outcome = venue.ok(command, args);
+        assert_eq!(outcome["door_badge"], offered, "case {n}: {outcome}");
+        if !print {
+            continue;
+        }
+        let who = outcome["person"]["id"].clone();
+        let got = venue.call("print_badge", json!({"attendee": who, "token": outcome["undo"]}));
+        match offered {
+            "print" => assert!(got.is_ok(), "case {n}: {:?}", got.err()),
+            _ => {
+                let refused = got.expect_err(&format!("case {n}: printed without the PIN"));
+                assert!(refused.message.contains(refusal), "case {n}: {}", refused.message);
+                let with_pin = venue.call("print_badge", json!({"attendee": who, "pin": "2468"}));
+                assert_eq!(with_pin.is_ok(), offered == "pin", "case {n}: with the PIN {:?}", with_pin.err());
+            }
+        }
+    }
+}
+
 /// What a table's card and the stand-up show is kept to a length the projector holds: up to it is kept
 /// (counted in characters, after the spaces around it), one character more is refused in words and changes
 /// nothing.

@@ -6,6 +6,7 @@
 
 use crate::badge_pdf::{BadgeFace, badge_pdf};
 use crate::setup::Reach;
+use crate::snapshot::Snapshot;
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{Attendee, AttendeeId, BadgePrint, DeviceRole, EventId, Timestamp, new_badge_code};
@@ -25,6 +26,18 @@ pub struct BadgeRequest {
     #[serde(default)]
     #[ts(optional)]
     pub token: Option<String>,
+}
+
+/// What the door may do about the badge of a person who has just signed in there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DoorBadge {
+    /// Their first badge, printed at once: they have none, and have just signed in here.
+    Print,
+    /// An organizer's PIN prints it here (a badge again, or a first one once the sign-in's moment has gone).
+    Pin,
+    /// Not at this door: an organizer prints it (a kiosk may not give this person a code, or has no PIN).
+    Ask,
 }
 
 /// A badge made: the PDF, and where it went.
@@ -72,57 +85,26 @@ impl Desk {
         let snapshot = self.snapshot()?;
         let person = snapshot.find_attendee(&request.attendee)?.clone();
         let printed_before = snapshot.badge_prints.iter().filter(|p| p.attendee == person.id).count() as u32;
-        let organizer_device = self.own_role()?.is_none_or(|role| role == DeviceRole::Organizer);
-        let why_organizer = if printed_before > 0 {
-            Some(format!("{}'s badge was printed before: another print", person.name))
-        } else if person.badge_code.is_some() {
-            Some(format!("{} has a badge already: printing it again", person.name))
-        } else {
-            None
-        };
-        match (reach, why_organizer) {
-            (Reach::Staff, _) if !organizer_device => {
+        match reach {
+            Reach::Staff if self.own_role()?.is_some_and(|role| role != DeviceRole::Organizer) => {
                 return Err(Error::NotAllowed("badges are printed at the door or on an organizer's device".into()));
             }
-            (Reach::Staff, _) => {}
-            // A first badge at the door only for the person who has just signed in here (the welcome screen
-            // holds the sign-in's undo token), never for a name typed by someone else.
-            (Reach::Door | Reach::Screen, None) => {
+            Reach::Staff => {}
+            Reach::Door | Reach::Screen => {
                 let just_signed_in = request.token.as_deref().is_some_and(|token| {
                     self.undoable.get(token, now).is_ok_and(|u| u.retract.iter().any(|(who, _)| *who == person.id))
                 });
-                if !just_signed_in {
-                    self.confirm_pin(
-                        request.pin.as_deref(),
-                        "a badge is printed at the door right after signing in; any other (ask an organizer)",
-                    )?;
+                match self.door_badge_rule(&snapshot, &person, just_signed_in)? {
+                    (DoorBadge::Print, _) => {}
+                    (DoorBadge::Pin, why) => self.confirm_pin(request.pin.as_deref(), &why)?,
+                    (DoorBadge::Ask, why) => return Err(Error::NotAllowed(why)),
                 }
-            }
-            // Without a PIN on this device the door cannot tell the organizer from anyone: never alone.
-            (Reach::Door | Reach::Screen, Some(why)) if !self.setup()?.pin_set => {
-                return Err(Error::NotAllowed(format!(
-                    "{why} needs an organizer: print it from an organizer's device (Attendees, then the person)"
-                )));
-            }
-            (Reach::Door | Reach::Screen, Some(why)) => {
-                self.confirm_pin(request.pin.as_deref(), &format!("{why} (ask an organizer)"))?
             }
         }
-        // A code is made for someone who had none; a device that may not give it (a kiosk, for a person it did
-        // not register) says so before anything is printed.
+        // A code is made for someone who had none (at the door only where the rule above allows it).
         let new_code = match person.badge_code {
             Some(_) => None,
-            None => {
-                let device = self.store().device().to_string();
-                let registered_here = person.id.registered_by() == Some(device.as_str());
-                if !organizer_device && !registered_here {
-                    return Err(Error::NotAllowed(format!(
-                        "{} has no badge code yet and this device may not give them one: ask an organizer",
-                        person.name
-                    )));
-                }
-                Some(new_badge_code(&EventId::made_by(&self.make_id("b"), self.store().device()).0))
-            }
+            None => Some(new_badge_code(&EventId::made_by(&self.make_id("b"), self.store().device()).0)),
         };
         let person = Attendee { badge_code: person.badge_code.clone().or_else(|| new_code.clone()), ..person };
         let snapshot = self.snapshot()?;
@@ -184,6 +166,48 @@ impl Desk {
             .collect();
         lines.sort_by_key(|line| std::cmp::Reverse(line.at));
         Ok(lines)
+    }
+
+    /// What the door may do about `person`'s badge, and why in words: print their first one at once (they
+    /// have none, none was printed, and they have `just_signed_in` here, or this device has no PIN to ask
+    /// for); print it with the organizer's PIN; or not here at all. [`Desk::make_badge`] follows it, and the
+    /// welcome screen offers what it says.
+    pub(crate) fn door_badge_rule(
+        &mut self,
+        snapshot: &Snapshot,
+        person: &Attendee,
+        just_signed_in: bool,
+    ) -> Result<(DoorBadge, String), Error> {
+        let organizer_device = self.own_role()?.is_none_or(|role| role == DeviceRole::Organizer);
+        let registered_here = person.id.registered_by() == Some(self.store().device().as_str());
+        if person.badge_code.is_none() && !organizer_device && !registered_here {
+            let why = format!(
+                "{} has no badge code yet and this device may not give them one: ask an organizer",
+                person.name
+            );
+            return Ok((DoorBadge::Ask, why));
+        }
+        let pin_set = self.setup()?.pin_set;
+        let again = if snapshot.badge_prints.iter().any(|p| p.attendee == person.id) {
+            Some(format!("{}'s badge was printed before: another print", person.name))
+        } else if person.badge_code.is_some() {
+            Some(format!("{} has a badge already: printing it again", person.name))
+        } else {
+            None
+        };
+        Ok(match again {
+            None if just_signed_in || !pin_set => (DoorBadge::Print, String::new()),
+            None => (
+                DoorBadge::Pin,
+                "a badge is printed at the door right after signing in; any other (ask an organizer)".into(),
+            ),
+            // Without a PIN on this device the door cannot tell the organizer from anyone: never alone.
+            Some(why) if !pin_set => (
+                DoorBadge::Ask,
+                format!("{why} needs an organizer: print it from an organizer's device (Attendees, then the person)"),
+            ),
+            Some(why) => (DoorBadge::Pin, format!("{why} (ask an organizer)")),
+        })
     }
 
     /// This device's role at the venue; `None` on a device that is in no venue yet.

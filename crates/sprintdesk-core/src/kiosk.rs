@@ -140,12 +140,14 @@ impl Desk {
             delete: Some(attendee.id.clone()),
             claim: None,
         });
+        let (door_badge, _) = self.door_badge_rule(&snapshot, &attendee, true)?;
         Ok(SignInOutcome {
             person: PersonRef { id: attendee.id, name: attendee.name },
             day,
             project: project.map(|p| snapshot.project_ref(p)),
             already_here: false,
             undo: Some(token),
+            door_badge,
         })
     }
 

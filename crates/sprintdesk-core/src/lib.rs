@@ -45,7 +45,7 @@ mod undo;
 mod view;
 
 pub use attendees::{AttendeeEdit, ImportFile, Merge, NewAttendee, PersonQuery};
-pub use badges::{Badge, BadgeFile, BadgePrintLine, BadgeRequest};
+pub use badges::{Badge, BadgeFile, BadgePrintLine, BadgeRequest, DoorBadge};
 pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
 pub use demo::{international_name, play as demo};
 pub use desk::Desk;

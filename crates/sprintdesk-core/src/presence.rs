@@ -79,7 +79,15 @@ impl Desk {
         let person = snapshot.person(&person.id);
         let undo =
             event_id.map(|event| self.remember_undo(format!("{} was signed in", person.name), &person.id, event));
-        Ok(SignInOutcome { person, day, project: project.map(|p| snapshot.project_ref(p)), already_here, undo })
+        let (door_badge, _) = self.door_badge_rule(&snapshot, &updated, undo.is_some())?;
+        Ok(SignInOutcome {
+            person,
+            day,
+            project: project.map(|p| snapshot.project_ref(p)),
+            already_here,
+            undo,
+            door_badge,
+        })
     }
 
     /// Signs a person out, with no questions: an organizer's (the door asks for a proof, see

@@ -1,5 +1,6 @@
 //! What the use cases return: plain serializable views, shaped for the screens that show them.
 
+use crate::DoorBadge;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sprintdesk_domain::{
@@ -62,6 +63,8 @@ pub struct SignInOutcome {
     pub already_here: bool,
     /// Hands this to [`crate::Desk::undo`] within [`crate::UNDO_SECONDS`] to take the sign-in back.
     pub undo: Option<String>,
+    /// What the welcome screen offers for their badge (with `undo` as the proof it is them).
+    pub door_badge: DoorBadge,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
