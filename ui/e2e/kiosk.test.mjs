@@ -62,13 +62,15 @@ async function axe(p) {
 }
 
 test("kiosk: the arrow keys keep the chosen result on screen", async () => {
+  // A screen too small for six results in one column (at 1280×800 they stand in two and all fit).
   const p = await kiosk();
+  await p.setViewportSize({ width: 800, height: 1000 });
   const search = p.getByTestId("kiosk-search");
   await search.pressSequentially("a");
   const results = p.getByTestId("kiosk-result");
   await results.nth(5).waitFor();
   const count = await results.count();
-  assert.equal(await onScreen(results.nth(count - 1)), false, "the last result starts below the fold at 1280×800");
+  assert.equal(await onScreen(results.nth(count - 1)), false, "the last result starts below the fold at 800×1000");
 
   for (let i = 1; i < count; i++) {
     await search.press("ArrowDown");
@@ -385,4 +387,47 @@ test("kiosk: a badge the door may not print alone asks for the organizer's PIN i
     locked.stop();
     v.remove();
   }
+});
+
+test("kiosk on a 1280×800 screen: six results, I accept, and the welcome's Done all on screen", async () => {
+  // A tablet or laptop at the door: the walkthrough found half the results, and the welcome's Done, below
+  // the bottom of the screen.
+  const p = await kiosk();
+  const all = (locator) => locator.evaluateAll((els) => els.map((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+  }));
+  await p.getByTestId("kiosk-search").pressSequentially("a");
+  await p.getByTestId("kiosk-more").waitFor();
+  await settled(p);
+  const results = p.getByTestId("kiosk-result");
+  assert.equal(await results.count(), 6);
+  assert.deepEqual(await all(results), [true, true, true, true, true, true], "every result on screen");
+  await shot(p, "kiosk-six-results-1280x800");
+  // The arrow keys go down the first column, then the second.
+  const names = await results.evaluateAll((els) => els.map((el) => el.querySelector(".name").textContent));
+  assert.equal(await p.evaluate(() => document.querySelector(".result.active .name")?.textContent), names[0]);
+  for (let i = 0; i < 3; i++) await p.keyboard.press("ArrowDown");
+  assert.equal(await p.evaluate(() => document.querySelector(".result.active .name")?.textContent), names[3]);
+  const [first, fourth] = await results.evaluateAll((els) => [els[0], els[3]].map((el) => el.getBoundingClientRect().left));
+  assert.ok(fourth > first, "the fourth result heads the second column");
+
+  await server.call("add_attendee", { name: "Wren Widescreen" });
+  await p.getByTestId("kiosk-search").fill("");
+  await p.getByTestId("kiosk-search").pressSequentially("wren wide");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Wren Widescreen" }).click();
+  const accept = p.getByTestId("coc-accept");
+  await accept.waitFor();
+  assert.deepEqual(await all(accept), [true], "I accept on screen");
+  await accept.click();
+  if (await p.getByTestId("photo-no").isVisible().catch(() => false)) await p.getByTestId("photo-no").click();
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  await settled(p);
+  await shot(p, "kiosk-welcome-1280x800");
+  const done = p.getByRole("button", { name: "Done" });
+  assert.deepEqual(await all(done), [true], "Done on screen");
+  assert.deepEqual(await all(p.getByTestId("kiosk-badge")), [true], "Print my badge on screen");
+  await done.click();
+  await p.close();
 });
