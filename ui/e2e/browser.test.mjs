@@ -566,6 +566,9 @@ test("pairing: the organizer makes a code for one table's lead; the laptop joins
     // organizer's pages typed in by hand say whose they are.
     await q.goto(`${laptop.url}/#/lead`);
     await q.getByRole("heading", { level: 1 }).waitFor();
+    // It leads this one table: no other is offered (the core would refuse it).
+    await q.getByRole("button", { name: "Help wanted" }).waitFor();
+    assert.equal(await q.getByRole("button", { name: "Change table" }).count(), 0, "no other table offered");
     assert.equal(await q.getByRole("link", { name: "Organizer" }).count(), 0);
     await q.goto(`${laptop.url}/#/organizer/attendees`);
     await q.getByTestId("lead-device-organizer").waitFor();

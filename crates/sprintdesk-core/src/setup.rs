@@ -112,6 +112,8 @@ pub struct Setup {
     pub device: String,
     /// The role the venue paired this device for (`None` before it is in a venue).
     pub role: Option<DeviceRole>,
+    /// The one table this device was paired for, as its lead's laptop: it leads no other.
+    pub paired_project: Option<ProjectId>,
     /// Seconds this device's board shows each page before turning to the next.
     pub board_page_seconds: u32,
     /// This device was let into a venue but its first sync broke off: it holds part of the venue, and the
@@ -162,6 +164,11 @@ impl Desk {
             pin_set: store.local_setting(PIN_HASH)?.is_some(),
             device: store.device().to_string(),
             role: self.own_role()?,
+            paired_project: store
+                .trust()?
+                .device(store.device().as_str())
+                .and_then(|d| d.vouched.project.clone())
+                .map(ProjectId),
             board_page_seconds: store
                 .local_setting(BOARD_PACE)?
                 .and_then(|s| s.parse().ok())

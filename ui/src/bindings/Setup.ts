@@ -28,6 +28,10 @@ device: string,
  */
 role: DeviceRole | null, 
 /**
+ * The one table this device was paired for, as its lead's laptop: it leads no other.
+ */
+paired_project: ProjectId | null, 
+/**
  * Seconds this device's board shows each page before turning to the next.
  */
 board_page_seconds: number, 
