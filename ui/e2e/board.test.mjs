@@ -21,6 +21,8 @@ const session = browserSession(() => {
     v.cli("call", "sign_out", JSON.stringify({ attendee: person.id }));
     v.cli("call", "sign_in", JSON.stringify({ attendee: person.id, project: first, accept_code_of_conduct: true }));
   }
+  // A table with a long one-word name, as projects have ("Internationalisation", "documentation-tools").
+  v.cli("project", "add", "--name", "Internationalisation", "--table", "T20");
   v.cli("project", "help-wanted", first, "on", "--note", wordsOf(120, "someone who knows the Windows build and the installer"));
   v.cli(
     "status", "add", "--project", first, "--done", wordsOf(280, "Three PRs merged, docs backlog halved, two first-timers onboarded"),
@@ -51,6 +53,18 @@ async function misfits(p) {
       if (box.bottom > bottom + 1) found.push(`${name}: cut at the bottom (${Math.round(box.bottom - bottom)}px)`);
       if (box.right > innerWidth + 1) found.push(`${name}: off the right side`);
       if (card.scrollHeight > card.clientHeight + 1) found.push(`${name}: what it holds is cut inside it`);
+      // A word of the table's name broken across lines though a line of the card would hold it whole.
+      const heading = card.querySelector("h2");
+      const text = heading.firstChild;
+      const room = card.clientWidth - parseFloat(getComputedStyle(card).paddingLeft) - parseFloat(getComputedStyle(card).paddingRight);
+      for (const match of (text?.textContent ?? "").matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, match.index);
+        range.setEnd(text, match.index + match[0].length);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        const width = rects.reduce((sum, r) => sum + r.width, 0);
+        if (rects.length > 1 && width < room) found.push(`${name}: "${match[0]}" broken across lines`);
+      }
       // A card that leaves names out ("and 8 more") is as tall as a column less one line of names: it once
       // said "and 8 more" with half a column empty below it.
       const people = card.querySelector(".people");

@@ -536,3 +536,31 @@ test("settings: a refused save is said beside the Save button, on screen, and th
   await p.getByRole("button", { name: "Discard changes" }).click();
   await p.close();
 });
+
+test("projects: a goal's error and half-typed title stay with the project they were for", async () => {
+  // The walkthrough saw "Write the goal first." stay on screen while goals were added to other projects.
+  const p = await session.page();
+  await p.goto(`${server.url}/#/organizer/projects`);
+  await p.getByRole("button", { name: /CPython/ }).first().click();
+  await p.locator(".detail h2").getByText("CPython").waitFor();
+  const goal = p.getByPlaceholder(/A new goal/);
+  const problem = p.getByRole("alert").filter({ hasText: "Write the goal first." });
+  await p.getByRole("button", { name: "Add goal" }).click();
+  await problem.waitFor();
+  await goal.pressSequentially("Half a");
+  assert.equal(await problem.count(), 0, "typing takes the error away");
+  await p.getByRole("button", { name: /PyPy/ }).first().click();
+  await p.locator(".detail h2").getByText("PyPy").waitFor();
+  assert.equal(await goal.inputValue(), "", "CPython's half-typed goal is not offered to PyPy");
+  await p.getByRole("button", { name: "Add goal" }).click();
+  await problem.waitFor();
+  await p.getByRole("button", { name: /CPython/ }).first().click();
+  await p.locator(".detail h2").getByText("CPython").waitFor();
+  assert.equal(await problem.count(), 0, "PyPy's error is not shown on CPython");
+  await goal.fill("Triage the tracker");
+  await p.getByRole("button", { name: "Add goal" }).click();
+  await p.getByText("Triage the tracker", { exact: true }).waitFor();
+  const cpython = (await server.call("board")).projects.find((x) => x.project.name === "CPython");
+  assert.ok(cpython.goals.some((g) => g.title === "Triage the tracker"));
+  await p.close();
+});
