@@ -96,6 +96,7 @@ test("projects: issues imported while another project is shown go to their repos
   // For this project, with CPython's issues: the file says otherwise, so nothing is imported and it says why.
   await p.getByRole("button", { name: "Import issues for this project" }).click();
   assert.equal(await dialog.getByLabel("Project").inputValue(), wagtail.id, "the project on screen");
+  assert.match(await dialog.locator("#import-project").locator("..").innerText(), /this project’s or no project’s/);
   await dialog.getByLabel("…or paste the text").fill(file);
   await dialog.getByRole("button", { name: "Import", exact: true }).click();
   await dialog.getByText(/python\/cpython is CPython's repository, not Wagtail's/).first().waitFor({ timeout: 5000 });
@@ -107,6 +108,9 @@ test("projects: issues imported while another project is shown go to their repos
   // The page's own button: as the file says, whichever project is on screen.
   await p.getByRole("button", { name: "Import issues", exact: true }).click();
   assert.equal(await dialog.getByLabel("Project").inputValue(), "", "as the file says");
+  const hint = await dialog.locator("#import-project").locator("..").innerText();
+  assert.match(hint, /the project whose repository it names/);
+  assert.doesNotMatch(hint, /this project’s/, "no project is chosen to be \"this\" one");
   await dialog.getByLabel("…or paste the text").fill(file);
   await dialog.getByRole("button", { name: "Import", exact: true }).click();
   await dialog.getByText(/2 added/).waitFor({ timeout: 5000 });
