@@ -568,3 +568,27 @@ test("projects: a goal's error and half-typed title stay with the project they w
   assert.ok(cpython.goals.some((g) => g.title === "Triage the tracker"));
   await p.close();
 });
+
+test("today: the tables asking for help or blocked are on the organizer's first page", async () => {
+  // The walkthrough's organizer could see who was where, but not which table wanted someone.
+  const board = (await server.call("board")).projects;
+  const help = board.find((x) => x.project.name === "Django");
+  const blocked = board.find((x) => x.project.name === "NumPy");
+  const before = blocked.status_today;
+  await server.call("set_help_wanted", { project: help.project.id, help_wanted: true, note: "someone who knows the ORM" });
+  await server.call("set_status", { project: blocked.project.id, done: "", next: "", blockers: "The wheel build fails on macOS" });
+  try {
+    const p = await organizer("today");
+    const card = p.getByTestId("today-asking");
+    await card.getByText("someone who knows the ORM", { exact: false }).waitFor();
+    const said = await card.innerText();
+    assert.match(said, /Django[\s\S]*Help wanted: someone who knows the ORM/);
+    assert.match(said, /NumPy[\s\S]*Blocked: The wheel build fails on macOS/);
+    assert.doesNotMatch(said, /CPython/, "a table asking for nothing is not listed");
+    await shot(p, "organizer-today-asking");
+    await p.close();
+  } finally {
+    await server.call("set_help_wanted", { project: help.project.id, help_wanted: help.help_wanted, note: help.help_note ?? "" });
+    await server.call("set_status", { project: blocked.project.id, done: before?.done ?? "", next: before?.next ?? "", blockers: before?.blockers ?? "" });
+  }
+});
