@@ -115,6 +115,9 @@ for (const [name, width, height] of screens) {
       seen.push(...(await cards.evaluateAll((all) => all.map((c) => c.dataset.project))));
       statuses += await p.getByTestId("board-status").count();
       if (i < 2) await shot(p, `board-${name}-page${i + 1}`);
+      if (await p.locator("[data-testid=board-project] h2", { hasText: "Internationalisation" }).count()) {
+        await shot(p, `board-${name}-long-name`);
+      }
     }
     const projects = await p.evaluate(async () => (await (await fetch("/api/board", { method: "POST", body: "null", headers: { "content-type": "application/json" } })).json()));
     const all = projects.projects.map((x) => x.project.id);

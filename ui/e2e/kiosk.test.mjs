@@ -365,14 +365,17 @@ test("kiosk: a badge the door may not print alone asks for the organizer's PIN i
     await settled(p);
     await shot(p, "kiosk-badge-pin");
     const pin = form.getByLabel("Organizer PIN");
-    await pin.fill("1111");
+    // Typed key by key, as an organizer does: no key may start the next person's search.
+    await pin.pressSequentially("1111");
+    assert.equal(await form.count(), 1, "the PIN form stays while the PIN is typed");
+    assert.equal(await p.getByTestId("kiosk-search").count(), 0, "no search took the PIN");
     await form.getByRole("button", { name: "Print the badge" }).click();
     const note = p.getByTestId("kiosk-badge-note");
     await note.waitFor();
     assert.match(await note.innerText(), /PIN/);
     assert.doesNotMatch(await note.innerText(), /ready to print/);
     assert.equal(await pin.inputValue(), "", "a wrong PIN is cleared");
-    await pin.fill("2468");
+    await pin.pressSequentially("2468");
     const [download] = await Promise.all([
       p.waitForEvent("download"),
       form.getByRole("button", { name: "Print the badge" }).click(),
@@ -380,6 +383,9 @@ test("kiosk: a badge the door may not print alone asks for the organizer's PIN i
     assert.match(download.suggestedFilename(), /^badge-.*testowski\.pdf$/);
     await note.getByText(/ready to print/).waitFor();
     assert.equal(await form.count(), 0, "the PIN field is gone once printed");
+    // What it said stays on screen a while, however long the organizer took to come.
+    await p.waitForTimeout(2000);
+    assert.equal(await note.count(), 1, "the note is still there");
     assert.equal(await p.getByTestId("kiosk-badge").count(), 0, "and no second print is offered");
     await shot(p, "kiosk-badge-pin-printed");
     await p.close();

@@ -157,11 +157,11 @@ function grownTo(g: Growth, lengths: CardLists, k: number): CardLimits {
 /** The growth at the first stage from `stage` on that has anything to give back; `stage` past the last ends. */
 function atStage(fit: CardLimits, lengths: CardLists, stage: number): Growth {
   for (; stage < GIVE_BACK.length; stage++) {
-    const lists = GIVE_BACK[stage] ?? [];
-    const shown = lists.map((list) => Math.min(fit[list], most(list, lengths)));
-    const low = Math.min(...shown);
-    const high = Math.max(...lists.map((list) => most(list, lengths)));
-    if (lists.some((list) => Math.min(fit[list], most(list, lengths)) < most(list, lengths))) {
+    // The lists of the stage that have more to give (a full one stays as it is).
+    const open = (GIVE_BACK[stage] ?? []).filter((list) => Math.min(fit[list], most(list, lengths)) < most(list, lengths));
+    if (open.length > 0) {
+      const low = Math.min(...open.map((list) => Math.min(fit[list], most(list, lengths))));
+      const high = Math.max(...open.map((list) => most(list, lengths)));
       return { fit, stage, low, high };
     }
   }
@@ -201,9 +201,12 @@ export async function fitCards(
   const cards = lengths.map((l) => ({ lengths: l, limits: NO_LIMITS, cut: false, growth: null as Growth | null }));
   // A card a little too tall loses a tenth of a list a round, then its lists go to counts and its notes to
   // a line: a crowded table takes some 30 rounds (each a layout, a few ms).
-  for (let round = 0; round < 60; round++) {
+  let fits: boolean[] = [];
+  for (let round = 0; round <= 60; round++) {
     const heights = await measure(cards.map((c) => c.limits));
     if (!heights) return null;
+    fits = cards.map((_, i) => (heights[i] ?? 0) <= available);
+    if (round === 60) break;
     let changed = false;
     cards.forEach((c, i) => {
       const height = heights[i] ?? 0;
@@ -214,8 +217,10 @@ export async function fitCards(
     });
     if (!changed) break;
   }
-  // Then what fits is given back, every cut card at once: some 20 rounds more.
-  for (const c of cards) if (c.cut) c.growth = startGrowth(c.limits, c.lengths);
+  // Then what fits is given back, to every cut card that fits at once: some 20 rounds more.
+  cards.forEach((c, i) => {
+    if (c.cut && fits[i]) c.growth = startGrowth(c.limits, c.lengths);
+  });
   for (let round = 0; round < 60; round++) {
     const trials = cards.map((c) => (c.growth ? growthTrial(c.growth, c.lengths) : null));
     if (trials.every((t) => t === null)) break;
