@@ -361,3 +361,68 @@ fn a_paired_kiosk_that_makes_up_origins_megabytes_long_cannot_stop_the_venues_sy
     join_as(&desk, &address, &fresh, "New kiosk", "kiosk");
     assert_eq!(fresh.json(&["attendees", "show", &ana])["name"], json!("Ana Pereira"));
 }
+
+/// What a door or a lead writes is held, on every device, to the lengths its forms allow: a paired kiosk's
+/// owner once could edit its file to give a walk-in a megabyte-long name, which every kiosk, board and badge
+/// of the venue then showed (and every device kept in memory, in its search index).
+#[test]
+fn a_paired_kiosk_or_lead_that_edits_its_file_to_write_megabyte_long_texts_is_refused() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let lead = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Long sprint", "--start", &today, "--days", "2"][..], &all_day].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    let (kiosk_id, lead_id) = (device_id(&kiosk), device_id(&lead));
+
+    // Through Sprintdesk: a walk-in at the door, a goal at the table.
+    let walk_in = json!({"name": "Wanda Walkin", "project": "T1", "accept_code_of_conduct": true});
+    let registered = kiosk.json(&["call", "register_walk_in", &walk_in.to_string()]);
+    let wanda = registered["person"]["id"].as_str().unwrap().to_owned();
+    // The kiosk offers the walk-in it registered a first badge; Ana, whom the organizer listed without a
+    // code, it sends to an organizer (a kiosk gives codes only to the people it registered).
+    assert_eq!(registered["door_badge"], "print");
+    let signed_in = kiosk.json(&[
+        "call",
+        "sign_in",
+        &json!({"attendee": ana, "project": "T1", "accept_code_of_conduct": true}).to_string(),
+    ]);
+    assert_eq!(signed_in["door_badge"], "ask", "{signed_in}");
+    let out = kiosk.run(&["call", "print_badge", &json!({"attendee": ana, "token": signed_in["undo"]}).to_string()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("may not give them one"), "{said}");
+    let goal = lead.json(&["goal", "add", "--project", "Django", "--title", "Async ORM docs"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Their owners edit the files: the same person and goal, a megabyte long, linked and signed as
+    // Sprintdesk would.
+    let long = "W".repeat(1 << 20);
+    forge(&db(&kiosk), &kiosk_id, &kiosk_id, Entity::Attendee, &wanda, "name", json!(long));
+    forge(&db(&lead), &lead_id, &lead_id, Entity::Goal, &goal, "title", json!(long));
+    kiosk.run(&["sync", &address]);
+    lead.run(&["sync", &address]);
+
+    // The desk took the walk-in and the goal as they were first written, and not the edits.
+    // (Lengths in the messages: a failure must not print a megabyte.)
+    let name = desk.json(&["attendees", "show", &wanda])["name"].as_str().unwrap_or_default().to_owned();
+    assert!(name == "Wanda Walkin", "the desk shows a name of {} characters", name.len());
+    let board = desk.json(&["call", "board"]);
+    let titles: Vec<&str> =
+        board["projects"][0]["goals"].as_array().unwrap().iter().filter_map(|g| g["title"].as_str()).collect();
+    let lengths: Vec<usize> = titles.iter().map(|t| t.len()).collect();
+    assert!(titles == ["Async ORM docs"], "goal titles of {lengths:?} characters");
+    let devices = allow_list(&desk);
+    for (id, limit) in [(&kiosk_id, 200), (&lead_id, 200)] {
+        let row = devices.iter().find(|d| d["id"] == id.as_str()).unwrap();
+        assert_eq!(row["refused"], 1, "{row}");
+        let why = row["refusal"].as_str().unwrap();
+        assert!(why.contains(&format!("a text of 1048576 characters where {limit} is the most")), "{why}");
+    }
+}

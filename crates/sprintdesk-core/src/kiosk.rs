@@ -128,6 +128,7 @@ impl Desk {
         }
         let event = self.sign_in_event(&snapshot, &attendee.id, day, project.map(|p| p.id.clone()));
         let retract = vec![(attendee.id.clone(), event.id.clone())];
+        let (door_badge, _) = self.door_badge_rule(&snapshot, &attendee, true)?;
         let mut ops = Op::put(&attendee, None);
         ops.push(Op::Presence(event));
         self.write(ops)?;
@@ -140,7 +141,6 @@ impl Desk {
             delete: Some(attendee.id.clone()),
             claim: None,
         });
-        let (door_badge, _) = self.door_badge_rule(&snapshot, &attendee, true)?;
         Ok(SignInOutcome {
             person: PersonRef { id: attendee.id, name: attendee.name },
             day,

@@ -74,12 +74,12 @@ impl Desk {
         let already_here = here_at == Some(project_id.clone());
         let event = (!already_here).then(|| self.sign_in_event(&snapshot, &person.id, day, project_id));
         let event_id = event.as_ref().map(|e| e.id.clone());
+        let (door_badge, _) = self.door_badge_rule(&snapshot, &updated, event.is_some())?;
         ops.extend(event.map(Op::Presence));
         self.write(ops)?;
         let person = snapshot.person(&person.id);
         let undo =
             event_id.map(|event| self.remember_undo(format!("{} was signed in", person.name), &person.id, event));
-        let (door_badge, _) = self.door_badge_rule(&snapshot, &updated, undo.is_some())?;
         Ok(SignInOutcome {
             person,
             day,

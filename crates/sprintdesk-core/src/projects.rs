@@ -52,13 +52,7 @@ pub struct HelpWanted {
     pub note: Option<String>,
 }
 
-/// The longest "what help is wanted" the board shows.
-pub const HELP_NOTE_MAX: usize = 120;
-/// The longest goal title: a line on a table's card on the board.
-pub const GOAL_TITLE_MAX: usize = 200;
-/// The longest of a status's done, next and blockers: each is read out at the stand-up, on the projector,
-/// with the other two on the same screen.
-pub const STATUS_FIELD_MAX: usize = 280;
+pub use sprintdesk_domain::{GOAL_TITLE_MAX, HELP_NOTE_MAX, STATUS_FIELD_MAX};
 
 /// `text` when it is at most `max` characters; otherwise the error that says so, for `field`, in words
 /// that name what it is (`what`).

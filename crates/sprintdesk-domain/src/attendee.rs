@@ -77,6 +77,9 @@ impl ValidationError {
     }
 }
 
+/// The longest name a person may have: a line on a badge, a kiosk's result and a board's card.
+pub const NAME_MAX: usize = 200;
+
 impl Attendee {
     /// Trims the fields and checks them: a name, an email that looks like one, a handle without spaces.
     /// The first problem found, when there are several: [`Attendee::normalized_or_problems`] gives them all.
@@ -94,8 +97,8 @@ impl Attendee {
         let mut problems = Vec::new();
         if self.name.is_empty() {
             problems.push(ValidationError::new("name", "the name is empty"));
-        } else if self.name.chars().count() > 200 {
-            problems.push(ValidationError::new("name", "the name is longer than 200 characters"));
+        } else if self.name.chars().count() > NAME_MAX {
+            problems.push(ValidationError::new("name", format!("the name is longer than {NAME_MAX} characters")));
         }
         if let Some(email) = &self.email {
             let valid = email.split_once('@').is_some_and(|(user, host)| {

@@ -22,7 +22,7 @@ mod sprint;
 mod standup;
 mod time;
 
-pub use attendee::{Attendee, Role, SameBecause, ValidationError};
+pub use attendee::{Attendee, NAME_MAX, Role, SameBecause, ValidationError};
 pub use badge::{BadgePrint, new_badge_code};
 pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
@@ -36,8 +36,8 @@ pub use ids::{
 };
 pub use presence::{Presence, PresenceTally, open_today, presence, signed_out_after, whereabouts, without_retracted};
 pub use project::{
-    Goal, GoalStatus, Issue, IssueState, LabelPart, Project, StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo,
-    is_beginner_label, table_order_key,
+    GOAL_TITLE_MAX, Goal, GoalStatus, HELP_NOTE_MAX, Issue, IssueState, LabelPart, Project, STATUS_FIELD_MAX,
+    StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo, is_beginner_label, table_order_key,
 };
 pub use pulls::{PrState, PullRequest};
 pub use retro::{

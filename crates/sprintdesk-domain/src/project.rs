@@ -20,6 +20,13 @@ pub struct Project {
 
 /// The longest table label: what is written on the table, and what fits on the board's card.
 pub const TABLE_LABEL_MAX: usize = 24;
+/// The longest "what help is wanted" the board shows.
+pub const HELP_NOTE_MAX: usize = 120;
+/// The longest goal title: a line on a table's card on the board.
+pub const GOAL_TITLE_MAX: usize = 200;
+/// The longest of a status's done, next and blockers: each is read out at the stand-up, on the projector,
+/// with the other two on the same screen.
+pub const STATUS_FIELD_MAX: usize = 280;
 
 /// Checks a project's table label and repository as an organizer typed them (trimmed, empty meaning none),
 /// saying what is wrong in their words. A web address in the table's field is the repository put in the

@@ -260,6 +260,9 @@ const HELP_FIELDS: [&str; 2] = ["help_wanted", "help_note"];
 /// - any device retires its own earlier origins (the store checks the rest of that).
 pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: &Change) -> Result<(), String> {
     use DeviceRole::{Board, Kiosk, Organizer, TableLead};
+    if role != Organizer {
+        too_long(change).map_or(Ok(()), |why| Err(format!("a {} device may not write {why}", role.as_str())))?;
+    }
     let door = matches!(role, Kiosk | TableLead);
     let event_by_author = || {
         change.value.get("device").and_then(|d| d.as_str()) == Some(author)
@@ -326,6 +329,51 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
     Err(format!("a {} device may not write {what} ({} {:?})", role.as_str(), change.entity.as_str(), change.field))
 }
 
+/// The longest text in any one string of a record from a device that is not an organizer's: the longest
+/// answer of the retrospective, longer than anything else a door or a lead types.
+pub const TEXT_MAX: usize = sprintdesk_domain::MAX_RETRO_TEXT;
+/// The most a record from a device that is not an organizer's holds in all, as JSON: a retrospective's
+/// eight answers at their longest, in any script, with room to spare.
+pub const VALUE_MAX_BYTES: usize = 128 * 1024;
+
+/// What is too long in `change` for a device that is not an organizer's, in words; `None` when nothing is.
+/// Each field the board, a kiosk or a badge shows is held to the limit its form has (a name to
+/// [`sprintdesk_domain::NAME_MAX`], a goal's title, a status, a help note), any other string to
+/// [`TEXT_MAX`], and the record to [`VALUE_MAX_BYTES`]: otherwise a paired kiosk whose owner edits its file
+/// could put a megabyte-long name on every screen of the venue.
+pub fn too_long(change: &Change) -> Option<String> {
+    use sprintdesk_domain::{GOAL_TITLE_MAX, HELP_NOTE_MAX, NAME_MAX, STATUS_FIELD_MAX};
+    let field = change.field.as_str();
+    let limit = match (change.entity, field) {
+        (Entity::Attendee, "name") => NAME_MAX,
+        (Entity::Goal, "title") => GOAL_TITLE_MAX,
+        (Entity::StatusUpdate, "done" | "next" | "blockers") => STATUS_FIELD_MAX,
+        (Entity::Project, "help_note") => HELP_NOTE_MAX,
+        _ => TEXT_MAX,
+    };
+    let what = || format!("{} {field:?}", change.entity.as_str());
+    if let Some(text) = change.value.as_str() {
+        let length = text.chars().count();
+        return (length > limit)
+            .then(|| format!("a text of {length} characters where {limit} is the most ({})", what()));
+    }
+    let bytes = serde_json::to_vec(&change.value).map_or(usize::MAX, |json| json.len());
+    if bytes > VALUE_MAX_BYTES {
+        return Some(format!("a record of {bytes} bytes where {VALUE_MAX_BYTES} is the most ({})", what()));
+    }
+    let mut longest = 0;
+    let mut stack = vec![&change.value];
+    while let Some(value) = stack.pop() {
+        match value {
+            serde_json::Value::String(text) => longest = longest.max(text.chars().count()),
+            serde_json::Value::Array(items) => stack.extend(items),
+            serde_json::Value::Object(fields) => stack.extend(fields.values()),
+            _ => {}
+        }
+    }
+    (longest > TEXT_MAX).then(|| format!("a text of {longest} characters where {TEXT_MAX} is the most ({})", what()))
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -356,6 +404,39 @@ mod tests {
             proof: None,
             cleared: None,
             salt: None,
+        }
+    }
+
+    /// Each text a door or a lead writes, held to its form's limit: up to it is taken, one character more
+    /// (counted in characters, not bytes) is refused; an organizer's records are not held to them.
+    #[test]
+    fn what_a_door_or_a_lead_writes_is_held_to_its_forms_lengths() {
+        let text = |n: usize| json!("é".repeat(n));
+        let reply = |n: usize| json!({"id": "r1@k1", "day": "2026-07-13", "replies": [{"question": "q", "text": "x".repeat(n)}]});
+        let many = json!({"id": "r1@k1", "day": "2026-07-13", "replies": vec![json!({"question": "q", "text": "x".repeat(1000)}); 200]});
+        // (what, the record, the kiosk's or lead's is taken)
+        let cases: Vec<(&str, Change, bool)> = vec![
+            ("a walk-in's name of 200", change(Entity::Attendee, "a1@k1", "name", text(200)), true),
+            ("a walk-in's name of 201", change(Entity::Attendee, "a1@k1", "name", text(201)), false),
+            ("a goal's title of 200", change(Entity::Goal, "g1@p1", "title", text(200)), true),
+            ("a goal's title of 201", change(Entity::Goal, "g1@p1", "title", text(201)), false),
+            ("blockers of 280", change(Entity::StatusUpdate, "s1@p1", "blockers", text(280)), true),
+            ("blockers of 281", change(Entity::StatusUpdate, "s1@p1", "blockers", text(281)), false),
+            ("a help note of 120", change(Entity::Project, "p1", "help_note", text(120)), true),
+            ("a help note of 121", change(Entity::Project, "p1", "help_note", text(121)), false),
+            ("a goal's notes of 2000", change(Entity::Goal, "g1@p1", "notes", text(2000)), true),
+            ("a goal's notes of 2001", change(Entity::Goal, "g1@p1", "notes", text(2001)), false),
+            ("a retrospective answer of 2000", change(Entity::RetroAnswer, "r1@k1", "*", reply(2000)), true),
+            ("a retrospective answer of 2001", change(Entity::RetroAnswer, "r1@k1", "*", reply(2001)), false),
+            ("200 answers of 1000", change(Entity::RetroAnswer, "r1@k1", "*", many), false),
+            ("a flag", change(Entity::Project, "p1", "help_wanted", json!(true)), true),
+        ];
+        for (what, change, taken) in cases {
+            assert_eq!(too_long(&change).is_none(), taken, "{what}: {:?}", too_long(&change));
+            let refused = may_write(Kiosk, None, "k1", &change).err().unwrap_or_default();
+            assert_eq!(refused.contains("is the most"), !taken, "{what}: {refused}");
+            let organizer = may_write(Organizer, None, "d1", &change);
+            assert!(organizer.is_ok(), "{what}: an organizer's is taken: {organizer:?}");
         }
     }
 
