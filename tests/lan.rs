@@ -758,3 +758,36 @@ fn a_script_holding_hundreds_of_event_streams_leaves_the_browser_api_answering()
     eprintln!("/api/setup with {} event streams asked for: {:?}", streams.len(), started.elapsed());
     drop(streams);
 }
+
+/// The Review page names the devices that deleted and edited a record by their names on the allow-list: it
+/// once showed their ids ("on d-t8qd3tnsj1") beside a contested claim "on Second organizer laptop".
+#[test]
+fn review_names_the_devices_that_deleted_and_edited_by_their_names() {
+    let mut desk = Device::new();
+    let laptop = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Review sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let goal = desk.json(&["goal", "add", "--project", "Django", "--title", "Async ORM docs"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &laptop, "Second organizer laptop", "organizer");
+    // Apart: the desk deletes the goal while the laptop marks it done; then they sync.
+    desk.ok(&["call", "delete", &serde_json::json!({"kind": "goal", "id": goal}).to_string()]);
+    laptop.ok(&["goal", "status", &goal, "done"]);
+    laptop.ok(&["sync", &address]);
+    let review = desk.json(&["call", "review"]);
+    let item = &review.as_array().unwrap()[0];
+    let names: Vec<String> = desk
+        .json(&["call", "devices"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(item["edited_by"], "Second organizer laptop", "{item}");
+    let deleted_by = item["deleted_by"].as_str().unwrap();
+    assert!(names.iter().any(|n| n == deleted_by), "the desk by its name ({names:?}): {item}");
+}

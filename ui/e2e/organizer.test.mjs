@@ -592,3 +592,34 @@ test("today: the tables asking for help or blocked are on the organizer's first 
     await server.call("set_status", { project: blocked.project.id, done: before?.done ?? "", next: before?.next ?? "", blockers: before?.blockers ?? "" });
   }
 });
+
+test("settings: an emptied closing time, a name too long and an empty code of conduct are named, and nothing is saved", async () => {
+  // The walkthrough emptied a day's closing time with Backspace and was told the screen was "out of step".
+  const before = await server.call("sprint");
+  const p = await organizer("settings");
+  const problem = p.getByTestId("settings-problem");
+  const save = p.getByRole("button", { name: "Save settings" });
+  const closes = p.locator("#day-0-closes");
+  await closes.focus();
+  for (let i = 0; i < 3; i++) {
+    await p.keyboard.press("Backspace");
+    await p.keyboard.press("Tab");
+  }
+  await closes.fill("");
+  await closes.dispatchEvent("change");
+  await save.click();
+  await problem.waitFor();
+  assert.match(await problem.innerText(), /needs the time the venue closes/);
+  assert.doesNotMatch(await p.locator("body").innerText(), /out of step/);
+  await shot(p, "organizer-settings-empty-time");
+  await p.goto(`${server.url}/#/organizer/settings`);
+  await ready(p);
+  // The core says the same of a request from elsewhere, in words.
+  await assert.rejects(server.call("update_sprint", { ...before, name: "x".repeat(121) }), /keep it to 120/);
+  await assert.rejects(
+    server.call("update_sprint", { ...before, code_of_conduct: { text: " ", version: before.code_of_conduct.version + 1 } }),
+    /code of conduct is empty/,
+  );
+  assert.deepEqual(await server.call("sprint"), before, "nothing saved");
+  await p.close();
+});

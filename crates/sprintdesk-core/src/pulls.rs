@@ -341,10 +341,11 @@ pub(crate) fn project_for<'p>(
         )),
         (None, [project]) => Ok(project),
         (None, []) => Err(format!(
-            "no project has the repository {repository}; give the project that repository, or import with --project"
+            "no project has the repository {repository}; give a project that repository, or choose the project to \
+             import them into"
         )),
         (None, [first, second, ..]) => Err(format!(
-            "{} and {} both have the repository {repository}; import their {what} with --project naming one of them",
+            "{} and {} both have the repository {repository}; choose which of them to import their {what} into",
             first.name, second.name
         )),
     }

@@ -96,8 +96,20 @@ impl Desk {
     }
 
     /// Records deleted on one device and edited on another: for an organizer to restore or leave deleted.
-    pub fn review(&self) -> Result<Vec<ReviewItem>, Error> {
-        Ok(self.store().deleted_then_edited()?.into_iter().map(ReviewItem::from).collect())
+    /// With each device by its name on the allow-list (its id when it has none there).
+    pub fn review(&mut self) -> Result<Vec<ReviewItem>, Error> {
+        let snapshot = self.snapshot()?;
+        let named = |origin: String| {
+            let device = sprintdesk_domain::DeviceId::from(sprintdesk_store::device_of(&origin));
+            snapshot.devices.get(&device).cloned().unwrap_or(origin)
+        };
+        Ok(self
+            .store()
+            .deleted_then_edited()?
+            .into_iter()
+            .map(ReviewItem::from)
+            .map(|item| ReviewItem { deleted_by: named(item.deleted_by), edited_by: named(item.edited_by), ..item })
+            .collect())
     }
 
     fn exists(&self, kind: Entity, id: &str) -> Result<bool, Error> {

@@ -208,7 +208,7 @@ fn markdown(report: &SprintReport) -> String {
     if report.retrospective.iter().any(|q| q.answers > 0) {
         let _ = writeln!(md, "\n## How it went\n");
         for question in &report.retrospective {
-            let _ = writeln!(md, "**{}** ({} answers)\n", md_text(&question.question), question.answers);
+            let _ = writeln!(md, "**{}** ({})\n", md_text(&question.question), count(question.answers, "answer"));
             match question.kind {
                 RetroKind::Rating => {
                     if let Some(average) = question.average {
@@ -516,9 +516,9 @@ fn html(report: &SprintReport) -> String {
         for question in &report.retrospective {
             let _ = write!(
                 h,
-                "<h3>{} <span class=\"muted\">· {} answers</span></h3>",
+                "<h3>{} <span class=\"muted\">· {}</span></h3>",
                 esc(&question.question),
-                question.answers
+                count(question.answers, "answer")
             );
             match question.kind {
                 RetroKind::Rating => {

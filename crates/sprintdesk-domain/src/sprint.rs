@@ -51,6 +51,9 @@ impl Sprint {
     /// The longest sprint, break days included. The one rule for every way a sprint is made or changed.
     pub const MAX_DAYS: usize = 31;
 
+    /// The longest sprint name: a few lines at the head of the projector board, the kiosk and a badge.
+    pub const NAME_MAX: usize = 120;
+
     /// Personal data is kept this many days after the last day, unless the organizer says otherwise.
     pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 
@@ -95,8 +98,25 @@ impl Sprint {
     }
 
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.name.is_empty() {
+        if self.name.trim().is_empty() {
             return Err(ValidationError::new("name", "the sprint needs a name"));
+        }
+        let length = self.name.chars().count();
+        if length > Self::NAME_MAX {
+            return Err(ValidationError::new(
+                "name",
+                format!(
+                    "the sprint's name is {length} characters long; keep it to {} (it heads the board, the kiosk and \
+                     every badge)",
+                    Self::NAME_MAX
+                ),
+            ));
+        }
+        if self.code_of_conduct.text.trim().is_empty() {
+            return Err(ValidationError::new(
+                "code_of_conduct",
+                "the code of conduct is empty: write the one people accept before they sign in",
+            ));
         }
         if self.tz().is_none() {
             return Err(ValidationError::new(
@@ -228,6 +248,30 @@ mod tests {
         for (name, tz, days, expected) in cases {
             let error = Sprint::new(name, tz, date("2026-01-01"), *days).unwrap_err();
             assert!(error.to_string().contains(expected), "{name}/{tz}/{days}: {error}");
+        }
+    }
+
+    /// A name of 120 characters is taken and 121 refused (counted in characters); a code of conduct of
+    /// nothing but spaces is refused. The walkthrough had saved a 3,000-character name that filled the board.
+    #[test]
+    fn a_sprints_name_fits_the_board_and_its_code_of_conduct_says_something() {
+        let sprint = Sprint::new("S", "UTC", date("2026-01-01"), 2).unwrap();
+        let with_name = |n: usize| Sprint { name: "é".repeat(n), ..sprint.clone() };
+        let with_coc =
+            |text: &str| Sprint { code_of_conduct: CodeOfConduct { text: text.into(), version: 2 }, ..sprint.clone() };
+        let cases: [(&str, Sprint, Option<&str>); 5] = [
+            ("a name of 120", with_name(120), None),
+            ("a name of 121", with_name(121), Some("121 characters long; keep it to 120")),
+            ("a name of spaces", Sprint { name: "   ".into(), ..sprint.clone() }, Some("needs a name")),
+            ("a code of conduct", with_coc("Be excellent."), None),
+            ("an empty code of conduct", with_coc("  \n "), Some("the code of conduct is empty")),
+        ];
+        for (what, sprint, refused) in cases {
+            match (sprint.validate(), refused) {
+                (Ok(()), None) => {}
+                (Err(error), Some(words)) => assert!(error.to_string().contains(words), "{what}: {error}"),
+                (got, _) => panic!("{what}: {got:?}"),
+            }
         }
     }
 }

@@ -75,6 +75,21 @@ describe("sprintEditProblem", () => {
     const coc = { ...sprint, code_of_conduct: { text: "New.", version: 1 } };
     expect(sprintEditProblem(sprint, coc)).toMatch(/version/);
   });
+  it("names the day whose opening or closing time was emptied, a name too long, an empty code of conduct", () => {
+    const cases: [Sprint, RegExp | null][] = [
+      [{ ...sprint, days: [{ ...sprint.days[0]!, closes: "" }] }, /needs the time the venue closes/],
+      [{ ...sprint, days: [{ ...sprint.days[0]!, opens: "" }] }, /needs the time the venue opens/],
+      [{ ...sprint, days: [sprint.days[0]!, { ...sprint.days[1]!, opens: "" }] }, /needs the time the venue opens/],
+      [{ ...sprint, name: "é".repeat(120) }, null],
+      [{ ...sprint, name: "é".repeat(121) }, /121 characters long: keep it to 120/],
+      [{ ...sprint, code_of_conduct: { text: "  ", version: 2 } }, /code of conduct is empty/],
+    ];
+    for (const [after, problem] of cases) {
+      const said = sprintEditProblem(sprint, after);
+      if (problem) expect(said).toMatch(problem);
+      else expect(said).toBeNull();
+    }
+  });
 });
 
 describe("dates and time inputs", () => {

@@ -41,13 +41,26 @@ export function newSprintProblem(s: NewSprint): string | null {
 }
 
 /** What is wrong with an edited sprint before it is sent, or `null`. */
+/** The longest sprint name (the core's `Sprint::NAME_MAX`). */
+export const SPRINT_NAME_MAX = 120;
+
 export function sprintEditProblem(before: Sprint, after: Sprint): string | null {
   if (after.name.trim() === "") return "The sprint needs a name.";
+  const length = [...after.name].length;
+  if (length > SPRINT_NAME_MAX) {
+    return `The sprint's name is ${length} characters long: keep it to ${SPRINT_NAME_MAX}, as it heads the board, the kiosk and every badge.`;
+  }
+  if (after.code_of_conduct.text.trim() === "") {
+    return "The code of conduct is empty: write the one people accept before they sign in.";
+  }
   if (after.days.length === 0) return "The sprint needs at least one day.";
   const dates = after.days.map((d) => d.date);
   if (new Set(dates).size !== dates.length) return "Two days have the same date.";
   for (const day of after.days) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day.date)) return "Every day needs a date.";
+    // A time field emptied with Backspace gives no time at all: said here, by the day, not by the core.
+    if (Number.isNaN(toMinutes(day.opens))) return `${formatDay(day.date)} needs the time the venue opens.`;
+    if (Number.isNaN(toMinutes(day.closes))) return `${formatDay(day.date)} needs the time the venue closes.`;
     if (!day.is_break && toMinutes(day.closes) <= toMinutes(day.opens)) {
       return `On ${formatDay(day.date)} the venue must close after it opens: check that day's times.`;
     }
