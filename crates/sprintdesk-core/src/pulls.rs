@@ -342,10 +342,11 @@ pub(crate) fn project_for<'p>(
         (None, [project]) => Ok(project),
         (None, []) => Err(format!(
             "no project has the repository {repository}; give a project that repository, or choose the project to \
-             import them into"
+             import them into (--project on the command line)"
         )),
         (None, [first, second, ..]) => Err(format!(
-            "{} and {} both have the repository {repository}; choose which of them to import their {what} into",
+            "{} and {} both have the repository {repository}; choose which of them to import their {what} into \
+             (--project on the command line)",
             first.name, second.name
         )),
     }
