@@ -623,3 +623,29 @@ test("settings: an emptied closing time, a name too long and an empty code of co
   assert.deepEqual(await server.call("sprint"), before, "nothing saved");
   await p.close();
 });
+
+test("settings: taking out a day people came on says what it hides before saving", async () => {
+  // The walkthrough removed yesterday (119 sign-ins) and saved: the report then said 138 people took part
+  // and listed one day. Nothing was lost, but nothing said so.
+  const before = await server.call("sprint");
+  const came = (await server.call("presence")).per_day.find((d) => d.people > 0 && !d.is_break);
+  assert.ok(came, "the demo has a day people came on");
+  const i = before.days.findIndex((d) => d.date === came.date);
+  const p = await organizer("settings");
+  try {
+    await p.getByRole("button", { name: `Remove day ${i + 1}` }).click();
+    await p.getByRole("button", { name: "Save settings" }).click();
+    const hiding = p.getByTestId("settings-hiding");
+    await hiding.waitFor();
+    assert.match(await hiding.innerText(), new RegExp(`\\(${came.people} (people|person) came\\) from Today, the board and the report`));
+    assert.deepEqual((await server.call("sprint")).days, before.days, "not saved yet");
+    await shot(p, "organizer-settings-hiding");
+    await hiding.getByRole("button", { name: "Save anyway" }).click();
+    await hiding.waitFor({ state: "detached" });
+    await p.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+    assert.equal((await server.call("sprint")).days.length, before.days.length - 1, "saved once asked");
+  } finally {
+    await server.call("update_sprint", before);
+    await p.close();
+  }
+});

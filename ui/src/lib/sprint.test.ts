@@ -10,6 +10,7 @@ import {
   retentionEnds,
   retentionNotice,
   sprintEditProblem,
+  hiddenAttendance,
   toTimeInput,
 } from "./sprint";
 
@@ -90,6 +91,38 @@ describe("sprintEditProblem", () => {
       else expect(said).toBeNull();
     }
   });
+});
+
+describe("hiddenAttendance", () => {
+  const day = (date: string, is_break = false) => ({ date, is_break, opens: "09:00:00", closes: "18:00:00" });
+  const base: Sprint = {
+    name: "S",
+    time_zone: "Etc/UTC",
+    days: [day("2026-12-01"), day("2026-12-02"), day("2026-12-03")],
+    venue: { address: "", wifi: "", food: "", house_rules: "" },
+    code_of_conduct: { text: "Be kind.", version: 1 },
+    retention_days: null,
+    retro_questions: null,
+  };
+  const came = [
+    { date: "2026-12-01", people: 119 },
+    { date: "2026-12-02", people: 1 },
+    { date: "2026-12-03", people: 0 },
+  ];
+  const cases: [string, Sprint, RegExp | null][] = [
+    ["nothing changed", base, null],
+    ["a day people came taken out", { ...base, days: base.days.slice(1) }, /hides Tue 1 Dec \(119 people came\) from/],
+    ["made a break", { ...base, days: [base.days[0]!, day("2026-12-02", true), base.days[2]!] }, /Wed 2 Dec \(1 person came\)/],
+    ["a day nobody came to taken out", { ...base, days: base.days.slice(0, 2) }, null],
+    ["a day added", { ...base, days: [...base.days, day("2026-12-04")] }, null],
+  ];
+  for (const [what, after, said] of cases) {
+    it(what, () => {
+      const got = hiddenAttendance(base, after, came);
+      if (said) expect(got).toMatch(said);
+      else expect(got).toBeNull();
+    });
+  }
 });
 
 describe("dates and time inputs", () => {

@@ -70,6 +70,26 @@ export function sprintEditProblem(before: Sprint, after: Sprint): string | null 
   return null;
 }
 
+/**
+ * The sign-ins a change of the days would hide, in words: a day taken out, or made a break day, on which
+ * people came. Their sign-ins stay (the day coming back shows them again), but Today, the board and the report
+ * count only the sprint's open days. `null` when the change hides none.
+ */
+export function hiddenAttendance(
+  before: Sprint,
+  after: Sprint,
+  perDay: readonly { date: string; people: number }[],
+): string | null {
+  const hidden = perDay.filter((d) => {
+    if (d.people === 0 || !before.days.some((b) => b.date === d.date && !b.is_break)) return false;
+    const now = after.days.find((a) => a.date === d.date);
+    return !now || now.is_break;
+  });
+  if (hidden.length === 0) return null;
+  const days = hidden.map((d) => `${formatDay(d.date)} (${d.people} ${d.people === 1 ? "person" : "people"} came)`);
+  return `This hides ${days.join(" and ")} from Today, the board and the report. Nothing is deleted: adding the day back, or unticking its break, shows them again.`;
+}
+
 /** A changed code of conduct needs a higher version (everyone is asked again); the version never goes down. */
 export function cocChange(
   before: { text: string; version: number },
