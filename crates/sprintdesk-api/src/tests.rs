@@ -833,49 +833,6 @@ fn the_door_prints_a_first_badge_for_someone_without_one_and_anything_more_needs
     assert_eq!(log.as_array().unwrap().len(), 5, "{log}");
 }
 
-/// An issue imported under one project and then under another moves there, with an id that names its new
-/// project (so that project's lead may claim it), and the old one goes; once someone has claimed it, it
-/// stays, and the import says why and changes nothing. It once moved while its id kept the old project.
-#[test]
-fn an_issue_imported_again_under_another_project_moves_there_unless_it_is_claimed() {
-    let venue = Venue::new();
-    venue.ok("add_project", json!({"name": "Wagtail", "table_label": "T2"}));
-    let url = "https://github.com/python/cpython/issues/7";
-    let import = |project: &str| {
-        venue.call("import_issues", json!({"text": format!("title,url\nCrash,{url}\n"), "project": project}))
-    };
-    let held = || {
-        let issues = venue.ok("issues", Value::Null);
-        let found: Vec<Value> = issues.as_array().unwrap().iter().filter(|i| i["url"] == url).cloned().collect();
-        assert_eq!(found.len(), 1, "one issue for the URL: {found:?}");
-        found[0].clone()
-    };
-    let project_id = |name: &str| {
-        let board = venue.ok("board", Value::Null);
-        board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == name).unwrap()["project"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let (cpython, wagtail) = (project_id("CPython"), project_id("Wagtail"));
-    import("Wagtail").unwrap();
-    assert!(held()["id"].as_str().unwrap().ends_with(&format!("@{wagtail}")), "{}", held());
-    let moved = import("CPython").unwrap();
-    assert_eq!((moved["added"].clone(), moved["updated"].clone()), (json!(0), json!(1)), "{moved}");
-    let issue = held();
-    assert!(issue["id"].as_str().unwrap().ends_with(&format!("@{cpython}")), "its id names CPython: {issue}");
-    let at = |project: &str| venue.ok("issues", json!({"project": project})).as_array().unwrap().len();
-    assert_eq!((at("CPython"), at("Wagtail")), (1, 0), "listed under CPython only");
-    // Claimed at CPython, it stays.
-    let lukasz = venue.person("lukasz")["id"].clone();
-    venue.ok("sign_in", json!({"attendee": lukasz, "project": "T1", "accept_code_of_conduct": true}));
-    venue.ok("claim", json!({"issue": url, "attendee": lukasz}));
-    let issue = held();
-    let refused = import("Wagtail").expect_err("a claimed issue does not move");
-    assert!(refused.message.contains("has claims at CPython"), "{}", refused.message);
-    assert_eq!(held(), issue, "nothing changed");
-}
-
 /// The welcome screen offers for a badge what the door will then do: "print" prints with the sign-in's
 /// token alone, "pin" needs the organizer's PIN (and prints with it), "ask" prints at this door not even with
 /// a PIN. It once offered "Print my badge" to everyone and then asked for a PIN it had no field for.

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sprintdesk_domain::{
     ClaimAction, ClaimRequest, ClaimState, Issue, IssueId, ValidationError, check_claim, next_open_day,
 };
-use sprintdesk_store::{Entity, Op};
+use sprintdesk_store::Op;
 use std::collections::HashMap;
 
 /// Which issues to list: one project's (an id, name or table label), or every project's.
@@ -97,29 +97,6 @@ impl Desk {
                 }
             };
             let old = by_url.get(row.url.as_str()).copied();
-            // An issue the file puts under another project than the one it is held under moves there as a
-            // new issue (its id names its project, which says whose lead may claim it), and the old one is
-            // deleted; not while someone has claimed it, whose claim would be lost.
-            let moving = old.filter(|o| o.project != project.id);
-            if let Some(o) = moving
-                && snapshot.claim_events.iter().any(|e| e.issue == o.id)
-            {
-                let held = snapshot.projects.get(&o.project).map_or_else(|| o.project.to_string(), |p| p.name.clone());
-                errors.push(RowError {
-                    place: row.place.clone(),
-                    message: format!(
-                        "{} has claims at {held}: it stays there (its claims would be lost); release them, then \
-                         import it again to move it to {}",
-                        issue_label(o),
-                        project.name
-                    ),
-                });
-                continue;
-            }
-            let old = old.filter(|o| o.project == project.id);
-            if let Some(o) = moving {
-                ops.push(Op::delete(Entity::Issue, o.id.as_str()));
-            }
             let issue = Issue {
                 id: old.map_or_else(|| IssueId::in_project(&self.make_id("i"), &project.id), |o| o.id.clone()),
                 project: project.id.clone(),
@@ -131,7 +108,7 @@ impl Desk {
                 state: row.state,
             };
             let changes = Op::put(&issue, old);
-            report.count(old.is_some() || moving.is_some(), !changes.is_empty());
+            report.count(old.is_some(), !changes.is_empty());
             ops.extend(changes);
         }
         if !errors.is_empty() {
