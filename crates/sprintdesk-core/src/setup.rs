@@ -157,18 +157,17 @@ impl Desk {
     pub fn setup(&mut self) -> Result<Setup, Error> {
         let mode = self.mode()?;
         let store = self.store();
+        // This device's entry on the allow-list, read once: its role and the table it was paired for.
+        let trust = store.trust()?;
+        let own = trust.device(store.device().as_str());
         Ok(Setup {
             sprint: store.sprint()?.map(|s| s.name),
             mode,
             lead_project: store.local_setting(LEAD_PROJECT)?.filter(|_| mode == Mode::TableLead).map(ProjectId),
             pin_set: store.local_setting(PIN_HASH)?.is_some(),
             device: store.device().to_string(),
-            role: self.own_role()?,
-            paired_project: store
-                .trust()?
-                .device(store.device().as_str())
-                .and_then(|d| d.vouched.project.clone())
-                .map(ProjectId),
+            role: own.map(|d| d.vouched.role),
+            paired_project: own.and_then(|d| d.vouched.project.clone()).map(ProjectId),
             board_page_seconds: store
                 .local_setting(BOARD_PACE)?
                 .and_then(|s| s.parse().ok())

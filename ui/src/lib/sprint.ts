@@ -40,10 +40,10 @@ export function newSprintProblem(s: NewSprint): string | null {
   return null;
 }
 
-/** What is wrong with an edited sprint before it is sent, or `null`. */
 /** The longest sprint name (the core's `Sprint::NAME_MAX`). */
 export const SPRINT_NAME_MAX = 120;
 
+/** What is wrong with an edited sprint before it is sent, or `null`. */
 export function sprintEditProblem(before: Sprint, after: Sprint): string | null {
   if (after.name.trim() === "") return "The sprint needs a name.";
   const length = [...after.name].length;
