@@ -176,3 +176,25 @@ test("the HTML report on its own: readable at 1280×800, and tidy printed to PDF
   assert.ok(pages >= 1 && pages <= 4, `${pages} pages`);
   await p.close();
 });
+
+test("kiosk: the retrospective waits while someone is still typing, and leaves two minutes after their last key", async () => {
+  // The form used to go back to the search 120 s after the sign-out, whatever was being typed: a long
+  // answer was lost mid-word. It now counts from the last key or tap.
+  const answered = (await server.call("sprint_report")).retrospective[0].answers;
+  const p = await page();
+  await p.clock.install();
+  await signOutAtKiosk(p, "mariatta", "Mariatta Wijaya");
+  const box = p.getByLabel("What went well?");
+  await box.pressSequentially("The mentoring");
+  await p.clock.fastForward(100_000);
+  await box.pressSequentially(" at table one");
+  await p.clock.fastForward(100_000);
+  // 200 s after the sign-out, 100 s after the last key: the form and its words are still there.
+  assert.equal(await box.inputValue(), "The mentoring at table one");
+  await p.clock.fastForward(21_000);
+  await p.getByTestId("kiosk-search").waitFor();
+  assert.equal(await p.getByTestId("kiosk-retro").count(), 0, "an abandoned form still goes back to the search");
+  const report = await server.call("sprint_report");
+  assert.equal(report.retrospective[0].answers, answered, "nothing was sent for the person who walked away");
+  await p.close();
+});
