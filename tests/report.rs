@@ -211,7 +211,7 @@ fn the_report_counts_what_happened() {
             json!([{
                 "name": "Dee Newcomer",
                 "first_merged": {"number": 12, "title": "Handle an empty config", "url": "https://github.com/org/proj/pull/12",
-                                 "state": "merged", "author": "Dee Newcomer", "first_contribution": false}
+                                 "state": "merged", "author": "Dee Newcomer", "first_contribution": true}
             }]),
         ),
         ("Proj: mentor pairs", proj("/mentor_pairs"), json!([{"mentee": "Dee Newcomer", "mentor": "Ana Mentor"}])),
@@ -307,6 +307,22 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     assert!(claims.contains("Proj,#1,Crash on an empty config,https://github.com/org/proj/issues/1,Dee Newcomer,Ana Mentor,2026-07-13 10:00,released (closing time),merged"), "{claims}");
     let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
     assert_eq!(prs.lines().count(), 1 + 7);
+    // The export's first_contribution says what the report counts: Dee came as a first-timer, and #12 is
+    // her first pull request merged in the sprint (`gh` says nothing of first contributions). It once said
+    // "no" for it while the report counted one.
+    let first_contribution = |number: &str| {
+        let row =
+            prs.lines().find(|line| line.split(',').nth(1) == Some(number)).unwrap_or_else(|| panic!("#{number}"));
+        row.split(',').nth(6).unwrap().to_owned()
+    };
+    for (number, expected, why) in [
+        ("12", "yes", "a first-timer's first pull request merged in the sprint"),
+        ("13", "no", "open, by someone who had contributed before"),
+        ("14", "no", "merged after the sprint, by someone who had contributed before"),
+        ("10", "no", "by someone who was not at the venue"),
+    ] {
+        assert_eq!(first_contribution(number), expected, "#{number}: {why}");
+    }
     let whole: Value =
         serde_json::from_str(&desk.export(ExportRequest { kind: ExportKind::Sprint }).unwrap().text).unwrap();
     assert_eq!(whole["pull_requests"].as_array().unwrap().len(), 7);

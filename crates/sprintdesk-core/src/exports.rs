@@ -196,6 +196,7 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                 .map(String::from)
                 .to_vec(),
             );
+            let firsts = crate::report::first_contributions_merged(snapshot);
             let mut prs: Vec<_> = snapshot.pull_requests.iter().collect();
             prs.sort_by_key(|p| (project_name(&p.project), p.number));
             for pr in prs {
@@ -209,7 +210,7 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     shown(pr.url.clone()),
                     pr.state.as_str().to_owned(),
                     pr.attendee.as_ref().map(|id| snapshot.name(id)).or_else(|| pr.author.clone()).unwrap_or_default(),
-                    yes_no(pr.first_contribution),
+                    yes_no(crate::report::is_first_contribution(pr, &firsts)),
                     local(pr.created_at),
                     pr.merged_at.map(local).unwrap_or_default(),
                     pr.closed_at.map(local).unwrap_or_default(),

@@ -10,8 +10,8 @@ use crate::{Desk, Error};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{
-    AttendeeId, ClaimAction, GoalStatus, IssueState, PrState, PresenceKind, ProjectId, PullRequest, RetroKind, Role,
-    Timestamp, default_retro_questions,
+    AttendeeId, ClaimAction, GoalStatus, IssueState, PrState, PresenceKind, ProjectId, PullRequest, PullRequestId,
+    RetroKind, Role, Timestamp, default_retro_questions,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -208,6 +208,42 @@ impl Desk {
     }
 }
 
+/// The pull requests the report counts as a first contribution merged: the first pull request merged to a
+/// project since the sprint began by someone who came as a first-time contributor, or whom the forge said
+/// was contributing there for the first time. The report and the pull-request export mark these, and those
+/// the forge marks itself ([`is_first_contribution`]).
+pub(crate) fn first_contributions_merged(snapshot: &Snapshot) -> BTreeSet<PullRequestId> {
+    let sprint = &snapshot.sprint;
+    let Some(start) = sprint.days.first().map(|day| sprint.day_starts_at(day.date)) else { return BTreeSet::new() };
+    let mut first: BTreeMap<(&ProjectId, AttendeeId), &PullRequest> = BTreeMap::new();
+    let newcomer = |pr: &PullRequest, person: &AttendeeId| {
+        snapshot.attendees.get(person).is_some_and(|a| a.first_timer)
+            || snapshot.pull_requests.iter().any(|other| {
+                other.project == pr.project
+                    && other.first_contribution
+                    && other.attendee.as_ref().map(|id| snapshot.canonical(id)).as_ref() == Some(person)
+            })
+    };
+    for pr in snapshot.pull_requests.iter().filter(|p| p.state == PrState::Merged) {
+        let (Some(author), Some(merged)) = (pr.attendee.as_ref().map(|id| snapshot.canonical(id)), pr.merged_at) else {
+            continue;
+        };
+        if merged < start || !newcomer(pr, &author) {
+            continue;
+        }
+        let earliest = first.entry((&pr.project, author)).or_insert(pr);
+        if (merged, &pr.id) < (earliest.merged_at.unwrap_or(merged), &earliest.id) {
+            *earliest = pr;
+        }
+    }
+    first.into_values().map(|pr| pr.id.clone()).collect()
+}
+
+/// Whether a pull request is marked as a first contribution: the forge said so, or the report counts it.
+pub(crate) fn is_first_contribution(pr: &PullRequest, counted: &BTreeSet<PullRequestId>) -> bool {
+    pr.first_contribution || counted.contains(&pr.id)
+}
+
 /// Computes the report from the sprint as `snapshot` holds it, at `now`.
 pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
     let sprint = &snapshot.sprint;
@@ -275,13 +311,14 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
     };
     // A pull request's page names its author: an erased person's pull requests are counted, never listed.
     let by_erased = |pr: &PullRequest| pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&canonical(id)));
+    let firsts = first_contributions_merged(snapshot);
     let pr_line = |pr: &PullRequest| PrLine {
         number: pr.number,
         title: pr.title.clone(),
         url: pr.url.clone(),
         state: pr.state,
         author: pr.attendee.as_ref().map(|id| snapshot.name(id)).or_else(|| pr.author.clone()),
-        first_contribution: pr.first_contribution,
+        first_contribution: is_first_contribution(pr, &firsts),
     };
 
     let mut projects: Vec<&sprintdesk_domain::Project> = snapshot.projects.values().collect();
@@ -332,13 +369,11 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             }
         }
         people_here.extend(prs.iter().filter_map(|p| p.attendee.as_ref().map(&canonical)));
-        // A first-timer's first merged pull request: merged once the sprint began.
-        let sprint_start = window.map(|(start, _)| start);
+        // A first-timer's first merged pull request, merged once the sprint began (`first_contributions`).
         let first_merged = |id: &AttendeeId| {
             prs.iter()
-                .filter(|p| p.state == PrState::Merged && p.attendee.as_ref().map(&canonical).as_ref() == Some(id))
-                .filter(|p| p.merged_at.zip(sprint_start).is_some_and(|(merged, start)| merged >= start))
-                .min_by_key(|p| p.merged_at)
+                .filter(|p| firsts.contains(&p.id) && p.attendee.as_ref().map(&canonical).as_ref() == Some(id))
+                .min_by_key(|p| (p.merged_at, &p.id))
                 .map(|p| pr_line(p))
         };
         let first_time_contributors: Vec<FirstContribution> = people_here
