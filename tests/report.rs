@@ -514,3 +514,62 @@ fn a_contested_claim_says_which_device_made_each_and_when_and_a_pair_shows_as_on
     assert!(!paired.contested);
     assert!(paired.holders.iter().all(|h| h.paired), "{:?}", paired.holders);
 }
+
+/// An access request is written for the person to read: tables, issues and devices by name, times in the
+/// venue's time zone, their pull requests, and the words others typed that name them (which erasing leaves,
+/// so the Erase dialog lists them). It once gave internal ids and milliseconds, and no pull requests.
+#[test]
+fn an_access_request_reads_by_name_and_lists_pull_requests_and_the_words_that_name_them() {
+    let (mut desk, clock) = hand_built_day_one();
+    desk.resolve(Resolve { issue: "#2".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
+    desk.set_status(DailyStatus {
+        project: "T2".into(),
+        done: "Reviewed Dee's config fix".into(),
+        next: "Deeper docs; ask DEE NEWCOMER about the loader".into(),
+        blockers: "Waiting on Idee".into(),
+    })
+    .unwrap();
+    let mut desk = hand_built_rest(desk, clock);
+    let reply = RetroReply { question: "q2".into(), rating: None, text: Some("Pairing with @dee".into()) };
+    desk.answer_retro(RetroSubmission { replies: vec![reply] }).unwrap();
+
+    let export =
+        serde_json::to_value(desk.export_person(sprintdesk_core::PersonQuery { attendee: "@dee".into() }).unwrap())
+            .unwrap();
+    let cases: Vec<(&str, &str, Value)> = vec![
+        ("her first sign-in, at Proj's table, in the venue's time", "/presence/0/table", json!("Proj")),
+        ("… the time", "/presence/0/time", json!("2026-07-13 10:00")),
+        ("her claim names the issue", "/claims/0/issue", json!("#1 Crash on an empty config")),
+        ("… and its project", "/claims/0/project", json!("Proj")),
+        ("her pull request", "/pull_requests/0/number", json!(12)),
+        ("… merged", "/pull_requests/0/merged", json!("2026-07-15 16:00")),
+        ("one pull request", "/pull_requests/1", Value::Null),
+    ];
+    for (what, pointer, expected) in cases {
+        assert_eq!(export.pointer(pointer).unwrap_or(&Value::Null), &expected, "{what} ({pointer})\n{export:#}");
+    }
+    let mentions: Vec<(String, String)> = export["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["place"].as_str().unwrap().to_owned(), m["text"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected = |place: &str, text: &str| (place.to_owned(), text.to_owned());
+    assert_eq!(
+        mentions,
+        vec![
+            expected("Notes of Docs, 2026-07-13 (done)", "Reviewed Dee's config fix"),
+            expected("Notes of Docs, 2026-07-13 (next)", "Deeper docs; ask DEE NEWCOMER about the loader"),
+            expected("A retrospective answer", "Pairing with @dee"),
+        ],
+        "her first name, full name or handle as words; not \"Deeper\" or \"Idee\""
+    );
+    let text = export.to_string();
+    let millis = regex_lite_millis(&text);
+    assert!(millis.is_empty(), "no raw millisecond times: {millis:?}");
+}
+
+/// Runs of 13 digits or more in `text`: milliseconds since 1970.
+fn regex_lite_millis(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_digit()).filter(|run| run.len() >= 13).map(str::to_owned).collect()
+}

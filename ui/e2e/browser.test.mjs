@@ -584,6 +584,9 @@ test("organizer: erasing a person asks first, says it cannot be undone, and leav
   v.cli("attendees", "add", "--name", "Quirin Eraseme", "--email", "quirin@example.org", "--badge", "QE-4242");
   const quirin = await personId("Quirin Eraseme");
   await server.call("sign_in", { attendee: quirin, accept_code_of_conduct: true });
+  await server.call("answer_retro", {
+    replies: [{ question: "q2", rating: null, text: "Quirin showed me the test runner" }],
+  });
   const here = await hereNow();
   const p = await page();
   await p.goto(`${server.url}/#/organizer`);
@@ -592,6 +595,11 @@ test("organizer: erasing a person asks first, says it cannot be undone, and leav
   const dialog = p.getByRole("dialog");
   await dialog.getByRole("button", { name: "Erase…" }).click();
   await dialog.getByText("This cannot be undone.").waitFor();
+  // A retrospective answer names him: erasing leaves others' words, so the dialog lists them first.
+  const mentions = dialog.getByTestId("erase-mentions");
+  await mentions.waitFor();
+  assert.match(await mentions.innerText(), /A retrospective answer: “Quirin showed me the test runner”/);
+  assert.match(await mentions.innerText(), /this names them/);
   await shot(p, "organizer-erase-confirm");
   await dialog.getByRole("button", { name: "Erase for good" }).click();
   await dialog.waitFor({ state: "hidden" });

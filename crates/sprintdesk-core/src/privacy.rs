@@ -4,7 +4,7 @@
 
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId};
+use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, ProjectId, Timestamp};
 use sprintdesk_store::{ERASURE_FIELD, Entity, Op};
 
 /// A request to erase one person.
@@ -29,7 +29,8 @@ pub struct Erased {
     pub claim_events: u32,
 }
 
-/// Everything the venue holds about one person, as JSON for an access request.
+/// Everything the venue holds about one person, as JSON for an access request: written for the person to
+/// read (tables, issues and devices by name; times in the venue's time zone, `YYYY-MM-DD HH:MM`).
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
 pub struct PersonExport {
     pub attendee: sprintdesk_domain::Attendee,
@@ -39,6 +40,11 @@ pub struct PersonExport {
     pub duplicates: Vec<AttendeeId>,
     pub presence: Vec<PresenceLine>,
     pub claims: Vec<ClaimLine>,
+    /// The pull requests imported as theirs.
+    pub pull_requests: Vec<PullLine>,
+    /// Words people typed that name them (a table's notes, a goal, a help note, a retrospective answer):
+    /// erasing them does not change these ([`mentions`]).
+    pub mentions: Vec<Mention>,
     /// Every recorded change to their record, oldest first: which field, its value, where and when.
     pub history: Vec<HistoryLine>,
 }
@@ -48,20 +54,41 @@ pub struct PresenceLine {
     /// `sign_in`, `sign_out` or `retract` (an undo at the kiosk).
     pub kind: String,
     pub day: String,
-    pub project: Option<String>,
-    pub device: DeviceId,
-    #[ts(type = "number")]
-    pub at: i64,
+    /// The table's project, by name.
+    pub table: Option<String>,
+    /// The device it was made on, by name.
+    pub device: String,
+    pub time: String,
 }
 
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
 pub struct ClaimLine {
+    pub project: String,
+    /// `#number title`, or the title.
     pub issue: String,
     /// `claim`, `release`, `resolve`, `pr_opened` or `merged`.
     pub action: String,
-    pub device: DeviceId,
-    #[ts(type = "number")]
-    pub at: i64,
+    pub device: String,
+    pub time: String,
+}
+
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+pub struct PullLine {
+    pub project: String,
+    pub number: Option<u32>,
+    pub title: String,
+    pub url: String,
+    pub state: sprintdesk_domain::PrState,
+    pub opened: String,
+    pub merged: Option<String>,
+}
+
+/// Words that name a person, and where they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Mention {
+    /// Where, in an organizer's words: "Notes of CPython, 2026-07-14 (blockers)", "A retrospective answer".
+    pub place: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
@@ -71,9 +98,8 @@ pub struct HistoryLine {
     pub value: String,
     /// The content was erased (only a hash of it is kept).
     pub cleared: bool,
-    pub device: DeviceId,
-    #[ts(type = "number")]
-    pub at: i64,
+    pub device: String,
+    pub time: String,
 }
 
 impl Desk {
@@ -126,6 +152,10 @@ impl Desk {
             .filter(|a| snapshot.canonical(&a.id) == person.id)
             .map(|a| a.id.clone())
             .collect();
+        let sprint = &snapshot.sprint;
+        let time = |at: Timestamp| format!("{} {}", sprint.local_date(at), sprint.local_time(at).format("%H:%M"));
+        let device = |id: &DeviceId| snapshot.devices.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let project = |id: &ProjectId| snapshot.projects.get(id).map_or_else(|| id.to_string(), |p| p.name.clone());
         let store = self.store();
         let presence = store
             .presence_events()?
@@ -134,20 +164,41 @@ impl Desk {
             .map(|e| PresenceLine {
                 kind: serde_json::to_value(e.kind).ok().and_then(|k| k.as_str().map(str::to_owned)).unwrap_or_default(),
                 day: e.day.to_string(),
-                project: e.project.map(|p| p.to_string()),
-                device: e.device,
-                at: e.at.0,
+                table: e.project.as_ref().map(project),
+                device: device(&e.device),
+                time: time(e.at),
             })
             .collect();
         let claims = store
             .claim_events()?
             .into_iter()
             .filter(|e| involves(&e.action, &ids))
-            .map(|e| ClaimLine {
-                issue: e.issue.to_string(),
-                action: e.action.kind().into(),
-                device: e.device,
-                at: e.at.0,
+            .map(|e| {
+                let issue = snapshot.issues.iter().find(|i| i.id == e.issue);
+                ClaimLine {
+                    project: issue.map(|i| project(&i.project)).unwrap_or_default(),
+                    issue: issue.map_or_else(
+                        || e.issue.to_string(),
+                        |i| i.number.map_or_else(|| i.title.clone(), |n| format!("#{n} {}", i.title)),
+                    ),
+                    action: e.action.kind().into(),
+                    device: device(&e.device),
+                    time: time(e.at),
+                }
+            })
+            .collect();
+        let pull_requests = snapshot
+            .pull_requests
+            .iter()
+            .filter(|pr| pr.attendee.as_ref().is_some_and(|a| ids.contains(a)))
+            .map(|pr| PullLine {
+                project: project(&pr.project),
+                number: pr.number,
+                title: pr.title.clone(),
+                url: pr.url.clone(),
+                state: pr.state,
+                opened: time(pr.created_at),
+                merged: pr.merged_at.map(time),
             })
             .collect();
         let history = store
@@ -157,15 +208,67 @@ impl Desk {
             .map(|c| HistoryLine {
                 cleared: c.cleared.is_some(),
                 value: c.value.to_string(),
-                device: DeviceId::from(sprintdesk_store::device_of(c.origin.as_str())),
-                at: i64::try_from(c.hlc.millis()).unwrap_or(i64::MAX),
+                device: device(&DeviceId::from(sprintdesk_store::device_of(c.origin.as_str()))),
+                time: time(Timestamp(i64::try_from(c.hlc.millis()).unwrap_or(i64::MAX))),
                 field: c.field,
             })
             .collect();
         let erased = snapshot.is_erased(&person.id);
+        let mentions = if erased { Vec::new() } else { mentions(&snapshot, &person) };
         let duplicates = ids.into_iter().filter(|id| *id != person.id).collect();
-        Ok(PersonExport { attendee: person, erased, duplicates, presence, claims, history })
+        Ok(PersonExport { attendee: person, erased, duplicates, presence, claims, pull_requests, mentions, history })
     }
+}
+
+/// The words people typed that name `person` (their full name, their handle, or their first name as a
+/// word): a table's daily notes, goals, help notes and retrospective answers. Erasure removes a person's own
+/// record everywhere but does not rewrite what others wrote; the Erase dialog lists these first.
+pub(crate) fn mentions(snapshot: &crate::snapshot::Snapshot, person: &sprintdesk_domain::Attendee) -> Vec<Mention> {
+    let mut words: Vec<String> = vec![person.name.trim().to_lowercase()];
+    if let Some(first) = person.name.split_whitespace().next().filter(|w| w.chars().count() >= 3) {
+        words.push(first.to_lowercase());
+    }
+    if let Some(handle) = person.handle.as_deref().map(str::trim).filter(|h| h.chars().count() >= 3) {
+        words.push(handle.trim_start_matches('@').to_lowercase());
+    }
+    words.retain(|w| !w.is_empty());
+    let names = |text: &str| words.iter().any(|word| names_word(text, word));
+    let project = |id: &ProjectId| snapshot.projects.get(id).map_or_else(|| id.to_string(), |p| p.name.clone());
+    let mut found = Vec::new();
+    let mut notes: Vec<_> = snapshot.status_updates.iter().collect();
+    notes.sort_by_key(|a| (a.day, project(&a.project)));
+    for note in notes {
+        for (field, text) in [("done", &note.done), ("next", &note.next), ("blockers", &note.blockers)] {
+            if names(text) {
+                let place = format!("Notes of {}, {} ({field})", project(&note.project), note.day);
+                found.push(Mention { place, text: text.clone() });
+            }
+        }
+    }
+    for goal in snapshot.goals.iter().filter(|g| names(&g.title) || names(&g.notes)) {
+        let text =
+            if goal.notes.is_empty() { goal.title.clone() } else { format!("{} — {}", goal.title, goal.notes) };
+        found.push(Mention { place: format!("A goal of {}", project(&goal.project)), text });
+    }
+    let mut projects: Vec<_> = snapshot.projects.values().filter(|p| names(&p.help_note)).collect();
+    projects.sort_by(|a, b| a.name.cmp(&b.name));
+    for p in projects {
+        found.push(Mention { place: format!("Help note of {}", p.name), text: p.help_note.clone() });
+    }
+    for answer in &snapshot.retro_answers {
+        for text in answer.replies.iter().filter_map(|r| r.text.as_deref()).filter(|t| names(t)) {
+            found.push(Mention { place: "A retrospective answer".into(), text: text.to_owned() });
+        }
+    }
+    found
+}
+
+/// Whether `text` holds `word` (lower case) as a whole word or words, in any case.
+fn names_word(text: &str, word: &str) -> bool {
+    let text = text.to_lowercase();
+    let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(word)
+        .any(|(at, _)| !is_word(text[..at].chars().next_back()) && !is_word(text[at + word.len()..].chars().next()))
 }
 
 /// Whether a claim event names one of `ids`.
@@ -178,5 +281,31 @@ fn involves(action: &ClaimAction, ids: &[AttendeeId]) -> bool {
         ClaimAction::Resolve { keep } => keep.iter().any(|k| ids.contains(k)),
         ClaimAction::PrOpened { attendee } => attendee.as_ref().is_some_and(|a| ids.contains(a)),
         ClaimAction::Merged | ClaimAction::Retract => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_word;
+
+    #[test]
+    fn a_name_is_found_as_a_whole_word_in_any_case() {
+        // (text, word, found)
+        let cases = [
+            ("Paired with Zofia", "zofia", true),
+            ("ZOFIA fixed it", "zofia", true),
+            ("Zofia's patch", "zofia", true),
+            ("thanks @zofiaq!", "zofiaq", true),
+            ("Zofia Quastenbrück helped", "zofia quastenbrück", true),
+            ("Zofias", "zofia", false),
+            ("Idee", "dee", false),
+            ("Deeper docs", "dee", false),
+            ("", "dee", false),
+            ("Ana-Maria", "ana", true),
+            ("Banana", "ana", false),
+        ];
+        for (text, word, found) in cases {
+            assert_eq!(names_word(text, word), found, "{word:?} in {text:?}");
+        }
     }
 }

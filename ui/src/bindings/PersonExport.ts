@@ -3,10 +3,13 @@ import type { Attendee } from "./Attendee";
 import type { AttendeeId } from "./AttendeeId";
 import type { ClaimLine } from "./ClaimLine";
 import type { HistoryLine } from "./HistoryLine";
+import type { Mention } from "./Mention";
 import type { PresenceLine } from "./PresenceLine";
+import type { PullLine } from "./PullLine";
 
 /**
- * Everything the venue holds about one person, as JSON for an access request.
+ * Everything the venue holds about one person, as JSON for an access request: written for the person to
+ * read (tables, issues and devices by name; times in the venue's time zone, `YYYY-MM-DD HH:MM`).
  */
 export type PersonExport = { attendee: Attendee, 
 /**
@@ -17,6 +20,15 @@ erased: boolean,
  * Duplicate records merged into this person.
  */
 duplicates: Array<AttendeeId>, presence: Array<PresenceLine>, claims: Array<ClaimLine>, 
+/**
+ * The pull requests imported as theirs.
+ */
+pull_requests: Array<PullLine>, 
+/**
+ * Words people typed that name them (a table's notes, a goal, a help note, a retrospective answer):
+ * erasing them does not change these ([`mentions`]).
+ */
+mentions: Array<Mention>, 
 /**
  * Every recorded change to their record, oldest first: which field, its value, where and when.
  */
