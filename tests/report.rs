@@ -573,3 +573,49 @@ fn an_access_request_reads_by_name_and_lists_pull_requests_and_the_words_that_na
 fn regex_lite_millis(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_digit()).filter(|run| run.len() >= 13).map(str::to_owned).collect()
 }
+
+/// Pairs whose people were all erased (as retention erases everyone) are counted, not listed: the report
+/// once read "Erased person mentored by Erased person", and every such pair collapsed into that one line.
+#[test]
+fn pairs_of_erased_people_are_counted_not_listed() {
+    // (who is erased, mentor pairs listed, pairs listed, pairs counted unnamed, the Markdown's line)
+    let cases: Vec<(&[&str], Value, Value, u32, &str)> = vec![
+        (
+            &[],
+            json!([{"mentee": "Dee Newcomer", "mentor": "Ana Mentor"}]),
+            json!([["Bo Builder", "Cy Coder"]]),
+            0,
+            "Pairs: Dee Newcomer mentored by Ana Mentor; Bo Builder and Cy Coder worked as a pair.",
+        ),
+        (
+            &["@ana"],
+            json!([{"mentee": "Dee Newcomer", "mentor": "Erased person"}]),
+            json!([["Bo Builder", "Cy Coder"]]),
+            0,
+            "Pairs: Dee Newcomer mentored by Erased person; Bo Builder and Cy Coder worked as a pair.",
+        ),
+        (
+            &["@ana", "@dee"],
+            json!([]),
+            json!([["Bo Builder", "Cy Coder"]]),
+            1,
+            "Pairs: Bo Builder and Cy Coder worked as a pair; 1 more pair, their names erased.",
+        ),
+        (&["@ana", "@dee", "@bo", "@cy"], json!([]), json!([]), 2, "Pairs: 2 pairs, their names erased."),
+    ];
+    for (erased, mentor_pairs, pairs, unnamed, line) in cases {
+        let mut desk = hand_built();
+        for who in erased {
+            desk.erase_attendee(Erase { attendee: (*who).into(), pin: None }).unwrap();
+        }
+        let report = serde_json::to_value(desk.sprint_report().unwrap()).unwrap();
+        let proj = &report["projects"][1];
+        assert_eq!(proj["mentor_pairs"], mentor_pairs, "{erased:?} erased");
+        assert_eq!(proj["pairs"], pairs, "{erased:?} erased");
+        assert_eq!(proj["unnamed_pairs"], unnamed, "{erased:?} erased");
+        let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+        assert!(md.lines().any(|l| l == line), "{erased:?} erased: no line {line:?} in\n{md}");
+        let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
+        assert!(!html.contains("Erased person mentored by Erased person"), "{erased:?} erased");
+    }
+}

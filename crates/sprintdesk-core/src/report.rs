@@ -97,6 +97,9 @@ pub struct ProjectReport {
     pub mentor_pairs: Vec<MentorPair>,
     /// Pairs a lead agreed to when two claimed one issue.
     pub pairs: Vec<Vec<String>>,
+    /// Mentor pairs and pairs whose people were all erased: counted, not listed (every line would read
+    /// "Erased person mentored by Erased person").
+    pub unnamed_pairs: u32,
     /// The daily status meeting's notes, oldest first.
     pub status_log: Vec<StatusLine>,
     pub merge_rate: Option<MergeRate>,
@@ -334,6 +337,17 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
         let (mut claimed, mut pr_open, mut merged) = (0, 0, 0);
         let mut mentor_pairs: Vec<MentorPair> = Vec::new();
         let mut pairs: Vec<Vec<String>> = Vec::new();
+        // Pairs by who is in them (two erased people have one name), and those of erased people only.
+        let mut seen_pairs: BTreeSet<(bool, Vec<AttendeeId>)> = BTreeSet::new();
+        let mut unnamed_pairs = 0;
+        let mut new_pair = |mentored: bool, people: Vec<AttendeeId>| {
+            let all_erased = people.iter().all(|id| snapshot.is_erased(id));
+            let new = seen_pairs.insert((mentored, people));
+            if new && all_erased {
+                unnamed_pairs += 1;
+            }
+            new && !all_erased
+        };
         let mut people_here: BTreeSet<AttendeeId> = BTreeSet::new();
         for issue in &issues {
             let claims = snapshot.claims(issue, now);
@@ -348,16 +362,17 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             }
             for holder in &claims.holders {
                 people_here.insert(holder.attendee.clone());
-                if let Some(mentor) = &holder.mentor {
-                    let pair = MentorPair { mentee: snapshot.name(&holder.attendee), mentor: snapshot.name(mentor) };
-                    if !mentor_pairs.contains(&pair) {
-                        mentor_pairs.push(pair);
-                    }
+                if let Some(mentor) = &holder.mentor
+                    && new_pair(true, vec![canonical(&holder.attendee), canonical(mentor)])
+                {
+                    mentor_pairs
+                        .push(MentorPair { mentee: snapshot.name(&holder.attendee), mentor: snapshot.name(mentor) });
                 }
             }
             for event in sprintdesk_domain::standing(snapshot.claim_events.iter().filter(|e| e.issue == issue.id)) {
                 if let ClaimAction::Resolve { keep } = &event.action
                     && keep.len() > 1
+                    && new_pair(false, keep.iter().map(&canonical).collect::<BTreeSet<_>>().into_iter().collect())
                 {
                     pairs.push(keep.iter().map(|id| snapshot.name(id)).collect());
                 }
@@ -449,6 +464,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             first_time_contributors,
             mentor_pairs,
             pairs,
+            unnamed_pairs,
             status_log,
             merge_rate: rate(&prs),
         });

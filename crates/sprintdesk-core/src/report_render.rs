@@ -170,13 +170,14 @@ fn markdown(report: &SprintReport) -> String {
                 let _ = writeln!(md, "- {}{first}", md_text(&person.name));
             }
         }
-        if !project.mentor_pairs.is_empty() || !project.pairs.is_empty() {
+        if !project.mentor_pairs.is_empty() || !project.pairs.is_empty() || project.unnamed_pairs > 0 {
             let mut lines: Vec<String> = project
                 .mentor_pairs
                 .iter()
                 .map(|p| format!("{} mentored by {}", md_text(&p.mentee), md_text(&p.mentor)))
                 .collect();
             lines.extend(project.pairs.iter().map(|p| format!("{} worked as a pair", md_text(&p.join(" and ")))));
+            lines.extend(unnamed_pairs(project.unnamed_pairs, !lines.is_empty()));
             let _ = writeln!(md, "\nPairs: {}.", lines.join("; "));
         }
         if !project.prs.is_empty() {
@@ -468,13 +469,17 @@ fn html(report: &SprintReport) -> String {
             }
             let _ = write!(h, "</ul>");
         }
-        if !project.mentor_pairs.is_empty() || !project.pairs.is_empty() {
+        if !project.mentor_pairs.is_empty() || !project.pairs.is_empty() || project.unnamed_pairs > 0 {
             let _ = write!(h, "<p><b>Pairs</b></p><ul>");
             for pair in &project.mentor_pairs {
                 let _ = write!(h, "<li>{} mentored by {}</li>", esc(&pair.mentee), esc(&pair.mentor));
             }
             for pair in &project.pairs {
                 let _ = write!(h, "<li>{} worked as a pair</li>", esc(&pair.join(" and ")));
+            }
+            let named = !project.mentor_pairs.is_empty() || !project.pairs.is_empty();
+            if let Some(line) = unnamed_pairs(project.unnamed_pairs, named) {
+                let _ = write!(h, "<li>{}</li>", esc(&line));
             }
             let _ = write!(h, "</ul>");
         }
@@ -582,6 +587,17 @@ fn duration(seconds: u32) -> String {
         (0, s) => format!("{s} s"),
         (m, 0) => format!("{m} min"),
         (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// The pairs whose people were all erased, as a line of the report's list ("2 more pairs, their names
+/// erased"), or nothing.
+fn unnamed_pairs(count: u32, after_named: bool) -> Option<String> {
+    let more = if after_named { " more" } else { "" };
+    match count {
+        0 => None,
+        1 => Some(format!("1{more} pair, their names erased")),
+        n => Some(format!("{n}{more} pairs, their names erased")),
     }
 }
 

@@ -28,6 +28,11 @@ prs: Array<PrLine>, first_time_contributors: Array<FirstContribution>, mentor_pa
  */
 pairs: Array<Array<string>>, 
 /**
+ * Mentor pairs and pairs whose people were all erased: counted, not listed (every line would read
+ * "Erased person mentored by Erased person").
+ */
+unnamed_pairs: number, 
+/**
  * The daily status meeting's notes, oldest first.
  */
 status_log: Array<StatusLine>, merge_rate: MergeRate | null, };
