@@ -249,7 +249,7 @@ fn a_lead_takes_back_a_release_a_pr_and_a_merge_within_seconds_and_every_device_
     clock.advance_minutes(1);
     let done = desk.release(Release { issue: "#1".into(), attendee: "@bo".into() }).unwrap();
     assert_eq!(done.done, "Bo let go of #1 (Crash on start)");
-    assert_eq!(undo(&mut desk, done.undo).unwrap(), "Bo let go of #1 (Crash on start)");
+    assert_eq!(undo(&mut desk, done.undo).unwrap(), "Bo holds #1 (Crash on start) again");
     assert_eq!(states(&mut desk), held, "the release undone: Bo holds it again");
 
     clock.advance_minutes(1);
@@ -258,9 +258,10 @@ fn a_lead_takes_back_a_release_a_pr_and_a_merge_within_seconds_and_every_device_
     assert_eq!(pr_open.0, IssueState::PrOpen);
     let merged = desk.mark_merged(one()).unwrap();
     assert_eq!(states(&mut desk).0, IssueState::Merged);
-    undo(&mut desk, merged.undo).unwrap();
+    // What the undo says is what holds after it (it once said "#1 (Crash on start) is merged").
+    assert_eq!(undo(&mut desk, merged.undo).unwrap(), "#1 (Crash on start) is not marked merged");
     assert_eq!(states(&mut desk), pr_open, "the merge undone: the PR is open again");
-    undo(&mut desk, pr.undo).unwrap();
+    assert_eq!(undo(&mut desk, pr.undo).unwrap(), "#1 (Crash on start) has no pull request open");
     assert_eq!(states(&mut desk), held, "the PR undone too");
 
     // Twice is refused in words, and so is too late: 15 seconds, as at the kiosk.

@@ -266,6 +266,7 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   await shot(p, "lead-merged-undo");
   assert.equal((await state())[0], "merged");
   await undo("is merged");
+  await p.getByTestId("toasts").getByText(/^Undone: #\d+ \(Fix the kiosk's focus ring\) is not marked merged\.$/).waitFor();
   await row.getByRole("button", { name: "Mark merged" }).waitFor();
   assert.deepEqual(await state(), ["pr_open", ["pr_open"]], "the merge undone");
 

@@ -278,13 +278,25 @@ impl Desk {
             ClaimAction::Merged => format!("{label} is merged"),
             ClaimAction::Retract => format!("an action on {label} was taken back"),
         };
+        // What undoing it will have done, for "Undone: …" (not "Undone: #1 is merged").
+        let undone = match &action {
+            ClaimAction::Claim { attendee, .. } => format!("{} no longer holds {label}", snapshot.name(attendee)),
+            ClaimAction::Release { attendee } => format!("{} holds {label} again", snapshot.name(attendee)),
+            ClaimAction::KeepOvernight { attendee } => {
+                format!("{}'s claim on {label} is no longer kept overnight", snapshot.name(attendee))
+            }
+            ClaimAction::Resolve { .. } => format!("the claim on {label} is contested again"),
+            ClaimAction::PrOpened { .. } => format!("{label} has no pull request open"),
+            ClaimAction::Merged => format!("{label} is not marked merged"),
+            ClaimAction::Retract => format!("the action on {label} stands again"),
+        };
         let event = self.claim_event(snapshot, issue, action);
         let (at, id) = (event.at, event.id.clone());
         self.write(vec![Op::Claim(event)])?;
         let token = self.make_id("u");
         self.undoable.remember(Undoable {
             token: token.clone(),
-            label: done.clone(),
+            label: undone,
             until: self.now().plus_seconds(UNDO_SECONDS),
             retract: Vec::new(),
             delete: None,

@@ -18,7 +18,8 @@ pub(crate) struct UndoList(Vec<Undoable>);
 #[derive(Debug)]
 pub(crate) struct Undoable {
     pub token: String,
-    /// What undoing does, in words: "Ana Lima was signed in".
+    /// What undoing does, in words: "Ana Lima was signed in" (the kiosk words it as taken back); for an
+    /// issue, what holds once undone: "#1 (Crash on start) is not marked merged".
     pub label: String,
     pub until: Timestamp,
     /// Presence events to retract, with whose they are.
