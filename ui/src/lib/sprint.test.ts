@@ -156,4 +156,8 @@ describe("retention", () => {
   ])("on %s: %j", (today, tone) => {
     expect(retentionNotice(sprint, today)?.tone ?? null).toBe(tone);
   });
+  it("writes the day as Settings does", () => {
+    expect(retentionNotice(sprint, "2026-06-12")?.text).toContain("from Fri 19 Jun.");
+    expect(retentionNotice(sprint, "2026-06-19")?.text).toContain("erased on Fri 19 Jun,");
+  });
 });

@@ -145,13 +145,13 @@ export function retentionNotice(
   if (today >= ends) {
     return {
       tone: "info",
-      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased on ${ends}, as the retention period set in Settings says; the sprint’s numbers are kept.`,
+      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased on ${formatDay(ends)}, as the retention period set in Settings says; the sprint’s numbers are kept.`,
     };
   }
   if (today >= addDays(ends, -7)) {
     return {
       tone: "warning",
-      text: `Attendees’ personal data will be erased on every device from ${ends}. Download what the report needs now, or keep it longer in Settings.`,
+      text: `Attendees’ personal data will be erased on every device from ${formatDay(ends)}. Download what the report needs now, or keep it longer in Settings.`,
     };
   }
   return null;
