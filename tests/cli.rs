@@ -679,6 +679,29 @@ fn the_demo_is_a_believable_sprint() {
     assert!(stderr.contains("already holds the sprint"), "the demo never overwrites a sprint: {stderr}");
 }
 
+/// Whatever the hour it runs, the demo writes nothing a device of its own venue refuses: run at 15:00 it
+/// once logged "refused change records stamped in the future" (62 of them), its clock having gone back for
+/// the afternoon's notes after the claims had run ahead.
+#[test]
+fn the_demo_at_any_hour_writes_nothing_its_venue_refuses() {
+    for hour in ["00", "09", "11", "15", "18", "23"] {
+        let user = User::new(&format!("2026-11-21T{hour}:00:00Z"));
+        let out = user.run(&["demo"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "at {hour}:00: {stderr}");
+        assert!(!stderr.contains("refused") && !stderr.contains("WARN"), "at {hour}:00 the demo said:\n{stderr}");
+        let board = user.json(&["board"]);
+        let contested = board["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["claims"].as_array().unwrap())
+            .filter(|c| c["contested"] == true)
+            .count();
+        assert_eq!(contested, 1, "at {hour}:00: the contested claim");
+    }
+}
+
 /// A sprint with three projects (GitHub and GitLab repositories), their issues, four people signed in, and
 /// claims on issues of each project.
 fn sprint_with_claims() -> User {
