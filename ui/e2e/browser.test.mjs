@@ -705,6 +705,14 @@ test("organizer: a project's typo is corrected, a goal renamed, and a deleted pr
   await dialog.getByLabel("Leads").pressSequentially(", Fern Firsttimer", { delay: 10 });
   assert.equal(await dialog.getByLabel("Name").inputValue(), "Sprintdesk desktop", "typing a lead keeps the name");
   assert.equal(await dialog.getByLabel("Leads").inputValue(), "Maya Mentor, Fern Firsttimer");
+  // Meanwhile the venue moves (a goal added on another device): the page behind the dialog takes it, and
+  // the dialog keeps what was typed. Every live refresh once filled the dialog afresh.
+  const t9 = (await server.call("board")).projects.find((x) => x.project.table_label === "T9").project.id;
+  const meanwhile = await server.call("add_goal", { project: t9, title: "Added while the dialog was open", beginner_friendly: false });
+  await p.getByText("Added while the dialog was open", { exact: true }).waitFor();
+  await p.waitForTimeout(200);
+  assert.equal(await dialog.getByLabel("Leads").inputValue(), "Maya Mentor, Fern Firsttimer", "a refresh keeps the leads typed");
+  await server.call("delete", { kind: "goal", id: meanwhile.id });
   await dialog.getByRole("button", { name: "Save" }).click();
   await dialog.waitFor({ state: "hidden" });
   const both = (await server.call("board")).projects.find((x) => x.project.table_label === "T9").leads;
