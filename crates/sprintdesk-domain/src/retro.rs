@@ -73,6 +73,15 @@ pub fn validate_questions(questions: &[RetroQuestion]) -> Result<(), crate::Vali
         if question.id.trim().is_empty() || questions[..i].iter().any(|q| q.id == question.id) {
             return bad(format!("question {} needs an id of its own", i + 1));
         }
+        // The same question twice splits its answers in two (and reads as a mistake on the kiosk).
+        let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if let Some(first) = questions[..i].iter().position(|q| words(&q.text) == words(text)) {
+            return bad(format!(
+                "questions {} and {} both ask \u{201c}{text}\u{201d}: remove one or change it",
+                first + 1,
+                i + 1
+            ));
+        }
     }
     Ok(())
 }
@@ -159,7 +168,20 @@ mod tests {
         assert!(validate_questions(&[q("a", " ")]).is_err());
         assert!(validate_questions(&[q("a", "One?"), q("a", "Two?")]).is_err());
         assert!(validate_questions(&[q("a", "x")]).is_ok());
-        let many: Vec<RetroQuestion> = (0..9).map(|i| q(&format!("q{i}"), "Why?")).collect();
+        // The same words twice (in any case, however spaced) is one question asked twice.
+        for (first, second, refused) in [
+            ("What went well?", "What went well?", true),
+            ("What went well?", "  what WENT  well? ", true),
+            ("What went well?", "What went badly?", false),
+            ("How was the sprint?", "How was the venue?", false),
+        ] {
+            let got = validate_questions(&[q("a", first), q("b", second)]);
+            assert_eq!(got.is_err(), refused, "{first:?} then {second:?}: {got:?}");
+            if let Err(error) = got {
+                assert!(error.to_string().contains("questions 1 and 2 both ask"), "{error}");
+            }
+        }
+        let many: Vec<RetroQuestion> = (0..9).map(|i| q(&format!("q{i}"), &format!("Why {i}?"))).collect();
         assert!(validate_questions(&many).is_err());
     }
 }

@@ -35,6 +35,9 @@ describe("newSprintProblem", () => {
     expect(newSprintProblem({ ...ok, days: 0 })).toMatch(/1 to 31/);
     expect(newSprintProblem({ ...ok, days: 32 })).toMatch(/1 to 31/);
     expect(newSprintProblem({ ...ok, start: "" })).toMatch(/first day/);
+    // The first-start form once sent a name the core then refused.
+    expect(newSprintProblem({ ...ok, name: "x".repeat(120) })).toBeNull();
+    expect(newSprintProblem({ ...ok, name: "x".repeat(121) })).toMatch(/121 characters long: keep it to 120/);
   });
 });
 

@@ -31,6 +31,8 @@ export function localToday(now: Date = new Date()): string {
 
 export function newSprintProblem(s: NewSprint): string | null {
   if (s.name.trim() === "") return "Give the sprint a name.";
+  const long = nameTooLong(s.name);
+  if (long) return long;
   if (s.time_zone.trim() === "") return "Choose the time zone of the venue.";
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s.start)) return "Choose the first day.";
   if (!Number.isInteger(s.days) || s.days < 1 || s.days > SPRINT_MAX_DAYS) {
@@ -43,13 +45,18 @@ export function newSprintProblem(s: NewSprint): string | null {
 /** The longest sprint name (the core's `Sprint::NAME_MAX`). */
 export const SPRINT_NAME_MAX = 120;
 
+/** A sprint name over the core's limit, said as the form says it; `null` when it fits. */
+function nameTooLong(name: string): string | null {
+  const length = [...name.trim()].length;
+  if (length <= SPRINT_NAME_MAX) return null;
+  return `The sprint's name is ${length} characters long: keep it to ${SPRINT_NAME_MAX}, as it heads the board, the kiosk and every badge.`;
+}
+
 /** What is wrong with an edited sprint before it is sent, or `null`. */
 export function sprintEditProblem(before: Sprint, after: Sprint): string | null {
   if (after.name.trim() === "") return "The sprint needs a name.";
-  const length = [...after.name].length;
-  if (length > SPRINT_NAME_MAX) {
-    return `The sprint's name is ${length} characters long: keep it to ${SPRINT_NAME_MAX}, as it heads the board, the kiosk and every badge.`;
-  }
+  const long = nameTooLong(after.name);
+  if (long) return long;
   if (after.code_of_conduct.text.trim() === "") {
     return "The code of conduct is empty: write the one people accept before they sign in.";
   }
