@@ -56,11 +56,13 @@ ensure_tauri_build_deps() {
   fi
 }
 
-# What the end-to-end tests drive: Debian's Chromium, a virtual X display, WebKit's WebDriver; and what
-# the PDF tests read a document back with (poppler's pdftotext and pdftoppm, zbarimg for QR codes).
+# What the end-to-end tests drive: Debian's Chromium, a virtual X display, WebKit's WebDriver; what the
+# PDF tests read a document back with (poppler's pdftotext and pdftoppm, zbarimg for QR codes); and the
+# sqlite3 program, which a test backs the live database up with while `serve` runs.
 ensure_e2e_deps() {
   if command -v apt-get >/dev/null; then
-    ensure_apt_packages xvfb xauth x11-utils webkit2gtk-driver chromium imagemagick poppler-utils zbar-tools
+    ensure_apt_packages xvfb xauth x11-utils webkit2gtk-driver chromium imagemagick poppler-utils zbar-tools \
+      sqlite3
   fi
 }
 

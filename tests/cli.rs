@@ -35,7 +35,7 @@ pub fn fixture(name: &str) -> String {
 
 /// A user at a terminal with their own database and device.
 pub struct User {
-    dir: tempfile::TempDir,
+    pub(crate) dir: tempfile::TempDir,
     now: String,
 }
 

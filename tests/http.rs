@@ -303,3 +303,34 @@ fn the_built_ui_is_served_with_its_routes() {
     assert_eq!(status, 404);
     assert!(body.contains("npm run build"), "says how to get the UI: {body}");
 }
+
+/// Another program opening the live database and closing it (a backup with `sqlite3 sprint.db ".backup
+/// copy.db"`, a look with a database browser) loses nothing written before or after. `serve` opens the file
+/// twice, and the second opening read the file's header with an ordinary file handle; closing that handle
+/// dropped every lock this process held on the file, so the other program's close took the write-ahead log
+/// for its own and deleted it under the running server: later writes went to a deleted file.
+#[test]
+fn another_program_opening_the_live_database_loses_no_write() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+    let sign_in = |query: &str| {
+        let id = served.ok("search", json!({"query": query}))[0]["id"].as_str().unwrap().to_owned();
+        served.ok("sign_in", json!({"attendee": id, "accept_code_of_conduct": true, "photo_consent": true}));
+    };
+    sign_in("lukasz");
+    let db = user.dir.path().join("sprint.db");
+    let backup = user.dir.path().join("backup.db");
+    let out = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg(format!(".backup '{}'", backup.display()))
+        .output()
+        .expect("the sqlite3 program (scripts/lib.sh installs it)");
+    assert!(out.status.success(), "sqlite3: {}", String::from_utf8_lossy(&out.stderr));
+    sign_in("soren");
+    assert_eq!(user.json(&["presence"])["here_now"], 2, "another process sees the write made after the backup");
+    let mut wal = db.clone().into_os_string();
+    wal.push("-wal");
+    assert!(std::path::Path::new(&wal).exists(), "the running server's write-ahead log was deleted under it");
+    drop(served);
+    assert_eq!(user.json(&["presence"])["here_now"], 2, "and it is in the file once the server has stopped");
+}

@@ -53,6 +53,48 @@ pub struct Store {
     pub(crate) read_only: Option<String>,
     /// Whether SQLite's page cache is at its bulk size ([`Store::size_cache_for`]).
     pub(crate) bulk_cache: bool,
+    /// This process has the file open through this store (for [`refuse_foreign_wal`]); `None` in memory.
+    pub(crate) open_here: Option<OpenHere>,
+}
+
+/// The database files this process has open through SQLite, by their canonical path, and how many times.
+static OPEN_HERE: std::sync::Mutex<std::collections::BTreeMap<std::path::PathBuf, usize>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// One opening of a database file by this process, for as long as its store lives. POSIX advisory locks
+/// belong to a process and a file, not to a handle: closing *any* handle this process has on the file drops
+/// every lock SQLite holds on it. So once the file is open here, nothing else in this process may open and
+/// close it: `serve` and the app open two stores on one file, and the second one's header check dropped the
+/// first's locks. Another program's SQLite (a backup with `sqlite3 sprint.db .backup`) then took itself for
+/// the file's last user and deleted the write-ahead log under the running server, whose later writes were
+/// lost (`tests/http.rs`, `another_program_opening_the_live_database_loses_no_write`).
+#[derive(Debug)]
+pub(crate) struct OpenHere(std::path::PathBuf);
+
+impl OpenHere {
+    fn new(path: &Path) -> Option<Self> {
+        let key = std::fs::canonicalize(path).ok()?;
+        *OPEN_HERE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(key.clone()).or_default() += 1;
+        Some(Self(key))
+    }
+
+    /// Whether this process has the file at `path` open through a store already.
+    fn already(path: &Path) -> bool {
+        let Ok(key) = std::fs::canonicalize(path) else { return false };
+        OPEN_HERE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).is_some_and(|count| *count > 0)
+    }
+}
+
+impl Drop for OpenHere {
+    fn drop(&mut self) {
+        let mut open = OPEN_HERE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.0) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.0);
+            }
+        }
+    }
 }
 
 /// SQLite's page cache, in KiB, for everyday writes (about SQLite's own default, 2,000 KiB): a sign-in
@@ -77,10 +119,13 @@ impl Store {
         }
         refuse_foreign_wal(path)?;
         let conn = Connection::open(path)?;
+        let open_here = OpenHere::new(path);
         conn.busy_timeout(Duration::from_secs(10))?;
         claim_or_refuse(&conn, path, true)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::init(conn, device)
+        let mut store = Self::init(conn, device)?;
+        store.open_here = open_here;
+        Ok(store)
     }
 
     /// Opens the database at `path` for a command that only reads. A database of this schema opens as
@@ -107,6 +152,7 @@ impl Store {
     /// through a migrated copy in memory.
     fn open_read_only(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
         let conn = read_only_connection(path)?;
+        let open_here = OpenHere::new(path);
         if application_id(&conn, path)? != APPLICATION_ID {
             return Err(StoreError::NotOurs {
                 path: path.display().to_string(),
@@ -126,6 +172,7 @@ impl Store {
             trust_cache: Default::default(),
             read_only: Some(path.display().to_string()),
             bulk_cache: false,
+            open_here,
         })
     }
 
@@ -163,7 +210,7 @@ impl Store {
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
         }
-        Ok(Self { conn, device, trust_cache: Default::default(), read_only: None, bulk_cache: false })
+        Ok(Self { conn, device, trust_cache: Default::default(), read_only: None, bulk_cache: false, open_here: None })
     }
 
     /// Sizes SQLite's page cache for a write of `records` records: the bulk size while large batches come
@@ -259,6 +306,10 @@ fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
 /// next write would make that permanent. SQLite ties a log to nothing but its own header, so this reads both
 /// headers itself. A log from another Sprintdesk database of the same schema is not caught here.
 fn refuse_foreign_wal(path: &Path) -> Result<(), StoreError> {
+    // Open here already: checked then, and the log is ours; opening the file again would drop its locks.
+    if OpenHere::already(path) {
+        return Ok(());
+    }
     let mut wal_path = path.as_os_str().to_owned();
     wal_path.push("-wal");
     let wal_path = std::path::PathBuf::from(wal_path);
