@@ -577,6 +577,37 @@ test("projects: a goal's error and half-typed title stay with the project they w
   await p.close();
 });
 
+test("projects: a project added elsewhere does not take the place of the one shown", async () => {
+  // With no project clicked, the page shows the first by table; a project added on another device that
+  // sorted before it took its place: the goal being typed went, and an open Edit dialog filled with the new
+  // project (Save would have edited it).
+  const p = await session.page();
+  await p.goto(`${server.url}/#/organizer/projects`);
+  const heading = p.locator(".detail h2");
+  await heading.waitFor();
+  const shown = (await heading.innerText()).trim();
+  const goal = p.getByPlaceholder(/A new goal/);
+  await goal.pressSequentially("Typed before");
+  const first = await server.call("add_project", { name: "Aardvark", repo_url: null, table_label: "T0", leads: [] });
+  await p.getByRole("button", { name: /Aardvark/ }).first().waitFor();
+  await p.waitForTimeout(200);
+  assert.equal((await heading.innerText()).trim(), shown, "the project shown stays");
+  assert.equal(await goal.inputValue(), "Typed before", "and so does the goal being typed");
+
+  await p.getByTestId("project-edit").click();
+  const dialog = p.getByRole("dialog");
+  const name = dialog.getByLabel("Name");
+  await name.waitFor();
+  const before = await name.inputValue();
+  const second = await server.call("add_project", { name: "Aaa first", repo_url: null, table_label: "T00", leads: [] });
+  await p.getByRole("button", { name: /Aaa first/ }).first().waitFor();
+  await p.waitForTimeout(200);
+  assert.equal(await name.inputValue(), before, "the dialog still edits the project it was opened for");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  for (const project of [first, second]) await server.call("delete", { kind: "project", id: project.id });
+  await p.close();
+});
+
 test("today: the tables asking for help or blocked are on the organizer's first page", async () => {
   // The walkthrough's organizer could see who was where, but not which table wanted someone.
   const board = (await server.call("board")).projects;
