@@ -57,7 +57,7 @@ struct WholeSprint<'a> {
     goals: &'a [sprintdesk_domain::Goal],
     status_updates: &'a [sprintdesk_domain::StatusUpdate],
     issues: &'a [sprintdesk_domain::Issue],
-    pull_requests: &'a [sprintdesk_domain::PullRequest],
+    pull_requests: Vec<sprintdesk_domain::PullRequest>,
     presence_events: &'a [sprintdesk_domain::PresenceEvent],
     claim_events: &'a [sprintdesk_domain::ClaimEvent],
     retrospective_answers: &'a [sprintdesk_domain::RetroAnswer],
@@ -82,6 +82,19 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
     attendees.sort_by(|a, b| a.id.cmp(&b.id));
     let mut projects: Vec<_> = snapshot.projects.values().collect();
     projects.sort_by(|a, b| a.id.cmp(&b.id));
+    // An erased person's pull request is counted, but its number, title and link would lead to their page
+    // on the forge: left out, as in the pull-request list and the report.
+    let pull_requests = snapshot
+        .pull_requests
+        .iter()
+        .map(|pr| {
+            let erased = pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&snapshot.canonical(id)));
+            if !erased {
+                return pr.clone();
+            }
+            sprintdesk_domain::PullRequest { number: None, title: String::new(), url: String::new(), ..pr.clone() }
+        })
+        .collect();
     let whole = WholeSprint {
         sprint: &snapshot.sprint,
         attendees,
@@ -89,7 +102,7 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
         goals: &snapshot.goals,
         status_updates: &snapshot.status_updates,
         issues: &snapshot.issues,
-        pull_requests: &snapshot.pull_requests,
+        pull_requests,
         presence_events: &snapshot.presence_events,
         claim_events: &snapshot.claim_events,
         retrospective_answers: &snapshot.retro_answers,
@@ -218,7 +231,9 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
             }
         }
         ExportKind::PhotoConsent => {
-            rows.push(["name", "handle", "badge", "photo_consent"].map(String::from).to_vec());
+            // No badge codes: a badge's code signs its holder in and out at the door, and this list goes to the
+            // photographer.
+            rows.push(["name", "handle", "photo_consent"].map(String::from).to_vec());
             let mut people: Vec<_> = snapshot.people().collect();
             people.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
             for person in people {
@@ -227,12 +242,7 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     Some(false) => "no",
                     None => "not asked",
                 };
-                rows.push(vec![
-                    person.name.clone(),
-                    person.handle.clone().unwrap_or_default(),
-                    person.badge_code.clone().unwrap_or_default(),
-                    consent.to_owned(),
-                ]);
+                rows.push(vec![person.name.clone(), person.handle.clone().unwrap_or_default(), consent.to_owned()]);
             }
         }
         ExportKind::Sprint => {}
