@@ -4,7 +4,7 @@
 // the screen it describes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, demoVenue, shot } from "./support.mjs";
+import { NOW, browserSession, demoVenue, shot } from "./support.mjs";
 
 const session = browserSession(demoVenue);
 let server;
@@ -280,6 +280,28 @@ test("settings: the save bar never covers the field being edited", async () => {
     await p.getByRole("button", { name: "Discard changes" }).click();
     await p.close();
   }
+});
+
+test("settings: a retention period that has already ended asks before erasing everyone", async () => {
+  // A 0 typed and saved once erased every attendee's name, e-mail, handle and badge at the next start,
+  // with no question asked.
+  const before = (await server.call("sprint")).retention_days;
+  // The organizer's screen a week after the sprint (its data kept 30 days unless told).
+  const p = await session.page(1280, 800);
+  await p.clock.install({ time: new Date(Date.parse(NOW) + 10 * 86_400_000) });
+  await p.clock.resume();
+  await p.goto(`${session.server.url}/#/organizer/settings`);
+  await ready(p);
+  const retention = p.getByLabel("Keep attendees’ personal data for", { exact: false });
+  await retention.fill("0");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  const warning = p.getByTestId("settings-hiding");
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /erases every attendee's name, e-mail, handle and badge.*cannot be undone/s);
+  await shot(p, "organizer-settings-retention-erases");
+  assert.equal((await server.call("sprint")).retention_days, before, "nothing saved without the yes");
+  await p.getByRole("button", { name: "Discard changes" }).click();
+  await p.close();
 });
 
 test("venue: address, food and house rules are on Today and on the kiosk after signing in", async () => {

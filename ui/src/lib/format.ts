@@ -105,6 +105,13 @@ export function formatDay(date: string, locale?: string): string {
   }).format(at);
 }
 
+/** [`formatDay`], with the year when it is not `today`'s: "Sat 4 Dec 2027" (a date a year on is no
+ * "Sat 4 Dec" to someone reading it in December). */
+export function formatDayFrom(date: string, today: string, locale?: string): string {
+  const day = formatDay(date, locale);
+  return date.slice(0, 4) === today.slice(0, 4) || !dayToDate(date) ? day : `${day} ${date.slice(0, 4)}`;
+}
+
 function dayToDate(date: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return null;

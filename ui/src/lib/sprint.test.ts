@@ -8,6 +8,7 @@ import {
   newSprintProblem,
   pinProblem,
   retentionEnds,
+  retentionErases,
   retentionNotice,
   sprintEditProblem,
   hiddenAttendance,
@@ -158,6 +159,25 @@ describe("retention", () => {
     ["2027-01-01", "info"],
   ])("on %s: %j", (today, tone) => {
     expect(retentionNotice(sprint, today)?.tone ?? null).toBe(tone);
+  });
+  it.each([
+    // (days kept before, after, today, erases?)
+    [null, 0, "2026-06-01", true], // ends 2026-05-20: already past
+    [null, 12, "2026-06-01", true], // ends 2026-06-01: today
+    [null, 13, "2026-06-01", false], // ends tomorrow
+    [30, 60, "2026-06-01", false],
+    [0, 5, "2026-06-01", false], // ended already before the change: nothing new is erased
+    [null, null, "2026-06-01", false],
+  ])("retention %s → %s days on %s erases at once: %s", (before, after, today, erases) => {
+    const got = retentionErases({ ...sprint, retention_days: before }, { ...sprint, retention_days: after }, today);
+    expect(got !== null).toBe(erases);
+    if (got) expect(got).toMatch(/cannot be undone/);
+  });
+  it("writes the year of a day in another year", () => {
+    const kept = { ...sprint, retention_days: 230 };
+    expect(retentionEnds(kept)).toBe("2027-01-05");
+    expect(retentionNotice(kept, "2026-12-30")?.text).toContain("from Tue 5 Jan 2027.");
+    expect(retentionNotice(kept, "2027-01-02")?.text).toContain("from Tue 5 Jan.");
   });
   it("writes the day as Settings does", () => {
     expect(retentionNotice(sprint, "2026-06-12")?.text).toContain("from Fri 19 Jun.");

@@ -3,7 +3,7 @@
 import type { NewSprint } from "../bindings/NewSprint";
 import type { Sprint } from "../bindings/Sprint";
 import { SPRINT_MAX_DAYS } from "../bindings/commands";
-import { formatDay } from "./format";
+import { formatDay, formatDayFrom } from "./format";
 
 /** The organizer PIN is 4 to 12 digits (the core checks the same). */
 export function pinProblem(pin: string): string | null {
@@ -97,6 +97,22 @@ export function hiddenAttendance(
   return `This hides ${days.join(" and ")} from Today, the board and the report. Nothing is deleted: adding the day back, or unticking its break, shows them again.`;
 }
 
+/**
+ * What saving `after` would erase at once: everyone's personal data, when its retention period ends today
+ * or before and `before`'s did not (a 0 typed in Settings erased everyone at the next start, unasked).
+ * `null` when nothing is erased by the change.
+ */
+export function retentionErases(
+  before: Pick<Sprint, "days" | "retention_days">,
+  after: Pick<Sprint, "days" | "retention_days">,
+  today: string,
+): string | null {
+  const ends = retentionEnds(after);
+  const endedBefore = retentionEnds(before);
+  if (!ends || ends > today || (endedBefore !== null && endedBefore <= today)) return null;
+  return `Saving this ends the retention period (${formatDayFrom(ends, today)}): every device erases every attendee's name, e-mail, handle and badge at its next start or sync, keeping only the sprint's numbers. This cannot be undone.`;
+}
+
 /** A changed code of conduct needs a higher version (everyone is asked again); the version never goes down. */
 export function cocChange(
   before: { text: string; version: number },
@@ -152,13 +168,13 @@ export function retentionNotice(
   if (today >= ends) {
     return {
       tone: "info",
-      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased on ${formatDay(ends)}, as the retention period set in Settings says; the sprint’s numbers are kept.`,
+      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased on ${formatDayFrom(ends, today)}, as the retention period set in Settings says; the sprint’s numbers are kept.`,
     };
   }
   if (today >= addDays(ends, -7)) {
     return {
       tone: "warning",
-      text: `Attendees’ personal data will be erased on every device from ${formatDay(ends)}. Download what the report needs now, or keep it longer in Settings.`,
+      text: `Attendees’ personal data will be erased on every device from ${formatDayFrom(ends, today)}. Download what the report needs now, or keep it longer in Settings.`,
     };
   }
   return null;
