@@ -269,7 +269,10 @@ fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
     assert_eq!(md.file_name, "hand-built-sprint-report.md");
     for line in [
         "# Hand-built sprint",
-        "**5 people** took part, 1 of them first-time contributors.",
+        "**5 people** took part, 1 of them a first-time contributor.",
+        "- 2 issues claimed, 1 merged",
+        "- 1 first-time contributor with a merged pull request",
+        "People at the table per day: Mon 4, Wed 3, Thu 2.",
         "| Tue 14 Jul | break | | |",
         "- Dee Newcomer: first merged pull request [#12 Handle an empty config by Dee Newcomer (merged)](https://github.com/org/proj/pull/12)",
         "Pairs: Dee Newcomer mentored by Ana Mentor; Bo Builder and Cy Coder worked as a pair.",

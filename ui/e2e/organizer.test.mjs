@@ -304,6 +304,19 @@ test("settings: a retention period that has already ended asks before erasing ev
   await p.close();
 });
 
+test("settings: a new time zone after people signed in is asked about first", async () => {
+  const zone = (await server.call("sprint")).time_zone;
+  const p = await organizer("settings", 1280, 800);
+  await p.getByLabel("Time zone").fill("America/Los_Angeles");
+  await p.getByRole("button", { name: "Save settings" }).click();
+  const warning = p.getByTestId("settings-hiding");
+  await warning.waitFor();
+  assert.match(await warning.innerText(), /signed in already.*read in America\/Los_Angeles/s);
+  assert.equal((await server.call("sprint")).time_zone, zone, "nothing saved without the yes");
+  await p.getByRole("button", { name: "Discard changes" }).click();
+  await p.close();
+});
+
 test("venue: address, food and house rules are on Today and on the kiosk after signing in", async () => {
   const venue = (await server.call("sprint")).venue;
   assert.ok(venue.address && venue.food && venue.house_rules, "the demo sets them");

@@ -109,7 +109,11 @@ fn markdown(report: &SprintReport) -> String {
     let _ = writeln!(md, "{}{place}\n", dates(report));
     let _ = writeln!(md, "## Who came\n");
     let first_timers = if report.first_timers > 0 {
-        format!(", {} of them first-time contributors", report.first_timers)
+        format!(
+            ", {} of them {}",
+            report.first_timers,
+            if report.first_timers == 1 { "a first-time contributor" } else { "first-time contributors" }
+        )
     } else {
         String::new()
     };
@@ -134,8 +138,12 @@ fn markdown(report: &SprintReport) -> String {
     let _ = writeln!(md, "\n## What got done\n");
     let _ = writeln!(
         md,
-        "- {} issues claimed, {} merged\n- {} pull requests opened and {} merged during the sprint (imported from the repositories)\n- {} first-time contributors with a merged pull request",
-        t.issues_claimed, t.issues_merged, t.prs_opened, t.prs_merged, t.first_contributions_merged
+        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint (imported from the repositories)\n- {} with a merged pull request",
+        count(t.issues_claimed, "issue"),
+        t.issues_merged,
+        count(t.prs_opened, "pull request"),
+        t.prs_merged,
+        count(t.first_contributions_merged, "first-time contributor"),
     );
     if let Some(rate) = &report.merge_rate {
         let _ = writeln!(md, "- {}", rate_words(rate));
@@ -150,7 +158,7 @@ fn markdown(report: &SprintReport) -> String {
             .filter(|(day, _)| !day.is_break)
             .map(|(day, n)| format!("{} {n}", day.date.format("%a")))
             .collect();
-        let _ = writeln!(md, "Sprinters per day: {}.\n", per_day.join(", "));
+        let _ = writeln!(md, "People at the table per day: {}.\n", per_day.join(", "));
         let _ = writeln!(md, "{}.", project_summary(project));
         if let Some(rate) = &project.merge_rate {
             let _ = writeln!(md, "{}.", rate_words(rate));
@@ -447,7 +455,7 @@ fn html(report: &SprintReport) -> String {
             .map(|(d, n)| (d.date.format("%a").to_string(), (!d.is_break).then_some(*n)))
             .collect();
         let (labels, values): (Vec<String>, Vec<Option<u32>>) = open.into_iter().unzip();
-        h.push_str(&bar_chart(&format!("Sprinters per day at {}", project.name), &labels, &values, 360, 120));
+        h.push_str(&bar_chart(&format!("People at the table per day, {}", project.name), &labels, &values, 360, 120));
         let _ = write!(h, "<p>{}.</p>", esc(&project_summary(project)));
         if let Some(rate) = &project.merge_rate {
             let _ = write!(h, "<p>{}.</p>", esc(&rate_words(rate)));

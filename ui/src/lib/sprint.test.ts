@@ -9,6 +9,7 @@ import {
   pinProblem,
   retentionEnds,
   retentionErases,
+  timeZoneMoves,
   retentionNotice,
   sprintEditProblem,
   hiddenAttendance,
@@ -182,5 +183,20 @@ describe("retention", () => {
   it("writes the day as Settings does", () => {
     expect(retentionNotice(sprint, "2026-06-12")?.text).toContain("from Fri 19 Jun.");
     expect(retentionNotice(sprint, "2026-06-19")?.text).toContain("erased on Fri 19 Jun,");
+  });
+});
+
+describe("timeZoneMoves", () => {
+  const came = [{ people: 0 }, { people: 12 }];
+  it.each([
+    ["Europe/Prague", "Europe/Prague", came, false],
+    ["Europe/Prague", " Europe/Prague ", came, false],
+    ["Europe/Prague", "America/Los_Angeles", came, true],
+    ["Europe/Prague", "America/Los_Angeles", [{ people: 0 }], false],
+    ["Europe/Prague", "America/Los_Angeles", [], false],
+  ])("%s → %j with %j: asks %s", (before, after, perDay, asks) => {
+    const got = timeZoneMoves({ time_zone: before }, { time_zone: after }, perDay);
+    expect(got !== null).toBe(asks);
+    if (got) expect(got).toMatch(/recorded in Europe\/Prague.*read in America\/Los_Angeles/);
   });
 });

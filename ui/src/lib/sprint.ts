@@ -98,6 +98,20 @@ export function hiddenAttendance(
 }
 
 /**
+ * A time zone changed after people signed in: the days they came stay as recorded, but times are read in
+ * the new zone, so the attendance list shows sign-ins before opening or after closing (a walkthrough's
+ * change to America/Los_Angeles after the sprint did). `null` when the zone is unchanged or nobody came.
+ */
+export function timeZoneMoves(
+  before: Pick<Sprint, "time_zone">,
+  after: Pick<Sprint, "time_zone">,
+  perDay: readonly { people: number }[],
+): string | null {
+  if (before.time_zone.trim() === after.time_zone.trim() || !perDay.some((d) => d.people > 0)) return null;
+  return `People have signed in already: the days they came stay as recorded in ${before.time_zone}, but their times will be read in ${after.time_zone.trim()}, so the attendance list and the report may show them arriving before opening or leaving after closing. Change the zone only if it was wrong from the start.`;
+}
+
+/**
  * What saving `after` would erase at once: everyone's personal data, when its retention period ends today
  * or before and `before`'s did not (a 0 typed in Settings erased everyone at the next start, unasked).
  * `null` when nothing is erased by the change.
