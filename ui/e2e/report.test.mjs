@@ -198,3 +198,30 @@ test("kiosk: the retrospective waits while someone is still typing, and leaves t
   assert.equal(report.retrospective[0].answers, answered, "nothing was sent for the person who walked away");
   await p.close();
 });
+
+test("report page: rewording or removing an answered question asks first", async () => {
+  // Answers are kept by question: "How was the sprint?" reworded to "How were the snacks?" once showed the
+  // sprint's ratings under the snacks, without a word.
+  const before = (await server.call("retro", null)).questions;
+  await server.call("answer_retro", {
+    replies: [
+      { question: before[0].id, rating: 5, text: null },
+      { question: before[2].id, rating: null, text: "Longer lunch" },
+    ],
+  });
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer/report`);
+  await p.getByRole("button", { name: "Change the questions" }).click();
+  await p.getByLabel("Question 1", { exact: true }).fill("How were the snacks?");
+  await p.getByRole("button", { name: "Remove question 3" }).click();
+  await p.getByRole("button", { name: "Save questions" }).click();
+  const warning = p.getByTestId("retro-questions-warning");
+  await warning.waitFor();
+  const text = await warning.innerText();
+  assert.match(text, /\d+ answers? to “How was the sprint\?” will show under “How were the snacks\?”/);
+  assert.match(text, /removing “What should we change next time\?” takes its \d+ answers? out of the report/);
+  await shot(p, "report-questions-warning");
+  assert.deepEqual((await server.call("retro", null)).questions, before, "nothing saved without the yes");
+  await p.getByRole("button", { name: "Cancel" }).click();
+  await p.close();
+});
