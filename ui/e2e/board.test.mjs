@@ -370,6 +370,44 @@ async function onScreen(locator) {
   });
 }
 
+test("a lead's saved status stays on screen as saved: the old words never come back for a moment", async () => {
+  // After Save, the form filled itself from the live copy of the status taken before the save, then from
+  // the new one: the old words showed for a frame or two, and keys typed then landed in them.
+  const server = session.server;
+  const table = (await server.call("board")).projects.find((x) => x.status_today && x.status_today.done);
+  const before = table.status_today;
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const done = lead.locator("#status-done");
+  await done.waitFor();
+  assert.equal(await done.inputValue(), before.done);
+  try {
+    await done.fill("Shipped the new loader");
+    // Every value the field shows from the click on, frame by frame, for two seconds.
+    const seen = lead.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const field = document.querySelector("#status-done");
+          const values = [];
+          const started = performance.now();
+          const look = () => {
+            if (values.at(-1) !== field.value) values.push(field.value);
+            if (performance.now() - started < 2000) requestAnimationFrame(look);
+            else resolve(values);
+          };
+          look();
+        }),
+    );
+    await lead.getByRole("button", { name: "Update today’s status" }).click();
+    assert.deepEqual(await seen, ["Shipped the new loader"], "the field only ever shows what was saved");
+    await lead.getByText("Saved today").waitFor();
+  } finally {
+    await server.call("set_status", { project: table.project.id, done: before.done, next: before.next, blockers: before.blockers });
+    await lead.close();
+  }
+});
+
 test("a lead who empties today's status is asked to clear it, and the board shows none", async () => {
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);

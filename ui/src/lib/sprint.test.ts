@@ -194,6 +194,7 @@ describe("timeZoneMoves", () => {
     ["Europe/Prague", "America/Los_Angeles", came, true],
     ["Europe/Prague", "America/Los_Angeles", [{ people: 0 }], false],
     ["Europe/Prague", "America/Los_Angeles", [], false],
+    ["Europe/Prague", "utc+2", came, false], // no zone: the core refuses it
   ])("%s → %j with %j: asks %s", (before, after, perDay, asks) => {
     const got = timeZoneMoves({ time_zone: before }, { time_zone: after }, perDay);
     expect(got !== null).toBe(asks);

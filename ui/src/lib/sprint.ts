@@ -108,6 +108,12 @@ export function timeZoneMoves(
   perDay: readonly { people: number }[],
 ): string | null {
   if (before.time_zone.trim() === after.time_zone.trim() || !perDay.some((d) => d.people > 0)) return null;
+  // A zone that is no zone is the core's to refuse, in its words; nothing to ask about.
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: after.time_zone.trim() });
+  } catch {
+    return null;
+  }
   return `People have signed in already: the days they came stay as recorded in ${before.time_zone}, but their times will be read in ${after.time_zone.trim()}, so the attendance list and the report may show them arriving before opening or leaving after closing. Change the zone only if it was wrong from the start.`;
 }
 
