@@ -552,6 +552,11 @@ fn an_access_request_reads_by_name_and_lists_pull_requests_and_the_words_that_na
         ("… merged", "/pull_requests/0/merged", json!("2026-07-15 16:00")),
         ("one pull request", "/pull_requests/1", Value::Null),
     ];
+    let actions: Vec<&str> =
+        export["claims"].as_array().unwrap().iter().map(|c| c["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"merged"), "the merge of the issue she claimed is hers to know of too: {actions:?}");
+    let name = export["history"].as_array().unwrap().iter().find(|h| h["field"] == "name").unwrap();
+    assert_eq!(name["value"], "Dee Newcomer", "values as written, not JSON text inside JSON");
     for (what, pointer, expected) in cases {
         assert_eq!(export.pointer(pointer).unwrap_or(&Value::Null), &expected, "{what} ({pointer})\n{export:#}");
     }

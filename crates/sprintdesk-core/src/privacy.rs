@@ -94,8 +94,9 @@ pub struct Mention {
 #[derive(Clone, Debug, Serialize, ts_rs::TS)]
 pub struct HistoryLine {
     pub field: String,
-    /// The value written, as JSON text; `null` where it was erased.
-    pub value: String,
+    /// The value written (`null` where it was erased).
+    #[ts(type = "unknown")]
+    pub value: serde_json::Value,
     /// The content was erased (only a hash of it is kept).
     pub cleared: bool,
     pub device: String,
@@ -169,10 +170,13 @@ impl Desk {
                 time: time(e.at),
             })
             .collect();
-        let claims = store
-            .claim_events()?
+        let events = store.claim_events()?;
+        // The issues they claimed: a merge of one names no one, but it is what their claim came to.
+        let theirs: std::collections::BTreeSet<sprintdesk_domain::IssueId> =
+            events.iter().filter(|e| involves(&e.action, &ids)).map(|e| e.issue.clone()).collect();
+        let claims = events
             .into_iter()
-            .filter(|e| involves(&e.action, &ids))
+            .filter(|e| involves(&e.action, &ids) || (e.action == ClaimAction::Merged && theirs.contains(&e.issue)))
             .map(|e| {
                 let issue = snapshot.issues.iter().find(|i| i.id == e.issue);
                 ClaimLine {
@@ -207,7 +211,7 @@ impl Desk {
             .filter(|c| c.entity == Entity::Attendee && ids.iter().any(|id| id.as_str() == c.entity_id))
             .map(|c| HistoryLine {
                 cleared: c.cleared.is_some(),
-                value: c.value.to_string(),
+                value: c.value,
                 device: device(&DeviceId::from(sprintdesk_store::device_of(c.origin.as_str()))),
                 time: time(Timestamp(i64::try_from(c.hlc.millis()).unwrap_or(i64::MAX))),
                 field: c.field,

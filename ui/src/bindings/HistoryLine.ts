@@ -2,9 +2,9 @@
 
 export type HistoryLine = { field: string, 
 /**
- * The value written, as JSON text; `null` where it was erased.
+ * The value written (`null` where it was erased).
  */
-value: string, 
+value: unknown, 
 /**
  * The content was erased (only a hash of it is kept).
  */
