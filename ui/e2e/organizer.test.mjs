@@ -4,7 +4,8 @@
 // the screen it describes.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { NOW, browserSession, demoVenue, shot } from "./support.mjs";
+import path from "node:path";
+import { NOW, browserSession, demoVenue, root, serve, shot, venue } from "./support.mjs";
 
 const session = browserSession(demoVenue);
 let server;
@@ -315,6 +316,28 @@ test("settings: a new time zone after people signed in is asked about first", as
   assert.equal((await server.call("sprint")).time_zone, zone, "nothing saved without the yes");
   await p.getByRole("button", { name: "Discard changes" }).click();
   await p.close();
+});
+
+test("attendees: after the retention period, the empty list says everyone was erased", async () => {
+  // A sprint of two months ago: its retention period (30 days) ended, and the server erased everyone at its
+  // start. The list said "No attendees yet: import the ticket export", inviting their data back.
+  const old = venue();
+  const start = new Date(Date.parse(NOW) - 60 * 86_400_000).toISOString().slice(0, 10);
+  old.cli("init", "--name", "Spring sprint", "--start", start, "--days", "2", "--tz", "UTC");
+  old.cli("import", "attendees", path.join(root, "tests/fixtures/plain-attendees.csv"));
+  const served = await serve(old);
+  try {
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/organizer/attendees`);
+    await p.getByText("Everyone's personal data was erased").waitFor();
+    assert.match(await p.locator("main").innerText(), /retention period set in Settings ended on/);
+    assert.equal(await p.getByText("No attendees yet").count(), 0);
+    await shot(p, "organizer-attendees-erased");
+    await p.close();
+  } finally {
+    served.stop();
+    old.remove();
+  }
 });
 
 test("venue: address, food and house rules are on Today and on the kiosk after signing in", async () => {
