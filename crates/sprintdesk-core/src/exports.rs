@@ -118,7 +118,7 @@ type DayAtVenue = (Option<Timestamp>, Option<Timestamp>, String);
 /// The header and rows of a CSV export.
 fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String>> {
     let sprint = &snapshot.sprint;
-    let local = |at: Timestamp| format!("{} {}", sprint.local_date(at), sprint.local_time(at).format("%H:%M"));
+    let local = |at: Timestamp| sprint.local_minute(at);
     let project_name = |id: &sprintdesk_domain::ProjectId| {
         snapshot.projects.get(id).map_or_else(|| id.to_string(), |p| p.name.clone())
     };

@@ -154,8 +154,8 @@ impl Desk {
             .map(|a| a.id.clone())
             .collect();
         let sprint = &snapshot.sprint;
-        let time = |at: Timestamp| format!("{} {}", sprint.local_date(at), sprint.local_time(at).format("%H:%M"));
-        let device = |id: &DeviceId| snapshot.devices.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let time = |at: Timestamp| sprint.local_minute(at);
+        let device = |id: &DeviceId| snapshot.device_name(id);
         let project = |id: &ProjectId| snapshot.projects.get(id).map_or_else(|| id.to_string(), |p| p.name.clone());
         let store = self.store();
         let presence = store

@@ -314,6 +314,11 @@ impl Snapshot {
         issue_claims(&self.sprint, issue, &events, &signed_out, &|id| self.canonical(id), now)
     }
 
+    /// A device by its name on the allow-list, or its id when it has none there.
+    pub(crate) fn device_name(&self, id: &DeviceId) -> String {
+        self.devices.get(id).cloned().unwrap_or_else(|| id.to_string())
+    }
+
     pub(crate) fn name(&self, id: &AttendeeId) -> String {
         self.attendees.get(&self.canonical(id)).map_or_else(|| format!("({id})"), |a| a.name.clone())
     }
@@ -381,7 +386,7 @@ impl Snapshot {
                 state: h.state,
                 kept_overnight: h.state == ClaimState::Active && h.kept_until.is_some(),
                 claimed_at: h.since,
-                claimed_on: h.device.as_ref().map(|d| self.devices.get(d).cloned().unwrap_or_else(|| d.to_string())),
+                claimed_on: h.device.as_ref().map(|d| self.device_name(d)),
                 paired: h.settled && h.state.is_open() && claims.open().count() >= 2,
             })
             .collect();

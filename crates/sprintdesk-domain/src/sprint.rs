@@ -181,6 +181,12 @@ impl Sprint {
         }
     }
 
+    /// The venue's local date and time at `at`, to the minute, as exports and access requests write it:
+    /// `2026-07-13 10:00`.
+    pub fn local_minute(&self, at: Timestamp) -> String {
+        format!("{} {}", self.local_date(at), self.local_time(at).format("%H:%M"))
+    }
+
     /// The sprint day (break days included) on the venue's local date at `at`.
     pub fn day_at(&self, at: Timestamp) -> Option<&SprintDay> {
         let date = self.local_date(at);
