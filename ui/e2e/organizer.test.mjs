@@ -330,9 +330,26 @@ test("attendees: after the retention period, the empty list says everyone was er
     const p = await session.page(1280, 800);
     await p.goto(`${served.url}/#/organizer/attendees`);
     await p.getByText("Everyone's personal data was erased").waitFor();
-    assert.match(await p.locator("main").innerText(), /retention period set in Settings ended on/);
+    assert.match(await p.locator("main").innerText(), /retention period set in Settings ended, and on \w{3} \d+ \w{3}/);
     assert.equal(await p.getByText("No attendees yet").count(), 0);
     await shot(p, "organizer-attendees-erased");
+
+    // Lengthening the period afterwards brings nothing back, and no page says it will be erased later: they
+    // said so from the dates ("will be erased from …" a year on, "Erased from …" in Settings).
+    await p.goto(`${served.url}/#/organizer/settings`);
+    await p.getByLabel(/Keep attendees’ personal data for/).fill("730");
+    assert.match(await p.getByTestId("retention-erased").innerText(), /was erased on \w{3} \d+ \w{3}.*does not bring it back/s);
+    assert.equal(await p.getByText(/^Erased from/).count(), 0);
+    await p.getByRole("button", { name: "Save settings" }).click();
+    await p.getByText("Settings saved.").waitFor();
+    assert.equal((await served.call("sprint")).retention_days, 730);
+    await shot(p, "organizer-settings-erased-lengthened");
+    await p.goto(`${served.url}/#/organizer/today`);
+    const notice = p.getByText(/personal data \(names, e-mails, handles, badges\) was erased on/);
+    await notice.waitFor();
+    assert.equal(await p.getByText(/will be erased/).count(), 0);
+    await p.goto(`${served.url}/#/organizer/attendees`);
+    await p.getByText("Everyone's personal data was erased").waitFor();
     await p.close();
   } finally {
     served.stop();

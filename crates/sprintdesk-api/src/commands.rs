@@ -101,6 +101,9 @@ macro_rules! for_each_command {
             /// Erases a person's personal data on every device, for good; their sign-ins and claims still
             /// count under a pseudonym. Needs the organizer PIN where one is set.
             erase_attendee { Staff write (Erase) -> Erased = |host, request| host.desk().erase_attendee(request) }
+            /// Where the retention period stands on this device: when it ends, and whether everyone's personal
+            /// data is erased already.
+            retention { Staff read (()) -> Retention = |host, ()| host.desk().retention() }
             /// Everything this device holds about one person, for an access request.
             export_person { Staff read (PersonQuery) -> PersonExport = |host, who| host.desk().export_person(who) }
             /// Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing.

@@ -337,6 +337,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("duplicates", false),
         ("merge_attendees", false),
         ("erase_attendee", false),
+        ("retention", false),
         ("export_person", false),
         ("import_attendees", false),
         ("projects", false),

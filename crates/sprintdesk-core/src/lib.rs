@@ -56,7 +56,7 @@ pub use exports::{ExportKind, ExportRequest};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};
 pub use presence::SignIn;
-pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine};
+pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine, Retention};
 pub use projects::{
     DailyStatus, GOAL_TITLE_MAX, GoalEdit, GoalProgress, HELP_NOTE_MAX, HelpWanted, NewGoal, NewProject, ProjectEdit,
     STATUS_FIELD_MAX,

@@ -5,7 +5,7 @@
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, ProjectId, Timestamp};
-use sprintdesk_store::{ERASURE_FIELD, Entity, Op};
+use sprintdesk_store::{ERASURE_FIELD, Entity, EveryoneErased, Op};
 
 /// A request to erase one person.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
@@ -27,6 +27,21 @@ pub struct Erased {
     pub presence_events: u32,
     /// Claims, PRs and merges that still count for their projects.
     pub claim_events: u32,
+}
+
+/// Where the sprint's retention period stands on this device: what the organizer's screens say about it
+/// is this device's state, not a date worked out from the settings (the period may have ended while the
+/// app ran, or been lengthened after everyone was erased).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Retention {
+    /// The first day attendees' personal data is no longer kept ([`sprintdesk_domain::Sprint::retention_ends`]);
+    /// none for a sprint without days.
+    pub ends: Option<chrono::NaiveDate>,
+    /// Everyone's personal data is erased on this device.
+    pub erased: bool,
+    /// The day, in the venue's time zone, the organizer's device erased everyone, when this device holds
+    /// that erasure (none when it erased alone, on its own clock).
+    pub erased_on: Option<chrono::NaiveDate>,
 }
 
 /// Everything the venue holds about one person, as JSON for an access request: written for the person to
@@ -140,6 +155,17 @@ impl Desk {
             presence_events: u32::try_from(presence_events).unwrap_or(u32::MAX),
             claim_events: u32::try_from(claim_events).unwrap_or(u32::MAX),
         })
+    }
+
+    /// Where the retention period stands here: see [`Retention`].
+    pub fn retention(&mut self) -> Result<Retention, Error> {
+        let sprint = self.sprint()?;
+        let (erased, erased_on) = match self.store().everyone_erased()? {
+            EveryoneErased::No => (false, None),
+            EveryoneErased::Alone => (true, None),
+            EveryoneErased::ByTheVenue(at) => (true, Some(sprint.local_date(at))),
+        };
+        Ok(Retention { ends: sprint.retention_ends(), erased, erased_on })
     }
 
     /// Everything this device holds about one person (their record, duplicates merged into them, sign-ins,

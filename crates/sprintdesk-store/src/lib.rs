@@ -36,5 +36,6 @@ pub use local::{Identity, Lockout, PeerRecord, PendingCode};
 pub use read::DeletedEdit;
 pub use record::Record;
 pub use reissue::Reissue;
+pub use retention::EveryoneErased;
 pub use store::{APPLICATION_ID, MAX_EPOCH, Store, StoreError, device_of, is_origin};
 pub use vector::VersionVector;

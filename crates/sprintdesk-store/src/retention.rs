@@ -14,6 +14,16 @@ use crate::{Change, Entity, Op, PERSONAL_FIELDS};
 use rusqlite::{Connection, TransactionBehavior, params};
 use sprintdesk_domain::{DeviceId, Timestamp};
 
+/// Whether everyone's personal data was erased on a device ([`Store::everyone_erased`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EveryoneErased {
+    No,
+    /// By the organizer's erasure of everyone, written at this time; this device holds it.
+    ByTheVenue(Timestamp),
+    /// By this device alone, on its own clock: the organizer's erasure has not reached it yet.
+    Alone,
+}
+
 /// The erasure id that stands for everyone.
 pub const EVERYONE: &str = "*";
 
@@ -65,6 +75,21 @@ impl Store {
     /// Whether this device erased everyone on its own clock and holds no organizer's erasure of everyone yet.
     pub fn erased_alone(&self) -> Result<bool, StoreError> {
         Ok(is_erased(&self.conn, EVERYONE)? && !holds_erasure_record(&self.conn, EVERYONE)?)
+    }
+
+    /// Whether, and on whose word, everyone's personal data was erased on this device.
+    pub fn everyone_erased(&self) -> Result<EveryoneErased, StoreError> {
+        if !is_erased(&self.conn, EVERYONE)? {
+            return Ok(EveryoneErased::No);
+        }
+        let first: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT MIN(hlc) FROM changes WHERE entity = 'erasure' AND entity_id = ?1 AND refused = 0")?
+            .query_row([EVERYONE], |row| row.get(0))?;
+        Ok(match first {
+            Some(hlc) => EveryoneErased::ByTheVenue(Timestamp(crate::Hlc(hlc as u64).millis() as i64)),
+            None => EveryoneErased::Alone,
+        })
     }
 
     /// Whether this device passes on other devices' records: only a device that holds everything

@@ -7,7 +7,7 @@ use sprintdesk_domain::{
     Attendee, AttendeeId, ClaimAction, ClaimEvent, DeviceId, EventId, PresenceEvent, PresenceKind, Project, ProjectId,
     Role, Sprint, Timestamp,
 };
-use sprintdesk_store::{Change, ERASURE_FIELD, Entity, Op, Store, StoreError};
+use sprintdesk_store::{Change, ERASURE_FIELD, Entity, EveryoneErased, Op, Store, StoreError};
 
 fn store(device: &str) -> Store {
     Store::open_in_memory(DeviceId::from(device)).unwrap()
@@ -559,10 +559,12 @@ fn kept_sprint() -> (Store, Store) {
 fn the_organizers_erasure_of_everyone_reaches_a_device_whose_clock_has_not_got_there() {
     let (mut desk, mut laptop) = kept_sprint();
     assert!(!desk.enforce_retention(Timestamp(T0 + 30 * DAY)).unwrap(), "not yet");
+    assert_eq!(desk.everyone_erased().unwrap(), EveryoneErased::No);
 
     // 40 days on by the desk's clock the period has ended: the desk writes the erasure of everyone.
     assert!(desk.enforce_retention(Timestamp(T0 + 40 * DAY)).unwrap());
     assert!(!desk.enforce_retention(Timestamp(T0 + 41 * DAY)).unwrap(), "once");
+    assert_eq!(desk.everyone_erased().unwrap(), EveryoneErased::ByTheVenue(Timestamp(T0 + 40 * DAY)));
     let erasures: Vec<Change> = desk.changes().unwrap().into_iter().filter(|c| c.entity == Entity::Erasure).collect();
     assert_eq!(erasures.iter().map(|c| c.entity_id.as_str()).collect::<Vec<_>>(), ["*"]);
 
@@ -572,6 +574,11 @@ fn the_organizers_erasure_of_everyone_reaches_a_device_whose_clock_has_not_got_t
     assert_eq!(laptop.get::<Attendee>("p").unwrap().unwrap().name, "Erased person");
     assert!(laptop.changes().unwrap().iter().all(|c| !c.value.to_string().contains("Pia")));
     assert!(laptop.relays_others().unwrap() && !laptop.erased_alone().unwrap());
+    assert_eq!(
+        laptop.everyone_erased().unwrap(),
+        desk.everyone_erased().unwrap(),
+        "erased on the venue's word, when it was written"
+    );
     assert_eq!(desk.full_digest().unwrap(), laptop.full_digest().unwrap());
 }
 
@@ -585,6 +592,7 @@ fn a_device_that_erases_everyone_on_its_own_clock_passes_on_only_its_own_records
 
     assert!(laptop.enforce_retention(Timestamp(T0 + 40 * DAY)).unwrap());
     assert!(laptop.erased_alone().unwrap() && !laptop.relays_others().unwrap());
+    assert_eq!(laptop.everyone_erased().unwrap(), EveryoneErased::Alone);
     assert!(laptop.changes().unwrap().iter().all(|c| c.entity != Entity::Erasure), "it writes no erasure");
     assert_eq!(laptop.get::<Attendee>("p").unwrap().unwrap().name, "Erased person");
     assert!(!laptop.enforce_retention(Timestamp(T0 + 41 * DAY)).unwrap(), "once");

@@ -24,6 +24,9 @@ use tokio_rustls::{TlsAcceptor, TlsConnector};
 pub const SERVICE_TYPE: &str = "_sprintdesk._tcp.local.";
 /// How often the database is checked for writes made by other processes.
 const WATCH_EVERY: Duration = Duration::from_millis(20);
+/// How often a running device checks whether the sprint's retention period has ended: an organizer's app
+/// left open on the last day must not keep everyone's personal data until it is restarted.
+pub const RETENTION_EVERY: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const LONGEST_BACKOFF: Duration = Duration::from_secs(30);
 /// An address announced on the LAN (mDNS) is tried this many times, a backoff apart (some five minutes in
@@ -151,6 +154,22 @@ pub async fn serve(
                 tick.tick().await;
                 if let Err(error) = replica.poll_outside_writes() {
                     tracing::warn!(%error, "could not check the database for new changes");
+                }
+            }
+        });
+    }
+
+    // The retention period can end while a device runs: it is checked every minute, not only at a start or
+    // a sync (a device alone after the sprint syncs with no one).
+    {
+        let replica = replica.clone();
+        tasks.spawn(async move {
+            let mut tick = tokio::time::interval(RETENTION_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(error) = replica.enforce_retention() {
+                    tracing::warn!(%error, "could not apply the sprint's retention period");
                 }
             }
         });

@@ -3,10 +3,10 @@
 
 use crate::support::{T0, random_op};
 use sprintdesk_domain::{DeviceRole, Timestamp};
-use sprintdesk_store::{Entity, Op, Store};
+use sprintdesk_store::{Entity, EveryoneErased, Op, Store};
 use sprintdesk_sync::peer::{self, PeerOptions};
 use sprintdesk_sync::session::{self, Authority, Mode};
-use sprintdesk_sync::{FixedClock, Replica, SyncError, tls};
+use sprintdesk_sync::{Clock, FixedClock, Replica, SyncError, tls};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -315,4 +315,36 @@ async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
     // After the lockout (a second, then two, four, …) the right code works, and the count starts again.
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     peer::join(&device("kiosk"), &address, &right, "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
+}
+
+/// An organizer's device left running past the end of the retention period erases everyone's personal data
+/// then, with no restart and no sync: a device alone after the sprint syncs with no one, and it used to keep
+/// everything until its next start.
+#[tokio::test(start_paused = true)]
+async fn a_running_device_erases_everyone_when_the_retention_period_ends() {
+    let clock = Arc::new(FixedClock::new(Timestamp(T0)));
+    let desk = Arc::new(Replica::new(Store::open_in_memory("desk".into()).unwrap(), clock.clone()));
+    desk.enrol_self("Organizer desk", DeviceRole::Organizer).unwrap();
+    // A one-day sprint today whose personal data is kept no day after it: erased from tomorrow.
+    let mut sprint = sprintdesk_domain::Sprint::new("Kept", "UTC", Timestamp(T0).to_utc().date_naive(), 1).unwrap();
+    sprint.retention_days = Some(0);
+    desk.write(Op::put(&sprint, None)).unwrap();
+    desk.write(random_op(0, 1, 1, "x", desk.device(), Timestamp(T0))).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let serving = desk.clone();
+    tokio::spawn(async move {
+        peer::serve(serving, listener, PeerOptions { connect: vec![], discovery: false }, stopped).await
+    });
+    let erased = || desk.store().everyone_erased().unwrap();
+
+    tokio::time::sleep(peer::RETENTION_EVERY * 3).await;
+    assert_eq!(erased(), EveryoneErased::No, "the period has not ended");
+
+    clock.advance_minutes(24 * 60);
+    tokio::time::sleep(peer::RETENTION_EVERY + Duration::from_secs(1)).await;
+    assert_eq!(erased(), EveryoneErased::ByTheVenue(clock.now()));
+    let names: Vec<String> =
+        desk.store().all::<sprintdesk_domain::Attendee>().unwrap().into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["Erased person"]);
 }

@@ -50,6 +50,7 @@ import type { RecordRef } from "./RecordRef";
 import type { Release } from "./Release";
 import type { ReportRequest } from "./ReportRequest";
 import type { Resolve } from "./Resolve";
+import type { Retention } from "./Retention";
 import type { RetroPrompt } from "./RetroPrompt";
 import type { RetroSubmission } from "./RetroSubmission";
 import type { RetroThanks } from "./RetroThanks";
@@ -117,6 +118,8 @@ export interface Commands {
   merge_attendees: { args: Merge; result: Attendee };
   /** Erases a person's personal data on every device, for good; their sign-ins and claims still count under a pseudonym. Needs the organizer PIN where one is set. */
   erase_attendee: { args: Erase; result: Erased };
+  /** Where the retention period stands on this device: when it ends, and whether everyone's personal data is erased already. */
+  retention: { args: null; result: Retention };
   /** Everything this device holds about one person, for an access request. */
   export_person: { args: PersonQuery; result: PersonExport };
   /** Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing. */

@@ -152,14 +152,29 @@ describe("retention", () => {
     expect(retentionEnds({ ...sprint, retention_days: 0 })).toBe("2026-05-20");
     expect(retentionEnds({ days: [], retention_days: 5 })).toBeNull();
   });
+  // The core's state on a device: when the period ends, and whether (and on which day) everyone was erased.
+  const state = (erased: boolean, erased_on: string | null = null) => ({ ends: "2026-06-19", erased, erased_on });
   it.each([
-    ["2026-06-11", null],
-    ["2026-06-12", "warning"],
-    ["2026-06-18", "warning"],
-    ["2026-06-19", "info"],
-    ["2027-01-01", "info"],
-  ])("on %s: %j", (today, tone) => {
-    expect(retentionNotice(sprint, today)?.tone ?? null).toBe(tone);
+    // (today, erased here?, erased on, tone, words)
+    ["2026-06-11", false, null, null, null],
+    ["2026-06-12", false, null, "warning", "will be erased on every device from Fri 19 Jun."],
+    ["2026-06-18", false, null, "warning", "from Fri 19 Jun."],
+    // The period has ended and this device has not erased yet: it does not say the data is gone.
+    ["2026-06-19", false, null, "warning", "ended on Fri 19 Jun: attendees’ personal data is being erased"],
+    ["2027-01-01", false, null, "warning", "is being erased"],
+    ["2026-06-19", true, "2026-06-19", "info", "was erased on Fri 19 Jun, when"],
+    ["2026-06-22", true, "2026-06-20", "info", "was erased on Sat 20 Jun, when"],
+    // Erased, then the period lengthened in Settings: the data is gone all the same.
+    ["2026-06-01", true, "2026-05-21", "info", "was erased on Thu 21 May, when"],
+    // Erased alone on this device's clock: no day of the organizer's erasure to give.
+    ["2026-06-20", true, null, "info", "was erased, when"],
+  ])("on %s, erased %s (%s): %j", (today, erased, on, tone, words) => {
+    const notice = retentionNotice(state(erased, on), today);
+    expect(notice?.tone ?? null).toBe(tone);
+    if (words) expect(notice?.text).toContain(words);
+  });
+  it("says nothing for a sprint without days", () => {
+    expect(retentionNotice({ ends: null, erased: false, erased_on: null }, "2026-06-01")).toBeNull();
   });
   it.each([
     // (days kept before, after, today, erases?)
@@ -177,12 +192,9 @@ describe("retention", () => {
   it("writes the year of a day in another year", () => {
     const kept = { ...sprint, retention_days: 230 };
     expect(retentionEnds(kept)).toBe("2027-01-05");
-    expect(retentionNotice(kept, "2026-12-30")?.text).toContain("from Tue 5 Jan 2027.");
-    expect(retentionNotice(kept, "2027-01-02")?.text).toContain("from Tue 5 Jan.");
-  });
-  it("writes the day as Settings does", () => {
-    expect(retentionNotice(sprint, "2026-06-12")?.text).toContain("from Fri 19 Jun.");
-    expect(retentionNotice(sprint, "2026-06-19")?.text).toContain("erased on Fri 19 Jun,");
+    const ends = { ends: retentionEnds(kept), erased: false, erased_on: null };
+    expect(retentionNotice(ends, "2026-12-30")?.text).toContain("from Tue 5 Jan 2027.");
+    expect(retentionNotice(ends, "2027-01-02")?.text).toContain("from Tue 5 Jan.");
   });
 });
 

@@ -1,6 +1,7 @@
 /** Checks on what organizers type: the PIN, a new sprint, changes to the sprint's settings. Pure. */
 
 import type { NewSprint } from "../bindings/NewSprint";
+import type { Retention } from "../bindings/Retention";
 import type { Sprint } from "../bindings/Sprint";
 import { SPRINT_MAX_DAYS } from "../bindings/commands";
 import { formatDay, formatDayFrom } from "./format";
@@ -130,7 +131,7 @@ export function retentionErases(
   const ends = retentionEnds(after);
   const endedBefore = retentionEnds(before);
   if (!ends || ends > today || (endedBefore !== null && endedBefore <= today)) return null;
-  return `Saving this ends the retention period (${formatDayFrom(ends, today)}): every device erases every attendee's name, e-mail, handle and badge at its next start or sync, keeping only the sprint's numbers. This cannot be undone.`;
+  return `Saving this ends the retention period (${formatDayFrom(ends, today)}): every attendee's name, e-mail, handle and badge is erased, on this device within a minute and on every other at its next sync, keeping only the sprint's numbers. This cannot be undone.`;
 }
 
 /** A changed code of conduct needs a higher version (everyone is asked again); the version never goes down. */
@@ -177,18 +178,24 @@ export function retentionEnds(sprint: Pick<Sprint, "days" | "retention_days">): 
   return addDays(last.date, (sprint.retention_days ?? DEFAULT_RETENTION_DAYS) + 1);
 }
 
-/** What the organizer's screen says about retention on `today`: a warning in the last week before personal
- * data is erased, a note once it has been, nothing otherwise. */
-export function retentionNotice(
-  sprint: Pick<Sprint, "days" | "retention_days">,
-  today: string,
-): { tone: "warning" | "info"; text: string } | null {
-  const ends = retentionEnds(sprint);
+/** What the organizer's screen says about retention on `today`, from this device's own state (the core's
+ * `Retention`): a warning in the last week before personal data is erased and while it is being erased, a
+ * note once it has been, nothing otherwise. Said from the state, not the date: the period may have been
+ * lengthened after everyone was erased, and a device erases only once it notices the period has ended. */
+export function retentionNotice(state: Retention, today: string): { tone: "warning" | "info"; text: string } | null {
+  if (state.erased) {
+    const when = state.erased_on ? ` on ${formatDayFrom(state.erased_on, today)}` : "";
+    return {
+      tone: "info",
+      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased${when}, when the retention period set in Settings ended; the sprint’s numbers are kept.`,
+    };
+  }
+  const ends = state.ends;
   if (!ends) return null;
   if (today >= ends) {
     return {
-      tone: "info",
-      text: `Attendees’ personal data (names, e-mails, handles, badges) was erased on ${formatDayFrom(ends, today)}, as the retention period set in Settings says; the sprint’s numbers are kept.`,
+      tone: "warning",
+      text: `The retention period set in Settings ended on ${formatDayFrom(ends, today)}: attendees’ personal data is being erased on this device, and on every other at its next sync.`,
     };
   }
   if (today >= addDays(ends, -7)) {
