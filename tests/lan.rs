@@ -191,6 +191,15 @@ fn three_serving_peers_converge_through_kills_and_lose_no_sign_in() {
     let desk_address = desk.serve(None);
     join(&desk, &desk_address, &kiosk, "Door kiosk");
     join(&desk, &desk_address, &lead, "Table lead");
+    // Joining again is refused in words, the sprint's name in its quotes.
+    let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    let again = kiosk.run(&["join", &code, &desk_address, "--name", "Door kiosk"]);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(!again.status.success(), "{said}");
+    assert!(
+        said.contains("already holds the sprint \"LAN sprint\"; a device joins a venue with an empty database"),
+        "{said}"
+    );
     kiosk.serve(Some(&desk_address));
     lead.serve(Some(&desk_address));
 

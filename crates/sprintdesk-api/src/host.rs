@@ -311,10 +311,10 @@ pub async fn join_venue(
     // A join that was let in and then cut off may be run again (with a new code) to fetch the rest.
     let unfinished = replica.store().join_unfinished()?;
     if let Some(sprint) = replica.store().sprint()?.filter(|_| !unfinished) {
-        return Err(sprintdesk_core::Error::SprintExists(format!(
-            "{}; a device joins a venue with an empty database",
-            sprint.name
-        ))
+        return Err(sprintdesk_core::Error::SprintExists(
+            sprint.name,
+            "; a device joins a venue with an empty database",
+        )
         .into());
     }
     let address = address.trim();

@@ -12,8 +12,9 @@ use sprintdesk_store::StoreError;
 pub enum Error {
     #[error("no sprint is set up in this database yet; create one with `sprintdesk init` or try `sprintdesk demo`")]
     NoSprint,
-    #[error("this database already holds the sprint \"{0}\"")]
-    SprintExists(String),
+    /// The sprint's name, and what to do instead (empty, or starting with "; ").
+    #[error("this database already holds the sprint \"{0}\"{1}")]
+    SprintExists(String, &'static str),
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     #[error("{0}")]
@@ -145,7 +146,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::NoSprint => ErrorCode::NoSprint,
-            Error::SprintExists(_) => ErrorCode::SprintExists,
+            Error::SprintExists(..) => ErrorCode::SprintExists,
             Error::Invalid(_) => ErrorCode::Invalid,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Ambiguous(_) => ErrorCode::Ambiguous,

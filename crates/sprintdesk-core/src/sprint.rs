@@ -51,7 +51,7 @@ impl Desk {
     /// Puts a whole sprint record in an empty database (the demo builds its own).
     pub(crate) fn put_new_sprint(&mut self, sprint: Sprint) -> Result<Sprint, Error> {
         if let Some(existing) = self.store().sprint()? {
-            return Err(Error::SprintExists(existing.name));
+            return Err(Error::SprintExists(existing.name, ""));
         }
         sprint.validate()?;
         self.write(Op::put(&sprint, None))?;

@@ -33,6 +33,8 @@ const QUEUED_BYTES: usize = (IN_FLIGHT_RECORDS / BATCH_RECORDS + 1) as usize * m
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
 const HEARTBEAT: Duration = Duration::from_secs(5);
+/// How many heartbeats apart a live session notes the peer as seen (30 s).
+const RECORD_PEER_EVERY: u32 = 6;
 /// How long a one-shot sync waits for a peer whose clock was put right to issue its records again.
 const REISSUE_WAIT: Duration = Duration::from_secs(10);
 /// Every this many heartbeats (a minute), records a side refused are offered again.
@@ -487,6 +489,11 @@ where
                         progress.offer_refused_again();
                     }
                     link.send(&Message::Have { vector: replica.vector()? }).await?;
+                    // `peers` and the Devices page say when each device was last seen and what it lacks:
+                    // kept fresh while a session lasts (it lasts all day), not only at its start and end.
+                    if heartbeats.is_multiple_of(RECORD_PEER_EVERY) {
+                        record_peer(replica, &link.report, &progress.peer_has, None);
+                    }
                 }
             }
         }

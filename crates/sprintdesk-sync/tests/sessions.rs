@@ -350,3 +350,30 @@ async fn flood(value_bytes: usize, frames: u64) -> u64 {
     serving.abort();
     written
 }
+
+/// A live session lasts all day: what `peers` says of the other device (when it was last seen, what it
+/// lacks) is kept fresh while it runs. It was written only when the session began and ended, so a board
+/// connected since the morning read "seen 3 h ago", lacking records it had long received.
+#[tokio::test(start_paused = true)]
+async fn a_live_session_keeps_the_peer_seen_and_what_it_lacks_up_to_date() {
+    let (desk, desk_clock) = replica("desk", T0);
+    let (board, board_clock) = replica("board", T0);
+    let (initiating, serving) = live(&board, &desk);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let seen = || desk.store().peers().unwrap().into_iter().find(|p| p.device.as_str() == "board").unwrap();
+    assert_eq!(seen().last_seen, Some(Timestamp(T0)));
+
+    // Three hours of the day go by, with the desk writing as it does.
+    for hour in 1..=3i64 {
+        desk_clock.set(Timestamp(T0 + hour * 3_600_000));
+        board_clock.set(Timestamp(T0 + hour * 3_600_000));
+        write(&desk, 3, hour as u8, 1, &format!("sign-in-{hour}"));
+        tokio::time::sleep(Duration::from_secs(61)).await;
+    }
+    let peer = seen();
+    assert_eq!(board.store().presence_events().unwrap().len(), 3, "the board got every sign-in");
+    assert_eq!(peer.last_seen, Some(Timestamp(T0 + 3 * 3_600_000)), "seen now, not at the session's start");
+    assert_eq!(peer.they_lack, 0, "it lacks nothing");
+    initiating.abort();
+    let _ = serving.await;
+}
