@@ -4,7 +4,7 @@
 // lead told when their table is next.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, demoVenue, NOW, serve, shot, wordsOf } from "./support.mjs";
+import { browserSession, demoVenue, NOW, serve, shot, venue, wordsOf } from "./support.mjs";
 
 // The demo venue, with the first table as full as a card gets: the longest help note and the longest done,
 // next and blockers a lead can write, and eight more goals with the longest titles (a card with far less
@@ -471,4 +471,39 @@ test("a lead's toasts stand where they cover no button or field", async () => {
   await lead.close();
   const added = (await server.call("board")).projects.flatMap((x) => x.goals).filter((g) => g.title.startsWith("Toast test goal"));
   for (const goal of added) await server.call("delete", { kind: "goal", id: goal.id });
+});
+
+test("after closing, a lead's form shows the day's status, and an update keeps what it does not change", async () => {
+  // A lead wrote the day's status in the morning; at 19:00, the venue closed at 18:00, the form was empty
+  // ("Save today's status"), and saving an evening note replaced the day's status: next and blockers lost.
+  const day = NOW.slice(0, 10);
+  const v = venue();
+  v.env.SPRINTDESK_NOW = `${day}T09:40:00Z`;
+  v.cli("init", "--name", "Evening sprint", "--start", day, "--days", "2", "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
+  v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  v.cli("status", "add", "--project", "CPython", "--done", "Set up", "--next", "Docs triage", "--blockers", "Slow CI");
+  v.env.SPRINTDESK_NOW = `${day}T19:00:00Z`;
+  const served = await serve(v);
+  const lead = await session.page(1280, 800);
+  try {
+    await lead.clock.install({ time: new Date(`${day}T19:00:00Z`) });
+    await lead.clock.resume();
+    await lead.goto(`${served.url}/#/lead`);
+    await lead.getByRole("button", { name: /CPython/ }).first().click();
+    const done = lead.locator("#status-done");
+    await done.waitFor();
+    await lead.getByRole("button", { name: "Update today’s status" }).waitFor();
+    assert.equal(await done.inputValue(), "Set up");
+    assert.equal(await lead.locator("#status-blockers").inputValue(), "Slow CI");
+    await done.fill("Set up; evening wrap-up");
+    await lead.getByRole("button", { name: "Update today’s status" }).click();
+    await lead.getByText("Today’s status is saved.").waitFor();
+    await shot(lead, "lead-status-after-closing");
+    const saved = (await served.call("board")).projects[0].status_today;
+    assert.deepEqual(saved, { done: "Set up; evening wrap-up", next: "Docs triage", blockers: "Slow CI" });
+  } finally {
+    await lead.close();
+    served.stop();
+    v.remove();
+  }
 });

@@ -41,6 +41,9 @@ impl Desk {
             .today
             .and_then(|day| snapshot.sprint.closes_at(day))
             .filter(|closes| now.0 < closes.0 && closes.0 - now.0 <= CLOSING_NOTICE_MS);
+        // The day a status written now is for (`set_status`), open or not: a lead writes the day's status at
+        // its end, and after closing the form showed none, so saving again replaced it (next and blockers lost).
+        let status_day = Some(snapshot.sprint.local_date(now)).filter(|day| snapshot.sprint.day(*day).is_some());
         let mut projects: Vec<&Project> = snapshot.projects.values().collect();
         projects.sort_by_cached_key(|p| p.order_key());
         let boards = projects
@@ -102,7 +105,7 @@ impl Desk {
                         })
                         .collect(),
                     claims,
-                    status_today: presence.today.and_then(|day| {
+                    status_today: status_day.and_then(|day| {
                         let id = StatusId::for_day(&project.id, day);
                         snapshot.status_updates.iter().find(|s| s.id == id).map(|s| StatusView {
                             done: s.done.clone(),
