@@ -301,10 +301,12 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     let attendance = desk.export(ExportRequest { kind: ExportKind::Attendance }).unwrap();
     assert_eq!(attendance.file_name, "hand-built-sprint-attendance.csv");
     let lines: Vec<&str> = attendance.text.lines().collect();
-    assert_eq!(lines[0], "name,attendee_id,day,signed_in,signed_out,table");
+    assert_eq!(lines[0], "name,attendee_id,day,signed_in,signed_out,tables,hours");
     let bo: Vec<&&str> = lines.iter().filter(|l| l.starts_with("Bo Builder,")).collect();
     assert_eq!(bo.len(), 2, "Bo on days 1 and 3 (the walk-in merged into him): {bo:?}");
-    assert!(bo[1].contains(",2026-07-15,10:00,,Proj"), "{}", bo[1]);
+    // In until closing on day 3: the venue's closing signed him out (the list left it empty, as if he had
+    // never left), eight hours in all.
+    assert!(bo[1].ends_with(",2026-07-15,10:00,18:00,Proj,8.0"), "{}", bo[1]);
     assert_eq!(lines.len(), 1 + 5 + 4 + 2, "one row per person per day");
     let consent = desk.export(ExportRequest { kind: ExportKind::PhotoConsent }).unwrap().text;
     assert!(consent.contains("Cy Coder,cy,no") && consent.contains("Ana Mentor,ana,yes"), "{consent}");

@@ -149,7 +149,7 @@ test("organizer: pull requests imported on the Report page, the report saved and
   assert.match(md, /\[#141600 gh-141020: Clarify str\.splitlines\(\) with a trailing newline by Kwame Mensah \(merged\)\]/);
   const [attendance] = await Promise.all([p.waitForEvent("download"), p.getByTestId("export-attendance").click()]);
   const csv = readFileSync(await attendance.path(), "utf8");
-  assert.equal(csv.split("\r\n")[0], "name,attendee_id,day,signed_in,signed_out,table");
+  assert.equal(csv.split("\r\n")[0], "name,attendee_id,day,signed_in,signed_out,tables,hours");
   assert.equal(csv.trim().split("\r\n").length, 1 + 4, "four people came today");
   await p.close();
 });

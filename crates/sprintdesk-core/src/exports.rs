@@ -8,7 +8,7 @@ use crate::report_render::slug;
 use crate::snapshot::Snapshot;
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, PresenceKind, Timestamp};
+use sprintdesk_domain::{AttendeeId, Timestamp};
 use std::collections::BTreeMap;
 
 /// What `export` writes.
@@ -112,9 +112,6 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
         .map_err(|e| Error::Invalid(sprintdesk_domain::ValidationError::new("export", e.to_string())))
 }
 
-/// One person's day: first sign-in, last sign-out, the table of the first sign-in.
-type DayAtVenue = (Option<Timestamp>, Option<Timestamp>, String);
-
 /// The header and rows of a CSV export.
 fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String>> {
     let sprint = &snapshot.sprint;
@@ -126,33 +123,30 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
     let mut rows: Vec<Vec<String>> = Vec::new();
     match kind {
         ExportKind::Attendance => {
-            rows.push(["name", "attendee_id", "day", "signed_in", "signed_out", "table"].map(String::from).to_vec());
-            // Per person and day: the first sign-in (and its table), the last sign-out.
-            let mut days: BTreeMap<(AttendeeId, chrono::NaiveDate), DayAtVenue> = BTreeMap::new();
+            rows.push(
+                ["name", "attendee_id", "day", "signed_in", "signed_out", "tables", "hours"].map(String::from).to_vec(),
+            );
+            // Per person and day: the first sign-in, the last time they left (closing time, if they were in
+            // then; empty while they are here), every table they sat at, and the time they were in.
+            let mut days: BTreeMap<(AttendeeId, chrono::NaiveDate), Vec<&sprintdesk_domain::PresenceEvent>> =
+                BTreeMap::new();
             for event in &snapshot.presence_events {
-                let key = (snapshot.canonical(&event.attendee), event.day);
-                let entry = days.entry(key).or_insert((None, None, String::new()));
-                match event.kind {
-                    PresenceKind::SignIn if entry.0.is_none_or(|first| event.at < first) => {
-                        entry.0 = Some(event.at);
-                        entry.2 = event.project.as_ref().map(&project_name).unwrap_or_default();
-                    }
-                    PresenceKind::SignOut if entry.1.is_none_or(|last| event.at > last) => entry.1 = Some(event.at),
-                    _ => {}
-                }
+                days.entry((snapshot.canonical(&event.attendee), event.day)).or_default().push(event);
             }
+            let clock = |t: Timestamp| sprint.local_time(t).format("%H:%M").to_string();
             let mut lines: Vec<Vec<String>> = days
                 .into_iter()
-                .filter(|(_, (signed_in, _, _))| signed_in.is_some())
-                .map(|((id, day), (signed_in, signed_out, table))| {
-                    vec![
+                .filter_map(|((id, day), events)| {
+                    let stay = sprintdesk_domain::day_at_venue(sprint, day, events, now)?;
+                    Some(vec![
                         snapshot.name(&id),
                         id.to_string(),
                         day.to_string(),
-                        signed_in.map(|t| sprint.local_time(t).format("%H:%M").to_string()).unwrap_or_default(),
-                        signed_out.map(|t| sprint.local_time(t).format("%H:%M").to_string()).unwrap_or_default(),
-                        table,
-                    ]
+                        clock(stay.came),
+                        stay.left.map(clock).unwrap_or_default(),
+                        stay.tables.iter().map(&project_name).collect::<Vec<_>>().join("; "),
+                        format!("{:.1}", stay.minutes as f64 / 60.0),
+                    ])
                 })
                 .collect();
             lines.sort_by(|a, b| (&a[0], &a[1], &a[2]).cmp(&(&b[0], &b[1], &b[2])));

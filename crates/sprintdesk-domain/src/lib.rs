@@ -34,7 +34,10 @@ pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{
     AttendeeId, DeviceId, EventId, GoalId, IssueId, ProjectId, PullRequestId, RetroAnswerId, StandupId, StatusId,
 };
-pub use presence::{Presence, PresenceTally, open_today, presence, signed_out_after, whereabouts, without_retracted};
+pub use presence::{
+    DayAtVenue, Presence, PresenceTally, day_at_venue, open_today, presence, signed_out_after, whereabouts,
+    without_retracted,
+};
 pub use project::{
     GOAL_TITLE_MAX, Goal, GoalStatus, HELP_NOTE_MAX, Issue, IssueState, LabelPart, Project, STATUS_FIELD_MAX,
     StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo, is_beginner_label, table_order_key,

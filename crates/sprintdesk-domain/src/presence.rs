@@ -161,6 +161,71 @@ pub fn signed_out_after<'a>(
         .min()
 }
 
+/// One person's day at the venue, for the attendance list: when they came, when they left, where they sat
+/// and for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayAtVenue {
+    /// The day's first sign-in.
+    pub came: Timestamp,
+    /// When they left for the last time that day: their last sign-out, or the closing time if they were
+    /// still in when the venue closed (closing signs everyone out, writing nothing); `None` while they are
+    /// still here.
+    pub left: Option<Timestamp>,
+    /// Every table they sat at, in the order they first sat there.
+    pub tables: Vec<ProjectId>,
+    /// Time signed in, all stays of the day together, in minutes.
+    pub minutes: i64,
+}
+
+/// [`DayAtVenue`] from one person's events of one day (merged duplicates included, retractions already
+/// taken out), at `now`. `None` if they did not sign in that day.
+pub fn day_at_venue<'a>(
+    sprint: &Sprint,
+    day: NaiveDate,
+    events: impl IntoIterator<Item = &'a PresenceEvent>,
+    now: Timestamp,
+) -> Option<DayAtVenue> {
+    let mut events: Vec<&PresenceEvent> = events.into_iter().filter(|e| e.day == day).collect();
+    events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    let mut came = None;
+    let mut left = None;
+    let mut since: Option<Timestamp> = None;
+    let mut tables: Vec<ProjectId> = Vec::new();
+    let mut millis = 0;
+    for event in events {
+        match event.kind {
+            PresenceKind::SignIn => {
+                came.get_or_insert(event.at);
+                // A sign-in while in moves them to another table: one stay goes on.
+                since.get_or_insert(event.at);
+                left = None;
+                if let Some(table) = &event.project
+                    && !tables.contains(table)
+                {
+                    tables.push(table.clone());
+                }
+            }
+            PresenceKind::SignOut => {
+                if let Some(from) = since.take() {
+                    millis += event.at.0 - from.0;
+                    left = Some(event.at);
+                }
+            }
+            PresenceKind::Retract => {}
+        }
+    }
+    if let Some(from) = since {
+        match sprint.closes_at(day).filter(|closes| *closes <= now) {
+            Some(closes) => {
+                millis += (closes.0 - from.0).max(0);
+                left = Some(closes);
+            }
+            None => millis += (now.0 - from.0).max(0),
+        }
+    }
+    Some(DayAtVenue { came: came?, left, tables, minutes: millis / 60_000 })
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -370,5 +435,90 @@ pub(crate) mod tests {
             presence.per_day.iter().map(|(day, people)| (day.to_string(), people.len())).collect();
         assert_eq!(counts, vec![("2026-07-13".into(), 2), ("2026-07-15".into(), 1)]);
         assert_eq!(presence.today_count(), 1);
+    }
+
+    #[test]
+    fn a_day_at_the_venue_cases() {
+        let sprint = sprint();
+        let day: NaiveDate = "2026-07-13".parse().unwrap();
+        let time = |t: Option<Timestamp>| t.map(|t| sprint.local_time(t).format("%H:%M").to_string());
+        // (name, events, now, came, left, tables, minutes)
+        #[allow(clippy::type_complexity)]
+        let cases: Vec<(&str, Vec<PresenceEvent>, &str, Option<&str>, Option<&str>, &[&str], i64)> = vec![
+            ("no sign-in", vec![], "13 12:00", None, None, &[], 0),
+            (
+                "in and out",
+                vec![event(1, SignIn, "ana", "13 09:00", Some("django")), event(2, SignOut, "ana", "13 12:00", None)],
+                "13 13:00",
+                Some("09:00"),
+                Some("12:00"),
+                &["django"],
+                180,
+            ),
+            (
+                // The walkthrough's case: out at noon, back at another table, in until closing (18:00). The
+                // list said "09:00–12:00, Django".
+                "back after lunch at another table, in at closing",
+                vec![
+                    event(1, SignIn, "ana", "13 09:00", Some("django")),
+                    event(2, SignOut, "ana", "13 12:00", None),
+                    event(3, SignIn, "ana", "13 13:00", Some("pypy")),
+                ],
+                "14 10:00",
+                Some("09:00"),
+                Some("18:00"),
+                &["django", "pypy"],
+                180 + 300,
+            ),
+            (
+                "still here now: not left yet",
+                vec![event(1, SignIn, "ana", "13 09:00", Some("django"))],
+                "13 11:30",
+                Some("09:00"),
+                None,
+                &["django"],
+                150,
+            ),
+            (
+                "moved tables without signing out: one stay",
+                vec![
+                    event(1, SignIn, "ana", "13 09:00", Some("django")),
+                    event(2, SignIn, "ana", "13 10:00", Some("pypy")),
+                    event(3, SignOut, "ana", "13 11:00", None),
+                ],
+                "13 12:00",
+                Some("09:00"),
+                Some("11:00"),
+                &["django", "pypy"],
+                120,
+            ),
+            (
+                "a sign-out with no sign-in before it counts nothing",
+                vec![event(1, SignOut, "ana", "13 08:00", None), event(2, SignIn, "ana", "13 09:00", Some("django"))],
+                "13 19:00",
+                Some("09:00"),
+                Some("18:00"),
+                &["django"],
+                540,
+            ),
+            (
+                "events of another day are not this day's",
+                vec![event(1, SignIn, "ana", "15 09:00", Some("django"))],
+                "15 10:00",
+                None,
+                None,
+                &[],
+                0,
+            ),
+        ];
+        for (name, events, now, came, left, tables, minutes) in cases {
+            let got = day_at_venue(&sprint, day, &events, at(now));
+            assert_eq!(got.as_ref().map(|d| d.came).and_then(|t| time(Some(t))).as_deref(), came, "{name}: came");
+            let Some(got) = got else { continue };
+            assert_eq!(time(got.left).as_deref(), left, "{name}: left");
+            let got_tables: Vec<&str> = got.tables.iter().map(|t| t.as_str()).collect();
+            assert_eq!(got_tables, tables, "{name}: tables");
+            assert_eq!(got.minutes, minutes, "{name}: minutes");
+        }
     }
 }
