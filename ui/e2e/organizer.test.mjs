@@ -763,3 +763,51 @@ test("settings: taking out a day people came on says what it hides before saving
     await p.close();
   }
 });
+
+test("today: after closing it says the venue closed and keeps the day's figures; after the sprint, where the report is", async () => {
+  // At 19:00 Today said "Today is not one of the sprint's days", with 0 came today and no date; the day
+  // after the last, the same, and no word of the report.
+  const day = NOW.slice(0, 10);
+  const v = venue();
+  v.env.SPRINTDESK_NOW = `${day}T10:00:00Z`;
+  v.cli("init", "--name", "Evening sprint", "--start", day, "--days", "1", "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
+  const table = v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  for (const name of ["Ana Early", "Bo Later"]) {
+    const person = v.cli("attendees", "add", "--name", name);
+    v.cli("call", "sign_in", JSON.stringify({ attendee: person.id, project: table.id, accept_code_of_conduct: true }));
+  }
+  v.cli("status", "add", "--project", "CPython", "--done", "Set up", "--blockers", "Slow CI");
+  try {
+    for (const [at, words, shotName] of [
+      [`${day}T19:00:00Z`, /The venue closed at 18:00: everyone still in was signed out/, "organizer-today-after-closing"],
+      [`${new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10)}T10:00:00Z`, /The sprint is over: its report and exports are on the Report page/, "organizer-today-sprint-over"],
+    ]) {
+      v.env.SPRINTDESK_NOW = at;
+      const served = await serve(v);
+      const p = await session.page(1280, 800);
+      try {
+        await p.clock.install({ time: new Date(at) });
+        await p.clock.resume();
+        await p.goto(`${served.url}/#/organizer/today`);
+        const state = p.getByTestId("today-venue-state");
+        await state.waitFor();
+        assert.match(await state.innerText(), words);
+        const main = await p.locator("main").innerText();
+        if (at.startsWith(day)) {
+          assert.match(main, /2\s+came today/, "the day's figures stay after closing");
+          assert.match(main, /The venue is closed/);
+          await p.getByTestId("today-asking").getByText("Slow CI").waitFor();
+        } else {
+          await p.getByRole("link", { name: "Report" }).last().click();
+          await p.waitForURL(/#\/organizer\/report/);
+        }
+        await shot(p, shotName);
+      } finally {
+        await p.close();
+        served.stop();
+      }
+    }
+  } finally {
+    v.remove();
+  }
+});

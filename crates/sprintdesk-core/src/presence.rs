@@ -4,7 +4,7 @@
 use crate::door::DoorProof;
 use crate::sprint::open_day;
 use crate::undo::Undoable;
-use crate::view::{DayCount, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence};
+use crate::view::{DayCount, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence, VenueNow};
 use crate::{Desk, Error};
 use serde::Deserialize;
 use sprintdesk_domain::search::fold;
@@ -156,12 +156,62 @@ impl Desk {
                 people: presence.per_day.get(&day.date).map_or(0, |people| people.len()),
             })
             .collect();
+        let sprint = &snapshot.sprint;
+        let date = sprint.local_date(now);
         Ok(PresenceReport {
             today: presence.today,
+            date,
+            venue: venue_now(sprint, now),
             here_now: presence.here.len(),
-            today_count: presence.today_count(),
+            today_count: presence.per_day.get(&date).map_or(0, |people| people.len()),
             tables,
             per_day,
         })
+    }
+}
+
+/// Where the venue stands at `now`: see [`VenueNow`].
+pub(crate) fn venue_now(sprint: &sprintdesk_domain::Sprint, now: sprintdesk_domain::Timestamp) -> VenueNow {
+    let date = sprint.local_date(now);
+    match sprint.day(date) {
+        Some(day) if day.is_break => VenueNow::Break,
+        Some(day) if sprint.closes_at(date).is_some_and(|closes| now >= closes) => {
+            VenueNow::Closed { closed: day.closes.format("%H:%M").to_string() }
+        }
+        Some(_) => VenueNow::Open,
+        None => match sprint.days.first() {
+            Some(first) if date < first.date => VenueNow::Before { starts: first.date },
+            _ => VenueNow::Over,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sprintdesk_domain::{Sprint, Timestamp};
+
+    #[test]
+    fn where_the_venue_stands_cases() {
+        // 13–15 July, the 14th a break; open 09:00–18:00, in Tokyo.
+        let mut sprint = Sprint::new("Week", "Asia/Tokyo", "2026-07-13".parse().unwrap(), 3).unwrap();
+        sprint.days[1].is_break = true;
+        let at = |local: &str| Timestamp::from_utc(format!("{local}+09:00").parse().unwrap());
+        let closed = VenueNow::Closed { closed: "18:00".into() };
+        let before = VenueNow::Before { starts: "2026-07-13".parse().unwrap() };
+        for (now, expected) in [
+            ("2026-07-12T20:00:00", before.clone()),
+            ("2026-07-13T00:30:00", VenueNow::Open), // early: sign-ins are taken before opening
+            ("2026-07-13T09:00:00", VenueNow::Open),
+            ("2026-07-13T17:59:00", VenueNow::Open),
+            ("2026-07-13T18:00:00", closed.clone()),
+            ("2026-07-13T23:59:00", closed.clone()),
+            ("2026-07-14T12:00:00", VenueNow::Break),
+            ("2026-07-15T19:00:00", closed),
+            ("2026-07-16T10:00:00", VenueNow::Over),
+            ("2026-12-24T10:00:00", VenueNow::Over),
+        ] {
+            assert_eq!(venue_now(&sprint, at(now)), expected, "{now}");
+        }
     }
 }

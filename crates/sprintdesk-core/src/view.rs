@@ -75,13 +75,35 @@ pub struct SignOutOutcome {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PresenceReport {
+    /// The day, when the venue is open now (a sprint day, not a break, before closing).
     pub today: Option<NaiveDate>,
+    /// The venue's date now, open or not.
+    pub date: NaiveDate,
+    /// Where the venue stands now: open, closed for the evening, a break, before or after the sprint.
+    pub venue: VenueNow,
     pub here_now: usize,
-    /// Distinct people signed in today, including those who have left.
+    /// Distinct people signed in on [`PresenceReport::date`], including those who have left (after closing
+    /// too: the evening's page still says who came).
     pub today_count: usize,
     /// Who is here now, per table; `project` is `None` for people who did not choose one.
     pub tables: Vec<TablePresence>,
     pub per_day: Vec<DayCount>,
+}
+
+/// Where the venue stands at one moment, for the words above the day's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum VenueNow {
+    /// A sprint day before its closing time: people sign in.
+    Open,
+    /// A sprint day after its closing time (`HH:MM`, the venue's time): everyone still in was signed out.
+    Closed { closed: String },
+    /// A break day of the sprint: closed.
+    Break,
+    /// Before the sprint's first day.
+    Before { starts: NaiveDate },
+    /// After the sprint's last day.
+    Over,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -1,7 +1,7 @@
 //! Plain-text views for a terminal. JSON output is the core's views serialized; this is for people.
 
 use sprintdesk_core::domain::{Attendee, ClaimState, GoalStatus, IssueState, Sprint};
-use sprintdesk_core::{AttendeeCard, Board, IssueBoard, PresenceReport, ProjectRef};
+use sprintdesk_core::{AttendeeCard, Board, IssueBoard, PresenceReport, ProjectRef, VenueNow};
 use std::fmt::Write;
 
 pub fn table_name(project: &ProjectRef) -> String {
@@ -98,12 +98,14 @@ pub fn attendee(person: &Attendee) -> String {
 
 pub fn presence(report: &PresenceReport) -> String {
     let mut out = String::new();
-    match report.today {
-        Some(today) => {
-            let _ = writeln!(out, "Today, {today}: {} here now, {} came today", report.here_now, report.today_count);
-        }
-        None => out.push_str("The venue is closed now.\n"),
-    }
+    let (date, came) = (report.date, people(report.today_count));
+    let _ = match &report.venue {
+        VenueNow::Open => writeln!(out, "Today, {date}: {} here now, {came} came today", report.here_now),
+        VenueNow::Closed { closed } => writeln!(out, "Today, {date}: the venue closed at {closed}; {came} came today"),
+        VenueNow::Break => writeln!(out, "Today, {date}, is a break day: the venue is closed."),
+        VenueNow::Before { starts } => writeln!(out, "The sprint starts on {starts}: nobody can sign in yet."),
+        VenueNow::Over => writeln!(out, "The sprint is over: `sprintdesk report` writes its report."),
+    };
     for table in &report.tables {
         let label = table.project.as_ref().map_or("No table chosen".to_owned(), table_name);
         let _ = writeln!(
@@ -115,7 +117,7 @@ pub fn presence(report: &PresenceReport) -> String {
     }
     out.push_str("\nPer day:\n");
     for day in &report.per_day {
-        let count = if day.is_break { "break day".to_owned() } else { format!("{} people", day.people) };
+        let count = if day.is_break { "break day".to_owned() } else { people(day.people) };
         let _ = writeln!(out, "  {} {}  {count}", day.date.format("%a"), day.date);
     }
     out
@@ -207,4 +209,9 @@ pub fn board(board: &Board) -> String {
         }
     }
     out
+}
+
+/// "1 person", "2 people".
+fn people(n: usize) -> String {
+    if n == 1 { "1 person".into() } else { format!("{n} people") }
 }
