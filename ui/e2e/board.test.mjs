@@ -473,6 +473,42 @@ test("a lead's toasts stand where they cover no button or field", async () => {
   for (const goal of added) await server.call("delete", { kind: "goal", id: goal.id });
 });
 
+test("closing on the last day: the lead is told the sprint ends, not offered to keep a claim overnight", async () => {
+  // On the last day the lead read "released at closing, so others can take them tomorrow" and a Keep
+  // overnight button, which then failed in red. The closing time is the venue's, whatever the laptop's zone.
+  const v = demoVenue();
+  const last = new Date(Date.parse(NOW) + 86_400_000).toISOString().slice(0, 10); // the demo's third day
+  v.env.SPRINTDESK_NOW = `${last}T17:40:00Z`;
+  const server = await serve(v);
+  const context = await session.browser.context.browser()?.newContext({ timezoneId: "America/Los_Angeles" });
+  try {
+    // Someone signs in at a table and takes a free issue this afternoon.
+    const table = (await server.call("board")).projects[0];
+    const free = (await server.call("issues", { project: table.project.id })).find((i) => i.holders.length === 0 && i.state === "open");
+    const person = (await server.call("attendees")).find((a) => !a.first_timer && a.roles.includes("sprinter"));
+    await server.call("sign_in", { attendee: person.id, project: table.project.id, accept_code_of_conduct: true });
+    await server.call("claim", { issue: free.id, attendee: person.id });
+    const board = await server.call("board");
+    assert.equal(board.closing_is_last, true);
+    assert.equal(board.closing_time, "18:00");
+    assert.ok(board.projects.find((p) => p.project.id === table.project.id).closing_releases.length >= 1);
+    const lead = context ? await context.newPage() : await session.page(1280, 800);
+    await lead.setViewportSize({ width: 1280, height: 800 });
+    await lead.goto(`${server.url}/#/lead`);
+    await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+    const closing = lead.getByTestId("lead-closing");
+    await closing.waitFor();
+    assert.match(await closing.innerText(), /Closing at 18:00\s+The sprint ends at closing: these claims are released then/);
+    assert.equal(await closing.getByRole("button", { name: "Keep overnight" }).count(), 0);
+    await shot(lead, "lead-closing-last-day");
+    await lead.close();
+  } finally {
+    await context?.close();
+    server.stop();
+    v.remove();
+  }
+});
+
 test("after closing, a lead's form shows the day's status, and an update keeps what it does not change", async () => {
   // A lead wrote the day's status in the morning; at 19:00, the venue closed at 18:00, the form was empty
   // ("Save today's status"), and saving an evening note replaced the day's status: next and blockers lost.

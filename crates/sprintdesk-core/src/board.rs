@@ -128,6 +128,10 @@ impl Desk {
             projects: boards,
             standup: presence.today.and_then(|day| snapshot.standup_view(day, now)),
             closing_at,
+            closing_time: closing_at.map(|at| snapshot.sprint.local_time(at).format("%H:%M").to_string()),
+            closing_is_last: presence
+                .today
+                .is_some_and(|day| sprintdesk_domain::next_open_day(&snapshot.sprint, day).is_none()),
         })
     }
 }

@@ -135,6 +135,10 @@ pub struct Board {
     /// The venue closes within half an hour, at this instant: claims not kept overnight are released then.
     #[ts(type = "number | null")]
     pub closing_at: Option<Timestamp>,
+    /// [`Board::closing_at`] in the venue's time (`HH:MM`), whatever zone the screen is in.
+    pub closing_time: Option<String>,
+    /// This closing is the sprint's last: its claims are released for good, none kept overnight.
+    pub closing_is_last: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -16,4 +16,12 @@ standup: StandupView | null,
 /**
  * The venue closes within half an hour, at this instant: claims not kept overnight are released then.
  */
-closing_at: number | null, };
+closing_at: number | null, 
+/**
+ * [`Board::closing_at`] in the venue's time (`HH:MM`), whatever zone the screen is in.
+ */
+closing_time: string | null, 
+/**
+ * This closing is the sprint's last: its claims are released for good, none kept overnight.
+ */
+closing_is_last: boolean, };
