@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { browserSession, demoVenue, root, serve, shot } from "./support.mjs";
+import { browserSession, demoVenue, NOW, root, serve, shot, venue } from "./support.mjs";
 
 let server;
 
@@ -441,4 +441,37 @@ test("kiosk on a 1280×800 screen: six results, I accept, and the welcome's Done
   assert.deepEqual(await all(p.getByTestId("kiosk-badge")), [true], "Print my badge on screen");
   await done.click();
   await p.close();
+});
+
+test("after closing, the kiosk says the venue is closed before asking anything", async () => {
+  // At 18:30 a first-time visitor was walked through the code of conduct, the photo question and the table,
+  // and only then told "The venue is closed", none of it kept.
+  const day = NOW.slice(0, 10);
+  const v = venue();
+  v.env.SPRINTDESK_NOW = `${day}T18:30:00Z`;
+  v.cli("init", "--name", "Evening sprint", "--start", day, "--days", "2", "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
+  v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  v.cli("attendees", "add", "--name", "Jo Firstvisit");
+  const served = await serve(v);
+  const p = await session.page();
+  try {
+    await p.goto(`${served.url}/#/kiosk`);
+    const closed = p.getByTestId("kiosk-closed");
+    await closed.waitFor();
+    assert.equal(await closed.innerText(), "The venue closed at 18:00 today: signing in starts again on the next sprint day.");
+    await p.getByTestId("kiosk-search").pressSequentially("Jo First");
+    await p.getByTestId("kiosk-result").first().click();
+    await p.getByText("Sorry, Jo Firstvisit. The venue closed at 18:00 today").waitFor();
+    assert.equal(await p.getByText(/code of conduct/i).count(), 0, "no step was started");
+    assert.equal(await p.getByTestId("kiosk-search").inputValue(), "", "back at an empty search");
+    await shot(p, "kiosk-closed");
+    // Nor is a walk-in asked for a name and e-mail the door would then refuse.
+    await p.getByRole("button", { name: "I’m not on the list" }).click();
+    await p.getByText("Sorry. The venue closed at 18:00 today").waitFor();
+    assert.equal(await p.getByLabel(/e-mail/i).count(), 0, "no walk-in form");
+  } finally {
+    await p.close();
+    served.stop();
+    v.remove();
+  }
 });

@@ -128,6 +128,7 @@ impl Desk {
             projects: boards,
             standup: presence.today.and_then(|day| snapshot.standup_view(day, now)),
             closing_at,
+            venue: crate::presence::venue_now(&snapshot.sprint, now),
             closing_time: closing_at.map(|at| snapshot.sprint.local_time(at).format("%H:%M").to_string()),
             closing_is_last: presence
                 .today

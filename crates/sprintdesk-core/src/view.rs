@@ -135,6 +135,8 @@ pub struct Board {
     /// The venue closes within half an hour, at this instant: claims not kept overnight are released then.
     #[ts(type = "number | null")]
     pub closing_at: Option<Timestamp>,
+    /// Where the venue stands now (the kiosk says it is closed before asking anyone anything).
+    pub venue: VenueNow,
     /// [`Board::closing_at`] in the venue's time (`HH:MM`), whatever zone the screen is in.
     pub closing_time: Option<String>,
     /// This closing is the sprint's last: its claims are released for good, none kept overnight.

@@ -15,6 +15,7 @@ import {
   stepsToAsk,
   tableChoices,
   undoneText,
+  venueClosedText,
   walkInProblem,
 } from "./kiosk";
 
@@ -223,5 +224,17 @@ describe("door locks", () => {
     const locks = lockDoor(lockDoor({}, "a-1", 10, 0), "a-2", 3, 0);
     expect(doorLockLeft(locks, "a-1", 0)).toBe(10);
     expect(doorLockLeft(lockDoor(locks, "a-1", 2, 0), "a-1", 0)).toBe(2);
+  });
+});
+
+describe("venueClosedText", () => {
+  it.each([
+    [{ state: "open" }, null],
+    [{ state: "closed", closed: "18:00" }, "The venue closed at 18:00 today: signing in starts again on the next sprint day."],
+    [{ state: "break" }, "Today is a break day: the venue is closed."],
+    [{ state: "before", starts: "2026-07-13" }, "The sprint starts on Mon 13 Jul: come back then to sign in."],
+    [{ state: "over" }, "The sprint is over: thank you for coming!"],
+  ] as const)("%j → %j", (venue, text) => {
+    expect(venueClosedText(venue)).toBe(text);
   });
 });

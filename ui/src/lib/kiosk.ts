@@ -4,7 +4,8 @@ import type { ApiError } from "../bindings/ApiError";
 import type { AttendeeCard } from "../bindings/AttendeeCard";
 import type { Board } from "../bindings/Board";
 import type { ProjectRef } from "../bindings/ProjectRef";
-import { compareLabels } from "./format";
+import type { VenueNow } from "../bindings/VenueNow";
+import { compareLabels, formatDay } from "./format";
 
 export type SignInStep = "coc" | "photo" | "table";
 
@@ -221,4 +222,21 @@ export function lockDoor(locks: DoorLocks, person: string, minutes: number, now:
 export function doorLockLeft(locks: DoorLocks, person: string, now: number): number {
   const until = locks[person];
   return until === undefined || until <= now ? 0 : Math.ceil((until - now) / 60_000);
+}
+
+/** Why nobody can sign in at the door now, in words for the person there; `null` while the venue is open
+ * (early arrivals before opening time sign in). */
+export function venueClosedText(venue: VenueNow): string | null {
+  switch (venue.state) {
+    case "open":
+      return null;
+    case "closed":
+      return `The venue closed at ${venue.closed} today: signing in starts again on the next sprint day.`;
+    case "break":
+      return "Today is a break day: the venue is closed.";
+    case "before":
+      return `The sprint starts on ${formatDay(venue.starts)}: come back then to sign in.`;
+    case "over":
+      return "The sprint is over: thank you for coming!";
+  }
 }
