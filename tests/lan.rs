@@ -10,6 +10,7 @@ use crate::cli::binary;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -799,4 +800,58 @@ fn review_names_the_devices_that_deleted_and_edited_by_their_names() {
     assert_eq!(item["edited_by"], "Second organizer laptop", "{item}");
     let deleted_by = item["deleted_by"].as_str().unwrap();
     assert!(names.iter().any(|n| n == deleted_by), "the desk by its name ({names:?}): {item}");
+}
+
+#[test]
+fn an_organizer_restored_from_a_backup_writes_on_and_gets_its_later_records_back() {
+    // The organizer's database is put back from a backup (same laptop, same place) and written to before it
+    // syncs. Its records after the backup were numbered again from where the backup ended: every device
+    // refused them as not its own ("records under d-… that d-… did not sign"), revocations included, and the
+    // organizer never got back what it wrote after the backup. It now notices that the file is older than
+    // what it last wrote, writes on under its next origin, and takes its later records back from the venue.
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let laptop = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Restored", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    join_as(&desk, &address, &laptop, "Second organizer", "organizer");
+    desk.kill();
+    let db = desk.dir.path().join("sprint.db");
+    let files = |dir: &Path| ["", "-wal", "-shm"].map(|end| dir.join(format!("sprint.db{end}")));
+    let backup = tempfile::tempdir().unwrap();
+    for (from, to) in files(desk.dir.path()).iter().zip(files(backup.path())) {
+        if from.exists() {
+            std::fs::copy(from, to).unwrap();
+        }
+    }
+
+    desk.ok(&["attendees", "add", "--name", "Lena Later"]);
+    let address = desk.serve(None);
+    laptop.ok(&["sync", &address]);
+    desk.kill();
+    // Put back.
+    for (from, to) in files(backup.path()).iter().zip(files(desk.dir.path())) {
+        let _ = std::fs::remove_file(&to);
+        if from.exists() {
+            std::fs::copy(from, to).unwrap();
+        }
+    }
+    assert!(db.exists());
+    assert!(!desk.ok(&["attendees", "search", "Lena"]).contains("Lena Later"), "the backup is older");
+    desk.ok(&["attendees", "add", "--name", "Olga Restored"]);
+
+    let address = desk.serve(None);
+    for device in [&laptop, &kiosk] {
+        let out = device.run(&["sync", &address]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(device.ok(&["attendees", "search", "Olga"]).contains("Olga Restored"), "it takes what it writes now");
+    }
+    assert!(
+        desk.ok(&["attendees", "search", "Lena"]).contains("Lena Later"),
+        "it got back what it wrote after the backup"
+    );
+    assert_eq!(desk.digest(), laptop.digest());
+    assert_eq!(desk.digest(), kiosk.digest());
 }

@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use sprintdesk_core::domain::{Device, DeviceId, DeviceRole, Project, ValidationError};
-use sprintdesk_core::store::{Store, device_id_for};
+use sprintdesk_core::store::{Store, device_id_for, written_mark_for};
 use sprintdesk_core::{Clock, Desk, Ids, Mode, ModeChange, NewSprint, Setup};
 use sprintdesk_sync::message::ProtocolError;
 use sprintdesk_sync::peer::{self, PeerOptions};
@@ -72,7 +72,7 @@ impl Host {
     /// Opens the sprint database at `db` twice over: one connection for the desk, one for the peer (both
     /// WAL, so neither blocks the other). The device id is kept in `state_dir`, outside the database.
     pub fn open(db: &Path, state_dir: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Result<Self, Error> {
-        Self::open_with(db, state_dir, clock, ids, Store::open)
+        Self::open_with(db, state_dir, clock, ids, Store::open, true)
     }
 
     /// [`Host::open`] for a command that only reads: a database an older Sprintdesk wrote is read through a
@@ -83,7 +83,7 @@ impl Host {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn Ids>,
     ) -> Result<Self, Error> {
-        Self::open_with(db, state_dir, clock, ids, Store::open_for_reading)
+        Self::open_with(db, state_dir, clock, ids, Store::open_for_reading, false)
     }
 
     fn open_with(
@@ -92,10 +92,25 @@ impl Host {
         clock: Arc<dyn Clock>,
         ids: Arc<dyn Ids>,
         open: fn(&Path, DeviceId) -> Result<Store, sprintdesk_core::store::StoreError>,
+        writes: bool,
     ) -> Result<Self, Error> {
         let device = device_id_for(state_dir, db, || DeviceId(ids.make("d"))).map_err(sprintdesk_core::Error::from)?;
-        let desk = Desk::new(open(db, device.clone())?, clock.clone(), ids);
-        let replica = Arc::new(Replica::new(open(db, device)?, clock));
+        // Each store notes this device's last write outside the file; a file older than that (put back from
+        // a backup) moves the device to its next origin before anything is written.
+        let mark = written_mark_for(state_dir, db);
+        let mut store = open(db, device.clone())?;
+        store.keep_written_mark(mark.clone());
+        // (A command that only reads changes nothing, not even this.)
+        if writes && let Some(restored) = store.resume_after_restore()? {
+            eprintln!(
+                "This database is older than what this device last wrote (its record #{} under {}; the file holds                  #{}): it was put back from a backup. This device writes on as {}, and its later records come                  back from the venue's devices at the next sync.",
+                restored.wrote.1, restored.wrote.0, restored.held, restored.origin
+            );
+        }
+        let desk = Desk::new(store, clock.clone(), ids);
+        let mut replica_store = open(db, device)?;
+        replica_store.keep_written_mark(mark);
+        let replica = Arc::new(Replica::new(replica_store, clock));
         Ok(Self {
             db: db.to_owned(),
             desk: Mutex::new(desk),

@@ -17,7 +17,7 @@ use print::{out, outln, print_import, print_issue, print_json};
 use sprintdesk_api::Host;
 use sprintdesk_api::commands as cmd;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, GoalStatus, Role, SameBecause, Sprint, ValidationError};
-use sprintdesk_core::store::{Store, device_id_for};
+use sprintdesk_core::store::{Store, device_id_for, written_mark_for};
 use sprintdesk_core::{
     ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
     GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
@@ -603,9 +603,12 @@ fn ensure_folder(db: &Path) -> anyhow::Result<()> {
 
 /// The store the demo is played into (the device id kept as for every other command).
 fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
-    let device = device_id_for(&sprintdesk_api::state_dir()?, db, || DeviceId(ids.make("d"))).map_err(Error::from)?;
+    let state = sprintdesk_api::state_dir()?;
+    let device = device_id_for(&state, db, || DeviceId(ids.make("d"))).map_err(Error::from)?;
     tracing::debug!(%device, db = %db.display(), "opening the sprint database");
-    Ok(Store::open(db, device).map_err(Error::from)?)
+    let mut store = Store::open(db, device).map_err(Error::from)?;
+    store.keep_written_mark(written_mark_for(&state, db));
+    Ok(store)
 }
 
 /// The machine's IANA time zone, for a new sprint when `--tz` is not given.

@@ -25,8 +25,7 @@ pub fn device_id_for(
     fresh: impl FnOnce() -> DeviceId,
 ) -> Result<DeviceId, DeviceIdError> {
     let absolute = absolute(db_path);
-    let key: String =
-        Sha256::digest(absolute.to_string_lossy().as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let key = path_key(db_path);
     let dir = state_dir.join("devices");
     let path = dir.join(format!("{key}.id"));
     let error = |action, source| DeviceIdError { path: path.clone(), action, source };
@@ -46,6 +45,17 @@ pub fn device_id_for(
     std::fs::write(&temporary, format!("{id}\n{}\n", absolute.display())).map_err(|e| error("written", e))?;
     std::fs::rename(&temporary, &path).map_err(|e| error("written", e))?;
     Ok(id)
+}
+
+/// Where the device of the database at `db_path` notes its last write ([`crate::written`]): beside its id
+/// under `state_dir`, outside the file, so that a file put back from a backup is noticed.
+pub fn written_mark_for(state_dir: &Path, db_path: &Path) -> PathBuf {
+    state_dir.join("devices").join(format!("{}.written", path_key(db_path)))
+}
+
+/// The key of a database's files under the state directory: its absolute path, hashed.
+fn path_key(db_path: &Path) -> String {
+    Sha256::digest(absolute(db_path).to_string_lossy().as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 fn absolute(path: &Path) -> PathBuf {

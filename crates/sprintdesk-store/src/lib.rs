@@ -26,11 +26,12 @@ mod store;
 pub mod trust;
 mod vector;
 mod write;
+mod written;
 
 pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Refused};
 pub use chain::{Refusal, Trust, TrustedDevice};
 pub use change::{Change, DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, Entity, Op, PERSONAL_FIELDS};
-pub use device::{DeviceIdError, device_id_for};
+pub use device::{DeviceIdError, device_id_for, written_mark_for};
 pub use hlc::Hlc;
 pub use local::{Identity, Lockout, PeerRecord, PendingCode};
 pub use read::DeletedEdit;
@@ -39,3 +40,4 @@ pub use reissue::Reissue;
 pub use retention::EveryoneErased;
 pub use store::{APPLICATION_ID, MAX_EPOCH, Store, StoreError, device_of, is_origin};
 pub use vector::VersionVector;
+pub use written::Restored;

@@ -59,6 +59,7 @@ impl Store {
         }
         tx.commit()?;
         let Some((_, reissue)) = planned else { return Ok(None) };
+        self.note_written();
         tracing::warn!(
             retired = ?reissue.retired,
             origin = %reissue.origin,

@@ -55,6 +55,8 @@ pub struct Store {
     pub(crate) bulk_cache: bool,
     /// This process has the file open through this store (for [`refuse_foreign_wal`]); `None` in memory.
     pub(crate) open_here: Option<OpenHere>,
+    /// Where this device's last write is noted, outside the file ([`crate::written`]); `None`: nowhere.
+    pub(crate) written_mark: Option<std::path::PathBuf>,
 }
 
 /// The database files this process has open through SQLite, by their canonical path, and how many times.
@@ -173,6 +175,7 @@ impl Store {
             read_only: Some(path.display().to_string()),
             bulk_cache: false,
             open_here,
+            written_mark: None,
         })
     }
 
@@ -210,7 +213,15 @@ impl Store {
             }
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('device', ?1)", [device.as_str()])?;
         }
-        Ok(Self { conn, device, trust_cache: Default::default(), read_only: None, bulk_cache: false, open_here: None })
+        Ok(Self {
+            conn,
+            device,
+            trust_cache: Default::default(),
+            read_only: None,
+            bulk_cache: false,
+            open_here: None,
+            written_mark: None,
+        })
     }
 
     /// Sizes SQLite's page cache for a write of `records` records: the bulk size while large batches come

@@ -55,6 +55,7 @@ impl Store {
             return Err(StoreError::BadChange { origin, seq, reason: "its origin has been retired".into() });
         }
         tx.commit()?;
+        self.note_written();
         if changes.iter().any(|c| c.entity == Entity::Device) {
             self.forget_trust();
         }

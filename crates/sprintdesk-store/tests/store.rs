@@ -597,3 +597,53 @@ fn a_device_that_erases_everyone_on_its_own_clock_passes_on_only_its_own_records
     assert_eq!(laptop.get::<Attendee>("p").unwrap().unwrap().name, "Erased person");
     assert!(!laptop.enforce_retention(Timestamp(T0 + 41 * DAY)).unwrap(), "once");
 }
+
+#[test]
+fn a_database_older_than_its_devices_last_write_writes_on_under_the_next_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mark = dir.path().join("d.written");
+    // One record a write.
+    let add = |store: &mut Store, id: &str| {
+        let name = Op::Set { entity: Entity::Attendee, id: id.into(), field: "name", value: json!("Someone") };
+        store.write(Timestamp(T0), vec![name]).unwrap();
+    };
+    // (what the mark says, or nothing; the file's origin; how many records the file holds under it;
+    // the origin it writes on under, or `None` when it is not older)
+    let cases: [(Option<&str>, &str, usize, Option<&str>); 7] = [
+        (None, "desk", 3, None),
+        (Some("desk 3"), "desk", 3, None),
+        (Some("desk 1"), "desk", 3, None),
+        (Some("desk 9"), "desk", 3, Some("desk~2")),
+        (Some("desk~3 1"), "desk", 3, Some("desk~4")),
+        (Some("desk~3 5"), "desk~3", 5, None),
+        // Another device's mark (a database made anew at this path): not this device's history.
+        (Some("kiosk 40"), "desk", 3, None),
+    ];
+    for (noted, origin, records, expected) in cases {
+        let mut desk = store("desk");
+        if origin != "desk" {
+            // A device that moved to a later origin before (its clock put right).
+            desk.keep_written_mark(mark.clone());
+            std::fs::write(&mark, "desk~2 0\n").unwrap();
+            assert_eq!(desk.resume_after_restore().unwrap().map(|r| r.origin.to_string()).as_deref(), Some(origin));
+        }
+        for n in 0..records {
+            add(&mut desk, &format!("p{n}"));
+        }
+        match noted {
+            Some(text) => std::fs::write(&mark, format!("{text}\n")).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&mark);
+            }
+        }
+        desk.keep_written_mark(mark.clone());
+        let restored = desk.resume_after_restore().unwrap();
+        assert_eq!(restored.as_ref().map(|r| r.origin.as_str()), expected, "{noted:?} on {origin}#{records}");
+        // It writes on under it, and the mark follows each write.
+        add(&mut desk, "after");
+        let now = expected.unwrap_or(origin);
+        assert_eq!(desk.origin().unwrap().as_str(), now, "{noted:?}");
+        let seq = if expected.is_some() { 1 } else { records + 1 };
+        assert_eq!(std::fs::read_to_string(&mark).unwrap(), format!("{now} {seq}\n"), "{noted:?}");
+    }
+}

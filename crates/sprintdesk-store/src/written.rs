@@ -1,0 +1,107 @@
+//! What this device last wrote, kept outside its database, beside its id in the machine's state directory
+//! ([`crate::written_mark_for`]). A database put back from a backup (or otherwise older than what the
+//! device last wrote) would number the device's records again from where the backup ended: every device
+//! that holds the later ones refuses the new ones as not the device's own (two different records under one
+//! number), revocations included, and the later ones never come back. Opened, such a file is noticed by
+//! its mark ([`Store::resume_after_restore`]) before anything is written: the device writes on under its
+//! next origin, and its records after the backup, still held by its peers under the old one, come back
+//! like anyone's.
+
+use crate::store::{Store, StoreError, device_of, epoch_of, read_origin};
+use sprintdesk_domain::DeviceId;
+use std::path::{Path, PathBuf};
+
+/// A database older than what its device last wrote, and what was done ([`Store::resume_after_restore`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Restored {
+    /// The device's last write, by its mark: its origin and sequence number.
+    pub wrote: (DeviceId, u64),
+    /// How far the file holds that origin's records.
+    pub held: u64,
+    /// The origin it writes under from now on.
+    pub origin: DeviceId,
+}
+
+impl Store {
+    /// Keeps the origin and number of this device's last write in `path` after each write from now on, and
+    /// checks it when opened ([`Store::resume_after_restore`]).
+    pub fn keep_written_mark(&mut self, path: PathBuf) {
+        self.written_mark = Some(path);
+    }
+
+    /// Notes this device's last write in its mark: called after each write is committed. A mark that
+    /// cannot be written is logged; the write stands.
+    pub(crate) fn note_written(&self) {
+        let Some(path) = &self.written_mark else { return };
+        let noted = (|| -> Result<(), StoreError> {
+            let origin = read_origin(&self.conn, &self.device)?;
+            let seq = held(self, &origin)?;
+            write_mark(path, &origin, seq).map_err(|e| StoreError::NotAllowed(e.to_string()))
+        })();
+        if let Err(error) = noted {
+            tracing::warn!(%error, path = %path.display(), "could not note this device's last write");
+        }
+    }
+
+    /// Whether this database is older than what this device last wrote (put back from a backup), and if so
+    /// moves the device to its next origin before anything is written; `None` when it is not.
+    pub fn resume_after_restore(&mut self) -> Result<Option<Restored>, StoreError> {
+        let Some(path) = self.written_mark.clone() else { return Ok(None) };
+        if self.read_only.is_some() {
+            return Ok(None);
+        }
+        let Some((wrote, seq)) = read_mark(&path) else { return Ok(None) };
+        if device_of(wrote.as_str()) != self.device.as_str() {
+            return Ok(None); // Another device's (a database made anew at this path): replaced at the next write.
+        }
+        let current = read_origin(&self.conn, &self.device)?;
+        let held_now = held(self, &wrote)?;
+        let older = epoch_of(wrote.as_str()) > epoch_of(current.as_str()) || (wrote == current && seq > held_now);
+        if !older {
+            return Ok(None);
+        }
+        let used = epoch_of(wrote.as_str()).max(epoch_of(current.as_str()));
+        if used >= crate::store::MAX_EPOCH {
+            return Err(StoreError::NotAllowed(format!(
+                "this database is older than what this device last wrote, and the device has begun its records \
+                 anew {used} times: pair it again as a new device"
+            )));
+        }
+        let origin = DeviceId(format!("{}~{}", self.device, used + 1));
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            rusqlite::params![format!("origin:{}", self.device), origin.as_str()],
+        )?;
+        write_mark(&path, &origin, 0).map_err(|e| StoreError::NotAllowed(e.to_string()))?;
+        tracing::warn!(
+            wrote = %format!("{wrote}#{seq}"), held = held_now, %origin,
+            "this database is older than what this device last wrote (put back from a backup?): it writes on \
+             under a new origin and takes its later records back from the venue's devices"
+        );
+        Ok(Some(Restored { wrote: (wrote, seq), held: held_now, origin }))
+    }
+}
+
+/// The highest sequence number of `origin` the file holds.
+fn held(store: &Store, origin: &DeviceId) -> Result<u64, StoreError> {
+    let top: Option<u64> = store
+        .conn
+        .prepare_cached("SELECT MAX(seq) FROM changes WHERE origin = ?1")?
+        .query_row([origin.as_str()], |row| row.get(0))?;
+    Ok(top.unwrap_or(0))
+}
+
+fn read_mark(path: &Path) -> Option<(DeviceId, u64)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let (origin, seq) = text.trim().split_once(' ')?;
+    Some((DeviceId::from(origin), seq.parse().ok()?))
+}
+
+fn write_mark(path: &Path, origin: &DeviceId, seq: u64) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, format!("{origin} {seq}\n"))?;
+    std::fs::rename(&temporary, path)
+}
