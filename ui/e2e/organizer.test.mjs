@@ -298,7 +298,7 @@ test("settings: a retention period that has already ended asks before erasing ev
   await p.getByRole("button", { name: "Save settings" }).click();
   const warning = p.getByTestId("settings-hiding");
   await warning.waitFor();
-  assert.match(await warning.innerText(), /erases every attendee's name, e-mail, handle and badge.*cannot be undone/s);
+  assert.match(await warning.innerText(), /every attendee's name, e-mail, handle and badge is erased.*cannot be undone/s);
   await shot(p, "organizer-settings-retention-erases");
   assert.equal((await server.call("sprint")).retention_days, before, "nothing saved without the yes");
   await p.getByRole("button", { name: "Discard changes" }).click();
@@ -809,5 +809,37 @@ test("today: after closing it says the venue closed and keeps the day's figures;
     }
   } finally {
     v.remove();
+  }
+});
+
+test("devices: when each device last synced with this one, and a lead's table", async () => {
+  // The Devices page had name, role, fingerprint and state only: whether the kiosk was still syncing, and
+  // which of two "Table lead" laptops was which, could not be told.
+  const day = NOW.slice(0, 10);
+  const desk = venue();
+  desk.cli("init", "--name", "Paired sprint", "--start", day, "--days", "2", "--tz", "UTC");
+  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const served = await serve(desk);
+  const [door, laptop] = [venue(), venue()];
+  try {
+    door.cli("join", desk.cli("pair", "--role", "kiosk").code, served.listening, "--name", "Door kiosk");
+    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
+    door.cli("sync", served.listening);
+    const p = await session.page(1280, 800);
+    await p.clock.install({ time: new Date(NOW) });
+    await p.clock.resume();
+    await p.goto(`${served.url}/#/organizer/devices`);
+    const row = (name) => p.getByRole("row").filter({ hasText: name });
+    await row("Door kiosk").getByTestId("device-seen").getByText("now").waitFor();
+    assert.match(await row("CPython laptop").innerText(), /Table lead · CPython/);
+    assert.match(await row("CPython laptop").getByTestId("device-seen").innerText(), /now/);
+    await shot(p, "organizer-devices-seen");
+    // Half an hour on, without a sync, it says how long ago.
+    await p.clock.fastForward(30 * 60_000);
+    await row("Door kiosk").getByTestId("device-seen").getByText("30 min ago").waitFor();
+    await p.close();
+  } finally {
+    served.stop();
+    for (const v of [desk, door, laptop]) v.remove();
   }
 });
