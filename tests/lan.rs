@@ -457,6 +457,9 @@ fn joining_a_large_venue_says_how_many_records_have_arrived() {
         .collect();
     assert!(line.contains(&format!(" of {grouped} (")), "{line} (received {received})");
     assert!(received > 16_000, "{received}");
+    // And the last line says all of it arrived: it ended on an older count ("6 of 325").
+    let last = stderr.lines().rfind(|l| l.starts_with("Receiving records: ")).unwrap();
+    assert_eq!(last, format!("Receiving records: {grouped} of {grouped} (100%)"), "{stderr}");
     // With --json nothing but the JSON is printed.
     let quiet = Device::new();
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();

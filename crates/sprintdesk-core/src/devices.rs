@@ -26,6 +26,14 @@ pub struct DeviceView {
     pub refused: u32,
     /// Why the latest of them was refused.
     pub refusal: Option<String>,
+    /// A table lead's laptop: the table (project) it writes for, by name.
+    pub table: Option<String>,
+    /// When this device last synced with it (during a live session, within the last half minute).
+    pub last_seen: Option<Timestamp>,
+    /// Records this device held that it did not, when last seen.
+    pub they_lack: u32,
+    /// What went wrong at the last sync with it, in words.
+    pub sync_problem: Option<String>,
 }
 
 /// Someone locked out for guessing, as the organizer's Devices page shows it.
@@ -70,6 +78,13 @@ impl Desk {
             self.store().unexplained_clearings()?.into_iter().map(|(relay, n)| (relay.0, n)).collect();
         let names: std::collections::HashMap<String, String> =
             devices.iter().map(|d| (d.id.0.clone(), d.name.clone())).collect();
+        let peers: std::collections::HashMap<String, sprintdesk_store::PeerRecord> =
+            self.store().peers()?.into_iter().map(|p| (p.device.0.clone(), p)).collect();
+        let projects: Vec<sprintdesk_domain::Project> = self.store().all()?;
+        let table = |id: &str| {
+            let project = trust.device(id)?.vouched.project.clone()?;
+            Some(projects.iter().find(|p| p.id.as_str() == project).map_or(project, |p| p.name.clone()))
+        };
         Ok(devices
             .into_iter()
             .map(|d| {
@@ -86,6 +101,10 @@ impl Desk {
                 vouched: trust.venue.is_none() || trust.device(d.id.as_str()).is_some(),
                 refused,
                 refusal,
+                table: table(d.id.as_str()),
+                last_seen: peers.get(d.id.as_str()).and_then(|p| p.last_seen),
+                they_lack: peers.get(d.id.as_str()).map_or(0, |p| u32::try_from(p.they_lack).unwrap_or(u32::MAX)),
+                sync_problem: peers.get(d.id.as_str()).and_then(|p| p.problem.clone()),
                 this_device: d.id == this,
                 id: d.id.0,
                 name: d.name,

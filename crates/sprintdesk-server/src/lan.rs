@@ -199,8 +199,14 @@ async fn with_progress<T>(replica: &Arc<Replica>, json: bool, work: impl std::fu
     };
     let result = work.await;
     saying.abort();
-    if terminal && said.load(std::sync::atomic::Ordering::Relaxed) {
-        eprint!("\r\x1b[K");
+    if said.load(std::sync::atomic::Ordering::Relaxed) {
+        if terminal {
+            eprint!("\r\x1b[K");
+        } else {
+            // The last line said is up to 2 s old ("6 of 325"): the count at the end follows it.
+            let end = replica.incoming().borrow().clone();
+            eprintln!("{}", progress_line(end.received, end.expected));
+        }
     }
     result
 }

@@ -30,4 +30,20 @@ refused: number,
 /**
  * Why the latest of them was refused.
  */
-refusal: string | null, };
+refusal: string | null, 
+/**
+ * A table lead's laptop: the table (project) it writes for, by name.
+ */
+table: string | null, 
+/**
+ * When this device last synced with it (during a live session, within the last half minute).
+ */
+last_seen: Timestamp | null, 
+/**
+ * Records this device held that it did not, when last seen.
+ */
+they_lack: number, 
+/**
+ * What went wrong at the last sync with it, in words.
+ */
+sync_problem: string | null, };

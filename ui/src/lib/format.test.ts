@@ -8,6 +8,8 @@ import {
   fold,
   formatClock,
   formatDay,
+  formatInstant,
+  formatSeen,
   goalStatusLabel,
   standupClock,
   tableName,
@@ -100,5 +102,23 @@ describe("standupClock", () => {
     [-75, "+1:15"],
   ])("%i seconds left reads %s", (left, shown) => {
     expect(standupClock(left)).toBe(shown);
+  });
+});
+
+describe("formatSeen", () => {
+  const now = Date.UTC(2026, 6, 15, 12, 0);
+  it.each([
+    [null, "never"],
+    [now, "now"],
+    [now - 89_000, "now"],
+    [now - 5 * 60_000, "5 min ago"],
+    [now - 59 * 60_000, "59 min ago"],
+    [now - 3 * 3_600_000 - 60_000, "3 h ago"],
+    [now + 30_000, "now"], // its clock a little ahead
+  ])("%j → %s", (ms, words) => {
+    expect(formatSeen(ms, now)).toBe(words);
+  });
+  it("gives the day and time after a day", () => {
+    expect(formatSeen(now - 2 * 86_400_000, now)).toBe(formatInstant(now - 2 * 86_400_000));
   });
 });

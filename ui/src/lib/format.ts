@@ -198,3 +198,16 @@ export function standupClock(secondsLeft: number): string {
   const text = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   return over ? `+${text}` : text;
 }
+
+/** When a device was last synced with, for the Devices page: "now" within 90 seconds (a live session notes
+ * its peer every half minute), then minutes and hours ago, then the day and time. */
+export function formatSeen(ms: number | null, nowMs: number): string {
+  if (ms === null) return "never";
+  const ago = Math.max(0, nowMs - ms);
+  if (ago < 90_000) return "now";
+  const minutes = Math.round(ago / 60_000);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return formatInstant(ms);
+}
