@@ -103,7 +103,9 @@ impl Host {
         // (A command that only reads changes nothing, not even this.)
         if writes && let Some(restored) = store.resume_after_restore()? {
             eprintln!(
-                "This database is older than what this device last wrote (its record #{} under {}; the file holds                  #{}): it was put back from a backup. This device writes on as {}, and its later records come                  back from the venue's devices at the next sync.",
+                "This database is older than what this device last wrote (its record #{} under {}; the file holds \
+                 #{}): it was put back from a backup. This device writes on as {}, and its later records come \
+                 back from the venue's devices at the next sync.",
                 restored.wrote.1, restored.wrote.0, restored.held, restored.origin
             );
         }

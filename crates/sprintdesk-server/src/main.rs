@@ -608,6 +608,7 @@ fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
     tracing::debug!(%device, db = %db.display(), "opening the sprint database");
     let mut store = Store::open(db, device).map_err(Error::from)?;
     store.keep_written_mark(written_mark_for(&state, db));
+    store.resume_after_restore().map_err(Error::from)?;
     Ok(store)
 }
 

@@ -72,7 +72,10 @@ impl Store {
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
             rusqlite::params![format!("origin:{}", self.device), origin.as_str()],
         )?;
-        write_mark(&path, &origin, 0).map_err(|e| StoreError::NotAllowed(e.to_string()))?;
+        if let Err(error) = write_mark(&path, &origin, 0) {
+            // The origin has moved in the file, which is what counts; the next write notes it again.
+            tracing::warn!(%error, path = %path.display(), "could not note this device's new origin");
+        }
         tracing::warn!(
             wrote = %format!("{wrote}#{seq}"), held = held_now, %origin,
             "this database is older than what this device last wrote (put back from a backup?): it writes on \
@@ -101,7 +104,13 @@ fn write_mark(path: &Path, origin: &DeviceId, seq: u64) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let temporary = path.with_extension("tmp");
+    // A name of its own per write: the app's two stores, `serve` and a CLI command may note at once, and a
+    // shared temporary file would be truncated under another writer (or renamed over the device's id).
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = path.with_extension(format!("written-{}-{n}.tmp", std::process::id()));
     std::fs::write(&temporary, format!("{origin} {seq}\n"))?;
-    std::fs::rename(&temporary, path)
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }
