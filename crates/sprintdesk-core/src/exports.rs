@@ -145,7 +145,7 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                         clock(stay.came),
                         stay.left.map(clock).unwrap_or_default(),
                         stay.tables.iter().map(&project_name).collect::<Vec<_>>().join("; "),
-                        format!("{:.1}", stay.minutes as f64 / 60.0),
+                        stay.minutes.map(|m| format!("{:.1}", m as f64 / 60.0)).unwrap_or_default(),
                     ])
                 })
                 .collect();

@@ -173,16 +173,15 @@ impl Desk {
 /// Where the venue stands at `now`: see [`VenueNow`].
 pub(crate) fn venue_now(sprint: &sprintdesk_domain::Sprint, now: sprintdesk_domain::Timestamp) -> VenueNow {
     let date = sprint.local_date(now);
+    let reopens = sprintdesk_domain::next_open_day(sprint, date);
     match sprint.day(date) {
-        Some(day) if day.is_break => VenueNow::Break,
+        Some(day) if day.is_break => VenueNow::Break { reopens },
         Some(day) if sprint.closes_at(date).is_some_and(|closes| now >= closes) => {
-            VenueNow::Closed { closed: day.closes.format("%H:%M").to_string() }
+            VenueNow::Closed { closed: day.closes.format("%H:%M").to_string(), reopens }
         }
         Some(_) => VenueNow::Open,
-        None => match sprint.days.first() {
-            Some(first) if date < first.date => VenueNow::Before { starts: first.date },
-            _ => VenueNow::Over,
-        },
+        // Not a sprint day: before it, between two of its days (a sprint over two weekends), or after it.
+        None => reopens.map_or(VenueNow::Over, |starts| VenueNow::Before { starts }),
     }
 }
 
@@ -193,22 +192,30 @@ mod tests {
 
     #[test]
     fn where_the_venue_stands_cases() {
-        // 13–15 July, the 14th a break; open 09:00–18:00, in Tokyo.
+        // 13–15 July, the 14th a break, then the weekend after (18 and 19 July) with the 19th a break too;
+        // open 09:00–18:00, in Tokyo.
         let mut sprint = Sprint::new("Week", "Asia/Tokyo", "2026-07-13".parse().unwrap(), 3).unwrap();
         sprint.days[1].is_break = true;
+        let more = Sprint::new("Week", "Asia/Tokyo", "2026-07-18".parse().unwrap(), 2).unwrap().days;
+        sprint.days.extend(more);
+        sprint.days[4].is_break = true;
         let at = |local: &str| Timestamp::from_utc(format!("{local}+09:00").parse().unwrap());
-        let closed = VenueNow::Closed { closed: "18:00".into() };
-        let before = VenueNow::Before { starts: "2026-07-13".parse().unwrap() };
+        let day = |date: &str| date.parse::<chrono::NaiveDate>().unwrap();
+        let closed = |reopens: Option<&str>| VenueNow::Closed { closed: "18:00".into(), reopens: reopens.map(day) };
         for (now, expected) in [
-            ("2026-07-12T20:00:00", before.clone()),
+            ("2026-07-12T20:00:00", VenueNow::Before { starts: day("2026-07-13") }),
             ("2026-07-13T00:30:00", VenueNow::Open), // early: sign-ins are taken before opening
             ("2026-07-13T09:00:00", VenueNow::Open),
             ("2026-07-13T17:59:00", VenueNow::Open),
-            ("2026-07-13T18:00:00", closed.clone()),
-            ("2026-07-13T23:59:00", closed.clone()),
-            ("2026-07-14T12:00:00", VenueNow::Break),
-            ("2026-07-15T19:00:00", closed),
-            ("2026-07-16T10:00:00", VenueNow::Over),
+            ("2026-07-13T18:00:00", closed(Some("2026-07-15"))), // the 14th is a break
+            ("2026-07-13T23:59:00", closed(Some("2026-07-15"))),
+            ("2026-07-14T12:00:00", VenueNow::Break { reopens: Some(day("2026-07-15")) }),
+            ("2026-07-15T19:00:00", closed(Some("2026-07-18"))),
+            // Between the two weekends: not over.
+            ("2026-07-16T10:00:00", VenueNow::Before { starts: day("2026-07-18") }),
+            ("2026-07-18T18:30:00", closed(None)), // the 19th is a break: no day opens after
+            ("2026-07-19T10:00:00", VenueNow::Break { reopens: None }),
+            ("2026-07-20T10:00:00", VenueNow::Over),
             ("2026-12-24T10:00:00", VenueNow::Over),
         ] {
             assert_eq!(venue_now(&sprint, at(now)), expected, "{now}");

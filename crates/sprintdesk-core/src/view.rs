@@ -97,10 +97,11 @@ pub enum VenueNow {
     /// A sprint day before its closing time: people sign in.
     Open,
     /// A sprint day after its closing time (`HH:MM`, the venue's time): everyone still in was signed out.
-    Closed { closed: String },
-    /// A break day of the sprint: closed.
-    Break,
-    /// Before the sprint's first day.
+    /// `reopens`: the next day the venue opens; none after the sprint's last.
+    Closed { closed: String, reopens: Option<NaiveDate> },
+    /// A break day of the sprint: closed until `reopens` (none when no open day follows).
+    Break { reopens: Option<NaiveDate> },
+    /// Before the sprint's first day, or on a day between two of its days: the venue opens on `starts`.
     Before { starts: NaiveDate },
     /// After the sprint's last day.
     Over,

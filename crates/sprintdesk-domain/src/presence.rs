@@ -173,8 +173,9 @@ pub struct DayAtVenue {
     pub left: Option<Timestamp>,
     /// Every table they sat at, in the order they first sat there.
     pub tables: Vec<ProjectId>,
-    /// Time signed in, all stays of the day together, in minutes.
-    pub minutes: i64,
+    /// Time signed in, all stays of the day together, in minutes; `None` when it cannot be told (still in
+    /// on a day that is no longer one of the sprint's, so with no closing time).
+    pub minutes: Option<i64>,
 }
 
 /// [`DayAtVenue`] from one person's events of one day (merged duplicates included, retractions already
@@ -214,16 +215,19 @@ pub fn day_at_venue<'a>(
             PresenceKind::Retract => {}
         }
     }
+    let mut known = true;
     if let Some(from) = since {
-        match sprint.closes_at(day).filter(|closes| *closes <= now) {
-            Some(closes) => {
+        match sprint.closes_at(day) {
+            Some(closes) if closes <= now => {
                 millis += (closes.0 - from.0).max(0);
                 left = Some(closes);
             }
-            None => millis += (now.0 - from.0).max(0),
+            Some(_) => millis += (now.0 - from.0).max(0), // still here
+            // A day taken out of the sprint since: no closing time signed them out.
+            None => known = false,
         }
     }
-    Some(DayAtVenue { came: came?, left, tables, minutes: millis / 60_000 })
+    Some(DayAtVenue { came: came?, left, tables, minutes: known.then_some(millis / 60_000) })
 }
 
 #[cfg(test)]
@@ -444,8 +448,8 @@ pub(crate) mod tests {
         let time = |t: Option<Timestamp>| t.map(|t| sprint.local_time(t).format("%H:%M").to_string());
         // (name, events, now, came, left, tables, minutes)
         #[allow(clippy::type_complexity)]
-        let cases: Vec<(&str, Vec<PresenceEvent>, &str, Option<&str>, Option<&str>, &[&str], i64)> = vec![
-            ("no sign-in", vec![], "13 12:00", None, None, &[], 0),
+        let cases: Vec<(&str, Vec<PresenceEvent>, &str, Option<&str>, Option<&str>, &[&str], Option<i64>)> = vec![
+            ("no sign-in", vec![], "13 12:00", None, None, &[], None),
             (
                 "in and out",
                 vec![event(1, SignIn, "ana", "13 09:00", Some("django")), event(2, SignOut, "ana", "13 12:00", None)],
@@ -453,7 +457,7 @@ pub(crate) mod tests {
                 Some("09:00"),
                 Some("12:00"),
                 &["django"],
-                180,
+                Some(180),
             ),
             (
                 // The walkthrough's case: out at noon, back at another table, in until closing (18:00). The
@@ -468,7 +472,7 @@ pub(crate) mod tests {
                 Some("09:00"),
                 Some("18:00"),
                 &["django", "pypy"],
-                180 + 300,
+                Some(180 + 300),
             ),
             (
                 "still here now: not left yet",
@@ -477,7 +481,7 @@ pub(crate) mod tests {
                 Some("09:00"),
                 None,
                 &["django"],
-                150,
+                Some(150),
             ),
             (
                 "moved tables without signing out: one stay",
@@ -490,7 +494,7 @@ pub(crate) mod tests {
                 Some("09:00"),
                 Some("11:00"),
                 &["django", "pypy"],
-                120,
+                Some(120),
             ),
             (
                 "a sign-out with no sign-in before it counts nothing",
@@ -499,7 +503,7 @@ pub(crate) mod tests {
                 Some("09:00"),
                 Some("18:00"),
                 &["django"],
-                540,
+                Some(540),
             ),
             (
                 "events of another day are not this day's",
@@ -508,7 +512,7 @@ pub(crate) mod tests {
                 None,
                 None,
                 &[],
-                0,
+                Some(0),
             ),
         ];
         for (name, events, now, came, left, tables, minutes) in cases {
@@ -520,5 +524,10 @@ pub(crate) mod tests {
             assert_eq!(got_tables, tables, "{name}: tables");
             assert_eq!(got.minutes, minutes, "{name}: minutes");
         }
+        // The 16th is no day of the sprint (taken out after people signed in): no closing signed them out,
+        // so how long they stayed is not made up (the list gave 170 hours for a morning, a week later).
+        let gone: NaiveDate = "2026-07-16".parse().unwrap();
+        let stay = day_at_venue(&sprint, gone, &[event(1, SignIn, "ana", "16 09:00", Some("django"))], at("23 10:00"));
+        assert_eq!(stay.map(|d| (d.left, d.minutes)), Some((None, None)));
     }
 }

@@ -101,9 +101,11 @@ pub fn presence(report: &PresenceReport) -> String {
     let (date, came) = (report.date, people(report.today_count));
     let _ = match &report.venue {
         VenueNow::Open => writeln!(out, "Today, {date}: {} here now, {came} came today", report.here_now),
-        VenueNow::Closed { closed } => writeln!(out, "Today, {date}: the venue closed at {closed}; {came} came today"),
-        VenueNow::Break => writeln!(out, "Today, {date}, is a break day: the venue is closed."),
-        VenueNow::Before { starts } => writeln!(out, "The sprint starts on {starts}: nobody can sign in yet."),
+        VenueNow::Closed { closed, .. } => {
+            writeln!(out, "Today, {date}: the venue closed at {closed}; {came} came today")
+        }
+        VenueNow::Break { .. } => writeln!(out, "Today, {date}, is a break day: the venue is closed."),
+        VenueNow::Before { starts } => writeln!(out, "The venue opens on {starts}: nobody can sign in until then."),
         VenueNow::Over => writeln!(out, "The sprint is over: `sprintdesk report` writes its report."),
     };
     for table in &report.tables {

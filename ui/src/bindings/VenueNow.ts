@@ -3,4 +3,4 @@
 /**
  * Where the venue stands at one moment, for the words above the day's figures.
  */
-export type VenueNow = { "state": "open" } | { "state": "closed", closed: string, } | { "state": "break" } | { "state": "before", starts: string, } | { "state": "over" };
+export type VenueNow = { "state": "open" } | { "state": "closed", closed: string, reopens: string | null, } | { "state": "break", reopens: string | null, } | { "state": "before", starts: string, } | { "state": "over" };

@@ -230,9 +230,16 @@ describe("door locks", () => {
 describe("venueClosedText", () => {
   it.each([
     [{ state: "open" }, null],
-    [{ state: "closed", closed: "18:00" }, "The venue closed at 18:00 today: signing in starts again on the next sprint day."],
-    [{ state: "break" }, "Today is a break day: the venue is closed."],
-    [{ state: "before", starts: "2026-07-13" }, "The sprint starts on Mon 13 Jul: come back then to sign in."],
+    [
+      { state: "closed", closed: "18:00", reopens: "2026-07-15" },
+      "The venue closed at 18:00 today: signing in starts again on Wed 15 Jul.",
+    ],
+    // The last day's closing: no "next sprint day" is promised.
+    [{ state: "closed", closed: "18:00", reopens: null }, "The venue closed at 18:00 today, and the sprint is over: thank you for coming!"],
+    [{ state: "break", reopens: "2026-07-15" }, "Today is a break day: the venue is closed until Wed 15 Jul."],
+    [{ state: "break", reopens: null }, "Today is a break day: the venue is closed."],
+    // Before the sprint, or between two of its days (a sprint over two weekends).
+    [{ state: "before", starts: "2026-07-13" }, "The venue opens on Mon 13 Jul: come back then to sign in."],
     [{ state: "over" }, "The sprint is over: thank you for coming!"],
   ] as const)("%j → %j", (venue, text) => {
     expect(venueClosedText(venue)).toBe(text);

@@ -231,11 +231,13 @@ export function venueClosedText(venue: VenueNow): string | null {
     case "open":
       return null;
     case "closed":
-      return `The venue closed at ${venue.closed} today: signing in starts again on the next sprint day.`;
+      return venue.reopens
+        ? `The venue closed at ${venue.closed} today: signing in starts again on ${formatDay(venue.reopens)}.`
+        : `The venue closed at ${venue.closed} today, and the sprint is over: thank you for coming!`;
     case "break":
-      return "Today is a break day: the venue is closed.";
+      return `Today is a break day: the venue is closed${venue.reopens ? ` until ${formatDay(venue.reopens)}` : ""}.`;
     case "before":
-      return `The sprint starts on ${formatDay(venue.starts)}: come back then to sign in.`;
+      return `The venue opens on ${formatDay(venue.starts)}: come back then to sign in.`;
     case "over":
       return "The sprint is over: thank you for coming!";
   }
