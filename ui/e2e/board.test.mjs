@@ -543,3 +543,34 @@ test("after closing, a lead's form shows the day's status, and an update keeps w
     v.remove();
   }
 });
+
+test("the morning's board shows yesterday's status until the table writes today's", async () => {
+  // On day 2 the stand-up showed CPython's goals and who was there, but nothing of what the table said at
+  // the end of day 1 it would do next, nor what blocked it: the lead's form starts blank each day.
+  const day = NOW.slice(0, 10);
+  const yesterday = new Date(Date.parse(day) - 86_400_000).toISOString().slice(0, 10);
+  const v = venue();
+  v.env.SPRINTDESK_NOW = `${yesterday}T17:00:00Z`;
+  v.cli("init", "--name", "Morning sprint", "--start", yesterday, "--days", "3", "--tz", "UTC");
+  v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  v.cli("status", "add", "--project", "CPython", "--done", "Set up", "--next", "ORM review", "--blockers", "Slow CI");
+  v.env.SPRINTDESK_NOW = `${day}T09:30:00Z`;
+  const served = await serve(v);
+  const board = await session.page(1920, 1080);
+  try {
+    await board.goto(`${served.url}/#/board`);
+    const status = board.getByTestId("board-project").getByTestId("board-status");
+    await status.waitFor();
+    assert.match(await status.innerText(), /^Yesterday\s+Done\s+Set up\s+Next\s+ORM review\s+Blockers\s+Slow CI$/i);
+    await board.waitForTimeout(900); // the page's fade-in
+    await shot(board, "board-yesterdays-status");
+    // Once the lead writes today's, it is today's that shows.
+    await served.call("set_status", { project: (await served.call("board")).projects[0].project.id, done: "", next: "Docs", blockers: "" });
+    await status.getByText("Today", { exact: true }).waitFor();
+    assert.match(await status.innerText(), /^Today\s+Next\s+Docs$/i);
+  } finally {
+    await board.close();
+    served.stop();
+    v.remove();
+  }
+});

@@ -2,10 +2,13 @@
 //! and today's status, in table order. The room's screens see who sits where; the door sees counts (see
 //! [`Desk::door_board`]).
 
-use crate::view::{Board, ClosingRelease, GoalView, IssueBoard, PersonRef, PresentPerson, ProjectBoard, StatusView};
+use crate::view::{
+    Board, ClosingRelease, EarlierStatus, GoalView, IssueBoard, PersonRef, PresentPerson, ProjectBoard, StatusView,
+};
 use crate::{Desk, Error};
+use chrono::NaiveDate;
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{ClaimState, Project, StatusId};
+use sprintdesk_domain::{ClaimState, Project, ProjectId, StatusId, StatusUpdate};
 
 /// How long before closing the board and the leads' screens list the claims closing will release.
 const CLOSING_NOTICE_MS: i64 = 30 * 60 * 1000;
@@ -43,7 +46,8 @@ impl Desk {
             .filter(|closes| now.0 < closes.0 && closes.0 - now.0 <= CLOSING_NOTICE_MS);
         // The day a status written now is for (`set_status`), open or not: a lead writes the day's status at
         // its end, and after closing the form showed none, so saving again replaced it (next and blockers lost).
-        let status_day = Some(snapshot.sprint.local_date(now)).filter(|day| snapshot.sprint.day(*day).is_some());
+        let date = snapshot.sprint.local_date(now);
+        let status_day = Some(date).filter(|day| snapshot.sprint.day(*day).is_some());
         let mut projects: Vec<&Project> = snapshot.projects.values().collect();
         projects.sort_by_cached_key(|p| p.order_key());
         let boards = projects
@@ -85,6 +89,10 @@ impl Desk {
                     vec![]
                 };
                 claims.sort_by_key(|c| (!c.contested, c.state, c.number));
+                let status_today = status_day.and_then(|day| {
+                    let id = StatusId::for_day(&project.id, day);
+                    snapshot.status_updates.iter().find(|s| s.id == id).map(status_view)
+                });
                 ProjectBoard {
                     project: snapshot.project_ref(project),
                     repo_url: project.repo_url.clone(),
@@ -105,14 +113,12 @@ impl Desk {
                         })
                         .collect(),
                     claims,
-                    status_today: status_day.and_then(|day| {
-                        let id = StatusId::for_day(&project.id, day);
-                        snapshot.status_updates.iter().find(|s| s.id == id).map(|s| StatusView {
-                            done: s.done.clone(),
-                            next: s.next.clone(),
-                            blockers: s.blockers.clone(),
-                        })
-                    }),
+                    status_today: status_today.clone(),
+                    status_earlier: if status_today.as_ref().is_some_and(|s| !s.is_empty()) {
+                        None
+                    } else {
+                        earlier_status(&snapshot.status_updates, &project.id, date)
+                    },
                     open_issues,
                     beginner_issues,
                     closing_releases,
@@ -135,4 +141,19 @@ impl Desk {
                 .is_some_and(|day| sprintdesk_domain::next_open_day(&snapshot.sprint, day).is_none()),
         })
     }
+}
+
+fn status_view(status: &StatusUpdate) -> StatusView {
+    StatusView { done: status.done.clone(), next: status.next.clone(), blockers: status.blockers.clone() }
+}
+
+/// `project`'s latest status of a day before `today` that says something.
+fn earlier_status(statuses: &[StatusUpdate], project: &ProjectId, today: NaiveDate) -> Option<EarlierStatus> {
+    statuses
+        .iter()
+        .filter(|s| &s.project == project && s.day < today)
+        .map(|s| (s.day, status_view(s)))
+        .filter(|(_, view)| !view.is_empty())
+        .max_by_key(|(day, _)| *day)
+        .map(|(day, status)| EarlierStatus { day, yesterday: today.pred_opt() == Some(day), status })
 }

@@ -160,6 +160,9 @@ pub struct ProjectBoard {
     /// Issues with a claim on them (active, PR open or merged), contested ones first.
     pub claims: Vec<IssueBoard>,
     pub status_today: Option<StatusView>,
+    /// While today's status says nothing yet: the latest earlier one, for the morning's stand-up (what the
+    /// table said it would do next, what blocked it).
+    pub status_earlier: Option<EarlierStatus>,
     pub open_issues: usize,
     pub beginner_issues: usize,
     /// From half an hour before closing: the claims closing will release (none kept overnight).
@@ -191,6 +194,22 @@ pub struct StatusView {
     pub done: String,
     pub next: String,
     pub blockers: String,
+}
+
+impl StatusView {
+    /// All three fields are empty (a status cleared by its lead).
+    pub fn is_empty(&self) -> bool {
+        self.done.trim().is_empty() && self.next.trim().is_empty() && self.blockers.trim().is_empty()
+    }
+}
+
+/// A table's status of an earlier day, shown while today's says nothing yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct EarlierStatus {
+    pub day: NaiveDate,
+    /// `day` is the calendar day before today.
+    pub yesterday: bool,
+    pub status: StatusView,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
