@@ -193,6 +193,26 @@ fn check(replica: &Replica, authority: &Authority, device: &DeviceId) -> Result<
     }
 }
 
+/// What a revoked device is told: that it was revoked (it used to hear "not paired"), and how many of its
+/// own records, never synced, the venue will not take (`has`: what it says it holds).
+fn revoked_words(replica: &Replica, device: &DeviceId, has: &VersionVector) -> String {
+    let local = replica.vector().unwrap_or_default();
+    let unsynced: u64 = has
+        .iter()
+        .filter(|(origin, _)| device_of(origin.as_str()) == device.as_str())
+        .map(|(origin, seq)| seq.saturating_sub(local.get(origin)))
+        .sum();
+    let lost = match unsynced {
+        0 => String::new(),
+        1 => "; the 1 record it holds that the venue lacks is not taken".into(),
+        n => format!("; the {n} records it holds that the venue lacks are not taken"),
+    };
+    format!(
+        "an organizer revoked this device: the venue takes nothing more from it{lost}. An organizer can pair it \
+         again from a new, empty database"
+    )
+}
+
 /// The connecting side of a sync session.
 pub async fn initiate<S>(replica: &Replica, stream: S, authority: Authority, mode: Mode) -> Result<Report, SyncError>
 where
@@ -265,7 +285,11 @@ where
         match link.receive_within(HANDSHAKE_TIMEOUT).await? {
             Message::Hello { device, vector, now, listen, own_only } => {
                 if let Err(error) = check(replica, &authority, &device) {
-                    link.deny("this device is not paired with the venue; join with a code from an organizer").await;
+                    let reason = match error {
+                        SyncError::Revoked => revoked_words(replica, &device, &vector),
+                        _ => "this device is not paired with the venue; join with a code from an organizer".into(),
+                    };
+                    link.deny(&reason).await;
                     return Err(error);
                 }
                 link.admit();
