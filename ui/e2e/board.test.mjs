@@ -4,7 +4,7 @@
 // lead told when their table is next.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { browserSession, demoVenue, NOW, serve, shot, venue, wordsOf } from "./support.mjs";
+import { browserSession, cpythonVenue, demoVenue, NOW, serve, shot, wordsOf } from "./support.mjs";
 
 // The demo venue, with the first table as full as a card gets: the longest help note and the longest done,
 // next and blockers a lead can write, and eight more goals with the longest titles (a card with far less
@@ -513,10 +513,7 @@ test("after closing, a lead's form shows the day's status, and an update keeps w
   // A lead wrote the day's status in the morning; at 19:00, the venue closed at 18:00, the form was empty
   // ("Save today's status"), and saving an evening note replaced the day's status: next and blockers lost.
   const day = NOW.slice(0, 10);
-  const v = venue();
-  v.env.SPRINTDESK_NOW = `${day}T09:40:00Z`;
-  v.cli("init", "--name", "Evening sprint", "--start", day, "--days", "2", "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
-  v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const { v } = cpythonVenue({ at: `${day}T09:40:00Z` });
   v.cli("status", "add", "--project", "CPython", "--done", "Set up", "--next", "Docs triage", "--blockers", "Slow CI");
   v.env.SPRINTDESK_NOW = `${day}T19:00:00Z`;
   const served = await serve(v);
@@ -549,10 +546,7 @@ test("the morning's board shows yesterday's status until the table writes today'
   // the end of day 1 it would do next, nor what blocked it: the lead's form starts blank each day.
   const day = NOW.slice(0, 10);
   const yesterday = new Date(Date.parse(day) - 86_400_000).toISOString().slice(0, 10);
-  const v = venue();
-  v.env.SPRINTDESK_NOW = `${yesterday}T17:00:00Z`;
-  v.cli("init", "--name", "Morning sprint", "--start", yesterday, "--days", "3", "--tz", "UTC");
-  v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const { v } = cpythonVenue({ at: `${yesterday}T17:00:00Z`, days: 3, name: "Morning sprint" });
   v.cli("status", "add", "--project", "CPython", "--done", "Set up", "--next", "ORM review", "--blockers", "Slow CI");
   v.env.SPRINTDESK_NOW = `${day}T09:30:00Z`;
   const served = await serve(v);

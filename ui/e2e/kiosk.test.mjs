@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { browserSession, demoVenue, NOW, root, serve, shot, venue } from "./support.mjs";
+import { browserSession, cpythonVenue, demoVenue, NOW, root, serve, shot } from "./support.mjs";
 
 let server;
 
@@ -447,10 +447,7 @@ test("after closing, the kiosk says the venue is closed before asking anything",
   // At 18:30 a first-time visitor was walked through the code of conduct, the photo question and the table,
   // and only then told "The venue is closed", none of it kept.
   const day = NOW.slice(0, 10);
-  const v = venue();
-  v.env.SPRINTDESK_NOW = `${day}T18:30:00Z`;
-  v.cli("init", "--name", "Evening sprint", "--start", day, "--days", "2", "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
-  v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const { v } = cpythonVenue({ at: `${day}T18:30:00Z` });
   v.cli("attendees", "add", "--name", "Jo Firstvisit");
   const served = await serve(v);
   const p = await session.page();

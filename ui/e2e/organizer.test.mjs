@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { NOW, browserSession, demoVenue, root, serve, shot, venue } from "./support.mjs";
+import { NOW, browserSession, cpythonVenue, demoVenue, root, serve, shot, venue } from "./support.mjs";
 
 const session = browserSession(demoVenue);
 let server;
@@ -768,10 +768,7 @@ test("today: after closing it says the venue closed and keeps the day's figures;
   // At 19:00 Today said "Today is not one of the sprint's days", with 0 came today and no date; the day
   // after the last, the same, and no word of the report.
   const day = NOW.slice(0, 10);
-  const v = venue();
-  v.env.SPRINTDESK_NOW = `${day}T10:00:00Z`;
-  v.cli("init", "--name", "Evening sprint", "--start", day, "--days", "1", "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
-  const table = v.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const { v, table } = cpythonVenue({ at: `${day}T10:00:00Z`, days: 1 });
   for (const name of ["Ana Early", "Bo Later"]) {
     const person = v.cli("attendees", "add", "--name", name);
     v.cli("call", "sign_in", JSON.stringify({ attendee: person.id, project: table.id, accept_code_of_conduct: true }));

@@ -34,6 +34,18 @@ export function venue() {
 }
 
 /**
+ * A temporary venue whose clock reads `at` (RFC 3339; change `env.SPRINTDESK_NOW` to move it), holding a
+ * sprint of `days` days from `start` in UTC, open 09:00–18:00, with one table, CPython at T1. Returns the
+ * venue and the table's project.
+ */
+export function cpythonVenue({ at, start = at.slice(0, 10), days = 2, name = "Evening sprint" }) {
+  const v = venue();
+  v.env.SPRINTDESK_NOW = at;
+  v.cli("init", "--name", name, "--start", start, "--days", String(days), "--tz", "UTC", "--opens", "09:00", "--closes", "18:00");
+  return { v, table: v.cli("project", "add", "--name", "CPython", "--table", "T1") };
+}
+
+/**
  * The demo sprint plus people the tests use: Łukasz (never signed in, so the kiosk asks for the code of
  * conduct), a first-time contributor and a mentor.
  */
