@@ -840,3 +840,33 @@ test("devices: when each device last synced with this one, and a lead's table", 
     for (const v of [desk, door, laptop]) v.remove();
   }
 });
+
+test("today: the days under the chart stay apart for a week-long sprint", async () => {
+  // Five days at 1280 px ran their labels together ("Mon 15 JunTue 16 Jun").
+  for (const days of [5, 7]) {
+    const { v } = cpythonVenue({ at: NOW, days });
+    const served = await serve(v);
+    const p = await session.page(1280, 800);
+    try {
+      await p.goto(`${served.url}/#/organizer/today`);
+      const labels = p.getByTestId("today-day-label");
+      await labels.first().waitFor();
+      const boxes = await labels.evaluateAll((all) =>
+        all.map((el) => {
+          const r = el.getBoundingClientRect();
+          const text = el.firstElementChild.getBoundingClientRect();
+          return { left: r.left, right: r.right, width: Math.max(r.width, text.width), inner: el.scrollWidth > el.clientWidth + 1 };
+        }),
+      );
+      assert.equal(boxes.length, days);
+      for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].left >= boxes[i - 1].right, `day ${i} overlaps day ${i - 1}: ${JSON.stringify(boxes)}`);
+      assert.ok(boxes.every((b) => !b.inner), `a label is cut: ${JSON.stringify(boxes)}`);
+      await p.getByTestId("today-day-label").first().scrollIntoViewIfNeeded();
+      await shot(p, `organizer-today-${days}-days`);
+    } finally {
+      await p.close();
+      served.stop();
+      v.remove();
+    }
+  }
+});
