@@ -168,8 +168,12 @@ pub async fn serve(
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(error) = replica.enforce_retention() {
-                    tracing::warn!(%error, "could not apply the sprint's retention period");
+                // Off the async workers: erasing everyone rewrites the whole log under the store's lock.
+                let checking = replica.clone();
+                match tokio::task::spawn_blocking(move || checking.enforce_retention()).await {
+                    Ok(Err(error)) => tracing::warn!(%error, "could not apply the sprint's retention period"),
+                    Err(error) => tracing::warn!(%error, "the retention check stopped"),
+                    Ok(Ok(_)) => {}
                 }
             }
         });

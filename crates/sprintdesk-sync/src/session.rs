@@ -515,7 +515,8 @@ where
                     link.send(&Message::Have { vector: replica.vector()? }).await?;
                     // `peers` and the Devices page say when each device was last seen and what it lacks:
                     // kept fresh while a session lasts (it lasts all day), not only at its start and end.
-                    if heartbeats.is_multiple_of(RECORD_PEER_EVERY) {
+                    // (Only while it is heard from: a silent peer is not "seen now".)
+                    if heartbeats.is_multiple_of(RECORD_PEER_EVERY) && silent_periods <= 1 {
                         record_peer(replica, &link.report, &progress.peer_has, None);
                     }
                 }
