@@ -558,8 +558,9 @@ test("the morning's board shows yesterday's status until the table writes today'
     assert.match(await status.innerText(), /^Yesterday\s+Done\s+Set up\s+Next\s+ORM review\s+Blockers\s+Slow CI$/i);
     await board.waitForTimeout(900); // the page's fade-in
     await shot(board, "board-yesterdays-status");
-    // Once the lead writes today's, it is today's that shows.
-    await served.call("set_status", { project: (await served.call("board")).projects[0].project.id, done: "", next: "Docs", blockers: "" });
+    // Once the lead writes today's, it is today's that shows; blockers that say there are none are none
+    // (the table showed as blocked by "None.").
+    await served.call("set_status", { project: (await served.call("board")).projects[0].project.id, done: "", next: "Docs", blockers: "None." });
     await status.getByText("Today", { exact: true }).waitFor();
     assert.match(await status.innerText(), /^Today\s+Next\s+Docs$/i);
   } finally {

@@ -139,6 +139,7 @@ impl Desk {
             closing_is_last: presence
                 .today
                 .is_some_and(|day| sprintdesk_domain::next_open_day(&snapshot.sprint, day).is_none()),
+            next_open_day: sprintdesk_domain::next_open_day(&snapshot.sprint, date),
         })
     }
 }

@@ -66,6 +66,14 @@ fn at_most(field: &'static str, what: &str, text: String, max: usize) -> Result<
     Ok(text)
 }
 
+/// Blockers that say there are none ("none", "n/a", "-") as no blockers: typed so, the table showed as
+/// blocked on Today and the board, and organizers walked over to tables that needed nothing.
+fn no_blocker_is_empty(blockers: &str) -> &str {
+    let said = blockers.trim_end_matches(['.', '!']).trim().to_lowercase();
+    let none = ["none", "no", "nope", "n/a", "na", "-", "--", "nothing", "no blockers", "none so far", "nil", "0"];
+    if none.contains(&said.as_str()) { "" } else { blockers }
+}
+
 /// A goal of a project.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -258,7 +266,7 @@ impl Desk {
             blockers: at_most(
                 "blockers",
                 "say what blocks the table",
-                status.blockers.trim().to_owned(),
+                no_blocker_is_empty(status.blockers.trim()).to_owned(),
                 STATUS_FIELD_MAX,
             )?,
         };
@@ -271,4 +279,26 @@ impl Desk {
 fn find_goal<'a>(snapshot: &'a crate::snapshot::Snapshot, id: &str) -> Result<&'a Goal, Error> {
     let id = id.trim();
     snapshot.goals.iter().find(|g| g.id.as_str() == id).ok_or_else(|| Error::NotFound(format!("there is no goal {id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn blockers_that_say_there_are_none_are_none() {
+        for (typed, kept) in [
+            ("none", ""),
+            ("None.", ""),
+            ("N/A", ""),
+            ("-", ""),
+            ("nothing!", ""),
+            ("No blockers", ""),
+            ("none so far", ""),
+            ("Slow CI", "Slow CI"),
+            ("none of the reviewers answer", "none of the reviewers answer"),
+            ("no CI runners", "no CI runners"),
+            ("", ""),
+        ] {
+            assert_eq!(super::no_blocker_is_empty(typed), kept, "{typed:?}");
+        }
+    }
 }

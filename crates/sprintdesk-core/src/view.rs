@@ -142,6 +142,9 @@ pub struct Board {
     pub closing_time: Option<String>,
     /// This closing is the sprint's last: its claims are released for good, none kept overnight.
     pub closing_is_last: bool,
+    /// The next day the venue opens after today (none on the last day): a claim kept overnight lasts until
+    /// that day's closing, which may be days away over a break.
+    pub next_open_day: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -29,4 +29,9 @@ closing_time: string | null,
 /**
  * This closing is the sprint's last: its claims are released for good, none kept overnight.
  */
-closing_is_last: boolean, };
+closing_is_last: boolean, 
+/**
+ * The next day the venue opens after today (none on the last day): a claim kept overnight lasts until
+ * that day's closing, which may be days away over a break.
+ */
+next_open_day: string | null, };

@@ -11,6 +11,7 @@ import {
   retentionErases,
   timeZoneMoves,
   retentionNotice,
+  nextOpenWords,
   sprintEditProblem,
   hiddenAttendance,
   toTimeInput,
@@ -211,5 +212,18 @@ describe("timeZoneMoves", () => {
     const got = timeZoneMoves({ time_zone: before }, { time_zone: after }, perDay);
     expect(got !== null).toBe(asks);
     if (got) expect(got).toMatch(/recorded in Europe\/Prague.*read in America\/Los_Angeles/);
+  });
+});
+
+describe("nextOpenWords", () => {
+  it.each([
+    ["2026-05-03", "2026-05-04", "tomorrow"],
+    // Over a break day, or the week between two weekends: the day, not "tomorrow".
+    ["2026-05-03", "2026-05-05", "on Tue 5 May"],
+    ["2026-05-03", "2026-05-08", "on Fri 8 May"],
+    ["2026-05-03", null, null],
+    [null, "2026-05-04", "on Mon 4 May"],
+  ])("%s → %s: %s", (today, next, words) => {
+    expect(nextOpenWords(today, next)).toBe(words);
   });
 });

@@ -206,3 +206,10 @@ export function retentionNotice(state: Retention, today: string): { tone: "warni
   }
   return null;
 }
+
+/** When the venue next opens after `today`, for a lead at closing: "tomorrow", or "on Tue 5 May" over a
+ * break; `null` on the last day. */
+export function nextOpenWords(today: string | null, next: string | null): string | null {
+  if (!next) return null;
+  return today && addDays(today, 1) === next ? "tomorrow" : `on ${formatDay(next)}`;
+}
