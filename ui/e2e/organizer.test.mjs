@@ -835,6 +835,24 @@ test("devices: when each device last synced with this one, and a lead's table", 
     await p.clock.fastForward(30 * 60_000);
     await row("Door kiosk").getByTestId("device-seen").getByText("30 min ago").waitFor();
     await p.close();
+
+    // Revoked, the kiosk is told so at its next sync, and its own screen says it: it went on signing people
+    // in as if nothing had happened, none of it taken.
+    const kioskId = desk.cli("devices", "list").find((d) => d.name === "Door kiosk").id;
+    desk.cli("devices", "revoke", kioskId);
+    assert.throws(() => door.cli("sync", served.listening), /an organizer revoked this device/);
+    const doorServed = await serve(door);
+    const k = await session.page(1280, 800);
+    try {
+      await k.goto(`${doorServed.url}/#/kiosk`);
+      const banner = k.getByTestId("device-revoked");
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /^An organizer revoked this device\. The venue takes nothing more from it\. An organizer can pair it again/);
+      await shot(k, "kiosk-revoked");
+    } finally {
+      await k.close();
+      doorServed.stop();
+    }
   } finally {
     served.stop();
     for (const v of [desk, door, laptop]) v.remove();

@@ -119,6 +119,8 @@ pub struct Setup {
     /// This device was let into a venue but its first sync broke off: it holds part of the venue, and the
     /// first-start screen asks it to join again (with a new code) to fetch the rest.
     pub join_unfinished: bool,
+    /// A device of the venue refused this one as revoked, in its words: nothing it writes is taken.
+    pub revoked: Option<String>,
 }
 
 /// How long this device's board shows each page.
@@ -174,6 +176,7 @@ impl Desk {
                 .filter(|s| BOARD_PAGE_SECONDS.contains(s))
                 .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
             join_unfinished: store.join_unfinished()?,
+            revoked: store.revoked_note()?,
         })
     }
 

@@ -26,6 +26,8 @@ pub struct Identity {
 
 /// The local setting that marks a join let in but not finished (see [`Store::join_unfinished`]).
 const JOIN_UNFINISHED: &str = "join_unfinished";
+/// The local setting that keeps what the venue said when it refused this device as revoked.
+const REVOKED_NOTE: &str = "revoked_by_venue";
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -118,6 +120,16 @@ impl Store {
 
     pub fn set_join_unfinished(&self, unfinished: bool) -> Result<(), StoreError> {
         self.set_local_setting(JOIN_UNFINISHED, if unfinished { "1" } else { "0" })
+    }
+
+    /// What a device of the venue said when it refused this one as revoked, if one did: its screens say so
+    /// (a revoked kiosk went on signing people in, none of it taken).
+    pub fn revoked_note(&self) -> Result<Option<String>, StoreError> {
+        self.local_setting(REVOKED_NOTE)
+    }
+
+    pub fn note_revoked(&self, said: &str) -> Result<(), StoreError> {
+        self.set_local_setting(REVOKED_NOTE, said)
     }
 
     /// Remembers a join code this device showed, valid until `expires_at`, for a kiosk.

@@ -125,6 +125,14 @@ impl Replica {
     }
 
     /// Tells live sessions that this device holds something new.
+    /// Notes that a device of the venue refused this one as revoked, saying `said`, and tells the screens.
+    pub fn note_revoked(&self, said: &str) {
+        if let Err(error) = self.store().note_revoked(said) {
+            tracing::warn!(%error, "could not note that this device was revoked");
+        }
+        self.notify();
+    }
+
     pub fn notify(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }

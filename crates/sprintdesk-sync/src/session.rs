@@ -193,6 +193,9 @@ fn check(replica: &Replica, authority: &Authority, device: &DeviceId) -> Result<
     }
 }
 
+/// How a revoked device's refusal begins (the device notes it: [`Replica::note_revoked`]).
+pub const REVOKED_WORDS: &str = "an organizer revoked this device";
+
 /// What a revoked device is told: that it was revoked (it used to hear "not paired"), and how many of its
 /// own records, never synced, the venue will not take (`has`: what it says it holds).
 fn revoked_words(replica: &Replica, device: &DeviceId, has: &VersionVector) -> String {
@@ -208,8 +211,7 @@ fn revoked_words(replica: &Replica, device: &DeviceId, has: &VersionVector) -> S
         n => format!("; the {n} records it holds that the venue lacks are not taken"),
     };
     format!(
-        "an organizer revoked this device: the venue takes nothing more from it{lost}. An organizer can pair it \
-         again from a new, empty database"
+        "{REVOKED_WORDS}: the venue takes nothing more from it{lost}. An organizer can pair it again from a new, empty database"
     )
 }
 
@@ -255,7 +257,13 @@ where
             let peer = Peer { device, has: vector, now, own_only };
             exchange(replica, link, authority, mode, peer).await
         }
-        Message::Denied { reason } => Err(SyncError::Denied(reason)),
+        Message::Denied { reason } => {
+            // Revoked: noted, for this device's screens to say (nothing else tells it).
+            if reason.starts_with(REVOKED_WORDS) {
+                replica.note_revoked(&reason);
+            }
+            Err(SyncError::Denied(reason))
+        }
         other => Err(SyncError::Unexpected(format!("expected hello, got {}", kind(&other)))),
     }
 }

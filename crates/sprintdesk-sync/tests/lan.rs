@@ -221,6 +221,8 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     let told = "an organizer revoked this device: the venue takes nothing more from it; the 1 record it holds \
                 that the venue lacks is not taken";
     assert!(matches!(error, SyncError::Denied(ref reason) if reason.starts_with(told)), "{error}");
+    // And it keeps those words for its screens to say.
+    assert!(kiosk.store().revoked_note().unwrap().is_some_and(|note| note.starts_with(told)));
     // 5. The revoked kiosk asks to join again with a valid code, as itself (its own certificate and key,
     // which a device whose join was cut off may do): refused too.
     let error = peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", None).await.unwrap_err();

@@ -39,4 +39,8 @@ board_page_seconds: number,
  * This device was let into a venue but its first sync broke off: it holds part of the venue, and the
  * first-start screen asks it to join again (with a new code) to fetch the rest.
  */
-join_unfinished: boolean, };
+join_unfinished: boolean, 
+/**
+ * A device of the venue refused this one as revoked, in its words: nothing it writes is taken.
+ */
+revoked: string | null, };
