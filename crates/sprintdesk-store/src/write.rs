@@ -55,7 +55,8 @@ impl Store {
             return Err(StoreError::BadChange { origin, seq, reason: "its origin has been retired".into() });
         }
         tx.commit()?;
-        self.note_written();
+        // The write knows its origin and last number: no query for them on the write path.
+        self.note_written_at(&origin, seq);
         if changes.iter().any(|c| c.entity == Entity::Device) {
             self.forget_trust();
         }

@@ -29,16 +29,23 @@ impl Store {
         self.written_mark = Some(path);
     }
 
-    /// Notes this device's last write in its mark: called after each write is committed. A mark that
-    /// cannot be written is logged; the write stands.
+    /// Notes this device's last write in its mark, reading its origin and number from the file (after a
+    /// reissue, which moves the origin). A mark that cannot be written is logged; the write stands.
     pub(crate) fn note_written(&self) {
+        if self.written_mark.is_none() {
+            return;
+        }
+        let last = read_origin(&self.conn, &self.device).and_then(|origin| Ok((held(self, &origin)?, origin)));
+        match last {
+            Ok((seq, origin)) => self.note_written_at(&origin, seq),
+            Err(error) => tracing::warn!(%error, "could not read this device's last write"),
+        }
+    }
+
+    /// Notes `origin`'s record `seq` as this device's last write: called after each write is committed.
+    pub(crate) fn note_written_at(&self, origin: &DeviceId, seq: u64) {
         let Some(path) = &self.written_mark else { return };
-        let noted = (|| -> Result<(), StoreError> {
-            let origin = read_origin(&self.conn, &self.device)?;
-            let seq = held(self, &origin)?;
-            write_mark(path, &origin, seq).map_err(|e| StoreError::NotAllowed(e.to_string()))
-        })();
-        if let Err(error) = noted {
+        if let Err(error) = write_mark(path, origin, seq) {
             tracing::warn!(%error, path = %path.display(), "could not note this device's last write");
         }
     }
