@@ -473,6 +473,52 @@ test("a lead's toasts stand where they cover no button or field", async () => {
   for (const goal of added) await server.call("delete", { kind: "goal", id: goal.id });
 });
 
+test("a lead's toast moves off the field the lead goes on to type in", async () => {
+  // A toast placed where it covered nothing stayed there when the lead then scrolled down and clicked into a
+  // field under it (the status form's Blockers, at the bottom of a laptop screen): they typed blind for the
+  // toast's seconds. A field taking focus under the toasts now moves them to the corner that covers it least.
+  const server = session.server;
+  const table = (await server.call("board")).projects[0];
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const title = lead.getByPlaceholder("A new goal, e.g. “Release 2.1”");
+  await title.waitFor();
+  await title.fill("Toast focus goal");
+  await lead.getByRole("button", { name: "Add goal" }).click();
+  await lead.getByTestId("toasts").getByText("Toast focus goal").waitFor();
+  // Bring the field under the shelf wherever the shelf stands, as a lead's scrolling would.
+  const blockers = lead.locator("#status-blockers");
+  await blockers.evaluate((field) => {
+    const shelf = document.querySelector("[data-testid=toasts]").getBoundingClientRect();
+    const box = field.getBoundingClientRect();
+    const scroller = document.scrollingElement;
+    const target = shelf.top + shelf.height / 2 - box.height / 2;
+    scroller.scrollTop += box.top - target;
+  });
+  const under = await blockers.evaluate((field) => {
+    const a = document.querySelector("[data-testid=toasts]").getBoundingClientRect();
+    const b = field.getBoundingClientRect();
+    return b.left < a.right && a.left < b.right && b.top < a.bottom && a.top < b.bottom;
+  });
+  assert.ok(under, "the test brought the Blockers field under the toasts");
+  await blockers.focus();
+  await lead.keyboard.press("Control+A");
+  await lead.keyboard.type("Waiting on CI");
+  await lead.waitForTimeout(100);
+  const still = await blockers.evaluate((field) => {
+    const a = document.querySelector("[data-testid=toasts]").getBoundingClientRect();
+    const b = field.getBoundingClientRect();
+    return b.left < a.right && a.left < b.right && b.top < a.bottom && a.top < b.bottom;
+  });
+  await shot(lead, "lead-toast-moved-off-field");
+  assert.equal(still, false, "the toasts no longer cover the field being typed in");
+  assert.equal(await blockers.inputValue(), "Waiting on CI");
+  await lead.close();
+  const added = (await server.call("board")).projects.flatMap((x) => x.goals).filter((g) => g.title === "Toast focus goal");
+  for (const goal of added) await server.call("delete", { kind: "goal", id: goal.id });
+});
+
 test("closing on the last day: the lead is told the sprint ends, not offered to keep a claim overnight", async () => {
   // On the last day the lead read "released at closing, so others can take them tomorrow" and a Keep
   // overnight button, which then failed in red. The closing time is the venue's, whatever the laptop's zone.
