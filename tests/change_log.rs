@@ -162,7 +162,8 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
                 json!({"kind": "goal", "id": id})
             }
         }),
-        row("revoke_device", &[Entity::Device], {
+        // A revocation retires the device's origins after what this device holds of them.
+        row("revoke_device", &[Entity::Device, Entity::Retirement], {
             let db = db.clone();
             move |_| {
                 // Another device on the allow-list (as pairing puts it there), written the one way writes go.

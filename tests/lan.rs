@@ -889,3 +889,51 @@ fn an_organizer_restored_with_its_state_directory_takes_its_records_back_at_its_
     desk.ok(&["attendees", "add", "--name", "Olga Restored"]);
     converge_after_put_back(&mut desk, &laptop, &kiosk);
 }
+
+#[test]
+fn a_revoked_kiosk_gets_nothing_in_through_a_laptop_that_had_not_heard_of_it() {
+    // A stolen kiosk is revoked at the organizer's desk. Its thief syncs it with a table lead's laptop that
+    // has been off the venue's network since: the laptop has not heard, so it takes what the kiosk writes
+    // now, and at its next sync it passed that on to the desk, which took it (a revocation only stopped the
+    // kiosk's own links): a made-up walk-in on every screen. A revocation is now bound to what the desk held
+    // of the kiosk's records: the rest is refused wherever the revocation is held, and dropped where it was
+    // taken before.
+    let mut desk = Device::new();
+    let (mut laptop, kiosk) = (Device::new(), Device::new());
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Revoked", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
+    desk.ok(&["attendees", "add", "--name", "Ada Early"]);
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    join_as_lead(&desk, &address, &laptop, "CPython laptop", "CPython");
+    // Before the revocation the kiosk signs Ada in, and the desk takes it.
+    kiosk.ok(&["signin", "Ada Early", "--accept-coc", "--photo", "yes"]);
+    kiosk.ok(&["sync", &address]);
+    let lead_address = laptop.serve(None);
+    desk.kill();
+
+    let devices = desk.json(&["devices", "list"]);
+    let kiosk_id = devices.as_array().unwrap().iter().find(|d| d["name"] == "Door kiosk").unwrap()["id"].clone();
+    desk.ok(&["devices", "revoke", kiosk_id.as_str().unwrap()]);
+    // The thief registers a walk-in on the kiosk and syncs with the laptop, which has not heard.
+    let walk_in = r#"{"name": "Mallory Forged", "handle": null, "first_timer": false, "project": null,
+        "accept_code_of_conduct": true, "photo_consent": null, "someone_else": false}"#;
+    kiosk.ok(&["call", "register_walk_in", walk_in]);
+    kiosk.ok(&["sync", &lead_address]);
+    assert!(laptop.ok(&["attendees", "search", "Mallory"]).contains("Mallory Forged"), "the laptop took it");
+    laptop.kill();
+
+    // The laptop is back at the venue and syncs with the desk.
+    let address = desk.serve(None);
+    let synced = laptop.run(&["sync", &address]);
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    assert!(!desk.ok(&["attendees", "search", "Mallory"]).contains("Mallory"), "the desk refused the walk-in");
+    assert!(!laptop.ok(&["attendees", "search", "Mallory"]).contains("Mallory"), "the laptop dropped it");
+    assert_eq!(desk.present().len(), 1, "Ada's sign-in from before the revocation stands");
+    assert_eq!(desk.digest(), laptop.digest());
+    // The kiosk itself is told, and the one record the venue does not take is counted.
+    let refused = kiosk.run(&["sync", &address]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && said.contains("an organizer revoked this device"), "{said}");
+}

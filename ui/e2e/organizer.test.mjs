@@ -834,14 +834,15 @@ test("devices: when each device last synced with this one, and a lead's table", 
     // Half an hour on, without a sync, it says how long ago.
     await p.clock.fastForward(30 * 60_000);
     await row("Door kiosk").getByTestId("device-seen").getByText("30 min ago").waitFor();
-    // Revoking it then says what would be lost: what it recorded since, unless it syncs first. (The dialog
-    // said only "will no longer sync", and an organizer retiring a kiosk at closing lost its last sign-ins.)
+    // Revoking it then says what would be lost: what it recorded that this device does not hold, unless it
+    // syncs first (a revocation is bound to what the revoking device holds). The dialog said only "will no
+    // longer sync".
     await row("Door kiosk").getByRole("button", { name: "Revoke" }).click();
     const dialog = p.getByRole("dialog");
     await dialog.getByTestId("revoke-unsynced").waitFor();
     assert.equal(
       (await dialog.getByTestId("revoke-unsynced").innerText()).replace(/\s+/g, " ").trim(),
-      "It last synced with this device 30 min ago. Whatever it has recorded since that no other device has taken yet (sign-ins at its door) will not be taken once it is revoked. If it still works, let it sync first.",
+      "Only the records of it this device holds are kept: anything else it recorded (sign-ins at its door) is dropped on every device once it is revoked. It last synced with this device 30 min ago: if it still works, let it sync with this device first.",
     );
     await shot(p, "organizer-revoke-unsynced");
     await dialog.getByRole("button", { name: "Revoke" }).click();

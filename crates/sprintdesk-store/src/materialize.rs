@@ -437,13 +437,19 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
             "a retirement must give the last sequence that stands in {RETIREMENT_FIELD:?}"
         )));
     };
+    if !crate::is_origin(&change.entity_id) {
+        return Err(Refusal::Bad("a retirement names no device's origin".into()));
+    }
     if change.entity_id == change.origin.as_str() {
         return Err(Refusal::Bad("a device cannot retire the origin it writes under".into()));
     }
+    // A device retires its own earlier origins; another device's origins are retired by an organizer's
+    // revocation of it (see `Store::write`), which the rules of trust allow an organizer only.
     let (retired, by) = (split_origin(&change.entity_id), split_origin(change.origin.as_str()));
-    if retired.0 != by.0 || retired.1 >= by.1 {
+    if retired.0 == by.0 && retired.1 >= by.1 {
         return Err(Refusal::Bad("a device can retire only its own earlier origins".into()));
     }
+
     if i64::try_from(after).is_err() {
         return Err(Refusal::Bad("a retirement's sequence is out of range".into()));
     }

@@ -482,6 +482,13 @@ mod tests {
             ("kiosk: the sprint", Kiosk, change(Entity::Sprint, "sprint", "name", json!("S")), false),
             ("kiosk: its own earlier origin", Kiosk, change(Entity::Retirement, "k1", "after", json!(3)), true),
             ("kiosk: another's origin", Kiosk, change(Entity::Retirement, "d1", "after", json!(3)), false),
+            ("lead: another's origin", TableLead, change(Entity::Retirement, "d1", "after", json!(0)), false),
+            (
+                "organizer: a revoked device's origin",
+                Organizer,
+                change(Entity::Retirement, "d1", "after", json!(0)),
+                true,
+            ),
             ("lead: its project's goal", TableLead, change(Entity::Goal, "g-1@p1", "status", json!("done")), true),
             (
                 "lead: a new goal of its project",

@@ -4,9 +4,10 @@
 //! rows change only through the materializer it shares with `Store::apply`.
 
 use crate::chain::{check_own_role, seal};
-use crate::change::EVENT_FIELD;
+use crate::change::{EVENT_FIELD, RETIREMENT_FIELD};
+use crate::materialize::STICKY_FIELD;
 use crate::materialize::materialize_and_record;
-use crate::store::{Store, StoreError, last_hlc, read_origin};
+use crate::store::{MAX_EPOCH, Store, StoreError, last_hlc, read_origin};
 use crate::{Change, Entity, Hlc, Op};
 use rusqlite::TransactionBehavior;
 use serde_json::Value;
@@ -29,6 +30,7 @@ impl Store {
                 row.get(0)
             })?;
         let mut hlc = last_hlc(&tx)?;
+        let ops = with_revocation_bounds(&tx, ops)?;
         let mut changes = Vec::with_capacity(ops.len());
         for op in ops {
             hlc = Hlc::next(hlc, now);
@@ -65,6 +67,43 @@ impl Store {
         }
         Ok(changes)
     }
+}
+
+/// `ops`, each revocation followed by the retirement of every origin the revoked device may write under
+/// (its id, and `{id}~2` to `{id}~99`), after the last of its records held here, read in the write's own
+/// transaction. A revocation reaches a device that has not heard of it only later: until then that device
+/// takes what the revoked one still writes and passes it on, and a revocation that was only a flag let
+/// those records in everywhere. Bound so, they are refused wherever the revocation is held, and dropped
+/// where they were taken before it. What the revoked device wrote that this one does not hold yet is
+/// dropped too: the organizer's screen says so before revoking.
+fn with_revocation_bounds(conn: &rusqlite::Connection, ops: Vec<Op>) -> Result<Vec<Op>, StoreError> {
+    let mut bounded = Vec::with_capacity(ops.len());
+    for op in ops {
+        let revoked = match &op {
+            Op::Set { entity: Entity::Device, id, field, value }
+                if *field == STICKY_FIELD && *value == Value::Bool(true) =>
+            {
+                Some(id.clone())
+            }
+            _ => None,
+        };
+        bounded.push(op);
+        let Some(device) = revoked.filter(|device| crate::is_origin(device) && !device.contains('~')) else {
+            continue;
+        };
+        let mut held = conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1")?;
+        for epoch in 1..=MAX_EPOCH {
+            let origin = if epoch == 1 { device.clone() } else { format!("{device}~{epoch}") };
+            let after: u64 = held.query_row([origin.as_str()], |row| row.get(0))?;
+            bounded.push(Op::Set {
+                entity: Entity::Retirement,
+                id: origin,
+                field: RETIREMENT_FIELD,
+                value: after.into(),
+            });
+        }
+    }
+    Ok(bounded)
 }
 
 fn change_for(op: Op, origin: DeviceId, seq: u64, hlc: Hlc) -> Change {

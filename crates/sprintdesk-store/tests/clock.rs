@@ -209,7 +209,6 @@ fn a_malformed_retirement_changes_nothing() {
         ("another field", Change { field: "name".into(), ..retirement("laptop~1", json!(1)) }),
         ("its own origin", retirement("laptop", json!(0))),
         ("a later origin", retirement("laptop~5", json!(0))),
-        ("another device's origin", Change { origin: "laptop~2".into(), ..retirement("desk", json!(0)) }),
         ("a look-alike device", Change { origin: "laptop~2".into(), ..retirement("laptop~x", json!(0)) }),
         ("a sequence out of range", Change { origin: "laptop~2".into(), ..retirement("laptop", json!(u64::MAX)) }),
     ];
@@ -335,4 +334,50 @@ fn a_retirement_applied_in_one_batch_with_what_it_retires_gives_the_same_sprint(
         let total: u64 = twin.vector().unwrap().iter().map(|(_, seq)| seq).sum();
         assert_eq!(twin.change_count().unwrap(), total);
     }
+}
+
+#[test]
+fn a_revocation_retires_the_device_after_what_its_writer_held_and_a_relay_drops_the_rest() {
+    // The desk holds the kiosk's first two records; a relay that had not heard of the revocation took four,
+    // and the kiosk writes a fifth under a new origin of its own making. Once the revocation is held, the
+    // kiosk's records past the desk's two are dropped and refused everywhere, under every origin it has.
+    let mut kiosk = store("kiosk");
+    for (n, name) in ["Ana", "Bo", "Cy", "Di"].iter().enumerate() {
+        kiosk.write(Timestamp(T0 + n as i64), vec![rename(&format!("a{n}"), name)]).unwrap();
+    }
+    let held = kiosk.changes().unwrap();
+    let (mut desk, mut relay) = (store("desk"), store("relay"));
+    desk.apply(&held[..2], Timestamp(T0)).unwrap();
+    relay.apply(&held, Timestamp(T0)).unwrap();
+    let revocation = desk
+        .write(
+            Timestamp(T0 + MINUTE),
+            vec![Op::Set { entity: Entity::Device, id: "kiosk".into(), field: "revoked", value: json!(true) }],
+        )
+        .unwrap();
+    let bounds: Vec<(String, u64)> = revocation
+        .iter()
+        .filter(|c| c.entity == Entity::Retirement)
+        .map(|c| (c.entity_id.clone(), c.value.as_u64().unwrap()))
+        .collect();
+    assert_eq!(bounds.len(), 99, "every origin the kiosk may write under");
+    assert_eq!(bounds[0], ("kiosk".to_owned(), 2), "its own id: after the two held here");
+    assert!(bounds[1..].iter().all(|(origin, after)| origin.starts_with("kiosk~") && *after == 0), "{bounds:?}");
+
+    // The relay hears of it: Cy and Di go, Ana and Bo stay.
+    sync(&desk, &mut relay, T0 + MINUTE);
+    let names = |store: &Store| {
+        let mut names: Vec<String> = store.all::<Attendee>().unwrap().into_iter().map(|a| a.name).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&relay), ["Ana", "Bo"]);
+    assert_eq!(relay.digest().unwrap(), desk.digest().unwrap());
+    // Offered again, or under another origin, nothing past the bound is taken.
+    let again = desk.apply(&held, Timestamp(T0 + MINUTE)).unwrap();
+    assert_eq!((again.applied, again.superseded), (0, 2), "{again:?}");
+    let minted = Change { origin: "kiosk~7".into(), seq: 1, ..held[3].clone() };
+    let outcome = relay.apply(&[minted], Timestamp(T0 + MINUTE)).unwrap();
+    assert_eq!((outcome.applied, outcome.superseded), (0, 1), "{outcome:?}");
+    assert_eq!(names(&desk), ["Ana", "Bo"]);
 }
