@@ -118,6 +118,7 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
         done: "Set up".into(),
         next: "Loader".into(),
         blockers: "Slow CI".into(),
+        from: None,
     })
     .unwrap();
 
@@ -536,6 +537,7 @@ fn an_access_request_reads_by_name_and_lists_pull_requests_and_the_words_that_na
         done: "Reviewed Dee's config fix".into(),
         next: "Deeper docs; ask DEE NEWCOMER about the loader".into(),
         blockers: "Waiting on Idee".into(),
+        from: None,
     })
     .unwrap();
     let mut desk = hand_built_rest(desk, clock);

@@ -327,3 +327,82 @@ fn the_board_lists_tables_as_people_read_their_labels() {
     let order: Vec<String> = desk.board().unwrap().projects.iter().map(|p| p.project.name.clone()).collect();
     assert_eq!(order, ["PyPy", "Proj", "Django", "Jupyter", "Unseated"], "T1, T2, T10; no table last");
 }
+
+#[test]
+fn two_leads_writing_one_days_status_keep_each_others_parts() {
+    use sprintdesk_core::domain::StatusUpdate;
+    use sprintdesk_core::{DailyStatus, StatusText};
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock.clone());
+    let mut laptop = Desk::new(
+        Store::open_in_memory("lead-laptop".into()).unwrap(),
+        clock.clone(),
+        Arc::new(SequentialIds::default()),
+    );
+    sync(&desk, &mut laptop);
+    let status = |device: &Desk| {
+        let all = device.store().all::<StatusUpdate>().unwrap();
+        assert_eq!(all.len(), 1, "one status for the day");
+        (all[0].done.clone(), all[0].next.clone(), all[0].blockers.clone())
+    };
+    let text = |done: &str, next: &str, blockers: &str| (done.to_owned(), next.to_owned(), blockers.to_owned());
+
+    // Offline, the laptop writes the day's first status (blockers only); later the desk writes its own first
+    // one (done only). The desk's empty blockers, written later, won and the table's blocker was gone.
+    clock.advance_minutes(5);
+    laptop
+        .set_status(DailyStatus {
+            project: "Proj".into(),
+            blockers: "CI runners down".into(),
+            ..DailyStatus::default()
+        })
+        .unwrap();
+    clock.advance_minutes(1);
+    desk.set_status(DailyStatus { project: "Proj".into(), done: "Merged 2 PRs".into(), ..DailyStatus::default() })
+        .unwrap();
+    sync(&laptop, &mut desk);
+    sync(&desk, &mut laptop);
+    for device in [&desk, &laptop] {
+        assert_eq!(status(device), text("Merged 2 PRs", "", "CI runners down"));
+    }
+
+    // Each case: what the other lead saves, what this lead's form showed when they began, what they save;
+    // then the day's status on both devices.
+    let cases = [
+        (
+            "the other lead's new Done stays when this one changes only Next",
+            text("Merged 3 PRs", "", "CI runners down"),
+            text("Merged 2 PRs", "", "CI runners down"),
+            text("Merged 2 PRs", "Review the async ORM PR", "CI runners down"),
+            text("Merged 3 PRs", "Review the async ORM PR", "CI runners down"),
+        ),
+        (
+            "a part both changed: the later save wins",
+            text("Merged 4 PRs", "Review the async ORM PR", "CI runners down"),
+            text("Merged 3 PRs", "Review the async ORM PR", "CI runners down"),
+            text("Merged 5 PRs", "Review the async ORM PR", "CI runners down"),
+            text("Merged 5 PRs", "Review the async ORM PR", "CI runners down"),
+        ),
+        (
+            "clearing a part on purpose clears it",
+            text("Merged 5 PRs", "Docs", "CI runners down"),
+            text("Merged 5 PRs", "Review the async ORM PR", "CI runners down"),
+            text("Merged 5 PRs", "Review the async ORM PR", ""),
+            text("Merged 5 PRs", "Docs", ""),
+        ),
+    ];
+    for (case, other, shown, saved, expected) in cases {
+        clock.advance_minutes(1);
+        let (done, next, blockers) = other;
+        desk.set_status(DailyStatus { project: "Proj".into(), done, next, blockers, from: None }).unwrap();
+        sync(&desk, &mut laptop);
+        clock.advance_minutes(1);
+        let from = StatusText { done: shown.0, next: shown.1, blockers: shown.2 };
+        let (done, next, blockers) = saved;
+        laptop.set_status(DailyStatus { project: "Proj".into(), done, next, blockers, from: Some(from) }).unwrap();
+        sync(&laptop, &mut desk);
+        for device in [&desk, &laptop] {
+            assert_eq!(status(device), expected, "{case}");
+        }
+    }
+}

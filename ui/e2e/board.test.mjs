@@ -408,6 +408,39 @@ test("a lead's saved status stays on screen as saved: the old words never come b
   }
 });
 
+test("two leads of one table: a save keeps what the other lead saved in the parts this one did not touch", async () => {
+  // One lead typed in Next while the other lead, on another laptop, saved Done; the form (rightly) did not
+  // refill under the typing, and its Save sent all three parts: the other lead's Done was gone everywhere.
+  const server = session.server;
+  const table = (await server.call("board")).projects.find((x) => x.status_today && x.status_today.done);
+  const before = table.status_today;
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const next = lead.locator("#status-next");
+  await next.waitFor();
+  try {
+    await next.fill("Review the async ORM PR");
+    // The other lead saves a new Done (and the same Next and Blockers as before) on their laptop.
+    await server.call("set_status", { project: table.project.id, done: "Reviewed 3 PRs, merged the docs fix", next: before.next, blockers: before.blockers });
+    await lead.waitForTimeout(1500);
+    assert.equal(await lead.locator("#status-done").inputValue(), before.done, "the form does not refill under the typing");
+    await lead.getByRole("button", { name: "Update today’s status" }).click();
+    await lead.getByText("Saved today").waitFor();
+    const saved = (await server.call("board")).projects.find((x) => x.project.id === table.project.id).status_today;
+    assert.equal(saved.done, "Reviewed 3 PRs, merged the docs fix", "the other lead's Done stays");
+    assert.equal(saved.next, "Review the async ORM PR", "this lead's Next is saved");
+    await lead.locator("#status-done").evaluate((field, want) => new Promise((resolve) => {
+      const look = () => (field.value === want ? resolve() : setTimeout(look, 50));
+      look();
+    }), saved.done);
+    await shot(lead, "lead-status-two-leads");
+  } finally {
+    await server.call("set_status", { project: table.project.id, done: before.done, next: before.next, blockers: before.blockers });
+    await lead.close();
+  }
+});
+
 test("a lead who empties today's status is asked to clear it, and the board shows none", async () => {
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);

@@ -59,7 +59,7 @@ pub use presence::SignIn;
 pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine, Retention};
 pub use projects::{
     DailyStatus, GOAL_TITLE_MAX, GoalEdit, GoalProgress, HELP_NOTE_MAX, HelpWanted, NewGoal, NewProject, ProjectEdit,
-    STATUS_FIELD_MAX,
+    STATUS_FIELD_MAX, StatusText,
 };
 pub use records::{RecordRef, ReviewItem, deletable_kind};
 pub use report::{

@@ -105,6 +105,24 @@ pub struct DailyStatus {
     pub next: String,
     #[serde(default)]
     pub blockers: String,
+    /// What the lead's form showed when they began typing: only the parts they changed are written, so
+    /// what another lead saved meanwhile in the others stays. Without it, every part that differs from
+    /// this device's copy is written.
+    #[serde(default)]
+    #[ts(optional)]
+    pub from: Option<StatusText>,
+}
+
+/// The three parts of a day's status as a form showed them.
+#[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct StatusText {
+    #[serde(default)]
+    pub done: String,
+    #[serde(default)]
+    pub next: String,
+    #[serde(default)]
+    pub blockers: String,
 }
 
 impl Desk {
@@ -257,20 +275,38 @@ impl Desk {
         }
         let id = StatusId::for_day(&project.id, day);
         let old = snapshot.status_updates.iter().find(|s| s.id == id);
+        let done = at_most("done", "say what was done", status.done.trim().to_owned(), STATUS_FIELD_MAX)?;
+        let next = at_most("next", "say what is next", status.next.trim().to_owned(), STATUS_FIELD_MAX)?;
+        let blockers = at_most(
+            "blockers",
+            "say what blocks the table",
+            no_blocker_is_empty(status.blockers.trim()).to_owned(),
+            STATUS_FIELD_MAX,
+        )?;
+        // A part the lead did not change keeps what this device holds (another lead's save included).
+        let held = |part: fn(&StatusUpdate) -> &String| old.map(part).cloned().unwrap_or_default();
+        let keep = |typed: String, shown: Option<&String>, part: fn(&StatusUpdate) -> &String| match shown {
+            Some(shown) if shown.trim() == typed => held(part),
+            _ => typed,
+        };
+        let from = status.from.as_ref();
         let new = StatusUpdate {
             id,
             project: project.id.clone(),
             day,
-            done: at_most("done", "say what was done", status.done.trim().to_owned(), STATUS_FIELD_MAX)?,
-            next: at_most("next", "say what is next", status.next.trim().to_owned(), STATUS_FIELD_MAX)?,
-            blockers: at_most(
-                "blockers",
-                "say what blocks the table",
-                no_blocker_is_empty(status.blockers.trim()).to_owned(),
-                STATUS_FIELD_MAX,
-            )?,
+            done: keep(done, from.map(|f| &f.done), |s| &s.done),
+            next: keep(next, from.map(|f| &f.next), |s| &s.next),
+            blockers: keep(blockers, from.map(|f| &f.blockers), |s| &s.blockers),
         };
-        self.write(Op::put(&new, old))?;
+        let mut ops = Op::put(&new, old);
+        if old.is_none() {
+            // The day's first status writes only what it says: an empty part written now would win over
+            // what another lead, offline meanwhile, wrote into it earlier (their blockers gone on sync).
+            ops.retain(|op| {
+                !matches!(op, Op::Set { field: "done" | "next" | "blockers", value, .. } if value.as_str() == Some(""))
+            });
+        }
+        self.write(ops)?;
         Ok(new)
     }
 }

@@ -506,6 +506,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 done: status.done,
                 next: status.next,
                 blockers: status.blockers,
+                from: None,
             })?;
             if json {
                 return print_json(&update);

@@ -166,6 +166,7 @@ pub fn play(
                 .into(),
             next: "Get the first PRs reviewed".into(),
             blockers: if p % 3 == 1 { "CI runners are slow on the venue network" } else { "" }.into(),
+            from: None,
         })?;
     }
     let mut goal_dice = Dice(7);
@@ -211,6 +212,7 @@ pub fn play(
             ][p % 3]
                 .into(),
             blockers: if p == 3 { "Waiting on a maintainer with merge rights" } else { "" }.into(),
+            from: None,
         })?;
     }
     for goal in &goals {
