@@ -498,6 +498,60 @@ fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_
     assert!(board.iter().all(|b| b.holders.iter().all(|h| !h.state.is_open())), "released at the next closing");
 }
 
+/// A claim kept overnight is kept for one night: on the next day it is listed among the claims that day's
+/// closing releases, and the lead can keep it again. It showed as "Kept overnight" all the next day, was
+/// missing from the closing list, had no "Keep overnight" button, and was released at closing.
+#[test]
+fn a_claim_kept_overnight_is_kept_one_night_and_can_be_kept_again_the_next_evening() {
+    let time = |date: &str, hm: &str| {
+        let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hm}:00Z")).unwrap();
+        Timestamp::from_utc(at.to_utc())
+    };
+    let clock = Arc::new(FixedClock::new(time("2026-07-13", "10:00")));
+    let mut desk = desk_at("organizer", clock.clone());
+    desk.create_sprint(
+        serde_json::from_value(json!({"name": "Week sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 3}))
+            .unwrap(),
+    )
+    .unwrap();
+    desk.import_attendees(ImportFile { text: "name,handle\nAna,ana\nBo,bo\n".into(), project: None }).unwrap();
+    desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
+        .unwrap();
+    let issues = r#"[{"number": 1, "title": "One", "labels": [], "url": "https://example.org/p/issues/1", "state": "OPEN"},
+                     {"number": 2, "title": "Two", "labels": [], "url": "https://example.org/p/issues/2", "state": "OPEN"}]"#;
+    desk.import_issues(ImportFile { text: issues.into(), project: Some("Proj".into()) }).unwrap();
+    for (who, issue) in [("@ana", "#1"), ("@bo", "#2")] {
+        sign_in(&mut desk, who, "T1");
+        desk.claim(Claim { issue: issue.into(), attendee: who.into(), mentor: None }).unwrap();
+    }
+    let releasing = |desk: &mut Desk| -> Vec<String> {
+        let board = desk.board().unwrap();
+        board.projects[0].closing_releases.iter().map(|r| r.person.name.clone()).collect()
+    };
+    let kept = |desk: &mut Desk| -> bool {
+        let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
+        board.iter().find(|b| b.number == Some(2)).unwrap().holders[0].kept_overnight
+    };
+    let keep_bo = sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() };
+
+    clock.set(time("2026-07-13", "17:35"));
+    desk.keep_overnight(keep_bo.clone()).unwrap();
+    assert!(kept(&mut desk));
+    assert_eq!(releasing(&mut desk), ["Ana"]);
+
+    // The next day Bo's claim holds through the day; it is no longer "kept overnight".
+    clock.set(time("2026-07-14", "10:00"));
+    assert!(!kept(&mut desk), "kept for last night only");
+    clock.set(time("2026-07-14", "17:35"));
+    assert_eq!(releasing(&mut desk), ["Bo"], "tonight's closing releases it");
+    desk.keep_overnight(keep_bo).unwrap();
+    assert!(kept(&mut desk));
+    assert_eq!(releasing(&mut desk), Vec::<String>::new());
+    clock.set(time("2026-07-15", "10:00"));
+    let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
+    assert!(board.iter().find(|b| b.number == Some(2)).unwrap().holders[0].state.is_open(), "kept a second night");
+}
+
 /// A contested issue says where each claim came from and when; once a lead keeps both, each holder is shown
 /// as one of a pair and the issue is no longer contested.
 #[test]

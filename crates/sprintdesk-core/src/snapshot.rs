@@ -384,7 +384,9 @@ impl Snapshot {
                 person: self.person(&h.attendee),
                 mentor: h.mentor.as_ref().map(|m| self.person(m)),
                 state: h.state,
-                kept_overnight: h.state == ClaimState::Active && h.kept_until.is_some(),
+                // Kept past today (a claim kept last night is kept no longer: tonight's closing releases it).
+                kept_overnight: h.state == ClaimState::Active
+                    && h.kept_until.is_some_and(|day| day > self.sprint.local_date(now)),
                 claimed_at: h.since,
                 claimed_on: h.device.as_ref().map(|d| self.device_name(d)),
                 paired: h.settled && h.state.is_open() && claims.open().count() >= 2,
