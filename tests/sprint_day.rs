@@ -82,6 +82,10 @@ fn two_offline_claims_become_contested_on_both_devices_until_a_lead_pairs_them()
     assert!(!issue.contested, "paired by the lead");
     assert_eq!(issue.holders.iter().filter(|h| h.state == ClaimState::Active).count(), 2);
     assert_eq!(desk.store().digest().unwrap(), kiosk.store().digest().unwrap());
+    // Settled already: another lead's decision is refused in words, and changes nothing.
+    let refused = desk.resolve(Resolve { issue: "#1".into(), keep: vec!["@bo".into()] }).unwrap_err().to_string();
+    assert!(refused.contains("is not contested any more") && refused.contains("Bo and Cy hold it"), "{refused}");
+    assert_eq!(desk.store().digest().unwrap(), kiosk.store().digest().unwrap());
 }
 
 #[test]

@@ -222,6 +222,18 @@ impl Desk {
         if resolve.keep.is_empty() {
             return Err(ValidationError::new("keep", "name who keeps the issue (two names make a pair)").into());
         }
+        if !claims.contested {
+            let holders: Vec<String> = claims.open().map(|h| snapshot.name(&h.attendee)).collect();
+            let who = match holders.as_slice() {
+                [] => "no one holds it now".to_owned(),
+                [one] => format!("{one} holds it"),
+                many => format!("{} hold it", many.join(" and ")),
+            };
+            return Err(Error::NotAllowed(format!(
+                "{} is not contested any more (settled on another device?): {who}",
+                issue_label(issue)
+            )));
+        }
         let mut kept = Vec::new();
         for who in &resolve.keep {
             let person = snapshot.find_attendee(who)?;

@@ -153,6 +153,12 @@ pub fn issue_claims(
                 }
             }
             ClaimAction::Resolve { keep } => {
+                // Settles a contest: one made when the issue is no longer contested (another lead settled it
+                // first, on another device) changes nothing, or two leads' decisions would release everyone.
+                let open: Vec<&ClaimHolder> = holders.iter().filter(|h| h.state.is_open()).collect();
+                if open.len() < 2 || open.iter().all(|h| h.settled) {
+                    continue;
+                }
                 let keep: Vec<AttendeeId> = keep.iter().map(canonical).collect();
                 for holder in holders.iter_mut().filter(|h| h.state.is_open()) {
                     if keep.contains(&holder.attendee) {
@@ -600,6 +606,22 @@ mod tests {
                 holders: &[("ana", Released(Resolved)), ("bo", Active)],
                 contested: false,
                 state: IssueState::Open,
+            },
+            Case {
+                name: "two leads settle one contest at once, each for another: the first decision stands",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 10:05", claim("bo")),
+                    claim_event(3, "13 10:30", ClaimAction::PrOpened { attendee: Some("bo".into()) }),
+                    claim_event(4, "13 10:40", ClaimAction::Resolve { keep: vec!["bo".into()] }),
+                    claim_event(5, "13 10:41", ClaimAction::Resolve { keep: vec!["ana".into()] }),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 11:00",
+                holders: &[("ana", Released(Resolved)), ("bo", PrOpen)],
+                contested: false,
+                state: IssueState::PrOpen,
             },
             Case {
                 name: "a lead pairs the two: both keep it, no longer contested",
