@@ -7,7 +7,7 @@ use sprintdesk_api::Host;
 use sprintdesk_api::commands::COMMANDS;
 use sprintdesk_core::domain::{Device, DeviceId, DeviceRole, Timestamp};
 use sprintdesk_core::store::{Entity, Op, Store};
-use sprintdesk_core::{Desk, FixedClock, SequentialIds};
+use sprintdesk_core::{Clock, Desk, FixedClock, SequentialIds};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -123,7 +123,12 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             &[Attendee, PresenceEvent],
             |_| json!({"name": "Eve Walk-In", "project": "T1", "accept_code_of_conduct": true}),
         ),
-        row("print_badge", &[Attendee, Entity::BadgePrint], |_| json!({"attendee": "Eve Walk-In"})),
+        // At the door a first badge follows a sign-in made there (its undo token shows it).
+        row("print_badge", &[Attendee, Entity::BadgePrint], |host| {
+            ok(host, "sign_out", json!({"attendee": "Eve Walk-In"}));
+            let signed_in = ok(host, "sign_in", json!({"attendee": "Eve Walk-In", "project": "T1"}));
+            json!({"attendee": "Eve Walk-In", "token": signed_in["undo"]})
+        }),
         row("reprint_badge", &[Entity::BadgePrint], |_| json!({"attendee": "@ana"})),
         row("set_printer", &[], |_| json!({"printer": null})),
         row("set_board_pace", &[], |_| json!({"page_seconds": 5})),
@@ -137,10 +142,31 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
         }),
         row("keep_overnight", &[ClaimEvent], |_| json!({"issue": "#7", "attendee": "@bo"})),
         row("release", &[ClaimEvent], |_| json!({"issue": "#7", "attendee": "@bo"})),
-        row("resolve", &[ClaimEvent], |host| {
-            ok(host, "sign_in", json!({"attendee": "@cy", "project": "T1", "accept_code_of_conduct": true}));
-            ok(host, "claim", json!({"issue": "#8", "attendee": "@cy"}));
-            json!({"issue": "#8", "keep": ["@cy"]})
+        row("resolve", &[ClaimEvent], {
+            let (db, clock) = (db.clone(), clock.clone());
+            move |host| {
+                ok(host, "sign_in", json!({"attendee": "@cy", "project": "T1", "accept_code_of_conduct": true}));
+                ok(host, "claim", json!({"issue": "#8", "attendee": "@cy"}));
+                // Ana's claim of the same issue, made meanwhile on a device that was offline (written here
+                // as such a record arrives): the issue is contested, and a lead settles it.
+                let issue =
+                    ok(host, "issues", json!({})).as_array().unwrap().iter().find(|i| i["number"] == 8).unwrap()["id"]
+                        .clone();
+                let ana = ok(host, "attendee", json!({"attendee": "@ana"}))["id"].clone();
+                let device = DeviceId::from(ok(host, "setup", Value::Null)["device"].as_str().unwrap());
+                let claim = sprintdesk_core::domain::ClaimEvent {
+                    id: sprintdesk_core::domain::EventId::made_by("offline-claim", &device),
+                    issue: serde_json::from_value(issue).unwrap(),
+                    action: sprintdesk_core::domain::ClaimAction::Claim {
+                        attendee: serde_json::from_value(ana).unwrap(),
+                        mentor: None,
+                    },
+                    device: device.clone(),
+                    at: clock.now(),
+                };
+                Store::open(&db, device).unwrap().write(clock.now(), vec![Op::Claim(claim)]).unwrap();
+                json!({"issue": "#8", "keep": ["@cy"]})
+            }
         }),
         row("mark_pr_opened", &[ClaimEvent], |_| json!({"issue": "#8", "attendee": "@cy"})),
         row("mark_merged", &[ClaimEvent], |_| json!({"issue": "#8"})),

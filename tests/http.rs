@@ -230,6 +230,31 @@ fn a_stranger_on_the_network_cannot_sign_a_named_person_out_by_guessing_their_ta
     assert!(!here(), "signed out with his badge");
 }
 
+/// A stranger on the venue's Wi-Fi prints the first badge of a named person who has none: the PDF came back
+/// with the badge code made for them (a key to sign them out, shown by their badge) and the table they sat
+/// at. A first badge now needs a sign-in made at that door, and over the network a badge only goes to the
+/// device's printer at the venue.
+#[test]
+fn a_stranger_on_the_network_cannot_print_a_named_persons_badge_and_learn_its_code() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
+    user.ok(&["attendees", "add", "--name", "Zoe Quintero"]);
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let zoe_code = || user.json(&["call", "attendee", r#"{"attendee": "Zoe Quintero"}"#])["badge_code"].clone();
+
+    let (status, refused) = served.post("print_badge", json!({"attendee": "Zoe Quintero"}));
+    assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "a name alone: {refused}");
+    assert!(refused.get("pdf_base64").is_none());
+    // Signing her in from the Wi-Fi (the door lets anyone do that) gives a token, and still no badge back.
+    let signed_in =
+        served.ok("sign_in", json!({"attendee": "Zoe Quintero", "project": "T3", "accept_code_of_conduct": true}));
+    let (status, refused) = served.post("print_badge", json!({"attendee": "Zoe Quintero", "token": signed_in["undo"]}));
+    assert_eq!(status, 403, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("printed on this Sprintdesk's printer"), "{refused}");
+    assert_eq!(zoe_code(), Value::Null, "no badge code was made for her");
+    assert!(user.json(&["call", "badge_prints"]).as_array().unwrap().is_empty(), "nothing printed");
+}
+
 #[test]
 fn requests_a_web_page_could_forge_or_a_typo_would_send_are_refused() {
     let user = sprint_with_people();

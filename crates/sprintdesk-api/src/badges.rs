@@ -58,6 +58,11 @@ impl Host {
         })
     }
 
+    /// Whether this device sends badges to a printer (else the PDF goes back to the screen that asked).
+    pub fn badge_printer_chosen(&self) -> Result<bool, Error> {
+        Ok(self.desk().store().local_setting(PRINTER)?.is_some_and(|p| !p.is_empty()))
+    }
+
     pub fn printers(&self) -> Result<Printers, Error> {
         let chosen = self.desk().store().local_setting(PRINTER)?.filter(|p| !p.is_empty());
         let listed = Command::new("lpstat").arg("-e").stderr(Stdio::null()).output();

@@ -85,15 +85,23 @@ impl Desk {
         let snapshot = self.snapshot()?;
         let person = snapshot.find_attendee(&request.attendee)?.clone();
         let printed_before = snapshot.badge_prints.iter().filter(|p| p.attendee == person.id).count() as u32;
+        // At the door, the table a badge shows is the one chosen at the sign-in just made (none if none was):
+        // never where the person sits now, which anyone who can sign a name in would learn from it.
+        let mut door_table = None;
         match reach {
             Reach::Staff if self.own_role()?.is_some_and(|role| role != DeviceRole::Organizer) => {
                 return Err(Error::NotAllowed("badges are printed at the door or on an organizer's device".into()));
             }
             Reach::Staff => {}
             Reach::Door | Reach::Screen => {
-                let just_signed_in = request.token.as_deref().is_some_and(|token| {
-                    self.undoable.get(token, now).is_ok_and(|u| u.retract.iter().any(|(who, _)| *who == person.id))
+                let sign_in = request.token.as_deref().and_then(|token| {
+                    let undoable = self.undoable.get(token, now).ok()?;
+                    undoable.retract.iter().find(|(who, _)| *who == person.id).map(|(_, event)| event.clone())
                 });
+                let just_signed_in = sign_in.is_some();
+                door_table = Some(sign_in.and_then(|event| {
+                    snapshot.presence_events.iter().find(|e| e.id == event).and_then(|e| e.project.clone())
+                }));
                 match self.door_badge_rule(&snapshot, &person, just_signed_in)? {
                     (DoorBadge::Print, _) => {}
                     (DoorBadge::Pin, why) => self.confirm_pin(request.pin.as_deref(), &why)?,
@@ -108,7 +116,8 @@ impl Desk {
         };
         let person = Attendee { badge_code: person.badge_code.clone().or_else(|| new_code.clone()), ..person };
         let snapshot = self.snapshot()?;
-        let project = snapshot.whereabouts_of(&person.id, now).and_then(|p| snapshot.projects.get(&p));
+        let table = door_table.unwrap_or_else(|| snapshot.whereabouts_of(&person.id, now));
+        let project = table.and_then(|p| snapshot.projects.get(&p));
         let code = person.badge_code.clone().unwrap_or_default();
         let pdf = badge_pdf(&BadgeFace {
             sprint: &snapshot.sprint.name,
@@ -169,8 +178,8 @@ impl Desk {
     }
 
     /// What the door may do about `person`'s badge, and why in words: print their first one at once (they
-    /// have none, none was printed, and they have `just_signed_in` here, or this device has no PIN to ask
-    /// for); print it with the organizer's PIN; or not here at all. [`Desk::make_badge`] follows it, and the
+    /// have none, none was printed, and they have `just_signed_in` here); print it with the organizer's PIN;
+    /// or not here at all (no PIN to ask for). [`Desk::make_badge`] follows it, and the
     /// welcome screen offers what it says.
     pub(crate) fn door_badge_rule(
         &mut self,
@@ -196,7 +205,16 @@ impl Desk {
             None
         };
         Ok(match again {
-            None if just_signed_in || !pin_set => (DoorBadge::Print, String::new()),
+            None if just_signed_in => (DoorBadge::Print, String::new()),
+            // Anyone on the venue network reaches the door: without a PIN to ask for, only a sign-in just made
+            // here prints (a first badge for a name alone gave a stranger its badge code, a key to sign its
+            // holder out, and where they sit).
+            None if !pin_set => (
+                DoorBadge::Ask,
+                "a badge is printed at the door right after signing in; any other needs an organizer: print it \
+                 from an organizer's device (Attendees, then the person)"
+                    .into(),
+            ),
             None => (
                 DoorBadge::Pin,
                 "a badge is printed at the door right after signing in; any other (ask an organizer)".into(),

@@ -188,6 +188,17 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) 
     if !app.loopback_only && reach.is_some_and(|reach| reach != Reach::Door) {
         return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
     }
+    // A badge's PDF carries its holder's badge code, a key to sign them out: over the network it goes to this
+    // device's printer, at the venue, never back to whoever asked from the Wi-Fi.
+    if !app.loopback_only && name == "print_badge" {
+        let host = app.host.clone();
+        if !tokio::task::spawn_blocking(move || host.badge_printer_chosen())
+            .await
+            .is_ok_and(|chosen| chosen.unwrap_or(false))
+        {
+            return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_BADGE);
+        }
+    }
     let args: Value = match parse_body(&body) {
         Ok(args) => args,
         Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
@@ -217,6 +228,10 @@ struct JoinRequest {
 /// What a staff command says when asked over the venue network.
 const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \
      in and out, the board); use the organizer's screen on this computer (127.0.0.1) for the rest";
+
+/// What a badge print asked over the venue network says when this device has no printer.
+const NETWORK_BADGE: &str = "over the network a badge is printed on this Sprintdesk's printer, and none is chosen: \
+     an organizer chooses one in Settings on this computer, or prints the badge from an organizer's screen";
 
 async fn join(State(app): State<App>, body: Bytes) -> Response {
     if !app.loopback_only {
