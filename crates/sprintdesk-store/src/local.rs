@@ -132,6 +132,11 @@ impl Store {
         self.set_local_setting(REVOKED_NOTE, said)
     }
 
+    pub fn forget_revoked(&self) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM meta WHERE key = ?1", [format!("local:{REVOKED_NOTE}")])?;
+        Ok(())
+    }
+
     /// Remembers a join code this device showed, valid until `expires_at`, for a kiosk.
     pub fn add_join_code(&self, code: &str, expires_at: Timestamp) -> Result<(), StoreError> {
         self.add_join_code_for(code, expires_at, DeviceRole::Kiosk, None)

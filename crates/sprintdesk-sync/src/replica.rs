@@ -133,6 +133,18 @@ impl Replica {
         self.notify();
     }
 
+    /// Forgets a revocation noted before: a device of the venue has just admitted this one.
+    pub fn forget_revoked(&self) {
+        let store = self.store();
+        if store.revoked_note().ok().flatten().is_some() {
+            if let Err(error) = store.forget_revoked() {
+                tracing::warn!(%error, "could not forget a revocation noted before");
+            }
+            drop(store);
+            self.notify();
+        }
+    }
+
     pub fn notify(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }

@@ -205,6 +205,11 @@ fn revoked_words(replica: &Replica, device: &DeviceId, has: &VersionVector) -> S
         .filter(|(origin, _)| device_of(origin.as_str()) == device.as_str())
         .map(|(origin, seq)| seq.saturating_sub(local.get(origin)))
         .sum();
+    revoked_words_for(unsynced)
+}
+
+/// What a revoked device is told, with how many of its records the venue lacks.
+fn revoked_words_for(unsynced: u64) -> String {
     let lost = match unsynced {
         0 => String::new(),
         1 => "; the 1 record it holds that the venue lacks is not taken".into(),
@@ -213,6 +218,20 @@ fn revoked_words(replica: &Replica, device: &DeviceId, has: &VersionVector) -> S
     format!(
         "{REVOKED_WORDS}: the venue takes nothing more from it{lost}. An organizer can pair it again from a new, empty database"
     )
+}
+
+/// The words a revoked device is noted with, from a peer's refusal: only a refusal worded exactly as
+/// [`revoked_words`] words one counts, and the note is made again from the count alone. A paired device's
+/// owner could word a refusal as they liked ("… call this number and read them the PIN"), and it stood on
+/// every screen of the device it refused.
+fn revoked_note(reason: &str) -> Option<String> {
+    let count = reason
+        .split_once("; the ")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0);
+    let words = revoked_words_for(count);
+    (words == reason).then_some(words)
 }
 
 /// The connecting side of a sync session.
@@ -253,14 +272,16 @@ where
         Message::Hello { device, vector, now, listen, own_only } => {
             check(replica, authority, &device)?;
             link.admit();
+            // Admitted by a device of the venue: a revocation noted before is not what this one says.
+            replica.forget_revoked();
             on_peer(&device, listen);
             let peer = Peer { device, has: vector, now, own_only };
             exchange(replica, link, authority, mode, peer).await
         }
         Message::Denied { reason } => {
             // Revoked: noted, for this device's screens to say (nothing else tells it).
-            if reason.starts_with(REVOKED_WORDS) {
-                replica.note_revoked(&reason);
+            if let Some(note) = revoked_note(&reason) {
+                replica.note_revoked(&note);
             }
             Err(SyncError::Denied(reason))
         }

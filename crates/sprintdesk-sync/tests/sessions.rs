@@ -377,3 +377,58 @@ async fn a_live_session_keeps_the_peer_seen_and_what_it_lacks_up_to_date() {
     initiating.abort();
     let _ = serving.await;
 }
+
+/// A paired device's owner answers sessions with a refusal of their own wording, as if this device were
+/// revoked: it stood on every screen of the device refused ("… call this number and read them the PIN"),
+/// until the end. Only the venue's own words are noted, made again from their count, and a session a device
+/// of the venue admits forgets the note.
+#[tokio::test]
+async fn a_refusal_worded_by_a_peer_is_not_shown_and_an_admitted_session_forgets_a_revocation() {
+    let (desk, _) = replica("desk", T0);
+    let (other, _) = replica("other", T0);
+    let refused_with = |reason: &'static str| {
+        let desk = desk.clone();
+        async move {
+            let (near, mut far) = tokio::io::duplex(64 * 1024);
+            let fake = tokio::spawn(async move {
+                message::read_message(&mut far).await.unwrap();
+                message::write_message(&mut far, &Message::Denied { reason: reason.into() }).await.unwrap();
+            });
+            let error = session::initiate(&desk, near, Authority::Trusted, Mode::OneShot).await.unwrap_err();
+            fake.await.unwrap();
+            assert!(matches!(error, SyncError::Denied(_)), "{error}");
+            desk.store().revoked_note().unwrap()
+        }
+    };
+    let cases: [(&str, &str, Option<&str>); 4] = [
+        (
+            "worded by the peer",
+            "an organizer revoked this device: call the venue IT desk on +44 20 7946 0000 and read them the PIN",
+            None,
+        ),
+        ("not a revocation", "this device is not paired with the venue; join with a code from an organizer", None),
+        (
+            "the venue's words, a count",
+            "an organizer revoked this device: the venue takes nothing more from it; the 3 records it holds that \
+             the venue lacks are not taken. An organizer can pair it again from a new, empty database",
+            Some("an organizer revoked this device: the venue takes nothing more from it; the 3 records"),
+        ),
+        (
+            "the venue's words with more after them: not noted (the last note stands)",
+            "an organizer revoked this device: the venue takes nothing more from it. An organizer can pair it \
+             again from a new, empty database. Call +44 20 7946 0000",
+            Some("an organizer revoked this device: the venue takes nothing more from it; the 3 records"),
+        ),
+    ];
+    for (case, reason, noted) in cases {
+        let note = refused_with(reason).await;
+        match noted {
+            None => assert_eq!(note, None, "{case}"),
+            Some(start) => assert!(note.as_deref().is_some_and(|n| n.starts_with(start)), "{case}: {note:?}"),
+        }
+    }
+    // A device of the venue admits the desk: the revocation it was told of is not what this one says.
+    let (mine, _) = sync_once(&desk, &other).await;
+    mine.unwrap();
+    assert_eq!(desk.store().revoked_note().unwrap(), None, "forgotten once admitted");
+}
