@@ -255,6 +255,38 @@ fn a_stranger_on_the_network_cannot_print_a_named_persons_badge_and_learn_its_co
     assert!(user.json(&["call", "badge_prints"]).as_array().unwrap().is_empty(), "nothing printed");
 }
 
+/// A stranger on the venue's Wi-Fi signs a named person in with "yes" to photos and takes the sign-in back
+/// at once: nobody is signed in, and her photo consent read "yes" (her "no" overwritten), as did a code of
+/// conduct accepted for her. A sign-in now records a first answer only, and its undo puts back what it
+/// recorded.
+#[test]
+fn a_sign_in_taken_back_leaves_no_consent_behind_and_a_given_answer_stands() {
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Amara Szabo"]);
+    user.ok(&["attendees", "add", "--name", "Ines Never-Asked"]);
+    user.ok(&["signin", "Amara Szabo", "--accept-coc", "--photo", "no"]);
+    user.ok(&["signout", "Amara Szabo"]);
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let held = |name: &str| {
+        let person = user.json(&["call", "attendee", &json!({"attendee": name}).to_string()]);
+        (person["photo_consent"].clone(), person["coc_version"].clone())
+    };
+    let (amara, ines) = (held("Amara Szabo"), held("Ines Never-Asked"));
+    assert_eq!(amara.0, json!(false));
+    assert_eq!(ines, (Value::Null, Value::Null));
+
+    for name in ["Amara Szabo", "Ines Never-Asked"] {
+        let signed_in =
+            served.ok("sign_in", json!({"attendee": name, "accept_code_of_conduct": true, "photo_consent": true}));
+        served.ok("undo", json!({"token": signed_in["undo"]}));
+    }
+    assert_eq!(held("Amara Szabo"), amara, "her answer and acceptance as they were");
+    assert_eq!(held("Ines Never-Asked"), ines, "never asked, as before");
+    // Signed in (not taken back), Amara's "no" still stands: the door asks no one twice.
+    served.ok("sign_in", json!({"attendee": "Amara Szabo", "photo_consent": true}));
+    assert_eq!(held("Amara Szabo").0, json!(false));
+}
+
 #[test]
 fn requests_a_web_page_could_forge_or_a_typo_would_send_are_refused() {
     let user = sprint_with_people();

@@ -155,8 +155,10 @@ fn kiosk_sign_in_asks_for_consent_and_can_be_undone() {
     let presence = venue.ok("presence", Value::Null);
     assert_eq!((presence["here_now"].as_u64(), presence["today_count"].as_u64()), (Some(0), Some(0)));
     assert_eq!(venue.code("undo", json!({"token": token})), "nothing_to_undo", "an undo happens once");
+    // What the sign-in recorded is taken back with it: the code of conduct is asked again.
+    assert_eq!(venue.person("lukasz")["needs_code_of_conduct"], true, "the acceptance went with the sign-in");
 
-    let again = venue.ok("sign_in", json!({"attendee": id}));
+    let again = venue.ok("sign_in", json!({"attendee": id, "accept_code_of_conduct": true}));
     let out = venue.ok("sign_out", json!({"attendee": id}));
     assert_eq!(venue.here_now(), 0);
     venue.ok("undo", json!({"token": out["undo"]}));

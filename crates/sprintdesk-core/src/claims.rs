@@ -313,6 +313,7 @@ impl Desk {
             retract: Vec::new(),
             delete: None,
             claim: Some((issue.id.clone(), id)),
+            consents: None,
         });
         Ok(ClaimDone { issue: self.snapshot()?.issue_board(issue, at), done, undo: Some(token) })
     }

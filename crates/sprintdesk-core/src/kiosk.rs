@@ -140,6 +140,7 @@ impl Desk {
             retract,
             delete: Some(attendee.id.clone()),
             claim: None,
+            consents: None,
         });
         Ok(SignInOutcome {
             person: PersonRef { id: attendee.id, name: attendee.name },
@@ -167,6 +168,7 @@ impl Desk {
             }
         })?;
         let (retract, delete, claim) = (undoable.retract.clone(), undoable.delete.clone(), undoable.claim.clone());
+        let consents = undoable.consents.clone();
         if let Some((issue, event)) = &claim {
             later_step_refuses_undo(&snapshot, issue, event)?;
         }
@@ -179,6 +181,12 @@ impl Desk {
         }
         if let Some((issue, event)) = &claim {
             ops.push(Op::Claim(self.claim_retraction_event(&snapshot, issue, event)));
+        }
+        if let Some((attendee, coc_version, photo_consent)) = consents
+            && let Some(now_held) = snapshot.attendees.get(&attendee)
+        {
+            let before = sprintdesk_domain::Attendee { coc_version, photo_consent, ..now_held.clone() };
+            ops.extend(Op::put(&before, Some(now_held)));
         }
         self.write(ops)?;
         Ok(self.undoable.forget(&undo.token).unwrap_or_default())

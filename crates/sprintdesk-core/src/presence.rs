@@ -67,10 +67,13 @@ impl Desk {
             }
             updated.coc_version = Some(coc.version);
         }
-        if request.photo_consent.is_some() {
+        // A sign-in records a first answer only: the door asks no one twice, and a changed answer is an
+        // organizer's edit (a name typed at the door, or sent from the Wi-Fi, flipped anyone's).
+        if request.photo_consent.is_some() && person.photo_consent.is_none() {
             updated.photo_consent = request.photo_consent;
         }
         let mut ops = Op::put(&updated, Some(&person));
+        let consents = (updated != person).then(|| (person.id.clone(), person.coc_version, person.photo_consent));
         let already_here = here_at == Some(project_id.clone());
         let event = (!already_here).then(|| self.sign_in_event(&snapshot, &person.id, day, project_id));
         let event_id = event.as_ref().map(|e| e.id.clone());
@@ -78,8 +81,8 @@ impl Desk {
         ops.extend(event.map(Op::Presence));
         self.write(ops)?;
         let person = snapshot.person(&person.id);
-        let undo =
-            event_id.map(|event| self.remember_undo(format!("{} was signed in", person.name), &person.id, event));
+        let undo = event_id
+            .map(|event| self.remember_undo(format!("{} was signed in", person.name), &person.id, event, consents));
         Ok(SignInOutcome {
             person,
             day,
@@ -111,16 +114,30 @@ impl Desk {
         let event_id = event.id.clone();
         self.write(vec![Op::Presence(event)])?;
         let person = snapshot.person(&person.id);
-        let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id);
+        let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id, None);
         Ok(SignOutOutcome { person, undo: Some(undo) })
     }
 
     /// Remembers a sign-in or sign-out for the kiosk's undo; returns its token.
-    fn remember_undo(&mut self, label: String, attendee: &AttendeeId, event: EventId) -> String {
+    fn remember_undo(
+        &mut self,
+        label: String,
+        attendee: &AttendeeId,
+        event: EventId,
+        consents: Option<(AttendeeId, Option<u32>, Option<bool>)>,
+    ) -> String {
         let token = self.make_id("u");
         let until = self.now().plus_seconds(crate::UNDO_SECONDS);
         let retract = vec![(attendee.clone(), event)];
-        self.undoable.remember(Undoable { token: token.clone(), label, until, retract, delete: None, claim: None });
+        self.undoable.remember(Undoable {
+            token: token.clone(),
+            label,
+            until,
+            retract,
+            delete: None,
+            claim: None,
+            consents,
+        });
         token
     }
 

@@ -28,6 +28,9 @@ pub(crate) struct Undoable {
     pub delete: Option<AttendeeId>,
     /// A lead's claim event to retract (claim, release, PR opened, merged…), on its issue.
     pub claim: Option<(IssueId, EventId)>,
+    /// The consents a sign-in recorded, as they were before it: its undo puts them back (else a sign-in
+    /// taken back at once left someone's photo consent or code-of-conduct acceptance as the door said).
+    pub consents: Option<(AttendeeId, Option<u32>, Option<bool>)>,
 }
 
 /// Why an undo token cannot be used.
@@ -77,6 +80,7 @@ mod tests {
             retract: vec![],
             delete: None,
             claim: None,
+            consents: None,
         }
     }
 
