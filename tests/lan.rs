@@ -937,3 +937,52 @@ fn a_revoked_kiosk_gets_nothing_in_through_a_laptop_that_had_not_heard_of_it() {
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && said.contains("an organizer revoked this device"), "{said}");
 }
+
+#[test]
+fn requests_sending_their_bodies_a_byte_at_a_time_leave_the_browser_api_answering() {
+    // A machine on the venue Wi-Fi opens 600 requests to a hub whose browser API listens on the LAN, each
+    // announcing a 100 KB body and sending a byte of it every two seconds: each held a connection for a
+    // minute, and the 512 there are took the door's API from everyone (a search waited 25-40 s). Now a body
+    // must arrive within 10 s, and one address holds 64 connections at most.
+    const SLOW: usize = 600;
+    assert!(open_file_limit() > SLOW as u64 + 200, "raise the open-file limit (`ulimit -n 4096`; scripts/test does)");
+    let mut desk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&["init", "--name", "Slowed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    let (_sync, http) = desk.serve_limited(4_096);
+    let port: u16 = http.rsplit(':').next().unwrap().parse().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let slow = {
+        let stop = stop.clone();
+        runtime.spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let mut streams = Vec::new();
+            for _ in 0..SLOW {
+                // From an address of the Wi-Fi's, not this computer's own 127.0.0.1.
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+                let Ok(mut stream) = socket.connect(([127, 0, 0, 1], port).into()).await else { continue };
+                let head = "POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+                let _ = stream.write_all(head.as_bytes()).await;
+                streams.push(stream);
+            }
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for stream in &mut streams {
+                    let _ = stream.write_all(b" ").await;
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            streams.len()
+        })
+    };
+    std::thread::sleep(Duration::from_secs(3));
+    // Someone at the door (another address) searches while the slow requests hold on.
+    let started = Instant::now();
+    let answered = setup_over_http(&http, Duration::from_secs(8));
+    assert!(answered.contains("\"sprint\":\"Slowed\""), "{answered}");
+    eprintln!("/api/setup during {SLOW} slow requests: {:?}", started.elapsed());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let opened = runtime.block_on(slow).unwrap();
+    assert!(opened >= 500, "the slow requests connected: {opened}");
+}

@@ -53,10 +53,54 @@ const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(3);
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one request (its body and the command it runs) may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a command's request body may take to arrive, whole: a body sent a byte every few seconds held
+/// its connection for the whole [`REQUEST_TIMEOUT`], and a few hundred of them took every connection.
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest command body taken (an import file included).
+const MAX_BODY: usize = 2 * 1024 * 1024;
+/// Connections served at once from one address other than this computer's own: a browser opens six or so per
+/// page and one event stream; more from one machine on the Wi-Fi is a script taking the door's API from
+/// everyone else. (Behind one NAT, a venue's browsers would share it: the sync port has the same limit.)
+pub const MAX_PER_ADDRESS: usize = 64;
+
+/// Connections open per address; an entry counts down when its connection ends.
+#[derive(Clone, Default)]
+struct PerAddress(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
+
+/// One connection counted against its address.
+struct Counted(PerAddress, std::net::IpAddr);
+
+impl PerAddress {
+    /// Counts a connection from `address`, unless it has [`MAX_PER_ADDRESS`] open already (this computer's
+    /// own addresses are not limited).
+    fn admit(&self, address: std::net::IpAddr) -> Option<Counted> {
+        let own = address == std::net::IpAddr::from([127, 0, 0, 1]) || address == std::net::Ipv6Addr::LOCALHOST;
+        let mut open = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = open.entry(address).or_default();
+        if !own && *count >= MAX_PER_ADDRESS {
+            return None;
+        }
+        *count += 1;
+        Some(Counted(self.clone(), address))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut open = self.0.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
+}
 
 /// Serves `app` on `listener` until `stopped` turns true, with the limits above.
 pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let per_address = PerAddress::default();
     let stop = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
     };
@@ -69,9 +113,13 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
             },
             () = &mut stop => return,
         };
-        let stream = tokio::select! {
+        let (stream, counted) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok((stream, peer)) => match per_address.admit(peer.ip()) {
+                    Some(counted) => (stream, counted),
+                    // Closed at once: its place stays free for everyone else.
+                    None => continue,
+                },
                 Err(error) => {
                     // Out of files, say: wait a moment rather than spin.
                     tracing::warn!(%error, "could not accept a browser connection");
@@ -83,7 +131,7 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
         };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
-            let _slot = permit;
+            let _slot = (permit, counted);
             // A connection that says nothing gives its place back at once (an idle flood drains fast).
             if !matches!(tokio::time::timeout(FIRST_BYTE_TIMEOUT, stream.readable()).await, Ok(Ok(()))) {
                 return;
@@ -180,7 +228,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (Status
     serde_json::from_value(value).map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
-async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) -> Response {
+async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::body::Body) -> Response {
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
     // join codes, the venue's key) are for this computer's own screen.
@@ -199,6 +247,23 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: Bytes) 
             return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_BADGE);
         }
     }
+    let body = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BadArguments,
+                "the request is too large (2 MiB at most)",
+            );
+        }
+        Err(_) => {
+            return refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::BadArguments,
+                "the request's body took too long to arrive",
+            );
+        }
+    };
     let args: Value = match parse_body(&body) {
         Ok(args) => args,
         Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
