@@ -741,14 +741,25 @@ test("organizer: a project's typo is corrected, a goal renamed, and a deleted pr
 
 test("review: a contested claim says which device made each claim and when; a pair then shows as one", async () => {
   const p = await page();
+  // A laptop whose clock is set to another zone than the venue's: the claims' times are the venue's, as
+  // closing time is (they were the laptop's: "claimed 1 Jun, 09:30" for a claim made at 11:30 at the venue).
+  const cdp = await p.context().newCDPSession(p);
+  await cdp.send("Emulation.setTimezoneOverride", { timezoneId: "Pacific/Auckland" });
   await p.goto(`${server.url}/#/organizer`);
   await p.getByTestId("nav-review").click();
   const origins = p.getByTestId("claim-origin");
   await origins.first().waitFor();
   assert.equal(await origins.count(), 2);
-  for (const text of await origins.allInnerTexts()) assert.match(text, /claimed .+ on .+/);
-  await shot(p, "review-contested-origins");
   const issue = (await server.call("issues", { project: null })).find((i) => i.contested);
+  const zone = (await server.call("sprint")).time_zone;
+  const clock = (ms, timeZone) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(new Date(ms));
+  const texts = await origins.allInnerTexts();
+  for (const text of texts) assert.match(text, /claimed .+ on .+/);
+  for (const holder of issue.holders.filter((h) => h.claimed_at)) {
+    assert.notEqual(clock(holder.claimed_at, zone), clock(holder.claimed_at, "Pacific/Auckland"), "the zones differ");
+    assert.ok(texts.some((t) => t.includes(clock(holder.claimed_at, zone))), `${clock(holder.claimed_at, zone)} in ${texts}`);
+  }
+  await shot(p, "review-contested-origins");
   await p.getByRole("button", { name: "Keep both as a pair" }).click();
   await p.getByText("Every claimed issue has one owner (or a pair).").waitFor();
   const paired = (await server.call("issues", { project: null })).find((i) => i.id === issue.id);
