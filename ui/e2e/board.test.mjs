@@ -441,6 +441,57 @@ test("two leads of one table: a save keeps what the other lead saved in the part
   }
 });
 
+test("a lead with the keyboard alone: focus stays in the issue's row through Claim, Release and Escape", async () => {
+  // Enter on "Claim for…", "Release" or "Mark PR opened" replaced the button, and focus fell to the page's
+  // start: 30 Tabs back to the issue. Escape did not take back the question or close the picker.
+  const server = session.server;
+  let table, free;
+  for (const candidate of (await server.call("board")).projects) {
+    free = (await server.call("issues", { project: candidate.project.id })).find((i) => i.state === "open" && i.holders.length === 0);
+    if (free) {
+      table = candidate;
+      break;
+    }
+  }
+  const lead = await session.page(1366, 768);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const row = lead.getByTestId("lead-issue").filter({ hasText: free.title }).first();
+  await row.waitFor();
+  const inRow = () => row.evaluate((el) => el.contains(document.activeElement) && document.activeElement !== el);
+  const focused = () => lead.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim().slice(0, 30)}`);
+  try {
+    await row.getByTestId("lead-claim").focus();
+    await lead.keyboard.press("Enter");
+    await row.getByTestId("lead-claim-who").waitFor();
+    await lead.waitForTimeout(100);
+    assert.equal(await lead.evaluate(() => document.activeElement?.dataset.testid), "lead-claim-who", `after Claim for…: ${await focused()}`);
+    await lead.keyboard.press("Escape");
+    await row.getByTestId("lead-claim").waitFor();
+    await lead.waitForTimeout(100);
+    assert.ok(await inRow(), `after Escape: ${await focused()}`);
+    await shot(lead, "lead-keyboard-claim");
+    // A held issue at the same table: Release asks first, in place; the question takes the focus, and
+    // Escape takes the question back.
+    const held = (await server.call("issues", { project: table.project.id })).find((i) => i.holders.some((h) => h.state.state === "active"));
+    if (held) {
+      const heldRow = lead.getByTestId("lead-issue").filter({ hasText: held.title }).first();
+      await heldRow.getByRole("button", { name: /^Release / }).first().focus();
+      await lead.keyboard.press("Enter");
+      await heldRow.getByRole("button", { name: "Yes, release" }).waitFor();
+      await lead.waitForTimeout(100);
+      assert.equal(await lead.evaluate(() => document.activeElement?.textContent?.trim()), "Yes, release", `after Release: ${await focused()}`);
+      await lead.keyboard.press("Escape");
+      await heldRow.getByRole("button", { name: "Yes, release" }).waitFor({ state: "detached" });
+      await lead.waitForTimeout(100);
+      assert.ok(await heldRow.evaluate((el) => el.contains(document.activeElement)), `after Escape: ${await focused()}`);
+    }
+    assert.ok(held, "the table has a held issue to release");
+  } finally {
+    await lead.close();
+  }
+});
+
 test("a lead who empties today's status is asked to clear it, and the board shows none", async () => {
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);
