@@ -107,6 +107,9 @@ pub fn issue_claims(
     let mut holders: Vec<ClaimHolder> = Vec::new();
     let mut pr_opened = issue.state == IssueState::PrOpen;
     let mut merged = issue.state == IssueState::Merged;
+    // A merge recorded at the sprint (not the forge's word, imported): a claim made after it, on a device
+    // that had not heard, is not credited with it.
+    let mut merged_here = false;
     // Releases that happen with time alone: the holder signed out, or the venue closed.
     let expire = |holders: &mut Vec<ClaimHolder>, until: Timestamp| {
         for holder in holders.iter_mut().filter(|h| h.state == ClaimState::Active) {
@@ -140,7 +143,13 @@ pub fn issue_claims(
                     attendee,
                     mentor: mentor.as_ref().map(canonical),
                     since: event.at,
-                    state: if merged { ClaimState::Merged } else { ClaimState::Active },
+                    state: if merged_here {
+                        ClaimState::Released(ReleaseReason::IssueClosed)
+                    } else if merged {
+                        ClaimState::Merged
+                    } else {
+                        ClaimState::Active
+                    },
                     settled: false,
                     kept_until: None,
                     device: Some(event.device.clone()),
@@ -186,6 +195,7 @@ pub fn issue_claims(
             }
             ClaimAction::Merged => {
                 merged = true;
+                merged_here = true;
                 for holder in holders.iter_mut().filter(|h| h.state.is_open()) {
                     holder.state = ClaimState::Merged;
                 }
@@ -570,6 +580,20 @@ mod tests {
                 issue_state: IssueState::Open,
                 now: "13 17:00",
                 holders: &[("ana", Merged)],
+                contested: false,
+                state: IssueState::Merged,
+            },
+            Case {
+                name: "a claim made offline after the merge was recorded elsewhere is not credited with it",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 16:00", ClaimAction::Merged),
+                    claim_event(3, "13 16:05", claim("maya")),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 17:00",
+                holders: &[("ana", Merged), ("maya", Released(IssueClosed))],
                 contested: false,
                 state: IssueState::Merged,
             },
