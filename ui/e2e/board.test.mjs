@@ -492,6 +492,31 @@ test("a lead with the keyboard alone: focus stays in the issue's row through Cla
   }
 });
 
+test("a goal being edited that another device deletes: the lead is told, with what they typed", async () => {
+  // The edit form vanished without a word, and the words typed with it.
+  const server = session.server;
+  const table = (await server.call("board")).projects.find((x) => x.goals.length > 0);
+  const goal = table.goals[0];
+  const lead = await session.page(1280, 800);
+  await lead.goto(`${server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const row = lead.locator(`li[data-goal="${goal.id}"]`);
+  try {
+    await row.getByTestId("goal-edit").click();
+    const input = lead.getByTestId("goal-title-input");
+    await input.fill("Triage twenty docs issues, then the tutorial");
+    await server.call("delete", { kind: "goal", id: goal.id });
+    const said = lead.getByTestId("toasts").getByText(/was deleted on another device/);
+    await said.waitFor();
+    assert.match(await said.innerText(), /“Triage twenty docs issues, then the tutorial”/);
+    assert.equal(await input.count(), 0, "the form is closed");
+    await shot(lead, "lead-goal-deleted-while-editing");
+  } finally {
+    await server.call("restore", { kind: "goal", id: goal.id });
+    await lead.close();
+  }
+});
+
 test("a lead who empties today's status is asked to clear it, and the board shows none", async () => {
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);
