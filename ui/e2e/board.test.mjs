@@ -517,6 +517,42 @@ test("a goal being edited that another device deletes: the lead is told, with wh
   }
 });
 
+test("a lead's laptop at 200% zoom: nothing runs off the right edge, no issue title under its tags", async () => {
+  // 1366×768 at 200% is 683×384 CSS pixels: the goals' "Dropped" was cut off (the page scrolled sideways)
+  // and long issue titles ran under their "Good first issue" and "Merged" tags.
+  const server = session.server;
+  const table = (await server.call("board")).projects[0];
+  const lead = await session.page(683, 384);
+  try {
+    await lead.goto(`${server.url}/#/lead`);
+    await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+    await lead.getByTestId("lead-issue").first().waitFor();
+    const found = await lead.evaluate(() => {
+      const root = document.scrollingElement;
+      const wide = root.scrollWidth > root.clientWidth + 1 ? [`the page is ${root.scrollWidth} px wide in ${root.clientWidth}`] : [];
+      const cut = [...document.querySelectorAll("button, a[href], select, input, textarea")]
+        .filter((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > root.clientWidth + 1)
+        .map((el) => `cut off: ${el.textContent.trim() || el.tagName}`);
+      const under = [...document.querySelectorAll("[data-testid=lead-issue]")].flatMap((row) => {
+        const title = row.querySelector(".title").getBoundingClientRect();
+        return [...row.querySelectorAll(".tags > *")]
+          .map((tag) => tag.getBoundingClientRect())
+          .filter((tag) => tag.left < title.right && title.left < tag.right && tag.top < title.bottom && title.top < tag.bottom)
+          .map(() => `a tag over the title of ${row.querySelector(".title").textContent.trim().slice(0, 30)}`);
+      });
+      return [...wide, ...cut.slice(0, 5), ...under.slice(0, 5)];
+    });
+    await shot(lead, "lead-zoom-200");
+    await lead.getByTestId("lead-issue").filter({ has: lead.locator(".tags > *") }).first().scrollIntoViewIfNeeded();
+    await shot(lead, "lead-zoom-200-issues");
+    await lead.locator("[data-goal]").first().scrollIntoViewIfNeeded();
+    await shot(lead, "lead-zoom-200-goals");
+    assert.deepEqual(found, []);
+  } finally {
+    await lead.close();
+  }
+});
+
 test("a lead who empties today's status is asked to clear it, and the board shows none", async () => {
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);
