@@ -410,3 +410,25 @@ fn two_leads_writing_one_days_status_keep_each_others_parts() {
         }
     }
 }
+
+#[test]
+fn re_importing_issues_closed_on_the_forge_says_how_many_claims_it_released() {
+    // The import said "1 updated", and Bo's claim was gone without a word.
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock.clone());
+    desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    let file = |state: &str| ImportFile {
+        text: format!(
+            r#"[{{"number": 1, "title": "Crash on start", "labels": [], "url": "https://example.org/p/issues/1", "state": "{state}"}}]"#
+        ),
+        project: Some("Proj".into()),
+    };
+    let again = desk.import_issues(file("OPEN")).unwrap();
+    assert_eq!((again.updated, again.claims_released), (1, 0), "{again:?}");
+    let closed = desk.import_issues(file("CLOSED")).unwrap();
+    assert_eq!((closed.updated, closed.claims_released), (1, 1), "{closed:?}");
+    let issue = &desk.issues(IssuesQuery::default()).unwrap()[0];
+    assert!(issue.holders.iter().all(|h| !h.state.is_open()), "released");
+    let once_more = desk.import_issues(file("CLOSED")).unwrap();
+    assert_eq!((once_more.unchanged, once_more.claims_released), (1, 0), "nothing more to release");
+}

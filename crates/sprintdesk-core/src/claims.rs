@@ -73,6 +73,7 @@ pub struct PrOpened {
 impl Desk {
     pub fn import_issues(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
         let (format, rows) = import::parse_issues(&file.text).map_err(Error::Import)?;
+        let now = self.now();
         let snapshot = self.snapshot()?;
         let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
         let by_repo = crate::pulls::projects_by_repo(&snapshot);
@@ -107,6 +108,11 @@ impl Desk {
                 beginner_friendly: row.beginner_friendly,
                 state: row.state,
             };
+            if let Some(old) = old.filter(|o| {
+                o.state != sprintdesk_domain::IssueState::Closed && issue.state == sprintdesk_domain::IssueState::Closed
+            }) {
+                report.claims_released += snapshot.claims(old, now).open().count();
+            }
             let changes = Op::put(&issue, old);
             report.count(old.is_some(), !changes.is_empty());
             ops.extend(changes);

@@ -273,6 +273,10 @@ pub struct ImportReport {
     /// Pull requests only: claims moved to "PR open" or merged by the pull requests that close their issues.
     #[serde(default)]
     pub claims_moved: usize,
+    /// Issues only: claims released because the file now says their issue is closed (they were released
+    /// without a word).
+    #[serde(default)]
+    pub claims_released: usize,
 }
 
 impl ImportReport {

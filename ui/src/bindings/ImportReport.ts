@@ -8,4 +8,9 @@ format: string, added: number, updated: number, unchanged: number,
 /**
  * Pull requests only: claims moved to "PR open" or merged by the pull requests that close their issues.
  */
-claims_moved: number, };
+claims_moved: number, 
+/**
+ * Issues only: claims released because the file now says their issue is closed (they were released
+ * without a word).
+ */
+claims_released: number, };
