@@ -45,6 +45,9 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             report.claims_moved
         );
     }
+    if report.claims_released > 0 {
+        outln!("{} claim(s) released: the file says their issues are closed", report.claims_released);
+    }
     Ok(())
 }
 
