@@ -285,6 +285,10 @@ fn a_sign_in_taken_back_leaves_no_consent_behind_and_a_given_answer_stands() {
     // Signed in (not taken back), Amara's "no" still stands: the door asks no one twice.
     served.ok("sign_in", json!({"attendee": "Amara Szabo", "photo_consent": true}));
     assert_eq!(held("Amara Szabo").0, json!(false));
+    // Her own change of mind, told to an organizer at the desk, is recorded (it was silently kept as it was).
+    user.ok(&["signout", "Amara Szabo"]);
+    user.ok(&["signin", "Amara Szabo", "--photo", "yes"]);
+    assert_eq!(held("Amara Szabo").0, json!(true));
 }
 
 #[test]

@@ -462,6 +462,33 @@ test("attendees: a name in the results opens that person, by mouse and by keyboa
   await p.close();
 });
 
+test("attendees: someone withdrawing their consent to photos is recorded in their dialog", async () => {
+  // The kiosk asks once, and a sign-in records a first answer only: a change of mind is an organizer's to
+  // record, and there was nowhere to record it.
+  const someone = (await server.call("attendees")).find((a) => a.merged_into === null && a.photo_consent === true);
+  const p = await organizer("attendees");
+  try {
+    await p.getByLabel("Search attendees").fill(someone.name);
+    await p.getByRole("button", { name: someone.name, exact: true }).first().click();
+    const dialog = p.getByRole("dialog");
+    await dialog.waitFor();
+    assert.equal(await dialog.getByLabel("Photos").inputValue(), "yes");
+    await dialog.getByLabel("Photos").selectOption("no");
+    await shot(p, "organizer-attendee-photos");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const after = (await server.call("attendees")).find((a) => a.id === someone.id);
+    assert.equal(after.photo_consent, false);
+  } finally {
+    const back = (await server.call("attendees")).find((a) => a.id === someone.id);
+    await server.call("edit_attendee", {
+      id: back.id, name: back.name, handle: back.handle, email: back.email, roles: back.roles,
+      first_timer: back.first_timer, badge_code: back.badge_code, photo_consent: true,
+    });
+    await p.close();
+  }
+});
+
 test("toasts: cover neither the page's heading nor what was just used, at both sizes", async () => {
   for (const [width, height] of SIZES) {
     const p = await organizer("projects", width, height);

@@ -39,6 +39,11 @@ pub struct AttendeeEdit {
     pub roles: Vec<Role>,
     pub first_timer: bool,
     pub badge_code: Option<String>,
+    /// Their answer to being photographed, when it changes (a sign-in records only a first answer: someone
+    /// withdrawing theirs asks an organizer).
+    #[serde(default)]
+    #[ts(optional)]
+    pub photo_consent: Option<bool>,
 }
 
 /// One person, named as an organizer types them: an attendee id, a `@handle`, or a full name.
@@ -101,6 +106,7 @@ impl Desk {
             roles: edit.roles,
             first_timer: edit.first_timer,
             badge_code: edit.badge_code,
+            photo_consent: edit.photo_consent.or(old.photo_consent),
             ..old.clone()
         }
         .normalized()?;

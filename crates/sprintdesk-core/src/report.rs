@@ -370,8 +370,10 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                 }
             }
             for event in sprintdesk_domain::standing(snapshot.claim_events.iter().filter(|e| e.issue == issue.id)) {
+                // A pair a lead kept, when that decision stood (one made after another lead's was ignored).
                 if let ClaimAction::Resolve { keep } = &event.action
                     && keep.len() > 1
+                    && keep.iter().all(|id| claims.holders.iter().any(|h| h.attendee == canonical(id) && h.settled))
                     && new_pair(false, keep.iter().map(&canonical).collect::<BTreeSet<_>>().into_iter().collect())
                 {
                     pairs.push(keep.iter().map(|id| snapshot.name(id)).collect());

@@ -247,22 +247,9 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::b
             return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_BADGE);
         }
     }
-    let body = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(_)) => {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::BadArguments,
-                "the request is too large (2 MiB at most)",
-            );
-        }
-        Err(_) => {
-            return refuse(
-                StatusCode::REQUEST_TIMEOUT,
-                ErrorCode::BadArguments,
-                "the request's body took too long to arrive",
-            );
-        }
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
     };
     let args: Value = match parse_body(&body) {
         Ok(args) => args,
@@ -298,10 +285,31 @@ const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the do
 const NETWORK_BADGE: &str = "over the network a badge is printed on this Sprintdesk's printer, and none is chosen: \
      an organizer chooses one in Settings on this computer, or prints the badge from an organizer's screen";
 
-async fn join(State(app): State<App>, body: Bytes) -> Response {
+/// A request's body, whole within [`BODY_TIMEOUT`] and at most [`MAX_BODY`]; or the refusal to send.
+async fn read_body(body: axum::body::Body) -> Result<Bytes, Response> {
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(_)) => Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadArguments,
+            "the request is too large (2 MiB at most)",
+        )),
+        Err(_) => Err(refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::BadArguments,
+            "the request's body took too long to arrive",
+        )),
+    }
+}
+
+async fn join(State(app): State<App>, body: axum::body::Body) -> Response {
     if !app.loopback_only {
         return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
     }
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
+    };
     let request: JoinRequest = match parse_body(&body) {
         Ok(request) => request,
         Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),

@@ -423,6 +423,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 return print_json(&outcome);
             }
+            // At the door a sign-in records a first answer to photos only; from the organizer's command line
+            // a changed answer (someone withdrawing theirs) is the organizer's edit.
+            if let Some(answer) = signin.photo.map(|p| p == cli::YesNo::Yes) {
+                photo_answer(&host, &outcome.person.id, answer)?;
+            }
             let at = outcome.project.as_ref().map(|p| format!(" at {}", render::table_name(p))).unwrap_or_default();
             if outcome.already_here {
                 outln!("{} is already signed in{at} today ({})", outcome.person.name, outcome.day);
@@ -635,6 +640,32 @@ fn write_document(
             }
         }
         None => out!("{}", document.text),
+    }
+    Ok(())
+}
+
+/// Records `answer` as the person's answer to photos when it differs from the one held: the organizer's edit,
+/// which a locked kiosk's command line may not make (it says so, and changes nothing).
+fn photo_answer(host: &Host, person: &sprintdesk_core::domain::AttendeeId, answer: bool) -> anyhow::Result<()> {
+    let Ok(held) = host.run::<cmd::attendee>(PersonQuery { attendee: person.to_string() }) else {
+        eprintln!("note: a changed answer to photos is an organizer's to record; this device kept the one it holds");
+        return Ok(());
+    };
+    if held.photo_consent == Some(answer) {
+        return Ok(());
+    }
+    let edit = sprintdesk_core::AttendeeEdit {
+        id: held.id.clone(),
+        name: held.name.clone(),
+        handle: held.handle.clone(),
+        email: held.email.clone(),
+        roles: held.roles.clone(),
+        first_timer: held.first_timer,
+        badge_code: held.badge_code.clone(),
+        photo_consent: Some(answer),
+    };
+    if host.run::<cmd::edit_attendee>(edit).is_err() {
+        eprintln!("note: a changed answer to photos is an organizer's to record; this device kept the one it holds");
     }
     Ok(())
 }

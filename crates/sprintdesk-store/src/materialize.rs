@@ -462,12 +462,27 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     let after: u64 = conn.query_row("SELECT \"after\" FROM retirements WHERE id = ?1", [origin], |row| row.get(0))?;
     conn.execute("UPDATE vector SET seq = ?2 WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
     let mut touched: std::collections::HashMap<Entity, std::collections::HashSet<String>> = Default::default();
+    let mut retirement_dropped = false;
     for dropped in read_changes(conn, "WHERE origin = ?1 AND seq > ?2", params![origin, after]).map_err(unreadable)? {
         if dropped.entity != Entity::Retirement {
             touched.entry(dropped.entity).or_default().insert(dropped.entity_id);
+        } else {
+            retirement_dropped = true;
         }
     }
     conn.execute("DELETE FROM changes WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
+    if retirement_dropped {
+        // A retirement among the records dropped no longer stands (a revoked device's, written after its
+        // bound): the retirements are again those of the records that remain. The records it had dropped
+        // come back from any device that holds them, this one's version vector having gone back with them.
+        conn.execute("DELETE FROM retirements", [])?;
+        conn.execute(
+            "INSERT INTO retirements (id, \"after\")
+             SELECT entity_id, MIN(CAST(value AS INTEGER)) FROM changes
+             WHERE entity = 'retirement' AND field = 'after' AND refused = 0 GROUP BY entity_id",
+            [],
+        )?;
+    }
     if touched.is_empty() {
         return Ok(());
     }

@@ -381,3 +381,50 @@ fn a_revocation_retires_the_device_after_what_its_writer_held_and_a_relay_drops_
     assert_eq!((outcome.applied, outcome.superseded), (0, 1), "{outcome:?}");
     assert_eq!(names(&desk), ["Ana", "Bo"]);
 }
+
+#[test]
+fn a_retirement_a_revoked_device_wrote_past_its_bound_goes_with_it_and_what_it_dropped_comes_back() {
+    // The revoked kiosk's owner reissues under `kiosk~2` with a retirement of `kiosk` after 0, and a relay that
+    // had not heard of the revocation takes it: Ana's and Bo's records under `kiosk` go. Once the revocation
+    // reaches the relay, `kiosk~2` goes, and its retirement with it: the relay took Ana and Bo back and agreed
+    // with the desk. (It kept the retirement, refused them for good, and its syncs never ended.)
+    let mut kiosk = store("kiosk");
+    for (n, name) in ["Ana", "Bo"].iter().enumerate() {
+        kiosk.write(Timestamp(T0 + n as i64), vec![rename(&format!("a{n}"), name)]).unwrap();
+    }
+    let held = kiosk.changes().unwrap();
+    let (mut desk, mut relay) = (store("desk"), store("relay"));
+    desk.apply(&held, Timestamp(T0)).unwrap();
+    relay.apply(&held, Timestamp(T0)).unwrap();
+    desk.write(
+        Timestamp(T0 + MINUTE),
+        vec![Op::Set { entity: Entity::Device, id: "kiosk".into(), field: "revoked", value: json!(true) }],
+    )
+    .unwrap();
+    let forged = vec![
+        Change {
+            origin: "kiosk~2".into(),
+            seq: 1,
+            entity: Entity::Retirement,
+            entity_id: "kiosk".into(),
+            field: "after".into(),
+            value: json!(0),
+            ..held[1].clone()
+        },
+        Change { origin: "kiosk~2".into(), seq: 2, entity_id: "a9".into(), value: json!("Mallory"), ..held[1].clone() },
+    ];
+    relay.apply(&forged, Timestamp(T0 + MINUTE)).unwrap();
+    let names = |store: &Store| {
+        let mut names: Vec<String> = store.all::<Attendee>().unwrap().into_iter().map(|a| a.name).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&relay), ["Mallory"], "the relay had not heard");
+
+    // The revocation arrives; then what the relay lacks again.
+    sync(&desk, &mut relay, T0 + 2 * MINUTE);
+    sync(&desk, &mut relay, T0 + 2 * MINUTE);
+    assert_eq!(names(&relay), ["Ana", "Bo"]);
+    assert_eq!(relay.digest().unwrap(), desk.digest().unwrap());
+    assert_eq!(relay.vector().unwrap(), desk.vector().unwrap(), "nothing left to exchange");
+}

@@ -5,4 +5,9 @@ import type { Role } from "./Role";
 /**
  * An organizer's edit of one attendee.
  */
-export type AttendeeEdit = { id: AttendeeId, name: string, handle: string | null, email: string | null, roles: Array<Role>, first_timer: boolean, badge_code: string | null, };
+export type AttendeeEdit = { id: AttendeeId, name: string, handle: string | null, email: string | null, roles: Array<Role>, first_timer: boolean, badge_code: string | null, 
+/**
+ * Their answer to being photographed, when it changes (a sign-in records only a first answer: someone
+ * withdrawing theirs asks an organizer).
+ */
+photo_consent?: boolean, };
