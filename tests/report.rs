@@ -433,55 +433,68 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
     }
 }
 
+/// `date` at `hm`, UTC (the closing-time sprints below are in UTC).
+fn utc(date: &str, hm: &str) -> Timestamp {
+    let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hm}:00Z")).unwrap();
+    Timestamp::from_utc(at.to_utc())
+}
+
+/// The sprint `sprint` (its JSON) at 10:00 on 2026-07-13, with one table (Proj, T1) where each of `people`
+/// has signed in and claimed an issue: the first #1, the next #2, and so on.
+fn claimed_at_one_table(sprint: Value, people: &[&str]) -> (Desk, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(utc("2026-07-13", "10:00")));
+    let mut desk = desk_at("organizer", clock.clone());
+    desk.create_sprint(serde_json::from_value(sprint).unwrap()).unwrap();
+    let csv: String = people.iter().map(|name| format!("{name},{}\n", name.to_lowercase())).collect();
+    desk.import_attendees(ImportFile { text: format!("name,handle\n{csv}"), project: None }).unwrap();
+    desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
+        .unwrap();
+    let issues: Vec<Value> = (1..=people.len())
+        .map(|n| json!({"number": n, "title": format!("Issue {n}"), "labels": [], "url": format!("https://example.org/p/issues/{n}"), "state": "OPEN"}))
+        .collect();
+    desk.import_issues(ImportFile { text: Value::from(issues).to_string(), project: Some("Proj".into()) }).unwrap();
+    for (n, name) in people.iter().enumerate() {
+        let who = format!("@{}", name.to_lowercase());
+        sign_in(&mut desk, &who, "T1");
+        desk.claim(Claim { issue: format!("#{}", n + 1), attendee: who, mentor: None }).unwrap();
+    }
+    (desk, clock)
+}
+
+/// Who the first table's claims closing will release, by name, as the board lists them.
+fn closing_releases(desk: &mut Desk) -> Vec<String> {
+    let board = desk.board().unwrap();
+    board.projects[0].closing_releases.iter().map(|r| r.person.name.clone()).collect()
+}
+
 /// Closing time on a lead's screen: from half an hour before, the board lists the claims closing will release;
 /// the lead keeps one overnight (one per table), which is then not released that evening, nor by its holder
 /// signing out, and is released at the next sprint day's closing. The last day has no night to keep one over.
 #[test]
 fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_keeps_one_overnight() {
-    let time = |date: &str, hm: &str| {
-        let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hm}:00Z")).unwrap();
-        Timestamp::from_utc(at.to_utc())
-    };
-    let clock = Arc::new(FixedClock::new(time("2026-07-13", "10:00")));
-    let mut desk = desk_at("organizer", clock.clone());
-    desk.create_sprint(
-        serde_json::from_value(json!({"name": "Evening sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 3,
-            "break_days": ["2026-07-14"]}))
-        .unwrap(),
-    )
-    .unwrap();
-    desk.import_attendees(ImportFile { text: "name,handle\nAna,ana\nBo,bo\nCy,cy\n".into(), project: None }).unwrap();
-    desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
-        .unwrap();
-    let issues = r#"[{"number": 1, "title": "One", "labels": [], "url": "https://example.org/p/issues/1", "state": "OPEN"},
-                     {"number": 2, "title": "Two", "labels": [], "url": "https://example.org/p/issues/2", "state": "OPEN"},
-                     {"number": 3, "title": "Three", "labels": [], "url": "https://example.org/p/issues/3", "state": "OPEN"}]"#;
-    desk.import_issues(ImportFile { text: issues.into(), project: Some("Proj".into()) }).unwrap();
-    for (who, issue) in [("@ana", "#1"), ("@bo", "#2"), ("@cy", "#3")] {
-        sign_in(&mut desk, who, "T1");
-        desk.claim(Claim { issue: issue.into(), attendee: who.into(), mentor: None }).unwrap();
-    }
-    let releasing = |desk: &mut Desk| -> Vec<String> {
-        let board = desk.board().unwrap();
-        board.projects[0].closing_releases.iter().map(|r| r.person.name.clone()).collect()
-    };
+    let (mut desk, clock) = claimed_at_one_table(
+        json!({"name": "Evening sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 3,
+            "break_days": ["2026-07-14"]}),
+        &["Ana", "Bo", "Cy"],
+    );
+    let releasing = closing_releases;
     assert_eq!(releasing(&mut desk), Vec::<String>::new(), "nothing listed in the morning");
     assert!(desk.board().unwrap().closing_at.is_none());
 
-    clock.set(time("2026-07-13", "17:35"));
+    clock.set(utc("2026-07-13", "17:35"));
     assert_eq!(releasing(&mut desk), ["Ana", "Bo", "Cy"]);
-    assert_eq!(desk.board().unwrap().closing_at, Some(time("2026-07-13", "18:00")));
+    assert_eq!(desk.board().unwrap().closing_at, Some(utc("2026-07-13", "18:00")));
     let kept = desk.keep_overnight(sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() }).unwrap();
     assert!(kept.issue.holders[0].kept_overnight);
     assert_eq!(releasing(&mut desk), ["Ana", "Cy"]);
     let second = desk.keep_overnight(sprintdesk_core::Release { issue: "#1".into(), attendee: "@ana".into() });
     let refused = second.unwrap_err().to_string();
     assert!(refused.contains("already keeps") && refused.contains("(Bo) overnight"), "one per table: {refused}");
-    clock.set(time("2026-07-13", "17:45"));
+    clock.set(utc("2026-07-13", "17:45"));
     desk.sign_out(sprintdesk_core::PersonQuery { attendee: "@bo".into() }).unwrap();
 
     // The break day passes; on the next sprint day Bo still holds #2, the others were released at closing.
-    clock.set(time("2026-07-15", "10:00"));
+    clock.set(utc("2026-07-15", "10:00"));
     let held: Vec<(String, bool)> = ["#1", "#2", "#3"]
         .iter()
         .map(|i| {
@@ -493,7 +506,7 @@ fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_
     assert_eq!(held, [("#1".into(), false), ("#2".into(), true), ("#3".into(), false)]);
     let last = desk.keep_overnight(sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() });
     assert!(last.unwrap_err().to_string().contains("last day"), "no night after the last day");
-    clock.set(time("2026-07-15", "18:00"));
+    clock.set(utc("2026-07-15", "18:00"));
     let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
     assert!(board.iter().all(|b| b.holders.iter().all(|h| !h.state.is_open())), "released at the next closing");
 }
@@ -503,51 +516,31 @@ fn half_an_hour_before_closing_the_board_lists_what_closing_releases_and_a_lead_
 /// missing from the closing list, had no "Keep overnight" button, and was released at closing.
 #[test]
 fn a_claim_kept_overnight_is_kept_one_night_and_can_be_kept_again_the_next_evening() {
-    let time = |date: &str, hm: &str| {
-        let at = chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hm}:00Z")).unwrap();
-        Timestamp::from_utc(at.to_utc())
-    };
-    let clock = Arc::new(FixedClock::new(time("2026-07-13", "10:00")));
-    let mut desk = desk_at("organizer", clock.clone());
-    desk.create_sprint(
-        serde_json::from_value(json!({"name": "Week sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 3}))
-            .unwrap(),
-    )
-    .unwrap();
-    desk.import_attendees(ImportFile { text: "name,handle\nAna,ana\nBo,bo\n".into(), project: None }).unwrap();
-    desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
-        .unwrap();
-    let issues = r#"[{"number": 1, "title": "One", "labels": [], "url": "https://example.org/p/issues/1", "state": "OPEN"},
-                     {"number": 2, "title": "Two", "labels": [], "url": "https://example.org/p/issues/2", "state": "OPEN"}]"#;
-    desk.import_issues(ImportFile { text: issues.into(), project: Some("Proj".into()) }).unwrap();
-    for (who, issue) in [("@ana", "#1"), ("@bo", "#2")] {
-        sign_in(&mut desk, who, "T1");
-        desk.claim(Claim { issue: issue.into(), attendee: who.into(), mentor: None }).unwrap();
-    }
-    let releasing = |desk: &mut Desk| -> Vec<String> {
-        let board = desk.board().unwrap();
-        board.projects[0].closing_releases.iter().map(|r| r.person.name.clone()).collect()
-    };
+    let (mut desk, clock) = claimed_at_one_table(
+        json!({"name": "Week sprint", "time_zone": "UTC", "start": "2026-07-13", "days": 3}),
+        &["Ana", "Bo"],
+    );
+    let releasing = closing_releases;
     let kept = |desk: &mut Desk| -> bool {
         let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
         board.iter().find(|b| b.number == Some(2)).unwrap().holders[0].kept_overnight
     };
     let keep_bo = sprintdesk_core::Release { issue: "#2".into(), attendee: "@bo".into() };
 
-    clock.set(time("2026-07-13", "17:35"));
+    clock.set(utc("2026-07-13", "17:35"));
     desk.keep_overnight(keep_bo.clone()).unwrap();
     assert!(kept(&mut desk));
     assert_eq!(releasing(&mut desk), ["Ana"]);
 
     // The next day Bo's claim holds through the day; it is no longer "kept overnight".
-    clock.set(time("2026-07-14", "10:00"));
+    clock.set(utc("2026-07-14", "10:00"));
     assert!(!kept(&mut desk), "kept for last night only");
-    clock.set(time("2026-07-14", "17:35"));
+    clock.set(utc("2026-07-14", "17:35"));
     assert_eq!(releasing(&mut desk), ["Bo"], "tonight's closing releases it");
     desk.keep_overnight(keep_bo).unwrap();
     assert!(kept(&mut desk));
     assert_eq!(releasing(&mut desk), Vec::<String>::new());
-    clock.set(time("2026-07-15", "10:00"));
+    clock.set(utc("2026-07-15", "10:00"));
     let board = desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap();
     assert!(board.iter().find(|b| b.number == Some(2)).unwrap().holders[0].state.is_open(), "kept a second night");
 }

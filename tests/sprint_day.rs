@@ -338,11 +338,7 @@ fn two_leads_writing_one_days_status_keep_each_others_parts() {
     use sprintdesk_core::{DailyStatus, StatusText};
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock.clone());
-    let mut laptop = Desk::new(
-        Store::open_in_memory("lead-laptop".into()).unwrap(),
-        clock.clone(),
-        Arc::new(SequentialIds::default()),
-    );
+    let mut laptop = desk_at("lead-laptop", clock.clone());
     sync(&desk, &mut laptop);
     let status = |device: &Desk| {
         let all = device.store().all::<StatusUpdate>().unwrap();

@@ -363,6 +363,14 @@ test("a lead's long status never pushes the table's blockers off the board", asy
 });
 
 /** Whether all of `locator`'s box is inside the window. */
+/** The lead's screen of `table` (a board project), on a page of the given size. */
+async function leadAt(table, width, height) {
+  const lead = await session.page(width, height);
+  await lead.goto(`${session.server.url}/#/lead`);
+  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  return lead;
+}
+
 async function onScreen(locator) {
   return locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
@@ -376,9 +384,7 @@ test("a lead's saved status stays on screen as saved: the old words never come b
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && x.status_today.done);
   const before = table.status_today;
-  const lead = await session.page(1280, 800);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1280, 800);
   const done = lead.locator("#status-done");
   await done.waitFor();
   assert.equal(await done.inputValue(), before.done);
@@ -414,9 +420,7 @@ test("two leads of one table: a save keeps what the other lead saved in the part
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && x.status_today.done);
   const before = table.status_today;
-  const lead = await session.page(1280, 800);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1280, 800);
   const next = lead.locator("#status-next");
   await next.waitFor();
   try {
@@ -453,9 +457,7 @@ test("a lead with the keyboard alone: focus stays in the issue's row through Cla
       break;
     }
   }
-  const lead = await session.page(1366, 768);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1366, 768);
   const row = lead.getByTestId("lead-issue").filter({ hasText: free.title }).first();
   await row.waitFor();
   const inRow = () => row.evaluate((el) => el.contains(document.activeElement) && document.activeElement !== el);
@@ -497,9 +499,7 @@ test("a goal being edited that another device deletes: the lead is told, with wh
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.goals.length > 0);
   const goal = table.goals[0];
-  const lead = await session.page(1280, 800);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1280, 800);
   const row = lead.locator(`li[data-goal="${goal.id}"]`);
   try {
     await row.getByTestId("goal-edit").click();
@@ -557,9 +557,7 @@ test("a lead who empties today's status is asked to clear it, and the board show
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.status_today && !x.status_today.blockers);
   const before = table.status_today;
-  const lead = await session.page(1280, 800);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1280, 800);
   const done = lead.locator("#status-done");
   await done.waitFor();
   assert.equal(await done.inputValue(), before.done);
@@ -589,9 +587,7 @@ test("a lead's toasts stand where they cover no button or field", async () => {
   // goals' status buttons and "Add goal" itself. They now take the corner where they cover nothing.
   const server = session.server;
   const table = (await server.call("board")).projects.find((x) => x.goals.length >= 3) ?? (await server.call("board")).projects[0];
-  const lead = await session.page(1280, 800);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1280, 800);
   const title = lead.getByPlaceholder("A new goal, e.g. “Release 2.1”");
   await title.waitFor();
   await title.scrollIntoViewIfNeeded();
@@ -624,9 +620,7 @@ test("a lead's toast moves off the field the lead goes on to type in", async () 
   // toast's seconds. A field taking focus under the toasts now moves them to the corner that covers it least.
   const server = session.server;
   const table = (await server.call("board")).projects[0];
-  const lead = await session.page(1280, 800);
-  await lead.goto(`${server.url}/#/lead`);
-  await lead.getByRole("button", { name: new RegExp(table.project.name) }).first().click();
+  const lead = await leadAt(table, 1280, 800);
   const title = lead.getByPlaceholder("A new goal, e.g. “Release 2.1”");
   await title.waitFor();
   await title.fill("Toast focus goal");

@@ -124,7 +124,7 @@ impl Desk {
         label: String,
         attendee: &AttendeeId,
         event: EventId,
-        consents: Option<(AttendeeId, Option<u32>, Option<bool>)>,
+        consents: Option<crate::undo::Consents>,
     ) -> String {
         let token = self.make_id("u");
         let until = self.now().plus_seconds(crate::UNDO_SECONDS);

@@ -30,8 +30,12 @@ pub(crate) struct Undoable {
     pub claim: Option<(IssueId, EventId)>,
     /// The consents a sign-in recorded, as they were before it: its undo puts them back (else a sign-in
     /// taken back at once left someone's photo consent or code-of-conduct acceptance as the door said).
-    pub consents: Option<(AttendeeId, Option<u32>, Option<bool>)>,
+    pub consents: Option<Consents>,
 }
+
+/// A person's consents as a sign-in found them: whose, the code of conduct version accepted, the photo
+/// answer.
+pub(crate) type Consents = (AttendeeId, Option<u32>, Option<bool>);
 
 /// Why an undo token cannot be used.
 #[derive(Debug, PartialEq, Eq)]

@@ -106,6 +106,12 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets one of this device's own settings (see [`Store::set_local_setting`]).
+    pub fn clear_local_setting(&self, key: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM meta WHERE key = ?1", [format!("local:{key}")])?;
+        Ok(())
+    }
+
     /// Whether this device was let into a venue and its first sync broke off before it finished: it holds
     /// part of the venue, and may join again (with a new code) to fetch the rest. It is finished once its
     /// own allow-list entry has arrived (the organizer wrote it last, when it let the device in), whether
@@ -133,8 +139,7 @@ impl Store {
     }
 
     pub fn forget_revoked(&self) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM meta WHERE key = ?1", [format!("local:{REVOKED_NOTE}")])?;
-        Ok(())
+        self.clear_local_setting(REVOKED_NOTE)
     }
 
     /// Remembers a join code this device showed, valid until `expires_at`, for a kiosk.
