@@ -429,6 +429,10 @@ fn row_upsert(table: &Table, values: &[(u64, &'static str, SqlValue)]) -> String
     )
 }
 
+/// Records an origin as retired after a sequence (the lower, if it already was).
+const RETIRE: &str = "INSERT INTO retirements (id, \"after\") VALUES (?1, ?2)
+    ON CONFLICT (id) DO UPDATE SET \"after\" = MIN(\"after\", excluded.\"after\")";
+
 /// Applies a retirement: records the origin as retired after `after` (the lower, if it already was),
 /// drops its records held past that, and rebuilds every record they touched from the rest of the log.
 fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
@@ -454,11 +458,7 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
         return Err(Refusal::Bad("a retirement's sequence is out of range".into()));
     }
     let origin = change.entity_id.as_str();
-    conn.prepare_cached(
-        "INSERT INTO retirements (id, \"after\") VALUES (?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET \"after\" = MIN(\"after\", excluded.\"after\")",
-    )?
-    .execute(params![origin, after])?;
+    conn.prepare_cached(RETIRE)?.execute(params![origin, after])?;
     let after: u64 = conn.query_row("SELECT \"after\" FROM retirements WHERE id = ?1", [origin], |row| row.get(0))?;
     conn.execute("UPDATE vector SET seq = ?2 WHERE origin = ?1 AND seq > ?2", params![origin, after])?;
     let mut touched: std::collections::HashMap<Entity, std::collections::HashSet<String>> = Default::default();
@@ -482,6 +482,8 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
              WHERE entity = 'retirement' AND field = 'after' AND refused = 0 GROUP BY entity_id",
             [],
         )?;
+        // This retirement is not in the log yet (a record is logged once it is materialized): it stands too.
+        conn.prepare_cached(RETIRE)?.execute(params![origin, after])?;
     }
     if touched.is_empty() {
         return Ok(());

@@ -428,3 +428,30 @@ fn a_retirement_a_revoked_device_wrote_past_its_bound_goes_with_it_and_what_it_d
     assert_eq!(relay.digest().unwrap(), desk.digest().unwrap());
     assert_eq!(relay.vector().unwrap(), desk.vector().unwrap(), "nothing left to exchange");
 }
+
+/// A device that revoked another while its clock ran fast, once its clock is put back: its own retirement
+/// (of everything it stamped in the future, the revocation's bounds included) stands on it as on its peers.
+/// It used to forget it while dropping the bounds it retired (they were issued again after it), and then
+/// took back from a peer the very records it had retired: the two never agreed again.
+#[test]
+fn a_device_that_revoked_another_on_a_fast_clock_keeps_its_own_retirement() {
+    let mut desk = store("desk");
+    let mut peer = store("peer");
+    // Ten minutes fast: its peer takes this at once. Then two hours fast: the revocation is refused.
+    desk.write(Timestamp(T0 + 10 * MINUTE), vec![rename("a1", "Ana")]).unwrap();
+    let revoked = Op::Set { entity: Entity::Device, id: "dev-0".into(), field: "revoked", value: json!(true) };
+    desk.write(Timestamp(T0 + 2 * HOUR), vec![revoked]).unwrap();
+    let outcome = sync(&desk, &mut peer, T0);
+    assert!(!outcome.refused.is_empty(), "the revocation is in the peer's future");
+    assert_eq!(peer.vector().unwrap().get(&DeviceId::from("desk")), 1, "the rename was taken");
+
+    // The desk's clock is put right (behind even the rename): everything it wrote under `desk` is retired.
+    let reissue = desk.reissue_future_changes(Timestamp(T0)).unwrap().unwrap();
+    assert_eq!(reissue.retired, vec![(DeviceId::from("desk"), 0)]);
+    sync(&peer, &mut desk, T0); // The peer offers the rename it took under `desk`: retired, not taken back.
+    assert_eq!(desk.vector().unwrap().get(&DeviceId::from("desk")), 0, "the desk took back what it retired");
+    sync(&desk, &mut peer, T0);
+    assert_eq!(peer.vector().unwrap(), desk.vector().unwrap());
+    assert_eq!(peer.digest().unwrap(), desk.digest().unwrap());
+    assert_eq!(name_of(&desk, "a1").as_deref(), Some("Ana"), "issued again, under the new origin");
+}
