@@ -277,16 +277,9 @@ fn materialize(writer: &mut Writer<'_>, change: &Change) -> Result<(), Refusal> 
     // A revocation is final: `true` is kept whatever its stamp, so the column is the OR of every write.
     let sticks = is_sticky(table, column) && value == SqlValue::Integer(1);
 
-    let entity = change.entity.as_str();
-    let incoming = (change.hlc.0 as i64, change.origin.as_str());
-    // Last writer wins by (HLC, origin): one upsert that records this write's stamp only when it is later
-    // than the field's, and says (by the rows it changed) whether it was.
-    let wins =
-        writer.statement(VERSION)?.execute(params![entity, change.entity_id, column, incoming.0, incoming.1])? == 1;
-    if !wins && !sticks {
-        return Ok(()); // An equal or later write already won this field.
-    }
-    writer.set(table, &change.entity_id, column, value);
+    // Last writer wins by (HLC, origin): the write's stamp is kept (with the row) only when it is later than
+    // the field's; an equal or later write that already won the field leaves it as it is.
+    writer.offer(table, &change.entity_id, column, (change.hlc.0 as i64, change.origin.as_str()), value, sticks)?;
     Ok(())
 }
 
@@ -299,17 +292,11 @@ fn is_sticky(table: &Table, column: &str) -> bool {
 const LOG: &str =
     "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared, salt)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-/// Last writer wins by (HLC, origin): one upsert that records a write's stamp only when it is later than the
-/// field's, and says (by the rows it changed) whether it was.
-const VERSION: &str = "INSERT INTO field_versions (entity, entity_id, field, hlc, origin) VALUES (?1, ?2, ?3, ?4, ?5)
-    ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin
-    WHERE (excluded.hlc, excluded.origin) > (field_versions.hlc, field_versions.origin)";
-
 /// What materializing a batch writes with: its statements, held for the batch (not looked up by their
-/// text per record), and the fields records have won, gathered per row and written once per row: an
-/// attendee's ten fields are one row write, not ten. What a row is set to is what writing each won field
-/// in turn would leave. Flushed before anything reads or rewrites rows (an erasure, a retirement) and at
-/// the end of a batch.
+/// text per record), and the rows records have touched, each read once for the stamps of its fields
+/// ([`Versions`]), judged in memory and written once: an attendee's ten fields are one row read and one
+/// row write, not ten of each. What a row is set to is what writing each won field in turn would leave.
+/// Flushed before anything reads or rewrites rows (an erasure, a retirement) and at the end of a batch.
 struct Writer<'c> {
     conn: &'c Connection,
     /// Whether anyone may be erased here (if not, no lookup is needed).
@@ -322,14 +309,65 @@ struct Writer<'c> {
     index: std::collections::HashMap<(&'static str, String), usize>,
 }
 
-/// One row's fields won in a batch, not written yet.
+/// One row touched in a batch: the stamps of its fields and the fields won, not written yet.
 struct PendingRow {
     table: &'static Table,
     id: String,
+    /// The winning stamp of each of the row's fields: as read from the row, then as the batch leaves them.
+    versions: Versions,
     /// A bit per column set: its place in `table.columns`, or [`DELETED_BIT`].
     columns: u64,
     /// Each column set, with its bit, and its value.
     values: Vec<(u64, &'static str, SqlValue)>,
+}
+
+/// The winning `(hlc, origin)` of each field of a row that has one, kept in the row's `versions` column as
+/// JSON, `[[field, hlc, origin], …]`: readable in the database, and made by a migration from the table
+/// that held them before.
+#[derive(Default)]
+pub(crate) struct Versions(Vec<(String, i64, String)>);
+
+impl Versions {
+    pub(crate) fn parse(text: Option<&str>) -> Result<Self, String> {
+        match text {
+            None => Ok(Self::default()),
+            Some(text) => serde_json::from_str(text)
+                .map(Self)
+                .map_err(|e| format!("a row's field versions are not readable ({e})")),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The stamp of `field`'s winning write, if it has one.
+    pub(crate) fn get(&self, field: &str) -> Option<(i64, &str)> {
+        self.0.iter().find(|(name, ..)| name == field).map(|(_, hlc, origin)| (*hlc, origin.as_str()))
+    }
+
+    /// Every field's stamp.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, i64, &str)> {
+        self.0.iter().map(|(field, hlc, origin)| (field.as_str(), *hlc, origin.as_str()))
+    }
+
+    /// Keeps `incoming` as `field`'s stamp if it is later than the one kept (or none is); says whether it was.
+    fn offer(&mut self, field: &str, incoming: (i64, &str)) -> bool {
+        match self.0.iter_mut().find(|(name, ..)| name == field) {
+            Some((_, hlc, origin)) => {
+                let later = (incoming.0, incoming.1) > (*hlc, origin.as_str());
+                if later {
+                    *hlc = incoming.0;
+                    incoming.1.clone_into(origin);
+                }
+                later
+            }
+            None => {
+                self.0.push((field.to_owned(), incoming.0, incoming.1.to_owned()));
+                true
+            }
+        }
+    }
 }
 
 /// The bit of `deleted`, which is no column of [`Table::columns`].
@@ -352,8 +390,17 @@ impl<'c> Writer<'c> {
         Ok(&mut self.held[at].1)
     }
 
-    /// Sets `column` of the row `id` of `table` to `value` when the writer is flushed.
-    fn set(&mut self, table: &'static Table, id: &str, column: &'static str, value: SqlValue) {
+    /// A write of `value` to `column` of the row `id` of `table`, stamped `incoming`: it wins if its stamp
+    /// is later than the field's (or `sticks`), and the row is then set when the writer is flushed.
+    fn offer(
+        &mut self,
+        table: &'static Table,
+        id: &str,
+        column: &'static str,
+        incoming: (i64, &str),
+        value: SqlValue,
+        sticks: bool,
+    ) -> Result<(), Refusal> {
         let bit = if column == DELETED_FIELD {
             DELETED_BIT
         } else {
@@ -362,18 +409,29 @@ impl<'c> Writer<'c> {
         let at = match self.index.get(&(table.name, id.to_owned())) {
             Some(at) => *at,
             None => {
+                // The row's stamps, read once for the batch (a row not written yet has none).
+                let read = sql_once((table.name, VERSIONS_KEY), || {
+                    format!("SELECT versions FROM {} WHERE id = ?1", table.name)
+                });
+                let text: Option<Option<String>> =
+                    self.statement(read)?.query_row([id], |row| row.get(0)).optional()?;
+                let versions = Versions::parse(text.flatten().as_deref()).map_err(Refusal::Bad)?;
                 self.index.insert((table.name, id.to_owned()), self.pending.len());
-                self.pending.push(PendingRow { table, id: id.to_owned(), columns: 0, values: Vec::new() });
+                self.pending.push(PendingRow { table, id: id.to_owned(), versions, columns: 0, values: Vec::new() });
                 self.pending.len() - 1
             }
         };
-        let PendingRow { columns, values, .. } = &mut self.pending[at];
+        let PendingRow { versions, columns, values, .. } = &mut self.pending[at];
+        if !versions.offer(column, incoming) && !sticks {
+            return Ok(()); // An equal or later write already won this field.
+        }
         if *columns & bit == 0 {
             *columns |= bit;
             values.push((bit, column, value));
         } else if let Some((_, _, held)) = values.iter_mut().find(|(_, name, _)| *name == column) {
             *held = if is_sticky(table, column) { sql_max(held, value) } else { value };
         }
+        Ok(())
     }
 
     /// Writes every gathered row, one statement each. A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
@@ -381,14 +439,19 @@ impl<'c> Writer<'c> {
     fn flush(&mut self) -> Result<(), rusqlite::Error> {
         self.index.clear();
         let pending = std::mem::take(&mut self.pending);
-        for PendingRow { table, id, columns, mut values } in pending {
-            // One statement per set of columns: its placeholders follow the columns' order in the table.
+        for PendingRow { table, id, versions, columns, mut values } in pending {
+            if columns == 0 {
+                continue; // Every write to it lost: the row and its stamps stay as they are.
+            }
+            // One statement per set of columns: its placeholders follow the columns' order in the table, and
+            // the row's stamps come last.
             values.sort_unstable_by_key(|(bit, _, _)| *bit);
             let upsert = self.statement(sql_once((table.name, columns), || row_upsert(table, &values)))?;
             upsert.raw_bind_parameter(1, &id)?;
             for (i, (_, _, value)) in values.iter().enumerate() {
                 upsert.raw_bind_parameter(i + 2, value)?;
             }
+            upsert.raw_bind_parameter(values.len() + 2, versions.to_text())?;
             upsert.raw_execute()?;
             if table.entity == Entity::Attendee && self.erasures && is_erased(self.conn, &id)? {
                 pseudonymize(self.conn, &id)?;
@@ -406,11 +469,16 @@ fn sql_max(a: &SqlValue, b: SqlValue) -> SqlValue {
     }
 }
 
-/// `INSERT … ON CONFLICT (id) DO UPDATE` setting `values`' columns of one row of `table`, in their order.
+/// The key of the statement reading a row's stamps (see [`sql_once`]; no set of columns has this bit).
+const VERSIONS_KEY: u64 = 1 << 62;
+
+/// `INSERT … ON CONFLICT (id) DO UPDATE` setting `values`' columns of one row of `table`, in their order,
+/// and its `versions`.
 fn row_upsert(table: &Table, values: &[(u64, &'static str, SqlValue)]) -> String {
-    let names: Vec<String> = values.iter().map(|(_, column, _)| format!("\"{column}\"")).collect();
-    let placeholders: Vec<String> = (2..=values.len() + 1).map(|i| format!("?{i}")).collect();
-    let assignments: Vec<String> = values
+    let mut names: Vec<String> = values.iter().map(|(_, column, _)| format!("\"{column}\"")).collect();
+    names.push("versions".into());
+    let placeholders: Vec<String> = (2..=values.len() + 2).map(|i| format!("?{i}")).collect();
+    let mut assignments: Vec<String> = values
         .iter()
         .map(|(_, column, _)| {
             if is_sticky(table, column) {
@@ -420,6 +488,7 @@ fn row_upsert(table: &Table, values: &[(u64, &'static str, SqlValue)]) -> String
             }
         })
         .collect();
+    assignments.push("versions = excluded.versions".into());
     format!(
         "INSERT INTO {} (id, {}) VALUES (?1, {}) ON CONFLICT (id) DO UPDATE SET {}",
         table.name,
@@ -491,11 +560,7 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
     for (entity, ids) in &touched {
         let table = schema::table(*entity).name;
         for id in ids {
-            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
-            conn.execute(
-                "DELETE FROM field_versions WHERE entity = ?1 AND entity_id = ?2",
-                params![entity.as_str(), id],
-            )?;
+            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?; // Its stamps go with it.
         }
     }
     // One pass over the log (it has no index by record: this is rare), then the same code as any apply.

@@ -82,39 +82,30 @@ impl Store {
     pub fn deleted_then_edited(&self) -> Result<Vec<DeletedEdit>, StoreError> {
         let mut found = Vec::new();
         for table in TABLES.iter().filter(|table| table.entity.is_deletable()) {
-            let entity = table.entity.as_str();
-            let mut statement = self.conn.prepare_cached(&format!(
-                "SELECT d.entity_id, d.hlc, d.origin, e.hlc, e.origin
-                 FROM {table} t
-                 JOIN field_versions d ON d.entity = ?1 AND d.entity_id = t.id AND d.field = 'deleted'
-                 JOIN field_versions e ON e.entity = ?1 AND e.entity_id = t.id AND e.field != 'deleted'
-                 WHERE t.deleted = 1 AND e.hlc > d.hlc
-                 ORDER BY t.id, e.hlc DESC",
-                table = table.name
-            ))?;
-            let rows = statement.query_map([entity], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, i64>(3)?,
-                    row.get::<_, String>(4)?,
-                ))
-            })?;
-            let mut last_id: Option<String> = None;
-            for row in rows {
-                let (id, deleted_at, deleted_by, edited_at, edited_by) = row?;
-                if last_id.as_deref() == Some(id.as_str()) {
-                    continue; // Ordered newest edit first: keep one entry per record.
-                }
-                last_id = Some(id.clone());
+            let mut statement = self
+                .conn
+                .prepare_cached(&format!("SELECT id, versions FROM {} WHERE deleted = 1 ORDER BY id", table.name))?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            for (id, versions) in rows {
+                let versions = crate::materialize::Versions::parse(versions.as_deref())
+                    .map_err(|reason| StoreError::Unreadable { entity: table.entity.as_str(), reason })?;
+                let Some((deleted_at, deleted_by)) = versions.get(DELETED_FIELD) else { continue };
+                // The newest edit after the deletion, if any.
+                let edit = versions
+                    .iter()
+                    .filter(|(field, hlc, _)| *field != DELETED_FIELD && *hlc > deleted_at)
+                    .map(|(_, hlc, origin)| (hlc, origin))
+                    .max();
+                let Some((edited_at, edited_by)) = edit else { continue };
                 let record = read_rows(&self.conn, table, "WHERE id = ?1", &[&id])?.pop().unwrap_or(Value::Null);
                 found.push(DeletedEdit {
                     entity: table.entity,
-                    id,
-                    deleted_by: DeviceId(deleted_by),
+                    id: id.clone(),
+                    deleted_by: DeviceId(deleted_by.to_owned()),
                     deleted_at: Hlc(deleted_at as u64),
-                    edited_by: DeviceId(edited_by),
+                    edited_by: DeviceId(edited_by.to_owned()),
                     edited_at: Hlc(edited_at as u64),
                     record,
                 });

@@ -467,4 +467,43 @@ CREATE TABLE badge_prints (
     // The few people merged into another, found without reading every attendee: a sync checks them after
     // each batch that merges or erases someone (a duplicate merged into an erased person is erased too).
     "CREATE INDEX attendees_merged ON attendees (merged_into) WHERE merged_into IS NOT NULL;",
+    r#"
+-- Each field's winning stamp is kept in its row (`versions`: `[[field, hlc, origin], …]`), not as a row of
+-- its own: a record that wins a field writes one row, not two, and a row's fields are judged with one read.
+-- Every stamp is carried over from `field_versions`, which then goes (it held nothing else).
+ALTER TABLE sprint ADD COLUMN versions TEXT;
+UPDATE sprint SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'sprint' AND v.entity_id = sprint.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'sprint' AND v.entity_id = sprint.id);
+ALTER TABLE attendees ADD COLUMN versions TEXT;
+UPDATE attendees SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'attendee' AND v.entity_id = attendees.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'attendee' AND v.entity_id = attendees.id);
+ALTER TABLE projects ADD COLUMN versions TEXT;
+UPDATE projects SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'project' AND v.entity_id = projects.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'project' AND v.entity_id = projects.id);
+ALTER TABLE goals ADD COLUMN versions TEXT;
+UPDATE goals SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'goal' AND v.entity_id = goals.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'goal' AND v.entity_id = goals.id);
+ALTER TABLE status_updates ADD COLUMN versions TEXT;
+UPDATE status_updates SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'status_update' AND v.entity_id = status_updates.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'status_update' AND v.entity_id = status_updates.id);
+ALTER TABLE issues ADD COLUMN versions TEXT;
+UPDATE issues SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'issue' AND v.entity_id = issues.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'issue' AND v.entity_id = issues.id);
+ALTER TABLE devices ADD COLUMN versions TEXT;
+UPDATE devices SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'device' AND v.entity_id = devices.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'device' AND v.entity_id = devices.id);
+ALTER TABLE pull_requests ADD COLUMN versions TEXT;
+UPDATE pull_requests SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'pull_request' AND v.entity_id = pull_requests.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'pull_request' AND v.entity_id = pull_requests.id);
+ALTER TABLE retro_answers ADD COLUMN versions TEXT;
+UPDATE retro_answers SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'retro_answer' AND v.entity_id = retro_answers.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'retro_answer' AND v.entity_id = retro_answers.id);
+ALTER TABLE standups ADD COLUMN versions TEXT;
+UPDATE standups SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'standup' AND v.entity_id = standups.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'standup' AND v.entity_id = standups.id);
+ALTER TABLE badge_prints ADD COLUMN versions TEXT;
+UPDATE badge_prints SET versions = (SELECT json_group_array(json_array(v.field, v.hlc, v.origin)) FROM field_versions v
+    WHERE v.entity = 'badge_print' AND v.entity_id = badge_prints.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'badge_print' AND v.entity_id = badge_prints.id);
+DROP TABLE field_versions;
+"#,
 ];

@@ -399,20 +399,28 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sprint.db");
     let sprint = Sprint::new("PyCon DE sprints", "Europe/Berlin", "2026-04-17".parse().unwrap(), 2).unwrap();
+    // A kiosk's edits from before the desk's (an earlier stamp), and one after it deleted a project: they
+    // arrive once the file has been brought up to date.
+    let mut kiosk = store("kiosk");
+    let early = kiosk.write(Timestamp(T0 - 60_000), Op::put(&attendee("a1", "Early"), None)).unwrap();
     let current: usize = {
         let mut store = Store::open(&path, "desk".into()).unwrap();
         store.write(Timestamp(T0), Op::put(&sprint, None)).unwrap();
         store.write(Timestamp(T0), Op::put(&attendee("a1", "Ana"), None)).unwrap();
         store.write(Timestamp(T0), Op::put(&django(), None)).unwrap();
+        let flask = Project { id: ProjectId::from("p2"), name: "Flask".into(), ..django() };
+        store.write(Timestamp(T0), Op::put(&flask, None)).unwrap();
+        store.write(Timestamp(T0 + 1_000), vec![Op::delete(Entity::Project, "p2")]).unwrap();
+        let renamed = Project { name: "Flask sprint".into(), ..flask.clone() };
+        kiosk.apply(&store.changes().unwrap(), Timestamp(T0)).unwrap();
+        let edit = kiosk.write(Timestamp(T0 + 2_000), Op::put(&renamed, Some(&flask))).unwrap();
+        store.apply(&edit, Timestamp(T0)).unwrap();
+        assert_eq!(store.deleted_then_edited().unwrap().len(), 1);
         rusqlite::Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
     };
     // The file as the previous release left it: its schema, without this release's last step (update this
     // when a migration is added).
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP INDEX attendees_merged;").unwrap();
-        conn.pragma_update(None, "user_version", current - 1).unwrap();
-    }
+    as_the_previous_release_left_it(&rusqlite::Connection::open(&path).unwrap(), current - 1);
     let before = files(dir.path());
 
     let reader = Store::open_for_reading(&path, "desk".into()).unwrap();
@@ -434,6 +442,43 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     assert_eq!(version, current);
     // A project from before a column was added (its new column empty) is still there, on every screen.
     assert_eq!(writer.all::<Project>().unwrap(), vec![django()], "no record is lost to a new column");
+    // Every field's winning stamp came through: an earlier write still loses, and a deleted project edited
+    // after its deletion is still the organizer's to review.
+    writer.apply(&early, Timestamp(T0)).unwrap();
+    assert_eq!(writer.get::<Attendee>("a1").unwrap().map(|a| a.name), Some("Ana".to_owned()));
+    let review = writer.deleted_then_edited().unwrap();
+    assert_eq!(review.iter().map(|r| (r.id.as_str(), r.edited_by.as_str())).collect::<Vec<_>>(), [("p2", "kiosk")]);
+}
+
+/// Undoes the last migration of the file `conn` has open: each field's winning stamp back in a table of its
+/// own, as the release before kept them, and the schema number it had.
+fn as_the_previous_release_left_it(conn: &rusqlite::Connection, version: usize) {
+    conn.execute_batch(
+        "CREATE TABLE field_versions (entity TEXT NOT NULL, entity_id TEXT NOT NULL, field TEXT NOT NULL,
+         hlc INTEGER NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (entity, entity_id, field)) WITHOUT ROWID;",
+    )
+    .unwrap();
+    for (table, entity) in [
+        ("sprint", "sprint"),
+        ("attendees", "attendee"),
+        ("projects", "project"),
+        ("goals", "goal"),
+        ("status_updates", "status_update"),
+        ("issues", "issue"),
+        ("devices", "device"),
+        ("pull_requests", "pull_request"),
+        ("retro_answers", "retro_answer"),
+        ("standups", "standup"),
+        ("badge_prints", "badge_print"),
+    ] {
+        conn.execute_batch(&format!(
+            "INSERT INTO field_versions SELECT '{entity}', t.id, json_extract(v.value, '$[0]'),
+             json_extract(v.value, '$[1]'), json_extract(v.value, '$[2]') FROM {table} t, json_each(t.versions) v;
+             ALTER TABLE {table} DROP COLUMN versions;"
+        ))
+        .unwrap();
+    }
+    conn.pragma_update(None, "user_version", version).unwrap();
 }
 
 fn django() -> Project {
