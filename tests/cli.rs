@@ -337,6 +337,19 @@ fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
     let board = user.json(&["board"]);
     let cpython = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap();
     assert_eq!(cpython["status_today"]["blockers"], "Slow CI");
+    // A part given alone changes that part: the others stay as they were.
+    user.ok(&["status", "add", "--project", "T1", "--next", "Docs sprint"]);
+    let board = user.json(&["board"]);
+    let status = &board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap()["status_today"];
+    assert_eq!(
+        (&status["done"], &status["next"], &status["blockers"]),
+        (&serde_json::json!("Set up"), &serde_json::json!("Docs sprint"), &serde_json::json!("Slow CI"))
+    );
+    let (code, stderr) = user.fails(&["status", "add", "--project", "T1"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("say what to record: --done, --next or --blockers"), "{stderr}");
+    let board = user.json(&["board"]);
+    let cpython = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap();
     assert_eq!(cpython["goals"][0]["status"], "in_progress");
     assert_eq!(cpython["help_wanted"], true);
     let text = user.ok(&["board"]);

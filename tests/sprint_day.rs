@@ -397,7 +397,7 @@ fn two_leads_writing_one_days_status_keep_each_others_parts() {
         desk.set_status(DailyStatus { project: "Proj".into(), done, next, blockers, from: None }).unwrap();
         sync(&desk, &mut laptop);
         clock.advance_minutes(1);
-        let from = StatusText { done: shown.0, next: shown.1, blockers: shown.2 };
+        let from = StatusText { done: Some(shown.0), next: Some(shown.1), blockers: Some(shown.2) };
         let (done, next, blockers) = saved;
         laptop.set_status(DailyStatus { project: "Proj".into(), done, next, blockers, from: Some(from) }).unwrap();
         sync(&laptop, &mut desk);

@@ -113,16 +113,20 @@ pub struct DailyStatus {
     pub from: Option<StatusText>,
 }
 
-/// The three parts of a day's status as a form showed them.
+/// The parts of a day's status as a form showed them. A part left out was not shown: what is typed for it
+/// is written (the command line gives only the parts it names, and leaves the others out).
 #[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct StatusText {
     #[serde(default)]
-    pub done: String,
+    #[ts(optional)]
+    pub done: Option<String>,
     #[serde(default)]
-    pub next: String,
+    #[ts(optional)]
+    pub next: Option<String>,
     #[serde(default)]
-    pub blockers: String,
+    #[ts(optional)]
+    pub blockers: Option<String>,
 }
 
 impl Desk {
@@ -294,9 +298,9 @@ impl Desk {
             id,
             project: project.id.clone(),
             day,
-            done: keep(done, from.map(|f| &f.done), |s| &s.done),
-            next: keep(next, from.map(|f| &f.next), |s| &s.next),
-            blockers: keep(blockers, from.map(|f| &f.blockers), |s| &s.blockers),
+            done: keep(done, from.and_then(|f| f.done.as_ref()), |s| &s.done),
+            next: keep(next, from.and_then(|f| f.next.as_ref()), |s| &s.next),
+            blockers: keep(blockers, from.and_then(|f| f.blockers.as_ref()), |s| &s.blockers),
         };
         let mut ops = Op::put(&new, old);
         if old.is_none() {

@@ -343,7 +343,8 @@ pub enum GoalCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum StatusCommand {
-    /// Record (or replace) today's status for a project
+    /// Record today's status for a project: the parts given (`--blockers ""` clears one); the others stay
+    /// as they are
     Add(StatusArgs),
 }
 
@@ -351,12 +352,12 @@ pub enum StatusCommand {
 pub struct StatusArgs {
     #[arg(long)]
     pub project: String,
-    #[arg(long, default_value = "")]
-    pub done: String,
-    #[arg(long, default_value = "")]
-    pub next: String,
-    #[arg(long, default_value = "")]
-    pub blockers: String,
+    #[arg(long)]
+    pub done: Option<String>,
+    #[arg(long)]
+    pub next: Option<String>,
+    #[arg(long)]
+    pub blockers: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

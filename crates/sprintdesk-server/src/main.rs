@@ -22,6 +22,7 @@ use sprintdesk_core::{
     ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
     GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
     NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, SignIn,
+    StatusText,
 };
 use std::io::Write;
 use std::path::Path;
@@ -506,12 +507,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Status(StatusCommand::Add(status)) => {
             let project = status.project.clone();
+            if status.done.is_none() && status.next.is_none() && status.blockers.is_none() {
+                return Err(Error::Invalid(ValidationError::new(
+                    "status",
+                    "say what to record: --done, --next or --blockers (or more than one)",
+                ))
+                .into());
+            }
+            // Only the parts named are written: a part not given is sent as an empty part that was shown
+            // empty (so it keeps what this device holds), a part given as one not shown (so it is written).
+            let shown = |part: &Option<String>| if part.is_none() { Some(String::new()) } else { None };
+            let from =
+                StatusText { done: shown(&status.done), next: shown(&status.next), blockers: shown(&status.blockers) };
             let update = host.run::<cmd::set_status>(DailyStatus {
                 project: status.project,
-                done: status.done,
-                next: status.next,
-                blockers: status.blockers,
-                from: None,
+                done: status.done.unwrap_or_default(),
+                next: status.next.unwrap_or_default(),
+                blockers: status.blockers.unwrap_or_default(),
+                from: Some(from),
             })?;
             if json {
                 return print_json(&update);
