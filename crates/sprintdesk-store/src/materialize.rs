@@ -415,7 +415,19 @@ impl<'c> Writer<'c> {
                 });
                 let text: Option<Option<String>> =
                     self.statement(read)?.query_row([id], |row| row.get(0)).optional()?;
-                let versions = Versions::parse(text.flatten().as_deref()).map_err(Refusal::Bad)?;
+                let versions = match Versions::parse(text.flatten().as_deref()) {
+                    Ok(versions) => versions,
+                    Err(reason) => {
+                        // Only this device writes a row's stamps: its file was changed under it. The row is
+                        // made again from the log (what a retirement does), not left to refuse every batch.
+                        tracing::warn!(table = table.name, id, %reason, "a row's stamps were unreadable: rebuilt");
+                        let row = std::collections::HashSet::from([id.to_owned()]);
+                        rebuild(self.conn, &std::collections::HashMap::from([(table.entity, row)]))?;
+                        let text: Option<Option<String>> =
+                            self.statement(read)?.query_row([id], |row| row.get(0)).optional()?;
+                        Versions::parse(text.flatten().as_deref()).map_err(Refusal::Bad)?
+                    }
+                };
                 self.index.insert((table.name, id.to_owned()), self.pending.len());
                 self.pending.push(PendingRow { table, id: id.to_owned(), versions, columns: 0, values: Vec::new() });
                 self.pending.len() - 1
@@ -554,10 +566,19 @@ fn retire(conn: &Connection, change: &Change) -> Result<(), Refusal> {
         // This retirement is not in the log yet (a record is logged once it is materialized): it stands too.
         conn.prepare_cached(RETIRE)?.execute(params![origin, after])?;
     }
+    rebuild(conn, &touched)
+}
+
+/// Makes the rows `touched` again from the records the log holds for them, as if they had just arrived:
+/// what a retirement left, or a row whose stamps this device can no longer read.
+fn rebuild(
+    conn: &Connection,
+    touched: &std::collections::HashMap<Entity, std::collections::HashSet<String>>,
+) -> Result<(), Refusal> {
     if touched.is_empty() {
         return Ok(());
     }
-    for (entity, ids) in &touched {
+    for (entity, ids) in touched {
         let table = schema::table(*entity).name;
         for id in ids {
             conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?; // Its stamps go with it.

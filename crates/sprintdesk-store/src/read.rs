@@ -89,12 +89,22 @@ impl Store {
                 .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
             for (id, versions) in rows {
-                let versions = crate::materialize::Versions::parse(versions.as_deref())
-                    .map_err(|reason| StoreError::Unreadable { entity: table.entity.as_str(), reason })?;
+                let versions = match crate::materialize::Versions::parse(versions.as_deref()) {
+                    Ok(versions) => versions,
+                    Err(reason) => {
+                        // Made again from the log by the next record that touches it.
+                        tracing::warn!(table = table.name, id, %reason, "a deleted row's stamps are unreadable");
+                        continue;
+                    }
+                };
                 let Some((deleted_at, deleted_by)) = versions.get(DELETED_FIELD) else { continue };
+                // An erased person's personal fields are judged only where a record of them arrived before
+                // the erasure: their stamps differ between devices that hold the same records.
+                let erased = table.entity == Entity::Attendee && crate::materialize::is_erased(&self.conn, &id)?;
                 // The newest edit after the deletion, if any.
                 let edit = versions
                     .iter()
+                    .filter(|(field, ..)| !(erased && crate::PERSONAL_FIELDS.contains(field)))
                     .filter(|(field, hlc, _)| *field != DELETED_FIELD && *hlc > deleted_at)
                     .map(|(_, hlc, origin)| (hlc, origin))
                     .max();

@@ -418,6 +418,8 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
         assert_eq!(store.deleted_then_edited().unwrap().len(), 1);
         rusqlite::Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
     };
+    let stamped = stamps(&path);
+    assert!(stamped.len() > 20, "{stamped:?}");
     // The file as the previous release left it: its schema, without this release's last step (update this
     // when a migration is added).
     as_the_previous_release_left_it(&rusqlite::Connection::open(&path).unwrap(), current - 1);
@@ -442,12 +444,38 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     assert_eq!(version, current);
     // A project from before a column was added (its new column empty) is still there, on every screen.
     assert_eq!(writer.all::<Project>().unwrap(), vec![django()], "no record is lost to a new column");
-    // Every field's winning stamp came through: an earlier write still loses, and a deleted project edited
+    // Every field's winning stamp came through, each as it was: an earlier write still loses, and a deleted project edited
     // after its deletion is still the organizer's to review.
+    let carried = stamps(&path);
+    assert!(stamped.is_subset(&carried), "lost: {:?}", stamped.difference(&carried).collect::<Vec<_>>());
     writer.apply(&early, Timestamp(T0)).unwrap();
     assert_eq!(writer.get::<Attendee>("a1").unwrap().map(|a| a.name), Some("Ana".to_owned()));
     let review = writer.deleted_then_edited().unwrap();
     assert_eq!(review.iter().map(|r| (r.id.as_str(), r.edited_by.as_str())).collect::<Vec<_>>(), [("p2", "kiosk")]);
+}
+
+/// Every field's winning stamp the file at `path` keeps: (table, row, field, hlc, origin).
+fn stamps(path: &std::path::Path) -> std::collections::BTreeSet<(String, String, String, i64, String)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'versions'")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut stamps = std::collections::BTreeSet::new();
+    for table in tables {
+        let sql = format!(
+            "SELECT t.id, json_extract(v.value, '$[0]'), json_extract(v.value, '$[1]'), json_extract(v.value, '$[2]')
+             FROM {table} t, json_each(t.versions) v"
+        );
+        let mut statement = conn.prepare(&sql).unwrap();
+        let rows =
+            statement.query_map([], |r| Ok((table.clone(), r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+        stamps.extend(rows.map(Result::unwrap));
+    }
+    stamps
 }
 
 /// Undoes the last migration of the file `conn` has open: each field's winning stamp back in a table of its
@@ -691,4 +719,75 @@ fn a_database_older_than_its_devices_last_write_writes_on_under_the_next_origin(
         let seq = if expected.is_some() { 1 } else { records + 1 };
         assert_eq!(std::fs::read_to_string(&mark).unwrap(), format!("{now} {seq}\n"), "{noted:?}");
     }
+}
+
+/// A row's stamps are this device's own: a kiosk whose owner garbles them in its file (or a disk that does)
+/// still takes the venue's records. The row is made again from the log, and still judged by its stamps.
+#[test]
+fn a_row_whose_stamps_were_garbled_in_the_file_is_made_again_and_syncing_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.db");
+    let mut desk = store("desk");
+    let mut laptop = store("laptop");
+    let first = desk
+        .write(
+            Timestamp(T0),
+            [attendee("a1", "Ana"), attendee("b1", "Bo")].iter().flat_map(|a| Op::put(a, None)).collect(),
+        )
+        .unwrap();
+    let mut kiosk = Store::open(&path, "kiosk".into()).unwrap();
+    kiosk.apply(&first, Timestamp(T0)).unwrap();
+    laptop.apply(&first, Timestamp(T0)).unwrap();
+    // An edit the laptop made earlier than the desk's renames (it must lose wherever it arrives).
+    let early = laptop
+        .write(
+            Timestamp(T0 + 1_000),
+            vec![Op::Set { entity: Entity::Attendee, id: "a1".into(), field: "name", value: json!("Early") }],
+        )
+        .unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE attendees SET versions = 'not json' WHERE id = 'a1'", [])
+        .unwrap();
+
+    let renames: Vec<Op> = [("a1", "Ana Lima"), ("b1", "Bo Chen")]
+        .into_iter()
+        .map(|(id, name)| Op::Set { entity: Entity::Attendee, id: id.into(), field: "name", value: json!(name) })
+        .collect();
+    let later = desk.write(Timestamp(T0 + 60_000), renames).unwrap();
+    kiosk.apply(&later, Timestamp(T0 + 60_000)).unwrap();
+    kiosk.apply(&early, Timestamp(T0 + 60_000)).unwrap();
+    desk.apply(&early, Timestamp(T0 + 60_000)).unwrap();
+    assert_eq!(kiosk.get::<Attendee>("a1").unwrap().unwrap().name, "Ana Lima");
+    assert_eq!(kiosk.get::<Attendee>("b1").unwrap().unwrap().name, "Bo Chen");
+    assert_eq!(kiosk.full_digest().unwrap(), desk.full_digest().unwrap());
+}
+
+/// The organizer's review list (deleted, then edited) is the same on every device that holds the same
+/// records: an erased person's personal fields are judged only where an edit of them arrived before the
+/// erasure, so they do not count there.
+#[test]
+fn a_deleted_erased_person_edited_offline_is_listed_alike_everywhere() {
+    let mut desk = store("desk");
+    let mut laptop = store("laptop");
+    let eve = desk.write(Timestamp(T0), Op::put(&attendee("e1", "Eve"), None)).unwrap();
+    laptop.apply(&eve, Timestamp(T0)).unwrap();
+    let mut gone = desk
+        .write(
+            Timestamp(T0 + 1_000),
+            vec![Op::Set { entity: Entity::Erasure, id: "e1".into(), field: "erased", value: json!(true) }],
+        )
+        .unwrap();
+    gone.extend(desk.write(Timestamp(T0 + 2_000), vec![Op::delete(Entity::Attendee, "e1")]).unwrap());
+    // Offline, the laptop corrects her e-mail after all that (its clock is later).
+    let email = Op::Set { entity: Entity::Attendee, id: "e1".into(), field: "email", value: json!("eve@example.org") };
+    let edit = laptop.write(Timestamp(T0 + 3_000), vec![email]).unwrap();
+    desk.apply(&edit, Timestamp(T0 + 4_000)).unwrap();
+    laptop.apply(&gone, Timestamp(T0 + 4_000)).unwrap();
+    let mut fresh = store("fresh");
+    fresh.apply(&desk.changes().unwrap(), Timestamp(T0 + 4_000)).unwrap();
+    let listed = |store: &Store| store.deleted_then_edited().unwrap().into_iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(listed(&laptop), listed(&desk), "the laptop and the desk");
+    assert_eq!(listed(&fresh), listed(&desk), "a device that joined after");
+    assert_eq!(laptop.full_digest().unwrap(), desk.full_digest().unwrap());
 }
