@@ -829,6 +829,11 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
         assert!(stderr.contains(said), "{said}: {stderr}");
     }
     assert!(!stderr.contains("item 1"), "{stderr}");
+    // An issue list picked by mistake (`gh issue list` gives the same fields) is not taken for pull requests.
+    let (code, stderr) = user.fails(&["import", "prs", &fixture("gh-issues-cpython.json")]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is an issue, not a pull request") && stderr.contains("nothing was imported"), "{stderr}");
+    assert_eq!(issue_states(&user), expected);
     // Pages that overlap list a pull request twice: it is imported once.
     let overlapping = user.dir.path().join("overlapping.json");
     let page = std::fs::read_to_string(fixture("glab-mrs-pypy.json")).unwrap();

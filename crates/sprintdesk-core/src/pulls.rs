@@ -131,6 +131,16 @@ fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, 
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(format!("\"{url}\" is not a web address"));
     }
+    // An issue list exported by mistake (`gh issue list` has the same fields) must not count as pull requests.
+    if !is_pull_request_address(url) {
+        return Err(if url.contains("/issues/") {
+            format!(
+                "\"{url}\" is an issue, not a pull request: export pull requests (`gh pr list`, not `gh issue list`)"
+            )
+        } else {
+            format!("\"{url}\" is not a pull or merge request's address")
+        });
+    }
     let repository = repository_of(url).ok_or_else(|| format!("\"{url}\" is not a pull or merge request's address"))?;
     let number = item
         .get(number_key)
@@ -179,6 +189,11 @@ fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, 
         merged_at,
         closed_at,
     })
+}
+
+/// Whether `url` is a pull request's (GitHub) or merge request's (GitLab) address.
+fn is_pull_request_address(url: &str) -> bool {
+    ["/pull/", "/-/merge_requests/", "/merge_requests/"].iter().any(|marker| url.contains(marker))
 }
 
 /// `https://github.com/python/cpython` from a pull request's, merge request's or issue's address.
@@ -543,6 +558,34 @@ mod tests {
         ];
         for (title, body, expected) in cases {
             assert_eq!(closing_references(title, body), expected, "{title:?} / {body:?}");
+        }
+    }
+
+    #[test]
+    fn an_issue_list_is_not_taken_for_pull_requests() {
+        let item = |url: &str| {
+            format!(
+                r#"[{{"number": 7, "title": "T", "url": "{url}", "state": "OPEN", "author": {{"login": "ana"}}, "createdAt": "2026-07-13T10:00:00Z"}}]"#
+            )
+        };
+        for (url, refused) in [
+            ("https://github.com/python/cpython/pull/7", None),
+            ("https://gitlab.com/pypy/pypy/-/merge_requests/7", None),
+            (
+                "https://github.com/python/cpython/issues/7",
+                Some("is an issue, not a pull request: export pull requests"),
+            ),
+            ("https://gitlab.com/pypy/pypy/-/issues/7", Some("is an issue, not a pull request")),
+            ("https://github.com/python/cpython/commit/abc", Some("is not a pull or merge request's address")),
+        ] {
+            let got = parse_prs(&item(url));
+            match refused {
+                None => assert!(got.is_ok(), "{url}: {got:?}"),
+                Some(words) => {
+                    let errors = got.unwrap_err();
+                    assert!(errors[0].message.contains(words), "{url}: {errors:?}");
+                }
+            }
         }
     }
 
