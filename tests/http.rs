@@ -395,3 +395,27 @@ fn another_program_opening_the_live_database_loses_no_write() {
     drop(served);
     assert_eq!(user.json(&["presence"])["here_now"], 2, "and it is in the file once the server has stopped");
 }
+
+/// The organizer's screen in a browser imports a pull request export of a few hundred with their
+/// descriptions (over 2 MiB: it was refused as a screen out of step). What a file too large says is tested
+/// in `http.rs`, where the refusal is made (a socket the server stops reading resets under the sender).
+#[test]
+fn the_organizers_screen_imports_a_pull_request_export_of_a_few_hundred() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "CPython", "--repo", "https://github.com/python/cpython", "--table", "T1"]);
+    let served = serve(&user, None);
+    let body = "A description of what changed and why. ".repeat(200); // 8 KB each, as real ones run.
+    let export = |count: u32| -> String {
+        let items: Vec<Value> = (1..=count)
+            .map(|n| {
+                json!({"number": n, "title": format!("Change {n}"), "url": format!("https://github.com/python/cpython/pull/{n}"),
+                       "state": "OPEN", "author": {"login": "someone"}, "createdAt": "2026-05-18T18:00:00Z", "body": body})
+            })
+            .collect();
+        Value::Array(items).to_string()
+    };
+    let text = export(400);
+    assert!(text.len() > 3_000_000, "{}", text.len());
+    let report = served.ok("import_prs", json!({"text": text}));
+    assert_eq!(report["added"], 400, "{report}");
+}

@@ -56,8 +56,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a command's request body may take to arrive, whole: a body sent a byte every few seconds held
 /// its connection for the whole [`REQUEST_TIMEOUT`], and a few hundred of them took every connection.
 const BODY_TIMEOUT: Duration = Duration::from_secs(10);
-/// The largest command body taken (an import file included).
+/// The largest command body taken.
 const MAX_BODY: usize = 2 * 1024 * 1024;
+/// The largest import file taken (an organizer's command, on this computer only): a pull request export of a
+/// few hundred with their descriptions is over 2 MiB.
+const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
 /// Connections served at once from one address other than this computer's own: a browser opens six or so per
 /// page and one event stream; more from one machine on the Wi-Fi is a script taking the door's API from
 /// everyone else. (Behind one NAT, a venue's browsers would share it: the sync port has the same limit.)
@@ -247,7 +250,7 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::b
             return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_BADGE);
         }
     }
-    let body = match read_body(body).await {
+    let body = match read_body(body, name.starts_with("import_")).await {
         Ok(body) => body,
         Err(refused) => return refused,
     };
@@ -285,10 +288,19 @@ const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the do
 const NETWORK_BADGE: &str = "over the network a badge is printed on this Sprintdesk's printer, and none is chosen: \
      an organizer chooses one in Settings on this computer, or prints the badge from an organizer's screen";
 
-/// A request's body, whole within [`BODY_TIMEOUT`] and at most [`MAX_BODY`]; or the refusal to send.
-async fn read_body(body: axum::body::Body) -> Result<Bytes, Response> {
-    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await {
+/// A request's body, whole within [`BODY_TIMEOUT`] and at most [`MAX_BODY`] ([`MAX_IMPORT_BODY`] for an
+/// `import`); or the refusal to send.
+async fn read_body(body: axum::body::Body, import: bool) -> Result<Bytes, Response> {
+    let limit = if import { MAX_IMPORT_BODY } else { MAX_BODY };
+    match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, limit)).await {
         Ok(Ok(body)) => Ok(body),
+        // Said as an import's refusal, in words the organizer can act on (a screen out of step is not it).
+        Ok(Err(_)) if import => Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::ImportRejected,
+            "nothing was imported: the file is over 32 MiB, more than this screen takes; import it with \
+             `sprintdesk import` on the command line",
+        )),
         Ok(Err(_)) => Err(refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::BadArguments,
@@ -306,7 +318,7 @@ async fn join(State(app): State<App>, body: axum::body::Body) -> Response {
     if !app.loopback_only {
         return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
     }
-    let body = match read_body(body).await {
+    let body = match read_body(body, false).await {
         Ok(body) => body,
         Err(refused) => return refused,
     };
@@ -338,4 +350,38 @@ async fn events(State(app): State<App>) -> Response {
         Ok::<_, std::convert::Infallible>(Event::default().event("changed").data(tick.to_string()))
     });
     Sse::new(changes).keep_alive(KeepAlive::default()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How large a body is taken, and what a body too large is told: an import file over its limit is an
+    /// import refused in words, anything else a screen out of step.
+    #[test]
+    fn a_body_is_taken_up_to_its_limit_and_an_import_too_large_is_refused_in_words() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        for (import, size, refused) in [
+            (false, MAX_BODY, None),
+            (false, MAX_BODY + 1, Some("bad_arguments")),
+            (true, 3 * 1024 * 1024, None),
+            (true, MAX_IMPORT_BODY, None),
+            (true, MAX_IMPORT_BODY + 1, Some("import_rejected")),
+        ] {
+            let got = runtime.block_on(read_body(axum::body::Body::from(vec![b' '; size]), import));
+            match (got, refused) {
+                (Ok(body), None) => assert_eq!(body.len(), size),
+                (Err(response), Some(code)) => {
+                    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+                    let body = runtime.block_on(axum::body::to_bytes(response.into_body(), 4096)).unwrap();
+                    let error: Value = serde_json::from_slice(&body).unwrap();
+                    assert_eq!(error["code"], code, "{import} {size}: {error}");
+                    if import {
+                        assert!(error["message"].as_str().unwrap().contains("on the command line"), "{error}");
+                    }
+                }
+                (got, _) => panic!("{import} {size}: {:?}", got.map(|b| b.len()).map_err(|r| r.status())),
+            }
+        }
+    }
 }
