@@ -116,9 +116,17 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
     };
     let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
     past(&desk, &[&["init", "--name", "Last month's sprint", "--start", &start, "--days", "2"][..], &all_day].concat());
-    past(&desk, &["project", "add", "--name", "PyPy", "--table", "T2"]);
+    past(&desk, &["project", "add", "--name", "PyPy", "--table", "T2", "--repo", "https://github.com/pypy/pypy"]);
     let add = ["attendees", "add", "--name", "Rosalind Retainova", "--email", "rosalind.r@example.org"];
     past(&desk, &[&add[..], &["--badge", "RR-5150-QQ", "--handle", "rosretain"]].concat());
+    // Pull requests of that day: Rosalind's, and one by someone not on the list (kept by their handle).
+    let prs = desk.dir.path().join("prs.json");
+    let pr = |n: u32, login: &str| {
+        json!({"number": n, "title": format!("Change {n}"), "url": format!("https://github.com/pypy/pypy/pull/{n}"),
+               "state": "OPEN", "author": {"login": login}, "createdAt": at})
+    };
+    std::fs::write(&prs, json!([pr(1, "rosretain"), pr(2, "outsiderhandle9")]).to_string()).unwrap();
+    past(&desk, &["import", "prs", prs.to_str().unwrap()]);
     past(&desk, &["attendees", "add", "--name", "Bruno Keptdata", "--email", "bruno.k@example.org"]);
     past(&desk, &["signin", "--badge", "RR-5150-QQ", "--project", "T2", "--accept-coc"]);
     past(&desk, &["signin", "Bruno Keptdata", "--accept-coc"]);
@@ -135,8 +143,16 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
     past(&kiosk, &["join", code["code"].as_str().unwrap(), &address, "--name", "Door kiosk"]);
     serving.kill().unwrap();
     serving.wait().unwrap();
-    let needles = ["Retainova", "rosalind.r@example.org", "rosretain", "RR-5150-QQ", "Keptdata", "bruno.k@example.org"];
-    assert_eq!(traces(&kiosk, &needles).len(), 4, "the kiosk held their names, handles and badges (no e-mails)");
+    let needles = [
+        "Retainova",
+        "rosalind.r@example.org",
+        "rosretain",
+        "RR-5150-QQ",
+        "Keptdata",
+        "bruno.k@example.org",
+        "outsiderhandle9",
+    ];
+    assert_eq!(traces(&kiosk, &needles).len(), 5, "the kiosk held their names, handles and badges (no e-mails)");
     let per_day = |device: &Device| device.json(&["call", "presence"])["per_day"].clone();
     let before = per_day(&desk);
 
@@ -151,6 +167,11 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
         assert_eq!(device.json(&["attendees", "list"]), json!([]), "{name} lists no one");
     }
     assert_eq!(kiosk.digest(), desk.digest());
+    let report = desk.ok(&["report"]);
+    assert!(report.contains("Change 2") && !report.contains("outsiderhandle9"), "{report}");
+    // The same export imported again afterwards is taken, and keeps no handle.
+    desk.ok(&["import", "prs", prs.to_str().unwrap()]);
+    assert_eq!(traces(&desk, &needles), Vec::<(String, String)>::new(), "the desk's files after a new import");
 }
 
 #[test]

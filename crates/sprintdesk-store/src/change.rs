@@ -129,8 +129,8 @@ pub struct Change {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proof: Option<String>,
     /// Set when the record's content was erased: `value` is null and this is the hash the content had
-    /// (hex SHA-256, see [`crate::trust::content_hash`]), so the origin's chain still checks. Only an
-    /// attendee's [`PERSONAL_FIELDS`] are ever cleared.
+    /// (hex SHA-256, see [`crate::trust::content_hash`]), so the origin's chain still checks. Only personal
+    /// data is ever cleared ([`Change::is_personal`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleared: Option<String>,
     /// On a record of a person's [`PERSONAL_FIELDS`]: random bytes (hex) its content hash covers with the
@@ -140,9 +140,14 @@ pub struct Change {
 }
 
 impl Change {
-    /// Whether this record sets one of a person's [`PERSONAL_FIELDS`].
+    /// Whether this record sets one of a person's [`PERSONAL_FIELDS`], or a pull request's author handle
+    /// ([`PR_AUTHOR_FIELD`]).
     pub fn is_personal(&self) -> bool {
-        self.entity == Entity::Attendee && PERSONAL_FIELDS.contains(&self.field.as_str())
+        match self.entity {
+            Entity::Attendee => PERSONAL_FIELDS.contains(&self.field.as_str()),
+            Entity::PullRequest => self.field == PR_AUTHOR_FIELD,
+            _ => false,
+        }
     }
 
     /// This record with its content cleared: a null value, no salt, and the hash its content had.
@@ -160,6 +165,11 @@ impl Change {
 /// change log. The rest (roles, first-timer, planned days, consents, merges) stays, so that the person
 /// still counts in the sprint's numbers as a pseudonym.
 pub const PERSONAL_FIELDS: [&str; 4] = ["name", "handle", "email", "badge_code"];
+
+/// A pull request's author, by their forge handle: kept only for someone not on the attendee list (an
+/// attendee's pull request names them by id instead), and personal data all the same. It is erased with
+/// everyone's once the retention period has ended; an erasure of one person does not know it.
+pub const PR_AUTHOR_FIELD: &str = "author";
 
 /// What an erased person is called wherever a name must stand.
 pub const ERASED_NAME: &str = "Erased person";

@@ -162,7 +162,9 @@ fn clearing(conn: &Connection, change: &Change, erasures: bool) -> Result<Option
             _ => Err(Refusal::Bad("only a person's erased personal data arrives cleared, as a null and a hash".into())),
         };
     }
-    if personal && erasures && is_erased(conn, &change.entity_id)? {
+    // A pull request's author is erased with everyone's (see `PR_AUTHOR_FIELD`).
+    let person = if change.entity == Entity::PullRequest { crate::retention::EVERYONE } else { &change.entity_id };
+    if personal && erasures && is_erased(conn, person)? {
         return Ok(Some(crate::trust::content_hash(change)));
     }
     Ok(None)
@@ -202,7 +204,16 @@ pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), Stor
         for id in &ids {
             pseudonymize(conn, id)?;
         }
-        read_changes(conn, &format!("WHERE entity = 'attendee' AND {personal}"), [])?
+        // The authors of pull requests by people not on the list go with everyone's personal data.
+        conn.execute("UPDATE pull_requests SET author = NULL WHERE author IS NOT NULL", [])?;
+        read_changes(
+            conn,
+            &format!(
+                "WHERE (entity = 'attendee' AND {personal}) OR (entity = 'pull_request' AND field = '{}' AND cleared IS NULL)",
+                crate::change::PR_AUTHOR_FIELD
+            ),
+            [],
+        )?
     } else {
         pseudonymize(conn, attendee)?;
         read_changes(conn, &format!("WHERE entity = 'attendee' AND entity_id = ?1 AND {personal}"), [attendee])?

@@ -40,10 +40,12 @@ impl Store {
         // What the LAN would refuse is refused here first: a device never holds a write no other accepts.
         check_own_role(&trust, &self.device, &changes)?;
         // An erased person's personal data is never written again (it would be cleared, not kept: a write
-        // acknowledged and lost).
+        // acknowledged and lost). Emptying a field says nothing of anyone, and is taken.
         for change in &changes {
-            // (Everyone's, once the retention period has ended.)
-            if change.is_personal() && crate::materialize::is_erased(&tx, &change.entity_id)? {
+            // (Everyone's, once the retention period has ended, pull requests' authors with it.)
+            let person =
+                if change.entity == Entity::PullRequest { crate::retention::EVERYONE } else { &change.entity_id };
+            if change.is_personal() && !change.value.is_null() && crate::materialize::is_erased(&tx, person)? {
                 return Err(StoreError::NotAllowed(
                     "that person's personal data was erased: it cannot be written again (add them anew if they \
                      come back)"
