@@ -147,9 +147,12 @@ test("organizer: pull requests imported on the Report page, the report saved and
   const md = readFileSync(await markdown.path(), "utf8");
   assert.match(md, /^# Harbour Sprint 2026\n/);
   assert.match(md, /\[#141600 gh-141020: Clarify str\.splitlines\(\) with a trailing newline by Kwame Mensah \(merged\)\]/);
-  const [attendance] = await Promise.all([p.waitForEvent("download"), p.getByTestId("export-attendance").click()]);
+  // Each export's button is named for it, not only "Save".
+  const saveAttendance = p.getByRole("button", { name: "Save Attendance" });
+  const [attendance] = await Promise.all([p.waitForEvent("download"), saveAttendance.click()]);
   const csv = readFileSync(await attendance.path(), "utf8");
-  assert.equal(csv.split("\r\n")[0], "name,attendee_id,day,signed_in,signed_out,tables,hours");
+  assert.ok(csv.startsWith("\ufeff"), "a byte-order mark first, for Excel");
+  assert.equal(csv.slice(1).split("\r\n")[0], "name,attendee_id,day,signed_in,signed_out,tables,hours");
   assert.equal(csv.trim().split("\r\n").length, 1 + 4, "four people came today");
   await p.close();
 });

@@ -254,7 +254,10 @@ fn csv_text(rows: &[Vec<String>]) -> Result<String, Error> {
     let bytes = writer
         .into_inner()
         .map_err(|e| Error::Invalid(sprintdesk_domain::ValidationError::new("export", e.to_string())))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // A byte-order mark first: Excel reads a CSV without one in the computer's legacy code page, and
+    // "Łukasz Żółć" or "山田 太郎" come out garbled on the sponsor's laptop. LibreOffice and Python's
+    // `utf-8-sig` read it as UTF-8 either way.
+    Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
 /// A cell a spreadsheet shows as text: one starting with `=`, `+`, `-`, `@` or a control character would be

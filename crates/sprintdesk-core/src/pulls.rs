@@ -68,6 +68,10 @@ pub fn parse_prs(text: &str) -> Result<(PrFormat, Vec<ImportedPr>), Vec<RowError
     if text.trim().is_empty() {
         return Err(vec![RowError { place: "line 1".into(), message: "the file is empty".into() }]);
     }
+    // A spreadsheet or an issue CSV picked by mistake: said as what it is not, not as broken JSON.
+    if !text.trim_start().starts_with('[') {
+        return Err(not_a_list());
+    }
     // `gh api --paginate` writes one JSON array per page, one after another.
     let mut items: Vec<Value> = Vec::new();
     for page in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
@@ -587,6 +591,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_file_that_is_no_json_list_is_said_to_be_no_pull_request_list() {
+        for text in ["title,url\nFix,https://github.com/a/b/pull/1\n", "{\"number\": 1}", "not json"] {
+            let errors = parse_prs(text).unwrap_err();
+            assert!(errors[0].message.starts_with("this is not a list of pull requests"), "{text}: {errors:?}");
+        }
+        let broken = parse_prs("[{\"number\": 1,").unwrap_err();
+        assert!(broken[0].message.starts_with("is not valid JSON"), "{broken:?}");
     }
 
     #[test]

@@ -64,11 +64,27 @@ fn goal_word(status: GoalStatus) -> &'static str {
 }
 
 fn rate_words(rate: &MergeRate) -> String {
-    let ratio = rate.ratio.map_or(String::new(), |r| format!(" ({r:.1}× the usual rate)"));
+    let ratio = rate.ratio.map_or(String::new(), |r| format!(" ({} times the usual rate)", figure(r)));
     format!(
-        "{:.1} pull requests merged per sprint day against {:.1} per day over the four weeks before{ratio}",
-        rate.per_sprint_day, rate.usual_per_day
+        "{} pull requests merged per sprint day against {} per day over the four weeks before{ratio}",
+        figure(rate.per_sprint_day),
+        figure(rate.usual_per_day)
     )
+}
+
+/// A rate in words a reader can compare: whole above 10, one decimal above 1, two significant digits below
+/// (0.25 and 0.036, where one decimal said "0.2 against 0.0").
+fn figure(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        "0".into()
+    } else if x >= 10.0 {
+        format!("{x:.0}")
+    } else if x >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        let decimals = (1.0 - x.log10().floor()) as usize;
+        format!("{x:.decimals$}")
+    }
 }
 
 fn people(n: u32) -> String {
@@ -612,6 +628,27 @@ fn unnamed_pairs(count: u32, after_named: bool) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_rates_are_written_so_that_they_can_be_compared() {
+        for (x, said) in [
+            (0.0, "0"),
+            (0.25, "0.25"),
+            (0.0357, "0.036"),
+            (0.004, "0.0040"),
+            (1.0, "1.0"),
+            (7.04, "7.0"),
+            (12.4, "12"),
+        ] {
+            assert_eq!(figure(x), said, "{x}");
+        }
+        let rate = MergeRate { per_sprint_day: 0.25, usual_per_day: 0.0357, ratio: Some(7.0) };
+        assert_eq!(
+            rate_words(&rate),
+            "0.25 pull requests merged per sprint day against 0.036 per day over the four weeks before (7.0 times \
+             the usual rate)"
+        );
+    }
 
     #[test]
     fn names_become_file_names_and_text_stays_text() {
