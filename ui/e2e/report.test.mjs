@@ -137,6 +137,23 @@ test("organizer: pull requests imported on the Report page, the report saved and
   assert.match(shown, /More power sockets/);
   assert.match(shown, /4\s*people took part/);
   await shot(p, "report-page");
+  // A window made narrower: the frame grows with its report, whose last lines stay on the page.
+  const cutOff = () =>
+    p.getByTestId("report-frame").evaluate((el) => el.contentDocument.body.scrollHeight - el.clientHeight);
+  assert.ok((await cutOff()) <= 0, `the report fits its frame (${await cutOff()} px below)`);
+  const wide = p.viewportSize();
+  await p.setViewportSize({ width: 800, height: wide.height });
+  await p.waitForFunction(
+    () => {
+      const el = document.querySelector("[data-testid=report-frame]");
+      return el.contentDocument.body.scrollHeight <= el.clientHeight;
+    },
+    null,
+    { timeout: 5000 },
+  );
+  await frame.getByText("More power sockets").scrollIntoViewIfNeeded();
+  await shot(p, "report-page-narrow");
+  await p.setViewportSize(wide);
   await p.getByTestId("report-frame").evaluate((el) => el.scrollIntoView());
   await p.mouse.wheel(0, 900);
   await shot(p, "report-page-projects");
