@@ -682,5 +682,18 @@ fn pairs_of_erased_people_are_counted_not_listed() {
         assert!(md.lines().any(|l| l == line), "{erased:?} erased: no line {line:?} in\n{md}");
         let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
         assert!(!html.contains("Erased person mentored by Erased person"), "{erased:?} erased");
+        // The claims export counts an erased holder's claim but does not say which issue (its page leads to
+        // their pull request); a claim whose mentor alone was erased is its holder's, and says it.
+        let claims = desk.export(ExportRequest { kind: ExportKind::Claims }).unwrap().text;
+        for row in claims.lines().skip(1) {
+            let cells: Vec<&str> = row.split(',').collect();
+            let (issue, url, holder) = (cells[1], cells[3], cells[4]);
+            if holder == "Erased person" {
+                assert_eq!((issue, url), ("", ""), "{erased:?} erased: {row}");
+            } else {
+                assert!(issue.starts_with('#') && url.contains("/issues/"), "{erased:?} erased: {row}");
+            }
+        }
+        assert_eq!(claims.lines().count(), 1 + 3, "{erased:?} erased: every claim still counts");
     }
 }

@@ -172,11 +172,15 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                         })
                         .unwrap_or_default()
                         .replace('_', " ");
+                    // An erased person's claim is counted, but which issue it was would lead to their pull
+                    // request on the forge: left out, as their pull requests' are.
+                    let erased = snapshot.is_erased(&snapshot.canonical(&holder.attendee));
+                    let unless_erased = |text: String| if erased { String::new() } else { text };
                     rows.push(vec![
                         project_name(&issue.project),
-                        issue.number.map(|n| format!("#{n}")).unwrap_or_default(),
-                        issue.title.clone(),
-                        issue.url.clone(),
+                        unless_erased(issue.number.map(|n| format!("#{n}")).unwrap_or_default()),
+                        unless_erased(issue.title.clone()),
+                        unless_erased(issue.url.clone()),
                         snapshot.name(&holder.attendee),
                         holder.mentor.as_ref().map(|m| snapshot.name(m)).unwrap_or_default(),
                         local(holder.since),
