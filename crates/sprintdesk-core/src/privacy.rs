@@ -4,6 +4,7 @@
 
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
+use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, ProjectId, Timestamp};
 use sprintdesk_store::{ERASURE_FIELD, Entity, EveryoneErased, Op};
 
@@ -254,14 +255,7 @@ impl Desk {
 /// word): a table's daily notes, goals, help notes and retrospective answers. Erasure removes a person's own
 /// record everywhere but does not rewrite what others wrote; the Erase dialog lists these first.
 pub(crate) fn mentions(snapshot: &crate::snapshot::Snapshot, person: &sprintdesk_domain::Attendee) -> Vec<Mention> {
-    let mut words: Vec<String> = vec![person.name.trim().to_lowercase()];
-    if let Some(first) = person.name.split_whitespace().next().filter(|w| w.chars().count() >= 3) {
-        words.push(first.to_lowercase());
-    }
-    if let Some(handle) = person.handle.as_deref().map(str::trim).filter(|h| h.chars().count() >= 3) {
-        words.push(handle.trim_start_matches('@').to_lowercase());
-    }
-    words.retain(|w| !w.is_empty());
+    let words = naming_words(&person.name, person.handle.as_deref());
     let names = |text: &str| words.iter().any(|word| names_word(text, word));
     let project = |id: &ProjectId| snapshot.projects.get(id).map_or_else(|| id.to_string(), |p| p.name.clone());
     let mut found = Vec::new();
@@ -293,9 +287,35 @@ pub(crate) fn mentions(snapshot: &crate::snapshot::Snapshot, person: &sprintdesk
     found
 }
 
-/// Whether `text` holds `word` (lower case) as a whole word or words, in any case.
+/// The words that name a person in what others typed, folded ([`fold`]): their full name (also as "First
+/// Last" when the list has "Last, First", as many ticket exports do), their first name, their handle.
+fn naming_words(name: &str, handle: Option<&str>) -> Vec<String> {
+    let name = name.trim();
+    let mut words: Vec<String> = vec![fold(name)];
+    // "Smith, John": John is the first name, and people write "John Smith".
+    let given = match name.split_once(',') {
+        Some((family, given)) if !given.trim().is_empty() => {
+            words.push(fold(&format!("{} {}", given.trim(), family.trim())));
+            given
+        }
+        _ => name,
+    };
+    let first = given.split_whitespace().next().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    if let Some(first) = first.filter(|w| w.chars().count() >= 3) {
+        words.push(fold(first));
+    }
+    if let Some(handle) = handle.map(str::trim).filter(|h| h.chars().count() >= 3) {
+        words.push(fold(handle.trim_start_matches('@')));
+    }
+    words.retain(|w| !w.is_empty());
+    words.dedup();
+    words
+}
+
+/// Whether `text` holds `word` as a whole word or words, in any case and with or without accents.
 fn names_word(text: &str, word: &str) -> bool {
-    let text = text.to_lowercase();
+    let (text, word) = (fold(text), fold(word));
+    let word = word.as_str();
     let is_word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     text.match_indices(word)
         .any(|(at, _)| !is_word(text[..at].chars().next_back()) && !is_word(text[at + word.len()..].chars().next()))
@@ -316,7 +336,27 @@ fn involves(action: &ClaimAction, ids: &[AttendeeId]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::names_word;
+    use super::{names_word, naming_words};
+
+    #[test]
+    fn a_person_is_looked_for_by_the_words_people_write() {
+        // (name on the list, handle, the words looked for)
+        let cases: [(&str, Option<&str>, &[&str]); 5] = [
+            ("Zofia Quastenbrück", Some("@zofiaq"), &["zofia quastenbruck", "zofia", "zofiaq"]),
+            ("Smith, John", None, &["smith, john", "john smith", "john"]),
+            ("Łukasz Żółć", None, &["lukasz zolc", "lukasz"]),
+            ("Bo Li", Some("bo"), &["bo li"]),
+            ("Langa,  Łukasz ", Some("ambv"), &["langa,  lukasz", "lukasz langa", "lukasz", "ambv"]),
+        ];
+        for (name, handle, words) in cases {
+            assert_eq!(naming_words(name, handle), words, "{name:?}");
+        }
+        // As found: a first name written without its accents, "John" of "Smith, John".
+        let found = |name: &str, text: &str| naming_words(name, None).iter().any(|w| names_word(text, w));
+        assert!(found("Łukasz Żółć", "Lukasz mentoring John was great"));
+        assert!(found("Smith, John", "Lukasz mentoring John was great"));
+        assert!(!found("Smith, John", "Johnny fixed it"));
+    }
 
     #[test]
     fn a_name_is_found_as_a_whole_word_in_any_case() {
