@@ -149,6 +149,21 @@ fn over_the_venue_network_the_api_answers_the_doors_commands_only() {
     assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 6, "nobody was erased");
     assert_eq!(served.ok("setup", Value::Null)["mode"], "organizer", "still the organizer's screen, no PIN set");
     assert_eq!(user.json(&["call", "setup"])["pin_set"], false);
+
+    // A name that is no command (one dressed as an import, whose files may be large) is answered at once,
+    // its body not read: a stranger once held a gigabyte of the organizer's memory with each such request.
+    for name in ["import_anything", "no_such_command"] {
+        let mut stream = TcpStream::connect(&served.http).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let head = format!("POST /api/{name} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json");
+        write!(stream, "{head}\r\nContent-Length: 30000000\r\nConnection: close\r\n\r\n[0,0,0,").unwrap();
+        let started = std::time::Instant::now();
+        let mut answer = [0u8; 4096];
+        let read = stream.read(&mut answer).unwrap_or(0);
+        let answer = String::from_utf8_lossy(&answer[..read]);
+        assert!(answer.starts_with("HTTP/1.1 404"), "{name}: {answer}");
+        assert!(answer.contains("unknown_command") && started.elapsed() < Duration::from_secs(3), "{name}: {answer}");
+    }
 }
 
 #[test]

@@ -235,8 +235,12 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::b
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
     // join codes, the venue's key) are for this computer's own screen.
-    let reach = sprintdesk_api::commands::COMMANDS.iter().find(|c| c.name == name).map(|c| c.reach);
-    if !app.loopback_only && reach.is_some_and(|reach| reach != Reach::Door) {
+    // A name that is no command is answered before its body is read: a stranger's `import_anything` once got
+    // the import files' size limit, and gigabytes of memory for a few requests.
+    let Some(reach) = sprintdesk_api::commands::COMMANDS.iter().find(|c| c.name == name).map(|c| c.reach) else {
+        return refuse(StatusCode::NOT_FOUND, ErrorCode::UnknownCommand, &format!("there is no command {name:?}"));
+    };
+    if !app.loopback_only && reach != Reach::Door {
         return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_DOOR_ONLY);
     }
     // A badge's PDF carries its holder's badge code, a key to sign them out: over the network it goes to this
@@ -250,19 +254,23 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::b
             return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_BADGE);
         }
     }
-    let body = match read_body(body, name.starts_with("import_")).await {
+    // Only an organizer's import, on this computer's own screen, takes a large body.
+    let import = app.loopback_only && reach == Reach::Staff && name.starts_with("import_");
+    let body = match read_body(body, import).await {
         Ok(body) => body,
         Err(refused) => return refused,
     };
-    let args: Value = match parse_body(&body) {
-        Ok(args) => args,
-        Err((status, message)) => return refuse(status, ErrorCode::BadArguments, &message),
-    };
-    // SQLite is synchronous: keep it off the async workers.
+    // Reading the JSON (an import's takes a while) and SQLite are synchronous: kept off the async workers.
     let host = app.host.clone();
-    match tokio::task::spawn_blocking(move || host.call(&name, args)).await {
-        Ok(Ok(value)) => axum::Json(value).into_response(),
-        Ok(Err(error)) => error_response(error),
+    let run = move || match parse_body(&body) {
+        Err((status, message)) => refuse(status, ErrorCode::BadArguments, &message),
+        Ok(args) => match host.call(&name, args) {
+            Ok(value) => axum::Json(value).into_response(),
+            Err(error) => error_response(error),
+        },
+    };
+    match tokio::task::spawn_blocking(run).await {
+        Ok(response) => response,
         Err(_) => {
             refuse(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, "the request failed inside Sprintdesk")
         }
