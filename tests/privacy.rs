@@ -306,6 +306,51 @@ fn stored_content_hash(entity: &str, id: &str, field: &str, salt: Option<&str>, 
     hash.finalize().to_vec()
 }
 
+/// Clears the record `condition` picks in `device`'s file as an erasure would: its value gone, its content
+/// hash kept (so its author's chain still checks), as the device's owner can.
+fn clear_in_file(device: &Device, condition: &str) {
+    let db = rusqlite::Connection::open(device.dir.path().join("sprint.db")).unwrap();
+    let (origin, seq, entity, id, field, salt, value): (String, i64, String, String, String, Option<String>, String) =
+        db.query_row(
+            &format!("SELECT origin, seq, entity, entity_id, field, salt, value FROM changes WHERE {condition}"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .unwrap();
+    let hash = stored_content_hash(&entity, &id, &field, salt.as_deref(), &value);
+    db.execute(
+        "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
+        rusqlite::params![origin, seq, hash],
+    )
+    .unwrap();
+}
+
+/// A pull request's author (someone not on the list) is erased only with everyone's: a laptop whose owner
+/// clears one in its file before that is named as withholding it, as for a person's e-mail.
+#[test]
+fn a_laptop_whose_owner_clears_a_pull_requests_author_is_named_as_withholding_it() {
+    let mut desk = Device::new();
+    let tampered = Device::new();
+    let other = Device::new();
+    let address = desk_and_two_leads(&mut desk, &tampered, &other);
+    desk.ok(&["project", "add", "--name", "PyPy", "--repo", "https://github.com/pypy/pypy"]);
+    let prs = desk.dir.path().join("prs.json");
+    let pr = json!({"number": 2, "title": "Change 2", "url": "https://github.com/pypy/pypy/pull/2", "state": "OPEN",
+                    "author": {"login": "outsiderhandle9"}, "createdAt": "2026-05-18T10:00:00Z"});
+    std::fs::write(&prs, json!([pr]).to_string()).unwrap();
+    desk.ok(&["import", "prs", prs.to_str().unwrap()]);
+    tampered.ok(&["sync", &address]);
+    clear_in_file(&tampered, "entity = 'pull_request' AND field = 'author' AND value LIKE '%outsiderhandle9%'");
+
+    let mut tampered = tampered;
+    let tampered_address = tampered.serve(None);
+    other.ok(&["sync", &tampered_address]);
+    let devices = other.json(&["devices", "list"]);
+    let row = devices.as_array().unwrap().iter().find(|d| d["name"] == "First laptop").unwrap();
+    assert_eq!(row["refused"], 1, "{row}");
+    assert!(row["refusal"].as_str().unwrap().contains("without the erasure that clears it"), "{row}");
+}
+
 #[test]
 fn a_laptop_whose_owner_clears_records_in_its_file_is_named_as_withholding_them() {
     let mut desk = Device::new();
@@ -317,22 +362,7 @@ fn a_laptop_whose_owner_clears_records_in_its_file_is_named_as_withholding_them(
 
     // The first laptop's owner clears the e-mail's record in its file, as an erasure would: value gone,
     // the content hash kept, so the chain still checks.
-    let db = rusqlite::Connection::open(tampered.dir.path().join("sprint.db")).unwrap();
-    let (origin, seq, entity, id, field, salt, value): (String, i64, String, String, String, Option<String>, String) =
-        db.query_row(
-            "SELECT origin, seq, entity, entity_id, field, salt, value FROM changes
-             WHERE field = 'email' AND value LIKE '%quentin@%'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-        )
-        .unwrap();
-    let hash = stored_content_hash(&entity, &id, &field, salt.as_deref(), &value);
-    db.execute(
-        "UPDATE changes SET value = 'null', cleared = ?3, salt = NULL WHERE origin = ?1 AND seq = ?2",
-        rusqlite::params![origin, seq, hash],
-    )
-    .unwrap();
-    drop(db);
+    clear_in_file(&tampered, "field = 'email' AND value LIKE '%quentin@%'");
 
     // The second laptop syncs from it before it reaches the desk: the record comes cleared, with no erasure
     // to explain it. Its Devices page names the laptop that withheld it.

@@ -17,8 +17,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// project and author. 5: a device says in its hello that it passes on only its own records. 6: records may
 /// be stand-ups and badge prints, and claim events may keep a claim overnight, which version 5 cannot read.
 /// 7: frames say how their message is encoded, and batches are compressed. 8: claim events may retract
-/// another (a lead's undo), which version 7 cannot read.
-pub const PROTOCOL_VERSION: u8 = 8;
+/// another (a lead's undo), which version 7 cannot read. 9: a pull request's author may arrive cleared (erased
+/// with everyone's), which version 8 refuses as malformed, failing every batch that holds one.
+pub const PROTOCOL_VERSION: u8 = 9;
 
 /// The largest frame a peer accepts, and the most a compressed frame may decompress to. Batches are built
 /// well under it.
@@ -366,11 +367,11 @@ mod tests {
     fn bad_frames_are_refused_with_a_reason() {
         let good = encode(&Message::Bye {});
         let mut other_version = good.clone();
-        other_version[0] = 9;
+        other_version[0] = PROTOCOL_VERSION + 1;
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
-            ("other version", other_version, "version 9"),
-            ("a version 7 device", [&[7u8][..], &good[2..]].concat(), "version 7; this device speaks 8"),
+            ("other version", other_version, "version 10"),
+            ("a version 8 device", [&[8u8][..], &good[2..]].concat(), "version 8; this device speaks 9"),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),
             ("not zstd", [&[PROTOCOL_VERSION, 1][..], b"{\"type\":\"bye\"}"].concat(), "does not decompress"),
