@@ -598,6 +598,8 @@ test("organizer: erasing a person asks first, says it cannot be undone, and leav
   const dialog = p.getByRole("dialog");
   await dialog.getByRole("button", { name: "Erase…" }).click();
   await dialog.getByText("This cannot be undone.").waitFor();
+  // The button pressed goes: focus is on Back (no PIN is set), in the dialog, never on "Erase for good".
+  await p.waitForFunction(() => document.activeElement?.dataset.testid === "erase-back");
   // A retrospective answer names him: erasing leaves others' words, so the dialog lists them first.
   const mentions = dialog.getByTestId("erase-mentions");
   await mentions.waitFor();

@@ -232,6 +232,8 @@ test("report page: rewording or removing an answered question asks first", async
   const p = await page();
   await p.goto(`${server.url}/#/organizer/report`);
   await p.getByRole("button", { name: "Change the questions" }).click();
+  // The button pressed goes: focus is in the first question, not lost at the top of the page.
+  await p.waitForFunction(() => document.activeElement?.getAttribute("aria-label") === "Question 1");
   await p.getByLabel("Question 1", { exact: true }).fill("How were the snacks?");
   await p.getByRole("button", { name: "Remove question 3" }).click();
   await p.getByRole("button", { name: "Save questions" }).click();
