@@ -621,33 +621,7 @@ fn a_read_leaves_a_database_of_an_older_release_as_it_was() {
     let current = version(&db);
     // The file as the previous release left it (update this when a migration is added).
     let conn = rusqlite::Connection::open(&db).unwrap();
-    // Each field's winning stamp in a table of its own, not in its row.
-    conn.execute_batch(
-        "CREATE TABLE field_versions (entity TEXT NOT NULL, entity_id TEXT NOT NULL, field TEXT NOT NULL,
-         hlc INTEGER NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (entity, entity_id, field)) WITHOUT ROWID;",
-    )
-    .unwrap();
-    let tables = [
-        ("sprint", "sprint"),
-        ("attendees", "attendee"),
-        ("projects", "project"),
-        ("goals", "goal"),
-        ("status_updates", "status_update"),
-        ("issues", "issue"),
-        ("devices", "device"),
-        ("pull_requests", "pull_request"),
-        ("retro_answers", "retro_answer"),
-        ("standups", "standup"),
-        ("badge_prints", "badge_print"),
-    ];
-    for (table, entity) in tables {
-        conn.execute_batch(&format!(
-            "INSERT INTO field_versions SELECT '{entity}', t.id, json_extract(v.value, '$[0]'),
-             json_extract(v.value, '$[1]'), json_extract(v.value, '$[2]') FROM {table} t, json_each(t.versions) v;
-             ALTER TABLE {table} DROP COLUMN versions;"
-        ))
-        .unwrap();
-    }
+    conn.execute_batch(include_str!("fixtures/previous-release.sql")).unwrap();
     conn.pragma_update(None, "user_version", current - 1).unwrap();
     drop(conn);
     let before = std::fs::read(&db).unwrap();

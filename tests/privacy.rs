@@ -341,14 +341,21 @@ fn a_laptop_whose_owner_clears_a_pull_requests_author_is_named_as_withholding_it
     desk.ok(&["import", "prs", prs.to_str().unwrap()]);
     tampered.ok(&["sync", &address]);
     clear_in_file(&tampered, "entity = 'pull_request' AND field = 'author' AND value LIKE '%outsiderhandle9%'");
-
-    let mut tampered = tampered;
-    let tampered_address = tampered.serve(None);
-    other.ok(&["sync", &tampered_address]);
-    let devices = other.json(&["devices", "list"]);
-    let row = devices.as_array().unwrap().iter().find(|d| d["name"] == "First laptop").unwrap();
+    let row = synced_from_tampered(tampered, &other);
     assert_eq!(row["refused"], 1, "{row}");
     assert!(row["refusal"].as_str().unwrap().contains("without the erasure that clears it"), "{row}");
+}
+
+/// `other` syncs from the tampered laptop ("First laptop"), serving: that laptop's row on its Devices page.
+fn synced_from_tampered(mut tampered: Device, other: &Device) -> Value {
+    let tampered_address = tampered.serve(None);
+    other.ok(&["sync", &tampered_address]);
+    first_laptop(other)
+}
+
+/// The first laptop's row on `device`'s Devices page.
+fn first_laptop(device: &Device) -> Value {
+    device.json(&["devices", "list"]).as_array().unwrap().iter().find(|d| d["name"] == "First laptop").unwrap().clone()
 }
 
 #[test]
@@ -366,18 +373,12 @@ fn a_laptop_whose_owner_clears_records_in_its_file_is_named_as_withholding_them(
 
     // The second laptop syncs from it before it reaches the desk: the record comes cleared, with no erasure
     // to explain it. Its Devices page names the laptop that withheld it.
-    let mut tampered = tampered;
-    let tampered_address = tampered.serve(None);
-    other.ok(&["sync", &tampered_address]);
-    let devices = other.json(&["devices", "list"]);
-    let row = devices.as_array().unwrap().iter().find(|d| d["name"] == "First laptop").unwrap();
+    let row = synced_from_tampered(tampered, &other);
     assert_eq!(row["refused"], 1, "{row}");
     let why = row["refusal"].as_str().unwrap();
     assert!(why.contains("without the erasure that clears it") && why.contains("revoke"), "{why}");
     // What an erasure explains is not flagged: once the organizer erases the person, the flag goes.
     desk.ok(&["erase", "Quentin Held"]);
     other.ok(&["sync", &address]);
-    let row =
-        other.json(&["devices", "list"]).as_array().unwrap().iter().find(|d| d["name"] == "First laptop").cloned();
-    assert_eq!(row.unwrap()["refused"], 0);
+    assert_eq!(first_laptop(&other)["refused"], 0);
 }

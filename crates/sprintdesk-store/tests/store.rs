@@ -478,34 +478,10 @@ fn stamps(path: &std::path::Path) -> std::collections::BTreeSet<(String, String,
     stamps
 }
 
-/// Undoes the last migration of the file `conn` has open: each field's winning stamp back in a table of its
-/// own, as the release before kept them, and the schema number it had.
+/// Undoes the last migration of the file `conn` has open (`tests/fixtures/previous-release.sql`, shared with
+/// the command line's test), and sets the schema number the release before had.
 fn as_the_previous_release_left_it(conn: &rusqlite::Connection, version: usize) {
-    conn.execute_batch(
-        "CREATE TABLE field_versions (entity TEXT NOT NULL, entity_id TEXT NOT NULL, field TEXT NOT NULL,
-         hlc INTEGER NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (entity, entity_id, field)) WITHOUT ROWID;",
-    )
-    .unwrap();
-    for (table, entity) in [
-        ("sprint", "sprint"),
-        ("attendees", "attendee"),
-        ("projects", "project"),
-        ("goals", "goal"),
-        ("status_updates", "status_update"),
-        ("issues", "issue"),
-        ("devices", "device"),
-        ("pull_requests", "pull_request"),
-        ("retro_answers", "retro_answer"),
-        ("standups", "standup"),
-        ("badge_prints", "badge_print"),
-    ] {
-        conn.execute_batch(&format!(
-            "INSERT INTO field_versions SELECT '{entity}', t.id, json_extract(v.value, '$[0]'),
-             json_extract(v.value, '$[1]'), json_extract(v.value, '$[2]') FROM {table} t, json_each(t.versions) v;
-             ALTER TABLE {table} DROP COLUMN versions;"
-        ))
-        .unwrap();
-    }
+    conn.execute_batch(include_str!("../../../tests/fixtures/previous-release.sql")).unwrap();
     conn.pragma_update(None, "user_version", version).unwrap();
 }
 
