@@ -136,8 +136,8 @@ fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, 
         return Err(format!("\"{url}\" is not a web address"));
     }
     // An issue list exported by mistake (`gh issue list` has the same fields) must not count as pull requests.
-    if !is_pull_request_address(url) {
-        return Err(if url.contains("/issues/") {
+    if !matches!(address(url), Some((_, Address::Pull))) {
+        return Err(if matches!(address(url), Some((_, Address::Issue))) {
             format!(
                 "\"{url}\" is an issue, not a pull request: export pull requests (`gh pr list`, not `gh issue list`)"
             )
@@ -195,17 +195,39 @@ fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, 
     })
 }
 
-/// Whether `url` is a pull request's (GitHub) or merge request's (GitLab) address.
-fn is_pull_request_address(url: &str) -> bool {
-    ["/pull/", "/-/merge_requests/", "/merge_requests/"].iter().any(|marker| url.contains(marker))
+/// What a forge's address is the page of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Address {
+    /// A pull request (GitHub, Gitea, Forgejo) or merge request (GitLab).
+    Pull,
+    Issue,
+}
+
+/// The repository (lower case) and the kind of page of a pull request's, merge request's or issue's
+/// address: the last `/pull/N`, `/pulls/N`, `/merge_requests/N` or `/issues/N` in it (so that an owner named
+/// "pull" is not taken for one), without its query, fragment or trailing slash.
+fn address(url: &str) -> Option<(String, Address)> {
+    let url = url.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
+    let markers = [
+        ("/pull/", Address::Pull),
+        ("/pulls/", Address::Pull),
+        ("/merge_requests/", Address::Pull),
+        ("/issues/", Address::Issue),
+    ];
+    let (at, kind) = markers
+        .iter()
+        .filter_map(|(marker, kind)| {
+            let at = url.rfind(marker)?;
+            url[at + marker.len()..].starts_with(|c: char| c.is_ascii_digit()).then_some((at, *kind))
+        })
+        .max_by_key(|(at, _)| *at)?;
+    // GitLab's pages sit under `/-/`: the repository is what comes before it.
+    Some((url[..at].trim_end_matches("/-").to_lowercase(), kind))
 }
 
 /// `https://github.com/python/cpython` from a pull request's, merge request's or issue's address.
 pub(crate) fn repository_of(url: &str) -> Option<String> {
-    let url = url.trim_end_matches('/');
-    ["/-/merge_requests/", "/pull/", "/-/issues/", "/issues/"]
-        .iter()
-        .find_map(|marker| url.find(marker).map(|at| url[..at].to_lowercase()))
+    address(url).map(|(repository, _)| repository)
 }
 
 /// The words with which projects say a pull request closes an issue (GitHub's and GitLab's keywords).
@@ -581,6 +603,9 @@ mod tests {
             ),
             ("https://gitlab.com/pypy/pypy/-/issues/7", Some("is an issue, not a pull request")),
             ("https://github.com/python/cpython/commit/abc", Some("is not a pull or merge request's address")),
+            ("https://gitlab.example.org/grp/proj/merge_requests/7", None),
+            ("https://codeberg.org/forgejo/forgejo/pulls/7", None),
+            ("https://github.com/pull/repo/issues/7", Some("is an issue, not a pull request")),
         ] {
             let got = parse_prs(&item(url));
             match refused {
@@ -609,6 +634,15 @@ mod tests {
             ("https://github.com/python/cpython/pull/12", Some("https://github.com/python/cpython")),
             ("https://gitlab.com/pypy/pypy/-/merge_requests/5", Some("https://gitlab.com/pypy/pypy")),
             ("https://GitHub.com/Django/Django/pull/1/", Some("https://github.com/django/django")),
+            ("https://github.com/python/cpython/pull/7?notification=1#top", Some("https://github.com/python/cpython")),
+            (
+                "https://gitlab.example.org/grp/sub/proj/merge_requests/3",
+                Some("https://gitlab.example.org/grp/sub/proj"),
+            ),
+            ("https://codeberg.org/forgejo/forgejo/pulls/4", Some("https://codeberg.org/forgejo/forgejo")),
+            ("https://gitlab.com/g/p/-/issues/42", Some("https://gitlab.com/g/p")),
+            ("https://github.com/pull/repo/issues/3", Some("https://github.com/pull/repo")),
+            ("https://github.com/python/cpython/pull/files", None),
             ("https://example.org/something", None),
         ] {
             assert_eq!(repository_of(url).as_deref(), repo, "{url}");
