@@ -135,17 +135,16 @@ fn read_pr(format: PrFormat, item: &Value, place: String) -> Result<ImportedPr, 
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(format!("\"{url}\" is not a web address"));
     }
-    // An issue list exported by mistake (`gh issue list` has the same fields) must not count as pull requests.
-    if !matches!(address(url), Some((_, Address::Pull))) {
-        return Err(if matches!(address(url), Some((_, Address::Issue))) {
-            format!(
+    let repository = match address(url) {
+        Some((repository, Address::Pull)) => repository,
+        // An issue list exported by mistake (`gh issue list` has the same fields) must not count as pull requests.
+        Some((_, Address::Issue)) => {
+            return Err(format!(
                 "\"{url}\" is an issue, not a pull request: export pull requests (`gh pr list`, not `gh issue list`)"
-            )
-        } else {
-            format!("\"{url}\" is not a pull or merge request's address")
-        });
-    }
-    let repository = repository_of(url).ok_or_else(|| format!("\"{url}\" is not a pull or merge request's address"))?;
+            ));
+        }
+        None => return Err(format!("\"{url}\" is not a pull or merge request's address")),
+    };
     let number = item
         .get(number_key)
         .and_then(Value::as_u64)

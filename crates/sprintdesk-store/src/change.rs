@@ -140,13 +140,19 @@ pub struct Change {
 }
 
 impl Change {
-    /// Whether this record sets one of a person's [`PERSONAL_FIELDS`], or a pull request's author handle
-    /// ([`PR_AUTHOR_FIELD`]).
+    /// Whether this record sets personal data: one of a person's [`PERSONAL_FIELDS`], or a pull request's
+    /// author handle ([`PR_AUTHOR_FIELD`]).
     pub fn is_personal(&self) -> bool {
+        self.erased_with().is_some()
+    }
+
+    /// Whose erasure clears this record's content: the person's, for one of their [`PERSONAL_FIELDS`];
+    /// everyone's (`*`), for a pull request's author; nobody's for anything else.
+    pub fn erased_with(&self) -> Option<&str> {
         match self.entity {
-            Entity::Attendee => PERSONAL_FIELDS.contains(&self.field.as_str()),
-            Entity::PullRequest => self.field == PR_AUTHOR_FIELD,
-            _ => false,
+            Entity::Attendee if PERSONAL_FIELDS.contains(&self.field.as_str()) => Some(&self.entity_id),
+            Entity::PullRequest if self.field == PR_AUTHOR_FIELD => Some(crate::retention::EVERYONE),
+            _ => None,
         }
     }
 

@@ -162,9 +162,10 @@ fn clearing(conn: &Connection, change: &Change, erasures: bool) -> Result<Option
             _ => Err(Refusal::Bad("only a person's erased personal data arrives cleared, as a null and a hash".into())),
         };
     }
-    // A pull request's author is erased with everyone's (see `PR_AUTHOR_FIELD`).
-    let person = if change.entity == Entity::PullRequest { crate::retention::EVERYONE } else { &change.entity_id };
-    if personal && erasures && is_erased(conn, person)? {
+    if let Some(person) = change.erased_with()
+        && erasures
+        && is_erased(conn, person)?
+    {
         return Ok(Some(crate::trust::content_hash(change)));
     }
     Ok(None)

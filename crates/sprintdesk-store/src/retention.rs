@@ -127,10 +127,9 @@ pub(crate) fn note_clearings(
         "INSERT OR IGNORE INTO local_unexplained_clearings (origin, seq, attendee, relay, at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for change in taken.iter().filter(|c| c.cleared.is_some() && c.is_personal()) {
+    for change in taken.iter().filter(|c| c.cleared.is_some()) {
+        let Some(person) = change.erased_with() else { continue };
         let held = view.is_none_or(|role| holds(role, change.entity, &change.field));
-        // A pull request's author is erased only with everyone's (`*`): that is what would explain it.
-        let person = if change.entity == Entity::PullRequest { EVERYONE } else { change.entity_id.as_str() };
         if held && !is_erased(conn, person)? {
             note.execute(params![change.origin.as_str(), change.seq, person, relay.as_str(), now.0])?;
         }

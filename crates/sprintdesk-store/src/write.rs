@@ -43,9 +43,10 @@ impl Store {
         // acknowledged and lost). Emptying a field says nothing of anyone, and is taken.
         for change in &changes {
             // (Everyone's, once the retention period has ended, pull requests' authors with it.)
-            let person =
-                if change.entity == Entity::PullRequest { crate::retention::EVERYONE } else { &change.entity_id };
-            if change.is_personal() && !change.value.is_null() && crate::materialize::is_erased(&tx, person)? {
+            let erased = change.erased_with().filter(|_| !change.value.is_null());
+            if let Some(person) = erased
+                && crate::materialize::is_erased(&tx, person)?
+            {
                 return Err(StoreError::NotAllowed(
                     "that person's personal data was erased: it cannot be written again (add them anew if they \
                      come back)"
