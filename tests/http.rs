@@ -245,6 +245,85 @@ fn a_stranger_on_the_network_cannot_sign_a_named_person_out_by_guessing_their_ta
     assert!(!here(), "signed out with his badge");
 }
 
+/// A stranger on the venue's Wi-Fi with the attendee list chose one wrong table for each person in turn: each
+/// wrong table turns choosing a table off for that person on this device, so the whole venue was on
+/// badge-only sign-out at every browser kiosk this device serves, one request each. Now a machine that has
+/// chosen three wrong tables proves nobody by a table for half an hour, and choosing one for anyone else
+/// from it turns nothing off: the kiosk at the door (another address) goes on checking their tables.
+#[test]
+fn a_stranger_on_the_network_cannot_put_everyone_on_badge_only_sign_out() {
+    let user = sprint_with_people();
+    for (name, table) in [("CPython", "T1"), ("Django", "T2")] {
+        user.ok(&["project", "add", "--name", name, "--table", table]);
+    }
+    let people = ["Łukasz Langa", "Batuhan Taşkaya", "Éric Araujo", "Dong-hee Na", "Ana María Núñez"];
+    for person in people {
+        user.ok(&["signin", person, "--project", "CPython", "--accept-coc"]);
+    }
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let stranger = |command: &str, args: Value| post_from([127, 0, 0, 2], &served.http, command, &args);
+
+    // One wrong table each: the first three are judged (and turn tables off for those three here)...
+    for person in &people[..3] {
+        let (status, answer) = stranger("sign_out_at_door", json!({"attendee": person, "table": "T2"}));
+        assert_eq!((status, answer["code"].as_str()), (403, Some("not_allowed")), "{person}: {answer}");
+    }
+    // ...and the rest are refused before the door looks at them, the table right or wrong.
+    for (person, table) in [(people[3], "T2"), (people[4], "T2"), (people[4], "T1")] {
+        let (status, answer) = stranger("sign_out_at_door", json!({"attendee": person, "table": table}));
+        assert_eq!((status, answer["code"].as_str()), (429, Some("too_many_tries")), "{person}: {answer}");
+        assert_eq!(
+            answer["message"],
+            "Too many wrong tables were chosen from this screen, so choosing a table is off here for 30 more \
+             minutes: scan your badge, or ask at the desk."
+        );
+    }
+    // Moving someone "from" a table is the same guess.
+    let (status, _) = stranger("sign_in", json!({"attendee": people[4], "project": "T2", "proof": {"table": "T2"}}));
+    assert_eq!(status, 429);
+
+    // The kiosk at the door: Dong-hee and Ana María still prove who they are by their table.
+    for person in &people[3..] {
+        let outcome = served.ok("sign_out_at_door", json!({"attendee": person, "table": "CPython"}));
+        assert_eq!(outcome["person"]["name"], *person);
+    }
+    // The three the stranger chose for need their badges here for a while, as before.
+    let (status, _) = served.post("sign_out_at_door", json!({"attendee": people[0], "table": "CPython"}));
+    assert_eq!(status, 429);
+    // A badge is still proof from the stranger's machine (a browser kiosk whose users mistook three tables).
+    let (status, answer) =
+        stranger("sign_out_at_door", json!({"attendee": people[1], "badge": "t4ndx6qk2mzr8v9wbh3jc5yp"}));
+    assert_eq!((status, answer["person"]["name"].as_str()), (200, Some(people[1])), "{answer}");
+}
+
+/// One request to `address` from the local address `from` (another machine on the Wi-Fi, as loopback
+/// aliases stand in for one): the status and the body as JSON.
+fn post_from(from: [u8; 4], address: &str, command: &str, args: &Value) -> (u16, Value) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut stream = runtime
+        .block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind((std::net::Ipv4Addr::from(from), 0).into())?;
+            socket.connect(address.parse().unwrap()).await?.into_std()
+        })
+        .unwrap();
+    stream.set_nonblocking(false).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let body = args.to_string();
+    write!(
+        stream,
+        "POST /api/{command} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
 /// A stranger on the venue's Wi-Fi prints the first badge of a named person who has none: the PDF came back
 /// with the badge code made for them (a key to sign them out, shown by their badge) and the table they sat
 /// at. A first badge now needs a sign-in made at that door, and over the network a badge only goes to the

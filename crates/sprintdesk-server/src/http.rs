@@ -22,9 +22,9 @@ use serde_json::Value;
 use sprintdesk_api::Host;
 use sprintdesk_core::domain::DeviceRole;
 use sprintdesk_core::{ApiError, ErrorCode, Reach};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio_stream::StreamExt;
@@ -37,6 +37,58 @@ struct App {
     loopback_only: bool,
     /// One of the [`MAX_EVENT_STREAMS`] for each event stream open.
     event_streams: Arc<Semaphore>,
+    /// Wrong tables chosen at the door, per address on the venue network.
+    table_guesses: TableGuesses,
+}
+
+/// Wrong tables an address on the venue network may choose for people at the door within
+/// [`TABLE_GUESS_WINDOW`]; past them, a table is no proof from that address until the oldest is older. Each
+/// wrong table also turns tables off for its person on this device (`sprintdesk_core`'s door rules), so
+/// a stranger with the attendee list used to put everyone on badge-only sign-out here, one request each;
+/// now one machine puts three people there, and a browser kiosk at the door, another address, goes on
+/// checking everyone else's table.
+pub const TABLE_GUESSES: usize = 3;
+/// See [`TABLE_GUESSES`].
+pub const TABLE_GUESS_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// When each address other than this computer's own last chose a wrong table at the door (at most
+/// [`TABLE_GUESSES`] times each, within [`TABLE_GUESS_WINDOW`]).
+#[derive(Clone, Debug, Default)]
+struct TableGuesses(Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, Vec<Instant>>>>);
+
+impl TableGuesses {
+    /// Minutes (rounded up) until `address` may choose a table again, if it has used up its wrong tables.
+    fn off_for(&self, address: IpAddr, now: Instant) -> Option<u64> {
+        let mut guesses = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guesses.retain(|_, times| {
+            times.retain(|at| now.duration_since(*at) < TABLE_GUESS_WINDOW);
+            !times.is_empty()
+        });
+        let times = guesses.get(&address).filter(|times| times.len() >= TABLE_GUESSES)?;
+        let free_at = times.iter().min().map_or(now, |oldest| *oldest + TABLE_GUESS_WINDOW);
+        Some(free_at.saturating_duration_since(now).as_secs().div_ceil(60).max(1))
+    }
+
+    fn note_wrong(&self, address: IpAddr, now: Instant) {
+        let mut guesses = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guesses.entry(address).or_default().push(now);
+    }
+}
+
+/// Whether this computer's own address: not limited per address (see [`MAX_PER_ADDRESS`]).
+fn own_address(address: IpAddr) -> bool {
+    address == IpAddr::from([127, 0, 0, 1]) || address == std::net::Ipv6Addr::LOCALHOST
+}
+
+/// Whether a door command's arguments prove who someone is by the table they chose (no badge): a sign-out
+/// at the door, or a move of someone who is here.
+fn table_proof(name: &str, args: &Value) -> bool {
+    let badge = |proof: &Value| proof.get("badge").and_then(Value::as_str).is_some_and(|b| !b.trim().is_empty());
+    match name {
+        "sign_out_at_door" => !badge(args),
+        "sign_in" => args.get("proof").is_some_and(|proof| proof.is_object() && !badge(proof)),
+        _ => false,
+    }
 }
 
 /// Event streams (`GET /api/events`, one per open page) followed at once. A stream stays open as long as
@@ -77,7 +129,7 @@ impl PerAddress {
     /// Counts a connection from `address`, unless it has [`MAX_PER_ADDRESS`] open already (this computer's
     /// own addresses are not limited).
     fn admit(&self, address: std::net::IpAddr) -> Option<Counted> {
-        let own = address == std::net::IpAddr::from([127, 0, 0, 1]) || address == std::net::Ipv6Addr::LOCALHOST;
+        let own = own_address(address);
         let mut open = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let count = open.entry(address).or_default();
         if !own && *count >= MAX_PER_ADDRESS {
@@ -132,7 +184,9 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
             },
             () = &mut stop => return,
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // Each request knows the address it came from (the door's per-address limits).
+        let peer = axum::Extension(axum::extract::ConnectInfo(counted.1));
+        let service = hyper_util::service::TowerToHyperService::new(app.clone().layer(peer));
         tokio::spawn(async move {
             let _slot = (permit, counted);
             // A connection that says nothing gives its place back at once (an idle flood drains fast).
@@ -153,7 +207,7 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
 /// Builds the HTTP routes over `host`, serving the UI from `ui` when it is given.
 pub fn router(host: Arc<Host>, address: SocketAddr, ui: Option<std::path::PathBuf>) -> Router {
     let event_streams = Arc::new(Semaphore::new(MAX_EVENT_STREAMS));
-    let app = App { host, loopback_only: address.ip().is_loopback(), event_streams };
+    let app = App { host, loopback_only: address.ip().is_loopback(), event_streams, table_guesses: Default::default() };
     let timeout = tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT);
     let api = Router::new()
         .route("/api/join", axum::routing::post(join))
@@ -231,7 +285,13 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (Status
     serde_json::from_value(value).map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
-async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::body::Body) -> Response {
+async fn command(State(app): State<App>, Path(name): Path<String>, request: axum::extract::Request) -> Response {
+    // Where the request came from: a connection `serve` accepted says; anything else is this computer.
+    let from = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<IpAddr>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0);
+    let body = request.into_body();
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
     // join codes, the venue's key) are for this computer's own screen.
@@ -262,12 +322,27 @@ async fn command(State(app): State<App>, Path(name): Path<String>, body: axum::b
     };
     // Reading the JSON (an import's takes a while) and SQLite are synchronous: kept off the async workers.
     let host = app.host.clone();
+    // Over the venue network, a machine that has chosen too many wrong tables for people proves nobody by a
+    // table for a while: refused here, before the door would turn tables off for one more person.
+    let guesses = (!app.loopback_only && !own_address(from)).then(|| app.table_guesses.clone());
     let run = move || match parse_body(&body) {
         Err((status, message)) => refuse(status, ErrorCode::BadArguments, &message),
-        Ok(args) => match host.call(&name, args) {
-            Ok(value) => axum::Json(value).into_response(),
-            Err(error) => error_response(error),
-        },
+        Ok(args) => {
+            let guessing = guesses.filter(|_| table_proof(&name, &args));
+            if let Some(minutes) = guessing.as_ref().and_then(|g| g.off_for(from, Instant::now())) {
+                return refuse(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyTries, &tables_off(minutes));
+            }
+            match host.call(&name, args) {
+                Ok(value) => axum::Json(value).into_response(),
+                Err(error) => {
+                    // A table that did not prove the person (a wrong badge is no table, and a lock is no guess).
+                    if let Some(guesses) = guessing.filter(|_| error.code == ErrorCode::NotAllowed) {
+                        guesses.note_wrong(from, Instant::now());
+                    }
+                    error_response(error)
+                }
+            }
+        }
     };
     match tokio::task::spawn_blocking(run).await {
         Ok(response) => response,
@@ -291,6 +366,15 @@ struct JoinRequest {
 /// What a staff command says when asked over the venue network.
 const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \
      in and out, the board); use the organizer's screen on this computer (127.0.0.1) for the rest";
+
+/// What the door says to a machine on the venue network that has chosen too many wrong tables.
+fn tables_off(minutes: u64) -> String {
+    let more = if minutes == 1 { "1 more minute".to_owned() } else { format!("{minutes} more minutes") };
+    format!(
+        "Too many wrong tables were chosen from this screen, so choosing a table is off here for {more}: scan your \
+         badge, or ask at the desk."
+    )
+}
 
 /// What a badge print asked over the venue network says when this device has no printer.
 const NETWORK_BADGE: &str = "over the network a badge is printed on this Sprintdesk's printer, and none is chosen: \
@@ -363,6 +447,52 @@ async fn events(State(app): State<App>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn which_door_requests_prove_someone_by_a_table() {
+        let cases = [
+            ("sign_out_at_door", json!({"attendee": "Ana", "table": "T1"}), true),
+            ("sign_out_at_door", json!({"attendee": "Ana", "table": null}), true),
+            ("sign_out_at_door", json!({"attendee": "Ana", "table": "T1", "badge": "  "}), true),
+            ("sign_out_at_door", json!({"attendee": "Ana", "badge": "B1"}), false),
+            ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": {"table": "T1"}}), true),
+            ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": {"badge": "B1"}}), false),
+            ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": null}), false),
+            ("sign_in", json!({"attendee": "Ana", "project": "T2"}), false),
+            ("search", json!({"query": "T1", "table": "T1"}), false),
+        ];
+        for (name, args, expected) in cases {
+            assert_eq!(table_proof(name, &args), expected, "{name} {args}");
+        }
+    }
+
+    /// An address's wrong tables count for half an hour each; with three in that time it chooses no table
+    /// until the oldest is half an hour old. Another address is not touched.
+    #[test]
+    fn three_wrong_tables_in_half_an_hour_turn_tables_off_for_that_address() {
+        let guesses = TableGuesses::default();
+        let (stranger, kiosk) = (IpAddr::from([10, 0, 0, 66]), IpAddr::from([10, 0, 0, 2]));
+        let t0 = Instant::now();
+        let at = |minutes: u64| t0 + Duration::from_secs(minutes * 60);
+        guesses.note_wrong(stranger, at(0));
+        guesses.note_wrong(stranger, at(5));
+        assert_eq!(guesses.off_for(stranger, at(5)), None, "two wrong tables");
+        guesses.note_wrong(stranger, at(10));
+        let cases = [(10, Some(20)), (29, Some(1)), (30, None), (45, None)];
+        for (minutes, off) in cases {
+            assert_eq!(guesses.off_for(stranger, at(minutes)), off, "at {minutes} minutes");
+            assert_eq!(guesses.off_for(kiosk, at(minutes)), None);
+        }
+        // Half a minute left is said as a minute, never as none.
+        guesses.note_wrong(stranger, at(46));
+        guesses.note_wrong(stranger, at(47));
+        assert_eq!(guesses.off_for(stranger, at(47)), None, "two within the last half hour");
+        guesses.note_wrong(stranger, at(48));
+        assert_eq!(guesses.off_for(stranger, at(48)), Some(28));
+        assert_eq!(guesses.off_for(stranger, at(75) + Duration::from_secs(30)), Some(1));
+        assert_eq!(guesses.off_for(stranger, at(76)), None);
+    }
 
     /// How large a body is taken, and what a body too large is told: an import file over its limit is an
     /// import refused in words, anything else a screen out of step.
