@@ -248,52 +248,126 @@ fn a_stranger_on_the_network_cannot_sign_a_named_person_out_by_guessing_their_ta
 /// A stranger on the venue's Wi-Fi with the attendee list chose one wrong table for each person in turn: each
 /// wrong table turns choosing a table off for that person on this device, so the whole venue was on
 /// badge-only sign-out at every browser kiosk this device serves, one request each. Now a machine that has
-/// chosen three wrong tables proves nobody by a table for half an hour, and choosing one for anyone else
-/// from it turns nothing off: the kiosk at the door (another address) goes on checking their tables.
+/// chosen ten wrong tables proves nobody by a table for half an hour, however it shapes its requests or
+/// however many it sends at once, and choosing one for anyone else from it turns nothing off: the kiosk at
+/// the door (another address) goes on checking their tables.
 #[test]
 fn a_stranger_on_the_network_cannot_put_everyone_on_badge_only_sign_out() {
     let user = sprint_with_people();
     for (name, table) in [("CPython", "T1"), ("Django", "T2")] {
         user.ok(&["project", "add", "--name", name, "--table", table]);
     }
-    let people = ["Łukasz Langa", "Batuhan Taşkaya", "Éric Araujo", "Dong-hee Na", "Ana María Núñez"];
-    for person in people {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    let rows: String = (0..36).map(|n| format!("Person {n:02},person{n:02}\n")).collect();
+    std::fs::write(&csv, format!("name,handle\n{rows}")).unwrap();
+    user.ok(&["import", "attendees", &csv.display().to_string()]);
+    let people: Vec<String> = (0..36).map(|n| format!("Person {n:02}")).collect();
+    for person in people.iter().chain(["Batuhan Taşkaya".to_owned()].iter()) {
         user.ok(&["signin", person, "--project", "CPython", "--accept-coc"]);
     }
     let served = serve_http_on(&user, None, "0.0.0.0:0");
     let stranger = |command: &str, args: Value| post_from([127, 0, 0, 2], &served.http, command, &args);
 
-    // One wrong table each: the first three are judged (and turn tables off for those three here)...
-    for person in &people[..3] {
+    // One wrong table each: the first ten are judged (and turn tables off for those ten here)...
+    for person in &people[..10] {
         let (status, answer) = stranger("sign_out_at_door", json!({"attendee": person, "table": "T2"}));
         assert_eq!((status, answer["code"].as_str()), (403, Some("not_allowed")), "{person}: {answer}");
     }
-    // ...and the rest are refused before the door looks at them, the table right or wrong.
-    for (person, table) in [(people[3], "T2"), (people[4], "T2"), (people[4], "T1")] {
-        let (status, answer) = stranger("sign_out_at_door", json!({"attendee": person, "table": table}));
-        assert_eq!((status, answer["code"].as_str()), (429, Some("too_many_tries")), "{person}: {answer}");
+    // ...and the rest are refused before the door looks at them, the table right or wrong, in any shape the
+    // commands take (a move "from" a table is the same guess).
+    let tries = [
+        ("sign_out_at_door", json!({"attendee": people[10], "table": "T2"})),
+        ("sign_out_at_door", json!({"attendee": people[11], "table": "T1"})),
+        ("sign_out_at_door", json!([people[11], "T2"])),
+        ("sign_in", json!({"attendee": people[11], "project": "T2", "proof": {"table": "T2"}})),
+        ("sign_in", json!({"attendee": people[11], "project": "T2", "proof": ["T2"]})),
+        ("sign_in", json!([people[11], "Django", false, null, ["T2"]])),
+    ];
+    for (command, args) in tries {
+        let (status, answer) = stranger(command, args.clone());
+        assert_eq!((status, answer["code"].as_str()), (429, Some("too_many_tries")), "{command} {args}: {answer}");
         assert_eq!(
             answer["message"],
             "Too many wrong tables were chosen from this screen, so choosing a table is off here for 30 more \
              minutes: scan your badge, or ask at the desk."
         );
     }
-    // Moving someone "from" a table is the same guess.
-    let (status, _) = stranger("sign_in", json!({"attendee": people[4], "project": "T2", "proof": {"table": "T2"}}));
-    assert_eq!(status, 429);
 
-    // The kiosk at the door: Dong-hee and Ana María still prove who they are by their table.
-    for person in &people[3..] {
+    // Another machine sends twenty wrong tables at once: ten are judged, the rest refused.
+    let http = served.http.as_str();
+    let burst: Vec<u16> = std::thread::scope(|scope| {
+        let sent: Vec<_> = people[12..32]
+            .iter()
+            .map(|person| {
+                let args = json!({"attendee": person, "table": "T2"});
+                scope.spawn(move || post_from([127, 0, 0, 3], http, "sign_out_at_door", &args).0)
+            })
+            .collect();
+        sent.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    let judged = burst.iter().filter(|status| **status == 403).count();
+    assert_eq!((judged, burst.len() - judged), (10, 10), "{burst:?}");
+    assert!(burst.iter().all(|status| [403, 429].contains(status)), "{burst:?}");
+
+    // The kiosk at the door: the people neither stranger reached still prove who they are by their table.
+    for person in &people[32..] {
         let outcome = served.ok("sign_out_at_door", json!({"attendee": person, "table": "CPython"}));
-        assert_eq!(outcome["person"]["name"], *person);
+        assert_eq!(outcome["person"]["name"], person.as_str());
     }
-    // The three the stranger chose for need their badges here for a while, as before.
+    let outcome = served.ok("sign_out_at_door", json!({"attendee": people[10], "table": "CPython"}));
+    assert_eq!(outcome["person"]["name"], people[10].as_str());
+    // The ten the first stranger chose for need their badges here for a while, as before.
     let (status, _) = served.post("sign_out_at_door", json!({"attendee": people[0], "table": "CPython"}));
     assert_eq!(status, 429);
-    // A badge is still proof from the stranger's machine (a browser kiosk whose users mistook three tables).
+    // A badge is still proof from the stranger's machine (a browser kiosk whose users mistook ten tables).
     let (status, answer) =
-        stranger("sign_out_at_door", json!({"attendee": people[1], "badge": "t4ndx6qk2mzr8v9wbh3jc5yp"}));
-    assert_eq!((status, answer["person"]["name"].as_str()), (200, Some(people[1])), "{answer}");
+        stranger("sign_out_at_door", json!({"attendee": "Batuhan Taşkaya", "badge": "t4ndx6qk2mzr8v9wbh3jc5yp"}));
+    assert_eq!((status, answer["person"]["name"].as_str()), (200, Some("Batuhan Taşkaya")), "{answer}");
+}
+
+/// A stranger on the Wi-Fi listed every attendee by searching two letters at a time, twenty names each, as
+/// fast as the device answered. Over the venue network a search now lists at most what the kiosk screen
+/// shows, and one machine gets a burst of searches and then one a second; the kiosk at the door, on another
+/// address, types on.
+#[test]
+fn a_stranger_on_the_network_cannot_list_the_attendees_by_searching_fast() {
+    let user = sprint_with_people();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("many.csv");
+    let people: String = (0..30).map(|n| format!("Anna Sample{n},anna{n}\n")).collect();
+    std::fs::write(&csv, format!("name,handle\n{people}")).unwrap();
+    user.ok(&["import", "attendees", &csv.display().to_string()]);
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let search =
+        |from: [u8; 4], limit: u64| post_from(from, &served.http, "search", &json!({"query": "an", "limit": limit}));
+
+    let (status, found) = search([127, 0, 0, 2], 20);
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found.as_array().unwrap().len(), 7, "what the kiosk screen asks for, not twenty: {found}");
+    // 140 more, as fast as they are answered: the burst's 119 left, and one more for each second they took.
+    let started = Instant::now();
+    let answers: Vec<(u16, Value)> = (0..140).map(|_| search([127, 0, 0, 2], 7)).collect();
+    let took = started.elapsed().as_secs_f64();
+    let answered = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert!(
+        answered >= 119 && answered as f64 <= 120.0 + took,
+        "a burst of 120 searches, then one a second: {answered} answered in {took:.1} s"
+    );
+    let refused: Vec<&(u16, Value)> = answers.iter().filter(|(status, _)| *status != 200).collect();
+    assert!(refused.len() >= 10 && refused.iter().all(|(status, _)| *status == 429), "{refused:?}");
+    let said = refused[0].1["message"].as_str().unwrap_or_default();
+    assert!(
+        said.starts_with("Too many searches from this screen: wait ") && said.ends_with(", then type again."),
+        "{said}"
+    );
+    // Another machine on the Wi-Fi, and this computer's own screen, search as before.
+    assert_eq!(search([127, 0, 0, 3], 7).0, 200);
+    assert_eq!(served.post("search", json!({"query": "an", "limit": 7})).0, 200);
+    // A second later the stranger has a search again, and no burst: of four at once, some are refused.
+    std::thread::sleep(Duration::from_millis(1_100));
+    let again: Vec<u16> = (0..4).map(|_| search([127, 0, 0, 2], 7).0).collect();
+    assert!(again[0] == 200 && again.contains(&429), "{again:?}");
 }
 
 /// One request to `address` from the local address `from` (another machine on the Wi-Fi, as loopback

@@ -224,6 +224,57 @@ test("kiosk: after wrong tables, the door asks for the badge up front, and the b
   await p.close();
 });
 
+test("kiosk: a browser the server stops taking tables from asks everyone for their badge", async () => {
+  for (const [name, badge] of [["Nina Network", "NINA-2026"], ["Omar Other", "OMAR-2026"]]) {
+    await server.call("add_attendee", { name, badge_code: badge });
+    const who = await person(name);
+    await server.call("sign_in", { attendee: who.id, project: "Sprintdesk", accept_code_of_conduct: true, photo_consent: false });
+  }
+  const p = await kiosk();
+  // What `serve` answers a machine on the venue network after too many wrong tables from it (tests/http.rs
+  // tries the server's side as the attack; this browser is on the server's own address, which is not limited).
+  const said =
+    "Too many wrong tables were chosen from this screen, so choosing a table is off here for 30 more minutes: scan your badge, or ask at the desk.";
+  await p.route("**/api/sign_out_at_door", (route) => {
+    const args = JSON.parse(route.request().postData() ?? "{}");
+    if (args.badge) return route.continue();
+    return route.fulfill({ status: 429, contentType: "application/json", body: JSON.stringify({ code: "too_many_tries", message: said }) });
+  });
+  const search = p.getByTestId("kiosk-search");
+  const signOutByName = async (name) => {
+    await search.fill("");
+    await search.pressSequentially(name.toLowerCase());
+    await p.getByTestId("kiosk-result").filter({ hasText: name }).click();
+    await p.getByTestId("kiosk-signout").click();
+  };
+  const locked = p.getByTestId("kiosk-door-locked");
+
+  // Nina chooses her own table: refused, in the server's words.
+  await signOutByName("Nina Network");
+  await p.getByTestId("kiosk-which-table").getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  const error = p.getByTestId("kiosk-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /Not signed out/);
+  assert.match(await error.innerText(), /from this screen, so choosing a table is off here for 30 more minutes/);
+  await p.getByRole("button", { name: "OK" }).click();
+
+  // Omar, whom nobody chose a table for, is asked for his badge up front, and told why.
+  await signOutByName("Omar Other");
+  await locked.waitFor();
+  assert.equal(await p.getByTestId("table-choice").count(), 0, "no tables to pick");
+  const shown = await locked.innerText();
+  assert.match(shown, /Omar Other, to sign out, scan your badge/);
+  assert.match(shown, /Too many wrong tables were chosen here, so this kiosk asks everyone for their badge for the next 30 minutes/);
+  assert.deepEqual(await axe(p), []);
+  await shots(p, "kiosk-door-locked-everyone");
+  await p.keyboard.type("OMAR-2026", { delay: 5 });
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), /Goodbye, Omar Other!/);
+  assert.equal((await person("Omar Other")).here_now, false, "signed out with his badge");
+  await p.close();
+});
+
 test("kiosk: Enter on the photo question gives no consent; Tab and Enter or Space choose either", async () => {
   const p = await kiosk();
   const search = p.getByTestId("kiosk-search");

@@ -39,54 +39,132 @@ struct App {
     event_streams: Arc<Semaphore>,
     /// Wrong tables chosen at the door, per address on the venue network.
     table_guesses: TableGuesses,
+    /// Searches left, per address on the venue network.
+    searches: SearchBudget,
 }
 
 /// Wrong tables an address on the venue network may choose for people at the door within
 /// [`TABLE_GUESS_WINDOW`]; past them, a table is no proof from that address until the oldest is older. Each
 /// wrong table also turns tables off for its person on this device (`sprintdesk_core`'s door rules), so
 /// a stranger with the attendee list used to put everyone on badge-only sign-out here, one request each;
-/// now one machine puts three people there, and a browser kiosk at the door, another address, goes on
-/// checking everyone else's table.
-pub const TABLE_GUESSES: usize = 3;
+/// now one machine puts ten people there, and a browser kiosk at the door, another address, goes on
+/// checking everyone else's table. Ten, not fewer: at a busy door a browser kiosk's honest mistakes must not
+/// take tables away from everyone at it.
+pub const TABLE_GUESSES: usize = 10;
 /// See [`TABLE_GUESSES`].
 pub const TABLE_GUESS_WINDOW: Duration = Duration::from_secs(30 * 60);
 
 /// When each address other than this computer's own last chose a wrong table at the door (at most
-/// [`TABLE_GUESSES`] times each, within [`TABLE_GUESS_WINDOW`]).
+/// [`TABLE_GUESSES`] times each, within [`TABLE_GUESS_WINDOW`]), and its table proofs being judged now.
 #[derive(Clone, Debug, Default)]
-struct TableGuesses(Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, Vec<Instant>>>>);
+struct TableGuesses(Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, Guesses>>>);
+
+#[derive(Debug, Default)]
+struct Guesses {
+    wrong: Vec<Instant>,
+    /// Table proofs sent to the door and not answered yet: each may be one more wrong table, so they count
+    /// (sixty at once from one address were all judged, before any was counted).
+    judging: usize,
+}
+
+/// A table proof let through to the door: counted as one more wrong table if [`Guess::wrong`] says so, and
+/// let go otherwise (when dropped).
+struct Guess {
+    guesses: TableGuesses,
+    address: IpAddr,
+}
 
 impl TableGuesses {
-    /// Minutes (rounded up) until `address` may choose a table again, if it has used up its wrong tables.
-    fn off_for(&self, address: IpAddr, now: Instant) -> Option<u64> {
-        let mut guesses = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        guesses.retain(|_, times| {
-            times.retain(|at| now.duration_since(*at) < TABLE_GUESS_WINDOW);
-            !times.is_empty()
+    /// Lets one more table proof from `address` be judged, unless its wrong tables (with those being judged)
+    /// are used up: then the minutes (rounded up) until it may choose a table again.
+    fn begin(&self, address: IpAddr, now: Instant) -> Result<Guess, u64> {
+        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.retain(|_, guesses| {
+            guesses.wrong.retain(|at| now.duration_since(*at) < TABLE_GUESS_WINDOW);
+            !guesses.wrong.is_empty() || guesses.judging > 0
         });
-        let times = guesses.get(&address).filter(|times| times.len() >= TABLE_GUESSES)?;
-        let free_at = times.iter().min().map_or(now, |oldest| *oldest + TABLE_GUESS_WINDOW);
-        Some(free_at.saturating_duration_since(now).as_secs().div_ceil(60).max(1))
-    }
-
-    fn note_wrong(&self, address: IpAddr, now: Instant) {
-        let mut guesses = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        guesses.entry(address).or_default().push(now);
+        let guesses = all.entry(address).or_default();
+        if guesses.wrong.len() + guesses.judging >= TABLE_GUESSES {
+            // With proofs still being judged, the oldest wrong table may not be the one that frees it.
+            let free_at = match guesses.wrong.iter().min() {
+                Some(oldest) if guesses.wrong.len() >= TABLE_GUESSES => *oldest + TABLE_GUESS_WINDOW,
+                _ => now + TABLE_GUESS_WINDOW,
+            };
+            return Err(free_at.saturating_duration_since(now).as_secs().div_ceil(60).max(1));
+        }
+        guesses.judging += 1;
+        Ok(Guess { guesses: self.clone(), address })
     }
 }
 
-/// Whether this computer's own address: not limited per address (see [`MAX_PER_ADDRESS`]).
+impl Guess {
+    /// The door found the table wrong, at `now`.
+    fn wrong(self, now: Instant) {
+        let mut all = self.guesses.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        all.entry(self.address).or_default().wrong.push(now);
+    }
+}
+
+impl Drop for Guess {
+    fn drop(&mut self) {
+        let mut all = self.guesses.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(guesses) = all.get_mut(&self.address) {
+            guesses.judging = guesses.judging.saturating_sub(1);
+        }
+    }
+}
+
+/// Searches an address on the venue network may make in a burst, and how many a second come back to it
+/// after ([`SearchBudget`]). The kiosk screen searches on every keystroke: a person typing their name takes
+/// a dozen, a queue at the door a few dozen a minute. A script listing every attendee two letters at a time
+/// took a few seconds; at a search a second it takes an hour or more for a large sprint.
+pub const SEARCH_BURST: f64 = 120.0;
+/// See [`SEARCH_BURST`].
+pub const SEARCHES_PER_SECOND: f64 = 1.0;
+/// The most people one search lists over the venue network: what the kiosk screen asks for (six shown, and
+/// one to know that more match). The core lists up to 20.
+pub const NETWORK_SEARCH_LIMIT: u64 = 7;
+
+/// Searches each address other than this computer's own has left: a bucket of [`SEARCH_BURST`] refilled at
+/// [`SEARCHES_PER_SECOND`]. An address whose bucket is full again is forgotten.
+#[derive(Clone, Debug, Default)]
+struct SearchBudget(Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, (f64, Instant)>>>);
+
+impl SearchBudget {
+    /// Takes one search for `address`, or says how many seconds until it has one.
+    fn take(&self, address: IpAddr, now: Instant) -> Result<(), u64> {
+        let mut buckets = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let left = |(tokens, at): (f64, Instant)| {
+            (tokens + now.saturating_duration_since(at).as_secs_f64() * SEARCHES_PER_SECOND).min(SEARCH_BURST)
+        };
+        buckets.retain(|_, bucket| left(*bucket) < SEARCH_BURST);
+        let tokens = buckets.get(&address).map_or(SEARCH_BURST, |bucket| left(*bucket));
+        if tokens < 1.0 {
+            return Err(((1.0 - tokens) / SEARCHES_PER_SECOND).ceil().max(1.0) as u64);
+        }
+        buckets.insert(address, (tokens - 1.0, now));
+        Ok(())
+    }
+}
+
+/// Whether this computer's own address (an IPv4 one as a dual-stack listener sees it too): not limited per
+/// address (see [`MAX_PER_ADDRESS`]).
 fn own_address(address: IpAddr) -> bool {
+    let address = address.to_canonical();
     address == IpAddr::from([127, 0, 0, 1]) || address == std::net::Ipv6Addr::LOCALHOST
 }
 
 /// Whether a door command's arguments prove who someone is by the table they chose (no badge): a sign-out
-/// at the door, or a move of someone who is here.
+/// at the door, or a move of someone who is here. Read as the command reads them (any shape serde takes,
+/// a JSON array included), badges trimmed as the door trims them; arguments the command would not take
+/// prove nothing.
 fn table_proof(name: &str, args: &Value) -> bool {
-    let badge = |proof: &Value| proof.get("badge").and_then(Value::as_str).is_some_and(|b| !b.trim().is_empty());
+    use sprintdesk_core::{DoorSignOut, SignIn};
+    let no_badge = |badge: Option<&str>| badge.is_none_or(|badge| badge.trim().is_empty());
     match name {
-        "sign_out_at_door" => !badge(args),
-        "sign_in" => args.get("proof").is_some_and(|proof| proof.is_object() && !badge(proof)),
+        "sign_out_at_door" => DoorSignOut::deserialize(args).is_ok_and(|request| no_badge(request.badge.as_deref())),
+        "sign_in" => SignIn::deserialize(args)
+            .is_ok_and(|request| request.proof.is_some_and(|proof| no_badge(proof.badge.as_deref()))),
         _ => false,
     }
 }
@@ -207,7 +285,13 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
 /// Builds the HTTP routes over `host`, serving the UI from `ui` when it is given.
 pub fn router(host: Arc<Host>, address: SocketAddr, ui: Option<std::path::PathBuf>) -> Router {
     let event_streams = Arc::new(Semaphore::new(MAX_EVENT_STREAMS));
-    let app = App { host, loopback_only: address.ip().is_loopback(), event_streams, table_guesses: Default::default() };
+    let app = App {
+        host,
+        loopback_only: address.ip().is_loopback(),
+        event_streams,
+        table_guesses: Default::default(),
+        searches: Default::default(),
+    };
     let timeout = tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT);
     let api = Router::new()
         .route("/api/join", axum::routing::post(join))
@@ -290,7 +374,7 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
     let from = request
         .extensions()
         .get::<axum::extract::ConnectInfo<IpAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0);
+        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.to_canonical());
     let body = request.into_body();
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
@@ -324,20 +408,34 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
     let host = app.host.clone();
     // Over the venue network, a machine that has chosen too many wrong tables for people proves nobody by a
     // table for a while: refused here, before the door would turn tables off for one more person.
-    let guesses = (!app.loopback_only && !own_address(from)).then(|| app.table_guesses.clone());
-    let run = move || match parse_body(&body) {
+    let network = !app.loopback_only && !own_address(from);
+    let guesses = network.then(|| app.table_guesses.clone());
+    if network && name == "search" {
+        // Listing the attendees a few letters at a time is slowed to a search a second, after a burst.
+        if let Err(seconds) = app.searches.take(from, Instant::now()) {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyTries, &searches_off(seconds));
+        }
+    }
+    let over_network = !app.loopback_only;
+    let run = move || match parse_body::<Value>(&body) {
         Err((status, message)) => refuse(status, ErrorCode::BadArguments, &message),
-        Ok(args) => {
-            let guessing = guesses.filter(|_| table_proof(&name, &args));
-            if let Some(minutes) = guessing.as_ref().and_then(|g| g.off_for(from, Instant::now())) {
-                return refuse(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyTries, &tables_off(minutes));
+        Ok(mut args) => {
+            if over_network && name == "search" {
+                limit_search(&mut args);
             }
+            let guess = match guesses.filter(|_| table_proof(&name, &args)).map(|g| g.begin(from, Instant::now())) {
+                Some(Err(minutes)) => {
+                    return refuse(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyTries, &tables_off(minutes));
+                }
+                Some(Ok(guess)) => Some(guess),
+                None => None,
+            };
             match host.call(&name, args) {
                 Ok(value) => axum::Json(value).into_response(),
                 Err(error) => {
                     // A table that did not prove the person (a wrong badge is no table, and a lock is no guess).
-                    if let Some(guesses) = guessing.filter(|_| error.code == ErrorCode::NotAllowed) {
-                        guesses.note_wrong(from, Instant::now());
+                    if let Some(guess) = guess.filter(|_| error.code == ErrorCode::NotAllowed) {
+                        guess.wrong(Instant::now());
                     }
                     error_response(error)
                 }
@@ -366,6 +464,20 @@ struct JoinRequest {
 /// What a staff command says when asked over the venue network.
 const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \
      in and out, the board); use the organizer's screen on this computer (127.0.0.1) for the rest";
+
+/// A search asked over the venue network lists at most [`NETWORK_SEARCH_LIMIT`] people.
+fn limit_search(args: &mut Value) {
+    if let Some(args) = args.as_object_mut() {
+        let asked = args.get("limit").and_then(Value::as_u64).unwrap_or(u64::MAX);
+        args.insert("limit".into(), asked.min(NETWORK_SEARCH_LIMIT).into());
+    }
+}
+
+/// What a search says to a machine on the venue network that has searched too often.
+fn searches_off(seconds: u64) -> String {
+    let wait = if seconds == 1 { "a second".to_owned() } else { format!("{seconds} seconds") };
+    format!("Too many searches from this screen: wait {wait}, then type again.")
+}
 
 /// What the door says to a machine on the venue network that has chosen too many wrong tables.
 fn tables_off(minutes: u64) -> String {
@@ -454,12 +566,19 @@ mod tests {
         let cases = [
             ("sign_out_at_door", json!({"attendee": "Ana", "table": "T1"}), true),
             ("sign_out_at_door", json!({"attendee": "Ana", "table": null}), true),
-            ("sign_out_at_door", json!({"attendee": "Ana", "table": "T1", "badge": "  "}), true),
+            ("sign_out_at_door", json!({"attendee": "Ana", "table": "T1", "badge": " \u{3000}"}), true),
+            ("sign_out_at_door", json!(["Ana", "T1"]), true),
             ("sign_out_at_door", json!({"attendee": "Ana", "badge": "B1"}), false),
+            ("sign_out_at_door", json!(["Ana", "T1", "B1"]), false),
+            ("sign_out_at_door", json!({"attendee": "Ana", "table": "T1", "seat": 4}), false),
             ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": {"table": "T1"}}), true),
+            ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": ["T1"]}), true),
+            ("sign_in", json!(["Ana", null, false, null, ["T1"]]), true),
             ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": {"badge": "B1"}}), false),
+            ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": ["T1", "B1"]}), false),
             ("sign_in", json!({"attendee": "Ana", "project": "T2", "proof": null}), false),
             ("sign_in", json!({"attendee": "Ana", "project": "T2"}), false),
+            ("sign_in", json!({"attendee": "Ana", "proof": "T1"}), false),
             ("search", json!({"query": "T1", "table": "T1"}), false),
         ];
         for (name, args, expected) in cases {
@@ -467,31 +586,46 @@ mod tests {
         }
     }
 
-    /// An address's wrong tables count for half an hour each; with three in that time it chooses no table
+    /// An address's wrong tables count for half an hour each; with ten in that time it chooses no table
     /// until the oldest is half an hour old. Another address is not touched.
     #[test]
-    fn three_wrong_tables_in_half_an_hour_turn_tables_off_for_that_address() {
+    fn ten_wrong_tables_in_half_an_hour_turn_tables_off_for_that_address() {
         let guesses = TableGuesses::default();
         let (stranger, kiosk) = (IpAddr::from([10, 0, 0, 66]), IpAddr::from([10, 0, 0, 2]));
         let t0 = Instant::now();
         let at = |minutes: u64| t0 + Duration::from_secs(minutes * 60);
-        guesses.note_wrong(stranger, at(0));
-        guesses.note_wrong(stranger, at(5));
-        assert_eq!(guesses.off_for(stranger, at(5)), None, "two wrong tables");
-        guesses.note_wrong(stranger, at(10));
+        let wrong = |minutes: u64| guesses.begin(stranger, at(minutes)).unwrap().wrong(at(minutes));
+        for minute in 0..9 {
+            wrong(minute);
+        }
+        // A right table (the guess let go) counts for nothing.
+        drop(guesses.begin(stranger, at(9)).unwrap());
+        wrong(10);
         let cases = [(10, Some(20)), (29, Some(1)), (30, None), (45, None)];
         for (minutes, off) in cases {
-            assert_eq!(guesses.off_for(stranger, at(minutes)), off, "at {minutes} minutes");
-            assert_eq!(guesses.off_for(kiosk, at(minutes)), None);
+            assert_eq!(guesses.begin(stranger, at(minutes)).err(), off, "at {minutes} minutes");
+            assert!(guesses.begin(kiosk, at(minutes)).is_ok());
         }
         // Half a minute left is said as a minute, never as none.
-        guesses.note_wrong(stranger, at(46));
-        guesses.note_wrong(stranger, at(47));
-        assert_eq!(guesses.off_for(stranger, at(47)), None, "two within the last half hour");
-        guesses.note_wrong(stranger, at(48));
-        assert_eq!(guesses.off_for(stranger, at(48)), Some(28));
-        assert_eq!(guesses.off_for(stranger, at(75) + Duration::from_secs(30)), Some(1));
-        assert_eq!(guesses.off_for(stranger, at(76)), None);
+        for minute in 46..56 {
+            wrong(minute);
+        }
+        assert_eq!(guesses.begin(stranger, at(56)).err(), Some(20));
+        assert_eq!(guesses.begin(stranger, at(75) + Duration::from_secs(30)).err(), Some(1));
+        assert!(guesses.begin(stranger, at(76)).is_ok());
+    }
+
+    /// Proofs sent at once are counted while the door judges them: sixty at once from one address were all
+    /// judged before the first wrong one was counted.
+    #[test]
+    fn table_proofs_being_judged_count_against_their_address() {
+        let guesses = TableGuesses::default();
+        let stranger = IpAddr::from([10, 0, 0, 66]);
+        let now = Instant::now();
+        let judging: Vec<Guess> = (0..TABLE_GUESSES).map(|_| guesses.begin(stranger, now).unwrap()).collect();
+        assert_eq!(guesses.begin(stranger, now).err(), Some(30), "an eleventh at once");
+        drop(judging);
+        assert!(guesses.begin(stranger, now).is_ok(), "all ten were right: nothing counted");
     }
 
     /// How large a body is taken, and what a body too large is told: an import file over its limit is an

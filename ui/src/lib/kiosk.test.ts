@@ -4,12 +4,14 @@ import type { ProjectBoard } from "../bindings/ProjectBoard";
 import { ERROR_CODES } from "../bindings/commands";
 import {
   cleanHandle,
+  EVERYONE,
   doorLockLeft,
   doorLockMinutes,
   lockWords,
   doorProof,
   kioskError,
   lockDoor,
+  screenLock,
   signInSteps,
   stepAfter,
   stepsToAsk,
@@ -106,7 +108,11 @@ describe("kioskError", () => {
     const locked = kioskError({ code: "too_many_tries", message: "A wrong table was chosen for Ana Lima a moment ago" }, "move");
     expect(locked.title).toBe("Not moved");
     expect(locked.message).toMatch(/^A wrong table was chosen for Ana Lima a moment ago\.$/);
-    expect(kioskError({ code: "too_many_tries", message: "" }, "search").title).toBe("Too many wrong PINs");
+    expect(kioskError({ code: "too_many_tries", message: "" }, "badge").title).toBe("Too many wrong PINs");
+  });
+  it("says a browser on the venue network that searched too fast to wait, not that a PIN was wrong", () => {
+    const said = "Too many searches from this screen: wait 2 seconds, then type again.";
+    expect(kioskError({ code: "too_many_tries", message: said }, "search")).toEqual({ title: "Too many searches", message: said });
   });
   it("turns an unknown badge into words, with what was typed", () => {
     const said = kioskError({ code: "not_found", message: "no one has the badge ZZ-1" }, "badge", "ZZ-1");
@@ -219,6 +225,20 @@ describe("door locks", () => {
     expect(doorLockLeft(locks, "a-1", now + 9 * 60_000 + 1)).toBe(1);
     expect(doorLockLeft(locks, "a-1", now + 10 * 60_000)).toBe(0);
     expect(doorLockLeft(locks, "a-2", now)).toBe(0);
+  });
+  it("locks everyone at this screen when the server says too many wrong tables came from it", () => {
+    const said =
+      "Too many wrong tables were chosen from this screen, so choosing a table is off here for 30 more minutes: scan your badge, or ask at the desk.";
+    const refusal = { code: "too_many_tries" as const, message: said };
+    expect(screenLock(refusal)).toBe(true);
+    expect(doorLockMinutes(refusal)).toBe(30);
+    const person = "A wrong table was chosen for Ana Lima a moment ago, so choosing a table for Ana Lima is off here for 10 more minutes.";
+    expect(screenLock({ code: "too_many_tries", message: person })).toBe(false);
+    expect(screenLock({ code: "not_allowed", message: said })).toBe(false);
+    const locks = lockDoor(lockDoor({}, "a-1", 10, 0), EVERYONE, 30, 0);
+    expect(doorLockLeft(locks, "a-2", 0)).toBe(30);
+    expect(doorLockLeft(locks, "a-1", 20 * 60_000)).toBe(10);
+    expect(doorLockLeft(locks, "a-1", 30 * 60_000)).toBe(0);
   });
   it("keeps other people's locks, and a later refusal sets a person's anew", () => {
     const locks = lockDoor(lockDoor({}, "a-1", 10, 0), "a-2", 3, 0);

@@ -139,6 +139,10 @@ export function kioskError(
       // At the door, a sign-out or a move the person's badge or table did not prove: the core says why.
       const door = context === "sign_out" ? "Not signed out" : context === "move" ? "Not moved" : null;
       if (door) return { title: door, message: said || "Scan your badge, or ask at the desk." };
+      // A browser on the venue network that searched very fast (a burst, then one a second).
+      if (context === "search" && error.code === "too_many_tries") {
+        return { title: "Too many searches", message: said || "Please wait a moment, then type again." };
+      }
       return error.code === "not_allowed"
         ? { title: "This kiosk cannot do that", message: said }
         : { title: "Too many wrong PINs", message: said || "Please wait, then try again." };
@@ -218,10 +222,20 @@ export function lockDoor(locks: DoorLocks, person: string, minutes: number, now:
   return { ...locks, [person]: now + minutes * 60_000 };
 }
 
-/** The whole minutes, rounded up, that choosing a table for `person` is still off at `now`; 0 when it is not. */
+/** The key of a lock on everyone at this screen: a browser on the venue network from which too many wrong
+ * tables were chosen proves nobody by a table for a while (the server's limit per machine). */
+export const EVERYONE = "*";
+
+/** Whether a refusal at the door turns tables off for everyone at this screen, not only for its person. */
+export function screenLock(error: ApiError): boolean {
+  return error.code === "too_many_tries" && /\bfrom this screen\b/.test(error.message);
+}
+
+/** The whole minutes, rounded up, that choosing a table for `person` is still off at `now` (for them, or for
+ * everyone at this screen); 0 when it is not. */
 export function doorLockLeft(locks: DoorLocks, person: string, now: number): number {
-  const until = locks[person];
-  return until === undefined || until <= now ? 0 : Math.ceil((until - now) / 60_000);
+  const until = Math.max(locks[person] ?? 0, locks[EVERYONE] ?? 0);
+  return until <= now ? 0 : Math.ceil((until - now) / 60_000);
 }
 
 /** Why nobody can sign in at the door now, in words for the person there; `null` while the venue is open
