@@ -115,9 +115,9 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
     let (done, dropped) = (goal(&mut desk, "Fix the loader"), goal(&mut desk, "Rewrite in Rust"));
     desk.set_status(DailyStatus {
         project: "T1".into(),
-        done: "Set up".into(),
-        next: "Loader".into(),
-        blockers: "Slow CI".into(),
+        done: Some("Set up".into()),
+        next: Some("Loader".into()),
+        blockers: Some("Slow CI".into()),
         from: None,
     })
     .unwrap();
@@ -138,8 +138,12 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
         })
         .unwrap();
     desk.merge_attendees(Merge { duplicate: walk_in.person.id.to_string(), survivor: "@bo".into() }).unwrap();
-    desk.set_status(DailyStatus { project: "Proj".into(), done: "Loader faster".into(), ..DailyStatus::default() })
-        .unwrap();
+    desk.set_status(DailyStatus {
+        project: "Proj".into(),
+        done: Some("Loader faster".into()),
+        ..DailyStatus::default()
+    })
+    .unwrap();
     desk.set_goal_status(GoalProgress { goal: done.id.to_string(), status: sprintdesk_core::domain::GoalStatus::Done })
         .unwrap();
     desk.set_goal_status(GoalProgress {
@@ -386,7 +390,7 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
         desk.add_project(project).unwrap();
     }
     sign_in(&mut desk, "@ana", "T1");
-    desk.set_status(DailyStatus { project: "T2".into(), blockers: "No wifi".into(), ..DailyStatus::default() })
+    desk.set_status(DailyStatus { project: "T2".into(), blockers: Some("No wifi".into()), ..DailyStatus::default() })
         .unwrap();
     let step = |action| StandupStep { action, turn_seconds: None };
 
@@ -583,9 +587,9 @@ fn an_access_request_reads_by_name_and_lists_pull_requests_and_the_words_that_na
     desk.resolve(Resolve { issue: "#2".into(), keep: vec!["@bo".into(), "@cy".into()] }).unwrap();
     desk.set_status(DailyStatus {
         project: "T2".into(),
-        done: "Reviewed Dee's config fix".into(),
-        next: "Deeper docs; ask DEE NEWCOMER about the loader".into(),
-        blockers: "Waiting on Idee".into(),
+        done: Some("Reviewed Dee's config fix".into()),
+        next: Some("Deeper docs; ask DEE NEWCOMER about the loader".into()),
+        blockers: Some("Waiting on Idee".into()),
         from: None,
     })
     .unwrap();

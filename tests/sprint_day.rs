@@ -353,13 +353,17 @@ fn two_leads_writing_one_days_status_keep_each_others_parts() {
     laptop
         .set_status(DailyStatus {
             project: "Proj".into(),
-            blockers: "CI runners down".into(),
+            blockers: Some("CI runners down".into()),
             ..DailyStatus::default()
         })
         .unwrap();
     clock.advance_minutes(1);
-    desk.set_status(DailyStatus { project: "Proj".into(), done: "Merged 2 PRs".into(), ..DailyStatus::default() })
-        .unwrap();
+    desk.set_status(DailyStatus {
+        project: "Proj".into(),
+        done: Some("Merged 2 PRs".into()),
+        ..DailyStatus::default()
+    })
+    .unwrap();
     sync(&laptop, &mut desk);
     sync(&desk, &mut laptop);
     for device in [&desk, &laptop] {
@@ -394,11 +398,12 @@ fn two_leads_writing_one_days_status_keep_each_others_parts() {
     for (case, other, shown, saved, expected) in cases {
         clock.advance_minutes(1);
         let (done, next, blockers) = other;
+        let (done, next, blockers) = (Some(done), Some(next), Some(blockers));
         desk.set_status(DailyStatus { project: "Proj".into(), done, next, blockers, from: None }).unwrap();
         sync(&desk, &mut laptop);
         clock.advance_minutes(1);
         let from = StatusText { done: Some(shown.0), next: Some(shown.1), blockers: Some(shown.2) };
-        let (done, next, blockers) = saved;
+        let (done, next, blockers) = (Some(saved.0), Some(saved.1), Some(saved.2));
         laptop.set_status(DailyStatus { project: "Proj".into(), done, next, blockers, from: Some(from) }).unwrap();
         sync(&laptop, &mut desk);
         for device in [&desk, &laptop] {

@@ -935,6 +935,35 @@ fn what_the_board_shows_is_kept_to_a_length_and_a_longer_text_changes_nothing() 
     }
 }
 
+/// A script's `set_status` with some parts (no `from`, as the lead's form sends) wrote the rest empty: another
+/// lead's next steps and blockers were gone. A part not given now keeps what the device holds.
+#[test]
+fn a_status_written_through_the_api_changes_only_the_parts_it_gives() {
+    let venue = Venue::new();
+    venue.ok("set_status", json!({"project": "CPython", "done": "Triage", "next": "Docs", "blockers": "Slow CI"}));
+    // (the parts given, the status after: done, next, blockers)
+    let cases = [
+        (json!({"done": "Merged 2 PRs"}), ("Merged 2 PRs", "Docs", "Slow CI")),
+        (json!({"next": "  Review #12 "}), ("Merged 2 PRs", "Review #12", "Slow CI")),
+        (json!({"blockers": "None."}), ("Merged 2 PRs", "Review #12", "")),
+        (json!({"next": ""}), ("Merged 2 PRs", "", "")),
+        (json!({}), ("Merged 2 PRs", "", "")),
+        (json!({"done": "Merged 3 PRs", "blockers": "No wifi", "next": null}), ("Merged 3 PRs", "", "No wifi")),
+        (json!({"done": "Merged 4 PRs", "from": {"done": "Merged 3 PRs"}}), ("Merged 4 PRs", "", "No wifi")),
+    ];
+    for (given, expected) in cases {
+        let mut args = given.clone();
+        args["project"] = json!("CPython");
+        let saved = venue.ok("set_status", args);
+        let parts = |s: &Value| (s["done"].clone(), s["next"].clone(), s["blockers"].clone());
+        let expected = (json!(expected.0), json!(expected.1), json!(expected.2));
+        assert_eq!(parts(&saved), expected, "{given}: answered");
+        let board = venue.ok("board", Value::Null);
+        let card = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap();
+        assert_eq!(parts(&card["status_today"]), expected, "{given}: on the board");
+    }
+}
+
 #[test]
 fn a_project_and_its_goals_are_corrected_in_place_and_bad_corrections_change_nothing() {
     let venue = Venue::new();

@@ -99,15 +99,19 @@ pub struct GoalProgress {
 pub struct DailyStatus {
     /// A project id, name or table label.
     pub project: String,
+    /// Each part given is written (an empty one clears it); a part not given keeps what this device holds.
     #[serde(default)]
-    pub done: String,
+    #[ts(optional)]
+    pub done: Option<String>,
     #[serde(default)]
-    pub next: String,
+    #[ts(optional)]
+    pub next: Option<String>,
     #[serde(default)]
-    pub blockers: String,
+    #[ts(optional)]
+    pub blockers: Option<String>,
     /// What the lead's form showed when they began typing: only the parts they changed are written, so
-    /// what another lead saved meanwhile in the others stays. Without it, every part that differs from
-    /// this device's copy is written.
+    /// what another lead saved meanwhile in the others stays. Without it, every part given that differs
+    /// from this device's copy is written.
     #[serde(default)]
     #[ts(optional)]
     pub from: Option<StatusText>,
@@ -279,19 +283,22 @@ impl Desk {
         }
         let id = StatusId::for_day(&project.id, day);
         let old = snapshot.status_updates.iter().find(|s| s.id == id);
-        let done = at_most("done", "say what was done", status.done.trim().to_owned(), STATUS_FIELD_MAX)?;
-        let next = at_most("next", "say what is next", status.next.trim().to_owned(), STATUS_FIELD_MAX)?;
-        let blockers = at_most(
+        let checked = |part: Option<String>, field, what| {
+            part.map(|text| at_most(field, what, text.trim().to_owned(), STATUS_FIELD_MAX)).transpose()
+        };
+        let done = checked(status.done, "done", "say what was done")?;
+        let next = checked(status.next, "next", "say what is next")?;
+        let blockers = checked(
+            status.blockers.map(|b| no_blocker_is_empty(&b).to_owned()),
             "blockers",
             "say what blocks the table",
-            no_blocker_is_empty(status.blockers.trim()).to_owned(),
-            STATUS_FIELD_MAX,
         )?;
-        // A part the lead did not change keeps what this device holds (another lead's save included).
+        // A part not given, or that the lead did not change, keeps what this device holds (another lead's
+        // save included).
         let held = |part: fn(&StatusUpdate) -> &String| old.map(part).cloned().unwrap_or_default();
-        let keep = |typed: String, shown: Option<&String>, part: fn(&StatusUpdate) -> &String| match shown {
-            Some(shown) if shown.trim() == typed => held(part),
-            _ => typed,
+        let keep = |typed: Option<String>, shown: Option<&String>, part: fn(&StatusUpdate) -> &String| match typed {
+            Some(typed) if shown.is_none_or(|shown| shown.trim() != typed) => typed,
+            _ => held(part),
         };
         let from = status.from.as_ref();
         let new = StatusUpdate {

@@ -22,7 +22,6 @@ use sprintdesk_core::{
     ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
     GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
     NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, SignIn,
-    StatusText,
 };
 use std::io::Write;
 use std::path::Path;
@@ -514,17 +513,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ))
                 .into());
             }
-            // Only the parts named are written: a part not given is sent as an empty part that was shown
-            // empty (so it keeps what this device holds), a part given as one not shown (so it is written).
-            let shown = |part: &Option<String>| if part.is_none() { Some(String::new()) } else { None };
-            let from =
-                StatusText { done: shown(&status.done), next: shown(&status.next), blockers: shown(&status.blockers) };
+            // Only the parts named are written; the others keep what this device holds.
             let update = host.run::<cmd::set_status>(DailyStatus {
                 project: status.project,
-                done: status.done.unwrap_or_default(),
-                next: status.next.unwrap_or_default(),
-                blockers: status.blockers.unwrap_or_default(),
-                from: Some(from),
+                done: status.done,
+                next: status.next,
+                blockers: status.blockers,
+                from: None,
             })?;
             if json {
                 return print_json(&update);

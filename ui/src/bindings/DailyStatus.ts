@@ -8,10 +8,14 @@ export type DailyStatus = {
 /**
  * A project id, name or table label.
  */
-project: string, done: string, next: string, blockers: string, 
+project: string, 
+/**
+ * Each part given is written (an empty one clears it); a part not given keeps what this device holds.
+ */
+done?: string, next?: string, blockers?: string, 
 /**
  * What the lead's form showed when they began typing: only the parts they changed are written, so
- * what another lead saved meanwhile in the others stays. Without it, every part that differs from
- * this device's copy is written.
+ * what another lead saved meanwhile in the others stays. Without it, every part given that differs
+ * from this device's copy is written.
  */
 from?: StatusText, };

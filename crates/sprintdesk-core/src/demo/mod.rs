@@ -161,11 +161,12 @@ pub fn play(
         clock.advance_minutes(2);
         desk.set_status(DailyStatus {
             project: project.name.into(),
-            done: ["Set up dev environments for everyone", "Triaged the backlog", "Paired newcomers with mentors"]
-                [p % 3]
-                .into(),
-            next: "Get the first PRs reviewed".into(),
-            blockers: if p % 3 == 1 { "CI runners are slow on the venue network" } else { "" }.into(),
+            done: Some(
+                ["Set up dev environments for everyone", "Triaged the backlog", "Paired newcomers with mentors"][p % 3]
+                    .into(),
+            ),
+            next: Some("Get the first PRs reviewed".into()),
+            blockers: Some(if p % 3 == 1 { "CI runners are slow on the venue network" } else { "" }.into()),
             from: None,
         })?;
     }
@@ -199,19 +200,23 @@ pub fn play(
     for (p, project) in PROJECTS.iter().enumerate() {
         desk.set_status(DailyStatus {
             project: project.name.into(),
-            done: [
-                "Three PRs merged, docs backlog halved",
-                "Got the test suite running for all",
-                "Reviewed yesterday's PRs",
-            ][p % 3]
-                .into(),
-            next: [
-                "Finish reviews before lunch",
-                "Pair the newcomers on beginner issues",
-                "Write the summary for the closing",
-            ][p % 3]
-                .into(),
-            blockers: if p == 3 { "Waiting on a maintainer with merge rights" } else { "" }.into(),
+            done: Some(
+                [
+                    "Three PRs merged, docs backlog halved",
+                    "Got the test suite running for all",
+                    "Reviewed yesterday's PRs",
+                ][p % 3]
+                    .into(),
+            ),
+            next: Some(
+                [
+                    "Finish reviews before lunch",
+                    "Pair the newcomers on beginner issues",
+                    "Write the summary for the closing",
+                ][p % 3]
+                    .into(),
+            ),
+            blockers: Some(if p == 3 { "Waiting on a maintainer with merge rights" } else { "" }.into()),
             from: None,
         })?;
     }
