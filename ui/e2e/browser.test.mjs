@@ -276,7 +276,21 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   await row.getByRole("button", { name: "Yes, release" }).click();
   await row.getByRole("button", { name: "Release" }).waitFor({ state: "detached" });
   assert.deepEqual(await state(), ["pr_open", []], "released after the yes");
-  await undo("let go of");
+  // The toast is last in the Tab order: Ctrl+Z undoes it from where the focus is (not in a field, where it
+  // would undo typing), and the toast says so.
+  const released = p.getByTestId("toasts").locator(".toast", { hasText: "let go of" });
+  await released.waitFor();
+  assert.equal(await released.getByRole("button", { name: "Undo" }).getAttribute("aria-keyshortcuts"), "Control+Z Meta+Z");
+  assert.match(await released.innerText(), /Ctrl\+Z/);
+  await shot(p, "lead-released-undo-shortcut");
+  await p.locator("#issue-query").focus();
+  await p.keyboard.press("Control+z");
+  await p.waitForTimeout(300);
+  assert.deepEqual(await state(), ["pr_open", []], "Ctrl+Z in a field is the field's");
+  assert.equal(await released.count(), 1, "the toast is still there");
+  await p.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  await p.keyboard.press("Control+z");
+  await p.getByTestId("toasts").getByText(/^Undone: /).first().waitFor();
   await row.getByRole("button", { name: "Release" }).waitFor();
   assert.deepEqual(await state(), ["pr_open", ["pr_open"]], "the release undone: Fern holds it again");
   await row.getByRole("button", { name: "Release" }).click();
