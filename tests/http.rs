@@ -416,6 +416,13 @@ fn a_stranger_on_the_network_cannot_print_a_named_persons_badge_and_learn_its_co
     // Signing her in from the Wi-Fi (the door lets anyone do that) gives a token, and still no badge back.
     let signed_in =
         served.ok("sign_in", json!({"attendee": "Zoe Quintero", "project": "T3", "accept_code_of_conduct": true}));
+    // With no printer here, the welcome offers no print (it would be refused) but says to ask an organizer.
+    assert_eq!(signed_in["door_badge"], "ask", "{signed_in}");
+    let walked_in = served.ok(
+        "register_walk_in",
+        json!({"name": "Wally Walker", "project": "T3", "accept_code_of_conduct": true, "photo_consent": false}),
+    );
+    assert_eq!(walked_in["door_badge"], "ask", "{walked_in}");
     let (status, refused) = served.post("print_badge", json!({"attendee": "Zoe Quintero", "token": signed_in["undo"]}));
     assert_eq!(status, 403, "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("printed on this Sprintdesk's printer"), "{refused}");

@@ -431,7 +431,12 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
                 None => None,
             };
             match host.call(&name, args) {
-                Ok(value) => axum::Json(value).into_response(),
+                Ok(mut value) => {
+                    if over_network && matches!(name.as_str(), "sign_in" | "register_walk_in") {
+                        offer_no_badge_without_printer(&host, &mut value);
+                    }
+                    axum::Json(value).into_response()
+                }
                 Err(error) => {
                     // A table that did not prove the person (a wrong badge is no table, and a lock is no guess).
                     if let Some(guess) = guess.filter(|_| error.code == ErrorCode::NotAllowed) {
@@ -464,6 +469,15 @@ struct JoinRequest {
 /// What a staff command says when asked over the venue network.
 const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \
      in and out, the board); use the organizer's screen on this computer (127.0.0.1) for the rest";
+
+/// Over the venue network a badge is printed on this device's printer only (see [`NETWORK_BADGE`]): with none
+/// chosen, a sign-in's welcome offers no print (which would be refused) but says to ask an organizer.
+fn offer_no_badge_without_printer(host: &Host, outcome: &mut Value) {
+    let offered = outcome.get("door_badge").and_then(Value::as_str).is_some_and(|offer| offer != "ask");
+    if offered && !host.badge_printer_chosen().unwrap_or(false) {
+        outcome["door_badge"] = "ask".into();
+    }
+}
 
 /// A search asked over the venue network lists at most [`NETWORK_SEARCH_LIMIT`] people.
 fn limit_search(args: &mut Value) {
