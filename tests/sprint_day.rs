@@ -88,6 +88,63 @@ fn two_offline_claims_become_contested_on_both_devices_until_a_lead_pairs_them()
     assert_eq!(desk.store().digest().unwrap(), kiosk.store().digest().unwrap());
 }
 
+/// A first-timer holds one issue at a time; with the Wi-Fi down, the desk and a lead's laptop each let her
+/// claim a different beginner issue, and once they synced she held two, with nothing said. Each issue's
+/// row now names the other, on both devices, and stops saying so once she lets one go.
+#[test]
+fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut desk = set_up(clock.clone());
+    desk.import_attendees(ImportFile { text: "name,handle,first_timer\nFern,fern,yes\n".into(), project: None })
+        .unwrap();
+    desk.import_issues(ImportFile {
+        text: "title,url,labels\nTypo in docs,https://example.org/p/issues/2,good first issue\n\
+               Add a test,https://example.org/p/issues/3,good first issue\n"
+            .into(),
+        project: Some("Proj".into()),
+    })
+    .unwrap();
+    sign_in(&mut desk, "@fern");
+    let mut laptop = Desk::new(
+        Store::open_in_memory("lead-laptop".into()).unwrap(),
+        clock.clone(),
+        Arc::new(SequentialIds::default()),
+    );
+    sync(&desk, &mut laptop);
+    clock.advance_minutes(5);
+    desk.claim(Claim { issue: "#2".into(), attendee: "@fern".into(), mentor: Some("@ana".into()) }).unwrap();
+    laptop.claim(Claim { issue: "#3".into(), attendee: "@fern".into(), mentor: Some("@ana".into()) }).unwrap();
+    // On one device, before they sync, the rule holds: a second claim is refused.
+    let refused = desk.claim(Claim { issue: "#3".into(), attendee: "@fern".into(), mentor: Some("@ana".into()) });
+    assert!(refused.is_err(), "one at a time on one device");
+    sync(&laptop, &mut desk);
+    sync(&desk, &mut laptop);
+    let flags = |device: &mut Desk| -> Vec<(Option<u32>, Vec<String>)> {
+        let issues = device.issues(IssuesQuery::default()).unwrap();
+        let mut held: Vec<(Option<u32>, Vec<String>)> = issues
+            .iter()
+            .flat_map(|i| {
+                i.holders.iter().filter(|h| h.person.name == "Fern").map(|h| (i.number, h.also_holds.clone()))
+            })
+            .collect();
+        held.sort();
+        held
+    };
+    let both = vec![(Some(2), vec!["#3 (Add a test)".to_owned()]), (Some(3), vec!["#2 (Typo in docs)".to_owned()])];
+    assert_eq!(flags(&mut desk), both);
+    assert_eq!(flags(&mut laptop), both);
+    // Someone who is no first-timer holding two is no one's concern here.
+    desk.claim(Claim { issue: "#1".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    let bo = desk.issues(IssuesQuery::default()).unwrap();
+    assert!(bo.iter().flat_map(|i| &i.holders).filter(|h| h.person.name == "Bo").all(|h| h.also_holds.is_empty()));
+    // The lead lets one go: the flag is gone on both devices.
+    clock.advance_minutes(1);
+    laptop.release(Release { issue: "#3".into(), attendee: "@fern".into() }).unwrap();
+    sync(&laptop, &mut desk);
+    assert_eq!(flags(&mut desk), vec![(Some(2), Vec::new())]);
+    assert_eq!(flags(&mut laptop), vec![(Some(2), Vec::new())]);
+}
+
 #[test]
 fn signing_out_releases_a_claim_and_a_merged_duplicate_counts_once() {
     let clock = Arc::new(FixedClock::new(morning()));

@@ -390,6 +390,11 @@ impl Snapshot {
                 claimed_at: h.since,
                 claimed_on: h.device.as_ref().map(|d| self.device_name(d)),
                 paired: h.settled && h.state.is_open() && claims.open().count() >= 2,
+                also_holds: if h.state.is_open() {
+                    self.first_timer_also_holds(&h.attendee, issue, now)
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         IssueBoard {
@@ -402,6 +407,33 @@ impl Snapshot {
             contested: claims.contested,
             holders,
         }
+    }
+
+    /// The issues other than `issue` that `who`, a first-timer, holds open too (none for anyone else): only
+    /// the issues their claims name are looked at.
+    fn first_timer_also_holds(&self, who: &AttendeeId, issue: &Issue, now: Timestamp) -> Vec<String> {
+        if !self.attendees.get(who).is_some_and(|a| a.first_timer) {
+            return Vec::new();
+        }
+        let mut named: Vec<&IssueId> = self
+            .claim_events
+            .iter()
+            .filter(|e| {
+                e.issue != issue.id && matches!(&e.action, ClaimAction::Claim { attendee, .. } if attendee == who)
+            })
+            .map(|e| &e.issue)
+            .collect();
+        named.sort();
+        named.dedup();
+        self.issues
+            .iter()
+            .filter(|other| named.binary_search(&&other.id).is_ok())
+            .filter(|other| self.claims(other, now).open_by(who).is_some())
+            .map(|other| match other.number {
+                Some(number) => format!("#{number} ({})", other.title),
+                None => other.title.clone(),
+            })
+            .collect()
     }
 
     /// The person `text` names: an attendee id, a `@handle` or handle, or a full name (accents and case

@@ -252,6 +252,10 @@ pub struct HolderView {
     pub claimed_on: Option<String>,
     /// A lead agreed to two or more holding it together.
     pub paired: bool,
+    /// For a first-timer, who holds one issue at a time: the other issues they hold too, as "#3 (Document
+    /// the board)". Two claims made on two devices while they were apart each passed the rule there; the
+    /// lead lets one go.
+    pub also_holds: Vec<String>,
 }
 
 /// A claim that today's closing will release (shown from half an hour before).

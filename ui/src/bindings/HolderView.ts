@@ -14,4 +14,10 @@ claimed_at: number, claimed_on: string | null,
 /**
  * A lead agreed to two or more holding it together.
  */
-paired: boolean, };
+paired: boolean, 
+/**
+ * For a first-timer, who holds one issue at a time: the other issues they hold too, as "#3 (Document
+ * the board)". Two claims made on two devices while they were apart each passed the rule there; the
+ * lead lets one go.
+ */
+also_holds: Array<string>, };

@@ -24,6 +24,7 @@ const holder = (id: string, state: HolderView["state"]): HolderView => ({
   claimed_at: 0,
   claimed_on: null,
   paired: false,
+  also_holds: [],
 });
 
 function issue(id: string, extra: Partial<IssueBoard> = {}): IssueBoard {
@@ -136,6 +137,7 @@ describe("mentorChoices", () => {
       claimed_at: 0,
       claimed_on: null,
       paired: false,
+      also_holds: [],
     });
     const issues = [
       { holders: [mentored("maya", { state: "active" }), mentored("maya", { state: "pr_open" })] },
