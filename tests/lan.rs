@@ -314,7 +314,10 @@ fn a_flood_of_idle_browser_connections_leaves_sync_and_the_api_working() {
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Flooded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Flooded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     let (sync, http) = desk.serve_limited(1_024);
     join(&desk, &sync, &kiosk, "Door kiosk");
 
@@ -363,7 +366,10 @@ fn setup_over_http(address: &str, within: Duration) -> String {
 fn a_second_peer_on_one_database_is_refused_and_commands_still_work_beside_the_first() {
     let mut desk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "One peer", "--start", &today, "--days", "1", "--tz", "UTC"]);
+    desk.ok(&[
+        "init", "--name", "One peer", "--start", &today, "--days", "1", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     desk.serve(None);
     let first = desk.serving.as_ref().unwrap().id();
     let mut second = desk
@@ -403,7 +409,21 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    fast(&["init", "--name", "Fast clock", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    fast(&[
+        "init",
+        "--name",
+        "Fast clock",
+        "--start",
+        &today,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     fast(&["attendees", "add", "--name", "Ana Pereira"]);
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
@@ -417,7 +437,21 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
 /// Makes `desk` a sprint around today of `people` attendees imported from a plain CSV, as an organizer would.
 fn big_sprint(desk: &Device, people: usize) {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Big sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Big sprint",
+        "--start",
+        &today,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     import_people(desk, people);
 }
 
@@ -506,7 +540,21 @@ fn a_join_cut_off_after_the_organizers_entry_arrived_finishes_by_syncing() {
     let mut door = Device::new();
     const PEOPLE: usize = 6_000;
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Big sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Big sprint",
+        "--start",
+        &today,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     let address = desk.serve(None);
     import_people(&desk, PEOPLE);
     cut_off_join(&desk, &door, &address, PEOPLE);
@@ -588,7 +636,10 @@ fn bombed_venue() -> (Device, Device, String) {
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     (desk, kiosk, address)
@@ -712,7 +763,10 @@ fn a_stranger_opening_a_hundred_sync_connections_from_one_address_keeps_sixteen(
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Crowded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Crowded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     let flood: Vec<std::net::TcpStream> =
@@ -752,7 +806,10 @@ fn a_script_holding_hundreds_of_event_streams_leaves_the_browser_api_answering()
     );
     let mut desk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Followed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Followed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     let (_sync, http) = desk.serve_limited(4_096);
     let mut streams = Vec::new();
     for _ in 0..STREAMS {
@@ -779,7 +836,21 @@ fn review_names_the_devices_that_deleted_and_edited_by_their_names() {
     let mut desk = Device::new();
     let laptop = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Review sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Review sprint",
+        "--start",
+        &today,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     let goal = desk.json(&["goal", "add", "--project", "Django", "--title", "Async ORM docs"])["id"]
         .as_str()
@@ -813,7 +884,10 @@ fn organizer_put_back(whole: bool) -> (Device, Device, Device) {
     let mut desk = Device::new();
     let (laptop, kiosk) = (Device::new(), Device::new());
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Restored", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Restored", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     join_as(&desk, &address, &laptop, "Second organizer", "organizer");
@@ -901,7 +975,10 @@ fn a_revoked_kiosk_gets_nothing_in_through_a_laptop_that_had_not_heard_of_it() {
     let mut desk = Device::new();
     let (mut laptop, kiosk) = (Device::new(), Device::new());
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Revoked", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Revoked", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     desk.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
     desk.ok(&["attendees", "add", "--name", "Ada Early"]);
     let address = desk.serve(None);
@@ -949,7 +1026,10 @@ fn requests_sending_their_bodies_a_byte_at_a_time_leave_the_browser_api_answerin
     assert!(open_file_limit() > SLOW as u64 + 200, "raise the open-file limit (`ulimit -n 4096`; scripts/test does)");
     let mut desk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Slowed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00"]);
+    desk.ok(&[
+        "init", "--name", "Slowed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
+        "23:59",
+    ]);
     let (_sync, http) = desk.serve_limited(4_096);
     let port: u16 = http.rsplit(':').next().unwrap().parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();

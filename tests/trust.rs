@@ -191,7 +191,21 @@ fn only_an_organizers_device_pairs_and_an_organizers_code_is_needed_to_join_as_o
     let second = Device::new();
     let newcomer = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Pairing sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Pairing sprint",
+        "--start",
+        &today,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
 
@@ -232,7 +246,21 @@ fn a_table_lead_writes_its_own_projects_goals_and_nothing_of_another_even_by_edi
     let mut desk = Device::new();
     let lead = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Scoped sprint", "--start", &today, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Scoped sprint",
+        "--start",
+        &today,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     desk.ok(&["project", "add", "--name", "CPython", "--table", "T2"]);
     let goal = |project: &str, title: &str| {
@@ -284,7 +312,21 @@ fn a_lead_that_forges_an_erasure_of_everyone_does_not_turn_retention_off() {
     let mut desk = Device::new();
     let lead = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Kept sprint", "--start", &yesterday, "--days", "2", "--tz", "UTC"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Kept sprint",
+        "--start",
+        &yesterday,
+        "--days",
+        "2",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     desk.ok(&["attendees", "add", "--name", "Rita Retained", "--email", "rita@kept.example"]);
     let address = desk.serve(None);
@@ -329,7 +371,21 @@ fn a_paired_kiosk_that_makes_up_origins_megabytes_long_cannot_stop_the_venues_sy
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&["init", "--name", "Origin sprint", "--start", &today, "--days", "3"]);
+    desk.ok(&[
+        "init",
+        "--name",
+        "Origin sprint",
+        "--start",
+        &today,
+        "--days",
+        "3",
+        "--tz",
+        "UTC",
+        "--opens",
+        "00:00",
+        "--closes",
+        "23:59",
+    ]);
     let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
