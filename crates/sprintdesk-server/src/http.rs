@@ -147,6 +147,35 @@ impl SearchBudget {
     }
 }
 
+/// Door commands that look a person up by what they are given (a name, a handle, a badge code): over the
+/// venue network each counts against its address's searches ([`SearchBudget`]).
+const NAMES_A_PERSON: &[&str] =
+    &["search", "sign_in", "sign_out_at_door", "print_badge", "register_walk_in", "find_badge"];
+
+/// What a command asked over the venue network says when its arguments are not a JSON object.
+const NETWORK_OBJECTS_ONLY: &str = "over the venue network a command's arguments are a JSON object";
+
+/// `error`, as a machine on the venue network (not this computer) is told it. A person or table not found, or matched more than once, is said
+/// without the names the core suggests ("did you mean Ana Lima (@ana) or …"): through a door command those
+/// made a search of their own, four names a request, with no limit. The screens look people up by `search`
+/// and send ids, so they never see these.
+fn unnamed(network: bool, command: &str, error: ApiError) -> ApiError {
+    if !network || command == "search" {
+        return error;
+    }
+    match error.code {
+        ErrorCode::NotFound => ApiError::new(
+            ErrorCode::NotFound,
+            "no one on the list matches that: search for the name, then choose the person from what is found",
+        ),
+        ErrorCode::Ambiguous => ApiError::new(
+            ErrorCode::Ambiguous,
+            "more than one person matches that: search for the name, then choose the person from what is found",
+        ),
+        _ => error,
+    }
+}
+
 /// Whether this computer's own address (an IPv4 one as a dual-stack listener sees it too): not limited per
 /// address (see [`MAX_PER_ADDRESS`]).
 fn own_address(address: IpAddr) -> bool {
@@ -410,8 +439,9 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
     // table for a while: refused here, before the door would turn tables off for one more person.
     let network = !app.loopback_only && !own_address(from);
     let guesses = network.then(|| app.table_guesses.clone());
-    if network && name == "search" {
-        // Listing the attendees a few letters at a time is slowed to a search a second, after a burst.
+    if network && NAMES_A_PERSON.contains(&name.as_str()) {
+        // Listing the attendees a few letters at a time is slowed to a search a second, after a burst: every
+        // door request that looks a person up by what it is given counts, as each is a search of its own.
         if let Err(seconds) = app.searches.take(from, Instant::now()) {
             return refuse(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyTries, &searches_off(seconds));
         }
@@ -419,6 +449,11 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
     let over_network = !app.loopback_only;
     let run = move || match parse_body::<Value>(&body) {
         Err((status, message)) => refuse(status, ErrorCode::BadArguments, &message),
+        // Read as objects only: serde also takes a struct's fields as an array, a shape the screens never send,
+        // which once went round the search's limit and the door's count of wrong tables.
+        Ok(args) if over_network && !(args.is_object() || args.is_null()) => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadArguments, NETWORK_OBJECTS_ONLY)
+        }
         Ok(mut args) => {
             if over_network && name == "search" {
                 limit_search(&mut args);
@@ -442,7 +477,7 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
                     if let Some(guess) = guess.filter(|_| error.code == ErrorCode::NotAllowed) {
                         guess.wrong(Instant::now());
                     }
-                    error_response(error)
+                    error_response(unnamed(network, &name, error))
                 }
             }
         }
