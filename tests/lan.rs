@@ -15,6 +15,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// A sprint's times for tests on the real clock: open all day in UTC, whenever the tests run (a venue that
+/// closed at 18:00 failed every sign-in of an evening run).
+pub(crate) const ALL_DAY: [&str; 6] = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
+
 pub(crate) struct Device {
     pub(crate) dir: tempfile::TempDir,
     serving: Option<Child>,
@@ -168,21 +172,7 @@ fn three_serving_peers_converge_through_kills_and_lose_no_sign_in() {
     let mut kiosk = Device::new();
     let mut lead = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "LAN sprint",
-        "--start",
-        &yesterday,
-        "--days",
-        "3",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "LAN sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
     let people: Vec<String> = (0..18)
         .map(|n| {
             desk.json(&["attendees", "add", "--name", &format!("Sprinter {n}")])["id"].as_str().unwrap().to_owned()
@@ -257,8 +247,7 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
     let mut desk = Device::new();
     let lead = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    desk.ok(&[&["init", "--name", "Clock sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&[&["init", "--name", "Clock sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
     let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
     let address = desk.serve(None);
     join_as(&desk, &address, &lead, "Second organizer", "organizer");
@@ -314,10 +303,7 @@ fn a_flood_of_idle_browser_connections_leaves_sync_and_the_api_working() {
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Flooded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Flooded", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let (sync, http) = desk.serve_limited(1_024);
     join(&desk, &sync, &kiosk, "Door kiosk");
 
@@ -366,10 +352,7 @@ fn setup_over_http(address: &str, within: Duration) -> String {
 fn a_second_peer_on_one_database_is_refused_and_commands_still_work_beside_the_first() {
     let mut desk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "One peer", "--start", &today, "--days", "1", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "One peer", "--start", &today, "--days", "1"][..], &ALL_DAY].concat());
     desk.serve(None);
     let first = desk.serving.as_ref().unwrap().id();
     let mut second = desk
@@ -409,21 +392,7 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    fast(&[
-        "init",
-        "--name",
-        "Fast clock",
-        "--start",
-        &today,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    fast(&[&["init", "--name", "Fast clock", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     fast(&["attendees", "add", "--name", "Ana Pereira"]);
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
@@ -437,21 +406,7 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
 /// Makes `desk` a sprint around today of `people` attendees imported from a plain CSV, as an organizer would.
 fn big_sprint(desk: &Device, people: usize) {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Big sprint",
-        "--start",
-        &today,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Big sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     import_people(desk, people);
 }
 
@@ -540,21 +495,7 @@ fn a_join_cut_off_after_the_organizers_entry_arrived_finishes_by_syncing() {
     let mut door = Device::new();
     const PEOPLE: usize = 6_000;
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Big sprint",
-        "--start",
-        &today,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Big sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let address = desk.serve(None);
     import_people(&desk, PEOPLE);
     cut_off_join(&desk, &door, &address, PEOPLE);
@@ -636,10 +577,7 @@ fn bombed_venue() -> (Device, Device, String) {
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Bombed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Bombed", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     (desk, kiosk, address)
@@ -763,10 +701,7 @@ fn a_stranger_opening_a_hundred_sync_connections_from_one_address_keeps_sixteen(
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Crowded", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Crowded", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     let flood: Vec<std::net::TcpStream> =
@@ -806,10 +741,7 @@ fn a_script_holding_hundreds_of_event_streams_leaves_the_browser_api_answering()
     );
     let mut desk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Followed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Followed", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let (_sync, http) = desk.serve_limited(4_096);
     let mut streams = Vec::new();
     for _ in 0..STREAMS {
@@ -836,21 +768,7 @@ fn review_names_the_devices_that_deleted_and_edited_by_their_names() {
     let mut desk = Device::new();
     let laptop = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Review sprint",
-        "--start",
-        &today,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Review sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     let goal = desk.json(&["goal", "add", "--project", "Django", "--title", "Async ORM docs"])["id"]
         .as_str()
@@ -884,10 +802,7 @@ fn organizer_put_back(whole: bool) -> (Device, Device, Device) {
     let mut desk = Device::new();
     let (laptop, kiosk) = (Device::new(), Device::new());
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Restored", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Restored", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     join_as(&desk, &address, &laptop, "Second organizer", "organizer");
@@ -975,10 +890,7 @@ fn a_revoked_kiosk_gets_nothing_in_through_a_laptop_that_had_not_heard_of_it() {
     let mut desk = Device::new();
     let (mut laptop, kiosk) = (Device::new(), Device::new());
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Revoked", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Revoked", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
     desk.ok(&["attendees", "add", "--name", "Ada Early"]);
     let address = desk.serve(None);
@@ -1026,10 +938,7 @@ fn requests_sending_their_bodies_a_byte_at_a_time_leave_the_browser_api_answerin
     assert!(open_file_limit() > SLOW as u64 + 200, "raise the open-file limit (`ulimit -n 4096`; scripts/test does)");
     let mut desk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init", "--name", "Slowed", "--start", &today, "--days", "2", "--tz", "UTC", "--opens", "00:00", "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Slowed", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let (_sync, http) = desk.serve_limited(4_096);
     let port: u16 = http.rsplit(':').next().unwrap().parse().unwrap();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();

@@ -3,7 +3,7 @@
 //! person's e-mail and write under the organizer's name, then syncs. Every device refuses alike and says
 //! so; the planted machine gets nothing. And only an organizer's device pairs.
 
-use crate::lan::{Device, join_as, join_as_lead};
+use crate::lan::{ALL_DAY, Device, join_as, join_as_lead};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sprintdesk_store::trust::{self, SigningKey};
@@ -93,8 +93,7 @@ fn a_paired_kiosk_that_edits_its_file_to_forge_records_is_refused_on_every_devic
     let lead = Device::new();
     let projector = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    desk.ok(&[&["init", "--name", "Trust sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&[&["init", "--name", "Trust sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
     let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira", "--email", "ana@example.org"])["id"]
         .as_str()
         .unwrap()
@@ -191,21 +190,7 @@ fn only_an_organizers_device_pairs_and_an_organizers_code_is_needed_to_join_as_o
     let second = Device::new();
     let newcomer = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Pairing sprint",
-        "--start",
-        &today,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Pairing sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
 
@@ -246,21 +231,7 @@ fn a_table_lead_writes_its_own_projects_goals_and_nothing_of_another_even_by_edi
     let mut desk = Device::new();
     let lead = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Scoped sprint",
-        "--start",
-        &today,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Scoped sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     desk.ok(&["project", "add", "--name", "CPython", "--table", "T2"]);
     let goal = |project: &str, title: &str| {
@@ -312,21 +283,7 @@ fn a_lead_that_forges_an_erasure_of_everyone_does_not_turn_retention_off() {
     let mut desk = Device::new();
     let lead = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Kept sprint",
-        "--start",
-        &yesterday,
-        "--days",
-        "2",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Kept sprint", "--start", &yesterday, "--days", "2"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     desk.ok(&["attendees", "add", "--name", "Rita Retained", "--email", "rita@kept.example"]);
     let address = desk.serve(None);
@@ -371,21 +328,7 @@ fn a_paired_kiosk_that_makes_up_origins_megabytes_long_cannot_stop_the_venues_sy
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[
-        "init",
-        "--name",
-        "Origin sprint",
-        "--start",
-        &today,
-        "--days",
-        "3",
-        "--tz",
-        "UTC",
-        "--opens",
-        "00:00",
-        "--closes",
-        "23:59",
-    ]);
+    desk.ok(&[&["init", "--name", "Origin sprint", "--start", &today, "--days", "3"][..], &ALL_DAY].concat());
     let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
     let address = desk.serve(None);
     join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
@@ -427,8 +370,7 @@ fn a_paired_kiosk_or_lead_that_edits_its_file_to_write_megabyte_long_texts_is_re
     let kiosk = Device::new();
     let lead = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    desk.ok(&[&["init", "--name", "Long sprint", "--start", &today, "--days", "2"][..], &all_day].concat());
+    desk.ok(&[&["init", "--name", "Long sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
     let address = desk.serve(None);
