@@ -146,12 +146,7 @@ impl Desk {
         let mentor = claim.mentor.as_deref().map(|m| snapshot.find_attendee(m)).transpose()?;
         let presence = snapshot.presence(now);
         let claims = snapshot.claims(issue, now);
-        let open_elsewhere = snapshot
-            .issues
-            .iter()
-            .filter(|other| other.id != issue.id)
-            .filter(|other| snapshot.claims(other, now).open_by(&person.id).is_some())
-            .count();
+        let open_elsewhere = snapshot.held_elsewhere(&person.id, issue, now).count();
         check_claim(&ClaimRequest {
             attendee: person,
             issue,

@@ -409,17 +409,34 @@ impl Snapshot {
         }
     }
 
-    /// The issues other than `issue` that `who`, a first-timer, holds open too (none for anyone else): only
-    /// the issues their claims name are looked at.
+    /// The issues other than `issue` that `who`, a first-timer, holds open too (none for anyone else), as
+    /// "#3 (Document the board)".
     fn first_timer_also_holds(&self, who: &AttendeeId, issue: &Issue, now: Timestamp) -> Vec<String> {
         if !self.attendees.get(who).is_some_and(|a| a.first_timer) {
             return Vec::new();
         }
+        self.held_elsewhere(who, issue, now)
+            .map(|other| match other.number {
+                Some(number) => format!("#{number} ({})", other.title),
+                None => other.title.clone(),
+            })
+            .collect()
+    }
+
+    /// The issues other than `issue` that `who` holds open: only the issues their claims name (a merged
+    /// duplicate's included) are worked out.
+    pub(crate) fn held_elsewhere<'a>(
+        &'a self,
+        who: &'a AttendeeId,
+        issue: &'a Issue,
+        now: Timestamp,
+    ) -> impl Iterator<Item = &'a Issue> + 'a {
         let mut named: Vec<&IssueId> = self
             .claim_events
             .iter()
             .filter(|e| {
-                e.issue != issue.id && matches!(&e.action, ClaimAction::Claim { attendee, .. } if attendee == who)
+                e.issue != issue.id
+                    && matches!(&e.action, ClaimAction::Claim { attendee, .. } if self.canonical_ref(attendee) == who)
             })
             .map(|e| &e.issue)
             .collect();
@@ -427,13 +444,8 @@ impl Snapshot {
         named.dedup();
         self.issues
             .iter()
-            .filter(|other| named.binary_search(&&other.id).is_ok())
-            .filter(|other| self.claims(other, now).open_by(who).is_some())
-            .map(|other| match other.number {
-                Some(number) => format!("#{number} ({})", other.title),
-                None => other.title.clone(),
-            })
-            .collect()
+            .filter(move |other| named.binary_search(&&other.id).is_ok())
+            .filter(move |other| self.claims(other, now).open_by(who).is_some())
     }
 
     /// The person `text` names: an attendee id, a `@handle` or handle, or a full name (accents and case

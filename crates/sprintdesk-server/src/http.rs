@@ -155,9 +155,9 @@ const NAMES_A_PERSON: &[&str] =
 /// What a command asked over the venue network says when its arguments are not a JSON object.
 const NETWORK_OBJECTS_ONLY: &str = "over the venue network a command's arguments are a JSON object";
 
-/// `error`, as a machine on the venue network (not this computer) is told it. A person or table not found, or matched more than once, is said
-/// without the names the core suggests ("did you mean Ana Lima (@ana) or …"): through a door command those
-/// made a search of their own, four names a request, with no limit. The screens look people up by `search`
+/// `error`, as a machine on the venue network (not this computer) is told it. A person or table not found,
+/// or matched more than once, is said without the names the core suggests ("did you mean Ana Lima (@ana)
+/// or …"): through a door command those made a search of their own, four names a request, with no limit. The screens look people up by `search`
 /// and send ids, so they never see these.
 fn unnamed(network: bool, command: &str, error: ApiError) -> ApiError {
     if !network || command == "search" {
