@@ -50,11 +50,7 @@ fn sync(from: &Desk, to: &mut Desk) {
 fn two_offline_claims_become_contested_on_both_devices_until_a_lead_pairs_them() {
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock.clone());
-    let mut kiosk = Desk::new(
-        Store::open_in_memory("lead-laptop".into()).unwrap(),
-        clock.clone(),
-        Arc::new(SequentialIds::default()),
-    );
+    let mut kiosk = desk_at("lead-laptop", clock.clone());
     sync(&desk, &mut kiosk);
 
     // The Wi-Fi is down: each device sees a free issue and records a claim.
@@ -105,11 +101,7 @@ fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
     })
     .unwrap();
     sign_in(&mut desk, "@fern");
-    let mut laptop = Desk::new(
-        Store::open_in_memory("lead-laptop".into()).unwrap(),
-        clock.clone(),
-        Arc::new(SequentialIds::default()),
-    );
+    let mut laptop = desk_at("lead-laptop", clock.clone());
     sync(&desk, &mut laptop);
     clock.advance_minutes(5);
     desk.claim(Claim { issue: "#2".into(), attendee: "@fern".into(), mentor: Some("@ana".into()) }).unwrap();
@@ -290,11 +282,7 @@ fn the_boards_count_of_open_issues_follows_merges_made_at_the_sprint() {
 fn a_lead_takes_back_a_release_a_pr_and_a_merge_within_seconds_and_every_device_agrees() {
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock.clone());
-    let mut laptop = Desk::new(
-        Store::open_in_memory("lead-laptop".into()).unwrap(),
-        clock.clone(),
-        Arc::new(SequentialIds::default()),
-    );
+    let mut laptop = desk_at("lead-laptop", clock.clone());
     let issue = |desk: &mut Desk| desk.issues(IssuesQuery::default()).unwrap().remove(0);
     let states = |desk: &mut Desk| {
         let issue = issue(desk);
