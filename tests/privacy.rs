@@ -3,7 +3,7 @@
 //! every device has synced, no byte of the person's name, e-mail, handle or badge is left in any device's
 //! files, the sprint's numbers are unchanged, and every device shows the same sprint.
 
-use crate::lan::{Device, join_as, join_as_lead};
+use crate::lan::{ALL_DAY, Device, join_as, join_as_lead};
 use serde_json::{Value, json};
 
 /// Every place in `device`'s folder where one of `needles` occurs as bytes: (file, needle).
@@ -47,8 +47,7 @@ fn an_erasure_reaches_every_device_and_its_history_and_the_numbers_stay() {
     let kiosk = Device::new();
     let lead = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
     let add = ["attendees", "add", "--name", "Zofia Quastenbrück", "--email", "zofia.q@example.org"];
     let zofia = desk.json(&[&add[..], &["--handle", "zofiaq", "--badge", "ZQ-7781-XK"]].concat())["id"]
@@ -114,8 +113,7 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    past(&desk, &[&["init", "--name", "Last month's sprint", "--start", &start, "--days", "2"][..], &all_day].concat());
+    past(&desk, &[&["init", "--name", "Last month's sprint", "--start", &start, "--days", "2"][..], &ALL_DAY].concat());
     past(&desk, &["project", "add", "--name", "PyPy", "--table", "T2", "--repo", "https://github.com/pypy/pypy"]);
     let add = ["attendees", "add", "--name", "Rosalind Retainova", "--email", "rosalind.r@example.org"];
     past(&desk, &[&add[..], &["--badge", "RR-5150-QQ", "--handle", "rosretain"]].concat());
@@ -180,8 +178,7 @@ fn a_kiosk_holds_no_e_mails_works_offline_with_what_it_holds_and_relays_only_its
     let kiosk = Device::new();
     let laptop = Device::new();
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    desk.ok(&[&["init", "--name", "Big sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&[&["init", "--name", "Big sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "NumPy", "--table", "T8"]);
     let mut csv = String::from("name,email,handle,roles,first_timer,badge\n");
     for n in 0..2000 {
@@ -248,8 +245,7 @@ fn serve_at(device: &Device, at: &str) -> (std::process::Child, String) {
 /// with it; returns the desk's address.
 fn desk_and_two_leads(desk: &mut Device, first: &Device, second: &Device) -> String {
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
-    let all_day = ["--tz", "UTC", "--opens", "00:00", "--closes", "23:59"];
-    desk.ok(&[&["init", "--name", "Relay sprint", "--start", &yesterday, "--days", "3"][..], &all_day].concat());
+    desk.ok(&[&["init", "--name", "Relay sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
     desk.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
     desk.ok(&["attendees", "add", "--name", "Early Bird", "--email", "early@relay-mail.example"]);
     let address = desk.serve(None);
