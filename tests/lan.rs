@@ -105,7 +105,7 @@ impl Device {
         self.ok(&["digest"]).trim().to_owned()
     }
 
-    fn present(&self) -> BTreeSet<String> {
+    pub(crate) fn present(&self) -> BTreeSet<String> {
         let report = self.json(&["presence"]);
         let mut ids = BTreeSet::new();
         for table in report["tables"].as_array().unwrap() {

@@ -424,3 +424,51 @@ fn a_paired_kiosk_or_lead_that_edits_its_file_to_write_megabyte_long_texts_is_re
         assert!(why.contains(&format!("a text of 1048576 characters where {limit} is the most")), "{why}");
     }
 }
+
+/// A lead may write records of up to 128 KiB each (its retrospective answers). A paired lead's owner wrote
+/// a hundred and sixty of them, sending them to the organizer eighty at a time: the organizer's next batch
+/// of them, planned by count, was then over what any device reads, so no device synced with the organizer
+/// again (a new one could not even join), and not after the lead was revoked either.
+#[test]
+fn a_paired_lead_that_writes_many_large_records_cannot_stop_the_venues_sync() {
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Large sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let bob = desk.json(&["attendees", "add", "--name", "Bob Builder"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    let lead_id = device_id(&lead);
+
+    // Each answer within every limit a lead is held to: sixty texts of 1,990 characters, some 121 KB.
+    let mut replies = vec![json!({"question": "q1", "rating": 5})];
+    replies.extend((0..60).map(|_| json!({"question": "q2", "text": "x".repeat(1990)})));
+    let replies = Value::Array(replies);
+    for round in 0..2 {
+        for n in 0..80 {
+            let id = format!("r-{round}-{n}@{lead_id}");
+            forge(&db(&lead), &lead_id, &lead_id, Entity::RetroAnswer, &id, "day", json!(today));
+            forge(&db(&lead), &lead_id, &lead_id, Entity::RetroAnswer, &id, "replies", replies.clone());
+        }
+        lead.ok(&["sync", &address]);
+    }
+    let held = |device: &Device| -> i64 {
+        rusqlite::Connection::open(db(device))
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM retro_answers", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(held(&desk), 160, "the organizer takes answers a lead may write");
+
+    // The organizer signs Bob in: the kiosk hears of it, and a new kiosk joins and holds it all.
+    desk.ok(&["signin", &bob, "--accept-coc", "--photo", "no"]);
+    kiosk.ok(&["sync", &address]);
+    assert!(kiosk.present().contains(&bob), "the kiosk did not hear that Bob is here");
+    let fresh = Device::new();
+    join_as(&desk, &address, &fresh, "New kiosk", "kiosk");
+    assert!(fresh.present().contains(&bob), "a new kiosk did not get the sprint");
+    assert_eq!(held(&fresh), 160);
+}

@@ -335,6 +335,10 @@ pub const TEXT_MAX: usize = sprintdesk_domain::MAX_RETRO_TEXT;
 /// The most a record from a device that is not an organizer's holds in all, as JSON: a retrospective's
 /// eight answers at their longest, in any script, with room to spare.
 pub const VALUE_MAX_BYTES: usize = 128 * 1024;
+/// The most any record holds as JSON, an organizer's too, refused when it is written: every record must
+/// fit, with room to spare, in one message a receiver reads (`sprintdesk_sync::message`). An organizer's
+/// records are a few hundred bytes.
+pub const RECORD_MAX_BYTES: usize = 2 * VALUE_MAX_BYTES;
 
 /// What is too long in `change` for a device that is not an organizer's, in words; `None` when nothing is.
 /// Each field the board, a kiosk or a badge shows is held to the limit its form has (a name to

@@ -39,6 +39,16 @@ impl Store {
         }
         // What the LAN would refuse is refused here first: a device never holds a write no other accepts.
         check_own_role(&trust, &self.device, &changes)?;
+        for change in &changes {
+            let bytes = serde_json::to_vec(&change.value).map_or(usize::MAX, |json| json.len());
+            if bytes > crate::trust::RECORD_MAX_BYTES {
+                return Err(StoreError::NotAllowed(format!(
+                    "that is too long to keep and share with the venue's devices ({} KiB where {} KiB is the most)",
+                    bytes / 1024,
+                    crate::trust::RECORD_MAX_BYTES / 1024
+                )));
+            }
+        }
         // An erased person's personal data is never written again (it would be cleared, not kept: a write
         // acknowledged and lost). Emptying a field says nothing of anyone, and is taken.
         for change in &changes {

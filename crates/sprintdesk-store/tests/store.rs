@@ -767,3 +767,26 @@ fn a_deleted_erased_person_edited_offline_is_listed_alike_everywhere() {
     assert_eq!(listed(&fresh), listed(&desk), "a device that joined after");
     assert_eq!(laptop.full_digest().unwrap(), desk.full_digest().unwrap());
 }
+
+/// Every record must fit in one sync message with room to spare: one over the most any record holds is
+/// refused when it is written, an organizer's too, in words, and nothing of its write is kept.
+#[test]
+fn a_record_too_long_to_share_is_refused_when_it_is_written() {
+    let mut store = store("laptop");
+    let limit = sprintdesk_store::trust::RECORD_MAX_BYTES;
+    // (what, the name's length in bytes, taken) — a name's JSON is its text and two quotes.
+    for (what, length, taken) in [("at the most", limit - 2, true), ("one byte over", limit - 1, false)] {
+        let before = store.changes().unwrap().len();
+        let id = format!("a-{length}");
+        let result = store.write(Timestamp(T0), Op::put(&attendee(&id, &"n".repeat(length)), None));
+        match (result, taken) {
+            (Ok(_), true) => assert!(store.get::<Attendee>(&id).unwrap().is_some(), "{what}"),
+            (Err(StoreError::NotAllowed(why)), false) => {
+                assert!(why.contains("too long to keep and share"), "{what}: {why}");
+                assert_eq!(store.changes().unwrap().len(), before, "{what}: something was kept");
+                assert_eq!(store.get::<Attendee>(&id).unwrap(), None, "{what}");
+            }
+            (other, _) => panic!("{what}: {other:?}"),
+        }
+    }
+}

@@ -141,10 +141,52 @@ pub enum ProtocolError {
     Io(#[from] std::io::Error),
 }
 
+/// The most JSON one batch of records is given (a quarter of [`MAX_MESSAGE_BYTES`]), and the most values
+/// (half of [`MAX_MESSAGE_VALUES`]): [`encode_batch`] sends fewer records than a batch was planned with
+/// rather than go over them. A batch planned by count alone could be over what any receiver reads once its
+/// records were large, which each may be (a lead's retrospective answers, 128 KiB a record): a paired lead
+/// whose owner wrote a few hundred of them had stopped every device's sync with the organizer, for good.
+pub const BATCH_JSON_BYTES: usize = MAX_MESSAGE_BYTES / 4;
+pub const BATCH_VALUES: usize = MAX_MESSAGE_VALUES / 2;
+
+/// [`Message::Changes`] borrowed, serialized exactly as the variant is.
+#[derive(Serialize)]
+struct ChangesOut<'a> {
+    #[serde(rename = "type")]
+    tag: &'static str,
+    changes: &'a [Change],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    grants: &'a [(DeviceId, Grant)],
+}
+
+/// The body of a frame of `changes` (and `grants`), and how many of the changes, from the first, it holds:
+/// all of them, or as many as keep the batch within [`BATCH_JSON_BYTES`] and [`BATCH_VALUES`] (at least
+/// one: a single record is never over them, [`sprintdesk_store::trust::RECORD_MAX_BYTES`]).
+pub fn encode_batch(changes: &[Change], grants: &[(DeviceId, Grant)]) -> (Vec<u8>, usize) {
+    let mut kept = changes.len();
+    loop {
+        let json = serde_json::to_vec(&ChangesOut { tag: "changes", changes: &changes[..kept], grants })
+            .expect("messages serialize to JSON");
+        // A value takes two bytes at least (`0,`): a short batch cannot hold too many, and is not counted.
+        let over =
+            json.len() > BATCH_JSON_BYTES || (json.len() > 2 * BATCH_VALUES && count_values(&json) > BATCH_VALUES);
+        if !over || kept <= 1 {
+            trace_frame("sent", &json);
+            return (body_of(json), kept);
+        }
+        kept /= 2;
+    }
+}
+
 /// The body of a frame: the version byte, the encoding byte and the message.
 pub fn encode(message: &Message) -> Vec<u8> {
     let json = serde_json::to_vec(message).expect("messages serialize to JSON");
     trace_frame("sent", &json);
+    body_of(json)
+}
+
+/// A frame's body around a message's JSON: compressed unless it is short.
+fn body_of(json: Vec<u8>) -> Vec<u8> {
     let mut body = Vec::with_capacity(json.len().min(64 * 1024) + 2);
     body.push(PROTOCOL_VERSION);
     if json.len() >= COMPRESS_FROM {
@@ -241,7 +283,11 @@ fn trace_frame(direction: &str, json: &[u8]) {
 
 /// Writes one message as a frame. Returns the bytes written.
 pub async fn write_message<W: AsyncWrite + Unpin>(writer: &mut W, message: &Message) -> Result<usize, ProtocolError> {
-    let body = encode(message);
+    write_body(writer, encode(message)).await
+}
+
+/// Writes a frame of `body` ([`encode`], [`encode_batch`]). Returns the bytes written.
+pub async fn write_body<W: AsyncWrite + Unpin>(writer: &mut W, body: Vec<u8>) -> Result<usize, ProtocolError> {
     let too_large = || ProtocolError::TooLarge { size: body.len(), limit: MAX_MESSAGE_BYTES };
     if body.len() > MAX_MESSAGE_BYTES {
         return Err(too_large());
@@ -389,6 +435,46 @@ mod tests {
         }
         assert_eq!(decode(&good).unwrap(), Message::Bye {});
         assert_eq!(decode(&compressed(b"{\"type\":\"bye\"}")).unwrap(), Message::Bye {});
+    }
+
+    /// A batch of large records is cut to what a receiver reads, by bytes and by values, and the part
+    /// sent reads back as the same records; a batch of ordinary records goes whole, byte for byte as
+    /// `encode` writes it.
+    #[test]
+    fn a_batch_of_large_records_is_cut_to_what_a_receiver_reads() {
+        let record = |seq: u64, value: serde_json::Value| Change {
+            origin: "lead".into(),
+            seq,
+            hlc: sprintdesk_store::Hlc::from_parts(1_784_000_000_000, seq as u16),
+            entity: sprintdesk_store::Entity::RetroAnswer,
+            entity_id: format!("r-{seq}@lead"),
+            field: "replies".into(),
+            value,
+            proof: None,
+            cleared: None,
+            salt: None,
+        };
+        let texts = serde_json::json!(vec![serde_json::json!({"question": "q", "text": "x".repeat(1990)}); 60]);
+        let zeros = serde_json::json!(vec![0; 60_000]);
+        let small = serde_json::json!("Attendee Number 42");
+        // (what, the records' value, how many, all of them fit)
+        let cases = [("texts", &texts, 100, false), ("zeros", &zeros, 10, false), ("small", &small, 1000, true)];
+        for (what, value, count, whole) in cases {
+            let changes: Vec<Change> = (1..=count).map(|seq| record(seq, value.clone())).collect();
+            let (body, kept) = encode_batch(&changes, &[]);
+            assert!(kept >= 1 && (kept == changes.len()) == whole, "{what}: {kept} kept");
+            let json = frame_json(&body).unwrap();
+            assert!(json.len() <= BATCH_JSON_BYTES, "{what}: {} bytes", json.len());
+            assert!(count_values(&json) <= BATCH_VALUES, "{what}: {} values", count_values(&json));
+            let sent = Message::Changes { changes: changes[..kept].to_vec(), grants: vec![] };
+            assert_eq!(decode(&body).unwrap(), sent, "{what}");
+            if whole {
+                assert_eq!(frame_json(&encode(&sent)).unwrap(), json, "{what}");
+            }
+        }
+        // One record is sent alone, whatever its size.
+        let huge = vec![record(1, serde_json::json!("y".repeat(BATCH_JSON_BYTES)))];
+        assert_eq!(encode_batch(&huge, &[]).1, 1);
     }
 
     #[test]

@@ -110,6 +110,11 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
         Ok(())
     }
 
+    async fn send_body(&mut self, body: Vec<u8>) -> Result<(), SyncError> {
+        self.report.bytes_out += message::write_body(&mut self.writer, body).await? as u64;
+        Ok(())
+    }
+
     async fn receive(&mut self) -> Result<Message, SyncError> {
         if let Some(message) = self.pending.take() {
             return Ok(message);
@@ -509,9 +514,11 @@ where
             };
             if let Some(batch) = next {
                 let (changes, grants) = replica.read(&batch, replica.role_of(peer.as_str()))?;
-                let upto = changes.last().map_or(batch.after, |change| change.seq);
-                link.report.sent += changes.len() as u64;
-                link.send(&Message::Changes { changes, grants }).await?;
+                // Large records go fewer to a frame: the rest are planned again from where these end.
+                let (body, kept) = message::encode_batch(&changes, &grants);
+                let upto = changes[..kept].last().map_or(batch.after, |change| change.seq);
+                link.report.sent += kept as u64;
+                link.send_body(body).await?;
                 progress.sent.set(batch.origin, upto);
                 // Read what has arrived before the next batch, without waiting for more.
                 while let Some(message) = link.try_receive()? {
