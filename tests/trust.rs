@@ -472,3 +472,37 @@ fn a_paired_lead_that_writes_many_large_records_cannot_stop_the_venues_sync() {
     assert!(fresh.present().contains(&bob), "a new kiosk did not get the sprint");
     assert_eq!(held(&fresh), 160);
 }
+
+/// A door device may set anyone's consents. A paired kiosk's owner set one person's code-of-conduct version
+/// to 2³² (a whole number, as the column is, but past what a version holds): her row no longer read, so she
+/// was gone from every list, search and sign-in on every device, and the organizer could neither edit nor
+/// erase her. Such a record is now refused everywhere like one outside its author's role, and says why.
+#[test]
+fn a_paired_kiosk_that_sets_a_value_no_record_holds_cannot_hide_a_person() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Hidden sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    let kiosk_id = device_id(&kiosk);
+
+    // (the field, a value of the column's kind that no attendee holds)
+    let forged =
+        [("coc_version", json!(4_294_967_296_u64)), ("photo_consent", json!("yes")), ("coc_version", json!(-1))];
+    for (field, value) in &forged {
+        forge(&db(&kiosk), &kiosk_id, &kiosk_id, Entity::Attendee, &ana, field, value.clone());
+    }
+    kiosk.ok(&["sync", &address]);
+
+    // Ana is still on the organizer's list, found by name, and can sign in.
+    assert_eq!(desk.json(&["attendees", "show", &ana])["name"], json!("Ana Pereira"));
+    let listed = desk.json(&["attendees", "list"]);
+    assert!(listed.to_string().contains("Ana Pereira"), "{listed}");
+    desk.ok(&["signin", "Ana Pereira", "--accept-coc", "--photo", "no"]);
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == kiosk_id.as_str()).unwrap();
+    assert_eq!(row["refused"], 3, "{row}");
+    let why = row["refusal"].as_str().unwrap();
+    assert!(why.contains("a value no attendee holds"), "{why}");
+}

@@ -14,6 +14,7 @@ mod apply;
 mod chain;
 mod change;
 mod device;
+mod fields;
 mod hlc;
 mod local;
 mod materialize;

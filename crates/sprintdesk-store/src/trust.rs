@@ -262,6 +262,7 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
     use DeviceRole::{Board, Kiosk, Organizer, TableLead};
     if role != Organizer {
         too_long(change).map_or(Ok(()), |why| Err(format!("a {} device may not write {why}", role.as_str())))?;
+        crate::fields::check(change).map_err(|why| format!("a {} device may not write {why}", role.as_str()))?;
     }
     let door = matches!(role, Kiosk | TableLead);
     let event_by_author = || {
@@ -575,16 +576,31 @@ mod tests {
             ("board: a sign-in", Board, change(Entity::PresenceEvent, "e1", "event", sign_in("k1")), false),
             ("board: consent", Board, change(Entity::Attendee, "a-1", "coc_version", json!(2)), false),
             ("board: its own earlier origin", Board, change(Entity::Retirement, "k1", "after", json!(3)), true),
-            ("kiosk: answers given at it", Kiosk, change(Entity::RetroAnswer, "r-1@k1", "day", json!("d")), true),
+            (
+                "kiosk: answers given at it",
+                Kiosk,
+                change(Entity::RetroAnswer, "r-1@k1", "day", json!("2026-05-18")),
+                true,
+            ),
             (
                 "kiosk: answers in another's name",
                 Kiosk,
-                change(Entity::RetroAnswer, "r-1@k2", "day", json!("d")),
+                change(Entity::RetroAnswer, "r-1@k2", "day", json!("2026-05-18")),
                 false,
             ),
-            ("kiosk: answers with no device", Kiosk, change(Entity::RetroAnswer, "r-1", "day", json!("d")), false),
-            ("lead: answers given at it", TableLead, change(Entity::RetroAnswer, "r-1@k1", "day", json!("d")), true),
-            ("board: answers", Board, change(Entity::RetroAnswer, "r-1@k1", "day", json!("d")), false),
+            (
+                "kiosk: answers with no device",
+                Kiosk,
+                change(Entity::RetroAnswer, "r-1", "day", json!("2026-05-18")),
+                false,
+            ),
+            (
+                "lead: answers given at it",
+                TableLead,
+                change(Entity::RetroAnswer, "r-1@k1", "day", json!("2026-05-18")),
+                true,
+            ),
+            ("board: answers", Board, change(Entity::RetroAnswer, "r-1@k1", "day", json!("2026-05-18")), false),
             ("organizer: pull requests", Organizer, change(Entity::PullRequest, "p-1@p1", "title", json!("X")), true),
             ("lead: pull requests", TableLead, change(Entity::PullRequest, "p-1@p1", "title", json!("X")), false),
             ("kiosk: pull requests", Kiosk, change(Entity::PullRequest, "p-1@p1", "state", json!("merged")), false),

@@ -40,6 +40,8 @@ impl Store {
         // What the LAN would refuse is refused here first: a device never holds a write no other accepts.
         check_own_role(&trust, &self.device, &changes)?;
         for change in &changes {
+            crate::fields::check(change)
+                .map_err(|why| StoreError::NotAllowed(format!("that cannot be saved: {why}")))?;
             let bytes = serde_json::to_vec(&change.value).map_or(usize::MAX, |json| json.len());
             if bytes > crate::trust::RECORD_MAX_BYTES {
                 return Err(StoreError::NotAllowed(format!(
