@@ -506,3 +506,38 @@ fn a_paired_kiosk_that_sets_a_value_no_record_holds_cannot_hide_a_person() {
     let why = row["refusal"].as_str().unwrap();
     assert!(why.contains("a value no attendee holds"), "{why}");
 }
+
+/// A paired lead's owner wrote a sign-out for Ana timed at the end of time, and sign-ins for a day to come:
+/// every later sign-in of Ana failed on every device (the next event is timed one past the latest), and
+/// the report counted the days to come before they came. Events are now held to when they were written.
+#[test]
+fn a_paired_lead_cannot_time_events_past_when_it_wrote_them() {
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let today = chrono::Utc::now().date_naive();
+    let start = today.to_string();
+    desk.ok(&[&["init", "--name", "Timed sprint", "--start", &start, "--days", "3"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    let lead_id = device_id(&lead);
+
+    let event = |id: &str, kind: &str, who: &str, day: String, at: i64| json!({"id": id, "kind": kind, "attendee": who, "day": day, "project": null, "device": lead_id, "at": at});
+    let end_of_time = event(&format!("e-1@{lead_id}"), "sign_out", &ana, start.clone(), i64::MAX);
+    forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &format!("e-1@{lead_id}"), "event", end_of_time);
+    let tomorrow = (today + chrono::Days::new(2)).to_string();
+    let now = chrono::Utc::now().timestamp_millis();
+    let to_come = event(&format!("e-2@{lead_id}"), "sign_in", &ana, tomorrow, now);
+    forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &format!("e-2@{lead_id}"), "event", to_come);
+    lead.ok(&["sync", &address]);
+
+    // Ana signs in at the organizer's desk, and is here.
+    desk.ok(&["signin", "Ana Pereira", "--accept-coc", "--photo", "no"]);
+    assert!(desk.present().contains(&ana), "Ana is not shown as here");
+    let presence = desk.json(&["presence"]);
+    let counted: Vec<&Value> = presence["per_day"].as_array().unwrap().iter().map(|day| &day["people"]).collect();
+    assert_eq!(counted, [&json!(1), &json!(0), &json!(0)], "the days to come are counted: {presence}");
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
+    assert_eq!(row["refused"], 2, "{row}");
+}

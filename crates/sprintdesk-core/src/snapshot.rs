@@ -260,7 +260,7 @@ impl Snapshot {
             _ => false,
         };
         let after_claims = self.claim_events.iter().filter(|e| Some(&e.issue) == issue || involves(e)).map(|e| e.at);
-        after_presence.chain(after_claims).map(|at| Timestamp(at.0 + 1)).fold(now, Timestamp::max)
+        after_presence.chain(after_claims).map(|at| Timestamp(at.0.saturating_add(1))).fold(now, Timestamp::max)
     }
 
     /// People who are not merged duplicates, nor erased.

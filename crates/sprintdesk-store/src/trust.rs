@@ -19,6 +19,7 @@
 
 use crate::{Change, DELETED_FIELD, Entity};
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sprintdesk_domain::{AttendeeId, DeviceRole, GoalId, Grant, IssueId, ProjectId, RetroAnswerId, StatusId};
 
@@ -263,6 +264,8 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
     if role != Organizer {
         too_long(change).map_or(Ok(()), |why| Err(format!("a {} device may not write {why}", role.as_str())))?;
         crate::fields::check(change).map_err(|why| format!("a {} device may not write {why}", role.as_str()))?;
+        event_out_of_time(change)
+            .map_or(Ok(()), |why| Err(format!("a {} device may not write {why}", role.as_str())))?;
     }
     let door = matches!(role, Kiosk | TableLead);
     let event_by_author = || {
@@ -328,6 +331,33 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         _ => "this",
     };
     Err(format!("a {} device may not write {what} ({} {:?})", role.as_str(), change.entity.as_str(), change.field))
+}
+
+/// How far past its record's clock stamp an event's own time may be. A device stamps an event now, or just
+/// after the latest event it follows; its clock stamp is past every stamp it has seen, so an honest event
+/// is never more than a few milliseconds past it.
+pub const EVENT_AHEAD_MS: i64 = 60_000;
+
+/// What is wrong with the time of `change`, an event from a device that is not an organizer's, in words;
+/// `None` when nothing is. A paired lead's owner had written a sign-out stamped at the end of time: every
+/// later sign-in of that person then failed on every device (the next event's time is one past the
+/// latest's), and a sign-in for a day to come counted in the report before it came.
+pub fn event_out_of_time(change: &Change) -> Option<String> {
+    if !change.entity.is_event() {
+        return None;
+    }
+    let written = i64::try_from(change.hlc.millis()).unwrap_or(i64::MAX);
+    let at = change.value.get("at").and_then(Value::as_i64)?;
+    if at > written.saturating_add(EVENT_AHEAD_MS) {
+        return Some(format!("an event timed {} s after it was written", (at - written) / 1000));
+    }
+    // The latest calendar day anywhere on Earth at `at` (UTC+14).
+    let latest = chrono::DateTime::from_timestamp_millis(at.saturating_add(14 * 3_600_000)).map(|t| t.date_naive());
+    let day = change.value.get("day").and_then(Value::as_str).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
+    match (day, latest) {
+        (Some(day), Some(latest)) if day > latest => Some(format!("a sign-in or sign-out for {day}, a day to come")),
+        _ => None,
+    }
 }
 
 /// The longest text in any one string of a record from a device that is not an organizer's: the longest
@@ -410,6 +440,41 @@ mod tests {
             cleared: None,
             salt: None,
         }
+    }
+
+    /// An event's own time and day are held to when its record was written: up to a minute past its clock
+    /// stamp, and a day that has begun somewhere on Earth by then.
+    #[test]
+    fn a_door_event_is_timed_no_later_than_it_was_written() {
+        let written: i64 = 1_784_000_000_000; // 2026-07-14 03:33:20 UTC
+        let event = |at: i64, day: &str| {
+            let mut change = change(
+                Entity::PresenceEvent,
+                "e-1@k1",
+                "event",
+                json!({"id": "e-1@k1", "kind": "sign_out", "attendee": "a-1", "day": day, "device": "k1", "at": at}),
+            );
+            change.hlc = crate::Hlc::from_parts(written as u64, 0);
+            change
+        };
+        // (what, the event's time, its day, taken)
+        let cases = [
+            ("now, today", written, "2026-07-14", true),
+            ("a minute past its stamp", written + EVENT_AHEAD_MS, "2026-07-14", true),
+            ("a minute and a millisecond past", written + EVENT_AHEAD_MS + 1, "2026-07-14", false),
+            ("the end of time", i64::MAX, "2026-07-14", false),
+            ("long before its stamp", 0, "1970-01-01", true),
+            ("yesterday's sign-out, written late", written - 3_600_000, "2026-07-13", true),
+            ("a day begun east of here (UTC+14)", written, "2026-07-14", true),
+            ("tomorrow, begun nowhere yet", written, "2026-07-15", false),
+            ("next year", written, "2027-07-14", false),
+        ];
+        for (what, at, day, taken) in cases {
+            let found = event_out_of_time(&event(at, day));
+            assert_eq!(found.is_none(), taken, "{what}: {found:?}");
+        }
+        assert!(may_write(Kiosk, None, "k1", &event(i64::MAX, "2026-07-14")).is_err());
+        assert!(may_write(Organizer, None, "k1", &event(written, "2026-07-14")).is_ok());
     }
 
     /// Each text a door or a lead writes, held to its form's limit: up to it is taken, one character more
