@@ -625,3 +625,49 @@ fn the_organizers_screen_imports_a_pull_request_export_of_a_few_hundred() {
     let report = served.ok("import_prs", json!({"text": text}));
     assert_eq!(report["added"], 400, "{report}");
 }
+
+/// Erasing one person needs the organizer PIN where the device has one; a retention period that has already
+/// ended erases everyone, and was saved with none: anyone at an unlocked organizer screen (or a script on
+/// it) could erase every attendee's data on every device, for good.
+#[test]
+fn ending_the_retention_period_now_needs_the_organizer_pin() {
+    let user = sprint_with_people();
+    let served = serve(&user, None);
+    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    served.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    let sprint = served.ok("sprint", Value::Null);
+    let mut last_week = sprint.clone();
+    last_week["days"] = json!([{"date": "2026-05-10", "is_break": false, "opens": "09:00:00", "closes": "18:00:00"}]);
+    last_week["retention_days"] = json!(0);
+    let mut longer = sprint.clone();
+    longer["retention_days"] = json!(60);
+    let with = |sprint: &Value, pin: Option<&str>| {
+        let mut args = sprint.clone();
+        if let Some(pin) = pin {
+            args["pin"] = json!(pin);
+        }
+        args
+    };
+    // (what, the settings, the PIN, taken)
+    let cases = [
+        ("ended, no PIN", with(&last_week, None), false),
+        ("ended, a wrong PIN", with(&last_week, Some("1357")), false),
+        ("a longer period, no PIN", with(&longer, None), true),
+        ("ended, the PIN", with(&last_week, Some("2468")), true),
+    ];
+    for (what, args, taken) in cases {
+        let before = served.ok("sprint", Value::Null);
+        let (status, answer) = served.post("update_sprint", args.clone());
+        if taken {
+            assert_eq!(status, 200, "{what}: {answer}");
+            assert_eq!(served.ok("sprint", Value::Null)["retention_days"], args["retention_days"], "{what}");
+        } else {
+            assert_eq!((status, answer["code"].as_str()), (403, Some("not_allowed")), "{what}: {answer}");
+            assert!(
+                answer["message"].as_str().unwrap().contains("needs the organizer PIN") || what.contains("wrong"),
+                "{what}: {answer}"
+            );
+            assert_eq!(served.ok("sprint", Value::Null), before, "{what}: something was saved");
+        }
+    }
+}

@@ -5,7 +5,7 @@ use sprintdesk_core::domain::{ClaimState, Clock, IssueState, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::{
     Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, PrOpened, Release,
-    Resolve, Search, SequentialIds, SignIn, UndoToken,
+    Resolve, Search, SequentialIds, SignIn, SprintSettings, UndoToken,
 };
 use std::sync::Arc;
 
@@ -167,9 +167,12 @@ fn a_new_code_of_conduct_version_is_asked_for_again() {
     desk.sign_out(PersonQuery { attendee: "@ana".into() }).unwrap();
     let mut sprint = desk.sprint().unwrap();
     sprint.code_of_conduct.text.push_str(" Masks are welcome.");
-    assert!(matches!(desk.update_sprint(sprint.clone()), Err(Error::Invalid(_))), "a new text needs a new version");
+    assert!(
+        matches!(desk.update_sprint(SprintSettings { sprint: sprint.clone(), pin: None }), Err(Error::Invalid(_))),
+        "a new text needs a new version"
+    );
     sprint.code_of_conduct.version = 2;
-    desk.update_sprint(sprint).unwrap();
+    desk.update_sprint(SprintSettings { sprint, pin: None }).unwrap();
     let refused = desk.sign_in(SignIn {
         attendee: "@ana".into(),
         project: None,

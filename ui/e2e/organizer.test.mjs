@@ -926,3 +926,36 @@ test("today: the days under the chart stay apart for a week-long sprint", async 
     }
   }
 });
+
+test("settings: ending the retention period now asks for the organizer PIN", async () => {
+  // Erasing one person asked for the PIN; a period that had already ended, which erases everyone, did not.
+  const old = venue();
+  const start = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+  old.cli("init", "--name", "Last week's sprint", "--start", start, "--days", "2", "--tz", "UTC");
+  old.cli("import", "attendees", path.join(root, "tests/fixtures/plain-attendees.csv"));
+  const served = await serve(old);
+  try {
+    await served.call("set_mode", { mode: "kiosk", pin: "2468" });
+    await served.call("set_mode", { mode: "organizer", pin: "2468" });
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/organizer/settings`);
+    await ready(p);
+    await p.getByLabel("Keep attendees’ personal data for", { exact: false }).fill("0");
+    const pin = p.getByLabel("Organizer PIN");
+    await pin.waitFor();
+    await p.getByRole("button", { name: "Save settings" }).click();
+    await p.getByTestId("settings-hiding").waitFor();
+    await p.getByRole("button", { name: "Save anyway" }).click();
+    await p.getByText(/needs the organizer PIN/).waitFor();
+    assert.equal((await served.call("sprint")).retention_days, null, "nothing saved without the PIN");
+    await pin.fill("2468");
+    await shot(p, "organizer-settings-retention-pin");
+    await p.getByRole("button", { name: "Save settings" }).click();
+    await p.getByText("Settings saved.").waitFor();
+    assert.equal((await served.call("sprint")).retention_days, 0);
+    await p.close();
+  } finally {
+    served.stop();
+    old.remove();
+  }
+});

@@ -62,7 +62,7 @@ macro_rules! for_each_command {
             /// The sprint's days, hours, venue and code of conduct.
             sprint { Door read (()) -> Sprint = |host, ()| host.desk().sprint() }
             /// Changes the sprint's settings; a new code of conduct needs a new version.
-            update_sprint { Staff write (Sprint) -> Sprint = |host, settings| host.desk().update_sprint(settings) }
+            update_sprint { Staff write (SprintSettings) -> Sprint = |host, settings| host.desk().update_sprint(settings) }
             /// Kiosk search by name or handle, ignoring accents and case.
             search { Door read (Search) -> Vec<AttendeeCard> = |host, query| host.desk().search(query) }
             /// The person whose badge a scanner typed.

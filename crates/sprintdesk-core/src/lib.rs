@@ -68,7 +68,7 @@ pub use report::{
 };
 pub use retro::{RetroPrompt, RetroSubmission, RetroThanks};
 pub use setup::{BOARD_PAGE_SECONDS, BoardPace, DEFAULT_BOARD_PAGE_SECONDS, Mode, ModeChange, Reach, Setup};
-pub use sprint::NewSprint;
+pub use sprint::{NewSprint, SprintSettings};
 pub use sprintdesk_domain::{Clock, FixedClock, SystemClock};
 pub use standup::{StandupAction, StandupStep};
 pub use undo::UNDO_SECONDS;

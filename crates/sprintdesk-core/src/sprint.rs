@@ -31,6 +31,18 @@ pub struct NewSprint {
     pub closes: Option<NaiveTime>,
 }
 
+/// The sprint's settings as saved from Settings: the sprint, and the organizer PIN where this device has
+/// one. A period of keeping personal data that has already ended erases everyone's, on every device, for
+/// good: it needs the PIN as erasing one person does.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+pub struct SprintSettings {
+    #[serde(flatten)]
+    pub sprint: Sprint,
+    #[serde(default)]
+    #[ts(optional)]
+    pub pin: Option<String>,
+}
+
 impl Desk {
     /// Creates the sprint in an empty database.
     pub fn create_sprint(&mut self, new: NewSprint) -> Result<Sprint, Error> {
@@ -64,9 +76,15 @@ impl Desk {
 
     /// Changes the sprint's settings (days, hours, venue, code of conduct). A new code-of-conduct text
     /// must come with a higher version, so everyone is asked to accept it again.
-    pub fn update_sprint(&mut self, sprint: Sprint) -> Result<Sprint, Error> {
+    pub fn update_sprint(&mut self, settings: SprintSettings) -> Result<Sprint, Error> {
+        let SprintSettings { sprint, pin } = settings;
         let old = self.snapshot()?.sprint.clone();
         sprint.validate()?;
+        let today = sprint.local_date(self.now());
+        let ended = |s: &Sprint| s.retention_ends().is_some_and(|ends| ends <= today);
+        if ended(&sprint) && !ended(&old) && !self.retention()?.erased {
+            self.confirm_pin(pin.as_deref(), "ending the retention period now, which erases everyone's personal data,")?;
+        }
         if sprint.code_of_conduct.text != old.code_of_conduct.text
             && sprint.code_of_conduct.version <= old.code_of_conduct.version
         {

@@ -62,6 +62,7 @@ import type { SignInOutcome } from "./SignInOutcome";
 import type { SignOutOutcome } from "./SignOutOutcome";
 import type { Sprint } from "./Sprint";
 import type { SprintReport } from "./SprintReport";
+import type { SprintSettings } from "./SprintSettings";
 import type { StandupStep } from "./StandupStep";
 import type { StandupView } from "./StandupView";
 import type { StatusUpdate } from "./StatusUpdate";
@@ -83,7 +84,7 @@ export interface Commands {
   /** The sprint's days, hours, venue and code of conduct. */
   sprint: { args: null; result: Sprint };
   /** Changes the sprint's settings; a new code of conduct needs a new version. */
-  update_sprint: { args: Sprint; result: Sprint };
+  update_sprint: { args: SprintSettings; result: Sprint };
   /** Kiosk search by name or handle, ignoring accents and case. */
   search: { args: Search; result: Array<AttendeeCard> };
   /** The person whose badge a scanner typed. */
