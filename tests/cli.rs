@@ -1,7 +1,7 @@
 //! The `sprintdesk` binary, run as a separate process on a temporary database, with the time fixed by
 //! `SPRINTDESK_NOW` so that "today" is a sprint day.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -898,4 +898,44 @@ fn qr_code_of(pdf: &Path) -> String {
     let png = pdf.with_extension("");
     tool("pdftoppm", &["-r", "200", "-png", "-singlefile", pdf.to_str().unwrap(), png.to_str().unwrap()]);
     tool("zbarimg", &["--quiet", "--raw", png.with_extension("png").to_str().unwrap()]).trim().to_owned()
+}
+
+/// Two people of one name merged by mistake were one for good: the duplicate left every list, nothing
+/// brought it back, and erasing the one kept later erased the other too. A merge is now taken back: the
+/// duplicate is a person of their own again, with their own sign-ins, and is not erased with the other.
+#[test]
+fn a_merge_made_by_mistake_is_taken_back_and_each_keeps_their_own_sign_ins() {
+    let user = sprint_with_people();
+    let first = user.json(&["attendees", "add", "--name", "María García", "--handle", "mgarcia1"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = user.json(&["attendees", "add", "--name", "María García", "--handle", "mgarcia2"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    user.ok(&["signin", "@mgarcia2", "--accept-coc", "--photo", "no"]);
+    user.ok(&["attendees", "merge", &second, &first]);
+    let merged = user.json(&["attendees", "merged", "@mgarcia1"]);
+    assert_eq!(merged.as_array().map(Vec::len), Some(1), "{merged}");
+    assert_eq!(merged[0]["id"], second.as_str());
+    assert_eq!(
+        user.json(&["presence"])["tables"][0]["people"][0]["id"],
+        first.as_str(),
+        "the sign-in followed the merge"
+    );
+
+    let out = user.ok(&["attendees", "separate", &second]);
+    assert!(out.contains("a person of their own again"), "{out}");
+    assert_eq!(user.json(&["attendees", "merged", "@mgarcia1"]), json!([]));
+    assert_eq!(user.json(&["attendees", "show", "@mgarcia2"])["id"], second.as_str(), "listed and found again");
+    assert_eq!(user.json(&["presence"])["tables"][0]["people"][0]["id"], second.as_str(), "her sign-in is hers again");
+    user.ok(&["erase", "@mgarcia1"]);
+    assert_eq!(user.json(&["attendees", "show", &second])["name"], "María García", "not erased with the other");
+
+    // Separating what was never merged, or someone unknown, is refused in words and changes nothing.
+    let (code, said) = user.fails(&["attendees", "separate", &second]);
+    assert!(code == 1 && said.contains("is not merged into anyone"), "{said}");
+    let (code, said) = user.fails(&["attendees", "separate", "a-nobody"]);
+    assert!(code == 1 && said.contains("no attendee has the id"), "{said}");
 }

@@ -959,3 +959,41 @@ test("settings: ending the retention period now asks for the organizer PIN", asy
     old.remove();
   }
 });
+
+test("attendees: a merge made by mistake is undone from its toast, or later from the person kept", async () => {
+  // Two people of one name merged by mistake were one for good, and erasing one later erased both.
+  const first = await server.call("add_attendee", { name: "Zoë Twin", handle: "ztwin1" });
+  const second = await server.call("add_attendee", { name: "Zoë Twin", handle: "ztwin2" });
+  const merged = async () => (await server.call("attendees")).find((a) => a.id === second.id) === undefined;
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Merge duplicates" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("Duplicate (goes away)").selectOption(second.id);
+    await dialog.getByLabel("Keep this one").selectOption(first.id);
+    await dialog.getByRole("button", { name: "Merge", exact: true }).click();
+    await p.getByText("Merged into Zoë Twin.").waitFor();
+    assert.ok(await merged(), "merged");
+    await p.getByRole("button", { name: "Undo" }).click();
+    await p.getByText("Zoë Twin is a person of their own again.").waitFor();
+    assert.ok(!(await merged()), "the merge was taken back");
+
+    // Later: the person kept lists what was merged into them, and separates it.
+    await server.call("merge_attendees", { duplicate: second.id, survivor: first.id });
+    await p.reload();
+    await ready(p);
+    await p.getByLabel("Search attendees").fill("ztwin1");
+    await p.getByRole("button", { name: "Edit Zoë Twin" }).first().click();
+    const list = p.getByTestId("attendee-merged");
+    await list.waitFor();
+    assert.match(await list.innerText(), /Zoë Twin \(@ztwin2\)/);
+    await list.scrollIntoViewIfNeeded();
+    await shot(p, "organizer-attendee-merged-separate");
+    await list.getByRole("button", { name: "Separate" }).click();
+    await p.getByText(/Zoë Twin is a person of their own again, with their own sign-ins/).waitFor();
+    assert.ok(!(await merged()), "separated from the person's dialog");
+    await list.waitFor({ state: "detached" });
+  } finally {
+    await p.close();
+  }
+});

@@ -98,6 +98,10 @@ macro_rules! for_each_command {
             duplicates { Staff read (()) -> Vec<Duplicate> = |host, ()| host.desk().duplicates() }
             /// Marks one record as a duplicate of another person.
             merge_attendees { Staff write (Merge) -> Attendee = |host, merge| host.desk().merge_attendees(merge) }
+            /// The records merged into a person as duplicates.
+            merged_duplicates { Staff read (PersonQuery) -> Vec<Attendee> = |host, who| host.desk().merged_duplicates(who) }
+            /// Takes back a merge: the duplicate is a person of their own again.
+            separate_attendee { Staff write (Separate) -> Attendee = |host, separate| host.desk().separate_attendee(separate) }
             /// Erases a person's personal data on every device, for good; their sign-ins and claims still
             /// count under a pseudonym. Needs the organizer PIN where one is set.
             erase_attendee { Staff write (Erase) -> Erased = |host, request| host.desk().erase_attendee(request) }

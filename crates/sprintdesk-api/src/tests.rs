@@ -338,6 +338,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("edit_attendee", false),
         ("duplicates", false),
         ("merge_attendees", false),
+        ("merged_duplicates", false),
+        ("separate_attendee", false),
         ("erase_attendee", false),
         ("retention", false),
         ("export_person", false),

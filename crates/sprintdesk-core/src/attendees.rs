@@ -61,6 +61,13 @@ pub struct Merge {
     pub survivor: String,
 }
 
+/// A record merged as a duplicate, by id, to be a person of their own again.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct Separate {
+    pub duplicate: String,
+}
+
 /// The text of an export file to import.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +164,41 @@ impl Desk {
 
     /// Marks `duplicate` as the same person as `survivor`: their sign-ins and claims count as the
     /// survivor's, and the duplicate leaves lists and search.
+    /// The records merged into `who` as duplicates (not erased), by name: each can be separated again.
+    pub fn merged_duplicates(&mut self, who: PersonQuery) -> Result<Vec<Attendee>, Error> {
+        let snapshot = self.snapshot()?;
+        let survivor = snapshot.find_attendee(&who.attendee)?.id.clone();
+        let mut merged: Vec<Attendee> = snapshot
+            .attendees
+            .values()
+            .filter(|a| a.merged_into.as_ref() == Some(&survivor) && !snapshot.is_erased(&a.id))
+            .cloned()
+            .collect();
+        merged.sort_by_cached_key(|p| fold(&p.name));
+        Ok(merged)
+    }
+
+    /// Takes back a merge: the duplicate is a person of their own again, in the lists, with their own
+    /// sign-ins and claims. Returns them.
+    pub fn separate_attendee(&mut self, separate: Separate) -> Result<Attendee, Error> {
+        let snapshot = self.snapshot()?;
+        let id = AttendeeId(separate.duplicate.trim().to_owned());
+        let Some(duplicate) = snapshot.attendees.get(&id).cloned() else {
+            return Err(Error::NotFound(format!("no attendee has the id {:?}", separate.duplicate)));
+        };
+        if duplicate.merged_into.is_none() {
+            return Err(
+                ValidationError::new("merged_into", format!("{} is not merged into anyone", duplicate.name)).into()
+            );
+        }
+        if snapshot.is_erased(&id) {
+            return Err(Error::NotAllowed("that record's personal data was erased: it cannot be separated".into()));
+        }
+        let separated = Attendee { merged_into: None, ..duplicate.clone() };
+        self.write(Op::put(&separated, Some(&duplicate)))?;
+        Ok(separated)
+    }
+
     pub fn merge_attendees(&mut self, merge: Merge) -> Result<Attendee, Error> {
         let snapshot = self.snapshot()?;
         let duplicate = snapshot.find_attendee(&merge.duplicate)?.clone();

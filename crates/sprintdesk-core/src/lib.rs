@@ -44,7 +44,7 @@ mod standup;
 mod undo;
 mod view;
 
-pub use attendees::{AttendeeEdit, ImportFile, Merge, NewAttendee, PersonQuery};
+pub use attendees::{AttendeeEdit, ImportFile, Merge, NewAttendee, PersonQuery, Separate};
 pub use badges::{Badge, BadgeFile, BadgePrintLine, BadgeRequest, DoorBadge};
 pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
 pub use demo::{international_name, play as demo};

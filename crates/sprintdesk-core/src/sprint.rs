@@ -83,7 +83,10 @@ impl Desk {
         let today = sprint.local_date(self.now());
         let ended = |s: &Sprint| s.retention_ends().is_some_and(|ends| ends <= today);
         if ended(&sprint) && !ended(&old) && !self.retention()?.erased {
-            self.confirm_pin(pin.as_deref(), "ending the retention period now, which erases everyone's personal data,")?;
+            self.confirm_pin(
+                pin.as_deref(),
+                "ending the retention period now, which erases everyone's personal data,",
+            )?;
         }
         if sprint.code_of_conduct.text != old.code_of_conduct.text
             && sprint.code_of_conduct.version <= old.code_of_conduct.version

@@ -21,7 +21,7 @@ use sprintdesk_core::store::{Store, device_id_for, written_mark_for};
 use sprintdesk_core::{
     ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
     GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
-    NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, SignIn,
+    NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, Separate, SignIn,
 };
 use std::io::Write;
 use std::path::Path;
@@ -408,6 +408,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return print_json(&survivor);
             }
             outln!("Merged into {} ({})", survivor.name, survivor.id);
+        }
+        Command::Attendees(AttendeesCommand::Separate { duplicate }) => {
+            let person = host.run::<cmd::separate_attendee>(Separate { duplicate })?;
+            if json {
+                return print_json(&person);
+            }
+            outln!("{} ({}) is a person of their own again", person.name, person.id);
+        }
+        Command::Attendees(AttendeesCommand::Merged { who }) => {
+            let merged = host.run::<cmd::merged_duplicates>(PersonQuery { attendee: who })?;
+            if json {
+                return print_json(&merged);
+            }
+            for person in &merged {
+                outln!("{} ({})", person.name, person.id);
+            }
         }
         Command::Signin(signin) => {
             let attendee = who(&host, &signin.who)?;

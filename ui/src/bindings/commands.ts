@@ -56,6 +56,7 @@ import type { RetroSubmission } from "./RetroSubmission";
 import type { RetroThanks } from "./RetroThanks";
 import type { ReviewItem } from "./ReviewItem";
 import type { Search } from "./Search";
+import type { Separate } from "./Separate";
 import type { Setup } from "./Setup";
 import type { SignIn } from "./SignIn";
 import type { SignInOutcome } from "./SignInOutcome";
@@ -117,6 +118,10 @@ export interface Commands {
   duplicates: { args: null; result: Array<Duplicate> };
   /** Marks one record as a duplicate of another person. */
   merge_attendees: { args: Merge; result: Attendee };
+  /** The records merged into a person as duplicates. */
+  merged_duplicates: { args: PersonQuery; result: Array<Attendee> };
+  /** Takes back a merge: the duplicate is a person of their own again. */
+  separate_attendee: { args: Separate; result: Attendee };
   /** Erases a person's personal data on every device, for good; their sign-ins and claims still count under a pseudonym. Needs the organizer PIN where one is set. */
   erase_attendee: { args: Erase; result: Erased };
   /** Where the retention period stands on this device: when it ends, and whether everyone's personal data is erased already. */
@@ -215,6 +220,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "add_attendee",
   "edit_attendee",
   "merge_attendees",
+  "separate_attendee",
   "erase_attendee",
   "import_attendees",
   "add_project",
