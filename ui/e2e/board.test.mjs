@@ -222,6 +222,15 @@ test("closing: half an hour before, the lead and the board list the claims closi
     const after = (await server.call("board")).projects.find((p) => p.project.id === table.project.id).closing_releases;
     assert.equal(after.length, before.length - 1);
     await shot(lead, "lead-closing-kept");
+    // A keep on the wrong person is undone from its toast (Keep overnight had no Undo), and the table's
+    // other claims can be kept again.
+    await lead.getByRole("button", { name: "Undo" }).click();
+    await lead.getByText(/^Undone:/).waitFor();
+    await closing.getByRole("button", { name: "Keep overnight" }).first().waitFor();
+    const undone = (await server.call("board")).projects.find((p) => p.project.id === table.project.id).closing_releases;
+    assert.equal(undone.length, before.length, "the claim is released at closing again");
+    await closing.getByRole("button", { name: "Keep overnight" }).first().click();
+    await closing.getByText(/Kept overnight: .* One per table/).waitFor();
 
     const board = await session.page(1920, 1080);
     await board.goto(`${server.url}/#/board`);
