@@ -997,3 +997,37 @@ test("attendees: a merge made by mistake is undone from its toast, or later from
     await p.close();
   }
 });
+
+test("lead: a laptop off the venue's network says since when, and that its work is kept", async () => {
+  // Stopped from syncing (the Wi-Fi gone), a lead's laptop looked exactly as when it was connected: the
+  // lead worked for an hour on a board others had changed, with nothing said.
+  const day = NOW.slice(0, 10);
+  const desk = venue();
+  desk.cli("init", "--name", "Offline sprint", "--start", day, "--days", "2", "--tz", "UTC");
+  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const served = await serve(desk);
+  const laptop = venue();
+  let own = null;
+  try {
+    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
+    served.stop(); // The venue's network is gone.
+    own = await serve(laptop);
+    const p = await session.page(1280, 800);
+    await p.clock.install({ time: new Date(NOW) }); // the venue's clock in these tests
+    await p.clock.resume();
+    await p.goto(`${own.url}/#/lead`);
+    await p.getByRole("heading", { name: /CPython/ }).first().waitFor();
+    await p.waitForTimeout(500);
+    assert.equal(await p.getByTestId("lead-offline").count(), 0, "just synced: nothing to say");
+    await p.clock.fastForward(3 * 60_000);
+    const notice = p.getByTestId("lead-offline");
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /^Not connected to the venue since \d+ \w{3}, \d\d:\d\d\s+What you change here is kept/);
+    await shot(p, "lead-offline");
+    await p.close();
+  } finally {
+    served.stop();
+    own?.stop();
+    for (const v of [desk, laptop]) v.remove();
+  }
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { DeviceView } from "../bindings/DeviceView";
 import {
   barShares,
   claimChip,
@@ -11,6 +12,7 @@ import {
   formatInstant,
   formatSeen,
   goalStatusLabel,
+  venueSilence,
   standupClock,
   tableName,
   take,
@@ -120,5 +122,39 @@ describe("formatSeen", () => {
   });
   it("gives the day and time after a day", () => {
     expect(formatSeen(now - 2 * 86_400_000, now)).toBe(formatInstant(now - 2 * 86_400_000));
+  });
+});
+
+describe("venueSilence", () => {
+  const now = Date.UTC(2026, 6, 15, 12, 0);
+  const device = (id: string, last_seen: number | null, extra: Partial<DeviceView> = {}): DeviceView => ({
+    id,
+    name: id,
+    role: "organizer",
+    fingerprint: "",
+    paired_by: null,
+    paired_at: null,
+    revoked: false,
+    this_device: false,
+    vouched: true,
+    refused: 0,
+    refusal: null,
+    table: null,
+    last_seen,
+    they_lack: 0,
+    sync_problem: null,
+    ...extra,
+  });
+  const me = device("me", null, { this_device: true });
+  it.each([
+    ["alone: nobody to hear from", [me], null],
+    ["heard from a minute ago", [me, device("desk", now - 60_000)], null],
+    ["one peer heard now, another long ago", [me, device("desk", now - 3_600_000), device("kiosk", now - 10_000)], null],
+    ["silent for two minutes", [me, device("desk", now - 120_000)], { since: now - 120_000 }],
+    ["never heard from", [me, device("desk", null)], { since: null }],
+    ["only a revoked device, heard from now", [me, device("old", now, { revoked: true })], null],
+    ["a revoked device heard now does not count", [me, device("old", now, { revoked: true }), device("desk", now - 600_000)], { since: now - 600_000 }],
+  ] as const)("%s", (_, devices, expected) => {
+    expect(venueSilence(devices, now)).toEqual(expected);
   });
 });

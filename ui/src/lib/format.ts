@@ -1,6 +1,7 @@
 /** Words and small numbers the screens show: labels for states, dates, tables, counts. */
 
 import type { ClaimState } from "../bindings/ClaimState";
+import type { DeviceView } from "../bindings/DeviceView";
 import type { GoalStatus } from "../bindings/GoalStatus";
 import type { IssueState } from "../bindings/IssueState";
 import type { ProjectRef } from "../bindings/ProjectRef";
@@ -210,4 +211,17 @@ export function formatSeen(ms: number | null, nowMs: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} h ago`;
   return formatInstant(ms);
+}
+
+/** Whether this device has heard from the venue lately, for a lead's laptop: `null` when it has (a live
+ * session notes each peer every half minute, so within 90 seconds), or when it has no other device to hear
+ * from; otherwise when it last did (`since`, `null`: never). A laptop off the network showed nothing, so a
+ * lead worked for an hour on a board that others had changed. */
+export function venueSilence(devices: readonly DeviceView[], nowMs: number): { since: number | null } | null {
+  const others = devices.filter((d) => !d.this_device && !d.revoked);
+  if (others.length === 0) return null;
+  const heard = others.map((d) => d.last_seen).filter((t): t is number => t !== null);
+  const since = heard.length > 0 ? Math.max(...heard) : null;
+  if (since !== null && nowMs - since < 90_000) return null;
+  return { since };
 }
