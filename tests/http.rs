@@ -627,7 +627,7 @@ fn the_organizers_screen_imports_a_pull_request_export_of_a_few_hundred() {
 }
 
 /// Erasing one person needs the organizer PIN where the device has one; a retention period that has already
-/// ended erases everyone, and was saved with none: anyone at an unlocked organizer screen (or a script on
+/// ended erases everyone (and a shorter one, sooner), and was saved with none: anyone at an unlocked organizer screen (or a script on
 /// it) could erase every attendee's data on every device, for good.
 #[test]
 fn ending_the_retention_period_now_needs_the_organizer_pin() {
@@ -641,6 +641,8 @@ fn ending_the_retention_period_now_needs_the_organizer_pin() {
     last_week["retention_days"] = json!(0);
     let mut longer = sprint.clone();
     longer["retention_days"] = json!(60);
+    let mut shorter = sprint.clone();
+    shorter["retention_days"] = json!(1);
     let with = |sprint: &Value, pin: Option<&str>| {
         let mut args = sprint.clone();
         if let Some(pin) = pin {
@@ -653,6 +655,7 @@ fn ending_the_retention_period_now_needs_the_organizer_pin() {
         ("ended, no PIN", with(&last_week, None), false),
         ("ended, a wrong PIN", with(&last_week, Some("1357")), false),
         ("a longer period, no PIN", with(&longer, None), true),
+        ("a shorter period, not ended yet, no PIN", with(&shorter, None), false),
         ("ended, the PIN", with(&last_week, Some("2468")), true),
     ];
     for (what, args, taken) in cases {

@@ -80,12 +80,15 @@ impl Desk {
         let SprintSettings { sprint, pin } = settings;
         let old = self.snapshot()?.sprint.clone();
         sprint.validate()?;
+        // Moving the end of the retention period earlier, or saving settings by which it has ended (a
+        // time zone moves "today"), erases everyone's personal data sooner or at once: that needs the PIN,
+        // as erasing one person does.
         let today = sprint.local_date(self.now());
-        let ended = |s: &Sprint| s.retention_ends().is_some_and(|ends| ends <= today);
-        if ended(&sprint) && !ended(&old) && !self.retention()?.erased {
+        let ends = |s: &Sprint| s.retention_ends().unwrap_or(NaiveDate::MAX);
+        if (ends(&sprint) < ends(&old) || ends(&sprint) <= today) && !self.retention()?.erased {
             self.confirm_pin(
                 pin.as_deref(),
-                "ending the retention period now, which erases everyone's personal data,",
+                "ending the retention period sooner, which erases everyone's personal data,",
             )?;
         }
         if sprint.code_of_conduct.text != old.code_of_conduct.text
