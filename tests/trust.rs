@@ -528,8 +528,14 @@ fn a_paired_lead_cannot_time_events_past_when_it_wrote_them() {
     forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &format!("e-1@{lead_id}"), "event", end_of_time);
     let tomorrow = (today + chrono::Days::new(2)).to_string();
     let now = chrono::Utc::now().timestamp_millis();
-    let to_come = event(&format!("e-2@{lead_id}"), "sign_in", &ana, tomorrow, now);
+    let to_come = event(&format!("e-2@{lead_id}"), "sign_in", &ana, tomorrow.clone(), now);
     forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &format!("e-2@{lead_id}"), "event", to_come);
+    // And from the other end: a sign-in at the start of time (the hours in the attendance export overflowed),
+    // and one long before for a day to come.
+    let start_of_time = event(&format!("e-3@{lead_id}"), "sign_in", &ana, start.clone(), i64::MIN);
+    forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &format!("e-3@{lead_id}"), "event", start_of_time);
+    let long_before = event(&format!("e-4@{lead_id}"), "sign_in", &ana, tomorrow, -9_000_000_000_000_000);
+    forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &format!("e-4@{lead_id}"), "event", long_before);
     lead.ok(&["sync", &address]);
 
     // Ana signs in at the organizer's desk, and is here.
@@ -538,6 +544,7 @@ fn a_paired_lead_cannot_time_events_past_when_it_wrote_them() {
     let presence = desk.json(&["presence"]);
     let counted: Vec<&Value> = presence["per_day"].as_array().unwrap().iter().map(|day| &day["people"]).collect();
     assert_eq!(counted, [&json!(1), &json!(0), &json!(0)], "the days to come are counted: {presence}");
+    desk.ok(&["export", "attendance"]);
     let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
-    assert_eq!(row["refused"], 2, "{row}");
+    assert_eq!(row["refused"], 4, "{row}");
 }

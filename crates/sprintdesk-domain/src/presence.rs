@@ -192,7 +192,7 @@ pub fn day_at_venue<'a>(
     let mut left = None;
     let mut since: Option<Timestamp> = None;
     let mut tables: Vec<ProjectId> = Vec::new();
-    let mut millis = 0;
+    let mut millis: i64 = 0;
     for event in events {
         match event.kind {
             PresenceKind::SignIn => {
@@ -208,7 +208,7 @@ pub fn day_at_venue<'a>(
             }
             PresenceKind::SignOut => {
                 if let Some(from) = since.take() {
-                    millis += event.at.0 - from.0;
+                    millis = millis.saturating_add(event.at.0.saturating_sub(from.0));
                     left = Some(event.at);
                 }
             }
@@ -219,10 +219,10 @@ pub fn day_at_venue<'a>(
     if let Some(from) = since {
         match sprint.closes_at(day) {
             Some(closes) if closes <= now => {
-                millis += (closes.0 - from.0).max(0);
+                millis = millis.saturating_add(closes.0.saturating_sub(from.0).max(0));
                 left = Some(closes);
             }
-            Some(_) => millis += (now.0 - from.0).max(0), // still here
+            Some(_) => millis = millis.saturating_add(now.0.saturating_sub(from.0).max(0)), // still here
             // A day taken out of the sprint since: no closing time signed them out.
             None => known = false,
         }

@@ -290,6 +290,10 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         (Entity::Retirement, _) => crate::is_origin(&change.entity_id) && crate::device_of(&change.entity_id) == author,
         (_, Board) => false,
         (Entity::PresenceEvent, _) => door && event_by_author(),
+        // Whose duplicate a person is (which moves their sign-ins and claims to someone else) is the
+        // organizer's to say, even of a walk-in the device registered. (Registering one writes that it is
+        // nobody's: a null, which a door may write of its own walk-ins.)
+        (Entity::Attendee, _) if change.field == "merged_into" && !change.value.is_null() => false,
         (Entity::Attendee, _) => {
             door && (CONSENT_FIELDS.contains(&change.field.as_str())
                 || AttendeeId(change.entity_id.clone()).registered_by() == Some(author))
@@ -321,6 +325,7 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         (entity, DELETED_FIELD) => {
             return Err(format!("a {} device may not delete a {}", role.as_str(), entity.as_str()));
         }
+        (Entity::Attendee, "merged_into") => "whose duplicate a person is",
         (Entity::Attendee, _) => "a person it did not register",
         (Entity::RetroAnswer, _) => "answers in another device's name",
         (Entity::PullRequest, _) => "pull requests",
@@ -337,6 +342,10 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
 /// after the latest event it follows; its clock stamp is past every stamp it has seen, so an honest event
 /// is never more than a few milliseconds past it.
 pub const EVENT_AHEAD_MS: i64 = 60_000;
+/// How far before its record's clock stamp an event's own time may be: a device's clock stamp can run ahead
+/// of its own clock only by what it has seen (records over an hour ahead are not taken), so a day is room
+/// to spare.
+pub const EVENT_BEHIND_MS: i64 = 24 * 3_600_000;
 
 /// What is wrong with the time of `change`, an event from a device that is not an organizer's, in words;
 /// `None` when nothing is. A paired lead's owner had written a sign-out stamped at the end of time: every
@@ -349,14 +358,18 @@ pub fn event_out_of_time(change: &Change) -> Option<String> {
     let written = i64::try_from(change.hlc.millis()).unwrap_or(i64::MAX);
     let at = change.value.get("at").and_then(Value::as_i64)?;
     if at > written.saturating_add(EVENT_AHEAD_MS) {
-        return Some(format!("an event timed {} s after it was written", (at - written) / 1000));
+        return Some(format!("an event timed {} s after it was written", at.saturating_sub(written) / 1000));
+    }
+    if at < written.saturating_sub(EVENT_BEHIND_MS) {
+        return Some(format!("an event timed {} h before it was written", written.saturating_sub(at) / 3_600_000));
     }
     // The latest calendar day anywhere on Earth at `at` (UTC+14).
     let latest = chrono::DateTime::from_timestamp_millis(at.saturating_add(14 * 3_600_000)).map(|t| t.date_naive());
     let day = change.value.get("day").and_then(Value::as_str).and_then(|d| d.parse::<chrono::NaiveDate>().ok());
     match (day, latest) {
-        (Some(day), Some(latest)) if day > latest => Some(format!("a sign-in or sign-out for {day}, a day to come")),
-        _ => None,
+        (Some(day), Some(latest)) if day <= latest => None,
+        (Some(day), _) => Some(format!("a sign-in or sign-out for {day}, a day to come")),
+        (None, _) => None,
     }
 }
 
@@ -442,8 +455,8 @@ mod tests {
         }
     }
 
-    /// An event's own time and day are held to when its record was written: up to a minute past its clock
-    /// stamp, and a day that has begun somewhere on Earth by then.
+    /// An event's own time and day are held to when its record was written: from a day before its clock
+    /// stamp to a minute past it, and a day that has begun somewhere on Earth by then.
     #[test]
     fn a_door_event_is_timed_no_later_than_it_was_written() {
         let written: i64 = 1_784_000_000_000; // 2026-07-14 03:33:20 UTC
@@ -463,7 +476,11 @@ mod tests {
             ("a minute past its stamp", written + EVENT_AHEAD_MS, "2026-07-14", true),
             ("a minute and a millisecond past", written + EVENT_AHEAD_MS + 1, "2026-07-14", false),
             ("the end of time", i64::MAX, "2026-07-14", false),
-            ("long before its stamp", 0, "1970-01-01", true),
+            ("an hour before its stamp", written - 3_600_000, "2026-07-14", true),
+            ("a day before its stamp", written - EVENT_BEHIND_MS, "2026-07-13", true),
+            ("a day and a millisecond before", written - EVENT_BEHIND_MS - 1, "2026-07-13", false),
+            ("the start of time", i64::MIN, "2026-07-14", false),
+            ("long before, for a day to come", -9_000_000_000_000_000, "2026-07-15", false),
             ("yesterday's sign-out, written late", written - 3_600_000, "2026-07-13", true),
             ("a day begun east of here (UTC+14)", written, "2026-07-14", true),
             ("tomorrow, begun nowhere yet", written, "2026-07-15", false),
@@ -543,6 +560,24 @@ mod tests {
             ("kiosk: someone's e-mail", Kiosk, change(Entity::Attendee, "a-1", "email", json!("x@y")), false),
             ("kiosk: its walk-in's name", Kiosk, change(Entity::Attendee, "a-9@k1", "name", json!("Bo")), true),
             ("kiosk: undoing its walk-in", Kiosk, change(Entity::Attendee, "a-9@k1", "deleted", json!(true)), true),
+            (
+                "kiosk: merging its walk-in",
+                Kiosk,
+                change(Entity::Attendee, "a-9@k1", "merged_into", json!("a-1")),
+                false,
+            ),
+            (
+                "kiosk: its walk-in as nobody's duplicate",
+                Kiosk,
+                change(Entity::Attendee, "a-9@k1", "merged_into", json!(null)),
+                true,
+            ),
+            (
+                "kiosk: another's walk-in as nobody's",
+                Kiosk,
+                change(Entity::Attendee, "a-9@k2", "merged_into", json!(null)),
+                false,
+            ),
             ("kiosk: another kiosk's walk-in", Kiosk, change(Entity::Attendee, "a-9@k2", "name", json!("Bo")), false),
             ("kiosk: deleting a person", Kiosk, change(Entity::Attendee, "a-1", "deleted", json!(true)), false),
             ("kiosk: the allow-list", Kiosk, change(Entity::Device, "x", "fingerprint", json!("ab")), false),
