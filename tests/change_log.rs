@@ -78,6 +78,13 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
                    "roles": dee["roles"], "first_timer": dee["first_timer"], "badge_code": dee["badge_code"]})
         }),
         row("merge_attendees", &[Attendee], |_| json!({"duplicate": "Dee Added", "survivor": "@cy"})),
+        // Taken back, then merged again (the erasure below erases both).
+        row(
+            "separate_attendee",
+            &[Attendee],
+            |host| json!({"duplicate": ok(host, "merged_duplicates", json!({"attendee": "@cy"}))[0]["id"]}),
+        ),
+        row("merge_attendees", &[Attendee], |_| json!({"duplicate": "Dee Added", "survivor": "@cy"})),
         row(
             "add_project",
             &[Project, Attendee],
