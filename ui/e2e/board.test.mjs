@@ -763,3 +763,36 @@ test("the morning's board shows yesterday's status until the table writes today'
     v.remove();
   }
 });
+
+test("a name longer than its card ends in an ellipsis on the board, and goals being worked on come first", async () => {
+  // Names up to 200 characters are taken; one of 43 ran out of its card at 1280×720, one of 183 off the
+  // projector. And a full card's one goal was the dropped one, the active ones hidden.
+  const { v } = cpythonVenue({ at: `${NOW.slice(0, 10)}T10:00:00Z` });
+  const long = `Bartholomew Christodoulopoulos-Vandenberghe ${"Maximilian ".repeat(13)}`.trim();
+  v.cli("attendees", "add", "--name", long);
+  v.cli("signin", long, "--project", "T1", "--accept-coc", "--photo", "no");
+  for (const [title, status] of [["Dropped idea", "dropped"], ["Release 2.1", "in_progress"], ["Docs sweep", "planned"]]) {
+    const goal = v.cli("goal", "add", "--project", "CPython", "--title", title);
+    if (status !== "planned") v.cli("call", "set_goal_status", JSON.stringify({ goal: goal.id, status }));
+  }
+  const server = await serve(v);
+  try {
+    const p = await session.page(1280, 720);
+    await p.goto(`${server.url}/#/board`);
+    const card = p.getByTestId("board-project").first();
+    await card.waitFor();
+    await p.waitForTimeout(900);
+    const sticking = await card.evaluate((c) => {
+      const edge = c.getBoundingClientRect().right;
+      return [...c.querySelectorAll(".pname")].filter((n) => n.getBoundingClientRect().right > edge + 1).length;
+    });
+    assert.equal(sticking, 0, "no name runs out of its card");
+    const goals = await card.locator(".goals li").allInnerTexts();
+    assert.match(goals[0] ?? "", /Release 2\.1/, `the goal being worked on is first: ${goals}`);
+    await shot(p, "board-long-name-720p");
+    await p.close();
+  } finally {
+    server.stop();
+    v.remove();
+  }
+});

@@ -8,7 +8,7 @@ use crate::view::{
 use crate::{Desk, Error};
 use chrono::NaiveDate;
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{ClaimState, Project, ProjectId, StatusId, StatusUpdate};
+use sprintdesk_domain::{ClaimState, Goal, GoalStatus, Project, ProjectId, StatusId, StatusUpdate};
 
 /// How long before closing the board and the leads' screens list the claims closing will release.
 const CLOSING_NOTICE_MS: i64 = 30 * 60 * 1000;
@@ -101,17 +101,7 @@ impl Desk {
                     leads: project.leads.iter().map(|id| snapshot.person(id)).collect(),
                     here: present.len(),
                     present,
-                    goals: snapshot
-                        .goals
-                        .iter()
-                        .filter(|g| g.project == project.id)
-                        .map(|g| GoalView {
-                            id: g.id.clone(),
-                            title: g.title.clone(),
-                            status: g.status,
-                            beginner_friendly: g.beginner_friendly,
-                        })
-                        .collect(),
+                    goals: goals_in_order(&snapshot.goals, &project.id),
                     claims,
                     status_today: status_today.clone(),
                     status_earlier: if status_today.as_ref().is_some_and(|s| !s.is_empty()) {
@@ -157,4 +147,56 @@ fn earlier_status(statuses: &[StatusUpdate], project: &ProjectId, today: NaiveDa
         .filter(|(_, view)| !view.is_empty())
         .max_by_key(|(day, _)| *day)
         .map(|(day, status)| EarlierStatus { day, yesterday: today.pred_opt() == Some(day), status })
+}
+
+/// A table's goals as the board and the lead show them: those being worked on first, then planned, done
+/// and dropped, each by title. In the order they were stored ("g-10" before "g-2"), a dropped goal came
+/// first and was the only one a full card had room for.
+fn goals_in_order(goals: &[Goal], project: &ProjectId) -> Vec<GoalView> {
+    let rank = |status: GoalStatus| match status {
+        GoalStatus::InProgress => 0,
+        GoalStatus::Planned => 1,
+        GoalStatus::Done => 2,
+        GoalStatus::Dropped => 3,
+    };
+    let mut shown: Vec<&Goal> = goals.iter().filter(|g| &g.project == project).collect();
+    shown.sort_by_cached_key(|g| (rank(g.status), fold(&g.title), g.id.0.clone()));
+    shown
+        .into_iter()
+        .map(|g| GoalView {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            status: g.status,
+            beginner_friendly: g.beginner_friendly,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Goals being worked on come first, then planned, done and dropped, each by title; another table's
+    /// goals are not shown.
+    #[test]
+    fn a_tables_goals_show_the_work_going_on_first() {
+        let goal = |id: &str, project: &str, title: &str, status: GoalStatus| Goal {
+            id: sprintdesk_domain::GoalId(id.into()),
+            project: ProjectId(project.into()),
+            title: title.into(),
+            beginner_friendly: false,
+            status,
+            notes: String::new(),
+        };
+        let goals = [
+            goal("g-1@p1", "p1", "Dropped idea", GoalStatus::Dropped),
+            goal("g-10@p1", "p1", "Goal 2", GoalStatus::Planned),
+            goal("g-2@p1", "p1", "Goal 1", GoalStatus::Planned),
+            goal("g-3@p1", "p1", "shipped docs", GoalStatus::Done),
+            goal("g-4@p1", "p1", "Release 2.1", GoalStatus::InProgress),
+            goal("g-5@p2", "p2", "Another table's", GoalStatus::InProgress),
+        ];
+        let shown: Vec<String> = goals_in_order(&goals, &ProjectId("p1".into())).into_iter().map(|g| g.title).collect();
+        assert_eq!(shown, ["Release 2.1", "Goal 1", "Goal 2", "shipped docs", "Dropped idea"]);
+    }
 }
