@@ -343,10 +343,20 @@ pub fn parse_issues(text: &str) -> Result<(IssueFormat, Vec<ImportedIssue>), Vec
     }
 }
 
+/// What is wrong with a JSON export that does not read, in words: a file cut short (a download stopped,
+/// a copy not finished) says so, rather than serde's "EOF while parsing a string at line 55 column 24".
+pub(crate) fn json_problem(e: &serde_json::Error) -> Vec<RowError> {
+    let message = if e.is_eof() {
+        "the file ends early, part way through: it was cut short (a download or copy that stopped), so export          or download it again"
+            .to_owned()
+    } else {
+        format!("is not valid JSON: {e}")
+    };
+    vec![RowError { place: format!("line {}", e.line()), message }]
+}
+
 fn parse_gh_json(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
-    let items: Vec<Value> = serde_json::from_str(text).map_err(|e| {
-        vec![RowError { place: format!("line {}", e.line()), message: format!("is not valid JSON: {e}") }]
-    })?;
+    let items: Vec<Value> = serde_json::from_str(text).map_err(|e| json_problem(&e))?;
     let mut issues = Vec::new();
     let mut errors = Vec::new();
     for (index, item) in items.iter().enumerate() {

@@ -78,17 +78,11 @@ pub fn parse_prs(text: &str) -> Result<(PrFormat, Vec<ImportedPr>), Vec<RowError
         match page {
             Ok(Value::Array(page)) => items.extend(page),
             Ok(_) => return Err(not_a_list()),
-            Err(e) => {
-                return Err(vec![RowError {
-                    place: format!("line {}", e.line()),
-                    message: format!("is not valid JSON: {e}"),
-                }]);
-            }
+            Err(e) => return Err(crate::import::json_problem(&e)),
         }
     }
-    let Some(first) = items.first() else {
-        return Err(vec![RowError { place: "line 1".into(), message: "the list has no pull requests".into() }]);
-    };
+    // An empty list is an export of a time with no pull requests: nothing to import, and nothing wrong.
+    let Some(first) = items.first() else { return Ok((PrFormat::GhCli, Vec::new())) };
     let format = if first.get("iid").is_some() || first.get("web_url").is_some() {
         PrFormat::GitLab
     } else if first.get("html_url").is_some() || first.get("user").is_some() {
@@ -623,8 +617,17 @@ mod tests {
             let errors = parse_prs(text).unwrap_err();
             assert!(errors[0].message.starts_with("this is not a list of pull requests"), "{text}: {errors:?}");
         }
-        let broken = parse_prs("[{\"number\": 1,").unwrap_err();
-        assert!(broken[0].message.starts_with("is not valid JSON"), "{broken:?}");
+        // (the file, what it is said to be) — a file cut short says so, in words.
+        for (text, said) in [
+            ("[{\"number\": 1,", "the file ends early"),
+            ("[{\"title\": \"Fix the parser", "the file ends early"),
+            ("[{\"number\": 1,,}]", "is not valid JSON"),
+        ] {
+            let broken = parse_prs(text).unwrap_err();
+            assert!(broken[0].message.starts_with(said), "{text}: {broken:?}");
+        }
+        // An export of a month with no pull requests is no mistake: nothing to import.
+        assert_eq!(parse_prs("[]\n").unwrap().1, Vec::new());
     }
 
     #[test]
