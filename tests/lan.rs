@@ -284,6 +284,48 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
     assert!(String::from_utf8_lossy(&tomorrow_on_desk.stdout).contains(&ana), "the sign-in arrived");
 }
 
+/// A kiosk whose clock ran 90 minutes fast signs Ana in; once its clock is put right, it issues its records
+/// again under fresh stamps. The sign-in kept the fast clock's time, 90 minutes past its new stamp, and
+/// every peer refused it (an event is held to a minute past its record's stamp): it is now timed when it
+/// is issued again, and taken.
+#[test]
+fn a_kiosk_whose_clock_ran_fast_has_its_sign_ins_taken_once_put_right() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    // A venue where it is about 06:00 now, so that 90 minutes on is the same day whenever this runs.
+    let hour = chrono::Timelike::hour(&chrono::Utc::now()) as i32;
+    let offset = if 6 - hour >= -12 { 6 - hour } else { 30 - hour };
+    let zone = match offset {
+        0 => "Etc/GMT".to_owned(),
+        east if east > 0 => format!("Etc/GMT-{east}"),
+        west => format!("Etc/GMT+{}", -west),
+    };
+    let local_today = (chrono::Utc::now() + chrono::Duration::hours(offset.into())).format("%Y-%m-%d").to_string();
+    let hours = ["--tz", zone.as_str(), "--opens", "00:00", "--closes", "23:59"];
+    desk.ok(&[&["init", "--name", "Fast kiosk", "--start", &local_today, "--days", "2"][..], &hours].concat());
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+
+    let fast_time = (chrono::Utc::now() + chrono::Duration::minutes(90)).to_rfc3339();
+    let signed =
+        kiosk.command(&["signin", &ana, "--accept-coc", "--photo", "no"]).env("SPRINTDESK_NOW", &fast_time).output();
+    assert!(signed.unwrap().status.success());
+    let report = kiosk.json(&["sync", &address]);
+    assert!(report["reissued"].as_str().is_some(), "{report}");
+    wait_for_equal_digests(&[&desk, &kiosk]);
+    assert!(desk.present().contains(&ana), "the desk took the kiosk's sign-in");
+    let row = desk
+        .json(&["call", "devices"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "Door kiosk")
+        .cloned()
+        .unwrap();
+    assert_eq!(row["refused"], 0, "{row}");
+}
+
 /// This process's limit of open files, from `/proc/self/limits`.
 fn open_file_limit() -> u64 {
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();

@@ -235,7 +235,8 @@ fn save_chain(conn: &Connection, origin: &str, seq: u64, link: &Link) -> Result<
 }
 
 /// Links this device's new records (all of one origin, in sequence order, following what the log holds of
-/// it) into the origin's chain and signs it at every [`PROOF_EVERY`]th record and at the last.
+/// it) into the origin's chain and signs it at every [`PROOF_EVERY`]th record, after every
+/// [`trust::PROOF_BYTES`] of values, and at the last.
 pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change]) -> Result<(), StoreError> {
     let Some(first) = changes.first() else { return Ok(()) };
     let origin = first.origin.clone();
@@ -253,10 +254,13 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
         }
     }
     let last = changes.len() - 1;
+    let mut since_proof = 0;
     for (i, change) in changes.iter_mut().enumerate() {
         link = trust::link(&link, change, &trust::record_hash(change));
-        if i == last || change.seq.is_multiple_of(PROOF_EVERY) {
+        since_proof += serde_json::to_vec(&change.value).map_or(0, |json| json.len());
+        if i == last || change.seq.is_multiple_of(PROOF_EVERY) || since_proof >= trust::PROOF_BYTES {
             change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin.as_str(), change.seq, &link))));
+            since_proof = 0;
         }
         seq = change.seq;
     }

@@ -181,10 +181,21 @@ fn plan_reissue(
         .map(|(origin, after)| (Entity::Retirement, origin, RETIREMENT_FIELD.to_owned(), Value::from(after)));
     // A record whose content was erased is not issued again: there is nothing left to say, and issued as a
     // plain null it would set a field elsewhere.
-    let bodies = again
-        .into_iter()
-        .filter(|old| old.cleared.is_none())
-        .map(|old| (old.entity, old.entity_id, old.field, old.value));
+    // An event keeps its own time, unless the fast clock put it in the future: then it is timed now (a
+    // millisecond apart, in the order they were), as peers take an event timed no later than a minute past
+    // its record's stamp, and a door's next event for that person is timed after it.
+    let mut moved: i64 = 0;
+    let bodies = again.into_iter().filter(|old| old.cleared.is_none()).map(|mut old| {
+        let future = old.value.get("at").and_then(Value::as_i64).filter(|at| *at > now.0);
+        if old.entity.is_event()
+            && future.is_some()
+            && let Some(fields) = old.value.as_object_mut()
+        {
+            fields.insert("at".into(), Value::from(now.0 + moved.min(crate::trust::EVENT_AHEAD_MS / 2)));
+            moved += 1;
+        }
+        (old.entity, old.entity_id, old.field, old.value)
+    });
     let mut hlc = clock;
     let changes: Vec<Change> = bodies
         .chain(retirements)

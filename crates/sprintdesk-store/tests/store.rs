@@ -790,3 +790,33 @@ fn a_record_too_long_to_share_is_refused_when_it_is_written() {
         }
     }
 }
+
+/// A device signs its chain after every `PROOF_BYTES` of values too, not only every `PROOF_EVERY` records:
+/// a receiver takes records only up to a proof and a batch is cut to a few MiB, so a write of many large
+/// records (issued again after a clock fix, say) must not run 256 records between two proofs.
+#[test]
+fn a_write_of_large_records_is_signed_every_megabyte() {
+    let mut store = store("laptop");
+    let text = "x".repeat(100_000);
+    let ops: Vec<Op> = (0..40)
+        .map(|i| Op::Set {
+            entity: Entity::RetroAnswer,
+            id: format!("r-{i}@laptop"),
+            field: "replies",
+            value: json!([{"question": "q", "text": text}]),
+        })
+        .collect();
+    let written = store.write(Timestamp(T0), ops).unwrap();
+    let proven: Vec<usize> = written.iter().enumerate().filter(|(_, c)| c.proof.is_some()).map(|(i, _)| i).collect();
+    let mut bytes_between = 0;
+    let mut last = None;
+    for &at in &proven {
+        let from = last.map_or(0, |l: usize| l + 1);
+        bytes_between = written[from..=at].iter().map(|c| c.value.to_string().len()).sum::<usize>().max(bytes_between);
+        last = Some(at);
+    }
+    assert_eq!(last, Some(39), "the last record carries a proof");
+    let most = sprintdesk_store::trust::PROOF_BYTES + 101_000;
+    assert!(bytes_between <= most, "{bytes_between} bytes between two proofs: {proven:?}");
+    assert!(proven.len() >= 4, "{proven:?}");
+}

@@ -167,15 +167,32 @@ pub fn encode_batch(changes: &[Change], grants: &[(DeviceId, Grant)]) -> (Vec<u8
     loop {
         let json = serde_json::to_vec(&ChangesOut { tag: "changes", changes: &changes[..kept], grants })
             .expect("messages serialize to JSON");
-        // A value takes two bytes at least (`0,`): a short batch cannot hold too many, and is not counted.
+        // A value takes at least two bytes (`0,`): a batch of fewer bytes than twice the values allowed
+        // cannot hold too many, and is not counted.
         let over =
             json.len() > BATCH_JSON_BYTES || (json.len() > 2 * BATCH_VALUES && count_values(&json) > BATCH_VALUES);
-        if !over || kept <= 1 {
-            trace_frame("sent", &json);
-            return (body_of(json), kept);
+        match over.then(|| shorter_on_a_proof(changes, kept)).flatten() {
+            Some(upto) => kept = upto,
+            None => {
+                trace_frame("sent", &json);
+                return (body_of(json), kept);
+            }
         }
-        kept /= 2;
     }
+}
+
+/// Where to cut the first `kept` of `changes` shorter, as a receiver takes them (only up to a record that
+/// carries its device's proof): after the last proof in their first half, or after the first proof of all
+/// when the first half has none (over the budget then, but a device signs after every
+/// [`sprintdesk_store::trust::PROOF_BYTES`] of values); `None` when they cannot be cut shorter.
+fn shorter_on_a_proof(changes: &[Change], kept: usize) -> Option<usize> {
+    let after = |at: usize| at + 1;
+    changes[..kept / 2]
+        .iter()
+        .rposition(|c| c.proof.is_some())
+        .or_else(|| changes[..kept].iter().position(|c| c.proof.is_some()))
+        .map(after)
+        .filter(|&upto| upto < kept)
 }
 
 /// The body of a frame: the version byte, the encoding byte and the message.
@@ -442,6 +459,7 @@ mod tests {
     /// `encode` writes it.
     #[test]
     fn a_batch_of_large_records_is_cut_to_what_a_receiver_reads() {
+        // Each record proven, as a device signs after every `PROOF_BYTES` of values.
         let record = |seq: u64, value: serde_json::Value| Change {
             origin: "lead".into(),
             seq,
@@ -450,7 +468,7 @@ mod tests {
             entity_id: format!("r-{seq}@lead"),
             field: "replies".into(),
             value,
-            proof: None,
+            proof: Some(format!("proof-{seq}")),
             cleared: None,
             salt: None,
         };
@@ -475,6 +493,19 @@ mod tests {
         // One record is sent alone, whatever its size.
         let huge = vec![record(1, serde_json::json!("y".repeat(BATCH_JSON_BYTES)))];
         assert_eq!(encode_batch(&huge, &[]).1, 1);
+        // A batch cut short ends on a proof, as a receiver takes records only up to one: with a proof every
+        // tenth record, on the last one that fits; with none in the first half, on the first of all.
+        let every_tenth: Vec<Change> = (1..=100)
+            .map(|seq| Change { proof: (seq % 10 == 0).then(|| format!("proof-{seq}")), ..record(seq, texts.clone()) })
+            .collect();
+        let (_, kept) = encode_batch(&every_tenth, &[]);
+        assert!(kept < 100 && every_tenth[kept - 1].proof.is_some(), "{kept} kept");
+        let late_proof: Vec<Change> = (1..=60)
+            .map(|seq| Change { proof: (seq == 40).then(|| "proof".to_owned()), ..record(seq, texts.clone()) })
+            .collect();
+        assert_eq!(encode_batch(&late_proof, &[]).1, 40);
+        let unproven: Vec<Change> = (1..=60).map(|seq| Change { proof: None, ..record(seq, texts.clone()) }).collect();
+        assert_eq!(encode_batch(&unproven, &[]).1, 60, "nothing a receiver would take is cut");
     }
 
     #[test]
