@@ -162,8 +162,6 @@ impl Desk {
             .collect())
     }
 
-    /// Marks `duplicate` as the same person as `survivor`: their sign-ins and claims count as the
-    /// survivor's, and the duplicate leaves lists and search.
     /// The records merged into `who` as duplicates (not erased), by name: each can be separated again.
     pub fn merged_duplicates(&mut self, who: PersonQuery) -> Result<Vec<Attendee>, Error> {
         let snapshot = self.snapshot()?;
@@ -199,6 +197,8 @@ impl Desk {
         Ok(separated)
     }
 
+    /// Marks `duplicate` as the same person as `survivor`: their sign-ins and claims count as the
+    /// survivor's, and the duplicate leaves lists and search.
     pub fn merge_attendees(&mut self, merge: Merge) -> Result<Attendee, Error> {
         let snapshot = self.snapshot()?;
         let duplicate = snapshot.find_attendee(&merge.duplicate)?.clone();

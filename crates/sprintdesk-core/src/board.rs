@@ -149,6 +149,26 @@ fn earlier_status(statuses: &[StatusUpdate], project: &ProjectId, today: NaiveDa
         .map(|(day, status)| EarlierStatus { day, yesterday: today.pred_opt() == Some(day), status })
 }
 
+/// `text` with each run of digits as wide as any: sorted so, "Goal 2" comes before "Goal 10".
+fn natural(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    let mut digits = String::new();
+    for c in text.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if !digits.is_empty() {
+            key.push_str(&format!("{digits:0>20}"));
+            digits.clear();
+        }
+        if c != '\0' {
+            key.push(c);
+        }
+    }
+    key
+}
+
 /// A table's goals as the board and the lead show them: those being worked on first, then planned, done
 /// and dropped, each by title. In the order they were stored ("g-10" before "g-2"), a dropped goal came
 /// first and was the only one a full card had room for.
@@ -160,7 +180,7 @@ fn goals_in_order(goals: &[Goal], project: &ProjectId) -> Vec<GoalView> {
         GoalStatus::Dropped => 3,
     };
     let mut shown: Vec<&Goal> = goals.iter().filter(|g| &g.project == project).collect();
-    shown.sort_by_cached_key(|g| (rank(g.status), fold(&g.title), g.id.0.clone()));
+    shown.sort_by_cached_key(|g| (rank(g.status), natural(&fold(&g.title)), g.id.0.clone()));
     shown
         .into_iter()
         .map(|g| GoalView {
@@ -191,12 +211,13 @@ mod tests {
         let goals = [
             goal("g-1@p1", "p1", "Dropped idea", GoalStatus::Dropped),
             goal("g-10@p1", "p1", "Goal 2", GoalStatus::Planned),
+            goal("g-11@p1", "p1", "Goal 10", GoalStatus::Planned),
             goal("g-2@p1", "p1", "Goal 1", GoalStatus::Planned),
             goal("g-3@p1", "p1", "shipped docs", GoalStatus::Done),
             goal("g-4@p1", "p1", "Release 2.1", GoalStatus::InProgress),
             goal("g-5@p2", "p2", "Another table's", GoalStatus::InProgress),
         ];
         let shown: Vec<String> = goals_in_order(&goals, &ProjectId("p1".into())).into_iter().map(|g| g.title).collect();
-        assert_eq!(shown, ["Release 2.1", "Goal 1", "Goal 2", "shipped docs", "Dropped idea"]);
+        assert_eq!(shown, ["Release 2.1", "Goal 1", "Goal 2", "Goal 10", "shipped docs", "Dropped idea"]);
     }
 }

@@ -347,7 +347,7 @@ pub fn parse_issues(text: &str) -> Result<(IssueFormat, Vec<ImportedIssue>), Vec
 /// a copy not finished) says so, rather than serde's "EOF while parsing a string at line 55 column 24".
 pub(crate) fn json_problem(e: &serde_json::Error) -> Vec<RowError> {
     let message = if e.is_eof() {
-        "the file ends early, part way through: it was cut short (a download or copy that stopped), so export          or download it again"
+        "the file ends early: it was cut short (a download or copy that stopped), so download or export it again"
             .to_owned()
     } else {
         format!("is not valid JSON: {e}")

@@ -237,8 +237,8 @@ pub enum AttendeesCommand {
     Duplicates,
     /// Mark DUPLICATE as the same person as INTO
     Merge { duplicate: String, into: String },
-    /// Take back a merge: DUPLICATE (the id `merge` printed for it, or `attendees merged WHO` lists) is a
-    /// person of their own again
+    /// Take back a merge: DUPLICATE (its id, as `attendees merged WHO` lists it) is a person of their own
+    /// again
     Separate { duplicate: String },
     /// The records merged into WHO as duplicates
     Merged { who: String },

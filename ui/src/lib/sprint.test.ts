@@ -15,6 +15,7 @@ import {
   sprintEditProblem,
   hiddenAttendance,
   toTimeInput,
+  todayIn,
 } from "./sprint";
 
 describe("pinProblem", () => {
@@ -225,5 +226,22 @@ describe("nextOpenWords", () => {
     [null, "2026-05-04", "on Mon 4 May"],
   ])("%s → %s: %s", (today, next, words) => {
     expect(nextOpenWords(today, next)).toBe(words);
+  });
+});
+
+describe("todayIn", () => {
+  // 23:30 UTC on 1 Dec: already 2 Dec east of it, still 1 Dec west.
+  const now = new Date(Date.UTC(2026, 11, 1, 23, 30));
+  it.each([
+    ["UTC", "2026-12-01"],
+    ["Etc/GMT-14", "2026-12-02"],
+    ["Etc/GMT+12", "2026-12-01"],
+    ["Asia/Tokyo", "2026-12-02"],
+    ["America/Los_Angeles", "2026-12-01"],
+  ])("%s → %s", (zone, day) => {
+    expect(todayIn(zone, now)).toBe(day);
+  });
+  it("falls back to this device's date for a name that is no zone", () => {
+    expect(todayIn("Not/AZone", now)).toBe(localToday(now));
   });
 });

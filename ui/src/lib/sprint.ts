@@ -23,6 +23,18 @@ export function localTimeZone(): string {
 }
 
 /** Today's date on this screen, `YYYY-MM-DD`. */
+/** Today's date in `timeZone` (an IANA name, e.g. the venue's), as YYYY-MM-DD; this device's own date when
+ * the name is not one (being typed). */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  try {
+    const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+    return `${part("year")}-${part("month")}-${part("day")}`;
+  } catch {
+    return localToday(now);
+  }
+}
+
 export function localToday(now: Date = new Date()): string {
   const y = now.getFullYear();
   const m = String(now.getMonth() + 1).padStart(2, "0");
