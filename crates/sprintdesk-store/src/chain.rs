@@ -257,7 +257,7 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
     let mut since_proof = 0;
     for (i, change) in changes.iter_mut().enumerate() {
         link = trust::link(&link, change, &trust::record_hash(change));
-        since_proof += serde_json::to_vec(&change.value).map_or(0, |json| json.len());
+        since_proof += trust::json_len(&change.value);
         if i == last || change.seq.is_multiple_of(PROOF_EVERY) || since_proof >= trust::PROOF_BYTES {
             change.proof = Some(trust::hex(&key.sign(&trust::head_message(origin.as_str(), change.seq, &link))));
             since_proof = 0;

@@ -380,6 +380,23 @@ pub fn event_out_of_time(change: &Change) -> Option<String> {
     }
 }
 
+/// How many bytes `value` takes as JSON, counted as it is written out, without building the text: the
+/// write path asks for every record (the limit on a record, when to sign the chain).
+pub fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(usize::MAX, |()| count.0)
+}
+
 /// The longest text in any one string of a record from a device that is not an organizer's: the longest
 /// answer of the retrospective, longer than anything else a door or a lead types.
 pub const TEXT_MAX: usize = sprintdesk_domain::MAX_RETRO_TEXT;
@@ -413,7 +430,7 @@ pub fn too_long(change: &Change) -> Option<String> {
         return (length > limit)
             .then(|| format!("a text of {length} characters where {limit} is the most ({})", what()));
     }
-    let bytes = serde_json::to_vec(&change.value).map_or(usize::MAX, |json| json.len());
+    let bytes = json_len(&change.value);
     if bytes > VALUE_MAX_BYTES {
         return Some(format!("a record of {bytes} bytes where {VALUE_MAX_BYTES} is the most ({})", what()));
     }

@@ -42,7 +42,7 @@ impl Store {
         for change in &changes {
             crate::fields::check(change)
                 .map_err(|why| StoreError::NotAllowed(format!("that cannot be saved: {why}")))?;
-            let bytes = serde_json::to_vec(&change.value).map_or(usize::MAX, |json| json.len());
+            let bytes = crate::trust::json_len(&change.value);
             if bytes > crate::trust::RECORD_MAX_BYTES {
                 return Err(StoreError::NotAllowed(format!(
                     "that is too long to keep and share with the venue's devices ({} KiB where {} KiB is the most)",
