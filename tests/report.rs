@@ -672,6 +672,7 @@ fn pairs_of_erased_people_are_counted_not_listed() {
         ),
         (&["@ana", "@dee", "@bo", "@cy"], json!([]), json!([]), 2, "Pairs: 2 pairs, their names erased."),
     ];
+    let mut unlinked_in_all = 0;
     for (erased, mentor_pairs, pairs, unnamed, line) in cases {
         let mut desk = hand_built();
         for who in erased {
@@ -699,5 +700,31 @@ fn pairs_of_erased_people_are_counted_not_listed() {
             }
         }
         assert_eq!(claims.lines().count(), 1 + 3, "{erased:?} erased: every claim still counts");
+        // The whole sprint as JSON keeps that rule: an erased holder's claim events are there, on no issue.
+        let whole: Value =
+            serde_json::from_str(&desk.export(ExportRequest { kind: ExportKind::Sprint }).unwrap().text).unwrap();
+        let erased_ids: Vec<&str> = whole["attendees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["name"] == "Erased person")
+            .map(|a| a["id"].as_str().unwrap())
+            .collect();
+        assert!(erased_ids.len() >= erased.len(), "{erased:?} erased: {erased_ids:?}");
+        let events = whole["claim_events"].as_array().unwrap();
+        let mut unlinked = 0;
+        for event in events {
+            let action = &event["action"];
+            let named: Vec<&str> = action["attendee"]
+                .as_str()
+                .into_iter()
+                .chain(action["keep"].as_array().into_iter().flatten().filter_map(Value::as_str))
+                .collect();
+            let names_erased = named.iter().any(|id| erased_ids.contains(id));
+            assert_eq!(event["issue"] == "", names_erased, "{erased:?} erased: {event}");
+            unlinked += usize::from(names_erased);
+        }
+        unlinked_in_all += unlinked;
     }
+    assert!(unlinked_in_all >= 3, "erased holders' claims, releases and pull requests are on no issue");
 }

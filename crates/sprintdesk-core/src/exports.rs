@@ -8,7 +8,7 @@ use crate::report_render::slug;
 use crate::snapshot::Snapshot;
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, Timestamp};
+use sprintdesk_domain::{AttendeeId, ClaimAction, ClaimEvent, IssueId, Timestamp};
 use std::collections::BTreeMap;
 
 /// What `export` writes.
@@ -59,7 +59,7 @@ struct WholeSprint<'a> {
     issues: &'a [sprintdesk_domain::Issue],
     pull_requests: Vec<sprintdesk_domain::PullRequest>,
     presence_events: &'a [sprintdesk_domain::PresenceEvent],
-    claim_events: &'a [sprintdesk_domain::ClaimEvent],
+    claim_events: Vec<ClaimEvent>,
     retrospective_answers: &'a [sprintdesk_domain::RetroAnswer],
 }
 
@@ -95,6 +95,28 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
             sprintdesk_domain::PullRequest { number: None, title: String::new(), url: String::new(), ..pr.clone() }
         })
         .collect();
+    // As in the claims export: an erased person's claim, release or pull request is counted, but which issue
+    // it was would lead to their pull request on the forge. A mentor is named with the claim's holder, who
+    // still says it.
+    let erased = |id: &AttendeeId| snapshot.is_erased(&snapshot.canonical(id));
+    let claim_events = snapshot
+        .claim_events
+        .iter()
+        .map(|event| {
+            let names_erased = match &event.action {
+                ClaimAction::Claim { attendee, .. }
+                | ClaimAction::Release { attendee }
+                | ClaimAction::KeepOvernight { attendee }
+                | ClaimAction::PrOpened { attendee: Some(attendee) } => erased(attendee),
+                ClaimAction::Resolve { keep } => keep.iter().any(erased),
+                ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Retract => false,
+            };
+            if !names_erased {
+                return event.clone();
+            }
+            ClaimEvent { issue: IssueId::from(""), ..event.clone() }
+        })
+        .collect();
     let whole = WholeSprint {
         sprint: &snapshot.sprint,
         attendees,
@@ -104,7 +126,7 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
         issues: &snapshot.issues,
         pull_requests,
         presence_events: &snapshot.presence_events,
-        claim_events: &snapshot.claim_events,
+        claim_events,
         retrospective_answers: &snapshot.retro_answers,
     };
     serde_json::to_string_pretty(&whole)
