@@ -41,6 +41,8 @@ const PRS: &str = r#"[
  {"author":{"login":"dee"},"body":"Fixes #1","closedAt":"2026-07-15T16:00:00Z","createdAt":"2026-07-13T15:00:00Z","labels":[],"mergedAt":"2026-07-15T16:00:00Z","number":12,"state":"MERGED","title":"Handle an empty config","url":"https://github.com/org/proj/pull/12"},
  {"author":{"login":"bo"},"body":"","closedAt":null,"createdAt":"2026-07-15T11:00:00Z","labels":[],"mergedAt":null,"number":13,"state":"OPEN","title":"gh-2: Speed up the loader","url":"https://github.com/org/proj/pull/13"},
  {"author":{"login":"cy"},"body":"","closedAt":"2026-07-21T09:00:00Z","createdAt":"2026-07-20T09:00:00Z","labels":[],"mergedAt":"2026-07-21T09:00:00Z","number":14,"state":"MERGED","title":"After the sprint","url":"https://github.com/org/proj/pull/14"},
+ {"author":{"id":"BOT_1","is_bot":true,"login":"dependabot[bot]","name":""},"body":"","closedAt":null,"createdAt":"2026-07-15T13:00:00Z","labels":[],"mergedAt":null,"number":15,"state":"OPEN","title":"Bump the loader's dependency","url":"https://github.com/org/proj/pull/15"},
+ {"author":{"login":"outsider"},"body":"","closedAt":null,"createdAt":"2026-07-15T14:00:00Z","labels":[],"mergedAt":null,"number":16,"state":"OPEN","title":"Drive-by fix","url":"https://github.com/org/proj/pull/16"},
  {"author":{"login":"eve"},"body":"","closedAt":"2026-07-15T17:00:00Z","createdAt":"2026-07-15T12:00:00Z","labels":[],"mergedAt":"2026-07-15T17:00:00Z","number":3,"state":"MERGED","title":"Docs typo","url":"https://github.com/org/docs/pull/3"}
 ]"#;
 
@@ -209,6 +211,7 @@ fn the_report_counts_what_happened() {
         ("Proj: merged", proj("/issues_merged"), json!(1)),
         ("Proj: PRs opened during the sprint (#12, #13)", proj("/prs_opened"), json!(2)),
         ("Proj: PRs merged during the sprint (#12)", proj("/prs_merged"), json!(1)),
+        ("Proj: a bot's and a passer-by's PRs, not counted (#15, #16)", proj("/prs_by_others"), json!(2)),
         ("Proj: the PRs of the sprint", proj("/prs/0/number"), json!(12)),
         (
             "Proj: first-timer and first merged PR",
@@ -240,7 +243,8 @@ fn the_report_counts_what_happened() {
             "totals",
             "/totals".into(),
             json!({
-                "issues_claimed": 2, "issues_merged": 1, "prs_opened": 3, "prs_merged": 2, "first_contributions_merged": 1
+                "issues_claimed": 2, "issues_merged": 1, "prs_opened": 3, "prs_merged": 2, "prs_by_others": 2,
+                "first_contributions_merged": 1
             }),
         ),
         ("retrospective: ratings", "/retrospective/0/ratings".into(), json!([0, 0, 0, 2, 1])),
@@ -251,6 +255,14 @@ fn the_report_counts_what_happened() {
     for (what, pointer, expected) in cases {
         assert_eq!(report.pointer(&pointer), Some(&expected), "{what} ({pointer})");
     }
+    // Listed all the same, by name or by handle.
+    let listed: Vec<(u64, &str)> = report["projects"][1]["prs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pr| (pr["number"].as_u64().unwrap(), pr["author"].as_str().unwrap()))
+        .collect();
+    assert_eq!(listed, [(12, "Dee Newcomer"), (13, "Bo Builder"), (15, "dependabot[bot]"), (16, "outsider")]);
     // Eve, erased, is named in no format of the report nor in any export; her pull request still counts.
     for format in [ReportFormat::Md, ReportFormat::Html, ReportFormat::Json] {
         let text = desk.report(ReportRequest { format }).unwrap().text;
@@ -277,6 +289,7 @@ fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
         "**5 people** took part, 1 of them a first-time contributor.",
         "- 2 issues claimed, 1 merged",
         "- 1 first-time contributor with a merged pull request",
+        "- 3 pull requests opened and 2 merged during the sprint by people at it (imported from the repositories; 2 more by others, such as bots, not counted)",
         "People at the table per day: Mon 4, Wed 3, Thu 2.",
         "| Tue 14 Jul | break | | |",
         "- Dee Newcomer: first merged pull request [#12 Handle an empty config by Dee Newcomer (merged)](https://github.com/org/proj/pull/12)",
@@ -294,6 +307,7 @@ fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
         html.text.starts_with("<!doctype html>")
             && html.text.contains("<svg role=\"img\" aria-label=\"People per day\"")
     );
+    assert!(html.text.contains("2 more by others, such as bots, are listed with their projects"));
     // One self-contained file: nothing is fetched.
     for outside in ["<script", "src=", "<link", "@import", "url("] {
         assert!(!html.text.contains(outside), "{outside}");
@@ -322,7 +336,7 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     let claims = desk.export(ExportRequest { kind: ExportKind::Claims }).unwrap().text;
     assert!(claims.contains("Proj,#1,Crash on an empty config,https://github.com/org/proj/issues/1,Dee Newcomer,Ana Mentor,2026-07-13 10:00,released (closing time),merged"), "{claims}");
     let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
-    assert_eq!(prs.lines().count(), 1 + 7);
+    assert_eq!(prs.lines().count(), 1 + 9);
     // The export's first_contribution says what the report counts: Dee came as a first-timer, and #12 is
     // her first pull request merged in the sprint (`gh` says nothing of first contributions). It once said
     // "no" for it while the report counted one.
@@ -341,7 +355,7 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     }
     let whole: Value =
         serde_json::from_str(&desk.export(ExportRequest { kind: ExportKind::Sprint }).unwrap().text).unwrap();
-    assert_eq!(whole["pull_requests"].as_array().unwrap().len(), 7);
+    assert_eq!(whole["pull_requests"].as_array().unwrap().len(), 9);
     assert_eq!(whole["retrospective_answers"].as_array().unwrap().len(), 3, "the skip wrote nothing");
     assert!(whole["retrospective_answers"].to_string().find("attendee").is_none(), "answers name no one");
 }

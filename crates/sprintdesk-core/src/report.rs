@@ -68,10 +68,13 @@ pub struct RoleCount {
 pub struct Totals {
     pub issues_claimed: u32,
     pub issues_merged: u32,
-    /// Pull requests opened during the sprint's days.
+    /// Pull requests opened during the sprint's days by people on the attendee list (matched by handle).
     pub prs_opened: u32,
-    /// Pull requests merged during the sprint's days.
+    /// Pull requests merged during the sprint's days by people on the attendee list.
     pub prs_merged: u32,
+    /// Pull requests opened or merged during the sprint's days by anyone else (bots, people not at the
+    /// venue): listed with their project, not in the two counts above.
+    pub prs_by_others: u32,
     /// First-time contributors at the sprint with a merged pull request.
     pub first_contributions_merged: u32,
 }
@@ -89,8 +92,11 @@ pub struct ProjectReport {
     /// Of those, how many have a pull request open, and how many were merged.
     pub issues_pr_open: u32,
     pub issues_merged: u32,
+    /// Pull requests opened, and merged, during the sprint by people on the attendee list.
     pub prs_opened: u32,
     pub prs_merged: u32,
+    /// Pull requests opened or merged during the sprint by anyone else (bots, people not at the venue).
+    pub prs_by_others: u32,
     /// The pull requests opened or merged during the sprint.
     pub prs: Vec<PrLine>,
     pub first_time_contributors: Vec<FirstContribution>,
@@ -326,8 +332,14 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
 
     let mut projects: Vec<&sprintdesk_domain::Project> = snapshot.projects.values().collect();
     projects.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
-    let mut totals =
-        Totals { issues_claimed: 0, issues_merged: 0, prs_opened: 0, prs_merged: 0, first_contributions_merged: 0 };
+    let mut totals = Totals {
+        issues_claimed: 0,
+        issues_merged: 0,
+        prs_opened: 0,
+        prs_merged: 0,
+        prs_by_others: 0,
+        first_contributions_merged: 0,
+    };
     let mut contributed: BTreeSet<AttendeeId> = BTreeSet::new();
     let mut project_reports = Vec::new();
     for project in projects {
@@ -437,12 +449,20 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             })
             .collect();
         status_log.sort_by_key(|s| s.day);
-        let prs_opened = prs.iter().filter(|p| during(Some(p.created_at))).count() as u32;
-        let prs_merged = prs.iter().filter(|p| during(p.merged_at)).count() as u32;
+        // What the sprint did is what its people did: a bot's or a passer-by's pull request is listed, not
+        // counted (an erased person's still counts: the link to them stays).
+        let (ours, others): (Vec<&PullRequest>, Vec<&PullRequest>) = prs
+            .iter()
+            .filter(|p| during(Some(p.created_at)) || during(p.merged_at))
+            .partition(|p| p.attendee.is_some());
+        let prs_opened = ours.iter().filter(|p| during(Some(p.created_at))).count() as u32;
+        let prs_merged = ours.iter().filter(|p| during(p.merged_at)).count() as u32;
+        let prs_by_others = others.len() as u32;
         totals.issues_claimed += claimed;
         totals.issues_merged += merged;
         totals.prs_opened += prs_opened;
         totals.prs_merged += prs_merged;
+        totals.prs_by_others += prs_by_others;
         project_reports.push(ProjectReport {
             name: project.name.clone(),
             table: project.table_label.clone(),
@@ -458,6 +478,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             issues_merged: merged,
             prs_opened,
             prs_merged,
+            prs_by_others,
             prs: prs
                 .iter()
                 .filter(|p| !by_erased(p) && (during(Some(p.created_at)) || during(p.merged_at)))

@@ -103,14 +103,23 @@ fn pr_label(pr: &PrLine) -> String {
 
 fn project_summary(project: &ProjectReport) -> String {
     format!(
-        "{} claimed ({} with a pull request open, {} merged); {} opened and {} merged during the sprint, as \
-         imported from the repository",
+        "{} claimed ({} with a pull request open, {} merged); {} opened and {} merged during the sprint by \
+         people at it, as imported from the repository{}",
         count(project.issues_claimed, "issue"),
         project.issues_pr_open,
         project.issues_merged,
         count(project.prs_opened, "pull request"),
-        project.prs_merged
+        project.prs_merged,
+        by_others(project.prs_by_others),
     )
+}
+
+/// "; 2 more by others, such as bots, not counted", or nothing.
+fn by_others(n: u32) -> String {
+    match n {
+        0 => String::new(),
+        n => format!("; {n} more by others, such as bots, not counted"),
+    }
 }
 
 /// "1 issue", "3 issues".
@@ -154,11 +163,12 @@ fn markdown(report: &SprintReport) -> String {
     let _ = writeln!(md, "\n## What got done\n");
     let _ = writeln!(
         md,
-        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint (imported from the repositories)\n- {} with a merged pull request",
+        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint by people at it (imported from the repositories{})\n- {} with a merged pull request",
         count(t.issues_claimed, "issue"),
         t.issues_merged,
         count(t.prs_opened, "pull request"),
         t.prs_merged,
+        by_others(t.prs_by_others),
         count(t.first_contributions_merged, "first-time contributor"),
     );
     if let Some(rate) = &report.merge_rate {
@@ -421,6 +431,14 @@ fn html(report: &SprintReport) -> String {
         let _ = write!(h, "<div class=\"figure\"><b>{value}</b><span>{label}</span></div>");
     }
     let _ = write!(h, "</div>");
+    if t.prs_by_others > 0 {
+        let _ = write!(
+            h,
+            "<p>The pull requests counted are those of people at the sprint; {} more by others, such as bots, \
+             are listed with their projects.</p>",
+            t.prs_by_others
+        );
+    }
     if let Some(rate) = &report.merge_rate {
         let _ = write!(h, "<p>{}.</p>", esc(&rate_words(rate)));
     }

@@ -18,7 +18,15 @@ issues_claimed: number,
 /**
  * Of those, how many have a pull request open, and how many were merged.
  */
-issues_pr_open: number, issues_merged: number, prs_opened: number, prs_merged: number, 
+issues_pr_open: number, issues_merged: number, 
+/**
+ * Pull requests opened, and merged, during the sprint by people on the attendee list.
+ */
+prs_opened: number, prs_merged: number, 
+/**
+ * Pull requests opened or merged during the sprint by anyone else (bots, people not at the venue).
+ */
+prs_by_others: number, 
 /**
  * The pull requests opened or merged during the sprint.
  */

@@ -2,13 +2,18 @@
 
 export type Totals = { issues_claimed: number, issues_merged: number, 
 /**
- * Pull requests opened during the sprint's days.
+ * Pull requests opened during the sprint's days by people on the attendee list (matched by handle).
  */
 prs_opened: number, 
 /**
- * Pull requests merged during the sprint's days.
+ * Pull requests merged during the sprint's days by people on the attendee list.
  */
 prs_merged: number, 
+/**
+ * Pull requests opened or merged during the sprint's days by anyone else (bots, people not at the
+ * venue): listed with their project, not in the two counts above.
+ */
+prs_by_others: number, 
 /**
  * First-time contributors at the sprint with a merged pull request.
  */
