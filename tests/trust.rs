@@ -548,3 +548,38 @@ fn a_paired_lead_cannot_time_events_past_when_it_wrote_them() {
     let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
     assert_eq!(row["refused"], 4, "{row}");
 }
+
+/// A paired lead's owner writes, with the lead's own key, sign-ins of people nobody registered, timed now and
+/// for today. They were counted: in "here now", the day's people, the report's participants and a row each in
+/// the attendance export. They count nowhere; the real sign-in still does.
+#[test]
+fn a_paired_lead_that_signs_in_made_up_people_does_not_swell_the_counts() {
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let today = chrono::Utc::now().date_naive().to_string();
+    desk.ok(&[&["init", "--name", "Counted sprint", "--start", &today, "--days", "1"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    desk.ok(&["attendees", "add", "--name", "Ana Pereira"]);
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    let lead_id = device_id(&lead);
+    let now = chrono::Utc::now().timestamp_millis();
+    for i in 1..=30 {
+        let id = format!("e-{i}@{lead_id}");
+        let who = format!("a-{}@{lead_id}", 100 + i);
+        let event = json!({"id": id, "kind": "sign_in", "attendee": who, "day": today, "project": null, "device": lead_id, "at": now});
+        forge(&db(&lead), &lead_id, &lead_id, Entity::PresenceEvent, &id, "event", event);
+    }
+    lead.ok(&["sync", &address]);
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
+    assert_eq!(row["refused"], 0, "taken as the lead wrote them: {row}");
+
+    desk.ok(&["signin", "Ana Pereira", "--accept-coc", "--photo", "no"]);
+    let presence = desk.json(&["presence"]);
+    assert_eq!((&presence["here_now"], &presence["today_count"]), (&json!(1), &json!(1)), "{presence}");
+    assert_eq!(presence["per_day"][0]["people"], 1, "{presence}");
+    let report: Value = serde_json::from_str(&desk.ok(&["report", "--format", "json"])).unwrap();
+    assert_eq!((&report["participants"], &report["days"][0]["people"]), (&json!(1), &json!(1)));
+    let attendance = desk.ok(&["export", "attendance"]);
+    assert_eq!(attendance.lines().count(), 2, "a header and Ana's day:\n{attendance}");
+}

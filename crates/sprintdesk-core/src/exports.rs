@@ -153,7 +153,9 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
             let mut days: BTreeMap<(AttendeeId, chrono::NaiveDate), Vec<&sprintdesk_domain::PresenceEvent>> =
                 BTreeMap::new();
             for event in &snapshot.presence_events {
-                days.entry((snapshot.canonical(&event.attendee), event.day)).or_default().push(event);
+                if let Some(person) = snapshot.counted(&event.attendee) {
+                    days.entry((person.clone(), event.day)).or_default().push(event);
+                }
             }
             let clock = |t: Timestamp| sprint.local_time(t).format("%H:%M").to_string();
             let mut lines: Vec<Vec<String>> = days

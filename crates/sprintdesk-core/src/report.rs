@@ -261,7 +261,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
     let mut days_of: BTreeMap<AttendeeId, BTreeSet<NaiveDate>> = BTreeMap::new();
     let mut at_table: HashMap<(ProjectId, NaiveDate), BTreeSet<AttendeeId>> = HashMap::new();
     for event in snapshot.presence_events.iter().filter(|e| e.kind == PresenceKind::SignIn) {
-        let person = canonical(&event.attendee);
+        let Some(person) = snapshot.counted(&event.attendee).cloned() else { continue };
         days_of.entry(person.clone()).or_default().insert(event.day);
         if let Some(project) = &event.project {
             at_table.entry((project.clone(), event.day)).or_default().insert(person);

@@ -278,6 +278,14 @@ impl Snapshot {
         self.canonical_ref(id).clone()
     }
 
+    /// Whom a presence event of `id` counts for: the person it stands for, if anyone registered them (a
+    /// paired device could write sign-ins of made-up ids; those count nowhere). A person who appears or
+    /// goes makes the tally start again ([`Snapshot::reread_person`]).
+    pub(crate) fn counted<'a>(&'a self, id: &'a AttendeeId) -> Option<&'a AttendeeId> {
+        let person = self.canonical_ref(id);
+        self.attendees.contains_key(person).then_some(person)
+    }
+
     /// [`Snapshot::canonical`], without copying it.
     fn canonical_ref<'a>(&'a self, id: &'a AttendeeId) -> &'a AttendeeId {
         let mut current = id;
@@ -299,7 +307,7 @@ impl Snapshot {
             Some(KeptPresence { tally, presence: Some(presence) }) => (tally, presence),
             held => {
                 let mut tally = held.map_or_else(|| PresenceTally::new(today), |kept| kept.tally);
-                tally.add(&self.presence_events, &|id| self.canonical_ref(id));
+                tally.add(&self.presence_events, &|id| self.counted(id));
                 let presence = Arc::new(tally.presence(&self.presence_events));
                 (tally, presence)
             }
@@ -750,7 +758,7 @@ mod tests {
                     let events: Vec<&ClaimEvent> = s.claim_events.iter().filter(|e| e.issue == issue.id).collect();
                     format!(
                         "{:?}\n{:?}",
-                        presence(&s.sprint, everyone, &|id| s.canonical_ref(id), now),
+                        presence(&s.sprint, everyone, &|id| s.counted(id), now),
                         issue_claims(&s.sprint, &issue, &events, &signed_out, &|id| s.canonical(id), now)
                     )
                 })

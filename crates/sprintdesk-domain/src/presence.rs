@@ -35,19 +35,20 @@ pub fn without_retracted(events: Vec<PresenceEvent>) -> Vec<PresenceEvent> {
     events.into_iter().filter(|e| e.kind != PresenceKind::Retract && !retracted.contains(&e.id)).collect()
 }
 
-/// Computes presence at `now`. `canonical` maps a merged duplicate to the person it was merged into, so a
-/// person's sign-ins under two records count once.
+/// Computes presence at `now`. `counted` maps a merged duplicate to the person it was merged into, so a
+/// person's sign-ins under two records count once, and an id nobody registered to `None`: a paired device
+/// could write sign-ins of made-up people, and they count nowhere.
 ///
 /// A person is here when their latest event today is a sign-in and the venue has not closed yet: closing
 /// time signs everyone out without anybody writing anything.
 pub fn presence<'a>(
     sprint: &Sprint,
     events: &'a [PresenceEvent],
-    canonical: &dyn Fn(&'a AttendeeId) -> &'a AttendeeId,
+    counted: &dyn Fn(&'a AttendeeId) -> Option<&'a AttendeeId>,
     now: Timestamp,
 ) -> Presence {
     let mut tally = PresenceTally::new(open_today(sprint, now));
-    tally.add(events, canonical);
+    tally.add(events, counted);
     tally.presence(events)
 }
 
@@ -83,12 +84,12 @@ impl PresenceTally {
         self.added
     }
 
-    /// Adds the events after those already added.
-    pub fn add<'a>(&mut self, events: &'a [PresenceEvent], canonical: &dyn Fn(&'a AttendeeId) -> &'a AttendeeId) {
+    /// Adds the events after those already added, each for the person `counted` says (see [`presence`]).
+    pub fn add<'a>(&mut self, events: &'a [PresenceEvent], counted: &dyn Fn(&'a AttendeeId) -> Option<&'a AttendeeId>) {
         // Every known event counts, even one stamped a little after `now`: a kiosk whose clock runs fast
         // still signed that person in. (Read for every event of a sprint: nothing is copied per event.)
         for (at, event) in events.iter().enumerate().skip(self.added) {
-            let person = canonical(&event.attendee);
+            let Some(person) = counted(&event.attendee) else { continue };
             if event.kind == PresenceKind::SignIn {
                 let people = self.per_day.entry(event.day).or_default();
                 if !people.contains(person) {
@@ -336,6 +337,13 @@ pub(crate) mod tests {
                 today_count: 0,
             },
             Case {
+                name: "a sign-in of someone nobody registered counts nowhere",
+                events: vec![event(1, SignIn, "ana", "13 09:10", None), event(2, SignIn, "ghost", "13 09:20", None)],
+                now: "13 10:00",
+                here: &[("ana", None)],
+                today_count: 1,
+            },
+            Case {
                 name: "break day: nobody is here",
                 events: vec![event(1, SignIn, "ana", "14 09:10", None)],
                 now: "14 10:00",
@@ -398,10 +406,17 @@ pub(crate) mod tests {
         ];
         let ana = AttendeeId::from("ana");
         let canonical = |id: &AttendeeId| if id.as_str() == "ana-dup" { ana.clone() } else { id.clone() };
+        // "ghost" is an id nobody registered (a paired device made it up).
+        fn counted<'a>(ana: &'a AttendeeId, id: &'a AttendeeId) -> Option<&'a AttendeeId> {
+            match id.as_str() {
+                "ana-dup" => Some(ana),
+                "ghost" => None,
+                _ => Some(id),
+            }
+        }
         for mut case in cases {
             case.events = without_retracted(case.events);
-            let presence =
-                presence(&sprint(), &case.events, &|id| if id.as_str() == "ana-dup" { &ana } else { id }, at(case.now));
+            let presence = presence(&sprint(), &case.events, &|id| counted(&ana, id), at(case.now));
             let here: Vec<(AttendeeId, Option<ProjectId>)> =
                 case.here.iter().map(|(who, project)| ((*who).into(), project.map(Into::into))).collect();
             for (who, table) in &here {
@@ -411,9 +426,9 @@ pub(crate) mod tests {
             // Kept as a board keeps it: the events tallied as they arrive, in every split, say the same.
             for split in 0..=case.events.len() {
                 let mut tally = PresenceTally::new(open_today(&sprint(), at(case.now)));
-                tally.add(&case.events[..split], &|id| if id.as_str() == "ana-dup" { &ana } else { id });
+                tally.add(&case.events[..split], &|id| counted(&ana, id));
                 assert_eq!(tally.added(), split);
-                tally.add(&case.events, &|id| if id.as_str() == "ana-dup" { &ana } else { id });
+                tally.add(&case.events, &|id| counted(&ana, id));
                 assert_eq!(tally.presence(&case.events), presence, "{}, tallied after {split}", case.name);
             }
             assert_eq!(presence.here.into_iter().collect::<Vec<_>>(), here, "{}", case.name);
@@ -434,7 +449,7 @@ pub(crate) mod tests {
             event(3, SignIn, "bo", "13 10:00", None),
             event(4, SignIn, "ana", "15 09:00", None),
         ];
-        let presence = presence(&sprint(), &events, &|id| id, at("15 10:00"));
+        let presence = presence(&sprint(), &events, &Some, at("15 10:00"));
         let counts: Vec<(String, usize)> =
             presence.per_day.iter().map(|(day, people)| (day.to_string(), people.len())).collect();
         assert_eq!(counts, vec![("2026-07-13".into(), 2), ("2026-07-15".into(), 1)]);
