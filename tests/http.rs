@@ -401,6 +401,26 @@ fn a_stranger_on_the_network_cannot_list_the_attendees_by_searching_fast() {
     assert!(again[0] == 200 && again.contains(&429), "{again:?}");
 }
 
+/// A search is matched word by word against every name, and the door waits behind it: a stranger's one
+/// query of "m " a hundred thousand times (or a screenful pasted again and again at the kiosk) stalled the
+/// kiosk for seconds each. A query longer than any name is refused at once, in words; a whole name is not.
+#[test]
+fn a_search_longer_than_any_name_is_refused_before_it_costs_the_door_anything() {
+    let user = sprint_with_people();
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let long = "m ".repeat(100_000);
+    for from in [[127, 0, 0, 2], [127, 0, 0, 1]] {
+        let (status, answer) = post_from(from, &served.http, "search", &json!({"query": long, "limit": 7}));
+        assert_eq!((status, answer["code"].as_str()), (422, Some("invalid")), "{answer}");
+        let said = answer["message"].as_str().unwrap_or_default();
+        assert!(said.contains("longer than any name (200 characters): type part of a name"), "{said}");
+    }
+    // The longest name there may be still searches.
+    let name = format!("Batuhan {}", "a".repeat(192));
+    let (status, found) = post_from([127, 0, 0, 2], &served.http, "search", &json!({"query": name, "limit": 7}));
+    assert_eq!(status, 200, "{found}");
+}
+
 /// One request to `address` from the local address `from` (another machine on the Wi-Fi, as loopback
 /// aliases stand in for one): the status and the body as JSON.
 fn post_from(from: [u8; 4], address: &str, command: &str, args: &Value) -> (u16, Value) {

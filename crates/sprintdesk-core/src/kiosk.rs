@@ -63,6 +63,17 @@ pub struct WalkIn {
 impl Desk {
     /// Kiosk search: folds case and accents, matches word starts; an empty query finds nobody.
     pub fn search(&mut self, search: Search) -> Result<Vec<AttendeeCard>, Error> {
+        // Every name is matched against every word typed: a query longer than any name only costs time, and
+        // the door waits behind it (a pasted megabyte stalled a kiosk for seconds).
+        if search.query.chars().nth(sprintdesk_domain::NAME_MAX).is_some() {
+            return Err(Error::Invalid(ValidationError::new(
+                "query",
+                format!(
+                    "that is longer than any name ({} characters): type part of a name",
+                    sprintdesk_domain::NAME_MAX
+                ),
+            )));
+        }
         let limit = search.limit.unwrap_or(8).clamp(1, 20) as usize;
         let snapshot = self.snapshot()?;
         let ids = snapshot.index.search(&search.query, limit);

@@ -46,6 +46,9 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The words of a query that are matched: no name has more, and each costs a pass over everyone.
+pub const TERMS_MAX: usize = 12;
+
 /// The folded words of `text`, split at anything that is not a letter or digit.
 pub fn words(text: &str) -> Vec<String> {
     fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
@@ -126,7 +129,12 @@ impl SearchIndex {
     /// Up to `limit` people matching `query`, best first: matches without typing mistakes before those with,
     /// whole-word matches before prefix matches, then by name.
     pub fn search(&self, query: &str, limit: usize) -> Vec<AttendeeId> {
-        let terms: Vec<(String, Vec<char>)> = words(query)
+        // A word typed twice matches as once; past the first few words, a query names nobody new.
+        let mut typed = words(query);
+        typed.truncate(TERMS_MAX);
+        let mut seen = std::collections::HashSet::new();
+        typed.retain(|term| seen.insert(term.clone()));
+        let terms: Vec<(String, Vec<char>)> = typed
             .into_iter()
             .map(|term| {
                 let chars = term.chars().collect();
@@ -265,6 +273,26 @@ mod tests {
             name,
             handle: *handle,
         }))
+    }
+
+    /// A query's words past the first few, and a word typed again, change nothing: each would be another
+    /// pass over everyone.
+    #[test]
+    fn a_query_is_matched_on_its_first_words_once_each() {
+        let index = SearchIndex::build(
+            [("a", "Ana Lima"), ("b", "Bo Lima Silva")]
+                .iter()
+                .map(|(id, name)| (AttendeeId::from(*id), *name))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(id, name)| Searchable { id, name, handle: None }),
+        );
+        let ids = |query: &str| index.search(query, 8).into_iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids("lima"), ["a", "b"]);
+        assert_eq!(ids(&"lima ".repeat(50_000)), ["a", "b"], "a word typed again");
+        let padded = format!("lima {} silva", "lima ".repeat(TERMS_MAX));
+        assert_eq!(ids(&padded), ["a", "b"], "silva is past the words matched");
+        assert_eq!(ids("lima silva"), ["b"]);
     }
 
     #[test]
