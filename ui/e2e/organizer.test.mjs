@@ -1031,3 +1031,33 @@ test("lead: a laptop off the venue's network says since when, and that its work 
     for (const v of [desk, laptop]) v.remove();
   }
 });
+
+test("attendees: Save after Print badge keeps the badge just printed, and edits made elsewhere meanwhile", async () => {
+  // The dialog sent the whole form: a badge printed from it (a new code, on the badge) was wiped by the next
+  // Save, and the person walked around with a badge that no scanner knew.
+  const vera = await server.call("add_attendee", { name: "Vera Walk", handle: null, email: null, roles: ["sprinter"], first_timer: false, badge_code: null });
+  const p = await organizer("attendees");
+  try {
+    await p.getByLabel("Search attendees").fill("Vera Walk");
+    await p.getByRole("button", { name: "Vera Walk", exact: true }).first().click();
+    const dialog = p.getByRole("dialog");
+    await dialog.waitFor();
+    assert.equal(await dialog.getByLabel("Badge code").inputValue(), "");
+    // Meanwhile, on another device: her handle.
+    await server.call("edit_attendee", { id: vera.id, name: "Vera Walk", handle: "verawalk", email: null, roles: ["sprinter"], first_timer: false, badge_code: null });
+    const download = p.waitForEvent("download");
+    await dialog.getByTestId("attendee-badge").click();
+    await download;
+    await p.waitForFunction(() => document.querySelector("#att-badge")?.value.startsWith("SD-"), null, { timeout: 5_000 });
+    const code = await dialog.getByLabel("Badge code").inputValue();
+    await shot(p, "organizer-attendee-badge-printed");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const after = await server.call("attendee", { attendee: vera.id });
+    assert.deepEqual([after.badge_code, after.handle], [code, "verawalk"]);
+    const found = await server.call("find_badge", { code });
+    assert.equal(found.name, "Vera Walk");
+  } finally {
+    await p.close();
+  }
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Attendee } from "../bindings/Attendee";
-import { filterAttendees, prefixEdits } from "./attendees";
+import { fieldsToSave, filterAttendees, prefixEdits } from "./attendees";
 
 function person(id: string, name: string, extra: Partial<Attendee> = {}): Attendee {
   return {
@@ -85,4 +85,30 @@ describe("filterAttendees", () => {
   });
 });
 
-
+describe("fieldsToSave", () => {
+  const shown = person("a-1", "Timo Walkner", { handle: "timo", badge_code: null, roles: ["sprinter", "mentor"] });
+  const cases: [string, Partial<Attendee>, Partial<Attendee>, Partial<Attendee>][] = [
+    // (what happened, typed in the form, the person now, what is saved)
+    ["nothing typed, a badge printed meanwhile", {}, { badge_code: "SD-UBM2A4N7" }, { badge_code: "SD-UBM2A4N7" }],
+    [
+      "a handle typed, a badge printed meanwhile",
+      { handle: "twalkner" },
+      { badge_code: "SD-UBM2A4N7" },
+      { handle: "twalkner", badge_code: "SD-UBM2A4N7" },
+    ],
+    ["a name edited on another device, the e-mail here", { email: "t@example.org" }, { name: "Timo W." }, { name: "Timo W.", email: "t@example.org" }],
+    ["both changed the name: this organizer's stands", { name: "Timo Walkner-Berg" }, { name: "Timo W." }, { name: "Timo Walkner-Berg" }],
+    ["a badge code typed replaces one printed meanwhile", { badge_code: "T-1" }, { badge_code: "SD-X" }, { badge_code: "T-1" }],
+    ["roles in another order are not a change", { roles: ["mentor", "sprinter"] }, { roles: ["sprinter"] }, { roles: ["sprinter"] }],
+    ["a role taken away", { roles: ["sprinter"] }, { roles: ["sprinter", "mentor", "table_lead"] }, { roles: ["sprinter"] }],
+  ];
+  for (const [what, typed, elsewhere, saved] of cases) {
+    it(what, () => {
+      const form = { ...shown, ...typed };
+      const now = { ...shown, ...elsewhere };
+      const expected = { ...shown, ...elsewhere, ...saved };
+      const pick = ({ name, handle, email, roles, first_timer, badge_code }: Attendee) => ({ name, handle, email, roles, first_timer, badge_code });
+      expect(fieldsToSave(pick(form), pick(shown), pick(now))).toEqual(pick(expected));
+    });
+  }
+});

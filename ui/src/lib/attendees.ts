@@ -119,3 +119,27 @@ const ROLE_LABELS: Record<Role, string> = {
 export function roleLabel(role: Role): string {
   return ROLE_LABELS[role];
 }
+
+/** The fields the organizer's person dialog edits, as `edit_attendee` takes them. */
+export type EditedFields = Pick<Attendee, "name" | "handle" | "email" | "roles" | "first_timer" | "badge_code">;
+
+const EDITED: (keyof EditedFields)[] = ["name", "handle", "email", "roles", "first_timer", "badge_code"];
+
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return [...a].sort().join() === [...b].sort().join();
+  return a === b;
+}
+
+/**
+ * What to save from the person dialog: each field the organizer changed from what the dialog showed
+ * (`shown`), and for the others the person as the device holds them now (`now`). Saving the whole form put
+ * back every field as the dialog first read it: a badge printed from the dialog, or an edit made on another
+ * device meanwhile, was wiped by a Save with nothing typed.
+ */
+export function fieldsToSave(form: EditedFields, shown: EditedFields, now: EditedFields): EditedFields {
+  const fields = { ...form };
+  for (const key of EDITED) {
+    if (same(form[key], shown[key])) (fields as Record<string, unknown>)[key] = now[key];
+  }
+  return fields;
+}
