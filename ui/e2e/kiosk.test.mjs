@@ -523,3 +523,35 @@ test("after closing, the kiosk says the venue is closed before asking anything",
     v.remove();
   }
 });
+
+test("kiosk: a double tap answers one question, not the next one too", async () => {
+  // The second click of a double click landed on the next screen's first table: after "No photos" it chose
+  // a table unseen, and after "Sign out" it answered "Which table are you at?" wrongly, which put an honest
+  // person on badge-only sign-out.
+  await server.call("add_attendee", { name: "Dora Doubletap" });
+  const p = await kiosk();
+  await p.getByTestId("kiosk-search").pressSequentially("dora doubletap");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Dora Doubletap" }).click();
+  await p.getByTestId("coc-accept").click();
+  await p.getByTestId("photo-no").dblclick();
+  await p.getByTestId("table-choice").first().waitFor();
+  await p.waitForTimeout(300);
+  assert.equal(await p.getByTestId("kiosk-success").count(), 0, "no table chosen by the second click");
+  await p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await p.getByTestId("kiosk-success").waitFor();
+  await p.close();
+
+  const q = await kiosk();
+  await q.getByTestId("kiosk-search").pressSequentially("dora doubletap");
+  await q.getByTestId("kiosk-result").filter({ hasText: "Dora Doubletap" }).click();
+  await q.getByTestId("kiosk-signout").dblclick();
+  await q.getByTestId("table-choice").first().waitFor();
+  await q.waitForTimeout(300);
+  await shot(q, "kiosk-signout-after-double-tap");
+  assert.equal(await q.getByText("Not signed out").count(), 0, "the second click answered nothing");
+  await q.getByTestId("table-choice").filter({ hasText: "Sprintdesk" }).click();
+  await q.getByTestId("kiosk-success").waitFor();
+  const dora = await person("dora doubletap");
+  assert.equal(dora.here_now, false, "signed out");
+  await q.close();
+});
