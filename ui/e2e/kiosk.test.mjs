@@ -555,3 +555,25 @@ test("kiosk: a double tap answers one question, not the next one too", async () 
   assert.equal(dora.here_now, false, "signed out");
   await q.close();
 });
+
+test("kiosk: a long table label and project name keep the table choice on a 1280×800 screen", async () => {
+  // "Room B / T4" beside a long name once left the name a letter or two a line, each card 900 px tall, and
+  // the last tables off the screen.
+  await server.call("add_project", { name: "Beginners' corner (first-time contributors welcome)", table_label: "Room B / T4" });
+  await server.call("add_attendee", { name: "Lena Longtable" });
+  const p = await kiosk();
+  await p.getByTestId("kiosk-search").pressSequentially("lena longtable");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Lena Longtable" }).click();
+  await p.getByTestId("coc-accept").click();
+  await p.getByTestId("photo-no").click();
+  const cards = p.getByTestId("table-choice");
+  await cards.first().waitFor();
+  await settled(p);
+  await shot(p, "kiosk-table-choice-long-label");
+  const heights = await cards.evaluateAll((all) => all.map((el) => Math.round(el.getBoundingClientRect().height)));
+  assert.ok(Math.max(...heights) <= 140, `no card taller than three lines: ${heights}`);
+  const names = await p.locator(".pname").evaluateAll((all) => all.map((el) => [el.textContent, el.getBoundingClientRect().width]));
+  assert.ok(names.every(([, width]) => width >= 120), `each name has room: ${JSON.stringify(names)}`);
+  assert.ok(await onScreen(cards.filter({ hasText: "No table yet" })), "the last choice is on screen");
+  await p.close();
+});
