@@ -401,6 +401,44 @@ fn a_stranger_on_the_network_cannot_list_the_attendees_by_searching_fast() {
     assert!(again[0] == 200 && again.contains(&429), "{again:?}");
 }
 
+/// At a locked kiosk, anyone could type the name of someone not yet arrived, sign her in, and press "Print my
+/// badge": the sign-in's token counted as proof of being her, so the door made her a badge code and handed it
+/// over, on the PDF. Undo took the sign-in back and kept the code: a key, from then on, to move her and sign
+/// her out from the Wi-Fi (and her own badge at the door was refused as "printed before"). A first badge now
+/// prints alone only for a walk-in just registered; a name on the list needs the organizer's PIN.
+#[test]
+fn a_name_signed_in_at_the_kiosk_does_not_get_a_badge_code_printed_for_whoever_typed_it() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
+    user.ok(&["attendees", "add", "--name", "Priya Brown"]);
+    let served = serve(&user, None);
+    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    // What her record holds, read from the kiosk's file (a locked kiosk answers no organizer's command).
+    let db = user.dir.path().join("sprint.db");
+    let priya_code = || -> Option<String> {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT badge_code FROM attendees WHERE name = 'Priya Brown'", [], |r| r.get(0)).unwrap()
+    };
+
+    let signed_in =
+        served.ok("sign_in", json!({"attendee": "Priya Brown", "project": "T3", "accept_code_of_conduct": true}));
+    assert_eq!(signed_in["door_badge"], "pin", "the welcome asks for the organizer: {signed_in}");
+    let (status, refused) = served.post("print_badge", json!({"attendee": "Priya Brown", "token": signed_in["undo"]}));
+    assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("only for a walk-in who just registered"), "{refused}");
+    assert!(refused.get("pdf_base64").is_none());
+    served.ok("undo", json!({"token": signed_in["undo"]}));
+    assert_eq!(priya_code(), None, "no badge code was made for her");
+    // With the organizer there (the PIN), her badge prints; and a walk-in's first badge prints alone.
+    let badge = served.ok("print_badge", json!({"attendee": "Priya Brown", "pin": "2468"}));
+    assert!(badge["pdf_base64"].as_str().unwrap().starts_with("JVBERi"));
+    assert!(priya_code().is_some_and(|c| c.starts_with("SD-")));
+    let walked_in =
+        served.ok("register_walk_in", json!({"name": "Wally Walker", "project": "T3", "accept_code_of_conduct": true}));
+    assert_eq!(walked_in["door_badge"], "print", "{walked_in}");
+    served.ok("print_badge", json!({"attendee": walked_in["person"]["id"], "token": walked_in["undo"]}));
+}
+
 /// A search is matched word by word against every name, and the door waits behind it: a stranger's one
 /// query of "m " a hundred thousand times (or a screenful pasted again and again at the kiosk) stalled the
 /// kiosk for seconds each. A query longer than any name is refused at once, in words; a whole name is not.

@@ -94,15 +94,15 @@ impl Desk {
             }
             Reach::Staff => {}
             Reach::Door | Reach::Screen => {
-                let sign_in = request.token.as_deref().and_then(|token| {
-                    let undoable = self.undoable.get(token, now).ok()?;
+                let undoable = request.token.as_deref().and_then(|token| self.undoable.get(token, now).ok());
+                let just_registered = undoable.is_some_and(|u| u.delete.as_ref() == Some(&person.id));
+                let sign_in = undoable.and_then(|undoable| {
                     undoable.retract.iter().find(|(who, _)| *who == person.id).map(|(_, event)| event.clone())
                 });
-                let just_signed_in = sign_in.is_some();
                 door_table = Some(sign_in.and_then(|event| {
                     snapshot.presence_events.iter().find(|e| e.id == event).and_then(|e| e.project.clone())
                 }));
-                match self.door_badge_rule(&snapshot, &person, just_signed_in)? {
+                match self.door_badge_rule(&snapshot, &person, just_registered)? {
                     (DoorBadge::Print, _) => {}
                     (DoorBadge::Pin, why) => self.confirm_pin(request.pin.as_deref(), &why)?,
                     (DoorBadge::Ask, why) => return Err(Error::NotAllowed(why)),
@@ -178,14 +178,14 @@ impl Desk {
     }
 
     /// What the door may do about `person`'s badge, and why in words: print their first one at once (they
-    /// have none, none was printed, and they have `just_signed_in` here); print it with the organizer's PIN;
-    /// or not here at all (no PIN to ask for). [`Desk::make_badge`] follows it, and the
+    /// have none, none was printed, and they were `just_registered` here, as a walk-in); print it with the
+    /// organizer's PIN; or not here at all (no PIN to ask for). [`Desk::make_badge`] follows it, and the
     /// welcome screen offers what it says.
     pub(crate) fn door_badge_rule(
         &mut self,
         snapshot: &Snapshot,
         person: &Attendee,
-        just_signed_in: bool,
+        just_registered: bool,
     ) -> Result<(DoorBadge, String), Error> {
         let organizer_device = self.own_role()?.is_none_or(|role| role == DeviceRole::Organizer);
         let registered_here = person.id.registered_by() == Some(self.store().device().as_str());
@@ -205,19 +205,21 @@ impl Desk {
             None
         };
         Ok(match again {
-            None if just_signed_in => (DoorBadge::Print, String::new()),
-            // Anyone on the venue network reaches the door: without a PIN to ask for, only a sign-in just made
-            // here prints (a first badge for a name alone gave a stranger its badge code, a key to sign its
-            // holder out, and where they sit).
+            None if just_registered => (DoorBadge::Print, String::new()),
+            // Anyone at the door, or on the venue network, can type a name: a badge's code is a key to sign its
+            // holder out and move them, so a first badge prints alone only for a walk-in just registered here
+            // (a name signed in and then printed gave whoever typed it that key, for good).
             None if !pin_set => (
                 DoorBadge::Ask,
-                "a badge is printed at the door right after signing in; any other needs an organizer: print it \
-                 from an organizer's device (Attendees, then the person)"
+                "a badge is printed at the door alone only for a walk-in who just registered; any other needs an \
+                 organizer: print it from an organizer's device (Attendees, then the person)"
                     .into(),
             ),
             None => (
                 DoorBadge::Pin,
-                "a badge is printed at the door right after signing in; any other (ask an organizer)".into(),
+                "a badge is printed at the door alone only for a walk-in who just registered; any other (ask an \
+                 organizer)"
+                    .into(),
             ),
             // Without a PIN on this device the door cannot tell the organizer from anyone: never alone.
             Some(why) if !pin_set => (

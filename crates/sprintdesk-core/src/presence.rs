@@ -77,7 +77,7 @@ impl Desk {
         let already_here = here_at == Some(project_id.clone());
         let event = (!already_here).then(|| self.sign_in_event(&snapshot, &person.id, day, project_id));
         let event_id = event.as_ref().map(|e| e.id.clone());
-        let (door_badge, _) = self.door_badge_rule(&snapshot, &updated, event.is_some())?;
+        let (door_badge, _) = self.door_badge_rule(&snapshot, &updated, false)?;
         ops.extend(event.map(Op::Presence));
         self.write(ops)?;
         let person = snapshot.person(&person.id);
