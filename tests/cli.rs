@@ -169,6 +169,36 @@ fn a_badge_code_in_another_case_is_the_same_badge() {
     assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), people, "no one new");
 }
 
+/// What an organizer is handed as "the export" is often not a UTF-8 CSV: pretix's default is an .xlsx
+/// workbook, and Excel's plain "CSV" is Windows-1252. Each is refused in words that say what to export
+/// instead, and nobody is added.
+#[test]
+fn a_workbook_or_a_file_in_another_encoding_is_refused_in_words() {
+    let user = sprint_with_people();
+    let people = user.json(&["attendees", "list"]).as_array().unwrap().len();
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>, &str); 2] = [
+        (
+            "export.xlsx",
+            b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml".to_vec(),
+            "is a spreadsheet workbook (.xlsx), not CSV",
+        ),
+        (
+            "excel.csv",
+            b"name;email\r\nJ\xfcrgen;j@example.org\r\n".to_vec(),
+            "is not UTF-8 text; export it again as UTF-8 CSV",
+        ),
+    ];
+    for (name, bytes, words) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let (code, stderr) = user.fails(&["import", "attendees", &file.display().to_string()]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(stderr.contains(words), "{name}: {stderr}");
+    }
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), people, "no one added");
+}
+
 #[test]
 fn a_badge_signs_in_after_the_code_of_conduct_is_accepted() {
     let user = sprint_with_people();

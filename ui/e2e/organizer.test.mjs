@@ -1061,3 +1061,29 @@ test("attendees: Save after Print badge keeps the badge just printed, and edits 
     await p.close();
   }
 });
+
+test("attendees: a file Excel saved in another encoding than UTF-8 is refused in words, not imported garbled", async () => {
+  // German Excel's "CSV (semicolon)" is Windows-1252: the dialog read it with file.text(), which turns every
+  // "ü" into "�", said "2 added", and the garbled names went to every device.
+  const before = (await server.call("attendees")).length;
+  const utf8 = (text) => Buffer.from(text, "utf8");
+  const ansi = Buffer.concat([utf8("name;email\r\nJ"), Buffer.from([0xfc]), utf8("rgen Becker;jb@example.org\r\nChlo"), Buffer.from([0xe9]), utf8(" Koch;ck@example.org\r\n")]);
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.locator("input[type=file]").setInputFiles({ name: "pretix-excel.csv", mimeType: "text/csv", buffer: ansi });
+    await dialog.getByText(/The file pretix-excel\.csv is not UTF-8 text.*CSV UTF-8/).waitFor();
+    await shot(p, "organizer-import-not-utf8");
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    await dialog.getByText("Choose a file or paste its text first.").waitFor();
+    assert.equal((await server.call("attendees")).length, before, "no one was added");
+    // The same names saved as UTF-8 come in as they are.
+    await dialog.locator("input[type=file]").setInputFiles({ name: "pretix-utf8.csv", mimeType: "text/csv", buffer: utf8("name;email\r\nJürgen Becker;jb@example.org\r\n") });
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    await dialog.getByText(/1 added/).first().waitFor();
+    assert.ok((await server.call("attendees")).some((a) => a.name === "Jürgen Becker"));
+  } finally {
+    await p.close();
+  }
+});

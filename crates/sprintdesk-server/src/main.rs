@@ -605,12 +605,17 @@ fn who(host: &Host, who: &cli::Who) -> anyhow::Result<String> {
 
 fn read(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::NotFound(format!("could not read {}: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|_| {
+    let refused = |message: &str| {
         anyhow::Error::new(Error::Import(vec![sprintdesk_core::RowError {
             place: "the file".into(),
-            message: "is not UTF-8 text; export it again as UTF-8 CSV".into(),
+            message: message.into(),
         }]))
-    })
+    };
+    // An .xlsx workbook (pretix's default export) is a zip file: say so, not that it is "not UTF-8".
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(refused("is a spreadsheet workbook (.xlsx), not CSV; export it again as CSV (UTF-8)"));
+    }
+    String::from_utf8(bytes).map_err(|_| refused("is not UTF-8 text; export it again as UTF-8 CSV"))
 }
 
 fn parse_role(text: &str) -> anyhow::Result<Role> {
