@@ -439,6 +439,51 @@ fn a_name_signed_in_at_the_kiosk_does_not_get_a_badge_code_printed_for_whoever_t
     served.ok("print_badge", json!({"attendee": walked_in["person"]["id"], "token": walked_in["undo"]}));
 }
 
+/// The retrospective keeps no name, and the door answers anyone on the Wi-Fi: a stranger sent 300 sets of
+/// answers (every rating 1, two long texts each) in four seconds, all kept and synced to every device. Over
+/// the network a set of answers now follows a sign-out at the door and uses its token up; a staff device's
+/// own screen (the retrospective page handed round) answers as before.
+#[test]
+fn a_stranger_on_the_network_cannot_flood_the_retrospective() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
+    user.ok(&["signin", "Batuhan Taşkaya", "--project", "CPython", "--accept-coc"]);
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let stranger = |command: &str, args: Value| post_from([127, 0, 0, 2], &served.http, command, &args);
+    let poor = |token: Option<&str>| {
+        let mut args = json!({"replies": [{"question": "q1", "rating": 1, "text": null}]});
+        if let Some(token) = token {
+            args["token"] = json!(token);
+        }
+        args
+    };
+    let answered = || {
+        let report: Value = serde_json::from_str(&user.ok(&["report", "--format", "json"])).unwrap();
+        report["retrospective"][0]["ratings"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum::<u64>()
+    };
+
+    for _ in 0..20 {
+        let (status, answer) = stranger("answer_retro", poor(None));
+        assert_eq!((status, answer["code"].as_str()), (403, Some("not_allowed")), "{answer}");
+        assert!(answer["message"].as_str().unwrap().contains("right after signing out"), "{answer}");
+    }
+    let (status, answer) = stranger("answer_retro", poor(Some("u-madeup0001")));
+    assert_eq!((status, answer["code"].as_str()), (403, Some("not_allowed")), "a token no sign-out gave: {answer}");
+    assert_eq!(answered(), 0, "nothing was kept");
+
+    // A browser kiosk on the Wi-Fi: Batuhan signs out (his table is his proof) and answers, once.
+    let (status, out) = stranger("sign_out_at_door", json!({"attendee": "Batuhan Taşkaya", "table": "T1"}));
+    assert_eq!(status, 200, "{out}");
+    let token = out["undo"].as_str().unwrap().to_owned();
+    let (status, thanks) = stranger("answer_retro", poor(Some(&token)));
+    assert_eq!((status, &thanks["answered"]), (200, &json!(1)), "{thanks}");
+    let (status, again) = stranger("answer_retro", poor(Some(&token)));
+    assert_eq!((status, again["code"].as_str()), (403, Some("not_allowed")), "used once: {again}");
+    // The organizer's own screen hands its retrospective page round: no sign-out needed.
+    assert_eq!(served.ok("answer_retro", poor(None))["answered"], 1);
+    assert_eq!(answered(), 2);
+}
+
 /// A search is matched word by word against every name, and the door waits behind it: a stranger's one
 /// query of "m " a hundred thousand times (or a screenful pasted again and again at the kiosk) stalled the
 /// kiosk for seconds each. A query longer than any name is refused at once, in words; a whole name is not.

@@ -170,7 +170,7 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
         vec![reply("q1", Some(4), None)],
         vec![],
     ] {
-        desk.answer_retro(RetroSubmission { replies }).unwrap();
+        desk.answer_retro(RetroSubmission { replies, token: None }).unwrap();
     }
 
     // Afterwards: the pull requests come in, and Eve asks to be erased.
@@ -609,7 +609,7 @@ fn an_access_request_reads_by_name_and_lists_pull_requests_and_the_words_that_na
     .unwrap();
     let mut desk = hand_built_rest(desk, clock);
     let reply = RetroReply { question: "q2".into(), rating: None, text: Some("Pairing with @dee".into()) };
-    desk.answer_retro(RetroSubmission { replies: vec![reply] }).unwrap();
+    desk.answer_retro(RetroSubmission { replies: vec![reply], token: None }).unwrap();
 
     let export =
         serde_json::to_value(desk.export_person(sprintdesk_core::PersonQuery { attendee: "@dee".into() }).unwrap())

@@ -27,13 +27,23 @@ pub struct Desk {
     patching: bool,
     writes: u64,
     pub(crate) undoable: UndoList,
+    pub(crate) retro_tickets: crate::retro::RetroTickets,
 }
 
 type CacheKey = (i64, u64);
 
 impl Desk {
     pub fn new(store: Store, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>) -> Self {
-        Self { store, clock, ids, cache: None, patching: true, writes: 0, undoable: UndoList::default() }
+        Self {
+            store,
+            clock,
+            ids,
+            cache: None,
+            patching: true,
+            writes: 0,
+            undoable: UndoList::default(),
+            retro_tickets: crate::retro::RetroTickets::default(),
+        }
     }
 
     /// Reads the whole sprint again after every write instead of patching it: for benchmarks that compare

@@ -115,6 +115,8 @@ impl Desk {
         self.write(vec![Op::Presence(event)])?;
         let person = snapshot.person(&person.id);
         let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id, None);
+        // The same token answers the retrospective the kiosk asks next, once.
+        self.retro_tickets.issue(&undo, now);
         Ok(SignOutOutcome { person, undo: Some(undo) })
     }
 

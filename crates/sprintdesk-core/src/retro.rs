@@ -21,6 +21,44 @@ pub struct RetroPrompt {
 #[serde(deny_unknown_fields)]
 pub struct RetroSubmission {
     pub replies: Vec<RetroReply>,
+    /// At the door: the token of the sign-out just made, good for one set of answers (see
+    /// [`RetroTickets`]). Over the venue network the answers need it; a staff device's own screen does not.
+    #[serde(default)]
+    #[ts(optional)]
+    pub token: Option<String>,
+}
+
+/// How long after signing out at the door its retrospective can still be answered, in minutes: a long
+/// answer is typed slowly, and the kiosk gives up on a form left alone well before.
+pub const RETRO_TICKET_MINUTES: i64 = 30;
+
+/// Sign-outs made on this device whose retrospective has not been answered yet: one set of answers each.
+/// Kept in memory only, like the undo tokens they are.
+#[derive(Debug, Default)]
+pub(crate) struct RetroTickets(Vec<(String, sprintdesk_domain::Timestamp)>);
+
+impl RetroTickets {
+    /// The most remembered; older ones are forgotten.
+    const KEPT: usize = 256;
+
+    pub(crate) fn issue(&mut self, token: &str, now: sprintdesk_domain::Timestamp) {
+        self.0.push((token.to_owned(), now.plus_seconds(RETRO_TICKET_MINUTES * 60)));
+        if self.0.len() > Self::KEPT {
+            self.0.remove(0);
+        }
+    }
+
+    /// Uses `token` up, if it is a ticket still good at `now`.
+    fn take(&mut self, token: &str, now: sprintdesk_domain::Timestamp) -> bool {
+        self.0.retain(|(_, until)| now <= *until);
+        match self.0.iter().position(|(t, _)| t == token) {
+            Some(at) => {
+                self.0.remove(at);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// What became of a submission.
@@ -50,6 +88,13 @@ impl Desk {
         let replies = check_replies(&questions, submission.replies)?;
         if replies.is_empty() {
             return Ok(RetroThanks { answered: 0 });
+        }
+        if let Some(token) = &submission.token
+            && !self.retro_tickets.take(token, now)
+        {
+            return Err(Error::NotAllowed(
+                "these answers were given already, or the sign-out they follow was too long ago".into(),
+            ));
         }
         let answer = RetroAnswer {
             id: RetroAnswerId::made_by(&self.make_id("r"), self.store().device()),

@@ -458,6 +458,12 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
             if over_network && name == "search" {
                 limit_search(&mut args);
             }
+            // The retrospective is anonymous: from the Wi-Fi, anyone could answer it a thousand times a minute
+            // and skew its ratings. Over the network a set of answers follows a sign-out at the door (its token,
+            // good once), as the kiosk asks it.
+            if network && name == "answer_retro" && args.get("token").is_none_or(Value::is_null) {
+                return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_RETRO);
+            }
             let guess = match guesses.filter(|_| table_proof(&name, &args)).map(|g| g.begin(from, Instant::now())) {
                 Some(Err(minutes)) => {
                     return refuse(StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyTries, &tables_off(minutes));
@@ -500,6 +506,10 @@ struct JoinRequest {
     #[serde(default)]
     role: Option<DeviceRole>,
 }
+
+/// What answers to the retrospective sent over the venue network without a sign-out are told.
+const NETWORK_RETRO: &str = "over the venue network the retrospective is answered at the door right after signing \
+     out (or on a staff device's own screen)";
 
 /// What a staff command says when asked over the venue network.
 const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \

@@ -4,4 +4,9 @@ import type { RetroReply } from "./RetroReply";
 /**
  * One person's answers. Nothing says who gave them.
  */
-export type RetroSubmission = { replies: Array<RetroReply>, };
+export type RetroSubmission = { replies: Array<RetroReply>, 
+/**
+ * At the door: the token of the sign-out just made, good for one set of answers (see
+ * [`RetroTickets`]). Over the venue network the answers need it; a staff device's own screen does not.
+ */
+token?: string, };
