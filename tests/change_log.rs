@@ -130,12 +130,16 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             &[Attendee, PresenceEvent],
             |_| json!({"name": "Eve Walk-In", "project": "T1", "accept_code_of_conduct": true}),
         ),
-        // At the door a first badge follows a sign-in made there (its undo token shows it).
+        // At the door a first badge follows a walk-in's registration there (its undo token shows it).
         row("print_badge", &[Attendee, Entity::BadgePrint], |host| {
-            ok(host, "sign_out", json!({"attendee": "Eve Walk-In"}));
-            let signed_in = ok(host, "sign_in", json!({"attendee": "Eve Walk-In", "project": "T1"}));
-            json!({"attendee": "Eve Walk-In", "token": signed_in["undo"]})
+            let registered = ok(
+                host,
+                "register_walk_in",
+                json!({"name": "Gus Walk-In", "project": "T1", "accept_code_of_conduct": true}),
+            );
+            json!({"attendee": registered["person"]["id"], "token": registered["undo"]})
         }),
+        row("decline_photos", &[Attendee], |_| json!({"attendee": "@bo"})),
         row("reprint_badge", &[Entity::BadgePrint], |_| json!({"attendee": "@ana"})),
         row("set_printer", &[], |_| json!({"printer": null})),
         row("set_board_pace", &[], |_| json!({"page_seconds": 5})),

@@ -556,6 +556,24 @@ test("kiosk: a double tap answers one question, not the next one too", async () 
   await q.close();
 });
 
+test("kiosk: someone signed in by another, with photos agreed for them, says no photos at the door", async () => {
+  // Anyone at the door can sign in a name not yet arrived and answer "Yes" to photos for her: the door asks
+  // once, so she was never asked and the photographer's list said yes. Whoever finds their name while signed
+  // in can say no.
+  await server.call("add_attendee", { name: "Eve Ester" });
+  await server.call("sign_in", { attendee: "Eve Ester", project: "T9", accept_code_of_conduct: true, photo_consent: true });
+  const p = await kiosk();
+  await p.getByTestId("kiosk-search").pressSequentially("eve ester");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Eve Ester" }).click();
+  await p.getByTestId("kiosk-no-photos").click();
+  await p.getByTestId("kiosk-photos-declined").waitFor();
+  await shot(p, "kiosk-no-photos");
+  const eve = (await server.call("attendees")).find((a) => a.name === "Eve Ester");
+  assert.equal(eve.photo_consent, false);
+  assert.equal((await person("eve ester")).here_now, true, "still signed in");
+  await p.close();
+});
+
 test("kiosk: a long table label and project name keep the table choice on a 1280×800 screen", async () => {
   // "Room B / T4" beside a long name once left the name a letter or two a line, each card 900 px tall, and
   // the last tables off the screen.

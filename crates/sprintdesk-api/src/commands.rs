@@ -74,6 +74,9 @@ macro_rules! for_each_command {
             /// Signs a person out at the door, with their badge or the table they signed in at; after one
             /// wrong table, only their badge (or the desk) signs them out here for ten minutes.
             sign_out_at_door { Door write (DoorSignOut) -> SignOutOutcome = |host, request| host.desk().sign_out_at_door(request) }
+            /// Records that a person does not want to be photographed (at the door, for anyone: no is the
+            /// safe answer).
+            decline_photos { Door write (PersonQuery) -> PersonRef = |host, who| host.desk().decline_photos(who) }
             /// Registers a walk-in and signs them in.
             register_walk_in { Door write (WalkIn) -> SignInOutcome = |host, walk_in| host.desk().register_walk_in(walk_in) }
             /// Takes back a kiosk action, or a lead's action on an issue, within its few seconds; says what was

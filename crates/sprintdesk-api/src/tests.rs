@@ -327,6 +327,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("sign_in", true),
         ("sign_out", false),
         ("sign_out_at_door", true),
+        ("decline_photos", true),
         ("register_walk_in", true),
         ("undo", true),
         ("presence", false),

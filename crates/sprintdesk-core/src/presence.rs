@@ -4,11 +4,11 @@
 use crate::door::DoorProof;
 use crate::sprint::open_day;
 use crate::undo::Undoable;
-use crate::view::{DayCount, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence, VenueNow};
+use crate::view::{DayCount, PersonRef, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence, VenueNow};
 use crate::{Desk, Error};
 use serde::Deserialize;
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{AttendeeId, EventId};
+use sprintdesk_domain::{Attendee, AttendeeId, EventId};
 use sprintdesk_store::Op;
 use std::collections::BTreeMap;
 
@@ -91,6 +91,19 @@ impl Desk {
             undo,
             door_badge,
         })
+    }
+
+    /// A person asks, at the door, not to be photographed. Taken from anyone, for anyone: no is the safe
+    /// answer. A yes is given once, at a first sign-in, and anyone at the door can give it for a name not yet
+    /// arrived; the person can always take it back here. (Changing a no to a yes is an organizer's edit.)
+    pub fn decline_photos(&mut self, who: crate::PersonQuery) -> Result<PersonRef, Error> {
+        let snapshot = self.snapshot()?;
+        let person = snapshot.find_attendee(&who.attendee)?;
+        if person.photo_consent != Some(false) {
+            let declined = Attendee { photo_consent: Some(false), ..person.clone() };
+            self.write(Op::put(&declined, Some(person)))?;
+        }
+        Ok(snapshot.person(&person.id))
     }
 
     /// Signs a person out, with no questions: an organizer's (the door asks for a proof, see

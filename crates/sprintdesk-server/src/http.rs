@@ -150,7 +150,7 @@ impl SearchBudget {
 /// Door commands that look a person up by what they are given (a name, a handle, a badge code): over the
 /// venue network each counts against its address's searches ([`SearchBudget`]).
 const NAMES_A_PERSON: &[&str] =
-    &["search", "sign_in", "sign_out_at_door", "print_badge", "register_walk_in", "find_badge"];
+    &["search", "sign_in", "sign_out_at_door", "print_badge", "register_walk_in", "find_badge", "decline_photos"];
 
 /// What a command asked over the venue network says when its arguments are not a JSON object.
 const NETWORK_OBJECTS_ONLY: &str = "over the venue network a command's arguments are a JSON object";

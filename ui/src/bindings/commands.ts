@@ -40,6 +40,7 @@ import type { NewSprint } from "./NewSprint";
 import type { PairRequest } from "./PairRequest";
 import type { PersonExport } from "./PersonExport";
 import type { PersonQuery } from "./PersonQuery";
+import type { PersonRef } from "./PersonRef";
 import type { PrOpened } from "./PrOpened";
 import type { PresenceReport } from "./PresenceReport";
 import type { PrinterChoice } from "./PrinterChoice";
@@ -96,6 +97,8 @@ export interface Commands {
   sign_out: { args: PersonQuery; result: SignOutOutcome };
   /** Signs a person out at the door, with their badge or the table they signed in at; after one wrong table, only their badge (or the desk) signs them out here for ten minutes. */
   sign_out_at_door: { args: DoorSignOut; result: SignOutOutcome };
+  /** Records that a person does not want to be photographed (at the door, for anyone: no is the safe answer). */
+  decline_photos: { args: PersonQuery; result: PersonRef };
   /** Registers a walk-in and signs them in. */
   register_walk_in: { args: WalkIn; result: SignInOutcome };
   /** Takes back a kiosk action, or a lead's action on an issue, within its few seconds; says what was undone. */
@@ -215,6 +218,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "sign_in",
   "sign_out",
   "sign_out_at_door",
+  "decline_photos",
   "register_walk_in",
   "undo",
   "add_attendee",

@@ -92,7 +92,7 @@ export function doorProof(answer: DoorAnswer): { table: string | null; badge?: s
 }
 
 /** Where in the kiosk an error happened, to say it in the right words. */
-export type KioskContext = "search" | "badge" | "sign_in" | "move" | "sign_out" | "walk_in" | "undo";
+export type KioskContext = "search" | "badge" | "sign_in" | "move" | "sign_out" | "walk_in" | "undo" | "photos";
 
 /** When the kiosk could not keep something: the heading, and what was not saved. */
 const NOT_SAVED: Record<Exclude<KioskContext, "search" | "badge">, [string, string]> = {
@@ -101,6 +101,7 @@ const NOT_SAVED: Record<Exclude<KioskContext, "search" | "badge">, [string, stri
   sign_out: ["Not signed out", "your sign-out"],
   walk_in: ["Not registered", "your registration"],
   undo: ["It could not be undone", "the undo"],
+  photos: ["Not noted", "your answer about photos"],
 };
 
 /** An error as the kiosk shows it: a short heading and a sentence, both for someone standing at the door. */
