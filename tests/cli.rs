@@ -969,3 +969,33 @@ fn a_merge_made_by_mistake_is_taken_back_and_each_keeps_their_own_sign_ins() {
     let (code, said) = user.fails(&["attendees", "separate", "a-nobody"]);
     assert!(code == 1 && said.contains("no attendee has the id"), "{said}");
 }
+
+/// An organizer who forgot the PIN of a laptop locked as a kiosk had no way back: five wrong PINs locked the
+/// PIN for longer each time, the CLI answered only the door's commands, and an organizer's laptop could no
+/// longer pair or revoke a device. `sprintdesk forgot-pin`, on that computer's own shell (which can edit the
+/// file anyway), forgets the PIN and unlocks it; the next lock sets a new one.
+#[test]
+fn a_forgotten_kiosk_pin_is_forgotten_from_the_computers_own_shell() {
+    let user = sprint_with_people();
+    let mode = |mode: &str, pin: &str| json!({"mode": mode, "pin": pin}).to_string();
+    user.ok(&["call", "set_mode", &mode("kiosk", "2468")]);
+    for _ in 0..5 {
+        user.fails(&["call", "set_mode", &mode("organizer", "1111")]);
+    }
+    let (_, said) = user.fails(&["call", "set_mode", &mode("organizer", "2468")]);
+    assert!(said.contains("too many wrong PINs"), "even the right PIN waits: {said}");
+    let (_, said) = user.fails(&["attendees", "list"]);
+    assert!(said.contains("locked kiosk"), "{said}");
+
+    let out = user.ok(&["forgot-pin"]);
+    assert!(out.contains("Forgot this device's organizer PIN: it is unlocked"), "{out}");
+    assert!(!user.json(&["attendees", "list"]).as_array().unwrap().is_empty(), "the organizer's commands again");
+    let setup = user.json(&["call", "setup"]);
+    assert_eq!((&setup["mode"], &setup["pin_set"]), (&json!("organizer"), &json!(false)), "{setup}");
+    // Locking it again sets a new PIN; the old one is gone, and nothing waits for the wrong tries before.
+    user.ok(&["call", "set_mode", &mode("kiosk", "1357")]);
+    user.fails(&["call", "set_mode", &mode("organizer", "2468")]);
+    user.ok(&["call", "set_mode", &mode("organizer", "1357")]);
+    assert!(user.ok(&["forgot-pin"]).contains("Forgot"), "a PIN set, not locked: forgotten too");
+    assert!(user.ok(&["forgot-pin"]).contains("nothing to forget"));
+}

@@ -547,7 +547,13 @@ test("pairing: a device joined as the door's kiosk shows no organizer page, and 
     await card.getByLabel("Choose an organizer PIN").fill("12");
     await card.getByRole("button", { name: "Lock as the kiosk" }).click();
     await card.getByRole("alert").waitFor();
+    // A new PIN is typed twice: typed differently, it is said and nothing is locked.
     await card.getByLabel("Choose an organizer PIN").fill("4821");
+    await card.getByLabel("Type the PIN again").fill("4812");
+    await card.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await card.getByRole("alert").getByText("The two PINs differ").waitFor();
+    assert.equal((await door.call("setup")).mode, "organizer", "not locked with a PIN typed two ways");
+    await card.getByLabel("Type the PIN again").fill("4821");
     await card.getByRole("button", { name: "Lock as the kiosk" }).click();
     await q.getByTestId("kiosk-device").waitFor({ state: "detached" });
     const setup = await door.call("setup");

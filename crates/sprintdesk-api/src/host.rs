@@ -133,6 +133,12 @@ impl Host {
         self.desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Forgets this device's organizer PIN and unlocks its kiosk: for `sprintdesk forgot-pin` on this
+    /// computer's own shell only, never a command (see [`sprintdesk_core::Desk::forget_pin`]).
+    pub fn forget_pin(&self) -> Result<bool, Error> {
+        Ok(self.desk().forget_pin()?)
+    }
+
     /// This device's setup (its sprint, mode and id), typed, for the adapters' own start-up.
     pub fn setup(&self) -> Result<Setup, Error> {
         Ok(self.desk().setup()?)

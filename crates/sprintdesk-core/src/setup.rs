@@ -258,6 +258,24 @@ impl Desk {
         self.setup()
     }
 
+    /// A forgotten PIN, from this computer's own shell (`sprintdesk forgot-pin`; never a command a screen or
+    /// the venue network can send): the PIN and its count of wrong tries are forgotten, and a locked kiosk
+    /// is unlocked (its next lock sets a new PIN). Whoever has this computer's shell can edit the sprint's file
+    /// anyway: this costs the venue nothing, and an organizer's laptop locked for good could no longer pair
+    /// or revoke a device. Returns whether there was anything to forget.
+    pub fn forget_pin(&mut self) -> Result<bool, Error> {
+        let store = self.store();
+        let locked = store.local_setting(MODE)?.as_deref() == Some(Mode::Kiosk.as_str());
+        let had = locked || store.local_setting(PIN_HASH)?.is_some();
+        for key in [PIN_HASH, PIN_FAILURES, PIN_LOCKED_UNTIL] {
+            store.clear_local_setting(key)?;
+        }
+        if locked {
+            store.set_local_setting(MODE, Mode::Organizer.as_str())?;
+        }
+        Ok(had)
+    }
+
     /// Asks for the organizer PIN before something that cannot be undone (`what`, in words), where this
     /// device has one; counts wrong PINs as leaving the kiosk does.
     pub(crate) fn confirm_pin(&mut self, pin: Option<&str>, what: &str) -> Result<(), Error> {

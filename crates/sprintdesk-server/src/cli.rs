@@ -49,6 +49,9 @@ pub enum Command {
         #[arg(long)]
         role: Option<String>,
     },
+    /// Forget this device's organizer PIN and unlock its kiosk (for an organizer who forgot it; the next
+    /// lock sets a new one). Works only here, on this computer's own shell
+    ForgotPin,
     /// Known devices: last seen, clock offset, how far behind, problems
     Peers,
     /// Sync once with the device at ADDR (host:port), ending when both hold the same changes

@@ -160,6 +160,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let role = if organizer { DeviceRole::Organizer } else { lan::parse_role(&role)? };
             lan::pair(&host, sprintdesk_api::PairRequest { role, project }, json)?
         }
+        Command::ForgotPin => {
+            let forgot = host.forget_pin()?;
+            if json {
+                return print_json(&serde_json::json!({"forgot": forgot}));
+            }
+            if forgot {
+                outln!(
+                    "Forgot this device's organizer PIN: it is unlocked (organizer mode). Restart the app; lock it \
+                     as a kiosk again to set a new PIN."
+                );
+            } else {
+                outln!("This device has no organizer PIN and is not locked: nothing to forget.");
+            }
+        }
         Command::Peers => lan::peers(&host, now, json)?,
         Command::Call { command, args } => {
             let args = match args {

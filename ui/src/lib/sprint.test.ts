@@ -29,6 +29,14 @@ describe("pinProblem", () => {
   ])("%j → %j", (pin, problem) => {
     expect(pinProblem(pin)).toBe(problem);
   });
+  it.each([
+    ["2468", "2468", null],
+    ["2468", "2486", "The two PINs differ: type the same PIN in both fields."],
+    ["2468", "", "The two PINs differ: type the same PIN in both fields."],
+    ["12", "12", "The PIN is 4 to 12 digits."],
+  ])("a new PIN %j typed again as %j → %j", (pin, again, problem) => {
+    expect(pinProblem(pin, again)).toBe(problem);
+  });
 });
 
 describe("newSprintProblem", () => {

@@ -7,9 +7,11 @@ import { SPRINT_MAX_DAYS } from "../bindings/commands";
 import { formatDay, formatDayFrom } from "./format";
 
 /** The organizer PIN is 4 to 12 digits (the core checks the same). */
-export function pinProblem(pin: string): string | null {
+export function pinProblem(pin: string, again: string | null = null): string | null {
   if (!/^\d*$/.test(pin)) return "The PIN is digits only.";
   if (pin.length < 4 || pin.length > 12) return "The PIN is 4 to 12 digits.";
+  // A new PIN is typed twice: one typed wrong once locked an organizer out of their own laptop.
+  if (again !== null && again !== pin) return "The two PINs differ: type the same PIN in both fields.";
   return null;
 }
 
