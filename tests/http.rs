@@ -484,6 +484,30 @@ fn a_stranger_on_the_network_cannot_flood_the_retrospective() {
     assert_eq!(answered(), 2);
 }
 
+/// At the door a walk-in's name was kept as typed: one of zero-width spaces only, a NUL inside, or one
+/// reversed by a hidden override so that it showed as someone on the list without matching her (the door's
+/// "already on the list?" question never came). What hides or disguises is taken out; nothing left is said.
+#[test]
+fn a_walk_ins_name_keeps_nothing_that_hides_or_disguises_it() {
+    let user = sprint_with_people();
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let walk_in = |name: &str| {
+        post_from(
+            [127, 0, 0, 2],
+            &served.http,
+            "register_walk_in",
+            &json!({"name": name, "accept_code_of_conduct": true}),
+        )
+    };
+    for (typed, said) in [("\u{200b}\u{200b}\u{200b}", "the name is empty"), ("\u{200d}", "the name has no letters")] {
+        let (status, answer) = walk_in(typed);
+        assert_eq!((status, answer["code"].as_str()), (422, Some("invalid")), "{typed:?}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains(said), "{typed:?}: {answer}");
+    }
+    let (status, answer) = walk_in("\u{202e}ariereP anA\u{0}");
+    assert_eq!((status, answer["person"]["name"].as_str()), (200, Some("ariereP anA")), "{answer}");
+}
+
 /// A search is matched word by word against every name, and the door waits behind it: a stranger's one
 /// query of "m " a hundred thousand times (or a screenful pasted again and again at the kiosk) stalled the
 /// kiosk for seconds each. A query longer than any name is refused at once, in words; a whole name is not.

@@ -90,13 +90,15 @@ impl Attendee {
     /// [`Attendee::normalized`], with every problem found (at least one when `Err`), in the order of the
     /// fields: name, email, handle.
     pub fn normalized_or_problems(mut self) -> Result<Self, Vec<ValidationError>> {
-        self.name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.name = clean_name(&self.name);
         self.handle = clean(self.handle).map(|h| h.trim_start_matches('@').to_owned());
         self.email = clean(self.email);
         self.badge_code = clean(self.badge_code);
         let mut problems = Vec::new();
         if self.name.is_empty() {
             problems.push(ValidationError::new("name", "the name is empty"));
+        } else if !self.name.chars().any(char::is_alphanumeric) {
+            problems.push(ValidationError::new("name", "the name has no letters"));
         } else if self.name.chars().count() > NAME_MAX {
             problems.push(ValidationError::new("name", format!("the name is longer than {NAME_MAX} characters")));
         }
@@ -228,6 +230,33 @@ impl SameBecause {
     }
 }
 
+/// Combining marks kept in a row on one letter: Vietnamese, decomposed, stacks two; a name with dozens
+/// ("Zalgo" text) spills over every line above and below it on the kiosk and the badge.
+const MARKS_IN_A_ROW: usize = 3;
+
+/// A name as typed, with what shows nothing or shows something else taken out: control characters (a NUL),
+/// the marks that reverse the text around them (an override made "\u{202e}ariereP anA" read as "Ana Pereira"
+/// while matching no one on the list), zero-width spaces and joiners' look-alikes, more than
+/// [`MARKS_IN_A_ROW`] combining marks on a letter; spaces of any kind become one. The joiners some scripts
+/// need inside words (U+200C, U+200D) stay.
+pub fn clean_name(name: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{00ad}' | '\u{180e}')
+    };
+    let combining = |c: char| matches!(c, '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
+    let mut kept = String::with_capacity(name.len());
+    let mut marks = 0;
+    for c in name.chars().filter(|c| !hidden(*c)) {
+        marks = if combining(c) { marks + 1 } else { 0 };
+        if marks <= MARKS_IN_A_ROW {
+            kept.push(c);
+        }
+    }
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn clean(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
@@ -235,6 +264,29 @@ fn clean(value: Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a name typed at the door keeps, and what it is refused for.
+    #[test]
+    fn a_name_keeps_what_shows_and_loses_what_hides_or_disguises() {
+        let zalgo = format!("Ana{}", "\u{0301}".repeat(40));
+        let cases: [(&str, Result<&str, &str>); 11] = [
+            ("  Ana   Pereira ", Ok("Ana Pereira")),
+            ("\u{202e}ariereP anA", Ok("ariereP anA")), // shown as it is stored, no longer disguised
+            ("Ana\u{0}Pereira", Ok("AnaPereira")),
+            ("Ana\u{200b} Pereira\u{2066}", Ok("Ana Pereira")),
+            ("Nguyễn Thị Hồng", Ok("Nguyễn Thị Hồng")),
+            ("Nguye\u{0302}\u{0303}n", Ok("Nguye\u{0302}\u{0303}n")), // two marks, decomposed: kept
+            (zalgo.as_str(), Ok("Ana\u{0301}\u{0301}\u{0301}")),
+            ("می\u{200c}خواهم", Ok("می\u{200c}خواهم")), // a joiner Persian needs stays
+            ("\u{200b}\u{200b}\u{feff}", Err("the name is empty")),
+            ("\u{200d}\u{200c}", Err("the name has no letters")),
+            ("--- ...", Err("the name has no letters")),
+        ];
+        for (typed, expected) in cases {
+            let got = attendee(typed, None, None).normalized().map(|a| a.name).map_err(|e| e.message);
+            assert_eq!(got.as_ref().map(String::as_str).map_err(String::as_str), expected, "{typed:?}");
+        }
+    }
 
     fn attendee(name: &str, email: Option<&str>, handle: Option<&str>) -> Attendee {
         Attendee {
