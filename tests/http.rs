@@ -439,6 +439,50 @@ fn a_name_signed_in_at_the_kiosk_does_not_get_a_badge_code_printed_for_whoever_t
     served.ok("print_badge", json!({"attendee": walked_in["person"]["id"], "token": walked_in["undo"]}));
 }
 
+/// The door prints a walk-in's first badge: so anyone could register a walk-in under the name of someone on
+/// the list ("I am someone else"), print its badge, and wait. The organizer's duplicates list put the
+/// walk-in first, as the record to keep; merged either way, the walk-in's code then signed the real person
+/// out and moved her, from the Wi-Fi. The list now keeps the listed record, and a merged walk-in's code
+/// signs no one.
+#[test]
+fn a_walk_ins_badge_does_not_become_a_key_to_the_person_it_is_merged_into() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
+    user.ok(&["attendees", "add", "--name", "Priya Brown", "--email", "priya@example.org"]);
+    user.ok(&["call", "set_mode", r#"{"mode": "kiosk", "pin": "2468"}"#]);
+    let kiosk = serve(&user, None);
+    // (The door asks "already on the list?" first; "I am someone else" goes on.)
+    let walk_in = json!({"name": "Priya Brown", "project": "T3", "accept_code_of_conduct": true, "someone_else": true});
+    let registered = kiosk.ok("register_walk_in", walk_in);
+    let walk_in_id = registered["person"]["id"].clone();
+    kiosk.ok("print_badge", json!({"attendee": walk_in_id, "token": registered["undo"]}));
+    let db = user.dir.path().join("sprint.db");
+    let code: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT badge_code FROM attendees WHERE id = ?1", [walk_in_id.as_str().unwrap()], |r| r.get(0))
+        .unwrap();
+    kiosk.ok("sign_out_at_door", json!({"attendee": walk_in_id, "badge": code}));
+    drop(kiosk);
+
+    // The organizer, later, on the desk's own screen (here its command line), follows the duplicates list.
+    user.ok(&["call", "set_mode", r#"{"mode": "organizer", "pin": "2468"}"#]);
+    let pairs = user.json(&["call", "duplicates"]);
+    let pair = pairs.as_array().unwrap().iter().find(|p| p["a"]["name"] == "Priya Brown").expect("suggested").clone();
+    assert_ne!(pair["a"]["id"], walk_in_id, "the listed Priya is the one to keep: {pair}");
+    let merge = json!({"duplicate": pair["b"]["id"], "survivor": pair["a"]["id"]});
+    user.ok(&["call", "merge_attendees", &merge.to_string()]);
+    user.ok(&["signin", pair["a"]["id"].as_str().unwrap(), "--project", "T3", "--accept-coc"]);
+
+    // The walk-in's code is no key to her, from the Wi-Fi.
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let stranger = |command: &str, args: Value| post_from([127, 0, 0, 2], &served.http, command, &args);
+    let (status, answer) = stranger("find_badge", json!({"code": code}));
+    assert_eq!(status, 404, "{answer}");
+    let (status, answer) = stranger("sign_out_at_door", json!({"attendee": "Priya Brown", "badge": code}));
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(user.json(&["presence"])["here_now"], 1, "Priya is still here");
+}
+
 /// The retrospective keeps no name, and the door answers anyone on the Wi-Fi: a stranger sent 300 sets of
 /// answers (every rating 1, two long texts each) in four seconds, all kept and synced to every device. Over
 /// the network a set of answers now follows a sign-out at the door and uses its token up; a staff device's

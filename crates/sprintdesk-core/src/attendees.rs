@@ -149,8 +149,11 @@ impl Desk {
             for (i, a) in group.iter().enumerate() {
                 for b in &group[i + 1..] {
                     if let Some(because) = a.same_person_as(b) {
-                        // The fuller record first: the one to keep, with the ticket and contact details.
-                        let (a, b) = if (details(b), &a.id) > (details(a), &b.id) { (b, a) } else { (a, b) };
+                        // The one to keep first: a record on the organizer's list before a walk-in registered
+                        // at a door (anyone can register one under any name), then the fuller one, with the
+                        // ticket and contact details.
+                        let keep = |p: &Attendee| (p.id.registered_by().is_none(), details(p));
+                        let (a, b) = if (keep(b), &a.id) > (keep(a), &b.id) { (b, a) } else { (a, b) };
                         pairs.insert((because, fold(&a.name), a.id.clone(), b.id.clone()));
                     }
                 }

@@ -517,16 +517,27 @@ impl Snapshot {
                 .attendees
                 .values()
                 .filter(|a| a.badge_code.as_deref().is_some_and(|b| b.eq_ignore_ascii_case(code)))
-                .filter_map(|a| self.survivor(a))
+                .filter_map(|a| self.badge_holder(a))
                 .collect();
             any_case.first().copied().filter(|one| any_case.iter().all(|other| other.id == one.id))
         };
         self.attendees
             .values()
             .find(|a| a.badge_code.as_deref() == Some(code))
-            .and_then(|a| self.survivor(a))
+            .and_then(|a| self.badge_holder(a))
             .or_else(by_hand)
             .ok_or_else(|| Error::NotFound(format!("no one has the badge code {code}; try typing your name instead")))
+    }
+
+    /// Whom `attendee`'s badge code signs in and out: they, or the person they were merged into; but not
+    /// when they were a walk-in. Anyone at the door can register a walk-in under someone's name and print its
+    /// first badge: once an organizer merged it into her, its code moved and signed her out from the Wi-Fi.
+    /// (A second ticket imported for one person, merged, still works.)
+    fn badge_holder(&self, attendee: &Attendee) -> Option<&Attendee> {
+        if attendee.merged_into.is_some() && attendee.id.registered_by().is_some() {
+            return None;
+        }
+        self.survivor(attendee)
     }
 
     fn survivor(&self, attendee: &Attendee) -> Option<&Attendee> {
