@@ -570,6 +570,27 @@ fn a_search_longer_than_any_name_is_refused_before_it_costs_the_door_anything() 
     let name = format!("Batuhan {}", "a".repeat(192));
     let (status, found) = post_from([127, 0, 0, 2], &served.http, "search", &json!({"query": name, "limit": 7}));
     assert_eq!(status, 200, "{found}");
+    // Every door command that looks a person or a table up by what it is given: the same, refused at once (the
+    // helper who tried it measured most of a second each, the kiosk waiting behind).
+    let long = "m".repeat(1_000_000);
+    for (command, args, words) in [
+        (
+            "sign_in",
+            json!({"attendee": long, "accept_code_of_conduct": true}),
+            "no one on the list has a name that long",
+        ),
+        ("sign_out_at_door", json!({"attendee": long, "table": "T1"}), "no one on the list has a name that long"),
+        ("decline_photos", json!({"attendee": long}), "no one on the list has a name that long"),
+        (
+            "register_walk_in",
+            json!({"name": "Long Table", "project": long, "accept_code_of_conduct": true}),
+            "no project or table with a name that long",
+        ),
+    ] {
+        let (status, answer) = post_from([127, 0, 0, 1], &served.http, command, &args);
+        assert_eq!((status, answer["code"].as_str()), (404, Some("not_found")), "{command}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains(words), "{command}: {answer}");
+    }
 }
 
 /// One request to `address` from the local address `from` (another machine on the Wi-Fi, as loopback

@@ -768,7 +768,18 @@ fn erasing_a_person_needs_the_organizer_pin_where_this_device_has_one() {
     );
     assert_eq!(erase(Some("1111")).unwrap_err().code, ErrorCode::NotAllowed, "a wrong PIN");
     assert_eq!(venue.person("langa")["name"], "Łukasz Langa", "nothing was erased");
+    let id = venue.person("langa")["id"].clone();
     let erased = erase(Some("2468")).unwrap();
+    // By the id the door once knew, an erased person is no one it signs in or records an answer for (they
+    // were signed in as "Erased person", and their record written to).
+    for (command, args) in [
+        ("sign_in", json!({"attendee": id, "project": "T1", "accept_code_of_conduct": true})),
+        ("decline_photos", json!({"attendee": id})),
+    ] {
+        let refused = venue.call(command, args).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::NotFound, "{command}: {}", refused.message);
+        assert!(refused.message.contains("register them anew"), "{command}: {}", refused.message);
+    }
     assert_eq!(erased["ids"].as_array().unwrap().len(), 1);
     assert_eq!(venue.ok("search", json!({"query": "langa"})), json!([]));
     let again = erase(Some("2468")).unwrap_err();

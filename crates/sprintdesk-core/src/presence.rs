@@ -39,7 +39,7 @@ impl Desk {
         let now = self.now();
         let snapshot = self.snapshot()?;
         let day = open_day(&snapshot.sprint, now)?;
-        let person = snapshot.find_attendee(&request.attendee)?.clone();
+        let person = snapshot.find_at_door(&request.attendee)?.clone();
         let project = request.project.as_deref().filter(|p| !p.trim().is_empty());
         let project = project.map(|p| snapshot.find_project(p)).transpose()?;
         let project_id = project.map(|p| p.id.clone());
@@ -98,7 +98,7 @@ impl Desk {
     /// arrived; the person can always take it back here. (Changing a no to a yes is an organizer's edit.)
     pub fn decline_photos(&mut self, who: crate::PersonQuery) -> Result<PersonRef, Error> {
         let snapshot = self.snapshot()?;
-        let person = snapshot.find_attendee(&who.attendee)?;
+        let person = snapshot.find_at_door(&who.attendee)?;
         if person.photo_consent != Some(false) {
             let declined = Attendee { photo_consent: Some(false), ..person.clone() };
             self.write(Op::put(&declined, Some(person)))?;

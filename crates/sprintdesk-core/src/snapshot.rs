@@ -61,6 +61,10 @@ struct KeptPresence {
     presence: Option<Arc<Presence>>,
 }
 
+/// The longest project name or table looked up: far past any project's name, short of what costs the door
+/// time to compare with every project.
+const PROJECT_LOOKUP_MAX: usize = 1_000;
+
 /// More records than this changed since a snapshot (a bulk sync, an import): it is read again in full.
 const PATCH_AT_MOST: usize = 2_000;
 
@@ -286,6 +290,18 @@ impl Snapshot {
         self.attendees.contains_key(person).then_some(person)
     }
 
+    /// [`Snapshot::find_attendee`] for the door: someone whose personal data was erased is no one it signs
+    /// in or records an answer for (found by their old id, they were signed in as "Erased person").
+    pub(crate) fn find_at_door(&self, text: &str) -> Result<&Attendee, Error> {
+        let person = self.find_attendee(text)?;
+        if self.is_erased(&person.id) {
+            return Err(Error::NotFound(
+                "that person's personal data was erased: register them anew (\"I'm not on the list\")".into(),
+            ));
+        }
+        Ok(person)
+    }
+
     /// [`Snapshot::canonical`], without copying it.
     fn canonical_ref<'a>(&'a self, id: &'a AttendeeId) -> &'a AttendeeId {
         let mut current = id;
@@ -460,6 +476,14 @@ impl Snapshot {
     /// ignored). A merged duplicate stands for the person it was merged into.
     pub(crate) fn find_attendee(&self, text: &str) -> Result<&Attendee, Error> {
         let text = text.trim();
+        // Longer than any name: matching it against everyone's only costs the door time (a megabyte sent as a
+        // name to sign in held every kiosk behind it for most of a second).
+        if text.chars().nth(sprintdesk_domain::NAME_MAX).is_some() {
+            return Err(Error::NotFound(format!(
+                "no one on the list has a name that long (names are at most {} characters)",
+                sprintdesk_domain::NAME_MAX
+            )));
+        }
         if let Some(person) = self.attendees.get(&AttendeeId(text.to_owned())).and_then(|a| self.survivor(a)) {
             return Ok(person);
         }
@@ -546,6 +570,9 @@ impl Snapshot {
 
     pub(crate) fn find_project(&self, text: &str) -> Result<&Project, Error> {
         let text = text.trim();
+        if text.chars().nth(PROJECT_LOOKUP_MAX).is_some() {
+            return Err(Error::NotFound("there is no project or table with a name that long".into()));
+        }
         if let Some(project) = self.projects.get(&ProjectId(text.to_owned())) {
             return Ok(project);
         }
