@@ -200,6 +200,7 @@ impl Desk {
             ops.extend(Op::put(&before, Some(now_held)));
         }
         self.write(ops)?;
+        self.retro_tickets.revoke(&undo.token);
         Ok(self.undoable.forget(&undo.token).unwrap_or_default())
     }
 }

@@ -128,8 +128,12 @@ impl Desk {
         self.write(vec![Op::Presence(event)])?;
         let person = snapshot.person(&person.id);
         let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id, None);
-        // The same token answers the retrospective the kiosk asks next, once.
-        self.retro_tickets.issue(&undo, now);
+        // On the days the kiosk asks the retrospective at sign-out, the same token answers it, once.
+        let today = snapshot.sprint.local_date(now);
+        let last_open = snapshot.sprint.days.iter().rev().find(|d| !d.is_break).map(|d| d.date);
+        if last_open.is_some_and(|last| today >= last) {
+            self.retro_tickets.issue(&undo, &person.id, today, now);
+        }
         Ok(SignOutOutcome { person, undo: Some(undo) })
     }
 

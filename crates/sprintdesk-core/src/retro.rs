@@ -32,32 +32,57 @@ pub struct RetroSubmission {
 /// answer is typed slowly, and the kiosk gives up on a form left alone well before.
 pub const RETRO_TICKET_MINUTES: i64 = 30;
 
-/// Sign-outs made on this device whose retrospective has not been answered yet: one set of answers each.
-/// Kept in memory only, like the undo tokens they are.
+/// Sign-outs made on this device whose retrospective has not been answered yet: one set of answers each, and
+/// one a person a day. Kept in memory only, like the undo tokens they are.
 #[derive(Debug, Default)]
-pub(crate) struct RetroTickets(Vec<(String, sprintdesk_domain::Timestamp)>);
+pub(crate) struct RetroTickets {
+    open: Vec<RetroTicket>,
+    /// Who has answered, and on which day: their next sign-out that day gets no ticket.
+    answered: std::collections::HashSet<(sprintdesk_domain::AttendeeId, chrono::NaiveDate)>,
+}
+
+#[derive(Debug)]
+struct RetroTicket {
+    token: String,
+    until: sprintdesk_domain::Timestamp,
+    person: sprintdesk_domain::AttendeeId,
+    day: chrono::NaiveDate,
+}
 
 impl RetroTickets {
-    /// The most remembered; older ones are forgotten.
-    const KEPT: usize = 256;
+    /// The most held at once. Past it no ticket is given until some expire (never one pushed out: a flood of
+    /// sign-outs from the Wi-Fi once pushed out an honest person's ticket before she had answered).
+    const HELD: usize = 10_000;
 
-    pub(crate) fn issue(&mut self, token: &str, now: sprintdesk_domain::Timestamp) {
-        self.0.push((token.to_owned(), now.plus_seconds(RETRO_TICKET_MINUTES * 60)));
-        if self.0.len() > Self::KEPT {
-            self.0.remove(0);
+    /// A ticket for the sign-out `token` of `person` on `day`, unless they have answered that day. A second
+    /// sign-out the same day (after a sign-in again) replaces the first's.
+    pub(crate) fn issue(
+        &mut self,
+        token: &str,
+        person: &sprintdesk_domain::AttendeeId,
+        day: chrono::NaiveDate,
+        now: sprintdesk_domain::Timestamp,
+    ) {
+        self.open.retain(|t| now <= t.until && !(t.person == *person && t.day == day));
+        if self.answered.contains(&(person.clone(), day)) || self.open.len() >= Self::HELD {
+            return;
         }
+        let until = now.plus_seconds(RETRO_TICKET_MINUTES * 60);
+        self.open.push(RetroTicket { token: token.to_owned(), until, person: person.clone(), day });
+    }
+
+    /// A sign-out taken back: its ticket goes with it.
+    pub(crate) fn revoke(&mut self, token: &str) {
+        self.open.retain(|t| t.token != token);
     }
 
     /// Uses `token` up, if it is a ticket still good at `now`.
     fn take(&mut self, token: &str, now: sprintdesk_domain::Timestamp) -> bool {
-        self.0.retain(|(_, until)| now <= *until);
-        match self.0.iter().position(|(t, _)| t == token) {
-            Some(at) => {
-                self.0.remove(at);
-                true
-            }
-            None => false,
-        }
+        self.open.retain(|t| now <= t.until);
+        let Some(at) = self.open.iter().position(|t| t.token == token) else { return false };
+        let ticket = self.open.remove(at);
+        self.answered.insert((ticket.person, ticket.day));
+        true
     }
 }
 
