@@ -556,6 +556,24 @@ test("kiosk: a double tap answers one question, not the next one too", async () 
   const dora = await person("dora doubletap");
   assert.equal(dora.here_now, false, "signed out");
   await q.close();
+
+  // From the keyboard: Enter on her name, then Enter twice at once (a double press, a held key). The second
+  // pressed Sign out, and the third the first table, T1: a wrong table.
+  await server.call("sign_in", { attendee: dora.id, project: "T9" });
+  const k = await kiosk();
+  await k.getByTestId("kiosk-search").pressSequentially("dora doubletap");
+  await k.getByTestId("kiosk-result").filter({ hasText: "Dora Doubletap" }).waitFor();
+  await k.keyboard.press("Enter");
+  await k.getByTestId("kiosk-signout").waitFor();
+  await k.keyboard.press("Enter");
+  await k.keyboard.press("Enter");
+  await k.getByTestId("kiosk-which-table").waitFor();
+  await k.waitForTimeout(300);
+  assert.equal(await k.getByText("Not signed out").count(), 0, "the third Enter answered nothing");
+  assert.equal(await k.evaluate(() => document.activeElement?.id), "proof-why", "the question has the focus");
+  await k.keyboard.press("Tab");
+  assert.equal(await k.evaluate(() => document.activeElement?.getAttribute("data-testid")), "table-choice", "Tab reaches the tables");
+  await k.close();
 });
 
 test("kiosk: someone signed in by another, with photos agreed for them, says no photos at the door", async () => {
