@@ -474,7 +474,10 @@ fn a_repository_typed_into_the_tables_field_is_refused_and_nothing_is_added() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
         assert_eq!(user.json(&["project", "list"]), before, "{args:?} changed nothing");
     }
-    user.ok(&["project", "add", "--name", "Django", "--repo", "https://github.com/django/django", "--table", "T2"]);
+    // Typed as a browser's address bar shows it, without https://: read as the address it is.
+    user.ok(&["project", "add", "--name", "Django", "--repo", "github.com/django/django/", "--table", "T2"]);
+    let django = user.json(&["project", "list"]).as_array().unwrap().iter().find(|p| p["name"] == "Django").cloned();
+    assert_eq!(django.unwrap()["repo_url"], "https://github.com/django/django");
 }
 
 #[test]

@@ -168,7 +168,7 @@ impl Desk {
             return Err(ValidationError::new("name", format!("there is already a project called {name}")).into());
         }
         let table_label = new.table_label.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        let repo_url = new.repo_url.map(|u| u.trim().trim_end_matches('/').to_owned()).filter(|u| !u.is_empty());
+        let repo_url = new.repo_url.as_deref().and_then(sprintdesk_domain::repo_address);
         check_table_and_repo(table_label.as_deref(), repo_url.as_deref())?;
         if let Some(label) = &table_label
             && let Some(other) = others().find(|p| p.table_label.as_ref().is_some_and(|l| fold(l) == fold(label)))

@@ -40,7 +40,7 @@ pub use presence::{
 };
 pub use project::{
     GOAL_TITLE_MAX, Goal, GoalStatus, HELP_NOTE_MAX, Issue, IssueState, LabelPart, Project, STATUS_FIELD_MAX,
-    StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo, is_beginner_label, table_order_key,
+    StatusUpdate, TABLE_LABEL_MAX, check_table_and_repo, is_beginner_label, repo_address, table_order_key,
 };
 pub use pulls::{PrState, PullRequest};
 pub use retro::{

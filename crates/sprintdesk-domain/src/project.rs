@@ -28,6 +28,18 @@ pub const GOAL_TITLE_MAX: usize = 200;
 /// with the other two on the same screen.
 pub const STATUS_FIELD_MAX: usize = 280;
 
+/// A repository's address as an organizer typed or pasted it: trimmed, without a trailing slash, and with
+/// `https://` put in front of one typed without it ("github.com/pandas-dev/pandas", as a browser's address
+/// bar shows it, was refused). `None` for nothing typed.
+pub fn repo_address(typed: &str) -> Option<String> {
+    let url = typed.trim().trim_end_matches('/');
+    if url.is_empty() {
+        return None;
+    }
+    let bare_host = !url.contains("://") && url.split_once('/').is_some_and(|(host, _)| host.contains('.'));
+    Some(if bare_host { format!("https://{url}") } else { url.to_owned() })
+}
+
 /// Checks a project's table label and repository as an organizer typed them (trimmed, empty meaning none),
 /// saying what is wrong in their words. A web address in the table's field is the repository put in the
 /// wrong box: refused, or it would stay on the projector as the table's name.
@@ -306,6 +318,21 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_repository_typed_without_https_is_read_as_its_address() {
+        for (typed, read) in [
+            ("github.com/pandas-dev/pandas", Some("https://github.com/pandas-dev/pandas")),
+            (" https://github.com/python/cpython/ ", Some("https://github.com/python/cpython")),
+            ("gitlab.example.org/group/project", Some("https://gitlab.example.org/group/project")),
+            ("http://localhost:3000/me/repo", Some("http://localhost:3000/me/repo")),
+            ("cpython", Some("cpython")), // refused by the check, in words
+            ("  ", None),
+        ] {
+            assert_eq!(repo_address(typed).as_deref(), read, "{typed:?}");
+        }
+        assert!(check_table_and_repo(None, repo_address("github.com/pandas-dev/pandas").as_deref()).is_ok());
+    }
 
     #[test]
     fn beginner_labels() {
