@@ -67,6 +67,24 @@ impl Columns {
     }
 }
 
+/// A GitHub or GitLab handle from a ticket question ("GitHub username"): pretix and Eventbrite export each
+/// question as a column named by its text. An answer is what people typed: `@name`, a profile's address,
+/// `'@name` (pretix writes a quote before a cell starting with `@`, so that a spreadsheet does not run it),
+/// or words; what does not read as a handle is left out rather than refusing the row.
+fn asked_handle(columns: &Columns, record: &csv::StringRecord) -> Option<String> {
+    let at = columns.1.iter().position(|k| k.contains("github") || k.contains("gitlab"))?;
+    let answer = record.get(at)?.trim().trim_start_matches('\'');
+    let answer = match answer.split_once("github.com/").or_else(|| answer.split_once("gitlab.com/")) {
+        Some((_, path)) => path.split(['/', '?', '#']).next().unwrap_or_default(),
+        None => answer,
+    };
+    let handle = answer.trim().trim_start_matches('@');
+    let reads = !handle.is_empty()
+        && handle.len() <= 64
+        && handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    reads.then(|| handle.to_owned())
+}
+
 fn reader(text: &str) -> csv::Reader<&[u8]> {
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
@@ -147,10 +165,18 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
     } else if columns.has("name") {
         AttendeeFormat::Plain
     } else {
+        // pretix names its columns in the language of the organizer's backend.
+        let german = columns.has("bestellnummer") || columns.1.iter().any(|k| k.starts_with("name des teilnehmers"));
+        let hint = if german {
+            " (this looks like a pretix export in German: switch your pretix account's language to English and \
+             export again)"
+        } else {
+            ""
+        };
         return Err(vec![RowError {
             place: "line 1".into(),
             message: format!(
-                "the header ({}) is not a pretix check-in list, an Eventbrite attendee export, or a plain CSV with a \"name\" column",
+                "the header ({}) is not a pretix check-in list, an Eventbrite attendee export, or a plain CSV with a \"name\" column{hint}",
                 headers.iter().collect::<Vec<_>>().join(", ")
             ),
         }]);
@@ -228,12 +254,12 @@ fn read_attendee(
                     .collect();
                 (!parts.is_empty()).then(|| parts.join(" "))
             });
-            (name, get(&["e-mail", "email"]), None, None, None, get(&["secret"]))
+            (name, get(&["e-mail", "email"]), asked_handle(columns, record), None, None, get(&["secret"]))
         }
         AttendeeFormat::Eventbrite => {
             let name = [get(&["first name"]), get(&["last name"])].into_iter().flatten().collect::<Vec<_>>().join(" ");
             let badge = get(&["barcode #", "barcode", "ticket #", "attendee #"]);
-            (Some(name), get(&["email", "e-mail"]), None, None, None, badge)
+            (Some(name), get(&["email", "e-mail"]), asked_handle(columns, record), None, None, badge)
         }
         AttendeeFormat::Plain => {
             let roles = get(&["roles", "role"]).map(|text| {
@@ -518,6 +544,38 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(parse_attendees(text).ok().map(|(format, _)| format), expected, "{text}");
         }
+    }
+
+    /// A ticket question asking for a GitHub username: what each answer gives.
+    #[test]
+    fn a_github_question_in_a_pretix_or_eventbrite_export_gives_the_handle() {
+        let cases = [
+            ("willingc", Some("willingc")),
+            ("@willingc", Some("willingc")),
+            ("'@willingc", Some("willingc")),
+            ("https://github.com/willingc/", Some("willingc")),
+            ("gitlab.com/ambv?tab=repositories", Some("ambv")),
+            ("I don't have one", None),
+            ("", None),
+        ];
+        for (answer, handle) in cases {
+            let pretix = format!(
+                "Order code,Attendee name,Secret,Question: GitHub username\nK1,Carol Willing,s1,\"{answer}\"\n"
+            );
+            let eventbrite = format!(
+                "Order #,First Name,Last Name,Email,Your GitHub handle\n1,Carol,Willing,c@example.org,\"{answer}\"\n"
+            );
+            for text in [pretix, eventbrite] {
+                let (_, rows) = parse_attendees(&text).unwrap_or_else(|e| panic!("{answer:?}: {e:?}"));
+                assert_eq!(rows[0].handle.as_deref(), handle, "{answer:?} in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pretix_export_in_german_says_to_export_it_in_english() {
+        let errors = parse_attendees("Bestellnummer,Name des Teilnehmers,Produkt\nK1,Ana,Ticket\n").unwrap_err();
+        assert!(errors[0].message.contains("pretix export in German: switch"), "{:?}", errors[0]);
     }
 
     #[test]
