@@ -1002,3 +1002,28 @@ fn a_forgotten_kiosk_pin_is_forgotten_from_the_computers_own_shell() {
     assert!(user.ok(&["forgot-pin"]).contains("Forgot"), "a PIN set, not locked: forgotten too");
     assert!(user.ok(&["forgot-pin"]).contains("nothing to forget"));
 }
+
+/// The organizer corrected a name and an e-mail at the desk, then imported the same export again for the
+/// late registrations: the file won, as documented, and put both back without a word ("0 added, 2
+/// updated"). The import now says whose details it replaced, and which.
+#[test]
+fn a_re_import_says_whose_details_it_replaced() {
+    let user = sprint_with_people();
+    let langa = user.json(&["call", "attendee", r#"{"attendee": "Łukasz Langa"}"#]);
+    let mut edit = json!({"id": langa["id"], "name": "Łukasz Langa-Nowak", "handle": langa["handle"],
+        "email": "ambv@example.org", "roles": langa["roles"], "first_timer": langa["first_timer"],
+        "badge_code": langa["badge_code"]});
+    user.ok(&["call", "edit_attendee", &edit.to_string()]);
+    let out = user.ok(&["import", "attendees", &fixture("pretix-checkin-list.csv")]);
+    assert!(out.contains("The file replaced what this device held"), "{out}");
+    assert!(out.contains("  Łukasz Langa-Nowak: name, e-mail"), "{out}");
+    // Imported again with nothing changed here since: nothing replaced, nothing said.
+    let again = user.ok(&["import", "attendees", &fixture("pretix-checkin-list.csv")]);
+    assert!(!again.contains("replaced"), "{again}");
+    // A field the file fills where this device held nothing replaces nothing.
+    edit["name"] = json!("Łukasz Langa");
+    edit["email"] = Value::Null;
+    user.ok(&["call", "edit_attendee", &edit.to_string()]);
+    let filled = user.json(&["import", "attendees", &fixture("pretix-checkin-list.csv")]);
+    assert_eq!(filled["replaced"], json!([]), "{filled}");
+}

@@ -1087,3 +1087,26 @@ test("attendees: a file Excel saved in another encoding than UTF-8 is refused in
     await p.close();
   }
 });
+
+test("attendees: importing the same export again says whose corrections it replaced", async () => {
+  // Late registrations come in the same export: the file wins, and it put back a name and an e-mail the
+  // organizer had corrected at the desk, saying only "2 updated".
+  const csv = "name,email\nMariatta Import,MARIATTA@Example.ORG\n";
+  await server.call("import_attendees", { text: csv, project: null });
+  const mariatta = (await server.call("attendees")).find((a) => a.name === "Mariatta Import");
+  const { id, handle, roles, first_timer, badge_code } = mariatta;
+  await server.call("edit_attendee", { id, handle, roles, first_timer, badge_code, name: "Mariatta Wijaya", email: "mariatta@example.org" });
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("…or paste the text").fill(`${csv}Late Registrant,late@example.org\n`);
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const replaced = dialog.getByTestId("import-replaced");
+    await replaced.waitFor();
+    assert.equal((await replaced.innerText()).trim(), "Mariatta Wijaya: name, e-mail");
+    await shot(p, "organizer-import-replaced");
+  } finally {
+    await p.close();
+  }
+});

@@ -247,6 +247,12 @@ impl Desk {
                 ..base.clone()
             }
             .normalized()?;
+            if let Some(before) = found {
+                let fields = replaced_fields(before, &updated);
+                if !fields.is_empty() {
+                    report.replaced.push(format!("{}: {}", before.name, fields.join(", ")));
+                }
+            }
             let changes = Op::put(&updated, found);
             report.count(found.is_some(), !changes.is_empty());
             ops.extend(changes);
@@ -257,6 +263,25 @@ impl Desk {
         self.write(ops)?;
         Ok(report)
     }
+}
+
+/// The details of `before` that `after` replaces with others, in words: a value given to a field that was
+/// empty replaces nothing.
+fn replaced_fields(before: &Attendee, after: &Attendee) -> Vec<&'static str> {
+    let differs = |a: &Option<String>, b: &Option<String>| a.is_some() && a != b;
+    let mut sorted_roles = before.roles.clone();
+    sorted_roles.sort();
+    [
+        (before.name != after.name, "name"),
+        (differs(&before.email, &after.email), "e-mail"),
+        (differs(&before.handle, &after.handle), "handle"),
+        (differs(&before.badge_code, &after.badge_code), "badge code"),
+        (sorted_roles != after.roles, "roles"),
+        (before.first_timer != after.first_timer, "first-timer"),
+    ]
+    .into_iter()
+    .filter_map(|(replaced, field)| replaced.then_some(field))
+    .collect()
 }
 
 /// How much a record holds beyond a name: a duplicate suggestion keeps the fuller one.

@@ -281,6 +281,11 @@ pub struct ImportReport {
     /// without a word).
     #[serde(default)]
     pub claims_released: usize,
+    /// Attendees only: people whose details on this device the file replaced, each with the fields it
+    /// replaced ("Mariatta Wijaya: name, e-mail"). The file wins; a correction made here since the last
+    /// import is undone by it, and said.
+    #[serde(default)]
+    pub replaced: Vec<String>,
 }
 
 impl ImportReport {

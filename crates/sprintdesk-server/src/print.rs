@@ -48,6 +48,12 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
     if report.claims_released > 0 {
         outln!("{} claim(s) released: the file says their issues are closed", report.claims_released);
     }
+    if !report.replaced.is_empty() {
+        outln!("The file replaced what this device held (a correction made here since is undone; edit it again):");
+        for line in &report.replaced {
+            outln!("  {line}");
+        }
+    }
     Ok(())
 }
 

@@ -13,4 +13,10 @@ claims_moved: number,
  * Issues only: claims released because the file now says their issue is closed (they were released
  * without a word).
  */
-claims_released: number, };
+claims_released: number, 
+/**
+ * Attendees only: people whose details on this device the file replaced, each with the fields it
+ * replaced ("Mariatta Wijaya: name, e-mail"). The file wins; a correction made here since the last
+ * import is undone by it, and said.
+ */
+replaced: Array<string>, };
