@@ -178,6 +178,21 @@ fn guessing_the_kiosk_pin_over_http_is_stopped_after_a_few_tries() {
         statuses.push(status);
     }
     assert_eq!(&statuses[..4], &[403; 4], "the first wrong PINs are only wrong");
+    // The fifth is said as it is: the lock has begun.
+    let (_, fifth) = {
+        let user = sprint_with_people();
+        let other = serve(&user, None);
+        other.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+        for guess in 0..4 {
+            other.post("set_mode", json!({"mode": "organizer", "pin": format!("{:04}", 1000 + guess)}));
+        }
+        other.post("set_mode", json!({"mode": "organizer", "pin": "1111"}))
+    };
+    assert_eq!(
+        fifth["message"].as_str(),
+        Some("that is not the organizer PIN either: 5 wrong PINs in a row, so the PIN can be tried again in 1 minute"),
+        "{fifth}"
+    );
     assert!(statuses[4..].iter().all(|s| *s == 429), "then the PIN is locked: {statuses:?}");
     // The 21st try is the right PIN: still locked, so a guess that happens to be right gets nothing.
     let (status, refused) = served.post("set_mode", json!({"mode": "organizer", "pin": "2468"}));
