@@ -1027,3 +1027,24 @@ fn a_re_import_says_whose_details_it_replaced() {
     let filled = user.json(&["import", "attendees", &fixture("pretix-checkin-list.csv")]);
     assert_eq!(filled["replaced"], json!([]), "{filled}");
 }
+
+/// The code of conduct's version makes everyone who accepted it accept again. The evening before, no one
+/// has: the placeholder is replaced with the sprint's own text as it is, not as "version 2". Once anyone has
+/// accepted, a changed text needs a higher version.
+#[test]
+fn a_code_of_conduct_no_one_has_accepted_changes_without_a_new_version() {
+    let user = sprint_with_people();
+    let save = |text: &str, version: u32| {
+        let mut sprint = user.json(&["call", "sprint"]);
+        sprint["code_of_conduct"] = json!({"text": text, "version": version});
+        user.command(&["call", "update_sprint", &sprint.to_string()]).output().unwrap()
+    };
+    let out = save("Our own code of conduct.", 1);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    user.ok(&["signin", "Łukasz Langa", "--accept-coc"]);
+    let out = save("Our own code of conduct, amended.", 1);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("needs a new version number"), "{said}");
+    assert_eq!(user.json(&["call", "sprint"])["code_of_conduct"]["text"], "Our own code of conduct.");
+    assert!(save("Our own code of conduct, amended.", 2).status.success());
+}

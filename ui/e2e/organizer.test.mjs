@@ -1110,3 +1110,30 @@ test("attendees: importing the same export again says whose corrections it repla
     await p.close();
   }
 });
+
+test("settings: the evening before, the placeholder code of conduct is replaced without a new version", async () => {
+  // No one has accepted any version yet: "raise its version to 2 so everyone is asked again" asked for a
+  // version no one would be asked again for.
+  const fresh = venue();
+  fresh.cli("init", "--name", "Evening-before sprint", "--start", NOW.slice(0, 10), "--days", "2", "--tz", "UTC");
+  const served = await serve(fresh);
+  try {
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/organizer/settings`);
+    await p.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+    await ready(p);
+    await p.locator("#set-coc").fill("Be kind. Our own code, read at the door.");
+    await p.getByText("No one has accepted it yet").waitFor();
+    await p.getByRole("button", { name: "Save settings" }).click();
+    for (let i = 0; i < 50 && (await served.call("sprint")).code_of_conduct.text !== "Be kind. Our own code, read at the door."; i++) {
+      await p.waitForTimeout(100);
+    }
+    await shot(p, "organizer-settings-coc-before-anyone");
+    assert.deepEqual((await served.call("sprint")).code_of_conduct, { text: "Be kind. Our own code, read at the door.", version: 1 });
+    await shot(p, "organizer-settings-coc-before-anyone");
+    await p.close();
+  } finally {
+    served.stop();
+    fresh.remove();
+  }
+});

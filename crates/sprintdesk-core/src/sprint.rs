@@ -78,7 +78,12 @@ impl Desk {
     /// must come with a higher version, so everyone is asked to accept it again.
     pub fn update_sprint(&mut self, settings: SprintSettings) -> Result<Sprint, Error> {
         let SprintSettings { sprint, pin } = settings;
-        let old = self.snapshot()?.sprint.clone();
+        let snapshot = self.snapshot()?;
+        let old = snapshot.sprint.clone();
+        // Until anyone has accepted it (as this device knows), the placeholder is replaced as it is: there is
+        // no one to ask again.
+        let accepted = snapshot.attendees.values().any(|a| a.coc_version.is_some());
+        drop(snapshot);
         sprint.validate()?;
         // Moving the end of the retention period earlier, or saving settings by which it has ended (a
         // time zone moves "today"), erases everyone's personal data sooner or at once: that needs the PIN,
@@ -91,7 +96,8 @@ impl Desk {
                 "ending the retention period sooner, which erases everyone's personal data,",
             )?;
         }
-        if sprint.code_of_conduct.text != old.code_of_conduct.text
+        if accepted
+            && sprint.code_of_conduct.text != old.code_of_conduct.text
             && sprint.code_of_conduct.version <= old.code_of_conduct.version
         {
             return Err(ValidationError::new(

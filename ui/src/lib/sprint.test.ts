@@ -59,6 +59,10 @@ describe("code of conduct versions", () => {
     expect(cocChange(v1, { text: "Be kind and patient.", version: 1 })).toMatch(/raise its version to 2/);
     expect(cocChange(v1, { text: "Be kind and patient.", version: 2 })).toBeNull();
   });
+  it("changes as it is while no one has accepted it yet", () => {
+    expect(cocChange(v1, { text: "Our own code of conduct.", version: 1 }, false)).toBeNull();
+    expect(cocChange({ text: "x", version: 3 }, { text: "y", version: 2 }, false)).toMatch(/cannot go down/);
+  });
   it("never lets the version go down", () => {
     expect(cocChange({ text: "x", version: 3 }, { text: "x", version: 2 })).toMatch(/cannot go down/);
   });

@@ -68,7 +68,7 @@ function nameTooLong(name: string): string | null {
 }
 
 /** What is wrong with an edited sprint before it is sent, or `null`. */
-export function sprintEditProblem(before: Sprint, after: Sprint): string | null {
+export function sprintEditProblem(before: Sprint, after: Sprint, cocAccepted = true): string | null {
   if (after.name.trim() === "") return "The sprint needs a name.";
   const long = nameTooLong(after.name);
   if (long) return long;
@@ -87,7 +87,7 @@ export function sprintEditProblem(before: Sprint, after: Sprint): string | null 
       return `On ${formatDay(day.date)} the venue must close after it opens: check that day's times.`;
     }
   }
-  const coc = cocChange(before.code_of_conduct, after.code_of_conduct);
+  const coc = cocChange(before.code_of_conduct, after.code_of_conduct, cocAccepted);
   if (coc) return coc;
   return null;
 }
@@ -148,13 +148,18 @@ export function retentionErases(
   return `Saving this ends the retention period (${formatDayFrom(ends, today)}): every attendee's name, e-mail, handle and badge is erased, on this device within a minute and on every other at its next sync, keeping only the sprint's numbers. This cannot be undone.`;
 }
 
-/** A changed code of conduct needs a higher version (everyone is asked again); the version never goes down. */
+/**
+ * A changed code of conduct needs a higher version (everyone is asked again); the version never goes down.
+ * Until anyone has accepted it (`accepted`: the evening before, replacing the placeholder) the text changes
+ * as it is: there is no one to ask again.
+ */
 export function cocChange(
   before: { text: string; version: number },
   after: { text: string; version: number },
+  accepted = true,
 ): string | null {
   if (after.version < before.version) return "The code of conduct's version cannot go down.";
-  if (after.text.trim() !== before.text.trim() && after.version <= before.version) {
+  if (accepted && after.text.trim() !== before.text.trim() && after.version <= before.version) {
     return `You changed the code of conduct: raise its version to ${before.version + 1} so everyone is asked to accept it again.`;
   }
   return null;
