@@ -68,20 +68,31 @@ impl Columns {
 }
 
 /// A GitHub or GitLab handle from a ticket question ("GitHub username"): pretix and Eventbrite export each
-/// question as a column named by its text. An answer is what people typed: `@name`, a profile's address,
-/// `'@name` (pretix writes a quote before a cell starting with `@`, so that a spreadsheet does not run it),
-/// or words; what does not read as a handle is left out rather than refusing the row.
+/// question as a column named by its text. The column is one naming GitHub or GitLab and a username, handle
+/// or login, else one naming GitHub or GitLab that is not a yes-or-no question ("Do you have a GitHub
+/// account?" once gave everyone the handle "Yes"). An answer is what people typed: `@name`, a profile's
+/// address, `'@name` (pretix writes a quote before a cell starting with `@`, so that a spreadsheet does not
+/// run it), or words; what does not read as a handle is left out rather than refusing the row.
 fn asked_handle(columns: &Columns, record: &csv::StringRecord) -> Option<String> {
-    let at = columns.1.iter().position(|k| k.contains("github") || k.contains("gitlab"))?;
+    let forge = |k: &str| (k.contains("github") || k.contains("gitlab")) && !k.trim_end().ends_with('?');
+    let names_one = |k: &str| ["user", "handle", "login", "account name", "profile"].iter().any(|w| k.contains(w));
+    let at =
+        columns.1.iter().position(|k| forge(k) && names_one(k)).or_else(|| columns.1.iter().position(|k| forge(k)))?;
     let answer = record.get(at)?.trim().trim_start_matches('\'');
     let answer = match answer.split_once("github.com/").or_else(|| answer.split_once("gitlab.com/")) {
         Some((_, path)) => path.split(['/', '?', '#']).next().unwrap_or_default(),
         None => answer,
     };
     let handle = answer.trim().trim_start_matches('@');
-    let reads = !handle.is_empty()
-        && handle.len() <= 64
-        && handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    // Words people type for "I have none", and the forge's own pages.
+    const NOT_A_HANDLE: &[&str] = &[
+        "yes", "no", "none", "n/a", "na", "nope", "keine", "nein", "ja", "non", "oui", "orgs", "sponsors", "settings",
+        "login", "explore", "about",
+    ];
+    let reads = handle.len() <= 64
+        && handle.chars().any(|c| c.is_ascii_alphanumeric())
+        && handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !NOT_A_HANDLE.contains(&handle.to_ascii_lowercase().as_str());
     reads.then(|| handle.to_owned())
 }
 
@@ -557,13 +568,18 @@ mod tests {
             ("gitlab.com/ambv?tab=repositories", Some("ambv")),
             ("I don't have one", None),
             ("", None),
+            ("none", None),
+            ("No", None),
+            ("-", None),
+            ("https://github.com/orgs/python", None),
         ];
         for (answer, handle) in cases {
+            // A yes-or-no question about GitHub comes first in each: it is not the handle.
             let pretix = format!(
-                "Order code,Attendee name,Secret,Question: GitHub username\nK1,Carol Willing,s1,\"{answer}\"\n"
+                "Order code,Attendee name,Secret,Question: Do you have a GitHub account?,Question: GitHub username\nK1,Carol Willing,s1,Yes,\"{answer}\"\n"
             );
             let eventbrite = format!(
-                "Order #,First Name,Last Name,Email,Your GitHub handle\n1,Carol,Willing,c@example.org,\"{answer}\"\n"
+                "Order #,First Name,Last Name,Email,Do you have a GitHub account?,Your GitHub handle\n1,Carol,Willing,c@example.org,Yes,\"{answer}\"\n"
             );
             for text in [pretix, eventbrite] {
                 let (_, rows) = parse_attendees(&text).unwrap_or_else(|e| panic!("{answer:?}: {e:?}"));
