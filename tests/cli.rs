@@ -181,7 +181,7 @@ fn a_workbook_or_a_file_in_another_encoding_is_refused_in_words() {
         (
             "export.xlsx",
             b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml".to_vec(),
-            "is a spreadsheet workbook (.xlsx), not CSV",
+            "is a spreadsheet workbook (.xlsx or .ods), not CSV",
         ),
         (
             "excel.csv",

@@ -537,18 +537,22 @@ fn a_stranger_on_the_network_cannot_flood_the_retrospective() {
     assert_eq!(answered(), 0, "nothing was kept");
 
     // A browser kiosk on the Wi-Fi: Batuhan signs out (his table is his proof) and answers, once.
+    let asked = std::cell::Cell::new(false);
     let sign_out = |who: &str| {
         let (status, out) = stranger("sign_out_at_door", json!({"attendee": who, "table": "T1"}));
         assert_eq!(status, 200, "{out}");
+        asked.set(out["retro"].as_bool().unwrap());
         out["undo"].as_str().unwrap().to_owned()
     };
     let token = sign_out("Batuhan Taşkaya");
+    assert!(asked.get(), "the kiosk asks the retrospective after this sign-out");
     let (status, thanks) = stranger("answer_retro", poor(Some(&token)));
     assert_eq!((status, &thanks["answered"]), (200, &json!(1)), "{thanks}");
     refused(stranger("answer_retro", poor(Some(&token))), "used once");
     // Signed in and out again the same day: no second set of answers.
     user.ok(&["signin", "Batuhan Taşkaya", "--project", "CPython"]);
     refused(stranger("answer_retro", poor(Some(&sign_out("Batuhan Taşkaya")))), "one a person a day");
+    assert!(!asked.get(), "and the kiosk does not ask it again (its answers were refused)");
     // A sign-out taken back takes its answers back too (sign out, answer, undo: a loop once minted answers).
     let token = sign_out("Łukasz Langa");
     assert_eq!(stranger("undo", json!({"token": token})).0, 200);

@@ -289,7 +289,7 @@ fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
         "**5 people** took part, 1 of them a first-time contributor.",
         "- 2 issues claimed, 1 merged",
         "- 1 first-time contributor with a merged pull request",
-        "- 3 pull requests opened and 2 merged during the sprint by people at it (imported from the repositories; 2 more by others, such as bots, not counted)",
+        "- 3 pull requests opened and 2 merged during the sprint by attendees (imported from the repositories; 2 more by others, such as bots, not counted)",
         "People at the table per day: Mon 4, Wed 3, Thu 2.",
         "| Tue 14 Jul | break | | |",
         "- Dee Newcomer: first merged pull request [#12 Handle an empty config by Dee Newcomer (merged)](https://github.com/org/proj/pull/12)",

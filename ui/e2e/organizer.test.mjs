@@ -1137,3 +1137,32 @@ test("settings: the evening before, the placeholder code of conduct is replaced 
     fresh.remove();
   }
 });
+
+test("attendees: merging a walk-in who holds a door badge says that badge stops working", async () => {
+  // A walk-in's badge code, once merged into someone on the list, signs no one (anyone can register a walk-in
+  // under a listed name and print its badge). The honest walk-in's badge stopped working without a word.
+  const listed = await server.call("add_attendee", { name: "Zoe Ngata", handle: "zngata" });
+  const walkIn = await server.call("register_walk_in", { name: "Zoe N", accept_code_of_conduct: true, someone_else: true });
+  await server.call("print_badge", { attendee: walkIn.person.id, token: walkIn.undo });
+  const code = (await server.call("attendee", { attendee: walkIn.person.id })).badge_code;
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Merge duplicates" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("Duplicate (goes away)").selectOption(walkIn.person.id);
+    await dialog.getByLabel("Keep this one").selectOption(listed.id);
+    const said = dialog.getByTestId("merge-badge-goes");
+    await said.waitFor();
+    assert.equal(
+      await said.innerText(),
+      `Zoe N’s badge (${code}, printed at the door) will no longer sign anyone in or out: print Zoe Ngata a badge from their record once you have seen it is them.`,
+    );
+    await shot(p, "organizer-merge-walk-in-badge");
+    // Two records of the list merged: nothing to say.
+    await dialog.getByLabel("Duplicate (goes away)").selectOption(listed.id);
+    await dialog.getByLabel("Keep this one").selectOption((await server.call("search", { query: "lukasz" }))[0].id);
+    assert.equal(await said.count(), 0);
+  } finally {
+    await p.close();
+  }
+});

@@ -131,10 +131,9 @@ impl Desk {
         // On the days the kiosk asks the retrospective at sign-out, the same token answers it, once.
         let today = snapshot.sprint.local_date(now);
         let last_open = snapshot.sprint.days.iter().rev().find(|d| !d.is_break).map(|d| d.date);
-        if last_open.is_some_and(|last| today >= last) {
-            self.retro_tickets.issue(&undo, &person.id, today, now);
-        }
-        Ok(SignOutOutcome { person, undo: Some(undo) })
+        let retro =
+            last_open.is_some_and(|last| today >= last) && self.retro_tickets.issue(&undo, &person.id, today, now);
+        Ok(SignOutOutcome { person, undo: Some(undo), retro })
     }
 
     /// Remembers a sign-in or sign-out for the kiosk's undo; returns its token.

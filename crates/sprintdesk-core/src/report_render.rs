@@ -104,7 +104,7 @@ fn pr_label(pr: &PrLine) -> String {
 fn project_summary(project: &ProjectReport) -> String {
     format!(
         "{} claimed ({} with a pull request open, {} merged); {} opened and {} merged during the sprint by \
-         people at it, as imported from the repository{}",
+         attendees, as imported from the repository{}",
         count(project.issues_claimed, "issue"),
         project.issues_pr_open,
         project.issues_merged,
@@ -163,7 +163,7 @@ fn markdown(report: &SprintReport) -> String {
     let _ = writeln!(md, "\n## What got done\n");
     let _ = writeln!(
         md,
-        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint by people at it (imported from the repositories{})\n- {} with a merged pull request",
+        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint by attendees (imported from the repositories{})\n- {} with a merged pull request",
         count(t.issues_claimed, "issue"),
         t.issues_merged,
         count(t.prs_opened, "pull request"),
@@ -434,7 +434,7 @@ fn html(report: &SprintReport) -> String {
     if t.prs_by_others > 0 {
         let _ = write!(
             h,
-            "<p>The pull requests counted are those of people at the sprint; {} more by others, such as bots, \
+            "<p>The pull requests counted are those of attendees; {} more by others, such as bots, \
              are listed with their projects.</p>",
             t.prs_by_others
         );

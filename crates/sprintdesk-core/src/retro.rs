@@ -56,19 +56,21 @@ impl RetroTickets {
 
     /// A ticket for the sign-out `token` of `person` on `day`, unless they have answered that day. A second
     /// sign-out the same day (after a sign-in again) replaces the first's.
+    /// Whether one was given.
     pub(crate) fn issue(
         &mut self,
         token: &str,
         person: &sprintdesk_domain::AttendeeId,
         day: chrono::NaiveDate,
         now: sprintdesk_domain::Timestamp,
-    ) {
+    ) -> bool {
         self.open.retain(|t| now <= t.until && !(t.person == *person && t.day == day));
         if self.answered.contains(&(person.clone(), day)) || self.open.len() >= Self::HELD {
-            return;
+            return false;
         }
         let until = now.plus_seconds(RETRO_TICKET_MINUTES * 60);
         self.open.push(RetroTicket { token: token.to_owned(), until, person: person.clone(), day });
+        true
     }
 
     /// A sign-out taken back: its ticket goes with it.

@@ -71,6 +71,9 @@ pub struct SignInOutcome {
 pub struct SignOutOutcome {
     pub person: PersonRef,
     pub undo: Option<String>,
+    /// The kiosk asks the retrospective now: today it does, and this person has not answered it yet today
+    /// (`undo` is then also good for one set of answers).
+    pub retro: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

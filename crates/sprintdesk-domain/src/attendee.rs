@@ -248,7 +248,9 @@ pub fn clean_name(name: &str) -> String {
     let combining = |c: char| matches!(c, '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
     let mut kept = String::with_capacity(name.len());
     let mut marks = 0;
-    for c in name.chars().filter(|c| !hidden(*c)) {
+    // A tab or a line break (two spreadsheet cells pasted) is a space between words, not nothing.
+    let spaced = name.chars().map(|c| if c.is_whitespace() { ' ' } else { c });
+    for c in spaced.filter(|c| !hidden(*c)) {
         marks = if combining(c) { marks + 1 } else { 0 };
         if marks <= MARKS_IN_A_ROW {
             kept.push(c);
@@ -269,8 +271,9 @@ mod tests {
     #[test]
     fn a_name_keeps_what_shows_and_loses_what_hides_or_disguises() {
         let zalgo = format!("Ana{}", "\u{0301}".repeat(40));
-        let cases: [(&str, Result<&str, &str>); 11] = [
+        let cases: [(&str, Result<&str, &str>); 12] = [
             ("  Ana   Pereira ", Ok("Ana Pereira")),
+            ("Ana\tPereira\r\nLima", Ok("Ana Pereira Lima")),
             ("\u{202e}ariereP anA", Ok("ariereP anA")), // shown as it is stored, no longer disguised
             ("Ana\u{0}Pereira", Ok("AnaPereira")),
             ("Ana\u{200b} Pereira\u{2066}", Ok("Ana Pereira")),

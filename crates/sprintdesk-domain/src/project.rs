@@ -36,7 +36,12 @@ pub fn repo_address(typed: &str) -> Option<String> {
     if url.is_empty() {
         return None;
     }
-    let bare_host = !url.contains("://") && url.split_once('/').is_some_and(|(host, _)| host.contains('.'));
+    // A clone address over SSH ("git@github.com:pypy/pypy.git") is the repository at that host's web address.
+    if let Some((host, path)) = url.strip_prefix("git@").and_then(|rest| rest.split_once(':')) {
+        return Some(format!("https://{host}/{}", path.trim_end_matches(".git")));
+    }
+    let bare_host = !url.contains("://")
+        && url.split_once('/').is_some_and(|(host, _)| host.contains('.') && !host.contains(['@', ':']));
     Some(if bare_host { format!("https://{url}") } else { url.to_owned() })
 }
 
@@ -326,7 +331,9 @@ mod tests {
             (" https://github.com/python/cpython/ ", Some("https://github.com/python/cpython")),
             ("gitlab.example.org/group/project", Some("https://gitlab.example.org/group/project")),
             ("http://localhost:3000/me/repo", Some("http://localhost:3000/me/repo")),
-            ("cpython", Some("cpython")), // refused by the check, in words
+            ("git@github.com:pypy/pypy.git", Some("https://github.com/pypy/pypy")),
+            ("github.com:foo/bar", Some("github.com:foo/bar")), // refused by the check, in words
+            ("cpython", Some("cpython")),                       // refused by the check, in words
             ("  ", None),
         ] {
             assert_eq!(repo_address(typed).as_deref(), read, "{typed:?}");

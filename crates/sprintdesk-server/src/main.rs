@@ -167,8 +167,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if forgot {
                 outln!(
-                    "Forgot this device's organizer PIN: it is unlocked (organizer mode). Restart the app; lock it \
-                     as a kiosk again to set a new PIN."
+                    "Forgot this device's organizer PIN: it is unlocked (organizer mode). A kiosk window still \
+                     open leaves the kiosk with any PIN now (Staff); lock it again to set a new one."
                 );
             } else {
                 outln!("This device has no organizer PIN and is not locked: nothing to forget.");
@@ -627,7 +627,7 @@ fn read(path: &Path) -> anyhow::Result<String> {
     };
     // An .xlsx workbook (pretix's default export) is a zip file: say so, not that it is "not UTF-8".
     if bytes.starts_with(b"PK\x03\x04") {
-        return Err(refused("is a spreadsheet workbook (.xlsx), not CSV; export it again as CSV (UTF-8)"));
+        return Err(refused("is a spreadsheet workbook (.xlsx or .ods), not CSV; export it again as CSV (UTF-8)"));
     }
     String::from_utf8(bytes).map_err(|_| refused("is not UTF-8 text; export it again as UTF-8 CSV"))
 }

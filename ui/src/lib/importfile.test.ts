@@ -9,7 +9,7 @@ describe("importFileText", () => {
     ["UTF-8 text as it is", utf8("name\nŁukasz Langa\n"), "name\nŁukasz Langa\n"],
     ["a byte-order mark dropped", new Uint8Array([0xef, 0xbb, 0xbf, ...utf8("name\nAna\n")]), "name\nAna\n"],
     ["Windows-1252 refused, not garbled", ansi, /not UTF-8 text.*CSV UTF-8/],
-    ["an .xlsx workbook named as such", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), /spreadsheet workbook \(\.xlsx\)/],
+    ["an .xlsx workbook named as such", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), /spreadsheet workbook \(\.xlsx or \.ods\)/],
     ["an empty file is empty text", new Uint8Array([]), ""],
   ];
   for (const [what, bytes, expected] of cases) {

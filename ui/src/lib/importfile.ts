@@ -4,9 +4,9 @@
 export type FileText = { text: string } | { problem: string };
 
 export function importFileText(bytes: Uint8Array): FileText {
-  // An .xlsx workbook (pretix's default export) is a zip file.
+  // An .xlsx or .ods workbook (pretix's default export is .xlsx) is a zip file.
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    return { problem: "This file is a spreadsheet workbook (.xlsx), not CSV: export it again as CSV (UTF-8) and choose that file." };
+    return { problem: "This file is a spreadsheet workbook (.xlsx or .ods), not CSV: export it again as CSV (UTF-8) and choose that file." };
   }
   try {
     // Not `file.text()`: it replaces what is not UTF-8 with “�”, and the names came in garbled on every device.
