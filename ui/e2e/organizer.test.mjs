@@ -1050,6 +1050,9 @@ test("attendees: Save after Print badge keeps the badge just printed, and edits 
     await download;
     await p.waitForFunction(() => document.querySelector("#att-badge")?.value.startsWith("SD-"), null, { timeout: 5_000 });
     const code = await dialog.getByLabel("Badge code").inputValue();
+    // The toast saying where the PDF went stands off the dialog's title (it once covered "Edit Vera Walk").
+    const toastBox = await p.locator(".toast").first().boundingBox();
+    assert.ok(!overlap(toastBox, await dialog.locator("#dialog-title").boundingBox()), "the title is not covered");
     await shot(p, "organizer-attendee-badge-printed");
     await dialog.getByRole("button", { name: "Save" }).click();
     await dialog.waitFor({ state: "hidden" });
