@@ -243,7 +243,7 @@ pub fn clean_name(name: &str) -> String {
     let hidden = |c: char| {
         c.is_control()
             || matches!(c, '\u{061c}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
-            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{00ad}' | '\u{180e}')
+            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}' | '\u{00ad}')
     };
     let combining = |c: char| matches!(c, '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
     let mut kept = String::with_capacity(name.len());
@@ -256,6 +256,22 @@ pub fn clean_name(name: &str) -> String {
             kept.push(c);
         }
     }
+    // The joiners (U+200C, U+200D) stay only inside a word of a script that needs them: between two
+    // characters that are not spaces nor both ASCII. Elsewhere they show nothing ("Ana\u{200d} Lima" looked
+    // like Ana Lima, and was no duplicate of her).
+    let chars: Vec<char> = kept.chars().collect();
+    let joins = |at: usize| {
+        let (before, after) = (at.checked_sub(1).and_then(|i| chars.get(i)), chars.get(at + 1));
+        before
+            .zip(after)
+            .is_some_and(|(b, a)| !b.is_whitespace() && !a.is_whitespace() && !(b.is_ascii() && a.is_ascii()))
+    };
+    let kept: String = chars
+        .iter()
+        .enumerate()
+        .filter(|(at, c)| !matches!(c, '\u{200c}' | '\u{200d}') || joins(*at))
+        .map(|(_, c)| *c)
+        .collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -271,7 +287,7 @@ mod tests {
     #[test]
     fn a_name_keeps_what_shows_and_loses_what_hides_or_disguises() {
         let zalgo = format!("Ana{}", "\u{0301}".repeat(40));
-        let cases: [(&str, Result<&str, &str>); 12] = [
+        let cases: [(&str, Result<&str, &str>); 16] = [
             ("  Ana   Pereira ", Ok("Ana Pereira")),
             ("Ana\tPereira\r\nLima", Ok("Ana Pereira Lima")),
             ("\u{202e}ariereP anA", Ok("ariereP anA")), // shown as it is stored, no longer disguised
@@ -282,7 +298,11 @@ mod tests {
             (zalgo.as_str(), Ok("Ana\u{0301}\u{0301}\u{0301}")),
             ("می\u{200c}خواهم", Ok("می\u{200c}خواهم")), // a joiner Persian needs stays
             ("\u{200b}\u{200b}\u{feff}", Err("the name is empty")),
-            ("\u{200d}\u{200c}", Err("the name has no letters")),
+            ("\u{200d}\u{200c}", Err("the name is empty")),
+            ("Ana\u{200d} Lima", Ok("Ana Lima")),
+            ("An\u{200c}a Lima", Ok("Ana Lima")), // between two Latin letters: nothing to join
+            ("क्\u{200d}ष", Ok("क्\u{200d}ष")),     // Devanagari's joiner stays
+            ("ᠮᠣᠩᠭᠣᠯ\u{180e}ᠠ", Ok("ᠮᠣᠩᠭᠣᠯ\u{180e}ᠠ")), // Mongolian's vowel separator stays
             ("--- ...", Err("the name has no letters")),
         ];
         for (typed, expected) in cases {
