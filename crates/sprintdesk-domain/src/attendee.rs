@@ -264,7 +264,7 @@ pub fn clean_name(name: &str) -> String {
         let (before, after) = (at.checked_sub(1).and_then(|i| chars.get(i)), chars.get(at + 1));
         before
             .zip(after)
-            .is_some_and(|(b, a)| !b.is_whitespace() && !a.is_whitespace() && !(b.is_ascii() && a.is_ascii()))
+            .is_some_and(|(b, a)| !(b.is_whitespace() || a.is_whitespace() || b.is_ascii() && a.is_ascii()))
     };
     let kept: String = chars
         .iter()
