@@ -577,7 +577,11 @@ fn a_walk_ins_name_keeps_nothing_that_hides_or_disguises_it() {
             &json!({"name": name, "accept_code_of_conduct": true}),
         )
     };
-    for (typed, said) in [("\u{200b}\u{200b}\u{200b}", "the name is empty"), ("\u{200d}", "the name has no letters")] {
+    for (typed, said) in [
+        ("\u{200b}\u{200b}\u{200b}", "the name is empty"),
+        ("\u{200d}", "the name is empty"),
+        ("- . -", "the name has no letters"),
+    ] {
         let (status, answer) = walk_in(typed);
         assert_eq!((status, answer["code"].as_str()), (422, Some("invalid")), "{typed:?}: {answer}");
         assert!(answer["message"].as_str().unwrap().contains(said), "{typed:?}: {answer}");
