@@ -1048,3 +1048,49 @@ fn a_code_of_conduct_no_one_has_accepted_changes_without_a_new_version() {
     assert_eq!(user.json(&["call", "sprint"])["code_of_conduct"]["text"], "Our own code of conduct.");
     assert!(save("Our own code of conduct, amended.", 2).status.success());
 }
+
+/// The evening before, a pretix export with a few nameless tickets (no attendee name asked, no invoice
+/// name) and a ticket exported twice: the organizer sees every bad row and imports nothing, or chooses to
+/// import the others and mend those later. A re-import of the mended file doubles no one.
+#[test]
+fn an_import_can_leave_its_bad_rows_out_when_the_organizer_chooses() {
+    let user = sprint_with_people();
+    let before = user.json(&["call", "attendees"]).as_array().unwrap().len();
+    let file = user.dir.path().join("export.csv");
+    let header = "Order code,Attendee name,Product,Secret,E-mail\n";
+    let good = "Q1,Ada Okafor,Ticket,q-one,ada@example.org\nQ2,Bruno Díaz,Ticket,q-two,bruno@example.org\n";
+    std::fs::write(
+        &file,
+        format!("{header}{good}Q3,,Ticket,q-three,q3@example.org\nQ4,Ada Okafor,Ticket,q-one,ada@example.org\n"),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+
+    let (code, said) = user.fails(&["import", "attendees", &path]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("2 rows must be fixed first, or left out to import the other 2 rows"), "{said}");
+    assert!(said.contains("line 4: the name is empty"), "{said}");
+    assert!(said.contains("line 5: the ticket code q-one is also on line 2"), "{said}");
+    assert!(said.contains("--leave-out-bad-rows"), "{said}");
+    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before, "nothing imported");
+
+    let out = user.ok(&["import", "attendees", &path, "--leave-out-bad-rows"]);
+    assert!(out.contains("2 added, 0 updated, 0 unchanged"), "{out}");
+    assert!(out.contains("Left out, as asked (2 rows)"), "{out}");
+    assert!(out.contains("  line 4: the name is empty"), "{out}");
+    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 2);
+    assert_eq!(user.attendee_id("Bruno Diaz"), user.attendee_id("Bruno Díaz"));
+
+    // Mended: the nameless ticket has its name, the doubled row is gone. Nobody is doubled.
+    std::fs::write(&file, format!("{header}{good}Q3,Chidi Eze,Ticket,q-three,q3@example.org\n")).unwrap();
+    let mended = user.json(&["import", "attendees", &path]);
+    assert_eq!((mended["added"].as_u64(), mended["unchanged"].as_u64()), (Some(1), Some(2)), "{mended}");
+    assert_eq!(mended["left_out"], json!([]));
+    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 3);
+
+    // A file with no good row imports nothing, whatever is asked, and offers nothing to leave out.
+    std::fs::write(&file, format!("{header}Q9,,Ticket,q-nine,\n")).unwrap();
+    let (_, said) = user.fails(&["import", "attendees", &path, "--leave-out-bad-rows"]);
+    assert!(said.contains("1 row must be fixed first") && !said.contains("left out"), "{said}");
+    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 3);
+}

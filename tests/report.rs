@@ -67,7 +67,7 @@ fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     .unwrap();
     desk.import_attendees(ImportFile {
         text: "name,handle,roles,first_timer\nAna Mentor,ana,mentor,no\nBo Builder,bo,sprinter,no\nCy Coder,cy,sprinter,no\nDee Newcomer,dee,sprinter,yes\nEve Erasable,eve,sprinter,no\n".into(),
-        project: None,
+        project: None, leave_out_bad_rows: false,
     })
     .unwrap();
     for (name, repo, table) in
@@ -83,7 +83,7 @@ fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     }
     desk.import_issues(ImportFile {
         text: "number,title,url,labels\n1,Crash on an empty config,https://github.com/org/proj/issues/1,good first issue\n2,Slow loader,https://github.com/org/proj/issues/2,perf\n".into(),
-        project: Some("Proj".into()),
+        project: Some("Proj".into()), leave_out_bad_rows: false,
     })
     .unwrap();
     for title in ["Fix the loader", "Rewrite in Rust"] {
@@ -175,10 +175,10 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
 
     // Afterwards: the pull requests come in, and Eve asks to be erased.
     clock.set(at("2026-07-22"));
-    desk.import_prs(ImportFile { text: PRS.into(), project: None }).unwrap();
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false }).unwrap();
     desk.erase_attendee(Erase { attendee: "@eve".into(), pin: None }).unwrap();
     // The pull requests come in again (an updated export): Eve's stays hers, and her handle is not written.
-    desk.import_prs(ImportFile { text: PRS.into(), project: None }).unwrap();
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false }).unwrap();
     desk
 }
 
@@ -398,7 +398,12 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
         .unwrap(),
     )
     .unwrap();
-    desk.import_attendees(ImportFile { text: "name,handle\nAna,ana\nBo,bo\n".into(), project: None }).unwrap();
+    desk.import_attendees(ImportFile {
+        text: "name,handle\nAna,ana\nBo,bo\n".into(),
+        project: None,
+        leave_out_bad_rows: false,
+    })
+    .unwrap();
     for (name, table) in [("Quiet", "T0"), ("Docs", "T2"), ("Proj", "T1")] {
         let project = NewProject { name: name.into(), table_label: Some(table.into()), ..NewProject::default() };
         desk.add_project(project).unwrap();
@@ -466,13 +471,19 @@ fn claimed_at_one_table(sprint: Value, people: &[&str]) -> (Desk, Arc<FixedClock
     let mut desk = desk_at("organizer", clock.clone());
     desk.create_sprint(serde_json::from_value(sprint).unwrap()).unwrap();
     let csv: String = people.iter().map(|name| format!("{name},{}\n", name.to_lowercase())).collect();
-    desk.import_attendees(ImportFile { text: format!("name,handle\n{csv}"), project: None }).unwrap();
+    desk.import_attendees(ImportFile { text: format!("name,handle\n{csv}"), project: None, leave_out_bad_rows: false })
+        .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
         .unwrap();
     let issues: Vec<Value> = (1..=people.len())
         .map(|n| json!({"number": n, "title": format!("Issue {n}"), "labels": [], "url": format!("https://example.org/p/issues/{n}"), "state": "OPEN"}))
         .collect();
-    desk.import_issues(ImportFile { text: Value::from(issues).to_string(), project: Some("Proj".into()) }).unwrap();
+    desk.import_issues(ImportFile {
+        text: Value::from(issues).to_string(),
+        project: Some("Proj".into()),
+        leave_out_bad_rows: false,
+    })
+    .unwrap();
     for (n, name) in people.iter().enumerate() {
         let who = format!("@{}", name.to_lowercase());
         sign_in(&mut desk, &who, "T1");

@@ -26,6 +26,7 @@ fn set_up(clock: Arc<FixedClock>) -> Desk {
     desk.import_attendees(ImportFile {
         text: "name,handle,roles,first_timer\nAna,ana,mentor,no\nBo,bo,sprinter,no\nCy,cy,sprinter,no\n".into(),
         project: None,
+        leave_out_bad_rows: false,
     })
     .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
@@ -33,6 +34,7 @@ fn set_up(clock: Arc<FixedClock>) -> Desk {
     desk.import_issues(ImportFile {
         text: "title,url,labels\nCrash on start,https://example.org/p/issues/1,bug\n".into(),
         project: Some("Proj".into()),
+        leave_out_bad_rows: false,
     })
     .unwrap();
     for who in ["@ana", "@bo", "@cy"] {
@@ -91,13 +93,18 @@ fn two_offline_claims_become_contested_on_both_devices_until_a_lead_pairs_them()
 fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
     let clock = Arc::new(FixedClock::new(morning()));
     let mut desk = set_up(clock.clone());
-    desk.import_attendees(ImportFile { text: "name,handle,first_timer\nFern,fern,yes\n".into(), project: None })
-        .unwrap();
+    desk.import_attendees(ImportFile {
+        text: "name,handle,first_timer\nFern,fern,yes\n".into(),
+        project: None,
+        leave_out_bad_rows: false,
+    })
+    .unwrap();
     desk.import_issues(ImportFile {
         text: "title,url,labels\nTypo in docs,https://example.org/p/issues/2,good first issue\n\
                Add a test,https://example.org/p/issues/3,good first issue\n"
             .into(),
         project: Some("Proj".into()),
+        leave_out_bad_rows: false,
     })
     .unwrap();
     sign_in(&mut desk, "@fern");
@@ -195,7 +202,8 @@ fn search_sees_changes_made_by_another_process_on_the_same_file() {
     assert!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap().is_empty());
     // The organizer's CLI writes to the same database file.
     let mut cli = Desk::new(Store::open(&path, "kiosk".into()).unwrap(), clock, ids);
-    cli.import_attendees(ImportFile { text: "name\nAna Núñez\n".into(), project: None }).unwrap();
+    cli.import_attendees(ImportFile { text: "name\nAna Núñez\n".into(), project: None, leave_out_bad_rows: false })
+        .unwrap();
     assert_eq!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap()[0].name, "Ana Núñez");
 }
 
@@ -221,6 +229,7 @@ fn a_walk_in_whose_name_is_on_the_list_is_asked_before_a_second_record_is_made()
     desk.import_attendees(ImportFile {
         text: "name,handle\nŁukasz Wiśniewski,lwis\nAna Lima,\n".into(),
         project: None,
+        leave_out_bad_rows: false,
     })
     .unwrap();
     let walk_in = |name: &str, someone_else: bool| sprintdesk_core::WalkIn {
@@ -265,7 +274,7 @@ fn the_boards_count_of_open_issues_follows_merges_made_at_the_sprint() {
     let mut desk = set_up(clock);
     desk.import_issues(ImportFile {
         text: "title,url,labels\nTypo in docs,https://example.org/p/issues/2,good first issue\nOld one,https://example.org/p/issues/3,bug\n".into(),
-        project: Some("Proj".into()),
+        project: Some("Proj".into()), leave_out_bad_rows: false,
     })
     .unwrap();
     let counts = |desk: &mut Desk| {
@@ -471,6 +480,7 @@ fn re_importing_issues_closed_on_the_forge_says_how_many_claims_it_released() {
             r#"[{{"number": 1, "title": "Crash on start", "labels": [], "url": "https://example.org/p/issues/1", "state": "{state}"}}]"#
         ),
         project: Some("Proj".into()),
+        leave_out_bad_rows: false,
     };
     let again = desk.import_issues(file("OPEN")).unwrap();
     assert_eq!((again.updated, again.claims_released), (1, 0), "{again:?}");

@@ -404,6 +404,50 @@ test("report: Arrived and Left are explained in plain words", async () => {
   await p.close();
 });
 
+test("attendees: an import with bad rows can import the others and list the rows left out", async () => {
+  // The evening before: a pretix export where two tickets have no name (none was asked) and one is exported twice.
+  const csv = [
+    "Order code,Attendee name,Product,Secret,E-mail",
+    "L1,Lena Leftout,Ticket,lo-1,lena@example.org",
+    "L2,,Ticket,lo-2,anon2@example.org",
+    "L3,Marek Leftout,Ticket,lo-3,marek@example.org",
+    "L4,,Ticket,lo-4,anon4@example.org",
+    "L5,Lena Leftout,Ticket,lo-1,lena@example.org",
+  ].join("\n");
+  const before = (await server.call("attendees")).length;
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("…or paste the text").fill(csv);
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const leaveOut = dialog.getByRole("button", { name: "Import the other 2, leave these rows out" });
+    await leaveOut.waitFor({ timeout: 5000 });
+    assert.match(await dialog.innerText(), /3 rows must be fixed first, or left out to import the other 2 rows/);
+    assert.equal((await server.call("attendees")).length, before, "nothing imported until the organizer chooses");
+    await shot(p, "organizer-import-leave-out-offered");
+    await leaveOut.click();
+    const leftOut = dialog.getByTestId("import-left-out");
+    await leftOut.waitFor({ timeout: 5000 });
+    const got = await leftOut.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.innerText.trim())));
+    assert.deepEqual(got, [
+      ["line 3", "the name is empty"],
+      ["line 5", "the name is empty"],
+      ["line 6", "the ticket code lo-1 is also on line 2: one ticket, one person"],
+    ]);
+    const said = await dialog.innerText();
+    assert.match(said, /2 added, 0 updated, 0 unchanged/);
+    assert.match(said, /3 rows were not imported/);
+    assert.doesNotMatch(said, /Nothing was imported/i, "the refusal is gone once the import is done");
+    await shot(p, "organizer-import-left-out");
+  } finally {
+    await p.close();
+  }
+  const names = (await server.call("attendees")).map((a) => a.name);
+  assert.equal(names.length, before + 2);
+  assert.ok(names.includes("Lena Leftout") && names.includes("Marek Leftout"), names.join(", "));
+});
+
 test("attendees: an import with bad rows names every problem of each row and adds no one", async () => {
   const before = (await server.call("attendees")).length;
   const csv = [

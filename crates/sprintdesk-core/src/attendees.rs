@@ -77,6 +77,10 @@ pub struct ImportFile {
     /// For issues: the project they belong to, when the file does not say.
     #[serde(default)]
     pub project: Option<String>,
+    /// For attendees: import the good rows and leave out the bad ones (listed in the report), rather than
+    /// importing nothing until every row is mended. The organizer chooses it after seeing the bad rows.
+    #[serde(default)]
+    pub leave_out_bad_rows: bool,
 }
 
 impl Desk {
@@ -215,14 +219,16 @@ impl Desk {
     }
 
     /// Imports a pretix, Eventbrite or plain CSV list: a row about a known person (same ticket, email or
-    /// handle) updates them, the others are added. A file with any bad row imports nothing.
+    /// handle) updates them, the others are added. A file with any bad row imports nothing, unless the
+    /// organizer asks to leave the bad rows out: then the others are imported and the bad ones listed.
     pub fn import_attendees(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
-        let (format, rows) = import::parse_attendees(&file.text).map_err(Error::Import)?;
+        let read = import::read_attendees(&file.text).map_err(Error::Import)?;
+        let (format, rows) = (read.format, read.rows);
         let snapshot = self.snapshot()?;
         let existing = KnownPeople::index(snapshot.people());
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
-        let mut errors = Vec::new();
+        let mut errors = read.bad;
         let mut matched: HashMap<AttendeeId, u64> = HashMap::new();
         for row in rows {
             let found = existing.find(&row);
@@ -257,10 +263,16 @@ impl Desk {
             report.count(found.is_some(), !changes.is_empty());
             ops.extend(changes);
         }
-        if !errors.is_empty() {
+        errors.sort_by_key(|row| import::line_of(&row.place));
+        let good = report.added + report.updated + report.unchanged;
+        if good == 0 && !errors.is_empty() {
             return Err(Error::Import(errors));
         }
+        if !errors.is_empty() && !file.leave_out_bad_rows {
+            return Err(Error::ImportBadRows { bad: errors, good });
+        }
         self.write(ops)?;
+        report.left_out = errors;
         Ok(report)
     }
 }

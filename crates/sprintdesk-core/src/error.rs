@@ -48,8 +48,12 @@ pub enum Error {
     TooManyTries(String),
     #[error(transparent)]
     Refused(#[from] ClaimRefusal),
-    #[error("{}", import_message(.0))]
+    #[error("{}", import_message(.0, None))]
     Import(Vec<RowError>),
+    /// An attendee file with bad rows and good ones: nothing imported, and the good ones can be imported
+    /// without the bad if the organizer asks.
+    #[error("{}", import_message(.bad, Some(*.good)))]
+    ImportBadRows { bad: Vec<RowError>, good: usize },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -67,12 +71,12 @@ pub struct RowError {
     pub message: String,
 }
 
-fn import_message(rows: &[RowError]) -> String {
-    let mut text = format!(
-        "nothing was imported: {} {} must be fixed first",
-        rows.len(),
-        if rows.len() == 1 { "row" } else { "rows" }
-    );
+fn import_message(rows: &[RowError], good: Option<usize>) -> String {
+    let plural = |n: usize| if n == 1 { "row" } else { "rows" };
+    let mut text = format!("nothing was imported: {} {} must be fixed first", rows.len(), plural(rows.len()));
+    if let Some(good) = good {
+        text.push_str(&format!(", or left out to import the other {good} {}", plural(good)));
+    }
     for row in rows {
         text.push_str(&format!("\n  {}: {}", row.place, row.message));
     }
@@ -160,7 +164,7 @@ impl Error {
             Error::NotAllowed(_) | Error::Store(StoreError::NotAllowed(_)) => ErrorCode::NotAllowed,
             Error::TooManyTries(_) => ErrorCode::TooManyTries,
             Error::Refused(_) => ErrorCode::ClaimRefused,
-            Error::Import(_) => ErrorCode::ImportRejected,
+            Error::Import(_) | Error::ImportBadRows { .. } => ErrorCode::ImportRejected,
             Error::Store(_) | Error::Identity(_) | Error::Folder(_) => ErrorCode::Storage,
         }
     }
@@ -175,21 +179,27 @@ pub struct ApiError {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<RowError>>", optional)]
     pub rows: Vec<RowError>,
+    /// For an attendee import refused for its bad rows: how many good rows it would import with the bad
+    /// ones left out (`leave_out_bad_rows`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub importable: Option<usize>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), rows: Vec::new() }
+        Self { code, message: message.into(), rows: Vec::new(), importable: None }
     }
 }
 
 impl From<&Error> for ApiError {
     fn from(error: &Error) -> Self {
-        let rows = match error {
-            Error::Import(rows) => rows.clone(),
-            _ => Vec::new(),
+        let (rows, importable) = match error {
+            Error::Import(rows) => (rows.clone(), None),
+            Error::ImportBadRows { bad, good } => (bad.clone(), Some(*good)),
+            _ => (Vec::new(), None),
         };
-        ApiError { code: error.code(), message: error.to_string(), rows }
+        ApiError { code: error.code(), message: error.to_string(), rows, importable }
     }
 }
 

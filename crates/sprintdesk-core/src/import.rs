@@ -159,8 +159,26 @@ fn empty_file() -> Vec<RowError> {
     vec![RowError { place: "line 1".into(), message: "the file is empty".into() }]
 }
 
+/// An attendee file read: its format, its good rows, and every bad row in words.
+#[derive(Debug)]
+pub struct AttendeeRows {
+    pub format: AttendeeFormat,
+    pub rows: Vec<ImportedAttendee>,
+    pub bad: Vec<RowError>,
+}
+
 /// Reads an attendee file. Either every row is good, or every bad row is reported.
 pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttendee>), Vec<RowError>> {
+    let read = read_attendees(text)?;
+    if !read.bad.is_empty() {
+        return Err(read.bad);
+    }
+    Ok((read.format, read.rows))
+}
+
+/// Reads an attendee file's good rows and words its bad ones. Only a file that cannot be read as people at
+/// all (no header of a known kind, no rows, no good row) is an error.
+pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     if text.trim().is_empty() {
         return Err(empty_file());
     }
@@ -222,13 +240,18 @@ pub fn parse_attendees(text: &str) -> Result<(AttendeeFormat, Vec<ImportedAttend
             Err(problems) => errors.push(RowError { place: format!("line {line}"), message: problems.join("; ") }),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if rows.is_empty() {
+    if rows.is_empty() && errors.is_empty() {
         return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
     }
-    Ok((format, rows))
+    if rows.is_empty() {
+        return Err(errors);
+    }
+    Ok(AttendeeRows { format, rows, bad: errors })
+}
+
+/// The line number of a row's place (`line 12`), for sorting rows in the file's order.
+pub(crate) fn line_of(place: &str) -> u64 {
+    place.strip_prefix("line ").and_then(|n| n.parse().ok()).unwrap_or(u64::MAX)
 }
 
 fn csv_error(line: u64, error: &csv::Error) -> RowError {

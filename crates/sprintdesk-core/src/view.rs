@@ -1,6 +1,6 @@
 //! What the use cases return: plain serializable views, shaped for the screens that show them.
 
-use crate::DoorBadge;
+use crate::{DoorBadge, RowError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use sprintdesk_domain::{
@@ -289,6 +289,9 @@ pub struct ImportReport {
     /// import is undone by it, and said.
     #[serde(default)]
     pub replaced: Vec<String>,
+    /// Attendees only, when asked to leave bad rows out: the rows not imported and why, in the file's order.
+    #[serde(default)]
+    pub left_out: Vec<RowError>,
 }
 
 impl ImportReport {

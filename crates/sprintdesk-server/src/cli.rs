@@ -200,7 +200,13 @@ fn parse_time(text: &str) -> Result<NaiveTime, String> {
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// A pretix check-in list CSV, an Eventbrite attendee CSV, or a CSV with name,email,handle,roles
-    Attendees { file: PathBuf },
+    Attendees {
+        file: PathBuf,
+        /// Import the good rows and leave out the bad ones (listed), rather than importing nothing until
+        /// every row is mended
+        #[arg(long)]
+        leave_out_bad_rows: bool,
+    },
     /// The JSON of `gh issue list --json number,title,labels,url,state`, or a CSV with title,url,labels
     Issues {
         file: PathBuf,

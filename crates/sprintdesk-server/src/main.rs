@@ -61,6 +61,9 @@ fn main() -> ExitCode {
                         eprintln!("{}", serde_json::to_string(&refusal).unwrap_or_else(|_| refusal.message.clone()));
                     } else {
                         eprintln!("error: {}", refusal.message);
+                        if refusal.importable.is_some() {
+                            eprintln!("(run the import again with --leave-out-bad-rows to import the good rows now)");
+                        }
                     }
                     // Exit 3 as the README says: the machine, the file or another device failed, not the user.
                     let fault =
@@ -349,16 +352,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             out!("{}", render::sprint(&sprint));
         }
-        Command::Import(ImportCommand::Attendees { file }) => {
-            let report = host.run::<cmd::import_attendees>(ImportFile { text: read(&file)?, project: None })?;
+        Command::Import(ImportCommand::Attendees { file, leave_out_bad_rows }) => {
+            let report = host.run::<cmd::import_attendees>(ImportFile {
+                text: read(&file)?,
+                project: None,
+                leave_out_bad_rows,
+            })?;
             print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::Issues { file, project }) => {
-            let report = host.run::<cmd::import_issues>(ImportFile { text: read(&file)?, project })?;
+            let report =
+                host.run::<cmd::import_issues>(ImportFile { text: read(&file)?, project, leave_out_bad_rows: false })?;
             print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::Prs { file, project }) => {
-            let report = host.run::<cmd::import_prs>(ImportFile { text: read(&file)?, project })?;
+            let report =
+                host.run::<cmd::import_prs>(ImportFile { text: read(&file)?, project, leave_out_bad_rows: false })?;
             print_import(json, &file, &report)?;
         }
         Command::Attendees(AttendeesCommand::Search { query, limit }) => {

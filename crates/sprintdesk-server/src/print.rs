@@ -54,7 +54,21 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             outln!("  {line}");
         }
     }
+    if !report.left_out.is_empty() {
+        outln!(
+            "Left out, as asked ({} {}): fix them and import the file again",
+            report.left_out.len(),
+            rows(report.left_out.len())
+        );
+        for row in &report.left_out {
+            outln!("  {}: {}", row.place, row.message);
+        }
+    }
     Ok(())
+}
+
+fn rows(n: usize) -> &'static str {
+    if n == 1 { "row" } else { "rows" }
 }
 
 pub(crate) fn print_issue(json: bool, verb: &str, issue: &sprintdesk_core::IssueBoard) -> anyhow::Result<()> {

@@ -9,4 +9,9 @@ export type ApiError = { code: ErrorCode, message: string,
 /**
  * The bad rows, for an import that was refused.
  */
-rows?: Array<RowError>, };
+rows?: Array<RowError>, 
+/**
+ * For an attendee import refused for its bad rows: how many good rows it would import with the bad
+ * ones left out (`leave_out_bad_rows`).
+ */
+importable?: number, };

@@ -11,4 +11,9 @@ text: string,
 /**
  * For issues: the project they belong to, when the file does not say.
  */
-project: string | null, };
+project: string | null, 
+/**
+ * For attendees: import the good rows and leave out the bad ones (listed in the report), rather than
+ * importing nothing until every row is mended. The organizer chooses it after seeing the bad rows.
+ */
+leave_out_bad_rows: boolean, };

@@ -54,7 +54,7 @@ describe("call over HTTP", () => {
     const rows = [{ place: "line 2", message: "the name is empty" }];
     const fetch = vi.fn(async () => answer(400, { code: "import_rejected", message: "nothing was imported", rows }));
     useTransport(createHttpTransport({ fetch, eventSource: null }));
-    await expect(call("import_attendees", { text: "x", project: null })).rejects.toMatchObject({ rows });
+    await expect(call("import_attendees", { text: "x", project: null, leave_out_bad_rows: false })).rejects.toMatchObject({ rows });
   });
 
   it("turns a network failure into 'unreachable' with a sentence", async () => {

@@ -12,6 +12,22 @@ describe("toApiError", () => {
       rows,
     });
   });
+  it("keeps how many rows an import refused for its bad ones would import without them", () => {
+    const rows = [{ place: "line 3", message: "the name is empty" }];
+    expect(toApiError({ code: "import_rejected", message: "m", rows, importable: 295 })).toEqual({
+      code: "import_rejected",
+      message: "m",
+      rows,
+      importable: 295,
+    });
+    for (const importable of [0, -1, 2.5, "3", null]) {
+      expect(toApiError({ code: "import_rejected", message: "m", rows, importable })).toEqual({
+        code: "import_rejected",
+        message: "m",
+        rows,
+      });
+    }
+  });
   it("drops extra fields and empty or malformed rows", () => {
     expect(toApiError({ code: "x", message: "y", rows: [], stack: "…" })).toEqual({ code: "x", message: "y" });
     expect(toApiError({ code: "x", message: "y", rows: [{ nope: 1 }] })).toEqual({ code: "x", message: "y" });

@@ -34,8 +34,12 @@ function rowsOf(value: unknown): RowError[] | undefined {
 /** Anything thrown or rejected, as an `ApiError`. Never loses the server's code and message. */
 export function toApiError(value: unknown): ApiError {
   if (isApiError(value)) {
+    const error: ApiError = { code: value.code, message: value.message };
     const rows = rowsOf(value.rows);
-    return rows ? { code: value.code, message: value.message, rows } : { code: value.code, message: value.message };
+    if (rows) error.rows = rows;
+    const importable = value.importable;
+    if (typeof importable === "number" && Number.isInteger(importable) && importable > 0) error.importable = importable;
+    return error;
   }
   if (typeof value === "string") {
     // Tauri rejects with a string when the command itself could not run (e.g. it is not registered).
