@@ -134,7 +134,8 @@ impl Store {
         remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
         let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
-        let dropped = materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view)?;
+        let dropped =
+            materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view, Some(&self.device))?;
         if let Some(relay) = relay {
             crate::retention::note_clearings(&tx, &fresh, relay, view, now)?;
         }

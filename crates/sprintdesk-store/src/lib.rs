@@ -17,6 +17,7 @@ mod device;
 mod fields;
 mod hlc;
 mod local;
+mod lost;
 mod materialize;
 mod read;
 mod record;
@@ -35,6 +36,7 @@ pub use change::{Change, DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, Entity, Op, 
 pub use device::{DeviceIdError, device_id_for, written_mark_for};
 pub use hlc::Hlc;
 pub use local::{Identity, Lockout, PeerRecord, PendingCode};
+pub use lost::LostEdit;
 pub use read::DeletedEdit;
 pub use record::Record;
 pub use reissue::Reissue;

@@ -27,7 +27,7 @@ pub(crate) fn materialize_and_record<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
 ) -> Result<usize, StoreError> {
-    materialize_and_record_judged(conn, changes, &Default::default(), None)
+    materialize_and_record_judged(conn, changes, &Default::default(), None, None)
 }
 
 /// [`materialize_and_record`], with records whose author's role does not allow them (`refused`) logged and
@@ -35,14 +35,18 @@ pub(crate) fn materialize_and_record<'a>(
 /// whole.
 /// `view`: this device's role, when the venue vouches for it: fields it does not hold
 /// ([`crate::trust::holds`]) are stored cleared.
+/// `me`: this device, when the records come from others: a record that loses a field to this device's own
+/// later write, which was made without it, is noted as a lost edit (see [`crate::Store::lost_edits`]).
 pub(crate) fn materialize_and_record_judged<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
     refused: &std::collections::HashSet<(DeviceId, u64)>,
     view: Option<sprintdesk_domain::DeviceRole>,
+    me: Option<&DeviceId>,
 ) -> Result<usize, StoreError> {
     // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
     let mut writer = Writer::new(conn, any_erased(conn)?);
+    writer.me = me.map(|me| me.as_str().to_owned());
     let mut text: Vec<u8> = Vec::new();
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
@@ -93,7 +97,9 @@ pub(crate) fn materialize_and_record_judged<'a>(
         }
     }
     writer.flush()?;
+    let lost = std::mem::take(&mut writer.lost);
     drop(writer);
+    crate::lost::note(conn, &lost)?;
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?1)", [newest.0.to_string()])?;
     let mut arrived: std::collections::BTreeMap<&DeviceId, std::collections::HashSet<u64>> = Default::default();
     for change in changes {
@@ -291,7 +297,14 @@ fn materialize(writer: &mut Writer<'_>, change: &Change) -> Result<(), Refusal> 
 
     // Last writer wins by (HLC, origin): the write's stamp is kept (with the row) only when it is later than
     // the field's; an equal or later write that already won the field leaves it as it is.
-    writer.offer(table, &change.entity_id, column, (change.hlc.0 as i64, change.origin.as_str()), value, sticks)?;
+    let lost = writer.watches(table, column).then(|| value.clone());
+    let won =
+        writer.offer(table, &change.entity_id, column, (change.hlc.0 as i64, change.origin.as_str()), value, sticks)?;
+    if let Some(value) = lost
+        && !won
+    {
+        writer.note_if_lost(table, change, column, value)?;
+    }
     Ok(())
 }
 
@@ -319,6 +332,10 @@ struct Writer<'c> {
     /// them by table and id.
     pending: Vec<PendingRow>,
     index: std::collections::HashMap<(&'static str, String), usize>,
+    /// This device, when the records are others': their edits its own later writes replaced unseen are
+    /// gathered in `lost`.
+    me: Option<String>,
+    lost: Vec<(String, u64)>,
 }
 
 /// One row touched in a batch: the stamps of its fields and the fields won, not written yet.
@@ -387,7 +404,15 @@ const DELETED_BIT: u64 = 1 << 63;
 
 impl<'c> Writer<'c> {
     fn new(conn: &'c Connection, erasures: bool) -> Self {
-        Self { conn, erasures, held: Vec::new(), pending: Vec::new(), index: Default::default() }
+        Self {
+            conn,
+            erasures,
+            held: Vec::new(),
+            pending: Vec::new(),
+            index: Default::default(),
+            me: None,
+            lost: Vec::new(),
+        }
     }
 
     fn statement(&mut self, sql: &'static str) -> Result<&mut rusqlite::CachedStatement<'c>, rusqlite::Error> {
@@ -403,7 +428,8 @@ impl<'c> Writer<'c> {
     }
 
     /// A write of `value` to `column` of the row `id` of `table`, stamped `incoming`: it wins if its stamp
-    /// is later than the field's (or `sticks`), and the row is then set when the writer is flushed.
+    /// is later than the field's (or `sticks`), and the row is then set when the writer is flushed. Says
+    /// whether it won.
     fn offer(
         &mut self,
         table: &'static Table,
@@ -412,7 +438,7 @@ impl<'c> Writer<'c> {
         incoming: (i64, &str),
         value: SqlValue,
         sticks: bool,
-    ) -> Result<(), Refusal> {
+    ) -> Result<bool, Refusal> {
         let bit = if column == DELETED_FIELD {
             DELETED_BIT
         } else {
@@ -447,13 +473,54 @@ impl<'c> Writer<'c> {
         };
         let PendingRow { versions, columns, values, .. } = &mut self.pending[at];
         if !versions.offer(column, incoming) && !sticks {
-            return Ok(()); // An equal or later write already won this field.
+            return Ok(false); // An equal or later write already won this field.
         }
         if *columns & bit == 0 {
             *columns |= bit;
             values.push((bit, column, value));
         } else if let Some((_, _, held)) = values.iter_mut().find(|(_, name, _)| *name == column) {
             *held = if is_sticky(table, column) { sql_max(held, value) } else { value };
+        }
+        Ok(true)
+    }
+
+    /// Whether a lost write to `column` of `table` is worth a person's look: something people type or
+    /// choose (not the bookkeeping of devices, events or deletions), and only for records from others.
+    fn watches(&self, table: &Table, column: &str) -> bool {
+        self.me.is_some() && column != DELETED_FIELD && crate::lost::WATCHED.contains(&table.entity)
+    }
+
+    /// `change` lost `column` of its row: noted when the write it lost to is this device's own (made
+    /// without it, since it arrives only now) and left another value than `value`.
+    fn note_if_lost(
+        &mut self,
+        table: &'static Table,
+        change: &Change,
+        column: &'static str,
+        value: SqlValue,
+    ) -> Result<(), Refusal> {
+        let Some(me) = self.me.as_deref() else { return Ok(()) };
+        let Some(&at) = self.index.get(&(table.name, change.entity_id.clone())) else { return Ok(()) };
+        let row = &self.pending[at];
+        let Some((_, winner)) = row.versions.get(column) else { return Ok(()) };
+        if crate::device_of(winner) != me || crate::device_of(change.origin.as_str()) == me {
+            return Ok(());
+        }
+        let in_batch = row.values.iter().find(|(_, name, _)| *name == column).map(|(_, _, kept)| kept.clone());
+        let kept = match in_batch {
+            Some(kept) => kept,
+            None => {
+                let place = table.columns.iter().position(|(name, _)| *name == column).unwrap_or_default() as u64;
+                let read = sql_once((table.name, COLUMN_KEY | place), || {
+                    format!("SELECT {column} FROM {} WHERE id = ?1", table.name)
+                });
+                let kept: Option<SqlValue> =
+                    self.statement(read)?.query_row([change.entity_id.as_str()], |row| row.get(0)).optional()?;
+                kept.unwrap_or(SqlValue::Null)
+            }
+        };
+        if kept != value {
+            self.lost.push((change.origin.as_str().to_owned(), change.seq));
         }
         Ok(())
     }
@@ -495,6 +562,8 @@ fn sql_max(a: &SqlValue, b: SqlValue) -> SqlValue {
 
 /// The key of the statement reading a row's stamps (see [`sql_once`]; no set of columns has this bit).
 const VERSIONS_KEY: u64 = 1 << 62;
+/// The key of the statement that reads one column of a row (its place in `table.columns` added).
+const COLUMN_KEY: u64 = 1 << 61;
 
 /// `INSERT … ON CONFLICT (id) DO UPDATE` setting `values`' columns of one row of `table`, in their order,
 /// and its `versions`.

@@ -325,7 +325,7 @@ fn from_sql(kind: Kind, value: SqlValue) -> Value {
 
 /// Reads rows of `table` as JSON objects keyed by field name: the shape the domain records deserialize
 /// from.
-fn read_rows(conn: &Connection, table: &Table, tail: &str, args: &[&str]) -> Result<Vec<Value>, StoreError> {
+pub(crate) fn read_rows(conn: &Connection, table: &Table, tail: &str, args: &[&str]) -> Result<Vec<Value>, StoreError> {
     let mut columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
     let deletable = table.entity.is_deletable();
     if deletable {

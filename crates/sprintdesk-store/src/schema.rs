@@ -506,4 +506,16 @@ UPDATE badge_prints SET versions = (SELECT json_group_array(json_array(v.field, 
     WHERE v.entity = 'badge_print' AND v.entity_id = badge_prints.id) WHERE EXISTS (SELECT 1 FROM field_versions v WHERE v.entity = 'badge_print' AND v.entity_id = badge_prints.id);
 DROP TABLE field_versions;
 "#,
+    r#"
+-- Edits from other devices that this device's own later write replaced without having seen them (see
+-- `lost.rs`): this device's bookkeeping, never replicated. The lost value is read from the change log.
+CREATE TABLE local_lost_edits (
+    origin    TEXT    NOT NULL,
+    seq       INTEGER NOT NULL,
+    entity    TEXT    NOT NULL,
+    entity_id TEXT    NOT NULL,
+    field     TEXT    NOT NULL,
+    PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+"#,
 ];

@@ -422,7 +422,7 @@ fn a_read_leaves_a_file_of_an_older_schema_as_it_was_and_a_write_brings_it_up_to
     assert!(stamped.len() > 20, "{stamped:?}");
     // The file as the previous release left it: its schema, without this release's last step (update this
     // when a migration is added).
-    as_the_previous_release_left_it(&rusqlite::Connection::open(&path).unwrap(), current - 1);
+    as_the_previous_release_left_it(&rusqlite::Connection::open(&path).unwrap(), current - 2);
     let before = files(dir.path());
 
     let reader = Store::open_for_reading(&path, "desk".into()).unwrap();
@@ -478,7 +478,7 @@ fn stamps(path: &std::path::Path) -> std::collections::BTreeSet<(String, String,
     stamps
 }
 
-/// Undoes the last migration of the file `conn` has open (`tests/fixtures/previous-release.sql`, shared with
+/// Undoes the last two migrations of the file `conn` has open (`tests/fixtures/previous-release.sql`, shared with
 /// the command line's test), and sets the schema number the release before had.
 fn as_the_previous_release_left_it(conn: &rusqlite::Connection, version: usize) {
     conn.execute_batch(include_str!("../../../tests/fixtures/previous-release.sql")).unwrap();
@@ -819,4 +819,132 @@ fn a_write_of_large_records_is_signed_every_megabyte() {
     let most = sprintdesk_store::trust::PROOF_BYTES + 101_000;
     assert!(bytes_between <= most, "{bytes_between} bytes between two proofs: {proven:?}");
     assert!(proven.len() >= 4, "{proven:?}");
+}
+
+/// Two devices edit one field while apart. The one whose write wins (the later) is the only one that can
+/// tell the other's was made without it: it arrives after this device wrote. Each case: what device B does
+/// and in what order, and whether B notes A's edit as lost.
+#[test]
+fn an_edit_replaced_unseen_by_this_devices_later_write_is_noted_there_alone() {
+    let goal_title = |title: &str| Project { name: title.into(), ..django() };
+    // (case, B's steps, A's edit noted at B)
+    #[derive(Clone, Copy, Debug)]
+    enum Step {
+        /// A writes (at T0 + 1 s) and B receives it.
+        AWritesAndBHears,
+        /// A writes (at T0 + 1 s) and B does not hear of it yet.
+        AWritesUnheard,
+        /// B writes (at T0 + 2 s).
+        BWrites,
+        /// B writes the same name A wrote (at T0 + 2 s).
+        BWritesTheSame,
+        /// B receives what it has not heard.
+        BHears,
+        /// C, a third device, writes later (T0 + 3 s) and B hears it, then hears A.
+        CWritesLaterThenBHears,
+        /// A writes again (at T0 + 4 s, having heard B) and B hears it.
+        AWritesLaterAndBHears,
+    }
+    use Step::*;
+    let cases: &[(&str, &[Step], bool)] = &[
+        ("apart: B's later write replaced A's unseen", &[AWritesUnheard, BWrites, BHears], true),
+        ("B heard A before writing: an ordinary edit", &[AWritesAndBHears, BWrites], false),
+        ("B wrote first, A's later write wins: A's device, not B, can tell", &[BWrites, AWritesLaterAndBHears], false),
+        ("the same text on both: nothing lost", &[AWritesUnheard, BWritesTheSame, BHears], false),
+        ("someone else wrote since: no longer B's to judge", &[AWritesUnheard, BWrites, CWritesLaterThenBHears], false),
+        (
+            "A wrote again after hearing B: what stands is A's",
+            &[AWritesUnheard, BWrites, BHears, AWritesLaterAndBHears],
+            false,
+        ),
+    ];
+    for (case, steps, noted) in cases {
+        let (mut a, mut b, mut c) = (store("a-laptop"), store("b-laptop"), store("c-laptop"));
+        let base = a.write(Timestamp(T0), Op::put(&django(), None)).unwrap();
+        b.apply(&base, Timestamp(T0)).unwrap();
+        c.apply(&base, Timestamp(T0)).unwrap();
+        let mut unheard = Vec::new();
+        for step in *steps {
+            match step {
+                AWritesAndBHears | AWritesUnheard => {
+                    let edit =
+                        a.write(Timestamp(T0 + 1_000), Op::put(&goal_title("Django (docs)"), Some(&django()))).unwrap();
+                    if matches!(step, AWritesAndBHears) {
+                        b.apply(&edit, Timestamp(T0 + 1_000)).unwrap();
+                    } else {
+                        unheard.extend(edit);
+                    }
+                }
+                BWrites | BWritesTheSame => {
+                    let name = if matches!(step, BWrites) { "Django (tests)" } else { "Django (docs)" };
+                    let before = b.get::<Project>("p1").unwrap().unwrap();
+                    let edit = b.write(Timestamp(T0 + 2_000), Op::put(&goal_title(name), Some(&before))).unwrap();
+                    a.apply(&edit, Timestamp(T0 + 2_000)).unwrap();
+                    c.apply(&edit, Timestamp(T0 + 2_000)).unwrap();
+                }
+                BHears => {
+                    b.apply(&std::mem::take(&mut unheard), Timestamp(T0 + 2_500)).unwrap();
+                }
+                CWritesLaterThenBHears => {
+                    let before = c.get::<Project>("p1").unwrap().unwrap();
+                    let edit =
+                        c.write(Timestamp(T0 + 3_000), Op::put(&goal_title("Django (C)"), Some(&before))).unwrap();
+                    b.apply(&edit, Timestamp(T0 + 3_000)).unwrap();
+                    b.apply(&std::mem::take(&mut unheard), Timestamp(T0 + 3_000)).unwrap();
+                }
+                AWritesLaterAndBHears => {
+                    a.apply(&b.changes().unwrap(), Timestamp(T0 + 4_000)).unwrap();
+                    let before = a.get::<Project>("p1").unwrap().unwrap();
+                    let edit = a
+                        .write(Timestamp(T0 + 4_000), Op::put(&goal_title("Django (A again)"), Some(&before)))
+                        .unwrap();
+                    b.apply(&edit, Timestamp(T0 + 4_000)).unwrap();
+                }
+            }
+        }
+        let lost = b.lost_edits().unwrap();
+        assert_eq!(!lost.is_empty(), *noted, "{case}: {lost:?}");
+        if *noted {
+            assert_eq!(lost.len(), 1, "{case}");
+            assert_eq!((lost[0].entity, lost[0].id.as_str(), lost[0].field.as_str()), (Entity::Project, "p1", "name"));
+            assert_eq!(
+                (lost[0].lost.value.clone(), lost[0].kept.clone()),
+                (json!("Django (docs)"), json!("Django (tests)"))
+            );
+            assert_eq!(lost[0].lost.origin, DeviceId::from("a-laptop"));
+        }
+        // Nobody else notes anything: only the winning write's author can tell.
+        assert!(a.lost_edits().unwrap().is_empty() && c.lost_edits().unwrap().is_empty(), "{case}");
+    }
+}
+
+/// A lost edit is forgotten once the person chose; an erasure of the person it is about clears its value
+/// from the change log, and it is no longer offered.
+#[test]
+fn a_lost_edit_goes_when_chosen_or_when_its_value_is_erased() {
+    // B renames Ana without having heard A's renaming: A's is lost, and noted at B.
+    let apart = || {
+        let (mut a, mut b) = (store("a-laptop"), store("b-laptop"));
+        let ana = attendee("a1", "Ana");
+        b.apply(&a.write(Timestamp(T0), Op::put(&ana, None)).unwrap(), Timestamp(T0)).unwrap();
+        let from_a = a.write(Timestamp(T0 + 1_000), Op::put(&attendee("a1", "Ana Lima"), Some(&ana))).unwrap();
+        b.write(Timestamp(T0 + 2_000), Op::put(&attendee("a1", "Ana Souza"), Some(&ana))).unwrap();
+        b.apply(&from_a, Timestamp(T0 + 2_000)).unwrap();
+        let lost = b.lost_edits().unwrap();
+        assert_eq!(lost.len(), 1);
+        assert_eq!(lost[0].lost.value, json!("Ana Lima"));
+        (b, lost[0].lost.seq)
+    };
+    let (mut b, seq) = apart();
+    assert!(!b.forget_lost_edit("a-laptop", seq + 1).unwrap(), "no such note");
+    assert!(b.forget_lost_edit("a-laptop", seq).unwrap());
+    assert!(b.lost_edits().unwrap().is_empty(), "forgotten once chosen");
+
+    let (mut b, _) = apart();
+    b.write(
+        Timestamp(T0 + 3_000),
+        vec![Op::Set { entity: Entity::Erasure, id: "a1".into(), field: ERASURE_FIELD, value: json!(true) }],
+    )
+    .unwrap();
+    assert!(b.lost_edits().unwrap().is_empty(), "an erased person's lost name is not offered back");
 }
