@@ -107,6 +107,38 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             &[Goal],
             |host| json!({"goal": first_goal(host), "title": "Ship 1.0.1", "beginner_friendly": false}),
         ),
+        // A co-lead's edit that ours replaced unseen, put back: a new edit of the goal from here. (How such an
+        // edit comes to be noted, between two paired laptops, is `tests/lan.rs`'s; here the note is made in
+        // the file, about a co-lead's rename written into it.)
+        row("settle_lost_edit", &[Goal], {
+            let db = db.clone();
+            move |host| {
+                let goal = first_goal(host);
+                let id = goal.as_str().unwrap().to_owned();
+                let mut colead = Store::open(&db, "colead".into()).unwrap();
+                let theirs = colead
+                    .write(
+                        morning(),
+                        vec![Op::Set { entity: Goal, id: id.clone(), field: "title", value: json!("Ship 1.0 (docs)") }],
+                    )
+                    .unwrap();
+                ok(host, "edit_goal", json!({"goal": goal, "title": "Ship 1.0 (tests)", "beginner_friendly": false}));
+                rusqlite::Connection::open(&db)
+                    .unwrap()
+                    .execute(
+                        "INSERT INTO local_lost_edits (origin, seq, entity, entity_id, field) VALUES ('colead', ?1, 'goal', ?2, 'title')",
+                        rusqlite::params![theirs[0].seq, id],
+                    )
+                    .unwrap();
+                let lost = ok(host, "lost_edits", Value::Null);
+                assert_eq!(
+                    (&lost[0]["theirs"], &lost[0]["ours"]),
+                    (&json!("Ship 1.0 (docs)"), &json!("Ship 1.0 (tests)")),
+                    "{lost}"
+                );
+                json!({"key": lost[0]["key"], "put_back": true})
+            }
+        }),
         row(
             "set_status",
             &[StatusUpdate],

@@ -836,6 +836,65 @@ fn review_names_the_devices_that_deleted_and_edited_by_their_names() {
     assert!(names.iter().any(|n| n == deleted_by), "the desk by its name ({names:?}): {item}");
 }
 
+/// Two co-leads rename their table's goal while the Wi-Fi is down, each told it was saved. When they sync,
+/// the later rename wins everywhere; the laptop whose rename won is the one that can tell the other was
+/// written without it, and says so, with the other's text, until its lead keeps theirs or puts it back.
+#[test]
+fn a_co_leads_edit_replaced_unseen_is_shown_on_the_laptop_whose_edit_won_and_can_be_put_back() {
+    let mut desk = Device::new();
+    let (ana, bo) = (Device::new(), Device::new());
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Co-lead sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let goal = desk.json(&["goal", "add", "--project", "Django", "--title", "Async ORM docs"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &ana, "Ana's laptop", "Django");
+    join_as_lead(&desk, &address, &bo, "Bo's laptop", "Django");
+    let rename = |lead: &Device, title: &str| {
+        let edit = serde_json::json!({"goal": goal, "title": title, "beginner_friendly": false});
+        lead.ok(&["call", "edit_goal", &edit.to_string()]);
+    };
+    let title = |device: &Device| -> String {
+        let board = device.json(&["call", "board"]);
+        board["projects"][0]["goals"][0]["title"].as_str().unwrap().to_owned()
+    };
+    // Apart: Ana renames it, then Bo, who has not heard of Ana's.
+    rename(&ana, "Async ORM docs: the tutorial");
+    std::thread::sleep(Duration::from_millis(20));
+    rename(&bo, "Async ORM docs: the reference");
+    ana.ok(&["sync", &address]);
+    bo.ok(&["sync", &address]);
+    ana.ok(&["sync", &address]);
+    for device in [&desk, &ana, &bo] {
+        assert_eq!(title(device), "Async ORM docs: the reference", "the later rename stands everywhere");
+    }
+    // Bo's laptop says what its rename replaced, whose it was and what stands; nobody else can tell.
+    let lost = bo.json(&["call", "lost_edits"]);
+    let lost = lost.as_array().unwrap();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!(lost[0]["what"], "the goal “Async ORM docs: the reference” of Django", "{}", lost[0]);
+    assert_eq!(lost[0]["field"], "title");
+    assert_eq!(lost[0]["theirs"], "Async ORM docs: the tutorial");
+    assert_eq!(lost[0]["ours"], "Async ORM docs: the reference");
+    assert_eq!(lost[0]["by"], "Ana's laptop");
+    assert!(ana.json(&["call", "lost_edits"]).as_array().unwrap().is_empty());
+    assert!(desk.json(&["call", "lost_edits"]).as_array().unwrap().is_empty());
+    // Bo puts Ana's back: every device shows it, and nothing is left to choose.
+    let choice = serde_json::json!({"key": lost[0]["key"], "put_back": true});
+    bo.ok(&["call", "settle_lost_edit", &choice.to_string()]);
+    assert!(bo.json(&["call", "lost_edits"]).as_array().unwrap().is_empty());
+    bo.ok(&["sync", &address]);
+    ana.ok(&["sync", &address]);
+    for device in [&desk, &ana, &bo] {
+        assert_eq!(title(device), "Async ORM docs: the tutorial", "put back everywhere");
+    }
+    let again = bo.run(&["call", "settle_lost_edit", &choice.to_string()]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no longer waiting for a choice"));
+}
+
 /// A venue (an organizer, a second organizer's laptop, a kiosk) whose organizer's database is backed up,
 /// written to after ("Lena Later", which the laptop takes), and put back on the same machine and path; with
 /// `whole`, the state directory beside it too (a whole-folder or whole-machine backup). Returns the organizer

@@ -1213,3 +1213,49 @@ test("attendees: merging a walk-in who holds a door badge says that badge stops 
     await p.close();
   }
 });
+
+test("lead: a co-lead's edit this laptop replaced unseen is shown, and put back with one click", async () => {
+  // Two co-leads renamed their goal while the Wi-Fi was down, both told "saved"; when they synced, one text
+  // vanished from every screen without a word.
+  const day = NOW.slice(0, 10);
+  const desk = venue();
+  desk.cli("init", "--name", "Co-lead sprint", "--start", day, "--days", "2", "--tz", "UTC");
+  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const goal = desk.cli("goal", "add", "--project", "CPython", "--title", "Faster startup");
+  const served = await serve(desk);
+  const [ana, bo] = [venue(), venue()];
+  let own = null;
+  try {
+    for (const [laptop, name] of [[ana, "Ana's laptop"], [bo, "Bo's laptop"]]) {
+      laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", name);
+    }
+    // Apart: Ana renames the goal, then Bo (a minute later) without having heard of it.
+    const rename = (laptop, title) => laptop.cli("call", "edit_goal", JSON.stringify({ goal: goal.id, title, beginner_friendly: false }));
+    rename(ana, "Faster startup: lazy imports");
+    bo.env.SPRINTDESK_NOW = new Date(Date.parse(NOW) + 60_000).toISOString();
+    rename(bo, "Faster startup: frozen modules");
+    ana.cli("sync", served.listening);
+    bo.cli("sync", served.listening);
+    own = await serve(bo);
+    const p = await session.page(1280, 800);
+    await p.goto(`${own.url}/#/lead`);
+    const card = p.getByTestId("lost-edits-card");
+    await card.waitFor({ timeout: 10_000 });
+    const said = await card.innerText();
+    assert.match(said, /Edits this laptop replaced unseen/);
+    assert.match(said, /the goal “Faster startup: frozen modules” of CPython \(title\)/);
+    assert.match(said, /Ana's laptop wrote, at [^\n]+\n+Faster startup: lazy imports/);
+    assert.match(said, /This device’s edit, at [^\n]+, which replaced it without having seen it\n+Faster startup: frozen modules/);
+    await card.scrollIntoViewIfNeeded();
+    await shot(p, "lead-lost-edit");
+    await card.getByRole("button", { name: "Put theirs back" }).click();
+    await card.waitFor({ state: "detached", timeout: 5000 });
+    await p.getByText("Faster startup: lazy imports", { exact: true }).first().waitFor();
+    assert.equal((await own.call("board")).projects[0].goals[0].title, "Faster startup: lazy imports");
+    await p.close();
+  } finally {
+    served.stop();
+    own?.stop();
+    for (const v of [desk, ana, bo]) v.remove();
+  }
+});

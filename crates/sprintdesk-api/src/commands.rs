@@ -183,6 +183,10 @@ macro_rules! for_each_command {
             revoke_device { Staff write (DeviceRef) -> DeviceView = |host, device| host.desk().revoke_device(device) }
             /// Records deleted on one device and edited on another.
             review { Staff read (()) -> Vec<ReviewItem> = |host, ()| host.desk().review() }
+            /// Other devices' edits that this device's later edits replaced without having seen them.
+            lost_edits { Staff read (()) -> Vec<LostEditView> = |host, ()| host.desk().lost_edits() }
+            /// Keeps what stands for a lost edit, or puts the other device's value back.
+            settle_lost_edit { Staff write (SettleLostEdit) -> () = |host, choice| host.desk().settle_lost_edit(choice) }
             /// Deletes a record; an edit made elsewhere afterwards does not bring it back.
             delete { Staff write (RecordRef) -> () = |host, record| host.desk().delete(record) }
             /// Brings a deleted record back, with its latest edits.

@@ -377,6 +377,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("devices", false),
         ("revoke_device", false),
         ("review", false),
+        ("lost_edits", false),
+        ("settle_lost_edit", false),
         ("delete", false),
         ("restore", false),
         ("digest", false),

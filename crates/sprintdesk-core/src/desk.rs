@@ -57,6 +57,11 @@ impl Desk {
         &self.store
     }
 
+    /// The store, for this device's own bookkeeping (never sprint data: that goes through [`Desk::write`]).
+    pub(crate) fn local_store(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn into_store(self) -> Store {
         self.store
     }

@@ -29,6 +29,7 @@ mod exports;
 mod ids;
 pub mod import;
 mod kiosk;
+mod lost;
 mod presence;
 mod privacy;
 mod projects;
@@ -55,6 +56,7 @@ pub use error::{ApiError, Error, ErrorCode, RowError};
 pub use exports::{ExportKind, ExportRequest};
 pub use ids::{Ids, RandomIds, SequentialIds};
 pub use kiosk::{BadgeScan, Search, UndoToken, WalkIn};
+pub use lost::{LostEditView, SettleLostEdit};
 pub use presence::SignIn;
 pub use privacy::{ClaimLine, Erase, Erased, HistoryLine, PersonExport, PresenceLine, Retention};
 pub use projects::{

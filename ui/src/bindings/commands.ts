@@ -31,6 +31,7 @@ import type { IssueRef } from "./IssueRef";
 import type { IssuesQuery } from "./IssuesQuery";
 import type { JoinCode } from "./JoinCode";
 import type { LockoutView } from "./LockoutView";
+import type { LostEditView } from "./LostEditView";
 import type { Merge } from "./Merge";
 import type { ModeChange } from "./ModeChange";
 import type { NewAttendee } from "./NewAttendee";
@@ -58,6 +59,7 @@ import type { RetroThanks } from "./RetroThanks";
 import type { ReviewItem } from "./ReviewItem";
 import type { Search } from "./Search";
 import type { Separate } from "./Separate";
+import type { SettleLostEdit } from "./SettleLostEdit";
 import type { Setup } from "./Setup";
 import type { SignIn } from "./SignIn";
 import type { SignInOutcome } from "./SignInOutcome";
@@ -197,6 +199,10 @@ export interface Commands {
   revoke_device: { args: DeviceRef; result: DeviceView };
   /** Records deleted on one device and edited on another. */
   review: { args: null; result: Array<ReviewItem> };
+  /** Other devices' edits that this device's later edits replaced without having seen them. */
+  lost_edits: { args: null; result: Array<LostEditView> };
+  /** Keeps what stands for a lost edit, or puts the other device's value back. */
+  settle_lost_edit: { args: SettleLostEdit; result: null };
   /** Deletes a record; an edit made elsewhere afterwards does not bring it back. */
   delete: { args: RecordRef; result: null };
   /** Brings a deleted record back, with its latest edits. */
@@ -248,6 +254,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "mark_pr_opened",
   "mark_merged",
   "revoke_device",
+  "settle_lost_edit",
   "delete",
   "restore",
   "pair",
