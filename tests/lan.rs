@@ -895,6 +895,74 @@ fn a_co_leads_edit_replaced_unseen_is_shown_on_the_laptop_whose_edit_won_and_can
     assert!(String::from_utf8_lossy(&again.stderr).contains("no longer waiting for a choice"));
 }
 
+/// A device's id lives in Sprintdesk's state folder, outside the database. A kiosk whose state folder was
+/// lost came back under a new id, made a venue of its own with the venue's data in it and became its
+/// organizer: it paired and added people as one, and nothing it recorded reached anyone. Now it stays in
+/// its venue, says it must be paired again, and once paired (keeping its database) what it recorded before
+/// and since arrives. An organizer's laptop that loses its state folder stays the venue's authority.
+#[test]
+fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_with_what_it_holds() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "State sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    for name in ["Lee Early", "Nia Offline", "Mia Later", "Ola Organizer"] {
+        desk.ok(&["attendees", "add", "--name", name]);
+    }
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    kiosk.ok(&["signin", "Lee Early", "--accept-coc", "--photo", "no"]);
+    kiosk.ok(&["sync", &address]);
+    // Offline, a sign-in under its id; then its state folder is lost, and a sign-in under the next.
+    kiosk.ok(&["signin", "Nia Offline", "--accept-coc", "--photo", "no"]);
+    let state = kiosk.dir.path().join("state");
+    std::fs::rename(&state, kiosk.dir.path().join("state-lost")).unwrap();
+    kiosk.ok(&["signin", "Mia Later", "--accept-coc", "--photo", "no"]);
+    let mut started =
+        kiosk.command(&["serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http", "--connect", &address]);
+    let mut child = started.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    std::thread::sleep(Duration::from_secs(2));
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("not on the venue's allow-list under its id") && said.contains("Pair it again"), "{said}");
+    // Not an organizer of anything: it pairs no one, and its role is the venue's word (none, for now).
+    assert!(kiosk.json(&["call", "setup"])["role"].is_null(), "{}", kiosk.json(&["call", "setup"]));
+    let refused = kiosk.run(&["pair", "--role", "kiosk"]);
+    assert!(!refused.status.success(), "{}", String::from_utf8_lossy(&refused.stdout));
+    let present = |device: &Device| -> BTreeSet<String> {
+        device.json(&["presence"])["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    assert_eq!(present(&desk), BTreeSet::from(["Lee Early".to_owned()]));
+    // Paired again with a new code, its database kept: what it recorded under its new id arrives. (What it
+    // recorded offline under the id it lost, Nia's sign-in, stays in its file: a kiosk passes on only its own
+    // records, and the venue cannot tell the old id's were its own. Putting the state folder back brings them.)
+    let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    kiosk.ok(&["join", &code, &address, "--name", "Door kiosk (again)"]);
+    kiosk.ok(&["sync", &address]);
+    let arrived: BTreeSet<String> = ["Lee Early", "Mia Later"].map(String::from).into();
+    assert_eq!(present(&desk), arrived);
+    assert!(present(&kiosk).contains("Nia Offline"), "kept in the kiosk's file");
+
+    // The organizer's laptop loses its state folder: it is still the venue's organizer (not of a venue of its
+    // own), and pairs. (Devices it paired before let it in once they hear of its new entry, from an
+    // organizer's or a lead's device that synced with it since, or once paired again.)
+    desk.kill();
+    std::fs::rename(desk.dir.path().join("state"), desk.dir.path().join("state-lost")).unwrap();
+    let address = desk.serve(None);
+    assert_eq!(desk.json(&["call", "setup"])["role"], "organizer");
+    desk.ok(&["signin", "Ola Organizer", "--accept-coc", "--photo", "no"]);
+    let board = Device::new();
+    join_as(&desk, &address, &board, "Projector", "board");
+    assert_eq!(wait_for_equal_digests(&[&desk, &board]), desk.digest());
+    assert!(present(&board).contains("Ola Organizer") && present(&board).contains("Mia Later"));
+}
+
 /// A venue (an organizer, a second organizer's laptop, a kiosk) whose organizer's database is backed up,
 /// written to after ("Lena Later", which the laptop takes), and put back on the same machine and path; with
 /// `whole`, the state directory beside it too (a whole-folder or whole-machine backup). Returns the organizer

@@ -109,6 +109,13 @@ impl Host {
                 restored.wrote.1, restored.wrote.0, restored.held, restored.origin
             );
         }
+        // Back under a new id (its state folder lost, its file moved): it stays in the venue the file is in,
+        // as its authority on an organizer's file, as a device to pair again on any other.
+        if writes && store.take_inherited_venue()?.is_some() {
+            tracing::warn!(
+                "this device's id changed (its state folder was lost, or the file moved): it stays in its venue"
+            );
+        }
         let desk = Desk::new(store, clock.clone(), ids);
         let mut replica_store = open(db, device)?;
         replica_store.keep_written_mark(mark);
@@ -169,7 +176,13 @@ impl Host {
             return Ok(self);
         }
         if self.setup()?.sprint.is_some() {
-            self.enrol(name, role)?;
+            if let Err(error) = self.enrol(name, role) {
+                // Back under a new id in its venue: it runs on, and says how it is let in again.
+                if !self.replica.to_pair_again()? {
+                    return Err(error);
+                }
+                tracing::warn!("{error}");
+            }
         } else {
             self.enrol_on_create = Some((name.to_owned(), role));
         }
@@ -332,7 +345,9 @@ pub async fn join_venue(
         .into());
     };
     // A join that was let in and then cut off may be run again (with a new code) to fetch the rest.
-    let unfinished = replica.store().join_unfinished()?;
+    // So may a device that came back under a new id (its state folder lost): it is paired again, keeping what
+    // it holds, into the venue it belonged to (joining another is refused when the venue's key is pinned).
+    let unfinished = replica.store().join_unfinished()? || replica.to_pair_again()?;
     if let Some(sprint) = replica.store().sprint()?.filter(|_| !unfinished) {
         return Err(sprintdesk_core::Error::SprintExists(
             sprint.name,

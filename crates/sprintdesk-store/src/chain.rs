@@ -126,6 +126,32 @@ impl Store {
         }
     }
 
+    /// Takes on the venue this file belonged to under an earlier id of this device, when this id has none
+    /// of its own: the id is kept outside the file (see [`crate::device_id_for`]), so a device whose state
+    /// folder was lost, or whose file was moved, comes back under a new id, and must not start a venue of
+    /// its own with the venue's data in it. Pins the venue's key (with its secret on an organizer's file,
+    /// which then remains the venue's authority); says whether a venue was taken on and whether its secret
+    /// came with it. Nothing is taken when earlier ids name different venues.
+    pub fn take_inherited_venue(&self) -> Result<Option<bool>, StoreError> {
+        if self.venue_key()?.is_some() {
+            return Ok(None);
+        }
+        let kept: Vec<(Vec<u8>, Option<Vec<u8>>)> = self
+            .conn
+            .prepare_cached("SELECT public, secret FROM local_keys WHERE name = 'venue' AND device != ?1")?
+            .query_map([self.device.as_str()], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let Some((public, _)) = kept.first() else { return Ok(None) };
+        if kept.iter().any(|(other, _)| other != public) {
+            tracing::warn!("this file was in more than one venue under earlier ids of this device: none is taken on");
+            return Ok(None);
+        }
+        let Ok(public) = <[u8; 32]>::try_from(public.as_slice()) else { return Ok(None) };
+        let secret = kept.iter().find_map(|(_, secret)| secret.clone());
+        self.keep_venue(&public, secret.as_deref())?;
+        Ok(Some(secret.is_some()))
+    }
+
     /// The venue's secret key, for handing to another organizer's device when it joins.
     pub fn venue_secret(&self) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(read_key(&self.conn, &self.device, "venue")?.and_then(|(_, secret)| secret))

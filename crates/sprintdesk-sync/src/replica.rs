@@ -46,6 +46,13 @@ pub struct Welcome {
     pub proof: String,
 }
 
+/// What a device in a venue that is not on its allow-list under its id is told: it was paired under an id it
+/// no longer has, and a device is let in by the organizer only.
+pub const NOT_PAIRED_ANY_MORE: &str = "this device is not on the venue's allow-list under its id: its id is kept in \
+     Sprintdesk's state folder, which was lost or belongs to another path of this database (the file was moved \
+     or copied). Pair it again, keeping what it holds: make a join code on an organizer's Devices page, then \
+     `sprintdesk join CODE ADDRESS` here (or Join a venue in the app)";
+
 /// The device's store and what sync needs around it. Shared by every session of a peer.
 #[derive(Debug)]
 pub struct Replica {
@@ -318,6 +325,16 @@ impl Replica {
         Ok(identity)
     }
 
+    /// Whether this device holds a venue's sprint but is not on its allow-list under its id: it came back
+    /// under a new id (see [`NOT_PAIRED_ANY_MORE`]) and is to be paired again, keeping what it holds.
+    pub fn to_pair_again(&self) -> Result<bool, StoreError> {
+        let store = self.store();
+        Ok(store.sprint()?.is_some()
+            && store.venue_key()?.is_some()
+            && !store.holds_venue_secret()?
+            && store.get::<Device>(self.device.as_str())?.is_none())
+    }
+
     /// Puts this device on its own allow-list (if it is not there yet), so that the devices it pairs learn
     /// it. The device that starts a venue makes the venue's key here and signs its own grant with it; a
     /// device that joins a venue is put there by the organizer instead.
@@ -329,6 +346,13 @@ impl Replica {
         }
         let grant = {
             let store = self.store();
+            // A device back under a new id (its state folder lost, its file moved) stays in its venue: an
+            // organizer's file, holding the venue's key, enrols itself again; any other must be paired again.
+            if store.take_inherited_venue()? == Some(false)
+                || (store.venue_key()?.is_some() && !store.holds_venue_secret()?)
+            {
+                return Err(StoreError::NotAllowed(NOT_PAIRED_ANY_MORE.into()).into());
+            }
             store.create_venue()?;
             let key = store.record_key()?;
             store.sign_grant(&self.device, role, None, &fingerprint, &key)?
