@@ -948,3 +948,23 @@ fn a_lost_edit_goes_when_chosen_or_when_its_value_is_erased() {
     .unwrap();
     assert!(b.lost_edits().unwrap().is_empty(), "an erased person's lost name is not offered back");
 }
+
+/// A "no photos" pressed on a kiosk apart, crossed by the organizer's yes made without it: the yes wins
+/// everywhere, and the organizer's device lists the kiosk's no to put back.
+#[test]
+fn a_kiosks_no_photos_crossed_by_an_organizers_yes_is_listed_on_the_organizers_device() {
+    let (mut desk, mut kiosk) = (store("desk"), store("kiosk"));
+    let kim = attendee("a1", "Kim");
+    kiosk.apply(&desk.write(Timestamp(T0), Op::put(&kim, None)).unwrap(), Timestamp(T0)).unwrap();
+    let no = Attendee { photo_consent: Some(false), ..kim.clone() };
+    let declined = kiosk.write(Timestamp(T0 + 1_000), Op::put(&no, Some(&kim))).unwrap();
+    let yes = Attendee { photo_consent: Some(true), ..kim.clone() };
+    desk.write(Timestamp(T0 + 2_000), Op::put(&yes, Some(&kim))).unwrap();
+    desk.apply(&declined, Timestamp(T0 + 2_000)).unwrap();
+    let lost = desk.lost_edits().unwrap();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert_eq!(
+        (lost[0].field.as_str(), &lost[0].lost.value, &lost[0].kept),
+        ("photo_consent", &json!(false), &json!(true))
+    );
+}
