@@ -360,6 +360,23 @@ fn exports_are_spreadsheets_for_the_people_around_a_sprint() {
     assert!(whole["retrospective_answers"].to_string().find("attendee").is_none(), "answers name no one");
 }
 
+/// The photographer's and the attendance lists are in the order of names as a person reads them: "Ábel"
+/// among the As, not after "Zoë" (they were sorted by code point).
+#[test]
+fn exports_list_people_in_the_order_a_person_reads_names() {
+    let mut desk = hand_built();
+    let names = ["Zoë Nowak", "Ábel Szabó", "Émile Roux", "Ørjan Lie", "Łukasz Langa", "İsmail Kaya", "adam Small"];
+    let csv = names.iter().fold("name\n".to_owned(), |csv, name| csv + name + "\n");
+    desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false }).unwrap();
+    let consent = desk.export(ExportRequest { kind: ExportKind::PhotoConsent }).unwrap().text;
+    let listed: Vec<&str> =
+        consent.lines().skip(1).filter_map(|line| line.split(',').next()).filter(|name| names.contains(name)).collect();
+    assert_eq!(
+        listed,
+        ["Ábel Szabó", "adam Small", "Émile Roux", "İsmail Kaya", "Łukasz Langa", "Ørjan Lie", "Zoë Nowak"]
+    );
+}
+
 /// The stand-up calls tables in the order the board and the Projects page show them: by their numbers (T9
 /// before T10), a table with no label last; not as text sorts (T1, T10, T11, …, T2).
 #[test]

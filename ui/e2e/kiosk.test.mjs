@@ -615,3 +615,43 @@ test("kiosk: a long table label and project name keep the table choice on a 1280
   assert.ok(await onScreen(cards.filter({ hasText: "No table yet" })), "the last choice is on screen");
   await p.close();
 });
+
+test("kiosk: the longest name keeps its card, the table choice and the welcome's Undo on a 1280×800 screen", async () => {
+  // A 200-character name (the longest the door takes) spilled out of its result card and the table choice,
+  // and pushed the welcome's Undo below the bottom of the screen, out of sight for its ten seconds.
+  const long = "Maria Fernanda de los Ángeles Villaseñor-Castellanos Rodríguez Pérez-Gómez " + "Wolfeschlegelsteinhausenbergerdorff".repeat(3);
+  await server.call("add_attendee", { name: long.slice(0, 200) });
+  const p = await kiosk();
+  const inside = (locator) =>
+    locator.evaluateAll((els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        return r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+      }),
+    );
+  const wide = () => p.evaluate(() => document.documentElement.scrollWidth);
+  await p.getByTestId("kiosk-search").pressSequentially("maria fernanda villasenor");
+  const result = p.getByTestId("kiosk-result").first();
+  await result.waitFor();
+  await settled(p);
+  assert.ok((await wide()) <= 1280, `results: the page is ${await wide()} px wide`);
+  const fits = await result.evaluate((el) => [...el.querySelectorAll("*")].every((c) => c.getBoundingClientRect().right <= el.getBoundingClientRect().right + 1));
+  assert.ok(fits, "the name stays inside its card");
+  await result.click();
+  const accept = p.getByTestId("coc-accept");
+  await accept.waitFor();
+  assert.deepEqual(await inside(accept), [true], "I accept on screen");
+  await accept.click();
+  if (await p.getByTestId("photo-no").isVisible().catch(() => false)) await p.getByTestId("photo-no").click();
+  const table = p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" });
+  await table.waitFor();
+  assert.ok((await wide()) <= 1280, `table choice: the page is ${await wide()} px wide`);
+  assert.deepEqual(await inside(table), [true], "the table on screen");
+  await table.click();
+  await p.getByTestId("kiosk-success").waitFor();
+  await settled(p);
+  await shot(p, "kiosk-welcome-longest-name");
+  assert.deepEqual(await inside(p.getByRole("button", { name: "Undo" })), [true], "Undo on screen");
+  assert.deepEqual(await inside(p.getByRole("button", { name: "Done" })), [true], "Done on screen");
+  await p.close();
+});

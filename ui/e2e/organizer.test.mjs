@@ -1259,3 +1259,23 @@ test("lead: a co-lead's edit this laptop replaced unseen is shown, and put back 
     for (const v of [desk, ana, bo]) v.remove();
   }
 });
+
+test("attendees: a long name of one unbroken word wraps in its cell and leaves the row's buttons on the screen", async () => {
+  // A 200-letter name without a space made the Name column 1,668 px wide at 1280×800: every row's handle,
+  // e-mail and Edit/Merge buttons went off the screen.
+  const long = "Wolfeschlegelsteinhausenbergerdorff".repeat(5).slice(0, 190);
+  await server.call("add_attendee", { name: long, handle: "wolfe" });
+  const p = await organizer("attendees");
+  try {
+    await p.getByLabel("Search attendees").fill("wolfe");
+    const edit = p.getByRole("button", { name: `Edit ${long}` });
+    await edit.waitFor();
+    const box = await edit.boundingBox();
+    assert.ok(box && box.x + box.width <= 1280, `Edit at ${JSON.stringify(box)}`);
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 1280, `the page is ${wide} px wide`);
+    await shot(p, "organizer-attendees-long-name");
+  } finally {
+    await p.close();
+  }
+});

@@ -8,6 +8,7 @@ use crate::report_render::slug;
 use crate::snapshot::Snapshot;
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
+use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{AttendeeId, ClaimAction, ClaimEvent, IssueId, Timestamp};
 use std::collections::BTreeMap;
 
@@ -173,7 +174,8 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     ])
                 })
                 .collect();
-            lines.sort_by(|a, b| (&a[0], &a[1], &a[2]).cmp(&(&b[0], &b[1], &b[2])));
+            // By name as a person reads it: "Ábel" with the As, not after "Zoë".
+            lines.sort_by_cached_key(|line| (fold(&line[0]), line[0].clone(), line[1].clone(), line[2].clone()));
             rows.extend(lines);
         }
         ExportKind::Claims => {
@@ -257,7 +259,7 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
             // photographer.
             rows.push(["name", "handle", "photo_consent"].map(String::from).to_vec());
             let mut people: Vec<_> = snapshot.people().collect();
-            people.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+            people.sort_by_cached_key(|p| (fold(&p.name), p.name.clone(), p.id.clone()));
             for person in people {
                 let consent = match person.photo_consent {
                     Some(true) => "yes",

@@ -46,6 +46,22 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// What joins the parts of one name ("Anne-Marie", "O'Brien", "O’Connor"): the joined form is indexed too.
+const JOINERS: [char; 6] = ['-', '\'', '\u{2019}', '\u{02BC}', '\u{2010}', '\u{2011}'];
+
+/// Letters of the scripts whose names are written without spaces: Han, Hiragana, Katakana and Hangul.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // Han, extension A
+        | '\u{4E00}'..='\u{9FFF}' // Han
+        | '\u{AC00}'..='\u{D7AF}' // Hangul syllables
+        | '\u{1100}'..='\u{11FF}' // Hangul jamo
+        | '\u{F900}'..='\u{FAFF}' // Han compatibility
+        | '\u{20000}'..='\u{2FA1F}' // Han, later extensions
+    )
+}
+
 /// The words of a query that are matched: no name has more, and each costs a pass over everyone.
 pub const TERMS_MAX: usize = 12;
 
@@ -65,9 +81,17 @@ struct Entry {
 impl Entry {
     fn new(person: Searchable<'_>) -> Self {
         let mut words = words(person.name);
-        for part in person.name.split_whitespace().filter(|part| part.contains(['-', '\''])) {
+        for part in person.name.split_whitespace().filter(|part| part.contains(JOINERS)) {
             words.push(self::words(part).concat());
         }
+        // Chinese, Japanese and Korean names have no spaces between family and given name ("王小明"): each
+        // such word is also indexed from each of its later letters, so the given name finds it.
+        let unspaced: Vec<String> = words
+            .iter()
+            .filter(|word| word.chars().count() > 1 && word.chars().all(is_unspaced_script))
+            .flat_map(|word| word.char_indices().skip(1).map(|(at, _)| word[at..].to_owned()).collect::<Vec<_>>())
+            .collect();
+        words.extend(unspaced);
         if let Some(handle) = person.handle {
             words.extend(self::words(handle));
             words.push(fold(handle).chars().filter(|c| c.is_alphanumeric()).collect());
@@ -264,6 +288,12 @@ mod tests {
         ("9", "Zoë O'Brien", None),
         ("10", "Jürgen Groß", None),
         ("11", "Đặng Thị Thu", None),
+        ("12", "Siobhán O\u{2019}Connor", None),
+        ("13", "王小明", None),
+        ("14", "김민준", None),
+        ("15", "山田太郎", None),
+        ("16", "O", None),
+        ("17", "Ó Briain", None),
     ];
 
     fn index() -> SearchIndex {
@@ -343,6 +373,17 @@ mod tests {
             ("", &[]),
             ("   ", &[]),
             ("-- ..", &[]),
+            // A name with a curly apostrophe, as phones and word processors type it, joins like one with '.
+            ("oconnor", &["12"]),
+            ("o connor", &["12"]),
+            // Chinese, Japanese and Korean names are written without spaces: the given name finds them too.
+            ("小明", &["13"]),
+            ("王小", &["13"]),
+            ("민준", &["14"]),
+            ("太郎", &["15"]),
+            ("山田", &["15"]),
+            // A name of one letter is found by it, first: a whole-name match before names it only begins.
+            ("o", &["16", "17", "12", "9"]),
         ];
         let index = index();
         for (query, expected) in cases {
