@@ -1,7 +1,8 @@
 //! A printable name badge as a one-page PDF, for people who arrive without one (walk-ins, lost badges).
 //!
 //! The badge is 4 × 3 inches: the sprint's name small at the top, the person's name large (shrunk to fit the
-//! width, and set on two lines when even the smallest readable size is too wide), their handle and project
+//! width, set on two lines when even the smallest readable size is too wide, and on more above the QR code
+//! when two would be smaller than 14 pt: the longest name, 200 characters, prints whole), their handle and project
 //! below it, and in the bottom-right corner a QR code of the badge code with the code printed under it.
 //!
 //! The text is set in DejaVu Sans Condensed (bundled by the `dejavu` crate, never read from the system),
@@ -76,8 +77,9 @@ const COLUMN_WIDTH: f32 = QR_X - MARGIN - 4.0;
 const HANDLE_SIZE: (f32, f32) = (15.0, 9.0);
 const PROJECT_SIZE: (f32, f32) = (13.0, 8.0);
 
-/// No field prints more characters than this (a badge has no room for more, and it bounds the work).
-const MAX_FIELD_CHARS: usize = 120;
+/// No field prints more characters than this: the longest name the venue takes, whole (it bounds the work;
+/// a longer field, which no name is, is cut and ends in "…").
+const MAX_FIELD_CHARS: usize = 200;
 
 /// The badge as a one-page PDF: 4 × 3 inches (288 × 216 pt, landscape), black on white, fonts embedded,
 /// ready to print at actual size on badge stock.
@@ -199,9 +201,68 @@ pub(crate) fn layout_name(name: &str, advance_em: impl Fn(char) -> f32, max_widt
     };
     let widest = widest(&(end, start));
     let size = if widest > 0.0 { (max_width / widest).min(NAME_TWO_LINE_MAX_SIZE) } else { NAME_TWO_LINE_MAX_SIZE };
+    if size < NAME_MANY_LINES_BELOW
+        && let Some(many) = many_lines(&chars, &advance_em, max_width)
+    {
+        return many;
+    }
     let first: String = chars[..end].iter().collect();
     let second: String = chars[start..].iter().collect();
     NameLayout { size, lines: vec![first, second] }
+}
+
+/// Below this size on two lines, a long name is set on more lines instead (a 200-character name was 6 pt).
+const NAME_MANY_LINES_BELOW: f32 = 14.0;
+/// The height the name's lines may take: from [`NAME_TOP`] down to the top of the QR code.
+const NAME_BLOCK_HEIGHT: f32 = NAME_TOP - (QR_Y + QR_SIDE) - 4.0;
+
+/// A very long name on as many lines as fit above the QR code, filled word by word (a word longer than a
+/// line is split where it must), at the largest size of half-point steps whose lines fit.
+fn many_lines(chars: &[char], advance_em: &impl Fn(char) -> f32, max_width: f32) -> Option<NameLayout> {
+    let mut size = NAME_MANY_LINES_BELOW;
+    while size >= 6.0 {
+        let room = max_width / size;
+        let lines = wrap(chars, advance_em, room);
+        if lines.len() as f32 * NAME_LINE_PITCH * size <= NAME_BLOCK_HEIGHT {
+            return Some(NameLayout { size, lines });
+        }
+        size -= 0.5;
+    }
+    None
+}
+
+/// `chars` in lines of at most `room` ems, broken at spaces (and inside a word only when it alone is wider).
+fn wrap(chars: &[char], advance_em: &impl Fn(char) -> f32, room: f32) -> Vec<String> {
+    let text: String = chars.iter().collect();
+    let mut lines: Vec<String> = Vec::new();
+    let (mut line, mut used) = (String::new(), 0.0_f32);
+    for word in text.split(' ') {
+        let width: f32 = word.chars().map(advance_em).sum();
+        let space = advance_em(' ');
+        if !line.is_empty() && used + space + width <= room {
+            line.push(' ');
+            line.push_str(word);
+            used += space + width;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            used = 0.0;
+        }
+        for c in word.chars() {
+            let advance = advance_em(c);
+            if used + advance > room && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0.0;
+            }
+            line.push(c);
+            used += advance;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// One line of `text` within `max_width` points, between `sizes.0` and `sizes.1` points; if it is too wide
@@ -242,10 +303,11 @@ fn clean(text: &str) -> String {
         }
         out.push_str(word);
     }
-    match out.char_indices().nth(MAX_FIELD_CHARS) {
-        Some((cut, _)) => out[..cut].trim_end().to_owned(),
-        None => out,
+    if out.chars().nth(MAX_FIELD_CHARS).is_none() {
+        return out;
     }
+    let cut = out.char_indices().nth(MAX_FIELD_CHARS - 1).map_or(out.len(), |(at, _)| at);
+    format!("{}…", out[..cut].trim_end())
 }
 
 /// Formatting characters that print nothing (soft hyphen, zero-width spaces and joiners, bidi controls).
@@ -619,7 +681,34 @@ mod tests {
         // The PDF: every word's box inside the page.
         let dir = tempfile::tempdir().expect("temp dir");
         let pdf = write_badge(dir.path(), &BadgeFace { name: long, ..lukasz() });
-        let html = pdftotext(&pdf, &["-bbox"]);
+        assert!(words_inside_and_clear_of_the_qr_code(&pdf) >= 10);
+        let text = pdftotext(&pdf, &[]);
+        for word in long.split(' ') {
+            assert!(text.contains(word), "{word:?} not in {text:?}");
+        }
+
+        // The longest name the door takes (200 characters) prints whole, on as many lines as fit above the
+        // QR code at a size that reads: it was cut at 120, mid-word, with no mark, on two lines of 6 pt.
+        let longest =
+            format!("{long} {}", "Villaseñor de Castellanos ".repeat(6)).chars().take(200).collect::<String>();
+        let longest = longest.trim_end();
+        let layout = layout_name(longest, bold_advance, TEXT_WIDTH);
+        assert!(layout.size >= 10.0 && layout.lines.len() > 2, "{layout:?}");
+        let pdf = write_badge(dir.path(), &BadgeFace { name: longest, ..lukasz() });
+        assert!(words_inside_and_clear_of_the_qr_code(&pdf) > longest.split(' ').count());
+        let text = pdftotext(&pdf, &[]).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&format!("{longest} @lukasz-w")), "all of it printed: {text:?}");
+        // Past that, a field ends in "…".
+        assert_eq!(clean(longest), longest);
+        let over = "x".repeat(250);
+        assert_eq!(clean(&over).chars().count(), MAX_FIELD_CHARS);
+        assert!(clean(&over).ends_with('…'));
+    }
+
+    /// Checks every word of the badge is inside the page, and only the code under the QR code reaches into
+    /// its square; returns how many words there are.
+    fn words_inside_and_clear_of_the_qr_code(pdf: &str) -> usize {
+        let html = pdftotext(pdf, &["-bbox"]);
         let mut words = 0;
         for word in html.lines().filter(|line| line.trim_start().starts_with("<word ")) {
             words += 1;
@@ -635,11 +724,7 @@ mod tests {
             let above_qr = attribute("yMax") <= PAGE_HEIGHT - (QR_Y + QR_SIDE);
             assert!(beside_qr || above_qr || word.contains(">SD-4F7K2Q<"), "{word} overlaps the QR code");
         }
-        assert!(words >= 10, "{html}");
-        let text = pdftotext(&pdf, &[]);
-        for word in long.split(' ') {
-            assert!(text.contains(word), "{word:?} not in {text:?}");
-        }
+        words
     }
 
     #[test]
