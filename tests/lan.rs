@@ -926,8 +926,10 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     let out = child.wait_with_output().unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("not on the venue's allow-list under its id") && said.contains("Pair it again"), "{said}");
-    // Not an organizer of anything: it pairs no one, and its role is the venue's word (none, for now).
-    assert!(kiosk.json(&["call", "setup"])["role"].is_null(), "{}", kiosk.json(&["call", "setup"]));
+    // Not an organizer of anything: it pairs no one, and its role is the venue's word (none, for now); its
+    // screens say it is to be paired again.
+    let setup = kiosk.json(&["call", "setup"]);
+    assert!(setup["role"].is_null() && setup["pair_again"] == true, "{setup}");
     let refused = kiosk.run(&["pair", "--role", "kiosk"]);
     assert!(!refused.status.success(), "{}", String::from_utf8_lossy(&refused.stdout));
     let present = |device: &Device| -> BTreeSet<String> {
@@ -945,6 +947,7 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     kiosk.ok(&["join", &code, &address, "--name", "Door kiosk (again)"]);
     kiosk.ok(&["sync", &address]);
+    assert_eq!(kiosk.json(&["call", "setup"])["pair_again"], false);
     let arrived: BTreeSet<String> = ["Lee Early", "Mia Later"].map(String::from).into();
     assert_eq!(present(&desk), arrived);
     assert!(present(&kiosk).contains("Nia Offline"), "kept in the kiosk's file");

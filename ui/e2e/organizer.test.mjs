@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
+import { rmSync } from "node:fs";
 import { NOW, browserSession, cpythonVenue, demoVenue, root, serve, shot, venue } from "./support.mjs";
 
 const session = browserSession(demoVenue);
@@ -1277,5 +1278,49 @@ test("attendees: a long name of one unbroken word wraps in its cell and leaves t
     await shot(p, "organizer-attendees-long-name");
   } finally {
     await p.close();
+  }
+});
+
+test("start: a lead's laptop whose state folder was lost is asked to pair again, and joins keeping its work", async () => {
+  // Its identity lost, the laptop became the organizer of a venue of its own, and nothing it recorded reached
+  // anyone. It now stays in its venue and its screen asks for a join code.
+  const day = NOW.slice(0, 10);
+  const desk = venue();
+  desk.cli("init", "--name", "Lost-state sprint", "--start", day, "--days", "2", "--tz", "UTC");
+  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const served = await serve(desk);
+  const laptop = venue();
+  let own = null;
+  try {
+    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
+    rmSync(path.join(laptop.dir, "state"), { recursive: true, force: true });
+    laptop.cli("goal", "add", "--project", "CPython", "--title", "Written while unpaired");
+    own = await serve(laptop);
+    const p = await session.page(1280, 800);
+    await p.goto(`${own.url}/`);
+    const notice = p.getByTestId("pair-again");
+    await notice.waitFor({ timeout: 10_000 });
+    assert.match(await notice.innerText(), /Pair this computer with the venue again/);
+    assert.ok(await p.getByRole("button", { name: "Create a new sprint" }).isDisabled(), "it belongs to its venue");
+    await shot(p, "start-pair-again");
+    await p.getByLabel("Join code").fill(desk.cli("pair", "--role", "table-lead", "--project", "CPython").code);
+    await p.getByLabel("Organizer's address").fill(served.listening);
+    await p.getByRole("button", { name: "Join", exact: true }).click();
+    await p.getByText(/Joined Lost-state sprint/).waitFor({ timeout: 30_000 });
+    assert.equal((await own.call("setup")).pair_again, false);
+    // What it recorded while unpaired reaches the venue.
+    const deadline = Date.now() + 20_000;
+    let titles = [];
+    while (Date.now() < deadline) {
+      titles = (await served.call("board")).projects[0].goals.map((g) => g.title);
+      if (titles.includes("Written while unpaired")) break;
+      await p.waitForTimeout(300);
+    }
+    assert.ok(titles.includes("Written while unpaired"), titles.join(", "));
+    await p.close();
+  } finally {
+    served.stop();
+    own?.stop();
+    for (const v of [desk, laptop]) v.remove();
   }
 });

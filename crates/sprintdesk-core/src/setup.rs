@@ -121,6 +121,10 @@ pub struct Setup {
     pub join_unfinished: bool,
     /// A device of the venue refused this one as revoked, in its words: nothing it writes is taken.
     pub revoked: Option<String>,
+    /// This device holds its venue's sprint but is not on the allow-list under its id: it came back under a
+    /// new one (its state folder lost, its database moved) and is to be paired again, keeping what it holds.
+    /// What it records meanwhile is kept here and reaches the venue once it is paired.
+    pub pair_again: bool,
 }
 
 /// How long this device's board shows each page.
@@ -177,6 +181,11 @@ impl Desk {
                 .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
             join_unfinished: store.join_unfinished()?,
             revoked: store.revoked_note()?,
+            pair_again: own.is_none()
+                && store.venue_key()?.is_some()
+                && !store.holds_venue_secret()?
+                && store.sprint()?.is_some()
+                && !store.join_unfinished()?,
         })
     }
 

@@ -43,4 +43,10 @@ join_unfinished: boolean,
 /**
  * A device of the venue refused this one as revoked, in its words: nothing it writes is taken.
  */
-revoked: string | null, };
+revoked: string | null, 
+/**
+ * This device holds its venue's sprint but is not on the allow-list under its id: it came back under a
+ * new one (its state folder lost, its database moved) and is to be paired again, keeping what it holds.
+ * What it records meanwhile is kept here and reaches the venue once it is paired.
+ */
+pair_again: boolean, };

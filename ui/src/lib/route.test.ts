@@ -40,6 +40,10 @@ describe("decideRoute", () => {
     expect(decideRoute({ sprint: null, mode: "organizer" }, "#/organizer/attendees")).toEqual({ view: "start" });
     expect(decideRoute({ sprint: null, mode: "kiosk" }, "#/kiosk")).toEqual({ view: "start" });
     // A join cut off part way: part of the venue is here, but the device is asked to join again.
+    // Back under a new id (state folder lost): paired again from the first-start screen; a locked kiosk stays.
+    expect(decideRoute({ sprint: "S", mode: "organizer", pair_again: true }, "#/organizer/today")).toEqual({ view: "start" });
+    expect(decideRoute({ sprint: "S", mode: "table_lead", pair_again: true }, "#/lead")).toEqual({ view: "start" });
+    expect(decideRoute({ sprint: "S", mode: "kiosk", pair_again: true }, "#/kiosk")).toEqual({ view: "kiosk" });
     expect(decideRoute({ sprint: "S", mode: "organizer", join_unfinished: true }, "#/organizer/today")).toEqual({
       view: "start",
     });

@@ -71,7 +71,7 @@ export function isLocked(setup: Pick<Setup, "mode" | "sprint">): boolean {
 
 /** The screen to show for this device and hash. The desktop app's projector window always shows the board. */
 export function decideRoute(
-  setup: Pick<Setup, "mode" | "sprint"> & Partial<Pick<Setup, "join_unfinished">>,
+  setup: Pick<Setup, "mode" | "sprint"> & Partial<Pick<Setup, "join_unfinished" | "pair_again">>,
   hash: string,
   projector = false,
 ): Route {
@@ -79,6 +79,9 @@ export function decideRoute(
   if (setup.sprint === null || setup.join_unfinished) return { view: "start" };
   if (projector) return { view: "board" };
   if (isLocked(setup)) return { view: "kiosk" };
+  // Back under a new id (its state folder lost): paired again from the first-start screen, its data kept. A
+  // locked kiosk stays at the door, saying so, until an organizer unlocks it.
+  if (setup.pair_again) return { view: "start" };
   const asked = parseRoute(hash);
   if (asked === null || asked.view === "start") return routeForMode(setup.mode);
   return asked;
