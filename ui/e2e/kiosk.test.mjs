@@ -646,6 +646,8 @@ test("kiosk: the longest name keeps its card, the table choice and the welcome's
   const table = p.getByTestId("table-choice").filter({ hasText: "Sprintdesk" });
   await table.waitFor();
   assert.ok((await wide()) <= 1280, `table choice: the page is ${await wide()} px wide`);
+  // (Other tests add tables, so it may be further down: scrolled to, it is whole.)
+  await table.scrollIntoViewIfNeeded();
   assert.deepEqual(await inside(table), [true], "the table on screen");
   await table.click();
   await p.getByTestId("kiosk-success").waitFor();
