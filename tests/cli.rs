@@ -237,7 +237,8 @@ fn a_bad_csv_changes_nothing_and_names_every_bad_line() {
     let (code, stderr) = user.fails(&["import", "attendees", &fixture("bad-attendees.csv")]);
     assert_eq!(code, 1);
     for expected in [
-        "nothing was imported: 6 rows must be fixed first",
+        "nothing was imported: 7 rows must be fixed first",
+        "line 2: the ticket code BAD-001 is also on line 8",
         "line 3: the name is empty",
         "line 4: \"alan-at-example.org\" is not an email address",
         "line 5: \"ada lovelace\" is not a GitHub/GitLab handle",
@@ -254,7 +255,7 @@ fn a_bad_csv_changes_nothing_and_names_every_bad_line() {
     let (_, json_error) = user.fails(&["--json", "import", "attendees", &bad]);
     let error: Value = serde_json::from_str(json_error.trim()).expect("--json errors are one JSON line");
     assert_eq!(error["code"], "import_rejected");
-    assert_eq!(error["rows"].as_array().map(Vec::len), Some(6));
+    assert_eq!(error["rows"].as_array().map(Vec::len), Some(7));
 }
 
 #[test]
@@ -1068,24 +1069,33 @@ fn an_import_can_leave_its_bad_rows_out_when_the_organizer_chooses() {
 
     let (code, said) = user.fails(&["import", "attendees", &path]);
     assert_eq!(code, 1, "{said}");
-    assert!(said.contains("2 rows must be fixed first, or left out to import the other 2 rows"), "{said}");
+    assert!(said.contains("3 rows must be fixed first, or left out to import the other 1 row"), "{said}");
     assert!(said.contains("line 4: the name is empty"), "{said}");
+    // Both rows of one ticket: which is Ada's is the organizer's to say, not the file's order.
+    assert!(said.contains("line 2: the ticket code q-one is also on line 5"), "{said}");
     assert!(said.contains("line 5: the ticket code q-one is also on line 2"), "{said}");
     assert!(said.contains("--leave-out-bad-rows"), "{said}");
     assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before, "nothing imported");
 
     let out = user.ok(&["import", "attendees", &path, "--leave-out-bad-rows"]);
-    assert!(out.contains("2 added, 0 updated, 0 unchanged"), "{out}");
-    assert!(out.contains("Left out, as asked (2 rows)"), "{out}");
+    assert!(out.contains("1 added, 0 updated, 0 unchanged"), "{out}");
+    assert!(out.contains("Left out, as asked (3 rows)"), "{out}");
     assert!(out.contains("  line 4: the name is empty"), "{out}");
-    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 2);
+    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 1);
     assert_eq!(user.attendee_id("Bruno Diaz"), user.attendee_id("Bruno Díaz"));
 
     // Mended: the nameless ticket has its name, the doubled row is gone. Nobody is doubled.
     std::fs::write(&file, format!("{header}{good}Q3,Chidi Eze,Ticket,q-three,q3@example.org\n")).unwrap();
     let mended = user.json(&["import", "attendees", &path]);
-    assert_eq!((mended["added"].as_u64(), mended["unchanged"].as_u64()), (Some(1), Some(2)), "{mended}");
+    assert_eq!((mended["added"].as_u64(), mended["unchanged"].as_u64()), (Some(2), Some(1)), "{mended}");
     assert_eq!(mended["left_out"], json!([]));
+    assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 3);
+
+    // A quote mark never closed swallows the rows after it into one: nothing may be left out of that file.
+    std::fs::write(&file, format!("{header}Q7,\"Eve Open,Ticket,q-seven,\nQ8,Finn Swallowed,Ticket,q-eight,\n{good}"))
+        .unwrap();
+    let (_, said) = user.fails(&["import", "attendees", &path, "--leave-out-bad-rows"]);
+    assert!(said.contains("a quote mark (\") that is never closed") && !said.contains("or left out"), "{said}");
     assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 3);
 
     // A file with no good row imports nothing, whatever is asked, and offers nothing to leave out.

@@ -879,7 +879,7 @@ fn a_co_leads_edit_replaced_unseen_is_shown_on_the_laptop_whose_edit_won_and_can
     assert_eq!(lost[0]["field"], "title");
     assert_eq!(lost[0]["theirs"], "Async ORM docs: the tutorial");
     assert_eq!(lost[0]["ours"], "Async ORM docs: the reference");
-    assert_eq!(lost[0]["by"], "Ana's laptop");
+    assert_eq!(lost[0]["by"], "Ana's laptop (table lead)");
     assert!(ana.json(&["call", "lost_edits"]).as_array().unwrap().is_empty());
     assert!(desk.json(&["call", "lost_edits"]).as_array().unwrap().is_empty());
     // Bo puts Ana's back: every device shows it, and nothing is left to choose.
@@ -932,6 +932,10 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     assert!(setup["role"].is_null() && setup["pair_again"] == true, "{setup}");
     let refused = kiosk.run(&["pair", "--role", "kiosk"]);
     assert!(!refused.status.success(), "{}", String::from_utf8_lossy(&refused.stdout));
+    // What it writes meanwhile is held to the kiosk's role it was paired for: nothing the venue would refuse
+    // later (a table added here would stay on this kiosk alone, its digest apart for good).
+    let smuggled = kiosk.run(&["project", "add", "--name", "Smuggled", "--table", "T9"]);
+    assert!(!smuggled.status.success(), "{}", String::from_utf8_lossy(&smuggled.stdout));
     let present = |device: &Device| -> BTreeSet<String> {
         device.json(&["presence"])["tables"]
             .as_array()
@@ -952,12 +956,16 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     assert_eq!(present(&desk), arrived);
     assert!(present(&kiosk).contains("Nia Offline"), "kept in the kiosk's file");
 
-    // The organizer's laptop loses its state folder: it is still the venue's organizer (not of a venue of its
-    // own), and pairs. (Devices it paired before let it in once they hear of its new entry, from an
-    // organizer's or a lead's device that synced with it since, or once paired again.)
+    // The organizer's laptop loses its state folder: it stays in the venue (not a venue of its own), and is
+    // not its authority until asked on its own shell (a copy of its file, a backup, must not become one by
+    // being opened). Then it pairs. (Devices it paired before let it in once they hear of its new entry,
+    // from an organizer's or a lead's device that synced with it since, or once paired again.)
     desk.kill();
     std::fs::rename(desk.dir.path().join("state"), desk.dir.path().join("state-lost")).unwrap();
     let address = desk.serve(None);
+    assert_eq!(desk.json(&["call", "setup"])["pair_again"], true);
+    assert!(!desk.run(&["pair", "--role", "board"]).status.success(), "not the venue's authority by being opened");
+    assert!(desk.ok(&["take-back-venue"]).contains("the venue's organizer again"));
     assert_eq!(desk.json(&["call", "setup"])["role"], "organizer");
     desk.ok(&["signin", "Ola Organizer", "--accept-coc", "--photo", "no"]);
     let board = Device::new();

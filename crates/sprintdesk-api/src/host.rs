@@ -111,7 +111,7 @@ impl Host {
         }
         // Back under a new id (its state folder lost, its file moved): it stays in the venue the file is in,
         // as its authority on an organizer's file, as a device to pair again on any other.
-        if writes && store.take_inherited_venue()?.is_some() {
+        if writes && store.take_inherited_venue()? {
             tracing::warn!(
                 "this device's id changed (its state folder was lost, or the file moved): it stays in its venue"
             );
@@ -144,6 +144,17 @@ impl Host {
     /// computer's own shell only, never a command (see [`sprintdesk_core::Desk::forget_pin`]).
     pub fn forget_pin(&self) -> Result<bool, Error> {
         Ok(self.desk().forget_pin()?)
+    }
+
+    /// On the venue's organizer file back under a new id: takes the venue's key it holds under its earlier
+    /// id and enrols this device as an organizer again. For `sprintdesk take-back-venue` on this computer's
+    /// own shell only, never a command. Says whether it did.
+    pub fn take_back_venue(&self, name: &str) -> Result<bool, Error> {
+        if !self.replica.store().take_back_venue_authority()? {
+            return Ok(false);
+        }
+        self.enrol(name, DeviceRole::Organizer)?;
+        Ok(true)
     }
 
     /// This device's setup (its sprint, mode and id), typed, for the adapters' own start-up.

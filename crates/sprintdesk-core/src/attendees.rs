@@ -223,21 +223,32 @@ impl Desk {
     /// organizer asks to leave the bad rows out: then the others are imported and the bad ones listed.
     pub fn import_attendees(&mut self, file: ImportFile) -> Result<ImportReport, Error> {
         let read = import::read_attendees(&file.text).map_err(Error::Import)?;
+        if read.broken {
+            return Err(Error::Import(read.bad));
+        }
         let (format, rows) = (read.format, read.rows);
         let snapshot = self.snapshot()?;
         let existing = KnownPeople::index(snapshot.people());
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
         let mut errors = read.bad;
-        let mut matched: HashMap<AttendeeId, u64> = HashMap::new();
+        // Two rows about one known person are both left out: which is right is the organizer's to say.
+        let mut rows_of: HashMap<AttendeeId, Vec<u64>> = HashMap::new();
+        for row in &rows {
+            if let Some(person) = existing.find(row) {
+                rows_of.entry(person.id.clone()).or_default().push(row.line);
+            }
+        }
         for row in rows {
             let found = existing.find(&row);
             if let Some(person) = found
-                && let Some(first) = matched.insert(person.id.clone(), row.line)
+                && let Some(lines) = rows_of.get(&person.id).filter(|lines| lines.len() > 1)
             {
+                let others: Vec<String> =
+                    lines.iter().filter(|line| **line != row.line).map(|line| line.to_string()).collect();
                 errors.push(RowError {
                     place: format!("line {}", row.line),
-                    message: format!("this is {} again, as on line {first}", person.name),
+                    message: format!("this is {} again, as on line {}", person.name, others.join(", ")),
                 });
                 continue;
             }

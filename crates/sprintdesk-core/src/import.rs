@@ -165,6 +165,8 @@ pub struct AttendeeRows {
     pub format: AttendeeFormat,
     pub rows: Vec<ImportedAttendee>,
     pub bad: Vec<RowError>,
+    /// The file is broken beyond its bad rows (a quote never closed): no row may be left out of it.
+    pub broken: bool,
 }
 
 /// Reads an attendee file. Either every row is good, or every bad row is reported.
@@ -211,9 +213,12 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         }]);
     };
 
-    let mut rows = Vec::new();
+    let mut rows: Vec<ImportedAttendee> = Vec::new();
     let mut errors = Vec::new();
+    // Each ticket code's first line, and the codes found again (with the line of the second): two rows of
+    // one ticket are both left out, not settled by which came first.
     let mut badges: HashMap<String, u64> = HashMap::new();
+    let mut again: HashMap<String, u64> = HashMap::new();
     let lines = Lines::new(text);
     for record in records(&mut reader, &lines) {
         let record = match record {
@@ -226,27 +231,51 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         let line = lines.of(record.position());
         match read_attendee(format, &columns, &record, line) {
             Ok(row) => {
-                if let Some(badge) = &row.badge_code
-                    && let Some(first) = badges.insert(badge.to_ascii_lowercase(), line)
-                {
-                    errors.push(RowError {
-                        place: format!("line {line}"),
-                        message: format!("the ticket code {badge} is also on line {first}: one ticket, one person"),
-                    });
-                    continue;
+                if let Some(badge) = &row.badge_code {
+                    let key = badge.to_ascii_lowercase();
+                    if let Some(&first) = badges.get(&key) {
+                        again.entry(key).or_insert(line);
+                        errors.push(RowError {
+                            place: format!("line {line}"),
+                            message: format!("the ticket code {badge} is also on line {first}: one ticket, one person"),
+                        });
+                        continue;
+                    }
+                    badges.insert(key, line);
                 }
                 rows.push(row);
             }
             Err(problems) => errors.push(RowError { place: format!("line {line}"), message: problems.join("; ") }),
         }
     }
+    rows.retain(|row| {
+        let Some(badge) = &row.badge_code else { return true };
+        let Some(second) = again.get(&badge.to_ascii_lowercase()) else { return true };
+        errors.push(RowError {
+            place: format!("line {}", row.line),
+            message: format!("the ticket code {badge} is also on line {second}: one ticket, one person"),
+        });
+        false
+    });
+    // An odd number of quote marks: one is never closed, and the rows after it may have been read as part
+    // of one bad row. Leaving that row out would leave them out unsaid.
+    let broken = !errors.is_empty() && text.matches('"').count() % 2 == 1;
+    if broken {
+        errors.push(RowError {
+            place: "the file".into(),
+            message: "has a quote mark (\") that is never closed, so the rows after it may have been read as one: \
+                      fix it before leaving any row out"
+                .into(),
+        });
+    }
+    errors.sort_by_key(|row| line_of(&row.place));
     if rows.is_empty() && errors.is_empty() {
         return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
     }
     if rows.is_empty() {
         return Err(errors);
     }
-    Ok(AttendeeRows { format, rows, bad: errors })
+    Ok(AttendeeRows { format, rows, bad: errors, broken })
 }
 
 /// The line number of a row's place (`line 12`), for sorting rows in the file's order.
@@ -327,6 +356,9 @@ fn read_attendee(
     };
     // The domain's own validation words the problems; we only add the line.
     let name = name.unwrap_or_default();
+    if name.contains(['\n', '\r']) {
+        problems.push("the name runs over several lines: is a quote mark (\") left open on this line?".to_owned());
+    }
     let checked = Attendee { name, email, handle, badge_code, ..Attendee::default() }.normalized_or_problems();
     let checked = match checked {
         Ok(checked) if problems.is_empty() => checked,
@@ -642,6 +674,8 @@ mod tests {
         let errors = parse_attendees(text).unwrap_err();
         let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.place.as_str(), e.message.as_str())).collect();
         let expected_prefixes = [
+            // Both rows of one ticket: which is right is the organizer's to say.
+            ("line 2", "the ticket code B1 is also on line 8"),
             ("line 3", "the name is empty"),
             ("line 4", "\"not-an-email\" is not an email address"),
             ("line 5", "\"c y\" is not a GitHub/GitLab handle"),
@@ -666,6 +700,24 @@ mod tests {
         }
     }
 
+    /// A quote mark never closed swallows the rows after it into one bad row: the file is said to be broken,
+    /// so that no one leaves "one row" out and loses the people inside it. A name read over several lines
+    /// (a quote closed a few lines on) is a bad row, not a person named after the next rows.
+    #[test]
+    fn a_quote_left_open_is_named_and_no_row_can_be_left_out_of_it() {
+        let open = "name,email\nAna,ana@example.org\n\"Bo,bo@example.org\nCy,cy@example.org\nDi,di@example.org\n";
+        let read = read_attendees(open).unwrap();
+        assert!(read.broken, "{read:?}");
+        assert!(read.bad.iter().any(|row| row.place == "the file" && row.message.contains("never closed")), "{read:?}");
+        let closed_late =
+            "name,email\nAna,ana@example.org\n\"Bo,bo@example.org\nCy\",cy@example.org\nDi,di@example.org\n";
+        let read = read_attendees(closed_late).unwrap();
+        assert!(!read.broken);
+        let names: Vec<&str> = read.rows.iter().map(|row| row.name.as_str()).collect();
+        assert_eq!(names, ["Ana", "Di"]);
+        assert!(read.bad[0].message.contains("runs over several lines"), "{:?}", read.bad);
+    }
+
     #[test]
     fn line_numbers_are_the_editors_whatever_ends_the_lines() {
         // The same file as Excel (CRLF), Unix (LF) and old Mac (CR) write it, and with blank lines: the bad rows
@@ -678,6 +730,7 @@ mod tests {
             assert_eq!(
                 got,
                 vec![
+                    ("line 2", "the ticket code B1 is also on line 5: one ticket, one person"),
                     ("line 5", "the ticket code B1 is also on line 2: one ticket, one person"),
                     ("line 8", "the name is empty"),
                 ],

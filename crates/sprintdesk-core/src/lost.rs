@@ -22,7 +22,7 @@ pub struct LostEditView {
     /// The other device's value, as shown, and when it was written there.
     pub theirs: String,
     pub their_at: Timestamp,
-    /// The device that wrote it, by its name on the allow-list.
+    /// The device that wrote it, by its name on the allow-list and its role: `Ana's laptop (table lead)`.
     pub by: String,
     /// This device's value that stands, and when it was written.
     pub ours: String,
@@ -51,6 +51,17 @@ impl Desk {
     pub fn lost_edits(&mut self) -> Result<Vec<LostEditView>, Error> {
         let snapshot = self.snapshot()?;
         let edits = self.store().lost_edits()?;
+        let trust = self.store().trust()?;
+        // A device by its name on the allow-list (which it chose when it joined) and the role the venue
+        // vouched for, which it did not: "Organizer desk" written by a table lead's laptop says so.
+        let by = |origin: &str| {
+            let device = sprintdesk_store::device_of(origin);
+            let name = snapshot.device_name(&device.into());
+            match trust.device(device) {
+                Some(known) => format!("{name} ({})", known.vouched.role.as_str().replace('_', " ")),
+                None => name,
+            }
+        };
         Ok(edits
             .into_iter()
             .map(|edit| {
@@ -63,7 +74,7 @@ impl Desk {
                     project,
                     theirs: shown(&edit.lost.value),
                     their_at: wall(edit.lost.hlc.millis()),
-                    by: snapshot.device_name(&sprintdesk_store::device_of(edit.lost.origin.as_str()).into()),
+                    by: by(edit.lost.origin.as_str()),
                     ours: shown(&edit.kept),
                     our_at: wall(edit.kept_at.millis()),
                 }

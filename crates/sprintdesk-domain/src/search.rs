@@ -49,6 +49,10 @@ pub fn fold(text: &str) -> String {
 /// What joins the parts of one name ("Anne-Marie", "O'Brien", "O’Connor"): the joined form is indexed too.
 const JOINERS: [char; 6] = ['-', '\'', '\u{2019}', '\u{02BC}', '\u{2010}', '\u{2011}'];
 
+/// The longest word of those scripts indexed from its later letters, in folded letters: a name of four or
+/// five characters, with room (a Hangul syllable folds to two or three letters, its jamo).
+const UNSPACED_MAX: usize = 16;
+
 /// Letters of the scripts whose names are written without spaces: Han, Hiragana, Katakana and Hangul.
 fn is_unspaced_script(c: char) -> bool {
     matches!(c,
@@ -85,10 +89,11 @@ impl Entry {
             words.push(self::words(part).concat());
         }
         // Chinese, Japanese and Korean names have no spaces between family and given name ("王小明"): each
-        // such word is also indexed from each of its later letters, so the given name finds it.
+        // such word is also indexed from each of its later letters, so the given name finds it. Names are a
+        // few letters long; a longer word is not (its suffixes would cost the square of its length).
         let unspaced: Vec<String> = words
             .iter()
-            .filter(|word| word.chars().count() > 1 && word.chars().all(is_unspaced_script))
+            .filter(|word| (2..=UNSPACED_MAX).contains(&word.chars().count()) && word.chars().all(is_unspaced_script))
             .flat_map(|word| word.char_indices().skip(1).map(|(at, _)| word[at..].to_owned()).collect::<Vec<_>>())
             .collect();
         words.extend(unspaced);
@@ -294,6 +299,7 @@ mod tests {
         ("15", "山田太郎", None),
         ("16", "O", None),
         ("17", "Ó Briain", None),
+        ("18", "百一二三四五六七八九十十一十二十三", None),
     ];
 
     fn index() -> SearchIndex {
@@ -382,6 +388,8 @@ mod tests {
             ("민준", &["14"]),
             ("太郎", &["15"]),
             ("山田", &["15"]),
+            // A word of those scripts longer than a name is not indexed from inside (its cost is its square).
+            ("十一十二十三", &[]),
             // A name of one letter is found by it, first: a whole-name match before names it only begins.
             ("o", &["16", "17", "12", "9"]),
         ];

@@ -52,6 +52,11 @@ pub enum Command {
     /// Forget this device's organizer PIN and unlock its kiosk (for an organizer who forgot it; the next
     /// lock sets a new one). Works only here, on this computer's own shell
     ForgotPin,
+    /// On the venue's organizer computer whose Sprintdesk state folder was lost (it is back under a new id
+    /// and must be paired again): take back the venue's key this database holds, to pair and revoke again.
+    /// Only for the venue's own organizer file, when no other organizer computer can pair it; works only
+    /// here, on this computer's own shell
+    TakeBackVenue,
     /// Known devices: last seen, clock offset, how far behind, problems
     Peers,
     /// Sync once with the device at ADDR (host:port), ending when both hold the same changes

@@ -177,6 +177,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 outln!("This device has no organizer PIN and is not locked: nothing to forget.");
             }
         }
+        Command::TakeBackVenue => {
+            let taken = host.take_back_venue(&sprintdesk_api::host_name())?;
+            if json {
+                return print_json(&serde_json::json!({"taken": taken}));
+            }
+            if taken {
+                outln!(
+                    "This computer is the venue's organizer again, under its new id: it pairs and revokes. Devices \
+                     paired before let it in once they hear of its new entry from another staff device (or are \
+                     paired again)."
+                );
+            } else {
+                outln!(
+                    "Nothing taken: this database holds no venue key under an earlier id of this computer (it is \
+                     not an organizer's file, or this computer is already its venue's organizer)."
+                );
+            }
+        }
         Command::Peers => lan::peers(&host, now, json)?,
         Command::Call { command, args } => {
             let args = match args {

@@ -134,8 +134,11 @@ impl Store {
         remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
         let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
+        // The origin this device writes under now: a record of its own that came back from a peer (after a
+        // restore from a backup) was not written here without the others, and is not judged as if it were.
+        let writing = crate::store::read_origin(&tx, &self.device)?;
         let dropped =
-            materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view, Some(&self.device))?;
+            materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view, Some(&writing))?;
         if let Some(relay) = relay {
             crate::retention::note_clearings(&tx, &fresh, relay, view, now)?;
         }

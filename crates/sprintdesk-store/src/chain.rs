@@ -126,16 +126,25 @@ impl Store {
         }
     }
 
-    /// Takes on the venue this file belonged to under an earlier id of this device, when this id has none
+    /// Stays in the venue this file belonged to under an earlier id of this device, when this id has none
     /// of its own: the id is kept outside the file (see [`crate::device_id_for`]), so a device whose state
-    /// folder was lost, or whose file was moved, comes back under a new id, and must not start a venue of
-    /// its own with the venue's data in it. Pins the venue's key (with its secret on an organizer's file,
-    /// which then remains the venue's authority); says whether a venue was taken on and whether its secret
-    /// came with it. Nothing is taken when earlier ids name different venues.
-    pub fn take_inherited_venue(&self) -> Result<Option<bool>, StoreError> {
+    /// folder was lost, or whose file was moved or copied, comes back under a new id, and must not start a
+    /// venue of its own with the venue's data in it. Pins the venue's public key only: the device is then
+    /// one to pair again, and joins no other venue. (Its secret, on an organizer's file, is taken only when
+    /// asked: [`Store::take_back_venue_authority`].) Says whether a venue was pinned; nothing is pinned when
+    /// earlier ids name different venues.
+    pub fn take_inherited_venue(&self) -> Result<bool, StoreError> {
         if self.venue_key()?.is_some() {
-            return Ok(None);
+            return Ok(false);
         }
+        let Some((public, _)) = self.inherited_venue()? else { return Ok(false) };
+        self.keep_venue(&public, None)?;
+        Ok(true)
+    }
+
+    /// The venue this file was in under earlier ids of this device, when they agree: its public key, and
+    /// its secret where the file holds it (and it matches).
+    fn inherited_venue(&self) -> Result<Option<KeptKey>, StoreError> {
         let kept: Vec<(Vec<u8>, Option<Vec<u8>>)> = self
             .conn
             .prepare_cached("SELECT public, secret FROM local_keys WHERE name = 'venue' AND device != ?1")?
@@ -147,9 +156,25 @@ impl Store {
             return Ok(None);
         }
         let Ok(public) = <[u8; 32]>::try_from(public.as_slice()) else { return Ok(None) };
-        let secret = kept.iter().find_map(|(_, secret)| secret.clone());
-        self.keep_venue(&public, secret.as_deref())?;
-        Ok(Some(secret.is_some()))
+        let secret = kept.iter().find_map(|(_, secret)| {
+            secret.clone().filter(|secret| SigningKey::from_pkcs8(secret).is_some_and(|key| key.public() == public))
+        });
+        Ok(Some((public, secret)))
+    }
+
+    /// On an organizer's file back under a new id: takes the venue's secret key this file holds under its
+    /// earlier id, so that this device is the venue's authority again (it can pair and revoke). For the
+    /// command line on this computer only (`sprintdesk take-back-venue`): anyone holding a copy of the file
+    /// holds that key, so it is never taken without being asked. Says whether it was taken.
+    pub fn take_back_venue_authority(&self) -> Result<bool, StoreError> {
+        let Some((public, Some(secret))) = self.inherited_venue()? else { return Ok(false) };
+        match self.venue_key()? {
+            Some(held) if held != trust::hex(&public) => Ok(false),
+            _ => {
+                self.keep_venue(&public, Some(&secret))?;
+                Ok(true)
+            }
+        }
     }
 
     /// The venue's secret key, for handing to another organizer's device when it joins.
@@ -294,8 +319,33 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
 }
 
 /// Checks this device's own role allows `changes`, once the venue vouches for it.
-pub(crate) fn check_own_role(trust: &Trust, device: &DeviceId, changes: &[Change]) -> Result<(), StoreError> {
-    let Some(me) = trust.device(device.as_str()) else { return Ok(()) };
+pub(crate) fn check_own_role(
+    conn: &Connection,
+    trust: &Trust,
+    device: &DeviceId,
+    changes: &[Change],
+) -> Result<(), StoreError> {
+    // A device back under a new id (its state folder lost) is judged by the role it was paired for under
+    // its earlier id until it is paired again: what it writes meanwhile must be what the venue will take.
+    let earlier = || -> Result<Option<&TrustedDevice>, StoreError> {
+        if trust.venue.is_none() {
+            return Ok(None);
+        }
+        let ids: Vec<String> = conn
+            .prepare_cached(
+                "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1",
+            )?
+            .query_map([device.as_str()], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids.iter().find_map(|id| trust.device(id)))
+    };
+    let me = match trust.device(device.as_str()) {
+        Some(me) => me,
+        None => match earlier()? {
+            Some(before) => before,
+            None => return Ok(()),
+        },
+    };
     for change in changes {
         trust::may_write(me.vouched.role, me.vouched.project.as_deref(), device.as_str(), change)
             .map_err(StoreError::NotAllowed)?;

@@ -18,6 +18,9 @@ use serde_json::Value;
 pub(crate) const WATCHED: [Entity; 5] =
     [Entity::Sprint, Entity::Attendee, Entity::Project, Entity::Goal, Entity::StatusUpdate];
 
+/// The most lost edits noted on one device.
+const MAX_NOTES: i64 = 500;
+
 /// One edit from another device that this device's later write replaced without having seen it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LostEdit {
@@ -36,12 +39,14 @@ pub(crate) fn note(conn: &Connection, lost: &[(String, u64)]) -> Result<(), rusq
     if lost.is_empty() {
         return Ok(());
     }
+    // A bounded list: past it, more notes would only bury the first (a device that writes over and over).
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO local_lost_edits (origin, seq, entity, entity_id, field)
-         SELECT origin, seq, entity, entity_id, field FROM changes WHERE origin = ?1 AND seq = ?2",
+         SELECT origin, seq, entity, entity_id, field FROM changes WHERE origin = ?1 AND seq = ?2
+           AND (SELECT COUNT(*) FROM local_lost_edits) < ?3",
     )?;
     for (origin, seq) in lost {
-        insert.execute(params![origin, seq])?;
+        insert.execute(params![origin, seq, MAX_NOTES])?;
     }
     Ok(())
 }
@@ -65,6 +70,19 @@ impl Store {
                 continue;
             };
             if lost.cleared.is_some() || !WATCHED.contains(&lost.entity) {
+                continue;
+            }
+            // Its author wrote the field again later (a later save, or the same edit issued again under a
+            // later origin after its clock was put right): what it meant is that one, or this one was seen.
+            let author = crate::device_of(lost.origin.as_str());
+            let superseded = self
+                .conn
+                .prepare_cached(
+                    "SELECT 1 FROM changes WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND hlc > ?4
+                       AND (origin = ?5 OR substr(origin, 1, length(?5) + 1) = ?5 || '~') LIMIT 1",
+                )?
+                .exists(params![lost.entity.as_str(), lost.entity_id, lost.field, lost.hlc.0 as i64, author])?;
+            if superseded {
                 continue;
             }
             let table = table(lost.entity);

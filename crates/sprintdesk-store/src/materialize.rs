@@ -35,8 +35,9 @@ pub(crate) fn materialize_and_record<'a>(
 /// whole.
 /// `view`: this device's role, when the venue vouches for it: fields it does not hold
 /// ([`crate::trust::holds`]) are stored cleared.
-/// `me`: this device, when the records come from others: a record that loses a field to this device's own
-/// later write, which was made without it, is noted as a lost edit (see [`crate::Store::lost_edits`]).
+/// `me`: the origin this device writes under, when the records come from others: a record that loses a
+/// field to a later write under it, made here without that record, is noted as a lost edit (see
+/// [`crate::Store::lost_edits`]).
 pub(crate) fn materialize_and_record_judged<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
@@ -503,7 +504,7 @@ impl<'c> Writer<'c> {
         let Some(&at) = self.index.get(&(table.name, change.entity_id.clone())) else { return Ok(()) };
         let row = &self.pending[at];
         let Some((_, winner)) = row.versions.get(column) else { return Ok(()) };
-        if crate::device_of(winner) != me || crate::device_of(change.origin.as_str()) == me {
+        if winner != me || crate::device_of(change.origin.as_str()) == crate::device_of(me) {
             return Ok(());
         }
         let in_batch = row.values.iter().find(|(_, name, _)| *name == column).map(|(_, _, kept)| kept.clone());

@@ -38,7 +38,7 @@ impl Store {
             changes.push(change_for(op, origin.clone(), seq, hlc));
         }
         // What the LAN would refuse is refused here first: a device never holds a write no other accepts.
-        check_own_role(&trust, &self.device, &changes)?;
+        check_own_role(&tx, &trust, &self.device, &changes)?;
         for change in &changes {
             crate::fields::check(change)
                 .map_err(|why| StoreError::NotAllowed(format!("that cannot be saved: {why}")))?;

@@ -828,7 +828,7 @@ fn a_write_of_large_records_is_signed_every_megabyte() {
 fn an_edit_replaced_unseen_by_this_devices_later_write_is_noted_there_alone() {
     let goal_title = |title: &str| Project { name: title.into(), ..django() };
     // (case, B's steps, A's edit noted at B)
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, PartialEq)]
     enum Step {
         /// A writes (at T0 + 1 s) and B receives it.
         AWritesAndBHears,
@@ -844,6 +844,8 @@ fn an_edit_replaced_unseen_by_this_devices_later_write_is_noted_there_alone() {
         CWritesLaterThenBHears,
         /// A writes again (at T0 + 4 s, having heard B) and B hears it.
         AWritesLaterAndBHears,
+        /// A saves the name once more (at T0 + 1.5 s), still apart.
+        AWritesAgainUnheard,
     }
     use Step::*;
     let cases: &[(&str, &[Step], bool)] = &[
@@ -856,6 +858,11 @@ fn an_edit_replaced_unseen_by_this_devices_later_write_is_noted_there_alone() {
             "A wrote again after hearing B: what stands is A's",
             &[AWritesUnheard, BWrites, BHears, AWritesLaterAndBHears],
             false,
+        ),
+        (
+            "A saved twice apart: only A's last save was lost",
+            &[AWritesUnheard, AWritesAgainUnheard, BWrites, BHears],
+            true,
         ),
     ];
     for (case, steps, noted) in cases {
@@ -892,6 +899,13 @@ fn an_edit_replaced_unseen_by_this_devices_later_write_is_noted_there_alone() {
                     b.apply(&edit, Timestamp(T0 + 3_000)).unwrap();
                     b.apply(&std::mem::take(&mut unheard), Timestamp(T0 + 3_000)).unwrap();
                 }
+                AWritesAgainUnheard => {
+                    let before = a.get::<Project>("p1").unwrap().unwrap();
+                    let edit = a
+                        .write(Timestamp(T0 + 1_500), Op::put(&goal_title("Django (docs, v2)"), Some(&before)))
+                        .unwrap();
+                    unheard.extend(edit);
+                }
                 AWritesLaterAndBHears => {
                     a.apply(&b.changes().unwrap(), Timestamp(T0 + 4_000)).unwrap();
                     let before = a.get::<Project>("p1").unwrap().unwrap();
@@ -905,12 +919,10 @@ fn an_edit_replaced_unseen_by_this_devices_later_write_is_noted_there_alone() {
         let lost = b.lost_edits().unwrap();
         assert_eq!(!lost.is_empty(), *noted, "{case}: {lost:?}");
         if *noted {
-            assert_eq!(lost.len(), 1, "{case}");
+            assert_eq!(lost.len(), 1, "{case}: {lost:?}");
             assert_eq!((lost[0].entity, lost[0].id.as_str(), lost[0].field.as_str()), (Entity::Project, "p1", "name"));
-            assert_eq!(
-                (lost[0].lost.value.clone(), lost[0].kept.clone()),
-                (json!("Django (docs)"), json!("Django (tests)"))
-            );
+            let last_of_a = if steps.contains(&AWritesAgainUnheard) { "Django (docs, v2)" } else { "Django (docs)" };
+            assert_eq!((lost[0].lost.value.clone(), lost[0].kept.clone()), (json!(last_of_a), json!("Django (tests)")));
             assert_eq!(lost[0].lost.origin, DeviceId::from("a-laptop"));
         }
         // Nobody else notes anything: only the winning write's author can tell.

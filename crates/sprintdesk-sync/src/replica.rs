@@ -51,7 +51,8 @@ pub struct Welcome {
 pub const NOT_PAIRED_ANY_MORE: &str = "this device is not on the venue's allow-list under its id: its id is kept in \
      Sprintdesk's state folder, which was lost or belongs to another path of this database (the file was moved \
      or copied). Pair it again, keeping what it holds: make a join code on an organizer's Devices page, then \
-     `sprintdesk join CODE ADDRESS` here (or Join a venue in the app)";
+     `sprintdesk join CODE ADDRESS` here (or Join a venue in the app). The venue's only organizer computer, \
+     back under a new id, takes its authority back with `sprintdesk take-back-venue` on its own shell";
 
 /// The device's store and what sync needs around it. Shared by every session of a peer.
 #[derive(Debug)]
@@ -346,11 +347,10 @@ impl Replica {
         }
         let grant = {
             let store = self.store();
-            // A device back under a new id (its state folder lost, its file moved) stays in its venue: an
-            // organizer's file, holding the venue's key, enrols itself again; any other must be paired again.
-            if store.take_inherited_venue()? == Some(false)
-                || (store.venue_key()?.is_some() && !store.holds_venue_secret()?)
-            {
+            // A device back under a new id (its state folder lost, its file moved) stays in its venue, to be
+            // paired again (an organizer's file may take the venue's key back when asked, on its own shell).
+            store.take_inherited_venue()?;
+            if store.venue_key()?.is_some() && !store.holds_venue_secret()? {
                 return Err(StoreError::NotAllowed(NOT_PAIRED_ANY_MORE.into()).into());
             }
             store.create_venue()?;
