@@ -27,7 +27,7 @@ project: ProjectId | null,
  */
 theirs: string, their_at: Timestamp, 
 /**
- * The device that wrote it, by its name on the allow-list.
+ * The device that wrote it, by its name on the allow-list and its role: `Ana's laptop (table lead)`.
  */
 by: string, 
 /**
