@@ -10,8 +10,9 @@
 //! that names in Latin, Greek or Cyrillic script print, and a PDF reader gives the same string back. Each
 //! distinct character gets its own CID, mapped to its glyph by a CIDToGIDMap: a character the font lacks
 //! (Chinese, Japanese or Korean, for example) prints as the font's empty box, yet still copies out of the PDF
-//! as itself. Text is set without shaping: scripts that need it (Arabic, Indic) or that run right to left
-//! print letter by letter, left to right.
+//! as itself. Arabic letters are set in their joined forms (lam-alef as its ligature) and every line in the
+//! order it is seen, right-to-left runs reversed (`badge_script.rs`); scripts that need more shaping than
+//! that (Indic) print letter by letter, and those the font lacks as empty boxes.
 //!
 //! Everything here is pure: the same badge gives the same bytes (no dates, no random ids).
 
@@ -23,6 +24,8 @@ use qrcode::QrCode;
 use sha2::{Digest, Sha256};
 use ttf_parser::{Face, GlyphId};
 use unicode_normalization::UnicodeNormalization;
+
+use crate::badge_script::{shape, visual};
 
 /// What a printed badge shows.
 #[derive(Clone, Copy, Debug)]
@@ -91,14 +94,17 @@ pub fn badge_pdf(face: &BadgeFace<'_>) -> Vec<u8> {
     let mut bold = EmbeddedFont::bold();
     let mut page = PageText { content: Content::new() };
 
-    let sprint = clean(face.sprint);
-    let name = clean(face.name);
+    // Arabic letters in their joined forms (the widths measured are those printed); each line is put in the
+    // order it is seen just before it is drawn.
+    let shaped = |text: &str| shape(&clean(text)).into_owned();
+    let sprint = shaped(face.sprint);
+    let name = shaped(face.name);
     let handle = face
         .handle
         .map(clean)
         .filter(|handle| !handle.is_empty())
         .map(|handle| if handle.starts_with('@') { handle } else { format!("@{handle}") });
-    let project = face.project.map(clean).filter(|project| !project.is_empty());
+    let project = face.project.map(shaped).filter(|project| !project.is_empty());
     let code_text = clean(face.code);
 
     page.content.set_fill_gray(0.0).set_stroke_gray(0.0);
@@ -144,7 +150,7 @@ pub fn badge_pdf(face: &BadgeFace<'_>) -> Vec<u8> {
         page.show(&mut bold, BOLD, size, QR_X + (QR_SIDE - width) / 2.0, CODE_BASELINE, &line);
     }
 
-    write_pdf(page.content, &regular, &bold, &name)
+    write_pdf(page.content, &regular, &bold, &clean(face.name))
 }
 
 /// The resource names of the two fonts in the page's content.
@@ -348,9 +354,10 @@ struct PageText {
 }
 
 impl PageText {
-    /// Shows `text` in `font` at `size` points with its baseline starting at (`x`, `y`).
+    /// Shows `text` (one line, in logical order) in `font` at `size` points with its baseline starting at
+    /// (`x`, `y`), in the order it is seen.
     fn show(&mut self, font: &mut EmbeddedFont, resource: Name<'_>, size: f32, x: f32, y: f32, text: &str) {
-        let encoded = font.encode(text);
+        let encoded = font.encode(&visual(text));
         self.content.begin_text();
         self.content.set_font(resource, size);
         self.content.next_line(x, y);

@@ -17,6 +17,7 @@
 
 mod attendees;
 pub mod badge_pdf;
+mod badge_script;
 mod badges;
 mod board;
 mod claims;
