@@ -261,6 +261,9 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
     assert!(!refused.status.success(), "a one-shot sync says what was held back");
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("held back until the clocks agree"), "{said}");
+    // Not "In step" first, as if all went well.
+    let first = String::from_utf8_lossy(&refused.stdout);
+    assert!(first.starts_with("Synced in part with") && !first.contains("In step"), "{first}");
     assert_ne!(desk.digest(), lead.digest());
 
     // Its clock is put right: the next sync brings the devices level at once, not a day later.
@@ -1084,7 +1087,12 @@ fn a_revoked_kiosk_gets_nothing_in_through_a_laptop_that_had_not_heard_of_it() {
 
     let devices = desk.json(&["devices", "list"]);
     let kiosk_id = devices.as_array().unwrap().iter().find(|d| d["name"] == "Door kiosk").unwrap()["id"].clone();
-    desk.ok(&["devices", "revoke", kiosk_id.as_str().unwrap()]);
+    let said = desk.ok(&["devices", "revoke", kiosk_id.as_str().unwrap()]);
+    // The command line says what the Revoke dialog says: what the kiosk holds that the desk lacks is dropped.
+    assert!(
+        said.contains("anything else it recorded is dropped on every device (it last synced with this device"),
+        "{said}"
+    );
     // The thief registers a walk-in on the kiosk and syncs with the laptop, which has not heard.
     let walk_in = r#"{"name": "Mallory Forged", "handle": null, "first_timer": false, "project": null,
         "accept_code_of_conduct": true, "photo_consent": null, "someone_else": false}"#;

@@ -266,7 +266,10 @@ pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
             "digest": replica.store().digest()?,
         }))?;
     } else {
-        outln!("In step with {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
+        // "In step" only when nothing was held back or refused: the error below says what is not.
+        let whole = refused.is_empty() && held_back.is_empty();
+        let opening = if whole { "In step with" } else { "Synced in part with" };
+        outln!("{opening} {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
         if let Some(reissued) = &reissued {
             outln!("Note: {reissued}.");
         }
@@ -333,7 +336,7 @@ pub fn peers(host: &Host, now: Timestamp, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn ago(now: Timestamp, then: Timestamp) -> String {
+pub(crate) fn ago(now: Timestamp, then: Timestamp) -> String {
     let seconds = (now.0 - then.0).max(0) / 1000;
     match seconds {
         0..60 => format!("{seconds} s ago"),

@@ -223,6 +223,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return print_json(&device);
             }
             outln!("Revoked {} ({}): devices refuse it once they have synced with this one.", device.name, device.id);
+            // What the Revoke dialog says before: only its records this device holds are kept.
+            let seen = device.last_seen.map_or("it never synced with this device directly".to_owned(), |at| {
+                format!("it last synced with this device {}", lan::ago(now, at))
+            });
+            outln!(
+                "Only its records this device holds are kept: anything else it recorded is dropped on every device \
+                 ({seen})."
+            );
         }
         Command::Digest => {
             let digest = host.run::<cmd::digest>(())?;
