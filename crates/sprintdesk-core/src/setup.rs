@@ -152,6 +152,13 @@ fn pin_hash(device: &str, pin: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `pin` is the PIN whose hash is `stored`: set under this device's id, or under an id this file
+/// had before (its state folder lost), so that a locked kiosk back under a new id still opens with it.
+fn pin_set_here(stored: Option<&str>, device: &str, earlier: &[String], pin: &str) -> bool {
+    let Some(stored) = stored else { return false };
+    std::iter::once(device).chain(earlier.iter().map(String::as_str)).any(|id| pin_hash(id, pin) == stored)
+}
+
 fn check_pin_shape(pin: &str) -> Result<(), Error> {
     if !(4..=12).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(ValidationError::new("pin", "the organizer PIN is 4 to 12 digits").into());
@@ -216,7 +223,8 @@ impl Desk {
         let device = current.device.clone();
         let stored = self.store().local_setting(PIN_HASH)?;
         let pin = change.pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
-        let pin_matches = |pin: &str| stored.as_deref() == Some(pin_hash(&device, pin).as_str());
+        let earlier = self.store().earlier_ids()?;
+        let pin_matches = |pin: &str| pin_set_here(stored.as_deref(), &device, &earlier, pin);
         if current.mode == Mode::Kiosk && change.mode != Mode::Kiosk {
             match pin {
                 Some(pin) => self.check_pin(pin_matches(pin))?,
@@ -291,8 +299,9 @@ impl Desk {
         let store = self.store();
         let Some(stored) = store.local_setting(PIN_HASH)? else { return Ok(()) };
         let device = store.device().to_string();
+        let earlier = store.earlier_ids()?;
         match pin.map(str::trim).filter(|p| !p.is_empty()) {
-            Some(pin) => self.check_pin(stored == pin_hash(&device, pin)),
+            Some(pin) => self.check_pin(pin_set_here(Some(&stored), &device, &earlier, pin)),
             None => Err(Error::NotAllowed(format!("{what} needs the organizer PIN"))),
         }
     }

@@ -162,6 +162,19 @@ impl Store {
         Ok(Some((public, secret)))
     }
 
+    /// The ids this file was written under before this device's present one (its state folder lost, or the
+    /// file moved): those it holds a record-signing key of.
+    pub fn earlier_ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1
+                 ORDER BY device",
+            )?
+            .query_map([self.device.as_str()], |row| row.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
     /// On an organizer's file back under a new id: takes the venue's secret key this file holds under its
     /// earlier id, so that this device is the venue's authority again (it can pair and revoke). For the
     /// command line on this computer only (`sprintdesk take-back-venue`): anyone holding a copy of the file
@@ -333,7 +346,8 @@ pub(crate) fn check_own_role(
         }
         let ids: Vec<String> = conn
             .prepare_cached(
-                "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1",
+                "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1
+                 ORDER BY device",
             )?
             .query_map([device.as_str()], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
