@@ -1095,7 +1095,7 @@ fn an_import_can_leave_its_bad_rows_out_when_the_organizer_chooses() {
     std::fs::write(&file, format!("{header}Q7,\"Eve Open,Ticket,q-seven,\nQ8,Finn Swallowed,Ticket,q-eight,\n{good}"))
         .unwrap();
     let (_, said) = user.fails(&["import", "attendees", &path, "--leave-out-bad-rows"]);
-    assert!(said.contains("a quote mark (\") that is never closed") && !said.contains("or left out"), "{said}");
+    assert!(said.contains("a quote mark (\") opened on line 2") && !said.contains("or left out"), "{said}");
     assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 3);
 
     // A file with no good row imports nothing, whatever is asked, and offers nothing to leave out.

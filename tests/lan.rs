@@ -975,6 +975,19 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     join_as(&desk, &address, &board, "Projector", "board");
     assert_eq!(wait_for_equal_digests(&[&desk, &board]), desk.digest());
     assert!(present(&board).contains("Ola Organizer") && present(&board).contains("Mia Later"));
+    // A kiosk set up from a copy of the organizer's file (it holds the venue's key under the organizer's
+    // old id) and paired as a kiosk: it is a kiosk, and takes no key back.
+    let copy = Device::new();
+    let copy_db = copy.dir.path().join("sprint.db");
+    rusqlite::Connection::open(desk.dir.path().join("sprint.db"))
+        .unwrap()
+        .execute("VACUUM INTO ?1", [copy_db.to_str().unwrap()])
+        .unwrap();
+    let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
+    copy.ok(&["join", &code, &address, "--name", "Kiosk from a copy"]);
+    assert!(copy.ok(&["take-back-venue"]).contains("Nothing taken"));
+    assert!(!copy.run(&["pair", "--role", "board"]).status.success(), "a kiosk pairs no one");
+    assert!(kiosk.ok(&["take-back-venue"]).contains("Nothing taken"));
 }
 
 /// A venue (an organizer, a second organizer's laptop, a kiosk) whose organizer's database is backed up,

@@ -101,7 +101,7 @@ pub fn badge_pdf(face: &BadgeFace<'_>) -> Vec<u8> {
     let name = shaped(face.name);
     let handle = face
         .handle
-        .map(clean)
+        .map(shaped)
         .filter(|handle| !handle.is_empty())
         .map(|handle| if handle.starts_with('@') { handle } else { format!("@{handle}") });
     let project = face.project.map(shaped).filter(|project| !project.is_empty());
@@ -316,9 +316,10 @@ fn clean(text: &str) -> String {
     format!("{}…", out[..cut].trim_end())
 }
 
-/// Formatting characters that print nothing (soft hyphen, zero-width spaces and joiners, bidi controls).
+/// Formatting characters that print nothing (soft hyphen, zero-width space, bidi controls). The zero-width
+/// joiner and non-joiner stay until the letters are shaped: they decide how letters join.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    matches!(c, '\u{AD}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Draws `qr` in the square at (`x`, `y`) of side `side`, quiet zone included, as filled black rectangles

@@ -58,12 +58,16 @@ fn arabic(c: char) -> Option<(Joining, u32)> {
         '\u{0648}' => (Right, 0xFEED),
         '\u{0649}' => (Right, 0xFEEF),
         '\u{064A}' => (Dual, 0xFEF1),
-        // Persian and Urdu letters, from Presentation Forms-A.
+        // Persian and Urdu letters, from Presentation Forms-A (the font lacks Urdu's heh goal and yeh barree).
+        '\u{0679}' => (Dual, 0xFB66),
         '\u{067E}' => (Dual, 0xFB56),
         '\u{0686}' => (Dual, 0xFB7A),
+        '\u{0688}' => (Right, 0xFB88),
+        '\u{0691}' => (Right, 0xFB8C),
         '\u{0698}' => (Right, 0xFB8A),
         '\u{06A9}' => (Dual, 0xFB8E),
         '\u{06AF}' => (Dual, 0xFB92),
+        '\u{06BE}' => (Dual, 0xFBAA),
         '\u{06CC}' => (Dual, 0xFBFC),
         _ => return None,
     };
@@ -86,9 +90,19 @@ fn lam_alef(alef: char) -> Option<u32> {
     }
 }
 
-/// `text` (in logical order) with its Arabic letters in the forms their neighbours ask for.
+/// The zero-width non-joiner and joiner: they decide how letters join (Persian "حسین‌زاده" is two joined
+/// runs), and print nothing once they have.
+fn is_joiner_control(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}')
+}
+
+/// `text` (in logical order) with its Arabic letters in the forms their neighbours ask for, and the joining
+/// controls taken out once they have done their work.
 pub(crate) fn shape(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| arabic(c).is_some()) {
+        if text.chars().any(is_joiner_control) {
+            return Cow::Owned(text.chars().filter(|c| !is_joiner_control(*c)).collect());
+        }
         return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -114,8 +128,8 @@ pub(crate) fn shape(text: &str) -> Cow<'_, str> {
             && let Some(ligature) = lam_alef(alef)
         {
             let at = i + 1 + offset;
-            out.extend(chars[i + 1..at].iter()); // Marks between them stay.
             out.push(char::from_u32(ligature + u32::from(joined_before)).unwrap_or(c));
+            out.extend(chars[i + 1..at].iter()); // Marks between them sit on the ligature, after it.
             i = at + 1;
             continue;
         }
@@ -129,6 +143,7 @@ pub(crate) fn shape(text: &str) -> Cow<'_, str> {
         out.push(char::from_u32(first + form).unwrap_or(c));
         i += 1;
     }
+    out.retain(|c| !is_joiner_control(c));
     Cow::Owned(out)
 }
 
@@ -140,7 +155,38 @@ pub(crate) fn visual(line: &str) -> Cow<'_, str> {
     }
     let info = unicode_bidi::BidiInfo::new(line, None);
     let Some(paragraph) = info.paragraphs.first() else { return Cow::Borrowed(line) };
-    Cow::Owned(info.reorder_line(paragraph, paragraph.range.clone()).into_owned())
+    // Run by run in the order they are seen; a right-to-left run reversed, its brackets mirrored ("(Ali)"
+    // inside an Arabic line opens on the right).
+    let (levels, runs) = info.visual_runs(paragraph, paragraph.range.clone());
+    let mut out = String::with_capacity(line.len());
+    for run in runs {
+        let text = &line[run.clone()];
+        if levels[run.start].is_rtl() {
+            out.extend(text.chars().rev().map(mirrored));
+        } else {
+            out.push_str(text);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A bracket as it is drawn in a right-to-left run: its mirror image.
+fn mirrored(c: char) -> char {
+    match c {
+        '(' => ')',
+        ')' => '(',
+        '[' => ']',
+        ']' => '[',
+        '{' => '}',
+        '}' => '{',
+        '<' => '>',
+        '>' => '<',
+        '«' => '»',
+        '»' => '«',
+        '‹' => '›',
+        '›' => '‹',
+        other => other,
+    }
 }
 
 /// Letters of the scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko and their forms).
@@ -166,6 +212,13 @@ mod tests {
             ("پری", "\u{FB58}\u{FEAE}\u{FBFC}"),
             ("Ana Lima", "Ana Lima"),
             ("שרה", "שרה"),
+            // A mark on the lam of lam-alef sits on the ligature, after it.
+            ("لَا", "\u{FEFB}\u{064E}"),
+            // The non-joiner parts two joined runs and prints nothing: ن final, then ز alone.
+            ("نن\u{200C}ز", "\u{FEE7}\u{FEE6}\u{FEAF}"),
+            ("Ana\u{200D}Lima", "AnaLima"),
+            // Urdu: ب initial, ھ and ٹ medial, و final.
+            ("بھٹو", "\u{FE91}\u{FBAD}\u{FB69}\u{FEEE}"),
         ];
         for (logical, shaped) in cases {
             assert_eq!(shape(logical), shaped, "{logical}");
@@ -182,6 +235,9 @@ mod tests {
             // A left-to-right line with a Hebrew name in it.
             ("Levi שרה", "Levi הרש"),
             ("\u{FEE3}\u{FEA4}\u{FEE4}\u{FEAA} Ali", "Ali \u{FEAA}\u{FEE4}\u{FEA4}\u{FEE3}"),
+            // Brackets in a right-to-left line are mirrored as they are reversed: "(Ali)" after the name.
+            ("שרה (Ali)", "(Ali) הרש"),
+            ("שרה (2)", "(2) הרש"),
         ];
         for (logical, seen) in cases {
             assert_eq!(visual(logical), seen, "{logical}");

@@ -127,6 +127,13 @@ impl<'t> Lines<'t> {
         Lines(starts, bytes)
     }
 
+    /// Whether line `line` (from 1) holds nothing but spaces, or is past the end.
+    fn blank(&self, line: u64) -> bool {
+        let Some(&start) = self.0.get(line.saturating_sub(1) as usize) else { return true };
+        let end = self.0.get(line as usize).copied().unwrap_or(self.1.len() as u64);
+        self.1[start as usize..end as usize].iter().all(|b| b.is_ascii_whitespace())
+    }
+
     /// The line (from 1) the byte at `offset` is on.
     fn at(&self, offset: u64) -> u64 {
         self.0.partition_point(|start| *start <= offset) as u64
@@ -220,15 +227,20 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     let mut badges: HashMap<String, u64> = HashMap::new();
     let mut again: HashMap<String, u64> = HashMap::new();
     let lines = Lines::new(text);
+    // Where each record starts, and whether the reader could not read it: a record it could not read that
+    // runs over several lines (a quote never closed, or closed rows later) has swallowed the rows after it.
+    let mut starts: Vec<(u64, bool)> = Vec::new();
     for record in records(&mut reader, &lines) {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
+                starts.push((line_of(&error.place), true));
                 errors.push(error);
                 continue;
             }
         };
         let line = lines.of(record.position());
+        starts.push((line, false));
         match read_attendee(format, &columns, &record, line) {
             Ok(row) => {
                 if let Some(badge) = &row.badge_code {
@@ -257,15 +269,20 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         });
         false
     });
-    // An odd number of quote marks: one is never closed, and the rows after it may have been read as part
-    // of one bad row. Leaving that row out would leave them out unsaid.
-    let broken = !errors.is_empty() && text.matches('"').count() % 2 == 1;
-    if broken {
+    // Leaving such a row out would leave the rows inside it out unsaid.
+    let last_line = lines.0.len() as u64 + 1;
+    let swallowing = starts.iter().enumerate().find(|(i, (line, unreadable))| {
+        let next = starts.get(i + 1).map_or(last_line, |(next, _)| *next);
+        *unreadable && (line + 1..next).any(|between| !lines.blank(between))
+    });
+    let broken = swallowing.is_some();
+    if let Some((_, (line, _))) = swallowing {
         errors.push(RowError {
             place: "the file".into(),
-            message: "has a quote mark (\") that is never closed, so the rows after it may have been read as one: \
-                      fix it before leaving any row out"
-                .into(),
+            message: format!(
+                "has a quote mark (\") opened on line {line} and not closed where the row ends, so the rows \
+                 after it were read as part of it: fix it before leaving any row out"
+            ),
         });
     }
     errors.sort_by_key(|row| line_of(&row.place));
@@ -705,10 +722,19 @@ mod tests {
     /// (a quote closed a few lines on) is a bad row, not a person named after the next rows.
     #[test]
     fn a_quote_left_open_is_named_and_no_row_can_be_left_out_of_it() {
-        let open = "name,email\nAna,ana@example.org\n\"Bo,bo@example.org\nCy,cy@example.org\nDi,di@example.org\n";
+        let open = "name,email\nAna,ana@example.org\nBo,\"bo@example.org\nCy,cy@example.org\nDi\",di@example.org\nEd,ed@example.org\n";
         let read = read_attendees(open).unwrap();
         assert!(read.broken, "{read:?}");
-        assert!(read.bad.iter().any(|row| row.place == "the file" && row.message.contains("never closed")), "{read:?}");
+        assert!(
+            read.bad.iter().any(|row| row.place == "the file" && row.message.contains("opened on line 3")),
+            "{read:?}"
+        );
+        // A quote mark inside a field that is not in quotes is only a character: one bad row elsewhere is
+        // left out alone.
+        let stray = "name,email,notes\nAna \"Nana\" Lima,ana@example.org,\nBo,bo@example.org,needs a 27\" screen\nCy,not-an-email,\nDi,di@example.org,\n";
+        let read = read_attendees(stray).unwrap();
+        assert!(!read.broken, "{read:?}");
+        assert_eq!((read.rows.len(), read.bad.len()), (3, 1), "{read:?}");
         let closed_late =
             "name,email\nAna,ana@example.org\n\"Bo,bo@example.org\nCy\",cy@example.org\nDi,di@example.org\n";
         let read = read_attendees(closed_late).unwrap();

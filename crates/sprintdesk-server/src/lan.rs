@@ -267,7 +267,7 @@ pub fn sync(host: &Host, address: &str, json: bool) -> anyhow::Result<()> {
         }))?;
     } else {
         // "In step" only when nothing was held back or refused: the error below says what is not.
-        let whole = refused.is_empty() && held_back.is_empty();
+        let whole = refused.is_empty() && held_back.is_empty() && report.complete && report.unproven == 0;
         let opening = if whole { "In step with" } else { "Synced in part with" };
         outln!("{opening} {}: sent {} changes, received {}.", report.peer, report.sent, report.received);
         if let Some(reissued) = &reissued {

@@ -181,6 +181,15 @@ impl Store {
     /// holds that key, so it is never taken without being asked. Says whether it was taken.
     pub fn take_back_venue_authority(&self) -> Result<bool, StoreError> {
         let Some((public, Some(secret))) = self.inherited_venue()? else { return Ok(false) };
+        // Only a device not on the allow-list under its id (a kiosk paired again from an organizer's copy is
+        // a kiosk), whose earlier id was an organizer's the venue has not revoked.
+        let trust = self.trust()?;
+        let was_organizer = self.earlier_ids()?.iter().any(|id| {
+            trust.device(id).is_some_and(|d| d.vouched.role == sprintdesk_domain::DeviceRole::Organizer && !d.revoked)
+        });
+        if trust.device(self.device.as_str()).is_some() || !was_organizer {
+            return Ok(false);
+        }
         match self.venue_key()? {
             Some(held) if held != trust::hex(&public) => Ok(false),
             _ => {

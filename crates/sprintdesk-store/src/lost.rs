@@ -39,15 +39,30 @@ pub(crate) fn note(conn: &Connection, lost: &[(String, u64)]) -> Result<(), rusq
     if lost.is_empty() {
         return Ok(());
     }
-    // A bounded list: past it, more notes would only bury the first (a device that writes over and over).
+    // An author's earlier lost saves of the same field go with a later one: only its last one counts.
+    let mut earlier = conn.prepare_cached(
+        "DELETE FROM local_lost_edits WHERE (origin, seq) IN (
+           SELECT n.origin, n.seq FROM local_lost_edits n
+             JOIN changes c ON c.origin = n.origin AND c.seq = n.seq
+             JOIN changes l ON l.origin = ?1 AND l.seq = ?2
+            WHERE n.entity = l.entity AND n.entity_id = l.entity_id AND n.field = l.field AND c.hlc < l.hlc
+              AND (n.origin = ?3 OR substr(n.origin, 1, length(?3) + 1) = ?3 || '~'))",
+    )?;
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO local_lost_edits (origin, seq, entity, entity_id, field)
-         SELECT origin, seq, entity, entity_id, field FROM changes WHERE origin = ?1 AND seq = ?2
-           AND (SELECT COUNT(*) FROM local_lost_edits) < ?3",
+         SELECT origin, seq, entity, entity_id, field FROM changes WHERE origin = ?1 AND seq = ?2",
     )?;
     for (origin, seq) in lost {
-        insert.execute(params![origin, seq, MAX_NOTES])?;
+        earlier.execute(params![origin, seq, crate::device_of(origin)])?;
+        insert.execute(params![origin, seq])?;
     }
+    // A bounded list, the newest kept: a device that writes over and over buries nothing that came after.
+    conn.prepare_cached(
+        "DELETE FROM local_lost_edits WHERE (origin, seq) IN (
+           SELECT n.origin, n.seq FROM local_lost_edits n JOIN changes c ON c.origin = n.origin AND c.seq = n.seq
+            ORDER BY c.hlc DESC LIMIT -1 OFFSET ?1)",
+    )?
+    .execute([MAX_NOTES])?;
     Ok(())
 }
 

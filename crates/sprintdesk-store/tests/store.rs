@@ -980,3 +980,25 @@ fn a_kiosks_no_photos_crossed_by_an_organizers_yes_is_listed_on_the_organizers_d
         ("photo_consent", &json!(false), &json!(true))
     );
 }
+
+/// The lost edits a device keeps are bounded, the newest kept: a device that writes over and over buries
+/// nothing that came after (when the list was full, no new one was noted).
+#[test]
+fn the_lost_edits_kept_are_the_newest_five_hundred() {
+    let (mut a, mut b) = (store("a-laptop"), store("b-laptop"));
+    let projects: Vec<Project> = (0..510)
+        .map(|n| Project { id: ProjectId::from(format!("p{n:03}").as_str()), name: format!("Project {n}"), ..django() })
+        .collect();
+    let base: Vec<Op> = projects.iter().flat_map(|p| Op::put(p, None)).collect();
+    b.apply(&a.write(Timestamp(T0), base).unwrap(), Timestamp(T0)).unwrap();
+    let renamed = |p: &Project, by: &str| Project { name: format!("{} ({by})", p.name), ..p.clone() };
+    let from_a: Vec<Op> = projects.iter().flat_map(|p| Op::put(&renamed(p, "a"), Some(p))).collect();
+    let from_a = a.write(Timestamp(T0 + 1_000), from_a).unwrap();
+    let from_b: Vec<Op> = projects.iter().flat_map(|p| Op::put(&renamed(p, "b"), Some(p))).collect();
+    b.write(Timestamp(T0 + 2_000), from_b).unwrap();
+    b.apply(&from_a, Timestamp(T0 + 2_000)).unwrap();
+    let lost = b.lost_edits().unwrap();
+    assert_eq!(lost.len(), 500);
+    assert!(lost.iter().any(|edit| edit.id == "p509"), "the newest is kept");
+    assert!(!lost.iter().any(|edit| edit.id == "p000"), "the oldest went");
+}
