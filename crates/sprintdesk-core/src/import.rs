@@ -97,9 +97,14 @@ fn asked_handle(columns: &Columns, record: &csv::StringRecord) -> Option<String>
 }
 
 fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().delimiter(reader_delimiter(text)).flexible(false).from_reader(text.as_bytes())
+}
+
+/// The file's separator, from its header: `;` where it has more of those than commas (Excel in much of
+/// Europe), else `,`.
+fn reader_delimiter(text: &str) -> u8 {
     let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
-    csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes())
+    if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' }
 }
 
 /// Where each line of a file starts, as an editor or a spreadsheet numbers them: `\r\n` (Excel, Eventbrite,
@@ -127,11 +132,16 @@ impl<'t> Lines<'t> {
         Lines(starts, bytes)
     }
 
+    /// The bytes of line `line` (from 1), its line break included; none past the end.
+    fn bytes(&self, line: u64) -> &[u8] {
+        let Some(&start) = self.0.get(line.saturating_sub(1) as usize) else { return &[] };
+        let end = self.0.get(line as usize).copied().unwrap_or(self.1.len() as u64);
+        &self.1[start as usize..end as usize]
+    }
+
     /// Whether line `line` (from 1) holds nothing but spaces, or is past the end.
     fn blank(&self, line: u64) -> bool {
-        let Some(&start) = self.0.get(line.saturating_sub(1) as usize) else { return true };
-        let end = self.0.get(line as usize).copied().unwrap_or(self.1.len() as u64);
-        self.1[start as usize..end as usize].iter().all(|b| b.is_ascii_whitespace())
+        self.bytes(line).iter().all(|b| b.is_ascii_whitespace())
     }
 
     /// The line (from 1) the byte at `offset` is on.
@@ -269,12 +279,23 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         });
         false
     });
-    // Leaving such a row out would leave the rows inside it out unsaid.
+    // Leaving such a row out would leave the rows inside it out unsaid. So would taking a row that reads, but
+    // only because a quote left open in its last column ran to the end of the file: a line inside a row that
+    // holds a whole row's separators is a row of its own.
     let last_line = lines.0.len() as u64 + 1;
+    let separator = if reader_delimiter(text) == b';' { b';' } else { b',' };
+    let looks_like_a_row = |line: u64| {
+        headers.len() > 1 && lines.bytes(line).iter().filter(|b| **b == separator).count() + 1 >= headers.len()
+    };
     let swallowing = starts.iter().enumerate().find(|(i, (line, unreadable))| {
         let next = starts.get(i + 1).map_or(last_line, |(next, _)| *next);
-        *unreadable && (line + 1..next).any(|between| !lines.blank(between))
+        let inside = line + 1..next;
+        (*unreadable && inside.clone().any(|between| !lines.blank(between)))
+            || (!*unreadable && inside.clone().any(looks_like_a_row))
     });
+    if let Some((_, (line, false))) = swallowing {
+        rows.retain(|row| row.line != *line);
+    }
     let broken = swallowing.is_some();
     if let Some((_, (line, _))) = swallowing {
         errors.push(RowError {
@@ -729,6 +750,22 @@ mod tests {
             read.bad.iter().any(|row| row.place == "the file" && row.message.contains("opened on line 3")),
             "{read:?}"
         );
+        // A quote left open in the last column of a clean file: the rest of the file reads as one field of a
+        // good row. The rows inside it are rows of their own: the file is broken, and that row is not taken.
+        let last_column = "name,email,notes\nAna,ana@example.org,\"hi\nBo,bo@example.org,\nCy,cy@example.org,\n";
+        let read = read_attendees(last_column);
+        let bad = match read {
+            Ok(read) => {
+                assert!(read.broken && !read.rows.iter().any(|row| row.name == "Ana"), "{read:?}");
+                read.bad
+            }
+            Err(bad) => bad,
+        };
+        assert!(bad.iter().any(|row| row.message.contains("opened on line 2")), "{bad:?}");
+        // A comment over two lines (pretix keeps them) is not a row of its own.
+        let comment = "name,email,notes\nAna,ana@example.org,\"arrives late\nleaves early\"\nBo,bo@example.org,\n";
+        let read = read_attendees(comment).unwrap();
+        assert!(!read.broken && read.rows.len() == 2, "{read:?}");
         // A quote mark inside a field that is not in quotes is only a character: one bad row elsewhere is
         // left out alone.
         let stray = "name,email,notes\nAna \"Nana\" Lima,ana@example.org,\nBo,bo@example.org,needs a 27\" screen\nCy,not-an-email,\nDi,di@example.org,\n";
@@ -737,8 +774,9 @@ mod tests {
         assert_eq!((read.rows.len(), read.bad.len()), (3, 1), "{read:?}");
         let closed_late =
             "name,email\nAna,ana@example.org\n\"Bo,bo@example.org\nCy\",cy@example.org\nDi,di@example.org\n";
+        // (A quote closed a line later: Cy's row was read into Bo's name. The row is bad, and the file broken.)
         let read = read_attendees(closed_late).unwrap();
-        assert!(!read.broken);
+        assert!(read.broken);
         let names: Vec<&str> = read.rows.iter().map(|row| row.name.as_str()).collect();
         assert_eq!(names, ["Ana", "Di"]);
         assert!(read.bad[0].message.contains("runs over several lines"), "{:?}", read.bad);
