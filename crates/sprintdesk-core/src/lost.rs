@@ -2,6 +2,7 @@
 //! edit replaced without having seen it (see `sprintdesk_store::LostEdit`), to keep what stands or put
 //! the other back. Only the device whose edit won can tell, so only its screen asks.
 
+use crate::records::wall;
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -41,10 +42,6 @@ fn key(edit: &LostEdit) -> String {
     format!("{}/{}", edit.lost.origin, edit.lost.seq)
 }
 
-fn wall(millis: u64) -> Timestamp {
-    Timestamp(i64::try_from(millis).unwrap_or(i64::MAX))
-}
-
 impl Desk {
     /// The edits from other devices that this device's own later edits replaced without having seen them,
     /// oldest first.
@@ -73,10 +70,10 @@ impl Desk {
                     field: edit.field.replace('_', " "),
                     project,
                     theirs: shown(&edit.lost.value),
-                    their_at: wall(edit.lost.hlc.millis()),
+                    their_at: wall(edit.lost.hlc),
                     by: by(edit.lost.origin.as_str()),
                     ours: shown(&edit.kept),
-                    our_at: wall(edit.kept_at.millis()),
+                    our_at: wall(edit.kept_at),
                 }
             })
             .collect())

@@ -29,7 +29,7 @@ pub struct ReviewItem {
     pub edited_at: Timestamp,
 }
 
-fn wall(hlc: Hlc) -> Timestamp {
+pub(crate) fn wall(hlc: Hlc) -> Timestamp {
     Timestamp(i64::try_from(hlc.millis()).unwrap_or(i64::MAX))
 }
 

@@ -188,11 +188,7 @@ impl Desk {
                 .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
             join_unfinished: store.join_unfinished()?,
             revoked: store.revoked_note()?,
-            pair_again: own.is_none()
-                && store.venue_key()?.is_some()
-                && !store.holds_venue_secret()?
-                && store.sprint()?.is_some()
-                && !store.join_unfinished()?,
+            pair_again: store.to_pair_again()?,
         })
     }
 

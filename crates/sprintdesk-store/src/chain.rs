@@ -165,14 +165,18 @@ impl Store {
     /// The ids this file was written under before this device's present one (its state folder lost, or the
     /// file moved): those it holds a record-signing key of.
     pub fn earlier_ids(&self) -> Result<Vec<String>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1
-                 ORDER BY device",
-            )?
-            .query_map([self.device.as_str()], |row| row.get(0))?
-            .collect::<Result<_, _>>()?)
+        earlier_ids(&self.conn, &self.device)
+    }
+
+    /// Whether this device holds its venue's sprint but is not on the allow-list under its id, nor holds the
+    /// venue's key: it came back under a new id (its state folder lost) and is to be paired again, keeping
+    /// what it holds (a join cut off part way is not this: it is asked to join again as such).
+    pub fn to_pair_again(&self) -> Result<bool, StoreError> {
+        Ok(self.venue_key()?.is_some()
+            && !self.holds_venue_secret()?
+            && self.trust()?.device(self.device.as_str()).is_none()
+            && self.sprint()?.is_some()
+            && !self.join_unfinished()?)
     }
 
     /// On an organizer's file back under a new id: takes the venue's secret key this file holds under its
@@ -340,6 +344,17 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
     save_chain(conn, origin.as_str(), seq, &link)
 }
 
+/// The ids the file on `conn` was written under before `device`: those it holds a record-signing key of.
+fn earlier_ids(conn: &Connection, device: &DeviceId) -> Result<Vec<String>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1
+             ORDER BY device",
+        )?
+        .query_map([device.as_str()], |row| row.get(0))?
+        .collect::<Result<_, _>>()?)
+}
+
 /// Checks this device's own role allows `changes`, once the venue vouches for it.
 pub(crate) fn check_own_role(
     conn: &Connection,
@@ -353,14 +368,7 @@ pub(crate) fn check_own_role(
         if trust.venue.is_none() {
             return Ok(None);
         }
-        let ids: Vec<String> = conn
-            .prepare_cached(
-                "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1
-                 ORDER BY device",
-            )?
-            .query_map([device.as_str()], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids.iter().find_map(|id| trust.device(id)))
+        Ok(earlier_ids(conn, device)?.iter().find_map(|id| trust.device(id)))
     };
     let me = match trust.device(device.as_str()) {
         Some(me) => me,

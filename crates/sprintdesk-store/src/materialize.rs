@@ -298,11 +298,9 @@ fn materialize(writer: &mut Writer<'_>, change: &Change) -> Result<(), Refusal> 
 
     // Last writer wins by (HLC, origin): the write's stamp is kept (with the row) only when it is later than
     // the field's; an equal or later write that already won the field leaves it as it is.
-    let lost = writer.watches(table, column).then(|| value.clone());
-    let won =
-        writer.offer(table, &change.entity_id, column, (change.hlc.0 as i64, change.origin.as_str()), value, sticks)?;
-    if let Some(value) = lost
-        && !won
+    let stamp = (change.hlc.0 as i64, change.origin.as_str());
+    if let Some(value) = writer.offer(table, &change.entity_id, column, stamp, value, sticks)?
+        && writer.watches(table, column)
     {
         writer.note_if_lost(table, change, column, value)?;
     }
@@ -429,8 +427,8 @@ impl<'c> Writer<'c> {
     }
 
     /// A write of `value` to `column` of the row `id` of `table`, stamped `incoming`: it wins if its stamp
-    /// is later than the field's (or `sticks`), and the row is then set when the writer is flushed. Says
-    /// whether it won.
+    /// is later than the field's (or `sticks`), and the row is then set when the writer is flushed. A write
+    /// that lost gives its value back (for [`Writer::note_if_lost`]), so a winning one is never copied.
     fn offer(
         &mut self,
         table: &'static Table,
@@ -439,7 +437,7 @@ impl<'c> Writer<'c> {
         incoming: (i64, &str),
         value: SqlValue,
         sticks: bool,
-    ) -> Result<bool, Refusal> {
+    ) -> Result<Option<SqlValue>, Refusal> {
         let bit = if column == DELETED_FIELD {
             DELETED_BIT
         } else {
@@ -474,7 +472,7 @@ impl<'c> Writer<'c> {
         };
         let PendingRow { versions, columns, values, .. } = &mut self.pending[at];
         if !versions.offer(column, incoming) && !sticks {
-            return Ok(false); // An equal or later write already won this field.
+            return Ok(Some(value)); // An equal or later write already won this field.
         }
         if *columns & bit == 0 {
             *columns |= bit;
@@ -482,7 +480,7 @@ impl<'c> Writer<'c> {
         } else if let Some((_, _, held)) = values.iter_mut().find(|(_, name, _)| *name == column) {
             *held = if is_sticky(table, column) { sql_max(held, value) } else { value };
         }
-        Ok(true)
+        Ok(None)
     }
 
     /// Whether a lost write to `column` of `table` is worth a person's look: something people type or

@@ -329,11 +329,7 @@ impl Replica {
     /// Whether this device holds a venue's sprint but is not on its allow-list under its id: it came back
     /// under a new id (see [`NOT_PAIRED_ANY_MORE`]) and is to be paired again, keeping what it holds.
     pub fn to_pair_again(&self) -> Result<bool, StoreError> {
-        let store = self.store();
-        Ok(store.sprint()?.is_some()
-            && store.venue_key()?.is_some()
-            && !store.holds_venue_secret()?
-            && store.get::<Device>(self.device.as_str())?.is_none())
+        self.store().to_pair_again()
     }
 
     /// Puts this device on its own allow-list (if it is not there yet), so that the devices it pairs learn
@@ -347,9 +343,9 @@ impl Replica {
         }
         let grant = {
             let store = self.store();
-            // A device back under a new id (its state folder lost, its file moved) stays in its venue, to be
-            // paired again (an organizer's file may take the venue's key back when asked, on its own shell).
-            store.take_inherited_venue()?;
+            // A device back under a new id (its state folder lost, its file moved) stays in its venue (pinned
+            // when its file was opened, `Host::open`), to be paired again (an organizer's file may take the
+            // venue's key back when asked, on its own shell).
             if store.venue_key()?.is_some() && !store.holds_venue_secret()? {
                 return Err(StoreError::NotAllowed(NOT_PAIRED_ANY_MORE.into()).into());
             }
