@@ -1126,6 +1126,15 @@ fn a_revoked_kiosk_gets_nothing_in_through_a_laptop_that_had_not_heard_of_it() {
     let refused = kiosk.run(&["sync", &address]);
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && said.contains("an organizer revoked this device"), "{said}");
+    // The refusal carried the desk's own record of the revocation, which the kiosk checked: it no longer
+    // acknowledges sign-ins the venue will never take (it said "Signed in" to each).
+    let held = kiosk.digest();
+    let signin = kiosk.run(&["signout", "Ada Early"]);
+    let said = String::from_utf8_lossy(&signin.stderr);
+    assert!(!signin.status.success() && said.contains("so this was not saved"), "{said}");
+    assert_eq!(kiosk.digest(), held, "nothing was written");
+    let setup = kiosk.json(&["call", "setup"]);
+    assert!(setup["revoked"].as_str().is_some_and(|s| s.contains("it saves nothing more")), "{setup}");
 }
 
 #[test]

@@ -931,8 +931,21 @@ test("devices: when each device last synced with this one, and a lead's table", 
       await k.goto(`${doorServed.url}/#/kiosk`);
       const banner = k.getByTestId("device-revoked");
       await banner.waitFor();
-      assert.match(await banner.innerText(), /^An organizer revoked this device\. The venue takes nothing more from it\. An organizer can pair it again/);
+      // The refusal carried the desk's own record of it: the kiosk saves nothing more, and says so.
+      assert.match(await banner.innerText(), /^An organizer revoked this device\. It saves nothing more, and the venue takes nothing from it\. An organizer can pair it again/);
       await shot(k, "kiosk-revoked");
+      // Someone at the door signs in as a walk-in: told it was not saved, not welcomed.
+      await k.getByTestId("kiosk-search").pressSequentially("Quinn Newcomer");
+      await k.getByRole("button", { name: "I’m not on the list" }).click();
+      await k.getByTestId("coc-accept").check();
+      await k.getByTestId("photo-no").click();
+      await k.getByTestId("table-choice").filter({ hasText: "CPython" }).click();
+      await k.getByRole("button", { name: "Sign me in" }).click();
+      const refused = k.getByRole("alert").filter({ hasText: "this was not saved" });
+      await refused.waitFor();
+      assert.match(await refused.innerText(), /revoked this device \(from “[^”]+”\)/);
+      assert.equal(await k.getByTestId("kiosk-success").count(), 0, "no welcome");
+      await shot(k, "kiosk-revoked-walk-in-refused");
     } finally {
       await k.close();
       doorServed.stop();

@@ -187,7 +187,16 @@ impl Desk {
                 .filter(|s| BOARD_PAGE_SECONDS.contains(s))
                 .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
             join_unfinished: store.join_unfinished()?,
-            revoked: store.revoked_note()?,
+            // Proven by the organizer's own record: nothing is saved here any more.
+            revoked: if store.proven_revocation()?.is_some() || own.is_some_and(|me| me.revoked) {
+                Some(
+                    "an organizer revoked this device: it saves nothing more, and the venue takes nothing from it. \
+                     An organizer can pair it again from a new, empty database"
+                        .into(),
+                )
+            } else {
+                store.revoked_note()?
+            },
             pair_again: store.to_pair_again()?,
         })
     }

@@ -294,7 +294,7 @@ pub(crate) fn load_trust(conn: &Connection, device: &DeviceId) -> Result<Trust, 
     Ok(Trust { venue: Some(venue), devices })
 }
 
-fn read_chain(conn: &Connection, origin: &str) -> Result<(u64, Link), StoreError> {
+pub(crate) fn read_chain(conn: &Connection, origin: &str) -> Result<(u64, Link), StoreError> {
     let row: Option<(u64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, link FROM chains WHERE origin = ?1")?
         .query_row([origin], |row| Ok((row.get(0)?, row.get(1)?)))

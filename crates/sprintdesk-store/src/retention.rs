@@ -69,7 +69,8 @@ impl Store {
     /// Whether this device writes erasures: an organizer's device (it holds the venue's secret), or one that
     /// belongs to no venue.
     fn writes_erasures(&self) -> Result<bool, StoreError> {
-        Ok(self.venue_key()?.is_none() || self.holds_venue_secret()?)
+        // (A revoked organizer's device writes nothing: it erases alone, as a kiosk does.)
+        Ok((self.venue_key()?.is_none() || self.holds_venue_secret()?) && self.revoked_here()?.is_none())
     }
 
     /// Whether this device erased everyone on its own clock and holds no organizer's erasure of everyone yet.

@@ -131,13 +131,18 @@ impl std::io::Write for HashWriter<'_> {
 
 /// Record `change`'s link, after `previous` (its origin's link before it).
 pub fn link(previous: &Link, change: &Change, content: &[u8; 32]) -> Link {
+    link_at(previous, change.origin.as_str(), change.seq, change.hlc, content)
+}
+
+/// The link of `origin`'s record `seq`, stamped `hlc`, whose content hashes to `content`, after `previous`.
+pub fn link_at(previous: &Link, origin: &str, seq: u64, hlc: crate::Hlc, content: &[u8; 32]) -> Link {
     let mut hash = Sha256::new();
     hash.update(b"sprintdesk-chain-1");
     hash.update(previous);
-    hash.update((change.origin.as_str().len() as u64).to_be_bytes());
-    hash.update(change.origin.as_str().as_bytes());
-    hash.update(change.seq.to_be_bytes());
-    hash.update(change.hlc.0.to_be_bytes());
+    hash.update((origin.len() as u64).to_be_bytes());
+    hash.update(origin.as_bytes());
+    hash.update(seq.to_be_bytes());
+    hash.update(hlc.0.to_be_bytes());
     hash.update(content);
     hash.finalize().into()
 }

@@ -21,6 +21,10 @@ impl Store {
             return Ok(Vec::new());
         }
         self.writable()?;
+        // Acknowledged here, dropped by every other device: a revoked device is told so, and saves nothing.
+        if let Some(why) = self.revoked_here()? {
+            return Err(StoreError::NotAllowed(why));
+        }
         self.size_cache_for(ops.len())?;
         let trust = self.trust()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

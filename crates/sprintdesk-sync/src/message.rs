@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{DeviceId, DeviceRole, Grant, Timestamp};
-use sprintdesk_store::{Change, VersionVector};
+use sprintdesk_store::{Change, RevocationProof, VersionVector};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// 2: change records may be retirements ([`sprintdesk_store::Entity::Retirement`]), which version 1
@@ -123,8 +123,14 @@ pub enum Message {
     /// The organizer's device accepted a join; `proof` shows it knows the code too, and binds `venue`, the
     /// venue's public key the new device pins. An organizer's device also gets the venue's secret key.
     Welcome { device: DeviceId, venue: String, venue_secret: Option<String>, proof: String },
-    /// The connection is refused, in words for a person.
-    Denied { reason: String },
+    /// The connection is refused, in words for a person. A device refused as revoked is sent the
+    /// organizer's record that revoked it, with what proves it ([`RevocationProof`]): it then stops taking
+    /// writes the venue would drop. (A peer's words alone cannot make it stop.)
+    Denied {
+        reason: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        revocation: Option<Box<RevocationProof>>,
+    },
     /// A one-shot sync is finished.
     Bye {},
 }
@@ -582,7 +588,7 @@ mod tests {
                 key: "cd".into(),
                 proof: "ab".into(),
             },
-            Message::Denied { reason: "no".into() },
+            Message::Denied { reason: "no".into(), revocation: None },
             Message::Bye {},
         ];
         let mut wire = Vec::new();

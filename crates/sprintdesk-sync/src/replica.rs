@@ -6,7 +6,9 @@ use crate::pairing::{self, Side};
 use crate::plan::Batch;
 use crate::report::JoinRefusal;
 use sprintdesk_domain::{Device, DeviceId, DeviceRole, Grant, ProjectId, Timestamp};
-use sprintdesk_store::{ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, Store, StoreError, VersionVector};
+use sprintdesk_store::{
+    ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, RevocationProof, Store, StoreError, VersionVector,
+};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
@@ -137,6 +139,19 @@ impl Replica {
     pub fn note_revoked(&self, said: &str) {
         if let Err(error) = self.store().note_revoked(said) {
             tracing::warn!(%error, "could not note that this device was revoked");
+        }
+        self.notify();
+    }
+
+    /// Checks a revocation of this device a refusal carried (see [`Store::take_revocation_proof`]): once it
+    /// holds, this device saves nothing more, and the screens say so.
+    pub fn take_revocation_proof(&self, proof: &RevocationProof) {
+        match self.store().take_revocation_proof(proof) {
+            Ok(Some(proven)) => {
+                tracing::warn!(by = %proven.by, "an organizer revoked this device: it writes nothing more")
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "could not check a revocation a device sent"),
         }
         self.notify();
     }

@@ -7,7 +7,7 @@ use crate::plan::{self, Batch};
 use crate::replica::{Admission, Joining, Replica, Welcome};
 pub use crate::report::{Authority, Mode, Report, SKEW_WARNING_MS, SyncError, minutes};
 use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
-use sprintdesk_store::{Change, Entity, PeerRecord, VersionVector, device_of};
+use sprintdesk_store::{Change, Entity, PeerRecord, RevocationProof, VersionVector, device_of};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
@@ -164,7 +164,11 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
     }
 
     async fn deny(&mut self, reason: &str) {
-        let _ = self.send(&Message::Denied { reason: reason.to_owned() }).await;
+        self.deny_with(reason, None).await;
+    }
+
+    async fn deny_with(&mut self, reason: &str, revocation: Option<RevocationProof>) {
+        let _ = self.send(&Message::Denied { reason: reason.to_owned(), revocation: revocation.map(Box::new) }).await;
     }
 }
 
@@ -211,6 +215,16 @@ fn revoked_words(replica: &Replica, device: &DeviceId, has: &VersionVector) -> S
         .map(|(origin, seq)| seq.saturating_sub(local.get(origin)))
         .sum();
     revoked_words_for(unsynced)
+}
+
+/// The proof, for a revoked device that says it holds `has`, of the record that revoked it.
+fn revocation_proof(replica: &Replica, device: &DeviceId, has: &VersionVector) -> Option<RevocationProof> {
+    replica
+        .store()
+        .revocation_proof(device.as_str(), has)
+        .inspect_err(|error| tracing::warn!(%error, %device, "could not prove a revocation to the device"))
+        .ok()
+        .flatten()
 }
 
 /// What a revoked device is told, with how many of its records the venue lacks.
@@ -283,10 +297,14 @@ where
             let peer = Peer { device, has: vector, now, own_only };
             exchange(replica, link, authority, mode, peer).await
         }
-        Message::Denied { reason } => {
-            // Revoked: noted, for this device's screens to say (nothing else tells it).
+        Message::Denied { reason, revocation } => {
+            // Revoked: noted, for this device's screens to say (nothing else tells it); and, once the
+            // organizer's own record proves it, no more writes are taken here.
             if let Some(note) = revoked_note(&reason) {
                 replica.note_revoked(&note);
+            }
+            if let Some(proof) = revocation {
+                replica.take_revocation_proof(&proof);
             }
             Err(SyncError::Denied(reason))
         }
@@ -319,11 +337,16 @@ where
         match link.receive_within(HANDSHAKE_TIMEOUT).await? {
             Message::Hello { device, vector, now, listen, own_only } => {
                 if let Err(error) = check(replica, &authority, &device) {
-                    let reason = match error {
-                        SyncError::Revoked => revoked_words(replica, &device, &vector),
-                        _ => "this device is not paired with the venue; join with a code from an organizer".into(),
+                    let (reason, revocation) = match error {
+                        SyncError::Revoked => {
+                            (revoked_words(replica, &device, &vector), revocation_proof(replica, &device, &vector))
+                        }
+                        _ => (
+                            "this device is not paired with the venue; join with a code from an organizer".into(),
+                            None,
+                        ),
                     };
-                    link.deny(&reason).await;
+                    link.deny_with(&reason, revocation).await;
                     return Err(error);
                 }
                 link.admit();
@@ -416,7 +439,7 @@ where
             replica.store().set_join_unfinished(false)?;
             Ok(report)
         }
-        Message::Denied { reason } => Err(SyncError::Denied(reason)),
+        Message::Denied { reason, .. } => Err(SyncError::Denied(reason)),
         other => Err(SyncError::Unexpected(format!("expected welcome, got {}", kind(&other)))),
     }
 }
@@ -783,7 +806,7 @@ where
             Ok(false)
         }
         Message::Bye {} => Ok(true),
-        Message::Denied { reason } => Err(SyncError::Denied(reason)),
+        Message::Denied { reason, .. } => Err(SyncError::Denied(reason)),
         other => Err(SyncError::Unexpected(format!("{} in the middle of a sync", kind(&other)))),
     }
 }

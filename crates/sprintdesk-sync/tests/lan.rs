@@ -6,7 +6,7 @@ use sprintdesk_domain::{DeviceRole, Timestamp};
 use sprintdesk_store::{Entity, EveryoneErased, Op, Store};
 use sprintdesk_sync::peer::{self, PeerOptions};
 use sprintdesk_sync::session::{self, Authority, Mode};
-use sprintdesk_sync::{Clock, FixedClock, Replica, SyncError, tls};
+use sprintdesk_sync::{Clock, FixedClock, Replica, SyncError, message, tls};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -223,6 +223,12 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     assert!(matches!(error, SyncError::Denied(ref reason) if reason.starts_with(told)), "{error}");
     // And it keeps those words for its screens to say.
     assert!(kiosk.store().revoked_note().unwrap().is_some_and(|note| note.starts_with(told)));
+    // The refusal carried the desk's own record, which the kiosk checked: it saves nothing more, where it
+    // went on acknowledging sign-ins the venue would never take.
+    let kiosk_held = kiosk.store().digest().unwrap();
+    let refused = kiosk.write(random_op(3, 5, 5, "after-told", kiosk.device(), Timestamp(T0))).unwrap_err();
+    assert!(refused.to_string().starts_with("an organizer revoked this device (from “Organizer desk”)"), "{refused}");
+    assert_eq!(kiosk.store().digest().unwrap(), kiosk_held, "nothing was written");
     // 5. The revoked kiosk asks to join again with a valid code, as itself (its own certificate and key,
     // which a device whose join was cut off may do): refused too.
     let error = peer::join(&kiosk, &address, &show_code(&desk), "Door kiosk", None).await.unwrap_err();
@@ -263,6 +269,69 @@ async fn a_revocation_reaches_a_third_device_which_then_refuses_the_revoked_one(
     peer::sync_once(&lead, &address).await.unwrap();
     let error = peer::sync_once(&kiosk, &lead_address).await.unwrap_err();
     assert!(matches!(error, SyncError::Denied(_) | SyncError::Protocol(_)), "{error}");
+    // The lead passed on the desk's proof with its refusal: the kiosk takes no more sign-ins.
+    let refused = kiosk.write(random_op(3, 6, 6, "after-revoked", kiosk.device(), Timestamp(T0))).unwrap_err();
+    assert!(refused.to_string().contains("revoked this device"), "{refused}");
+}
+
+/// Only the organizer's own record, proven, stops a kiosk from taking writes: the owner of a paired table
+/// lead's laptop, who holds its certificate and every record it holds, runs a server of their own that
+/// answers the kiosk with the venue's words for a revoked device and a genuine revocation of another
+/// device (or that revocation made out to the kiosk). The kiosk goes on signing people in, and the venue
+/// takes what it signs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_leads_laptop_cannot_silence_a_kiosk_by_saying_it_was_revoked() {
+    let (desk, address, _stop) = organizer().await;
+    let (lead, kiosk, board) = (device("lead"), device("kiosk"), device("board"));
+    peer::join(&lead, &address, &show_code_for(&desk, DeviceRole::TableLead), "Lead", Some(DeviceRole::TableLead))
+        .await
+        .unwrap();
+    peer::join(&board, &address, &show_code_for(&desk, DeviceRole::Board), "Old board", Some(DeviceRole::Board))
+        .await
+        .unwrap();
+    peer::join(&kiosk, &address, &show_code(&desk), "Kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
+    desk.write(vec![Op::Set { entity: Entity::Device, id: "board".into(), field: "revoked", value: true.into() }])
+        .unwrap();
+    peer::sync_once(&lead, &address).await.unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let lead_address = listener.local_addr().unwrap().to_string();
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls::server_config(&lead.identity().unwrap()).unwrap());
+    let liar = lead.clone();
+    tokio::spawn(async move {
+        for attempt in 0.. {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut stream = acceptor.accept(tcp).await.unwrap();
+            let Ok(Some((message::Message::Hello { vector, .. }, _))) = message::read_message(&mut stream).await else {
+                continue;
+            };
+            let mut proof = liar.store().revocation_proof("board", &vector).unwrap().expect("the board's revocation");
+            if attempt % 2 == 1 {
+                proof.record.entity_id = "kiosk".into();
+            }
+            let reason = "an organizer revoked this device: the venue takes nothing more from it. An organizer can \
+                          pair it again from a new, empty database";
+            let denied = message::Message::Denied { reason: reason.into(), revocation: Some(Box::new(proof)) };
+            let _ = message::write_message(&mut stream, &denied).await;
+        }
+    });
+    for attempt in 0..2 {
+        let error = peer::sync_once(&kiosk, &lead_address).await.unwrap_err();
+        assert!(matches!(error, SyncError::Denied(_)), "attempt {attempt}: {error}");
+        assert_eq!(kiosk.store().proven_revocation().unwrap(), None, "attempt {attempt}");
+        kiosk
+            .write(random_op(
+                3,
+                attempt,
+                attempt,
+                &format!("still-at-the-door-{attempt}"),
+                kiosk.device(),
+                Timestamp(T0),
+            ))
+            .unwrap_or_else(|e| panic!("attempt {attempt}: the kiosk stopped taking sign-ins: {e}"));
+    }
+    peer::sync_once(&kiosk, &address).await.expect("the kiosk is still paired");
+    assert_eq!(desk.store().presence_events().unwrap().len(), 2, "the venue took both sign-ins");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -392,7 +392,9 @@ async fn a_refusal_worded_by_a_peer_is_not_shown_and_an_admitted_session_forgets
             let (near, mut far) = tokio::io::duplex(64 * 1024);
             let fake = tokio::spawn(async move {
                 message::read_message(&mut far).await.unwrap();
-                message::write_message(&mut far, &Message::Denied { reason: reason.into() }).await.unwrap();
+                message::write_message(&mut far, &Message::Denied { reason: reason.into(), revocation: None })
+                    .await
+                    .unwrap();
             });
             let error = session::initiate(&desk, near, Authority::Trusted, Mode::OneShot).await.unwrap_err();
             fake.await.unwrap();
