@@ -282,9 +282,12 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
         .map(|a| a["name"].as_str().unwrap().to_owned())
         .collect();
     assert!(names.contains(&"Bo Fast".to_owned()), "{names:?}");
-    // The sign-in was for the day the laptop thought it was: the desk has it for that day.
+    // The sign-in happened today by a right clock, and counts today: it had kept the day the laptop
+    // thought it was, tomorrow, for good.
+    let today_on_desk = desk.ok(&["--json", "presence"]);
+    assert!(today_on_desk.contains(&ana), "the sign-in arrived for today: {today_on_desk}");
     let tomorrow_on_desk = desk.command(&["--json", "presence"]).env("SPRINTDESK_NOW", &tomorrow).output().unwrap();
-    assert!(String::from_utf8_lossy(&tomorrow_on_desk.stdout).contains(&ana), "the sign-in arrived");
+    assert!(!String::from_utf8_lossy(&tomorrow_on_desk.stdout).contains(&ana), "not for tomorrow");
 }
 
 /// A kiosk whose clock ran 90 minutes fast signs Ana in; once its clock is put right, it issues its records

@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError, device_of, epoch_of, last_hlc, millis, rea
 use crate::{Change, Entity, Hlc};
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde_json::Value;
-use sprintdesk_domain::{DeviceId, Timestamp};
+use sprintdesk_domain::{DeviceId, Sprint, Timestamp};
 
 /// What [`Store::reissue_future_changes`] did once this device's clock had been put back.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +51,9 @@ impl Store {
         if last_hlc(&self.conn)? <= horizon {
             return Ok(None);
         }
+        let sprint = self.sprint()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut planned = plan_reissue(&tx, &self.device, now)?;
+        let mut planned = plan_reissue(&tx, &self.device, now, sprint.as_ref())?;
         if let Some((changes, _)) = &mut planned {
             crate::chain::seal(&tx, &self.device, changes)?;
             materialize_and_record(&tx, changes.iter())?;
@@ -79,6 +80,7 @@ fn plan_reissue(
     conn: &Connection,
     device: &DeviceId,
     now: Timestamp,
+    sprint: Option<&Sprint>,
 ) -> Result<Option<(Vec<Change>, Reissue)>, StoreError> {
     let present = Hlc::from_parts(millis(now.0), u16::MAX);
     let horizon = Hlc::from_parts(millis(now.0.saturating_add(MAX_AHEAD_MS)), u16::MAX);
@@ -181,18 +183,27 @@ fn plan_reissue(
         .map(|(origin, after)| (Entity::Retirement, origin, RETIREMENT_FIELD.to_owned(), Value::from(after)));
     // A record whose content was erased is not issued again: there is nothing left to say, and issued as a
     // plain null it would set a field elsewhere.
-    // An event keeps its own time, unless the fast clock put it in the future: then it is timed now (a
-    // millisecond apart, in the order they were), as peers take an event timed no later than a minute past
-    // its record's stamp, and a door's next event for that person is timed after it.
-    let mut moved: i64 = 0;
+    // An event keeps its own time, unless the fast clock put it in the future: then it is moved back by how
+    // far ahead the newest record was stamped (`ahead_ms`, never more than the clock was fast), so it lands
+    // between when it really happened and now, in the order and spacing it had; and a sign-in's day is the
+    // sprint day at that time. It had kept the fast clock's day (tomorrow's, for a clock a day fast): the
+    // person counted on the wrong day everywhere, and a peer refused a day to come. Every event had also been
+    // timed now, which made the door's hours for the morning one instant.
+    let earliest = now.0.saturating_sub(crate::trust::EVENT_BEHIND_MS / 2);
     let bodies = again.into_iter().filter(|old| old.cleared.is_none()).map(|mut old| {
         let future = old.value.get("at").and_then(Value::as_i64).filter(|at| *at > now.0);
         if old.entity.is_event()
-            && future.is_some()
+            && let Some(at) = future
             && let Some(fields) = old.value.as_object_mut()
         {
-            fields.insert("at".into(), Value::from(now.0 + moved.min(crate::trust::EVENT_AHEAD_MS / 2)));
-            moved += 1;
+            let moved = at.saturating_sub(ahead_ms).clamp(earliest, now.0);
+            fields.insert("at".into(), Value::from(moved));
+            let day = sprint.and_then(|sprint| sprint.day_at(Timestamp(moved))).map(|day| day.date.to_string());
+            if let Some(day) = day
+                && fields.contains_key("day")
+            {
+                fields.insert("day".into(), Value::from(day));
+            }
         }
         (old.entity, old.entity_id, old.field, old.value)
     });

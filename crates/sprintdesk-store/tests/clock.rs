@@ -149,6 +149,60 @@ fn the_fast_laptop_and_a_right_peer_converge_as_soon_as_the_clock_is_put_right()
 }
 
 #[test]
+fn a_door_a_day_fast_counts_its_sign_ins_on_the_day_they_happened_once_put_right() {
+    // Found walking the venue's clocks: a kiosk a day fast signed Ana in at 09:00 and Bo at 09:30 (New York),
+    // stamped tomorrow. Put right at 09:45, it issued both again timed 09:45 but still for tomorrow: both
+    // counted on the wrong day in every list, export and report, were not "here" today, and the door's
+    // morning became one instant.
+    let sprint =
+        sprintdesk_domain::Sprint::new("Clocks", "America/New_York", "2026-07-13".parse().unwrap(), 3).unwrap();
+    let at = |day: &str, time: &str| {
+        let local = chrono::NaiveDateTime::parse_from_str(&format!("{day} {time}"), "%Y-%m-%d %H:%M").unwrap();
+        // New York in July is UTC-4.
+        (local + chrono::Duration::hours(4)).and_utc().timestamp_millis()
+    };
+    let door_event = |id: &str, who: &str, day: &str, at: i64| {
+        Op::Presence(PresenceEvent {
+            id: EventId::from(id),
+            kind: PresenceKind::SignIn,
+            attendee: who.into(),
+            day: day.parse().unwrap(),
+            project: None,
+            device: "laptop".into(),
+            at: Timestamp(at),
+        })
+    };
+    let mut desk = store("desk");
+    let mut door = store("laptop");
+    let real = at("2026-07-14", "08:00");
+    desk.write(Timestamp(real), Op::put(&sprint, None)).unwrap();
+    desk.write(Timestamp(real), Op::put(&attendee("a1", "Ana"), None)).unwrap();
+    desk.write(Timestamp(real), Op::put(&attendee("a2", "Bo"), None)).unwrap();
+    sync(&desk, &mut door, real);
+
+    let (ana, bo) = (at("2026-07-15", "09:00"), at("2026-07-15", "09:30"));
+    door.write(Timestamp(ana), vec![door_event("e1", "a1", "2026-07-15", ana)]).unwrap();
+    door.write(Timestamp(bo), vec![door_event("e2", "a2", "2026-07-15", bo)]).unwrap();
+    let now = at("2026-07-14", "09:45");
+    door.reissue_future_changes(Timestamp(now)).unwrap().expect("issued again");
+    let taken = sync(&door, &mut desk, now);
+    assert!(taken.refused.is_empty(), "{taken:?}");
+    let mut events = desk.presence_events().unwrap();
+    events.sort_by_key(|e| e.at);
+    let seen: Vec<(String, String, String)> = events
+        .iter()
+        .map(|e| (e.attendee.to_string(), e.day.to_string(), sprint.local_time(e.at).format("%H:%M").to_string()))
+        .collect();
+    // Moved back by how far ahead the last record was (23 h 45 min): between when each happened and now, the
+    // half hour between them kept, on the day they happened.
+    assert_eq!(
+        seen,
+        [("a1".into(), "2026-07-14".into(), "09:15".into()), ("a2".into(), "2026-07-14".into(), "09:45".into())]
+    );
+    assert!(events.iter().all(|e| e.at.0 <= now));
+}
+
+#[test]
 fn a_peer_that_took_the_future_records_drops_them_and_rebuilds_what_they_touched() {
     // Two laptops were a day fast together and swapped records; only `fast` made any.
     let mut fast = store("fast");
