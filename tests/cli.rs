@@ -1104,3 +1104,23 @@ fn an_import_can_leave_its_bad_rows_out_when_the_organizer_chooses() {
     assert!(said.contains("1 row must be fixed first") && !said.contains("left out"), "{said}");
     assert_eq!(user.json(&["call", "attendees"]).as_array().unwrap().len(), before + 3);
 }
+
+#[test]
+fn a_new_sprint_without_a_zone_takes_the_shells_and_says_which() {
+    // `TZ=America/Chicago sprintdesk init …` made a sprint in UTC (the system's zone), and said nothing:
+    // every day's hours were then read five hours off, and changing the zone later moves every sign-in.
+    for (tz, zone) in [("America/Chicago", "America/Chicago"), (":Europe/Amsterdam", "Europe/Amsterdam")] {
+        let user = User::new("2026-05-18T10:30:00-05:00");
+        let out =
+            user.command(&["init", "--name", "Zoned", "--start", "2026-05-18", "--days", "2"]).env("TZ", tz).output();
+        let said = String::from_utf8_lossy(&out.unwrap().stdout).into_owned();
+        assert!(said.contains(&format!("times in {zone})")), "{said}");
+        assert_eq!(user.json(&["sprint"])["time_zone"], zone);
+    }
+    // A `TZ` that names no zone (a POSIX rule) leaves the system's, and says it.
+    let user = User::new("2026-05-18T10:30:00-05:00");
+    let out =
+        user.command(&["init", "--name", "Zoned", "--start", "2026-05-18", "--days", "2"]).env("TZ", "XYZ3").output();
+    let said = String::from_utf8_lossy(&out.unwrap().stdout).into_owned();
+    assert!(said.contains("times in "), "{said}");
+}

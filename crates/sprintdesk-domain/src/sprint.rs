@@ -214,11 +214,15 @@ impl Sprint {
 
     fn instant(&self, date: NaiveDate, time: NaiveTime) -> Timestamp {
         let local = date.and_time(time);
-        let utc = match self.tz() {
-            // In a DST gap or overlap take the earliest valid reading; failing that, read it as UTC.
-            Some(tz) => tz.from_local_datetime(&local).earliest().map(|at| at.to_utc()),
-            None => None,
-        };
+        // In an overlap (clocks put back) the earliest reading; in a gap (clocks put forward: 02:30, or
+        // midnight in zones that skip it) the moment the gap ends. It had been read as UTC: a day in
+        // Santiago started at 20:00 the evening before, and counted that evening's pull requests.
+        let utc = self.tz().and_then(|tz| {
+            (0..=24 * 60).find_map(|minutes| {
+                let reading = local + chrono::Duration::minutes(minutes);
+                tz.from_local_datetime(&reading).earliest().map(|at| at.to_utc())
+            })
+        });
         Timestamp::from_utc(utc.unwrap_or_else(|| local.and_utc()))
     }
 }
@@ -229,6 +233,27 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    /// Local times the clocks skip or pass twice, each with the instant it is read as.
+    #[test]
+    fn a_time_the_clocks_skip_is_read_as_the_moment_they_resume() {
+        let cases = [
+            // (zone, date, local time, instant)
+            ("America/Santiago", "2026-09-06", "00:00", "2026-09-06T04:00:00+00:00"), // midnight skipped
+            ("America/Santiago", "2026-09-06", "00:30", "2026-09-06T04:00:00+00:00"),
+            ("America/Santiago", "2026-09-06", "09:00", "2026-09-06T12:00:00+00:00"),
+            ("Europe/Amsterdam", "2026-03-29", "02:30", "2026-03-29T01:00:00+00:00"), // 02:00-03:00 skipped
+            ("Europe/Amsterdam", "2026-10-25", "02:30", "2026-10-25T00:30:00+00:00"), // passed twice: the first
+            ("America/New_York", "2026-11-01", "09:00", "2026-11-01T14:00:00+00:00"),
+            ("Etc/UTC", "2026-03-29", "02:30", "2026-03-29T02:30:00+00:00"),
+        ];
+        for (zone, day, time, instant) in cases {
+            let sprint = Sprint::new("Clocks", zone, date(day), 1).unwrap();
+            let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+            let read = sprint.instant(date(day), time).to_utc().to_rfc3339();
+            assert_eq!(read, instant, "{zone} {day} {time}");
+        }
     }
 
     #[test]

@@ -364,10 +364,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 return print_json(&sprint);
             }
+            // The zone is said: taken from the machine when not given, a wrong one moves every day's hours.
             outln!(
-                "Created the sprint \"{}\" ({} days from {start}) in {}",
+                "Created the sprint \"{}\" ({} days from {start}, times in {}) in {}",
                 sprint.name,
                 sprint.days.len(),
+                sprint.time_zone,
                 db.display()
             );
         }
@@ -696,9 +698,15 @@ fn open_store(db: &Path, ids: &dyn Ids) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The machine's IANA time zone, for a new sprint when `--tz` is not given.
+/// The machine's IANA time zone, for a new sprint when `--tz` is not given: `TZ` when it names one (as a
+/// shell's `TZ=America/Chicago` does), else the system's.
 fn local_time_zone() -> String {
-    iana_time_zone::get_timezone().ok().filter(|tz| Sprint::is_time_zone(tz)).unwrap_or_else(|| "UTC".into())
+    let from_env = std::env::var("TZ").ok().map(|tz| tz.trim_start_matches(':').to_owned());
+    from_env
+        .into_iter()
+        .chain(iana_time_zone::get_timezone().ok())
+        .find(|tz| Sprint::is_time_zone(tz))
+        .unwrap_or_else(|| "UTC".into())
 }
 
 /// Writes a report or export to `out`, or to the screen.
