@@ -837,6 +837,45 @@ test("settings: taking out a day people came on says what it hides before saving
   }
 });
 
+test("settings: a closing time moved to one already past asks before it closes the venue on those here", async () => {
+  // Found walking the venue's clocks: 10:00 typed for today's closing at noon (05:00 for 17:00 is one slip
+  // in a browser that shows AM and PM) saved with "Settings saved.": whoever was here left every list, their
+  // claims were released, and the door refused everyone.
+  const day = NOW.slice(0, 10);
+  const { v, table } = cpythonVenue({ at: `${day}T12:00:00Z`, days: 2 });
+  const ana = v.cli("attendees", "add", "--name", "Ana Here");
+  v.cli("call", "sign_in", JSON.stringify({ attendee: ana.id, project: table.id, accept_code_of_conduct: true }));
+  const served = await serve(v);
+  const p = await session.page(1280, 800);
+  try {
+    await p.clock.install({ time: new Date(`${day}T12:00:00Z`) });
+    await p.clock.resume();
+    await p.goto(`${served.url}/#/organizer/settings`);
+    await ready(p);
+    await p.getByLabel("Day 1 closes").fill("10:00");
+    await p.getByRole("button", { name: "Save settings" }).click();
+    const warning = p.getByTestId("settings-hiding");
+    await warning.waitFor();
+    assert.match(
+      (await warning.innerText()).replace(/\s+/g, " "),
+      /Today’s new closing time, 10:00 AM, has passed: saving closes the venue now: the 1 person here is signed out, their claims released, and the door takes no one until you change it back\./,
+    );
+    assert.equal((await served.call("sprint")).days[0].closes, "18:00:00", "not saved yet");
+    assert.equal((await served.call("presence")).here_now, 1);
+    await shot(p, "organizer-settings-closes-now");
+    // A closing time still to come is saved without a question.
+    await p.getByLabel("Day 1 closes").fill("17:00");
+    await p.getByRole("button", { name: "Save settings" }).click();
+    await p.getByText("Settings saved.").waitFor();
+    assert.equal(await warning.count(), 0);
+    assert.equal((await served.call("sprint")).days[0].closes, "17:00:00");
+  } finally {
+    await p.close();
+    served.stop();
+    v.remove();
+  }
+});
+
 test("today: after closing it says the venue closed and keeps the day's figures; after the sprint, where the report is", async () => {
   // At 19:00 Today said "Today is not one of the sprint's days", with 0 came today and no date; the day
   // after the last, the same, and no word of the report.

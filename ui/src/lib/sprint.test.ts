@@ -10,6 +10,7 @@ import {
   retentionEnds,
   retentionErases,
   timeZoneMoves,
+  closesNow,
   retentionNotice,
   nextOpenWords,
   sprintEditProblem,
@@ -225,6 +226,29 @@ describe("timeZoneMoves", () => {
     const got = timeZoneMoves({ time_zone: before }, { time_zone: after }, perDay);
     expect(got !== null).toBe(asks);
     if (got) expect(got).toMatch(/recorded in Europe\/Prague.*read in America\/Los_Angeles/);
+  });
+});
+
+describe("closesNow", () => {
+  // 12:00 in Amsterdam (CET, UTC+1) on 25 Oct 2026, the venue open until 18:00.
+  const now = new Date("2026-10-25T11:00:00Z");
+  const day = (closes: string, is_break = false) => ({ date: "2026-10-25", is_break, opens: "09:00:00", closes });
+  const before = { days: [day("18:00:00")] };
+  const open = { open: true, date: "2026-10-25", hereNow: 3 };
+  it.each([
+    ["closing moved to a time already past", day("10:00:00"), open, /^Today’s new closing time, 10:00( AM)?, has passed: saving closes the venue now: the 3 people here are signed out/],
+    ["05:00 typed for 17:00", day("05:00:00"), open, /0?5:00( AM)?, has passed/],
+    ["closing moved to now exactly", day("12:00:00"), open, /12:00( PM)?, has passed/],
+    ["today made a break", day("18:00:00", true), { ...open, hereNow: 1 }, /^Today becomes a break day: saving closes the venue now: the 1 person here is/],
+    ["nobody here", day("10:00:00"), { ...open, hereNow: 0 }, /closes the venue now: the door takes no one/],
+    ["closing moved later", day("20:00:00"), open, null],
+    ["closing moved earlier, still to come", day("15:00:00"), open, null],
+    ["the venue already closed", day("10:00:00"), { ...open, open: false }, null],
+    ["another day changed", { ...day("10:00:00"), date: "2026-10-26" }, open, null],
+  ])("%s", (_, after, venue, words) => {
+    const got = closesNow(before, { time_zone: "Europe/Amsterdam", days: [after] }, venue, now);
+    if (words === null) expect(got).toBeNull();
+    else expect(got).toMatch(words);
   });
 });
 

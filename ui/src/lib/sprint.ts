@@ -129,7 +129,51 @@ export function timeZoneMoves(
   } catch {
     return null;
   }
-  return `People have signed in already: the days they came stay as recorded in ${before.time_zone}, but their times will be read in ${after.time_zone.trim()}, so the attendance list and the report may show them arriving before opening or leaving after closing. Change the zone only if it was wrong from the start.`;
+  return `People have signed in already: the days they came stay as recorded in ${before.time_zone}, but their times and the opening hours will be read in ${after.time_zone.trim()}, so their hours change, and the attendance list and the report may show them arriving before opening or leaving after closing. Change the zone only if it was wrong from the start.`;
+}
+
+/** The time of day at `now` in `timeZone`, as minutes since midnight. */
+function minutesIn(timeZone: string, now: Date): number {
+  try {
+    const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+    const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? NaN);
+    return part("hour") * 60 + part("minute");
+  } catch {
+    return now.getHours() * 60 + now.getMinutes();
+  }
+}
+
+/** A time of day as this browser's time fields show it (`10:00 AM` where they show AM and PM). */
+function asTyped(time: string): string {
+  const minutes = toMinutes(time);
+  const at = new Date(Date.UTC(2000, 0, 1, Math.floor(minutes / 60), minutes % 60));
+  return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: "UTC" }).format(at);
+}
+
+/**
+ * What saving `after` would do while the venue is open (`open`, as the core says, on `date`): a closing
+ * time for today moved to one already past (05:00 for 17:00, in a browser that shows AM and PM), or today
+ * made a break, closes the venue at once: who is here leaves every list, their claims are released and the
+ * door takes no one until it is changed back. It was saved with no word. `null` when today stays open.
+ */
+export function closesNow(
+  before: Pick<Sprint, "days">,
+  after: Pick<Sprint, "days" | "time_zone">,
+  venue: { open: boolean; date: string; hereNow: number },
+  now: Date = new Date(),
+): string | null {
+  if (!venue.open) return null;
+  const was = before.days.find((d) => d.date === venue.date);
+  const will = after.days.find((d) => d.date === venue.date);
+  // A day taken away is `hiddenAttendance`'s to ask about.
+  if (!was || !will || was.is_break) return null;
+  const minutes = minutesIn(after.time_zone.trim(), now);
+  const closesEarlier = toMinutes(will.closes) <= minutes && toMinutes(will.closes) < toMinutes(was.closes);
+  if (!will.is_break && !closesEarlier) return null;
+  const here =
+    venue.hereNow === 0 ? "" : venue.hereNow === 1 ? " the 1 person here is signed out, their claims released, and" : ` the ${venue.hereNow} people here are signed out, their claims released, and`;
+  const what = will.is_break ? "Today becomes a break day" : `Today’s new closing time, ${asTyped(will.closes)}, has passed`;
+  return `${what}: saving closes the venue now:${here} the door takes no one until you change it back.`;
 }
 
 /**
