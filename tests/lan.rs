@@ -265,6 +265,11 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
     let first = String::from_utf8_lossy(&refused.stdout);
     assert!(first.starts_with("Synced in part with") && !first.contains("In step"), "{first}");
     assert_ne!(desk.digest(), lead.digest());
+    // Its own screens say to check the clock (only the organizer's Devices page said anything).
+    let setup = fast(&["--json", "call", "setup"]);
+    let setup: serde_json::Value = serde_json::from_slice(&setup.stdout).unwrap();
+    let words = setup["clock_apart"].as_str().unwrap_or_default();
+    assert!(words.starts_with("this computer's clock and ") && words.contains("'s are 24 h apart"), "{setup}");
 
     // Its clock is put right: the next sync brings the devices level at once, not a day later.
     let report = lead.json(&["sync", &address]);
@@ -274,6 +279,7 @@ fn a_laptop_whose_clock_ran_a_day_fast_converges_at_its_first_sync_once_put_righ
     assert!(note.contains("clock had run 24 h ahead and has been put right"), "{note}");
     let digest = wait_for_equal_digests(&[&desk, &lead]);
     assert_eq!(report["digest"].as_str().unwrap(), digest);
+    assert_eq!(lead.json(&["call", "setup"])["clock_apart"], serde_json::Value::Null, "put right, it says nothing");
     let names: Vec<String> = desk
         .json(&["attendees", "list"])
         .as_array()

@@ -995,6 +995,43 @@ test("devices: when each device last synced with this one, and a lead's table", 
   }
 });
 
+test("a lead's laptop whose clock is two hours slow says to check the clock", async () => {
+  // Found walking the venue's clocks: the laptop held back everything the venue wrote (stamped in its
+  // future), showed "No one is here yet" and "No issues imported", and only the organizer's Devices page
+  // said why, as the organizer's clock being ahead.
+  const day = NOW.slice(0, 10);
+  const desk = venue();
+  desk.cli("init", "--name", "Clock sprint", "--start", day, "--days", "2", "--tz", "UTC");
+  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const served = await serve(desk);
+  const laptop = venue();
+  let lead = null;
+  try {
+    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
+    desk.cli("attendees", "add", "--name", "Ana Later");
+    laptop.env.SPRINTDESK_NOW = new Date(Date.parse(NOW) - 2 * 3_600_000).toISOString();
+    assert.throws(() => laptop.cli("sync", served.listening), /held back until the clocks agree/);
+    lead = await serve(laptop);
+    const p = await session.page(1280, 800);
+    try {
+      await p.goto(`${lead.url}/#/lead`);
+      const banner = p.getByTestId("clock-apart");
+      await banner.waitFor();
+      assert.match(
+        (await banner.innerText()).replace(/\s+/g, " "),
+        /^Check the clock\. This computer's clock and .+'s are 2 h apart: what one writes is held back by the other until they agree\. Check the date, time and time zone on both\.$/,
+      );
+      await shot(p, "lead-clock-apart");
+    } finally {
+      await p.close();
+    }
+  } finally {
+    lead?.stop();
+    served.stop();
+    for (const v of [desk, laptop]) v.remove();
+  }
+});
+
 test("today: the days under the chart stay apart for a week-long sprint", async () => {
   // Five days at 1280 px ran their labels together ("Mon 15 JunTue 16 Jun").
   for (const days of [5, 7]) {

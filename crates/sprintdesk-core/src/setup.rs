@@ -125,6 +125,9 @@ pub struct Setup {
     /// new one (its state folder lost, its database moved) and is to be paired again, keeping what it holds.
     /// What it records meanwhile is kept here and reaches the venue once it is paired.
     pub pair_again: bool,
+    /// This device's clock is off from every device it synced with lately, in words: what they write is
+    /// stamped in its future (or the other way round) and held back until the clocks agree.
+    pub clock_apart: Option<String>,
 }
 
 /// How long this device's board shows each page.
@@ -145,6 +148,46 @@ pub struct ModeChange {
     /// The organizer PIN: needed to leave kiosk mode, and to enter it (the first time, it sets the PIN).
     #[serde(default)]
     pub pin: Option<String>,
+}
+
+/// Peers heard from this long ago or less say how this device's clock stands.
+const CLOCK_PEERS_WITHIN_MS: i64 = 15 * 60_000;
+
+/// How far this device's clock is from those of the devices it synced with lately, in words, when it is off
+/// from all of them the same way (from one only, the two are named: either may be wrong). A lead's laptop two
+/// hours slow held back every record the venue wrote, its screens showed an empty sprint, and only the
+/// organizer's Devices page said why, as the organizer's clock being ahead.
+fn clock_apart(store: &sprintdesk_store::Store, now: sprintdesk_domain::Timestamp) -> Result<Option<String>, Error> {
+    let recent: Vec<(String, i64)> = store
+        .peers()?
+        .into_iter()
+        .filter(|p| p.last_seen.is_some_and(|seen| now.0.saturating_sub(seen.0) <= CLOCK_PEERS_WITHIN_MS))
+        .filter_map(|p| Some((p.device.0, p.offset_ms?)))
+        .collect();
+    let Some(&(_, first)) = recent.first() else { return Ok(None) };
+    let apart = |offset: i64| offset.abs() > sprintdesk_domain::SKEW_WARNING_MS && (offset > 0) == (first > 0);
+    if !recent.iter().all(|(_, offset)| apart(*offset)) {
+        return Ok(None);
+    }
+    let mut offsets: Vec<i64> = recent.iter().map(|(_, offset)| *offset).collect();
+    offsets.sort_unstable();
+    let typical = sprintdesk_domain::span_words(offsets[offsets.len() / 2]);
+    let name =
+        |id: &str| store.get::<sprintdesk_domain::Device>(id).ok().flatten().map_or_else(|| id.to_owned(), |d| d.name);
+    Ok(Some(match recent.as_slice() {
+        [(only, _)] => format!(
+            "this computer's clock and {}'s are {typical} apart: what one writes is held back by the other until \
+             they agree. Check the date, time and time zone on both",
+            name(only)
+        ),
+        more => format!(
+            "this computer's clock is {typical} {} the {} devices it synced with: what they write is held back \
+             here, or what this one writes there, until it is put right. Check this computer's date, time and \
+             time zone",
+            if first > 0 { "behind" } else { "ahead of" },
+            more.len()
+        ),
+    }))
 }
 
 fn pin_hash(device: &str, pin: &str) -> String {
@@ -198,6 +241,7 @@ impl Desk {
                 store.revoked_note()?
             },
             pair_again: store.to_pair_again()?,
+            clock_apart: clock_apart(store, self.now())?,
         })
     }
 

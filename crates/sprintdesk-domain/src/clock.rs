@@ -8,6 +8,19 @@
 use crate::Timestamp;
 use std::sync::Mutex;
 
+/// A clock further off than this from a peer's is shown as a problem.
+pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
+
+/// A duration in words: seconds, minutes or hours.
+pub fn span_words(ms: i64) -> String {
+    let minutes = ms.unsigned_abs() / 60_000;
+    match minutes {
+        0 => format!("{} s", ms.unsigned_abs() / 1000),
+        1..120 => format!("{minutes} min"),
+        _ => format!("{} h", (minutes + 30) / 60),
+    }
+}
+
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> Timestamp;
 }

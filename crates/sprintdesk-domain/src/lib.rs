@@ -28,7 +28,7 @@ pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
     next_open_day, standing,
 };
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, SKEW_WARNING_MS, SystemClock, span_words};
 pub use device::{Device, DeviceRole, Grant};
 pub use events::{ClaimAction, ClaimEvent, PresenceEvent, PresenceKind};
 pub use ids::{

@@ -7,8 +7,7 @@ use crate::tls::TlsSetupError;
 use sprintdesk_domain::{DeviceId, DeviceRole};
 use sprintdesk_store::{Refused, Reissue, StoreError};
 
-/// A clock further off than this from a peer's is shown as a problem.
-pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
+pub use sprintdesk_domain::{SKEW_WARNING_MS, span_words as minutes};
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
@@ -82,16 +81,6 @@ pub struct Report {
     pub untrusted_by_peer: Vec<(DeviceId, u64)>,
     /// Whether both sides held the same records when it ended.
     pub complete: bool,
-}
-
-/// A duration in words: seconds, minutes or hours.
-pub fn minutes(ms: i64) -> String {
-    let minutes = ms.unsigned_abs() / 60_000;
-    match minutes {
-        0 => format!("{} s", ms.unsigned_abs() / 1000),
-        1..120 => format!("{minutes} min"),
-        _ => format!("{} h", (minutes + 30) / 60),
-    }
 }
 
 /// Why a join was refused.

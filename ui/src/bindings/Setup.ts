@@ -49,4 +49,9 @@ revoked: string | null,
  * new one (its state folder lost, its database moved) and is to be paired again, keeping what it holds.
  * What it records meanwhile is kept here and reaches the venue once it is paired.
  */
-pair_again: boolean, };
+pair_again: boolean, 
+/**
+ * This device's clock is off from every device it synced with lately, in words: what they write is
+ * stamped in its future (or the other way round) and held back until the clocks agree.
+ */
+clock_apart: string | null, };
