@@ -736,6 +736,7 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
         now: owned.now(),
         listen: None,
         own_only: true,
+        grant: None,
     };
     let before = peak_rss_mib(pid);
     let cut_off = bomb(&owned.identity().unwrap(), &address, Some(&hello), &bomb_frame(&kiosk_id), 3);
@@ -915,7 +916,7 @@ fn a_co_leads_edit_replaced_unseen_is_shown_on_the_laptop_whose_edit_won_and_can
 #[test]
 fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_with_what_it_holds() {
     let mut desk = Device::new();
-    let kiosk = Device::new();
+    let mut kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     desk.ok(&[&["init", "--name", "State sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     for name in ["Lee Early", "Nia Offline", "Mia Later", "Ola Organizer"] {
@@ -970,8 +971,7 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
 
     // The organizer's laptop loses its state folder: it stays in the venue (not a venue of its own), and is
     // not its authority until asked on its own shell (a copy of its file, a backup, must not become one by
-    // being opened). Then it pairs. (Devices it paired before let it in once they hear of its new entry,
-    // from an organizer's or a lead's device that synced with it since, or once paired again.)
+    // being opened). Then it pairs, and the devices it paired before let it in on the grant it carries.
     desk.kill();
     std::fs::rename(desk.dir.path().join("state"), desk.dir.path().join("state-lost")).unwrap();
     let address = desk.serve(None);
@@ -984,6 +984,20 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     join_as(&desk, &address, &board, "Projector", "board");
     assert_eq!(wait_for_equal_digests(&[&desk, &board]), desk.digest());
     assert!(present(&board).contains("Ola Organizer") && present(&board).contains("Mia Later"));
+    // The kiosk, paired before, knows only the organizer's old id, and registers a walk-in meanwhile. It
+    // refused the organizer for good in a venue with no other staff device (its entry could come from no
+    // one else), and pairing the kiosk again needs an empty database: its sign-ins were thrown away. The
+    // organizer now reaches it with the venue's grant for its new id in its hello.
+    let walk_in = r#"{"name": "Pia Door", "handle": null, "first_timer": false, "project": null,
+        "accept_code_of_conduct": true, "photo_consent": false, "someone_else": false}"#;
+    kiosk.ok(&["call", "register_walk_in", walk_in]);
+    assert!(!kiosk.run(&["sync", &address]).status.success(), "the kiosk does not know the organizer's new id yet");
+    let kiosk_address = kiosk.serve(None);
+    desk.ok(&["sync", &kiosk_address]);
+    assert!(desk.ok(&["attendees", "search", "Pia"]).contains("Pia Door"), "the walk-in reached the organizer");
+    assert!(present(&kiosk).contains("Ola Organizer"), "the organizer's records reached the kiosk");
+    kiosk.kill();
+    kiosk.ok(&["sync", &address]);
     // A kiosk set up from a copy of the organizer's file (it holds the venue's key under the organizer's
     // old id) and paired as a kiosk: it is a kiosk, and takes no key back.
     let copy = Device::new();

@@ -92,6 +92,11 @@ pub enum Message {
         /// personal data on its own clock): take only those from it, and do not wait for the rest.
         #[serde(default)]
         own_only: bool,
+        /// The venue's grant for the sender: a device whose entry has not reached the other side yet (paired
+        /// since, or an organizer back under a new id after `take-back-venue`) is let in on it, the grant
+        /// being checked against the venue's key and the connection's certificate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grant: Option<Grant>,
     },
     /// Change records the other side lacks, in sequence order per origin, with the venue's grant for each
     /// of their authors (self-certifying: it checks against the venue's key), so that a receiver can prove
@@ -578,6 +583,7 @@ mod tests {
                 now: Timestamp(7),
                 listen: Some(4),
                 own_only: true,
+                grant: None,
             },
             Message::Have { vector: VersionVector::default() },
             Message::Refused { origin: "b".into(), seq: 4, ahead_ms: 86_400_000 },

@@ -21,6 +21,8 @@ pub type AuthorGrants = Vec<(DeviceId, Grant)>;
 pub enum Admission {
     /// A paired device, not revoked, presenting its own certificate.
     Paired(Box<Device>),
+    /// Not on the allow-list here yet, but carrying a grant the venue's key signed for its id and certificate.
+    Vouched(DeviceRole),
     /// Nothing on the allow-list matches.
     Unknown,
     /// The device was paired and has been revoked.
@@ -193,6 +195,17 @@ impl Replica {
     /// The role the venue vouched for `device`, on a venue with a key.
     pub fn role_of(&self, device: &str) -> Option<DeviceRole> {
         self.store().trust().ok()?.device(device).map(|d| d.vouched.role)
+    }
+
+    /// The role `grant` vouches for `device` with, if the venue's key signed it.
+    pub fn vouched_role(&self, device: &DeviceId, grant: Option<&Grant>) -> Option<DeviceRole> {
+        let venue = self.store().trust().ok()?.venue?;
+        sprintdesk_store::trust::check_grant(&venue, device.as_str(), grant?).map(|vouched| vouched.role)
+    }
+
+    /// This device's own grant from the venue, as its entry on the allow-list holds it.
+    pub fn own_grant(&self) -> Result<Option<Grant>, StoreError> {
+        Ok(self.store().get::<Device>(self.device.as_str())?.and_then(|device| device.grant))
     }
 
     /// What this device passes on, as a version vector: everything it holds, or, on a kiosk or a board
@@ -410,15 +423,32 @@ impl Replica {
 
     /// Who a connection presenting `fingerprint` and calling itself `claimed` is. On a venue with a key,
     /// only an entry the venue vouched for admits.
-    pub fn admission(&self, claimed: &DeviceId, fingerprint: &str) -> Result<Admission, StoreError> {
+    pub fn admission(
+        &self,
+        claimed: &DeviceId,
+        fingerprint: &str,
+        carried: Option<&Grant>,
+    ) -> Result<Admission, StoreError> {
         let store = self.store();
         let trust = store.trust()?;
-        if trust.venue.is_some() {
+        if let Some(venue) = &trust.venue {
             if trust.devices.values().any(|d| d.revoked && d.vouched.fingerprint == fingerprint) {
                 return Ok(Admission::Revoked);
             }
             if !trust.admits(claimed.as_str(), fingerprint) {
-                return Ok(Admission::Unknown);
+                // Not on the allow-list here (yet): the grant it carried lets it in if the venue's key signed
+                // it for this id and this connection's certificate, and nothing here says otherwise of the id.
+                // An organizer back under a new id after `take-back-venue` had no way back to the kiosks,
+                // which refused it until its entry came from another staff device: a one-organizer venue had
+                // none, and the door was cut off for good.
+                let vouched =
+                    carried.and_then(|grant| sprintdesk_store::trust::check_grant(venue, claimed.as_str(), grant));
+                return Ok(match vouched {
+                    Some(vouched) if trust.device(claimed.as_str()).is_none() && vouched.fingerprint == fingerprint => {
+                        Admission::Vouched(vouched.role)
+                    }
+                    _ => Admission::Unknown,
+                });
             }
             return Ok(match store.get::<Device>(claimed.as_str())? {
                 Some(device) => Admission::Paired(Box::new(device)),

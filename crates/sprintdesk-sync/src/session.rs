@@ -6,7 +6,7 @@ use crate::message::{self, Message, ProtocolError};
 use crate::plan::{self, Batch};
 use crate::replica::{Admission, Joining, Replica, Welcome};
 pub use crate::report::{Authority, Mode, Report, SKEW_WARNING_MS, SyncError, minutes};
-use sprintdesk_domain::{DeviceId, DeviceRole, Timestamp};
+use sprintdesk_domain::{DeviceId, DeviceRole, Grant, Timestamp};
 use sprintdesk_store::{Change, Entity, PeerRecord, RevocationProof, VersionVector, device_of};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -187,16 +187,17 @@ fn hello(replica: &Replica) -> Result<Message, SyncError> {
         now: replica.now(),
         listen: replica.listen_port(),
         own_only: !replica.relays_others()?,
+        grant: replica.own_grant()?,
     })
 }
 
 /// Told who the other side is, once it is admitted, and the port it listens on.
 pub type OnPeer<'a> = &'a mut (dyn FnMut(&DeviceId, Option<u16>) + Send);
 
-fn check(replica: &Replica, authority: &Authority, device: &DeviceId) -> Result<(), SyncError> {
+fn check(replica: &Replica, authority: &Authority, device: &DeviceId, grant: Option<&Grant>) -> Result<(), SyncError> {
     let Authority::Certificate(fingerprint) = authority else { return Ok(()) };
-    match replica.admission(device, fingerprint)? {
-        Admission::Paired(_) => Ok(()),
+    match replica.admission(device, fingerprint, grant)? {
+        Admission::Paired(_) | Admission::Vouched(_) => Ok(()),
         Admission::Unknown => Err(SyncError::NotPaired),
         Admission::Revoked => Err(SyncError::Revoked),
     }
@@ -288,13 +289,13 @@ where
 {
     link.send(&hello(replica)?).await?;
     match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-        Message::Hello { device, vector, now, listen, own_only } => {
-            check(replica, authority, &device)?;
+        Message::Hello { device, vector, now, listen, own_only, grant } => {
+            check(replica, authority, &device, grant.as_ref())?;
             link.admit();
             // Admitted by a device of the venue: a revocation noted before is not what this one says.
             replica.forget_revoked();
             on_peer(&device, listen);
-            let peer = Peer { device, has: vector, now, own_only };
+            let peer = Peer { device, has: vector, now, own_only, grant };
             exchange(replica, link, authority, mode, peer).await
         }
         Message::Denied { reason, revocation } => {
@@ -335,8 +336,8 @@ where
     let mut joined = false;
     loop {
         match link.receive_within(HANDSHAKE_TIMEOUT).await? {
-            Message::Hello { device, vector, now, listen, own_only } => {
-                if let Err(error) = check(replica, &authority, &device) {
+            Message::Hello { device, vector, now, listen, own_only, grant } => {
+                if let Err(error) = check(replica, &authority, &device, grant.as_ref()) {
                     let (reason, revocation) = match error {
                         SyncError::Revoked => {
                             (revoked_words(replica, &device, &vector), revocation_proof(replica, &device, &vector))
@@ -352,7 +353,7 @@ where
                 link.admit();
                 on_peer(&device, listen);
                 link.send(&hello(replica)?).await?;
-                let peer = Peer { device, has: vector, now, own_only };
+                let peer = Peer { device, has: vector, now, own_only, grant };
                 return exchange(replica, &mut link, &authority, Mode::Live, peer).await;
             }
             Message::Join { device, name, role, key, proof } if !joined => {
@@ -464,6 +465,8 @@ struct Peer {
     has: VersionVector,
     now: Timestamp,
     own_only: bool,
+    /// The venue's grant it carried in its hello (see [`Message::Hello`]).
+    grant: Option<Grant>,
 }
 
 async fn exchange<S>(
@@ -476,10 +479,11 @@ async fn exchange<S>(
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
-    let Peer { device: peer, has: peer_has, now: peer_now, own_only } = peer;
+    let Peer { device: peer, has: peer_has, now: peer_now, own_only, grant: carried } = peer;
+    // Its role as the allow-list here says, or as the grant it carried does until its entry arrives.
+    let peer_role = || replica.role_of(peer.as_str()).or_else(|| replica.vouched_role(&peer, carried.as_ref()));
     // A kiosk, a board, or a device that erased alone passes on only its own records.
-    let peer_own_only =
-        own_only || replica.role_of(peer.as_str()).is_some_and(|role| !sprintdesk_store::trust::relays_others(role));
+    let peer_own_only = own_only || peer_role().is_some_and(|role| !sprintdesk_store::trust::relays_others(role));
     if &peer == replica.device() {
         return Err(SyncError::Unexpected("connected to itself".into()));
     }
@@ -511,9 +515,8 @@ where
     // A revoked peer is dropped as soon as the revocation is applied here (it arrives as a change, which
     // wakes this loop): nothing more is sent to it, and nothing more it sends is applied.
     let still_admitted = || match authority {
-        Authority::Certificate(_) => {
-            check(replica, authority, &peer).inspect_err(|_| tracing::info!(%peer, "dropping a revoked device"))
-        }
+        Authority::Certificate(_) => check(replica, authority, &peer, carried.as_ref())
+            .inspect_err(|_| tracing::info!(%peer, "dropping a revoked device")),
         Authority::Trusted => Ok(()),
     };
     let result: Result<(), SyncError> = async {
@@ -536,7 +539,7 @@ where
                 None
             };
             if let Some(batch) = next {
-                let (changes, grants) = replica.read(&batch, replica.role_of(peer.as_str()))?;
+                let (changes, grants) = replica.read(&batch, peer_role())?;
                 // Large records go fewer to a frame: the rest are planned again from where these end.
                 let (body, kept) = message::encode_batch(&changes, &grants);
                 let upto = changes[..kept].last().map_or(batch.after, |change| change.seq);

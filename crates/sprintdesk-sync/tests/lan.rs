@@ -242,6 +242,55 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     assert_eq!(stranger.vector().unwrap().len(), 1, "the stranger holds only its own changes");
 }
 
+/// The venue's grant in a hello lets a device in where its entry has not arrived yet (an organizer back under
+/// a new id had no other way back to the kiosks of a one-organizer venue), but only the device it names,
+/// presenting the certificate it names: every device holds every grant, so a stranger can copy one from a
+/// kiosk's file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_carried_in_a_hello_lets_in_only_the_device_it_names() {
+    let (desk, address, stop) = organizer().await;
+    let kiosk = device("kiosk");
+    peer::join(&kiosk, &address, &show_code(&desk), "Kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
+    let lead = device("lead");
+    peer::join(&lead, &address, &show_code_for(&desk, DeviceRole::TableLead), "Lead", Some(DeviceRole::TableLead))
+        .await
+        .unwrap();
+    // The desk goes off the network: the kiosk cannot hear of the lead from it.
+    stop.send(true).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let kiosk_address = listener.local_addr().unwrap().to_string();
+    let (_stop_kiosk, stopped) = tokio::sync::watch::channel(false);
+    let serving = kiosk.clone();
+    tokio::spawn(async move {
+        peer::serve(serving, listener, PeerOptions { connect: vec![], discovery: false }, stopped).await
+    });
+    let grant = lead.own_grant().unwrap().expect("the lead's grant");
+    let before = kiosk.store().digest().unwrap();
+    // A stranger with the lead's grant, under the lead's id and under its own, with a certificate of its own.
+    for claimed in ["lead", "thief"] {
+        let stranger = device(claimed);
+        stranger.write(random_op(3, 7, 7, "stranger-sign-in", stranger.device(), Timestamp(T0))).unwrap();
+        let (mut stream, _) = stranger_connection(&stranger.identity().unwrap(), &kiosk_address).await;
+        let hello = message::Message::Hello {
+            device: claimed.into(),
+            vector: stranger.vector().unwrap(),
+            now: Timestamp(T0),
+            listen: None,
+            own_only: false,
+            grant: Some(grant.clone()),
+        };
+        message::write_message(&mut stream, &hello).await.unwrap();
+        let answer = message::read_message(&mut stream).await.unwrap().map(|(m, _)| m);
+        assert!(matches!(answer, Some(message::Message::Denied { .. })), "{claimed}: {answer:?}");
+    }
+    assert_eq!(kiosk.store().digest().unwrap(), before, "nothing taken from the strangers");
+    assert!(kiosk.store().presence_events().unwrap().is_empty());
+    // The lead itself is let in on it, though the kiosk has not heard of it, and its entry then arrives.
+    assert!(kiosk.role_of("lead").is_none());
+    peer::sync_once(&lead, &kiosk_address).await.expect("let in on its grant");
+    assert_eq!(kiosk.role_of("lead"), Some(DeviceRole::TableLead));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revocation_reaches_a_third_device_which_then_refuses_the_revoked_one() {
     let (desk, address, _stop) = organizer().await;

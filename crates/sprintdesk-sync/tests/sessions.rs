@@ -190,6 +190,7 @@ async fn a_malformed_or_oversized_message_ends_the_session_and_changes_nothing()
         now: Timestamp(T0),
         listen: None,
         own_only: false,
+        grant: None,
     };
     let garbage: Vec<(&str, Vec<u8>, &str)> = vec![
         ("oversized", vec![0x7f, 0xff, 0xff, 0xff], "over the"),
@@ -242,6 +243,7 @@ async fn desk_greeted_by(people: u64, who: &str) -> (tokio::io::DuplexStream, Ru
         now: Timestamp(T0),
         listen: None,
         own_only: false,
+        grant: None,
     };
     message::write_message(&mut near, &hello).await.unwrap();
     (near, serving)
