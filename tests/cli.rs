@@ -572,6 +572,30 @@ fn another_programs_database_is_refused_and_left_as_it_was() {
 }
 
 #[test]
+fn a_damaged_database_says_what_to_do() {
+    // Pages of a sprint's file overwritten (a failing disk): `serve` and sign-ins went on, and the attendee
+    // list said "database disk image is malformed" with no word of what to do.
+    let user = User::new(DAY_ONE_MORNING);
+    user.ok(&["init", "--name", "Damaged", "--start", "2026-05-18", "--days", "2", "--tz", "UTC"]);
+    let csv = user.dir.path().join("people.csv");
+    let rows: String = (0..600).map(|n| format!("Person Number {n},p{n}@example.org,h{n},,no,B-{n}\n")).collect();
+    std::fs::write(&csv, format!("name,email,handle,roles,first_timer,badge\n{rows}")).unwrap();
+    user.ok(&["import", "attendees", csv.to_str().unwrap()]);
+    let db = user.dir.path().join("sprint.db");
+    rusqlite::Connection::open(&db).unwrap().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    let mut bytes = std::fs::read(&db).unwrap();
+    // A page in every eight past the first tenth of the file.
+    for page in (bytes.len() / 10 / 4096..bytes.len() / 4096).step_by(8) {
+        bytes[page * 4096..(page + 1) * 4096].fill(0x5a);
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let (code, stderr) = user.fails(&["attendees", "list"]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("the file is damaged"), "{stderr}");
+    assert!(stderr.contains("join the venue from a new database"), "{stderr}");
+}
+
+#[test]
 fn a_name_that_is_not_whole_is_refused_with_the_people_it_may_mean() {
     // `signin Łukasz` at the hub: nobody is called just that, and guessing could sign in the wrong person.
     let user = sprint_with_people();

@@ -179,21 +179,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::TakeBackVenue => {
             let taken = host.take_back_venue(&sprintdesk_api::host_name())?;
+            if !taken {
+                // A refusal (exit 1), as the exit codes say: a script must not read it as done.
+                anyhow::bail!(sprintdesk_api::Error::from(sprintdesk_core::store::StoreError::NotAllowed(
+                    "nothing taken: this database holds no venue key under an earlier id of this computer (it is \
+                     not an organizer's file, or this computer is already its venue's organizer)"
+                        .into()
+                )));
+            }
             if json {
-                return print_json(&serde_json::json!({"taken": taken}));
+                return print_json(&serde_json::json!({"taken": true}));
             }
-            if taken {
-                outln!(
-                    "This computer is the venue's organizer again, under its new id: it pairs and revokes. Devices \
-                     paired before let it in once they hear of its new entry from another staff device (or are \
-                     paired again)."
-                );
-            } else {
-                outln!(
-                    "Nothing taken: this database holds no venue key under an earlier id of this computer (it is \
-                     not an organizer's file, or this computer is already its venue's organizer)."
-                );
-            }
+            outln!(
+                "This computer is the venue's organizer again, under its new id: it pairs and revokes. Devices paired \
+                 before let it in when it reaches them (it carries the venue's grant for its new id): keep it running."
+            );
         }
         Command::Peers => lan::peers(&host, now, json)?,
         Command::Call { command, args } => {

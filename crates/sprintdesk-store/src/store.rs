@@ -14,7 +14,7 @@ use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the sprint database could not be read or written: {0}")]
+    #[error("the sprint database could not be read or written: {}", sqlite_words(.0))]
     Sqlite(#[from] rusqlite::Error),
     #[error(
         "this sprint database was written by a newer Sprintdesk (schema {found}, this one knows {known}); update Sprintdesk"
@@ -38,6 +38,24 @@ pub enum StoreError {
     ForeignWal { path: String, wal: String },
     #[error("{path} is read-only ({why}); nothing was changed: copy it somewhere you can write to change it")]
     ReadOnly { path: String, why: String },
+}
+
+/// SQLite's error, with what to do when the file itself is the trouble: a damaged file went on serving with
+/// "database disk image is malformed" on some screens and no word of what to do; a read-only one said
+/// "attempt to write a readonly database".
+fn sqlite_words(error: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase, ReadOnly};
+    match error.sqlite_error_code() {
+        Some(DatabaseCorrupt | NotADatabase) => format!(
+            "the file is damaged ({error}); nothing was changed. Copy it aside, then make this device again: join \
+             the venue from a new database (the other devices hold what it held), or put back a backup"
+        ),
+        Some(ReadOnly) => format!(
+            "the file, or the folder it is in, is read-only here ({error}); nothing was changed: let this user \
+             write to both, or copy the file somewhere they can"
+        ),
+        _ => error.to_string(),
+    }
 }
 
 /// `PRAGMA application_id` of a Sprintdesk database: "SPDK".

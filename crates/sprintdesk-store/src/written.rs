@@ -86,7 +86,8 @@ impl Store {
         tracing::warn!(
             wrote = %format!("{wrote}#{seq}"), held = held_now, %origin,
             "this database is older than what this device last wrote (put back from a backup?): it writes on \
-             under a new origin and takes its later records back from the venue's devices"
+             under a new origin and takes its later records back from the venue's organizer and table-lead devices \
+             (kiosks and boards pass on only their own)"
         );
         Ok(Some(Restored { wrote: (wrote, seq), held: held_now, origin }))
     }
