@@ -161,7 +161,8 @@ fn clock_apart(store: &sprintdesk_store::Store, now: sprintdesk_domain::Timestam
     let recent: Vec<(String, i64)> = store
         .peers()?
         .into_iter()
-        .filter(|p| p.last_seen.is_some_and(|seen| now.0.saturating_sub(seen.0) <= CLOCK_PEERS_WITHIN_MS))
+        // (Seen "in the future": while this device's clock was fast, so its offset then says nothing now.)
+        .filter(|p| p.last_seen.is_some_and(|seen| (0..=CLOCK_PEERS_WITHIN_MS).contains(&now.0.saturating_sub(seen.0))))
         .filter_map(|p| Some((p.device.0, p.offset_ms?)))
         .collect();
     let Some(&(_, first)) = recent.first() else { return Ok(None) };
@@ -172,20 +173,30 @@ fn clock_apart(store: &sprintdesk_store::Store, now: sprintdesk_domain::Timestam
     let mut offsets: Vec<i64> = recent.iter().map(|(_, offset)| *offset).collect();
     offsets.sort_unstable();
     let typical = sprintdesk_domain::span_words(offsets[offsets.len() / 2]);
+    // Records are held back only past an hour; closer, the times each device records disagree.
+    let held_back = offsets.iter().any(|offset| offset.abs() > sprintdesk_store::MAX_AHEAD_MS);
     let name =
         |id: &str| store.get::<sprintdesk_domain::Device>(id).ok().flatten().map_or_else(|| id.to_owned(), |d| d.name);
     Ok(Some(match recent.as_slice() {
         [(only, _)] => format!(
-            "this computer's clock and {}'s are {typical} apart: what one writes is held back by the other until \
-             they agree. Check the date, time and time zone on both",
-            name(only)
+            "this computer's clock and {}'s are {typical} apart: {}. Check the date, time and time zone on both",
+            name(only),
+            if held_back {
+                "what one writes is held back by the other until they agree"
+            } else {
+                "the times each records disagree by that much"
+            }
         ),
         more => format!(
-            "this computer's clock is {typical} {} the {} devices it synced with: what they write is held back \
-             here, or what this one writes there, until it is put right. Check this computer's date, time and \
-             time zone",
+            "this computer's clock is {typical} {} the {} devices it synced with: {}. Check this computer's date, \
+             time and time zone",
             if first > 0 { "behind" } else { "ahead of" },
-            more.len()
+            more.len(),
+            if held_back {
+                "what they write is held back here, or what this one writes there, until it is put right"
+            } else {
+                "the times it records are off by that much"
+            }
         ),
     }))
 }

@@ -12,7 +12,7 @@ use crate::chain::read_chain;
 use crate::store::{Store, StoreError, device_of};
 use crate::trust::{self, Link};
 use crate::{Change, Entity, Hlc, VersionVector};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{DeviceId, Grant};
 
@@ -146,6 +146,17 @@ impl Store {
         }
         let origin = record.origin.as_str();
         let author = device_of(origin);
+        // An organizer's device revoked since (stolen, say) silences no one: its revocations may be past its
+        // bound, and a proven one is for good. (Its entry's row says so even where its grant is gone with
+        // the records its bound dropped.)
+        let author_revoked: Option<bool> = self
+            .conn
+            .prepare_cached("SELECT revoked FROM devices WHERE id = ?1")?
+            .query_row([author], |row| row.get(0))
+            .optional()?;
+        if author_revoked == Some(true) {
+            return Ok(None);
+        }
         let vouched = match trust.device(author) {
             Some(known) => known.vouched.clone(),
             None => match proof.grant.as_ref().and_then(|grant| trust::check_grant(venue, author, grant)) {
@@ -313,6 +324,21 @@ mod tests {
         assert_eq!(kiosk.digest().unwrap(), before, "nothing was written");
         // Nothing of the venue came with it: the kiosk holds none of the desk's later records.
         assert!(kiosk.changes().unwrap().iter().all(|c| c.entity_id != "p2" && c.value != serde_json::json!(true)));
+    }
+
+    #[test]
+    fn a_revocation_by_an_organizers_device_revoked_since_stops_nothing() {
+        let (desk, mut kiosk, _lead) = venue();
+        let genuine = desk.revocation_proof("kiosk", &kiosk.vector().unwrap()).unwrap().unwrap();
+        // A second organizer's device, vouched for by the venue's key, revokes the desk (stolen, say).
+        let mut spare = Store::open_in_memory("spare".into()).unwrap();
+        spare.pin_venue(&desk.venue_key().unwrap().unwrap(), None).unwrap();
+        let key = spare.record_key().unwrap();
+        let grant = desk.sign_grant(&"spare".into(), DeviceRole::Organizer, None, "fp-spare", &key).unwrap();
+        revoke(&mut spare, "desk");
+        kiosk.apply_with_grants(&spare.changes().unwrap(), &[("spare".into(), grant)], NOW).unwrap();
+        assert_eq!(kiosk.take_revocation_proof(&genuine).unwrap(), None);
+        kiosk.write(NOW, sign_in_ops()).expect("the kiosk still takes sign-ins");
     }
 
     #[test]

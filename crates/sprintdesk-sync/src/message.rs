@@ -92,9 +92,9 @@ pub enum Message {
         /// personal data on its own clock): take only those from it, and do not wait for the rest.
         #[serde(default)]
         own_only: bool,
-        /// The venue's grant for the sender: a device whose entry has not reached the other side yet (paired
-        /// since, or an organizer back under a new id after `take-back-venue`) is let in on it, the grant
-        /// being checked against the venue's key and the connection's certificate.
+        /// The venue's grant for the sender: an organizer's device whose entry has not reached the other side
+        /// yet (paired since, or back under a new id after `take-back-venue`) is let in on it, the grant being
+        /// checked against the venue's key and the connection's certificate.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         grant: Option<Grant>,
     },

@@ -21,7 +21,8 @@ pub type AuthorGrants = Vec<(DeviceId, Grant)>;
 pub enum Admission {
     /// A paired device, not revoked, presenting its own certificate.
     Paired(Box<Device>),
-    /// Not on the allow-list here yet, but carrying a grant the venue's key signed for its id and certificate.
+    /// Not on the allow-list here yet, but carrying an organizer's grant the venue's key signed for its id and
+    /// certificate.
     Vouched(DeviceRole),
     /// Nothing on the allow-list matches.
     Unknown,
@@ -436,15 +437,23 @@ impl Replica {
                 return Ok(Admission::Revoked);
             }
             if !trust.admits(claimed.as_str(), fingerprint) {
-                // Not on the allow-list here (yet): the grant it carried lets it in if the venue's key signed
-                // it for this id and this connection's certificate, and nothing here says otherwise of the id.
-                // An organizer back under a new id after `take-back-venue` had no way back to the kiosks,
-                // which refused it until its entry came from another staff device: a one-organizer venue had
-                // none, and the door was cut off for good.
+                // Not on the allow-list here (yet): an organizer's grant it carried lets it in if the venue's
+                // key signed it for this id and this connection's certificate, and this device holds nothing
+                // at all of the id (not even a revocation without its pairing). An organizer back under a new
+                // id after `take-back-venue` had no way back to the kiosks, which refused it until its entry
+                // came from another staff device: a one-organizer venue had none, and the door was cut off
+                // for good. Only an organizer's: a device that never heard of a device never heard of its
+                // revocation either, and a revoked lead got in; an organizer's device holds the venue's key,
+                // which signs itself in anywhere already.
                 let vouched =
                     carried.and_then(|grant| sprintdesk_store::trust::check_grant(venue, claimed.as_str(), grant));
+                let unheard_of = store.get::<Device>(claimed.as_str())?.is_none();
                 return Ok(match vouched {
-                    Some(vouched) if trust.device(claimed.as_str()).is_none() && vouched.fingerprint == fingerprint => {
+                    Some(vouched)
+                        if unheard_of
+                            && vouched.role == DeviceRole::Organizer
+                            && vouched.fingerprint == fingerprint =>
+                    {
                         Admission::Vouched(vouched.role)
                     }
                     _ => Admission::Unknown,

@@ -242,18 +242,24 @@ async fn strangers_impostors_and_revoked_devices_get_nothing_and_change_nothing(
     assert_eq!(stranger.vector().unwrap().len(), 1, "the stranger holds only its own changes");
 }
 
-/// The venue's grant in a hello lets a device in where its entry has not arrived yet (an organizer back under
-/// a new id had no other way back to the kiosks of a one-organizer venue), but only the device it names,
-/// presenting the certificate it names: every device holds every grant, so a stranger can copy one from a
-/// kiosk's file.
+/// An organizer's grant in a hello lets its device in where its entry has not arrived yet (an organizer back
+/// under a new id had no other way back to the kiosks of a one-organizer venue), but only the device it
+/// names, presenting the certificate it names: every device holds every grant, so a stranger can copy one
+/// from a kiosk's file. Another role's grant lets no one in: a device that never heard of a lead never heard
+/// of its revocation either, and a revoked lead got in and took the kiosk's sign-ins.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_grant_carried_in_a_hello_lets_in_only_the_device_it_names() {
+async fn a_grant_carried_in_a_hello_lets_in_only_the_organizer_it_names() {
     let (desk, address, stop) = organizer().await;
     let kiosk = device("kiosk");
     peer::join(&kiosk, &address, &show_code(&desk), "Kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
-    let lead = device("lead");
-    peer::join(&lead, &address, &show_code_for(&desk, DeviceRole::TableLead), "Lead", Some(DeviceRole::TableLead))
+    let lead = device("spare");
+    peer::join(&lead, &address, &show_code_for(&desk, DeviceRole::Organizer), "Spare", Some(DeviceRole::Organizer))
         .await
+        .unwrap();
+    let table_lead = device("lead");
+    let code = show_code_for(&desk, DeviceRole::TableLead);
+    peer::join(&table_lead, &address, &code, "Lead", Some(DeviceRole::TableLead)).await.unwrap();
+    desk.write(vec![Op::Set { entity: Entity::Device, id: "lead".into(), field: "revoked", value: true.into() }])
         .unwrap();
     // The desk goes off the network: the kiosk cannot hear of the lead from it.
     stop.send(true).unwrap();
@@ -266,8 +272,8 @@ async fn a_grant_carried_in_a_hello_lets_in_only_the_device_it_names() {
     });
     let grant = lead.own_grant().unwrap().expect("the lead's grant");
     let before = kiosk.store().digest().unwrap();
-    // A stranger with the lead's grant, under the lead's id and under its own, with a certificate of its own.
-    for claimed in ["lead", "thief"] {
+    // A stranger with the spare's grant, under the spare's id and under its own, with a certificate of its own.
+    for claimed in ["spare", "thief"] {
         let stranger = device(claimed);
         stranger.write(random_op(3, 7, 7, "stranger-sign-in", stranger.device(), Timestamp(T0))).unwrap();
         let (mut stream, _) = stranger_connection(&stranger.identity().unwrap(), &kiosk_address).await;
@@ -285,10 +291,14 @@ async fn a_grant_carried_in_a_hello_lets_in_only_the_device_it_names() {
     }
     assert_eq!(kiosk.store().digest().unwrap(), before, "nothing taken from the strangers");
     assert!(kiosk.store().presence_events().unwrap().is_empty());
-    // The lead itself is let in on it, though the kiosk has not heard of it, and its entry then arrives.
-    assert!(kiosk.role_of("lead").is_none());
+    // The table lead, revoked since (which the kiosk has not heard of either), gets nothing on its grant.
+    let error = peer::sync_once(&table_lead, &kiosk_address).await.unwrap_err();
+    assert!(matches!(error, SyncError::Denied(_)), "{error}");
+    assert_eq!(kiosk.store().digest().unwrap(), before, "nothing taken from the revoked lead");
+    // The spare organizer itself is let in on its grant, and its entry then arrives.
+    assert!(kiosk.role_of("spare").is_none());
     peer::sync_once(&lead, &kiosk_address).await.expect("let in on its grant");
-    assert_eq!(kiosk.role_of("lead"), Some(DeviceRole::TableLead));
+    assert_eq!(kiosk.role_of("spare"), Some(DeviceRole::Organizer));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
