@@ -290,7 +290,7 @@ fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
         "- 2 issues claimed, 1 merged",
         "- 1 first-time contributor with a merged pull request",
         "- 3 pull requests opened and 2 merged during the sprint by attendees (imported from the repositories; 2 more by others, such as bots, not counted)",
-        "People at the table per day: Mon 4, Wed 3, Thu 2.",
+        "People at the table per day: Mon 13 Jul: 4, Wed 15 Jul: 3, Thu 16 Jul: 2.",
         "| Tue 14 Jul | break | | |",
         "- Dee Newcomer: first merged pull request [#12 Handle an empty config by Dee Newcomer (merged)](https://github.com/org/proj/pull/12)",
         "Pairs: Dee Newcomer mentored by Ana Mentor; Bo Builder and Cy Coder worked as a pair.",
@@ -769,4 +769,29 @@ fn pairs_of_erased_people_are_counted_not_listed() {
         unlinked_in_all += unlinked;
     }
     assert!(unlinked_in_all >= 3, "erased holders' claims, releases and pull requests are on no issue");
+}
+
+/// A sprint over a week long named two days alike under a table's chart and in its line of the blog post
+/// ("Sat 2, Sun 1, …, Sat 0, Sun 0"): dates there instead.
+#[test]
+fn a_sprint_over_a_week_long_names_each_day_apart() {
+    let clock = Arc::new(FixedClock::new(at("2026-10-24")));
+    let mut desk = desk_at("organizer", clock);
+    desk.create_sprint(
+        serde_json::from_value(json!({"name": "Long sprint", "time_zone": "UTC", "start": "2026-10-24", "days": 9}))
+            .unwrap(),
+    )
+    .unwrap();
+    desk.add_project(NewProject { name: "Docs".into(), table_label: Some("T1".into()), ..NewProject::default() })
+        .unwrap();
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    assert!(md.contains("People at the table per day: Sat 24 Oct: 0, Sun 25 Oct: 0,"), "{md}");
+    assert!(md.contains("Sat 31 Oct: 0, Sun 1 Nov: 0."), "{md}");
+    let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
+    let chart = &html[html.find("People at the table per day, Docs").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    for day in ["24", "31", "1"] {
+        assert!(chart.contains(&format!("text-anchor=\"middle\">{day}</text>")), "{day}: {chart}");
+    }
+    assert!(!chart.contains(">Sat</text>"), "{chart}");
 }

@@ -182,7 +182,8 @@ fn markdown(report: &SprintReport) -> String {
             .iter()
             .zip(&project.sprinters_per_day)
             .filter(|(day, _)| !day.is_break)
-            .map(|(day, n)| format!("{} {n}", day.date.format("%a")))
+            // With its date: a sprint over a week long named two Saturdays alike.
+            .map(|(day, n)| format!("{}: {n}", day.date.format("%a %-d %b")))
             .collect();
         let _ = writeln!(md, "People at the table per day: {}.\n", per_day.join(", "));
         let _ = writeln!(md, "{}.", project_summary(project));
@@ -482,11 +483,17 @@ fn html(report: &SprintReport) -> String {
         if let Some(repo) = &project.repo {
             let _ = write!(h, "<p class=\"muted\"><a href=\"{}\">{}</a></p>", href(repo), esc(repo));
         }
+        // Weekdays fit under a table's small chart; a sprint with two of one weekday gets dates instead.
+        let weekdays: Vec<String> = report.days.iter().map(|d| d.date.format("%a").to_string()).collect();
+        let unique = weekdays.iter().collect::<std::collections::HashSet<_>>().len() == weekdays.len();
         let open: Vec<(String, Option<u32>)> = report
             .days
             .iter()
+            .zip(weekdays)
             .zip(&project.sprinters_per_day)
-            .map(|(d, n)| (d.date.format("%a").to_string(), (!d.is_break).then_some(*n)))
+            .map(|((d, weekday), n)| {
+                (if unique { weekday } else { d.date.format("%-d").to_string() }, (!d.is_break).then_some(*n))
+            })
             .collect();
         let (labels, values): (Vec<String>, Vec<Option<u32>>) = open.into_iter().unzip();
         h.push_str(&bar_chart(&format!("People at the table per day, {}", project.name), &labels, &values, 360, 120));
