@@ -1148,3 +1148,29 @@ fn a_new_sprint_without_a_zone_takes_the_shells_and_says_which() {
     let said = String::from_utf8_lossy(&out.unwrap().stdout).into_owned();
     assert!(said.contains("times in "), "{said}");
 }
+
+#[test]
+fn two_imports_of_one_file_at_once_add_everyone_once() {
+    // Two processes on one file (the app and a script, or two scripts): each import read the attendees,
+    // found none of the file's people, and added them all: 6,000 people for 3,000, every badge twice. The
+    // second to write is now run again on what the first wrote.
+    let user = User::new(DAY_ONE_MORNING);
+    user.ok(&["init", "--name", "Twice", "--start", "2026-05-18", "--days", "2", "--tz", "UTC"]);
+    let csv = user.dir.path().join("people.csv");
+    let rows: String = (0..3000).map(|n| format!("Person Number {n},p{n}@example.org,h{n},,no,B-{n}\n")).collect();
+    std::fs::write(&csv, format!("name,email,handle,roles,first_timer,badge\n{rows}")).unwrap();
+    let file = csv.to_str().unwrap();
+    let imports: Vec<_> = (0..2)
+        .map(|_| user.command(&["import", "attendees", file]).stdout(std::process::Stdio::piped()).spawn().unwrap())
+        .collect();
+    let said: Vec<String> = imports
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        })
+        .collect();
+    assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 3000, "{said:?}");
+    assert_eq!(said.iter().filter(|s| s.contains("3000 added")).count(), 1, "{said:?}");
+}

@@ -28,7 +28,7 @@ pub trait Command {
     const WRITES: bool;
     /// Which devices may use it: a locked kiosk reaches only the door's commands.
     const REACH: Reach;
-    type Args: DeserializeOwned + ts_rs::TS + 'static;
+    type Args: DeserializeOwned + ts_rs::TS + Clone + 'static;
     type Output: Serialize + ts_rs::TS + 'static;
     /// Runs the use case, without the reach check (see `Host::run`).
     fn run(host: &Host, args: Self::Args) -> Result<Self::Output, Error>;
@@ -275,6 +275,9 @@ macro_rules! declare_commands {
 
 for_each_command!(declare_commands);
 
+/// How long a command is run again while other connections write under it.
+const STALE_RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(500);
+
 impl Host {
     /// Runs the command `C`, typed: what the CLI calls. A device's reach holds here as on every transport.
     pub fn run<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
@@ -283,7 +286,18 @@ impl Host {
     }
 
     fn run_reached<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
-        let output = C::run(self, args).inspect_err(|error| Self::log_refusal(C::NAME, error))?;
+        // Another process (or this one's sync) wrote between what the command read and its first write:
+        // nothing was written, and it is run again on what is there now. While the file keeps changing under
+        // it (a large sync arriving), it is then written as it always was, unchecked, rather than refused.
+        let started = std::time::Instant::now();
+        let output = loop {
+            match C::run(self, args.clone()) {
+                Err(error) if error.is_stale() && started.elapsed() < STALE_RETRY_FOR => {}
+                Err(error) if error.is_stale() => break crate::host::unchecked(|| C::run(self, args.clone())),
+                result => break result,
+            }
+        };
+        let output = output.inspect_err(|error| Self::log_refusal(C::NAME, error))?;
         if C::WRITES {
             self.replica.notify();
         }

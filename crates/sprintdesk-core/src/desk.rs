@@ -26,6 +26,9 @@ pub struct Desk {
     /// Patch the snapshot after writes rather than read it again (off only to compare the two).
     patching: bool,
     writes: u64,
+    /// This connection's `data_version` when the command now running began: its first write is refused
+    /// as stale if another connection committed since (see [`Desk::begin_command`]).
+    read_at: Option<i64>,
     pub(crate) undoable: UndoList,
     pub(crate) retro_tickets: crate::retro::RetroTickets,
 }
@@ -41,6 +44,7 @@ impl Desk {
             cache: None,
             patching: true,
             writes: 0,
+            read_at: None,
             undoable: UndoList::default(),
             retro_tickets: crate::retro::RetroTickets::default(),
         }
@@ -80,6 +84,19 @@ impl Desk {
         Ok(self.store.apply(changes, self.clock.now())?)
     }
 
+    /// Marks the start of a command: what it reads from here on is what its first write is decided on, and
+    /// that write is refused as [`StoreError::Stale`](sprintdesk_store::StoreError::Stale) if another
+    /// connection commits in between (the command is then run again: `sprintdesk_api`'s `Host::run`).
+    pub fn begin_command(&mut self) {
+        self.read_at = self.store.data_version().ok();
+    }
+
+    /// The command has done something outside the file (printed a badge): it must not be run again, so
+    /// what it writes from here is not checked for staleness.
+    pub fn end_of_checks(&mut self) {
+        self.read_at = None;
+    }
+
     /// Writes through the store's one mutation path.
     pub(crate) fn write(&mut self, ops: Vec<Op>) -> Result<(), Error> {
         if ops.is_empty() {
@@ -87,7 +104,8 @@ impl Desk {
         }
         self.writes += 1;
         let now = self.clock.now();
-        let changes = self.store.write(now, ops)?;
+        // Only a command's first write is checked: once it has written, running it again would write twice.
+        let changes = self.store.write_if_unchanged(now, ops, self.read_at.take())?;
         tracing::debug!(changes = changes.len(), first_seq = changes[0].seq, "recorded");
         Ok(())
     }
