@@ -1174,3 +1174,26 @@ fn two_imports_of_one_file_at_once_add_everyone_once() {
     assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 3000, "{said:?}");
     assert_eq!(said.iter().filter(|s| s.contains("3000 added")).count(), 1, "{said:?}");
 }
+
+#[test]
+fn an_attendance_time_on_another_date_than_its_day_carries_the_date() {
+    // The sprint was made in the wrong zone and put right after people came: Ana's sign-in for the 26th,
+    // 01:30 in Amsterdam, reads 20:30 on the 25th in New York, and the export said "2026-10-26,20:30",
+    // which read as the evening of the 26th (a stay that ended before it began, for others).
+    let mut user = User::new("2026-10-26T01:30:00+01:00");
+    let hours = ["--opens", "00:00", "--closes", "23:59"];
+    user.ok(&[
+        &["init", "--name", "Zones", "--start", "2026-10-24", "--days", "3", "--tz", "Europe/Amsterdam"][..],
+        &hours,
+    ]
+    .concat());
+    user.ok(&["attendees", "add", "--name", "Ana Early"]);
+    user.ok(&["signin", "Ana Early", "--accept-coc", "--photo", "no"]);
+    user.at("2026-10-26T03:00:00+01:00");
+    let mut sprint = user.json(&["sprint"]);
+    sprint["time_zone"] = json!("America/New_York");
+    user.ok(&["call", "update_sprint", &sprint.to_string()]);
+    let csv = user.ok(&["export", "attendance"]);
+    let ana = csv.lines().find(|l| l.starts_with("Ana Early,")).expect(&csv);
+    assert!(ana.contains(",2026-10-26,2026-10-25 20:30,"), "{ana}");
+}

@@ -158,7 +158,16 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     days.entry((person.clone(), event.day)).or_default().push(event);
                 }
             }
-            let clock = |t: Timestamp| sprint.local_time(t).format("%H:%M").to_string();
+            // A time on another date than the row's day (the sprint's zone changed after people came, so a
+            // sign-in for the 25th reads 20:30 on the 24th) is given with its date: "18:00" to "17:58" read
+            // as a stay of minus two minutes.
+            let clock = |t: Timestamp, day: chrono::NaiveDate| {
+                if sprint.local_date(t) == day {
+                    sprint.local_time(t).format("%H:%M").to_string()
+                } else {
+                    sprint.local_minute(t)
+                }
+            };
             let mut lines: Vec<Vec<String>> = days
                 .into_iter()
                 .filter_map(|((id, day), events)| {
@@ -167,8 +176,8 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                         snapshot.name(&id),
                         id.to_string(),
                         day.to_string(),
-                        clock(stay.came),
-                        stay.left.map(clock).unwrap_or_default(),
+                        clock(stay.came, day),
+                        stay.left.map(|left| clock(left, day)).unwrap_or_default(),
                         stay.tables.iter().map(&project_name).collect::<Vec<_>>().join("; "),
                         stay.minutes.map(|m| format!("{:.1}", m as f64 / 60.0)).unwrap_or_default(),
                     ])
