@@ -108,17 +108,45 @@ fn read_mark(path: &Path) -> Option<(DeviceId, u64)> {
     Some((DeviceId::from(origin), seq.parse().ok()?))
 }
 
+/// Marks written by this process: each one's temporary file is named by its number.
+static MARK_WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn write_mark(path: &Path, origin: &DeviceId, seq: u64) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     // A name of its own per write: the app's two stores, `serve` and a CLI command may note at once, and a
     // shared temporary file would be truncated under another writer (or renamed over the device's id).
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let n = MARK_WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temporary = path.with_extension(format!("written-{}-{n}.tmp", std::process::id()));
-    std::fs::write(&temporary, format!("{origin} {seq}\n"))?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    // Gone again if it cannot be finished: on a full disk every write had left one behind.
+    std::fs::write(&temporary, format!("{origin} {seq}\n"))
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found filling the state folder's disk: every write whose mark could not be written left its
+    /// temporary file behind. The next temporary files are made ways onto a full disk (`/dev/full`).
+    #[cfg(unix)]
+    #[test]
+    fn a_mark_that_cannot_be_written_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("device.written");
+        let next = MARK_WRITES.load(std::sync::atomic::Ordering::Relaxed);
+        for n in next..next + 16 {
+            let temporary = path.with_extension(format!("written-{}-{n}.tmp", std::process::id()));
+            std::os::unix::fs::symlink("/dev/full", temporary).unwrap();
+        }
+        let error = write_mark(&path, &DeviceId::from("d"), 1).unwrap_err();
+        assert_eq!(error.raw_os_error(), Some(28), "{error}: no space left");
+        let left = std::fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(left, 15, "the one it tried is gone, the others untouched");
+        assert!(!path.exists());
+    }
 }
