@@ -995,19 +995,36 @@ test("devices: when each device last synced with this one, and a lead's table", 
   }
 });
 
+/**
+ * An organizer's desk serving a sprint named `name` with CPython at T1 (`served`), and a table lead's laptop
+ * paired for CPython; call `remove()` when done.
+ */
+async function deskAndLeadLaptop(name) {
+  const desk = venue();
+  desk.cli("init", "--name", name, "--start", NOW.slice(0, 10), "--days", "2", "--tz", "UTC");
+  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
+  const served = await serve(desk);
+  const laptop = venue();
+  const remove = () => {
+    served.stop();
+    for (const v of [desk, laptop]) v.remove();
+  };
+  try {
+    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  return { desk, served, laptop, remove };
+}
+
 test("a lead's laptop whose clock is two hours slow says to check the clock", async () => {
   // Found walking the venue's clocks: the laptop held back everything the venue wrote (stamped in its
   // future), showed "No one is here yet" and "No issues imported", and only the organizer's Devices page
   // said why, as the organizer's clock being ahead.
-  const day = NOW.slice(0, 10);
-  const desk = venue();
-  desk.cli("init", "--name", "Clock sprint", "--start", day, "--days", "2", "--tz", "UTC");
-  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
-  const served = await serve(desk);
-  const laptop = venue();
+  const { desk, served, laptop, remove } = await deskAndLeadLaptop("Clock sprint");
   let lead = null;
   try {
-    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
     desk.cli("attendees", "add", "--name", "Ana Later");
     laptop.env.SPRINTDESK_NOW = new Date(Date.parse(NOW) - 2 * 3_600_000).toISOString();
     assert.throws(() => laptop.cli("sync", served.listening), /held back until the clocks agree/);
@@ -1027,8 +1044,7 @@ test("a lead's laptop whose clock is two hours slow says to check the clock", as
     }
   } finally {
     lead?.stop();
-    served.stop();
-    for (const v of [desk, laptop]) v.remove();
+    remove();
   }
 });
 
@@ -1136,15 +1152,9 @@ test("attendees: a merge made by mistake is undone from its toast, or later from
 test("lead: a laptop off the venue's network says since when, and that its work is kept", async () => {
   // Stopped from syncing (the Wi-Fi gone), a lead's laptop looked exactly as when it was connected: the
   // lead worked for an hour on a board others had changed, with nothing said.
-  const day = NOW.slice(0, 10);
-  const desk = venue();
-  desk.cli("init", "--name", "Offline sprint", "--start", day, "--days", "2", "--tz", "UTC");
-  desk.cli("project", "add", "--name", "CPython", "--table", "T1");
-  const served = await serve(desk);
-  const laptop = venue();
+  const { served, laptop, remove } = await deskAndLeadLaptop("Offline sprint");
   let own = null;
   try {
-    laptop.cli("join", desk.cli("pair", "--role", "table-lead", "--project", "CPython").code, served.listening, "--name", "CPython laptop");
     served.stop(); // The venue's network is gone.
     own = await serve(laptop);
     const p = await session.page(1280, 800);
@@ -1161,9 +1171,8 @@ test("lead: a laptop off the venue's network says since when, and that its work 
     await shot(p, "lead-offline");
     await p.close();
   } finally {
-    served.stop();
     own?.stop();
-    for (const v of [desk, laptop]) v.remove();
+    remove();
   }
 });
 
