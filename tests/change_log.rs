@@ -252,6 +252,7 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             }
         }),
         // This device's own settings and join codes: never replicated, so no change record.
+        row("set_typed_addresses", &[], |_| json!({"addresses": ["192.168.1.20:7337"]})),
         row("set_mode", &[], |_| json!({"mode": "table_lead", "project": "Proj"})),
         row("pair", &[], |_| json!({"role": "table_lead", "project": "Proj"})),
     ];

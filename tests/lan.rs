@@ -1213,3 +1213,37 @@ fn requests_sending_their_bodies_a_byte_at_a_time_leave_the_browser_api_answerin
     let opened = runtime.block_on(slow).unwrap();
     assert!(opened >= 500, "the slow requests connected: {opened}");
 }
+
+#[test]
+fn a_kiosk_reaches_the_spare_organizer_at_an_address_typed_on_its_devices_page() {
+    // Where the venue's Wi-Fi blocks discovery, a kiosk knows only the laptop it joined through. That
+    // laptop dies: the kiosk went on signing people in that no one else ever saw, though a spare organizer
+    // was paired and running. Its address, typed on the kiosk's Devices page, is now kept connected to.
+    let mut desk = Device::new();
+    let (mut spare, mut kiosk) = (Device::new(), Device::new());
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Spare sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &spare, "Spare organizer", "organizer");
+    join(&desk, &address, &kiosk, "Door kiosk");
+    let spare_address = spare.serve(None);
+    wait_for_equal_digests(&[&desk, &spare]); // the spare has heard of the kiosk
+    desk.kill();
+    kiosk.serve(None);
+    kiosk.ok(&["signin", &ana, "--accept-coc", "--photo", "no"]);
+    let refused = kiosk.run(&["call", "set_typed_addresses", r#"{"addresses": ["spare organizer"]}"#]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains("spare organizer is not an address: write it as host:port"), "{said}");
+    assert_eq!(kiosk.json(&["call", "typed_addresses"])["addresses"], serde_json::json!([]), "nothing kept");
+    let typed = format!(r#"{{"addresses": ["{spare_address}", " {spare_address} "]}}"#);
+    assert_eq!(kiosk.json(&["call", "set_typed_addresses", &typed])["addresses"], serde_json::json!([spare_address]));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !spare.present().contains(&ana) {
+        assert!(Instant::now() < deadline, "the kiosk's sign-in never reached the spare organizer");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    spare.kill();
+    kiosk.kill();
+}

@@ -811,6 +811,31 @@ test("settings: an emptied closing time, a name too long and an empty code of co
   await p.close();
 });
 
+test("devices: an address typed on the Devices page is kept tried, and a wrong one is refused in words", async () => {
+  // Where the venue's Wi-Fi blocks discovery, a kiosk knows only the laptop it joined through; once that
+  // laptop died there was nowhere to type the spare organizer's address (only `serve --connect`).
+  const p = await organizer("devices");
+  try {
+    const section = p.getByTestId("typed-addresses");
+    await section.scrollIntoViewIfNeeded();
+    await section.getByLabel("Address").fill("the spare laptop");
+    await section.getByRole("button", { name: "Keep trying it" }).click();
+    await section.getByText(/the spare laptop is not an address: write it as host:port/i).waitFor();
+    await section.getByLabel("Address").fill("192.168.1.20:7337");
+    await section.getByRole("button", { name: "Keep trying it" }).click();
+    await p.getByTestId("toasts").getByText("This device keeps trying 192.168.1.20:7337.").waitFor();
+    await section.getByRole("listitem").filter({ hasText: "192.168.1.20:7337" }).waitFor();
+    assert.deepEqual((await server.call("typed_addresses")).addresses, ["192.168.1.20:7337"]);
+    await shot(p, "organizer-devices-typed-address");
+    await section.getByRole("listitem").getByRole("button", { name: "Remove" }).click();
+    await section.getByRole("listitem").waitFor({ state: "detached" });
+    assert.deepEqual((await server.call("typed_addresses")).addresses, []);
+  } finally {
+    await server.call("set_typed_addresses", { addresses: [] });
+    await p.close();
+  }
+});
+
 test("settings: taking out a day people came on says what it hides before saving", async () => {
   // The walkthrough removed yesterday (119 sign-ins) and saved: the report then said 138 people took part
   // and listed one day. Nothing was lost, but nothing said so.

@@ -193,6 +193,11 @@ macro_rules! for_each_command {
             restore { Staff write (RecordRef) -> () = |host, record| host.desk().restore(record) }
             /// A hash of the sprint as this device shows it: equal on two devices exactly when they agree.
             digest { Staff read (()) -> String = |host, ()| host.desk().digest() }
+            /// Addresses (`host:port`) this device keeps connecting to besides those it finds on the network:
+            /// where the venue's Wi-Fi blocks discovery.
+            typed_addresses { Staff read (()) -> TypedAddresses = |host, ()| host.desk().typed_addresses() }
+            /// Sets the addresses this device keeps connecting to; it starts on a new one within seconds.
+            set_typed_addresses { Staff write (TypedAddresses) -> TypedAddresses = |host, list| host.desk().set_typed_addresses(list) }
             /// Who was locked out for guessing join codes or the organizer PIN in the last day.
             lockouts { Staff read (()) -> Vec<LockoutView> = |host, ()| host.desk().lockouts() }
             /// A one-time join code (and its QR), valid for 10 minutes, for a new device of the role the

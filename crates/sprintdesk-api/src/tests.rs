@@ -382,6 +382,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("delete", false),
         ("restore", false),
         ("digest", false),
+        ("typed_addresses", false),
+        ("set_typed_addresses", false),
         ("lockouts", false),
         ("pair", false),
     ];

@@ -163,3 +163,87 @@ impl Desk {
             .ok_or_else(|| Error::NotFound(format!("the device {id} disappeared")))
     }
 }
+
+/// Addresses (`host:port`) this device keeps connecting to besides those it finds on the network: where the
+/// venue's Wi-Fi blocks discovery, a kiosk knows only the organizer's laptop it joined through, and once that
+/// laptop is gone it reaches the spare organizer's only at the address typed here.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct TypedAddresses {
+    pub addresses: Vec<String>,
+}
+
+/// The most addresses a device keeps trying by hand.
+const MAX_TYPED_ADDRESSES: usize = 32;
+
+/// Whether `address` reads as `host:port`: an IP address and port, or a host name and port.
+fn is_address(address: &str) -> bool {
+    if let Ok(address) = address.parse::<std::net::SocketAddr>() {
+        return address.port() > 0;
+    }
+    let Some((host, port)) = address.rsplit_once(':') else { return false };
+    port.parse::<u16>().is_ok_and(|port| port > 0)
+        && !host.is_empty()
+        && host.len() <= 253
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+impl Desk {
+    pub fn typed_addresses(&mut self) -> Result<TypedAddresses, Error> {
+        Ok(TypedAddresses { addresses: self.store().typed_addresses()? })
+    }
+
+    /// Sets the addresses this device keeps connecting to (its peer starts on a new one within seconds; one
+    /// taken off is no longer tried once the app or `serve` starts again).
+    pub fn set_typed_addresses(&mut self, request: TypedAddresses) -> Result<TypedAddresses, Error> {
+        let mut addresses: Vec<String> = Vec::new();
+        for address in request.addresses.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+            if !is_address(address) {
+                return Err(ValidationError::new(
+                    "addresses",
+                    format!(
+                        "{address} is not an address: write it as host:port, as the other device shows it beside its \
+                         join code (for example 192.168.1.20:7337)"
+                    ),
+                )
+                .into());
+            }
+            if !addresses.iter().any(|known| known == address) {
+                addresses.push(address.to_owned());
+            }
+        }
+        if addresses.len() > MAX_TYPED_ADDRESSES {
+            return Err(ValidationError::new(
+                "addresses",
+                format!("a device keeps at most {MAX_TYPED_ADDRESSES} addresses by hand"),
+            )
+            .into());
+        }
+        self.local_store().set_typed_addresses(&addresses)?;
+        Ok(TypedAddresses { addresses })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_address;
+
+    #[test]
+    fn an_address_is_a_host_and_a_port() {
+        for (address, ok) in [
+            ("192.168.1.20:7337", true),
+            ("[fe80::1]:7337", true),
+            ("spare-laptop.local:7337", true),
+            ("spare:1", true),
+            ("192.168.1.20", false),
+            ("192.168.1.20:0", false),
+            ("192.168.1.20:70000", false),
+            (":7337", false),
+            ("spare laptop:7337", false),
+            ("http://192.168.1.20:7337", false),
+            ("192.168.1.20:7337/", false),
+        ] {
+            assert_eq!(is_address(address), ok, "{address}");
+        }
+    }
+}

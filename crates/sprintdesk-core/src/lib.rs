@@ -51,7 +51,7 @@ pub use badges::{Badge, BadgeFile, BadgePrintLine, BadgeRequest, DoorBadge};
 pub use claims::{Claim, IssueRef, IssuesQuery, PrOpened, Release, Resolve};
 pub use demo::{international_name, play as demo};
 pub use desk::Desk;
-pub use devices::{DeviceRef, DeviceView, LockoutView};
+pub use devices::{DeviceRef, DeviceView, LockoutView, TypedAddresses};
 pub use door::{DoorProof, DoorSignOut};
 pub use error::{ApiError, Error, ErrorCode, RowError};
 pub use exports::{ExportKind, ExportRequest};

@@ -28,6 +28,7 @@ pub struct Identity {
 const JOIN_UNFINISHED: &str = "join_unfinished";
 /// The local setting that keeps what the venue said when it refused this device as revoked.
 const REVOKED_NOTE: &str = "revoked_by_venue";
+const TYPED_ADDRESSES: &str = "typed_addresses";
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -130,6 +131,20 @@ impl Store {
 
     /// What a device of the venue said when it refused this one as revoked, if one did: its screens say so
     /// (a revoked kiosk went on signing people in, none of it taken).
+    /// Addresses (`host:port`) this device keeps connecting to besides those it hears of on the network,
+    /// as typed on its Devices page: venue Wi-Fi often blocks discovery.
+    pub fn typed_addresses(&self) -> Result<Vec<String>, StoreError> {
+        let text = self.local_setting(TYPED_ADDRESSES)?.unwrap_or_default();
+        Ok(text.lines().filter(|line| !line.is_empty()).map(str::to_owned).collect())
+    }
+
+    pub fn set_typed_addresses(&self, addresses: &[String]) -> Result<(), StoreError> {
+        if addresses.is_empty() {
+            return self.clear_local_setting(TYPED_ADDRESSES);
+        }
+        self.set_local_setting(TYPED_ADDRESSES, &addresses.join("\n"))
+    }
+
     pub fn revoked_note(&self) -> Result<Option<String>, StoreError> {
         self.local_setting(REVOKED_NOTE)
     }

@@ -198,7 +198,9 @@ pub async fn serve(
             loop {
                 let remembered =
                     replica.store().peers().unwrap_or_default().into_iter().filter_map(|peer| peer.address);
-                for address in pending.drain(..).chain(remembered) {
+                // Typed on the Devices page since this started too (tried within a tick).
+                let typed = replica.store().typed_addresses().unwrap_or_default();
+                for address in pending.drain(..).chain(remembered).chain(typed) {
                     if started.insert(address.clone()) {
                         connectors.spawn(keep_connected(replica.clone(), active.clone(), address, None));
                     }

@@ -71,6 +71,7 @@ import type { StandupStep } from "./StandupStep";
 import type { StandupView } from "./StandupView";
 import type { StatusUpdate } from "./StatusUpdate";
 import type { SyncProgress } from "./SyncProgress";
+import type { TypedAddresses } from "./TypedAddresses";
 import type { UndoToken } from "./UndoToken";
 import type { WalkIn } from "./WalkIn";
 import type { ErrorCode } from "./ErrorCode";
@@ -209,6 +210,10 @@ export interface Commands {
   restore: { args: RecordRef; result: null };
   /** A hash of the sprint as this device shows it: equal on two devices exactly when they agree. */
   digest: { args: null; result: string };
+  /** Addresses (`host:port`) this device keeps connecting to besides those it finds on the network: where the venue's Wi-Fi blocks discovery. */
+  typed_addresses: { args: null; result: TypedAddresses };
+  /** Sets the addresses this device keeps connecting to; it starts on a new one within seconds. */
+  set_typed_addresses: { args: TypedAddresses; result: TypedAddresses };
   /** Who was locked out for guessing join codes or the organizer PIN in the last day. */
   lockouts: { args: null; result: Array<LockoutView> };
   /** A one-time join code (and its QR), valid for 10 minutes, for a new device of the role the organizer chooses: a kiosk, a board, a table lead's laptop for one project, or another organizer's device (which gets the venue's key, so it can pair and revoke devices too). */
@@ -257,6 +262,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "settle_lost_edit",
   "delete",
   "restore",
+  "set_typed_addresses",
   "pair",
 ];
 
