@@ -1152,14 +1152,37 @@ fn a_new_sprint_without_a_zone_takes_the_shells_and_says_which() {
 #[test]
 fn two_imports_of_one_file_at_once_add_everyone_once() {
     // Two processes on one file (the app and a script, or two scripts): each import read the attendees,
-    // found none of the file's people, and added them all: 6,000 people for 3,000, every badge twice. The
-    // second to write is now run again on what the first wrote.
+    // found none of the file's people, and added them all: 6,000 people for 3,000, every badge twice. An
+    // import now holds the file's write lock from what it reads to what it writes. A third process writes
+    // all along, as a venue's sync does (it had defeated a first fix that ran a command again).
     let user = User::new(DAY_ONE_MORNING);
     user.ok(&["init", "--name", "Twice", "--start", "2026-05-18", "--days", "2", "--tz", "UTC"]);
     let csv = user.dir.path().join("people.csv");
     let rows: String = (0..3000).map(|n| format!("Person Number {n},p{n}@example.org,h{n},,no,B-{n}\n")).collect();
     std::fs::write(&csv, format!("name,email,handle,roles,first_timer,badge\n{rows}")).unwrap();
     let file = csv.to_str().unwrap();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (done, command) = (done.clone(), user.command(&["project", "add", "--name"]));
+        let (program, envs): (std::ffi::OsString, Vec<_>) = (
+            command.get_program().to_owned(),
+            command.get_envs().map(|(k, v)| (k.to_owned(), v.map(ToOwned::to_owned))).collect(),
+        );
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let mut add = Command::new(&program);
+                for (key, value) in &envs {
+                    if let Some(value) = value {
+                        add.env(key, value);
+                    }
+                }
+                add.args(["project", "add", "--name", &format!("Table {n}")]).output().unwrap();
+                n += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        })
+    };
     let imports: Vec<_> = (0..2)
         .map(|_| user.command(&["import", "attendees", file]).stdout(std::process::Stdio::piped()).spawn().unwrap())
         .collect();
@@ -1171,6 +1194,8 @@ fn two_imports_of_one_file_at_once_add_everyone_once() {
             String::from_utf8_lossy(&out.stdout).into_owned()
         })
         .collect();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
     assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 3000, "{said:?}");
     assert_eq!(said.iter().filter(|s| s.contains("3000 added")).count(), 1, "{said:?}");
 }

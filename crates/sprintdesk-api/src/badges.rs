@@ -38,8 +38,6 @@ impl Host {
         let mut desk = self.desk();
         let file = desk.make_badge(request, reach)?;
         let printer = desk.store().local_setting(PRINTER)?.filter(|p| !p.is_empty());
-        // Printed, it is not run again (twice on the printer) if the file changed under it.
-        desk.end_of_checks();
         if let Some(printer) = &printer {
             print_pdf(printer, &file.name, &file.pdf)?;
         }

@@ -28,7 +28,7 @@ pub trait Command {
     const WRITES: bool;
     /// Which devices may use it: a locked kiosk reaches only the door's commands.
     const REACH: Reach;
-    type Args: DeserializeOwned + ts_rs::TS + Clone + 'static;
+    type Args: DeserializeOwned + ts_rs::TS + 'static;
     type Output: Serialize + ts_rs::TS + 'static;
     /// Runs the use case, without the reach check (see `Host::run`).
     fn run(host: &Host, args: Self::Args) -> Result<Self::Output, Error>;
@@ -114,7 +114,7 @@ macro_rules! for_each_command {
             /// Everything this device holds about one person, for an access request.
             export_person { Staff read (PersonQuery) -> PersonExport = |host, who| host.desk().export_person(who) }
             /// Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing.
-            import_attendees { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_attendees(file) }
+            import_attendees { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().in_write_turn(|desk| desk.import_attendees(file)) }
             /// Every project (table).
             projects { Staff read (()) -> Vec<Project> = |host, ()| host.desk().projects() }
             /// Adds a project and its table and leads.
@@ -145,10 +145,10 @@ macro_rules! for_each_command {
             /// Records a project's done, next and blockers for today.
             set_status { Staff write (DailyStatus) -> StatusUpdate = |host, status| host.desk().set_status(status) }
             /// Imports a GitHub issue list (gh JSON) or a CSV of issues.
-            import_issues { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_issues(file) }
+            import_issues { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().in_write_turn(|desk| desk.import_issues(file)) }
             /// Imports pull requests (gh pr list JSON, GitHub REST, GitLab merge requests); merged ones move
             /// the claims of the issues they close.
-            import_prs { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().import_prs(file) }
+            import_prs { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().in_write_turn(|desk| desk.import_prs(file)) }
             /// The sprint's report: who came, what each project did, pull requests, the retrospective.
             sprint_report { Staff read (()) -> SprintReport = |host, ()| host.desk().sprint_report() }
             /// The report as a file to save: Markdown, one self-contained HTML file, or JSON.
@@ -163,7 +163,7 @@ macro_rules! for_each_command {
             /// Issues with their claims, for one project or all.
             issues { Staff read (IssuesQuery) -> Vec<IssueBoard> = |host, query| host.desk().issues(query) }
             /// Records that someone works on an issue, if the rules allow it.
-            claim { Staff write (Claim) -> ClaimDone = |host, request| host.desk().claim(request) }
+            claim { Staff write (Claim) -> ClaimDone = |host, request| host.desk().in_write_turn(|desk| desk.claim(request)) }
             /// Lets go of a claim.
             release { Staff write (Release) -> ClaimDone = |host, request| host.desk().release(request) }
             /// Keeps a claim over the night (one per table): not released at today's closing.
@@ -280,9 +280,6 @@ macro_rules! declare_commands {
 
 for_each_command!(declare_commands);
 
-/// How long a command is run again while other connections write under it.
-const STALE_RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(500);
-
 impl Host {
     /// Runs the command `C`, typed: what the CLI calls. A device's reach holds here as on every transport.
     pub fn run<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
@@ -291,18 +288,7 @@ impl Host {
     }
 
     fn run_reached<C: Command>(&self, args: C::Args) -> Result<C::Output, Error> {
-        // Another process (or this one's sync) wrote between what the command read and its first write:
-        // nothing was written, and it is run again on what is there now. While the file keeps changing under
-        // it (a large sync arriving), it is then written as it always was, unchecked, rather than refused.
-        let started = std::time::Instant::now();
-        let output = loop {
-            match C::run(self, args.clone()) {
-                Err(error) if error.is_stale() && started.elapsed() < STALE_RETRY_FOR => {}
-                Err(error) if error.is_stale() => break crate::host::unchecked(|| C::run(self, args.clone())),
-                result => break result,
-            }
-        };
-        let output = output.inspect_err(|error| Self::log_refusal(C::NAME, error))?;
+        let output = C::run(self, args).inspect_err(|error| Self::log_refusal(C::NAME, error))?;
         if C::WRITES {
             self.replica.notify();
         }

@@ -51,11 +51,6 @@ impl From<sprintdesk_core::domain::ValidationError> for Error {
 }
 
 impl Error {
-    /// Whether another connection wrote between what a command read and its first write (nothing written).
-    pub fn is_stale(&self) -> bool {
-        matches!(self, Error::Core(sprintdesk_core::Error::Store(sprintdesk_core::store::StoreError::Stale)))
-    }
-
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Core(error) => error.code(),

@@ -57,24 +57,6 @@ pub struct SyncProgress {
     pub running: bool,
 }
 
-thread_local! {
-    /// Set while a command runs unchecked for staleness on this thread (see [`unchecked`]).
-    static UNCHECKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `run` with its writes not checked for staleness: a command the file kept changing under.
-pub(crate) fn unchecked<T>(run: impl FnOnce() -> T) -> T {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            UNCHECKED.set(false);
-        }
-    }
-    UNCHECKED.set(true);
-    let _reset = Reset;
-    run()
-}
-
 impl Host {
     /// How far this device's latest sync has got (see [`SyncProgress`]).
     pub fn sync_progress(&self) -> SyncProgress {
@@ -155,14 +137,7 @@ impl Host {
 
     pub(crate) fn desk(&self) -> MutexGuard<'_, Desk> {
         // A panic inside a use case leaves no half-written state (each write is one transaction).
-        let mut desk = self.desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // A command reads and writes under one lock: what it reads from here is what it decides on.
-        if UNCHECKED.get() {
-            desk.end_of_checks();
-        } else {
-            desk.begin_command();
-        }
-        desk
+        self.desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Forgets this device's organizer PIN and unlocks its kiosk: for `sprintdesk forgot-pin` on this

@@ -26,9 +26,6 @@ pub struct Desk {
     /// Patch the snapshot after writes rather than read it again (off only to compare the two).
     patching: bool,
     writes: u64,
-    /// This connection's `data_version` when the command now running began: its first write is refused
-    /// as stale if another connection committed since (see [`Desk::begin_command`]).
-    read_at: Option<i64>,
     pub(crate) undoable: UndoList,
     pub(crate) retro_tickets: crate::retro::RetroTickets,
 }
@@ -44,7 +41,6 @@ impl Desk {
             cache: None,
             patching: true,
             writes: 0,
-            read_at: None,
             undoable: UndoList::default(),
             retro_tickets: crate::retro::RetroTickets::default(),
         }
@@ -84,17 +80,16 @@ impl Desk {
         Ok(self.store.apply(changes, self.clock.now())?)
     }
 
-    /// Marks the start of a command: what it reads from here on is what its first write is decided on, and
-    /// that write is refused as [`StoreError::Stale`](sprintdesk_store::StoreError::Stale) if another
-    /// connection commits in between (the command is then run again: `sprintdesk_api`'s `Host::run`).
-    pub fn begin_command(&mut self) {
-        self.read_at = self.store.data_version().ok();
-    }
-
-    /// The command has done something outside the file (printed a badge): it must not be run again, so
-    /// what it writes from here is not checked for staleness.
-    pub fn end_of_checks(&mut self) {
-        self.read_at = None;
+    /// Runs `use_case` holding the file's write lock (see [`Store::begin_write_turn`]): for a use case that
+    /// decides what to write from what it reads — an import (who is there already), a claim (who holds the
+    /// issue) — while another process may write the same.
+    pub fn in_write_turn<T>(&mut self, use_case: impl FnOnce(&mut Desk) -> Result<T, Error>) -> Result<T, Error> {
+        self.store.begin_write_turn()?;
+        let result = use_case(self);
+        let ended = self.store.end_write_turn(result.is_ok());
+        let output = result?;
+        ended?;
+        Ok(output)
     }
 
     /// Writes through the store's one mutation path.
@@ -104,8 +99,7 @@ impl Desk {
         }
         self.writes += 1;
         let now = self.clock.now();
-        // Only a command's first write is checked: once it has written, running it again would write twice.
-        let changes = self.store.write_if_unchanged(now, ops, self.read_at.take())?;
+        let changes = self.store.write(now, ops)?;
         tracing::debug!(changes = changes.len(), first_seq = changes[0].seq, "recorded");
         Ok(())
     }

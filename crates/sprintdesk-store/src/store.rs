@@ -38,12 +38,6 @@ pub enum StoreError {
     ForeignWal { path: String, wal: String },
     #[error("{path} is read-only ({why}); nothing was changed: copy it somewhere you can write to change it")]
     ReadOnly { path: String, why: String },
-    /// Another connection wrote since what a write was decided on was read: nothing was written, and the
-    /// command is run again on what is there now (see [`Store::write_if_unchanged`]).
-    #[error(
-        "the sprint changed while this was being saved (another program is writing to it); nothing was saved: try again"
-    )]
-    Stale,
 }
 
 /// SQLite's error, with what to do when the file itself is the trouble: a damaged file went on serving with

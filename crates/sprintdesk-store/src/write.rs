@@ -13,23 +13,53 @@ use rusqlite::TransactionBehavior;
 use serde_json::Value;
 use sprintdesk_domain::{DeviceId, Timestamp};
 
+/// A write's transaction: its own, or a savepoint inside a write turn.
+enum WriteTx<'a> {
+    Transaction(rusqlite::Transaction<'a>),
+    Savepoint(rusqlite::Savepoint<'a>),
+}
+
+impl std::ops::Deref for WriteTx<'_> {
+    type Target = rusqlite::Connection;
+    fn deref(&self) -> &rusqlite::Connection {
+        match self {
+            WriteTx::Transaction(tx) => tx,
+            WriteTx::Savepoint(savepoint) => savepoint,
+        }
+    }
+}
+
+impl WriteTx<'_> {
+    fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            WriteTx::Transaction(tx) => tx.commit(),
+            WriteTx::Savepoint(savepoint) => savepoint.commit(),
+        }
+    }
+}
+
 impl Store {
+    /// Takes the file's write lock until [`Store::end_write_turn`]: what a use case reads from here to its
+    /// last write is what it writes on, whatever other processes (or this one's sync) would write meanwhile;
+    /// they wait. Two imports of one file run at once in two processes each found none of the file's people
+    /// and added them all: 6,000 people for 3,000, every badge twice.
+    pub fn begin_write_turn(&mut self) -> Result<(), StoreError> {
+        self.writable()?;
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Ends a write turn: keeps what was written in it, or takes it all back.
+    pub fn end_write_turn(&mut self, keep: bool) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch(if keep { "COMMIT" } else { "ROLLBACK" })?;
+        }
+        Ok(())
+    }
+
     /// The one mutation path: writes `ops` made on this device at `now`, each as the data change plus its
     /// change record, all in one transaction. Returns the change records.
     pub fn write(&mut self, now: Timestamp, ops: Vec<Op>) -> Result<Vec<Change>, StoreError> {
-        self.write_if_unchanged(now, ops, None)
-    }
-
-    /// [`Store::write`], refused with [`StoreError::Stale`] (nothing written) if another connection — another
-    /// process on this file, or this one's sync — has committed since `read_at` (this connection's
-    /// `data_version` when the writer read what it decided on). Two imports of one file run at once in two
-    /// processes each found no one there and added everyone: 6,000 people for 3,000, every badge twice.
-    pub fn write_if_unchanged(
-        &mut self,
-        now: Timestamp,
-        ops: Vec<Op>,
-        read_at: Option<i64>,
-    ) -> Result<Vec<Change>, StoreError> {
         if ops.is_empty() {
             return Ok(Vec::new());
         }
@@ -40,12 +70,12 @@ impl Store {
         }
         self.size_cache_for(ops.len())?;
         let trust = self.trust()?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(read_at) = read_at
-            && tx.query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0))? != read_at
-        {
-            return Err(StoreError::Stale);
-        }
+        // Its own transaction, or a savepoint inside a write turn (`Store::begin_write_turn`).
+        let tx = if self.conn.is_autocommit() {
+            WriteTx::Transaction(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+        } else {
+            WriteTx::Savepoint(self.conn.savepoint()?)
+        };
         let origin = read_origin(&tx, &self.device)?;
         let mut seq: u64 =
             tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE origin = ?1", [origin.as_str()], |row| {
