@@ -592,7 +592,7 @@ fn a_damaged_database_says_what_to_do() {
     let (code, stderr) = user.fails(&["attendees", "list"]);
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("the file is damaged"), "{stderr}");
-    assert!(stderr.contains("join the venue from a new database"), "{stderr}");
+    assert!(stderr.contains("join the venue from a new database") && stderr.contains("keep it"), "{stderr}");
 }
 
 #[test]

@@ -794,4 +794,25 @@ fn a_sprint_over_a_week_long_names_each_day_apart() {
         assert!(chart.contains(&format!("text-anchor=\"middle\">{day}</text>")), "{day}: {chart}");
     }
     assert!(!chart.contains(">Sat</text>"), "{chart}");
+
+    // A month long across a 30-day month: the 15th twice; day and month then.
+    let clock = Arc::new(FixedClock::new(at("2026-04-15")));
+    let mut desk = desk_at("organizer", clock);
+    let month = json!({"name": "Month sprint", "time_zone": "UTC", "start": "2026-04-15", "days": 31});
+    desk.create_sprint(serde_json::from_value(month).unwrap()).unwrap();
+    desk.add_project(NewProject { name: "Docs".into(), table_label: Some("T1".into()), ..NewProject::default() })
+        .unwrap();
+    let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
+    let chart = &html[html.find("People at the table per day, Docs").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    // (The bars' own figures are centred text too: the days' labels are those with a date.)
+    let labels: Vec<&str> = chart
+        .split("text-anchor=\"middle\">")
+        .skip(1)
+        .filter_map(|t| t.split('<').next())
+        .filter(|t| t.contains('/'))
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = labels.iter().collect();
+    assert!(labels.len() == 31 && distinct.len() == labels.len(), "{labels:?}");
+    assert!(labels.contains(&"15/4") && labels.contains(&"15/5"), "{labels:?}");
 }

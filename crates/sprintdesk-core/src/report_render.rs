@@ -483,17 +483,19 @@ fn html(report: &SprintReport) -> String {
         if let Some(repo) = &project.repo {
             let _ = write!(h, "<p class=\"muted\"><a href=\"{}\">{}</a></p>", href(repo), esc(repo));
         }
-        // Weekdays fit under a table's small chart; a sprint with two of one weekday gets dates instead.
-        let weekdays: Vec<String> = report.days.iter().map(|d| d.date.format("%a").to_string()).collect();
-        let unique = weekdays.iter().collect::<std::collections::HashSet<_>>().len() == weekdays.len();
+        // Weekdays fit under a table's small chart; a sprint with two of one weekday gets day numbers, and
+        // one with two of one day number (a month across two) day and month.
+        let labels_as =
+            |format: &str| -> Vec<String> { report.days.iter().map(|d| d.date.format(format).to_string()).collect() };
+        let apart =
+            |labels: &Vec<String>| labels.iter().collect::<std::collections::HashSet<_>>().len() == labels.len();
+        let labels = ["%a", "%-d"].into_iter().map(labels_as).find(apart).unwrap_or_else(|| labels_as("%-d/%-m"));
         let open: Vec<(String, Option<u32>)> = report
             .days
             .iter()
-            .zip(weekdays)
+            .zip(labels)
             .zip(&project.sprinters_per_day)
-            .map(|((d, weekday), n)| {
-                (if unique { weekday } else { d.date.format("%-d").to_string() }, (!d.is_break).then_some(*n))
-            })
+            .map(|((d, label), n)| (label, (!d.is_break).then_some(*n)))
             .collect();
         let (labels, values): (Vec<String>, Vec<Option<u32>>) = open.into_iter().unzip();
         h.push_str(&bar_chart(&format!("People at the table per day, {}", project.name), &labels, &values, 360, 120));

@@ -44,16 +44,27 @@ pub enum StoreError {
 /// "database disk image is malformed" on some screens and no word of what to do; a read-only one said
 /// "attempt to write a readonly database".
 fn sqlite_words(error: &rusqlite::Error) -> String {
-    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase, ReadOnly};
-    match error.sqlite_error_code() {
-        Some(DatabaseCorrupt | NotADatabase) => format!(
-            "the file is damaged ({error}); nothing was changed. Copy it aside, then make this device again: join \
-             the venue from a new database (the other devices hold what it held), or put back a backup"
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    /// SQLite's extended codes: the file or its folder is read-only; the file was moved or deleted while open.
+    const READ_ONLY: i32 = 8;
+    const MOVED: i32 = 8 | (4 << 8);
+    let extended = match error {
+        rusqlite::Error::SqliteFailure(failure, _) => Some(failure.extended_code),
+        _ => None,
+    };
+    match (error.sqlite_error_code(), extended) {
+        (Some(DatabaseCorrupt | NotADatabase), _) => format!(
+            "the file is damaged ({error}); nothing was changed. Copy it aside and keep it (it may hold what no \
+             other device has, and an organizer's file holds the venue's key), then make this device again: put \
+             back a backup, or join the venue from a new database"
         ),
-        Some(ReadOnly) => format!(
+        (_, Some(READ_ONLY)) => format!(
             "the file, or the folder it is in, is read-only here ({error}); nothing was changed: let this user \
              write to both, or copy the file somewhere they can"
         ),
+        (_, Some(MOVED)) => {
+            format!("the file was moved or deleted while Sprintdesk had it open ({error}): start Sprintdesk again")
+        }
         _ => error.to_string(),
     }
 }
