@@ -371,6 +371,18 @@ test("kiosk: someone signed out elsewhere meanwhile is told so, not to try again
   await p.close();
 });
 
+test("kiosk: the door shows the day the venue counts sign-ins for", async () => {
+  // A kiosk a day fast counted the morning's sign-ins on tomorrow, and nothing at the door showed its day.
+  const p = await kiosk();
+  const day = (await server.call("board")).today;
+  assert.ok(day, "the demo venue is open");
+  const shown = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" })
+    .format(new Date(`${day}T12:00:00Z`));
+  assert.equal(await p.getByTestId("kiosk-today").innerText(), shown);
+  await shot(p, "kiosk-today");
+  await p.close();
+});
+
 test("kiosk: after the walk-in form on a small screen, the welcome is on screen from its top", async () => {
   // The form is longer than a 1024×768 screen: the person scrolls down to "Sign me in". The welcome that
   // follows must not open scrolled down with its heading above the window.
