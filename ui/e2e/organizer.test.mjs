@@ -946,7 +946,8 @@ test("today: after closing it says the venue closed and keeps the day's figures;
         await shot(p, shotName);
       } finally {
         await p.close();
-        served.stop();
+        // The next round serves the same file: this one must have let go of it.
+        await served.stop();
       }
     }
   } finally {

@@ -82,7 +82,12 @@ export async function serve(v, { http = "127.0.0.1:0", connect = [] } = {}) {
     /** Where it listens for other devices' sync sessions. */
     listening: started.listening,
     pid: child.pid,
-    stop: () => child.kill("SIGTERM"),
+    /** Stops it; resolves once it has exited (a second `serve` of the same file is refused until then). */
+    stop: () => {
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      return exited;
+    },
     /** Another client: calls the API directly. */
     call: async (command, args = null) => {
       const response = await fetch(`${url}/api/${command}`, {
