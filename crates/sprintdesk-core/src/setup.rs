@@ -242,7 +242,7 @@ impl Desk {
                 .unwrap_or(DEFAULT_BOARD_PAGE_SECONDS),
             join_unfinished: store.join_unfinished()?,
             // Proven by the organizer's own record: nothing is saved here any more.
-            revoked: if store.proven_revocation()?.is_some() || own.is_some_and(|me| me.revoked) {
+            revoked: if store.revoked_here(&trust)?.is_some() {
                 Some(
                     "an organizer revoked this device: it saves nothing more, and the venue takes nothing from it. \
                      An organizer can pair it again from a new, empty database"

@@ -70,7 +70,7 @@ impl Store {
     /// belongs to no venue.
     fn writes_erasures(&self) -> Result<bool, StoreError> {
         // (A revoked organizer's device writes nothing: it erases alone, as a kiosk does.)
-        Ok((self.venue_key()?.is_none() || self.holds_venue_secret()?) && self.revoked_here()?.is_none())
+        Ok((self.venue_key()?.is_none() || self.holds_venue_secret()?) && self.revoked_here(&*self.trust()?)?.is_none())
     }
 
     /// Whether this device erased everyone on its own clock and holds no organizer's erasure of everyone yet.

@@ -12,9 +12,9 @@ use crate::chain::read_chain;
 use crate::store::{Store, StoreError, device_of};
 use crate::trust::{self, Link};
 use crate::{Change, Entity, Hlc, VersionVector};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{DeviceId, Grant};
+use sprintdesk_domain::{Device, DeviceId, Grant};
 
 /// The most links a proof carries: 80 hex characters each, well inside the 1 MiB a device reads of a peer
 /// it has not admitted. A device more records than this behind the revoking organizer's chain is told in
@@ -109,14 +109,7 @@ impl Store {
         }
         let (Some(mut record), Some(proof)) = (record, proof) else { return Ok(None) };
         record.proof = None;
-        let author = device_of(&origin);
-        let grant = self
-            .conn
-            .prepare_cached("SELECT \"grant\" FROM devices WHERE id = ?1")?
-            .query_row([author], |row| row.get::<_, Option<String>>(0))
-            .ok()
-            .flatten()
-            .and_then(|grant| serde_json::from_str(&grant).ok());
+        let grant = self.get::<Device>(device_of(&origin))?.and_then(|author| author.grant);
         Ok(Some(RevocationProof { record, from, links, proof, grant }))
     }
 
@@ -147,14 +140,10 @@ impl Store {
         let origin = record.origin.as_str();
         let author = device_of(origin);
         // An organizer's device revoked since (stolen, say) silences no one: its revocations may be past its
-        // bound, and a proven one is for good. (Its entry's row says so even where its grant is gone with
-        // the records its bound dropped.)
-        let author_revoked: Option<bool> = self
-            .conn
-            .prepare_cached("SELECT revoked FROM devices WHERE id = ?1")?
-            .query_row([author], |row| row.get(0))
-            .optional()?;
-        if author_revoked == Some(true) {
+        // bound, and a proven one is for good. (Its entry says so even where its grant is gone with the
+        // records its bound dropped.)
+        let entry = self.get::<Device>(author)?;
+        if entry.as_ref().is_some_and(|author| author.revoked) {
             return Ok(None);
         }
         let vouched = match trust.device(author) {
@@ -196,11 +185,7 @@ impl Store {
         if !trust::verify(&vouched.key, &trust::head_message(origin, seq, &link), &proof.proof) {
             return Ok(None);
         }
-        let by_name = self
-            .conn
-            .prepare_cached("SELECT name FROM devices WHERE id = ?1")?
-            .query_row([author], |row| row.get::<_, String>(0))
-            .unwrap_or_default();
+        let by_name = entry.map(|author| author.name).unwrap_or_default();
         Ok(Some(ProvenRevocation { by: DeviceId(author.to_string()), by_name, at_ms: record.hlc.millis() as i64 }))
     }
 
@@ -210,9 +195,9 @@ impl Store {
     }
 
     /// Why this device writes nothing more, in words, if an organizer revoked it: the revocation reached it
-    /// as a record, or a refusal proved it ([`Store::take_revocation_proof`]).
-    pub(crate) fn revoked_here(&self) -> Result<Option<String>, StoreError> {
-        let trust = self.trust()?;
+    /// as a record (in `trust`, the allow-list as this device holds it), or a refusal proved it
+    /// ([`Store::take_revocation_proof`]).
+    pub fn revoked_here(&self, trust: &crate::Trust) -> Result<Option<String>, StoreError> {
         let by_record = trust.device(self.device.as_str()).is_some_and(|me| me.revoked);
         let by = match self.proven_revocation()? {
             Some(proven) if !proven.by_name.is_empty() => format!(" (from “{}”)", proven.by_name),

@@ -64,12 +64,12 @@ impl Store {
             return Ok(Vec::new());
         }
         self.writable()?;
+        let trust = self.trust()?;
         // Acknowledged here, dropped by every other device: a revoked device is told so, and saves nothing.
-        if let Some(why) = self.revoked_here()? {
+        if let Some(why) = self.revoked_here(&trust)? {
             return Err(StoreError::NotAllowed(why));
         }
         self.size_cache_for(ops.len())?;
-        let trust = self.trust()?;
         // Its own transaction, or a savepoint inside a write turn (`Store::begin_write_turn`).
         let tx = if self.conn.is_autocommit() {
             WriteTx::Transaction(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)

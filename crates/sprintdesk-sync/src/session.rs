@@ -481,7 +481,8 @@ where
 {
     let Peer { device: peer, has: peer_has, now: peer_now, own_only, grant: carried } = peer;
     // Its role as the allow-list here says, or as the grant it carried does until its entry arrives.
-    let peer_role = || replica.role_of(peer.as_str()).or_else(|| replica.vouched_role(&peer, carried.as_ref()));
+    let carried_role = replica.vouched_role(&peer, carried.as_ref());
+    let peer_role = || replica.role_of(peer.as_str()).or(carried_role);
     // A kiosk, a board, or a device that erased alone passes on only its own records.
     let peer_own_only = own_only || peer_role().is_some_and(|role| !sprintdesk_store::trust::relays_others(role));
     if &peer == replica.device() {
