@@ -816,3 +816,30 @@ fn a_sprint_over_a_week_long_names_each_day_apart() {
     assert!(labels.len() == 31 && distinct.len() == labels.len(), "{labels:?}");
     assert!(labels.contains(&"15/4") && labels.contains(&"15/5"), "{labels:?}");
 }
+
+/// The organizer moved the sprint's first two days out of it (a rehearsal day and a break day entered by
+/// mistake): whoever came only then is in no day of the report, and is not counted in its totals either.
+#[test]
+fn people_who_came_only_on_days_taken_out_of_the_sprint_are_not_counted() {
+    let mut desk = hand_built();
+    let mut sprint = desk.sprint().unwrap();
+    sprint.days.retain(|day| day.date.to_string().as_str() >= "2026-07-15");
+    desk.update_sprint(sprintdesk_core::SprintSettings { sprint, pin: None }).unwrap();
+    let report = serde_json::to_value(desk.sprint_report().unwrap()).unwrap();
+    let days = report["days"].as_array().unwrap();
+    let sum = |field: &str| days.iter().map(|day| day[field].as_u64().unwrap()).sum::<u64>();
+    let cases: Vec<(&str, Value, Value)> = vec![
+        ("participants: those who came on the 15th or the 16th", report["participants"].clone(), json!(4)),
+        ("everyone counted arrives on one day of the report", json!(sum("arrivals")), report["participants"].clone()),
+        ("and leaves on one", json!(sum("departures")), report["participants"].clone()),
+        ("arrivals on the first day left", days[0]["arrivals"].clone(), json!(4)),
+        (
+            "roles of those counted",
+            report["roles"].clone(),
+            json!([{"role": "sprinter", "people": 3}, {"role": "mentor", "people": 1}]),
+        ),
+    ];
+    for (what, got, expected) in cases {
+        assert_eq!(got, expected, "{what}");
+    }
+}

@@ -260,7 +260,11 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
     // Who was there on which day, and at which table.
     let mut days_of: BTreeMap<AttendeeId, BTreeSet<NaiveDate>> = BTreeMap::new();
     let mut at_table: HashMap<(ProjectId, NaiveDate), BTreeSet<AttendeeId>> = HashMap::new();
-    for event in snapshot.presence_events.iter().filter(|e| e.kind == PresenceKind::SignIn) {
+    // Only the sprint's days count: a day taken out of it since (a rehearsal, dates entered wrongly) is in
+    // no day of the report, so whoever came only then is not counted in its totals either.
+    let sprint_days: BTreeSet<NaiveDate> = sprint.days.iter().map(|day| day.date).collect();
+    let sign_ins = snapshot.presence_events.iter().filter(|e| e.kind == PresenceKind::SignIn);
+    for event in sign_ins.filter(|e| sprint_days.contains(&e.day)) {
         let Some(person) = snapshot.counted(&event.attendee).cloned() else { continue };
         days_of.entry(person.clone()).or_default().insert(event.day);
         if let Some(project) = &event.project {
