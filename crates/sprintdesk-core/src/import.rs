@@ -284,8 +284,12 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     // holds a whole row's separators is a row of its own.
     let last_line = lines.0.len() as u64 + 1;
     let separator = if reader_delimiter(text) == b';' { b';' } else { b',' };
+    // (A row whose cells were all cleared, `,,,` or `"";""`, as Excel and Google Sheets write one, holds
+    // nothing: the reader skips it as blank, and it is no row swallowed.)
     let looks_like_a_row = |line: u64| {
-        headers.len() > 1 && lines.bytes(line).iter().filter(|b| **b == separator).count() + 1 >= headers.len()
+        let bytes = lines.bytes(line);
+        let holds_something = bytes.iter().any(|b| *b != separator && *b != b'"' && !b.is_ascii_whitespace());
+        headers.len() > 1 && holds_something && bytes.iter().filter(|b| **b == separator).count() + 1 >= headers.len()
     };
     let swallowing = starts.iter().enumerate().find(|(i, (line, unreadable))| {
         let next = starts.get(i + 1).map_or(last_line, |(next, _)| *next);
@@ -764,6 +768,15 @@ mod tests {
         assert!(bad.iter().any(|row| row.message.contains("opened on line 2")), "{bad:?}");
         // A comment over two lines (pretix keeps them) is not a row of its own.
         let comment = "name,email,notes\nAna,ana@example.org,\"arrives late\nleaves early\"\nBo,bo@example.org,\n";
+        // Rows whose cells were cleared in a spreadsheet, inside the file and at its end, in either separator
+        // and quoted or not: blank rows, skipped, not a quote left open.
+        for cleared in [
+            "name,email,notes\r\nAna,ana@example.org,\r\n,,\r\nBo,bo@example.org,\r\n,,\r\n,,\r\n",
+            "name;email;notes\nAna;ana@example.org;\n\"\";\"\";\"\"\nBo;bo@example.org;\n;;\n",
+        ] {
+            let read = read_attendees(cleared).unwrap();
+            assert!(!read.broken && read.bad.is_empty() && read.rows.len() == 2, "{cleared:?}: {read:?}");
+        }
         let read = read_attendees(comment).unwrap();
         assert!(!read.broken && read.rows.len() == 2, "{read:?}");
         // A quote mark inside a field that is not in quotes is only a character: one bad row elsewhere is
