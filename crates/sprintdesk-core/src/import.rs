@@ -69,15 +69,27 @@ impl Columns {
 
 /// A GitHub or GitLab handle from a ticket question ("GitHub username"): pretix and Eventbrite export each
 /// question as a column named by its text. The column is one naming GitHub or GitLab and a username, handle
-/// or login, else one naming GitHub or GitLab that is not a yes-or-no question ("Do you have a GitHub
-/// account?" once gave everyone the handle "Yes"). An answer is what people typed: `@name`, a profile's
+/// or login ("What is your GitHub username?"), else one naming GitHub or GitLab that is not a question and
+/// not about a project; never a yes-or-no question ("Do you have a GitHub account?" once gave everyone the
+/// handle "Yes", and "GitHub project you want to sprint on" the handle "Django"). An answer is what people typed: `@name`, a profile's
 /// address, `'@name` (pretix writes a quote before a cell starting with `@`, so that a spreadsheet does not
 /// run it), or words; what does not read as a handle is left out rather than refusing the row.
 fn asked_handle(columns: &Columns, record: &csv::StringRecord) -> Option<String> {
-    let forge = |k: &str| (k.contains("github") || k.contains("gitlab")) && !k.trim_end().ends_with('?');
+    let forge = |k: &str| k.contains("github") || k.contains("gitlab");
     let names_one = |k: &str| ["user", "handle", "login", "account name", "profile"].iter().any(|w| k.contains(w));
+    // "Do you have a GitHub account?", "Are you on GitLab?": answered yes or no.
+    let yes_or_no = |k: &str| {
+        let question = k.strip_prefix("question:").unwrap_or(k).trim_start();
+        let asks = ["do ", "does ", "are ", "is ", "have ", "has ", "will ", "would ", "can ", "did "];
+        asks.iter().any(|w| question.starts_with(w))
+    };
+    // "GitHub project you want to sprint on", "Which GitLab repository…": about a project, not the person.
+    let names_a_project = |k: &str| ["project", "repo", "organi", "which"].iter().any(|w| k.contains(w));
+    let asked = |k: &&String| forge(k) && !yes_or_no(k);
     let at =
-        columns.1.iter().position(|k| forge(k) && names_one(k)).or_else(|| columns.1.iter().position(|k| forge(k)))?;
+        columns.1.iter().position(|k| asked(&k) && names_one(k)).or_else(|| {
+            columns.1.iter().position(|k| asked(&k) && !k.trim_end().ends_with('?') && !names_a_project(k))
+        })?;
     let answer = record.get(at)?.trim().trim_start_matches('\'');
     let answer = match answer.split_once("github.com/").or_else(|| answer.split_once("gitlab.com/")) {
         Some((_, path)) => path.split(['/', '?', '#']).next().unwrap_or_default(),
@@ -385,10 +397,12 @@ fn read_attendee(
                 }
                 parsed
             });
-            let handle = get(&["handle", "github", "gitlab", "github handle"]);
+            // A sign-up form's own words too ("Email Address", "GitHub username" in a Google Forms sheet).
+            let handle =
+                get(&["handle", "github", "gitlab", "github handle"]).or_else(|| asked_handle(columns, record));
             (
                 get(&["name"]),
-                get(&["email", "e-mail"]),
+                get(&["email", "e-mail", "email address", "e-mail address"]),
                 handle,
                 roles,
                 first_timer,
@@ -670,6 +684,23 @@ mod tests {
             ("-", None),
             ("https://github.com/orgs/python", None),
         ];
+        // Asked as a question, in pretix's and Eventbrite's words.
+        for header in ["What is your GitHub username?", "What's your GitHub username?", "GitLab handle (optional)?"] {
+            let text = format!("Order code,Attendee name,Secret,{header}\nK1,Carol Willing,s1,willingc\n");
+            let (_, rows) = parse_attendees(&text).unwrap();
+            assert_eq!(rows[0].handle.as_deref(), Some("willingc"), "{header}");
+        }
+        // A question naming GitHub that is about a project, not the person: no handle at all.
+        for header in ["GitHub project you want to sprint on", "Which GitHub repository?", "GitHub organisation"] {
+            let text = format!("Order code,Attendee name,Secret,{header}\nK1,Ana Pereira,s1,Django\n");
+            let (_, rows) = parse_attendees(&text).unwrap();
+            assert_eq!(rows[0].handle, None, "{header}");
+        }
+        // A Google Forms sheet's columns.
+        let form = "Timestamp,Email Address,Name,GitHub username\n2026/04/20 9:14:03 AM GMT+2,ines@example.pt,Inês Carvalho,inescarv\n";
+        let (format, rows) = parse_attendees(form).unwrap();
+        assert_eq!(format, AttendeeFormat::Plain);
+        assert_eq!((rows[0].email.as_deref(), rows[0].handle.as_deref()), (Some("ines@example.pt"), Some("inescarv")));
         for (answer, handle) in cases {
             // A yes-or-no question about GitHub comes first in each: it is not the handle.
             let pretix = format!(
