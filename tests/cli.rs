@@ -526,6 +526,73 @@ fn a_person_on_two_tickets_is_imported_twice_and_offered_as_a_likely_duplicate()
     assert!(pairs[0].contains(&"Łukasz Nowakowski") && pairs[0].contains(&"Lukasz Nowakowski"), "{pairs:?}");
 }
 
+/// pretix's check-in list, as exported by default (no ticket secrets), fills the E-mail column with the
+/// buyer's address where attendees were not asked for theirs: a company's office or a parent buys for
+/// others, and one address stands on several people's tickets, week after week.
+#[test]
+fn a_buyers_e_mail_on_other_peoples_tickets_makes_no_one_someone_else() {
+    let user = sprint_with_people();
+    let header =
+        "\"Order code\",\"Attendee name\",\"Product\",\"Price\",\"E-mail\",\"What is your GitHub username?\"\r\n";
+    let file = |name: &str, rows: &[&str]| {
+        let path = user.dir.path().join(name);
+        std::fs::write(&path, format!("{header}{}", rows.iter().map(|row| format!("{row}\r\n")).collect::<String>()))
+            .unwrap();
+        path.display().to_string()
+    };
+    let names = |user: &User| -> Vec<String> {
+        let mut names: Vec<String> = user
+            .json(&["attendees", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = names(&user);
+    // Week one: the office bought Anna's ticket. She comes and signs in.
+    let week_one = file("week-one.csv", &[r#""W1ANN","Anna Schmidt","Sprint ticket","0.00","events@acme.example","""#]);
+    let out = user.ok(&["import", "attendees", &week_one]);
+    assert!(out.contains("1 added"), "{out}");
+    user.ok(&["signin", "Anna Schmidt", "--accept-coc", "--photo", "no"]);
+    // Week two: Anna's order was cancelled and the office bought Ben's. Ben is someone new; Anna stays Anna,
+    // signed in, with her own consent.
+    let week_two = file("week-two.csv", &[r#""W2BEN","Ben Weber","Sprint ticket","0.00","events@acme.example","""#]);
+    let out = user.ok(&["import", "attendees", &week_two]);
+    assert!(out.contains("1 added") && !out.contains("Anna Schmidt: name"), "{out}");
+    let anna = user.json(&["attendees", "search", "Anna Schmidt"]);
+    assert_eq!(anna.as_array().unwrap().len(), 1, "{anna}");
+    let here = user.json(&["call", "presence"]).to_string();
+    assert!(here.contains("Anna Schmidt") && !here.contains("Ben Weber"), "{here}");
+    // A family on one order, the mother's address on both tickets, and a T-shirt bought with a ticket (an
+    // add-on: pretix lists it under its holder's name), exported again a day later.
+    let family = file(
+        "family.csv",
+        &[
+            r#""FAM01","María José García","Sprint ticket","0.00","mj.garcia@example.es","mjgarcia""#,
+            r#""FAM01","Mateo García","Sprint ticket","0.00","mj.garcia@example.es","""#,
+            r#""TSH01","Tomás Ferreira","Sprint ticket","0.00","tomas@example.pt","""#,
+            r#""TSH01","Tomás Ferreira","Sprint T-shirt – L","15.00","tomas@example.pt","""#,
+        ],
+    );
+    let out = user.ok(&["import", "attendees", &family]);
+    assert!(out.contains("3 added"), "the mother, her son and Tomás once: {out}");
+    let out = user.ok(&["import", "attendees", &family]);
+    assert!(out.contains("0 added") && out.contains("3 unchanged"), "the same file again changes nothing: {out}");
+    let mut expected = before;
+    expected
+        .extend(["Anna Schmidt", "Ben Weber", "María José García", "Mateo García", "Tomás Ferreira"].map(String::from));
+    expected.sort();
+    assert_eq!(names(&user), expected);
+    // A name corrected in pretix is still the person it was.
+    let corrected =
+        file("corrected.csv", &[r#""TSH01","Tomas Ferreira da Silva","Sprint ticket","0.00","tomas@example.pt","""#]);
+    let out = user.ok(&["import", "attendees", &corrected]);
+    assert!(out.contains("1 updated") && out.contains("Tomás Ferreira: name"), "{out}");
+}
+
 #[test]
 fn any_command_of_the_api_runs_from_the_command_line_with_the_same_answers() {
     let user = sprint_with_people();

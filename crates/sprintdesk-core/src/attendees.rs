@@ -9,7 +9,7 @@ use serde::Deserialize;
 use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{Attendee, AttendeeId, Role, ValidationError};
 use sprintdesk_store::Op;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A person the organizer adds by hand.
 #[derive(Clone, Debug, Default, Deserialize, ts_rs::TS)]
@@ -228,7 +228,8 @@ impl Desk {
         }
         let (format, rows) = (read.format, read.rows);
         let snapshot = self.snapshot()?;
-        let existing = KnownPeople::index(snapshot.people());
+        let mut existing = KnownPeople::index(snapshot.people());
+        existing.note_shared_in(&rows);
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
         let mut errors = read.bad;
@@ -246,10 +247,18 @@ impl Desk {
             {
                 let others: Vec<String> =
                     lines.iter().filter(|line| **line != row.line).map(|line| line.to_string()).collect();
-                errors.push(RowError {
-                    place: format!("line {}", row.line),
-                    message: format!("this is {} again, as on line {}", person.name, others.join(", ")),
-                });
+                let message = if row.name == person.name {
+                    format!("this is {} again, as on line {}", person.name, others.join(", "))
+                } else {
+                    format!(
+                        "{} on this line and the row on line {} are both {} on the list (the same ticket, e-mail \
+                         or handle): which is right is yours to say",
+                        row.name,
+                        others.join(", "),
+                        person.name
+                    )
+                };
+                errors.push(RowError { place: format!("line {}", row.line), message });
                 continue;
             }
             let base =
@@ -335,8 +344,9 @@ fn check_badge_free<'a>(people: impl Iterator<Item = &'a Attendee>, person: &Att
 }
 
 /// The people already on the list, indexed by the keys of the "same person" rule, so an import of
-/// thousands of rows looks at a handful of candidates per row instead of everyone.
-struct KnownPeople<'a>(HashMap<String, Vec<&'a Attendee>>);
+/// thousands of rows looks at a handful of candidates per row instead of everyone; and the e-mails and
+/// handles an import's file gives people of different names.
+struct KnownPeople<'a>(HashMap<String, Vec<&'a Attendee>>, HashSet<String>);
 
 impl<'a> KnownPeople<'a> {
     fn index(people: impl Iterator<Item = &'a Attendee>) -> Self {
@@ -346,26 +356,51 @@ impl<'a> KnownPeople<'a> {
                 by_key.entry(key).or_default().push(person);
             }
         }
-        Self(by_key)
+        Self(by_key, HashSet::new())
+    }
+
+    /// Notes the e-mails and handles `rows` give people of different names: a shared address (pretix puts
+    /// the buyer's e-mail on every ticket of an order, so a family's or a company's tickets share one).
+    fn note_shared_in(&mut self, rows: &[ImportedAttendee]) {
+        let mut names_of: HashMap<String, HashSet<String>> = HashMap::new();
+        for row in rows {
+            let probe = probe(row);
+            let name = probe.name_key();
+            for key in probe.same_person_keys().into_iter().filter(|key| key.starts_with("e:") || key.starts_with("h:"))
+            {
+                names_of.entry(key).or_default().insert(name.clone());
+            }
+        }
+        self.1 = names_of.into_iter().filter(|(_, names)| names.len() > 1).map(|(key, _)| key).collect();
     }
 
     /// The known person an import row is about, by the strongest certain evidence (ticket, then email,
-    /// then handle).
+    /// then handle). An e-mail or handle that is shared (given to people of different names in the file, or
+    /// held by more than one person on the list) is one person's only under the same name.
     fn find(&self, row: &ImportedAttendee) -> Option<&'a Attendee> {
-        let probe = Attendee {
-            name: row.name.clone(),
-            email: row.email.clone(),
-            handle: row.handle.clone(),
-            badge_code: row.badge_code.clone(),
-            ..Attendee::default()
-        };
+        let probe = probe(row);
+        let name = &probe.name_key();
         probe
             .same_person_keys()
             .iter()
-            .filter_map(|key| self.0.get(key))
-            .flatten()
+            .filter_map(|key| self.0.get(key).map(|people| (key, people)))
+            .flat_map(|(key, people)| {
+                let shared = !key.starts_with("b:") && (self.1.contains(key) || people.len() > 1);
+                people.iter().filter(move |person| !shared || &person.name_key() == name)
+            })
             .filter_map(|person| person.certainly_same_person_as(&probe).map(|because| (because, &person.id, *person)))
             .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
             .map(|(_, _, person)| person)
+    }
+}
+
+/// An import row as a person, for the "same person" rule.
+fn probe(row: &ImportedAttendee) -> Attendee {
+    Attendee {
+        name: row.name.clone(),
+        email: row.email.clone(),
+        handle: row.handle.clone(),
+        badge_code: row.badge_code.clone(),
+        ..Attendee::default()
     }
 }

@@ -39,6 +39,9 @@ pub struct ImportedAttendee {
     pub first_timer: Option<bool>,
     /// The ticket secret (pretix), barcode (Eventbrite) or badge column (plain).
     pub badge_code: Option<String>,
+    /// The order the ticket was bought in (pretix, Eventbrite): one order may hold a family's tickets, or a
+    /// person's ticket and an add-on.
+    pub order: Option<String>,
 }
 
 /// A header, folded so "E-mail", "e-mail " and "EMAIL" compare equal where they should.
@@ -322,6 +325,7 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
             ),
         });
     }
+    let rows = one_row_per_person(rows);
     errors.sort_by_key(|row| line_of(&row.place));
     if rows.is_empty() && errors.is_empty() {
         return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
@@ -330,6 +334,50 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         return Err(errors);
     }
     Ok(AttendeeRows { format, rows, bad: errors, broken })
+}
+
+/// The rows of one person taken as one, the first: a person's ticket and an add-on bought with it (pretix
+/// lists the add-on under the ticket holder's name, and its own secret), a day ticket each day on one order,
+/// or a row repeated with the same name and e-mail or handle. What a later row adds (an e-mail, a handle)
+/// is kept. Two rows of one name are two people when their orders differ, or, with no order, when they hold
+/// different tickets or share nothing else.
+fn one_row_per_person(rows: Vec<ImportedAttendee>) -> Vec<ImportedAttendee> {
+    let mut kept: Vec<ImportedAttendee> = Vec::with_capacity(rows.len());
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        _ => false,
+    };
+    for row in rows {
+        let name = Attendee { name: row.name.clone(), ..Attendee::default() }.name_key();
+        let earlier = by_name.get(&name).and_then(|indexes| {
+            indexes.iter().copied().find(|&i| {
+                let first = &kept[i];
+                match (&first.order, &row.order) {
+                    (Some(_), Some(_)) => same(&first.order, &row.order),
+                    _ => {
+                        let tickets_differ = first.badge_code.is_some()
+                            && row.badge_code.is_some()
+                            && !same(&first.badge_code, &row.badge_code);
+                        !tickets_differ && (same(&first.email, &row.email) || same(&first.handle, &row.handle))
+                    }
+                }
+            })
+        });
+        match earlier {
+            Some(i) => {
+                let first = &mut kept[i];
+                first.email = first.email.take().or(row.email);
+                first.handle = first.handle.take().or(row.handle);
+                first.badge_code = first.badge_code.take().or(row.badge_code);
+            }
+            None => {
+                by_name.entry(name).or_default().push(kept.len());
+                kept.push(row);
+            }
+        }
+    }
+    kept
 }
 
 /// The line number of a row's place (`line 12`), for sorting rows in the file's order.
@@ -424,6 +472,11 @@ fn read_attendee(
             return Err(problems);
         }
     };
+    let order = match format {
+        AttendeeFormat::Pretix => get(&["order code"]),
+        AttendeeFormat::Eventbrite => get(&["order #"]),
+        AttendeeFormat::Plain => None,
+    };
     Ok(ImportedAttendee {
         line,
         name: checked.name,
@@ -432,6 +485,7 @@ fn read_attendee(
         roles,
         first_timer,
         badge_code: checked.badge_code,
+        order,
     })
 }
 

@@ -174,10 +174,14 @@ impl Attendee {
                 && (same(&self.email, &other.email, email_key) || same(&self.handle, &other.handle, handle_key));
             return again.then_some(SameBecause::Name);
         }
-        if same(&self.email, &other.email, email_key) {
+        // An address or a handle is one person's only while the names agree in part: an import acting on it
+        // alone made a colleague whose company bought their ticket (pretix fills in the buyer's e-mail) into
+        // the person who came before them, with their sign-in and consent. A name corrected keeps a word.
+        let names_agree = by_name || names_share_a_word(&self.name, &other.name);
+        if same(&self.email, &other.email, email_key) && names_agree {
             return Some(SameBecause::Email);
         }
-        if same(&self.handle, &other.handle, handle_key) {
+        if same(&self.handle, &other.handle, handle_key) && names_agree {
             return Some(SameBecause::Handle);
         }
         if !by_name {
@@ -185,6 +189,11 @@ impl Attendee {
         }
         let (mine, theirs) = (name_key(&self.name), name_key(&other.name));
         (!mine.is_empty() && mine == theirs).then_some(SameBecause::Name)
+    }
+
+    /// The name as [`Attendee::same_person_as`] compares it: accents, case and spacing folded away.
+    pub fn name_key(&self) -> String {
+        name_key(&self.name)
     }
 
     /// Keys such that two people who share none are never the same under [`Attendee::same_person_as`]: for
@@ -209,6 +218,20 @@ fn handle_key(handle: &str) -> String {
 
 fn name_key(name: &str) -> String {
     crate::search::fold(name).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether two names have a word of two letters or more in common, folded ("Jonh Smith" and "John Smith",
+/// "Anna Schmidt" and "Anna Weber"; not "Anna Schmidt" and "Ben Weber", nor "A. Lee" and "A. Kim").
+pub fn names_share_a_word(a: &str, b: &str) -> bool {
+    let words = |name: &str| -> Vec<String> {
+        crate::search::fold(name)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.chars().count() >= 2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let theirs = words(b);
+    words(a).iter().any(|word| theirs.contains(word))
 }
 
 /// Why two attendee records are (probably) one person, strongest first.
@@ -399,6 +422,15 @@ mod tests {
             assert_eq!(other.same_person_as(&ana), *expected, "symmetric: {other:?}");
         }
         assert!(SameBecause::Email.is_certain() && !SameBecause::Name.is_certain());
+        // The same address under a name with no word of Ana's: worth asking about, never acted on alone (a
+        // company's or a parent's address on a colleague's or a child's ticket).
+        for other in
+            [person("Ben Weber", Some("ana@example.org"), None, None), person("B. Costa", None, Some("analima"), None)]
+        {
+            assert!(ana.same_person_as(&other).is_some_and(|because| because.is_certain()), "{other:?}");
+            assert_eq!(ana.certainly_same_person_as(&other), None, "{other:?}");
+            assert_eq!(other.certainly_same_person_as(&ana), None, "symmetric: {other:?}");
+        }
         for (other, expected) in cases {
             let certain = expected.filter(|because| because.is_certain());
             assert_eq!(ana.certainly_same_person_as(other), certain, "certain only: {other:?}");
