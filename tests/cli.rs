@@ -1025,6 +1025,43 @@ fn qr_code_of(pdf: &Path) -> String {
     tool("zbarimg", &["--quiet", "--raw", png.with_extension("png").to_str().unwrap()]).trim().to_owned()
 }
 
+/// A person registered twice (on the list, and again at the door as a walk-in) told each record something
+/// about photos. Merged, the person keeps every "no": the photographer's list had said yes, or "not asked"
+/// (so the kiosk asked again and anyone could answer yes), for someone who had said no.
+#[test]
+fn a_merge_keeps_a_no_to_photos_given_under_either_record() {
+    let user = sprint_with_people();
+    // (on the list, at the door, what the photographer's list says after the merge)
+    let cases = [
+        (Some("yes"), Some("no"), "no"),
+        (None, Some("no"), "no"),
+        (Some("no"), Some("yes"), "no"),
+        (Some("no"), None, "no"),
+        (None, Some("yes"), "yes"),
+        (Some("yes"), None, "yes"),
+        (None, None, "not asked"),
+    ];
+    for (i, (listed, door, expected)) in cases.iter().enumerate() {
+        let add = |handle: String| {
+            let name = format!("Merge Case {i}");
+            user.json(&["attendees", "add", "--name", &name, "--handle", &handle])["id"].as_str().unwrap().to_owned()
+        };
+        let (kept, twice) = (add(format!("case{i}a")), add(format!("case{i}b")));
+        for (id, answer) in [(&kept, listed), (&twice, door)] {
+            let mut args = vec!["signin", id.as_str(), "--accept-coc"];
+            if let Some(answer) = answer {
+                args.extend(["--photo", answer]);
+            }
+            user.ok(&args);
+        }
+        user.ok(&["attendees", "merge", &twice, &kept]);
+        let list = user.ok(&["export", "photo-consent"]);
+        let line = list.lines().find(|line| line.contains(&format!("case{i}a"))).unwrap_or_else(|| panic!("{list}"));
+        assert!(line.ends_with(&format!(",{expected}")), "{listed:?} then {door:?}: {line}");
+        assert!(!list.contains(&format!("case{i}b")), "the duplicate is not listed apart: {list}");
+    }
+}
+
 /// Two people of one name merged by mistake were one for good: the duplicate left every list, nothing
 /// brought it back, and erasing the one kept later erased the other too. A merge is now taken back: the
 /// duplicate is a person of their own again, with their own sign-ins, and is not erased with the other.

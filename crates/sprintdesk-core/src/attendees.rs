@@ -214,8 +214,23 @@ impl Desk {
             return Err(ValidationError::new("merged_into", "that is the same person twice").into());
         }
         let merged = Attendee { merged_into: Some(survivor.id.clone()), ..duplicate.clone() };
-        self.write(Op::put(&merged, Some(&duplicate)))?;
-        Ok(survivor)
+        // What either record was told goes on with the person: a "No photos" given under either stays no (a
+        // no is taken from anyone; a yes after it is the organizer's edit), and a code of conduct accepted
+        // under either is accepted. Else the photographer's list said yes for someone who had said no.
+        let photo_consent = match (survivor.photo_consent, duplicate.photo_consent) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (None, None) => None,
+        };
+        let told = Attendee {
+            photo_consent,
+            coc_version: survivor.coc_version.max(duplicate.coc_version),
+            ..survivor.clone()
+        };
+        let mut ops = Op::put(&merged, Some(&duplicate));
+        ops.extend(Op::put(&told, Some(&survivor)));
+        self.write(ops)?;
+        Ok(told)
     }
 
     /// Imports a pretix, Eventbrite or plain CSV list: a row about a known person (same ticket, email or
