@@ -100,6 +100,38 @@ fn an_erasure_reaches_every_device_and_its_history_and_the_numbers_stay() {
     assert!(!export.to_string().contains("zofia"), "{export}");
 }
 
+/// An erasure made while something else reads the file (a sync session, `sqlite3 .backup` as the README
+/// suggests): the erased bytes could not be checkpointed out then, and stayed in the database and its log
+/// through every later write.
+#[test]
+fn an_erasure_made_while_another_program_reads_the_file_leaves_its_bytes_once_the_reader_is_done() {
+    let mut desk = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
+    let add = ["attendees", "add", "--name", "Zofia Quastenbrück", "--email", "zofia.q@example.org"];
+    let zofia = desk.json(&[&add[..], &["--handle", "zofiaq", "--badge", "ZQ-7781-XK"]].concat())["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    desk.ok(&["signin", "--badge", "ZQ-7781-XK", "--accept-coc"]);
+    let needles = ["Quastenbr", "zofia.q@example.org", "zofiaq", "ZQ-7781-XK"];
+    // The venue's hub runs on the file all along (so the log is never emptied by its last user closing it).
+    desk.serve(None);
+    let reader = rusqlite::Connection::open(desk.dir.path().join("sprint.db")).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let held: i64 = reader.query_row("SELECT COUNT(*) FROM changes", [], |row| row.get(0)).unwrap();
+    assert!(held > 0);
+    desk.ok(&["erase", &zofia]);
+    assert!(!traces(&desk, &needles).is_empty(), "the reader held the log: the bytes are still there");
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    // The next write, of anything, by any process, takes them out.
+    desk.ok(&["attendees", "add", "--name", "Ana Pereira"]);
+    assert_eq!(traces(&desk, &needles), Vec::<(String, String)>::new());
+    let shown = desk.json(&["attendees", "show", &zofia]);
+    assert_eq!(shown["name"], "Erased person", "{shown}");
+}
+
 #[test]
 fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_and_the_numbers_stay() {
     let desk = Device::new();

@@ -148,6 +148,8 @@ impl Store {
         }
         if fresh.iter().any(|c| c.entity == crate::Entity::Erasure) {
             self.scrub_files();
+        } else {
+            self.scrub_if_pending();
         }
         // Records that arrived before the venue's word on this device's own role (the first batches of a
         // join) are brought to what its role holds, once.

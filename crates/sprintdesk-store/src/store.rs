@@ -140,6 +140,14 @@ const BULK_CACHE_KIB: i64 = 32 * 1024;
 /// A write of at least this many records is a bulk one.
 const BULK_RECORDS: usize = 256;
 
+/// The `meta` key noting that an erasure's bytes are still in the write-ahead log (see
+/// [`Store::scrub_files`]).
+const SCRUB_PENDING: &str = "local:scrub_pending";
+
+/// How long a write waits for another process's write to end (a CLI command and a running peer share the
+/// file).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Store {
     /// Opens (creating if needed) the database at `path` for `device`. WAL with `synchronous=FULL`: once
     /// a write returns, it survives a crash or a power cut. A busy timeout lets a CLI command and a running
@@ -151,11 +159,12 @@ impl Store {
         refuse_foreign_wal(path)?;
         let conn = Connection::open(path)?;
         let open_here = OpenHere::new(path);
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         claim_or_refuse(&conn, path, true)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         let mut store = Self::init(conn, device)?;
         store.open_here = open_here;
+        store.scrub_if_pending();
         Ok(store)
     }
 
@@ -279,18 +288,54 @@ impl Store {
     }
 
     /// Takes what was just erased out of the files too: the write-ahead log still holds the pages as they
-    /// were before, so it is checkpointed into the database (whose freed space `secure_delete` zeroes)
-    /// and truncated. If another connection is reading right then, the log is truncated at a later
-    /// erasure or checkpoint instead, and a warning says so.
+    /// were before, and the database the pages before the erasure, so the log is checkpointed into the
+    /// database (whose freed space `secure_delete` zeroes) and truncated. If another connection is reading
+    /// right then (a sync session, a backup, `sqlite3`), that cannot be done: the file notes it, and it is
+    /// tried again after every write by any process until it is done ([`Store::scrub_if_pending`]).
     pub(crate) fn scrub_files(&self) {
         if self.read_only.is_some() {
             return;
         }
         let result = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0));
-        match result {
-            Ok(0) => {}
-            Ok(_) => tracing::warn!("the write-ahead log could not be emptied after an erasure: a reader was busy"),
-            Err(error) => tracing::warn!(%error, "could not empty the write-ahead log after an erasure"),
+        let failed = match result {
+            Ok(0) => {
+                // (What the log then holds is the note's page, no one's data.)
+                if let Err(error) = self.conn.execute("DELETE FROM meta WHERE key = ?1", [SCRUB_PENDING]) {
+                    tracing::warn!(%error, "could not take off the note to empty the write-ahead log");
+                }
+                return;
+            }
+            Ok(_) => "a reader was busy".to_owned(),
+            Err(error) => error.to_string(),
+        };
+        tracing::warn!(why = %failed, "the write-ahead log could not be emptied after an erasure: tried again after the next write");
+        if let Err(error) =
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", [SCRUB_PENDING])
+        {
+            tracing::warn!(%error, "could not note the write-ahead log to empty after an erasure");
+        }
+    }
+
+    /// Empties the write-ahead log if an erasure could not (see [`Store::scrub_files`]): after every write,
+    /// outside a write turn, without waiting for readers (a door's sign-in must not wait on a backup).
+    pub(crate) fn scrub_if_pending(&self) {
+        if self.read_only.is_some() || !self.conn.is_autocommit() {
+            return;
+        }
+        let pending = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)")
+            .and_then(|mut statement| statement.query_row([SCRUB_PENDING], |row| row.get::<_, bool>(0)));
+        if !pending.unwrap_or(false) {
+            return;
+        }
+        if let Err(error) = self.conn.busy_timeout(Duration::ZERO) {
+            tracing::warn!(%error, "could not try again to empty the write-ahead log");
+            return;
+        }
+        self.scrub_files();
+        if let Err(error) = self.conn.busy_timeout(BUSY_TIMEOUT) {
+            tracing::warn!(%error, "could not set the database's busy timeout back");
         }
     }
 
@@ -336,7 +381,7 @@ fn claim_or_refuse(conn: &Connection, path: &Path, mark: bool) -> Result<(), Sto
 fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
     use rusqlite::OpenFlags;
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
 }
 

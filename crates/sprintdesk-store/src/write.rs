@@ -131,6 +131,8 @@ impl Store {
         }
         if changes.iter().any(|c| c.entity == Entity::Erasure) {
             self.scrub_files();
+        } else {
+            self.scrub_if_pending();
         }
         Ok(changes)
     }
