@@ -557,12 +557,42 @@ pub(crate) fn json_problem(e: &serde_json::Error) -> Vec<RowError> {
     vec![RowError { place: format!("line {}", e.line()), message }]
 }
 
+/// The items of a JSON export: one array, or, as `gh api --paginate` writes them, one array per page one
+/// after another. `None` when a page is not an array; the problem in words when the text is not JSON.
+pub(crate) fn json_pages(text: &str) -> Option<Result<Vec<Value>, Vec<RowError>>> {
+    let mut items: Vec<Value> = Vec::new();
+    for page in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
+        match page {
+            Ok(Value::Array(page)) => items.extend(page),
+            Ok(_) => return None,
+            Err(e) => return Some(Err(json_problem(&e))),
+        }
+    }
+    Some(Ok(items))
+}
+
+/// Issues as `gh issue list --json` prints them, as GitHub's REST API (`gh api --paginate`) gives them (the
+/// page's address in `html_url`; `url` is the API's), or as GitLab's API and `glab issue list -O json` do
+/// (`web_url`, the project's number in `iid`). GitHub's REST list holds the pull requests too: they are
+/// the pull request import's, and left out here.
 fn parse_gh_json(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
-    let items: Vec<Value> = serde_json::from_str(text).map_err(|e| json_problem(&e))?;
+    let not_a_list = || {
+        vec![RowError {
+            place: "line 1".into(),
+            message: "this is not a list of issues: export them with `gh issue list --state all --json \
+                      number,title,labels,url,state`, `gh api repos/OWNER/REPO/issues?state=all --paginate` or \
+                      `glab issue list -O json`"
+                .into(),
+        }]
+    };
+    let items = json_pages(text).ok_or_else(not_a_list)??;
     let mut issues = Vec::new();
     let mut errors = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let place = format!("item {}", index + 1);
+        if item.get("pull_request").is_some_and(|pr| !pr.is_null()) {
+            continue;
+        }
         let labels: Vec<String> = item
             .get("labels")
             .and_then(Value::as_array)
@@ -574,10 +604,11 @@ fn parse_gh_json(text: &str) -> Result<Vec<ImportedIssue>, Vec<RowError>> {
                     .collect()
             })
             .unwrap_or_default();
+        let text = |key: &str| item.get(key).and_then(Value::as_str);
         let fields = (
-            item.get("url").and_then(Value::as_str),
-            item.get("title").and_then(Value::as_str),
-            item.get("number").and_then(Value::as_u64),
+            text("html_url").or_else(|| text("web_url")).or_else(|| text("url")),
+            text("title"),
+            item.get("number").or_else(|| item.get("iid")).and_then(Value::as_u64),
             item.get("state").and_then(Value::as_str).unwrap_or("OPEN"),
         );
         match build_issue(place.clone(), fields.0, fields.1, fields.2, fields.3, labels, None) {
@@ -915,6 +946,35 @@ mod tests {
         assert!(issues[0].beginner_friendly && !issues[1].beginner_friendly);
         assert_eq!(issues[1].state, IssueState::Closed);
         assert_eq!(issues[0].repository(), "https://github.com/python/cpython");
+    }
+
+    /// The same two issues as GitHub's REST API gives them a page at a time (`gh api --paginate`, with a pull
+    /// request in the list, as the issues endpoint has them), and as GitLab's API and `glab` give them.
+    #[test]
+    fn issues_from_githubs_rest_api_and_from_gitlab() {
+        let github = r#"[
+          {"url": "https://api.github.com/repos/python/cpython/issues/101", "html_url": "https://github.com/python/cpython/issues/101", "id": 3301, "number": 101, "title": "Docs typo", "labels": [{"id": 1, "name": "easy"}], "state": "open"},
+          {"url": "https://api.github.com/repos/python/cpython/issues/141031", "html_url": "https://github.com/python/cpython/pull/141031", "id": 3302, "number": 141031, "title": "A pull request", "labels": [], "state": "open", "pull_request": {"url": "https://api.github.com/repos/python/cpython/pulls/141031"}}
+        ]
+        [
+          {"url": "https://api.github.com/repos/python/cpython/issues/102", "html_url": "https://github.com/python/cpython/issues/102", "id": 3303, "number": 102, "title": "Hard bug", "labels": [], "state": "closed", "pull_request": null}
+        ]"#;
+        let gitlab = r#"[
+          {"id": 90101, "iid": 101, "project_id": 7, "title": "Docs typo", "labels": ["easy"], "state": "opened", "web_url": "https://gitlab.com/pypy/pypy/-/issues/101"},
+          {"id": 90102, "iid": 102, "project_id": 7, "title": "Hard bug", "labels": [], "state": "closed", "web_url": "https://gitlab.com/pypy/pypy/-/issues/102"}
+        ]"#;
+        for (text, repository) in
+            [(github, "https://github.com/python/cpython"), (gitlab, "https://gitlab.com/pypy/pypy")]
+        {
+            let (_, issues) = parse_issues(text).unwrap_or_else(|e| panic!("{e:?}"));
+            let got: Vec<(Option<u32>, &str, IssueState)> =
+                issues.iter().map(|i| (i.number, i.title.as_str(), i.state)).collect();
+            let expected = [(Some(101), "Docs typo", IssueState::Open), (Some(102), "Hard bug", IssueState::Closed)];
+            assert_eq!(got, expected, "{text}");
+            assert!(issues.iter().all(|i| i.repository() == repository && !i.url.contains("api.")), "{issues:?}");
+        }
+        let errors = parse_issues(r#"[{"title": "x"}] {"message": "Not Found"}"#).unwrap_err();
+        assert!(errors[0].message.contains("not a list of issues"), "{errors:?}");
     }
 
     #[test]

@@ -72,15 +72,7 @@ pub fn parse_prs(text: &str) -> Result<(PrFormat, Vec<ImportedPr>), Vec<RowError
     if !text.trim_start().starts_with('[') {
         return Err(not_a_list());
     }
-    // `gh api --paginate` writes one JSON array per page, one after another.
-    let mut items: Vec<Value> = Vec::new();
-    for page in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
-        match page {
-            Ok(Value::Array(page)) => items.extend(page),
-            Ok(_) => return Err(not_a_list()),
-            Err(e) => return Err(crate::import::json_problem(&e)),
-        }
-    }
+    let items = crate::import::json_pages(text).ok_or_else(not_a_list)??;
     // An empty list is an export of a time with no pull requests: nothing to import, and nothing wrong.
     let Some(first) = items.first() else { return Ok((PrFormat::GhCli, Vec::new())) };
     let format = if first.get("iid").is_some() || first.get("web_url").is_some() {
@@ -252,14 +244,16 @@ pub fn closing_references(title: &str, body: &str) -> Vec<IssueReference> {
     for text in [title, body] {
         let words: Vec<&str> = text.split_whitespace().collect();
         for (at, word) in words.iter().enumerate() {
-            let keyword = word.trim_end_matches(':').to_lowercase();
+            // "(fixes #12)", "**Fixes** #12", "[closes #12]": the keyword in brackets or emphasis.
+            let keyword =
+                word.trim_start_matches(['(', '[', '*', '_']).trim_end_matches([':', '*', '_']).to_lowercase();
             if !CLOSING_WORDS.contains(&keyword.as_str()) {
                 continue;
             }
             // "Fixes #1, #2 and #3" closes all three: a list after the keyword.
             let mut index = at + 1;
             while let Some(word) = words.get(index) {
-                let token = word.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ')' | '(' | '`'));
+                let token = word.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ')' | '(' | '`' | ']' | '['));
                 match reference(token) {
                     Some(found_one) => found.push(found_one),
                     None => break,
@@ -574,6 +568,9 @@ mod tests {
             ("Refs", "prefix-fixes #9", vec![]),
             ("🐛 Fix a crash", "Fixes 🎉 and fixes #4", vec![Number(4)]),
             ("gh🎉", "gh-🎉 #5", vec![]),
+            ("Fix the loader (fixes #141020)", "", vec![Number(141020)]),
+            ("Refs", "**Fixes** #8 and [closes #9]", vec![Number(8), Number(9)]),
+            ("Refs", "(see #10)", vec![]),
         ];
         for (title, body, expected) in cases {
             assert_eq!(closing_references(title, body), expected, "{title:?} / {body:?}");
