@@ -84,38 +84,56 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
     let mut projects: Vec<_> = snapshot.projects.values().collect();
     projects.sort_by(|a, b| a.id.cmp(&b.id));
     // An erased person's pull request is counted, but its number, title and link would lead to their page
-    // on the forge: left out, as in the pull-request list and the report.
+    // on the forge: left out, as in the pull-request list and the report; so are the issues it closes, and
+    // its times to the minute (each would pick the pull request out on the forge): only their day is kept.
+    let sprint = &snapshot.sprint;
+    let day_of = |at: Timestamp| sprint.day_starts_at(sprint.local_date(at));
     let pull_requests = snapshot
         .pull_requests
         .iter()
         .map(|pr| {
-            let erased = pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&snapshot.canonical(id)));
-            if !erased {
+            if !snapshot.by_erased(pr) {
                 return pr.clone();
             }
-            sprintdesk_domain::PullRequest { number: None, title: String::new(), url: String::new(), ..pr.clone() }
+            sprintdesk_domain::PullRequest {
+                number: None,
+                title: String::new(),
+                url: String::new(),
+                closes: Vec::new(),
+                created_at: day_of(pr.created_at),
+                merged_at: pr.merged_at.map(day_of),
+                closed_at: pr.closed_at.map(day_of),
+                ..pr.clone()
+            }
         })
         .collect();
     // As in the claims export: an erased person's claim, release or pull request is counted, but which issue
     // it was would lead to their pull request on the forge. A mentor is named with the claim's holder, who
-    // still says it.
+    // still says it. The events that name no one (a merge, a pull request seen opened) are left without
+    // their issue too on an issue an erased person claimed: a merge's time picked the issue out.
     let erased = |id: &AttendeeId| snapshot.is_erased(&snapshot.canonical(id));
+    let names_erased = |event: &ClaimEvent| match &event.action {
+        ClaimAction::Claim { attendee, .. }
+        | ClaimAction::Release { attendee }
+        | ClaimAction::KeepOvernight { attendee }
+        | ClaimAction::PrOpened { attendee: Some(attendee) } => erased(attendee),
+        ClaimAction::Resolve { keep } => keep.iter().any(erased),
+        ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Retract => false,
+    };
+    let claimed_by_erased: std::collections::HashSet<&IssueId> =
+        snapshot.claim_events.iter().filter(|event| names_erased(event)).map(|event| &event.issue).collect();
     let claim_events = snapshot
         .claim_events
         .iter()
         .map(|event| {
-            let names_erased = match &event.action {
-                ClaimAction::Claim { attendee, .. }
-                | ClaimAction::Release { attendee }
-                | ClaimAction::KeepOvernight { attendee }
-                | ClaimAction::PrOpened { attendee: Some(attendee) } => erased(attendee),
-                ClaimAction::Resolve { keep } => keep.iter().any(erased),
-                ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Retract => false,
-            };
-            if !names_erased {
-                return event.clone();
+            let names_no_one = matches!(
+                event.action,
+                ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Retract
+            );
+            if names_erased(event) || (names_no_one && claimed_by_erased.contains(&event.issue)) {
+                return ClaimEvent { issue: IssueId::from(""), ..event.clone() };
             }
-            ClaimEvent { issue: IssueId::from(""), ..event.clone() }
+            event.clone()
         })
         .collect();
     let whole = WholeSprint {
@@ -209,6 +227,7 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                         .replace('_', " ");
                     // An erased person's claim is counted, but which issue it was would lead to their pull
                     // request on the forge: left out, as their pull requests' are.
+                    // Nor the issue's state, nor the claim's minute: either picked the issue out.
                     let erased = snapshot.is_erased(&snapshot.canonical(&holder.attendee));
                     let unless_erased = |text: String| if erased { String::new() } else { text };
                     rows.push(vec![
@@ -218,9 +237,9 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                         unless_erased(issue.url.clone()),
                         snapshot.name(&holder.attendee),
                         holder.mentor.as_ref().map(|m| snapshot.name(m)).unwrap_or_default(),
-                        local(holder.since),
+                        if erased { sprint.local_date(holder.since).to_string() } else { local(holder.since) },
                         state,
-                        claims.state.as_str().replace('_', " "),
+                        unless_erased(claims.state.as_str().replace('_', " ")),
                     ]);
                 }
             }
@@ -246,9 +265,11 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
             let mut prs: Vec<_> = snapshot.pull_requests.iter().collect();
             prs.sort_by_key(|p| (project_name(&p.project), p.number));
             for pr in prs {
-                // An erased person's pull request is counted, but its page would name them: no title or link.
-                let erased = pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&snapshot.canonical(id)));
+                // An erased person's pull request is counted, but its page would name them: no title or link,
+                // and its times by the day only (to the minute, they picked it out on the forge).
+                let erased = snapshot.by_erased(pr);
                 let shown = |text: String| if erased { String::new() } else { text };
+                let local = |at: Timestamp| if erased { sprint.local_date(at).to_string() } else { local(at) };
                 rows.push(vec![
                     project_name(&pr.project),
                     shown(pr.number.map(|n| n.to_string()).unwrap_or_default()),

@@ -323,7 +323,6 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
         Some(MergeRate { per_sprint_day, usual_per_day, ratio: Some(per_sprint_day / usual_per_day) })
     };
     // A pull request's page names its author: an erased person's pull requests are counted, never listed.
-    let by_erased = |pr: &PullRequest| pr.attendee.as_ref().is_some_and(|id| snapshot.is_erased(&canonical(id)));
     let firsts = first_contributions_merged(snapshot);
     let pr_line = |pr: &PullRequest| PrLine {
         number: pr.number,
@@ -485,7 +484,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             prs_by_others,
             prs: prs
                 .iter()
-                .filter(|p| !by_erased(p) && (during(Some(p.created_at)) || during(p.merged_at)))
+                .filter(|p| !snapshot.by_erased(p) && (during(Some(p.created_at)) || during(p.merged_at)))
                 .map(|p| pr_line(p))
                 .collect(),
             first_time_contributors,

@@ -277,6 +277,11 @@ impl Snapshot {
         self.everyone_erased || self.erased.contains(id)
     }
 
+    /// Whether `pr` is an erased person's: counted, but never listed by what would lead to its page.
+    pub(crate) fn by_erased(&self, pr: &sprintdesk_domain::PullRequest) -> bool {
+        pr.attendee.as_ref().is_some_and(|id| self.is_erased(&self.canonical(id)))
+    }
+
     /// The person a (possibly merged) id stands for.
     pub(crate) fn canonical(&self, id: &AttendeeId) -> AttendeeId {
         self.canonical_ref(id).clone()
