@@ -1025,6 +1025,41 @@ fn qr_code_of(pdf: &Path) -> String {
     tool("zbarimg", &["--quiet", "--raw", png.with_extension("png").to_str().unwrap()]).trim().to_owned()
 }
 
+/// Eventbrite keeps a refunded or cancelled attendee in its export as "Not Attending": such a person was
+/// imported, and one who cancelled after the first import stayed on the list without a word.
+#[test]
+fn a_ticket_the_export_says_is_cancelled_is_not_imported_and_one_on_the_list_is_named() {
+    let user = sprint_with_people();
+    let header = "Order #,Order Date,First Name,Last Name,Email,Quantity,Ticket Type,Attendee #,Attendee Status,What's your GitHub username?\r\n";
+    let file = |name: &str, priya: &str, chloe: &str| {
+        let path = user.dir.path().join(name);
+        let rows = [
+            format!("11211987213,4/29/26 22:54,Priya,Raghunathan,priya@example.in,1,Sprint,18441700883,{priya},priyar"),
+            format!(
+                "11211987213,4/29/26 22:54,Arjun,Raghunathan,arjun.r@example.in,1,Sprint,18441700884,{priya},arjunr"
+            ),
+            format!("11212000457,4/30/26 09:12,Chloé,Dubois,chloe@example.fr,1,Sprint,18441822001,{chloe},cdubois"),
+        ];
+        std::fs::write(&path, format!("{header}{}\r\n", rows.join("\r\n"))).unwrap();
+        path.display().to_string()
+    };
+    let out = user.ok(&["import", "attendees", &file("first.csv", "Attending", "Not Attending")]);
+    assert!(out.contains("2 added") && out.contains("Not imported: 1 ticket the file says cancelled"), "{out}");
+    assert!(user.json(&["attendees", "search", "Chloé"]).as_array().unwrap().is_empty());
+    let out = user.ok(&["import", "attendees", &file("later.csv", "Not Attending", "Not Attending")]);
+    assert!(out.contains("0 added") && out.contains("Not imported: 3 tickets"), "{out}");
+    let listed = out.split("kept there").nth(1).unwrap_or_default();
+    assert!(
+        listed.contains("Priya Raghunathan") && listed.contains("Arjun Raghunathan") && !listed.contains("Chlo"),
+        "{out}"
+    );
+    let report = user.json(&["import", "attendees", &file("later.csv", "Not Attending", "Not Attending")]);
+    assert_eq!(
+        (report["not_coming"].as_u64(), report["not_coming_listed"].as_array().map(Vec::len)),
+        (Some(3), Some(2))
+    );
+}
+
 /// A person registered twice (on the list, and again at the door as a walk-in) told each record something
 /// about photos. Merged, the person keeps every "no": the photographer's list had said yes, or "not asked"
 /// (so the kiosk asked again and anyone could answer yes), for someone who had said no.

@@ -1292,6 +1292,27 @@ test("attendees: importing the same export again says whose corrections it repla
   }
 });
 
+test("attendees: an Eventbrite export's cancelled tickets are not imported, and those on the list are named", async () => {
+  const header = "Order #,First Name,Last Name,Email,Attendee #,Attendee Status\n";
+  const row = (status) => `5551,Priya,Cancelova,priya.c@example.in,90001,${status}\n5552,Chloé,Neverhere,chloe.n@example.fr,90002,Not Attending\n`;
+  await server.call("import_attendees", { text: header + row("Attending"), project: null });
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("…or paste the text").fill(header + row("Not Attending"));
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const listed = dialog.getByTestId("import-not-coming");
+    await listed.waitFor();
+    assert.equal((await listed.innerText()).trim(), "Priya Cancelova");
+    await dialog.getByText("The file says 2 tickets were cancelled, refunded or not attending.").waitFor();
+    assert.ok(!(await server.call("attendees")).some((a) => a.name === "Chloé Neverhere"));
+    await shot(p, "organizer-import-not-coming");
+  } finally {
+    await p.close();
+  }
+});
+
 test("settings: the evening before, the placeholder code of conduct is replaced without a new version", async () => {
   // No one has accepted any version yet: "raise its version to 2 so everyone is asked again" asked for a
   // version no one would be asked again for.

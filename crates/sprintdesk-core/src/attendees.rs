@@ -246,6 +246,9 @@ impl Desk {
         let mut existing = KnownPeople::index(snapshot.people());
         existing.note_shared_in(&rows);
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
+        report.not_coming = read.not_coming.len();
+        report.not_coming_listed =
+            read.not_coming.iter().filter_map(|row| existing.find(row)).map(|p| p.name.clone()).collect();
         let mut ops = Vec::new();
         let mut errors = read.bad;
         // Two rows about one known person are both left out: which is right is the organizer's to say.

@@ -199,6 +199,8 @@ pub struct AttendeeRows {
     pub bad: Vec<RowError>,
     /// The file is broken beyond its bad rows (a quote never closed): no row may be left out of it.
     pub broken: bool,
+    /// Rows whose ticket the file says was cancelled, refunded or is not attending: not people to import.
+    pub not_coming: Vec<ImportedAttendee>,
 }
 
 /// Reads an attendee file. Either every row is good, or every bad row is reported.
@@ -252,6 +254,8 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     let mut badges: HashMap<String, u64> = HashMap::new();
     let mut again: HashMap<String, u64> = HashMap::new();
     let lines = Lines::new(text);
+    let mut not_coming_rows: Vec<ImportedAttendee> = Vec::new();
+    let mut orders: std::collections::HashSet<String> = std::collections::HashSet::new();
     // Where each record starts, and whether the reader could not read it: a record it could not read that
     // runs over several lines (a quote never closed, or closed rows later) has swallowed the rows after it.
     let mut starts: Vec<(u64, bool)> = Vec::new();
@@ -266,6 +270,42 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         };
         let line = lines.of(record.position());
         starts.push((line, false));
+        let order = order_of(format, &columns, &record);
+        if not_coming(format, &columns, &record) {
+            let name = columns.get(&record, &["attendee name", "name"]).unwrap_or_default().to_owned();
+            let name = if name.is_empty() {
+                [columns.get(&record, &["first name"]), columns.get(&record, &["last name"])]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                name
+            };
+            let row = read_attendee(format, &columns, &record, line).unwrap_or_else(|_| ImportedAttendee {
+                line,
+                name,
+                email: None,
+                handle: None,
+                roles: None,
+                first_timer: None,
+                badge_code: None,
+                order: order.clone(),
+            });
+            not_coming_rows.push(row);
+            continue;
+        }
+        // A position of an order with no name of its own (an add-on, a T-shirt, in pretix's order export)
+        // after a named one: not a person.
+        let unnamed =
+            columns.get(&record, &["attendee name", "name"]).is_none()
+                && !columns.1.iter().enumerate().any(|(i, k)| {
+                    k.starts_with("attendee name:") && record.get(i).is_some_and(|v| !v.trim().is_empty())
+                });
+        if format == AttendeeFormat::Pretix && unnamed && order.as_ref().is_some_and(|o| orders.contains(o)) {
+            continue;
+        }
+        orders.extend(order);
         match read_attendee(format, &columns, &record, line) {
             Ok(row) => {
                 if let Some(badge) = &row.badge_code {
@@ -327,13 +367,16 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     }
     let rows = one_row_per_person(rows);
     errors.sort_by_key(|row| line_of(&row.place));
+    if rows.is_empty() && errors.is_empty() && !not_coming_rows.is_empty() {
+        return Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows });
+    }
     if rows.is_empty() && errors.is_empty() {
         return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
     }
     if rows.is_empty() {
         return Err(errors);
     }
-    Ok(AttendeeRows { format, rows, bad: errors, broken })
+    Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows })
 }
 
 /// The rows of one person taken as one, the first: a person's ticket and an add-on bought with it (pretix
@@ -419,7 +462,10 @@ fn read_attendee(
                     .collect();
                 (!parts.is_empty()).then(|| parts.join(" "))
             });
-            (name, get(&["e-mail", "email"]), asked_handle(columns, record), None, None, get(&["secret"]))
+            // pretix's order export has the buyer's "Email" and the ticket's "Attendee email" and "Ticket
+            // secret"; the check-in list one "E-mail" (the attendee's, else the buyer's) and "Secret".
+            let email = get(&["attendee email", "attendee e-mail"]).or_else(|| get(&["e-mail", "email"]));
+            (name, email, asked_handle(columns, record), None, None, get(&["secret", "ticket secret"]))
         }
         AttendeeFormat::Eventbrite => {
             let name = [get(&["first name"]), get(&["last name"])].into_iter().flatten().collect::<Vec<_>>().join(" ");
@@ -472,11 +518,7 @@ fn read_attendee(
             return Err(problems);
         }
     };
-    let order = match format {
-        AttendeeFormat::Pretix => get(&["order code"]),
-        AttendeeFormat::Eventbrite => get(&["order #"]),
-        AttendeeFormat::Plain => None,
-    };
+    let order = order_of(format, columns, record);
     Ok(ImportedAttendee {
         line,
         name: checked.name,
@@ -487,6 +529,28 @@ fn read_attendee(
         badge_code: checked.badge_code,
         order,
     })
+}
+
+/// The order a row's ticket was bought in (pretix, Eventbrite).
+fn order_of(format: AttendeeFormat, columns: &Columns, record: &csv::StringRecord) -> Option<String> {
+    match format {
+        AttendeeFormat::Pretix => columns.get(record, &["order code"]).map(str::to_owned),
+        AttendeeFormat::Eventbrite => columns.get(record, &["order #"]).map(str::to_owned),
+        AttendeeFormat::Plain => None,
+    }
+}
+
+/// Whether the file says the row's ticket is not coming: pretix's order export lists cancelled and expired
+/// orders unless told not to ("Status"), and Eventbrite keeps a refunded or cancelled attendee as "Not
+/// Attending" ("Attendee Status").
+fn not_coming(format: AttendeeFormat, columns: &Columns, record: &csv::StringRecord) -> bool {
+    let status = match format {
+        AttendeeFormat::Pretix => columns.get(record, &["status", "order status"]),
+        AttendeeFormat::Eventbrite => columns.get(record, &["attendee status"]),
+        AttendeeFormat::Plain => None,
+    };
+    let Some(status) = status.map(str::to_lowercase) else { return false };
+    ["cancel", "expired", "refund", "not attending", "deleted", "void"].iter().any(|word| status.contains(word))
 }
 
 fn parse_yes_no(text: &str) -> Option<bool> {
@@ -798,6 +862,51 @@ mod tests {
                 let (_, rows) = parse_attendees(&text).unwrap_or_else(|e| panic!("{answer:?}: {e:?}"));
                 assert_eq!(rows[0].handle.as_deref(), handle, "{answer:?} in {text}");
             }
+        }
+    }
+
+    /// pretix's order export (its "Order positions" sheet, semicolons as Excel in Germany writes them, every
+    /// order status ticked) and Eventbrite's attendee export: who is coming, and with which ticket.
+    #[test]
+    fn cancelled_tickets_and_add_ons_are_not_people() {
+        let pretix = "Event slug;Order code;Position ID;Status;Email;Product;Attendee name;Attendee email;Ticket secret\r\n\
+            sprints;Q7RZT;1;Paid;jonas@example.de;Sprint-Ticket;Jonas Müller;jonas@example.de;t3k9wq\r\n\
+            sprints;Q7RZT;2;Paid;jonas@example.de;Mittagessen (Add-on);;;r8bn4c\r\n\
+            sprints;W2KLP;1;Paid;buero@firma.example;Sprint-Ticket;Anna Schmidt;anna.schmidt@firma.example;m5vd8h\r\n\
+            sprints;W2KLP;2;Paid;buero@firma.example;Sprint-Ticket;Ben Weber;;x2pq7n\r\n\
+            sprints;C4NCL;1;Canceled;gone@example.de;Sprint-Ticket;Clara Storniert;gone@example.de;c9tz3m\r\n\
+            sprints;E5XPR;1;Expired;late@example.de;Sprint-Ticket;;;e1xp2r\r\n\
+            sprints;P3NDG;1;Pending;pending@example.de;Sprint-Ticket;Paul Ausstehend;;p6rw2k\r\n";
+        let read = read_attendees(pretix).unwrap();
+        assert!(read.bad.is_empty(), "{:?}", read.bad);
+        let people: Vec<(&str, Option<&str>, Option<&str>)> =
+            read.rows.iter().map(|r| (r.name.as_str(), r.email.as_deref(), r.badge_code.as_deref())).collect();
+        assert_eq!(
+            people,
+            [
+                ("Jonas Müller", Some("jonas@example.de"), Some("t3k9wq")),
+                ("Anna Schmidt", Some("anna.schmidt@firma.example"), Some("m5vd8h")),
+                ("Ben Weber", Some("buero@firma.example"), Some("x2pq7n")),
+                ("Paul Ausstehend", Some("pending@example.de"), Some("p6rw2k")),
+            ]
+        );
+        let gone: Vec<&str> = read.not_coming.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(gone, ["Clara Storniert", ""]);
+        // (status, coming)
+        let cases = [
+            ("Attending", true),
+            ("Checked In", true),
+            ("Not Attending", false),
+            ("Deleted", false),
+            ("Refunded", false),
+            ("", true),
+        ];
+        for (status, coming) in cases {
+            let text = format!(
+                "Order #,First Name,Last Name,Email,Attendee #,Attendee Status\n1,Priya,Raghunathan,p@example.in,777,{status}\n"
+            );
+            let read = read_attendees(&text).unwrap();
+            assert_eq!((read.rows.len(), read.not_coming.len()), if coming { (1, 0) } else { (0, 1) }, "{status:?}");
         }
     }
 

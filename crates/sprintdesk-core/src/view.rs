@@ -292,6 +292,14 @@ pub struct ImportReport {
     /// Attendees only, when asked to leave bad rows out: the rows not imported and why, in the file's order.
     #[serde(default)]
     pub left_out: Vec<RowError>,
+    /// Attendees only: rows whose ticket the file says was cancelled, refunded or is not attending (pretix's
+    /// order status, Eventbrite's attendee status): not imported.
+    #[serde(default)]
+    pub not_coming: usize,
+    /// Attendees only: of those, the people already on the list, by name. They stay on it (a ticket given
+    /// back at the door is still a person who came): the organizer deletes them if they are not coming.
+    #[serde(default)]
+    pub not_coming_listed: Vec<String>,
 }
 
 impl ImportReport {

@@ -54,6 +54,19 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             outln!("  {line}");
         }
     }
+    if report.not_coming > 0 {
+        outln!(
+            "Not imported: {} {} the file says cancelled, refunded or not attending",
+            report.not_coming,
+            if report.not_coming == 1 { "ticket" } else { "tickets" }
+        );
+        if !report.not_coming_listed.is_empty() {
+            outln!("Already on the list, and kept there (delete them if they are not coming):");
+            for name in &report.not_coming_listed {
+                outln!("  {name}");
+            }
+        }
+    }
     if !report.left_out.is_empty() {
         outln!(
             "Left out, as asked ({} {}): fix them and import the file again",

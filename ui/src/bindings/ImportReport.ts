@@ -24,4 +24,14 @@ replaced: Array<string>,
 /**
  * Attendees only, when asked to leave bad rows out: the rows not imported and why, in the file's order.
  */
-left_out: Array<RowError>, };
+left_out: Array<RowError>, 
+/**
+ * Attendees only: rows whose ticket the file says was cancelled, refunded or is not attending (pretix's
+ * order status, Eventbrite's attendee status): not imported.
+ */
+not_coming: number, 
+/**
+ * Attendees only: of those, the people already on the list, by name. They stay on it (a ticket given
+ * back at the door is still a person who came): the organizer deletes them if they are not coming.
+ */
+not_coming_listed: Array<string>, };
