@@ -218,6 +218,14 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     if text.trim().is_empty() {
         return Err(empty_file());
     }
+    if text.trim_start().starts_with(['{', '[']) {
+        return Err(vec![RowError {
+            place: "line 1".into(),
+            message: "this is JSON (from pretix's or Eventbrite's API?), not a list of people: export pretix's \
+                      check-in list or Eventbrite's attendee report as CSV, or a sheet with a \"name\" column"
+                .into(),
+        }]);
+    }
     let mut reader = reader(text);
     let headers = reader.headers().map_err(|e| vec![csv_error(1, &e)])?.clone();
     let columns = Columns::new(&headers);
@@ -504,6 +512,14 @@ fn read_attendee(
             )
         }
     };
+    // Excel shows a long ticket number as 1.84417E+12, and a file saved from it keeps it so: every such
+    // ticket then looks alike ("the ticket code 1.84417E+12 is also on line 4").
+    if let Some(code) = badge_code.as_deref().filter(|code| rounded_by_a_spreadsheet(code)) {
+        problems.push(format!(
+            "the ticket code {code} was rounded by a spreadsheet (Excel shows long numbers so, and saves them so): \
+             import the export as it was downloaded, not saved again from Excel"
+        ));
+    }
     // The domain's own validation words the problems; we only add the line.
     let name = name.unwrap_or_default();
     if name.contains(['\n', '\r']) {
@@ -529,6 +545,15 @@ fn read_attendee(
         badge_code: checked.badge_code,
         order,
     })
+}
+
+/// Whether a ticket code reads as a number a spreadsheet wrote in scientific notation, as Excel writes it
+/// (`1.84417E+12`, `1,84417E+12`): a code such as `12E45` may be a real one.
+fn rounded_by_a_spreadsheet(code: &str) -> bool {
+    let Some((mantissa, exponent)) = code.split_once(['e', 'E']) else { return false };
+    let digits = |text: &str| !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
+    let Some((whole, fraction)) = mantissa.split_once(['.', ',']) else { return false };
+    whole.len() == 1 && digits(whole) && digits(fraction) && exponent.strip_prefix('+').is_some_and(digits)
 }
 
 /// The order a row's ticket was bought in (pretix, Eventbrite).
@@ -908,6 +933,25 @@ mod tests {
             let read = read_attendees(&text).unwrap();
             assert_eq!((read.rows.len(), read.not_coming.len()), if coming { (1, 0) } else { (0, 1) }, "{status:?}");
         }
+    }
+
+    #[test]
+    fn a_file_saved_from_excel_or_an_api_says_what_to_do() {
+        let excel = "Order #,First Name,Last Name,Email,Barcode #\n1,Ana,Lima,a@example.org,1.84417E+12\n2,Bo,Lee,b@example.org,1.84417E+12\n";
+        let errors = parse_attendees(excel).unwrap_err();
+        assert!(errors.iter().all(|e| e.message.contains("rounded by a spreadsheet")), "{errors:?}");
+        for (code, rounded) in [
+            ("1.84417E+12", true),
+            ("1,84417E+12", true),
+            ("2E5", false),
+            ("12E45", false),
+            ("EVENT-12", false),
+            ("1.2.3e+4", false),
+        ] {
+            assert_eq!(rounded_by_a_spreadsheet(code), rounded, "{code}");
+        }
+        let api = r#"{"count": 1, "results": [{"code": "ABC12", "positions": []}]}"#;
+        assert!(parse_attendees(api).unwrap_err()[0].message.contains("this is JSON"));
     }
 
     #[test]
