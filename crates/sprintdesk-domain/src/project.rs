@@ -42,7 +42,16 @@ pub fn repo_address(typed: &str) -> Option<String> {
     }
     let bare_host = !url.contains("://")
         && url.split_once('/').is_some_and(|(host, _)| host.contains('.') && !host.contains(['@', ':']));
-    Some(if bare_host { format!("https://{url}") } else { url.to_owned() })
+    let url = if bare_host { format!("https://{url}") } else { url.to_owned() };
+    // A clone address over HTTPS ("….git"), and GitHub's or GitLab's pages under "www.", which the forge
+    // sends on to the address its issues and pull requests are under.
+    let url = url.strip_suffix(".git").map_or(url.clone(), str::to_owned);
+    for forge in ["github.com/", "gitlab.com/"] {
+        if let Some(rest) = url.strip_prefix("https://www.").filter(|rest| rest.starts_with(forge)) {
+            return Some(format!("https://{rest}"));
+        }
+    }
+    Some(url)
 }
 
 /// Checks a project's table label and repository as an organizer typed them (trimmed, empty meaning none),
@@ -332,6 +341,10 @@ mod tests {
             ("gitlab.example.org/group/project", Some("https://gitlab.example.org/group/project")),
             ("http://localhost:3000/me/repo", Some("http://localhost:3000/me/repo")),
             ("git@github.com:pypy/pypy.git", Some("https://github.com/pypy/pypy")),
+            ("https://github.com/pypy/pypy.git", Some("https://github.com/pypy/pypy")),
+            ("https://www.github.com/python/cpython", Some("https://github.com/python/cpython")),
+            ("www.gitlab.com/pypy/pypy/", Some("https://gitlab.com/pypy/pypy")),
+            ("https://www.example.org/repo", Some("https://www.example.org/repo")),
             ("github.com:foo/bar", Some("github.com:foo/bar")), // refused by the check, in words
             ("cpython", Some("cpython")),                       // refused by the check, in words
             ("  ", None),
