@@ -261,6 +261,13 @@ fn a_kiosk_holds_no_e_mails_works_offline_with_what_it_holds_and_relays_only_its
     let emails = |device: &Device| traces(device, &["@venue-mail.example"]);
     assert_eq!(emails(&kiosk), Vec::<(String, String)>::new(), "the kiosk holds no e-mail");
     assert!(!emails(&laptop).is_empty(), "the lead's laptop holds them");
+    // Exports name people (who came when, who said no to photos): made on staff devices only, whatever
+    // screen the kiosk is switched to.
+    let refused = kiosk.run(&["export", "photo-consent"]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains("this one is paired as a kiosk") && refused.stdout.is_empty(), "{said}");
+    assert!(laptop.ok(&["export", "photo-consent"]).contains("Person Number1234"));
     let shown = kiosk.json(&["attendees", "show", "handle1234"]);
     assert_eq!((shown["name"].as_str(), &shown["email"]), (Some("Person Number1234"), &Value::Null));
 

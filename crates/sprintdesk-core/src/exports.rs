@@ -9,7 +9,7 @@ use crate::snapshot::Snapshot;
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{AttendeeId, ClaimAction, ClaimEvent, IssueId, Timestamp};
+use sprintdesk_domain::{AttendeeId, ClaimAction, ClaimEvent, DeviceRole, IssueId, Timestamp};
 use std::collections::BTreeMap;
 
 /// What `export` writes.
@@ -67,6 +67,14 @@ struct WholeSprint<'a> {
 impl Desk {
     /// One export, as a file to save.
     pub fn export(&mut self, request: ExportRequest) -> Result<Document, Error> {
+        // Exports name people (who came when, who said no to photos): made on staff devices only. A board
+        // stands in a public room and a kiosk at the door, whatever screen either is switched to.
+        if let Some(role @ (DeviceRole::Kiosk | DeviceRole::Board)) = self.own_role()? {
+            return Err(Error::NotAllowed(format!(
+                "exports are made on an organizer's or a table lead's device: this one is paired as a {}",
+                if role == DeviceRole::Kiosk { "kiosk" } else { "board" }
+            )));
+        }
         let now = self.now();
         let snapshot = self.snapshot()?;
         let name = format!("{}-{}", slug(&snapshot.sprint.name), request.kind.stem());
