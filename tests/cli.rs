@@ -1025,6 +1025,61 @@ fn qr_code_of(pdf: &Path) -> String {
     tool("zbarimg", &["--quiet", "--raw", png.with_extension("png").to_str().unwrap()]).trim().to_owned()
 }
 
+/// Who is who when names, orders, tickets and addresses meet, as an attack on the rules above found them:
+/// each file imported, then imported again (and in another order), with nobody lost, merged or doubled.
+#[test]
+fn namesakes_day_tickets_family_addresses_and_short_names_stay_who_they_are() {
+    let user = sprint_with_people();
+    let write = |name: &str, text: &str| {
+        let path = user.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let count = |name: &str| user.json(&["attendees", "search", name]).as_array().unwrap().len();
+    let header = "Order code,Attendee name,Product,E-mail,Secret\n";
+    // Two people of one name on a company's order, and a person's two day tickets on another: each ticket
+    // signs in at the door, and the same export sorted otherwise changes nothing.
+    let rows = [
+        "W2KLP,Wei Zhang,Sprint ticket,wei.a@corp.example,weisecret1",
+        "W2KLP,Wei Zhang,Sprint ticket,wei.b@corp.example,weisecret2",
+        "Q7RZT,Jonas Müller,Monday,jonas@example.de,mondaysecret",
+        "Q7RZT,Jonas Müller,Tuesday,jonas@example.de,tuesdaysecret",
+    ];
+    let out = user.ok(&["import", "attendees", &write("tickets.csv", &format!("{header}{}\n", rows.join("\n")))]);
+    assert!(out.contains("4 added"), "{out}");
+    for secret in ["weisecret1", "weisecret2", "tuesdaysecret"] {
+        user.ok(&["signin", "--badge", secret, "--accept-coc"]);
+    }
+    let reversed: Vec<&str> = rows.iter().rev().copied().collect();
+    let out = user.ok(&["import", "attendees", &write("sorted.csv", &format!("{header}{}\n", reversed.join("\n")))]);
+    assert!(out.contains("0 added") && out.contains("4 unchanged"), "{out}");
+    // Tickets an event asked no names for are rows to fix or leave out, never dropped unsaid.
+    let unnamed = write(
+        "unnamed.csv",
+        &format!(
+            "{header}ORD1,Corp Guest,Sprint ticket,office@corp.example,s1\nORD1,,Sprint ticket,office@corp.example,s2\n"
+        ),
+    );
+    let (code, said) = user.fails(&["import", "attendees", &unnamed]);
+    assert!(code == 1 && said.contains("line 3"), "{said}");
+    // A family's or a company's address on a later list under another first name is someone new; the one
+    // who came keeps their name, sign-in and "no photos".
+    let plain = |rows: &str| format!("name,email\n{rows}");
+    for (before, after) in [("Ben Weber", "Anna Weber"), ("Lucas de Oliveira", "Maria de Souza")] {
+        let address = format!("{}@family.example", before.split(' ').next().unwrap().to_lowercase());
+        user.ok(&["import", "attendees", &write("first.csv", &plain(&format!("{before},{address}\n")))]);
+        user.ok(&["signin", before, "--accept-coc", "--photo", "no"]);
+        let out = user.ok(&["import", "attendees", &write("later.csv", &plain(&format!("{after},{address}\n")))]);
+        assert!(out.contains("1 added") && !out.contains(&format!("{before}: name")), "{out}");
+        assert_eq!((count(before), count(after)), (1, 1), "{before} / {after}");
+    }
+    // Names of one letter a word are the same names when imported again.
+    let short = write("short.csv", &plain("李 明,liming@example.cn\nJ. K.,jk@example.org\n"));
+    user.ok(&["import", "attendees", &short]);
+    let out = user.ok(&["import", "attendees", &short]);
+    assert!(out.contains("0 added") && out.contains("2 unchanged"), "{out}");
+}
+
 /// Eventbrite keeps a refunded or cancelled attendee in its export as "Not Attending": such a person was
 /// imported, and one who cancelled after the first import stayed on the list without a word.
 #[test]

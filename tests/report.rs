@@ -742,6 +742,15 @@ fn pairs_of_erased_people_are_counted_not_listed() {
             }
         }
         assert_eq!(claims.lines().count(), 1 + 3, "{erased:?} erased: every claim still counts");
+        // Nor does the rows' order: an erased holder's come last (between #11 and #13, a blank row was #12),
+        // and so do an erased person's pull requests.
+        let last_erased = |text: &str, erased_row: &dyn Fn(&str) -> bool| {
+            let flags: Vec<bool> = text.lines().skip(1).map(erased_row).collect();
+            assert!(flags.windows(2).all(|pair| pair[0] <= pair[1]), "{erased:?} erased:\n{text}");
+        };
+        last_erased(&claims, &|row| row.split(',').nth(4) == Some("Erased person"));
+        let listed = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
+        last_erased(&listed, &|row| row.split(',').nth(1) == Some(""));
         // The whole sprint as JSON keeps that rule: an erased holder's claim events are there, on no issue.
         let whole: Value =
             serde_json::from_str(&desk.export(ExportRequest { kind: ExportKind::Sprint }).unwrap().text).unwrap();

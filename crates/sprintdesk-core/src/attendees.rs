@@ -361,20 +361,34 @@ fn check_badge_free<'a>(people: impl Iterator<Item = &'a Attendee>, person: &Att
     }
 }
 
-/// The people already on the list, indexed by the keys of the "same person" rule, so an import of
-/// thousands of rows looks at a handful of candidates per row instead of everyone; and the e-mails and
-/// handles an import's file gives people of different names.
-struct KnownPeople<'a>(HashMap<String, Vec<&'a Attendee>>, HashSet<String>);
+/// The people already on the list, indexed by the keys of the "same person" rule (and each e-mail and
+/// handle with the name too), so an import of thousands of rows looks at a handful of candidates per row
+/// instead of everyone; and the e-mails and handles an import's file gives people of different names.
+struct KnownPeople<'a> {
+    by_key: HashMap<String, Vec<&'a Attendee>>,
+    by_key_and_name: HashMap<String, Vec<&'a Attendee>>,
+    shared_in_file: HashSet<String>,
+}
+
+/// A "same person" key an import acts on: a ticket, an e-mail or a handle (a name alone is never enough).
+fn acted_on(key: &str) -> bool {
+    key.starts_with("b:") || key.starts_with("e:") || key.starts_with("h:")
+}
 
 impl<'a> KnownPeople<'a> {
     fn index(people: impl Iterator<Item = &'a Attendee>) -> Self {
         let mut by_key: HashMap<String, Vec<&'a Attendee>> = HashMap::new();
+        let mut by_key_and_name: HashMap<String, Vec<&'a Attendee>> = HashMap::new();
         for person in people {
-            for key in person.same_person_keys() {
+            let name = person.name_key();
+            for key in person.same_person_keys().into_iter().filter(|key| acted_on(key)) {
+                if !key.starts_with("b:") {
+                    by_key_and_name.entry(format!("{key}\0{name}")).or_default().push(person);
+                }
                 by_key.entry(key).or_default().push(person);
             }
         }
-        Self(by_key, HashSet::new())
+        Self { by_key, by_key_and_name, shared_in_file: HashSet::new() }
     }
 
     /// Notes the e-mails and handles `rows` give people of different names: a shared address (pretix puts
@@ -389,7 +403,7 @@ impl<'a> KnownPeople<'a> {
                 names_of.entry(key).or_default().insert(name.clone());
             }
         }
-        self.1 = names_of.into_iter().filter(|(_, names)| names.len() > 1).map(|(key, _)| key).collect();
+        self.shared_in_file = names_of.into_iter().filter(|(_, names)| names.len() > 1).map(|(key, _)| key).collect();
     }
 
     /// The known person an import row is about, by the strongest certain evidence (ticket, then email,
@@ -397,15 +411,17 @@ impl<'a> KnownPeople<'a> {
     /// held by more than one person on the list) is one person's only under the same name.
     fn find(&self, row: &ImportedAttendee) -> Option<&'a Attendee> {
         let probe = probe(row);
-        let name = &probe.name_key();
+        let name = probe.name_key();
         probe
             .same_person_keys()
-            .iter()
-            .filter_map(|key| self.0.get(key).map(|people| (key, people)))
-            .flat_map(|(key, people)| {
-                let shared = !key.starts_with("b:") && (self.1.contains(key) || people.len() > 1);
-                people.iter().filter(move |person| !shared || &person.name_key() == name)
+            .into_iter()
+            .filter(|key| acted_on(key))
+            .filter_map(|key| {
+                let holders = self.by_key.get(&key)?;
+                let shared = !key.starts_with("b:") && (self.shared_in_file.contains(&key) || holders.len() > 1);
+                if shared { self.by_key_and_name.get(&format!("{key}\0{name}")) } else { Some(holders) }
             })
+            .flatten()
             .filter_map(|person| person.certainly_same_person_as(&probe).map(|because| (because, &person.id, *person)))
             .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
             .map(|(_, _, person)| person)

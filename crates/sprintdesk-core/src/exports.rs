@@ -219,6 +219,9 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     .map(String::from)
                     .to_vec(),
             );
+            // An erased holder's rows come last: in the issues' order, a blank row between #11 and #13 said
+            // it was #12.
+            let mut erased_rows: Vec<Vec<String>> = Vec::new();
             for issue in &snapshot.issues {
                 let claims = snapshot.claims(issue, now);
                 for holder in &claims.holders {
@@ -238,7 +241,8 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     // Nor the issue's state, nor the claim's minute: either picked the issue out.
                     let erased = snapshot.is_erased(&snapshot.canonical(&holder.attendee));
                     let unless_erased = |text: String| if erased { String::new() } else { text };
-                    rows.push(vec![
+                    let into = if erased { &mut erased_rows } else { &mut rows };
+                    into.push(vec![
                         project_name(&issue.project),
                         unless_erased(issue.number.map(|n| format!("#{n}")).unwrap_or_default()),
                         unless_erased(issue.title.clone()),
@@ -251,6 +255,8 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
                     ]);
                 }
             }
+            erased_rows.sort();
+            rows.extend(erased_rows);
         }
         ExportKind::Prs => {
             rows.push(
@@ -271,7 +277,12 @@ fn rows(snapshot: &Snapshot, kind: ExportKind, now: Timestamp) -> Vec<Vec<String
             );
             let firsts = crate::report::first_contributions_merged(snapshot);
             let mut prs: Vec<_> = snapshot.pull_requests.iter().collect();
-            prs.sort_by_key(|p| (project_name(&p.project), p.number));
+            // An erased person's come last, by project only: by number, a blank row between 101 and 103 said
+            // it was 102.
+            prs.sort_by_key(|p| {
+                let erased = snapshot.by_erased(p);
+                (erased, project_name(&p.project), if erased { None } else { p.number })
+            });
             for pr in prs {
                 // An erased person's pull request is counted, but its page would name them: no title or link,
                 // and its times by the day only (to the minute, they picked it out on the forge).

@@ -174,10 +174,10 @@ impl Attendee {
                 && (same(&self.email, &other.email, email_key) || same(&self.handle, &other.handle, handle_key));
             return again.then_some(SameBecause::Name);
         }
-        // An address or a handle is one person's only while the names agree in part: an import acting on it
-        // alone made a colleague whose company bought their ticket (pretix fills in the buyer's e-mail) into
-        // the person who came before them, with their sign-in and consent. A name corrected keeps a word.
-        let names_agree = by_name || names_share_a_word(&self.name, &other.name);
+        // An address or a handle is one person's only while the names agree ([`names_agree`]): an import
+        // acting on it alone made a colleague whose company bought their ticket (pretix fills in the buyer's
+        // e-mail) into the person who came before them, with their sign-in and consent.
+        let names_agree = by_name || names_agree(&self.name, &other.name);
         if same(&self.email, &other.email, email_key) && names_agree {
             return Some(SameBecause::Email);
         }
@@ -220,18 +220,20 @@ fn name_key(name: &str) -> String {
     crate::search::fold(name).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Whether two names have a word of two letters or more in common, folded ("Jonh Smith" and "John Smith",
-/// "Anna Schmidt" and "Anna Weber"; not "Anna Schmidt" and "Ben Weber", nor "A. Lee" and "A. Kim").
-pub fn names_share_a_word(a: &str, b: &str) -> bool {
-    let words = |name: &str| -> Vec<String> {
-        crate::search::fold(name)
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| word.chars().count() >= 2)
-            .map(str::to_owned)
-            .collect()
-    };
-    let theirs = words(b);
-    words(a).iter().any(|word| theirs.contains(word))
+/// Whether two names are one person's as an address or handle alone may say: the same name folded, or the
+/// same first name ("Anna Schmidt" and "Anna Weber" after a marriage, "Tomás Ferreira" and "Tomas Ferreira
+/// da Silva"), or an initial of it ("A. Lima" and "Ana Lima"). Not a shared surname or particle: a family's
+/// address is on "Ben Weber" and "Anna Weber", a company's on "Lucas de Oliveira" and "Maria de Souza".
+pub fn names_agree(a: &str, b: &str) -> bool {
+    let (a, b) = (name_key(a), name_key(b));
+    if a == b {
+        return true;
+    }
+    let first =
+        |name: &str| name.split(|c: char| !c.is_alphanumeric()).find(|word| !word.is_empty()).map(str::to_owned);
+    let (Some(mine), Some(theirs)) = (first(&a), first(&b)) else { return false };
+    let initial = |short: &str, long: &str| short.chars().count() == 1 && long.starts_with(short);
+    (mine == theirs && mine.chars().count() >= 2) || initial(&mine, &theirs) || initial(&theirs, &mine)
 }
 
 /// Why two attendee records are (probably) one person, strongest first.
@@ -398,6 +400,27 @@ mod tests {
     }
 
     #[test]
+    fn names_that_agree() {
+        // (a, b, one person's as an address alone may say)
+        let cases = [
+            ("Anna Schmidt", "Anna Weber", true),
+            ("Tomás Ferreira", "Tomas Ferreira da Silva", true),
+            ("A. Lima", "Ana Lima", true),
+            ("李 明", "李 明", true),
+            ("J. K.", "j k", true),
+            ("Ben Weber", "Anna Weber", false),
+            ("Lucas de Oliveira", "Maria de Souza", false),
+            ("Anna Schmidt", "Ben Weber", false),
+            ("Jonh Smith", "John Smith", false),
+            ("A. Lee", "B. Lee", false),
+        ];
+        for (a, b, agree) in cases {
+            assert_eq!(names_agree(a, b), agree, "{a} / {b}");
+            assert_eq!(names_agree(b, a), agree, "{b} / {a}");
+        }
+    }
+
+    #[test]
     fn same_person_cases() {
         let person = |name: &str, email: Option<&str>, handle: Option<&str>, badge: Option<&str>| Attendee {
             badge_code: badge.map(Into::into),
@@ -422,11 +445,14 @@ mod tests {
             assert_eq!(other.same_person_as(&ana), *expected, "symmetric: {other:?}");
         }
         assert!(SameBecause::Email.is_certain() && !SameBecause::Name.is_certain());
-        // The same address under a name with no word of Ana's: worth asking about, never acted on alone (a
-        // company's or a parent's address on a colleague's or a child's ticket).
-        for other in
-            [person("Ben Weber", Some("ana@example.org"), None, None), person("B. Costa", None, Some("analima"), None)]
-        {
+        // The same address under another first name (a company's or a parent's address on a colleague's or a
+        // child's ticket, a shared surname or particle too): worth asking about, never acted on alone.
+        for other in [
+            person("Ben Weber", Some("ana@example.org"), None, None),
+            person("B. Costa", None, Some("analima"), None),
+            person("Maria Lima", Some("ana@example.org"), None, None),
+            person("Lucas de Lima", Some("ana@example.org"), None, None),
+        ] {
             assert!(ana.same_person_as(&other).is_some_and(|because| because.is_certain()), "{other:?}");
             assert_eq!(ana.certainly_same_person_as(&other), None, "{other:?}");
             assert_eq!(other.certainly_same_person_as(&ana), None, "symmetric: {other:?}");

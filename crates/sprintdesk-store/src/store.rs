@@ -156,7 +156,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` for `device`. WAL with `synchronous=FULL`: once
     /// a write returns, it survives a crash or a power cut. A busy timeout lets a CLI command and a running
     /// peer share the file.
-    pub fn open(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
+    fn open_file(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
         if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
             return Self::open_read_only(path, device);
         }
@@ -168,8 +168,14 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         let mut store = Self::init(conn, device)?;
         store.open_here = open_here;
-        // An erasure's bytes a reader held in the log, or a file whose retention period ended before it was
-        // rebuilt (an earlier release), are taken out now.
+        Ok(store)
+    }
+
+    /// [`Store::open_file`], for a command that writes: an erasure's bytes a reader held in the log, or a
+    /// file whose retention period ended before it was rebuilt (an earlier release), are taken out now.
+    /// (A command that only reads opens with [`Store::open_for_reading`], which writes nothing.)
+    pub fn open(path: &Path, device: DeviceId) -> Result<Self, StoreError> {
+        let store = Self::open_file(path, device)?;
         if store.rebuild_due() {
             store.scrub_files();
         } else {
@@ -191,7 +197,7 @@ impl Store {
         let version: usize = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         if version == 0 || version >= MIGRATIONS.len() {
             drop(conn);
-            return Self::open(path, device);
+            return Self::open_file(path, device);
         }
         claim_or_refuse(&conn, path, false)?;
         Self::reading_copy(&conn, path, device, version)
@@ -309,7 +315,11 @@ impl Store {
         if self.rebuild_due() {
             self.rebuild();
         }
-        let result = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0));
+        // Without waiting for readers: an erasure (or the door's next sign-in) must not wait on a backup.
+        let result = self.conn.busy_timeout(Duration::ZERO).and_then(|()| {
+            let result = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0));
+            self.conn.busy_timeout(BUSY_TIMEOUT).and(result)
+        });
         let failed = match result {
             Ok(0) => {
                 // (What the log then holds is the note's page, no one's data.)
@@ -362,7 +372,7 @@ impl Store {
     }
 
     /// Empties the write-ahead log if an erasure could not (see [`Store::scrub_files`]): after every write,
-    /// outside a write turn, without waiting for readers (a door's sign-in must not wait on a backup).
+    /// outside a write turn.
     pub(crate) fn scrub_if_pending(&self) {
         if self.read_only.is_some() || !self.conn.is_autocommit() {
             return;
@@ -371,16 +381,8 @@ impl Store {
             .conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM meta WHERE key = ?1)")
             .and_then(|mut statement| statement.query_row([SCRUB_PENDING], |row| row.get::<_, bool>(0)));
-        if !pending.unwrap_or(false) {
-            return;
-        }
-        if let Err(error) = self.conn.busy_timeout(Duration::ZERO) {
-            tracing::warn!(%error, "could not try again to empty the write-ahead log");
-            return;
-        }
-        self.scrub_files();
-        if let Err(error) = self.conn.busy_timeout(BUSY_TIMEOUT) {
-            tracing::warn!(%error, "could not set the database's busy timeout back");
+        if pending.unwrap_or(false) {
+            self.scrub_files();
         }
     }
 
