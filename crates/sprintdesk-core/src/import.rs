@@ -289,7 +289,7 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
             } else {
                 name
             };
-            let row = read_attendee(format, &columns, &record, line).unwrap_or_else(|_| ImportedAttendee {
+            let row = read_attendee(format, &columns, &record, line).unwrap_or(ImportedAttendee {
                 line,
                 name,
                 email: None,
