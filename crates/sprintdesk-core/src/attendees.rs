@@ -252,14 +252,15 @@ impl Desk {
         let mut ops = Vec::new();
         let mut errors = read.bad;
         // Two rows about one known person are both left out: which is right is the organizer's to say.
+        // Each row's known person, looked up once.
+        let known: Vec<Option<&Attendee>> = rows.iter().map(|row| existing.find(row)).collect();
         let mut rows_of: HashMap<AttendeeId, Vec<u64>> = HashMap::new();
-        for row in &rows {
-            if let Some(person) = existing.find(row) {
+        for (row, person) in rows.iter().zip(&known) {
+            if let Some(person) = person {
                 rows_of.entry(person.id.clone()).or_default().push(row.line);
             }
         }
-        for row in rows {
-            let found = existing.find(&row);
+        for (row, found) in rows.into_iter().zip(known) {
             if let Some(person) = found
                 && let Some(lines) = rows_of.get(&person.id).filter(|lines| lines.len() > 1)
             {
