@@ -74,9 +74,10 @@ impl Columns {
 /// question as a column named by its text. The column is one naming GitHub or GitLab and a username, handle
 /// or login ("What is your GitHub username?"), else one naming GitHub or GitLab that is not a question and
 /// not about a project; never a yes-or-no question ("Do you have a GitHub account?" once gave everyone the
-/// handle "Yes", and "GitHub project you want to sprint on" the handle "Django"). An answer is what people typed: `@name`, a profile's
-/// address, `'@name` (pretix writes a quote before a cell starting with `@`, so that a spreadsheet does not
-/// run it), or words; what does not read as a handle is left out rather than refusing the row.
+/// handle "Yes", and "GitHub project you want to sprint on" the handle "Django"). An answer is what people
+/// typed: `@name`, a profile's address, `'@name` (pretix writes a quote before a cell starting with `@`, so
+/// that a spreadsheet does not run it), or words; what does not read as a handle is left out rather than
+/// refusing the row.
 fn asked_handle(columns: &Columns, record: &csv::StringRecord) -> Option<String> {
     let forge = |k: &str| k.contains("github") || k.contains("gitlab");
     let names_one = |k: &str| ["user", "handle", "login", "account name", "profile"].iter().any(|w| k.contains(w));
@@ -278,28 +279,19 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         let line = lines.of(record.position());
         starts.push((line, false));
         if not_coming(format, &columns, &record) {
-            let order = order_of(format, &columns, &record);
-            let name = columns.get(&record, &["attendee name", "name"]).unwrap_or_default().to_owned();
-            let name = if name.is_empty() {
-                [columns.get(&record, &["first name"]), columns.get(&record, &["last name"])]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            } else {
-                name
-            };
-            let row = read_attendee(format, &columns, &record, line).unwrap_or(ImportedAttendee {
+            // Counted; and, read as a person, looked for on the list. One that does not read (no name) is
+            // someone no one could have been told apart by.
+            let unread = || ImportedAttendee {
                 line,
-                name,
+                name: String::new(),
                 email: None,
                 handle: None,
                 roles: None,
                 first_timer: None,
                 badge_code: None,
-                order,
-            });
-            not_coming_rows.push(row);
+                order: None,
+            };
+            not_coming_rows.push(read_attendee(format, &columns, &record, line).unwrap_or_else(|_| unread()));
             continue;
         }
         match read_attendee(format, &columns, &record, line) {

@@ -45,7 +45,10 @@ pub fn repo_address(typed: &str) -> Option<String> {
     let url = if bare_host { format!("https://{url}") } else { url.to_owned() };
     // A clone address over HTTPS ("….git"), and GitHub's or GitLab's pages under "www.", which the forge
     // sends on to the address its issues and pull requests are under.
-    let url = url.strip_suffix(".git").map_or(url.clone(), str::to_owned);
+    let url = match url.strip_suffix(".git") {
+        Some(repository) => repository.to_owned(),
+        None => url,
+    };
     for forge in ["github.com/", "gitlab.com/"] {
         if let Some(rest) = url.strip_prefix("https://www.").filter(|rest| rest.starts_with(forge)) {
             return Some(format!("https://{rest}"));
