@@ -70,6 +70,15 @@ fn every_writing_command_records_its_changes_and_the_log_replays_to_the_same_spr
             sprint
         }),
         row("import_attendees", &[Attendee], move |_| json!({"text": attendees})),
+        // The wrong file imported, and taken back: its person deleted, a changed e-mail set back.
+        row("undo_import", &[Attendee], |host| {
+            let report = ok(
+                host,
+                "import_attendees",
+                json!({"text": "name,email,badge\nEve Wrong,,W-1\nAna Núñez,wrong@example.org,B-1\n"}),
+            );
+            json!({"id": report["undo"]})
+        }),
         row("add_attendee", &[Attendee], |_| json!({"name": "Dee Added", "roles": ["sprinter"]})),
         row("edit_attendee", &[Attendee], |host| {
             let mut dee = ok(host, "attendee", json!({"attendee": "Dee Added"}));

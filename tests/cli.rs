@@ -1416,3 +1416,153 @@ fn an_attendance_time_on_another_date_than_its_day_carries_the_date() {
     let ana = csv.lines().find(|l| l.starts_with("Ana Early,")).expect(&csv);
     assert!(ana.contains(",2026-10-26,2026-10-25 20:30,"), "{ana}");
 }
+
+/// The people on the list, by name, each with their e-mail and handle: what an organizer sees of them.
+fn people_seen(user: &User) -> Vec<(String, Value, Value)> {
+    let mut people: Vec<(String, Value, Value)> = user
+        .json(&["attendees", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_owned(), a["email"].clone(), a["handle"].clone()))
+        .collect();
+    people.sort_by(|a, b| a.0.cmp(&b.0));
+    people
+}
+
+/// Last year's export imported by mistake put its people on every kiosk and replaced this year's e-mails,
+/// and nothing took it back but deleting them one by one and retyping what it replaced. An import is now
+/// undone in one command; what happened at the venue since stays. Each case: what happens after the wrong
+/// import, what the undo keeps, and what the list then holds beyond the list before the import.
+#[test]
+fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
+    // Łukasz's ticket with last year's e-mail, and two people who are not coming this year.
+    let wrong = "name,email,handle,badge\n\
+                 Łukasz Langa,lukasz.2025@example.org,,9h7vqy2tpvfz3xkd6m8r4wcj\n\
+                 Olaf Lastyear,olaf@example.org,olaf,T-25-2\n\
+                 Pia Lastyear,pia@example.org,pia,T-25-3\n";
+    type After = fn(&User, &str);
+    let cases: [(&str, After, &[&str], &[&str]); 6] = [
+        ("nothing since", |_, _| {}, &[], &[]),
+        (
+            "Pia signed in",
+            |user, _| {
+                user.ok(&["signin", "@pia", "--accept-coc"]);
+            },
+            &["Pia Lastyear: signed in or out since the import, kept"],
+            &["Pia Lastyear"],
+        ),
+        (
+            "Olaf's handle corrected",
+            |user, _| {
+                user.ok(&["call", "edit_attendee", &edited(user, "@olaf", "handle", "olaf-l")]);
+            },
+            &["Olaf Lastyear: changed since the import, kept"],
+            &["Olaf Lastyear"],
+        ),
+        (
+            "Pia merged into a walk-in of hers",
+            |user, _| {
+                user.ok(&["attendees", "add", "--name", "Pia L."]);
+                user.ok(&["attendees", "merge", "Pia L.", "@pia"]);
+            },
+            &["Pia Lastyear: changed since the import, kept"],
+            &["Pia Lastyear"],
+        ),
+        (
+            "Łukasz's e-mail corrected by hand",
+            |user, _| {
+                user.ok(&["call", "edit_attendee", &edited(user, "Łukasz Langa", "email", "lukasz@langa.pl")]);
+            },
+            &["Łukasz Langa: e-mail changed since the import, kept"],
+            &[],
+        ),
+        (
+            "a second import, itself taken back first",
+            |user, dir| {
+                let second = format!("{dir}/second.csv");
+                std::fs::write(
+                    &second,
+                    "name,email,badge\nOlaf Lastyear,olaf@work.example.org,T-25-2\nQuinn New,,T-26-9\n",
+                )
+                .unwrap();
+                user.ok(&["import", "attendees", &second]);
+                user.ok(&["import", "undo"]);
+            },
+            &[],
+            &[],
+        ),
+    ];
+    for (case, after, kept, stays) in cases {
+        let user = sprint_with_people();
+        let dir = user.dir.path().to_str().unwrap().to_owned();
+        let before = people_seen(&user);
+        let file = format!("{dir}/last-year.csv");
+        std::fs::write(&file, wrong).unwrap();
+        let out = user.ok(&["import", "attendees", &file]);
+        assert!(out.contains("To take this import back: sprintdesk import undo import-"), "{case}: {out}");
+        after(&user, &dir);
+        let undone = user.json(&["import", "undo"]);
+        let said: Vec<&str> = undone["kept"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+        assert_eq!(said, kept, "{case}");
+        let now = people_seen(&user);
+        let extra: Vec<&str> =
+            now.iter().filter(|p| !before.iter().any(|b| b.0 == p.0)).map(|p| p.0.as_str()).collect();
+        assert_eq!(extra, stays, "{case}: {now:?}");
+        let lukasz =
+            |people: &[(String, Value, Value)]| people.iter().find(|p| p.0 == "Łukasz Langa").unwrap().1.clone();
+        let expected = if case.contains("by hand") { "lukasz@langa.pl".into() } else { lukasz(&before) };
+        assert_eq!(lukasz(&now), expected, "{case}: the e-mail the import replaced");
+        // Undone once: a second time changes nothing and says so.
+        let (code, stderr) = user.fails(&["import", "undo", undone_id(&user).as_str()]);
+        assert_eq!(code, 1, "{case}");
+        assert!(stderr.contains("that import was undone already"), "{case}: {stderr}");
+        assert_eq!(people_seen(&user), now, "{case}");
+    }
+}
+
+/// What `edit_attendee` takes of a person as `attendees show` prints them, with `field` set to `value`.
+fn edited(user: &User, who: &str, field: &str, value: &str) -> String {
+    let person = user.json(&["attendees", "show", who]);
+    let mut edit = serde_json::Map::new();
+    for key in ["id", "name", "handle", "email", "roles", "first_timer", "badge_code", "photo_consent"] {
+        edit.insert(key.into(), person[key].clone());
+    }
+    edit.insert(field.into(), value.into());
+    Value::Object(edit).to_string()
+}
+
+/// The id of this device's latest import, undone or not.
+fn undone_id(user: &User) -> String {
+    user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()
+}
+
+/// Issues imported into the wrong project are taken back too, except those claimed since; a state the
+/// import changed is set back.
+#[test]
+fn issues_imported_by_mistake_are_taken_back_except_those_claimed_since() {
+    let user = sprint_with_claims();
+    let before = issue_states(&user);
+    let file = user.dir.path().join("wrong-issues.csv");
+    std::fs::write(
+        &file,
+        "number,title,url,labels,state\n\
+         141020,Improve the error for a missing colon,https://github.com/python/cpython/issues/141020,,closed\n\
+         9001,Not ours at all,https://github.com/python/cpython/issues/9001,,open\n\
+         9002,Not ours either,https://github.com/python/cpython/issues/9002,,open\n",
+    )
+    .unwrap();
+    let out = user.ok(&["import", "issues", file.to_str().unwrap(), "--project", "CPython"]);
+    assert!(out.contains("2 added, 1 updated"), "{out}");
+    user.ok(&["claim", "#9002", "--by", "@willingc"]);
+    let out = user.ok(&["import", "undo"]);
+    assert!(user.ok(&["issues", "list"]).contains("9002"), "the claimed issue stays on the board");
+    assert!(out.contains("1 issue removed, 1 set back"), "{out}");
+    assert!(out.contains("#9002 Not ours either: claimed or worked on since the import, kept"), "{out}");
+    let mut expected = before.clone();
+    expected.push((9002, "open".into()));
+    expected.sort();
+    let mut now = issue_states(&user);
+    now.sort();
+    assert_eq!(now, expected);
+}

@@ -1313,6 +1313,46 @@ test("attendees: an Eventbrite export's cancelled tickets are not imported, and 
   }
 });
 
+test("attendees: the wrong file imported is taken back, keeping who signed in since", async () => {
+  // An organizer imported last year's export: every person in it was on every kiosk, and the only way back was
+  // deleting them one by one and retyping the e-mails it replaced.
+  await server.call("import_attendees", { text: "name,email,badge\nIlse Basis,ilse@example.org,T-26-1\n", project: null });
+  const wrong = "name,email,badge\nIlse Basis,ilse.2025@example.org,T-26-1\nOlaf Lastyear,olaf@example.org,T-25-2\nPia Lastyear,pia@example.org,T-25-3\n";
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("…or paste the text").fill(wrong);
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    await dialog.getByTestId("import-done").waitFor();
+    // Pia is at the door meanwhile: she came this year too.
+    const pia = (await server.call("attendees")).find((a) => a.name === "Pia Lastyear");
+    await server.call("sign_in", { attendee: pia.id, accept_code_of_conduct: true, photo_consent: false });
+    await dialog.getByRole("button", { name: "Undo this import" }).click();
+    await dialog.getByTestId("import-undo-confirm").waitFor();
+    await shot(p, "organizer-import-undo-confirm");
+    await dialog.getByRole("button", { name: "Take it back" }).click();
+    const kept = dialog.getByTestId("import-undo-kept");
+    await kept.waitFor();
+    assert.equal((await kept.innerText()).trim(), "Pia Lastyear: signed in or out since the import, kept");
+    await dialog.getByText("1 person removed, 1 set back").waitFor();
+    await shot(p, "organizer-import-undone");
+    const people = await server.call("attendees");
+    assert.ok(!people.some((a) => a.name === "Olaf Lastyear"), "the person only the wrong file had is gone");
+    assert.equal(people.find((a) => a.name === "Ilse Basis").email, "ilse@example.org", "the e-mail it replaced is back");
+    assert.ok(people.some((a) => a.name === "Pia Lastyear"));
+    // Reopened later, the dialog lists the import as taken back, and offers the earlier one.
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const recent = p.getByRole("dialog").getByTestId("import-recent");
+    await recent.waitFor();
+    assert.match(await recent.innerText(), /3 added, 0 updated|2 added, 1 updated[\s\S]*Taken back/);
+    await recent.getByText("Taken back").waitFor();
+  } finally {
+    await p.close();
+  }
+});
+
 test("settings: the evening before, the placeholder code of conduct is replaced without a new version", async () => {
   // No one has accepted any version yet: "raise its version to 2 so everyone is asked again" asked for a
   // version no one would be asked again for.

@@ -345,6 +345,8 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("retention", false),
         ("export_person", false),
         ("import_attendees", false),
+        ("recent_imports", false),
+        ("undo_import", false),
         ("projects", false),
         ("add_project", false),
         ("edit_project", false),

@@ -310,8 +310,8 @@ impl Desk {
         if !errors.is_empty() && !file.leave_out_bad_rows {
             return Err(Error::ImportBadRows { bad: errors, good });
         }
-        self.write(ops)?;
         report.left_out = errors;
+        self.write_import("attendees", ops, &mut report)?;
         Ok(report)
     }
 }

@@ -120,7 +120,7 @@ impl Desk {
         if !errors.is_empty() {
             return Err(Error::Import(errors));
         }
-        self.write(ops)?;
+        self.write_import("issues", ops, &mut report)?;
         Ok(report)
     }
 

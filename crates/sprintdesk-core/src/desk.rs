@@ -94,14 +94,19 @@ impl Desk {
 
     /// Writes through the store's one mutation path.
     pub(crate) fn write(&mut self, ops: Vec<Op>) -> Result<(), Error> {
+        self.write_returning(ops).map(drop)
+    }
+
+    /// [`Desk::write`], returning the change records written.
+    pub(crate) fn write_returning(&mut self, ops: Vec<Op>) -> Result<Vec<sprintdesk_store::Change>, Error> {
         if ops.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         self.writes += 1;
         let now = self.clock.now();
         let changes = self.store.write(now, ops)?;
         tracing::debug!(changes = changes.len(), first_seq = changes[0].seq, "recorded");
-        Ok(())
+        Ok(changes)
     }
 
     /// The whole sprint in memory, brought up to date only when this or another process has written to the

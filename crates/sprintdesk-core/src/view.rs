@@ -300,6 +300,9 @@ pub struct ImportReport {
     /// back at the door is still a person who came): the organizer deletes them if they are not coming.
     #[serde(default)]
     pub not_coming_listed: Vec<String>,
+    /// Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
+    #[serde(default)]
+    pub undo: Option<String>,
 }
 
 impl ImportReport {

@@ -230,6 +230,14 @@ pub enum ImportCommand {
         #[arg(long)]
         project: Option<String>,
     },
+    /// The attendee and issue imports made on this device (its last 20), newest first
+    List,
+    /// Take back an import made on this device: the people or issues it added are deleted (unless signed in,
+    /// edited or claimed since) and what it changed is set back (unless changed since)
+    Undo {
+        /// The import, as `import list` or the import itself printed it [default: the latest not undone]
+        id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

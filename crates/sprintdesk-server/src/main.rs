@@ -13,7 +13,7 @@ use cli::{
     AttendeesCommand, Cli, Command, DevicesCommand, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand,
     StatusCommand,
 };
-use print::{out, outln, print_import, print_issue, print_json};
+use print::{out, outln, print_import, print_imports, print_issue, print_json, print_undone};
 use sprintdesk_api::Host;
 use sprintdesk_api::commands as cmd;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, GoalStatus, Role, SameBecause, Sprint, ValidationError};
@@ -22,6 +22,7 @@ use sprintdesk_core::{
     ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
     GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
     NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, Separate, SignIn,
+    UndoImport,
 };
 use std::io::Write;
 use std::path::Path;
@@ -397,6 +398,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let report =
                 host.run::<cmd::import_prs>(ImportFile { text: read(&file)?, project, leave_out_bad_rows: false })?;
             print_import(json, &file, &report)?;
+        }
+        Command::Import(ImportCommand::List) => {
+            print_imports(json, &host.run::<cmd::recent_imports>(())?)?;
+        }
+        Command::Import(ImportCommand::Undo { id }) => {
+            let imports = host.run::<cmd::recent_imports>(())?;
+            let chosen = match &id {
+                Some(id) => imports.iter().find(|import| import.id == id.trim()),
+                None => imports.iter().find(|import| !import.undone),
+            };
+            let Some(import) = chosen else {
+                anyhow::bail!(match id {
+                    Some(id) => format!("there is no import {id} on this device (`sprintdesk import list` shows them)"),
+                    None =>
+                        "there is no import on this device to take back (`sprintdesk import list` shows them)".into(),
+                });
+            };
+            let undone = host.run::<cmd::undo_import>(UndoImport { id: import.id.clone() })?;
+            print_undone(json, import, &undone)?;
         }
         Command::Attendees(AttendeesCommand::Search { query, limit }) => {
             let limit = Some(u32::try_from(limit).unwrap_or(u32::MAX));

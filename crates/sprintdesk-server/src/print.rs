@@ -77,6 +77,59 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             outln!("  {}: {}", row.place, row.message);
         }
     }
+    if let Some(id) = &report.undo {
+        outln!("To take this import back: sprintdesk import undo {id}");
+    }
+    Ok(())
+}
+
+pub(crate) fn print_imports(json: bool, imports: &[sprintdesk_core::ImportMade]) -> anyhow::Result<()> {
+    if json {
+        return print_json(&imports);
+    }
+    if imports.is_empty() {
+        outln!("No imports made on this device.");
+    }
+    for import in imports {
+        outln!(
+            "{}  {}  {}, {}: {} added, {} updated{}",
+            import.id,
+            import.at,
+            import.kind,
+            import.format,
+            import.added,
+            import.updated,
+            if import.undone { "  (undone)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn print_undone(
+    json: bool,
+    import: &sprintdesk_core::ImportMade,
+    undone: &sprintdesk_core::ImportUndone,
+) -> anyhow::Result<()> {
+    if json {
+        return print_json(undone);
+    }
+    let noun = if import.kind == "issues" { "issue" } else { "person" };
+    let nouns = if import.kind == "issues" { "issues" } else { "people" };
+    outln!(
+        "Took back the import of {} ({}, {}): {} {} removed, {} set back as before it",
+        import.kind,
+        import.format,
+        import.at,
+        undone.removed,
+        if undone.removed == 1 { noun } else { nouns },
+        undone.restored
+    );
+    if !undone.kept.is_empty() {
+        outln!("Kept:");
+        for line in &undone.kept {
+            outln!("  {line}");
+        }
+    }
     Ok(())
 }
 

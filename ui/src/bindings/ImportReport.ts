@@ -34,4 +34,8 @@ not_coming: number,
  * Attendees only: of those, the people already on the list, by name. They stay on it (a ticket given
  * back at the door is still a person who came): the organizer deletes them if they are not coming.
  */
-not_coming_listed: Array<string>, };
+not_coming_listed: Array<string>, 
+/**
+ * Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
+ */
+undo: string | null, };

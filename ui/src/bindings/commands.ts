@@ -25,7 +25,9 @@ import type { GoalEdit } from "./GoalEdit";
 import type { GoalProgress } from "./GoalProgress";
 import type { HelpWanted } from "./HelpWanted";
 import type { ImportFile } from "./ImportFile";
+import type { ImportMade } from "./ImportMade";
 import type { ImportReport } from "./ImportReport";
+import type { ImportUndone } from "./ImportUndone";
 import type { IssueBoard } from "./IssueBoard";
 import type { IssueRef } from "./IssueRef";
 import type { IssuesQuery } from "./IssuesQuery";
@@ -72,6 +74,7 @@ import type { StandupView } from "./StandupView";
 import type { StatusUpdate } from "./StatusUpdate";
 import type { SyncProgress } from "./SyncProgress";
 import type { TypedAddresses } from "./TypedAddresses";
+import type { UndoImport } from "./UndoImport";
 import type { UndoToken } from "./UndoToken";
 import type { WalkIn } from "./WalkIn";
 import type { ErrorCode } from "./ErrorCode";
@@ -136,6 +139,10 @@ export interface Commands {
   export_person: { args: PersonQuery; result: PersonExport };
   /** Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing. */
   import_attendees: { args: ImportFile; result: ImportReport };
+  /** The attendee and issue imports this device made (its last 20), newest first, for undoing. */
+  recent_imports: { args: null; result: Array<ImportMade> };
+  /** Takes back an import made on this device: what it added is deleted unless anything was written about it since, and what it changed is set back unless changed since. */
+  undo_import: { args: UndoImport; result: ImportUndone };
   /** Every project (table). */
   projects: { args: null; result: Array<Project> };
   /** Adds a project and its table and leads. */
@@ -238,6 +245,7 @@ export const WRITES: ReadonlyArray<keyof Commands> = [
   "separate_attendee",
   "erase_attendee",
   "import_attendees",
+  "undo_import",
   "add_project",
   "edit_project",
   "edit_goal",

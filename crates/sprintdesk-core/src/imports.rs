@@ -1,0 +1,275 @@
+//! The imports this device made, and taking one back: the wrong file imported (last year's export,
+//! another event's, a list of issues for the wrong project) is undone in one step instead of record by
+//! record, on the device that imported it, at any time.
+//!
+//! Undoing writes new records like any edit, so it reaches every device: the people (or issues) the import
+//! added are deleted, unless anything was written about them since (a sign-in, an edit, a merge, a claim,
+//! a badge printed): those are kept and named. A field the import changed on a record already there gets
+//! its value from before the import back, unless it was changed again since. Nothing of what happened at
+//! the venue is taken back with it.
+
+use crate::desk::Desk;
+use crate::error::Error;
+use crate::view::ImportReport;
+use serde::{Deserialize, Serialize};
+use sprintdesk_domain::{AttendeeId, DeviceId, Timestamp};
+use sprintdesk_store::{Change, Entity, Hlc, Op};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// This device's own setting that lists its imports (no personal data: ids, counts, the file's format).
+const KEPT_KEY: &str = "imports";
+
+/// Imports remembered, newest last; older ones can no longer be undone here.
+const IMPORTS_KEPT: usize = 20;
+
+/// An import this device made, as listed for undoing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ImportMade {
+    pub id: String,
+    /// `attendees` or `issues`.
+    pub kind: String,
+    /// When, in the sprint's time zone: "2026-05-18 09:12".
+    pub at: String,
+    /// The file's format, as its report said.
+    pub format: String,
+    pub added: usize,
+    pub updated: usize,
+    /// Undone already (it cannot be undone twice).
+    pub undone: bool,
+}
+
+/// Which import to undo, by the id its report or the list gave.
+#[derive(Clone, Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UndoImport {
+    pub id: String,
+}
+
+/// What undoing an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ImportUndone {
+    /// People (or issues) the import added, now deleted on every device.
+    pub removed: usize,
+    /// Records already there whose details the import changed, set back.
+    pub restored: usize,
+    /// What was kept, and why: "Ana Lima: signed in since the import".
+    pub kept: Vec<String>,
+}
+
+/// An import as this device keeps it: its own records from `first` to `last`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Kept {
+    id: String,
+    kind: String,
+    at: Timestamp,
+    format: String,
+    added: usize,
+    updated: usize,
+    origin: String,
+    first: u64,
+    last: u64,
+    first_hlc: u64,
+    #[serde(default)]
+    undone: bool,
+    /// The records its undo wrote (origin, first and last sequence), once undone.
+    #[serde(default)]
+    undo_run: Option<(String, u64, u64)>,
+}
+
+impl Kept {
+    /// The runs of records this import and its undo wrote.
+    fn runs(&self) -> Vec<(DeviceId, u64, u64)> {
+        let mut runs = vec![(DeviceId(self.origin.clone()), self.first, self.last)];
+        if let Some((origin, first, last)) = &self.undo_run {
+            runs.push((DeviceId(origin.clone()), *first, *last));
+        }
+        runs
+    }
+}
+
+impl Desk {
+    /// Writes an import's `ops` and remembers them for [`Desk::undo_import`]; notes the undo's id in
+    /// `report` (none when the import changed nothing).
+    pub(crate) fn write_import(&mut self, kind: &str, ops: Vec<Op>, report: &mut ImportReport) -> Result<(), Error> {
+        let written = self.write_returning(ops)?;
+        let (Some(first), Some(last)) = (written.first(), written.last()) else { return Ok(()) };
+        let kept = Kept {
+            id: self.make_id("import"),
+            kind: kind.into(),
+            at: self.now(),
+            format: report.format.clone(),
+            added: report.added,
+            updated: report.updated,
+            origin: first.origin.to_string(),
+            first: first.seq,
+            last: last.seq,
+            first_hlc: first.hlc.0,
+            undone: false,
+            undo_run: None,
+        };
+        report.undo = Some(kept.id.clone());
+        let mut imports = self.imports_kept()?;
+        imports.push(kept);
+        let forget = imports.len().saturating_sub(IMPORTS_KEPT);
+        imports.drain(..forget);
+        self.keep_imports(&imports)
+    }
+
+    /// This device's imports that can be listed for undoing, newest first.
+    pub fn imports(&mut self) -> Result<Vec<ImportMade>, Error> {
+        let sprint = self.sprint()?;
+        Ok(self
+            .imports_kept()?
+            .into_iter()
+            .rev()
+            .map(|kept| ImportMade {
+                id: kept.id,
+                kind: kept.kind,
+                at: sprint.local_minute(kept.at),
+                format: kept.format,
+                added: kept.added,
+                updated: kept.updated,
+                undone: kept.undone,
+            })
+            .collect())
+    }
+
+    /// Takes back one of this device's imports (see the module's doc).
+    pub fn undo_import(&mut self, undo: UndoImport) -> Result<ImportUndone, Error> {
+        let mut imports = self.imports_kept()?;
+        let Some(position) = imports.iter().position(|kept| kept.id == undo.id.trim()) else {
+            return Err(Error::NotFound(format!(
+                "there is no import {} on this device: an import is undone on the device that made it, and \
+                 only its last {IMPORTS_KEPT}",
+                undo.id.trim()
+            )));
+        };
+        let kept = imports[position].clone();
+        if kept.undone {
+            return Err(Error::NothingToUndo("that import was undone already".into()));
+        }
+        let origin = DeviceId(kept.origin.clone());
+        let replaced = self.store().replaced_by(&origin, kept.first, kept.last)?;
+        if replaced.is_empty() {
+            return Err(Error::NothingToUndo(
+                "this device no longer holds what that import wrote (its clock was put back since, and the \
+                 records were issued again): nothing was changed"
+                    .into(),
+            ));
+        }
+        // Each record the import wrote, by row; a row none of whose fields had a value before is one it added.
+        let mut rows: BTreeMap<(Entity, String), Vec<&sprintdesk_store::Replaced>> = BTreeMap::new();
+        for one in &replaced {
+            rows.entry((one.record.entity, one.record.entity_id.clone())).or_default().push(one);
+        }
+        let added: HashSet<String> = rows
+            .iter()
+            .filter(|(_, records)| records.iter().all(|one| one.before.is_none()))
+            .map(|((_, id), _)| id.clone())
+            .collect();
+        // What this import, and imports taken back since, wrote is not "written about them since".
+        let skip: Vec<(DeviceId, u64, u64)> =
+            imports.iter().filter(|other| other.id == kept.id || other.undone).flat_map(Kept::runs).collect();
+        let named = self.store().named_since(Hlc(kept.first_hlc), &added, &skip)?;
+        let snapshot = self.snapshot()?;
+        let erased =
+            |entity: Entity, id: &str| entity == Entity::Attendee && snapshot.is_erased(&AttendeeId(id.into()));
+        let name = |entity: Entity, id: &str| {
+            match entity {
+                Entity::Attendee => snapshot.attendees.get(&AttendeeId(id.into())).map(|a| a.name.clone()),
+                Entity::Issue => snapshot.issues.iter().find(|i| i.id.as_str() == id).map(|i| match i.number {
+                    Some(number) => format!("#{number} {}", i.title),
+                    None => i.title.clone(),
+                }),
+                _ => None,
+            }
+            .unwrap_or_else(|| id.to_owned())
+        };
+        let mut undone = ImportUndone::default();
+        let mut ops = Vec::new();
+        for ((entity, id), records) in &rows {
+            if erased(*entity, id) || self.store().is_deleted(*entity, id)? != Some(false) {
+                continue; // Gone already: nothing of theirs to take back.
+            }
+            if added.contains(id) {
+                match named.get(id) {
+                    Some(by) => undone.kept.push(format!("{}: {}", name(*entity, id), since_words(by))),
+                    None => {
+                        ops.push(Op::delete(*entity, id.as_str()));
+                        undone.removed += 1;
+                    }
+                }
+                continue;
+            }
+            let mut set_back = false;
+            let mut changed_since = Vec::new();
+            for one in records {
+                let Some(before) = one.before.as_ref().filter(|before| before.cleared.is_none()) else { continue };
+                // Changed since to something else (the same value again, as when a later import was taken back,
+                // is still the import's).
+                if one.since.as_ref().is_some_and(|since| since.value != one.record.value) {
+                    changed_since.push(field_words(&one.record));
+                    continue;
+                }
+                if let Some(field) = one.field {
+                    ops.push(Op::Set { entity: *entity, id: id.clone(), field, value: before.value.clone() });
+                    set_back = true;
+                }
+            }
+            undone.restored += usize::from(set_back);
+            if !changed_since.is_empty() {
+                undone.kept.push(format!(
+                    "{}: {} changed since the import, kept",
+                    name(*entity, id),
+                    changed_since.join(", ")
+                ));
+            }
+        }
+        let written = self.write_returning(ops)?;
+        imports[position].undone = true;
+        if let (Some(first), Some(last)) = (written.first(), written.last()) {
+            imports[position].undo_run = Some((first.origin.to_string(), first.seq, last.seq));
+        }
+        self.keep_imports(&imports)?;
+        tracing::info!(import = %kept.id, removed = undone.removed, restored = undone.restored, kept = undone.kept.len(), "undid an import");
+        Ok(undone)
+    }
+
+    fn imports_kept(&self) -> Result<Vec<Kept>, Error> {
+        let Some(text) = self.store().local_setting(KEPT_KEY)? else { return Ok(Vec::new()) };
+        // A list this release cannot read is not a reason to refuse an import: it starts again.
+        Ok(serde_json::from_str(&text).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the list of imports made here is unreadable; starting it again");
+            Vec::new()
+        }))
+    }
+
+    fn keep_imports(&self, imports: &[Kept]) -> Result<(), Error> {
+        let text = serde_json::to_string(imports).unwrap_or_else(|_| "[]".into());
+        Ok(self.store().set_local_setting(KEPT_KEY, &text)?)
+    }
+}
+
+/// Why a record the import added is kept, from the kinds of the records written about it since: the
+/// most telling one.
+fn since_words(by: &BTreeSet<Entity>) -> &'static str {
+    if by.contains(&Entity::PresenceEvent) {
+        "signed in or out since the import, kept"
+    } else if by.contains(&Entity::ClaimEvent) {
+        "claimed or worked on since the import, kept"
+    } else if by.contains(&Entity::BadgePrint) {
+        "badge printed since the import, kept"
+    } else {
+        "changed since the import, kept"
+    }
+}
+
+/// A field record's field, in words.
+fn field_words(record: &Change) -> String {
+    match record.field.as_str() {
+        "email" => "e-mail".into(),
+        "badge_code" => "badge code".into(),
+        "first_timer" => "first-timer".into(),
+        other => other.replace('_', " "),
+    }
+}
