@@ -1455,7 +1455,7 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
         (
             "Olaf's handle corrected",
             |user, _| {
-                user.ok(&["call", "edit_attendee", &edited(user, "@olaf", "handle", "olaf-l")]);
+                user.ok(&["attendees", "edit", "@olaf", "--handle", "olaf-l"]);
             },
             &["Olaf Lastyear: changed since the import, kept"],
             &["Olaf Lastyear"],
@@ -1472,7 +1472,7 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
         (
             "Łukasz's e-mail corrected by hand",
             |user, _| {
-                user.ok(&["call", "edit_attendee", &edited(user, "Łukasz Langa", "email", "lukasz@langa.pl")]);
+                user.ok(&["attendees", "edit", "Łukasz Langa", "--email", "lukasz@langa.pl"]);
             },
             &["Łukasz Langa: e-mail changed since the import, kept"],
             &[],
@@ -1521,17 +1521,6 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
     }
 }
 
-/// What `edit_attendee` takes of a person as `attendees show` prints them, with `field` set to `value`.
-fn edited(user: &User, who: &str, field: &str, value: &str) -> String {
-    let person = user.json(&["attendees", "show", who]);
-    let mut edit = serde_json::Map::new();
-    for key in ["id", "name", "handle", "email", "roles", "first_timer", "badge_code", "photo_consent"] {
-        edit.insert(key.into(), person[key].clone());
-    }
-    edit.insert(field.into(), value.into());
-    Value::Object(edit).to_string()
-}
-
 /// The id of this device's latest import, undone or not.
 fn undone_id(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()
@@ -1565,4 +1554,48 @@ fn issues_imported_by_mistake_are_taken_back_except_those_claimed_since() {
     let mut now = issue_states(&user);
     now.sort();
     assert_eq!(now, expected);
+}
+
+/// A correction from the command line changes only what it names; a bad value changes nothing.
+#[test]
+fn attendees_edit_changes_only_what_it_is_given() {
+    let user = sprint_with_people();
+    let id = user.attendee_id("Éric Araujo");
+    let show = || user.json(&["attendees", "show", &id]);
+    let before = show();
+    // (arguments, the details that change, and to what)
+    let cases: [(&[&str], &[(&str, Value)]); 5] = [
+        (&["--email", "eric@araujo.example"], &[("email", json!("eric@araujo.example"))]),
+        (&["--handle", "merwok"], &[("handle", json!("merwok"))]),
+        (&["--handle", ""], &[("handle", Value::Null)]),
+        (
+            &["--role", "mentor", "--role", "table-lead", "--first-timer", "yes"],
+            &[("roles", json!(["table_lead", "mentor"])), ("first_timer", json!(true))],
+        ),
+        (&["--name", "Éric  Araujo-Bouchard"], &[("name", json!("Éric Araujo-Bouchard"))]),
+    ];
+    let mut expected = before.clone();
+    for (args, changes) in cases {
+        let mut all = vec!["attendees", "edit", id.as_str()];
+        all.extend_from_slice(args);
+        assert!(user.ok(&all).starts_with("Updated "), "{args:?}");
+        for (field, value) in changes {
+            expected[*field] = value.clone();
+        }
+        assert_eq!(show(), expected, "{args:?}");
+    }
+    for (args, said) in [
+        (&["--email", "not-an-address"][..], "is not an email address"),
+        (&["--role", "boss"][..], "is not a role"),
+        (&["--badge", "9h7vqy2tpvfz3xkd6m8r4wcj"][..], "already Łukasz Langa's"),
+    ] {
+        let mut all = vec!["attendees", "edit", id.as_str()];
+        all.extend_from_slice(args);
+        let (code, stderr) = user.fails(&all);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert_eq!(show(), expected, "{args:?} changed nothing");
+    }
+    let (_, stderr) = user.fails(&["attendees", "edit", "Nobody Here", "--email", "x@example.org"]);
+    assert!(stderr.contains("Nobody Here"), "{stderr}");
 }

@@ -255,6 +255,8 @@ pub enum AttendeesCommand {
     Show { who: String },
     /// Register someone (a walk-in)
     Add(AddAttendee),
+    /// Correct someone's details; only what is given changes (an empty value, `--email ''`, clears it)
+    Edit(EditAttendee),
     /// Pairs of records that are probably one person (same ticket, email, handle or name)
     Duplicates,
     /// Mark DUPLICATE as the same person as INTO
@@ -289,6 +291,29 @@ pub struct AddAttendee {
     pub first_timer: bool,
     #[arg(long)]
     pub badge: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditAttendee {
+    /// An attendee id, @handle or full name
+    pub who: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// GitHub or GitLab handle
+    #[arg(long)]
+    pub handle: Option<String>,
+    /// sprinter, table-lead, mentor or organizer (repeatable; replaces their roles)
+    #[arg(long)]
+    pub role: Vec<String>,
+    #[arg(long, value_enum)]
+    pub first_timer: Option<YesNo>,
+    #[arg(long)]
+    pub badge: Option<String>,
+    /// Whether they agree to be photographed (a withdrawn answer is given to an organizer)
+    #[arg(long, value_enum)]
+    pub photo: Option<YesNo>,
 }
 
 #[derive(Debug, Args)]

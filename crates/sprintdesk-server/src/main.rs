@@ -11,7 +11,7 @@ mod render;
 use clap::Parser;
 use cli::{
     AttendeesCommand, Cli, Command, DevicesCommand, GoalCommand, ImportCommand, IssuesCommand, ProjectCommand,
-    StatusCommand,
+    StatusCommand, YesNo,
 };
 use print::{out, outln, print_import, print_imports, print_issue, print_json, print_undone};
 use sprintdesk_api::Host;
@@ -19,10 +19,10 @@ use sprintdesk_api::commands as cmd;
 use sprintdesk_core::domain::{DeviceId, DeviceRole, GoalStatus, Role, SameBecause, Sprint, ValidationError};
 use sprintdesk_core::store::{Store, device_id_for, written_mark_for};
 use sprintdesk_core::{
-    ApiError, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode, ExportRequest,
-    GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal, NewProject,
-    NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search, Separate, SignIn,
-    UndoImport,
+    ApiError, AttendeeEdit, BadgeScan, Claim, DailyStatus, DeviceRef, DoorProof, DoorSignOut, Error, ErrorCode,
+    ExportRequest, GoalProgress, HelpWanted, Ids, ImportFile, IssueRef, IssuesQuery, Merge, NewAttendee, NewGoal,
+    NewProject, NewSprint, PersonQuery, PrOpened, RandomIds, RecordRef, Release, ReportRequest, Resolve, Search,
+    Separate, SignIn, UndoImport,
 };
 use std::io::Write;
 use std::path::Path;
@@ -454,6 +454,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return print_json(&person);
             }
             outln!("Added {} ({})", person.name, person.id);
+        }
+        Command::Attendees(AttendeesCommand::Edit(edit)) => {
+            let person = host.run::<cmd::attendee>(PersonQuery { attendee: edit.who })?;
+            // An empty value clears an optional detail.
+            let given = |value: Option<String>, held: Option<String>| match value {
+                Some(value) if value.trim().is_empty() => None,
+                Some(value) => Some(value),
+                None => held,
+            };
+            let roles = if edit.role.is_empty() {
+                person.roles.clone()
+            } else {
+                edit.role.iter().map(|r| parse_role(r)).collect::<anyhow::Result<Vec<Role>>>()?
+            };
+            let edited = host.run::<cmd::edit_attendee>(AttendeeEdit {
+                id: person.id.clone(),
+                name: edit.name.unwrap_or_else(|| person.name.clone()),
+                handle: given(edit.handle, person.handle.clone()),
+                email: given(edit.email, person.email.clone()),
+                roles,
+                first_timer: edit.first_timer.map_or(person.first_timer, |answer| answer == YesNo::Yes),
+                badge_code: given(edit.badge, person.badge_code.clone()),
+                photo_consent: edit.photo.map(|answer| answer == YesNo::Yes),
+            })?;
+            if json {
+                return print_json(&edited);
+            }
+            outln!("Updated {} ({})", edited.name, edited.id);
         }
         Command::Attendees(AttendeesCommand::Duplicates) => {
             let pairs = host.run::<cmd::duplicates>(())?;
