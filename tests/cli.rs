@@ -1564,7 +1564,8 @@ fn attendees_edit_changes_only_what_it_is_given() {
     let show = || user.json(&["attendees", "show", &id]);
     let before = show();
     // (arguments, the details that change, and to what)
-    let cases: [(&[&str], &[(&str, Value)]); 5] = [
+    type Changes<'a> = &'a [(&'a str, Value)];
+    let cases: [(&[&str], Changes); 5] = [
         (&["--email", "eric@araujo.example"], &[("email", json!("eric@araujo.example"))]),
         (&["--handle", "merwok"], &[("handle", json!("merwok"))]),
         (&["--handle", ""], &[("handle", Value::Null)]),
