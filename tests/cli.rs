@@ -1442,7 +1442,7 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
                  Olaf Lastyear,olaf@example.org,olaf,T-25-2\n\
                  Pia Lastyear,pia@example.org,pia,T-25-3\n";
     type After = fn(&User, &str);
-    let cases: [(&str, After, &[&str], &[&str]); 6] = [
+    let cases: [(&str, After, &[&str], &[&str]); 7] = [
         ("nothing since", |_, _| {}, &[], &[]),
         (
             "Pia signed in",
@@ -1492,6 +1492,16 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
             &[],
             &[],
         ),
+        (
+            "this year's file imported after it, listing Pia unchanged",
+            |user, dir| {
+                let right = format!("{dir}/this-year.csv");
+                std::fs::write(&right, "name,email,handle,badge\nPia Lastyear,pia@example.org,pia,T-25-3\n").unwrap();
+                user.ok(&["import", "attendees", &right]);
+            },
+            &["Pia Lastyear: on the list of the import of this-year.csv, kept"],
+            &["Pia Lastyear"],
+        ),
     ];
     for (case, after, kept, stays) in cases {
         let user = sprint_with_people();
@@ -1501,8 +1511,9 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
         std::fs::write(&file, wrong).unwrap();
         let out = user.ok(&["import", "attendees", &file]);
         assert!(out.contains("To take this import back: sprintdesk import undo import-"), "{case}: {out}");
+        let id = latest_import(&user);
         after(&user, &dir);
-        let undone = user.json(&["import", "undo"]);
+        let undone = user.json(&["import", "undo", &id]);
         let said: Vec<&str> = undone["kept"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
         assert_eq!(said, kept, "{case}");
         let now = people_seen(&user);
@@ -1514,15 +1525,15 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
         let expected = if case.contains("by hand") { "lukasz@langa.pl".into() } else { lukasz(&before) };
         assert_eq!(lukasz(&now), expected, "{case}: the e-mail the import replaced");
         // Undone once: a second time changes nothing and says so.
-        let (code, stderr) = user.fails(&["import", "undo", undone_id(&user).as_str()]);
+        let (code, stderr) = user.fails(&["import", "undo", &id]);
         assert_eq!(code, 1, "{case}");
-        assert!(stderr.contains("that import was undone already"), "{case}: {stderr}");
+        assert!(stderr.contains("that import was taken back already"), "{case}: {stderr}");
         assert_eq!(people_seen(&user), now, "{case}");
     }
 }
 
-/// The id of this device's latest import, undone or not.
-fn undone_id(user: &User) -> String {
+/// The id of this device's latest import, taken back or not.
+fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()
 }
 
@@ -1599,4 +1610,59 @@ fn attendees_edit_changes_only_what_it_is_given() {
     }
     let (_, stderr) = user.fails(&["attendees", "edit", "Nobody Here", "--email", "x@example.org"]);
     assert!(stderr.contains("Nobody Here"), "{stderr}");
+}
+
+/// Two wrong files, taken back oldest first, leave the list as it was: the second's undo set fields back to
+/// the first's values, and kept a person only the first had added, as if the first still stood. And
+/// `import undo` run twice does not go on to take back the import before.
+#[test]
+fn wrong_imports_taken_back_in_any_order_leave_the_list_as_it_was() {
+    let user = sprint_with_people();
+    let dir = user.dir.path();
+    let before = people_seen(&user);
+    let (first, second) = (dir.join("first.csv"), dir.join("second.csv"));
+    std::fs::write(
+        &first,
+        "name,email,badge\nŁukasz Langa,l@wrong.example,9h7vqy2tpvfz3xkd6m8r4wcj\nNew Wrong,nw@wrong.example,W-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &second,
+        "name,email,badge\nŁukasz Langa,l@other.example,9h7vqy2tpvfz3xkd6m8r4wcj\nNew Wrong,nw@other.example,W-1\n",
+    )
+    .unwrap();
+    user.ok(&["import", "attendees", first.to_str().unwrap()]);
+    let first_id = latest_import(&user);
+    user.ok(&["import", "attendees", second.to_str().unwrap()]);
+    let out = user.ok(&["import", "undo", &first_id]);
+    assert!(out.contains("Took back the import of first.csv"), "{out}");
+    let out = user.ok(&["import", "undo"]);
+    assert!(out.contains("Took back the import of second.csv") && out.contains("Removed: New Wrong"), "{out}");
+    assert_eq!(people_seen(&user), before);
+    // Run again, it names the latest and stops: it does not take back the pretix import before them.
+    let (code, stderr) = user.fails(&["import", "undo"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("the latest import (second.csv, attendees plain CSV,")
+            && stderr.contains("was taken back already"),
+        "{stderr}"
+    );
+    assert_eq!(people_seen(&user), before);
+    let (_, stderr) = user.fails(&["import", "undo", " "]);
+    assert!(stderr.contains("say which import to take back"), "{stderr}");
+}
+
+/// A badge code the import gave someone already on the list, printed and scanned at the door since, stays
+/// theirs when the import is taken back: the badge around their neck works.
+#[test]
+fn a_badge_code_an_import_gave_and_the_door_used_since_stays() {
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Kim Lee", "--email", "kim@example.org"]);
+    let file = user.dir.path().join("codes.csv");
+    std::fs::write(&file, "name,email,badge\nKim Lee,kim@example.org,K-2026-7\n").unwrap();
+    user.ok(&["import", "attendees", file.to_str().unwrap()]);
+    user.ok(&["signin", "--badge", "K-2026-7", "--accept-coc"]);
+    let out = user.ok(&["import", "undo"]);
+    assert!(out.contains("Kim Lee: badge code in use since the import, kept"), "{out}");
+    assert_eq!(user.json(&["attendees", "show", "Kim Lee"])["badge_code"], "K-2026-7");
 }

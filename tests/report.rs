@@ -67,7 +67,7 @@ fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     .unwrap();
     desk.import_attendees(ImportFile {
         text: "name,handle,roles,first_timer\nAna Mentor,ana,mentor,no\nBo Builder,bo,sprinter,no\nCy Coder,cy,sprinter,no\nDee Newcomer,dee,sprinter,yes\nEve Erasable,eve,sprinter,no\n".into(),
-        project: None, leave_out_bad_rows: false,
+        project: None, leave_out_bad_rows: false, file_name: None,
     })
     .unwrap();
     for (name, repo, table) in
@@ -83,7 +83,7 @@ fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     }
     desk.import_issues(ImportFile {
         text: "number,title,url,labels\n1,Crash on an empty config,https://github.com/org/proj/issues/1,good first issue\n2,Slow loader,https://github.com/org/proj/issues/2,perf\n".into(),
-        project: Some("Proj".into()), leave_out_bad_rows: false,
+        project: Some("Proj".into()), leave_out_bad_rows: false, file_name: None,
     })
     .unwrap();
     for title in ["Fix the loader", "Rewrite in Rust"] {
@@ -175,10 +175,12 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
 
     // Afterwards: the pull requests come in, and Eve asks to be erased.
     clock.set(at("2026-07-22"));
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false }).unwrap();
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
     desk.erase_attendee(Erase { attendee: "@eve".into(), pin: None }).unwrap();
     // The pull requests come in again (an updated export): Eve's stays hers, and her handle is not written.
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false }).unwrap();
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
     desk
 }
 
@@ -367,7 +369,7 @@ fn exports_list_people_in_the_order_a_person_reads_names() {
     let mut desk = hand_built();
     let names = ["Zoë Nowak", "Ábel Szabó", "Émile Roux", "Ørjan Lie", "Łukasz Langa", "İsmail Kaya", "adam Small"];
     let csv = names.iter().fold("name\n".to_owned(), |csv, name| csv + name + "\n");
-    desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false }).unwrap();
+    desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
     let consent = desk.export(ExportRequest { kind: ExportKind::PhotoConsent }).unwrap().text;
     let listed: Vec<&str> =
         consent.lines().skip(1).filter_map(|line| line.split(',').next()).filter(|name| names.contains(name)).collect();
@@ -419,6 +421,7 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
         text: "name,handle\nAna,ana\nBo,bo\n".into(),
         project: None,
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     for (name, table) in [("Quiet", "T0"), ("Docs", "T2"), ("Proj", "T1")] {
@@ -488,8 +491,13 @@ fn claimed_at_one_table(sprint: Value, people: &[&str]) -> (Desk, Arc<FixedClock
     let mut desk = desk_at("organizer", clock.clone());
     desk.create_sprint(serde_json::from_value(sprint).unwrap()).unwrap();
     let csv: String = people.iter().map(|name| format!("{name},{}\n", name.to_lowercase())).collect();
-    desk.import_attendees(ImportFile { text: format!("name,handle\n{csv}"), project: None, leave_out_bad_rows: false })
-        .unwrap();
+    desk.import_attendees(ImportFile {
+        text: format!("name,handle\n{csv}"),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+    })
+    .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
         .unwrap();
     let issues: Vec<Value> = (1..=people.len())
@@ -499,6 +507,7 @@ fn claimed_at_one_table(sprint: Value, people: &[&str]) -> (Desk, Arc<FixedClock
         text: Value::from(issues).to_string(),
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     for (n, name) in people.iter().enumerate() {

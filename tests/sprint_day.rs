@@ -4,8 +4,8 @@ use crate::change_log::{desk_at, morning, new_test_sprint};
 use sprintdesk_core::domain::{ClaimState, Clock, IssueState, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::{
-    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, PrOpened, Release,
-    Resolve, Search, SequentialIds, SignIn, SprintSettings, UndoToken,
+    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, PrOpened, RecordRef,
+    Release, Resolve, Search, SequentialIds, SignIn, SprintSettings, UndoImport, UndoToken,
 };
 use std::sync::Arc;
 
@@ -27,6 +27,7 @@ fn set_up(clock: Arc<FixedClock>) -> Desk {
         text: "name,handle,roles,first_timer\nAna,ana,mentor,no\nBo,bo,sprinter,no\nCy,cy,sprinter,no\n".into(),
         project: None,
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
@@ -35,6 +36,7 @@ fn set_up(clock: Arc<FixedClock>) -> Desk {
         text: "title,url,labels\nCrash on start,https://example.org/p/issues/1,bug\n".into(),
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     for who in ["@ana", "@bo", "@cy"] {
@@ -97,6 +99,7 @@ fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
         text: "name,handle,first_timer\nFern,fern,yes\n".into(),
         project: None,
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     desk.import_issues(ImportFile {
@@ -105,6 +108,7 @@ fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
             .into(),
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     sign_in(&mut desk, "@fern");
@@ -202,8 +206,13 @@ fn search_sees_changes_made_by_another_process_on_the_same_file() {
     assert!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap().is_empty());
     // The organizer's CLI writes to the same database file.
     let mut cli = Desk::new(Store::open(&path, "kiosk".into()).unwrap(), clock, ids);
-    cli.import_attendees(ImportFile { text: "name\nAna Núñez\n".into(), project: None, leave_out_bad_rows: false })
-        .unwrap();
+    cli.import_attendees(ImportFile {
+        text: "name\nAna Núñez\n".into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+    })
+    .unwrap();
     assert_eq!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap()[0].name, "Ana Núñez");
 }
 
@@ -230,6 +239,7 @@ fn a_walk_in_whose_name_is_on_the_list_is_asked_before_a_second_record_is_made()
         text: "name,handle\nŁukasz Wiśniewski,lwis\nAna Lima,\n".into(),
         project: None,
         leave_out_bad_rows: false,
+        file_name: None,
     })
     .unwrap();
     let walk_in = |name: &str, someone_else: bool| sprintdesk_core::WalkIn {
@@ -274,7 +284,7 @@ fn the_boards_count_of_open_issues_follows_merges_made_at_the_sprint() {
     let mut desk = set_up(clock);
     desk.import_issues(ImportFile {
         text: "title,url,labels\nTypo in docs,https://example.org/p/issues/2,good first issue\nOld one,https://example.org/p/issues/3,bug\n".into(),
-        project: Some("Proj".into()), leave_out_bad_rows: false,
+        project: Some("Proj".into()), leave_out_bad_rows: false, file_name: None,
     })
     .unwrap();
     let counts = |desk: &mut Desk| {
@@ -481,6 +491,7 @@ fn re_importing_issues_closed_on_the_forge_says_how_many_claims_it_released() {
         ),
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
+        file_name: None,
     };
     let again = desk.import_issues(file("OPEN")).unwrap();
     assert_eq!((again.updated, again.claims_released), (1, 0), "{again:?}");
@@ -490,4 +501,49 @@ fn re_importing_issues_closed_on_the_forge_says_how_many_claims_it_released() {
     assert!(issue.holders.iter().all(|h| !h.state.is_open()), "released");
     let once_more = desk.import_issues(file("CLOSED")).unwrap();
     assert_eq!((once_more.unchanged, once_more.claims_released), (1, 0), "nothing more to release");
+}
+
+/// A kiosk that had not synced signed in a person an organizer then removed by taking back the import that
+/// had added them: the sign-in came to nothing on every device, unsaid (the door could not find them to
+/// sign them out either). The organizer's Review now lists them, and restoring them brings the sign-in back.
+#[test]
+fn a_person_signed_in_at_a_kiosk_not_yet_synced_when_their_import_was_taken_back_is_listed_to_restore() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut organizer = desk_at("organizer", clock.clone());
+    organizer.create_sprint(new_test_sprint()).unwrap();
+    organizer
+        .import_attendees(ImportFile {
+            text: "name,handle\nBo Chen,bo\nAna Lima,ana\n".into(),
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: Some("wrong.csv".into()),
+        })
+        .unwrap();
+    organizer
+        .add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
+        .unwrap();
+    let mut kiosk = desk_at("kiosk", clock.clone());
+    sync(&organizer, &mut kiosk);
+    // Apart: Bo signs in at the door as the organizer takes the file back.
+    clock.advance_minutes(1);
+    sign_in(&mut kiosk, "@bo");
+    clock.advance_minutes(1);
+    let id = organizer.imports().unwrap()[0].id.clone();
+    let undone = organizer.undo_import(UndoImport { id }).unwrap();
+    assert_eq!(undone.removed, 2, "the organizer did not know of the sign-in");
+    sync(&kiosk, &mut organizer);
+    sync(&organizer, &mut kiosk);
+    for desk in [&mut organizer, &mut kiosk] {
+        assert_eq!(desk.presence().unwrap().here_now, 0, "a deleted person is here nowhere");
+    }
+    let review = organizer.review().unwrap();
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert_eq!(review[0].label, "Bo Chen (signed in)");
+    assert!(review[0].edited_at < review[0].deleted_at, "signed in before the deletion, unseen by it");
+    organizer.restore(RecordRef { kind: review[0].kind.clone(), id: review[0].id.clone() }).unwrap();
+    sync(&organizer, &mut kiosk);
+    for desk in [&mut organizer, &mut kiosk] {
+        assert_eq!(desk.presence().unwrap().here_now, 1, "restored, Bo is here again");
+    }
+    assert!(organizer.review().unwrap().is_empty());
 }

@@ -81,6 +81,10 @@ pub struct ImportFile {
     /// importing nothing until every row is mended. The organizer chooses it after seeing the bad rows.
     #[serde(default)]
     pub leave_out_bad_rows: bool,
+    /// The file's name, as the screen or command read it: named in the list of imports to take back.
+    #[serde(default)]
+    #[ts(optional)]
+    pub file_name: Option<String>,
 }
 
 impl Desk {
@@ -250,6 +254,7 @@ impl Desk {
         report.not_coming_listed =
             read.not_coming.iter().filter_map(|row| existing.find(row)).map(|p| p.name.clone()).collect();
         let mut ops = Vec::new();
+        let mut unchanged = Vec::new();
         let mut errors = read.bad;
         // Two rows about one known person are both left out: which is right is the organizer's to say.
         // Each row's known person, looked up once.
@@ -300,6 +305,9 @@ impl Desk {
             }
             let changes = Op::put(&updated, found);
             report.count(found.is_some(), !changes.is_empty());
+            if changes.is_empty() {
+                unchanged.push(updated.id.to_string());
+            }
             ops.extend(changes);
         }
         errors.sort_by_key(|row| import::line_of(&row.place));
@@ -311,7 +319,7 @@ impl Desk {
             return Err(Error::ImportBadRows { bad: errors, good });
         }
         report.left_out = errors;
-        self.write_import("attendees", ops, &mut report)?;
+        self.write_import("attendees", file.file_name.as_deref(), ops, unchanged, &mut report)?;
         Ok(report)
     }
 }

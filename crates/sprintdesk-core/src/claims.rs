@@ -80,6 +80,7 @@ impl Desk {
         let by_url: HashMap<&str, &Issue> = snapshot.issues.iter().map(|i| (i.url.as_str(), i)).collect();
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
+        let mut unchanged = Vec::new();
         let mut errors = Vec::new();
         for row in rows {
             // A project the file names beats the one chosen, as the project that has the file's repository does.
@@ -115,12 +116,15 @@ impl Desk {
             }
             let changes = Op::put(&issue, old);
             report.count(old.is_some(), !changes.is_empty());
+            if changes.is_empty() {
+                unchanged.push(issue.id.to_string());
+            }
             ops.extend(changes);
         }
         if !errors.is_empty() {
             return Err(Error::Import(errors));
         }
-        self.write_import("issues", ops, &mut report)?;
+        self.write_import("issues", file.file_name.as_deref(), ops, unchanged, &mut report)?;
         Ok(report)
     }
 

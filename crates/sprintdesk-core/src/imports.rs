@@ -12,9 +12,9 @@ use crate::desk::Desk;
 use crate::error::Error;
 use crate::view::ImportReport;
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, DeviceId, Timestamp};
+use sprintdesk_domain::{AttendeeId, DeviceId, Timestamp, ValidationError};
 use sprintdesk_store::{Change, Entity, Hlc, Op};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// This device's own setting that lists its imports (no personal data: ids, counts, the file's format).
 const KEPT_KEY: &str = "imports";
@@ -34,6 +34,8 @@ pub struct ImportMade {
     pub format: String,
     pub added: usize,
     pub updated: usize,
+    /// The file's name, when the screen or command gave it.
+    pub file: Option<String>,
     /// Undone already (it cannot be undone twice).
     pub undone: bool,
 }
@@ -50,6 +52,8 @@ pub struct UndoImport {
 pub struct ImportUndone {
     /// People (or issues) the import added, now deleted on every device.
     pub removed: usize,
+    /// Their names (titles), for the organizer to check.
+    pub removed_names: Vec<String>,
     /// Records already there whose details the import changed, set back.
     pub restored: usize,
     /// What was kept, and why: "Ana Lima: signed in since the import".
@@ -74,25 +78,49 @@ struct Kept {
     /// The records its undo wrote (origin, first and last sequence), once undone.
     #[serde(default)]
     undo_run: Option<(String, u64, u64)>,
+    #[serde(default)]
+    file: Option<String>,
+    /// The records it found on the list and left unchanged (a person a later import lists is not one an
+    /// earlier one's undo removes).
+    #[serde(default)]
+    unchanged: Vec<String>,
 }
 
 impl Kept {
     /// The runs of records this import and its undo wrote.
     fn runs(&self) -> Vec<(DeviceId, u64, u64)> {
-        let mut runs = vec![(DeviceId(self.origin.clone()), self.first, self.last)];
+        let mut runs = Vec::new();
+        if self.wrote() {
+            runs.push((DeviceId(self.origin.clone()), self.first, self.last));
+        }
         if let Some((origin, first, last)) = &self.undo_run {
             runs.push((DeviceId(origin.clone()), *first, *last));
         }
         runs
     }
+
+    /// Whether it wrote anything (an import that changed nothing is kept only for what it listed).
+    fn wrote(&self) -> bool {
+        self.last > 0
+    }
 }
 
 impl Desk {
-    /// Writes an import's `ops` and remembers them for [`Desk::undo_import`]; notes the undo's id in
-    /// `report` (none when the import changed nothing).
-    pub(crate) fn write_import(&mut self, kind: &str, ops: Vec<Op>, report: &mut ImportReport) -> Result<(), Error> {
+    /// Writes an import's `ops` and remembers them for [`Desk::undo_import`], with the records it found and
+    /// left `unchanged`; notes the undo's id in `report` (none when the import changed nothing).
+    pub(crate) fn write_import(
+        &mut self,
+        kind: &str,
+        file: Option<&str>,
+        ops: Vec<Op>,
+        unchanged: Vec<String>,
+        report: &mut ImportReport,
+    ) -> Result<(), Error> {
         let written = self.write_returning(ops)?;
-        let (Some(first), Some(last)) = (written.first(), written.last()) else { return Ok(()) };
+        let run = written.first().zip(written.last());
+        if run.is_none() && unchanged.is_empty() {
+            return Ok(());
+        }
         let kept = Kept {
             id: self.make_id("import"),
             kind: kind.into(),
@@ -100,14 +128,18 @@ impl Desk {
             format: report.format.clone(),
             added: report.added,
             updated: report.updated,
-            origin: first.origin.to_string(),
-            first: first.seq,
-            last: last.seq,
-            first_hlc: first.hlc.0,
+            origin: run.map(|(first, _)| first.origin.to_string()).unwrap_or_default(),
+            first: run.map_or(0, |(first, _)| first.seq),
+            last: run.map_or(0, |(_, last)| last.seq),
+            first_hlc: run.map_or(0, |(first, _)| first.hlc.0),
             undone: false,
             undo_run: None,
+            file: file.map(|name| name.trim().to_owned()).filter(|name| !name.is_empty()),
+            unchanged,
         };
-        report.undo = Some(kept.id.clone());
+        if kept.wrote() {
+            report.undo = Some(kept.id.clone());
+        }
         let mut imports = self.imports_kept()?;
         imports.push(kept);
         let forget = imports.len().saturating_sub(IMPORTS_KEPT);
@@ -122,6 +154,7 @@ impl Desk {
             .imports_kept()?
             .into_iter()
             .rev()
+            .filter(Kept::wrote)
             .map(|kept| ImportMade {
                 id: kept.id,
                 kind: kept.kind,
@@ -129,6 +162,7 @@ impl Desk {
                 format: kept.format,
                 added: kept.added,
                 updated: kept.updated,
+                file: kept.file,
                 undone: kept.undone,
             })
             .collect())
@@ -137,19 +171,30 @@ impl Desk {
     /// Takes back one of this device's imports (see the module's doc).
     pub fn undo_import(&mut self, undo: UndoImport) -> Result<ImportUndone, Error> {
         let mut imports = self.imports_kept()?;
-        let Some(position) = imports.iter().position(|kept| kept.id == undo.id.trim()) else {
+        let wanted = undo.id.trim();
+        if wanted.is_empty() {
+            return Err(ValidationError::new(
+                "id",
+                "say which import to take back, by its id (as the list of imports shows it)",
+            )
+            .into());
+        }
+        let Some(position) = imports.iter().position(|kept| kept.id == wanted && kept.wrote()) else {
             return Err(Error::NotFound(format!(
-                "there is no import {} on this device: an import is undone on the device that made it, and \
-                 only its last {IMPORTS_KEPT}",
-                undo.id.trim()
+                "there is no import {wanted} on this device: an import is taken back on the device that made it, \
+                 and only its last {IMPORTS_KEPT}"
             )));
         };
         let kept = imports[position].clone();
         if kept.undone {
-            return Err(Error::NothingToUndo("that import was undone already".into()));
+            return Err(Error::NothingToUndo("that import was taken back already".into()));
         }
+        // Imports taken back, and what their undos wrote, are as if they had never been: neither what a field
+        // held before this import nor a change since.
+        let gone: Vec<(DeviceId, u64, u64)> =
+            imports.iter().filter(|other| other.undone).flat_map(Kept::runs).collect();
         let origin = DeviceId(kept.origin.clone());
-        let replaced = self.store().replaced_by(&origin, kept.first, kept.last)?;
+        let replaced = self.store().replaced_by(&origin, kept.first, kept.last, &gone)?;
         if replaced.is_empty() {
             return Err(Error::NothingToUndo(
                 "this device no longer holds what that import wrote (its clock was put back since, and the \
@@ -162,16 +207,18 @@ impl Desk {
         for one in &replaced {
             rows.entry((one.record.entity, one.record.entity_id.clone())).or_default().push(one);
         }
-        let added: HashSet<String> = rows
+        let ids: HashSet<String> = rows.keys().map(|(_, id)| id.clone()).collect();
+        let mut skip = gone.clone();
+        skip.extend(kept.runs());
+        let named = self.store().named_since(Hlc(kept.first_hlc), &ids, &skip)?;
+        // A later import that stands and found them on the list unchanged lists them still.
+        let listed_later: HashMap<&str, &Kept> = imports[position + 1..]
             .iter()
-            .filter(|(_, records)| records.iter().all(|one| one.before.is_none()))
-            .map(|((_, id), _)| id.clone())
+            .filter(|later| !later.undone)
+            .flat_map(|later| later.unchanged.iter().map(move |id| (id.as_str(), later)))
             .collect();
-        // What this import, and imports taken back since, wrote is not "written about them since".
-        let skip: Vec<(DeviceId, u64, u64)> =
-            imports.iter().filter(|other| other.id == kept.id || other.undone).flat_map(Kept::runs).collect();
-        let named = self.store().named_since(Hlc(kept.first_hlc), &added, &skip)?;
         let snapshot = self.snapshot()?;
+        let sprint = &snapshot.sprint;
         let erased =
             |entity: Entity, id: &str| entity == Entity::Attendee && snapshot.is_erased(&AttendeeId(id.into()));
         let name = |entity: Entity, id: &str| {
@@ -191,24 +238,38 @@ impl Desk {
             if erased(*entity, id) || self.store().is_deleted(*entity, id)? != Some(false) {
                 continue; // Gone already: nothing of theirs to take back.
             }
-            if added.contains(id) {
-                match named.get(id) {
-                    Some(by) => undone.kept.push(format!("{}: {}", name(*entity, id), since_words(by))),
-                    None => {
-                        ops.push(Op::delete(*entity, id.as_str()));
-                        undone.removed += 1;
-                    }
+            let named_by = named.get(id);
+            if records.iter().all(|one| one.before.is_none()) {
+                if let Some(by) = named_by {
+                    undone.kept.push(format!("{}: {}", name(*entity, id), since_words(by)));
+                } else if let Some(later) = listed_later.get(id.as_str()) {
+                    undone.kept.push(format!(
+                        "{}: on the list of the import of {}, kept",
+                        name(*entity, id),
+                        later.file.clone().unwrap_or_else(|| sprint.local_minute(later.at))
+                    ));
+                } else {
+                    ops.push(Op::delete(*entity, id.as_str()));
+                    undone.removed += 1;
+                    undone.removed_names.push(name(*entity, id));
                 }
                 continue;
             }
+            // A badge printed or scanned since works with the code it was given: that code stays.
+            let badge_used =
+                named_by.is_some_and(|by| by.contains(&Entity::BadgePrint) || by.contains(&Entity::PresenceEvent));
             let mut set_back = false;
-            let mut changed_since = Vec::new();
+            let mut kept_fields = Vec::new();
             for one in records {
                 let Some(before) = one.before.as_ref().filter(|before| before.cleared.is_none()) else { continue };
                 // Changed since to something else (the same value again, as when a later import was taken back,
                 // is still the import's).
                 if one.since.as_ref().is_some_and(|since| since.value != one.record.value) {
-                    changed_since.push(field_words(&one.record));
+                    kept_fields.push(format!("{} changed since the import", field_words(&one.record)));
+                    continue;
+                }
+                if badge_used && one.record.field == "badge_code" {
+                    kept_fields.push("badge code in use since the import".into());
                     continue;
                 }
                 if let Some(field) = one.field {
@@ -217,12 +278,8 @@ impl Desk {
                 }
             }
             undone.restored += usize::from(set_back);
-            if !changed_since.is_empty() {
-                undone.kept.push(format!(
-                    "{}: {} changed since the import, kept",
-                    name(*entity, id),
-                    changed_since.join(", ")
-                ));
+            if !kept_fields.is_empty() {
+                undone.kept.push(format!("{}: {}, kept", name(*entity, id), kept_fields.join(", ")));
             }
         }
         let written = self.write_returning(ops)?;

@@ -3,7 +3,7 @@
 
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{Timestamp, ValidationError};
+use sprintdesk_domain::{AttendeeId, PresenceKind, Timestamp, ValidationError};
 use sprintdesk_store::{DeletedEdit, Entity, Hlc, Op};
 
 /// One record, by kind and id.
@@ -103,13 +103,44 @@ impl Desk {
             let device = sprintdesk_domain::DeviceId::from(sprintdesk_store::device_of(&origin));
             snapshot.devices.get(&device).cloned().unwrap_or(origin)
         };
-        Ok(self
+        let mut items: Vec<ReviewItem> = self
             .store()
             .deleted_then_edited()?
             .into_iter()
             .map(ReviewItem::from)
             .map(|item| ReviewItem { deleted_by: named(item.deleted_by), edited_by: named(item.edited_by), ..item })
-            .collect())
+            .collect();
+        // People deleted though they signed in (and the sign-in was not undone): a kiosk that had not synced
+        // signed them in while an organizer deleted them (taking an import back, say). Their sign-ins count
+        // nowhere while they stay deleted, and the door cannot find them to sign them out.
+        let mut latest: std::collections::BTreeMap<&AttendeeId, &sprintdesk_domain::PresenceEvent> = Default::default();
+        for event in snapshot.presence_events.iter().filter(|e| e.kind == PresenceKind::SignIn) {
+            if !snapshot.attendees.contains_key(&event.attendee) {
+                let kept = latest.entry(&event.attendee).or_insert(event);
+                if event.at > kept.at {
+                    *kept = event;
+                }
+            }
+        }
+        for (attendee, event) in latest {
+            if items.iter().any(|item| item.kind == Entity::Attendee.as_str() && item.id == attendee.as_str()) {
+                continue; // Listed already, for an edit.
+            }
+            let Some((record, by, at)) = self.store().deleted_record(Entity::Attendee, attendee.as_str())? else {
+                continue;
+            };
+            let label = record.get("name").and_then(|name| name.as_str()).unwrap_or(attendee.as_str()).to_owned();
+            items.push(ReviewItem {
+                kind: Entity::Attendee.as_str().to_owned(),
+                id: attendee.to_string(),
+                label: format!("{label} (signed in)"),
+                deleted_by: named(by.0),
+                deleted_at: wall(at),
+                edited_by: snapshot.device_name(&event.device),
+                edited_at: event.at,
+            });
+        }
+        Ok(items)
     }
 
     fn exists(&self, kind: Entity, id: &str) -> Result<bool, Error> {

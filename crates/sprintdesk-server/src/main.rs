@@ -386,17 +386,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 text: read(&file)?,
                 project: None,
                 leave_out_bad_rows,
+                file_name: file_name(&file),
             })?;
             print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::Issues { file, project }) => {
-            let report =
-                host.run::<cmd::import_issues>(ImportFile { text: read(&file)?, project, leave_out_bad_rows: false })?;
+            let report = host.run::<cmd::import_issues>(ImportFile {
+                text: read(&file)?,
+                project,
+                leave_out_bad_rows: false,
+                file_name: file_name(&file),
+            })?;
             print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::Prs { file, project }) => {
-            let report =
-                host.run::<cmd::import_prs>(ImportFile { text: read(&file)?, project, leave_out_bad_rows: false })?;
+            let report = host.run::<cmd::import_prs>(ImportFile {
+                text: read(&file)?,
+                project,
+                leave_out_bad_rows: false,
+                file_name: file_name(&file),
+            })?;
             print_import(json, &file, &report)?;
         }
         Command::Import(ImportCommand::List) => {
@@ -404,17 +413,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(ImportCommand::Undo { id }) => {
             let imports = host.run::<cmd::recent_imports>(())?;
-            let chosen = match &id {
+            // Without an id, only the latest import: run twice, it must not go on to the one before (the
+            // right file imported after the wrong one).
+            let import = match &id {
                 Some(id) => imports.iter().find(|import| import.id == id.trim()),
-                None => imports.iter().find(|import| !import.undone),
+                None => imports.first(),
             };
-            let Some(import) = chosen else {
-                anyhow::bail!(match id {
-                    Some(id) => format!("there is no import {id} on this device (`sprintdesk import list` shows them)"),
-                    None =>
-                        "there is no import on this device to take back (`sprintdesk import list` shows them)".into(),
-                });
+            let Some(import) = import else {
+                let Some(id) = id else {
+                    return Err(Error::NothingToUndo("no import made on this device can be taken back".into()).into());
+                };
+                // The core words an unknown or empty id, and changes nothing.
+                let undone = host.run::<cmd::undo_import>(UndoImport { id })?;
+                return print_json(&undone);
             };
+            if id.is_none() && import.undone {
+                return Err(Error::NothingToUndo(format!(
+                    "the latest import ({}) was taken back already; to take back an earlier one, give its id \
+                     (`sprintdesk import list` shows them)",
+                    print::import_words(import)
+                ))
+                .into());
+            }
             let undone = host.run::<cmd::undo_import>(UndoImport { id: import.id.clone() })?;
             print_undone(json, import, &undone)?;
         }
@@ -715,6 +735,11 @@ fn read(path: &Path) -> anyhow::Result<String> {
         return Err(refused("is a spreadsheet workbook (.xlsx or .ods), not CSV; export it again as CSV (UTF-8)"));
     }
     String::from_utf8(bytes).map_err(|_| refused("is not UTF-8 text; export it again as UTF-8 CSV"))
+}
+
+/// A file's name, without its folders (which may name the user), for the list of imports.
+fn file_name(path: &Path) -> Option<String> {
+    path.file_name().map(|name| name.to_string_lossy().into_owned())
 }
 
 fn parse_role(text: &str) -> anyhow::Result<Role> {

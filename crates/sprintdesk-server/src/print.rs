@@ -83,6 +83,15 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
     Ok(())
 }
 
+/// An import in words: its file (or kind and format), when, and what it did.
+pub(crate) fn import_words(import: &sprintdesk_core::ImportMade) -> String {
+    let what = match &import.file {
+        Some(file) => format!("{file}, {} {}", import.kind, import.format),
+        None => format!("{}, {}", import.kind, import.format),
+    };
+    format!("{what}, {}: {} added, {} updated", import.at, import.added, import.updated)
+}
+
 pub(crate) fn print_imports(json: bool, imports: &[sprintdesk_core::ImportMade]) -> anyhow::Result<()> {
     if json {
         return print_json(&imports);
@@ -91,16 +100,7 @@ pub(crate) fn print_imports(json: bool, imports: &[sprintdesk_core::ImportMade])
         outln!("No imports made on this device.");
     }
     for import in imports {
-        outln!(
-            "{}  {}  {}, {}: {} added, {} updated{}",
-            import.id,
-            import.at,
-            import.kind,
-            import.format,
-            import.added,
-            import.updated,
-            if import.undone { "  (undone)" } else { "" }
-        );
+        outln!("{}  {}{}", import.id, import_words(import), if import.undone { "  (taken back)" } else { "" });
     }
     Ok(())
 }
@@ -113,17 +113,17 @@ pub(crate) fn print_undone(
     if json {
         return print_json(undone);
     }
-    let noun = if import.kind == "issues" { "issue" } else { "person" };
-    let nouns = if import.kind == "issues" { "issues" } else { "people" };
+    let (one, many) = if import.kind == "issues" { ("issue", "issues") } else { ("person", "people") };
     outln!(
-        "Took back the import of {} ({}, {}): {} {} removed, {} set back as before it",
-        import.kind,
-        import.format,
-        import.at,
+        "Took back the import of {}: {} {} removed, {} set back as before it",
+        import_words(import),
         undone.removed,
-        if undone.removed == 1 { noun } else { nouns },
+        if undone.removed == 1 { one } else { many },
         undone.restored
     );
+    if !undone.removed_names.is_empty() {
+        outln!("Removed: {}", undone.removed_names.join(", "));
+    }
     if !undone.kept.is_empty() {
         outln!("Kept:");
         for line in &undone.kept {

@@ -124,6 +124,26 @@ impl Store {
         Ok(found)
     }
 
+    /// A deleted record's fields as its row holds them, with who deleted it and when; `None` when there is
+    /// no such record, or it is not deleted.
+    pub fn deleted_record(&self, entity: Entity, id: &str) -> Result<Option<(Value, DeviceId, Hlc)>, StoreError> {
+        let table = schema::table(entity);
+        if !entity.is_deletable() {
+            return Ok(None);
+        }
+        let versions: Option<Option<String>> = self
+            .conn
+            .prepare_cached(&format!("SELECT versions FROM {} WHERE id = ?1 AND deleted = 1", table.name))?
+            .query_row([id], |row| row.get(0))
+            .optional()?;
+        let Some(versions) = versions else { return Ok(None) };
+        let versions = crate::materialize::Versions::parse(versions.as_deref())
+            .map_err(|reason| StoreError::Unreadable { entity: "row", reason })?;
+        let Some((at, by)) = versions.get(DELETED_FIELD) else { return Ok(None) };
+        let record = read_rows(&self.conn, table, "WHERE id = ?1", &[id])?.pop().unwrap_or(Value::Null);
+        Ok(Some((record, DeviceId(by.to_owned()), Hlc(at as u64))))
+    }
+
     /// All change records, in `(origin, seq)` order.
     pub fn changes(&self) -> Result<Vec<Change>, StoreError> {
         read_changes(&self.conn, "ORDER BY origin, seq", [])

@@ -25,9 +25,15 @@ pub struct Replaced {
 
 impl Store {
     /// The field records of `origin` from `first` to `last` of the kinds that can be deleted (people,
-    /// projects, goals, statuses, issues), each with what it replaced and what replaced it. Empty when the
-    /// store holds none of them.
-    pub fn replaced_by(&self, origin: &DeviceId, first: u64, last: u64) -> Result<Vec<Replaced>, StoreError> {
+    /// projects, goals, statuses, issues), each with what it replaced and what replaced it, the records of
+    /// the runs in `gone` (other runs taken back) left out of both. Empty when the store holds none of them.
+    pub fn replaced_by(
+        &self,
+        origin: &DeviceId,
+        first: u64,
+        last: u64,
+        gone: &[(DeviceId, u64, u64)],
+    ) -> Result<Vec<Replaced>, StoreError> {
         let own: Vec<Change> = read_changes(
             &self.conn,
             "WHERE origin = ?1 AND seq BETWEEN ?2 AND ?3 AND refused = 0 ORDER BY seq",
@@ -46,7 +52,7 @@ impl Store {
             let held = read_changes(&self.conn, "WHERE entity = ?1 AND refused = 0", [entity.as_str()])?;
             for change in held {
                 let ours = change.origin == *origin && (first..=last).contains(&change.seq);
-                if !ours && ids.contains(&change.entity_id) {
+                if !ours && !in_runs(gone, &change) && ids.contains(&change.entity_id) {
                     others
                         .entry((change.entity, change.entity_id.clone(), change.field.clone()))
                         .or_default()
@@ -105,6 +111,11 @@ impl Store {
         }
         Ok(named)
     }
+}
+
+/// Whether `change` is one of the records of `runs` (each an origin's from a first to a last sequence).
+fn in_runs(runs: &[(DeviceId, u64, u64)], change: &Change) -> bool {
+    runs.iter().any(|(origin, first, last)| change.origin == *origin && (*first..=*last).contains(&change.seq))
 }
 
 /// Every string in a JSON value, keys left out.

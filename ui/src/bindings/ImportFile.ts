@@ -16,4 +16,8 @@ project: string | null,
  * For attendees: import the good rows and leave out the bad ones (listed in the report), rather than
  * importing nothing until every row is mended. The organizer chooses it after seeing the bad rows.
  */
-leave_out_bad_rows: boolean, };
+leave_out_bad_rows: boolean, 
+/**
+ * The file's name, as the screen or command read it: named in the list of imports to take back.
+ */
+file_name?: string, };

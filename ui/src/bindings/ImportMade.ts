@@ -17,6 +17,10 @@ at: string,
  */
 format: string, added: number, updated: number, 
 /**
+ * The file's name, when the screen or command gave it.
+ */
+file: string | null, 
+/**
  * Undone already (it cannot be undone twice).
  */
 undone: boolean, };

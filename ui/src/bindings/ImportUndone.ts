@@ -9,6 +9,10 @@ export type ImportUndone = {
  */
 removed: number, 
 /**
+ * Their names (titles), for the organizer to check.
+ */
+removed_names: Array<string>, 
+/**
  * Records already there whose details the import changed, set back.
  */
 restored: number, 

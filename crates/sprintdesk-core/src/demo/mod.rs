@@ -97,7 +97,12 @@ pub fn play(
         );
         people.push((name, role, first_timer));
     }
-    desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false })?;
+    desk.import_attendees(ImportFile {
+        text: csv,
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: Some("the demo's attendees".into()),
+    })?;
     let everyone = desk.attendees()?;
     let id_of = |name: &str| everyone.iter().find(|a| a.name == name).map(|a| a.id.to_string()).unwrap_or_default();
     let ids_by_index: Vec<String> = people.iter().map(|(name, _, _)| id_of(name)).collect();
@@ -129,7 +134,12 @@ pub fn play(
             );
         }
     }
-    desk.import_issues(ImportFile { text: issue_csv, project: None, leave_out_bad_rows: false })?;
+    desk.import_issues(ImportFile {
+        text: issue_csv,
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: Some("the demo's issues".into()),
+    })?;
 
     // Everyone's table: leads at their own, the rest spread over the room.
     let table_of = |n: usize| -> &'static str {
