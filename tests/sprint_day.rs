@@ -547,3 +547,33 @@ fn a_person_signed_in_at_a_kiosk_not_yet_synced_when_their_import_was_taken_back
     }
     assert!(organizer.review().unwrap().is_empty());
 }
+
+/// The same for an issue a lead claimed on a laptop not yet synced as the organizer took its import back.
+#[test]
+fn an_issue_claimed_apart_when_its_import_was_taken_back_is_listed_to_restore() {
+    let clock = Arc::new(FixedClock::new(morning()));
+    let mut organizer = set_up(clock.clone());
+    organizer
+        .import_issues(ImportFile {
+            text: "title,url,labels\nWrong repository's issue,https://example.org/p/issues/2,bug\n".into(),
+            project: Some("Proj".into()),
+            leave_out_bad_rows: false,
+            file_name: None,
+        })
+        .unwrap();
+    let mut lead = desk_at("lead-laptop", clock.clone());
+    sync(&organizer, &mut lead);
+    clock.advance_minutes(1);
+    lead.claim(Claim { issue: "#2".into(), attendee: "@bo".into(), mentor: None }).unwrap();
+    clock.advance_minutes(1);
+    let id = organizer.imports().unwrap()[0].id.clone();
+    assert_eq!(organizer.undo_import(UndoImport { id }).unwrap().removed, 1);
+    sync(&lead, &mut organizer);
+    let review = organizer.review().unwrap();
+    assert_eq!(review.len(), 1, "{review:?}");
+    assert_eq!(review[0].label, "Wrong repository's issue (claimed)");
+    organizer.restore(RecordRef { kind: review[0].kind.clone(), id: review[0].id.clone() }).unwrap();
+    let board = organizer.issues(IssuesQuery { project: None }).unwrap();
+    let restored = board.iter().find(|i| i.title == "Wrong repository's issue").expect("restored");
+    assert_eq!(restored.holders.len(), 1, "with Bo's claim");
+}

@@ -3,7 +3,7 @@
 
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, PresenceKind, Timestamp, ValidationError};
+use sprintdesk_domain::{AttendeeId, ClaimAction, PresenceKind, Timestamp, ValidationError};
 use sprintdesk_store::{DeletedEdit, Entity, Hlc, Op};
 
 /// One record, by kind and id.
@@ -138,6 +138,34 @@ impl Desk {
                 deleted_at: wall(at),
                 edited_by: snapshot.device_name(&event.device),
                 edited_at: event.at,
+            });
+        }
+        // Issues deleted though a lead claimed them meanwhile (a claim made apart, the claim not undone).
+        let known: std::collections::HashSet<&str> = snapshot.issues.iter().map(|i| i.id.as_str()).collect();
+        let mut claimed: std::collections::BTreeMap<&str, Vec<&sprintdesk_domain::ClaimEvent>> = Default::default();
+        for event in snapshot.claim_events.iter().filter(|e| !known.contains(e.issue.as_str())) {
+            claimed.entry(event.issue.as_str()).or_default().push(event);
+        }
+        for (issue, events) in claimed {
+            let standing = sprintdesk_domain::standing(events);
+            let Some(claim) =
+                standing.iter().filter(|e| matches!(e.action, ClaimAction::Claim { .. })).max_by_key(|e| e.at)
+            else {
+                continue;
+            };
+            if items.iter().any(|item| item.kind == Entity::Issue.as_str() && item.id == issue) {
+                continue;
+            }
+            let Some((record, by, at)) = self.store().deleted_record(Entity::Issue, issue)? else { continue };
+            let label = record.get("title").and_then(|title| title.as_str()).unwrap_or(issue).to_owned();
+            items.push(ReviewItem {
+                kind: Entity::Issue.as_str().to_owned(),
+                id: issue.to_owned(),
+                label: format!("{label} (claimed)"),
+                deleted_by: named(by.0),
+                deleted_at: wall(at),
+                edited_by: snapshot.device_name(&claim.device),
+                edited_at: claim.at,
             });
         }
         Ok(items)
