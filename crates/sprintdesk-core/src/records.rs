@@ -3,8 +3,9 @@
 
 use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, ClaimAction, PresenceKind, Timestamp, ValidationError};
+use sprintdesk_domain::{ClaimAction, ClaimEvent, DeviceId, PresenceKind, Timestamp, ValidationError};
 use sprintdesk_store::{DeletedEdit, Entity, Hlc, Op};
+use std::collections::{BTreeMap, HashSet};
 
 /// One record, by kind and id.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
@@ -112,60 +113,48 @@ impl Desk {
             .collect();
         // People deleted though they signed in (and the sign-in was not undone): a kiosk that had not synced
         // signed them in while an organizer deleted them (taking an import back, say). Their sign-ins count
-        // nowhere while they stay deleted, and the door cannot find them to sign them out.
-        let mut latest: std::collections::BTreeMap<&AttendeeId, &sprintdesk_domain::PresenceEvent> = Default::default();
+        // nowhere while they stay deleted, and the door cannot find them to sign them out. Likewise issues
+        // deleted though a lead claimed them meanwhile.
+        type Latest<'s> = BTreeMap<(Entity, &'s str), (&'s DeviceId, Timestamp)>;
+        fn note<'s>(latest: &mut Latest<'s>, entity: Entity, id: &'s str, device: &'s DeviceId, at: Timestamp) {
+            let kept = latest.entry((entity, id)).or_insert((device, at));
+            if at > kept.1 {
+                *kept = (device, at);
+            }
+        }
+        let mut since_deleted = Latest::new();
         for event in snapshot.presence_events.iter().filter(|e| e.kind == PresenceKind::SignIn) {
             if !snapshot.attendees.contains_key(&event.attendee) {
-                let kept = latest.entry(&event.attendee).or_insert(event);
-                if event.at > kept.at {
-                    *kept = event;
-                }
+                note(&mut since_deleted, Entity::Attendee, event.attendee.as_str(), &event.device, event.at);
             }
         }
-        for (attendee, event) in latest {
-            if items.iter().any(|item| item.kind == Entity::Attendee.as_str() && item.id == attendee.as_str()) {
-                continue; // Listed already, for an edit.
-            }
-            let Some((record, by, at)) = self.store().deleted_record(Entity::Attendee, attendee.as_str())? else {
-                continue;
-            };
-            let label = record.get("name").and_then(|name| name.as_str()).unwrap_or(attendee.as_str()).to_owned();
-            items.push(ReviewItem {
-                kind: Entity::Attendee.as_str().to_owned(),
-                id: attendee.to_string(),
-                label: format!("{label} (signed in)"),
-                deleted_by: named(by.0),
-                deleted_at: wall(at),
-                edited_by: snapshot.device_name(&event.device),
-                edited_at: event.at,
-            });
-        }
-        // Issues deleted though a lead claimed them meanwhile (a claim made apart, the claim not undone).
-        let known: std::collections::HashSet<&str> = snapshot.issues.iter().map(|i| i.id.as_str()).collect();
-        let mut claimed: std::collections::BTreeMap<&str, Vec<&sprintdesk_domain::ClaimEvent>> = Default::default();
+        let known: HashSet<&str> = snapshot.issues.iter().map(|i| i.id.as_str()).collect();
+        let mut claimed: BTreeMap<&str, Vec<&ClaimEvent>> = BTreeMap::new();
         for event in snapshot.claim_events.iter().filter(|e| !known.contains(e.issue.as_str())) {
             claimed.entry(event.issue.as_str()).or_default().push(event);
         }
         for (issue, events) in claimed {
-            let standing = sprintdesk_domain::standing(events);
-            let Some(claim) =
-                standing.iter().filter(|e| matches!(e.action, ClaimAction::Claim { .. })).max_by_key(|e| e.at)
-            else {
-                continue;
-            };
-            if items.iter().any(|item| item.kind == Entity::Issue.as_str() && item.id == issue) {
-                continue;
+            for claim in sprintdesk_domain::standing(events) {
+                if matches!(claim.action, ClaimAction::Claim { .. }) {
+                    note(&mut since_deleted, Entity::Issue, issue, &claim.device, claim.at);
+                }
             }
-            let Some((record, by, at)) = self.store().deleted_record(Entity::Issue, issue)? else { continue };
-            let label = record.get("title").and_then(|title| title.as_str()).unwrap_or(issue).to_owned();
+        }
+        for ((entity, id), (device, at)) in since_deleted {
+            if items.iter().any(|item| item.kind == entity.as_str() && item.id == id) {
+                continue; // Listed already, for an edit.
+            }
+            let Some((record, by, deleted_at)) = self.store().deleted_record(entity, id)? else { continue };
+            let (field, what) = if entity == Entity::Attendee { ("name", "signed in") } else { ("title", "claimed") };
+            let label = record.get(field).and_then(|label| label.as_str()).unwrap_or(id);
             items.push(ReviewItem {
-                kind: Entity::Issue.as_str().to_owned(),
-                id: issue.to_owned(),
-                label: format!("{label} (claimed)"),
+                kind: entity.as_str().to_owned(),
+                id: id.to_owned(),
+                label: format!("{label} ({what})"),
                 deleted_by: named(by.0),
-                deleted_at: wall(at),
-                edited_by: snapshot.device_name(&claim.device),
-                edited_at: claim.at,
+                deleted_at: wall(deleted_at),
+                edited_by: snapshot.device_name(device),
+                edited_at: at,
             });
         }
         Ok(items)
