@@ -13,11 +13,37 @@ pub const SKEW_WARNING_MS: i64 = 2 * 60 * 1000;
 
 /// A duration in words: seconds, minutes or hours.
 pub fn span_words(ms: i64) -> String {
-    let minutes = ms.unsigned_abs() / 60_000;
-    match minutes {
-        0 => format!("{} s", ms.unsigned_abs() / 1000),
-        1..120 => format!("{minutes} min"),
+    let ms = ms.unsigned_abs();
+    // Rounded, not cut: a clock measured 599.8 s off is "10 min" off (it was "9 min" here and "10 min" on the
+    // device it was measured against).
+    let minutes = (ms + 30_000) / 60_000;
+    match ms {
+        ..60_000 => format!("{} s", ms / 1000),
+        _ if minutes < 120 => format!("{minutes} min"),
         _ => format!("{} h", (minutes + 30) / 60),
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::span_words;
+
+    #[test]
+    fn spans_are_rounded_to_the_unit_said() {
+        for (ms, said) in [
+            (0, "0 s"),
+            (59_999, "59 s"),
+            (-60_000, "1 min"),
+            (89_999, "1 min"),
+            (90_000, "2 min"),
+            (599_800, "10 min"),
+            (-600_400, "10 min"),
+            (7_169_999, "119 min"),
+            (7_170_000, "2 h"),
+            (9_000_000, "3 h"),
+        ] {
+            assert_eq!(span_words(ms), said, "{ms} ms");
+        }
     }
 }
 
