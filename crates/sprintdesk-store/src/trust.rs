@@ -327,12 +327,13 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
         | (Entity::Project, "help_wanted" | "help_note")
             if role == TableLead =>
         {
-            return Err(format!(
-                "a {} device may not write another project's {} ({:?})",
-                role.as_str(),
-                change.entity.as_str().replace('_', " "),
-                change.field
-            ));
+            let what = match change.entity {
+                Entity::ClaimEvent => "claims on another project's issues",
+                Entity::Goal => "another project's goals",
+                Entity::StatusUpdate => "another project's daily status",
+                _ => "another project's call for help",
+            };
+            return Err(format!("a table lead's laptop may change only its own project, not {what}"));
         }
         (entity, DELETED_FIELD) => {
             return Err(format!("a {} device may not delete a {}", role.as_str(), entity.as_str()));
@@ -757,7 +758,10 @@ mod tests {
         assert!(may_write(TableLead, None, "k1", &change(Entity::Goal, "g1", "status", json!("x"))).is_err());
         assert!(may_write(TableLead, None, "k1", &change(Entity::PresenceEvent, "e1", "event", sign_in("k1"))).is_ok());
         let why = may_write(TableLead, Some("p1"), "k1", &change(Entity::Goal, "g-1@p2", "title", json!("X")));
-        assert_eq!(why.unwrap_err(), "a table_lead device may not write another project's goal (\"title\")");
+        assert_eq!(
+            why.unwrap_err(),
+            "a table lead's laptop may change only its own project, not another project's goals"
+        );
     }
 
     #[test]
