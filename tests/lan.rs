@@ -521,8 +521,12 @@ fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
     const PEOPLE: usize = 6_000;
     big_sprint(&desk, PEOPLE);
     let address = desk.serve(None);
-    cut_off_join(&desk, &door, &address, PEOPLE);
-    // The same code is spent; a new one lets it finish, and what arrived is kept, not fetched again.
+    let spent = cut_off_join(&desk, &door, &address, PEOPLE);
+    // The same code is spent, and the device says why and what to do (it said "wrong, used or expired; ask
+    // for a new one", as to a stranger); a new one lets it finish, and what arrived is kept, not fetched again.
+    let out = door.run(&["join", &spent, &address, "--name", "Door 2"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("used already, by this device"), "{said}");
     let again = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     let out = door.run(&["--json", "join", &again, &address, "--name", "Door 2"]);
     assert!(out.status.success(), "joining again: {}", String::from_utf8_lossy(&out.stderr));
@@ -569,8 +573,8 @@ fn people(device: &Device) -> usize {
 
 /// `door` joins `desk` (at `address`, which holds `total` people) with a kiosk code, and the joining
 /// process is killed once records are arriving: the device holds part of the venue, and says its join was
-/// cut off.
-fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) {
+/// cut off. Returns the (spent) code.
+fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) -> String {
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     let mut joining = door
         .command(&["join", &code, address, "--name", "Door 2"])
@@ -590,6 +594,7 @@ fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) {
     let held = people(door);
     assert!(held < total, "cut off part way: {held} of {total} people had arrived ({line})");
     assert_eq!(door.json(&["call", "setup"])["join_unfinished"], true, "the device says its join was cut off");
+    code
 }
 
 /// A process's peak resident memory (`VmHWM`), in MiB.

@@ -380,6 +380,21 @@ pub async fn join_venue(
         SyncError::Protocol(ProtocolError::Io(io)) if io.kind() == std::io::ErrorKind::InvalidData => {
             not_sprintdesk(address)
         }
+        // Let in before, and cut off (the organizer's program stopped mid-join): its code is spent, and a
+        // sync may fetch the rest without a new one ("wrong, used or expired" said nothing of that).
+        // (The organizer's refusal arrives as its words.)
+        SyncError::Denied(reason)
+            if reason == sprintdesk_sync::JoinRefusal::Code.reason()
+                && replica.store().join_unfinished().unwrap_or(false) =>
+        {
+            SyncError::Denied(format!(
+                "that join code was used already, by this device: it was let in and its first sync broke off. \
+                 Syncing with the organizer's device fetches the rest once the organizer's own entry has \
+                 arrived (`sprintdesk sync {address}`); if it says this device is not paired, join again with \
+                 a new code: what arrived is kept"
+            ))
+            .into()
+        }
         error => error.into(),
     })?;
     let store = replica.store();
