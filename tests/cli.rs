@@ -1666,3 +1666,23 @@ fn a_badge_code_an_import_gave_and_the_door_used_since_stays() {
     assert!(out.contains("Kim Lee: badge code in use since the import, kept"), "{out}");
     assert_eq!(user.json(&["attendees", "show", "Kim Lee"])["badge_code"], "K-2026-7");
 }
+
+/// A claim made on a laptop whose clock runs ten minutes fast, and its holder signing out at a door with a
+/// right clock that has heard of the claim (so it stamps the sign-out after it, in its own future): the
+/// claim stayed held, by someone who had gone home, until the clocks caught up.
+#[test]
+fn a_sign_out_releases_a_claim_a_fast_clock_stamped() {
+    let mut user = sprint_with_claims();
+    let held = |user: &User| {
+        user.json(&["issues", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["number"] == 141051 && i["holders"].as_array().is_some_and(|h| !h.is_empty()))
+    };
+    // 10:30 at the door; the lead's laptop says 10:40.
+    user.at("2026-05-18T10:40:00-07:00").ok(&["claim", "#141051", "--by", "@willingc"]);
+    assert!(held(user.at(DAY_ONE_MORNING)));
+    user.at("2026-05-18T10:31:00-07:00").ok(&["signout", "@willingc"]);
+    assert!(!held(user.at("2026-05-18T10:32:00-07:00")), "she has gone home: the claim is released");
+}

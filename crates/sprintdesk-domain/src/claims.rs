@@ -110,8 +110,11 @@ pub fn issue_claims(
     // A merge recorded at the sprint (not the forge's word, imported): a claim made after it, on a device
     // that had not heard, is not credited with it.
     let mut merged_here = false;
-    // Releases that happen with time alone: the holder signed out, or the venue closed.
-    let expire = |holders: &mut Vec<ClaimHolder>, until: Timestamp| {
+    // Releases that happen with time alone: the holder signed out, or the venue closed. `until`: the time
+    // the releases are worked out to; `recorded`: a sign-out recorded counts whatever its stamp (it has
+    // happened: a door that knew of a claim stamped by a fast clock stamps the sign-out after it, in what is
+    // still this device's future).
+    let expire = |holders: &mut Vec<ClaimHolder>, until: Timestamp, recorded: bool| {
         for holder in holders.iter_mut().filter(|h| h.state == ClaimState::Active) {
             // A claim kept overnight counts from the next sprint day's opening.
             let (day, from) = match holder.kept_until {
@@ -123,7 +126,7 @@ pub fn issue_claims(
             let release = [(signed_out, ReleaseReason::SignedOut), (closing, ReleaseReason::ClosingTime)]
                 .into_iter()
                 .filter_map(|(at, reason)| at.map(|at| (at, reason)))
-                .filter(|(at, _)| *at <= until)
+                .filter(|(at, reason)| *at <= until || (recorded && *reason == ReleaseReason::SignedOut))
                 .min_by_key(|(at, _)| *at);
             if let Some((_, reason)) = release {
                 holder.state = ClaimState::Released(reason);
@@ -132,7 +135,7 @@ pub fn issue_claims(
     };
 
     for event in events {
-        expire(&mut holders, event.at);
+        expire(&mut holders, event.at, false);
         match &event.action {
             ClaimAction::Claim { attendee, mentor } => {
                 let attendee = canonical(attendee);
@@ -203,7 +206,7 @@ pub fn issue_claims(
             ClaimAction::Retract => {}
         }
     }
-    expire(&mut holders, now);
+    expire(&mut holders, now, true);
 
     let state = if merged {
         IssueState::Merged
@@ -702,6 +705,16 @@ mod tests {
                 presence: vec![signin(1, "ana", "13 09:30"), signout(2, "ana", "13 10:10")],
                 issue_state: IssueState::Open,
                 now: "13 10:30",
+                holders: &[("ana", Released(SignedOut))],
+                contested: false,
+                state: IssueState::Open,
+            },
+            Case {
+                name: "a door that knew of it stamps the sign-out after it, in this device's future: released",
+                claims: vec![claim_event(1, "13 10:15", claim("ana"))],
+                presence: vec![signin(1, "ana", "13 09:30"), signout(2, "ana", "13 10:16")],
+                issue_state: IssueState::Open,
+                now: "13 10:07",
                 holders: &[("ana", Released(SignedOut))],
                 contested: false,
                 state: IssueState::Open,
