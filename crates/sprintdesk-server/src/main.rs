@@ -339,13 +339,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 outln!("Nothing to review: no deleted record was edited elsewhere.");
             }
             for item in items {
+                // In the order they happened (a sign-in made apart may be older than the deletion).
+                let (deleted, edited) =
+                    (format!("deleted by {}", item.deleted_by), format!("edited by {}", item.edited_by));
+                let (first, then) =
+                    if item.edited_at < item.deleted_at { (edited, deleted) } else { (deleted, edited) };
                 outln!(
-                    "{} {} \"{}\": deleted by {}, then edited by {}. Restore: sprintdesk restore {} {}",
+                    "{} {} \"{}\": {first}, then {then}. Restore: sprintdesk restore {} {}",
                     item.kind,
                     item.id,
                     item.label,
-                    item.deleted_by,
-                    item.edited_by,
                     item.kind,
                     item.id
                 );
