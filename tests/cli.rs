@@ -715,7 +715,7 @@ fn a_device_that_cannot_be_reached_exits_3_as_the_readme_says() {
     for args in [&["sync", address.as_str()][..], &["--json", "sync", address.as_str()]] {
         let (code, stderr) = user.fails(args);
         assert_eq!(code, 3, "{args:?}: {stderr}");
-        assert!(stderr.contains(&format!("could not reach {address}")), "{stderr}");
+        assert!(stderr.contains(&format!("could not reach {address}: nothing answers there")), "{stderr}");
     }
 }
 

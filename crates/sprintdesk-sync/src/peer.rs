@@ -61,11 +61,27 @@ pub async fn connect(replica: &Arc<Replica>, address: &str) -> Result<(TlsConnec
 
 pub type TlsConnectorStream = tokio_rustls::client::TlsStream<TcpStream>;
 
+/// Why a device could not be reached, in an organizer's words (the system's follow in brackets, for
+/// whoever looks further): "Connection refused (os error 111)" alone says nothing at a venue.
+fn unreachable_words(error: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let why = match error.kind() {
+        ConnectionRefused => "nothing answers there (Sprintdesk is not running on it, or it is asleep)",
+        HostUnreachable | NetworkUnreachable => {
+            "that address is not on this network (is this computer on the venue Wi-Fi?)"
+        }
+        AddrNotAvailable => "that is not an address a device can have",
+        TimedOut => "no answer (it may be off, asleep or out of the Wi-Fi's reach)",
+        _ => return error.to_string(),
+    };
+    format!("{why} ({error})")
+}
+
 async fn open(config: Arc<rustls::ClientConfig>, address: &str) -> Result<(TlsConnectorStream, String), SyncError> {
     let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address))
         .await
         .map_err(|_| io_error(std::io::ErrorKind::TimedOut, format!("no answer from {address}")))?
-        .map_err(|e| io_error(e.kind(), format!("could not reach {address}: {e}")))?;
+        .map_err(|e| io_error(e.kind(), format!("could not reach {address}: {}", unreachable_words(&e))))?;
     tcp.set_nodelay(true).ok();
     let stream = tokio::time::timeout(CONNECT_TIMEOUT, TlsConnector::from(config).connect(tls::server_name(), tcp))
         .await
