@@ -318,8 +318,11 @@ pub fn peers(host: &Host, now: Timestamp, json: bool) -> anyhow::Result<()> {
         let name = device.map_or("(not on the allow-list)".to_owned(), |d| d.name.clone());
         let seen = p.last_seen.map_or("never".to_owned(), |t| ago(now, t));
         let offset = p.offset_ms.map_or("?".to_owned(), |ms| format!("{:+.1} s", ms as f64 / 1000.0));
+        // What each lacks is known as of the last exchange: with a device that has not answered since, the
+        // records written on either side meanwhile are not in it.
+        let stale = p.problem.is_some() || p.last_seen.is_none_or(|t| now.0 - t.0 > 60_000);
         outln!(
-            "{:<14} {:<20} {:<22} seen {:<10} clock {:<10} lacks {} / we lack {}{}",
+            "{:<14} {:<20} {:<22} seen {:<10} clock {:<10} lacks {} / we lack {}{}{}",
             p.device.as_str(),
             name,
             p.address.as_deref().unwrap_or("-"),
@@ -327,6 +330,7 @@ pub fn peers(host: &Host, now: Timestamp, json: bool) -> anyhow::Result<()> {
             offset,
             p.they_lack,
             p.we_lack,
+            if stale { " (as of then)" } else { "" },
             if device.is_some_and(|d| d.revoked) { "  REVOKED" } else { "" }
         );
         if let Some(problem) = &p.problem {
