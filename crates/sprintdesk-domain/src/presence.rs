@@ -149,30 +149,17 @@ pub fn whereabouts<'a>(
     (latest.kind == PresenceKind::SignIn).then(|| latest.project.clone())
 }
 
-/// How far ahead of a door's clock the clock that stamped a claim may be: the venue takes records up to an
-/// hour ahead (the store's `MAX_AHEAD_MS`).
-pub const CLOCK_SLACK_MS: i64 = 60 * 60 * 1000;
-
-/// The first time a person signed out after `since` (a claim's time), if they did. `events` are that
-/// person's own (merged duplicates included), as for [`whereabouts`].
-///
-/// What counts is the stay `since` falls in, which began at their last sign-in by then: a sign-out after
-/// that sign-in ends it, even one stamped before `since` by a door whose clock is behind the laptop's that
-/// stamped the claim (a lead's laptop running ten minutes fast kept the claim of someone who had gone
-/// home). Never earlier than [`CLOCK_SLACK_MS`] before `since`.
+/// The first time a person signed out after `since`, if they did. `events` are that person's own
+/// (merged duplicates included), as for [`whereabouts`].
 pub fn signed_out_after<'a>(
     events: impl IntoIterator<Item = &'a PresenceEvent>,
     since: Timestamp,
 ) -> Option<Timestamp> {
-    let events: Vec<&PresenceEvent> = events.into_iter().collect();
-    let earliest = Timestamp(since.0.saturating_sub(CLOCK_SLACK_MS));
-    let stay_began = events
-        .iter()
-        .filter(|event| event.kind == PresenceKind::SignIn && event.at <= since)
+    events
+        .into_iter()
+        .filter(|event| event.kind == PresenceKind::SignOut && event.at > since)
         .map(|event| event.at)
-        .max();
-    let from = stay_began.map_or(earliest, |began| began.max(earliest)).min(since);
-    events.iter().filter(|event| event.kind == PresenceKind::SignOut && event.at > from).map(|event| event.at).min()
+        .min()
 }
 
 /// One person's day at the venue, for the attendance list: when they came, when they left, where they sat
