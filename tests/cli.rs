@@ -1461,7 +1461,7 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
             &["Olaf Lastyear"],
         ),
         (
-            "Pia merged into a walk-in of hers",
+            "a walk-in of Pia's merged into her",
             |user, _| {
                 user.ok(&["attendees", "add", "--name", "Pia L."]);
                 user.ok(&["attendees", "merge", "Pia L.", "@pia"]);
@@ -1612,8 +1612,8 @@ fn attendees_edit_changes_only_what_it_is_given() {
     assert!(stderr.contains("Nobody Here"), "{stderr}");
 }
 
-/// Two wrong files, taken back oldest first, leave the list as it was: the second's undo set fields back to
-/// the first's values, and kept a person only the first had added, as if the first still stood. And
+/// Two wrong files, taken back oldest first, leave the list as it was (the second's undo had set fields back
+/// to the first's values, and kept a person only the first had added, as if the first still stood). And
 /// `import undo` run twice does not go on to take back the import before.
 #[test]
 fn wrong_imports_taken_back_in_any_order_leave_the_list_as_it_was() {
@@ -1663,7 +1663,7 @@ fn a_badge_code_an_import_gave_and_the_door_used_since_stays() {
     user.ok(&["import", "attendees", file.to_str().unwrap()]);
     user.ok(&["signin", "--badge", "K-2026-7", "--accept-coc"]);
     let out = user.ok(&["import", "undo"]);
-    assert!(out.contains("Kim Lee: badge code in use since the import, kept"), "{out}");
+    assert!(out.contains("Kim Lee: badge code (a badge printed or a sign-in since the import), kept"), "{out}");
     assert_eq!(user.json(&["attendees", "show", "Kim Lee"])["badge_code"], "K-2026-7");
 }
 
@@ -1685,4 +1685,24 @@ fn a_sign_out_releases_a_claim_a_fast_clock_stamped() {
     assert!(held(user.at(DAY_ONE_MORNING)));
     user.at("2026-05-18T10:31:00-07:00").ok(&["signout", "@willingc"]);
     assert!(!held(user.at("2026-05-18T10:32:00-07:00")), "she has gone home: the claim is released");
+}
+
+/// A person an import added and who signed in since is kept when it is taken back; a later import's undo
+/// then takes back only what that import did: it had deleted her, taking the first import for never made.
+#[test]
+fn a_person_kept_by_one_undo_stays_through_the_next() {
+    let user = sprint_with_people();
+    let dir = user.dir.path();
+    let (first, second) = (dir.join("first.csv"), dir.join("second.csv"));
+    std::fs::write(&first, "name,email,badge\nAna Lima,ana@example.org,A-1\n").unwrap();
+    std::fs::write(&second, "name,email,badge\nAna Lima,ana.lima@work.example,A-1\n").unwrap();
+    user.ok(&["import", "attendees", first.to_str().unwrap()]);
+    let first_id = latest_import(&user);
+    user.ok(&["signin", "Ana Lima", "--accept-coc"]);
+    user.ok(&["import", "attendees", second.to_str().unwrap()]);
+    let out = user.ok(&["import", "undo", &first_id]);
+    assert!(out.contains("Ana Lima: signed in or out since the import, kept"), "{out}");
+    let out = user.ok(&["import", "undo"]);
+    assert!(out.contains("0 people removed, 1 set back"), "{out}");
+    assert_eq!(user.json(&["attendees", "show", "Ana Lima"])["email"], "ana@example.org");
 }

@@ -4,8 +4,8 @@ use crate::change_log::{desk_at, morning, new_test_sprint};
 use sprintdesk_core::domain::{ClaimState, Clock, IssueState, Timestamp};
 use sprintdesk_core::store::Store;
 use sprintdesk_core::{
-    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewProject, PersonQuery, PrOpened, RecordRef,
-    Release, Resolve, Search, SequentialIds, SignIn, SprintSettings, UndoImport, UndoToken,
+    Claim, Desk, Error, FixedClock, ImportFile, IssuesQuery, Merge, NewAttendee, NewProject, PersonQuery, PrOpened,
+    RecordRef, Release, Resolve, Search, SequentialIds, SignIn, SprintSettings, UndoImport, UndoToken,
 };
 use std::sync::Arc;
 
@@ -546,6 +546,15 @@ fn a_person_signed_in_at_a_kiosk_not_yet_synced_when_their_import_was_taken_back
         assert_eq!(desk.presence().unwrap().here_now, 1, "restored, Bo is here again");
     }
     assert!(organizer.review().unwrap().is_empty());
+    // Someone the organizer deletes knowingly, hours after they signed in, is not listed: Review has no
+    // "keep deleted", and the item would stay for good.
+    let cy = organizer
+        .add_attendee(NewAttendee { name: "Cy Later".into(), roles: vec![], ..NewAttendee::default() })
+        .unwrap();
+    sign_in(&mut organizer, cy.id.as_str());
+    clock.advance_minutes(120);
+    organizer.delete(RecordRef { kind: "attendee".into(), id: cy.id.to_string() }).unwrap();
+    assert!(organizer.review().unwrap().is_empty(), "{:?}", organizer.review().unwrap());
 }
 
 /// The same for an issue a lead claimed on a laptop not yet synced as the organizer took its import back.

@@ -381,17 +381,19 @@ pub async fn join_venue(
             not_sprintdesk(address)
         }
         // Let in before, and cut off (the organizer's program stopped mid-join): its code is spent, and a
-        // sync may fetch the rest without a new one ("wrong, used or expired" said nothing of that).
+        // sync may fetch the rest without a new one ("ask an organizer for a new one" said nothing of that).
+        // Which code this is cannot be told here: the words cover both.
         // (The organizer's refusal arrives as its words.)
         SyncError::Denied(reason)
             if reason == sprintdesk_sync::JoinRefusal::Code.reason()
                 && replica.store().join_unfinished().unwrap_or(false) =>
         {
             SyncError::Denied(format!(
-                "that join code was used already, by this device: it was let in and its first sync broke off. \
-                 Syncing with the organizer's device fetches the rest once the organizer's own entry has \
-                 arrived (`sprintdesk sync {address}`); if it says this device is not paired, join again with \
-                 a new code: what arrived is kept"
+                "that join code is wrong, used or expired. This device was let in once and its first sync broke \
+                 off: if this is the code it was let in with, syncing with the organizer's device fetches the \
+                 rest once the organizer's own entry has arrived (`sprintdesk sync {address}`); if that says \
+                 this device is not paired, or this is another code, ask an organizer for a new code and join \
+                 again: what arrived is kept"
             ))
             .into()
         }

@@ -84,6 +84,10 @@ struct Kept {
     /// earlier one's undo removes).
     #[serde(default)]
     unchanged: Vec<String>,
+    /// Once undone: the records it had added that the undo kept for what happened at the venue since (a
+    /// sign-in, an edit, a merge). What it wrote of them stands, as if it had not been taken back.
+    #[serde(default)]
+    kept_rows: Vec<String>,
 }
 
 impl Kept {
@@ -136,13 +140,17 @@ impl Desk {
             undo_run: None,
             file: file.map(|name| name.trim().to_owned()).filter(|name| !name.is_empty()),
             unchanged,
+            kept_rows: Vec::new(),
         };
         if kept.wrote() {
             report.undo = Some(kept.id.clone());
         }
         let mut imports = self.imports_kept()?;
         imports.push(kept);
-        let forget = imports.len().saturating_sub(IMPORTS_KEPT);
+        // The last imports that wrote something, and those after the oldest of them that changed nothing
+        // (kept for whom they listed): re-importing an unchanged file twenty times forgets no import.
+        let writing: Vec<usize> = imports.iter().enumerate().filter(|(_, i)| i.wrote()).map(|(n, _)| n).collect();
+        let forget = writing.len().checked_sub(IMPORTS_KEPT).map_or(0, |extra| writing[extra]);
         imports.drain(..forget);
         self.keep_imports(&imports)
     }
@@ -190,11 +198,14 @@ impl Desk {
             return Err(Error::NothingToUndo("that import was taken back already".into()));
         }
         // Imports taken back, and what their undos wrote, are as if they had never been: neither what a field
-        // held before this import nor a change since.
+        // held before this import nor a change since. Except the records their undos kept: a person one added
+        // and who signed in since stays as it made them.
         let gone: Vec<(DeviceId, u64, u64)> =
             imports.iter().filter(|other| other.undone).flat_map(Kept::runs).collect();
+        let standing: HashSet<String> =
+            imports.iter().filter(|other| other.undone).flat_map(|other| other.kept_rows.iter().cloned()).collect();
         let origin = DeviceId(kept.origin.clone());
-        let replaced = self.store().replaced_by(&origin, kept.first, kept.last, &gone)?;
+        let replaced = self.store().replaced_by(&origin, kept.first, kept.last, &gone, &standing)?;
         if replaced.is_empty() {
             return Err(Error::NothingToUndo(
                 "this device no longer holds what that import wrote (its clock was put back since, and the \
@@ -211,6 +222,10 @@ impl Desk {
         let mut skip = gone.clone();
         skip.extend(kept.runs());
         let named = self.store().named_since(Hlc(kept.first_hlc), &ids, &skip)?;
+        // What happened at the venue since, imports left out: a row kept for that stands even once the
+        // imports that also named it are taken back (`kept_rows`); one kept only for a later import does not.
+        skip.extend(imports.iter().filter(|other| !other.undone && other.id != kept.id).flat_map(Kept::runs));
+        let named_at_the_venue = self.store().named_since(Hlc(kept.first_hlc), &ids, &skip)?;
         // A later import that stands and found them on the list unchanged lists them still.
         let listed_later: HashMap<&str, &Kept> = imports[position + 1..]
             .iter()
@@ -234,6 +249,7 @@ impl Desk {
         };
         let mut undone = ImportUndone::default();
         let mut ops = Vec::new();
+        let mut kept_rows = Vec::new();
         for ((entity, id), records) in &rows {
             if erased(*entity, id) || self.store().is_deleted(*entity, id)? != Some(false) {
                 continue; // Gone already: nothing of theirs to take back.
@@ -242,6 +258,9 @@ impl Desk {
             if records.iter().all(|one| one.before.is_none()) {
                 if let Some(by) = named_by {
                     undone.kept.push(format!("{}: {}", name(*entity, id), since_words(by)));
+                    if named_at_the_venue.contains_key(id) {
+                        kept_rows.push(id.clone());
+                    }
                 } else if let Some(later) = listed_later.get(id.as_str()) {
                     undone.kept.push(format!(
                         "{}: on the list of the import of {}, kept",
@@ -255,21 +274,21 @@ impl Desk {
                 }
                 continue;
             }
-            // A badge printed or scanned since works with the code it was given: that code stays.
+            // A badge printed or scanned since works with the code it was given: that code stays (after any
+            // sign-in, by badge or not: which it was is not recorded).
             let badge_used =
                 named_by.is_some_and(|by| by.contains(&Entity::BadgePrint) || by.contains(&Entity::PresenceEvent));
             let mut set_back = false;
             let mut kept_fields = Vec::new();
             for one in records {
                 let Some(before) = one.before.as_ref().filter(|before| before.cleared.is_none()) else { continue };
-                // Changed since to something else (the same value again, as when a later import was taken back,
-                // is still the import's).
+                // Changed since to something else (written again with the same value, it is still the import's).
                 if one.since.as_ref().is_some_and(|since| since.value != one.record.value) {
                     kept_fields.push(format!("{} changed since the import", field_words(&one.record)));
                     continue;
                 }
                 if badge_used && one.record.field == "badge_code" {
-                    kept_fields.push("badge code in use since the import".into());
+                    kept_fields.push("badge code (a badge printed or a sign-in since the import)".into());
                     continue;
                 }
                 if let Some(field) = one.field {
@@ -284,6 +303,7 @@ impl Desk {
         }
         let written = self.write_returning(ops)?;
         imports[position].undone = true;
+        imports[position].kept_rows = kept_rows;
         if let (Some(first), Some(last)) = (written.first(), written.last()) {
             imports[position].undo_run = Some((first.origin.to_string(), first.seq, last.seq));
         }

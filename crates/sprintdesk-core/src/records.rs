@@ -30,6 +30,10 @@ pub struct ReviewItem {
     pub edited_at: Timestamp,
 }
 
+/// How long before a deletion a sign-in or a claim of the deleted record counts as made apart from it (on a
+/// device not synced yet) rather than known to whoever deleted it.
+const APART_MS: i64 = 60 * 60 * 1000;
+
 pub(crate) fn wall(hlc: Hlc) -> Timestamp {
     Timestamp(i64::try_from(hlc.millis()).unwrap_or(i64::MAX))
 }
@@ -111,8 +115,9 @@ impl Desk {
             .map(ReviewItem::from)
             .map(|item| ReviewItem { deleted_by: named(item.deleted_by), edited_by: named(item.edited_by), ..item })
             .collect();
-        // People deleted though they signed in (and the sign-in was not undone): a kiosk that had not synced
-        // signed them in while an organizer deleted them (taking an import back, say). Their sign-ins count
+        // People deleted though they signed in (and the sign-in was not undone) shortly before the deletion or
+        // after it: a kiosk that had not synced signed them in while an organizer deleted them (taking an
+        // import back, say). Their sign-ins count
         // nowhere while they stay deleted, and the door cannot find them to sign them out. Likewise issues
         // deleted though a lead claimed them meanwhile.
         type Latest<'s> = BTreeMap<(Entity, &'s str), (&'s DeviceId, Timestamp)>;
@@ -145,6 +150,11 @@ impl Desk {
                 continue; // Listed already, for an edit.
             }
             let Some((record, by, deleted_at)) = self.store().deleted_record(entity, id)? else { continue };
+            // A sign-in or claim long before the deletion was known to whoever deleted it (Review has no
+            // "keep deleted": such an item would stay for good); one made apart is close to it, or after.
+            if at.0 < wall(deleted_at).0.saturating_sub(APART_MS) {
+                continue;
+            }
             let (field, what) = if entity == Entity::Attendee { ("name", "signed in") } else { ("title", "claimed") };
             let label = record.get(field).and_then(|label| label.as_str()).unwrap_or(id);
             items.push(ReviewItem {

@@ -20,7 +20,7 @@ pub fn span_words(ms: i64) -> String {
     match ms {
         ..60_000 => format!("{} s", ms / 1000),
         _ if minutes < 120 => format!("{minutes} min"),
-        _ => format!("{} h", (minutes + 30) / 60),
+        _ => format!("{} h", (ms + 1_800_000) / 3_600_000),
     }
 }
 
@@ -29,7 +29,7 @@ mod span_tests {
     use super::span_words;
 
     #[test]
-    fn spans_are_rounded_to_the_unit_said() {
+    fn spans_are_said_in_seconds_cut_and_minutes_or_hours_rounded() {
         for (ms, said) in [
             (0, "0 s"),
             (59_999, "59 s"),
@@ -40,6 +40,7 @@ mod span_tests {
             (-600_400, "10 min"),
             (7_169_999, "119 min"),
             (7_170_000, "2 h"),
+            (8_970_000, "2 h"),
             (9_000_000, "3 h"),
         ] {
             assert_eq!(span_words(ms), said, "{ms} ms");

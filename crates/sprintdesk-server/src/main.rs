@@ -427,8 +427,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     return Err(Error::NothingToUndo("no import made on this device can be taken back".into()).into());
                 };
                 // The core words an unknown or empty id, and changes nothing.
-                let undone = host.run::<cmd::undo_import>(UndoImport { id })?;
-                return print_json(&undone);
+                host.run::<cmd::undo_import>(UndoImport { id: id.clone() })?;
+                anyhow::bail!("there is no import {id} on this device (`sprintdesk import list` shows them)");
             };
             if id.is_none() && import.undone {
                 return Err(Error::NothingToUndo(format!(

@@ -204,7 +204,7 @@ fn erase(writer: &mut Writer<'_>, change: &Change) -> Result<(), Refusal> {
     }
     let conn = writer.conn;
     if change.entity_id == crate::retention::EVERYONE {
-        return erase_person(conn, crate::retention::EVERYONE).map_err(unreadable);
+        return erase_everyone(conn).map_err(unreadable);
     }
     conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?.execute([&change.entity_id])?;
     pseudonymize(conn, &change.entity_id)?;
@@ -228,30 +228,27 @@ fn clear_people_in_log(conn: &Connection, people: &[String]) -> Result<(), Store
     clear_in_log(conn, &held)
 }
 
-/// Erases one person (`*`: everyone, when the retention period has ended): see [`erase`].
-pub(crate) fn erase_person(conn: &Connection, attendee: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?.execute([attendee])?;
+/// Erases everyone (`*`, once the retention period has ended): see [`erase`]. One person's erasure is
+/// [`erase`]'s, its log cleared with the batch's others by [`clear_people_in_log`].
+pub(crate) fn erase_everyone(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR IGNORE INTO erasures (id, erased) VALUES (?1, 1)")?
+        .execute([crate::retention::EVERYONE])?;
     let personal = format!("cleared IS NULL AND field IN ({})", sql_list(&PERSONAL_FIELDS));
-    let held = if attendee == "*" {
-        let ids: Vec<String> =
-            conn.prepare("SELECT id FROM attendees")?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
-        for id in &ids {
-            pseudonymize(conn, id)?;
-        }
-        // The authors of pull requests by people not on the list go with everyone's personal data.
-        conn.execute("UPDATE pull_requests SET author = NULL WHERE author IS NOT NULL", [])?;
-        read_changes(
-            conn,
-            &format!(
-                "WHERE (entity = 'attendee' AND {personal}) OR (entity = 'pull_request' AND field = '{}' AND cleared IS NULL)",
-                crate::change::PR_AUTHOR_FIELD
-            ),
-            [],
-        )?
-    } else {
-        pseudonymize(conn, attendee)?;
-        read_changes(conn, &format!("WHERE entity = 'attendee' AND entity_id = ?1 AND {personal}"), [attendee])?
-    };
+    let ids: Vec<String> =
+        conn.prepare("SELECT id FROM attendees")?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    for id in &ids {
+        pseudonymize(conn, id)?;
+    }
+    // The authors of pull requests by people not on the list go with everyone's personal data.
+    conn.execute("UPDATE pull_requests SET author = NULL WHERE author IS NOT NULL", [])?;
+    let held = read_changes(
+        conn,
+        &format!(
+            "WHERE (entity = 'attendee' AND {personal}) OR (entity = 'pull_request' AND field = '{}' AND cleared IS NULL)",
+            crate::change::PR_AUTHOR_FIELD
+        ),
+        [],
+    )?;
     clear_in_log(conn, &held)
 }
 

@@ -7,7 +7,7 @@
 //! only its own records ([`Store::relays_others`]), so no record it cleared on its own word reaches a device
 //! that still holds the values.
 
-use crate::materialize::{clear_in_log, erase_person, is_erased, sql_list};
+use crate::materialize::{clear_in_log, erase_everyone, is_erased, sql_list};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
 use crate::{Change, Entity, Op, PERSONAL_FIELDS};
@@ -58,7 +58,7 @@ impl Store {
             return Ok(false);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        erase_person(&tx, EVERYONE)?;
+        erase_everyone(&tx)?;
         tx.commit()?;
         tracing::warn!(%ends, "the sprint's retention period has ended by this device's clock: everyone's personal \
             data was erased here; it passes on only its own records until the organizer's erasure arrives");

@@ -26,13 +26,15 @@ pub struct Replaced {
 impl Store {
     /// The field records of `origin` from `first` to `last` of the kinds that can be deleted (people,
     /// projects, goals, statuses, issues), each with what it replaced and what replaced it, the records of
-    /// the runs in `gone` (other runs taken back) left out of both. Empty when the store holds none of them.
+    /// the runs in `gone` (other runs taken back) left out of both, except those about a row in `standing`
+    /// (one a taken-back run made and its undo kept). Empty when the store holds none of them.
     pub fn replaced_by(
         &self,
         origin: &DeviceId,
         first: u64,
         last: u64,
         gone: &[(DeviceId, u64, u64)],
+        standing: &HashSet<String>,
     ) -> Result<Vec<Replaced>, StoreError> {
         let own: Vec<Change> = read_changes(
             &self.conn,
@@ -52,7 +54,8 @@ impl Store {
             let held = read_changes(&self.conn, "WHERE entity = ?1 AND refused = 0", [entity.as_str()])?;
             for change in held {
                 let ours = change.origin == *origin && (first..=last).contains(&change.seq);
-                if !ours && !in_runs(gone, &change) && ids.contains(&change.entity_id) {
+                let taken_back = in_runs(gone, &change) && !standing.contains(&change.entity_id);
+                if !ours && !taken_back && ids.contains(&change.entity_id) {
                     others
                         .entry((change.entity, change.entity_id.clone(), change.field.clone()))
                         .or_default()
