@@ -1255,3 +1255,22 @@ fn a_kiosk_reaches_the_spare_organizer_at_an_address_typed_on_its_devices_page()
     spare.kill();
     kiosk.kill();
 }
+
+#[test]
+fn peers_say_what_each_side_lacks_is_as_of_a_contact_minutes_ago() {
+    // The organizer's program stops. What each side lacks is as of the last exchange (records written on
+    // either side since are not in it): `peers` said "lacks 0 / we lack 0" minutes later as if it were current.
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Stale", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    let address = desk.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    let fresh = kiosk.ok(&["peers"]);
+    assert!(fresh.contains("lacks 0 / we lack 0") && !fresh.contains("as of then"), "{fresh}");
+    desk.kill();
+    let later = (chrono::Utc::now() + chrono::Duration::minutes(2)).to_rfc3339();
+    let out = kiosk.command(&["peers"]).env("SPRINTDESK_NOW", &later).output().unwrap();
+    let stale = String::from_utf8_lossy(&out.stdout);
+    assert!(stale.contains("seen 2 min ago") && stale.contains("lacks 0 / we lack 0 (as of then)"), "{stale}");
+}
