@@ -636,10 +636,15 @@ fn a_stranger_sending_frames_that_unpack_to_gigabytes_gets_nothing_read_and_the_
 
 /// An organizer serving a sprint of today on loopback, with a kiosk joined: the venue of the frame attacks.
 fn bombed_venue() -> (Device, Device, String) {
+    venue_with_a_kiosk("Bombed")
+}
+
+/// An organizer serving a sprint called `name`, of today, on loopback, with a kiosk joined.
+fn venue_with_a_kiosk(name: &str) -> (Device, Device, String) {
     let mut desk = Device::new();
     let kiosk = Device::new();
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[&["init", "--name", "Bombed", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&[&["init", "--name", name, "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     let address = desk.serve(None);
     join(&desk, &address, &kiosk, "Door kiosk");
     (desk, kiosk, address)
@@ -1260,12 +1265,7 @@ fn a_kiosk_reaches_the_spare_organizer_at_an_address_typed_on_its_devices_page()
 fn peers_say_what_each_side_lacks_is_as_of_a_contact_minutes_ago() {
     // The organizer's program stops. What each side lacks is as of the last exchange (records written on
     // either side since are not in it): `peers` said "lacks 0 / we lack 0" minutes later as if it were current.
-    let mut desk = Device::new();
-    let kiosk = Device::new();
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    desk.ok(&[&["init", "--name", "Stale", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
-    let address = desk.serve(None);
-    join(&desk, &address, &kiosk, "Door kiosk");
+    let (mut desk, kiosk, _) = venue_with_a_kiosk("Stale");
     let fresh = kiosk.ok(&["peers"]);
     assert!(fresh.contains("lacks 0 / we lack 0") && !fresh.contains("as of then"), "{fresh}");
     desk.kill();
