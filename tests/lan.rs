@@ -522,6 +522,10 @@ fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
     big_sprint(&desk, PEOPLE);
     let address = desk.serve(None);
     let spent = cut_off_join(&desk, &door, &address, PEOPLE);
+    // What it holds so far is not taken for the whole venue: a read says the join broke off.
+    let out = door.run(&["attendees", "list"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && said.contains("join broke off before the whole venue arrived"), "{said}");
     // The same code is spent, and the device says why and what to do (it said "wrong, used or expired; ask
     // for a new one", as to a stranger); a new one lets it finish, and what arrived is kept, not fetched again.
     let out = door.run(&["join", &spent, &address, "--name", "Door 2"]);
@@ -537,6 +541,8 @@ fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
     assert_eq!(joined["role"], "kiosk", "{joined}");
     assert_eq!(people(&door), PEOPLE);
     assert_eq!(door.json(&["call", "setup"])["join_unfinished"], false);
+    let said = String::from_utf8_lossy(&door.run(&["attendees", "list"]).stderr).into_owned();
+    assert!(!said.contains("join broke off"), "{said}");
     // And it runs as the kiosk it was paired as, in sync with the desk.
     door.serve(Some(&address));
     desk.ok(&["attendees", "add", "--name", "Arrived After The Join"]);

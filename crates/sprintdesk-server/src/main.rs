@@ -140,6 +140,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let open = if reads_only { Host::open_for_reading } else { Host::open };
     let host = open(&db, &sprintdesk_api::state_dir()?, clock.clone(), ids)?.for_script();
     let now = clock.now();
+    // A device whose join broke off holds part of the venue: the app shows its joining screen until the rest
+    // arrives, and a script reading it must not take what it holds for the whole sprint.
+    let fetches_the_rest = matches!(cli.command, Command::Join { .. } | Command::Sync { .. } | Command::Peers);
+    if !fetches_the_rest && host.replica().store().join_unfinished()? {
+        eprintln!(
+            "Note: this device's join broke off before the whole venue arrived, so what it shows may be \
+             incomplete. `sprintdesk sync ADDRESS` (the organizer's device) fetches the rest."
+        );
+    }
     match cli.command {
         Command::Serve(_) => unreachable!("handled above"),
         Command::Demo => {
