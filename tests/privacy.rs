@@ -100,6 +100,59 @@ fn an_erasure_reaches_every_device_and_its_history_and_the_numbers_stay() {
     assert!(!export.to_string().contains("zofia"), "{export}");
 }
 
+/// An organizer takes the ticketing export again after someone was erased at their request (late
+/// registrations, say): the export still lists them, and the import added them back, e-mail and all, on
+/// every device. Another organizer's laptop, which did not erase them, imports it here.
+#[test]
+fn a_ticketing_export_taken_again_after_an_erasure_does_not_bring_the_person_back() {
+    let mut desk = Device::new();
+    let spare = Device::new();
+    let kiosk = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
+    let export = desk.dir.path().join("tickets.csv");
+    std::fs::write(
+        &export,
+        "name,email,handle,roles\nZofia Quastenbrück,zofia.q@example.org,zofiaq,sprinter\nAna Pereira,ana@example.org,,sprinter\n",
+    )
+    .unwrap();
+    let file = export.to_str().unwrap();
+    desk.ok(&["import", "attendees", file]);
+    let zofia = desk.json(&["attendees", "search", "zofia"])[0]["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &spare, "Spare desk", "organizer");
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    // Her e-mail is corrected, then she asks to be erased; every device syncs.
+    desk.ok(&["attendees", "edit", &zofia, "--email", "zofia.new@example.org"]);
+    desk.ok(&["erase", &zofia]);
+    spare.ok(&["sync", &address]);
+    kiosk.ok(&["sync", &address]);
+
+    // The spare laptop imports the same export again: she is left out, and it says so.
+    let report = spare.json(&["import", "attendees", file]);
+    assert_eq!((&report["erased"], &report["added"], &report["unchanged"]), (&json!(["line 2"]), &json!(0), &json!(1)));
+    // A later export has her under the e-mail she had last, in capitals, and a new person.
+    let later = desk.dir.path().join("later.csv");
+    std::fs::write(&later, "name,email\nZofia Q.,ZOFIA.NEW@example.org\nBruno Neu,bruno@example.org\n").unwrap();
+    let said = desk.ok(&["import", "attendees", later.to_str().unwrap()]);
+    assert!(said.contains("1 row about people erased at their request") && said.contains("line 2"), "{said}");
+    spare.ok(&["sync", &address]);
+    kiosk.ok(&["sync", &address]);
+    let needles = ["Quastenbr", "zofia.q@example.org", "zofia.new@example.org", "ZOFIA.NEW", "zofiaq", "Zofia Q."];
+    for (name, device) in [("desk", &desk), ("spare", &spare), ("kiosk", &kiosk)] {
+        assert_eq!(device.json(&["attendees", "search", "zofia"]), json!([]), "{name}");
+        assert_eq!(device.json(&["attendees", "search", "bruno"]).as_array().unwrap().len(), 1, "{name}");
+        assert_eq!(traces(device, &needles), Vec::<(String, String)>::new(), "{name}'s files");
+    }
+    assert_eq!(kiosk.digest(), desk.digest());
+
+    // She asks to come back: added by hand, she is on the list, and the export taken again updates her.
+    desk.ok(&["attendees", "add", "--name", "Zofia Quastenbrück", "--email", "zofia.q@example.org"]);
+    let report = desk.json(&["import", "attendees", file]);
+    assert_eq!((&report["erased"], &report["added"]), (&json!([]), &json!(0)), "{report}");
+    assert_eq!(desk.json(&["attendees", "search", "zofia"]).as_array().unwrap().len(), 1);
+}
+
 /// An erasure made while something else reads the file (a sync session, `sqlite3 .backup` as the README
 /// suggests): the erased bytes could not be checkpointed out then, and stayed in the database and its log
 /// through every later write.

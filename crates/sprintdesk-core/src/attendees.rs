@@ -265,7 +265,23 @@ impl Desk {
                 rows_of.entry(person.id.clone()).or_default().push(row.line);
             }
         }
+        // People erased at their request: a row that would add one again, by an e-mail or badge code they
+        // had, is left out (a person who came back and was added again is on the list, and updated).
+        let erased = self.store().erased_person_keys()?;
+        let person_keys = if erased.is_empty() { None } else { self.store().person_keys()? };
+        let was_erased = |row: &ImportedAttendee| {
+            person_keys.as_ref().is_some_and(|keys| {
+                [("email", &row.email), ("badge_code", &row.badge_code)]
+                    .into_iter()
+                    .filter_map(|(field, value)| keys.of(field, value.as_deref()?))
+                    .any(|key| erased.contains(&key))
+            })
+        };
         for (row, found) in rows.into_iter().zip(known) {
+            if found.is_none() && was_erased(&row) {
+                report.erased.push(format!("line {}", row.line));
+                continue;
+            }
             if let Some(person) = found
                 && let Some(lines) = rows_of.get(&person.id).filter(|lines| lines.len() > 1)
             {

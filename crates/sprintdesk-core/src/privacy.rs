@@ -6,7 +6,7 @@ use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, ProjectId, Timestamp};
-use sprintdesk_store::{ERASURE_FIELD, Entity, EveryoneErased, Op};
+use sprintdesk_store::{ERASURE_FIELD, ERASURE_KEYS_FIELD, Entity, EveryoneErased, MAX_PERSON_KEYS, Op};
 
 /// A request to erase one person.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
@@ -140,7 +140,7 @@ impl Desk {
         let presence_events = snapshot.presence_events.iter().filter(|e| ids.contains(&e.attendee)).count();
         let claim_events = snapshot.claim_events.iter().filter(|e| involves(&e.action, &ids)).count();
         self.confirm_pin(request.pin.as_deref(), "erasing a person")?;
-        let ops = ids
+        let mut ops: Vec<Op> = ids
             .iter()
             .map(|id| Op::Set {
                 entity: Entity::Erasure,
@@ -149,6 +149,15 @@ impl Desk {
                 value: serde_json::Value::Bool(true),
             })
             .collect();
+        let keys = self.keys_of(&ids)?;
+        if !keys.is_empty() {
+            ops.push(Op::Set {
+                entity: Entity::Erasure,
+                id: ids[0].to_string(),
+                field: ERASURE_KEYS_FIELD,
+                value: serde_json::Value::from(keys),
+            });
+        }
         self.write(ops)?;
         tracing::info!(person = %person.id, records = ids.len(), "erased a person's personal data");
         Ok(Erased {
@@ -156,6 +165,19 @@ impl Desk {
             presence_events: u32::try_from(presence_events).unwrap_or(u32::MAX),
             claim_events: u32::try_from(claim_events).unwrap_or(u32::MAX),
         })
+    }
+
+    /// The keys of how the people `ids` are known (every e-mail and badge code the log holds of them), so
+    /// that an import leaves them out once they are erased; none on a device without the venue's secret.
+    fn keys_of(&self, ids: &[AttendeeId]) -> Result<Vec<String>, Error> {
+        let store = self.store();
+        let Some(person_keys) = store.person_keys()? else { return Ok(Vec::new()) };
+        let ids: Vec<&str> = ids.iter().map(AttendeeId::as_str).collect();
+        let keys: std::collections::BTreeSet<String> =
+            store.identifiers_held(&ids)?.iter().filter_map(|(field, value)| person_keys.of(field, value)).collect();
+        // (More e-mails and codes than this is past any real person and their duplicates: the rest are not
+        // kept.)
+        Ok(keys.into_iter().take(MAX_PERSON_KEYS).collect())
     }
 
     /// Where the retention period stands here: see [`Retention`].

@@ -300,6 +300,11 @@ pub struct ImportReport {
     /// back at the door is still a person who came): the organizer deletes them if they are not coming.
     #[serde(default)]
     pub not_coming_listed: Vec<String>,
+    /// Attendees only: the rows about people erased at their request (by an e-mail or badge code they
+    /// had), by place ("line 12"): not imported, so that a ticketing export taken again does not bring them
+    /// back. A person who asks to come back is added by hand (or registers at the door).
+    #[serde(default)]
+    pub erased: Vec<String>,
     /// Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
     #[serde(default)]
     pub undo: Option<String>,

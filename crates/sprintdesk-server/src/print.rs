@@ -67,6 +67,15 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             }
         }
     }
+    if !report.erased.is_empty() {
+        outln!(
+            "Not imported: {} {} about people erased at their request (an e-mail or badge code they had): {}. \
+             Someone who asks to come back is added by hand (`sprintdesk attendees add`) or registers at the door",
+            report.erased.len(),
+            rows(report.erased.len()),
+            report.erased.join(", ")
+        );
+    }
     if !report.left_out.is_empty() {
         outln!(
             "Left out, as asked ({} {}): fix them and import the file again",

@@ -183,6 +183,11 @@ pub const ERASED_NAME: &str = "Erased person";
 /// The field of an erasure record.
 pub const ERASURE_FIELD: &str = "erased";
 
+/// The field of an erasure record that keeps how the erased person was known, as keyed hashes (see
+/// [`crate::PersonKeys`]): what an import leaves out, so that a ticketing export that still lists them does
+/// not bring them back.
+pub const ERASURE_KEYS_FIELD: &str = "keys";
+
 /// The `field` of a change record that carries an event.
 pub const EVENT_FIELD: &str = "event";
 

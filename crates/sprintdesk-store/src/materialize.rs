@@ -6,7 +6,9 @@
 //! land alike. It opens no transaction (it runs in the caller's), reads no wall clock and decides no
 //! rule beyond how records merge.
 
-use crate::change::{DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, EVENT_FIELD, PERSONAL_FIELDS, RETIREMENT_FIELD};
+use crate::change::{
+    DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, ERASURE_KEYS_FIELD, EVENT_FIELD, PERSONAL_FIELDS, RETIREMENT_FIELD,
+};
 use crate::record::SPRINT_ID;
 use crate::schema::{self, Kind, Table};
 use crate::store::{StoreError, last_hlc, read_change, read_changes, read_retirements, split_origin};
@@ -239,12 +241,14 @@ pub(crate) fn erase_everyone(conn: &Connection) -> Result<(), StoreError> {
     for id in &ids {
         pseudonymize(conn, id)?;
     }
-    // The authors of pull requests by people not on the list go with everyone's personal data.
+    // The authors of pull requests by people not on the list go with everyone's personal data, and so do
+    // the keys of people erased before (nobody is imported any more).
     conn.execute("UPDATE pull_requests SET author = NULL WHERE author IS NOT NULL", [])?;
     let held = read_changes(
         conn,
         &format!(
-            "WHERE (entity = 'attendee' AND {personal}) OR (entity = 'pull_request' AND field = '{}' AND cleared IS NULL)",
+            "WHERE (entity = 'attendee' AND {personal}) OR (entity = 'pull_request' AND field = '{}' AND cleared IS NULL) \
+             OR (entity = 'erasure' AND field = '{ERASURE_KEYS_FIELD}' AND cleared IS NULL)",
             crate::change::PR_AUTHOR_FIELD
         ),
         [],
@@ -292,6 +296,17 @@ fn materialize(writer: &mut Writer<'_>, change: &Change) -> Result<(), Refusal> 
         return Ok(()); // Its content is gone: nothing to set.
     }
     // An erasure and a retirement read and rewrite rows: the rows first hold what came before them.
+    if change.entity == Entity::Erasure && change.field == ERASURE_KEYS_FIELD {
+        // Kept in the log only, where an import reads it (`Store::erased_person_keys`).
+        return if crate::person_keys::well_formed(&change.value) {
+            Ok(())
+        } else {
+            Err(Refusal::Bad(format!(
+                "an erasure's {ERASURE_KEYS_FIELD:?} are at most {} hashes",
+                crate::MAX_PERSON_KEYS
+            )))
+        };
+    }
     if change.entity == Entity::Erasure {
         writer.flush()?;
         erase(writer, change)?;

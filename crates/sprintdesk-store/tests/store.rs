@@ -1002,3 +1002,57 @@ fn the_lost_edits_kept_are_the_newest_five_hundred() {
     assert!(lost.iter().any(|edit| edit.id == "p509"), "the newest is kept");
     assert!(!lost.iter().any(|edit| edit.id == "p000"), "the oldest went");
 }
+
+#[test]
+fn an_erasures_keys_are_the_venues_are_logged_and_go_with_everyones_personal_data() {
+    let desk = store("desk");
+    let venue = desk.create_venue().unwrap();
+    let keys = desk.person_keys().unwrap().expect("an organizer's device holds the venue's secret");
+    let zofia = keys.of("email", "zofia.q@example.org").unwrap();
+    // As an import and the door compare them: trimmed, without regard to case; a field's own.
+    let cases: [(&str, &str, Option<&String>); 5] = [
+        ("email", " Zofia.Q@Example.ORG ", Some(&zofia)),
+        ("badge_code", "zofia.q@example.org", None),
+        ("email", "zofia.q@example.org.", None),
+        ("name", "Zofia", None),
+        ("email", "  ", None),
+    ];
+    for (field, value, same) in cases {
+        let key = keys.of(field, value);
+        match same {
+            Some(same) => assert_eq!(key.as_ref(), Some(same), "{field} {value:?}"),
+            None => assert!(key.as_ref() != Some(&zofia), "{field} {value:?}"),
+        }
+    }
+    assert_eq!(keys.of("name", "Zofia"), None);
+    assert_eq!(keys.of("email", "  "), None);
+    // Another venue's keys differ; a device that holds only the venue's public key (a kiosk) has none.
+    let other = store("other");
+    other.create_venue().unwrap();
+    assert_ne!(other.person_keys().unwrap().unwrap().of("email", "zofia.q@example.org"), Some(zofia.clone()));
+    let kiosk = store("kiosk");
+    kiosk.pin_venue(&venue, None).unwrap();
+    assert!(kiosk.person_keys().unwrap().is_none());
+
+    // Logged with the erasure; a malformed list is refused and changes nothing.
+    let mut desk = desk;
+    let mut erase = |id: &str, field: &'static str, value: serde_json::Value, at: i64| {
+        desk.write(Timestamp(T0 + at), vec![Op::Set { entity: Entity::Erasure, id: id.into(), field, value }])
+    };
+    erase("a1", ERASURE_FIELD, json!(true), 1).unwrap();
+    erase("a1", "keys", json!([zofia]), 2).unwrap();
+    for bad in [json!("x"), json!(["not hex"]), json!([zofia.to_uppercase() + "0"]), json!(vec![zofia.clone(); 65])] {
+        assert!(erase("a2", "keys", bad.clone(), 3).is_err(), "{bad}");
+    }
+    assert_eq!(desk.erased_person_keys().unwrap(), std::collections::BTreeSet::from([zofia.clone()]));
+    assert_eq!(desk.erased().unwrap(), std::collections::HashSet::from(["a1".to_owned()]), "a list is no erasure");
+
+    // When everyone's personal data goes (the retention period), the keys go with it.
+    desk.write(
+        Timestamp(T0 + 4),
+        vec![Op::Set { entity: Entity::Erasure, id: "*".into(), field: ERASURE_FIELD, value: json!(true) }],
+    )
+    .unwrap();
+    assert!(desk.erased_person_keys().unwrap().is_empty());
+    assert!(desk.changes().unwrap().iter().all(|c| !c.value.to_string().contains(&zofia)));
+}

@@ -36,6 +36,12 @@ not_coming: number,
  */
 not_coming_listed: Array<string>, 
 /**
+ * Attendees only: the rows about people erased at their request (by an e-mail or badge code they
+ * had), by place ("line 12"): not imported, so that a ticketing export taken again does not bring them
+ * back. A person who asks to come back is added by hand (or registers at the door).
+ */
+erased: Array<string>, 
+/**
  * Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
  */
 undo: string | null, };
