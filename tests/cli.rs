@@ -963,6 +963,37 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
 /// code for someone added by hand), the file is never replaced, and with a printer chosen the PDF goes to
 /// CUPS' `lp` for that printer (a stand-in `lp` on the PATH records what it was given).
 #[test]
+fn a_report_or_export_is_never_written_over_a_file_already_there() {
+    // Last night's report, or a file of another kind given by mistake, was replaced without a word.
+    let user = sprint_with_people();
+    let dir = user.dir.path();
+    let kept = dir.join("kept.csv");
+    std::fs::write(&kept, "PRECIOUS\n").unwrap();
+    let place = kept.to_str().unwrap();
+    let cases: [&[&str]; 4] = [
+        &["report", "--out", place],
+        &["report", "--format", "html", "--out", place],
+        &["export", "attendance", "--out", place],
+        &["attendees", "export-person", "Łukasz Langa", "--out", place],
+    ];
+    for args in cases {
+        let (code, stderr) = user.fails(args);
+        assert_eq!(code, 1, "{args:?}: the user's to mend, not the machine's: {stderr}");
+        assert!(stderr.contains("exists, and is kept as it was"), "{args:?}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "PRECIOUS\n", "{args:?}");
+    }
+    // A new name is written.
+    let fresh = dir.join("fresh.csv");
+    user.ok(&["export", "attendance", "--out", fresh.to_str().unwrap()]);
+    assert!(!std::fs::read_to_string(&fresh).unwrap().is_empty());
+    // A file that cannot be written is the machine's fault, said as JSON under --json like any other error.
+    let (code, stderr) = user.fails(&["--json", "export", "attendance", "--out", "/proc/sprintdesk-export.csv"]);
+    let said: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!((code, said["code"].as_str()), (3, Some("storage")), "{stderr}");
+    assert!(said["message"].as_str().unwrap().contains("could not write /proc/sprintdesk-export.csv"), "{stderr}");
+}
+
+#[test]
 fn a_badge_prints_on_the_chosen_printer_and_its_qr_code_reads_back_as_the_badge_code() {
     use std::os::unix::fs::PermissionsExt;
     let user = sprint_with_people();

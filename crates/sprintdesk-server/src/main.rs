@@ -72,7 +72,18 @@ fn main() -> ExitCode {
                     ExitCode::from(if fault { 3 } else { 1 })
                 }
                 None => {
-                    eprintln!("error: {error:#}");
+                    // A fault of the machine (a file that cannot be written): with --json, in the same shape.
+                    if json {
+                        let fault = ApiError {
+                            code: ErrorCode::Storage,
+                            message: format!("{error:#}"),
+                            rows: Vec::new(),
+                            importable: None,
+                        };
+                        eprintln!("{}", serde_json::to_string(&fault).unwrap_or_else(|_| fault.message.clone()));
+                    } else {
+                        eprintln!("error: {error:#}");
+                    }
                     ExitCode::from(3)
                 }
             }
@@ -274,11 +285,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // The file is made first (never replacing one), so a badge is not logged as printed when it
             // cannot be written.
             let path = out.unwrap_or_else(|| "badge.pdf".into());
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+            let mut file = create_out(&path)?;
             let made =
                 host.run::<cmd::reprint_badge>(sprintdesk_core::BadgeRequest { attendee: who, pin: None, token: None });
             let badge = match made {
@@ -315,8 +322,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let text = serde_json::to_string_pretty(&export)?;
             match out {
                 Some(path) => {
-                    std::fs::write(&path, format!("{text}\n"))
-                        .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+                    write_new(&path, format!("{text}\n").as_bytes())?;
                     if !json {
                         outln!("Wrote everything held about {} to {}", export.attendee.id, path.display());
                     }
@@ -795,6 +801,37 @@ fn local_time_zone() -> String {
 }
 
 /// Writes a report or export to `out`, or to the screen.
+/// Makes the file `--out` names, never replacing one: a report or export written over last night's, or
+/// over a file of another kind, was lost without a word.
+fn create_out(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => Ok(file),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(sprintdesk_api::Error::from(sprintdesk_core::Error::from(ValidationError::new(
+                "out",
+                format!(
+                    "could not write {}: a file of that name exists, and is kept as it was. Give another --out, or \
+                     move that file away first",
+                    path.display()
+                ),
+            )))
+            .into())
+        }
+        Err(e) => Err(anyhow::anyhow!("could not write {}: {e}", path.display())),
+    }
+}
+
+/// Writes `bytes` to a new file at `path` (see [`create_out`]); a file left part written is removed.
+fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut file = create_out(path)?;
+    if let Err(e) = std::io::Write::write_all(&mut file, bytes).and_then(|()| file.sync_all()) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(anyhow::anyhow!("could not write {}: {e}", path.display()));
+    }
+    Ok(())
+}
+
 fn write_document(
     document: &sprintdesk_core::Document,
     out: Option<&std::path::Path>,
@@ -802,8 +839,7 @@ fn write_document(
 ) -> anyhow::Result<()> {
     match out {
         Some(path) => {
-            std::fs::write(path, &document.text)
-                .map_err(|e| anyhow::anyhow!("could not write {}: {e}", path.display()))?;
+            write_new(path, document.text.as_bytes())?;
             if json {
                 print_json(&serde_json::json!({"written": path, "bytes": document.text.len()}))?;
             } else {
