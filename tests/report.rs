@@ -279,6 +279,22 @@ fn the_report_counts_what_happened() {
     // Her pull request counts for Docs, but is not listed: its page would name her.
     assert_eq!(report.pointer("/projects/0/prs_merged"), Some(&json!(1)));
     assert_eq!(report.pointer("/projects/0/prs"), Some(&json!([])));
+    // Nor does an access request on her pseudonym lead there (it gave the pull request's page and its times):
+    // the project and the day only.
+    let whole: Value =
+        serde_json::from_str(&desk.export(ExportRequest { kind: ExportKind::Sprint }).unwrap().text).unwrap();
+    let eve = whole["attendees"].as_array().unwrap().iter().find(|a| a["name"] == "Erased person").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let asked =
+        serde_json::to_value(desk.export_person(sprintdesk_core::PersonQuery { attendee: eve }).unwrap()).unwrap();
+    assert_eq!(
+        asked["pull_requests"],
+        json!([{"project": "Docs", "number": null, "title": "", "url": "", "state": "merged",
+                "opened": "2026-07-15", "merged": "2026-07-15"}]),
+        "{asked}"
+    );
 }
 
 #[test]

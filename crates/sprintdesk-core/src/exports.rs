@@ -138,8 +138,9 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
                 event.action,
                 ClaimAction::PrOpened { attendee: None } | ClaimAction::Merged | ClaimAction::Retract
             );
+            // Its time to the minute too: a pull request seen opened at 16:02 is the one made then.
             if names_erased(event) || (names_no_one && claimed_by_erased.contains(&event.issue)) {
-                return ClaimEvent { issue: IssueId::from(""), ..event.clone() };
+                return ClaimEvent { issue: IssueId::from(""), at: day_of(event.at), ..event.clone() };
             }
             event.clone()
         })

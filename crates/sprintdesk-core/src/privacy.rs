@@ -219,6 +219,10 @@ impl Desk {
                 time: time(e.at),
             })
             .collect();
+        // Once they are erased, which issue they claimed and which pull request was theirs would lead to their
+        // page on the forge (the exports and the report keep neither): the project and the day only.
+        let erased = snapshot.is_erased(&person.id);
+        let time_or_day = |at: Timestamp| if erased { sprint.local_date(at).to_string() } else { time(at) };
         let events = store.claim_events()?;
         // The issues they claimed: a merge of one names no one, but it is what their claim came to.
         let theirs: std::collections::BTreeSet<sprintdesk_domain::IssueId> =
@@ -230,13 +234,17 @@ impl Desk {
                 let issue = snapshot.issues.iter().find(|i| i.id == e.issue);
                 ClaimLine {
                     project: issue.map(|i| project(&i.project)).unwrap_or_default(),
-                    issue: issue.map_or_else(
-                        || e.issue.to_string(),
-                        |i| i.number.map_or_else(|| i.title.clone(), |n| format!("#{n} {}", i.title)),
-                    ),
+                    issue: if erased {
+                        String::new()
+                    } else {
+                        issue.map_or_else(
+                            || e.issue.to_string(),
+                            |i| i.number.map_or_else(|| i.title.clone(), |n| format!("#{n} {}", i.title)),
+                        )
+                    },
                     action: e.action.kind().into(),
                     device: device(&e.device),
-                    time: time(e.at),
+                    time: time_or_day(e.at),
                 }
             })
             .collect();
@@ -246,12 +254,12 @@ impl Desk {
             .filter(|pr| pr.attendee.as_ref().is_some_and(|a| ids.contains(a)))
             .map(|pr| PullLine {
                 project: project(&pr.project),
-                number: pr.number,
-                title: pr.title.clone(),
-                url: pr.url.clone(),
+                number: pr.number.filter(|_| !erased),
+                title: if erased { String::new() } else { pr.title.clone() },
+                url: if erased { String::new() } else { pr.url.clone() },
                 state: pr.state,
-                opened: time(pr.created_at),
-                merged: pr.merged_at.map(time),
+                opened: time_or_day(pr.created_at),
+                merged: pr.merged_at.map(time_or_day),
             })
             .collect();
         let history = store
@@ -266,7 +274,6 @@ impl Desk {
                 field: c.field,
             })
             .collect();
-        let erased = snapshot.is_erased(&person.id);
         let mentions = if erased { Vec::new() } else { mentions(&snapshot, &person) };
         let duplicates = ids.into_iter().filter(|id| *id != person.id).collect();
         Ok(PersonExport { attendee: person, erased, duplicates, presence, claims, pull_requests, mentions, history })
