@@ -458,6 +458,31 @@ test("attendees: an import with bad rows can import the others and list the rows
   assert.ok(names.includes("Marek Leftout") && !names.includes("Lena Leftout"), names.join(", "));
 });
 
+test("attendees: the ticket export taken again leaves out someone erased at their request, and says so", async () => {
+  // Rita asked to be erased on day one; that evening the organizer imports the updated export, which lists her.
+  const csv = ["name,email", "Rita Returnova,rita.r@example.org", "Sam Latecomer,sam.l@example.org"].join("\n");
+  await server.call("import_attendees", { text: "name,email\nRita Returnova,rita.r@example.org\n", project: null, leave_out_bad_rows: false });
+  const rita = (await server.call("attendees")).find((a) => a.name === "Rita Returnova");
+  await server.call("erase_attendee", { attendee: rita.id, pin: null });
+  const p = await organizer("attendees");
+  try {
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const dialog = p.getByRole("dialog");
+    await dialog.getByLabel("…or paste the text").fill(csv);
+    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const erased = dialog.getByTestId("import-erased");
+    await erased.waitFor({ timeout: 5000 });
+    assert.match(await erased.innerText(), /One row is about a person whose personal data was erased at their request .*: line 2\./);
+    assert.match(await dialog.innerText(), /1 added, 0 updated, 0 unchanged/);
+    await erased.scrollIntoViewIfNeeded();
+    await shot(p, "organizer-import-erased-left-out");
+  } finally {
+    await p.close();
+  }
+  const names = (await server.call("attendees")).map((a) => a.name);
+  assert.ok(names.includes("Sam Latecomer") && !names.some((n) => /Rita/.test(n)), names.join(", "));
+});
+
 test("attendees: an import with bad rows names every problem of each row and adds no one", async () => {
   const before = (await server.call("attendees")).length;
   const csv = [
