@@ -74,6 +74,10 @@ async function misfits(p) {
         const line = parseFloat(getComputedStyle(people).lineHeight);
         if (room > line * 1.05) found.push(`${name}: leaves names out with ${Math.round(room)}px to spare (a line is ${Math.round(line)}px)`);
       }
+      // Goals and who works on what are what the board is for: a busy card once showed its notes and names
+      // whole and "+3 more goals", "+3 more" under them.
+      if (card.querySelector(".goals-block") && !card.querySelector(".goals li")) found.push(`${name}: shows no goal`);
+      if (card.querySelector(".claims-block .more") && !card.querySelector(".claims li")) found.push(`${name}: shows no issue`);
       for (const el of card.querySelectorAll("*")) {
         if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible") {
           found.push(`${name}: "${el.textContent.slice(0, 30)}" clipped sideways`);

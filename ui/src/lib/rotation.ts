@@ -88,9 +88,12 @@ export const NO_LIMITS: CardLimits = { present: Infinity, goals: Infinity, claim
 
 /**
  * Shorter lists for a card that was `height` pixels where `available` fit, given how long its lists are:
- * each list is cut in proportion (names first, as they are one line for many), to a few of each, then to
- * none (the card says how many); then its notes a line shorter at a time, down to one (the longest of
- * everything a lead can write, under a long sprint name). Returns `null` when nothing more can be cut.
+ * each list is cut in proportion (names first, as they are one line for many), to a few names, one goal and
+ * one issue; then the names go to their count, then the notes a line shorter at a time, down to one; only
+ * then the goals and issues to their counts (the longest of everything a lead can write, under a long sprint
+ * name). Goals and who works on what are what the board is for: a busy table on a landscape projector showed
+ * its help note, status and names whole and "+3 more goals", "+3 more" under them. Returns `null` when
+ * nothing more can be cut.
  */
 export function shorten(
   limits: CardLimits,
@@ -115,26 +118,26 @@ export function shorten(
     notes: limits.notes,
   };
   if (!same(next)) return next;
-  // At a few of each and still too tall (a long help note, long blockers): the lists go to their counts
-  // ("and 10 more"), the names first.
+  // At a few of each and still too tall (a long help note, long blockers): the names go to their count
+  // ("and 10 more"), then the notes shorten, and last the goals and issues go to theirs.
   const bare = { ...next, present: 0 };
   if (!same(bare)) return bare;
+  if (limits.notes > 1) return { ...bare, notes: limits.notes - 1 };
   const none = { present: 0, goals: 0, claims: 0, notes: limits.notes };
-  if (!same(none)) return none;
-  return limits.notes > 1 ? { ...none, notes: limits.notes - 1 } : null;
+  return same(none) ? null : none;
 }
 
 /**
- * What is given back to a card `shorten` cut, once it fits, in turn: the lead's notes, then goals and issues
- * alike, then names, then what room is left to goals and then to issues. Each stage is one number shared by
- * its lists, found by halving: a few layouts per list, never more than fits.
+ * What is given back to a card `shorten` cut, once it fits, in turn: a few goals and issues alike (up to
+ * `upTo` each), then the lead's notes, then names, then what room is left to goals and then to issues. Each
+ * stage is one number shared by its lists, found by halving: a few layouts per list, never more than fits.
  */
-const GIVE_BACK: readonly (readonly (keyof CardLimits)[])[] = [
-  ["notes"],
-  ["goals", "claims"],
-  ["present"],
-  ["goals"],
-  ["claims"],
+const GIVE_BACK: readonly { lists: readonly (keyof CardLimits)[]; upTo: number }[] = [
+  { lists: ["goals", "claims"], upTo: 3 },
+  { lists: ["notes"], upTo: Infinity },
+  { lists: ["present"], upTo: Infinity },
+  { lists: ["goals"], upTo: Infinity },
+  { lists: ["claims"], upTo: Infinity },
 ];
 
 /** A card being given back what it can hold: `fit` fits; the stage's number lies in `low`..`high`. */
@@ -145,11 +148,16 @@ function most(list: keyof CardLimits, lengths: CardLists): number {
   return list === "notes" ? NO_LIMITS.notes : lengths[list];
 }
 
+/** The most of `list` the stage `stage` gives back. */
+function stageMost(stage: number, list: keyof CardLimits, lengths: CardLists): number {
+  return Math.min(most(list, lengths), GIVE_BACK[stage]?.upTo ?? 0);
+}
+
 /** `fit` with the stage's lists showing `k` items each (those showing more keep theirs). */
 function grownTo(g: Growth, lengths: CardLists, k: number): CardLimits {
   const next = { ...g.fit };
-  for (const list of GIVE_BACK[g.stage] ?? []) {
-    next[list] = Math.max(Math.min(g.fit[list], most(list, lengths)), Math.min(k, most(list, lengths)));
+  for (const list of GIVE_BACK[g.stage]?.lists ?? []) {
+    next[list] = Math.max(Math.min(g.fit[list], most(list, lengths)), Math.min(k, stageMost(g.stage, list, lengths)));
   }
   return next;
 }
@@ -158,10 +166,12 @@ function grownTo(g: Growth, lengths: CardLists, k: number): CardLimits {
 function atStage(fit: CardLimits, lengths: CardLists, stage: number): Growth {
   for (; stage < GIVE_BACK.length; stage++) {
     // The lists of the stage that have more to give (a full one stays as it is).
-    const open = (GIVE_BACK[stage] ?? []).filter((list) => Math.min(fit[list], most(list, lengths)) < most(list, lengths));
+    const open = (GIVE_BACK[stage]?.lists ?? []).filter(
+      (list) => Math.min(fit[list], most(list, lengths)) < stageMost(stage, list, lengths),
+    );
     if (open.length > 0) {
       const low = Math.min(...open.map((list) => Math.min(fit[list], most(list, lengths))));
-      const high = Math.max(...open.map((list) => most(list, lengths)));
+      const high = Math.max(...open.map((list) => stageMost(stage, list, lengths)));
       return { fit, stage, low, high };
     }
   }
