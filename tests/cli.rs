@@ -1303,6 +1303,26 @@ fn a_code_of_conduct_no_one_has_accepted_changes_without_a_new_version() {
 /// name) and a ticket exported twice: the organizer sees every bad row and imports nothing, or chooses to
 /// import the others and mend those later. A re-import of the mended file doubles no one.
 #[test]
+fn rows_of_one_person_are_counted_as_rows_and_named() {
+    // 4 rows: one bad (no name), and Zoë's row again further down with her e-mail in capitals and the accents
+    // dropped. It said "the other 2 rows" and then "2 added", and never why a row was missing from the count.
+    let user = sprint_with_people();
+    let file = user.dir.path().join("list.csv");
+    let text = "name,email\nZoë Müller,zoe@example.org\nKai Berg,kai@example.org\n,nobody@example.org\nZoe Muller,ZOE@example.org\n";
+    std::fs::write(&file, text).unwrap();
+    let path = file.display().to_string();
+    let (_, said) = user.fails(&["import", "attendees", &path]);
+    assert!(said.contains("1 row must be fixed first, or left out to import the other 3 rows"), "{said}");
+    let out = user.ok(&["import", "attendees", &path, "--leave-out-bad-rows"]);
+    assert!(out.contains("2 added, 0 updated, 0 unchanged"), "{out}");
+    assert!(out.contains("1 row was the same person as an earlier row"), "{out}");
+    assert!(out.contains("  line 5 (Zoe Muller): as line 2"), "{out}");
+    let again = user.json(&["import", "attendees", &path, "--leave-out-bad-rows"]);
+    assert_eq!(again["repeated"], json!(["line 5 (Zoe Muller): as line 2"]), "{again}");
+    assert_eq!(again["unchanged"], 2, "{again}");
+}
+
+#[test]
 fn an_import_can_leave_its_bad_rows_out_when_the_organizer_chooses() {
     let user = sprint_with_people();
     let before = user.json(&["call", "attendees"]).as_array().unwrap().len();

@@ -250,6 +250,8 @@ impl Desk {
         let mut existing = KnownPeople::index(snapshot.people());
         existing.note_shared_in(&rows);
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
+        report.repeated =
+            read.repeated.iter().map(|(line, first, name)| format!("line {line} ({name}): as line {first}")).collect();
         report.not_coming = read.not_coming.len();
         report.not_coming_listed =
             read.not_coming.iter().filter_map(|row| existing.find(row)).map(|p| p.name.clone()).collect();
@@ -327,7 +329,8 @@ impl Desk {
             ops.extend(changes);
         }
         errors.sort_by_key(|row| import::line_of(&row.place));
-        let good = report.added + report.updated + report.unchanged;
+        // Rows, as the organizer counts them: a row taken as an earlier one's person is imported with it.
+        let good = report.added + report.updated + report.unchanged + report.repeated.len();
         if good == 0 && !errors.is_empty() {
             return Err(Error::Import(errors));
         }

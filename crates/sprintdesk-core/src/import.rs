@@ -202,6 +202,9 @@ pub struct AttendeeRows {
     pub broken: bool,
     /// Rows whose ticket the file says was cancelled, refunded or is not attending: not people to import.
     pub not_coming: Vec<ImportedAttendee>,
+    /// Rows taken as the person of an earlier row (an add-on, a row repeated): (the row's line, the earlier
+    /// row's line, the name).
+    pub repeated: Vec<(u64, u64, String)>,
 }
 
 /// Reads an attendee file. Either every row is good, or every bad row is reported.
@@ -353,10 +356,10 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
             ),
         });
     }
-    let rows = one_row_per_person(rows);
+    let (rows, repeated) = one_row_per_person(rows);
     errors.sort_by_key(|row| line_of(&row.place));
     if rows.is_empty() && errors.is_empty() && !not_coming_rows.is_empty() {
-        return Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows });
+        return Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows, repeated });
     }
     if rows.is_empty() && errors.is_empty() {
         return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
@@ -364,7 +367,7 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     if rows.is_empty() {
         return Err(errors);
     }
-    Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows })
+    Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows, repeated })
 }
 
 /// The rows of one person taken as one, the first: a person's ticket and an add-on bought with it (pretix
@@ -372,9 +375,11 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
 /// e-mail or handle. What a later row adds (an e-mail, a handle) is kept. Rows with different tickets stay
 /// apart (two people of one name on a company's order each need their own ticket at the door, and a person's
 /// day tickets each their own, which keeps a re-import in another order stable), as do rows whose e-mails
-/// differ. Each row is looked up by key, not compared with every row before it.
-fn one_row_per_person(rows: Vec<ImportedAttendee>) -> Vec<ImportedAttendee> {
+/// differ. Each row is looked up by key, not compared with every row before it. Also answers the rows taken
+/// so, each with the line of the row it was taken as and its name: an organizer counting rows was one short.
+fn one_row_per_person(rows: Vec<ImportedAttendee>) -> (Vec<ImportedAttendee>, Vec<(u64, u64, String)>) {
     let mut kept: Vec<ImportedAttendee> = Vec::with_capacity(rows.len());
+    let mut repeated = Vec::new();
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
     let fold = |value: &Option<String>| value.as_deref().map(str::to_lowercase);
     let keys = |row: &ImportedAttendee, name: &str| -> Vec<String> {
@@ -398,6 +403,7 @@ fn one_row_per_person(rows: Vec<ImportedAttendee>) -> Vec<ImportedAttendee> {
         match earlier {
             Some(i) => {
                 let first = &mut kept[i];
+                repeated.push((row.line, first.line, row.name.clone()));
                 first.email = first.email.take().or(row.email);
                 first.handle = first.handle.take().or(row.handle);
                 first.badge_code = first.badge_code.take().or(row.badge_code);
@@ -416,7 +422,7 @@ fn one_row_per_person(rows: Vec<ImportedAttendee>) -> Vec<ImportedAttendee> {
             }
         }
     }
-    kept
+    (kept, repeated)
 }
 
 /// The line number of a row's place (`line 12`), for sorting rows in the file's order.

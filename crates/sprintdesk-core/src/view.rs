@@ -300,6 +300,10 @@ pub struct ImportReport {
     /// back at the door is still a person who came): the organizer deletes them if they are not coming.
     #[serde(default)]
     pub not_coming_listed: Vec<String>,
+    /// Attendees only: rows taken as the person of an earlier row of the file (a pretix add-on, a row
+    /// repeated with the same name and e-mail or handle), in words: "line 39 (Zoe Muller): as line 3".
+    #[serde(default)]
+    pub repeated: Vec<String>,
     /// Attendees only: the rows about people erased at their request (by an e-mail or badge code they
     /// had), by place ("line 12"): not imported, so that a ticketing export taken again does not bring them
     /// back. A person who asks to come back is added by hand (or registers at the door).

@@ -67,6 +67,19 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             }
         }
     }
+    if !report.repeated.is_empty() {
+        outln!(
+            "{} {} the same person as an earlier row (an add-on, or a row repeated), imported once:",
+            report.repeated.len(),
+            if report.repeated.len() == 1 { "row was" } else { "rows were" }
+        );
+        for line in report.repeated.iter().take(SHOWN) {
+            outln!("  {line}");
+        }
+        if report.repeated.len() > SHOWN {
+            outln!("  …and {} more", report.repeated.len() - SHOWN);
+        }
+    }
     if !report.erased.is_empty() {
         outln!(
             "Not imported: {} {} about people erased at their request (an e-mail or badge code they had): {}. \
@@ -141,6 +154,9 @@ pub(crate) fn print_undone(
     }
     Ok(())
 }
+
+/// The most lines of a list an import's words show.
+const SHOWN: usize = 10;
 
 fn rows(n: usize) -> &'static str {
     if n == 1 { "row" } else { "rows" }

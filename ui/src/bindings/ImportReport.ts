@@ -36,6 +36,11 @@ not_coming: number,
  */
 not_coming_listed: Array<string>, 
 /**
+ * Attendees only: rows taken as the person of an earlier row of the file (a pretix add-on, a row
+ * repeated with the same name and e-mail or handle), in words: "line 39 (Zoe Muller): as line 3".
+ */
+repeated: Array<string>, 
+/**
  * Attendees only: the rows about people erased at their request (by an e-mail or badge code they
  * had), by place ("line 12"): not imported, so that a ticketing export taken again does not bring them
  * back. A person who asks to come back is added by hand (or registers at the door).
