@@ -963,6 +963,36 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
 /// code for someone added by hand), the file is never replaced, and with a printer chosen the PDF goes to
 /// CUPS' `lp` for that printer (a stand-in `lp` on the PATH records what it was given).
 #[test]
+fn an_erased_person_is_kept_out_of_the_next_import_and_no_one_who_shares_their_address() {
+    // The command line alone: the organizer never served or paired, so the device had made no venue yet,
+    // and the erasure kept nothing to know her by: the same export brought her back.
+    let user = User::new(DAY_ONE_MORNING);
+    user.ok(&["init", "--name", "Order sprint", "--start", "2026-05-18", "--days", "2"]);
+    let file = user.dir.path().join("orders.csv");
+    let header = "Order code,Attendee name,Product,Secret,E-mail\n";
+    // One company bought two tickets: both rows carry its address.
+    let first =
+        "O1,Zofia Quast,Ticket,s-zofia,sprints@acme.example\nO2,Ana Pereira,Ticket,s-ana,sprints@acme.example\n";
+    std::fs::write(&file, format!("{header}{first}")).unwrap();
+    let path = file.display().to_string();
+    user.ok(&["import", "attendees", &path]);
+    user.ok(&["erase", "Zofia Quast"]);
+    // The next export: Zofia's ticket still on it, and a third ticket on the company's address.
+    std::fs::write(&file, format!("{header}{first}O3,Bruno Neumann,Ticket,s-bruno,sprints@acme.example\n")).unwrap();
+    let report = user.json(&["import", "attendees", &path]);
+    assert_eq!(report["erased"], json!(["line 2"]), "{report}");
+    assert_eq!((report["added"].as_u64(), report["unchanged"].as_u64()), (Some(1), Some(1)), "{report}");
+    let names: Vec<String> = user
+        .json(&["call", "attendees"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"Bruno Neumann".to_owned()) && !names.iter().any(|n| n.contains("Zofia")), "{names:?}");
+}
+
+#[test]
 fn a_report_or_export_is_never_written_over_a_file_already_there() {
     // Last night's report, or a file of another kind given by mistake, was replaced without a word.
     let user = sprint_with_people();
@@ -986,6 +1016,8 @@ fn a_report_or_export_is_never_written_over_a_file_already_there() {
     let fresh = dir.join("fresh.csv");
     user.ok(&["export", "attendance", "--out", fresh.to_str().unwrap()]);
     assert!(!std::fs::read_to_string(&fresh).unwrap().is_empty());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o077, 0, "an export is its owner's to read");
     // A file that cannot be written is the machine's fault, said as JSON under --json like any other error.
     let (code, stderr) = user.fails(&["--json", "export", "attendance", "--out", "/proc/sprintdesk-export.csv"]);
     let said: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap_or_else(|e| panic!("{e}: {stderr}"));

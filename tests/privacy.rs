@@ -153,6 +153,35 @@ fn a_ticketing_export_taken_again_after_an_erasure_does_not_bring_the_person_bac
     assert_eq!(desk.json(&["attendees", "search", "zofia"]).as_array().unwrap().len(), 1);
 }
 
+/// A duplicate merged into someone on another organizer's laptop that had not heard of her erasure: the
+/// desk erases the duplicate when the merge arrives, and kept no way to know it by, so the ticket export
+/// brought the duplicate's e-mail back on every device.
+#[test]
+fn a_duplicate_merged_into_an_erased_person_elsewhere_is_kept_out_of_the_next_import_too() {
+    let mut desk = Device::new();
+    let spare = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
+    let export = desk.dir.path().join("tickets.csv");
+    std::fs::write(&export, "name,email\nZofia Quast,zofia@example.org\nZofia Q,zofia.alt@example.org\n").unwrap();
+    let file = export.to_str().unwrap();
+    desk.ok(&["import", "attendees", file]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &spare, "Spare desk", "organizer");
+    // The spare laptop, offline, merges the duplicate into her; meanwhile the desk erases her.
+    spare.ok(&["attendees", "merge", "Zofia Q", "Zofia Quast"]);
+    desk.ok(&["erase", "Zofia Quast"]);
+    spare.ok(&["sync", &address]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !desk.json(&["attendees", "search", "zofia"]).as_array().unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the duplicate was never erased");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let report = desk.json(&["import", "attendees", file]);
+    assert_eq!((&report["erased"], &report["added"]), (&json!(["line 2", "line 3"]), &json!(0)), "{report}");
+    assert_eq!(traces(&desk, &["zofia.alt@example.org", "Zofia Q"]), Vec::<(String, String)>::new());
+}
+
 /// An erasure made while something else reads the file (a sync session, `sqlite3 .backup` as the README
 /// suggests): the erased bytes could not be checkpointed out then, and stayed in the database and its log
 /// through every later write.
@@ -218,6 +247,7 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
     past(&desk, &["attendees", "add", "--name", "Bruno Keptdata", "--email", "bruno.k@example.org"]);
     past(&desk, &["signin", "--badge", "RR-5150-QQ", "--project", "T2", "--accept-coc"]);
     past(&desk, &["signin", "Bruno Keptdata", "--accept-coc"]);
+    past(&desk, &["attendees", "add", "--name", "Cleo Erasedfirst", "--email", "cleo.e@example.org"]);
     // The kiosk joined that day (the desk's peer ran with that day's clock).
     let mut serving = desk
         .command(&["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--no-http"])
@@ -231,7 +261,13 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
     past(&kiosk, &["join", code["code"].as_str().unwrap(), &address, "--name", "Door kiosk"]);
     serving.kill().unwrap();
     serving.wait().unwrap();
+    // Cleo asked to be erased after the kiosk last synced: her erasure, with the keys that keep her out of a
+    // later import, reaches the kiosk only after the retention period cleared those keys on the desk (the
+    // kiosk refused them as cleared, and could never sync again).
+    past(&desk, &["erase", "Cleo Erasedfirst"]);
     let needles = [
+        "Erasedfirst",
+        "cleo.e@example.org",
         "Retainova",
         "rosalind.r@example.org",
         "rosretain",
@@ -240,7 +276,7 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
         "bruno.k@example.org",
         "outsiderhandle9",
     ];
-    assert_eq!(traces(&kiosk, &needles).len(), 5, "the kiosk held their names, handles and badges (no e-mails)");
+    assert_eq!(traces(&kiosk, &needles).len(), 6, "the kiosk held their names, handles and badges (no e-mails)");
     let per_day = |device: &Device| device.json(&["call", "presence"])["per_day"].clone();
     let before = per_day(&desk);
 
@@ -253,6 +289,15 @@ fn when_the_retention_period_ends_every_device_erases_everyones_personal_data_an
         assert_eq!(traces(device, &needles), Vec::<(String, String)>::new(), "{name}'s files");
         assert_eq!(per_day(device), before, "{name}: the numbers for the report stay");
         assert_eq!(device.json(&["attendees", "list"]), json!([]), "{name} lists no one");
+        let conn = rusqlite::Connection::open(device.dir.path().join("sprint.db")).unwrap();
+        let keys: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM changes WHERE entity = 'erasure' AND field = 'keys' AND cleared IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(keys, 0, "{name}: the erased people's keys went with everyone's data");
     }
     assert_eq!(kiosk.digest(), desk.digest());
     let report = desk.ok(&["report"]);

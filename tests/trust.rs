@@ -583,3 +583,33 @@ fn a_paired_lead_that_signs_in_made_up_people_does_not_swell_the_counts() {
     let attendance = desk.ok(&["export", "attendance"]);
     assert_eq!(attendance.lines().count(), 2, "a header and Ana's day:\n{attendance}");
 }
+
+#[test]
+fn a_lead_that_plants_e_mails_on_a_person_cannot_keep_others_out_of_the_import_once_they_are_erased() {
+    // The laptop's owner writes someone else's e-mail onto Zofia, signed as the laptop: refused on every
+    // device, but held in their logs. The erasure kept it among her keys, and the import then left out the
+    // person whose e-mail it was.
+    let mut desk = Device::new();
+    let lead = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Kept sprint", "--start", &yesterday, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let zofia = desk.json(&["attendees", "add", "--name", "Zofia Quast", "--email", "zofia@example.org"])["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    let lead_id = device_id(&lead);
+    forge(&db(&lead), &lead_id, &lead_id, Entity::Attendee, &zofia, "email", json!("victor@example.org"));
+    lead.ok(&["sync", &address]);
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == lead_id.as_str()).unwrap();
+    assert_eq!(row["refused"], 1, "{row}");
+
+    desk.ok(&["erase", &zofia]);
+    let file = desk.dir.path().join("later.csv");
+    std::fs::write(&file, "name,email\nVictor Victim,victor@example.org\nZofia Quast,zofia@example.org\n").unwrap();
+    let report = desk.json(&["import", "attendees", file.to_str().unwrap()]);
+    assert_eq!((&report["erased"], &report["added"]), (&json!(["line 3"]), &json!(1)), "{report}");
+    assert_eq!(email(&desk, "Victor Victim"), "victor@example.org");
+}

@@ -267,17 +267,32 @@ impl Desk {
                 rows_of.entry(person.id.clone()).or_default().push(row.line);
             }
         }
-        // People erased at their request: a row that would add one again, by an e-mail or badge code they
-        // had, is left out (a person who came back and was added again is on the list, and updated).
+        // People erased at their request: a row that would add one again is left out (a person who came back
+        // and was added again is on the list, and updated). By their ticket's code; or by an e-mail they had,
+        // with their name where the e-mail says less: where the file gives it to people of other names (a
+        // buyer's address on several orders) or the row has a ticket code of its own.
         let erased = self.store().erased_person_keys()?;
         let person_keys = if erased.is_empty() { None } else { self.store().person_keys()? };
+        let mut names_of_email: HashMap<String, HashSet<String>> = HashMap::new();
+        for row in &rows {
+            if let Some(email) = &row.email {
+                let name = Attendee { name: row.name.clone(), ..Attendee::default() }.name_key();
+                names_of_email.entry(email.trim().to_lowercase()).or_default().insert(name);
+            }
+        }
         let was_erased = |row: &ImportedAttendee| {
-            person_keys.as_ref().is_some_and(|keys| {
-                [("email", &row.email), ("badge_code", &row.badge_code)]
-                    .into_iter()
-                    .filter_map(|(field, value)| keys.of(field, value.as_deref()?))
-                    .any(|key| erased.contains(&key))
-            })
+            let Some(keys) = person_keys.as_ref() else { return false };
+            let known = |key: Option<String>| key.is_some_and(|key| erased.contains(&key));
+            if known(row.badge_code.as_deref().and_then(|badge| keys.of("badge_code", badge))) {
+                return true;
+            }
+            let Some(email) = row.email.as_deref() else { return false };
+            let shared = names_of_email.get(&email.trim().to_lowercase()).is_some_and(|names| names.len() > 1);
+            if shared || row.badge_code.is_some() {
+                known(keys.of_email_and_name(email, &row.name))
+            } else {
+                known(keys.of("email", email))
+            }
         };
         for (row, found) in rows.into_iter().zip(known) {
             if found.is_none() && was_erased(&row) {

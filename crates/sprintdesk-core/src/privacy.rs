@@ -6,7 +6,7 @@ use crate::{Desk, Error};
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, ProjectId, Timestamp};
-use sprintdesk_store::{ERASURE_FIELD, ERASURE_KEYS_FIELD, Entity, EveryoneErased, MAX_PERSON_KEYS, Op};
+use sprintdesk_store::{ERASURE_FIELD, ERASURE_KEYS_FIELD, Entity, EveryoneErased, Op};
 
 /// A request to erase one person.
 #[derive(Clone, Debug, Deserialize, ts_rs::TS)]
@@ -149,7 +149,7 @@ impl Desk {
                 value: serde_json::Value::Bool(true),
             })
             .collect();
-        let keys = self.keys_of(&ids)?;
+        let keys = self.store().erasure_keys(&ids.iter().map(AttendeeId::as_str).collect::<Vec<_>>())?;
         if !keys.is_empty() {
             ops.push(Op::Set {
                 entity: Entity::Erasure,
@@ -165,19 +165,6 @@ impl Desk {
             presence_events: u32::try_from(presence_events).unwrap_or(u32::MAX),
             claim_events: u32::try_from(claim_events).unwrap_or(u32::MAX),
         })
-    }
-
-    /// The keys of how the people `ids` are known (every e-mail and badge code the log holds of them), so
-    /// that an import leaves them out once they are erased; none on a device without the venue's secret.
-    fn keys_of(&self, ids: &[AttendeeId]) -> Result<Vec<String>, Error> {
-        let store = self.store();
-        let Some(person_keys) = store.person_keys()? else { return Ok(Vec::new()) };
-        let ids: Vec<&str> = ids.iter().map(AttendeeId::as_str).collect();
-        let keys: std::collections::BTreeSet<String> =
-            store.identifiers_held(&ids)?.iter().filter_map(|(field, value)| person_keys.of(field, value)).collect();
-        // (More e-mails and codes than this is past any real person and their duplicates: the rest are not
-        // kept.)
-        Ok(keys.into_iter().take(MAX_PERSON_KEYS).collect())
     }
 
     /// Where the retention period stands here: see [`Retention`].

@@ -803,8 +803,13 @@ fn local_time_zone() -> String {
 /// Writes a report or export to `out`, or to the screen.
 /// Makes the file `--out` names, never replacing one: a report or export written over last night's, or
 /// over a file of another kind, was lost without a word.
+/// Readable by its owner only: an export names people.
 fn create_out(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
-    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
         Ok(file) => Ok(file),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             Err(sprintdesk_api::Error::from(sprintdesk_core::Error::from(ValidationError::new(

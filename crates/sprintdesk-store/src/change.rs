@@ -152,6 +152,9 @@ impl Change {
         match self.entity {
             Entity::Attendee if PERSONAL_FIELDS.contains(&self.field.as_str()) => Some(&self.entity_id),
             Entity::PullRequest if self.field == PR_AUTHOR_FIELD => Some(crate::retention::EVERYONE),
+            // The keys of people erased before go with everyone's personal data: cleared then, and cleared on
+            // arrival afterwards; a device that cleared them passes them on so.
+            Entity::Erasure if self.field == ERASURE_KEYS_FIELD => Some(crate::retention::EVERYONE),
             _ => None,
         }
     }

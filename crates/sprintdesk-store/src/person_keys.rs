@@ -7,7 +7,7 @@
 //! e-mail against them, and neither can anyone with a copy of such a device's file. The hashes are cleared
 //! with everyone's personal data when the retention period ends.
 
-use crate::change::{ERASURE_KEYS_FIELD, PERSONAL_FIELDS};
+use crate::change::ERASURE_KEYS_FIELD;
 use crate::store::{Store, StoreError, read_changes};
 use ring::hmac;
 use std::collections::BTreeSet;
@@ -35,6 +35,10 @@ impl PersonKeys {
         PersonKeys { key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()) }
     }
 
+    fn sign(&self, text: &str) -> String {
+        crate::trust::hex(hmac::sign(&self.key, text.as_bytes()).as_ref())
+    }
+
     /// The key of a person's `field` (`email` or `badge_code`) holding `value`, as an import and the door
     /// compare them: trimmed, and without regard to case. `None` for another field or an empty value.
     pub fn of(&self, field: &str, value: &str) -> Option<String> {
@@ -42,8 +46,18 @@ impl PersonKeys {
         if value.is_empty() || !matches!(field, "email" | "badge_code") {
             return None;
         }
-        let tag = hmac::sign(&self.key, format!("{field}\0{value}").as_bytes());
-        Some(crate::trust::hex(tag.as_ref()))
+        Some(self.sign(&format!("{field}\0{value}")))
+    }
+
+    /// The key of an e-mail together with a name (folded as the "same person" rule folds names): what an
+    /// e-mail that several people of a file share says of one of them.
+    pub fn of_email_and_name(&self, email: &str, name: &str) -> Option<String> {
+        let email = email.trim().to_lowercase();
+        let name = sprintdesk_domain::Attendee { name: name.to_owned(), ..Default::default() }.name_key();
+        if email.is_empty() || name.is_empty() {
+            return None;
+        }
+        Some(self.sign(&format!("email and name\0{email}\0{name}")))
     }
 }
 
@@ -59,32 +73,51 @@ pub(crate) fn well_formed(value: &serde_json::Value) -> bool {
 
 impl Store {
     /// The venue's keys for people, on a device that holds the venue's secret (an organizer's); `None`
-    /// elsewhere, or in a store without a venue.
+    /// elsewhere. A device that started its sprint and has not made its venue yet (the command line, before
+    /// it first served or paired) makes it now, as its first `serve` would: its erasures keep keys too.
     pub fn person_keys(&self) -> Result<Option<PersonKeys>, StoreError> {
+        if self.venue_key()?.is_none() && self.sprint()?.is_some() {
+            self.create_venue()?;
+        }
         Ok(self.venue_secret()?.map(|secret| PersonKeys::new(&secret)))
     }
 
-    /// Every e-mail and badge code the change log still holds for the people `ids` (each value they had,
-    /// not only the last), for the keys of an erasure.
-    pub fn identifiers_held(&self, ids: &[&str]) -> Result<Vec<(String, String)>, StoreError> {
-        let mut found = Vec::new();
+    /// The keys of how the people `ids` were known, for their erasure: every e-mail and badge code the change
+    /// log holds of them (each value they had, not only the last), and each e-mail with each name. Only what
+    /// this device applied counts: a record refused for its author's role (a lead's laptop writing someone's
+    /// e-mail) is held, not believed. None on a device without the venue's secret.
+    pub fn erasure_keys(&self, ids: &[&str]) -> Result<Vec<String>, StoreError> {
+        let Some(keys) = self.person_keys()? else { return Ok(Vec::new()) };
+        // E-mails and codes alone first: they are what an import mostly matches.
+        let (mut found, mut together): (BTreeSet<String>, BTreeSet<String>) = Default::default();
         for id in ids {
             let records = read_changes(
                 &self.conn,
-                "WHERE entity = 'attendee' AND entity_id = ?1 AND field IN ('email', 'badge_code') AND cleared IS NULL",
+                "WHERE entity = 'attendee' AND entity_id = ?1 AND field IN ('email', 'badge_code', 'name') \
+                 AND cleared IS NULL AND refused = 0",
                 [id],
             )?;
-            found.extend(records.into_iter().filter_map(|r| Some((r.field, r.value.as_str()?.to_owned()))));
+            let values = |field: &str| -> Vec<&str> {
+                records.iter().filter(|r| r.field == field).filter_map(|r| r.value.as_str()).collect()
+            };
+            let (emails, names) = (values("email"), values("name"));
+            found.extend(emails.iter().filter_map(|email| keys.of("email", email)));
+            found.extend(values("badge_code").iter().filter_map(|badge| keys.of("badge_code", badge)));
+            for email in &emails {
+                together.extend(names.iter().filter_map(|name| keys.of_email_and_name(email, name)));
+            }
         }
-        debug_assert!(found.iter().all(|(field, _)| PERSONAL_FIELDS.contains(&field.as_str())));
-        Ok(found)
+        // (More e-mails, codes and names than this is past any real person and their duplicates: the rest
+        // are not kept.)
+        Ok(found.into_iter().chain(together).take(MAX_PERSON_KEYS).collect())
     }
 
     /// The keys of everyone erased here, as the erasures' records keep them (cleared once everyone is).
+    /// Only records this device applied count (an organizer's, not one refused for its author's role).
     pub fn erased_person_keys(&self) -> Result<BTreeSet<String>, StoreError> {
         let records = read_changes(
             &self.conn,
-            &format!("WHERE entity = 'erasure' AND field = '{ERASURE_KEYS_FIELD}' AND cleared IS NULL"),
+            &format!("WHERE entity = 'erasure' AND field = '{ERASURE_KEYS_FIELD}' AND cleared IS NULL AND refused = 0"),
             [],
         )?;
         Ok(records

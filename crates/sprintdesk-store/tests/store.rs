@@ -1026,6 +1026,11 @@ fn an_erasures_keys_are_the_venues_are_logged_and_go_with_everyones_personal_dat
     }
     assert_eq!(keys.of("name", "Zofia"), None);
     assert_eq!(keys.of("email", "  "), None);
+    // With a name, folded as the "same person" rule folds it; another name is another key.
+    let with_name = keys.of_email_and_name("zofia.q@example.org", "Zofia Quast").unwrap();
+    assert_eq!(keys.of_email_and_name(" ZOFIA.Q@example.org", "zofia  quast").as_ref(), Some(&with_name));
+    assert_ne!(keys.of_email_and_name("zofia.q@example.org", "Bruno Neumann").as_ref(), Some(&with_name));
+    assert_ne!(with_name, zofia);
     // Another venue's keys differ; a device that holds only the venue's public key (a kiosk) has none.
     let other = store("other");
     other.create_venue().unwrap();
@@ -1055,4 +1060,25 @@ fn an_erasures_keys_are_the_venues_are_logged_and_go_with_everyones_personal_dat
     .unwrap();
     assert!(desk.erased_person_keys().unwrap().is_empty());
     assert!(desk.changes().unwrap().iter().all(|c| !c.value.to_string().contains(&zofia)));
+    // A device that had not heard of any of it takes the cleared keys as they come (it refused them, and
+    // could never sync again).
+    let mut late = store("late");
+    late.apply(&desk.changes().unwrap(), Timestamp(T0 + 5)).unwrap();
+    assert!(late.erased_person_keys().unwrap().is_empty());
+    assert_eq!(late.full_digest().unwrap(), desk.full_digest().unwrap());
+    // An erasure another organizer made offline arrives after everyone's: its keys are cleared on arrival.
+    let mut spare = store("spare");
+    let ana = keys.of("email", "ana@example.org").unwrap();
+    let offline = spare
+        .write(
+            Timestamp(T0 + 3),
+            vec![
+                Op::Set { entity: Entity::Erasure, id: "a2".into(), field: ERASURE_FIELD, value: json!(true) },
+                Op::Set { entity: Entity::Erasure, id: "a2".into(), field: "keys", value: json!([ana]) },
+            ],
+        )
+        .unwrap();
+    desk.apply(&offline, Timestamp(T0 + 6)).unwrap();
+    assert!(desk.erased_person_keys().unwrap().is_empty());
+    assert!(desk.changes().unwrap().iter().all(|c| !c.value.to_string().contains(&ana)), "cleared as it came");
 }
