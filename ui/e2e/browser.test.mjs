@@ -223,6 +223,17 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
     disabled: true,
   });
 
+  // Claim with nobody chosen says so; choosing someone takes those words away (they stayed beside the choice,
+  // as if it had not registered).
+  {
+    const row = issue("Fix the kiosk's focus ring");
+    await row.getByTestId("lead-claim").click();
+    await row.getByRole("button", { name: "Claim", exact: true }).click();
+    await row.getByText("Choose who will work on it.").waitFor();
+    await row.getByTestId("lead-claim-who").selectOption({ label: "Fern Firsttimer (first-timer)" });
+    assert.equal(await row.getByText("Choose who will work on it.").count(), 0, "the old words went with the choice");
+    await row.getByRole("button", { name: "Cancel" }).click();
+  }
   let row = await claim("Fix the kiosk's focus ring", "Maya Mentor");
   await row.getByText("Fern Firsttimer").first().waitFor();
   const claimed = (await server.call("issues", { project: "Sprintdesk" })).find((i) => i.title.startsWith("Fix the kiosk"));

@@ -397,6 +397,32 @@ test("venue: address, food and house rules are on Today and on the kiosk after s
   }
 });
 
+test("venue: a sprint without venue information shows no empty box on the kiosk's welcome", async () => {
+  // Right after a sprint is made, Address, Wi-Fi, Food and House rules are all empty: the welcome showed an
+  // empty bordered box under "Your table".
+  const { v } = cpythonVenue({ at: NOW });
+  v.cli("attendees", "add", "--name", "Nia Newvenue");
+  const served = await serve(v);
+  try {
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/kiosk`);
+    await p.getByTestId("kiosk-search").pressSequentially("Nia Newvenue");
+    await p.getByTestId("kiosk-result").filter({ hasText: "Nia Newvenue" }).first().click();
+    await p.getByTestId("coc-accept").click();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").first().click();
+    const welcome = p.getByTestId("kiosk-success");
+    await welcome.waitFor();
+    assert.match(await welcome.innerText(), /Your table: CPython/);
+    assert.equal(await welcome.locator(".venue").count(), 0, "no box for venue information nobody gave");
+    await shot(p, "kiosk-welcome-no-venue-info");
+    await p.close();
+  } finally {
+    served.stop();
+    v.remove();
+  }
+});
+
 test("report: Arrived and Left are explained in plain words", async () => {
   const p = await organizer("report");
   await p.getByTestId("report-frame").waitFor();
@@ -854,11 +880,11 @@ test("devices: an address typed on the Devices page is kept tried, and a wrong o
     await section.getByLabel("Address").fill("the spare laptop");
     await section.getByRole("button", { name: "Keep trying it" }).click();
     await section.getByText(/the spare laptop is not an address: write it as host:port/i).waitFor();
-    await section.getByLabel("Address").fill("192.168.1.20:7337");
+    await section.getByLabel("Address").fill("192.168.1.20:7733");
     await section.getByRole("button", { name: "Keep trying it" }).click();
-    await p.getByTestId("toasts").getByText("This device keeps trying 192.168.1.20:7337.").waitFor();
-    await section.getByRole("listitem").filter({ hasText: "192.168.1.20:7337" }).waitFor();
-    assert.deepEqual((await server.call("typed_addresses")).addresses, ["192.168.1.20:7337"]);
+    await p.getByTestId("toasts").getByText("This device keeps trying 192.168.1.20:7733.").waitFor();
+    await section.getByRole("listitem").filter({ hasText: "192.168.1.20:7733" }).waitFor();
+    assert.deepEqual((await server.call("typed_addresses")).addresses, ["192.168.1.20:7733"]);
     await shot(p, "organizer-devices-typed-address");
     await section.getByRole("listitem").getByRole("button", { name: "Remove" }).click();
     await section.getByRole("listitem").waitFor({ state: "detached" });

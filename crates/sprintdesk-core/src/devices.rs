@@ -203,7 +203,7 @@ impl Desk {
                     "addresses",
                     format!(
                         "{address} is not an address: write it as host:port, as the other device shows it beside its \
-                         join code (for example 192.168.1.20:7337)"
+                         join code (for example 192.168.1.20:7733)"
                     ),
                 )
                 .into());
@@ -231,17 +231,17 @@ mod tests {
     #[test]
     fn an_address_is_a_host_and_a_port() {
         for (address, ok) in [
-            ("192.168.1.20:7337", true),
-            ("[fe80::1]:7337", true),
-            ("spare-laptop.local:7337", true),
+            ("192.168.1.20:7733", true),
+            ("[fe80::1]:7733", true),
+            ("spare-laptop.local:7733", true),
             ("spare:1", true),
             ("192.168.1.20", false),
             ("192.168.1.20:0", false),
             ("192.168.1.20:70000", false),
-            (":7337", false),
-            ("spare laptop:7337", false),
-            ("http://192.168.1.20:7337", false),
-            ("192.168.1.20:7337/", false),
+            (":7733", false),
+            ("spare laptop:7733", false),
+            ("http://192.168.1.20:7733", false),
+            ("192.168.1.20:7733/", false),
         ] {
             assert_eq!(is_address(address), ok, "{address}");
         }
