@@ -66,7 +66,8 @@ fn goal_word(status: GoalStatus) -> &'static str {
 fn rate_words(rate: &MergeRate) -> String {
     let ratio = rate.ratio.map_or(String::new(), |r| format!(" ({} times the usual rate)", figure(r)));
     format!(
-        "{} pull requests merged per sprint day against {} per day over the four weeks before{ratio}",
+        "{} pull requests merged per sprint day in the repositories, by anyone (bots too, as the four weeks before \
+         are counted), against {} per day over the four weeks before{ratio}",
         figure(rate.per_sprint_day),
         figure(rate.usual_per_day)
     )
@@ -672,8 +673,8 @@ mod tests {
         let rate = MergeRate { per_sprint_day: 0.25, usual_per_day: 0.0357, ratio: Some(7.0) };
         assert_eq!(
             rate_words(&rate),
-            "0.25 pull requests merged per sprint day against 0.036 per day over the four weeks before (7.0 times \
-             the usual rate)"
+            "0.25 pull requests merged per sprint day in the repositories, by anyone (bots too, as the four weeks \
+             before are counted), against 0.036 per day over the four weeks before (7.0 times the usual rate)"
         );
     }
 
