@@ -186,6 +186,8 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   for (const who of ["fern", "maya"]) {
     await server.call("sign_in", { attendee: await personId(who), project: "Sprintdesk", accept_code_of_conduct: true });
   }
+  const mo = await server.call("add_attendee", { name: "Mo Mentorson", roles: ["mentor"] });
+  await server.call("sign_in", { attendee: mo.id, project: "Sprintdesk", accept_code_of_conduct: true });
   await server.call("set_mode", { mode: "table_lead", project: "Sprintdesk" });
   const p = await page();
   await p.goto(`${server.url}/#/lead`);
@@ -205,6 +207,12 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
     return row;
   };
   await issue("Rewrite the sync planner").waitFor();
+  // Who may mentor is marked among the people here, as first-timers and the lead are (it was said only in
+  // the claim's picker).
+  const here = (name) => p.locator(".people li").filter({ hasText: name });
+  await here("Mo Mentorson").waitFor();
+  assert.equal(await here("Mo Mentorson").getByTestId("lead-present-mentor").innerText(), "Mentor");
+  assert.equal(await here("Fern Firsttimer").getByTestId("lead-present-mentor").count(), 0);
   // The first-timer rules are said in the picker, before Claim: Fern cannot be chosen for a hard issue.
   const fernOption = async (title) => {
     const row = issue(title);
