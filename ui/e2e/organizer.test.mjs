@@ -436,6 +436,16 @@ test("report: Arrived and Left are explained in plain words", async () => {
   assert.match(text, /last day/);
   await help.scrollIntoViewIfNeeded();
   await shot(p, "organizer-report-arrived-left");
+  // Ctrl+P prints the report, as the button does, not the page around it (the sidebar, a blank page, the
+  // report's frame cut at its right edge).
+  await p.evaluate(() => {
+    window.__printed = [];
+    window.print = () => window.__printed.push("page");
+    document.querySelector("[data-testid=report-frame]").contentWindow.print = () => window.__printed.push("report");
+  });
+  await p.locator("h1").click();
+  await p.keyboard.press("Control+P");
+  assert.deepEqual(await p.evaluate(() => window.__printed), ["report"]);
   await p.close();
 });
 
