@@ -594,6 +594,23 @@ fn a_buyers_e_mail_on_other_peoples_tickets_makes_no_one_someone_else() {
 }
 
 #[test]
+fn the_organizers_command_line_moves_someone_to_another_table_by_name_with_the_table_they_are_at() {
+    // `signin NAME --project OTHER` was refused with the door's words and no way to give the table by name.
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
+    user.ok(&["project", "add", "--name", "Django", "--table", "T3"]);
+    user.ok(&["signin", "Łukasz Langa", "--project", "T1", "--accept-coc"]);
+    let (code, said) = user.fails(&["signin", "Łukasz Langa", "--project", "T3"]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("--from TABLE"), "{said}");
+    let out = user.ok(&["signin", "Łukasz Langa", "--project", "T3", "--from", "T1"]);
+    assert!(out.contains("Łukasz Langa") && out.contains("Django"), "{out}");
+    // The wrong table is the door's refusal, with its lock.
+    let (_, said) = user.fails(&["signin", "Łukasz Langa", "--project", "T1", "--from", "T1"]);
+    assert!(said.contains("That is not where Łukasz Langa signed in"), "{said}");
+}
+
+#[test]
 fn names_that_differ_by_an_apostrophe_or_a_hyphen_are_suggested_as_one_person() {
     // Found on a first day: the ticket's "Siobhán O'Connor" and a walk-in "Siobhan OConnor" (another address)
     // were never suggested, though the kiosk's search found both for either.

@@ -333,6 +333,10 @@ pub struct SignInArgs {
     /// The project or table they sit at
     #[arg(long)]
     pub project: Option<String>,
+    /// To move someone signed in already: the table they are at now, as the door asks it (`none` for no
+    /// table); their --badge does as well
+    #[arg(long, value_name = "TABLE", conflicts_with = "badge")]
+    pub from: Option<String>,
     /// They have read and accept the code of conduct (needed on their first sign-in, and when it changes)
     #[arg(long)]
     pub accept_coc: bool,

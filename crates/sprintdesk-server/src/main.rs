@@ -564,15 +564,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Signin(signin) => {
             let attendee = who(&host, &signin.who)?;
-            // A badge is also the proof the door asks of someone who is here already (to move them).
-            let proof = signin.who.badge.clone().map(|badge| DoorProof { table: None, badge: Some(badge) });
-            let outcome = host.run::<cmd::sign_in>(SignIn {
-                attendee,
-                project: signin.project,
-                accept_code_of_conduct: signin.accept_coc,
-                photo_consent: signin.photo.map(|p| p == cli::YesNo::Yes),
-                proof,
-            })?;
+            // A badge, or the table they are at now, is the proof the door asks of someone who is here
+            // already (to move them): the organizer's command line could move no one by name.
+            let from = signin.from.as_deref().map(str::trim).map(|table| DoorProof {
+                table: (!table.is_empty() && !table.eq_ignore_ascii_case("none")).then(|| table.to_owned()),
+                badge: None,
+            });
+            let proof = signin.who.badge.clone().map(|badge| DoorProof { table: None, badge: Some(badge) }).or(from);
+            let asked = proof.is_none();
+            let outcome = host
+                .run::<cmd::sign_in>(SignIn {
+                    attendee,
+                    project: signin.project,
+                    accept_code_of_conduct: signin.accept_coc,
+                    photo_consent: signin.photo.map(|p| p == cli::YesNo::Yes),
+                    proof,
+                })
+                .map_err(|error| match error {
+                    // The door's words, and how this command says it.
+                    sprintdesk_api::Error::Core(Error::NotAllowed(words))
+                        if asked && words.contains("to change table") =>
+                    {
+                        sprintdesk_api::Error::Core(Error::NotAllowed(format!(
+                            "{words} (here: --from TABLE, the table they are at now, or --badge CODE)"
+                        )))
+                    }
+                    error => error,
+                })?;
             if json {
                 return print_json(&outcome);
             }
