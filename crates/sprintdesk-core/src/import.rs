@@ -585,6 +585,10 @@ fn parse_yes_no(text: &str) -> Option<bool> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IssueFormat {
     GhJson,
+    /// GitHub's REST API (`gh api repos/OWNER/REPO/issues`): `html_url`.
+    GitHubApiJson,
+    /// GitLab's (`glab issue list -O json`, the API): `iid` and `web_url`.
+    GitLabJson,
     Csv,
 }
 
@@ -592,6 +596,8 @@ impl IssueFormat {
     pub fn label(self) -> &'static str {
         match self {
             IssueFormat::GhJson => "gh issue list JSON",
+            IssueFormat::GitHubApiJson => "GitHub API issue JSON",
+            IssueFormat::GitLabJson => "GitLab issue JSON",
             IssueFormat::Csv => "issue CSV",
         }
     }
@@ -624,7 +630,15 @@ pub fn parse_issues(text: &str) -> Result<(IssueFormat, Vec<ImportedIssue>), Vec
         return Err(empty_file());
     }
     if text.trim_start().starts_with('[') {
-        parse_gh_json(text).map(|issues| (IssueFormat::GhJson, issues))
+        // Named as what it came from: a GitLab file was announced as "gh issue list JSON".
+        let format = if text.contains("\"iid\"") && text.contains("\"web_url\"") {
+            IssueFormat::GitLabJson
+        } else if text.contains("\"html_url\"") {
+            IssueFormat::GitHubApiJson
+        } else {
+            IssueFormat::GhJson
+        };
+        parse_gh_json(text).map(|issues| (format, issues))
     } else {
         parse_issue_csv(text).map(|issues| (IssueFormat::Csv, issues))
     }
@@ -1115,10 +1129,12 @@ mod tests {
           {"id": 90101, "iid": 101, "project_id": 7, "title": "Docs typo", "labels": ["easy"], "state": "opened", "web_url": "https://gitlab.com/pypy/pypy/-/issues/101"},
           {"id": 90102, "iid": 102, "project_id": 7, "title": "Hard bug", "labels": [], "state": "closed", "web_url": "https://gitlab.com/pypy/pypy/-/issues/102"}
         ]"#;
-        for (text, repository) in
-            [(github, "https://github.com/python/cpython"), (gitlab, "https://gitlab.com/pypy/pypy")]
-        {
-            let (_, issues) = parse_issues(text).unwrap_or_else(|e| panic!("{e:?}"));
+        for (text, repository, format) in [
+            (github, "https://github.com/python/cpython", IssueFormat::GitHubApiJson),
+            (gitlab, "https://gitlab.com/pypy/pypy", IssueFormat::GitLabJson),
+        ] {
+            let (read_as, issues) = parse_issues(text).unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!(read_as, format, "named as what it came from");
             let got: Vec<(Option<u32>, &str, IssueState)> =
                 issues.iter().map(|i| (i.number, i.title.as_str(), i.state)).collect();
             let expected = [(Some(101), "Docs typo", IssueState::Open), (Some(102), "Hard bug", IssueState::Closed)];
