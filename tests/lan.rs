@@ -1280,3 +1280,18 @@ fn peers_say_what_each_side_lacks_is_as_of_a_contact_minutes_ago() {
     let stale = String::from_utf8_lossy(&out.stdout);
     assert!(stale.contains("seen 2 min ago") && stale.contains("lacks 0 / we lack 0 (as of then)"), "{stale}");
 }
+
+#[test]
+fn a_kiosks_command_line_says_how_someone_not_on_the_list_is_added() {
+    // `attendees add` on a kiosk said "a kiosk device may not write a person it did not register (attendee
+    // "name")": true, and no help. A walk-in registered at the kiosk is the way, and it works.
+    let (_desk, kiosk, _address) = venue_with_a_kiosk("Door sprint");
+    let out = kiosk.run(&["attendees", "add", "--name", "Wanda Walkin"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("adding people to the list is an organizer's: this device is a kiosk"), "{said}");
+    assert!(said.contains("register_walk_in"), "{said}");
+    let walk_in = serde_json::json!({"name": "Wanda Walkin", "accept_code_of_conduct": true}).to_string();
+    let registered = kiosk.json(&["call", "register_walk_in", &walk_in]);
+    assert_eq!(registered["person"]["name"], "Wanda Walkin", "{registered}");
+}

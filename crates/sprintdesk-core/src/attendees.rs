@@ -7,7 +7,7 @@ use crate::view::{Duplicate, ImportReport};
 use crate::{Desk, Error, RowError};
 use serde::Deserialize;
 use sprintdesk_domain::search::fold;
-use sprintdesk_domain::{Attendee, AttendeeId, Role, ValidationError};
+use sprintdesk_domain::{Attendee, AttendeeId, DeviceRole, Role, ValidationError};
 use sprintdesk_store::Op;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -102,6 +102,15 @@ impl Desk {
         }
         .normalized()?;
         check_badge_free(snapshot.people(), &attendee)?;
+        // Said as what to do: the store's refusal read "may not write a person it did not register".
+        if let Some(role @ (DeviceRole::Kiosk | DeviceRole::TableLead)) = self.own_role()? {
+            return Err(Error::NotAllowed(format!(
+                "adding people to the list is an organizer's: this device is a {}, where someone not on the list \
+                 registers as a walk-in and is signed in with it (the kiosk's \"I’m not on the list\", or \
+                 `sprintdesk call register_walk_in`)",
+                if role == DeviceRole::Kiosk { "kiosk" } else { "table lead's laptop" }
+            )));
+        }
         self.write(Op::put(&attendee, None))?;
         Ok(attendee)
     }
