@@ -190,7 +190,10 @@ fn guessing_the_kiosk_pin_over_http_is_stopped_after_a_few_tries() {
     };
     assert_eq!(
         fifth["message"].as_str(),
-        Some("that is not the organizer PIN either: 5 wrong PINs in a row, so the PIN can be tried again in 1 minute"),
+        Some(
+            "that is not the organizer PIN: 5 wrong PINs in a row on this device, so the PIN can be tried again in 1 \
+             minute"
+        ),
         "{fifth}"
     );
     assert!(statuses[4..].iter().all(|s| *s == 429), "then the PIN is locked: {statuses:?}");

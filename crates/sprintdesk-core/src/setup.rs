@@ -402,7 +402,7 @@ impl Desk {
             tracing::warn!(failures, lockout_minutes = lockout, "wrong organizer PINs in a row: the PIN is locked");
             // Said as what has happened (it read as a warning of what would): the lock has begun.
             return Err(Error::TooManyTries(format!(
-                "that is not the organizer PIN either: {failures} wrong PINs in a row, so the PIN can be tried again \
+                "that is not the organizer PIN: {failures} wrong PINs in a row on this device, so the PIN can be tried again \
                  in {lockout} {}",
                 if lockout == 1 { "minute" } else { "minutes" }
             )));
