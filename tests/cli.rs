@@ -364,6 +364,17 @@ fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
     user.ok(&["goal", "status", goal["id"].as_str().unwrap(), "in-progress"]);
     let (_, stderr) = user.fails(&["goal", "status", goal["id"].as_str().unwrap(), "sort-of"]);
     assert!(stderr.contains("\"sort-of\" is not a goal status"), "{stderr}");
+    // By its title, or its id's first part, as people type it (only the whole id, which no screen shows, did).
+    let short = goal["id"].as_str().unwrap().split('@').next().unwrap().to_owned();
+    for (given, status) in [("triage DOCS issues", "done"), (short.as_str(), "in-progress")] {
+        let set = user.json(&["goal", "status", given, status]);
+        assert_eq!(
+            (set["id"].as_str(), set["status"].as_str()),
+            (goal["id"].as_str(), Some(&*status.replace('-', "_")))
+        );
+    }
+    let (_, stderr) = user.fails(&["goal", "status", "Write the docs", "done"]);
+    assert!(stderr.contains("there is no goal Write the docs: give its title or its id"), "{stderr}");
     user.ok(&["project", "help-wanted", "CPython", "on"]);
     let board = user.json(&["board"]);
     let cpython = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap();

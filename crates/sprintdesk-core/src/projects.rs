@@ -323,9 +323,29 @@ impl Desk {
 }
 
 /// The goal with id `id`, or a clear error.
-fn find_goal<'a>(snapshot: &'a crate::snapshot::Snapshot, id: &str) -> Result<&'a Goal, Error> {
-    let id = id.trim();
-    snapshot.goals.iter().find(|g| g.id.as_str() == id).ok_or_else(|| Error::NotFound(format!("there is no goal {id}")))
+/// A goal by its id, by the id's first part (`g-0aj2smpjfb` of `g-0aj2smpjfb@p-…`), or by its title (accents
+/// and case folded): the command line took only the whole id, which no screen shows.
+fn find_goal<'a>(snapshot: &'a crate::snapshot::Snapshot, query: &str) -> Result<&'a Goal, Error> {
+    let query = query.trim();
+    if let Some(goal) = snapshot.goals.iter().find(|g| g.id.as_str() == query) {
+        return Ok(goal);
+    }
+    let short: Vec<&Goal> = snapshot.goals.iter().filter(|g| g.id.as_str().split('@').next() == Some(query)).collect();
+    if let [goal] = short.as_slice() {
+        return Ok(goal);
+    }
+    let title = sprintdesk_domain::search::fold(query);
+    let titled: Vec<&Goal> =
+        snapshot.goals.iter().filter(|g| sprintdesk_domain::search::fold(g.title.trim()) == title).collect();
+    match titled.as_slice() {
+        [goal] => Ok(goal),
+        [] => Err(Error::NotFound(format!("there is no goal {query}: give its title or its id"))),
+        more => Err(Error::Ambiguous(format!(
+            "{} goals are titled \"{query}\": give the id of the one you mean ({})",
+            more.len(),
+            more.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
 }
 
 #[cfg(test)]
