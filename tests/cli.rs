@@ -1016,9 +1016,6 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
     assert!(stderr.contains("no project has the repository https://github.com/psf/black"), "{stderr}");
 }
 
-/// `sprintdesk badge`: the PDF's QR code reads back as the person's badge code (a pretix secret here, a new
-/// code for someone added by hand), the file is never replaced, and with a printer chosen the PDF goes to
-/// CUPS' `lp` for that printer (a stand-in `lp` on the PATH records what it was given).
 #[test]
 fn an_erased_person_is_kept_out_of_the_next_import_and_no_one_who_shares_their_address() {
     // The command line alone: the organizer never served or paired, so the device had made no venue yet,
@@ -1047,6 +1044,18 @@ fn an_erased_person_is_kept_out_of_the_next_import_and_no_one_who_shares_their_a
         .map(|a| a["name"].as_str().unwrap().to_owned())
         .collect();
     assert!(names.contains(&"Bruno Neumann".to_owned()) && !names.iter().any(|n| n.contains("Zofia")), "{names:?}");
+    // A plain list: her row twice, and the company's address on someone new. Her repeated row goes with hers,
+    // unnamed (it said "imported once" beside "not imported").
+    let plain = user.dir.path().join("plain.csv");
+    let rows = "name,email\nZofia Quast,sprints@acme.example\nCarla Neu,sprints@acme.example\nZofia Quast,sprints@acme.example\n";
+    std::fs::write(&plain, rows).unwrap();
+    let report = user.json(&["import", "attendees", plain.to_str().unwrap()]);
+    assert_eq!((&report["erased"], &report["repeated"]), (&json!(["line 2", "line 4"]), &json!([])), "{report}");
+    assert_eq!(report["added"], 1, "{report}");
+    // The address alone, on one row: Ana held it too when Zofia was erased, so it says nothing of Zofia.
+    std::fs::write(&plain, "name,email\nDora Neu,sprints@acme.example\n").unwrap();
+    let report = user.json(&["import", "attendees", plain.to_str().unwrap()]);
+    assert_eq!((&report["erased"], &report["added"]), (&json!([]), &json!(1)), "{report}");
 }
 
 #[test]
@@ -1082,6 +1091,9 @@ fn a_report_or_export_is_never_written_over_a_file_already_there() {
     assert!(said["message"].as_str().unwrap().contains("could not write /proc/sprintdesk-export.csv"), "{stderr}");
 }
 
+/// `sprintdesk badge`: the PDF's QR code reads back as the person's badge code (a pretix secret here, a new
+/// code for someone added by hand), the file is never replaced, and with a printer chosen the PDF goes to
+/// CUPS' `lp` for that printer (a stand-in `lp` on the PATH records what it was given).
 #[test]
 fn a_badge_prints_on_the_chosen_printer_and_its_qr_code_reads_back_as_the_badge_code() {
     use std::os::unix::fs::PermissionsExt;
@@ -1388,9 +1400,6 @@ fn a_code_of_conduct_no_one_has_accepted_changes_without_a_new_version() {
     assert!(save("Our own code of conduct, amended.", 2).status.success());
 }
 
-/// The evening before, a pretix export with a few nameless tickets (no attendee name asked, no invoice
-/// name) and a ticket exported twice: the organizer sees every bad row and imports nothing, or chooses to
-/// import the others and mend those later. A re-import of the mended file doubles no one.
 #[test]
 fn rows_of_one_person_are_counted_as_rows_and_named() {
     // 4 rows: one bad (no name), and Zoë's row again further down with her e-mail in capitals and the accents
@@ -1411,6 +1420,9 @@ fn rows_of_one_person_are_counted_as_rows_and_named() {
     assert_eq!(again["unchanged"], 2, "{again}");
 }
 
+/// The evening before, a pretix export with a few nameless tickets (no attendee name asked, no invoice
+/// name) and a ticket exported twice: the organizer sees every bad row and imports nothing, or chooses to
+/// import the others and mend those later. A re-import of the mended file doubles no one.
 #[test]
 fn an_import_can_leave_its_bad_rows_out_when_the_organizer_chooses() {
     let user = sprint_with_people();

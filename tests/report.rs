@@ -803,6 +803,14 @@ fn pairs_of_erased_people_are_counted_not_listed() {
             assert_eq!(event["issue"] == "", names_erased, "{erased:?} erased: {event}");
             unlinked += usize::from(names_erased);
         }
+        // An event on no issue keeps its day only (its minute was the pull request's on the forge), and the
+        // events stand in time order, so that its place among the timed ones does not tell its minute.
+        let day = 24 * 60 * 60 * 1000;
+        for event in events.iter().filter(|event| event["issue"] == "") {
+            assert_eq!(event["at"].as_i64().unwrap() % day, 0, "{erased:?} erased: {event}");
+        }
+        let order = |e: &Value| (e["at"].as_i64().unwrap(), e["id"].as_str().unwrap().to_owned());
+        assert!(events.windows(2).all(|w| order(&w[0]) <= order(&w[1])), "{erased:?} erased: {events:?}");
         unlinked_in_all += unlinked;
         if erased.contains(&"@dee") {
             // Dee claimed #1, and her pull request merged it: nothing in any file says #1 was hers. Not the

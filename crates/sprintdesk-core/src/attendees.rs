@@ -259,8 +259,10 @@ impl Desk {
         let mut existing = KnownPeople::index(snapshot.people());
         existing.note_shared_in(&rows);
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
-        report.repeated =
-            read.repeated.iter().map(|(line, first, name)| format!("line {line} ({name}): as line {first}")).collect();
+        // The rows an earlier row's person took in, said once that row is imported (one left out, an erased
+        // person's or a bad one, takes its repeats with it, unnamed).
+        let repeated = read.repeated;
+        let mut imported_lines: HashSet<u64> = HashSet::new();
         report.not_coming = read.not_coming.len();
         report.not_coming_listed =
             read.not_coming.iter().filter_map(|row| existing.find(row)).map(|p| p.name.clone()).collect();
@@ -282,13 +284,6 @@ impl Desk {
         // buyer's address on several orders) or the row has a ticket code of its own.
         let erased = self.store().erased_person_keys()?;
         let person_keys = if erased.is_empty() { None } else { self.store().person_keys()? };
-        let mut names_of_email: HashMap<String, HashSet<String>> = HashMap::new();
-        for row in &rows {
-            if let Some(email) = &row.email {
-                let name = Attendee { name: row.name.clone(), ..Attendee::default() }.name_key();
-                names_of_email.entry(email.trim().to_lowercase()).or_default().insert(name);
-            }
-        }
         let was_erased = |row: &ImportedAttendee| {
             let Some(keys) = person_keys.as_ref() else { return false };
             let known = |key: Option<String>| key.is_some_and(|key| erased.contains(&key));
@@ -296,7 +291,7 @@ impl Desk {
                 return true;
             }
             let Some(email) = row.email.as_deref() else { return false };
-            let shared = names_of_email.get(&email.trim().to_lowercase()).is_some_and(|names| names.len() > 1);
+            let shared = existing.shared_in_file.contains(&format!("e:{}", email.trim().to_lowercase()));
             if shared || row.badge_code.is_some() {
                 known(keys.of_email_and_name(email, &row.name))
             } else {
@@ -347,6 +342,7 @@ impl Desk {
             }
             let changes = Op::put(&updated, found);
             report.count(found.is_some(), !changes.is_empty());
+            imported_lines.insert(row.line);
             if changes.is_empty() {
                 unchanged.push(updated.id.to_string());
             }
@@ -354,6 +350,20 @@ impl Desk {
         }
         errors.sort_by_key(|row| import::line_of(&row.place));
         // Rows, as the organizer counts them: a row taken as an earlier one's person is imported with it.
+        report.repeated = repeated
+            .iter()
+            .filter(|(_, first, _)| imported_lines.contains(first))
+            .map(|(line, first, name)| format!("line {line} ({name}): as line {first}"))
+            .collect();
+        // An erased person's row repeated is theirs too: left out with it, by line only.
+        let erased_lines: HashSet<String> = report.erased.iter().cloned().collect();
+        report.erased.extend(
+            repeated
+                .iter()
+                .filter(|(_, first, _)| erased_lines.contains(&format!("line {first}")))
+                .map(|(line, _, _)| format!("line {line}")),
+        );
+        report.erased.sort_by_key(|place| import::line_of(place));
         let good = report.added + report.updated + report.unchanged + report.repeated.len();
         if good == 0 && !errors.is_empty() {
             return Err(Error::Import(errors));

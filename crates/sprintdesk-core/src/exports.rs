@@ -130,7 +130,7 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
     };
     let claimed_by_erased: std::collections::HashSet<&IssueId> =
         snapshot.claim_events.iter().filter(|event| names_erased(event)).map(|event| &event.issue).collect();
-    let claim_events = snapshot
+    let mut claim_events: Vec<ClaimEvent> = snapshot
         .claim_events
         .iter()
         .map(|event| {
@@ -145,6 +145,9 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
             event.clone()
         })
         .collect();
+    // In time order again: kept in the order of their minutes, a day-only event between two timed ones said
+    // its time all the same.
+    claim_events.sort_by(|a, b| (a.at, a.id.as_str()).cmp(&(b.at, b.id.as_str())));
     let whole = WholeSprint {
         sprint: &snapshot.sprint,
         attendees,

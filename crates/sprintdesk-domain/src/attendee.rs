@@ -143,7 +143,7 @@ impl Attendee {
     /// The one "same person" rule, used by imports (to update a known person rather than add a second) and
     /// by the organizer's merge suggestions. The same ticket is the same person; so is the same email or
     /// handle, unless the two hold different tickets (then they are only likely the same, when their names
-    /// are too); the same name with accents, case and spacing folded away is only a likely match
+    /// are too); the same name with accents, case, spacing, apostrophes and hyphens folded away is only a likely match
     /// ([`SameBecause::is_certain`]).
     pub fn same_person_as(&self, other: &Attendee) -> Option<SameBecause> {
         self.same_person_by(other, true)
@@ -191,7 +191,8 @@ impl Attendee {
         (!mine.is_empty() && mine == theirs).then_some(SameBecause::Name)
     }
 
-    /// The name as [`Attendee::same_person_as`] compares it: accents, case and spacing folded away.
+    /// The name as [`Attendee::same_person_as`] compares it: accents, case, spacing, apostrophes and hyphens
+    /// folded away.
     pub fn name_key(&self) -> String {
         name_key(&self.name)
     }
@@ -253,7 +254,7 @@ pub enum SameBecause {
     Badge,
     Email,
     Handle,
-    /// The same name, ignoring accents, case and spacing: only likely.
+    /// The same name, ignoring accents, case, spacing, apostrophes and hyphens: only likely.
     Name,
 }
 

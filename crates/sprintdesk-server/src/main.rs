@@ -74,8 +74,11 @@ fn main() -> ExitCode {
                 None => {
                     // A fault of the machine (a file that cannot be written): with --json, in the same shape.
                     if json {
+                        // A file or disk that failed is storage; anything else, the program's own fault.
+                        let io = error.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some())
+                            || error.to_string().starts_with("could not write");
                         let fault = ApiError {
-                            code: ErrorCode::Storage,
+                            code: if io { ErrorCode::Storage } else { ErrorCode::Internal },
                             message: format!("{error:#}"),
                             rows: Vec::new(),
                             importable: None,
@@ -154,7 +157,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     // A device whose join broke off holds part of the venue: the app shows its joining screen until the rest
     // arrives, and a script reading it must not take what it holds for the whole sprint.
     let fetches_the_rest = matches!(cli.command, Command::Join { .. } | Command::Sync { .. } | Command::Peers);
-    if !fetches_the_rest && host.replica().store().join_unfinished()? {
+    // (Not under --json: a script reads stderr as one JSON error; `call setup` says `join_unfinished`.)
+    if !fetches_the_rest && !json && host.replica().store().join_unfinished()? {
         eprintln!(
             "Note: this device's join broke off before the whole venue arrived, so what it shows may be \
              incomplete. `sprintdesk sync ADDRESS` (the organizer's device) fetches the rest."
@@ -296,8 +300,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     return Err(error.into());
                 }
             };
-            let pdf = base64::engine::general_purpose::STANDARD.decode(&badge.pdf_base64)?;
-            std::io::Write::write_all(&mut file, &pdf)?;
+            // A badge that cannot be written leaves no part of a file behind to refuse the next try.
+            let written = base64::engine::general_purpose::STANDARD
+                .decode(&badge.pdf_base64)
+                .map_err(anyhow::Error::from)
+                .and_then(|pdf| Ok(std::io::Write::write_all(&mut file, &pdf).and_then(|()| file.sync_all())?));
+            if let Err(error) = written {
+                drop(file);
+                let _ = std::fs::remove_file(&path);
+                return Err(anyhow::anyhow!("could not write {}: {error:#}", path.display()));
+            }
             if json {
                 return print_json(
                     &serde_json::json!({"written": path, "printer": badge.printer, "printed_before": badge.printed_before}),
@@ -818,10 +830,8 @@ fn local_time_zone() -> String {
         .unwrap_or_else(|| "UTC".into())
 }
 
-/// Writes a report or export to `out`, or to the screen.
 /// Makes the file `--out` names, never replacing one: a report or export written over last night's, or
-/// over a file of another kind, was lost without a word.
-/// Readable by its owner only: an export names people.
+/// over a file of another kind, was lost without a word. Readable by its owner only: an export names people.
 fn create_out(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -855,6 +865,7 @@ fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a report or export to `out`, or to the screen.
 fn write_document(
     document: &sprintdesk_core::Document,
     out: Option<&std::path::Path>,

@@ -223,20 +223,24 @@ impl Store {
             }
             erased += ids.len();
             // With how each was known, as an erasure made by hand keeps it: the duplicate's own e-mail is in
-            // the ticket export too.
-            let keys = self.erasure_keys(&ids.iter().map(String::as_str).collect::<Vec<_>>())?;
-            let first = ids.first().cloned();
-            let mut ops: Vec<Op> = ids
-                .into_iter()
-                .map(|id| Op::Set { entity: Entity::Erasure, id, field: crate::ERASURE_FIELD, value: true.into() })
-                .collect();
-            if let (Some(first), false) = (first, keys.is_empty()) {
+            // the ticket export too. One record each (they may be duplicates of several people).
+            let mut ops = Vec::with_capacity(ids.len() * 2);
+            for id in ids {
+                let keys = self.erasure_keys(&[id.as_str()])?;
                 ops.push(Op::Set {
                     entity: Entity::Erasure,
-                    id: first,
-                    field: crate::ERASURE_KEYS_FIELD,
-                    value: keys.into(),
+                    id: id.clone(),
+                    field: crate::ERASURE_FIELD,
+                    value: true.into(),
                 });
+                if !keys.is_empty() {
+                    ops.push(Op::Set {
+                        entity: Entity::Erasure,
+                        id,
+                        field: crate::ERASURE_KEYS_FIELD,
+                        value: keys.into(),
+                    });
+                }
             }
             self.write(now, ops)?;
         }

@@ -18,8 +18,10 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// be stand-ups and badge prints, and claim events may keep a claim overnight, which version 5 cannot read.
 /// 7: frames say how their message is encoded, and batches are compressed. 8: claim events may retract
 /// another (a lead's undo), which version 7 cannot read. 9: a pull request's author may arrive cleared (erased
-/// with everyone's), which version 8 refuses as malformed, failing every batch that holds one.
-pub const PROTOCOL_VERSION: u8 = 9;
+/// with everyone's), which version 8 refuses as malformed, failing every batch that holds one. 10: an
+/// erasure may carry the keys of how the person was known (`keys`, cleared with everyone's), which version 9
+/// refuses ("an erasure is final"), failing every batch after any erasure.
+pub const PROTOCOL_VERSION: u8 = 10;
 
 /// The largest frame a peer accepts, and the most a compressed frame may decompress to. Batches are built
 /// well under it.
@@ -444,8 +446,8 @@ mod tests {
         other_version[0] = PROTOCOL_VERSION + 1;
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
-            ("other version", other_version, "version 10"),
-            ("a version 8 device", [&[8u8][..], &good[2..]].concat(), "version 8; this device speaks 9"),
+            ("other version", other_version, "version 11"),
+            ("a version 9 device", [&[9u8][..], &good[2..]].concat(), "version 9; this device speaks 10"),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),
             ("not zstd", [&[PROTOCOL_VERSION, 1][..], b"{\"type\":\"bye\"}"].concat(), "does not decompress"),
