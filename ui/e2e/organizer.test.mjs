@@ -38,6 +38,15 @@ async function organizer(page, width = 1280, height = 800) {
   return p;
 }
 
+/** Opens the attendee list's import dialog on `p`, pastes `csv` and presses Import; returns the dialog. */
+async function importPasted(p, csv) {
+  await p.getByRole("button", { name: "Import CSV" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.getByLabel("…or paste the text").fill(csv);
+  await dialog.getByRole("button", { name: "Import", exact: true }).click();
+  return dialog;
+}
+
 /** What the focused element is, in words a failure message can show. */
 const focused = (p) =>
   p.evaluate(() => {
@@ -462,10 +471,7 @@ test("attendees: an import with bad rows can import the others and list the rows
   const before = (await server.call("attendees")).length;
   const p = await organizer("attendees");
   try {
-    await p.getByRole("button", { name: "Import CSV" }).click();
-    const dialog = p.getByRole("dialog");
-    await dialog.getByLabel("…or paste the text").fill(csv);
-    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = await importPasted(p, csv);
     const leaveOut = dialog.getByRole("button", { name: "Import the other 1, leave these rows out" });
     await leaveOut.waitFor({ timeout: 5000 });
     assert.match(await dialog.innerText(), /4 rows must be fixed first, or left out to import the other 1 row/);
@@ -502,10 +508,7 @@ test("attendees: the ticket export taken again leaves out someone erased at thei
   await server.call("erase_attendee", { attendee: rita.id, pin: null });
   const p = await organizer("attendees");
   try {
-    await p.getByRole("button", { name: "Import CSV" }).click();
-    const dialog = p.getByRole("dialog");
-    await dialog.getByLabel("…or paste the text").fill(csv);
-    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = await importPasted(p, csv);
     const erased = dialog.getByTestId("import-erased");
     await erased.waitFor({ timeout: 5000 });
     assert.match(await erased.innerText(), /One row is about a person whose personal data was erased at their request .*: line 2\./);
@@ -529,10 +532,7 @@ test("attendees: an import with bad rows names every problem of each row and add
   ].join("\n");
   for (const [width, height] of SIZES) {
     const p = await organizer("attendees", width, height);
-    await p.getByRole("button", { name: "Import CSV" }).click();
-    const dialog = p.getByRole("dialog");
-    await dialog.getByLabel("…or paste the text").fill(csv);
-    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = await importPasted(p, csv);
     const rows = dialog.locator(".rows tbody tr");
     await rows.first().waitFor({ timeout: 5000 });
     const got = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.innerText.trim())));
@@ -1340,10 +1340,7 @@ test("attendees: importing the same export again says whose corrections it repla
   await server.call("edit_attendee", { id, handle, roles, first_timer, badge_code, name: "Mariatta Wijaya", email: "mariatta@example.org" });
   const p = await organizer("attendees");
   try {
-    await p.getByRole("button", { name: "Import CSV" }).click();
-    const dialog = p.getByRole("dialog");
-    await dialog.getByLabel("…or paste the text").fill(`${csv}Late Registrant,late@example.org\n`);
-    await dialog.getByRole("button", { name: "Import", exact: true }).click();
+    const dialog = await importPasted(p, `${csv}Late Registrant,late@example.org\n`);
     const replaced = dialog.getByTestId("import-replaced");
     await replaced.waitFor();
     assert.equal((await replaced.innerText()).trim(), "Mariatta Wijaya: name, e-mail");
