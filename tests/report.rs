@@ -482,13 +482,19 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(md.contains("## Stand-ups\n\n- Mon 13 Jul: 2 tables in 3 min 20 s, 1 blocker raised"), "{md}");
     assert!(md.contains("blockers: No wifi (stand-up: 2 min)"), "{md}");
+    assert!(md.contains("Tue 14 Jul: to come."), "{md}");
     // The per-day columns are explained where they stand, in every file ("Left" is not sign-outs).
     let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
+    // (This sprint has no break day: its second day, to come, read "break" in the charts.)
+    assert!(!html.contains(">break</text>"), "a day to come is no break");
+    assert!(html.contains(">to come</text>"), "the charts say which days are to come");
     for text in [&md, &html] {
         assert!(
             text.contains("Left: it was their last day at the sprint") && text.contains("Neither counts sign-outs")
         );
         assert!(text.contains("to come"), "days after today say so");
+        // And so does each table's count, and the charts (a day to come read "0", and "break" in the chart).
+        assert!(!text.contains("Tue 14 Jul: 0"), "a day to come is no day when no one came");
         // Issues a lead marked merged are counted apart from the pull requests imported from the repository.
         assert!(text.contains("imported from the repositor"), "the pull request counts say where they come from");
     }
@@ -854,8 +860,8 @@ fn a_sprint_over_a_week_long_names_each_day_apart() {
     desk.add_project(NewProject { name: "Docs".into(), table_label: Some("T1".into()), ..NewProject::default() })
         .unwrap();
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
-    assert!(md.contains("People at the table per day: Sat 24 Oct: 0, Sun 25 Oct: 0,"), "{md}");
-    assert!(md.contains("Sat 31 Oct: 0, Sun 1 Nov: 0."), "{md}");
+    assert!(md.contains("People at the table per day: Sat 24 Oct: 0, Sun 25 Oct: to come,"), "{md}");
+    assert!(md.contains("Sat 31 Oct: to come, Sun 1 Nov: to come."), "{md}");
     let html = desk.report(ReportRequest { format: ReportFormat::Html }).unwrap().text;
     let chart = &html[html.find("People at the table per day, Docs").unwrap()..];
     let chart = &chart[..chart.find("</svg>").unwrap()];

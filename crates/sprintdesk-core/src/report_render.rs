@@ -63,6 +63,18 @@ fn goal_word(status: GoalStatus) -> &'static str {
     }
 }
 
+/// A day's figure for a chart: none on a break day, nor on a day still to come (it read as "0", or as a
+/// break, in a report made part way through).
+fn day_value(day: &crate::report::ReportDay, n: u32) -> Result<u32, &'static str> {
+    if day.is_break {
+        Err("break")
+    } else if day.to_come {
+        Err("to come")
+    } else {
+        Ok(n)
+    }
+}
+
 fn rate_words(rate: &MergeRate) -> String {
     let ratio = rate.ratio.map_or(String::new(), |r| format!(" ({} times the usual rate)", figure(r)));
     format!(
@@ -184,7 +196,10 @@ fn markdown(report: &SprintReport) -> String {
             .zip(&project.sprinters_per_day)
             .filter(|(day, _)| !day.is_break)
             // With its date: a sprint over a week long named two Saturdays alike.
-            .map(|(day, n)| format!("{}: {n}", day.date.format("%a %-d %b")))
+            .map(|(day, n)| {
+                let n = if day.to_come { "to come".to_owned() } else { n.to_string() };
+                format!("{}: {n}", day.date.format("%a %-d %b"))
+            })
             .collect();
         let _ = writeln!(md, "People at the table per day: {}.\n", per_day.join(", "));
         let _ = writeln!(md, "{}.", project_summary(project));
@@ -371,7 +386,8 @@ a { color: #1f4e9c; }
 ";
 
 /// An inline bar chart of `values` (one bar per label), `title` as its accessible name.
-fn bar_chart(title: &str, labels: &[String], values: &[Option<u32>], width: u32, height: u32) -> String {
+/// A bar per value; a day without one says why in its place (`Err`: "break", "to come").
+fn bar_chart(title: &str, labels: &[String], values: &[Result<u32, &str>], width: u32, height: u32) -> String {
     let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
     let n = values.len().max(1) as u32;
     let slot = width / n;
@@ -385,7 +401,7 @@ fn bar_chart(title: &str, labels: &[String], values: &[Option<u32>], width: u32,
         let x = i as u32 * slot + (slot - bar) / 2;
         let center = i as u32 * slot + slot / 2;
         match value {
-            Some(value) => {
+            Ok(value) => {
                 let h = (value * chart / max).max(u32::from(*value > 0) * 2);
                 let y = 16 + chart - h;
                 let _ = write!(
@@ -395,11 +411,12 @@ fn bar_chart(title: &str, labels: &[String], values: &[Option<u32>], width: u32,
                     y.saturating_sub(4).max(12)
                 );
             }
-            None => {
+            Err(why) => {
                 let _ = write!(
                     svg,
-                    "<text x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"#5a6577\">break</text>",
-                    16 + chart
+                    "<text x=\"{center}\" y=\"{}\" text-anchor=\"middle\" fill=\"#5a6577\">{}</text>",
+                    16 + chart,
+                    esc(why)
                 );
             }
         }
@@ -451,8 +468,7 @@ fn html(report: &SprintReport) -> String {
         let _ = write!(h, "<p>By role: {}.</p>", esc(&roles.join(", ")));
     }
     let labels: Vec<String> = report.days.iter().map(|d| d.date.format("%a %-d").to_string()).collect();
-    let values: Vec<Option<u32>> =
-        report.days.iter().map(|d| (!d.is_break && !d.to_come).then_some(d.people)).collect();
+    let values: Vec<Result<u32, &str>> = report.days.iter().map(|d| day_value(d, d.people)).collect();
     h.push_str(&bar_chart("People per day", &labels, &values, 640, 200));
     let _ = write!(
         h,
@@ -491,14 +507,14 @@ fn html(report: &SprintReport) -> String {
         let apart =
             |labels: &Vec<String>| labels.iter().collect::<std::collections::HashSet<_>>().len() == labels.len();
         let labels = ["%a", "%-d"].into_iter().map(labels_as).find(apart).unwrap_or_else(|| labels_as("%-d/%-m"));
-        let open: Vec<(String, Option<u32>)> = report
+        let open: Vec<(String, Result<u32, &str>)> = report
             .days
             .iter()
             .zip(labels)
             .zip(&project.sprinters_per_day)
-            .map(|((d, label), n)| (label, (!d.is_break).then_some(*n)))
+            .map(|((d, label), n)| (label, day_value(d, *n)))
             .collect();
-        let (labels, values): (Vec<String>, Vec<Option<u32>>) = open.into_iter().unzip();
+        let (labels, values): (Vec<String>, Vec<Result<u32, &str>>) = open.into_iter().unzip();
         h.push_str(&bar_chart(&format!("People at the table per day, {}", project.name), &labels, &values, 360, 120));
         let _ = write!(h, "<p>{}.</p>", esc(&project_summary(project)));
         if let Some(rate) = &project.merge_rate {
@@ -582,7 +598,7 @@ fn html(report: &SprintReport) -> String {
                     if let Some(average) = question.average {
                         let _ = write!(h, "<p>Average <b>{average:.1}</b> of 5.</p>");
                         let labels: Vec<String> = (1..=5).map(|n| n.to_string()).collect();
-                        let values: Vec<Option<u32>> = question.ratings.iter().map(|n| Some(*n)).collect();
+                        let values: Vec<Result<u32, &str>> = question.ratings.iter().map(|n| Ok(*n)).collect();
                         h.push_str(&bar_chart(
                             &format!("Answers to {}", question.question),
                             &labels,
