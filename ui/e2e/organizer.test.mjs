@@ -458,6 +458,42 @@ test("report: Arrived and Left are explained in plain words", async () => {
   await p.close();
 });
 
+test("attendees: at 1280 px a badge code stays whole and an e-mail breaks only after its @", async () => {
+  // The list broke "PYD-0019" at its hyphen and "ahmed.alfarsi@example.com" as "…example./om", with room
+  // to spare in the Name column.
+  await server.call("add_attendee", { name: "Ahmed Al-Farsi", email: "ahmed.alfarsi.longname@example.com", badge_code: "PYD-0019" });
+  const p = await organizer("attendees");
+  try {
+    await p.getByText("Ahmed Al-Farsi").first().waitFor();
+    const broken = await p.evaluate(() => {
+      const lines = (node, from, to) => {
+        const range = document.createRange();
+        range.setStart(node, from);
+        range.setEnd(node, to);
+        return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+      };
+      const found = [];
+      for (const cell of document.querySelectorAll("td.badge")) {
+        const text = cell.firstChild;
+        if (text?.textContent && lines(text, 0, text.textContent.length) > 1) found.push(`badge ${text.textContent}`);
+      }
+      for (const cell of document.querySelectorAll("td.email")) {
+        for (const node of cell.childNodes) {
+          if (node.nodeType === Node.TEXT_NODE && node.textContent && lines(node, 0, node.textContent.length) > 1) {
+            found.push(`e-mail part ${node.textContent}`);
+          }
+        }
+      }
+      return found;
+    });
+    assert.deepEqual(broken, []);
+    await p.getByText("Ahmed Al-Farsi").first().scrollIntoViewIfNeeded();
+    await shot(p, "organizer-attendees-1280");
+  } finally {
+    await p.close();
+  }
+});
+
 test("attendees: an import with bad rows can import the others and list the rows left out", async () => {
   // The evening before: a pretix export where two tickets have no name (none was asked) and one is exported twice.
   const csv = [
