@@ -406,6 +406,25 @@ test("venue: address, food and house rules are on Today and on the kiosk after s
   }
 });
 
+test("the sidebar shows a sprint's whole name over two lines", async () => {
+  // "PyData Global Sprints 2…": one line, cut, hid the year.
+  const { v } = cpythonVenue({ at: NOW, name: "PyData Global Sprints 2026" });
+  const served = await serve(v);
+  try {
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/organizer/today`);
+    const name = p.locator("nav .sprint, .sprint").first();
+    await name.waitFor();
+    assert.equal(await name.innerText(), "PyData Global Sprints 2026");
+    const cut = await name.evaluate((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1);
+    assert.equal(cut, false, "the whole name shows");
+    await p.close();
+  } finally {
+    served.stop();
+    v.remove();
+  }
+});
+
 test("venue: a sprint without venue information shows no empty box on the kiosk's welcome", async () => {
   // Right after a sprint is made, Address, Wi-Fi, Food and House rules are all empty: the welcome showed an
   // empty bordered box under "Your table".
