@@ -506,6 +506,10 @@ test("attendees: at 1280 px a badge code stays whole and an e-mail breaks only a
       return found;
     });
     assert.deepEqual(broken, []);
+    // Whether each accepted the code of conduct, in words ("v1" and "—" said nothing to an organizer).
+    const coc = await p.getByTestId("attendee-coc").allInnerTexts();
+    assert.ok(coc.includes("Not yet") && coc.includes("Accepted"), coc.slice(0, 10).join(", "));
+    assert.ok(coc.every((c) => ["Not yet", "Accepted", "An older version"].includes(c)), coc.join(", "));
     await p.getByText("Ahmed Al-Farsi").first().scrollIntoViewIfNeeded();
     await shot(p, "organizer-attendees-1280");
   } finally {
