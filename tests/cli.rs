@@ -1075,7 +1075,7 @@ fn a_report_or_export_is_never_written_over_a_file_already_there() {
     for args in cases {
         let (code, stderr) = user.fails(args);
         assert_eq!(code, 1, "{args:?}: the user's to mend, not the machine's: {stderr}");
-        assert!(stderr.contains("exists, and is kept as it was"), "{args:?}: {stderr}");
+        assert!(stderr.contains("is there already (a file, a folder), and is kept as it was"), "{args:?}: {stderr}");
         assert_eq!(std::fs::read_to_string(&kept).unwrap(), "PRECIOUS\n", "{args:?}");
     }
     // A new name is written.
@@ -1106,7 +1106,7 @@ fn a_badge_prints_on_the_chosen_printer_and_its_qr_code_reads_back_as_the_badge_
     let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
     assert!(text.contains("Łukasz Langa") && text.contains("PyCon US 2026 Sprints"), "{text}");
     let (_, stderr) = user.fails(&["badge", "Łukasz Langa", "--out", pdf.to_str().unwrap()]);
-    assert!(stderr.contains("could not write") && stderr.contains("exists"), "{stderr}");
+    assert!(stderr.contains("could not write") && stderr.contains("is there already"), "{stderr}");
 
     user.ok(&["attendees", "add", "--name", "Zoë Walk-In"]);
     let zoe = dir.join("zoe.pdf");

@@ -146,8 +146,9 @@ fn whole_sprint(snapshot: &Snapshot) -> Result<String, Error> {
         })
         .collect();
     // In time order again: kept in the order of their minutes, a day-only event between two timed ones said
-    // its time all the same.
-    claim_events.sort_by(|a, b| (a.at, a.id.as_str()).cmp(&(b.at, b.id.as_str())));
+    // its time all the same. (A stable sort: a day's events cut to it keep the order they happened in, a
+    // claim before its pull request.)
+    claim_events.sort_by_key(|event| event.at);
     let whole = WholeSprint {
         sprint: &snapshot.sprint,
         attendees,

@@ -843,8 +843,8 @@ fn create_out(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
             Err(sprintdesk_api::Error::from(sprintdesk_core::Error::from(ValidationError::new(
                 "out",
                 format!(
-                    "could not write {}: a file of that name exists, and is kept as it was. Give another --out, or \
-                     move that file away first",
+                    "could not write {}: something of that name is there already (a file, a folder), and is kept \
+                     as it was. Give another --out, or move it away first",
                     path.display()
                 ),
             )))
