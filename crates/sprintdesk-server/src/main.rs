@@ -75,8 +75,7 @@ fn main() -> ExitCode {
                     // A fault of the machine (a file that cannot be written): with --json, in the same shape.
                     if json {
                         // A file or disk that failed is storage; anything else, the program's own fault.
-                        let io = error.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some())
-                            || error.to_string().starts_with("could not write");
+                        let io = error.chain().any(|cause| cause.downcast_ref::<std::io::Error>().is_some());
                         let fault = ApiError {
                             code: if io { ErrorCode::Storage } else { ErrorCode::Internal },
                             message: format!("{error:#}"),
@@ -308,7 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Err(error) = written {
                 drop(file);
                 let _ = std::fs::remove_file(&path);
-                return Err(anyhow::anyhow!("could not write {}: {error:#}", path.display()));
+                return Err(error.context(format!("could not write {}", path.display())));
             }
             if json {
                 return print_json(
@@ -850,7 +849,8 @@ fn create_out(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
             )))
             .into())
         }
-        Err(e) => Err(anyhow::anyhow!("could not write {}: {e}", path.display())),
+        // The cause kept as itself, so that a fault of the disk is told apart (`--json`: `storage`).
+        Err(e) => Err(anyhow::Error::new(e).context(format!("could not write {}", path.display()))),
     }
 }
 
@@ -860,7 +860,7 @@ fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Err(e) = std::io::Write::write_all(&mut file, bytes).and_then(|()| file.sync_all()) {
         drop(file);
         let _ = std::fs::remove_file(path);
-        return Err(anyhow::anyhow!("could not write {}: {e}", path.display()));
+        return Err(anyhow::Error::new(e).context(format!("could not write {}", path.display())));
     }
     Ok(())
 }
