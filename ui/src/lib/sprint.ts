@@ -3,6 +3,7 @@
 import type { NewSprint } from "../bindings/NewSprint";
 import type { Retention } from "../bindings/Retention";
 import type { Sprint } from "../bindings/Sprint";
+import type { Venue } from "../bindings/Venue";
 import { SPRINT_MAX_DAYS } from "../bindings/commands";
 import { formatDay, formatDayFrom } from "./format";
 
@@ -275,4 +276,15 @@ export function retentionNotice(state: Retention, today: string): { tone: "warni
 export function nextOpenWords(today: string | null, next: string | null): string | null {
   if (!next) return null;
   return today && addDays(today, 1) === next ? "tomorrow" : `on ${formatDay(next)}`;
+}
+
+/** The venue's practical information Settings keeps, labelled, without the empty entries: what the kiosk
+ * and Today show, and whether they show anything (a sprint just made has every entry empty). */
+export function venueEntries(venue: Venue): { label: string; text: string }[] {
+  return [
+    { label: "Wi-Fi", text: venue.wifi },
+    { label: "Address", text: venue.address },
+    { label: "Food", text: venue.food },
+    { label: "House rules", text: venue.house_rules },
+  ].filter((e) => e.text.trim() !== "");
 }
