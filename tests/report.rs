@@ -846,6 +846,31 @@ fn pairs_of_erased_people_are_counted_not_listed() {
     assert!(unlinked_in_all >= 3, "erased holders' claims, releases and pull requests are on no issue");
 }
 
+/// A merged issue's holder is shown for the credit, but not once they are erased: the board and the issues
+/// list showed "Erased person" holding it, merged, with the claim's minute, and the forge's pull request for
+/// the issue tells who that was.
+#[test]
+fn a_merged_issue_shows_no_erased_holder() {
+    let (mut desk, _clock) = hand_built_day_one();
+    desk.mark_merged(sprintdesk_core::IssueRef { issue: "#1".into() }).unwrap();
+    let holders = |desk: &mut Desk| {
+        let issues = serde_json::to_value(desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap()).unwrap();
+        let first = issues.as_array().unwrap().iter().find(|i| i["number"] == 1).unwrap().clone();
+        assert_eq!(first["state"], "merged", "{first}");
+        let names: Vec<String> =
+            first["holders"].as_array().unwrap().iter().map(|h| h["person"]["name"].as_str().unwrap().into()).collect();
+        names
+    };
+    assert_eq!(holders(&mut desk), ["Dee Newcomer"]);
+    desk.erase_attendee(Erase { attendee: "@dee".into(), pin: None }).unwrap();
+    assert_eq!(holders(&mut desk), Vec::<String>::new());
+    // Bo's open claim on #2 is still shown when Bo is erased: nobody is to take it from under him.
+    desk.erase_attendee(Erase { attendee: "@bo".into(), pin: None }).unwrap();
+    let issues = serde_json::to_value(desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap()).unwrap();
+    let second = issues.as_array().unwrap().iter().find(|i| i["number"] == 2).unwrap();
+    assert!(second["holders"].as_array().unwrap().iter().any(|h| h["person"]["name"] == "Erased person"), "{second}");
+}
+
 /// A sprint over a week long named two days alike under a table's chart and in its line of the blog post
 /// ("Sat 2, Sun 1, …, Sat 0, Sun 0"): dates there instead.
 #[test]

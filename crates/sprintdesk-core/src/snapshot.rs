@@ -408,7 +408,11 @@ impl Snapshot {
         let holders = claims
             .holders
             .iter()
-            .filter(|h| h.state.is_open() || h.state == ClaimState::Merged)
+            // A merged claim is shown for the credit; an erased person's is not theirs to take, and with the
+            // issue's pull request on the forge it would tell who the pseudonym was.
+            .filter(|h| {
+                h.state.is_open() || (h.state == ClaimState::Merged && !self.is_erased(&self.canonical(&h.attendee)))
+            })
             .map(|h| HolderView {
                 person: self.person(&h.attendee),
                 mentor: h.mentor.as_ref().map(|m| self.person(m)),
