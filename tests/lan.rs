@@ -503,12 +503,25 @@ fn joining_a_large_venue_says_how_many_records_have_arrived() {
     // And the last line says all of it arrived: it ended on an older count ("6 of 325").
     let last = stderr.lines().rfind(|l| l.starts_with("Receiving records: ")).unwrap();
     assert_eq!(last, format!("Receiving records: {grouped} of {grouped} (100%)"), "{stderr}");
+    // No count is said twice: the end's count follows only a different one.
+    let said: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Receiving records: ")).collect();
+    assert!(said.windows(2).all(|w| w[0] != w[1]), "{stderr}");
     // With --json nothing but the JSON is printed.
     let quiet = Device::new();
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     let out = quiet.run(&["--json", "join", &code, &address, "--name", "Door 3"]);
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Receiving"), "{}", String::from_utf8_lossy(&out.stderr));
+    // A sync whose records came in one batch says their count once (it was said again as the end's count).
+    for i in 0..30 {
+        desk.ok(&["attendees", "add", "--name", &format!("Walk In {i}")]);
+    }
+    let out = door.run(&["sync", &address]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let said: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Receiving records: ")).collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(said[0].ends_with(" (100%)"), "{stderr}");
 }
 
 #[test]

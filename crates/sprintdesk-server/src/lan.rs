@@ -178,7 +178,8 @@ async fn with_progress<T>(replica: &Arc<Replica>, json: bool, work: impl std::fu
     let every = if terminal { Duration::from_millis(250) } else { Duration::from_secs(2) };
     let mut incoming = replica.incoming();
     incoming.mark_unchanged();
-    let said = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The last line said, so that the count at the end is not said twice.
+    let said: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
     let saying = {
         let said = said.clone();
         tokio::spawn(async move {
@@ -193,19 +194,24 @@ async fn with_progress<T>(replica: &Arc<Replica>, json: bool, work: impl std::fu
                 let mut err = std::io::stderr().lock();
                 let _ = if terminal { write!(err, "\r{line}\x1b[K") } else { writeln!(err, "{line}") };
                 let _ = err.flush();
-                said.store(true, std::sync::atomic::Ordering::Relaxed);
+                *said.lock().unwrap_or_else(|e| e.into_inner()) = Some(line);
             }
         })
     };
     let result = work.await;
     saying.abort();
-    if said.load(std::sync::atomic::Ordering::Relaxed) {
+    let last_said = said.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(last_said) = last_said {
         if terminal {
             eprint!("\r\x1b[K");
         } else {
-            // The last line said is up to 2 s old ("6 of 325"): the count at the end follows it.
+            // The last line said is up to 2 s old ("6 of 325"): the count at the end follows it, unless
+            // that is what was said last.
             let end = replica.incoming().borrow().clone();
-            eprintln!("{}", progress_line(end.received, end.expected));
+            let end = progress_line(end.received, end.expected);
+            if end != last_said {
+                eprintln!("{end}");
+            }
         }
     }
     result
