@@ -1078,6 +1078,12 @@ fn a_report_or_export_is_never_written_over_a_file_already_there() {
         assert!(stderr.contains("is there already (a file, a folder), and is kept as it was"), "{args:?}: {stderr}");
         assert_eq!(std::fs::read_to_string(&kept).unwrap(), "PRECIOUS\n", "{args:?}");
     }
+    // A folder, named with its slash, is said to be one: "Is a directory", as a machine fault, it was.
+    let folder = format!("{}/", dir.join("reports").display());
+    std::fs::create_dir(&folder).unwrap();
+    let (code, stderr) = user.fails(&["report", "--out", &folder]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("that is a folder, kept as it was. Give --out the name of a new file in it"), "{stderr}");
     // A new name is written.
     let fresh = dir.join("fresh.csv");
     user.ok(&["export", "attendance", "--out", fresh.to_str().unwrap()]);

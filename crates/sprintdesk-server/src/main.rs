@@ -849,6 +849,17 @@ fn create_out(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
             )))
             .into())
         }
+        // "adir/" names a folder, which `create_new` does not see as there already.
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory || path.is_dir() => {
+            Err(sprintdesk_api::Error::from(sprintdesk_core::Error::from(ValidationError::new(
+                "out",
+                format!(
+                    "could not write {}: that is a folder, kept as it was. Give --out the name of a new file in it",
+                    path.display()
+                ),
+            )))
+            .into())
+        }
         // The cause kept as itself, so that a fault of the disk is told apart (`--json`: `storage`).
         Err(e) => Err(anyhow::Error::new(e).context(format!("could not write {}", path.display()))),
     }
