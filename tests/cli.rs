@@ -804,7 +804,7 @@ fn a_read_leaves_a_database_of_an_older_release_as_it_was() {
     // The file as the previous release left it (update this when a migration is added).
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(include_str!("fixtures/previous-release.sql")).unwrap();
-    conn.pragma_update(None, "user_version", current - 2).unwrap();
+    conn.pragma_update(None, "user_version", current - 3).unwrap();
     drop(conn);
     let before = std::fs::read(&db).unwrap();
     // Reads, through the command line and the API, work and leave it as it was: that release can still open it.
@@ -812,7 +812,7 @@ fn a_read_leaves_a_database_of_an_older_release_as_it_was() {
     assert!(user.ok(&["attendees", "search", "lukasz"]).contains("Łukasz"));
     assert!(user.json(&["call", "presence"])["here_now"].is_number());
     assert_eq!(std::fs::read(&db).unwrap(), before, "not a byte of the database changed");
-    assert_eq!(version(&db), current - 2);
+    assert_eq!(version(&db), current - 3);
     // A write brings it up to date.
     user.ok(&["attendees", "add", "--name", "Bo Smith"]);
     assert_eq!(version(&db), current);
@@ -1723,6 +1723,53 @@ fn issues_imported_by_mistake_are_taken_back_except_those_claimed_since() {
     let mut now = issue_states(&user);
     now.sort();
     assert_eq!(now, expected);
+}
+
+/// Pull requests imported from the wrong file (another sprint's, another repository's fork) counted in the
+/// report and moved claims to "PR open" or merged, and could not be taken back.
+#[test]
+fn pull_requests_imported_by_mistake_are_taken_back_with_the_claims_they_moved() {
+    let user = sprint_with_claims();
+    let before = issue_states(&user);
+    let out = user.ok(&["import", "prs", &fixture("gh-prs-cpython.json")]);
+    assert!(out.contains("5 added") && out.contains("2 claim(s) moved"), "{out}");
+    assert!(out.contains("To take this import back: sprintdesk import undo "), "{out}");
+    // The lead marks #141033 merged since: that step builds on the import's "PR open", which stays.
+    user.ok(&["merged", "#141033"]);
+    let out = user.ok(&["import", "undo"]);
+    assert!(out.contains("5 pull requests removed, 0 set back as before it, 1 claim moved back a step"), "{out}");
+    assert!(out.contains("gh-prs-cpython.json, pull requests gh pr list JSON"), "{out}");
+    assert!(
+        out.contains(
+            "#141033 Add missing test for argparse mutually exclusive groups: worked on since the import, its claim's \
+             step kept"
+        ),
+        "{out}"
+    );
+    let mut expected: Vec<(u64, String)> =
+        before.iter().map(|(n, s)| (*n, if *n == 141033 { "merged".into() } else { s.clone() })).collect();
+    expected.sort();
+    assert_eq!(issue_states(&user), expected);
+    let prs = user.ok(&["export", "prs"]);
+    assert_eq!(prs.trim().lines().count(), 1, "only the header is left: {prs}");
+    assert!(user.ok(&["import", "list"]).contains("(taken back)"));
+    let (code, stderr) = user.fails(&["import", "undo"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("was taken back already"), "{stderr}");
+    // The right file imported next adds them again, and moves #141020's claim again.
+    let out = user.ok(&["import", "prs", &fixture("gh-prs-cpython.json")]);
+    assert!(out.contains("5 added") && out.contains("1 claim(s) moved"), "{out}");
+    assert_eq!(issue_states(&user).iter().find(|(n, _)| *n == 141020).unwrap().1, "merged");
+    // A pull request can be deleted and restored by hand too.
+    let id = user.json(&["call", "export", r#"{"kind": "sprint"}"#])["text"].as_str().map(|text| {
+        let whole: Value = serde_json::from_str(text).unwrap();
+        whole["pull_requests"][0]["id"].as_str().unwrap().to_owned()
+    });
+    let id = id.unwrap();
+    user.ok(&["delete", "pr", &id]);
+    assert_eq!(user.ok(&["export", "prs"]).trim().lines().count(), 1 + 4);
+    user.ok(&["restore", "pr", &id]);
+    assert_eq!(user.ok(&["export", "prs"]).trim().lines().count(), 1 + 5);
 }
 
 /// A correction from the command line changes only what it names; a bad value changes nothing.

@@ -846,6 +846,28 @@ fn pairs_of_erased_people_are_counted_not_listed() {
     assert!(unlinked_in_all >= 3, "erased holders' claims, releases and pull requests are on no issue");
 }
 
+/// A pull request import taken back on one device leaves every device with the report it had before: the
+/// pull requests gone, #1's claim back to open, both devices' digests equal.
+#[test]
+fn a_pull_request_import_taken_back_reaches_another_device() {
+    let (mut desk, clock) = hand_built_day_one();
+    let mut spare =
+        Desk::new(Store::open_in_memory("spare".into()).unwrap(), clock, Arc::new(SequentialIds::default()));
+    sync(&desk, &mut spare);
+    let report_before = serde_json::to_value(spare.sprint_report().unwrap()).unwrap();
+    let imported = desk
+        .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
+    assert_eq!((imported.added, imported.claims_moved), (9, 2), "{imported:?}");
+    sync(&desk, &mut spare);
+    assert_ne!(serde_json::to_value(spare.sprint_report().unwrap()).unwrap(), report_before);
+    let undone = desk.undo_import(sprintdesk_core::UndoImport { id: imported.undo.unwrap() }).unwrap();
+    assert_eq!((undone.removed, undone.claims_moved_back, &undone.kept), (9, 2, &vec![]), "{undone:?}");
+    sync(&desk, &mut spare);
+    assert_eq!(desk.digest().unwrap(), spare.digest().unwrap());
+    assert_eq!(serde_json::to_value(spare.sprint_report().unwrap()).unwrap(), report_before);
+}
+
 /// A merged issue's holder is shown for the credit, but not once they are erased: the board and the issues
 /// list showed "Erased person" holding it, merged, with the claim's minute, and the forge's pull request for
 /// the issue tells who that was.

@@ -247,3 +247,65 @@ test("report page: rewording or removing an answered question asks first", async
   await p.getByRole("button", { name: "Cancel" }).click();
   await p.close();
 });
+
+test("organizer: a pull request file imported by mistake is taken back, with the claim it moved", async () => {
+  // Another repository's pull requests, or last year's: they counted in the report and moved a claim to
+  // merged, and nothing but deleting the database took them back.
+  await server.call("claim", { issue: "#141033", attendee: "@willingc", mentor: null });
+  const wrong = path.join(v.dir, "wrong-prs.json");
+  writeFileSync(
+    wrong,
+    JSON.stringify([
+      {
+        author: { login: "someone-else" },
+        body: "Fixes #141033",
+        closedAt: `${today}T11:00:00Z`,
+        createdAt: `${start}T11:00:00Z`,
+        labels: [],
+        mergedAt: `${today}T11:00:00Z`,
+        number: 99001,
+        state: "MERGED",
+        title: "A pull request from another sprint",
+        url: "https://github.com/python/cpython/pull/99001",
+      },
+    ]),
+  );
+  const issue = async () => (await server.call("issues", { project: null })).find((i) => i.number === 141033);
+  const state = async () => (await issue()).state;
+  const claimed = await issue();
+  assert.deepEqual([claimed.state, claimed.holders.map((h) => [h.person.name, h.state.state])], ["open", [["Carol Willing", "active"]]]);
+  const p = await page();
+  await p.goto(`${server.url}/#/organizer/report`);
+  const frame = p.frameLocator("[data-testid=report-frame]");
+  await frame.getByRole("heading", { name: "Harbour Sprint 2026" }).waitFor();
+  await p.getByRole("button", { name: "Import pull requests" }).click();
+  const dialog = p.getByRole("dialog");
+  await dialog.locator("#import-file").setInputFiles(wrong);
+  await dialog.getByText("Read wrong-prs.json.").waitFor();
+  await dialog.getByRole("button", { name: "Import" }).click();
+  await dialog.getByTestId("import-done").waitFor();
+  assert.equal(await state(), "merged");
+  await dialog.getByRole("button", { name: "Undo this import" }).click();
+  const confirm = dialog.getByTestId("import-undo-confirm");
+  await confirm.waitFor();
+  assert.match(await confirm.innerText(), /The pull requests it added are removed from every device/);
+  assert.match(await confirm.innerText(), /Claims it moved to “PR open” or merged go back a step/);
+  await dialog.getByRole("button", { name: "Take it back" }).click();
+  const undone = dialog.getByTestId("import-undone");
+  await undone.waitFor();
+  assert.match(await undone.innerText(), /1 pull request removed, 0 set back as before the import of .*\. 1 claim moved back a step\./);
+  assert.match(await dialog.getByTestId("import-undo-removed").innerText(), /#99001 A pull request from another sprint/);
+  await shot(p, "organizer-import-prs-undone");
+  assert.deepEqual(await issue(), claimed, "the claim is as it was before the import");
+  const report = await server.call("sprint_report");
+  assert.ok(!JSON.stringify(report).includes("99001"), "the report no longer counts it");
+  // Listed as taken back when the dialog opens again; the right file's import is still there to undo.
+  await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
+  await p.getByRole("button", { name: "Import pull requests" }).click();
+  const recent = p.getByRole("dialog").getByTestId("import-recent");
+  await recent.waitFor();
+  const listed = await recent.innerText();
+  assert.match(listed, /wrong-prs\.json \(gh pr list JSON\).*1 added, 0 updated\s*Taken back/s);
+  assert.match(listed, /prs\.json \(gh pr list JSON\).*2 added, 0 updated\s*Undo…/s);
+  await p.close();
+});

@@ -115,7 +115,7 @@ macro_rules! for_each_command {
             export_person { Staff read (PersonQuery) -> PersonExport = |host, who| host.desk().export_person(who) }
             /// Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing.
             import_attendees { Staff write (ImportFile) -> ImportReport = |host, file| host.desk().in_write_turn(|desk| desk.import_attendees(file)) }
-            /// The attendee and issue imports this device made (its last 20), newest first, for undoing.
+            /// The attendee, issue and pull request imports this device made (its last 20), newest first, for undoing.
             recent_imports { Staff read (()) -> Vec<ImportMade> = |host, ()| host.desk().imports() }
             /// Takes back an import made on this device: what it added is deleted unless anything was written
             /// about it since, and what it changed is set back unless changed since.

@@ -1,9 +1,9 @@
 //! The imports this device made, and taking one back: the wrong file imported (last year's export,
-//! another event's, a list of issues for the wrong project) is undone in one step instead of record by
-//! record, on the device that imported it, at any time.
+//! another event's, a list of issues or pull requests for the wrong project) is undone in one step instead
+//! of record by record, on the device that imported it, at any time.
 //!
-//! Undoing writes new records like any edit, so it reaches every device: the people (or issues) the import
-//! added are deleted, unless anything was written about them since (a sign-in, an edit, a merge, a claim,
+//! Undoing writes new records like any edit, so it reaches every device: the people (issues, pull requests)
+//! the import added are deleted, unless anything was written about them since (a sign-in, an edit, a merge, a claim,
 //! a badge printed): those are kept and named. A field the import changed on a record already there gets
 //! its value from before the import back, unless it was changed again since. Nothing of what happened at
 //! the venue is taken back with it.
@@ -12,7 +12,7 @@ use crate::desk::Desk;
 use crate::error::Error;
 use crate::view::ImportReport;
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, DeviceId, Timestamp, ValidationError};
+use sprintdesk_domain::{AttendeeId, DeviceId, EventId, IssueId, Timestamp, ValidationError};
 use sprintdesk_store::{Change, Entity, Hlc, Op};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -26,7 +26,7 @@ const IMPORTS_KEPT: usize = 20;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportMade {
     pub id: String,
-    /// `attendees` or `issues`.
+    /// `attendees`, `issues` or `prs` (pull requests).
     pub kind: String,
     /// When, in the sprint's time zone: "2026-05-18 09:12".
     pub at: String,
@@ -58,6 +58,8 @@ pub struct ImportUndone {
     pub restored: usize,
     /// What was kept, and why: "Ana Lima: signed in since the import".
     pub kept: Vec<String>,
+    /// Claims a pull request import had moved to "PR open" or "merged", moved back.
+    pub claims_moved_back: usize,
 }
 
 /// An import as this device keeps it: its own records from `first` to `last`.
@@ -88,6 +90,10 @@ struct Kept {
     /// sign-in, an edit, a merge). What it wrote of them stands, as if it had not been taken back.
     #[serde(default)]
     kept_rows: Vec<String>,
+    /// The claim events it wrote, as (issue, event): a pull request import moves the claims on the issues
+    /// it closes to "PR open" or "merged", and its undo takes those steps back.
+    #[serde(default)]
+    claim_events: Vec<(IssueId, EventId)>,
 }
 
 impl Kept {
@@ -120,6 +126,13 @@ impl Desk {
         unchanged: Vec<String>,
         report: &mut ImportReport,
     ) -> Result<(), Error> {
+        let claim_events: Vec<(IssueId, EventId)> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Claim(event) => Some((event.issue.clone(), event.id.clone())),
+                _ => None,
+            })
+            .collect();
         let written = self.write_returning(ops)?;
         let run = written.first().zip(written.last());
         if run.is_none() && unchanged.is_empty() {
@@ -141,6 +154,7 @@ impl Desk {
             file: file.map(|name| name.trim().to_owned()).filter(|name| !name.is_empty()),
             unchanged,
             kept_rows: Vec::new(),
+            claim_events,
         };
         if kept.wrote() {
             report.undo = Some(kept.id.clone());
@@ -206,7 +220,7 @@ impl Desk {
             imports.iter().filter(|other| other.undone).flat_map(|other| other.kept_rows.iter().cloned()).collect();
         let origin = DeviceId(kept.origin.clone());
         let replaced = self.store().replaced_by(&origin, kept.first, kept.last, &gone, &standing)?;
-        if replaced.is_empty() {
+        if replaced.is_empty() && kept.claim_events.is_empty() {
             return Err(Error::NothingToUndo(
                 "this device no longer holds what that import wrote (its clock was put back since, and the \
                  records were issued again): nothing was changed"
@@ -239,10 +253,13 @@ impl Desk {
         let name = |entity: Entity, id: &str| {
             match entity {
                 Entity::Attendee => snapshot.attendees.get(&AttendeeId(id.into())).map(|a| a.name.clone()),
-                Entity::Issue => snapshot.issues.iter().find(|i| i.id.as_str() == id).map(|i| match i.number {
-                    Some(number) => format!("#{number} {}", i.title),
-                    None => i.title.clone(),
-                }),
+                Entity::Issue => snapshot.issues.iter().find(|i| i.id.as_str() == id).map(issue_words),
+                Entity::PullRequest => {
+                    snapshot.pull_requests.iter().find(|p| p.id.as_str() == id).map(|p| match p.number {
+                        Some(number) => format!("#{number} {}", p.title),
+                        None => p.title.clone(),
+                    })
+                }
                 _ => None,
             }
             .unwrap_or_else(|| id.to_owned())
@@ -301,6 +318,21 @@ impl Desk {
                 undone.kept.push(format!("{}: {}, kept", name(*entity, id), kept_fields.join(", ")));
             }
         }
+        // The claims it moved (a pull request import's "PR open" or "merged") go back one step, unless a later
+        // step on the issue builds on it (as for a lead's undo): that step stands, and so does this one.
+        for (issue, event) in &kept.claim_events {
+            let standing = sprintdesk_domain::standing(snapshot.claim_events.iter().filter(|e| &e.issue == issue));
+            if !standing.iter().any(|e| &e.id == event) {
+                continue; // Taken back already, or its issue is gone.
+            }
+            let words = snapshot.issues.iter().find(|i| &i.id == issue).map_or_else(|| issue.to_string(), issue_words);
+            if crate::kiosk::later_step_refuses_undo(&snapshot, issue, event).is_err() {
+                undone.kept.push(format!("{words}: worked on since the import, its claim's step kept"));
+                continue;
+            }
+            ops.push(Op::Claim(self.claim_retraction_event(&snapshot, issue, event)));
+            undone.claims_moved_back += 1;
+        }
         let written = self.write_returning(ops)?;
         imports[position].undone = true;
         imports[position].kept_rows = kept_rows;
@@ -338,6 +370,14 @@ fn since_words(by: &BTreeSet<Entity>) -> &'static str {
         "badge printed since the import, kept"
     } else {
         "changed since the import, kept"
+    }
+}
+
+/// An issue as a person names it: "#12 Crash on start".
+fn issue_words(issue: &sprintdesk_domain::Issue) -> String {
+    match issue.number {
+        Some(number) => format!("#{number} {}", issue.title),
+        None => issue.title.clone(),
     }
 }
 

@@ -211,7 +211,7 @@ impl Desk {
 /// (their release, PR or keep-overnight), a step for the whole issue (a PR with no one named, a merge, a
 /// resolution), and, on a release, anyone's later claim (it could be made because the issue was let go).
 /// Another person's own steps stand on their own and do not stop it.
-fn later_step_refuses_undo(
+pub(crate) fn later_step_refuses_undo(
     snapshot: &crate::snapshot::Snapshot,
     issue: &IssueId,
     event: &EventId,

@@ -417,6 +417,7 @@ impl Desk {
         };
         let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
         let mut ops = Vec::new();
+        let mut unchanged = Vec::new();
         let mut errors = Vec::new();
         // What each closed issue's claim moves to: a merged pull request outranks an open one.
         let mut moves: HashMap<IssueId, ClaimAction> = HashMap::new();
@@ -467,6 +468,9 @@ impl Desk {
             }
             let changes = Op::put(&pr, old);
             report.count(old.is_some(), !changes.is_empty());
+            if old.is_some() && changes.is_empty() {
+                unchanged.push(pr.id.to_string());
+            }
             ops.extend(changes);
         }
         if !errors.is_empty() {
@@ -480,7 +484,7 @@ impl Desk {
                 report.claims_moved += 1;
             }
         }
-        self.write(ops)?;
+        self.write_import("prs", file.file_name.as_deref(), ops, unchanged, &mut report)?;
         Ok(report)
     }
 }

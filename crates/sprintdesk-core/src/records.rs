@@ -65,8 +65,9 @@ pub fn deletable_kind(text: &str) -> Result<Entity, Error> {
         "goal" => Ok(Entity::Goal),
         "issue" => Ok(Entity::Issue),
         "status" | "status_update" => Ok(Entity::StatusUpdate),
+        "pr" | "pull_request" | "pull request" => Ok(Entity::PullRequest),
         other => Err(Error::NotFound(format!(
-            "\"{other}\" is not something that can be deleted (attendee, project, goal, issue, status)"
+            "\"{other}\" is not something that can be deleted (attendee, project, goal, issue, status, pr)"
         ))),
     }
 }
@@ -171,7 +172,7 @@ impl Desk {
     }
 
     fn exists(&self, kind: Entity, id: &str) -> Result<bool, Error> {
-        use sprintdesk_domain::{Attendee, Goal, Issue, Project, StatusUpdate};
+        use sprintdesk_domain::{Attendee, Goal, Issue, Project, PullRequest, StatusUpdate};
         let store = self.store();
         Ok(match kind {
             Entity::Attendee => store.get::<Attendee>(id)?.is_some(),
@@ -179,6 +180,7 @@ impl Desk {
             Entity::Goal => store.get::<Goal>(id)?.is_some(),
             Entity::Issue => store.get::<Issue>(id)?.is_some(),
             Entity::StatusUpdate => store.get::<StatusUpdate>(id)?.is_some(),
+            Entity::PullRequest => store.get::<PullRequest>(id)?.is_some(),
             _ => false,
         })
     }

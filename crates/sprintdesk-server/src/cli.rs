@@ -66,7 +66,7 @@ pub enum Command {
     Devices(DevicesCommand),
     /// A hash of the sprint as this device shows it: equal on two devices exactly when they agree
     Digest,
-    /// Delete a record (attendee, project, goal, issue, status)
+    /// Delete a record (attendee, project, goal, issue, status, pr)
     Delete { kind: String, id: String },
     /// Erase a person's personal data (name, e-mail, handle, badge) on every device, for good; their
     /// sign-ins and claims still count under a pseudonym

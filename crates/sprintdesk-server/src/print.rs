@@ -107,9 +107,10 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
 
 /// An import in words: its file (or kind and format), when, and what it did.
 pub(crate) fn import_words(import: &sprintdesk_core::ImportMade) -> String {
+    let kind = if import.kind == "prs" { "pull requests" } else { import.kind.as_str() };
     let what = match &import.file {
-        Some(file) => format!("{file}, {} {}", import.kind, import.format),
-        None => format!("{}, {}", import.kind, import.format),
+        Some(file) => format!("{file}, {kind} {}", import.format),
+        None => format!("{kind}, {}", import.format),
     };
     format!("{what}, {}: {} added, {} updated", import.at, import.added, import.updated)
 }
@@ -135,9 +136,18 @@ pub(crate) fn print_undone(
     if json {
         return print_json(undone);
     }
-    let (one, many) = if import.kind == "issues" { ("issue", "issues") } else { ("person", "people") };
+    let (one, many) = match import.kind.as_str() {
+        "issues" => ("issue", "issues"),
+        "prs" => ("pull request", "pull requests"),
+        _ => ("person", "people"),
+    };
+    let moved_back = match undone.claims_moved_back {
+        0 => String::new(),
+        1 => ", 1 claim moved back a step".into(),
+        n => format!(", {n} claims moved back a step"),
+    };
     outln!(
-        "Took back the import of {}: {} {} removed, {} set back as before it",
+        "Took back the import of {}: {} {} removed, {} set back as before it{moved_back}",
         import_words(import),
         undone.removed,
         if undone.removed == 1 { one } else { many },

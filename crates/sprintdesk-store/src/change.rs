@@ -81,7 +81,15 @@ impl Entity {
     /// Whether records of this kind can be deleted (and restored). Events cannot: nothing a person did is
     /// ever taken back, only followed by another event.
     pub fn is_deletable(self) -> bool {
-        matches!(self, Entity::Attendee | Entity::Project | Entity::Goal | Entity::StatusUpdate | Entity::Issue)
+        matches!(
+            self,
+            Entity::Attendee
+                | Entity::Project
+                | Entity::Goal
+                | Entity::StatusUpdate
+                | Entity::Issue
+                | Entity::PullRequest
+        )
     }
 }
 

@@ -518,4 +518,6 @@ CREATE TABLE local_lost_edits (
     PRIMARY KEY (origin, seq)
 ) WITHOUT ROWID;
 "#,
+    // Pull requests can be deleted: an import of the wrong file is taken back like an import of people.
+    "ALTER TABLE pull_requests ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;",
 ];

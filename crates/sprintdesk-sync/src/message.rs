@@ -20,8 +20,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// another (a lead's undo), which version 7 cannot read. 9: a pull request's author may arrive cleared (erased
 /// with everyone's), which version 8 refuses as malformed, failing every batch that holds one. 10: an
 /// erasure may carry the keys of how the person was known (`keys`, cleared with everyone's), which version 9
-/// refuses ("an erasure is final"), failing every batch after any erasure.
-pub const PROTOCOL_VERSION: u8 = 10;
+/// refuses ("an erasure is final"), failing every batch after any erasure. 11: a pull request may be deleted
+/// (an import taken back), which version 10 refuses ("pull_request has no field \"deleted\"").
+pub const PROTOCOL_VERSION: u8 = 11;
 
 /// The largest frame a peer accepts, and the most a compressed frame may decompress to. Batches are built
 /// well under it.
@@ -447,7 +448,7 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 11"),
-            ("a version 9 device", [&[9u8][..], &good[2..]].concat(), "version 9; this device speaks 10"),
+            ("a version 10 device", [&[10u8][..], &good[2..]].concat(), "version 10; this device speaks 11"),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),
             ("not zstd", [&[PROTOCOL_VERSION, 1][..], b"{\"type\":\"bye\"}"].concat(), "does not decompress"),

@@ -5,7 +5,7 @@
  */
 export type ImportMade = { id: string, 
 /**
- * `attendees` or `issues`.
+ * `attendees`, `issues` or `prs` (pull requests).
  */
 kind: string, 
 /**

@@ -19,4 +19,8 @@ restored: number,
 /**
  * What was kept, and why: "Ana Lima: signed in since the import".
  */
-kept: Array<string>, };
+kept: Array<string>, 
+/**
+ * Claims a pull request import had moved to "PR open" or "merged", moved back.
+ */
+claims_moved_back: number, };

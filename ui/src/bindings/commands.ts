@@ -139,7 +139,7 @@ export interface Commands {
   export_person: { args: PersonQuery; result: PersonExport };
   /** Imports a pretix, Eventbrite or plain CSV attendee list; a file with a bad row imports nothing. */
   import_attendees: { args: ImportFile; result: ImportReport };
-  /** The attendee and issue imports this device made (its last 20), newest first, for undoing. */
+  /** The attendee, issue and pull request imports this device made (its last 20), newest first, for undoing. */
   recent_imports: { args: null; result: Array<ImportMade> };
   /** Takes back an import made on this device: what it added is deleted unless anything was written about it since, and what it changed is set back unless changed since. */
   undo_import: { args: UndoImport; result: ImportUndone };
