@@ -447,7 +447,7 @@ mod tests {
         other_version[0] = PROTOCOL_VERSION + 1;
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
-            ("other version", other_version, "version 11"),
+            ("other version", other_version, "version 12"),
             ("a version 10 device", [&[10u8][..], &good[2..]].concat(), "version 10; this device speaks 11"),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),

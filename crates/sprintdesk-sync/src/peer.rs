@@ -258,10 +258,8 @@ pub async fn serve(
                     }
                 };
                 tcp.set_nodelay(true).ok();
-                if !throttle.allows(from.ip(), std::time::Instant::now()) {
-                    tracing::debug!(%from, "closed a connection from an address locked out for wrong join codes");
-                    continue;
-                }
+                // An address locked out for wrong join codes is still answered: a paired device behind it (the
+                // same NAT, the same guest network) syncs on, and only a join from it is refused, in words.
                 let Some(slot) = ConnectionSlot::take(&from_address, from.ip()) else {
                     tracing::debug!(%from, "closed a connection: too many open from that address");
                     continue;
@@ -304,11 +302,20 @@ async fn answer(
             remember_address(&replica, peer, &SocketAddr::new(from.ip(), port).to_string());
         }
     };
-    let result = session::respond_tracked(&replica, stream, Authority::Certificate(fingerprint), &mut on_peer).await;
+    let joins_open = || throttle.allows(from.ip(), std::time::Instant::now());
+    let authority = Authority::Certificate(fingerprint);
+    let result = session::respond_tracked(&replica, stream, authority, &joins_open, &mut on_peer).await;
     match result {
         Ok(report) => {
-            throttle.succeeded(from.ip());
+            // Only a join starts the count again: a paired device's session from the same address says
+            // nothing of whoever guesses codes there.
+            if report.joined {
+                throttle.succeeded(from.ip());
+            }
             tracing::info!(peer = %report.peer, sent = report.sent, received = report.received, "a session ended")
+        }
+        Err(SyncError::JoinRefused(JoinRefusal::LockedOut)) => {
+            tracing::debug!(%from, "refused a join from an address locked out for wrong join codes")
         }
         Err(SyncError::JoinRefused(JoinRefusal::Code)) => match throttle.failed(from.ip(), std::time::Instant::now()) {
             Some((wait, failures)) => {

@@ -81,6 +81,8 @@ pub struct Report {
     pub untrusted_by_peer: Vec<(DeviceId, u64)>,
     /// Whether both sides held the same records when it ended.
     pub complete: bool,
+    /// The other end joined the venue in this session (this device let it in with its code).
+    pub joined: bool,
 }
 
 /// Why a join was refused.
@@ -99,6 +101,8 @@ pub enum JoinRefusal {
     /// The organizer made the code for a device of another role than the joining device asked for (the
     /// code's role, then the one asked for): the organizer decides what a device is, not the device.
     WrongRole(DeviceRole, DeviceRole),
+    /// Its address sent too many wrong join codes lately: no code is looked at from there for a while.
+    LockedOut,
 }
 
 /// A role as people name it.
@@ -121,6 +125,10 @@ impl JoinRefusal {
             }
             JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
             JoinRefusal::BadId => "that device's id or name has characters a device's id or name cannot have",
+            JoinRefusal::LockedOut => {
+                "too many wrong join codes came from this computer's network address lately, so no code is looked \
+                 at from there for a while (up to ten minutes); wait, then try again with a code an organizer shows you"
+            }
             JoinRefusal::NotOrganizer => {
                 "that device cannot pair devices: only an organizer's device that holds the venue's key can"
             }

@@ -319,14 +319,16 @@ pub async fn respond<S>(replica: &Replica, stream: S, authority: Authority) -> R
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
-    respond_tracked(replica, stream, authority, &mut |_, _| {}).await
+    respond_tracked(replica, stream, authority, &|| true, &mut |_, _| {}).await
 }
 
-/// [`respond`], telling `on_peer` who connected once it is admitted.
+/// [`respond`], telling `on_peer` who connected once it is admitted. A join is looked at only while
+/// `joins_open` says so (its address is not locked out for wrong codes); a paired device's hello always is.
 pub async fn respond_tracked<S>(
     replica: &Replica,
     stream: S,
     authority: Authority,
+    joins_open: &(dyn Fn() -> bool + Sync),
     on_peer: OnPeer<'_>,
 ) -> Result<Report, SyncError>
 where
@@ -360,12 +362,17 @@ where
                 let Authority::Certificate(fingerprint) = &authority else {
                     return Err(SyncError::Unexpected("a join without a certificate".into()));
                 };
+                if !joins_open() {
+                    link.deny(&crate::JoinRefusal::LockedOut.reason()).await;
+                    return Err(SyncError::JoinRefused(crate::JoinRefusal::LockedOut));
+                }
                 let joining = Joining { device: &device, fingerprint, name: &name, role, key: &key, proof: &proof };
                 match replica.admit_joining(&joining)? {
                     Ok(Welcome { venue, venue_secret, proof }) => {
                         tracing::info!(%device, %name, "a device joined the venue");
                         let welcome = Message::Welcome { device: replica.device().clone(), venue, venue_secret, proof };
                         link.send(&welcome).await?;
+                        link.report.joined = true;
                         joined = true;
                     }
                     Err(refusal) => {

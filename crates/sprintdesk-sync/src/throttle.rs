@@ -1,7 +1,9 @@
 //! Join attempts per source address: a few wrong join codes cost nothing (fingers slip), then each further
-//! one locks the source out for longer, doubling up to ten minutes. While locked out, a connection from
-//! that address is closed before its TLS handshake, so guessing costs the guesser time and this device
-//! nothing. Kept in memory by the running peer: it is about this process's listener, not the sprint.
+//! one locks the source out for longer, doubling up to ten minutes. While locked out, a join from that
+//! address is refused without its code being looked at; a paired device's session from it is answered as
+//! ever (a stranger behind the same NAT or guest network must not cut the venue's own devices off), and only
+//! a join that succeeds starts the count again. Kept in memory by the running peer: it is about this
+//! process's listener, not the sprint.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -36,7 +38,7 @@ struct Tries {
 }
 
 impl JoinThrottle {
-    /// Whether a connection from `source` may be answered at `now`.
+    /// Whether a join from `source` may be looked at, at `now`.
     pub fn allows(&self, source: IpAddr, now: Instant) -> bool {
         let sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         sources.get(&source).and_then(|tries| tries.locked_until).is_none_or(|until| now >= until)

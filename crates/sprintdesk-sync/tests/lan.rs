@@ -424,6 +424,12 @@ async fn a_revoked_devices_open_session_exchanges_nothing_once_the_revocation_is
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
     let (desk, address, _stop) = organizer().await;
+    // A kiosk paired already, at the guesser's address (here 127.0.0.1; at a venue, the same NAT or guest
+    // network).
+    let kiosk = device("kiosk-paired");
+    peer::join(&kiosk, &address, &show_code_for(&desk, DeviceRole::Kiosk), "Door", Some(DeviceRole::Kiosk))
+        .await
+        .unwrap();
     let right = show_code(&desk);
     // A stranger on the Wi-Fi tries codes as fast as the desk answers.
     for n in 0..5 {
@@ -434,19 +440,44 @@ async fn guessing_join_codes_locks_the_guesser_out_for_longer_each_time() {
                 .unwrap_err();
         assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong")), "try {n}: {error}");
     }
-    // Locked out: even the right code is not looked at, and the connection is closed before TLS.
+    // Two more, each once the lockout before has ended (a second, then two): now locked out for four.
+    for (n, wait_ms) in [(5, 1_100), (6, 2_100)] {
+        tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+        let guess = sprintdesk_sync::pairing::new_code();
+        let error =
+            peer::join(&device(&format!("guesser-{n}")), &address, &guess, "Guesser", Some(DeviceRole::Organizer))
+                .await
+                .unwrap_err();
+        assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("wrong")), "try {n}: {error}");
+    }
     let started = std::time::Instant::now();
+    // The paired kiosk at that address syncs on: every connection from it was closed before TLS, so a
+    // stranger sharing its address cut it off for as long as they kept guessing.
+    kiosk.write(random_op(3, 1, 1, "during-the-lockout", kiosk.device(), Timestamp(T0))).unwrap();
+    peer::sync_once(&kiosk, &address).await.expect("a paired device at a locked-out address syncs");
+    assert_eq!(desk.store().presence_events().unwrap().len(), 1, "the kiosk's sign-in arrived");
+    // Locked out: even the right code is not looked at, and the joining device is told why.
+    let asked = std::time::Instant::now();
     let locked = peer::join(&device("guesser-lucky"), &address, &right, "Guesser", Some(DeviceRole::Organizer)).await;
-    assert!(!matches!(locked, Ok(_) | Err(SyncError::Denied(_))), "{locked:?}");
-    assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
-    assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
+    assert!(
+        matches!(locked, Err(SyncError::Denied(ref reason)) if reason.contains("too many wrong join codes")),
+        "{locked:?}"
+    );
+    assert!(asked.elapsed() < Duration::from_secs(1), "refused at once");
+    assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 2, "nobody joined");
+    // And the kiosk's session did not lift the lockout.
+    let still = peer::join(&device("guesser-again"), &address, &right, "Guesser", Some(DeviceRole::Organizer)).await;
+    assert!(
+        matches!(still, Err(SyncError::Denied(ref reason)) if reason.contains("too many wrong join codes")),
+        "{still:?}"
+    );
     // The organizer's Devices page is told who was locked out, from where, after how many wrong codes.
     let lockouts = desk.store().lockouts(Timestamp(0)).unwrap();
     assert_eq!(lockouts.len(), 1, "{lockouts:?}");
     assert_eq!((lockouts[0].kind.as_str(), lockouts[0].source.as_str()), ("join codes", "127.0.0.1"));
-    assert_eq!(lockouts[0].failures, 5);
+    assert_eq!(lockouts[0].failures, 7);
     // After the lockout (a second, then two, four, …) the right code works, and the count starts again.
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    tokio::time::sleep(Duration::from_millis(4_100).saturating_sub(started.elapsed())).await;
     peer::join(&device("kiosk"), &address, &right, "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
 }
 
