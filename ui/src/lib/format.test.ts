@@ -122,6 +122,10 @@ describe("formatSeen", () => {
   });
   it("gives the day and time after a day", () => {
     expect(formatSeen(now - 2 * 86_400_000, now)).toBe(formatInstant(now - 2 * 86_400_000));
+    // In the venue's zone when given, as every other time on the page.
+    const twoDaysAgo = Date.parse("2026-05-18T09:20:00Z");
+    expect(formatSeen(twoDaysAgo, twoDaysAgo + 2 * 86_400_000, "Europe/Berlin")).toBe("18 May, 11:20");
+    expect(formatSeen(twoDaysAgo, twoDaysAgo + 2 * 86_400_000, "America/Chicago")).toBe("18 May, 04:20");
   });
 });
 

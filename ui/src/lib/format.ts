@@ -202,7 +202,7 @@ export function standupClock(secondsLeft: number): string {
 
 /** When a device was last synced with, for the Devices page: "now" within 90 seconds (a live session notes
  * its peer every half minute), then minutes and hours ago, then the day and time. */
-export function formatSeen(ms: number | null, nowMs: number): string {
+export function formatSeen(ms: number | null, nowMs: number, timeZone?: string): string {
   if (ms === null) return "never";
   const ago = Math.max(0, nowMs - ms);
   if (ago < 90_000) return "now";
@@ -210,7 +210,7 @@ export function formatSeen(ms: number | null, nowMs: number): string {
   if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.floor(minutes / 60);
   if (hours < 24) return `${hours} h ago`;
-  return formatInstant(ms);
+  return formatInstant(ms, timeZone);
 }
 
 /** Whether this device has heard from the venue lately, for a lead's laptop: `null` when it has (a live
