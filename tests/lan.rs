@@ -750,6 +750,59 @@ fn bomb_frame(origin: &str) -> Vec<u8> {
 }
 
 #[test]
+fn a_stranger_holding_half_sent_first_messages_from_many_addresses_leaves_the_device_small() {
+    // A stranger on the Wi-Fi with two dozen addresses (IP aliases) opens sixteen connections from each,
+    // the most one address may hold, finishes TLS with a certificate of its own making, and sends each a
+    // megabyte `hello` but for its last byte. The device held each megabyte until the hello timed out: a
+    // gigabyte from some seventy addresses. Now large first messages share one budget.
+    let (desk, kiosk, address) = venue_with_a_kiosk("Held");
+    let pid = desk.serving_pid().unwrap();
+    let before = peak_rss_mib(pid);
+    let stranger = sprintdesk_sync::Replica::new(
+        sprintdesk_store::Store::open_in_memory("stranger".into()).unwrap(),
+        Arc::new(sprintdesk_sync::SystemClock),
+    );
+    let config = sprintdesk_sync::tls::client_config(&stranger.identity().unwrap(), Arc::new(|_| true)).unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let held = runtime.block_on(async {
+        use tokio::io::AsyncWriteExt;
+        let size = sprintdesk_sync::session::HANDSHAKE_BYTES;
+        let body: Arc<Vec<u8>> = Arc::new([(size as u32).to_be_bytes().to_vec(), vec![b' '; size - 1]].concat());
+        let mut attacks = Vec::new();
+        for host in 2..26u8 {
+            for _ in 0..16 {
+                let (config, address, body) = (config.clone(), address.clone(), body.clone());
+                attacks.push(tokio::spawn(async move {
+                    let socket = tokio::net::TcpSocket::new_v4().ok()?;
+                    socket.bind(std::net::SocketAddr::from(([127, 0, 0, host], 0))).ok()?;
+                    let tcp = socket.connect(address.parse().ok()?).await.ok()?;
+                    let mut tls = tokio_rustls::TlsConnector::from(config)
+                        .connect(sprintdesk_sync::tls::server_name(), tcp)
+                        .await
+                        .ok()?;
+                    tls.write_all(&body).await.ok()?;
+                    tls.flush().await.ok()?;
+                    Some(tls)
+                }));
+            }
+        }
+        let mut held = Vec::new();
+        for attack in attacks {
+            held.extend(attack.await.unwrap());
+        }
+        // Every byte sent has been read by now: what the device holds for them is at its peak.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        held
+    });
+    let after = peak_rss_mib(pid);
+    eprintln!("the organizer's peak memory: {before} MiB before, {after} MiB with the half-sent hellos");
+    assert!(after < before + 100, "held the half-sent hellos: peak {before} MiB before, {after} MiB after");
+    drop(held);
+    drop(runtime);
+    syncs_on_after_the_bombs(&desk, &kiosk, &address);
+}
+
+#[test]
 fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_venue_syncs_on() {
     // The owner of a paired kiosk takes its key and certificate from its file and speaks the protocol
     // itself: a proper `hello`, then batches of about 20 KB that unpack to 16 MiB of `[0,0,0,…]`, over

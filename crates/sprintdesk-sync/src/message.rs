@@ -153,6 +153,8 @@ pub enum ProtocolError {
     Malformed(String),
     #[error("the connection failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("a first message of {size} bytes while others that large are being read: try again in a moment")]
+    Busy { size: usize },
 }
 
 /// The most JSON one batch of records is given (a quarter of [`MAX_MESSAGE_BYTES`]), and the most values
@@ -352,10 +354,39 @@ pub async fn read_frame<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Option<F
 }
 
 /// [`read_frame`], refusing a frame over `limit` bytes (on the wire or decompressed) before reading or
-/// decompressing it: what a side reads from a peer it has not admitted yet.
+/// decompressing it.
 pub async fn read_frame_within<R: AsyncRead + Unpin>(
     reader: &mut R,
     limit: usize,
+) -> Result<Option<Frame>, ProtocolError> {
+    read_frame_budgeted(reader, limit, None).await
+}
+
+/// A first message up to this size is read from any connection; a larger one only within
+/// [`FIRST_MESSAGE_BUDGET`]. A `hello` of a venue of thirty devices is a few kilobytes.
+pub const SMALL_FIRST_MESSAGE: usize = 64 * 1024;
+
+/// The bytes of first messages over [`SMALL_FIRST_MESSAGE`] being read at once, from every peer not yet
+/// admitted, together. A stranger holding hundreds of connections, each sending all but the last byte of a
+/// megabyte `hello`, had the device hold a megabyte for each (a gigabyte from some seventy addresses).
+pub const FIRST_MESSAGE_BUDGET: usize = 32 * 1024 * 1024;
+
+static FIRST_MESSAGES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(FIRST_MESSAGE_BUDGET);
+
+/// [`read_frame_within`] for a peer not yet admitted: a frame over [`SMALL_FIRST_MESSAGE`] is read only while
+/// the process's [`FIRST_MESSAGE_BUDGET`] has room for it, and refused at once ([`ProtocolError::Busy`])
+/// otherwise, so that what strangers make a device hold is bounded however many connections they open.
+pub async fn read_first_frame<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    limit: usize,
+) -> Result<Option<Frame>, ProtocolError> {
+    read_frame_budgeted(reader, limit, Some(&FIRST_MESSAGES)).await
+}
+
+async fn read_frame_budgeted<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    limit: usize,
+    budget: Option<&'static tokio::sync::Semaphore>,
 ) -> Result<Option<Frame>, ProtocolError> {
     let mut length = [0u8; 4];
     match reader.read_exact(&mut length).await {
@@ -367,6 +398,13 @@ pub async fn read_frame_within<R: AsyncRead + Unpin>(
     if size > limit {
         return Err(ProtocolError::TooLarge { size, limit });
     }
+    // Held while the body arrives and is read (`size` fits in a u32: it came as one).
+    let _held = match budget {
+        Some(budget) if size > SMALL_FIRST_MESSAGE => {
+            Some(budget.try_acquire_many(size as u32).map_err(|_| ProtocolError::Busy { size })?)
+        }
+        _ => None,
+    };
     let mut body = vec![0u8; size];
     reader.read_exact(&mut body).await?;
     let json = frame_json_within(&body, limit)?;

@@ -122,7 +122,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
         let Some(incoming) = self.incoming.as_mut() else {
             // Not admitted yet: one small message, read here.
             let read_half = self.unadmitted.as_mut().expect("a link not admitted still has its reading half");
-            return match message::read_frame_within(read_half, HANDSHAKE_BYTES).await {
+            return match message::read_first_frame(read_half, HANDSHAKE_BYTES).await {
                 Ok(Some(frame)) => {
                     self.report.bytes_in += frame.wire_bytes as u64;
                     Ok(frame.message)
