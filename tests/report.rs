@@ -868,6 +868,17 @@ fn a_pull_request_import_taken_back_reaches_another_device() {
     assert_eq!(serde_json::to_value(spare.sprint_report().unwrap()).unwrap(), report_before);
 }
 
+/// After closing, the board counted no one "today" while the organizer's Today page said how many came.
+#[test]
+fn after_closing_the_board_counts_today_as_the_today_page_does() {
+    let (mut desk, clock) = hand_built_day_one();
+    assert_eq!((desk.board().unwrap().today_count, desk.presence().unwrap().today_count), (5, 5));
+    clock.set(utc("2026-07-13", "22:30"));
+    let (board, presence) = (desk.board().unwrap(), desk.presence().unwrap());
+    assert_eq!((board.today, board.here_now), (None, 0), "closed: nobody is here");
+    assert_eq!((board.today_count, presence.today_count), (5, 5));
+}
+
 /// A merged issue's holder is shown for the credit, but not once they are erased: the board and the issues
 /// list showed "Erased person" holding it, merged, with the claim's minute, and the forge's pull request for
 /// the issue tells who that was.

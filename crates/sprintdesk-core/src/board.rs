@@ -120,7 +120,9 @@ impl Desk {
             names: true,
             today: presence.today,
             here_now: presence.here.len(),
-            today_count: presence.today_count(),
+            // Counted by the date, as the organizer's Today page does: after closing the board said "0 today"
+            // beside the Today page's 13.
+            today_count: presence.per_day.get(&date).map_or(0, |people| people.len()),
             projects: boards,
             standup: presence.today.and_then(|day| snapshot.standup_view(day, now)),
             closing_at,
