@@ -188,6 +188,21 @@ pub fn issue_claims(
                         holder.state = ClaimState::PrOpen;
                     }
                 }
+                // Their pull request is theirs even when their claim had lapsed with time (they signed out,
+                // or the venue closed, before a lead recorded it, on a laptop that had not heard): the claim
+                // stands again, with its pull request. Credited to no one, it vanished from the report.
+                if let Some(by) = &by
+                    && !holders.iter().any(|h| &h.attendee == by && h.state.is_open())
+                    && let Some(lapsed) = holders.iter_mut().rev().find(|h| {
+                        &h.attendee == by
+                            && matches!(
+                                h.state,
+                                ClaimState::Released(ReleaseReason::SignedOut | ReleaseReason::ClosingTime)
+                            )
+                    })
+                {
+                    lapsed.state = ClaimState::PrOpen;
+                }
             }
             ClaimAction::KeepOvernight { attendee } => {
                 let attendee = canonical(attendee);
@@ -407,6 +422,48 @@ mod tests {
                 holders: &[("ana", Released(SignedOut))],
                 contested: false,
                 state: IssueState::Open,
+            },
+            Case {
+                name: "a PR recorded for a claim lapsed at sign-out stands again, and is merged with it",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 11:30", ClaimAction::PrOpened { attendee: Some("ana".into()) }),
+                    claim_event(3, "13 15:00", ClaimAction::Merged),
+                ],
+                presence: vec![signin(1, "ana", "13 09:00"), signout(2, "ana", "13 11:00")],
+                issue_state: IssueState::Open,
+                now: "13 16:00",
+                holders: &[("ana", Merged)],
+                contested: false,
+                state: IssueState::Merged,
+            },
+            Case {
+                name: "a PR recorded for a claim let go by hand does not bring it back",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "13 10:30", ClaimAction::Release { attendee: "ana".into() }),
+                    claim_event(3, "13 11:30", ClaimAction::PrOpened { attendee: Some("ana".into()) }),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "13 12:00",
+                holders: &[("ana", Released(ByHand))],
+                contested: false,
+                state: IssueState::PrOpen,
+            },
+            Case {
+                name: "a PR recorded for a claim lapsed at closing, taken meanwhile by another: both hold it",
+                claims: vec![
+                    claim_event(1, "13 10:00", claim("ana")),
+                    claim_event(2, "14 10:00", claim("bo")),
+                    claim_event(3, "14 11:00", ClaimAction::PrOpened { attendee: Some("ana".into()) }),
+                ],
+                presence: vec![],
+                issue_state: IssueState::Open,
+                now: "14 12:00",
+                holders: &[("ana", PrOpen), ("bo", Active)],
+                contested: true,
+                state: IssueState::PrOpen,
             },
             Case {
                 name: "a sign-out before the claim does not release it",
