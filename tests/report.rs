@@ -221,7 +221,8 @@ fn the_report_counts_what_happened() {
             json!([{
                 "name": "Dee Newcomer",
                 "first_merged": {"number": 12, "title": "Handle an empty config", "url": "https://github.com/org/proj/pull/12",
-                                 "state": "merged", "author": "Dee Newcomer", "first_contribution": true}
+                                 "state": "merged", "author": "Dee Newcomer", "first_contribution": true},
+                "merged_issue": null
             }]),
         ),
         ("Proj: mentor pairs", proj("/mentor_pairs"), json!([{"mentee": "Dee Newcomer", "mentor": "Ana Mentor"}])),
@@ -866,6 +867,33 @@ fn a_pull_request_import_taken_back_reaches_another_device() {
     sync(&desk, &mut spare);
     assert_eq!(desk.digest().unwrap(), spare.digest().unwrap());
     assert_eq!(serde_json::to_value(spare.sprint_report().unwrap()).unwrap(), report_before);
+}
+
+/// A first-timer whose issue a lead marked merged counted for nothing until the pull requests were
+/// imported: the report said "0 first-time contributors with a merged pull request" beside the table's
+/// note "Dee's first PR merged!".
+#[test]
+fn a_first_timers_issue_marked_merged_at_the_table_counts_before_any_import() {
+    let (mut desk, _clock) = hand_built_day_one();
+    let count = |desk: &mut Desk| desk.sprint_report().unwrap().totals.first_contributions_merged;
+    assert_eq!(count(&mut desk), 0);
+    desk.mark_merged(sprintdesk_core::IssueRef { issue: "#1".into() }).unwrap();
+    assert_eq!(count(&mut desk), 1);
+    let report = serde_json::to_value(desk.sprint_report().unwrap()).unwrap();
+    let proj = report["projects"].as_array().unwrap().iter().find(|p| p["name"] == "Proj").unwrap();
+    assert_eq!(
+        proj["first_time_contributors"],
+        json!([{"name": "Dee Newcomer", "first_merged": null, "merged_issue": "#1 Crash on an empty config"}])
+    );
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    assert!(md.contains("- Dee Newcomer: merged #1 Crash on an empty config (marked at the sprint)"), "{md}");
+    assert!(md.contains("- 1 first-time contributor with a merged pull request"), "{md}");
+    // Once her pull request is imported, it is what the report names.
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    assert!(md.contains("- Dee Newcomer: first merged pull request [#12 Handle an empty config by"), "{md}");
+    assert_eq!(count(&mut desk), 1);
 }
 
 /// After closing, the board counted no one "today" while the organizer's Today page said how many came.

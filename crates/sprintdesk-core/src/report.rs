@@ -134,6 +134,9 @@ pub struct FirstContribution {
     pub name: String,
     /// Their first merged pull request to this project, if they have one.
     pub first_merged: Option<PrLine>,
+    /// With no pull request imported: the issue they held that a lead marked merged at the sprint, as
+    /// "#141020 Docs: clarify …" (a lead's word counts before the pull requests are imported).
+    pub merged_issue: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -364,10 +367,18 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             new && !all_erased
         };
         let mut people_here: BTreeSet<AttendeeId> = BTreeSet::new();
+        // Who holds a merged issue, and which (the first in the issues' order).
+        let mut merged_by: HashMap<AttendeeId, String> = HashMap::new();
         for issue in &issues {
             let claims = snapshot.claims(issue, now);
             if claims.holders.is_empty() {
                 continue;
+            }
+            for holder in claims.holders.iter().filter(|h| h.state == sprintdesk_domain::ClaimState::Merged) {
+                merged_by.entry(canonical(&holder.attendee)).or_insert_with(|| match issue.number {
+                    Some(number) => format!("#{number} {}", issue.title),
+                    None => issue.title.clone(),
+                });
             }
             claimed += 1;
             match claims.state {
@@ -418,11 +429,16 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
             })
             .filter_map(|id| {
                 let first = first_merged(id);
-                if first.is_some() {
+                let merged_issue = if first.is_some() { None } else { merged_by.get(id).cloned() };
+                if first.is_some() || merged_issue.is_some() {
                     contributed.insert(id.clone());
                 }
                 // Counted in the totals, but not listed: their first pull request would name them.
-                (!snapshot.is_erased(id)).then(|| FirstContribution { name: snapshot.name(id), first_merged: first })
+                (!snapshot.is_erased(id)).then(|| FirstContribution {
+                    name: snapshot.name(id),
+                    first_merged: first,
+                    merged_issue,
+                })
             })
             .collect();
         let mut goals: Vec<GoalLine> = snapshot

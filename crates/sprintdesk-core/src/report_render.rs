@@ -215,9 +215,13 @@ fn markdown(report: &SprintReport) -> String {
         if !project.first_time_contributors.is_empty() {
             let _ = writeln!(md, "\nFirst-time contributors:\n");
             for person in &project.first_time_contributors {
-                let first = person.first_merged.as_ref().map_or(String::new(), |pr| {
-                    format!(": first merged pull request [{}]({})", md_text(&pr_label(pr)), md_url(&pr.url))
-                });
+                let first = match (&person.first_merged, &person.merged_issue) {
+                    (Some(pr), _) => {
+                        format!(": first merged pull request [{}]({})", md_text(&pr_label(pr)), md_url(&pr.url))
+                    }
+                    (None, Some(issue)) => format!(": merged {} (marked at the sprint)", md_text(issue)),
+                    (None, None) => String::new(),
+                };
                 let _ = writeln!(md, "- {}{first}", md_text(&person.name));
             }
         }
@@ -530,9 +534,13 @@ fn html(report: &SprintReport) -> String {
         if !project.first_time_contributors.is_empty() {
             let _ = write!(h, "<p><b>First-time contributors</b></p><ul>");
             for person in &project.first_time_contributors {
-                let first = person.first_merged.as_ref().map_or(String::new(), |pr| {
-                    format!(": first merged pull request <a href=\"{}\">{}</a>", href(&pr.url), esc(&pr_label(pr)))
-                });
+                let first = match (&person.first_merged, &person.merged_issue) {
+                    (Some(pr), _) => {
+                        format!(": first merged pull request <a href=\"{}\">{}</a>", href(&pr.url), esc(&pr_label(pr)))
+                    }
+                    (None, Some(issue)) => format!(": merged {} (marked at the sprint)", esc(issue)),
+                    (None, None) => String::new(),
+                };
                 let _ = write!(h, "<li>{}{first}</li>", esc(&person.name));
             }
             let _ = write!(h, "</ul>");

@@ -5,4 +5,9 @@ export type FirstContribution = { name: string,
 /**
  * Their first merged pull request to this project, if they have one.
  */
-first_merged: PrLine | null, };
+first_merged: PrLine | null, 
+/**
+ * With no pull request imported: the issue they held that a lead marked merged at the sprint, as
+ * "#141020 Docs: clarify …" (a lead's word counts before the pull requests are imported).
+ */
+merged_issue: string | null, };
