@@ -486,10 +486,17 @@ fn joining_a_large_venue_says_how_many_records_have_arrived() {
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{stderr}");
     let received: u64 = stdout
-        .split(", ")
-        .find_map(|part| part.strip_suffix(" changes received.\nRun `sprintdesk serve` to stay in sync.\n"))
+        .lines()
+        .next()
+        .and_then(|first| first.split(", ").find_map(|part| part.strip_suffix(" changes received.")))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("join says how many arrived: {stdout}"));
+    // And its fingerprint, as the organizer's list shows it beside its name: a stranger who saw the code and
+    // joined first shows there with another.
+    let listed = desk.json(&["devices", "list"]);
+    let listed = listed.as_array().unwrap().iter().find(|d| d["name"] == "Door 2").unwrap()["fingerprint"].clone();
+    let said = format!("Its fingerprint is {}: the organizer's Devices page shows the same", listed.as_str().unwrap());
+    assert!(stdout.contains(&said), "{stdout}");
     // The first line comes with the first batch, as "N of TOTAL (P%)", the total being all it was to get.
     let line = stderr.lines().find(|l| l.starts_with("Receiving records: ")).unwrap_or_else(|| panic!("{stderr}"));
     let total = received.to_string();

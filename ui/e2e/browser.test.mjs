@@ -537,7 +537,6 @@ test("pairing: a device joined as the door's kiosk shows no organizer page, and 
   await dialog.locator(".code").waitFor();
   const code = (await dialog.locator(".code").innerText()).trim();
   const address = (await dialog.locator(".addr").innerText()).trim();
-  await p.close();
 
   const empty = venue();
   const door = await serve(empty);
@@ -549,6 +548,17 @@ test("pairing: a device joined as the door's kiosk shows no organizer page, and 
     await q.getByLabel("Organizer's address").fill(address);
     await q.getByLabel(/Device name/).fill("Door kiosk");
     await q.getByRole("button", { name: "Join", exact: true }).click();
+    // The new device says its fingerprint; the organizer's dialog, still open, says who used the code and
+    // with which: a stranger who saw the code on a screen and joined first shows there, to revoke.
+    const joinedToast = q.getByText(/This device's fingerprint: [0-9a-f]{16}\./);
+    await joinedToast.waitFor({ timeout: 30_000 });
+    const fingerprint = (await joinedToast.innerText()).match(/fingerprint: ([0-9a-f]{16})/)[1];
+    const used = dialog.getByTestId("pair-used");
+    await used.waitFor({ timeout: 30_000 });
+    assert.match(await used.innerText(), /Door kiosk joined with it at/);
+    assert.equal(await dialog.getByTestId("pair-used-fingerprint").innerText(), fingerprint);
+    await shot(p, "organizer-pair-used");
+    await p.close();
     const deadline = Date.now() + 30_000;
     while ((await door.call("setup")).role !== "kiosk" && Date.now() < deadline) await q.waitForTimeout(200);
     assert.equal((await door.call("setup")).role, "kiosk", "joined as the kiosk the code is for");

@@ -44,6 +44,9 @@ pub struct Joined {
     pub role: DeviceRole,
     /// A table lead's project, by name: the device opens on its table's screen.
     pub project: Option<String>,
+    /// This device's fingerprint as the organizer's Devices page shows it (16 hex digits): compared by eye,
+    /// it tells the organizer that the device the code let in is this one, and not whoever else saw it.
+    pub fingerprint: String,
 }
 
 /// How far this device's latest sync has got: what the joining screen shows while a venue arrives.
@@ -399,6 +402,8 @@ pub async fn join_venue(
         }
         error => error.into(),
     })?;
+    // (Before the store is held: the identity is read from it.)
+    let fingerprint = sprintdesk_sync::tls::fingerprint(&replica.identity()?.cert_der).chars().take(16).collect();
     let store = replica.store();
     let sprint = store.sprint()?.map(|s| s.name);
     let grant = store.get::<Device>(replica.device().as_str())?.and_then(|d| d.grant);
@@ -412,6 +417,7 @@ pub async fn join_venue(
         received: u32::try_from(report.received).unwrap_or(u32::MAX),
         role: grant.map(|g| g.role).unwrap_or_default(),
         project,
+        fingerprint,
     })
 }
 

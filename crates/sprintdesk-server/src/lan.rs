@@ -149,7 +149,7 @@ pub fn join(host: &Host, args: (String, String, Option<String>, Option<String>),
     if json {
         return print_json(&serde_json::json!({
             "joined": joined.organizer, "sprint": sprint, "received": joined.received, "device": host.setup()?.device,
-            "role": joined.role, "project": joined.project,
+            "role": joined.role, "project": joined.project, "fingerprint": joined.fingerprint,
         }));
     }
     let what = match (&joined.role, &joined.project) {
@@ -160,6 +160,11 @@ pub fn join(host: &Host, args: (String, String, Option<String>, Option<String>),
         "Joined the venue of {} as {name}, {what}: \"{sprint}\", {} changes received.",
         joined.organizer,
         joined.received
+    );
+    outln!(
+        "Its fingerprint is {}: the organizer's Devices page shows the same beside \"{name}\" (a different one there \
+         means someone else used the code first).",
+        joined.fingerprint
     );
     outln!("Run `sprintdesk serve` to stay in sync.");
     Ok(())

@@ -16,4 +16,9 @@ role: DeviceRole,
 /**
  * A table lead's project, by name: the device opens on its table's screen.
  */
-project: string | null, };
+project: string | null, 
+/**
+ * This device's fingerprint as the organizer's Devices page shows it (16 hex digits): compared by eye,
+ * it tells the organizer that the device the code let in is this one, and not whoever else saw it.
+ */
+fingerprint: string, };
