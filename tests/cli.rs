@@ -375,7 +375,7 @@ fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
     }
     let (_, stderr) = user.fails(&["goal", "status", "Write the docs", "done"]);
     assert!(stderr.contains("there is no goal Write the docs: give its title or its id"), "{stderr}");
-    user.ok(&["project", "help-wanted", "CPython", "on"]);
+    user.ok(&["project", "help-wanted", "CPython", "on", "--note", "someone who knows Windows"]);
     let board = user.json(&["board"]);
     let cpython = board["projects"].as_array().unwrap().iter().find(|p| p["project"]["name"] == "CPython").unwrap();
     assert_eq!(cpython["status_today"]["blockers"], "Slow CI");
@@ -396,6 +396,7 @@ fn claims_follow_the_first_timer_rules_and_show_on_the_board() {
     assert_eq!(cpython["help_wanted"], true);
     let text = user.ok(&["board"]);
     assert!(text.contains("HELP WANTED") && text.contains("Blockers: Slow CI"), "{text}");
+    assert!(text.contains("   Help wanted: someone who knows Windows\n"), "the note is said: {text}");
     assert!(
         text.contains("CPython (table T1)") && text.contains("Kwame Mensah (claimed, mentor Mariatta Wijaya)"),
         "{text}"

@@ -163,11 +163,17 @@ pub fn board(board: &Board) -> String {
         Some(today) => {
             let _ = writeln!(out, "{today}: {} here now, {} came today", board.here_now, board.today_count);
         }
+        None if board.today_count > 0 => {
+            let _ = writeln!(out, "The venue is closed now; {} came today.", board.today_count);
+        }
         None => out.push_str("The venue is closed now.\n"),
     }
     for project in &board.projects {
         let help = if project.help_wanted { "   ** HELP WANTED **" } else { "" };
         let _ = writeln!(out, "\n━━ {}{help}", table_name(&project.project));
+        if !project.help_note.trim().is_empty() {
+            let _ = writeln!(out, "   Help wanted: {}", project.help_note.trim());
+        }
         if !project.leads.is_empty() {
             let _ = writeln!(out, "   Leads: {}", names(project.leads.iter().map(|p| p.name.as_str())));
         }
