@@ -756,6 +756,15 @@ test("the morning's board shows yesterday's status until the table writes today'
     assert.match(await status.innerText(), /^Yesterday\s+Done\s+Set up\s+Next\s+ORM review\s+Blockers\s+Slow CI$/i);
     await board.waitForTimeout(900); // the page's fade-in
     await shot(board, "board-yesterdays-status");
+    // The lead's own screen shows it too, above today's blank form.
+    const lead = await session.page(1280, 800);
+    await lead.goto(`${served.url}/#/lead`);
+    await lead.getByRole("button", { name: /CPython/ }).first().click();
+    const earlier = lead.getByTestId("lead-status-earlier");
+    await earlier.waitFor();
+    assert.match(await earlier.innerText(), /^Yesterday\s+Done\s+Set up\s+Next\s+ORM review\s+Blockers\s+Slow CI$/i);
+    await shot(lead, "lead-yesterdays-status");
+    await lead.close();
     // Once the lead writes today's, it is today's that shows; blockers that say there are none are none
     // (the table showed as blocked by "None.").
     await served.call("set_status", { project: (await served.call("board")).projects[0].project.id, done: "", next: "Docs", blockers: "None." });
