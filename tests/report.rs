@@ -907,6 +907,60 @@ fn after_closing_the_board_counts_today_as_the_today_page_does() {
     assert_eq!((board.today_count, presence.today_count), (5, 5));
 }
 
+/// Undoing a pull request import puts back no erased person's handle: the later import had linked the pull
+/// requests to her (their author cleared), and its undo set the author back to her handle, on every device.
+#[test]
+fn a_pull_request_import_taken_back_names_no_erased_author_again() {
+    let (mut desk, _clock) = hand_built_day_one();
+    let file = || ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None };
+    desk.import_prs(file()).unwrap();
+    desk.import_attendees(ImportFile {
+        text: "name,handle\nOtto Outsider,outsider\n".into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+    })
+    .unwrap();
+    let linked = desk.import_prs(file()).unwrap();
+    desk.erase_attendee(Erase { attendee: "@outsider".into(), pin: None }).unwrap();
+    desk.undo_import(sprintdesk_core::UndoImport { id: linked.undo.unwrap() }).unwrap();
+    let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    assert!(!prs.contains("outsider") && !md.contains("outsider"), "{prs}\n{md}");
+}
+
+/// A pull request import taken back while a later one that lists the same pull requests stands leaves the
+/// claims they moved as they are: #1 stayed merged by the pull request the later file lists, and the undo
+/// made it "claimed" again.
+#[test]
+fn an_earlier_pull_request_import_taken_back_leaves_the_claims_a_later_one_stands_for() {
+    let (mut desk, _clock) = hand_built_day_one();
+    let first = desk
+        .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
+    // The next day's export: one title changed, #12 (Dee's, which merged #1) listed as it was.
+    let later = PRS.replace("Drive-by fix", "Drive-by fix, reworded");
+    assert_ne!(later, PRS);
+    desk.import_prs(ImportFile { text: later, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    let before = serde_json::to_value(desk.sprint_report().unwrap()).unwrap();
+    let state = |desk: &mut Desk| {
+        let issues = serde_json::to_value(desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap()).unwrap();
+        issues.as_array().unwrap().iter().find(|i| i["number"] == 1).unwrap()["state"].clone()
+    };
+    assert_eq!(state(&mut desk), "merged");
+    let undone = desk.undo_import(sprintdesk_core::UndoImport { id: first.undo.unwrap() }).unwrap();
+    assert_eq!(undone.claims_moved_back, 0, "{undone:?}");
+    assert!(
+        undone
+            .kept
+            .iter()
+            .any(|k| k == "#1 Crash on an empty config: pull request #12 closes it and stays, its claim's step kept"),
+        "{undone:?}"
+    );
+    assert_eq!(state(&mut desk), "merged");
+    assert_eq!(serde_json::to_value(desk.sprint_report().unwrap()).unwrap(), before);
+}
+
 /// A merged issue's holder is shown for the credit, but not once they are erased: the board and the issues
 /// list showed "Erased person" holding it, merged, with the claim's minute, and the forge's pull request for
 /// the issue tells who that was.

@@ -297,8 +297,21 @@ impl Desk {
                 named_by.is_some_and(|by| by.contains(&Entity::BadgePrint) || by.contains(&Entity::PresenceEvent));
             let mut set_back = false;
             let mut kept_fields = Vec::new();
+            // A pull request's author and its link to a person are not set back once that person is erased (or
+            // everyone is): the handle it held before would name them again, on every device.
+            let author_erased = *entity == Entity::PullRequest
+                && (snapshot.is_erased(&AttendeeId::from("*"))
+                    || snapshot
+                        .pull_requests
+                        .iter()
+                        .find(|p| p.id.as_str() == id)
+                        .and_then(|p| p.attendee.as_ref())
+                        .is_some_and(|a| snapshot.is_erased(&snapshot.canonical(a))));
             for one in records {
                 let Some(before) = one.before.as_ref().filter(|before| before.cleared.is_none()) else { continue };
+                if author_erased && matches!(one.record.field.as_str(), "author" | "attendee") {
+                    continue;
+                }
                 // Changed since to something else (written again with the same value, it is still the import's).
                 if one.since.as_ref().is_some_and(|since| since.value != one.record.value) {
                     kept_fields.push(format!("{} changed since the import", field_words(&one.record)));
@@ -319,7 +332,21 @@ impl Desk {
             }
         }
         // The claims it moved (a pull request import's "PR open" or "merged") go back one step, unless a later
-        // step on the issue builds on it (as for a lead's undo): that step stands, and so does this one.
+        // step on the issue builds on it (as for a lead's undo): that step stands, and so does this one. Nor
+        // while a pull request that stays (another import lists it) closes the issue.
+        let removed: HashSet<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Set { entity: Entity::PullRequest, id, field, .. } if *field == sprintdesk_store::DELETED_FIELD => {
+                    Some(id.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let still_closed_by = |issue: &IssueId| {
+            snapshot.pull_requests.iter().find(|p| p.closes.contains(issue) && !removed.contains(p.id.as_str()))
+        };
+        let mut claim_ops = Vec::new();
         for (issue, event) in &kept.claim_events {
             let standing = sprintdesk_domain::standing(snapshot.claim_events.iter().filter(|e| &e.issue == issue));
             if !standing.iter().any(|e| &e.id == event) {
@@ -330,9 +357,15 @@ impl Desk {
                 undone.kept.push(format!("{words}: worked on since the import, its claim's step kept"));
                 continue;
             }
-            ops.push(Op::Claim(self.claim_retraction_event(&snapshot, issue, event)));
+            if let Some(pr) = still_closed_by(issue) {
+                let pr = pr.number.map_or_else(|| pr.url.clone(), |n| format!("#{n}"));
+                undone.kept.push(format!("{words}: pull request {pr} closes it and stays, its claim's step kept"));
+                continue;
+            }
+            claim_ops.push(Op::Claim(self.claim_retraction_event(&snapshot, issue, event)));
             undone.claims_moved_back += 1;
         }
+        ops.extend(claim_ops);
         let written = self.write_returning(ops)?;
         imports[position].undone = true;
         imports[position].kept_rows = kept_rows;
