@@ -812,6 +812,8 @@ fn a_read_leaves_a_database_of_an_older_release_as_it_was() {
     assert_eq!(user.json(&["attendees", "list"]).as_array().unwrap().len(), 6);
     assert!(user.ok(&["attendees", "search", "lukasz"]).contains("Łukasz"));
     assert!(user.json(&["call", "presence"])["here_now"].is_number());
+    user.ok(&["import", "list"]);
+    user.ok(&["attendees", "merged", "Łukasz Langa"]);
     assert_eq!(std::fs::read(&db).unwrap(), before, "not a byte of the database changed");
     assert_eq!(version(&db), current - 3);
     // A write brings it up to date.

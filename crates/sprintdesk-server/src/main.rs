@@ -140,10 +140,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::Export { .. }
         | Command::Project(ProjectCommand::List)
         | Command::Issues(IssuesCommand::List { .. })
+        | Command::Import(ImportCommand::List)
         | Command::Attendees(
             AttendeesCommand::Search { .. }
             | AttendeesCommand::List
             | AttendeesCommand::Show { .. }
+            | AttendeesCommand::Merged { .. }
             | AttendeesCommand::ExportPerson { .. }
             | AttendeesCommand::Duplicates,
         ) => true,
