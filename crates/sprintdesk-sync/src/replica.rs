@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
+/// The longest name a joining device may give itself, in characters.
+pub const MAX_DEVICE_NAME: usize = 60;
 /// The venue's grants for the authors of a batch of records, sent with it.
 pub type AuthorGrants = Vec<(DeviceId, Grant)>;
 
@@ -492,7 +494,14 @@ impl Replica {
         joining: &Joining<'_>,
     ) -> Result<Result<Welcome, JoinRefusal>, crate::report::SyncError> {
         let Joining { device: joining, fingerprint: joining_fingerprint, name, role, key, proof } = *joining;
-        if !sprintdesk_store::trust::is_device_id(joining.as_str()) || name.chars().any(char::is_control) {
+        // A name is shown to the organizer beside the device's fingerprint: nothing in it may hide or turn the
+        // text around it (an override, a zero-width space), and it is a name, not a sentence.
+        let plain = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown_as_typed = sprintdesk_domain::clean_name(name) == plain && plain.chars().count() <= MAX_DEVICE_NAME;
+        if !sprintdesk_store::trust::is_device_id(joining.as_str())
+            || name.chars().any(char::is_control)
+            || !shown_as_typed
+        {
             // `~` marks a device's later origins (see `Store::reissue_future_changes`), `@` ends the ids of
             // the people a device registers, and ids are signed into grants: only plain ids get in.
             return Ok(Err(JoinRefusal::BadId));

@@ -119,12 +119,18 @@ impl JoinRefusal {
     /// What the joining device is told.
     pub fn reason(self) -> String {
         let text = match self {
-            JoinRefusal::Code => "that join code is wrong, used or expired; ask an organizer for a new one",
+            JoinRefusal::Code => {
+                "that join code is wrong, used or expired; ask an organizer for a new one (if it was just shown and \
+                 typed right, another device may have used it first: tell the organizer, whose screen says which)"
+            }
             JoinRefusal::IdTaken => {
                 "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
             }
             JoinRefusal::Revoked => "this device was revoked; join again from a new, empty database",
-            JoinRefusal::BadId => "that device's id or name has characters a device's id or name cannot have",
+            JoinRefusal::BadId => {
+                "that device's id or name is not one a device can have: a name of at most 60 letters, digits, \
+                 spaces and punctuation, with nothing that hides or turns text around"
+            }
             JoinRefusal::LockedOut => {
                 "too many wrong join codes came from this computer's network address lately, so no code is looked \
                  at from there for a while (up to ten minutes); wait, then try again with a code an organizer shows you"

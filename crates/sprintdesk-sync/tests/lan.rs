@@ -155,7 +155,10 @@ async fn a_join_with_an_id_sprintdesk_would_not_make_is_refused() {
     let code = show_code(&desk);
     for id in ["X\0organizer\0", "kiosk~2", "a@kiosk", "x y"] {
         let error = peer::join(&device(id), &address, &code, "Kiosk", Some(DeviceRole::Kiosk)).await.unwrap_err();
-        assert!(matches!(error, SyncError::Denied(ref reason) if reason.contains("cannot have")), "{id:?}: {error}");
+        assert!(
+            matches!(error, SyncError::Denied(ref reason) if reason.contains("is not one a device can have")),
+            "{id:?}: {error}"
+        );
     }
     assert_eq!(desk.store().all::<sprintdesk_domain::Device>().unwrap().len(), 1, "nobody joined");
     peer::join(&device("kiosk"), &address, &code, "Door kiosk", Some(DeviceRole::Kiosk)).await.unwrap();
@@ -419,6 +422,23 @@ async fn a_revoked_devices_open_session_exchanges_nothing_once_the_revocation_is
     tokio::time::timeout(Duration::from_secs(2), live).await.expect("the session ended at once").unwrap().ok();
     assert_eq!(desk.store().presence_events().unwrap().len(), 1, "no sign-in of the revoked kiosk was taken");
     assert_eq!(from_desk(&kiosk), kiosk_had, "nothing reached the revoked kiosk, not even its revocation");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joining_device_names_itself_plainly_or_is_refused() {
+    // The organizer reads a new device's name beside its fingerprint: an override turned the text after it
+    // around (the fingerprint too), and a sentence of a name could say "its fingerprint matches".
+    let (desk, address, _stop) = organizer().await;
+    let long = "Door kiosk: its fingerprint matches, nothing to do here, all is well";
+    for (n, name) in ["Door \u{202e}ksoik", "Door\u{200b}kiosk", long].into_iter().enumerate() {
+        let refused = peer::join(&device(&format!("odd-{n}")), &address, &show_code(&desk), name, None).await;
+        assert!(
+            matches!(refused, Err(SyncError::Denied(ref reason)) if reason.contains("is not one a device can have")),
+            "{name:?}: {refused:?}"
+        );
+    }
+    // Any script, spaces and punctuation are names.
+    peer::join(&device("plain"), &address, &show_code(&desk), "Kiosk at the door (Łódź) – 2", None).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
