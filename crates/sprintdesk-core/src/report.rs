@@ -134,7 +134,7 @@ pub struct FirstContribution {
     pub name: String,
     /// Their first merged pull request to this project, if they have one.
     pub first_merged: Option<PrLine>,
-    /// With no pull request imported: the issue they held that a lead marked merged at the sprint, as
+    /// With no first pull request imported: the issue they held that was marked merged (by a lead, or an import), as
     /// "#141020 Docs: clarify …" (a lead's word counts before the pull requests are imported).
     pub merged_issue: Option<String>,
 }

@@ -219,7 +219,7 @@ fn markdown(report: &SprintReport) -> String {
                     (Some(pr), _) => {
                         format!(": first merged pull request [{}]({})", md_text(&pr_label(pr)), md_url(&pr.url))
                     }
-                    (None, Some(issue)) => format!(": merged {} (marked at the sprint)", md_text(issue)),
+                    (None, Some(issue)) => format!(": merged {}", md_text(issue)),
                     (None, None) => String::new(),
                 };
                 let _ = writeln!(md, "- {}{first}", md_text(&person.name));
@@ -538,7 +538,7 @@ fn html(report: &SprintReport) -> String {
                     (Some(pr), _) => {
                         format!(": first merged pull request <a href=\"{}\">{}</a>", href(&pr.url), esc(&pr_label(pr)))
                     }
-                    (None, Some(issue)) => format!(": merged {} (marked at the sprint)", esc(issue)),
+                    (None, Some(issue)) => format!(": merged {}", esc(issue)),
                     (None, None) => String::new(),
                 };
                 let _ = write!(h, "<li>{}{first}</li>", esc(&person.name));

@@ -7,7 +7,7 @@ export type FirstContribution = { name: string,
  */
 first_merged: PrLine | null, 
 /**
- * With no pull request imported: the issue they held that a lead marked merged at the sprint, as
+ * With no first pull request imported: the issue they held that was marked merged (by a lead, or an import), as
  * "#141020 Docs: clarify …" (a lead's word counts before the pull requests are imported).
  */
 merged_issue: string | null, };
