@@ -961,6 +961,36 @@ fn an_earlier_pull_request_import_taken_back_leaves_the_claims_a_later_one_stand
     assert_eq!(serde_json::to_value(desk.sprint_report().unwrap()).unwrap(), before);
 }
 
+/// Two pull request imports taken back, the later first: the later file had merged #12, and its undo set #12
+/// back to open but kept the merge step on #1 ("a pull request that stays closes it"), so #1 ended merged
+/// with no pull request at all once the earlier import was taken back too.
+#[test]
+fn two_pull_request_imports_taken_back_latest_first_leave_the_claims_as_they_were() {
+    let (mut desk, _clock) = hand_built_day_one();
+    let state = |desk: &mut Desk| {
+        let issues = serde_json::to_value(desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap()).unwrap();
+        issues.as_array().unwrap().iter().find(|i| i["number"] == 1).unwrap()["state"].clone()
+    };
+    let before = state(&mut desk);
+    let open = PRS.replace(
+        r#""closedAt":"2026-07-15T16:00:00Z","createdAt":"2026-07-13T15:00:00Z","labels":[],"mergedAt":"2026-07-15T16:00:00Z","number":12,"state":"MERGED""#,
+        r#""closedAt":null,"createdAt":"2026-07-13T15:00:00Z","labels":[],"mergedAt":null,"number":12,"state":"OPEN""#,
+    );
+    assert_ne!(open, PRS);
+    let first =
+        desk.import_prs(ImportFile { text: open, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    assert_eq!(state(&mut desk), "pr_open");
+    let second = desk
+        .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
+    assert_eq!(state(&mut desk), "merged");
+    desk.undo_import(sprintdesk_core::UndoImport { id: second.undo.unwrap() }).unwrap();
+    assert_eq!(state(&mut desk), "pr_open", "#12 is open again, as the first file says");
+    desk.undo_import(sprintdesk_core::UndoImport { id: first.undo.unwrap() }).unwrap();
+    assert_eq!(state(&mut desk), before);
+    assert_eq!(desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text.trim().lines().count(), 1);
+}
+
 /// A merged issue's holder is shown for the credit, but not once they are erased: the board and the issues
 /// list showed "Erased person" holding it, merged, with the claim's minute, and the forge's pull request for
 /// the issue tells who that was.

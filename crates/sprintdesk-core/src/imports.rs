@@ -12,7 +12,7 @@ use crate::desk::Desk;
 use crate::error::Error;
 use crate::view::ImportReport;
 use serde::{Deserialize, Serialize};
-use sprintdesk_domain::{AttendeeId, DeviceId, EventId, IssueId, Timestamp, ValidationError};
+use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, EventId, IssueId, PrState, Timestamp, ValidationError};
 use sprintdesk_store::{Change, Entity, Hlc, Op};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -343,8 +343,31 @@ impl Desk {
                 _ => None,
             })
             .collect();
-        let still_closed_by = |issue: &IssueId| {
-            snapshot.pull_requests.iter().find(|p| p.closes.contains(issue) && !removed.contains(p.id.as_str()))
+        // A pull request as the undo leaves it: its state and the issues it closes, set back where it sets
+        // them back (a later file's "merged" undone leaves it open, and a merge step has nothing to stand on).
+        let set_back = |pr: &str, field: &str| {
+            ops.iter().find_map(|op| match op {
+                Op::Set { entity: Entity::PullRequest, id, field: f, value } if id == pr && *f == field => {
+                    Some(value.clone())
+                }
+                _ => None,
+            })
+        };
+        let still_closed_by = |issue: &IssueId, step: &ClaimAction| {
+            snapshot.pull_requests.iter().filter(|p| !removed.contains(p.id.as_str())).find(|p| {
+                let state = set_back(p.id.as_str(), "state")
+                    .and_then(|v| serde_json::from_value::<PrState>(v).ok())
+                    .unwrap_or(p.state);
+                let closes = set_back(p.id.as_str(), "closes")
+                    .and_then(|v| serde_json::from_value::<Vec<IssueId>>(v).ok())
+                    .unwrap_or_else(|| p.closes.clone());
+                let stands = match step {
+                    ClaimAction::Merged => state == PrState::Merged,
+                    ClaimAction::PrOpened { .. } => matches!(state, PrState::Open | PrState::Merged),
+                    _ => false,
+                };
+                stands && closes.contains(issue)
+            })
         };
         let mut claim_ops = Vec::new();
         for (issue, event) in &kept.claim_events {
@@ -357,7 +380,8 @@ impl Desk {
                 undone.kept.push(format!("{words}: worked on since the import, its claim's step kept"));
                 continue;
             }
-            if let Some(pr) = still_closed_by(issue) {
+            let step = snapshot.claim_events.iter().find(|e| &e.id == event).map(|e| &e.action);
+            if let Some(pr) = step.and_then(|step| still_closed_by(issue, step)) {
                 let pr = pr.number.map_or_else(|| pr.url.clone(), |n| format!("#{n}"));
                 undone.kept.push(format!("{words}: pull request {pr} closes it and stays, its claim's step kept"));
                 continue;
