@@ -255,10 +255,7 @@ impl Desk {
                 Entity::Attendee => snapshot.attendees.get(&AttendeeId(id.into())).map(|a| a.name.clone()),
                 Entity::Issue => snapshot.issues.iter().find(|i| i.id.as_str() == id).map(issue_words),
                 Entity::PullRequest => {
-                    snapshot.pull_requests.iter().find(|p| p.id.as_str() == id).map(|p| match p.number {
-                        Some(number) => format!("#{number} {}", p.title),
-                        None => p.title.clone(),
-                    })
+                    snapshot.pull_requests.iter().find(|p| p.id.as_str() == id).map(|p| numbered(p.number, &p.title))
                 }
                 _ => None,
             }
@@ -432,9 +429,14 @@ fn since_words(by: &BTreeSet<Entity>) -> &'static str {
 
 /// An issue as a person names it: "#12 Crash on start".
 fn issue_words(issue: &sprintdesk_domain::Issue) -> String {
-    match issue.number {
-        Some(number) => format!("#{number} {}", issue.title),
-        None => issue.title.clone(),
+    numbered(issue.number, &issue.title)
+}
+
+/// An issue or a pull request by its number and title: "#12 Crash on start", or the title alone.
+fn numbered(number: Option<impl std::fmt::Display>, title: &str) -> String {
+    match number {
+        Some(number) => format!("#{number} {title}"),
+        None => title.to_owned(),
     }
 }
 
