@@ -153,6 +153,106 @@ fn a_ticketing_export_taken_again_after_an_erasure_does_not_bring_the_person_bac
     assert_eq!(desk.json(&["attendees", "search", "zofia"]).as_array().unwrap().len(), 1);
 }
 
+/// The organizer imports another event's attendee list by mistake, and every device takes it. Taken back
+/// with `--erase`, the strangers leave every device and its history; one of them who signed in since is
+/// kept; the people already on the list keep their details; and one of them registering after all is
+/// imported as anyone would be (the erasure keeps no keys that would leave them out). A second wrong file,
+/// taken back without erasing, is erased afterwards. A wrong PIN changes nothing.
+#[test]
+fn another_events_list_taken_back_and_erased_leaves_no_byte_of_it_on_any_device() {
+    let mut desk = Device::new();
+    let spare = Device::new();
+    let kiosk = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Privacy sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
+    desk.ok(&["attendees", "add", "--name", "Ana Pereira", "--email", "ana@example.org"]);
+    // The organizer PIN, set as a kiosk is locked: erasing asks for it.
+    for mode in ["kiosk", "organizer"] {
+        desk.ok(&["call", "set_mode", &json!({"mode": mode, "pin": "2468"}).to_string()]);
+    }
+    let address = desk.serve(None);
+    join_as(&desk, &address, &spare, "Spare desk", "organizer");
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+
+    let wrong = desk.dir.path().join("other-event.csv");
+    std::fs::write(
+        &wrong,
+        "name,email,handle,badge\n\
+         Wilhelmina Strangefellow,w.strangefellow@other-event.example,wstrangefellow,OE-4411-ZQ\n\
+         Bartholomew Outsiderson,bart.outsiderson@other-event.example,,OE-4412-ZQ\n\
+         Cosima Ferngast,cosima.ferngast@other-event.example,cferngast,OE-4413-ZQ\n\
+         Ana Pereira,ana@example.org,,\n",
+    )
+    .unwrap();
+    let report = desk.json(&["import", "attendees", wrong.to_str().unwrap()]);
+    assert_eq!((&report["added"], &report["unchanged"]), (&json!(3), &json!(1)), "{report}");
+    spare.ok(&["sync", &address]);
+    kiosk.ok(&["sync", &address]);
+    // Cosima happens to be here, and signs in at the door before anyone notices.
+    kiosk.ok(&["signin", "Cosima Ferngast", "--accept-coc"]);
+    kiosk.ok(&["sync", &address]);
+    let strangers = [
+        "Strangefellow",
+        "w.strangefellow@other-event.example",
+        "wstrangefellow",
+        "OE-4411-ZQ",
+        "Outsiderson",
+        "bart.outsiderson@other-event.example",
+        "OE-4412-ZQ",
+    ];
+    assert!(!traces(&spare, &strangers).is_empty(), "the spare laptop holds the file's people before");
+    assert!(!traces(&kiosk, &strangers).is_empty(), "the kiosk holds their names before");
+
+    // A wrong PIN takes nothing back.
+    let id = desk.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned();
+    let out = desk.run(&["import", "undo", &id, "--erase", "--pin", "1111"]);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PIN"), "{out:?}");
+    assert_eq!(desk.json(&["attendees", "search", "Strangefellow"]).as_array().unwrap().len(), 1);
+
+    let undone = desk.json(&["import", "undo", &id, "--erase", "--pin", "2468"]);
+    assert_eq!((&undone["removed"], &undone["erased"]), (&json!(2), &json!(2)), "{undone}");
+    assert_eq!(undone["kept"], json!(["Cosima Ferngast: signed in or out since the import, kept"]), "{undone}");
+    assert_eq!(desk.json(&["import", "list"])[0]["erased"], true);
+    spare.ok(&["sync", &address]);
+    kiosk.ok(&["sync", &address]);
+    for (name, device) in [("desk", &desk), ("spare", &spare), ("kiosk", &kiosk)] {
+        assert_eq!(traces(device, &strangers), Vec::<(String, String)>::new(), "{name}'s files");
+        assert_eq!(device.json(&["attendees", "search", "Ana Pereira"]).as_array().unwrap().len(), 1, "{name}");
+        assert_eq!(device.json(&["attendees", "search", "Cosima"]).as_array().unwrap().len(), 1, "{name}");
+        assert_eq!(device.json(&["attendees", "search", "Strangefellow"]), json!([]), "{name}");
+    }
+    assert_eq!(spare.digest(), desk.digest());
+    assert_eq!(kiosk.digest(), desk.digest());
+    assert_eq!(desk.json(&["attendees", "show", "Ana Pereira"])["email"], "ana@example.org");
+
+    // Bartholomew registers for this sprint after all: the next ticket export adds him.
+    let right = desk.dir.path().join("tickets.csv");
+    std::fs::write(&right, "name,email\nBartholomew Outsiderson,bart.outsiderson@other-event.example\n").unwrap();
+    let report = desk.json(&["import", "attendees", right.to_str().unwrap()]);
+    assert_eq!((&report["added"], &report["erased"]), (&json!(1), &json!([])), "{report}");
+
+    // A second wrong file, taken back without erasing; its person is erased when the organizer asks after.
+    let again = desk.dir.path().join("again.csv");
+    std::fs::write(&again, "name,email\nGottfried Irrtumsmann,g.irrtumsmann@other-event.example\n").unwrap();
+    desk.ok(&["import", "attendees", again.to_str().unwrap()]);
+    desk.ok(&["import", "undo"]);
+    spare.ok(&["sync", &address]);
+    let gottfried = ["Irrtumsmann", "g.irrtumsmann@other-event.example"];
+    assert!(!traces(&spare, &gottfried).is_empty(), "taken back without erasing, his details stay in the log");
+    let said = desk.ok(&["import", "undo", "--erase", "--pin", "2468"]);
+    assert!(said.contains("1 person erased from every device"), "{said}");
+    let out = desk.run(&["import", "undo", "--erase", "--pin", "2468"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the people it added erased"), "{out:?}");
+    spare.ok(&["sync", &address]);
+    kiosk.ok(&["sync", &address]);
+    for (name, device) in [("desk", &desk), ("spare", &spare), ("kiosk", &kiosk)] {
+        assert_eq!(traces(device, &gottfried), Vec::<(String, String)>::new(), "{name}'s files");
+    }
+    assert_eq!(spare.digest(), desk.digest());
+}
+
 /// A duplicate merged into someone on another organizer's laptop that had not heard of her erasure: the
 /// desk erases the duplicate when the merge arrives, and kept no way to know it by, so the ticket export
 /// brought the duplicate's e-mail back on every device.

@@ -862,7 +862,7 @@ fn a_pull_request_import_taken_back_reaches_another_device() {
     assert_eq!((imported.added, imported.claims_moved), (9, 2), "{imported:?}");
     sync(&desk, &mut spare);
     assert_ne!(serde_json::to_value(spare.sprint_report().unwrap()).unwrap(), report_before);
-    let undone = desk.undo_import(sprintdesk_core::UndoImport { id: imported.undo.unwrap() }).unwrap();
+    let undone = desk.undo_import(sprintdesk_core::UndoImport::new(imported.undo.unwrap())).unwrap();
     assert_eq!((undone.removed, undone.claims_moved_back, &undone.kept), (9, 2, &vec![]), "{undone:?}");
     sync(&desk, &mut spare);
     assert_eq!(desk.digest().unwrap(), spare.digest().unwrap());
@@ -923,7 +923,7 @@ fn a_pull_request_import_taken_back_names_no_erased_author_again() {
     .unwrap();
     let linked = desk.import_prs(file()).unwrap();
     desk.erase_attendee(Erase { attendee: "@outsider".into(), pin: None }).unwrap();
-    desk.undo_import(sprintdesk_core::UndoImport { id: linked.undo.unwrap() }).unwrap();
+    desk.undo_import(sprintdesk_core::UndoImport::new(linked.undo.unwrap())).unwrap();
     let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(!prs.contains("outsider") && !md.contains("outsider"), "{prs}\n{md}");
@@ -948,7 +948,7 @@ fn an_earlier_pull_request_import_taken_back_leaves_the_claims_a_later_one_stand
         issues.as_array().unwrap().iter().find(|i| i["number"] == 1).unwrap()["state"].clone()
     };
     assert_eq!(state(&mut desk), "merged");
-    let undone = desk.undo_import(sprintdesk_core::UndoImport { id: first.undo.unwrap() }).unwrap();
+    let undone = desk.undo_import(sprintdesk_core::UndoImport::new(first.undo.unwrap())).unwrap();
     assert_eq!(undone.claims_moved_back, 0, "{undone:?}");
     assert!(
         undone
@@ -984,9 +984,9 @@ fn two_pull_request_imports_taken_back_latest_first_leave_the_claims_as_they_wer
         .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
         .unwrap();
     assert_eq!(state(&mut desk), "merged");
-    desk.undo_import(sprintdesk_core::UndoImport { id: second.undo.unwrap() }).unwrap();
+    desk.undo_import(sprintdesk_core::UndoImport::new(second.undo.unwrap())).unwrap();
     assert_eq!(state(&mut desk), "pr_open", "#12 is open again, as the first file says");
-    desk.undo_import(sprintdesk_core::UndoImport { id: first.undo.unwrap() }).unwrap();
+    desk.undo_import(sprintdesk_core::UndoImport::new(first.undo.unwrap())).unwrap();
     assert_eq!(state(&mut desk), before);
     assert_eq!(desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text.trim().lines().count(), 1);
 }

@@ -529,7 +529,7 @@ fn a_person_signed_in_at_a_kiosk_not_yet_synced_when_their_import_was_taken_back
     sign_in(&mut kiosk, "@bo");
     clock.advance_minutes(1);
     let id = organizer.imports().unwrap()[0].id.clone();
-    let undone = organizer.undo_import(UndoImport { id }).unwrap();
+    let undone = organizer.undo_import(UndoImport::new(id)).unwrap();
     assert_eq!(undone.removed, 2, "the organizer did not know of the sign-in");
     sync(&kiosk, &mut organizer);
     sync(&organizer, &mut kiosk);
@@ -576,7 +576,7 @@ fn an_issue_claimed_apart_when_its_import_was_taken_back_is_listed_to_restore() 
     lead.claim(Claim { issue: "#2".into(), attendee: "@bo".into(), mentor: None }).unwrap();
     clock.advance_minutes(1);
     let id = organizer.imports().unwrap()[0].id.clone();
-    assert_eq!(organizer.undo_import(UndoImport { id }).unwrap().removed, 1);
+    assert_eq!(organizer.undo_import(UndoImport::new(id)).unwrap().removed, 1);
     sync(&lead, &mut organizer);
     let review = organizer.review().unwrap();
     assert_eq!(review.len(), 1, "{review:?}");

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { NOW, browserSession, cpythonVenue, demoVenue, root, serve, shot, venue } from "./support.mjs";
 
 const session = browserSession(demoVenue);
@@ -1467,6 +1467,81 @@ test("attendees: the wrong file imported is taken back, keeping who signed in si
     await recent.getByText("Taken back").waitFor();
   } finally {
     await p.close();
+  }
+});
+
+test("attendees: another event's list is taken back and erased from every device's history, with the PIN", async () => {
+  // Taking a wrong file back deleted its people but left their e-mails in every device's history until the
+  // retention period ended: another event's attendee list is personal data that should never have been here.
+  const fresh = venue();
+  fresh.cli("init", "--name", "Erase sprint", "--start", NOW.slice(0, 10), "--days", "2", "--tz", "UTC");
+  fresh.cli("attendees", "add", "--name", "Ilse Basis", "--email", "ilse@example.org");
+  const served = await serve(fresh);
+  const files = () =>
+    ["sprint.db", "sprint.db-wal"].map((name) => {
+      try {
+        return readFileSync(path.join(fresh.dir, name)).toString("latin1");
+      } catch {
+        return "";
+      }
+    }).join("");
+  try {
+    for (const mode of ["kiosk", "organizer"]) await served.call("set_mode", { mode, pin: "2468" });
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/organizer/attendees`);
+    await p.getByTestId("nav-attendees").waitFor();
+    await ready(p);
+    const other = "name,email\nWilhelmina Strangefellow,w.strangefellow@other-event.example\nBartholomew Outsiderson,bart.o@other-event.example\n";
+    const dialog = await importPasted(p, other);
+    await dialog.getByTestId("import-done").waitFor();
+    assert.ok(files().includes("w.strangefellow@other-event.example"), "the file's e-mails are in the file before");
+    await dialog.getByRole("button", { name: "Undo this import" }).click();
+    const confirm = dialog.getByTestId("import-undo-confirm");
+    await confirm.waitFor();
+    await confirm.getByTestId("import-undo-erase").check();
+    const pin = confirm.getByLabel("Organizer PIN");
+    await pin.fill("1111");
+    await confirm.getByRole("button", { name: "Take it back and erase" }).click();
+    await confirm.getByTestId("import-erase-error").getByText("that is not the organizer PIN").waitFor();
+    assert.equal((await served.call("attendees")).length, 3, "a wrong PIN takes nothing back");
+    await confirm.waitFor();
+    await shot(p, "organizer-import-erase-confirm");
+    // Enter in the PIN answers the question; it does not import the pasted text again.
+    await pin.fill("2468");
+    await pin.press("Enter");
+    await dialog.getByText("2 people removed, 0 set back").waitFor();
+    await dialog.getByText("2 people erased from every device and its history.").waitFor();
+    await shot(p, "organizer-import-undone-erased");
+    assert.deepEqual((await served.call("attendees")).map((a) => a.name), ["Ilse Basis"]);
+    for (const gone of ["Strangefellow", "w.strangefellow@other-event.example", "Outsiderson", "bart.o@other-event.example"]) {
+      assert.ok(!files().includes(gone), `no byte of ${gone} is left in the database or its log`);
+    }
+
+    // A second wrong file, taken back plainly; reopened, the dialog offers to erase its people afterwards.
+    await dialog.getByRole("button", { name: "Close" }).click();
+    const again = await importPasted(p, "name,email\nGottfried Irrtumsmann,g.irrtumsmann@other-event.example\n");
+    await again.getByTestId("import-done").waitFor();
+    await again.getByRole("button", { name: "Undo this import" }).click();
+    await again.getByRole("button", { name: "Take it back", exact: true }).click();
+    await again.getByText("1 person removed").waitFor();
+    assert.ok(files().includes("g.irrtumsmann@other-event.example"), "taken back without erasing, the e-mail stays");
+    await again.getByRole("button", { name: "Close" }).click();
+    await p.getByRole("button", { name: "Import CSV" }).click();
+    const recent = p.getByRole("dialog").getByTestId("import-recent");
+    await recent.getByText("Taken back, its people erased").waitFor();
+    await recent.getByRole("button", { name: "Erase its people…" }).click();
+    const eraseOnly = p.getByRole("dialog").getByTestId("import-undo-confirm");
+    await eraseOnly.getByText("Erase the people this import added?").waitFor();
+    await eraseOnly.getByLabel("Organizer PIN").fill("2468");
+    await shot(p, "organizer-import-erase-afterwards");
+    await eraseOnly.getByRole("button", { name: "Erase them" }).click();
+    await p.getByRole("dialog").getByText("1 person the import of").waitFor();
+    assert.ok(!files().includes("g.irrtumsmann@other-event.example"), "erased afterwards, the e-mail is gone");
+    assert.equal(await p.getByRole("dialog").getByRole("button", { name: "Erase its people…" }).count(), 0);
+    await p.close();
+  } finally {
+    served.stop();
+    fresh.remove();
   }
 });
 

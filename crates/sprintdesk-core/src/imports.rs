@@ -7,6 +7,11 @@
 //! a badge printed): those are kept and named. A field the import changed on a record already there gets
 //! its value from before the import back, unless it was changed again since. Nothing of what happened at
 //! the venue is taken back with it.
+//!
+//! A file that should never have been imported at all (another event's attendee list) is personal data on
+//! every device: taking it back with `erase` also erases the people it added, as erasing each would (their
+//! details cleared from every device's change log), though without the keys that keep an erased person out
+//! of the next import: they did not ask to be forgotten, and may yet register.
 
 use crate::desk::Desk;
 use crate::error::Error;
@@ -38,6 +43,8 @@ pub struct ImportMade {
     pub file: Option<String>,
     /// Undone already (it cannot be undone twice).
     pub undone: bool,
+    /// The people it added were erased when, or after, it was taken back.
+    pub erased: bool,
 }
 
 /// Which import to undo, by the id its report or the list gave.
@@ -45,6 +52,19 @@ pub struct ImportMade {
 #[serde(deny_unknown_fields)]
 pub struct UndoImport {
     pub id: String,
+    /// Also erase the people it added (an attendee import): at once, or after it was taken back.
+    #[serde(default)]
+    pub erase: bool,
+    /// The organizer PIN, where this device has one: erasing needs it.
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+impl UndoImport {
+    /// Takes back import `id`, erasing no one.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into(), erase: false, pin: None }
+    }
 }
 
 /// What undoing an import did.
@@ -60,6 +80,8 @@ pub struct ImportUndone {
     pub kept: Vec<String>,
     /// Claims a pull request import had moved to "PR open" or "merged", moved back.
     pub claims_moved_back: usize,
+    /// People it added whose personal data was erased on every device (with `erase`).
+    pub erased: usize,
 }
 
 /// An import as this device keeps it: its own records from `first` to `last`.
@@ -94,6 +116,9 @@ struct Kept {
     /// it closes to "PR open" or "merged", and its undo takes those steps back.
     #[serde(default)]
     claim_events: Vec<(IssueId, EventId)>,
+    /// The people it added were erased (with its undo, or after).
+    #[serde(default)]
+    erased: bool,
 }
 
 impl Kept {
@@ -155,6 +180,7 @@ impl Desk {
             unchanged,
             kept_rows: Vec::new(),
             claim_events,
+            erased: false,
         };
         if kept.wrote() {
             report.undo = Some(kept.id.clone());
@@ -186,6 +212,7 @@ impl Desk {
                 updated: kept.updated,
                 file: kept.file,
                 undone: kept.undone,
+                erased: kept.erased,
             })
             .collect())
     }
@@ -208,8 +235,23 @@ impl Desk {
             )));
         };
         let kept = imports[position].clone();
+        if undo.erase && kept.kind != "attendees" {
+            return Err(ValidationError::new(
+                "erase",
+                "only the people an attendee import added can be erased: issues and pull requests are taken back \
+                 without it",
+            )
+            .into());
+        }
         if kept.undone {
-            return Err(Error::NothingToUndo("that import was taken back already".into()));
+            if undo.erase && !kept.erased {
+                return self.erase_taken_back(&mut imports, position, undo.pin.as_deref());
+            }
+            return Err(Error::NothingToUndo(if kept.erased {
+                "that import was taken back, and the people it added erased, already".into()
+            } else {
+                "that import was taken back already".into()
+            }));
         }
         // Imports taken back, and what their undos wrote, are as if they had never been: neither what a field
         // held before this import nor a change since. Except the records their undos kept: a person one added
@@ -387,6 +429,26 @@ impl Desk {
             undone.claims_moved_back += 1;
         }
         ops.extend(claim_ops);
+        if undo.erase {
+            let removed: Vec<AttendeeId> = ops
+                .iter()
+                .filter_map(|op| match op {
+                    Op::Set { entity: Entity::Attendee, id, field, .. }
+                        if *field == sprintdesk_store::DELETED_FIELD =>
+                    {
+                        Some(AttendeeId(id.clone()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            // Asked before anything is written: a wrong PIN takes nothing back.
+            if !removed.is_empty() {
+                self.confirm_pin(undo.pin.as_deref(), "erasing the people an import added")?;
+            }
+            undone.erased = removed.len();
+            ops.extend(erasures(&removed));
+            imports[position].erased = true;
+        }
         let written = self.write_returning(ops)?;
         imports[position].undone = true;
         imports[position].kept_rows = kept_rows;
@@ -394,7 +456,61 @@ impl Desk {
             imports[position].undo_run = Some((first.origin.to_string(), first.seq, last.seq));
         }
         self.keep_imports(&imports)?;
-        tracing::info!(import = %kept.id, removed = undone.removed, restored = undone.restored, kept = undone.kept.len(), "undid an import");
+        tracing::info!(import = %kept.id, removed = undone.removed, restored = undone.restored, kept = undone.kept.len(), erased = undone.erased, "undid an import");
+        Ok(undone)
+    }
+
+    /// Erases the people an attendee import taken back earlier had added and its undo removed: those still
+    /// off the list (one restored since is the organizer's choice, and stays) and not erased already.
+    fn erase_taken_back(
+        &mut self,
+        imports: &mut [Kept],
+        position: usize,
+        pin: Option<&str>,
+    ) -> Result<ImportUndone, Error> {
+        let kept = imports[position].clone();
+        // What the import added, judged as its undo judged it: other imports taken back are as if never made.
+        let gone: Vec<(DeviceId, u64, u64)> =
+            imports.iter().filter(|other| other.undone && other.id != kept.id).flat_map(Kept::runs).collect();
+        let standing: HashSet<String> = imports
+            .iter()
+            .filter(|other| other.undone && other.id != kept.id)
+            .flat_map(|other| other.kept_rows.iter().cloned())
+            .collect();
+        let replaced =
+            self.store().replaced_by(&DeviceId(kept.origin.clone()), kept.first, kept.last, &gone, &standing)?;
+        let mut added: BTreeMap<&str, bool> = BTreeMap::new();
+        for one in replaced.iter().filter(|one| one.record.entity == Entity::Attendee) {
+            *added.entry(one.record.entity_id.as_str()).or_insert(true) &= one.before.is_none();
+        }
+        let snapshot = self.snapshot()?;
+        let mut undone = ImportUndone::default();
+        let mut people = Vec::new();
+        for id in added.into_iter().filter(|(_, added)| *added).map(|(id, _)| AttendeeId(id.into())) {
+            if snapshot.is_erased(&id) || kept.kept_rows.contains(&id.0) {
+                continue;
+            }
+            let name = snapshot.attendees.get(&id).map_or_else(|| id.to_string(), |a| a.name.clone());
+            match self.store().is_deleted(Entity::Attendee, id.as_str())? {
+                Some(true) => {
+                    undone.removed_names.push(name);
+                    people.push(id);
+                }
+                Some(false) => undone.kept.push(format!("{name}: back on the list since, not erased")),
+                None => {}
+            }
+        }
+        if people.is_empty() {
+            return Err(Error::NothingToUndo(
+                "no one that import added is off the list and not erased: nothing was erased".into(),
+            ));
+        }
+        self.confirm_pin(pin, "erasing the people an import added")?;
+        self.write(erasures(&people).collect())?;
+        undone.erased = people.len();
+        imports[position].erased = true;
+        self.keep_imports(imports)?;
+        tracing::info!(import = %kept.id, erased = undone.erased, "erased the people an import taken back had added");
         Ok(undone)
     }
 
@@ -411,6 +527,17 @@ impl Desk {
         let text = serde_json::to_string(imports).unwrap_or_else(|_| "[]".into());
         Ok(self.store().set_local_setting(KEPT_KEY, &text)?)
     }
+}
+
+/// The erasure records of `people`, with no keys: unlike a person who asked to be forgotten, they are not
+/// kept out of a later import.
+fn erasures(people: &[AttendeeId]) -> impl Iterator<Item = Op> + '_ {
+    people.iter().map(|id| Op::Set {
+        entity: Entity::Erasure,
+        id: id.to_string(),
+        field: sprintdesk_store::ERASURE_FIELD,
+        value: serde_json::Value::Bool(true),
+    })
 }
 
 /// Why a record the import added is kept, from the kinds of the records written about it since: the

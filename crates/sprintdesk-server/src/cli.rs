@@ -237,6 +237,13 @@ pub enum ImportCommand {
     Undo {
         /// The import, as `import list` or the import itself printed it [default: the latest not undone]
         id: Option<String>,
+        /// Also erase the people an attendee import added from every device and its history (a file that
+        /// should never have been imported); works too on an import taken back already
+        #[arg(long)]
+        erase: bool,
+        /// The organizer PIN, where this device has one (erasing needs it)
+        #[arg(long)]
+        pin: Option<String>,
     },
 }
 

@@ -442,7 +442,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(ImportCommand::List) => {
             print_imports(json, &host.run::<cmd::recent_imports>(())?)?;
         }
-        Command::Import(ImportCommand::Undo { id }) => {
+        Command::Import(ImportCommand::Undo { id, erase, pin }) => {
             let imports = host.run::<cmd::recent_imports>(())?;
             // Without an id, only the latest import: run twice, it must not go on to the one before (the
             // right file imported after the wrong one).
@@ -455,18 +455,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     return Err(Error::NothingToUndo("no import made on this device can be taken back".into()).into());
                 };
                 // The core words an unknown or empty id, and changes nothing.
-                host.run::<cmd::undo_import>(UndoImport { id: id.clone() })?;
+                host.run::<cmd::undo_import>(UndoImport { id: id.clone(), erase, pin })?;
                 anyhow::bail!("there is no import {id} on this device (`sprintdesk import list` shows them)");
             };
-            if id.is_none() && import.undone {
+            // The latest import, taken back already, is still the one meant when its people are to be erased.
+            if id.is_none() && import.undone && (!erase || import.erased) {
                 return Err(Error::NothingToUndo(format!(
-                    "the latest import ({}) was taken back already; to take back an earlier one, give its id \
+                    "the latest import ({}) was taken back already{}; to take back an earlier one, give its id \
                      (`sprintdesk import list` shows them)",
-                    print::import_words(import)
+                    print::import_words(import),
+                    if import.erased { ", and the people it added erased" } else { "" }
                 ))
                 .into());
             }
-            let undone = host.run::<cmd::undo_import>(UndoImport { id: import.id.clone() })?;
+            let undone = host.run::<cmd::undo_import>(UndoImport { id: import.id.clone(), erase, pin })?;
             print_undone(json, import, &undone)?;
         }
         Command::Attendees(AttendeesCommand::Search { query, limit }) => {

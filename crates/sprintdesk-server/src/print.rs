@@ -123,7 +123,12 @@ pub(crate) fn print_imports(json: bool, imports: &[sprintdesk_core::ImportMade])
         outln!("No imports made on this device.");
     }
     for import in imports {
-        outln!("{}  {}{}", import.id, import_words(import), if import.undone { "  (taken back)" } else { "" });
+        let state = match (import.undone, import.erased) {
+            (true, true) => "  (taken back, its people erased)",
+            (true, false) => "  (taken back)",
+            _ => "",
+        };
+        outln!("{}  {}{state}", import.id, import_words(import));
     }
     Ok(())
 }
@@ -146,15 +151,29 @@ pub(crate) fn print_undone(
         1 => ", 1 claim moved back a step".into(),
         n => format!(", {n} claims moved back a step"),
     };
-    outln!(
-        "Took back the import of {}: {} {} removed, {} set back as before it{moved_back}",
-        import_words(import),
-        undone.removed,
-        if undone.removed == 1 { one } else { many },
-        undone.restored
-    );
-    if !undone.removed_names.is_empty() {
-        outln!("Removed: {}", undone.removed_names.join(", "));
+    let erased = |n: usize| format!("{n} {} erased from every device and its history", if n == 1 { one } else { many });
+    if import.undone {
+        // Taken back before: this time only its people were erased.
+        outln!("Erased the people the import of {} added: {}", import_words(import), erased(undone.erased));
+        if !undone.removed_names.is_empty() {
+            outln!("Erased: {}", undone.removed_names.join(", "));
+        }
+    } else {
+        let erased = if undone.erased > 0 { format!(", {}", erased(undone.erased)) } else { String::new() };
+        outln!(
+            "Took back the import of {}: {} {} removed, {} set back as before it{moved_back}{erased}",
+            import_words(import),
+            undone.removed,
+            if undone.removed == 1 { one } else { many },
+            undone.restored
+        );
+        if !undone.removed_names.is_empty() {
+            outln!(
+                "{}: {}",
+                if undone.erased > 0 { "Removed and erased" } else { "Removed" },
+                undone.removed_names.join(", ")
+            );
+        }
     }
     if !undone.kept.is_empty() {
         outln!("Kept:");

@@ -49,11 +49,13 @@ impl Store {
         Ok(())
     }
 
-    /// Ends a write turn: keeps what was written in it, or takes it all back.
+    /// Ends a write turn: keeps what was written in it, or takes it all back. An erasure written in the
+    /// turn could not empty the write-ahead log inside it (it noted that it must): that is done now.
     pub fn end_write_turn(&mut self, keep: bool) -> Result<(), StoreError> {
         if !self.conn.is_autocommit() {
             self.conn.execute_batch(if keep { "COMMIT" } else { "ROLLBACK" })?;
         }
+        self.scrub_if_pending();
         Ok(())
     }
 

@@ -23,4 +23,8 @@ file: string | null,
 /**
  * Undone already (it cannot be undone twice).
  */
-undone: boolean, };
+undone: boolean, 
+/**
+ * The people it added were erased when, or after, it was taken back.
+ */
+erased: boolean, };

@@ -23,4 +23,8 @@ kept: Array<string>,
 /**
  * Claims a pull request import had moved to "PR open" or "merged", moved back.
  */
-claims_moved_back: number, };
+claims_moved_back: number, 
+/**
+ * People it added whose personal data was erased on every device (with `erase`).
+ */
+erased: number, };

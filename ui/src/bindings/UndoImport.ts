@@ -3,4 +3,12 @@
 /**
  * Which import to undo, by the id its report or the list gave.
  */
-export type UndoImport = { id: string, };
+export type UndoImport = { id: string, 
+/**
+ * Also erase the people it added (an attendee import): at once, or after it was taken back.
+ */
+erase: boolean, 
+/**
+ * The organizer PIN, where this device has one: erasing needs it.
+ */
+pin: string | null, };
