@@ -4,6 +4,8 @@
 // lead told when their table is next.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { browserSession, cpythonVenue, demoVenue, NOW, serve, shot, wordsOf } from "./support.mjs";
 
 // The demo venue, with the first table as full as a card gets: the longest help note and the longest done,
@@ -77,6 +79,11 @@ async function misfits(p) {
       // Goals and who works on what are what the board is for: a busy card once showed its notes and names
       // whole and "+3 more goals", "+3 more" under them.
       if (card.querySelector(".goals-block") && !card.querySelector(".goals li")) found.push(`${name}: shows no goal`);
+      // A card that leaves goals, issues or names out beside a column of the page standing empty (a busy
+      // table beside two quiet ones): it could have been two columns wide.
+      const columns = Number(getComputedStyle(main).getPropertyValue("--columns")) || 1;
+      const taken = [...main.querySelectorAll(":scope > .column")].reduce((sum, c) => sum + (c.style.gridColumn === "span 2" ? 2 : 1), 0);
+      if (taken < columns && !card.dataset.wide && card.querySelector(".more")) found.push(`${name}: leaves things out beside an empty column`);
       if (card.querySelector(".claims-block .more") && !card.querySelector(".claims li")) found.push(`${name}: shows no issue`);
       for (const el of card.querySelectorAll("*")) {
         if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible") {
@@ -804,6 +811,49 @@ test("a name longer than its card ends in an ellipsis on the board, and goals be
     assert.match(goals[0] ?? "", /Release 2\.1/, `the goal being worked on is first: ${goals}`);
     await shot(p, "board-long-name-720p");
     await p.close();
+  } finally {
+    server.stop();
+    v.remove();
+  }
+});
+
+test("three tables, one busy: the busy card takes the empty column rather than hiding goals beside it", async () => {
+  // A walk saw "+2 more goals" and "+1 more" on CPython's card at 1280×800 and 1920×1080 while the third of
+  // the board's columns stood empty: the two quiet tables shared a column, the busy one had one column's height.
+  const { v } = cpythonVenue({ at: `${NOW.slice(0, 10)}T10:00:00Z` });
+  v.cli("project", "add", "--name", "Django", "--table", "T2");
+  v.cli("project", "add", "--name", "PyPy", "--table", "T3");
+  for (let g = 1; g <= 6; g++) v.cli("goal", "add", "--project", "CPython", "--title", `Goal ${g}: port a test module to the new runner`);
+  for (let n = 1; n <= 10; n++) {
+    v.cli("attendees", "add", "--name", `Sprinter Number ${n}`);
+    v.cli("signin", `Sprinter Number ${n}`, "--project", "T1", "--accept-coc", "--photo", "no");
+  }
+  const issues = path.join(v.dir, "issues.csv");
+  writeFileSync(issues, "title,url,labels\n" + [1, 2, 3, 4].map((n) => `Fix flaky test ${n},https://github.com/python/cpython/issues/${9000 + n},easy`).join("\n") + "\n");
+  v.cli("import", "issues", issues, "--project", "CPython");
+  for (const n of [1, 2, 3, 4]) v.cli("claim", `CPython#${9000 + n}`, "--by", `Sprinter Number ${n}`);
+  v.cli("status", "add", "--project", "CPython", "--done", "Three PRs merged, docs backlog halved", "--next", "Finish reviews before lunch");
+  v.cli("project", "help-wanted", "CPython", "on", "--note", "someone who knows the Windows build");
+  const server = await serve(v);
+  try {
+    // How many of the six goals show: all at 16:10; at 16:9 the same type has less height.
+    for (const [width, height, goals] of [
+      [1280, 800, 6],
+      [1920, 1080, 4],
+    ]) {
+      const p = await session.page(width, height);
+      await p.goto(`${server.url}/#/board`);
+      await p.getByTestId("board-project").first().waitFor();
+      await p.waitForTimeout(1200);
+      const cpython = p.getByTestId("board-project").filter({ hasText: "CPython" });
+      await shot(p, `board-three-tables-${width}`);
+      assert.deepEqual(await misfits(p), [], `${width}×${height}`);
+      assert.equal(await cpython.getAttribute("data-wide"), "true", `${width}×${height}: CPython's card is two columns wide`);
+      assert.ok((await cpython.locator(".goals li").count()) >= goals, `${width}×${height}: at least ${goals} goals shown`);
+      assert.equal(await cpython.locator(".claims li").count(), 4, `${width}×${height}: every claim shown`);
+      assert.equal(await p.getByTestId("board-pager").count(), 0, `${width}×${height}: one page`);
+      await p.close();
+    }
   } finally {
     server.stop();
     v.remove();

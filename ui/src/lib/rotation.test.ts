@@ -8,7 +8,10 @@ import {
   nextPage,
   NO_LIMITS,
   packPages,
+  pageWidth,
   previousPage,
+  widerCards,
+  isCut,
   shorten,
   type CardLimits,
   type CardLists,
@@ -66,6 +69,58 @@ describe("packPages", () => {
         }
       }
     }
+  });
+});
+
+describe("wide cards", () => {
+  const cases: [string, number[], number[], number, number[][][]][] = [
+    // name, heights, spans, columns, pages
+    ["a wide card takes two columns of its own", [100, 100, 300], [1, 1, 2], 3, [[[0, 1], [2]]]],
+    ["one before it ends its column, and the page is full", [100, 300, 100], [1, 2, 1], 3, [[[0], [1]], [[2]]]],
+    ["no room for two columns: a new page", [300, 300, 300], [1, 1, 2], 3, [[[0], [1]], [[2]]]],
+    ["a wide card on a one-column board is one column", [100, 100], [2, 1], 1, [[[0, 1]]]],
+  ];
+  it.each(cases)("%s", (_name, heights, spans, columns, pages) => {
+    expect(packPages(heights, columns, 400, 10, spans)).toEqual(pages);
+  });
+
+  it("never puts more columns on a page than the board has, and keeps order", () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 300; round++) {
+      const n = Math.floor(random() * 20);
+      const heights = Array.from({ length: n }, () => 20 + Math.floor(random() * 500));
+      const spans = Array.from({ length: n }, () => (random() < 0.3 ? 2 : 1));
+      const columns = 1 + Math.floor(random() * 4);
+      const pages = packPages(heights, columns, 400, 12, spans);
+      expect(pages.flat(2)).toEqual(heights.map((_, i) => i));
+      for (const page of pages) {
+        expect(pageWidth(page, spans.map((s) => Math.min(s, columns)))).toBeLessThanOrEqual(columns);
+        for (const column of page) if (column.length > 1) expect(column.every((i) => spans[i] === 1 || columns === 1)).toBe(true);
+      }
+    }
+  });
+
+  // page → column → cards; which are cut; columns; fewer → the cards to widen.
+  const picks: [string, number[][][], boolean[], number, number, number[] | null][] = [
+    ["three tables, one busy: it goes wide", [[[0, 1], [2]]], [false, false, true], 3, 0, [2]],
+    ["one card fewer, none left", [[[0, 1], [2]]], [false, false, true], 3, 1, null],
+    ["no column to spare", [[[0], [1], [2]]], [true, false, false], 3, 0, null],
+    ["only the last page has room", [[[0], [1], [2]], [[3]]], [true, false, false, true], 3, 0, [3]],
+    ["as many as columns to spare", [[[0], [1]]], [true, true], 4, 0, [0, 1]],
+    ["nothing cut: nothing to widen", [[[0], [1]]], [false, false], 3, 0, null],
+    ["a one-column board", [[[0]]], [true], 1, 0, null],
+  ];
+  it.each(picks)("%s", (_name, pages, cut, columns, fewer, wide) => {
+    expect(widerCards(pages, cut, columns, fewer)).toEqual(wide);
+  });
+
+  it("a card is cut when it shows less than it holds", () => {
+    const lengths = { present: 5, goals: 3, claims: 2 };
+    expect(isCut(NO_LIMITS, lengths)).toBe(false);
+    expect(isCut({ ...NO_LIMITS, goals: 2 }, lengths)).toBe(true);
+    expect(isCut({ ...NO_LIMITS, notes: 2 }, lengths)).toBe(true);
+    expect(isCut({ present: 5, goals: 3, claims: 2, notes: 3 }, lengths)).toBe(false);
   });
 });
 

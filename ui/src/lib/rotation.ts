@@ -25,31 +25,87 @@ export function columnCount(width: number, fontPx: number): number {
 /**
  * Packs cards of the given heights, in order, into columns of `available` pixels and those into pages of
  * `columns` columns. Returns page → column → card positions. A card taller than a column gets a column of its
- * own (the caller shortens it). There is always at least one page.
+ * own (the caller shortens it). A card whose `spans` is 2 (a wide card) takes two columns of its own, side
+ * by side. There is always at least one page.
  */
-export function packPages(heights: readonly number[], columns: number, available: number, gap: number): number[][][] {
+export function packPages(
+  heights: readonly number[],
+  columns: number,
+  available: number,
+  gap: number,
+  spans: readonly number[] = [],
+): number[][][] {
   const cols = Math.max(1, columns);
+  const span = (i: number) => Math.min(cols, Math.max(1, spans[i] ?? 1));
+  const widths = heights.map((_, i) => span(i));
   const pages: number[][][] = [];
   let page: number[][] = [];
   let column: number[] = [];
   let used = 0;
+  /** Ends the column being filled, and the page once its columns are full. */
+  const endColumn = () => {
+    if (column.length > 0) page.push(column);
+    column = [];
+    used = 0;
+    if (pageWidth(page, widths) >= cols) {
+      pages.push(page);
+      page = [];
+    }
+  };
   heights.forEach((height, i) => {
-    const needed = column.length === 0 ? height : used + gap + height;
-    if (column.length > 0 && needed > available) {
-      page.push(column);
-      column = [];
-      used = 0;
-      if (page.length === cols) {
+    if (span(i) > 1) {
+      endColumn();
+      if (pageWidth(page, widths) + span(i) > cols) {
         pages.push(page);
         page = [];
       }
+      column.push(i);
+      endColumn();
+      return;
     }
+    const needed = column.length === 0 ? height : used + gap + height;
+    if (column.length > 0 && needed > available) endColumn();
     used = column.length === 0 ? height : used + gap + height;
     column.push(i);
   });
   if (column.length > 0) page.push(column);
   if (page.length > 0 || pages.length === 0) pages.push(page);
   return pages;
+}
+
+/** How many of the board's columns a page's columns take (a wide card's two). */
+export function pageWidth(page: readonly (readonly number[])[], spans: readonly number[] = []): number {
+  return page.reduce((sum, column) => sum + Math.max(1, spans[column[0] ?? -1] ?? 1), 0);
+}
+
+/** Whether a card shows less than it holds: names, goals or issues left out, or its notes shortened. */
+export function isCut(limits: CardLimits, lengths: CardLists): boolean {
+  return (
+    limits.present < lengths.present ||
+    limits.goals < lengths.goals ||
+    limits.claims < lengths.claims ||
+    limits.notes < NO_LIMITS.notes
+  );
+}
+
+/**
+ * The cards to show two columns wide: those cut on the last page (the only one with columns to spare), as
+ * many as it has columns to spare, first first. A busy table on a three-table board said "+2 more goals"
+ * beside an empty column. The caller fits them at that width and keeps them wide only if the pages stay as
+ * many; `fewer` asks for one card less than the last answer (`null` when none is left to try).
+ */
+export function widerCards(
+  pages: readonly (readonly (readonly number[])[])[],
+  cut: readonly boolean[],
+  columns: number,
+  fewer = 0,
+): number[] | null {
+  const last = pages[pages.length - 1] ?? [];
+  const spare = columns - pageWidth(last);
+  if (columns < 2 || spare < 1) return null;
+  const candidates = last.flat().filter((i) => cut[i]);
+  const count = Math.min(spare, candidates.length) - fewer;
+  return count > 0 ? candidates.slice(0, count) : null;
 }
 
 /** The page after `page`, back to the first after the last. */
