@@ -1693,6 +1693,70 @@ fn the_wrong_attendee_file_is_taken_back_keeping_what_happened_since() {
     }
 }
 
+/// Erasing an import's people asks for the organizer PIN, and wrong PINs count as anywhere: the count was
+/// kept inside the import's write turn and rolled back with the refusal, so PINs could be tried forever.
+#[test]
+fn wrong_pins_for_erasing_an_import_lock_the_pin_and_take_nothing_back() {
+    let user = sprint_with_people();
+    for mode in ["kiosk", "organizer"] {
+        user.ok(&["call", "set_mode", &json!({"mode": mode, "pin": "2468"}).to_string()]);
+    }
+    let file = user.dir.path().join("other-event.csv");
+    std::fs::write(&file, "name,email\nWilhelmina Strangefellow,w.strangefellow@other-event.example\n").unwrap();
+    user.ok(&["import", "attendees", file.to_str().unwrap()]);
+    let mut said = Vec::new();
+    for _ in 0..6 {
+        let (code, stderr) = user.fails(&["import", "undo", "--erase", "--pin", "1111"]);
+        said.push((code, stderr));
+    }
+    assert!(said[0].1.contains("that is not the organizer PIN"), "{said:?}");
+    assert!(said[5].1.contains("can be tried again in"), "locked after five: {said:?}");
+    let (_, stderr) = user.fails(&["import", "undo", "--erase", "--pin", "2468"]);
+    assert!(stderr.contains("can be tried again in"), "not even the right PIN while locked: {stderr}");
+    assert_eq!(user.json(&["attendees", "search", "Strangefellow"]).as_array().unwrap().len(), 1);
+    assert_eq!(user.json(&["import", "list"])[0]["undone"], false, "nothing taken back");
+}
+
+/// Two wrong files both listing Wilhelmina, taken back oldest first: the first undo kept her for the second
+/// file's list, and the second took back only the people it had added itself, so she stayed on the list,
+/// e-mail and all, with both imports shown as taken back and erased.
+#[test]
+fn two_wrong_files_listing_one_stranger_taken_back_oldest_first_leave_nothing_of_her() {
+    for erase in [true, false] {
+        let user = sprint_with_people();
+        let dir = user.dir.path();
+        let wilhelmina = "Wilhelmina Strangefellow,w.strangefellow@other-event.example";
+        std::fs::write(dir.join("a.csv"), format!("name,email\n{wilhelmina}\nAnton Onlyfirst,anton@other.example\n"))
+            .unwrap();
+        std::fs::write(dir.join("b.csv"), format!("name,email\n{wilhelmina}\nBerta Onlysecond,berta@other.example\n"))
+            .unwrap();
+        user.ok(&["import", "attendees", dir.join("a.csv").to_str().unwrap()]);
+        user.ok(&["import", "attendees", dir.join("b.csv").to_str().unwrap()]);
+        let list = user.json(&["import", "list"]);
+        let (b, a) = (list[0]["id"].as_str().unwrap().to_owned(), list[1]["id"].as_str().unwrap().to_owned());
+        let flag: &[&str] = if erase { &["--erase"] } else { &[] };
+        let first = user.json(&[&["import", "undo", &a][..], flag].concat());
+        assert_eq!(
+            first["kept"],
+            json!(["Wilhelmina Strangefellow: on the list of the import of b.csv, kept"]),
+            "{first}"
+        );
+        let second = user.json(&[&["import", "undo", &b][..], flag].concat());
+        let mut removed: Vec<&str> =
+            second["removed_names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+        removed.sort_unstable();
+        assert_eq!(removed, ["Berta Onlysecond", "Wilhelmina Strangefellow"], "erase {erase}: {second}");
+        assert_eq!(second["erased"], json!(if erase { 2 } else { 0 }), "{second}");
+        assert_eq!(user.json(&["attendees", "search", "Strangefellow"]), json!([]), "erase {erase}");
+        let mut files = Vec::new();
+        for name in ["sprint.db", "sprint.db-wal"] {
+            files.extend(std::fs::read(dir.join(name)).unwrap_or_default());
+        }
+        let held = files.windows(10).any(|w| w == b"w.strangef");
+        assert_eq!(held, !erase, "erase {erase}: her e-mail in the files");
+    }
+}
+
 /// The id of this device's latest import, taken back or not.
 fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()

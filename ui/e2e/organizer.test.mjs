@@ -1528,7 +1528,7 @@ test("attendees: another event's list is taken back and erased from every device
     await again.getByRole("button", { name: "Close" }).click();
     await p.getByRole("button", { name: "Import CSV" }).click();
     const recent = p.getByRole("dialog").getByTestId("import-recent");
-    await recent.getByText("Taken back, its people erased").waitFor();
+    await recent.getByText("Taken back, those it removed erased").waitFor();
     await recent.getByRole("button", { name: "Erase its people…" }).click();
     const eraseOnly = p.getByRole("dialog").getByTestId("import-undo-confirm");
     await eraseOnly.getByText("Erase the people this import added?").waitFor();

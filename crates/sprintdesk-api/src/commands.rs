@@ -119,7 +119,7 @@ macro_rules! for_each_command {
             recent_imports { Staff read (()) -> Vec<ImportMade> = |host, ()| host.desk().imports() }
             /// Takes back an import made on this device: what it added is deleted unless anything was written
             /// about it since, and what it changed is set back unless changed since.
-            undo_import { Staff write (UndoImport) -> ImportUndone = |host, which| host.desk().in_write_turn(|desk| desk.undo_import(which)) }
+            undo_import { Staff write (UndoImport) -> ImportUndone = |host, which| host.desk().undo_import(which) }
             /// Every project (table).
             projects { Staff read (()) -> Vec<Project> = |host, ()| host.desk().projects() }
             /// Adds a project and its table and leads.

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::view::ImportReport;
 use serde::{Deserialize, Serialize};
 use sprintdesk_domain::{AttendeeId, ClaimAction, DeviceId, EventId, IssueId, PrState, Timestamp, ValidationError};
-use sprintdesk_store::{Change, Entity, Hlc, Op};
+use sprintdesk_store::{Change, ERASURE_KEYS_FIELD, Entity, Hlc, Op};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// This device's own setting that lists its imports (no personal data: ids, counts, the file's format).
@@ -119,6 +119,10 @@ struct Kept {
     /// The people it added were erased (with its undo, or after).
     #[serde(default)]
     erased: bool,
+    /// Once undone: rows it added that its undo kept only because a later import (by id) listed them: that
+    /// import's undo takes them back in turn.
+    #[serde(default)]
+    handed_to: Vec<(String, String)>,
 }
 
 impl Kept {
@@ -181,6 +185,7 @@ impl Desk {
             kept_rows: Vec::new(),
             claim_events,
             erased: false,
+            handed_to: Vec::new(),
         };
         if kept.wrote() {
             report.undo = Some(kept.id.clone());
@@ -217,8 +222,21 @@ impl Desk {
             .collect())
     }
 
-    /// Takes back one of this device's imports (see the module's doc).
+    /// Takes back one of this device's imports (see the module's doc), in one write turn. Erasing asks for
+    /// the organizer PIN first, outside the turn: a wrong PIN counted inside it was rolled back with the
+    /// refused use case, and the PIN could be guessed without ever locking.
     pub fn undo_import(&mut self, undo: UndoImport) -> Result<ImportUndone, Error> {
+        if undo.erase {
+            let kind = self.imports_kept()?.into_iter().find(|kept| kept.id == undo.id.trim()).map(|kept| kept.kind);
+            if kind.is_some_and(|kind| kind != "attendees") {
+                return Err(not_erasable());
+            }
+            self.confirm_pin(undo.pin.as_deref(), "erasing the people an import added")?;
+        }
+        self.in_write_turn(|desk| desk.take_back_import(undo))
+    }
+
+    fn take_back_import(&mut self, undo: UndoImport) -> Result<ImportUndone, Error> {
         let mut imports = self.imports_kept()?;
         let wanted = undo.id.trim();
         if wanted.is_empty() {
@@ -236,19 +254,14 @@ impl Desk {
         };
         let kept = imports[position].clone();
         if undo.erase && kept.kind != "attendees" {
-            return Err(ValidationError::new(
-                "erase",
-                "only the people an attendee import added can be erased: issues and pull requests are taken back \
-                 without it",
-            )
-            .into());
+            return Err(not_erasable());
         }
         if kept.undone {
             if undo.erase && !kept.erased {
-                return self.erase_taken_back(&mut imports, position, undo.pin.as_deref());
+                return self.erase_taken_back(&mut imports, position);
             }
             return Err(Error::NothingToUndo(if kept.erased {
-                "that import was taken back, and the people it added erased, already".into()
+                "that import was taken back, and those it removed erased, already".into()
             } else {
                 "that import was taken back already".into()
             }));
@@ -306,6 +319,7 @@ impl Desk {
         let mut undone = ImportUndone::default();
         let mut ops = Vec::new();
         let mut kept_rows = Vec::new();
+        let mut handed_to = Vec::new();
         for ((entity, id), records) in &rows {
             if erased(*entity, id) || self.store().is_deleted(*entity, id)? != Some(false) {
                 continue; // Gone already: nothing of theirs to take back.
@@ -323,6 +337,7 @@ impl Desk {
                         name(*entity, id),
                         later.file.clone().unwrap_or_else(|| sprint.local_minute(later.at))
                     ));
+                    handed_to.push((id.clone(), later.id.clone()));
                 } else {
                     ops.push(Op::delete(*entity, id.as_str()));
                     undone.removed += 1;
@@ -368,6 +383,43 @@ impl Desk {
             undone.restored += usize::from(set_back);
             if !kept_fields.is_empty() {
                 undone.kept.push(format!("{}: {}, kept", name(*entity, id), kept_fields.join(", ")));
+            }
+        }
+        // Rows an earlier import added whose undo kept them only because this import listed them: taken back
+        // now, as that undo would have, unless the venue named them since or a still later import lists them.
+        let entity = entity_of(&kept.kind);
+        // Those an undo asked to erase are erased as they go, whether this one is asked to or not.
+        let mut erase_handed = HashSet::new();
+        for earlier in imports[..position].iter().filter(|earlier| earlier.undone) {
+            let theirs: HashSet<String> =
+                earlier.handed_to.iter().filter(|(_, to)| *to == kept.id).map(|(row, _)| row.clone()).collect();
+            if theirs.is_empty() {
+                continue;
+            }
+            let skip: Vec<(DeviceId, u64, u64)> = imports.iter().flat_map(Kept::runs).collect();
+            let at_the_venue = self.store().named_since(Hlc(earlier.first_hlc), &theirs, &skip)?;
+            for id in &theirs {
+                if erased(entity, id) || self.store().is_deleted(entity, id)? != Some(false) {
+                    continue;
+                }
+                if let Some(by) = at_the_venue.get(id) {
+                    undone.kept.push(format!("{}: {}", name(entity, id), since_words(by)));
+                    kept_rows.push(id.clone());
+                } else if let Some(later) = listed_later.get(id.as_str()) {
+                    undone.kept.push(format!(
+                        "{}: on the list of the import of {}, kept",
+                        name(entity, id),
+                        later.file.clone().unwrap_or_else(|| sprint.local_minute(later.at))
+                    ));
+                    handed_to.push((id.clone(), later.id.clone()));
+                } else {
+                    ops.push(Op::delete(entity, id.as_str()));
+                    undone.removed += 1;
+                    undone.removed_names.push(name(entity, id));
+                    if earlier.erased {
+                        erase_handed.insert(id.clone());
+                    }
+                }
             }
         }
         // The claims it moved (a pull request import's "PR open" or "merged") go back one step, unless a later
@@ -429,29 +481,26 @@ impl Desk {
             undone.claims_moved_back += 1;
         }
         ops.extend(claim_ops);
-        if undo.erase {
+        if (undo.erase || !erase_handed.is_empty()) && entity == Entity::Attendee {
             let removed: Vec<AttendeeId> = ops
                 .iter()
                 .filter_map(|op| match op {
                     Op::Set { entity: Entity::Attendee, id, field, .. }
-                        if *field == sprintdesk_store::DELETED_FIELD =>
+                        if *field == sprintdesk_store::DELETED_FIELD && (undo.erase || erase_handed.contains(id)) =>
                     {
                         Some(AttendeeId(id.clone()))
                     }
                     _ => None,
                 })
                 .collect();
-            // Asked before anything is written: a wrong PIN takes nothing back.
-            if !removed.is_empty() {
-                self.confirm_pin(undo.pin.as_deref(), "erasing the people an import added")?;
-            }
             undone.erased = removed.len();
             ops.extend(erasures(&removed));
-            imports[position].erased = true;
+            imports[position].erased = undo.erase;
         }
         let written = self.write_returning(ops)?;
         imports[position].undone = true;
         imports[position].kept_rows = kept_rows;
+        imports[position].handed_to = handed_to;
         if let (Some(first), Some(last)) = (written.first(), written.last()) {
             imports[position].undo_run = Some((first.origin.to_string(), first.seq, last.seq));
         }
@@ -462,12 +511,7 @@ impl Desk {
 
     /// Erases the people an attendee import taken back earlier had added and its undo removed: those still
     /// off the list (one restored since is the organizer's choice, and stays) and not erased already.
-    fn erase_taken_back(
-        &mut self,
-        imports: &mut [Kept],
-        position: usize,
-        pin: Option<&str>,
-    ) -> Result<ImportUndone, Error> {
+    fn erase_taken_back(&mut self, imports: &mut [Kept], position: usize) -> Result<ImportUndone, Error> {
         let kept = imports[position].clone();
         // What the import added, judged as its undo judged it: other imports taken back are as if never made.
         let gone: Vec<(DeviceId, u64, u64)> =
@@ -483,15 +527,29 @@ impl Desk {
         for one in replaced.iter().filter(|one| one.record.entity == Entity::Attendee) {
             *added.entry(one.record.entity_id.as_str()).or_insert(true) &= one.before.is_none();
         }
+        let added: HashSet<String> =
+            added.into_iter().filter(|(_, added)| *added).map(|(id, _)| id.to_owned()).collect();
+        // Someone signed in (or edited, merged) at the venue since, imports aside, is here after all: a door
+        // that had not synced when the import was taken back lists them under Review, to restore.
+        let skip: Vec<(DeviceId, u64, u64)> = imports.iter().flat_map(Kept::runs).collect();
+        let at_the_venue = self.store().named_since(Hlc(kept.first_hlc), &added, &skip)?;
         let snapshot = self.snapshot()?;
         let mut undone = ImportUndone::default();
         let mut people = Vec::new();
-        for id in added.into_iter().filter(|(_, added)| *added).map(|(id, _)| AttendeeId(id.into())) {
+        for id in added.iter().map(|id| AttendeeId(id.clone())).collect::<BTreeSet<_>>() {
             if snapshot.is_erased(&id) || kept.kept_rows.contains(&id.0) {
                 continue;
             }
-            let name = snapshot.attendees.get(&id).map_or_else(|| id.to_string(), |a| a.name.clone());
+            // Off the list, the snapshot has no name for them: their deleted row has.
+            let name = match self.store().deleted_record(Entity::Attendee, id.as_str())? {
+                Some((row, _, _)) => row["name"].as_str().map_or_else(|| id.to_string(), str::to_owned),
+                None => snapshot.attendees.get(&id).map_or_else(|| id.to_string(), |a| a.name.clone()),
+            };
             match self.store().is_deleted(Entity::Attendee, id.as_str())? {
+                Some(true) if at_the_venue.contains_key(id.as_str()) => undone.kept.push(format!(
+                    "{name}: {} (restore them under Review if they are here)",
+                    since_words(&at_the_venue[id.as_str()]).replace(", kept", ", not erased")
+                )),
                 Some(true) => {
                     undone.removed_names.push(name);
                     people.push(id);
@@ -501,11 +559,12 @@ impl Desk {
             }
         }
         if people.is_empty() {
-            return Err(Error::NothingToUndo(
-                "no one that import added is off the list and not erased: nothing was erased".into(),
-            ));
+            return Err(Error::NothingToUndo(format!(
+                "no one that import added is off the list, unerased and untouched at the venue since: nothing was \
+                 erased{}",
+                if undone.kept.is_empty() { String::new() } else { format!(" ({})", undone.kept.join("; ")) }
+            )));
         }
-        self.confirm_pin(pin, "erasing the people an import added")?;
         self.write(erasures(&people).collect())?;
         undone.erased = people.len();
         imports[position].erased = true;
@@ -529,15 +588,31 @@ impl Desk {
     }
 }
 
-/// The erasure records of `people`, with no keys: unlike a person who asked to be forgotten, they are not
-/// kept out of a later import.
+/// The erasure records of `people`, each with an empty list of keys: unlike a person who asked to be
+/// forgotten, they are not kept out of a later import, nor is a duplicate merged into one of them on a device
+/// that had not heard ([`sprintdesk_store::Store::erase_merged_into_erased`] reads the empty list).
 fn erasures(people: &[AttendeeId]) -> impl Iterator<Item = Op> + '_ {
-    people.iter().map(|id| Op::Set {
-        entity: Entity::Erasure,
-        id: id.to_string(),
-        field: sprintdesk_store::ERASURE_FIELD,
-        value: serde_json::Value::Bool(true),
+    people.iter().flat_map(|id| {
+        [(sprintdesk_store::ERASURE_FIELD, serde_json::Value::Bool(true)), (ERASURE_KEYS_FIELD, serde_json::json!([]))]
+            .map(|(field, value)| Op::Set { entity: Entity::Erasure, id: id.to_string(), field, value })
     })
+}
+
+/// The kind of record an import of `kind` adds.
+fn entity_of(kind: &str) -> Entity {
+    match kind {
+        "issues" => Entity::Issue,
+        "prs" => Entity::PullRequest,
+        _ => Entity::Attendee,
+    }
+}
+
+fn not_erasable() -> Error {
+    ValidationError::new(
+        "erase",
+        "only the people an attendee import added can be erased: issues and pull requests are taken back without it",
+    )
+    .into()
 }
 
 /// Why a record the import added is kept, from the kinds of the records written about it since: the

@@ -464,7 +464,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "the latest import ({}) was taken back already{}; to take back an earlier one, give its id \
                      (`sprintdesk import list` shows them)",
                     print::import_words(import),
-                    if import.erased { ", and the people it added erased" } else { "" }
+                    if import.erased { ", and those it removed erased" } else { "" }
                 ))
                 .into());
             }

@@ -124,7 +124,7 @@ pub(crate) fn print_imports(json: bool, imports: &[sprintdesk_core::ImportMade])
     }
     for import in imports {
         let state = match (import.undone, import.erased) {
-            (true, true) => "  (taken back, its people erased)",
+            (true, true) => "  (taken back, those it removed erased)",
             (true, false) => "  (taken back)",
             _ => "",
         };
@@ -153,8 +153,9 @@ pub(crate) fn print_undone(
     };
     let erased = |n: usize| format!("{n} {} erased from every device and its history", if n == 1 { one } else { many });
     if import.undone {
-        // Taken back before: this time only its people were erased.
-        outln!("Erased the people the import of {} added: {}", import_words(import), erased(undone.erased));
+        // Taken back before: this time only the people its undo removed were erased.
+        let file = import.file.as_deref().unwrap_or(&import.format);
+        outln!("Of the people the import of {file} ({}) added: {}", import.at, erased(undone.erased));
         if !undone.removed_names.is_empty() {
             outln!("Erased: {}", undone.removed_names.join(", "));
         }

@@ -11,7 +11,7 @@ use crate::materialize::{clear_in_log, erase_everyone, is_erased, sql_list};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
 use crate::{Change, Entity, Op, PERSONAL_FIELDS};
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sprintdesk_domain::{DeviceId, Timestamp};
 
 /// Whether everyone's personal data was erased on a device ([`Store::everyone_erased`]).
@@ -196,6 +196,30 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Whether the record `id` was merged into is erased with an empty list of keys (an import taken back and
+    /// erased), and no list that has keys: a duplicate of theirs is erased without keys too.
+    fn erased_without_keys(&self, id: &str) -> Result<bool, StoreError> {
+        let into: Option<String> = self
+            .conn
+            .prepare_cached("SELECT merged_into FROM attendees WHERE id = ?1")?
+            .query_row([id], |row| row.get(0))
+            .optional()?
+            .flatten();
+        let Some(into) = into else { return Ok(false) };
+        let lists = read_changes(
+            &self.conn,
+            &format!(
+                "WHERE entity = 'erasure' AND entity_id = ?1 AND field = '{}' AND cleared IS NULL AND refused = 0",
+                crate::ERASURE_KEYS_FIELD
+            ),
+            [into.as_str()],
+        )?;
+        let empty = |change: &Change| change.value.as_array().is_some_and(Vec::is_empty);
+        Ok(!lists.is_empty() && lists.iter().all(empty))
+    }
+}
+
 /// The role whose view this device's data was last brought down to (a local setting).
 const VIEW_SETTING: &str = "held_view";
 
@@ -226,14 +250,21 @@ impl Store {
             // the ticket export too. One record each (they may be duplicates of several people).
             let mut ops = Vec::with_capacity(ids.len() * 2);
             for id in ids {
-                let keys = self.erasure_keys(&[id.as_str()])?;
+                // Merged into someone erased without keys (an import taken back and erased: they did not ask
+                // to be forgotten), a duplicate is erased without keys too, and an empty list says so again.
+                let keys = if self.erased_without_keys(&id)? {
+                    Some(Vec::new())
+                } else {
+                    let keys = self.erasure_keys(&[id.as_str()])?;
+                    (!keys.is_empty()).then_some(keys)
+                };
                 ops.push(Op::Set {
                     entity: Entity::Erasure,
                     id: id.clone(),
                     field: crate::ERASURE_FIELD,
                     value: true.into(),
                 });
-                if !keys.is_empty() {
+                if let Some(keys) = keys {
                     ops.push(Op::Set {
                         entity: Entity::Erasure,
                         id,

@@ -315,6 +315,16 @@ impl Store {
         if self.rebuild_due() {
             self.rebuild();
         }
+        // Inside a write turn nothing can be emptied yet: noted, it is done as the turn ends
+        // (`Store::end_write_turn`), with nothing to warn of.
+        if !self.conn.is_autocommit() {
+            if let Err(error) =
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, '1')", [SCRUB_PENDING])
+            {
+                tracing::warn!(%error, "could not note the write-ahead log to empty after an erasure");
+            }
+            return;
+        }
         // Without waiting for readers: an erasure (or the door's next sign-in) must not wait on a backup.
         let result = self.conn.busy_timeout(Duration::ZERO).and_then(|()| {
             let result = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get::<_, i64>(0));
