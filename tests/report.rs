@@ -929,6 +929,33 @@ fn a_pull_request_import_taken_back_names_no_erased_author_again() {
     assert!(!prs.contains("outsider") && !md.contains("outsider"), "{prs}\n{md}");
 }
 
+/// A pull request imported after its author was erased at her request named her again by her forge handle,
+/// in the report, the exports and every device's history: with no attendee left holding the handle, the
+/// import kept it as a visitor's. Her erasure's keys now know the handle, and the import names the pseudonym.
+#[test]
+fn a_pull_request_imported_after_its_author_was_erased_names_no_handle() {
+    let (mut desk, _clock) = hand_built_day_one();
+    desk.import_attendees(ImportFile {
+        text: "name,handle\nOtto Outsider,@Outsider\n".into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+    })
+    .unwrap();
+    let otto = desk.erase_attendee(Erase { attendee: "@outsider".into(), pin: None }).unwrap().ids[0].clone();
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
+    let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    assert!(!prs.to_lowercase().contains("outsider") && !md.to_lowercase().contains("outsider"), "{prs}\n{md}");
+    let log = desk.store().changes().unwrap();
+    assert!(!log.iter().any(|c| c.value.to_string().to_lowercase().contains("outsider")), "no handle in the history");
+    // Her pull requests still count, for the pseudonym.
+    let by_her: Vec<sprintdesk_core::domain::PullRequest> = desk.store().all().unwrap();
+    let by_her = by_her.iter().filter(|p| p.attendee.as_ref() == Some(&otto) && p.author.is_none()).count();
+    assert_eq!(by_her, 4, "the four pull requests by outsider, linked to the pseudonym");
+}
+
 /// A pull request import taken back while a later one that lists the same pull requests stands leaves the
 /// claims they moved as they are: #1 stayed merged by the pull request the later file lists, and the undo
 /// made it "claimed" again.

@@ -432,11 +432,21 @@ impl Desk {
             };
             let old = known.get(row.url.as_str()).copied();
             // Matched once, matched for good: an author erased since keeps the link (and no handle is written).
+            // One erased before this import is known by the keys their erasure kept: named by the pseudonym.
+            let erased_author = match &row.author {
+                Some(author)
+                    if !by_handle.contains_key(&author.to_lowercase()) && old.is_none_or(|o| o.attendee.is_none()) =>
+                {
+                    self.store().erased_with_handle(author)?.map(|id| snapshot.canonical(&AttendeeId(id)))
+                }
+                _ => None,
+            };
             let attendee = row
                 .author
                 .as_ref()
                 .and_then(|a| by_handle.get(&a.to_lowercase()).cloned())
-                .or_else(|| old.and_then(|o| o.attendee.clone()));
+                .or_else(|| old.and_then(|o| o.attendee.clone()))
+                .or(erased_author);
             let closes: Vec<IssueId> = row
                 .closes
                 .iter()

@@ -39,11 +39,13 @@ impl PersonKeys {
         crate::trust::hex(hmac::sign(&self.key, text.as_bytes()).as_ref())
     }
 
-    /// The key of a person's `field` (`email` or `badge_code`) holding `value`, as an import and the door
-    /// compare them: trimmed, and without regard to case. `None` for another field or an empty value.
+    /// The key of a person's `field` (`email`, `badge_code` or `handle`) holding `value`, as an import and
+    /// the door compare them: trimmed, and without regard to case (a handle without its `@`). `None` for
+    /// another field or an empty value.
     pub fn of(&self, field: &str, value: &str) -> Option<String> {
-        let value = value.trim().to_lowercase();
-        if value.is_empty() || !matches!(field, "email" | "badge_code") {
+        let value = value.trim();
+        let value = if field == "handle" { value.trim_start_matches('@') } else { value }.to_lowercase();
+        if value.is_empty() || !matches!(field, "email" | "badge_code" | "handle") {
             return None;
         }
         Some(self.sign(&format!("{field}\0{value}")))
@@ -105,7 +107,7 @@ impl Store {
         for id in ids {
             let records = read_changes(
                 &self.conn,
-                "WHERE entity = 'attendee' AND entity_id = ?1 AND field IN ('email', 'badge_code', 'name') \
+                "WHERE entity = 'attendee' AND entity_id = ?1 AND field IN ('email', 'badge_code', 'name', 'handle') \
                  AND cleared IS NULL AND refused = 0",
                 [id],
             )?;
@@ -129,6 +131,8 @@ impl Store {
                 }
             }
             found.extend(values("badge_code").iter().filter_map(|badge| keys.of("badge_code", badge)));
+            // Their forge handle: a pull request import after the erasure would name them by it.
+            found.extend(values("handle").iter().filter_map(|handle| keys.of("handle", handle)));
             for email in &emails {
                 together.extend(names.iter().filter_map(|name| keys.of_email_and_name(email, name)));
             }
@@ -136,6 +140,22 @@ impl Store {
         // (More e-mails, codes and names than this is past any real person and their duplicates: the rest
         // are not kept.)
         Ok(found.into_iter().chain(together).take(MAX_PERSON_KEYS).collect())
+    }
+
+    /// The erased person a forge handle was theirs, by the keys their erasure kept (the erasure record's
+    /// id): a pull request import names them by that pseudonym, not by the handle. `None` on a device without
+    /// the venue's secret, or for a handle no erasure kept.
+    pub fn erased_with_handle(&self, handle: &str) -> Result<Option<String>, StoreError> {
+        let Some(key) = self.person_keys()?.and_then(|keys| keys.of("handle", handle)) else { return Ok(None) };
+        let records = read_changes(
+            &self.conn,
+            &format!("WHERE entity = 'erasure' AND field = '{ERASURE_KEYS_FIELD}' AND cleared IS NULL AND refused = 0"),
+            [],
+        )?;
+        Ok(records
+            .into_iter()
+            .find(|r| r.value.as_array().is_some_and(|keys| keys.iter().any(|k| k.as_str() == Some(key.as_str()))))
+            .map(|r| r.entity_id))
     }
 
     /// The keys of everyone erased here, as the erasures' records keep them (cleared once everyone is).
