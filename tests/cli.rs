@@ -1757,6 +1757,63 @@ fn two_wrong_files_listing_one_stranger_taken_back_oldest_first_leave_nothing_of
     }
 }
 
+/// Three wrong files listing Wilhelmina, or two where the second gives her a handle: each undo keeps her
+/// while an import that stands lists her, and the last one takes her back, erased if any undo asked to. The
+/// third file's undo once removed and erased her while the second still stood.
+#[test]
+fn a_person_on_several_wrong_files_goes_with_the_last_import_that_lists_her() {
+    let wilhelmina = "Wilhelmina Strangefellow,w.strangefellow@other-event.example";
+    /// An undo: the file, `--erase`, whether she is still listed after it.
+    type Undo = (char, bool, bool);
+    let cases: [(&str, &[&str], &[Undo]); 2] = [
+        // (the files' extra lines after her; undos in order: file, --erase, she is still listed after it)
+        (
+            "three files, the first erased, the third before the second",
+            &[
+                "\nAnton Onlyfirst,anton@other.example",
+                "\nBerta Onlysecond,berta@other.example",
+                "\nCarl Onlythird,carl@other.example",
+            ],
+            &[('a', true, true), ('c', false, true), ('b', false, false)],
+        ),
+        (
+            "the second gives her a handle",
+            &["\nAnton Onlyfirst,anton@other.example", ",wstrange\nBerta Onlysecond,berta@other.example,"],
+            &[('a', true, true), ('b', false, false)],
+        ),
+    ];
+    for (case, files, undos) in cases {
+        let user = sprint_with_people();
+        let dir = user.dir.path();
+        for (n, extra) in files.iter().enumerate() {
+            let header = if extra.starts_with(',') { "name,email,handle" } else { "name,email" };
+            let name = dir.join(format!("{}.csv", (b'a' + n as u8) as char));
+            std::fs::write(&name, format!("{header}\n{wilhelmina}{extra}\n")).unwrap();
+            user.ok(&["import", "attendees", name.to_str().unwrap()]);
+        }
+        let list = user.json(&["import", "list"]);
+        let id_of = |file: char| {
+            let file = format!("{file}.csv");
+            list.as_array().unwrap().iter().find(|i| i["file"] == file.as_str()).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        for (file, erase, listed) in undos {
+            let id = id_of(*file);
+            let flag: &[&str] = if *erase { &["--erase"] } else { &[] };
+            let said = user.ok(&[&["import", "undo", &id][..], flag].concat());
+            let found = user.json(&["attendees", "search", "Strangefellow"]).as_array().unwrap().len();
+            assert_eq!(found == 1, *listed, "{case}: after undoing {file}.csv: {said}");
+        }
+        let mut held = Vec::new();
+        for name in ["sprint.db", "sprint.db-wal"] {
+            held.extend(std::fs::read(dir.join(name)).unwrap_or_default());
+        }
+        assert!(!held.windows(10).any(|w| w == b"w.strangef"), "{case}: erased, her e-mail is not in the files");
+    }
+}
+
 /// The id of this device's latest import, taken back or not.
 fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()

@@ -956,6 +956,39 @@ fn a_pull_request_imported_after_its_author_was_erased_names_no_handle() {
     assert_eq!(by_her, 4, "the four pull requests by outsider, linked to the pseudonym");
 }
 
+/// Only the handle a person holds when erased is kept as a key: one corrected since may be someone else's
+/// (a typo, or a handle a door typed for a walk-in), and that stranger's pull requests went to the pseudonym.
+#[test]
+fn a_handle_corrected_before_an_erasure_leaves_its_owners_pull_requests_theirs() {
+    let (mut desk, _clock) = hand_built_day_one();
+    desk.import_attendees(ImportFile {
+        text: "name,handle\nOtto Other,outsider\n".into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+    })
+    .unwrap();
+    let otto: Vec<sprintdesk_core::domain::Attendee> = desk.store().all().unwrap();
+    let otto = otto.into_iter().find(|a| a.name == "Otto Other").unwrap();
+    desk.edit_attendee(sprintdesk_core::AttendeeEdit {
+        id: otto.id.clone(),
+        name: otto.name.clone(),
+        handle: Some("otto-o".into()),
+        email: None,
+        roles: otto.roles.clone(),
+        first_timer: false,
+        badge_code: None,
+        photo_consent: None,
+    })
+    .unwrap();
+    desk.erase_attendee(Erase { attendee: otto.id.to_string(), pin: None }).unwrap();
+    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .unwrap();
+    let prs: Vec<sprintdesk_core::domain::PullRequest> = desk.store().all().unwrap();
+    let theirs = prs.iter().filter(|p| p.author.as_deref() == Some("outsider") && p.attendee.is_none()).count();
+    assert_eq!(theirs, 4, "outsider's four pull requests stay a visitor's");
+}
+
 /// A pull request import taken back while a later one that lists the same pull requests stands leaves the
 /// claims they moved as they are: #1 stayed merged by the pull request the later file lists, and the undo
 /// made it "claimed" again.

@@ -82,6 +82,8 @@ pub struct ImportUndone {
     pub claims_moved_back: usize,
     /// People it added whose personal data was erased on every device (with `erase`).
     pub erased: usize,
+    /// Their names, for the organizer to check.
+    pub erased_names: Vec<String>,
 }
 
 /// An import as this device keeps it: its own records from `first` to `last`.
@@ -119,10 +121,10 @@ struct Kept {
     /// The people it added were erased (with its undo, or after).
     #[serde(default)]
     erased: bool,
-    /// Once undone: rows it added that its undo kept only because a later import (by id) listed them: that
-    /// import's undo takes them back in turn.
+    /// Once undone: rows it added that its undo kept only for other imports (a later one listed them, or
+    /// wrote them again): the undo of the last import that still holds them takes them back in turn.
     #[serde(default)]
-    handed_to: Vec<(String, String)>,
+    handed: Vec<String>,
 }
 
 impl Kept {
@@ -185,7 +187,7 @@ impl Desk {
             kept_rows: Vec::new(),
             claim_events,
             erased: false,
-            handed_to: Vec::new(),
+            handed: Vec::new(),
         };
         if kept.wrote() {
             report.undo = Some(kept.id.clone());
@@ -319,7 +321,7 @@ impl Desk {
         let mut undone = ImportUndone::default();
         let mut ops = Vec::new();
         let mut kept_rows = Vec::new();
-        let mut handed_to = Vec::new();
+        let mut handed = Vec::new();
         for ((entity, id), records) in &rows {
             if erased(*entity, id) || self.store().is_deleted(*entity, id)? != Some(false) {
                 continue; // Gone already: nothing of theirs to take back.
@@ -330,6 +332,8 @@ impl Desk {
                     undone.kept.push(format!("{}: {}", name(*entity, id), since_words(by)));
                     if named_at_the_venue.contains_key(id) {
                         kept_rows.push(id.clone());
+                    } else {
+                        handed.push(id.clone());
                     }
                 } else if let Some(later) = listed_later.get(id.as_str()) {
                     undone.kept.push(format!(
@@ -337,7 +341,7 @@ impl Desk {
                         name(*entity, id),
                         later.file.clone().unwrap_or_else(|| sprint.local_minute(later.at))
                     ));
-                    handed_to.push((id.clone(), later.id.clone()));
+                    handed.push(id.clone());
                 } else {
                     ops.push(Op::delete(*entity, id.as_str()));
                     undone.removed += 1;
@@ -385,33 +389,48 @@ impl Desk {
                 undone.kept.push(format!("{}: {}, kept", name(*entity, id), kept_fields.join(", ")));
             }
         }
-        // Rows an earlier import added whose undo kept them only because this import listed them: taken back
-        // now, as that undo would have, unless the venue named them since or a still later import lists them.
+        // Rows an earlier import added whose undo kept them only for other imports (a later one listed them, or
+        // wrote them again): taken back now, as that undo would have, unless the venue named them since or an
+        // import that still stands lists them. A row this undo deletes anyway is not deleted twice.
         let entity = entity_of(&kept.kind);
+        let deleting: HashSet<String> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Set { id, field, .. } if *field == sprintdesk_store::DELETED_FIELD => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        let standing_others: Vec<&Kept> = imports.iter().filter(|other| !other.undone && other.id != kept.id).collect();
+        let every_run: Vec<(DeviceId, u64, u64)> = imports.iter().flat_map(Kept::runs).collect();
+        // Records at the venue and of the imports that stand, this one's and those taken back left out.
+        let mut not_standing: Vec<(DeviceId, u64, u64)> =
+            imports.iter().filter(|other| other.undone || other.id == kept.id).flat_map(Kept::runs).collect();
+        not_standing.extend(kept.runs());
         // Those an undo asked to erase are erased as they go, whether this one is asked to or not.
         let mut erase_handed = HashSet::new();
-        for earlier in imports[..position].iter().filter(|earlier| earlier.undone) {
-            let theirs: HashSet<String> =
-                earlier.handed_to.iter().filter(|(_, to)| *to == kept.id).map(|(row, _)| row.clone()).collect();
+        for earlier in imports.iter().filter(|earlier| earlier.undone && earlier.id != kept.id) {
+            let theirs: HashSet<String> = earlier.handed.iter().cloned().collect();
             if theirs.is_empty() {
                 continue;
             }
-            let skip: Vec<(DeviceId, u64, u64)> = imports.iter().flat_map(Kept::runs).collect();
-            let at_the_venue = self.store().named_since(Hlc(earlier.first_hlc), &theirs, &skip)?;
+            let at_the_venue = self.store().named_since(Hlc(earlier.first_hlc), &theirs, &every_run)?;
+            let named_by_standing = self.store().named_since(Hlc(earlier.first_hlc), &theirs, &not_standing)?;
             for id in &theirs {
+                if deleting.contains(id) {
+                    if earlier.erased {
+                        erase_handed.insert(id.clone());
+                    }
+                    continue;
+                }
                 if erased(entity, id) || self.store().is_deleted(entity, id)? != Some(false) {
                     continue;
                 }
-                if let Some(by) = at_the_venue.get(id) {
-                    undone.kept.push(format!("{}: {}", name(entity, id), since_words(by)));
+                if at_the_venue.contains_key(id) {
                     kept_rows.push(id.clone());
-                } else if let Some(later) = listed_later.get(id.as_str()) {
-                    undone.kept.push(format!(
-                        "{}: on the list of the import of {}, kept",
-                        name(entity, id),
-                        later.file.clone().unwrap_or_else(|| sprint.local_minute(later.at))
-                    ));
-                    handed_to.push((id.clone(), later.id.clone()));
+                } else if named_by_standing.contains_key(id)
+                    || standing_others.iter().any(|other| other.unchanged.contains(id))
+                {
+                    // Still another import's: its undo decides.
                 } else {
                     ops.push(Op::delete(entity, id.as_str()));
                     undone.removed += 1;
@@ -494,13 +513,14 @@ impl Desk {
                 })
                 .collect();
             undone.erased = removed.len();
+            undone.erased_names = removed.iter().map(|id| name(Entity::Attendee, id.as_str())).collect();
             ops.extend(erasures(&removed));
             imports[position].erased = undo.erase;
         }
         let written = self.write_returning(ops)?;
         imports[position].undone = true;
         imports[position].kept_rows = kept_rows;
-        imports[position].handed_to = handed_to;
+        imports[position].handed = handed;
         if let (Some(first), Some(last)) = (written.first(), written.last()) {
             imports[position].undo_run = Some((first.origin.to_string(), first.seq, last.seq));
         }
@@ -546,10 +566,17 @@ impl Desk {
                 None => snapshot.attendees.get(&id).map_or_else(|| id.to_string(), |a| a.name.clone()),
             };
             match self.store().is_deleted(Entity::Attendee, id.as_str())? {
-                Some(true) if at_the_venue.contains_key(id.as_str()) => undone.kept.push(format!(
-                    "{name}: {} (restore them under Review if they are here)",
-                    since_words(&at_the_venue[id.as_str()]).replace(", kept", ", not erased")
-                )),
+                Some(true) if at_the_venue.contains_key(id.as_str()) => {
+                    let by = &at_the_venue[id.as_str()];
+                    undone.kept.push(if by.contains(&Entity::PresenceEvent) {
+                        format!("{name}: signed in or out since the import, not erased (Review offers to restore them)")
+                    } else {
+                        format!(
+                            "{name}: {} (a merge or an edit at the venue): erase them by hand if they are not here",
+                            since_words(by).replace(", kept", ", not erased")
+                        )
+                    });
+                }
                 Some(true) => {
                     undone.removed_names.push(name);
                     people.push(id);
@@ -567,6 +594,7 @@ impl Desk {
         }
         self.write(erasures(&people).collect())?;
         undone.erased = people.len();
+        undone.erased_names = undone.removed_names.clone();
         imports[position].erased = true;
         self.keep_imports(imports)?;
         tracing::info!(import = %kept.id, erased = undone.erased, "erased the people an import taken back had added");

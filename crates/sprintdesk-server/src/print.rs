@@ -168,12 +168,15 @@ pub(crate) fn print_undone(
             if undone.removed == 1 { one } else { many },
             undone.restored
         );
-        if !undone.removed_names.is_empty() {
-            outln!(
-                "{}: {}",
-                if undone.erased > 0 { "Removed and erased" } else { "Removed" },
-                undone.removed_names.join(", ")
-            );
+        if !undone.removed_names.is_empty() && undone.erased_names == undone.removed_names {
+            outln!("Removed and erased: {}", undone.removed_names.join(", "));
+        } else {
+            if !undone.removed_names.is_empty() {
+                outln!("Removed: {}", undone.removed_names.join(", "));
+            }
+            if !undone.erased_names.is_empty() {
+                outln!("Erased: {}", undone.erased_names.join(", "));
+            }
         }
     }
     if !undone.kept.is_empty() {

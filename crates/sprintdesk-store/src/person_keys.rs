@@ -10,6 +10,7 @@
 use crate::change::ERASURE_KEYS_FIELD;
 use crate::store::{Store, StoreError, read_changes};
 use ring::hmac;
+use rusqlite::OptionalExtension;
 use std::collections::BTreeSet;
 
 /// The most keys one erasure record keeps (a person's e-mails and badge codes, and their duplicates').
@@ -107,7 +108,7 @@ impl Store {
         for id in ids {
             let records = read_changes(
                 &self.conn,
-                "WHERE entity = 'attendee' AND entity_id = ?1 AND field IN ('email', 'badge_code', 'name', 'handle') \
+                "WHERE entity = 'attendee' AND entity_id = ?1 AND field IN ('email', 'badge_code', 'name') \
                  AND cleared IS NULL AND refused = 0",
                 [id],
             )?;
@@ -131,8 +132,15 @@ impl Store {
                 }
             }
             found.extend(values("badge_code").iter().filter_map(|badge| keys.of("badge_code", badge)));
-            // Their forge handle: a pull request import after the erasure would name them by it.
-            found.extend(values("handle").iter().filter_map(|handle| keys.of("handle", handle)));
+            // Their forge handle as it stands (not one corrected since, which may be someone else's): a pull
+            // request import after the erasure would name them by it.
+            let handle: Option<String> = self
+                .conn
+                .prepare_cached("SELECT handle FROM attendees WHERE id = ?1")?
+                .query_row([id], |row| row.get(0))
+                .optional()?
+                .flatten();
+            found.extend(handle.iter().filter_map(|handle| keys.of("handle", handle)));
             for email in &emails {
                 together.extend(names.iter().filter_map(|name| keys.of_email_and_name(email, name)));
             }

@@ -27,4 +27,8 @@ claims_moved_back: number,
 /**
  * People it added whose personal data was erased on every device (with `erase`).
  */
-erased: number, };
+erased: number, 
+/**
+ * Their names, for the organizer to check.
+ */
+erased_names: Array<string>, };
