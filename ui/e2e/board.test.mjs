@@ -854,6 +854,31 @@ test("three tables, one busy: the busy card takes the empty column rather than h
       assert.equal(await p.getByTestId("board-pager").count(), 0, `${width}×${height}: one page`);
       await p.close();
     }
+    // A fourth, quiet table: no column stands empty, but the three small cards fit in one; the walk saw
+    // "+5 more goals" at 1366 to 2560 pixels wide with room below the small cards.
+    // As the walk had it: two people and a goal at Django, one person at PyPy.
+    v.cli("goal", "add", "--project", "Django", "--title", "Release Django 6.1 beta");
+    for (const [who, table] of [["Ben Horvath", "T2"], ["Yara Horvath", "T2"], ["Paul Pending", "T3"]]) {
+      v.cli("attendees", "add", "--name", who);
+      v.cli("signin", who, "--project", table, "--accept-coc", "--photo", "no");
+    }
+    v.cli("project", "add", "--name", "Jupyter", "--table", "T4");
+    for (const [width, height] of [
+      [1366, 768],
+      [1920, 1080],
+    ]) {
+      const p = await session.page(width, height);
+      await p.goto(`${server.url}/#/board`);
+      await p.getByTestId("board-project").filter({ hasText: "Jupyter" }).waitFor();
+      await p.waitForTimeout(1200);
+      await shot(p, `board-four-tables-${width}`);
+      const cpython = p.getByTestId("board-project").filter({ hasText: "CPython" });
+      assert.deepEqual(await misfits(p), [], `${width}×${height}`);
+      assert.equal(await cpython.getAttribute("data-wide"), "true", `${width}×${height}: four tables, CPython wide`);
+      assert.ok((await cpython.locator(".goals li").count()) >= 4, `${width}×${height}: at least 4 goals shown`);
+      assert.equal(await p.getByTestId("board-pager").count(), 0, `${width}×${height}: one page`);
+      await p.close();
+    }
   } finally {
     server.stop();
     v.remove();
