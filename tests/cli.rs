@@ -1814,6 +1814,28 @@ fn a_person_on_several_wrong_files_goes_with_the_last_import_that_lists_her() {
     }
 }
 
+/// One name on two tickets (with the same e-mail or handle) is two people to an import, but most likely one at
+/// the door: the report says so, and a file without such pairs says nothing.
+#[test]
+fn an_import_asks_about_one_name_on_two_tickets() {
+    let user = sprint_with_people();
+    let file = user.dir.path().join("tickets.csv");
+    let cases: [(&str, &[&str]); 3] = [
+        (
+            "name,email,badge\nInes Horvath,ines@example.org,TT-1\nInes Horvath,ines@example.org,TT-2\n",
+            &["Ines Horvath"],
+        ),
+        ("name,email,badge\nJon Single,jon@example.org,TT-3\n", &[]),
+        // Two people of one name with their own addresses: not asked (the duplicates page lists them, by name only).
+        ("name,email,badge\nKim Lee,kim.a@example.org,TT-4\nKim Lee,kim.b@example.org,TT-5\n", &[]),
+    ];
+    for (text, asked) in cases {
+        std::fs::write(&file, text).unwrap();
+        let report = user.json(&["import", "attendees", file.to_str().unwrap()]);
+        assert_eq!(report["likely_duplicates"], json!(asked), "{text}: {report}");
+    }
+}
+
 /// The id of this device's latest import, taken back or not.
 fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()

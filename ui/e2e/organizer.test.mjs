@@ -1546,6 +1546,24 @@ test("attendees: another event's list is taken back and erased from every device
   }
 });
 
+test("attendees: one name on two tickets is asked about as the import ends, not found at the kiosk", async () => {
+  // A walk imported a pretix export where Ines had two tickets: the report said "253 added", and the kiosk
+  // showed two identical cards for her.
+  const p = await organizer("attendees");
+  try {
+    const dialog = await importPasted(
+      p,
+      "name,email,badge\nInes Twoticket,ines.two@example.org,TT-1\nInes Twoticket,ines.two@example.org,TT-2\nOlga Once,olga@example.org,TT-3\n",
+    );
+    const asked = dialog.getByTestId("import-likely-duplicates");
+    await asked.waitFor();
+    assert.match(await asked.innerText(), /^Ines Twoticket: two tickets in one name/);
+    await shot(p, "organizer-import-listed-twice");
+  } finally {
+    await p.close();
+  }
+});
+
 test("settings: the evening before, the placeholder code of conduct is replaced without a new version", async () => {
   // No one has accepted any version yet: "raise its version to 2 so everyone is asked again" asked for a
   // version no one would be asked again for.

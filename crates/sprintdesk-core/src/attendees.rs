@@ -8,7 +8,7 @@ use crate::{Desk, Error, RowError};
 use serde::Deserialize;
 use sprintdesk_domain::search::fold;
 use sprintdesk_domain::{Attendee, AttendeeId, DeviceRole, Role, ValidationError};
-use sprintdesk_store::Op;
+use sprintdesk_store::{Entity, Op};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A person the organizer adds by hand.
@@ -372,7 +372,30 @@ impl Desk {
             return Err(Error::ImportBadRows { bad: errors, good });
         }
         report.left_out = errors;
+        let touched: HashSet<String> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Set { entity: Entity::Attendee, id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
         self.write_import("attendees", file.file_name.as_deref(), ops, unchanged, &mut report)?;
+        // Two tickets in one name are two people to an import, but likely one at the door: said now, before
+        // the kiosk shows both (a walk found them only there).
+        if !touched.is_empty() {
+            report.likely_duplicates = self
+                .duplicates()?
+                .into_iter()
+                .filter(|pair| touched.contains(pair.a.id.as_str()) || touched.contains(pair.b.id.as_str()))
+                .map(|pair| {
+                    if pair.a.name == pair.b.name {
+                        pair.a.name
+                    } else {
+                        format!("{} and {}", pair.a.name, pair.b.name)
+                    }
+                })
+                .collect();
+        }
         Ok(report)
     }
 }

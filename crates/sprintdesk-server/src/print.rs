@@ -89,6 +89,13 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             report.erased.join(", ")
         );
     }
+    if !report.likely_duplicates.is_empty() {
+        outln!(
+            "Listed twice? {} (two tickets in one name, or registered again): merge them before the doors open, \
+             or the kiosk shows both (`sprintdesk attendees duplicates`)",
+            report.likely_duplicates.join(", ")
+        );
+    }
     if !report.left_out.is_empty() {
         outln!(
             "Left out, as asked ({} {}): fix them and import the file again",

@@ -47,6 +47,11 @@ repeated: Array<string>,
  */
 erased: Array<string>, 
 /**
+ * Attendees only: people this import added or updated who look listed twice (two tickets with one name
+ * and e-mail or handle, or registered again), by name: the kiosk would show both until they are merged.
+ */
+likely_duplicates: Array<string>, 
+/**
  * Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
  */
 undo: string | null, };
