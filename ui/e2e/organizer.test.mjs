@@ -542,8 +542,8 @@ test("attendees: an import with bad rows can import the others and list the rows
     const got = await leftOut.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.innerText.trim())));
     assert.deepEqual(got, [
       ["line 2", "the ticket code lo-1 is also on line 6: one ticket, one person"],
-      ["line 3", "the name is empty"],
-      ["line 5", "the name is empty"],
+      ["line 3", "the name is empty (its product is “Ticket”: an add-on, or a ticket sold without a name?)"],
+      ["line 5", "the name is empty (its product is “Ticket”: an add-on, or a ticket sold without a name?)"],
       ["line 6", "the ticket code lo-1 is also on line 2: one ticket, one person"],
     ]);
     const said = await dialog.innerText();

@@ -313,7 +313,19 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
                 }
                 rows.push(row);
             }
-            Err(problems) => errors.push(RowError { place: format!("line {line}"), message: problems.join("; ") }),
+            Err(mut problems) => {
+                // A ticketing export's position with no name is mostly an add-on (a lunch): say which product,
+                // so that the organizer can tell without opening the file (a walk had to).
+                if let Some(product) = columns.get(&record, &["product", "ticket type"]) {
+                    for problem in problems.iter_mut().filter(|p| p.as_str() == "the name is empty") {
+                        *problem = format!(
+                            "the name is empty (its product is \u{201c}{product}\u{201d}: an add-on, or a ticket \
+                             sold without a name?)"
+                        );
+                    }
+                }
+                errors.push(RowError { place: format!("line {line}"), message: problems.join("; ") });
+            }
         }
     }
     rows.retain(|row| {
@@ -917,6 +929,7 @@ mod tests {
         // a row to fix or leave out, said: never dropped unsaid.
         let bad: Vec<&str> = read.bad.iter().map(|row| row.place.as_str()).collect();
         assert_eq!(bad, ["line 3"], "{:?}", read.bad);
+        assert!(read.bad[0].message.contains("its product is \u{201c}Mittagessen (Add-on)\u{201d}"), "{:?}", read.bad);
         let people: Vec<(&str, Option<&str>, Option<&str>)> =
             read.rows.iter().map(|r| (r.name.as_str(), r.email.as_deref(), r.badge_code.as_deref())).collect();
         assert_eq!(
