@@ -199,10 +199,10 @@ fn the_report_counts_what_happened() {
             "people per day, the break day empty",
             "/days".into(),
             json!([
-                {"date": "2026-07-13", "is_break": false, "people": 5, "arrivals": 5, "departures": 1, "to_come": false},
-                {"date": "2026-07-14", "is_break": true, "people": 0, "arrivals": 0, "departures": 0, "to_come": false},
-                {"date": "2026-07-15", "is_break": false, "people": 4, "arrivals": 0, "departures": 2, "to_come": false},
-                {"date": "2026-07-16", "is_break": false, "people": 2, "arrivals": 0, "departures": 2, "to_come": false},
+                {"date": "2026-07-13", "is_break": false, "people": 5, "arrivals": 5, "departures": 1, "to_come": false, "departures_unknown": false},
+                {"date": "2026-07-14", "is_break": true, "people": 0, "arrivals": 0, "departures": 0, "to_come": false, "departures_unknown": false},
+                {"date": "2026-07-15", "is_break": false, "people": 4, "arrivals": 0, "departures": 2, "to_come": false, "departures_unknown": false},
+                {"date": "2026-07-16", "is_break": false, "people": 2, "arrivals": 0, "departures": 2, "to_come": false, "departures_unknown": false},
             ]),
         ),
         ("projects by name", "/projects/0/name".into(), json!("Docs")),
@@ -954,6 +954,26 @@ fn a_pull_request_imported_after_its_author_was_erased_names_no_handle() {
     let by_her: Vec<sprintdesk_core::domain::PullRequest> = desk.store().all().unwrap();
     let by_her = by_her.iter().filter(|p| p.attendee.as_ref() == Some(&otto) && p.author.is_none()).count();
     assert_eq!(by_her, 4, "the four pull requests by outsider, linked to the pseudonym");
+}
+
+/// On day one the report said "Left 5" beside "People 5": everyone who came today had "left" as far as anyone
+/// knew, which read as everyone gone. Today's "Left" is a dash while the sprint goes on; on the last day it
+/// counts everyone.
+#[test]
+fn today_the_report_does_not_say_everyone_left() {
+    let (mut desk, clock) = hand_built_day_one();
+    let json = |desk: &mut Desk| -> Value {
+        serde_json::from_str(&desk.report(ReportRequest { format: ReportFormat::Json }).unwrap().text).unwrap()
+    };
+    let day_one = json(&mut desk);
+    let unknown: Vec<&Value> = day_one["days"].as_array().unwrap().iter().map(|d| &d["departures_unknown"]).collect();
+    assert_eq!(unknown, [&json!(true), &json!(false), &json!(false), &json!(false)], "{day_one}");
+    let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
+    let row = md.lines().find(|l| l.starts_with("| Mon 13 Jul")).unwrap();
+    assert!(row.ends_with("| \u{2014} |"), "{row}");
+    clock.set(utc("2026-07-16", "17:00"));
+    let last = json(&mut desk);
+    assert!(last["days"].as_array().unwrap().iter().all(|d| d["departures_unknown"] == false), "{last}");
 }
 
 /// Only the handle a person holds when erased is kept as a key: one corrected since may be someone else's

@@ -56,6 +56,9 @@ pub struct ReportDay {
     pub departures: u32,
     /// A day after the day the report was made: nothing to count yet.
     pub to_come: bool,
+    /// The day the report was made, with sprint days after it: who left is not known yet (everyone who came
+    /// today counts as having left, which a walk read on day one as "everyone left"), and is not shown.
+    pub departures_unknown: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -275,6 +278,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
         }
     }
     let today = sprint.local_date(now);
+    let sprint_goes_on = sprint.days.iter().any(|day| day.date > today && !day.is_break);
     let days: Vec<ReportDay> = sprint
         .days
         .iter()
@@ -289,6 +293,7 @@ pub(crate) fn build(snapshot: &Snapshot, now: Timestamp) -> SprintReport {
                 arrivals: count(&|d| d.first().copied()),
                 departures: count(&|d| d.last().copied()),
                 to_come: day.date > today,
+                departures_unknown: day.date == today && sprint_goes_on,
             }
         })
         .collect();

@@ -9,7 +9,13 @@ use std::fmt::Write;
 /// What the per-day columns count, said beside them in every format: "Left" is easily read as sign-outs.
 pub(crate) const DAY_COLUMNS: &str = "Per day: People signed in at least once that day. Arrived: it was their first \
      day at the sprint. Left: it was their last day at the sprint as far as anyone knows yet (they did not come \
-     on a later day), so on the last day, and today, it counts all who came. Neither counts sign-outs.";
+     on a later day), so on the last day it counts all who came; today's is not known until the sprint goes on \
+     (\u{2014}). Neither counts sign-outs.";
+
+/// A day's "Left" as the report says it: a dash for today while the sprint goes on.
+fn left(day: &crate::report::ReportDay) -> String {
+    if day.departures_unknown { "\u{2014}".into() } else { day.departures.to_string() }
+}
 
 impl Desk {
     /// The report as a file: Markdown, HTML or JSON.
@@ -169,7 +175,7 @@ fn markdown(report: &SprintReport) -> String {
         } else if day.to_come {
             let _ = writeln!(md, "| {date} | to come | | |");
         } else {
-            let _ = writeln!(md, "| {date} | {} | {} | {} |", day.people, day.arrivals, day.departures);
+            let _ = writeln!(md, "| {date} | {} | {} | {} |", day.people, day.arrivals, left(day));
         }
     }
     let t = &report.totals;
@@ -488,7 +494,9 @@ fn html(report: &SprintReport) -> String {
             let _ = write!(
                 h,
                 "<tr><td>{date}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                day.people, day.arrivals, day.departures
+                day.people,
+                day.arrivals,
+                left(day)
             );
         }
     }

@@ -16,4 +16,9 @@ departures: number,
 /**
  * A day after the day the report was made: nothing to count yet.
  */
-to_come: boolean, };
+to_come: boolean, 
+/**
+ * The day the report was made, with sprint days after it: who left is not known yet (everyone who came
+ * today counts as having left, which a walk read on day one as "everyone left"), and is not shown.
+ */
+departures_unknown: boolean, };
