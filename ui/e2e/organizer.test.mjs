@@ -1559,6 +1559,22 @@ test("attendees: one name on two tickets is asked about as the import ends, not 
     await asked.waitFor();
     assert.match(await asked.innerText(), /^Ines Twoticket: two tickets in one name/);
     await shot(p, "organizer-import-listed-twice");
+    // Merged from the suggestion, each record reads whole, ticket and all: side by side they were cut before it.
+    await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
+    await dialog.waitFor({ state: "detached" });
+    await p.getByRole("button", { name: "Merge duplicates" }).click();
+    const merge = p.getByRole("dialog");
+    await merge.getByRole("button", { name: /Ines Twoticket.*Ines Twoticket/ }).click();
+    for (const label of ["Duplicate (goes away)", "Keep this one"]) {
+      const cut = await merge.getByLabel(label).evaluate((select) => {
+        const text = select.selectedOptions[0]?.textContent ?? "";
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = getComputedStyle(select).font;
+        return context.measureText(text).width > select.clientWidth - 40 ? text : "";
+      });
+      assert.equal(cut, "", `${label}: the option is cut`);
+    }
+    await shot(p, "organizer-merge-two-tickets");
   } finally {
     await p.close();
   }
