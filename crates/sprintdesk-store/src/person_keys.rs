@@ -10,7 +10,6 @@
 use crate::change::ERASURE_KEYS_FIELD;
 use crate::store::{Store, StoreError, read_changes};
 use ring::hmac;
-use rusqlite::OptionalExtension;
 use std::collections::BTreeSet;
 
 /// The most keys one erasure record keeps (a person's e-mails and badge codes, and their duplicates').
@@ -134,12 +133,7 @@ impl Store {
             found.extend(values("badge_code").iter().filter_map(|badge| keys.of("badge_code", badge)));
             // Their forge handle as it stands (not one corrected since, which may be someone else's): a pull
             // request import after the erasure would name them by it.
-            let handle: Option<String> = self
-                .conn
-                .prepare_cached("SELECT handle FROM attendees WHERE id = ?1")?
-                .query_row([id], |row| row.get(0))
-                .optional()?
-                .flatten();
+            let handle = self.attendee_column(id, "handle")?;
             found.extend(handle.iter().filter_map(|handle| keys.of("handle", handle)));
             for email in &emails {
                 together.extend(names.iter().filter_map(|name| keys.of_email_and_name(email, name)));
@@ -148,6 +142,17 @@ impl Store {
         // (More e-mails, codes and names than this is past any real person and their duplicates: the rest
         // are not kept.)
         Ok(found.into_iter().chain(together).take(MAX_PERSON_KEYS).collect())
+    }
+
+    /// One text column of an attendee's row (`handle`, `merged_into`): `None` for no such row or no value.
+    pub(crate) fn attendee_column(&self, id: &str, column: &'static str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {column} FROM attendees WHERE id = ?1"))?
+            .query_row([id], |row| row.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// The erased person a forge handle was theirs, by the keys their erasure kept (the erasure record's

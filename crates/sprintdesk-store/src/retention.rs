@@ -11,7 +11,7 @@ use crate::materialize::{clear_in_log, erase_everyone, is_erased, sql_list};
 use crate::store::{Store, StoreError, read_changes};
 use crate::trust::holds;
 use crate::{Change, Entity, Op, PERSONAL_FIELDS};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use sprintdesk_domain::{DeviceId, Timestamp};
 
 /// Whether everyone's personal data was erased on a device ([`Store::everyone_erased`]).
@@ -200,13 +200,7 @@ impl Store {
     /// Whether the record `id` was merged into is erased with an empty list of keys (an import taken back and
     /// erased), and no list that has keys: a duplicate of theirs is erased without keys too.
     fn erased_without_keys(&self, id: &str) -> Result<bool, StoreError> {
-        let into: Option<String> = self
-            .conn
-            .prepare_cached("SELECT merged_into FROM attendees WHERE id = ?1")?
-            .query_row([id], |row| row.get(0))
-            .optional()?
-            .flatten();
-        let Some(into) = into else { return Ok(false) };
+        let Some(into) = self.attendee_column(id, "merged_into")? else { return Ok(false) };
         let lists = read_changes(
             &self.conn,
             &format!(
