@@ -1820,7 +1820,7 @@ fn a_person_on_several_wrong_files_goes_with_the_last_import_that_lists_her() {
 fn an_import_asks_about_one_name_on_two_tickets() {
     let user = sprint_with_people();
     let file = user.dir.path().join("tickets.csv");
-    let cases: [(&str, &[&str]); 3] = [
+    let cases: [(&str, &[&str]); 4] = [
         (
             "name,email,badge\nInes Horvath,ines@example.org,TT-1\nInes Horvath,ines@example.org,TT-2\n",
             &["Ines Horvath"],
@@ -1828,6 +1828,8 @@ fn an_import_asks_about_one_name_on_two_tickets() {
         ("name,email,badge\nJon Single,jon@example.org,TT-3\n", &[]),
         // Two people of one name with their own addresses: not asked (the duplicates page lists them, by name only).
         ("name,email,badge\nKim Lee,kim.a@example.org,TT-4\nKim Lee,kim.b@example.org,TT-5\n", &[]),
+        // A company's address on two people's rows: two names, no question (it listed 66 pairs for 12).
+        ("name,email\nAda One,office@firm.example\nBea Two,office@firm.example\nCem Three,office@firm.example\n", &[]),
     ];
     for (text, asked) in cases {
         std::fs::write(&file, text).unwrap();

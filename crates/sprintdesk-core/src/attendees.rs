@@ -383,18 +383,15 @@ impl Desk {
         // Two tickets in one name are two people to an import, but likely one at the door: said now, before
         // the kiosk shows both (a walk found them only there).
         if !touched.is_empty() {
-            report.likely_duplicates = self
+            // One name twice only (a shared company address between two names is no question), each once.
+            let names: BTreeSet<String> = self
                 .duplicates()?
                 .into_iter()
                 .filter(|pair| touched.contains(pair.a.id.as_str()) || touched.contains(pair.b.id.as_str()))
-                .map(|pair| {
-                    if pair.a.name == pair.b.name {
-                        pair.a.name
-                    } else {
-                        format!("{} and {}", pair.a.name, pair.b.name)
-                    }
-                })
+                .filter(|pair| fold(&pair.a.name) == fold(&pair.b.name))
+                .map(|pair| pair.a.name)
                 .collect();
+            report.likely_duplicates = names.into_iter().collect();
         }
         Ok(report)
     }

@@ -398,6 +398,13 @@ impl Desk {
             })
             .collect();
         let known: HashMap<&str, &PullRequest> = snapshot.pull_requests.iter().map(|p| (p.url.as_str(), p)).collect();
+        // Authors no attendee holds the handle of, who may be people erased since: looked up once.
+        let strangers: Vec<&str> = rows
+            .iter()
+            .filter_map(|row| row.author.as_deref())
+            .filter(|author| !by_handle.contains_key(&author.to_lowercase()))
+            .collect();
+        let erased_handles = self.store().erased_with_handles(&strangers)?;
         // Once everyone's personal data is erased, no handle is kept, not even of people who were not there.
         let keep_handles = !snapshot.is_erased(&AttendeeId::from("*"));
         // Pages that overlap list a pull request twice: it is one pull request (the later item wins).
@@ -437,7 +444,7 @@ impl Desk {
                 Some(author)
                     if !by_handle.contains_key(&author.to_lowercase()) && old.is_none_or(|o| o.attendee.is_none()) =>
                 {
-                    self.store().erased_with_handle(author)?.map(|id| snapshot.canonical(&AttendeeId(id)))
+                    erased_handles.get(author.as_str()).map(|id| snapshot.canonical(&AttendeeId(id.clone())))
                 }
                 _ => None,
             };

@@ -309,8 +309,9 @@ pub struct ImportReport {
     /// back. A person who asks to come back is added by hand (or registers at the door).
     #[serde(default)]
     pub erased: Vec<String>,
-    /// Attendees only: people this import added or updated who look listed twice (two tickets with one name
-    /// and e-mail or handle, or registered again), by name: the kiosk would show both until they are merged.
+    /// Attendees only: people this import added or updated who look listed twice under one name (two tickets
+    /// with one e-mail or handle, or registered again), each name once: the kiosk would show both until they
+    /// are merged.
     #[serde(default)]
     pub likely_duplicates: Vec<String>,
     /// Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.

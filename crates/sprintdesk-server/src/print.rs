@@ -93,7 +93,10 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
         outln!(
             "Listed twice? {} (two tickets in one name, or registered again): merge them before the doors open, \
              or the kiosk shows both (`sprintdesk attendees duplicates`)",
-            report.likely_duplicates.join(", ")
+            match report.likely_duplicates.len() {
+                n if n > SHOWN => format!("{} and {} more", report.likely_duplicates[..SHOWN].join(", "), n - SHOWN),
+                _ => report.likely_duplicates.join(", "),
+            }
         );
     }
     if !report.left_out.is_empty() {

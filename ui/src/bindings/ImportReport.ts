@@ -47,8 +47,9 @@ repeated: Array<string>,
  */
 erased: Array<string>, 
 /**
- * Attendees only: people this import added or updated who look listed twice (two tickets with one name
- * and e-mail or handle, or registered again), by name: the kiosk would show both until they are merged.
+ * Attendees only: people this import added or updated who look listed twice under one name (two tickets
+ * with one e-mail or handle, or registered again), each name once: the kiosk would show both until they
+ * are merged.
  */
 likely_duplicates: Array<string>, 
 /**
