@@ -255,9 +255,6 @@ impl Desk {
             )));
         };
         let kept = imports[position].clone();
-        if undo.erase && kept.kind != "attendees" {
-            return Err(not_erasable());
-        }
         if kept.undone {
             if undo.erase && !kept.erased {
                 return self.erase_taken_back(&mut imports, position);
@@ -403,9 +400,8 @@ impl Desk {
         let standing_others: Vec<&Kept> = imports.iter().filter(|other| !other.undone && other.id != kept.id).collect();
         let every_run: Vec<(DeviceId, u64, u64)> = imports.iter().flat_map(Kept::runs).collect();
         // Records at the venue and of the imports that stand, this one's and those taken back left out.
-        let mut not_standing: Vec<(DeviceId, u64, u64)> =
+        let not_standing: Vec<(DeviceId, u64, u64)> =
             imports.iter().filter(|other| other.undone || other.id == kept.id).flat_map(Kept::runs).collect();
-        not_standing.extend(kept.runs());
         // Those an undo asked to erase are erased as they go, whether this one is asked to or not.
         let mut erase_handed = HashSet::new();
         for earlier in imports.iter().filter(|earlier| earlier.undone && earlier.id != kept.id) {

@@ -161,11 +161,7 @@ impl Store {
     /// handles: read per pull request, a re-import of 3,000 took 34 s and held the door's sign-ins.
     pub fn erased_with_handles(&self, handles: &[&str]) -> Result<HashMap<String, String>, StoreError> {
         let Some(keys) = self.person_keys()? else { return Ok(HashMap::new()) };
-        let records = read_changes(
-            &self.conn,
-            &format!("WHERE entity = 'erasure' AND field = '{ERASURE_KEYS_FIELD}' AND cleared IS NULL AND refused = 0"),
-            [],
-        )?;
+        let records = self.erasure_key_records()?;
         let owner: HashMap<&str, &str> = records
             .iter()
             .flat_map(|r| {
@@ -184,14 +180,20 @@ impl Store {
             .collect())
     }
 
-    /// The keys of everyone erased here, as the erasures' records keep them (cleared once everyone is).
-    /// Only records this device applied count (an organizer's, not one refused for its author's role).
-    pub fn erased_person_keys(&self) -> Result<BTreeSet<String>, StoreError> {
-        let records = read_changes(
+    /// The erasures' records of keys this device applied (an organizer's, not one refused for its author's
+    /// role), not cleared.
+    fn erasure_key_records(&self) -> Result<Vec<crate::Change>, StoreError> {
+        read_changes(
             &self.conn,
             &format!("WHERE entity = 'erasure' AND field = '{ERASURE_KEYS_FIELD}' AND cleared IS NULL AND refused = 0"),
             [],
-        )?;
+        )
+    }
+
+    /// The keys of everyone erased here, as the erasures' records keep them (cleared once everyone is).
+    /// Only records this device applied count (an organizer's, not one refused for its author's role).
+    pub fn erased_person_keys(&self) -> Result<BTreeSet<String>, StoreError> {
+        let records = self.erasure_key_records()?;
         Ok(records
             .iter()
             .filter_map(|r| r.value.as_array())
