@@ -1838,6 +1838,85 @@ fn an_import_asks_about_one_name_on_two_tickets() {
     }
 }
 
+/// Another event's export chosen by mistake puts strangers on every device: a file whose event (pretix's
+/// event slug, Eventbrite's event name) is not that of the lists imported before, or that lists several, is
+/// asked about and imports nothing until the organizer says it is this sprint's list. Each case is a run of
+/// imports on a fresh sprint: (file's events, flags, asked?).
+#[test]
+fn a_file_for_another_event_is_asked_about_before_anything_is_imported() {
+    let pretix = |events: &[&str], first: usize| {
+        let mut text = String::from(
+            "Event slug;Order code;Position ID;Status;Email;Product;Attendee name;Attendee email;Ticket secret\n",
+        );
+        for (n, event) in events.iter().enumerate() {
+            let n = first + n;
+            text.push_str(&format!(
+                "{event};O{n};1;p;buyer{n}@example.org;Sprint ticket;Person Number{n};p{n}@example.org;secret{n:04}\n"
+            ));
+        }
+        text
+    };
+    type Step<'a> = (&'a [&'a str], &'a [&'a str], bool);
+    let cases: [(&str, Vec<Step>); 7] = [
+        ("the same event again", vec![(&["pyconde-2026"], &[], false), (&["PyConDE-2026"], &[], false)]),
+        ("another event", vec![(&["pyconde-2026"], &[], false), (&["djangocon-2025"], &[], true)]),
+        (
+            "another event, said to be this sprint's, then again",
+            vec![
+                (&["pyconde-2026"], &[], false),
+                (&["djangocon-2025"], &["--another-event"], false),
+                (&["djangocon-2025"], &[], false),
+            ],
+        ),
+        ("a first file for several events", vec![(&["pyconde-2026", "djangocon-2025"], &[], true)]),
+        (
+            "a first file for several events, said to be this sprint's",
+            vec![(&["pyconde-2026", "djangocon-2025"], &["--another-event"], false), (&["djangocon-2025"], &[], false)],
+        ),
+        // The wrong list taken back is not a list to compare with.
+        (
+            "after the wrong one was taken back",
+            vec![(&["djangocon-2025"], &[], false), (&["undo"], &[], false), (&["pyconde-2026"], &[], false)],
+        ),
+        // A file that does not say (a pretix check-in list, a plain CSV) is not asked about.
+        ("a file naming no event", vec![(&["pyconde-2026"], &[], false), (&[], &[], false)]),
+    ];
+    for (case, steps) in cases {
+        let user = User::new(DAY_ONE_MORNING);
+        user.ok(&["init", "--name", "Sprints", "--start", "2026-05-18", "--days", "2", "--tz", "Europe/Berlin"]);
+        let file = user.dir.path().join("export.csv");
+        for (step, (events, flags, asked)) in steps.iter().enumerate() {
+            if events.first() == Some(&"undo") {
+                user.ok(&["import", "undo", &latest_import(&user)]);
+                continue;
+            }
+            let text = if events.is_empty() {
+                format!("name,email\nPlain Person{step},plain{step}@example.org\n")
+            } else {
+                pretix(events, step * 10)
+            };
+            std::fs::write(&file, &text).unwrap();
+            let before = user.json(&["attendees", "list"]).as_array().unwrap().len();
+            let args = [&["import", "attendees", file.to_str().unwrap()][..], flags].concat();
+            if *asked {
+                let (code, said) = user.fails(&args);
+                assert_eq!(code, 1, "{case}, step {step}: {said}");
+                for event in *events {
+                    assert!(said.contains(event), "{case}, step {step}: names {event}: {said}");
+                }
+                assert!(said.contains("this sprint's list") && said.contains("--another-event"), "{case}: {said}");
+                let after = user.json(&["attendees", "list"]).as_array().unwrap().len();
+                assert_eq!(after, before, "{case}, step {step}: nothing imported");
+            } else {
+                let report = user.json(&args);
+                assert_eq!(report["added"], json!(events.len().max(1)), "{case}, step {step}: {report}");
+                let named: Vec<&str> = events.to_vec();
+                assert_eq!(report["events"], json!(named), "{case}, step {step}");
+            }
+        }
+    }
+}
+
 /// The id of this device's latest import, taken back or not.
 fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()

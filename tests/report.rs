@@ -68,6 +68,7 @@ fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     desk.import_attendees(ImportFile {
         text: "name,handle,roles,first_timer\nAna Mentor,ana,mentor,no\nBo Builder,bo,sprinter,no\nCy Coder,cy,sprinter,no\nDee Newcomer,dee,sprinter,yes\nEve Erasable,eve,sprinter,no\n".into(),
         project: None, leave_out_bad_rows: false, file_name: None,
+        another_event: None,
     })
     .unwrap();
     for (name, repo, table) in
@@ -84,6 +85,7 @@ fn hand_built_day_one() -> (Desk, Arc<FixedClock>) {
     desk.import_issues(ImportFile {
         text: "number,title,url,labels\n1,Crash on an empty config,https://github.com/org/proj/issues/1,good first issue\n2,Slow loader,https://github.com/org/proj/issues/2,perf\n".into(),
         project: Some("Proj".into()), leave_out_bad_rows: false, file_name: None,
+        another_event: None,
     })
     .unwrap();
     for title in ["Fix the loader", "Rewrite in Rust"] {
@@ -175,12 +177,24 @@ fn hand_built_rest(mut desk: Desk, clock: Arc<FixedClock>) -> Desk {
 
     // Afterwards: the pull requests come in, and Eve asks to be erased.
     clock.set(at("2026-07-22"));
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
-        .unwrap();
+    desk.import_prs(ImportFile {
+        text: PRS.into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     desk.erase_attendee(Erase { attendee: "@eve".into(), pin: None }).unwrap();
     // The pull requests come in again (an updated export): Eve's stays hers, and her handle is not written.
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
-        .unwrap();
+    desk.import_prs(ImportFile {
+        text: PRS.into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     desk
 }
 
@@ -386,7 +400,14 @@ fn exports_list_people_in_the_order_a_person_reads_names() {
     let mut desk = hand_built();
     let names = ["Zoë Nowak", "Ábel Szabó", "Émile Roux", "Ørjan Lie", "Łukasz Langa", "İsmail Kaya", "adam Small"];
     let csv = names.iter().fold("name\n".to_owned(), |csv, name| csv + name + "\n");
-    desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    desk.import_attendees(ImportFile {
+        text: csv,
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     let consent = desk.export(ExportRequest { kind: ExportKind::PhotoConsent }).unwrap().text;
     let listed: Vec<&str> =
         consent.lines().skip(1).filter_map(|line| line.split(',').next()).filter(|name| names.contains(name)).collect();
@@ -439,6 +460,7 @@ fn the_stand_up_steps_table_by_table_and_the_report_keeps_it() {
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     for (name, table) in [("Quiet", "T0"), ("Docs", "T2"), ("Proj", "T1")] {
@@ -519,6 +541,7 @@ fn claimed_at_one_table(sprint: Value, people: &[&str]) -> (Desk, Arc<FixedClock
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
@@ -531,6 +554,7 @@ fn claimed_at_one_table(sprint: Value, people: &[&str]) -> (Desk, Arc<FixedClock
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     for (n, name) in people.iter().enumerate() {
@@ -857,7 +881,13 @@ fn a_pull_request_import_taken_back_reaches_another_device() {
     sync(&desk, &mut spare);
     let report_before = serde_json::to_value(spare.sprint_report().unwrap()).unwrap();
     let imported = desk
-        .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .import_prs(ImportFile {
+            text: PRS.into(),
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: None,
+            another_event: None,
+        })
         .unwrap();
     assert_eq!((imported.added, imported.claims_moved), (9, 2), "{imported:?}");
     sync(&desk, &mut spare);
@@ -889,8 +919,14 @@ fn a_first_timers_issue_marked_merged_at_the_table_counts_before_any_import() {
     assert!(md.contains("- Dee Newcomer: merged #1 Crash on an empty config\n"), "{md}");
     assert!(md.contains("- 1 first-time contributor with a merged pull request"), "{md}");
     // Once her pull request is imported, it is what the report names.
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
-        .unwrap();
+    desk.import_prs(ImportFile {
+        text: PRS.into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(md.contains("- Dee Newcomer: first merged pull request [#12 Handle an empty config by"), "{md}");
     assert_eq!(count(&mut desk), 1);
@@ -912,13 +948,20 @@ fn after_closing_the_board_counts_today_as_the_today_page_does() {
 #[test]
 fn a_pull_request_import_taken_back_names_no_erased_author_again() {
     let (mut desk, _clock) = hand_built_day_one();
-    let file = || ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None };
+    let file = || ImportFile {
+        text: PRS.into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    };
     desk.import_prs(file()).unwrap();
     desk.import_attendees(ImportFile {
         text: "name,handle\nOtto Outsider,outsider\n".into(),
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     let linked = desk.import_prs(file()).unwrap();
@@ -940,11 +983,18 @@ fn a_pull_request_imported_after_its_author_was_erased_names_no_handle() {
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     let otto = desk.erase_attendee(Erase { attendee: "@outsider".into(), pin: None }).unwrap().ids[0].clone();
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
-        .unwrap();
+    desk.import_prs(ImportFile {
+        text: PRS.into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     let prs = desk.export(ExportRequest { kind: ExportKind::Prs }).unwrap().text;
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(!prs.to_lowercase().contains("outsider") && !md.to_lowercase().contains("outsider"), "{prs}\n{md}");
@@ -986,6 +1036,7 @@ fn a_handle_corrected_before_an_erasure_leaves_its_owners_pull_requests_theirs()
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     let otto: Vec<sprintdesk_core::domain::Attendee> = desk.store().all().unwrap();
@@ -1002,8 +1053,14 @@ fn a_handle_corrected_before_an_erasure_leaves_its_owners_pull_requests_theirs()
     })
     .unwrap();
     desk.erase_attendee(Erase { attendee: otto.id.to_string(), pin: None }).unwrap();
-    desk.import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
-        .unwrap();
+    desk.import_prs(ImportFile {
+        text: PRS.into(),
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     let prs: Vec<sprintdesk_core::domain::PullRequest> = desk.store().all().unwrap();
     let theirs = prs.iter().filter(|p| p.author.as_deref() == Some("outsider") && p.attendee.is_none()).count();
     assert_eq!(theirs, 4, "outsider's four pull requests stay a visitor's");
@@ -1016,12 +1073,25 @@ fn a_handle_corrected_before_an_erasure_leaves_its_owners_pull_requests_theirs()
 fn an_earlier_pull_request_import_taken_back_leaves_the_claims_a_later_one_stands_for() {
     let (mut desk, _clock) = hand_built_day_one();
     let first = desk
-        .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .import_prs(ImportFile {
+            text: PRS.into(),
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: None,
+            another_event: None,
+        })
         .unwrap();
     // The next day's export: one title changed, #12 (Dee's, which merged #1) listed as it was.
     let later = PRS.replace("Drive-by fix", "Drive-by fix, reworded");
     assert_ne!(later, PRS);
-    desk.import_prs(ImportFile { text: later, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    desk.import_prs(ImportFile {
+        text: later,
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     let before = serde_json::to_value(desk.sprint_report().unwrap()).unwrap();
     let state = |desk: &mut Desk| {
         let issues = serde_json::to_value(desk.issues(sprintdesk_core::IssuesQuery::default()).unwrap()).unwrap();
@@ -1057,11 +1127,24 @@ fn two_pull_request_imports_taken_back_latest_first_leave_the_claims_as_they_wer
         r#""closedAt":null,"createdAt":"2026-07-13T15:00:00Z","labels":[],"mergedAt":null,"number":12,"state":"OPEN""#,
     );
     assert_ne!(open, PRS);
-    let first =
-        desk.import_prs(ImportFile { text: open, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    let first = desk
+        .import_prs(ImportFile {
+            text: open,
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: None,
+            another_event: None,
+        })
+        .unwrap();
     assert_eq!(state(&mut desk), "pr_open");
     let second = desk
-        .import_prs(ImportFile { text: PRS.into(), project: None, leave_out_bad_rows: false, file_name: None })
+        .import_prs(ImportFile {
+            text: PRS.into(),
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: None,
+            another_event: None,
+        })
         .unwrap();
     assert_eq!(state(&mut desk), "merged");
     desk.undo_import(sprintdesk_core::UndoImport::new(second.undo.unwrap())).unwrap();

@@ -28,6 +28,7 @@ fn set_up(clock: Arc<FixedClock>) -> Desk {
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     desk.add_project(NewProject { name: "Proj".into(), table_label: Some("T1".into()), ..NewProject::default() })
@@ -37,6 +38,7 @@ fn set_up(clock: Arc<FixedClock>) -> Desk {
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     for who in ["@ana", "@bo", "@cy"] {
@@ -100,6 +102,7 @@ fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     desk.import_issues(ImportFile {
@@ -109,6 +112,7 @@ fn a_first_timer_with_two_offline_claims_is_flagged_until_one_is_let_go() {
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     sign_in(&mut desk, "@fern");
@@ -211,6 +215,7 @@ fn search_sees_changes_made_by_another_process_on_the_same_file() {
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     assert_eq!(kiosk.search(Search { query: "ana".into(), limit: Some(5) }).unwrap()[0].name, "Ana Núñez");
@@ -240,6 +245,7 @@ fn a_walk_in_whose_name_is_on_the_list_is_asked_before_a_second_record_is_made()
         project: None,
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     })
     .unwrap();
     let walk_in = |name: &str, someone_else: bool| sprintdesk_core::WalkIn {
@@ -285,6 +291,7 @@ fn the_boards_count_of_open_issues_follows_merges_made_at_the_sprint() {
     desk.import_issues(ImportFile {
         text: "title,url,labels\nTypo in docs,https://example.org/p/issues/2,good first issue\nOld one,https://example.org/p/issues/3,bug\n".into(),
         project: Some("Proj".into()), leave_out_bad_rows: false, file_name: None,
+        another_event: None,
     })
     .unwrap();
     let counts = |desk: &mut Desk| {
@@ -492,6 +499,7 @@ fn re_importing_issues_closed_on_the_forge_says_how_many_claims_it_released() {
         project: Some("Proj".into()),
         leave_out_bad_rows: false,
         file_name: None,
+        another_event: None,
     };
     let again = desk.import_issues(file("OPEN")).unwrap();
     assert_eq!((again.updated, again.claims_released), (1, 0), "{again:?}");
@@ -517,6 +525,7 @@ fn a_person_signed_in_at_a_kiosk_not_yet_synced_when_their_import_was_taken_back
             project: None,
             leave_out_bad_rows: false,
             file_name: Some("wrong.csv".into()),
+            another_event: None,
         })
         .unwrap();
     organizer
@@ -568,6 +577,7 @@ fn an_issue_claimed_apart_when_its_import_was_taken_back_is_listed_to_restore() 
             project: Some("Proj".into()),
             leave_out_bad_rows: false,
             file_name: None,
+            another_event: None,
         })
         .unwrap();
     let mut lead = desk_at("lead-laptop", clock.clone());

@@ -1580,6 +1580,46 @@ test("attendees: one name on two tickets is asked about as the import ends, not 
   }
 });
 
+test("attendees: another event's export is asked about before anything is imported", async () => {
+  // The wrong export chosen (last year's, or the conference's other event) was imported without a word, and
+  // its strangers' e-mails reached every device before anyone noticed.
+  const fresh = venue();
+  fresh.cli("init", "--name", "Event check sprint", "--start", NOW.slice(0, 10), "--days", "2", "--tz", "UTC");
+  const served = await serve(fresh);
+  const header = "Event slug,Order code,Attendee name,Attendee email,Secret\n";
+  try {
+    const p = await session.page(1280, 800);
+    await p.goto(`${served.url}/#/organizer/attendees`);
+    await p.getByTestId("nav-attendees").waitFor();
+    await ready(p);
+    const first = await importPasted(p, `${header}pyconde-2026,K1,Hanna Richtig,hanna@example.org,s-k1\n`);
+    await first.getByTestId("import-done").getByText("event pyconde-2026").waitFor();
+    await first.getByRole("button", { name: "Close", exact: true }).last().click();
+    const wrong = `${header}djangocon-2025,D1,Fremda Fremdling,fremda@elsewhere.example,s-d1\ndjangocon-2025,D2,Otto Anders,otto@elsewhere.example,s-d2\n`;
+    const dialog = await importPasted(p, wrong);
+    const asked = dialog.getByRole("alert").filter({ hasText: "Another event's list?" });
+    await asked.waitFor();
+    const words = await asked.innerText();
+    assert.match(words, /djangocon-2025.*pyconde-2026/s, words);
+    assert.deepEqual((await served.call("attendees")).map((a) => a.name), ["Hanna Richtig"], "nothing imported yet");
+    await shot(p, "organizer-import-another-event");
+    // Told it is this sprint's list after all (a second event's tickets for the same sprint), it imports.
+    await asked.getByRole("button", { name: "It is this sprint's list: import it" }).click();
+    await dialog.getByTestId("import-done").getByText("event djangocon-2025").waitFor();
+    assert.equal((await served.call("attendees")).length, 3);
+    // A file for both events, pasted afresh, is asked about again: the answer was for the text it was given to.
+    await dialog.getByRole("button", { name: "Close", exact: true }).last().click();
+    const both = `${header}pyconde-2026,K2,Ida Beide,ida@example.org,s-k2\nflask-camp,F1,Fritz Dritter,fritz@elsewhere.example,s-f1\n`;
+    const again = await importPasted(p, both);
+    await again.getByRole("alert").filter({ hasText: "lists the people of 2 events" }).waitFor();
+    assert.equal((await served.call("attendees")).length, 3);
+    await p.close();
+  } finally {
+    served.stop();
+    fresh.remove();
+  }
+});
+
 test("settings: the evening before, the placeholder code of conduct is replaced without a new version", async () => {
   // No one has accepted any version yet: "raise its version to 2 so everyone is asked again" asked for a
   // version no one would be asked again for.

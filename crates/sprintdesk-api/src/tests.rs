@@ -728,6 +728,13 @@ fn every_error_code_comes_with_words_a_person_reads() {
             }
             ErrorCode::ClaimRefused => refusal("claim", json!({"issue": issue, "attendee": "@ambv"})),
             ErrorCode::ImportRejected => refusal("import_attendees", json!({"text": "name,email\nBo,not-an-email\n"})),
+            ErrorCode::AnotherEvent => {
+                let export = |slug: &str| {
+                    format!("Event slug,Order code,Attendee name,Secret\n{slug},O-{slug},Quentin Elsewhere,s-{slug}\n")
+                };
+                venue.ok("import_attendees", json!({"text": export("pyconde-2026")}));
+                refusal("import_attendees", json!({"text": export("djangocon-2025")}))
+            }
             ErrorCode::Storage => adapter(Error::Core(sprintdesk_core::Error::Folder(
                 "could not create the folder /nowhere/sprintdesk: permission denied".into(),
             ))),

@@ -53,8 +53,14 @@ fn main() {
         let _ = writeln!(csv, "\"{} {n}\",user{n},{role},{first}", international_name(n).replace('"', ""));
     }
     timed("setup: import 10,000 attendees", || {
-        desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false, file_name: None })
-            .unwrap()
+        desk.import_attendees(ImportFile {
+            text: csv,
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: None,
+            another_event: None,
+        })
+        .unwrap()
     });
     let mut issues = String::from("project,number,title,url,labels\n");
     for p in 0..PROJECTS {
@@ -69,7 +75,14 @@ fn main() {
             let _ = writeln!(issues, "Project {p},{i},Issue {i} of {p},https://github.com/org/p{p}/issues/{i},easy");
         }
     }
-    desk.import_issues(ImportFile { text: issues, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    desk.import_issues(ImportFile {
+        text: issues,
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     let mut prs = String::from("[");
     for n in 0..PRS {
         let p = n % PROJECTS;
@@ -149,7 +162,14 @@ fn main() {
     let outcome = desk.apply_remote(&door.changes().unwrap()).unwrap();
     assert!(outcome.refused.is_empty(), "{outcome:?}");
     timed("setup: import 3,000 pull requests", || {
-        desk.import_prs(ImportFile { text: prs, project: None, leave_out_bad_rows: false, file_name: None }).unwrap()
+        desk.import_prs(ImportFile {
+            text: prs,
+            project: None,
+            leave_out_bad_rows: false,
+            file_name: None,
+            another_event: None,
+        })
+        .unwrap()
     });
 
     let first = timed("the first report after the data arrived (reading the sprint into memory included)", || {

@@ -47,7 +47,14 @@ fn kiosk() -> Desk {
         let _ = writeln!(csv, "\"{} {n}\",user{n},B{n}", international_name(n).replace('"', ""));
     }
     let started = Instant::now();
-    desk.import_attendees(ImportFile { text: csv, project: None, leave_out_bad_rows: false, file_name: None }).unwrap();
+    desk.import_attendees(ImportFile {
+        text: csv,
+        project: None,
+        leave_out_bad_rows: false,
+        file_name: None,
+        another_event: None,
+    })
+    .unwrap();
     println!("import of {PEOPLE} attendees (one transaction): {:?}", started.elapsed());
     let started = Instant::now();
     for n in (0..PEOPLE).step_by(PEOPLE / SIGNED_IN) {

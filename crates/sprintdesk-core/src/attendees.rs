@@ -81,6 +81,11 @@ pub struct ImportFile {
     /// importing nothing until every row is mended. The organizer chooses it after seeing the bad rows.
     #[serde(default)]
     pub leave_out_bad_rows: bool,
+    /// For attendees: the organizer, told that the file names another event than the lists imported before
+    /// it, says it is this sprint's list after all.
+    #[serde(default)]
+    #[ts(optional)]
+    pub another_event: Option<bool>,
     /// The file's name, as the screen or command read it: named in the list of imports to take back.
     #[serde(default)]
     #[ts(optional)]
@@ -254,11 +259,14 @@ impl Desk {
         if read.broken {
             return Err(Error::Import(read.bad));
         }
+        if file.another_event != Some(true) {
+            self.ask_about_another_event(&read.events)?;
+        }
         let (format, rows) = (read.format, read.rows);
         let snapshot = self.snapshot()?;
         let mut existing = KnownPeople::index(snapshot.people());
         existing.note_shared_in(&rows);
-        let mut report = ImportReport { format: format.label().into(), ..ImportReport::default() };
+        let mut report = ImportReport { format: format.label().into(), events: read.events, ..ImportReport::default() };
         // The rows an earlier row's person took in, said once that row is imported (one left out, an erased
         // person's or a bad one, takes its repeats with it, unnamed).
         let repeated = read.repeated;
@@ -394,6 +402,36 @@ impl Desk {
             report.likely_duplicates = names.into_iter().collect();
         }
         Ok(report)
+    }
+}
+
+impl Desk {
+    /// Refuses, in a question, an attendee file for other `events` than the lists this device imported before
+    /// (still standing), or for several: another event's export chosen by mistake puts strangers' names and
+    /// e-mails on every device. A file that names no event, or a first one, is not asked about.
+    fn ask_about_another_event(&self, events: &[String]) -> Result<(), Error> {
+        let quoted = |names: &[String]| {
+            names.iter().map(|name| format!("\u{201c}{name}\u{201d}")).collect::<Vec<_>>().join(", ")
+        };
+        if events.len() > 1 {
+            return Err(Error::AnotherEvent(format!(
+                "this file lists the people of {} events ({}): is it this sprint's list? Nothing was imported: \
+                 export this sprint's event only, or import it as it is if all of them are coming",
+                events.len(),
+                quoted(events)
+            )));
+        }
+        let Some(event) = events.first() else { return Ok(()) };
+        let before = self.events_imported()?;
+        if before.is_empty() || before.iter().any(|seen| seen.eq_ignore_ascii_case(event)) {
+            return Ok(());
+        }
+        Err(Error::AnotherEvent(format!(
+            "this file is for the event {}, but the attendee lists imported here before were for {}: is it \
+             this sprint's list? Nothing was imported",
+            quoted(std::slice::from_ref(event)),
+            quoted(&before)
+        )))
     }
 }
 

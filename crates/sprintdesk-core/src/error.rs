@@ -54,6 +54,10 @@ pub enum Error {
     /// without the bad if the organizer asks.
     #[error("{}", import_message(.bad, Some(*.good)))]
     ImportBadRows { bad: Vec<RowError>, good: usize },
+    /// An attendee file for another event than the lists imported before it (or for several): nothing
+    /// imported until the organizer says it is this sprint's.
+    #[error("{0}")]
+    AnotherEvent(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -126,6 +130,9 @@ error_codes! {
     TooManyTries => 429,
     ClaimRefused => 409,
     ImportRejected => 422,
+    /// An attendee file that names another event than the lists imported before: imported only when the
+    /// organizer says it is this sprint's list.
+    AnotherEvent => 409,
     /// The database could not be read or written.
     Storage => 500,
     /// No command has that name (a front end newer or older than this device).
@@ -165,6 +172,7 @@ impl Error {
             Error::TooManyTries(_) => ErrorCode::TooManyTries,
             Error::Refused(_) => ErrorCode::ClaimRefused,
             Error::Import(_) | Error::ImportBadRows { .. } => ErrorCode::ImportRejected,
+            Error::AnotherEvent(_) => ErrorCode::AnotherEvent,
             Error::Store(_) | Error::Identity(_) | Error::Folder(_) => ErrorCode::Storage,
         }
     }

@@ -205,6 +205,19 @@ pub struct AttendeeRows {
     /// Rows taken as the person of an earlier row (an add-on, a row repeated): (the row's line, the earlier
     /// row's line, the name).
     pub repeated: Vec<(u64, u64, String)>,
+    /// The events the file's rows are for, as its ticketing tool names them (pretix's event slug,
+    /// Eventbrite's event name), each once, in the order first seen; none when the file does not say.
+    pub events: Vec<String>,
+}
+
+/// The columns naming a row's event: pretix writes its event slug (and name) in exports made for several
+/// events, Eventbrite its event's name. A plain CSV's columns are the organizer's own: none is read.
+fn event_columns(format: AttendeeFormat) -> &'static [&'static str] {
+    match format {
+        AttendeeFormat::Pretix => &["event slug", "event"],
+        AttendeeFormat::Eventbrite => &["event name", "event"],
+        AttendeeFormat::Plain => &[],
+    }
 }
 
 /// Reads an attendee file. Either every row is good, or every bad row is reported.
@@ -267,6 +280,7 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     let mut again: HashMap<String, u64> = HashMap::new();
     let lines = Lines::new(text);
     let mut not_coming_rows: Vec<ImportedAttendee> = Vec::new();
+    let mut events: Vec<String> = Vec::new();
     // Where each record starts, and whether the reader could not read it: a record it could not read that
     // runs over several lines (a quote never closed, or closed rows later) has swallowed the rows after it.
     let mut starts: Vec<(u64, bool)> = Vec::new();
@@ -281,6 +295,11 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
         };
         let line = lines.of(record.position());
         starts.push((line, false));
+        if let Some(event) = columns.get(&record, event_columns(format))
+            && !events.iter().any(|seen: &String| seen.eq_ignore_ascii_case(event))
+        {
+            events.push(event.to_owned());
+        }
         if not_coming(format, &columns, &record) {
             // Counted; and, read as a person, looked for on the list. One that does not read (no name) is
             // someone no one could have been told apart by.
@@ -371,7 +390,7 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     let (rows, repeated) = one_row_per_person(rows);
     errors.sort_by_key(|row| line_of(&row.place));
     if rows.is_empty() && errors.is_empty() && !not_coming_rows.is_empty() {
-        return Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows, repeated });
+        return Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows, repeated, events });
     }
     if rows.is_empty() && errors.is_empty() {
         return Err(vec![RowError { place: "line 2".into(), message: "the file has a header but no people".into() }]);
@@ -379,7 +398,7 @@ pub fn read_attendees(text: &str) -> Result<AttendeeRows, Vec<RowError>> {
     if rows.is_empty() {
         return Err(errors);
     }
-    Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows, repeated })
+    Ok(AttendeeRows { format, rows, bad: errors, broken, not_coming: not_coming_rows, repeated, events })
 }
 
 /// The rows of one person taken as one, the first: a person's ticket and an add-on bought with it (pretix
@@ -912,6 +931,28 @@ mod tests {
         }
     }
 
+    /// The events a file is for, as pretix (its event slug, before its event name) and Eventbrite (its
+    /// event's name) write them, each once whatever its case; a plain CSV's own "event" column is not read.
+    #[test]
+    fn the_events_a_file_is_for_are_read_from_its_ticketing_columns() {
+        let cases: [(&str, &[&str]); 5] = [
+            (
+                "Event slug,Event,Order code,Attendee name,Secret\npycon,PyCon DE,K1,Ana,s1\nPyCon,PyCon DE,K2,Bo,s2\ndjango,DjangoCon,K3,Cy,s3\n",
+                &["pycon", "django"],
+            ),
+            ("Event,Order code,Attendee name,Secret\nPyCon DE 2026,K1,Ana,s1\n", &["PyCon DE 2026"]),
+            ("Order code,Attendee name,Secret\nK1,Ana,s1\n", &[]),
+            (
+                "Order #,First Name,Last Name,Email,Event Name\n1,Ana,Lima,a@example.org,PyLadies Sprint\n2,Bo,Li,b@example.org,\n",
+                &["PyLadies Sprint"],
+            ),
+            ("name,email,event\nAna,a@example.org,pycon\n", &[]),
+        ];
+        for (text, events) in cases {
+            assert_eq!(read_attendees(text).unwrap().events, events, "{text}");
+        }
+    }
+
     /// pretix's order export (its "Order positions" sheet, semicolons as Excel in Germany writes them, every
     /// order status ticked) and Eventbrite's attendee export: who is coming, and with which ticket.
     #[test]
@@ -925,6 +966,8 @@ mod tests {
             sprints;E5XPR;1;Expired;late@example.de;Sprint-Ticket;;;e1xp2r\r\n\
             sprints;P3NDG;1;Pending;pending@example.de;Sprint-Ticket;Paul Ausstehend;;p6rw2k\r\n";
         let read = read_attendees(pretix).unwrap();
+        // Every row's event is one (the not-coming and bad rows' too): said once.
+        assert_eq!(read.events, ["sprints"]);
         // A position with no name (here a lunch add-on; elsewhere a ticket an event did not ask names for) is
         // a row to fix or leave out, said: never dropped unsaid.
         let bad: Vec<&str> = read.bad.iter().map(|row| row.place.as_str()).collect();

@@ -125,6 +125,10 @@ struct Kept {
     /// wrote them again): the undo of the last import that still holds them takes them back in turn.
     #[serde(default)]
     handed: Vec<String>,
+    /// The events an attendee file named (pretix's event slug, Eventbrite's event name): a later file for
+    /// another event is asked about before it is imported.
+    #[serde(default)]
+    events: Vec<String>,
 }
 
 impl Kept {
@@ -188,6 +192,7 @@ impl Desk {
             claim_events,
             erased: false,
             handed: Vec::new(),
+            events: report.events.clone(),
         };
         if kept.wrote() {
             report.undo = Some(kept.id.clone());
@@ -595,6 +600,19 @@ impl Desk {
         self.keep_imports(imports)?;
         tracing::info!(import = %kept.id, erased = undone.erased, "erased the people an import taken back had added");
         Ok(undone)
+    }
+
+    /// The events this device's attendee imports still standing were for, each once (as first written).
+    pub(crate) fn events_imported(&self) -> Result<Vec<String>, Error> {
+        let mut events: Vec<String> = Vec::new();
+        for kept in self.imports_kept()?.into_iter().filter(|kept| kept.kind == "attendees" && !kept.undone) {
+            for event in kept.events {
+                if !events.iter().any(|seen| seen.eq_ignore_ascii_case(&event)) {
+                    events.push(event);
+                }
+            }
+        }
+        Ok(events)
     }
 
     fn imports_kept(&self) -> Result<Vec<Kept>, Error> {

@@ -314,6 +314,10 @@ pub struct ImportReport {
     /// are merged.
     #[serde(default)]
     pub likely_duplicates: Vec<String>,
+    /// Attendees only: the events the file is for, as its ticketing tool names them (pretix's event slug,
+    /// Eventbrite's event name); none when it does not say.
+    #[serde(default)]
+    pub events: Vec<String>,
     /// Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
     #[serde(default)]
     pub undo: Option<String>,

@@ -211,6 +211,10 @@ pub enum ImportCommand {
         /// every row is mended
         #[arg(long)]
         leave_out_bad_rows: bool,
+        /// Import it although it names another event than the attendee lists imported before (it is this
+        /// sprint's list after all)
+        #[arg(long)]
+        another_event: bool,
     },
     /// The JSON of `gh issue list --json number,title,labels,url,state`, or a CSV with title,url,labels
     Issues {

@@ -65,6 +65,9 @@ fn main() -> ExitCode {
                         if refusal.importable.is_some() {
                             eprintln!("(run the import again with --leave-out-bad-rows to import the good rows now)");
                         }
+                        if refusal.code == ErrorCode::AnotherEvent {
+                            eprintln!("(if it is this sprint's list, run the import again with --another-event)");
+                        }
                     }
                     // Exit 3 as the README says: the machine, the file or another device failed, not the user.
                     let fault =
@@ -412,12 +415,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             out!("{}", render::sprint(&sprint));
         }
-        Command::Import(ImportCommand::Attendees { file, leave_out_bad_rows }) => {
+        Command::Import(ImportCommand::Attendees { file, leave_out_bad_rows, another_event }) => {
             let report = host.run::<cmd::import_attendees>(ImportFile {
                 text: read(&file)?,
                 project: None,
                 leave_out_bad_rows,
                 file_name: file_name(&file),
+                another_event: Some(another_event),
             })?;
             print_import(json, &file, &report)?;
         }
@@ -427,6 +431,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 project,
                 leave_out_bad_rows: false,
                 file_name: file_name(&file),
+                another_event: None,
             })?;
             print_import(json, &file, &report)?;
         }
@@ -436,6 +441,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 project,
                 leave_out_bad_rows: false,
                 file_name: file_name(&file),
+                another_event: None,
             })?;
             print_import(json, &file, &report)?;
         }

@@ -31,10 +31,16 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
     if json {
         return print_json(report);
     }
+    let events = report.events.iter().map(|event| format!("\u{201c}{event}\u{201d}")).collect::<Vec<_>>();
+    let format = match events.len() {
+        0 => report.format.clone(),
+        1 => format!("{}, event {}", report.format, events[0]),
+        _ => format!("{}, events {}", report.format, events.join(", ")),
+    };
     outln!(
         "Imported {} ({}): {} added, {} updated, {} unchanged",
         file.display(),
-        report.format,
+        format,
         report.added,
         report.updated,
         report.unchanged

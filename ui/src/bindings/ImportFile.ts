@@ -18,6 +18,11 @@ project: string | null,
  */
 leave_out_bad_rows: boolean, 
 /**
+ * For attendees: the organizer, told that the file names another event than the lists imported before
+ * it, says it is this sprint's list after all.
+ */
+another_event?: boolean, 
+/**
  * The file's name, as the screen or command read it: named in the list of imports to take back.
  */
 file_name?: string, };

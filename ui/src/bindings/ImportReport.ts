@@ -53,6 +53,11 @@ erased: Array<string>,
  */
 likely_duplicates: Array<string>, 
 /**
+ * Attendees only: the events the file is for, as its ticketing tool names them (pretix's event slug,
+ * Eventbrite's event name); none when it does not say.
+ */
+events: Array<string>, 
+/**
  * Attendees and issues: the id to undo this import with (see `undo_import`), when it changed anything.
  */
 undo: string | null, };

@@ -295,6 +295,7 @@ export const ERROR_CODES: ReadonlyArray<ErrorCode> = [
   "too_many_tries",
   "claim_refused",
   "import_rejected",
+  "another_event",
   "storage",
   "unknown_command",
   "bad_arguments",

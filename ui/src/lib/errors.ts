@@ -92,6 +92,7 @@ const TITLES: Record<ErrorCode, string> = {
   too_many_tries: "Too many wrong PINs",
   claim_refused: "That claim is not possible",
   import_rejected: "Nothing was imported",
+  another_event: "Another event's list?",
   invalid: "Please check what you entered",
   no_sprint: "No sprint yet",
   sprint_exists: "There is already a sprint",

@@ -102,6 +102,7 @@ pub fn play(
         project: None,
         leave_out_bad_rows: false,
         file_name: Some("the demo's attendees".into()),
+        another_event: None,
     })?;
     let everyone = desk.attendees()?;
     let id_of = |name: &str| everyone.iter().find(|a| a.name == name).map(|a| a.id.to_string()).unwrap_or_default();
@@ -139,6 +140,7 @@ pub fn play(
         project: None,
         leave_out_bad_rows: false,
         file_name: Some("the demo's issues".into()),
+        another_event: None,
     })?;
 
     // Everyone's table: leads at their own, the rest spread over the room.
