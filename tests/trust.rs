@@ -361,6 +361,77 @@ fn a_paired_kiosk_that_makes_up_origins_megabytes_long_cannot_stop_the_venues_sy
     assert_eq!(fresh.json(&["attendees", "show", &ana])["name"], json!("Ana Pereira"));
 }
 
+/// The owner of a paired kiosk edits its file: its own grant taken out of it (so that the frames it sends
+/// carry none), then one record signed with the kiosk's key whose text makes a frame just under the 16 MiB a
+/// device reads. The organizer refused it by the kiosk's role but kept it whole in its log, as a link of the
+/// kiosk's chain; passed on with the kiosk's grant, it made a frame over what any device reads. No device
+/// synced with the organizer again, none could join, and revoking the kiosk reached no one.
+#[test]
+fn a_paired_kiosk_that_writes_one_record_of_sixteen_megabytes_cannot_stop_the_venues_sync() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let lead = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Poison sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    let kiosk_id = device_id(&kiosk);
+    kiosk.ok(&["signin", &ana, "--accept-coc", "--photo", "yes"]);
+    kiosk.ok(&["sync", &address]);
+
+    // The text: as long as leaves 150 bytes of the 16 MiB a frame may be around the kiosk's own frame.
+    let kiosk_db = db(&kiosk);
+    let conn = rusqlite::Connection::open(&kiosk_db).unwrap();
+    conn.execute("UPDATE devices SET \"grant\" = NULL WHERE id = ?1", [&kiosk_id]).unwrap();
+    let skeleton = Change {
+        origin: kiosk_id.as_str().into(),
+        seq: 99,
+        hlc: Hlc(u64::MAX / 2),
+        entity: Entity::Sprint,
+        entity_id: "sprint".into(),
+        field: "name".into(),
+        value: json!(""),
+        proof: Some("0".repeat(128)),
+        cleared: None,
+        salt: None,
+    };
+    let frame = format!(r#"{{"type":"changes","changes":[{}]}}"#, serde_json::to_string(&skeleton).unwrap());
+    let long = "P".repeat(16 * 1024 * 1024 - 150 - frame.len());
+    forge(&kiosk_db, &kiosk_id, &kiosk_id, Entity::Sprint, "sprint", "name", json!(long));
+    drop(long);
+    let mut sync = kiosk.command(&["sync", &address]).spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while sync.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = sync.kill();
+    let _ = sync.wait();
+
+    // The organizer keeps nothing of it, and says why on its Devices page.
+    let longest: i64 = rusqlite::Connection::open(db(&desk))
+        .unwrap()
+        .query_row("SELECT COALESCE(MAX(length(value)), 0) FROM changes", [], |r| r.get(0))
+        .unwrap();
+    assert!(longest < 1024 * 1024, "the organizer keeps a record of {longest} bytes");
+    let row = allow_list(&desk).into_iter().find(|d| d["id"] == kiosk_id.as_str()).unwrap();
+    let why = row["refusal"].as_str().unwrap_or_default();
+    assert!(why.contains("too large to keep or pass on"), "{row}");
+    // The venue goes on: the kiosk revoked and someone added reach the lead's laptop, and a new device joins.
+    desk.ok(&["devices", "revoke", &kiosk_id]);
+    desk.ok(&["attendees", "add", "--name", "After Poison"]);
+    let synced = lead.run(&["sync", &address]);
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    assert!(lead.ok(&["attendees", "search", "After Poison"]).contains("After Poison"));
+    let revoked = allow_list(&lead).into_iter().find(|d| d["id"] == kiosk_id.as_str()).unwrap();
+    assert_eq!(revoked["revoked"], json!(true), "{revoked}");
+    let fresh = Device::new();
+    join_as(&desk, &address, &fresh, "New board", "board");
+    assert!(fresh.ok(&["attendees", "search", "After Poison"]).contains("After Poison"));
+}
+
 /// What a door or a lead writes is held, on every device, to the lengths its forms allow: a paired kiosk's
 /// owner once could edit its file to give a walk-in a megabyte-long name, which every kiosk, board and badge
 /// of the venue then showed (and every device kept in memory, in its search index).

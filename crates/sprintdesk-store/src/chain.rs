@@ -444,6 +444,11 @@ pub(crate) fn judge(
             if change.seq != seq + 1 {
                 break; // Not the next record: what the chain holds does not reach it yet.
             }
+            if let Some(why) = trust::unshareable(change) {
+                // Nothing of it is kept, not even as a refused link: its author's chain stops here.
+                problem = Some(format!("{why}, too large to keep or pass on"));
+                break;
+            }
             link = trust::link(&link, change, &trust::record_hash(change));
             seq = change.seq;
             let Some(proof) = &change.proof else { continue };

@@ -415,6 +415,36 @@ pub const VALUE_MAX_BYTES: usize = 128 * 1024;
 /// each at most): a megabyte is some three hundred turns.
 pub const RECORD_MAX_BYTES: usize = 1024 * 1024;
 
+/// The longest id, field name, proof, salt or cleared hash a record may have: ids are made by Sprintdesk (a
+/// few dozen characters), a proof is a signature's 128 hex digits, a salt and a hash 64.
+const RECORD_PART_MAX: usize = 256;
+
+/// What makes `change` a record no device may keep or pass on, in words; `None` when nothing does. Every
+/// device refuses to write one ([`RECORD_MAX_BYTES`]); one that arrives anyway (its author's owner edited
+/// its file) is not kept even as a refused link of its chain: passed on with its author's grant, it would
+/// make a message larger than any device reads, and stop the venue's sync with whoever held it.
+pub fn unshareable(change: &Change) -> Option<String> {
+    let parts = [
+        ("id", change.entity_id.len()),
+        ("field name", change.field.len()),
+        ("proof", change.proof.as_ref().map_or(0, String::len)),
+        ("salt", change.salt.as_ref().map_or(0, String::len)),
+        ("cleared hash", change.cleared.as_ref().map_or(0, String::len)),
+    ];
+    if let Some((part, length)) = parts.into_iter().find(|(_, length)| *length > RECORD_PART_MAX) {
+        return Some(format!("a record whose {part} is {length} bytes long, where {RECORD_PART_MAX} is the most"));
+    }
+    // A string's JSON is at most six bytes a byte (`\u0000`) and two quotes: counted only when that could be
+    // too long.
+    let bytes = match &change.value {
+        serde_json::Value::String(text) if text.len() * 6 + 2 <= RECORD_MAX_BYTES => return None,
+        serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => return None,
+        value => json_len(value),
+    };
+    (bytes > RECORD_MAX_BYTES)
+        .then(|| format!("a record of {} KiB, where {} KiB is the most", bytes / 1024, RECORD_MAX_BYTES / 1024))
+}
+
 /// What is too long in `change` for a device that is not an organizer's, in words; `None` when nothing is.
 /// Each field the board, a kiosk or a badge shows is held to the limit its form has (a name to
 /// [`sprintdesk_domain::NAME_MAX`], a goal's title, a status, a help note), any other string to
@@ -561,6 +591,38 @@ mod tests {
             assert_eq!(refused.contains("is the most"), !taken, "{what}: {refused}");
             let organizer = may_write(Organizer, None, "d1", &change);
             assert!(organizer.is_ok(), "{what}: an organizer's is taken: {organizer:?}");
+        }
+    }
+
+    /// What no device keeps or passes on, whoever wrote it: a record past [`RECORD_MAX_BYTES`] (a string's
+    /// JSON counted with its escapes), or an id, field name, proof, salt or hash past a few hundred bytes.
+    #[test]
+    fn a_record_too_large_to_pass_on_is_told_from_one_that_is_not() {
+        let base = change(Entity::Sprint, "sprint", "name", json!("PyCon"));
+        let big = RECORD_MAX_BYTES;
+        let cases: Vec<(&str, Change, bool)> = vec![
+            ("a name", base.clone(), true),
+            ("a text of the most, as JSON", Change { value: json!("a".repeat(big - 2)), ..base.clone() }, true),
+            ("a text one byte over", Change { value: json!("a".repeat(big - 1)), ..base.clone() }, false),
+            ("escapes counted", Change { value: json!("\u{1}".repeat(big / 6 + 1)), ..base.clone() }, false),
+            ("escapes within", Change { value: json!("\u{1}".repeat(big / 6 - 1)), ..base.clone() }, true),
+            ("a list over", Change { value: json!(vec!["abcdefgh"; big / 10]), ..base.clone() }, false),
+            ("a list within", Change { value: json!(vec!["abcdefgh"; big / 12]), ..base.clone() }, true),
+            ("a number", Change { value: json!(12), ..base.clone() }, true),
+            ("an id of 256", Change { entity_id: "i".repeat(256), ..base.clone() }, true),
+            ("an id of 257", Change { entity_id: "i".repeat(257), ..base.clone() }, false),
+            ("a field name of 1,000", Change { field: "f".repeat(1000), ..base.clone() }, false),
+            ("a signature", Change { proof: Some("0".repeat(128)), ..base.clone() }, true),
+            ("a proof of a megabyte", Change { proof: Some("0".repeat(1 << 20)), ..base.clone() }, false),
+            ("a salt of 300", Change { salt: Some("s".repeat(300)), ..base.clone() }, false),
+            (
+                "a cleared hash of 300",
+                Change { cleared: Some("c".repeat(300)), value: json!(null), ..base.clone() },
+                false,
+            ),
+        ];
+        for (what, change, shared) in cases {
+            assert_eq!(unshareable(&change).is_none(), shared, "{what}: {:?}", unshareable(&change));
         }
     }
 

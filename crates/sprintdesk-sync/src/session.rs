@@ -550,6 +550,17 @@ where
                 let (changes, grants) = replica.read(&batch, peer_role())?;
                 // Large records go fewer to a frame: the rest are planned again from where these end.
                 let (body, kept) = message::encode_batch(&changes, &grants);
+                // Another device's record that no device takes (kept by a release that took one: see
+                // `trust::unshareable`) is not passed on: its frame would be over what the peer reads, and end
+                // every session with it. (This device's own go as they are: the peer judges them.)
+                if kept <= 1
+                    && sprintdesk_store::device_of(batch.origin.as_str()) != replica.device().as_str()
+                    && let Some(why) = changes.first().and_then(sprintdesk_store::trust::unshareable)
+                {
+                    tracing::warn!(origin = %batch.origin, seq = batch.after + 1, "not sending {why}");
+                    progress.refused.insert(batch.origin.clone());
+                    continue;
+                }
                 let upto = changes[..kept].last().map_or(batch.after, |change| change.seq);
                 link.report.sent += kept as u64;
                 link.send_body(body).await?;
