@@ -441,8 +441,7 @@ pub fn unshareable(change: &Change) -> Option<String> {
         serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => return None,
         value => json_len(value),
     };
-    (bytes > RECORD_MAX_BYTES)
-        .then(|| format!("a record of {} KiB, where {} KiB is the most", bytes / 1024, RECORD_MAX_BYTES / 1024))
+    (bytes > RECORD_MAX_BYTES).then(|| format!("a record of {bytes} bytes, where {RECORD_MAX_BYTES} is the most"))
 }
 
 /// What is too long in `change` for a device that is not an organizer's, in words; `None` when nothing is.
