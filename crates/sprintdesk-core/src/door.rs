@@ -85,15 +85,16 @@ enum Verdict {
     WrongTable,
 }
 
-/// The rule, without I/O: `at` is where the person signed in, `locked_until` when choosing a table for them
-/// is possible again on this device.
-fn judge(given: &Given, at: Option<&ProjectId>, locked_until: Option<Timestamp>, now: Timestamp) -> Verdict {
+/// The rule, without I/O: `tables` are where the person signed in today (the first table, and any they
+/// moved to: an honest person names either), `locked_until` when choosing a table for them is possible
+/// again on this device.
+fn judge(given: &Given, tables: &[Option<ProjectId>], locked_until: Option<Timestamp>, now: Timestamp) -> Verdict {
     let locked = locked_until.filter(|until| now.0 < until.0);
     match (given, locked) {
         (Given::Badge { theirs: true }, _) => Verdict::Proven,
         (Given::Badge { theirs: false }, _) => Verdict::WrongBadge,
         (Given::Table(_), Some(until)) => Verdict::Locked { minutes: (until.0 - now.0 + 59_999) / 60_000 },
-        (Given::Table(table), None) if table.as_ref() == at => Verdict::Proven,
+        (Given::Table(table), None) if tables.contains(table) => Verdict::Proven,
         (Given::Table(_), None) => Verdict::WrongTable,
     }
 }
@@ -139,7 +140,11 @@ impl Desk {
         let wrong_before: u32 =
             if locked_until.is_some() { kept.next().and_then(|n| n.parse().ok()).unwrap_or(1) } else { 0 };
         let name = &person.name;
-        match judge(&given, at, locked_until, now) {
+        let mut tables = snapshot.tables_today(&person.id, now);
+        if !tables.iter().any(|table| table.as_ref() == at) {
+            tables.push(at.cloned());
+        }
+        match judge(&given, &tables, locked_until, now) {
             Verdict::Proven => {
                 // Proven here (the badge works whatever the lock): the count of wrong tables starts again,
                 // and a lock still running runs to its end.
@@ -201,25 +206,34 @@ mod tests {
         let t2 = ProjectId("p-2".into());
         let now = Timestamp(1_000_000_000);
         let later = |minutes| Some(now.plus_minutes(minutes));
-        // (what was given, where they signed in, locked until, the verdict)
-        let cases = [
-            (Given::Table(Some(t1.clone())), Some(&t1), None, Verdict::Proven),
-            (Given::Table(Some(t2.clone())), Some(&t1), None, Verdict::WrongTable),
-            (Given::Table(None), Some(&t1), None, Verdict::WrongTable),
-            (Given::Table(None), None, None, Verdict::Proven),
-            (Given::Table(Some(t1.clone())), None, None, Verdict::WrongTable),
+        let t3 = ProjectId("p-3".into());
+        let at_t1 = [Some(t1.clone())];
+        // Signed in at t1, then moved to t2.
+        let moved = [Some(t1.clone()), Some(t2.clone())];
+        // (what was given, where they signed in today, locked until, the verdict)
+        let cases: [(Given, &[Option<ProjectId>], Option<Timestamp>, Verdict); 16] = [
+            (Given::Table(Some(t1.clone())), &at_t1, None, Verdict::Proven),
+            (Given::Table(Some(t2.clone())), &at_t1, None, Verdict::WrongTable),
+            (Given::Table(None), &at_t1, None, Verdict::WrongTable),
+            (Given::Table(None), &[None], None, Verdict::Proven),
+            (Given::Table(Some(t1.clone())), &[None], None, Verdict::WrongTable),
+            // After a move, the first table or the one moved to; no other.
+            (Given::Table(Some(t1.clone())), &moved, None, Verdict::Proven),
+            (Given::Table(Some(t2.clone())), &moved, None, Verdict::Proven),
+            (Given::Table(Some(t3.clone())), &moved, None, Verdict::WrongTable),
             // After a wrong table: not even the right one, for ten minutes, counted up to the minute.
-            (Given::Table(Some(t1.clone())), Some(&t1), later(10), Verdict::Locked { minutes: 10 }),
-            (Given::Table(Some(t1.clone())), Some(&t1), Some(Timestamp(now.0 + 1)), Verdict::Locked { minutes: 1 }),
-            (Given::Table(Some(t1.clone())), Some(&t1), Some(now), Verdict::Proven),
-            (Given::Table(Some(t1.clone())), Some(&t1), later(-1), Verdict::Proven),
+            (Given::Table(Some(t1.clone())), &at_t1, later(10), Verdict::Locked { minutes: 10 }),
+            (Given::Table(Some(t1.clone())), &at_t1, Some(Timestamp(now.0 + 1)), Verdict::Locked { minutes: 1 }),
+            (Given::Table(Some(t1.clone())), &at_t1, Some(now), Verdict::Proven),
+            (Given::Table(Some(t1.clone())), &at_t1, later(-1), Verdict::Proven),
             // The badge works whatever the lock.
-            (Given::Badge { theirs: true }, Some(&t1), later(10), Verdict::Proven),
-            (Given::Badge { theirs: true }, None, None, Verdict::Proven),
-            (Given::Badge { theirs: false }, Some(&t1), None, Verdict::WrongBadge),
+            (Given::Badge { theirs: true }, &at_t1, later(10), Verdict::Proven),
+            (Given::Badge { theirs: true }, &[None], None, Verdict::Proven),
+            (Given::Badge { theirs: false }, &at_t1, None, Verdict::WrongBadge),
+            (Given::Badge { theirs: false }, &moved, None, Verdict::WrongBadge),
         ];
-        for (n, (given, at, locked_until, verdict)) in cases.into_iter().enumerate() {
-            assert_eq!(judge(&given, at, locked_until, now), verdict, "case {n}: {given:?} at {at:?}");
+        for (n, (given, tables, locked_until, verdict)) in cases.into_iter().enumerate() {
+            assert_eq!(judge(&given, tables, locked_until, now), verdict, "case {n}: {given:?} at {tables:?}");
         }
     }
 }

@@ -383,6 +383,24 @@ impl Snapshot {
         whereabouts(&self.sprint, self.events_of(id), now)
     }
 
+    /// The tables `id` signed in at today (moves included), each once, in order: a person asked at the
+    /// door where they signed in may name the first or where they moved to since.
+    pub(crate) fn tables_today(&self, id: &AttendeeId, now: Timestamp) -> Vec<Option<ProjectId>> {
+        let today = self.sprint.local_date(now);
+        let mut events: Vec<&PresenceEvent> = self
+            .events_of(id)
+            .filter(|event| event.day == today && event.kind == sprintdesk_domain::PresenceKind::SignIn)
+            .collect();
+        events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        let mut tables: Vec<Option<ProjectId>> = Vec::new();
+        for event in events {
+            if !tables.contains(&event.project) {
+                tables.push(event.project.clone());
+            }
+        }
+        tables
+    }
+
     /// The presence events of `id` and of the duplicates merged into them.
     fn events_of<'a>(&'a self, id: &AttendeeId) -> impl Iterator<Item = &'a PresenceEvent> + 'a {
         self.presence_by_person.get(id).into_iter().flatten().map(|&i| &self.presence_events[i])
