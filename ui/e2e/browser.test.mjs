@@ -294,6 +294,16 @@ test("table lead: claims for a first-timer need a beginner issue and a mentor, o
   await row.getByRole("button", { name: `Mark merged: ${number}`, exact: true }).waitFor();
   assert.equal(await row.getByText("PR open", { exact: true }).count(), 1);
   assert.deepEqual(await state(), ["pr_open", ["pr_open"]]);
+  // Asked "merged?", the lead takes the pull request back instead (its toast's Undo): the question goes
+  // with the row it was about. Left up, "Yes, merged" marked merged an issue with no pull request open.
+  await row.getByRole("button", { name: "Mark merged" }).click();
+  await row.getByText(`Mark ${number} merged?`).waitFor();
+  await undo("has a pull request open");
+  await row.getByText(`Mark ${number} merged?`).waitFor({ state: "detached" });
+  assert.equal(await row.getByRole("button", { name: "Yes, merged" }).count(), 0);
+  assert.deepEqual(await state(), ["open", ["active"]]);
+  await row.getByRole("button", { name: `Mark PR opened for ${number} by Fern Firsttimer`, exact: true }).click();
+  await row.getByRole("button", { name: `Mark merged: ${number}`, exact: true }).waitFor();
   // Merged and Release ask once before acting, and can be undone for a few seconds after.
   await row.getByRole("button", { name: "Mark merged" }).click();
   await row.getByText(`Mark ${number} merged?`).waitFor();
