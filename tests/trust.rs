@@ -513,6 +513,57 @@ fn a_lead_that_clears_an_erasures_keys_in_its_file_cannot_bring_the_person_back(
     }
 }
 
+/// A door sets what it likes on the walk-ins it registered. A paired kiosk's owner edited its file to give
+/// its walk-in Eve the forge handle of Victor, on the list: the organizer's pull request import then counted
+/// all of Victor's pull requests as Eve's, and once Eve asked to be erased they were "Erased person"'s for
+/// good. A handle two people hold is now no one's at import, and the import says whose it is.
+#[test]
+fn a_kiosk_that_gives_its_walk_in_someones_handle_does_not_take_their_pull_requests() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Handle sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Alpha", "--repo", "https://github.com/acme/alpha", "--table", "T1"]);
+    desk.ok(&["attendees", "add", "--name", "Victor Victim", "--handle", "victorv"]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    let kiosk_id = device_id(&kiosk);
+    let walk_in = json!({"name": "Eve Walkin", "project": "T1", "accept_code_of_conduct": true});
+    let eve =
+        kiosk.json(&["call", "register_walk_in", &walk_in.to_string()])["person"]["id"].as_str().unwrap().to_owned();
+    forge(&db(&kiosk), &kiosk_id, &kiosk_id, Entity::Attendee, &eve, "handle", json!("victorv"));
+    kiosk.ok(&["sync", &address]);
+
+    let prs: Vec<Value> = (1..=3)
+        .map(|n| {
+            json!({"number": n, "title": format!("Change {n}"), "url": format!("https://github.com/acme/alpha/pull/{n}"),
+                   "state": "MERGED", "author": {"login": "victorv"}, "createdAt": "2026-05-18T10:00:00Z",
+                   "mergedAt": "2026-05-18T12:00:00Z"})
+        })
+        .collect();
+    let file = desk.dir.path().join("prs.json");
+    std::fs::write(&file, Value::Array(prs).to_string()).unwrap();
+    let report = desk.json(&["import", "prs", file.to_str().unwrap()]);
+    assert_eq!(report["shared_handles"], json!(["@victorv: Eve Walkin, Victor Victim"]), "{report}");
+    let linked = |device: &Device| -> Vec<Option<String>> {
+        rusqlite::Connection::open(db(device))
+            .unwrap()
+            .prepare("SELECT attendee FROM pull_requests ORDER BY number")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(linked(&desk), vec![None, None, None], "the pull requests went to one of the two");
+    // Eve asks to be erased: Victor's pull requests do not become the erased person's.
+    desk.ok(&["erase", &eve]);
+    let report = desk.json(&["import", "prs", file.to_str().unwrap()]);
+    assert_eq!(report["shared_handles"], json!([]), "{report}");
+    let victor = desk.json(&["attendees", "search", "Victor Victim"])[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(linked(&desk), vec![Some(victor.clone()), Some(victor.clone()), Some(victor)]);
+}
+
 /// What a door or a lead writes is held, on every device, to the lengths its forms allow: a paired kiosk's
 /// owner once could edit its file to give a walk-in a megabyte-long name, which every kiosk, board and badge
 /// of the venue then showed (and every device kept in memory, in its search index).

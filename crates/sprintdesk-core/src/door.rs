@@ -211,7 +211,8 @@ mod tests {
         // Signed in at t1, then moved to t2.
         let moved = [Some(t1.clone()), Some(t2.clone())];
         // (what was given, where they signed in today, locked until, the verdict)
-        let cases: [(Given, &[Option<ProjectId>], Option<Timestamp>, Verdict); 16] = [
+        type Case<'a> = (Given, &'a [Option<ProjectId>], Option<Timestamp>, Verdict);
+        let cases: [Case; 16] = [
             (Given::Table(Some(t1.clone())), &at_t1, None, Verdict::Proven),
             (Given::Table(Some(t2.clone())), &at_t1, None, Verdict::WrongTable),
             (Given::Table(None), &at_t1, None, Verdict::WrongTable),

@@ -389,20 +389,27 @@ impl Desk {
         let forced = file.project.as_deref().map(|p| snapshot.find_project(p)).transpose()?;
         // Two projects with one repository cannot tell their pull requests apart: those need --project.
         let by_repo = projects_by_repo(&snapshot);
-        let by_handle: HashMap<String, AttendeeId> = snapshot
-            .attendees
-            .values()
-            .filter(|a| !snapshot.is_erased(&a.id))
-            .filter_map(|a| {
-                a.handle.as_ref().map(|h| (h.trim_start_matches('@').to_lowercase(), snapshot.canonical(&a.id)))
-            })
-            .collect();
+        // Each handle's holders. One held by two people (a door that typed someone's handle for a walk-in, or
+        // a tampered one) is no one's: their pull requests would go to whichever came first.
+        let mut holders: HashMap<String, Vec<AttendeeId>> = HashMap::new();
+        for person in snapshot.attendees.values().filter(|a| !snapshot.is_erased(&a.id)) {
+            if let Some(handle) = &person.handle {
+                let ids = holders.entry(handle.trim_start_matches('@').to_lowercase()).or_default();
+                let id = snapshot.canonical(&person.id);
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        let by_handle: HashMap<String, AttendeeId> =
+            holders.iter().filter(|(_, ids)| ids.len() == 1).map(|(h, ids)| (h.clone(), ids[0].clone())).collect();
+        let shared = |author: &str| holders.get(&author.to_lowercase()).filter(|ids| ids.len() > 1);
         let known: HashMap<&str, &PullRequest> = snapshot.pull_requests.iter().map(|p| (p.url.as_str(), p)).collect();
         // Authors no attendee holds the handle of, who may be people erased since: looked up once.
         let strangers: Vec<&str> = rows
             .iter()
             .filter_map(|row| row.author.as_deref())
-            .filter(|author| !by_handle.contains_key(&author.to_lowercase()))
+            .filter(|author| !by_handle.contains_key(&author.to_lowercase()) && shared(author).is_none())
             .collect();
         let erased_handles = self.store().erased_with_handles(&strangers)?;
         // Once everyone's personal data is erased, no handle is kept, not even of people who were not there.
@@ -438,6 +445,16 @@ impl Desk {
                 }
             };
             let old = known.get(row.url.as_str()).copied();
+            if let Some(author) = &row.author
+                && let Some(ids) = shared(author)
+            {
+                let mut names: Vec<String> = ids.iter().map(|id| snapshot.person(id).name).collect();
+                names.sort_unstable();
+                let said = format!("@{author}: {}", names.join(", "));
+                if !report.shared_handles.contains(&said) {
+                    report.shared_handles.push(said);
+                }
+            }
             // Matched once, matched for good: an author erased since keeps the link (and no handle is written).
             // One erased before this import is known by the keys their erasure kept: named by the pseudonym.
             let erased_author = match &row.author {

@@ -314,6 +314,11 @@ pub struct ImportReport {
     /// are merged.
     #[serde(default)]
     pub likely_duplicates: Vec<String>,
+    /// Pull requests only: authors whose handle two people on the list hold, with their names ("@victorv:
+    /// Eve Walkin, Victor Victim"): their pull requests are counted for neither (a link made before stays)
+    /// until one handle is corrected or the two are merged, and imported again.
+    #[serde(default)]
+    pub shared_handles: Vec<String>,
     /// Attendees only: the events the file is for, as its ticketing tool names them (pretix's event slug,
     /// Eventbrite's event name); none when it does not say.
     #[serde(default)]

@@ -95,6 +95,15 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             report.erased.join(", ")
         );
     }
+    if !report.shared_handles.is_empty() {
+        outln!(
+            "One handle, two people: their pull requests are counted for neither until one handle is corrected or \
+             the two are merged (then import again):"
+        );
+        for line in &report.shared_handles {
+            outln!("  {line}");
+        }
+    }
     if !report.likely_duplicates.is_empty() {
         outln!(
             "Listed twice? {} (two tickets in one name, or registered again): merge them before the doors open, \

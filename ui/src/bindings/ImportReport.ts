@@ -53,6 +53,12 @@ erased: Array<string>,
  */
 likely_duplicates: Array<string>, 
 /**
+ * Pull requests only: authors whose handle two people on the list hold, with their names ("@victorv:
+ * Eve Walkin, Victor Victim"): their pull requests are counted for neither (a link made before stays)
+ * until one handle is corrected or the two are merged, and imported again.
+ */
+shared_handles: Array<string>, 
+/**
  * Attendees only: the events the file is for, as its ticketing tool names them (pretix's event slug,
  * Eventbrite's event name); none when it does not say.
  */
