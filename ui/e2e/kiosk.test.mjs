@@ -603,6 +603,30 @@ test("kiosk: someone who moved table signs out naming either table, and a screen
   await q.close();
 });
 
+test("kiosk: signing out says which claims it lets go, and Undo keeps them", async () => {
+  // Noor signed out for lunch: "Goodbye, Noor!" and nothing more, and her claim was gone when she came back.
+  const table = (await server.call("board")).projects[0].project;
+  const free = (await server.call("issues", { project: table.id })).find((i) => i.holders.length === 0 && i.state === "open");
+  await server.call("add_attendee", { name: "Lena Lunchbreak" });
+  await server.call("sign_in", { attendee: "Lena Lunchbreak", project: table.id, accept_code_of_conduct: true, photo_consent: true });
+  await server.call("claim", { issue: free.id, attendee: "Lena Lunchbreak", mentor: null });
+  const p = await kiosk();
+  await p.getByTestId("kiosk-search").pressSequentially("lena lunchbreak");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Lena Lunchbreak" }).click();
+  await p.getByTestId("kiosk-signout").click();
+  await p.getByTestId("kiosk-which-table").getByTestId("table-choice").filter({ hasText: table.name }).click();
+  const said = p.getByTestId("kiosk-released");
+  await said.waitFor();
+  assert.match(await said.innerText(), new RegExp(`Your claim on #${free.number} \\(.+\\) is let go now`));
+  await shot(p, "kiosk-signout-released");
+  const holders = async () => (await server.call("issues", { project: table.id })).find((i) => i.id === free.id).holders;
+  assert.deepEqual((await holders()).map((h) => h.state.state), [], "let go");
+  await p.getByTestId("kiosk-undo").click();
+  await p.getByTestId("kiosk-search").waitFor();
+  assert.deepEqual((await holders()).map((h) => h.state.state), ["active"], "the undo keeps her claim");
+  await p.close();
+});
+
 test("kiosk: a double tap answers one question, not the next one too", async () => {
   // The second click of a double click landed on the next screen's first table: after "No photos" it chose
   // a table unseen, and after "Sign out" it answered "Which table are you at?" wrongly, which put an honest

@@ -125,7 +125,17 @@ impl Desk {
         }
         let event = self.sign_out_event(&snapshot, &person.id, snapshot.sprint.local_date(now));
         let event_id = event.id.clone();
+        let held = snapshot.working_on(&person.id, now);
         self.write(vec![Op::Presence(event)])?;
+        let after = self.snapshot()?;
+        let released: Vec<String> = held
+            .iter()
+            .filter(|issue| after.claims(issue, now).open_by(&person.id).is_none())
+            .map(|issue| match issue.number {
+                Some(number) => format!("#{number} ({})", issue.title),
+                None => format!("\u{201c}{}\u{201d}", issue.title),
+            })
+            .collect();
         let person = snapshot.person(&person.id);
         let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id, None);
         // On the days the kiosk asks the retrospective at sign-out, the same token answers it, once.
@@ -133,7 +143,7 @@ impl Desk {
         let last_open = snapshot.sprint.days.iter().rev().find(|d| !d.is_break).map(|d| d.date);
         let retro =
             last_open.is_some_and(|last| today >= last) && self.retro_tickets.issue(&undo, &person.id, today, now);
-        Ok(SignOutOutcome { person, undo: Some(undo), retro })
+        Ok(SignOutOutcome { person, undo: Some(undo), retro, released })
     }
 
     /// Remembers a sign-in or sign-out for the kiosk's undo; returns its token.

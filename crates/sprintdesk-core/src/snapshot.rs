@@ -474,6 +474,26 @@ impl Snapshot {
             .collect()
     }
 
+    /// The issues `who` works on now (claimed, no pull request yet): what signing out lets go.
+    pub(crate) fn working_on(&self, who: &AttendeeId, now: Timestamp) -> Vec<Issue> {
+        let mut named: Vec<&IssueId> = self
+            .claim_events
+            .iter()
+            .filter(|e| matches!(&e.action, ClaimAction::Claim { attendee, .. } if self.canonical_ref(attendee) == who))
+            .map(|e| &e.issue)
+            .collect();
+        named.sort();
+        named.dedup();
+        self.issues
+            .iter()
+            .filter(|issue| named.binary_search(&&issue.id).is_ok())
+            .filter(|issue| {
+                self.claims(issue, now).open_by(who).is_some_and(|h| h.state == sprintdesk_domain::ClaimState::Active)
+            })
+            .cloned()
+            .collect()
+    }
+
     /// The issues other than `issue` that `who` holds open: only the issues their claims name (a merged
     /// duplicate's included) are worked out.
     pub(crate) fn held_elsewhere<'a>(

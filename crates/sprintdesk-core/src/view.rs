@@ -74,6 +74,9 @@ pub struct SignOutOutcome {
     /// The kiosk asks the retrospective now: today it does, and this person has not answered it yet today
     /// (`undo` is then also good for one set of answers).
     pub retro: bool,
+    /// The claims the sign-out let go, as "#1042 (Fix the loader)": a claim is held while its holder is here,
+    /// so someone who leaves for lunch is told that others may take it now.
+    pub released: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]

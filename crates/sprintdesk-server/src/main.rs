@@ -640,6 +640,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return print_json(&outcome.person);
             }
             outln!("Signed out {}", outcome.person.name);
+            if !outcome.released.is_empty() {
+                outln!("Let go (others may take them now): {}", outcome.released.join(", "));
+            }
         }
         Command::Presence => {
             let report = host.run::<cmd::presence>(())?;

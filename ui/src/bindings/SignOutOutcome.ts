@@ -6,4 +6,9 @@ export type SignOutOutcome = { person: PersonRef, undo: string | null,
  * The kiosk asks the retrospective now: today it does, and this person has not answered it yet today
  * (`undo` is then also good for one set of answers).
  */
-retro: boolean, };
+retro: boolean, 
+/**
+ * The claims the sign-out let go, as "#1042 (Fix the loader)": a claim is held while its holder is here,
+ * so someone who leaves for lunch is told that others may take it now.
+ */
+released: Array<string>, };
