@@ -436,8 +436,8 @@ fn a_paired_kiosk_that_writes_one_record_of_sixteen_megabytes_cannot_stop_the_ve
 /// an erasure (a null and the content's real hash: the chain still checks) before a second organizer's
 /// laptop, offline when the person was erased, synced with it. That laptop took the erasure without its
 /// keys, and imported the ticketing export again: the erased person was back, e-mail and all, under a new
-/// id, and from it on every device. What only the erasure of everyone clears is now taken cleared only
-/// from its author, or once that erasure is held.
+/// id, and from it on every device. A device holding an erasure's keys withheld now refuses attendee files,
+/// in words naming the relay, until the erasure of everyone explains them.
 #[test]
 fn a_lead_that_clears_an_erasures_keys_in_its_file_cannot_bring_the_person_back() {
     let mut desk = Device::new();
@@ -499,18 +499,63 @@ fn a_lead_that_clears_an_erasures_keys_in_its_file_cannot_bring_the_person_back(
 
     // The spare laptop comes back, meets the lead's laptop first, and imports the export again.
     spare.ok(&["sync", &lead_address]);
-    let report = spare.json(&["import", "attendees", export.to_str().unwrap()]);
-    assert_eq!(report["added"], json!(0), "the erased person is imported again: {report}");
-    // Once it meets the organizer, it holds the erasure with its keys: the export leaves him out.
+    let before = spare.digest();
+    let refused = spare.run(&["import", "attendees", export.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success(),
+        "the erased person is imported again: {}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+    assert!(said.contains("passed on by Django table") && said.contains("organizer's desk"), "{said}");
+    assert_eq!(spare.digest(), before, "nothing was imported");
+    // The organizer's desk, which holds the keys, imports the export and leaves him out; the spare laptop
+    // hears of it, and he is on no device.
     lead.kill();
     let address = desk.serve(None);
-    spare.ok(&["sync", &address]);
-    let report = spare.json(&["import", "attendees", export.to_str().unwrap()]);
+    let report = desk.json(&["import", "attendees", export.to_str().unwrap()]);
     assert_eq!((report["added"].clone(), report["erased"].clone()), (json!(0), json!(["line 2"])), "{report}");
     spare.ok(&["sync", &address]);
     for device in [&desk, &spare] {
         assert!(!device.ok(&["attendees", "search", "Victor"]).contains("Victor Victim"), "Victor is back");
     }
+}
+
+/// What an honest lead's laptop passes on after the organizer ended the retention period early (everyone's
+/// personal data erased: the erasures' keys and the pull requests' authors cleared first, the erasure of
+/// everyone after them) reaches a laptop that was offline, whole: no record is held back as withheld.
+#[test]
+fn an_honest_lead_passes_on_the_erasure_of_everyone_to_a_laptop_that_was_offline() {
+    let mut desk = Device::new();
+    let mut lead = Device::new();
+    let other = Device::new();
+    let start = (chrono::Utc::now() - chrono::Duration::days(3)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Early end", "--start", &start, "--days", "1"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1", "--repo", "https://github.com/django/django"]);
+    desk.ok(&["attendees", "add", "--name", "Victor Victim", "--email", "victor@example.org"]);
+    desk.ok(&["attendees", "add", "--name", "Ana Pereira", "--email", "ana@example.org"]);
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    join_as_lead(&desk, &address, &other, "Second laptop", "Django");
+    let prs = desk.dir.path().join("prs.json");
+    let pr = json!({"number": 1, "title": "Change", "url": "https://github.com/django/django/pull/1", "state": "OPEN",
+                    "author": {"login": "outsiderhandle9"}, "createdAt": "2026-05-18T10:00:00Z"});
+    std::fs::write(&prs, json!([pr]).to_string()).unwrap();
+    desk.ok(&["import", "prs", prs.to_str().unwrap()]);
+    desk.ok(&["erase", "Victor Victim"]);
+    // The organizer ends the retention period now: its peer, started again, erases everyone.
+    let mut sprint = desk.json(&["call", "sprint"]);
+    sprint["retention_days"] = json!(0);
+    desk.ok(&["call", "update_sprint", &sprint.to_string()]);
+    desk.kill();
+    let address = desk.serve(None);
+    lead.ok(&["sync", &address]);
+    assert_eq!(lead.json(&["attendees", "list"]), json!([]), "the lead's laptop erased everyone");
+    desk.kill();
+    let lead_address = lead.serve(None);
+    other.ok(&["sync", &lead_address]);
+    assert_eq!(other.json(&["attendees", "list"]), json!([]), "the laptop that was offline lists no one");
+    assert_eq!(other.digest(), lead.digest());
 }
 
 /// A door sets what it likes on the walk-ins it registered. A paired kiosk's owner edited its file to give

@@ -290,6 +290,17 @@ impl Desk {
         // and was added again is on the list, and updated). By their ticket's code; or by an e-mail they had,
         // with their name where the e-mail says less: where the file gives it to people of other names (a
         // buyer's address on several orders) or the row has a ticket code of its own.
+        // An erasure whose keys reached this device withheld (a relay whose owner cleared them in its file)
+        // cannot keep its person out of this file: imported here, they could be back on every device.
+        let withheld = self.store().erasure_keys_withheld_by()?;
+        if let Some(relay) = withheld.first() {
+            let name = snapshot.devices.get(relay).cloned().unwrap_or_else(|| relay.to_string());
+            return Err(Error::NotAllowed(format!(
+                "this device cannot check the file against the people erased at their request: the details of an \
+                 erasure reached it withheld, passed on by {name} (revoke it if its owner may have edited it). \
+                 Import the file on the organizer's desk instead; nothing was imported"
+            )));
+        }
         let erased = self.store().erased_person_keys()?;
         let person_keys = if erased.is_empty() { None } else { self.store().person_keys()? };
         let was_erased = |row: &ImportedAttendee| {

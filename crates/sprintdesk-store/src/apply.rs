@@ -129,15 +129,11 @@ impl Store {
         }
         // A refused record must not be followed by a later one from its device that slipped in earlier.
         fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
-        let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
-        let withheld = match relay {
-            Some(relay) => leave_out_withheld(&tx, &mut fresh, relay, view, now)?,
-            None => 0,
-        };
         // Only records their author provably wrote are taken; those outside its role are logged, not applied.
         let judgement = judge(&tx, &trust, grants, &mut fresh)?;
         remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
+        let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
         // The origin this device writes under now: a record of its own that came back from a peer (after a
         // restore from a backup) was not written here without the others, and is not judged as if it were.
         let writing = crate::store::read_origin(&tx, &self.device)?;
@@ -164,7 +160,7 @@ impl Store {
         if malformed > 0 {
             tracing::warn!(count = malformed, "left out change records under an origin that is no device's");
         }
-        let unproven = judgement.unproven + malformed + withheld;
+        let unproven = judgement.unproven + malformed;
         let duplicates = changes.len() - fresh.len() - refused.len() - superseded - unproven;
         let forbidden = judgement.refusals;
         Ok(ApplyOutcome {
@@ -176,42 +172,4 @@ impl Store {
             forbidden,
         })
     }
-}
-
-/// Leaves out of `fresh` the records that only the erasure of everyone clears (an erasure's keys, a pull
-/// request's author) which `relay`, not their author, passed on cleared while this device holds no such
-/// erasure, and every later record of their origins: how many. An honest device clears them only once it
-/// holds that erasure, and passes on no one else's records before it does; a relay whose owner edited its
-/// file to clear an erasure's keys would otherwise have the person imported again here, and from here on
-/// every device. They come again, from their author or once the erasure of everyone is held here.
-fn leave_out_withheld(
-    conn: &rusqlite::Connection,
-    fresh: &mut Vec<&Change>,
-    relay: &DeviceId,
-    view: Option<sprintdesk_domain::DeviceRole>,
-    now: Timestamp,
-) -> Result<usize, StoreError> {
-    let suspect = |change: &Change| {
-        change.cleared.is_some()
-            && change.erased_with() == Some(crate::retention::EVERYONE)
-            && crate::device_of(change.origin.as_str()) != relay.as_str()
-            && view.is_none_or(|role| crate::trust::holds(role, change.entity, &change.field))
-    };
-    if !fresh.iter().any(|change| suspect(change)) || crate::materialize::is_erased(conn, crate::retention::EVERYONE)? {
-        return Ok(0);
-    }
-    let mut from: std::collections::HashMap<&DeviceId, u64> = std::collections::HashMap::new();
-    for change in fresh.iter().filter(|change| suspect(change)) {
-        let seq = from.entry(&change.origin).or_insert(change.seq);
-        *seq = (*seq).min(change.seq);
-    }
-    let from: std::collections::HashMap<DeviceId, u64> =
-        from.into_iter().map(|(origin, seq)| (origin.clone(), seq)).collect();
-    // Named against the relay on this device's Devices page, as what it withheld.
-    let withheld: Vec<&Change> = fresh.iter().copied().filter(|change| suspect(change)).collect();
-    crate::retention::note_clearings(conn, &withheld, relay, view, now)?;
-    let before = fresh.len();
-    fresh.retain(|change| from.get(&change.origin).is_none_or(|first| change.seq < *first));
-    tracing::warn!(%relay, origins = from.len(), "left out records passed on cleared that no erasure held here explains");
-    Ok(before - fresh.len())
 }

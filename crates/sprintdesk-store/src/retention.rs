@@ -158,6 +158,20 @@ impl Store {
         let rows = statement.query_map([], |row| Ok((DeviceId(row.get(0)?), row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// The relays that passed on an erasure's keys cleared while no erasure of everyone is held here: this
+    /// device cannot tell that erased person in a new attendee file (an honest device clears them only once
+    /// it holds that erasure, which then reaches this one too). Empty when nothing is withheld.
+    pub fn erasure_keys_withheld_by(&self) -> Result<Vec<DeviceId>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT DISTINCT u.relay FROM local_unexplained_clearings u
+             JOIN changes c ON c.origin = u.origin AND c.seq = u.seq
+             WHERE c.entity = 'erasure' AND c.field = ?1 AND NOT EXISTS (SELECT 1 FROM erasures WHERE id = '*')
+             ORDER BY u.relay",
+        )?;
+        let rows = statement.query_map([crate::ERASURE_KEYS_FIELD], |row| Ok(DeviceId(row.get(0)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 impl Store {
