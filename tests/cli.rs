@@ -1917,6 +1917,44 @@ fn a_file_for_another_event_is_asked_about_before_anything_is_imported() {
     }
 }
 
+/// A merged pull request that closes a claimed issue moves the claim to merged unless it is someone else's
+/// while the holder's own pull request for the issue is known. A walk found a first-timer credited with a
+/// stranger's merge ("first contribution") while his own pull request had been closed unmerged. Kwame holds
+/// #141020; each case is a fresh sprint and one file: (pull requests as (author, state), the issue's state).
+#[test]
+fn a_merged_pull_request_moves_a_claim_only_when_it_can_be_the_holders() {
+    let pr = |n: u32, login: &str, state: &str| {
+        let merged = if state == "MERGED" { json!("2026-05-19T12:00:00Z") } else { Value::Null };
+        json!({"author": {"login": login}, "body": "Fixes #141020", "createdAt": "2026-05-18T21:40:02Z",
+               "closedAt": if state == "OPEN" { Value::Null } else { json!("2026-05-19T12:00:00Z") },
+               "mergedAt": merged, "number": n, "state": state, "title": format!("Change {n}"),
+               "url": format!("https://github.com/python/cpython/pull/{n}")})
+    };
+    let cases: [(&[(&str, &str)], &str); 7] = [
+        (&[("kmensah", "MERGED")], "merged"),
+        // Someone else's merge, while his own was closed: not his.
+        (&[("core-dev-x", "MERGED"), ("kmensah", "CLOSED")], "open"),
+        (&[("kmensah", "CLOSED"), ("core-dev-x", "MERGED")], "open"),
+        // Someone on the list who holds no claim on it, his own not known: the issue is done (they may have
+        // paired).
+        (&[("willingc", "MERGED")], "merged"),
+        (&[("willingc", "MERGED"), ("kmensah", "CLOSED")], "open"),
+        // An unknown author and no pull request of his known: it may be his under another handle.
+        (&[("someone-unknown", "MERGED")], "merged"),
+        (&[("core-dev-x", "MERGED"), ("kmensah", "MERGED")], "merged"),
+    ];
+    for (prs, state) in cases {
+        let user = sprint_with_claims();
+        let file = user.dir.path().join("prs.json");
+        let items: Vec<Value> =
+            prs.iter().enumerate().map(|(i, (login, s))| pr(150_000 + i as u32, login, s)).collect();
+        std::fs::write(&file, Value::Array(items).to_string()).unwrap();
+        user.ok(&["import", "prs", file.to_str().unwrap()]);
+        let issue = issue_states(&user).into_iter().find(|(n, _)| *n == 141020).unwrap();
+        assert_eq!(issue.1, state, "{prs:?}");
+    }
+}
+
 /// The id of this device's latest import, taken back or not.
 fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()

@@ -435,6 +435,7 @@ impl Desk {
         let mut errors = Vec::new();
         // What each closed issue's claim moves to: a merged pull request outranks an open one.
         let mut moves: HashMap<IssueId, ClaimAction> = HashMap::new();
+        let mut imported: Vec<PullRequest> = Vec::new();
         for row in rows {
             let candidates = by_repo.get(&normalize_repo(&row.repository)).map_or(&[][..], Vec::as_slice);
             let project = match project_for(forced, candidates, &row.repository, "pull requests") {
@@ -493,22 +494,37 @@ impl Desk {
                 closed_at: row.closed_at,
                 closes,
             };
-            for issue_id in &pr.closes {
-                if let Some(action) = claim_move(&snapshot, issue_id, &pr, now)
-                    && !matches!(moves.get(issue_id), Some(ClaimAction::Merged))
-                {
-                    moves.insert(issue_id.clone(), action);
-                }
-            }
             let changes = Op::put(&pr, old);
             report.count(old.is_some(), !changes.is_empty());
             if old.is_some() && changes.is_empty() {
                 unchanged.push(pr.id.to_string());
             }
             ops.extend(changes);
+            imported.push(pr);
         }
         if !errors.is_empty() {
             return Err(Error::Import(errors));
+        }
+        // Whose pull requests close each issue, as they stand after this import: a merged pull request by
+        // someone else is no claim holder's merge.
+        let mut authors: HashMap<&IssueId, Vec<(&str, &AttendeeId)>> = HashMap::new();
+        let fresh: std::collections::HashSet<&str> = imported.iter().map(|pr| pr.url.as_str()).collect();
+        for pr in snapshot.pull_requests.iter().filter(|pr| !fresh.contains(pr.url.as_str())).chain(&imported) {
+            if let Some(author) = &pr.attendee {
+                for issue in &pr.closes {
+                    authors.entry(issue).or_default().push((pr.url.as_str(), author));
+                }
+            }
+        }
+        for pr in &imported {
+            for issue_id in &pr.closes {
+                let others = authors.get(issue_id).map_or(&[][..], Vec::as_slice);
+                if let Some(action) = claim_move(&snapshot, issue_id, pr, others, now)
+                    && !matches!(moves.get(issue_id), Some(ClaimAction::Merged))
+                {
+                    moves.insert(issue_id.clone(), action);
+                }
+            }
         }
         let mut moves: Vec<(IssueId, ClaimAction)> = moves.into_iter().collect();
         moves.sort_by(|a, b| a.0.cmp(&b.0));
@@ -526,10 +542,28 @@ impl Desk {
 /// What a pull request does to the claims on an issue it closes: merged marks a claimed issue merged, open
 /// marks it "PR open"; nothing when it is there already (so a re-import writes nothing). Claims count whether
 /// they are still held or were let go at closing time: pull requests are often imported after the sprint.
-fn claim_move(snapshot: &Snapshot, issue_id: &IssueId, pr: &PullRequest, now: Timestamp) -> Option<ClaimAction> {
+/// Nor when it is someone else's while a holder's own pull request for the issue is known (`authors`: each
+/// pull request that closes the issue by someone on the list, by its address): a walk found a first-timer
+/// credited with a stranger's merge while his own pull request was closed unmerged.
+fn claim_move(
+    snapshot: &Snapshot,
+    issue_id: &IssueId,
+    pr: &PullRequest,
+    authors: &[(&str, &AttendeeId)],
+    now: Timestamp,
+) -> Option<ClaimAction> {
     let issue = snapshot.issues.iter().find(|i| &i.id == issue_id)?;
     let claims = snapshot.claims(issue, now);
     if claims.holders.is_empty() {
+        return None;
+    }
+    let holds = |who: &AttendeeId| {
+        let who = snapshot.canonical(who);
+        claims.holders.iter().any(|h| snapshot.canonical(&h.attendee) == who)
+    };
+    let someone_elses = pr.attendee.as_ref().is_none_or(|author| !holds(author))
+        && authors.iter().any(|(url, author)| *url != pr.url && holds(author));
+    if someone_elses {
         return None;
     }
     match pr.state {
