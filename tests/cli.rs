@@ -1870,8 +1870,12 @@ fn a_file_for_another_event_is_asked_about_before_anything_is_imported() {
         ),
         ("a first file for several events", vec![(&["pyconde-2026", "djangocon-2025"], &[], true)]),
         (
-            "a first file for several events, said to be this sprint's",
-            vec![(&["pyconde-2026", "djangocon-2025"], &["--another-event"], false), (&["djangocon-2025"], &[], false)],
+            "a first file for several events, said to be this sprint's, then again",
+            vec![
+                (&["pyconde-2026", "djangocon-2025"], &["--another-event"], false),
+                (&["djangocon-2025"], &[], false),
+                (&["djangocon-2025", "pyconde-2026"], &[], false),
+            ],
         ),
         // The wrong list taken back is not a list to compare with.
         (
@@ -1952,6 +1956,48 @@ fn a_merged_pull_request_moves_a_claim_only_when_it_can_be_the_holders() {
         user.ok(&["import", "prs", file.to_str().unwrap()]);
         let issue = issue_states(&user).into_iter().find(|(n, _)| *n == 141020).unwrap();
         assert_eq!(issue.1, state, "{prs:?}");
+    }
+}
+
+/// Signing out at the door by table: someone who moved table names the first or the one they moved to; the
+/// morning's table, before they signed out for lunch and came back at another, is a wrong table. Each case
+/// is one person: (where they signed in, in order, with "out" for a sign-out; the table named; taken?).
+#[test]
+fn the_door_takes_the_tables_of_this_stay_only() {
+    let user = sprint_with_people();
+    for (name, table) in [("CPython", "T1"), ("Django", "T2"), ("PyPy", "T3")] {
+        user.ok(&["project", "add", "--name", name, "--table", table]);
+    }
+    let cases: [(&[&str], &str, bool); 6] = [
+        (&["T1"], "T1", true),
+        (&["T1"], "T2", false),
+        (&["T1", "T2"], "T1", true),
+        (&["T1", "T2"], "T2", true),
+        (&["T1", "T2"], "T3", false),
+        (&["T1", "out", "T2"], "T1", false),
+    ];
+    for (n, (stays, named, taken)) in cases.into_iter().enumerate() {
+        let person = format!("Door Case{}", (b'A' + n as u8) as char);
+        let id = user.json(&["attendees", "add", "--name", &person])["id"].as_str().unwrap().to_owned();
+        let mut at: Option<&str> = None;
+        for step in stays {
+            if *step == "out" {
+                user.ok(&["signout", &id]);
+                at = None;
+            } else {
+                let from: &[&str] = at.as_ref().map_or(&[], |t| std::slice::from_ref(t));
+                let moved = if from.is_empty() { vec![] } else { vec!["--from", from[0]] };
+                user.ok(&[&["signin", &id, "--project", step, "--accept-coc"][..], &moved].concat());
+                at = Some(step);
+            }
+        }
+        let args = json!({"attendee": id, "table": named}).to_string();
+        let out = user.command(&["call", "sign_out_at_door", &args]).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.success(), taken, "{stays:?}, naming {named}: {said}");
+        if !taken {
+            assert!(said.contains(&format!("That is not where {person} signed in")), "{said}");
+        }
     }
 }
 

@@ -601,6 +601,12 @@ fn a_kiosk_that_gives_its_walk_in_someones_handle_does_not_take_their_pull_reque
             .unwrap()
     };
     assert_eq!(linked(&desk), vec![None, None, None], "the pull requests went to one of the two");
+    // Nor is the handle written on them, where the report and the exports would name one of the two by it.
+    let authors: i64 = rusqlite::Connection::open(db(&desk))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM pull_requests WHERE author IS NOT NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(authors, 0, "the shared handle is written on the pull requests");
     // Eve asks to be erased: Victor's pull requests do not become the erased person's.
     desk.ok(&["erase", &eve]);
     let report = desk.json(&["import", "prs", file.to_str().unwrap()]);

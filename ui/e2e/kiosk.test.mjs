@@ -600,6 +600,15 @@ test("kiosk: someone who moved table signs out naming either table, and a screen
   await q.clock.fastForward(31_000);
   await q.getByTestId("kiosk-search").waitFor();
   assert.equal(await q.getByTestId("kiosk-search").inputValue(), "", "an empty search");
+  // The walk-in form shows the code of conduct, which takes minutes to read: five of them, not ninety seconds.
+  await q.getByTestId("kiosk-search").pressSequentially("zzyzx nobody");
+  await q.getByRole("button", { name: "I’m not on the list" }).click();
+  await q.getByRole("button", { name: "Sign me in" }).waitFor();
+  await q.clock.fastForward(120_000);
+  await q.waitForTimeout(300);
+  assert.equal(await q.getByRole("button", { name: "Sign me in" }).count(), 1, "the form stays while it is read");
+  await q.clock.fastForward(181_000);
+  await q.getByTestId("kiosk-search").waitFor();
   await q.close();
 });
 

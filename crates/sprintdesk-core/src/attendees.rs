@@ -424,7 +424,9 @@ impl Desk {
         let quoted = |names: &[String]| {
             names.iter().map(|name| format!("\u{201c}{name}\u{201d}")).collect::<Vec<_>>().join(", ")
         };
-        if events.len() > 1 {
+        let before = self.events_imported()?;
+        let known = |event: &String| before.iter().any(|seen| seen.eq_ignore_ascii_case(event));
+        if events.len() > 1 && !events.iter().all(known) {
             return Err(Error::AnotherEvent(format!(
                 "this file lists the people of {} events ({}): is it this sprint's list? Nothing was imported: \
                  export this sprint's event only, or import it as it is if all of them are coming",
@@ -433,8 +435,7 @@ impl Desk {
             )));
         }
         let Some(event) = events.first() else { return Ok(()) };
-        let before = self.events_imported()?;
-        if before.is_empty() || before.iter().any(|seen| seen.eq_ignore_ascii_case(event)) {
+        if before.is_empty() || events.iter().all(known) {
             return Ok(());
         }
         Err(Error::AnotherEvent(format!(

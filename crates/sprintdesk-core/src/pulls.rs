@@ -486,7 +486,13 @@ impl Desk {
                 number: Some(row.number),
                 title: row.title,
                 state: row.state,
-                author: if attendee.is_some() || !keep_handles { None } else { row.author },
+                // A handle two people hold is kept by neither: written on the pull request, it would name one of
+                // them (who may yet be erased) in the report.
+                author: if attendee.is_some() || !keep_handles || row.author.as_deref().and_then(shared).is_some() {
+                    None
+                } else {
+                    row.author
+                },
                 attendee,
                 first_contribution: row.first_contribution,
                 created_at: row.created_at,

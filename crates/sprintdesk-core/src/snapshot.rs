@@ -383,17 +383,17 @@ impl Snapshot {
         whereabouts(&self.sprint, self.events_of(id), now)
     }
 
-    /// The tables `id` signed in at today (moves included), each once, in order: a person asked at the
-    /// door where they signed in may name the first or where they moved to since.
+    /// The tables `id` signed in at since they last signed out today (moves included), each once, in order: a
+    /// person asked at the door where they signed in may name the first or where they moved to since (not
+    /// the morning's, before lunch: each table more is a guess more for someone pretending to be them).
     pub(crate) fn tables_today(&self, id: &AttendeeId, now: Timestamp) -> Vec<Option<ProjectId>> {
         let today = self.sprint.local_date(now);
-        let mut events: Vec<&PresenceEvent> = self
-            .events_of(id)
-            .filter(|event| event.day == today && event.kind == sprintdesk_domain::PresenceKind::SignIn)
-            .collect();
+        let mut events: Vec<&PresenceEvent> = self.events_of(id).filter(|event| event.day == today).collect();
         events.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        let since =
+            events.iter().rposition(|e| e.kind == sprintdesk_domain::PresenceKind::SignOut).map_or(0, |i| i + 1);
         let mut tables: Vec<Option<ProjectId>> = Vec::new();
-        for event in events {
+        for event in events[since..].iter().filter(|e| e.kind == sprintdesk_domain::PresenceKind::SignIn) {
             if !tables.contains(&event.project) {
                 tables.push(event.project.clone());
             }

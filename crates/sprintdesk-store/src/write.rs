@@ -96,12 +96,10 @@ impl Store {
         for change in &changes {
             crate::fields::check(change)
                 .map_err(|why| StoreError::NotAllowed(format!("that cannot be saved: {why}")))?;
-            let bytes = crate::trust::json_len(&change.value);
-            if bytes > crate::trust::RECORD_MAX_BYTES {
+            // What no device would keep (see `trust::unshareable`), this one does not write.
+            if let Some(why) = crate::trust::unshareable(change) {
                 return Err(StoreError::NotAllowed(format!(
-                    "that is too long to keep and share with the venue's devices ({} KiB where {} KiB is the most)",
-                    bytes / 1024,
-                    crate::trust::RECORD_MAX_BYTES / 1024
+                    "that is too long to keep and share with the venue's devices ({why})"
                 )));
             }
         }
