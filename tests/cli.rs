@@ -611,14 +611,15 @@ fn the_organizers_command_line_moves_someone_to_another_table_by_name_with_the_t
     let user = sprint_with_people();
     user.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
     user.ok(&["project", "add", "--name", "Django", "--table", "T3"]);
+    user.ok(&["project", "add", "--name", "PyPy", "--table", "T4"]);
     user.ok(&["signin", "Łukasz Langa", "--project", "T1", "--accept-coc"]);
     let (code, said) = user.fails(&["signin", "Łukasz Langa", "--project", "T3"]);
     assert_eq!(code, 1, "{said}");
     assert!(said.contains("--from TABLE"), "{said}");
     let out = user.ok(&["signin", "Łukasz Langa", "--project", "T3", "--from", "T1"]);
     assert!(out.contains("Łukasz Langa") && out.contains("Django"), "{out}");
-    // The wrong table is the door's refusal, with its lock.
-    let (_, said) = user.fails(&["signin", "Łukasz Langa", "--project", "T1", "--from", "T1"]);
+    // The wrong table is the door's refusal, with its lock. (The first table of his stay is his too.)
+    let (_, said) = user.fails(&["signin", "Łukasz Langa", "--project", "T1", "--from", "T4"]);
     assert!(said.contains("That is not where Łukasz Langa signed in"), "{said}");
 }
 
@@ -1836,6 +1837,18 @@ fn an_import_asks_about_one_name_on_two_tickets() {
         let report = user.json(&["import", "attendees", file.to_str().unwrap()]);
         assert_eq!(report["likely_duplicates"], json!(asked), "{text}: {report}");
     }
+    // One handle on two tickets under two names (Robert and Bob): one account, so most likely one person.
+    std::fs::write(&file, "name,email,handle,badge\nRobert Okonkwo,r@example.org,rokonkwo,TT-6\nBob Okonkwo,b@example.org,rokonkwo,TT-7\n").unwrap();
+    let report = user.json(&["import", "attendees", file.to_str().unwrap()]);
+    let asked = report["likely_duplicates"].as_array().unwrap();
+    assert_eq!(asked.len(), 1, "{report}");
+    let said = asked[0].as_str().unwrap();
+    assert!(
+        said.contains("Robert Okonkwo") && said.contains("Bob Okonkwo") && said.ends_with("(both @rokonkwo)"),
+        "{said}"
+    );
+    let duplicates = user.ok(&["attendees", "duplicates"]);
+    assert!(duplicates.contains("Robert Okonkwo") && duplicates.contains("Bob Okonkwo"), "{duplicates}");
 }
 
 /// Another event's export chosen by mistake puts strangers on every device: a file whose event (pretix's

@@ -402,13 +402,28 @@ impl Desk {
         // Two tickets in one name are two people to an import, but likely one at the door: said now, before
         // the kiosk shows both (a walk found them only there).
         if !touched.is_empty() {
-            // One name twice only (a shared company address between two names is no question), each once.
+            // One name twice, or one handle on two tickets (a shared company address between two names is no
+            // question), each once.
+            let snapshot = self.snapshot()?;
+            let handle = |id: &AttendeeId| {
+                snapshot
+                    .attendees
+                    .get(id)
+                    .and_then(|a| a.handle.as_deref())
+                    .map(|h| h.trim_start_matches('@').to_lowercase())
+            };
             let names: BTreeSet<String> = self
                 .duplicates()?
                 .into_iter()
                 .filter(|pair| touched.contains(pair.a.id.as_str()) || touched.contains(pair.b.id.as_str()))
-                .filter(|pair| fold(&pair.a.name) == fold(&pair.b.name))
-                .map(|pair| pair.a.name)
+                .filter_map(|pair| {
+                    if fold(&pair.a.name) == fold(&pair.b.name) {
+                        Some(pair.a.name)
+                    } else {
+                        let shared = handle(&pair.a.id).filter(|h| Some(h) == handle(&pair.b.id).as_ref())?;
+                        Some(format!("{} and {} (both @{shared})", pair.a.name, pair.b.name))
+                    }
+                })
                 .collect();
             report.likely_duplicates = names.into_iter().collect();
         }

@@ -167,11 +167,15 @@ impl Attendee {
             // Two tickets are two people as far as an import can tell (one e-mail may buy for a family).
             // The same name with the same e-mail or handle on both is worth asking about all the same: a
             // ticket bought twice, or a person registered again.
+            // So is one forge handle on two tickets under any names ("Robert" and "Bob"): a handle is one
+            // person's account.
             let name = name_key(&self.name);
+            let same_handle = same(&self.handle, &other.handle, handle_key);
             let again = by_name
-                && !name.is_empty()
-                && name == name_key(&other.name)
-                && (same(&self.email, &other.email, email_key) || same(&self.handle, &other.handle, handle_key));
+                && (same_handle
+                    || (!name.is_empty()
+                        && name == name_key(&other.name)
+                        && same(&self.email, &other.email, email_key)));
             return again.then_some(SameBecause::Name);
         }
         // An address or a handle is one person's only while the names agree ([`names_agree`]): an import
@@ -447,6 +451,7 @@ mod tests {
             (person("Ana Lima", Some("ana@example.org"), None, Some("T2")), Some(SameBecause::Name)),
             (person("ANA LIMA", None, Some("analima"), Some("T2")), Some(SameBecause::Name)),
             (person("Bo Lima", Some("ana@example.org"), None, Some("T2")), None),
+            (person("Bo Lima", None, Some("@AnaLima"), Some("T2")), Some(SameBecause::Name)),
             (person("Ana Lima", Some("other@example.org"), None, Some("T2")), None),
             (person("A. Lima", Some(" ANA@example.org "), None, None), Some(SameBecause::Email)),
             (person("A. Lima", None, Some("@AnaLima"), None), Some(SameBecause::Handle)),

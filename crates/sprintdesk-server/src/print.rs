@@ -106,7 +106,8 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
     }
     if !report.likely_duplicates.is_empty() {
         outln!(
-            "Listed twice? {} (two tickets in one name, or registered again): merge them before the doors open, \
+            "Listed twice? {} (two tickets in one name or with one handle, or registered again): merge them \
+             before the doors open, \
              or the kiosk shows both (`sprintdesk attendees duplicates`)",
             match report.likely_duplicates.len() {
                 n if n > SHOWN => format!("{} and {} more", report.likely_duplicates[..SHOWN].join(", "), n - SHOWN),
