@@ -476,6 +476,29 @@ impl Snapshot {
 
     /// The issues `who` works on now (claimed, no pull request yet): what signing out lets go.
     pub(crate) fn working_on(&self, who: &AttendeeId, now: Timestamp) -> Vec<Issue> {
+        self.claimed_by(who)
+            .filter(|issue| {
+                self.claims(issue, now).open_by(who).is_some_and(|h| h.state == sprintdesk_domain::ClaimState::Active)
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The issues other than `issue` that `who` holds open.
+    pub(crate) fn held_elsewhere<'a>(
+        &'a self,
+        who: &'a AttendeeId,
+        issue: &'a Issue,
+        now: Timestamp,
+    ) -> impl Iterator<Item = &'a Issue> + 'a {
+        self.claimed_by(who)
+            .filter(move |other| other.id != issue.id)
+            .filter(move |other| self.claims(other, now).open_by(who).is_some())
+    }
+
+    /// The issues a claim of `who` (a merged duplicate's included) names: only these are worked out for what
+    /// they hold, not every issue.
+    fn claimed_by<'a>(&'a self, who: &'a AttendeeId) -> impl Iterator<Item = &'a Issue> + 'a {
         let mut named: Vec<&IssueId> = self
             .claim_events
             .iter()
@@ -484,39 +507,7 @@ impl Snapshot {
             .collect();
         named.sort();
         named.dedup();
-        self.issues
-            .iter()
-            .filter(|issue| named.binary_search(&&issue.id).is_ok())
-            .filter(|issue| {
-                self.claims(issue, now).open_by(who).is_some_and(|h| h.state == sprintdesk_domain::ClaimState::Active)
-            })
-            .cloned()
-            .collect()
-    }
-
-    /// The issues other than `issue` that `who` holds open: only the issues their claims name (a merged
-    /// duplicate's included) are worked out.
-    pub(crate) fn held_elsewhere<'a>(
-        &'a self,
-        who: &'a AttendeeId,
-        issue: &'a Issue,
-        now: Timestamp,
-    ) -> impl Iterator<Item = &'a Issue> + 'a {
-        let mut named: Vec<&IssueId> = self
-            .claim_events
-            .iter()
-            .filter(|e| {
-                e.issue != issue.id
-                    && matches!(&e.action, ClaimAction::Claim { attendee, .. } if self.canonical_ref(attendee) == who)
-            })
-            .map(|e| &e.issue)
-            .collect();
-        named.sort();
-        named.dedup();
-        self.issues
-            .iter()
-            .filter(move |other| named.binary_search(&&other.id).is_ok())
-            .filter(move |other| self.claims(other, now).open_by(who).is_some())
+        self.issues.iter().filter(move |issue| named.binary_search(&&issue.id).is_ok())
     }
 
     /// The person `text` names: an attendee id, a `@handle` or handle, or a full name (accents and case
