@@ -156,7 +156,7 @@ fn markdown(report: &SprintReport) -> String {
         format!(
             ", {} of them {}",
             report.first_timers,
-            if report.first_timers == 1 { "a first-time contributor" } else { "first-time contributors" }
+            if report.first_timers == 1 { "a first-timer" } else { "first-timers" }
         )
     } else {
         String::new()
@@ -182,13 +182,13 @@ fn markdown(report: &SprintReport) -> String {
     let _ = writeln!(md, "\n## What got done\n");
     let _ = writeln!(
         md,
-        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint by attendees (imported from the repositories{})\n- {} with a merged pull request",
+        "- {} claimed, {} merged\n- {} opened and {} merged during the sprint by attendees (imported from the repositories{})\n- {} with a merged pull request (a first contribution)",
         count(t.issues_claimed, "issue"),
         t.issues_merged,
         count(t.prs_opened, "pull request"),
         t.prs_merged,
         by_others(t.prs_by_others),
-        count(t.first_contributions_merged, "first-time contributor"),
+        count(t.first_contributions_merged, "first-timer"),
     );
     if let Some(rate) = &report.merge_rate {
         let _ = writeln!(md, "- {}", rate_words(rate));
@@ -219,7 +219,7 @@ fn markdown(report: &SprintReport) -> String {
             }
         }
         if !project.first_time_contributors.is_empty() {
-            let _ = writeln!(md, "\nFirst-time contributors:\n");
+            let _ = writeln!(md, "\nFirst-timers at this table:\n");
             for person in &project.first_time_contributors {
                 let first = match (&person.first_merged, &person.merged_issue) {
                     (Some(pr), _) => {
@@ -451,7 +451,7 @@ fn html(report: &SprintReport) -> String {
     let _ = write!(h, "<div class=\"figures\">");
     for (value, label) in [
         (report.participants, "people took part"),
-        (report.first_timers, "first-time contributors"),
+        (report.first_timers, "of them first-timers"),
         (t.issues_claimed, "issues claimed"),
         (t.issues_merged, "claimed issues merged"),
         (t.prs_opened, "pull requests opened (imported)"),
@@ -540,7 +540,7 @@ fn html(report: &SprintReport) -> String {
             let _ = write!(h, "</ul>");
         }
         if !project.first_time_contributors.is_empty() {
-            let _ = write!(h, "<p><b>First-time contributors</b></p><ul>");
+            let _ = write!(h, "<p><b>First-timers at this table</b></p><ul>");
             for person in &project.first_time_contributors {
                 let first = match (&person.first_merged, &person.merged_issue) {
                     (Some(pr), _) => {
