@@ -2014,6 +2014,27 @@ fn the_door_takes_the_tables_of_this_stay_only() {
     }
 }
 
+/// Éric's ticket asked for no handle. A merge request by "earaujo" closing the issue he claimed was counted
+/// among passers-by, and nothing said so: the import now names such authors beside the claim, and once the
+/// handle is on his record the same file makes the merge request his.
+#[test]
+fn a_pull_request_by_someone_not_on_the_list_closing_a_claimed_issue_is_named() {
+    let user = sprint_with_claims();
+    let mr = json!([{"id": 99001, "iid": 1300, "project_id": 2, "title": "Warm up small loops faster",
+        "description": "Closes #3977", "state": "merged", "created_at": "2026-05-19T16:00:00.000Z",
+        "merged_at": "2026-05-20T09:30:00.000Z", "closed_at": null, "draft": false,
+        "author": {"id": 5511, "username": "earaujo", "name": "Éric Araujo", "state": "active",
+                   "web_url": "https://foss.heptapod.net/earaujo"},
+        "labels": [], "web_url": "https://foss.heptapod.net/pypy/pypy/-/merge_requests/1300"}]);
+    let file = user.dir.path().join("mrs.json");
+    std::fs::write(&file, mr.to_string()).unwrap();
+    let report = user.json(&["import", "prs", file.to_str().unwrap()]);
+    assert_eq!(report["unknown_authors"], json!(["@earaujo closes #3977, claimed by Éric Araujo"]), "{report}");
+    user.ok(&["attendees", "edit", "Éric Araujo", "--handle", "earaujo"]);
+    let report = user.json(&["import", "prs", file.to_str().unwrap()]);
+    assert_eq!((report["unknown_authors"].clone(), report["updated"].clone()), (json!([]), json!(1)), "{report}");
+}
+
 /// The id of this device's latest import, taken back or not.
 fn latest_import(user: &User) -> String {
     user.json(&["import", "list"])[0]["id"].as_str().unwrap().to_owned()

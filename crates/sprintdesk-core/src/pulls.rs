@@ -522,6 +522,27 @@ impl Desk {
                 }
             }
         }
+        // An author not on the list whose pull request closes an issue someone claimed, who has no handle on
+        // their record: most likely that person (a ticket that did not ask for a handle). Said, for the
+        // organizer to add it and import again: else the report lists them among passers-by.
+        for pr in imported.iter().filter(|pr| pr.attendee.is_none()) {
+            let Some(author) = &pr.author else { continue };
+            for issue in pr.closes.iter().filter_map(|id| snapshot.issues.iter().find(|i| &i.id == id)) {
+                let names: Vec<String> = snapshot
+                    .claims(issue, now)
+                    .holders
+                    .iter()
+                    .map(|h| snapshot.canonical(&h.attendee))
+                    .filter(|id| !snapshot.is_erased(id))
+                    .filter_map(|id| snapshot.attendees.get(&id).filter(|a| a.handle.is_none()))
+                    .map(|a| a.name.clone())
+                    .collect();
+                if !names.is_empty() {
+                    let label = issue.number.map_or_else(|| issue.title.clone(), |n| format!("#{n}"));
+                    report.unknown_authors.push(format!("@{author} closes {label}, claimed by {}", names.join(", ")));
+                }
+            }
+        }
         for pr in &imported {
             for issue_id in &pr.closes {
                 let others = authors.get(issue_id).map_or(&[][..], Vec::as_slice);

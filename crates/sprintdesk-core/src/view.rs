@@ -322,6 +322,11 @@ pub struct ImportReport {
     /// until one handle is corrected or the two are merged, and imported again.
     #[serde(default)]
     pub shared_handles: Vec<String>,
+    /// Pull requests only: authors not on the list whose pull request closes an issue claimed by someone
+    /// with no handle on their record ("@ramonr closes #19220, claimed by Ramón Raman"): most likely them.
+    /// Add the handle to their record and import again, and the pull request is theirs.
+    #[serde(default)]
+    pub unknown_authors: Vec<String>,
     /// Attendees only: the events the file is for, as its ticketing tool names them (pretix's event slug,
     /// Eventbrite's event name); none when it does not say.
     #[serde(default)]

@@ -104,6 +104,15 @@ pub(crate) fn print_import(json: bool, file: &Path, report: &sprintdesk_core::Im
             outln!("  {line}");
         }
     }
+    if !report.unknown_authors.is_empty() {
+        outln!(
+            "Not on the list, but closing an issue claimed by someone with no handle: if they are one person, add \
+             the handle to their record and import the file again:"
+        );
+        for line in &report.unknown_authors {
+            outln!("  {line}");
+        }
+    }
     if !report.likely_duplicates.is_empty() {
         outln!(
             "Listed twice? {} (two tickets in one name or with one handle, or registered again): merge them \

@@ -59,6 +59,12 @@ likely_duplicates: Array<string>,
  */
 shared_handles: Array<string>, 
 /**
+ * Pull requests only: authors not on the list whose pull request closes an issue claimed by someone
+ * with no handle on their record ("@ramonr closes #19220, claimed by Ramón Raman"): most likely them.
+ * Add the handle to their record and import again, and the pull request is theirs.
+ */
+unknown_authors: Array<string>, 
+/**
  * Attendees only: the events the file is for, as its ticketing tool names them (pretix's event slug,
  * Eventbrite's event name); none when it does not say.
  */
