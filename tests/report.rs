@@ -321,7 +321,7 @@ fn the_report_reads_as_a_blog_post_and_as_one_html_file() {
         "# Hand-built sprint",
         "**5 people** took part, 1 of them a first-timer.",
         "- 2 issues claimed, 1 merged",
-        "- 1 first-timer with a merged pull request (a first contribution)",
+        "- 1 first-time contributor with a merged pull request (a first contribution)",
         "- 3 pull requests opened and 2 merged during the sprint by attendees (imported from the repositories; 2 more by others, such as bots, not counted)",
         "People at the table per day: Mon 13 Jul: 4, Wed 15 Jul: 3, Thu 16 Jul: 2.",
         "| Tue 14 Jul | break | | |",
@@ -917,7 +917,7 @@ fn a_first_timers_issue_marked_merged_at_the_table_counts_before_any_import() {
     );
     let md = desk.report(ReportRequest { format: ReportFormat::Md }).unwrap().text;
     assert!(md.contains("- Dee Newcomer: merged #1 Crash on an empty config\n"), "{md}");
-    assert!(md.contains("- 1 first-timer with a merged pull request (a first contribution)"), "{md}");
+    assert!(md.contains("- 1 first-time contributor with a merged pull request (a first contribution)"), "{md}");
     // Once her pull request is imported, it is what the report names.
     desk.import_prs(ImportFile {
         text: PRS.into(),

@@ -421,7 +421,10 @@ impl Desk {
                         Some(pair.a.name)
                     } else {
                         let shared = handle(&pair.a.id).filter(|h| Some(h) == handle(&pair.b.id).as_ref())?;
-                        Some(format!("{} and {} (both @{shared})", pair.a.name, pair.b.name))
+                        Some(format!(
+                            "{} and {} (both @{shared}: correct one handle if they are two people)",
+                            pair.a.name, pair.b.name
+                        ))
                     }
                 })
                 .collect();

@@ -130,7 +130,12 @@ impl Desk {
         let after = self.snapshot()?;
         let released: Vec<String> = held
             .iter()
-            .filter(|issue| after.claims(issue, now).open_by(&person.id).is_none())
+            .filter(|issue| {
+                // Let go, and no one else holds it (a partner who stays keeps it: it is not others' to take).
+                let claims = after.claims(issue, now);
+                claims.open_by(&person.id).is_none()
+                    && !claims.holders.iter().any(|h| h.state.is_open() && after.canonical(&h.attendee) != person.id)
+            })
             .map(|issue| match issue.number {
                 Some(number) => format!("#{number} ({})", issue.title),
                 None => format!("\u{201c}{}\u{201d}", issue.title),

@@ -11,7 +11,7 @@ use sprintdesk_domain::{
     AttendeeId, ClaimAction, Issue, IssueId, IssueState, PrState, Project, PullRequest, PullRequestId, Timestamp,
 };
 use sprintdesk_store::Op;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The shapes of pull request file Sprintdesk reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -528,7 +528,8 @@ impl Desk {
         for pr in imported.iter().filter(|pr| pr.attendee.is_none()) {
             let Some(author) = &pr.author else { continue };
             for issue in pr.closes.iter().filter_map(|id| snapshot.issues.iter().find(|i| &i.id == id)) {
-                let names: Vec<String> = snapshot
+                // One name a person, however many times they claimed it (again after lunch), one line each.
+                let names: BTreeSet<String> = snapshot
                     .claims(issue, now)
                     .holders
                     .iter()
@@ -537,21 +538,39 @@ impl Desk {
                     .filter_map(|id| snapshot.attendees.get(&id).filter(|a| a.handle.is_none()))
                     .map(|a| a.name.clone())
                     .collect();
-                if !names.is_empty() {
-                    let label = issue.number.map_or_else(|| issue.title.clone(), |n| format!("#{n}"));
-                    report.unknown_authors.push(format!("@{author} closes {label}, claimed by {}", names.join(", ")));
+                let label = issue.number.map_or_else(|| issue.title.clone(), |n| format!("#{n}"));
+                let line = format!(
+                    "@{author} closes {label}, claimed by {}",
+                    names.into_iter().collect::<Vec<_>>().join(", ")
+                );
+                if !line.ends_with("claimed by ") && !report.unknown_authors.contains(&line) {
+                    report.unknown_authors.push(line);
                 }
             }
         }
+        // Issues someone else's merge closed: their holders are let go (a first-timer left at "PR open" could
+        // take no other issue), not credited.
+        let mut closed: Vec<&IssueId> = Vec::new();
         for pr in &imported {
             for issue_id in &pr.closes {
                 let others = authors.get(issue_id).map_or(&[][..], Vec::as_slice);
-                if let Some(action) = claim_move(&snapshot, issue_id, pr, others, now)
-                    && !matches!(moves.get(issue_id), Some(ClaimAction::Merged))
-                {
-                    moves.insert(issue_id.clone(), action);
+                match claim_move(&snapshot, issue_id, pr, others, now) {
+                    Some(Move::Claim(action)) if !matches!(moves.get(issue_id), Some(ClaimAction::Merged)) => {
+                        moves.insert(issue_id.clone(), action);
+                    }
+                    Some(Move::CloseUncredited) if !closed.contains(&issue_id) => closed.push(issue_id),
+                    _ => {}
                 }
             }
+        }
+        for issue in closed
+            .into_iter()
+            .filter(|id| !moves.contains_key(*id))
+            .filter_map(|id| snapshot.issues.iter().find(|i| &i.id == id))
+            .filter(|issue| issue.state != IssueState::Closed)
+        {
+            report.claims_released += snapshot.claims(issue, now).open().count();
+            ops.extend(Op::put(&Issue { state: IssueState::Closed, ..issue.clone() }, Some(issue)));
         }
         let mut moves: Vec<(IssueId, ClaimAction)> = moves.into_iter().collect();
         moves.sort_by(|a, b| a.0.cmp(&b.0));
@@ -572,13 +591,20 @@ impl Desk {
 /// Nor when it is someone else's while a holder's own pull request for the issue is known (`authors`: each
 /// pull request that closes the issue by someone on the list, by its address): a walk found a first-timer
 /// credited with a stranger's merge while his own pull request was closed unmerged.
+/// What a pull request does to a claimed issue it closes (see [`claim_move`]).
+enum Move {
+    Claim(ClaimAction),
+    /// Someone else's merge: the issue is closed, its holders let go, no one credited.
+    CloseUncredited,
+}
+
 fn claim_move(
     snapshot: &Snapshot,
     issue_id: &IssueId,
     pr: &PullRequest,
     authors: &[(&str, &AttendeeId)],
     now: Timestamp,
-) -> Option<ClaimAction> {
+) -> Option<Move> {
     let issue = snapshot.issues.iter().find(|i| &i.id == issue_id)?;
     let claims = snapshot.claims(issue, now);
     if claims.holders.is_empty() {
@@ -591,12 +617,12 @@ fn claim_move(
     let someone_elses = pr.attendee.as_ref().is_none_or(|author| !holds(author))
         && authors.iter().any(|(url, author)| *url != pr.url && holds(author));
     if someone_elses {
-        return None;
+        return (pr.state == PrState::Merged && claims.state != IssueState::Merged).then_some(Move::CloseUncredited);
     }
     match pr.state {
-        PrState::Merged if claims.state != IssueState::Merged => Some(ClaimAction::Merged),
+        PrState::Merged if claims.state != IssueState::Merged => Some(Move::Claim(ClaimAction::Merged)),
         PrState::Open if claims.state == IssueState::Open => {
-            Some(ClaimAction::PrOpened { attendee: pr.attendee.clone() })
+            Some(Move::Claim(ClaimAction::PrOpened { attendee: pr.attendee.clone() }))
         }
         _ => None,
     }

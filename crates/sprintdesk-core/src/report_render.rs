@@ -188,7 +188,7 @@ fn markdown(report: &SprintReport) -> String {
         count(t.prs_opened, "pull request"),
         t.prs_merged,
         by_others(t.prs_by_others),
-        count(t.first_contributions_merged, "first-timer"),
+        count(t.first_contributions_merged, "first-time contributor"),
     );
     if let Some(rate) = &report.merge_rate {
         let _ = writeln!(md, "- {}", rate_words(rate));
@@ -219,7 +219,7 @@ fn markdown(report: &SprintReport) -> String {
             }
         }
         if !project.first_time_contributors.is_empty() {
-            let _ = writeln!(md, "\nFirst-timers at this table:\n");
+            let _ = writeln!(md, "\nFirst-time contributors:\n");
             for person in &project.first_time_contributors {
                 let first = match (&person.first_merged, &person.merged_issue) {
                     (Some(pr), _) => {
@@ -540,7 +540,7 @@ fn html(report: &SprintReport) -> String {
             let _ = write!(h, "</ul>");
         }
         if !project.first_time_contributors.is_empty() {
-            let _ = write!(h, "<p><b>First-timers at this table</b></p><ul>");
+            let _ = write!(h, "<p><b>First-time contributors</b></p><ul>");
             for person in &project.first_time_contributors {
                 let first = match (&person.first_merged, &person.merged_issue) {
                     (Some(pr), _) => {
