@@ -405,13 +405,7 @@ impl Desk {
             // One name twice, or one handle on two tickets (a shared company address between two names is no
             // question), each once.
             let snapshot = self.snapshot()?;
-            let handle = |id: &AttendeeId| {
-                snapshot
-                    .attendees
-                    .get(id)
-                    .and_then(|a| a.handle.as_deref())
-                    .map(|h| h.trim_start_matches('@').to_lowercase())
-            };
+            let handle = |id: &AttendeeId| snapshot.attendees.get(id).and_then(Attendee::handle_key);
             let names: BTreeSet<String> = self
                 .duplicates()?
                 .into_iter()

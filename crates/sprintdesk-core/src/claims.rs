@@ -324,7 +324,7 @@ impl Desk {
     }
 }
 
-fn issue_label(issue: &Issue) -> String {
+pub(crate) fn issue_label(issue: &Issue) -> String {
     match issue.number {
         Some(number) => format!("#{number} ({})", issue.title),
         None => format!("\"{}\"", issue.title),

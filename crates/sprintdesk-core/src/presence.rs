@@ -127,20 +127,24 @@ impl Desk {
         let event_id = event.id.clone();
         let held = snapshot.working_on(&person.id, now);
         self.write(vec![Op::Presence(event)])?;
-        let after = self.snapshot()?;
-        let released: Vec<String> = held
-            .iter()
-            .filter(|issue| {
-                // Let go, and no one else holds it (a partner who stays keeps it: it is not others' to take).
-                let claims = after.claims(issue, now);
-                claims.open_by(&person.id).is_none()
-                    && !claims.holders.iter().any(|h| h.state.is_open() && after.canonical(&h.attendee) != person.id)
-            })
-            .map(|issue| match issue.number {
-                Some(number) => format!("#{number} ({})", issue.title),
-                None => format!("\u{201c}{}\u{201d}", issue.title),
-            })
-            .collect();
+        // Read afresh only for someone who held a claim: most sign-outs let nothing go.
+        let released: Vec<String> = if held.is_empty() {
+            Vec::new()
+        } else {
+            let after = self.snapshot()?;
+            held.iter()
+                .filter(|issue| {
+                    // Let go, and no one else holds it (a partner who stays keeps it: not others' to take).
+                    let claims = after.claims(issue, now);
+                    claims.open_by(&person.id).is_none()
+                        && !claims
+                            .holders
+                            .iter()
+                            .any(|h| h.state.is_open() && after.canonical(&h.attendee) != person.id)
+                })
+                .map(crate::claims::issue_label)
+                .collect()
+        };
         let person = snapshot.person(&person.id);
         let undo = self.remember_undo(format!("{} was signed out", person.name), &person.id, event_id, None);
         // On the days the kiosk asks the retrospective at sign-out, the same token answers it, once.

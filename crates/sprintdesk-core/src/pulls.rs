@@ -393,8 +393,8 @@ impl Desk {
         // a tampered one) is no one's: their pull requests would go to whichever came first.
         let mut holders: HashMap<String, Vec<AttendeeId>> = HashMap::new();
         for person in snapshot.attendees.values().filter(|a| !snapshot.is_erased(&a.id)) {
-            if let Some(handle) = &person.handle {
-                let ids = holders.entry(handle.trim_start_matches('@').to_lowercase()).or_default();
+            if let Some(handle) = person.handle_key() {
+                let ids = holders.entry(handle).or_default();
                 let id = snapshot.canonical(&person.id);
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -529,21 +529,22 @@ impl Desk {
             let Some(author) = &pr.author else { continue };
             for issue in pr.closes.iter().filter_map(|id| snapshot.issues.iter().find(|i| &i.id == id)) {
                 // One name a person, however many times they claimed it (again after lunch), one line each.
-                let names: BTreeSet<String> = snapshot
+                let names: BTreeSet<&str> = snapshot
                     .claims(issue, now)
                     .holders
                     .iter()
                     .map(|h| snapshot.canonical(&h.attendee))
                     .filter(|id| !snapshot.is_erased(id))
                     .filter_map(|id| snapshot.attendees.get(&id).filter(|a| a.handle.is_none()))
-                    .map(|a| a.name.clone())
+                    .map(|a| a.name.as_str())
                     .collect();
+                if names.is_empty() {
+                    continue;
+                }
                 let label = issue.number.map_or_else(|| issue.title.clone(), |n| format!("#{n}"));
-                let line = format!(
-                    "@{author} closes {label}, claimed by {}",
-                    names.into_iter().collect::<Vec<_>>().join(", ")
-                );
-                if !line.ends_with("claimed by ") && !report.unknown_authors.contains(&line) {
+                let names: Vec<&str> = names.into_iter().collect();
+                let line = format!("@{author} closes {label}, claimed by {}", names.join(", "));
+                if !report.unknown_authors.contains(&line) {
                     report.unknown_authors.push(line);
                 }
             }

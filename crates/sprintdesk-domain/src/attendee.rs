@@ -195,6 +195,11 @@ impl Attendee {
         (!mine.is_empty() && mine == theirs).then_some(SameBecause::Name)
     }
 
+    /// The forge handle as [`Attendee::same_person_as`] compares it: no `@`, no case.
+    pub fn handle_key(&self) -> Option<String> {
+        self.handle.as_deref().map(handle_key)
+    }
+
     /// The name as [`Attendee::same_person_as`] compares it: accents, case, spacing, apostrophes and hyphens
     /// folded away.
     pub fn name_key(&self) -> String {
