@@ -463,6 +463,50 @@ test("kiosk: a badge the door may not print alone asks for the organizer's PIN i
   }
 });
 
+test("kiosk locked at 1024×768: the Staff button covers no part of any screen", async () => {
+  // The walk found it fixed in the window's corner, over the table question's card until the page scrolled.
+  const v = demoVenue();
+  const locked = await serve(v);
+  try {
+    await locked.call("set_mode", { mode: "kiosk", pin: "2468" });
+    const p = await session.page();
+    await p.setViewportSize({ width: 1024, height: 768 });
+    await p.goto(`${locked.url}/#/kiosk`);
+    const staff = p.getByRole("button", { name: "Staff" });
+    /** The names of the screen's parts the Staff button's box overlaps, in the window as it is. */
+    const covered = () =>
+      p.evaluate(() => {
+        const button = [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Staff");
+        const s = button.getBoundingClientRect();
+        const parts = [...document.querySelectorAll("main .panel, main button, main input, main a, main h1, main h2, main p")];
+        return parts
+          .filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+          })
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+      });
+    await p.getByTestId("kiosk-search").pressSequentially("ltest");
+    assert.deepEqual(await covered(), [], "search");
+    await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).click();
+    await p.getByTestId("coc-accept").click();
+    await p.getByTestId("photo-no").click();
+    await p.getByTestId("table-choice").first().waitFor();
+    await settled(p);
+    await shot(p, "kiosk-locked-tables-1024");
+    assert.deepEqual(await covered(), [], "the table question");
+    await p.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    assert.deepEqual(await covered(), [], "the table question, scrolled down");
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await staff.click();
+    await p.getByRole("dialog").getByLabel("Organizer PIN").waitFor();
+    await p.close();
+  } finally {
+    locked.stop();
+    v.remove();
+  }
+});
+
 test("kiosk on a 1280×800 screen: six results, I accept, and the welcome's Done all on screen", async () => {
   // A tablet or laptop at the door: the walkthrough found half the results, and the welcome's Done, below
   // the bottom of the screen.
