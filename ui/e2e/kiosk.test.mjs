@@ -463,6 +463,50 @@ test("kiosk: a badge the door may not print alone asks for the organizer's PIN i
   }
 });
 
+test("kiosk: the arrow keys move among the tables as they stand on screen", async () => {
+  // A venue of its own: Łukasz signs in here for the first time, whatever the other tests did.
+  const v = demoVenue();
+  const own = await serve(v);
+  const p = await session.page();
+  await p.goto(`${own.url}/#/kiosk`);
+  await p.getByTestId("kiosk-search").pressSequentially("ltest");
+  await p.getByTestId("kiosk-result").filter({ hasText: "Łukasz Testowski" }).click();
+  await p.getByTestId("coc-accept").click();
+  await p.getByTestId("photo-no").click();
+  const tables = p.getByTestId("table-choice");
+  await tables.first().waitFor();
+  const focused = () => p.evaluate(() => [...document.querySelectorAll("[data-testid=table-choice]")].indexOf(document.activeElement));
+  const tops = await tables.evaluateAll((els) => els.map((el) => el.offsetTop));
+  const columns = tops.filter((top) => top === tops[0]).length;
+  const last = tops.length - 1;
+  assert.ok(columns >= 2 && last >= 2 * columns, `a grid of ${columns} columns and ${last + 1} buttons`);
+  assert.equal(await focused(), 0, "the keyboard starts on the first table");
+  for (const [key, want] of [
+    ["ArrowRight", 1],
+    ["ArrowDown", 1 + columns],
+    ["ArrowLeft", columns],
+    ["ArrowUp", 0],
+    ["ArrowUp", 0],
+    ["ArrowLeft", 0],
+    ["End", last],
+    ["ArrowRight", last],
+    ["Home", 0],
+  ]) {
+    await p.keyboard.press(key);
+    assert.equal(await focused(), want, `after ${key}`);
+  }
+  // Down from the row above the last lands on the last row, and Enter takes the table the keyboard is on.
+  await p.keyboard.press("End");
+  await p.keyboard.press("ArrowLeft");
+  const name = (await tables.nth(last - 1).innerText()).split("\n").at(-1);
+  await p.keyboard.press("Enter");
+  await p.getByTestId("kiosk-success").waitFor();
+  assert.match(await p.getByTestId("kiosk-success").innerText(), new RegExp(name));
+  await p.close();
+  own.stop();
+  v.remove();
+});
+
 test("kiosk locked at 1024×768: the Staff button covers no part of any screen", async () => {
   // The walk found it fixed in the window's corner, over the table question's card until the page scrolled.
   const v = demoVenue();
