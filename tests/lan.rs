@@ -1099,6 +1099,15 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
         .unwrap()
         .execute("VACUUM INTO ?1", [copy_db.to_str().unwrap()])
         .unwrap();
+    let secrets: Vec<Vec<u8>> = rusqlite::Connection::open(&copy_db)
+        .unwrap()
+        .prepare("SELECT secret FROM local_keys WHERE secret IS NOT NULL")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(secrets.len() >= 2, "the copy holds the venue's key and the organizer's record-signing key");
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     copy.ok(&["join", &code, &address, "--name", "Kiosk from a copy"]);
     let refused = copy.run(&["take-back-venue"]);
@@ -1106,6 +1115,19 @@ fn a_device_whose_state_folder_was_lost_stays_in_its_venue_and_is_paired_again_w
     assert!(String::from_utf8_lossy(&refused.stderr).contains("nothing taken"));
     assert!(!copy.run(&["pair", "--role", "board"]).status.success(), "a kiosk pairs no one");
     assert_eq!(kiosk.run(&["take-back-venue"]).status.code(), Some(1));
+    // Nor does its file keep them once it is a kiosk, for whoever takes it from the door to read: the
+    // venue's key (it pairs devices, and tests a guessed e-mail against an erasure's keys) and the
+    // organizer's record-signing key.
+    let held: Vec<u8> = ["sprint.db", "sprint.db-wal", "sprint.db-shm"]
+        .iter()
+        .flat_map(|name| std::fs::read(copy.dir.path().join(name)).unwrap_or_default())
+        .collect();
+    for secret in &secrets {
+        // A key in PKCS#8: a header every Ed25519 key shares, the 32 secret bytes, then (in version 2) the
+        // public half, which is no secret.
+        let private = &secret[16..48];
+        assert!(!held.windows(32).any(|w| w == private), "the kiosk's files hold an organizer's secret key");
+    }
 }
 
 /// A venue (an organizer, a second organizer's laptop, a kiosk) whose organizer's database is backed up,

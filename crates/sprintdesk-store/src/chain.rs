@@ -163,9 +163,28 @@ impl Store {
     }
 
     /// The ids this file was written under before this device's present one (its state folder lost, or the
-    /// file moved): those it holds a record-signing key of.
+    /// file moved): those it holds a record-signing key of, or held.
     pub fn earlier_ids(&self) -> Result<Vec<String>, StoreError> {
         earlier_ids(&self.conn, &self.device)
+    }
+
+    /// Forgets the secret halves of the keys this file holds under earlier ids of this device (their public
+    /// halves stay, to know those ids as this file's own), once the venue has paired it under this id: then
+    /// it has no use for them ([`Store::take_back_venue_authority`] is for a device not paired again), and
+    /// a kiosk made from an organizer's copy must not keep that organizer's record-signing key, nor the
+    /// venue's key, nor the secret that tests a guessed e-mail against an erasure. Says how many it forgot.
+    pub(crate) fn forget_earlier_secrets(&self) -> Result<usize, StoreError> {
+        if self.read_only.is_some() || self.trust()?.device(self.device.as_str()).is_none() {
+            return Ok(0);
+        }
+        let forgotten = self.conn.execute(
+            "UPDATE local_keys SET secret = NULL WHERE device != ?1 AND secret IS NOT NULL",
+            [self.device.as_str()],
+        )?;
+        if forgotten > 0 {
+            tracing::info!(forgotten, "forgot the secret keys this file held under earlier ids of this device");
+        }
+        Ok(forgotten)
     }
 
     /// Whether this device holds its venue's sprint but is not on the allow-list under its id, nor holds the
@@ -344,13 +363,11 @@ pub(crate) fn seal(conn: &Connection, device: &DeviceId, changes: &mut [Change])
     save_chain(conn, origin.as_str(), seq, &link)
 }
 
-/// The ids the file on `conn` was written under before `device`: those it holds a record-signing key of.
+/// The ids the file on `conn` was written under before `device`: those it holds a record-signing key of (its
+/// secret half is forgotten once this device is paired under its own id, the key kept as a mark).
 fn earlier_ids(conn: &Connection, device: &DeviceId) -> Result<Vec<String>, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT device FROM local_keys WHERE name = 'device' AND secret IS NOT NULL AND device != ?1
-             ORDER BY device",
-        )?
+        .prepare_cached("SELECT device FROM local_keys WHERE name = 'device' AND device != ?1 ORDER BY device")?
         .query_map([device.as_str()], |row| row.get(0))?
         .collect::<Result<_, _>>()?)
 }
