@@ -907,3 +907,212 @@ fn ending_the_retention_period_now_needs_the_organizer_pin() {
         }
     }
 }
+
+/// A connection to `address` from the local address `from` (another machine on the Wi-Fi, as loopback
+/// aliases stand in for one), made on `runtime`.
+fn connect_from(runtime: &tokio::runtime::Runtime, from: [u8; 4], address: &str) -> std::io::Result<TcpStream> {
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4()?;
+        socket.bind((std::net::Ipv4Addr::from(from), 0).into())?;
+        socket.connect(address.parse().unwrap()).await?.into_std()
+    })?;
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    Ok(stream)
+}
+
+/// A whole response, head and body, to one request sent as it is.
+fn exchange(mut stream: TcpStream, request: &str) -> String {
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
+
+/// A web page of another site showed the organizer's screen in a half-transparent frame over a decoy, and two
+/// clicks on the decoy revoked a table lead's laptop. No page of Sprintdesk may be framed now.
+#[test]
+fn no_page_of_sprintdesk_may_be_shown_inside_another_sites_frame() {
+    let user = sprint_with_people();
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), "<!doctype html><title>Sprintdesk</title>").unwrap();
+    let served = serve(&user, Some(ui.path()));
+    let json = "Content-Type: application/json\r\nContent-Length: 0";
+    for request in [
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_owned(),
+        "GET /organizer/devices HTTP/1.1\r\nHost: localhost\r\n".to_owned(),
+        format!("POST /api/setup HTTP/1.1\r\nHost: 127.0.0.1\r\n{json}\r\n"),
+        format!("POST /api/devices HTTP/1.1\r\nHost: 127.0.0.1\r\n{json}\r\n"),
+    ] {
+        let response =
+            exchange(TcpStream::connect(&served.http).unwrap(), &format!("{request}Connection: close\r\n\r\n"));
+        let head = response.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{request}: {head}");
+        assert!(head.contains("\r\nx-frame-options: deny"), "{request}: {head}");
+        assert!(head.contains("\r\ncontent-security-policy: frame-ancestors 'none'"), "{request}: {head}");
+    }
+}
+
+/// A web page on another site, opened in a browser on the computer serving the door on the venue network,
+/// whose name it made point to 127.0.0.1 (DNS rebinding): it came as this computer's own screen, past every
+/// limit the door keeps for machines on the Wi-Fi. Now only a request naming this computer is its own screen's.
+#[test]
+fn a_page_made_to_point_here_from_another_site_is_held_to_the_networks_limits() {
+    let user = sprint_with_people();
+    for n in 0..12 {
+        user.ok(&["attendees", "add", "--name", &format!("Ana Rebound {n}")]);
+    }
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let port = served.http.rsplit_once(':').unwrap().1.to_owned();
+    let post = |host: &str, command: &str, args: &Value| {
+        let body = args.to_string();
+        let response = exchange(
+            TcpStream::connect(&served.http).unwrap(),
+            &format!(
+                "POST /api/{command} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, serde_json::from_str::<Value>(body).unwrap_or(Value::Null))
+    };
+    let rebound = format!("rebind.attacker.example:{port}");
+    let own = format!("127.0.0.1:{port}");
+    // A name that matches several people: this computer's own screen is told whom (its searches are not
+    // counted); a machine on the Wi-Fi is not (or the door would be a search without a limit).
+    let ambiguous = json!({"attendee": "Ana Rebound", "table": "T1"});
+    let (status, told) = post(&own, "sign_out_at_door", &ambiguous);
+    assert_eq!(status, 404, "{told}");
+    assert!(told["message"].as_str().unwrap().contains("Ana Rebound 1"), "{told}");
+    let (status, told) = post(&rebound, "sign_out_at_door", &ambiguous);
+    assert_eq!(status, 404, "{told}");
+    assert!(!told["message"].as_str().unwrap().contains("Ana Rebound 1"), "{told}");
+    let answer = json!({"replies": [{"question": "overall", "rating": 1}]});
+    let (status, refused) = post(&rebound, "answer_retro", &answer);
+    assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{refused}");
+    // A PIN is not taken from it either (below, for the Wi-Fi).
+    let (status, refused) = post(&rebound, "set_mode", &json!({"mode": "organizer", "pin": "1111"}));
+    assert_eq!(status, 403, "{refused}");
+}
+
+/// A stranger on the Wi-Fi sent 64 requests of 2 MiB of `[0,0,0,…]` at once to a door serving the venue
+/// network: each was read as JSON before anything else, and the door's memory went from 44 MiB to 3.3 GiB
+/// (a few such machines would have killed the laptop). Now they are refused before they are read.
+#[test]
+fn two_megabytes_of_zeros_from_the_wifi_are_refused_before_they_are_read() {
+    let user = sprint_with_people();
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let zeros = format!("[{}0]", "0,".repeat(1_048_000));
+    let request = format!(
+        "POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{zeros}",
+        zeros.len()
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let streams: Vec<TcpStream> =
+        (0..24).map(|_| connect_from(&runtime, [127, 0, 0, 2], &served.http).unwrap()).collect();
+    let answers: Vec<String> = std::thread::scope(|scope| {
+        let sent: Vec<_> = streams.into_iter().map(|stream| scope.spawn(|| exchange(stream, &request))).collect();
+        sent.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    for answer in &answers {
+        assert!(answer.starts_with("HTTP/1.1 413"), "{}", &answer[..answer.len().min(300)]);
+        assert!(answer.contains("too many values (10000 at most)"), "{answer}");
+    }
+    let peak = crate::lan::peak_rss_mib(served.child.id());
+    assert!(peak < 200, "the door's peak memory: {peak} MiB");
+    // A body of the most values there may be is still read.
+    let names: Vec<String> = (0..9_000).map(|n| format!("q{n}")).collect();
+    let (status, answer) = served.post("search", json!({"query": "ana", "also": names}));
+    assert_ne!(status, 413, "{answer}");
+}
+
+/// A stranger on the Wi-Fi sent a wrong organizer PIN with a badge print now and then: the door's PIN
+/// locked, doubling to an hour, and the organizer at the door could not unlock the kiosk with the right one.
+/// Over the network the PIN is not taken now (it would cross the Wi-Fi in the clear too).
+#[test]
+fn a_stranger_on_the_wifi_cannot_lock_the_organizer_pin_nor_guess_it() {
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Pia Printed"]);
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let pia = user.json(&["call", "attendee", r#"{"attendee": "Pia Printed"}"#])["id"].clone();
+    user.ok(&["call", "set_printer", r#"{"printer": "DoorPrinter"}"#]);
+    user.ok(&["call", "set_mode", r#"{"mode": "kiosk", "pin": "2468"}"#]);
+    for guess in 0..8 {
+        let args = json!({"attendee": pia, "pin": format!("{:04}", 1000 + guess)});
+        let (status, refused) = post_from([127, 0, 0, 2], &served.http, "print_badge", &args);
+        assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{refused}");
+        assert!(refused["message"].as_str().unwrap().contains("the organizer PIN is not taken"), "{refused}");
+    }
+    // The organizer, at the door's own computer: the right PIN unlocks it.
+    let unlocked = user.json(&["call", "set_mode", r#"{"mode": "organizer", "pin": "2468"}"#]);
+    assert_eq!(unlocked["mode"], "organizer");
+}
+
+/// Nine machines on the Wi-Fi, each keeping its 64 connections busy, took every connection the door serves,
+/// and its own screen's requests timed out. A few are kept for this computer's own screen now.
+#[test]
+fn machines_on_the_wifi_holding_every_connection_leave_the_doors_own_screen_answering() {
+    const MACHINES: u8 = 9;
+    let wanted = u64::from(MACHINES) * 64 + 200;
+    assert!(
+        crate::lan::open_file_limit() > wanted,
+        "this test opens {wanted} connections: raise the open-file limit (`ulimit -n 4096`; scripts/test does)"
+    );
+    let user = sprint_with_people();
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let mut held = Vec::new();
+    for machine in 0..MACHINES {
+        for _ in 0..64 {
+            // A request begun and never finished holds its connection for the ten seconds headers may take.
+            let Ok(mut stream) = connect_from(&runtime, [127, 0, 0, 2 + machine], &served.http) else { continue };
+            if stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").is_ok() {
+                held.push(stream);
+            }
+        }
+    }
+    assert!(held.len() >= 512, "the machines connected: {}", held.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let (status, setup) = served.post("setup", Value::Null);
+    assert_eq!(status, 200, "{setup}");
+    assert!(started.elapsed() < Duration::from_secs(5), "the own screen waited {:?}", started.elapsed());
+    drop(held);
+}
+
+/// One script on the Wi-Fi opened 64 event streams and every board and browser kiosk lost its live updates.
+/// Now one machine follows a few at once, and some are kept for this computer's own screen.
+#[test]
+fn one_machine_on_the_wifi_cannot_take_every_event_stream() {
+    let user = sprint_with_people();
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let follow = |from: [u8; 4]| -> (u16, TcpStream) {
+        let mut stream = connect_from(&runtime, from, &served.http).unwrap();
+        stream.write_all(b"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        (line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0), stream)
+    };
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let (status, stream) = follow([127, 0, 0, 2]);
+        assert_eq!(status, 200);
+        open.push(stream);
+    }
+    assert_eq!(follow([127, 0, 0, 2]).0, 503, "a ninth from one machine");
+    // Other machines take the rest of what is theirs; this computer's own screen still follows.
+    for machine in 3..8 {
+        for _ in 0..8 {
+            let (status, stream) = follow([127, 0, 0, machine]);
+            assert_eq!(status, 200, "machine {machine}");
+            open.push(stream);
+        }
+    }
+    assert_eq!(follow([127, 0, 0, 8]).0, 503, "the machines' share is taken");
+    assert_eq!(follow([127, 0, 0, 1]).0, 200, "this computer's own screen");
+}

@@ -339,7 +339,7 @@ fn a_kiosk_whose_clock_ran_fast_has_its_sign_ins_taken_once_put_right() {
 }
 
 /// This process's limit of open files, from `/proc/self/limits`.
-fn open_file_limit() -> u64 {
+pub(crate) fn open_file_limit() -> u64 {
     let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
     let line = limits.lines().find(|line| line.starts_with("Max open files")).unwrap_or_default();
     line.split_whitespace().nth(3).and_then(|n| n.parse().ok()).unwrap_or(0)
@@ -628,7 +628,7 @@ fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) -> St
 }
 
 /// A process's peak resident memory (`VmHWM`), in MiB.
-fn peak_rss_mib(pid: u32) -> u64 {
+pub(crate) fn peak_rss_mib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kib: u64 = status
         .lines()

@@ -4,7 +4,8 @@
 //! It is an adapter and nothing more: each request is one call of [`Host::call`]. It listens on
 //! 127.0.0.1 unless told otherwise, and it refuses what a web page on another site could send: requests
 //! without a JSON content type (so a cross-site form cannot post) and, on a loopback address, requests
-//! for another host name (DNS rebinding).
+//! for another host name (DNS rebinding); on the venue network such a request is held to the network's
+//! limits. No page may be shown in another site's frame.
 //!
 //! [`serve`] bounds what a client can hold: a new connection has a few seconds to start its request, and ten
 //! to send its headers (so none sits idle between requests either), a request a minute to finish, and at
@@ -37,6 +38,10 @@ struct App {
     loopback_only: bool,
     /// One of the [`MAX_EVENT_STREAMS`] for each event stream open.
     event_streams: Arc<Semaphore>,
+    /// Held beside one of those by each stream another machine follows: all but [`OWN_EVENT_STREAMS`].
+    foreign_streams: Arc<Semaphore>,
+    /// Event streams open per address on the venue network (at most [`STREAMS_PER_ADDRESS`]).
+    streams_per_address: PerAddress,
     /// Wrong tables chosen at the door, per address on the venue network.
     table_guesses: TableGuesses,
     /// Searches left, per address on the venue network.
@@ -202,10 +207,18 @@ fn table_proof(name: &str, args: &Value) -> bool {
 /// its page does, holding one of the [`MAX_CONNECTIONS`]: capped well below them, a script that opens
 /// hundreds takes the live updates of later pages (they are refused, 503), never the API itself.
 pub const MAX_EVENT_STREAMS: usize = 64;
+/// Of the [`MAX_EVENT_STREAMS`], those only this computer's own screen may follow.
+pub const OWN_EVENT_STREAMS: usize = 16;
+/// Event streams one machine on the venue network may follow at once: a page each (a board, a kiosk, a
+/// spare tab). One script once took all of them, and every board and browser kiosk lost its live updates.
+pub const STREAMS_PER_ADDRESS: usize = 8;
 
 /// Connections served at once; more wait in the kernel's accept queue. Well under the usual limit of 1,024
 /// open files, which the database and the LAN peer share.
 pub const MAX_CONNECTIONS: usize = 512;
+/// Of the [`MAX_CONNECTIONS`], those only this computer's own screen may take: nine machines on the Wi-Fi,
+/// each keeping its [`MAX_PER_ADDRESS`] busy, once took them all, and the device's own screen timed out.
+pub const OWN_CONNECTIONS: usize = 32;
 /// How long a new connection may stay silent before its request starts.
 const FIRST_BYTE_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long a connection may take to send a request's headers, or stay idle between requests.
@@ -226,20 +239,20 @@ const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
 pub const MAX_PER_ADDRESS: usize = 64;
 
 /// Connections open per address; an entry counts down when its connection ends.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 struct PerAddress(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
 
 /// One connection counted against its address.
 struct Counted(PerAddress, std::net::IpAddr);
 
 impl PerAddress {
-    /// Counts a connection from `address`, unless it has [`MAX_PER_ADDRESS`] open already (this computer's
-    /// own addresses are not limited).
-    fn admit(&self, address: std::net::IpAddr) -> Option<Counted> {
+    /// Counts a connection from `address`, unless it has `max` open already (this computer's own addresses
+    /// are not limited).
+    fn admit(&self, address: std::net::IpAddr, max: usize) -> Option<Counted> {
         let own = own_address(address);
         let mut open = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let count = open.entry(address).or_default();
-        if !own && *count >= MAX_PER_ADDRESS {
+        if !own && *count >= max {
             return None;
         }
         *count += 1;
@@ -262,6 +275,8 @@ impl Drop for Counted {
 /// Serves `app` on `listener` until `stopped` turns true, with the limits above.
 pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Receiver<bool>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    // Held beside a slot by every connection from another machine: they share all but the own screen's.
+    let foreign = Arc::new(Semaphore::new(MAX_CONNECTIONS - OWN_CONNECTIONS));
     let per_address = PerAddress::default();
     let stop = async move {
         let _ = stopped.wait_for(|stop| *stop).await;
@@ -275,13 +290,24 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
             },
             () = &mut stop => return,
         };
-        let (stream, counted) = tokio::select! {
+        let (stream, counted, foreign) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => match per_address.admit(peer.ip()) {
-                    Some(counted) => (stream, counted),
-                    // Closed at once: its place stays free for everyone else.
-                    None => continue,
-                },
+                Ok((stream, peer)) => {
+                    let foreign = if own_address(peer.ip()) {
+                        None
+                    } else {
+                        match foreign.clone().try_acquire_owned() {
+                            Ok(held) => Some(held),
+                            // Closed at once, as below: the slots left are this computer's own screen's.
+                            Err(_) => continue,
+                        }
+                    };
+                    match per_address.admit(peer.ip(), MAX_PER_ADDRESS) {
+                        Some(counted) => (stream, counted, foreign),
+                        // Closed at once: its place stays free for everyone else.
+                        None => continue,
+                    }
+                }
                 Err(error) => {
                     // Out of files, say: wait a moment rather than spin.
                     tracing::warn!(%error, "could not accept a browser connection");
@@ -295,7 +321,7 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
         let peer = axum::Extension(axum::extract::ConnectInfo(counted.1));
         let service = hyper_util::service::TowerToHyperService::new(app.clone().layer(peer));
         tokio::spawn(async move {
-            let _slot = (permit, counted);
+            let _slot = (permit, counted, foreign);
             // A connection that says nothing gives its place back at once (an idle flood drains fast).
             if !matches!(tokio::time::timeout(FIRST_BYTE_TIMEOUT, stream.readable()).await, Ok(Ok(()))) {
                 return;
@@ -318,6 +344,8 @@ pub fn router(host: Arc<Host>, address: SocketAddr, ui: Option<std::path::PathBu
         host,
         loopback_only: address.ip().is_loopback(),
         event_streams,
+        foreign_streams: Arc::new(Semaphore::new(MAX_EVENT_STREAMS - OWN_EVENT_STREAMS)),
+        streams_per_address: PerAddress::default(),
         table_guesses: Default::default(),
         searches: Default::default(),
     };
@@ -360,16 +388,23 @@ fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Response {
     (status, axum::Json(ApiError::new(code, message))).into_response()
 }
 
+/// Whether a request names this computer as its host (`localhost`, `127.0.0.1`, `[::1]`, with any port): a
+/// page of this computer's own screen. A web page on another site whose name was made to point here (DNS
+/// rebinding) names its own.
+#[derive(Clone, Copy)]
+struct NamedLocal(bool);
+
 /// Refuses requests for a foreign host name on a loopback listener, and state-changing requests that a
-/// cross-site HTML form could send.
-async fn guard(State(app): State<App>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// cross-site HTML form could send; says to the command whether the request named this computer; and
+/// forbids every page to be shown inside another site's frame (a page under a decoy took two clicks to
+/// revoke a device).
+async fn guard(State(app): State<App>, mut request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let headers = request.headers();
-    if app.loopback_only {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-        let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
-        if !matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-            return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, "this Sprintdesk only answers on localhost");
-        }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let name = host.rsplit_once(':').filter(|(_, port)| !port.contains(']')).map_or(host, |(name, _)| name);
+    let local = matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    if app.loopback_only && !local {
+        return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, "this Sprintdesk only answers on localhost");
     }
     if request.method() == axum::http::Method::POST && !is_json(headers) {
         return refuse(
@@ -378,7 +413,12 @@ async fn guard(State(app): State<App>, request: axum::extract::Request, next: ax
             "send the request as JSON (Content-Type: application/json)",
         );
     }
-    next.run(request).await
+    request.extensions_mut().insert(NamedLocal(local));
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static("frame-ancestors 'none'"));
+    response
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
@@ -388,8 +428,37 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|value| value.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")))
 }
 
+/// The most JSON values a request's body may hold. No command takes more than a few hundred (an import's
+/// file is one string); read as a JSON value first, 2 MiB of `[0,0,0,…]` took some 50 MiB, and a stranger's
+/// few dozen requests at once took gigabytes.
+const MAX_VALUES: usize = 10_000;
+
+/// At least how many values the JSON text `body` holds (each array or object, and each comma, outside
+/// strings, begins one): counted before anything is read into memory.
+fn values_at_least(body: &[u8]) -> usize {
+    let (mut count, mut in_string, mut escaped) = (0, false, false);
+    for &byte in body {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{' | b',') => count += 1,
+            (false, _, _) => {}
+        }
+    }
+    count
+}
+
 /// The request's JSON body as `T` (an empty body is `null`), or why not.
 fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (StatusCode, String)> {
+    if values_at_least(body) > MAX_VALUES {
+        return Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request holds too many values ({MAX_VALUES} at most): no command takes so many"),
+        ));
+    }
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
@@ -404,6 +473,7 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
         .extensions()
         .get::<axum::extract::ConnectInfo<IpAddr>>()
         .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.to_canonical());
+    let named_local = request.extensions().get::<NamedLocal>().is_some_and(|named| named.0);
     let body = request.into_body();
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
@@ -437,7 +507,10 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
     let host = app.host.clone();
     // Over the venue network, a machine that has chosen too many wrong tables for people proves nobody by a
     // table for a while: refused here, before the door would turn tables off for one more person.
-    let network = !app.loopback_only && !own_address(from);
+    // A request from this computer is its own screen's only when it names this computer: a page of another
+    // site made to point here (DNS rebinding) is held to the network's limits.
+    let own_screen = own_address(from) && named_local;
+    let network = !app.loopback_only && !own_screen;
     let guesses = network.then(|| app.table_guesses.clone());
     if network && NAMES_A_PERSON.contains(&name.as_str()) {
         // Listing the attendees a few letters at a time is slowed to a search a second, after a burst: every
@@ -457,6 +530,11 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
         Ok(mut args) => {
             if over_network && name == "search" {
                 limit_search(&mut args);
+            }
+            // The organizer PIN would cross the Wi-Fi in the clear, and wrong ones from a stranger's machine locked
+            // it on this device's own screen (one a minute kept it locked): over the network it is not taken.
+            if network && args.get("pin").is_some_and(|pin| !pin.is_null()) {
+                return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, NETWORK_PIN);
             }
             // The retrospective is anonymous: from the Wi-Fi, anyone could answer it a thousand times a minute
             // and skew its ratings. Over the network a set of answers follows a sign-out at the door (its token,
@@ -510,6 +588,10 @@ struct JoinRequest {
 /// What answers to the retrospective sent over the venue network without a sign-out are told.
 const NETWORK_RETRO: &str = "over the venue network the retrospective is answered at the door right after signing \
      out (or on a staff device's own screen)";
+
+/// What a request carrying the organizer PIN is told over the venue network.
+const NETWORK_PIN: &str = "over the venue network the organizer PIN is not taken (it would cross the Wi-Fi for \
+     anyone to read): an organizer does this on the screen of the computer that runs Sprintdesk";
 
 /// What a staff command says when asked over the venue network.
 const NETWORK_DOOR_ONLY: &str = "over the network this Sprintdesk answers the door's commands only (find people, sign \
@@ -596,23 +678,43 @@ async fn join(State(app): State<App>, body: axum::body::Body) -> Response {
     }
 }
 
-async fn events(State(app): State<App>) -> Response {
+async fn events(State(app): State<App>, request: axum::extract::Request) -> Response {
+    let from = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<IpAddr>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.to_canonical());
+    let own = own_address(from) && request.extensions().get::<NamedLocal>().is_some_and(|named| named.0);
+    // Another machine's stream: within its address's few, and never in the own screen's reserve. (A page made
+    // to point here from another site counts as another machine, under 127.0.0.1's name.)
+    let foreign = if own {
+        None
+    } else {
+        let Some(counted) = app.streams_per_address.admit(from, STREAMS_PER_ADDRESS) else {
+            return too_many_streams();
+        };
+        let Ok(held) = app.foreign_streams.clone().try_acquire_owned() else { return too_many_streams() };
+        Some((held, counted))
+    };
     let Ok(slot) = app.event_streams.clone().try_acquire_owned() else {
-        // Said, and the connection closed: it gives its place back at once.
-        let mut refused = refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::TooManyTries,
-            "too many pages are following this device's changes; close some, then reload this one",
-        );
-        refused.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
-        return refused;
+        return too_many_streams();
     };
     // The stream holds its place for as long as the page keeps it open.
     let changes = WatchStream::new(app.host.subscribe()).map(move |tick| {
-        let _held = &slot;
+        let _held = (&slot, &foreign);
         Ok::<_, std::convert::Infallible>(Event::default().event("changed").data(tick.to_string()))
     });
     Sse::new(changes).keep_alive(KeepAlive::default()).into_response()
+}
+
+/// An event stream refused, said, and the connection closed: it gives its place back at once.
+fn too_many_streams() -> Response {
+    let mut refused = refuse(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::TooManyTries,
+        "too many pages are following this device's changes; close some, then reload this one",
+    );
+    refused.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    refused
 }
 
 #[cfg(test)]
@@ -689,6 +791,28 @@ mod tests {
 
     /// How large a body is taken, and what a body too large is told: an import file over its limit is an
     /// import refused in words, anything else a screen out of step.
+    #[test]
+    fn values_are_counted_outside_strings_only() {
+        for (body, at_least) in [
+            ("", 0),
+            ("null", 0),
+            ("{}", 1),
+            ("[0,0,0]", 3),
+            (r#"{"query": "a, b [c] {d}"}"#, 1),
+            (r#"{"q": "say \"x, y\"", "limit": 7}"#, 2),
+            (r#"{"q": "ends in a backslash \\", "n": [1, 2]}"#, 4),
+            (r#"[[[[]]]]"#, 4),
+        ] {
+            assert_eq!(values_at_least(body.as_bytes()), at_least, "{body}");
+        }
+        let zeros = format!("[{}0]", "0,".repeat(MAX_VALUES));
+        assert!(
+            parse_body::<Value>(&Bytes::from(zeros)).is_err_and(|(status, _)| status == StatusCode::PAYLOAD_TOO_LARGE)
+        );
+        let most = format!("[{}0]", "0,".repeat(MAX_VALUES - 2));
+        assert!(parse_body::<Value>(&Bytes::from(most)).is_ok());
+    }
+
     #[test]
     fn a_body_is_taken_up_to_its_limit_and_an_import_too_large_is_refused_in_words() {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
