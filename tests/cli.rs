@@ -1020,6 +1020,31 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
     assert!(stderr.contains("no project has the repository https://github.com/psf/black"), "{stderr}");
 }
 
+/// An organizer merged a new walk-in into an erased person's record (its id, from an old export): the merge
+/// went through ("Merged into Erased person") and erased the walk-in's name, e-mail and handle on every
+/// device, for good, without a word. Either way round, a merge with an erased record is refused now.
+#[test]
+fn a_record_is_not_merged_into_an_erased_person_nor_an_erased_one_into_anyone() {
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Zofia Wrobel", "--email", "zofia@example.org"]);
+    let zofia = user.json(&["call", "attendee", r#"{"attendee": "Zofia Wrobel"}"#])["id"].as_str().unwrap().to_owned();
+    user.ok(&["erase", &zofia]);
+    user.ok(&["attendees", "add", "--name", "Zofia W.", "--email", "zofia.new@example.org", "--handle", "zofiaw2"]);
+    let before = user.ok(&["digest"]);
+    for (duplicate, survivor, said) in [
+        ("@zofiaw2", zofia.as_str(), "merging Zofia W. into it would erase Zofia W.'s details too"),
+        (zofia.as_str(), "@zofiaw2", "it cannot be merged into anyone"),
+    ] {
+        let out = user.run(&["attendees", "merge", duplicate, survivor]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("erased at their request") && stderr.contains(said), "{stderr}");
+    }
+    assert_eq!(user.ok(&["digest"]), before, "nothing changed");
+    let kept = user.json(&["call", "attendee", r#"{"attendee": "@zofiaw2"}"#]);
+    assert_eq!((kept["email"].as_str(), kept["merged_into"].as_str()), (Some("zofia.new@example.org"), None));
+}
+
 #[test]
 fn an_erased_person_is_kept_out_of_the_next_import_and_no_one_who_shares_their_address() {
     // The command line alone: the organizer never served or paired, so the device had made no venue yet,

@@ -584,6 +584,8 @@ fn a_walk_ins_name_keeps_nothing_that_hides_or_disguises_it() {
         ("\u{200b}\u{200b}\u{200b}", "the name is empty"),
         ("\u{200d}", "the name is empty"),
         ("- . -", "the name has no letters"),
+        // A kiosk keeps no e-mail addresses: one typed into the name was on every device and in every search.
+        ("Anna Kowalska anna.kowalska@gmail.test", "type your name only, without an e-mail address"),
     ] {
         let (status, answer) = walk_in(typed);
         assert_eq!((status, answer["code"].as_str()), (422, Some("invalid")), "{typed:?}: {answer}");

@@ -231,6 +231,20 @@ impl Desk {
         if duplicate.id == survivor.id {
             return Err(ValidationError::new("merged_into", "that is the same person twice").into());
         }
+        // Merged into an erased person, a record is erased with them, for good and on every device (nothing
+        // said it); an erased record merged into someone would count a pseudonym's days as theirs.
+        if snapshot.is_erased(&survivor.id) {
+            return Err(Error::NotAllowed(format!(
+                "that record's personal data was erased at their request: merging {} into it would erase {}'s \
+                 details too, for good. If it is the same person come back, keep {} as it is",
+                duplicate.name, duplicate.name, duplicate.name
+            )));
+        }
+        if snapshot.is_erased(&duplicate.id) {
+            return Err(Error::NotAllowed(
+                "that record's personal data was erased at their request: it cannot be merged into anyone".into(),
+            ));
+        }
         let merged = Attendee { merged_into: Some(survivor.id.clone()), ..duplicate.clone() };
         // What either record was told goes on with the person: a "No photos" given under either stays no (a
         // no is taken from anyone; a yes after it is the organizer's edit), and a code of conduct accepted

@@ -102,6 +102,16 @@ impl Desk {
         if !walk_in.accept_code_of_conduct {
             return Err(Error::ConsentNeeded("please read and accept the code of conduct to sign in".into()));
         }
+        // The door keeps no e-mail addresses (a kiosk holds none): one typed into the name would be on every
+        // device, the kiosks included, and shown by every search.
+        if sprintdesk_domain::holds_an_email(&walk_in.name) {
+            return Err(ValidationError::new(
+                "name",
+                "type your name only, without an e-mail address: the door keeps none (an organizer at the desk can \
+                 add yours)",
+            )
+            .into());
+        }
         let attendee = Attendee {
             id: AttendeeId::registered_at(&self.make_id("a"), self.store().device()),
             name: walk_in.name,

@@ -278,6 +278,17 @@ impl SameBecause {
 /// ("Zalgo" text) spills over every line above and below it on the kiosk and the badge.
 const MARKS_IN_A_ROW: usize = 3;
 
+/// Whether `text` holds an e-mail address among its words ("Anna anna.k@example.org", "<ak@ex.org>"): a door
+/// keeps no e-mail addresses, and a walk-in's name is no place for one.
+pub fn holds_an_email(text: &str) -> bool {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | '"' | '\'')).any(|word| {
+        word.split_once('@').is_some_and(|(user, host)| {
+            let host = host.trim_end_matches('.');
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.contains('@')
+        })
+    })
+}
+
 /// A name as typed, with what shows nothing or shows something else taken out: control characters (a NUL),
 /// the marks that reverse the text around them (an override made "\u{202e}ariereP anA" read as "Ana Pereira"
 /// while matching no one on the list), zero-width spaces and joiners' look-alikes, more than
@@ -352,6 +363,25 @@ mod tests {
         for (typed, expected) in cases {
             let got = attendee(typed, None, None).normalized().map(|a| a.name).map_err(|e| e.message);
             assert_eq!(got.as_ref().map(String::as_str).map_err(String::as_str), expected, "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn an_email_among_a_names_words_is_found() {
+        for (text, holds) in [
+            ("Anna Kowalska anna.kowalska@gmail.test", true),
+            ("Anna <anna@example.org>", true),
+            ("(ak@uni.edu.pl)", true),
+            ("mail: ak@example.org.", true),
+            ("Anna Kowalska", false),
+            ("Anna @kowalska", false), // a handle, not an address
+            ("Anna@Home", false),      // no domain
+            ("Ana Lima-Silva", false),
+            ("Ünal Öz", false),
+            ("a@b", false),
+            ("x@.org", false),
+        ] {
+            assert_eq!(holds_an_email(text), holds, "{text:?}");
         }
     }
 

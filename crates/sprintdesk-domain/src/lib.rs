@@ -22,7 +22,7 @@ mod sprint;
 mod standup;
 mod time;
 
-pub use attendee::{Attendee, NAME_MAX, Role, SameBecause, ValidationError, clean_name};
+pub use attendee::{Attendee, NAME_MAX, Role, SameBecause, ValidationError, clean_name, holds_an_email};
 pub use badge::{BadgePrint, new_badge_code};
 pub use claims::{
     ClaimHolder, ClaimRefusal, ClaimRequest, ClaimState, IssueClaims, ReleaseReason, check_claim, issue_claims,
