@@ -563,6 +563,14 @@ fn a_stranger_on_the_network_cannot_flood_the_retrospective() {
     // The organizer's own screen hands its retrospective page round: no sign-out needed.
     assert_eq!(served.ok("answer_retro", poor(None))["answered"], 1);
     assert_eq!(answered(), 2);
+    // Locked as a kiosk, its own screen (or a script on its computer) answers after a sign-out only: the
+    // helper sent three anonymous sets to a locked kiosk's own address, all kept.
+    user.ok(&["call", "set_mode", r#"{"mode": "kiosk", "pin": "2468"}"#]);
+    for _ in 0..3 {
+        refused(served.post("answer_retro", poor(None)), "a locked kiosk's own screen");
+    }
+    user.ok(&["call", "set_mode", r#"{"mode": "organizer", "pin": "2468"}"#]);
+    assert_eq!(answered(), 2);
 }
 
 /// At the door a walk-in's name was kept as typed: one of zero-width spaces only, a NUL inside, or one

@@ -1391,3 +1391,24 @@ fn a_kiosks_command_line_says_how_someone_not_on_the_list_is_added() {
     let registered = kiosk.json(&["call", "register_walk_in", &walk_in]);
     assert_eq!(registered["person"]["name"], "Wanda Walkin", "{registered}");
 }
+
+/// A stranger on the Wi-Fi sends a made-up join to every sync port: a kiosk answered "that device cannot
+/// pair devices" and the organizer "that join code is wrong", which told the stranger which computer holds
+/// the venue's key and every e-mail address. Every device answers a made-up join alike now.
+#[test]
+fn a_made_up_join_does_not_tell_the_organizers_computer_from_a_kiosk() {
+    let (desk, mut kiosk, desk_address) = venue_with_a_kiosk("Which one");
+    let kiosk_address = kiosk.serve(Some(&desk_address));
+    let said: Vec<String> = [&desk_address, &kiosk_address]
+        .iter()
+        .map(|address| {
+            let stranger = Device::new();
+            let out = stranger.run(&["join", "AAAAA-BBBBB", address, "--name", "Stranger"]);
+            assert!(!out.status.success());
+            String::from_utf8_lossy(&out.stderr).replace(address.as_str(), "ADDRESS")
+        })
+        .collect();
+    assert!(said[0].contains("that join code is wrong"), "{}", said[0]);
+    assert_eq!(said[0], said[1], "the organizer's answer, then the kiosk's");
+    drop(desk);
+}

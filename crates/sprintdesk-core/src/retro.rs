@@ -116,6 +116,13 @@ impl Desk {
         if replies.is_empty() {
             return Ok(RetroThanks { answered: 0 });
         }
+        // The kiosk asks it once per sign-out, with that sign-out's token: without one, anyone at a locked
+        // kiosk's keyboard (or a script on its own computer) could answer a thousand times and skew it.
+        if submission.token.is_none() && self.mode()? == crate::Mode::Kiosk {
+            return Err(Error::NotAllowed(
+                "at a locked kiosk the retrospective is answered right after signing out (or on a staff device)".into(),
+            ));
+        }
         if let Some(token) = &submission.token
             && !self.retro_tickets.take(token, now)
         {

@@ -508,8 +508,11 @@ impl Replica {
         }
         let own = crate::tls::fingerprint(&self.identity()?.cert_der);
         let now = self.now();
+        // A device that cannot pair says so as a wrong code does (and counts it as one): said apart, its answer
+        // to a stranger's made-up join told which computer on the Wi-Fi is the organizer's, with the venue's
+        // key and every e-mail address.
         if !self.store().holds_venue_secret()? {
-            return Ok(Err(JoinRefusal::NotOrganizer));
+            return Ok(Err(JoinRefusal::Code));
         }
         let codes = self.store().join_codes(now)?;
         let Some(pending) = codes.into_iter().find(|pending| {

@@ -94,8 +94,6 @@ pub enum JoinRefusal {
     IdTaken,
     /// That id was revoked.
     Revoked,
-    /// This device cannot pair: it does not hold the venue's key.
-    NotOrganizer,
     /// The joining device's id or name is not one Sprintdesk makes.
     BadId,
     /// The organizer made the code for a device of another role than the joining device asked for (the
@@ -120,8 +118,10 @@ impl JoinRefusal {
     pub fn reason(self) -> String {
         let text = match self {
             JoinRefusal::Code => {
-                "that join code is wrong, used or expired; ask an organizer for a new one (if it was just shown and \
-                 typed right, another device may have used it first: tell the organizer, whose screen says which)"
+                "that join code is wrong, used or expired, or that is not the organizer's computer that showed it; ask \
+                 an organizer for a new one and type the address their screen shows with it (if it was just shown \
+                 and typed right, another device may have used it first: tell the organizer, whose screen says \
+                 which)"
             }
             JoinRefusal::IdTaken => {
                 "a device with this device's id is already on the venue's allow-list; join from a new, empty database"
@@ -134,9 +134,6 @@ impl JoinRefusal {
             JoinRefusal::LockedOut => {
                 "too many wrong join codes came from this computer's network address lately, so no code is looked \
                  at from there for a while (up to ten minutes); wait, then try again with a code an organizer shows you"
-            }
-            JoinRefusal::NotOrganizer => {
-                "that device cannot pair devices: only an organizer's device that holds the venue's key can"
             }
             JoinRefusal::WrongRole(code, asked) => {
                 let (code, asked) = (role_words(code), role_words(asked));
