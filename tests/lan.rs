@@ -1412,3 +1412,42 @@ fn a_made_up_join_does_not_tell_the_organizers_computer_from_a_kiosk() {
     assert_eq!(said[0], said[1], "the organizer's answer, then the kiosk's");
     drop(desk);
 }
+
+/// Without announcements on the LAN (multicast blocked, as on many venue Wi-Fis) each device knew only the
+/// address of the one it joined through: with the organizer's laptop away, a kiosk's sign-ins reached no
+/// one, not even the second organizer's laptop. Devices now tell each other where they reach the venue's
+/// other devices, and keep in touch directly.
+#[test]
+fn with_the_computer_everyone_joined_through_away_the_venue_syncs_on() {
+    let mut desk = Device::new();
+    let mut spare = Device::new();
+    let mut kiosk = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Meshed", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["attendees", "add", "--name", "Amy Away"]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &spare, "Spare organizer laptop", "organizer");
+    spare.serve(None);
+    join(&desk, &address, &kiosk, "Door kiosk");
+    kiosk.serve(None);
+    // The kiosk learns the spare laptop's address from the organizer's laptop (a kiosk passes on its own
+    // records only: the laptops are not told where it is, it reaches them).
+    let knows = |device: &Device, other: &Device| {
+        let id = other.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
+        device.json(&["peers"]).as_array().unwrap().iter().any(|p| p["device"] == id && !p["address"].is_null())
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !knows(&kiosk, &spare) {
+        assert!(Instant::now() < deadline, "the kiosk never learned where the spare laptop is");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    desk.kill();
+    kiosk.ok(&["signin", "Amy Away", "--accept-coc", "--photo", "no"]);
+    let amy = kiosk.present();
+    assert_eq!(amy.len(), 1);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while spare.present() != amy {
+        assert!(Instant::now() < deadline, "the kiosk's sign-in never reached the spare laptop");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}

@@ -22,7 +22,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 /// erasure may carry the keys of how the person was known (`keys`, cleared with everyone's), which version 9
 /// refuses ("an erasure is final"), failing every batch after any erasure. 11: a pull request may be deleted
 /// (an import taken back), which version 10 refuses ("pull_request has no field \"deleted\"").
-pub const PROTOCOL_VERSION: u8 = 11;
+pub const PROTOCOL_VERSION: u8 = 12;
 
 /// The largest frame a peer accepts, and the most a compressed frame may decompress to. Batches are built
 /// well under it.
@@ -111,6 +111,9 @@ pub enum Message {
     },
     /// What the sender now holds, after applying a batch.
     Have { vector: VersionVector },
+    /// Where the sender reaches other devices of the venue (`host:port`), so that the devices keep in touch
+    /// when the one they all joined through is away: without announcements on the LAN each knew only it.
+    Peers { peers: Vec<(DeviceId, String)> },
     /// The sender would not apply `origin`'s records from `seq` on: they are stamped `ahead_ms` in its
     /// future.
     Refused { origin: DeviceId, seq: u64, ahead_ms: i64 },
@@ -485,8 +488,8 @@ mod tests {
         other_version[0] = PROTOCOL_VERSION + 1;
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
-            ("other version", other_version, "version 12"),
-            ("a version 10 device", [&[10u8][..], &good[2..]].concat(), "version 10; this device speaks 11"),
+            ("other version", other_version, "version 13"),
+            ("a version 11 device", [&[11u8][..], &good[2..]].concat(), "version 11; this device speaks 12"),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),
             ("not zstd", [&[PROTOCOL_VERSION, 1][..], b"{\"type\":\"bye\"}"].concat(), "does not decompress"),
@@ -627,6 +630,7 @@ mod tests {
                 grant: None,
             },
             Message::Have { vector: VersionVector::default() },
+            Message::Peers { peers: vec![("b".into(), "192.0.2.7:7800".into())] },
             Message::Refused { origin: "b".into(), seq: 4, ahead_ms: 86_400_000 },
             Message::Join {
                 device: "k".into(),

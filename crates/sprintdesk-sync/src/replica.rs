@@ -61,6 +61,14 @@ pub const NOT_PAIRED_ANY_MORE: &str = "this device is not on the venue's allow-l
      `sprintdesk join CODE ADDRESS` here (or Join a venue in the app). The venue's only organizer computer, \
      back under a new id, takes its authority back with `sprintdesk take-back-venue` on its own shell";
 
+/// The most device addresses told in one message, or taken from one: a venue has a few dozen devices.
+const MAX_ADDRESSES_TOLD: usize = 256;
+
+/// How many relaying devices (organizers, leads' laptops) a device keeps in touch with through addresses it
+/// was told: enough that the venue syncs on with any one of them away, few enough that a large venue is
+/// no full mesh of every device with every other.
+pub const MAX_RELAYS_KNOWN: usize = 8;
+
 /// The device's store and what sync needs around it. Shared by every session of a peer.
 #[derive(Debug)]
 pub struct Replica {
@@ -567,6 +575,75 @@ impl Replica {
         self.enrol(joining, name, role, project, joining_fingerprint, key)?;
         let proof = pairing::proof(&pending.code, Side::Organizer, joining_fingerprint, &own, &venue);
         Ok(Ok(Welcome { venue, venue_secret, proof }))
+    }
+
+    /// Where this device reaches the venue's devices that pass on others' records (organizers, leads'
+    /// laptops: see [`Replica::learn_addresses`]), for `to`: the addresses it holds of those on the
+    /// allow-list and not revoked, `to` left out, in order of id.
+    pub fn addresses_to_tell(&self, to: &DeviceId) -> Result<Vec<(DeviceId, String)>, crate::report::SyncError> {
+        let store = self.store();
+        let trust = store.trust()?;
+        let mut told: Vec<(DeviceId, String)> = store
+            .peers()?
+            .into_iter()
+            .filter(|peer| {
+                &peer.device != to
+                    && trust
+                        .device(peer.device.as_str())
+                        .is_some_and(|d| !d.revoked && sprintdesk_store::trust::relays_others(d.vouched.role))
+            })
+            .filter_map(|peer| Some((peer.device, peer.address?)))
+            .collect();
+        told.sort();
+        told.truncate(MAX_ADDRESSES_TOLD);
+        Ok(told)
+    }
+
+    /// Keeps the addresses `from` told of devices this device has none for: devices on the allow-list, not
+    /// revoked, not this one, that pass on others' records (an organizer's, a lead's laptop: through them a
+    /// kiosk's sign-ins go on), at an address `host:port` with a numeric host; organizers first, and only
+    /// while this device knows where fewer than [`MAX_RELAYS_KNOWN`] of them are (the venue need not be a
+    /// full mesh for records to reach every device). An address this device learned itself is never
+    /// replaced by one it is told; a device is reached there only if its certificate is the one the
+    /// allow-list names, so a wrong address costs a connection attempt, not trust.
+    pub fn learn_addresses(&self, told: &[(DeviceId, String)], from: &DeviceId) {
+        let store = self.store();
+        let (Ok(trust), Ok(known)) = (store.trust(), store.peers()) else { return };
+        drop(store);
+        let relay = |device: &str| {
+            trust
+                .device(device)
+                .filter(|d| !d.revoked && sprintdesk_store::trust::relays_others(d.vouched.role))
+                .map(|d| d.vouched.role != DeviceRole::Organizer)
+        };
+        let mut relays_known =
+            known.iter().filter(|peer| peer.address.is_some() && relay(peer.device.as_str()).is_some()).count();
+        let mut candidates: Vec<(bool, &DeviceId, &String)> = told
+            .iter()
+            .take(MAX_ADDRESSES_TOLD)
+            .filter_map(|(device, address)| Some((relay(device.as_str())?, device, address)))
+            .collect();
+        candidates.sort();
+        let mut learned = 0;
+        for (_, device, address) in candidates {
+            let reachable = address.parse::<std::net::SocketAddr>().is_ok_and(|a| a.port() != 0);
+            let held = known.iter().any(|peer| &peer.device == device && peer.address.is_some());
+            if relays_known >= MAX_RELAYS_KNOWN {
+                break;
+            }
+            if device == self.device() || device == from || !reachable || held {
+                continue;
+            }
+            let kept = known.iter().find(|peer| &peer.device == device).cloned();
+            let mut record = kept.unwrap_or(PeerRecord { device: device.clone(), ..PeerRecord::default() });
+            record.address = Some(address.clone());
+            self.remember_peer(&record);
+            learned += 1;
+            relays_known += 1;
+        }
+        if learned > 0 {
+            tracing::info!(learned, %from, "learned where to reach devices of the venue");
+        }
     }
 
     pub fn remember_peer(&self, peer: &PeerRecord) {

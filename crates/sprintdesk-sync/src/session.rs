@@ -457,6 +457,7 @@ fn kind(message: &Message) -> &'static str {
         Message::Hello { .. } => "hello",
         Message::Changes { .. } => "changes",
         Message::Have { .. } => "have",
+        Message::Peers { .. } => "peers",
         Message::Refused { .. } => "refused",
         Message::Untrusted { .. } => "untrusted",
         Message::Join { .. } => "join",
@@ -520,6 +521,11 @@ where
     let mut heartbeats: u32 = 0;
     let mut silent_periods = 0;
     record_peer(replica, &link.report, &progress.peer_has, None);
+    // Where this device reaches the venue's other devices, said now and again whenever it learns more.
+    let mut told: Vec<(DeviceId, String)> = Vec::new();
+    if matches!(authority, Authority::Certificate(_)) {
+        tell_peers(replica, link, &peer, &mut told).await?;
+    }
     // A revoked peer is dropped as soon as the revocation is applied here (it arrives as a change, which
     // wakes this loop): nothing more is sent to it, and nothing more it sends is applied.
     let still_admitted = || match authority {
@@ -594,6 +600,9 @@ where
                         progress.offer_refused_again();
                     }
                     link.send(&Message::Have { vector: replica.vector()? }).await?;
+                    if matches!(authority, Authority::Certificate(_)) && heartbeats.is_multiple_of(RECORD_PEER_EVERY) {
+                        tell_peers(replica, link, &peer, &mut told).await?;
+                    }
                     // `peers` and the Devices page say when each device was last seen and what it lacks:
                     // kept fresh while a session lasts (it lasts all day), not only at its start and end.
                     // (Only while it is heard from: a silent peer is not "seen now".)
@@ -827,10 +836,33 @@ where
             }
             Ok(false)
         }
+        Message::Peers { peers } => {
+            replica.learn_addresses(&peers, &link.report.peer);
+            Ok(false)
+        }
         Message::Bye {} => Ok(true),
         Message::Denied { reason, .. } => Err(SyncError::Denied(reason)),
         other => Err(SyncError::Unexpected(format!("{} in the middle of a sync", kind(&other)))),
     }
+}
+
+/// Tells `peer` where this device reaches the venue's other devices, if that changed since it was last told
+/// (`told`).
+async fn tell_peers<S>(
+    replica: &Replica,
+    link: &mut Link<S>,
+    peer: &DeviceId,
+    told: &mut Vec<(DeviceId, String)>,
+) -> Result<(), SyncError>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let peers = replica.addresses_to_tell(peer)?;
+    if !peers.is_empty() && &peers != told {
+        link.send(&Message::Peers { peers: peers.clone() }).await?;
+        *told = peers;
+    }
+    Ok(())
 }
 
 fn record_peer(replica: &Replica, report: &Report, peer_has: &VersionVector, problem: Option<String>) {
