@@ -1020,6 +1020,48 @@ fn pull_requests_import_from_gh_githubs_api_and_gitlab_and_move_the_claims_they_
     assert!(stderr.contains("no project has the repository https://github.com/psf/black"), "{stderr}");
 }
 
+/// A locked kiosk's command line said "a changed answer to photos is an organizer's to record" at every
+/// sign-in with --photo, the answer recorded or not. A "no" is now recorded as the door records it (from
+/// anyone), and nothing wrong is said.
+#[test]
+fn a_locked_kiosks_command_line_records_a_no_to_photos_and_says_nothing_wrong() {
+    let user = sprint_with_people();
+    user.ok(&["attendees", "add", "--name", "Pat Photo"]);
+    user.ok(&["attendees", "add", "--name", "Nia New"]);
+    user.ok(&["signin", "Pat Photo", "--accept-coc", "--photo", "yes"]);
+    user.ok(&["signout", "Pat Photo"]);
+    user.ok(&["call", "set_mode", r#"{"mode": "kiosk", "pin": "2468"}"#]);
+    for (who, answer) in [("Nia New", "yes"), ("Pat Photo", "no")] {
+        let out = user.run(&["signin", who, "--accept-coc", "--photo", answer]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains("note:"), "{who}: {stderr}");
+    }
+    user.ok(&["call", "set_mode", r#"{"mode": "organizer", "pin": "2468"}"#]);
+    let consent =
+        |who: &str| user.json(&["call", "attendee", &format!(r#"{{"attendee": "{who}"}}"#)])["photo_consent"].clone();
+    assert_eq!((consent("Nia New"), consent("Pat Photo")), (json!(true), json!(false)));
+}
+
+/// `sprintdesk erase` said the person's data was gone "from this device and its history", and nothing of
+/// the notes that name them ("pairing with Zofia"), which the report shows as written; the app's erase
+/// dialog lists them. The command line now does too.
+#[test]
+fn erasing_on_the_command_line_lists_the_notes_that_still_name_the_person() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
+    user.ok(&["attendees", "add", "--name", "Zofia Wrobel", "--handle", "zofwrob"]);
+    user.ok(&["attendees", "add", "--name", "Rahel Abebe"]);
+    user.ok(&["status", "add", "--project", "CPython", "--next", "Rahel pairing with Zofia on the parser"]);
+    let said = user.ok(&["erase", "Zofia Wrobel"]);
+    assert!(said.contains("Erasing does not change words other people typed, and this names them"), "{said}");
+    assert!(said.contains("(next): Rahel pairing with Zofia on the parser"), "{said}");
+    let said = user.ok(&["erase", "Rahel Abebe"]);
+    assert!(said.contains("this names them"), "{said}");
+    user.ok(&["attendees", "add", "--name", "Nobody Mentioned"]);
+    assert!(!user.ok(&["erase", "Nobody Mentioned"]).contains("Erasing does not change"));
+}
+
 /// An organizer merged a new walk-in into an erased person's record (its id, from an old export): the merge
 /// went through ("Merged into Erased person") and erased the walk-in's name, e-mail and handle on every
 /// device, for good, without a word. Either way round, a merge with an erased record is refused now.

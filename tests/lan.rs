@@ -547,6 +547,9 @@ fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
     let out = door.run(&["attendees", "list"]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && said.contains("join broke off before the whole venue arrived"), "{said}");
+    // The organizer's entry had not arrived (its `serve` ran after the import): a sync cannot fetch the rest
+    // (it once said it could), a new code can.
+    assert!(said.contains("Ask an organizer for a new join code") && !said.contains("sprintdesk sync"), "{said}");
     // The same code is spent, and the device says why and what to do (it said "wrong, used or expired; ask
     // for a new one", as to a stranger); a new one lets it finish, and what arrived is kept, not fetched again.
     let out = door.run(&["join", &spent, &address, "--name", "Door 2"]);
@@ -587,6 +590,8 @@ fn a_join_cut_off_after_the_organizers_entry_arrived_finishes_by_syncing() {
     let address = desk.serve(None);
     import_people(&desk, PEOPLE);
     cut_off_join(&desk, &door, &address, PEOPLE);
+    let said = String::from_utf8_lossy(&door.run(&["attendees", "list"]).stderr).into_owned();
+    assert!(said.contains("`sprintdesk sync ADDRESS` (the organizer's device) fetches the rest"), "{said}");
     door.serve(Some(&address));
     let deadline = Instant::now() + Duration::from_secs(60);
     while people(&door) < PEOPLE || door.json(&["call", "setup"])["join_unfinished"] != false {

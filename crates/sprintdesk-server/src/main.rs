@@ -163,9 +163,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let fetches_the_rest = matches!(cli.command, Command::Join { .. } | Command::Sync { .. } | Command::Peers);
     // (Not under --json: a script reads stderr as one JSON error; `call setup` says `join_unfinished`.)
     if !fetches_the_rest && !json && host.replica().store().join_unfinished()? {
+        // Syncing needs the organizer's own entry, which arrives late in a join: before it, only a new code.
+        let next = if host.replica().store().knows_an_organizer()? {
+            "`sprintdesk sync ADDRESS` (the organizer's device) fetches the rest"
+        } else {
+            "Ask an organizer for a new join code and run `sprintdesk join` again: what arrived is kept, and only \
+             the rest is fetched"
+        };
         eprintln!(
             "Note: this device's join broke off before the whole venue arrived, so what it shows may be \
-             incomplete. `sprintdesk sync ADDRESS` (the organizer's device) fetches the rest."
+             incomplete. {next}."
         );
     }
     match cli.command {
@@ -269,6 +276,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             outln!("{digest}");
         }
         Command::Erase { who, pin } => {
+            // Where others' words name them, read first (the app's erase dialog says so too): an erasure does
+            // not change what other people typed, and the report shows it as written.
+            let mentions = host.run::<cmd::export_person>(PersonQuery { attendee: who.clone() }).map(|e| e.mentions);
             let erased = host.run::<cmd::erase_attendee>(sprintdesk_core::Erase { attendee: who, pin })?;
             if json {
                 return print_json(&erased);
@@ -282,6 +292,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 count(erased.presence_events, "sign-in"),
                 count(erased.claim_events, "claim event")
             );
+            let mentions = mentions.unwrap_or_default();
+            if !mentions.is_empty() {
+                let these = if mentions.len() == 1 {
+                    "this names them".to_owned()
+                } else {
+                    format!("these {} name them", mentions.len())
+                };
+                outln!(
+                    "Erasing does not change words other people typed, and {these} (the report shows notes and \
+                     answers as written; edit or delete them if they should go):"
+                );
+                for mention in &mentions {
+                    outln!("  {}: {}", mention.place, mention.text);
+                }
+            }
         }
         Command::Report { format, out } => {
             let format = serde_json::from_value(serde_json::Value::String(format))?;
@@ -913,7 +938,11 @@ fn write_document(
 /// which a locked kiosk's command line may not make (it says so, and changes nothing).
 fn photo_answer(host: &Host, person: &sprintdesk_core::domain::AttendeeId, answer: bool) -> anyhow::Result<()> {
     let Ok(held) = host.run::<cmd::attendee>(PersonQuery { attendee: person.to_string() }) else {
-        eprintln!("note: a changed answer to photos is an organizer's to record; this device kept the one it holds");
+        // A locked kiosk reads no one's record (it once said this note at every sign-in, the answer recorded
+        // or not): a "no" it records as the door does, from anyone; a "yes" stays the first answer given.
+        if !answer {
+            host.run::<cmd::decline_photos>(PersonQuery { attendee: person.to_string() })?;
+        }
         return Ok(());
     };
     if held.photo_consent == Some(answer) {

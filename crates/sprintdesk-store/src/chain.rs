@@ -187,6 +187,16 @@ impl Store {
         Ok(forgotten)
     }
 
+    /// Whether the allow-list this device holds names an organizer's device other than itself: a join cut off
+    /// before the organizer's own entry arrived cannot sync the rest (this device does not know the
+    /// organizer yet), and joins again with a new code instead.
+    pub fn knows_an_organizer(&self) -> Result<bool, StoreError> {
+        let trust = self.trust()?;
+        Ok(trust.devices.iter().any(|(id, d)| {
+            id != self.device.as_str() && !d.revoked && d.vouched.role == sprintdesk_domain::DeviceRole::Organizer
+        }))
+    }
+
     /// Whether this device holds its venue's sprint but is not on the allow-list under its id, nor holds the
     /// venue's key: it came back under a new id (its state folder lost) and is to be paired again, keeping
     /// what it holds (a join cut off part way is not this: it is asked to join again as such).

@@ -382,8 +382,8 @@ impl Store {
     }
 
     /// Empties the write-ahead log if an erasure could not (see [`Store::scrub_files`]): after every write,
-    /// outside a write turn.
-    pub(crate) fn scrub_if_pending(&self) {
+    /// outside a write turn, and every few seconds on a running peer (an idle one writes nothing).
+    pub fn scrub_if_pending(&self) {
         if self.read_only.is_some() || !self.conn.is_autocommit() {
             return;
         }

@@ -24,6 +24,9 @@ use tokio_rustls::{TlsAcceptor, TlsConnector};
 pub const SERVICE_TYPE: &str = "_sprintdesk._tcp.local.";
 /// How often the database is checked for writes made by other processes.
 const WATCH_EVERY: Duration = Duration::from_millis(20);
+/// Every how many [`WATCH_EVERY`] ticks an erasure's bytes left in the files (a reader held them) are tried
+/// again: two seconds.
+const SCRUB_EVERY_TICKS: u32 = 100;
 /// How often a running device checks whether the sprint's retention period has ended: an organizer's app
 /// left open on the last day must not keep everyone's personal data until it is restarted.
 pub const RETENTION_EVERY: Duration = Duration::from_secs(60);
@@ -166,10 +169,18 @@ pub async fn serve(
         let replica = replica.clone();
         tasks.spawn(async move {
             let mut tick = tokio::time::interval(WATCH_EVERY);
+            let mut ticks: u32 = 0;
             loop {
                 tick.tick().await;
                 if let Err(error) = replica.poll_outside_writes() {
                     tracing::warn!(%error, "could not check the database for new changes");
+                }
+                // An erasure made while another program read the file left its bytes there until the next
+                // write, of anything: on an idle device, for good. Tried again every few seconds.
+                ticks = ticks.wrapping_add(1);
+                if ticks.is_multiple_of(SCRUB_EVERY_TICKS) {
+                    let scrubbing = replica.clone();
+                    let _ = tokio::task::spawn_blocking(move || scrubbing.store().scrub_if_pending()).await;
                 }
             }
         });
