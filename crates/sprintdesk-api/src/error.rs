@@ -65,6 +65,9 @@ impl Error {
                     ErrorCode::SyncFailed
                 }
                 SyncError::Protocol(ProtocolError::Io(_)) => ErrorCode::Unreachable,
+                // The network or the other device went away mid-sync: worth trying again, as README's exit
+                // code 3 says (it was 1, "refused").
+                SyncError::Closed | SyncError::Silent => ErrorCode::Unreachable,
                 SyncError::Store(_) => ErrorCode::Storage,
                 _ => ErrorCode::SyncFailed,
             },

@@ -667,6 +667,24 @@ fn joining_something_that_is_not_sprintdesk_says_so() {
 
 /// Every code, met the way a person meets it, says what happened in their words. The match is exhaustive:
 /// a new code does not compile until it has its row here (and its heading in the UI's `errors.ts`).
+/// A sync that the network or the other device cut off is worth trying again (exit 3, as README says); one
+/// the other device refused or broke is not.
+#[test]
+fn a_sync_cut_off_is_unreachable_and_one_refused_is_not() {
+    use sprintdesk_sync::SyncError;
+    for (error, code) in [
+        (SyncError::Silent, ErrorCode::Unreachable),
+        (SyncError::Closed, ErrorCode::Unreachable),
+        (SyncError::Denied("no".into()), ErrorCode::NotAllowed),
+        (SyncError::NotPaired, ErrorCode::NotAllowed),
+        (SyncError::Unexpected("a have before its hello".into()), ErrorCode::SyncFailed),
+        (SyncError::Impostor, ErrorCode::Impostor),
+    ] {
+        let said = error.to_string();
+        assert_eq!(crate::Error::from(error).code(), code, "{said}");
+    }
+}
+
 #[test]
 fn every_error_code_comes_with_words_a_person_reads() {
     use crate::Error;
@@ -756,7 +774,7 @@ fn every_error_code_comes_with_words_a_person_reads() {
                 adapter(joined.unwrap_err())
             }
             ErrorCode::Impostor => adapter(SyncError::Impostor.into()),
-            ErrorCode::SyncFailed => adapter(SyncError::Silent.into()),
+            ErrorCode::SyncFailed => adapter(SyncError::Unexpected("a have before its hello".into()).into()),
             ErrorCode::Internal => ApiError::new(ErrorCode::Internal, "the request failed inside Sprintdesk"),
         };
         assert_eq!(error.code, code, "{}", error.message);

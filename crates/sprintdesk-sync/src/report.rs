@@ -24,9 +24,9 @@ pub enum SyncError {
     Revoked,
     #[error("the other device broke the protocol: {0}")]
     Unexpected(String),
-    #[error("the other device closed the connection")]
+    #[error("the other device closed the connection (what arrived is kept: sync again when it is back)")]
     Closed,
-    #[error("the other device stopped answering")]
+    #[error("the other device stopped answering (what arrived is kept: sync again when it is back)")]
     Silent,
     #[error("the device at that address did not prove it showed that join code")]
     Impostor,
