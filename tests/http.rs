@@ -648,15 +648,7 @@ fn a_search_longer_than_any_name_is_refused_before_it_costs_the_door_anything() 
 /// aliases stand in for one): the status and the body as JSON.
 fn post_from(from: [u8; 4], address: &str, command: &str, args: &Value) -> (u16, Value) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let mut stream = runtime
-        .block_on(async {
-            let socket = tokio::net::TcpSocket::new_v4()?;
-            socket.bind((std::net::Ipv4Addr::from(from), 0).into())?;
-            socket.connect(address.parse().unwrap()).await?.into_std()
-        })
-        .unwrap();
-    stream.set_nonblocking(false).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut stream = connect_from(&runtime, from, address).unwrap();
     let body = args.to_string();
     write!(
         stream,
