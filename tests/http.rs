@@ -991,6 +991,9 @@ fn a_page_made_to_point_here_from_another_site_is_held_to_the_networks_limits() 
     let (status, told) = post(&rebound, "sign_out_at_door", &ambiguous);
     assert_eq!(status, 404, "{told}");
     assert!(!told["message"].as_str().unwrap().contains("Ana Rebound 1"), "{told}");
+    // The address `serve --http 0.0.0.0:P` tells to open is this computer's own screen too.
+    let (_, told) = post(&format!("0.0.0.0:{port}"), "sign_out_at_door", &ambiguous);
+    assert!(told["message"].as_str().unwrap().contains("Ana Rebound 1"), "{told}");
     let answer = json!({"replies": [{"question": "overall", "rating": 1}]});
     let (status, refused) = post(&rebound, "answer_retro", &answer);
     assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{refused}");
@@ -1048,6 +1051,10 @@ fn a_stranger_on_the_wifi_cannot_lock_the_organizer_pin_nor_guess_it() {
         assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{refused}");
         assert!(refused["message"].as_str().unwrap().contains("the organizer PIN is not taken"), "{refused}");
     }
+    // Nor does a welcome on the network offer a PIN to type: a name on the list gets "ask an organizer".
+    let (status, welcome) =
+        post_from([127, 0, 0, 2], &served.http, "sign_in", &json!({"attendee": pia, "accept_code_of_conduct": true}));
+    assert_eq!((status, welcome["door_badge"].as_str()), (200, Some("ask")), "{welcome}");
     // The organizer, at the door's own computer: the right PIN unlocks it.
     let unlocked = user.json(&["call", "set_mode", r#"{"mode": "organizer", "pin": "2468"}"#]);
     assert_eq!(unlocked["mode"], "organizer");
@@ -1117,4 +1124,30 @@ fn one_machine_on_the_wifi_cannot_take_every_event_stream() {
     }
     assert_eq!(follow([127, 0, 0, 8]).0, 503, "the machines' share is taken");
     assert_eq!(follow([127, 0, 0, 1]).0, 200, "this computer's own screen");
+    drop(open);
+    drop(served);
+    // A page of another site made to point here comes from this computer's address, under its own name:
+    // one machine's few, not the own screen's (on a door of its own, its streams all free).
+    let served = serve_http_on(&user, None, "0.0.0.0:0");
+    let rebound = || -> (u16, TcpStream) {
+        let mut stream = TcpStream::connect(&served.http).unwrap();
+        stream
+            .write_all(
+                b"GET /api/events HTTP/1.1\r\nHost: rebind.attacker.example\r\nAccept: text/event-stream\r\n\r\n",
+            )
+            .unwrap();
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        (line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0), stream)
+    };
+    let held: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let (status, stream) = rebound();
+            assert_eq!(status, 200);
+            stream
+        })
+        .collect();
+    assert_eq!(rebound().0, 503, "a ninth from a page made to point here");
+    drop(held);
 }

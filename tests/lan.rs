@@ -1456,3 +1456,53 @@ fn with_the_computer_everyone_joined_through_away_the_venue_syncs_on() {
         std::thread::sleep(Duration::from_millis(300));
     }
 }
+
+/// A device told that another is at its own address (an organizer's laptop on the same computer as a
+/// lead's tells what it sees) connected to itself again and again, a few times a second, for good: its
+/// check for its own address read only one record of it. It now forgets an address where another device
+/// than the told one answers, and stops calling its own.
+#[test]
+fn a_device_told_another_is_at_its_own_address_forgets_it_and_stops_calling_itself() {
+    let mut desk = Device::new();
+    let mut kiosk = Device::new();
+    let lead = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Told wrong", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "CPython", "--table", "T1"]);
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Lead laptop", "CPython");
+    join(&desk, &address, &kiosk, "Door kiosk");
+    let own = kiosk.serve(Some(&address));
+    let lead_id = lead.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
+    // The organizer's file says the lead's laptop is where the kiosk listens; its next sessions tell so.
+    desk.kill();
+    rusqlite::Connection::open(desk.dir.path().join("sprint.db"))
+        .unwrap()
+        .execute(
+            "INSERT INTO local_peers (device, address, they_lack, we_lack) VALUES (?1, ?2, 0, 0)
+             ON CONFLICT (device) DO UPDATE SET address = excluded.address",
+            [&lead_id, &own],
+        )
+        .unwrap();
+    let port = address.rsplit_once(':').unwrap().1.to_owned();
+    let mut serving =
+        desk.command(&["--json", "serve", "--listen", &format!("127.0.0.1:{port}"), "--no-discovery", "--no-http"]);
+    let mut child = serving.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    started(&mut child);
+    desk.serving = Some(child);
+    let kiosk_id = kiosk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
+    let at = |id: &str| -> Option<String> {
+        kiosk.json(&["peers"]).as_array().unwrap().iter().find(|p| p["device"] == id)?["address"]
+            .as_str()
+            .map(str::to_owned)
+    };
+    // Told, the kiosk tries it and finds itself there (it notes its own address)...
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while at(&kiosk_id).as_deref() != Some(own.as_str()) {
+        assert!(Instant::now() < deadline, "the kiosk never tried the address it was told");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // ...and forgets it as the lead's, for good: told again at the next session, it knows it as its own.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_ne!(at(&lead_id).as_deref(), Some(own.as_str()), "the kiosk still holds the lead at its own address");
+}

@@ -246,13 +246,12 @@ struct PerAddress(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAdd
 struct Counted(PerAddress, std::net::IpAddr);
 
 impl PerAddress {
-    /// Counts a connection from `address`, unless it has `max` open already (this computer's own addresses
-    /// are not limited).
-    fn admit(&self, address: std::net::IpAddr, max: usize) -> Option<Counted> {
-        let own = own_address(address);
+    /// Counts a connection from `address`, unless it has `max` open already (`exempt`: this computer's own
+    /// screen, not limited).
+    fn admit(&self, address: std::net::IpAddr, max: usize, exempt: bool) -> Option<Counted> {
         let mut open = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let count = open.entry(address).or_default();
-        if !own && *count >= max {
+        if !exempt && *count >= max {
             return None;
         }
         *count += 1;
@@ -302,7 +301,7 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
                             Err(_) => continue,
                         }
                     };
-                    match per_address.admit(peer.ip(), MAX_PER_ADDRESS) {
+                    match per_address.admit(peer.ip(), MAX_PER_ADDRESS, own_address(peer.ip())) {
                         Some(counted) => (stream, counted, foreign),
                         // Closed at once: its place stays free for everyone else.
                         None => continue,
@@ -388,8 +387,8 @@ fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Response {
     (status, axum::Json(ApiError::new(code, message))).into_response()
 }
 
-/// Whether a request names this computer as its host (`localhost`, `127.0.0.1`, `[::1]`, with any port): a
-/// page of this computer's own screen. A web page on another site whose name was made to point here (DNS
+/// Whether a request names this computer as its host (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`, `[::]`,
+/// with any port): a page of this computer's own screen. A web page on another site whose name was made to point here (DNS
 /// rebinding) names its own.
 #[derive(Clone, Copy)]
 struct NamedLocal(bool);
@@ -402,7 +401,9 @@ async fn guard(State(app): State<App>, mut request: axum::extract::Request, next
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let name = host.rsplit_once(':').filter(|(_, port)| !port.contains(']')).map_or(host, |(name, _)| name);
-    let local = matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    // (`serve --http 0.0.0.0:P` says to open http://0.0.0.0:P/, which a browser on this computer asks for as
+    // such: no page of another site can be given that name.)
+    let local = matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]" | "0.0.0.0" | "[::]");
     if app.loopback_only && !local {
         return refuse(StatusCode::FORBIDDEN, ErrorCode::NotAllowed, "this Sprintdesk only answers on localhost");
     }
@@ -554,6 +555,10 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
                     if over_network && matches!(name.as_str(), "sign_in" | "register_walk_in") {
                         offer_no_badge_without_printer(&host, &mut value);
                     }
+                    // No PIN is taken from the network (above): a welcome there offers none to type.
+                    if network && value.get("door_badge").and_then(Value::as_str) == Some("pin") {
+                        value["door_badge"] = "ask".into();
+                    }
                     axum::Json(value).into_response()
                 }
                 Err(error) => {
@@ -689,7 +694,8 @@ async fn events(State(app): State<App>, request: axum::extract::Request) -> Resp
     let foreign = if own {
         None
     } else {
-        let Some(counted) = app.streams_per_address.admit(from, STREAMS_PER_ADDRESS) else {
+        // (A page of another site made to point here comes from 127.0.0.1: held to one machine's few too.)
+        let Some(counted) = app.streams_per_address.admit(from, STREAMS_PER_ADDRESS, false) else {
             return too_many_streams();
         };
         let Ok(held) = app.foreign_streams.clone().try_acquire_owned() else { return too_many_streams() };

@@ -258,6 +258,16 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets `address` as where `device` is reached, if it is what this device holds for it: a device
+    /// that answered there was another.
+    pub fn forget_peer_address(&self, device: &DeviceId, address: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE local_peers SET address = NULL WHERE device = ?1 AND address = ?2",
+            params![device.as_str(), address],
+        )?;
+        Ok(())
+    }
+
     pub fn peers(&self) -> Result<Vec<PeerRecord>, StoreError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT device, address, last_seen, offset_ms, they_lack, we_lack, problem FROM local_peers ORDER BY device",

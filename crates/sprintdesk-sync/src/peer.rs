@@ -408,13 +408,20 @@ async fn keep_connected(replica: Arc<Replica>, active: Active, address: String, 
             }
             unproven.left -= 1;
         }
-        let known =
-            replica.store().peers().unwrap_or_default().into_iter().find(|p| p.address.as_deref() == Some(&address));
+        let holders: Vec<PeerRecord> = replica
+            .store()
+            .peers()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.address.as_deref() == Some(&address))
+            .collect();
+        // Our own address (another record may also name it, told by a peer: this one is checked first).
+        if holders.iter().any(|peer| &peer.device == replica.device()) {
+            return address;
+        }
+        let known = holders.first().cloned();
         let already =
             known.as_ref().is_some_and(|peer| active.lock().map(|a| a.contains_key(&peer.device)).unwrap_or(false));
-        if known.as_ref().is_some_and(|peer| &peer.device == replica.device()) {
-            return address; // Our own address.
-        }
         if !already {
             match connect(&replica, &address).await {
                 Ok((stream, fingerprint)) => {
@@ -423,7 +430,16 @@ async fn keep_connected(replica: Arc<Replica>, active: Active, address: String, 
                     let authority = Authority::Certificate(fingerprint);
                     let result = session::initiate_tracked(&replica, stream, authority, Mode::Live, &mut on_peer).await;
                     if let Some(peer) = guard.peer() {
+                        // Whoever else this address was held for (told by a peer) is not there: forgotten.
+                        for other in holders.iter().filter(|holder| holder.device != peer) {
+                            if let Err(error) = replica.store().forget_peer_address(&other.device, &address) {
+                                tracing::warn!(%error, "could not forget a wrong address");
+                            }
+                        }
                         remember_address(&replica, &peer, &address);
+                        if &peer == replica.device() {
+                            return address; // Our own address, told as another's.
+                        }
                         backoff = Duration::from_millis(250);
                         tries = None; // A device of the venue: kept connected for good.
                     }

@@ -577,12 +577,16 @@ impl Replica {
         Ok(Ok(Welcome { venue, venue_secret, proof }))
     }
 
-    /// Where this device reaches the venue's devices that pass on others' records (organizers, leads'
-    /// laptops: see [`Replica::learn_addresses`]), for `to`: the addresses it holds of those on the
-    /// allow-list and not revoked, `to` left out, in order of id.
+    /// Where this device, an organizer's, reaches the venue's devices that pass on others' records
+    /// (organizers, leads' laptops: see [`Replica::learn_addresses`]), for `to`: the addresses it holds of
+    /// those on the allow-list and not revoked, `to` left out, in order of id. Nothing on other devices.
     pub fn addresses_to_tell(&self, to: &DeviceId) -> Result<Vec<(DeviceId, String)>, crate::report::SyncError> {
         let store = self.store();
         let trust = store.trust()?;
+        // Only an organizer's word is taken (see `learn_addresses`).
+        if trust.device(self.device().as_str()).is_none_or(|me| me.vouched.role != DeviceRole::Organizer) {
+            return Ok(Vec::new());
+        }
         let mut told: Vec<(DeviceId, String)> = store
             .peers()?
             .into_iter()
@@ -599,17 +603,24 @@ impl Replica {
         Ok(told)
     }
 
-    /// Keeps the addresses `from` told of devices this device has none for: devices on the allow-list, not
-    /// revoked, not this one, that pass on others' records (an organizer's, a lead's laptop: through them a
-    /// kiosk's sign-ins go on), at an address `host:port` with a numeric host; organizers first, and only
-    /// while this device knows where fewer than [`MAX_RELAYS_KNOWN`] of them are (the venue need not be a
-    /// full mesh for records to reach every device). An address this device learned itself is never
-    /// replaced by one it is told; a device is reached there only if its certificate is the one the
-    /// allow-list names, so a wrong address costs a connection attempt, not trust.
+    /// Keeps the addresses an organizer's device (`from`) told of devices this device has none for: devices
+    /// on the allow-list, not revoked, not this one, that pass on others' records (an organizer's, a lead's
+    /// laptop: through them a kiosk's sign-ins go on), at an address `ip:port` no other device is known at;
+    /// organizers first, and only while this device knows where fewer than [`MAX_RELAYS_KNOWN`] of them
+    /// are (the venue need not be a full mesh for records to reach every device). Only an organizer's word
+    /// is taken: a kiosk or a lead's laptop whose owner edited its file could otherwise fill every slot with
+    /// wrong addresses, or this device's own. An address this device learned itself is never replaced by
+    /// one it is told, and one a device other than the told one answers at is forgotten again
+    /// (`peer::keep_connected`).
     pub fn learn_addresses(&self, told: &[(DeviceId, String)], from: &DeviceId) {
         let store = self.store();
         let (Ok(trust), Ok(known)) = (store.trust(), store.peers()) else { return };
         drop(store);
+        let organizer =
+            |device: &str| trust.device(device).is_some_and(|d| !d.revoked && d.vouched.role == DeviceRole::Organizer);
+        if !organizer(from.as_str()) {
+            return;
+        }
         let relay = |device: &str| {
             trust
                 .device(device)
@@ -624,20 +635,26 @@ impl Replica {
             .filter_map(|(device, address)| Some((relay(device.as_str())?, device, address)))
             .collect();
         candidates.sort();
+        candidates.dedup_by(|a, b| a.1 == b.1);
+        let mut taken: std::collections::HashSet<&str> = known.iter().filter_map(|p| p.address.as_deref()).collect();
         let mut learned = 0;
         for (_, device, address) in candidates {
-            let reachable = address.parse::<std::net::SocketAddr>().is_ok_and(|a| a.port() != 0);
-            let held = known.iter().any(|peer| &peer.device == device && peer.address.is_some());
             if relays_known >= MAX_RELAYS_KNOWN {
                 break;
             }
-            if device == self.device() || device == from || !reachable || held {
+            // A numeric address of one machine: no name to look up, no "any address", no group.
+            let reachable = address
+                .parse::<std::net::SocketAddr>()
+                .is_ok_and(|a| a.port() != 0 && !a.ip().is_unspecified() && !a.ip().is_multicast());
+            let held = known.iter().any(|peer| &peer.device == device && peer.address.is_some());
+            if device == self.device() || device == from || !reachable || held || taken.contains(address.as_str()) {
                 continue;
             }
             let kept = known.iter().find(|peer| &peer.device == device).cloned();
             let mut record = kept.unwrap_or(PeerRecord { device: device.clone(), ..PeerRecord::default() });
             record.address = Some(address.clone());
             self.remember_peer(&record);
+            taken.insert(address);
             learned += 1;
             relays_known += 1;
         }
