@@ -537,3 +537,62 @@ pub(crate) fn remember_refusals(conn: &Connection, judgement: &Judgement, now: T
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Op, Store};
+    use sprintdesk_domain::{Device, DeviceRole, Timestamp};
+
+    const NOW: Timestamp = Timestamp(1_784_000_000_000);
+
+    /// An organizer's file, then opened under `id` (a copy made into a kiosk, or a file copied over another
+    /// device's path), whose entry on the allow-list names `key` as its record-signing key (`None`: the key
+    /// the file holds for `id`). Returns the file's folder and how many secrets the file holds.
+    fn copied(id: &str, key: Option<String>) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sprint.db");
+        Store::open(&path, "org".into()).unwrap().create_venue().unwrap();
+        let own = Store::open(&path, id.into()).unwrap().record_key().unwrap();
+        let mut org = Store::open(&path, "org".into()).unwrap();
+        let grant = org.sign_grant(&id.into(), DeviceRole::Kiosk, None, "fp", &key.unwrap_or(own)).unwrap();
+        let device = Device {
+            id: id.into(),
+            name: "Door".into(),
+            role: DeviceRole::Kiosk,
+            fingerprint: "fp".into(),
+            paired_by: None,
+            paired_at: Some(NOW),
+            revoked: false,
+            grant: Some(grant),
+        };
+        org.write(NOW, Op::put(&device, None)).unwrap();
+        drop(org);
+        let copy = Store::open(&path, id.into()).unwrap();
+        copy.take_inherited_venue().unwrap();
+        (dir, copy)
+    }
+
+    fn secrets(store: &Store) -> Vec<(String, String)> {
+        let mut statement = store
+            .conn
+            .prepare("SELECT device, name FROM local_keys WHERE secret IS NOT NULL ORDER BY device, name")
+            .unwrap();
+        statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn a_file_paired_under_its_own_key_forgets_the_secrets_of_its_earlier_ids_and_no_other_does() {
+        let kept = |id: &str| vec![(id.to_owned(), "device".to_owned())];
+        // A kiosk made from an organizer's copy and paired: the organizer's two secrets go.
+        let (_dir, kiosk) = copied("kiosk", None);
+        assert_eq!(kiosk.forget_earlier_secrets().unwrap(), 2);
+        assert_eq!(secrets(&kiosk), kept("kiosk"));
+        assert_eq!(kiosk.earlier_ids().unwrap(), vec!["org".to_owned()], "still known as this file's own");
+        // An organizer's file copied over a lead's path: the allow-list names the lead's key, which this
+        // file does not hold. Nothing is forgotten (the organizer's keys may be taken back from it).
+        let lead_key = Store::open_in_memory("lead".into()).unwrap().record_key().unwrap();
+        let (_dir, stray) = copied("lead", Some(lead_key));
+        assert_eq!(stray.forget_earlier_secrets().unwrap(), 0);
+        assert_eq!(secrets(&stray).len(), 3, "{:?}", secrets(&stray));
+    }
+}
