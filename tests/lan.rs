@@ -1506,3 +1506,41 @@ fn a_device_told_another_is_at_its_own_address_forgets_it_and_stops_calling_itse
     std::thread::sleep(Duration::from_secs(3));
     assert_ne!(at(&lead_id).as_deref(), Some(own.as_str()), "the kiosk still holds the lead at its own address");
 }
+
+/// A kiosk 20 minutes fast refused every sign-in from 20 minutes before closing with "the venue closed at
+/// 18:00 today", and nothing said its own clock was the cause (only the organizer's Devices page showed
+/// it). The refusal now says the clocks are apart.
+#[test]
+fn a_fast_kiosk_that_finds_the_venue_closed_says_its_clock_is_apart() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    // A venue where it is about 06:00 now, closing ten minutes from now: the kiosk's clock, 20 minutes fast,
+    // is past closing.
+    let now = chrono::Utc::now();
+    let hour = chrono::Timelike::hour(&now) as i32;
+    let offset = if 6 - hour >= -12 { 6 - hour } else { 30 - hour };
+    let zone = match offset {
+        0 => "Etc/GMT".to_owned(),
+        east if east > 0 => format!("Etc/GMT-{east}"),
+        west => format!("Etc/GMT+{}", -west),
+    };
+    let local = now + chrono::Duration::hours(offset.into());
+    let closes = (local + chrono::Duration::minutes(10)).format("%H:%M").to_string();
+    let hours = ["--tz", zone.as_str(), "--opens", "00:00", "--closes", closes.as_str()];
+    let today = local.format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Closing soon", "--start", &today, "--days", "2"][..], &hours].concat());
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    let fast = (chrono::Utc::now() + chrono::Duration::minutes(20)).to_rfc3339();
+    let synced = kiosk.command(&["sync", &address]).env("SPRINTDESK_NOW", &fast).output().unwrap();
+    assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
+    let refused =
+        kiosk.command(&["signin", &ana, "--accept-coc", "--photo", "no"]).env("SPRINTDESK_NOW", &fast).output();
+    let said = String::from_utf8_lossy(&refused.as_ref().unwrap().stderr).into_owned();
+    assert!(!refused.unwrap().status.success());
+    assert!(said.contains(&format!("the venue closed at {closes} today")), "{said}");
+    assert!(said.contains("this computer's clock and") && said.contains("20 min apart"), "{said}");
+    // At the right time, the same sign-in is taken.
+    kiosk.ok(&["signin", &ana, "--accept-coc", "--photo", "no"]);
+}

@@ -5,7 +5,6 @@
 //! back), and presence is computed as if the retracted event had never happened. So an undo syncs and
 //! converges like everything else.
 
-use crate::sprint::open_day;
 use crate::undo::{UNDO_SECONDS, UndoGone, Undoable};
 use crate::view::{AttendeeCard, PersonRef, SignInOutcome};
 use crate::{Desk, Error};
@@ -96,7 +95,7 @@ impl Desk {
     pub fn register_walk_in(&mut self, walk_in: WalkIn) -> Result<SignInOutcome, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
-        let day = open_day(&snapshot.sprint, now)?;
+        let day = self.open_day_now(&snapshot.sprint)?;
         let project = walk_in.project.as_deref().filter(|p| !p.trim().is_empty());
         let project = project.map(|p| snapshot.find_project(p)).transpose()?;
         if !walk_in.accept_code_of_conduct {

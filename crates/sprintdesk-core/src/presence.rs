@@ -2,7 +2,6 @@
 //! and who is here now, per table and per day.
 
 use crate::door::DoorProof;
-use crate::sprint::open_day;
 use crate::undo::Undoable;
 use crate::view::{DayCount, PersonRef, PresenceReport, SignInOutcome, SignOutOutcome, TablePresence, VenueNow};
 use crate::{Desk, Error};
@@ -38,7 +37,7 @@ impl Desk {
     pub fn sign_in(&mut self, request: SignIn) -> Result<SignInOutcome, Error> {
         let now = self.now();
         let snapshot = self.snapshot()?;
-        let day = open_day(&snapshot.sprint, now)?;
+        let day = self.open_day_now(&snapshot.sprint)?;
         let person = snapshot.find_at_door(&request.attendee)?.clone();
         let project = request.project.as_deref().filter(|p| !p.trim().is_empty());
         let project = project.map(|p| snapshot.find_project(p)).transpose()?;

@@ -157,7 +157,10 @@ const CLOCK_PEERS_WITHIN_MS: i64 = 15 * 60_000;
 /// from all of them the same way (from one only, the two are named: either may be wrong). A lead's laptop two
 /// hours slow held back every record the venue wrote, its screens showed an empty sprint, and only the
 /// organizer's Devices page said why, as the organizer's clock being ahead.
-fn clock_apart(store: &sprintdesk_store::Store, now: sprintdesk_domain::Timestamp) -> Result<Option<String>, Error> {
+pub(crate) fn clock_apart(
+    store: &sprintdesk_store::Store,
+    now: sprintdesk_domain::Timestamp,
+) -> Result<Option<String>, Error> {
     let recent: Vec<(String, i64)> = store
         .peers()?
         .into_iter()

@@ -111,6 +111,22 @@ impl Desk {
     }
 }
 
+impl Desk {
+    /// The venue-local day now, if people can sign in ([`open_day`]); refused, it also says when this
+    /// computer's clock is off from the devices it synced with: a kiosk 20 minutes fast refused every
+    /// sign-in from 17:40 with "the venue closed at 18:00", and nothing said its clock was the cause.
+    pub(crate) fn open_day_now(&self, sprint: &Sprint) -> Result<NaiveDate, Error> {
+        let now = self.now();
+        open_day(sprint, now).map_err(|error| match error {
+            Error::VenueClosed(words) => match crate::setup::clock_apart(self.store(), now) {
+                Ok(Some(apart)) => Error::VenueClosed(format!("{words} (but {apart})")),
+                _ => Error::VenueClosed(words),
+            },
+            other => other,
+        })
+    }
+}
+
 /// The venue-local day at `now`, if people can sign in then.
 pub(crate) fn open_day(sprint: &Sprint, now: Timestamp) -> Result<NaiveDate, Error> {
     let date = sprint.local_date(now);
