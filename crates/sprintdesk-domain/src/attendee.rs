@@ -102,13 +102,10 @@ impl Attendee {
         } else if self.name.chars().count() > NAME_MAX {
             problems.push(ValidationError::new("name", format!("the name is longer than {NAME_MAX} characters")));
         }
-        if let Some(email) = &self.email {
-            let valid = email.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
-            }) && !email.contains(char::is_whitespace);
-            if !valid {
-                problems.push(ValidationError::new("email", format!("\"{email}\" is not an email address")));
-            }
+        if let Some(email) = &self.email
+            && !is_email_address(email)
+        {
+            problems.push(ValidationError::new("email", format!("\"{email}\" is not an email address")));
         }
         if let Some(handle) = &self.handle
             && (handle.is_empty() || !handle.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
@@ -281,12 +278,16 @@ const MARKS_IN_A_ROW: usize = 3;
 /// Whether `text` holds an e-mail address among its words ("Anna anna.k@example.org", "<ak@ex.org>"): a door
 /// keeps no e-mail addresses, and a walk-in's name is no place for one.
 pub fn holds_an_email(text: &str) -> bool {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | '"' | '\'')).any(|word| {
-        word.split_once('@').is_some_and(|(user, host)| {
-            let host = host.trim_end_matches('.');
-            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.contains('@')
-        })
-    })
+    // (A word at a sentence's end may carry its full stop.)
+    text.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | '"' | '\''))
+        .any(|word| is_email_address(word.trim_end_matches('.')))
+}
+
+/// Whether `text` is an e-mail address as an attendee's record takes one: someone at a dotted host.
+fn is_email_address(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+    }) && !text.contains(char::is_whitespace)
 }
 
 /// A name as typed, with what shows nothing or shows something else taken out: control characters (a NUL),
