@@ -145,6 +145,8 @@ impl Store {
         tx.commit()?;
         if fresh.iter().any(|c| c.entity == crate::Entity::Device) {
             self.forget_trust();
+            // This device's own entry may be among them: paired under its id, it needs no earlier id's secret.
+            self.forget_earlier_secrets()?;
         }
         if fresh.iter().any(|c| c.entity == crate::Entity::Erasure) {
             self.scrub_files();

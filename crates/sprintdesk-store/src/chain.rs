@@ -172,9 +172,19 @@ impl Store {
     /// halves stay, to know those ids as this file's own), once the venue has paired it under this id: then
     /// it has no use for them ([`Store::take_back_venue_authority`] is for a device not paired again), and
     /// a kiosk made from an organizer's copy must not keep that organizer's record-signing key, nor the
-    /// venue's key, nor the secret that tests a guessed e-mail against an erasure. Says how many it forgot.
-    pub(crate) fn forget_earlier_secrets(&self) -> Result<usize, StoreError> {
+    /// venue's key, nor the secret that tests a guessed e-mail against an erasure. Says how many it forgot
+    /// (their bytes are then emptied from the files). Run when the allow-list changes and at a start, not at
+    /// every batch applied.
+    pub fn forget_earlier_secrets(&self) -> Result<usize, StoreError> {
         if self.read_only.is_some() {
+            return Ok(0);
+        }
+        let held: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM local_keys WHERE device != ?1 AND secret IS NOT NULL)",
+            [self.device.as_str()],
+            |row| row.get(0),
+        )?;
+        if !held {
             return Ok(0);
         }
         // Paired as this very file: the venue's grant for this id names the record-signing key this file
@@ -191,6 +201,7 @@ impl Store {
         )?;
         if forgotten > 0 {
             tracing::info!(forgotten, "forgot the secret keys this file held under earlier ids of this device");
+            self.scrub_files();
         }
         Ok(forgotten)
     }

@@ -187,11 +187,6 @@ impl Store {
         let trust = self.trust()?;
         let Some(me) = trust.device(self.device.as_str()) else { return Ok(false) };
         let role = me.vouched.role;
-        // Paired under this id, the file needs none of the secrets it held under earlier ids (an organizer's
-        // copy made into a kiosk held that organizer's record-signing key and the venue's key).
-        if self.forget_earlier_secrets()? > 0 {
-            self.scrub_files();
-        }
         let left_out: Vec<&str> =
             PERSONAL_FIELDS.iter().copied().filter(|field| !holds(role, Entity::Attendee, field)).collect();
         if left_out.is_empty() || self.local_setting(VIEW_SETTING)?.as_deref() == Some(role.as_str()) {

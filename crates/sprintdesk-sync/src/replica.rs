@@ -324,8 +324,10 @@ impl Replica {
     /// each sync): see [`Store::enforce_retention`].
     pub fn enforce_retention(&self) -> Result<bool, StoreError> {
         let mut store = self.store();
-        // A kiosk or a board from before it held only its role's fields is brought down to them too.
+        // A kiosk or a board from before it held only its role's fields is brought down to them too, and a
+        // file paired under an older release forgets the secrets of its earlier ids.
         store.enforce_view()?;
+        store.forget_earlier_secrets()?;
         let erased = store.enforce_retention(self.clock.now())?;
         store.erase_merged_into_erased(self.clock.now())?;
         drop(store);
