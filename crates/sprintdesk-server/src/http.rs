@@ -292,7 +292,8 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
         let (stream, counted, foreign) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
-                    let foreign = if own_address(peer.ip()) {
+                    let own = own_address(peer.ip());
+                    let foreign = if own {
                         None
                     } else {
                         match foreign.clone().try_acquire_owned() {
@@ -301,7 +302,7 @@ pub async fn serve(listener: TcpListener, app: Router, mut stopped: watch::Recei
                             Err(_) => continue,
                         }
                     };
-                    match per_address.admit(peer.ip(), MAX_PER_ADDRESS, own_address(peer.ip())) {
+                    match per_address.admit(peer.ip(), MAX_PER_ADDRESS, own) {
                         Some(counted) => (stream, counted, foreign),
                         // Closed at once: its place stays free for everyone else.
                         None => continue,
@@ -468,13 +469,20 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, (Status
     serde_json::from_value(value).map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
-async fn command(State(app): State<App>, Path(name): Path<String>, request: axum::extract::Request) -> Response {
-    // Where the request came from: a connection `serve` accepted says; anything else is this computer.
+/// Where a request came from (a connection `serve` accepted says; anything else is this computer), and
+/// whether it is this computer's own screen: from its own address, naming it (a page of another site made
+/// to point here, DNS rebinding, comes from 127.0.0.1 under its own name).
+fn source(request: &axum::extract::Request) -> (IpAddr, bool) {
     let from = request
         .extensions()
         .get::<axum::extract::ConnectInfo<IpAddr>>()
         .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.to_canonical());
     let named_local = request.extensions().get::<NamedLocal>().is_some_and(|named| named.0);
+    (from, own_address(from) && named_local)
+}
+
+async fn command(State(app): State<App>, Path(name): Path<String>, request: axum::extract::Request) -> Response {
+    let (from, own_screen) = source(&request);
     let body = request.into_body();
     // Listening beyond this computer (a browser kiosk or board on the venue network), the API answers the
     // door's commands only: anyone on the Wi-Fi can reach it, and the organizer's commands (every e-mail,
@@ -508,9 +516,7 @@ async fn command(State(app): State<App>, Path(name): Path<String>, request: axum
     let host = app.host.clone();
     // Over the venue network, a machine that has chosen too many wrong tables for people proves nobody by a
     // table for a while: refused here, before the door would turn tables off for one more person.
-    // A request from this computer is its own screen's only when it names this computer: a page of another
-    // site made to point here (DNS rebinding) is held to the network's limits.
-    let own_screen = own_address(from) && named_local;
+    // A page of another site made to point here (DNS rebinding) is held to the network's limits.
     let network = !app.loopback_only && !own_screen;
     let guesses = network.then(|| app.table_guesses.clone());
     if network && NAMES_A_PERSON.contains(&name.as_str()) {
@@ -684,11 +690,7 @@ async fn join(State(app): State<App>, body: axum::body::Body) -> Response {
 }
 
 async fn events(State(app): State<App>, request: axum::extract::Request) -> Response {
-    let from = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<IpAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.to_canonical());
-    let own = own_address(from) && request.extensions().get::<NamedLocal>().is_some_and(|named| named.0);
+    let (from, own) = source(&request);
     // Another machine's stream: within its address's few, and never in the own screen's reserve. (A page made
     // to point here from another site counts as another machine, under 127.0.0.1's name.)
     let foreign = if own {
