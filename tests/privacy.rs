@@ -588,6 +588,36 @@ fn a_laptop_whose_clock_ends_retention_early_passes_on_only_its_own_records() {
     assert_eq!(flagged, Vec::<Value>::new(), "nothing was withheld from the second laptop");
 }
 
+/// A kiosk and a board are sent the venue's people with their e-mails cleared (neither holds any). Their first
+/// batches arrive before the venue's word on what they are, and a helper found every freshly joined kiosk
+/// telling the organizer to revoke the organizer's own laptop, as one that withheld what people said.
+#[test]
+fn a_kiosk_or_board_that_joins_does_not_take_the_organizer_for_a_device_that_withheld_e_mails() {
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let board = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Door sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
+    for n in 0..3 {
+        desk.ok(&["attendees", "add", "--name", &format!("Person {n}"), "--email", &format!("p{n}@door-mail.example")]);
+    }
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    join_as(&desk, &address, &board, "Hall board", "board");
+    for (name, device) in [("kiosk", &kiosk), ("board", &board)] {
+        assert_eq!(traces(device, &["@door-mail.example"]), Vec::<(String, String)>::new(), "{name}'s files");
+        let flagged: Vec<Value> = device
+            .json(&["devices", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["refused"] != 0)
+            .cloned()
+            .collect();
+        assert_eq!(flagged, Vec::<Value>::new(), "the {name} holds the organizer to have withheld nothing");
+    }
+}
+
 /// What `sprintdesk` keeps as a record's content hash (see `trust::content_hash`), from its row.
 fn stored_content_hash(entity: &str, id: &str, field: &str, salt: Option<&str>, value: &str) -> Vec<u8> {
     use sha2::Digest;

@@ -145,6 +145,31 @@ pub(crate) fn note_clearings(
     Ok(())
 }
 
+/// Takes back the notes of records passed on cleared that `role` does not hold anyway: before the venue's
+/// word on this device's own role arrived (the first batches of a join), every clearing was noted, and an
+/// honest organizer, which clears the e-mails it sends a kiosk, read as one that withheld them.
+fn forget_clearings_not_held(conn: &Connection, role: sprintdesk_domain::DeviceRole) -> Result<(), StoreError> {
+    let mut notes = conn.prepare_cached(
+        "SELECT u.origin, u.seq, c.entity, c.field FROM local_unexplained_clearings u
+         JOIN changes c ON c.origin = u.origin AND c.seq = u.seq",
+    )?;
+    let rows = notes.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?))
+    })?;
+    let mut not_held = Vec::new();
+    for row in rows {
+        let (origin, seq, entity, field) = row?;
+        if Entity::parse(&entity).is_some_and(|entity| !holds(role, entity, &field)) {
+            not_held.push((origin, seq));
+        }
+    }
+    let mut forget = conn.prepare_cached("DELETE FROM local_unexplained_clearings WHERE origin = ?1 AND seq = ?2")?;
+    for (origin, seq) in not_held {
+        forget.execute(params![origin, seq])?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Per relay, how many records it passed on cleared that no erasure held here explains: it withheld their
     /// content (a tampered device, or one that erased alone before a version that kept it from relaying).
@@ -189,7 +214,11 @@ impl Store {
         let role = me.vouched.role;
         let left_out: Vec<&str> =
             PERSONAL_FIELDS.iter().copied().filter(|field| !holds(role, Entity::Attendee, field)).collect();
-        if left_out.is_empty() || self.local_setting(VIEW_SETTING)?.as_deref() == Some(role.as_str()) {
+        if left_out.is_empty() {
+            return Ok(false);
+        }
+        forget_clearings_not_held(&self.conn, role)?;
+        if self.local_setting(VIEW_SETTING)?.as_deref() == Some(role.as_str()) {
             return Ok(false);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
