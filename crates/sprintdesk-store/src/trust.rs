@@ -336,7 +336,9 @@ pub fn may_write(role: DeviceRole, project: Option<&str>, author: &str, change: 
             return Err(format!("a table lead's laptop may change only its own project, not {what}"));
         }
         (entity, DELETED_FIELD) => {
-            return Err(format!("a {} device may not delete a {}", role.as_str(), entity.as_str()));
+            let what = entity.as_str().replace('_', " ");
+            let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            return Err(format!("a {} device may not delete {article} {what}", role.as_str()));
         }
         (Entity::Attendee, "merged_into") => "whose duplicate a person is",
         (Entity::Attendee, _) => "a person it did not register",
@@ -817,6 +819,15 @@ mod tests {
                 );
             }
         }
+        let delete = |entity, id| change(entity, id, "deleted", json!(true));
+        assert_eq!(
+            may_write(Kiosk, None, "k1", &delete(Entity::Attendee, "a-1")).unwrap_err(),
+            "a kiosk device may not delete an attendee"
+        );
+        assert_eq!(
+            may_write(Board, None, "k1", &delete(Entity::StatusUpdate, "s-1")).unwrap_err(),
+            "a board device may not delete a status update"
+        );
         // A lead paired before grants named a project writes any project's goals, as it always could: every
         // device decides alike about what it wrote then.
         let goal = change(Entity::Goal, "g-1@p2", "status", json!("done"));
