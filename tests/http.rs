@@ -1151,3 +1151,60 @@ fn one_machine_on_the_wifi_cannot_take_every_event_stream() {
     assert_eq!(rebound().0, 503, "a ninth from a page made to point here");
     drop(held);
 }
+
+/// `sprintdesk serve` with its HTTP API on loopback, for a device of a venue.
+fn serve_device(device: &crate::lan::Device) -> Served {
+    let args = ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0"];
+    let mut command = device.command(&args);
+    command.env("SPRINTDESK_UI", "/nonexistent");
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let started = crate::lan::started(&mut child);
+    let http = started["http"].as_str().expect("an HTTP address").replace("0.0.0.0", "127.0.0.1");
+    Served { child, http }
+}
+
+/// The organizer pairs the door's kiosk and goes back to the desk before choosing its PIN (a helper found
+/// such a kiosk answering every staff command: the attendee list with its badge codes, a person's sign-ins,
+/// signing anyone out by name). Whoever reaches its keyboard gets the door's commands only, as at a kiosk
+/// locked with the PIN; choosing the PIN opens the door, and no PIN leads out of a kiosk.
+#[test]
+fn a_kiosk_just_joined_answers_only_the_doors_commands_before_anyone_chose_its_pin() {
+    use crate::lan::{ALL_DAY, Device, join_as};
+    let mut desk = Device::new();
+    let kiosk = Device::new();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Door sprint", "--start", &yesterday, "--days", "3"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    desk.ok(&["attendees", "add", "--name", "Łukasz Nowak", "--email", "lukasz@example.org", "--badge", "LN-1"]);
+    let address = desk.serve(None);
+    join_as(&desk, &address, &kiosk, "Door kiosk", "kiosk");
+    let served = serve_device(&kiosk);
+    assert_eq!(served.ok("search", json!({"query": "lukasz"}))[0]["name"], "Łukasz Nowak", "the door works");
+    served.ok("sign_in", json!({"attendee": "Łukasz Nowak", "project": "T1", "accept_code_of_conduct": true}));
+    for (command, args) in [
+        ("attendees", Value::Null),
+        ("export_person", json!({"attendee": "Łukasz Nowak"})),
+        ("sign_out", json!({"attendee": "Łukasz Nowak"})),
+        ("presence", Value::Null),
+        ("devices", Value::Null),
+        ("set_mode", json!({"mode": "board"})),
+        ("set_mode", json!({"mode": "organizer", "pin": "2468"})),
+    ] {
+        let (status, refused) = served.post(command, args.clone());
+        assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{command} {args}: {refused}");
+    }
+    let setup = served.ok("setup", Value::Null);
+    assert_eq!((&setup["mode"], &setup["pin_set"]), (&json!("kiosk"), &json!(false)), "{setup}");
+    // This computer's own shell, whose owner could edit the file anyway, reaches what it did until the
+    // kiosk is locked with the PIN (and `sprintdesk forgot-pin` unlocks it).
+    assert_eq!(kiosk.json(&["attendees", "show", "Łukasz Nowak"])["badge_code"], "LN-1");
+    // The organizer chooses its PIN: the door opens, still a kiosk, and the PIN does not lead out of it.
+    let locked = served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    assert_eq!((&locked["mode"], &locked["pin_set"]), (&json!("kiosk"), &json!(true)), "{locked}");
+    let (status, refused) = served.post("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    assert_eq!(status, 403, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("paired as the door's kiosk"), "{refused}");
+    let (status, _) = served.post("attendees", Value::Null);
+    assert_eq!(status, 403);
+    assert!(!kiosk.run(&["attendees", "show", "Łukasz Nowak"]).status.success(), "locked with the PIN");
+}

@@ -536,7 +536,7 @@ test("organizer: merge suggestions come from the core's same-person rule, and a 
   await p.close();
 });
 
-test("pairing: a device joined as the door's kiosk shows no organizer page, and locks itself with a PIN", async () => {
+test("pairing: a device joined as the door's kiosk is locked from the moment it joins, shows no organizer page, and asks for its PIN", async () => {
   const p = await page();
   await p.goto(`${server.url}/#/organizer`);
   await p.getByTestId("nav-devices").click();
@@ -572,28 +572,34 @@ test("pairing: a device joined as the door's kiosk shows no organizer page, and 
     const deadline = Date.now() + 30_000;
     while ((await door.call("setup")).role !== "kiosk" && Date.now() < deadline) await q.waitForTimeout(200);
     assert.equal((await door.call("setup")).role, "kiosk", "joined as the kiosk the code is for");
+    // Locked as the kiosk from the moment it joined, before anyone chose its PIN: its API answers only the
+    // door, whatever asks it (the attendee list holds every badge code).
+    const setupJoined = await door.call("setup");
+    assert.deepEqual([setupJoined.mode, setupJoined.pin_set], ["kiosk", false]);
+    const refused = await fetch(`${door.url}/api/attendees`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(refused.status, 403, "a freshly joined kiosk's API refuses the attendee list");
     // The organizer's pages, typed in by hand: the kiosk's card instead, and no badge code or e-mail.
-    const codes = (await door.call("attendees")).map((a) => a.badge_code).filter(Boolean);
-    assert.ok(codes.length > 0, "the kiosk holds badge codes (the door finds people by them)");
+    const codes = (await server.call("attendees")).map((a) => a.badge_code).filter(Boolean);
+    assert.ok(codes.length > 0, "the venue's people have badge codes (the door finds people by them)");
     await q.goto(`${door.url}/#/organizer/attendees`);
     const card = q.getByTestId("kiosk-device");
     await card.waitFor();
     const said = await q.locator("body").innerText();
     assert.ok(!codes.some((c) => said.includes(c)), "no badge code on screen");
     assert.doesNotMatch(said, /@example|@venue/);
-    await shot(q, "kiosk-device-unlocked");
+    await shot(q, "kiosk-device-no-pin");
     // Too short a PIN is said; a good one locks it and opens the door's screen.
     await card.getByLabel("Choose an organizer PIN").fill("12");
-    await card.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await card.getByRole("button", { name: "Set the PIN and open the door" }).click();
     await card.getByRole("alert").waitFor();
     // A new PIN is typed twice: typed differently, it is said and nothing is locked.
     await card.getByLabel("Choose an organizer PIN").fill("4821");
     await card.getByLabel("Type the PIN again").fill("4812");
-    await card.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await card.getByRole("button", { name: "Set the PIN and open the door" }).click();
     await card.getByRole("alert").getByText("The two PINs differ").waitFor();
-    assert.equal((await door.call("setup")).mode, "organizer", "not locked with a PIN typed two ways");
+    assert.equal((await door.call("setup")).pin_set, false, "no PIN set when typed two ways");
     await card.getByLabel("Type the PIN again").fill("4821");
-    await card.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await card.getByRole("button", { name: "Set the PIN and open the door" }).click();
     await q.getByTestId("kiosk-device").waitFor({ state: "detached" });
     const setup = await door.call("setup");
     assert.deepEqual([setup.mode, setup.pin_set], ["kiosk", true]);

@@ -112,7 +112,7 @@ test("joining a large venue: the bar and the words follow the records as they ar
     await shot(p, "join-paired-as-kiosk");
     await paired.getByLabel("Choose an organizer PIN").fill("4826");
     await paired.getByLabel("Type the PIN again").fill("4826");
-    await paired.getByRole("button", { name: "Lock as the kiosk" }).click();
+    await paired.getByRole("button", { name: "Set the PIN and open the door" }).click();
     await p.getByTestId("kiosk-search").waitFor();
     assert.equal((await fresh.call("setup")).mode, "kiosk", "locked as the kiosk");
     assert.equal(await paired.count(), 0);

@@ -180,8 +180,8 @@ macro_rules! for_each_command {
             /// Marks an issue's pull request as merged.
             mark_merged { Staff write (IssueRef) -> ClaimDone = |host, issue| host.desk().mark_merged(issue) }
             /// How far this device's latest sync has got: records received of those expected (a joining
-            /// screen's progress).
-            sync_progress { Staff read (()) -> SyncProgress = |host, ()| Ok::<_, Error>(host.sync_progress()) }
+            /// screen's progress, a kiosk's too: it is locked as one once its entry arrives). Counts only.
+            sync_progress { Screen read (()) -> SyncProgress = |host, ()| Ok::<_, Error>(host.sync_progress()) }
             /// The venue's allow-list of devices.
             devices { Staff read (()) -> Vec<DeviceView> = |host, ()| host.desk().devices() }
             /// Takes a device off the allow-list for good.
@@ -319,7 +319,10 @@ impl Host {
     }
 
     fn check_reach<C: Command>(&self) -> Result<(), Error> {
-        let checked = self.desk().mode().and_then(|mode| mode.check(C::REACH));
+        let desk = self.desk();
+        let mode = if self.shell { desk.chosen_mode() } else { desk.mode() };
+        let checked = mode.and_then(|mode| mode.check(C::REACH));
+        drop(desk);
         checked.map_err(|error| {
             let error = Error::from(error);
             Self::log_refusal(C::NAME, &error);

@@ -24,6 +24,9 @@ pub struct Host {
     /// The name and role this device puts itself on its own allow-list with when it creates a sprint (the
     /// app does; `sprintdesk init` leaves it to `serve`, which knows its `--name` and `--role`).
     enrol_on_create: Option<(String, DeviceRole)>,
+    /// Commands come from this computer's shell (`sprintdesk`), not a screen or the network: a device paired
+    /// as the door's kiosk is locked only where it was locked with the PIN (see [`Desk::chosen_mode`]).
+    pub(crate) shell: bool,
 }
 
 /// This process's claim to be its database's one LAN peer (a lock on `<database>.peer-lock`, which the
@@ -128,13 +131,17 @@ impl Host {
             desk: Mutex::new(desk),
             replica,
             enrol_on_create: Some((host_name(), DeviceRole::Organizer)),
+            shell: false,
         })
     }
 
     /// A host for one command from a script (`sprintdesk`): creating a sprint does not enrol the device,
     /// which `serve` does with the name and role it is given.
+    /// Its commands come from this computer's shell, whose owner can edit the sprint's file anyway (and can
+    /// unlock a kiosk with `sprintdesk forgot-pin`).
     pub fn for_script(mut self) -> Self {
         self.enrol_on_create = None;
+        self.shell = true;
         self
     }
 

@@ -375,7 +375,7 @@ fn a_locked_kiosk_answers_only_the_door() {
         ("resolve", false),
         ("mark_pr_opened", false),
         ("mark_merged", false),
-        ("sync_progress", false),
+        ("sync_progress", true),
         ("devices", false),
         ("revoke_device", false),
         ("review", false),

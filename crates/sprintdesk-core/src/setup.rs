@@ -19,6 +19,10 @@ pub const BOARD_PAGE_SECONDS: std::ops::RangeInclusive<u32> = 2..=120;
 /// Wrong PINs in a row, and until when the PIN is not even checked (local settings: a restart keeps them).
 const PIN_FAILURES: &str = "kiosk_pin_failures";
 const PIN_LOCKED_UNTIL: &str = "kiosk_pin_locked_until";
+/// Why a device paired as the door's kiosk does not leave the kiosk, in words.
+pub(crate) const PAIRED_KIOSK_STAYS: &str = "this device was paired as the door's kiosk, and it stays one: the \
+     organizer's pages are on the organizers' devices. To use this computer for something else, pair it again \
+     from a new, empty database";
 /// Wrong PINs in a row that cost nothing: fingers slip.
 const PIN_FREE_TRIES: u32 = 5;
 /// The longest lockout, reached after a few more wrong PINs: at most 24 guesses a day from then on.
@@ -274,8 +278,20 @@ impl Desk {
         self.setup()
     }
 
-    /// This device's mode: one local setting, cheap enough to read before every command.
+    /// This device's mode: one local setting, cheap enough to read before every command. A device the venue
+    /// paired as the door's kiosk is a locked kiosk from the moment it joins, whatever the setting says: its
+    /// screen and its API answer only the door's commands before anyone has locked it (or after `forgot-pin`).
     pub fn mode(&self) -> Result<Mode, Error> {
+        let chosen = self.chosen_mode()?;
+        if chosen != Mode::Kiosk && self.own_role()? == Some(DeviceRole::Kiosk) {
+            return Ok(Mode::Kiosk);
+        }
+        Ok(chosen)
+    }
+
+    /// The mode this device's screen was set to (and locked in, for a kiosk locked with the PIN): what
+    /// limits this computer's own shell, whose owner could edit the file anyway.
+    pub fn chosen_mode(&self) -> Result<Mode, Error> {
         Ok(self.store().local_setting(MODE)?.map(|m| Mode::parse(&m)).unwrap_or_default())
     }
 
@@ -288,6 +304,10 @@ impl Desk {
         let pin = change.pin.as_deref().map(str::trim).filter(|p| !p.is_empty());
         let earlier = self.store().earlier_ids()?;
         let pin_matches = |pin: &str| pin_set_here(stored.as_deref(), &device, &earlier, pin);
+        if current.role == Some(DeviceRole::Kiosk) && change.mode != Mode::Kiosk {
+            // Nothing a PIN could open: the organizer's pages are not on it (no e-mails, no devices).
+            return Err(Error::NotAllowed(PAIRED_KIOSK_STAYS.into()));
+        }
         if current.mode == Mode::Kiosk && change.mode != Mode::Kiosk {
             match pin {
                 Some(pin) => self.check_pin(pin_matches(pin))?,
@@ -295,7 +315,9 @@ impl Desk {
             }
         }
         let mut new_pin = None;
-        if change.mode == Mode::Kiosk && current.mode != Mode::Kiosk {
+        // Locking needs the PIN; so does choosing one for a kiosk that has none yet (a paired kiosk is locked
+        // before it has a PIN).
+        if change.mode == Mode::Kiosk && (current.mode != Mode::Kiosk || stored.is_none()) {
             let Some(pin) = pin else {
                 return Err(Error::NotAllowed("set an organizer PIN to lock this device as a kiosk".into()));
             };

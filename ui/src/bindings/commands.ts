@@ -199,7 +199,7 @@ export interface Commands {
   mark_pr_opened: { args: PrOpened; result: ClaimDone };
   /** Marks an issue's pull request as merged. */
   mark_merged: { args: IssueRef; result: ClaimDone };
-  /** How far this device's latest sync has got: records received of those expected (a joining screen's progress). */
+  /** How far this device's latest sync has got: records received of those expected (a joining screen's progress, a kiosk's too: it is locked as one once its entry arrives). Counts only. */
   sync_progress: { args: null; result: SyncProgress };
   /** The venue's allow-list of devices. */
   devices: { args: null; result: Array<DeviceView> };
