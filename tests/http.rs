@@ -1208,3 +1208,27 @@ fn a_kiosk_just_joined_answers_only_the_doors_commands_before_anyone_chose_its_p
     assert_eq!(status, 403);
     assert!(!kiosk.run(&["attendees", "show", "Łukasz Nowak"]).status.success(), "locked with the PIN");
 }
+
+/// A kiosk's join is cut off before the venue's word on what it is arrived (it comes last): the device holds
+/// part of the venue's people, badge codes among them, and does not know yet that it is a kiosk. A review
+/// found its screen and its `serve` answering every staff command for as long as the join stayed broken
+/// off; they answer the door's only, as a kiosk's would.
+#[test]
+fn a_join_cut_off_before_the_devices_entry_arrived_answers_only_the_door() {
+    use crate::lan::{Device, big_sprint, cut_off_join};
+    let mut desk = Device::new();
+    let door = Device::new();
+    const PEOPLE: usize = 6_000;
+    big_sprint(&desk, PEOPLE);
+    let address = desk.serve(None);
+    cut_off_join(&desk, &door, &address, PEOPLE);
+    let served = serve_device(&door);
+    for (command, args) in [("attendees", Value::Null), ("presence", Value::Null), ("devices", Value::Null)] {
+        let (status, refused) = served.post(command, args);
+        assert_eq!((status, refused["code"].as_str()), (403, Some("not_allowed")), "{command}: {refused}");
+    }
+    let setup = served.ok("setup", Value::Null);
+    assert_eq!((&setup["join_unfinished"], &setup["mode"]), (&json!(true), &json!("kiosk")), "{setup}");
+    // Its joining screen still follows how far the records came.
+    served.ok("sync_progress", Value::Null);
+}

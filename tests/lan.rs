@@ -458,7 +458,7 @@ fn a_device_joining_a_venue_whose_organizer_clock_ran_fast_converges() {
 }
 
 /// Makes `desk` a sprint around today of `people` attendees imported from a plain CSV, as an organizer would.
-fn big_sprint(desk: &Device, people: usize) {
+pub(crate) fn big_sprint(desk: &Device, people: usize) {
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     desk.ok(&[&["init", "--name", "Big sprint", "--start", &today, "--days", "2"][..], &ALL_DAY].concat());
     import_people(desk, people);
@@ -602,14 +602,14 @@ fn a_join_cut_off_after_the_organizers_entry_arrived_finishes_by_syncing() {
 }
 
 /// How many people `device` holds.
-fn people(device: &Device) -> usize {
+pub(crate) fn people(device: &Device) -> usize {
     device.json(&["attendees", "list"]).as_array().unwrap().len()
 }
 
 /// `door` joins `desk` (at `address`, which holds `total` people) with a kiosk code, and the joining
 /// process is killed once records are arriving: the device holds part of the venue, and says its join was
 /// cut off. Returns the (spent) code.
-fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) -> String {
+pub(crate) fn cut_off_join(desk: &Device, door: &Device, address: &str, total: usize) -> String {
     let code = desk.json(&["pair", "--role", "kiosk"])["code"].as_str().unwrap().to_owned();
     let mut joining = door
         .command(&["join", &code, address, "--name", "Door 2"])

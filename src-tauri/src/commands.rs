@@ -40,9 +40,12 @@ macro_rules! tauri_wrappers {
 
 sprintdesk_api::for_each_command!(tauri_wrappers);
 
-/// What the window does after a command: a mode change locks or unlocks the kiosk window.
+/// What the window does after a command: a mode change locks or unlocks the kiosk window, and a device
+/// found to be a locked kiosk (paired as one: its screen reads `setup` once its join brings its entry) has
+/// its window locked too.
 fn after(app: &AppHandle, command: &str, reply: &Value) {
-    if command == "set_mode"
+    let kiosk_found = command == "setup" && reply["mode"] == "kiosk" && !windows::kiosk_locked();
+    if (command == "set_mode" || kiosk_found)
         && let Ok(mode) = serde_json::from_value(reply["mode"].clone())
     {
         windows::apply_mode(app, mode);

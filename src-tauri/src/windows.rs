@@ -11,6 +11,11 @@ use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindow, WebviewWindowBuilder,
 /// mode (with the organizer PIN, checked by the core) unlocks it.
 static KIOSK_LOCKED: AtomicBool = AtomicBool::new(false);
 
+/// Whether the main window is locked as the kiosk's.
+pub fn kiosk_locked() -> bool {
+    KIOSK_LOCKED.load(Ordering::SeqCst)
+}
+
 /// Applies the device's mode to the main window.
 pub fn apply_mode(app: &AppHandle, mode: Mode) {
     let Some(main) = app.get_webview_window("main") else { return };

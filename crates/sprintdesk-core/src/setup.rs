@@ -280,13 +280,18 @@ impl Desk {
 
     /// This device's mode: one local setting, cheap enough to read before every command. A device the venue
     /// paired as the door's kiosk is a locked kiosk from the moment it joins, whatever the setting says: its
-    /// screen and its API answer only the door's commands before anyone has locked it (or after `forgot-pin`).
+    /// screen and its API answer only the door's commands before anyone has locked it (or after `forgot-pin`),
+    /// and so does any device whose join has not brought its own entry yet.
     pub fn mode(&self) -> Result<Mode, Error> {
         let chosen = self.chosen_mode()?;
-        if chosen != Mode::Kiosk && self.own_role()? == Some(DeviceRole::Kiosk) {
-            return Ok(Mode::Kiosk);
+        if chosen == Mode::Kiosk {
+            return Ok(chosen);
         }
-        Ok(chosen)
+        // Mid-join, or a join that broke off, before the venue's word on this device arrived (it comes last):
+        // it holds the venue's people, badge codes among them, and may be the kiosk it does not know yet it is.
+        let role = self.own_role()?;
+        let locked = role == Some(DeviceRole::Kiosk) || (role.is_none() && self.store().join_unfinished()?);
+        Ok(if locked { Mode::Kiosk } else { chosen })
     }
 
     /// The mode this device's screen was set to (and locked in, for a kiosk locked with the PIN): what

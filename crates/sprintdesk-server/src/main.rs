@@ -204,7 +204,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if json {
                 return print_json(&serde_json::json!({"forgot": forgot}));
             }
-            if forgot {
+            if forgot && host.setup()?.role == Some(DeviceRole::Kiosk) {
+                outln!(
+                    "Forgot this device's organizer PIN. It was paired as the door's kiosk and stays locked as one: \
+                     its screen asks for a new PIN before the door opens again."
+                );
+            } else if forgot {
                 outln!(
                     "Forgot this device's organizer PIN: it is unlocked (organizer mode). A kiosk window still \
                      open leaves the kiosk with any PIN now (Staff); lock it again to set a new one."
