@@ -39,6 +39,60 @@ pub struct Refused {
     pub ahead_ms: i64,
 }
 
+/// Change records as they arrived, each with the content hash its author's chain links (see
+/// [`crate::trust::record_hash`]), worked out where they were read: a sync's reading task, while the
+/// applying one writes the batch before. Made only from the records themselves, and changed only in step
+/// with them, so a hash always belongs to its record.
+#[derive(Debug, Default)]
+pub struct Received {
+    changes: Vec<Change>,
+    hashes: Vec<[u8; 32]>,
+}
+
+impl Received {
+    pub fn new(changes: Vec<Change>) -> Self {
+        let hashes = changes.iter().map(crate::trust::record_hash).collect();
+        Self { changes, hashes }
+    }
+
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// `other`'s records after these.
+    pub fn append(&mut self, mut other: Received) {
+        self.changes.append(&mut other.changes);
+        self.hashes.append(&mut other.hashes);
+    }
+
+    /// Keeps the records `keep` says to, with their hashes.
+    pub fn retain(&mut self, keep: impl Fn(&Change) -> bool) {
+        let kept: (Vec<Change>, Vec<[u8; 32]>) = std::mem::take(&mut self.changes)
+            .into_iter()
+            .zip(std::mem::take(&mut self.hashes))
+            .filter(|(change, _)| keep(change))
+            .unzip();
+        (self.changes, self.hashes) = kept;
+    }
+
+    /// The hash of `change`, if it is one of these records (the very one, not an equal copy).
+    pub(crate) fn hash_of(&self, change: &Change) -> Option<[u8; 32]> {
+        let size = std::mem::size_of::<Change>();
+        let offset = (change as *const Change as usize).checked_sub(self.changes.as_ptr() as usize)?;
+        let index = offset / size;
+        let held = self.changes.get(index)?;
+        (offset % size == 0 && std::ptr::eq(held, change)).then(|| self.hashes[index])
+    }
+}
+
 /// Records stamped more than an hour ahead of the receiving device's clock are refused: applied, one
 /// device with a wrong clock would win every later edit for as long as its clock is off.
 pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
@@ -69,6 +123,28 @@ impl Store {
     pub fn apply_from(
         &mut self,
         changes: &[Change],
+        grants: &[(DeviceId, Grant)],
+        relay: Option<&DeviceId>,
+        now: Timestamp,
+    ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_hashed(changes, None, grants, relay, now)
+    }
+
+    /// [`Store::apply_from`] for records whose hashes were worked out as they arrived.
+    pub fn apply_received(
+        &mut self,
+        received: &Received,
+        grants: &[(DeviceId, Grant)],
+        relay: Option<&DeviceId>,
+        now: Timestamp,
+    ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_hashed(received.changes(), Some(received), grants, relay, now)
+    }
+
+    fn apply_hashed(
+        &mut self,
+        changes: &[Change],
+        known: Option<&Received>,
         grants: &[(DeviceId, Grant)],
         relay: Option<&DeviceId>,
         now: Timestamp,
@@ -130,7 +206,7 @@ impl Store {
         // A refused record must not be followed by a later one from its device that slipped in earlier.
         fresh.retain(|change| !refused.iter().any(|r| r.origin == change.origin && r.seq < change.seq));
         // Only records their author provably wrote are taken; those outside its role are logged, not applied.
-        let judgement = judge(&tx, &trust, grants, &mut fresh)?;
+        let judgement = judge(&tx, &trust, grants, &mut fresh, known)?;
         remember_refusals(&tx, &judgement, now)?;
         // A retirement in this batch supersedes the records after it that it retires.
         let view = trust.device(self.device.as_str()).map(|me| me.vouched.role);
@@ -173,5 +249,46 @@ impl Store {
             unproven,
             forbidden,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Received;
+    use crate::{Change, Entity, Hlc, trust::record_hash};
+
+    fn record(seq: u64) -> Change {
+        Change {
+            origin: "k1".into(),
+            seq,
+            hlc: Hlc(seq),
+            entity: Entity::Attendee,
+            entity_id: format!("a-{seq}"),
+            field: "name".into(),
+            value: serde_json::json!(format!("Person {seq}")),
+            proof: None,
+            cleared: None,
+            salt: None,
+        }
+    }
+
+    /// A hash is had only for the very record it was worked out from, through appends and filters; an equal
+    /// copy, or a record of another batch, has none (its hash is then worked out again).
+    #[test]
+    fn a_received_records_hash_belongs_to_it_through_appends_and_filters() {
+        let mut received = Received::new((1..=5).map(record).collect());
+        received.append(Received::new((6..=9).map(record).collect()));
+        received.retain(|c| c.seq % 3 != 0);
+        let seqs: Vec<u64> = received.changes().iter().map(|c| c.seq).collect();
+        assert_eq!(seqs, [1, 2, 4, 5, 7, 8]);
+        for change in received.changes() {
+            assert_eq!(received.hash_of(change), Some(record_hash(change)), "record {}", change.seq);
+        }
+        let copy = received.changes()[2].clone();
+        assert_eq!(received.hash_of(&copy), None, "an equal copy is not the record");
+        let other = Received::new(vec![record(4)]);
+        assert_eq!(received.hash_of(&other.changes()[0]), None);
+        assert_eq!(other.hash_of(&received.changes()[0]), None);
+        assert_eq!(Received::default().hash_of(&copy), None);
     }
 }

@@ -447,6 +447,7 @@ pub(crate) fn judge(
     trust: &Trust,
     grants: &[(DeviceId, Grant)],
     fresh: &mut Vec<&Change>,
+    known: Option<&crate::apply::Received>,
 ) -> Result<Judgement, StoreError> {
     let mut judgement = Judgement::default();
     let Some(venue) = &trust.venue else { return Ok(judgement) };
@@ -495,7 +496,8 @@ pub(crate) fn judge(
                 problem = Some(format!("{why}, too large to keep or pass on"));
                 break;
             }
-            link = trust::link(&link, change, &trust::record_hash(change));
+            let hash = known.and_then(|known| known.hash_of(change)).unwrap_or_else(|| trust::record_hash(change));
+            link = trust::link(&link, change, &hash);
             seq = change.seq;
             let Some(proof) = &change.proof else { continue };
             let Some(vouched) = vouched else {

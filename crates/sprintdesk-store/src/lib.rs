@@ -33,7 +33,7 @@ mod vector;
 mod write;
 mod written;
 
-pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Refused};
+pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Received, Refused};
 pub use chain::{Refusal, Trust, TrustedDevice};
 pub use change::{Change, DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, ERASURE_KEYS_FIELD, Entity, Op, PERSONAL_FIELDS};
 pub use device::{DeviceIdError, device_id_for, written_mark_for};

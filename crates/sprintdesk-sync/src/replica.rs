@@ -7,7 +7,8 @@ use crate::plan::Batch;
 use crate::report::JoinRefusal;
 use sprintdesk_domain::{Device, DeviceId, DeviceRole, Grant, ProjectId, Timestamp};
 use sprintdesk_store::{
-    ApplyOutcome, Change, Identity, Op, PeerRecord, Reissue, RevocationProof, Store, StoreError, VersionVector,
+    ApplyOutcome, Change, Identity, Op, PeerRecord, Received, Reissue, RevocationProof, Store, StoreError,
+    VersionVector,
 };
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -280,7 +281,7 @@ impl Replica {
         changes: &[Change],
         grants: &[(DeviceId, Grant)],
     ) -> Result<ApplyOutcome, StoreError> {
-        self.apply_batch(changes, grants, None)
+        self.apply_batch(changes, None, grants, None)
     }
 
     /// [`Replica::apply_with_grants`] for a batch `relay` passed on (see [`sprintdesk_store::Store::apply_from`]).
@@ -290,19 +291,33 @@ impl Replica {
         grants: &[(DeviceId, Grant)],
         relay: &DeviceId,
     ) -> Result<ApplyOutcome, StoreError> {
-        self.apply_batch(changes, grants, Some(relay))
+        self.apply_batch(changes, None, grants, Some(relay))
+    }
+
+    /// [`Replica::apply_from`] for records whose hashes were worked out as they were read.
+    pub fn apply_received(
+        &self,
+        received: &Received,
+        grants: &[(DeviceId, Grant)],
+        relay: &DeviceId,
+    ) -> Result<ApplyOutcome, StoreError> {
+        self.apply_batch(received.changes(), Some(received), grants, Some(relay))
     }
 
     fn apply_batch(
         &self,
         changes: &[Change],
+        received: Option<&Received>,
         grants: &[(DeviceId, Grant)],
         relay: Option<&DeviceId>,
     ) -> Result<ApplyOutcome, StoreError> {
         let now = self.clock.now();
         let outcome = {
             let mut store = self.store();
-            let outcome = store.apply_from(changes, grants, relay, now)?;
+            let outcome = match received {
+                Some(received) => store.apply_received(received, grants, relay, now)?,
+                None => store.apply_from(changes, grants, relay, now)?,
+            };
             // A sync is when a device notices the sprint's retention period has ended, and when an organizer's
             // device erases a duplicate merged elsewhere into someone it erased.
             store.enforce_retention(now)?;

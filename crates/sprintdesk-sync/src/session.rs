@@ -7,7 +7,7 @@ use crate::plan::{self, Batch};
 use crate::replica::{Admission, Joining, Replica, Welcome};
 pub use crate::report::{Authority, Mode, Report, SKEW_WARNING_MS, SyncError, minutes};
 use sprintdesk_domain::{DeviceId, DeviceRole, Grant, Timestamp};
-use sprintdesk_store::{Change, Entity, PeerRecord, RevocationProof, VersionVector, device_of};
+use sprintdesk_store::{Change, Entity, PeerRecord, Received, RevocationProof, VersionVector, device_of};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadHalf, WriteHalf};
@@ -42,7 +42,7 @@ const RETRY_REFUSED_EVERY: u32 = 12;
 
 /// A message read, the bytes it took on the wire, and its share of the queue's bytes (given back once it
 /// is taken off the queue).
-type Queued = Result<(Message, usize, tokio::sync::OwnedSemaphorePermit), ProtocolError>;
+type Queued = Result<(Message, Option<Received>, usize, tokio::sync::OwnedSemaphorePermit), ProtocolError>;
 
 /// The most a side reads of one message from a peer it has not admitted yet (its `hello`, `join` or
 /// `welcome`), on the wire and decompressed: a stranger gets this much read and decoded, one message at a
@@ -59,6 +59,9 @@ struct Link<S> {
     incoming: Option<mpsc::Receiver<Queued>>,
     /// A message taken from `incoming` while gathering batches to apply together, to be handled next.
     pending: Option<Message>,
+    /// The records of the `changes` message last taken from `incoming`, hashed by the reading task (the
+    /// message itself then holds none).
+    received: Option<Received>,
     reader: Option<tokio::task::JoinHandle<()>>,
     report: Report,
 }
@@ -71,6 +74,7 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
             unadmitted: Some(read_half),
             incoming: None,
             pending: None,
+            received: None,
             reader: None,
             report: Report::default(),
         }
@@ -92,7 +96,14 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                     Ok(Some(frame)) => {
                         let bytes = u32::try_from(frame.weight.min(QUEUED_BYTES)).unwrap_or(u32::MAX);
                         let Ok(permit) = budget.clone().acquire_many_owned(bytes).await else { break };
-                        Ok((frame.message, frame.wire_bytes, permit))
+                        // A batch's records are hashed here, off the task that applies the one before.
+                        let (message, received) = match frame.message {
+                            Message::Changes { changes, grants } => {
+                                (Message::Changes { changes: Vec::new(), grants }, Some(Received::new(changes)))
+                            }
+                            other => (other, None),
+                        };
+                        Ok((message, received, frame.wire_bytes, permit))
                     }
                     Ok(None) => Err(ProtocolError::Io(std::io::ErrorKind::UnexpectedEof.into())),
                     Err(error) => Err(error),
@@ -133,13 +144,22 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
             };
         };
         match incoming.recv().await {
-            Some(Ok((message, size, _taken))) => {
+            Some(Ok((message, received, size, _taken))) => {
                 self.report.bytes_in += size as u64;
+                self.received = received;
                 Ok(message)
             }
             Some(Err(ProtocolError::Io(e))) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SyncError::Closed),
             Some(Err(error)) => Err(error.into()),
             None => Err(SyncError::Closed),
+        }
+    }
+
+    /// The records of a `changes` message just taken: those its reading task hashed, or its own.
+    fn records_of(&mut self, changes: Vec<Change>) -> Received {
+        match self.received.take() {
+            Some(received) if changes.is_empty() => received,
+            _ => Received::new(changes),
         }
     }
 
@@ -151,8 +171,9 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
         let Some(incoming) = self.incoming.as_mut() else { return Ok(None) };
         match incoming.try_recv() {
             Ok(item) => {
-                let (message, size, _taken) = item?;
+                let (message, received, size, _taken) = item?;
                 self.report.bytes_in += size as u64;
+                self.received = received;
                 Ok(Some(message))
             }
             Err(_) => Ok(None),
@@ -724,12 +745,13 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     match message {
-        Message::Changes { mut changes, mut grants } => {
+        Message::Changes { changes, mut grants } => {
+            let mut batch = link.records_of(changes);
             // Batches that have arrived meanwhile are applied with this one, in one transaction.
-            while changes.len() < APPLY_TOGETHER_RECORDS {
+            while batch.len() < APPLY_TOGETHER_RECORDS {
                 match link.try_receive()? {
                     Some(Message::Changes { changes: more, grants: more_grants }) => {
-                        changes.extend(more);
+                        batch.append(link.records_of(more));
                         grants.extend(more_grants);
                     }
                     Some(other) => {
@@ -741,17 +763,13 @@ where
             }
             // A kiosk or a board holds some fields cleared: only its own records are taken from it.
             let sender = link.report.peer.clone();
-            let changes: Vec<Change> = if progress.peer_own_only {
-                changes
-                    .into_iter()
-                    .filter(|c| sprintdesk_store::device_of(c.origin.as_str()) == sender.as_str())
-                    .collect()
-            } else {
-                changes
-            };
-            let outcome = replica.apply_from(&changes, &grants, &sender)?;
+            if progress.peer_own_only {
+                batch.retain(|c| sprintdesk_store::device_of(c.origin.as_str()) == sender.as_str());
+            }
+            let outcome = replica.apply_received(&batch, &grants, &sender)?;
+            let changes = batch.changes();
             // The peer holds what it sends.
-            for change in &changes {
+            for change in changes {
                 if change.seq > progress.peer_has.get(&change.origin) {
                     progress.peer_has.set(change.origin.clone(), change.seq);
                 }
@@ -809,6 +827,11 @@ where
                 }
             }
             link.send(&Message::Have { vector: replica.vector()? }).await?;
+            // A bootstrap's batches (thousands of records' strings and values) are freed on another thread:
+            // this one applies the next.
+            if batch.len() >= BATCH_RECORDS as usize {
+                tokio::task::spawn_blocking(move || drop(batch));
+            }
             Ok(false)
         }
         Message::Have { vector } => {
