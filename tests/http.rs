@@ -32,7 +32,11 @@ fn serve_http_on(user: &User, ui: Option<&std::path::Path>, http: &str) -> Serve
         ui_arg = dir.display().to_string();
         args.extend(["--ui", &ui_arg]);
     }
-    let mut command = user.command(&args);
+    spawn_served(user.command(&args))
+}
+
+/// Starts a `serve` command (with `--json` and `--http`); returns it once it listens.
+fn spawn_served(mut command: std::process::Command) -> Served {
     command.env("SPRINTDESK_UI", "/nonexistent");
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let started = crate::lan::started(&mut child);
@@ -1155,12 +1159,7 @@ fn one_machine_on_the_wifi_cannot_take_every_event_stream() {
 /// `sprintdesk serve` with its HTTP API on loopback, for a device of a venue.
 fn serve_device(device: &crate::lan::Device) -> Served {
     let args = ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", "127.0.0.1:0"];
-    let mut command = device.command(&args);
-    command.env("SPRINTDESK_UI", "/nonexistent");
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let started = crate::lan::started(&mut child);
-    let http = started["http"].as_str().expect("an HTTP address").replace("0.0.0.0", "127.0.0.1");
-    Served { child, http }
+    spawn_served(device.command(&args))
 }
 
 /// The organizer pairs the door's kiosk and goes back to the desk before choosing its PIN (a helper found

@@ -157,6 +157,8 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
 
     /// The records of a `changes` message just taken: those its reading task hashed, or its own.
     fn records_of(&mut self, changes: Vec<Change>) -> Received {
+        // (Whatever reads a `changes` message off the queue takes its records here, before the next.)
+        debug_assert!(changes.is_empty() || self.received.is_none(), "a batch's hashed records left behind");
         match self.received.take() {
             Some(received) if changes.is_empty() => received,
             _ => Received::new(changes),
