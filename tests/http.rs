@@ -1231,3 +1231,28 @@ fn a_join_cut_off_before_the_devices_entry_arrived_answers_only_the_door() {
     // Its joining screen still follows how far the records came.
     served.ok("sync_progress", Value::Null);
 }
+
+/// A walk of the door found one count of wrong PINs for the badge form, which anyone who signs a name in
+/// reaches, and for leaving the kiosk: six wrong PINs typed by an attendee locked the organizer out of the
+/// kiosk, for longer each time, up to an hour. They are counted apart: the door's form locks itself only.
+#[test]
+fn wrong_pins_typed_into_the_doors_badge_form_do_not_lock_the_organizer_out_of_the_kiosk() {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
+    user.ok(&["attendees", "add", "--name", "Priya Brown"]);
+    let served = serve(&user, None);
+    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    served.ok("sign_in", json!({"attendee": "Priya Brown", "project": "T3", "accept_code_of_conduct": true}));
+    let mut statuses = Vec::new();
+    for guess in 0..8 {
+        let pin = format!("{:04}", 1000 + guess);
+        statuses.push(served.post("print_badge", json!({"attendee": "Priya Brown", "pin": pin})).0);
+    }
+    assert_eq!(&statuses[..4], &[403; 4], "{statuses:?}");
+    assert!(statuses[4..].iter().all(|s| *s == 429), "the door's form locks itself: {statuses:?}");
+    let (status, refused) = served.post("print_badge", json!({"attendee": "Priya Brown", "pin": "2468"}));
+    assert_eq!(status, 429, "{refused}");
+    // The organizer comes to the door and leaves the kiosk with the PIN.
+    let unlocked = served.ok("set_mode", json!({"mode": "organizer", "pin": "2468"}));
+    assert_eq!(unlocked["mode"], "organizer", "{unlocked}");
+}

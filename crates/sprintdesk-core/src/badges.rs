@@ -104,7 +104,9 @@ impl Desk {
                 }));
                 match self.door_badge_rule(&snapshot, &person, just_registered)? {
                     (DoorBadge::Print, _) => {}
-                    (DoorBadge::Pin, why) => self.confirm_pin(request.pin.as_deref(), &why)?,
+                    (DoorBadge::Pin, why) => {
+                        self.confirm_pin_at(request.pin.as_deref(), &why, crate::setup::PinAt::Door)?
+                    }
                     (DoorBadge::Ask, why) => return Err(Error::NotAllowed(why)),
                 }
             }

@@ -19,6 +19,28 @@ pub const BOARD_PAGE_SECONDS: std::ops::RangeInclusive<u32> = 2..=120;
 /// Wrong PINs in a row, and until when the PIN is not even checked (local settings: a restart keeps them).
 const PIN_FAILURES: &str = "kiosk_pin_failures";
 const PIN_LOCKED_UNTIL: &str = "kiosk_pin_locked_until";
+/// The same, for PINs typed into the door's own forms (a badge printed again), which anyone who signs a
+/// name in reaches: counted apart, so that wrong PINs there never lock the organizer out of the kiosk.
+const DOOR_PIN_FAILURES: &str = "kiosk_door_pin_failures";
+const DOOR_PIN_LOCKED_UNTIL: &str = "kiosk_door_pin_locked_until";
+
+/// Where a PIN was typed: its wrong tries are counted, and lock, apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PinAt {
+    /// Leaving the kiosk, or staff's own confirmations.
+    Staff,
+    /// A form at the door that whoever stands there reaches.
+    Door,
+}
+
+impl PinAt {
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            PinAt::Staff => (PIN_FAILURES, PIN_LOCKED_UNTIL),
+            PinAt::Door => (DOOR_PIN_FAILURES, DOOR_PIN_LOCKED_UNTIL),
+        }
+    }
+}
 /// Why a device paired as the door's kiosk does not leave the kiosk, in words.
 pub(crate) const PAIRED_KIOSK_STAYS: &str = "this device was paired as the door's kiosk, and it stays one: the \
      organizer's pages are on the organizers' devices. To use this computer for something else, pair it again \
@@ -315,7 +337,7 @@ impl Desk {
         }
         if current.mode == Mode::Kiosk && change.mode != Mode::Kiosk {
             match pin {
-                Some(pin) => self.check_pin(pin_matches(pin))?,
+                Some(pin) => self.check_pin(pin_matches(pin), PinAt::Staff)?,
                 None => return Err(Error::NotAllowed("leaving the kiosk needs the organizer PIN".into())),
             }
         }
@@ -330,7 +352,7 @@ impl Desk {
                 check_pin_shape(pin)?;
                 new_pin = Some(pin_hash(&device, pin));
             } else {
-                self.check_pin(pin_matches(pin))?;
+                self.check_pin(pin_matches(pin), PinAt::Staff)?;
             }
         }
         let project = match change.mode {
@@ -374,7 +396,7 @@ impl Desk {
         let store = self.store();
         let locked = store.local_setting(MODE)?.as_deref() == Some(Mode::Kiosk.as_str());
         let had = locked || store.local_setting(PIN_HASH)?.is_some();
-        for key in [PIN_HASH, PIN_FAILURES, PIN_LOCKED_UNTIL] {
+        for key in [PIN_HASH, PIN_FAILURES, PIN_LOCKED_UNTIL, DOOR_PIN_FAILURES, DOOR_PIN_LOCKED_UNTIL] {
             store.clear_local_setting(key)?;
         }
         if locked {
@@ -386,12 +408,17 @@ impl Desk {
     /// Asks for the organizer PIN before something that cannot be undone (`what`, in words), where this
     /// device has one; counts wrong PINs as leaving the kiosk does.
     pub(crate) fn confirm_pin(&mut self, pin: Option<&str>, what: &str) -> Result<(), Error> {
+        self.confirm_pin_at(pin, what, PinAt::Staff)
+    }
+
+    /// [`Desk::confirm_pin`] where the PIN was typed.
+    pub(crate) fn confirm_pin_at(&mut self, pin: Option<&str>, what: &str, at: PinAt) -> Result<(), Error> {
         let store = self.store();
         let Some(stored) = store.local_setting(PIN_HASH)? else { return Ok(()) };
         let device = store.device().to_string();
         let earlier = store.earlier_ids()?;
         match pin.map(str::trim).filter(|p| !p.is_empty()) {
-            Some(pin) => self.check_pin(pin_set_here(Some(&stored), &device, &earlier, pin)),
+            Some(pin) => self.check_pin(pin_set_here(Some(&stored), &device, &earlier, pin), at),
             None => Err(Error::NotAllowed(format!("{what} needs the organizer PIN"))),
         }
     }
@@ -399,10 +426,11 @@ impl Desk {
     /// Counts a PIN attempt. While the PIN is locked nothing is checked, not even the right PIN; a wrong PIN
     /// adds to the count (and, past the first few, locks the PIN for longer each time); the right one
     /// clears it. The count is this device's own bookkeeping: the one write a refused use case makes.
-    fn check_pin(&mut self, matches: bool) -> Result<(), Error> {
+    fn check_pin(&mut self, matches: bool, at: PinAt) -> Result<(), Error> {
+        let (failures_key, locked_until_key) = at.keys();
         let now = self.now();
         let store = self.store();
-        let locked_until = store.local_setting(PIN_LOCKED_UNTIL)?.and_then(|t| t.parse::<i64>().ok());
+        let locked_until = store.local_setting(locked_until_key)?.and_then(|t| t.parse::<i64>().ok());
         if let Some(until) = locked_until.filter(|until| now.0 < *until) {
             let minutes = (until - now.0 + 59_999) / 60_000;
             return Err(Error::TooManyTries(format!(
@@ -410,21 +438,25 @@ impl Desk {
                 if minutes == 1 { "minute" } else { "minutes" }
             )));
         }
-        let failures: u32 = store.local_setting(PIN_FAILURES)?.and_then(|n| n.parse().ok()).unwrap_or(0);
+        let failures: u32 = store.local_setting(failures_key)?.and_then(|n| n.parse().ok()).unwrap_or(0);
         if matches {
             if failures > 0 {
-                store.set_local_setting(PIN_FAILURES, "0")?;
+                store.set_local_setting(failures_key, "0")?;
             }
             return Ok(());
         }
         let failures = failures.saturating_add(1);
-        store.set_local_setting(PIN_FAILURES, &failures.to_string())?;
+        store.set_local_setting(failures_key, &failures.to_string())?;
         let lockout = pin_lockout_minutes(failures);
         if lockout > 0 {
-            store.set_local_setting(PIN_LOCKED_UNTIL, &now.plus_minutes(lockout).0.to_string())?;
+            store.set_local_setting(locked_until_key, &now.plus_minutes(lockout).0.to_string())?;
             store.note_lockout(&Lockout {
                 kind: Lockout::PIN.into(),
-                source: "this device".into(),
+                source: match at {
+                    PinAt::Staff => "this device",
+                    PinAt::Door => "this device's badge form at the door",
+                }
+                .into(),
                 failures,
                 locked_until: now.plus_minutes(lockout),
                 at: now,
