@@ -42,7 +42,7 @@ impl PinAt {
     }
 }
 /// Why a device paired as the door's kiosk does not leave the kiosk, in words.
-pub(crate) const PAIRED_KIOSK_STAYS: &str = "this device was paired as the door's kiosk, and it stays one: the \
+const PAIRED_KIOSK_STAYS: &str = "this device was paired as the door's kiosk, and it stays one: the \
      organizer's pages are on the organizers' devices. To use this computer for something else, pair it again \
      from a new, empty database";
 /// Wrong PINs in a row that cost nothing: fingers slip.

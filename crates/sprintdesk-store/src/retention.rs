@@ -217,18 +217,17 @@ impl Store {
         if left_out.is_empty() {
             return Ok(false);
         }
+        // Once per role, also on a file whose view an older release brought down.
+        if self.local_setting(CLEARINGS_SETTING)?.as_deref() != Some(role.as_str()) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            forget_clearings_not_held(&tx, role)?;
+            tx.commit()?;
+            self.set_local_setting(CLEARINGS_SETTING, role.as_str())?;
+        }
         if self.local_setting(VIEW_SETTING)?.as_deref() == Some(role.as_str()) {
-            // (A file whose view was brought down by an older release may still hold such notes.)
-            if self.local_setting(CLEARINGS_SETTING)?.as_deref() != Some(role.as_str()) {
-                let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                forget_clearings_not_held(&tx, role)?;
-                tx.commit()?;
-                self.set_local_setting(CLEARINGS_SETTING, role.as_str())?;
-            }
             return Ok(false);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        forget_clearings_not_held(&tx, role)?;
         for field in &left_out {
             tx.execute(&format!("UPDATE attendees SET \"{field}\" = NULL WHERE \"{field}\" IS NOT NULL"), [])?;
         }
@@ -240,7 +239,6 @@ impl Store {
         clear_in_log(&tx, &held)?;
         tx.commit()?;
         self.set_local_setting(VIEW_SETTING, role.as_str())?;
-        self.set_local_setting(CLEARINGS_SETTING, role.as_str())?;
         tracing::info!(role = role.as_str(), cleared = held.len(), "this device now holds what its role holds");
         self.scrub_files();
         Ok(true)
