@@ -141,7 +141,20 @@ impl Store {
         self.apply_hashed(received.changes(), Some(received), grants, relay, now)
     }
 
+    /// A bulk batch is committed without waiting for the disk ([`Store::relaxed_if`]): its senders hold it.
     fn apply_hashed(
+        &mut self,
+        changes: &[Change],
+        known: Option<&Received>,
+        grants: &[(DeviceId, Grant)],
+        relay: Option<&DeviceId>,
+        now: Timestamp,
+    ) -> Result<ApplyOutcome, StoreError> {
+        let bulk = changes.len() >= crate::store::BULK_RECORDS;
+        self.relaxed_if(bulk, |store| store.apply_now(changes, known, grants, relay, now))
+    }
+
+    fn apply_now(
         &mut self,
         changes: &[Change],
         known: Option<&Received>,

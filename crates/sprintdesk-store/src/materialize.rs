@@ -50,7 +50,6 @@ pub(crate) fn materialize_and_record_judged<'a>(
     // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
     let mut writer = Writer::new(conn, any_erased(conn)?);
     writer.me = me.map(|me| me.as_str().to_owned());
-    let mut text: Vec<u8> = Vec::new();
     let mut newest = last_hlc(conn)?;
     let mut retired = read_retirements(conn)?;
     let mut dropped: std::collections::HashSet<(&DeviceId, u64)> = std::collections::HashSet::new();
@@ -73,27 +72,7 @@ pub(crate) fn materialize_and_record_judged<'a>(
         if !judged_out && cleared.is_none() {
             materialize(&mut writer, change).map_err(refusal)?;
         }
-        // The value as JSON text, written into one buffer for the batch (not formatted into a new string).
-        text.clear();
-        if cleared.is_some() {
-            text.extend_from_slice(b"null");
-        } else {
-            serde_json::to_writer(&mut text, &change.value).map_err(|e| refusal(Refusal::Bad(e.to_string())))?;
-        }
-        let value = std::str::from_utf8(&text).map_err(|e| refusal(Refusal::Bad(e.to_string())))?;
-        writer.statement(LOG)?.execute(params![
-            change.origin.as_str(),
-            change.seq,
-            change.hlc.0 as i64,
-            change.entity.as_str(),
-            change.entity_id,
-            change.field,
-            value,
-            change.proof,
-            judged_out,
-            cleared.as_ref().map(|hash| hash.as_slice()),
-            if cleared.is_some() { None } else { change.salt.as_deref() },
-        ])?;
+        writer.log(change, judged_out, cleared).map_err(refusal)?;
         newest = newest.max(change.hlc);
         if change.entity == Entity::Retirement {
             retired = read_retirements(conn)?;
@@ -350,10 +329,38 @@ fn is_sticky(table: &Table, column: &str) -> bool {
     table.entity == Entity::Device && column == STICKY_FIELD
 }
 
-/// Appending a record to the change log.
+/// Appending a record to the change log (or [`ROWS_AT_ONCE`] records: [`many_rows`]).
 const LOG: &str =
     "INSERT INTO changes (origin, seq, hlc, entity, entity_id, field, value, proof, refused, cleared, salt)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/// The columns of a log row, each a parameter of [`LOG`].
+const LOG_COLUMNS: usize = 11;
+/// How many records a writer holds for the log before appending them.
+const LOG_HELD: usize = 1024;
+/// How many rows one statement inserts into the change log or an event table: a statement a row was most
+/// of applying a bootstrap's batch, and most of that the statement's own cost, not the row's.
+const ROWS_AT_ONCE: usize = 32;
+/// The key of a statement inserting [`ROWS_AT_ONCE`] rows (see [`sql_once`]).
+const MANY_KEY: u64 = 1 << 60;
+
+/// `single`, an `INSERT … VALUES (?, …)` of one row into `table`, for [`ROWS_AT_ONCE`] rows.
+fn many_rows(table: &'static str, single: &str) -> &'static str {
+    sql_once((table, MANY_KEY), || {
+        let (head, row) = single.split_once("VALUES").unwrap_or((single, ""));
+        format!("{head}VALUES {}", vec![row.trim(); ROWS_AT_ONCE].join(", "))
+    })
+}
+
+/// A record for the change log, held by [`Writer`] until it is flushed.
+struct Logged<'c> {
+    change: &'c Change,
+    /// Refused by the rules of trust: logged, not materialized.
+    refused: bool,
+    /// The hash its content had, when it is kept without it.
+    cleared: Option<[u8; 32]>,
+    /// Where its value's JSON text is in [`Writer::texts`].
+    text: std::ops::Range<usize>,
+}
 /// What materializing a batch writes with: its statements, held for the batch (not looked up by their
 /// text per record), and the rows records have touched, each read once for the stamps of its fields
 /// ([`Versions`]), judged in memory and written once: an attendee's ten fields are one row read and one
@@ -375,6 +382,11 @@ struct Writer<'c> {
     lost: Vec<(String, u64)>,
     /// People erased in this batch, whose records in the log are cleared at its end.
     erased: Vec<String>,
+    /// Records for the change log, and their values' JSON texts one after another.
+    log: Vec<Logged<'c>>,
+    texts: Vec<u8>,
+    /// Events for their tables, each table's rows' values one after another (see [`event_insert`]).
+    events: Vec<(&'static Table, Vec<SqlValue>)>,
 }
 
 /// One row touched in a batch: the stamps of its fields and the fields won, not written yet.
@@ -452,7 +464,87 @@ impl<'c> Writer<'c> {
             me: None,
             lost: Vec::new(),
             erased: Vec::new(),
+            log: Vec::new(),
+            texts: Vec::new(),
+            events: Vec::new(),
         }
+    }
+
+    /// Holds `change` for the change log (kept without its content when `cleared`), appended when the
+    /// writer is flushed or holds [`LOG_HELD`] records.
+    fn log(&mut self, change: &'c Change, refused: bool, cleared: Option<[u8; 32]>) -> Result<(), Refusal> {
+        let start = self.texts.len();
+        if cleared.is_some() {
+            self.texts.extend_from_slice(b"null");
+        } else {
+            serde_json::to_writer(&mut self.texts, &change.value).map_err(|e| Refusal::Bad(e.to_string()))?;
+        }
+        self.log.push(Logged { change, refused, cleared, text: start..self.texts.len() });
+        if self.log.len() >= LOG_HELD {
+            self.flush_log()?;
+        }
+        Ok(())
+    }
+
+    /// Holds the values of an event's row of `table` (its id, then its columns) for when the writer is
+    /// flushed.
+    fn event(&mut self, table: &'static Table, row: impl Iterator<Item = SqlValue>) {
+        match self.events.iter_mut().find(|(held, _)| std::ptr::eq(*held, table)) {
+            Some((_, values)) => values.extend(row),
+            None => self.events.push((table, row.collect())),
+        }
+    }
+
+    /// Inserts the events held, [`ROWS_AT_ONCE`] to a statement.
+    fn flush_events(&mut self) -> Result<(), rusqlite::Error> {
+        for (table, values) in std::mem::take(&mut self.events) {
+            let (single, width) = (event_insert(table), table.columns.len() + 1);
+            let mut rows = values.chunks_exact(width * ROWS_AT_ONCE);
+            for chunk in rows.by_ref() {
+                let statement = self.statement(many_rows(table.name, single))?;
+                for (i, value) in chunk.iter().enumerate() {
+                    statement.raw_bind_parameter(i + 1, value)?;
+                }
+                statement.raw_execute()?;
+            }
+            for row in rows.remainder().chunks_exact(width) {
+                let statement = self.statement(single)?;
+                for (i, value) in row.iter().enumerate() {
+                    statement.raw_bind_parameter(i + 1, value)?;
+                }
+                statement.raw_execute()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the records held for the change log, [`ROWS_AT_ONCE`] to a statement.
+    fn flush_log(&mut self) -> Result<(), rusqlite::Error> {
+        if self.log.is_empty() {
+            return Ok(());
+        }
+        let log = std::mem::take(&mut self.log);
+        let texts = std::mem::take(&mut self.texts);
+        let all = std::str::from_utf8(&texts).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let mut rows = log.chunks_exact(ROWS_AT_ONCE);
+        for chunk in rows.by_ref() {
+            let statement = self.statement(many_rows("changes", LOG))?;
+            for (i, logged) in chunk.iter().enumerate() {
+                bind_log_row(statement, i * LOG_COLUMNS, logged, &all[logged.text.clone()])?;
+            }
+            statement.raw_execute()?;
+        }
+        for logged in rows.remainder() {
+            let statement = self.statement(LOG)?;
+            bind_log_row(statement, 0, logged, &all[logged.text.clone()])?;
+            statement.raw_execute()?;
+        }
+        // The buffers are used again for the next records.
+        let (mut log, mut texts) = (log, texts);
+        log.clear();
+        texts.clear();
+        (self.log, self.texts) = (log, texts);
+        Ok(())
     }
 
     fn statement(&mut self, sql: &'static str) -> Result<&mut rusqlite::CachedStatement<'c>, rusqlite::Error> {
@@ -500,6 +592,7 @@ impl<'c> Writer<'c> {
                         // made again from the log (what a retirement does), not left to refuse every batch.
                         tracing::warn!(table = table.name, id, %reason, "a row's stamps were unreadable: rebuilt");
                         let row = std::collections::HashSet::from([id.to_owned()]);
+                        self.flush_log()?;
                         rebuild(self.conn, &std::collections::HashMap::from([(table.entity, row)]))?;
                         let text: Option<Option<String>> =
                             self.statement(read)?.query_row([id], |row| row.get(0)).optional()?;
@@ -568,6 +661,8 @@ impl<'c> Writer<'c> {
     /// Writes every gathered row, one statement each. A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
     /// those erased after they arrived do: every device shows the same.
     fn flush(&mut self) -> Result<(), rusqlite::Error> {
+        self.flush_log()?;
+        self.flush_events()?;
         self.index.clear();
         let pending = std::mem::take(&mut self.pending);
         for PendingRow { table, id, versions, columns, mut values } in pending {
@@ -590,6 +685,29 @@ impl<'c> Writer<'c> {
         }
         Ok(())
     }
+}
+
+/// Binds `logged`, whose value's JSON text is `text`, to the log row of `statement` whose first parameter
+/// follows `before` others.
+fn bind_log_row(
+    statement: &mut rusqlite::CachedStatement<'_>,
+    before: usize,
+    logged: &Logged<'_>,
+    text: &str,
+) -> Result<(), rusqlite::Error> {
+    let Logged { change, refused, cleared, .. } = logged;
+    statement.raw_bind_parameter(before + 1, change.origin.as_str())?;
+    statement.raw_bind_parameter(before + 2, change.seq)?;
+    statement.raw_bind_parameter(before + 3, change.hlc.0 as i64)?;
+    statement.raw_bind_parameter(before + 4, change.entity.as_str())?;
+    statement.raw_bind_parameter(before + 5, &change.entity_id)?;
+    statement.raw_bind_parameter(before + 6, &change.field)?;
+    statement.raw_bind_parameter(before + 7, text)?;
+    statement.raw_bind_parameter(before + 8, &change.proof)?;
+    statement.raw_bind_parameter(before + 9, refused)?;
+    statement.raw_bind_parameter(before + 10, cleared.as_ref().map(|hash| hash.as_slice()))?;
+    statement.raw_bind_parameter(before + 11, if cleared.is_some() { None } else { change.salt.as_deref() })?;
+    Ok(())
 }
 
 /// SQLite's `MAX(a, b)` of two values: NULL if either is.
@@ -736,7 +854,7 @@ fn rebuild(
     Ok(())
 }
 
-fn insert_event(writer: &mut Writer<'_>, table: &Table, change: &Change) -> Result<(), Refusal> {
+fn insert_event(writer: &mut Writer<'_>, table: &'static Table, change: &Change) -> Result<(), Refusal> {
     if change.field != EVENT_FIELD {
         return Err(Refusal::Bad(format!("an event change must have field \"{EVENT_FIELD}\"")));
     }
@@ -750,22 +868,25 @@ fn insert_event(writer: &mut Writer<'_>, table: &Table, change: &Change) -> Resu
     if id.0 != change.entity_id {
         return Err(Refusal::Bad("the event's id does not match the change's record id".into()));
     }
-    let mut values: Vec<SqlValue> = vec![SqlValue::Text(id.0)];
+    let mut values: Vec<SqlValue> = Vec::with_capacity(table.columns.len());
     for (name, kind) in table.columns {
         values.push(to_sql(*kind, change.value.get(*name).unwrap_or(&Value::Null)).map_err(Refusal::Bad)?);
     }
-    let insert = sql_once((table.name, 0), || {
+    writer.event(table, std::iter::once(SqlValue::Text(id.0)).chain(values));
+    Ok(())
+}
+
+/// Inserting an event's row into `table` (its id, then its columns), if no row has its id.
+fn event_insert(table: &'static Table) -> &'static str {
+    sql_once((table.name, 0), || {
         let columns: Vec<String> = table.columns.iter().map(|(name, _)| format!("\"{name}\"")).collect();
-        let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
         format!(
             "INSERT OR IGNORE INTO {} (id, {}) VALUES ({})",
             table.name,
             columns.join(", "),
-            placeholders.join(", ")
+            vec!["?"; table.columns.len() + 1].join(", ")
         )
-    });
-    writer.statement(insert)?.execute(rusqlite::params_from_iter(values))?;
-    Ok(())
+    })
 }
 
 /// The text of a statement about one table (and set of its columns, or 0), made the first time it is

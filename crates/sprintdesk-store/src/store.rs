@@ -86,6 +86,8 @@ pub struct Store {
     pub(crate) open_here: Option<OpenHere>,
     /// Where this device's last write is noted, outside the file ([`crate::written`]); `None`: nowhere.
     pub(crate) written_mark: Option<std::path::PathBuf>,
+    /// Records from other devices were committed without waiting for the disk ([`Store::settle`]).
+    pub(crate) unsettled: bool,
 }
 
 /// The database files this process has open through SQLite, by their canonical path, and how many times.
@@ -138,7 +140,7 @@ const CACHE_KIB: i64 = 2 * 1024;
 /// and pages read again from the file cost more than the memory.
 const BULK_CACHE_KIB: i64 = 32 * 1024;
 /// A write of at least this many records is a bulk one.
-const BULK_RECORDS: usize = 256;
+pub(crate) const BULK_RECORDS: usize = 256;
 
 /// The `meta` key noting that an erasure's bytes are still in the write-ahead log (see
 /// [`Store::scrub_files`]).
@@ -230,6 +232,7 @@ impl Store {
             bulk_cache: false,
             open_here,
             written_mark: None,
+            unsettled: false,
         })
     }
 
@@ -275,6 +278,7 @@ impl Store {
             bulk_cache: false,
             open_here: None,
             written_mark: None,
+            unsettled: false,
         })
     }
 
@@ -287,6 +291,39 @@ impl Store {
             let kib = if bulk { BULK_CACHE_KIB } else { CACHE_KIB };
             self.conn.pragma_update(None, "cache_size", -kib)?;
             self.bulk_cache = bulk;
+        }
+        Ok(())
+    }
+
+    /// Runs `write` with its commit not waiting for the disk when `relaxed`: for records from other devices
+    /// in bulk (a bootstrap's batches), which the devices that sent them still hold. A commit stays whole
+    /// (a power cut leaves the file as after an earlier commit, and the records come again at the next sync),
+    /// and the next commit that waits makes these lasting too, the write-ahead log being synced in order:
+    /// every write made here waits, and so does [`Store::settle`]. The wait per commit was a tenth of a
+    /// bootstrap's applying thread.
+    pub(crate) fn relaxed_if<T>(
+        &mut self,
+        relaxed: bool,
+        write: impl FnOnce(&mut Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if !relaxed || self.read_only.is_some() {
+            return write(self);
+        }
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let result = write(self);
+        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        self.unsettled |= result.is_ok();
+        restored?;
+        result
+    }
+
+    /// Makes what was committed without waiting for the disk ([`Store::relaxed_if`]) last through a power
+    /// cut: a checkpoint syncs the write-ahead log before anything else. Called when a sync ends, and now
+    /// and again while one lasts. If another program is checkpointing the file, it is tried again next time.
+    pub fn settle(&mut self) -> Result<(), StoreError> {
+        if self.unsettled {
+            let busy: bool = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(0))?;
+            self.unsettled = busy;
         }
         Ok(())
     }
@@ -724,5 +761,45 @@ mod tests {
         assert_eq!(cache_kib(&door), BULK_CACHE_KIB, "after a bulk write here");
         door.write(Timestamp(1_784_000_000_004), vec![sign_in(9_999)]).unwrap();
         assert_eq!(cache_kib(&door), CACHE_KIB, "after a sign-in here");
+    }
+
+    /// SQLite's `synchronous`: 1 is NORMAL (a commit does not wait for the disk), 2 is FULL.
+    fn synchronous(store: &Store) -> i64 {
+        store.conn.pragma_query_value(None, "synchronous", |row| row.get(0)).unwrap()
+    }
+
+    /// Only a bulk batch from other devices is committed without waiting for the disk; every write made
+    /// here waits, whatever its size, and so does everything after a bulk batch, refused or not. Settling
+    /// syncs and checkpoints the log.
+    #[test]
+    fn only_a_bulk_batch_from_others_commits_without_waiting_for_the_disk() {
+        let mut organizer = Store::open_in_memory("organizer".into()).unwrap();
+        let sign_ins: Vec<Op> = (0..BULK_RECORDS).map(sign_in).collect();
+        let bulk = organizer.write(Timestamp(1_784_000_000_000), sign_ins).unwrap();
+        let one = organizer.write(Timestamp(1_784_000_000_001), vec![sign_in(BULK_RECORDS)]).unwrap();
+        let mut malformed =
+            organizer.write(Timestamp(1_784_000_000_002), (1_000..1_300).map(sign_in).collect()).unwrap();
+        malformed[150].field = "no such field".into();
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut door = Store::open(&dir.path().join("door.db"), "door".into()).unwrap();
+        assert_eq!(synchronous(&door), 2, "opened");
+        let now = Timestamp(1_784_000_000_003);
+        door.apply(&bulk, now).unwrap();
+        assert_eq!((synchronous(&door), door.unsettled), (2, true), "after a bulk batch");
+        door.settle().unwrap();
+        assert!(!door.unsettled);
+        let (busy, frames, checkpointed): (i64, i64, i64) = door
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap();
+        assert_eq!((busy, frames), (0, checkpointed), "settled: the log is all in the file");
+        assert!(door.apply(&malformed, now).is_err());
+        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a bulk batch refused");
+        door.apply(&one, now).unwrap();
+        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a small batch");
+        door.write(now, (2_000..2_000 + BULK_RECORDS).map(sign_in).collect()).unwrap();
+        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a bulk write here");
+        assert_eq!(door.change_count().unwrap(), (2 * BULK_RECORDS + 1) as u64);
     }
 }

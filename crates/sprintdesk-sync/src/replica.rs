@@ -335,6 +335,14 @@ impl Replica {
         Ok(outcome)
     }
 
+    /// Makes the batches applied since the last call last through a power cut (see [`Store::settle`]). A
+    /// failure is logged: the records come again from the devices that sent them.
+    pub fn settle(&self) {
+        if let Err(error) = self.store().settle() {
+            tracing::warn!(%error, "could not sync the records received to disk");
+        }
+    }
+
     /// Erases everyone's personal data if the sprint's retention period has ended (at a start, and after
     /// each sync): see [`Store::enforce_retention`].
     pub fn enforce_retention(&self) -> Result<bool, StoreError> {

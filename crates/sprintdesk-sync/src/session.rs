@@ -16,10 +16,12 @@ use tokio::sync::mpsc;
 /// Records per `Changes` message.
 pub const BATCH_RECORDS: u64 = 1_000;
 /// At most this many records are sent and not yet answered by a `have`: the receiver holds no more than
-/// this waiting to be applied, so a bootstrap's memory stays the same whatever the log's size.
-pub const IN_FLIGHT_RECORDS: u64 = 8 * BATCH_RECORDS;
+/// this waiting to be applied, so a bootstrap's memory stays the same whatever the log's size. Twice
+/// what is applied together: while the receiver applies what it took, the sender sends the next (with
+/// the two equal, the receiver took the whole window, and the sender waited for each `have`).
+pub const IN_FLIGHT_RECORDS: u64 = 2 * APPLY_TOGETHER_RECORDS as u64;
 /// Batches already arrived are applied together, up to this many records, in one transaction (one
-/// `fsync`, not one per batch).
+/// commit, not one per batch).
 const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
 /// Messages read and not yet handled: at most this many, and at most `QUEUED_BYTES` of their weight (their
 /// JSON and what its values take once read, [`message::Frame::weight`]). A peer that sends faster than
@@ -28,7 +30,7 @@ const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
 /// keeps in flight (`IN_FLIGHT_RECORDS` records of a few kilobytes each, and its answers), so two honest
 /// sides can never both wait for the other to read.
 const QUEUED_MESSAGES: usize = 256;
-const QUEUED_BYTES: usize = (IN_FLIGHT_RECORDS / BATCH_RECORDS + 1) as usize * message::MAX_MESSAGE_BYTES;
+const QUEUED_BYTES: usize = 9 * message::MAX_MESSAGE_BYTES;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
@@ -619,6 +621,7 @@ where
                         return Err(SyncError::Silent);
                     }
                     heartbeats = heartbeats.wrapping_add(1);
+                    replica.settle();
                     if heartbeats.is_multiple_of(RETRY_REFUSED_EVERY) {
                         progress.offer_refused_again();
                     }
@@ -637,6 +640,7 @@ where
         }
     }
     .await;
+    replica.settle();
     replica.note_incoming(|incoming| {
         if incoming.peer.as_ref() == Some(&peer) {
             incoming.done = true;
