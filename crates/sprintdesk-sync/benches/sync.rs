@@ -330,9 +330,9 @@ fn print_automerge() {
     );
 }
 
-/// A fresh device whose store is on disk (WAL; its batches synced when the join ends) joins the organizer and pulls its whole log
-/// over mutual TLS on loopback, checking every record's proof: the figure to set beside peers that write
-/// what they receive to disk (scripts/bench-peers).
+/// A fresh device whose store is on disk (WAL; its batches synced when the join ends) joins the organizer
+/// and pulls its whole log over mutual TLS on loopback, checking every record's proof: the figure to set
+/// beside peers that write what they receive to disk (scripts/bench-peers).
 fn bootstrap_to_disk(runtime: &tokio::runtime::Runtime, organizer: &Arc<Replica>) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("board.db"), "board-on-disk".into()).unwrap();
