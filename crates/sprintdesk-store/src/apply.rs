@@ -40,19 +40,53 @@ pub struct Refused {
 }
 
 /// Change records as they arrived, each with the content hash its author's chain links (see
-/// [`crate::trust::record_hash`]), worked out where they were read: a sync's reading task, while the
-/// applying one writes the batch before. Made only from the records themselves, and changed only in step
-/// with them, so a hash always belongs to its record.
+/// [`crate::trust::record_hash`]) and its value as JSON text (what the hash was worked out from, and what
+/// the log keeps), worked out where they were read: a sync's reading task, while the applying one writes
+/// the batch before. Made only from the records themselves, and changed only in step with them, so a hash
+/// and a text always belong to their record.
 #[derive(Debug, Default)]
 pub struct Received {
     changes: Vec<Change>,
     hashes: Vec<[u8; 32]>,
+    /// Where each record's value is in `texts`; `None` for a record that arrived cleared.
+    spans: Vec<Option<(usize, usize)>>,
+    texts: String,
 }
 
 impl Received {
     pub fn new(changes: Vec<Change>) -> Self {
-        let hashes = changes.iter().map(crate::trust::record_hash).collect();
-        Self { changes, hashes }
+        let mut texts: Vec<u8> = Vec::new();
+        let mut hashes = Vec::with_capacity(changes.len());
+        let mut spans = Vec::with_capacity(changes.len());
+        for change in &changes {
+            match crate::trust::cleared_hash(change) {
+                Some(hash) => {
+                    hashes.push(hash);
+                    spans.push(None);
+                }
+                None => {
+                    let start = texts.len();
+                    // A `Value` always serializes; were it not to, the record is hashed as it is elsewhere.
+                    match serde_json::to_writer(&mut texts, &change.value) {
+                        Ok(()) => {
+                            hashes.push(crate::trust::content_hash_of_text(change, &texts[start..]));
+                            spans.push(Some((start, texts.len())));
+                        }
+                        Err(_) => {
+                            texts.truncate(start);
+                            hashes.push(crate::trust::record_hash(change));
+                            spans.push(None);
+                        }
+                    }
+                }
+            }
+        }
+        // JSON is UTF-8 text; were it not, the texts would be written again where they are needed.
+        let (texts, spans) = match String::from_utf8(texts) {
+            Ok(texts) => (texts, spans),
+            Err(_) => (String::new(), vec![None; changes.len()]),
+        };
+        Self { changes, hashes, spans, texts }
     }
 
     pub fn changes(&self) -> &[Change] {
@@ -67,29 +101,55 @@ impl Received {
         self.changes.is_empty()
     }
 
+    /// Makes room for `more` records after these, so that appending them moves each once.
+    pub fn reserve(&mut self, more: usize) {
+        self.changes.reserve(more);
+        self.hashes.reserve(more);
+        self.spans.reserve(more);
+        self.texts.reserve(more * self.texts.len() / self.changes.len().max(1));
+    }
+
     /// `other`'s records after these.
     pub fn append(&mut self, mut other: Received) {
+        let shift = self.texts.len();
         self.changes.append(&mut other.changes);
         self.hashes.append(&mut other.hashes);
+        self.spans.extend(other.spans.into_iter().map(|span| span.map(|(start, end)| (start + shift, end + shift))));
+        self.texts.push_str(&other.texts);
     }
 
-    /// Keeps the records `keep` says to, with their hashes.
+    /// Keeps the records `keep` says to, with their hashes and texts.
     pub fn retain(&mut self, keep: impl Fn(&Change) -> bool) {
-        let kept: (Vec<Change>, Vec<[u8; 32]>) = std::mem::take(&mut self.changes)
-            .into_iter()
-            .zip(std::mem::take(&mut self.hashes))
-            .filter(|(change, _)| keep(change))
-            .unzip();
-        (self.changes, self.hashes) = kept;
+        let mut kept = (Vec::new(), Vec::new(), Vec::new());
+        let all = std::mem::take(&mut self.changes).into_iter().zip(std::mem::take(&mut self.hashes));
+        for ((change, hash), span) in all.zip(std::mem::take(&mut self.spans)) {
+            if keep(&change) {
+                kept.0.push(change);
+                kept.1.push(hash);
+                kept.2.push(span);
+            }
+        }
+        (self.changes, self.hashes, self.spans) = kept;
     }
 
-    /// The hash of `change`, if it is one of these records (the very one, not an equal copy).
-    pub(crate) fn hash_of(&self, change: &Change) -> Option<[u8; 32]> {
+    /// Where `change` is among these records, if it is one of them (the very one, not an equal copy).
+    fn index_of(&self, change: &Change) -> Option<usize> {
         let size = std::mem::size_of::<Change>();
         let offset = (change as *const Change as usize).checked_sub(self.changes.as_ptr() as usize)?;
         let index = offset / size;
         let held = self.changes.get(index)?;
-        (offset % size == 0 && std::ptr::eq(held, change)).then(|| self.hashes[index])
+        (offset % size == 0 && std::ptr::eq(held, change)).then_some(index)
+    }
+
+    /// The hash of `change`, if it is one of these records.
+    pub(crate) fn hash_of(&self, change: &Change) -> Option<[u8; 32]> {
+        self.index_of(change).map(|index| self.hashes[index])
+    }
+
+    /// The value of `change` as JSON text, if it is one of these records and did not arrive cleared.
+    pub(crate) fn text_of(&self, change: &Change) -> Option<&str> {
+        let (start, end) = self.spans[self.index_of(change)?]?;
+        self.texts.get(start..end)
     }
 }
 
@@ -226,8 +286,14 @@ impl Store {
         // The origin this device writes under now: a record of its own that came back from a peer (after a
         // restore from a backup) was not written here without the others, and is not judged as if it were.
         let writing = crate::store::read_origin(&tx, &self.device)?;
-        let dropped =
-            materialize_and_record_judged(&tx, fresh.iter().copied(), &judgement.forbidden, view, Some(&writing))?;
+        let dropped = materialize_and_record_judged(
+            &tx,
+            fresh.iter().copied(),
+            &judgement.forbidden,
+            view,
+            Some(&writing),
+            known,
+        )?;
         if let Some(relay) = relay {
             crate::retention::note_clearings(&tx, &fresh, relay, view, now)?;
         }
@@ -296,12 +362,24 @@ mod tests {
         assert_eq!(seqs, [1, 2, 4, 5, 7, 8]);
         for change in received.changes() {
             assert_eq!(received.hash_of(change), Some(record_hash(change)), "record {}", change.seq);
+            let text = serde_json::to_string(&change.value).unwrap();
+            assert_eq!(received.text_of(change), Some(text.as_str()), "record {}", change.seq);
         }
         let copy = received.changes()[2].clone();
         assert_eq!(received.hash_of(&copy), None, "an equal copy is not the record");
+        assert_eq!(received.text_of(&copy), None);
         let other = Received::new(vec![record(4)]);
         assert_eq!(received.hash_of(&other.changes()[0]), None);
         assert_eq!(other.hash_of(&received.changes()[0]), None);
         assert_eq!(Received::default().hash_of(&copy), None);
+        // A record that arrived cleared has its hash from what it carries, and no text.
+        let mut cleared = record(10);
+        cleared.field = "email".into();
+        cleared.value = serde_json::Value::Null;
+        cleared.cleared = Some("ab".repeat(32));
+        let received = Received::new(vec![record(11), cleared.clone(), record(12)]);
+        assert_eq!(received.hash_of(&received.changes()[1]), Some([0xab; 32]));
+        assert_eq!(received.text_of(&received.changes()[1]), None);
+        assert_eq!(received.text_of(&received.changes()[2]), Some("\"Person 12\""));
     }
 }

@@ -491,7 +491,8 @@ pub(crate) fn judge(
             if change.seq != seq + 1 {
                 break; // Not the next record: what the chain holds does not reach it yet.
             }
-            if let Some(why) = trust::unshareable(change) {
+            let text = known.and_then(|known| known.text_of(change));
+            if let Some(why) = trust::unshareable_sized(change, text.map(str::len)) {
                 // Nothing of it is kept, not even as a refused link: its author's chain stops here.
                 problem = Some(format!("{why}, too large to keep or pass on"));
                 break;

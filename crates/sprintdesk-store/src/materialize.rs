@@ -29,7 +29,7 @@ pub(crate) fn materialize_and_record<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
 ) -> Result<usize, StoreError> {
-    materialize_and_record_judged(conn, changes, &Default::default(), None, None)
+    materialize_and_record_judged(conn, changes, &Default::default(), None, None, None)
 }
 
 /// [`materialize_and_record`], with records whose author's role does not allow them (`refused`) logged and
@@ -40,12 +40,14 @@ pub(crate) fn materialize_and_record<'a>(
 /// `me`: the origin this device writes under, when the records come from others: a record that loses a
 /// field to a later write under it, made here without that record, is noted as a lost edit (see
 /// [`crate::Store::lost_edits`]).
+/// `known`: the records as they arrived, with their values' JSON texts, for the log.
 pub(crate) fn materialize_and_record_judged<'a>(
     conn: &Connection,
     changes: impl Iterator<Item = &'a Change> + Clone,
     refused: &std::collections::HashSet<(DeviceId, u64)>,
     view: Option<sprintdesk_domain::DeviceRole>,
     me: Option<&DeviceId>,
+    known: Option<&crate::apply::Received>,
 ) -> Result<usize, StoreError> {
     // Whether anyone is erased here: until someone is, no record needs looking up against the erasures.
     let mut writer = Writer::new(conn, any_erased(conn)?);
@@ -72,7 +74,8 @@ pub(crate) fn materialize_and_record_judged<'a>(
         if !judged_out && cleared.is_none() {
             materialize(&mut writer, change).map_err(refusal)?;
         }
-        writer.log(change, judged_out, cleared).map_err(refusal)?;
+        let text = known.and_then(|known| known.text_of(change));
+        writer.log(change, judged_out, cleared, text).map_err(refusal)?;
         newest = newest.max(change.hlc);
         if change.entity == Entity::Retirement {
             retired = read_retirements(conn)?;
@@ -471,11 +474,19 @@ impl<'c> Writer<'c> {
     }
 
     /// Holds `change` for the change log (kept without its content when `cleared`), appended when the
-    /// writer is flushed or holds [`LOG_HELD`] records.
-    fn log(&mut self, change: &'c Change, refused: bool, cleared: Option<[u8; 32]>) -> Result<(), Refusal> {
+    /// writer is flushed or holds [`LOG_HELD`] records. `text`: its value as JSON, when already written.
+    fn log(
+        &mut self,
+        change: &'c Change,
+        refused: bool,
+        cleared: Option<[u8; 32]>,
+        text: Option<&str>,
+    ) -> Result<(), Refusal> {
         let start = self.texts.len();
         if cleared.is_some() {
             self.texts.extend_from_slice(b"null");
+        } else if let Some(text) = text {
+            self.texts.extend_from_slice(text.as_bytes());
         } else {
             serde_json::to_writer(&mut self.texts, &change.value).map_err(|e| Refusal::Bad(e.to_string()))?;
         }

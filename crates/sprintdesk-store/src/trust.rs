@@ -90,6 +90,20 @@ pub fn verify(public: &[u8; 32], message: &[u8], signature: &str) -> bool {
 /// The hash of a record's content (what it changes), which its link covers in its place: the entity, id
 /// and field, then the value as the change log stores it (its JSON text), streamed into the hash.
 pub fn content_hash(change: &Change) -> [u8; 32] {
+    let mut hash = content_hasher(change);
+    serde_json::to_writer(HashWriter(&mut hash), &change.value).expect("JSON values serialize");
+    hash.finalize().into()
+}
+
+/// [`content_hash`], with `change`'s value already written as JSON (`text`).
+pub(crate) fn content_hash_of_text(change: &Change, text: &[u8]) -> [u8; 32] {
+    let mut hash = content_hasher(change);
+    hash.update(text);
+    hash.finalize().into()
+}
+
+/// A content hash fed what comes before the value: the record's place and, for a personal value, its salt.
+fn content_hasher(change: &Change) -> Sha256 {
     let mut hash = Sha256::new();
     for part in [change.entity.as_str(), &change.entity_id, &change.field] {
         hash.update((part.len() as u64).to_be_bytes());
@@ -102,17 +116,18 @@ pub fn content_hash(change: &Change) -> [u8; 32] {
         hash.update((salt.len() as u64).to_be_bytes());
         hash.update(salt.as_bytes());
     }
-    serde_json::to_writer(HashWriter(&mut hash), &change.value).expect("JSON values serialize");
-    hash.finalize().into()
+    hash
 }
 
 /// The content hash `change`'s link takes: its content's, or, for a record whose content was erased, the
 /// hash its content had (carried in `cleared`).
 pub fn record_hash(change: &Change) -> [u8; 32] {
-    match change.cleared.as_deref().and_then(unhex).and_then(|bytes| bytes.try_into().ok()) {
-        Some(hash) => hash,
-        None => content_hash(change),
-    }
+    cleared_hash(change).unwrap_or_else(|| content_hash(change))
+}
+
+/// The hash a record whose content was erased carries in `cleared`, if it is one.
+pub(crate) fn cleared_hash(change: &Change) -> Option<[u8; 32]> {
+    change.cleared.as_deref().and_then(unhex).and_then(|bytes| bytes.try_into().ok())
 }
 
 /// Feeds what is written into a hash.
@@ -426,6 +441,11 @@ const RECORD_PART_MAX: usize = 256;
 /// its file) is not kept even as a refused link of its chain: passed on with its author's grant, it would
 /// make a message larger than any device reads, and stop the venue's sync with whoever held it.
 pub fn unshareable(change: &Change) -> Option<String> {
+    unshareable_sized(change, None)
+}
+
+/// [`unshareable`], with the length of the record's value as JSON when it is known (`json`).
+pub(crate) fn unshareable_sized(change: &Change, json: Option<usize>) -> Option<String> {
     let parts = [
         ("id", change.entity_id.len()),
         ("field name", change.field.len()),
@@ -441,7 +461,7 @@ pub fn unshareable(change: &Change) -> Option<String> {
     let bytes = match &change.value {
         serde_json::Value::String(text) if text.len() * 6 + 2 <= RECORD_MAX_BYTES => return None,
         serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => return None,
-        value => json_len(value),
+        value => json.unwrap_or_else(|| json_len(value)),
     };
     (bytes > RECORD_MAX_BYTES).then(|| format!("a record of {bytes} bytes, where {RECORD_MAX_BYTES} is the most"))
 }

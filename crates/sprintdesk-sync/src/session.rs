@@ -757,6 +757,9 @@ where
             while batch.len() < APPLY_TOGETHER_RECORDS {
                 match link.try_receive()? {
                     Some(Message::Changes { changes: more, grants: more_grants }) => {
+                        if batch.len() <= BATCH_RECORDS as usize {
+                            batch.reserve(APPLY_TOGETHER_RECORDS);
+                        }
                         batch.append(link.records_of(more));
                         grants.extend(more_grants);
                     }
