@@ -362,6 +362,10 @@ async function soak() {
     v.cli("call", "add_project", JSON.stringify({ name: project, table_label: `T${t}`, leads: [leads[t - 1].id] }));
     for (let g = 1; g <= 1 + (t % 3); g++) v.cli("call", "add_goal", JSON.stringify({ project: `T${t}`, title: `Goal ${g} of table ${t}: make the thing ${g} faster` }));
   }
+  // Who and where the other device signs in: read here, since a device paired as a kiosk answers only the
+  // door's commands.
+  const ids = v.cli("attendees", "list").map((a) => a.id);
+  const projects = v.cli("call", "projects").map((p) => p.id);
   v.cli("call", "set_mode", JSON.stringify({ mode: "board" }));
   v.cli("call", "set_board_pace", JSON.stringify({ page_seconds: 2 }));
   const port = await freePort();
@@ -389,8 +393,6 @@ async function soak() {
     other.cli("join", code, `127.0.0.1:${port}`, "--name", "door-kiosk");
     const door = await serve(other);
     other.server = door;
-    const ids = (await door.call("attendees")).map((a) => a.id);
-    const projects = (await door.call("projects")).map((p) => p.id);
     // One sign-in a second at a table, round the tables; each person signs out 4 minutes later, so about
     // 240 people are here at any time and the board changes every second without growing for ever.
     let n = 0;
@@ -450,7 +452,8 @@ async function soak() {
       if (minute > 0) await sleep(started + minute * 60000 - Date.now());
       const rows = treeRss(pid);
       const shown = await board();
-      const deviceHere = (await door.call("presence")).here_now;
+      // (Through the other device's own shell: its served API answers only the door's commands.)
+      const deviceHere = other.cli("call", "presence").here_now;
       // The other device's `serve`: the same sprint and sign-ins in a Rust process with no window.
       const control = treeRss(door.pid)[0];
       samples.push({ minute, rows, board: shown, deviceHere, control });

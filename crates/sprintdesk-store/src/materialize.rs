@@ -364,6 +364,7 @@ struct Logged<'c> {
     /// Where its value's JSON text is in [`Writer::texts`].
     text: std::ops::Range<usize>,
 }
+
 /// What materializing a batch writes with: its statements, held for the batch (not looked up by their
 /// text per record), and the rows records have touched, each read once for the stamps of its fields
 /// ([`Versions`]), judged in memory and written once: an attendee's ten fields are one row read and one
@@ -534,8 +535,8 @@ impl<'c> Writer<'c> {
         if self.log.is_empty() {
             return Ok(());
         }
-        let log = std::mem::take(&mut self.log);
-        let texts = std::mem::take(&mut self.texts);
+        let mut log = std::mem::take(&mut self.log);
+        let mut texts = std::mem::take(&mut self.texts);
         let all = std::str::from_utf8(&texts).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let mut rows = log.chunks_exact(ROWS_AT_ONCE);
         for chunk in rows.by_ref() {
@@ -551,7 +552,6 @@ impl<'c> Writer<'c> {
             statement.raw_execute()?;
         }
         // The buffers are used again for the next records.
-        let (mut log, mut texts) = (log, texts);
         log.clear();
         texts.clear();
         (self.log, self.texts) = (log, texts);
@@ -669,8 +669,9 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Writes every gathered row, one statement each. A row made now for someone already erased (alone, or with everyone) shows the pseudonym, as the rows of
-    /// those erased after they arrived do: every device shows the same.
+    /// Appends the records held for the log and inserts the events held, then writes every gathered row,
+    /// one statement each. A row made now for someone already erased (alone, or with everyone) shows the
+    /// pseudonym, as the rows of those erased after they arrived do: every device shows the same.
     fn flush(&mut self) -> Result<(), rusqlite::Error> {
         self.flush_log()?;
         self.flush_events()?;
