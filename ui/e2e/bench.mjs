@@ -403,16 +403,19 @@ async function soak() {
     signer = setInterval(() => {
       const i = n++;
       const attendee = ids[i % ids.length];
+      const project = projects[i % projects.length];
       door
-        .call("sign_in", { attendee, project: projects[i % projects.length], accept_code_of_conduct: true })
+        .call("sign_in", { attendee, project, accept_code_of_conduct: true })
         .then(() => {
           signedIn++;
-          here.push(attendee);
+          here.push({ attendee, project });
         })
         .catch((e) => failures.push(e.message));
       if (here.length > 240) {
+        // As at the door: the table they signed in at is their proof.
+        const { attendee: leaving, project: table } = here.shift();
         door
-          .call("sign_out", { attendee: here.shift() })
+          .call("sign_out_at_door", { attendee: leaving, table })
           .then(() => signedOut++)
           .catch((e) => failures.push(e.message));
       }

@@ -101,12 +101,17 @@ impl Received {
         self.changes.is_empty()
     }
 
-    /// Makes room for `more` records after these, so that appending them moves each once.
+    /// Makes room for `more` records after these, so that appending them moves each once. (Not for their
+    /// texts, whose size is the sender's to choose.)
     pub fn reserve(&mut self, more: usize) {
         self.changes.reserve(more);
         self.hashes.reserve(more);
         self.spans.reserve(more);
-        self.texts.reserve(more * self.texts.len() / self.changes.len().max(1));
+    }
+
+    /// The bytes their values' texts take.
+    pub fn text_bytes(&self) -> usize {
+        self.texts.len()
     }
 
     /// `other`'s records after these.
@@ -190,7 +195,10 @@ impl Store {
         self.apply_hashed(changes, None, grants, relay, now)
     }
 
-    /// [`Store::apply_from`] for records whose hashes were worked out as they arrived.
+    /// [`Store::apply_from`] for records whose hashes were worked out as they arrived: a sync's. While this
+    /// device's join is unfinished (its first sync, [`Store::join_unfinished`]), a bulk batch is committed
+    /// without waiting for the disk ([`Store::relaxed_if`]): the device holds nothing of its own yet, the
+    /// organizer it joins holds every record, and a join cut off is run again.
     pub fn apply_received(
         &mut self,
         received: &Received,
@@ -198,23 +206,11 @@ impl Store {
         relay: Option<&DeviceId>,
         now: Timestamp,
     ) -> Result<ApplyOutcome, StoreError> {
-        self.apply_hashed(received.changes(), Some(received), grants, relay, now)
+        let joining = received.len() >= crate::store::BULK_RECORDS && self.join_unfinished()?;
+        self.relaxed_if(joining, |store| store.apply_hashed(received.changes(), Some(received), grants, relay, now))
     }
 
-    /// A bulk batch is committed without waiting for the disk ([`Store::relaxed_if`]): its senders hold it.
     fn apply_hashed(
-        &mut self,
-        changes: &[Change],
-        known: Option<&Received>,
-        grants: &[(DeviceId, Grant)],
-        relay: Option<&DeviceId>,
-        now: Timestamp,
-    ) -> Result<ApplyOutcome, StoreError> {
-        let bulk = changes.len() >= crate::store::BULK_RECORDS;
-        self.relaxed_if(bulk, |store| store.apply_now(changes, known, grants, relay, now))
-    }
-
-    fn apply_now(
         &mut self,
         changes: &[Change],
         known: Option<&Received>,

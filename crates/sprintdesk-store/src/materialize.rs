@@ -501,7 +501,7 @@ impl<'c> Writer<'c> {
     /// Holds the values of an event's row of `table` (its id, then its columns) for when the writer is
     /// flushed.
     fn event(&mut self, table: &'static Table, row: impl Iterator<Item = SqlValue>) {
-        match self.events.iter_mut().find(|(held, _)| std::ptr::eq(*held, table)) {
+        match self.events.iter_mut().find(|(held, _)| held.name == table.name) {
             Some((_, values)) => values.extend(row),
             None => self.events.push((table, row.collect())),
         }

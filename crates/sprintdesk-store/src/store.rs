@@ -295,35 +295,49 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `write` with its commit not waiting for the disk when `relaxed`: for records from other devices
-    /// in bulk (a bootstrap's batches), which the devices that sent them still hold. A commit stays whole
-    /// (a power cut leaves the file as after an earlier commit, and the records come again at the next sync),
-    /// and the next commit that waits makes these lasting too, the write-ahead log being synced in order:
-    /// every write made here waits, and so does [`Store::settle`]. The wait per commit was a tenth of a
-    /// bootstrap's applying thread.
+    /// Runs `write` with its commits not waiting for the disk when `relaxed` (see
+    /// [`Store::apply_received`]). A commit stays whole (WAL: a power cut leaves the file as after an earlier
+    /// commit), and the next commit that waits makes these last too, the write-ahead log being synced in
+    /// order: every other write waits, and [`Store::settle`] makes one. The wait per commit was a tenth of
+    /// a bootstrap's applying thread. The setting is put back whatever `write` does, a panic included.
     pub(crate) fn relaxed_if<T>(
         &mut self,
         relaxed: bool,
         write: impl FnOnce(&mut Self) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        if !relaxed || self.read_only.is_some() {
+        if !relaxed || self.read_only.is_some() || !self.in_wal_mode()? {
             return write(self);
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let result = write(self);
+        self.unsettled = true;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(self)));
         let restored = self.conn.pragma_update(None, "synchronous", "FULL");
-        self.unsettled |= result.is_ok();
-        restored?;
-        result
+        match result {
+            Ok(result) => {
+                restored?;
+                result
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    fn in_wal_mode(&self) -> Result<bool, StoreError> {
+        let mode: String = self.conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+        Ok(mode.eq_ignore_ascii_case("wal"))
     }
 
     /// Makes what was committed without waiting for the disk ([`Store::relaxed_if`]) last through a power
-    /// cut: a checkpoint syncs the write-ahead log before anything else. Called when a sync ends, and now
-    /// and again while one lasts. If another program is checkpointing the file, it is tried again next time.
+    /// cut, with a commit that waits: it syncs the write-ahead log, and every commit before it is in it.
+    /// (A checkpoint would not do: one that cannot copy the log while someone reads syncs nothing.) Called
+    /// when a sync ends and at its heartbeats.
     pub fn settle(&mut self) -> Result<(), StoreError> {
         if self.unsettled {
-            let busy: bool = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(0))?;
-            self.unsettled = busy;
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value)
+                 VALUES ('local:settled', COALESCE((SELECT value FROM meta WHERE key = 'local:settled'), 0) + 1)",
+                [],
+            )?;
+            self.unsettled = false;
         }
         Ok(())
     }
@@ -768,38 +782,58 @@ mod tests {
         store.conn.pragma_query_value(None, "synchronous", |row| row.get(0)).unwrap()
     }
 
-    /// Only a bulk batch from other devices is committed without waiting for the disk; every write made
-    /// here waits, whatever its size, and so does everything after a bulk batch, refused or not. Settling
-    /// syncs and checkpoints the log.
+    fn settled(store: &Store) -> i64 {
+        let settled: Option<String> =
+            store.conn.query_row("SELECT value FROM meta WHERE key = 'local:settled'", [], |row| row.get(0)).ok();
+        settled.map_or(0, |n| n.parse().unwrap())
+    }
+
+    /// Only a join's bulk batches are committed without waiting for the disk; every other write waits,
+    /// whatever its size, and so does everything after a relaxed batch, refused, panicking or not. Settling
+    /// makes a commit that waits, once per relaxed run.
     #[test]
-    fn only_a_bulk_batch_from_others_commits_without_waiting_for_the_disk() {
+    fn only_a_joins_bulk_batches_commit_without_waiting_for_the_disk() {
+        use crate::Received;
         let mut organizer = Store::open_in_memory("organizer".into()).unwrap();
-        let sign_ins: Vec<Op> = (0..BULK_RECORDS).map(sign_in).collect();
-        let bulk = organizer.write(Timestamp(1_784_000_000_000), sign_ins).unwrap();
-        let one = organizer.write(Timestamp(1_784_000_000_001), vec![sign_in(BULK_RECORDS)]).unwrap();
-        let mut malformed =
-            organizer.write(Timestamp(1_784_000_000_002), (1_000..1_300).map(sign_in).collect()).unwrap();
+        let batch = |from: usize| (from..from + BULK_RECORDS).map(sign_in).collect::<Vec<_>>();
+        let first = organizer.write(Timestamp(1_784_000_000_000), batch(0)).unwrap();
+        let second = organizer.write(Timestamp(1_784_000_000_001), batch(1_000)).unwrap();
+        let one = organizer.write(Timestamp(1_784_000_000_002), vec![sign_in(5_000)]).unwrap();
+        let third = organizer.write(Timestamp(1_784_000_000_003), batch(2_000)).unwrap();
+        let mut malformed = organizer.write(Timestamp(1_784_000_000_004), batch(3_000)).unwrap();
         malformed[150].field = "no such field".into();
 
         let dir = tempfile::tempdir().unwrap();
         let mut door = Store::open(&dir.path().join("door.db"), "door".into()).unwrap();
+        let now = Timestamp(1_784_000_000_005);
         assert_eq!(synchronous(&door), 2, "opened");
-        let now = Timestamp(1_784_000_000_003);
-        door.apply(&bulk, now).unwrap();
-        assert_eq!((synchronous(&door), door.unsettled), (2, true), "after a bulk batch");
+        door.set_join_unfinished(true).unwrap();
+        door.apply_received(&Received::new(first), &[], None, now).unwrap();
+        assert_eq!((synchronous(&door), door.unsettled), (2, true), "after a join's bulk batch");
         door.settle().unwrap();
-        assert!(!door.unsettled);
-        let (busy, frames, checkpointed): (i64, i64, i64) = door
-            .conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-            .unwrap();
-        assert_eq!((busy, frames), (0, checkpointed), "settled: the log is all in the file");
-        assert!(door.apply(&malformed, now).is_err());
-        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a bulk batch refused");
-        door.apply(&one, now).unwrap();
-        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a small batch");
-        door.write(now, (2_000..2_000 + BULK_RECORDS).map(sign_in).collect()).unwrap();
-        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a bulk write here");
-        assert_eq!(door.change_count().unwrap(), (2 * BULK_RECORDS + 1) as u64);
+        door.settle().unwrap();
+        assert_eq!((door.unsettled, settled(&door)), (false, 1), "settled once");
+        assert!(door.apply_received(&Received::new(malformed), &[], None, now).is_err());
+        assert_eq!((synchronous(&door), door.unsettled), (2, true), "after a join's bulk batch refused");
+        door.settle().unwrap();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            door.relaxed_if(true, |_| -> Result<(), StoreError> { panic!("a bug") })
+        }));
+        assert!(panicked.is_err());
+        assert_eq!(synchronous(&door), 2, "after a panic");
+        door.settle().unwrap();
+        for (what, relaxed) in [
+            ("a join's small batch", door.apply_received(&Received::new(one), &[], None, now).map(drop)),
+            ("a bulk batch not received by a sync", door.apply(&second, now).map(drop)),
+            ("a bulk write here", door.write(now, batch(9_000)).map(drop)),
+        ] {
+            relaxed.unwrap();
+            assert_eq!((synchronous(&door), door.unsettled), (2, false), "after {what}");
+        }
+        door.set_join_unfinished(false).unwrap();
+        door.apply_received(&Received::new(third), &[], None, now).unwrap();
+        assert_eq!((synchronous(&door), door.unsettled), (2, false), "after a bulk batch once joined");
+        assert_eq!(settled(&door), 3);
+        assert_eq!(door.change_count().unwrap(), (4 * BULK_RECORDS + 1) as u64);
     }
 }

@@ -16,13 +16,13 @@ use tokio::sync::mpsc;
 /// Records per `Changes` message.
 pub const BATCH_RECORDS: u64 = 1_000;
 /// At most this many records are sent and not yet answered by a `have`: the receiver holds no more than
-/// this waiting to be applied, so a bootstrap's memory stays the same whatever the log's size. Twice
-/// what is applied together: while the receiver applies what it took, the sender sends the next (with
-/// the two equal, the receiver took the whole window, and the sender waited for each `have`).
-pub const IN_FLIGHT_RECORDS: u64 = 2 * APPLY_TOGETHER_RECORDS as u64;
+/// this waiting to be applied, so a bootstrap's memory stays the same whatever the log's size.
+pub const IN_FLIGHT_RECORDS: u64 = 8 * BATCH_RECORDS;
 /// Batches already arrived are applied together, up to this many records, in one transaction (one
-/// commit, not one per batch).
-const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
+/// commit, not one per batch). Half the window: while the receiver applies what it took, the sender sends
+/// the next half (with the two equal, the receiver took the whole window, and the sender waited for each
+/// `have`).
+const APPLY_TOGETHER_RECORDS: usize = IN_FLIGHT_RECORDS as usize / 2;
 /// Messages read and not yet handled: at most this many, and at most `QUEUED_BYTES` of their weight (their
 /// JSON and what its values take once read, [`message::Frame::weight`]). A peer that sends faster than
 /// this device applies, or that never reads what it is sent (so that this side waits to write), is left
@@ -30,7 +30,7 @@ const APPLY_TOGETHER_RECORDS: usize = 8 * BATCH_RECORDS as usize;
 /// keeps in flight (`IN_FLIGHT_RECORDS` records of a few kilobytes each, and its answers), so two honest
 /// sides can never both wait for the other to read.
 const QUEUED_MESSAGES: usize = 256;
-const QUEUED_BYTES: usize = 9 * message::MAX_MESSAGE_BYTES;
+const QUEUED_BYTES: usize = (IN_FLIGHT_RECORDS / BATCH_RECORDS + 1) as usize * message::MAX_MESSAGE_BYTES;
 /// How long to wait for the other side's first message.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// A live session says it is alive this often, and gives up after three silent periods.
@@ -96,15 +96,23 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                 let stop = !matches!(next, Ok(Some(_)));
                 let item = match next {
                     Ok(Some(frame)) => {
-                        let bytes = u32::try_from(frame.weight.min(QUEUED_BYTES)).unwrap_or(u32::MAX);
-                        let Ok(permit) = budget.clone().acquire_many_owned(bytes).await else { break };
-                        // A batch's records are hashed here, off the task that applies the one before.
+                        let weight = frame.weight.min(QUEUED_BYTES);
+                        let bytes = u32::try_from(weight).unwrap_or(u32::MAX);
+                        let Ok(mut permit) = budget.clone().acquire_many_owned(bytes).await else { break };
+                        // A batch's records are hashed here, off the task that applies the one before; the
+                        // texts of their values are kept with them, and weighed too.
                         let (message, received) = match frame.message {
                             Message::Changes { changes, grants } => {
                                 (Message::Changes { changes: Vec::new(), grants }, Some(Received::new(changes)))
                             }
                             other => (other, None),
                         };
+                        let texts = received.as_ref().map_or(0, Received::text_bytes).min(QUEUED_BYTES - weight);
+                        if texts > 0 {
+                            let bytes = u32::try_from(texts).unwrap_or(u32::MAX);
+                            let Ok(more) = budget.clone().acquire_many_owned(bytes).await else { break };
+                            permit.merge(more);
+                        }
                         Ok((message, received, frame.wire_bytes, permit))
                     }
                     Ok(None) => Err(ProtocolError::Io(std::io::ErrorKind::UnexpectedEof.into())),
@@ -758,7 +766,7 @@ where
                 match link.try_receive()? {
                     Some(Message::Changes { changes: more, grants: more_grants }) => {
                         if batch.len() <= BATCH_RECORDS as usize {
-                            batch.reserve(APPLY_TOGETHER_RECORDS);
+                            batch.reserve(APPLY_TOGETHER_RECORDS.saturating_sub(batch.len()));
                         }
                         batch.append(link.records_of(more));
                         grants.extend(more_grants);
