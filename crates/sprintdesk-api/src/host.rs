@@ -401,9 +401,8 @@ pub async fn join_venue(
             SyncError::Denied(format!(
                 "that join code is wrong, used or expired. This device was let in once and its first sync broke \
                  off: if this is the code it was let in with, syncing with the organizer's device fetches the \
-                 rest once the organizer's own entry has arrived (`sprintdesk sync {address}`); if that says \
-                 this device is not paired, or this is another code, ask an organizer for a new code and join \
-                 again: what arrived is kept"
+                 rest (`sprintdesk sync {address}`); if that says this device is not paired, or this is another \
+                 code, ask an organizer for a new code and join again: what arrived is kept"
             ))
             .into()
         }

@@ -10,6 +10,10 @@ use sprintdesk_domain::{DeviceId, DeviceRole, Grant, ProjectId, Timestamp};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+/// The local setting keeping the grant of the organizer's device a join was let in by
+/// ([`Store::keep_joining_grant`]).
+const JOINING_ORGANIZER: &str = "joining_organizer";
+
 /// The allow-list as the venue vouched for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trust {
@@ -206,14 +210,53 @@ impl Store {
         Ok(forgotten)
     }
 
-    /// Whether the allow-list this device holds names an organizer's device other than itself: a join cut off
-    /// before the organizer's own entry arrived cannot sync the rest (this device does not know the
-    /// organizer yet), and joins again with a new code instead.
+    /// Whether this device can sync with an organizer's device other than itself: the allow-list it holds
+    /// names one, or its join is unfinished and it kept the grant of the device it was joining
+    /// ([`Store::joining_organizer`]). One whose join was cut off before either joins again with a new code.
     pub fn knows_an_organizer(&self) -> Result<bool, StoreError> {
         let trust = self.trust()?;
-        Ok(trust.devices.iter().any(|(id, d)| {
+        let listed = trust.devices.iter().any(|(id, d)| {
             id != self.device.as_str() && !d.revoked && d.vouched.role == sprintdesk_domain::DeviceRole::Organizer
-        }))
+        });
+        Ok(listed || self.joining_organizer()?.is_some())
+    }
+
+    /// Keeps the grant that the device letting this one in (`device`, over a connection whose certificate is
+    /// `fingerprint`) carried in its hello, if the pinned venue key signed it for that device and that
+    /// certificate as an organizer's, and this device's join is unfinished. Its own entry comes late in a
+    /// join (after the people an import wrote): a join cut off before it then finishes by syncing with that
+    /// device ([`Store::joining_organizer`]), not only with a new code. Says whether it was kept.
+    pub fn keep_joining_grant(&self, device: &DeviceId, grant: &Grant, fingerprint: &str) -> Result<bool, StoreError> {
+        let Some(venue) = self.trust()?.venue else { return Ok(false) };
+        let vouched = trust::check_grant(&venue, device.as_str(), grant);
+        let kept = self.join_unfinished()?
+            && vouched.is_some_and(|v| v.role == DeviceRole::Organizer && v.fingerprint == fingerprint);
+        if kept {
+            let held = serde_json::json!({ "device": device, "grant": grant }).to_string();
+            self.set_local_setting(JOINING_ORGANIZER, &held)?;
+        }
+        Ok(kept)
+    }
+
+    /// The organizer's device this device was let in by, and its certificate's fingerprint, while the join
+    /// is unfinished and its grant was kept ([`Store::keep_joining_grant`]): checked again against the pinned
+    /// venue key each time, and never one the allow-list held here says is revoked.
+    pub fn joining_organizer(&self) -> Result<Option<(DeviceId, String)>, StoreError> {
+        if !self.join_unfinished()? {
+            return Ok(None);
+        }
+        let Some(held) = self.local_setting(JOINING_ORGANIZER)? else { return Ok(None) };
+        let trust = self.trust()?;
+        let Some(venue) = trust.venue else { return Ok(None) };
+        let held: serde_json::Value = serde_json::from_str(&held).unwrap_or_default();
+        let device: Option<DeviceId> = serde_json::from_value(held["device"].clone()).ok();
+        let grant: Option<Grant> = serde_json::from_value(held["grant"].clone()).ok();
+        let (Some(device), Some(grant)) = (device, grant) else { return Ok(None) };
+        let revoked = trust.devices.values().any(|d| d.revoked && d.vouched.fingerprint == grant.fingerprint);
+        Ok(match trust::check_grant(&venue, device.as_str(), &grant) {
+            Some(vouched) if vouched.role == DeviceRole::Organizer && !revoked => Some((device, vouched.fingerprint)),
+            _ => None,
+        })
     }
 
     /// Whether this device holds its venue's sprint but is not on the allow-list under its id, nor holds the

@@ -509,12 +509,14 @@ impl Replica {
         })
     }
 
-    /// Whether a server presenting `fingerprint` is a paired device.
+    /// Whether a server presenting `fingerprint` is a paired device, or the organizer's device an unfinished
+    /// join was let in by ([`sprintdesk_store::Store::joining_organizer`]).
     pub fn trusts(&self, fingerprint: &str) -> bool {
         let store = self.store();
         match store.trust() {
             Ok(trust) if trust.venue.is_some() => {
                 trust.devices.values().any(|d| !d.revoked && d.vouched.fingerprint == fingerprint)
+                    || store.joining_organizer().ok().flatten().is_some_and(|(_, held)| held == fingerprint)
             }
             _ => store.all::<Device>().unwrap_or_default().iter().any(|d| d.admits(fingerprint)),
         }

@@ -307,15 +307,18 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let mut link = Link::new(stream);
-    start_as_initiator(replica, &mut link, &authority, mode, on_peer).await
+    start_as_initiator(replica, &mut link, &authority, mode, on_peer, None).await
 }
 
+/// `joining`: the device a join was let in by and its certificate's fingerprint, whose grant (in its hello)
+/// is kept until the join finishes ([`sprintdesk_store::Store::keep_joining_grant`]).
 async fn start_as_initiator<S>(
     replica: &Replica,
     link: &mut Link<S>,
     authority: &Authority,
     mode: Mode,
     on_peer: OnPeer<'_>,
+    joining: Option<(&DeviceId, &str)>,
 ) -> Result<Report, SyncError>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
@@ -324,6 +327,11 @@ where
     match link.receive_within(HANDSHAKE_TIMEOUT).await? {
         Message::Hello { device, vector, now, listen, own_only, grant } => {
             check(replica, authority, &device, grant.as_ref())?;
+            if let (Some((organizer, fingerprint)), Some(grant)) = (joining, &grant)
+                && *organizer == device
+            {
+                replica.store().keep_joining_grant(&device, grant, fingerprint)?;
+            }
             link.admit();
             // Admitted by a device of the venue: a revocation noted before is not what this one says.
             replica.forget_revoked();
@@ -462,8 +470,10 @@ where
             // Until the first sync finishes, the device is marked as joining: cut off, it may join again.
             replica.store().set_join_unfinished(true)?;
             on_admitted(&device, None);
+            let joining = Some((&device, organizer));
             let report =
-                start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot, &mut |_, _| {}).await?;
+                start_as_initiator(replica, &mut link, &Authority::Trusted, Mode::OneShot, &mut |_, _| {}, joining)
+                    .await?;
             debug_assert_eq!(report.peer, device);
             // Joined only once this device can sync again: it holds the venue's word for the organizer.
             if !replica.store().trust()?.admits(device.as_str(), organizer) {
