@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// The local setting keeping the grant of the organizer's device a join was let in by
 /// ([`Store::keep_joining_grant`]).
-const JOINING_ORGANIZER: &str = "joining_organizer";
+pub(crate) const JOINING_ORGANIZER: &str = "joining_organizer";
 
 /// The allow-list as the venue vouched for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -232,17 +232,19 @@ impl Store {
         let kept = self.join_unfinished()?
             && vouched.is_some_and(|v| v.role == DeviceRole::Organizer && v.fingerprint == fingerprint);
         if kept {
-            let held = serde_json::json!({ "device": device, "grant": grant }).to_string();
+            let held = serde_json::json!({ "joiner": self.device, "device": device, "grant": grant }).to_string();
             self.set_local_setting(JOINING_ORGANIZER, &held)?;
         }
         Ok(kept)
     }
 
-    /// The organizer's device this device was let in by, and its certificate's fingerprint, while the join
-    /// is unfinished and its grant was kept ([`Store::keep_joining_grant`]): checked again against the pinned
-    /// venue key each time, and never one the allow-list held here says is revoked.
+    /// The organizer's device this device was let in by, and its certificate's fingerprint, from the grant
+    /// kept when the join was let in ([`Store::keep_joining_grant`]), under this device's id, until a join is
+    /// marked finished: so also after this device's own entry arrived, while that organizer's may not have
+    /// yet (a venue of several organizers sends their logs in any order). Checked again against the pinned
+    /// venue key each time, and never one revoked here, by an allow-list entry or by a lone revocation record.
     pub fn joining_organizer(&self) -> Result<Option<(DeviceId, String)>, StoreError> {
-        if !self.join_unfinished()? {
+        if !self.join_let_in()? {
             return Ok(None);
         }
         let Some(held) = self.local_setting(JOINING_ORGANIZER)? else { return Ok(None) };
@@ -252,7 +254,15 @@ impl Store {
         let device: Option<DeviceId> = serde_json::from_value(held["device"].clone()).ok();
         let grant: Option<Grant> = serde_json::from_value(held["grant"].clone()).ok();
         let (Some(device), Some(grant)) = (device, grant) else { return Ok(None) };
-        let revoked = trust.devices.values().any(|d| d.revoked && d.vouched.fingerprint == grant.fingerprint);
+        if held["joiner"].as_str() != Some(self.device.as_str()) {
+            return Ok(None); // Kept under another id of this file's (it was copied, or its state folder lost).
+        }
+        let revoked = trust.devices.values().any(|d| d.revoked && d.vouched.fingerprint == grant.fingerprint)
+            || self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND revoked != 0)",
+                [device.as_str()],
+                |row| row.get::<_, bool>(0),
+            )?;
         Ok(match trust::check_grant(&venue, device.as_str(), &grant) {
             Some(vouched) if vouched.role == DeviceRole::Organizer && !revoked => Some((device, vouched.fingerprint)),
             _ => None,
@@ -601,6 +611,47 @@ mod tests {
     use sprintdesk_domain::{Device, DeviceRole, Timestamp};
 
     const NOW: Timestamp = Timestamp(1_784_000_000_000);
+
+    /// While a join is let in, a device keeps only its organizer's grant for the certificate the join was
+    /// let in over, under its own id, and trusts it only until that organizer is revoked here or a join is
+    /// let in anew.
+    #[test]
+    fn a_joining_device_keeps_only_its_organizers_grant_for_that_certificate() {
+        let desk = Store::open_in_memory("desk".into()).unwrap();
+        let venue = desk.create_venue().unwrap();
+        let key = desk.record_key().unwrap();
+        let organizer = desk.sign_grant(&"desk".into(), DeviceRole::Organizer, None, "fp-desk", &key).unwrap();
+        let kiosk = desk.sign_grant(&"kiosk".into(), DeviceRole::Kiosk, None, "fp-kiosk", &key).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("door.db");
+        let door = Store::open(&path, "door".into()).unwrap();
+        door.pin_venue(&venue, None).unwrap();
+        let held = |store: &Store| store.joining_organizer().unwrap().map(|(id, fp)| format!("{id} {fp}"));
+        assert!(!door.keep_joining_grant(&"desk".into(), &organizer, "fp-desk").unwrap(), "no join let in");
+        door.set_join_unfinished(true).unwrap();
+        for (what, device, grant, fingerprint) in [
+            ("a kiosk's grant", "kiosk", &kiosk, "fp-kiosk"),
+            ("over another certificate", "desk", &organizer, "fp-other"),
+            ("for another device", "spare", &organizer, "fp-desk"),
+        ] {
+            assert!(!door.keep_joining_grant(&device.into(), grant, fingerprint).unwrap(), "{what}");
+            assert_eq!(held(&door), None, "{what}");
+        }
+        assert!(!door.knows_an_organizer().unwrap());
+        assert!(door.keep_joining_grant(&"desk".into(), &organizer, "fp-desk").unwrap());
+        assert_eq!(held(&door).as_deref(), Some("desk fp-desk"));
+        assert!(door.knows_an_organizer().unwrap());
+        // The same file under another id (copied, or its state folder lost) does not inherit it.
+        assert_eq!(held(&Store::open(&path, "door-2".into()).unwrap()), None);
+        // A lone revocation record of the organizer (its pairing not arrived) ends it.
+        door.conn.execute("INSERT INTO devices (id, revoked) VALUES ('desk', 1)", []).unwrap();
+        assert_eq!(held(&door), None, "revoked");
+        door.conn.execute("DELETE FROM devices WHERE id = 'desk'", []).unwrap();
+        assert_eq!(held(&door).as_deref(), Some("desk fp-desk"));
+        // A join let in anew starts with nothing kept.
+        door.set_join_unfinished(true).unwrap();
+        assert_eq!(held(&door), None, "forgotten");
+    }
 
     /// An organizer's file, then opened under `id` (a copy made into a kiosk, or a file copied over another
     /// device's path), whose entry on the allow-list names `key` as its record-signing key (`None`: the key

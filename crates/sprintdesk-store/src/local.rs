@@ -125,8 +125,19 @@ impl Store {
         Ok(own.is_none_or(|entry| entry.grant.is_none()))
     }
 
+    /// Marks a join let in (and not finished) or finished. A join let in anew forgets the grant an earlier
+    /// one kept ([`Store::keep_joining_grant`]).
     pub fn set_join_unfinished(&self, unfinished: bool) -> Result<(), StoreError> {
+        if unfinished {
+            self.clear_local_setting(crate::chain::JOINING_ORGANIZER)?;
+        }
         self.set_local_setting(JOIN_UNFINISHED, if unfinished { "1" } else { "0" })
+    }
+
+    /// Whether a join was let in on this file and not marked finished (even if this device's own entry has
+    /// arrived since: see [`Store::joining_organizer`]).
+    pub(crate) fn join_let_in(&self) -> Result<bool, StoreError> {
+        Ok(self.local_setting(JOIN_UNFINISHED)?.as_deref() == Some("1"))
     }
 
     /// What a device of the venue said when it refused this one as revoked, if one did: its screens say so
