@@ -1214,13 +1214,8 @@ fn a_kiosk_just_joined_answers_only_the_doors_commands_before_anyone_chose_its_p
 /// off; they answer the door's only, as a kiosk's would.
 #[test]
 fn a_join_cut_off_before_the_devices_entry_arrived_answers_only_the_door() {
-    use crate::lan::{Device, big_sprint, cut_off_join};
-    let mut desk = Device::new();
-    let door = Device::new();
-    const PEOPLE: usize = 6_000;
-    big_sprint(&desk, PEOPLE);
-    let address = desk.serve(None);
-    cut_off_join(&desk, &door, &address, PEOPLE);
+    use crate::lan::cut_off_big_join;
+    let (_desk, door, _, _) = cut_off_big_join();
     let served = serve_device(&door);
     for (command, args) in [("attendees", Value::Null), ("presence", Value::Null), ("devices", Value::Null)] {
         let (status, refused) = served.post(command, args);

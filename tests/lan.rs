@@ -537,12 +537,7 @@ fn a_join_cut_off_part_way_can_be_run_again_and_fetches_the_rest() {
     // The Wi-Fi drops (here: the joining process is killed) once the organizer has let the new device in
     // and part of the venue has arrived. The device holds part of the venue and its code is spent. It must
     // not be stuck: it says so, and joining again with a new code fetches the rest, keeping what arrived.
-    let mut desk = Device::new();
-    let mut door = Device::new();
-    const PEOPLE: usize = 6_000;
-    big_sprint(&desk, PEOPLE);
-    let address = desk.serve(None);
-    let spent = cut_off_join(&desk, &door, &address, PEOPLE);
+    let (desk, mut door, address, spent) = cut_off_big_join();
     // What it holds so far is not taken for the whole venue: a read says the join broke off.
     let out = door.run(&["attendees", "list"]);
     let said = String::from_utf8_lossy(&out.stderr);
@@ -583,12 +578,7 @@ fn a_join_cut_off_before_the_organizers_entry_arrived_finishes_by_syncing() {
     // is cut off before it arrives. The device kept the organizer's grant from its hello (signed by the venue
     // key it pinned, for the certificate it was let in over), so a sync with the organizer brings the rest,
     // its own entry last: joined, as the kiosk it was paired as, with no new code. (It once needed one.)
-    let mut desk = Device::new();
-    let door = Device::new();
-    const PEOPLE: usize = 6_000;
-    big_sprint(&desk, PEOPLE);
-    let address = desk.serve(None);
-    cut_off_join(&desk, &door, &address, PEOPLE);
+    let (_desk, door, address, _) = cut_off_big_join();
     assert!(people(&door) < PEOPLE);
     let out = door.run(&["sync", &address]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -619,6 +609,20 @@ fn a_join_cut_off_after_the_organizers_entry_arrived_finishes_by_syncing() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert_eq!(door.json(&["call", "setup"])["role"], "kiosk");
+}
+
+/// How many people [`cut_off_big_join`]'s venue holds.
+pub(crate) const PEOPLE: usize = 6_000;
+
+/// A venue of [`PEOPLE`] whose organizer's `serve` ran after the import (its own entry late in its log), and
+/// a kiosk's join of it cut off part way: the desk (serving), the door, the desk's address and the spent code.
+pub(crate) fn cut_off_big_join() -> (Device, Device, String, String) {
+    let mut desk = Device::new();
+    let door = Device::new();
+    big_sprint(&desk, PEOPLE);
+    let address = desk.serve(None);
+    let spent = cut_off_join(&desk, &door, &address, PEOPLE);
+    (desk, door, address, spent)
 }
 
 /// How many people `device` holds.
