@@ -423,6 +423,16 @@ fn a_stranger_on_the_network_cannot_list_the_attendees_by_searching_fast() {
     assert!(again[0] == 200 && again.contains(&429), "{again:?}");
 }
 
+/// A sprint with a table T3 (PyPy) and Priya Brown on the list, served as a kiosk locked with PIN 2468.
+fn kiosk_with_priya() -> (User, Served) {
+    let user = sprint_with_people();
+    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
+    user.ok(&["attendees", "add", "--name", "Priya Brown"]);
+    let served = serve(&user, None);
+    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    (user, served)
+}
+
 /// At a locked kiosk, anyone could type the name of someone not yet arrived, sign her in, and press "Print my
 /// badge": the sign-in's token counted as proof of being her, so the door made her a badge code and handed it
 /// over, on the PDF. Undo took the sign-in back and kept the code: a key, from then on, to move her and sign
@@ -430,11 +440,7 @@ fn a_stranger_on_the_network_cannot_list_the_attendees_by_searching_fast() {
 /// prints alone only for a walk-in just registered; a name on the list needs the organizer's PIN.
 #[test]
 fn a_name_signed_in_at_the_kiosk_does_not_get_a_badge_code_printed_for_whoever_typed_it() {
-    let user = sprint_with_people();
-    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
-    user.ok(&["attendees", "add", "--name", "Priya Brown"]);
-    let served = serve(&user, None);
-    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    let (user, served) = kiosk_with_priya();
     // What her record holds, read from the kiosk's file (a locked kiosk answers no organizer's command).
     let db = user.dir.path().join("sprint.db");
     let priya_code = || -> Option<String> {
@@ -1232,11 +1238,7 @@ fn a_join_cut_off_before_the_devices_entry_arrived_answers_only_the_door() {
 /// kiosk, for longer each time, up to an hour. They are counted apart: the door's form locks itself only.
 #[test]
 fn wrong_pins_typed_into_the_doors_badge_form_do_not_lock_the_organizer_out_of_the_kiosk() {
-    let user = sprint_with_people();
-    user.ok(&["project", "add", "--name", "PyPy", "--table", "T3"]);
-    user.ok(&["attendees", "add", "--name", "Priya Brown"]);
-    let served = serve(&user, None);
-    served.ok("set_mode", json!({"mode": "kiosk", "pin": "2468"}));
+    let (_user, served) = kiosk_with_priya();
     served.ok("sign_in", json!({"attendee": "Priya Brown", "project": "T3", "accept_code_of_conduct": true}));
     let mut statuses = Vec::new();
     for guess in 0..8 {

@@ -66,26 +66,13 @@ impl Received {
                 }
                 None => {
                     let start = texts.len();
-                    // A `Value` always serializes; were it not to, the record is hashed as it is elsewhere.
-                    match serde_json::to_writer(&mut texts, &change.value) {
-                        Ok(()) => {
-                            hashes.push(crate::trust::content_hash_of_text(change, &texts[start..]));
-                            spans.push(Some((start, texts.len())));
-                        }
-                        Err(_) => {
-                            texts.truncate(start);
-                            hashes.push(crate::trust::record_hash(change));
-                            spans.push(None);
-                        }
-                    }
+                    serde_json::to_writer(&mut texts, &change.value).expect("JSON values serialize");
+                    hashes.push(crate::trust::content_hash_of_text(change, &texts[start..]));
+                    spans.push(Some((start, texts.len())));
                 }
             }
         }
-        // JSON is UTF-8 text; were it not, the texts would be written again where they are needed.
-        let (texts, spans) = match String::from_utf8(texts) {
-            Ok(texts) => (texts, spans),
-            Err(_) => (String::new(), vec![None; changes.len()]),
-        };
+        let texts = String::from_utf8(texts).expect("JSON is UTF-8");
         Self { changes, hashes, spans, texts }
     }
 

@@ -14,6 +14,20 @@ use std::sync::Arc;
 /// ([`Store::keep_joining_grant`]).
 pub(crate) const JOINING_ORGANIZER: &str = "joining_organizer";
 
+/// The grant kept while a join is let in ([`Store::keep_joining_grant`]): whose it is, and under which id of
+/// this file's it was kept.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptGrant {
+    joiner: DeviceId,
+    device: DeviceId,
+    grant: Grant,
+}
+
+/// What the venue's key vouches for in `grant`, if it signed it for `device` as an organizer's device.
+fn organizers(venue: &[u8; 32], device: &DeviceId, grant: &Grant) -> Option<Vouched> {
+    trust::check_grant(venue, device.as_str(), grant).filter(|vouched| vouched.role == DeviceRole::Organizer)
+}
+
 /// The allow-list as the venue vouched for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Trust {
@@ -228,12 +242,11 @@ impl Store {
     /// device ([`Store::joining_organizer`]), not only with a new code. Says whether it was kept.
     pub fn keep_joining_grant(&self, device: &DeviceId, grant: &Grant, fingerprint: &str) -> Result<bool, StoreError> {
         let Some(venue) = self.trust()?.venue else { return Ok(false) };
-        let vouched = trust::check_grant(&venue, device.as_str(), grant);
         let kept = self.join_unfinished()?
-            && vouched.is_some_and(|v| v.role == DeviceRole::Organizer && v.fingerprint == fingerprint);
+            && organizers(&venue, device, grant).is_some_and(|vouched| vouched.fingerprint == fingerprint);
         if kept {
-            let held = serde_json::json!({ "joiner": self.device, "device": device, "grant": grant }).to_string();
-            self.set_local_setting(JOINING_ORGANIZER, &held)?;
+            let held = KeptGrant { joiner: self.device.clone(), device: device.clone(), grant: grant.clone() };
+            self.set_local_setting(JOINING_ORGANIZER, &serde_json::to_string(&held).expect("a grant serializes"))?;
         }
         Ok(kept)
     }
@@ -248,25 +261,19 @@ impl Store {
             return Ok(None);
         }
         let Some(held) = self.local_setting(JOINING_ORGANIZER)? else { return Ok(None) };
-        let trust = self.trust()?;
-        let Some(venue) = trust.venue else { return Ok(None) };
-        let held: serde_json::Value = serde_json::from_str(&held).unwrap_or_default();
-        let device: Option<DeviceId> = serde_json::from_value(held["device"].clone()).ok();
-        let grant: Option<Grant> = serde_json::from_value(held["grant"].clone()).ok();
-        let (Some(device), Some(grant)) = (device, grant) else { return Ok(None) };
-        if held["joiner"].as_str() != Some(self.device.as_str()) {
+        let Ok(KeptGrant { joiner, device, grant }) = serde_json::from_str(&held) else { return Ok(None) };
+        if joiner != self.device {
             return Ok(None); // Kept under another id of this file's (it was copied, or its state folder lost).
         }
+        let trust = self.trust()?;
+        let Some(venue) = trust.venue else { return Ok(None) };
         let revoked = trust.devices.values().any(|d| d.revoked && d.vouched.fingerprint == grant.fingerprint)
             || self.conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND revoked != 0)",
                 [device.as_str()],
                 |row| row.get::<_, bool>(0),
             )?;
-        Ok(match trust::check_grant(&venue, device.as_str(), &grant) {
-            Some(vouched) if vouched.role == DeviceRole::Organizer && !revoked => Some((device, vouched.fingerprint)),
-            _ => None,
-        })
+        Ok(organizers(&venue, &device, &grant).filter(|_| !revoked).map(|vouched| (device, vouched.fingerprint)))
     }
 
     /// Whether this device holds its venue's sprint but is not on the allow-list under its id, nor holds the
