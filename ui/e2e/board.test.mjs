@@ -85,6 +85,18 @@ async function misfits(p) {
       const taken = [...main.querySelectorAll(":scope > .column")].reduce((sum, c) => sum + (c.style.gridColumn === "span 2" ? 2 : 1), 0);
       if (taken < columns && !card.dataset.wide && card.querySelector(".more")) found.push(`${name}: leaves things out beside an empty column`);
       if (card.querySelector(".claims-block .more") && !card.querySelector(".claims li")) found.push(`${name}: shows no issue`);
+      // A lead's notes say as many lines as the fitting settled on (the blockers one more).
+      const notes = Number(card.dataset.notes);
+      for (const note of card.querySelectorAll("dd, .helpwanted > span")) {
+        const want = String(note.closest(".blockers") ? notes + 1 : notes);
+        const got = getComputedStyle(note).webkitLineClamp;
+        if (got !== want) found.push(`${name}: a note clamped at ${got} lines where the card says ${want}`);
+      }
+      // The board makes its cards anew at every turn of a page, and WebKitGTK keeps something of every element
+      // made with an inline custom property (`style="--x: 1"`): a board turning every 2 s grew 150 MiB an hour.
+      for (const el of [card, ...card.querySelectorAll("*")]) {
+        if (/(^|;)\s*--/.test(el.getAttribute("style") ?? "")) found.push(`${name}: an inline custom property on a ${el.tagName}`);
+      }
       for (const el of card.querySelectorAll("*")) {
         if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== "visible") {
           found.push(`${name}: "${el.textContent.slice(0, 30)}" clipped sideways`);
