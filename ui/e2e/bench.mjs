@@ -20,6 +20,11 @@
 //                                  unless SPRINTDESK_APP); needs DISPLAY; screenshots in docs/screenshots/tmp
 //   node ui/e2e/bench.mjs week     a week of sign-ins on one `serve` (BENCH_EVENTS, 60,000): its memory, and
 //                                  a board read and a sign-in as they pile up, with 200 claims standing
+//   node ui/e2e/bench.mjs turns    the board's pages turning every 2 s in WebKitGTK's MiniBrowser over `serve`,
+//                                  nothing else changing, for BENCH_MINUTES (6): the web process's growth
+//                                  per hour, for each UI build in BENCH_UI (comma-separated dist folders) in
+//                                  turn; needs DISPLAY; minutes, and no app to build, where the soak takes
+//                                  half an hour
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -344,6 +349,89 @@ const BOARD_STATE = `
   };
 `;
 
+/**
+ * A board's venue on the real clock (a day open round the clock): `people` attendees and `tables` projects at
+ * T1… with one to three goals each, a lead each; its pages set to turn every 2 s.
+ */
+function boardVenue(people, tables) {
+  const v = crowd(people, { realTime: true });
+  const leads = v.cli("attendees", "list").slice(0, tables);
+  for (let t = 1; t <= tables; t++) {
+    const project = `Project ${String.fromCharCode(64 + t)}${t > 9 ? "ware" : "lib"}`;
+    v.cli("call", "add_project", JSON.stringify({ name: project, table_label: `T${t}`, leads: [leads[t - 1].id] }));
+    for (let g = 1; g <= 1 + (t % 3); g++) v.cli("call", "add_goal", JSON.stringify({ project: `T${t}`, title: `Goal ${g} of table ${t}: make the thing ${g} faster` }));
+  }
+  v.cli("call", "set_board_pace", JSON.stringify({ page_seconds: 2 }));
+  return v;
+}
+
+/**
+ * The board's pages turning in WebKitGTK alone, for minutes: to find which change to the board's page makes
+ * WebKit's web process grow, without building the app or soaking for half an hour. WebKitGTK's MiniBrowser
+ * (shipped with the library the app uses; without compositing and page cache, as the app's views) shows
+ * `sprintdesk serve`'s board in its 1,024×768 window, for each UI build in BENCH_UI (comma-separated
+ * `ui/dist` folders; this checkout's unless told) in turn, on one venue: 1,000 attendees, 24 tables, 240
+ * people here (signed in before the board opens, so nothing changes but the page), a page every 2 s. Every
+ * 30 s for BENCH_MINUTES (6): the web process's RSS; then each build's growth per hour from minute 2 (least
+ * squares).
+ */
+async function turns() {
+  if (!process.env.DISPLAY) throw new Error("the board is shown in a window: set DISPLAY (Xvfb)");
+  // Debian's multiarch folder (x86_64-linux-gnu, aarch64-linux-gnu, …) or another distribution's libexec.
+  const browser =
+    process.env.MINIBROWSER ??
+    [...readdirSync("/usr/lib").map((d) => `/usr/lib/${d}`), "/usr/libexec"]
+      .map((d) => `${d}/webkit2gtk-4.1/MiniBrowser`)
+      .find((f) => existsSync(f));
+  if (!browser) throw new Error("WebKitGTK's MiniBrowser was not found (MINIBROWSER to say where)");
+  const builds = (process.env.BENCH_UI ?? path.join(root, "ui/dist")).split(",").map((d) => path.resolve(d));
+  const minutes = Number(process.env.BENCH_MINUTES ?? 6);
+  const v = boardVenue(1000, 24);
+  const results = [];
+  try {
+    const ids = v.cli("attendees", "list").map((a) => a.id);
+    const projects = v.cli("call", "projects").map((p) => p.id);
+    for (const [round, ui] of builds.entries()) {
+      const server = await serve(v, { ui });
+      let window = null;
+      try {
+        if (round === 0) {
+          for (let i = 0; i < 240; i++) {
+            await server.call("sign_in", { attendee: ids[i], project: projects[i % projects.length], accept_code_of_conduct: true });
+          }
+        }
+        window = spawn(browser, ["--enable-page-cache=false", `${server.url}/#/board`], {
+          env: { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: "1" },
+          stdio: "ignore",
+        });
+        const samples = [];
+        const started = Date.now();
+        for (let half = 1; half <= minutes * 2; half++) {
+          await sleep(started + half * 30000 - Date.now());
+          const web = treeRss(window.pid).find((r) => r.name.startsWith("WebKitWebProces"));
+          if (web) samples.push({ minute: half / 2, kib: web.kib });
+          if (half === 2) execFileSync("import", ["-window", "root", path.join(shots, `turns-${round + 1}.png`)]);
+        }
+        const kept = samples.filter((s) => s.minute >= 2);
+        if (kept.length < 2) throw new Error(`${ui}: the board's web process was not found`);
+        const perHour = slope(kept.map((s) => s.minute / 60), kept.map((s) => s.kib));
+        const kibs = kept.map((s) => s.kib);
+        results.push({ ui, first: kibs[0], last: kibs.at(-1), low: Math.min(...kibs), high: Math.max(...kibs), perHour });
+        console.log(`${ui}: web process RSS every 30 s: ${samples.map((s) => (s.kib / 1024).toFixed(1)).join(" ")} MiB`);
+      } finally {
+        window?.kill();
+        await server.stop();
+      }
+    }
+  } finally {
+    v.remove();
+  }
+  console.log(`\nthe board turning every 2 s in WebKitGTK, nothing else changing; RSS of its web process, minutes 2–${minutes}:`);
+  for (const r of results) {
+    console.log(`  ${r.ui}\n    ${mib(r.first)} → ${mib(r.last)} (${mib(r.low)}–${mib(r.high)}), ${mib(r.perHour)} an hour`);
+  }
+}
+
 async function soak() {
   if (!process.env.DISPLAY) throw new Error("the soak opens the app's board window: set DISPLAY (Xvfb)");
   const minutes = Number(process.env.BENCH_MINUTES ?? 30);
@@ -355,19 +443,12 @@ async function soak() {
   if (!bin.includes(`${path.sep}release${path.sep}`)) console.log(`note: the CLI and the other device run ${bin} (SPRINTDESK_BIN)`);
 
   // The venue on the app's database, on the real clock (a soak is real time): a day open round the clock.
-  const v = crowd(people, { realTime: true });
-  const leads = v.cli("attendees", "list").slice(0, tables);
-  for (let t = 1; t <= tables; t++) {
-    const project = `Project ${String.fromCharCode(64 + t)}${t > 9 ? "ware" : "lib"}`;
-    v.cli("call", "add_project", JSON.stringify({ name: project, table_label: `T${t}`, leads: [leads[t - 1].id] }));
-    for (let g = 1; g <= 1 + (t % 3); g++) v.cli("call", "add_goal", JSON.stringify({ project: `T${t}`, title: `Goal ${g} of table ${t}: make the thing ${g} faster` }));
-  }
+  const v = boardVenue(people, tables);
   // Who and where the other device signs in: read here, since a device paired as a kiosk answers only the
   // door's commands.
   const ids = v.cli("attendees", "list").map((a) => a.id);
   const projects = v.cli("call", "projects").map((p) => p.id);
   v.cli("call", "set_mode", JSON.stringify({ mode: "board" }));
-  v.cli("call", "set_board_pace", JSON.stringify({ page_seconds: 2 }));
   const port = await freePort();
   // The app loads its board afresh every 2 hours; here every BENCH_RELOAD_MINUTES (5 unless told) so a run
   // sees it happen (0: never, to measure the web process growing on its own).
@@ -612,7 +693,8 @@ else if (which === "memory") await memory();
 else if (which === "start") await start();
 else if (which === "soak") await soak();
 else if (which === "week") await week();
+else if (which === "turns") await turns();
 else {
-  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start|soak|week");
+  console.error("usage: node ui/e2e/bench.mjs kiosk|memory|start|soak|week|turns");
   process.exit(2);
 }

@@ -59,15 +59,16 @@ export function demoVenue() {
 }
 
 /**
- * Starts `sprintdesk serve` with the built UI; resolves with its base URL. `http: "0.0.0.0:0"` listens on
- * every address, as a hub serving browsers on the venue network does (reached here on 127.0.0.1). `connect`: other
- * devices' sync addresses to reach (a joined device reaches its venue by itself).
+ * Starts `sprintdesk serve` with the built UI (`ui`: another build's folder); resolves with its base URL.
+ * `http: "0.0.0.0:0"` listens on every address, as a hub serving browsers on the venue network does (reached
+ * here on 127.0.0.1). `connect`: other devices' sync addresses to reach (a joined device reaches its venue by
+ * itself).
  */
-export async function serve(v, { http = "127.0.0.1:0", connect = [] } = {}) {
+export async function serve(v, { http = "127.0.0.1:0", connect = [], ui = path.join(root, "ui/dist") } = {}) {
   const peers = connect.flatMap((address) => ["--connect", address]);
   const child = spawn(
     bin,
-    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", http, "--ui", path.join(root, "ui/dist"), ...peers],
+    ["--json", "serve", "--listen", "127.0.0.1:0", "--no-discovery", "--http", http, "--ui", ui, ...peers],
     { env: v.env, stdio: ["ignore", "pipe", "inherit"] },
   );
   let text = "";
