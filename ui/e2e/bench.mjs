@@ -26,7 +26,7 @@
 //                                  turn; needs DISPLAY; minutes, and no app to build, where the soak takes
 //                                  half an hour
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -368,7 +368,8 @@ function boardVenue(people, tables) {
 /**
  * The board's pages turning in WebKitGTK alone, for minutes: to find which change to the board's page makes
  * WebKit's web process grow, without building the app or soaking for half an hour. WebKitGTK's MiniBrowser
- * (shipped with the library the app uses; without compositing and page cache, as the app's views) shows
+ * (shipped with the library the app uses; without compositing and page cache, as the app's views, but with
+ * its own cache model, not the app's document viewer's) shows
  * `sprintdesk serve`'s board in its 1,024×768 window, for each UI build in BENCH_UI (comma-separated
  * `ui/dist` folders; this checkout's unless told) in turn, on one venue: 1,000 attendees, 24 tables, 240
  * people here (signed in before the board opens, so nothing changes but the page), a page every 2 s. Every
@@ -383,9 +384,12 @@ async function turns() {
     [...readdirSync("/usr/lib").map((d) => `/usr/lib/${d}`), "/usr/libexec"]
       .map((d) => `${d}/webkit2gtk-4.1/MiniBrowser`)
       .find((f) => existsSync(f));
-  if (!browser) throw new Error("WebKitGTK's MiniBrowser was not found (MINIBROWSER to say where)");
+  if (!browser || !existsSync(browser)) throw new Error(`WebKitGTK's MiniBrowser was not found${browser ? ` at ${browser}` : ""} (MINIBROWSER to say where)`);
   const builds = (process.env.BENCH_UI ?? path.join(root, "ui/dist")).split(",").map((d) => path.resolve(d));
+  for (const ui of builds) if (!existsSync(path.join(ui, "index.html"))) throw new Error(`no built UI in ${ui} (npm run build there)`);
   const minutes = Number(process.env.BENCH_MINUTES ?? 6);
+  if (!(minutes >= 3)) throw new Error("BENCH_MINUTES: at least 3 (the growth is read from minute 2)");
+  mkdirSync(shots, { recursive: true });
   const v = boardVenue(1000, 24);
   const results = [];
   try {
@@ -404,12 +408,19 @@ async function turns() {
           env: { ...process.env, WEBKIT_DISABLE_COMPOSITING_MODE: "1" },
           stdio: "ignore",
         });
+        window.once("error", (e) => console.error(`MiniBrowser: ${e.message}`));
         const samples = [];
         const started = Date.now();
+        // The page's web process, pinned at the first sample: one started later (a crash, a new page) is a
+        // different process, whose memory says nothing about this one's growth.
+        let pid = null;
         for (let half = 1; half <= minutes * 2; half++) {
           await sleep(started + half * 30000 - Date.now());
-          const web = treeRss(window.pid).find((r) => r.name.startsWith("WebKitWebProces"));
-          if (web) samples.push({ minute: half / 2, kib: web.kib });
+          const web = treeRss(window.pid).filter((r) => r.name.startsWith("WebKitWebProces"));
+          pid ??= web.at(-1)?.pid ?? null;
+          const mine = web.find((r) => r.pid === pid);
+          if (pid !== null && !mine) throw new Error(`${ui}: the board's web process ${pid} ended`);
+          if (mine) samples.push({ minute: half / 2, kib: mine.kib });
           if (half === 2) execFileSync("import", ["-window", "root", path.join(shots, `turns-${round + 1}.png`)]);
         }
         const kept = samples.filter((s) => s.minute >= 2);
