@@ -118,7 +118,7 @@ impl Store {
     /// own allow-list entry has arrived (the organizer wrote it last, when it let the device in), whether
     /// by joining again or by a later sync with a device it already trusts.
     pub fn join_unfinished(&self) -> Result<bool, StoreError> {
-        if self.local_setting(JOIN_UNFINISHED)?.as_deref() != Some("1") {
+        if !self.join_let_in()? {
             return Ok(false);
         }
         let own = self.get::<sprintdesk_domain::Device>(self.device.as_str())?;
