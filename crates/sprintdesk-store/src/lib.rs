@@ -35,7 +35,10 @@ mod written;
 
 pub use apply::{ApplyOutcome, MAX_AHEAD_MS, Received, Refused};
 pub use chain::{Refusal, Trust, TrustedDevice};
-pub use change::{Change, DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, ERASURE_KEYS_FIELD, Entity, Op, PERSONAL_FIELDS};
+pub use change::{
+    Change, ChangeValue, DELETED_FIELD, ERASED_NAME, ERASURE_FIELD, ERASURE_KEYS_FIELD, Entity, Op, PERSONAL_FIELDS,
+    StoredChange,
+};
 pub use device::{DeviceIdError, device_id_for, written_mark_for};
 pub use hlc::Hlc;
 pub use local::{Identity, Lockout, PeerRecord, PendingCode};

@@ -5,9 +5,9 @@
 use crate::change::DELETED_FIELD;
 use crate::record::SPRINT_ID;
 use crate::schema::{self, Kind, TABLES, Table};
-use crate::store::{Store, StoreError, read_changes, read_vector};
+use crate::store::{Store, StoreError, read_changes, read_changes_as, read_vector};
 use crate::vector::VersionVector;
-use crate::{Change, Entity, Hlc, Record};
+use crate::{Change, ChangeValue, Entity, Hlc, Record};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
@@ -46,9 +46,15 @@ impl Store {
     /// About `limit` of `origin`'s change records after `after`, in sequence order, ending on a record that
     /// carries its device's proof: fewer when a proof is among them, more (up to the next proof) when none
     /// is. A receiver takes records only up to a proof.
-    pub fn changes_after(&self, origin: &DeviceId, after: u64, limit: usize) -> Result<Vec<Change>, StoreError> {
+    /// Their values are held as `V`: read, or left as their stored JSON text to be sent ([`crate::StoredChange`]).
+    pub fn changes_after<V: ChangeValue>(
+        &self,
+        origin: &DeviceId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Change<V>>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut changes = read_changes(
+        let mut changes = read_changes_as(
             &self.conn,
             "WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             params![origin.as_str(), after, limit],
@@ -65,7 +71,7 @@ impl Store {
                     .query_row(params![origin.as_str(), last.seq], |row| row.get(0))
                     .optional()?;
                 if let Some(next) = next {
-                    changes.extend(read_changes(
+                    changes.extend(read_changes_as(
                         &self.conn,
                         "WHERE origin = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
                         params![origin.as_str(), last.seq, next],

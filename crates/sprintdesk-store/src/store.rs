@@ -6,7 +6,7 @@
 
 use crate::schema::MIGRATIONS;
 use crate::vector::VersionVector;
-use crate::{Change, Entity, Hlc};
+use crate::{Change, ChangeValue, Entity, Hlc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sprintdesk_domain::DeviceId;
 use std::path::Path;
@@ -681,21 +681,34 @@ pub(crate) fn read_changes(
     tail: &str,
     args: impl rusqlite::Params,
 ) -> Result<Vec<Change>, StoreError> {
+    read_changes_as(conn, tail, args)
+}
+
+/// [`read_changes`], their values held as `V`.
+pub(crate) fn read_changes_as<V: ChangeValue>(
+    conn: &Connection,
+    tail: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<Change<V>>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
         "SELECT origin, seq, hlc, entity, entity_id, field, value, proof, cleared, salt FROM changes {tail}"
     ))?;
-    let rows = statement.query_map(args, read_change)?;
+    let rows = statement.query_map(args, read_change_as)?;
     rows.map(|row| row?).collect()
 }
 
 pub(crate) fn read_change(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Change, StoreError>> {
+    read_change_as(row)
+}
+
+fn read_change_as<V: ChangeValue>(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Change<V>, StoreError>> {
     let entity: String = row.get(3)?;
     let value: String = row.get(6)?;
     let unreadable = |reason: String| StoreError::Unreadable { entity: "change", reason };
     let Some(entity) = Entity::parse(&entity) else {
         return Ok(Err(unreadable(format!("unknown entity {entity}"))));
     };
-    let value = match serde_json::from_str(&value) {
+    let value = match V::from_stored(value) {
         Ok(value) => value,
         Err(e) => return Ok(Err(unreadable(e.to_string()))),
     };

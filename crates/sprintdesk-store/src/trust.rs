@@ -17,7 +17,7 @@
 //!
 //! Nothing here touches the database: the store calls these functions in its transactions.
 
-use crate::{Change, DELETED_FIELD, Entity};
+use crate::{Change, ChangeValue, DELETED_FIELD, Entity};
 use ring::signature::{ED25519, Ed25519KeyPair, KeyPair, UnparsedPublicKey};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -440,12 +440,12 @@ const RECORD_PART_MAX: usize = 256;
 /// device refuses to write one ([`RECORD_MAX_BYTES`]); one that arrives anyway (its author's owner edited
 /// its file) is not kept even as a refused link of its chain: passed on with its author's grant, it would
 /// make a message larger than any device reads, and stop the venue's sync with whoever held it.
-pub fn unshareable(change: &Change) -> Option<String> {
+pub fn unshareable<V: ChangeValue>(change: &Change<V>) -> Option<String> {
     unshareable_sized(change, None)
 }
 
 /// [`unshareable`], with the length of the record's value as JSON when it is known (`json`).
-pub(crate) fn unshareable_sized(change: &Change, json: Option<usize>) -> Option<String> {
+pub(crate) fn unshareable_sized<V: ChangeValue>(change: &Change<V>, json: Option<usize>) -> Option<String> {
     let parts = [
         ("id", change.entity_id.len()),
         ("field name", change.field.len()),
@@ -456,13 +456,10 @@ pub(crate) fn unshareable_sized(change: &Change, json: Option<usize>) -> Option<
     if let Some((part, length)) = parts.into_iter().find(|(_, length)| *length > RECORD_PART_MAX) {
         return Some(format!("a record whose {part} is {length} bytes long, where {RECORD_PART_MAX} is the most"));
     }
-    // A string's JSON is at most six bytes a byte (`\u0000`) and two quotes: counted only when that could be
-    // too long.
-    let bytes = match &change.value {
-        serde_json::Value::String(text) if text.len() * 6 + 2 <= RECORD_MAX_BYTES => return None,
-        serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => return None,
-        value => json.unwrap_or_else(|| json_len(value)),
-    };
+    if !change.value.may_be_longer_than(RECORD_MAX_BYTES) {
+        return None;
+    }
+    let bytes = json.unwrap_or_else(|| change.value.json_len());
     (bytes > RECORD_MAX_BYTES).then(|| format!("a record of {bytes} bytes, where {RECORD_MAX_BYTES} is the most"))
 }
 

@@ -246,10 +246,10 @@ pub const BATCH_VALUES: usize = MAX_MESSAGE_VALUES / 2;
 
 /// [`Message::Changes`] borrowed, serialized exactly as the variant is.
 #[derive(Serialize)]
-struct ChangesOut<'a> {
+struct ChangesOut<'a, V> {
     #[serde(rename = "type")]
     tag: &'static str,
-    changes: &'a [Change],
+    changes: &'a [Change<V>],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     grants: &'a [(DeviceId, Grant)],
 }
@@ -257,7 +257,8 @@ struct ChangesOut<'a> {
 /// The body of a frame of `changes` (and `grants`), and how many of the changes, from the first, it holds:
 /// all of them, or as many as keep the batch within [`BATCH_JSON_BYTES`] and [`BATCH_VALUES`] (at least
 /// one: a single record is never over them, [`sprintdesk_store::trust::RECORD_MAX_BYTES`]).
-pub fn encode_batch(changes: &[Change], grants: &[(DeviceId, Grant)]) -> (Vec<u8>, usize) {
+/// The records' values are written as they are held: read, or as the JSON text they were stored as.
+pub fn encode_batch<V: Serialize>(changes: &[Change<V>], grants: &[(DeviceId, Grant)]) -> (Vec<u8>, usize) {
     let mut kept = changes.len();
     loop {
         let json = serde_json::to_vec(&ChangesOut { tag: "changes", changes: &changes[..kept], grants })
@@ -280,7 +281,7 @@ pub fn encode_batch(changes: &[Change], grants: &[(DeviceId, Grant)]) -> (Vec<u8
 /// carries its device's proof): after the last proof in their first half, or after the first proof of all
 /// when the first half has none (over the budget then, but a device signs after every
 /// [`sprintdesk_store::trust::PROOF_BYTES`] of values); `None` when they cannot be cut shorter.
-fn shorter_on_a_proof(changes: &[Change], kept: usize) -> Option<usize> {
+fn shorter_on_a_proof<V>(changes: &[Change<V>], kept: usize) -> Option<usize> {
     let after = |at: usize| at + 1;
     changes[..kept / 2]
         .iter()
@@ -703,6 +704,45 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(count_values(&json), 1 + Scan::default().bytes(&json));
         }
+    }
+
+    #[test]
+    fn a_batch_sent_as_stored_is_the_batch_sent_as_read() {
+        let values = [
+            serde_json::json!({ "id": "e1", "kind": "sign_in", "at": 1_752_390_000_000_i64, "by": null }),
+            serde_json::json!("Zoë \"Z\" O'Brien\n\u{1F600}"),
+            serde_json::json!(-12.5),
+            serde_json::json!(null),
+            serde_json::json!([true, {"b": [], "a": {}}]),
+        ];
+        let read: Vec<Change> = values
+            .iter()
+            .enumerate()
+            .map(|(n, value)| Change {
+                origin: DeviceId("d".into()),
+                seq: n as u64 + 1,
+                hlc: sprintdesk_store::Hlc(7),
+                entity: sprintdesk_store::Entity::Attendee,
+                entity_id: "a1".into(),
+                field: "name".into(),
+                value: value.clone(),
+                proof: (n == 4).then(|| "ab".repeat(64)),
+                cleared: None,
+                salt: (n == 1).then(|| "cd".repeat(32)),
+            })
+            .collect();
+        // As a device stores a value: its JSON text.
+        let stored: Vec<sprintdesk_store::StoredChange> = read
+            .iter()
+            .map(|change| {
+                let text = serde_json::value::to_raw_value(&change.value).unwrap();
+                change.clone().with_value(text)
+            })
+            .collect();
+        let (as_read, as_stored) = (encode_batch(&read, &[]), encode_batch(&stored, &[]));
+        assert_eq!(as_read.1, as_stored.1);
+        assert_eq!(frame_json(&as_read.0).unwrap(), frame_json(&as_stored.0).unwrap());
+        assert_eq!(decode(&as_stored.0).unwrap(), Message::Changes { changes: read, grants: vec![] });
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::report::JoinRefusal;
 use sprintdesk_domain::{Device, DeviceId, DeviceRole, Grant, ProjectId, Timestamp};
 use sprintdesk_store::{
     ApplyOutcome, Change, Identity, Op, PeerRecord, Received, Reissue, RevocationProof, Store, StoreError,
-    VersionVector,
+    StoredChange, VersionVector,
 };
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -246,21 +246,25 @@ impl Replica {
     /// The change records of one planned batch, and the venue's grant for their author if this device
     /// holds it. For a peer of a role that does not hold every field (a kiosk, a board), those fields go
     /// out cleared: their content never leaves this device for it.
-    pub fn read(&self, batch: &Batch, peer: Option<DeviceRole>) -> Result<(Vec<Change>, AuthorGrants), StoreError> {
+    pub fn read(
+        &self,
+        batch: &Batch,
+        peer: Option<DeviceRole>,
+    ) -> Result<(Vec<StoredChange>, AuthorGrants), StoreError> {
         let limit = usize::try_from(batch.len()).unwrap_or(usize::MAX);
         let store = self.store();
-        let mut changes = store.changes_after(&batch.origin, batch.after, limit)?;
+        let mut changes: Vec<StoredChange> = store.changes_after(&batch.origin, batch.after, limit)?;
         if let Some(role) = peer {
             changes = changes
                 .into_iter()
                 .map(|change| {
                     if sprintdesk_store::trust::holds(role, change.entity, &change.field) {
-                        change
+                        Ok(change)
                     } else {
                         change.cleared()
                     }
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
         }
         let author = DeviceId::from(sprintdesk_store::device_of(batch.origin.as_str()));
         let grants = match store.get::<Device>(author.as_str())?.and_then(|d| d.grant) {
