@@ -416,6 +416,14 @@ fn cpu_seconds_of(path: &str) -> f64 {
     ticks / 100.0 // USER_HZ, 100 on Linux.
 }
 
+/// The calling thread's time on a CPU and time waiting for one (runnable, another thread on it), in
+/// seconds (`/proc/thread-self/schedstat`).
+fn thread_sched_seconds() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let mut nanos = stat.split_whitespace().map(|n| n.parse::<f64>().unwrap_or(0.0) / 1e9);
+    (nanos.next().unwrap_or(0.0), nanos.next().unwrap_or(0.0))
+}
+
 /// This process's peak resident memory so far, in MiB (`VmHWM`).
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -481,10 +489,15 @@ fn million() {
     let fresh = Arc::new(Replica::new(store, Arc::new(SystemClock)));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (started, cpu_before, thread_before) = (Instant::now(), cpu_seconds(), thread_cpu_seconds());
+    let sched_before = thread_sched_seconds();
     let report = runtime.block_on(peer::join(&fresh, &address, &code, "Fresh", None)).unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     let joiner_cpu = cpu_seconds() - cpu_before;
     let applying_cpu = thread_cpu_seconds() - thread_before;
+    let sched_after = thread_sched_seconds();
+    // What the applying thread did with the join's time: ran, waited for a CPU, or had nothing to do.
+    let (ran, queued) = (sched_after.0 - sched_before.0, sched_after.1 - sched_before.1);
+    let idle = (elapsed - ran - queued).max(0.0);
     let joiner_peak = peak_rss_mib();
     let mut input = organizer.stdin.take().unwrap();
     input.write_all(b"done\n").unwrap();
@@ -502,7 +515,8 @@ fn million() {
         "bootstrap of a million changes (join over TLS loopback, organizer in another process, both on disk, every \
          record verified): {} changes in {:.2} s ({:.0} changes/s), {} bytes in ({:.1} per change); peak RSS: \
          joining device {:.0} MiB, organizer {} MiB; CPU time: joining device {:.2} s (its applying thread \
-         {:.2} s), organizer {} s; the new database {:.0} MiB",
+         {:.2} s), organizer {} s; the applying thread waited {:.2} s for a CPU and {:.2} s for records; the \
+         new database {:.0} MiB",
         report.received,
         elapsed,
         report.received as f64 / elapsed,
@@ -513,6 +527,8 @@ fn million() {
         joiner_cpu,
         applying_cpu,
         organizer_cpu,
+        queued,
+        idle,
         size as f64 / 1048576.0
     );
 }
