@@ -76,8 +76,10 @@ pub const APPLICATION_ID: i32 = 0x5350_444b;
 #[derive(Debug)]
 pub struct Store {
     /// Checkpoints the write-ahead log while a join's commits do not wait for the disk
-    /// ([`Store::relaxed_if`]); started with the first of them. (Before `conn`: it ends first.)
-    checkpointer: Option<Checkpointer>,
+    /// ([`Store::relaxed_if`]): `None` until the first of them in a session, `Some(None)` when no thread
+    /// or connection could be had for it (not tried again until the session settles). (Before `conn`: it
+    /// ends first.)
+    checkpointer: Option<Option<Checkpointer>>,
     pub(crate) conn: Connection,
     pub(crate) device: DeviceId,
     pub(crate) trust_cache: std::sync::Mutex<crate::chain::TrustCache>,
@@ -149,6 +151,11 @@ struct Checkpointer {
 /// The write-ahead log's size, in pages, from which a checkpoint is run (SQLite's own default for its
 /// automatic ones).
 const CHECKPOINT_PAGES: i32 = 1000;
+/// The most the log may hold while a [`Checkpointer`] checkpoints it beside the writer (64 MiB of 4 KiB
+/// pages): each of its checkpoints copies what was committed when it began, and the log starts again
+/// only when a write begins with all of it copied. In a bootstrap of a million records it reached 8,000
+/// to 13,000 pages at most.
+const LOG_PAGES_MAX: i32 = 16 * CHECKPOINT_PAGES;
 
 impl Checkpointer {
     /// `None` for a file not in WAL mode, or when no thread or connection could be had: SQLite then
@@ -387,24 +394,36 @@ impl Store {
         if !relaxed || self.read_only.is_some() || !self.in_wal_mode()? {
             return write(self);
         }
-        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.unsettled = true;
         // The log is checkpointed by a thread of its own meanwhile, not by the commit that fills it.
         if self.checkpointer.is_none()
             && let Some(path) = self.conn.path().filter(|path| !path.is_empty()).map(str::to_owned)
         {
-            self.checkpointer = Checkpointer::start(&path);
+            self.checkpointer = Some(Checkpointer::start(&path));
         }
-        if let Some(nudge) = self.checkpointer.as_ref().map(Checkpointer::nudger) {
-            self.conn.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
+        let nudge = self.checkpointer.as_ref().and_then(|c| c.as_ref()).map(Checkpointer::nudger);
+        let setup = self.conn.pragma_update(None, "synchronous", "NORMAL").and_then(|()| match nudge {
+            Some(nudge) => self.conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
                 if pages >= CHECKPOINT_PAGES {
                     nudge();
                 }
+                // Should the thread fall far behind, the commit checkpoints the whole log itself, waiting
+                // for the thread's checkpoint to end, so that the next write starts the log again.
+                // (An error here would be the commit's, which has happened: it is left to the next.)
+                if pages >= LOG_PAGES_MAX {
+                    let _ = wal.checkpoint_v2(rusqlite::wal::CheckpointMode::FULL);
+                }
                 Ok(())
-            }))?;
-        }
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(self)));
-        // Back to SQLite's own checkpoints (setting their threshold puts back its hook).
+            })),
+            None => Ok(()),
+        });
+        let result = match setup {
+            Ok(()) => {
+                self.unsettled = true;
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(self)))
+            }
+            Err(error) => Ok(Err(error.into())),
+        };
+        // Back to SQLite's own checkpoints (setting their threshold puts back its hook), whatever happened.
         type Hook = fn(&mut rusqlite::hooks::Wal, std::ffi::c_int) -> rusqlite::Result<()>;
         let restored = self
             .conn
@@ -910,7 +929,10 @@ mod tests {
         let mut door = Store::open(&dir.path().join("door.db"), "door".into()).unwrap();
         door.conn.execute_batch("CREATE TABLE filler (bytes BLOB)").unwrap();
         fn checkpoints(door: &Store) -> usize {
-            door.checkpointer.as_ref().map_or(0, |c| c.done.load(std::sync::atomic::Ordering::Relaxed))
+            door.checkpointer
+                .as_ref()
+                .and_then(|c| c.as_ref())
+                .map_or(0, |c| c.done.load(std::sync::atomic::Ordering::Relaxed))
         }
         assert_eq!(checkpoints(&door), 0);
         // Twelve commits of a megabyte each: three times the log's 1,000 pages.

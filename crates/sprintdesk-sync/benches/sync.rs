@@ -495,9 +495,12 @@ fn million() {
     let joiner_cpu = cpu_seconds() - cpu_before;
     let applying_cpu = thread_cpu_seconds() - thread_before;
     let sched_after = thread_sched_seconds();
-    // What the applying thread did with the join's time: ran, waited for a CPU, or had nothing to do.
+    // What the applying thread did with the join's time: ran, waited for a CPU, or was off it (waiting for
+    // the disk, a lock or records). (All zero where the kernel does not say.)
     let (ran, queued) = (sched_after.0 - sched_before.0, sched_after.1 - sched_before.1);
-    let idle = (elapsed - ran - queued).max(0.0);
+    let off = if ran > 0.0 { (elapsed - ran - queued).max(0.0) } else { 0.0 };
+    // The write-ahead log's file keeps the largest size it reached.
+    let log = std::fs::metadata(target.path().join("fresh.db-wal")).map(|m| m.len()).unwrap_or(0);
     let joiner_peak = peak_rss_mib();
     let mut input = organizer.stdin.take().unwrap();
     input.write_all(b"done\n").unwrap();
@@ -515,8 +518,8 @@ fn million() {
         "bootstrap of a million changes (join over TLS loopback, organizer in another process, both on disk, every \
          record verified): {} changes in {:.2} s ({:.0} changes/s), {} bytes in ({:.1} per change); peak RSS: \
          joining device {:.0} MiB, organizer {} MiB; CPU time: joining device {:.2} s (its applying thread \
-         {:.2} s), organizer {} s; the applying thread waited {:.2} s for a CPU and {:.2} s for records; the \
-         new database {:.0} MiB",
+         {:.2} s), organizer {} s; the applying thread waited {:.2} s for a CPU and was off it {:.2} s (the \
+         disk, locks, records); the new database {:.0} MiB, its write-ahead log at most {:.0} MiB",
         report.received,
         elapsed,
         report.received as f64 / elapsed,
@@ -528,8 +531,9 @@ fn million() {
         applying_cpu,
         organizer_cpu,
         queued,
-        idle,
-        size as f64 / 1048576.0
+        off,
+        size as f64 / 1048576.0,
+        log as f64 / 1048576.0
     );
 }
 
