@@ -146,7 +146,7 @@ const ZSTD_LEVEL: i32 = 1;
 
 thread_local! {
     /// zstd's state for compressing, made once per thread rather than once per frame (a bootstrap of a
-    /// million records sends some 40,000 frames).
+    /// million records sends a thousand frames of a thousand records).
     static COMPRESSOR: std::cell::RefCell<zstd::bulk::Compressor<'static>> = std::cell::RefCell::new(
         zstd::bulk::Compressor::new(ZSTD_LEVEL).expect("zstd takes its own levels"),
     );
