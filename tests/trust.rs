@@ -558,6 +558,85 @@ fn an_honest_lead_passes_on_the_erasure_of_everyone_to_a_laptop_that_was_offline
     assert_eq!(other.digest(), lead.digest());
 }
 
+/// The same value written with other bytes: every object's keys the other way round, every string's
+/// characters as `\u` escapes, spaces around everything.
+fn rewritten(value: &Value) -> String {
+    let text = |s: &str| format!("\"{}\"", s.encode_utf16().map(|unit| format!("\\u{unit:04x}")).collect::<String>());
+    match value {
+        Value::Object(map) => {
+            let fields: Vec<String> =
+                map.iter().rev().map(|(k, v)| format!("{} : {}", text(k), rewritten(v))).collect();
+            format!("{{ {} }}", fields.join(" , "))
+        }
+        Value::Array(items) => format!("[ {} ]", items.iter().map(rewritten).collect::<Vec<_>>().join(" , ")),
+        Value::String(s) => format!(" {} ", text(s)),
+        other => format!(" {other} "),
+    }
+}
+
+/// A device passes on records as the text it stored them in. A table lead's laptop, relaying the
+/// organizer's records, had its file edited to hold them as other bytes for the same values (keys the
+/// other way round, escapes, spaces). A laptop that takes them from it reads every value, checks it
+/// against its author's chain as ever, and keeps what it would have written itself: the organizer's bytes.
+#[test]
+fn a_lead_that_rewrites_the_text_of_records_it_passes_on_changes_nothing_a_receiver_keeps() {
+    let mut desk = Device::new();
+    let mut lead = Device::new();
+    let other = Device::new();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    desk.ok(&[&["init", "--name", "Odd bytes", "--start", &today, "--days", "1"][..], &ALL_DAY].concat());
+    desk.ok(&["project", "add", "--name", "Django", "--table", "T1"]);
+    let address = desk.serve(None);
+    join_as_lead(&desk, &address, &lead, "Django table", "Django");
+    join_as_lead(&desk, &address, &other, "Second laptop", "Django");
+    // Written after the second laptop joined: it has none of them.
+    let ana = desk.json(&["attendees", "add", "--name", "Ana Pereira"])["id"].as_str().unwrap().to_owned();
+    desk.ok(&["signin", &ana, "--accept-coc", "--photo", "yes"]);
+    lead.ok(&["sync", &address]);
+    desk.kill();
+
+    let desk_id = device_id(&desk);
+    let texts = |device: &Device| -> Vec<(u64, String)> {
+        rusqlite::Connection::open(db(device))
+            .unwrap()
+            .prepare("SELECT seq, value FROM changes WHERE origin = ?1 AND cleared IS NULL ORDER BY seq")
+            .unwrap()
+            .query_map([&desk_id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let organizers = texts(&desk);
+    let conn = rusqlite::Connection::open(db(&lead)).unwrap();
+    for (seq, text) in &organizers {
+        let odd = rewritten(&serde_json::from_str(text).unwrap());
+        assert_eq!(serde_json::from_str::<Value>(&odd).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+        conn.execute(
+            "UPDATE changes SET value = ?3 WHERE origin = ?1 AND seq = ?2",
+            rusqlite::params![desk_id, seq, odd],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let at_the_lead = texts(&lead);
+    assert_eq!(at_the_lead.len(), organizers.len());
+    assert!(at_the_lead.iter().zip(&organizers).all(|(odd, kept)| odd.1 != kept.1), "every text was rewritten");
+
+    let lead_address = lead.serve(None);
+    // The second laptop logs every frame it reads as its JSON.
+    let synced = other
+        .command(&["sync", &lead_address])
+        .env("SPRINTDESK_LOG", "sprintdesk_sync::message=trace")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&synced.stderr);
+    assert!(synced.status.success(), "{log}");
+    assert!(log.contains(r"\u0041\u006e\u0061"), "the lead sent its own bytes (\"Ana\" escaped)");
+    assert!(other.present().contains(&ana), "the sign-in arrived through the lead");
+    assert_eq!(texts(&other), organizers, "the second laptop keeps the organizer's bytes, not the lead's");
+    assert_eq!(other.digest(), desk.digest());
+}
+
 /// A door sets what it likes on the walk-ins it registered. A paired kiosk's owner edited its file to give
 /// its walk-in Eve the forge handle of Victor, on the list: the organizer's pull request import then counted
 /// all of Victor's pull requests as Eve's, and once Eve asked to be erased they were "Erased person"'s for
