@@ -839,6 +839,95 @@ fn a_stranger_holding_half_sent_first_messages_from_many_addresses_leaves_the_de
     syncs_on_after_the_bombs(&desk, &kiosk, &address);
 }
 
+/// A frame's body read whole: the length, then that many bytes.
+async fn raw_frame<R: tokio::io::AsyncRead + Unpin>(reader: &mut R) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut length = [0u8; 4];
+    reader.read_exact(&mut length).await.unwrap();
+    let mut body = vec![0u8; u32::from_be_bytes(length) as usize];
+    reader.read_exact(&mut body).await.unwrap();
+    body
+}
+
+#[test]
+fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
+    // The door kiosk still runs the Sprintdesk of a protocol before this one: it calls the organizer's
+    // laptop with its own key and a hello in its version, and is answered with a denial in the organizer's
+    // version, whose first byte its own check refuses in words ("the peer speaks protocol version …").
+    // Then the organizer's laptop runs a newer one: the kiosk, with Sprintdesk as it is, says so.
+    use sprintdesk_sync::message::{self, Message, PROTOCOL_VERSION};
+    use tokio::io::AsyncWriteExt;
+    let (mut desk, kiosk, address) = venue_with_a_kiosk("Versions");
+    let kiosk_id = kiosk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
+    let open = |device: &Device, id: &str| {
+        let store = sprintdesk_store::Store::open(&device.dir.path().join("sprint.db"), id.into()).unwrap();
+        sprintdesk_sync::Replica::new(store, Arc::new(sprintdesk_sync::SystemClock))
+    };
+    let older = open(&kiosk, &kiosk_id);
+    let hello = message::encode(&Message::Hello {
+        device: kiosk_id.as_str().into(),
+        vector: older.vector().unwrap(),
+        now: older.now(),
+        listen: None,
+        own_only: true,
+        grant: None,
+    });
+    let framed = |version: u8| {
+        let body = [&[version][..], &hello[1..]].concat();
+        [&(body.len() as u32).to_be_bytes()[..], &body[..]].concat()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let answer = runtime.block_on(async {
+        let config = sprintdesk_sync::tls::client_config(&older.identity().unwrap(), Arc::new(|_| true)).unwrap();
+        let tcp = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let mut tls =
+            tokio_rustls::TlsConnector::from(config).connect(sprintdesk_sync::tls::server_name(), tcp).await.unwrap();
+        tls.write_all(&framed(PROTOCOL_VERSION - 1)).await.unwrap();
+        tls.flush().await.unwrap();
+        tokio::time::timeout(Duration::from_secs(10), raw_frame(&mut tls)).await.expect("an answer")
+    });
+    assert_eq!(answer[0], PROTOCOL_VERSION, "answered in the organizer's version, which the kiosk refuses");
+    match message::decode(&answer).unwrap() {
+        Message::Denied { reason, .. } => assert_eq!(
+            reason,
+            format!(
+                "protocol version {} refused: the device there speaks {PROTOCOL_VERSION}; update Sprintdesk",
+                PROTOCOL_VERSION - 1
+            )
+        ),
+        other => panic!("expected a denial, got {other:?}"),
+    }
+    drop(older);
+
+    // The organizer's laptop, updated: its own key, answering in the next version.
+    let desk_id = desk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
+    desk.kill();
+    let newer = open(&desk, &desk_id);
+    let config = sprintdesk_sync::tls::server_config(&newer.identity().unwrap()).unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let newer_address = listener.local_addr().unwrap().to_string();
+    let newer_hello = framed(PROTOCOL_VERSION + 1);
+    let answering = runtime.spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut tls = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await.unwrap();
+        let theirs = raw_frame(&mut tls).await;
+        assert_eq!(theirs[0], PROTOCOL_VERSION);
+        tls.write_all(&newer_hello).await.unwrap();
+        tls.flush().await.unwrap();
+        message::decode(&raw_frame(&mut tls).await).unwrap()
+    });
+    let out = kiosk.run(&["sync", &newer_address]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    let expected = format!(
+        "the peer speaks protocol version {}; this device speaks {PROTOCOL_VERSION}: update Sprintdesk",
+        PROTOCOL_VERSION + 1
+    );
+    assert!(said.contains(&expected), "{said}");
+    let told = runtime.block_on(answering).unwrap();
+    assert!(matches!(&told, Message::Denied { reason, .. } if reason.contains("update Sprintdesk")), "{told:?}");
+}
+
 #[test]
 fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_venue_syncs_on() {
     // The owner of a paired kiosk takes its key and certificate from its file and speaks the protocol

@@ -67,7 +67,7 @@ impl Error {
                 SyncError::Protocol(ProtocolError::Io(_)) => ErrorCode::Unreachable,
                 // The network or the other device went away mid-sync: worth trying again, as README's exit
                 // code 3 says (it was 1, "refused").
-                SyncError::Closed | SyncError::Silent => ErrorCode::Unreachable,
+                SyncError::Closed | SyncError::ClosedUnanswered | SyncError::Silent => ErrorCode::Unreachable,
                 SyncError::Store(_) => ErrorCode::Storage,
                 _ => ErrorCode::SyncFailed,
             },

@@ -675,6 +675,7 @@ fn a_sync_cut_off_is_unreachable_and_one_refused_is_not() {
     for (error, code) in [
         (SyncError::Silent, ErrorCode::Unreachable),
         (SyncError::Closed, ErrorCode::Unreachable),
+        (SyncError::ClosedUnanswered, ErrorCode::Unreachable),
         (SyncError::Denied("no".into()), ErrorCode::NotAllowed),
         (SyncError::NotPaired, ErrorCode::NotAllowed),
         (SyncError::Unexpected("a have before its hello".into()), ErrorCode::SyncFailed),

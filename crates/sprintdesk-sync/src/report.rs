@@ -26,6 +26,13 @@ pub enum SyncError {
     Unexpected(String),
     #[error("the other device closed the connection (what arrived is kept: sync again when it is back)")]
     Closed,
+    /// Closed before its first message: how a release before 2026-12-05 refuses a device of another protocol
+    /// version (since then, it answers with a denial in a frame of its own version first).
+    #[error(
+        "the other device closed the connection without answering: if the two run different versions of \
+         Sprintdesk, update the older one; if not, sync again in a minute"
+    )]
+    ClosedUnanswered,
     #[error("the other device stopped answering (what arrived is kept: sync again when it is back)")]
     Silent,
     #[error("the device at that address did not prove it showed that join code")]

@@ -148,8 +148,20 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                     self.report.bytes_in += frame.wire_bytes as u64;
                     Ok(frame.message)
                 }
-                Ok(None) => Err(SyncError::Closed),
-                Err(ProtocolError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SyncError::Closed),
+                Ok(None) => Err(SyncError::ClosedUnanswered),
+                Err(ProtocolError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    Err(SyncError::ClosedUnanswered)
+                }
+                // A device of another version: told so in a frame of this one, which it refuses in words of
+                // its own ("the peer speaks protocol version …: update Sprintdesk"), as this one does.
+                Err(error @ ProtocolError::Version { found }) => {
+                    let reason = format!(
+                        "protocol version {found} refused: the device there speaks {}; update Sprintdesk",
+                        message::PROTOCOL_VERSION
+                    );
+                    self.deny(&reason).await;
+                    Err(error.into())
+                }
                 Err(error) => Err(error.into()),
             };
         };

@@ -436,3 +436,83 @@ async fn a_refusal_worded_by_a_peer_is_not_shown_and_an_admitted_session_forgets
     mine.unwrap();
     assert_eq!(desk.store().revoked_note().unwrap(), None, "forgotten once admitted");
 }
+
+/// Devices of two protocol versions refuse each other in words: a device's first message, in a frame of
+/// another version, is refused saying both versions, and answered with a denial in a frame of this one,
+/// which the other device refuses in its own words in turn. A device that closes without a word (as
+/// releases before this one do) is said to, with what to do.
+#[tokio::test]
+async fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const OURS: u8 = message::PROTOCOL_VERSION;
+    async fn raw_frame(reader: &mut tokio::io::DuplexStream) -> Vec<u8> {
+        let mut length = [0u8; 4];
+        reader.read_exact(&mut length).await.unwrap();
+        let mut body = vec![0u8; u32::from_be_bytes(length) as usize];
+        reader.read_exact(&mut body).await.unwrap();
+        body
+    }
+    fn framed(body: &[u8]) -> Vec<u8> {
+        [&(body.len() as u32).to_be_bytes()[..], body].concat()
+    }
+    /// The denial this device sent, in a frame of its own version: the other device's version check (the
+    /// first byte, since protocol 7) refuses it before reading further.
+    fn denial(body: &[u8]) -> String {
+        assert_eq!(body[0], OURS, "answered in this device's version");
+        match message::decode(body).unwrap() {
+            Message::Denied { reason, .. } => reason,
+            other => panic!("expected a denial, got {other:?}"),
+        }
+    }
+    let (desk, _) = replica("desk", T0);
+    let hello = message::encode(&Message::Hello {
+        device: "other".into(),
+        vector: Default::default(),
+        now: Timestamp(T0),
+        listen: None,
+        own_only: false,
+        grant: None,
+    });
+    let hello_in = |version: u8| framed(&[&[version][..], &hello[1..]].concat());
+
+    // An older device calls this one.
+    let (mut near, far) = tokio::io::duplex(64 * 1024);
+    let serving = {
+        let desk = desk.clone();
+        tokio::spawn(async move { session::respond(&desk, far, Authority::Trusted).await })
+    };
+    near.write_all(&hello_in(OURS - 1)).await.unwrap();
+    let error = serving.await.unwrap().expect_err("an older device's hello").to_string();
+    let expected =
+        format!("the peer speaks protocol version {}; this device speaks {OURS}: update Sprintdesk", OURS - 1);
+    assert_eq!(error, expected);
+    let reason = denial(&raw_frame(&mut near).await);
+    assert_eq!(
+        reason,
+        format!("protocol version {} refused: the device there speaks {OURS}; update Sprintdesk", OURS - 1)
+    );
+
+    // This device calls a newer one.
+    let (near, mut far) = tokio::io::duplex(64 * 1024);
+    let calling = {
+        let desk = desk.clone();
+        tokio::spawn(async move { session::initiate(&desk, near, Authority::Trusted, Mode::OneShot).await })
+    };
+    assert!(matches!(message::decode(&raw_frame(&mut far).await).unwrap(), Message::Hello { .. }));
+    far.write_all(&hello_in(OURS + 1)).await.unwrap();
+    let error = calling.await.unwrap().expect_err("a newer device's hello").to_string();
+    assert!(error.contains(&format!("protocol version {}; this device speaks {OURS}", OURS + 1)), "{error}");
+    assert!(denial(&raw_frame(&mut far).await).contains(&format!("protocol version {} refused", OURS + 1)));
+
+    // A device that closes without answering.
+    let (near, mut far) = tokio::io::duplex(64 * 1024);
+    let calling = {
+        let desk = desk.clone();
+        tokio::spawn(async move { session::initiate(&desk, near, Authority::Trusted, Mode::OneShot).await })
+    };
+    raw_frame(&mut far).await;
+    drop(far);
+    let error = calling.await.unwrap().expect_err("closed without an answer");
+    assert!(matches!(error, SyncError::ClosedUnanswered), "{error}");
+    assert!(error.to_string().contains("update the older one"), "{error}");
+}
