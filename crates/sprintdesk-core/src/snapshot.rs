@@ -792,9 +792,12 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
-        /// After any writes, in any order and batches, the patched snapshot is the one a full read gives.
+        /// After any writes, here or applied from another device, in any order and batches, the patched
+        /// snapshot is the one a full read gives.
         #[test]
-        fn a_patched_snapshot_is_the_snapshot_read_whole(steps in proptest::collection::vec((step(), any::<bool>()), 1..40)) {
+        fn a_patched_snapshot_is_the_snapshot_read_whole(
+            steps in proptest::collection::vec((step(), any::<bool>(), any::<bool>()), 1..40)
+        ) {
             let store = Store::open_in_memory("d".into()).unwrap();
             let clock = Arc::new(FixedClock::new(Timestamp(T0)));
             let mut desk = Desk::new(store, clock, Arc::new(SequentialIds::default()));
@@ -839,12 +842,21 @@ mod tests {
                     )
                 })
             };
-            for (step, look) in &steps {
+            // Another device, whose records arrive as a sync applies them: its edits race this one's, and
+            // the older of two loses wherever it lands.
+            let mut elsewhere = Store::open_in_memory("o".into()).unwrap();
+            for (step, look, from_elsewhere) in &steps {
                 let before = desk.snapshot().unwrap();
                 asked(&before, false);
                 drop(before);
                 let ops = ops(&desk, step);
-                desk.write(ops).unwrap();
+                if *from_elsewhere {
+                    let records = elsewhere.write(Timestamp(T0), ops).unwrap();
+                    let outcome = desk.apply_remote(&records).unwrap();
+                    prop_assert_eq!(outcome.applied, records.len(), "{:?}", outcome);
+                } else {
+                    desk.write(ops).unwrap();
+                }
                 if *look {
                     let patched = desk.snapshot().unwrap();
                     let whole = Snapshot::load(desk.store()).unwrap();
