@@ -920,7 +920,7 @@ fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     let expected = format!(
-        "the peer speaks protocol version {}; this device speaks {PROTOCOL_VERSION}: update Sprintdesk",
+        "the other device runs a newer Sprintdesk (protocol version {}; this one speaks {PROTOCOL_VERSION}): update this one",
         PROTOCOL_VERSION + 1
     );
     assert!(said.contains(&expected), "{said}");

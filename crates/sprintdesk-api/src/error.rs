@@ -59,6 +59,8 @@ impl Error {
                     ErrorCode::NotAllowed
                 }
                 SyncError::Impostor => ErrorCode::Impostor,
+                // Not to be tried again as it is: one of the two devices needs updating.
+                SyncError::Protocol(ProtocolError::Version { .. }) => ErrorCode::OtherVersion,
                 // The other end answered, with a certificate, an alert or bytes this device refuses: not a
                 // network that failed, and not to be retried as one.
                 SyncError::Protocol(ProtocolError::Io(io)) if io.kind() == std::io::ErrorKind::InvalidData => {

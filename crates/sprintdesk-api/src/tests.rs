@@ -680,6 +680,7 @@ fn a_sync_cut_off_is_unreachable_and_one_refused_is_not() {
         (SyncError::NotPaired, ErrorCode::NotAllowed),
         (SyncError::Unexpected("a have before its hello".into()), ErrorCode::SyncFailed),
         (SyncError::Impostor, ErrorCode::Impostor),
+        (SyncError::Protocol(sprintdesk_sync::message::ProtocolError::Version { found: 11 }), ErrorCode::OtherVersion),
     ] {
         let said = error.to_string();
         assert_eq!(crate::Error::from(error).code(), code, "{said}");
@@ -775,6 +776,12 @@ fn every_error_code_comes_with_words_a_person_reads() {
                 adapter(joined.unwrap_err())
             }
             ErrorCode::Impostor => adapter(SyncError::Impostor.into()),
+            ErrorCode::OtherVersion => adapter(
+                SyncError::from(sprintdesk_sync::message::ProtocolError::Version {
+                    found: sprintdesk_sync::message::PROTOCOL_VERSION + 1,
+                })
+                .into(),
+            ),
             ErrorCode::SyncFailed => adapter(SyncError::Unexpected("a have before its hello".into()).into()),
             ErrorCode::Internal => ApiError::new(ErrorCode::Internal, "the request failed inside Sprintdesk"),
         };

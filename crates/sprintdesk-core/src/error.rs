@@ -147,6 +147,8 @@ error_codes! {
     Unreachable => 502,
     /// A device presented a certificate that is not the one it was paired with.
     Impostor => 403,
+    /// The other device runs a version of Sprintdesk whose sync protocol this one does not speak.
+    OtherVersion => 502,
     SyncFailed => 500,
     /// Something that should not happen: a fault in Sprintdesk itself.
     Internal => 500,

@@ -222,11 +222,21 @@ pub enum Message {
     Bye {},
 }
 
+/// What a device says of another that speaks protocol version `found`: which of the two to update.
+fn version_words(found: u8) -> String {
+    let (which, update) =
+        if found < PROTOCOL_VERSION { ("an older", "the other device") } else { ("a newer", "this one") };
+    format!(
+        "the other device runs {which} Sprintdesk (protocol version {found}; this one speaks {PROTOCOL_VERSION}): \
+         update {update}"
+    )
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProtocolError {
     #[error("a message of {size} bytes is over the {limit}-byte limit")]
     TooLarge { size: usize, limit: usize },
-    #[error("the peer speaks protocol version {found}; this device speaks {PROTOCOL_VERSION}: update Sprintdesk")]
+    #[error("{}", version_words(*found))]
     Version { found: u8 },
     #[error("a malformed message: {0}")]
     Malformed(String),
@@ -568,7 +578,11 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, &str)> = vec![
             ("empty", vec![], "empty frame"),
             ("other version", other_version, "version 13"),
-            ("a version 11 device", [&[11u8][..], &good[2..]].concat(), "version 11; this device speaks 12"),
+            (
+                "a version 11 device",
+                [&[11u8][..], &good[2..]].concat(),
+                "runs an older Sprintdesk (protocol version 11; this one speaks 12): update the other device",
+            ),
             ("no message", vec![PROTOCOL_VERSION], "no message"),
             ("unknown encoding", [&[PROTOCOL_VERSION, 9][..], b"{}"].concat(), "unknown encoding (9)"),
             ("not zstd", [&[PROTOCOL_VERSION, 1][..], b"{\"type\":\"bye\"}"].concat(), "does not decompress"),

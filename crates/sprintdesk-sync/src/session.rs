@@ -148,18 +148,24 @@ impl<S: AsyncRead + AsyncWrite + Send + 'static> Link<S> {
                     self.report.bytes_in += frame.wire_bytes as u64;
                     Ok(frame.message)
                 }
-                Ok(None) => Err(SyncError::ClosedUnanswered),
-                Err(ProtocolError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                // (Closed before saying anything at all: as an older release does on another version.)
+                Ok(None) if self.report.bytes_in == 0 => Err(SyncError::ClosedUnanswered),
+                Err(ProtocolError::Io(e))
+                    if e.kind() == std::io::ErrorKind::UnexpectedEof && self.report.bytes_in == 0 =>
+                {
                     Err(SyncError::ClosedUnanswered)
                 }
+                Ok(None) => Err(SyncError::Closed),
+                Err(ProtocolError::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(SyncError::Closed),
                 // A device of another version: told so in a frame of this one, which it refuses in words of
-                // its own ("the peer speaks protocol version …: update Sprintdesk"), as this one does.
+                // its own ("the other device runs a newer Sprintdesk …: update this one"), as this one does.
                 Err(error @ ProtocolError::Version { found }) => {
                     let reason = format!(
                         "protocol version {found} refused: the device there speaks {}; update Sprintdesk",
                         message::PROTOCOL_VERSION
                     );
-                    self.deny(&reason).await;
+                    // (Not waited on for long: the refusal is the error, whether or not it is read.)
+                    let _ = tokio::time::timeout(Duration::from_secs(2), self.deny(&reason)).await;
                     Err(error.into())
                 }
                 Err(error) => Err(error.into()),

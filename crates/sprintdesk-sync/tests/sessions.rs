@@ -483,8 +483,10 @@ async fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     };
     near.write_all(&hello_in(OURS - 1)).await.unwrap();
     let error = serving.await.unwrap().expect_err("an older device's hello").to_string();
-    let expected =
-        format!("the peer speaks protocol version {}; this device speaks {OURS}: update Sprintdesk", OURS - 1);
+    let expected = format!(
+        "the other device runs an older Sprintdesk (protocol version {}; this one speaks {OURS}): update the other device",
+        OURS - 1
+    );
     assert_eq!(error, expected);
     let reason = denial(&raw_frame(&mut near).await);
     assert_eq!(
@@ -501,7 +503,11 @@ async fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     assert!(matches!(message::decode(&raw_frame(&mut far).await).unwrap(), Message::Hello { .. }));
     far.write_all(&hello_in(OURS + 1)).await.unwrap();
     let error = calling.await.unwrap().expect_err("a newer device's hello").to_string();
-    assert!(error.contains(&format!("protocol version {}; this device speaks {OURS}", OURS + 1)), "{error}");
+    let expected = format!(
+        "the other device runs a newer Sprintdesk (protocol version {}; this one speaks {OURS}): update this one",
+        OURS + 1
+    );
+    assert_eq!(error, expected);
     assert!(denial(&raw_frame(&mut far).await).contains(&format!("protocol version {} refused", OURS + 1)));
 
     // A device that closes without answering.

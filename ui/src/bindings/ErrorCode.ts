@@ -4,4 +4,4 @@
  * What kind of refusal an [`ApiError`] is, for front ends to branch on (the UI's heading, the HTTP
  * status). Serialized in snake case: `venue_closed`, `too_late_to_undo`, …
  */
-export type ErrorCode = "no_sprint" | "sprint_exists" | "invalid" | "not_found" | "ambiguous" | "venue_closed" | "too_late_to_undo" | "nothing_to_undo" | "already_merged" | "issue_closed" | "consent_needed" | "not_signed_in" | "not_allowed" | "too_many_tries" | "claim_refused" | "import_rejected" | "another_event" | "storage" | "unknown_command" | "bad_arguments" | "not_sprintdesk" | "already_served" | "unreachable" | "impostor" | "sync_failed" | "internal";
+export type ErrorCode = "no_sprint" | "sprint_exists" | "invalid" | "not_found" | "ambiguous" | "venue_closed" | "too_late_to_undo" | "nothing_to_undo" | "already_merged" | "issue_closed" | "consent_needed" | "not_signed_in" | "not_allowed" | "too_many_tries" | "claim_refused" | "import_rejected" | "another_event" | "storage" | "unknown_command" | "bad_arguments" | "not_sprintdesk" | "already_served" | "unreachable" | "impostor" | "other_version" | "sync_failed" | "internal";

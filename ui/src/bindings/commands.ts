@@ -303,6 +303,7 @@ export const ERROR_CODES: ReadonlyArray<ErrorCode> = [
   "already_served",
   "unreachable",
   "impostor",
+  "other_version",
   "sync_failed",
   "internal",
 ];

@@ -102,6 +102,7 @@ const TITLES: Record<ErrorCode, string> = {
   not_sprintdesk: "That is not a Sprintdesk device",
   already_served: "Sprintdesk already runs here",
   impostor: "That device is not who it says it is",
+  other_version: "Another version of Sprintdesk",
   sync_failed: "Syncing failed",
   internal: "Something went wrong",
 };

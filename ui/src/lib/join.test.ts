@@ -41,6 +41,13 @@ describe("joinErrorText", () => {
     expect(text).not.toMatch(/\d{5,}/);
     expect(text).toMatch(/address and port/);
   });
+  it("says which device to update when the two run different versions", () => {
+    const message = "the other device runs an older Sprintdesk (protocol version 11; this one speaks 12): update the other device";
+    expect(joinErrorText({ code: "other_version", message }, "x:1")).toBe(
+      "The other device runs an older Sprintdesk (protocol version 11; this one speaks 12): update the other device.",
+    );
+    expect(joinErrorText({ code: "unreachable", message: "closed without answering" }, "x:1")).toMatch(/same version/);
+  });
   it("says what to do about a refused code", () => {
     expect(joinErrorText({ code: "not_allowed", message: "code spent" }, "x:1")).toMatch(/ask for a new one/);
   });

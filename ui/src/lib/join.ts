@@ -40,7 +40,9 @@ export function joinErrorText(error: ApiError, address: string): string {
   switch (error.code) {
     case "unreachable":
       if (error.message === UNREACHABLE_MESSAGE) return error.message;
-      return `Could not reach the organizer’s device at ${address.trim()}. Check the address, that both computers are on the same network, and that Sprintdesk is running there.`;
+      return `Could not reach the organizer’s device at ${address.trim()}. Check the address, that both computers are on the same network, and that Sprintdesk is running there, the same version as here.`;
+    case "other_version":
+      return errorMessage(error);
     case "not_allowed":
       return "The organizer’s device did not accept this join code. A code works once, for 10 minutes: ask for a new one.";
     case "impostor":
