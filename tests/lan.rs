@@ -839,6 +839,18 @@ fn a_stranger_holding_half_sent_first_messages_from_many_addresses_leaves_the_de
     syncs_on_after_the_bombs(&desk, &kiosk, &address);
 }
 
+/// The `hello` a kiosk says, from its own file: its device, what it holds, its own records only.
+fn own_hello(kiosk: &sprintdesk_sync::Replica) -> sprintdesk_sync::message::Message {
+    sprintdesk_sync::message::Message::Hello {
+        device: kiosk.device().clone(),
+        vector: kiosk.vector().unwrap(),
+        now: kiosk.now(),
+        listen: None,
+        own_only: true,
+        grant: None,
+    }
+}
+
 /// A frame's body read whole: the length, then that many bytes.
 async fn raw_frame<R: tokio::io::AsyncRead + Unpin>(reader: &mut R) -> Vec<u8> {
     use tokio::io::AsyncReadExt;
@@ -864,14 +876,7 @@ fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
         sprintdesk_sync::Replica::new(store, Arc::new(sprintdesk_sync::SystemClock))
     };
     let older = open(&kiosk, &kiosk_id);
-    let hello = message::encode(&Message::Hello {
-        device: kiosk_id.as_str().into(),
-        vector: older.vector().unwrap(),
-        now: older.now(),
-        listen: None,
-        own_only: true,
-        grant: None,
-    });
+    let hello = message::encode(&own_hello(&older));
     let framed = |version: u8| {
         let body = [&[version][..], &hello[1..]].concat();
         [&(body.len() as u32).to_be_bytes()[..], &body[..]].concat()
@@ -941,14 +946,7 @@ fn a_paired_kiosk_sending_frames_that_unpack_to_gigabytes_is_cut_off_and_the_ven
         sprintdesk_store::Store::open(&kiosk.dir.path().join("sprint.db"), kiosk_id.as_str().into()).unwrap(),
         Arc::new(sprintdesk_sync::SystemClock),
     );
-    let hello = sprintdesk_sync::message::Message::Hello {
-        device: kiosk_id.as_str().into(),
-        vector: owned.vector().unwrap(),
-        now: owned.now(),
-        listen: None,
-        own_only: true,
-        grant: None,
-    };
+    let hello = own_hello(&owned);
     let before = peak_rss_mib(pid);
     let cut_off = bomb(&owned.identity().unwrap(), &address, Some(&hello), &bomb_frame(&kiosk_id), 3);
     let after = peak_rss_mib(pid);
