@@ -931,6 +931,29 @@ fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     assert!(said.contains(&expected), "{said}");
     let told = runtime.block_on(answering).unwrap();
     assert!(matches!(&told, Message::Denied { reason, .. } if reason.contains("update Sprintdesk")), "{told:?}");
+
+    // A new laptop joining a venue whose organizer runs the newer one: told why, and that it is no use
+    // trying again as it is (exit 1, not 3).
+    let organizer = sprintdesk_sync::tls::new_identity().unwrap();
+    let config = sprintdesk_sync::tls::server_config(&organizer).unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let joining_address = listener.local_addr().unwrap().to_string();
+    let newer_hello = framed(PROTOCOL_VERSION + 1);
+    let answering = runtime.spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut tls = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await.unwrap();
+        let join = message::decode(&raw_frame(&mut tls).await).unwrap();
+        tls.write_all(&newer_hello).await.unwrap();
+        tls.flush().await.unwrap();
+        join
+    });
+    let laptop = Device::new();
+    let out = laptop.run(&["--json", "join", "7KQ2M-XW4PA", &joining_address, "--name", "New laptop"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let said: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(said["code"], "other_version", "{said}");
+    assert_eq!(said["message"].as_str().unwrap(), expected);
+    assert!(matches!(runtime.block_on(answering).unwrap(), Message::Join { .. }));
 }
 
 #[test]
