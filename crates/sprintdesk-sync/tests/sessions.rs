@@ -522,3 +522,34 @@ async fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     assert!(matches!(error, SyncError::ClosedUnanswered), "{error}");
     assert!(error.to_string().contains("update the older one"), "{error}");
 }
+
+/// A join cut off after the organizer's welcome ends as "closed": that device spoke this version, so the
+/// words for one that closes without answering (perhaps another version) are not said.
+#[tokio::test]
+async fn a_join_cut_off_after_the_welcome_is_closed_not_unanswered() {
+    use sprintdesk_domain::DeviceRole;
+    use sprintdesk_sync::pairing::{self, Side};
+    let (joining, _) = replica("new", T0);
+    let (organizer, _) = replica("desk", T0);
+    let venue = organizer.store().create_venue().unwrap();
+    let code = pairing::new_code();
+    let (own, theirs) = ("a1".repeat(32), "b2".repeat(32));
+    let (near, mut far) = tokio::io::duplex(64 * 1024);
+    let joined = {
+        let (code, own, theirs) = (code.clone(), own.clone(), theirs.clone());
+        tokio::spawn(async move {
+            let fingerprints = (own.as_str(), theirs.as_str());
+            session::join(&joining, near, &code, fingerprints, "Door", Some(DeviceRole::Kiosk), &mut |_, _| {}).await
+        })
+    };
+    let first = message::read_frame(&mut far).await.unwrap().unwrap().message;
+    assert!(matches!(first, Message::Join { .. }), "{first:?}");
+    let proof = pairing::proof(&code, Side::Organizer, &own, &theirs, &venue);
+    let welcome = Message::Welcome { device: "desk".into(), venue, venue_secret: None, proof };
+    message::write_message(&mut far, &welcome).await.unwrap();
+    let hello = message::read_frame(&mut far).await.unwrap().unwrap().message;
+    assert!(matches!(hello, Message::Hello { .. }), "{hello:?}");
+    drop(far);
+    let error = joined.await.unwrap().expect_err("cut off after the welcome");
+    assert!(matches!(error, SyncError::Closed), "{error}");
+}
