@@ -62,7 +62,7 @@ ensure_tauri_build_deps() {
 ensure_e2e_deps() {
   if command -v apt-get >/dev/null; then
     ensure_apt_packages xvfb xauth x11-utils webkit2gtk-driver chromium imagemagick poppler-utils zbar-tools \
-      sqlite3
+      sqlite3 openssl
   fi
 }
 

@@ -865,8 +865,10 @@ async fn raw_frame<R: tokio::io::AsyncRead + Unpin>(reader: &mut R) -> Vec<u8> {
 fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     // The door kiosk still runs the Sprintdesk of a protocol before this one: it calls the organizer's
     // laptop with its own key and a hello in its version, and is answered with a denial in the organizer's
-    // version, whose first byte its own check refuses in words ("the peer speaks protocol version …").
-    // Then the organizer's laptop runs a newer one: the kiosk, with Sprintdesk as it is, says so.
+    // version, whose first byte its own check refuses in words (its release's: "the peer speaks protocol
+    // version …: update Sprintdesk"). Then the organizer's laptop runs a newer one: the kiosk, with
+    // Sprintdesk as it is, says which to update, once synced by hand and in `peers` while it runs; and a
+    // new laptop joining it is told the same.
     use sprintdesk_sync::message::{self, Message, PROTOCOL_VERSION};
     use tokio::io::AsyncWriteExt;
     let (mut desk, kiosk, address) = venue_with_a_kiosk("Versions");
@@ -904,33 +906,53 @@ fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     }
     drop(older);
 
-    // The organizer's laptop, updated: its own key, answering in the next version.
+    // The organizer's laptop, updated and started again where it was: its own key, answering in the next
+    // version, on every connection.
     let desk_id = desk.json(&["call", "setup"])["device"].as_str().unwrap().to_owned();
     desk.kill();
     let newer = open(&desk, &desk_id);
     let config = sprintdesk_sync::tls::server_config(&newer.identity().unwrap()).unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let newer_address = listener.local_addr().unwrap().to_string();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(&address)).unwrap();
     let newer_hello = framed(PROTOCOL_VERSION + 1);
-    let answering = runtime.spawn(async move {
-        let (tcp, _) = listener.accept().await.unwrap();
-        let mut tls = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await.unwrap();
-        let theirs = raw_frame(&mut tls).await;
-        assert_eq!(theirs[0], PROTOCOL_VERSION);
-        tls.write_all(&newer_hello).await.unwrap();
-        tls.flush().await.unwrap();
-        message::decode(&raw_frame(&mut tls).await).unwrap()
+    let (told, mut denials) = tokio::sync::mpsc::unbounded_channel();
+    runtime.spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (config, newer_hello, told) = (config.clone(), newer_hello.clone(), told.clone());
+            tokio::spawn(async move {
+                let mut tls = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await.unwrap();
+                let theirs = raw_frame(&mut tls).await;
+                assert_eq!(theirs[0], PROTOCOL_VERSION);
+                tls.write_all(&newer_hello).await.unwrap();
+                tls.flush().await.unwrap();
+                let _ = told.send(message::decode(&raw_frame(&mut tls).await).unwrap());
+            });
+        }
     });
-    let out = kiosk.run(&["sync", &newer_address]);
+    let out = kiosk.run(&["sync", &address]);
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1), "{said}");
     let expected = format!(
         "the other device runs a newer Sprintdesk (protocol version {}; this one speaks {PROTOCOL_VERSION}): update this one",
         PROTOCOL_VERSION + 1
     );
     assert!(said.contains(&expected), "{said}");
-    let told = runtime.block_on(answering).unwrap();
+    let told = runtime.block_on(denials.recv()).unwrap();
     assert!(matches!(&told, Message::Denied { reason, .. } if reason.contains("update Sprintdesk")), "{told:?}");
+    // Running, the kiosk calls the organizer's laptop again and again: `peers` says why it gets nothing.
+    let mut kiosk = kiosk;
+    kiosk.serve(None);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let problem = loop {
+        let peers = kiosk.json(&["peers"]);
+        let problem =
+            peers.as_array().unwrap().iter().find(|p| p["device"] == desk_id.as_str()).unwrap()["problem"].clone();
+        if problem.is_string() || Instant::now() > deadline {
+            break problem;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(problem, expected.as_str(), "what `peers` says of the organizer's laptop");
+    kiosk.kill();
 
     // A new laptop joining a venue whose organizer runs the newer one: told why, and that it is no use
     // trying again as it is (exit 1, not 3).
@@ -950,7 +972,9 @@ fn devices_of_two_protocol_versions_refuse_each_other_in_words() {
     let laptop = Device::new();
     let out = laptop.run(&["--json", "join", "7KQ2M-XW4PA", &joining_address, "--name", "New laptop"]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let said: Value = serde_json::from_slice(&out.stderr).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let said: Value = serde_json::from_str(stderr.trim().lines().last().unwrap_or_default())
+        .unwrap_or_else(|error| panic!("{error}: {stderr}"));
     assert_eq!(said["code"], "other_version", "{said}");
     assert_eq!(said["message"].as_str().unwrap(), expected);
     assert!(matches!(runtime.block_on(answering).unwrap(), Message::Join { .. }));

@@ -5,8 +5,10 @@
 // docs/screenshots/tmp/join-progress.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import tls from "node:tls";
 import { browserSession, NOW, serve, shot, venue } from "./support.mjs";
 
 /** Ten change records each: about 5 s to import and 5 s to join in a debug build on two cores. */
@@ -164,3 +166,59 @@ test("a join cut off part way says so, keeps what arrived, and joining again fet
     empty.remove();
   }
 });
+
+/**
+ * An organizer's device that runs a newer Sprintdesk: TLS with a certificate of its own (a joining device
+ * takes any, and checks the code's proof instead), then, to the first frame, a frame of the next protocol
+ * version. Returns its address and what it read.
+ */
+async function newerOrganizer(dir) {
+  const key = path.join(dir, "newer.key");
+  const cert = path.join(dir, "newer.crt");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=sprintdesk"], { stdio: "ignore" });
+  const read = [];
+  const server = tls.createServer({ key: readFileSync(key), cert: readFileSync(cert), minVersion: "TLSv1.3" }, (socket) => {
+    let bytes = Buffer.alloc(0);
+    socket.on("data", (chunk) => {
+      bytes = Buffer.concat([bytes, chunk]);
+      if (bytes.length < 4 || bytes.length < 4 + bytes.readUInt32BE(0)) return;
+      read.push(bytes.subarray(4, 4 + bytes.readUInt32BE(0)));
+      bytes = bytes.subarray(4 + bytes.readUInt32BE(0));
+      if (read.length === 1) {
+        const version = read[0][0] + 1;
+        const body = Buffer.concat([Buffer.from([version, 0]), Buffer.from('{"type":"bye"}')]);
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(body.length);
+        socket.write(Buffer.concat([length, body]));
+      }
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { address: `127.0.0.1:${server.address().port}`, read, close: () => server.close() };
+}
+
+test("joining an organizer that runs a newer Sprintdesk says which to update", { timeout: 60_000 }, async () => {
+  const empty = venue();
+  const fresh = await serve(empty);
+  const newer = await newerOrganizer(empty.dir);
+  try {
+    const p = await session.page();
+    await fillJoin(p, fresh.url, "7KQ2M-XW4PA", newer.address);
+    await p.getByRole("button", { name: "Join", exact: true }).click();
+    const notice = p.getByRole("alert").filter({ hasText: "Another version of Sprintdesk" });
+    await notice.waitFor({ timeout: 30_000 });
+    const words = (await notice.innerText()).replace(/\s+/g, " ");
+    assert.match(words, /The other device runs a newer Sprintdesk \(protocol version \d+; this one speaks \d+\): update this one\./);
+    await shot(p, "join-other-version");
+    assert.equal(newer.read.length >= 1 && newer.read[0].length > 2, true, "the joining device said its join first");
+    assert.equal((await fresh.call("setup")).sprint, null, "nothing joined");
+    await p.close();
+  } finally {
+    newer.close();
+    fresh.stop();
+    empty.remove();
+  }
+});
+

@@ -443,8 +443,17 @@ async fn keep_connected(replica: Arc<Replica>, active: Active, address: String, 
                         backoff = Duration::from_millis(250);
                         tries = None; // A device of the venue: kept connected for good.
                     }
-                    if let Err(error) = result {
-                        tracing::info!(%address, %error, "a live session ended");
+                    match result {
+                        // Not to be cured by calling again: said where `peers` shows it, until it syncs.
+                        Err(error @ SyncError::Protocol(crate::message::ProtocolError::Version { .. })) => {
+                            tracing::warn!(%address, %error, "a device of another version");
+                            if let Some(mut peer) = known {
+                                peer.problem = Some(error.to_string());
+                                replica.remember_peer(&peer);
+                            }
+                        }
+                        Err(error) => tracing::info!(%address, %error, "a live session ended"),
+                        Ok(_) => {}
                     }
                 }
                 Err(error) => {
